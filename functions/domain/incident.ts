@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+export type Severity = z.infer<typeof Severity>;
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/** Body of POST /incidents. */
+export const CreateIncidentRequest = z.strictObject({
+  runbookId: z.string().min(1).max(64),
+  title: z.string().trim().min(1).max(200),
+  severity: Severity,
+  summary: z.string().trim().min(1).max(4000),
+  source: z.string().max(200).optional(),
+  detectedAt: isoTimestamp.optional(),
+  labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+});
+export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;
+
+/** A runbook as the API sees it: enough to start it and stamp its identity on the incident. */
+export const RunbookCatalogEntry = z.object({
+  stateMachineArn: z.string().min(1),
+  title: z.string(),
+  version: z.number().int(),
+  hash: z.string().length(64),
+});
+export const RunbookCatalog = z.record(z.string(), RunbookCatalogEntry);
+export type RunbookCatalog = z.infer<typeof RunbookCatalog>;
+
+/** What every runbook execution receives as input. */
+export const RunbookExecutionInput = z.object({
+  incidentId: z.string(),
+  runbookId: z.string(),
+  runbookTitle: z.string(),
+  runbookVersion: z.number().int(),
+  runbookHash: z.string(),
+  title: z.string(),
+  severity: Severity,
+  summary: z.string(),
+});
+export type RunbookExecutionInput = z.infer<typeof RunbookExecutionInput>;

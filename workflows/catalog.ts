@@ -1,0 +1,43 @@
+import { compileRunbook, runbookHash } from './compile-runbook.js';
+import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
+import { loadRunbooks } from './load-runbooks.js';
+
+/** One state machine as both runtimes deploy it: the ASL with `${Placeholders}` and what it is for. */
+export interface StateMachineBlueprint {
+  /** Stable logical id, e.g. `Runbook-triage-notify`: the CDK construct id and the local name. */
+  readonly logicalId: string;
+  readonly kind: 'runbook';
+  readonly runbookId: string;
+  readonly title: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly definition: AslDefinition;
+  /** The `${Placeholders}` the definition uses; each must be substituted. */
+  readonly placeholders: readonly string[];
+}
+
+/** Every state machine irdr deploys, built from workflows/ once, for lib/ and local/ alike. */
+export function stateMachineBlueprints(): StateMachineBlueprint[] {
+  return loadRunbooks().map((runbook) => {
+    const definition = compileRunbook(runbook);
+    return {
+      logicalId: `Runbook-${runbook.id}`,
+      kind: 'runbook',
+      runbookId: runbook.id,
+      title: runbook.title,
+      version: runbook.version,
+      hash: runbookHash(runbook),
+      definition,
+      placeholders: placeholdersOf(definition),
+    };
+  });
+}
+
+/** Replaces each `${Name}` with its value, as CloudFormation's DefinitionSubstitutions does. */
+export function substitutePlaceholders(definitionJson: string, values: Readonly<Record<string, string>>): string {
+  return definitionJson.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for placeholder ${whole}`);
+    return value;
+  });
+}
