@@ -39,3 +39,22 @@ export const RunbookExecutionInput = z.object({
   summary: z.string(),
 });
 export type RunbookExecutionInput = z.infer<typeof RunbookExecutionInput>;
+
+/** The incident's META record: what it is and where it stands. Its history is the trail. */
+export interface Incident {
+  readonly incidentId: string;
+  readonly runbookId: string;
+  readonly runbookVersion: number;
+  readonly runbookHash: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly source?: string;
+  readonly detectedAt?: string;
+  readonly labels?: Record<string, string>;
+  readonly openedAt: string;
+  readonly openedBy: string;
+  readonly status: string;
+  readonly updatedAt: string;
+  readonly executionArn?: string;
+}

@@ -1,0 +1,43 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
+
+const positiveNumber = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number');
+  return parsed;
+};
+const port = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('expected a port, 0-65535');
+  return parsed;
+};
+
+const program = new Command('irdr')
+  .description('Incident response runbooks, DR restore drills and continuity evidence, on AWS or on this machine')
+  .showHelpAfterError();
+
+const local = program.command('local').description('the local AWS: DynamoDB, SES, Step Functions, HTTP API and scheduler');
+
+local
+  .command('start')
+  .description('start the local stack in the foreground; Ctrl-C stops it')
+  .addOption(new Option('--dynamodb <backend>', 'embedded (dynalite) or local (AWS DynamoDB Local, Java)').choices(['embedded', 'local']).default('embedded'))
+  .option('--in-memory', 'keep no data on disk', false)
+  .option('--data-dir <dir>', 'where data persists', '.irdr')
+  .option('--time-scale <n>', 'run every Wait and timeout n times faster (local only)', positiveNumber, 1)
+  .option('--port <port>', 'HTTP API port', port, 3000)
+  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
+  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
+  .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
+  .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
+  .action(localStartCommand);
+
+local
+  .command('env')
+  .description('print export lines that point the AWS CLI and SDKs at the local stack')
+  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
+  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
+  .option('--ses-port <port>', 'SES API port', port, 8005)
+  .action(localEnvCommand);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,74 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { nextLink, type ChainLink } from '../domain/hash-chain.js';
+import { EVENT_SK_PREFIX, eventSk } from '../domain/keys.js';
+import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
+import { tableDesign } from '../domain/table-design.js';
+import { dynamodb } from './clients.js';
+
+const { partitionKey: PK, sortKey: SK } = tableDesign;
+const MAX_APPEND_ATTEMPTS = 8;
+
+/** The newest event of a trail, or undefined for an empty one. */
+export async function latestEvent(tableName: string, pk: string): Promise<ChainLink | undefined> {
+  const result = await dynamodb.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': EVENT_SK_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = result.Items?.[0];
+  return item ? { seq: item.seq as number, prevHash: item.prevHash as string, hash: item.hash as string } : undefined;
+}
+
+/**
+ * Appends one event to a hash-chained trail. The put is conditional on the slot being empty,
+ * so two writers racing for one seq cannot fork the chain: the loser re-reads and tries again.
+ */
+export async function appendEvent(tableName: string, pk: string, body: TrailEventBody): Promise<TrailEvent> {
+  for (let attempt = 1; ; attempt += 1) {
+    const link = nextLink(body, await latestEvent(tableName, pk));
+    const event: TrailEvent = { ...body, ...link };
+    try {
+      await dynamodb.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { [PK]: pk, [SK]: eventSk(link.seq), ...event },
+          ConditionExpression: 'attribute_not_exists(#sk)',
+          ExpressionAttributeNames: { '#sk': SK },
+        }),
+      );
+      return event;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Every event of a trail in order. */
+export async function listEvents(tableName: string, pk: string): Promise<TrailEvent[]> {
+  const events: TrailEvent[] = [];
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': EVENT_SK_PREFIX },
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { [PK]: _pk, [SK]: _sk, ...event } = item;
+      events.push(event as TrailEvent);
+    }
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (exclusiveStartKey);
+  return events;
+}

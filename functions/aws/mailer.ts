@@ -1,0 +1,27 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mail } from './clients.js';
+
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** Sends one plain-text email through SES; returns SES's message id. */
+export async function sendEmail(email: OutgoingEmail): Promise<string> {
+  const result = await mail.send(
+    new SendEmailCommand({
+      FromEmailAddress: email.from,
+      Destination: { ToAddresses: [...email.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
+        },
+      },
+    }),
+  );
+  if (!result.MessageId) throw new Error('SES accepted the email but returned no MessageId');
+  return result.MessageId;
+}

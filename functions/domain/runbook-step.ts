@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { RoleName } from './config-schema.js';
+
+/** Every payload a runbook step hands to a task function carries these. */
+const StepContext = z.object({
+  incidentId: z.string().min(1),
+  stepId: z.string().min(1),
+  executionArn: z.string().min(1),
+});
+
+export const RecordEventTask = StepContext.extend({
+  type: z.string().min(1),
+  status: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type RecordEventTask = z.infer<typeof RecordEventTask>;
+
+export const SendNotificationTask = StepContext.extend({
+  to: z.object({ roles: z.array(RoleName).min(1) }),
+  subject: z.string().min(1),
+  body: z.string().min(1),
+  variables: z.record(z.string(), z.unknown()),
+});
+export type SendNotificationTask = z.infer<typeof SendNotificationTask>;
+
+/** Runbook steps act as their execution, so the trail says which run did what. */
+export const stepActor = (executionArn: string): string => `states:${executionArn}`;

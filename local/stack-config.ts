@@ -1,0 +1,26 @@
+/** Facts of the local AWS, in one place: what `irdr local start` and `irdr local env` agree on. */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_NAME_PREFIX = 'irdr-';
+export const LOCAL_TABLE_NAME = 'irdr-local';
+/** Credentials the local services accept; never real ones, so nothing here can reach AWS. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'irdrlocal', secretAccessKey: 'irdrlocal' } as const;
+export const LOCAL_HOST = '127.0.0.1';
+
+export const DEFAULT_PORTS = { http: 3000, stepFunctions: 8083, dynamodb: 8000, ses: 8005 } as const;
+export type LocalPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+
+export const DEFAULT_DATA_DIR = '.irdr';
+
+/** The AWS CLI and SDK settings that point at a running local stack. */
+export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string }): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+  };
+}

@@ -1,0 +1,177 @@
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
+import type { RunbookCatalog } from '../functions/domain/incident.js';
+import { stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
+import { createTableInput } from './dynamodb/table-definition.js';
+import { startDynamoDb, type DynamoDbBackend } from './dynamodb/servers.js';
+import { freePort } from './free-port.js';
+import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
+import { LocalLambdaRuntime } from './lambda-runtime.js';
+import { startMailbox } from './mailbox.js';
+import { PROJECT_ROOT } from './project-root.js';
+import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
+import {
+  DEFAULT_DATA_DIR,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_HOST,
+  LOCAL_NAME_PREFIX,
+  LOCAL_REGION,
+  LOCAL_TABLE_NAME,
+  localEnvironment,
+  type LocalPorts,
+} from './stack-config.js';
+import { LocalStepFunctions } from './stepfunctions/service.js';
+
+export interface LocalStackOptions {
+  /** Port per service; 0 picks a free one (tests). */
+  readonly ports: LocalPorts;
+  readonly dynamodb?: DynamoDbBackend;
+  /** Keep nothing on disk (tests); otherwise DynamoDB data persists under dataDir. */
+  readonly inMemory?: boolean;
+  readonly dataDir?: string;
+  /** Local only: every Wait and timeout runs this many times faster. */
+  readonly timeScale?: number;
+  /** Schedules to run; the deployed ones come from workflows/ as the drills issue adds them. */
+  readonly schedules?: readonly LocalSchedule[];
+  /** Powertools log level of the handlers (they log to this process's stdout). */
+  readonly handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly log?: (line: string) => void;
+}
+
+export interface DeployedStateMachine {
+  readonly blueprint: StateMachineBlueprint;
+  readonly stateMachineArn: string;
+}
+
+export interface RunningLocalStack {
+  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string };
+  readonly tableName: string;
+  readonly stateMachines: readonly DeployedStateMachine[];
+  /** AWS CLI / SDK variables that point at this stack. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly dynamodbBackend: DynamoDbBackend;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local AWS: DynamoDB, SES, Step Functions running the compiled ASL, the HTTP API calling
+ * the real handlers, and the scheduler. Handlers find the services only through AWS_ENDPOINT_URL_*.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
+  const log = options.log ?? (() => undefined);
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async (): Promise<void> => {
+    for (const stopOne of stops.reverse()) await stopOne();
+    stops.length = 0;
+  };
+  let ready = false;
+  try {
+    const backend = options.dynamodb ?? 'embedded';
+    const dataDir = options.inMemory ? undefined : resolve(PROJECT_ROOT, options.dataDir ?? DEFAULT_DATA_DIR);
+    const dynamodbPort = backend === 'local' && options.ports.dynamodb === 0 ? await freePort(LOCAL_HOST) : options.ports.dynamodb;
+    const dynamodb = await startDynamoDb({
+      backend,
+      host: LOCAL_HOST,
+      port: dynamodbPort,
+      dataDir: dataDir && join(dataDir, `dynamodb-${backend}`),
+    });
+    stops.push(() => dynamodb.stop());
+    log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);
+
+    const mailbox = await startMailbox(LOCAL_HOST, options.ports.ses);
+    stops.push(() => mailbox.stop());
+
+    const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX });
+    const stepFunctions = new LocalStepFunctions({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      invokeLambda: (functionArn, payload) => lambda.invoke(functionArn, payload),
+      timeScale: options.timeScale ?? 1,
+    });
+    stops.push(() => stepFunctions.close());
+    const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
+
+    const environment = localEnvironment({ dynamodb: dynamodb.endpoint, stepFunctions: sfnServer.url, ses: mailbox.endpoint });
+    await createTable(dynamodb.endpoint);
+
+    const substitutions = Object.fromEntries(
+      functionRegistry.map((spec) => [functionArnPlaceholder(spec.name), lambda.functionArn(spec.name)]),
+    );
+    const stateMachines = stateMachineBlueprints().map((blueprint): DeployedStateMachine => {
+      const { stateMachineArn } = stepFunctions.createStateMachine({
+        name: LOCAL_NAME_PREFIX + blueprint.logicalId,
+        definition: substitutePlaceholders(JSON.stringify(blueprint.definition), substitutions),
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_NAME_PREFIX}${blueprint.logicalId}`,
+      });
+      return { blueprint, stateMachineArn };
+    });
+    const runbookCatalog: RunbookCatalog = Object.fromEntries(
+      stateMachines.map(({ blueprint, stateMachineArn }) => [
+        blueprint.runbookId,
+        { stateMachineArn, title: blueprint.title, version: blueprint.version, hash: blueprint.hash },
+      ]),
+    );
+
+    // The handlers run in this process: give them what Lambda's environment would hold.
+    Object.assign(process.env, environment, {
+      TABLE_NAME: LOCAL_TABLE_NAME,
+      RUNBOOK_CATALOG: JSON.stringify(runbookCatalog),
+      POWERTOOLS_SERVICE_NAME: 'irdr',
+      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'INFO',
+    });
+
+    const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>
+      ('routes' in spec ? spec.routes : []).map((route) => ({ method: route.method, path: route.path, functionName: spec.name })),
+    );
+    const api = await startLocalHttpApi({
+      port: options.ports.http,
+      host: LOCAL_HOST,
+      routes,
+      accountId: LOCAL_ACCOUNT_ID,
+      invoke: (functionName, event) => lambda.invoke(functionName, event),
+      isReady: () => ready,
+    });
+    stops.push(() => api.close());
+
+    const scheduler = startLocalScheduler({
+      schedules: options.schedules ?? [],
+      timeScale: options.timeScale ?? 1,
+      startExecution: async (stateMachineArn, input) => {
+        await stepFunctions.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+      },
+      onError: (schedule, error) => log(`schedule ${schedule.name} failed to start: ${(error as Error).message}`),
+    });
+    stops.push(() => scheduler.stop());
+
+    ready = true;
+    return {
+      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint },
+      tableName: LOCAL_TABLE_NAME,
+      stateMachines,
+      environment,
+      dynamodbBackend: backend,
+      stop: async () => {
+        ready = false;
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates the table from the shared design unless it is already there (persisted data). */
+async function createTable(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+  } finally {
+    client.destroy();
+  }
+}
