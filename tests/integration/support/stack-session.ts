@@ -1,0 +1,62 @@
+import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalStack, type RunningLocalStack } from '../../../local/stack.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
+import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
+
+/** A local stack on free ports, in memory, with SDK clients pointed at it. */
+export async function startTestStack(options: { dynamodb?: DynamoDbBackend; timeScale?: number } = {}) {
+  const stack: RunningLocalStack = await startLocalStack({
+    ports: { http: 0, stepFunctions: 0, dynamodb: 0, ses: 0 },
+    inMemory: true,
+    dynamodb: options.dynamodb ?? 'embedded',
+    timeScale: options.timeScale ?? 1,
+    handlerLogLevel: 'SILENT',
+  });
+  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sfn = new SFNClient({ ...clientConfig, endpoint: stack.urls.stepFunctions });
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: stack.urls.dynamodb });
+
+  return {
+    stack,
+    sfn,
+    dynamodb,
+    /** Calls the local HTTP API as a dev identity. */
+    async api(method: string, path: string, options: { token?: string | null; body?: unknown; rawBody?: string } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const token = options.token === undefined ? 'dev-responder' : options.token;
+      if (token) headers.authorization = `Bearer ${token}`;
+      const response = await fetch(stack.urls.api + path, {
+        method,
+        headers,
+        body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+    },
+    /** Polls until the execution leaves RUNNING (bounded: the test's own timeout still applies). */
+    async waitForExecution(executionArn: string, attempts = 600): Promise<DescribeExecutionCommandOutput> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (execution.status !== 'RUNNING') return execution;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`execution ${executionArn} still RUNNING`);
+    },
+    /** Every item in the table (tests only: the product itself never scans). */
+    async tableItems() {
+      const result = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
+      return result.Items ?? [];
+    },
+    async mailbox(): Promise<Array<{ subject: string; destination: { to: string[] }; from: string; body: { text?: string } }>> {
+      const response = await fetch(`${stack.urls.ses}/store`);
+      return ((await response.json()) as { emails: any[] }).emails;
+    },
+    async stop() {
+      sfn.destroy();
+      dynamodb.destroy();
+      await stack.stop();
+    },
+  };
+}
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
