@@ -4,7 +4,7 @@ import { nextLink, type ChainLink } from '../domain/hash-chain.js';
 import { EVENT_SK_PREFIX, eventSk } from '../domain/keys.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
 import { tableDesign } from '../domain/table-design.js';
-import { dynamodb } from './clients.js';
+import { dynamodb } from './dynamodb-client.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const MAX_APPEND_ATTEMPTS = 8;

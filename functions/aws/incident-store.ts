@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.js';
 import { META_SK, incidentPk, monthPartition, timeOrderedSk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
-import { dynamodb } from './clients.js';
+import { dynamodb } from './dynamodb-client.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const [byMonth] = tableDesign.globalIndexes;

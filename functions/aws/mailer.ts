@@ -1,5 +1,5 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { mail } from './clients.js';
+import { mail } from './ses-client.js';
 
 export interface OutgoingEmail {
   readonly from: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../aws/clients.js';
+import { stepFunctions } from '../aws/sfn-client.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { putNewIncident, updateIncidentStatus } from '../aws/incident-store.js';

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createIrdrApp } from '../lib/irdr-app.js';
+
+createIrdrApp().app.synth();

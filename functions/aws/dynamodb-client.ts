@@ -1,0 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/*
+ * One client per container, one module per service so a function bundles only the SDK it uses.
+ * No endpoint here: locally the stack sets AWS_ENDPOINT_URL_DYNAMODB, which the SDK reads itself.
+ */
+export const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});

@@ -1,0 +1,90 @@
+import { Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec } from '../functions/registry.js';
+import type { IrdrFunctions } from './functions.js';
+
+export interface IrdrHttpApiProps {
+  /** Registry entries; each `routes` entry becomes one route to that function. */
+  readonly specs: readonly FunctionSpec[];
+  readonly functions: IrdrFunctions;
+  /**
+   * Steady-state and burst request limits of the stage.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * How long access logs are kept.
+   * @default RetentionDays.ONE_YEAR (who called the API is audit evidence too)
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The HTTP API: every route signed with SigV4 (IAM authorization), so a caller is an IAM principal
+ * whose ARN the handlers record as the actor, and access is decided by `execute-api:Invoke` policies.
+ */
+export class IrdrHttpApi extends Construct {
+  public readonly api: HttpApi;
+  public readonly stage: HttpStage;
+  public readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: IrdrHttpApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', {
+      apiName: Stack.of(this).stackName,
+      description: 'irdr: incident response runbooks',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      // Created below, so that it logs every request.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            caller: '$context.identity.userArn',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    for (const spec of props.specs) {
+      if (!spec.routes?.length) continue;
+      const integration = new HttpLambdaIntegration(`${spec.name}Integration`, props.functions.get(spec.name as FunctionName), {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      });
+      for (const route of spec.routes) {
+        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      }
+    }
+  }
+
+  /** The invoke URL of the `$default` stage. */
+  public get url(): string {
+    return this.stage.url;
+  }
+}

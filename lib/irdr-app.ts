@@ -1,0 +1,28 @@
+import { App, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
+import { irdrConfig } from '../functions/config.js';
+import { functionRegistry } from '../functions/registry.js';
+import { stateMachineBlueprints } from '../workflows/catalog.js';
+import { IrdrStack } from './irdr-stack.js';
+
+export const STACK_NAME = 'Irdr';
+
+/**
+ * The whole CDK app, with cdk-nag's AWS Solutions checks: bin/app.ts synthesizes it for the CLI,
+ * tests synthesize the very same app in-process.
+ */
+export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStack } {
+  const app = new App(props);
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  const stack = new IrdrStack(app, STACK_NAME, {
+    description: 'irdr: incident response runbooks, restore drills and continuity evidence',
+    env: account || region ? { account, region } : undefined,
+    functionSpecs: functionRegistry,
+    blueprints: stateMachineBlueprints(),
+    mailFrom: irdrConfig.mail.from,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

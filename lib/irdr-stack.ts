@@ -1,0 +1,80 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
+import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import { EvidenceTable } from './evidence-table.js';
+import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
+import { IrdrHttpApi } from './http-api.js';
+import { RunbookStateMachines } from './runbook-state-machines.js';
+
+export interface IrdrStackProps extends StackProps {
+  /** Every Lambda function (in the app: functionRegistry). */
+  readonly functionSpecs: readonly FunctionSpec[];
+  /** Every state machine (in the app: stateMachineBlueprints()). */
+  readonly blueprints: readonly StateMachineBlueprint[];
+  /** SES sender address: `mail:send` may send as this address only. */
+  readonly mailFrom: string;
+  /**
+   * What happens to the evidence table and its key when removed from the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly evidenceRemovalPolicy?: RemovalPolicy;
+}
+
+/** irdr in one stack: evidence table, functions, runbook state machines and the HTTP API. */
+export class IrdrStack extends Stack {
+  public readonly evidence: EvidenceTable;
+  public readonly functions: IrdrFunctions;
+  public readonly runbooks: RunbookStateMachines;
+  public readonly httpApi: IrdrHttpApi;
+
+  constructor(scope: Construct, id: string, props: IrdrStackProps) {
+    super(scope, id, props);
+
+    this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
+    this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr' });
+    // State machines come after the functions they invoke, and before the API functions that start them.
+    this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+
+    const environmentValues: Record<FunctionEnvironmentName, string> = {
+      TABLE_NAME: this.evidence.table.tableName,
+      RUNBOOK_CATALOG: this.toJsonString(this.runbooks.catalog),
+    };
+    for (const spec of props.functionSpecs) {
+      const fn = this.functions.get(spec.name as FunctionName);
+      for (const name of spec.environment) fn.addEnvironment(name, environmentValues[name]);
+      this.grantDeclaredPermissions(spec, props.mailFrom);
+    }
+
+    this.httpApi = new IrdrHttpApi(this, 'Http', { specs: props.functionSpecs, functions: this.functions });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
+    new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
+    for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
+      new CfnOutput(this, `${logicalId.replace(/[^A-Za-z0-9]/g, '')}StateMachineArn`, {
+        description: `State machine ${logicalId}`,
+        value: stateMachine.stateMachineArn,
+      });
+    }
+  }
+
+  /** Turns a registry entry's permissions into grants on this stack's resources, and nothing more. */
+  private grantDeclaredPermissions(spec: FunctionSpec, mailFrom: string): void {
+    const fn = this.functions.get(spec.name as FunctionName);
+    const declared = new Set<FunctionPermission>(spec.permissions);
+    this.evidence.grantAccess(fn, { read: declared.has('table:read'), write: declared.has('table:write') });
+    if (declared.has('runbooks:start')) {
+      for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
+    }
+    if (declared.has('mail:send')) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: sesSenderIdentityArns(this, mailFrom),
+          conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
+        }),
+      );
+    }
+  }
+}

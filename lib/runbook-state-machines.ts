@@ -1,0 +1,97 @@
+import { Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RunbookCatalog } from '../functions/domain/incident.js';
+import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
+import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import type { IrdrFunctions } from './functions.js';
+
+export interface RunbookStateMachinesProps {
+  /** Every state machine to deploy (in the app: workflows/catalog.ts). */
+  readonly blueprints: readonly StateMachineBlueprint[];
+  /** The functions whose `${<Name>FunctionArn}` placeholders the definitions use. */
+  readonly functions: IrdrFunctions;
+  /**
+   * How long execution logs are kept.
+   * @default RetentionDays.ONE_YEAR (execution history outlives Step Functions' own 90 days)
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/** The placeholder → function lookup, the inverse of functionArnPlaceholder, over the deployed functions. */
+function functionForPlaceholder(functions: IrdrFunctions, placeholder: string): FunctionName {
+  for (const name of functions.byName.keys()) if (functionArnPlaceholder(name) === placeholder) return name;
+  throw new Error(`placeholder \${${placeholder}} names no function in functions/registry.ts`);
+}
+
+/**
+ * One Standard state machine per blueprint, deploying the compiled ASL byte for byte: CloudFormation
+ * fills its `${Placeholders}` (DefinitionSubstitutions), as local/ does with local ARNs.
+ */
+export class RunbookStateMachines extends Construct {
+  /** By blueprint logicalId. */
+  public readonly byLogicalId: ReadonlyMap<string, StateMachine>;
+  /** The RUNBOOK_CATALOG the API reads to start a runbook (tokens inside: render with Stack.toJsonString). */
+  public readonly catalog: RunbookCatalog;
+
+  constructor(scope: Construct, id: string, props: RunbookStateMachinesProps) {
+    super(scope, id);
+    const byLogicalId = new Map<string, StateMachine>();
+    const catalog: RunbookCatalog = {};
+
+    for (const blueprint of props.blueprints) {
+      const machineScope = new Construct(this, blueprint.logicalId);
+      const substitutions: Record<string, string> = {};
+      const invoked = new Set<FunctionName>();
+      for (const placeholder of blueprint.placeholders) {
+        const name = functionForPlaceholder(props.functions, placeholder);
+        substitutions[placeholder] = props.functions.get(name).functionArn;
+        invoked.add(name);
+      }
+
+      const logGroup = new LogGroup(machineScope, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
+      const stateMachine = new StateMachine(machineScope, 'StateMachine', {
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromString(JSON.stringify(blueprint.definition)),
+        definitionSubstitutions: substitutions,
+        // Every event, without inputs and outputs: incident details belong in the encrypted table,
+        // not copied into logs.
+        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+      // The ASL names each function by its unqualified ARN: grant exactly that, not `<arn>:*` as grantInvoke would.
+      for (const name of invoked) {
+        stateMachine.addToRolePolicy(
+          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.functions.get(name).functionArn] }),
+        );
+      }
+      acknowledgeServiceWildcards(stateMachine);
+
+      byLogicalId.set(blueprint.logicalId, stateMachine);
+      catalog[blueprint.runbookId] = {
+        stateMachineArn: stateMachine.stateMachineArn,
+        title: blueprint.title,
+        version: blueprint.version,
+        hash: blueprint.hash,
+      };
+    }
+    this.byLogicalId = byLogicalId;
+    this.catalog = catalog;
+  }
+}
+
+/** The two wildcards Step Functions itself requires of a state machine's role; nothing else is acknowledged. */
+function acknowledgeServiceWildcards(stateMachine: StateMachine): void {
+  Validations.of(stateMachine.role).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ' +
+        'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
+        '(xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level ' +
+        'permissions: AWS documents Resource "*" for both.',
+    },
+  );
+}

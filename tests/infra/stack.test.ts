@@ -1,0 +1,367 @@
+import { rmSync } from 'node:fs';
+import aslValidator from 'asl-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irdrConfig } from '../../functions/config.js';
+import { RunbookCatalog } from '../../functions/domain/incident.js';
+import { tableDesign } from '../../functions/domain/table-design.js';
+import {
+  functionArnPlaceholder,
+  functionRegistry,
+  type FunctionName,
+  type FunctionPermission,
+  type FunctionSpec,
+} from '../../functions/registry.js';
+import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
+import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/evidence-table.js';
+import { synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
+
+interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const registry: readonly FunctionSpec[] = functionRegistry;
+const blueprints = stateMachineBlueprints();
+
+let synth: SynthesizedIrdr;
+beforeAll(() => {
+  synth = synthesizeIrdr();
+});
+afterAll(() => {
+  if (synth) rmSync(synth.outdir, { recursive: true, force: true });
+});
+
+const asList = <T>(value: T | readonly T[]): T[] => (Array.isArray(value) ? [...(value as T[])] : [value as T]);
+const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const resourcesOfType = (type: string): [string, TemplateResource][] =>
+  Object.entries(synth.resources).filter(([, resource]) => resource.Type === type);
+const props = (logicalId: string): Record<string, any> => {
+  const resource = synth.resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId} in the template`);
+  return resource.Properties ?? {};
+};
+
+const functionLogicalId = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName));
+const roleLogicalIdOfFunction = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName).role!);
+
+/** Every statement of every IAM policy attached to a role (inline AWS::IAM::Policy and the role's own Policies). */
+function statementsOfRole(roleLogicalId: string): PolicyStatement[] {
+  const attached = resourcesOfType('AWS::IAM::Policy')
+    .filter(([, policy]) => asList(policy.Properties?.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+  const inline = ((props(roleLogicalId).Policies ?? []) as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+  return [...attached, ...inline];
+}
+
+const actionsOf = (statements: readonly PolicyStatement[]) => new Set(statements.flatMap((statement) => asList(statement.Action)));
+
+/** Replaces `{ Ref: X }` with `X` and joins Fn::Join, so a token-bearing string can be read. */
+function renderJoin(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const record = value as Record<string, unknown>;
+  if ('Ref' in record) return String(record.Ref);
+  if ('Fn::Join' in record) {
+    const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderJoin).join(separator);
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+describe('evidence table', () => {
+  it('is built from tableDesign: the same keys and indexes, nothing restated', () => {
+    const tables = resourcesOfType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const table = tables[0]![1].Properties!;
+    expect(table.KeySchema).toEqual([
+      { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.GlobalSecondaryIndexes).toEqual(
+      tableDesign.globalIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    const keyNames = [tableDesign.partitionKey, tableDesign.sortKey, ...tableDesign.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    expect(table.AttributeDefinitions).toEqual(keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })));
+  });
+
+  it('keeps the evidence: on-demand, point-in-time recovery, deletion protection, retained, encrypted with a rotating key', () => {
+    const [logicalId, table] = resourcesOfType('AWS::DynamoDB::Table')[0]!;
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey)) },
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(props(synth.logicalIdOf(synth.stack.evidence.encryptionKey)).EnableKeyRotation).toBe(true);
+    synth.template.hasOutput('TableName', { Value: { Ref: logicalId } });
+  });
+});
+
+describe('functions', () => {
+  it('deploys exactly one function per registry entry, nothing else', () => {
+    const deployed = resourcesOfType('AWS::Lambda::Function').map(([logicalId]) => logicalId).sort();
+    expect(deployed).toEqual(registry.map((spec) => functionLogicalId(spec.name)).sort());
+  });
+
+  it.each(registry.map((spec) => [spec.name, spec] as const))('%s runs on nodejs24.x arm64 as the registry sizes it', (name, spec) => {
+    expect(props(functionLogicalId(name))).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      Description: spec.description,
+    });
+  });
+
+  it.each(registry.map((spec) => [spec.name, spec] as const))('%s gets only the environment it declares', (name, spec) => {
+    const variables = props(functionLogicalId(name)).Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(variables).sort()).toEqual([...spec.environment, 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'].sort());
+    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    if (spec.environment.includes('TABLE_NAME')) {
+      expect(variables.TABLE_NAME).toEqual({ Ref: synth.logicalIdOf(synth.stack.evidence.table) });
+    }
+  });
+
+  it('gives RUNBOOK_CATALOG every runbook, pointing at its own state machine', () => {
+    const consumers = registry.filter((spec) => (spec.environment as readonly string[]).includes('RUNBOOK_CATALOG'));
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const spec of consumers) {
+      const raw = (props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>).RUNBOOK_CATALOG;
+      const catalog = RunbookCatalog.parse(JSON.parse(renderJoin(raw)));
+      expect(catalog).toEqual(
+        Object.fromEntries(
+          blueprints.map((blueprint) => [
+            blueprint.runbookId,
+            {
+              stateMachineArn: synth.logicalIdOf(synth.stack.runbooks.byLogicalId.get(blueprint.logicalId)!),
+              title: blueprint.title,
+              version: blueprint.version,
+              hash: blueprint.hash,
+            },
+          ]),
+        ),
+      );
+    }
+  });
+
+  it.each(registry.map((spec) => [spec.name] as const))('%s logs to its own log group, with a retention', (name) => {
+    const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
+    const logStatements = statementsOfRole(roleLogicalIdOfFunction(name)).filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
+    expect(logStatements).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroupId) },
+    ]);
+  });
+});
+
+describe('least privilege', () => {
+  const expectedActions = (permissions: readonly FunctionPermission[]): string[] => {
+    const actions = new Set<string>(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    const add = (list: readonly string[]) => list.forEach((action) => actions.add(action));
+    if (permissions.includes('table:read')) add([...TABLE_READ_ACTIONS, ...KEY_READ_ACTIONS]);
+    if (permissions.includes('table:write')) add([...TABLE_WRITE_ACTIONS, ...KEY_WRITE_ACTIONS]);
+    if (permissions.includes('runbooks:start')) add(['states:StartExecution']);
+    if (permissions.includes('mail:send')) add(['ses:SendEmail']);
+    return [...actions].sort();
+  };
+
+  it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
+    const statements = statementsOfRole(roleLogicalIdOfFunction(name));
+    expect([...actionsOf(statements)].sort()).toEqual(expectedActions(spec.permissions));
+
+    const tableArn = getAtt(synth.logicalIdOf(synth.stack.evidence.table));
+    const indexArns = tableDesign.globalIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.indexName}`]] }));
+    for (const statement of statements) {
+      const actions = asList(statement.Action);
+      const resources = asList(statement.Resource);
+      if (actions.some((action) => action.startsWith('dynamodb:'))) {
+        // The table itself, or one named index (Query only): never `index/*` or another table.
+        const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn];
+        for (const resource of resources) expect(allowed).toContainEqual(resource);
+      }
+      if (actions.some((action) => action.startsWith('kms:'))) {
+        expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey))]);
+      }
+      if (actions.includes('states:StartExecution')) {
+        expect(resources).toEqual([...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })));
+      }
+      if (actions.includes('ses:SendEmail')) {
+        expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': irdrConfig.mail.from } });
+        const identities = resources.map((resource) => renderJoin(resource).replace(/^.*:identity\//, ''));
+        expect(identities.sort()).toEqual([irdrConfig.mail.from, irdrConfig.mail.from.split('@')[1]!].sort());
+      }
+    }
+  });
+
+  it('writes to the table only where a function declares table:write', () => {
+    for (const spec of registry) {
+      const actions = actionsOf(statementsOfRole(roleLogicalIdOfFunction(spec.name)));
+      expect(actions.has('dynamodb:PutItem')).toBe(spec.permissions.includes('table:write'));
+      expect(actions.has('dynamodb:Scan')).toBe(false);
+      expect(actions.has('dynamodb:DeleteItem')).toBe(false);
+    }
+  });
+
+  it('has no wildcard action anywhere and a wildcard resource only where Step Functions requires it', () => {
+    const policies = resourcesOfType('AWS::IAM::Policy');
+    expect(policies.length).toBeGreaterThan(0);
+    const serviceWideActions = new Set([
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+    ]);
+    for (const [, policy] of policies) {
+      for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
+        for (const action of asList(statement.Action)) {
+          expect(action).not.toBe('*');
+          expect(action).not.toBe('dynamodb:*');
+          expect(action, 'wildcard action').not.toContain('*');
+        }
+        if (asList(statement.Resource).includes('*')) {
+          for (const action of asList(statement.Action)) expect(serviceWideActions.has(action), action).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    for (const [, role] of resourcesOfType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('runbook state machines', () => {
+  it('deploys one state machine per blueprint', () => {
+    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length);
+  });
+
+  describe.each(blueprints.map((blueprint) => [blueprint.logicalId, blueprint] as const))('%s', (logicalId, blueprint) => {
+    const machineId = () => synth.logicalIdOf(synth.stack.runbooks.byLogicalId.get(logicalId)!);
+
+    it('deploys the compiled ASL unchanged, placeholders kept', () => {
+      const definitionString = props(machineId()).DefinitionString;
+      expect(typeof definitionString).toBe('string');
+      expect(JSON.parse(definitionString as string)).toEqual(blueprint.definition);
+    });
+
+    it('substitutes exactly its placeholders, each with its function ARN', () => {
+      const substitutions = props(machineId()).DefinitionSubstitutions as Record<string, unknown>;
+      expect(Object.keys(substitutions).sort()).toEqual([...blueprint.placeholders].sort());
+      for (const spec of registry) {
+        const placeholder = functionArnPlaceholder(spec.name as FunctionName);
+        if (placeholder in substitutions) expect(substitutions[placeholder]).toEqual(getAtt(functionLogicalId(spec.name)));
+      }
+    });
+
+    it('may invoke exactly the functions it references', () => {
+      const roleId = synth.logicalIdOf(synth.stack.runbooks.byLogicalId.get(logicalId)!.role);
+      const invoked = statementsOfRole(roleId)
+        .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'))
+        .flatMap((statement) => asList(statement.Resource));
+      const referenced = registry.filter((spec) => blueprint.placeholders.includes(functionArnPlaceholder(spec.name as FunctionName)));
+      expect(invoked).toHaveLength(referenced.length);
+      expect(invoked).toEqual(expect.arrayContaining(referenced.map((spec) => getAtt(functionLogicalId(spec.name)))));
+    });
+
+    it('logs every event without execution data, and traces with X-Ray', () => {
+      const machine = props(machineId());
+      expect(machine.StateMachineType).toBe('STANDARD');
+      expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+      expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+      synth.template.hasOutput('*', { Value: { Ref: machineId() } });
+    });
+
+    it('passes asl-validator, as compiled and with ARNs substituted', () => {
+      // The validator annotates what it is given: hand it a copy each time.
+      const compiled = aslValidator(JSON.parse(props(machineId()).DefinitionString as string));
+      expect(compiled.isValid, compiled.errorsText('\n')).toBe(true);
+      const exampleArns = Object.fromEntries(
+        blueprint.placeholders.map((name) => [name, `arn:aws:lambda:eu-west-1:123456789012:function:irdr-${name}`]),
+      );
+      const substituted = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), exampleArns)));
+      expect(substituted.isValid, substituted.errorsText('\n')).toBe(true);
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const registryRoutes = registry.flatMap((spec) => (spec.routes ?? []).map((route) => ({ key: `${route.method} ${route.path}`, spec })));
+
+  it('has exactly the registry routes, each IAM-authorized and integrated with its function (payload 2.0)', () => {
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(registryRoutes.map((route) => route.key).sort());
+    for (const route of routes) {
+      expect(route.AuthorizationType, String(route.RouteKey)).toBe('AWS_IAM');
+      const integrationId = renderJoin(route.Target).replace('integrations/', '');
+      const integration = props(integrationId);
+      const owner = registryRoutes.find((candidate) => candidate.key === route.RouteKey)!.spec;
+      expect(integration).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: getAtt(functionLogicalId(owner.name)),
+      });
+    }
+  });
+
+  it('logs every request of its $default stage to a log group with a retention', () => {
+    const stages = resourcesOfType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]![1].Properties!;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    const destination = (stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
+    const logGroupId = destination['Fn::GetAtt'][0];
+    expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
+    expect(JSON.parse(String((stage.AccessLogSettings as { Format: string }).Format))).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.userArn',
+    });
+    synth.template.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no finding that is not acknowledged', () => {
+    const nag = synth.validationReport.pluginReports.filter((report) => report.pluginName === 'AwsSolutions');
+    expect(nag).toHaveLength(1);
+    const open = nag.flatMap((report) => report.violations);
+    expect(open.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(nag[0]!.conclusion).toBe('success');
+  });
+
+  it('acknowledges only the wildcards Step Functions requires, each with its reason', () => {
+    const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
+    expect(suppressed.map((v) => v.ruleName)).toEqual(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []);
+    for (const violation of suppressed) {
+      expect(violation.reason).toMatch(/resource-level/);
+      for (const construct of violation.violatingConstructs) expect(construct.constructPath).toMatch(/^Irdr\/Runbooks\/.+\/StateMachine\/Role\//);
+    }
+  });
+
+  it('leaves no other validation plugin with a failure', () => {
+    for (const report of synth.validationReport.pluginReports) expect(report.conclusion, report.pluginName).toBe('success');
+  });
+});
