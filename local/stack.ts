@@ -33,12 +33,15 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   /** Local only: every Wait and timeout runs this many times faster. */
   readonly timeScale?: number;
-  /** Schedules to run; the deployed ones come from workflows/ as the drills issue adds them. */
-  readonly schedules?: readonly LocalSchedule[];
+  /** Schedules to run, each naming its target state machine by logical id (as the CDK construct does). */
+  readonly schedules?: readonly LocalScheduleOf[];
   /** Powertools log level of the handlers (they log to this process's stdout). */
   readonly handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly log?: (line: string) => void;
 }
+
+/** A schedule whose target is a state machine's logical id, resolved to its local ARN at start. */
+export type LocalScheduleOf = Omit<LocalSchedule, 'targetArn'> & { readonly targetLogicalId: string };
 
 export interface DeployedStateMachine {
   readonly blueprint: StateMachineBlueprint;
@@ -55,16 +58,22 @@ export interface RunningLocalStack {
   stop(): Promise<void>;
 }
 
+let stackRunningInThisProcess = false;
+
 /**
  * Starts the local AWS: DynamoDB, SES, Step Functions running the compiled ASL, the HTTP API calling
  * the real handlers, and the scheduler. Handlers find the services only through AWS_ENDPOINT_URL_*.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
+  // Handlers keep their SDK clients for the life of the process, as in Lambda: one stack per process.
+  if (stackRunningInThisProcess) throw new Error('a local stack is already running in this process; stop it first');
+  stackRunningInThisProcess = true;
   const log = options.log ?? (() => undefined);
   const stops: Array<() => Promise<void> | void> = [];
   const stop = async (): Promise<void> => {
     for (const stopOne of stops.reverse()) await stopOne();
     stops.length = 0;
+    stackRunningInThisProcess = false;
   };
   let ready = false;
   try {
@@ -135,8 +144,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => api.close());
 
+    const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
+      const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
+      if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);
+      return { ...schedule, targetArn: target.stateMachineArn };
+    });
     const scheduler = startLocalScheduler({
-      schedules: options.schedules ?? [],
+      schedules,
       timeScale: options.timeScale ?? 1,
       startExecution: async (stateMachineArn, input) => {
         await stepFunctions.startExecution({ stateMachineArn, input: JSON.stringify(input) });

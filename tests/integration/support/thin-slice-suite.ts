@@ -1,7 +1,8 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashEvent } from '../../functions/domain/hash-chain.js';
-import { startTestStack, type TestStack } from './support/stack-session.js';
+import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
+import { GENESIS_HASH, hashEvent } from '../../../functions/domain/hash-chain.js';
+import { startTestStack, type TestStack } from './stack-session.js';
 
 const newIncident = {
   runbookId: 'triage-notify',
@@ -10,8 +11,12 @@ const newIncident = {
   summary: 'GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin from an unknown ASN',
 };
 
-// The same slice on both DynamoDB backends, so the embedded default and DynamoDB Local cannot drift apart.
-describe.each(['embedded', 'local'] as const)('thin slice on %s DynamoDB: HTTP API -> Step Functions -> handlers -> DynamoDB -> SES', (backend) => {
+/**
+ * The thin slice, run on each DynamoDB backend (one file each: handlers keep their SDK clients for the
+ * life of the process, as in Lambda, so one process hosts one local stack).
+ */
+export function describeThinSlice(backend: DynamoDbBackend): void {
+describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handlers -> DynamoDB -> SES`, () => {
   let local: TestStack;
   beforeAll(async () => {
     local = await startTestStack({ dynamodb: backend });
@@ -113,3 +118,4 @@ describe.each(['embedded', 'local'] as const)('thin slice on %s DynamoDB: HTTP A
     expect(response.status).toBe(404);
   });
 });
+}

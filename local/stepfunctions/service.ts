@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ExecutionRegistry } from './executions.js';
+import { createOperations, type Operation } from './operations.js';
+import { createProtocolServer } from './protocol.js';
+import { StateMachineRegistry, type Tag } from './state-machines.js';
+import type { InvokeLambda } from './task-handlers.js';
+import { TaskTokenRegistry } from './task-tokens.js';
+
+export interface LocalStepFunctionsOptions {
+  /** e.g. 'us-east-1': goes into every ARN. */
+  readonly region: string;
+  /** e.g. '000000000000': goes into every ARN. */
+  readonly accountId: string;
+  /** Runs a Lambda function in process: Task states call it. */
+  readonly invokeLambda: InvokeLambda;
+  /**
+   * How many times faster workflow time runs: Wait states, Task TimeoutSeconds and HeartbeatSeconds,
+   * Retry intervals and the execution's TimeoutSeconds all take 1/timeScale of their real duration.
+   * @default 1
+   */
+  readonly timeScale?: number;
+}
+
+export interface CreateStateMachineRequest {
+  readonly name: string;
+  /** Amazon States Language (JSONPath), as text. */
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly type?: 'STANDARD';
+  readonly tags?: readonly Tag[];
+}
+
+/**
+ * AWS Step Functions on this machine: state machines run on the aws-local-stepfunctions engine,
+ * Task states call `invokeLambda`, and the Step Functions API is served over HTTP for the AWS SDK and CLI.
+ */
+export class LocalStepFunctions {
+  private readonly tokens = new TaskTokenRegistry();
+  private readonly stateMachines: StateMachineRegistry;
+  private readonly executions: ExecutionRegistry;
+  private readonly operations: Readonly<Record<string, Operation>>;
+  private server: Server | undefined;
+
+  constructor(options: LocalStepFunctionsOptions) {
+    const timeScale = options.timeScale ?? 1;
+    if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
+    const scope = { region: options.region, accountId: options.accountId };
+    this.stateMachines = new StateMachineRegistry(scope, timeScale);
+    this.executions = new ExecutionRegistry({ ...scope, timeScale, invokeLambda: options.invokeLambda, tokens: this.tokens });
+    this.operations = createOperations({ stateMachines: this.stateMachines, executions: this.executions, tokens: this.tokens });
+  }
+
+  /** As the CreateStateMachine API (and with its errors, as SfnError): the same name and definition again returns the existing one. */
+  createStateMachine(request: CreateStateMachineRequest): { stateMachineArn: string; creationDate: Date } {
+    const created = this.stateMachines.create(request);
+    return { stateMachineArn: created.arn, creationDate: created.creationDate };
+  }
+
+  /** As the StartExecution API (and with its errors, as SfnError), for callers in this process such as the local scheduler. */
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+    const execution = this.executions.start(this.stateMachines.get(request.stateMachineArn), request.name, request.input);
+    return { executionArn: execution.executionArn, startDate: execution.startDate };
+  }
+
+  /** Serves the Step Functions API on `host:port` (port 0: any free port). */
+  async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
+    if (this.server) throw new Error('The local Step Functions service is already listening');
+    const server = createProtocolServer(this.operations);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { url: `http://${urlHost}:${address.port}`, port: address.port };
+  }
+
+  /** Stops serving and aborts every running execution (recorded as ABORTED), leaving no timer or socket behind. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await this.executions.stopAll('The local Step Functions service was closed');
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
+    // Aborted tasks unwind through the engine in the next turns of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

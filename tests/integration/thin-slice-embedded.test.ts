@@ -1,0 +1,3 @@
+import { describeThinSlice } from './support/thin-slice-suite.js';
+
+describeThinSlice('embedded');
