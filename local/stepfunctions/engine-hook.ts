@@ -61,7 +61,7 @@ const parentSignals: (AbortSignal | undefined)[] = [];
  * Wraps the engine's `run` and (private) `execute` once. Both stay untouched for runs without an observer.
  * Pinned to aws-local-stepfunctions 3.0.0; fails loudly if the engine's shape changes.
  */
-function installEngineHook(): void {
+export function installEngineHook(): void {
   if (installed) return;
   const prototype = StateMachine.prototype as unknown as { run: Run; execute: Execute };
   const originalRun = prototype.run;

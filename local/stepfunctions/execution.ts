@@ -132,9 +132,9 @@ export class LocalExecution implements EngineObserver {
     if (event.type === 'StateEntered' || event.type === 'StateRetried') {
       this.attempt = { run, stateName: event.name, rawInput: event.input, token: undefined };
     }
-    if (event.type === 'StateFailed' && this.setup.states.get(event.name)?.state.Type === 'Fail') {
-      const state = this.setup.states.get(event.name)?.state ?? { Type: 'Fail' };
-      this.failStateError = { error: event.error, hasError: 'Error' in state || 'ErrorPath' in state, hasCause: 'Cause' in state || 'CausePath' in state };
+    const failState = event.type === 'StateFailed' ? this.setup.states.get(event.name)?.state : undefined;
+    if (event.type === 'StateFailed' && failState?.Type === 'Fail') {
+      this.failStateError = { error: event.error, hasError: 'Error' in failState || 'ErrorPath' in failState, hasCause: 'Cause' in failState || 'CausePath' in failState };
     }
     if (run.parent !== undefined) return this.mapper.map(run, event);
     switch (event.type) {

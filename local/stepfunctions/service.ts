@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { installEngineHook } from './engine-hook.js';
 import { ExecutionRegistry } from './executions.js';
 import { createOperations, type Operation } from './operations.js';
 import { createProtocolServer } from './protocol.js';
@@ -45,6 +46,7 @@ export class LocalStepFunctions {
   constructor(options: LocalStepFunctionsOptions) {
     const timeScale = options.timeScale ?? 1;
     if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
+    installEngineHook(); // fails here, not mid-execution, if the engine no longer has the shape it hooks into
     const scope = { region: options.region, accountId: options.accountId };
     this.stateMachines = new StateMachineRegistry(scope, timeScale);
     this.executions = new ExecutionRegistry({ ...scope, timeScale, invokeLambda: options.invokeLambda, tokens: this.tokens });
