@@ -32,6 +32,7 @@ export interface LocalLambdaOptions {
  */
 export class LocalLambdaRuntime {
   private readonly handlers = new Map<string, Promise<Handler>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: LocalLambdaOptions) {}
 
@@ -49,7 +50,20 @@ export class LocalLambdaRuntime {
     return spec;
   }
 
-  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+  invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+    const invocation = this.run(nameOrArn, payload);
+    const settled = invocation.catch(() => undefined);
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return invocation;
+  }
+
+  /** Resolves once every invocation under way has finished (each is bounded by its function's timeout). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private async run(nameOrArn: string, payload: unknown): Promise<unknown> {
     const spec = this.resolve(nameOrArn);
     const handler = await this.load(spec);
     const deadline = Date.now() + spec.timeoutSeconds * 1000;

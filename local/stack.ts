@@ -93,6 +93,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => mailbox.stop());
 
     const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX });
+    // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
+    // before DynamoDB and SES go away, so no write is cut in half.
+    stops.push(() => lambda.drain());
     const stepFunctions = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,

@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import type { Runbook, RunbookStep } from './runbook-schema.js';
 import { invokeFunction, type AslDefinition, type AslState } from './asl-fragments.js';
 
+const RECORD_STARTED = 'RecordRunbookStarted';
 const RECORD_COMPLETED = 'RecordRunbookCompleted';
 const RECORD_FAILED = 'RecordRunbookFailed';
 const NOTIFY_FAILED = 'NotifyRunbookFailed';
@@ -46,6 +47,20 @@ const catchToFailure = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', 
 export function compileRunbook(runbook: Runbook): AslDefinition {
   const hash = runbookHash(runbook);
   const states: Record<string, AslState> = {};
+  // The run records its own start, so the trail's order and the incident's status follow the execution alone.
+  states[RECORD_STARTED] = {
+    Comment: 'Record that this run of the runbook started',
+    ...invokeFunction('RecordEvent', {
+      'incidentId.$': '$.incidentId',
+      stepId: RECORD_STARTED,
+      'executionArn.$': '$$.Execution.Id',
+      type: 'runbook.started',
+      status: 'runbook-running',
+      detail: { runbookId: runbook.id, runbookVersion: runbook.version, runbookHash: hash },
+    }),
+    Catch: catchToFailure,
+    Next: runbook.steps[0]!.id,
+  };
   runbook.steps.forEach((step, index) => {
     const next = runbook.steps[index + 1]?.id ?? RECORD_COMPLETED;
     states[step.id] = { Comment: step.title, ...compileStep(step), Catch: catchToFailure, Next: next };
@@ -95,7 +110,7 @@ export function compileRunbook(runbook: Runbook): AslDefinition {
 
   return {
     Comment: `irdr runbook ${runbook.id} v${runbook.version} (sha256 ${hash})`,
-    StartAt: runbook.steps[0]!.id,
+    StartAt: RECORD_STARTED,
     TimeoutSeconds: 7 * 24 * 3600,
     States: states,
   };

@@ -80,9 +80,6 @@ export const handler = apiHandler(async (event) => {
     await updateIncidentStatus(tableName, incident.incidentId, { status: 'runbook-start-failed', updatedAt: failedAt });
     throw error;
   }
-  const startedAt = new Date().toISOString();
-  await appendEvent(tableName, pk, { type: 'runbook.started', at: startedAt, actor, detail: { executionArn } });
-  await updateIncidentStatus(tableName, incident.incidentId, { status: 'runbook-running', updatedAt: startedAt, executionArn });
-
-  return jsonResponse(202, { incidentId: incident.incidentId, executionArn, status: 'runbook-running' });
+  // From here on the execution records its own progress (runbook.started is its first state).
+  return jsonResponse(202, { incidentId: incident.incidentId, executionArn, status: incident.status });
 });

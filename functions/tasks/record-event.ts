@@ -20,7 +20,9 @@ export const handler = async (payload: unknown, context: Context): Promise<{ seq
     stepId: task.stepId,
     detail: task.detail,
   });
-  if (task.status) await updateIncidentStatus(tableName, task.incidentId, { status: task.status, updatedAt: at });
+  if (task.status) {
+    await updateIncidentStatus(tableName, task.incidentId, { status: task.status, updatedAt: at, executionArn: task.executionArn });
+  }
   logger.info('event recorded', { incidentId: task.incidentId, type: task.type, seq: event.seq });
   return { seq: event.seq, hash: event.hash };
 };

@@ -81,7 +81,9 @@ async function runLambdaInvoke(name: string, state: AslState, input: unknown, en
     const timeoutSeconds = durationSeconds(state, 'Timeout', attempt.rawInput, env.context);
     const heartbeatSeconds = waitForToken ? durationSeconds(state, 'Heartbeat', attempt.rawInput, env.context) : undefined;
     const events = serviceIntegrationEvents(env.history, env.region, waitForToken ? 'invoke.waitForTaskToken' : 'invoke');
-    return await runTask(events, { parameters: input, timeoutSeconds, heartbeatSeconds, signal: attempt.signal, timeScale: env.timeScale }, async (clock) => {
+    // The time scale shrinks waiting (for a task token), never a function's own run time.
+    const timeScale = waitForToken ? env.timeScale : 1;
+    return await runTask(events, { parameters: input, timeoutSeconds, heartbeatSeconds, signal: attempt.signal, timeScale }, async (clock) => {
       const answer = token === undefined ? undefined : awaitTaskToken(env.tokens, token, clock);
       const invoked = await clock.race(invoke(env.invokeLambda, functionName, parameters.Payload, invocationType));
       if (!answer) return invoked;
@@ -99,7 +101,8 @@ async function runLambdaFunction(name: string, state: AslState, input: unknown, 
   const functionArn = state.Resource ?? '';
   const timeoutSeconds = durationSeconds(state, 'Timeout', attempt.rawInput, env.context);
   const events = lambdaFunctionEvents(env.history, functionArn);
-  return runTask(events, { parameters: input, timeoutSeconds, heartbeatSeconds: undefined, signal: attempt.signal, timeScale: env.timeScale }, async (clock) =>
+  // A synchronous invocation runs in real time whatever the time scale: only waiting is shrunk.
+  return runTask(events, { parameters: input, timeoutSeconds, heartbeatSeconds: undefined, signal: attempt.signal, timeScale: 1 }, async (clock) =>
     asJson(await clock.race(callLambda(env.invokeLambda, functionArn, input))),
   );
 }

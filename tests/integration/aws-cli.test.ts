@@ -52,7 +52,7 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     expect(events[0]!.type).toBe('ExecutionStarted');
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
     const entered = events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name);
-    expect(entered).toEqual(['record-triage-started', 'notify-responders', 'RecordRunbookCompleted']);
+    expect(entered).toEqual(['RecordRunbookStarted', 'record-triage-started', 'notify-responders', 'RecordRunbookCompleted']);
   });
 
   it('aws dynamodb query returns the incident and its trail', async () => {

@@ -1,17 +1,20 @@
 import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, type RunningLocalStack } from '../../../local/stack.js';
+import { startLocalStack, type LocalScheduleOf, type RunningLocalStack } from '../../../local/stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
 import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
 
 /** A local stack on free ports, in memory, with SDK clients pointed at it. */
-export async function startTestStack(options: { dynamodb?: DynamoDbBackend; timeScale?: number } = {}) {
+export async function startTestStack(
+  options: { dynamodb?: DynamoDbBackend; timeScale?: number; schedules?: readonly LocalScheduleOf[] } = {},
+) {
   const stack: RunningLocalStack = await startLocalStack({
     ports: { http: 0, stepFunctions: 0, dynamodb: 0, ses: 0 },
     inMemory: true,
     dynamodb: options.dynamodb ?? 'embedded',
     timeScale: options.timeScale ?? 1,
     handlerLogLevel: 'SILENT',
+    schedules: options.schedules,
   });
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const sfn = new SFNClient({ ...clientConfig, endpoint: stack.urls.stepFunctions });
