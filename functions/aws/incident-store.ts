@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, RunbookStatus } from '../domain/incident.js';
 import { META_SK, incidentPk, monthPartition, timeOrderedSk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -45,15 +45,15 @@ export async function getIncident(tableName: string, incidentId: string): Promis
   return incident as Incident;
 }
 
-/** Sets the incident's mutable status fields; its history lives in the append-only trail. */
-export async function updateIncidentStatus(
+/** Sets where the incident's runbook execution stands; its history lives in the append-only trail. */
+export async function updateRunbookStatus(
   tableName: string,
   incidentId: string,
-  changes: { status: string; updatedAt: string; executionArn?: string },
+  changes: { runbookStatus: RunbookStatus; updatedAt: string; executionArn?: string },
 ): Promise<void> {
-  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':status': changes.status, ':updatedAt': changes.updatedAt };
-  let expression = 'SET #status = :status, #updatedAt = :updatedAt';
+  const names: Record<string, string> = { '#runbookStatus': 'runbookStatus', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':runbookStatus': changes.runbookStatus, ':updatedAt': changes.updatedAt };
+  let expression = 'SET #runbookStatus = :runbookStatus, #updatedAt = :updatedAt';
   if (changes.executionArn) {
     names['#executionArn'] = 'executionArn';
     values[':executionArn'] = changes.executionArn;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
 export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+
+/** Where the incident stands for the people handling it. */
+export const IncidentStatus = z.enum(['open', 'acknowledged', 'resolved', 'closed']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** Where its runbook's execution stands; set only by the execution itself (and by a failed start). */
+export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed']);
+export type RunbookStatus = z.infer<typeof RunbookStatus>;
 export type Severity = z.infer<typeof Severity>;
 
 const isoTimestamp = z.iso.datetime({ offset: true });
@@ -54,7 +62,8 @@ export interface Incident {
   readonly labels?: Record<string, string>;
   readonly openedAt: string;
   readonly openedBy: string;
-  readonly status: string;
+  readonly status: IncidentStatus;
+  readonly runbookStatus: RunbookStatus;
   readonly updatedAt: string;
   readonly executionArn?: string;
 }

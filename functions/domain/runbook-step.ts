@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RoleName } from './config-schema.js';
+import { RunbookStatus } from './incident.js';
 
 /** Every payload a runbook step hands to a task function carries these. */
 const StepContext = z.object({
@@ -10,7 +11,8 @@ const StepContext = z.object({
 
 export const RecordEventTask = StepContext.extend({
   type: z.string().min(1),
-  status: z.string().optional(),
+  /** Moves the incident's runbookStatus when given. */
+  runbookStatus: RunbookStatus.optional(),
   detail: z.record(z.string(), z.unknown()).optional(),
 });
 export type RecordEventTask = z.infer<typeof RecordEventTask>;

@@ -3,7 +3,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../aws/sfn-client.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { putNewIncident, updateIncidentStatus } from '../aws/incident-store.js';
+import { putNewIncident, updateRunbookStatus } from '../aws/incident-store.js';
 import {
   CreateIncidentRequest,
   RunbookCatalog,
@@ -41,6 +41,7 @@ export const handler = apiHandler(async (event) => {
     openedAt: now,
     openedBy: actor,
     status: 'open',
+    runbookStatus: 'starting',
     updatedAt: now,
   };
   await putNewIncident(tableName, incident);
@@ -77,9 +78,9 @@ export const handler = apiHandler(async (event) => {
       actor,
       detail: { error: (error as Error).name, message: (error as Error).message },
     });
-    await updateIncidentStatus(tableName, incident.incidentId, { status: 'runbook-start-failed', updatedAt: failedAt });
+    await updateRunbookStatus(tableName, incident.incidentId, { runbookStatus: 'start-failed', updatedAt: failedAt });
     throw error;
   }
   // From here on the execution records its own progress (runbook.started is its first state).
-  return jsonResponse(202, { incidentId: incident.incidentId, executionArn, status: incident.status });
+  return jsonResponse(202, { incidentId: incident.incidentId, executionArn, status: incident.status, runbookStatus: incident.runbookStatus });
 });

@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { updateIncidentStatus } from '../aws/incident-store.js';
+import { updateRunbookStatus } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
 import { incidentPk } from '../domain/keys.js';
 import { RecordEventTask, stepActor } from '../domain/runbook-step.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** Runbook step: appends an event to the incident's trail and, when given, moves its status. */
+/** Runbook step: appends an event to the incident's trail and, when given, moves its runbookStatus. */
 export const handler = async (payload: unknown, context: Context): Promise<{ seq: number; hash: string }> => {
   logger.addContext(context);
   const task = RecordEventTask.parse(payload);
@@ -20,8 +20,8 @@ export const handler = async (payload: unknown, context: Context): Promise<{ seq
     stepId: task.stepId,
     detail: task.detail,
   });
-  if (task.status) {
-    await updateIncidentStatus(tableName, task.incidentId, { status: task.status, updatedAt: at, executionArn: task.executionArn });
+  if (task.runbookStatus) {
+    await updateRunbookStatus(tableName, task.incidentId, { runbookStatus: task.runbookStatus, updatedAt: at, executionArn: task.executionArn });
   }
   logger.info('event recorded', { incidentId: task.incidentId, type: task.type, seq: event.seq });
   return { seq: event.seq, hash: event.hash };

@@ -49,7 +49,8 @@ describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handl
     expect(incident.status).toBe(200);
     expect(incident.body.incident).toMatchObject({
       incidentId,
-      status: 'runbook-completed',
+      status: 'open',
+      runbookStatus: 'completed',
       severity: 'SEV2',
       runbookId: 'triage-notify',
       runbookHash: expect.stringMatching(/^[0-9a-f]{64}$/),
