@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nextLink, type ChainLink } from '../domain/hash-chain.js';
 import { EVENT_SK_PREFIX, eventSk } from '../domain/keys.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
@@ -9,18 +9,20 @@ import { dynamodb } from './dynamodb-client.js';
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const MAX_APPEND_ATTEMPTS = 8;
 
+/** The events of one trail, oldest first unless the caller reverses it. */
+function trailQuery(tableName: string, pk: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': EVENT_SK_PREFIX },
+  };
+}
+
 /** The newest event of a trail, or undefined for an empty one. */
 export async function latestEvent(tableName: string, pk: string): Promise<ChainLink | undefined> {
   const result = await dynamodb.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': EVENT_SK_PREFIX },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
+    new QueryCommand({ ...trailQuery(tableName, pk), ScanIndexForward: false, Limit: 1, ConsistentRead: true }),
   );
   const item = result.Items?.[0];
   return item ? { seq: item.seq as number, prevHash: item.prevHash as string, hash: item.hash as string } : undefined;
@@ -55,15 +57,7 @@ export async function listEvents(tableName: string, pk: string): Promise<TrailEv
   const events: TrailEvent[] = [];
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': EVENT_SK_PREFIX },
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
+    const page = await dynamodb.send(new QueryCommand({ ...trailQuery(tableName, pk), ExclusiveStartKey: exclusiveStartKey }));
     for (const item of page.Items ?? []) {
       const { [PK]: _pk, [SK]: _sk, ...event } = item;
       events.push(event as TrailEvent);
