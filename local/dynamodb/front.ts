@@ -1,0 +1,273 @@
+/**
+ * The local DynamoDB's front: AWS JSON 1.0 on the wire, before dynalite or DynamoDB Local.
+ *
+ * - Forwarded unchanged (streamed): everything the backend has. Item writes to PITR-enabled tables are journaled.
+ * - Answered here: CreateBackup, DescribeBackup, ListBackups, DeleteBackup, RestoreTableFromBackup,
+ *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: both backends have them.)
+ * - LatestRestorableDateTime = max(EarliestRestorableDateTime, now - latestRestorableLagMs), 5 minutes by default as in AWS.
+ * - A restored table is CREATING for restoreDuration (base + per item); meanwhile data calls get ResourceNotFoundException
+ *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from '../free-port.js';
+import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
+import { BackupCatalog } from './backup-catalog.js';
+import { snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
+import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
+import { KeyLocks, TableLocks } from './locks.js';
+import { PitrJournal } from './pitr-journal.js';
+import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
+import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
+import { RestoreRegistry } from './restore-registry.js';
+import { startDynamoDb, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
+import { DynamoDbError, isObject, parseJsonBody, readBody, resourceNotFound, sendError, sendJson, TARGET_PREFIX, type WireObject } from './wire.js';
+
+export type { SimulatedDuration } from './front-context.js';
+
+export interface DynamoDbFrontOptions {
+  /** The DynamoDB that holds the tables (dynalite or DynamoDB Local), e.g. `http://127.0.0.1:8001`. */
+  readonly backendEndpoint: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+  /** Region and account of the backup ARNs. */
+  readonly region: string;
+  readonly accountId: string;
+  /** Folder for backups, PITR journals and restore records; undefined keeps them in memory. */
+  readonly dataDir?: string;
+  /**
+   * How long a restored table stays CREATING: baseMs plus perItemMs per restored item.
+   * @default { baseMs: 5000, perItemMs: 1 }
+   */
+  readonly restoreDuration?: SimulatedDuration;
+  /**
+   * How long a new backup stays CREATING before it is AVAILABLE (its items are copied at once).
+   * @default { baseMs: 1000, perItemMs: 0 }
+   */
+  readonly backupDuration?: SimulatedDuration;
+  /**
+   * How far LatestRestorableDateTime trails the clock. AWS documents it as "typically 5 minutes before the current time".
+   * @default 300000
+   */
+  readonly latestRestorableLagMs?: number;
+  /** The clock of journal entries, backups and restores (tests move it). @default () => new Date() */
+  readonly now?: () => Date;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningDynamoDbFront {
+  /** Where the AWS SDK and CLI should send DynamoDB requests. */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a DynamoDB wire-protocol front before a backend DynamoDB. It forwards what the backend does and adds what
+ * neither dynalite nor DynamoDB Local has: on-demand backups, point-in-time recovery (a journal of every write to
+ * PITR-enabled tables) and restores that take a simulated while, so the AWS SDK and CLI use them as in AWS.
+ */
+export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise<RunningDynamoDbFront> {
+  const clock = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const backend = new Backend(options.backendEndpoint);
+  const context: FrontContext = {
+    backend,
+    journal: await PitrJournal.open(options.dataDir && join(options.dataDir, 'pitr')),
+    backups: await BackupCatalog.open(options.dataDir && join(options.dataDir, 'backups')),
+    restores: await RestoreRegistry.open(options.dataDir),
+    tableLocks: new TableLocks(),
+    keyLocks: new KeyLocks(),
+    backupsInUse: new Map(),
+    region: options.region,
+    accountId: options.accountId,
+    restoreDuration: options.restoreDuration ?? { baseMs: 5_000, perItemMs: 1 },
+    backupDuration: options.backupDuration ?? { baseMs: 1_000, perItemMs: 0 },
+    latestRestorableLagMs: options.latestRestorableLagMs ?? 300_000,
+    now: () => clock().getTime(),
+    log,
+  };
+  const defaultScope: CallerScope = { accessKeyId: 'local', region: options.region };
+  await abandonInterruptedRestores(context);
+
+  const operations = recoveryOperations(context);
+  const inFlight = new Set<Promise<void>>();
+  const server: Server = createServer((request, response) => {
+    const handling = handle(context, operations, defaultScope, request, response).catch((error: unknown) => {
+      if (error instanceof DynamoDbError) {
+        if (!response.headersSent) sendError(response, error);
+        return;
+      }
+      log(`DynamoDB front: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!response.headersSent) sendError(response, new DynamoDbError('InternalServerError', error instanceof Error ? error.message : String(error), 500));
+      else response.destroy();
+    });
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests already in hand finish (their writes journaled) before the stores are flushed.
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      server.closeAllConnections();
+      await closed;
+      await context.journal.flush();
+      await context.restores.flush();
+      backend.close();
+    },
+  };
+}
+
+export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'host' | 'port' | 'dataDir'>;
+
+export interface RunningDynamoDbWithRecovery extends RunningDynamoDb {
+  /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
+  readonly backendEndpoint: string;
+}
+
+/**
+ * The local DynamoDB as AWS has it: the chosen backend on an internal port, and the front, with backups and PITR,
+ * on `port` (its endpoint is the one to use). Backups, journals and restore records go to `<dataDir>-recovery`.
+ */
+export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOptions): Promise<RunningDynamoDbWithRecovery> {
+  const { backend: backendKind, host, port, dataDir, ...frontOptions } = options;
+  const backendPort = backendKind === 'local' ? await freePort(host) : 0;
+  const backend = await startDynamoDb({ backend: backendKind, host, port: backendPort, ...(dataDir ? { dataDir } : {}) });
+  try {
+    const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
+    return {
+      backend: backendKind,
+      endpoint: front.endpoint,
+      backendEndpoint: backend.endpoint,
+      stop: async () => {
+        await front.stop();
+        await backend.stop();
+      },
+    };
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
+}
+
+async function handle(
+  context: FrontContext, operations: Readonly<Record<string, FrontOperation>>, defaultScope: CallerScope, request: IncomingMessage, response: ServerResponse,
+): Promise<void> {
+  const target = request.headers['x-amz-target'];
+  const operation = request.method === 'POST' && typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  if (operation === undefined) {
+    context.backend.forward(request, response);
+    return;
+  }
+  const scope = callerScopeOf(request.headers, defaultScope);
+  const ownOperation = operations[operation];
+  if (ownOperation) {
+    sendJson(response, 200, await ownOperation(parseJsonBody(await readBody(request)), scope));
+    return;
+  }
+  const inspects = ITEM_WRITES.has(operation) || PARTIQL.has(operation) || operation === 'DescribeTable' || operation === 'DeleteTable' || operation === 'CreateTable';
+  const mayBeRestoring = (DATA_PLANE.has(operation) || TABLE_CHANGES.has(operation)) && context.restores.anyCreating(context.now());
+  if (!inspects && !mayBeRestoring) {
+    context.backend.forward(request, response);
+    return;
+  }
+  const body = await readBody(request);
+  let input: WireObject;
+  try {
+    input = parseJsonBody(body);
+  } catch {
+    context.backend.forward(request, response, body); // the backend answers malformed requests its own way
+    return;
+  }
+  rejectWhileCreating(context, operation, input);
+  if (ITEM_WRITES.has(operation)) return forwardItemWrite(context, operation, request, response, body, input, scope);
+  if (PARTIQL.has(operation)) return forwardPartiQl(context, operation, request, response, body, input, scope);
+  if (operation === 'DescribeTable') return describeTable(context, request, response, body, input);
+  if (operation === 'DeleteTable') return deleteTable(context, request, response, body, input, scope);
+  if (operation === 'CreateTable') return createTable(context, request, response, body, input);
+  context.backend.forward(request, response, body);
+}
+
+/** A restored table is CREATING until its simulated restore ends: AWS answers data calls ResourceNotFound and changes ResourceInUse. */
+function rejectWhileCreating(context: FrontContext, operation: string, input: WireObject): void {
+  const now = context.now();
+  for (const table of tablesNamedBy(operation, input)) {
+    if (!context.restores.isCreating(table, now)) continue;
+    if (DATA_PLANE.has(operation)) throw resourceNotFound();
+    if (TABLE_CHANGES.has(operation)) {
+      throw new DynamoDbError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being restored: ${table}`);
+    }
+  }
+}
+
+async function describeTable(context: FrontContext, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject): Promise<void> {
+  const tableName = tableNameIn(input['TableName']);
+  const record = tableName === undefined ? undefined : context.restores.get(tableName);
+  if (!record) {
+    context.backend.forward(request, response, body);
+    return;
+  }
+  const reply = await context.backend.exchange(request, body);
+  const parsed: unknown = reply.statusCode === 200 ? JSON.parse(reply.body.toString('utf8')) : undefined;
+  if (!isObject(parsed) || !isObject(parsed['Table'])) {
+    relay(response, reply);
+    return;
+  }
+  sendJson(response, 200, { ...parsed, Table: describeRestoredTable(context, parsed['Table'], record) });
+}
+
+/** Deleting a PITR-enabled table keeps its last state as a SYSTEM backup and ends its PITR history, as in AWS. */
+async function deleteTable(context: FrontContext, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope): Promise<void> {
+  const tableName = tableNameIn(input['TableName']);
+  if (tableName === undefined) {
+    context.backend.forward(request, response, body);
+    return;
+  }
+  const release = await context.tableLocks.exclusive([tableName]);
+  try {
+    const snapshot = context.journal.settings(tableName) ? await snapshotTable(context, tableName, scope).catch(() => undefined) : undefined;
+    const reply = await context.backend.exchange(request, body);
+    if (reply.statusCode === 200) {
+      if (snapshot) await keepDeletedTableBackup(context, tableName, snapshot);
+      else await context.journal.disable(tableName);
+      await context.restores.delete(tableName);
+    }
+    relay(response, reply);
+  } finally {
+    release();
+  }
+}
+
+/** A new table never inherits the PITR history or restore record of an earlier table of its name. */
+async function createTable(context: FrontContext, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject): Promise<void> {
+  const reply = await context.backend.exchange(request, body);
+  const tableName = tableNameIn(input['TableName']);
+  if (reply.statusCode === 200 && tableName !== undefined) {
+    await context.journal.disable(tableName);
+    await context.restores.delete(tableName);
+  }
+  relay(response, reply);
+}
+
+/** A restore cut short by a stop left a half-loaded table and answered its caller with an error: remove the table. */
+async function abandonInterruptedRestores(context: FrontContext): Promise<void> {
+  for (const record of context.restores.all()) {
+    if (record.phase !== 'loading') continue;
+    await context.backend.call('DeleteTable', { TableName: record.tableName }, record.scope).catch(() => undefined);
+    await context.restores.delete(record.tableName);
+    context.log(`DynamoDB front: removed ${record.tableName}, whose restore was interrupted`);
+  }
+}

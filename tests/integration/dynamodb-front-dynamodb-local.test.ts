@@ -1,0 +1,118 @@
+import {
+  CreateBackupCommand,
+  CreateTableCommand,
+  DescribeBackupCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  PutItemCommand,
+  RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  UpdateContinuousBackupsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
+import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { freePort } from '../../local/free-port.js';
+
+const REGION = 'us-east-1';
+const MINUTE = 60_000;
+let skewMs = 0;
+const clock = (): Date => new Date(Date.now() + skewMs);
+
+let backend: RunningDynamoDb;
+let front: RunningDynamoDbFront;
+let client: DynamoDBClient;
+
+async function waitUntilActive(name: string): Promise<void> {
+  while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function idsOf(name: string): Promise<string[]> {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+  return Items.map((item) => `${item['id']?.S}:${item['v']?.N ?? '-'}`).sort();
+}
+
+// AWS's DynamoDB Local has transactions and PartiQL (dynalite has neither): the front journals those writes too.
+describe('DynamoDB front over DynamoDB Local', () => {
+  beforeAll(async () => {
+    backend = await startDynamoDb({ backend: 'local', host: '127.0.0.1', port: await freePort('127.0.0.1') });
+    front = await startDynamoDbFront({
+      backendEndpoint: backend.endpoint,
+      region: REGION,
+      accountId: '000000000000',
+      restoreDuration: { baseMs: 50, perItemMs: 0 },
+      backupDuration: { baseMs: 0, perItemMs: 0 },
+      now: clock,
+      log: () => undefined,
+    });
+    client = new DynamoDBClient({ endpoint: front.endpoint, region: REGION, credentials: { accessKeyId: 'localtest', secretAccessKey: 'localtest' } });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'ledger',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    await waitUntilActive('ledger');
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await front?.stop();
+    await backend?.stop();
+  });
+
+  it('restores to T the effects of TransactWriteItems and PartiQL statements made before T, and none after', async () => {
+    await client.send(new PutItemCommand({ TableName: 'ledger', Item: { id: { S: 'a' }, v: { N: '1' } } }));
+    await client.send(new PutItemCommand({ TableName: 'ledger', Item: { id: { S: 'b' }, v: { N: '1' } } }));
+    await client.send(new UpdateContinuousBackupsCommand({ TableName: 'ledger', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+
+    skewMs += MINUTE;
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: 'ledger', Item: { id: { S: 'c' }, v: { N: '1' } } } },
+          { Update: { TableName: 'ledger', Key: { id: { S: 'a' } }, UpdateExpression: 'SET v = v + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+          { Delete: { TableName: 'ledger', Key: { id: { S: 'b' } } } },
+        ],
+      }),
+    );
+    // A cancelled transaction writes nothing, and nothing is journaled.
+    await expect(
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: 'ledger', Item: { id: { S: 'never' } } } },
+            { ConditionCheck: { TableName: 'ledger', Key: { id: { S: 'a' } }, ConditionExpression: 'v = :zero', ExpressionAttributeValues: { ':zero': { N: '0' } } } },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await client.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "ledger" VALUE {'id': 'd', 'v': 1}` }));
+    await client.send(new ExecuteStatementCommand({ Statement: `UPDATE "ledger" SET v = 5 WHERE id = 'c'` }));
+    skewMs += MINUTE;
+    const restorePoint = clock();
+    const atT = await idsOf('ledger');
+    expect(atT).toEqual(['a:2', 'c:5', 'd:1']);
+
+    skewMs += MINUTE;
+    await client.send(new ExecuteStatementCommand({ Statement: `DELETE FROM "ledger" WHERE id = 'd'` }));
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'ledger', Item: { id: { S: 'e' }, v: { N: '1' } } } }] }));
+    skewMs += 6 * MINUTE;
+
+    await client.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'ledger', TargetTableName: 'ledger-at-t', RestoreDateTime: restorePoint }));
+    await waitUntilActive('ledger-at-t');
+    expect(await idsOf('ledger-at-t')).toEqual(atT);
+
+    const { BackupDetails } = await client.send(new CreateBackupCommand({ TableName: 'ledger', BackupName: 'ledger-now' }));
+    expect((await client.send(new DescribeBackupCommand({ BackupArn: BackupDetails!.BackupArn }))).BackupDescription?.BackupDetails?.BackupStatus).toBe('AVAILABLE');
+    await client.send(new RestoreTableFromBackupCommand({ BackupArn: BackupDetails!.BackupArn, TargetTableName: 'ledger-now' }));
+    await waitUntilActive('ledger-now');
+    expect(await idsOf('ledger-now')).toEqual(['a:2', 'c:5', 'e:1']);
+  });
+});
