@@ -4,15 +4,43 @@
  */
 
 /** Environment variables a function may need; lib/ and local/ each know how to fill every one. */
-export type FunctionEnvironmentName = 'TABLE_NAME' | 'RUNBOOK_CATALOG';
+export type FunctionEnvironmentName =
+  | 'TABLE_NAME'
+  | 'RUNBOOK_CATALOG'
+  | 'ROLE_PRINCIPALS'
+  // The Secrets Manager secret (name or ARN) holding the key that signs emailed task links.
+  | 'TASK_LINK_SECRET_ID'
+  // The HTTP API's base URL, for links in emails.
+  | 'API_URL';
+
+/**
+ * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
+ * into the function's bundle (esbuild `define`), local/ sets them in process.env.
+ */
+export type BundledValueName = 'RUNBOOK_DEFINITIONS';
 
 /** What a function may do; lib/ turns these into least-privilege grants. */
-export type FunctionPermission = 'table:read' | 'table:write' | 'runbooks:start' | 'mail:send';
+export type FunctionPermission =
+  | 'table:read'
+  | 'table:write'
+  | 'runbooks:start'
+  | 'mail:send'
+  // Powertools idempotency records (IDEM# partitions only): get, put, update, and delete when a request fails.
+  | 'idempotency'
+  // SendTaskSuccess / SendTaskFailure to the runbook state machines (a person's decision on a human task).
+  | 'runbooks:answer'
+  // secretsmanager:GetSecretValue on the task-link signing key, and nothing else.
+  | 'links:sign';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway HTTP API path, with `{name}` parameters. */
   readonly path: string;
+  /**
+   * How callers prove who they are. `iam` (the default): SigV4, checked by API Gateway. `signed-link`:
+   * no authorizer, for links opened in a browser from an email; the handler checks the link's HMAC.
+   */
+  readonly auth?: 'iam' | 'signed-link';
 }
 
 export interface FunctionSpec {
@@ -24,6 +52,8 @@ export interface FunctionSpec {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly environment: readonly FunctionEnvironmentName[];
+  /** Compiled into the bundle rather than set in the environment (see BundledValueName). */
+  readonly bundled?: readonly BundledValueName[];
   readonly permissions: readonly FunctionPermission[];
   /** Routes of the HTTP API served by this function (API handlers only). */
   readonly routes?: readonly HttpRoute[];
@@ -36,8 +66,8 @@ export const functionRegistry = [
     description: 'POST /incidents: validates, records the incident and starts its runbook',
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'table:write', 'runbooks:start'],
+    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'table:write', 'runbooks:start', 'idempotency'],
     routes: [{ method: 'POST', path: '/incidents' }],
   },
   {
@@ -46,7 +76,7 @@ export const functionRegistry = [
     description: 'GET /incidents/{incidentId}: the incident and its timeline',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
     routes: [{ method: 'GET', path: '/incidents/{incidentId}' }],
   },
@@ -67,6 +97,123 @@ export const functionRegistry = [
     timeoutSeconds: 20,
     environment: ['TABLE_NAME'],
     permissions: ['table:read', 'table:write', 'mail:send'],
+  },
+  {
+    name: 'ListIncidents',
+    entry: 'functions/http/list-incidents.ts',
+    description: 'GET /incidents: incidents opened in a period, filtered and paginated (a Query per month, never a Scan)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read'],
+    routes: [{ method: 'GET', path: '/incidents' }],
+  },
+  {
+    name: 'ChangeIncidentStatus',
+    entry: 'functions/http/change-incident-status.ts',
+    description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'table:write'],
+    routes: [
+      { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
+      { method: 'POST', path: '/incidents/{incidentId}/resolve' },
+      { method: 'POST', path: '/incidents/{incidentId}/close' },
+    ],
+  },
+  {
+    name: 'AddIncidentNote',
+    entry: 'functions/http/add-incident-note.ts',
+    description: 'POST /incidents/{incidentId}/notes: appends a note to the incident trail',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'table:write'],
+    routes: [{ method: 'POST', path: '/incidents/{incidentId}/notes' }],
+  },
+  {
+    name: 'ReadRunbooks',
+    entry: 'functions/http/read-runbooks.ts',
+    description: 'GET /runbooks and /runbooks/{runbookId}: the deployed runbooks, their versions, hashes and definitions',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['ROLE_PRINCIPALS'],
+    bundled: ['RUNBOOK_DEFINITIONS'],
+    permissions: [],
+    routes: [
+      { method: 'GET', path: '/runbooks' },
+      { method: 'GET', path: '/runbooks/{runbookId}' },
+    ],
+  },
+  {
+    name: 'CreateHumanTask',
+    entry: 'functions/tasks/create-human-task.ts',
+    description: 'Runbook step: stores a human task with its task token and emails the assignees their signed links',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
+  },
+  {
+    name: 'EscalateHumanTask',
+    entry: 'functions/tasks/escalate-human-task.ts',
+    description: 'Runbook step: records the next escalation level, re-arms the task with a new token and emails that level',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
+  },
+  {
+    name: 'ExpireHumanTask',
+    entry: 'functions/tasks/expire-human-task.ts',
+    description: 'Runbook step: closes a human task nobody completed through its escalation levels',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME'],
+    permissions: ['table:read', 'table:write'],
+  },
+  {
+    name: 'TrackClock',
+    entry: 'functions/tasks/track-clock.ts',
+    description: 'Runbook step: starts a deadline clock, sends its reminders, and records it met, missed or stopped',
+    memoryMb: 256,
+    timeoutSeconds: 20,
+    environment: ['TABLE_NAME'],
+    permissions: ['table:read', 'table:write', 'mail:send'],
+  },
+  {
+    name: 'ListHumanTasks',
+    entry: 'functions/http/list-human-tasks.ts',
+    description: 'GET /incidents/{incidentId}/tasks: the incident\'s human tasks (never their tokens)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read'],
+    routes: [{ method: 'GET', path: '/incidents/{incidentId}/tasks' }],
+  },
+  {
+    name: 'CompleteHumanTask',
+    entry: 'functions/http/complete-human-task.ts',
+    description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'table:write', 'runbooks:answer'],
+    routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
+  },
+  {
+    name: 'AnswerTaskLink',
+    entry: 'functions/http/answer-task-link.ts',
+    description: 'GET/POST /task-links/{linkId}: an emailed, signed link; GET shows a confirmation page, only its POST completes the task',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID'],
+    permissions: ['table:read', 'table:write', 'runbooks:answer', 'links:sign'],
+    routes: [
+      { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },
+      { method: 'POST', path: '/task-links/{linkId}', auth: 'signed-link' },
+    ],
   },
 ] as const satisfies readonly FunctionSpec[];
 

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 
 /**
@@ -21,6 +22,12 @@ export const TABLE_READ_ACTIONS = [
  * nothing the handlers do removes an item.
  */
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'] as const;
+
+/**
+ * DynamoDB actions behind `idempotency`: what Powertools idempotency does to its records (DeleteItem
+ * when the operation fails, so the caller may retry), allowed only on `IDEM#` partitions.
+ */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /** What a caller needs of the table's key: DynamoDB decrypts the table key on the caller's behalf. */
 export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
@@ -62,6 +69,7 @@ export class EvidenceTable extends Construct {
       deletionProtection: true,
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
+      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
       removalPolicy,
     });
     for (const index of tableDesign.globalIndexes) {
@@ -89,5 +97,18 @@ export class EvidenceTable extends Construct {
     }
     const keyActions = access.write ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS;
     principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [this.encryptionKey.keyArn] }));
+  }
+
+  /** Idempotency records for one principal: IDEMPOTENCY_ACTIONS on items whose partition key starts with `IDEM#`, and nothing else. */
+  public grantIdempotencyRecords(grantee: IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...IDEMPOTENCY_ACTIONS],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${IDEMPOTENCY_PK_PREFIX}*`] } },
+      }),
+    );
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_WRITE_ACTIONS], resources: [this.encryptionKey.keyArn] }));
   }
 }

@@ -5,8 +5,14 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName, FunctionSpec } from '../functions/registry.js';
+import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/registry.js';
 import { PROJECT_ROOT } from './project-root.js';
+
+/**
+ * esbuild receives each `define` as one command-line argument, and Linux caps one argument at 128 KiB:
+ * past this, bundle the value some other way (e.g. an asset) rather than let synth fail obscurely.
+ */
+const MAX_BUNDLED_VALUE_BYTES = 100 * 1024;
 
 /** Lets ESM bundles load the CommonJS dependencies that still call `require` for Node built-ins. */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
@@ -16,6 +22,8 @@ export interface IrdrFunctionsProps {
   readonly specs: readonly FunctionSpec[];
   /** POWERTOOLS_SERVICE_NAME of every function. */
   readonly serviceName: string;
+  /** The value of each BundledValueName, inlined into the bundles of the functions that declare it. */
+  readonly bundledValues: Readonly<Record<BundledValueName, string>>;
   /**
    * How long each function's logs are kept.
    * @default RetentionDays.THREE_MONTHS
@@ -73,6 +81,7 @@ export class IrdrFunctions extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
+        define: bundledDefines(spec, props.bundledValues),
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         target: 'node24',
@@ -86,6 +95,19 @@ export class IrdrFunctions extends Construct {
       },
     });
   }
+}
+
+/** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */
+function bundledDefines(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): Record<string, string> {
+  const defines: Record<string, string> = {};
+  for (const name of spec.bundled ?? []) {
+    const literal = JSON.stringify(values[name]);
+    if (Buffer.byteLength(literal) > MAX_BUNDLED_VALUE_BYTES) {
+      throw new Error(`${spec.name}: bundled value ${name} is ${Buffer.byteLength(literal)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
+    }
+    defines[`process.env.${name}`] = literal;
+  }
+  return defines;
 }
 
 /** ARNs of the SES identities a sender address can be verified as: the address itself and its domain. */

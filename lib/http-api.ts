@@ -1,7 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -27,6 +28,7 @@ export interface IrdrHttpApiProps {
 /**
  * The HTTP API: every route signed with SigV4 (IAM authorization), so a caller is an IAM principal
  * whose ARN the handlers record as the actor, and access is decided by `execute-api:Invoke` policies.
+ * The one exception is a registry route marked `auth: 'signed-link'` (emailed task links, see its reason below).
  */
 export class IrdrHttpApi extends Construct {
   public readonly api: HttpApi;
@@ -78,7 +80,19 @@ export class IrdrHttpApi extends Construct {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       });
       for (const route of spec.routes) {
-        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+        if ((route.auth ?? 'iam') === 'iam') {
+          this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+          continue;
+        }
+        // An emailed link opened in a browser cannot be SigV4-signed: the handler verifies its HMAC signature instead.
+        for (const signedLinkRoute of this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer: new HttpNoneAuthorizer() })) {
+          Validations.of(signedLinkRoute).acknowledge({
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason:
+              'Signed-link route: opened from an email in a browser, which cannot sign with SigV4. The handler accepts only ' +
+              'an HMAC-SHA256-signed, expiring, single-use link (key in Secrets Manager); GET has no side effect.',
+          });
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
+import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
 import { stateMachineBlueprints } from '../workflows/catalog.js';
 import { IrdrStack } from './irdr-stack.js';
@@ -22,6 +23,7 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     functionSpecs: functionRegistry,
     blueprints: stateMachineBlueprints(),
     mailFrom: irdrConfig.mail.from,
+    rolePrincipals: rolePrincipalsFromConfig(irdrConfig),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

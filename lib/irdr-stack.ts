@@ -1,8 +1,11 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
+import type { RolePrincipals } from '../functions/domain/roles.js';
+import type { BundledValueName, FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
@@ -15,6 +18,8 @@ export interface IrdrStackProps extends StackProps {
   readonly blueprints: readonly StateMachineBlueprint[];
   /** SES sender address: `mail:send` may send as this address only. */
   readonly mailFrom: string;
+  /** Who acts in which role (in the app: from config/irdr.config.json): the handlers' ROLE_PRINCIPALS. */
+  readonly rolePrincipals: RolePrincipals;
   /**
    * What happens to the evidence table and its key when removed from the stack.
    * @default RemovalPolicy.RETAIN
@@ -28,26 +33,46 @@ export class IrdrStack extends Stack {
   public readonly functions: IrdrFunctions;
   public readonly runbooks: RunbookStateMachines;
   public readonly httpApi: IrdrHttpApi;
+  /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
+  public readonly taskLinkKey: Secret;
 
   constructor(scope: Construct, id: string, props: IrdrStackProps) {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
-    this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr' });
+    const bundledValues: Record<BundledValueName, string> = {
+      RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(props.blueprints)),
+    };
+    this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+
+    this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
+      description: 'irdr: HMAC-SHA256 key that signs the task links emailed to responders and approvers',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.taskLinkKey).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The task-link HMAC key is not rotated automatically yet: links carry an expiry and are single-use, and ' +
+        'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.',
+    });
+
+    // Before the functions' environment: links in emails point at this API.
+    this.httpApi = new IrdrHttpApi(this, 'Http', { specs: props.functionSpecs, functions: this.functions });
 
     const environmentValues: Record<FunctionEnvironmentName, string> = {
       TABLE_NAME: this.evidence.table.tableName,
       RUNBOOK_CATALOG: this.toJsonString(this.runbooks.catalog),
+      ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
+      TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
+      API_URL: this.httpApi.url,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
       for (const name of spec.environment) fn.addEnvironment(name, environmentValues[name]);
       this.grantDeclaredPermissions(spec, props.mailFrom);
     }
-
-    this.httpApi = new IrdrHttpApi(this, 'Http', { specs: props.functionSpecs, functions: this.functions });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
     new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
@@ -64,8 +89,21 @@ export class IrdrStack extends Stack {
     const fn = this.functions.get(spec.name as FunctionName);
     const declared = new Set<FunctionPermission>(spec.permissions);
     this.evidence.grantAccess(fn, { read: declared.has('table:read'), write: declared.has('table:write') });
+    if (declared.has('idempotency')) this.evidence.grantIdempotencyRecords(fn);
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
+    }
+    if (declared.has('runbooks:answer')) {
+      // Decisions go to waiting runs with SendTaskSuccess only: no failure, heartbeat or any other state machine.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [...this.runbooks.byLogicalId.values()].map((stateMachine) => stateMachine.stateMachineArn),
+        }),
+      );
+    }
+    if (declared.has('links:sign')) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
     }
     if (declared.has('mail:send')) {
       fn.addToRolePolicy(

@@ -50,6 +50,8 @@ export const devIdentities: readonly DevIdentity[] = [
   devIdentity('dev-approver', 'ada-approver', 'Ada (security lead, approves)', ['approver'], 3),
   devIdentity('dev-auditor', 'otto-auditor', 'Otto (compliance auditor, read-only)', ['auditor'], 4),
   devIdentity('dev-admin', 'ana-admin', 'Ana (acts in every role)', ['responder', 'commander', 'approver', 'auditor'], 5),
+  // Signed in, as an IAM caller of the API would be, yet in no irdr role: every route refuses them.
+  devIdentity('dev-outsider', 'oz-outsider', 'Oz (an IAM user in no irdr role)', [], 6),
 ];
 
 /** The identity a bearer token names, or undefined for a token no one holds. */

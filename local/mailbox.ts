@@ -1,10 +1,21 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface RunningMailbox {
   /** SES v2 endpoint and, at `/`, the mailbox web page. */
   readonly endpoint: string;
+  /**
+   * A fault knob for tests and demos: while on, every SES send (v1 and v2) is answered 503
+   * ServiceUnavailable, as a regional SES outage would be; the mailbox page and /store keep working.
+   */
+  refuseSends(refuse: boolean): void;
   stop(): Promise<void>;
 }
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Send operations: SES v2's REST paths, and v1's Query API (POST / with Action=Send*). */
+const isSend = (request: IncomingMessage): boolean =>
+  request.method === 'POST' && (/^\/v2\/email\/outbound-(bulk-)?emails\/?$/.test(request.url ?? '') || request.url === '/');
 
 /** Starts aws-ses-v2-local in-process: it accepts SES API calls and keeps every email for viewing. */
 export async function startMailbox(host: string, port: number): Promise<RunningMailbox> {
@@ -14,10 +25,28 @@ export async function startMailbox(host: string, port: number): Promise<RunningM
   const startSesLocal = typeof loaded === 'function' ? loaded : loaded.default;
   const server = await startSesLocal({ host, port });
   if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+
+  // The fault knob sits in front of the mailbox's own request handling.
+  let refusing = false;
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (refusing && isSend(request)) {
+      request.resume();
+      response.writeHead(503, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ServiceUnavailable' });
+      response.end(JSON.stringify({ message: 'SES is unavailable (the local mailbox was told to refuse sends)' }));
+      return;
+    }
+    for (const listener of listeners) listener.call(server, request, response);
+  });
+
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     endpoint: `http://${host}:${actualPort}`,
+    refuseSends: (refuse) => {
+      refusing = refuse;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -12,8 +12,11 @@ export type LocalPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number }
 
 export const DEFAULT_DATA_DIR = '.irdr';
 
+/** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
+export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
+
 /** The AWS CLI and SDK settings that point at a running local stack. */
-export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string }): Record<string, string> {
+export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -22,5 +25,6 @@ export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: s
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
   };
 }

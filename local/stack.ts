@@ -1,14 +1,25 @@
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { irdrConfig } from '../functions/config.js';
+import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
 import { stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
-import { createTableInput } from './dynamodb/table-definition.js';
-import { startDynamoDb, type DynamoDbBackend } from './dynamodb/servers.js';
-import { freePort } from './free-port.js';
+import { publishedRunbooks } from '../workflows/published-runbooks.js';
+import { devIdentities } from './dev-identities.js';
+import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
+import { startDynamoDbWithRecovery } from './dynamodb/front.js';
+import type { DynamoDbBackend } from './dynamodb/servers.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
+import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { PROJECT_ROOT } from './project-root.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
@@ -19,6 +30,7 @@ import {
   LOCAL_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
+  LOCAL_TASK_LINK_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
 } from './stack-config.js';
@@ -38,6 +50,8 @@ export interface LocalStackOptions {
   /** Powertools log level of the handlers (they log to this process's stdout). */
   readonly handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly log?: (line: string) => void;
+  /** Port of the local Secrets Manager (only the handlers use it). @default 0, a free port */
+  readonly secretsManagerPort?: number;
 }
 
 /** A schedule whose target is a state machine's logical id, resolved to its local ARN at start. */
@@ -55,6 +69,10 @@ export interface RunningLocalStack {
   /** AWS CLI / SDK variables that point at this stack. */
   readonly environment: Readonly<Record<string, string>>;
   readonly dynamodbBackend: DynamoDbBackend;
+  /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
+  readonly secretsManagerEndpoint: string;
+  /** Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off. */
+  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void } };
   stop(): Promise<void>;
 }
 
@@ -79,18 +97,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   try {
     const backend = options.dynamodb ?? 'embedded';
     const dataDir = options.inMemory ? undefined : resolve(PROJECT_ROOT, options.dataDir ?? DEFAULT_DATA_DIR);
-    const dynamodbPort = backend === 'local' && options.ports.dynamodb === 0 ? await freePort(LOCAL_HOST) : options.ports.dynamodb;
-    const dynamodb = await startDynamoDb({
+    // The backend sits behind a front that adds what no emulator has: backups and point-in-time recovery.
+    const dynamodb = await startDynamoDbWithRecovery({
       backend,
       host: LOCAL_HOST,
-      port: dynamodbPort,
+      port: options.ports.dynamodb,
       dataDir: dataDir && join(dataDir, `dynamodb-${backend}`),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      log,
     });
     stops.push(() => dynamodb.stop());
     log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);
 
     const mailbox = await startMailbox(LOCAL_HOST, options.ports.ses);
     stops.push(() => mailbox.stop());
+
+    // The task-link signing key: a random key made on first start, kept under the data dir (or in memory).
+    const secretsManager = await startLocalSecretsManager({
+      host: LOCAL_HOST,
+      port: options.secretsManagerPort ?? 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      secrets: [{ name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey }],
+      ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
+    });
+    stops.push(() => secretsManager.stop());
 
     const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX });
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
@@ -105,7 +137,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
 
-    const environment = localEnvironment({ dynamodb: dynamodb.endpoint, stepFunctions: sfnServer.url, ses: mailbox.endpoint });
+    const environment = localEnvironment({
+      dynamodb: dynamodb.endpoint,
+      stepFunctions: sfnServer.url,
+      ses: mailbox.endpoint,
+      secretsManager: secretsManager.endpoint,
+    });
     await createTable(dynamodb.endpoint);
 
     const substitutions = Object.fromEntries(
@@ -130,12 +167,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(process.env, environment, {
       TABLE_NAME: LOCAL_TABLE_NAME,
       RUNBOOK_CATALOG: JSON.stringify(runbookCatalog),
+      // The deployed roles, plus the dev identities in theirs: handlers cannot tell the two apart.
+      ROLE_PRINCIPALS: JSON.stringify(
+        withRolePrincipals(
+          rolePrincipalsFromConfig(irdrConfig),
+          devIdentities.flatMap((identity) => identity.roles.map((role) => ({ role, principal: identity.userArn }))),
+        ),
+      ),
+      // Bundled into the function in AWS (BundledValueName); here the handlers share this process's environment.
+      RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(stateMachines.map(({ blueprint }) => blueprint))),
       POWERTOOLS_SERVICE_NAME: 'irdr',
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'INFO',
+      TASK_LINK_SECRET_ID: secretsManager.arns[LOCAL_TASK_LINK_SECRET_NAME],
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>
-      ('routes' in spec ? spec.routes : []).map((route) => ({ method: route.method, path: route.path, functionName: spec.name })),
+      ('routes' in spec ? spec.routes : []).map((route) => ({
+        method: route.method,
+        path: route.path,
+        functionName: spec.name,
+        auth: 'auth' in route ? route.auth : 'iam',
+      })),
     );
     const api = await startLocalHttpApi({
       port: options.ports.http,
@@ -146,6 +198,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       isReady: () => ready,
     });
     stops.push(() => api.close());
+    // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
+    process.env.API_URL = api.url;
 
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
@@ -169,6 +223,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       stateMachines,
       environment,
       dynamodbBackend: backend,
+      secretsManagerEndpoint: secretsManager.endpoint,
+      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) } },
       stop: async () => {
         ready = false;
         await stop();
@@ -180,14 +236,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
 }
 
-/** Creates the table from the shared design unless it is already there (persisted data). */
+/** Creates the table from the shared design unless it is already there (persisted data), with its TTL where the backend has one. */
 async function createTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
-    await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+    try {
+      await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+    }
+    try {
+      const timeToLive = await client.send(new DescribeTimeToLiveCommand({ TableName: LOCAL_TABLE_NAME }));
+      const status = timeToLive.TimeToLiveDescription?.TimeToLiveStatus;
+      if (status !== 'ENABLED' && status !== 'ENABLING') await client.send(new UpdateTimeToLiveCommand(timeToLiveInput(LOCAL_TABLE_NAME)));
+    } catch (error) {
+      // dynalite has no UpdateTimeToLive: expired idempotency records then stay, and Powertools treats them as absent.
+      if ((error as Error).name !== 'UnknownOperationException') throw error;
+    }
   } finally {
     client.destroy();
   }

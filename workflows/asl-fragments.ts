@@ -38,6 +38,28 @@ export const transientRetry = [
   },
 ];
 
+/** Retry for a step whose handler reports that SES refused an email: longer waits, then the Catch records notify.failed. */
+export function notificationRetry(errorName: string) {
+  return [
+    ...transientRetry,
+    { ErrorEquals: [errorName], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+  ];
+}
+
+/**
+ * A Task that invokes a registered function with `$$.Task.Token` in its payload and then waits, up to
+ * `timeoutSeconds`, for SendTaskSuccess/SendTaskFailure on that token (a person's decision).
+ */
+export function invokeAndWaitForToken(name: FunctionName, payload: Record<string, unknown>, timeoutSeconds: number): AslState {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: { FunctionName: '${' + functionArnPlaceholder(name) + '}', Payload: { ...payload, 'taskToken.$': '$$.Task.Token' } },
+    TimeoutSeconds: timeoutSeconds,
+    Retry: transientRetry,
+  };
+}
+
 /** A Task that invokes one of our registered functions through the optimized Lambda integration. */
 export function invokeFunction(name: FunctionName, payload: Record<string, unknown>): AslState {
   return {

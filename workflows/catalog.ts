@@ -1,6 +1,7 @@
 import { compileRunbook, runbookHash } from './compile-runbook.js';
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadRunbooks } from './load-runbooks.js';
+import type { Runbook } from './runbook-schema.js';
 
 /** One state machine as both runtimes deploy it: the ASL with `${Placeholders}` and what it is for. */
 export interface StateMachineBlueprint {
@@ -11,6 +12,8 @@ export interface StateMachineBlueprint {
   readonly title: string;
   readonly version: number;
   readonly hash: string;
+  /** The runbook as loaded from its YAML (validated, defaults applied): what the ASL was compiled from. */
+  readonly runbook: Runbook;
   readonly definition: AslDefinition;
   /** The `${Placeholders}` the definition uses; each must be substituted. */
   readonly placeholders: readonly string[];
@@ -27,6 +30,7 @@ export function stateMachineBlueprints(): StateMachineBlueprint[] {
       title: runbook.title,
       version: runbook.version,
       hash: runbookHash(runbook),
+      runbook,
       definition,
       placeholders: placeholdersOf(definition),
     };

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { Runbook } from './runbook-schema.js';
 
 export const RUNBOOKS_DIR = fileURLToPath(new URL('./runbooks/', import.meta.url));
+/** The generated JSON Schema that runbook files name for editors (`# yaml-language-server: $schema=...`). */
+export const RUNBOOK_SCHEMA_FILE = fileURLToPath(new URL('./runbook.schema.json', import.meta.url));
 
 export class RunbookDefinitionError extends Error {
   override name = 'RunbookDefinitionError';
@@ -40,5 +42,5 @@ export function loadRunbooks(dir: string = RUNBOOKS_DIR): Runbook[] {
 
 /** JSON Schema for editors, generated from the zod schema (never written by hand). */
 export function runbookJsonSchema(): unknown {
-  return z.toJSONSchema(Runbook, { io: 'input' });
+  return { ...z.toJSONSchema(Runbook, { io: 'input' }), title: 'irdr runbook (schema v2)' };
 }

@@ -6,9 +6,11 @@ export interface OutgoingEmail {
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
+  /** An HTML alternative to the text body. */
+  readonly html?: string;
 }
 
-/** Sends one plain-text email through SES; returns SES's message id. */
+/** Sends one email (text, and HTML when given) through SES v2; returns SES's message id. */
 export async function sendEmail(email: OutgoingEmail): Promise<string> {
   const result = await mail.send(
     new SendEmailCommand({
@@ -17,7 +19,10 @@ export async function sendEmail(email: OutgoingEmail): Promise<string> {
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            ...(email.html !== undefined && { Html: { Data: email.html, Charset: 'UTF-8' } }),
+          },
         },
       },
     }),

@@ -4,8 +4,18 @@ export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as co
 export const RoleName = z.enum(roleNames);
 export type RoleName = z.infer<typeof RoleName>;
 
+/** An IAM principal ARN, `*` matching any run of characters (e.g. every session of an assumed role). */
+export const PrincipalPattern = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+$/,
+    'a principal is an IAM or STS ARN, `*` allowed, e.g. arn:aws:sts::123456789012:assumed-role/SecurityResponder/*',
+  );
+
 const RoleContacts = z.object({
   emails: z.array(z.email()).min(1, 'each role needs at least one email address'),
+  /** Who acts in this role: callers whose IAM ARN matches one of these. */
+  principals: z.array(PrincipalPattern).default([]),
 });
 
 export const IrdrConfig = z.object({

@@ -13,6 +13,10 @@ export type Severity = z.infer<typeof Severity>;
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
+/** A live incident, or a tabletop exercise run through the same runbook (kept out of response statistics). */
+export const IncidentMode = z.enum(['live', 'exercise']);
+export type IncidentMode = z.infer<typeof IncidentMode>;
+
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
   runbookId: z.string().min(1).max(64),
@@ -21,7 +25,10 @@ export const CreateIncidentRequest = z.strictObject({
   summary: z.string().trim().min(1).max(4000),
   source: z.string().max(200).optional(),
   detectedAt: isoTimestamp.optional(),
+  /** When the organisation became aware of it (GDPR's 72 hours run from here). */
+  awareAt: isoTimestamp.optional(),
   labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+  mode: IncidentMode.default('live'),
 });
 export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;
 
@@ -45,6 +52,13 @@ export const RunbookExecutionInput = z.object({
   title: z.string(),
   severity: Severity,
   summary: z.string(),
+  mode: IncidentMode,
+  // Runbook `choice` steps test these (e.g. labels.nis2) and templates show them; clocks read their anchors
+  // (awareAt, detectedAt, openedAt) from the incident item itself.
+  source: z.string().optional(),
+  detectedAt: z.string().optional(),
+  awareAt: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
 });
 export type RunbookExecutionInput = z.infer<typeof RunbookExecutionInput>;
 
@@ -59,11 +73,24 @@ export interface Incident {
   readonly summary: string;
   readonly source?: string;
   readonly detectedAt?: string;
+  readonly awareAt?: string;
   readonly labels?: Record<string, string>;
+  readonly mode: IncidentMode;
   readonly openedAt: string;
   readonly openedBy: string;
   readonly status: IncidentStatus;
   readonly runbookStatus: RunbookStatus;
   readonly updatedAt: string;
   readonly executionArn?: string;
+  readonly acknowledgedAt?: string;
+  readonly acknowledgedBy?: string;
+  readonly resolvedAt?: string;
+  readonly resolvedBy?: string;
+  readonly resolutionSummary?: string;
+  readonly closedAt?: string;
+  readonly closedBy?: string;
+  /** Mean-time-to-acknowledge input: acknowledgedAt − openedAt, in seconds. */
+  readonly mttaSeconds?: number;
+  /** Mean-time-to-resolve input: resolvedAt − openedAt, in seconds. */
+  readonly mttrSeconds?: number;
 }

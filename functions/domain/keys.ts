@@ -10,3 +10,31 @@ export const EVENT_SK_PREFIX = 'EVT#';
 /** GSI1 partition for one kind of record in one calendar month (UTC). */
 export const monthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => `${kind}#${at.slice(0, 7)}`;
 export const timeOrderedSk = (at: string, id: string): string => `${at}#${id}`;
+
+/** Every GSI1 month partition from `fromIso`'s month to `toIso`'s, newest first (a period's listing walks these). */
+export function monthPartitionsNewestFirst(kind: 'INCIDENT' | 'DRILLRUN', fromIso: string, toIso: string): string[] {
+  const partitions: string[] = [];
+  const cursor = new Date(`${toIso.slice(0, 7)}-01T00:00:00.000Z`);
+  const first = fromIso.slice(0, 7);
+  while (cursor.toISOString().slice(0, 7) >= first) {
+    partitions.push(monthPartition(kind, cursor.toISOString()));
+    cursor.setUTCMonth(cursor.getUTCMonth() - 1);
+  }
+  return partitions;
+}
+
+/**
+ * Idempotency records (Powertools idempotency on this table): one partition per operation,
+ * the sort key is Powertools' `<prefix>#<hash of the caller and the Idempotency-Key>`.
+ */
+export const IDEMPOTENCY_PK_PREFIX = 'IDEM#';
+export const idempotencyPk = (operation: string): string => `${IDEMPOTENCY_PK_PREFIX}${operation}`;
+/** The prefix Powertools puts before the hash in the sort key. */
+export const IDEMPOTENCY_KEY_PREFIX = 'IDEM';
+
+/** Human tasks of an incident (`INC#<id>` partition): one item per waiting step, holding its task token. */
+export const TASK_SK_PREFIX = 'TASK#';
+export const taskSk = (taskId: string): string => `${TASK_SK_PREFIX}${taskId}`;
+/** Deadline clocks of an incident (`INC#<id>` partition): running, met, missed or stopped. */
+export const CLOCK_SK_PREFIX = 'CLOCK#';
+export const clockSk = (clockId: string): string => `${CLOCK_SK_PREFIX}${clockId}`;

@@ -3,7 +3,7 @@ import { RoleName } from './config-schema.js';
 import { RunbookStatus } from './incident.js';
 
 /** Every payload a runbook step hands to a task function carries these. */
-const StepContext = z.object({
+export const StepContext = z.object({
   incidentId: z.string().min(1),
   stepId: z.string().min(1),
   executionArn: z.string().min(1),
@@ -18,9 +18,15 @@ export const RecordEventTask = StepContext.extend({
 export type RecordEventTask = z.infer<typeof RecordEventTask>;
 
 export const SendNotificationTask = StepContext.extend({
-  to: z.object({ roles: z.array(RoleName).min(1) }),
+  to: z
+    .object({ roles: z.array(RoleName).min(1).optional(), addresses: z.array(z.email()).min(1).optional() })
+    .refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' }),
   subject: z.string().min(1),
+  /** Plain-text body template. */
   body: z.string().min(1),
+  /** HTML body template; by default the text body, escaped. */
+  html: z.string().min(1).optional(),
+  /** The runbook input (and whatever the run added to it): what `{{field}}` templates read. */
   variables: z.record(z.string(), z.unknown()),
 });
 export type SendNotificationTask = z.infer<typeof SendNotificationTask>;

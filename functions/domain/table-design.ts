@@ -5,6 +5,8 @@
 export const tableDesign = {
   partitionKey: 'PK',
   sortKey: 'SK',
+  // Epoch seconds after which DynamoDB deletes the item; only expiring records (idempotency keys) carry it.
+  timeToLiveAttribute: 'ttl',
   globalIndexes: [
     // Listings and evidence over a period: GSI1PK = INCIDENT#2026-11, GSI1SK = <timestamp>#<id>
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },

@@ -1,18 +1,20 @@
 import { requireEnvironment } from '../aws/environment.js';
 import { listEvents } from '../aws/event-trail.js';
 import { getIncident } from '../aws/incident-store.js';
+import { milestonesOf } from '../domain/incident-lifecycle.js';
 import { incidentPk } from '../domain/keys.js';
+import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
-import { apiHandler, callerArn, jsonResponse } from './http-shell.js';
+import { apiHandler, jsonResponse } from './http-shell.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** GET /incidents/{incidentId}: the incident and its trail, oldest event first. */
+/** GET /incidents/{incidentId}: the incident, its milestones and its trail, oldest event first. */
 export const handler = apiHandler(async (event) => {
-  callerArn(event);
+  requireRole(event, 'readIncidents');
   const incidentId = event.pathParameters?.incidentId ?? '';
   const incident = await getIncident(tableName, incidentId);
   if (!incident) throw new HttpError(404, `no incident with id "${incidentId}"`);
   const events = await listEvents(tableName, incidentPk(incidentId));
-  return jsonResponse(200, { incident, events });
+  return jsonResponse(200, { incident, milestones: milestonesOf(incident), events });
 });

@@ -57,3 +57,22 @@ export function apiHandler(handler: ApiHandler) {
     }
   });
 }
+
+/** Parses the query string against a zod schema; any problem is a 400 that says what to change. */
+export function parseQueryParameters<Schema extends z.ZodType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : ''),
+      message: issue.message,
+    }));
+    const summary = issues.map((issue) => `${issue.path || '(query)'}: ${issue.message}`).join('; ');
+    throw new HttpError(400, `invalid query: ${summary}`, { issues });
+  }
+  return parsed.data;
+}
+
+/** A request header's value (HTTP API events carry header names in lower case). */
+export function headerValue(event: ApiEvent, name: string): string | undefined {
+  return event.headers?.[name.toLowerCase()];
+}

@@ -3,31 +3,37 @@ import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { sendEmail } from '../aws/mailer.js';
+import { roleAddresses } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
+import { NotificationNotSentError, renderNotification } from '../domain/email-content.js';
 import { incidentPk } from '../domain/keys.js';
 import { SendNotificationTask, stepActor } from '../domain/runbook-step.js';
-import { renderTemplate } from '../domain/template.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** Runbook step: emails the step's roles and records who was told what, with SES's message id. */
+/**
+ * Runbook step: emails the step's roles and addresses (text and HTML) and records who was told what, with
+ * SES's message id. When SES will not take it, throws NotificationNotSent: the state machine retries with
+ * backoff, then records `notify.failed` and carries on.
+ */
 export const handler = async (payload: unknown, context: Context): Promise<{ messageId: string }> => {
   logger.addContext(context);
   const task = SendNotificationTask.parse(payload);
-  const to = [...new Set(task.to.roles.flatMap((role) => irdrConfig.roles[role]?.emails ?? []))].sort();
-  const subject = renderTemplate(task.subject, task.variables);
-  const messageId = await sendEmail({
-    from: irdrConfig.mail.from,
-    to,
-    subject,
-    text: renderTemplate(task.body, task.variables),
-  });
+  const to = [...new Set([...roleAddresses(task.to.roles ?? []), ...(task.to.addresses ?? [])])].sort();
+  const email = renderNotification(task, task.variables);
+  let messageId: string;
+  try {
+    messageId = await sendEmail({ from: irdrConfig.mail.from, to, ...email });
+  } catch (error) {
+    logger.warn('SES did not take the email', { incidentId: task.incidentId, stepId: task.stepId, error: error as Error });
+    throw new NotificationNotSentError(`SES did not take the email to ${to.join(', ')}: ${(error as Error).name}: ${(error as Error).message}`);
+  }
   await appendEvent(tableName, incidentPk(task.incidentId), {
     type: 'notification.sent',
     at: new Date().toISOString(),
     actor: stepActor(task.executionArn),
     stepId: task.stepId,
-    detail: { roles: task.to.roles, to, subject, messageId },
+    detail: { ...(task.to.roles && { roles: task.to.roles }), to, subject: email.subject, messageId },
   });
   logger.info('notification sent', { incidentId: task.incidentId, stepId: task.stepId, messageId });
   return { messageId };

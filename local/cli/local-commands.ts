@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { devIdentities } from '../dev-identities.js';
 import { LOCAL_HOST, localEnvironment } from '../stack-config.js';
 import { startLocalStack } from '../stack.js';
@@ -45,10 +46,10 @@ ${devIdentities.map((identity) => `  ${identity.token.padEnd(16)} ${identity.use
 
 Try:
   curl -s -X POST ${stack.urls.api}/incidents -H 'Authorization: Bearer ${firstIdentity?.token}' \\
-    -H 'content-type: application/json' \\
+    -H 'content-type: application/json' -H 'Idempotency-Key: ${randomUUID()}' \\
     -d '{"runbookId":"triage-notify","title":"Suspicious console login","severity":"SEV2","summary":"GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin"}'
   eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" \\
-    --state-machine-arn ${stack.stateMachines[0]?.stateMachineArn ?? '<arn>'}
+    --state-machine-arn ${stack.stateMachines.find((machine) => machine.blueprint.runbookId === 'triage-notify')?.stateMachineArn ?? '<arn>'}
 
 Ctrl-C stops everything.`);
 

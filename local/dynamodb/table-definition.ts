@@ -1,4 +1,4 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { keyAttributeNames, tableDesign } from '../../functions/domain/table-design.js';
 
 /** The CreateTable request for the local table, built from the same design CDK deploys. */
@@ -20,4 +20,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       Projection: { ProjectionType: 'ALL' },
     })),
   };
+}
+
+/** The UpdateTimeToLive request that turns on expiry of the design's TTL attribute, as CDK's timeToLiveAttribute does. */
+export function timeToLiveInput(tableName: string): UpdateTimeToLiveCommandInput {
+  return { TableName: tableName, TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true } };
 }

@@ -19,7 +19,8 @@ export interface HttpApiContext {
   readonly apiId: string;
   readonly requestId: string;
   readonly receivedAt: Date;
-  readonly identity: DevIdentity;
+  /** The IAM caller; undefined on a route without an authorizer (as API Gateway then sends no `authorizer`). */
+  readonly identity: DevIdentity | undefined;
 }
 
 /** The parts of a request target: API Gateway HTTP APIs hand the path to routes and handlers decoded. */
@@ -118,17 +119,19 @@ export function buildHttpApiEvent(
     requestContext: {
       accountId: context.accountId,
       apiId: context.apiId,
-      authorizer: {
-        iam: {
-          accessKey: identity.accessKey,
-          accountId: identity.accountId,
-          callerId: identity.callerId,
-          cognitoIdentity: null,
-          principalOrgId: identity.principalOrgId,
-          userArn: identity.userArn,
-          userId: identity.userId,
+      ...(identity && {
+        authorizer: {
+          iam: {
+            accessKey: identity.accessKey,
+            accountId: identity.accountId,
+            callerId: identity.callerId,
+            cognitoIdentity: null,
+            principalOrgId: identity.principalOrgId,
+            userArn: identity.userArn,
+            userId: identity.userId,
+          },
         },
-      },
+      }),
       domainName: host,
       domainPrefix: host.split('.')[0]!.split(':')[0]!,
       http: {
@@ -143,7 +146,8 @@ export function buildHttpApiEvent(
       stage: '$default',
       time: formatRequestTime(context.receivedAt),
       timeEpoch: context.receivedAt.getTime(),
-    },
+      // The type insists on an authorizer; a route without one (signed-link) gets none, as from API Gateway.
+    } as APIGatewayProxyEventV2WithIAMAuthorizer['requestContext'],
     ...(route.pathParameters && { pathParameters: route.pathParameters }),
     ...(hasBody && { body: textBody ? request.body.toString('utf8') : request.body.toString('base64') }),
     isBase64Encoded: hasBody && !textBody,

@@ -5,6 +5,11 @@ export interface HttpRouteBinding {
   /** API Gateway route path: `/incidents/{incidentId}`, `/files/{proxy+}`, or `$default`. */
   readonly path: string;
   readonly functionName: string;
+  /**
+   * `iam` (the default): the caller must present a dev identity, as SigV4 would be checked. `signed-link`:
+   * no authorizer (emailed links opened in a browser); the function checks the link's signature itself.
+   */
+  readonly auth?: 'iam' | 'signed-link';
 }
 
 export interface RouteMatch {

@@ -94,8 +94,10 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     if (!route) return reply(notFound());
 
     // IAM authorization happens after routing, as in API Gateway: unsigned callers never reach the function.
-    const identity = bearerIdentity(request.headers.authorization, settings.identityForToken);
-    if (!identity) return reply(forbidden());
+    // A signed-link route has no authorizer: the function checks the link (and sees no identity).
+    const signedLink = route.binding.auth === 'signed-link';
+    const identity = signedLink ? undefined : bearerIdentity(request.headers.authorization, settings.identityForToken);
+    if (!signedLink && !identity) return reply(forbidden());
 
     const incoming: IncomingHttpRequest = {
       method: request.method ?? 'GET',

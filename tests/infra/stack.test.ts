@@ -1,18 +1,29 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
+import { PublishedRunbooks } from '../../functions/domain/published-runbook.js';
+import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
 import {
   functionArnPlaceholder,
   functionRegistry,
+  functionSpec,
   type FunctionName,
   type FunctionPermission,
   type FunctionSpec,
 } from '../../functions/registry.js';
 import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
-import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/evidence-table.js';
+import { publishedRunbooks } from '../../workflows/published-runbooks.js';
+import {
+  IDEMPOTENCY_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  TABLE_READ_ACTIONS,
+  TABLE_WRITE_ACTIONS,
+} from '../../lib/evidence-table.js';
 import { synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
 
 interface PolicyStatement {
@@ -107,6 +118,11 @@ describe('evidence table', () => {
     expect(props(synth.logicalIdOf(synth.stack.evidence.encryptionKey)).EnableKeyRotation).toBe(true);
     synth.template.hasOutput('TableName', { Value: { Ref: logicalId } });
   });
+
+  it('expires items through the TTL attribute tableDesign names', () => {
+    const table = resourcesOfType('AWS::DynamoDB::Table')[0]![1].Properties!;
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: tableDesign.timeToLiveAttribute, Enabled: true });
+  });
 });
 
 describe('functions', () => {
@@ -157,6 +173,39 @@ describe('functions', () => {
     }
   });
 
+  it.each(registry.map((spec) => [spec.name] as const))("%s's environment fits Lambda's 4 KB, every token rendered 128 characters long", (name) => {
+    const worstCase = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const join = (value as Record<string, unknown>)['Fn::Join'] as [string, unknown[]] | undefined;
+      return join ? join[1].map(worstCase).join(join[0]) : 'x'.repeat(128);
+    };
+    const variables = props(functionLogicalId(name)).Environment.Variables as Record<string, unknown>;
+    const bytes = Object.entries(variables).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(worstCase(value)), 0);
+    expect(bytes).toBeLessThan(4096);
+  });
+
+  it('gives ROLE_PRINCIPALS the principals config/irdr.config.json names for each role', () => {
+    const consumers = registry.filter((spec) => (spec.environment as readonly string[]).includes('ROLE_PRINCIPALS'));
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const spec of consumers) {
+      const raw = (props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>).ROLE_PRINCIPALS;
+      expect(RolePrincipals.parse(JSON.parse(raw as string))).toEqual(rolePrincipalsFromConfig(irdrConfig));
+    }
+  });
+
+  it('compiles RUNBOOK_DEFINITIONS into the bundle of each function that declares it, and into no other', () => {
+    const expected = publishedRunbooks(blueprints);
+    expect(expected.length).toBe(blueprints.length);
+    for (const spec of registry) {
+      const code = props(functionLogicalId(spec.name)).Code as { S3Key: string };
+      const bundle = readFileSync(join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+      const declares = (spec.bundled ?? []).includes('RUNBOOK_DEFINITIONS');
+      // Content hashes reach a bundle only through the inlined definitions (RUNBOOK_CATALOG is environment).
+      for (const runbook of PublishedRunbooks.parse(expected)) expect(bundle.includes(runbook.hash), spec.name).toBe(declares);
+      expect(bundle.includes('process.env.RUNBOOK_DEFINITIONS'), spec.name).toBe(false);
+    }
+  });
+
   it.each(registry.map((spec) => [spec.name] as const))('%s logs to its own log group, with a retention', (name) => {
     const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
@@ -176,8 +225,12 @@ describe('least privilege', () => {
     if (permissions.includes('table:write')) add([...TABLE_WRITE_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:start')) add(['states:StartExecution']);
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
+    if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
+    if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
+    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
     return [...actions].sort();
   };
+  const IDEMPOTENCY_ONLY = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } };
 
   it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
     const statements = statementsOfRole(roleLogicalIdOfFunction(name));
@@ -192,12 +245,28 @@ describe('least privilege', () => {
         // The table itself, or one named index (Query only): never `index/*` or another table.
         const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn];
         for (const resource of resources) expect(allowed).toContainEqual(resource);
+        // The one conditioned statement is the idempotency grant: its actions on IDEM# partitions only.
+        if (statement.Condition) {
+          expect(statement.Condition).toEqual(IDEMPOTENCY_ONLY);
+          expect([...actions].sort()).toEqual([...IDEMPOTENCY_ACTIONS].sort());
+        }
       }
       if (actions.some((action) => action.startsWith('kms:'))) {
         expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey))]);
       }
       if (actions.includes('states:StartExecution')) {
+        const machines = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) }));
+        for (const resource of resources) expect(machines).toContainEqual(resource);
+      }
+      if (actions.includes('states:SendTaskSuccess')) {
+        // Decisions go to the runbook state machines' waiting tasks: SendTaskSuccess alone, on them alone.
+        expect(actions).toEqual(['states:SendTaskSuccess']);
         expect(resources).toEqual([...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })));
+      }
+      if (actions.some((action) => action.startsWith('secretsmanager:'))) {
+        // The task-link key, readable and nothing more.
+        expect(actions).toEqual(['secretsmanager:GetSecretValue']);
+        expect(resources).toEqual([{ Ref: synth.logicalIdOf(synth.stack.taskLinkKey) }]);
       }
       if (actions.includes('ses:SendEmail')) {
         expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': irdrConfig.mail.from } });
@@ -207,12 +276,26 @@ describe('least privilege', () => {
     }
   });
 
-  it('writes to the table only where a function declares table:write', () => {
+  it('lets runbooks:start start every runbook state machine, and nothing else', () => {
+    for (const spec of registry.filter((candidate) => (candidate.permissions as readonly string[]).includes('runbooks:start'))) {
+      const started = statementsOfRole(roleLogicalIdOfFunction(spec.name))
+        .filter((statement) => asList(statement.Action).includes('states:StartExecution'))
+        .flatMap((statement) => asList(statement.Resource));
+      expect(started).toHaveLength(blueprints.length);
+      expect(started).toEqual(expect.arrayContaining([...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) }))));
+    }
+  });
+
+  it('writes to the table only where a function declares table:write, and deletes only idempotency records', () => {
     for (const spec of registry) {
-      const actions = actionsOf(statementsOfRole(roleLogicalIdOfFunction(spec.name)));
-      expect(actions.has('dynamodb:PutItem')).toBe(spec.permissions.includes('table:write'));
-      expect(actions.has('dynamodb:Scan')).toBe(false);
-      expect(actions.has('dynamodb:DeleteItem')).toBe(false);
+      const statements = statementsOfRole(roleLogicalIdOfFunction(spec.name));
+      const unconditioned = actionsOf(statements.filter((statement) => !statement.Condition));
+      expect(unconditioned.has('dynamodb:PutItem'), spec.name).toBe(spec.permissions.includes('table:write'));
+      expect(unconditioned.has('dynamodb:DeleteItem'), spec.name).toBe(false);
+      expect(actionsOf(statements).has('dynamodb:Scan')).toBe(false);
+      const deleting = statements.filter((statement) => asList(statement.Action).includes('dynamodb:DeleteItem'));
+      expect(deleting.length, spec.name).toBe(spec.permissions.includes('idempotency') ? 1 : 0);
+      for (const statement of deleting) expect(statement.Condition).toEqual(IDEMPOTENCY_ONLY);
     }
   });
 
@@ -293,6 +376,10 @@ describe('runbook state machines', () => {
       synth.template.hasOutput('*', { Value: { Ref: machineId() } });
     });
 
+    it("stays far below Step Functions' 1 MB definition limit", () => {
+      expect(Buffer.byteLength(props(machineId()).DefinitionString as string)).toBeLessThan(256 * 1024);
+    });
+
     it('passes asl-validator, as compiled and with ARNs substituted', () => {
       // The validator annotates what it is given: hand it a copy each time.
       const compiled = aslValidator(JSON.parse(props(machineId()).DefinitionString as string));
@@ -307,13 +394,16 @@ describe('runbook state machines', () => {
 });
 
 describe('HTTP API', () => {
-  const registryRoutes = registry.flatMap((spec) => (spec.routes ?? []).map((route) => ({ key: `${route.method} ${route.path}`, spec })));
+  const registryRoutes = registry.flatMap((spec) =>
+    (spec.routes ?? []).map((route) => ({ key: `${route.method} ${route.path}`, spec, auth: route.auth ?? 'iam' })),
+  );
 
-  it('has exactly the registry routes, each IAM-authorized and integrated with its function (payload 2.0)', () => {
+  it('has exactly the registry routes, each IAM-authorized (signed-link routes excepted) and integrated with its function (payload 2.0)', () => {
     const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
     expect(routes.map((route) => route.RouteKey).sort()).toEqual(registryRoutes.map((route) => route.key).sort());
     for (const route of routes) {
-      expect(route.AuthorizationType, String(route.RouteKey)).toBe('AWS_IAM');
+      const declared = registryRoutes.find((candidate) => candidate.key === route.RouteKey)!;
+      expect(route.AuthorizationType, String(route.RouteKey)).toBe(declared.auth === 'iam' ? 'AWS_IAM' : 'NONE');
       const integrationId = renderJoin(route.Target).replace('integrations/', '');
       const integration = props(integrationId);
       const owner = registryRoutes.find((candidate) => candidate.key === route.RouteKey)!.spec;
@@ -323,6 +413,25 @@ describe('HTTP API', () => {
         IntegrationUri: getAtt(functionLogicalId(owner.name)),
       });
     }
+  });
+
+  it('leaves only the emailed task links without IAM: their handler checks an HMAC signature instead', () => {
+    const unsigned = registryRoutes.filter((route) => route.auth !== 'iam');
+    expect(unsigned.map((route) => [route.key, route.auth, route.spec.name])).toEqual([
+      ['GET /task-links/{linkId}', 'signed-link', 'AnswerTaskLink'],
+      ['POST /task-links/{linkId}', 'signed-link', 'AnswerTaskLink'],
+    ]);
+    // That handler reads the signing key and nothing else beyond the table and the task answers.
+    expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['links:sign', 'runbooks:answer', 'table:read', 'table:write']);
+  });
+
+  it('gives the functions that email links the API URL and the signing key secret', () => {
+    for (const spec of registry.filter((candidate) => (candidate.permissions as readonly string[]).includes('links:sign'))) {
+      const variables = props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>;
+      expect(variables.TASK_LINK_SECRET_ID, spec.name).toEqual({ Ref: synth.logicalIdOf(synth.stack.taskLinkKey) });
+    }
+    const creator = props(functionLogicalId('CreateHumanTask')).Environment.Variables as Record<string, unknown>;
+    expect(JSON.stringify(creator.API_URL)).toContain(synth.logicalIdOf(synth.stack.httpApi.api));
   });
 
   it('logs every request of its $default stage to a log group with a retention', () => {
@@ -343,6 +452,12 @@ describe('HTTP API', () => {
   });
 });
 
+describe('template', () => {
+  it("fits CloudFormation's 1 MB template limit with room to grow (unrolled runbooks are the bulk of it)", () => {
+    expect(Buffer.byteLength(JSON.stringify(synth.template.toJSON()))).toBeLessThan(800 * 1024);
+  });
+});
+
 describe('cdk-nag (AwsSolutions)', () => {
   it('reports no finding that is not acknowledged', () => {
     const nag = synth.validationReport.pluginReports.filter((report) => report.pluginName === 'AwsSolutions');
@@ -352,12 +467,23 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(nag[0]!.conclusion).toBe('success');
   });
 
-  it('acknowledges only the wildcards Step Functions requires, each with its reason', () => {
+  it('acknowledges only the wildcards Step Functions requires, the signed-link routes and the key rotation, each with its reason', () => {
     const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
-    expect(suppressed.map((v) => v.ruleName)).toEqual(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []);
+    expect([...new Set(suppressed.map((v) => v.ruleName))].sort()).toEqual(
+      [...(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []), 'AwsSolutions-APIG4', 'AwsSolutions-SMG4'].sort(),
+    );
     for (const violation of suppressed) {
-      expect(violation.reason).toMatch(/resource-level/);
-      for (const construct of violation.violatingConstructs) expect(construct.constructPath).toMatch(/^Irdr\/Runbooks\/.+\/StateMachine\/Role\//);
+      const paths = violation.violatingConstructs.map((construct) => construct.constructPath);
+      if (violation.ruleName === 'AwsSolutions-APIG4') {
+        expect(violation.reason).toMatch(/Signed-link route/);
+        for (const path of paths) expect(['Irdr/Http/Api/GET--task-links--{linkId}/Resource', 'Irdr/Http/Api/POST--task-links--{linkId}/Resource']).toContain(path);
+      } else if (violation.ruleName === 'AwsSolutions-SMG4') {
+        expect(violation.reason).toMatch(/task-link HMAC key/);
+        expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
+      } else {
+        expect(violation.reason).toMatch(/resource-level/);
+        for (const path of paths) expect(path).toMatch(/^Irdr\/Runbooks\/.+\/StateMachine\/Role\//);
+      }
     }
   });
 

@@ -20,8 +20,11 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
 
   beforeAll(async () => {
     local = await startTestStack();
-    const created = await local.api('POST', '/incidents', {
-      body: { runbookId: 'triage-notify', title: 'Leaked access key', severity: 'SEV1', summary: 'Key found in a public repo' },
+    const created = await local.openIncident({
+      runbookId: 'triage-notify',
+      title: 'Leaked access key',
+      severity: 'SEV1',
+      summary: 'Key found in a public repo',
     });
     expect(created.status).toBe(202);
     ({ incidentId, executionArn } = created.body as { incidentId: string; executionArn: string });
@@ -34,7 +37,8 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
   it('aws stepfunctions list-state-machines and list-executions', async () => {
     const endpoint = ['--endpoint-url', local.stack.urls.stepFunctions];
     const machines = await aws(local, ['stepfunctions', 'list-state-machines', ...endpoint]);
-    const stateMachineArn = local.stack.stateMachines[0]!.stateMachineArn;
+    // The runbook the incident started (there are several state machines now).
+    const stateMachineArn = local.stack.stateMachines.find((machine) => machine.blueprint.runbookId === 'triage-notify')!.stateMachineArn;
     expect(machines.stateMachines.map((machine: { stateMachineArn: string }) => machine.stateMachineArn)).toContain(stateMachineArn);
 
     const executions = await aws(local, ['stepfunctions', 'list-executions', '--state-machine-arn', stateMachineArn, ...endpoint]);

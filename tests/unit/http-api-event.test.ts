@@ -149,7 +149,7 @@ describe('payload format 2.0 events', () => {
 
 describe('dev identities', () => {
   it('names one IAM user per role in the local account, with consistent ids', () => {
-    expect(devIdentities.map((person) => person.token)).toEqual(['dev-responder', 'dev-commander', 'dev-approver', 'dev-auditor', 'dev-admin']);
+    expect(devIdentities.map((person) => person.token)).toEqual(['dev-responder', 'dev-commander', 'dev-approver', 'dev-auditor', 'dev-admin', 'dev-outsider']);
     for (const person of devIdentities) {
       expect(person.userArn).toMatch(/^arn:aws:iam::000000000000:user\/[a-z-]+$/);
       expect(person.userId).toMatch(/^AIDA[A-Z0-9]{17}$/);

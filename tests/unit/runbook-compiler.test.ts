@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { compileRunbook, runbookHash } from '../../workflows/compile-runbook.js';
-import { loadRunbookFile, loadRunbooks, runbookJsonSchema } from '../../workflows/load-runbooks.js';
-import { placeholdersOf } from '../../workflows/asl-fragments.js';
+import { compileRunbook, runbookHash, STEP_FAILED_ERROR, STEPS_FINISHED_ERROR } from '../../workflows/compile-runbook.js';
+import { loadRunbookFile, loadRunbooks, RUNBOOK_SCHEMA_FILE, runbookJsonSchema } from '../../workflows/load-runbooks.js';
+import { placeholdersOf, type AslState } from '../../workflows/asl-fragments.js';
 import { functionArnPlaceholder, functionRegistry } from '../../functions/registry.js';
 
 const writeRunbook = (text: string): string => {
@@ -12,11 +13,30 @@ const writeRunbook = (text: string): string => {
   writeFileSync(file, text);
   return file;
 };
+const header = 'id: rb\ntitle: R\nversion: 1\ndefaultSeverity: SEV3\n';
+const runbooks = loadRunbooks();
+const BUILT_IN = ['credential-compromise', 'dr-drill-failure', 'personal-data-breach', 'ransomware', 'security-incident', 'triage-notify'];
+
+type States = Record<string, AslState>;
+/** Every States map of a definition (the top level and each Parallel branch), with where it sits. */
+function scopes(states: States, path = 'top'): Array<{ path: string; states: States }> {
+  const found = [{ path, states }];
+  for (const [name, state] of Object.entries(states)) {
+    ((state.Branches as Array<{ States: States }> | undefined) ?? []).forEach((branch, index) => found.push(...scopes(branch.States, `${name}[${index}]`)));
+  }
+  return found;
+}
+const allStates = (states: States): Array<[string, AslState]> => scopes(states).flatMap((scope) => Object.entries(scope.states));
+/** Where a state can go next, within its own States map. */
+function successors(state: AslState): string[] {
+  const next = [state.Next, state.Default, ...((state.Choices as AslState[] | undefined) ?? []).map((choice) => choice.Next)];
+  next.push(...((state.Catch as AslState[] | undefined) ?? []).map((handler) => handler.Next));
+  return next.filter((name): name is string => typeof name === 'string');
+}
 
 describe('runbook definitions', () => {
-  it('loads every runbook in workflows/runbooks', () => {
-    const ids = loadRunbooks().map((runbook) => runbook.id);
-    expect(ids).toContain('triage-notify');
+  it('loads every built-in runbook', () => {
+    expect(runbooks.map((runbook) => runbook.id)).toEqual(BUILT_IN);
   });
 
   it('names the file and the path inside it when a runbook is invalid', () => {
@@ -26,49 +46,214 @@ describe('runbook definitions', () => {
     expect(() => loadRunbookFile(file)).toThrowError(new RegExp(`${file}[\\s\\S]*defaultSeverity[\\s\\S]*steps\\.0\\.to\\.roles\\.0`));
   });
 
-  it('rejects a step id used twice', () => {
+  it('rejects a step id used twice, even inside a branch', () => {
     const file = writeRunbook(
-      'id: twice\ntitle: Twice\nversion: 1\ndefaultSeverity: SEV3\nsteps:\n  - { id: a, type: action, title: t, handler: record-event, event: x.y }\n  - { id: a, type: action, title: t, handler: record-event, event: x.z }\n',
+      `${header}steps:\n  - { id: a, type: action, title: t, handler: record-event, event: x.y }\n  - id: c\n    type: choice\n    title: c\n    choices:\n      - when: { severity: [SEV1] }\n        steps:\n          - { id: a, type: action, title: t, handler: record-event, event: x.z }\n`,
     );
-    expect(() => loadRunbookFile(file)).toThrowError(/steps\.1\.id: step id "a" is used twice/);
+    expect(() => loadRunbookFile(file)).toThrowError(/steps\.1\.choices\.0\.steps\.0\.id: step id "a" is used twice/);
   });
 
-  it('generates a JSON Schema for editors from the zod schema', () => {
-    const schema = runbookJsonSchema() as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'title', 'version', 'steps']));
+  it.each([
+    ['a bad duration', 'deadline: 3 months', /steps\.0\.deadline: expected a duration such as PT1H/],
+    ['auto-reject on a task', 'deadline: 1h\n    escalation: { onExhausted: auto-reject }', /steps\.0\.escalation\.onExhausted: auto-reject is for approvals/],
+    ['an undeclared role', 'deadline: 1h\n    escalation: { levels: [{ notify: [approver], after: 1h }] }', /steps\.0\.escalation\.levels\.0\.notify\.0: role "approver" is not declared/],
+  ])('explains %s, with its path', (_name, fields, message) => {
+    const file = writeRunbook(`${header}roles: { responder: on call }\nsteps:\n  - id: t\n    type: task\n    title: t\n    assignee: responder\n    ${fields}\n`);
+    expect(() => loadRunbookFile(file)).toThrowError(message);
+  });
+
+  it('requires a clock to be met by a step that follows it, and to have steps beside it', () => {
+    const clock = (met: string) => `  - { id: c, type: clock, title: c, from: openedAt, duration: 1h, notify: [commander], met: ${met} }\n`;
+    const action = (id: string) => `  - { id: ${id}, type: action, title: t, handler: record-event, event: x.y }\n`;
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n${action('before')}${clock('before')}${action('after')}`))).toThrowError(
+      /steps\.1\.met: "before" must be a step that follows this clock/,
+    );
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n${action('before')}${clock('before')}`))).toThrowError(/steps\.1: a clock runs beside the steps that follow it/);
+  });
+
+  it('lets an approval branch jump forward only, and never into a clock', () => {
+    const approval = (target: string) =>
+      `  - { id: ok, type: approval, title: t, approvers: { roles: [approver] }, deadline: 1h, approved: ${target} }\n`;
+    const action = (id: string) => `  - { id: ${id}, type: action, title: t, handler: record-event, event: x.y }\n`;
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n${action('first')}${approval('first')}`))).toThrowError(/steps\.1\.approved: "first" must be the id of a later step/);
+    expect(loadRunbookFile(writeRunbook(`${header}steps:\n${approval('last')}${action('skipped')}${action('last')}`)).steps).toHaveLength(3);
+  });
+
+  it('generates its JSON Schema from the zod schema, and the checked-in file is current (npm run runbook-schema)', () => {
+    const schema = runbookJsonSchema() as { properties: Record<string, unknown>; $defs: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'title', 'version', 'roles', 'controls', 'steps']));
+    expect(Object.keys(schema.$defs)).toEqual(['RunbookStep']);
+    expect(JSON.parse(readFileSync(RUNBOOK_SCHEMA_FILE, 'utf8'))).toEqual(schema);
+  });
+
+  it('names the controls each built-in runbook evidences', () => {
+    for (const runbook of runbooks.filter((candidate) => candidate.id !== 'triage-notify')) {
+      expect(runbook.controls.some((control) => /^CC7\.[3-5]$/.test(control)), runbook.id).toBe(true);
+      expect(runbook.controls.some((control) => /^A\.5\.2[4-8]$/.test(control)), runbook.id).toBe(true);
+    }
   });
 });
 
-describe('compileRunbook', () => {
-  const [runbook] = loadRunbooks().filter((candidate) => candidate.id === 'triage-notify');
+describe.each(runbooks.map((runbook) => [runbook.id, runbook] as const))('compiled %s', (_id, runbook) => {
+  const definition = compileRunbook(runbook);
+  const states = allStates(definition.States);
 
   it('is deterministic', () => {
-    expect(JSON.stringify(compileRunbook(runbook!))).toBe(JSON.stringify(compileRunbook(structuredClone(runbook!))));
+    expect(JSON.stringify(compileRunbook(structuredClone(runbook)))).toBe(JSON.stringify(definition));
   });
 
   it('stamps the content hash, which changes with the content', () => {
-    const hash = runbookHash(runbook!);
-    expect(compileRunbook(runbook!).Comment).toContain(hash);
-    expect(runbookHash({ ...runbook!, title: 'Other' })).not.toBe(hash);
+    expect(definition.Comment).toContain(runbookHash(runbook));
+    expect(runbookHash({ ...runbook, title: 'Other' })).not.toBe(runbookHash(runbook));
   });
 
-  it('gives every task Retry with jitter and a Catch that records the failure', () => {
-    const definition = compileRunbook(runbook!);
-    const tasks = Object.entries(definition.States).filter(([, state]) => state.Type === 'Task');
+  it('passes asl-validator and stays JSONPath (no JSONata, no variables)', () => {
+    const result = aslValidator(JSON.parse(JSON.stringify(definition)));
+    expect(result.isValid, result.errorsText('\n')).toBe(true);
+    expect(JSON.stringify(definition)).not.toMatch(/"QueryLanguage"|"Assign"|"Arguments"|"Output"|\{%/);
+  });
+
+  it('gives every Task Retry with backoff and full jitter, and a Catch for everything else', () => {
+    const tasks = states.filter(([, state]) => state.Type === 'Task');
     expect(tasks.length).toBeGreaterThanOrEqual(4);
-    for (const [, state] of tasks) {
-      expect(state.Retry).toEqual([expect.objectContaining({ JitterStrategy: 'FULL', BackoffRate: 2 })]);
-      expect(state.Catch).toHaveLength(1);
+    for (const [name, state] of tasks) {
+      const retry = state.Retry as AslState[];
+      expect(retry.length, name).toBeGreaterThan(0);
+      for (const retrier of retry) expect(retrier, name).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2, MaxAttempts: expect.any(Number) });
+      const catches = state.Catch as Array<{ ErrorEquals: string[] }>;
+      expect(catches.at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
     }
-    expect(definition.States[runbook!.steps[0]!.id]!.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordRunbookFailed' },
-    ]);
+    for (const [name, state] of states.filter(([, candidate]) => candidate.Type === 'Parallel')) {
+      expect((state.Catch as Array<{ ErrorEquals: string[] }>).at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
+    }
+  });
+
+  it('records the failure of every step, naming it, before notifying and failing', () => {
+    const recordedType = (state: AslState | undefined) => (state?.Parameters as { Payload?: { type?: string } } | undefined)?.Payload?.type;
+    const byName = new Map(states);
+    for (const [name, state] of states.filter(([, candidate]) => candidate.Type === 'Task')) {
+      const next = (state.Catch as Array<{ Next: string }>).at(-1)!.Next;
+      const target = byName.get(next);
+      if (recordedType(state) === 'runbook.failed' || name.endsWith('.close-on-failure')) {
+        // Already recorded: on to the commanders' notification (top level) or the branch's Fail.
+        expect(next === 'NotifyRunbookFailed' || target?.Type === 'Fail', `${name} → ${next}`).toBe(true);
+      } else if (name === 'NotifyRunbookFailed') {
+        expect(next).toBe('RunbookFailed');
+      } else if (name === next.replace(/\.notify-failed$/, '')) {
+        // A notify step: its failure is recorded as notify.failed, and the run goes on.
+        expect(recordedType(target)).toBe('notify.failed');
+      } else {
+        expect(recordedType(target), `${name} → ${next}`).toBe('runbook.failed');
+        expect((target!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ runbookStatus: 'failed', 'detail.$': '$.failure' });
+      }
+    }
+  });
+
+  it('only ever moves forward: each States map is acyclic, every target exists in it, and names fit 80 characters', () => {
+    for (const scope of scopes(definition.States)) {
+      const names = new Set(Object.keys(scope.states));
+      for (const [name, state] of Object.entries(scope.states)) {
+        expect(name.length, name).toBeLessThanOrEqual(80);
+        for (const next of successors(state)) expect(names.has(next), `${scope.path}: ${name} → ${next}`).toBe(true);
+      }
+      // Kahn's algorithm: a cycle would leave states with incoming edges.
+      const incoming = new Map([...names].map((name) => [name, 0]));
+      for (const state of Object.values(scope.states)) for (const next of new Set(successors(state))) incoming.set(next, incoming.get(next)! + 1);
+      const ready = [...incoming].filter(([, count]) => count === 0).map(([name]) => name);
+      let visited = 0;
+      while (ready.length > 0) {
+        const name = ready.pop()!;
+        visited += 1;
+        for (const next of new Set(successors(scope.states[name]!))) {
+          incoming.set(next, incoming.get(next)! - 1);
+          if (incoming.get(next) === 0) ready.push(next);
+        }
+      }
+      expect(visited, `cycle in ${scope.path}`).toBe(names.size);
+    }
+    expect(definition.TimeoutSeconds).toBeLessThanOrEqual(365 * 24 * 3600);
   });
 
   it('refers to functions only through registry placeholders', () => {
     const known = new Set(functionRegistry.map((spec) => functionArnPlaceholder(spec.name)));
-    const used = placeholdersOf(compileRunbook(runbook!));
-    expect(used.length).toBeGreaterThan(0);
-    for (const placeholder of used) expect(known).toContain(placeholder);
+    for (const placeholder of placeholdersOf(definition)) expect(known).toContain(placeholder);
+  });
+
+  it('waits only in clock branches, for a computed number of seconds', () => {
+    for (const [name, state] of states.filter(([, candidate]) => candidate.Type === 'Wait')) {
+      expect(state.SecondsPath, name).toBe('$.clockState.plan.nextWaitSeconds');
+    }
+  });
+});
+
+describe('escalation and clocks, as compiled', () => {
+  const security = compileRunbook(runbooks.find((runbook) => runbook.id === 'security-incident')!);
+  const find = (name: string) => allStates(security.States).find(([candidate]) => candidate === name)?.[1];
+
+  it('unrolls a task escalation into one waiting state per level (no loop), then expiry', () => {
+    const chain = ['acknowledge', 'acknowledge.escalate-1', 'acknowledge.escalate-2', 'acknowledge.escalate-3'];
+    const waits = chain.map((name) => find(name)!);
+    expect(waits.map((state) => state.Resource)).toEqual(Array(4).fill('arn:aws:states:::lambda:invoke.waitForTaskToken'));
+    expect(waits.map((state) => state.TimeoutSeconds)).toEqual([600, 900, 1200, 2700]);
+    expect(waits.map((state) => (state.Catch as AslState[])[0])).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'acknowledge.escalate-1' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'acknowledge.escalate-2' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'acknowledge.escalate-3' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'acknowledge.expire' },
+    ]);
+    // A decision that raced a level's timeout is read back through the expiry, never lost.
+    for (const state of waits.slice(1)) {
+      expect((state.Catch as AslState[])[1]).toEqual({ ErrorEquals: ['HumanTask.AlreadyDecided'], ResultPath: null, Next: 'acknowledge.expire' });
+    }
+    // The token travels only in the payload to our own function; the task's definition goes to level 0.
+    expect((waits[0]!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token', task: { kind: 'task', assignee: 'responder' } });
+    expect((waits[1]!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token', level: 1 });
+    // A decision at any level meets the SLA clock, then moves on.
+    for (const state of waits) expect(state.Next).toBe('acknowledge.meets-1');
+    expect(find('acknowledge.check-expiry')?.Choices).toEqual([
+      { Variable: '$.decision.outcome', StringEquals: 'expired', Next: 'assign-commander' },
+      { Variable: '$.decision.outcome', StringEquals: 'auto-rejected', Next: 'assign-commander' },
+    ]);
+  });
+
+  it('routes an approval by its outcome, and runs a clock beside the steps after it', () => {
+    expect(find('sec-materiality.route')).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.decision.outcome', StringEquals: 'approved', Next: 'sec-8k-clock' }],
+      Default: 'record-not-material',
+    });
+    const clock = find('sec-8k-clock')!;
+    const [steps, ticking] = clock.Branches as Array<{ StartAt: string; States: States }>;
+    expect(steps!.StartAt).toBe('sec-file-8k');
+    expect(steps!.States['sec-8k-clock.steps-finished']).toMatchObject({ Type: 'Fail', Error: STEPS_FINISHED_ERROR });
+    expect(Object.keys(ticking!.States)).toEqual([
+      'sec-8k-clock.clock.failed',
+      'sec-8k-clock.clock.record-failure',
+      'sec-8k-clock.start',
+      'sec-8k-clock.armed',
+      'sec-8k-clock.wait-1',
+      'sec-8k-clock.remind-1',
+      'sec-8k-clock.check-1',
+      'sec-8k-clock.wait-2',
+      'sec-8k-clock.remind-2',
+      'sec-8k-clock.check-2',
+      'sec-8k-clock.wait-deadline',
+      'sec-8k-clock.deadline',
+      'sec-8k-clock.clock-done',
+    ]);
+    expect(clock.Catch).toEqual([
+      { ErrorEquals: [STEPS_FINISHED_ERROR], ResultPath: null, Next: 'sec-8k-clock.close' },
+      { ErrorEquals: [STEP_FAILED_ERROR], ResultPath: '$.failure', Next: 'sec-8k-clock.close-on-failure' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'sec-8k-clock.record-failure' },
+    ]);
+    expect((find('sec-8k-clock.start')!.Parameters as { Payload: { clock: unknown } }).Payload.clock).toMatchObject({ from: 'reached', businessDays: 4, metBy: ['sec-file-8k'] });
+  });
+
+  it('keeps the thin slice as it was: four Lambda steps on its path', () => {
+    const thin = compileRunbook(runbooks.find((runbook) => runbook.id === 'triage-notify')!);
+    expect(thin.StartAt).toBe('RecordRunbookStarted');
+    const path: string[] = [];
+    for (let name: string | undefined = thin.StartAt; name; name = thin.States[name]?.Next as string | undefined) path.push(name);
+    expect(path).toEqual(['RecordRunbookStarted', 'record-triage-started', 'notify-responders', 'RecordRunbookCompleted']);
   });
 });

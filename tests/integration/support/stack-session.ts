@@ -1,4 +1,5 @@
-import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { randomUUID } from 'node:crypto';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalScheduleOf, type RunningLocalStack } from '../../../local/stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
@@ -25,8 +26,12 @@ export async function startTestStack(
     sfn,
     dynamodb,
     /** Calls the local HTTP API as a dev identity. */
-    async api(method: string, path: string, options: { token?: string | null; body?: unknown; rawBody?: string } = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async api(
+      method: string,
+      path: string,
+      options: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    ) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       const token = options.token === undefined ? 'dev-responder' : options.token;
       if (token) headers.authorization = `Bearer ${token}`;
       const response = await fetch(stack.urls.api + path, {
@@ -35,7 +40,15 @@ export async function startTestStack(
         body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+      return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+    },
+    /** POST /incidents with an Idempotency-Key (a fresh one unless given), as a dev identity. */
+    async openIncident(body: unknown, options: { token?: string | null; idempotencyKey?: string } = {}) {
+      return this.api('POST', '/incidents', {
+        token: options.token,
+        body,
+        headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
+      });
     },
     /** Polls until the execution leaves RUNNING (bounded: the test's own timeout still applies). */
     async waitForExecution(executionArn: string, attempts = 600): Promise<DescribeExecutionCommandOutput> {
@@ -45,6 +58,19 @@ export async function startTestStack(
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       throw new Error(`execution ${executionArn} still RUNNING`);
+    },
+    /** Polls until no execution of any state machine is RUNNING, so the table holds still (e.g. before comparing it). */
+    async waitForQuiet(attempts = 600): Promise<void> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const running = await Promise.all(
+          stack.stateMachines.map(async ({ stateMachineArn }) =>
+            (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions?.length ?? 0,
+          ),
+        );
+        if (running.every((count) => count === 0)) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('executions still RUNNING');
     },
     /** Every item in the table (tests only: the product itself never scans). */
     async tableItems() {

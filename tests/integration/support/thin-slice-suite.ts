@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
@@ -31,7 +32,7 @@ describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handl
   });
 
   it('opens an incident whose runbook succeeds, records every step and emails the responders', async () => {
-    const created = await local.api('POST', '/incidents', { body: newIncident });
+    const created = await local.openIncident(newIncident);
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ incidentId: expect.any(String), executionArn: expect.stringContaining(':execution:') });
     const { incidentId, executionArn } = created.body;
@@ -88,9 +89,7 @@ describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handl
 
   it('rejects a bad body with 400 naming each field to fix, and writes nothing', async () => {
     const before = await local.tableItems();
-    const response = await local.api('POST', '/incidents', {
-      body: { runbookId: 'triage-notify', title: '', severity: 'SEV9', summary: 'x', extra: true },
-    });
+    const response = await local.openIncident({ runbookId: 'triage-notify', title: '', severity: 'SEV9', summary: 'x', extra: true });
     expect(response.status).toBe(400);
     const paths = (response.body.issues as Array<{ path: string }>).map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['title', 'severity']));
@@ -100,10 +99,10 @@ describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handl
 
   it('rejects malformed JSON and an unknown runbook with 400, and writes nothing', async () => {
     const before = await local.tableItems();
-    const malformed = await local.api('POST', '/incidents', { rawBody: '{"runbookId":' });
+    const malformed = await local.api('POST', '/incidents', { rawBody: '{"runbookId":', headers: { 'idempotency-key': randomUUID() } });
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toMatch(/not valid JSON/);
-    const unknown = await local.api('POST', '/incidents', { body: { ...newIncident, runbookId: 'no-such-runbook' } });
+    const unknown = await local.openIncident({ ...newIncident, runbookId: 'no-such-runbook' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/unknown runbookId "no-such-runbook"; use one of: .*triage-notify/);
     expect(await local.tableItems()).toEqual(before);
@@ -111,8 +110,8 @@ describe(`thin slice on ${backend} DynamoDB: HTTP API -> Step Functions -> handl
 
   it('refuses callers without a valid identity (403), as IAM authorization does', async () => {
     const before = await local.tableItems();
-    expect((await local.api('POST', '/incidents', { token: null, body: newIncident })).status).toBe(403);
-    expect((await local.api('POST', '/incidents', { token: 'not-a-dev-token', body: newIncident })).status).toBe(403);
+    expect((await local.openIncident(newIncident, { token: null })).status).toBe(403);
+    expect((await local.openIncident(newIncident, { token: 'not-a-dev-token' })).status).toBe(403);
     expect(await local.tableItems()).toEqual(before);
   });
 

@@ -1,0 +1,89 @@
+import type { IrdrConfig, RoleName } from './config-schema.js';
+import { formatDuration } from './duration.js';
+import { escapeHtml, htmlDocument, subjectFor, textToHtml, type RenderedEmail } from './email-content.js';
+import { mayComplete, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from './human-task.js';
+
+/**
+ * Who is emailed at a level of a task: level 0 goes to those who may complete it (the assignee's role,
+ * or the approvers' roles and allow-listed `email:` principals); an escalation level to its roles. Each
+ * address once per level; whether they may complete it decides whether their email carries a link.
+ */
+export function recipientsForLevel(
+  task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>,
+  level: number,
+  roles: readonly RoleName[],
+  config: IrdrConfig,
+): TaskRecipient[] {
+  const recipients = new Map<string, TaskRecipient>();
+  const add = (address: string, role: RoleName | undefined): void => {
+    const key = address.toLowerCase();
+    if (recipients.has(key)) return;
+    const allowed = mayComplete(task, { kind: 'email', address, roles: rolesOfAddress(address, config) });
+    recipients.set(key, { address, ...(role !== undefined && { role }), level, mayComplete: allowed });
+  };
+  for (const role of roles) for (const address of config.roles[role]?.emails ?? []) add(address, role);
+  if (level === 0) {
+    for (const principal of task.approvers?.principals ?? []) if (principal.startsWith('email:')) add(principal.slice('email:'.length), undefined);
+  }
+  return [...recipients.values()];
+}
+
+/** The roles level 0 of a task is addressed to. */
+export function firstLevelRoles(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>): RoleName[] {
+  return task.kind === 'task' ? (task.assignee ? [task.assignee] : []) : [...(task.approvers?.roles ?? [])];
+}
+
+export interface TaskEmailInput {
+  readonly task: Pick<HumanTaskRecord, 'taskId' | 'incidentId' | 'kind' | 'title' | 'instructions' | 'outcomes' | 'levels'>;
+  readonly recipient: TaskRecipient;
+  readonly level: number;
+  /** How long this level waits before the next (or before the task expires). */
+  readonly levelSeconds: number;
+  /** The recipient's own signed link, when they may complete the task. */
+  readonly link?: { readonly url: string; readonly expiresAt: Date };
+  readonly apiUrl: string;
+  /** The runbook input: incidentId, title, severity, summary, runbookTitle, mode, ... */
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/** One recipient's email about a task: what to do, by when, and (if they may) their own link to do it. */
+export function taskEmail(input: TaskEmailInput): RenderedEmail {
+  const { task, recipient, level, variables } = input;
+  const severity = String(variables['severity'] ?? '');
+  const incidentTitle = String(variables['title'] ?? '');
+  const action = task.kind === 'approval' ? 'Decision needed' : 'Action needed';
+  const rawSubject =
+    level === 0 ? `[${severity}] ${action}: ${task.title} — ${incidentTitle}` : `[${severity}] Escalation ${level}: ${task.title} — ${incidentTitle}`;
+  const subject = subjectFor(rawSubject, variables['mode']);
+  // Rendered from the runbook input when the task was created.
+  const instructions = task.instructions;
+  const next = level < task.levels.length ? `It escalates to level ${level + 1} in ${formatDuration(input.levelSeconds)}.` : `It expires in ${formatDuration(input.levelSeconds)}.`;
+  const apiPath = `${input.apiUrl}/incidents/${task.incidentId}/tasks/${task.taskId}/complete`;
+  const outcomes = task.outcomes.join(' or ');
+
+  const lines = [
+    level === 0
+      ? `${task.kind === 'approval' ? 'Your decision is needed' : 'You are asked to act'}: ${task.title}`
+      : `Nobody has completed "${task.title}" yet: this is escalation level ${level}.`,
+    '',
+    ...(instructions ? [instructions.trim(), ''] : []),
+    `Incident: ${incidentTitle} (${severity}), ${task.incidentId}`,
+    `Runbook: ${String(variables['runbookTitle'] ?? '')}`,
+    next,
+    '',
+    ...(input.link
+      ? [
+          `Respond here (this link is yours alone, works once, and expires ${input.link.expiresAt.toISOString()}):`,
+          input.link.url,
+          '',
+          `Or with the API (SigV4): POST ${apiPath} {"outcome": ${task.outcomes.map((outcome) => `"${outcome}"`).join(' | ')}, "comment": "..."}`,
+        ]
+      : [`Please make sure someone completes it (${outcomes}). The task and who may complete it: GET ${input.apiUrl}/incidents/${task.incidentId}/tasks`]),
+  ];
+  const text = lines.join('\n');
+  const linkHtml = input.link
+    ? `<p><a class="button" href="${escapeHtml(input.link.url)}">Open the task to respond</a></p>\n<p><small>This link is for ${escapeHtml(recipient.address)} alone, works once, and expires ${escapeHtml(input.link.expiresAt.toISOString())}.</small></p>`
+    : '';
+  const html = htmlDocument(subject, `${textToHtml(lines.filter((line) => line !== input.link?.url).join('\n'))}\n${linkHtml}`);
+  return { subject, text, html };
+}

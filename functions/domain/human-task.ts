@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { RoleName, type IrdrConfig } from './config-schema.js';
+import { principalMatches } from './roles.js';
+import { StepContext } from './runbook-step.js';
+
+/*
+ * Human tasks: a runbook step waiting (.waitForTaskToken) for a person. The task token lives only in the
+ * TASK# item; everything a person or an API caller sees is the public view below, which has no token.
+ */
+
+export const TaskKind = z.enum(['task', 'approval']);
+export type TaskKind = z.infer<typeof TaskKind>;
+export const TaskOutcome = z.enum(['done', 'approved', 'rejected']);
+export type TaskOutcome = z.infer<typeof TaskOutcome>;
+export const TaskStatus = z.enum(['open', 'completed', 'expired']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
+export type OnExhausted = z.infer<typeof OnExhausted>;
+
+/** The outcomes a person may choose for a kind of task. */
+export function outcomesFor(kind: TaskKind): TaskOutcome[] {
+  return kind === 'task' ? ['done'] : ['approved', 'rejected'];
+}
+
+const Approvers = z.object({ roles: z.array(RoleName).optional(), principals: z.array(z.string()).optional() });
+export type Approvers = z.infer<typeof Approvers>;
+
+/** The step's definition as the compiler hands it to CreateHumanTask. */
+export const HumanTaskDefinition = z.object({
+  kind: TaskKind,
+  title: z.string().min(1),
+  instructions: z.string().optional(),
+  assignee: RoleName.optional(),
+  approvers: Approvers.optional(),
+  /** Seconds the first recipients have before level 1. */
+  deadlineSeconds: z.number().int().positive(),
+  levels: z.array(z.object({ level: z.number().int().positive(), notify: z.array(RoleName).min(1), afterSeconds: z.number().int().positive() })),
+  onExhausted: OnExhausted,
+});
+export type HumanTaskDefinition = z.infer<typeof HumanTaskDefinition>;
+
+const RunbookInput = z.record(z.string(), z.unknown());
+
+export const CreateHumanTaskPayload = StepContext.extend({
+  taskToken: z.string().min(1),
+  task: HumanTaskDefinition,
+  input: RunbookInput,
+});
+export type CreateHumanTaskPayload = z.infer<typeof CreateHumanTaskPayload>;
+
+export const EscalateHumanTaskPayload = StepContext.extend({
+  taskToken: z.string().min(1),
+  level: z.number().int().positive(),
+  input: RunbookInput,
+});
+export type EscalateHumanTaskPayload = z.infer<typeof EscalateHumanTaskPayload>;
+
+export const ExpireHumanTaskPayload = StepContext.extend({ onExhausted: OnExhausted });
+export type ExpireHumanTaskPayload = z.infer<typeof ExpireHumanTaskPayload>;
+
+/** Someone an email about the task went to. Links name recipients by their index in this list. */
+export interface TaskRecipient {
+  readonly address: string;
+  /** The role they were emailed as (undefined for an allow-listed `email:` approver). */
+  readonly role?: RoleName;
+  readonly level: number;
+  /** Whether they may complete the task (and so got a link that can). */
+  readonly mayComplete: boolean;
+}
+
+export interface TaskDecision {
+  readonly outcome: TaskOutcome;
+  /** An IAM principal ARN, or `email:<address>` for a decision made through an emailed link. */
+  readonly decidedBy: string;
+  readonly comment: string;
+  readonly decidedAt: string;
+  readonly via: 'api' | 'email-link';
+}
+
+/** The TASK# item, token included: never returned as it is (see publicTaskView). */
+export interface HumanTaskRecord {
+  readonly taskId: string;
+  readonly incidentId: string;
+  readonly stepId: string;
+  readonly executionArn: string;
+  readonly kind: TaskKind;
+  readonly title: string;
+  readonly instructions?: string;
+  readonly assignee?: RoleName;
+  readonly approvers?: Approvers;
+  readonly outcomes: readonly TaskOutcome[];
+  readonly status: TaskStatus;
+  /** 0 until the first escalation. */
+  readonly level: number;
+  readonly levels: HumanTaskDefinition['levels'];
+  readonly deadlineSeconds: number;
+  readonly onExhausted: OnExhausted;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the current level began, and how long it waits before the next. */
+  readonly levelStartedAt: string;
+  readonly levelSeconds: number;
+  readonly recipients: readonly TaskRecipient[];
+  readonly decision?: TaskDecision;
+  readonly expiredAt?: string;
+  /** The current `.waitForTaskToken` token; replaced on each escalation. */
+  readonly taskToken: string;
+}
+
+/** A task as the API shows it: everything but the token and the recipients' link details. */
+export interface PublicHumanTask {
+  readonly taskId: string;
+  readonly stepId: string;
+  readonly kind: TaskKind;
+  readonly title: string;
+  readonly instructions?: string;
+  readonly assignee?: RoleName;
+  readonly approvers?: Approvers;
+  readonly outcomes: readonly TaskOutcome[];
+  readonly status: TaskStatus;
+  readonly level: number;
+  readonly levelCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly levelStartedAt: string;
+  readonly levelSeconds: number;
+  readonly notified: ReadonlyArray<{ address: string; level: number }>;
+  readonly decision?: TaskDecision;
+  readonly expiredAt?: string;
+}
+
+/** Picks fields one by one (never a spread), so a field added to the record cannot leak by accident. */
+export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
+  return {
+    taskId: task.taskId,
+    stepId: task.stepId,
+    kind: task.kind,
+    title: task.title,
+    ...(task.instructions !== undefined && { instructions: task.instructions }),
+    ...(task.assignee !== undefined && { assignee: task.assignee }),
+    ...(task.approvers !== undefined && { approvers: task.approvers }),
+    outcomes: task.outcomes,
+    status: task.status,
+    level: task.level,
+    levelCount: task.levels.length,
+    createdAt: task.createdAt,
+    updatedAt: task.updatedAt,
+    levelStartedAt: task.levelStartedAt,
+    levelSeconds: task.levelSeconds,
+    notified: task.recipients.map((recipient) => ({ address: recipient.address, level: recipient.level })),
+    ...(task.decision !== undefined && { decision: task.decision }),
+    ...(task.expiredAt !== undefined && { expiredAt: task.expiredAt }),
+  };
+}
+
+/** Body of POST /incidents/{incidentId}/tasks/{taskId}/complete (and of the emailed link's form). */
+export const TaskCompletionRequest = z
+  .strictObject({
+    outcome: TaskOutcome,
+    comment: z.string().trim().max(2000).default(''),
+  })
+  .refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
+    path: ['comment'],
+    message: 'say why in a comment when rejecting',
+  });
+export type TaskCompletionRequest = z.infer<typeof TaskCompletionRequest>;
+
+/** Who is trying to complete a task: an IAM caller with their roles, or the recipient of an emailed link. */
+export type TaskActor =
+  | { readonly kind: 'principal'; readonly principalArn: string; readonly roles: readonly RoleName[] }
+  | { readonly kind: 'email'; readonly address: string; readonly roles: readonly RoleName[] };
+
+export const actorName = (actor: TaskActor): string => (actor.kind === 'principal' ? actor.principalArn : `email:${actor.address}`);
+
+/** The roles whose configured addresses include this one. */
+export function rolesOfAddress(address: string, config: IrdrConfig): RoleName[] {
+  const normalized = address.toLowerCase();
+  return RoleName.options.filter((role) => (config.roles[role]?.emails ?? []).some((email) => email.toLowerCase() === normalized));
+}
+
+/** Only the assigned role may complete a task; only an allow-listed approver (by role or principal) may decide an approval. */
+export function mayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>, actor: TaskActor): boolean {
+  if (task.kind === 'task') return task.assignee !== undefined && actor.roles.includes(task.assignee);
+  const roles = task.approvers?.roles ?? [];
+  if (actor.roles.some((role) => roles.includes(role))) return true;
+  const principals = task.approvers?.principals ?? [];
+  return actor.kind === 'principal'
+    ? principals.some((pattern) => !pattern.startsWith('email:') && principalMatches(actor.principalArn, pattern))
+    : principals.some((pattern) => pattern.toLowerCase() === `email:${actor.address.toLowerCase()}`);
+}
+
+/** Who may complete, in words, for a 403. */
+export function whoMayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>): string {
+  if (task.kind === 'task') return `members of the role ${task.assignee ?? '(none)'}`;
+  const parts = [
+    ...(task.approvers?.roles?.length ? [`members of the role ${task.approvers.roles.join(' or ')}`] : []),
+    ...(task.approvers?.principals?.length ? [`the allow-listed approvers ${task.approvers.principals.join(', ')}`] : []),
+  ];
+  return parts.join(' and ');
+}
+
+/** The seconds from the task's creation until its last level has waited: its whole life. */
+export function taskWindowSeconds(definition: Pick<HumanTaskDefinition, 'deadlineSeconds' | 'levels'>): number {
+  return definition.deadlineSeconds + definition.levels.reduce((total, level) => total + level.afterSeconds, 0);
+}
+
+/**
+ * Thrown by an escalation that finds the task already decided (the decision raced the level's timeout):
+ * the state machine catches it and reads the decision through ExpireHumanTask, so no function invoked
+ * by a state machine needs to answer task tokens itself.
+ */
+export const TASK_ALREADY_DECIDED = 'HumanTask.AlreadyDecided';
+export class TaskAlreadyDecidedError extends Error {
+  override name = TASK_ALREADY_DECIDED;
+}
+
+/** What the execution receives through SendTaskSuccess: the decision, token-free. */
+export function taskOutput(task: Pick<HumanTaskRecord, 'taskId'>, decision: TaskDecision): string {
+  return JSON.stringify({ taskId: task.taskId, ...decision });
+}

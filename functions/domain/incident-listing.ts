@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { IncidentMode, IncidentStatus, Severity } from './incident.js';
+
+export const DEFAULT_LISTING_DAYS = 30;
+export const MAX_LISTING_DAYS = 366;
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `open,acknowledged` → ['open', 'acknowledged'] (API Gateway also joins repeated parameters with commas). */
+const commaList = <Item extends z.ZodType<unknown, string>>(item: Item) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+    .pipe(z.array(item).min(1, 'give at least one value'));
+
+/** An ISO 8601 time with offset, or a date (midnight UTC), normalised to the form incidents store. */
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'use an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as 2026-11-01' })
+  .transform((value) => new Date(value).toISOString());
+
+/** Query string of GET /incidents. */
+export const ListIncidentsParameters = z.strictObject({
+  status: commaList(IncidentStatus).optional(),
+  severity: commaList(Severity).optional(),
+  mode: IncidentMode.optional(),
+  /** Opened at or after (inclusive). */
+  from: instant.optional(),
+  /** Opened before (exclusive). */
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  nextToken: z.string().min(1).max(4096).optional(),
+});
+export type ListIncidentsParameters = z.infer<typeof ListIncidentsParameters>;
+
+/** A listing with its period settled: what a page token carries so the next page answers the same question. */
+export const IncidentListQuery = z.strictObject({
+  status: z.array(IncidentStatus).optional(),
+  severity: z.array(Severity).optional(),
+  mode: IncidentMode.optional(),
+  from: z.string(),
+  to: z.string(),
+});
+export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
+
+/** Where the next page starts: a month partition, and DynamoDB's position inside it (none = its newest item). */
+export const IncidentListPosition = z.strictObject({
+  month: z.string().regex(/^INCIDENT#\d{4}-\d{2}$/),
+  startKey: z.record(z.string(), z.string()).optional(),
+});
+export type IncidentListPosition = z.infer<typeof IncidentListPosition>;
+
+const PageToken = z.strictObject({ query: IncidentListQuery, position: IncidentListPosition });
+type PageToken = z.infer<typeof PageToken>;
+
+export function encodePageToken(query: IncidentListQuery, position: IncidentListPosition): string {
+  return Buffer.from(JSON.stringify({ query, position } satisfies PageToken), 'utf8').toString('base64url');
+}
+
+export type ListingResolution =
+  | { readonly ok: true; readonly query: IncidentListQuery; readonly position?: IncidentListPosition }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Settles a listing: the period defaults to the last 30 days up to `now`; a nextToken brings its own
+ * query, and filters sent beside it must be the same ones (a token answers one question only).
+ */
+export function resolveListing(parameters: ListIncidentsParameters, now: Date): ListingResolution {
+  if (parameters.nextToken !== undefined) {
+    const token = decodePageToken(parameters.nextToken);
+    if (!token) return { ok: false, message: 'nextToken is not one this API issued; drop it to list from the first page' };
+    for (const name of ['status', 'severity', 'mode', 'from', 'to'] as const) {
+      const given = parameters[name];
+      if (given !== undefined && JSON.stringify(given) !== JSON.stringify(token.query[name])) {
+        return {
+          ok: false,
+          message: `nextToken continues a listing with ${name}=${JSON.stringify(token.query[name] ?? null)}; send the same ${name} or leave it out`,
+        };
+      }
+    }
+    const problem = periodProblem(token.query.from, token.query.to);
+    if (problem) return { ok: false, message: `nextToken is not one this API issued (${problem}); drop it to list from the first page` };
+    return { ok: true, query: token.query, position: token.position };
+  }
+
+  const to = parameters.to ?? now.toISOString();
+  const from = parameters.from ?? new Date(Date.parse(to) - DEFAULT_LISTING_DAYS * DAY_MS).toISOString();
+  const problem = periodProblem(from, to);
+  if (problem) return { ok: false, message: problem };
+  const { status, severity, mode } = parameters;
+  return {
+    ok: true,
+    query: { ...(status && { status }), ...(severity && { severity }), ...(mode && { mode }), from, to },
+  };
+}
+
+function periodProblem(from: string, to: string): string | undefined {
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return 'from and to must be ISO 8601 times';
+  if (from >= to) return `from (${from}) must be before to (${to})`;
+  if (Date.parse(to) - Date.parse(from) > MAX_LISTING_DAYS * DAY_MS) {
+    return `from and to may be at most ${MAX_LISTING_DAYS} days apart; list a longer period a year at a time`;
+  }
+  return undefined;
+}
+
+function decodePageToken(token: string): PageToken | undefined {
+  try {
+    const parsed = PageToken.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

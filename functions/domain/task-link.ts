@@ -1,0 +1,65 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/*
+ * Emailed task links: `/task-links/<linkId>?sig=<signature>`.
+ *
+ * linkId = <incidentId>.<taskId>.<recipient index>.<expiry, epoch seconds> — it names the task and which
+ * of its recipients the link was made for (their address stays in the TASK# item, out of URLs and logs);
+ * sig = base64url(HMAC-SHA256(key, "irdr-task-link/v1\n" + linkId)). The link carries no task token: the
+ * token is looked up server-side. It is single-use because completing a task is a conditional write that
+ * succeeds once; it expires at the time it names.
+ */
+
+const SIGNING_CONTEXT = 'irdr-task-link/v1\n';
+const LINK_ID = /^([A-Za-z0-9-]{1,64})\.([a-z][a-z0-9-]{0,47})\.(\d{1,4})\.(\d{10})$/;
+
+export interface TaskLinkClaims {
+  readonly incidentId: string;
+  readonly taskId: string;
+  /** Index into the task's recipients. */
+  readonly recipientIndex: number;
+  /** Epoch seconds after which the link is refused. */
+  readonly expiresAt: number;
+}
+
+export type TaskLinkCheck =
+  | { readonly valid: true; readonly claims: TaskLinkClaims }
+  | { readonly valid: false; readonly reason: 'malformed' | 'bad-signature' | 'expired' };
+
+export function taskLinkId(claims: TaskLinkClaims): string {
+  return `${claims.incidentId}.${claims.taskId}.${claims.recipientIndex}.${claims.expiresAt}`;
+}
+
+export function parseTaskLinkId(linkId: string): TaskLinkClaims | undefined {
+  const match = LINK_ID.exec(linkId);
+  if (!match) return undefined;
+  const [, incidentId, taskId, recipientIndex, expiresAt] = match;
+  return { incidentId: incidentId!, taskId: taskId!, recipientIndex: Number(recipientIndex), expiresAt: Number(expiresAt) };
+}
+
+export function signTaskLink(key: string, linkId: string): string {
+  return createHmac('sha256', key).update(SIGNING_CONTEXT + linkId, 'utf8').digest('base64url');
+}
+
+/** The path (with its query) of a signed link. */
+export function signedTaskLinkPath(key: string, claims: TaskLinkClaims): string {
+  const linkId = taskLinkId(claims);
+  return `/task-links/${linkId}?sig=${signTaskLink(key, linkId)}`;
+}
+
+/**
+ * Checks a link against the signing keys (the current one first; a previous one keeps links sent before a
+ * rotation working), in constant time per key, then its expiry.
+ */
+export function verifyTaskLink(keys: readonly string[], linkId: string, signature: string | undefined, nowEpochSeconds: number): TaskLinkCheck {
+  const claims = parseTaskLinkId(linkId);
+  if (!claims || !signature || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return { valid: false, reason: 'malformed' };
+  const given = Buffer.from(signature, 'base64url');
+  const signed = keys.some((key) => {
+    const expected = Buffer.from(signTaskLink(key, linkId), 'base64url');
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!signed) return { valid: false, reason: 'bad-signature' };
+  if (nowEpochSeconds > claims.expiresAt) return { valid: false, reason: 'expired' };
+  return { valid: true, claims };
+}

@@ -1,0 +1,84 @@
+import { irdrConfig } from '../config.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { completeHumanTask } from '../aws/human-task-completion.js';
+import { getTask } from '../aws/human-task-store.js';
+import { taskLinkKeys } from '../aws/task-link-key.js';
+import { TaskCompletionRequest, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from '../domain/human-task.js';
+import { verifyTaskLink } from '../domain/task-link.js';
+import { confirmationPage, messagePage } from '../domain/task-link-page.js';
+import { apiHandler, type ApiEvent, type ApiResult } from './http-shell.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+/** Pages that carry a signed URL: never cached, never framed, never sent on as a referrer. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+const page = (statusCode: number, body: string): ApiResult => ({ statusCode, headers: PAGE_HEADERS, body });
+const STATUS = { 'not-found': 404, conflict: 409, forbidden: 403, invalid: 400 } as const;
+
+/**
+ * GET/POST /task-links/{linkId}?sig=… — no IAM authorizer (a browser cannot sign): the HMAC signature is
+ * the credential. GET shows the task and a form, and changes nothing; only the form's POST completes the
+ * task, acting as `email:<recipient>`. Single use: completion is conditional on the task being open.
+ */
+export const handler = apiHandler(async (event) => {
+  const opened = await openLink(event);
+  if ('refused' in opened) return opened.refused;
+  const { task, recipient, linkId, signature } = opened;
+
+  if (event.requestContext.http.method === 'GET') {
+    const formAction = `/task-links/${encodeURIComponent(linkId)}?sig=${encodeURIComponent(signature)}`;
+    return page(200, confirmationPage(task, recipient.address, formAction));
+  }
+
+  const form = new URLSearchParams(bodyText(event));
+  const parsed = TaskCompletionRequest.safeParse({ outcome: form.get('outcome') ?? undefined, comment: form.get('comment') ?? '' });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`).join('; ');
+    return page(400, messagePage('Nothing was recorded', `${problems}. Go back, change it and send again.`));
+  }
+  const result = await completeHumanTask(
+    tableName,
+    { incidentId: task.incidentId, taskId: task.taskId },
+    parsed.data,
+    { kind: 'email', address: recipient.address, roles: rolesOfAddress(recipient.address, irdrConfig) },
+    'email-link',
+  );
+  if (result.kind !== 'completed') return page(STATUS[result.kind], messagePage('Nothing was recorded', result.message));
+  return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipient.address}. Thank you; the runbook carries on.`));
+});
+
+type OpenedLink = { task: HumanTaskRecord; recipient: TaskRecipient; linkId: string; signature: string } | { refused: ApiResult };
+
+/** Checks the signature and expiry, then finds the task and the recipient the link was made for. */
+async function openLink(event: ApiEvent): Promise<OpenedLink> {
+  const linkId = event.pathParameters?.linkId ?? '';
+  const signature = event.queryStringParameters?.sig ?? '';
+  const check = verifyTaskLink(await taskLinkKeys(), linkId, signature, Math.floor(Date.now() / 1000));
+  if (!check.valid) {
+    if (check.reason === 'expired') return { refused: page(410, messagePage('This link has expired', 'Ask the incident commander, or use the API, to complete the task.')) };
+    return { refused: page(403, messagePage('This link is not valid', 'Open the link exactly as it arrived in your email.')) };
+  }
+  const task = await getTask(tableName, check.claims.incidentId, check.claims.taskId);
+  const recipient = task?.recipients[check.claims.recipientIndex];
+  if (!task || !recipient?.mayComplete) return { refused: page(404, messagePage('No such task', 'This link names no task you can complete.')) };
+  if (task.status !== 'open') {
+    const message = task.decision
+      ? `It was already completed (${task.decision.outcome}) by ${task.decision.decidedBy} at ${task.decision.decidedAt}.`
+      : `It expired${task.expiredAt ? ` at ${task.expiredAt}` : ''}; nobody can complete it now.`;
+    return { refused: page(409, messagePage(`"${task.title}" is closed`, message)) };
+  }
+  return { task, recipient, linkId, signature };
+}
+
+function bodyText(event: ApiEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}

@@ -1,0 +1,65 @@
+import { requireEnvironment } from '../aws/environment.js';
+import { appendEvent } from '../aws/event-trail.js';
+import { getIncident, transitionIncident } from '../aws/incident-store.js';
+import {
+  ResolveIncidentRequest,
+  lifecycleTransitions,
+  transitionChanges,
+  transitionConflictMessage,
+  type LifecycleAction,
+} from '../domain/incident-lifecycle.js';
+import { incidentPk } from '../domain/keys.js';
+import type { ApiAction } from '../domain/roles.js';
+import { requireRole } from './authorization.js';
+import { HttpError } from './http-errors.js';
+import { apiHandler, jsonResponse, parseJsonBody, type ApiEvent } from './http-shell.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+const actionOfRoute: Readonly<Record<string, { lifecycle: LifecycleAction; api: ApiAction }>> = {
+  'POST /incidents/{incidentId}/acknowledge': { lifecycle: 'acknowledge', api: 'acknowledgeIncident' },
+  'POST /incidents/{incidentId}/resolve': { lifecycle: 'resolve', api: 'resolveIncident' },
+  'POST /incidents/{incidentId}/close': { lifecycle: 'close', api: 'closeIncident' },
+};
+
+/** Only resolve takes a body (an optional summary); the others take none. */
+function resolveRequestOf(event: ApiEvent, action: LifecycleAction): ResolveIncidentRequest {
+  if (!event.body) return {};
+  if (action !== 'resolve') throw new HttpError(400, `POST /incidents/{incidentId}/${action} takes no body; send none`);
+  return parseJsonBody(event, ResolveIncidentRequest);
+}
+
+/**
+ * POST /incidents/{incidentId}/acknowledge | resolve | close: moves the lifecycle on with a conditional
+ * update (of racing callers one wins, the others get 409), then records who did it in the trail.
+ */
+export const handler = apiHandler(async (event) => {
+  const route = actionOfRoute[event.routeKey];
+  if (!route) throw new Error(`ChangeIncidentStatus serves no route ${event.routeKey}`);
+  const caller = requireRole(event, route.api);
+  const request = resolveRequestOf(event, route.lifecycle);
+  const incidentId = event.pathParameters?.incidentId ?? '';
+
+  const incident = await getIncident(tableName, incidentId);
+  if (!incident) throw new HttpError(404, `no incident with id "${incidentId}"`);
+  const transition = lifecycleTransitions[route.lifecycle];
+  if (!transition.from.includes(incident.status)) {
+    throw new HttpError(409, transitionConflictMessage(incidentId, route.lifecycle, incident.status));
+  }
+
+  const at = new Date().toISOString();
+  const changes = transitionChanges(route.lifecycle, incident, at, caller.arn, request);
+  const outcome = await transitionIncident(tableName, incidentId, { from: transition.from, to: transition.to, changes, updatedAt: at });
+  if (outcome.outcome === 'not-found') throw new HttpError(404, `no incident with id "${incidentId}"`);
+  if (outcome.outcome === 'conflict') {
+    throw new HttpError(409, transitionConflictMessage(incidentId, route.lifecycle, outcome.status));
+  }
+
+  await appendEvent(tableName, incidentPk(incidentId), {
+    type: transition.eventType,
+    at,
+    actor: caller.arn,
+    detail: { from: incident.status, to: transition.to, mode: incident.mode, ...changes },
+  });
+  return jsonResponse(200, { incident: outcome.incident });
+});

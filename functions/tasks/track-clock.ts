@@ -1,0 +1,184 @@
+import type { Context } from 'aws-lambda';
+import { requireEnvironment } from '../aws/environment.js';
+import { appendEvent } from '../aws/event-trail.js';
+import { getClock, putNewClock, transitionClock } from '../aws/clock-store.js';
+import { getIncident } from '../aws/incident-store.js';
+import { roleAddresses, sendAndRecordEmail } from '../aws/notifier.js';
+import { logger } from '../aws/powertools.js';
+import { afterStage, clockAnchor, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
+import { clockEmail } from '../domain/clock-email.js';
+import { incidentPk } from '../domain/keys.js';
+import { stepActor } from '../domain/runbook-step.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+type Request = TrackClockPayload;
+
+/**
+ * Runbook step for deadline clocks (see functions/domain/clock.ts): `start` plans the clock and records it;
+ * `remind` and `deadline` run in the clock's own branch; `met` runs after the step that meets it; `stop`
+ * when the steps beside it finished first. Returns the plan the clock branch carries on with.
+ */
+export const handler = async (payload: unknown, context: Context): Promise<ClockPlan | { clockId: string }> => {
+  logger.addContext(context);
+  const request = TrackClockPayload.parse(payload);
+  switch (request.action) {
+    case 'start':
+      return start(request);
+    case 'remind':
+      return remind(request);
+    case 'deadline':
+      return deadline(request);
+    case 'met':
+      return met(request);
+    case 'stop':
+      return stop(request);
+  }
+};
+
+const actorOf = (request: { executionArn: string }): string => stepActor(request.executionArn);
+
+async function record(request: { incidentId: string; stepId: string; executionArn: string }, type: string, detail: Record<string, unknown>, at = new Date().toISOString()): Promise<void> {
+  await appendEvent(tableName, incidentPk(request.incidentId), { type, at, actor: actorOf(request), stepId: request.stepId, detail });
+}
+
+async function start(request: Extract<Request, { action: 'start' }>): Promise<ClockPlan> {
+  const now = new Date();
+  const clockId = request.stepId;
+  const { clock } = request;
+  const incident = await getIncident(tableName, request.incidentId);
+  const anchorSource = {
+    awareAt: incident?.awareAt ?? (request.input['awareAt'] as string | undefined),
+    detectedAt: incident?.detectedAt ?? (request.input['detectedAt'] as string | undefined),
+    openedAt: incident?.openedAt ?? now.toISOString(),
+  };
+  const severity = request.input['severity'];
+  const armed = clock.appliesTo === undefined || clock.appliesTo.includes(severity as never);
+  const plan = planClock(clockId, clock, clockAnchor(clock.from, anchorSource, now), now, armed);
+
+  const stored = await putNewClock(tableName, {
+    clockId,
+    incidentId: request.incidentId,
+    executionArn: request.executionArn,
+    title: clock.title,
+    ...(clock.obligation !== undefined && { obligation: clock.obligation }),
+    kind: clock.kind,
+    status: armed ? 'running' : 'not-applicable',
+    anchor: plan.anchor,
+    anchorAt: plan.anchorAt,
+    deadlineAt: plan.deadlineAt,
+    startedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  if (!stored.created) {
+    // A retried start, or the step that meets it finished before the clock branch began.
+    const running = stored.clock.status === 'running';
+    return { ...plan, armed: running, running };
+  }
+  if (armed) {
+    await record(request, 'clock.started', {
+      clockId,
+      title: clock.title,
+      ...(clock.obligation !== undefined && { obligation: clock.obligation }),
+      kind: clock.kind,
+      anchor: plan.anchor,
+      anchorAt: plan.anchorAt,
+      deadlineAt: plan.deadlineAt,
+      reminders: plan.stages.filter((stage) => stage.kind === 'reminder').map((stage) => ({ at: stage.at, skipped: stage.skip })),
+      metBy: clock.metBy,
+    });
+  }
+  logger.info('clock started', { incidentId: request.incidentId, clockId, armed, deadlineAt: plan.deadlineAt });
+  return plan;
+}
+
+async function emailClockRoles(request: Extract<Request, { action: 'remind' | 'deadline' }>, stage: ClockStage): Promise<void> {
+  const clock = await getClock(tableName, request.incidentId, request.plan.clockId);
+  const email = clockEmail(request.plan, stage, clock?.obligation, request.input);
+  await sendAndRecordEmail(
+    { tableName, incidentId: request.incidentId, actor: actorOf(request), stepId: request.stepId, detail: { purpose: stage.kind === 'deadline' ? 'clock-missed' : 'clock-reminder', clockId: request.plan.clockId } },
+    roleAddresses(stage.notify),
+    email,
+  );
+}
+
+async function remind(request: Extract<Request, { action: 'remind' }>): Promise<ClockPlan> {
+  const index = request.reminder - 1;
+  const stage = request.plan.stages[index];
+  if (!stage || stage.kind !== 'reminder') throw new Error(`clock ${request.plan.clockId} has no reminder ${request.reminder}`);
+  const clock = await getClock(tableName, request.incidentId, request.plan.clockId);
+  const running = clock?.status === 'running';
+  if (running && !stage.skip) {
+    await record(request, 'clock.reminder', {
+      clockId: request.plan.clockId,
+      reminder: request.reminder,
+      fraction: stage.fraction,
+      dueAt: stage.at,
+      deadlineAt: request.plan.deadlineAt,
+      leftSeconds: Math.round((Date.parse(request.plan.deadlineAt) - Date.parse(stage.at)) / 1000),
+      notify: stage.notify,
+    });
+    await emailClockRoles(request, stage);
+  }
+  return afterStage(request.plan, index, new Date(), running);
+}
+
+async function deadline(request: Extract<Request, { action: 'deadline' }>): Promise<ClockPlan> {
+  const { plan } = request;
+  const at = new Date().toISOString();
+  const missed = await transitionClock(tableName, { incidentId: request.incidentId, clockId: plan.clockId }, 'running', 'missed', { missedAt: at, updatedAt: at });
+  if (missed) {
+    await record(request, 'clock.missed', { clockId: plan.clockId, title: plan.title, kind: plan.kind, deadlineAt: plan.deadlineAt, anchor: plan.anchor, anchorAt: plan.anchorAt }, at);
+    if (plan.kind === 'sla') {
+      await record(request, 'sla.breached', { clockId: plan.clockId, title: plan.title, deadlineAt: plan.deadlineAt });
+    }
+    const stage = plan.stages.at(-1)!;
+    await emailClockRoles(request, stage);
+  }
+  return { ...plan, running: false, nextWaitSeconds: 0 };
+}
+
+async function met(request: Extract<Request, { action: 'met' }>): Promise<{ clockId: string }> {
+  const at = new Date();
+  const key = { incidentId: request.incidentId, clockId: request.clockId };
+  const clock = await getClock(tableName, key.incidentId, key.clockId);
+  if (!clock) {
+    // The step finished before the clock branch started: record it met; its start will see that and end.
+    const stored = await putNewClock(tableName, {
+      clockId: key.clockId,
+      incidentId: key.incidentId,
+      executionArn: request.executionArn,
+      title: key.clockId,
+      kind: 'regulatory',
+      status: 'met',
+      metBy: request.stepId,
+      metAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    });
+    if (stored.created) await record(request, 'clock.met', { clockId: key.clockId, metBy: request.stepId, onTime: true });
+    return { clockId: key.clockId };
+  }
+  if (clock.status === 'running') {
+    const changed = await transitionClock(tableName, key, 'running', 'met', { metBy: request.stepId, metAt: at.toISOString(), updatedAt: at.toISOString() });
+    if (changed) {
+      const onTime = clock.deadlineAt === undefined || at.getTime() <= Date.parse(clock.deadlineAt);
+      await record(request, 'clock.met', { clockId: key.clockId, title: clock.title, metBy: request.stepId, deadlineAt: clock.deadlineAt, onTime }, at.toISOString());
+      return { clockId: key.clockId };
+    }
+  }
+  const current = await getClock(tableName, key.incidentId, key.clockId);
+  if (current?.status === 'missed') {
+    // Done, but after the deadline: the trail says when, beside the miss it already holds.
+    await record(request, 'clock.met', { clockId: key.clockId, title: current.title, metBy: request.stepId, deadlineAt: current.deadlineAt, onTime: false, missedAt: current.missedAt }, at.toISOString());
+  }
+  return { clockId: key.clockId };
+}
+
+async function stop(request: Extract<Request, { action: 'stop' }>): Promise<{ clockId: string }> {
+  const at = new Date().toISOString();
+  const key = { incidentId: request.incidentId, clockId: request.clockId };
+  if (await transitionClock(tableName, key, 'running', 'stopped', { stoppedAt: at, updatedAt: at })) {
+    await record(request, 'clock.stopped', { clockId: request.clockId, reason: request.reason }, at);
+  }
+  return { clockId: request.clockId };
+}

@@ -1,0 +1,165 @@
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { TestStack } from './stack-session.js';
+
+/** Helpers for driving runbooks on a test stack: trails, tasks, mailbox links, execution history. */
+
+export interface TrailEventView {
+  readonly type: string;
+  readonly seq: number;
+  readonly actor: string;
+  readonly stepId?: string;
+  readonly at: string;
+  readonly detail?: Record<string, any>;
+}
+
+export interface TaskView {
+  readonly taskId: string;
+  readonly kind: 'task' | 'approval';
+  readonly status: 'open' | 'completed' | 'expired';
+  readonly assignee?: string;
+  readonly approvers?: { roles?: string[] };
+  readonly outcomes: string[];
+  readonly level: number;
+  readonly notified: Array<{ address: string; level: number }>;
+  readonly decision?: Record<string, any>;
+}
+
+export interface Email {
+  readonly messageId: string;
+  readonly subject: string;
+  readonly from: string;
+  readonly destination: { to: string[] };
+  readonly body: { text?: string; html?: string };
+}
+
+/** The dev token acting in each role. */
+export const TOKEN_OF_ROLE: Record<string, string> = {
+  responder: 'dev-responder',
+  commander: 'dev-commander',
+  approver: 'dev-approver',
+  auditor: 'dev-auditor',
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function runbookSession(local: TestStack) {
+  /** Every response body the session saw, to check later that none carries a task token. */
+  const seen: string[] = [];
+  const record = <T>(body: T): T => {
+    seen.push(JSON.stringify(body));
+    return body;
+  };
+
+  const session = {
+    seen,
+    async open(body: Record<string, unknown>): Promise<{ incidentId: string; executionArn: string }> {
+      const created = await local.openIncident(body);
+      if (created.status !== 202) throw new Error(`POST /incidents answered ${created.status}: ${JSON.stringify(created.body)}`);
+      record(created.body);
+      return { incidentId: created.body.incidentId as string, executionArn: created.body.executionArn as string };
+    },
+    async events(incidentId: string): Promise<TrailEventView[]> {
+      const response = await local.api('GET', `/incidents/${incidentId}`);
+      if (response.status !== 200) throw new Error(`GET /incidents/${incidentId} answered ${response.status}`);
+      return record(response.body).events as TrailEventView[];
+    },
+    async tasks(incidentId: string, token = 'dev-responder'): Promise<TaskView[]> {
+      const response = await local.api('GET', `/incidents/${incidentId}/tasks`, { token });
+      if (response.status !== 200) throw new Error(`GET tasks answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return record(response.body).tasks as TaskView[];
+    },
+    async complete(incidentId: string, taskId: string, body: unknown, token: string) {
+      const response = await local.api('POST', `/incidents/${incidentId}/tasks/${taskId}/complete`, { token, body });
+      record(response.body);
+      return response;
+    },
+    /** Polls the trail until `predicate` holds for some event; bounded by `attempts` (the test timeout applies too). */
+    async waitForEvent(incidentId: string, predicate: (event: TrailEventView) => boolean, attempts = 1200): Promise<TrailEventView> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const found = (await session.events(incidentId)).find(predicate);
+        if (found) return found;
+        await pause(50);
+      }
+      throw new Error(`no matching event on incident ${incidentId}`);
+    },
+    async waitForOpenTask(incidentId: string, taskId: string, attempts = 1200): Promise<TaskView> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId && candidate.status === 'open');
+        if (task) return task;
+        await pause(50);
+      }
+      throw new Error(`task ${taskId} of incident ${incidentId} never opened`);
+    },
+    /**
+     * Waits until the task is open and every email of its current level is sent (or recorded as not sent):
+     * from then on the run is idle, waiting on the task, and the table holds still.
+     */
+    async waitForTaskNotified(incidentId: string, taskId: string, attempts = 1200): Promise<TaskView> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId && candidate.status === 'open');
+        if (task) {
+          const expected = task.notified.filter((recipient) => recipient.level === task.level).length;
+          const recorded = (await session.events(incidentId)).filter(
+            (event) => ['notification.sent', 'notify.failed'].includes(event.type) && event.detail?.taskId === taskId && event.detail?.level === task.level,
+          ).length;
+          if (recorded >= expected) return task;
+        }
+        await pause(50);
+      }
+      throw new Error(`task ${taskId} of incident ${incidentId} was never open with its emails sent`);
+    },
+    async emails(): Promise<Email[]> {
+      return (await local.mailbox()) as unknown as Email[];
+    },
+    /** Polls the local mailbox until an email matches (emails go out just after a task opens). */
+    async waitForEmail(predicate: (email: Email) => boolean, attempts = 1200): Promise<Email> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const found = (await session.emails()).find(predicate);
+        if (found) return found;
+        await pause(50);
+      }
+      throw new Error('no matching email in the local mailbox');
+    },
+    /**
+     * Completes every task the run opens, as someone allowed to, until the execution ends: approvals with
+     * `decide(taskId)` (approved unless told otherwise), tasks with done. Returns the final status.
+     */
+    async completeEverything(incidentId: string, executionArn: string, decide: (taskId: string) => 'approved' | 'rejected' = () => 'approved') {
+      for (let attempt = 0; attempt < 4000; attempt += 1) {
+        for (const task of (await session.tasks(incidentId)).filter((candidate) => candidate.status === 'open')) {
+          const outcome = task.kind === 'approval' ? decide(task.taskId) : 'done';
+          const token = task.kind === 'approval' ? TOKEN_OF_ROLE[task.approvers?.roles?.[0] ?? 'approver']! : TOKEN_OF_ROLE[task.assignee ?? 'responder']!;
+          const response = await session.complete(incidentId, task.taskId, { outcome, comment: `${outcome} in a test run` }, token);
+          if (response.status !== 200) throw new Error(`completing ${task.taskId} answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+        const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (execution.status !== 'RUNNING') return execution;
+        await pause(50);
+      }
+      throw new Error(`execution ${executionArn} still RUNNING`);
+    },
+  };
+  return session;
+}
+
+/** Every event of an execution's history. */
+export async function executionHistory(local: TestStack, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await local.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** State transitions of a run: its *StateEntered history events. */
+export function stateTransitions(history: readonly HistoryEvent[]): number {
+  return history.filter((event) => event.type?.endsWith('StateEntered')).length;
+}
+
+/** The `/task-links/…?sig=…` URL in an email's text. */
+export function taskLinkIn(email: Email): string | undefined {
+  return /https?:\/\/\S+\/task-links\/[^\s?]+\?sig=[A-Za-z0-9_-]+/.exec(email.body.text ?? '')?.[0];
+}
