@@ -92,6 +92,10 @@ const openIncidentOnce = idempotentOperation<CreateIncidentRequest, ApiResult>(
       severity: incident.severity,
       summary: incident.summary,
       mode: incident.mode,
+      source: incident.source,
+      detectedAt: incident.detectedAt,
+      awareAt: incident.awareAt,
+      labels: incident.labels,
     };
     let executionArn: string;
     try {
