@@ -34,5 +34,15 @@ describe('labels on an incident steer its runbook', () => {
       (await session.events(incidentId)).filter((event) => event.type === 'clock.started').map((event) => String(event.detail?.clockId));
     expect(await clockIds(labelled.incidentId)).toEqual(expect.arrayContaining(['nis2-early-warning-clock', 'nis2-notification-clock']));
     expect((await clockIds(unlabelled.incidentId)).filter((id) => id.startsWith('nis2'))).toEqual([]);
+
+    // The incident view carries its tasks (never a token) and its clocks beside the timeline.
+    const view = await local.api('GET', `/incidents/${labelled.incidentId}`);
+    expect(view.status).toBe(200);
+    expect(view.body.tasks.length).toBeGreaterThan(0);
+    expect(view.body.tasks.every((task: { status: string }) => task.status === 'completed')).toBe(true);
+    expect(view.body.clocks.map((clock: { clockId: string }) => clock.clockId)).toEqual(
+      expect.arrayContaining(['nis2-early-warning-clock', 'nis2-notification-clock']),
+    );
+    expect(JSON.stringify(view.body)).not.toMatch(/taskToken|"token"/i);
   });
 });
