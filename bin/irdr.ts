@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
+import { evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -39,5 +40,21 @@ local
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
   .action(localEnvCommand);
+
+const isoTime = (value: string): string => {
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw new InvalidArgumentError('expected an ISO date or time, e.g. 2026-01-01');
+  return parsed.toISOString();
+};
+const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
+
+const evidence = program.command('evidence').description('the continuity evidence: verify the trail');
+evidence
+  .command('verify')
+  .description('recompute every incident trail opened in the period; exit 1 naming each edited, missing or reordered event')
+  .option('--from <time>', 'start of the period (inclusive)', isoTime, yearAgo)
+  .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .action(evidenceVerifyCommand);
 
 await program.parseAsync(process.argv);

@@ -25,6 +25,8 @@ export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: s
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    // The irdr CLI's default table (e.g. `irdr evidence verify`).
+    IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
   };
 }

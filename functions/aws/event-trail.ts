@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nextLink, type ChainLink } from '../domain/hash-chain.js';
 import { EVENT_SK_PREFIX, eventSk } from '../domain/keys.js';
+import type { StoredTrailEvent } from '../domain/chain-verify.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -52,17 +53,22 @@ export async function appendEvent(tableName: string, pk: string, body: TrailEven
   }
 }
 
-/** Every event of a trail in order. */
-export async function listEvents(tableName: string, pk: string): Promise<TrailEvent[]> {
-  const events: TrailEvent[] = [];
+/** Every event of a trail in order, each with the sort key that names its item (for verification). */
+export async function listStoredEvents(tableName: string, pk: string): Promise<StoredTrailEvent[]> {
+  const events: StoredTrailEvent[] = [];
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamodb.send(new QueryCommand({ ...trailQuery(tableName, pk), ExclusiveStartKey: exclusiveStartKey }));
     for (const item of page.Items ?? []) {
-      const { [PK]: _pk, [SK]: _sk, ...event } = item;
-      events.push(event as TrailEvent);
+      const { [PK]: _pk, [SK]: sortKey, ...event } = item;
+      events.push({ sortKey: String(sortKey), event });
     }
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey);
   return events;
+}
+
+/** Every event of a trail in order. */
+export async function listEvents(tableName: string, pk: string): Promise<TrailEvent[]> {
+  return (await listStoredEvents(tableName, pk)).map(({ event }) => event as TrailEvent);
 }

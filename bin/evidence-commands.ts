@@ -1,0 +1,32 @@
+import { verifyIncidentTrails } from '../functions/aws/trail-verification.js';
+
+interface VerifyFlags {
+  from: string;
+  to: string;
+  tableName: string;
+}
+
+/**
+ * `irdr evidence verify`: recomputes every incident trail of the period and exits non-zero on any
+ * edited, inserted, reordered or deleted event, naming the item (keys) with expected and found values.
+ * It talks to DynamoDB through the SDK's usual settings (`eval "$(npx irdr local env)"` for the local stack).
+ */
+export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
+  let events = 0;
+  let problems = 0;
+  const verifications = await verifyIncidentTrails(flags.tableName, { from: flags.from, to: flags.to }, (trail) => {
+    events += trail.length;
+    for (const problem of trail.problems) {
+      problems += 1;
+      console.log(`${trail.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
+    }
+  });
+  const broken = verifications.filter((trail) => trail.problems.length > 0).length;
+  const period = `${flags.from} .. ${flags.to}`;
+  if (problems === 0) {
+    console.log(`verified ${verifications.length} incident trails (${events} events, ${period}) in ${flags.tableName}: every chain intact`);
+    return;
+  }
+  console.log(`${problems} problems in ${broken} of ${verifications.length} incident trails (${period}) in ${flags.tableName}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,40 @@
+import { verifyChain, type ChainVerdict } from '../domain/chain-verify.js';
+import { incidentPk } from '../domain/keys.js';
+import { listStoredEvents } from './event-trail.js';
+import { listIncidents } from './incident-store.js';
+
+export interface TrailVerification extends ChainVerdict {
+  /** The trail's partition key, e.g. INC#<id>: with each problem's sort key it names the item. */
+  readonly partitionKey: string;
+}
+
+export interface VerificationPeriod {
+  /** Inclusive ISO time. */
+  readonly from: string;
+  /** Exclusive ISO time. */
+  readonly to: string;
+}
+
+/**
+ * Recomputes the hash chain of every incident opened in the period: incidents come from the
+ * month index (a Query per month, never a Scan), each trail from its own partition.
+ */
+export async function verifyIncidentTrails(
+  tableName: string,
+  period: VerificationPeriod,
+  onTrail: (verification: TrailVerification) => void = () => undefined,
+): Promise<TrailVerification[]> {
+  const verifications: TrailVerification[] = [];
+  let position: Parameters<typeof listIncidents>[2];
+  do {
+    const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, 100);
+    for (const incident of page.incidents) {
+      const partitionKey = incidentPk(incident.incidentId);
+      const verification = { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey)) };
+      verifications.push(verification);
+      onTrail(verification);
+    }
+    position = page.next;
+  } while (position);
+  return verifications;
+}
