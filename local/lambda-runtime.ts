@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionRegistry, type FunctionSpec } from '../functions/registry.js';
+import { runAsFunction } from './aws-call-recorder.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -78,7 +79,7 @@ export class LocalLambdaRuntime {
       timer.unref();
     });
     try {
-      const result = await Promise.race([handler(event, context), timedOut]);
+      const result = await Promise.race([runAsFunction(spec.name, () => handler(event, context)), timedOut]);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
       if (error instanceof LambdaFunctionError) throw error;

@@ -61,3 +61,22 @@ export function synthesizeIrdr(): SynthesizedIrdr {
     logicalIdOf: (construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement),
   };
 }
+
+/** One statement of an IAM policy document, as synthesized. */
+export interface SynthesizedPolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of every IAM policy attached to a role: AWS::IAM::Policy resources and the role's own Policies. */
+export function statementsOfRole(resources: Record<string, TemplateResource>, roleLogicalId: string): SynthesizedPolicyStatement[] {
+  const refersToRole = (roles: unknown): boolean => JSON.stringify(roles ?? []).includes(`"${roleLogicalId}"`);
+  const attached = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy' && refersToRole(resource.Properties?.Roles))
+    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: SynthesizedPolicyStatement[] }).Statement);
+  const inline = ((resources[roleLogicalId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: SynthesizedPolicyStatement[] } }[])
+    .flatMap((policy) => policy.PolicyDocument.Statement);
+  return [...attached, ...inline];
+}
