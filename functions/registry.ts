@@ -43,6 +43,9 @@ export interface HttpRoute {
   readonly auth?: 'iam' | 'signed-link';
 }
 
+/** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
+export type EventRuleName = 'security-findings';
+
 export interface FunctionSpec {
   /** PascalCase; also the `${<name>FunctionArn}` placeholder in compiled ASL. */
   readonly name: string;
@@ -57,6 +60,8 @@ export interface FunctionSpec {
   readonly permissions: readonly FunctionPermission[];
   /** Routes of the HTTP API served by this function (API handlers only). */
   readonly routes?: readonly HttpRoute[];
+  /** EventBridge rules that target this function (lib/ deploys them, local/ delivers events matching them). */
+  readonly eventRules?: readonly EventRuleName[];
 }
 
 export const functionRegistry = [
@@ -111,11 +116,13 @@ export const functionRegistry = [
   {
     name: 'ChangeIncidentStatus',
     entry: 'functions/http/change-incident-status.ts',
-    description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR',
+    description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'table:write'],
+    // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
+    // mail:send: resolving emails the commanders their post-incident review task.
+    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -214,6 +221,26 @@ export const functionRegistry = [
       { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },
       { method: 'POST', path: '/task-links/{linkId}', auth: 'signed-link' },
     ],
+  },
+  {
+    name: 'OpenIncidentFromFinding',
+    entry: 'functions/tasks/open-incident-from-finding.ts',
+    description: 'EventBridge target: a GuardDuty or Security Hub finding above the configured severity opens an incident on its mapped runbook, once per finding',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
+    permissions: ['table:read', 'table:write', 'runbooks:start'],
+    eventRules: ['security-findings'],
+  },
+  {
+    name: 'ReadIncidentReview',
+    entry: 'functions/http/read-incident-review.ts',
+    description: 'GET /incidents/{incidentId}/review: a Markdown draft of the post-incident review, built from the record',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read'],
+    routes: [{ method: 'GET', path: '/incidents/{incidentId}/review' }],
   },
 ] as const satisfies readonly FunctionSpec[];
 

@@ -24,6 +24,7 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     blueprints: stateMachineBlueprints(),
     mailFrom: irdrConfig.mail.from,
     rolePrincipals: rolePrincipalsFromConfig(irdrConfig),
+    config: irdrConfig,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

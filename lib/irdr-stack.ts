@@ -2,11 +2,13 @@ import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'a
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { BundledValueName, FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { EvidenceTable } from './evidence-table.js';
+import { IrdrEventRules } from './event-rules.js';
 import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
 import { RunbookStateMachines } from './runbook-state-machines.js';
@@ -20,6 +22,8 @@ export interface IrdrStackProps extends StackProps {
   readonly mailFrom: string;
   /** Who acts in which role (in the app: from config/irdr.config.json): the handlers' ROLE_PRINCIPALS. */
   readonly rolePrincipals: RolePrincipals;
+  /** The configuration EventBridge rule patterns read (in the app: config/irdr.config.json), e.g. finding severities. */
+  readonly config: IrdrConfig;
   /**
    * What happens to the evidence table and its key when removed from the stack.
    * @default RemovalPolicy.RETAIN
@@ -33,6 +37,8 @@ export class IrdrStack extends Stack {
   public readonly functions: IrdrFunctions;
   public readonly runbooks: RunbookStateMachines;
   public readonly httpApi: IrdrHttpApi;
+  /** EventBridge rules the registry names (the security-findings rule), each targeting its function. */
+  public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
   public readonly taskLinkKey: Secret;
 
@@ -46,6 +52,7 @@ export class IrdrStack extends Stack {
     this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+    this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
       description: 'irdr: HMAC-SHA256 key that signs the task links emailed to responders and approvers',

@@ -13,6 +13,8 @@ import type { RunbookCatalog } from '../functions/domain/incident.js';
 import { stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities } from './dev-identities.js';
+import { LocalEventBus } from './eventbridge/event-bus.js';
+import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
 import { startDynamoDbWithRecovery } from './dynamodb/front.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
@@ -73,6 +75,11 @@ export interface RunningLocalStack {
   readonly secretsManagerEndpoint: string;
   /** Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off. */
   readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void } };
+  /**
+   * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
+   * of every rule whose pattern (the one CDK deploys) matches it, `putEvents` wraps entries first.
+   */
+  readonly events: Pick<LocalEventBus, 'deliver' | 'putEvents' | 'deadLetters'>;
   stop(): Promise<void>;
 }
 
@@ -201,6 +208,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
     process.env.API_URL = api.url;
 
+    // The rules the registry names, with the patterns lib/ deploys, each targeting its function.
+    const eventBus = new LocalEventBus({
+      account: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      rules: functionRegistry.flatMap((spec) =>
+        ('eventRules' in spec ? spec.eventRules : []).map((name) => ({
+          name,
+          eventPattern: eventRuleDefinition(name, irdrConfig).eventPattern,
+          functionName: spec.name,
+        })),
+      ),
+      invoke: (functionName, event) => lambda.invoke(functionName, event),
+    });
+
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);
@@ -225,6 +246,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
       faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) } },
+      events: {
+        deliver: (event) => eventBus.deliver(event),
+        putEvents: (entries) => eventBus.putEvents(entries),
+        deadLetters: eventBus.deadLetters,
+      },
       stop: async () => {
         ready = false;
         await stop();

@@ -235,6 +235,7 @@ class RunbookCompiler {
       deadlineSeconds: durationSeconds(step.deadline),
       levels: levels.map((level, index) => ({ level: index + 1, notify: level.notify, afterSeconds: durationSeconds(level.after) })),
       onExhausted: step.escalation.onExhausted,
+      ...(step.type === 'task' && step.completedBy !== undefined && { completedBy: step.completedBy }),
     };
 
     for (let level = 0; level <= levels.length; level += 1) {
@@ -254,7 +255,8 @@ class RunbookCompiler {
         Catch: [
           { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: onTimeout },
           // Decided while the previous level timed out: read the decision (ExpireHumanTask returns it).
-          ...(level > 0 ? [{ ErrorEquals: [TASK_ALREADY_DECIDED], ResultPath: null, Next: expire }] : []),
+          // (At level 0 only a task completed by the incident's lifecycle can be: acknowledged before the run got here.)
+          ...(level > 0 || definition.completedBy !== undefined ? [{ ErrorEquals: [TASK_ALREADY_DECIDED], ResultPath: null, Next: expire }] : []),
           catchAll(failure),
         ],
         Next: decided,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
+import { TaskCompletedBy } from '../functions/domain/human-task.js';
 import { Severity } from '../functions/domain/incident.js';
 
 /*
@@ -102,6 +103,11 @@ const TaskStep = z.strictObject({
   type: z.literal('task'),
   /** The role whose members must act (and may complete it). */
   assignee: RoleName,
+  /**
+   * Also completed by a change of the incident's lifecycle: `acknowledgement` — acknowledging the incident
+   * (POST /incidents/{id}/acknowledge) completes this task as the one who acknowledged, outcome done.
+   */
+  completedBy: TaskCompletedBy.optional(),
 });
 
 const ReminderSpec = z.union([

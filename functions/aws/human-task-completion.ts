@@ -39,7 +39,11 @@ export async function completeHumanTask(
   if (!task.outcomes.includes(request.outcome)) {
     return { kind: 'invalid', message: `this ${task.kind} takes the outcome ${task.outcomes.join(' or ')}, not "${request.outcome}"` };
   }
-  if (!mayComplete(task, actor)) {
+  // Acknowledging the incident completes a task marked for it: the acknowledge route has already checked the caller's role.
+  if (via === 'incident-acknowledgement' && task.completedBy !== 'acknowledgement') {
+    return { kind: 'invalid', message: `"${task.title}" is not completed by acknowledging the incident` };
+  }
+  if (via !== 'incident-acknowledgement' && !mayComplete(task, actor)) {
     const roles = actor.roles.length > 0 ? `acts as ${actor.roles.join(', ')}` : 'acts in no irdr role';
     return { kind: 'forbidden', message: `only ${whoMayComplete(task)} may complete "${task.title}"; ${actorName(actor)} ${roles}` };
   }
@@ -56,6 +60,8 @@ export async function completeHumanTask(
     stepId: task.stepId,
     detail: { taskId: task.taskId, kind: task.kind, title: task.title, outcome: decision.outcome, comment: decision.comment, via, level: result.task.level },
   });
+  // No token: no run waits on this task (the post-incident review); the decision on the task is all there is.
+  if (result.task.taskToken === undefined) return { kind: 'completed', task: publicTaskView(result.task) };
   try {
     const delivered = await answerWaitingRun(result.task.taskToken, taskOutput(result.task, decision));
     // Not delivered: the level was timing out; the next escalation (or the expiry) reads the decision and passes it on.

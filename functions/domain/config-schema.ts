@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FindingsConfig, defaultFindingsConfig } from './finding-mapping.js';
+import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -22,5 +24,9 @@ export const IrdrConfig = z.object({
   $comment: z.string().optional(),
   mail: z.object({ from: z.email() }),
   roles: z.record(RoleName, RoleContacts),
+  /** Which GuardDuty and Security Hub findings open incidents, how severe, on which runbook. */
+  findings: FindingsConfig.default(defaultFindingsConfig),
+  /** The review task on resolve: due in business days per severity (SEV1/SEV2: 5 unless configured). */
+  postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -16,6 +16,14 @@ export const TaskStatus = z.enum(['open', 'completed', 'expired']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
 export type OnExhausted = z.infer<typeof OnExhausted>;
+/**
+ * A lifecycle change of the incident that also completes the task: `acknowledgement` — acknowledging
+ * the incident (POST /incidents/{id}/acknowledge) completes it, as the one who acknowledged.
+ */
+export const TaskCompletedBy = z.enum(['acknowledgement']);
+export type TaskCompletedBy = z.infer<typeof TaskCompletedBy>;
+/** The comment on a task completed by acknowledging the incident. */
+export const ACKNOWLEDGED_THROUGH_INCIDENT = 'acknowledged through the incident';
 
 /** The outcomes a person may choose for a kind of task. */
 export function outcomesFor(kind: TaskKind): TaskOutcome[] {
@@ -36,6 +44,7 @@ export const HumanTaskDefinition = z.object({
   deadlineSeconds: z.number().int().positive(),
   levels: z.array(z.object({ level: z.number().int().positive(), notify: z.array(RoleName).min(1), afterSeconds: z.number().int().positive() })),
   onExhausted: OnExhausted,
+  completedBy: TaskCompletedBy.optional(),
 });
 export type HumanTaskDefinition = z.infer<typeof HumanTaskDefinition>;
 
@@ -74,7 +83,8 @@ export interface TaskDecision {
   readonly decidedBy: string;
   readonly comment: string;
   readonly decidedAt: string;
-  readonly via: 'api' | 'email-link';
+  /** `incident-acknowledgement`: completed by acknowledging the incident (a task marked completedBy: acknowledgement). */
+  readonly via: 'api' | 'email-link' | 'incident-acknowledgement';
 }
 
 /** The TASK# item, token included: never returned as it is (see publicTaskView). */
@@ -95,6 +105,8 @@ export interface HumanTaskRecord {
   readonly levels: HumanTaskDefinition['levels'];
   readonly deadlineSeconds: number;
   readonly onExhausted: OnExhausted;
+  /** Also completed by this change of the incident's lifecycle. */
+  readonly completedBy?: TaskCompletedBy;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** When the current level began, and how long it waits before the next. */
@@ -103,8 +115,10 @@ export interface HumanTaskRecord {
   readonly recipients: readonly TaskRecipient[];
   readonly decision?: TaskDecision;
   readonly expiredAt?: string;
-  /** The current `.waitForTaskToken` token; replaced on each escalation. */
-  readonly taskToken: string;
+  /** The current `.waitForTaskToken` token; replaced on each escalation. None when no run waits (the post-incident review). */
+  readonly taskToken?: string;
+  /** When it is due, for a task no run waits on (the post-incident review). */
+  readonly dueAt?: string;
 }
 
 /** A task as the API shows it: everything but the token and the recipients' link details. */
@@ -117,6 +131,7 @@ export interface PublicHumanTask {
   readonly assignee?: RoleName;
   readonly approvers?: Approvers;
   readonly outcomes: readonly TaskOutcome[];
+  readonly completedBy?: TaskCompletedBy;
   readonly status: TaskStatus;
   readonly level: number;
   readonly levelCount: number;
@@ -127,6 +142,7 @@ export interface PublicHumanTask {
   readonly notified: ReadonlyArray<{ address: string; level: number }>;
   readonly decision?: TaskDecision;
   readonly expiredAt?: string;
+  readonly dueAt?: string;
 }
 
 /** Picks fields one by one (never a spread), so a field added to the record cannot leak by accident. */
@@ -140,6 +156,7 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
     ...(task.assignee !== undefined && { assignee: task.assignee }),
     ...(task.approvers !== undefined && { approvers: task.approvers }),
     outcomes: task.outcomes,
+    ...(task.completedBy !== undefined && { completedBy: task.completedBy }),
     status: task.status,
     level: task.level,
     levelCount: task.levels.length,
@@ -150,6 +167,7 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
     notified: task.recipients.map((recipient) => ({ address: recipient.address, level: recipient.level })),
     ...(task.decision !== undefined && { decision: task.decision }),
     ...(task.expiredAt !== undefined && { expiredAt: task.expiredAt }),
+    ...(task.dueAt !== undefined && { dueAt: task.dueAt }),
   };
 }
 

@@ -38,3 +38,7 @@ export const taskSk = (taskId: string): string => `${TASK_SK_PREFIX}${taskId}`;
 /** Deadline clocks of an incident (`INC#<id>` partition): running, met, missed or stopped. */
 export const CLOCK_SK_PREFIX = 'CLOCK#';
 export const clockSk = (clockId: string): string => `${CLOCK_SK_PREFIX}${clockId}`;
+
+/** A security finding that opened an incident (`FINDING#<finding ARN or id>`, `META`): what deduplicates findings. */
+export const FINDING_PK_PREFIX = 'FINDING#';
+export const findingPk = (dedupKey: string): string => `${FINDING_PK_PREFIX}${dedupKey}`;

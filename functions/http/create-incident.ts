@@ -1,18 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../aws/sfn-client.js';
 import { requireEnvironment } from '../aws/environment.js';
-import { appendEvent } from '../aws/event-trail.js';
 import { idempotentOperation } from '../aws/idempotency.js';
-import { putNewIncident, updateRunbookStatus } from '../aws/incident-store.js';
-import {
-  CreateIncidentRequest,
-  RunbookCatalog,
-  type Incident,
-  type RunbookExecutionInput,
-} from '../domain/incident.js';
-import { incidentPk } from '../domain/keys.js';
+import { openIncident } from '../aws/incident-opening.js';
+import { CreateIncidentRequest, RunbookCatalog } from '../domain/incident.js';
 import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, headerValue, jsonResponse, parseJsonBody, type ApiEvent, type ApiResult } from './http-shell.js';
@@ -45,79 +35,9 @@ const openIncidentOnce = idempotentOperation<CreateIncidentRequest, ApiResult>(
     tableName,
     onReplay: (response) => ({ ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } }),
   },
-  async ({ idempotencyKey: { caller: actor }, request }) => {
-    const runbook = runbooks[request.runbookId]!;
-    const now = new Date().toISOString();
-    const incident: Incident = {
-      incidentId: randomUUID(),
-      runbookId: request.runbookId,
-      runbookVersion: runbook.version,
-      runbookHash: runbook.hash,
-      title: request.title,
-      severity: request.severity,
-      summary: request.summary,
-      source: request.source,
-      detectedAt: request.detectedAt,
-      awareAt: request.awareAt,
-      labels: request.labels,
-      mode: request.mode,
-      openedAt: now,
-      openedBy: actor,
-      status: 'open',
-      runbookStatus: 'starting',
-      updatedAt: now,
-    };
-    await putNewIncident(tableName, incident);
-    const pk = incidentPk(incident.incidentId);
-    await appendEvent(tableName, pk, {
-      type: 'incident.opened',
-      at: now,
-      actor,
-      detail: {
-        runbookId: incident.runbookId,
-        runbookVersion: runbook.version,
-        runbookHash: runbook.hash,
-        severity: incident.severity,
-        mode: incident.mode,
-      },
-    });
-
-    const input: RunbookExecutionInput = {
-      incidentId: incident.incidentId,
-      runbookId: incident.runbookId,
-      runbookTitle: runbook.title,
-      runbookVersion: runbook.version,
-      runbookHash: runbook.hash,
-      title: incident.title,
-      severity: incident.severity,
-      summary: incident.summary,
-      mode: incident.mode,
-      source: incident.source,
-      detectedAt: incident.detectedAt,
-      awareAt: incident.awareAt,
-      labels: incident.labels,
-    };
-    let executionArn: string;
-    try {
-      const started = await stepFunctions.send(
-        new StartExecutionCommand({ stateMachineArn: runbook.stateMachineArn, name: incident.incidentId, input: JSON.stringify(input) }),
-      );
-      executionArn = started.executionArn!;
-    } catch (error) {
-      // The incident stands and says why its runbook did not start; the caller gets a 5xx.
-      const failedAt = new Date().toISOString();
-      await appendEvent(tableName, pk, {
-        type: 'runbook.start-failed',
-        at: failedAt,
-        actor,
-        detail: { error: (error as Error).name, message: (error as Error).message },
-      });
-      await updateRunbookStatus(tableName, incident.incidentId, { runbookStatus: 'start-failed', updatedAt: failedAt });
-      throw error;
-    }
-    // From here on the execution records its own progress (runbook.started is its first state).
-    return jsonResponse(202, { incidentId: incident.incidentId, executionArn, status: incident.status, runbookStatus: incident.runbookStatus });
-  },
+  async ({ idempotencyKey: { caller: actor }, request }) =>
+    // A throw (e.g. the runbook did not start) reaches the caller as a 5xx, and the incident says why.
+    jsonResponse(202, await openIncident({ tableName, runbooks, request, actor })),
 );
 
 /**

@@ -3,9 +3,17 @@ import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { emailTaskLevel } from '../aws/human-task-mail.js';
-import { putNewTask, rearmTask } from '../aws/human-task-store.js';
+import { completeTask, putNewTask, rearmTask } from '../aws/human-task-store.js';
+import { getIncident } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
-import { CreateHumanTaskPayload, outcomesFor, type HumanTaskRecord } from '../domain/human-task.js';
+import {
+  ACKNOWLEDGED_THROUGH_INCIDENT,
+  CreateHumanTaskPayload,
+  TaskAlreadyDecidedError,
+  outcomesFor,
+  type HumanTaskRecord,
+  type TaskDecision,
+} from '../domain/human-task.js';
 import { firstLevelRoles, recipientsForLevel } from '../domain/human-task-email.js';
 import { incidentPk } from '../domain/keys.js';
 import { stepActor } from '../domain/runbook-step.js';
@@ -41,6 +49,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
     levels: definition.levels,
     deadlineSeconds: definition.deadlineSeconds,
     onExhausted: definition.onExhausted,
+    ...(definition.completedBy !== undefined && { completedBy: definition.completedBy }),
     createdAt: at,
     updatedAt: at,
     levelStartedAt: at,
@@ -80,7 +89,36 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
       recipients: task.recipients.map((recipient) => recipient.address),
     },
   });
+  if (task.completedBy === 'acknowledgement') await completeIfAlreadyAcknowledged(task);
   await emailTaskLevel({ tableName, task, level: 0, firstIndex: 0, actor, variables: request.input });
   logger.info('human task created', { incidentId: task.incidentId, taskId });
   return { taskId };
 };
+
+/**
+ * The incident was acknowledged before the run reached this task: it is born completed by whoever
+ * acknowledged, and the run is told so (TaskAlreadyDecided, caught into ExpireHumanTask, which hands the
+ * decision on) rather than waiting for a decision that already happened. Nobody is emailed.
+ */
+async function completeIfAlreadyAcknowledged(task: HumanTaskRecord): Promise<void> {
+  const incident = await getIncident(tableName, task.incidentId);
+  if (incident?.acknowledgedAt === undefined || incident.acknowledgedBy === undefined) return;
+  const decision: TaskDecision = {
+    outcome: 'done',
+    decidedBy: incident.acknowledgedBy,
+    comment: ACKNOWLEDGED_THROUGH_INCIDENT,
+    decidedAt: new Date().toISOString(),
+    via: 'incident-acknowledgement',
+  };
+  const result = await completeTask(tableName, { incidentId: task.incidentId, taskId: task.taskId }, decision);
+  if (result.completed) {
+    await appendEvent(tableName, incidentPk(task.incidentId), {
+      type: 'task.completed',
+      at: decision.decidedAt,
+      actor: decision.decidedBy,
+      stepId: task.stepId,
+      detail: { taskId: task.taskId, kind: task.kind, title: task.title, outcome: decision.outcome, comment: decision.comment, via: decision.via, level: 0 },
+    });
+  }
+  throw new TaskAlreadyDecidedError(`the incident was acknowledged at ${incident.acknowledgedAt}, before the run reached "${task.title}"`);
+}

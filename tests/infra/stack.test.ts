@@ -16,6 +16,7 @@ import {
   type FunctionSpec,
 } from '../../functions/registry.js';
 import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
+import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { publishedRunbooks } from '../../workflows/published-runbooks.js';
 import {
   IDEMPOTENCY_ACTIONS,
@@ -452,6 +453,65 @@ describe('HTTP API', () => {
   });
 });
 
+describe('EventBridge rules', () => {
+  const ruleNames = registry.flatMap((spec) => (spec.eventRules ?? []).map((name) => [name, spec.name] as const));
+
+  it('deploys exactly the rules the registry names, the security-findings rule among them', () => {
+    expect(resourcesOfType('AWS::Events::Rule').map(([logicalId]) => logicalId).sort()).toEqual(
+      [...synth.stack.eventRules.rules.values()].map((rule) => synth.logicalIdOf(rule)).sort(),
+    );
+    expect(ruleNames).toContainEqual(['security-findings', 'OpenIncidentFromFinding']);
+  });
+
+  it.each(ruleNames)('%s matches the pattern defined once in functions/, on the default bus', (name) => {
+    const rule = props(synth.logicalIdOf(synth.stack.eventRules.rules.get(name)!));
+    expect(rule.EventPattern).toEqual(eventRuleDefinition(name, irdrConfig).eventPattern);
+    expect(rule.EventBusName).toBeUndefined();
+    expect(rule.State).toBe('ENABLED');
+  });
+
+  it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by label', () => {
+    const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('security-findings')!)).EventPattern;
+    expect(pattern).toEqual({
+      source: ['aws.guardduty', 'aws.securityhub'],
+      'detail-type': ['GuardDuty Finding', 'Security Hub Findings - Imported'],
+      detail: {
+        $or: [
+          { severity: [{ numeric: ['>=', irdrConfig.findings.guardDuty.minimumSeverity] }] },
+          { findings: { Severity: { Label: irdrConfig.findings.securityHub.labels }, RecordState: ['ACTIVE'] } },
+        ],
+      },
+    });
+  });
+
+  it.each(ruleNames)('%s targets only its function, with a retry policy and an encrypted, TLS-only dead-letter queue', (name, functionName) => {
+    const rule = props(synth.logicalIdOf(synth.stack.eventRules.rules.get(name)!));
+    const queueId = synth.logicalIdOf(synth.stack.eventRules.deadLetterQueues.get(name)!);
+    expect(rule.Targets).toEqual([
+      {
+        Id: expect.any(String),
+        Arn: getAtt(functionLogicalId(functionName)),
+        DeadLetterConfig: { Arn: getAtt(queueId) },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+      },
+    ]);
+    expect(props(queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    // Only the rule may invoke the function, and only the rule may send to its queue.
+    const ruleArn = getAtt(synth.logicalIdOf(synth.stack.eventRules.rules.get(name)!));
+    const invokers = resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
+      JSON.stringify(permission.Properties?.FunctionName) === JSON.stringify(getAtt(functionLogicalId(functionName))),
+    );
+    expect(invokers.map(([, permission]) => permission.Properties)).toEqual([
+      { Action: 'lambda:InvokeFunction', FunctionName: getAtt(functionLogicalId(functionName)), Principal: 'events.amazonaws.com', SourceArn: ruleArn },
+    ]);
+    const queuePolicy = resourcesOfType('AWS::SQS::QueuePolicy').find(([, policy]) => JSON.stringify(policy.Properties?.Queues) === JSON.stringify([{ Ref: queueId }]));
+    const statements = (queuePolicy?.[1].Properties?.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } }),
+    );
+  });
+});
+
 describe('template', () => {
   it("fits CloudFormation's 1 MB template limit with room to grow (unrolled runbooks are the bulk of it)", () => {
     expect(Buffer.byteLength(JSON.stringify(synth.template.toJSON()))).toBeLessThan(800 * 1024);
@@ -467,16 +527,19 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(nag[0]!.conclusion).toBe('success');
   });
 
-  it('acknowledges only the wildcards Step Functions requires, the signed-link routes and the key rotation, each with its reason', () => {
+  it('acknowledges only the wildcards Step Functions requires, the signed-link routes, the key rotation and the rule DLQs, each with its reason', () => {
     const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
     expect([...new Set(suppressed.map((v) => v.ruleName))].sort()).toEqual(
-      [...(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []), 'AwsSolutions-APIG4', 'AwsSolutions-SMG4'].sort(),
+      [...(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []), 'AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
     );
     for (const violation of suppressed) {
       const paths = violation.violatingConstructs.map((construct) => construct.constructPath);
       if (violation.ruleName === 'AwsSolutions-APIG4') {
         expect(violation.reason).toMatch(/Signed-link route/);
         for (const path of paths) expect(['Irdr/Http/Api/GET--task-links--{linkId}/Resource', 'Irdr/Http/Api/POST--task-links--{linkId}/Resource']).toContain(path);
+      } else if (violation.ruleName === 'AwsSolutions-SQS3') {
+        expect(violation.reason).toMatch(/dead-letter queue of an EventBridge rule target/);
+        for (const path of paths) expect(path).toMatch(/^Irdr\/EventRules\/[^/]+\/DeadLetterQueue\/Resource$/);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         expect(violation.reason).toMatch(/task-link HMAC key/);
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);

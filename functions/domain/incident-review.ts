@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import type { ClockRecord } from './clock.js';
+import { addBusinessDays, formatDuration } from './duration.js';
+import type { HumanTaskRecord, PublicHumanTask } from './human-task.js';
+import { Severity, type Incident } from './incident.js';
+import { milestonesOf } from './incident-lifecycle.js';
+import type { TrailEventBody } from './trail-event.js';
+
+/*
+ * The post-incident review: a task for the commanders, due some business days after resolution, and a
+ * Markdown draft of the review built from the record (nobody reconstructs the timeline by hand).
+ */
+
+/** How many business days after resolution the review is due, per severity; a severity left out gets none. */
+export const PostIncidentReviewConfig = z.strictObject({
+  dueInBusinessDays: z.partialRecord(Severity, z.number().int().min(1).max(60)),
+});
+export type PostIncidentReviewConfig = z.infer<typeof PostIncidentReviewConfig>;
+export const defaultPostIncidentReviewConfig: PostIncidentReviewConfig = { dueInBusinessDays: { SEV1: 5, SEV2: 5 } };
+
+/** The review's task id: a dot, which no step id has, so it never meets a runbook's own task. */
+export const REVIEW_TASK_ID = 'review.post-incident';
+
+/** When the review of an incident of this severity resolved at `resolvedAt` is due; undefined: no review. */
+export function reviewDueAt(severity: Severity, resolvedAt: string, config: PostIncidentReviewConfig): string | undefined {
+  const days = config.dueInBusinessDays[severity];
+  return days === undefined ? undefined : addBusinessDays(new Date(resolvedAt), days).toISOString();
+}
+
+/** The review task: the commanders' to complete through the tasks API; no run waits on it, so no token. */
+export function reviewTask(incident: Pick<Incident, 'incidentId' | 'title' | 'executionArn'>, resolvedAt: string, dueAt: string): HumanTaskRecord {
+  const seconds = Math.max(1, Math.round((Date.parse(dueAt) - Date.parse(resolvedAt)) / 1000));
+  return {
+    taskId: REVIEW_TASK_ID,
+    incidentId: incident.incidentId,
+    stepId: REVIEW_TASK_ID,
+    executionArn: incident.executionArn ?? '',
+    kind: 'task',
+    title: 'Hold the post-incident review',
+    instructions:
+      `Walk the timeline of ${incident.title}, agree lessons learned and an owner for each follow-up action (ISO/IEC 27001 A.5.27). ` +
+      `Start from the draft: GET /incidents/${incident.incidentId}/review. Due ${dueAt}.`,
+    assignee: 'commander',
+    outcomes: ['done'],
+    status: 'open',
+    level: 0,
+    levels: [],
+    deadlineSeconds: seconds,
+    onExhausted: 'continue',
+    dueAt,
+    createdAt: resolvedAt,
+    updatedAt: resolvedAt,
+    levelStartedAt: resolvedAt,
+    levelSeconds: seconds,
+    recipients: [],
+  };
+}
+
+export interface ReviewRecord {
+  readonly incident: Incident;
+  /** The trail, oldest first. */
+  readonly events: readonly TrailEventBody[];
+  readonly tasks: readonly PublicHumanTask[];
+  readonly clocks: readonly ClockRecord[];
+}
+
+/** A table cell: one line, pipes escaped. */
+const cell = (value: unknown): string =>
+  value === undefined || value === null || value === '' ? '—' : String(value).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+const table = (head: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string[] => [
+  `| ${head.join(' | ')} |`,
+  `| ${head.map(() => '---').join(' | ')} |`,
+  ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+];
+const durationOrDash = (seconds: number | undefined): string => (seconds === undefined ? 'not yet' : formatDuration(seconds));
+
+const MILESTONE_NAMES: Record<string, string> = {
+  detectedAt: 'Detected',
+  awareAt: 'Aware',
+  openedAt: 'Opened',
+  acknowledgedAt: 'Acknowledged',
+  resolvedAt: 'Resolved',
+  closedAt: 'Closed',
+};
+
+/** What an event was about, in a few words (its title, outcome or clock), for the timeline. */
+function eventSummary(event: TrailEventBody): string {
+  const detail = event.detail ?? {};
+  const parts = [
+    detail.title,
+    detail.outcome !== undefined ? `outcome ${String(detail.outcome)}` : undefined,
+    detail.level !== undefined && event.type === 'task.escalated' ? `level ${String(detail.level)}` : undefined,
+    typeof detail.comment === 'string' && detail.comment !== '' ? `"${detail.comment}"` : undefined,
+    typeof detail.text === 'string' ? `"${detail.text}"` : undefined,
+  ].filter((part) => part !== undefined && part !== '');
+  return parts.join(', ');
+}
+
+/** The clock's result in words: met on time, met late, missed, still running... */
+function clockResult(clock: ClockRecord): string {
+  switch (clock.status) {
+    case 'met':
+      return clock.missedAt !== undefined ? `met late (${clock.metAt ?? ''})` : `met (${clock.metAt ?? ''})`;
+    case 'missed':
+      return `**missed** (${clock.missedAt ?? clock.deadlineAt ?? ''})`;
+    default:
+      return clock.status;
+  }
+}
+
+/** The review draft, in Markdown: everything it says comes from the record. */
+export function reviewDraftMarkdown(record: ReviewRecord): string {
+  const { incident, events, tasks, clocks } = record;
+  const lines: string[] = [
+    `# Post-incident review: ${incident.title}`,
+    '',
+    `Draft built from the incident record of ${incident.incidentId}; edit it into the review.`,
+    '',
+    ...table(
+      ['Incident', 'Severity', 'Runbook', 'Status', 'Mode'],
+      [[incident.incidentId, incident.severity, `${incident.runbookId} v${incident.runbookVersion}`, incident.status, incident.mode]],
+    ),
+    '',
+    '## Summary',
+    '',
+    incident.summary,
+    ...(incident.resolutionSummary !== undefined ? ['', `**Resolution:** ${incident.resolutionSummary}`] : []),
+    '',
+    '## Milestones',
+    '',
+    ...table(
+      ['Milestone', 'At'],
+      Object.entries(milestonesOf(incident)).map(([name, at]) => [MILESTONE_NAMES[name] ?? name, at]),
+    ),
+    '',
+    `- Time to acknowledge (MTTA): ${durationOrDash(incident.mttaSeconds)}${incident.acknowledgedBy ? `, by ${incident.acknowledgedBy}` : ''}`,
+    `- Time to resolve (MTTR): ${durationOrDash(incident.mttrSeconds)}${incident.resolvedBy ? `, by ${incident.resolvedBy}` : ''}`,
+    ...(incident.mode === 'exercise' ? ['- An exercise: it does not count in response statistics.'] : []),
+    '',
+    '## SLA and regulatory clocks',
+    '',
+    ...(clocks.length === 0
+      ? ['No clocks ran.']
+      : table(
+          ['Clock', 'Kind', 'Obligation', 'Deadline', 'Result'],
+          clocks.map((clock) => [clock.title, clock.kind, clock.obligation, clock.deadlineAt, clockResult(clock)]),
+        )),
+    '',
+    '## Decisions and approvals',
+    '',
+  ];
+  const decided = tasks.filter((task) => task.decision !== undefined || task.status === 'expired');
+  lines.push(
+    ...(decided.length === 0
+      ? ['None recorded.']
+      : table(
+          ['Task', 'Kind', 'Decided by', 'Outcome', 'Comment', 'At'],
+          decided.map((task) =>
+            task.decision
+              ? [task.title, task.kind, task.decision.decidedBy, task.decision.outcome, task.decision.comment, task.decision.decidedAt]
+              : [task.title, task.kind, 'nobody', 'expired', `after ${task.levelCount} escalation level(s)`, task.expiredAt],
+          ),
+        )),
+    '',
+    '## Open actions',
+    '',
+  );
+  const open = tasks.filter((task) => task.status === 'open');
+  lines.push(
+    ...(open.length === 0
+      ? ['None.']
+      : open.map((task) => `- [ ] ${task.title} — ${task.assignee ?? 'approvers'}${task.dueAt ? `, due ${task.dueAt}` : `, open since ${task.createdAt}`}`)),
+    '',
+    '## Timeline',
+    '',
+    ...events.map((event) => {
+      const summary = eventSummary(event);
+      return `- ${event.at} — \`${event.type}\`${summary ? ` — ${summary.replace(/\r?\n/g, ' ')}` : ''} (${event.actor})`;
+    }),
+    '',
+    '## Lessons learned',
+    '',
+    '- What went well:',
+    '- What to improve:',
+    '- Follow-up actions (owner, due):',
+    '',
+  );
+  return lines.join('\n');
+}

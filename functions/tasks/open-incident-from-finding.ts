@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { irdrConfig } from '../config.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { appendEvent } from '../aws/event-trail.js';
+import { claimFinding } from '../aws/finding-claims.js';
+import { openIncident } from '../aws/incident-opening.js';
+import { getIncident, IncidentAlreadyExistsError } from '../aws/incident-store.js';
+import { logger } from '../aws/powertools.js';
+import { decideFindings, SecurityFindingEvent, type MappedFinding } from '../domain/finding-mapping.js';
+import { RunbookCatalog } from '../domain/incident.js';
+import { incidentPk } from '../domain/keys.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CATALOG')));
+
+export type FindingOutcome =
+  | { readonly findingId: string; readonly outcome: 'opened'; readonly incidentId: string; readonly executionArn: string }
+  | { readonly findingId: string; readonly outcome: 'repeated'; readonly incidentId: string }
+  | { readonly findingId: string; readonly outcome: 'ignored'; readonly reason: string };
+
+/**
+ * EventBridge target of the security-findings rule: each GuardDuty or Security Hub finding at or above
+ * the configured severity opens an incident on its mapped runbook, exactly as POST /incidents would,
+ * once per finding; a finding seen again (retried, updated) adds `finding.repeated` to its incident.
+ * A malformed event throws: EventBridge retries it, then leaves it in the rule's dead-letter queue.
+ */
+export const handler = async (payload: unknown, context: Context): Promise<{ findings: FindingOutcome[] }> => {
+  logger.addContext(context);
+  const event = SecurityFindingEvent.parse(payload);
+  // The rule is the caller: there is no IAM principal behind a finding.
+  const actor = `events:${event.source}`;
+  const findings: FindingOutcome[] = [];
+  for (const decision of decideFindings(event, irdrConfig.findings)) {
+    if (decision.outcome === 'ignored') {
+      findings.push({ findingId: decision.findingId, outcome: 'ignored', reason: decision.reason });
+      continue;
+    }
+    findings.push(await openOnce(decision.finding, actor, event.id));
+  }
+  logger.info('findings handled', { eventId: event.id, source: event.source, findings });
+  return { findings };
+};
+
+async function openOnce(finding: MappedFinding, actor: string, eventId: string): Promise<FindingOutcome> {
+  const claim = await claimFinding(tableName, {
+    dedupKey: finding.dedupKey,
+    findingId: finding.findingId,
+    incidentId: randomUUID(),
+    claimedAt: new Date().toISOString(),
+    source: actor,
+  });
+  // A claim whose incident is missing is a delivery that failed half-way: this one opens it, under the claimed id.
+  if (claim.outcome === 'claimed' || !(await getIncident(tableName, claim.incidentId))) {
+    try {
+      const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
+      return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
+    } catch (error) {
+      // A concurrent delivery opened it first: this one is a repeat.
+      if (!(error instanceof IncidentAlreadyExistsError)) throw error;
+    }
+  }
+  await appendEvent(tableName, incidentPk(claim.incidentId), {
+    type: 'finding.repeated',
+    at: new Date().toISOString(),
+    actor,
+    detail: {
+      findingId: finding.findingId,
+      eventId,
+      findingUpdatedAt: finding.updatedAt,
+      severity: finding.request.severity,
+      ...(finding.request.labels?.findingSeverity && { findingSeverity: finding.request.labels.findingSeverity }),
+      ...(finding.request.labels?.findingCount && { findingCount: finding.request.labels.findingCount }),
+    },
+  });
+  return { findingId: finding.findingId, outcome: 'repeated', incidentId: claim.incidentId };
+}

@@ -1,0 +1,103 @@
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
+import securityHubSample from '../fixtures/securityhub-findings-imported-event.json' with { type: 'json' };
+import type { BusEvent } from '../../local/eventbridge/event-bus.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/** Point 8: a security finding delivered as EventBridge would opens one incident on its mapped runbook, however often it comes. */
+describe('findings trigger (GuardDuty and Security Hub through the local event bus)', () => {
+  let local: TestStack;
+  beforeAll(async () => {
+    local = await startTestStack();
+  });
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  const deliver = (event: unknown) => local.stack.events.deliver(event as BusEvent);
+  const findingOutcomes = (delivery: Awaited<ReturnType<typeof deliver>>) => {
+    expect(delivery.deliveries).toHaveLength(1);
+    expect(delivery.deliveries[0]).toMatchObject({ rule: 'security-findings', functionName: 'OpenIncidentFromFinding', outcome: 'delivered' });
+    return (delivery.deliveries[0]!.result as { findings: Array<Record<string, string>> }).findings;
+  };
+  const incidentItems = async () => (await local.tableItems()).filter((item) => item.PK?.S?.startsWith('INC#') && item.SK?.S === 'META');
+  const eventsOf = async (incidentId: string) =>
+    (await local.api('GET', `/incidents/${incidentId}`)).body.events as Array<{ type: string; actor: string; detail?: Record<string, unknown> }>;
+
+  let incidentId = '';
+
+  it('opens a credential-compromise incident for the documented GuardDuty finding, and its run starts', async () => {
+    const [finding] = findingOutcomes(await deliver(guardDutySample));
+    expect(finding).toMatchObject({ findingId: guardDutySample.detail.id, outcome: 'opened' });
+    incidentId = finding!.incidentId!;
+
+    const view = await local.api('GET', `/incidents/${incidentId}`);
+    expect(view.status).toBe(200);
+    expect(view.body.incident).toMatchObject({
+      runbookId: 'credential-compromise',
+      severity: 'SEV2',
+      title: guardDutySample.detail.title,
+      openedBy: 'events:aws.guardduty',
+      detectedAt: '2026-11-24T09:12:48.000Z',
+      labels: { findingId: guardDutySample.detail.id, account: '111122223333', region: 'us-east-1', findingType: guardDutySample.detail.type },
+    });
+    const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn: finding!.executionArn }));
+    expect(execution.name).toBe(incidentId);
+    expect(JSON.parse(execution.input!)).toMatchObject({ incidentId, runbookId: 'credential-compromise', labels: { findingId: guardDutySample.detail.id } });
+    for (let attempt = 0; attempt < 200 && !(await eventsOf(incidentId)).some((event) => event.type === 'runbook.started'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const events = await eventsOf(incidentId);
+    expect(events[0]).toMatchObject({ type: 'incident.opened', actor: 'events:aws.guardduty' });
+    expect(events.map((event) => event.type)).toContain('runbook.started');
+  });
+
+  it('opens nothing new when the same finding comes again, or updated, and records each repeat on its incident', async () => {
+    const before = await incidentItems();
+    const [again] = findingOutcomes(await deliver(guardDutySample));
+    expect(again).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
+
+    const updated = structuredClone(guardDutySample);
+    updated.id = 'b1f0c9de-0000-4000-8000-000000000002';
+    updated.detail.updatedAt = '2026-11-24T10:30:08.311Z';
+    updated.detail.service.count = 4;
+    updated.detail.severity = 9;
+    const [update] = findingOutcomes(await deliver(updated));
+    expect(update).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
+
+    expect((await incidentItems()).length).toBe(before.length);
+    const repeats = (await eventsOf(incidentId)).filter((event) => event.type === 'finding.repeated');
+    expect(repeats.map((event) => event.detail)).toEqual([
+      expect.objectContaining({ findingId: guardDutySample.detail.id, eventId: guardDutySample.id, findingCount: '1' }),
+      expect.objectContaining({ findingId: guardDutySample.detail.id, findingUpdatedAt: '2026-11-24T10:30:08.311Z', findingCount: '4', severity: 'SEV1' }),
+    ]);
+  });
+
+  it('delivers nothing for a finding below the configured severity: the rule pattern filters it out', async () => {
+    const low = structuredClone(guardDutySample);
+    low.detail.id = 'low-severity-finding';
+    low.detail.arn = low.detail.arn.replace(guardDutySample.detail.id, 'low-severity-finding');
+    low.detail.severity = 5;
+    const before = await incidentItems();
+    expect((await deliver(low)).deliveries).toEqual([]);
+    expect((await incidentItems()).length).toBe(before.length);
+  });
+
+  it('opens a security-incident for the documented Security Hub ASFF finding, once', async () => {
+    const [first] = findingOutcomes(await deliver(securityHubSample));
+    expect(first).toMatchObject({ findingId: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef', outcome: 'opened' });
+    const view = await local.api('GET', `/incidents/${first!.incidentId}`);
+    expect(view.body.incident).toMatchObject({ runbookId: 'security-incident', severity: 'SEV1', openedBy: 'events:aws.securityhub' });
+    const [second] = findingOutcomes(await deliver(securityHubSample));
+    expect(second).toMatchObject({ outcome: 'repeated', incidentId: first!.incidentId });
+    expect(local.stack.events.deadLetters).toEqual([]);
+  });
+
+  it('dead-letters an event its rule matches but the handler cannot read, after retries', async () => {
+    const malformed = { ...structuredClone(guardDutySample), detail: { severity: 8 } };
+    const delivery = await deliver(malformed);
+    expect(delivery.deliveries).toEqual([expect.objectContaining({ outcome: 'dead-lettered', attempts: 3 })]);
+    expect(local.stack.events.deadLetters).toHaveLength(1);
+  });
+});

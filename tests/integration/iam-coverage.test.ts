@@ -1,0 +1,134 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionRegistry, type FunctionName } from '../../functions/registry.js';
+import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
+import type { BusEvent } from '../../local/eventbridge/event-bus.js';
+import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
+import { statementsOfRole, synthesizeIrdr, type SynthesizedIrdr } from '../infra/synthesized-app.js';
+import { runbookSession, taskLinkIn } from './support/runbook-session.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/**
+ * Every AWS call each handler makes while the local stack runs real scenarios is checked against the
+ * IAM policy CDK synthesizes for that function: nothing it does may be denied in AWS, and every grant
+ * it never used is listed (and must be justified below). Action level; resource scoping is asserted
+ * per permission in tests/infra.
+ */
+const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
+  'logs:CreateLogStream': 'the Lambda service writes the function logs with the function role; handlers never call it',
+  'logs:PutLogEvents': 'the Lambda service writes the function logs with the function role; handlers never call it',
+  'xray:PutTraceSegments': 'the Lambda service sends traces with the function role',
+  'xray:PutTelemetryRecords': 'the Lambda service sends traces with the function role',
+  'kms:Decrypt': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'kms:DescribeKey': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'kms:Encrypt': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'kms:GenerateDataKey': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'kms:GenerateDataKey*': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'kms:ReEncrypt*': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
+  'dynamodb:BatchGetItem': 'part of the table:read grant; no handler batches reads yet',
+  'dynamodb:BatchWriteItem': 'part of the table:write grant; no handler batches writes yet',
+  'dynamodb:ConditionCheckItem': 'part of the table:read grant (transactions); unused while dynalite lacks transactions',
+  'dynamodb:DeleteItem': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
+  'dynamodb:GetItem': 'part of the table:read grant; some functions read only through Query',
+  'dynamodb:Query': 'part of the table:read grant; some functions read only by key',
+  'dynamodb:UpdateItem': 'part of the table:write grant; some functions only append',
+  'dynamodb:PutItem': 'part of the table:write grant; some functions only update',
+  'states:SendTaskFailure': 'granted with SendTaskSuccess; approvals route on the success output, so failure is never sent',
+  'states:SendTaskHeartbeat': 'granted with SendTaskSuccess for long human tasks; no task uses heartbeats yet',
+  'secretsmanager:DescribeSecret': 'part of the secret read grant; Powertools only calls GetSecretValue',
+  // In Lambda each function has its own process and cache; locally they share one process, so Powertools'
+  // cached secret serves every function after the first reader and only that first call is seen.
+  'secretsmanager:GetSecretValue': 'read once per container and cached by Powertools (shared locally across functions)',
+};
+
+const matches = (granted: string, action: string): boolean =>
+  new RegExp(`^${granted.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action);
+
+describe('IAM coverage: what each function does locally is what its synthesized policy allows', () => {
+  let local: TestStack;
+  let synthesized: SynthesizedIrdr;
+  let calls: RecordedAwsCall[];
+  let invoked: string[];
+
+  beforeAll(async () => {
+    const recorder = recordAwsCalls();
+    // Time runs 600x faster, so the unacknowledged task escalates level by level and then expires.
+    local = await startTestStack({ timeScale: 600 });
+    const session = runbookSession(local);
+    try {
+      const body = { runbookId: 'security-incident', title: 'Coverage run', severity: 'SEV1', summary: 'every function, once', awareAt: new Date().toISOString() };
+      const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
+      expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
+      const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
+
+      // Nobody acknowledges: escalation, expiry and the SLA clock run. The commander answers through the emailed link.
+      await session.waitForEvent(incidentId, (event) => event.type === 'task.expired' && event.detail?.taskId === 'acknowledge');
+      await session.waitForTaskNotified(incidentId, 'assign-commander');
+      const email = await session.waitForEmail((candidate) => candidate.subject.includes('Take command') && candidate.destination.to.includes('incident-commanders@example.com'));
+      const link = taskLinkIn(email)!;
+      expect((await fetch(link)).status).toBe(200);
+      const answered = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=on+it' });
+      expect(answered.status).toBe(200);
+      expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
+
+      for (const [method, path, token] of [
+        ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder'],
+        ['POST', `/incidents/${incidentId}/notes`, 'dev-responder'],
+        ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander'],
+        ['POST', `/incidents/${incidentId}/close`, 'dev-commander'],
+      ] as const) {
+        const response = await local.api(method, path, { token, body: path.endsWith('/notes') ? { text: 'coverage note' } : undefined });
+        expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+      }
+      // A GuardDuty finding delivered as EventBridge would opens an incident through the findings trigger.
+      const delivery = await local.stack.events.deliver(guardDutySample as unknown as BusEvent);
+      expect(delivery.deliveries[0]).toMatchObject({ functionName: 'OpenIncidentFromFinding', outcome: 'delivered' });
+
+      for (const path of [`/incidents/${incidentId}`, `/incidents/${incidentId}/tasks`, '/incidents', '/runbooks', '/runbooks/security-incident']) {
+        expect((await local.api('GET', path)).status, path).toBe(200);
+      }
+      // The review draft is Markdown, not JSON.
+      const review = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/review`, { headers: { authorization: 'Bearer dev-auditor' } });
+      expect(review.status).toBe(200);
+      // Acknowledged while its acknowledge task is open: the lifecycle route completes the task (SendTaskSuccess).
+      const second = (await local.openIncident({ ...body, title: 'Coverage run, acknowledged' })).body as { incidentId: string };
+      await session.waitForTaskNotified(second.incidentId, 'acknowledge');
+      const acknowledged = await local.api('POST', `/incidents/${second.incidentId}/acknowledge`, { token: 'dev-responder' });
+      expect(acknowledged.body.completedTasks).toHaveLength(1);
+    } finally {
+      calls = recorder.calls();
+      invoked = recorder.invoked();
+      recorder.stop();
+    }
+    synthesized = synthesizeIrdr();
+  });
+  afterAll(async () => {
+    await local?.stop();
+    if (synthesized) rmSync(synthesized.outdir, { recursive: true, force: true });
+  });
+
+  const grantedActions = (name: FunctionName): string[] => {
+    const role = synthesized.stack.functions.get(name).role!;
+    const roleLogicalId = synthesized.stack.getLogicalId(role.node.defaultChild as CfnElement);
+    return statementsOfRole(synthesized.resources, roleLogicalId)
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+  };
+
+  it('the scenarios exercise every registered function', () => {
+    expect(functionRegistry.map((spec) => spec.name).filter((name) => !invoked.includes(name))).toEqual([]);
+  });
+
+  it.each(functionRegistry.map((spec) => spec.name))('%s: every call it made is allowed, every unused grant is justified', (name) => {
+    const made = [...new Set(calls.filter((call) => call.functionName === name).map((call) => call.action))].sort();
+    const granted = grantedActions(name);
+    const denied = made.filter((action) => !granted.some((grant) => matches(grant, action)));
+    expect(denied, `${name} would be denied in AWS`).toEqual([]);
+
+    const unused = [...new Set(granted.filter((grant) => !made.some((action) => matches(grant, action))))].sort();
+    const unjustified = unused.filter((grant) => !(grant in GRANTED_BUT_UNUSED_JUSTIFIED));
+    console.log(`${name}: calls ${made.join(', ') || '(none)'}; granted but unused: ${unused.join(', ') || '(none)'}`);
+    expect(unjustified, `${name} holds grants it never used`).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+import { runbookSession, type TrailEventView } from './support/runbook-session.js';
+
+/**
+ * Acknowledging an incident through its lifecycle (POST /incidents/{id}/acknowledge) completes the run's
+ * acknowledgement task (completedBy: acknowledgement), so the run moves on and the one-hour SLA clock is
+ * met. Workflow time runs 600 times faster (an hour in six seconds).
+ */
+describe('security-incident: acknowledging the incident completes its acknowledge task', () => {
+  let local: TestStack;
+  let session: ReturnType<typeof runbookSession>;
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const open = (title: string) =>
+    session.open({ runbookId: 'security-incident', title, severity: 'SEV1', summary: 'GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin' });
+  const acknowledge = (incidentId: string, token = 'dev-responder') => local.api('POST', `/incidents/${incidentId}/acknowledge`, { token });
+  const ofAcknowledgeTask = (events: TrailEventView[], type: string) =>
+    events.filter((event) => event.type === type && event.detail?.taskId === 'acknowledge');
+  const ofSlaClock = (events: TrailEventView[], type: string) =>
+    events.filter((event) => event.type === type && event.detail?.clockId === 'acknowledgement-sla');
+
+  beforeAll(async () => {
+    local = await startTestStack({ timeScale: 600 });
+    session = runbookSession(local);
+  });
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  it('completes the open task as the one who acknowledged; the clock is met and nothing escalates afterwards', async () => {
+    const { incidentId } = await open('Console login from an unknown country');
+    await session.waitForTaskNotified(incidentId, 'acknowledge');
+
+    const acknowledged = await acknowledge(incidentId);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.incident).toMatchObject({ status: 'acknowledged' });
+    const by = acknowledged.body.incident.acknowledgedBy as string;
+    expect(acknowledged.body.completedTasks).toEqual([
+      expect.objectContaining({
+        taskId: 'acknowledge',
+        status: 'completed',
+        decision: expect.objectContaining({ outcome: 'done', decidedBy: by, comment: 'acknowledged through the incident', via: 'incident-acknowledgement' }),
+      }),
+    ]);
+
+    // The run moves on, and the SLA clock records that the hour was kept.
+    await session.waitForEvent(incidentId, (event) => event.type === 'task.created' && event.detail?.taskId === 'assign-commander');
+    await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
+    // Past the hour and past the acknowledge task's whole escalation (90 workflow minutes): nothing more for it.
+    await pause(10_000);
+    const events = await session.events(incidentId);
+    const [completed] = ofAcknowledgeTask(events, 'task.completed');
+    expect(completed).toMatchObject({ actor: by, detail: { outcome: 'done', comment: 'acknowledged through the incident' } });
+    const later = (event: TrailEventView) => event.seq > completed!.seq;
+    expect(ofAcknowledgeTask(events, 'task.escalated').filter(later)).toEqual([]);
+    expect(ofAcknowledgeTask(events, 'task.expired')).toEqual([]);
+    expect(ofSlaClock(events, 'clock.met')).toHaveLength(1);
+    expect(ofSlaClock(events, 'clock.missed')).toEqual([]);
+    expect(events.filter((event) => event.type === 'sla.breached')).toEqual([]);
+
+    const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'acknowledge');
+    expect(task).toMatchObject({ status: 'completed', completedBy: 'acknowledgement', decision: { decidedBy: by, outcome: 'done' } });
+    // A second completion of the same task is refused, as for any completed task.
+    const again = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: '' }, 'dev-responder');
+    expect(again.status).toBe(409);
+  });
+
+  it('a commander acknowledging completes it too: whoever may acknowledge the incident may', async () => {
+    const { incidentId } = await open('Root credentials used from a new IP');
+    await session.waitForTaskNotified(incidentId, 'acknowledge');
+    const acknowledged = await acknowledge(incidentId, 'dev-commander');
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.completedTasks?.[0]).toMatchObject({ taskId: 'acknowledge', decision: { decidedBy: acknowledged.body.incident.acknowledgedBy } });
+    await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
+  });
+
+  it('acknowledging still works when the task was already completed through the tasks API', async () => {
+    const { incidentId } = await open('Suspicious OAuth grant');
+    await session.waitForTaskNotified(incidentId, 'acknowledge');
+    const completed = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: 'on it' }, 'dev-responder');
+    expect(completed.status).toBe(200);
+
+    const acknowledged = await acknowledge(incidentId);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.incident).toMatchObject({ status: 'acknowledged' });
+    expect(acknowledged.body.completedTasks).toBeUndefined();
+    const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'acknowledge');
+    expect(task?.decision).toMatchObject({ comment: 'on it', via: 'api' });
+  });
+
+  it('acknowledged before the run reaches the task: the task is born completed and the run goes straight on', async () => {
+    const { incidentId } = await open('Malware beaconing from a build agent');
+    // At once: usually before CreateHumanTask has run; either way the outcome is the same.
+    const acknowledged = await acknowledge(incidentId);
+    expect(acknowledged.status).toBe(200);
+    const by = acknowledged.body.incident.acknowledgedBy as string;
+    await session.waitForEvent(incidentId, (event) => event.type === 'task.created' && event.detail?.taskId === 'assign-commander');
+    await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
+    const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'acknowledge');
+    expect(task).toMatchObject({ status: 'completed', decision: { decidedBy: by, outcome: 'done', comment: 'acknowledged through the incident' } });
+    const events = await session.events(incidentId);
+    expect(ofAcknowledgeTask(events, 'task.completed')).toHaveLength(1);
+    expect(ofAcknowledgeTask(events, 'task.expired')).toEqual([]);
+  });
+});

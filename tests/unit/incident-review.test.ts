@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { ClockRecord } from '../../functions/domain/clock.js';
+import { IrdrConfig } from '../../functions/domain/config-schema.js';
+import type { PublicHumanTask } from '../../functions/domain/human-task.js';
+import type { Incident } from '../../functions/domain/incident.js';
+import {
+  REVIEW_TASK_ID,
+  defaultPostIncidentReviewConfig,
+  reviewDraftMarkdown,
+  reviewDueAt,
+  reviewTask,
+} from '../../functions/domain/incident-review.js';
+import type { TrailEventBody } from '../../functions/domain/trail-event.js';
+
+const incident: Incident = {
+  incidentId: 'inc-42',
+  runbookId: 'security-incident',
+  runbookVersion: 1,
+  runbookHash: 'a'.repeat(64),
+  title: 'Exfiltration from billing | exports',
+  severity: 'SEV1',
+  summary: 'GuardDuty: Exfiltration:S3/AnomalousBehavior',
+  mode: 'live',
+  openedAt: '2026-11-19T10:00:00.000Z',
+  openedBy: 'arn:aws:iam::000000000000:user/rita',
+  status: 'resolved',
+  runbookStatus: 'running',
+  updatedAt: '2026-11-19T14:00:00.000Z',
+  acknowledgedAt: '2026-11-19T10:12:00.000Z',
+  acknowledgedBy: 'arn:aws:iam::000000000000:user/rita',
+  mttaSeconds: 720,
+  resolvedAt: '2026-11-19T14:30:00.000Z',
+  resolvedBy: 'arn:aws:iam::000000000000:user/carl',
+  mttrSeconds: 16_200,
+  resolutionSummary: 'Keys rotated, bucket policy fixed',
+};
+
+const task = (overrides: Partial<PublicHumanTask>): PublicHumanTask => ({
+  taskId: 't',
+  stepId: 't',
+  kind: 'task',
+  title: 'T',
+  outcomes: ['done'],
+  status: 'open',
+  level: 0,
+  levelCount: 0,
+  createdAt: '2026-11-19T10:00:00.000Z',
+  updatedAt: '2026-11-19T10:00:00.000Z',
+  levelStartedAt: '2026-11-19T10:00:00.000Z',
+  levelSeconds: 600,
+  notified: [],
+  ...overrides,
+});
+
+const clock = (overrides: Partial<ClockRecord>): ClockRecord => ({
+  clockId: 'c',
+  incidentId: 'inc-42',
+  executionArn: 'arn',
+  title: 'C',
+  kind: 'regulatory',
+  status: 'running',
+  updatedAt: '2026-11-19T10:00:00.000Z',
+  ...overrides,
+});
+
+const events: TrailEventBody[] = [
+  { type: 'incident.opened', at: '2026-11-19T10:00:00.000Z', actor: 'arn:aws:iam::000000000000:user/rita' },
+  { type: 'task.completed', at: '2026-11-19T10:12:00.000Z', actor: 'arn:aws:iam::000000000000:user/rita', detail: { title: 'Acknowledge the incident', outcome: 'done', comment: 'on it\nnow' } },
+  { type: 'incident.resolved', at: '2026-11-19T14:30:00.000Z', actor: 'arn:aws:iam::000000000000:user/carl' },
+];
+
+const draft = () =>
+  reviewDraftMarkdown({
+    incident,
+    events,
+    tasks: [
+      task({
+        taskId: 'acknowledge',
+        title: 'Acknowledge the incident',
+        status: 'completed',
+        decision: { outcome: 'done', decidedBy: 'arn:aws:iam::000000000000:user/rita', comment: 'acknowledged through the incident', decidedAt: '2026-11-19T10:12:00.000Z', via: 'incident-acknowledgement' },
+      }),
+      task({
+        taskId: 'sec-materiality',
+        kind: 'approval',
+        title: 'Determine materiality',
+        status: 'completed',
+        outcomes: ['approved', 'rejected'],
+        decision: { outcome: 'rejected', decidedBy: 'email:legal@example.com', comment: 'not material | no customer data', decidedAt: '2026-11-19T12:00:00.000Z', via: 'email-link' },
+      }),
+      task({ taskId: 'contain', title: 'Contain the incident', status: 'expired', levelCount: 1, expiredAt: '2026-11-19T13:00:00.000Z' }),
+      task({ taskId: 'eradicate', title: 'Eradicate the cause', assignee: 'responder' }),
+      task({ taskId: REVIEW_TASK_ID, title: 'Hold the post-incident review', assignee: 'commander', dueAt: '2026-11-26T14:30:00.000Z' }),
+    ],
+    clocks: [
+      clock({ clockId: 'acknowledgement-sla', title: 'Acknowledge within one hour', kind: 'sla', status: 'met', deadlineAt: '2026-11-19T11:00:00.000Z', metAt: '2026-11-19T10:12:00.000Z' }),
+      clock({ clockId: 'nis2', title: 'NIS2 early warning', obligation: 'NIS2 Art. 23(4)(a)', status: 'missed', deadlineAt: '2026-11-20T10:00:00.000Z', missedAt: '2026-11-20T10:00:00.000Z' }),
+    ],
+  });
+
+describe('post-incident review draft', () => {
+  it('heads with the incident and its summary and resolution', () => {
+    const markdown = draft();
+    expect(markdown.startsWith('# Post-incident review: Exfiltration from billing | exports\n')).toBe(true);
+    expect(markdown).toContain('| inc-42 | SEV1 | security-incident v1 | resolved | live |');
+    expect(markdown).toContain('**Resolution:** Keys rotated, bucket policy fixed');
+  });
+
+  it('lists the milestones and MTTA / MTTR with who acted', () => {
+    const markdown = draft();
+    expect(markdown).toContain('| Opened | 2026-11-19T10:00:00.000Z |');
+    expect(markdown).toContain('| Acknowledged | 2026-11-19T10:12:00.000Z |');
+    expect(markdown).toContain('| Resolved | 2026-11-19T14:30:00.000Z |');
+    expect(markdown).toContain('- Time to acknowledge (MTTA): 12m, by arn:aws:iam::000000000000:user/rita');
+    expect(markdown).toContain('- Time to resolve (MTTR): 4h30m, by arn:aws:iam::000000000000:user/carl');
+  });
+
+  it('says of each clock whether it was met or missed', () => {
+    const markdown = draft();
+    expect(markdown).toContain('| Acknowledge within one hour | sla | — | 2026-11-19T11:00:00.000Z | met (2026-11-19T10:12:00.000Z) |');
+    expect(markdown).toContain('| NIS2 early warning | regulatory | NIS2 Art. 23(4)(a) | 2026-11-20T10:00:00.000Z | **missed** (2026-11-20T10:00:00.000Z) |');
+  });
+
+  it('records decisions and approvals with who, outcome and comment (pipes escaped), and expiries', () => {
+    const markdown = draft();
+    expect(markdown).toContain(
+      '| Determine materiality | approval | email:legal@example.com | rejected | not material \\| no customer data | 2026-11-19T12:00:00.000Z |',
+    );
+    expect(markdown).toContain('| Acknowledge the incident | task | arn:aws:iam::000000000000:user/rita | done | acknowledged through the incident |');
+    expect(markdown).toContain('| Contain the incident | task | nobody | expired | after 1 escalation level(s) | 2026-11-19T13:00:00.000Z |');
+  });
+
+  it('lists open tasks as open actions, with their due time when they have one', () => {
+    const markdown = draft();
+    const actions = markdown.slice(markdown.indexOf('## Open actions'), markdown.indexOf('## Timeline'));
+    expect(actions).toContain('- [ ] Eradicate the cause — responder, open since 2026-11-19T10:00:00.000Z');
+    expect(actions).toContain('- [ ] Hold the post-incident review — commander, due 2026-11-26T14:30:00.000Z');
+    expect(actions).not.toContain('Acknowledge');
+  });
+
+  it('walks the timeline in order, one line per event', () => {
+    const timeline = draft().split('## Timeline')[1]!.split('## Lessons learned')[0]!.trim().split('\n');
+    expect(timeline).toEqual([
+      '- 2026-11-19T10:00:00.000Z — `incident.opened` (arn:aws:iam::000000000000:user/rita)',
+      '- 2026-11-19T10:12:00.000Z — `task.completed` — Acknowledge the incident, outcome done, "on it now" (arn:aws:iam::000000000000:user/rita)',
+      '- 2026-11-19T14:30:00.000Z — `incident.resolved` (arn:aws:iam::000000000000:user/carl)',
+    ]);
+  });
+
+  it('says so when there is nothing to list', () => {
+    const markdown = reviewDraftMarkdown({ incident: { ...incident, mttaSeconds: undefined, acknowledgedBy: undefined }, events: [], tasks: [], clocks: [] });
+    expect(markdown).toContain('No clocks ran.');
+    expect(markdown).toContain('## Decisions and approvals\n\nNone recorded.');
+    expect(markdown).toContain('## Open actions\n\nNone.');
+    expect(markdown).toContain('- Time to acknowledge (MTTA): not yet\n');
+  });
+});
+
+describe('post-incident review task', () => {
+  it('is due 5 business days after resolution for SEV1/SEV2 by default, none for SEV3/SEV4', () => {
+    // Thursday 19 Nov 2026 14:30 + 5 business days = Thursday 26 Nov 14:30.
+    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBe('2026-11-26T14:30:00.000Z');
+    expect(reviewDueAt('SEV2', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBe('2026-11-26T14:30:00.000Z');
+    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBeUndefined();
+    expect(reviewDueAt('SEV4', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBeUndefined();
+  });
+
+  it('follows the configuration per severity, and the config defaults to SEV1/SEV2 when left out', () => {
+    const config = { dueInBusinessDays: { SEV3: 10 } };
+    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', config)).toBe('2026-12-03T14:30:00.000Z');
+    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', config)).toBeUndefined();
+    const roles = Object.fromEntries(['responder', 'commander', 'approver', 'auditor'].map((role) => [role, { emails: [`${role}@example.com`] }]));
+    const parsed = IrdrConfig.parse({ mail: { from: 'irdr@example.com' }, roles });
+    expect(parsed.postIncidentReview).toEqual({ dueInBusinessDays: { SEV1: 5, SEV2: 5 } });
+    expect(IrdrConfig.safeParse({ mail: { from: 'irdr@example.com' }, roles, postIncidentReview: { dueInBusinessDays: { SEV5: 3 } } }).success).toBe(false);
+  });
+
+  it('is an open commander task with no token and no run waiting, due when the config says', () => {
+    const record = reviewTask(incident, '2026-11-19T14:30:00.000Z', '2026-11-26T14:30:00.000Z');
+    expect(record).toMatchObject({ taskId: REVIEW_TASK_ID, kind: 'task', assignee: 'commander', status: 'open', outcomes: ['done'], dueAt: '2026-11-26T14:30:00.000Z', levels: [] });
+    expect(record.taskToken).toBeUndefined();
+    expect(record.instructions).toContain('GET /incidents/inc-42/review');
+    // The dot keeps it apart from every runbook step id (lower-case letters, digits and dashes).
+    expect(REVIEW_TASK_ID).not.toMatch(/^[a-z][a-z0-9-]{0,47}$/);
+  });
+});
