@@ -122,28 +122,30 @@ export interface HumanTaskRecord {
 }
 
 /** A task as the API shows it: everything but the token and the recipients' link details. */
-export interface PublicHumanTask {
-  readonly taskId: string;
-  readonly stepId: string;
-  readonly kind: TaskKind;
-  readonly title: string;
-  readonly instructions?: string;
-  readonly assignee?: RoleName;
-  readonly approvers?: Approvers;
-  readonly outcomes: readonly TaskOutcome[];
-  readonly completedBy?: TaskCompletedBy;
-  readonly status: TaskStatus;
-  readonly level: number;
+export type PublicHumanTask = Pick<
+  HumanTaskRecord,
+  | 'taskId'
+  | 'stepId'
+  | 'kind'
+  | 'title'
+  | 'instructions'
+  | 'assignee'
+  | 'approvers'
+  | 'outcomes'
+  | 'completedBy'
+  | 'status'
+  | 'level'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'levelStartedAt'
+  | 'levelSeconds'
+  | 'decision'
+  | 'expiredAt'
+  | 'dueAt'
+> & {
   readonly levelCount: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly levelStartedAt: string;
-  readonly levelSeconds: number;
   readonly notified: ReadonlyArray<{ address: string; level: number }>;
-  readonly decision?: TaskDecision;
-  readonly expiredAt?: string;
-  readonly dueAt?: string;
-}
+};
 
 /** Picks fields one by one (never a spread), so a field added to the record cannot leak by accident. */
 export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {

@@ -25,14 +25,15 @@ import {
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from '../../lib/evidence-table.js';
-import { synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
+import {
+  statementsOfRole as statementsOfSynthesizedRole,
+  synthesizeIrdr,
+  type SynthesizedIrdr,
+  type SynthesizedPolicyStatement,
+  type TemplateResource,
+} from './synthesized-app.js';
 
-interface PolicyStatement {
-  readonly Effect: string;
-  readonly Action: string | readonly string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
+type PolicyStatement = SynthesizedPolicyStatement;
 
 const registry: readonly FunctionSpec[] = functionRegistry;
 const blueprints = stateMachineBlueprints();
@@ -58,16 +59,7 @@ const props = (logicalId: string): Record<string, any> => {
 const functionLogicalId = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName));
 const roleLogicalIdOfFunction = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName).role!);
 
-/** Every statement of every IAM policy attached to a role (inline AWS::IAM::Policy and the role's own Policies). */
-function statementsOfRole(roleLogicalId: string): PolicyStatement[] {
-  const attached = resourcesOfType('AWS::IAM::Policy')
-    .filter(([, policy]) => asList(policy.Properties?.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
-    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
-  const inline = ((props(roleLogicalId).Policies ?? []) as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap(
-    (policy) => policy.PolicyDocument.Statement,
-  );
-  return [...attached, ...inline];
-}
+const statementsOfRole = (roleLogicalId: string): PolicyStatement[] => statementsOfSynthesizedRole(synth.resources, roleLogicalId);
 
 const actionsOf = (statements: readonly PolicyStatement[]) => new Set(statements.flatMap((statement) => asList(statement.Action)));
 

@@ -65,16 +65,17 @@ export function synthesizeIrdr(): SynthesizedIrdr {
 /** One statement of an IAM policy document, as synthesized. */
 export interface SynthesizedPolicyStatement {
   readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource?: unknown;
-  readonly Condition?: unknown;
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Every statement of every IAM policy attached to a role: AWS::IAM::Policy resources and the role's own Policies. */
+/** Every statement of every IAM policy attached to a role: AWS::IAM::Policy resources naming it, and the role's own Policies. */
 export function statementsOfRole(resources: Record<string, TemplateResource>, roleLogicalId: string): SynthesizedPolicyStatement[] {
-  const refersToRole = (roles: unknown): boolean => JSON.stringify(roles ?? []).includes(`"${roleLogicalId}"`);
+  const roleRef = JSON.stringify({ Ref: roleLogicalId });
   const attached = Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy' && refersToRole(resource.Properties?.Roles))
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => ((policy.Properties?.Roles ?? []) as unknown[]).some((role) => JSON.stringify(role) === roleRef))
     .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: SynthesizedPolicyStatement[] }).Statement);
   const inline = ((resources[roleLogicalId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: SynthesizedPolicyStatement[] } }[])
     .flatMap((policy) => policy.PolicyDocument.Statement);

@@ -1,4 +1,3 @@
-import type { CfnElement } from 'aws-cdk-lib';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
@@ -109,11 +108,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
   });
 
   const grantedActions = (name: FunctionName): string[] => {
-    const role = synthesized.stack.functions.get(name).role!;
-    const roleLogicalId = synthesized.stack.getLogicalId(role.node.defaultChild as CfnElement);
+    const roleLogicalId = synthesized.logicalIdOf(synthesized.stack.functions.get(name).role!);
     return statementsOfRole(synthesized.resources, roleLogicalId)
       .filter((statement) => statement.Effect === 'Allow')
-      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+      .flatMap((statement) => (typeof statement.Action === 'string' ? [statement.Action] : [...statement.Action]));
   };
 
   it('the scenarios exercise every registered function', () => {
