@@ -4,7 +4,7 @@ import {
   nextFireTimes,
   parseScheduleExpression,
   type ScheduleExpression,
-} from './expression.js';
+} from '../../functions/domain/schedule/expression.js';
 
 /** A schedule as CDK deploys it to EventBridge Scheduler, with a Step Functions StartExecution target. */
 export interface LocalSchedule {

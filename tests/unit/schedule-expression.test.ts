@@ -3,8 +3,8 @@ import {
   InvalidScheduleExpressionError,
   nextFireTimes,
   parseScheduleExpression,
-} from '../../local/scheduler/expression.js';
-import { instantsOfWallClock, wallClockAt } from '../../local/scheduler/time-zone.js';
+} from '../../functions/domain/schedule/expression.js';
+import { instantsOfWallClock, wallClockAt } from '../../functions/domain/schedule/time-zone.js';
 
 const iso = (dates: Date[]): string[] => dates.map((date) => date.toISOString().replace('.000Z', 'Z'));
 const next = (expression: string, timezone: string | undefined, after: string, count = 3): string[] =>

@@ -1,0 +1,24 @@
+import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+
+/** The drill plans bundled into this function (DRILL_PLANS; see BundledValueName), validated once per container.
+ */
+let parsed: { readonly text: string; readonly plans: readonly DrillPlan[] } | undefined;
+
+export function bundledDrillPlans(): readonly DrillPlan[] {
+  // Written out as `process.env.NAME` on purpose: in Lambda esbuild's `define` has replaced it with the JSON text.
+  const text = process.env.DRILL_PLANS;
+  if (!text) throw new Error('DRILL_PLANS is not bundled into this function (see functions/registry.ts)');
+  if (parsed?.text !== text) parsed = { text, plans: DrillPlan.array().parse(JSON.parse(text)) };
+  return parsed.plans;
+}
+
+export class UnknownDrillPlanError extends Error {
+  override name = 'UnknownDrillPlanError';
+}
+
+/** The plan with this id; an unknown id says which exist. */
+export function drillPlan(planId: string): DrillPlan {
+  const plan = bundledDrillPlans().find((candidate) => candidate.id === planId);
+  if (!plan) throw new UnknownDrillPlanError(`unknown drill plan "${planId}"; plans: ${bundledDrillPlans().map((known) => known.id).join(', ')}`);
+  return plan;
+}

@@ -1,0 +1,28 @@
+import type { ChosenRecoveryPoint } from './restore.js';
+
+export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'custom';
+
+/** One check's verdict, with what was expected and what was found, as the report and the trail show it. */
+export interface DrillCheckResult {
+  readonly id: string;
+  readonly type: DrillCheckType;
+  readonly passed: boolean;
+  /** Human-readable, e.g. `1000 items (±5%)`. */
+  readonly expected: string;
+  /** Human-readable, e.g. `998 items`. */
+  readonly actual: string;
+  /** Check-specific facts (counts, hashes, sampled keys that differed ...), JSON-serialisable. */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Canary only: how far the restored data trails the requested recovery point, in seconds (the measured RPO). */
+  readonly measuredRpoSeconds?: number;
+}
+
+/** What every check gets to look at. */
+export interface DrillCheckContext {
+  readonly runId: string;
+  readonly planId: string;
+  readonly sourceTableName: string;
+  readonly restoredTableName: string;
+  readonly recoveryPoint: ChosenRecoveryPoint;
+  readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
+}

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { RoleName } from '../functions/domain/config-schema.js';
+import { DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
+import { assertScheduleTimezone, parseScheduleExpression } from '../functions/domain/schedule/expression.js';
+
+/*
+ * Restore drill plans (workflows/drills/*.yaml). A plan says what to restore, how, from which recovery point,
+ * what "restored correctly" means (checks), the recovery objectives it is measured against, and who hears of it.
+ * One drill state machine runs every plan; the plan travels bundled into the drill functions, named by id.
+ */
+
+/** Short: it goes into the restored table's name (`irdr-drill-<planId>-<runId>`), tags and schedule names. */
+export const DrillPlanId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter');
+
+const ScheduleExpressionText = z.string().superRefine((text, context) => {
+  try {
+    const parsed = parseScheduleExpression(text);
+    if (parsed.kind === 'at') context.addIssue({ code: 'custom', message: 'a drill repeats: use cron(...) or rate(...), not at(...)' });
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+const TimeZone = z.string().superRefine((zone, context) => {
+  try {
+    assertScheduleTimezone(zone);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+export const DrillSchedule = z.strictObject({
+  /** EventBridge Scheduler expression: `cron(0 3 ? * MON *)` or `rate(7 days)`. */
+  expression: ScheduleExpressionText,
+  /** IANA time zone the cron's wall clock is read in. */
+  timeZone: TimeZone.default('UTC'),
+  /** Flexible time window: the drill starts at a random moment up to this many minutes after the scheduled time. */
+  startWindowMinutes: z.number().int().min(0).max(1440).default(0),
+  /** A disabled plan can still be run by hand. */
+  enabled: z.boolean().default(true),
+});
+
+/** The DynamoDB table to restore. */
+export const DrillSource = z.strictObject({
+  type: z.literal('dynamodb-table'),
+  tableName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)')
+    .refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
+      message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
+    }),
+});
+
+const IamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
+
+export const DrillDriver = z.discriminatedUnion('type', [
+  /** RestoreTableToPointInTime: the source must have point-in-time recovery on. */
+  z.strictObject({ type: z.literal('dynamodb-pitr') }),
+  /** RestoreTableFromBackup: `latest` restores the newest on-demand backup; `create` takes one first (and deletes it after). */
+  z.strictObject({ type: z.literal('dynamodb-backup'), backup: z.enum(['latest', 'create']).default('latest') }),
+  /** AWS Backup: ListRecoveryPointsByResource, StartRestoreJob (as restoreRoleArn), DescribeRestoreJob. */
+  z.strictObject({
+    type: z.literal('aws-backup'),
+    restoreRoleArn: IamRoleArn,
+    /** Only recovery points in this vault. */
+    backupVaultName: z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/).optional(),
+  }),
+]);
+
+export const RecoveryPointChoice = z.discriminatedUnion('type', [
+  /** The newest restorable point (PITR: LatestRestorableDateTime; backups: the newest). */
+  z.strictObject({ type: z.literal('latest') }),
+  /** This many minutes before the drill starts (backups: the newest taken at or before then). */
+  z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().int().min(1).max(35 * 24 * 60) }),
+  /** A random point in the last `days` days, so drills do not always test the newest data. */
+  z.strictObject({ type: z.literal('random-within'), days: z.number().int().min(1).max(35) }),
+]);
+
+export const RecoveryTargets = z.strictObject({
+  /** Recovery time objective: drill start to restored data validated. */
+  rtoMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  /** Recovery point objective: how much recent data a restore may lack. */
+  rpoMinutes: z.number().int().min(0).max(35 * 24 * 60),
+});
+
+/** A key value of the source table: strings and numbers (what key attributes can hold, binary aside). */
+const KeyValue = z.union([z.string().min(1), z.number()]);
+const AttributeName = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'an attribute name');
+
+const CheckBase = {
+  /** Names the check in results and the report. @default `<type>` (then `<type>-2`, ... when repeated) */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
+};
+
+export const DrillCheck = z.discriminatedUnion('type', [
+  /** Items in the restored table vs `expected`, or vs the source's count now (within tolerancePercent). */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('item-count'),
+    expected: z.number().int().min(0).optional(),
+    tolerancePercent: z.number().min(0).max(100).default(0),
+  }),
+  /**
+   * RPO, measured: a scheduled writer puts one canary item (at `key`) into the source every intervalMinutes, with
+   * the time it wrote it; the restored table's canary says how far its data trails the recovery point wanted.
+   */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('canary'),
+    key: z.record(AttributeName, KeyValue).refine((key) => Object.keys(key).length >= 1 && Object.keys(key).length <= 2, {
+      message: 'the canary key names the partition key (and sort key, if the table has one)',
+    }),
+    intervalMinutes: z.number().int().min(1).max(60).default(5),
+  }),
+  /** `count` items sampled from the source must be in the restored table, equal. */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('sample-keys'),
+    count: z.number().int().min(1).max(100).default(20),
+    /** An attribute holding when an item last changed (ISO 8601): items changed after the recovery point are skipped, not failed. */
+    modifiedAtAttribute: AttributeName.optional(),
+  }),
+  /** SHA-256 over one partition's items (sort key range optional), restored vs source (or vs a recorded hash). */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('checksum'),
+    partitionKeyValue: KeyValue,
+    sortKeyRange: z.strictObject({ from: KeyValue, to: KeyValue }).optional(),
+    /** `source`: the same range in the source now (for data that must not change); or a hex SHA-256 recorded earlier. */
+    expected: z.union([z.literal('source'), z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')]).default('source'),
+  }),
+  /** A Lambda function you own: it receives the restored table and returns `{ passed, details }`. */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('custom'),
+    functionName: z.string().regex(/^[A-Za-z0-9_:.-]{1,140}$/, 'a Lambda function name or ARN'),
+    description: z.string().max(200).optional(),
+  }),
+]);
+
+export const DrillPolling = z.discriminatedUnion('strategy', [
+  /** Waits that start short and double up to a cap set by the RTO target: few state transitions, bounded error. */
+  z.strictObject({ strategy: z.literal('adaptive') }),
+  /** A fixed interval (what a hand-written poll loop does). */
+  z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().int().min(1).max(3600) }),
+]);
+
+export const DrillRecipients = z
+  .strictObject({ roles: z.array(RoleName).min(1).optional(), addresses: z.array(z.email()).min(1).optional() })
+  .refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses, or both' });
+
+export const DrillPlan = z
+  .strictObject({
+    id: DrillPlanId,
+    title: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    /** Who answers for this drill (its report goes to them too). */
+    owner: z.email(),
+    schedule: DrillSchedule,
+    source: DrillSource,
+    driver: DrillDriver,
+    recoveryPoint: RecoveryPointChoice.default({ type: 'latest' }),
+    targets: RecoveryTargets,
+    checks: z.array(DrillCheck).min(1, 'a drill proves the data is right: name at least one check').max(20),
+    /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
+    holdMinutes: z.number().int().min(0).max(10080).default(0),
+    polling: DrillPolling.default({ strategy: 'adaptive' }),
+    /** Give up waiting for the restore after this long. @default twice the RTO target */
+    restoreTimeoutMinutes: z.number().int().min(1).max(14 * 24 * 60).optional(),
+    recipients: DrillRecipients,
+    /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
+    controls: z.array(z.string().min(1).max(60)).min(1),
+    /** The runbook a failed drill starts. */
+    failureRunbookId: z.string().default('dr-drill-failure'),
+  })
+  .superRefine((plan, context) => {
+    const ids = new Set<string>();
+    plan.checks.forEach((check, index) => {
+      const id = checkIdOf(plan.checks, index);
+      if (ids.has(id)) context.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `check id "${id}" is used twice` });
+      ids.add(id);
+    });
+    if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
+      context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
+    }
+    if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
+      context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
+    }
+  });
+
+export type DrillPlan = z.infer<typeof DrillPlan>;
+export type DrillCheck = z.infer<typeof DrillCheck>;
+export type DrillDriver = z.infer<typeof DrillDriver>;
+export type RecoveryPointChoice = z.infer<typeof RecoveryPointChoice>;
+export type RecoveryTargets = z.infer<typeof RecoveryTargets>;
+
+/** A check's id as results name it: its own, or its type (numbered from the second of a type on). */
+export function checkIdOf(checks: readonly DrillCheck[], index: number): string {
+  const check = checks[index];
+  if (!check) throw new Error(`no check at ${index}`);
+  if (check.id) return check.id;
+  const sameTypeBefore = checks.slice(0, index).filter((other) => other.type === check.type && !other.id).length;
+  return sameTypeBefore === 0 ? check.type : `${check.type}-${sameTypeBefore + 1}`;
+}
+
+/** How long to wait for the restore before calling it timed out. */
+export const restoreTimeoutMinutesOf = (plan: DrillPlan): number => plan.restoreTimeoutMinutes ?? plan.targets.rtoMinutes * 2;
