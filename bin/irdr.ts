@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { demoCommand } from '../local/cli/demo-command.js';
 import { localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
+import { drillsRunCommand } from './drill-commands.js';
 import { evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
@@ -31,7 +33,21 @@ local
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
   .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
+  .option('--drill-schedules', 'run the drill plans\' schedules and canary writers (their source tables must exist)', false)
   .action(localStartCommand);
+
+program
+  .command('demo')
+  .description('seed a demo table, then run two restore drills that pass and one that fails for a real reason; print where to look')
+  .option('--time-scale <n>', 'simulated time runs n times faster (restores take minutes in AWS)', positiveNumber, 60)
+  .option('--in-memory', 'keep no data on disk', false)
+  .option('--data-dir <dir>', 'where data persists', '.irdr')
+  .option('--port <port>', 'HTTP API port', port, 3000)
+  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
+  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
+  .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
+  .option('--exit', 'stop the local stack when the demo ends', false)
+  .action(demoCommand);
 
 local
   .command('env')
@@ -56,5 +72,18 @@ evidence
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .action(evidenceVerifyCommand);
+
+const drills = program.command('drills').description('restore drills: run one now');
+drills
+  .command('run <planId>')
+  .description('run a drill plan now, showing each step until it ends; exit 1 if the drill failed')
+  .option('--state-machine-arn <arn>', 'the drill state machine', process.env.IRDR_DRILL_STATE_MACHINE_ARN)
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .option('--interval <seconds>', 'how often to look at the run', positiveNumber, 1)
+  .action(async (planId: string, flags: { stateMachineArn?: string; tableName: string; interval: number }) => {
+    const stateMachineArn = flags.stateMachineArn;
+    if (!stateMachineArn) return program.error('name the drill state machine: --state-machine-arn, or IRDR_DRILL_STATE_MACHINE_ARN (irdr local env sets it)');
+    await drillsRunCommand(planId, { ...flags, stateMachineArn });
+  });
 
 await program.parseAsync(process.argv);

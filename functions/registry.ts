@@ -11,13 +11,15 @@ export type FunctionEnvironmentName =
   // The Secrets Manager secret (name or ARN) holding the key that signs emailed task links.
   | 'TASK_LINK_SECRET_ID'
   // The HTTP API's base URL, for links in emails.
-  | 'API_URL';
+  | 'API_URL'
+  // The restore drill state machine (runs started by hand).
+  | 'DRILL_STATE_MACHINE_ARN';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
  * into the function's bundle (esbuild `define`), local/ sets them in process.env.
  */
-export type BundledValueName = 'RUNBOOK_DEFINITIONS';
+export type BundledValueName = 'RUNBOOK_DEFINITIONS' | 'DRILL_PLANS';
 
 /** What a function may do; lib/ turns these into least-privilege grants. */
 export type FunctionPermission =
@@ -30,7 +32,22 @@ export type FunctionPermission =
   // SendTaskSuccess / SendTaskFailure to the runbook state machines (a person's decision on a human task).
   | 'runbooks:answer'
   // secretsmanager:GetSecretValue on the task-link signing key, and nothing else.
-  | 'links:sign';
+  | 'links:sign'
+  // Drills, each scoped to the plans' source tables and to tables named with the drill prefix (see lib/drill-grants.ts):
+  // describe the source, its PITR window and backups, and AWS Backup recovery points.
+  | 'drills:inspect-source'
+  // Start restores from the sources into new drill-prefixed tables (PITR, backups, AWS Backup restore jobs).
+  | 'drills:restore'
+  // Follow a restore: describe and tag the new drill table, describe the backup or restore job.
+  | 'drills:inspect-restore'
+  // Read the source and the drill tables for checks; invoke the plans' custom check functions.
+  | 'drills:read-data'
+  // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
+  | 'drills:cleanup'
+  // Put the canary item into the plans' source tables (that item's key only).
+  | 'drills:canary'
+  // StartExecution on the drill state machine.
+  | 'drills:start';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -241,6 +258,112 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
     routes: [{ method: 'GET', path: '/incidents/{incidentId}/review' }],
+  },
+  {
+    name: 'PrepareDrillRun',
+    entry: 'functions/tasks/prepare-drill-run.ts',
+    description: 'Drill step: records the run, checks the source and its backups, and picks the recovery point',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'drills:inspect-source'],
+  },
+  {
+    name: 'StartDrillRestore',
+    entry: 'functions/tasks/start-drill-restore.ts',
+    description: 'Drill step: starts the restore into a new drill-prefixed table',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'drills:inspect-source', 'drills:restore'],
+  },
+  {
+    name: 'CheckDrillRestore',
+    entry: 'functions/tasks/check-drill-restore.ts',
+    description: 'Drill step: follows the restore, plans the next (adaptive) wait, and tags the new table once it is ready',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'drills:inspect-restore', 'drills:restore'],
+  },
+  {
+    name: 'RunDrillChecks',
+    entry: 'functions/tasks/run-drill-checks.ts',
+    description: 'Drill step: validates the restored data (counts, canary RPO, samples, checksums, custom checks) and measures RTO',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'drills:read-data'],
+  },
+  {
+    name: 'CleanUpDrill',
+    entry: 'functions/tasks/clean-up-drill.ts',
+    description: 'Drill step, on every path: deletes the restored table (only if drill-prefixed and tagged with this run) and any backup the drill took',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'drills:inspect-restore', 'drills:cleanup', 'mail:send'],
+  },
+  {
+    name: 'RecordDrillOutcome',
+    entry: 'functions/tasks/record-drill-outcome.ts',
+    description: 'Drill step: records pass or fail against the targets; a failure opens the failure runbook, a later pass closes it',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'runbooks:start'],
+  },
+  {
+    name: 'SendDrillReport',
+    entry: 'functions/tasks/send-drill-report.ts',
+    description: 'Drill step: emails the report (pass or fail, RTO and RPO against targets, each check, cleanup) and records it',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'API_URL'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'mail:send'],
+  },
+  {
+    name: 'WriteDrillCanary',
+    entry: 'functions/tasks/write-drill-canary.ts',
+    description: 'Scheduled: writes the canary item (key and time) into a plan\'s source table, so drills measure RPO',
+    memoryMb: 128,
+    timeoutSeconds: 10,
+    environment: [],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['drills:canary'],
+  },
+  {
+    name: 'StartDrillRun',
+    entry: 'functions/http/start-drill-run.ts',
+    description: 'POST /drills/{planId}/runs: runs a drill now (Idempotency-Key)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'DRILL_STATE_MACHINE_ARN'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'table:write', 'idempotency', 'drills:start'],
+    routes: [{ method: 'POST', path: '/drills/{planId}/runs' }],
+  },
+  {
+    name: 'ReadDrills',
+    entry: 'functions/http/read-drills.ts',
+    description: 'GET /drills, /drills/{planId}/runs and /drill-runs/{runId}: plans, their runs, and one run with its trail',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read'],
+    routes: [
+      { method: 'GET', path: '/drills' },
+      { method: 'GET', path: '/drills/{planId}/runs' },
+      { method: 'GET', path: '/drill-runs/{runId}' },
+    ],
   },
 ] as const satisfies readonly FunctionSpec[];
 

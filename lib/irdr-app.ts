@@ -4,7 +4,8 @@ import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
-import { stateMachineBlueprints } from '../workflows/catalog.js';
+import { drillStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
+import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { IrdrStack } from './irdr-stack.js';
 
 export const STACK_NAME = 'Irdr';
@@ -22,6 +23,8 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     env: account || region ? { account, region } : undefined,
     functionSpecs: functionRegistry,
     blueprints: stateMachineBlueprints(),
+    drillBlueprint: drillStateMachineBlueprint(),
+    drillPlans: loadDrillPlans(),
     mailFrom: irdrConfig.mail.from,
     rolePrincipals: rolePrincipalsFromConfig(irdrConfig),
     config: irdrConfig,

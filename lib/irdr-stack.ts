@@ -5,19 +5,26 @@ import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { BundledValueName, FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
-import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
+import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
+import { DrillSchedules } from './drill-schedules.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
-import { RunbookStateMachines } from './runbook-state-machines.js';
+import { BlueprintStateMachine, RunbookStateMachines } from './runbook-state-machines.js';
 
 export interface IrdrStackProps extends StackProps {
   /** Every Lambda function (in the app: functionRegistry). */
   readonly functionSpecs: readonly FunctionSpec[];
   /** Every state machine (in the app: stateMachineBlueprints()). */
   readonly blueprints: readonly StateMachineBlueprint[];
+  /** The restore drill state machine (in the app: drillStateMachineBlueprint()). */
+  readonly drillBlueprint: DrillStateMachineBlueprint;
+  /** Every drill plan (in the app: loadDrillPlans()): bundled into the drill functions, scheduled, and the scope of drills:* grants. */
+  readonly drillPlans: readonly DrillPlan[];
   /** SES sender address: `mail:send` may send as this address only. */
   readonly mailFrom: string;
   /** Who acts in which role (in the app: from config/irdr.config.json): the handlers' ROLE_PRINCIPALS. */
@@ -31,11 +38,17 @@ export interface IrdrStackProps extends StackProps {
   readonly evidenceRemovalPolicy?: RemovalPolicy;
 }
 
-/** irdr in one stack: evidence table, functions, runbook state machines and the HTTP API. */
+/** irdr in one stack: evidence table, functions, runbook and drill state machines, drill schedules and the HTTP API. */
 export class IrdrStack extends Stack {
   public readonly evidence: EvidenceTable;
   public readonly functions: IrdrFunctions;
   public readonly runbooks: RunbookStateMachines;
+  /** The one restore drill state machine every plan runs on. */
+  public readonly drill: BlueprintStateMachine;
+  /** Each plan's schedule (starting the drill state machine) and its canary writer's schedule. */
+  public readonly drillSchedules: DrillSchedules;
+  /** The plans' drills:* permissions as least-privilege statements. */
+  public readonly drillGrants: DrillGrants;
   public readonly httpApi: IrdrHttpApi;
   /** EventBridge rules the registry names (the security-findings rule), each targeting its function. */
   public readonly eventRules: IrdrEventRules;
@@ -48,10 +61,18 @@ export class IrdrStack extends Stack {
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
     const bundledValues: Record<BundledValueName, string> = {
       RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(props.blueprints)),
+      DRILL_PLANS: JSON.stringify(props.drillPlans),
     };
     this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+    this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, { blueprint: props.drillBlueprint, functions: this.functions });
+    this.drillGrants = new DrillGrants(this, props.drillPlans);
+    this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {
+      plans: props.drillPlans,
+      stateMachine: this.drill.stateMachine,
+      canaryWriter: this.functions.get('WriteDrillCanary'),
+    });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
@@ -74,6 +95,7 @@ export class IrdrStack extends Stack {
       ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
       API_URL: this.httpApi.url,
+      DRILL_STATE_MACHINE_ARN: this.drill.stateMachine.stateMachineArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -89,6 +111,10 @@ export class IrdrStack extends Stack {
         value: stateMachine.stateMachineArn,
       });
     }
+    new CfnOutput(this, `${props.drillBlueprint.logicalId.replace(/[^A-Za-z0-9]/g, '')}StateMachineArn`, {
+      description: 'The restore drill state machine (start with {"planId": "<plan id>", "trigger": "cli"})',
+      value: this.drill.stateMachine.stateMachineArn,
+    });
   }
 
   /** Turns a registry entry's permissions into grants on this stack's resources, and nothing more. */
@@ -99,6 +125,10 @@ export class IrdrStack extends Stack {
     if (declared.has('idempotency')) this.evidence.grantIdempotencyRecords(fn);
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
+    }
+    if (declared.has('drills:start')) this.drill.stateMachine.grantStartExecution(fn);
+    for (const permission of DRILL_DATA_PERMISSIONS) {
+      if (declared.has(permission)) this.drillGrants.grant(fn.role!, permission);
     }
     if (declared.has('runbooks:answer')) {
       // Decisions go to waiting runs with SendTaskSuccess only: no failure, heartbeat or any other state machine.

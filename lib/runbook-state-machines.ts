@@ -5,13 +5,21 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
 import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
+import type { AslDefinition } from '../workflows/asl-fragments.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { IrdrFunctions } from './functions.js';
 
-export interface RunbookStateMachinesProps {
-  /** Every state machine to deploy (in the app: workflows/catalog.ts). */
-  readonly blueprints: readonly StateMachineBlueprint[];
-  /** The functions whose `${<Name>FunctionArn}` placeholders the definitions use. */
+/** What any blueprint (runbook or drill) carries that deploying it needs: the ASL and the placeholders it uses. */
+export interface DeployableBlueprint {
+  readonly logicalId: string;
+  readonly definition: AslDefinition;
+  /** The `${<Name>FunctionArn}` placeholders the definition uses; each is filled with its function's ARN. */
+  readonly placeholders: readonly string[];
+}
+
+export interface BlueprintStateMachineProps {
+  readonly blueprint: DeployableBlueprint;
+  /** The functions whose `${<Name>FunctionArn}` placeholders the definition uses. */
   readonly functions: IrdrFunctions;
   /**
    * How long execution logs are kept.
@@ -27,9 +35,60 @@ function functionForPlaceholder(functions: IrdrFunctions, placeholder: string): 
 }
 
 /**
- * One Standard state machine per blueprint, deploying the compiled ASL byte for byte: CloudFormation
- * fills its `${Placeholders}` (DefinitionSubstitutions), as local/ does with local ARNs.
+ * One Standard state machine deploying a compiled blueprint byte for byte: CloudFormation fills its
+ * `${Placeholders}` (DefinitionSubstitutions), as local/ does with local ARNs. It logs every event without
+ * execution data, traces with X-Ray, and may invoke exactly the functions its definition names.
  */
+export class BlueprintStateMachine extends Construct {
+  public readonly stateMachine: StateMachine;
+  public readonly logGroup: LogGroup;
+  /** The functions the definition invokes (what its role may invoke, and nothing else). */
+  public readonly invokedFunctions: readonly FunctionName[];
+
+  constructor(scope: Construct, id: string, props: BlueprintStateMachineProps) {
+    super(scope, id);
+    const substitutions: Record<string, string> = {};
+    const invoked = new Set<FunctionName>();
+    for (const placeholder of props.blueprint.placeholders) {
+      const name = functionForPlaceholder(props.functions, placeholder);
+      substitutions[placeholder] = props.functions.get(name).functionArn;
+      invoked.add(name);
+    }
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(JSON.stringify(props.blueprint.definition)),
+      definitionSubstitutions: substitutions,
+      // Every event, without inputs and outputs: incident and drill details belong in the encrypted table,
+      // not copied into logs.
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // The ASL names each function by its unqualified ARN: grant exactly that, not `<arn>:*` as grantInvoke would.
+    for (const name of invoked) {
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.functions.get(name).functionArn] }),
+      );
+    }
+    acknowledgeServiceWildcards(this.stateMachine);
+    this.invokedFunctions = [...invoked];
+  }
+}
+
+export interface RunbookStateMachinesProps {
+  /** Every runbook state machine to deploy (in the app: workflows/catalog.ts). */
+  readonly blueprints: readonly StateMachineBlueprint[];
+  /** The functions whose `${<Name>FunctionArn}` placeholders the definitions use. */
+  readonly functions: IrdrFunctions;
+  /**
+   * How long execution logs are kept.
+   * @default RetentionDays.ONE_YEAR (execution history outlives Step Functions' own 90 days)
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/** One BlueprintStateMachine per runbook, and the catalog the API starts them from. */
 export class RunbookStateMachines extends Construct {
   /** By blueprint logicalId. */
   public readonly byLogicalId: ReadonlyMap<string, StateMachine>;
@@ -42,33 +101,11 @@ export class RunbookStateMachines extends Construct {
     const catalog: RunbookCatalog = {};
 
     for (const blueprint of props.blueprints) {
-      const machineScope = new Construct(this, blueprint.logicalId);
-      const substitutions: Record<string, string> = {};
-      const invoked = new Set<FunctionName>();
-      for (const placeholder of blueprint.placeholders) {
-        const name = functionForPlaceholder(props.functions, placeholder);
-        substitutions[placeholder] = props.functions.get(name).functionArn;
-        invoked.add(name);
-      }
-
-      const logGroup = new LogGroup(machineScope, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
-      const stateMachine = new StateMachine(machineScope, 'StateMachine', {
-        stateMachineType: StateMachineType.STANDARD,
-        definitionBody: DefinitionBody.fromString(JSON.stringify(blueprint.definition)),
-        definitionSubstitutions: substitutions,
-        // Every event, without inputs and outputs: incident details belong in the encrypted table,
-        // not copied into logs.
-        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-        tracingEnabled: true,
+      const { stateMachine } = new BlueprintStateMachine(this, blueprint.logicalId, {
+        blueprint,
+        functions: props.functions,
+        logRetention: props.logRetention,
       });
-      // The ASL names each function by its unqualified ARN: grant exactly that, not `<arn>:*` as grantInvoke would.
-      for (const name of invoked) {
-        stateMachine.addToRolePolicy(
-          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.functions.get(name).functionArn] }),
-        );
-      }
-      acknowledgeServiceWildcards(stateMachine);
-
       byLogicalId.set(blueprint.logicalId, stateMachine);
       catalog[blueprint.runbookId] = {
         stateMachineArn: stateMachine.stateMachineArn,

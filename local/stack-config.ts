@@ -1,8 +1,12 @@
+import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../workflows/compile-drill.js';
+
 /** Facts of the local AWS, in one place: what `irdr local start` and `irdr local env` agree on. */
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_NAME_PREFIX = 'irdr-';
 export const LOCAL_TABLE_NAME = 'irdr-local';
+/** The drill state machine's local name is the prefix and its logical id, as for every state machine. */
+export const LOCAL_DRILL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${LOCAL_NAME_PREFIX}${DRILL_STATE_MACHINE_LOGICAL_ID}`;
 /** Credentials the local services accept; never real ones, so nothing here can reach AWS. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'irdrlocal', secretAccessKey: 'irdrlocal' } as const;
 export const LOCAL_HOST = '127.0.0.1';
@@ -16,7 +20,7 @@ export const DEFAULT_DATA_DIR = '.irdr';
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
-export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string }): Record<string, string> {
+export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string; lambda?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -25,8 +29,10 @@ export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: s
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-    // The irdr CLI's default table (e.g. `irdr evidence verify`).
+    // The irdr CLI's defaults (e.g. `irdr evidence verify`, `irdr drills run`).
     IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
+    IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
+    ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
   };
 }

@@ -10,15 +10,19 @@ import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
-import { stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
+import { drillStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
+import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities } from './dev-identities.js';
 import { LocalEventBus } from './eventbridge/event-bus.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
-import { startDynamoDbWithRecovery } from './dynamodb/front.js';
+import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
+import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
@@ -54,6 +58,18 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Port of the local Secrets Manager (only the handlers use it). @default 0, a free port */
   readonly secretsManagerPort?: number;
+  /** The drill plans the drill functions see. @default the plans in workflows/drills */
+  readonly drillPlans?: readonly DrillPlan[];
+  /**
+   * Run the plans' EventBridge Scheduler schedules (drills and canary writers) here, as AWS would.
+   * Off by default: the example plans name demo tables that exist only once `irdr demo` has made them.
+   */
+  readonly drillSchedules?: boolean;
+  /**
+   * The local DynamoDB's backups and PITR, in simulated time (divided by timeScale like every other wait):
+   * how long a restore stays CREATING, and how far LatestRestorableDateTime trails the clock (AWS: about 5 minutes).
+   */
+  readonly dynamodbRecovery?: { readonly restoreDuration?: SimulatedDuration; readonly backupDuration?: SimulatedDuration; readonly latestRestorableLagMs?: number };
 }
 
 /** A schedule whose target is a state machine's logical id, resolved to its local ARN at start. */
@@ -68,6 +84,8 @@ export interface RunningLocalStack {
   readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string };
   readonly tableName: string;
   readonly stateMachines: readonly DeployedStateMachine[];
+  /** The restore drill state machine (every plan runs on it). */
+  readonly drillStateMachineArn: string;
   /** AWS CLI / SDK variables that point at this stack. */
   readonly environment: Readonly<Record<string, string>>;
   readonly dynamodbBackend: DynamoDbBackend;
@@ -105,6 +123,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const backend = options.dynamodb ?? 'embedded';
     const dataDir = options.inMemory ? undefined : resolve(PROJECT_ROOT, options.dataDir ?? DEFAULT_DATA_DIR);
     // The backend sits behind a front that adds what no emulator has: backups and point-in-time recovery.
+    const timeScale = options.timeScale ?? 1;
+    const scaled = (duration: SimulatedDuration | undefined): SimulatedDuration | undefined =>
+      duration && { baseMs: duration.baseMs / timeScale, perItemMs: duration.perItemMs / timeScale };
+    const recovery = options.dynamodbRecovery ?? {};
     const dynamodb = await startDynamoDbWithRecovery({
       backend,
       host: LOCAL_HOST,
@@ -113,6 +135,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       log,
+      ...(recovery.restoreDuration && { restoreDuration: scaled(recovery.restoreDuration) }),
+      ...(recovery.backupDuration && { backupDuration: scaled(recovery.backupDuration) }),
+      ...(recovery.latestRestorableLagMs !== undefined && { latestRestorableLagMs: recovery.latestRestorableLagMs / timeScale }),
     });
     stops.push(() => dynamodb.stop());
     log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);
@@ -135,11 +160,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
     // before DynamoDB and SES go away, so no write is cut in half.
     stops.push(() => lambda.drain());
+    // Custom drill checks invoke functions with @aws-sdk/client-lambda, through AWS_ENDPOINT_URL_LAMBDA.
+    const lambdaApi = await startLocalLambdaApi({
+      host: LOCAL_HOST,
+      port: 0,
+      invoke: (functionName, payload) => lambda.invoke(functionName, payload),
+      functionExists: (functionName) => {
+        try {
+          lambda.resolve(functionName);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    stops.push(() => lambdaApi.stop());
     const stepFunctions = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       invokeLambda: (functionArn, payload) => lambda.invoke(functionArn, payload),
-      timeScale: options.timeScale ?? 1,
+      timeScale,
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
@@ -149,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       stepFunctions: sfnServer.url,
       ses: mailbox.endpoint,
       secretsManager: secretsManager.endpoint,
+      lambda: lambdaApi.endpoint,
     });
     await createTable(dynamodb.endpoint);
 
@@ -163,6 +204,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       });
       return { blueprint, stateMachineArn };
     });
+    const drillBlueprint = drillStateMachineBlueprint();
+    const { stateMachineArn: drillStateMachineArn } = stepFunctions.createStateMachine({
+      name: LOCAL_NAME_PREFIX + drillBlueprint.logicalId,
+      definition: substitutePlaceholders(JSON.stringify(drillBlueprint.definition), substitutions),
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_NAME_PREFIX}${drillBlueprint.logicalId}`,
+    });
+    const drillPlans = options.drillPlans ?? loadDrillPlans();
     const runbookCatalog: RunbookCatalog = Object.fromEntries(
       stateMachines.map(({ blueprint, stateMachineArn }) => [
         blueprint.runbookId,
@@ -186,6 +234,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       POWERTOOLS_SERVICE_NAME: 'irdr',
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'INFO',
       TASK_LINK_SECRET_ID: secretsManager.arns[LOCAL_TASK_LINK_SECRET_NAME],
+      DRILL_STATE_MACHINE_ARN: drillStateMachineArn,
+      DRILL_PLANS: JSON.stringify(drillPlans),
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>
@@ -227,11 +277,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);
       return { ...schedule, targetArn: target.stateMachineArn };
     });
+    if (options.drillSchedules) {
+      for (const spec of drillScheduleSpecs(drillPlans)) {
+        schedules.push({
+          name: spec.name,
+          expression: spec.expression,
+          timezone: spec.timeZone,
+          flexibleWindowMinutes: spec.flexibleWindowMinutes,
+          enabled: spec.enabled,
+          input: spec.target.input,
+          targetArn: spec.target.kind === 'drill-state-machine' ? drillStateMachineArn : lambda.functionArn('WriteDrillCanary'),
+        });
+      }
+    }
     const scheduler = startLocalScheduler({
       schedules,
-      timeScale: options.timeScale ?? 1,
-      startExecution: async (stateMachineArn, input) => {
-        await stepFunctions.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+      timeScale,
+      // Scheduler targets: a state machine (StartExecution) or a function (Invoke), told apart by the ARN as AWS does.
+      startExecution: async (targetArn, input) => {
+        if (targetArn.startsWith('arn:aws:lambda:')) await lambda.invoke(targetArn, input);
+        else await stepFunctions.startExecution({ stateMachineArn: targetArn, input: JSON.stringify(input) });
       },
       onError: (schedule, error) => log(`schedule ${schedule.name} failed to start: ${(error as Error).message}`),
     });
@@ -242,6 +307,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint },
       tableName: LOCAL_TABLE_NAME,
       stateMachines,
+      drillStateMachineArn,
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,

@@ -1,4 +1,5 @@
 import { compileRunbook, runbookHash } from './compile-runbook.js';
+import { compileDrillStateMachine, DRILL_STATE_MACHINE_LOGICAL_ID } from './compile-drill.js';
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadRunbooks } from './load-runbooks.js';
 import type { Runbook } from './runbook-schema.js';
@@ -44,4 +45,17 @@ export function substitutePlaceholders(definitionJson: string, values: Readonly<
     if (value === undefined) throw new Error(`no value for placeholder ${whole}`);
     return value;
   });
+}
+
+/** The one drill state machine (every plan runs on it), as both runtimes deploy it. */
+export interface DrillStateMachineBlueprint {
+  readonly logicalId: string;
+  readonly kind: 'drill';
+  readonly definition: AslDefinition;
+  readonly placeholders: readonly string[];
+}
+
+export function drillStateMachineBlueprint(): DrillStateMachineBlueprint {
+  const definition = compileDrillStateMachine();
+  return { logicalId: DRILL_STATE_MACHINE_LOGICAL_ID, kind: 'drill', definition, placeholders: placeholdersOf(definition) };
 }

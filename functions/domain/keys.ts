@@ -42,3 +42,9 @@ export const clockSk = (clockId: string): string => `${CLOCK_SK_PREFIX}${clockId
 /** A security finding that opened an incident (`FINDING#<finding ARN or id>`, `META`): what deduplicates findings. */
 export const FINDING_PK_PREFIX = 'FINDING#';
 export const findingPk = (dedupKey: string): string => `${FINDING_PK_PREFIX}${dedupKey}`;
+
+/** A drill run: its record (`META`) and its hash-chained trail (`EVT#…`), like an incident's. */
+export const drillRunPk = (runId: string): string => `DRILLRUN#${runId}`;
+/** A drill plan's standing state (`DRILL#<planId>`, `STATE`): the failure incident its runs left open, if any. */
+export const drillPlanPk = (planId: string): string => `DRILL#${planId}`;
+export const DRILL_PLAN_STATE_SK = 'STATE';

@@ -15,6 +15,9 @@ export const rolesAllowedTo = {
   // Closing ends the incident's record after its review: the commander's call.
   closeIncident: ['commander'],
   addIncidentNote: ['responder', 'commander', 'approver'],
+  readDrills: roleNames,
+  // A drill restores production data into a new table: the people who run recovery, not auditors.
+  startDrill: ['responder', 'commander'],
 } as const satisfies Record<string, readonly RoleName[]>;
 export type ApiAction = keyof typeof rolesAllowedTo;
 

@@ -14,6 +14,7 @@ interface StartFlags {
   dynamodbPort: number;
   sesPort: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  drillSchedules: boolean;
 }
 
 /** `irdr local start`: runs the stack until Ctrl-C or SIGTERM, then stops every service cleanly. */
@@ -26,6 +27,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
     dataDir: flags.dataDir,
     timeScale: flags.timeScale,
     handlerLogLevel: flags.logLevel,
+    drillSchedules: flags.drillSchedules,
     log: (line) => console.log(`  ${line}`),
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -40,6 +42,7 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
+  ${stack.drillStateMachineArn}  (restore drills: npx irdr drills run <planId>)
 
 Dev tokens (Authorization: Bearer <token>):
 ${devIdentities.map((identity) => `  ${identity.token.padEnd(16)} ${identity.userArn}`).join('\n')}

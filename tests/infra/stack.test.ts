@@ -18,6 +18,8 @@ import {
 import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
 import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { publishedRunbooks } from '../../workflows/published-runbooks.js';
+import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
+import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import {
   IDEMPOTENCY_ACTIONS,
   KEY_READ_ACTIONS,
@@ -26,6 +28,8 @@ import {
   TABLE_WRITE_ACTIONS,
 } from '../../lib/evidence-table.js';
 import {
+  dynamodbResourceOf,
+  renderCfn,
   statementsOfRole as statementsOfSynthesizedRole,
   synthesizeIrdr,
   type SynthesizedIrdr,
@@ -37,6 +41,7 @@ type PolicyStatement = SynthesizedPolicyStatement;
 
 const registry: readonly FunctionSpec[] = functionRegistry;
 const blueprints = stateMachineBlueprints();
+const drillPlans = loadDrillPlans();
 
 let synth: SynthesizedIrdr;
 beforeAll(() => {
@@ -221,8 +226,51 @@ describe('least privilege', () => {
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
     if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
+    // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
+    const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
+    const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
+    const hasCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary'));
+    const hasCustomCheck = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'custom'));
+    const when = (condition: boolean, list: readonly string[]) => (condition ? list : []);
+    if (permissions.includes('drills:inspect-source')) {
+      add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:ListBackups']);
+      add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource', 'backup:GetRecoveryPointRestoreMetadata']));
+    }
+    if (permissions.includes('drills:restore')) {
+      add([...RESTORE_TARGET_ACTIONS]);
+      add(when(drivers.has('dynamodb-pitr'), ['dynamodb:RestoreTableToPointInTime']));
+      add(when(drivers.has('dynamodb-backup'), ['dynamodb:RestoreTableFromBackup']));
+      add(when(takesBackups, ['dynamodb:CreateBackup', 'dynamodb:DescribeBackup']));
+      add(when(drivers.has('aws-backup'), ['backup:StartRestoreJob', 'iam:PassRole', 'backup:DescribeRestoreJob']));
+    }
+    if (permissions.includes('drills:inspect-restore')) {
+      add(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource']);
+      add(when(drivers.has('dynamodb-backup'), ['dynamodb:DescribeBackup']));
+      add(when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob']));
+    }
+    if (permissions.includes('drills:read-data')) {
+      add(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
+      add(when(hasCustomCheck, ['lambda:InvokeFunction']));
+    }
+    if (permissions.includes('drills:cleanup')) {
+      add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
+      add(when(takesBackups, ['dynamodb:DeleteBackup']));
+    }
+    if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
+    if (permissions.includes('drills:start')) add(['states:StartExecution']);
     return [...actions].sort();
   };
+  /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
+  const drillTableResources = new Set([
+    ...drillPlans.flatMap((plan) => [`table/${plan.source.tableName}`, `table/${plan.source.tableName}/backup/*`]),
+    'table/irdr-drill-*',
+  ]);
+  /** A statement of drills:* (see drill-stack.test.ts): on the drills' tables, or an action AWS grants only on `*`. */
+  const isDrillStatement = (statement: PolicyStatement): boolean =>
+    asList(statement.Resource).every((resource) => drillTableResources.has(dynamodbResourceOf(renderCfn(resource)) ?? '')) ||
+    asList(statement.Action).every((action) => ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob'].includes(action));
+  /** The statements on the evidence table (and its key): what table:* and idempotency grant. */
+  const evidenceStatements = (statements: readonly PolicyStatement[]) => statements.filter((statement) => !isDrillStatement(statement));
   const IDEMPOTENCY_ONLY = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } };
 
   it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
@@ -234,6 +282,11 @@ describe('least privilege', () => {
     for (const statement of statements) {
       const actions = asList(statement.Action);
       const resources = asList(statement.Resource);
+      if (isDrillStatement(statement)) {
+        // Drill tables only for drills:* functions; which action on which of them is drill-stack.test.ts's to check.
+        expect(spec.permissions.some((permission) => permission.startsWith('drills:')), name).toBe(true);
+        continue;
+      }
       if (actions.some((action) => action.startsWith('dynamodb:'))) {
         // The table itself, or one named index (Query only): never `index/*` or another table.
         const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn];
@@ -248,7 +301,11 @@ describe('least privilege', () => {
         expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey))]);
       }
       if (actions.includes('states:StartExecution')) {
-        const machines = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) }));
+        // runbooks:start starts the runbook state machines; drills:start the drill state machine.
+        const machines = [
+          ...(spec.permissions.includes('runbooks:start') ? [...synth.stack.runbooks.byLogicalId.values()] : []),
+          ...(spec.permissions.includes('drills:start') ? [synth.stack.drill.stateMachine] : []),
+        ].map((machine) => ({ Ref: synth.logicalIdOf(machine) }));
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
       if (actions.includes('states:SendTaskSuccess')) {
@@ -281,7 +338,7 @@ describe('least privilege', () => {
 
   it('writes to the table only where a function declares table:write, and deletes only idempotency records', () => {
     for (const spec of registry) {
-      const statements = statementsOfRole(roleLogicalIdOfFunction(spec.name));
+      const statements = evidenceStatements(statementsOfRole(roleLogicalIdOfFunction(spec.name)));
       const unconditioned = actionsOf(statements.filter((statement) => !statement.Condition));
       expect(unconditioned.has('dynamodb:PutItem'), spec.name).toBe(spec.permissions.includes('table:write'));
       expect(unconditioned.has('dynamodb:DeleteItem'), spec.name).toBe(false);
@@ -292,7 +349,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('has no wildcard action anywhere and a wildcard resource only where Step Functions requires it', () => {
+  it('has no wildcard action anywhere and a wildcard resource only where AWS supports no resource-level permission', () => {
     const policies = resourcesOfType('AWS::IAM::Policy');
     expect(policies.length).toBeGreaterThan(0);
     const serviceWideActions = new Set([
@@ -308,6 +365,10 @@ describe('least privilege', () => {
       'xray:PutTelemetryRecords',
       'xray:GetSamplingRules',
       'xray:GetSamplingTargets',
+      // Drills (lib/drill-grants.ts): listing a table's backups, AWS Backup recovery points and restore jobs.
+      'dynamodb:ListBackups',
+      'backup:ListRecoveryPointsByResource',
+      'backup:DescribeRestoreJob',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
@@ -329,8 +390,8 @@ describe('least privilege', () => {
 });
 
 describe('runbook state machines', () => {
-  it('deploys one state machine per blueprint', () => {
-    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length);
+  it('deploys one state machine per blueprint, and the drill state machine', () => {
+    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 1);
   });
 
   describe.each(blueprints.map((blueprint) => [blueprint.logicalId, blueprint] as const))('%s', (logicalId, blueprint) => {
@@ -519,25 +580,52 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(nag[0]!.conclusion).toBe('success');
   });
 
-  it('acknowledges only the wildcards Step Functions requires, the signed-link routes, the key rotation and the rule DLQs, each with its reason', () => {
+  it('acknowledges only the wildcards AWS requires, the signed-link routes, the key rotation and the DLQs, each with its reason', () => {
     const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
-    expect([...new Set(suppressed.map((v) => v.ruleName))].sort()).toEqual(
-      [...(blueprints.length > 0 ? ['AwsSolutions-IAM5[Resource::*]'] : []), 'AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
+    const ruleNames = [...new Set(suppressed.map((v) => v.ruleName))];
+    expect(ruleNames.filter((ruleName) => !ruleName.startsWith('AwsSolutions-IAM5[')).sort()).toEqual(
+      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
     );
+    // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
+    const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${plan.source.tableName}/backup/*`)]);
+    for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {
+      const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
+      expect(resource, ruleName).toBeDefined();
+      if (resource !== '*') expect(drillWildcards.has(/:dynamodb:[^:]+:[^:]+:(table\/.+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
+    }
+    const drillFunctionRoles = registry
+      .filter((spec) => spec.permissions.some((permission) => permission.startsWith('drills:')))
+      .map((spec) => `Irdr/Functions/${spec.name}/Role/`);
     for (const violation of suppressed) {
       const paths = violation.violatingConstructs.map((construct) => construct.constructPath);
       if (violation.ruleName === 'AwsSolutions-APIG4') {
         expect(violation.reason).toMatch(/Signed-link route/);
         for (const path of paths) expect(['Irdr/Http/Api/GET--task-links--{linkId}/Resource', 'Irdr/Http/Api/POST--task-links--{linkId}/Resource']).toContain(path);
       } else if (violation.ruleName === 'AwsSolutions-SQS3') {
-        expect(violation.reason).toMatch(/dead-letter queue of an EventBridge rule target/);
-        for (const path of paths) expect(path).toMatch(/^Irdr\/EventRules\/[^/]+\/DeadLetterQueue\/Resource$/);
+        for (const path of paths) {
+          if (path.startsWith('Irdr/DrillSchedules/')) {
+            expect(violation.reason).toMatch(/dead-letter queue of the EventBridge Scheduler drill schedules/);
+            expect(path).toBe('Irdr/DrillSchedules/DeadLetterQueue/Resource');
+          } else {
+            expect(violation.reason).toMatch(/dead-letter queue of an EventBridge rule target/);
+            expect(path).toMatch(/^Irdr\/EventRules\/[^/]+\/DeadLetterQueue\/Resource$/);
+          }
+        }
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         expect(violation.reason).toMatch(/task-link HMAC key/);
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
       } else {
-        expect(violation.reason).toMatch(/resource-level/);
-        for (const path of paths) expect(path).toMatch(/^Irdr\/Runbooks\/.+\/StateMachine\/Role\//);
+        for (const path of paths) {
+          if (/^Irdr\/(Runbooks\/.+|Drill-restore)\/StateMachine\/Role\//.test(path)) {
+            // Step Functions log delivery and X-Ray.
+            expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
+            expect(violation.reason).toMatch(/resource-level/);
+          } else {
+            // Drill functions: the drill tables, the sources' backups, or actions without resource-level permissions.
+            expect(drillFunctionRoles.some((prefix) => path.startsWith(prefix)), path).toBe(true);
+            expect(violation.reason, `${violation.ruleName} at ${path}`).toMatch(/irdr-drill-|backups|resource-level/);
+          }
+        }
       }
     }
   });

@@ -81,3 +81,24 @@ export function statementsOfRole(resources: Record<string, TemplateResource>, ro
     .flatMap((policy) => policy.PolicyDocument.Statement);
   return [...attached, ...inline];
 }
+
+/**
+ * A CloudFormation value as readable text: `Fn::Join` joined, `{ Ref: X }` as `${X}`, `Fn::GetAtt [X, Y]` as `${X.Y}`
+ * (what an ARN built with Stack.formatArn or a resource attribute looks like before deployment).
+ */
+export function renderCfn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const record = value as Record<string, unknown>;
+  if ('Ref' in record) return `\${${String(record.Ref)}}`;
+  if ('Fn::GetAtt' in record) return `\${${(record['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in record) {
+    const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderCfn).join(separator);
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** The resource part of a DynamoDB ARN (`table/<name>...`), whatever account, region and partition it names; else undefined. */
+export function dynamodbResourceOf(arn: string): string | undefined {
+  return /^arn:[^:]+:dynamodb:[^:]+:[^:]+:(table\/.+)$/.exec(arn)?.[1];
+}

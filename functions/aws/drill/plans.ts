@@ -1,7 +1,6 @@
 import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
 
-/** The drill plans bundled into this function (DRILL_PLANS; see BundledValueName), validated once per container.
- */
+/** The drill plans bundled into this function (DRILL_PLANS; see BundledValueName), validated once per text. */
 let parsed: { readonly text: string; readonly plans: readonly DrillPlan[] } | undefined;
 
 export function bundledDrillPlans(): readonly DrillPlan[] {

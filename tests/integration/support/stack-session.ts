@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, type LocalScheduleOf, type RunningLocalStack } from '../../../local/stack.js';
+import { startLocalStack, type LocalStackOptions, type RunningLocalStack } from '../../../local/stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
 import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
 
 /** A local stack on free ports, in memory, with SDK clients pointed at it. */
 export async function startTestStack(
-  options: { dynamodb?: DynamoDbBackend; timeScale?: number; schedules?: readonly LocalScheduleOf[] } = {},
+  options: { dynamodb?: DynamoDbBackend } & Pick<LocalStackOptions, 'timeScale' | 'schedules' | 'drillPlans' | 'drillSchedules' | 'dynamodbRecovery'> = {},
 ) {
   const stack: RunningLocalStack = await startLocalStack({
+    ...options,
     ports: { http: 0, stepFunctions: 0, dynamodb: 0, ses: 0 },
     inMemory: true,
     dynamodb: options.dynamodb ?? 'embedded',
     timeScale: options.timeScale ?? 1,
-    handlerLogLevel: 'SILENT',
-    schedules: options.schedules,
+    // IRDR_TEST_LOG_LEVEL=DEBUG shows the handlers' logs when a test needs explaining.
+    handlerLogLevel: (process.env.IRDR_TEST_LOG_LEVEL as LocalStackOptions['handlerLogLevel']) ?? 'SILENT',
   });
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const sfn = new SFNClient({ ...clientConfig, endpoint: stack.urls.stepFunctions });

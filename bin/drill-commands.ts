@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { getRun } from '../functions/aws/drill/drill-run-store.js';
+import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
+import type { DrillRunRecord } from '../functions/domain/drill/run-record.js';
+
+interface RunFlags {
+  stateMachineArn: string;
+  tableName: string;
+  /** Seconds between looks at the execution. */
+  interval: number;
+}
+
+export interface FinishedDrill {
+  readonly runId: string;
+  readonly status: string;
+  readonly error?: string;
+  readonly run?: DrillRunRecord;
+}
+
+const minutes = (seconds: number | undefined): string => (seconds === undefined ? '-' : `${(seconds / 60).toFixed(1)} min`);
+
+/** Names of the states entered, in order, from a page of history. */
+const enteredStates = (events: readonly HistoryEvent[]): string[] =>
+  events.flatMap((event) => (event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
+
+/**
+ * `irdr drills run <planId>`: starts the plan's drill on the drill state machine, prints each step as the run enters it,
+ * then the outcome from the run's record; exits 1 if the drill failed. Uses the SDK's usual settings
+ * (`eval "$(npx irdr local env)"` for the local stack).
+ */
+export async function drillsRunCommand(planId: string, flags: RunFlags): Promise<void> {
+  const finished = await runDrillWithProgress(planId, flags, { trigger: 'cli', requestedBy: `cli:${userInfo().username}` });
+  if (finished.status !== 'SUCCEEDED') process.exitCode = 1;
+}
+
+/** Starts a drill, prints each state as the run enters it and then the outcome; returns how it ended. */
+export async function runDrillWithProgress(
+  planId: string,
+  flags: RunFlags,
+  who: Pick<DrillExecutionInput, 'trigger' | 'requestedBy'>,
+): Promise<FinishedDrill> {
+  const sfn = new SFNClient({});
+  const runId = randomUUID();
+  const input: DrillExecutionInput = { planId, ...who };
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: flags.stateMachineArn, name: runId, input: JSON.stringify(input) }));
+  console.log(`drill ${planId}: run ${runId} started`);
+  let seen = 0;
+  let status = 'RUNNING';
+  let error: string | undefined;
+  while (status === 'RUNNING') {
+    await new Promise((resolve) => setTimeout(resolve, flags.interval * 1000));
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const states = enteredStates(history.events ?? []);
+    for (const state of states.slice(seen)) console.log(`  → ${state}`);
+    seen = states.length;
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    status = execution.status ?? 'UNKNOWN';
+    error = execution.error;
+  }
+  sfn.destroy();
+  const run = await getRun(flags.tableName, runId);
+  printOutcome(run, status, error);
+  return { runId, status, ...(error !== undefined && { error }), ...(run !== undefined && { run }) };
+}
+
+function printOutcome(run: DrillRunRecord | undefined, status: string, error: string | undefined): void {
+  console.log(`execution ${status}${error ? ` (${error})` : ''}`);
+  if (!run) return;
+  console.log(`drill ${run.status.toUpperCase()}: RTO ${minutes(run.rtoSeconds)} of ${run.targets?.rtoMinutes ?? '?'} min, RPO ${minutes(run.rpo?.seconds)} of ${run.targets?.rpoMinutes ?? '?'} min${run.rpo ? ` (${run.rpo.method})` : ''}`);
+  for (const check of run.checks ?? []) console.log(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
+  console.log(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
+  for (const reason of run.reasons ?? []) console.log(`  - ${reason}`);
+  if (run.failureIncidentId) console.log(`  failure incident: ${run.failureIncidentId}`);
+}

@@ -1,0 +1,123 @@
+import { DeleteTableCommand, ListTagsOfResourceCommand, TagResourceCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { decideTableCleanup } from '../../domain/drill/cleanup-guard.js';
+import type { RestoreHandle } from '../../domain/drill/restore.js';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../domain/drill-naming.js';
+import { dynamodbClient } from '../dynamodb-client.js';
+import { describeTableIfExists, isAwsError } from './target-table.js';
+
+/** A table older than the restore by more than this was not made by it (allows for clock skew between Lambda and DynamoDB). */
+const CREATION_SKEW_MS = 60_000;
+
+/** The table is not provably the one this restore made: it is left untagged, so cleanup will not delete it. */
+export class DrillClaimRefused extends Error {
+  override name = 'DrillClaimRefused';
+}
+
+/**
+ * Tags the table a completed restore made as this run's (what cleanup requires before it deletes anything), after
+ * checking it is that table: the drill's name, ACTIVE, created by this restore, restored from this source.
+ */
+export async function claimRestoredTable(claim: { readonly handle: RestoreHandle; readonly runId: string; readonly planId: string }): Promise<void> {
+  const { handle, runId, planId } = claim;
+  const table = await describeTableIfExists(handle.targetTableName);
+  const tableArn = restoredTableArn(handle, table);
+  await dynamodbClient.send(
+    new TagResourceCommand({
+      ResourceArn: tableArn,
+      Tags: [
+        { Key: DRILL_RUN_TAG, Value: runId },
+        { Key: DRILL_PLAN_TAG, Value: planId },
+      ],
+    }),
+  );
+}
+
+/** The table's ARN if it is provably the one this restore made; DrillClaimRefused, naming the failed condition, if not. */
+function restoredTableArn(handle: RestoreHandle, table: TableDescription | undefined): string {
+  const name = handle.targetTableName;
+  if (!name.startsWith(DRILL_TABLE_PREFIX)) throw new DrillClaimRefused(`${name} does not start with the drill prefix "${DRILL_TABLE_PREFIX}"`);
+  if (!table?.TableArn) throw new DrillClaimRefused(`${name} does not exist`);
+  if (table.TableName !== name) throw new DrillClaimRefused(`DescribeTable of ${name} answered for ${table.TableName ?? 'no table name'}`);
+  if (table.TableStatus !== 'ACTIVE') throw new DrillClaimRefused(`${name} is ${table.TableStatus ?? 'of unknown status'}, not ACTIVE`);
+  const createdMs = table.CreationDateTime?.getTime();
+  const earliestMs = Date.parse(handle.startedAt) - CREATION_SKEW_MS;
+  if (createdMs === undefined || createdMs < earliestMs) {
+    throw new DrillClaimRefused(
+      `${name} was created at ${table.CreationDateTime?.toISOString() ?? 'an unknown time'}, before this restore started (${handle.startedAt}): it is not the restore's table`,
+    );
+  }
+  const summary = table.RestoreSummary;
+  if (handle.driver === 'dynamodb-pitr' && summary?.SourceTableArn !== handle.sourceTableArn) {
+    throw new DrillClaimRefused(`${name} was not restored from ${handle.sourceTableArn} (its RestoreSummary names ${summary?.SourceTableArn ?? 'no source table'})`);
+  }
+  if (handle.driver === 'dynamodb-backup') {
+    const backupArn = handle.recoveryPoint.id ?? handle.createdBackupArn;
+    if (!backupArn || summary?.SourceBackupArn !== backupArn) {
+      throw new DrillClaimRefused(`${name} was not restored from backup ${backupArn ?? '(none named)'} (its RestoreSummary names ${summary?.SourceBackupArn ?? 'no backup'})`);
+    }
+  }
+  return table.TableArn;
+}
+
+export type TableCleanupResult = { readonly status: 'DELETED' | 'NOT_FOUND' | 'WAITING' | 'REFUSED'; readonly reason?: string };
+
+/**
+ * Deletes the table a run restored, only if the cleanup guard allows it (drill prefix, not the source, this run's tag).
+ * A table still being created or deleted is WAITING: look again later. Deletes nothing on any other path.
+ */
+export async function cleanUpRestoredTable(request: {
+  readonly tableName: string;
+  readonly runId: string;
+  readonly sourceTableName: string;
+  /** The restore that should have made the table: lets cleanup claim a table whose restore ended after the drill stopped waiting. */
+  readonly handle?: RestoreHandle;
+  /** For that late claim's plan tag. @default read from the table name (`irdr-drill-<planId>-<runId>`) */
+  readonly planId?: string;
+}): Promise<TableCleanupResult> {
+  const { tableName, runId, sourceTableName, handle } = request;
+  const table = await describeTableIfExists(tableName);
+  if (!table) return { status: 'NOT_FOUND' };
+  const status = table.TableStatus;
+  if (status === 'CREATING' || status === 'UPDATING' || status === 'DELETING') return { status: 'WAITING', reason: `${tableName} is ${status}` };
+  if (!table.TableArn) return { status: 'REFUSED', reason: `${tableName} has no ARN to read its tags by` };
+
+  let tags = await tagsOf(table.TableArn);
+  if (status === 'ACTIVE' && tags[DRILL_RUN_TAG] !== runId && handle?.targetTableName === tableName) {
+    // The restore may have completed after the drill stopped waiting for it: claim it now, if it is provably the restore's.
+    try {
+      await claimRestoredTable({ handle, runId, planId: request.planId ?? planIdIn(tableName, runId) });
+    } catch (error) {
+      if (error instanceof DrillClaimRefused) return { status: 'REFUSED', reason: error.message };
+      throw error;
+    }
+    tags = await tagsOf(table.TableArn);
+  }
+
+  const decision = decideTableCleanup({ tableName, tags, runId, sourceTableName });
+  if (!decision.allowed) return { status: 'REFUSED', reason: decision.reason };
+  try {
+    await dynamodbClient.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return { status: 'NOT_FOUND' };
+    if (isAwsError(error, 'ResourceInUseException')) return { status: 'WAITING', reason: `${tableName} is in use: ${(error as Error).message}` };
+    throw error;
+  }
+  return { status: 'DELETED' };
+}
+
+async function tagsOf(resourceArn: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    const page = await dynamodbClient.send(new ListTagsOfResourceCommand({ ResourceArn: resourceArn, NextToken: nextToken }));
+    for (const tag of page.Tags ?? []) if (tag.Key !== undefined && tag.Value !== undefined) tags[tag.Key] = tag.Value;
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return tags;
+}
+
+/** The plan id in a drill table name `irdr-drill-<planId>-<runId>` (see drillTableName). */
+function planIdIn(tableName: string, runId: string): string {
+  const withoutPrefix = tableName.slice(DRILL_TABLE_PREFIX.length);
+  return withoutPrefix.endsWith(`-${runId}`) ? withoutPrefix.slice(0, -(runId.length + 1)) : withoutPrefix;
+}

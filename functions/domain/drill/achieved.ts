@@ -1,0 +1,16 @@
+import type { DrillCheckResult } from './check-result.js';
+import type { ChosenRecoveryPoint } from './restore.js';
+import type { AchievedRpo } from './run.js';
+
+/** Whole seconds from one ISO instant to another (never negative). */
+export const secondsBetween = (fromIso: string, toIso: string): number => Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
+
+/**
+ * Achieved RPO: measured by the canary when the plan has one (the newest canary in the restored data against the
+ * point asked for); otherwise estimated from how far the recovery point restored lies before the point asked for.
+ */
+export function achievedRpo(results: readonly DrillCheckResult[], recoveryPoint: ChosenRecoveryPoint): AchievedRpo {
+  const canary = results.find((result) => result.type === 'canary' && result.measuredRpoSeconds !== undefined);
+  if (canary?.measuredRpoSeconds !== undefined) return { seconds: canary.measuredRpoSeconds, method: 'canary' };
+  return { seconds: secondsBetween(recoveryPoint.at, recoveryPoint.requestedAt), method: 'recovery-point' };
+}

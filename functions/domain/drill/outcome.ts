@@ -1,0 +1,41 @@
+import { caughtErrorMessage, type CleanupStatus, type DrillExecutionState } from './run.js';
+
+/** Cleanup results that leave nothing of the drill behind. */
+export const CLEAN_STATUSES: readonly CleanupStatus[] = ['DELETED', 'NOT_FOUND', 'NOTHING_CREATED'];
+
+const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
+
+export interface DrillVerdict {
+  readonly passed: boolean;
+  /** Why it failed, one line each; empty when it passed. */
+  readonly reasons: string[];
+}
+
+/**
+ * A drill passes only if it ran to the end, every check passed, achieved RTO and RPO are within the plan's targets,
+ * and cleanup left nothing behind. Each shortfall is a reason of its own.
+ */
+export function judgeDrill(state: DrillExecutionState): DrillVerdict {
+  const reasons: string[] = [];
+  if (state.failure) reasons.push(`the drill stopped: ${caughtErrorMessage(state.failure)}`);
+  const targets = state.run?.targets;
+  if (state.checks) {
+    for (const check of state.checks.results) {
+      if (!check.passed) reasons.push(`check ${check.id} failed: expected ${check.expected}, found ${check.actual}`);
+    }
+    if (targets && state.checks.rtoSeconds > targets.rtoMinutes * 60) {
+      reasons.push(`RTO ${minutes(state.checks.rtoSeconds)} exceeds the ${targets.rtoMinutes} min target`);
+    }
+    if (targets && state.checks.rpo.seconds > targets.rpoMinutes * 60) {
+      reasons.push(`RPO ${minutes(state.checks.rpo.seconds)} (${state.checks.rpo.method}) exceeds the ${targets.rpoMinutes} min target`);
+    }
+  } else if (!state.failure) {
+    reasons.push('the restored data was never validated');
+  }
+  if (state.cleanupFailure) reasons.push(`cleanup failed: ${caughtErrorMessage(state.cleanupFailure)}`);
+  else if (!state.cleanup) reasons.push('cleanup did not run');
+  else if (!CLEAN_STATUSES.includes(state.cleanup.status)) {
+    reasons.push(`cleanup ${state.cleanup.status}${state.cleanup.reason ? `: ${state.cleanup.reason}` : ''}`);
+  }
+  return { passed: reasons.length === 0, reasons };
+}

@@ -1,0 +1,36 @@
+import type { DrillCheckResult } from './check-result.js';
+import type { ChosenRecoveryPoint } from './restore.js';
+import type { AchievedRpo, CleanupStatus, DrillTrigger } from './run.js';
+
+export type DrillRunStatus = 'running' | 'passed' | 'failed';
+
+/** A drill run as the table keeps it (`DRILLRUN#<runId>`, `META`) and the API returns it; its trail holds the steps. */
+export interface DrillRunRecord {
+  readonly runId: string;
+  readonly planId: string;
+  readonly planTitle?: string;
+  readonly planHash?: string;
+  readonly trigger: DrillTrigger;
+  readonly requestedBy?: string;
+  readonly executionArn: string;
+  readonly status: DrillRunStatus;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly driver?: string;
+  readonly sourceTableName?: string;
+  readonly restoreTableName?: string;
+  readonly recoveryPoint?: ChosenRecoveryPoint;
+  readonly targets?: { readonly rtoMinutes: number; readonly rpoMinutes: number };
+  /** Restore asked → seen complete, and how precisely (the last wait). */
+  readonly restore?: { readonly startedAt: string; readonly completedAt?: string; readonly looks: number; readonly resolutionSeconds?: number };
+  readonly rtoSeconds?: number;
+  readonly rpo?: AchievedRpo;
+  readonly checks?: readonly DrillCheckResult[];
+  readonly cleanup?: { readonly status: CleanupStatus; readonly tableName?: string; readonly reason?: string; readonly deletedExtras: readonly string[] };
+  /** Why the run failed, one line each. */
+  readonly reasons?: readonly string[];
+  readonly failureIncidentId?: string;
+  readonly resolvedIncidentId?: string;
+  readonly report?: { readonly sentTo: readonly string[]; readonly messageId: string; readonly sentAt: string };
+  readonly updatedAt: string;
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import type { DrillCheckResult } from './check-result.js';
+import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
+
+/** How a run was started. */
+export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo']);
+export type DrillTrigger = z.infer<typeof DrillTrigger>;
+
+/** The drill state machine's input: which plan, and who asked. */
+export const DrillExecutionInput = z.object({
+  planId: z.string().min(1).max(40),
+  trigger: DrillTrigger,
+  requestedBy: z.string().max(2048).optional(),
+});
+export type DrillExecutionInput = z.infer<typeof DrillExecutionInput>;
+
+/** What Prepare found and decided. */
+export interface PreparedRun {
+  readonly planId: string;
+  readonly planHash: string;
+  readonly sourceTableName: string;
+  readonly sourceTableArn: string;
+  readonly restoreTableName: string;
+  readonly recoveryPoint: ChosenRecoveryPoint;
+  readonly holdSeconds: number;
+  readonly restoreTimeoutSeconds: number;
+  readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
+}
+
+/** The restore as the wait loop follows it. */
+export interface RestoreStep {
+  readonly state: 'IN_PROGRESS' | 'COMPLETED';
+  readonly handle: RestoreHandle;
+  /** The Wait state's SecondsPath. */
+  readonly nextWaitSeconds: number;
+  /** How many times the restore was looked at. */
+  readonly looks: number;
+  /** Seconds waited in the loop so far (the timeout counts these, so a local time scale keeps its proportions). */
+  readonly waitedSeconds: number;
+  /** When the restore was seen complete; at most `resolutionSeconds` after it really was. */
+  readonly completedAt?: string;
+  readonly resolutionSeconds?: number;
+}
+
+/** Achieved recovery point: measured by the canary, or only estimated from the recovery point's age. */
+export interface AchievedRpo {
+  readonly seconds: number;
+  readonly method: 'canary' | 'recovery-point';
+}
+
+export interface ChecksStep {
+  readonly results: readonly DrillCheckResult[];
+  /** When validation ended: the restored data is known good (or not) from here. */
+  readonly completedAt: string;
+  /** Drill start to validated. */
+  readonly rtoSeconds: number;
+  readonly rpo: AchievedRpo;
+}
+
+export type CleanupStatus =
+  /** The restored table (and anything else the drill made) is deleted. */
+  | 'DELETED'
+  /** There was no table to delete (the restore never made one). */
+  | 'NOT_FOUND'
+  /** The run stopped before anything could have been created. */
+  | 'NOTHING_CREATED'
+  /** The table is still being created or deleted: look again after nextWaitSeconds. */
+  | 'WAITING'
+  /** The guard refused to delete: the table is not provably this run's. Alerted. */
+  | 'CLEANUP_REFUSED'
+  /** Gave up waiting for the table to become deletable. Alerted. */
+  | 'CLEANUP_FAILED';
+
+export interface CleanupStep {
+  readonly status: CleanupStatus;
+  readonly tableName?: string;
+  readonly reason?: string;
+  /** Other things deleted (e.g. the on-demand backup the drill took). */
+  readonly deletedExtras: readonly string[];
+  readonly nextWaitSeconds?: number;
+  readonly attempts: number;
+  readonly firstAttemptAt: string;
+}
+
+export interface OutcomeStep {
+  readonly passed: boolean;
+  readonly reasons: readonly string[];
+  readonly failureIncidentId?: string;
+  readonly resolvedIncidentId?: string;
+}
+
+/** A Catch's error output, as Step Functions puts it at the Catch's ResultPath. */
+export interface CaughtError {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** The drill state machine's state, as each drill function receives it (`Parameters: { state.$: $ }`). */
+export interface DrillExecutionState {
+  readonly input: DrillExecutionInput;
+  readonly runId: string;
+  readonly executionArn: string;
+  readonly startedAt: string;
+  readonly run?: PreparedRun;
+  readonly restore?: RestoreStep;
+  readonly checks?: ChecksStep;
+  readonly failure?: CaughtError;
+  readonly cleanup?: CleanupStep;
+  readonly cleanupFailure?: CaughtError;
+  readonly outcome?: OutcomeStep;
+}
+
+const CaughtErrorShape = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+/** The state every drill function is handed; the parts its own steps wrote are trusted, the frame is checked. */
+export const DrillTaskEvent = z.object({
+  state: z
+    .object({
+      input: DrillExecutionInput,
+      runId: z.string().min(1),
+      executionArn: z.string().min(1),
+      startedAt: z.string().min(1),
+      failure: CaughtErrorShape.optional(),
+      cleanupFailure: CaughtErrorShape.optional(),
+    })
+    .passthrough(),
+});
+
+export function drillStateOf(event: unknown): DrillExecutionState {
+  return DrillTaskEvent.parse(event).state as unknown as DrillExecutionState;
+}
+
+/** A caught error's message: Lambda errors carry a JSON Cause with errorMessage; others a plain text. */
+export function caughtErrorMessage(caught: CaughtError): string {
+  if (!caught.Cause) return caught.Error;
+  try {
+    const cause = JSON.parse(caught.Cause) as { errorMessage?: unknown };
+    if (typeof cause.errorMessage === 'string') return `${caught.Error}: ${cause.errorMessage}`;
+  } catch {
+    // not JSON: a plain-text cause
+  }
+  return `${caught.Error}: ${caught.Cause}`;
+}
+
+/** The actor a drill step records in the trail. */
+export const drillActor = (executionArn: string): string => `states:${executionArn}`;

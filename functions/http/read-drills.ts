@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { checkIdOf } from '../../workflows/drill-plan-schema.js';
+import { verifyChain } from '../domain/chain-verify.js';
+import { drillPlanHash } from '../domain/drill/plan-hash.js';
+import { drillRunPk } from '../domain/keys.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { listStoredEvents } from '../aws/event-trail.js';
+import { getPlanState, getRun, listRunsOfPlan } from '../aws/drill/drill-run-store.js';
+import { bundledDrillPlans } from '../aws/drill/plans.js';
+import { requireRole } from './authorization.js';
+import { HttpError } from './http-errors.js';
+import { apiHandler, jsonResponse, parseQueryParameters, type ApiEvent } from './http-shell.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+const RunsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** The `next` of the previous page. */
+  after: z.string().regex(/^[0-9T:.Z-]+#[A-Za-z0-9_-]+$/, 'the `next` value of a previous page').optional(),
+});
+
+/** GET /drills: every plan, what it checks and targets, its last run and any failure incident it has open. */
+async function listPlans() {
+  const plans = await Promise.all(
+    bundledDrillPlans().map(async (plan) => {
+      const [last, standing] = await Promise.all([listRunsOfPlan(tableName, plan.id, 1), getPlanState(tableName, plan.id)]);
+      const lastRun = last.runs[0];
+      return {
+        id: plan.id,
+        title: plan.title,
+        owner: plan.owner,
+        planHash: drillPlanHash(plan),
+        schedule: plan.schedule,
+        source: plan.source,
+        driver: plan.driver.type,
+        recoveryPoint: plan.recoveryPoint,
+        targets: plan.targets,
+        checks: plan.checks.map((check, index) => ({ id: checkIdOf(plan.checks, index), type: check.type })),
+        controls: plan.controls,
+        ...(lastRun && {
+          lastRun: { runId: lastRun.runId, status: lastRun.status, startedAt: lastRun.startedAt, rtoSeconds: lastRun.rtoSeconds, rpo: lastRun.rpo },
+        }),
+        ...(standing?.openFailureIncidentId !== undefined && { openFailureIncidentId: standing.openFailureIncidentId }),
+      };
+    }),
+  );
+  return jsonResponse(200, { plans });
+}
+
+/** GET /drills/{planId}/runs?limit=&after=: the plan's runs, newest first. */
+async function listRuns(event: ApiEvent) {
+  const planId = event.pathParameters?.planId ?? '';
+  if (!bundledDrillPlans().some((plan) => plan.id === planId)) throw new HttpError(404, `no drill plan "${planId}"`);
+  const query = parseQueryParameters(event, RunsQuery);
+  const page = await listRunsOfPlan(tableName, planId, query.limit, query.after);
+  return jsonResponse(200, { planId, runs: page.runs, ...(page.next && { next: page.next }) });
+}
+
+/** GET /drill-runs/{runId}: the run, its trail oldest first, and whether the trail's hash chain is intact. */
+async function readRun(event: ApiEvent) {
+  const runId = event.pathParameters?.runId ?? '';
+  const run = await getRun(tableName, runId);
+  if (!run) throw new HttpError(404, `no drill run "${runId}"`);
+  const stored = await listStoredEvents(tableName, drillRunPk(runId));
+  const verdict = verifyChain(stored);
+  return jsonResponse(200, { run, events: stored.map((entry) => entry.event), trail: { intact: verdict.problems.length === 0, length: verdict.length, headHash: verdict.headHash, problems: verdict.problems } });
+}
+
+export const handler = apiHandler(async (event) => {
+  requireRole(event, 'readDrills');
+  switch (event.routeKey) {
+    case 'GET /drills':
+      return listPlans();
+    case 'GET /drills/{planId}/runs':
+      return listRuns(event);
+    case 'GET /drill-runs/{runId}':
+      return readRun(event);
+    default:
+      throw new Error(`ReadDrills serves no route ${event.routeKey}`);
+  }
+});

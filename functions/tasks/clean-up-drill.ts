@@ -1,0 +1,87 @@
+import { cleanupWaitSeconds } from '../domain/drill/polling.js';
+import { renderCleanupAlert } from '../domain/drill/report-email.js';
+import type { RestoreHandle } from '../domain/drill/restore.js';
+import type { CleanupStep, DrillExecutionState } from '../domain/drill/run.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { drillRecipients, sendAndRecordDrillEmail } from '../aws/drill/drill-mail.js';
+import { updateRun } from '../aws/drill/drill-run-store.js';
+import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
+import { drillPlan } from '../aws/drill/plans.js';
+import { restoreDriverFor } from '../aws/drill/restore-driver.js';
+import { cleanUpRestoredTable } from '../aws/drill/restored-table.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+/** Past this, a table still being created is reported CLEANUP_FAILED for a person to delete. */
+const MAX_CLEANUP_WAIT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Drill step 5, on every path: deletes the table this run restored, and only that (drill prefix and this run's tag,
+ * see the cleanup guard), plus any backup the drill took. A refusal or a table that never becomes deletable is
+ * recorded and emailed to the plan's people; it is never forced.
+ */
+export const handler = drillStepHandler('cleanup', async (state): Promise<CleanupStep> => {
+  const now = new Date().toISOString();
+  const previous = state.cleanup;
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const firstAttemptAt = previous?.firstAttemptAt ?? now;
+  const run = state.run;
+  if (!run) {
+    // Prepare creates nothing: a run that stopped there has nothing to delete.
+    const step: CleanupStep = { status: 'NOTHING_CREATED', deletedExtras: [], attempts, firstAttemptAt };
+    await finish(state, step);
+    return step;
+  }
+  const plan = drillPlan(run.planId);
+  const handle: RestoreHandle = state.restore?.handle ?? {
+    // The restore step failed: its table may still have been made, under the run's name.
+    driver: plan.driver.type,
+    sourceTableName: run.sourceTableName,
+    sourceTableArn: run.sourceTableArn,
+    targetTableName: run.restoreTableName,
+    startedAt: state.startedAt,
+    phase: 'restoring',
+    recoveryPoint: run.recoveryPoint,
+  };
+  const result = await cleanUpRestoredTable({ tableName: run.restoreTableName, runId: state.runId, sourceTableName: run.sourceTableName, handle });
+
+  if (result.status === 'WAITING') {
+    if (Date.now() - Date.parse(firstAttemptAt) < MAX_CLEANUP_WAIT_MS) {
+      return { status: 'WAITING', tableName: run.restoreTableName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras: [], nextWaitSeconds: cleanupWaitSeconds(attempts - 1), attempts, firstAttemptAt };
+    }
+    const step: CleanupStep = {
+      status: 'CLEANUP_FAILED',
+      tableName: run.restoreTableName,
+      reason: `still not deletable after ${Math.round(MAX_CLEANUP_WAIT_MS / 3_600_000)} h (${result.reason ?? 'being created or deleted'})`,
+      deletedExtras: [],
+      attempts,
+      firstAttemptAt,
+    };
+    await finish(state, step);
+    return step;
+  }
+  if (result.status === 'REFUSED') {
+    const step: CleanupStep = { status: 'CLEANUP_REFUSED', tableName: run.restoreTableName, reason: result.reason ?? 'refused', deletedExtras: [], attempts, firstAttemptAt };
+    await finish(state, step);
+    return step;
+  }
+  const deletedExtras = await restoreDriverFor(plan.driver).cleanUpExtras(handle);
+  const step: CleanupStep = { status: result.status, tableName: run.restoreTableName, deletedExtras, attempts, firstAttemptAt };
+  await finish(state, step);
+  return step;
+});
+
+/** Records the cleanup's end; refusals and failures are also emailed, as an alert. */
+async function finish(state: DrillExecutionState, step: CleanupStep): Promise<void> {
+  const alert = step.status === 'CLEANUP_REFUSED' || step.status === 'CLEANUP_FAILED';
+  const cleanup = { status: step.status, ...(step.tableName !== undefined && { tableName: step.tableName }), ...(step.reason !== undefined && { reason: step.reason }), deletedExtras: step.deletedExtras };
+  await updateRun(tableName, state.runId, { cleanup, updatedAt: new Date().toISOString() });
+  await recordDrillEvent(state, alert ? `drill.cleanup.${step.status === 'CLEANUP_REFUSED' ? 'refused' : 'gave-up'}` : 'drill.cleanup.completed', {
+    ...cleanup,
+    attempts: step.attempts,
+  });
+  if (alert && state.run) {
+    const plan = drillPlan(state.run.planId);
+    await sendAndRecordDrillEmail(state, 'drill.alert', drillRecipients(plan), renderCleanupAlert({ runId: state.runId, planId: plan.id }, cleanup));
+  }
+}

@@ -1,0 +1,73 @@
+import { DrillPreflightError } from '../domain/drill/restore.js';
+import { drillPlanHash } from '../domain/drill/plan-hash.js';
+import type { PreparedRun } from '../domain/drill/run.js';
+import { chooseRecoveryPoint } from '../domain/drill/recovery-point-choice.js';
+import { DRILL_RUN_ID_PATTERN, drillTableName } from '../domain/drill-naming.js';
+import { restoreTimeoutMinutesOf } from '../../workflows/drill-plan-schema.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { drillPlan } from '../aws/drill/plans.js';
+import { putRunStarted, updateRun } from '../aws/drill/drill-run-store.js';
+import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
+import { restoreDriverFor } from '../aws/drill/restore-driver.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+/**
+ * Drill step 1: records the run, then checks the source (it exists; PITR is on or backups are there) and picks the
+ * recovery point the plan asks for. Nothing is created here, so a failed preflight leaves nothing to clean up.
+ */
+export const handler = drillStepHandler('preflight', async (state): Promise<PreparedRun> => {
+  const { runId, input } = state;
+  const now = new Date().toISOString();
+  const firstAttempt = await putRunStarted(tableName, {
+    runId,
+    planId: input.planId,
+    trigger: input.trigger,
+    ...(input.requestedBy !== undefined && { requestedBy: input.requestedBy }),
+    executionArn: state.executionArn,
+    status: 'running',
+    startedAt: state.startedAt,
+    updatedAt: now,
+  });
+  if (firstAttempt) await recordDrillEvent(state, 'drill.started', { planId: input.planId, trigger: input.trigger, requestedBy: input.requestedBy });
+
+  if (!DRILL_RUN_ID_PATTERN.test(runId)) {
+    throw new DrillPreflightError(`run id "${runId}" (the execution name) must be letters, digits, - and _ only: it names the restored table`);
+  }
+  const plan = drillPlan(input.planId);
+  const planHash = drillPlanHash(plan);
+  const restoreTableName = drillTableName(plan.id, runId);
+  await updateRun(tableName, runId, {
+    planTitle: plan.title,
+    planHash,
+    driver: plan.driver.type,
+    sourceTableName: plan.source.tableName,
+    restoreTableName,
+    targets: plan.targets,
+    updatedAt: now,
+  });
+
+  const { source, points } = await restoreDriverFor(plan.driver).preflight(plan.source.tableName);
+  const recoveryPoint = chooseRecoveryPoint(plan.recoveryPoint, points, new Date(state.startedAt));
+  await updateRun(tableName, runId, { recoveryPoint, updatedAt: new Date().toISOString() });
+  await recordDrillEvent(state, 'drill.preflight.passed', {
+    planHash,
+    source,
+    available: points.kind === 'discrete' ? { kind: 'discrete', count: points.points.length, newest: points.points[0]?.at } : points,
+    recoveryPoint,
+    restoreTableName,
+    targets: plan.targets,
+    controls: plan.controls,
+  });
+  return {
+    planId: plan.id,
+    planHash,
+    sourceTableName: source.tableName,
+    sourceTableArn: source.tableArn,
+    restoreTableName,
+    recoveryPoint,
+    holdSeconds: plan.holdMinutes * 60,
+    restoreTimeoutSeconds: restoreTimeoutMinutesOf(plan) * 60,
+    targets: plan.targets,
+  };
+});

@@ -1,0 +1,45 @@
+import { checkIdOf } from '../../workflows/drill-plan-schema.js';
+import { achievedRpo, secondsBetween } from '../domain/drill/achieved.js';
+import type { DrillCheckResult } from '../domain/drill/check-result.js';
+import type { ChecksStep } from '../domain/drill/run.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { runDrillCheck } from '../aws/drill/checks/run-check.js';
+import { updateRun } from '../aws/drill/drill-run-store.js';
+import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
+import { preparedRunOf } from '../aws/drill/prepared-run.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+/**
+ * Drill step 4: runs the plan's checks on the restored table, recording each with expected vs actual, then measures
+ * RTO (drill start to validated) and RPO. A check that finds bad data fails the drill; one that cannot run throws.
+ */
+export const handler = drillStepHandler('checks', async (state): Promise<ChecksStep> => {
+  const { run, plan } = preparedRunOf(state);
+  const context = {
+    runId: state.runId,
+    planId: plan.id,
+    sourceTableName: run.sourceTableName,
+    restoredTableName: run.restoreTableName,
+    recoveryPoint: state.restore?.handle.recoveryPoint ?? run.recoveryPoint,
+    targets: plan.targets,
+  };
+  const results: DrillCheckResult[] = [];
+  for (const [index, check] of plan.checks.entries()) {
+    const result = await runDrillCheck(check, checkIdOf(plan.checks, index), context);
+    results.push(result);
+    await recordDrillEvent(state, result.passed ? 'drill.check.passed' : 'drill.check.failed', { ...result });
+  }
+  const completedAt = new Date().toISOString();
+  const rtoSeconds = secondsBetween(state.startedAt, completedAt);
+  const rpo = achievedRpo(results, context.recoveryPoint);
+  await updateRun(tableName, state.runId, { checks: results, rtoSeconds, rpo, updatedAt: completedAt });
+  await recordDrillEvent(state, 'drill.validated', {
+    passed: results.filter((result) => result.passed).length,
+    failed: results.filter((result) => !result.passed).length,
+    rtoSeconds,
+    rpo,
+    targets: plan.targets,
+  });
+  return { results, completedAt, rtoSeconds, rpo };
+});

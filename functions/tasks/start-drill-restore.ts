@@ -1,0 +1,29 @@
+import { pollIntervalSeconds } from '../domain/drill/polling.js';
+import type { RestoreStep } from '../domain/drill/run.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { updateRun } from '../aws/drill/drill-run-store.js';
+import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
+import { preparedRunOf } from '../aws/drill/prepared-run.js';
+import { restoreDriverFor } from '../aws/drill/restore-driver.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+
+/** Drill step 2: starts the restore into the run's own new table, and plans the first wait. */
+export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
+  const { run, plan } = preparedRunOf(state);
+  const handle = await restoreDriverFor(plan.driver).startRestore({
+    source: { tableName: run.sourceTableName, tableArn: run.sourceTableArn },
+    recoveryPoint: run.recoveryPoint,
+    targetTableName: run.restoreTableName,
+  });
+  await updateRun(tableName, state.runId, { restore: { startedAt: handle.startedAt, looks: 0 }, updatedAt: handle.startedAt });
+  await recordDrillEvent(state, 'drill.restore.started', {
+    driver: handle.driver,
+    targetTableName: handle.targetTableName,
+    recoveryPoint: handle.recoveryPoint,
+    ...(handle.restoreJobId !== undefined && { restoreJobId: handle.restoreJobId }),
+    ...(handle.createdBackupArn !== undefined && { createdBackupArn: handle.createdBackupArn }),
+    polling: plan.polling,
+  });
+  return { state: 'IN_PROGRESS', handle, nextWaitSeconds: pollIntervalSeconds(plan.polling, plan.targets.rtoMinutes, 0), looks: 0, waitedSeconds: 0 };
+});

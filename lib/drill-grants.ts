@@ -1,0 +1,217 @@
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
+import type { FunctionPermission } from '../functions/registry.js';
+import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+
+/** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
+export type DrillDataPermission = Extract<
+  FunctionPermission,
+  'drills:inspect-source' | 'drills:restore' | 'drills:inspect-restore' | 'drills:read-data' | 'drills:cleanup' | 'drills:canary'
+>;
+
+export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
+  'drills:inspect-source',
+  'drills:restore',
+  'drills:inspect-restore',
+  'drills:read-data',
+  'drills:cleanup',
+  'drills:canary',
+];
+
+/**
+ * What AWS documents a restore needs on the table it creates: DynamoDB writes the restored items with the
+ * caller's permissions, so RestoreTableToPointInTime / RestoreTableFromBackup need these on the target table
+ * ("Using IAM with DynamoDB backup and restore", DynamoDB Developer Guide). Granted on drill-prefixed tables only.
+ */
+export const RESTORE_TARGET_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/** One statement, and why its wildcard resources (if any) are the narrowest AWS allows. */
+interface DrillStatement {
+  readonly statement: PolicyStatement;
+  /** Required when a resource contains `*`: becomes the reason of its acknowledged AwsSolutions-IAM5 finding. */
+  readonly wildcardReason?: string;
+}
+
+const WHY_DRILL_TABLES =
+  'Drill tables are created at run time, one per run, named irdr-drill-<planId>-<runId>: the prefix is the narrowest ' +
+  'resource IAM can name, and source tables cannot carry it (the plan schema rejects a source with the drill prefix).';
+const WHY_BACKUPS =
+  'DynamoDB backup ARNs (<table ARN>/backup/<id>) are created at run time: the wildcard is limited to the backups of ' +
+  "the plans' own source tables.";
+const WHY_RECOVERY_POINTS =
+  'AWS Backup recovery point ids are created by backup jobs and cannot be known at deploy time: the wildcard is limited ' +
+  'to recovery points in this account and region.';
+const WHY_NO_RESOURCE_LEVEL =
+  'AWS supports no resource-level permission for these actions (dynamodb:ListBackups, backup:ListRecoveryPointsByResource, ' +
+  'backup:DescribeRestoreJob have no resource type in the Service Authorization Reference): Resource "*" is required.';
+
+/** Builds every drill statement for one stack from the plans; nothing here knows a handler's insides. */
+export class DrillGrants {
+  private readonly stack: Stack;
+
+  constructor(
+    scope: IConstruct,
+    private readonly plans: readonly DrillPlan[],
+  ) {
+    this.stack = Stack.of(scope);
+  }
+
+  /** A DynamoDB table of this stack's account and region. */
+  public tableArn(tableName: string): string {
+    return this.stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+  }
+
+  /** Every table a drill may create: `table/irdr-drill-*`. */
+  public get drillTablesArn(): string {
+    return this.tableArn(`${DRILL_TABLE_PREFIX}*`);
+  }
+
+  /** The on-demand backups of a table: `<table ARN>/backup/*`. */
+  public backupsArn(tableName: string): string {
+    return this.tableArn(`${tableName}/backup/*`);
+  }
+
+  /** AWS Backup recovery points of this account and region. */
+  public get recoveryPointsArn(): string {
+    return this.stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** A Lambda function named by a plan: an ARN as is, a bare name (optionally `:qualifier`) in this account and region. */
+  public functionArn(functionName: string): string {
+    if (functionName.startsWith('arn:')) return functionName;
+    if (/^\d{12}:function:/.test(functionName)) return `arn:${this.stack.partition}:lambda:${this.stack.region}:${functionName}`;
+    return this.stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** The statements behind one drills:* permission; none when no plan needs it. */
+  public statements(permission: DrillDataPermission): PolicyStatement[] {
+    return this.drillStatements(permission).map((entry) => entry.statement);
+  }
+
+  /**
+   * Adds the statements behind `permission` to the role, and acknowledges each wildcard resource they hold
+   * (AwsSolutions-IAM5) on that role only, with its reason.
+   */
+  public grant(role: IRole, permission: DrillDataPermission): void {
+    for (const { statement, wildcardReason } of this.drillStatements(permission)) {
+      role.addToPrincipalPolicy(statement);
+      for (const resource of statement.resources.filter((candidate) => candidate.includes('*'))) {
+        if (!wildcardReason) throw new Error(`${permission}: wildcard resource ${resource} without a reason`);
+        Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${this.nagResource(resource)}]`, reason: wildcardReason });
+      }
+    }
+  }
+
+  private drillStatements(permission: DrillDataPermission): DrillStatement[] {
+    const plans = this.plans;
+    const sources = unique(plans.map((plan) => this.tableArn(plan.source.tableName)));
+    const pitrSources = unique(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr').map((plan) => this.tableArn(plan.source.tableName)));
+    const backupPlans = plans.filter((plan) => plan.driver.type === 'dynamodb-backup');
+    const backupsOfBackupPlans = unique(backupPlans.map((plan) => this.backupsArn(plan.source.tableName)));
+    const creatingPlans = backupPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
+    const creatingSources = unique(creatingPlans.map((plan) => this.tableArn(plan.source.tableName)));
+    const backupsTakenByDrills = unique(creatingPlans.map((plan) => this.backupsArn(plan.source.tableName)));
+    const awsBackupPlans = plans.filter((plan) => plan.driver.type === 'aws-backup');
+    const restoreRoles = unique(awsBackupPlans.flatMap((plan) => (plan.driver.type === 'aws-backup' ? [plan.driver.restoreRoleArn] : [])));
+    const drillTables = plans.length > 0 ? [this.drillTablesArn] : [];
+    const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
+
+    const entries: DrillStatement[] = [];
+    const allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => {
+      if (resources.length === 0) return;
+      entries.push({ statement: new PolicyStatement({ actions: [...actions], resources: [...resources], conditions }), wildcardReason });
+    };
+    const anywhere = (condition: boolean) => (condition ? ['*'] : []);
+
+    switch (permission) {
+      case 'drills:inspect-source':
+        allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], sources);
+        allow(['dynamodb:ListBackups'], anywhere(plans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        allow(['backup:ListRecoveryPointsByResource'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        allow(['backup:GetRecoveryPointRestoreMetadata'], recoveryPoints, WHY_RECOVERY_POINTS);
+        break;
+      case 'drills:restore':
+        allow(['dynamodb:RestoreTableToPointInTime'], pitrSources);
+        allow(['dynamodb:RestoreTableFromBackup'], backupsOfBackupPlans, WHY_BACKUPS);
+        allow(['dynamodb:CreateBackup'], creatingSources);
+        allow(['dynamodb:DescribeBackup'], backupsTakenByDrills, WHY_BACKUPS);
+        allow(RESTORE_TARGET_ACTIONS, drillTables, WHY_DRILL_TABLES);
+        allow(['backup:StartRestoreJob'], recoveryPoints, WHY_RECOVERY_POINTS);
+        allow(['iam:PassRole'], restoreRoles, undefined, { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
+        allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        break;
+      case 'drills:inspect-restore':
+        allow(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource'], drillTables, WHY_DRILL_TABLES);
+        allow(['dynamodb:DescribeBackup'], backupsOfBackupPlans, WHY_BACKUPS);
+        allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        break;
+      case 'drills:read-data':
+        allow(
+          ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+          [...sources, ...drillTables],
+          WHY_DRILL_TABLES,
+        );
+        allow(
+          ['lambda:InvokeFunction'],
+          unique(plans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'custom' ? [this.functionArn(check.functionName)] : [])))),
+        );
+        break;
+      case 'drills:cleanup':
+        allow(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource'], drillTables, WHY_DRILL_TABLES);
+        // Only a table that carries the run tag (set by CheckDrillRestore once the restore completes): a drill-prefixed
+        // table someone made by hand, untagged, cannot be deleted by a drill.
+        allow(['dynamodb:DeleteTable'], drillTables, WHY_DRILL_TABLES, { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } });
+        allow(['dynamodb:DeleteBackup'], backupsTakenByDrills, WHY_BACKUPS);
+        break;
+      case 'drills:canary':
+        for (const plan of plans) {
+          const canaryKeys = plan.checks.flatMap((check) => (check.type === 'canary' ? [check.key] : []));
+          if (canaryKeys.length === 0) continue;
+          // The key names the partition key and maybe the sort key, without saying which is which: allowing each of
+          // its (one or two) values as the leading key still confines the writer to the canary item's own partition.
+          const leadingKeys = unique(canaryKeys.flatMap((key) => Object.values(key).map(String)));
+          allow(['dynamodb:PutItem'], [this.tableArn(plan.source.tableName)], undefined, {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': leadingKeys },
+          });
+        }
+        break;
+    }
+    return entries;
+  }
+
+  /** A resource as cdk-nag names it in an IAM5 finding: tokens flattened to `<AWS::Region>` and the like. */
+  private nagResource(resource: string): string {
+    return flattenCfnReference(this.stack.resolve(resource));
+  }
+}
+
+const unique = (values: readonly string[]): string[] => [...new Set(values)];
+
+/** cdk-nag's rendering of a CloudFormation value in finding ids (`Fn::Join` joined, `Ref` as `<Name>`). */
+function flattenCfnReference(node: unknown): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const record = node as Record<string, unknown>;
+  if (record['Fn::Join']) {
+    const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+    return items.map(flattenCfnReference).join(delimiter);
+  }
+  if (record['Fn::Sub']) return flattenCfnReference(record['Fn::Sub']);
+  if (record['Fn::GetAtt']) {
+    const [resource, attribute] = record['Fn::GetAtt'] as [unknown, unknown];
+    return `<${flattenCfnReference(resource)}.${flattenCfnReference(attribute)}>`;
+  }
+  if (record['Fn::ImportValue']) return flattenCfnReference(record['Fn::ImportValue']);
+  if (record.Ref) return `<${flattenCfnReference(record.Ref)}>`;
+  return JSON.stringify(node);
+}

@@ -1,0 +1,148 @@
+import type { Context } from 'aws-lambda';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateContinuousBackupsCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-commands.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
+import { startLocalStack, type RunningLocalStack } from '../stack.js';
+
+interface DemoFlags {
+  timeScale: number;
+  inMemory: boolean;
+  dataDir: string;
+  port: number;
+  sfnPort: number;
+  dynamodbPort: number;
+  sesPort: number;
+  /** Stop the stack when the demo is done (otherwise it runs until Ctrl-C, for looking around). */
+  exit: boolean;
+}
+
+/** The table the example plans in workflows/drills restore. */
+const DEMO_TABLE = 'irdr-demo-orders';
+const ORDERS = 200;
+
+/**
+ * `irdr demo`: starts the local stack with the plans' schedules (canary writers included), seeds the orders table the
+ * example plans name, and runs three drills: a PITR drill and a backup drill that pass, and the closed-ledger drill,
+ * which fails for a real reason: a closed ledger entry is altered in the live table, so it no longer matches its backup.
+ */
+export async function demoCommand(flags: DemoFlags): Promise<void> {
+  const stack = await startLocalStack({
+    ports: { http: flags.port, stepFunctions: flags.sfnPort, dynamodb: flags.dynamodbPort, ses: flags.sesPort },
+    inMemory: flags.inMemory,
+    dataDir: flags.dataDir,
+    timeScale: flags.timeScale,
+    drillSchedules: true,
+    // Simulated, as in AWS: a restore takes minutes, and PITR's latest restorable point trails the clock by 5 minutes.
+    dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 }, latestRestorableLagMs: 5 * 60_000 },
+    handlerLogLevel: 'WARN',
+  });
+  try {
+    const secondsOf = (simulatedMinutes: number): number => (simulatedMinutes * 60) / flags.timeScale;
+    console.log(`irdr demo: local stack up (time x${flags.timeScale}: a simulated minute takes ${secondsOf(1).toFixed(1)} s)`);
+    await seedOrders(stack);
+    // The canary's first write now (the schedule keeps it fresh), as a deployed writer would have long since.
+    const canary = await import('../../functions/tasks/write-drill-canary.js');
+    await canary.handler({ planId: 'orders-pitr' }, {} as Context);
+    console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
+    // PITR's lag must pass before the latest restorable point holds the data.
+    await pause(secondsOf(6));
+
+    const flagsOfRun = { stateMachineArn: stack.drillStateMachineArn, tableName: stack.tableName, interval: 0.5 };
+    const who = { trigger: 'demo' as const, requestedBy: 'irdr demo' };
+    const results: Array<[string, FinishedDrill]> = [];
+    for (const planId of ['orders-pitr', 'orders-backup']) {
+      console.log(`\n== drill ${planId} ==`);
+      results.push([planId, await runDrillWithProgress(planId, flagsOfRun, who)]);
+    }
+    console.log('\n== drill ledger-archive-pitr, after someone alters a closed ledger entry in the live table ==');
+    await DynamoDBDocumentClient.from(client(stack)).send(
+      new PutCommand({ TableName: DEMO_TABLE, Item: { pk: 'LEDGER#2025', sk: 'ENTRY#0007', amount: 1, currency: 'EUR', note: 'altered after closing' } }),
+    );
+    results.push(['ledger-archive-pitr', await runDrillWithProgress('ledger-archive-pitr', flagsOfRun, who)]);
+
+    console.log('\nResults:');
+    for (const [planId, result] of results) console.log(`  ${planId.padEnd(22)} ${result.run?.status ?? result.status}  run ${result.runId}`);
+    console.log(`
+Where to look:
+  Mailbox (reports, the failure runbook's emails)  ${stack.urls.ses}
+  A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer dev-auditor'
+  Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer dev-auditor'
+  The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer dev-responder'
+  Executions (AWS CLI)                             eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
+  Run a drill again                                eval "$(npx irdr local env)"; npx irdr drills run orders-pitr`);
+    const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed';
+    if (!expected) {
+      console.error('\nthe demo did not end as designed (two passes, then the ledger failure)');
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  if (flags.exit) {
+    await stack.stop();
+    return;
+  }
+  console.log('\nThe stack keeps running; Ctrl-C stops it.');
+  const shutdown = (): void => void stack.stop().then(() => process.exit(process.exitCode ?? 0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const pause = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+const client = (stack: RunningLocalStack): DynamoDBClient =>
+  new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+/** The orders table as the example plans expect it: pk/sk, PITR on, orders and a closed ledger. */
+async function seedOrders(stack: RunningLocalStack): Promise<void> {
+  const dynamodb = client(stack);
+  try {
+    try {
+      await dynamodb.send(new DescribeTableCommand({ TableName: DEMO_TABLE }));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: DEMO_TABLE,
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: DEMO_TABLE });
+    }
+    await dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: DEMO_TABLE, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    const documents = DynamoDBDocumentClient.from(dynamodb);
+    const now = new Date().toISOString();
+    const items = [
+      ...Array.from({ length: ORDERS }, (_, index) => ({
+        pk: `ORDER#${String(index).padStart(5, '0')}`,
+        sk: 'META',
+        customer: `customer-${index % 37}`,
+        totalCents: 1000 + ((index * 7919) % 50_000),
+        status: index % 5 === 0 ? 'shipped' : 'paid',
+        updatedAt: now,
+      })),
+      ...Array.from({ length: 12 }, (_, index) => ({ pk: 'LEDGER#2025', sk: `ENTRY#${String(index).padStart(4, '0')}`, amount: 100 * (index + 1), currency: 'EUR' })),
+    ];
+    for (let start = 0; start < items.length; start += 25) {
+      await documents.send(new BatchWriteCommand({ RequestItems: { [DEMO_TABLE]: items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+  } finally {
+    dynamodb.destroy();
+  }
+}

@@ -1,0 +1,287 @@
+import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDrillCheck } from '../../functions/aws/drill/checks/run-check.js';
+import { sampleSourceItems } from '../../functions/aws/drill/checks/sample-keys-check.js';
+import type { DrillCheckContext } from '../../functions/domain/drill/check-result.js';
+import { itemDigest } from '../../functions/domain/drill/item-digest.js';
+import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api.js';
+import { LOCAL_HOST } from '../../local/stack-config.js';
+import { DrillCheck, DrillPlan } from '../../workflows/drill-plan-schema.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/*
+ * Every drill check against real tables on the local DynamoDB: a source, a faithful copy ("good") and a copy with
+ * one order missing, one ledger entry altered and a stale canary ("bad"). The checks only read, so plain
+ * CreateTable copies stand in for restored tables. Custom checks reach in-test functions through the local Invoke API.
+ */
+const SOURCE = 'irdr-test-check-source';
+const GOOD = 'irdr-test-check-good';
+const BAD = 'irdr-test-check-bad';
+const CANARY_KEY = { pk: 'irdr#canary', sk: 'irdr#canary' };
+const LEDGER = 'LEDGER#2025';
+const REQUESTED_AT = '2026-03-01T12:00:00.000Z';
+const RECOVERY_POINT_AT = '2026-03-01T11:59:00.000Z';
+
+const orders = Array.from({ length: 30 }, (_, index) => ({
+  pk: `ORDER#${String(index).padStart(2, '0')}`,
+  sk: 'v1',
+  total: 10.5 + index,
+  quantity: index,
+  tags: new Set(['web', `batch-${index % 3}`]),
+  lines: [{ sku: `SKU-${index}`, units: 1 }],
+  shipping: { city: 'Oslo', zip: '0150', express: index % 2 === 0 },
+  note: index % 5 === 0 ? null : 'ok',
+  receipt: Buffer.from(`receipt-${index}`),
+}));
+const ledger = Array.from({ length: 5 }, (_, index) => ({
+  pk: LEDGER,
+  sk: `E#0${index + 1}`,
+  amount: 100 * (index + 1),
+  // A number beyond JavaScript's precision: read and hashed exactly.
+  cents: new NumberValue(`1234567890123456789012${index}`),
+  memo: `entry ${index + 1}`,
+}));
+const canaryAt = (minutesBefore: number) => ({
+  ...CANARY_KEY,
+  writtenAt: new Date(Date.parse(REQUESTED_AT) - minutesBefore * 60_000).toISOString(),
+  irdrCanary: true,
+  planId: 'checks',
+});
+const MISSING_ORDER = orders[7]!;
+const ALTERED_ENTRY = ledger[3]!;
+
+let local: TestStack;
+let documents: DynamoDBDocumentClient;
+let lambdaApi: LocalLambdaApi;
+
+/** The in-test functions behind the local Invoke API, as a custom check's own Lambda would be. */
+const checkFunctions: Record<string, (payload: any) => Promise<unknown>> = {
+  'orders-present': async (payload: { restoredTableName: string }) => {
+    const { Item } = await documents.send(new GetCommand({ TableName: payload.restoredTableName, Key: { pk: 'ORDER#00', sk: 'v1' } }));
+    return { passed: Item !== undefined, details: { looked: 'ORDER#00', payload } };
+  },
+  crashes: async () => {
+    throw new RangeError('ledger totals do not add up');
+  },
+  'answers-nonsense': async () => ({ ok: 'yes' }),
+};
+
+async function createTable(tableName: string): Promise<void> {
+  await local.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client: local.dynamodb, maxWaitTime: 30 }, { TableName: tableName });
+}
+
+async function putAll(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  for (let start = 0; start < items.length; start += 25) {
+    const batch = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+    const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }));
+    expect(UnprocessedItems?.[tableName] ?? []).toEqual([]);
+  }
+}
+
+const contextFor = (restoredTableName: string, rpoMinutes = 15): DrillCheckContext => ({
+  runId: 'run-0001',
+  planId: 'checks',
+  sourceTableName: SOURCE,
+  restoredTableName,
+  recoveryPoint: { at: RECOVERY_POINT_AT, requestedAt: REQUESTED_AT },
+  targets: { rtoMinutes: 60, rpoMinutes },
+});
+
+/** Runs one plan check (as the plan file gives it, defaults applied) against a restored table. */
+const run = (check: Record<string, unknown>, restoredTableName: string, rpoMinutes?: number) =>
+  runDrillCheck(DrillCheck.parse(check), String(check['type']), contextFor(restoredTableName, rpoMinutes));
+
+beforeAll(async () => {
+  local = await startTestStack();
+  documents = DynamoDBDocumentClient.from(local.dynamodb);
+  lambdaApi = await startLocalLambdaApi({
+    host: LOCAL_HOST,
+    port: 0,
+    functionExists: (name) => name in checkFunctions,
+    invoke: (name, payload) => checkFunctions[name]!(payload),
+  });
+  process.env.AWS_ENDPOINT_URL_LAMBDA = lambdaApi.endpoint;
+
+  for (const table of [SOURCE, GOOD, BAD]) await createTable(table);
+  await putAll(SOURCE, [...orders, ...ledger, canaryAt(0)]);
+  await putAll(GOOD, [...orders, ...ledger, canaryAt(2)]);
+  await putAll(BAD, [
+    ...orders.filter((order) => order !== MISSING_ORDER),
+    ...ledger.map((entry) => (entry === ALTERED_ENTRY ? { ...entry, memo: 'entry 4 (edited)' } : entry)),
+    canaryAt(30),
+  ]);
+});
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+  await lambdaApi?.stop();
+  await local?.stop();
+});
+
+describe('item-count', () => {
+  it("passes a restored table holding the source's count now", async () => {
+    const result = await run({ type: 'item-count' }, GOOD);
+    expect(result).toMatchObject({ id: 'item-count', type: 'item-count', passed: true, expected: "36 items, the source table's count now", actual: '36 items' });
+  });
+
+  it('fails a restored table an item short, with no tolerance', async () => {
+    expect(await run({ type: 'item-count' }, BAD)).toMatchObject({ passed: false, actual: '35 items' });
+  });
+
+  it("measures against the plan's number within its tolerance", async () => {
+    expect(await run({ type: 'item-count', expected: 36, tolerancePercent: 5 }, BAD)).toMatchObject({ passed: true, expected: '36 items (±5%), as the plan states' });
+    expect(await run({ type: 'item-count', expected: 40, tolerancePercent: 5 }, BAD)).toMatchObject({ passed: false, details: { allowedDifference: 2, difference: -5 } });
+  });
+});
+
+describe('canary', () => {
+  it('measures the RPO from the restored canary', async () => {
+    const result = await run({ type: 'canary', key: CANARY_KEY }, GOOD);
+    expect(result).toMatchObject({ passed: true, measuredRpoSeconds: 120 });
+    expect(result.actual).toContain('2m before the recovery point asked for');
+  });
+
+  it('fails a canary older than the RPO target', async () => {
+    expect(await run({ type: 'canary', key: CANARY_KEY }, BAD)).toMatchObject({ passed: false, measuredRpoSeconds: 1800 });
+    expect(await run({ type: 'canary', key: CANARY_KEY }, BAD, 30)).toMatchObject({ passed: true, measuredRpoSeconds: 1800 });
+  });
+
+  it('fails, explaining why, when the restored table has no canary', async () => {
+    const result = await run({ type: 'canary', key: { pk: 'irdr#canary', sk: 'never-written' } }, GOOD);
+    expect(result.passed).toBe(false);
+    expect(result.measuredRpoSeconds).toBeUndefined();
+    expect(result.actual).toContain('the canary writer had not written one before the recovery point');
+  });
+});
+
+describe('sample-keys', () => {
+  it('samples the number asked for from random segments, never the canary', async () => {
+    for (const count of [1, 5, 20]) {
+      const sampled = await sampleSourceItems(SOURCE, count);
+      expect(sampled).toHaveLength(count);
+      expect(new Set(sampled.map((item) => `${String(item['pk'])}|${String(item['sk'])}`)).size).toBe(count);
+      expect(sampled.some((item) => item['irdrCanary'] === true)).toBe(false);
+    }
+    expect(await sampleSourceItems(SOURCE, 100)).toHaveLength(35);
+  });
+
+  it('passes when every sampled item is in the restored table, equal', async () => {
+    const result = await run({ type: 'sample-keys', count: 100 }, GOOD);
+    expect(result).toMatchObject({ passed: true, actual: '35 items sampled: 35 equal, 0 missing, 0 different (the source holds fewer than 100)' });
+  });
+
+  it('fails on the missing order and the altered ledger entry, naming them', async () => {
+    const result = await run({ type: 'sample-keys', count: 100 }, BAD);
+    expect(result).toMatchObject({ passed: false, actual: '35 items sampled: 33 equal, 1 missing, 1 different (the source holds fewer than 100)' });
+    expect(result.details).toMatchObject({
+      missing: [{ pk: MISSING_ORDER.pk, sk: 'v1' }],
+      different: [{ key: { pk: LEDGER, sk: ALTERED_ENTRY.sk }, attributes: ['memo'] }],
+    });
+  });
+});
+
+describe('checksum', () => {
+  it("passes when the restored partition hashes like the source's", async () => {
+    const result = await run({ type: 'checksum', partitionKeyValue: LEDGER }, GOOD);
+    expect(result).toMatchObject({ passed: true, details: { restoredItemCount: 5, sourceItemCount: 5 } });
+    const details = result.details as { restoredSha256: string; expectedSha256: string };
+    expect(details.restoredSha256).toBe(details.expectedSha256);
+  });
+
+  it('fails on one altered attribute, with both digests and counts', async () => {
+    const result = await run({ type: 'checksum', partitionKeyValue: LEDGER }, BAD);
+    expect(result).toMatchObject({ passed: false, details: { restoredItemCount: 5, sourceItemCount: 5 } });
+    const details = result.details as { restoredSha256: string; expectedSha256: string };
+    expect(details.restoredSha256).not.toBe(details.expectedSha256);
+  });
+
+  it('covers only the sort key range given', async () => {
+    const result = await run({ type: 'checksum', partitionKeyValue: LEDGER, sortKeyRange: { from: 'E#01', to: 'E#03' } }, BAD);
+    expect(result).toMatchObject({ passed: true, details: { restoredItemCount: 3 } });
+    expect(result.expected).toContain('sk between "E#01" and "E#03"');
+  });
+
+  it('compares with a hash recorded earlier, computed from the same items in memory', async () => {
+    const recorded = itemDigest(ledger);
+    expect(await run({ type: 'checksum', partitionKeyValue: LEDGER, expected: recorded }, GOOD)).toMatchObject({ passed: true });
+    expect(await run({ type: 'checksum', partitionKeyValue: LEDGER, expected: recorded }, BAD)).toMatchObject({ passed: false });
+  });
+});
+
+describe('custom', () => {
+  it("passes on the function's word, with what it reported", async () => {
+    const result = await run({ type: 'custom', functionName: 'orders-present', description: 'ORDER#00 survived' }, GOOD);
+    expect(result).toMatchObject({ passed: true, expected: 'ORDER#00 survived', actual: 'orders-present reported passed' });
+    expect(result.details).toMatchObject({
+      functionName: 'orders-present',
+      reported: {
+        looked: 'ORDER#00',
+        payload: { runId: 'run-0001', planId: 'checks', sourceTableName: SOURCE, restoredTableName: GOOD, recoveryPoint: { at: RECOVERY_POINT_AT, requestedAt: REQUESTED_AT } },
+      },
+    });
+  });
+
+  it('throws DrillCheckError when the function fails or answers no verdict', async () => {
+    await expect(run({ type: 'custom', functionName: 'crashes' }, GOOD)).rejects.toMatchObject({
+      name: 'DrillCheckError',
+      message: expect.stringContaining('RangeError: ledger totals do not add up'),
+    });
+    await expect(run({ type: 'custom', functionName: 'answers-nonsense' }, GOOD)).rejects.toMatchObject({ name: 'DrillCheckError' });
+  });
+
+  it('throws when there is no such function (the check cannot run)', async () => {
+    await expect(run({ type: 'custom', functionName: 'irdr-no-such-check' }, GOOD)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
+describe('canary writer', () => {
+  it("puts the plan's canary into its source, which the canary check then reads", async () => {
+    const plan = DrillPlan.parse({
+      id: 'checks',
+      title: 'Checks plan',
+      owner: 'drill-owner@example.com',
+      schedule: { expression: 'rate(7 days)' },
+      source: { type: 'dynamodb-table', tableName: SOURCE },
+      driver: { type: 'dynamodb-pitr' },
+      targets: { rtoMinutes: 60, rpoMinutes: 15 },
+      checks: [{ type: 'item-count' }, { type: 'canary', key: CANARY_KEY }],
+      recipients: { roles: ['commander'] },
+      controls: ['SOC2 A1.3'],
+    });
+    process.env.DRILL_PLANS = JSON.stringify([plan]);
+    const { handler } = await import('../../functions/tasks/write-drill-canary.js');
+    const before = Date.now();
+    const written = await handler({ planId: 'checks' }, {} as Context);
+    expect(written).toMatchObject({ planId: 'checks', tableName: SOURCE });
+    expect(Date.parse(written.writtenAt)).toBeGreaterThanOrEqual(before);
+
+    const { Item } = await documents.send(new GetCommand({ TableName: SOURCE, Key: CANARY_KEY }));
+    expect(Item).toEqual({ ...CANARY_KEY, writtenAt: written.writtenAt, irdrCanary: true, planId: 'checks' });
+    const check = await runDrillCheck(plan.checks[1]!, 'canary', {
+      ...contextFor(SOURCE),
+      recoveryPoint: { at: written.writtenAt, requestedAt: new Date().toISOString() },
+    });
+    expect(check).toMatchObject({ passed: true, measuredRpoSeconds: expect.any(Number) });
+    expect(check.measuredRpoSeconds).toBeLessThan(60);
+
+    await expect(handler({ planId: 'nope' }, {} as Context)).rejects.toMatchObject({ name: 'UnknownDrillPlanError' });
+    await documents.send(new DeleteCommand({ TableName: SOURCE, Key: CANARY_KEY }));
+    await documents.send(new PutCommand({ TableName: SOURCE, Item: canaryAt(0) }));
+  });
+});

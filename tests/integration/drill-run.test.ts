@@ -1,0 +1,197 @@
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drillTableName } from '../../functions/domain/drill-naming.js';
+import { drillSession, testPlan } from './support/drill-session.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/*
+ * Restore drills end to end on the local stack: the drill state machine runs the compiled ASL, the drill functions
+ * call the local DynamoDB front (PITR, backups, restores that take a simulated while), SES is the local mailbox.
+ * Time runs 60× faster: a simulated minute of restore is a second here; measured RTO/RPO are real seconds.
+ */
+const SOURCE = 'irdr-test-orders';
+const NO_PITR = 'irdr-test-no-pitr';
+/** Big enough that its restore takes over 3 simulated minutes (restores take longer per item). */
+const BIG = 'irdr-test-big';
+const CANARY_KEY = { pk: 'irdr#canary', sk: 'irdr#canary' };
+
+const plans = [
+  testPlan({
+    id: 'orders-pitr',
+    source: { type: 'dynamodb-table', tableName: SOURCE },
+    checks: [
+      { type: 'item-count' },
+      { type: 'canary', key: CANARY_KEY, intervalMinutes: 5 },
+      { type: 'sample-keys', count: 10, modifiedAtAttribute: 'updatedAt' },
+      { type: 'checksum', id: 'closed-ledger', partitionKeyValue: 'LEDGER#2025' },
+    ],
+  }),
+  testPlan({
+    id: 'orders-backup',
+    source: { type: 'dynamodb-table', tableName: SOURCE },
+    driver: { type: 'dynamodb-backup', backup: 'create' },
+    checks: [{ type: 'item-count' }, { type: 'checksum', partitionKeyValue: 'LEDGER#2025' }],
+  }),
+  // Closed books must not change: the live ledger is compared with the restored one.
+  testPlan({ id: 'ledger', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'checksum', partitionKeyValue: 'LEDGER#2025' }] }),
+  testPlan({ id: 'no-pitr', source: { type: 'dynamodb-table', tableName: NO_PITR }, checks: [{ type: 'item-count' }] }),
+  // The restore takes over 3 simulated minutes; the plan gives it 1.
+  testPlan({
+    id: 'slow-restore',
+    source: { type: 'dynamodb-table', tableName: BIG },
+    targets: { rtoMinutes: 1, rpoMinutes: 15 },
+    restoreTimeoutMinutes: 1,
+    checks: [{ type: 'item-count' }],
+  }),
+  testPlan({ id: 'check-error', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'custom', functionName: 'irdr-no-such-check' }] }),
+  testPlan({ id: 'reported', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }] }),
+];
+
+let local: TestStack;
+let drills: ReturnType<typeof drillSession>;
+
+beforeAll(async () => {
+  local = await startTestStack({
+    timeScale: 60,
+    drillPlans: plans,
+    // Simulated: a restore takes a minute plus 0.1 s per item; PITR trails the clock by a minute.
+    dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 100 }, latestRestorableLagMs: 60_000 },
+  });
+  drills = drillSession(local);
+  await drills.createSourceTable(SOURCE);
+  await drills.createSourceTable(NO_PITR, { pitr: false });
+  await drills.seed(SOURCE);
+  await drills.createSourceTable(BIG);
+  await drills.seed(BIG, 1500);
+  const canary = await import('../../functions/tasks/write-drill-canary.js');
+  await canary.handler({ planId: 'orders-pitr' }, {} as Context);
+  // Past the (scaled) PITR lag, so the latest restorable point holds the seeded data.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('a PITR drill', () => {
+  it('passes, with measured RTO and canary RPO, every check recorded, the restored table deleted and a report sent', async () => {
+    const { runId, execution, view } = await drills.runDrill('orders-pitr');
+    expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
+    const { run, events, trail } = view;
+    expect(run).toMatchObject({ planId: 'orders-pitr', status: 'passed', trigger: 'api', restoreTableName: drillTableName('orders-pitr', runId) });
+    expect(run.rtoSeconds).toBeGreaterThanOrEqual(0);
+    expect(run.rpo.method).toBe('canary');
+    expect(run.checks.map((check: { id: string; passed: boolean }) => [check.id, check.passed])).toEqual([
+      ['item-count', true],
+      ['canary', true],
+      ['sample-keys', true],
+      ['closed-ledger', true],
+    ]);
+    expect(run.cleanup).toMatchObject({ status: 'DELETED', tableName: drillTableName('orders-pitr', runId) });
+    expect(await drills.tableExists(drillTableName('orders-pitr', runId))).toBe(false);
+    expect(trail.intact).toBe(true);
+    expect(events.map((event) => event.type)).toEqual([
+      'drill.started',
+      'drill.preflight.passed',
+      'drill.restore.started',
+      'drill.restore.completed',
+      'drill.check.passed',
+      'drill.check.passed',
+      'drill.check.passed',
+      'drill.check.passed',
+      'drill.validated',
+      'drill.cleanup.completed',
+      'drill.passed',
+      'drill.report.sent',
+    ]);
+    const report = (await local.mailbox()).find((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId));
+    expect(report?.body.text).toContain('RPO achieved');
+    expect(report?.body.text).toContain('measured by canary');
+    expect(report?.destination.to).toContain('drill-owner@example.com');
+  });
+
+  it('from a backup the drill takes: passes and deletes both the restored table and that backup', async () => {
+    const { runId, execution, view } = await drills.runDrill('orders-backup');
+    expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
+    expect(view.run.cleanup.status).toBe('DELETED');
+    expect(view.run.cleanup.deletedExtras).toHaveLength(1);
+    expect(await drills.tableExists(drillTableName('orders-backup', runId))).toBe(false);
+  });
+});
+
+describe('a failing drill', () => {
+  it('fails on a real difference, still cleans up, opens the failure runbook; the next passing run resolves it', async () => {
+    // The closed ledger changes in the live table after the point the restore will hold.
+    await drills.put(SOURCE, { pk: 'LEDGER#2025', sk: 'ENTRY#2', amount: 999, currency: 'EUR' });
+    const failed = await drills.runDrill('ledger');
+    expect(failed.execution.status).toBe('FAILED');
+    expect(failed.execution.error).toBe('DrillFailed');
+    expect(failed.view.run.status).toBe('failed');
+    expect(failed.view.run.reasons.join(' ')).toMatch(/check checksum failed/);
+    expect(failed.view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('ledger', failed.runId))).toBe(false);
+    const incidentId = failed.view.run.failureIncidentId as string;
+    const incident = await local.api('GET', `/incidents/${incidentId}`);
+    expect(incident.body.incident).toMatchObject({ runbookId: 'dr-drill-failure', status: 'open', labels: { drillPlanId: 'ledger', drillRunId: failed.runId } });
+
+    // Once the change is older than the recovery point, live and restored agree again.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const passed = await drills.runDrill('ledger');
+    expect(passed.execution.status, JSON.stringify(passed.view.run?.reasons)).toBe('SUCCEEDED');
+    expect(passed.view.run.resolvedIncidentId).toBe(incidentId);
+    expect((await local.api('GET', `/incidents/${incidentId}`)).body.incident.status).toBe('resolved');
+  });
+});
+
+describe('a forced failure at each stage leaves no drill table behind', () => {
+  it('preflight: a source without PITR fails before anything is made', async () => {
+    const { execution, view } = await drills.runDrill('no-pitr');
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.reasons.join(' ')).toMatch(/point-in-time recovery/i);
+    expect(view.run.cleanup.status).toBe('NOTHING_CREATED');
+    expect(await drills.drillTables()).toEqual([]);
+  });
+
+  it('restore timeout: the drill gives up, waits for the table to exist, and deletes it', async () => {
+    const { runId, execution, view } = await drills.runDrill('slow-restore');
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.reasons.join(' ')).toMatch(/DrillRestoreTimedOut/);
+    expect(view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('slow-restore', runId))).toBe(false);
+  });
+
+  it('check error: a check that cannot run fails the drill; the restored table is still deleted', async () => {
+    const { runId, execution, view } = await drills.runDrill('check-error');
+    expect(execution.status).toBe('FAILED');
+    expect(view.events.find((event) => event.type === 'drill.checks.failed')?.detail).toMatchObject({ error: 'ResourceNotFoundException' });
+    expect(view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('check-error', runId))).toBe(false);
+  });
+
+  it('email error: SES refusing leaves the outcome recorded, the table deleted and the execution failed', async () => {
+    local.stack.faults.mailbox.refuseSends(true);
+    try {
+      const { runId, execution, view } = await drills.runDrill('reported');
+      expect(execution.status).toBe('FAILED');
+      expect(execution.error).toBe('DrillReportNotSent');
+      expect(view.run.status).toBe('passed');
+      expect(view.events.filter((event) => event.type === 'drill.report.failed').length).toBeGreaterThanOrEqual(1);
+      expect(await drills.tableExists(drillTableName('reported', runId))).toBe(false);
+    } finally {
+      local.stack.faults.mailbox.refuseSends(false);
+    }
+  });
+
+  it('cleanup guard: a table already under the run\'s name is not the drill\'s, so it is refused, alerted and kept', async () => {
+    const runId = 'collision-run';
+    const squatter = drillTableName('reported', runId);
+    await drills.createSourceTable(squatter, { pitr: false });
+    await drills.put(squatter, { pk: 'precious', sk: 'data' });
+    const { execution, view } = await drills.runDrill('reported', runId);
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.cleanup.status).toBe('CLEANUP_REFUSED');
+    expect(view.events.map((event) => event.type)).toContain('drill.cleanup.refused');
+    expect(await drills.tableExists(squatter)).toBe(true);
+    expect((await local.mailbox()).some((email) => email.subject.includes('drill cleanup CLEANUP_REFUSED'))).toBe(true);
+  });
+});

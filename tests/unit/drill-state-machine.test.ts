@@ -1,0 +1,135 @@
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { compileDrillStateMachine } from '../../workflows/compile-drill.js';
+import { adaptiveCapSeconds, cleanupWaitSeconds, nextLook, pollIntervalSeconds } from '../../functions/domain/drill/polling.js';
+import { judgeDrill } from '../../functions/domain/drill/outcome.js';
+import type { DrillExecutionState } from '../../functions/domain/drill/run.js';
+
+type AslState = Record<string, any>;
+const definition = compileDrillStateMachine();
+const states = Object.entries(definition.States) as Array<[string, AslState]>;
+
+/** Every state reachable from `from` through Next, Default, Choices and Catch. */
+function successors(state: AslState): string[] {
+  return [
+    ...(state.Next ? [state.Next] : []),
+    ...(state.Default ? [state.Default] : []),
+    ...((state.Choices ?? []) as AslState[]).map((choice) => choice.Next as string),
+    ...((state.Catch ?? []) as AslState[]).map((catcher) => catcher.Next as string),
+  ];
+}
+function reachable(from: string, avoiding: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [from];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name) || name === avoiding) continue;
+    seen.add(name);
+    queue.push(...successors(definition.States[name]!));
+  }
+  return seen;
+}
+
+describe('the drill state machine', () => {
+  it('passes asl-validator and stays JSONPath', () => {
+    const result = aslValidator(JSON.parse(JSON.stringify(definition)));
+    expect(result.isValid, result.errorsText('\n')).toBe(true);
+    expect(JSON.stringify(definition)).not.toMatch(/"QueryLanguage"|"Assign"|"Arguments"|"Output"|\{%/);
+  });
+
+  it('sends every step before cleanup to cleanup on any error', () => {
+    for (const name of ['Prepare drill', 'Start restore', 'Check restore', 'Run checks']) {
+      const catches = definition.States[name]!.Catch as AslState[];
+      expect(catches, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Clean up' }]);
+    }
+  });
+
+  it('cannot reach an end without passing through cleanup', () => {
+    const ends = states.filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail' || state.End === true).map(([name]) => name);
+    const withoutCleanup = reachable(definition.StartAt, 'Clean up');
+    expect(ends.filter((end) => withoutCleanup.has(end))).toEqual([]);
+  });
+
+  it('records the outcome even when cleanup itself fails, and every Task retries with full jitter', () => {
+    expect(definition.States['Clean up']!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'Record outcome' }]);
+    for (const [name, state] of states.filter(([, candidate]) => candidate.Type === 'Task')) {
+      for (const retrier of state.Retry as AslState[]) expect(retrier, name).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2 });
+    }
+  });
+});
+
+describe('restore polling', () => {
+  it('adaptive waits start at 5 s and double up to 5% of the RTO target (15 s to 5 min)', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((looks) => pollIntervalSeconds({ strategy: 'adaptive' }, 60, looks))).toEqual([5, 10, 20, 40, 80, 160, 180, 180]);
+    expect(adaptiveCapSeconds(1)).toBe(15);
+    expect(adaptiveCapSeconds(24 * 60)).toBe(300);
+  });
+
+  it('looks about a dozen times at a 20-minute restore, where a 30-second poll looks forty times', () => {
+    const looksUntil = (policy: Parameters<typeof pollIntervalSeconds>[0], seconds: number): number => {
+      let waited = 0;
+      let looks = 0;
+      while (waited < seconds) {
+        waited += pollIntervalSeconds(policy, 60, looks);
+        looks += 1;
+      }
+      return looks;
+    };
+    expect(looksUntil({ strategy: 'adaptive' }, 20 * 60)).toBe(11);
+    expect(looksUntil({ strategy: 'fixed', intervalSeconds: 30 }, 20 * 60)).toBe(40);
+  });
+
+  it('shortens the last wait to land on the timeout, then times out', () => {
+    expect(nextLook({ strategy: 'adaptive' }, 60, 6, 7080, 7200)).toEqual({ kind: 'wait', seconds: 120 });
+    expect(nextLook({ strategy: 'adaptive' }, 60, 7, 7200, 7200)).toEqual({ kind: 'timed-out' });
+    expect(cleanupWaitSeconds(0)).toBe(10);
+    expect(cleanupWaitSeconds(10)).toBe(300);
+  });
+});
+
+describe('judging a drill', () => {
+  const base: DrillExecutionState = {
+    input: { planId: 'p', trigger: 'schedule' },
+    runId: 'r',
+    executionArn: 'arn',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    run: {
+      planId: 'p',
+      planHash: 'h',
+      sourceTableName: 's',
+      sourceTableArn: 'arn:s',
+      restoreTableName: 'irdr-drill-p-r',
+      recoveryPoint: { at: '2026-01-01T00:00:00.000Z', requestedAt: '2026-01-01T00:00:00.000Z' },
+      holdSeconds: 0,
+      restoreTimeoutSeconds: 7200,
+      targets: { rtoMinutes: 60, rpoMinutes: 15 },
+    },
+    checks: { results: [{ id: 'item-count', type: 'item-count', passed: true, expected: '3', actual: '3' }], completedAt: '', rtoSeconds: 600, rpo: { seconds: 300, method: 'canary' } },
+    cleanup: { status: 'DELETED', deletedExtras: [], attempts: 1, firstAttemptAt: '' },
+  };
+
+  it('passes only when checks, both targets and cleanup are all good', () => {
+    expect(judgeDrill(base)).toEqual({ passed: true, reasons: [] });
+  });
+
+  it('names every shortfall', () => {
+    const verdict = judgeDrill({
+      ...base,
+      checks: { ...base.checks!, rtoSeconds: 3700, rpo: { seconds: 1000, method: 'canary' }, results: [{ id: 'closed-ledger', type: 'checksum', passed: false, expected: 'a', actual: 'b' }] },
+      cleanup: { status: 'CLEANUP_REFUSED', reason: 'not tagged by this run', deletedExtras: [], attempts: 1, firstAttemptAt: '' },
+    });
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reasons).toEqual([
+      'check closed-ledger failed: expected a, found b',
+      'RTO 61.7 min exceeds the 60 min target',
+      'RPO 16.7 min (canary) exceeds the 15 min target',
+      'cleanup CLEANUP_REFUSED: not tagged by this run',
+    ]);
+  });
+
+  it('fails a run that stopped, with the Lambda error message from the Catch', () => {
+    const { checks: _checks, ...stopped } = base;
+    const verdict = judgeDrill({ ...stopped, failure: { Error: 'DrillRestoreError', Cause: JSON.stringify({ errorMessage: 'no such table' }) } });
+    expect(verdict.reasons).toEqual(['the drill stopped: DrillRestoreError: no such table']);
+  });
+});

@@ -1,0 +1,97 @@
+import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
+import { transientRetry, type AslDefinition, type AslState } from './asl-fragments.js';
+
+/*
+ * The restore drill state machine: one definition runs every plan (the plan is named in the input and bundled into
+ * the drill functions). The shape is what matters for evidence:
+ *
+ *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait ⇄ Check restore] → Run checks → Hold
+ *     → Clean up [⇄ Wait] → Record outcome → Send report → Passed? → Succeed | Fail
+ *
+ * Every step before cleanup catches every error into `$.failure` and goes straight to cleanup, so cleanup runs on
+ * every path; a cleanup that itself fails is caught into `$.cleanupFailure` and still recorded and reported.
+ * Handlers are invoked by their ARN (the Task's result is the function's own output), each result kept at its own path.
+ */
+
+export const DRILL_STATE_MACHINE_LOGICAL_ID = 'Drill-restore';
+
+/** How long the state machine may run at most: a week's hold plus a long restore and cleanup. */
+const EXECUTION_TIMEOUT_SECONDS = 10 * 24 * 60 * 60;
+
+const catchAllInto = (resultPath: string, next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
+
+/** A Task that invokes a drill function with the whole state and keeps its result at `resultPath`. */
+function drillTask(name: FunctionName, resultPath: string, next: string, extra: AslState = {}): AslState {
+  return {
+    Type: 'Task',
+    Resource: '${' + functionArnPlaceholder(name) + '}',
+    Parameters: { 'state.$': '$' },
+    ResultPath: resultPath,
+    TimeoutSeconds: 300,
+    Retry: transientRetry,
+    Next: next,
+    ...extra,
+  };
+}
+
+export function compileDrillStateMachine(): AslDefinition {
+  const toCleanup = (resultPath = '$.failure') => ({ Catch: catchAllInto(resultPath, 'Clean up') });
+  return {
+    Comment: 'irdr restore drill: preflight, restore into a new table, validate, measure RTO and RPO, always clean up, record, report',
+    StartAt: 'Begin drill',
+    TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
+    States: {
+      'Begin drill': {
+        Type: 'Pass',
+        Parameters: {
+          'input.$': '$',
+          'runId.$': '$$.Execution.Name',
+          'executionArn.$': '$$.Execution.Id',
+          'startedAt.$': '$$.Execution.StartTime',
+        },
+        Next: 'Prepare drill',
+      },
+      'Prepare drill': drillTask('PrepareDrillRun', '$.run', 'Start restore', toCleanup()),
+      'Start restore': drillTask('StartDrillRestore', '$.restore', 'Wait for restore', toCleanup()),
+      'Wait for restore': { Type: 'Wait', SecondsPath: '$.restore.nextWaitSeconds', Next: 'Check restore' },
+      'Check restore': drillTask('CheckDrillRestore', '$.restore', 'Restore done?', toCleanup()),
+      'Restore done?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' }],
+        Default: 'Wait for restore',
+      },
+      'Run checks': drillTask('RunDrillChecks', '$.checks', 'Hold restored table', toCleanup()),
+      'Hold restored table': { Type: 'Wait', SecondsPath: '$.run.holdSeconds', Next: 'Clean up' },
+      'Clean up': drillTask('CleanUpDrill', '$.cleanup', 'Cleanup done?', {
+        TimeoutSeconds: 300,
+        Catch: catchAllInto('$.cleanupFailure', 'Record outcome'),
+      }),
+      'Cleanup done?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.cleanup.status', StringEquals: 'WAITING', Next: 'Wait for cleanup' }],
+        Default: 'Record outcome',
+      },
+      'Wait for cleanup': { Type: 'Wait', SecondsPath: '$.cleanup.nextWaitSeconds', Next: 'Clean up' },
+      'Record outcome': drillTask('RecordDrillOutcome', '$.outcome', 'Send report', {
+        Catch: catchAllInto('$.recordFailure', 'Drill not recorded'),
+      }),
+      'Send report': drillTask('SendDrillReport', '$.report', 'Passed?', {
+        Retry: [
+          ...transientRetry,
+          // SES refusing: try for a few minutes (the handler has recorded each refusal) before giving up.
+          { ErrorEquals: ['DrillReportNotSent'], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: 'FULL' },
+        ],
+        Catch: catchAllInto('$.reportFailure', 'Report not sent'),
+      }),
+      'Passed?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.outcome.passed', BooleanEquals: true, Next: 'Drill passed' }],
+        Default: 'Drill failed',
+      },
+      'Drill passed': { Type: 'Succeed' },
+      'Drill failed': { Type: 'Fail', Error: 'DrillFailed', Cause: 'The drill did not meet its plan: see the drill run record and its report' },
+      'Report not sent': { Type: 'Fail', Error: 'DrillReportNotSent', Cause: 'The outcome is recorded and the restored table cleaned up, but the report email could not be sent' },
+      'Drill not recorded': { Type: 'Fail', Error: 'DrillOutcomeNotRecorded', Cause: 'Cleanup ran, but the outcome could not be recorded' },
+    },
+  };
+}

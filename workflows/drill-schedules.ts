@@ -1,0 +1,47 @@
+import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
+import type { DrillPlan } from './drill-plan-schema.js';
+
+/** One EventBridge Scheduler schedule a plan asks for: lib/ deploys these, local/ runs the same ones. */
+export interface DrillScheduleSpec {
+  /** Unique, stable: `drill-<planId>` or `canary-<planId>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly expression: string;
+  readonly timeZone: string;
+  readonly flexibleWindowMinutes: number;
+  readonly enabled: boolean;
+  readonly target:
+    | { readonly kind: 'drill-state-machine'; readonly input: DrillExecutionInput }
+    | { readonly kind: 'canary-function'; readonly input: { readonly planId: string } };
+}
+
+/** `rate(...)` in Scheduler's grammar: the singular unit for 1. */
+export const everyMinutes = (minutes: number): string => `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+
+/** Each plan's drill schedule, and a canary writer schedule for each plan with a canary check. */
+export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSpec[] {
+  return plans.flatMap((plan): DrillScheduleSpec[] => {
+    const drill: DrillScheduleSpec = {
+      name: `drill-${plan.id}`,
+      description: `irdr restore drill: ${plan.title}`.slice(0, 512),
+      expression: plan.schedule.expression,
+      timeZone: plan.schedule.timeZone,
+      flexibleWindowMinutes: plan.schedule.startWindowMinutes,
+      enabled: plan.schedule.enabled,
+      target: { kind: 'drill-state-machine', input: { planId: plan.id, trigger: 'schedule' } },
+    };
+    const canaryMinutes = plan.checks.flatMap((check) => (check.type === 'canary' ? [check.intervalMinutes] : []));
+    if (canaryMinutes.length === 0) return [drill];
+    const canary: DrillScheduleSpec = {
+      name: `canary-${plan.id}`,
+      description: `irdr drill canary: writes the RPO canary into ${plan.source.tableName}`.slice(0, 512),
+      // The most frequent canary the plan asks for (one writer puts every canary key of the plan).
+      expression: everyMinutes(Math.min(...canaryMinutes)),
+      timeZone: 'UTC',
+      flexibleWindowMinutes: 0,
+      enabled: plan.schedule.enabled,
+      target: { kind: 'canary-function', input: { planId: plan.id } },
+    };
+    return [drill, canary];
+  });
+}
