@@ -21,9 +21,21 @@ export interface FinishedDrill {
 
 const minutes = (seconds: number | undefined): string => (seconds === undefined ? '-' : `${(seconds / 60).toFixed(1)} min`);
 
-/** Names of the states entered, in order, from a page of history. */
-const enteredStates = (events: readonly HistoryEvent[]): string[] =>
-  events.flatMap((event) => (event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
+/** States of the wait loop that need no line of their own: each look at the restore gets one. */
+const QUIET_STATES = new Set(['Wait for restore', 'Restore done?', 'Wait for cleanup', 'Cleanup done?']);
+
+/** One line per state entered, in order, from the history; looks at the restore are numbered. */
+function progressLines(events: readonly HistoryEvent[]): string[] {
+  const lines: string[] = [];
+  let looks = 0;
+  for (const event of events) {
+    const name = event.stateEnteredEventDetails?.name;
+    if (!name || QUIET_STATES.has(name)) continue;
+    if (name === 'Check restore') looks += 1;
+    lines.push(name === 'Check restore' ? `${name} (look ${looks})` : name);
+  }
+  return lines;
+}
 
 /**
  * `irdr drills run <planId>`: starts the plan's drill on the drill state machine, prints each step as the run enters it,
@@ -52,9 +64,9 @@ export async function runDrillWithProgress(
   while (status === 'RUNNING') {
     await new Promise((resolve) => setTimeout(resolve, flags.interval * 1000));
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-    const states = enteredStates(history.events ?? []);
-    for (const state of states.slice(seen)) console.log(`  → ${state}`);
-    seen = states.length;
+    const lines = progressLines(history.events ?? []);
+    for (const line of lines.slice(seen)) console.log(`  → ${line}`);
+    seen = lines.length;
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     status = execution.status ?? 'UNKNOWN';
     error = execution.error;

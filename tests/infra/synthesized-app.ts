@@ -100,5 +100,7 @@ export function renderCfn(value: unknown): string {
 
 /** The resource part of a DynamoDB ARN (`table/<name>...`), whatever account, region and partition it names; else undefined. */
 export function dynamodbResourceOf(arn: string): string | undefined {
-  return /^arn:[^:]+:dynamodb:[^:]+:[^:]+:(table\/.+)$/.exec(arn)?.[1];
+  // Each ARN field is literal text or a rendered token such as `${AWS::Region}` (which holds colons itself).
+  const field = String.raw`(?:\$\{[^}]*\}|[^:$]*)`;
+  return new RegExp(String.raw`^arn:${field}:dynamodb:${field}:${field}:(table\/[^:]+)$`).exec(arn)?.[1];
 }

@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+
+describe('irdr demo', () => {
+  it('seeds the demo table, runs two drills that pass and the ledger drill that fails for a real reason, and says where to look', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [irdr, 'demo', '--exit', '--in-memory', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0'],
+      { timeout: 110_000 },
+    );
+    expect(stdout).toMatch(/orders-pitr\s+passed/);
+    expect(stdout).toMatch(/orders-backup\s+passed/);
+    expect(stdout).toMatch(/ledger-archive-pitr\s+failed/);
+    expect(stdout).toContain('[PASS] canary');
+    expect(stdout).toMatch(/\[FAIL\] closed-ledger: expected SHA-256 [0-9a-f]{64}/);
+    expect(stdout).toMatch(/failure incident: [0-9a-f-]{36}/);
+    expect(stdout).toMatch(/Mailbox .* http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain('npx irdr drills run orders-pitr');
+  });
+});
