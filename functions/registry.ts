@@ -277,7 +277,7 @@ export const functionRegistry = [
     timeoutSeconds: 60,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:inspect-source', 'drills:restore'],
+    permissions: ['table:read', 'table:write', 'drills:restore'],
   },
   {
     name: 'CheckDrillRestore',

@@ -118,6 +118,8 @@ export class DrillGrants {
     const pitrSources = unique(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr').map((plan) => this.tableArn(plan.source.tableName)));
     const backupPlans = plans.filter((plan) => plan.driver.type === 'dynamodb-backup');
     const backupsOfBackupPlans = unique(backupPlans.map((plan) => this.backupsArn(plan.source.tableName)));
+    // Only `backup: latest` looks for existing backups; `create` takes its own.
+    const listingPlans = backupPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'latest');
     const creatingPlans = backupPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
     const creatingSources = unique(creatingPlans.map((plan) => this.tableArn(plan.source.tableName)));
     const backupsTakenByDrills = unique(creatingPlans.map((plan) => this.backupsArn(plan.source.tableName)));
@@ -136,7 +138,7 @@ export class DrillGrants {
     switch (permission) {
       case 'drills:inspect-source':
         allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], sources);
-        allow(['dynamodb:ListBackups'], anywhere(plans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        allow(['dynamodb:ListBackups'], anywhere(listingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         allow(['backup:ListRecoveryPointsByResource'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         allow(['backup:GetRecoveryPointRestoreMetadata'], recoveryPoints, WHY_RECOVERY_POINTS);
         break;

@@ -94,7 +94,7 @@ const allow = (actions: readonly string[], resourceArns: readonly string[], Cond
 });
 
 describe('drills:* grants from the plans', () => {
-  it('drills:inspect-source: describe the sources; ListBackups and ListRecoveryPointsByResource anywhere; restore metadata of recovery points', () => {
+  it('drills:inspect-source: describe the sources; ListBackups (for `backup: latest`) and ListRecoveryPointsByResource anywhere; restore metadata of recovery points', () => {
     expect(statementsOf('drills:inspect-source')).toEqual([
       allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], [table('orders'), table('customers'), table('ledger')]),
       allow(['dynamodb:ListBackups'], ['*']),

@@ -229,11 +229,13 @@ describe('least privilege', () => {
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
+    const listsBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'latest');
     const hasCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary'));
     const hasCustomCheck = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'custom'));
     const when = (condition: boolean, list: readonly string[]) => (condition ? list : []);
     if (permissions.includes('drills:inspect-source')) {
-      add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:ListBackups']);
+      add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
+      add(when(listsBackups, ['dynamodb:ListBackups']));
       add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource', 'backup:GetRecoveryPointRestoreMetadata']));
     }
     if (permissions.includes('drills:restore')) {
