@@ -67,7 +67,7 @@ const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
 const evidence = program.command('evidence').description('the continuity evidence: verify the trail');
 evidence
   .command('verify')
-  .description('recompute every incident trail opened in the period; exit 1 naming each edited, missing or reordered event')
+  .description('recompute every incident and drill-run trail of the period; exit 1 naming each edited, missing or reordered event')
   .option('--from <time>', 'start of the period (inclusive)', isoTime, yearAgo)
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')

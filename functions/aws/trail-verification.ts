@@ -1,5 +1,6 @@
 import { verifyChain, type ChainVerdict } from '../domain/chain-verify.js';
-import { incidentPk } from '../domain/keys.js';
+import { drillRunPk, incidentPk } from '../domain/keys.js';
+import { listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { listStoredEvents } from './event-trail.js';
 import { listIncidents } from './incident-store.js';
 
@@ -36,5 +37,21 @@ export async function verifyIncidentTrails(
     }
     position = page.next;
   } while (position);
+  return verifications;
+}
+
+/** Recomputes the hash chain of every drill run started in the period (month index, then each run's partition). */
+export async function verifyDrillRunTrails(
+  tableName: string,
+  period: VerificationPeriod,
+  onTrail: (verification: TrailVerification) => void = () => undefined,
+): Promise<TrailVerification[]> {
+  const verifications: TrailVerification[] = [];
+  for (const runId of await listRunIdsStartedIn(tableName, period)) {
+    const partitionKey = drillRunPk(runId);
+    const verification = { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey)) };
+    verifications.push(verification);
+    onTrail(verification);
+  }
   return verifications;
 }

@@ -51,8 +51,8 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     const canary = await import('../../functions/tasks/write-drill-canary.js');
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
     console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
-    // PITR's lag must pass before the latest restorable point holds the data.
-    await pause(secondsOf(6));
+    // PITR's lag (and the second the restore point is rounded down to) must pass before it holds the data.
+    await pause(secondsOf(7));
 
     const flagsOfRun = { stateMachineArn: stack.drillStateMachineArn, tableName: stack.tableName, interval: 0.5 };
     const who = { trigger: 'demo' as const, requestedBy: 'irdr demo' };

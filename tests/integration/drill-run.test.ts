@@ -1,5 +1,7 @@
 import type { Context } from 'aws-lambda';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDrillRunTrails } from '../../functions/aws/trail-verification.js';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -65,8 +67,8 @@ beforeAll(async () => {
   await drills.seed(BIG, 1500);
   const canary = await import('../../functions/tasks/write-drill-canary.js');
   await canary.handler({ planId: 'orders-pitr' }, {} as Context);
-  // Past the (scaled) PITR lag, so the latest restorable point holds the seeded data.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Past the (scaled) PITR lag plus the second a restore point is rounded down to, so it holds the seeded data.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
 });
 
 afterAll(async () => {
@@ -135,7 +137,7 @@ describe('a failing drill', () => {
     expect(incident.body.incident).toMatchObject({ runbookId: 'dr-drill-failure', status: 'open', labels: { drillPlanId: 'ledger', drillRunId: failed.runId } });
 
     // Once the change is older than the recovery point, live and restored agree again.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     const passed = await drills.runDrill('ledger');
     expect(passed.execution.status, JSON.stringify(passed.view.run?.reasons)).toBe('SUCCEEDED');
     expect(passed.view.run.resolvedIncidentId).toBe(incidentId);
@@ -193,5 +195,27 @@ describe('a forced failure at each stage leaves no drill table behind', () => {
     expect(view.events.map((event) => event.type)).toContain('drill.cleanup.refused');
     expect(await drills.tableExists(squatter)).toBe(true);
     expect((await local.mailbox()).some((email) => email.subject.includes('drill cleanup CLEANUP_REFUSED'))).toBe(true);
+  });
+});
+
+describe('drill-run trails as evidence', () => {
+  it('every run of the period verifies; an edited event is named', async () => {
+    const period = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const intact = await verifyDrillRunTrails(local.stack.tableName, period);
+    expect(intact.length).toBeGreaterThanOrEqual(9);
+    expect(intact.filter((trail) => trail.problems.length > 0)).toEqual([]);
+
+    const victim = intact[0]!.partitionKey;
+    await local.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: local.stack.tableName,
+        Key: { PK: { S: victim }, SK: { S: 'EVT#0000000001' } },
+        UpdateExpression: 'SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': { S: 'drill.quietly-edited' } },
+      }),
+    );
+    const after = await verifyDrillRunTrails(local.stack.tableName, period);
+    expect(after.find((trail) => trail.partitionKey === victim)?.problems[0]).toMatchObject({ kind: 'edited', sortKey: 'EVT#0000000001' });
   });
 });

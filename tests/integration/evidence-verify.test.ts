@@ -41,7 +41,7 @@ describe('irdr evidence verify', () => {
   it('passes on untouched trails', async () => {
     const result = await verify(local);
     expect(result.code).toBe(0);
-    expect(result.output).toMatch(/verified 2 incident trails \(10 events, .*\) in irdr-local: every chain intact/);
+    expect(result.output).toMatch(/verified 2 incident trails and 0 drill-run trails \(10 events, .*\) in irdr-local: every chain intact/);
   });
 
   it('exits non-zero naming an edited event and a deleted one, with expected and found values', async () => {
@@ -62,6 +62,6 @@ describe('irdr evidence verify', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain(`${incidentPk(edited)} ${eventSk(2)}: edited; expected `);
     expect(result.output).toContain(`${incidentPk(truncated)} ${eventSk(4)}: missing; expected seq 3, found seq 4`);
-    expect(result.output).toMatch(/3 problems in 2 of 2 incident trails/);
+    expect(result.output).toMatch(/3 problems in 2 of 2 incident trails and 0 drill-run trails/);
   });
 });

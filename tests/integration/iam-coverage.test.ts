@@ -69,7 +69,7 @@ async function runDrillScenario(local: TestStack): Promise<void> {
   const canary = await lambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-pitr' }) }));
   lambda.destroy();
   expect(canary.FunctionError).toBeUndefined();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
   const runDrill = async (planId: string) => {
     const started = await local.api('POST', `/drills/${planId}/runs`, { headers: { 'idempotency-key': `coverage-${planId}` } });
     expect(started.status, JSON.stringify(started.body)).toBe(202);

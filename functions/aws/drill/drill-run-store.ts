@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DrillRunRecord } from '../../domain/drill/run-record.js';
-import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, timeOrderedSk } from '../../domain/keys.js';
+import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, monthPartitionsNewestFirst, timeOrderedSk } from '../../domain/keys.js';
 import { tableDesign } from '../../domain/table-design.js';
 import { dynamodb } from '../dynamodb-client.js';
 
@@ -129,4 +129,30 @@ export async function putPlanState(tableName: string, state: DrillPlanState): Pr
   await dynamodb.send(
     new PutCommand({ TableName: tableName, Item: { [PK]: drillPlanPk(state.planId), [SK]: DRILL_PLAN_STATE_SK, ...state } }),
   );
+}
+
+/** Run ids of the drills started in [from, to), newest first: a Query per month of the month index, never a Scan. */
+export async function listRunIdsStartedIn(tableName: string, period: { from: string; to: string }): Promise<string[]> {
+  const runIds: string[] = [];
+  for (const month of monthPartitionsNewestFirst('DRILLRUN', period.from, period.to)) {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamodb.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byMonth.indexName,
+          KeyConditionExpression: '#pk = :month AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': byMonth.partitionKey, '#sk': byMonth.sortKey },
+          // The sort key is `<startedAt>#<runId>`: BETWEEN from AND to keeps runs started before `to` (a run started exactly at `to` sorts after it).
+          ExpressionAttributeValues: { ':month': month, ':from': period.from, ':to': period.to },
+          ScanIndexForward: false,
+          ProjectionExpression: 'runId',
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) runIds.push(String(item.runId));
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  }
+  return runIds;
 }
