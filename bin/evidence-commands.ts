@@ -1,4 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { collectDrillRunEvidence, collectIncidentEvidence } from '../functions/aws/evidence-collection.js';
 import { verifyDrillRunTrails, verifyIncidentTrails, type TrailVerification } from '../functions/aws/trail-verification.js';
+import { exportFiles } from '../functions/domain/evidence/export-files.js';
+import { MANIFEST_FILE, buildManifest, checkExport, signingKeyFromFile } from '../functions/domain/evidence/export-manifest.js';
+import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
+import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
 
 interface VerifyFlags {
   from: string;
@@ -33,5 +39,83 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
     return;
   }
   console.log(`${problems} problems in ${broken} of ${trails} (${span}) in ${flags.tableName}`);
+  process.exitCode = 1;
+}
+
+interface ExportFlags {
+  from: string;
+  to: string;
+  out: string;
+  tableName: string;
+  signingKeyFile?: string;
+}
+
+/** A mistake the user can fix (a bad key file, a non-empty directory): say what to change, exit 2, no stack trace. */
+async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    console.error(`irdr: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
+const readSigningKey = async (path: string | undefined): Promise<Buffer | undefined> =>
+  path === undefined ? undefined : signingKeyFromFile(await readFile(path));
+
+/**
+ * `irdr evidence export`: every incident and drill run of the period with its whole trail and chain verdict, as JSON,
+ * CSV and one self-contained HTML report, plus manifest.json (SHA-256 of each file; HMAC-signed with a key).
+ * A broken trail is exported as found, named, and makes the command exit 1.
+ */
+export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
+  const prepared = await orUsageError(async () => {
+    const key = await readSigningKey(flags.signingKeyFile);
+    await prepareExportDirectory(flags.out);
+    return { key };
+  });
+  if (!prepared) return;
+  const period = { from: flags.from, to: flags.to };
+  const incidents = await collectIncidentEvidence(flags.tableName, period);
+  const drillRuns = await collectDrillRunEvidence(flags.tableName, period);
+  const generatedAt = new Date().toISOString();
+  const { files, summary } = exportFiles({ period, tableName: flags.tableName, generatedAt, incidents, drillRuns });
+  const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
+  const manifest = buildManifest({ period, tableName: flags.tableName, generatedAt, trails }, files, prepared.key);
+  await writeExportDirectory(flags.out, files, manifest);
+
+  const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
+  for (const line of describeProblems(allTrails)) console.log(line);
+  const events = allTrails.reduce((sum, trail) => sum + trail.events.length, 0);
+  const integrity = manifest.signature ? 'signed (HMAC-SHA256)' : 'hashed, not signed (no --signing-key-file)';
+  console.log(
+    `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
+      `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
+  );
+  if (trails.broken > 0) {
+    console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
+    process.exitCode = 1;
+  }
+}
+
+interface CheckExportFlags {
+  signingKeyFile?: string;
+}
+
+/** `irdr evidence check-export <dir>`: recomputes every file's SHA-256 (and the manifest's signature); exit 1 names each changed file. */
+export async function evidenceCheckExportCommand(directory: string, flags: CheckExportFlags): Promise<void> {
+  const read = await orUsageError(async () => ({ key: await readSigningKey(flags.signingKeyFile), ...(await readExportDirectory(directory)) }));
+  if (!read) return;
+  const check = checkExport(read.manifestText, read.files, read.key);
+  for (const problem of check.problems) console.log(`FAILED ${problem}`);
+  for (const note of check.notes) console.log(`note: ${note}`);
+  const listed = check.manifest?.files.length ?? 0;
+  const signature = { valid: ', signature valid', invalid: ', signature INVALID', unsigned: ', not signed', 'not-checked': ', signature not checked' }[check.signature];
+  if (check.problems.length === 0) {
+    console.log(`${directory}: all ${listed} files match ${MANIFEST_FILE}${signature}`);
+    return;
+  }
+  console.log(`${directory}: ${check.problems.length} problems; ${check.matched} of ${listed} files match ${MANIFEST_FILE}${signature}`);
   process.exitCode = 1;
 }

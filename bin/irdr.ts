@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from '../local/cli/demo-command.js';
 import { localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { drillsRunCommand } from './drill-commands.js';
-import { evidenceVerifyCommand } from './evidence-commands.js';
+import { evidenceCheckExportCommand, evidenceExportCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -64,7 +64,7 @@ const isoTime = (value: string): string => {
 };
 const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
 
-const evidence = program.command('evidence').description('the continuity evidence: verify the trail');
+const evidence = program.command('evidence').description('the continuity evidence: verify the trail, export it for an audit');
 evidence
   .command('verify')
   .description('recompute every incident and drill-run trail of the period; exit 1 naming each edited, missing or reordered event')
@@ -72,6 +72,20 @@ evidence
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .action(evidenceVerifyCommand);
+evidence
+  .command('export')
+  .description('write every incident and drill run of the period, with its whole trail and chain verdict, as JSON, CSV and an HTML report, with a manifest; exit 1 if any trail is broken')
+  .requiredOption('--from <time>', 'start of the period (inclusive)', isoTime)
+  .requiredOption('--to <time>', 'end of the period (exclusive)', isoTime)
+  .requiredOption('--out <dir>', 'a new or empty directory to write into')
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .option('--signing-key-file <path>', 'sign the manifest with HMAC-SHA256 under the key this file holds (without it the manifest is only hashed)')
+  .action(evidenceExportCommand);
+evidence
+  .command('check-export <dir>')
+  .description('recompute the SHA-256 of every file of an export (and the manifest signature, given the key); exit 1 naming each changed file')
+  .option('--signing-key-file <path>', 'the key the manifest was signed with')
+  .action(evidenceCheckExportCommand);
 
 const drills = program.command('drills').description('restore drills: run one now');
 drills

@@ -365,6 +365,15 @@ export const functionRegistry = [
       { method: 'GET', path: '/drill-runs/{runId}' },
     ],
   },
+  {
+    name: 'StartDrillFromRunbook',
+    entry: 'functions/tasks/start-drill-from-runbook.ts',
+    description: 'Runbook step (start-drill): starts a restore drill for the incident and records its run in the trail (not in an exercise)',
+    memoryMb: 256,
+    timeoutSeconds: 20,
+    environment: ['TABLE_NAME', 'DRILL_STATE_MACHINE_ARN'],
+    permissions: ['table:read', 'table:write', 'drills:start'],
+  },
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof functionRegistry)[number]['name'];

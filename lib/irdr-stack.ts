@@ -66,7 +66,13 @@ export class IrdrStack extends Stack {
     this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
-    this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, { blueprint: props.drillBlueprint, functions: this.functions });
+    // Named, so the functions that start drills (a runbook's start-drill step among them) can name its ARN without a
+    // reference: ransomware → StartDrillFromRunbook → drill → RecordDrillOutcome → runbooks would otherwise be a cycle.
+    this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, {
+      blueprint: props.drillBlueprint,
+      functions: this.functions,
+      stateMachineName: `${this.stackName}-${props.drillBlueprint.logicalId}`,
+    });
     this.drillGrants = new DrillGrants(this, props.drillPlans);
     this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {
       plans: props.drillPlans,
@@ -95,7 +101,7 @@ export class IrdrStack extends Stack {
       ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
       API_URL: this.httpApi.url,
-      DRILL_STATE_MACHINE_ARN: this.drill.stateMachine.stateMachineArn,
+      DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -117,6 +123,12 @@ export class IrdrStack extends Stack {
     });
   }
 
+  /** The drill state machine's ARN, by its fixed name (no reference to the resource; see BlueprintStateMachine.arnByName). */
+  private get drillStateMachineArn(): string {
+    if (!this.drill.arnByName) throw new Error('the drill state machine needs a fixed name');
+    return this.drill.arnByName;
+  }
+
   /** Turns a registry entry's permissions into grants on this stack's resources, and nothing more. */
   private grantDeclaredPermissions(spec: FunctionSpec, mailFrom: string): void {
     const fn = this.functions.get(spec.name as FunctionName);
@@ -126,7 +138,9 @@ export class IrdrStack extends Stack {
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
     }
-    if (declared.has('drills:start')) this.drill.stateMachine.grantStartExecution(fn);
+    if (declared.has('drills:start')) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.drillStateMachineArn] }));
+    }
     for (const permission of DRILL_DATA_PERMISSIONS) {
       if (declared.has(permission)) this.drillGrants.grant(fn.role!, permission);
     }

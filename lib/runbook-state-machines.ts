@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -26,6 +26,11 @@ export interface BlueprintStateMachineProps {
    * @default RetentionDays.ONE_YEAR (execution history outlives Step Functions' own 90 days)
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * A fixed name, so others can name this state machine's ARN without referencing it (see `arnByName`).
+   * @default a name CloudFormation generates
+   */
+  readonly stateMachineName?: string;
 }
 
 /** The placeholder → function lookup, the inverse of functionArnPlaceholder, over the deployed functions. */
@@ -44,6 +49,11 @@ export class BlueprintStateMachine extends Construct {
   public readonly logGroup: LogGroup;
   /** The functions the definition invokes (what its role may invoke, and nothing else). */
   public readonly invokedFunctions: readonly FunctionName[];
+  /**
+   * The ARN built from the fixed name, with no reference to the resource: what a function the definition itself
+   * (transitively) invokes must use, or CloudFormation would see a dependency cycle. Undefined without a fixed name.
+   */
+  public readonly arnByName?: string;
 
   constructor(scope: Construct, id: string, props: BlueprintStateMachineProps) {
     super(scope, id);
@@ -64,7 +74,16 @@ export class BlueprintStateMachine extends Construct {
       // not copied into logs.
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
+      ...(props.stateMachineName !== undefined && { stateMachineName: props.stateMachineName }),
     });
+    if (props.stateMachineName !== undefined) {
+      this.arnByName = Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: props.stateMachineName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    }
     // The ASL names each function by its unqualified ARN: grant exactly that, not `<arn>:*` as grantInvoke would.
     for (const name of invoked) {
       this.stateMachine.addToRolePolicy(

@@ -1,8 +1,9 @@
 import { compileRunbook, runbookHash } from './compile-runbook.js';
 import { compileDrillStateMachine, DRILL_STATE_MACHINE_LOGICAL_ID } from './compile-drill.js';
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
+import { loadDrillPlans } from './load-drill-plans.js';
 import { loadRunbooks } from './load-runbooks.js';
-import type { Runbook } from './runbook-schema.js';
+import { walkSteps, type Runbook } from './runbook-schema.js';
 
 /** One state machine as both runtimes deploy it: the ASL with `${Placeholders}` and what it is for. */
 export interface StateMachineBlueprint {
@@ -22,7 +23,9 @@ export interface StateMachineBlueprint {
 
 /** Every state machine irdr deploys, built from workflows/ once, for lib/ and local/ alike. */
 export function stateMachineBlueprints(): StateMachineBlueprint[] {
-  return loadRunbooks().map((runbook) => {
+  const runbooks = loadRunbooks();
+  assertDrillPlansExist(runbooks, new Set(loadDrillPlans().map((plan) => plan.id)));
+  return runbooks.map((runbook) => {
     const definition = compileRunbook(runbook);
     return {
       logicalId: `Runbook-${runbook.id}`,
@@ -36,6 +39,17 @@ export function stateMachineBlueprints(): StateMachineBlueprint[] {
       placeholders: placeholdersOf(definition),
     };
   });
+}
+
+/** A `start-drill` step must name a plan in workflows/drills, or the runbook would fail when it gets there. */
+export function assertDrillPlansExist(runbooks: readonly Runbook[], planIds: ReadonlySet<string>): void {
+  for (const runbook of runbooks) {
+    for (const { step } of walkSteps(runbook.steps)) {
+      if (step.type === 'action' && step.drillPlanId !== undefined && !planIds.has(step.drillPlanId)) {
+        throw new Error(`runbook ${runbook.id}, step ${step.id}: no drill plan "${step.drillPlanId}" in workflows/drills (plans: ${[...planIds].join(', ')})`);
+      }
+    }
+  }
 }
 
 /** Replaces each `${Name}` with its value, as CloudFormation's DefinitionSubstitutions does. */

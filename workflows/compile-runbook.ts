@@ -151,6 +151,20 @@ class RunbookCompiler {
 
   private compileAction(step: ActionStep, next: string, scope: Scope): void {
     const failure = this.addRecordFailure(step.id, scope);
+    if (step.handler === 'start-drill') {
+      this.add(scope, step.id, {
+        Comment: step.title,
+        ...invokeFunction('StartDrillFromRunbook', {
+          ...this.stepContext(step.id),
+          drillPlanId: step.drillPlanId,
+          event: step.event ?? 'recovery.drill-started',
+          'mode.$': '$.mode',
+        }),
+        Catch: [catchAll(failure)],
+        Next: next,
+      });
+      return;
+    }
     if (step.lambda === undefined) {
       this.add(scope, step.id, {
         Comment: step.title,

@@ -3,6 +3,7 @@ import { RoleName } from '../functions/domain/config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
 import { TaskCompletedBy } from '../functions/domain/human-task.js';
 import { Severity } from '../functions/domain/incident.js';
+import { DrillPlanId } from './drill-plan-schema.js';
 
 /*
  * Runbook definitions, schema v2. Steps run in order; branching steps (choice, approval, parallel)
@@ -43,8 +44,13 @@ const ActionStep = z
   .strictObject({
     ...StepBase,
     type: z.literal('action'),
-    /** A built-in handler... */
-    handler: z.literal('record-event').optional(),
+    /**
+     * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
+     * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
+     */
+    handler: z.enum(['record-event', 'start-drill']).optional(),
+    /** The drill plan a `start-drill` action runs. */
+    drillPlanId: DrillPlanId.optional(),
     /** ...or a Lambda function of your own, invoked with the incident's input. */
     lambda: LambdaArn.optional(),
     /** The event appended to the trail (for a Lambda: after it succeeds, with its result). */
@@ -52,10 +58,13 @@ const ActionStep = z
   })
   .superRefine((step, ctx) => {
     if ((step.handler === undefined) === (step.lambda === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event) or a lambda ARN, not both' });
+      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill) or a lambda ARN, not both' });
     }
     if (step.handler === 'record-event' && step.event === undefined) {
       ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
+    }
+    if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });
     }
   });
 

@@ -46,6 +46,10 @@ const props = (logicalId: string): Record<string, any> => {
 const functionLogicalId = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName));
 const roleOfFunction = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName).role!);
 const drillMachineId = () => synth.logicalIdOf(synth.stack.drill.stateMachine);
+/** The drill state machine's ARN as functions name it: built from its fixed name, no reference (no dependency cycle). */
+const drillMachineArnByName = () => synth.stack.resolve(synth.stack.drill.arnByName) as unknown;
+const isDrillMachine = (resource: unknown) =>
+  [{ Ref: drillMachineId() }, drillMachineArnByName()].some((arn) => JSON.stringify(arn) === JSON.stringify(resource));
 const statementsOf = (roleLogicalId: string) => statementsOfRole(synth.resources, roleLogicalId);
 /** Every role in the template with its statements. */
 const allRoleStatements = (): [string, SynthesizedPolicyStatement[]][] =>
@@ -105,7 +109,7 @@ describe('drill state machine', () => {
 
   it('gives DRILL_STATE_MACHINE_ARN the drill state machine, to the functions that declare it', () => {
     for (const spec of registry.filter((candidate) => (candidate.environment as readonly string[]).includes('DRILL_STATE_MACHINE_ARN'))) {
-      expect(props(functionLogicalId(spec.name)).Environment.Variables.DRILL_STATE_MACHINE_ARN, spec.name).toEqual({ Ref: drillMachineId() });
+      expect(props(functionLogicalId(spec.name)).Environment.Variables.DRILL_STATE_MACHINE_ARN, spec.name).toEqual(drillMachineArnByName());
     }
   });
 
@@ -268,17 +272,26 @@ describe('drill permissions', () => {
     }
   });
 
-  it('lets only StartDrillRun and the drill schedules start the drill state machine', () => {
+  it('names the drill state machine as its ARN by name says', () => {
+    expect(props(drillMachineId()).StateMachineName).toBe(`${synth.stack.stackName}-Drill-restore`);
+    expect(JSON.stringify(drillMachineArnByName())).toContain(`:stateMachine:${synth.stack.stackName}-Drill-restore`);
+  });
+
+  it('lets only StartDrillRun, a runbook\'s start-drill step and the drill schedules start the drill state machine', () => {
     const starters: string[] = [];
     for (const [roleId, statements] of allRoleStatements()) {
       for (const statement of withAction(statements, 'states:StartExecution')) {
-        if (asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: drillMachineId() }))) starters.push(roleId);
+        if (asList(statement.Resource).some(isDrillMachine)) starters.push(roleId);
       }
     }
-    expect(starters.sort()).toEqual([roleOfFunction('StartDrillRun'), synth.logicalIdOf(synth.stack.drillSchedules.drillRole)].sort());
-    // And StartDrillRun starts nothing else.
-    const started = withAction(statementsOf(roleOfFunction('StartDrillRun')), 'states:StartExecution').flatMap((statement) => asList(statement.Resource));
-    expect(started).toEqual([{ Ref: drillMachineId() }]);
+    expect(starters.sort()).toEqual(
+      [roleOfFunction('StartDrillRun'), roleOfFunction('StartDrillFromRunbook'), synth.logicalIdOf(synth.stack.drillSchedules.drillRole)].sort(),
+    );
+    // And those functions start nothing else.
+    for (const name of ['StartDrillRun', 'StartDrillFromRunbook']) {
+      const started = withAction(statementsOf(roleOfFunction(name)), 'states:StartExecution').flatMap((statement) => asList(statement.Resource));
+      expect(started).toEqual([drillMachineArnByName()]);
+    }
   });
 
   it('grants Resource "*" only for the drill actions AWS supports no resource-level permission for', () => {

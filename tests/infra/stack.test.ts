@@ -305,9 +305,10 @@ describe('least privilege', () => {
       if (actions.includes('states:StartExecution')) {
         // runbooks:start starts the runbook state machines; drills:start the drill state machine.
         const machines = [
-          ...(spec.permissions.includes('runbooks:start') ? [...synth.stack.runbooks.byLogicalId.values()] : []),
-          ...(spec.permissions.includes('drills:start') ? [synth.stack.drill.stateMachine] : []),
-        ].map((machine) => ({ Ref: synth.logicalIdOf(machine) }));
+          ...(spec.permissions.includes('runbooks:start') ? [...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })) : []),
+          // The drill state machine by its fixed name (see BlueprintStateMachine.arnByName).
+          ...(spec.permissions.includes('drills:start') ? [synth.stack.resolve(synth.stack.drill.arnByName)] : []),
+        ];
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
       if (actions.includes('states:SendTaskSuccess')) {

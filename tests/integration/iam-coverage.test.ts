@@ -61,14 +61,22 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
  * the Lambda Invoke API, a PITR drill and a backup drill that pass, the ledger drill failing on an altered entry
  * (opening the failure runbook), then the API that reads them.
  */
-async function runDrillScenario(local: TestStack): Promise<void> {
+async function runDrillScenario(local: TestStack, incidentId: string): Promise<void> {
   const drills = drillSession(local);
   await drills.createSourceTable('irdr-demo-orders');
   await drills.seed('irdr-demo-orders');
   const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const canary = await lambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-pitr' }) }));
-  lambda.destroy();
   expect(canary.FunctionError).toBeUndefined();
+  // A runbook's start-drill step (ransomware recovery), as the runbook invokes it.
+  const fromRunbook = await lambda.send(
+    new InvokeCommand({
+      FunctionName: 'irdr-StartDrillFromRunbook',
+      Payload: JSON.stringify({ incidentId, stepId: 'prove-backup-restores', executionArn: 'arn:aws:states:us-east-1:000000000000:execution:coverage:1', drillPlanId: 'orders-pitr', event: 'recovery.drill-started', mode: 'live' }),
+    }),
+  );
+  lambda.destroy();
+  expect(fromRunbook.FunctionError).toBeUndefined();
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const runDrill = async (planId: string) => {
     const started = await local.api('POST', `/drills/${planId}/runs`, { headers: { 'idempotency-key': `coverage-${planId}` } });
@@ -141,7 +149,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const acknowledged = await local.api('POST', `/incidents/${second.incidentId}/acknowledge`, { token: 'dev-responder' });
       expect(acknowledged.body.completedTasks).toHaveLength(1);
 
-      await runDrillScenario(local);
+      await runDrillScenario(local, second.incidentId);
     } finally {
       calls = recorder.calls();
       invoked = recorder.invoked();

@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
+import { derivedUuid } from '../derived-id.js';
 import type { CreateIncidentRequest } from '../incident.js';
 
 /** The incident a failed run opens, named from the run so a retried step finds it instead of opening a second. */
-export function failureIncidentIdFor(runId: string): string {
-  const hex = createHash('sha256').update(`irdr-drill-failure:${runId}`).digest('hex');
-  // UUID layout, version 8 (custom) and the RFC 9562 variant, like the API's incident ids.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export const failureIncidentIdFor = (runId: string): string => derivedUuid('irdr-drill-failure', runId);
 
 /** What the failure runbook is opened with. */
 export function failureIncidentRequest(

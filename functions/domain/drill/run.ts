@@ -3,7 +3,7 @@ import type { DrillCheckResult } from './check-result.js';
 import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
 
 /** How a run was started. */
-export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo']);
+export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo', 'runbook']);
 export type DrillTrigger = z.infer<typeof DrillTrigger>;
 
 /** The drill state machine's input: which plan, and who asked. */

@@ -1,0 +1,97 @@
+import { stringify } from 'csv-stringify/sync';
+import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
+
+type CsvCell = string | number | undefined;
+type CsvRow<Column extends string> = Record<Column, CsvCell>;
+
+export const INCIDENT_CSV_COLUMNS = [
+  'incidentId',
+  'title',
+  'runbookId',
+  'severity',
+  'mode',
+  'status',
+  'openedAt',
+  'acknowledgedAt',
+  'resolvedAt',
+  'closedAt',
+  'mttaSeconds',
+  'mttrSeconds',
+  'events',
+  'chainIntact',
+] as const;
+
+export const DRILL_RUN_CSV_COLUMNS = [
+  'runId',
+  'planId',
+  'status',
+  'trigger',
+  'startedAt',
+  'endedAt',
+  'rtoSeconds',
+  'rtoTargetSeconds',
+  'rpoSeconds',
+  'rpoTargetSeconds',
+  'rpoMethod',
+  'cleanupStatus',
+  'failureIncidentId',
+  'events',
+  'chainIntact',
+] as const;
+
+const minutesToSeconds = (minutes: number | undefined): number | undefined => (minutes === undefined ? undefined : minutes * 60);
+
+export function incidentCsvRow({ incident, trail }: ExportedIncident): CsvRow<(typeof INCIDENT_CSV_COLUMNS)[number]> {
+  return {
+    incidentId: incident.incidentId,
+    title: incident.title,
+    runbookId: incident.runbookId,
+    severity: incident.severity,
+    mode: incident.mode,
+    status: incident.status,
+    openedAt: incident.openedAt,
+    acknowledgedAt: incident.acknowledgedAt,
+    resolvedAt: incident.resolvedAt,
+    closedAt: incident.closedAt,
+    mttaSeconds: incident.mttaSeconds,
+    mttrSeconds: incident.mttrSeconds,
+    events: trail.events.length,
+    chainIntact: String(trail.intact),
+  };
+}
+
+export function drillRunCsvRow({ run, trail }: ExportedDrillRun): CsvRow<(typeof DRILL_RUN_CSV_COLUMNS)[number]> {
+  return {
+    runId: run.runId,
+    planId: run.planId,
+    status: run.status,
+    trigger: run.trigger,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    rtoSeconds: run.rtoSeconds,
+    rtoTargetSeconds: minutesToSeconds(run.targets?.rtoMinutes),
+    rpoSeconds: run.rpo?.seconds,
+    rpoTargetSeconds: minutesToSeconds(run.targets?.rpoMinutes),
+    rpoMethod: run.rpo?.method,
+    cleanupStatus: run.cleanup?.status,
+    failureIncidentId: run.failureIncidentId,
+    events: trail.events.length,
+    chainIntact: String(trail.intact),
+  };
+}
+
+/**
+ * RFC 4180 CSV (CRLF, quoted where needed) with a header row. Cells starting with = + - @ or a tab are
+ * prefixed with ' so a spreadsheet shows a title such as `=HYPERLINK(…)` instead of running it.
+ */
+export function toCsv<Column extends string>(columns: readonly Column[], rows: readonly CsvRow<Column>[]): string {
+  return stringify(rows as CsvRow<Column>[], {
+    header: true,
+    columns: [...columns],
+    record_delimiter: 'windows',
+    escape_formulas: true,
+  });
+}
+
+export const incidentsCsv = (incidents: readonly ExportedIncident[]): string => toCsv(INCIDENT_CSV_COLUMNS, incidents.map(incidentCsvRow));
+export const drillRunsCsv = (runs: readonly ExportedDrillRun[]): string => toCsv(DRILL_RUN_CSV_COLUMNS, runs.map(drillRunCsvRow));

@@ -1,0 +1,32 @@
+import { drillRunsCsv, incidentsCsv } from './csv-rows.js';
+import type { ExportFile } from './export-manifest.js';
+import { HASH_RULE, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from './exported-trail.js';
+import { summarisePeriod, type PeriodSummary } from './period-summary.js';
+import { reportPage } from './report-page.js';
+
+export interface EvidenceExport {
+  readonly period: EvidencePeriod;
+  readonly tableName: string;
+  readonly generatedAt: string;
+  readonly incidents: readonly ExportedIncident[];
+  readonly drillRuns: readonly ExportedDrillRun[];
+}
+
+const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+
+/** The files of an export (the manifest aside), in the order the manifest lists them. */
+export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; summary: PeriodSummary } {
+  const { period, tableName, generatedAt, incidents, drillRuns } = evidence;
+  const summary = summarisePeriod(incidents, drillRuns);
+  const header = { period, tableName, generatedAt, hashRule: HASH_RULE };
+  return {
+    summary,
+    files: [
+      { name: 'incidents.json', content: json({ ...header, incidents }) },
+      { name: 'drill-runs.json', content: json({ ...header, drillRuns }) },
+      { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents), 'utf8') },
+      { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns), 'utf8') },
+      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, incidents, drillRuns }), 'utf8') },
+    ],
+  };
+}

@@ -1,0 +1,115 @@
+import { barChart, barChartSvg } from './bar-chart.js';
+import { durationText } from './duration-text.js';
+import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail } from './exported-trail.js';
+import { SafeHtml, html } from './html.js';
+import type { MeanMeasure, PeriodSummary } from './period-summary.js';
+
+export interface ReportPageInput {
+  readonly period: EvidencePeriod;
+  readonly tableName: string;
+  readonly generatedAt: string;
+  readonly summary: PeriodSummary;
+  readonly incidents: readonly ExportedIncident[];
+  readonly drillRuns: readonly ExportedDrillRun[];
+}
+
+// No external scripts, styles, fonts or images: the page must read the same offline, years from now (trusted constant, not escaped).
+const STYLE = `
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; max-width: 1100px; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5rem 0; } th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.num { text-align: right; } code { font-size: 0.85em; }
+.verdict { padding: 0.75rem 1rem; font-weight: bold; } .intact { background: #e8f5e9; color: #1b5e20; } .broken { background: #ffebee; color: #b71c1c; }
+.legend span { display: inline-block; margin-right: 1rem; }`;
+
+const mean = (measure: MeanMeasure): string =>
+  measure.measured === 0 ? 'n/a (none measured)' : `${durationText(measure.meanSeconds)} (mean of ${measure.measured})`;
+
+const counts = (byKey: Readonly<Record<string, number>>): string =>
+  Object.entries(byKey)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ') || 'none';
+
+const within = (measured: number, withinTarget: number): string => (measured === 0 ? 'n/a' : `${withinTarget} of ${measured}`);
+
+function chainVerdict(trail: ExportedTrail): SafeHtml {
+  if (trail.intact) return html`intact`;
+  return html`<strong>broken</strong><ul>${trail.problems.map(
+    (problem) => html`<li><code>${problem.sortKey}</code> ${problem.kind}: expected <code>${problem.expected}</code>, found <code>${problem.found}</code></li>`,
+  )}</ul>`;
+}
+
+function verdictBanner(summary: PeriodSummary): SafeHtml {
+  const { total, broken } = summary.chains;
+  return broken === 0
+    ? html`<p class="verdict intact">All ${total} trails verified: every hash chain is intact.</p>`
+    : html`<p class="verdict broken">${broken} of ${total} trails are BROKEN: an event was edited, inserted, reordered or deleted. They are exported as found; see "Chain verdicts".</p>`;
+}
+
+function recoverySection(summary: PeriodSummary): SafeHtml {
+  if (summary.plans.length === 0) return html`<p>No drill runs in the period.</p>`;
+  const rows = summary.plans.map(
+    (plan) => html`<tr><td>${plan.planId}</td><td class="num">${plan.runs}</td><td class="num">${plan.passed}</td><td class="num">${plan.failed}</td>
+<td class="num">${durationText(plan.rto.worstSeconds)}</td><td class="num">${durationText(plan.rto.targetSeconds)}</td><td class="num">${within(plan.rto.measured, plan.rto.withinTarget)}</td>
+<td class="num">${durationText(plan.rpo.worstSeconds)}</td><td class="num">${durationText(plan.rpo.targetSeconds)}</td><td class="num">${within(plan.rpo.measured, plan.rpo.withinTarget)}</td></tr>`,
+  );
+  const rto = barChart('Worst achieved RTO per plan against its target', summary.plans.map((plan) => ({ label: plan.planId, valueSeconds: plan.rto.worstSeconds, targetSeconds: plan.rto.targetSeconds })));
+  const rpo = barChart('Worst achieved RPO per plan against its target', summary.plans.map((plan) => ({ label: plan.planId, valueSeconds: plan.rpo.worstSeconds, targetSeconds: plan.rpo.targetSeconds })));
+  return html`<table><thead><tr><th>Plan</th><th>Runs</th><th>Passed</th><th>Failed</th><th>Worst RTO</th><th>RTO target</th><th>Within RTO</th><th>Worst RPO</th><th>RPO target</th><th>Within RPO</th></tr></thead>
+<tbody>${rows}</tbody></table>
+<p class="legend"><span style="color:#2e7d32">&#9632; within target</span><span style="color:#c62828">&#9632; over target</span><span style="color:#607d8b">&#9632; no target</span><span>&#9482; target</span></p>
+<h3>RTO achieved</h3>${barChartSvg(rto)}
+<h3>RPO achieved</h3>${barChartSvg(rpo)}`;
+}
+
+function chainTable(input: ReportPageInput): SafeHtml {
+  const incidentRows = input.incidents.map(
+    ({ incident, trail }) => html`<tr><td>incident</td><td><code>${incident.incidentId}</code><br>${incident.title}</td><td>${incident.mode}, ${incident.status}</td><td>${incident.openedAt}</td><td class="num">${trail.events.length}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
+  );
+  const runRows = input.drillRuns.map(
+    ({ run, trail }) => html`<tr><td>drill run</td><td><code>${run.runId}</code><br>${run.planId}</td><td>${run.status}</td><td>${run.startedAt}</td><td class="num">${trail.events.length}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
+  );
+  if (incidentRows.length + runRows.length === 0) return html`<p>No trails in the period.</p>`;
+  return html`<table><thead><tr><th>Kind</th><th>Record</th><th>Status</th><th>Started</th><th>Events</th><th>Head hash</th><th>Chain</th></tr></thead>
+<tbody>${incidentRows}${runRows}</tbody></table>`;
+}
+
+/** The period's evidence as one self-contained page: every value escaped, charts inline. */
+export function reportPage(input: ReportPageInput): string {
+  const { summary, period } = input;
+  const { incidents, drills } = summary;
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Continuity evidence ${period.from} .. ${period.to}</title>
+<style>${new SafeHtml(STYLE)}</style></head>
+<body>
+<h1>Continuity evidence: ${period.from} .. ${period.to}</h1>
+<p>Table <code>${input.tableName}</code>, generated ${input.generatedAt}. The period includes its start and excludes its end.</p>
+${verdictBanner(summary)}
+<h2>Incidents</h2>
+<table><tbody>
+<tr><th>Opened in the period</th><td class="num">${incidents.total}</td></tr>
+<tr><th>Live / exercises</th><td>${incidents.live} / ${incidents.exercises}</td></tr>
+<tr><th>By status</th><td>${counts(incidents.byStatus)}</td></tr>
+<tr><th>By severity</th><td>${counts(incidents.bySeverity)}</td></tr>
+<tr><th>MTTA (live only)</th><td>${mean(incidents.mtta)}</td></tr>
+<tr><th>MTTR (live only)</th><td>${mean(incidents.mttr)}</td></tr>
+</tbody></table>
+<h2>Restore drills</h2>
+<table><tbody>
+<tr><th>Runs started in the period</th><td class="num">${drills.total}</td></tr>
+<tr><th>Passed / failed / still running</th><td>${drills.passed} / ${drills.failed} / ${drills.running}</td></tr>
+</tbody></table>
+<h2>Recovery per plan</h2>
+${recoverySection(summary)}
+<h2>Chain verdicts</h2>
+${chainTable(input)}
+<h2>Checking this export</h2>
+<p><code>manifest.json</code> lists every file of this export with its SHA-256 and size (and an HMAC-SHA256 signature when the export was signed).
+<code>irdr evidence check-export &lt;dir&gt;</code> recomputes them. The JSON files hold every event as stored, so each chain can also be recomputed without this tool.</p>
+</body></html>
+`.text;
+}
+

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drillRunPk, eventSk, incidentPk } from '../../functions/domain/keys.js';
+import { drillSession, testPlan } from './support/drill-session.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const SOURCE = 'irdr-test-export-orders';
+const FILES = ['drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
+
+/** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
+async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [irdr, 'evidence', ...args], { env: { ...process.env, ...local.stack.environment } });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: failure.stdout + failure.stderr };
+  }
+}
+
+describe('irdr evidence export and check-export', () => {
+  let local: TestStack;
+  let work: string;
+  let keyFile: string;
+  let incidentId: string;
+  let runId: string;
+  const from = new Date(Date.now() - 60_000).toISOString();
+  let period: string[];
+
+  beforeAll(async () => {
+    local = await startTestStack({
+      timeScale: 60,
+      drillPlans: [testPlan({ id: 'export-orders', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }] })],
+      // A restore takes a simulated minute (a second here); PITR trails the clock by a simulated minute.
+      dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 10 }, latestRestorableLagMs: 60_000 },
+    });
+    work = await mkdtemp(join(tmpdir(), 'irdr-export-'));
+    keyFile = join(work, 'signing.key');
+    await writeFile(keyFile, `${'5e'.repeat(32)}\n`);
+
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Leaked key, "prod"', severity: 'SEV2', summary: 'for the export' });
+    expect(created.status).toBe(202);
+    incidentId = created.body.incidentId as string;
+    expect((await local.waitForExecution(created.body.executionArn as string)).status).toBe('SUCCEEDED');
+
+    const drills = drillSession(local);
+    await drills.createSourceTable(SOURCE);
+    await drills.seed(SOURCE);
+    // Past the (scaled) PITR lag, so the restore point holds the seeded data.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const drill = await drills.runDrill('export-orders');
+    expect(drill.execution.status, JSON.stringify(drill.view.run?.reasons)).toBe('SUCCEEDED');
+    runId = drill.runId;
+    await local.waitForQuiet();
+    period = ['--from', from, '--to', new Date(Date.now() + 60_000).toISOString()];
+  });
+  afterAll(async () => {
+    await local?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('writes every incident and drill run of the period with its whole trail, CSV, a report and a signed manifest', async () => {
+    const out = join(work, 'signed');
+    const result = await run(local, ['export', ...period, '--out', out, '--signing-key-file', keyFile]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/exported 1 incident trails and 1 drill-run trails \(\d+ events, .*\) from irdr-local to .*manifest\.json signed \(HMAC-SHA256\)/);
+    expect((await readdir(out)).sort()).toEqual(FILES);
+
+    const incidents = JSON.parse(await readFile(join(out, 'incidents.json'), 'utf8'));
+    expect(incidents.hashRule).toMatch(/RFC 8785/);
+    const [incident] = incidents.incidents;
+    expect(incident.incident).toMatchObject({ incidentId, severity: 'SEV2', mode: 'live' });
+    expect(incident.trail).toMatchObject({ partitionKey: incidentPk(incidentId), intact: true, problems: [] });
+    expect(incident.trail.events[0]).toMatchObject({ sortKey: eventSk(1), event: { type: 'incident.opened', seq: 1, prevHash: '0'.repeat(64) } });
+    expect(incident.trail.events.at(-1).event.hash).toBe(incident.trail.headHash);
+
+    const runs = JSON.parse(await readFile(join(out, 'drill-runs.json'), 'utf8'));
+    expect(runs.drillRuns[0].run).toMatchObject({ runId, planId: 'export-orders', status: 'passed' });
+    expect(runs.drillRuns[0].trail).toMatchObject({ partitionKey: drillRunPk(runId), intact: true });
+    expect(runs.drillRuns[0].trail.events.map((stored: { event: { type: string } }) => stored.event.type)).toContain('drill.passed');
+
+    const incidentsCsv = (await readFile(join(out, 'incidents.csv'), 'utf8')).split('\r\n');
+    expect(incidentsCsv).toHaveLength(3);
+    expect(incidentsCsv[1]).toMatch(new RegExp(`^${incidentId},"Leaked key, ""prod""",triage-notify,SEV2,live,`));
+    expect(incidentsCsv[1]).toMatch(/,true$/);
+    const runsCsv = (await readFile(join(out, 'drill-runs.csv'), 'utf8')).split('\r\n');
+    expect(runsCsv[1]).toMatch(new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,\\d+,true$`));
+
+    const report = await readFile(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('All 2 trails verified: every hash chain is intact.');
+    expect(report).toContain('Leaked key, &quot;prod&quot;');
+    expect(report.match(/<svg /g)).toHaveLength(2);
+    expect(report).not.toMatch(/<script|src=|href=/);
+
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ tableName: 'irdr-local', trails: { incidents: 1, drillRuns: 1, total: 2, broken: 0 }, signature: { algorithm: 'HMAC-SHA256' } });
+    for (const file of manifest.files) {
+      const content = await readFile(join(out, file.name));
+      expect([file.sha256, file.bytes]).toEqual([createHash('sha256').update(content).digest('hex'), content.length]);
+    }
+
+    const checked = await run(local, ['check-export', out, '--signing-key-file', keyFile]);
+    expect(checked.code, checked.output).toBe(0);
+    expect(checked.output).toContain(`${out}: all 5 files match manifest.json, signature valid`);
+  });
+
+  it('check-export exits 1 naming a file changed after the export', async () => {
+    const out = join(work, 'tampered-file');
+    expect((await run(local, ['export', ...period, '--out', out])).code).toBe(0);
+    const unsigned = await run(local, ['check-export', out]);
+    expect(unsigned.code).toBe(0);
+    expect(unsigned.output).toContain('not signed, only hashed');
+
+    const csv = join(out, 'incidents.csv');
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace(',SEV2,', ',SEV4,'));
+    const result = await run(local, ['check-export', out]);
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/FAILED incidents\.csv: changed; expected sha256 [0-9a-f]{64}/);
+    expect(result.output).toContain(`${out}: 1 problems; 4 of 5 files match manifest.json, not signed`);
+  });
+
+  it('refuses a directory that already holds files, so two exports never mix', async () => {
+    const result = await run(local, ['export', ...period, '--out', join(work, 'signed')]);
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/is not empty .*: export into a new or empty directory/);
+  });
+
+  it('exits 1 naming a stored event edited in the table, and still writes the export, which says so', async () => {
+    await local.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: local.stack.tableName,
+        Key: { PK: { S: drillRunPk(runId) }, SK: { S: eventSk(2) } },
+        UpdateExpression: 'SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': { S: 'drill.quietly-edited' } },
+      }),
+    );
+    const out = join(work, 'broken');
+    const result = await run(local, ['export', ...period, '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`${drillRunPk(runId)} ${eventSk(2)}: edited; expected `);
+    expect(result.output).toContain('1 of 2 trails are broken');
+
+    expect((await readdir(out)).sort()).toEqual(FILES);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.trails).toEqual({ incidents: 1, drillRuns: 1, total: 2, broken: 1 });
+    const runs = JSON.parse(await readFile(join(out, 'drill-runs.json'), 'utf8'));
+    expect(runs.drillRuns[0].trail).toMatchObject({ intact: false, problems: [{ kind: 'edited', sortKey: eventSk(2) }] });
+    expect(await readFile(join(out, 'drill-runs.csv'), 'utf8')).toMatch(/,false\r\n$/);
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('1 of 2 trails are BROKEN');
+
+    // The files are as exported: the export is sound, and it records the broken trail.
+    const checked = await run(local, ['check-export', out]);
+    expect(checked.code).toBe(0);
+    expect(checked.output).toContain('the export records 1 broken trails of 2');
+  });
+});

@@ -1,0 +1,49 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { drillSession } from './support/drill-session.js';
+import { runbookSession } from './support/runbook-session.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/** The ransomware runbook's recovery proves the backup restores by starting the orders-pitr drill (workflows/drills). */
+let local: TestStack;
+
+beforeAll(async () => {
+  local = await startTestStack({ dynamodbRecovery: { restoreDuration: { baseMs: 1000, perItemMs: 0 }, latestRestorableLagMs: 1000 } });
+  const drills = drillSession(local);
+  await drills.createSourceTable('irdr-demo-orders');
+  await drills.seed('irdr-demo-orders');
+  // The plan measures RPO by its canary: write it as its schedule would.
+  const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await lambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-pitr' }) }));
+  lambda.destroy();
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('a runbook step that starts a restore drill', () => {
+  it('ransomware, recovery from backups approved: the drill runs for the incident and the trail links its run', async () => {
+    const session = runbookSession(local);
+    const { incidentId, executionArn } = await session.open({ runbookId: 'ransomware', title: 'Files encrypted on the file servers', severity: 'SEV1', summary: 'Ransom note found' });
+    expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
+    const started = (await session.events(incidentId)).find((event) => event.type === 'recovery.drill-started');
+    expect(started?.detail).toMatchObject({ planId: 'orders-pitr', runId: expect.any(String) });
+    const runId = started!.detail!.runId as string;
+    const execution = await local.waitForExecution(started!.detail!.executionArn as string, 2400);
+    const run = await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' });
+    expect(run.body.run).toMatchObject({ planId: 'orders-pitr', trigger: 'runbook', requestedBy: `incident:${incidentId}` });
+    expect(execution.status, JSON.stringify(run.body.run.reasons)).toBe('SUCCEEDED');
+    expect(run.body.run).toMatchObject({ status: 'passed', cleanup: { status: 'DELETED' }, rpo: { method: 'canary' } });
+  });
+
+  it('in an exercise, records the drill it would have started and starts none', async () => {
+    const session = runbookSession(local);
+    const { incidentId, executionArn } = await session.open({ runbookId: 'ransomware', title: 'Tabletop: ransomware', severity: 'SEV1', summary: 'Exercise', mode: 'exercise' });
+    expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
+    const events = await session.events(incidentId);
+    expect(events.find((event) => event.type === 'recovery.drill-started.skipped')?.detail).toMatchObject({ planId: 'orders-pitr' });
+    expect(events.some((event) => event.type === 'recovery.drill-started')).toBe(false);
+  });
+});

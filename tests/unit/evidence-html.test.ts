@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, html, SafeHtml } from '../../functions/domain/evidence/html.js';
+import { reportPage } from '../../functions/domain/evidence/report-page.js';
+import { summarisePeriod } from '../../functions/domain/evidence/period-summary.js';
+import { exportedDrillRun, exportedIncident, storedChain } from './support/evidence-fixtures.js';
+
+const hostile = `<script>alert("x")</script>&'`;
+
+describe('HTML escaping', () => {
+  it('escapes the five characters that matter in element bodies and quoted attributes', () => {
+    expect(escapeHtml(hostile)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
+    expect(escapeHtml(undefined)).toBe('');
+    expect(escapeHtml(42)).toBe('42');
+  });
+
+  it('escapes every interpolated value, but not fragments already built with it', () => {
+    const cell = html`<td title="${hostile}">${hostile}</td>`;
+    expect(cell.text).toBe(`<td title="${escapeHtml(hostile)}">${escapeHtml(hostile)}</td>`);
+    expect(html`<tr>${[cell, cell]}</tr>`.text).toBe(`<tr>${cell.text}${cell.text}</tr>`);
+    expect(html`${new SafeHtml('<b>')}`.text).toBe('<b>');
+  });
+});
+
+describe('the report page', () => {
+  const render = (incidents = [exportedIncident()], drillRuns = [exportedDrillRun()]) =>
+    reportPage({
+      period: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' },
+      tableName: 'irdr-prod',
+      generatedAt: '2026-04-02T00:00:00.000Z',
+      summary: summarisePeriod(incidents, drillRuns),
+      incidents,
+      drillRuns,
+    });
+
+  it('never lets a stored value reach the page raw, wherever it is shown', () => {
+    const page = render(
+      [exportedIncident({ incidentId: hostile, title: hostile, severity: hostile as 'SEV1', status: hostile as 'open' })],
+      [exportedDrillRun({ planId: hostile, runId: hostile })],
+    );
+    expect(page).not.toContain('<script');
+    expect(page).not.toContain(`"x")`);
+    expect(page).toContain(escapeHtml(hostile));
+  });
+
+  it('is self-contained: no script, no external resource, a policy that forbids loading any', () => {
+    const page = render();
+    expect(page).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    expect(page.match(/(?:src|href)=/gi)).toBeNull();
+    // The only URL is SVG's namespace, which is a name, not a fetch.
+    expect(page.match(/https?:\/\/[^"]+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+  });
+
+  it('summarises the period and names each problem of a broken chain', () => {
+    const broken = storedChain(3);
+    broken.splice(1, 1);
+    const page = render([exportedIncident(), exportedIncident({ incidentId: 'inc-2', mode: 'exercise', mttaSeconds: 9999 }, broken)]);
+    expect(page).toContain('1 of 3 trails are BROKEN');
+    expect(page).toContain('<code>EVT#0000000003</code> missing: expected <code>seq 2</code>, found <code>seq 3</code>');
+    expect(page).toContain('<tr><th>MTTA (live only)</th><td>5 min (mean of 1)</td></tr>');
+    expect(page).toContain('<tr><th>Passed / failed / still running</th><td>1 / 0 / 0</td></tr>');
+    expect(render()).toContain('All 2 trails verified: every hash chain is intact.');
+  });
+});
