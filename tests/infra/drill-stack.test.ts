@@ -1,5 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../functions/domain/drill-naming.js';
@@ -28,7 +27,7 @@ const DRILL_TABLES = `table/${DRILL_TABLE_PREFIX}*`;
 
 let synth: SynthesizedIrdr;
 beforeAll(() => {
-  synth = synthesizeIrdr();
+  synth = synthesizeIrdr({ bundle: false });
 });
 afterAll(() => {
   if (synth) rmSync(synth.outdir, { recursive: true, force: true });
@@ -113,15 +112,6 @@ describe('drill state machine', () => {
     }
   });
 
-  it('compiles DRILL_PLANS (every plan) into the bundle of each function that declares it, and into no other', () => {
-    for (const spec of registry) {
-      const code = props(functionLogicalId(spec.name)).Code as { S3Key: string };
-      const bundle = readFileSync(join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
-      const declares = (spec.bundled ?? []).includes('DRILL_PLANS');
-      for (const plan of plans) expect(bundle.includes(JSON.stringify(plan.title).slice(1, -1)), `${spec.name}: ${plan.id}`).toBe(declares);
-      expect(bundle.includes('process.env.DRILL_PLANS'), spec.name).toBe(false);
-    }
-  });
 });
 
 describe('drill schedules', () => {

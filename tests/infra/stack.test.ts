@@ -204,6 +204,16 @@ describe('functions', () => {
     }
   });
 
+  it('compiles DRILL_PLANS (every plan) into the bundle of each function that declares it, and into no other', () => {
+    for (const spec of registry) {
+      const code = props(functionLogicalId(spec.name)).Code as { S3Key: string };
+      const bundle = readFileSync(join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+      const declares = (spec.bundled ?? []).includes('DRILL_PLANS');
+      for (const plan of drillPlans) expect(bundle.includes(JSON.stringify(plan.title).slice(1, -1)), `${spec.name}: ${plan.id}`).toBe(declares);
+      expect(bundle.includes('process.env.DRILL_PLANS'), spec.name).toBe(false);
+    }
+  });
+
   it.each(registry.map((spec) => [spec.name] as const))('%s logs to its own log group, with a retention', (name) => {
     const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');

@@ -46,10 +46,11 @@ export interface SynthesizedIrdr {
 /**
  * Synthesizes the app bin/app.ts deploys (cdk-nag included, real esbuild bundling) into a temporary
  * cloud assembly. An unacknowledged cdk-nag error makes this throw, with the report in the message.
+ * `bundle: false` skips esbuild (CDK's bundling-stacks context), for tests that read the template, not the bundles.
  */
-export function synthesizeIrdr(): SynthesizedIrdr {
+export function synthesizeIrdr(options: { bundle?: boolean } = {}): SynthesizedIrdr {
   const outdir = mkdtempSync(join(tmpdir(), 'irdr-infra-'));
-  const { app, stack } = createIrdrApp({ outdir });
+  const { app, stack } = createIrdrApp({ outdir, ...(options.bundle === false && { context: { 'aws:cdk:bundling-stacks': [] } }) });
   const assembly = app.synth();
   const json = assembly.getStackByName(STACK_NAME).template as { Resources: Record<string, TemplateResource> };
   return {

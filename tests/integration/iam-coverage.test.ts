@@ -155,7 +155,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       invoked = recorder.invoked();
       recorder.stop();
     }
-    synthesized = synthesizeIrdr();
+    synthesized = synthesizeIrdr({ bundle: false });
   });
   afterAll(async () => {
     await local?.stop();
