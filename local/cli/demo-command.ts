@@ -52,7 +52,7 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
     console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
     // PITR's lag (and the second the restore point is rounded down to) must pass before it holds the data.
-    await pause(secondsOf(7));
+    await pause(secondsOf(5) + 1.5);
 
     const flagsOfRun = { stateMachineArn: stack.drillStateMachineArn, tableName: stack.tableName, interval: 0.5 };
     const who = { trigger: 'demo' as const, requestedBy: 'irdr demo' };

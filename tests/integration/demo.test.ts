@@ -9,7 +9,7 @@ describe('irdr demo', () => {
   it('seeds the demo table, runs two drills that pass and the ledger drill that fails for a real reason, and says where to look', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [irdr, 'demo', '--exit', '--in-memory', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0'],
+      [irdr, 'demo', '--exit', '--in-memory', '--time-scale', '300', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0'],
       { timeout: 110_000 },
     );
     expect(stdout).toMatch(/orders-pitr\s+passed/);
