@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from '../local/cli/demo-command.js';
-import { localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
+import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
+import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
 import { evidenceCheckExportCommand, evidenceExportCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
@@ -34,6 +35,7 @@ local
   .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
   .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
   .option('--drill-schedules', 'run the drill plans\' schedules and canary writers (their source tables must exist)', false)
+  .option('--events-port <port>', 'EventBridge PutEvents port (the default bus)', port, DEFAULT_EVENTBRIDGE_PORT)
   .action(localStartCommand);
 
 program
@@ -55,7 +57,14 @@ local
   .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
+  .option('--events-port <port>', 'EventBridge PutEvents port', port, DEFAULT_EVENTBRIDGE_PORT)
   .action(localEnvCommand);
+
+local
+  .command('deliver-event <file>')
+  .description('hand the running stack an event as an AWS service puts it on the bus (e.g. a GuardDuty finding); print what its targets did')
+  .option('--events-port <port>', 'EventBridge port of the running stack', port, DEFAULT_EVENTBRIDGE_PORT)
+  .action(localDeliverEventCommand);
 
 const isoTime = (value: string): string => {
   const parsed = new Date(value);

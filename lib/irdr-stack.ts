@@ -8,6 +8,7 @@ import type { BundledValueName, FunctionEnvironmentName, FunctionName, FunctionP
 import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
+import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules } from './drill-schedules.js';
 import { EvidenceTable } from './evidence-table.js';
@@ -54,6 +55,8 @@ export class IrdrStack extends Stack {
   public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
   public readonly taskLinkKey: Secret;
+  /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
+  public readonly alarms: IrdrAlarms;
 
   constructor(scope: Construct, id: string, props: IrdrStackProps) {
     super(scope, id, props);
@@ -109,8 +112,18 @@ export class IrdrStack extends Stack {
       this.grantDeclaredPermissions(spec, props.mailFrom);
     }
 
+    this.alarms = new IrdrAlarms(this, 'Alarms', {
+      emails: props.config.alerts?.emails ?? [],
+      runbookStateMachines: this.runbooks.byLogicalId,
+      drill: { logicalId: props.drillBlueprint.logicalId, stateMachine: this.drill.stateMachine },
+      functions: this.functions,
+      eventRules: this.eventRules,
+      drillSchedules: this.drillSchedules,
+    });
+
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
     new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
+    new CfnOutput(this, 'AlertsTopicArn', { description: 'SNS topic of the operational alarms (subscribe more endpoints here)', value: this.alarms.topic.topicArn });
     for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
       new CfnOutput(this, `${logicalId.replace(/[^A-Za-z0-9]/g, '')}StateMachineArn`, {
         description: `State machine ${logicalId}`,

@@ -12,6 +12,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'irdrlocal', secretAccessKey: 'i
 export const LOCAL_HOST = '127.0.0.1';
 
 export const DEFAULT_PORTS = { http: 3000, stepFunctions: 8083, dynamodb: 8000, ses: 8005 } as const;
+/** The EventBridge PutEvents API of `irdr local start` (tests pick a free port). */
+export const DEFAULT_EVENTBRIDGE_PORT = 8088;
 export type LocalPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 export const DEFAULT_DATA_DIR = '.irdr';
@@ -20,7 +22,7 @@ export const DEFAULT_DATA_DIR = '.irdr';
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
-export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string; lambda?: string }): Record<string, string> {
+export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string; lambda?: string; eventBridge?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -34,5 +36,6 @@ export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: s
     IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
+    ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
   };
 }

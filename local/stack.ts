@@ -17,6 +17,7 @@ import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities } from './dev-identities.js';
 import { LocalEventBus } from './eventbridge/event-bus.js';
+import { startLocalEventBridgeApi } from './eventbridge/server.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
 import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Port of the local Secrets Manager (only the handlers use it). @default 0, a free port */
   readonly secretsManagerPort?: number;
+  /** Port of the EventBridge PutEvents API on the default bus (AWS_ENDPOINT_URL_EVENTBRIDGE). @default 0, a free port */
+  readonly eventBridgePort?: number;
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -81,7 +84,7 @@ export interface DeployedStateMachine {
 }
 
 export interface RunningLocalStack {
-  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string };
+  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string };
   readonly tableName: string;
   readonly stateMachines: readonly DeployedStateMachine[];
   /** The restore drill state machine (every plan runs on it). */
@@ -271,6 +274,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       ),
       invoke: (functionName, event) => lambda.invoke(functionName, event),
     });
+    // PutEvents for the SDKs and the AWS CLI (e.g. a GuardDuty sample finding, as EventBridge would receive it).
+    const eventBridgeApi = await startLocalEventBridgeApi({ host: LOCAL_HOST, port: options.eventBridgePort ?? 0, bus: eventBus });
+    stops.push(() => eventBridgeApi.stop());
+    Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
@@ -304,7 +312,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     ready = true;
     return {
-      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint },
+      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint },
       tableName: LOCAL_TABLE_NAME,
       stateMachines,
       drillStateMachineArn,

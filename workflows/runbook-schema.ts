@@ -114,7 +114,9 @@ const TaskStep = z.strictObject({
   assignee: RoleName,
   /**
    * Also completed by a change of the incident's lifecycle: `acknowledgement` — acknowledging the incident
-   * (POST /incidents/{id}/acknowledge) completes this task as the one who acknowledged, outcome done.
+   * (POST /incidents/{id}/acknowledge) completes this task as the one who acknowledged, outcome done;
+   * `post-incident-review` — this task is the same review as the one opened on resolve
+   * (review.post-incident): completing either completes the other, as the same person.
    */
   completedBy: TaskCompletedBy.optional(),
 });

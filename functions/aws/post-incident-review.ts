@@ -4,12 +4,15 @@ import type { Incident } from '../domain/incident.js';
 import { REVIEW_TASK_ID, reviewDueAt, reviewTask } from '../domain/incident-review.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
-import { putNewTask } from './human-task-store.js';
+import { completeSameReview } from './human-task-completion.js';
+import { listTasks, putNewTask } from './human-task-store.js';
 import { roleAddresses, sendAndRecordEmail } from './notifier.js';
 
 /**
  * On resolve: opens the post-incident review task for the commanders (when the severity calls for one),
  * records it in the trail and emails them. Returns the task's due time, or undefined when none is due.
+ * If the run's own review task (completedBy: post-incident-review) was already completed, the review was
+ * held: the new task is completed at once with that decision, and nobody is emailed to hold it again.
  */
 export async function schedulePostIncidentReview(tableName: string, incident: Incident, resolvedAt: string, actor: string): Promise<string | undefined> {
   const dueAt = reviewDueAt(incident.severity, resolvedAt, irdrConfig.postIncidentReview);
@@ -24,6 +27,11 @@ export async function schedulePostIncidentReview(tableName: string, incident: In
     stepId: REVIEW_TASK_ID,
     detail: { taskId: REVIEW_TASK_ID, kind: 'task', title: task.title, assignee: 'commander', dueAt, purpose: 'post-incident-review' },
   });
+  // Read after the review task is written: a run task completed at the same moment sees it, or is seen here.
+  const heldInRun = (await listTasks(tableName, incident.incidentId)).find(
+    (candidate) => candidate.completedBy === 'post-incident-review' && candidate.status === 'completed',
+  );
+  if (heldInRun !== undefined && (await completeSameReview(tableName, heldInRun)).length > 0) return dueAt;
   const to = roleAddresses(['commander']);
   if (to.length === 0) return dueAt;
   const subject = subjectFor(`[${incident.severity}] Post-incident review due ${dueAt.slice(0, 10)}: ${incident.title}`, incident.mode);

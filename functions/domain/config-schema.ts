@@ -20,6 +20,13 @@ const RoleContacts = z.object({
   principals: z.array(PrincipalPattern).default([]),
 });
 
+/** Operational alerts: the CloudWatch alarms (lib/alarms.ts) email these addresses through SNS. */
+export const AlertsConfig = z.object({
+  /** Each address gets an SNS subscription, which it must confirm once (SNS emails a link) before alerts arrive. */
+  emails: z.array(z.email()).default([]),
+});
+export type AlertsConfig = z.infer<typeof AlertsConfig>;
+
 export const IrdrConfig = z.object({
   $comment: z.string().optional(),
   mail: z.object({ from: z.email() }),
@@ -28,5 +35,7 @@ export const IrdrConfig = z.object({
   findings: FindingsConfig.default(defaultFindingsConfig),
   /** The review task on resolve: due in business days per severity (SEV1/SEV2: 5 unless configured). */
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
+  /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
+  alerts: AlertsConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -18,9 +18,11 @@ export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
 export type OnExhausted = z.infer<typeof OnExhausted>;
 /**
  * A lifecycle change of the incident that also completes the task: `acknowledgement` — acknowledging
- * the incident (POST /incidents/{id}/acknowledge) completes it, as the one who acknowledged.
+ * the incident (POST /incidents/{id}/acknowledge) completes it, as the one who acknowledged;
+ * `post-incident-review` — it is the same review as the lifecycle's review task (`review.post-incident`,
+ * opened on resolve): completing either completes the other, as the same person with the same outcome.
  */
-export const TaskCompletedBy = z.enum(['acknowledgement']);
+export const TaskCompletedBy = z.enum(['acknowledgement', 'post-incident-review']);
 export type TaskCompletedBy = z.infer<typeof TaskCompletedBy>;
 /** The comment on a task completed by acknowledging the incident. */
 export const ACKNOWLEDGED_THROUGH_INCIDENT = 'acknowledged through the incident';
@@ -83,8 +85,14 @@ export interface TaskDecision {
   readonly decidedBy: string;
   readonly comment: string;
   readonly decidedAt: string;
-  /** `incident-acknowledgement`: completed by acknowledging the incident (a task marked completedBy: acknowledgement). */
-  readonly via: 'api' | 'email-link' | 'incident-acknowledgement';
+  /**
+   * `incident-acknowledgement`: completed by acknowledging the incident (a task marked completedBy: acknowledgement).
+   * `post-incident-review`: completed with the other task of the same post-incident review (the lifecycle's
+   * `review.post-incident` and a runbook task marked completedBy: post-incident-review), named in `through`.
+   */
+  readonly via: 'api' | 'email-link' | 'incident-acknowledgement' | 'post-incident-review';
+  /** For a decision carried over from another task (via post-incident-review): that task's id. */
+  readonly through?: string;
 }
 
 /** The TASK# item, token included: never returned as it is (see publicTaskView). */

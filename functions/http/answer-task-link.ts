@@ -52,7 +52,9 @@ export const handler = apiHandler(async (event) => {
     'email-link',
   );
   if (result.kind !== 'completed') return page(STATUS[result.kind], messagePage('Nothing was recorded', result.message));
-  return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipient.address}. Thank you; the runbook carries on.`));
+  const also = result.alsoCompleted.map((other) => `"${other.title}"`).join(', ');
+  const alsoText = also === '' ? '' : ` It is the same review as ${also}, which is completed with it.`;
+  return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipient.address}.${alsoText} Thank you; the runbook carries on.`));
 });
 
 type OpenedLink = { task: HumanTaskRecord; recipient: TaskRecipient; linkId: string; signature: string } | { refused: ApiResult };

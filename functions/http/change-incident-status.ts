@@ -37,7 +37,8 @@ function resolveRequestOf(event: ApiEvent, action: LifecycleAction): ResolveInci
 /**
  * POST /incidents/{incidentId}/acknowledge | resolve | close: moves the lifecycle on with a conditional
  * update (of racing callers one wins, the others get 409), then records who did it in the trail.
- * Acknowledging completes the run's acknowledgement task; resolving opens the post-incident review task.
+ * Acknowledging completes the run's acknowledgement task; resolving opens the post-incident review task
+ * (completed at once if the run's own review task, completedBy: post-incident-review, was already completed).
  */
 export const handler = apiHandler(async (event) => {
   const route = actionOfRoute[event.routeKey];

@@ -12,6 +12,8 @@ const STATUS = { 'not-found': 404, conflict: 409, forbidden: 403, invalid: 400 }
 /**
  * POST /incidents/{incidentId}/tasks/{taskId}/complete `{outcome, comment}`: only the task's assigned role
  * (or, for an approval, an allow-listed approver) may; a second completion, or one after expiry, is 409.
+ * Completing one task of the post-incident review (review.post-incident, or the run's task marked
+ * completedBy: post-incident-review) completes the other too: those are listed in `completedTasks`.
  */
 export const handler = apiHandler(async (event) => {
   // Any role gets past this; whether it may complete this task is the task's to say.
@@ -20,5 +22,9 @@ export const handler = apiHandler(async (event) => {
   const key = { incidentId: event.pathParameters?.incidentId ?? '', taskId: event.pathParameters?.taskId ?? '' };
   const result = await completeHumanTask(tableName, key, request, { kind: 'principal', principalArn: caller.arn, roles: caller.roles }, 'api');
   if (result.kind !== 'completed') throw new HttpError(STATUS[result.kind], result.message);
-  return jsonResponse(200, { incidentId: key.incidentId, task: result.task });
+  return jsonResponse(200, {
+    incidentId: key.incidentId,
+    task: result.task,
+    ...(result.alsoCompleted.length > 0 && { completedTasks: result.alsoCompleted }),
+  });
 });

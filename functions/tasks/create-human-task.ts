@@ -3,7 +3,7 @@ import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { emailTaskLevel } from '../aws/human-task-mail.js';
-import { completeTask, putNewTask, rearmTask } from '../aws/human-task-store.js';
+import { completeTask, getTask, putNewTask, rearmTask } from '../aws/human-task-store.js';
 import { getIncident } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
 import {
@@ -15,6 +15,7 @@ import {
   type TaskDecision,
 } from '../domain/human-task.js';
 import { firstLevelRoles, recipientsForLevel } from '../domain/human-task-email.js';
+import { REVIEW_TASK_ID } from '../domain/incident-review.js';
 import { incidentPk } from '../domain/keys.js';
 import { stepActor } from '../domain/runbook-step.js';
 import { renderTemplate } from '../domain/template.js';
@@ -89,27 +90,23 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
       recipients: task.recipients.map((recipient) => recipient.address),
     },
   });
-  if (task.completedBy === 'acknowledgement') await completeIfAlreadyAcknowledged(task);
+  if (task.completedBy !== undefined) await completeIfAlreadyDecided(task);
   await emailTaskLevel({ tableName, task, level: 0, firstIndex: 0, actor, variables: request.input });
   logger.info('human task created', { incidentId: task.incidentId, taskId });
   return { taskId };
 };
 
 /**
- * The incident was acknowledged before the run reached this task: it is born completed by whoever
- * acknowledged, and the run is told so (TaskAlreadyDecided, caught into ExpireHumanTask, which hands the
- * decision on) rather than waiting for a decision that already happened. Nobody is emailed.
+ * What the task is marked completed by happened before the run reached it: the incident was acknowledged
+ * (completedBy: acknowledgement), or the lifecycle's post-incident review was already held
+ * (completedBy: post-incident-review). The task is born completed by whoever did that, and the run is told
+ * so (TaskAlreadyDecided, caught into ExpireHumanTask, which hands the decision on) rather than waiting for
+ * a decision that already happened. Nobody is emailed.
  */
-async function completeIfAlreadyAcknowledged(task: HumanTaskRecord): Promise<void> {
-  const incident = await getIncident(tableName, task.incidentId);
-  if (incident?.acknowledgedAt === undefined || incident.acknowledgedBy === undefined) return;
-  const decision: TaskDecision = {
-    outcome: 'done',
-    decidedBy: incident.acknowledgedBy,
-    comment: ACKNOWLEDGED_THROUGH_INCIDENT,
-    decidedAt: new Date().toISOString(),
-    via: 'incident-acknowledgement',
-  };
+async function completeIfAlreadyDecided(task: HumanTaskRecord): Promise<void> {
+  const prior = task.completedBy === 'acknowledgement' ? await acknowledgedBefore(task) : await reviewHeldBefore(task);
+  if (prior === undefined) return;
+  const { decision, reason } = prior;
   const result = await completeTask(tableName, { incidentId: task.incidentId, taskId: task.taskId }, decision);
   if (result.completed) {
     await appendEvent(tableName, incidentPk(task.incidentId), {
@@ -117,8 +114,46 @@ async function completeIfAlreadyAcknowledged(task: HumanTaskRecord): Promise<voi
       at: decision.decidedAt,
       actor: decision.decidedBy,
       stepId: task.stepId,
-      detail: { taskId: task.taskId, kind: task.kind, title: task.title, outcome: decision.outcome, comment: decision.comment, via: decision.via, level: 0 },
+      detail: {
+        taskId: task.taskId,
+        kind: task.kind,
+        title: task.title,
+        outcome: decision.outcome,
+        comment: decision.comment,
+        via: decision.via,
+        ...(decision.through !== undefined && { through: decision.through }),
+        level: 0,
+      },
     });
   }
-  throw new TaskAlreadyDecidedError(`the incident was acknowledged at ${incident.acknowledgedAt}, before the run reached "${task.title}"`);
+  throw new TaskAlreadyDecidedError(`${reason}, before the run reached "${task.title}"`);
+}
+
+type PriorDecision = { readonly decision: TaskDecision; readonly reason: string } | undefined;
+
+async function acknowledgedBefore(task: HumanTaskRecord): Promise<PriorDecision> {
+  const incident = await getIncident(tableName, task.incidentId);
+  if (incident?.acknowledgedAt === undefined || incident.acknowledgedBy === undefined) return undefined;
+  return {
+    decision: { outcome: 'done', decidedBy: incident.acknowledgedBy, comment: ACKNOWLEDGED_THROUGH_INCIDENT, decidedAt: new Date().toISOString(), via: 'incident-acknowledgement' },
+    reason: `the incident was acknowledged at ${incident.acknowledgedAt}`,
+  };
+}
+
+/** The lifecycle's review task (review.post-incident) already completed: this task is the same review. */
+async function reviewHeldBefore(task: HumanTaskRecord): Promise<PriorDecision> {
+  const review = await getTask(tableName, task.incidentId, REVIEW_TASK_ID);
+  const held = review?.status === 'completed' ? review.decision : undefined;
+  if (held === undefined || !task.outcomes.includes(held.outcome)) return undefined;
+  return {
+    decision: {
+      outcome: held.outcome,
+      decidedBy: held.decidedBy,
+      comment: held.comment,
+      decidedAt: new Date().toISOString(),
+      via: 'post-incident-review',
+      through: REVIEW_TASK_ID,
+    },
+    reason: `the post-incident review was held (${REVIEW_TASK_ID} completed by ${held.decidedBy} at ${held.decidedAt})`,
+  };
 }

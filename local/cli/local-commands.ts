@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { devIdentities } from '../dev-identities.js';
 import { LOCAL_HOST, localEnvironment } from '../stack-config.js';
 import { startLocalStack } from '../stack.js';
@@ -15,6 +17,7 @@ interface StartFlags {
   sesPort: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   drillSchedules: boolean;
+  eventsPort: number;
 }
 
 /** `irdr local start`: runs the stack until Ctrl-C or SIGTERM, then stops every service cleanly. */
@@ -28,6 +31,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
     timeScale: flags.timeScale,
     handlerLogLevel: flags.logLevel,
     drillSchedules: flags.drillSchedules,
+    eventBridgePort: flags.eventsPort,
     log: (line) => console.log(`  ${line}`),
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -39,6 +43,7 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   Step Functions  ${stack.urls.stepFunctions}
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
+  EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
@@ -74,11 +79,36 @@ Ctrl-C stops everything.`);
 }
 
 /** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
-export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number }): void {
+export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number }): void {
   const environment = localEnvironment({
     dynamodb: `http://${LOCAL_HOST}:${flags.dynamodbPort}`,
     stepFunctions: `http://${LOCAL_HOST}:${flags.sfnPort}`,
     ses: `http://${LOCAL_HOST}:${flags.sesPort}`,
+    eventBridge: `http://${LOCAL_HOST}:${flags.eventsPort}`,
   });
   for (const [name, value] of Object.entries(environment)) console.log(`export ${name}=${value}`);
+}
+
+/**
+ * `irdr local deliver-event <file>`: hands a running local stack an event as an AWS service would put it on the bus
+ * (e.g. tests/fixtures/guardduty-finding-event.json); prints what each matching rule's target made of it.
+ */
+export async function localDeliverEventCommand(file: string, flags: { eventsPort: number }): Promise<void> {
+  const response = await fetch(`http://${LOCAL_HOST}:${flags.eventsPort}${LOCAL_DELIVER_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: await readFile(file, 'utf8'),
+  });
+  const answer = (await response.json()) as { message?: string; eventId?: string; deliveries?: Array<{ rule: string; functionName: string; outcome: string; result?: unknown; error?: string }> };
+  if (!response.ok) {
+    console.error(`not delivered: ${answer.message ?? response.statusText}`);
+    process.exitCode = 1;
+    return;
+  }
+  const deliveries = answer.deliveries ?? [];
+  if (deliveries.length === 0) console.log(`event ${answer.eventId}: no rule matched it`);
+  for (const delivery of deliveries) {
+    console.log(`event ${answer.eventId} → rule ${delivery.rule} → ${delivery.functionName}: ${delivery.outcome} ${JSON.stringify(delivery.result ?? delivery.error ?? null)}`);
+  }
+  if (deliveries.some((delivery) => delivery.outcome !== 'delivered')) process.exitCode = 1;
 }

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const run = promisify(execFile);
+const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const fixture = join(import.meta.dirname, '../fixtures/guardduty-finding-event.json');
 
 /** Runs the real AWS CLI against the local stack; endpoints are passed as flags (Debian's awscli 2.9 ignores AWS_ENDPOINT_URL_*). */
 async function aws(local: TestStack, args: string[]): Promise<any> {
@@ -67,5 +70,19 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     const sortKeys = (result.Items as Array<{ SK: { S: string } }>).map((item) => item.SK.S);
     expect(sortKeys).toContain('META');
     expect(sortKeys.filter((key) => key.startsWith('EVT#'))).toHaveLength(5);
+  });
+
+  it('aws events put-events: custom events go on the default bus; aws.* sources are refused, as in AWS', async () => {
+    const endpoint = ['--endpoint-url', local.stack.urls.eventBridge];
+    const custom = await aws(local, ['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'acme.app', DetailType: 'Order placed', Detail: '{"orderId":"1"}' }])]);
+    expect(custom).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    const service = await aws(local, ['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'aws.guardduty', DetailType: 'GuardDuty Finding', Detail: '{}' }])]);
+    expect(service).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'NotAuthorizedForSourceException' }] });
+  });
+
+  it('irdr local deliver-event hands the running stack a GuardDuty finding, which opens an incident', async () => {
+    const port = new URL(local.stack.urls.eventBridge).port;
+    const { stdout } = await run(process.execPath, [irdr, 'local', 'deliver-event', fixture, '--events-port', port]);
+    expect(stdout).toMatch(/rule security-findings → OpenIncidentFromFinding: delivered .*"incidentId":"[0-9a-f-]{36}"/);
   });
 });

@@ -13,7 +13,7 @@ describe('irdr local start', () => {
   it('starts a ready stack with persistent data, prints URLs and dev tokens, and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [irdr, 'local', 'start', '--data-dir', dataDir, '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--log-level', 'SILENT'],
+      [irdr, 'local', 'start', '--data-dir', dataDir, '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--events-port', '0', '--log-level', 'SILENT'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -1,0 +1,277 @@
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../functions/registry.js';
+import type { DrillSchedules } from './drill-schedules.js';
+import type { IrdrEventRules } from './event-rules.js';
+import type { IrdrFunctions } from './functions.js';
+
+/** The function whose log group the drill-cleanup metric filter reads. */
+export const DRILL_CLEANUP_FUNCTION: FunctionName = 'CleanUpDrill';
+
+/** The JSON field of CleanUpDrill's structured log line that carries the cleanup's end state (CleanupStep.status). */
+export const DRILL_CLEANUP_STATUS_FIELD = 'cleanupStatus';
+/** Cleanup end states a person must act on: the restored table may still exist. */
+export const DRILL_CLEANUP_ALERT_STATUSES = ['CLEANUP_REFUSED', 'CLEANUP_FAILED'] as const;
+/** The custom metric the filter publishes (namespace `irdr/<stack name>`). */
+export const DRILL_CLEANUP_METRIC_NAME = 'DrillCleanupNotDone';
+
+/** Every alarm evaluates one 5-minute period and fires at 1 or more. */
+const PERIOD = Duration.minutes(5);
+
+export interface IrdrAlarmsProps {
+  /** Who gets the alerts (config `alerts.emails`): one email subscription each. */
+  readonly emails: readonly string[];
+  /** The runbook state machines, by blueprint logicalId. */
+  readonly runbookStateMachines: ReadonlyMap<string, IStateMachine>;
+  /** The one restore drill state machine, with its blueprint logicalId. */
+  readonly drill: { readonly logicalId: string; readonly stateMachine: IStateMachine };
+  /** Every Lambda function of the stack. */
+  readonly functions: IrdrFunctions;
+  /** The EventBridge rules (the findings rule) and their dead-letter queues. */
+  readonly eventRules: IrdrEventRules;
+  /** The drill schedules and their dead-letter queue. */
+  readonly drillSchedules: DrillSchedules;
+}
+
+/** The two alarms of one state machine. */
+export interface StateMachineAlarms {
+  readonly failed: Alarm;
+  readonly timedOut: Alarm;
+}
+
+/** The two alarms of one function. */
+export interface FunctionAlarms {
+  readonly errors: Alarm;
+  readonly throttles: Alarm;
+}
+
+/**
+ * Operational alarms, each to one KMS-encrypted, TLS-only SNS topic that emails the on-call addresses
+ * (on ALARM and back to OK): failed and timed-out executions of every state machine, errors and throttles of every
+ * function, messages in every dead-letter queue, drill cleanups refused or given up, and SES sending reputation.
+ */
+export class IrdrAlarms extends Construct {
+  public readonly topic: Topic;
+  /** Encrypts the topic's messages; CloudWatch may use it to publish, nothing else is granted. */
+  public readonly topicKey: Key;
+  /** By state machine logicalId (the runbooks' blueprint ids and the drill's). */
+  public readonly stateMachineAlarms: ReadonlyMap<string, StateMachineAlarms>;
+  public readonly functionAlarms: ReadonlyMap<FunctionName, FunctionAlarms>;
+  /** By queue: `findings:<rule name>` for each EventBridge rule's queue, `drill-schedules` for the Scheduler one. */
+  public readonly deadLetterQueueAlarms: ReadonlyMap<string, Alarm>;
+  /** Counts CleanUpDrill log lines whose `cleanupStatus` is CLEANUP_REFUSED or CLEANUP_FAILED. */
+  public readonly drillCleanupMetricFilter: MetricFilter;
+  public readonly drillCleanupAlarm: Alarm;
+  /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
+  public readonly sesAlarms: { readonly bounceRate: Alarm; readonly complaintRate: Alarm };
+  /** Every alarm above. */
+  public readonly alarms: readonly Alarm[];
+
+  private readonly action: SnsAction;
+  private readonly namePrefix: string;
+  private readonly created: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: IrdrAlarmsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.namePrefix = stack.stackName;
+
+    this.topicKey = new Key(this, 'TopicKey', {
+      description: 'Encrypts the irdr operational alerts topic (CloudWatch alarm notifications)',
+      enableKeyRotation: true,
+    });
+    // CloudWatch encrypts the alarm notification with the topic's key: it needs these two on the key
+    // (AWS: "Enable compatibility between event sources from AWS services and encrypted topics").
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToAlertsTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new Topic(this, 'Topic', {
+      displayName: `${stack.stackName} operational alerts`,
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    // The topic policy enforceSSL creates replaces SNS's default one: allow this account's alarms to publish.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.namePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    for (const email of props.emails) this.topic.addSubscription(new EmailSubscription(email));
+    this.action = new SnsAction(this.topic);
+
+    const stateMachineAlarms = new Map<string, StateMachineAlarms>();
+    for (const [logicalId, stateMachine] of props.runbookStateMachines) {
+      stateMachineAlarms.set(logicalId, this.runbookAlarms(logicalId, stateMachine));
+    }
+    stateMachineAlarms.set(props.drill.logicalId, this.drillAlarms(props.drill.logicalId, props.drill.stateMachine));
+    this.stateMachineAlarms = stateMachineAlarms;
+
+    const functionAlarms = new Map<FunctionName, FunctionAlarms>();
+    for (const [name, fn] of props.functions.byName) {
+      const logs = fn.logGroup.logGroupName;
+      functionAlarms.set(name, {
+        errors: this.alarm(`Function-${name}-Errors`, fn.metricErrors({ period: PERIOD }), [
+          `The irdr Lambda function ${name} returned errors (Errors >= 1 in 5 minutes).`,
+          `Read its ERROR lines (Powertools JSON) in log group `,
+          logs,
+          `. A failed task fails or retries its state machine step (see the ExecutionsFailed alarms); an API caller got a 5xx and may retry with the same Idempotency-Key.`,
+        ]),
+        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), [
+          `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
+          ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
+          ` Step Functions retries throttled tasks; API callers got a 429/5xx and may retry.`,
+        ]),
+      });
+    }
+    this.functionAlarms = functionAlarms;
+
+    const queueAlarms = new Map<string, Alarm>();
+    for (const [rule, queue] of props.eventRules.deadLetterQueues) {
+      queueAlarms.set(
+        `findings:${rule}`,
+        this.queueAlarm(`DeadLetters-${rule}`, queue, [
+          `EventBridge rule ${rule} could not deliver an event to its irdr function after all retries (8 over 2 hours): a finding may not have opened an incident.`,
+          ` Receive the messages from SQS queue `,
+          queue.queueName,
+          ` (each is the original event), fix the cause (the function's Errors alarm and logs), then open the incident by hand (POST /incidents) and delete the message.`,
+        ]),
+      );
+    }
+    queueAlarms.set(
+      'drill-schedules',
+      this.queueAlarm('DeadLetters-DrillSchedules', props.drillSchedules.deadLetterQueue, [
+        `EventBridge Scheduler could not start a scheduled restore drill after its retries: a planned drill did not run.`,
+        ` Receive the messages from SQS queue `,
+        props.drillSchedules.deadLetterQueue.queueName,
+        ` (the input names the planId), fix the cause (StartExecution denied, state machine missing or throttled), run the drill by hand (irdr drills run <planId> --state-machine-arn <drill ARN>) and delete the message.`,
+      ]),
+    );
+    this.deadLetterQueueAlarms = queueAlarms;
+
+    const cleanupLogs: ILogGroup = props.functions.get(DRILL_CLEANUP_FUNCTION).logGroup;
+    const namespace = `irdr/${stack.stackName}`;
+    this.drillCleanupMetricFilter = new MetricFilter(this, 'DrillCleanupNotDone', {
+      logGroup: cleanupLogs,
+      filterPattern: FilterPattern.any(
+        ...DRILL_CLEANUP_ALERT_STATUSES.map((status) => FilterPattern.stringValue(`$.${DRILL_CLEANUP_STATUS_FIELD}`, '=', status)),
+      ),
+      metricNamespace: namespace,
+      metricName: DRILL_CLEANUP_METRIC_NAME,
+      metricValue: '1',
+    });
+    this.drillCleanupAlarm = this.alarm('Drill-CleanupNotDone', this.drillCleanupMetricFilter.metric({ period: PERIOD, statistic: 'Sum' }), [
+      `A restore drill's cleanup refused to delete its restored table (not the drill prefix or not this run's tag) or gave up after 24 hours:`,
+      ` a restored copy of the source data may still exist. The plan's people got a drill.alert email naming the table; GET /drill-runs/<runId> shows the cleanup.`,
+      ` Check that table (irdr-drill-*), delete it by hand if it is the drill's, and record what you did on the run. Log group: `,
+      cleanupLogs.logGroupName,
+    ]);
+
+    this.sesAlarms = {
+      bounceRate: this.alarm(
+        'Ses-BounceRate',
+        new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', statistic: 'Maximum', period: Duration.hours(1) }),
+        [
+          `The account's SES bounce rate reached 5% (AWS reviews the account at 5% and may pause sending at 10%, which stops every irdr email).`,
+          ` Check the role and plan addresses in config/irdr.config.json and workflows/drills for dead addresses; this metric covers all SES sending in the account and region.`,
+        ],
+        0.05,
+      ),
+      complaintRate: this.alarm(
+        'Ses-ComplaintRate',
+        new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', statistic: 'Maximum', period: Duration.hours(1) }),
+        [
+          `The account's SES complaint rate reached 0.1% (AWS reviews the account at 0.1% and may pause sending at 0.5%, which stops every irdr email).`,
+          ` Find who marks the mail as spam (recipients outside the team?) and fix the recipient lists; this metric covers all SES sending in the account and region.`,
+        ],
+        0.001,
+      ),
+    };
+    this.alarms = this.created;
+  }
+
+  private runbookAlarms(logicalId: string, stateMachine: IStateMachine): StateMachineAlarms {
+    return {
+      failed: this.alarm(`StateMachine-${logicalId}-Failed`, stateMachine.metricFailed({ period: PERIOD }), [
+        `An execution of the irdr runbook state machine ${logicalId} failed (ExecutionsFailed >= 1 in 5 minutes): an incident's runbook stopped before its end.`,
+        ` In the Step Functions console, open the FAILED execution of `,
+        stateMachine.stateMachineArn,
+        ` (its history names the failing state and error; inputs are not logged), fix the cause and carry on by hand; the incident's trail shows how far it got.`,
+      ]),
+      timedOut: this.alarm(`StateMachine-${logicalId}-TimedOut`, stateMachine.metricTimedOut({ period: PERIOD }), [
+        `An execution of the irdr runbook state machine ${logicalId} timed out (ExecutionsTimedOut >= 1 in 5 minutes): an incident's runbook stopped before its end.`,
+        ` Open the TIMED_OUT execution of `,
+        stateMachine.stateMachineArn,
+        ` in the Step Functions console, find the step that was waiting, and finish the incident's remaining steps by hand.`,
+      ]),
+    };
+  }
+
+  private drillAlarms(logicalId: string, stateMachine: IStateMachine): StateMachineAlarms {
+    return {
+      failed: this.alarm(`StateMachine-${logicalId}-Failed`, stateMachine.metricFailed({ period: PERIOD }), [
+        `A restore drill failed (ExecutionsFailed >= 1 in 5 minutes): it did not meet its plan (DrillFailed: a check, RTO or RPO missed) or a step failed.`,
+        ` Read the drill report email or GET /drill-runs/<runId> (each check with expected vs actual); a failed drill also opens the plan's failure runbook incident.`,
+        ` Execution history: `,
+        stateMachine.stateMachineArn,
+      ]),
+      timedOut: this.alarm(`StateMachine-${logicalId}-TimedOut`, stateMachine.metricTimedOut({ period: PERIOD }), [
+        `A restore drill execution timed out (ExecutionsTimedOut >= 1 in 5 minutes): its cleanup may not have run, so a restored table (irdr-drill-*) may remain.`,
+        ` Open the TIMED_OUT execution of `,
+        stateMachine.stateMachineArn,
+        `, check for the run's restored table and delete it by hand, then run the drill again.`,
+      ]),
+    };
+  }
+
+  private queueAlarm(name: string, queue: IQueue, description: readonly string[]): Alarm {
+    return this.alarm(name, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), description);
+  }
+
+  /** An alarm at `threshold` or more over one period, missing data not breaching, notifying the topic on ALARM and OK. */
+  private alarm(name: string, metric: IMetric, description: readonly string[], threshold = 1): Alarm {
+    const alarm = new Alarm(this, name, {
+      alarmName: `${this.namePrefix}-${name}`,
+      alarmDescription: alarmDescription(name, description),
+      metric,
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    this.created.push(alarm);
+    return alarm;
+  }
+}
+
+/** CloudWatch takes at most 1024 characters of description; leave room for the names tokens stand for. */
+const MAX_DESCRIPTION_TEXT = 1024 - 200;
+
+/** The description's parts (text, and tokens such as a log group name or ARN) as one string. */
+function alarmDescription(name: string, parts: readonly string[]): string {
+  const textLength = parts.filter((part) => !Token.isUnresolved(part)).join('').length;
+  if (textLength > MAX_DESCRIPTION_TEXT) throw new Error(`alarm ${name}: description text is ${textLength} characters, over ${MAX_DESCRIPTION_TEXT}`);
+  return parts.join('');
+}
