@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -88,6 +88,8 @@ export class IrdrAlarms extends Construct {
     this.topicKey = new Key(this, 'TopicKey', {
       description: 'Encrypts the irdr operational alerts topic (CloudWatch alarm notifications)',
       enableKeyRotation: true,
+      // It protects only notifications in flight: nothing encrypted with it outlives the topic.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     // CloudWatch encrypts the alarm notification with the topic's key: it needs these two on the key
     // (AWS: "Enable compatibility between event sources from AWS services and encrypted topics").

@@ -7,6 +7,7 @@ import { drillRecipients, sendAndRecordDrillEmail } from '../aws/drill/drill-mai
 import { updateRun } from '../aws/drill/drill-run-store.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { drillPlan } from '../aws/drill/plans.js';
+import { logger } from '../aws/powertools.js';
 import { restoreDriverFor } from '../aws/drill/restore-driver.js';
 import { cleanUpRestoredTable } from '../aws/drill/restored-table.js';
 
@@ -74,6 +75,8 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
 /** Records the cleanup's end; refusals and failures are also emailed, as an alert. */
 async function finish(state: DrillExecutionState, step: CleanupStep): Promise<void> {
   const alert = step.status === 'CLEANUP_REFUSED' || step.status === 'CLEANUP_FAILED';
+  // First, so the alarm's metric filter (lib/alarms.ts, field cleanupStatus) sees it even if the writes below fail.
+  logger[alert ? 'warn' : 'info']('drill cleanup finished', { cleanupStatus: step.status, attempts: step.attempts, ...(step.tableName !== undefined && { tableName: step.tableName }) });
   const cleanup = { status: step.status, ...(step.tableName !== undefined && { tableName: step.tableName }), ...(step.reason !== undefined && { reason: step.reason }), deletedExtras: step.deletedExtras };
   await updateRun(tableName, state.runId, { cleanup, updatedAt: new Date().toISOString() });
   await recordDrillEvent(state, alert ? `drill.cleanup.${step.status === 'CLEANUP_REFUSED' ? 'refused' : 'gave-up'}` : 'drill.cleanup.completed', {

@@ -1,0 +1,212 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irdrConfig } from '../../functions/config.js';
+import { IrdrConfig } from '../../functions/domain/config-schema.js';
+import { functionRegistry, type FunctionName } from '../../functions/registry.js';
+import { DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
+import { drillStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
+import { renderCfn, synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
+
+const blueprints = stateMachineBlueprints();
+const drillBlueprint = drillStateMachineBlueprint();
+
+let synth: SynthesizedIrdr;
+beforeAll(() => {
+  synth = synthesizeIrdr({ bundle: false });
+});
+afterAll(() => {
+  if (synth) rmSync(synth.outdir, { recursive: true, force: true });
+});
+
+const resourcesOfType = (type: string): [string, TemplateResource][] =>
+  Object.entries(synth.resources).filter(([, resource]) => resource.Type === type);
+const props = (logicalId: string): Record<string, any> => {
+  const resource = synth.resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId} in the template`);
+  return resource.Properties ?? {};
+};
+const topicId = () => synth.logicalIdOf(synth.stack.alarms.topic);
+const alarms = () => resourcesOfType('AWS::CloudWatch::Alarm');
+/** The alarms watching one metric of one resource: a dimension whose value references that resource. */
+const alarmsOn = (namespace: string, metricName: string, dimension: string, value: unknown) =>
+  alarms().filter(
+    ([, alarm]) =>
+      alarm.Properties?.Namespace === namespace &&
+      alarm.Properties?.MetricName === metricName &&
+      ((alarm.Properties?.Dimensions ?? []) as { Name: string; Value: unknown }[]).some(
+        (dimensionOf) => dimensionOf.Name === dimension && JSON.stringify(dimensionOf.Value) === JSON.stringify(value),
+      ),
+  );
+
+/** Fires at 1 or more over one 5-minute period, missing data not breaching. */
+const ONE_OR_MORE_IN_FIVE_MINUTES = {
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  EvaluationPeriods: 1,
+  Period: 300,
+  TreatMissingData: 'notBreaching',
+};
+
+describe('alerts topic', () => {
+  it('is encrypted with its own rotating customer-managed key, which CloudWatch may use to publish', () => {
+    const keyId = synth.logicalIdOf(synth.stack.alarms.topicKey);
+    expect(props(topicId()).KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(props(keyId).EnableKeyRotation).toBe(true);
+    const statements = props(keyId).KeyPolicy.Statement as Record<string, any>[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    );
+  });
+
+  it('denies publishing without TLS, and lets only this account\'s irdr alarms publish', () => {
+    const policies = resourcesOfType('AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0]!;
+    expect(policy!.Properties!.Topics).toEqual([{ Ref: topicId() }]);
+    const statements = (policy!.Properties!.PolicyDocument as { Statement: Record<string, any>[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId() },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topicId() } });
+    expect(allows[0]!.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(renderCfn(allows[0]!.Condition.ArnLike['aws:SourceArn'])).toBe(
+      `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${synth.stack.stackName}-*`,
+    );
+    // Every alarm's name falls under that pattern, or its notifications would be refused.
+    for (const [, alarm] of alarms()) expect(alarm.Properties!.AlarmName).toMatch(new RegExp(`^${synth.stack.stackName}-`));
+  });
+
+  it('emails each configured alerts address', () => {
+    const emails = irdrConfig.alerts?.emails ?? [];
+    expect(emails.length).toBeGreaterThan(0);
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties!);
+    expect(subscriptions).toHaveLength(emails.length);
+    for (const email of emails) expect(subscriptions).toContainEqual({ Protocol: 'email', Endpoint: email, TopicArn: { Ref: topicId() } });
+  });
+
+  it('keeps the config backward compatible: `alerts` is optional, its addresses validated', () => {
+    const { alerts, ...withoutAlerts } = structuredClone(irdrConfig) as IrdrConfig;
+    void alerts;
+    expect(IrdrConfig.parse(withoutAlerts).alerts).toBeUndefined();
+    expect(IrdrConfig.parse({ ...withoutAlerts, alerts: {} }).alerts).toEqual({ emails: [] });
+    const wrong = IrdrConfig.safeParse({ ...withoutAlerts, alerts: { emails: ['not-an-address'] } });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.path).toEqual(['alerts', 'emails', 0]);
+  });
+});
+
+describe('alarms', () => {
+  it('each notify the topic on ALARM and on OK, and say what to do', () => {
+    expect(alarms().length).toBe(synth.stack.alarms.alarms.length);
+    for (const [id, alarm] of alarms()) {
+      const alarmProps = alarm.Properties!;
+      expect(alarmProps.AlarmActions, id).toEqual([{ Ref: topicId() }]);
+      expect(alarmProps.OKActions, id).toEqual([{ Ref: topicId() }]);
+      expect(alarmProps.ActionsEnabled ?? true, id).toBe(true);
+      const description = renderCfn(alarmProps.AlarmDescription);
+      expect(description.length, id).toBeGreaterThan(100);
+      expect(description.length, id).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  it('every runbook state machine and the drill state machine: ExecutionsFailed and ExecutionsTimedOut >= 1 in 5 minutes', () => {
+    const machines = [
+      ...blueprints.map((blueprint) => synth.stack.runbooks.byLogicalId.get(blueprint.logicalId)!),
+      synth.stack.drill.stateMachine,
+    ];
+    expect(machines).toHaveLength(blueprints.length + 1);
+    for (const machine of machines) {
+      const arn = { Ref: synth.logicalIdOf(machine) };
+      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+        const found = alarmsOn('AWS/States', metricName, 'StateMachineArn', arn);
+        expect(found, `${machine.node.path} ${metricName}`).toHaveLength(1);
+        expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
+      }
+    }
+    expect([...synth.stack.alarms.stateMachineAlarms.keys()].sort()).toEqual(
+      [...blueprints.map((blueprint) => blueprint.logicalId), drillBlueprint.logicalId].sort(),
+    );
+  });
+
+  it('every function in the registry: Errors and Throttles >= 1 in 5 minutes', () => {
+    expect(synth.stack.alarms.functionAlarms.size).toBe(functionRegistry.length);
+    for (const spec of functionRegistry) {
+      const fn = { Ref: synth.logicalIdOf(synth.stack.functions.get(spec.name as FunctionName)) };
+      for (const metricName of ['Errors', 'Throttles']) {
+        const found = alarmsOn('AWS/Lambda', metricName, 'FunctionName', fn);
+        expect(found, `${spec.name} ${metricName}`).toHaveLength(1);
+        expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
+      }
+    }
+  });
+
+  it('every dead-letter queue in the template: ApproximateNumberOfMessagesVisible >= 1', () => {
+    const queues = resourcesOfType('AWS::SQS::Queue');
+    // The findings rule's queue and the drill schedules' queue, and they are every queue there is.
+    const expected = [...synth.stack.eventRules.deadLetterQueues.values(), synth.stack.drillSchedules.deadLetterQueue].map((queue) => synth.logicalIdOf(queue));
+    expect(queues.map(([id]) => id).sort()).toEqual([...expected].sort());
+    for (const [queueId] of queues) {
+      const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', { 'Fn::GetAtt': [queueId, 'QueueName'] });
+      expect(found, queueId).toHaveLength(1);
+      expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Maximum' });
+    }
+  });
+
+  it('drill cleanup refused or given up: a metric filter on CleanUpDrill\'s log group, and an alarm on its metric', () => {
+    const filters = resourcesOfType('AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    const filter = filters[0]![1].Properties!;
+    const cleanUpDrill = synth.stack.functions.get(DRILL_CLEANUP_FUNCTION);
+    expect(filter.LogGroupName).toEqual({ Ref: synth.logicalIdOf(cleanUpDrill.logGroup) });
+    expect(filter.FilterPattern).toBe(
+      `{ ${DRILL_CLEANUP_ALERT_STATUSES.map((status) => `($.${DRILL_CLEANUP_STATUS_FIELD} = "${status}")`).join(' || ')} }`,
+    );
+    expect(filter.FilterPattern).toBe('{ ($.cleanupStatus = "CLEANUP_REFUSED") || ($.cleanupStatus = "CLEANUP_FAILED") }');
+    const [transformation] = filter.MetricTransformations as { MetricNamespace: string; MetricName: string; MetricValue: string }[];
+    expect(transformation!.MetricValue).toBe('1');
+
+    const found = alarms().filter(
+      ([, alarm]) => alarm.Properties?.Namespace === transformation!.MetricNamespace && alarm.Properties?.MetricName === transformation!.MetricName,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
+    expect(synth.logicalIdOf(synth.stack.alarms.drillCleanupAlarm)).toBe(found[0]![0]);
+  });
+
+  it('SES reputation: bounce rate >= 5 % and complaint rate >= 0.1 %', () => {
+    const bounce = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.BounceRate');
+    const complaint = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.ComplaintRate');
+    expect(bounce.map(([, alarm]) => alarm.Properties!.Threshold)).toEqual([0.05]);
+    expect(complaint.map(([, alarm]) => alarm.Properties!.Threshold)).toEqual([0.001]);
+  });
+
+  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, SES x2', () => {
+    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2;
+    expect(alarms()).toHaveLength(expected);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('passes AwsSolutions with nothing unacknowledged, and nothing acknowledged on the alarms, topic or its key', () => {
+    const nag = synth.validationReport.pluginReports.find((report) => report.pluginName === 'AwsSolutions')!;
+    expect(nag.violations).toEqual([]);
+    expect(nag.conclusion).toBe('success');
+    const alarmsPath = synth.stack.alarms.node.path;
+    const suppressedHere = (nag.suppressedViolations ?? []).filter((violation) =>
+      violation.violatingConstructs.some((construct) => construct.constructPath.startsWith(`${alarmsPath}/`)),
+    );
+    expect(suppressedHere).toEqual([]);
+  });
+});
