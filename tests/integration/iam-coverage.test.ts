@@ -148,6 +148,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       await session.waitForTaskNotified(second.incidentId, 'acknowledge');
       const acknowledged = await local.api('POST', `/incidents/${second.incidentId}/acknowledge`, { token: 'dev-responder' });
       expect(acknowledged.body.completedTasks).toHaveLength(1);
+      // Resolved while its run's review step is still ahead: the lifecycle opens the review task and emails it (SES).
+      const resolved = await local.api('POST', `/incidents/${second.incidentId}/resolve`, { token: 'dev-commander' });
+      expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+      expect(resolved.body.reviewDueAt).toBeDefined();
 
       await runDrillScenario(local, second.incidentId);
     } finally {
