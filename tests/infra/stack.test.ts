@@ -1,10 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
-import { PublishedRunbooks } from '../../functions/domain/published-runbook.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
 import {
@@ -17,7 +15,6 @@ import {
 } from '../../functions/registry.js';
 import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
 import { eventRuleDefinition } from '../../functions/event-rules.js';
-import { publishedRunbooks } from '../../workflows/published-runbooks.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import {
@@ -45,7 +42,7 @@ const drillPlans = loadDrillPlans();
 
 let synth: SynthesizedIrdr;
 beforeAll(() => {
-  synth = synthesizeIrdr();
+  synth = synthesizeIrdr({ bundle: false });
 });
 afterAll(() => {
   if (synth) rmSync(synth.outdir, { recursive: true, force: true });
@@ -188,29 +185,6 @@ describe('functions', () => {
     for (const spec of consumers) {
       const raw = (props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>).ROLE_PRINCIPALS;
       expect(RolePrincipals.parse(JSON.parse(raw as string))).toEqual(rolePrincipalsFromConfig(irdrConfig));
-    }
-  });
-
-  it('compiles RUNBOOK_DEFINITIONS into the bundle of each function that declares it, and into no other', () => {
-    const expected = publishedRunbooks(blueprints);
-    expect(expected.length).toBe(blueprints.length);
-    for (const spec of registry) {
-      const code = props(functionLogicalId(spec.name)).Code as { S3Key: string };
-      const bundle = readFileSync(join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
-      const declares = (spec.bundled ?? []).includes('RUNBOOK_DEFINITIONS');
-      // Content hashes reach a bundle only through the inlined definitions (RUNBOOK_CATALOG is environment).
-      for (const runbook of PublishedRunbooks.parse(expected)) expect(bundle.includes(runbook.hash), spec.name).toBe(declares);
-      expect(bundle.includes('process.env.RUNBOOK_DEFINITIONS'), spec.name).toBe(false);
-    }
-  });
-
-  it('compiles DRILL_PLANS (every plan) into the bundle of each function that declares it, and into no other', () => {
-    for (const spec of registry) {
-      const code = props(functionLogicalId(spec.name)).Code as { S3Key: string };
-      const bundle = readFileSync(join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
-      const declares = (spec.bundled ?? []).includes('DRILL_PLANS');
-      for (const plan of drillPlans) expect(bundle.includes(JSON.stringify(plan.title).slice(1, -1)), `${spec.name}: ${plan.id}`).toBe(declares);
-      expect(bundle.includes('process.env.DRILL_PLANS'), spec.name).toBe(false);
     }
   });
 
