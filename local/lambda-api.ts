@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './listen.js';
 
 /*
  * Lambda's Invoke API on this machine (REST: POST /2015-03-31/functions/{FunctionName}/invocations), so code that
@@ -127,21 +127,11 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
       sendError(response, error instanceof LambdaApiError ? error : new LambdaApiError(500, 'ServiceException', (error as Error).message));
     });
   });
-  // Bounded: a client that stalls mid-request is cut off rather than held forever.
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(server, options.host, options.port);
   return {
-    endpoint: `http://${options.host}:${port}`,
+    endpoint: listening.endpoint,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await listening.close();
       await Promise.all([...inFlight]);
     },
   };

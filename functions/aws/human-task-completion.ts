@@ -13,6 +13,7 @@ import {
   type TaskActor,
   type TaskCompletionRequest,
   type TaskDecision,
+  decisionEvent,
 } from '../domain/human-task.js';
 import { REVIEW_TASK_ID } from '../domain/incident-review.js';
 import { incidentPk } from '../domain/keys.js';
@@ -118,22 +119,7 @@ async function recordDecision(
   const key = { incidentId: task.incidentId, taskId: task.taskId };
   const result = await completeTask(tableName, key, decision);
   if (!result.completed) return result;
-  await appendEvent(tableName, incidentPk(key.incidentId), {
-    type: task.kind === 'approval' ? 'approval.decided' : 'task.completed',
-    at: decision.decidedAt,
-    actor: decision.decidedBy,
-    stepId: task.stepId,
-    detail: {
-      taskId: task.taskId,
-      kind: task.kind,
-      title: task.title,
-      outcome: decision.outcome,
-      comment: decision.comment,
-      via: decision.via,
-      ...(decision.through !== undefined && { through: decision.through }),
-      level: result.task.level,
-    },
-  });
+  await appendEvent(tableName, incidentPk(key.incidentId), decisionEvent(task, decision, result.task.level));
   // No token: no run waits on this task (the post-incident review); the decision on the task is all there is.
   if (result.task.taskToken === undefined) return result;
   try {

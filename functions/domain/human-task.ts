@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoleName, type IrdrConfig } from './config-schema.js';
 import { principalMatches } from './roles.js';
 import { StepContext } from './runbook-step.js';
+import type { TrailEventBody } from './trail-event.js';
 
 /*
  * Human tasks: a runbook step waiting (.waitForTaskToken) for a person. The task token lives only in the
@@ -245,4 +246,28 @@ export class TaskAlreadyDecidedError extends Error {
 /** What the execution receives through SendTaskSuccess: the decision, token-free. */
 export function taskOutput(task: Pick<HumanTaskRecord, 'taskId'>, decision: TaskDecision): string {
   return JSON.stringify({ taskId: task.taskId, ...decision });
+}
+
+/** The trail event that records a decision on a task: `approval.decided` or `task.completed`, with who, how and at which level. */
+export function decisionEvent(
+  task: Pick<HumanTaskRecord, 'taskId' | 'kind' | 'title' | 'stepId'>,
+  decision: TaskDecision,
+  level: number,
+): TrailEventBody {
+  return {
+    type: task.kind === 'approval' ? 'approval.decided' : 'task.completed',
+    at: decision.decidedAt,
+    actor: decision.decidedBy,
+    stepId: task.stepId,
+    detail: {
+      taskId: task.taskId,
+      kind: task.kind,
+      title: task.title,
+      outcome: decision.outcome,
+      comment: decision.comment,
+      via: decision.via,
+      ...(decision.through !== undefined && { through: decision.through }),
+      level,
+    },
+  };
 }

@@ -13,6 +13,7 @@ import {
   outcomesFor,
   type HumanTaskRecord,
   type TaskDecision,
+  decisionEvent,
 } from '../domain/human-task.js';
 import { firstLevelRoles, recipientsForLevel } from '../domain/human-task-email.js';
 import { REVIEW_TASK_ID } from '../domain/incident-review.js';
@@ -109,22 +110,7 @@ async function completeIfAlreadyDecided(task: HumanTaskRecord): Promise<void> {
   const { decision, reason } = prior;
   const result = await completeTask(tableName, { incidentId: task.incidentId, taskId: task.taskId }, decision);
   if (result.completed) {
-    await appendEvent(tableName, incidentPk(task.incidentId), {
-      type: 'task.completed',
-      at: decision.decidedAt,
-      actor: decision.decidedBy,
-      stepId: task.stepId,
-      detail: {
-        taskId: task.taskId,
-        kind: task.kind,
-        title: task.title,
-        outcome: decision.outcome,
-        comment: decision.comment,
-        via: decision.via,
-        ...(decision.through !== undefined && { through: decision.through }),
-        level: 0,
-      },
-    });
+    await appendEvent(tableName, incidentPk(task.incidentId), decisionEvent(task, decision, 0));
   }
   throw new TaskAlreadyDecidedError(`${reason}, before the run reached "${task.title}"`);
 }

@@ -1,13 +1,8 @@
 import type { Context } from 'aws-lambda';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  UpdateContinuousBackupsCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-commands.js';
+import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
 
@@ -109,21 +104,7 @@ async function seedOrders(stack: RunningLocalStack): Promise<void> {
       await dynamodb.send(new DescribeTableCommand({ TableName: DEMO_TABLE }));
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName: DEMO_TABLE,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: DEMO_TABLE });
+      await createPkSkTable(dynamodb, DEMO_TABLE);
     }
     await dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: DEMO_TABLE, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
     const documents = DynamoDBDocumentClient.from(dynamodb);

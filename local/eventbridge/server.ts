@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.js';
 
 /*
@@ -42,16 +42,8 @@ export async function startLocalEventBridgeApi(options: { host: string; port: nu
   const server = createServer((request, response) => {
     handle(options.bus, request, response).catch((error: unknown) => sendError(response, 500, 'InternalException', (error as Error).message));
   });
-  server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${options.host}:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listening = await listen(server, options.host, options.port);
+  return { endpoint: listening.endpoint, stop: () => listening.close() };
 }
 
 async function handle(bus: Bus, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,4 +1,3 @@
-import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api
 import { LOCAL_HOST } from '../../local/stack-config.js';
 import { DrillCheck, DrillPlan } from '../../workflows/drill-plan-schema.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
+import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 
 /*
  * Every drill check against real tables on the local DynamoDB: a source, a faithful copy ("good") and a copy with
@@ -68,23 +68,7 @@ const checkFunctions: Record<string, (payload: any) => Promise<unknown>> = {
   'answers-nonsense': async () => ({ ok: 'yes' }),
 };
 
-async function createTable(tableName: string): Promise<void> {
-  await local.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await waitUntilTableExists({ client: local.dynamodb, maxWaitTime: 30 }, { TableName: tableName });
-}
+const createTable = (tableName: string) => createPkSkTable(local.dynamodb, tableName);
 
 async function putAll(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
   for (let start = 0; start < items.length; start += 25) {

@@ -1,6 +1,5 @@
 import {
   CreateBackupCommand,
-  CreateTableCommand,
   DescribeBackupCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -19,6 +18,7 @@ import { DrillPreflightError, DrillRestoreError, type RestoreHandle, type Restor
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, drillTableName } from '../../functions/domain/drill-naming.js';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
 import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 
 /*
  * The drivers against the local DynamoDB front (backups and PITR on the wire). startLocalStack has no knob for the
@@ -65,23 +65,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nextRunId = (): string => `run-${++runCount}`;
 
-async function createTable(name: string): Promise<TableDescription> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  return (await client.send(new DescribeTableCommand({ TableName: name }))).Table!;
-}
+const createTable = (name: string): Promise<TableDescription> => createPkSkTable(client, name);
 
 /** A source table with `count` items; PITR on if asked (then a pause, so the restorable window holds a whole second after the writes). */
 async function createSource(options: { pitr?: boolean; count?: number } = {}): Promise<string> {

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ListTablesCommand,
-  UpdateContinuousBackupsCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../../../functions/domain/drill-naming.js';
+import { createPkSkTable } from '../../../local/dynamodb/pk-sk-table.js';
 import type { TestStack } from './stack-session.js';
 
 /** A plan as a test writes it (YAML's shape), validated and defaulted as plan files are. */
@@ -37,26 +32,7 @@ export function drillSession(local: TestStack) {
     documents,
     /** A source table (pk, sk strings), with PITR unless told otherwise. */
     async createSourceTable(tableName: string, options: { pitr?: boolean } = {}) {
-      await local.dynamodb.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists({ client: local.dynamodb, maxWaitTime: 30 }, { TableName: tableName });
-      if (options.pitr !== false) {
-        await local.dynamodb.send(
-          new UpdateContinuousBackupsCommand({ TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
-        );
-      }
+      await createPkSkTable(local.dynamodb, tableName, { pitr: options.pitr !== false });
     },
     /** Orders and a closed ledger partition, as the demo seeds them. */
     async seed(tableName: string, orders = 25) {
