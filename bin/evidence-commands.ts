@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { collectDrillRunEvidence, collectIncidentEvidence } from '../functions/aws/evidence-collection.js';
-import { verifyDrillRunTrails, verifyIncidentTrails, type TrailVerification } from '../functions/aws/trail-verification.js';
+import { digestStoreAt } from '../functions/aws/digest-store.js';
+import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
+import { verifyEvidence } from '../functions/aws/evidence-verification.js';
 import { exportFiles } from '../functions/domain/evidence/export-files.js';
 import { MANIFEST_FILE, buildManifest, checkExport, signingKeyFromFile } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
@@ -10,36 +12,63 @@ interface VerifyFlags {
   from: string;
   to: string;
   tableName: string;
+  /** The write-once digest store (s3://… or file://…); without one, only the chains themselves are checked. */
+  digests?: string;
 }
 
 /**
- * `irdr evidence verify`: recomputes every incident and drill-run trail of the period and exits non-zero on any
- * edited, inserted, reordered or deleted event, naming the item (keys) with expected and found values.
- * It talks to DynamoDB through the SDK's usual settings (`eval "$(npx irdr local env)"` for the local stack).
+ * `irdr evidence verify`: recomputes every incident and drill-run trail of the period, holds each to the head the
+ * write-once digests recorded, and exits non-zero on any edited, inserted, reordered or deleted event (or digest),
+ * naming the item (keys) with expected and found values. It talks to AWS through the SDK's usual settings
+ * (`eval "$(npx irdr local env)"` for the local stack, which also names its digest folder).
  */
 export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
-  let events = 0;
-  let problems = 0;
-  const onTrail = (trail: TrailVerification): void => {
-    events += trail.length;
-    for (const problem of trail.problems) {
-      problems += 1;
-      console.log(`${trail.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
-    }
-  };
-  const period = { from: flags.from, to: flags.to };
-  const incidents = await verifyIncidentTrails(flags.tableName, period, onTrail);
-  const drillRuns = await verifyDrillRunTrails(flags.tableName, period, onTrail);
-  const verifications = [...incidents, ...drillRuns];
-  const broken = verifications.filter((trail) => trail.problems.length > 0).length;
-  const trails = `${incidents.length} incident trails and ${drillRuns.length} drill-run trails`;
+  // An empty value (IRDR_EVIDENCE_DIGEST_STORE= ) means no store, as an absent one does.
+  const location = flags.digests || undefined;
+  const store = location === undefined ? undefined : await orUsageError(async () => digestStoreAt(location));
+  if (location !== undefined && !store) return;
+  const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store);
+  for (const problem of report.problems) {
+    console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
+  }
+  for (const problem of report.digests?.problems ?? []) {
+    console.log(`digest ${problem.name}: expected ${problem.expected}, found ${problem.found}`);
+  }
+  const trails = `${report.trails.incidents} incident trails and ${report.trails.drillRuns} drill-run trails`;
   const span = `${flags.from} .. ${flags.to}`;
-  if (problems === 0) {
-    console.log(`verified ${trails} (${events} events, ${span}) in ${flags.tableName}: every chain intact`);
+  const digests = report.digests
+    ? `; ${report.digests.checked} digests in ${report.digests.location}` +
+      (report.digests.newest ? ` (newest ${report.digests.newest.writtenAt})` : ' (none written yet: irdr evidence digest)') +
+      (report.digests.trailsNotInADigest > 0 ? `, ${report.digests.trailsNotInADigest} trails opened since` : '')
+    : '; no digest store given (--digests): a deleted tail of a trail cannot be seen';
+  if (report.intact) {
+    console.log(`verified ${trails} (${report.events} events, ${span}) in ${flags.tableName}: every chain intact${digests}`);
     return;
   }
-  console.log(`${problems} problems in ${broken} of ${trails} (${span}) in ${flags.tableName}`);
+  const digestProblems = report.digests?.problems.length ?? 0;
+  console.log(
+    `${report.problems.length + digestProblems} problems in ${report.trails.broken} of ${trails}` +
+      `${digestProblems > 0 ? ` and ${digestProblems} digests` : ''} (${span}) in ${flags.tableName}${digests}`,
+  );
   process.exitCode = 1;
+}
+
+interface DigestFlags {
+  tableName: string;
+  digests?: string;
+}
+
+/** `irdr evidence digest`: writes a digest of every chain head now (as the daily schedule does). */
+export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
+  if (!flags.digests) {
+    console.error('irdr: name the digest store: --digests s3://<bucket>/<prefix> or file:///<folder> (irdr local env sets IRDR_EVIDENCE_DIGEST_STORE)');
+    process.exitCode = 2;
+    return;
+  }
+  const store = await orUsageError(async () => digestStoreAt(flags.digests!));
+  if (!store) return;
+  const written = await writeEvidenceDigest(flags.tableName, store);
+  console.log(`digest ${written.name} written to ${written.location}: ${written.heads} chain heads, sha256 ${written.sha256}`);
 }
 
 interface ExportFlags {

@@ -3,7 +3,7 @@ import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
-import { evidenceCheckExportCommand, evidenceExportCommand, evidenceVerifyCommand } from './evidence-commands.js';
+import { evidenceCheckExportCommand, evidenceDigestCommand, evidenceExportCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -58,6 +58,7 @@ local
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
   .option('--events-port <port>', 'EventBridge PutEvents port', port, DEFAULT_EVENTBRIDGE_PORT)
+  .option('--data-dir <dir>', 'the data dir of the running stack (its evidence digests are there)', '.irdr')
   .action(localEnvCommand);
 
 local
@@ -80,7 +81,14 @@ evidence
   .option('--from <time>', 'start of the period (inclusive)', isoTime, yearAgo)
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .option('--digests <store>', 'the write-once digest store: s3://<bucket>/<prefix> (stack output EvidenceDigestStore) or file:///<folder>', process.env.IRDR_EVIDENCE_DIGEST_STORE)
   .action(evidenceVerifyCommand);
+evidence
+  .command('digest')
+  .description('write a digest of every trail head now to the write-once store (the stack does it daily)')
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .option('--digests <store>', 'the write-once digest store: s3://<bucket>/<prefix> or file:///<folder>', process.env.IRDR_EVIDENCE_DIGEST_STORE)
+  .action(evidenceDigestCommand);
 evidence
   .command('export')
   .description('write every incident and drill run of the period, with its whole trail and chain verdict, as JSON, CSV and an HTML report, with a manifest; exit 1 if any trail is broken')

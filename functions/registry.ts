@@ -13,7 +13,9 @@ export type FunctionEnvironmentName =
   // The HTTP API's base URL, for links in emails.
   | 'API_URL'
   // The restore drill state machine (runs started by hand).
-  | 'DRILL_STATE_MACHINE_ARN';
+  | 'DRILL_STATE_MACHINE_ARN'
+  // Write-once storage of evidence digests: s3://<bucket>/<prefix> in AWS (Object Lock), file:///<folder> locally.
+  | 'EVIDENCE_DIGEST_STORE';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -47,7 +49,11 @@ export type FunctionPermission =
   // Put the canary item into the plans' source tables (that item's key only).
   | 'drills:canary'
   // StartExecution on the drill state machine.
-  | 'drills:start';
+  | 'drills:start'
+  // Put new evidence digests into the digest bucket (never replace or delete), and read the newest to link to it.
+  | 'evidence:write-digests'
+  // List and read the evidence digests.
+  | 'evidence:read-digests';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -373,6 +379,49 @@ export const functionRegistry = [
     timeoutSeconds: 20,
     environment: ['TABLE_NAME', 'DRILL_STATE_MACHINE_ARN'],
     permissions: ['table:read', 'table:write', 'drills:start'],
+  },
+  {
+    name: 'WriteEvidenceDigest',
+    entry: 'functions/tasks/write-evidence-digest.ts',
+    description: 'Daily (and on demand): writes the head of every incident and drill-run trail to write-once storage, linked to the previous digest',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    environment: ['TABLE_NAME', 'EVIDENCE_DIGEST_STORE'],
+    permissions: ['table:read', 'evidence:write-digests'],
+  },
+  {
+    name: 'VerifyEvidence',
+    entry: 'functions/http/verify-evidence.ts',
+    description: 'GET /evidence/verify: recomputes every chain of a period and holds each to the heads the write-once digests recorded',
+    memoryMb: 1024,
+    // API Gateway HTTP APIs wait at most 30 seconds for an integration.
+    timeoutSeconds: 29,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE'],
+    permissions: ['table:read', 'evidence:read-digests'],
+    routes: [{ method: 'GET', path: '/evidence/verify' }],
+  },
+  {
+    name: 'SignOffEvidence',
+    entry: 'functions/http/sign-off-evidence.ts',
+    description: 'POST /incidents/{incidentId}/sign-off and /drill-runs/{runId}/sign-off: a reviewer accepts the record or notes exceptions, in its trail',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'table:write'],
+    routes: [
+      { method: 'POST', path: '/incidents/{incidentId}/sign-off' },
+      { method: 'POST', path: '/drill-runs/{runId}/sign-off' },
+    ],
+  },
+  {
+    name: 'ListUnreviewedEvidence',
+    entry: 'functions/http/list-unreviewed-evidence.ts',
+    description: 'GET /evidence/unreviewed: finished live incidents and drill runs of a period that nobody has signed off',
+    memoryMb: 256,
+    timeoutSeconds: 20,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read'],
+    routes: [{ method: 'GET', path: '/evidence/unreviewed' }],
   },
 ] as const satisfies readonly FunctionSpec[];
 

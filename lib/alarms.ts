@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/registry.js';
+import type { EvidenceDigests } from './evidence-digests.js';
 import type { DrillSchedules } from './drill-schedules.js';
 import type { IrdrEventRules } from './event-rules.js';
 import type { IrdrFunctions } from './functions.js';
@@ -40,6 +41,8 @@ export interface IrdrAlarmsProps {
   readonly eventRules: IrdrEventRules;
   /** The drill schedules and their dead-letter queue. */
   readonly drillSchedules: DrillSchedules;
+  /** The daily digest schedule's dead-letter queue. */
+  readonly evidenceDigests: EvidenceDigests;
 }
 
 /** The two alarms of one state machine. */
@@ -167,6 +170,15 @@ export class IrdrAlarms extends Construct {
         ` Receive the messages from SQS queue `,
         props.drillSchedules.deadLetterQueue.queueName,
         ` (the input names the planId), fix the cause (StartExecution denied, state machine missing or throttled), run the drill by hand (irdr drills run <planId> --state-machine-arn <drill ARN>) and delete the message.`,
+      ]),
+    );
+    queueAlarms.set(
+      'evidence-digests',
+      this.queueAlarm('DeadLetters-EvidenceDigests', props.evidenceDigests.deadLetterQueue, [
+        `EventBridge Scheduler could not invoke WriteEvidenceDigest after its retries: no digest was written today, so a trail's tail is not yet protected.`,
+        ` Fix the cause (the function's Errors alarm and logs), write one now (irdr evidence digest --digests <EvidenceDigestStore output>), then receive and delete the messages from SQS queue `,
+        props.evidenceDigests.deadLetterQueue.queueName,
+        `.`,
       ]),
     );
     this.deadLetterQueueAlarms = queueAlarms;

@@ -200,7 +200,7 @@ export class DrillGrants {
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
 
 /** cdk-nag's rendering of a CloudFormation value in finding ids (`Fn::Join` joined, `Ref` as `<Name>`). */
-function flattenCfnReference(node: unknown): string {
+export function flattenCfnReference(node: unknown): string {
   if (node === undefined) return '';
   if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
   const record = node as Record<string, unknown>;

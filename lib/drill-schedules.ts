@@ -113,7 +113,7 @@ export class DrillSchedules extends Construct {
 }
 
 /** A role only EventBridge Scheduler can assume, and only for schedules of this account's default group. */
-function schedulerRole(scope: Construct, id: string, description: string): Role {
+export function schedulerRole(scope: Construct, id: string, description: string): Role {
   const stack = Stack.of(scope);
   return new Role(scope, id, {
     description,
@@ -132,7 +132,7 @@ function schedulerRole(scope: Construct, id: string, description: string): Role 
  * Invokes a Lambda function by its unqualified ARN, and grants exactly that: LambdaInvoke's grantInvoke would add
  * `<arn>:*` (every version and alias) as well.
  */
-class InvokeExactFunction extends ScheduleTargetBase implements IScheduleTarget {
+export class InvokeExactFunction extends ScheduleTargetBase implements IScheduleTarget {
   private readonly fn: IFunction;
 
   constructor(fn: IFunction, props: ScheduleTargetBaseProps) {

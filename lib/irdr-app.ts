@@ -15,7 +15,8 @@ export const STACK_NAME = 'Irdr';
  * tests synthesize the very same app in-process.
  */
 export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStack } {
-  const app = new App(props);
+  // S3 server access logs delivered under a bucket policy (logging.s3.amazonaws.com, this bucket as source), not the legacy ACL.
+  const app = new App({ ...props, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...props.context } });
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new IrdrStack(app, STACK_NAME, {

@@ -11,6 +11,7 @@ import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules } from './drill-schedules.js';
+import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
@@ -55,6 +56,8 @@ export class IrdrStack extends Stack {
   public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
   public readonly taskLinkKey: Secret;
+  /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
+  public readonly evidenceDigests: EvidenceDigests;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
   public readonly alarms: IrdrAlarms;
 
@@ -82,6 +85,11 @@ export class IrdrStack extends Stack {
       stateMachine: this.drill.stateMachine,
       canaryWriter: this.functions.get('WriteDrillCanary'),
     });
+    this.evidenceDigests = new EvidenceDigests(this, 'EvidenceDigests', {
+      retentionDays: props.config.evidence.digestRetentionDays,
+      writer: this.functions.get('WriteEvidenceDigest'),
+      removalPolicy: props.evidenceRemovalPolicy,
+    });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
@@ -105,6 +113,7 @@ export class IrdrStack extends Stack {
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
       API_URL: this.httpApi.url,
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
+      EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -119,10 +128,12 @@ export class IrdrStack extends Stack {
       functions: this.functions,
       eventRules: this.eventRules,
       drillSchedules: this.drillSchedules,
+      evidenceDigests: this.evidenceDigests,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
     new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
+    new CfnOutput(this, 'EvidenceDigestStore', { description: 'Write-once evidence digests (irdr evidence verify --digests)', value: this.evidenceDigests.storeUrl });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'SNS topic of the operational alarms (subscribe more endpoints here)', value: this.alarms.topic.topicArn });
     for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
       new CfnOutput(this, `${logicalId.replace(/[^A-Za-z0-9]/g, '')}StateMachineArn`, {
@@ -166,6 +177,8 @@ export class IrdrStack extends Stack {
         }),
       );
     }
+    if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
+    else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
     }

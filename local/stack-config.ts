@@ -1,4 +1,7 @@
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../workflows/compile-drill.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 /** Facts of the local AWS, in one place: what `irdr local start` and `irdr local env` agree on. */
 export const LOCAL_REGION = 'us-east-1';
@@ -17,12 +20,24 @@ export const DEFAULT_EVENTBRIDGE_PORT = 8088;
 export type LocalPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 export const DEFAULT_DATA_DIR = '.irdr';
+/** A data dir as the local stack resolves it (relative to the project, like `npm start`). */
+export const resolveDataDir = (dataDir: string = DEFAULT_DATA_DIR): string => resolve(PROJECT_ROOT, dataDir);
+/** The local write-once digest store (EVIDENCE_DIGEST_STORE): a folder under the data dir, where S3 Object Lock would be. */
+export const localDigestStoreUrl = (dataDir: string): string => pathToFileURL(join(dataDir, 'evidence-digests')).href;
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
-export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: string; ses: string; secretsManager?: string; lambda?: string; eventBridge?: string }): Record<string, string> {
+export function localEnvironment(endpoints: {
+  dynamodb: string;
+  stepFunctions: string;
+  ses: string;
+  secretsManager?: string;
+  lambda?: string;
+  eventBridge?: string;
+  digestStore?: string;
+}): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -37,5 +52,7 @@ export function localEnvironment(endpoints: { dynamodb: string; stepFunctions: s
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
+    // `irdr evidence verify` holds the trail to these digests.
+    ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),
   };
 }

@@ -1,4 +1,6 @@
-import { join, resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -13,6 +15,7 @@ import type { RunbookCatalog } from '../functions/domain/incident.js';
 import { drillStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
+import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities } from './dev-identities.js';
@@ -27,10 +30,11 @@ import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
-import { PROJECT_ROOT } from './project-root.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
   DEFAULT_DATA_DIR,
+  localDigestStoreUrl,
+  resolveDataDir,
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
   LOCAL_HOST,
@@ -124,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   let ready = false;
   try {
     const backend = options.dynamodb ?? 'embedded';
-    const dataDir = options.inMemory ? undefined : resolve(PROJECT_ROOT, options.dataDir ?? DEFAULT_DATA_DIR);
+    const dataDir = options.inMemory ? undefined : resolveDataDir(options.dataDir ?? DEFAULT_DATA_DIR);
     // The backend sits behind a front that adds what no emulator has: backups and point-in-time recovery.
     const timeScale = options.timeScale ?? 1;
     const scaled = (duration: SimulatedDuration | undefined): SimulatedDuration | undefined =>
@@ -187,12 +191,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
 
+    // Digests outlive the stack only with the data: in memory they go to a temporary folder, removed at stop.
+    let digestDir = dataDir;
+    if (!digestDir) {
+      const temporary = await mkdtemp(join(tmpdir(), 'irdr-digests-'));
+      stops.push(() => rm(temporary, { recursive: true, force: true }));
+      digestDir = temporary;
+    }
+    const digestStore = localDigestStoreUrl(digestDir);
     const environment = localEnvironment({
       dynamodb: dynamodb.endpoint,
       stepFunctions: sfnServer.url,
       ses: mailbox.endpoint,
       secretsManager: secretsManager.endpoint,
       lambda: lambdaApi.endpoint,
+      digestStore,
     });
     await createTable(dynamodb.endpoint);
 
@@ -239,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       TASK_LINK_SECRET_ID: secretsManager.arns[LOCAL_TASK_LINK_SECRET_NAME],
       DRILL_STATE_MACHINE_ARN: drillStateMachineArn,
       DRILL_PLANS: JSON.stringify(drillPlans),
+      EVIDENCE_DIGEST_STORE: digestStore,
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>
@@ -298,6 +312,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         });
       }
     }
+    // The daily evidence digest, as EventBridge Scheduler writes it in AWS.
+    schedules.push({
+      name: EVIDENCE_DIGEST_SCHEDULE.name,
+      expression: EVIDENCE_DIGEST_SCHEDULE.expression,
+      timezone: EVIDENCE_DIGEST_SCHEDULE.timeZone,
+      input: {},
+      targetArn: lambda.functionArn('WriteEvidenceDigest'),
+    });
     const scheduler = startLocalScheduler({
       schedules,
       timeScale,

@@ -1,4 +1,5 @@
 import { verifyChain, type ChainVerdict } from '../domain/chain-verify.js';
+import type { ChainHead } from '../domain/evidence/digest.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { listStoredEvents } from './event-trail.js';
@@ -16,6 +17,13 @@ export interface VerificationPeriod {
   readonly to: string;
 }
 
+/** Heads from write-once digests, by partition key: a trail must still hold each one (catches a truncated tail). */
+export type TrustedHeads = ReadonlyMap<string, Pick<ChainHead, 'seq' | 'hash'>>;
+
+async function verifyTrail(tableName: string, partitionKey: string, trustedHeads: TrustedHeads | undefined): Promise<TrailVerification> {
+  return { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey), trustedHeads?.get(partitionKey)) };
+}
+
 /**
  * Recomputes the hash chain of every incident opened in the period: incidents come from the
  * month index (a Query per month, never a Scan), each trail from its own partition.
@@ -24,14 +32,14 @@ export async function verifyIncidentTrails(
   tableName: string,
   period: VerificationPeriod,
   onTrail: (verification: TrailVerification) => void = () => undefined,
+  trustedHeads?: TrustedHeads,
 ): Promise<TrailVerification[]> {
   const verifications: TrailVerification[] = [];
   let position: Parameters<typeof listIncidents>[2];
   do {
     const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, 100);
     for (const incident of page.incidents) {
-      const partitionKey = incidentPk(incident.incidentId);
-      const verification = { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey)) };
+      const verification = await verifyTrail(tableName, incidentPk(incident.incidentId), trustedHeads);
       verifications.push(verification);
       onTrail(verification);
     }
@@ -45,11 +53,11 @@ export async function verifyDrillRunTrails(
   tableName: string,
   period: VerificationPeriod,
   onTrail: (verification: TrailVerification) => void = () => undefined,
+  trustedHeads?: TrustedHeads,
 ): Promise<TrailVerification[]> {
   const verifications: TrailVerification[] = [];
   for (const runId of await listRunIdsStartedIn(tableName, period)) {
-    const partitionKey = drillRunPk(runId);
-    const verification = { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey)) };
+    const verification = await verifyTrail(tableName, drillRunPk(runId), trustedHeads);
     verifications.push(verification);
     onTrail(verification);
   }

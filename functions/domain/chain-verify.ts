@@ -6,7 +6,7 @@ export interface StoredTrailEvent {
   readonly event: Record<string, unknown>;
 }
 
-export type ChainProblemKind = 'edited' | 'broken-link' | 'missing' | 'out-of-order' | 'head-mismatch';
+export type ChainProblemKind = 'edited' | 'broken-link' | 'missing' | 'out-of-order' | 'head-mismatch' | 'trail-missing';
 
 export interface ChainProblem {
   readonly kind: ChainProblemKind;
@@ -31,6 +31,8 @@ export function verifyChain(events: readonly StoredTrailEvent[], trustedHead?: {
   const problems: ChainProblem[] = [];
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
+  // The hash the trail holds at the trusted head's seq: events appended since the digest must not change it.
+  let hashAtTrustedSeq: string | undefined;
   for (const { sortKey, event } of events) {
     const { seq, prevHash, hash, ...body } = event as { seq: unknown; prevHash: unknown; hash: unknown } & Record<string, unknown>;
     if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') {
@@ -42,16 +44,17 @@ export function verifyChain(events: readonly StoredTrailEvent[], trustedHead?: {
     if (prevHash !== expectedPrev) problems.push({ kind: 'broken-link', sortKey, expected: expectedPrev, found: prevHash });
     const recomputed = hashEvent(body, seq, prevHash);
     if (recomputed !== hash) problems.push({ kind: 'edited', sortKey, expected: recomputed, found: hash });
+    if (seq === trustedHead?.seq) hashAtTrustedSeq = hash;
     expectedSeq = seq + 1;
     expectedPrev = hash;
   }
   const length = expectedSeq - 1;
-  if (trustedHead && (trustedHead.seq > length || (trustedHead.seq === length && trustedHead.hash !== expectedPrev))) {
+  if (trustedHead && (trustedHead.seq > length || hashAtTrustedSeq !== trustedHead.hash)) {
     problems.push({
       kind: 'head-mismatch',
       sortKey: `seq ${trustedHead.seq}`,
       expected: `${trustedHead.seq}:${trustedHead.hash}`,
-      found: `${length}:${expectedPrev}`,
+      found: trustedHead.seq > length ? `the trail ends at ${length}:${expectedPrev}` : `${trustedHead.seq}:${hashAtTrustedSeq ?? 'no event'}`,
     });
   }
   return { length, headHash: expectedPrev, problems };

@@ -27,6 +27,16 @@ export const AlertsConfig = z.object({
 });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;
 
+/** The write-once digests of the trail (lib/evidence-digests.ts). */
+export const EvidenceConfig = z.strictObject({
+  /**
+   * How long each digest is locked (S3 Object Lock, compliance mode: nobody, root included, can delete it sooner).
+   * Cover the audit period and the time to the auditor's report: 400 days spans a SOC 2 Type II year and its fieldwork.
+   */
+  digestRetentionDays: z.number().int().min(1, 'at least 1 day').max(36_500, 'at most 100 years').default(400),
+});
+export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
+
 export const IrdrConfig = z.object({
   $comment: z.string().optional(),
   mail: z.object({ from: z.email() }),
@@ -37,5 +47,6 @@ export const IrdrConfig = z.object({
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
+  evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

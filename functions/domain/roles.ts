@@ -5,7 +5,7 @@ import { PrincipalPattern, RoleName, roleNames, type IrdrConfig } from './config
 export const RolePrincipals = z.partialRecord(RoleName, z.array(PrincipalPattern));
 export type RolePrincipals = z.infer<typeof RolePrincipals>;
 
-/** What each API action needs: any one of the listed roles. Auditors read; they never write. */
+/** What each API action needs: any one of the listed roles. Auditors read, and sign off evidence; they change nothing else. */
 export const rolesAllowedTo = {
   readIncidents: roleNames,
   readRunbooks: roleNames,
@@ -18,6 +18,10 @@ export const rolesAllowedTo = {
   readDrills: roleNames,
   // A drill restores production data into a new table: the people who run recovery, not auditors.
   startDrill: ['responder', 'commander'],
+  // Verifying the trail reads it and the digests, and changes nothing.
+  readEvidence: roleNames,
+  // A review of the record, appended to its trail: the record's owner (the commander) or an auditor.
+  signOffEvidence: ['commander', 'auditor'],
 } as const satisfies Record<string, readonly RoleName[]>;
 export type ApiAction = keyof typeof rolesAllowedTo;
 

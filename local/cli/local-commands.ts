@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { devIdentities } from '../dev-identities.js';
-import { LOCAL_HOST, localEnvironment } from '../stack-config.js';
+import { LOCAL_HOST, localDigestStoreUrl, localEnvironment, resolveDataDir } from '../stack-config.js';
 import { startLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 
@@ -79,12 +79,13 @@ Ctrl-C stops everything.`);
 }
 
 /** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
-export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number }): void {
+export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; dataDir: string }): void {
   const environment = localEnvironment({
     dynamodb: `http://${LOCAL_HOST}:${flags.dynamodbPort}`,
     stepFunctions: `http://${LOCAL_HOST}:${flags.sfnPort}`,
     ses: `http://${LOCAL_HOST}:${flags.sesPort}`,
     eventBridge: `http://${LOCAL_HOST}:${flags.eventsPort}`,
+    digestStore: localDigestStoreUrl(resolveDataDir(flags.dataDir)),
   });
   for (const [name, value] of Object.entries(environment)) console.log(`export ${name}=${value}`);
 }

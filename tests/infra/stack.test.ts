@@ -210,6 +210,8 @@ describe('least privilege', () => {
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
     if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
+    if (permissions.includes('evidence:read-digests')) add(['s3:ListBucket', 's3:GetObject', ...KEY_READ_ACTIONS]);
+    if (permissions.includes('evidence:write-digests')) add(['s3:ListBucket', 's3:GetObject', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
@@ -284,7 +286,15 @@ describe('least privilege', () => {
         }
       }
       if (actions.some((action) => action.startsWith('kms:'))) {
-        expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey))]);
+        // The table's key; the digest functions also the digest bucket's key.
+        const keys = [synth.stack.evidence.encryptionKey, ...(spec.permissions.some((permission) => permission.startsWith('evidence:')) ? [synth.stack.evidenceDigests.encryptionKey] : [])];
+        for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
+      }
+      if (actions.some((action) => action.startsWith('s3:'))) {
+        // The digest bucket (listing its digest prefix only) and the digests under it: nothing else in S3.
+        const bucketId = synth.logicalIdOf(synth.stack.evidenceDigests.bucket);
+        for (const resource of resources) expect([`\${${bucketId}.Arn}`, `\${${bucketId}.Arn}/irdr/digests/*`]).toContain(renderCfn(resource));
+        if (actions.includes('s3:ListBucket')) expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['irdr/digests/*'] } });
       }
       if (actions.includes('states:StartExecution')) {
         // runbooks:start starts the runbook state machines; drills:start the drill state machine.
@@ -573,11 +583,13 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(ruleNames.filter((ruleName) => !ruleName.startsWith('AwsSolutions-IAM5[')).sort()).toEqual(
       ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
     );
+    const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
     const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${plan.source.tableName}/backup/*`)]);
     for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {
       const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
       expect(resource, ruleName).toBeDefined();
+      if (resource === digestObjects) continue;
       if (resource !== '*') expect(drillWildcards.has(/:dynamodb:.*:(table\/[^:]+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
     }
     const drillFunctionRoles = registry
@@ -590,7 +602,10 @@ describe('cdk-nag (AwsSolutions)', () => {
         for (const path of paths) expect(['Irdr/Http/Api/GET--task-links--{linkId}/Resource', 'Irdr/Http/Api/POST--task-links--{linkId}/Resource']).toContain(path);
       } else if (violation.ruleName === 'AwsSolutions-SQS3') {
         for (const path of paths) {
-          if (path.startsWith('Irdr/DrillSchedules/')) {
+          if (path.startsWith('Irdr/EvidenceDigests/')) {
+            expect(violation.reason).toMatch(/dead-letter queue of the daily digest schedule/);
+            expect(path).toBe('Irdr/EvidenceDigests/DeadLetterQueue/Resource');
+          } else if (path.startsWith('Irdr/DrillSchedules/')) {
             expect(violation.reason).toMatch(/dead-letter queue of the EventBridge Scheduler drill schedules/);
             expect(path).toBe('Irdr/DrillSchedules/DeadLetterQueue/Resource');
           } else {
@@ -598,6 +613,9 @@ describe('cdk-nag (AwsSolutions)', () => {
             expect(path).toMatch(/^Irdr\/EventRules\/[^/]+\/DeadLetterQueue\/Resource$/);
           }
         }
+      } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${digestObjects}]`) {
+        expect(violation.reason).toMatch(/Digests are named by the time they are written/);
+        for (const path of paths) expect(['Irdr/Functions/WriteEvidenceDigest/Role/', 'Irdr/Functions/VerifyEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         expect(violation.reason).toMatch(/task-link HMAC key/);
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);

@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSk, incidentPk } from '../../functions/domain/keys.js';
+import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
-const irdr = join(import.meta.dirname, '../../bin/irdr.js');
-
-/** Runs `irdr evidence verify` against the local stack as a user would, after `eval "$(irdr local env)"`. */
-async function verify(local: TestStack): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [irdr, 'evidence', 'verify'], {
-      env: { ...process.env, ...local.stack.environment },
-    });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
-  }
-}
+/** `irdr evidence verify` against the local stack, as a user would run it. */
+const verify = (local: TestStack) => runIrdr(local, ['evidence', 'verify']);
 
 describe('irdr evidence verify', () => {
   let local: TestStack;

@@ -53,6 +53,11 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'CleanUpDrill:dynamodb:DescribeBackup': 'drills:inspect-restore: cleanup deletes the backup a drill took without describing it first',
   'CheckDrillRestore:dynamodb:ListTagsOfResource': 'drills:inspect-restore: CheckDrillRestore tags the new table and never reads tags back; CleanUpDrill does',
   'CleanUpDrill:dynamodb:TagResource': 'drills:cleanup: CleanUpDrill tags a table only when a restore finished after the drill stopped waiting (tested in drill-drivers and drill-run)',
+  // Locally the write-once digest store is a folder (no emulator offers S3 Object Lock); the S3 requests the store
+  // makes are checked against the S3 API in tests/unit/evidence-digest.test.ts, and the grants in tests/infra.
+  's3:PutObject': 'digests: the local store is a folder; in AWS WriteEvidenceDigest puts each digest (If-None-Match)',
+  's3:GetObject': 'digests: the local store is a folder; in AWS the digest functions read digests with it',
+  's3:ListBucket': 'digests: the local store is a folder; in AWS the digest functions list the digest prefix with it',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
@@ -91,6 +96,11 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   for (const path of ['/drills', '/drills/orders-pitr/runs', `/drill-runs/${failed.runId}`]) {
     expect((await local.api('GET', path, { token: 'dev-auditor' })).status, path).toBe(200);
   }
+  // An auditor lists what awaits review and signs the failed run off with exceptions.
+  const period = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
+  expect((await local.api('GET', `/evidence/unreviewed?${period}`, { token: 'dev-auditor' })).status).toBe(200);
+  const signed = await local.api('POST', `/drill-runs/${failed.runId}/sign-off`, { token: 'dev-auditor', body: { verdict: 'exceptions', comment: 'ledger entry altered' } });
+  expect(signed.status, JSON.stringify(signed.body)).toBe(201);
 }
 
 const matches = (granted: string, action: string): boolean =>
@@ -154,6 +164,14 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect(resolved.body.reviewDueAt).toBeDefined();
 
       await runDrillScenario(local, second.incidentId);
+      // The daily digest, as Scheduler invokes it, then an auditor verifying the period against it.
+      const digestLambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      const digest = await digestLambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteEvidenceDigest', Payload: '{}' }));
+      digestLambda.destroy();
+      expect(digest.FunctionError).toBeUndefined();
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const verified = await local.api('GET', `/evidence/verify?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
+      expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     } finally {
       calls = recorder.calls();
       invoked = recorder.invoked();

@@ -131,9 +131,9 @@ export async function putPlanState(tableName: string, state: DrillPlanState): Pr
   );
 }
 
-/** Run ids of the drills started in [from, to), newest first: a Query per month of the month index, never a Scan. */
-export async function listRunIdsStartedIn(tableName: string, period: { from: string; to: string }): Promise<string[]> {
-  const runIds: string[] = [];
+/** The drills started in [from, to), newest first: a Query per month of the month index, never a Scan. */
+export async function listRunsStartedIn(tableName: string, period: { from: string; to: string }): Promise<Array<{ runId: string; startedAt: string }>> {
+  const runs: Array<{ runId: string; startedAt: string }> = [];
   for (const month of monthPartitionsNewestFirst('DRILLRUN', period.from, period.to)) {
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -142,17 +142,22 @@ export async function listRunIdsStartedIn(tableName: string, period: { from: str
           TableName: tableName,
           IndexName: byMonth.indexName,
           KeyConditionExpression: '#pk = :month AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': byMonth.partitionKey, '#sk': byMonth.sortKey },
+          ExpressionAttributeNames: { '#pk': byMonth.partitionKey, '#sk': byMonth.sortKey, '#startedAt': 'startedAt' },
           // The sort key is `<startedAt>#<runId>`: BETWEEN from AND to keeps runs started before `to` (a run started exactly at `to` sorts after it).
           ExpressionAttributeValues: { ':month': month, ':from': period.from, ':to': period.to },
           ScanIndexForward: false,
-          ProjectionExpression: 'runId',
+          ProjectionExpression: 'runId, #startedAt',
           ExclusiveStartKey: exclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) runIds.push(String(item.runId));
+      for (const item of page.Items ?? []) runs.push({ runId: String(item.runId), startedAt: String(item.startedAt) });
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
   }
-  return runIds;
+  return runs;
+}
+
+/** Run ids of the drills started in [from, to), newest first. */
+export async function listRunIdsStartedIn(tableName: string, period: { from: string; to: string }): Promise<string[]> {
+  return (await listRunsStartedIn(tableName, period)).map(({ runId }) => runId);
 }

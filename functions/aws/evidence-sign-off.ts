@@ -1,0 +1,106 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SIGN_OFF_EVENT, type SignOff } from '../domain/evidence/sign-off.js';
+import { META_SK, monthPartitionsNewestFirst } from '../domain/keys.js';
+import { tableDesign } from '../domain/table-design.js';
+import type { TrailEvent } from '../domain/trail-event.js';
+import { dynamodb } from './dynamodb-client.js';
+import { appendEvent } from './event-trail.js';
+import type { VerificationPeriod } from './trail-verification.js';
+
+const { partitionKey: PK, sortKey: SK } = tableDesign;
+const [byMonth] = tableDesign.globalIndexes;
+
+export type SignOffOutcome = { readonly recorded: true; readonly event: TrailEvent } | { readonly recorded: false };
+
+/**
+ * Claims the record's sign-off on its META item (conditional: none yet, or the last one had exceptions), then appends
+ * the sign-off to its trail. Of two racing sign-offs one wins; if the append fails the claim is taken back.
+ */
+export async function recordSignOff(tableName: string, partitionKey: string, signOff: SignOff): Promise<SignOffOutcome> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: partitionKey, [SK]: META_SK },
+        UpdateExpression: 'SET #signOff = :signOff',
+        ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#signOff) OR #signOff.#verdict = :exceptions)',
+        ExpressionAttributeNames: { '#pk': PK, '#signOff': 'signOff', '#verdict': 'verdict' },
+        ExpressionAttributeValues: { ':signOff': signOff, ':exceptions': 'exceptions' },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return { recorded: false };
+    throw error;
+  }
+  try {
+    const event = await appendEvent(tableName, partitionKey, {
+      type: SIGN_OFF_EVENT,
+      at: signOff.at,
+      actor: signOff.by,
+      detail: { verdict: signOff.verdict, roles: signOff.roles, ...(signOff.comment !== undefined && { comment: signOff.comment }) },
+    });
+    return { recorded: true, event };
+  } catch (error) {
+    // No trail event, no sign-off: take the claim back (only ours, by its time and signer).
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: partitionKey, [SK]: META_SK },
+        UpdateExpression: 'REMOVE #signOff',
+        ConditionExpression: '#signOff.#at = :at AND #signOff.#by = :by',
+        ExpressionAttributeNames: { '#signOff': 'signOff', '#at': 'at', '#by': 'by' },
+        ExpressionAttributeValues: { ':at': signOff.at, ':by': signOff.by },
+      }),
+    );
+    throw error;
+  }
+}
+
+export interface UnreviewedRecord {
+  readonly kind: 'incident' | 'drill-run';
+  readonly id: string;
+  readonly title: string;
+  readonly status: string;
+  readonly openedAt: string;
+  readonly severity?: string;
+  readonly planId?: string;
+}
+
+/**
+ * Live incidents resolved or closed, and drill runs finished, in the period, that nobody has signed off: a Query per
+ * month of the month index with the filter applied by DynamoDB, never a Scan.
+ */
+export async function listUnreviewed(tableName: string, period: VerificationPeriod): Promise<UnreviewedRecord[]> {
+  const found: UnreviewedRecord[] = [];
+  for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
+    const finished = kind === 'INCIDENT' ? ['resolved', 'closed'] : ['passed', 'failed'];
+    for (const month of monthPartitionsNewestFirst(kind, period.from, period.to)) {
+      let exclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamodb.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byMonth.indexName,
+            KeyConditionExpression: '#month = :month AND #opened BETWEEN :from AND :to',
+            // Exercises are practice, not evidence of operation: they need no sign-off. Incidents from before modes were live.
+            FilterExpression: '#status IN (:first, :second) AND attribute_not_exists(#signOff) AND (attribute_not_exists(#mode) OR #mode <> :exercise)',
+            ExpressionAttributeNames: { '#month': byMonth.partitionKey, '#opened': byMonth.sortKey, '#status': 'status', '#signOff': 'signOff', '#mode': 'mode' },
+            ExpressionAttributeValues: { ':month': month, ':from': period.from, ':to': period.to, ':first': finished[0], ':second': finished[1], ':exercise': 'exercise' },
+            ScanIndexForward: false,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          found.push(
+            kind === 'INCIDENT'
+              ? { kind: 'incident', id: String(item.incidentId), title: String(item.title), status: String(item.status), openedAt: String(item.openedAt), severity: String(item.severity) }
+              : { kind: 'drill-run', id: String(item.runId), title: `drill ${String(item.planId)}`, status: String(item.status), openedAt: String(item.startedAt), planId: String(item.planId) },
+          );
+        }
+        exclusiveStartKey = page.LastEvaluatedKey;
+      } while (exclusiveStartKey);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,81 @@
+import type { ChainProblem } from '../domain/chain-verify.js';
+import type { DigestProblem } from '../domain/evidence/digest.js';
+import type { DigestStore } from './digest-store.js';
+import { readDigestsFor } from './evidence-digests.js';
+import { verifyDrillRunTrails, verifyIncidentTrails, type TrailVerification, type VerificationPeriod } from './trail-verification.js';
+
+export interface NamedChainProblem extends ChainProblem {
+  readonly partitionKey: string;
+}
+
+/** What `irdr evidence verify` prints and `GET /evidence/verify` returns: one shape for both. */
+export interface EvidenceVerificationReport {
+  readonly tableName: string;
+  readonly period: VerificationPeriod;
+  /** Every chain intact, every digest intact and honoured. */
+  readonly intact: boolean;
+  readonly trails: { readonly incidents: number; readonly drillRuns: number; readonly broken: number };
+  readonly events: number;
+  readonly problems: readonly NamedChainProblem[];
+  readonly digests?: {
+    readonly location: string;
+    readonly checked: number;
+    readonly newest?: { readonly name: string; readonly writtenAt: string };
+    readonly problems: readonly DigestProblem[];
+    /** Trails of the period no digest lists yet (opened since the newest digest): checked by their chain alone. */
+    readonly trailsNotInADigest: number;
+  };
+}
+
+/**
+ * Recomputes every incident and drill-run chain of the period and, given the digest store, checks the digests and
+ * holds each trail to the head the newest digest recorded: a deleted tail, or a trail gone altogether, shows.
+ */
+export async function verifyEvidence(
+  tableName: string,
+  period: VerificationPeriod,
+  store: DigestStore | undefined,
+  onTrail: (verification: TrailVerification) => void = () => undefined,
+): Promise<EvidenceVerificationReport> {
+  const digestVerdict = store ? await readDigestsFor(store, period) : undefined;
+  const trustedHeads = digestVerdict?.trustedHeads;
+  const incidents = await verifyIncidentTrails(tableName, period, onTrail, trustedHeads);
+  const drillRuns = await verifyDrillRunTrails(tableName, period, onTrail, trustedHeads);
+  const verified = [...incidents, ...drillRuns];
+
+  const seen = new Set(verified.map(({ partitionKey }) => partitionKey));
+  const vanished: TrailVerification[] = [];
+  for (const head of trustedHeads?.values() ?? []) {
+    if (seen.has(head.partitionKey) || head.openedAt < period.from || head.openedAt >= period.to) continue;
+    const problem: ChainProblem = {
+      kind: 'trail-missing',
+      sortKey: 'META',
+      expected: `a trail opened ${head.openedAt} holding ${head.seq}:${head.hash}`,
+      found: 'not in the month index of the table (record deleted or moved)',
+    };
+    vanished.push({ partitionKey: head.partitionKey, length: 0, headHash: '', problems: [problem] });
+    onTrail(vanished.at(-1)!);
+  }
+
+  const all = [...verified, ...vanished];
+  const problems = all.flatMap(({ partitionKey, problems: found }) => found.map((problem) => ({ partitionKey, ...problem })));
+  const digestProblems = digestVerdict?.problems ?? [];
+  return {
+    tableName,
+    period,
+    intact: problems.length === 0 && digestProblems.length === 0,
+    trails: { incidents: incidents.length, drillRuns: drillRuns.length, broken: all.filter((trail) => trail.problems.length > 0).length },
+    events: verified.reduce((sum, trail) => sum + trail.length, 0),
+    problems,
+    ...(store &&
+      digestVerdict && {
+        digests: {
+          location: store.location,
+          checked: digestVerdict.checked,
+          newest: digestVerdict.newest,
+          problems: digestProblems,
+          trailsNotInADigest: verified.filter(({ partitionKey }) => !trustedHeads?.has(partitionKey)).length,
+        },
+      }),
+  };
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { z } from 'zod';
+
+export const DIGEST_FORMAT = 'irdr-evidence-digest/1';
+/** Trails opened this long ago are still listed: a SOC 2 Type II period (12 months) plus a quarter of slack. */
+export const DIGEST_LOOKBACK_DAYS = 460;
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ChainHead = z.object({
+  /** The trail's partition key, e.g. INC#<id> or DRILLRUN#<runId>. */
+  partitionKey: z.string().min(1),
+  /** When the record was opened or started: which period the trail belongs to. */
+  openedAt: z.string(),
+  seq: z.number().int().positive(),
+  hash: Sha256Hex,
+});
+export type ChainHead = z.infer<typeof ChainHead>;
+
+export const EvidenceDigest = z.object({
+  format: z.literal(DIGEST_FORMAT),
+  writtenAt: z.string(),
+  tableName: z.string(),
+  /** Trails opened from this time on are listed. */
+  listsOpenedFrom: z.string(),
+  heads: z.array(ChainHead),
+  /** The digest written before this one, so digests chain too: a removed or replaced one shows. */
+  previous: z.object({ name: z.string(), sha256: Sha256Hex }).nullable(),
+});
+export type EvidenceDigest = z.infer<typeof EvidenceDigest>;
+
+export interface StoredDigest {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+export const sha256Of = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Object name sortable by time: digests/YYYY/MM/DD/<writtenAt>.json. */
+export function digestName(writtenAt: string): string {
+  const [date] = writtenAt.split('T');
+  return `digests/${date!.replaceAll('-', '/')}/${writtenAt.replaceAll(':', '-')}.json`;
+}
+
+/** The digest document and its bytes (RFC 8785 canonical JSON, so its SHA-256 is reproducible). */
+export function buildDigest(input: {
+  writtenAt: string;
+  tableName: string;
+  listsOpenedFrom: string;
+  heads: readonly ChainHead[];
+  previous: StoredDigest | undefined;
+}): { document: EvidenceDigest; stored: StoredDigest } {
+  const document: EvidenceDigest = {
+    format: DIGEST_FORMAT,
+    writtenAt: input.writtenAt,
+    tableName: input.tableName,
+    listsOpenedFrom: input.listsOpenedFrom,
+    heads: [...input.heads].sort((a, b) => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0)),
+    previous: input.previous ? { name: input.previous.name, sha256: sha256Of(input.previous.bytes) } : null,
+  };
+  const canonical = canonicalize(document);
+  if (canonical === undefined) throw new TypeError('digest cannot be canonicalized');
+  return { document, stored: { name: digestName(input.writtenAt), bytes: Buffer.from(canonical, 'utf8') } };
+}
+
+export interface DigestProblem {
+  /** The digest object at fault. */
+  readonly name: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+export interface DigestChainVerdict {
+  readonly checked: number;
+  readonly newest?: { readonly name: string; readonly writtenAt: string };
+  readonly problems: readonly DigestProblem[];
+  /** For each trail, the head the newest digest listing it gives: what the table must still hold. */
+  readonly trustedHeads: ReadonlyMap<string, ChainHead>;
+}
+
+/**
+ * Checks digests oldest first: each parses, and each names the one before it by name and SHA-256. The first digest
+ * looked at may name one outside the set (older digests not read): that link is taken on trust. Later digests win.
+ */
+export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerdict {
+  const ordered = [...digests].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const problems: DigestProblem[] = [];
+  const trustedHeads = new Map<string, ChainHead>();
+  let before: StoredDigest | undefined;
+  let newest: DigestChainVerdict['newest'];
+  for (const stored of ordered) {
+    const parsed = parseDigest(stored);
+    if (!parsed.success) {
+      problems.push({ name: stored.name, expected: `a ${DIGEST_FORMAT} document`, found: parsed.error });
+      before = stored;
+      continue;
+    }
+    const { previous } = parsed.document;
+    if (before !== undefined) {
+      const link = { name: before.name, sha256: sha256Of(before.bytes) };
+      if (previous === null || previous.name !== link.name || previous.sha256 !== link.sha256) {
+        problems.push({
+          name: stored.name,
+          expected: `previous ${link.name} ${link.sha256}`,
+          found: previous === null ? 'no previous digest' : `previous ${previous.name} ${previous.sha256}`,
+        });
+      }
+    }
+    for (const head of parsed.document.heads) trustedHeads.set(head.partitionKey, head);
+    newest = { name: stored.name, writtenAt: parsed.document.writtenAt };
+    before = stored;
+  }
+  return { checked: ordered.length, newest, problems, trustedHeads };
+}
+
+function parseDigest(stored: StoredDigest): { success: true; document: EvidenceDigest } | { success: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.bytes.toString('utf8'));
+  } catch {
+    return { success: false, error: 'bytes that are not JSON' };
+  }
+  const parsed = EvidenceDigest.safeParse(json);
+  if (!parsed.success) return { success: false, error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  return { success: true, document: parsed.data };
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** A year and a day: a SOC 2 Type II period, whatever the leap year. Longer is an export's job, not a request's. */
+export const MAX_VERIFICATION_DAYS = 366;
+
+const isoTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time, e.g. 2026-01-01T00:00:00Z')
+  .transform((value) => new Date(value).toISOString());
+
+/** `?from=&to=` of GET /evidence/verify: from inclusive, to exclusive, in order, at most MAX_VERIFICATION_DAYS apart. */
+export const VerificationPeriodQuery = z
+  .strictObject({ from: isoTime, to: isoTime })
+  .refine(({ from, to }) => from < to, { message: 'from must be before to', path: ['to'] })
+  .refine(({ from, to }) => Date.parse(to) - Date.parse(from) <= MAX_VERIFICATION_DAYS * 86_400_000, {
+    message: `the period may span at most ${MAX_VERIFICATION_DAYS} days; verify a longer one in parts, or with irdr evidence verify`,
+    path: ['to'],
+  });

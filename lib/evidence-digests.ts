@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DIGEST_KEY_PREFIX, EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
+import { flattenCfnReference } from './drill-grants.js';
+import { InvokeExactFunction, schedulerRole } from './drill-schedules.js';
+import { KEY_READ_ACTIONS } from './evidence-table.js';
+
+export interface EvidenceDigestsProps {
+  /** Days each digest stays locked in compliance mode (config `evidence.digestRetentionDays`). */
+  readonly retentionDays: number;
+  /** WriteEvidenceDigest: scheduled daily. */
+  readonly writer: IFunction;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Write-once storage of the trail's chain heads: an S3 bucket with Object Lock in compliance mode, so that even someone
+ * with full access to the table and the account cannot rewrite history without the digests disagreeing.
+ */
+export class EvidenceDigests extends Construct {
+  public readonly bucket: Bucket;
+  public readonly encryptionKey: Key;
+  /** Where S3 writes the digest bucket's access logs (who read or tried to write a digest). */
+  public readonly accessLogs: Bucket;
+  public readonly schedule: Schedule;
+  public readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: EvidenceDigestsProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.encryptionKey = new Key(this, 'Key', {
+      description: 'Encrypts the irdr evidence digests (write-once chain heads)',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(Math.max(props.retentionDays, 365)), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+    });
+    this.bucket = new Bucket(this, 'Bucket', {
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+      versioned: true,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'digest-bucket/',
+      removalPolicy,
+    });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the daily digest schedule: it has no dead-letter queue of its own.',
+    });
+    this.schedule = new Schedule(this, 'Daily', {
+      description: 'irdr: writes the head of every incident and drill-run trail to the write-once digest bucket',
+      schedule: ScheduleExpression.expression(EVIDENCE_DIGEST_SCHEDULE.expression, TimeZone.of(EVIDENCE_DIGEST_SCHEDULE.timeZone)),
+      target: new InvokeExactFunction(props.writer, {
+        role: schedulerRole(this, 'SchedulerRole', 'Writes the daily irdr evidence digest'),
+        input: ScheduleTargetInput.fromText('{}'),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+  }
+
+  /** EVIDENCE_DIGEST_STORE of the functions: this bucket, under the one prefix the grants name. */
+  public get storeUrl(): string {
+    return `s3://${this.bucket.bucketName}/${DIGEST_KEY_PREFIX}`;
+  }
+
+  private get digestObjects(): string {
+    return this.bucket.arnForObjects(`${DIGEST_KEY_PREFIX}/digests/*`);
+  }
+
+  private grantList(grantee: IRole): void {
+    grantee.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${DIGEST_KEY_PREFIX}/digests/*`] } },
+      }),
+    );
+  }
+
+  /** List and read digests. */
+  public grantRead(grantee: IRole): void {
+    this.grantList(grantee);
+    grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.digestObjects] }));
+    this.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(this.digestObjects))}]`,
+      reason: 'Digests are named by the time they are written (digests/YYYY/MM/DD/<time>.json): the grant covers the digest prefix of this one bucket, nothing else.',
+    });
+  }
+
+  /** Put new digests and read the newest to link to it: no delete, no retention or legal-hold change, no overwrite (If-None-Match). */
+  public grantWrite(grantee: IRole): void {
+    this.grantRead(grantee);
+    grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.digestObjects] }));
+    this.encryptionKey.grant(grantee, 'kms:GenerateDataKey');
+  }
+}

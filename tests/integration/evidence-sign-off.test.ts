@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../functions/domain/chain-verify.js';
+import { REVIEW_TASK_ID } from '../../functions/domain/incident-review.js';
+import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
+import { listStoredEvents } from '../../functions/aws/event-trail.js';
+import { drillSession, testPlan } from './support/drill-session.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+const SOURCE = 'irdr-signoff-orders';
+const plans = [testPlan({ id: 'signoff-pitr', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }] })];
+const period = () => `from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+
+let local: TestStack;
+
+beforeAll(async () => {
+  local = await startTestStack({ timeScale: 60, drillPlans: plans, dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 } });
+  const drills = drillSession(local);
+  await drills.createSourceTable(SOURCE);
+  await drills.seed(SOURCE, 5);
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+async function openIncident(severity: string): Promise<string> {
+  const created = await local.openIncident({ runbookId: 'triage-notify', title: `Sign-off ${severity}`, severity, summary: 'for the sign-off check' });
+  expect(created.status).toBe(202);
+  await local.waitForExecution(created.body.executionArn as string);
+  return created.body.incidentId as string;
+}
+const signOff = (path: string, body: unknown, token = 'dev-auditor') => local.api('POST', path, { token, body });
+const trailOf = async (partitionKey: string) => listStoredEvents(local.stack.tableName, partitionKey);
+
+describe('sign-off of an incident', () => {
+  it('refuses, writing nothing: wrong role, bad body, not yet resolved, unknown incident', async () => {
+    const incidentId = await openIncident('SEV3');
+    const path = `/incidents/${incidentId}/sign-off`;
+    const before = await local.tableItems();
+    const responder = await signOff(path, { verdict: 'accepted' }, 'dev-responder');
+    expect(responder.status).toBe(403);
+    expect(responder.body.message).toMatch(/commander or auditor/);
+    expect((await signOff(path, { verdict: 'fine' })).body.message).toContain('verdict is "accepted" or "exceptions"');
+    expect((await signOff(path, { verdict: 'exceptions' })).body.message).toContain('needs a comment');
+    expect((await signOff(path, { verdict: 'accepted', by: 'me' })).status).toBe(400);
+    const open = await signOff(path, { verdict: 'accepted' });
+    expect(open.status).toBe(409);
+    expect(open.body.message).toMatch(/the incident is (open|acknowledged): resolve it/);
+    expect((await signOff('/incidents/no-such-incident/sign-off', { verdict: 'accepted' })).status).toBe(404);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('records exceptions then acceptance in the trail, each with who and why; an accepted sign-off is final', async () => {
+    const incidentId = await openIncident('SEV3');
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+    const path = `/incidents/${incidentId}/sign-off`;
+
+    const unreviewed = await local.api('GET', `/evidence/unreviewed?${period()}`, { token: 'dev-auditor' });
+    expect(unreviewed.body.unreviewed).toContainEqual(expect.objectContaining({ kind: 'incident', id: incidentId, status: 'resolved' }));
+
+    const exceptions = await signOff(path, { verdict: 'exceptions', comment: 'MTTA over the one-hour promise' });
+    expect(exceptions.status).toBe(201);
+    expect(exceptions.body.signOff).toMatchObject({ verdict: 'exceptions', by: 'arn:aws:iam::000000000000:user/otto-auditor', roles: ['auditor'] });
+    const accepted = await signOff(path, { verdict: 'accepted', comment: 'follow-up done' }, 'dev-commander');
+    expect(accepted.status).toBe(201);
+    const again = await signOff(path, { verdict: 'accepted' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/accepted by .*carl-commander.*final/);
+
+    const trail = await trailOf(incidentPk(incidentId));
+    expect(verifyChain(trail).problems).toEqual([]);
+    const signOffs = trail.map(({ event }) => event).filter((event) => event.type === 'evidence.signed-off');
+    expect(signOffs.map((event) => [event.actor, (event.detail as { verdict: string }).verdict])).toEqual([
+      ['arn:aws:iam::000000000000:user/otto-auditor', 'exceptions'],
+      ['arn:aws:iam::000000000000:user/carl-commander', 'accepted'],
+    ]);
+    const read = await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' });
+    expect(read.body.incident?.signOff ?? read.body.signOff).toMatchObject({ verdict: 'accepted' });
+    const after = await local.api('GET', `/evidence/unreviewed?${period()}`, { token: 'dev-auditor' });
+    expect(after.body.unreviewed.map((record: { id: string }) => record.id)).not.toContain(incidentId);
+  });
+
+  it('waits for the post-incident review task of a SEV2', async () => {
+    const incidentId = await openIncident('SEV2');
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+    const early = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain(`post-incident review task ${REVIEW_TASK_ID} is open`);
+    const done = await local.api('POST', `/incidents/${incidentId}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: 'review held' } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect((await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' })).status).toBe(201);
+  });
+});
+
+describe('sign-off of a drill run', () => {
+  it('is accepted once the run has finished, and appended to the run\'s trail', async () => {
+    const started = await local.api('POST', '/drills/signoff-pitr/runs', { headers: { 'idempotency-key': randomUUID() } });
+    expect(started.status).toBe(202);
+    const runId = started.body.runId as string;
+    expect((await local.waitForExecution(started.body.executionArn as string, 2400)).status).toBe('SUCCEEDED');
+    const unreviewed = await local.api('GET', `/evidence/unreviewed?${period()}`, { token: 'dev-commander' });
+    expect(unreviewed.body.unreviewed).toContainEqual(expect.objectContaining({ kind: 'drill-run', id: runId, status: 'passed', planId: 'signoff-pitr' }));
+
+    const signed = await signOff(`/drill-runs/${runId}/sign-off`, { verdict: 'accepted', comment: 'RTO and RPO within targets' });
+    expect(signed.status).toBe(201);
+    const trail = await trailOf(drillRunPk(runId));
+    expect(verifyChain(trail).problems).toEqual([]);
+    expect(trail.at(-1)?.event).toMatchObject({ type: 'evidence.signed-off', detail: { verdict: 'accepted', comment: 'RTO and RPO within targets' } });
+    expect((await signOff('/drill-runs/nope/sign-off', { verdict: 'accepted' })).status).toBe(404);
+  });
+});

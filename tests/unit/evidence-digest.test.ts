@@ -1,0 +1,94 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DigestExistsError, digestStoreAt } from '../../functions/aws/digest-store.js';
+import { buildDigest, digestName, sha256Of, verifyDigests, type ChainHead } from '../../functions/domain/evidence/digest.js';
+
+const head = (n: number): ChainHead => ({ partitionKey: `INC#${n}`, openedAt: '2026-11-01T00:00:00.000Z', seq: n, hash: String(n).repeat(64).slice(0, 64) });
+const digestAt = (writtenAt: string, heads: ChainHead[], previous?: { name: string; bytes: Buffer }) =>
+  buildDigest({ writtenAt, tableName: 'irdr', listsOpenedFrom: '2025-01-01T00:00:00.000Z', heads, previous }).stored;
+
+describe('evidence digest documents', () => {
+  it('are canonical, name-sorted by time, and chain to the one before', () => {
+    const first = digestAt('2026-11-23T00:15:00.000Z', [head(2), head(1)]);
+    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1), head(2), head(3)], first);
+    expect(first.name).toBe('digests/2026/11/23/2026-11-23T00-15-00.000Z.json');
+    expect(digestName('2026-11-24T00:15:00.000Z') > first.name).toBe(true);
+    expect(JSON.parse(first.bytes.toString()).heads.map((h: ChainHead) => h.partitionKey)).toEqual(['INC#1', 'INC#2']);
+    expect(JSON.parse(second.bytes.toString()).previous).toEqual({ name: first.name, sha256: sha256Of(first.bytes) });
+
+    const verdict = verifyDigests([second, first]);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.newest?.name).toBe(second.name);
+    expect(verdict.trustedHeads.get('INC#3')).toEqual(head(3));
+  });
+
+  it('show a replaced or unreadable digest', () => {
+    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
+    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
+    const replaced = { name: first.name, bytes: digestAt('2026-11-23T00:15:00.000Z', []).bytes };
+    expect(verifyDigests([replaced, second]).problems).toEqual([expect.objectContaining({ name: second.name, expected: expect.stringContaining(sha256Of(replaced.bytes)) })]);
+    expect(verifyDigests([{ name: first.name, bytes: Buffer.from('{') }]).problems).toEqual([{ name: first.name, expected: 'a irdr-evidence-digest/1 document', found: 'bytes that are not JSON' }]);
+  });
+});
+
+describe('local folder digest store', () => {
+  let folder: string | undefined;
+  afterEach(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('writes read-only files, refuses to overwrite, lists oldest first', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'irdr-digest-test-'));
+    const store = digestStoreAt(pathToFileURL(folder).href);
+    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
+    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
+    await store.put(second);
+    await store.put(first);
+    await expect(store.put(first)).rejects.toBeInstanceOf(DigestExistsError);
+    expect(await store.listNames()).toEqual([first.name, second.name]);
+    expect((await store.get(first.name)).bytes.equals(first.bytes)).toBe(true);
+    expect((await stat(join(folder, first.name))).mode & 0o777).toBe(0o444);
+  });
+
+  it('names what a store location must look like', () => {
+    expect(() => digestStoreAt('https://example.com/digests')).toThrow(/use s3:\/\/<bucket>\[\/<prefix>\] or file:\/\/\/<folder>/);
+  });
+});
+
+// No emulator offers S3 Object Lock: this checks the requests against the documented S3 API with aws-sdk-client-mock.
+describe('S3 digest store (aws-sdk-client-mock, no emulator offers Object Lock)', () => {
+  const s3 = mockClient(S3Client);
+  afterEach(() => s3.reset());
+
+  it('puts with a SHA-256 checksum and If-None-Match, lists under its prefix and reads back', async () => {
+    const store = digestStoreAt('s3://irdr-digests/irdr');
+    const digest = digestAt('2026-11-24T00:15:00.000Z', [head(1)]);
+    s3.on(PutObjectCommand).resolves({});
+    await store.put(digest);
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'irdr-digests',
+      Key: `irdr/${digest.name}`,
+      ChecksumAlgorithm: 'SHA256',
+      IfNoneMatch: '*',
+    });
+
+    s3.on(ListObjectsV2Command).resolvesOnce({ Contents: [{ Key: `irdr/${digest.name}` }], NextContinuationToken: 't' }).resolvesOnce({ Contents: [] });
+    expect(await store.listNames()).toEqual([digest.name]);
+    expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input).toMatchObject({ Bucket: 'irdr-digests', Prefix: 'irdr/digests/' });
+
+    // The SDK's stream body, reduced to the one method the store calls.
+    const body = { transformToByteArray: async () => new Uint8Array(digest.bytes) };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    expect((await store.get(digest.name)).bytes.equals(digest.bytes)).toBe(true);
+  });
+
+  it('turns S3\'s PreconditionFailed into "exists already"', async () => {
+    s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' }));
+    await expect(digestStoreAt('s3://irdr-digests/irdr').put(digestAt('2026-11-24T00:15:00.000Z', []))).rejects.toBeInstanceOf(DigestExistsError);
+  });
+});
