@@ -14,9 +14,23 @@ const invocation = new AsyncLocalStorage<string>();
 /** Announces each handler invocation, so a recorder also sees functions that call no AWS API. */
 const invocations = diagnosticsChannel.channel('irdr.local.lambda.invoke');
 
-export function runAsFunction<T>(functionName: string, work: () => Promise<T>): Promise<T> {
+/** Announces each finished invocation with its duration (benchmarks model Lambda cost from it). */
+export const FINISHED_INVOCATIONS_CHANNEL = 'irdr.local.lambda.finished';
+const finishedInvocations = diagnosticsChannel.channel(FINISHED_INVOCATIONS_CHANNEL);
+
+export interface FinishedInvocation {
+  readonly functionName: string;
+  readonly durationMs: number;
+}
+
+export async function runAsFunction<T>(functionName: string, work: () => Promise<T>): Promise<T> {
   invocations.publish({ functionName });
-  return invocation.run(functionName, work);
+  const started = performance.now();
+  try {
+    return await invocation.run(functionName, work);
+  } finally {
+    if (finishedInvocations.hasSubscribers) finishedInvocations.publish({ functionName, durationMs: performance.now() - started } satisfies FinishedInvocation);
+  }
 }
 
 /** JSON-protocol services carry the operation in X-Amz-Target: prefix → IAM service. */

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { executionHistory, runbookSession, stateTransitions } from './support/runbook-session.js';
+import { typicalRuns } from './support/typical-runs.js';
 
 /**
  * A typical run of each built-in runbook, every task completed as soon as it opens by someone allowed to,
  * end to end. Prints each run's state transitions (*StateEntered history events): Step Functions bills
  * by them, and they are what stands between an execution and its 25,000-event history limit.
  */
-const typicalRuns = [
-  { runbookId: 'triage-notify', severity: 'SEV3', decide: () => 'approved' as const },
-  { runbookId: 'security-incident', severity: 'SEV2', decide: () => 'approved' as const },
-  // Notify the authority; no high risk to data subjects; no California residents affected.
-  { runbookId: 'personal-data-breach', severity: 'SEV2', decide: (taskId: string) => (taskId === 'authority-notice-decision' ? 'approved' : 'rejected') },
-  { runbookId: 'credential-compromise', severity: 'SEV2', decide: () => 'approved' as const },
-  { runbookId: 'ransomware', severity: 'SEV1', decide: () => 'approved' as const },
-  { runbookId: 'dr-drill-failure', severity: 'SEV3', decide: () => 'approved' as const },
-] as const;
 
 describe('a typical run of each built-in runbook', () => {
   let local: TestStack;

@@ -1,0 +1,62 @@
+/**
+ * Trail verification speed: verifyChain (parse the stored event, canonicalize, SHA-256, compare links) over a
+ * synthetic chain, against raw SHA-256 over the same canonical bytes, in the same run.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { verifyChain, type StoredTrailEvent } from '../functions/domain/chain-verify.js';
+import { nextLink, type ChainLink } from '../functions/domain/hash-chain.js';
+import { eventSk } from '../functions/domain/keys.js';
+import { compared, type Bench } from './figure.js';
+import { runIfMain, sampleSize } from './stats.js';
+
+/** A chain of typical incident events (a step's event with a small detail), as stored. */
+function syntheticTrail(length: number): StoredTrailEvent[] {
+  const events: StoredTrailEvent[] = [];
+  let previous: ChainLink | undefined;
+  for (let seq = 1; seq <= length; seq += 1) {
+    const body = {
+      type: seq % 5 === 0 ? 'notification.sent' : 'step.completed',
+      at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+      actor: 'states:arn:aws:states:us-east-1:000000000000:execution:irdr-Runbook-security-incident:3f1c',
+      stepId: `step-${seq % 17}`,
+      detail: { taskId: `task-${seq % 11}`, outcome: 'done', comment: 'contained; keys rotated and sessions revoked' },
+    };
+    previous = nextLink(body, previous);
+    events.push({ sortKey: eventSk(seq), event: { ...body, ...previous } });
+  }
+  return events;
+}
+
+export const bench: Bench = async () => {
+  const length = sampleSize(100_000, 10_000);
+  const trail = syntheticTrail(length);
+  // The bytes verification hashes: each event's canonical JSON without its own hash.
+  const canonical = trail.map(({ event }) => {
+    const { hash: _hash, ...hashed } = event;
+    return canonicalize(hashed)!;
+  });
+
+  const rawStart = performance.now();
+  for (const text of canonical) createHash('sha256').update(text, 'utf8').digest('hex');
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+
+  const verifyStart = performance.now();
+  const verdict = verifyChain(trail);
+  const verifySeconds = (performance.now() - verifyStart) / 1000;
+  if (verdict.problems.length > 0 || verdict.length !== length) throw new Error('the synthetic chain did not verify');
+
+  const bytes = canonical.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  return [
+    compared({
+      bench: 'verify-throughput',
+      name: 'verifyChain',
+      value: length / verifySeconds,
+      unit: 'events/s',
+      baseline: { name: 'raw SHA-256 of the same bytes (events/s)', value: length / rawSeconds },
+      note: `${length} events, ${Math.round(bytes / length)} bytes each canonical; in memory (no DynamoDB)`,
+    }),
+  ];
+};
+
+await runIfMain(import.meta.url, bench);
