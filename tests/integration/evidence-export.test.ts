@@ -3,7 +3,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillRunPk, eventSk, incidentPk } from '../../functions/domain/keys.js';
@@ -109,6 +111,47 @@ describe('irdr evidence export and check-export', () => {
     const checked = await run(local, ['check-export', out, '--signing-key-file', keyFile]);
     expect(checked.code, checked.output).toBe(0);
     expect(checked.output).toContain(`${out}: all 5 files match manifest.json, signature valid`);
+  });
+
+  it('renders in a real browser (Debian chromium): every chart drawn with its bars, no console or page error; screenshot saved', async () => {
+    const report = join(work, 'signed', 'report.html');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      // Headless, no sandbox (root in CI), nothing that reaches for a network this machine does not have; playwright
+      // gives every launch a new, empty profile.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+
+      const charts = await page.locator('svg').evaluateAll((svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const bars = [...svg.querySelectorAll('rect')].map((rect) => rect.getBoundingClientRect()).filter((bar) => bar.width > 0 && bar.height > 0);
+          return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, bars: bars.length };
+        }),
+      );
+      // RTO and RPO against targets, per plan: one drill run, one bar in each.
+      expect(charts).toHaveLength(2);
+      for (const chart of charts) {
+        expect(chart.width, String(chart.label)).toBeGreaterThan(100);
+        expect(chart.height, String(chart.label)).toBeGreaterThan(20);
+        expect(chart.bars, String(chart.label)).toBeGreaterThanOrEqual(1);
+      }
+      expect(await page.getByText('All 2 trails verified: every hash chain is intact.').isVisible()).toBe(true);
+      const screenshot = join(tmpdir(), `irdr-evidence-report-${Date.now()}.png`);
+      await page.screenshot({ path: screenshot, fullPage: true });
+      console.log(`evidence report screenshot: ${screenshot}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('check-export exits 1 naming a file changed after the export', async () => {
