@@ -4,7 +4,10 @@ import { digestStoreAt } from '../functions/aws/digest-store.js';
 import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
 import { exportFiles } from '../functions/domain/evidence/export-files.js';
-import { MANIFEST_FILE, buildManifest, checkExport, signingKeyFromFile } from '../functions/domain/evidence/export-manifest.js';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE, buildManifest, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
 
@@ -90,12 +93,31 @@ async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-const readSigningKey = async (path: string | undefined): Promise<Buffer | undefined> =>
-  path === undefined ? undefined : signingKeyFromFile(await readFile(path));
+const readSigningKey = async (path: string | undefined): Promise<KeyObject | undefined> =>
+  path === undefined ? undefined : signingKeyFromPem(await readFile(path));
+const readPublicKey = async (path: string | undefined): Promise<KeyObject | undefined> =>
+  path === undefined ? undefined : publicKeyFromPem(await readFile(path));
+
+/** `irdr evidence keygen --out <dir>`: an Ed25519 key pair to sign exports with (the private key readable by you only). */
+export async function evidenceKeygenCommand(flags: { out: string }): Promise<void> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const written = await orUsageError(async () => {
+    await mkdir(flags.out, { recursive: true });
+    const privatePath = join(flags.out, 'evidence-signing-key.pem');
+    const publicPath = join(flags.out, 'evidence-signing-key.pub.pem');
+    // `wx`: never overwrite a key that may have signed exports already.
+    await writeFile(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
+    await writeFile(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), { flag: 'wx', mode: 0o644 });
+    return { privatePath, publicPath };
+  });
+  if (!written) return;
+  console.log(`private key ${written.privatePath} (mode 0600: keep it apart from the exports)`);
+  console.log(`public key  ${written.publicPath}, fingerprint ${keyFingerprint(publicKey)} (give it to the auditor)`);
+}
 
 /**
  * `irdr evidence export`: every incident and drill run of the period with its whole trail and chain verdict, as JSON,
- * CSV and one self-contained HTML report, plus manifest.json (SHA-256 of each file; HMAC-signed with a key).
+ * CSV and one self-contained HTML report, plus manifest.json (SHA-256 of each file, every trail's head; Ed25519-signed with a key).
  * A broken trail is exported as found, named, and makes the command exit 1.
  */
 export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
@@ -111,13 +133,14 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   const generatedAt = new Date().toISOString();
   const { files, summary } = exportFiles({ period, tableName: flags.tableName, generatedAt, incidents, drillRuns });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
-  const manifest = buildManifest({ period, tableName: flags.tableName, generatedAt, trails }, files, prepared.key);
+  const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
+  const manifest = buildManifest({ period, tableName: flags.tableName, generatedAt, trails, heads }, files, prepared.key);
   await writeExportDirectory(flags.out, files, manifest);
 
   const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
   for (const line of describeProblems(allTrails)) console.log(line);
   const events = allTrails.reduce((sum, trail) => sum + trail.events.length, 0);
-  const integrity = manifest.signature ? 'signed (HMAC-SHA256)' : 'hashed, not signed (no --signing-key-file)';
+  const integrity = manifest.signature ? `signed (Ed25519, key ${manifest.signature.keyFingerprint})` : 'hashed, not signed (no --signing-key-file)';
   console.log(
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
       `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
@@ -129,18 +152,24 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
 }
 
 interface CheckExportFlags {
-  signingKeyFile?: string;
+  publicKeyFile?: string;
 }
 
 /** `irdr evidence check-export <dir>`: recomputes every file's SHA-256 (and the manifest's signature); exit 1 names each changed file. */
 export async function evidenceCheckExportCommand(directory: string, flags: CheckExportFlags): Promise<void> {
-  const read = await orUsageError(async () => ({ key: await readSigningKey(flags.signingKeyFile), ...(await readExportDirectory(directory)) }));
+  const read = await orUsageError(async () => ({ key: await readPublicKey(flags.publicKeyFile), ...(await readExportDirectory(directory)) }));
   if (!read) return;
   const check = checkExport(read.manifestText, read.files, read.key);
   for (const problem of check.problems) console.log(`FAILED ${problem}`);
   for (const note of check.notes) console.log(`note: ${note}`);
   const listed = check.manifest?.files.length ?? 0;
-  const signature = { valid: ', signature valid', invalid: ', signature INVALID', unsigned: ', not signed', 'not-checked': ', signature not checked' }[check.signature];
+  const signature = {
+    valid: `, signature valid (pinned key ${check.manifest?.signature?.keyFingerprint})`,
+    'valid-unpinned': `, signature valid for the key it carries (${check.manifest?.signature?.keyFingerprint}), not pinned`,
+    invalid: ', signature INVALID',
+    'wrong-key': ', signed by ANOTHER key than the pinned one',
+    unsigned: ', not signed',
+  }[check.signature];
   if (check.problems.length === 0) {
     console.log(`${directory}: all ${listed} files match ${MANIFEST_FILE}${signature}`);
     return;

@@ -3,7 +3,7 @@ import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
-import { evidenceCheckExportCommand, evidenceDigestCommand, evidenceExportCommand, evidenceVerifyCommand } from './evidence-commands.js';
+import { evidenceCheckExportCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -96,13 +96,18 @@ evidence
   .requiredOption('--to <time>', 'end of the period (exclusive)', isoTime)
   .requiredOption('--out <dir>', 'a new or empty directory to write into')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
-  .option('--signing-key-file <path>', 'sign the manifest with HMAC-SHA256 under the key this file holds (without it the manifest is only hashed)')
+  .option('--signing-key-file <path>', 'sign the manifest with this Ed25519 private key (PEM; irdr evidence keygen); without it the manifest is only hashed')
   .action(evidenceExportCommand);
 evidence
   .command('check-export <dir>')
-  .description('recompute the SHA-256 of every file of an export (and the manifest signature, given the key); exit 1 naming each changed file')
-  .option('--signing-key-file <path>', 'the key the manifest was signed with')
+  .description('recompute the SHA-256 of every file of an export and the manifest\'s signature; exit 1 naming each changed file')
+  .option('--public-key-file <path>', 'the signer\'s public key (PEM): the signature must be by this key')
   .action(evidenceCheckExportCommand);
+evidence
+  .command('keygen')
+  .description('make an Ed25519 key pair to sign evidence exports with')
+  .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
+  .action(evidenceKeygenCommand);
 
 const drills = program.command('drills').description('restore drills: run one now');
 drills

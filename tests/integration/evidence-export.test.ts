@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ describe('irdr evidence export and check-export', () => {
   let local: TestStack;
   let work: string;
   let keyFile: string;
+  let publicKeyFile: string;
   let incidentId: string;
   let runId: string;
   const from = new Date(Date.now() - 60_000).toISOString();
@@ -44,8 +45,14 @@ describe('irdr evidence export and check-export', () => {
       dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 10 }, latestRestorableLagMs: 60_000 },
     });
     work = await mkdtemp(join(tmpdir(), 'irdr-export-'));
-    keyFile = join(work, 'signing.key');
-    await writeFile(keyFile, `${'5e'.repeat(32)}\n`);
+    const keys = join(work, 'keys');
+    const keygen = await run(local, ['keygen', '--out', keys]);
+    expect(keygen.code, keygen.output).toBe(0);
+    expect(keygen.output).toMatch(/public key .*evidence-signing-key\.pub\.pem, fingerprint sha256:[0-9a-f]{64}/);
+    keyFile = join(keys, 'evidence-signing-key.pem');
+    publicKeyFile = join(keys, 'evidence-signing-key.pub.pem');
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await run(local, ['keygen', '--out', keys])).code).toBe(2);
 
     const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Leaked key, "prod"', severity: 'SEV2', summary: 'for the export' });
     expect(created.status).toBe(202);
@@ -72,7 +79,7 @@ describe('irdr evidence export and check-export', () => {
     const out = join(work, 'signed');
     const result = await run(local, ['export', ...period, '--out', out, '--signing-key-file', keyFile]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/exported 1 incident trails and 1 drill-run trails \(\d+ events, .*\) from irdr-local to .*manifest\.json signed \(HMAC-SHA256\)/);
+    expect(result.output).toMatch(/exported 1 incident trails and 1 drill-run trails \(\d+ events, .*\) from irdr-local to .*manifest\.json signed \(Ed25519, key sha256:[0-9a-f]{64}\)/);
     expect((await readdir(out)).sort()).toEqual(FILES);
 
     const incidents = JSON.parse(await readFile(join(out, 'incidents.json'), 'utf8'));
@@ -102,15 +109,25 @@ describe('irdr evidence export and check-export', () => {
     expect(report).not.toMatch(/<script|src=|href=/);
 
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ tableName: 'irdr-local', trails: { incidents: 1, drillRuns: 1, total: 2, broken: 0 }, signature: { algorithm: 'HMAC-SHA256' } });
+    expect(manifest).toMatchObject({ tableName: 'irdr-local', trails: { incidents: 1, drillRuns: 1, total: 2, broken: 0 }, signature: { algorithm: 'Ed25519' } });
+    // The heads of the exported trails, to hold against the write-once digests or a later export.
+    expect(manifest.heads).toEqual(
+      expect.arrayContaining([
+        { partitionKey: incidentPk(incidentId), seq: incident.trail.events.length, hash: incident.trail.headHash },
+        expect.objectContaining({ partitionKey: drillRunPk(runId), hash: runs.drillRuns[0].trail.headHash }),
+      ]),
+    );
     for (const file of manifest.files) {
       const content = await readFile(join(out, file.name));
       expect([file.sha256, file.bytes]).toEqual([createHash('sha256').update(content).digest('hex'), content.length]);
     }
 
-    const checked = await run(local, ['check-export', out, '--signing-key-file', keyFile]);
+    const checked = await run(local, ['check-export', out, '--public-key-file', publicKeyFile]);
     expect(checked.code, checked.output).toBe(0);
-    expect(checked.output).toContain(`${out}: all 5 files match manifest.json, signature valid`);
+    expect(checked.output).toContain(`${out}: all 5 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
+    const unpinned = await run(local, ['check-export', out]);
+    expect(unpinned.code, unpinned.output).toBe(0);
+    expect(unpinned.output).toContain('signature valid for the key it carries');
   });
 
   it('renders in a real browser (Debian chromium): every chart drawn with its bars, no console or page error; screenshot saved', async () => {

@@ -1,7 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, checkExport, signingKeyFromFile, type ExportFile } from '../../functions/domain/evidence/export-manifest.js';
+import { buildManifest, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem, type ExportFile } from '../../functions/domain/evidence/export-manifest.js';
 
 const files: ExportFile[] = [
   { name: 'incidents.json', content: Buffer.from('{"incidents":[]}\n') },
@@ -12,8 +12,10 @@ const fields = {
   tableName: 'irdr-prod',
   generatedAt: '2026-04-02T00:00:00.000Z',
   trails: { incidents: 3, drillRuns: 2, total: 5, broken: 0 },
+  heads: [{ partitionKey: 'INC#1', seq: 5, hash: 'a'.repeat(64) }],
 };
-const key = Buffer.from('k'.repeat(32));
+const { privateKey: key, publicKey } = generateKeyPairSync('ed25519');
+const { privateKey: otherKey, publicKey: otherPublicKey } = generateKeyPairSync('ed25519');
 const onDisk = (changes: Record<string, Buffer | undefined> = {}): Map<string, Buffer> => {
   const map = new Map(files.map(({ name, content }) => [name, content]));
   for (const [name, content] of Object.entries(changes)) {
@@ -27,7 +29,7 @@ describe('the export manifest', () => {
   it('lists every file with its SHA-256 and size, the period, the table and the trail counts', () => {
     const manifest = buildManifest(fields, files);
     expect(manifest).toEqual({
-      format: 'irdr-evidence-export/1',
+      format: 'irdr-evidence-export/2',
       ...fields,
       files: [
         { name: 'incidents.json', sha256: createHash('sha256').update('{"incidents":[]}\n').digest('hex'), bytes: 17 },
@@ -36,14 +38,13 @@ describe('the export manifest', () => {
     });
   });
 
-  it('is signed with HMAC-SHA256 over its RFC 8785 canonical JSON (without the signature), when given a key', () => {
+  it('is signed with Ed25519 over its RFC 8785 canonical JSON (without the signature), carrying the public key and its fingerprint', () => {
     const manifest = buildManifest(fields, files, key);
     const { signature, ...signed } = manifest;
-    expect(signature).toEqual({
-      algorithm: 'HMAC-SHA256',
-      canonicalization: 'RFC 8785',
-      value: createHmac('sha256', key).update(canonicalize(signed)!).digest('hex'),
-    });
+    expect(signature).toMatchObject({ algorithm: 'Ed25519', canonicalization: 'RFC 8785', keyFingerprint: keyFingerprint(publicKey) });
+    expect(createPublicKey(signature!.publicKey).equals(publicKey)).toBe(true);
+    expect(verify(null, Buffer.from(canonicalize(signed)!), publicKey, Buffer.from(signature!.value, 'base64'))).toBe(true);
+    expect(keyFingerprint(publicKey)).toBe(`sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`);
   });
 
   it('refuses a file name that would lead the checker out of the directory', () => {
@@ -59,7 +60,10 @@ describe('checking an export', () => {
     const check = checkExport(unsigned, onDisk());
     expect(check).toMatchObject({ problems: [], matched: 2, signature: 'unsigned' });
     expect(check.notes.join('\n')).toMatch(/not signed, only hashed/);
-    expect(checkExport(signed, onDisk(), key)).toMatchObject({ problems: [], matched: 2, signature: 'valid' });
+    expect(checkExport(signed, onDisk(), publicKey)).toMatchObject({ problems: [], matched: 2, signature: 'valid' });
+    const unpinned = checkExport(signed, onDisk());
+    expect(unpinned).toMatchObject({ problems: [], signature: 'valid-unpinned' });
+    expect(unpinned.notes.join('\n')).toContain(`signature valid for the key it carries, ${keyFingerprint(publicKey)}`);
   });
 
   it('names each changed or missing file, and notes files the manifest does not cover', () => {
@@ -75,21 +79,28 @@ describe('checking an export', () => {
     const changed = Buffer.from('{"incidents":["forged"]}\n');
     const forged = JSON.parse(signed);
     forged.files[0] = { name: 'incidents.json', sha256: createHash('sha256').update(changed).digest('hex'), bytes: changed.length };
-    const check = checkExport(JSON.stringify(forged), onDisk({ 'incidents.json': changed }), key);
+    const check = checkExport(JSON.stringify(forged), onDisk({ 'incidents.json': changed }), publicKey);
     expect(check.signature).toBe('invalid');
     expect(check.problems).toEqual([expect.stringMatching(/^manifest\.json: signature does not match/)]);
   });
 
   it('covers members the format does not know: adding one breaks the signature', () => {
-    const check = checkExport(JSON.stringify({ ...JSON.parse(signed), note: 'all fine' }), onDisk(), key);
+    const check = checkExport(JSON.stringify({ ...JSON.parse(signed), note: 'all fine' }), onDisk(), publicKey);
     expect(check.signature).toBe('invalid');
   });
 
-  it('fails with the wrong key, or with a key for an unsigned manifest; notes a signature it could not check', () => {
-    expect(checkExport(signed, onDisk(), Buffer.from('z'.repeat(32))).signature).toBe('invalid');
-    expect(checkExport(unsigned, onDisk(), key).problems).toEqual(['manifest.json: not signed, but a signing key was given']);
-    const notChecked = checkExport(signed, onDisk());
-    expect(notChecked).toMatchObject({ problems: [], signature: 'not-checked' });
+  it('fails when signed by another key than the pinned one, or re-signed by a forger with their own key', () => {
+    const wrong = checkExport(signed, onDisk(), otherPublicKey);
+    expect(wrong.signature).toBe('wrong-key');
+    expect(wrong.problems).toEqual([`manifest.json: signed by ${keyFingerprint(publicKey)}, not by the pinned key ${keyFingerprint(otherPublicKey)}`]);
+    // A forger who rewrites the files can re-sign with their own key: only pinning the signer's key tells.
+    const reSigned = JSON.stringify(buildManifest(fields, files, otherKey));
+    expect(checkExport(reSigned, onDisk()).signature).toBe('valid-unpinned');
+    expect(checkExport(reSigned, onDisk(), publicKey).signature).toBe('wrong-key');
+    // A key swapped in beside a signature it did not make.
+    const swapped = { ...JSON.parse(signed), signature: { ...JSON.parse(signed).signature, publicKey: otherPublicKey.export({ type: 'spki', format: 'pem' }) } };
+    expect(checkExport(JSON.stringify(swapped), onDisk()).signature).toBe('invalid');
+    expect(checkExport(unsigned, onDisk(), publicKey).problems).toEqual(['manifest.json: not signed, but a public key was given to check it with']);
   });
 
   it('refuses what is not a manifest', () => {
@@ -99,13 +110,18 @@ describe('checking an export', () => {
   });
 });
 
-describe('the signing key file', () => {
-  it('holds the key, less one trailing newline', () => {
-    expect(signingKeyFromFile(Buffer.from(`${'a'.repeat(64)}\n`))).toEqual(Buffer.from('a'.repeat(64)));
-    expect(signingKeyFromFile(Buffer.from(`${'a'.repeat(64)}\r\n`))).toEqual(Buffer.from('a'.repeat(64)));
+describe('key files', () => {
+  it('read Ed25519 keys in PEM; a private key file gives its public half', () => {
+    const privatePem = key.export({ type: 'pkcs8', format: 'pem' });
+    expect(signingKeyFromPem(privatePem).asymmetricKeyType).toBe('ed25519');
+    expect(publicKeyFromPem(privatePem).equals(publicKey)).toBe(true);
+    expect(publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' })).equals(publicKey)).toBe(true);
   });
 
-  it('must hold at least 32 bytes', () => {
-    expect(() => signingKeyFromFile(Buffer.from('short\n'))).toThrow(/at least 32 bytes/);
+  it('refuse other keys and other text, saying how to make one', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    expect(() => signingKeyFromPem(rsa)).toThrow(/must be an Ed25519 key in PEM \(irdr evidence keygen --out <dir> makes a pair\); this one is rsa/);
+    expect(() => signingKeyFromPem(`${'5e'.repeat(32)}\n`)).toThrow(/must hold an Ed25519 key in PEM/);
+    expect(() => publicKeyFromPem('nope')).toThrow(/must hold an Ed25519 key in PEM/);
   });
 });

@@ -1,12 +1,10 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import type { EvidencePeriod } from './exported-trail.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-export const MANIFEST_FORMAT = 'irdr-evidence-export/1';
-/** RFC 2104: a key shorter than the hash's output (32 bytes) weakens the HMAC. */
-export const MIN_SIGNING_KEY_BYTES = 32;
+export const MANIFEST_FORMAT = 'irdr-evidence-export/2';
 
 // File names are plain names in the export directory: a manifest cannot point the checker elsewhere.
 const FileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).refine((name) => name !== MANIFEST_FILE);
@@ -14,11 +12,17 @@ const FileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).refine((name) 
 const ManifestFile = z.object({ name: FileName, sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
+/** The head of one exported trail: compare it with the write-once digests, or with a later export. */
+const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().int().nonnegative(), hash: z.string() });
+
 const ManifestSignature = z.object({
-  algorithm: z.literal('HMAC-SHA256'),
+  algorithm: z.literal('Ed25519'),
   /** What is signed: the RFC 8785 canonical JSON of the manifest without its `signature` member. */
   canonicalization: z.literal('RFC 8785'),
-  value: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The signer's public key (SPKI, PEM): anyone can verify; pin it by its fingerprint to know who signed. */
+  publicKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
+  keyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
 });
 
 export const ExportManifest = z.object({
@@ -27,6 +31,7 @@ export const ExportManifest = z.object({
   tableName: z.string(),
   generatedAt: z.string(),
   trails: z.object({ incidents: z.number(), drillRuns: z.number(), total: z.number(), broken: z.number() }),
+  heads: z.array(ChainHeadEntry),
   files: z.array(ManifestFile),
   signature: ManifestSignature.optional(),
 });
@@ -39,24 +44,44 @@ export interface ExportFile {
 
 export const sha256Hex = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
 
-/** The key a key file holds: its bytes, less one trailing newline (as `openssl rand -hex 32 > key` leaves). */
-export function signingKeyFromFile(content: Buffer): Buffer {
-  let end = content.length;
-  if (content[end - 1] === 0x0a) end -= 1;
-  if (end > 0 && content[end - 1] === 0x0d) end -= 1;
-  const key = content.subarray(0, end);
-  if (key.length < MIN_SIGNING_KEY_BYTES) {
-    throw new RangeError(`the signing key must be at least ${MIN_SIGNING_KEY_BYTES} bytes (e.g. openssl rand -hex 32 > key)`);
-  }
+const ED25519_HINT = 'an Ed25519 key in PEM (irdr evidence keygen --out <dir> makes a pair)';
+
+function requireEd25519(key: KeyObject, what: string): KeyObject {
+  if (key.asymmetricKeyType !== 'ed25519') throw new RangeError(`the ${what} must be ${ED25519_HINT}; this one is ${key.asymmetricKeyType ?? 'not asymmetric'}`);
   return key;
 }
 
-/** HMAC-SHA256 over the RFC 8785 canonical JSON of the manifest without its signature. */
-export function manifestSignature(manifest: Record<string, unknown>, key: Buffer): string {
+/** The private key a signing key file holds (PKCS #8 PEM, Ed25519). */
+export function signingKeyFromPem(pem: Buffer | string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new RangeError(`the signing key file must hold ${ED25519_HINT}`);
+  }
+  return requireEd25519(key, 'signing key');
+}
+
+/** The public key a key file holds (SPKI PEM; a private key file gives its public half). */
+export function publicKeyFromPem(pem: Buffer | string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new RangeError(`the public key file must hold ${ED25519_HINT}`);
+  }
+  return requireEd25519(key, 'public key');
+}
+
+/** `sha256:<hex>` of the key's SPKI DER: short enough to read out over the phone, and what pinning compares. */
+export const keyFingerprint = (publicKey: KeyObject): string =>
+  `sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+
+function signedBytes(manifest: Record<string, unknown>): Buffer {
   const { signature: _signature, ...signed } = manifest;
   const canonical = canonicalize(signed);
   if (canonical === undefined) throw new TypeError('manifest cannot be canonicalized');
-  return createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
+  return Buffer.from(canonical, 'utf8');
 }
 
 export interface ManifestFields {
@@ -64,23 +89,36 @@ export interface ManifestFields {
   readonly tableName: string;
   readonly generatedAt: string;
   readonly trails: ExportManifest['trails'];
+  readonly heads: ExportManifest['heads'];
 }
 
-/** Lists every file with its SHA-256 and size; signs the whole when given a key (otherwise it is only hashed). */
-export function buildManifest(fields: ManifestFields, files: readonly ExportFile[], signingKey?: Buffer): ExportManifest {
+/** Lists every file with its SHA-256 and size and every trail's head; signs the whole with Ed25519 when given a key. */
+export function buildManifest(fields: ManifestFields, files: readonly ExportFile[], signingKey?: KeyObject): ExportManifest {
   const manifest: ExportManifest = {
     format: MANIFEST_FORMAT,
     period: { from: fields.period.from, to: fields.period.to },
     tableName: fields.tableName,
     generatedAt: fields.generatedAt,
     trails: fields.trails,
+    heads: fields.heads.map(({ partitionKey, seq, hash }) => ({ partitionKey, seq, hash })),
     files: files.map(({ name, content }) => ({ name: FileName.parse(name), sha256: sha256Hex(content), bytes: content.length })),
   };
   if (!signingKey) return manifest;
-  return { ...manifest, signature: { algorithm: 'HMAC-SHA256', canonicalization: 'RFC 8785', value: manifestSignature(manifest, signingKey) } };
+  const publicKey = createPublicKey(requireEd25519(signingKey, 'signing key'));
+  return {
+    ...manifest,
+    signature: {
+      algorithm: 'Ed25519',
+      canonicalization: 'RFC 8785',
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      keyFingerprint: keyFingerprint(publicKey),
+      value: sign(null, signedBytes(manifest), signingKey).toString('base64'),
+    },
+  };
 }
 
-export type SignatureVerdict = 'valid' | 'invalid' | 'unsigned' | 'not-checked';
+/** valid: by the pinned key; valid-unpinned: by the key the manifest carries, whoever that is; wrong-key: not the pinned one. */
+export type SignatureVerdict = 'valid' | 'valid-unpinned' | 'invalid' | 'wrong-key' | 'unsigned';
 
 export interface ExportCheck {
   readonly manifest?: ExportManifest;
@@ -92,19 +130,27 @@ export interface ExportCheck {
   readonly signature: SignatureVerdict;
 }
 
-function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest, key: Buffer | undefined): SignatureVerdict {
-  if (!manifest.signature) return 'unsigned';
-  if (!key) return 'not-checked';
-  const expected = Buffer.from(manifestSignature(raw, key), 'hex');
-  const found = Buffer.from(manifest.signature.value, 'hex');
-  return expected.length === found.length && timingSafeEqual(expected, found) ? 'valid' : 'invalid';
+function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest, pinned: KeyObject | undefined): SignatureVerdict {
+  const { signature } = manifest;
+  if (!signature) return 'unsigned';
+  let embedded: KeyObject;
+  try {
+    embedded = publicKeyFromPem(signature.publicKey);
+  } catch {
+    return 'invalid';
+  }
+  // The fingerprint is signed too, but it must also describe the key it sits beside.
+  if (keyFingerprint(embedded) !== signature.keyFingerprint) return 'invalid';
+  if (pinned && keyFingerprint(pinned) !== signature.keyFingerprint) return 'wrong-key';
+  if (!verify(null, signedBytes(raw), pinned ?? embedded, Buffer.from(signature.value, 'base64'))) return 'invalid';
+  return pinned ? 'valid' : 'valid-unpinned';
 }
 
 /**
- * Recomputes every listed file's SHA-256 and size, and the manifest's signature when given the key.
- * `files` is what the export directory holds now (the manifest aside).
+ * Recomputes every listed file's SHA-256 and size, and the manifest's Ed25519 signature (against the pinned public key
+ * when given one). `files` is what the export directory holds now (the manifest aside).
  */
-export function checkExport(manifestText: string, files: ReadonlyMap<string, Buffer>, key?: Buffer): ExportCheck {
+export function checkExport(manifestText: string, files: ReadonlyMap<string, Buffer>, pinned?: KeyObject): ExportCheck {
   let raw: unknown;
   try {
     raw = JSON.parse(manifestText);
@@ -135,11 +181,15 @@ export function checkExport(manifestText: string, files: ReadonlyMap<string, Buf
   const listedNames = new Set(manifest.files.map((file) => file.name));
   for (const name of files.keys()) if (!listedNames.has(name)) notes.push(`${name}: not in ${MANIFEST_FILE}, so not covered by this check`);
 
-  const signature = signatureVerdict(raw as Record<string, unknown>, manifest, key);
-  if (signature === 'invalid') problems.push(`${MANIFEST_FILE}: signature does not match (the manifest was changed, or the key is not the one that signed it)`);
-  if (signature === 'unsigned' && key) problems.push(`${MANIFEST_FILE}: not signed, but a signing key was given`);
-  if (signature === 'not-checked') notes.push(`${MANIFEST_FILE}: signed; the signature was not checked (give --signing-key-file)`);
-  if (signature === 'unsigned' && !key) notes.push(`${MANIFEST_FILE}: not signed, only hashed: whoever can change the files can rewrite the manifest too`);
+  const signature = signatureVerdict(raw as Record<string, unknown>, manifest, pinned);
+  const fingerprint = manifest.signature?.keyFingerprint;
+  if (signature === 'invalid') problems.push(`${MANIFEST_FILE}: signature does not match (the manifest was changed after it was signed)`);
+  if (signature === 'wrong-key') problems.push(`${MANIFEST_FILE}: signed by ${fingerprint}, not by the pinned key ${pinned && keyFingerprint(pinned)}`);
+  if (signature === 'unsigned' && pinned) problems.push(`${MANIFEST_FILE}: not signed, but a public key was given to check it with`);
+  if (signature === 'valid-unpinned') {
+    notes.push(`${MANIFEST_FILE}: signature valid for the key it carries, ${fingerprint}; pin the signer's key (--public-key-file) to know who signed`);
+  }
+  if (signature === 'unsigned' && !pinned) notes.push(`${MANIFEST_FILE}: not signed, only hashed: whoever can change the files can rewrite the manifest too`);
   if (manifest.trails.broken > 0) notes.push(`the export records ${manifest.trails.broken} broken trails of ${manifest.trails.total}`);
   return { manifest, problems, notes, matched, signature };
 }

@@ -107,7 +107,7 @@ ${recoverySection(summary)}
 <h2>Chain verdicts</h2>
 ${chainTable(input)}
 <h2>Checking this export</h2>
-<p><code>manifest.json</code> lists every file of this export with its SHA-256 and size (and an HMAC-SHA256 signature when the export was signed).
+<p><code>manifest.json</code> lists every file of this export with its SHA-256 and size and the head of every trail (and an Ed25519 signature, with the signer's public key and its fingerprint, when the export was signed).
 <code>irdr evidence check-export &lt;dir&gt;</code> recomputes them. The JSON files hold every event as stored, so each chain can also be recomputed without this tool.</p>
 </body></html>
 `.text;
