@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { collectDrillRunEvidence, collectIncidentEvidence } from '../functions/aws/evidence-collection.js';
+import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
 import { digestStoreAt } from '../functions/aws/digest-store.js';
 import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
-import { exportFiles } from '../functions/domain/evidence/export-files.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, buildManifest, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem } from '../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
 
@@ -127,15 +126,9 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     return { key };
   });
   if (!prepared) return;
-  const period = { from: flags.from, to: flags.to };
-  const incidents = await collectIncidentEvidence(flags.tableName, period);
-  const drillRuns = await collectDrillRunEvidence(flags.tableName, period);
-  const generatedAt = new Date().toISOString();
-  const { files, summary } = exportFiles({ period, tableName: flags.tableName, generatedAt, incidents, drillRuns });
-  const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
-  const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
-  const manifest = buildManifest({ period, tableName: flags.tableName, generatedAt, trails, heads }, files, prepared.key);
+  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, prepared.key);
   await writeExportDirectory(flags.out, files, manifest);
+  const { trails } = manifest;
 
   const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
   for (const line of describeProblems(allTrails)) console.log(line);
