@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionRegistry, type FunctionSpec } from '../functions/registry.js';
 import { runAsFunction } from './aws-call-recorder.js';
+import type { FunctionFaults } from './faults.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -25,6 +26,8 @@ export interface LocalLambdaOptions {
   readonly accountId: string;
   /** Prefix of every function name, like the stack's physical names. */
   readonly namePrefix: string;
+  /** Handlers made to throw or hang (the reliability suite). */
+  readonly faults?: FunctionFaults;
 }
 
 /**
@@ -78,7 +81,13 @@ export class LocalLambdaRuntime {
       );
       timer.unref();
     });
+    const fault = this.options.faults?.take(spec.name);
     try {
+      if (fault?.mode === 'throw') throw new LambdaFunctionError('InjectedFault', `${spec.name} was told to fail (local fault knob)`, []);
+      if (fault?.mode === 'hang') {
+        // Never answers: the caller sees Lambda's timeout error, sooner when the knob says so.
+        await new Promise((_, reject) => setTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])), fault.hangMs ?? spec.timeoutSeconds * 1000).unref());
+      }
       const result = await Promise.race([runAsFunction(spec.name, () => handler(event, context)), timedOut]);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {

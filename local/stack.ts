@@ -19,6 +19,7 @@ import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-sc
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities } from './dev-identities.js';
+import { DynamoDbFaults, FunctionFaults } from './faults.js';
 import { LocalEventBus } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
@@ -98,8 +99,11 @@ export interface RunningLocalStack {
   readonly dynamodbBackend: DynamoDbBackend;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
-  /** Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off. */
-  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void } };
+  /**
+   * Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off; `dynamodb.set`
+   * fails DynamoDB requests at a rate (throttling or internal errors); `functions.set` makes a handler throw or hang.
+   */
+  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void }; readonly dynamodb: DynamoDbFaults; readonly functions: FunctionFaults };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
    * of every rule whose pattern (the one CDK deploys) matches it, `putEvents` wraps entries first.
@@ -134,6 +138,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const scaled = (duration: SimulatedDuration | undefined): SimulatedDuration | undefined =>
       duration && { baseMs: duration.baseMs / timeScale, perItemMs: duration.perItemMs / timeScale };
     const recovery = options.dynamodbRecovery ?? {};
+    const dynamodbFaults = new DynamoDbFaults();
+    const functionFaults = new FunctionFaults();
     const dynamodb = await startDynamoDbWithRecovery({
       backend,
       host: LOCAL_HOST,
@@ -142,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       log,
+      faults: dynamodbFaults,
       ...(recovery.restoreDuration && { restoreDuration: scaled(recovery.restoreDuration) }),
       ...(recovery.backupDuration && { backupDuration: scaled(recovery.backupDuration) }),
       ...(recovery.latestRestorableLagMs !== undefined && { latestRestorableLagMs: recovery.latestRestorableLagMs / timeScale }),
@@ -163,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => secretsManager.stop());
 
-    const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX });
+    const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX, faults: functionFaults });
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
     // before DynamoDB and SES go away, so no write is cut in half.
     stops.push(() => lambda.drain());
@@ -341,7 +348,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
-      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) } },
+      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) }, dynamodb: dynamodbFaults, functions: functionFaults },
       events: {
         deliver: (event) => eventBus.deliver(event),
         putEvents: (entries) => eventBus.putEvents(entries),

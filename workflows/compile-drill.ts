@@ -64,6 +64,8 @@ export function compileDrillStateMachine(): AslDefinition {
       'Hold restored table': { Type: 'Wait', SecondsPath: '$.run.holdSeconds', Next: 'Clean up' },
       'Clean up': drillTask('CleanUpDrill', '$.cleanup', 'Cleanup done?', {
         TimeoutSeconds: 300,
+        // A table left behind is the one outcome a drill must not have: any error is tried again before giving up.
+        Retry: [...transientRetry, { ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }],
         Catch: catchAllInto('$.cleanupFailure', 'Record outcome'),
       }),
       'Cleanup done?': {

@@ -5,6 +5,7 @@ import type { CleanupStep, DrillExecutionState } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillRecipients, sendAndRecordDrillEmail } from '../aws/drill/drill-mail.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
+import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { drillPlan } from '../aws/drill/plans.js';
 import { logger } from '../aws/powertools.js';
@@ -78,6 +79,7 @@ async function finish(state: DrillExecutionState, step: CleanupStep): Promise<vo
   // First, so the alarm's metric filter (lib/alarms.ts, field cleanupStatus) sees it even if the writes below fail.
   logger[alert ? 'warn' : 'info']('drill cleanup finished', { cleanupStatus: step.status, attempts: step.attempts, ...(step.tableName !== undefined && { tableName: step.tableName }) });
   const cleanup = { status: step.status, ...(step.tableName !== undefined && { tableName: step.tableName }), ...(step.reason !== undefined && { reason: step.reason }), deletedExtras: step.deletedExtras };
+  await ensureRunStarted(tableName, state);
   await updateRun(tableName, state.runId, { cleanup, updatedAt: new Date().toISOString() });
   await recordDrillEvent(state, alert ? `drill.cleanup.${step.status === 'CLEANUP_REFUSED' ? 'refused' : 'gave-up'}` : 'drill.cleanup.completed', {
     ...cleanup,

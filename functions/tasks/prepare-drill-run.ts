@@ -6,7 +6,8 @@ import { DRILL_RUN_ID_PATTERN, drillTableName } from '../domain/drill-naming.js'
 import { restoreTimeoutMinutesOf } from '../../workflows/drill-plan-schema.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillPlan } from '../aws/drill/plans.js';
-import { putRunStarted, updateRun } from '../aws/drill/drill-run-store.js';
+import { updateRun } from '../aws/drill/drill-run-store.js';
+import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { restoreDriverFor } from '../aws/drill/restore-driver.js';
 
@@ -19,17 +20,7 @@ const tableName = requireEnvironment('TABLE_NAME');
 export const handler = drillStepHandler('preflight', async (state): Promise<PreparedRun> => {
   const { runId, input } = state;
   const now = new Date().toISOString();
-  const firstAttempt = await putRunStarted(tableName, {
-    runId,
-    planId: input.planId,
-    trigger: input.trigger,
-    ...(input.requestedBy !== undefined && { requestedBy: input.requestedBy }),
-    executionArn: state.executionArn,
-    status: 'running',
-    startedAt: state.startedAt,
-    updatedAt: now,
-  });
-  if (firstAttempt) await recordDrillEvent(state, 'drill.started', { planId: input.planId, trigger: input.trigger, requestedBy: input.requestedBy });
+  await ensureRunStarted(tableName, state);
 
   if (!DRILL_RUN_ID_PATTERN.test(runId)) {
     throw new DrillPreflightError(`run id "${runId}" (the execution name) must be letters, digits, - and _ only: it names the restored table`);

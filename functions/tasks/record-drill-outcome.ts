@@ -2,6 +2,7 @@ import { judgeDrill } from '../domain/drill/outcome.js';
 import type { OutcomeStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
+import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { openOrAddToFailureIncident, resolveFailureIncident } from '../aws/drill/failure-incidents.js';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
@@ -19,6 +20,7 @@ export const handler = drillStepHandler('outcome', async (state): Promise<Outcom
   const failureIncidentId = verdict.passed || !plan ? undefined : await openOrAddToFailureIncident(tableName, state, plan, verdict.reasons);
   const resolvedIncidentId = verdict.passed && plan ? await resolveFailureIncident(tableName, state, plan) : undefined;
   const endedAt = new Date().toISOString();
+  await ensureRunStarted(tableName, state);
   await updateRun(tableName, state.runId, {
     status: verdict.passed ? 'passed' : 'failed',
     endedAt,

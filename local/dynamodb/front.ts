@@ -9,6 +9,7 @@
  *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { DynamoDbFaults } from '../faults.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
@@ -56,6 +57,8 @@ export interface DynamoDbFrontOptions {
   /** The clock of journal entries, backups and restores (tests move it). @default () => new Date() */
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
+  /** Requests answered with throttling or internal errors at a rate (the reliability suite). */
+  readonly faults?: DynamoDbFaults;
 }
 
 export interface RunningDynamoDbFront {
@@ -95,7 +98,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   const operations = recoveryOperations(context);
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((request, response) => {
-    const handling = handle(context, operations, defaultScope, request, response).catch((error: unknown) => {
+    const handling = handle(context, operations, defaultScope, request, response, options.faults).catch((error: unknown) => {
       if (error instanceof DynamoDbError) {
         if (!response.headersSent) sendError(response, error);
         return;
@@ -165,9 +168,15 @@ export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOpt
 
 async function handle(
   context: FrontContext, operations: Readonly<Record<string, FrontOperation>>, defaultScope: CallerScope, request: IncomingMessage, response: ServerResponse,
+  faults?: DynamoDbFaults,
 ): Promise<void> {
   const target = request.headers['x-amz-target'];
   const operation = request.method === 'POST' && typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  const injected = operation === undefined ? undefined : faults?.failureFor(operation);
+  if (injected) {
+    request.resume();
+    throw new DynamoDbError(injected.code, injected.message, injected.statusCode);
+  }
   if (operation === undefined) {
     context.backend.forward(request, response);
     return;
