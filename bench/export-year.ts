@@ -101,7 +101,7 @@ export const bench: Bench = async () => {
 
     const exportStart = performance.now();
     const period = { from: new Date(YEAR_START).toISOString(), to: new Date(YEAR_START + YEAR_MS).toISOString() };
-    const built = await buildEvidenceExport(tableName, period, generateKeyPairSync('ed25519').privateKey);
+    const built = await buildEvidenceExport(tableName, period, { runbooks: {}, plans: {} }, generateKeyPairSync('ed25519').privateKey);
     await writeExportDirectory(out, built.files, built.manifest);
     const exportSeconds = (performance.now() - exportStart) / 1000;
     if (built.incidents.length !== incidents || built.drillRuns.length !== drillRuns || built.manifest.trails.broken !== 0) {

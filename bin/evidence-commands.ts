@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
+import type { ControlMapping } from '../functions/domain/evidence/control-summary.js';
+import { loadDrillPlans } from '../workflows/load-drill-plans.js';
+import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { digestStoreAt } from '../functions/aws/digest-store.js';
 import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
@@ -126,7 +129,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     return { key };
   });
   if (!prepared) return;
-  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, prepared.key);
+  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.key);
   await writeExportDirectory(flags.out, files, manifest);
   const { trails } = manifest;
 
@@ -142,6 +145,14 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
     process.exitCode = 1;
   }
+}
+
+/** The controls the deployed definitions name (workflows/runbooks, workflows/drills), by runbook and plan id. */
+function controlMapping(): ControlMapping {
+  return {
+    runbooks: Object.fromEntries(loadRunbooks().map((runbook) => [runbook.id, runbook.controls])),
+    plans: Object.fromEntries(loadDrillPlans().map((plan) => [plan.id, plan.controls])),
+  };
 }
 
 interface CheckExportFlags {

@@ -1,3 +1,4 @@
+import { ControlReference } from '../functions/domain/evidence/controls.js';
 import { z } from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
@@ -171,7 +172,7 @@ export const DrillPlan = z
     restoreTimeoutMinutes: z.number().int().min(1).max(14 * 24 * 60).optional(),
     recipients: DrillRecipients,
     /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
-    controls: z.array(z.string().min(1).max(60)).min(1),
+    controls: z.array(ControlReference).min(1),
     /** The runbook a failed drill starts. */
     failureRunbookId: z.string().default('dr-drill-failure'),
   })

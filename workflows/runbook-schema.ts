@@ -1,3 +1,4 @@
+import { ControlReference } from '../functions/domain/evidence/controls.js';
 import { z } from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
@@ -260,7 +261,7 @@ export const Runbook = z
     defaultSeverity: Severity,
     description: z.string().optional(),
     /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */
-    controls: z.array(z.string().regex(/^(CC\d+\.\d+|A\.\d+\.\d+)$/, 'a SOC 2 criterion (CC7.4) or an ISO/IEC 27001 Annex A control (A.5.26)')).default([]),
+    controls: z.array(ControlReference).default([]),
     /** The roles this runbook involves and what each does in it; when given, steps may name only these. */
     roles: z.partialRecord(RoleName, z.string().min(1)).optional(),
     steps: StepList.check(z.minLength(1, 'a runbook needs at least one step')),

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { exportFiles } from '../domain/evidence/export-files.js';
+import type { ControlMapping } from '../domain/evidence/control-summary.js';
 import { buildManifest, type ExportFile, type ExportManifest } from '../domain/evidence/export-manifest.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident } from '../domain/evidence/exported-trail.js';
 import { collectDrillRunEvidence, collectIncidentEvidence } from './evidence-collection.js';
@@ -12,10 +13,16 @@ export interface EvidenceExport {
 }
 
 /** Every incident and drill run of the period with its trail, as the export's files and their (signed) manifest. */
-export async function buildEvidenceExport(tableName: string, period: EvidencePeriod, signingKey?: KeyObject, generatedAt = new Date().toISOString()): Promise<EvidenceExport> {
+export async function buildEvidenceExport(
+  tableName: string,
+  period: EvidencePeriod,
+  controls: ControlMapping,
+  signingKey?: KeyObject,
+  generatedAt = new Date().toISOString(),
+): Promise<EvidenceExport> {
   const incidents = await collectIncidentEvidence(tableName, period);
   const drillRuns = await collectDrillRunEvidence(tableName, period);
-  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns });
+  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
   const manifest = buildManifest({ period, tableName, generatedAt, trails, heads }, files, signingKey);

@@ -14,7 +14,7 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const irdr = join(import.meta.dirname, '../../bin/irdr.js');
 const SOURCE = 'irdr-test-export-orders';
-const FILES = ['drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
+const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
 
 /** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
 async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string }> {
@@ -100,7 +100,13 @@ describe('irdr evidence export and check-export', () => {
     expect(incidentsCsv[1]).toMatch(new RegExp(`^${incidentId},"Leaked key, ""prod""",triage-notify,SEV2,live,`));
     expect(incidentsCsv[1]).toMatch(/,true$/);
     const runsCsv = (await readFile(join(out, 'drill-runs.csv'), 'utf8')).split('\r\n');
-    expect(runsCsv[1]).toMatch(new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,\\d+,true$`));
+    expect(runsCsv[1]).toMatch(
+      new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,1/1,[^,]+,[^,]+,,,,\\d+,true$`),
+    );
+    // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3; a control without evidence is listed too.
+    const controlsCsv = (await readFile(join(out, 'controls.csv'), 'utf8')).split('\r\n');
+    expect(controlsCsv).toContain('SOC2 CC7.3,SOC 2,Evaluates security events to determine whether they are incidents,1,0,0,0,' + incident.incident.openedAt);
+    expect(controlsCsv).toContain('ISO27001 A.5.29,ISO/IEC 27001:2022,Information security during disruption,0,0,0,0,');
 
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('All 2 trails verified: every hash chain is intact.');
@@ -124,7 +130,7 @@ describe('irdr evidence export and check-export', () => {
 
     const checked = await run(local, ['check-export', out, '--public-key-file', publicKeyFile]);
     expect(checked.code, checked.output).toBe(0);
-    expect(checked.output).toContain(`${out}: all 5 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
+    expect(checked.output).toContain(`${out}: all 6 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
     const unpinned = await run(local, ['check-export', out]);
     expect(unpinned.code, unpinned.output).toBe(0);
     expect(unpinned.output).toContain('signature valid for the key it carries');
@@ -183,7 +189,7 @@ describe('irdr evidence export and check-export', () => {
     const result = await run(local, ['check-export', out]);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAILED incidents\.csv: changed; expected sha256 [0-9a-f]{64}/);
-    expect(result.output).toContain(`${out}: 1 problems; 4 of 5 files match manifest.json, not signed`);
+    expect(result.output).toContain(`${out}: 1 problems; 5 of 6 files match manifest.json, not signed`);
   });
 
   it('refuses a directory that already holds files, so two exports never mix', async () => {

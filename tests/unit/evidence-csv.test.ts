@@ -17,16 +17,22 @@ describe('incident CSV', () => {
       closedAt: undefined,
       mttaSeconds: 300,
       mttrSeconds: 3600,
+      runbookHash: 'a'.repeat(64),
+      signOffVerdict: undefined,
+      signOffBy: undefined,
+      signOffAt: undefined,
       events: 3,
       chainIntact: 'true',
     });
+    const signOff = { verdict: 'exceptions', by: 'arn:aws:iam::1:user/otto', roles: ['auditor'], at: '2026-03-09T00:00:00.000Z', comment: 'late' };
+    expect(incidentCsvRow(exportedIncident({ signOff } as never))).toMatchObject({ signOffVerdict: 'exceptions', signOffBy: 'arn:aws:iam::1:user/otto', signOffAt: '2026-03-09T00:00:00.000Z' });
   });
 
   it('is RFC 4180: header, CRLF line ends, quoted commas, quotes and line breaks, empty cells for what is not there', () => {
     const csv = incidentsCsv([exportedIncident({ title: 'Key "prod", leaked\nagain', acknowledgedAt: undefined, mttaSeconds: undefined })]);
     const [header, row, end] = csv.split('\r\n');
-    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,events,chainIntact');
-    expect(row).toBe('inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,3,true');
+    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,runbookHash,signOffVerdict,signOffBy,signOffAt,events,chainIntact');
+    expect(row).toBe(`inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,${'a'.repeat(64)},,,,3,true`);
     expect(end).toBe('');
   });
 
@@ -44,7 +50,20 @@ describe('incident CSV', () => {
 
 describe('drill-run CSV', () => {
   it('has RTO and RPO achieved beside their targets (in seconds), the RPO method, cleanup and the failure incident', () => {
-    expect(drillRunCsvRow(exportedDrillRun({ status: 'failed', failureIncidentId: 'inc-9' }))).toEqual({
+    const recoveryPoint = { kind: 'point-in-time', requestedAt: '2026-03-02T01:55:00.000Z' };
+    const run = exportedDrillRun({
+      status: 'failed',
+      failureIncidentId: 'inc-9',
+      planHash: 'b'.repeat(64),
+      requestedBy: 'arn:aws:iam::1:user/rita',
+      sourceTableName: 'orders',
+      recoveryPoint: recoveryPoint as never,
+      restoreTableName: 'irdr-drill-orders-pitr-run-1',
+      restore: { startedAt: '2026-03-02T02:01:00.000Z', completedAt: '2026-03-02T02:16:00.000Z', looks: 5 },
+      checks: [{ passed: true }, { passed: false }] as never,
+      report: { sentTo: ['a@example.com', 'b@example.com'], messageId: 'm', sentAt: '2026-03-02T02:21:00.000Z' },
+    });
+    expect(drillRunCsvRow(run)).toEqual({
       runId: 'run-1',
       planId: 'orders-pitr',
       status: 'failed',
@@ -58,6 +77,19 @@ describe('drill-run CSV', () => {
       rpoMethod: 'canary',
       cleanupStatus: 'DELETED',
       failureIncidentId: 'inc-9',
+      planHash: 'b'.repeat(64),
+      requestedBy: 'arn:aws:iam::1:user/rita',
+      sourceTableName: 'orders',
+      recoveryPoint: JSON.stringify(recoveryPoint),
+      restoreTableName: 'irdr-drill-orders-pitr-run-1',
+      restoreStartedAt: '2026-03-02T02:01:00.000Z',
+      restoreCompletedAt: '2026-03-02T02:16:00.000Z',
+      checksPassed: '1/2',
+      reportSentTo: 'a@example.com b@example.com',
+      reportSentAt: '2026-03-02T02:21:00.000Z',
+      signOffVerdict: undefined,
+      signOffBy: undefined,
+      signOffAt: undefined,
       events: 2,
       chainIntact: 'true',
     });
@@ -65,6 +97,6 @@ describe('drill-run CSV', () => {
 
   it('leaves cells empty for a run that measured nothing', () => {
     const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined })]);
-    expect(csv.split('\r\n')[1]).toBe('run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z,,,,,,,,,2,true');
+    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(22)}2,true`);
   });
 });

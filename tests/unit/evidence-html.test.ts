@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, SafeHtml } from '../../functions/domain/evidence/html.js';
 import { reportPage } from '../../functions/domain/evidence/report-page.js';
+import { summariseControls } from '../../functions/domain/evidence/control-summary.js';
 import { summarisePeriod } from '../../functions/domain/evidence/period-summary.js';
 import { exportedDrillRun, exportedIncident, storedChain } from './support/evidence-fixtures.js';
 
@@ -28,6 +29,7 @@ describe('the report page', () => {
       tableName: 'irdr-prod',
       generatedAt: '2026-04-02T00:00:00.000Z',
       summary: summarisePeriod(incidents, drillRuns),
+      controls: summariseControls(incidents, drillRuns, { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: {} }),
       incidents,
       drillRuns,
     });

@@ -88,8 +88,8 @@ describe('runbook definitions', () => {
 
   it('names the controls each built-in runbook evidences', () => {
     for (const runbook of runbooks.filter((candidate) => candidate.id !== 'triage-notify')) {
-      expect(runbook.controls.some((control) => /^CC7\.[3-5]$/.test(control)), runbook.id).toBe(true);
-      expect(runbook.controls.some((control) => /^A\.5\.2[4-8]$/.test(control)), runbook.id).toBe(true);
+      expect(runbook.controls.some((control) => /^SOC2 CC7\.[3-5]$/.test(control)), runbook.id).toBe(true);
+      expect(runbook.controls.some((control) => /^ISO27001 A\.5\.2[4-8]$/.test(control)), runbook.id).toBe(true);
     }
   });
 });

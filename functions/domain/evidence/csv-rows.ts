@@ -1,5 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
+import type { ControlRow } from './control-summary.js';
+import type { SignOff } from './sign-off.js';
 
 type CsvCell = string | number | undefined;
 type CsvRow<Column extends string> = Record<Column, CsvCell>;
@@ -17,6 +19,10 @@ export const INCIDENT_CSV_COLUMNS = [
   'closedAt',
   'mttaSeconds',
   'mttrSeconds',
+  'runbookHash',
+  'signOffVerdict',
+  'signOffBy',
+  'signOffAt',
   'events',
   'chainIntact',
 ] as const;
@@ -35,9 +41,28 @@ export const DRILL_RUN_CSV_COLUMNS = [
   'rpoMethod',
   'cleanupStatus',
   'failureIncidentId',
+  'planHash',
+  'requestedBy',
+  'sourceTableName',
+  'recoveryPoint',
+  'restoreTableName',
+  'restoreStartedAt',
+  'restoreCompletedAt',
+  'checksPassed',
+  'reportSentTo',
+  'reportSentAt',
+  'signOffVerdict',
+  'signOffBy',
+  'signOffAt',
   'events',
   'chainIntact',
 ] as const;
+
+/** Who signed the record off, and how (absent: not yet reviewed). */
+function signOffCells(record: object): { signOffVerdict: CsvCell; signOffBy: CsvCell; signOffAt: CsvCell } {
+  const signOff = (record as { signOff?: SignOff }).signOff;
+  return { signOffVerdict: signOff?.verdict, signOffBy: signOff?.by, signOffAt: signOff?.at };
+}
 
 const minutesToSeconds = (minutes: number | undefined): number | undefined => (minutes === undefined ? undefined : minutes * 60);
 
@@ -55,6 +80,8 @@ export function incidentCsvRow({ incident, trail }: ExportedIncident): CsvRow<(t
     closedAt: incident.closedAt,
     mttaSeconds: incident.mttaSeconds,
     mttrSeconds: incident.mttrSeconds,
+    runbookHash: incident.runbookHash,
+    ...signOffCells(incident),
     events: trail.events.length,
     chainIntact: String(trail.intact),
   };
@@ -75,6 +102,17 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun): CsvRow<(typeof
     rpoMethod: run.rpo?.method,
     cleanupStatus: run.cleanup?.status,
     failureIncidentId: run.failureIncidentId,
+    planHash: run.planHash,
+    requestedBy: run.requestedBy,
+    sourceTableName: run.sourceTableName,
+    recoveryPoint: run.recoveryPoint === undefined ? undefined : JSON.stringify(run.recoveryPoint),
+    restoreTableName: run.restoreTableName,
+    restoreStartedAt: run.restore?.startedAt,
+    restoreCompletedAt: run.restore?.completedAt,
+    checksPassed: run.checks === undefined ? undefined : `${run.checks.filter((check) => check.passed).length}/${run.checks.length}`,
+    reportSentTo: run.report?.sentTo.join(' '),
+    reportSentAt: run.report?.sentAt,
+    ...signOffCells(run),
     events: trail.events.length,
     chainIntact: String(trail.intact),
   };
@@ -95,3 +133,10 @@ export function toCsv<Column extends string>(columns: readonly Column[], rows: r
 
 export const incidentsCsv = (incidents: readonly ExportedIncident[]): string => toCsv(INCIDENT_CSV_COLUMNS, incidents.map(incidentCsvRow));
 export const drillRunsCsv = (runs: readonly ExportedDrillRun[]): string => toCsv(DRILL_RUN_CSV_COLUMNS, runs.map(drillRunCsvRow));
+
+export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt'] as const;
+export const controlsCsv = (rows: readonly ControlRow[]): string =>
+  toCsv(
+    CONTROL_CSV_COLUMNS,
+    rows.map((row) => ({ control: row.id, framework: row.framework, title: row.title, incidents: row.incidents, drillRuns: row.drillRuns, exceptions: row.exceptions, unreviewed: row.unreviewed, lastTestedAt: row.lastTestedAt })),
+  );

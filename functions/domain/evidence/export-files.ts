@@ -1,4 +1,5 @@
-import { drillRunsCsv, incidentsCsv } from './csv-rows.js';
+import { summariseControls, type ControlMapping } from './control-summary.js';
+import { controlsCsv, drillRunsCsv, incidentsCsv } from './csv-rows.js';
 import type { ExportFile } from './export-manifest.js';
 import { HASH_RULE, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from './exported-trail.js';
 import { summarisePeriod, type PeriodSummary } from './period-summary.js';
@@ -10,6 +11,8 @@ export interface EvidenceExport {
   readonly generatedAt: string;
   readonly incidents: readonly ExportedIncident[];
   readonly drillRuns: readonly ExportedDrillRun[];
+  /** The controls each runbook and plan names: the report and controls.csv group the evidence by them. */
+  readonly controls: ControlMapping;
 }
 
 const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
@@ -18,6 +21,7 @@ const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, nu
 export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; summary: PeriodSummary } {
   const { period, tableName, generatedAt, incidents, drillRuns } = evidence;
   const summary = summarisePeriod(incidents, drillRuns);
+  const controls = summariseControls(incidents, drillRuns, evidence.controls);
   const header = { period, tableName, generatedAt, hashRule: HASH_RULE };
   return {
     summary,
@@ -26,7 +30,8 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
       { name: 'drill-runs.json', content: json({ ...header, drillRuns }) },
       { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents), 'utf8') },
       { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns), 'utf8') },
-      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, incidents, drillRuns }), 'utf8') },
+      { name: 'controls.csv', content: Buffer.from(controlsCsv(controls), 'utf8') },
+      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns }), 'utf8') },
     ],
   };
 }

@@ -3,12 +3,14 @@ import { durationText } from './duration-text.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail } from './exported-trail.js';
 import { SafeHtml, html } from './html.js';
 import type { MeanMeasure, PeriodSummary } from './period-summary.js';
+import type { ControlRow } from './control-summary.js';
 
 export interface ReportPageInput {
   readonly period: EvidencePeriod;
   readonly tableName: string;
   readonly generatedAt: string;
   readonly summary: PeriodSummary;
+  readonly controls: readonly ControlRow[];
   readonly incidents: readonly ExportedIncident[];
   readonly drillRuns: readonly ExportedDrillRun[];
 }
@@ -75,6 +77,18 @@ function chainTable(input: ReportPageInput): SafeHtml {
 <tbody>${incidentRows}${runRows}</tbody></table>`;
 }
 
+/** Evidence per control: a control with none in the period, or with exceptions or unreviewed records, stands out. */
+function controlsTable(rows: readonly ControlRow[]): SafeHtml {
+  const body = rows.map((row) => {
+    const evidence = row.incidents + row.drillRuns;
+    const flag = evidence === 0 ? html` <strong>no evidence in the period</strong>` : html``;
+    return html`<tr><td><code>${row.id}</code></td><td>${row.title}${flag}</td><td class="num">${row.incidents}</td><td class="num">${row.drillRuns}</td><td class="num">${row.exceptions}</td><td class="num">${row.unreviewed}</td><td>${row.lastTestedAt ?? '-'}</td></tr>`;
+  });
+  return html`<table><thead><tr><th>Control</th><th>What it asks</th><th>Incidents (live)</th><th>Drill runs</th><th>Exceptions</th><th>Unreviewed</th><th>Last tested</th></tr></thead>
+<tbody>${body}</tbody></table>
+<p>Exceptions: failed drill runs, broken trails, and sign-offs with exceptions. Unreviewed: finished records nobody has signed off (POST …/sign-off).</p>`;
+}
+
 /** The period's evidence as one self-contained page: every value escaped, charts inline. */
 export function reportPage(input: ReportPageInput): string {
   const { summary, period } = input;
@@ -104,6 +118,8 @@ ${verdictBanner(summary)}
 </tbody></table>
 <h2>Recovery per plan</h2>
 ${recoverySection(summary)}
+<h2>Controls</h2>
+${controlsTable(input.controls)}
 <h2>Chain verdicts</h2>
 ${chainTable(input)}
 <h2>Checking this export</h2>

@@ -1,0 +1,52 @@
+import { CONTROLS, type ControlId } from './controls.js';
+import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
+import type { SignOff } from './sign-off.js';
+
+/** Which controls each runbook and each drill plan evidences (their definitions' `controls`), by id. */
+export interface ControlMapping {
+  readonly runbooks: Readonly<Record<string, readonly string[]>>;
+  readonly plans: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ControlRow {
+  readonly id: ControlId;
+  readonly framework: string;
+  readonly title: string;
+  /** Live incidents and drill runs of the period whose runbook or plan names the control. */
+  readonly incidents: number;
+  readonly drillRuns: number;
+  /** Failed drill runs, broken trails, and records signed off with exceptions. */
+  readonly exceptions: number;
+  /** Finished records nobody has signed off yet. */
+  readonly unreviewed: number;
+  /** When a record evidencing it last started: the newest incident opened or drill run started. */
+  readonly lastTestedAt?: string;
+}
+
+const signOffOf = (record: object): SignOff | undefined => (record as { signOff?: SignOff }).signOff;
+
+/** The period's evidence grouped by control, every control of the catalog listed, the ones without evidence too. */
+export function summariseControls(incidents: readonly ExportedIncident[], drillRuns: readonly ExportedDrillRun[], mapping: ControlMapping): ControlRow[] {
+  return CONTROLS.map((control) => {
+    const mappedIncidents = incidents.filter(({ incident }) => incident.mode !== 'exercise' && (mapping.runbooks[incident.runbookId] ?? []).includes(control.id));
+    const mappedRuns = drillRuns.filter(({ run }) => (mapping.plans[run.planId] ?? []).includes(control.id));
+    const exceptions =
+      mappedIncidents.filter(({ incident, trail }) => !trail.intact || signOffOf(incident)?.verdict === 'exceptions').length +
+      mappedRuns.filter(({ run, trail }) => run.status === 'failed' || !trail.intact || signOffOf(run)?.verdict === 'exceptions').length;
+    const unreviewed =
+      mappedIncidents.filter(({ incident }) => (incident.status === 'resolved' || incident.status === 'closed') && !signOffOf(incident)).length +
+      mappedRuns.filter(({ run }) => run.status !== 'running' && !signOffOf(run)).length;
+    const starts = [...mappedIncidents.map(({ incident }) => incident.openedAt), ...mappedRuns.map(({ run }) => run.startedAt)].sort();
+    const lastTestedAt = starts.at(-1);
+    return {
+      id: control.id,
+      framework: control.framework,
+      title: control.title,
+      incidents: mappedIncidents.length,
+      drillRuns: mappedRuns.length,
+      exceptions,
+      unreviewed,
+      ...(lastTestedAt !== undefined && { lastTestedAt }),
+    };
+  });
+}
