@@ -339,6 +339,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => scheduler.stop());
 
+    if (dataDir) {
+      // Executions live in this process's memory: a run a previous process left in flight is gone, never to finish.
+      // Imported here, after the handlers' environment is set, like every handler module.
+      const { abortRun, findRunsInFlight } = await import('../functions/aws/run-reconciliation.js');
+      const interrupted = (await findRunsInFlight(LOCAL_TABLE_NAME, new Date())).filter((run) => !run.executionArn || !stepFunctions.isRunning(run.executionArn));
+      for (const run of interrupted) {
+        await abortRun(LOCAL_TABLE_NAME, run, 'the local stack stopped while the run was in flight, and its execution (held in memory) went with it', 'irdr:local-stack');
+      }
+      if (interrupted.length > 0) log(`marked ${interrupted.length} runs aborted that the last stop interrupted: ${interrupted.map((run) => `${run.kind} ${run.id}`).join(', ')}`);
+    }
+
     ready = true;
     return {
       urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint },

@@ -7,7 +7,8 @@ export const IncidentStatus = z.enum(['open', 'acknowledged', 'resolved', 'close
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 /** Where its runbook's execution stands; set only by the execution itself (and by a failed start). */
-export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed']);
+// aborted: the run's execution ended without the run recording its end (e.g. the local stack was killed mid-run).
+export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed', 'aborted']);
 export type RunbookStatus = z.infer<typeof RunbookStatus>;
 export type Severity = z.infer<typeof Severity>;
 

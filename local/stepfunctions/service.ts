@@ -65,6 +65,15 @@ export class LocalStepFunctions {
     return { executionArn: execution.executionArn, startDate: execution.startDate };
   }
 
+  /** Whether this engine is running the execution now (an execution from before a restart is unknown to it). */
+  isRunning(executionArn: string): boolean {
+    try {
+      return this.executions.get(executionArn).status === 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+
   /** Serves the Step Functions API on `host:port` (port 0: any free port). */
   async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
     if (this.server) throw new Error('The local Step Functions service is already listening');

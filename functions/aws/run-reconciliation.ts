@@ -1,0 +1,107 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DIGEST_LOOKBACK_DAYS } from '../domain/evidence/digest.js';
+import { drillRunPk, incidentPk, monthPartitionsNewestFirst } from '../domain/keys.js';
+import { tableDesign } from '../domain/table-design.js';
+import { dynamodb } from './dynamodb-client.js';
+import { getRun, updateRun } from './drill/drill-run-store.js';
+import { cleanUpRestoredTable } from './drill/restored-table.js';
+import { describeTableIfExists } from './drill/target-table.js';
+import type { DrillRunRecord } from '../domain/drill/run-record.js';
+import type { RestoreHandle } from '../domain/drill/restore.js';
+import { appendEvent } from './event-trail.js';
+import { updateRunbookStatus } from './incident-store.js';
+
+const [byMonth] = tableDesign.globalIndexes;
+
+export interface RunInFlight {
+  readonly kind: 'incident' | 'drill-run';
+  readonly id: string;
+  readonly executionArn?: string;
+}
+
+/** Incidents whose runbook and drill runs that say they are still running, opened within the lookback (month index). */
+export async function findRunsInFlight(tableName: string, now: Date): Promise<RunInFlight[]> {
+  const from = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * 86_400_000).toISOString();
+  const to = new Date(now.getTime() + 60_000).toISOString();
+  const found: RunInFlight[] = [];
+  for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
+    const [attribute, running] = kind === 'INCIDENT' ? ['runbookStatus', ['starting', 'running']] : ['status', ['running', 'running']];
+    for (const month of monthPartitionsNewestFirst(kind, from, to)) {
+      let exclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamodb.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byMonth.indexName,
+            KeyConditionExpression: '#month = :month',
+            FilterExpression: '#state IN (:first, :second)',
+            ExpressionAttributeNames: { '#month': byMonth.partitionKey, '#state': attribute },
+            ExpressionAttributeValues: { ':month': month, ':first': running[0], ':second': running[1] },
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          found.push({
+            kind: kind === 'INCIDENT' ? 'incident' : 'drill-run',
+            id: String(kind === 'INCIDENT' ? item.incidentId : item.runId),
+            ...(typeof item.executionArn === 'string' && { executionArn: item.executionArn }),
+          });
+        }
+        exclusiveStartKey = page.LastEvaluatedKey;
+      } while (exclusiveStartKey);
+    }
+  }
+  return found;
+}
+
+/**
+ * Marks a run whose execution is gone as aborted, with a chained event saying why, so it is never silently lost. A drill
+ * run's restored table is cleaned up by the same guard as its cleanup step: only a table this run made is deleted.
+ */
+export async function abortRun(tableName: string, run: RunInFlight, reason: string, actor: string, now: Date = new Date()): Promise<void> {
+  const at = now.toISOString();
+  if (run.kind === 'incident') {
+    await updateRunbookStatus(tableName, run.id, { runbookStatus: 'aborted', updatedAt: at });
+    await appendEvent(tableName, incidentPk(run.id), { type: 'runbook.aborted', at, actor, detail: { reason, ...(run.executionArn !== undefined && { executionArn: run.executionArn }) } });
+    return;
+  }
+  const record = await getRun(tableName, run.id);
+  const cleanup = record ? await cleanUpAbortedRun(record) : undefined;
+  await updateRun(tableName, run.id, {
+    status: 'failed',
+    endedAt: at,
+    reasons: [`aborted: ${reason}`],
+    ...(cleanup && { cleanup }),
+    updatedAt: at,
+  });
+  await appendEvent(tableName, drillRunPk(run.id), { type: 'drill.aborted', at, actor, detail: { reason, ...(run.executionArn !== undefined && { executionArn: run.executionArn }), ...(cleanup && { cleanup }) } });
+}
+
+const CLEANUP_LOOKS = 60;
+
+/** The aborted run's restored table, deleted by the cleanup guard once it is deletable (bounded wait). */
+async function cleanUpAbortedRun(record: DrillRunRecord): Promise<NonNullable<DrillRunRecord['cleanup']> | undefined> {
+  const { restoreTableName, sourceTableName } = record;
+  if (!restoreTableName || !sourceTableName) return { status: 'NOTHING_CREATED', deletedExtras: [] };
+  // The restore that should have made the table: lets the guard claim one the run never got to tag.
+  const source = await describeTableIfExists(sourceTableName);
+  const handle: RestoreHandle | undefined =
+    record.driver && record.recoveryPoint && source?.TableArn
+      ? {
+          driver: record.driver as RestoreHandle['driver'],
+          sourceTableName,
+          sourceTableArn: source.TableArn,
+          targetTableName: restoreTableName,
+          startedAt: record.restore?.startedAt ?? record.startedAt,
+          phase: 'restoring',
+          recoveryPoint: record.recoveryPoint,
+        }
+      : undefined;
+  for (let look = 1; ; look += 1) {
+    const result = await cleanUpRestoredTable({ tableName: restoreTableName, runId: record.runId, sourceTableName, planId: record.planId, ...(handle && { handle }) });
+    if (result.status === 'DELETED' || result.status === 'NOT_FOUND') return { status: result.status, tableName: restoreTableName, deletedExtras: [] };
+    if (result.status === 'REFUSED') return { status: 'CLEANUP_REFUSED', tableName: restoreTableName, reason: result.reason ?? 'refused', deletedExtras: [] };
+    if (look >= CLEANUP_LOOKS) return { status: 'CLEANUP_FAILED', tableName: restoreTableName, reason: result.reason ?? 'never became deletable', deletedExtras: [] };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
