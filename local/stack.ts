@@ -94,8 +94,11 @@ export interface RunningLocalStack {
   readonly dynamodbBackend: DynamoDbBackend;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
-  /** Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off. */
-  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void } };
+  /**
+   * Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503, `stepFunctions.refuseStarts(true)`
+   * makes StartExecution answer ThrottlingException, until switched off.
+   */
+  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void }; readonly stepFunctions: { refuseStarts(refuse: boolean): void } };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
    * of every rule whose pattern (the one CDK deploys) matches it, `putEvents` wraps entries first.
@@ -319,7 +322,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
-      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) } },
+      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) }, stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) } },
       events: {
         deliver: (event) => eventBus.deliver(event),
         putEvents: (entries) => eventBus.putEvents(entries),
