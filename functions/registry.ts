@@ -183,7 +183,8 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
+    // runbooks:answer: a task found already decided hands the run that decision on its own token.
+    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign', 'runbooks:answer'],
   },
   {
     name: 'EscalateHumanTask',
@@ -192,7 +193,8 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
+    // runbooks:answer: a task found already decided hands the run that decision on its own token.
+    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign', 'runbooks:answer'],
   },
   {
     name: 'ExpireHumanTask',

@@ -9,6 +9,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CLOCK_MISSED_KIND_FIELD, type ClockKind } from '../functions/domain/clock.js';
 import type { FunctionName } from '../functions/registry.js';
 import type { EvidenceDigests } from './evidence-digests.js';
 import type { DrillSchedules } from './drill-schedules.js';
@@ -24,6 +25,11 @@ export const DRILL_CLEANUP_STATUS_FIELD = 'cleanupStatus';
 export const DRILL_CLEANUP_ALERT_STATUSES = ['CLEANUP_REFUSED', 'CLEANUP_FAILED'] as const;
 /** The custom metric the filter publishes (namespace `irdr/<stack name>`). */
 export const DRILL_CLEANUP_METRIC_NAME = 'DrillCleanupNotDone';
+
+/** The function whose log group the missed-clock metric filters read (its `clock missed` line, CLOCK_MISSED_KIND_FIELD). */
+export const CLOCK_FUNCTION: FunctionName = 'TrackClock';
+/** Custom metrics of live (non-exercise) missed clocks: the acknowledgement SLA, and the regulatory deadlines. */
+export const CLOCK_MISSED_METRIC_NAMES = { sla: 'SlaBreached', regulatory: 'RegulatoryClockMissed' } as const satisfies Record<ClockKind, string>;
 
 /** Every alarm evaluates one 5-minute period and fires at 1 or more. */
 const PERIOD = Duration.minutes(5);
@@ -74,6 +80,10 @@ export class IrdrAlarms extends Construct {
   /** Counts CleanUpDrill log lines whose `cleanupStatus` is CLEANUP_REFUSED or CLEANUP_FAILED. */
   public readonly drillCleanupMetricFilter: MetricFilter;
   public readonly drillCleanupAlarm: Alarm;
+  /** By clock kind: counts TrackClock's `clock missed` lines of live incidents. */
+  public readonly clockMissedMetricFilters: Readonly<Record<ClockKind, MetricFilter>>;
+  /** `sla`: an incident was not acknowledged in time (SLA_BREACHED); `regulatory`: a legal deadline passed. */
+  public readonly clockMissedAlarms: Readonly<Record<ClockKind, Alarm>>;
   /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
   public readonly sesAlarms: { readonly bounceRate: Alarm; readonly complaintRate: Alarm };
   /** Every alarm above. */
@@ -200,6 +210,33 @@ export class IrdrAlarms extends Construct {
       ` Check that table (irdr-drill-*), delete it by hand if it is the drill's, and record what you did on the run. Log group: `,
       cleanupLogs.logGroupName,
     ]);
+
+    const clockLogs: ILogGroup = props.functions.get(CLOCK_FUNCTION).logGroup;
+    const clockFilter = (kind: ClockKind): MetricFilter =>
+      new MetricFilter(this, CLOCK_MISSED_METRIC_NAMES[kind], {
+        logGroup: clockLogs,
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue(`$.${CLOCK_MISSED_KIND_FIELD}`, '=', kind),
+          FilterPattern.booleanValue('$.exercise', false),
+        ),
+        metricNamespace: namespace,
+        metricName: CLOCK_MISSED_METRIC_NAMES[kind],
+        metricValue: '1',
+      });
+    this.clockMissedMetricFilters = { sla: clockFilter('sla'), regulatory: clockFilter('regulatory') };
+    const clockMetric = (kind: ClockKind): IMetric => this.clockMissedMetricFilters[kind].metric({ period: PERIOD, statistic: 'Sum' });
+    this.clockMissedAlarms = {
+      sla: this.alarm('Incident-SlaBreached', clockMetric('sla'), [
+        `An incident was not acknowledged within its severity's SLA (config sla; one hour for SEV1/SEV2): the runbook recorded sla.breached and escalated.`,
+        ` GET /incidents?status=open shows it; acknowledge it (POST /incidents/<id>/acknowledge) and find out why the escalation emails were not acted on. Log group: `,
+        clockLogs.logGroupName,
+      ]),
+      regulatory: this.alarm('Incident-RegulatoryClockMissed', clockMetric('regulatory'), [
+        `A regulatory clock of an incident passed its deadline unmet (GDPR 72 h, NIS2, DORA or SEC 8-K): the runbook recorded clock.missed.`,
+        ` GET /incidents/<id> names the clock and its deadline; notify the authority now and record the delay's reasons. Log group: `,
+        clockLogs.logGroupName,
+      ]),
+    };
 
     this.sesAlarms = {
       bounceRate: this.alarm(

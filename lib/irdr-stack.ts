@@ -173,7 +173,7 @@ export class IrdrStack extends Stack {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess'],
-          resources: [...this.runbooks.byLogicalId.values()].map((stateMachine) => stateMachine.stateMachineArn),
+          resources: [...this.runbooks.arnsByName],
         }),
       );
     }

@@ -113,19 +113,25 @@ export class RunbookStateMachines extends Construct {
   public readonly byLogicalId: ReadonlyMap<string, StateMachine>;
   /** The RUNBOOK_CATALOG the API reads to start a runbook (tokens inside: render with Stack.toJsonString). */
   public readonly catalog: RunbookCatalog;
+  /** Each runbook's ARN built from its fixed name: what functions the runbooks invoke must grant on (no cycle). */
+  public readonly arnsByName: readonly string[];
 
   constructor(scope: Construct, id: string, props: RunbookStateMachinesProps) {
     super(scope, id);
     const byLogicalId = new Map<string, StateMachine>();
     const catalog: RunbookCatalog = {};
+    const arnsByName: string[] = [];
 
     for (const blueprint of props.blueprints) {
-      const { stateMachine } = new BlueprintStateMachine(this, blueprint.logicalId, {
+      const { stateMachine, arnByName } = new BlueprintStateMachine(this, blueprint.logicalId, {
         blueprint,
         functions: props.functions,
         logRetention: props.logRetention,
+        // Named: the human-task functions a runbook invokes answer its task tokens, so they name its ARN without a reference.
+        stateMachineName: `${Stack.of(this).stackName}-${blueprint.logicalId}`,
       });
       byLogicalId.set(blueprint.logicalId, stateMachine);
+      arnsByName.push(arnByName!);
       catalog[blueprint.runbookId] = {
         stateMachineArn: stateMachine.stateMachineArn,
         title: blueprint.title,
@@ -135,6 +141,7 @@ export class RunbookStateMachines extends Construct {
     }
     this.byLogicalId = byLogicalId;
     this.catalog = catalog;
+    this.arnsByName = arnsByName;
   }
 }
 

@@ -101,9 +101,15 @@ export interface RunningLocalStack {
   readonly secretsManagerEndpoint: string;
   /**
    * Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off; `dynamodb.set`
-   * fails DynamoDB requests at a rate (throttling or internal errors); `functions.set` makes a handler throw or hang.
+   * fails DynamoDB requests at a rate (throttling or internal errors); `functions.set` makes a handler throw or hang;
+   * `stepFunctions.refuseStarts(true)` makes StartExecution answer ThrottlingException until switched off.
    */
-  readonly faults: { readonly mailbox: { refuseSends(refuse: boolean): void }; readonly dynamodb: DynamoDbFaults; readonly functions: FunctionFaults };
+  readonly faults: {
+    readonly mailbox: { refuseSends(refuse: boolean): void };
+    readonly dynamodb: DynamoDbFaults;
+    readonly functions: FunctionFaults;
+    readonly stepFunctions: { refuseStarts(refuse: boolean): void };
+  };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
    * of every rule whose pattern (the one CDK deploys) matches it, `putEvents` wraps entries first.
@@ -359,7 +365,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
-      faults: { mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) }, dynamodb: dynamodbFaults, functions: functionFaults },
+      faults: {
+        mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) },
+        dynamodb: dynamodbFaults,
+        functions: functionFaults,
+        stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) },
+      },
       events: {
         deliver: (event) => eventBus.deliver(event),
         putEvents: (entries) => eventBus.putEvents(entries),

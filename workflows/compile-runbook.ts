@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { durationSeconds } from '../functions/domain/duration.js';
 import { NOTIFICATION_NOT_SENT } from '../functions/domain/email-content.js';
 import type { ClockDefinition } from '../functions/domain/clock.js';
-import { TASK_ALREADY_DECIDED, type HumanTaskDefinition } from '../functions/domain/human-task.js';
+import type { HumanTaskDefinition } from '../functions/domain/human-task.js';
 import {
   invokeAndWaitForToken,
   invokeFunction,
@@ -267,10 +267,9 @@ class RunbookCompiler {
         ...invokeAndWaitForToken(level === 0 ? 'CreateHumanTask' : 'EscalateHumanTask', payload, timeoutSeconds),
         ResultPath: '$.decision',
         Catch: [
+          // A decision recorded while the previous level timed out (or, at level 0, before the run got here) comes
+          // back as this state's result like any other: the function answers its own token, nothing is thrown.
           { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: onTimeout },
-          // Decided while the previous level timed out: read the decision (ExpireHumanTask returns it).
-          // (At level 0 only a task completed by the incident's lifecycle can be: acknowledged before the run got here.)
-          ...(level > 0 || definition.completedBy !== undefined ? [{ ErrorEquals: [TASK_ALREADY_DECIDED], ResultPath: null, Next: expire }] : []),
           catchAll(failure),
         ],
         Next: decided,

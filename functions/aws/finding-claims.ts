@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { META_SK, findingPk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -7,7 +7,8 @@ const { partitionKey: PK, sortKey: SK } = tableDesign;
 
 export type FindingClaim =
   | { readonly outcome: 'claimed'; readonly incidentId: string }
-  | { readonly outcome: 'already-claimed'; readonly incidentId: string };
+  /** runStarted: false while no delivery has started the incident's runbook (the one that claimed it failed to). */
+  | { readonly outcome: 'already-claimed'; readonly incidentId: string; readonly runStarted: boolean };
 
 /**
  * Claims a finding for an incident with a conditional put of its `FINDING#` item: of any number of
@@ -29,6 +30,8 @@ export async function claimFinding(
           incidentId: claim.incidentId,
           claimedAt: claim.claimedAt,
           source: claim.source,
+          // Set once the runbook started (markFindingRunStarted): until then a repeated delivery retries the start.
+          runStarted: false,
         },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
@@ -40,6 +43,19 @@ export async function claimFinding(
     const existing = await dynamodb.send(
       new GetCommand({ TableName: tableName, Key: { [PK]: findingPk(claim.dedupKey), [SK]: META_SK }, ConsistentRead: true }),
     );
-    return { outcome: 'already-claimed', incidentId: existing.Item!.incidentId as string };
+    // Claims made before runStarted was recorded had started their runs.
+    return { outcome: 'already-claimed', incidentId: existing.Item!.incidentId as string, runStarted: existing.Item!.runStarted !== false };
   }
+}
+
+/** Records on the finding's claim that its incident's runbook started, so later deliveries only count as repeats. */
+export async function markFindingRunStarted(tableName: string, dedupKey: string, executionArn: string): Promise<void> {
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { [PK]: findingPk(dedupKey), [SK]: META_SK },
+      UpdateExpression: 'SET runStarted = :started, executionArn = :executionArn',
+      ExpressionAttributeValues: { ':started': true, ':executionArn': executionArn },
+    }),
+  );
 }

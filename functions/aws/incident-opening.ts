@@ -71,6 +71,23 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
     },
   });
 
+  return startIncidentRunbook({ tableName, runbooks, incident, actor });
+}
+
+
+/**
+ * Starts an opened incident's runbook under the incident's id (a second start of the same incident cannot
+ * run it twice). If the start fails, the incident records why (`runbook.start-failed`) and the error is rethrown.
+ */
+export async function startIncidentRunbook({ tableName, runbooks, incident, actor }: {
+  readonly tableName: string;
+  readonly runbooks: RunbookCatalog;
+  readonly incident: Incident;
+  readonly actor: string;
+}): Promise<OpenedIncident> {
+  const runbook = runbooks[incident.runbookId];
+  if (!runbook) throw new UnknownRunbookError(`unknown runbookId "${incident.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
+  const pk = incidentPk(incident.incidentId);
   const input: RunbookExecutionInput = {
     incidentId: incident.incidentId,
     runbookId: incident.runbookId,

@@ -25,6 +25,9 @@ import { StepContext } from './runbook-step.js';
 export const ClockAnchor = z.enum(['awareAt', 'detectedAt', 'openedAt', 'reached']);
 export type ClockAnchor = z.infer<typeof ClockAnchor>;
 export const ClockKind = z.enum(['regulatory', 'sla']);
+/** The field of TrackClock's `clock missed` log line that carries the missed clock's kind (the alarms' metric filters read it). */
+export const CLOCK_MISSED_KIND_FIELD = 'clockMissedKind';
+export type ClockKind = z.infer<typeof ClockKind>;
 export const ClockStatus = z.enum(['running', 'met', 'missed', 'stopped', 'not-applicable']);
 export type ClockStatus = z.infer<typeof ClockStatus>;
 

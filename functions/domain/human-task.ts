@@ -233,16 +233,6 @@ export function taskWindowSeconds(definition: Pick<HumanTaskDefinition, 'deadlin
   return definition.deadlineSeconds + definition.levels.reduce((total, level) => total + level.afterSeconds, 0);
 }
 
-/**
- * Thrown by an escalation that finds the task already decided (the decision raced the level's timeout):
- * the state machine catches it and reads the decision through ExpireHumanTask, so no function invoked
- * by a state machine needs to answer task tokens itself.
- */
-export const TASK_ALREADY_DECIDED = 'HumanTask.AlreadyDecided';
-export class TaskAlreadyDecidedError extends Error {
-  override name = TASK_ALREADY_DECIDED;
-}
-
 /** What the execution receives through SendTaskSuccess: the decision, token-free. */
 export function taskOutput(task: Pick<HumanTaskRecord, 'taskId'>, decision: TaskDecision): string {
   return JSON.stringify({ taskId: task.taskId, ...decision });

@@ -6,11 +6,12 @@ import { emailTaskLevel } from '../aws/human-task-mail.js';
 import { completeTask, getTask, putNewTask, rearmTask } from '../aws/human-task-store.js';
 import { getIncident } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
+import { answerWaitingRun } from '../aws/task-answer.js';
 import {
   ACKNOWLEDGED_THROUGH_INCIDENT,
   CreateHumanTaskPayload,
-  TaskAlreadyDecidedError,
   outcomesFor,
+  taskOutput,
   type HumanTaskRecord,
   type TaskDecision,
   decisionEvent,
@@ -27,7 +28,7 @@ const tableName = requireEnvironment('TABLE_NAME');
  * Runbook step (.waitForTaskToken): stores the human task with its token, records it, and emails those who
  * may complete it their own signed link. The run then waits for the decision, or for the level's timeout.
  */
-export const handler = async (payload: unknown, context: Context): Promise<{ taskId: string }> => {
+export const handler = async (payload: unknown, context: Context): Promise<{ taskId: string; decided?: true }> => {
   logger.addContext(context);
   const request = CreateHumanTaskPayload.parse(payload);
   const { task: definition } = request;
@@ -91,7 +92,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
       recipients: task.recipients.map((recipient) => recipient.address),
     },
   });
-  if (task.completedBy !== undefined) await completeIfAlreadyDecided(task);
+  if (task.completedBy !== undefined && (await completeIfAlreadyDecided(task, request.taskToken))) return { taskId, decided: true };
   await emailTaskLevel({ tableName, task, level: 0, firstIndex: 0, actor, variables: request.input });
   logger.info('human task created', { incidentId: task.incidentId, taskId });
   return { taskId };
@@ -100,19 +101,23 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
 /**
  * What the task is marked completed by happened before the run reached it: the incident was acknowledged
  * (completedBy: acknowledgement), or the lifecycle's post-incident review was already held
- * (completedBy: post-incident-review). The task is born completed by whoever did that, and the run is told
- * so (TaskAlreadyDecided, caught into ExpireHumanTask, which hands the decision on) rather than waiting for
- * a decision that already happened. Nobody is emailed.
+ * (completedBy: post-incident-review). The task is born completed by whoever did that, and the run is handed
+ * that decision on this state's own token (a result, not an error: no false Lambda Errors alarm) rather than
+ * waiting for a decision that already happened. Nobody is emailed. True when it did so.
  */
-async function completeIfAlreadyDecided(task: HumanTaskRecord): Promise<void> {
+async function completeIfAlreadyDecided(task: HumanTaskRecord, taskToken: string): Promise<boolean> {
   const prior = task.completedBy === 'acknowledgement' ? await acknowledgedBefore(task) : await reviewHeldBefore(task);
-  if (prior === undefined) return;
+  if (prior === undefined) return false;
   const { decision, reason } = prior;
   const result = await completeTask(tableName, { incidentId: task.incidentId, taskId: task.taskId }, decision);
   if (result.completed) {
     await appendEvent(tableName, incidentPk(task.incidentId), decisionEvent(task, decision, 0));
   }
-  throw new TaskAlreadyDecidedError(`${reason}, before the run reached "${task.title}"`);
+  // Completed by someone else in between: theirs is the decision the run takes.
+  const taken = result.task?.decision ?? decision;
+  await answerWaitingRun(taskToken, taskOutput(task, taken));
+  logger.info('human task born decided', { incidentId: task.incidentId, taskId: task.taskId, reason: `${reason}, before the run reached "${task.title}"` });
+  return true;
 }
 
 type PriorDecision = { readonly decision: TaskDecision; readonly reason: string } | undefined;

@@ -5,7 +5,8 @@ import { appendEvent } from '../aws/event-trail.js';
 import { emailTaskLevel } from '../aws/human-task-mail.js';
 import { getTask, rearmTask } from '../aws/human-task-store.js';
 import { logger } from '../aws/powertools.js';
-import { EscalateHumanTaskPayload, TaskAlreadyDecidedError } from '../domain/human-task.js';
+import { answerWaitingRun } from '../aws/task-answer.js';
+import { EscalateHumanTaskPayload, taskOutput } from '../domain/human-task.js';
 import { recipientsForLevel } from '../domain/human-task-email.js';
 import { incidentPk } from '../domain/keys.js';
 import { stepActor } from '../domain/runbook-step.js';
@@ -15,9 +16,9 @@ const tableName = requireEnvironment('TABLE_NAME');
 /**
  * Runbook step (.waitForTaskToken), one per escalation level: records `task.escalated`, re-arms the same
  * task with this state's token and emails the level's roles. If a decision was recorded while the
- * previous level was timing out, throws TaskAlreadyDecided: the run then picks the decision up.
+ * previous level was timing out, hands that decision to the run on this state's token (a result, not an error).
  */
-export const handler = async (payload: unknown, context: Context): Promise<{ taskId: string; level: number }> => {
+export const handler = async (payload: unknown, context: Context): Promise<{ taskId: string; level: number; decided?: true }> => {
   logger.addContext(context);
   const request = EscalateHumanTaskPayload.parse(payload);
   const key = { incidentId: request.incidentId, taskId: request.stepId };
@@ -37,8 +38,9 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
   });
   if (!rearmed.rearmed) {
     if (!rearmed.task?.decision) throw new Error(`task ${key.taskId} is ${rearmed.task?.status ?? 'gone'}: nothing to escalate`);
-    logger.info('the decision arrived as the level timed out', { ...key, level: request.level });
-    throw new TaskAlreadyDecidedError(`task ${key.taskId} was completed by ${rearmed.task.decision.decidedBy} as level ${request.level - 1} timed out`);
+    logger.info('the decision arrived as the level timed out', { ...key, level: request.level, decidedBy: rearmed.task.decision.decidedBy });
+    await answerWaitingRun(request.taskToken, taskOutput(rearmed.task, rearmed.task.decision));
+    return { taskId: key.taskId, level: request.level, decided: true };
   }
 
   const actor = stepActor(request.executionArn);

@@ -3,8 +3,8 @@ import type { Context } from 'aws-lambda';
 import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { claimFinding } from '../aws/finding-claims.js';
-import { openIncident } from '../aws/incident-opening.js';
+import { claimFinding, markFindingRunStarted } from '../aws/finding-claims.js';
+import { openIncident, startIncidentRunbook } from '../aws/incident-opening.js';
 import { getIncident, IncidentAlreadyExistsError } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
 import { decideFindings, SecurityFindingEvent, type MappedFinding } from '../domain/finding-mapping.js';
@@ -17,6 +17,7 @@ const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CAT
 export type FindingOutcome =
   | { readonly findingId: string; readonly outcome: 'opened'; readonly incidentId: string; readonly executionArn: string }
   | { readonly findingId: string; readonly outcome: 'repeated'; readonly incidentId: string }
+  | { readonly findingId: string; readonly outcome: 'started'; readonly incidentId: string; readonly executionArn: string }
   | { readonly findingId: string; readonly outcome: 'ignored'; readonly reason: string };
 
 /**
@@ -51,14 +52,28 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
     source: actor,
   });
   // A claim whose incident is missing is a delivery that failed half-way: this one opens it, under the claimed id.
-  if (claim.outcome === 'claimed' || !(await getIncident(tableName, claim.incidentId))) {
+  const incident = claim.outcome === 'claimed' ? undefined : await getIncident(tableName, claim.incidentId);
+  if (claim.outcome === 'claimed' || !incident) {
     try {
       const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
+      await markFindingRunStarted(tableName, finding.dedupKey, opened.executionArn);
       return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
     } catch (error) {
       // A concurrent delivery opened it first: this one is a repeat.
       if (!(error instanceof IncidentAlreadyExistsError)) throw error;
     }
+  } else if (!claim.runStarted) {
+    // Opened, but its runbook did not start (StartExecution failed): this delivery starts it; same name, so never twice.
+    const started = await startIncidentRunbook({ tableName, runbooks, incident, actor });
+    await markFindingRunStarted(tableName, finding.dedupKey, started.executionArn);
+    await appendEvent(tableName, incidentPk(claim.incidentId), {
+      type: 'runbook.start-retried',
+      at: new Date().toISOString(),
+      actor,
+      detail: { findingId: finding.findingId, eventId, executionArn: started.executionArn },
+    });
+    logger.info('runbook started on a repeated delivery', { incidentId: claim.incidentId, findingId: finding.findingId });
+    return { findingId: finding.findingId, outcome: 'started', incidentId: claim.incidentId, executionArn: started.executionArn };
   }
   await appendEvent(tableName, incidentPk(claim.incidentId), {
     type: 'finding.repeated',

@@ -5,7 +5,7 @@ import { getClock, putNewClock, transitionClock } from '../aws/clock-store.js';
 import { getIncident } from '../aws/incident-store.js';
 import { roleAddresses, sendAndRecordEmail } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
-import { afterStage, clockAnchor, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
+import { afterStage, CLOCK_MISSED_KIND_FIELD, clockAnchor, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
 import { clockEmail } from '../domain/clock-email.js';
 import { incidentPk } from '../domain/keys.js';
 import { stepActor } from '../domain/runbook-step.js';
@@ -132,6 +132,9 @@ async function deadline(request: Extract<Request, { action: 'deadline' }>): Prom
     if (plan.kind === 'sla') {
       await record(request, 'sla.breached', { clockId: plan.clockId, title: plan.title, deadlineAt: plan.deadlineAt });
     }
+    // One line per live miss, read by the ClockMissed/SlaBreached metric filters (lib/alarms.ts); exercises are not alerts.
+    const exercise = request.input['mode'] === 'exercise';
+    logger.warn('clock missed', { incidentId: request.incidentId, clockId: plan.clockId, [CLOCK_MISSED_KIND_FIELD]: plan.kind, exercise });
     const stage = plan.stages.at(-1)!;
     await emailClockRoles(request, stage);
   }

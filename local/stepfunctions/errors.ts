@@ -14,6 +14,7 @@ export type SfnErrorCode =
   | 'StateMachineTypeNotSupported'
   | 'TaskDoesNotExist'
   | 'TaskTimedOut'
+  | 'ThrottlingException'
   | 'UnknownOperationException'
   | 'ValidationException'
   | 'SerializationException';

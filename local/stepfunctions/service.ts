@@ -1,3 +1,4 @@
+import { SfnError } from './errors.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { installEngineHook } from './engine-hook.js';
@@ -42,6 +43,7 @@ export class LocalStepFunctions {
   private readonly executions: ExecutionRegistry;
   private readonly operations: Readonly<Record<string, Operation>>;
   private server: Server | undefined;
+  private refusingStarts = false;
 
   constructor(options: LocalStepFunctionsOptions) {
     const timeScale = options.timeScale ?? 1;
@@ -50,7 +52,18 @@ export class LocalStepFunctions {
     const scope = { region: options.region, accountId: options.accountId };
     this.stateMachines = new StateMachineRegistry(scope, timeScale);
     this.executions = new ExecutionRegistry({ ...scope, timeScale, invokeLambda: options.invokeLambda, tokens: this.tokens });
-    this.operations = createOperations({ stateMachines: this.stateMachines, executions: this.executions, tokens: this.tokens });
+    const operations = createOperations({ stateMachines: this.stateMachines, executions: this.executions, tokens: this.tokens });
+    const start = operations['StartExecution']!;
+    this.operations = { ...operations, StartExecution: (body) => (this.refuseIfAsked(), start(body)) };
+  }
+
+  /** Fault knob: while on, StartExecution answers ThrottlingException (as AWS does past its rate), however often retried. */
+  refuseStarts(refuse: boolean): void {
+    this.refusingStarts = refuse;
+  }
+
+  private refuseIfAsked(): void {
+    if (this.refusingStarts) throw new SfnError('ThrottlingException', 'Rate exceeded (the local Step Functions refuses starts: faults.stepFunctions.refuseStarts)');
   }
 
   /** As the CreateStateMachine API (and with its errors, as SfnError): the same name and definition again returns the existing one. */

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
-import { DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
+import { CLOCK_FUNCTION, CLOCK_MISSED_METRIC_NAMES, DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
+import { CLOCK_MISSED_KIND_FIELD } from '../../functions/domain/clock.js';
 import { drillStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
 import { renderCfn, synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
 
@@ -165,11 +166,12 @@ describe('alarms', () => {
   });
 
   it('drill cleanup refused or given up: a metric filter on CleanUpDrill\'s log group, and an alarm on its metric', () => {
-    const filters = resourcesOfType('AWS::Logs::MetricFilter');
+    const cleanUpDrill = synth.stack.functions.get(DRILL_CLEANUP_FUNCTION);
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').filter(
+      ([, resource]) => JSON.stringify(resource.Properties?.LogGroupName) === JSON.stringify({ Ref: synth.logicalIdOf(cleanUpDrill.logGroup) }),
+    );
     expect(filters).toHaveLength(1);
     const filter = filters[0]![1].Properties!;
-    const cleanUpDrill = synth.stack.functions.get(DRILL_CLEANUP_FUNCTION);
-    expect(filter.LogGroupName).toEqual({ Ref: synth.logicalIdOf(cleanUpDrill.logGroup) });
     expect(filter.FilterPattern).toBe(
       `{ ${DRILL_CLEANUP_ALERT_STATUSES.map((status) => `($.${DRILL_CLEANUP_STATUS_FIELD} = "${status}")`).join(' || ')} }`,
     );
@@ -185,6 +187,30 @@ describe('alarms', () => {
     expect(synth.logicalIdOf(synth.stack.alarms.drillCleanupAlarm)).toBe(found[0]![0]);
   });
 
+  it('a missed clock of a live incident (SLA breach, regulatory deadline): metric filters on TrackClock\'s log group, one alarm each', () => {
+    const trackClock = synth.stack.functions.get(CLOCK_FUNCTION);
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').filter(
+      ([, resource]) => JSON.stringify(resource.Properties?.LogGroupName) === JSON.stringify({ Ref: synth.logicalIdOf(trackClock.logGroup) }),
+    );
+    const patterns = filters.map(([, resource]) => resource.Properties!.FilterPattern).sort();
+    expect(patterns).toEqual([
+      `{ ($.${CLOCK_MISSED_KIND_FIELD} = "regulatory") && ($.exercise IS FALSE) }`,
+      `{ ($.${CLOCK_MISSED_KIND_FIELD} = "sla") && ($.exercise IS FALSE) }`,
+    ]);
+    const topic = { Ref: synth.logicalIdOf(synth.stack.alarms.topic) };
+    for (const [kind, metricName] of Object.entries(CLOCK_MISSED_METRIC_NAMES)) {
+      const [, resource] = filters.find(([, candidate]) => String(candidate.Properties!.FilterPattern).includes(`"${kind}"`))!;
+      const [transformation] = resource.Properties!.MetricTransformations as { MetricNamespace: string; MetricName: string; MetricValue: string }[];
+      expect(transformation).toMatchObject({ MetricName: metricName, MetricValue: '1' });
+      const found = alarms().filter(
+        ([, alarm]) => alarm.Properties?.Namespace === transformation!.MetricNamespace && alarm.Properties?.MetricName === metricName,
+      );
+      expect(found, kind).toHaveLength(1);
+      expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum', AlarmActions: [topic] });
+      expect(synth.logicalIdOf(synth.stack.alarms.clockMissedAlarms[kind as keyof typeof CLOCK_MISSED_METRIC_NAMES])).toBe(found[0]![0]);
+    }
+  });
+
   it('SES reputation: bounce rate >= 5 % and complaint rate >= 0.1 %', () => {
     const bounce = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.BounceRate');
     const complaint = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.ComplaintRate');
@@ -192,8 +218,8 @@ describe('alarms', () => {
     expect(complaint.map(([, alarm]) => alarm.Properties!.Threshold)).toEqual([0.001]);
   });
 
-  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, SES x2', () => {
-    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2;
+  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, SES x2', () => {
+    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });

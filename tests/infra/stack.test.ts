@@ -306,9 +306,11 @@ describe('least privilege', () => {
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
       if (actions.includes('states:SendTaskSuccess')) {
-        // Decisions go to the runbook state machines' waiting tasks: SendTaskSuccess alone, on them alone.
+        // Decisions go to the runbook state machines' waiting tasks: SendTaskSuccess alone, on them alone (named ARNs: no cycle).
         expect(actions).toEqual(['states:SendTaskSuccess']);
-        expect(resources).toEqual([...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })));
+        expect(resources).toEqual(synth.stack.resolve([...synth.stack.runbooks.arnsByName]));
+        const names = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => (synth.template.toJSON() as { Resources: Record<string, { Properties?: { StateMachineName?: string } }> }).Resources[synth.logicalIdOf(machine)]?.Properties?.StateMachineName);
+        for (const [index, resource] of resources.entries()) expect(JSON.stringify(resource)).toContain(`:stateMachine:${names[index]}`);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
         // The task-link key, readable and nothing more.

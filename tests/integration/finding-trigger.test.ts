@@ -100,4 +100,38 @@ describe('findings trigger (GuardDuty and Security Hub through the local event b
     expect(delivery.deliveries).toEqual([expect.objectContaining({ outcome: 'dead-lettered', attempts: 3 })]);
     expect(local.stack.events.deadLetters).toHaveLength(1);
   });
+
+  it('retries the start of a finding\'s runbook on the next delivery when StartExecution failed after the claim', async () => {
+    const finding = structuredClone(guardDutySample);
+    finding.id = 'b1f0c9de-0000-4000-8000-000000000003';
+    finding.detail.id = 'retry-start-finding-0001';
+    finding.detail.arn = finding.detail.arn.replace(guardDutySample.detail.id, finding.detail.id);
+    const deadBefore = local.stack.events.deadLetters.length;
+    local.stack.faults.stepFunctions.refuseStarts(true);
+    const refused = await deliver(finding).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
+    expect(refused.deliveries).toEqual([expect.objectContaining({ outcome: 'dead-lettered', attempts: 3 })]);
+    expect(local.stack.events.deadLetters).toHaveLength(deadBefore + 1);
+    const opened = (await incidentItems()).filter((item) => item.labels?.M?.findingId?.S === finding.detail.id);
+    expect(opened).toHaveLength(1);
+    const incidentId = opened[0]!.incidentId!.S!;
+    expect(opened[0]!.runbookStatus?.S).toBe('start-failed');
+
+    const [retried] = findingOutcomes(await deliver(finding));
+    expect(retried).toMatchObject({ findingId: finding.detail.id, outcome: 'started', incidentId });
+    const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn: retried!.executionArn }));
+    expect(execution.name).toBe(incidentId);
+    for (let attempt = 0; attempt < 200 && !(await eventsOf(incidentId)).some((event) => event.type === 'runbook.started'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const types = (await eventsOf(incidentId)).map((event) => event.type);
+    expect(types.filter((type) => type === 'incident.opened')).toHaveLength(1);
+    expect(types).toContain('runbook.start-failed');
+    expect(types.filter((type) => type === 'runbook.start-retried')).toHaveLength(1);
+    expect(types.filter((type) => type === 'runbook.started')).toHaveLength(1);
+
+    // Started now: a later delivery is only a repeat, and starts nothing.
+    const [again] = findingOutcomes(await deliver(finding));
+    expect(again).toEqual({ findingId: finding.detail.id, outcome: 'repeated', incidentId });
+    expect((await incidentItems()).filter((item) => item.labels?.M?.findingId?.S === finding.detail.id)).toHaveLength(1);
+  });
 });

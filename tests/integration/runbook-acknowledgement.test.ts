@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
-import { runbookSession, type TrailEventView } from './support/runbook-session.js';
+import { executionHistory, runbookSession, type TrailEventView } from './support/runbook-session.js';
 
 /**
  * Acknowledging an incident through its lifecycle (POST /incidents/{id}/acknowledge) completes the run's
@@ -90,7 +90,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
   });
 
   it('acknowledged before the run reaches the task: the task is born completed and the run goes straight on', async () => {
-    const { incidentId } = await open('Malware beaconing from a build agent');
+    const { incidentId, executionArn } = await open('Malware beaconing from a build agent');
     // At once: usually before CreateHumanTask has run; either way the outcome is the same.
     const acknowledged = await acknowledge(incidentId);
     expect(acknowledged.status).toBe(200);
@@ -102,5 +102,8 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     const events = await session.events(incidentId);
     expect(ofAcknowledgeTask(events, 'task.completed')).toHaveLength(1);
     expect(ofAcknowledgeTask(events, 'task.expired')).toEqual([]);
+    // A decision found already made is the task's result, never a function error (which would trip the Errors alarm).
+    const failed = (await executionHistory(local, executionArn)).filter((event) => event.type === 'TaskFailed' || event.type === 'LambdaFunctionFailed');
+    expect(failed).toEqual([]);
   });
 });
