@@ -18,6 +18,8 @@ beforeAll(async () => {
   const drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.seed(SOURCE, 5);
+  // Past the (scaled) PITR lag, so the restore point holds the seeded data.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
 });
 afterAll(async () => {
   await local?.stop();

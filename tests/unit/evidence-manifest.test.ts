@@ -38,12 +38,13 @@ describe('the export manifest', () => {
     });
   });
 
-  it('is signed with Ed25519 over its RFC 8785 canonical JSON (without the signature), carrying the public key and its fingerprint', () => {
+  it('is signed with Ed25519 over the SHA-256 of its RFC 8785 canonical JSON (without the signature), carrying the public key and its fingerprint', () => {
     const manifest = buildManifest(fields, files, key);
     const { signature, ...signed } = manifest;
     expect(signature).toMatchObject({ algorithm: 'Ed25519', canonicalization: 'RFC 8785', keyFingerprint: keyFingerprint(publicKey) });
     expect(createPublicKey(signature!.publicKey).equals(publicKey)).toBe(true);
-    expect(verify(null, Buffer.from(canonicalize(signed)!), publicKey, Buffer.from(signature!.value, 'base64'))).toBe(true);
+    const message = `irdr-evidence-manifest sha256:${createHash('sha256').update(canonicalize(signed)!).digest('hex')}`;
+    expect(verify(null, Buffer.from(message), publicKey, Buffer.from(signature!.value, 'base64'))).toBe(true);
     expect(keyFingerprint(publicKey)).toBe(`sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`);
   });
 

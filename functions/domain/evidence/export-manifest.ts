@@ -17,7 +17,7 @@ const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().int(
 
 const ManifestSignature = z.object({
   algorithm: z.literal('Ed25519'),
-  /** What is signed: the RFC 8785 canonical JSON of the manifest without its `signature` member. */
+  /** What is signed: `irdr-evidence-manifest sha256:<hex>` of the RFC 8785 canonical JSON of the manifest without its `signature` (see signedMessage). */
   canonicalization: z.literal('RFC 8785'),
   /** The signer's public key (SPKI, PEM): anyone can verify; pin it by its fingerprint to know who signed. */
   publicKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
@@ -77,11 +77,19 @@ export function publicKeyFromPem(pem: Buffer | string): KeyObject {
 export const keyFingerprint = (publicKey: KeyObject): string =>
   `sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 
-function signedBytes(manifest: Record<string, unknown>): Buffer {
+/** Names what the digest is of, so a signature cannot be replayed for other data. */
+export const SIGNED_MESSAGE_PREFIX = 'irdr-evidence-manifest sha256:';
+
+/**
+ * What a signature covers: the prefix and the hex SHA-256 of the manifest's RFC 8785 canonical JSON without its
+ * signature. A digest, not the JSON itself, because KMS signs at most 4,096 raw bytes with Ed25519 (key spec
+ * ECC_NIST_EDWARDS25519) and a manifest listing every trail head is longer: the same message signs locally and in AWS.
+ */
+export function signedMessage(manifest: Record<string, unknown>): Buffer {
   const { signature: _signature, ...signed } = manifest;
   const canonical = canonicalize(signed);
   if (canonical === undefined) throw new TypeError('manifest cannot be canonicalized');
-  return Buffer.from(canonical, 'utf8');
+  return Buffer.from(`${SIGNED_MESSAGE_PREFIX}${createHash('sha256').update(canonical, 'utf8').digest('hex')}`, 'utf8');
 }
 
 export interface ManifestFields {
@@ -112,7 +120,7 @@ export function buildManifest(fields: ManifestFields, files: readonly ExportFile
       canonicalization: 'RFC 8785',
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       keyFingerprint: keyFingerprint(publicKey),
-      value: sign(null, signedBytes(manifest), signingKey).toString('base64'),
+      value: sign(null, signedMessage(manifest), signingKey).toString('base64'),
     },
   };
 }
@@ -142,7 +150,7 @@ function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest
   // The fingerprint is signed too, but it must also describe the key it sits beside.
   if (keyFingerprint(embedded) !== signature.keyFingerprint) return 'invalid';
   if (pinned && keyFingerprint(pinned) !== signature.keyFingerprint) return 'wrong-key';
-  if (!verify(null, signedBytes(raw), pinned ?? embedded, Buffer.from(signature.value, 'base64'))) return 'invalid';
+  if (!verify(null, signedMessage(raw), pinned ?? embedded, Buffer.from(signature.value, 'base64'))) return 'invalid';
   return pinned ? 'valid' : 'valid-unpinned';
 }
 
