@@ -1,15 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SIGN_OFF_EVENT, type SignOff } from '../domain/evidence/sign-off.js';
-import { META_SK, monthPartitionsNewestFirst } from '../domain/keys.js';
+import { META_SK } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import type { TrailEvent } from '../domain/trail-event.js';
 import { dynamodb } from './dynamodb-client.js';
 import { appendEvent } from './event-trail.js';
+import { queryMonthIndex } from './month-index.js';
 import type { VerificationPeriod } from './trail-verification.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
-const [byMonth] = tableDesign.globalIndexes;
 
 export type SignOffOutcome = { readonly recorded: true; readonly event: TrailEvent } | { readonly recorded: false };
 
@@ -75,31 +75,18 @@ export async function listUnreviewed(tableName: string, period: VerificationPeri
   const found: UnreviewedRecord[] = [];
   for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
     const finished = kind === 'INCIDENT' ? ['resolved', 'closed'] : ['passed', 'failed'];
-    for (const month of monthPartitionsNewestFirst(kind, period.from, period.to)) {
-      let exclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamodb.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byMonth.indexName,
-            KeyConditionExpression: '#month = :month AND #opened BETWEEN :from AND :to',
-            // Exercises are practice, not evidence of operation: they need no sign-off. Incidents from before modes were live.
-            FilterExpression: '#status IN (:first, :second) AND attribute_not_exists(#signOff) AND (attribute_not_exists(#mode) OR #mode <> :exercise)',
-            ExpressionAttributeNames: { '#month': byMonth.partitionKey, '#opened': byMonth.sortKey, '#status': 'status', '#signOff': 'signOff', '#mode': 'mode' },
-            ExpressionAttributeValues: { ':month': month, ':from': period.from, ':to': period.to, ':first': finished[0], ':second': finished[1], ':exercise': 'exercise' },
-            ScanIndexForward: false,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          found.push(
-            kind === 'INCIDENT'
-              ? { kind: 'incident', id: String(item.incidentId), title: String(item.title), status: String(item.status), openedAt: String(item.openedAt), severity: String(item.severity) }
-              : { kind: 'drill-run', id: String(item.runId), title: `drill ${String(item.planId)}`, status: String(item.status), openedAt: String(item.startedAt), planId: String(item.planId) },
-          );
-        }
-        exclusiveStartKey = page.LastEvaluatedKey;
-      } while (exclusiveStartKey);
+    const filter = {
+      // Exercises are practice, not evidence of operation: they need no sign-off. Incidents from before modes were live.
+      expression: '#status IN (:first, :second) AND attribute_not_exists(#signOff) AND (attribute_not_exists(#mode) OR #mode <> :exercise)',
+      names: { '#status': 'status', '#signOff': 'signOff', '#mode': 'mode' },
+      values: { ':first': finished[0], ':second': finished[1], ':exercise': 'exercise' },
+    };
+    for await (const item of queryMonthIndex({ tableName, kind, ...period, filter })) {
+      found.push(
+        kind === 'INCIDENT'
+          ? { kind: 'incident', id: String(item.incidentId), title: String(item.title), status: String(item.status), openedAt: String(item.openedAt), severity: String(item.severity) }
+          : { kind: 'drill-run', id: String(item.runId), title: `drill ${String(item.planId)}`, status: String(item.status), openedAt: String(item.startedAt), planId: String(item.planId) },
+      );
     }
   }
   return found;

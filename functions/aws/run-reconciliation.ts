@@ -1,8 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DIGEST_LOOKBACK_DAYS } from '../domain/evidence/digest.js';
-import { drillRunPk, incidentPk, monthPartitionsNewestFirst } from '../domain/keys.js';
-import { tableDesign } from '../domain/table-design.js';
-import { dynamodb } from './dynamodb-client.js';
+import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { getRun, updateRun } from './drill/drill-run-store.js';
 import { cleanUpRestoredTable } from './drill/restored-table.js';
 import { describeTableIfExists } from './drill/target-table.js';
@@ -10,8 +7,8 @@ import type { DrillRunRecord } from '../domain/drill/run-record.js';
 import type { RestoreHandle } from '../domain/drill/restore.js';
 import { appendEvent } from './event-trail.js';
 import { updateRunbookStatus } from './incident-store.js';
+import { queryMonthIndex } from './month-index.js';
 
-const [byMonth] = tableDesign.globalIndexes;
 
 export interface RunInFlight {
   readonly kind: 'incident' | 'drill-run';
@@ -25,30 +22,16 @@ export async function findRunsInFlight(tableName: string, now: Date): Promise<Ru
   const to = new Date(now.getTime() + 60_000).toISOString();
   const found: RunInFlight[] = [];
   for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
-    const [attribute, running] = kind === 'INCIDENT' ? ['runbookStatus', ['starting', 'running']] : ['status', ['running', 'running']];
-    for (const month of monthPartitionsNewestFirst(kind, from, to)) {
-      let exclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamodb.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byMonth.indexName,
-            KeyConditionExpression: '#month = :month',
-            FilterExpression: '#state IN (:first, :second)',
-            ExpressionAttributeNames: { '#month': byMonth.partitionKey, '#state': attribute },
-            ExpressionAttributeValues: { ':month': month, ':first': running[0], ':second': running[1] },
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          found.push({
-            kind: kind === 'INCIDENT' ? 'incident' : 'drill-run',
-            id: String(kind === 'INCIDENT' ? item.incidentId : item.runId),
-            ...(typeof item.executionArn === 'string' && { executionArn: item.executionArn }),
-          });
-        }
-        exclusiveStartKey = page.LastEvaluatedKey;
-      } while (exclusiveStartKey);
+    const filter =
+      kind === 'INCIDENT'
+        ? { expression: '#state IN (:starting, :running)', names: { '#state': 'runbookStatus' }, values: { ':starting': 'starting', ':running': 'running' } }
+        : { expression: '#state = :running', names: { '#state': 'status' }, values: { ':running': 'running' } };
+    for await (const item of queryMonthIndex({ tableName, kind, from, to, filter })) {
+      found.push({
+        kind: kind === 'INCIDENT' ? 'incident' : 'drill-run',
+        id: String(kind === 'INCIDENT' ? item.incidentId : item.runId),
+        ...(typeof item.executionArn === 'string' && { executionArn: item.executionArn }),
+      });
     }
   }
   return found;

@@ -3,6 +3,7 @@ import type { DrillRunRecord } from '../../domain/drill/run-record.js';
 import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, monthPartitionsNewestFirst, timeOrderedSk } from '../../domain/keys.js';
 import { tableDesign } from '../../domain/table-design.js';
 import { dynamodb } from '../dynamodb-client.js';
+import { queryMonthIndex } from '../month-index.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const [byMonth, byDrill] = tableDesign.globalIndexes;
@@ -134,25 +135,9 @@ export async function putPlanState(tableName: string, state: DrillPlanState): Pr
 /** The drills started in [from, to), newest first: a Query per month of the month index, never a Scan. */
 export async function listRunsStartedIn(tableName: string, period: { from: string; to: string }): Promise<Array<{ runId: string; startedAt: string }>> {
   const runs: Array<{ runId: string; startedAt: string }> = [];
-  for (const month of monthPartitionsNewestFirst('DRILLRUN', period.from, period.to)) {
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamodb.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: byMonth.indexName,
-          KeyConditionExpression: '#pk = :month AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': byMonth.partitionKey, '#sk': byMonth.sortKey, '#startedAt': 'startedAt' },
-          // The sort key is `<startedAt>#<runId>`: BETWEEN from AND to keeps runs started before `to` (a run started exactly at `to` sorts after it).
-          ExpressionAttributeValues: { ':month': month, ':from': period.from, ':to': period.to },
-          ScanIndexForward: false,
-          ProjectionExpression: 'runId, #startedAt',
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) runs.push({ runId: String(item.runId), startedAt: String(item.startedAt) });
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
+  const projection = { expression: 'runId, #startedAt', names: { '#startedAt': 'startedAt' } };
+  for await (const item of queryMonthIndex({ tableName, kind: 'DRILLRUN', ...period, projection })) {
+    runs.push({ runId: String(item.runId), startedAt: String(item.startedAt) });
   }
   return runs;
 }
