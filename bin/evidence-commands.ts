@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
+import { progressReporter } from './export-progress-reporter.js';
 import type { ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
@@ -129,7 +130,10 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     return { key };
   });
   if (!prepared) return;
-  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.key);
+  // Progress goes to stderr (one updating line on a terminal); stdout stays the command's result.
+  const progress = progressReporter();
+  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.key, progress.onProgress);
+  progress.finish();
   await writeExportDirectory(flags.out, files, manifest);
   const { trails } = manifest;
 

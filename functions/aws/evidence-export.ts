@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { exportFiles } from '../domain/evidence/export-files.js';
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
+import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
 import { buildManifest, type ExportFile, type ExportManifest } from '../domain/evidence/export-manifest.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident } from '../domain/evidence/exported-trail.js';
 import { collectDrillRunEvidence, collectIncidentEvidence } from './evidence-collection.js';
@@ -18,10 +19,11 @@ export async function buildEvidenceExport(
   period: EvidencePeriod,
   controls: ControlMapping,
   signingKey?: KeyObject,
+  onProgress?: ExportProgressListener,
   generatedAt = new Date().toISOString(),
 ): Promise<EvidenceExport> {
-  const incidents = await collectIncidentEvidence(tableName, period);
-  const drillRuns = await collectDrillRunEvidence(tableName, period);
+  const incidents = await collectIncidentEvidence(tableName, period, onProgress);
+  const drillRuns = await collectDrillRunEvidence(tableName, period, onProgress);
   const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));

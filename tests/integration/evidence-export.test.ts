@@ -17,13 +17,13 @@ const SOURCE = 'irdr-test-export-orders';
 const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
 
 /** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
-async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string }> {
+async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [irdr, 'evidence', ...args], { env: { ...process.env, ...local.stack.environment } });
-    return { code: 0, output: stdout + stderr };
+    return { code: 0, output: stdout + stderr, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
+    return { code: failure.code, output: failure.stdout + failure.stderr, stdout: failure.stdout, stderr: failure.stderr };
   }
 }
 
@@ -81,6 +81,9 @@ describe('irdr evidence export and check-export', () => {
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/exported 1 incident trails and 1 drill-run trails \(\d+ events, .*\) from irdr-local to .*manifest\.json signed \(Ed25519, key sha256:[0-9a-f]{64}\)/);
     expect((await readdir(out)).sort()).toEqual(FILES);
+    // Progress goes to stderr only (a pipe here: the last line of each phase); stdout is the result.
+    expect(result.stderr.split('\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^collecting incidents: 1\/1 trails, \d+ events$/), expect.stringMatching(/^collecting drill runs: 1\/1 trails, \d+ events$/)]));
+    expect(result.stdout).not.toContain('collecting');
 
     const incidents = JSON.parse(await readFile(join(out, 'incidents.json'), 'utf8'));
     expect(incidents.hashRule).toMatch(/RFC 8785/);
