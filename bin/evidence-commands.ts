@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
+import { tableCoverage } from '../functions/aws/table-coverage.js';
 import { progressReporter } from './export-progress-reporter.js';
 import type { ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
@@ -149,6 +150,23 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * `irdr evidence coverage`: every table that holds data against the drill plans that restore it and their last pass,
+ * uncovered and stale ones first; exit 1 when any is, so it can gate a release or an audit.
+ */
+export async function evidenceCoverageCommand(flags: { tableName: string }): Promise<void> {
+  const rows = await tableCoverage(flags.tableName, loadDrillPlans());
+  const width = Math.max(5, ...rows.map((row) => row.table.length));
+  console.log(`${'table'.padEnd(width)}  status     items  plans / last pass`);
+  for (const row of rows) {
+    const detail = row.plans.length === 0 ? '-' : `${row.plans.join(', ')} / ${row.lastPassedAt ?? 'never passed'}`;
+    console.log(`${row.table.padEnd(width)}  ${row.status.padEnd(9)}  ${String(row.itemCount).padStart(5)}  ${detail}${row.why ? ` (${row.why})` : ''}`);
+  }
+  const gaps = rows.filter((row) => row.status !== 'covered').length;
+  console.log(`${rows.length} tables: ${rows.length - gaps} covered by a recent passing drill, ${gaps} uncovered or stale`);
+  if (gaps > 0) process.exitCode = 1;
 }
 
 /** The controls the deployed definitions name (workflows/runbooks, workflows/drills), by runbook and plan id. */

@@ -3,7 +3,7 @@ import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
-import { evidenceCheckExportCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
+import { evidenceCheckExportCommand, evidenceCoverageCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -103,6 +103,11 @@ evidence
   .description('recompute the SHA-256 of every file of an export and the manifest\'s signature; exit 1 naming each changed file')
   .option('--public-key-file <path>', 'the signer\'s public key (PEM): the signature must be by this key')
   .action(evidenceCheckExportCommand);
+evidence
+  .command('coverage')
+  .description('every DynamoDB table that holds data against the drill plans that restore it and their last pass; exit 1 if any is uncovered or stale')
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .action(evidenceCoverageCommand);
 evidence
   .command('keygen')
   .description('make an Ed25519 key pair to sign evidence exports with')
