@@ -114,7 +114,7 @@ describe('irdr evidence export and check-export', () => {
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('All 2 trails verified: every hash chain is intact.');
     expect(report).toContain('Leaked key, &quot;prod&quot;');
-    expect(report.match(/<svg /g)).toHaveLength(2);
+    expect(report.match(/<svg /g)).toHaveLength(4);
     expect(report).not.toMatch(/<script|src=|href=/);
 
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
@@ -163,8 +163,13 @@ describe('irdr evidence export and check-export', () => {
           return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, bars: bars.length };
         }),
       );
-      // RTO and RPO against targets, per plan: one drill run, one bar in each.
-      expect(charts).toHaveLength(2);
+      // Incidents and drill runs per month, RTO and RPO against targets per plan: each with a bar drawn.
+      expect(charts.map((chart) => chart.label)).toEqual([
+        'Live incidents per month, by severity',
+        'Drill runs per month, passed and failed',
+        'Worst achieved RTO per plan against its target',
+        'Worst achieved RPO per plan against its target',
+      ]);
       for (const chart of charts) {
         expect(chart.width, String(chart.label)).toBeGreaterThan(100);
         expect(chart.height, String(chart.label)).toBeGreaterThan(20);

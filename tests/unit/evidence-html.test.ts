@@ -49,8 +49,23 @@ describe('the report page', () => {
     expect(page).not.toMatch(/<script|<link|<img|@import|url\(/i);
     expect(page.match(/(?:src|href)=/gi)).toBeNull();
     // The only URL is SVG's namespace, which is a name, not a fetch.
-    expect(page.match(/https?:\/\/[^"]+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
+    // Four charts: incidents and drill runs per month, RTO and RPO per plan.
+    expect(page.match(/https?:\/\/[^"]+/g)).toEqual(Array.from({ length: 4 }, () => 'http://www.w3.org/2000/svg'));
     expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+  });
+
+  it('charts live incidents per month by severity and drill runs per month passed or failed', () => {
+    const page = render(
+      [exportedIncident({ incidentId: 'a', openedAt: '2026-01-05T00:00:00.000Z', severity: 'SEV1' }), exportedIncident({ incidentId: 'b', openedAt: '2026-02-05T00:00:00.000Z', severity: 'SEV2' }), exportedIncident({ incidentId: 'c', openedAt: '2026-02-06T00:00:00.000Z', severity: 'SEV2', mode: 'exercise' })],
+      [exportedDrillRun({ runId: 'r1', startedAt: '2026-01-10T00:00:00.000Z' }), exportedDrillRun({ runId: 'r2', startedAt: '2026-01-17T00:00:00.000Z', status: 'failed' })],
+    );
+    expect(page).toContain('aria-label="Live incidents per month, by severity"');
+    expect(page).toContain('>2026-01</text>');
+    expect(page).toMatch(/>2026-01<\/text>.*>1 SEV1<\/text>/s);
+    // The exercise is left out of February.
+    expect(page).toMatch(/>2026-02<\/text>.*>1 SEV2<\/text>/s);
+    expect(page).toContain('1 passed, 1 failed');
+    expect(render([], []).match(/No live incidents in the period\.|No finished drill runs in the period\./g)).toHaveLength(2);
   });
 
   it('summarises the period and names each problem of a broken chain', () => {

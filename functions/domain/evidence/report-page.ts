@@ -1,4 +1,5 @@
 import { barChart, barChartSvg } from './bar-chart.js';
+import { countChartSvg, countsByMonth } from './count-chart.js';
 import { durationText } from './duration-text.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail } from './exported-trail.js';
 import { SafeHtml, html } from './html.js';
@@ -77,6 +78,33 @@ function chainTable(input: ReportPageInput): SafeHtml {
 <tbody>${incidentRows}${runRows}</tbody></table>`;
 }
 
+const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+const SEVERITY_SERIES = [
+  { name: 'SEV1', colour: '#b71c1c' },
+  { name: 'SEV2', colour: '#ef6c00' },
+  { name: 'SEV3', colour: '#f9a825' },
+  { name: 'SEV4', colour: '#78909c' },
+];
+const DRILL_SERIES = [
+  { name: 'passed', colour: '#2e7d32' },
+  { name: 'failed', colour: '#c62828' },
+];
+
+/** Live incidents per month by severity, and drill runs per month passed or failed: the period at a glance. */
+function trendCharts(input: ReportPageInput): SafeHtml {
+  const live = input.incidents.filter(({ incident }) => incident.mode !== 'exercise');
+  const finished = input.drillRuns.filter(({ run }) => run.status !== 'running');
+  const incidentChart =
+    live.length === 0
+      ? html`<p>No live incidents in the period.</p>`
+      : countChartSvg('Live incidents per month, by severity', SEVERITY_SERIES, countsByMonth(live, ({ incident }) => incident.openedAt, ({ incident }) => SEVERITIES.indexOf(incident.severity), SEVERITIES.length));
+  const drillChart =
+    finished.length === 0
+      ? html`<p>No finished drill runs in the period.</p>`
+      : countChartSvg('Drill runs per month, passed and failed', DRILL_SERIES, countsByMonth(finished, ({ run }) => run.startedAt, ({ run }) => (run.status === 'passed' ? 0 : 1), 2));
+  return html`<h3>Incidents per month</h3>${incidentChart}<h3>Drill runs per month</h3>${drillChart}`;
+}
+
 /** Evidence per control: a control with none in the period, or with exceptions or unreviewed records, stands out. */
 function controlsTable(rows: readonly ControlRow[]): SafeHtml {
   const body = rows.map((row) => {
@@ -116,6 +144,8 @@ ${verdictBanner(summary)}
 <tr><th>Runs started in the period</th><td class="num">${drills.total}</td></tr>
 <tr><th>Passed / failed / still running</th><td>${drills.passed} / ${drills.failed} / ${drills.running}</td></tr>
 </tbody></table>
+<h2>Over the period</h2>
+${trendCharts(input)}
 <h2>Recovery per plan</h2>
 ${recoverySection(summary)}
 <h2>Controls</h2>
