@@ -3,37 +3,27 @@
  * --quick), written straight into the local table as the stack writes them (records cloned from a real incident
  * and a real drill run, trails chained by the same code), then exported as `irdr evidence export` does it.
  */
-import { randomUUID, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
-import { nextLink, type ChainLink } from '../functions/domain/hash-chain.js';
-import { META_SK, drillPlanPk, drillRunPk, eventSk, incidentPk, monthPartition, timeOrderedSk } from '../functions/domain/keys.js';
+import { keySigner } from '../functions/domain/evidence/export-manifest.js';
+import { META_SK, drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 import { writeExportDirectory } from '../bin/export-directory.js';
 import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
 import { startTestStack } from '../tests/integration/support/stack-session.js';
+import { seedSyntheticDrillRuns, seedSyntheticIncidents } from '../tests/integration/support/synthetic-evidence.js';
 import type { Bench } from './figure.js';
 import { runIfMain, sampleSize } from './stats.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
-const [byMonth, byDrill] = tableDesign.globalIndexes;
 const YEAR_START = Date.UTC(2025, 0, 1);
 const YEAR_MS = 365 * 86_400_000;
 const EVENTS_PER_INCIDENT = 50;
-
-function trailItems(partitionKey: string, count: number, startMs: number): Record<string, unknown>[] {
-  const items: Record<string, unknown>[] = [];
-  let previous: ChainLink | undefined;
-  for (let seq = 1; seq <= count; seq += 1) {
-    const body = { type: seq === 1 ? 'incident.opened' : 'step.completed', at: new Date(startMs + seq * 60_000).toISOString(), actor: 'states:arn:aws:states:us-east-1:000000000000:execution:bench', stepId: `step-${seq}`, detail: { note: 'synthetic' } };
-    previous = nextLink(body, previous);
-    items.push({ [PK]: partitionKey, [SK]: eventSk(seq), ...body, ...previous });
-  }
-  return items;
-}
+const EVENTS_PER_DRILL_RUN = 9;
 
 export const bench: Bench = async () => {
   const incidents = sampleSize(10_000, 500);
@@ -60,54 +50,20 @@ export const bench: Bench = async () => {
     const runTemplate = (await documents.send(new GetCommand({ TableName: tableName, Key: { [PK]: drillRunPk(drill.runId), [SK]: META_SK } }))).Item!;
 
     const seedStart = performance.now();
-    const pending: Record<string, unknown>[] = [];
-    const inFlight: Promise<unknown>[] = [];
-    const flush = async (force = false): Promise<void> => {
-      while (pending.length >= 25 || (force && pending.length > 0)) {
-        const batch = pending.splice(0, 25);
-        inFlight.push(documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch.map((Item) => ({ PutRequest: { Item } })) } })));
-        if (inFlight.length >= 8) await Promise.all(inFlight.splice(0));
-      }
-      if (force) await Promise.all(inFlight.splice(0));
-    };
-    for (let index = 0; index < incidents; index += 1) {
-      const incidentId = randomUUID();
-      const openedAt = new Date(YEAR_START + Math.floor((index * YEAR_MS) / incidents)).toISOString();
-      const partitionKey = incidentPk(incidentId);
-      pending.push({ ...incidentTemplate, [PK]: partitionKey, [SK]: META_SK, [byMonth.partitionKey]: monthPartition('INCIDENT', openedAt), [byMonth.sortKey]: timeOrderedSk(openedAt, incidentId), incidentId, openedAt, title: `Synthetic incident ${index}` });
-      pending.push(...trailItems(partitionKey, EVENTS_PER_INCIDENT, Date.parse(openedAt)));
-      await flush();
-    }
-    for (let index = 0; index < drillRuns; index += 1) {
-      const runId = randomUUID();
-      const startedAt = new Date(YEAR_START + Math.floor((index * YEAR_MS) / drillRuns) + 3_600_000).toISOString();
-      const partitionKey = drillRunPk(runId);
-      pending.push({
-        ...runTemplate,
-        [PK]: partitionKey,
-        [SK]: META_SK,
-        [byMonth.partitionKey]: monthPartition('DRILLRUN', startedAt),
-        [byMonth.sortKey]: timeOrderedSk(startedAt, runId),
-        [byDrill.partitionKey]: drillPlanPk('year-pitr'),
-        [byDrill.sortKey]: timeOrderedSk(startedAt, runId),
-        runId,
-        startedAt,
-      });
-      pending.push(...trailItems(partitionKey, 9, Date.parse(startedAt)));
-      await flush();
-    }
-    await flush(true);
+    const target = { documents, tableName, startMs: YEAR_START, spanMs: YEAR_MS };
+    await seedSyntheticIncidents(target, incidentTemplate, { count: incidents, events: EVENTS_PER_INCIDENT });
+    await seedSyntheticDrillRuns(target, runTemplate, { count: drillRuns, events: EVENTS_PER_DRILL_RUN, planId: 'year-pitr', offsetMs: 3_600_000 });
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
     const exportStart = performance.now();
     const period = { from: new Date(YEAR_START).toISOString(), to: new Date(YEAR_START + YEAR_MS).toISOString() };
-    const built = await buildEvidenceExport(tableName, period, { runbooks: {}, plans: {} }, generateKeyPairSync('ed25519').privateKey);
+    const built = await buildEvidenceExport(tableName, period, { runbooks: {}, plans: {} }, keySigner(generateKeyPairSync('ed25519').privateKey));
     await writeExportDirectory(out, built.files, built.manifest);
     const exportSeconds = (performance.now() - exportStart) / 1000;
     if (built.incidents.length !== incidents || built.drillRuns.length !== drillRuns || built.manifest.trails.broken !== 0) {
       throw new Error(`exported ${built.incidents.length}/${incidents} incidents, ${built.drillRuns.length}/${drillRuns} runs, ${built.manifest.trails.broken} broken`);
     }
-    const events = incidents * EVENTS_PER_INCIDENT + drillRuns * 9;
+    const events = incidents * EVENTS_PER_INCIDENT + drillRuns * EVENTS_PER_DRILL_RUN;
     const bytes = built.files.reduce((sum, file) => sum + file.content.length, 0);
     const note = `${incidents} incidents x ${EVENTS_PER_INCIDENT} events + ${drillRuns} drill runs (${events} events) on the embedded DynamoDB`;
     return [

@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
 import { tableCoverage } from '../functions/aws/table-coverage.js';
 import { progressReporter } from './export-progress-reporter.js';
-import type { ControlMapping } from '../functions/domain/evidence/control-summary.js';
+import { controlMappingOf, type ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { digestStoreAt } from '../functions/aws/digest-store.js';
 import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
+import { kmsManifestSigner } from '../functions/aws/kms-manifest-signer.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem } from '../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE, checkExport, keyFingerprint, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
 
@@ -84,6 +85,7 @@ interface ExportFlags {
   out: string;
   tableName: string;
   signingKeyFile?: string;
+  kmsKeyId?: string;
 }
 
 /** A mistake the user can fix (a bad key file, a non-empty directory): say what to change, exit 2, no stack trace. */
@@ -97,8 +99,15 @@ async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-const readSigningKey = async (path: string | undefined): Promise<KeyObject | undefined> =>
-  path === undefined ? undefined : signingKeyFromPem(await readFile(path));
+/** The key file's signer, the KMS key's, or none (commander refuses both at once). */
+async function manifestSigner(flags: ExportFlags): Promise<ManifestSigner | undefined> {
+  if (flags.kmsKeyId !== undefined) {
+    const signer = kmsManifestSigner(flags.kmsKeyId);
+    await signer.publicKey(); // a wrong key id or spec is a usage error now, not after the whole export
+    return signer;
+  }
+  return flags.signingKeyFile === undefined ? undefined : keySigner(signingKeyFromPem(await readFile(flags.signingKeyFile)));
+}
 const readPublicKey = async (path: string | undefined): Promise<KeyObject | undefined> =>
   path === undefined ? undefined : publicKeyFromPem(await readFile(path));
 
@@ -126,14 +135,14 @@ export async function evidenceKeygenCommand(flags: { out: string }): Promise<voi
  */
 export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   const prepared = await orUsageError(async () => {
-    const key = await readSigningKey(flags.signingKeyFile);
+    const signer = await manifestSigner(flags);
     await prepareExportDirectory(flags.out);
-    return { key };
+    return { signer };
   });
   if (!prepared) return;
   // Progress goes to stderr (one updating line on a terminal); stdout stays the command's result.
   const progress = progressReporter();
-  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.key, progress.onProgress);
+  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.signer, progress.onProgress);
   progress.finish();
   await writeExportDirectory(flags.out, files, manifest);
   const { trails } = manifest;
@@ -141,7 +150,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
   for (const line of describeProblems(allTrails)) console.log(line);
   const events = allTrails.reduce((sum, trail) => sum + trail.events.length, 0);
-  const integrity = manifest.signature ? `signed (Ed25519, key ${manifest.signature.keyFingerprint})` : 'hashed, not signed (no --signing-key-file)';
+  const integrity = manifest.signature ? `signed (Ed25519, key ${manifest.signature.keyFingerprint})` : 'hashed, not signed (no --signing-key-file or --kms-key-id)';
   console.log(
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
       `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
@@ -169,13 +178,8 @@ export async function evidenceCoverageCommand(flags: { tableName: string }): Pro
   if (gaps > 0) process.exitCode = 1;
 }
 
-/** The controls the deployed definitions name (workflows/runbooks, workflows/drills), by runbook and plan id. */
-function controlMapping(): ControlMapping {
-  return {
-    runbooks: Object.fromEntries(loadRunbooks().map((runbook) => [runbook.id, runbook.controls])),
-    plans: Object.fromEntries(loadDrillPlans().map((plan) => [plan.id, plan.controls])),
-  };
-}
+/** The controls the definitions in this checkout name (workflows/runbooks, workflows/drills), by runbook and plan id. */
+const controlMapping = (): ControlMapping => controlMappingOf(loadRunbooks(), loadDrillPlans());
 
 interface CheckExportFlags {
   publicKeyFile?: string;

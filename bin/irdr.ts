@@ -96,7 +96,8 @@ evidence
   .requiredOption('--to <time>', 'end of the period (exclusive)', isoTime)
   .requiredOption('--out <dir>', 'a new or empty directory to write into')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
-  .option('--signing-key-file <path>', 'sign the manifest with this Ed25519 private key (PEM; irdr evidence keygen); without it the manifest is only hashed')
+  .addOption(new Option('--signing-key-file <path>', 'sign the manifest with this Ed25519 private key (PEM; irdr evidence keygen); without a key the manifest is only hashed').conflicts('kmsKeyId'))
+  .option('--kms-key-id <id>', 'sign the manifest with this KMS key (ECC_NIST_EDWARDS25519; the stack output EvidenceSigningKeyArn)')
   .action(evidenceExportCommand);
 evidence
   .command('check-export <dir>')

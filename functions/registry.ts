@@ -15,7 +15,9 @@ export type FunctionEnvironmentName =
   // The restore drill state machine (runs started by hand).
   | 'DRILL_STATE_MACHINE_ARN'
   // Write-once storage of evidence digests: s3://<bucket>/<prefix> in AWS (Object Lock), file:///<folder> locally.
-  | 'EVIDENCE_DIGEST_STORE';
+  | 'EVIDENCE_DIGEST_STORE'
+  // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence export manifests.
+  | 'EVIDENCE_SIGNING_KEY_ID';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -53,7 +55,9 @@ export type FunctionPermission =
   // Put new evidence digests into the digest bucket (never replace or delete), and read the newest to link to it.
   | 'evidence:write-digests'
   // List and read the evidence digests.
-  | 'evidence:read-digests';
+  | 'evidence:read-digests'
+  // kms:Sign and kms:GetPublicKey on the evidence signing key (Ed25519), nothing else.
+  | 'evidence:sign';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -401,6 +405,18 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE'],
     permissions: ['table:read', 'evidence:read-digests'],
     routes: [{ method: 'GET', path: '/evidence/verify' }],
+  },
+  {
+    name: 'ExportEvidence',
+    entry: 'functions/http/export-evidence.ts',
+    description: 'GET /evidence: the evidence export of a period (JSON, zip or the HTML report), its manifest signed by the KMS key',
+    memoryMb: 1769,
+    // API Gateway HTTP APIs wait at most 30 seconds for an integration.
+    timeoutSeconds: 29,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_SIGNING_KEY_ID'],
+    bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
+    permissions: ['table:read', 'evidence:sign'],
+    routes: [{ method: 'GET', path: '/evidence' }],
   },
   {
     name: 'SignOffEvidence',

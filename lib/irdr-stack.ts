@@ -12,6 +12,7 @@ import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules } from './drill-schedules.js';
 import { EvidenceDigests } from './evidence-digests.js';
+import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
@@ -58,6 +59,8 @@ export class IrdrStack extends Stack {
   public readonly taskLinkKey: Secret;
   /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
   public readonly evidenceDigests: EvidenceDigests;
+  /** Signs the manifests of exports served by GET /evidence. */
+  public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
   public readonly alarms: IrdrAlarms;
 
@@ -90,6 +93,7 @@ export class IrdrStack extends Stack {
       writer: this.functions.get('WriteEvidenceDigest'),
       removalPolicy: props.evidenceRemovalPolicy,
     });
+    this.evidenceSigningKey = new EvidenceSigningKey(this, 'EvidenceSigningKey', { removalPolicy: props.evidenceRemovalPolicy });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
@@ -114,6 +118,7 @@ export class IrdrStack extends Stack {
       API_URL: this.httpApi.url,
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
       EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
+      EVIDENCE_SIGNING_KEY_ID: this.evidenceSigningKey.key.keyArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -134,6 +139,10 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
     new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
     new CfnOutput(this, 'EvidenceDigestStore', { description: 'Write-once evidence digests (irdr evidence verify --digests)', value: this.evidenceDigests.storeUrl });
+    new CfnOutput(this, 'EvidenceSigningKeyArn', {
+      description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',
+      value: this.evidenceSigningKey.key.keyArn,
+    });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'SNS topic of the operational alarms (subscribe more endpoints here)', value: this.alarms.topic.topicArn });
     for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
       new CfnOutput(this, `${logicalId.replace(/[^A-Za-z0-9]/g, '')}StateMachineArn`, {
@@ -179,6 +188,7 @@ export class IrdrStack extends Stack {
     }
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
+    if (declared.has('evidence:sign')) this.evidenceSigningKey.grantSign(fn);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
     }

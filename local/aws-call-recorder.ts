@@ -38,6 +38,7 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   DynamoDB_20120810: 'dynamodb',
   AWSStepFunctions: 'states',
   secretsmanager: 'secretsmanager',
+  TrentService: 'kms',
 };
 
 /** REST-protocol operations the handlers use, by method and path. */

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionRegistry, type FunctionSpec } from '../functions/registry.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../functions/domain/lambda-limits.js';
 import { runAsFunction } from './aws-call-recorder.js';
 import type { FunctionFaults } from './faults.js';
 import { PROJECT_ROOT } from './project-root.js';
@@ -89,6 +90,10 @@ export class LocalLambdaRuntime {
         await new Promise((_, reject) => setTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])), fault.hangMs ?? spec.timeoutSeconds * 1000).unref());
       }
       const result = await Promise.race([runAsFunction(spec.name, () => handler(event, context)), timedOut]);
+      // Lambda refuses a synchronous response over 6 MB, so a handler that would outgrow it fails here too.
+      if (lambdaResponseBytes(result) > LAMBDA_RESPONSE_LIMIT_BYTES) {
+        throw new LambdaFunctionError('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT_BYTES} bytes).`, []);
+      }
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
       if (error instanceof LambdaFunctionError) throw error;

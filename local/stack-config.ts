@@ -27,6 +27,8 @@ export const localDigestStoreUrl = (dataDir: string): string => pathToFileURL(jo
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
+/** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
+export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
 export function localEnvironment(endpoints: {
@@ -34,6 +36,7 @@ export function localEnvironment(endpoints: {
   stepFunctions: string;
   ses: string;
   secretsManager?: string;
+  kms?: string;
   lambda?: string;
   eventBridge?: string;
   digestStore?: string;
@@ -50,6 +53,7 @@ export function localEnvironment(endpoints: {
     IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
     IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
+    ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
     // `irdr evidence verify` holds the trail to these digests.

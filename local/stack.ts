@@ -31,6 +31,7 @@ import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
+import { startLocalKms } from './kms.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
   DEFAULT_DATA_DIR,
@@ -42,6 +43,7 @@ import {
   LOCAL_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
+  LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
@@ -175,6 +177,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
     stops.push(() => secretsManager.stop());
+    // The key that signs evidence exports served by the API: made on first start, kept under the data dir (or in memory).
+    const kms = await startLocalKms({
+      host: LOCAL_HOST,
+      port: 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      keys: [{ alias: LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence export manifests' }],
+      ...(dataDir && { file: join(dataDir, 'kms-keys.json') }),
+    });
+    stops.push(() => kms.stop());
 
     const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX, faults: functionFaults });
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
@@ -217,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       stepFunctions: sfnServer.url,
       ses: mailbox.endpoint,
       secretsManager: secretsManager.endpoint,
+      kms: kms.endpoint,
       lambda: lambdaApi.endpoint,
       digestStore,
     });
@@ -266,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       DRILL_STATE_MACHINE_ARN: drillStateMachineArn,
       DRILL_PLANS: JSON.stringify(drillPlans),
       EVIDENCE_DIGEST_STORE: digestStore,
+      EVIDENCE_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_SIGNING_KEY_ALIAS],
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>

@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto';
 import { exportFiles } from '../domain/evidence/export-files.js';
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
 import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
-import { buildManifest, type ExportFile, type ExportManifest } from '../domain/evidence/export-manifest.js';
+import { buildManifest, signManifest, type ExportFile, type ExportManifest, type ManifestSigner } from '../domain/evidence/export-manifest.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident } from '../domain/evidence/exported-trail.js';
 import { collectDrillRunEvidence, collectIncidentEvidence } from './evidence-collection.js';
 
@@ -13,12 +12,12 @@ export interface EvidenceExport {
   readonly manifest: ExportManifest;
 }
 
-/** Every incident and drill run of the period with its trail, as the export's files and their (signed) manifest. */
+/** Every incident and drill run of the period with its trail, as the export's files and their manifest (signed when given a signer). */
 export async function buildEvidenceExport(
   tableName: string,
   period: EvidencePeriod,
   controls: ControlMapping,
-  signingKey?: KeyObject,
+  signer?: ManifestSigner,
   onProgress?: ExportProgressListener,
   generatedAt = new Date().toISOString(),
 ): Promise<EvidenceExport> {
@@ -27,6 +26,7 @@ export async function buildEvidenceExport(
   const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
-  const manifest = buildManifest({ period, tableName, generatedAt, trails, heads }, files, signingKey);
+  const unsigned = buildManifest({ period, tableName, generatedAt, trails, heads }, files);
+  const manifest = signer ? await signManifest(unsigned, signer) : unsigned;
   return { incidents, drillRuns, files, manifest };
 }

@@ -20,6 +20,8 @@ export const rolesAllowedTo = {
   startDrill: ['responder', 'commander'],
   // Verifying the trail reads it and the digests, and changes nothing.
   readEvidence: roleNames,
+  // The whole record of a period, signed: for the auditor, and the commander who answers for it.
+  exportEvidence: ['commander', 'auditor'],
   // A review of the record, appended to its trail: the record's owner (the commander) or an auditor.
   signOffEvidence: ['commander', 'auditor'],
 } as const satisfies Record<string, readonly RoleName[]>;

@@ -212,6 +212,7 @@ describe('least privilege', () => {
     if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
     if (permissions.includes('evidence:read-digests')) add(['s3:ListBucket', 's3:GetObject', ...KEY_READ_ACTIONS]);
     if (permissions.includes('evidence:write-digests')) add(['s3:ListBucket', 's3:GetObject', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey']);
+    if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
@@ -286,8 +287,14 @@ describe('least privilege', () => {
         }
       }
       if (actions.some((action) => action.startsWith('kms:'))) {
-        // The table's key; the digest functions also the digest bucket's key.
-        const keys = [synth.stack.evidence.encryptionKey, ...(spec.permissions.some((permission) => permission.startsWith('evidence:')) ? [synth.stack.evidenceDigests.encryptionKey] : [])];
+        // The table's key; the digest functions also the digest bucket's key; the export signer the signing key.
+        const declares = (permission: FunctionPermission): boolean => (spec.permissions as readonly FunctionPermission[]).includes(permission);
+        const keys = [
+          synth.stack.evidence.encryptionKey,
+          ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey] : []),
+          ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
+        ];
+        if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidenceSigningKey.key))]);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
       }
       if (actions.some((action) => action.startsWith('s3:'))) {

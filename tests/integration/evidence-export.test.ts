@@ -58,6 +58,10 @@ describe('irdr evidence export and check-export', () => {
     expect(created.status).toBe(202);
     incidentId = created.body.incidentId as string;
     expect((await local.waitForExecution(created.body.executionArn as string)).status).toBe('SUCCEEDED');
+    // Acknowledged (a second later: whole seconds are measured) and resolved, so the report has an MTTA and an MTTR to chart.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
 
     const drills = drillSession(local);
     await drills.createSourceTable(SOURCE);
@@ -106,15 +110,15 @@ describe('irdr evidence export and check-export', () => {
     expect(runsCsv[1]).toMatch(
       new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,1/1,[^,]+,[^,]+,,,,\\d+,true$`),
     );
-    // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3; a control without evidence is listed too.
+    // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3 (resolved, nobody signed it off: unreviewed); a control without evidence is listed too.
     const controlsCsv = (await readFile(join(out, 'controls.csv'), 'utf8')).split('\r\n');
-    expect(controlsCsv).toContain('SOC2 CC7.3,SOC 2,Evaluates security events to determine whether they are incidents,1,0,0,0,' + incident.incident.openedAt);
+    expect(controlsCsv).toContain('SOC2 CC7.3,SOC 2,Evaluates security events to determine whether they are incidents,1,0,0,1,' + incident.incident.openedAt);
     expect(controlsCsv).toContain('ISO27001 A.5.29,ISO/IEC 27001:2022,Information security during disruption,0,0,0,0,');
 
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('All 2 trails verified: every hash chain is intact.');
     expect(report).toContain('Leaked key, &quot;prod&quot;');
-    expect(report.match(/<svg /g)).toHaveLength(4);
+    expect(report.match(/<svg /g)).toHaveLength(8);
     expect(report).not.toMatch(/<script|src=|href=/);
 
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
@@ -163,12 +167,17 @@ describe('irdr evidence export and check-export', () => {
           return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, bars: bars.length };
         }),
       );
-      // Incidents and drill runs per month, RTO and RPO against targets per plan: each with a bar drawn.
+      // Incidents and drill runs per month, MTTA and MTTR per month, RTO and RPO against targets per plan and per plan
+      // and month: each drawn, with its bars.
       expect(charts.map((chart) => chart.label)).toEqual([
         'Live incidents per month, by severity',
         'Drill runs per month, passed and failed',
+        'Mean time to acknowledge, live incidents, per month',
+        'Mean time to resolve, live incidents, per month',
         'Worst achieved RTO per plan against its target',
         'Worst achieved RPO per plan against its target',
+        'Worst achieved RTO per plan and month against its target',
+        'Worst achieved RPO per plan and month against its target',
       ]);
       for (const chart of charts) {
         expect(chart.width, String(chart.label)).toBeGreaterThan(100);

@@ -174,6 +174,9 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const from = new Date(Date.now() - 3_600_000).toISOString();
       const verified = await local.api('GET', `/evidence/verify?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
       expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      // And exports it, the manifest signed by the KMS key.
+      const exported = await local.api('GET', `/evidence?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
+      expect(exported.status, JSON.stringify(exported.body).slice(0, 500)).toBe(200);
     } finally {
       calls = recorder.calls();
       invoked = recorder.invoked();

@@ -49,8 +49,8 @@ describe('the report page', () => {
     expect(page).not.toMatch(/<script|<link|<img|@import|url\(/i);
     expect(page.match(/(?:src|href)=/gi)).toBeNull();
     // The only URL is SVG's namespace, which is a name, not a fetch.
-    // Four charts: incidents and drill runs per month, RTO and RPO per plan.
-    expect(page.match(/https?:\/\/[^"]+/g)).toEqual(Array.from({ length: 4 }, () => 'http://www.w3.org/2000/svg'));
+    // Eight charts: incidents and drill runs per month, MTTA and MTTR per month, RTO and RPO per plan, and per plan and month.
+    expect(page.match(/https?:\/\/[^"]+/g)).toEqual(Array.from({ length: 8 }, () => 'http://www.w3.org/2000/svg'));
     expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
   });
 
@@ -66,6 +66,29 @@ describe('the report page', () => {
     expect(page).toMatch(/>2026-02<\/text>.*>1 SEV2<\/text>/s);
     expect(page).toContain('1 passed, 1 failed');
     expect(render([], []).match(/No live incidents in the period\.|No finished drill runs in the period\./g)).toHaveLength(2);
+  });
+
+  it('charts MTTA and MTTR per month, and every clock of the live incidents by outcome', () => {
+    const clockTrail = (outcome: 'met' | 'missed') =>
+      [
+        { type: 'clock.started', detail: { clockId: 'gdpr', title: 'GDPR Art. 33 notification', kind: 'regulatory' } },
+        { type: outcome === 'met' ? 'clock.met' : 'clock.missed', detail: { clockId: 'gdpr', onTime: true } },
+      ].map((event, index) => ({ sortKey: `EVT#${index + 1}`, event }));
+    const page = render(
+      [
+        exportedIncident({ incidentId: 'a', openedAt: '2026-01-05T00:00:00.000Z', mttaSeconds: 600, mttrSeconds: 3600 }, clockTrail('met')),
+        exportedIncident({ incidentId: 'b', openedAt: '2026-02-05T00:00:00.000Z', mttaSeconds: 1200 }, clockTrail('missed')),
+        exportedIncident({ incidentId: 'c', openedAt: '2026-02-06T00:00:00.000Z', mode: 'exercise' }, clockTrail('missed')),
+      ],
+      [],
+    );
+    expect(page).toContain('aria-label="Mean time to acknowledge, live incidents, per month"');
+    expect(page).toMatch(/>2026-01 \(1\)<\/text>.*>10 min; no target<\/text>/s);
+    expect(page).toContain('aria-label="SLA and regulatory clocks of live incidents, by outcome"');
+    // The exercise's miss is left out: one on time, one missed.
+    expect(page).toMatch(/>GDPR Art\. 33 notification \(regulatory\)<\/text>.*>1 on time, 1 missed<\/text>/s);
+    expect(page).toContain('<tr><td>GDPR Art. 33 notification</td><td>regulatory</td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td></tr>');
+    expect(render([], [])).toContain('No clocks ran on live incidents in the period.');
   });
 
   it('summarises the period and names each problem of a broken chain', () => {

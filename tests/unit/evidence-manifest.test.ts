@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { describe, expect, it } from 'vitest';
-import { buildManifest, checkExport, keyFingerprint, publicKeyFromPem, signingKeyFromPem, type ExportFile } from '../../functions/domain/evidence/export-manifest.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildManifest, checkExport, keyFingerprint, keySigner, publicKeyFromPem, signManifest, signingKeyFromPem, type ExportFile } from '../../functions/domain/evidence/export-manifest.js';
 
 const files: ExportFile[] = [
   { name: 'incidents.json', content: Buffer.from('{"incidents":[]}\n') },
@@ -38,8 +38,8 @@ describe('the export manifest', () => {
     });
   });
 
-  it('is signed with Ed25519 over the SHA-256 of its RFC 8785 canonical JSON (without the signature), carrying the public key and its fingerprint', () => {
-    const manifest = buildManifest(fields, files, key);
+  it('is signed with Ed25519 over the SHA-256 of its RFC 8785 canonical JSON (without the signature), carrying the public key and its fingerprint', async () => {
+    const manifest = await signManifest(buildManifest(fields, files), keySigner(key));
     const { signature, ...signed } = manifest;
     expect(signature).toMatchObject({ algorithm: 'Ed25519', canonicalization: 'RFC 8785', keyFingerprint: keyFingerprint(publicKey) });
     expect(createPublicKey(signature!.publicKey).equals(publicKey)).toBe(true);
@@ -55,7 +55,10 @@ describe('the export manifest', () => {
 
 describe('checking an export', () => {
   const unsigned = JSON.stringify(buildManifest(fields, files), null, 2);
-  const signed = JSON.stringify(buildManifest(fields, files, key), null, 2);
+  let signed: string;
+  beforeAll(async () => {
+    signed = JSON.stringify(await signManifest(buildManifest(fields, files), keySigner(key)), null, 2);
+  });
 
   it('passes an untouched export, saying an unsigned one is only hashed', () => {
     const check = checkExport(unsigned, onDisk());
@@ -90,12 +93,12 @@ describe('checking an export', () => {
     expect(check.signature).toBe('invalid');
   });
 
-  it('fails when signed by another key than the pinned one, or re-signed by a forger with their own key', () => {
+  it('fails when signed by another key than the pinned one, or re-signed by a forger with their own key', async () => {
     const wrong = checkExport(signed, onDisk(), otherPublicKey);
     expect(wrong.signature).toBe('wrong-key');
     expect(wrong.problems).toEqual([`manifest.json: signed by ${keyFingerprint(publicKey)}, not by the pinned key ${keyFingerprint(otherPublicKey)}`]);
     // A forger who rewrites the files can re-sign with their own key: only pinning the signer's key tells.
-    const reSigned = JSON.stringify(buildManifest(fields, files, otherKey));
+    const reSigned = JSON.stringify(await signManifest(buildManifest(fields, files), keySigner(otherKey)));
     expect(checkExport(reSigned, onDisk()).signature).toBe('valid-unpinned');
     expect(checkExport(reSigned, onDisk(), publicKey).signature).toBe('wrong-key');
     // A key swapped in beside a signature it did not make.

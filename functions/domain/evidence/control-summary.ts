@@ -8,6 +8,17 @@ export interface ControlMapping {
   readonly plans: Readonly<Record<string, readonly string[]>>;
 }
 
+/** The mapping from the definitions in force: each runbook's and each drill plan's `controls`, by id. */
+export function controlMappingOf(
+  runbooks: ReadonlyArray<{ readonly id: string; readonly controls?: readonly string[] | undefined }>,
+  plans: ReadonlyArray<{ readonly id: string; readonly controls?: readonly string[] | undefined }>,
+): ControlMapping {
+  return {
+    runbooks: Object.fromEntries(runbooks.map(({ id, controls }) => [id, controls ?? []])),
+    plans: Object.fromEntries(plans.map(({ id, controls }) => [id, controls ?? []])),
+  };
+}
+
 export interface ControlRow {
   readonly id: ControlId;
   readonly framework: string;

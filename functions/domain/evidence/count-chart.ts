@@ -14,16 +14,16 @@ export interface CountSeries {
 const LAYOUT = { width: 720, labelWidth: 120, captionWidth: 160, rowHeight: 24, barHeight: 14, top: 8, bottom: 8 } as const;
 
 /**
- * Horizontal stacked bars of counts (inline SVG, no external resources), one row per label, segments coloured by series;
+ * Horizontal stacked bars of counts (labels right-aligned in `labelWidth`) (inline SVG, no external resources), one row per label, segments coloured by series;
  * the caption spells the non-zero counts out so the chart is readable without colour.
  */
-export function countChartSvg(title: string, series: readonly CountSeries[], rows: readonly CountRow[]): SafeHtml {
-  const plotWidth = LAYOUT.width - LAYOUT.labelWidth - LAYOUT.captionWidth;
+export function countChartSvg(title: string, series: readonly CountSeries[], rows: readonly CountRow[], labelWidth: number = LAYOUT.labelWidth): SafeHtml {
+  const plotWidth = LAYOUT.width - labelWidth - LAYOUT.captionWidth;
   const largest = Math.max(1, ...rows.map((row) => row.counts.reduce((sum, count) => sum + count, 0)));
   const height = LAYOUT.top + rows.length * LAYOUT.rowHeight + LAYOUT.bottom;
   const drawn = rows.map((row, index) => {
     const y = LAYOUT.top + index * LAYOUT.rowHeight;
-    let x = LAYOUT.labelWidth;
+    let x = labelWidth;
     const segments = row.counts.map((count, segment) => {
       const width = Math.round((count / largest) * plotWidth * 10) / 10;
       const rect = html`<rect x="${x}" y="${y + (LAYOUT.rowHeight - LAYOUT.barHeight) / 2}" width="${width}" height="${LAYOUT.barHeight}" fill="${series[segment]?.colour ?? '#999'}"><title>${row.label}: ${count} ${series[segment]?.name ?? ''}</title></rect>`;
@@ -32,7 +32,7 @@ export function countChartSvg(title: string, series: readonly CountSeries[], row
     });
     // Only what happened, so the caption fits: "2 SEV2, 1 SEV3".
     const caption = row.counts.flatMap((count, segment) => (count === 0 ? [] : [`${count} ${series[segment]?.name ?? ''}`])).join(', ') || '0';
-    return html`<g><text x="${LAYOUT.labelWidth - 8}" y="${y + LAYOUT.rowHeight / 2 + 4}" text-anchor="end">${row.label}</text>${segments}<text x="${LAYOUT.labelWidth + plotWidth + 8}" y="${y + LAYOUT.rowHeight / 2 + 4}">${caption}</text></g>`;
+    return html`<g><text x="${labelWidth - 8}" y="${y + LAYOUT.rowHeight / 2 + 4}" text-anchor="end">${row.label}</text>${segments}<text x="${labelWidth + plotWidth + 8}" y="${y + LAYOUT.rowHeight / 2 + 4}">${caption}</text></g>`;
   });
   return html`<svg xmlns="http://www.w3.org/2000/svg" width="${LAYOUT.width}" height="${height}" viewBox="0 0 ${LAYOUT.width} ${height}" role="img" aria-label="${title}" font-family="sans-serif" font-size="12">
 <title>${title}</title>

@@ -42,6 +42,9 @@ export interface ExportFile {
   readonly content: Buffer;
 }
 
+/** The manifest as written beside the files (and into a zip): what check-export reads. */
+export const manifestText = (manifest: ExportManifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
+
 export const sha256Hex = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
 
 const ED25519_HINT = 'an Ed25519 key in PEM (irdr evidence keygen --out <dir> makes a pair)';
@@ -100,9 +103,9 @@ export interface ManifestFields {
   readonly heads: ExportManifest['heads'];
 }
 
-/** Lists every file with its SHA-256 and size and every trail's head; signs the whole with Ed25519 when given a key. */
-export function buildManifest(fields: ManifestFields, files: readonly ExportFile[], signingKey?: KeyObject): ExportManifest {
-  const manifest: ExportManifest = {
+/** Lists every file with its SHA-256 and size and every trail's head (unsigned: see signManifest). */
+export function buildManifest(fields: ManifestFields, files: readonly ExportFile[]): ExportManifest {
+  return {
     format: MANIFEST_FORMAT,
     period: { from: fields.period.from, to: fields.period.to },
     tableName: fields.tableName,
@@ -111,16 +114,40 @@ export function buildManifest(fields: ManifestFields, files: readonly ExportFile
     heads: fields.heads.map(({ partitionKey, seq, hash }) => ({ partitionKey, seq, hash })),
     files: files.map(({ name, content }) => ({ name: FileName.parse(name), sha256: sha256Hex(content), bytes: content.length })),
   };
-  if (!signingKey) return manifest;
-  const publicKey = createPublicKey(requireEd25519(signingKey, 'signing key'));
+}
+
+/**
+ * Who signs a manifest with Ed25519: a key file here (keySigner), or a KMS key of spec ECC_NIST_EDWARDS25519 in AWS
+ * (functions/aws/kms-manifest-signer.ts), which never lets the private key out.
+ */
+export interface ManifestSigner {
+  publicKey(): Promise<KeyObject>;
+  /** The Ed25519 signature (64 bytes) of the message as given (pure Ed25519, not prehashed). */
+  sign(message: Buffer): Promise<Buffer>;
+}
+
+/** Signs with a private key held in this process (irdr evidence keygen). */
+export function keySigner(privateKey: KeyObject): ManifestSigner {
+  requireEd25519(privateKey, 'signing key');
+  const publicKey = createPublicKey(privateKey);
+  return { publicKey: async () => publicKey, sign: async (message) => sign(null, message, privateKey) };
+}
+
+/** The manifest with an Ed25519 signature over signedMessage; a signer whose signature does not verify is a fault, not a signature. */
+export async function signManifest(manifest: ExportManifest, signer: ManifestSigner): Promise<ExportManifest> {
+  const { signature: _previous, ...unsigned } = manifest;
+  const publicKey = requireEd25519(await signer.publicKey(), 'signer\'s public key');
+  const message = signedMessage(unsigned);
+  const value = await signer.sign(message);
+  if (!verify(null, message, publicKey, value)) throw new Error('the signer returned a signature its own public key does not verify');
   return {
-    ...manifest,
+    ...unsigned,
     signature: {
       algorithm: 'Ed25519',
       canonicalization: 'RFC 8785',
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       keyFingerprint: keyFingerprint(publicKey),
-      value: sign(null, signedMessage(manifest), signingKey).toString('base64'),
+      value: value.toString('base64'),
     },
   };
 }

@@ -5,6 +5,8 @@ import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail 
 import { SafeHtml, html } from './html.js';
 import type { MeanMeasure, PeriodSummary } from './period-summary.js';
 import type { ControlRow } from './control-summary.js';
+import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
+import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.js';
 
 export interface ReportPageInput {
   readonly period: EvidencePeriod;
@@ -105,6 +107,47 @@ function trendCharts(input: ReportPageInput): SafeHtml {
   return html`<h3>Incidents per month</h3>${incidentChart}<h3>Drill runs per month</h3>${drillChart}`;
 }
 
+/** MTTA and MTTR of live incidents, month by month (by the month each opened). */
+function responseTrend(input: ReportPageInput): SafeHtml {
+  const months = responseTimesByMonth(input.incidents.filter(({ incident }) => incident.mode !== 'exercise').map(({ incident }) => incident));
+  if (months.length === 0) return html``;
+  const mtta = barChart('Mean time to acknowledge, live incidents, per month', months.map((month) => ({ label: `${month.month} (${month.incidents})`, valueSeconds: month.mttaSeconds })));
+  const mttr = barChart('Mean time to resolve, live incidents, per month', months.map((month) => ({ label: `${month.month} (${month.incidents})`, valueSeconds: month.mttrSeconds })));
+  return html`<h3>MTTA per month</h3>${barChartSvg(mtta)}<h3>MTTR per month</h3>${barChartSvg(mttr)}`;
+}
+
+const CLOCK_SERIES: ReadonlyArray<{ name: string; colour: string }> = [
+  { name: 'on time', colour: '#2e7d32' },
+  { name: 'late', colour: '#ef6c00' },
+  { name: 'missed', colour: '#c62828' },
+  { name: 'stopped', colour: '#90a4ae' },
+  { name: 'running', colour: '#42a5f5' },
+];
+const CLOCK_LABELS: Readonly<Record<ClockOutcome, string>> = { 'on-time': 'on time', late: 'late', missed: 'missed', stopped: 'stopped', running: 'running' };
+
+/** Every SLA and regulatory clock of the period's live incidents: met on time, late, or missed. */
+function clocksSection(input: ReportPageInput): SafeHtml {
+  const tallies = tallyClocks(input.incidents.filter(({ incident }) => incident.mode !== 'exercise').map(({ trail }) => clockOutcomes(trail.events)));
+  if (tallies.length === 0) return html`<p>No clocks ran on live incidents in the period.</p>`;
+  const rows = tallies.map((tally) => ({ label: `${tally.title} (${tally.kind})`, counts: CLOCK_OUTCOMES.map((outcome) => tally.counts[outcome]) }));
+  const table = tallies.map(
+    (tally) => html`<tr><td>${tally.title}</td><td>${tally.kind}</td>${CLOCK_OUTCOMES.map((outcome) => html`<td class="num">${tally.counts[outcome]}</td>`)}</tr>`,
+  );
+  return html`${countChartSvg('SLA and regulatory clocks of live incidents, by outcome', CLOCK_SERIES, rows, 300)}
+<table><thead><tr><th>Clock</th><th>Kind</th>${CLOCK_OUTCOMES.map((outcome) => html`<th>${CLOCK_LABELS[outcome]}</th>`)}</tr></thead><tbody>${table}</tbody></table>
+<p>Late: met after its deadline. Missed: not met (yet) and past its deadline. Stopped: the runbook ended it before it was due (e.g. nothing to notify).</p>`;
+}
+
+/** Worst RTO and RPO per plan per month against the plan's target: is recovery getting slower? */
+function recoveryTrend(input: ReportPageInput): SafeHtml {
+  const months = recoveryByPlanAndMonth(input.drillRuns.map(({ run }) => run));
+  if (months.length === 0) return html``;
+  const label = (month: (typeof months)[number]) => `${month.planId} ${month.month}`;
+  const rto = barChart('Worst achieved RTO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRtoSeconds, targetSeconds: month.rtoTargetSeconds })));
+  const rpo = barChart('Worst achieved RPO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRpoSeconds, targetSeconds: month.rpoTargetSeconds })));
+  return html`<h3>RTO per plan, month by month</h3>${barChartSvg(rto)}<h3>RPO per plan, month by month</h3>${barChartSvg(rpo)}`;
+}
+
 /** Evidence per control: a control with none in the period, or with exceptions or unreviewed records, stands out. */
 function controlsTable(rows: readonly ControlRow[]): SafeHtml {
   const body = rows.map((row) => {
@@ -146,8 +189,12 @@ ${verdictBanner(summary)}
 </tbody></table>
 <h2>Over the period</h2>
 ${trendCharts(input)}
+${responseTrend(input)}
+<h2>Clocks</h2>
+${clocksSection(input)}
 <h2>Recovery per plan</h2>
 ${recoverySection(summary)}
+${recoveryTrend(input)}
 <h2>Controls</h2>
 ${controlsTable(input.controls)}
 <h2>Chain verdicts</h2>

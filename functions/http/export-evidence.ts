@@ -1,0 +1,51 @@
+import { bundledDrillPlans } from '../aws/drill/plans.js';
+import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
+import { buildEvidenceExport } from '../aws/evidence-export.js';
+import { kmsManifestSigner } from '../aws/kms-manifest-signer.js';
+import { controlMappingOf } from '../domain/evidence/control-summary.js';
+import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
+import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lambda-limits.js';
+import { PublishedRunbooks } from '../domain/published-runbook.js';
+import { requireRole } from './authorization.js';
+import { HttpError } from './http-errors.js';
+import { apiHandler, headerValue, parseQueryParameters, type ApiResult } from './http-shell.js';
+
+const tableName = requireEnvironment('TABLE_NAME');
+const signer = kmsManifestSigner(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
+// The controls the definitions bundled at deploy time name: the same mapping `irdr evidence export` reads from YAML.
+const controls = controlMappingOf(
+  PublishedRunbooks.parse(JSON.parse(bundledRunbookDefinitions())).map(({ id, definition }) => ({ id, controls: definition['controls'] as string[] | undefined })),
+  bundledDrillPlans(),
+);
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * GET /evidence?from=&to=: the period's evidence export, its manifest signed with the KMS key. Accept picks the form:
+ * application/json (default), application/zip (the export folder), text/html (the report alone).
+ */
+export const handler = apiHandler(async (event) => {
+  requireRole(event, 'exportEvidence');
+  const period = parseQueryParameters(event, VerificationPeriodQuery);
+  const format = negotiateExportFormat(headerValue(event, 'accept'));
+  if (!format) throw new HttpError(406, `GET /evidence answers with ${Object.values(EXPORT_MEDIA_TYPES).join(', ')}: ask for one of them in Accept`);
+  const { files, manifest } = await buildEvidenceExport(tableName, period, controls, signer);
+  const response = exportResponse(format, period, files, manifest);
+  const result: ApiResult = {
+    statusCode: 200,
+    headers: { 'content-type': response.contentType, ...response.headers },
+    body: response.body,
+    isBase64Encoded: response.isBase64Encoded,
+  };
+  const bytes = lambdaResponseBytes(result);
+  if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
+    const smaller = format === 'zip' ? '' : ' ask for application/zip (compressed), or';
+    throw new HttpError(
+      422,
+      `the export of ${period.from} .. ${period.to} as ${response.contentType} is ${megabytes(bytes)}, over the ${megabytes(LAMBDA_RESPONSE_LIMIT_BYTES)} ` +
+        `an API response can carry:${smaller} ask for a shorter period, or run irdr evidence export --from --to --out DIR, which has no limit`,
+      { bytes, limitBytes: LAMBDA_RESPONSE_LIMIT_BYTES, trails: manifest.trails },
+    );
+  }
+  return result;
+});

@@ -1,0 +1,126 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_FILE, checkExport, keyFingerprint } from '../../functions/domain/evidence/export-manifest.js';
+import { META_SK, incidentPk } from '../../functions/domain/keys.js';
+import { tableDesign } from '../../functions/domain/table-design.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../functions/domain/lambda-limits.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { seedSyntheticIncidents } from './support/synthetic-evidence.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+let local: TestStack;
+let incidentIds: string[];
+let signingKey: KeyObject;
+const now = Date.now();
+const recent = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`;
+
+const fetchExport = (query: string, accept?: string, token = 'dev-auditor') =>
+  fetch(`${local.stack.urls.api}/evidence?${query}`, { headers: { authorization: `Bearer ${token}`, ...(accept !== undefined && { accept }) } });
+
+beforeAll(async () => {
+  local = await startTestStack({ timeScale: 60 });
+  incidentIds = [];
+  for (const severity of ['SEV1', 'SEV3']) {
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: `Export ${severity}`, severity, summary: 'for the API export' });
+    await local.waitForExecution(created.body.executionArn as string);
+    incidentIds.push(created.body.incidentId as string);
+  }
+  // The key the auditor pins: read from KMS itself, as `aws kms get-public-key` would.
+  const kms = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS! });
+  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-signing' }));
+  signingKey = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' });
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('GET /evidence', () => {
+  it('refuses, writing nothing: no period, a period too long, a responder, a media type it cannot give', async () => {
+    const before = await local.tableItems();
+    const missing = await fetchExport('');
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/from: .*to: /);
+    const long = await fetchExport('from=2025-01-01T00:00:00Z&to=2026-06-01T00:00:00Z');
+    expect(((await long.json()) as { message: string }).message).toContain('at most 366 days');
+    const responder = await fetchExport(recent, undefined, 'dev-responder');
+    expect(responder.status).toBe(403);
+    expect(((await responder.json()) as { message: string }).message).toMatch(/commander or auditor/);
+    const png = await fetchExport(recent, 'image/png');
+    expect(png.status).toBe(406);
+    expect(((await png.json()) as { message: string }).message).toBe('GET /evidence answers with application/json, application/zip, text/html: ask for one of them in Accept');
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('answers JSON by default: every incident of the period, files that match the manifest, signed by the KMS key', async () => {
+    const response = await fetchExport(recent);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-irdr-manifest-signature')).toBe(`Ed25519 ${keyFingerprint(signingKey)}`);
+    const body = (await response.json()) as { manifest: Record<string, unknown>; files: Array<{ name: string; content: string }> };
+    const files = new Map(body.files.map(({ name, content }) => [name, Buffer.from(content, 'utf8')]));
+    expect([...files.keys()].sort()).toEqual(['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'report.html']);
+    const exported = JSON.parse(files.get('incidents.json')!.toString('utf8')) as { incidents: Array<{ incident: { incidentId: string } }> };
+    expect(exported.incidents.map(({ incident }) => incident.incidentId).sort()).toEqual([...incidentIds].sort());
+    for (const incidentId of incidentIds) expect(files.get('incidents.csv')!.toString('utf8')).toContain(incidentId);
+
+    const check = checkExport(JSON.stringify(body.manifest), files, signingKey);
+    expect(check.problems).toEqual([]);
+    expect(check.signature).toBe('valid');
+    expect(check.matched).toBe(6);
+  });
+
+  it('answers application/zip with the export folder, which checks as a directory export does', async () => {
+    const response = await fetchExport(recent, 'application/zip');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const folder = /filename="(irdr-evidence_\d{8}T\d{6}Z_\d{8}T\d{6}Z)\.zip"/.exec(disposition)?.[1];
+    expect(folder).toBeDefined();
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const names = Object.keys(entries);
+    expect(names.every((name) => name.startsWith(`${folder}/`))).toBe(true);
+    const files = new Map(names.filter((name) => !name.endsWith(`/${MANIFEST_FILE}`)).map((name) => [name.slice(folder!.length + 1), Buffer.from(entries[name]!)]));
+    const manifest = Buffer.from(entries[`${folder}/${MANIFEST_FILE}`]!).toString('utf8');
+    const check = checkExport(manifest, files, signingKey);
+    expect(check.problems).toEqual([]);
+    expect(check.signature).toBe('valid');
+    // A file changed after download is named.
+    files.set('incidents.csv', Buffer.concat([files.get('incidents.csv')!, Buffer.from('extra,row\n')]));
+    expect(checkExport(manifest, files, signingKey).problems).toEqual([expect.stringMatching(/^incidents\.csv: changed; expected sha256/)]);
+  });
+
+  it('answers text/html with the report alone, for a browser', async () => {
+    const response = await fetchExport(recent, 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'dev-commander');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await response.text();
+    expect(html).toMatch(/^<!doctype html>/i);
+    for (const incidentId of incidentIds) expect(html).toContain(incidentId);
+  });
+
+  it('says how to get a period too large for one response (over Lambda\'s 6 MB) rather than failing', async () => {
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    const { partitionKey, sortKey } = tableDesign;
+    const template = (await documents.send(new GetCommand({ TableName: local.stack.tableName, Key: { [partitionKey]: incidentPk(incidentIds[0]!), [sortKey]: META_SK } }))).Item!;
+    // 2025-03-01: 30 incidents of 20 events with 12 KB notes, about 7 MB of JSON, which compresses well below 6 MB.
+    const start = Date.UTC(2025, 2, 1);
+    await seedSyntheticIncidents({ documents, tableName: local.stack.tableName, startMs: start, spanMs: 86_400_000 }, template, { count: 30, events: 20, noteBytes: 12_000 });
+    const march = `from=${new Date(start).toISOString()}&to=${new Date(start + 86_400_000).toISOString()}`;
+
+    const json = await fetchExport(march);
+    expect(json.status).toBe(422);
+    const refused = (await json.json()) as { message: string; bytes: number; limitBytes: number };
+    expect(refused.limitBytes).toBe(LAMBDA_RESPONSE_LIMIT_BYTES);
+    expect(refused.bytes).toBeGreaterThan(LAMBDA_RESPONSE_LIMIT_BYTES);
+    expect(refused.message).toMatch(/over the 6\.0 MB an API response can carry: ask for application\/zip \(compressed\), or ask for a shorter period, or run irdr evidence export/);
+
+    const zip = await fetchExport(march, 'application/zip');
+    expect(zip.status).toBe(200);
+    const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    const incidentsJson = Object.entries(entries).find(([name]) => name.endsWith('/incidents.json'))![1];
+    expect((JSON.parse(Buffer.from(incidentsJson).toString('utf8')) as { incidents: unknown[] }).incidents).toHaveLength(30);
+  });
+});
