@@ -18,12 +18,12 @@ export const FindingsConfig = z
       severityFrom: z.object({ SEV1: z.number().min(0).max(10), SEV2: z.number().min(0).max(10), SEV3: z.number().min(0).max(10) }),
     }),
     securityHub: z.object({
-      /** ASFF `Severity.Label`s that open an incident. */
+      /** Security Hub severities that open an incident: ASFF `Severity.Label`, or the OCSF `severity_id` of that name (Fatal as CRITICAL). */
       labels: z.array(SecurityHubSeverityLabel).min(1),
       /** The incident severity of each label. */
       severityOf: z.record(SecurityHubSeverityLabel, Severity),
     }),
-    /** First match wins: a finding whose type (GuardDuty `type`, any ASFF `Types` entry) matches a pattern opens that runbook. */
+    /** First match wins: a finding whose type (GuardDuty `type`, any ASFF `Types` or OCSF `finding_info.types` entry) matches a pattern opens that runbook. */
     runbooks: z.array(z.object({ types: z.array(TypePattern).min(1), runbookId: z.string().min(1) })),
     /** The runbook of a finding no pattern matches. */
     defaultRunbookId: z.string().min(1),
