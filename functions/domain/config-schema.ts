@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FindingsConfig, defaultFindingsConfig } from './finding-mapping.js';
+import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;

@@ -529,15 +529,17 @@ describe('EventBridge rules', () => {
     expect(rule.State).toBe('ENABLED');
   });
 
-  it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by label', () => {
+  it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by ASFF label or OCSF severity_id', () => {
     const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('security-findings')!)).EventPattern;
     expect(pattern).toEqual({
       source: ['aws.guardduty', 'aws.securityhub'],
-      'detail-type': ['GuardDuty Finding', 'Security Hub Findings - Imported'],
+      'detail-type': ['GuardDuty Finding', 'Security Hub Findings - Imported', 'Findings Imported V2'],
       detail: {
         $or: [
           { severity: [{ numeric: ['>=', irdrConfig.findings.guardDuty.minimumSeverity] }] },
           { findings: { Severity: { Label: irdrConfig.findings.securityHub.labels }, RecordState: ['ACTIVE'] } },
+          // CRITICAL and HIGH: OCSF High 4, Critical 5, Fatal 6; live (Create, Update), New or In Progress.
+          { findings: { severity_id: [4, 5, 6], activity_id: [1, 2], status_id: [1, 2] } },
         ],
       },
     });

@@ -2,11 +2,12 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import securityHubSample from '../fixtures/securityhub-findings-imported-event.json' with { type: 'json' };
+import securityHubV2Sample from '../fixtures/securityhub-findings-imported-v2-event.json' with { type: 'json' };
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /** Point 8: a security finding delivered as EventBridge would opens one incident on its mapped runbook, however often it comes. */
-describe('findings trigger (GuardDuty and Security Hub through the local event bus)', () => {
+describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through the local event bus)', () => {
   let local: TestStack;
   beforeAll(async () => {
     local = await startTestStack();
@@ -92,6 +93,61 @@ describe('findings trigger (GuardDuty and Security Hub through the local event b
     const [second] = findingOutcomes(await deliver(securityHubSample));
     expect(second).toMatchObject({ outcome: 'repeated', incidentId: first!.incidentId });
     expect(local.stack.events.deadLetters).toEqual([]);
+  });
+
+  it('opens a security-incident for the published Security Hub OCSF finding (Findings Imported V2), and its run starts; once', async () => {
+    const finding = securityHubV2Sample.detail.findings[0]!;
+    const [first] = findingOutcomes(await deliver(securityHubV2Sample));
+    expect(first).toMatchObject({ findingId: finding.finding_info.uid, outcome: 'opened' });
+    const v2IncidentId = first!.incidentId!;
+
+    const view = await local.api('GET', `/incidents/${v2IncidentId}`);
+    expect(view.status).toBe(200);
+    expect(view.body.incident).toMatchObject({
+      runbookId: 'security-incident',
+      severity: 'SEV2',
+      title: finding.finding_info.title,
+      source: 'Security Hub (GuardDuty)',
+      openedBy: 'events:aws.securityhub',
+      detectedAt: '2024-10-24T10:21:26.000Z',
+      labels: {
+        findingId: finding.finding_info.uid,
+        findingSource: 'securityhub',
+        findingType: 'Stealth:IAMUser/CloudTrailLoggingDisabled',
+        findingSeverity: 'High',
+        account: '111122223333',
+        region: 'us-east-1',
+      },
+    });
+    const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn: first!.executionArn }));
+    expect(execution.name).toBe(v2IncidentId);
+    expect(JSON.parse(execution.input!)).toMatchObject({ incidentId: v2IncidentId, runbookId: 'security-incident', labels: { findingId: finding.finding_info.uid } });
+    for (let attempt = 0; attempt < 200 && !(await eventsOf(v2IncidentId)).some((event) => event.type === 'runbook.started'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await eventsOf(v2IncidentId)).map((event) => event.type)).toContain('runbook.started');
+
+    // Security Hub sends the finding again on every update: a repeat, on the same incident.
+    const updated = structuredClone(securityHubV2Sample);
+    updated.id = 'b1f0c9de-0000-4000-8000-000000000004';
+    updated.detail.findings[0]!.finding_info.modified_time = 1753156954272;
+    updated.detail.findings[0]!.finding_info.modified_time_dt = '2025-07-22T04:02:34.272Z';
+    const [second] = findingOutcomes(await deliver(updated));
+    expect(second).toEqual({ findingId: finding.finding_info.uid, outcome: 'repeated', incidentId: v2IncidentId });
+    const repeats = (await eventsOf(v2IncidentId)).filter((event) => event.type === 'finding.repeated');
+    expect(repeats.map((event) => event.detail)).toEqual([
+      expect.objectContaining({ findingId: finding.finding_info.uid, eventId: updated.id, findingUpdatedAt: '2025-07-22T04:02:34.272Z', severity: 'SEV2' }),
+    ]);
+    expect(local.stack.events.deadLetters).toEqual([]);
+  });
+
+  it('delivers nothing for the OCSF finding as published (Low, Suppressed): the rule pattern filters it out', async () => {
+    const published = structuredClone(securityHubV2Sample);
+    Object.assign(published.detail.findings[0]!, { severity_id: 2, severity: 'Low', status_id: 3, status: 'Suppressed' });
+    published.detail.findings[0]!.finding_info.uid = published.detail.findings[0]!.finding_info.uid.replace('06c95f0c', 'low0supp');
+    const before = await incidentItems();
+    expect((await deliver(published)).deliveries).toEqual([]);
+    expect((await incidentItems()).length).toBe(before.length);
   });
 
   it('dead-letters an event its rule matches but the handler cannot read, after retries', async () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import securityHubSample from '../fixtures/securityhub-findings-imported-event.json' with { type: 'json' };
+import securityHubV2Sample from '../fixtures/securityhub-findings-imported-v2-event.json' with { type: 'json' };
 import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import {
   decideFindings,
   FindingsConfig,
+  ocsfSeverityIdsOf,
   runbookForTypes,
   runbookIdsOf,
   securityFindingsEventPattern,
@@ -26,6 +28,14 @@ const guardDutyWith = (changes: Record<string, unknown>) => {
 const securityHubWith = (changes: Record<string, unknown>) => {
   const event = clone(securityHubSample);
   Object.assign(event.detail.findings[0]!, changes);
+  return event;
+};
+/** The V2 sample with these finding fields changed; `undefined` removes one (as a product that leaves it out). */
+const securityHubV2With = (changes: Record<string, unknown>, infoChanges: Record<string, unknown> = {}) => {
+  const event = clone(securityHubV2Sample);
+  const finding = event.detail.findings[0] as Record<string, unknown> & { finding_info: Record<string, unknown> };
+  for (const [key, value] of Object.entries(changes)) value === undefined ? delete finding[key] : (finding[key] = value);
+  for (const [key, value] of Object.entries(infoChanges)) value === undefined ? delete finding.finding_info[key] : (finding.finding_info[key] = value);
   return event;
 };
 const decide = (event: unknown) => decideFindings(SecurityFindingEvent.parse(event), config);
@@ -134,6 +144,102 @@ describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
   });
 });
 
+describe('Security Hub Findings Imported V2 (the published OCSF event)', () => {
+  const findingArn = securityHubV2Sample.detail.findings[0]!.finding_info.uid;
+  /** The incident severity of a finding with this OCSF severity_id (and no caption), or why it opens none. */
+  const severityFor = (severityId: number, findingsConfig = config) => {
+    const [decision] = decideFindings(SecurityFindingEvent.parse(securityHubV2With({ severity_id: severityId, severity: undefined })), findingsConfig);
+    return decision?.outcome === 'open' ? decision.finding.request.severity : decision?.reason;
+  };
+
+  it('opens a SEV2 security-incident for the High GuardDuty finding, keyed by finding_info.uid (the finding ARN)', () => {
+    const [decision] = decide(securityHubV2Sample);
+    expect(decision?.outcome).toBe('open');
+    if (decision?.outcome !== 'open') return;
+    expect(decision.finding).toMatchObject({ dedupKey: findingArn, findingId: findingArn, updatedAt: '2025-07-22T03:02:34.272Z' });
+    expect(decision.finding.request).toEqual({
+      runbookId: 'security-incident',
+      title: 'An AWS CloudTrail trail Aws-Observability-e2esumoqeui was disabled.',
+      severity: 'SEV2',
+      summary: securityHubV2Sample.detail.findings[0]!.finding_info.desc,
+      source: 'Security Hub (GuardDuty)',
+      // first_seen_time (epoch ms), before created_time: when the activity was first seen.
+      detectedAt: '2024-10-24T10:21:26.000Z',
+      labels: {
+        findingId: findingArn,
+        findingSource: 'securityhub',
+        findingProduct: 'arn:aws:securityhub:us-east-1::productv2/aws/guardduty',
+        findingType: 'Stealth:IAMUser/CloudTrailLoggingDisabled',
+        findingSeverity: 'High',
+        account: '111122223333',
+        region: 'us-east-1',
+        resource: 'ASIAIOSFODNN7EXAMPLE',
+      },
+      mode: 'live',
+    });
+    expect(CreateIncidentRequest.parse(decision.finding.request)).toEqual(decision.finding.request);
+  });
+
+  it('maps severity_id through the configured labels: Fatal and Critical SEV1, High SEV2, below High ignored, saying why', () => {
+    expect([6, 5, 4].map((id) => severityFor(id))).toEqual(['SEV1', 'SEV1', 'SEV2']);
+    expect(severityFor(3)).toBe('Security Hub severity Medium (MEDIUM) is not one of CRITICAL, HIGH');
+    expect(severityFor(2)).toBe('Security Hub severity Low (LOW) is not one of CRITICAL, HIGH');
+    // Unknown and Other (the product's own scale) rank as Informational, never above it.
+    expect(severityFor(0)).toBe('Security Hub severity Unknown (INFORMATIONAL) is not one of CRITICAL, HIGH');
+    expect(severityFor(99)).toBe('Security Hub severity Other (INFORMATIONAL) is not one of CRITICAL, HIGH');
+    const everything = FindingsConfig.parse({ ...config, securityHub: { ...config.securityHub, labels: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] } });
+    expect([3, 2, 1, 0, 99].map((id) => severityFor(id, everything))).toEqual(['SEV3', 'SEV4', 'SEV4', 'SEV4', 'SEV4']);
+  });
+
+  it('gives the rule pattern the severity_ids of each label, Fatal with CRITICAL and Unknown, Other with INFORMATIONAL', () => {
+    expect(ocsfSeverityIdsOf(['CRITICAL'])).toEqual([5, 6]);
+    expect(ocsfSeverityIdsOf(['HIGH', 'CRITICAL'])).toEqual([4, 5, 6]);
+    expect(ocsfSeverityIdsOf(['INFORMATIONAL'])).toEqual([0, 1, 99]);
+  });
+
+  it('ignores the finding as published (Low, Suppressed), and any that is suppressed, resolved or closed', () => {
+    const published = securityHubV2With({ severity_id: 2, severity: 'Low', status_id: 3, status: 'Suppressed' });
+    expect(decide(published)).toEqual([
+      { outcome: 'ignored', findingId: findingArn, reason: 'Security Hub severity Low (LOW) is not one of CRITICAL, HIGH' },
+    ]);
+    expect(decide(securityHubV2With({ status_id: 3, status: 'Suppressed' }))[0]).toMatchObject({ reason: "the finding's status is Suppressed, not New or In Progress" });
+    expect(decide(securityHubV2With({ status_id: 4, status: undefined }))[0]).toMatchObject({ reason: "the finding's status is 4, not New or In Progress" });
+    expect(decide(securityHubV2With({ activity_id: 3, activity_name: 'Close' }))[0]).toMatchObject({ reason: "the finding's activity is Close, not Create or Update" });
+    expect(decide(securityHubV2With({ status_id: 2, status: 'In Progress' }))[0]?.outcome).toBe('open');
+  });
+
+  it('reads times as epoch milliseconds, else their ISO _dt siblings, else the event time', () => {
+    const mapped = (event: unknown) => {
+      const [decision] = decide(event);
+      return decision?.outcome === 'open' ? { detectedAt: decision.finding.request.detectedAt, updatedAt: decision.finding.updatedAt } : undefined;
+    };
+    expect(mapped(securityHubV2With({}, { first_seen_time: undefined }))).toEqual({ detectedAt: '2024-10-24T10:21:26.000Z', updatedAt: '2025-07-22T03:02:34.272Z' });
+    expect(mapped(securityHubV2With({}, { first_seen_time: undefined, first_seen_time_dt: undefined }))?.detectedAt).toBe('2024-10-24T10:37:06.938Z');
+    expect(mapped(securityHubV2With({}, { first_seen_time: undefined, first_seen_time_dt: undefined, created_time: undefined }))?.detectedAt).toBe('2024-10-24T10:37:06.938Z');
+    const timeless = securityHubV2With(
+      { time: undefined, time_dt: undefined },
+      { first_seen_time: undefined, first_seen_time_dt: undefined, created_time: undefined, created_time_dt: undefined, modified_time: undefined, modified_time_dt: undefined },
+    );
+    expect(mapped(timeless)).toEqual({ detectedAt: undefined, updatedAt: '2025-07-22T03:03:15Z' });
+  });
+
+  it('keys a GuardDuty finding arriving as OCSF by its ARN, as the GuardDuty event is: one incident for both', () => {
+    const imported = securityHubV2With({}, { uid: guardDutySample.detail.arn, types: [guardDutySample.detail.type] });
+    const [viaHub] = decide(imported);
+    const [direct] = decide(guardDutySample);
+    expect(viaHub?.outcome === 'open' && viaHub.finding.dedupKey).toBe(direct?.outcome === 'open' && direct.finding.dedupKey);
+    expect(viaHub?.outcome === 'open' && viaHub.finding.request).toMatchObject({ runbookId: 'credential-compromise', severity: 'SEV2' });
+  });
+
+  it('refuses a malformed finding, naming the field', () => {
+    expect(() => decide(securityHubV2With({}, { uid: undefined }))).toThrow(/finding_info[\s\S]*uid/);
+    expect(() => decide(securityHubV2With({ severity_id: 7 }))).toThrow(/severity_id must be one of OCSF's 0, 1, 2, 3, 4, 5, 6, 99/);
+    expect(() => decide(securityHubV2With({}, { created_time: '2024-10-24T10:37:06.938Z' }))).toThrow(/created_time/);
+    expect(() => decide(securityHubV2With({ cloud: { region: 'us-east-1' } }))).toThrow(/cloud[\s\S]*account/);
+    expect(() => decide({ ...clone(securityHubV2Sample), detail: { findings: [] } })).toThrow(/findings/);
+  });
+});
+
 describe('findings configuration', () => {
   it('names only runbooks that exist', () => {
     const runbookIds = stateMachineBlueprints().map((blueprint) => blueprint.runbookId);
@@ -161,15 +267,26 @@ describe('findings configuration', () => {
 describe('the rule pattern (as the local bus matches it)', () => {
   const pattern = securityFindingsEventPattern(config);
 
-  it('lets both documented samples through', () => {
+  it('lets the documented samples through', () => {
     expect(matchesEventPattern(pattern, guardDutySample)).toBe(true);
     expect(matchesEventPattern(pattern, securityHubSample)).toBe(true);
+    expect(matchesEventPattern(pattern, securityHubV2Sample)).toBe(true);
   });
 
   it('filters severity already: GuardDuty below 7 and Security Hub MEDIUM or archived never reach the function', () => {
     expect(matchesEventPattern(pattern, guardDutyWith({ severity: 6.9 }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubWith({ Severity: { Label: 'MEDIUM' } }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubWith({ RecordState: 'ARCHIVED' }))).toBe(false);
+  });
+
+  it('filters OCSF findings as the code does: High and above, Create or Update, New or In Progress', () => {
+    expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 6, severity: 'Fatal' }))).toBe(true);
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 2, status: 'In Progress' }))).toBe(true);
+    expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 3, severity: 'Medium' }))).toBe(false);
+    expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 99, severity: 'Other' }))).toBe(false);
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 3, status: 'Suppressed' }))).toBe(false);
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: undefined, status: undefined }))).toBe(false);
+    expect(matchesEventPattern(pattern, securityHubV2With({ activity_id: 3, activity_name: 'Close' }))).toBe(false);
   });
 
   it('matches no other source or detail type', () => {

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
+import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+
+/** Security Hub CSPM's ASFF findings (`aws.securityhub`, `Security Hub Findings - Imported`): schema, rule pattern branch and mapping. */
+
+export const SECURITY_HUB_SOURCE = 'aws.securityhub';
+export const SECURITY_HUB_DETAIL_TYPE = 'Security Hub Findings - Imported';
+
+/** One ASFF finding: the fields the mapping reads. */
+export const AsffFinding = z.looseObject({
+  SchemaVersion: z.string(),
+  Id: z.string().min(1),
+  ProductArn: z.string(),
+  ProductName: z.string().optional(),
+  AwsAccountId: z.string(),
+  Region: z.string().optional(),
+  Types: z.array(z.string()).default([]),
+  FirstObservedAt: z.string().optional(),
+  CreatedAt: z.string(),
+  UpdatedAt: z.string(),
+  Severity: z.looseObject({ Label: SecurityHubSeverityLabel.optional(), Normalized: z.number().optional() }),
+  Title: z.string(),
+  Description: z.string(),
+  RecordState: z.string().optional(),
+  Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
+  Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string() })).optional(),
+});
+export type AsffFinding = z.infer<typeof AsffFinding>;
+
+export const SecurityHubFindingsEvent = z.object({
+  ...eventEnvelope,
+  source: z.literal(SECURITY_HUB_SOURCE),
+  'detail-type': z.literal(SECURITY_HUB_DETAIL_TYPE),
+  detail: z.object({ findings: z.array(AsffFinding).min(1) }),
+});
+export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEvent>;
+
+/** The rule's `detail` alternative for ASFF: the configured labels, active records only, as the code checks again. */
+export const asffDetailPattern = (config: FindingsConfig) => ({ findings: { Severity: { Label: [...config.securityHub.labels] }, RecordState: ['ACTIVE'] } });
+
+/** ASFF's label, or the one its Normalized score (0–100) stands for when a product sent no label. */
+export function labelOfAsff(severity: AsffFinding['Severity']): SecurityHubSeverityLabel {
+  if (severity.Label) return severity.Label;
+  const normalized = severity.Normalized ?? 0;
+  if (normalized >= 90) return 'CRITICAL';
+  if (normalized >= 70) return 'HIGH';
+  if (normalized >= 40) return 'MEDIUM';
+  if (normalized >= 1) return 'LOW';
+  return 'INFORMATIONAL';
+}
+
+export function decideAsff(finding: AsffFinding, config: FindingsConfig): FindingDecision {
+  const label = labelOfAsff(finding.Severity);
+  if (!config.securityHub.labels.includes(label)) {
+    return { outcome: 'ignored', findingId: finding.Id, reason: `Security Hub severity ${label} is not one of ${config.securityHub.labels.join(', ')}` };
+  }
+  if (finding.RecordState && finding.RecordState !== 'ACTIVE') {
+    return { outcome: 'ignored', findingId: finding.Id, reason: `the finding's RecordState is ${finding.RecordState}` };
+  }
+  const runbookId = runbookForTypes(finding.Types, config);
+  const product = finding.ProductName ?? finding.ProductArn.split('/').slice(-1)[0] ?? 'Security Hub';
+  const resource = finding.Resources?.[0];
+  return {
+    outcome: 'open',
+    finding: {
+      dedupKey: finding.Id,
+      findingId: finding.Id,
+      updatedAt: finding.UpdatedAt,
+      request: {
+        runbookId,
+        title: clip(finding.Title, 200),
+        severity: config.securityHub.severityOf[label] ?? 'SEV4',
+        summary: clip(finding.Description.trim() || finding.Title, 4000),
+        source: clip(`Security Hub (${product})`, 200),
+        detectedAt: isoTime(finding.FirstObservedAt) ?? isoTime(finding.CreatedAt),
+        labels: {
+          findingId: labelValue(finding.Id),
+          findingSource: 'securityhub',
+          findingProduct: labelValue(finding.ProductArn),
+          ...(finding.Types[0] && { findingType: labelValue(finding.Types[0]) }),
+          findingSeverity: label,
+          account: finding.AwsAccountId,
+          ...(finding.Region && { region: finding.Region }),
+          ...(resource && { resource: labelValue(resource.Id) }),
+        },
+        mode: 'live',
+      },
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { Severity } from './incident.js';
+
+/** The `findings` section of config/irdr.config.json: which findings open incidents, how severe, on which runbook. */
+
+export const SecurityHubSeverityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+export type SecurityHubSeverityLabel = z.infer<typeof SecurityHubSeverityLabel>;
+
+/** A finding type glob: `*` matches any run of characters, e.g. `UnauthorizedAccess:IAMUser/*`. */
+const TypePattern = z.string().min(1).max(256);
+
+export const FindingsConfig = z
+  .object({
+    guardDuty: z.object({
+      /** GuardDuty severity (0.1–10; High is 7.0–8.9, Critical 9.0–10) from which a finding opens an incident. */
+      minimumSeverity: z.number().min(0).max(10),
+      /** The lowest GuardDuty severity of each incident severity; below SEV3's, SEV4. */
+      severityFrom: z.object({ SEV1: z.number().min(0).max(10), SEV2: z.number().min(0).max(10), SEV3: z.number().min(0).max(10) }),
+    }),
+    securityHub: z.object({
+      /** Security Hub severities that open an incident: ASFF `Severity.Label`, or the OCSF `severity_id` of that name (Fatal as CRITICAL). */
+      labels: z.array(SecurityHubSeverityLabel).min(1),
+      /** The incident severity of each label. */
+      severityOf: z.record(SecurityHubSeverityLabel, Severity),
+    }),
+    /** First match wins: a finding whose type (GuardDuty `type`, any ASFF `Types` or OCSF `finding_info.types` entry) matches a pattern opens that runbook. */
+    runbooks: z.array(z.object({ types: z.array(TypePattern).min(1), runbookId: z.string().min(1) })),
+    /** The runbook of a finding no pattern matches. */
+    defaultRunbookId: z.string().min(1),
+  })
+  .refine(
+    ({ guardDuty: { severityFrom } }) => severityFrom.SEV1 >= severityFrom.SEV2 && severityFrom.SEV2 >= severityFrom.SEV3,
+    { message: 'findings.guardDuty.severityFrom must not increase from SEV1 to SEV3 (e.g. SEV1: 9, SEV2: 7, SEV3: 4)', path: ['guardDuty', 'severityFrom'] },
+  );
+export type FindingsConfig = z.infer<typeof FindingsConfig>;
+
+/** What a configuration without a `findings` section gets: GuardDuty High and Critical, Security Hub HIGH and CRITICAL. */
+export const defaultFindingsConfig: FindingsConfig = {
+  guardDuty: { minimumSeverity: 7, severityFrom: { SEV1: 9, SEV2: 7, SEV3: 4 } },
+  securityHub: { labels: ['CRITICAL', 'HIGH'], severityOf: { CRITICAL: 'SEV1', HIGH: 'SEV2', MEDIUM: 'SEV3', LOW: 'SEV4', INFORMATIONAL: 'SEV4' } },
+  runbooks: [
+    { types: ['UnauthorizedAccess:IAMUser/*', 'CredentialAccess:IAMUser/*'], runbookId: 'credential-compromise' },
+    { types: ['Impact:*', '*Ransomware*'], runbookId: 'ransomware' },
+  ],
+  defaultRunbookId: 'security-incident',
+};
+
+/** The runbook ids the configuration names, to check against the deployed runbooks. */
+export const runbookIdsOf = (config: FindingsConfig): string[] => [...new Set([...config.runbooks.map((rule) => rule.runbookId), config.defaultRunbookId])];
+
+const globCache = new Map<string, RegExp>();
+function globMatches(value: string, pattern: string): boolean {
+  let regex = globCache.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    globCache.set(pattern, regex);
+  }
+  return regex.test(value);
+}
+
+/** The runbook of a finding with these types: the first rule any type matches, else the default. */
+export function runbookForTypes(types: readonly string[], config: FindingsConfig): string {
+  const rule = config.runbooks.find(({ types: patterns }) => patterns.some((pattern) => types.some((type) => globMatches(type, pattern))));
+  return rule?.runbookId ?? config.defaultRunbookId;
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { Severity } from './incident.js';
+import { runbookForTypes, type FindingsConfig } from './finding-config.js';
+import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+
+/** GuardDuty's own finding events (`aws.guardduty`, `GuardDuty Finding`): schema, rule pattern branch and mapping. */
+
+export const GUARDDUTY_SOURCE = 'aws.guardduty';
+export const GUARDDUTY_DETAIL_TYPE = 'GuardDuty Finding';
+
+/** A GuardDuty finding event: the fields the mapping reads (the rest of the finding is kept, unchecked). */
+export const GuardDutyFindingEvent = z.object({
+  ...eventEnvelope,
+  source: z.literal(GUARDDUTY_SOURCE),
+  'detail-type': z.literal(GUARDDUTY_DETAIL_TYPE),
+  detail: z.looseObject({
+    accountId: z.string(),
+    region: z.string(),
+    id: z.string().min(1),
+    arn: z.string().optional(),
+    type: z.string(),
+    severity: z.number(),
+    title: z.string(),
+    description: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    resource: z.looseObject({ resourceType: z.string().optional() }).optional(),
+    service: z.looseObject({ eventFirstSeen: z.string().optional(), count: z.number().optional() }).optional(),
+  }),
+});
+export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEvent>;
+
+/** The rule's `detail` alternative for GuardDuty: severity filtered numerically, as the code does again. */
+export const guardDutyDetailPattern = (config: FindingsConfig) => ({ severity: [{ numeric: ['>=', config.guardDuty.minimumSeverity] }] });
+
+export function severityOfGuardDuty(severity: number, config: FindingsConfig): Severity {
+  const { severityFrom } = config.guardDuty;
+  if (severity >= severityFrom.SEV1) return 'SEV1';
+  if (severity >= severityFrom.SEV2) return 'SEV2';
+  if (severity >= severityFrom.SEV3) return 'SEV3';
+  return 'SEV4';
+}
+
+export function decideGuardDuty(event: GuardDutyFindingEvent, config: FindingsConfig): FindingDecision {
+  const finding = event.detail;
+  if (finding.severity < config.guardDuty.minimumSeverity) {
+    return { outcome: 'ignored', findingId: finding.id, reason: `GuardDuty severity ${finding.severity} is below ${config.guardDuty.minimumSeverity}` };
+  }
+  const runbookId = runbookForTypes([finding.type], config);
+  const count = finding.service?.count;
+  return {
+    outcome: 'open',
+    finding: {
+      dedupKey: finding.arn ?? `guardduty:${finding.accountId}:${finding.region}:${finding.id}`,
+      findingId: finding.id,
+      updatedAt: finding.updatedAt,
+      request: {
+        runbookId,
+        title: clip(finding.title, 200),
+        severity: severityOfGuardDuty(finding.severity, config),
+        summary: clip(finding.description?.trim() || finding.title, 4000),
+        source: `GuardDuty ${finding.type}`.slice(0, 200),
+        detectedAt: isoTime(finding.service?.eventFirstSeen) ?? isoTime(finding.createdAt),
+        labels: {
+          findingId: labelValue(finding.id),
+          ...(finding.arn && { findingArn: labelValue(finding.arn) }),
+          findingSource: 'guardduty',
+          findingType: labelValue(finding.type),
+          findingSeverity: String(finding.severity),
+          account: finding.accountId,
+          region: finding.region,
+          ...(count !== undefined && { findingCount: String(count) }),
+        },
+        mode: 'live',
+      },
+    },
+  };
+}
