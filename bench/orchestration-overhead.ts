@@ -1,8 +1,8 @@
 /**
- * Orchestration overhead: a triage-notify run from start to end through our local Step Functions (StartExecution over
- * its API until DescribeExecution says it succeeded: history, task tokens, timeouts and the in-process Lambda runtime
- * included) against the bare aws-local-stepfunctions engine running the same ASL with each task a direct call of the
- * same handler (bench/bare-engine.ts), over the same DynamoDB and SES, one run of each in turn.
+ * Orchestration overhead: a triage-notify run from start to end through our local Step Functions (StartExecution
+ * over its API until DescribeExecution says it succeeded: history, timeouts and the in-process Lambda runtime
+ * included) against the bare aws-local-stepfunctions engine running the same ASL with each task a direct call of
+ * the same handler (bench/bare-engine.ts), over the same DynamoDB and SES, one run of each in turn.
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
