@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/registry.js';
+import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 /**
@@ -16,6 +19,24 @@ const MAX_BUNDLED_VALUE_BYTES = 100 * 1024;
 
 /** Lets ESM bundles load the CommonJS dependencies that still call `require` for Node built-ins. */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** How esbuild bundles every function, less its `define`s (see bundledDefines); bench/bundle-size.ts builds with these too. */
+export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  // The SDK versions in package-lock.json are the ones the tests ran: ship them, tree-shaken,
+  // rather than whatever version the Lambda runtime happens to carry.
+  bundleAwsSDK: true,
+};
+
+/** Stack traces in the logs name source lines (the bundle ships its map); the bench loads bundles with it too. */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 export interface IrdrFunctionsProps {
   /** The functions to create, one NodejsFunction each (in the app: functions/registry.ts). */
@@ -76,29 +97,21 @@ export class IrdrFunctions extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        define: bundledDefines(spec, props.bundledValues),
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // The SDK versions in package-lock.json are the ones the tests ran: ship them, tree-shaken,
-        // rather than whatever version the Lambda runtime happens to carry.
-        bundleAwsSDK: true,
-      },
+      bundling: { ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) },
     });
   }
 }
 
+/** The value of each BundledValueName: the published runbooks and the drill plans, as JSON. */
+export function bundledValuesOf(blueprints: readonly StateMachineBlueprint[], drillPlans: readonly DrillPlan[]): Record<BundledValueName, string> {
+  return { RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(blueprints)), DRILL_PLANS: JSON.stringify(drillPlans) };
+}
+
 /** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */
-function bundledDefines(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): Record<string, string> {
+export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): Record<string, string> {
   const defines: Record<string, string> = {};
   for (const name of spec.bundled ?? []) {
     const literal = JSON.stringify(values[name]);

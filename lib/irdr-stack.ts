@@ -4,10 +4,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
-import type { BundledValueName, FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
+import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
 import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
-import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules } from './drill-schedules.js';
@@ -15,7 +14,7 @@ import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
-import { IrdrFunctions, sesSenderIdentityArns } from './functions.js';
+import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
 import { BlueprintStateMachine, RunbookStateMachines } from './runbook-state-machines.js';
 
@@ -68,10 +67,7 @@ export class IrdrStack extends Stack {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
-    const bundledValues: Record<BundledValueName, string> = {
-      RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(props.blueprints)),
-      DRILL_PLANS: JSON.stringify(props.drillPlans),
-    };
+    const bundledValues = bundledValuesOf(props.blueprints, props.drillPlans);
     this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });

@@ -1,0 +1,73 @@
+/**
+ * A function's bundle built the way `cdk synth` builds it: esbuild options read from the NodejsFunction bundling
+ * options in lib/functions.ts, mapped as aws-lambda-nodejs maps them onto esbuild's command line.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build, type BuildOptions } from 'esbuild';
+import { PROJECT_ROOT } from '../lib/project-root.js';
+
+/** The bundling options mapped below; any other one would be silently left out of the bench's bundles. */
+const MAPPED_OPTIONS = new Set<string>([
+  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define',
+]);
+
+/** SourceMapMode.DEFAULT is esbuild's bare --sourcemap: a linked .map file. */
+const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
+  [SourceMapMode.DEFAULT]: 'linked',
+  [SourceMapMode.EXTERNAL]: 'external',
+  [SourceMapMode.INLINE]: 'inline',
+  [SourceMapMode.BOTH]: 'both',
+};
+
+/** esbuild options equal to what NodejsFunction passes for these bundling options (output file name included). */
+export function esbuildOptionsOf(bundling: Readonly<BundlingOptions>): BuildOptions & { outfile: string } {
+  const unmapped = Object.keys(bundling).filter((option) => !MAPPED_OPTIONS.has(option));
+  if (unmapped.length > 0) throw new Error(`bench/function-bundle.ts does not map the bundling option(s) ${unmapped.join(', ')} yet`);
+  if (!bundling.target) throw new Error('the bundling options name no esbuild target');
+  return {
+    bundle: true,
+    platform: 'node',
+    target: bundling.target,
+    format: bundling.format ?? OutputFormat.CJS,
+    outfile: bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js',
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ? SOURCE_MAPS[bundling.sourceMapMode ?? SourceMapMode.DEFAULT] : false,
+    sourcesContent: bundling.sourcesContent ?? true,
+    // Without bundleAwsSDK, NodejsFunction leaves the SDK to the one the Lambda runtime carries.
+    external: bundling.externalModules ?? (bundling.bundleAwsSDK ? [] : ['@aws-sdk/*']),
+    define: bundling.define ?? {},
+    mainFields: bundling.mainFields,
+    banner: bundling.banner ? { js: bundling.banner } : {},
+  };
+}
+
+// Naive baseline, a bundle made by hand without care: CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
+export const naiveOptionsOf = (options: BuildOptions & { outfile: string }): BuildOptions & { outfile: string } => ({
+  ...options,
+  mainFields: ['main', 'module'],
+  treeShaking: false,
+  minify: false,
+});
+
+export interface FunctionBundle {
+  /** The bundle's code file (its source map lies beside it, as in the deployed asset). */
+  readonly file: string;
+  readonly bytes: number;
+  /** Default-level gzip of the code: about what it adds to the zipped deployment package Lambda's limit counts. */
+  readonly gzipBytes: number;
+  /** The @aws-sdk/client-* packages in the bundle, e.g. `client-dynamodb`. */
+  readonly sdkClients: readonly string[];
+}
+
+/** Bundles one registry entry (relative to the project root) into outdir, which esbuild creates. */
+export async function bundleFunction(entry: string, options: BuildOptions & { outfile: string }, outdir: string): Promise<FunctionBundle> {
+  const file = join(outdir, options.outfile);
+  const result = await build({ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
+  const code = await readFile(file);
+  const sdkClients = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []));
+  return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort() };
+}

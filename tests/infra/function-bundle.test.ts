@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
+import { functionSpec } from '../../functions/registry.js';
+import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
+import { stateMachineBlueprints } from '../../workflows/catalog.js';
+import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
+
+const workdir = mkdtempSync(join(tmpdir(), 'irdr-function-bundle-'));
+afterAll(() => rmSync(workdir, { recursive: true, force: true }));
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+// bench/bundle-size.ts measures its own esbuild builds: they must be the bundles `cdk synth` ships, not look-alikes.
+describe('bench/function-bundle.ts', () => {
+  it('builds a function byte for byte as its NodejsFunction does, bundled values included', async () => {
+    const spec = functionSpec('ReadRunbooks');
+    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
+    const app = new App({ outdir: join(workdir, 'cdk.out') });
+    new IrdrFunctions(new Stack(app, 'Bundles'), 'Functions', { specs: [spec], serviceName: 'irdr', bundledValues });
+    const assembly = app.synth();
+    const [asset] = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+    const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, 'bench'));
+    expect(readdirSync(join(assembly.directory, asset!))).toContain('index.mjs');
+    expect(sha256(bundle.file)).toBe(sha256(join(assembly.directory, asset!, 'index.mjs')));
+  });
+
+  it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
+    expect(() => esbuildOptionsOf({ ...FUNCTION_BUNDLING, keepNames: true })).toThrow(/does not map the bundling option\(s\) keepNames/);
+  });
+});
