@@ -63,3 +63,10 @@ export function devIdentityForToken(token: string): DevIdentity | undefined {
 export function devIdentityForArn(userArn: string): DevIdentity | undefined {
   return devIdentities.find((identity) => identity.userArn === userArn);
 }
+
+/** The dev identity acting in this one role only (e.g. the auditor the review pages read as). */
+export function devIdentityOnlyIn(role: RoleName): DevIdentity {
+  const identity = devIdentities.find((candidate) => candidate.roles.length === 1 && candidate.roles[0] === role);
+  if (!identity) throw new Error(`no dev identity acts in ${role} alone`);
+  return identity;
+}

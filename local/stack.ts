@@ -18,7 +18,7 @@ import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
 import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
-import { devIdentities } from './dev-identities.js';
+import { devIdentities, devIdentityOnlyIn } from './dev-identities.js';
 import { DynamoDbFaults, FunctionFaults } from './faults.js';
 import { LocalEventBus } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
@@ -32,6 +32,7 @@ import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
+import { reviewPages } from './review/review-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
   DEFAULT_DATA_DIR,
@@ -297,6 +298,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       invoke: (functionName, event) => lambda.invoke(functionName, event),
       isReady: () => ready,
+      // Read-only pages for people: the period's review and its evidence report, as the dev auditor.
+      localPages: reviewPages({ apiUrl: () => api.url, reviewer: devIdentityOnlyIn('auditor') }),
     });
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.

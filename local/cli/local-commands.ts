@@ -40,6 +40,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
 irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${flags.timeScale !== 1 ? `, time x${flags.timeScale}` : ''})
 
   HTTP API        ${stack.urls.api}        (GET /health)
+  Review (browser) ${stack.urls.api}/review (read-only: the last 90 days verified, what awaits sign-off, the evidence report)
   Step Functions  ${stack.urls.stepFunctions}
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)

@@ -40,6 +40,8 @@ export interface LocalHttpApiOptions {
   readonly integrationTimeoutMs?: number;
   /** Maps a bearer token to the caller; the dev identities by default. */
   readonly identityForToken?: (token: string) => DevIdentity | undefined;
+  /** Pages the local stack serves beside the API (e.g. /review); a handler answers undefined for paths not its own. */
+  readonly localPages?: (method: string, path: string, rawQueryString: string) => Promise<HttpApiResponse | undefined>;
   /** Where a failed invocation or a malformed result is reported (the client only sees a 500). @default console.error */
   readonly onError?: (routeKey: string, error: unknown) => void;
 }
@@ -81,6 +83,8 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     if (target.path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply(await healthResponse(options.isReady, table.routes.length));
     }
+    const page = await options.localPages?.(request.method ?? 'GET', target.path, target.rawQueryString);
+    if (page) return reply(page);
 
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > settings.maxBodyBytes) {

@@ -3,6 +3,7 @@ import { countChartSvg, countsByMonth } from './count-chart.js';
 import { durationText } from './duration-text.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail } from './exported-trail.js';
 import { SafeHtml, html } from './html.js';
+import { BASE_PAGE_STYLE } from './page-style.js';
 import type { MeanMeasure, PeriodSummary } from './period-summary.js';
 import type { ControlRow } from './control-summary.js';
 import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
@@ -19,12 +20,8 @@ export interface ReportPageInput {
 }
 
 // No external scripts, styles, fonts or images: the page must read the same offline, years from now (trusted constant, not escaped).
-const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; max-width: 1100px; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5rem 0; } th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+const STYLE = `${BASE_PAGE_STYLE}
 th { background: #f3f3f3; } td.num { text-align: right; } code { font-size: 0.85em; }
-.verdict { padding: 0.75rem 1rem; font-weight: bold; } .intact { background: #e8f5e9; color: #1b5e20; } .broken { background: #ffebee; color: #b71c1c; }
 .legend span { display: inline-block; margin-right: 1rem; }`;
 
 const mean = (measure: MeanMeasure): string =>
