@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
 import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
 import type { AslDefinition } from '../workflows/asl-fragments.js';
-import type { StateMachineBlueprint } from '../workflows/catalog.js';
+import { catalogEntryOf, type StateMachineBlueprint } from '../workflows/catalog.js';
 import type { IrdrFunctions } from './functions.js';
 
 /** What any blueprint (runbook or drill) carries that deploying it needs: the ASL and the placeholders it uses. */
@@ -132,12 +132,7 @@ export class RunbookStateMachines extends Construct {
       });
       byLogicalId.set(blueprint.logicalId, stateMachine);
       arnsByName.push(arnByName!);
-      catalog[blueprint.runbookId] = {
-        stateMachineArn: stateMachine.stateMachineArn,
-        title: blueprint.title,
-        version: blueprint.version,
-        hash: blueprint.hash,
-      };
+      catalog[blueprint.runbookId] = catalogEntryOf(blueprint, stateMachine.stateMachineArn);
     }
     this.byLogicalId = byLogicalId;
     this.catalog = catalog;

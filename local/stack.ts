@@ -12,7 +12,7 @@ import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
-import { drillStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
+import { catalogEntryOf, drillStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
 import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
@@ -255,10 +255,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     const drillPlans = options.drillPlans ?? loadDrillPlans();
     const runbookCatalog: RunbookCatalog = Object.fromEntries(
-      stateMachines.map(({ blueprint, stateMachineArn }) => [
-        blueprint.runbookId,
-        { stateMachineArn, title: blueprint.title, version: blueprint.version, hash: blueprint.hash },
-      ]),
+      stateMachines.map(({ blueprint, stateMachineArn }) => [blueprint.runbookId, catalogEntryOf(blueprint, stateMachineArn)]),
     );
 
     // The handlers run in this process: give them what Lambda's environment would hold.

@@ -4,6 +4,7 @@ import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadDrillPlans } from './load-drill-plans.js';
 import { loadRunbooks } from './load-runbooks.js';
 import { walkSteps, type Runbook } from './runbook-schema.js';
+import type { RunbookCatalog } from '../functions/domain/incident.js';
 
 /** One state machine as both runtimes deploy it: the ASL with `${Placeholders}` and what it is for. */
 export interface StateMachineBlueprint {
@@ -73,3 +74,12 @@ export function drillStateMachineBlueprint(): DrillStateMachineBlueprint {
   const definition = compileDrillStateMachine();
   return { logicalId: DRILL_STATE_MACHINE_LOGICAL_ID, kind: 'drill', definition, placeholders: placeholdersOf(definition) };
 }
+
+/** The RUNBOOK_CATALOG entry of a deployed runbook: lib/ and local/ fill in its state machine's ARN. */
+export const catalogEntryOf = (blueprint: StateMachineBlueprint, stateMachineArn: string): RunbookCatalog[string] => ({
+  stateMachineArn,
+  title: blueprint.title,
+  version: blueprint.version,
+  hash: blueprint.hash,
+  controls: [...blueprint.runbook.controls],
+});

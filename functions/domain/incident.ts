@@ -39,6 +39,8 @@ export const RunbookCatalogEntry = z.object({
   title: z.string(),
   version: z.number().int(),
   hash: z.string().length(64),
+  /** The controls this version of the runbook evidences: stamped on each incident it opens. */
+  controls: z.array(z.string()).default([]),
 });
 export const RunbookCatalog = z.record(z.string(), RunbookCatalogEntry);
 export type RunbookCatalog = z.infer<typeof RunbookCatalog>;
@@ -69,6 +71,8 @@ export interface Incident {
   readonly runbookId: string;
   readonly runbookVersion: number;
   readonly runbookHash: string;
+  /** The controls its runbook named when it opened (absent on incidents opened before they were stamped). */
+  readonly controls?: readonly string[];
   readonly title: string;
   readonly severity: Severity;
   readonly summary: string;

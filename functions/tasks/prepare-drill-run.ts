@@ -31,6 +31,7 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
   await updateRun(tableName, runId, {
     planTitle: plan.title,
     planHash,
+    controls: plan.controls,
     driver: plan.driver.type,
     sourceTableName: plan.source.tableName,
     restoreTableName,

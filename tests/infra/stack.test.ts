@@ -161,6 +161,7 @@ describe('functions', () => {
               title: blueprint.title,
               version: blueprint.version,
               hash: blueprint.hash,
+              controls: blueprint.runbook.controls,
             },
           ]),
         ),

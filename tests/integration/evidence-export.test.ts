@@ -105,10 +105,10 @@ describe('irdr evidence export and check-export', () => {
     const incidentsCsv = (await readFile(join(out, 'incidents.csv'), 'utf8')).split('\r\n');
     expect(incidentsCsv).toHaveLength(3);
     expect(incidentsCsv[1]).toMatch(new RegExp(`^${incidentId},"Leaked key, ""prod""",triage-notify,SEV2,live,`));
-    expect(incidentsCsv[1]).toMatch(/,true$/);
+    expect(incidentsCsv[1]).toMatch(/,true,SOC2 CC7\.3; ISO27001 A\.5\.26$/);
     const runsCsv = (await readFile(join(out, 'drill-runs.csv'), 'utf8')).split('\r\n');
     expect(runsCsv[1]).toMatch(
-      new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,1/1,[^,]+,[^,]+,,,,\\d+,true$`),
+      new RegExp(`^${runId},export-orders,passed,api,.*,3600,.*,900,(canary|recovery-point),DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,1/1,[^,]+,[^,]+,,,,\\d+,true,SOC2 A1\\.3$`),
     );
     // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3 (resolved, nobody signed it off: unreviewed); a control without evidence is listed too.
     const controlsCsv = (await readFile(join(out, 'controls.csv'), 'utf8')).split('\r\n');
@@ -236,7 +236,7 @@ describe('irdr evidence export and check-export', () => {
     expect(manifest.trails).toEqual({ incidents: 1, drillRuns: 1, total: 2, broken: 1 });
     const runs = JSON.parse(await readFile(join(out, 'drill-runs.json'), 'utf8'));
     expect(runs.drillRuns[0].trail).toMatchObject({ intact: false, problems: [{ kind: 'edited', sortKey: eventSk(2) }] });
-    expect(await readFile(join(out, 'drill-runs.csv'), 'utf8')).toMatch(/,false\r\n$/);
+    expect(await readFile(join(out, 'drill-runs.csv'), 'utf8')).toMatch(/,false,SOC2 A1\.3\r\n$/);
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('1 of 2 trails are BROKEN');
 
     // The files are as exported: the export is sound, and it records the broken trail.

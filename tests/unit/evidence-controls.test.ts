@@ -29,6 +29,17 @@ describe('evidence grouped by control', () => {
     expect(controlsCsv(rows).split('\r\n')[0]).toBe('control,framework,title,incidents,drillRuns,exceptions,unreviewed,lastTestedAt');
   });
 
+  it('holds a record to the controls stamped on it when it started, not to what its definition names today', () => {
+    const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3'] } };
+    const rows = summariseControls(
+      [exportedIncident({ incidentId: 'stamped', controls: ['SOC2 CC7.5'] }), exportedIncident({ incidentId: 'older' })],
+      [exportedDrillRun({ runId: 'stamped-run', controls: ['ISO27001 A.8.13'] })],
+      mapping,
+    );
+    expect([row(rows, 'SOC2 CC7.5').incidents, row(rows, 'SOC2 CC7.3').incidents]).toEqual([1, 1]);
+    expect([row(rows, 'ISO27001 A.8.13').drillRuns, row(rows, 'SOC2 A1.3').drillRuns]).toEqual([1, 0]);
+  });
+
   it('is the one vocabulary of the definitions: a control outside it stops a plan with what is allowed', () => {
     const result = DrillPlan.safeParse({
       id: 'orders-pitr', title: 'P', owner: 'o@example.com', schedule: { expression: 'rate(7 days)' }, source: { type: 'dynamodb-table', tableName: 't' },

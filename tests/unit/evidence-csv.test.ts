@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { drillRunCsvRow, drillRunsCsv, incidentCsvRow, incidentsCsv } from '../../functions/domain/evidence/csv-rows.js';
 import { exportedDrillRun, exportedIncident, storedChain } from './support/evidence-fixtures.js';
 
+// The definitions' controls today: what older records (nothing stamped) are mapped by.
+const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3', 'ISO27001 A.8.13'] } };
+
 describe('incident CSV', () => {
   it('has one row per incident with the fields an auditor filters on', () => {
-    expect(incidentCsvRow(exportedIncident())).toEqual({
+    expect(incidentCsvRow(exportedIncident(), mapping)).toEqual({
       incidentId: 'inc-1',
       title: 'Leaked key',
       runbookId: 'triage-notify',
@@ -23,28 +26,29 @@ describe('incident CSV', () => {
       signOffAt: undefined,
       events: 3,
       chainIntact: 'true',
+      controls: 'SOC2 CC7.3',
     });
     const signOff = { verdict: 'exceptions', by: 'arn:aws:iam::1:user/otto', roles: ['auditor'], at: '2026-03-09T00:00:00.000Z', comment: 'late' };
-    expect(incidentCsvRow(exportedIncident({ signOff } as never))).toMatchObject({ signOffVerdict: 'exceptions', signOffBy: 'arn:aws:iam::1:user/otto', signOffAt: '2026-03-09T00:00:00.000Z' });
+    expect(incidentCsvRow(exportedIncident({ signOff } as never), mapping)).toMatchObject({ signOffVerdict: 'exceptions', signOffBy: 'arn:aws:iam::1:user/otto', signOffAt: '2026-03-09T00:00:00.000Z' });
   });
 
   it('is RFC 4180: header, CRLF line ends, quoted commas, quotes and line breaks, empty cells for what is not there', () => {
-    const csv = incidentsCsv([exportedIncident({ title: 'Key "prod", leaked\nagain', acknowledgedAt: undefined, mttaSeconds: undefined })]);
+    const csv = incidentsCsv([exportedIncident({ title: 'Key "prod", leaked\nagain', acknowledgedAt: undefined, mttaSeconds: undefined, controls: ['SOC2 CC7.4', 'ISO27001 A.5.26'] })], mapping);
     const [header, row, end] = csv.split('\r\n');
-    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,runbookHash,signOffVerdict,signOffBy,signOffAt,events,chainIntact');
-    expect(row).toBe(`inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,${'a'.repeat(64)},,,,3,true`);
+    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,runbookHash,signOffVerdict,signOffBy,signOffAt,events,chainIntact,controls');
+    expect(row).toBe(`inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,${'a'.repeat(64)},,,,3,true,SOC2 CC7.4; ISO27001 A.5.26`);
     expect(end).toBe('');
   });
 
   it('keeps a spreadsheet from running a title as a formula', () => {
-    const csv = incidentsCsv([exportedIncident({ title: '=HYPERLINK("http://evil.example","x")' })]);
+    const csv = incidentsCsv([exportedIncident({ title: '=HYPERLINK("http://evil.example","x")' })], mapping);
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""x"")",`);
   });
 
   it('says when a chain is broken', () => {
     const events = storedChain(3);
     events.splice(1, 1);
-    expect(incidentCsvRow(exportedIncident({}, events))).toMatchObject({ events: 2, chainIntact: 'false' });
+    expect(incidentCsvRow(exportedIncident({}, events), mapping)).toMatchObject({ events: 2, chainIntact: 'false' });
   });
 });
 
@@ -63,7 +67,7 @@ describe('drill-run CSV', () => {
       checks: [{ passed: true }, { passed: false }] as never,
       report: { sentTo: ['a@example.com', 'b@example.com'], messageId: 'm', sentAt: '2026-03-02T02:21:00.000Z' },
     });
-    expect(drillRunCsvRow(run)).toEqual({
+    expect(drillRunCsvRow(run, mapping)).toEqual({
       runId: 'run-1',
       planId: 'orders-pitr',
       status: 'failed',
@@ -92,11 +96,12 @@ describe('drill-run CSV', () => {
       signOffAt: undefined,
       events: 2,
       chainIntact: 'true',
+      controls: 'SOC2 A1.3; ISO27001 A.8.13',
     });
   });
 
   it('leaves cells empty for a run that measured nothing', () => {
-    const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined })]);
-    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(22)}2,true`);
+    const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined, controls: [] })], mapping);
+    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(22)}2,true,`);
   });
 });

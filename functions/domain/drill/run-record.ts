@@ -10,6 +10,8 @@ export interface DrillRunRecord {
   readonly planId: string;
   readonly planTitle?: string;
   readonly planHash?: string;
+  /** The controls the plan named when the run started. */
+  readonly controls?: readonly string[];
   readonly trigger: DrillTrigger;
   readonly requestedBy?: string;
   readonly executionArn: string;

@@ -1,6 +1,8 @@
 import { CONTROLS, type ControlId } from './controls.js';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import type { SignOff } from './sign-off.js';
+import type { DrillRunRecord } from '../drill/run-record.js';
+import type { Incident } from '../incident.js';
 
 /** Which controls each runbook and each drill plan evidences (their definitions' `controls`), by id. */
 export interface ControlMapping {
@@ -18,6 +20,10 @@ export function controlMappingOf(
     plans: Object.fromEntries(plans.map(({ id, controls }) => [id, controls ?? []])),
   };
 }
+
+/** The controls a record evidences: those stamped on it when it started, else (older records) its definition's now. */
+export const controlsOfIncident = (incident: Incident, mapping: ControlMapping): readonly string[] => incident.controls ?? mapping.runbooks[incident.runbookId] ?? [];
+export const controlsOfRun = (run: DrillRunRecord, mapping: ControlMapping): readonly string[] => run.controls ?? mapping.plans[run.planId] ?? [];
 
 export interface ControlRow {
   readonly id: ControlId;
@@ -39,8 +45,8 @@ const signOffOf = (record: object): SignOff | undefined => (record as { signOff?
 /** The period's evidence grouped by control, every control of the catalog listed, the ones without evidence too. */
 export function summariseControls(incidents: readonly ExportedIncident[], drillRuns: readonly ExportedDrillRun[], mapping: ControlMapping): ControlRow[] {
   return CONTROLS.map((control) => {
-    const mappedIncidents = incidents.filter(({ incident }) => incident.mode !== 'exercise' && (mapping.runbooks[incident.runbookId] ?? []).includes(control.id));
-    const mappedRuns = drillRuns.filter(({ run }) => (mapping.plans[run.planId] ?? []).includes(control.id));
+    const mappedIncidents = incidents.filter(({ incident }) => incident.mode !== 'exercise' && controlsOfIncident(incident, mapping).includes(control.id));
+    const mappedRuns = drillRuns.filter(({ run }) => controlsOfRun(run, mapping).includes(control.id));
     const exceptions =
       mappedIncidents.filter(({ incident, trail }) => !trail.intact || signOffOf(incident)?.verdict === 'exceptions').length +
       mappedRuns.filter(({ run, trail }) => run.status === 'failed' || !trail.intact || signOffOf(run)?.verdict === 'exceptions').length;

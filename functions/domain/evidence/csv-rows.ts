@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
-import type { ControlRow } from './control-summary.js';
+import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
 import type { SignOff } from './sign-off.js';
 
 type CsvCell = string | number | undefined;
@@ -25,6 +25,7 @@ export const INCIDENT_CSV_COLUMNS = [
   'signOffAt',
   'events',
   'chainIntact',
+  'controls',
 ] as const;
 
 export const DRILL_RUN_CSV_COLUMNS = [
@@ -56,6 +57,7 @@ export const DRILL_RUN_CSV_COLUMNS = [
   'signOffAt',
   'events',
   'chainIntact',
+  'controls',
 ] as const;
 
 /** Who signed the record off, and how (absent: not yet reviewed). */
@@ -66,7 +68,7 @@ function signOffCells(record: object): { signOffVerdict: CsvCell; signOffBy: Csv
 
 const minutesToSeconds = (minutes: number | undefined): number | undefined => (minutes === undefined ? undefined : minutes * 60);
 
-export function incidentCsvRow({ incident, trail }: ExportedIncident): CsvRow<(typeof INCIDENT_CSV_COLUMNS)[number]> {
+export function incidentCsvRow({ incident, trail }: ExportedIncident, mapping: ControlMapping): CsvRow<(typeof INCIDENT_CSV_COLUMNS)[number]> {
   return {
     incidentId: incident.incidentId,
     title: incident.title,
@@ -84,10 +86,11 @@ export function incidentCsvRow({ incident, trail }: ExportedIncident): CsvRow<(t
     ...signOffCells(incident),
     events: trail.events.length,
     chainIntact: String(trail.intact),
+    controls: controlsOfIncident(incident, mapping).join('; '),
   };
 }
 
-export function drillRunCsvRow({ run, trail }: ExportedDrillRun): CsvRow<(typeof DRILL_RUN_CSV_COLUMNS)[number]> {
+export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: ControlMapping): CsvRow<(typeof DRILL_RUN_CSV_COLUMNS)[number]> {
   return {
     runId: run.runId,
     planId: run.planId,
@@ -115,6 +118,7 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun): CsvRow<(typeof
     ...signOffCells(run),
     events: trail.events.length,
     chainIntact: String(trail.intact),
+    controls: controlsOfRun(run, mapping).join('; '),
   };
 }
 
@@ -131,8 +135,10 @@ export function toCsv<Column extends string>(columns: readonly Column[], rows: r
   });
 }
 
-export const incidentsCsv = (incidents: readonly ExportedIncident[]): string => toCsv(INCIDENT_CSV_COLUMNS, incidents.map(incidentCsvRow));
-export const drillRunsCsv = (runs: readonly ExportedDrillRun[]): string => toCsv(DRILL_RUN_CSV_COLUMNS, runs.map(drillRunCsvRow));
+export const incidentsCsv = (incidents: readonly ExportedIncident[], mapping: ControlMapping): string =>
+  toCsv(INCIDENT_CSV_COLUMNS, incidents.map((incident) => incidentCsvRow(incident, mapping)));
+export const drillRunsCsv = (runs: readonly ExportedDrillRun[], mapping: ControlMapping): string =>
+  toCsv(DRILL_RUN_CSV_COLUMNS, runs.map((run) => drillRunCsvRow(run, mapping)));
 
 export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt'] as const;
 export const controlsCsv = (rows: readonly ControlRow[]): string =>

@@ -28,8 +28,8 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
     files: [
       { name: 'incidents.json', content: json({ ...header, incidents }) },
       { name: 'drill-runs.json', content: json({ ...header, drillRuns }) },
-      { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents), 'utf8') },
-      { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns), 'utf8') },
+      { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents, evidence.controls), 'utf8') },
+      { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns, evidence.controls), 'utf8') },
       { name: 'controls.csv', content: Buffer.from(controlsCsv(controls), 'utf8') },
       { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns }), 'utf8') },
     ],
