@@ -1,4 +1,5 @@
 import type { IrdrConfig } from './domain/config-schema.js';
+import { executionEndedAbnormallyPattern } from './domain/execution-status-change.js';
 import { securityFindingsEventPattern } from './domain/finding-mapping.js';
 import type { EventRuleName } from './registry.js';
 
@@ -8,13 +9,24 @@ export interface EventRuleDefinition {
   readonly eventPattern: Record<string, unknown>;
 }
 
+/** What a rule's pattern may depend on beyond config: where the stack put things. */
+export interface EventRuleDeployment {
+  /** The ARN prefix every irdr state machine's name carries (`arn:aws:states:<region>:<account>:stateMachine:<stack>-`). */
+  readonly stateMachineArnPrefix: string;
+}
+
 /** Each EventBridge rule a registry entry may name: its pattern, defined once for lib/ and local/. */
-export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig): EventRuleDefinition {
+export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig, deployment: EventRuleDeployment): EventRuleDefinition {
   switch (name) {
     case 'security-findings':
       return {
         description: 'irdr: GuardDuty and Security Hub findings at or above the configured severity open incidents',
         eventPattern: securityFindingsEventPattern(config.findings),
+      };
+    case 'runs-ended-abnormally':
+      return {
+        description: 'irdr: a runbook or drill execution that failed, timed out or was stopped outside its own error handling marks its record aborted',
+        eventPattern: executionEndedAbnormallyPattern(deployment.stateMachineArnPrefix),
       };
   }
 }

@@ -50,6 +50,8 @@ export type FunctionPermission =
   | 'drills:cleanup'
   // Put the canary item into the plans' source tables (that item's key only).
   | 'drills:canary'
+  // An aborted run: describe the plans' source tables, and clean up its drill table as drills:cleanup does.
+  | 'drills:abort'
   // StartExecution on the drill state machine.
   | 'drills:start'
   // Put new evidence digests into the digest bucket (never replace or delete), and read the newest to link to it.
@@ -71,7 +73,7 @@ export interface HttpRoute {
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
-export type EventRuleName = 'security-findings';
+export type EventRuleName = 'security-findings' | 'runs-ended-abnormally';
 
 export interface FunctionSpec {
   /** PascalCase; also the `${<name>FunctionArn}` placeholder in compiled ASL. */
@@ -405,6 +407,17 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE'],
     permissions: ['table:read', 'evidence:read-digests'],
     routes: [{ method: 'GET', path: '/evidence/verify' }],
+  },
+  {
+    name: 'RecordEndedRun',
+    entry: 'functions/tasks/record-ended-run.ts',
+    description: 'EventBridge: a runbook or drill execution that failed, timed out or was stopped outside its own error handling marks its record aborted',
+    memoryMb: 256,
+    // Cleaning up an aborted drill's restored table waits (up to a minute) for the table to become deletable.
+    timeoutSeconds: 120,
+    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG', 'DRILL_STATE_MACHINE_ARN'],
+    permissions: ['table:read', 'table:write', 'drills:abort'],
+    eventRules: ['runs-ended-abnormally'],
   },
   {
     name: 'ExportEvidence',

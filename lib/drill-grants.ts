@@ -8,7 +8,7 @@ import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
   FunctionPermission,
-  'drills:inspect-source' | 'drills:restore' | 'drills:inspect-restore' | 'drills:read-data' | 'drills:cleanup' | 'drills:canary'
+  'drills:inspect-source' | 'drills:restore' | 'drills:inspect-restore' | 'drills:read-data' | 'drills:cleanup' | 'drills:canary' | 'drills:abort'
 >;
 
 export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
@@ -18,6 +18,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:read-data',
   'drills:cleanup',
   'drills:canary',
+  'drills:abort',
 ];
 
 /**
@@ -169,11 +170,13 @@ export class DrillGrants {
         );
         break;
       case 'drills:cleanup':
-        allow(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource'], drillTables, WHY_DRILL_TABLES);
-        // Only a table that carries the run tag (set by CheckDrillRestore once the restore completes): a drill-prefixed
-        // table someone made by hand, untagged, cannot be deleted by a drill.
-        allow(['dynamodb:DeleteTable'], drillTables, WHY_DRILL_TABLES, { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } });
+        allowTableCleanup(allow, drillTables);
         allow(['dynamodb:DeleteBackup'], backupsTakenByDrills, WHY_BACKUPS);
+        break;
+      case 'drills:abort':
+        // An aborted run's restored table, cleaned up by the same guard; its source is described to name that restore.
+        allow(['dynamodb:DescribeTable'], sources);
+        allowTableCleanup(allow, drillTables);
         break;
       case 'drills:canary':
         for (const plan of plans) {
@@ -216,4 +219,12 @@ export function flattenCfnReference(node: unknown): string {
   if (record['Fn::ImportValue']) return flattenCfnReference(record['Fn::ImportValue']);
   if (record.Ref) return `<${flattenCfnReference(record.Ref)}>`;
   return JSON.stringify(node);
+}
+
+type Allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => void;
+
+/** Describe, tag and delete drill tables; delete only one that carries the run tag (set once its restore completed): a drill-prefixed table someone made by hand, untagged, cannot be deleted by a drill. */
+function allowTableCleanup(allow: Allow, drillTables: readonly string[]): void {
+  allow(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource'], drillTables, WHY_DRILL_TABLES);
+  allow(['dynamodb:DeleteTable'], drillTables, WHY_DRILL_TABLES, { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } });
 }

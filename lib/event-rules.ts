@@ -2,12 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
 import type { EventRuleName, FunctionName, FunctionSpec } from '../functions/registry.js';
 import type { IrdrFunctions } from './functions.js';
+import { stateMachineArnPrefix } from './runbook-state-machines.js';
 
 export interface IrdrEventRulesProps {
   /** Every function; a rule is made for each name in an entry's `eventRules`, targeting that function only. */
@@ -40,7 +41,7 @@ export class IrdrEventRules extends Construct {
     for (const spec of props.specs) {
       for (const name of spec.eventRules ?? []) {
         if (rules.has(name)) throw new Error(`event rule ${name} is named by more than one function in functions/registry.ts`);
-        const definition = eventRuleDefinition(name, props.config);
+        const definition = eventRuleDefinition(name, props.config, { stateMachineArnPrefix: stateMachineArnPrefix(Stack.of(this)) });
         const ruleScope = new Construct(this, name);
         const deadLetterQueue = new Queue(ruleScope, 'DeadLetterQueue', {
           encryption: QueueEncryption.SQS_MANAGED,

@@ -16,7 +16,7 @@ import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
-import { BlueprintStateMachine, RunbookStateMachines } from './runbook-state-machines.js';
+import { BlueprintStateMachine, RunbookStateMachines, stateMachineName } from './runbook-state-machines.js';
 
 export interface IrdrStackProps extends StackProps {
   /** Every Lambda function (in the app: functionRegistry). */
@@ -76,7 +76,7 @@ export class IrdrStack extends Stack {
     this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, {
       blueprint: props.drillBlueprint,
       functions: this.functions,
-      stateMachineName: `${this.stackName}-${props.drillBlueprint.logicalId}`,
+      stateMachineName: stateMachineName(this, props.drillBlueprint.logicalId),
     });
     this.drillGrants = new DrillGrants(this, props.drillPlans);
     this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {

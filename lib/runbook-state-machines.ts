@@ -9,6 +9,13 @@ import type { AslDefinition } from '../workflows/asl-fragments.js';
 import { catalogEntryOf, type StateMachineBlueprint } from '../workflows/catalog.js';
 import type { IrdrFunctions } from './functions.js';
 
+/** Every irdr state machine is named `<stack>-<logicalId>`: fixed names, and one prefix the ended-runs rule matches. */
+export const stateMachineName = (stack: Stack, logicalId: string): string => `${stack.stackName}-${logicalId}`;
+
+/** The ARN prefix every irdr state machine of the stack shares. */
+export const stateMachineArnPrefix = (stack: Stack): string =>
+  stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName(stack, ''), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
 /** What any blueprint (runbook or drill) carries that deploying it needs: the ASL and the placeholders it uses. */
 export interface DeployableBlueprint {
   readonly logicalId: string;
@@ -128,7 +135,7 @@ export class RunbookStateMachines extends Construct {
         functions: props.functions,
         logRetention: props.logRetention,
         // Named: the human-task functions a runbook invokes answer its task tokens, so they name its ARN without a reference.
-        stateMachineName: `${Stack.of(this).stackName}-${blueprint.logicalId}`,
+        stateMachineName: stateMachineName(Stack.of(this), blueprint.logicalId),
       });
       byLogicalId.set(blueprint.logicalId, stateMachine);
       arnsByName.push(arnByName!);

@@ -20,7 +20,7 @@ import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { devIdentities, devIdentityOnlyIn } from './dev-identities.js';
 import { DynamoDbFaults, FunctionFaults } from './faults.js';
-import { LocalEventBus } from './eventbridge/event-bus.js';
+import { LocalEventBus, type BusEvent } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
@@ -208,11 +208,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       },
     });
     stops.push(() => lambdaApi.stop());
+    // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
+    let deliverToBus: ((event: BusEvent) => void) | undefined;
     const stepFunctions = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       invokeLambda: (functionArn, payload) => lambda.invoke(functionArn, payload),
       timeScale,
+      onExecutionStatusChange: (event) => deliverToBus?.(event),
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
@@ -309,12 +312,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       rules: functionRegistry.flatMap((spec) =>
         ('eventRules' in spec ? spec.eventRules : []).map((name) => ({
           name,
-          eventPattern: eventRuleDefinition(name, irdrConfig).eventPattern,
+          eventPattern: eventRuleDefinition(name, irdrConfig, { stateMachineArnPrefix: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${LOCAL_NAME_PREFIX}` }).eventPattern,
           functionName: spec.name,
         })),
       ),
       invoke: (functionName, event) => lambda.invoke(functionName, event),
     });
+    // Step Functions puts every execution's status changes on the default bus, as in AWS (delivery is asynchronous).
+    deliverToBus = (event) => {
+      eventBus.deliver(event).catch((error: unknown) => log(`event ${event['detail-type']} not delivered: ${(error as Error).message}`));
+    };
     // PutEvents for the SDKs and the AWS CLI (e.g. a GuardDuty sample finding, as EventBridge would receive it).
     const eventBridgeApi = await startLocalEventBridgeApi({ host: LOCAL_HOST, port: options.eventBridgePort ?? 0, bus: eventBus });
     stops.push(() => eventBridgeApi.stop());

@@ -10,6 +10,8 @@ export interface ExecutionEnvironment extends AccountScope {
   readonly timeScale: number;
   readonly invokeLambda: InvokeLambda;
   readonly tokens: TaskTokenRegistry;
+  /** Told when an execution starts and when it ends, as Step Functions tells EventBridge (not while closing down). */
+  readonly onStatusChange?: (execution: LocalExecution) => void;
 }
 
 const MAX_INPUT_BYTES = 256 * 1024;
@@ -17,6 +19,8 @@ const MAX_INPUT_BYTES = 256 * 1024;
 /** Every execution started here, kept in memory with its history. */
 export class ExecutionRegistry {
   private readonly byArn = new Map<string, { readonly execution: LocalExecution; readonly stateMachine: StateMachineRecord }>();
+  /** Set by stopAll: executions the service stops as it closes are not news to anyone. */
+  private closing = false;
 
   constructor(private readonly environment: ExecutionEnvironment) {}
 
@@ -52,6 +56,13 @@ export class ExecutionRegistry {
     });
     this.byArn.set(arn, { execution, stateMachine });
     execution.start();
+    const notify = this.environment.onStatusChange;
+    if (notify) {
+      notify(execution);
+      void execution.ended.then(() => {
+        if (!this.closing) notify(execution);
+      });
+    }
     return execution;
   }
 
@@ -73,6 +84,7 @@ export class ExecutionRegistry {
 
   /** Stops every running execution (recorded as ABORTED) and waits until they have unwound. */
   async stopAll(cause: string): Promise<void> {
+    this.closing = true;
     const running = [...this.byArn.values()].map(({ execution }) => execution).filter((execution) => execution.status === 'RUNNING');
     for (const execution of running) execution.stop(undefined, cause);
     await Promise.all(running.map((execution) => execution.ended));

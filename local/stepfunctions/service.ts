@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { installEngineHook } from './engine-hook.js';
 import { ExecutionRegistry } from './executions.js';
+import type { LocalExecution } from './execution.js';
+import { executionStatusChangeEvent, type ExecutionStatusChangeBusEvent } from './status-change-event.js';
 import { createOperations, type Operation } from './operations.js';
 import { createProtocolServer } from './protocol.js';
 import { StateMachineRegistry, type Tag } from './state-machines.js';
@@ -22,6 +24,8 @@ export interface LocalStepFunctionsOptions {
    * @default 1
    */
   readonly timeScale?: number;
+  /** Gets each "Step Functions Execution Status Change" event (RUNNING, then the end), as EventBridge would. */
+  readonly onExecutionStatusChange?: (event: ExecutionStatusChangeBusEvent) => void;
 }
 
 export interface CreateStateMachineRequest {
@@ -51,7 +55,14 @@ export class LocalStepFunctions {
     installEngineHook(); // fails here, not mid-execution, if the engine no longer has the shape it hooks into
     const scope = { region: options.region, accountId: options.accountId };
     this.stateMachines = new StateMachineRegistry(scope, timeScale);
-    this.executions = new ExecutionRegistry({ ...scope, timeScale, invokeLambda: options.invokeLambda, tokens: this.tokens });
+    const onStatusChange = options.onExecutionStatusChange;
+    this.executions = new ExecutionRegistry({
+      ...scope,
+      timeScale,
+      invokeLambda: options.invokeLambda,
+      tokens: this.tokens,
+      ...(onStatusChange && { onStatusChange: (execution: LocalExecution) => onStatusChange(executionStatusChangeEvent(execution, scope)) }),
+    });
     const operations = createOperations({ stateMachines: this.stateMachines, executions: this.executions, tokens: this.tokens });
     const start = operations['StartExecution']!;
     this.operations = { ...operations, StartExecution: (body) => (this.refuseIfAsked(), start(body)) };

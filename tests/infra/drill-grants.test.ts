@@ -142,6 +142,14 @@ describe('drills:* grants from the plans', () => {
     ]);
   });
 
+  it('drills:abort: describe the sources, and clean up drill tables as drills:cleanup does (tagged ones only); no backups', () => {
+    expect(statementsOf('drills:abort')).toEqual([
+      allow(['dynamodb:DescribeTable'], [table('orders'), table('customers'), table('ledger')]),
+      allow(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource'], [DRILL_TABLES]),
+      allow(['dynamodb:DeleteTable'], [DRILL_TABLES], { Null: { 'aws:ResourceTag/irdr:drill-run': 'false' } }),
+    ]);
+  });
+
   it("drills:canary: PutItem on the canary plan's source, at the canary key's values only", () => {
     expect(statementsOf('drills:canary')).toEqual([
       allow(['dynamodb:PutItem'], [table('orders')], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CANARY#1', '0'] } }),

@@ -15,6 +15,7 @@ import {
 } from '../../functions/registry.js';
 import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
 import { eventRuleDefinition } from '../../functions/event-rules.js';
+import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import {
@@ -247,6 +248,7 @@ describe('least privilege', () => {
       add(when(takesBackups, ['dynamodb:DeleteBackup']));
     }
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
+    if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     return [...actions].sort();
   };
@@ -525,9 +527,18 @@ describe('EventBridge rules', () => {
 
   it.each(ruleNames)('%s matches the pattern defined once in functions/, on the default bus', (name) => {
     const rule = props(synth.logicalIdOf(synth.stack.eventRules.rules.get(name)!));
-    expect(rule.EventPattern).toEqual(eventRuleDefinition(name, irdrConfig).eventPattern);
+    const deployment = { stateMachineArnPrefix: stateMachineArnPrefix(synth.stack) };
+    expect(rule.EventPattern).toEqual(synth.stack.resolve(eventRuleDefinition(name, irdrConfig, deployment).eventPattern));
     expect(rule.EventBusName).toBeUndefined();
     expect(rule.State).toBe('ENABLED');
+  });
+
+  it('hears of every irdr state machine ending abnormally: all are named with the prefix the ended-runs rule matches', () => {
+    const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('runs-ended-abnormally')!)).EventPattern as { detail: { status: string[] } };
+    expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    const names = resourcesOfType('AWS::StepFunctions::StateMachine').map(([logicalId]) => props(logicalId).StateMachineName as string);
+    expect(names.length).toBe(blueprints.length + 1);
+    for (const name of names) expect(name.startsWith(`${synth.stack.stackName}-`), name).toBe(true);
   });
 
   it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by ASFF label or OCSF severity_id', () => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
 import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
@@ -105,6 +107,25 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   expect(signed.status, JSON.stringify(signed.body)).toBe(201);
 }
 
+/** Stops an incident's runbook while it waits on a person, and a drill while its restore runs; waits for both records to say so. */
+async function stopRunsMidway(local: TestStack, session: ReturnType<typeof runbookSession>): Promise<void> {
+  const opened = (await local.openIncident({ runbookId: 'security-incident', title: 'Coverage run, stopped', severity: 'SEV3', summary: 'stopped from the console' })).body as { incidentId: string; executionArn: string };
+  await session.waitForTaskNotified(opened.incidentId, 'acknowledge');
+  await local.sfn.send(new StopExecutionCommand({ executionArn: opened.executionArn }));
+  const runId = randomUUID();
+  const drill = await local.sfn.send(new StartExecutionCommand({ stateMachineArn: local.stack.drillStateMachineArn, name: runId, input: JSON.stringify({ planId: 'orders-pitr', trigger: 'api' }) }));
+  const drills = drillSession(local);
+  for (let look = 0; look < 200 && !(await drills.drillTables()).some((name) => name.includes(runId)); look += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await local.sfn.send(new StopExecutionCommand({ executionArn: drill.executionArn }));
+  for (let look = 0; look < 400; look += 1) {
+    const incident = (await local.api('GET', `/incidents/${opened.incidentId}`)).body.incident as { runbookStatus?: string } | undefined;
+    const run = (await local.api('GET', `/drill-runs/${runId}`)).body.run as { status?: string } | undefined;
+    if (incident?.runbookStatus === 'aborted' && run?.status === 'failed') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the stopped runs were not marked aborted');
+}
+
 const matches = (granted: string, action: string): boolean =>
   new RegExp(`^${granted.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action);
 
@@ -174,6 +195,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const from = new Date(Date.now() - 3_600_000).toISOString();
       const verified = await local.api('GET', `/evidence/verify?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
       expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      // Runs stopped from the console (an incident's runbook; a drill mid-restore): the status-change event marks them aborted.
+      await stopRunsMidway(local, session);
       // And exports it, the manifest signed by the KMS key.
       const exported = await local.api('GET', `/evidence?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
       expect(exported.status, JSON.stringify(exported.body).slice(0, 500)).toBe(200);
