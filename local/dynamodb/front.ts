@@ -4,7 +4,8 @@
  * - Forwarded unchanged (streamed): everything the backend has. Item writes to PITR-enabled tables are journaled.
  * - Opt-in (benchmarks): item calls report their consumed capacity in a response header (capacity-reports.ts).
  * - Answered here: CreateBackup, DescribeBackup, ListBackups, DeleteBackup, RestoreTableFromBackup,
- *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: both backends have them.)
+ *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: dynalite has them; DynamoDB
+ *   Local answers "Tagging is not currently supported", so drills, which tag their restored table, cannot run on it.)
  * - LatestRestorableDateTime = max(EarliestRestorableDateTime, now - latestRestorableLagMs), 5 minutes by default as in AWS.
  * - A restored table is CREATING for restoreDuration (base + per item); meanwhile data calls get ResourceNotFoundException
  *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.

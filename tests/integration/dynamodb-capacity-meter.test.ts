@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAsFunction } from '../../local/aws-call-recorder.js';
 import { meterDynamoDbCapacity, sumOfUnits, type MeteredDynamoDbCall } from '../../local/dynamodb-capacity-meter.js';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
+import { createTableInput } from '../../local/dynamodb/table-definition.js';
 import { startDynamoDb, type DynamoDbBackend, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
 import { freePort } from '../../local/free-port.js';
 
@@ -40,27 +41,8 @@ async function meteredDynamoDb(backend: DynamoDbBackend) {
     log: () => undefined,
   });
   const client = new DynamoDBClient({ endpoint: front.endpoint, region: REGION, credentials: { accessKeyId: 'capacity', secretAccessKey: 'capacity' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'GSI1',
-          KeySchema: [
-            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
-            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  // The project's own table design: PK/SK, and GSI1 on GSI1PK/GSI1SK projecting every attribute.
+  await client.send(new CreateTableCommand(createTableInput(TABLE)));
   return {
     client,
     /** The calls `work` makes as the function CapacityProbe, each with the units the front reported. */
