@@ -1,34 +1,41 @@
 /**
  * State transitions and modeled AWS cost of a typical run of each built-in runbook, and of one restore drill (20
  * simulated minutes of restore, adaptive polling), measured on the local stack running the real state machines and
- * handlers: transitions from the execution history, Lambda invocations and their local durations, DynamoDB requests
- * and SES sends as the handlers made them. Prices: bench/aws-prices.ts.
+ * handlers: transitions from the execution history, Lambda invocations and their local durations, the DynamoDB
+ * request units the handlers' calls consumed (ReturnConsumedCapacity, asked for by the local DynamoDB's front) and
+ * SES sends. Prices: bench/aws-prices.ts.
+ *
+ * Measured on dynalite, which reports no global secondary index upkeep (local/dynamodb/capacity-reports.ts).
+ * IRDR_BENCH_DYNAMODB=local measures the runbooks on DynamoDB Local, which does report it, to compare; not the drill,
+ * which tags its restored table, and DynamoDB Local has no tagging. Writes refused by their condition are counted
+ * apart: AWS bills them (at least 1 WRU each) but neither it nor an emulator says how much.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { functionRegistry } from '../functions/registry.js';
 import { FINISHED_INVOCATIONS_CHANNEL, recordAwsCalls, type FinishedInvocation, type RecordedAwsCall } from '../local/aws-call-recorder.js';
+import { meterDynamoDbCapacity, sumOfUnits, type MeteredDynamoDbCall } from '../local/dynamodb-capacity-meter.js';
+import type { DynamoDbBackend } from '../local/dynamodb/servers.js';
 import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
 import { executionHistory, runbookSession, stateTransitions } from '../tests/integration/support/runbook-session.js';
 import { startTestStack, type TestStack } from '../tests/integration/support/stack-session.js';
 import { typicalRuns } from '../tests/integration/support/typical-runs.js';
 import { AWS_PRICES } from './aws-prices.js';
+import { describeDynamoDb, topFunctions } from './dynamodb-usage.js';
 import type { Bench, BenchFigure } from './figure.js';
 import { runIfMain } from './stats.js';
 
-const WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
-const READS = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
 const memoryGbOf = new Map(functionRegistry.map((spec) => [spec.name as string, spec.memoryMb / 1024]));
+const backend: DynamoDbBackend = process.env.IRDR_BENCH_DYNAMODB === 'local' ? 'local' : 'embedded';
 
 interface RunUsage {
   transitions: number;
   invocations: number;
   gbSeconds: number;
-  writeUnits: number;
-  readUnits: number;
+  dynamodb: readonly MeteredDynamoDbCall[];
   emails: number;
 }
 
-/** Watches the handlers while `work` runs: their invocations (with durations) and their AWS requests. */
+/** Watches the handlers while `work` runs: their invocations (with durations), their AWS requests and the DynamoDB units consumed. */
 async function usageOf(local: TestStack, work: () => Promise<string>): Promise<RunUsage> {
   const finished: FinishedInvocation[] = [];
   const onFinished = (message: unknown): void => {
@@ -36,39 +43,46 @@ async function usageOf(local: TestStack, work: () => Promise<string>): Promise<R
   };
   diagnosticsChannel.subscribe(FINISHED_INVOCATIONS_CHANNEL, onFinished);
   const recorder = recordAwsCalls();
+  const meter = meterDynamoDbCapacity();
   let calls: RecordedAwsCall[];
+  let dynamodb: MeteredDynamoDbCall[];
   let executionArn: string;
   try {
     executionArn = await work();
     await local.waitForQuiet();
   } finally {
     calls = recorder.calls();
+    dynamodb = meter.calls();
     recorder.stop();
+    meter.stop();
     diagnosticsChannel.unsubscribe(FINISHED_INVOCATIONS_CHANNEL, onFinished);
   }
-  const count = (actions: Set<string>) => calls.filter((call) => actions.has(call.action)).length;
+  const unreported = dynamodb.find((call) => call.consumed === undefined);
+  if (unreported) throw new Error(`${unreported.functionName}'s ${unreported.action} came back with no capacity report`);
   return {
     transitions: stateTransitions(await executionHistory(local, executionArn)),
     invocations: finished.length,
     // Lambda bills each invocation's duration rounded up to the millisecond, at the function's memory.
     gbSeconds: finished.reduce((sum, { functionName, durationMs }) => sum + (Math.ceil(durationMs) / 1000) * (memoryGbOf.get(functionName) ?? 0.128), 0),
-    // Items here are under 1 KB (a write request unit each) and reads under 4 KB, strongly consistent (a read unit each).
-    writeUnits: count(WRITES),
-    readUnits: count(READS),
+    dynamodb,
     emails: calls.filter((call) => call.action === 'ses:SendEmail').length,
   };
 }
 
-const costOf = (usage: RunUsage): number =>
-  usage.transitions * AWS_PRICES.stepFunctionsStandardPerStateTransition +
-  usage.invocations * AWS_PRICES.lambdaPerRequest +
-  usage.gbSeconds * AWS_PRICES.lambdaArmPerGbSecond +
-  usage.writeUnits * AWS_PRICES.dynamodbPerWriteRequestUnit +
-  usage.readUnits * AWS_PRICES.dynamodbPerReadRequestUnit +
-  usage.emails * AWS_PRICES.sesPerEmail;
+const costOf = (usage: RunUsage): number => {
+  const units = sumOfUnits(usage.dynamodb);
+  return (
+    usage.transitions * AWS_PRICES.stepFunctionsStandardPerStateTransition +
+    usage.invocations * AWS_PRICES.lambdaPerRequest +
+    usage.gbSeconds * AWS_PRICES.lambdaArmPerGbSecond +
+    units.writeUnits * AWS_PRICES.dynamodbPerWriteRequestUnit +
+    units.readUnits * AWS_PRICES.dynamodbPerReadRequestUnit +
+    usage.emails * AWS_PRICES.sesPerEmail
+  );
+};
 
 const describe = (usage: RunUsage): string =>
-  `${usage.invocations} invocations (${usage.gbSeconds.toFixed(2)} GB-s, local durations), ${usage.writeUnits} WRU, ${usage.readUnits} RRU, ${usage.emails} emails`;
+  `${usage.invocations} invocations (${usage.gbSeconds.toFixed(2)} GB-s, local durations), ${describeDynamoDb(usage.dynamodb)}, ${usage.emails} emails`;
 
 /** The workload the monthly figure states: incidents per runbook per month, and drills per month. */
 export const MONTHLY_WORKLOAD = { incidentsPerRunbook: 5, drillsPerMonth: 3 * 4 } as const;
@@ -77,11 +91,14 @@ export const bench: Bench = async () => {
   const SOURCE = 'irdr-bench-cost';
   const plan = testPlan({ id: 'cost-pitr', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }, { type: 'sample-keys', count: 10 }] });
   const local = await startTestStack({
+    dynamodb: backend,
+    reportDynamoDbCapacity: true,
     timeScale: 600,
     drillPlans: [plan],
     dynamodbRecovery: { restoreDuration: { baseMs: 20 * 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 },
   });
   const figures: BenchFigure[] = [];
+  const everyCall: MeteredDynamoDbCall[] = [];
   let monthly = 0;
   try {
     const session = runbookSession(local);
@@ -92,26 +109,41 @@ export const bench: Bench = async () => {
         return executionArn;
       });
       const cost = costOf(usage);
+      everyCall.push(...usage.dynamodb);
       monthly += cost * MONTHLY_WORKLOAD.incidentsPerRunbook;
       figures.push({ bench: 'run-cost', name: `${runbookId} (${severity}) transitions`, value: usage.transitions, unit: 'transitions' });
       figures.push({ bench: 'run-cost', name: `${runbookId} (${severity}) per run`, value: cost * 1000, unit: 'USD per 1,000 runs', note: describe(usage) });
     }
-    const drills = drillSession(local);
-    await drills.createSourceTable(SOURCE);
-    await drills.seed(SOURCE, 50);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const usage = await usageOf(local, async () => (await drills.runDrill(plan.id)).execution.executionArn!);
-    const drillCost = costOf(usage);
-    monthly += drillCost * MONTHLY_WORKLOAD.drillsPerMonth;
-    figures.push({ bench: 'run-cost', name: 'drill, 20-min restore, transitions', value: usage.transitions, unit: 'transitions' });
-    figures.push({ bench: 'run-cost', name: 'drill, 20-min restore, per run', value: drillCost * 1000, unit: 'USD per 1,000 runs', note: `${describe(usage)}; the restore itself (PITR) is billed by DynamoDB per GB, not modeled` });
+    if (backend === 'embedded') {
+      const drills = drillSession(local);
+      await drills.createSourceTable(SOURCE);
+      await drills.seed(SOURCE, 50);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const usage = await usageOf(local, async () => (await drills.runDrill(plan.id)).execution.executionArn!);
+      const drillCost = costOf(usage);
+      everyCall.push(...usage.dynamodb);
+      monthly += drillCost * MONTHLY_WORKLOAD.drillsPerMonth;
+      figures.push({ bench: 'run-cost', name: 'drill, 20-min restore, transitions', value: usage.transitions, unit: 'transitions' });
+      figures.push({ bench: 'run-cost', name: 'drill, 20-min restore, per run', value: drillCost * 1000, unit: 'USD per 1,000 runs', note: `${describe(usage)}; the restore itself (PITR) is billed by DynamoDB per GB, not modeled` });
+    }
+    const drillsMeasured = backend === 'embedded' ? MONTHLY_WORKLOAD.drillsPerMonth : 0;
     figures.push({
       bench: 'run-cost',
       name: 'per month',
       value: monthly,
       unit: 'USD',
-      note: `${MONTHLY_WORKLOAD.incidentsPerRunbook} incidents of each of the ${typicalRuns.length} runbooks + ${MONTHLY_WORKLOAD.drillsPerMonth} drills; ${AWS_PRICES.region} prices of ${AWS_PRICES.asOf}; excludes storage, logs, alarms, KMS keys`,
+      note: `${MONTHLY_WORKLOAD.incidentsPerRunbook} incidents of each of the ${typicalRuns.length} runbooks + ${drillsMeasured} drills; ${AWS_PRICES.region} prices of ${AWS_PRICES.asOf}; excludes storage, logs, alarms, KMS keys`,
     });
+    const total = sumOfUnits(everyCall);
+    const measuredOn = backend === 'local' ? 'DynamoDB Local; no drill: it tags tables, which DynamoDB Local cannot' : 'dynalite, which reports no index upkeep';
+    figures.push({
+      bench: 'run-cost',
+      name: 'WRU by function, one run of each',
+      value: total.writeUnits,
+      unit: 'WRU',
+      note: `${topFunctions(everyCall, (units) => units.writeUnits, 6)}; ${total.indexWriteUnits} for indexes; measured on ${measuredOn}`,
+    });
+    figures.push({ bench: 'run-cost', name: 'RRU by function, one run of each', value: total.readUnits, unit: 'RRU', note: topFunctions(everyCall, (units) => units.readUnits, 6) });
     return figures;
   } finally {
     await local.stop();

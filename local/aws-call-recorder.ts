@@ -11,6 +11,9 @@ export interface RecordedAwsCall {
 /** Which registered function the current async work belongs to (set by the local Lambda runtime). */
 const invocation = new AsyncLocalStorage<string>();
 
+/** The registered function whose invocation the current async work is part of, if any. */
+export const currentFunctionName = (): string | undefined => invocation.getStore();
+
 /** Announces each handler invocation, so a recorder also sees functions that call no AWS API. */
 const invocations = diagnosticsChannel.channel('irdr.local.lambda.invoke');
 
@@ -69,7 +72,7 @@ export function recordAwsCalls(): { calls(): RecordedAwsCall[]; invoked(): strin
     invoked.add((message as { functionName: string }).functionName);
   };
   const onRequest = (message: unknown): void => {
-    const functionName = invocation.getStore();
+    const functionName = currentFunctionName();
     if (!functionName) return;
     const { request } = message as { request: ClientRequest };
     const target = request.getHeader('x-amz-target');

@@ -81,6 +81,8 @@ export interface LocalStackOptions {
    * how long a restore stays CREATING, and how far LatestRestorableDateTime trails the clock (AWS: about 5 minutes).
    */
   readonly dynamodbRecovery?: { readonly restoreDuration?: SimulatedDuration; readonly backupDuration?: SimulatedDuration; readonly latestRestorableLagMs?: number };
+  /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
+  readonly reportDynamoDbCapacity?: boolean;
 }
 
 /** A schedule whose target is a state machine's logical id, resolved to its local ARN at start. */
@@ -158,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       log,
       faults: dynamodbFaults,
+      reportConsumedCapacity: options.reportDynamoDbCapacity ?? false,
       ...(recovery.restoreDuration && { restoreDuration: scaled(recovery.restoreDuration) }),
       ...(recovery.backupDuration && { backupDuration: scaled(recovery.backupDuration) }),
       ...(recovery.latestRestorableLagMs !== undefined && { latestRestorableLagMs: recovery.latestRestorableLagMs / timeScale }),

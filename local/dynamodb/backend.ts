@@ -20,8 +20,16 @@ export interface BufferedResponse {
   readonly body: Buffer;
 }
 
+/** What the front's parts do with the backend (a metered request sees a wrapper: see capacity-reports.ts). */
+export interface BackendCalls {
+  /** Sends a request on and its response back; a promise, when there is one, settles once the response is sent. */
+  forward(request: IncomingMessage, response: ServerResponse, body?: Buffer): void | Promise<void>;
+  exchange(request: IncomingMessage, body: Buffer): Promise<BufferedResponse>;
+  call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T>;
+}
+
 /** The DynamoDB behind the front: requests are forwarded to it, and the front calls it for its own work. */
-export class Backend {
+export class Backend implements BackendCalls {
   private readonly url: URL;
   private readonly agent = new Agent({ keepAlive: true });
 
@@ -104,7 +112,8 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
   return kept;
 }
 
-function failUpstream(response: ServerResponse, error: Error): void {
+/** Answers a forwarded request whose backend failed: 500 if nothing was sent yet, else the connection is cut. */
+export function failUpstream(response: ServerResponse, error: Error): void {
   if (response.headersSent) {
     response.destroy(error);
     return;

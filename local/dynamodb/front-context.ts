@@ -1,4 +1,4 @@
-import type { Backend, CallerScope } from './backend.js';
+import type { BackendCalls, CallerScope } from './backend.js';
 import type { BackupCatalog } from './backup-catalog.js';
 import { keyOf, type KeySchemaElement } from './items.js';
 import type { KeyLocks, TableLocks } from './locks.js';
@@ -17,7 +17,7 @@ export const durationFor = (duration: SimulatedDuration, itemCount: number): num
 
 /** What the front's parts share: the backend, the stores, the locks, the clock and the settings. */
 export interface FrontContext {
-  readonly backend: Backend;
+  readonly backend: BackendCalls;
   readonly journal: PitrJournal;
   readonly backups: BackupCatalog;
   readonly restores: RestoreRegistry;

@@ -2,8 +2,10 @@
  * The local DynamoDB's front: AWS JSON 1.0 on the wire, before dynalite or DynamoDB Local.
  *
  * - Forwarded unchanged (streamed): everything the backend has. Item writes to PITR-enabled tables are journaled.
+ * - Opt-in (benchmarks): item calls report their consumed capacity in a response header (capacity-reports.ts).
  * - Answered here: CreateBackup, DescribeBackup, ListBackups, DeleteBackup, RestoreTableFromBackup,
- *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: both backends have them.)
+ *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: dynalite has them; DynamoDB
+ *   Local answers "Tagging is not currently supported", so drills, which tag their restored table, cannot run on it.)
  * - LatestRestorableDateTime = max(EarliestRestorableDateTime, now - latestRestorableLagMs), 5 minutes by default as in AWS.
  * - A restored table is CREATING for restoreDuration (base + per item); meanwhile data calls get ResourceNotFoundException
  *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { freePort } from '../free-port.js';
 import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
 import { BackupCatalog } from './backup-catalog.js';
+import { askingForCapacity, capacityReportingBackend, METERED_OPERATIONS } from './capacity-reports.js';
 import { snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
 import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
 import { KeyLocks, TableLocks } from './locks.js';
@@ -59,6 +62,11 @@ export interface DynamoDbFrontOptions {
   readonly log?: (line: string) => void;
   /** Requests answered with throttling or internal errors at a rate (the reliability suite). */
   readonly faults?: DynamoDbFaults;
+  /**
+   * Benchmarks: every item call asks the backend for its ConsumedCapacity, handed back in the `x-irdr-capacity-report`
+   * header (capacity-reports.ts); item responses are then buffered, not streamed. @default false
+   */
+  readonly reportConsumedCapacity?: boolean;
 }
 
 export interface RunningDynamoDbFront {
@@ -98,7 +106,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   const operations = recoveryOperations(context);
   const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((request, response) => {
-    const handling = handle(context, operations, defaultScope, request, response, options.faults).catch((error: unknown) => {
+    const handling = handle(context, operations, defaultScope, request, response, options).catch((error: unknown) => {
       if (error instanceof DynamoDbError) {
         if (!response.headersSent) sendError(response, error);
         return;
@@ -168,11 +176,11 @@ export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOpt
 
 async function handle(
   context: FrontContext, operations: Readonly<Record<string, FrontOperation>>, defaultScope: CallerScope, request: IncomingMessage, response: ServerResponse,
-  faults?: DynamoDbFaults,
+  options: Pick<DynamoDbFrontOptions, 'faults' | 'reportConsumedCapacity'>,
 ): Promise<void> {
   const target = request.headers['x-amz-target'];
   const operation = request.method === 'POST' && typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  const injected = operation === undefined ? undefined : faults?.failureFor(operation);
+  const injected = operation === undefined ? undefined : options.faults?.failureFor(operation);
   if (injected) {
     request.resume();
     throw new DynamoDbError(injected.code, injected.message, injected.statusCode);
@@ -189,7 +197,8 @@ async function handle(
   }
   const inspects = ITEM_WRITES.has(operation) || PARTIQL.has(operation) || operation === 'DescribeTable' || operation === 'DeleteTable' || operation === 'CreateTable';
   const mayBeRestoring = (DATA_PLANE.has(operation) || TABLE_CHANGES.has(operation)) && context.restores.anyCreating(context.now());
-  if (!inspects && !mayBeRestoring) {
+  const metered = options.reportConsumedCapacity === true && METERED_OPERATIONS.has(operation);
+  if (!inspects && !mayBeRestoring && !metered) {
     context.backend.forward(request, response);
     return;
   }
@@ -202,12 +211,21 @@ async function handle(
     return;
   }
   rejectWhileCreating(context, operation, input);
+  if (!metered) return route(context, operation, request, response, body, input, scope);
+  const asking = askingForCapacity(input);
+  return route({ ...context, backend: capacityReportingBackend(context.backend, asking.callerAsked) }, operation, request, response, asking.body, input, scope);
+}
+
+/** Sends a data call on to the backend through whatever the front must do on the way (journal, describe, lock). */
+function route(
+  context: FrontContext, operation: string, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope,
+): Promise<void> | void {
   if (ITEM_WRITES.has(operation)) return forwardItemWrite(context, operation, request, response, body, input, scope);
   if (PARTIQL.has(operation)) return forwardPartiQl(context, operation, request, response, body, input, scope);
   if (operation === 'DescribeTable') return describeTable(context, request, response, body, input);
   if (operation === 'DeleteTable') return deleteTable(context, request, response, body, input, scope);
   if (operation === 'CreateTable') return createTable(context, request, response, body, input);
-  context.backend.forward(request, response, body);
+  return context.backend.forward(request, response, body);
 }
 
 /** A restored table is CREATING until its simulated restore ends: AWS answers data calls ResourceNotFound and changes ResourceInUse. */
