@@ -8,7 +8,14 @@ import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
-const MAX_APPEND_ATTEMPTS = 8;
+// Enough for dozens of writers racing on one trail: each round one wins, the losers back off and retry.
+const MAX_APPEND_ATTEMPTS = 30;
+const BASE_BACKOFF_MS = 10;
+const MAX_BACKOFF_MS = 500;
+
+/** Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog): losers spread out instead of colliding again. */
+const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt)));
 
 /** The events of one trail, oldest first unless the caller reverses it. */
 function trailQuery(tableName: string, pk: string): QueryCommandInput {
@@ -49,6 +56,7 @@ export async function appendEvent(tableName: string, pk: string, body: TrailEven
       return event;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      await backoff(attempt);
     }
   }
 }
