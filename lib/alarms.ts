@@ -75,7 +75,10 @@ export class IrdrAlarms extends Construct {
   /** By state machine logicalId (the runbooks' blueprint ids and the drill's). */
   public readonly stateMachineAlarms: ReadonlyMap<string, StateMachineAlarms>;
   public readonly functionAlarms: ReadonlyMap<FunctionName, FunctionAlarms>;
-  /** By queue: `findings:<rule name>` for each EventBridge rule's queue, `drill-schedules` for the Scheduler one. */
+  /**
+   * By queue: `findings:<rule name>` for each EventBridge rule's queue, `drill-schedules` and `evidence-digests` for the
+   * Scheduler ones, `function:<name>` for each function's own (its failed asynchronous invocations).
+   */
   public readonly deadLetterQueueAlarms: ReadonlyMap<string, Alarm>;
   /** Counts CleanUpDrill log lines whose `cleanupStatus` is CLEANUP_REFUSED or CLEANUP_FAILED. */
   public readonly drillCleanupMetricFilter: MetricFilter;
@@ -152,11 +155,7 @@ export class IrdrAlarms extends Construct {
           logs,
           `. A failed task fails or retries its state machine step (see the ExecutionsFailed alarms); an API caller got a 5xx and may retry with the same Idempotency-Key.`,
         ]),
-        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), [
-          `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
-          ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
-          ` Step Functions retries throttled tasks; API callers got a 429/5xx and may retry.`,
-        ]),
+        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), throttlesDescription(name, props.functions.reservedConcurrency.get(name))),
       });
     }
     this.functionAlarms = functionAlarms;
@@ -191,6 +190,19 @@ export class IrdrAlarms extends Construct {
         `.`,
       ]),
     );
+    for (const [name, queue] of props.functions.deadLetterQueues) {
+      queueAlarms.set(
+        `function:${name}`,
+        this.queueAlarm(`DeadLetters-Function-${name}`, queue, [
+          `Lambda gave up on an asynchronous invocation of the irdr function ${name} (from its EventBridge rule or schedule) after its own retries: what that event asked for was not done.`,
+          ` Receive the messages from SQS queue `,
+          queue.queueName,
+          ` (each is the original event), find why in the function's Errors alarm and its logs, fix the cause, then replay each event (aws lambda invoke --function-name `,
+          props.functions.get(name).functionName,
+          ` --payload <message body>) and delete the message.`,
+        ]),
+      );
+    }
     this.deadLetterQueueAlarms = queueAlarms;
 
     const cleanupLogs: ILogGroup = props.functions.get(DRILL_CLEANUP_FUNCTION).logGroup;
@@ -315,6 +327,21 @@ export class IrdrAlarms extends Construct {
     this.created.push(alarm);
     return alarm;
   }
+}
+
+/** What a function's Throttles alarm says: an API function ran into its own reserved concurrency, any other into the account's. */
+function throttlesDescription(name: FunctionName, reservedConcurrency: number | undefined): string[] {
+  if (reservedConcurrency !== undefined) {
+    return [
+      `Lambda throttled the irdr API function ${name} (Throttles >= 1 in 5 minutes): it was running its reserved concurrency (${reservedConcurrency}) at once, so API callers got a 429/5xx and may retry.`,
+      ` Find who called this much in the API's access logs (caller, routeKey); if the use is legitimate, raise api.reservedConcurrencyPerFunction in config/irdr.config.json.`,
+    ];
+  }
+  return [
+    `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
+    ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
+    ` Step Functions retries throttled tasks; asynchronous invocations are retried by Lambda.`,
+  ];
 }
 
 /** CloudWatch takes at most 1024 characters of description; leave room for the names tokens stand for. */

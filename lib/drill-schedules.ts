@@ -31,6 +31,15 @@ export interface DrillSchedulesProps {
 export const scheduledDrillInput = (planId: string): string => JSON.stringify({ planId, trigger: 'schedule' });
 /** The WriteDrillCanary input a canary schedule sends. */
 export const canaryWriterInput = (planId: string): string => JSON.stringify({ planId });
+/**
+ * Why a canary write Lambda gives up on is dropped rather than dead-lettered: the next schedule writes a newer canary
+ * within one interval, and a replayed old one would only understate the RPO the drill measures.
+ */
+export const WHY_CANARY_FAILURES_ARE_DROPPED =
+  'A failed canary write is superseded by the next one, due within the plan\'s canary interval; a dead-lettered canary would ' +
+  'be stale by then and nobody should replay it (a replayed old canary would understate the RPO the drill measures). ' +
+  'A persistent failure shows in the Function-WriteDrillCanary-Errors alarm, and in the next drill\'s RPO check.';
+
 /** `rate(n minutes)`, with Scheduler's singular unit for 1. */
 export const canaryRateExpression = (intervalMinutes: number): string =>
   `rate(${intervalMinutes} ${intervalMinutes === 1 ? 'minute' : 'minutes'})`;

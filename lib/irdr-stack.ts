@@ -9,14 +9,19 @@ import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workf
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
-import { DrillSchedules } from './drill-schedules.js';
+import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
-import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns } from './functions.js';
+import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
+import { LogEncryptionKey } from './log-encryption-key.js';
 import { BlueprintStateMachine, RunbookStateMachines } from './runbook-state-machines.js';
+
+/** The functions EventBridge Scheduler invokes: the daily digest writer and the drills' canary writer. */
+const DIGEST_WRITER: FunctionName = 'WriteEvidenceDigest';
+const CANARY_WRITER: FunctionName = 'WriteDrillCanary';
 
 export interface IrdrStackProps extends StackProps {
   /** Every Lambda function (in the app: functionRegistry). */
@@ -62,31 +67,50 @@ export class IrdrStack extends Stack {
   public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
   public readonly alarms: IrdrAlarms;
+  /** Encrypts every log group: functions, state machines, API access logs. */
+  public readonly logEncryptionKey: LogEncryptionKey;
 
   constructor(scope: Construct, id: string, props: IrdrStackProps) {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
+    // Retained like the log groups it encrypts.
+    this.logEncryptionKey = new LogEncryptionKey(this, 'LogEncryption', { removalPolicy: props.evidenceRemovalPolicy });
+    const logEncryptionKey = this.logEncryptionKey.key;
     const bundledValues = bundledValuesOf(props.blueprints, props.drillPlans);
-    this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
+    // EventBridge rules and Scheduler invoke Lambda asynchronously; everything else waits for the result.
+    const asyncInvocations = new Map<FunctionName, AsyncInvocationFailure>([
+      ...props.functionSpecs.filter((spec) => spec.eventRules?.length).map((spec) => [spec.name as FunctionName, 'dead-letter-queue'] as const),
+      [DIGEST_WRITER, 'dead-letter-queue'],
+      [CANARY_WRITER, { dropBecause: WHY_CANARY_FAILURES_ARE_DROPPED }],
+    ]);
+    this.functions = new IrdrFunctions(this, 'Functions', {
+      specs: props.functionSpecs,
+      serviceName: 'irdr',
+      bundledValues,
+      logEncryptionKey,
+      apiReservedConcurrency: props.config.api.reservedConcurrencyPerFunction,
+      asyncInvocations,
+    });
     // State machines come after the functions they invoke, and before the API functions that start them.
-    this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+    this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions, logEncryptionKey });
     // Named, so the functions that start drills (a runbook's start-drill step among them) can name its ARN without a
     // reference: ransomware → StartDrillFromRunbook → drill → RecordDrillOutcome → runbooks would otherwise be a cycle.
     this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, {
       blueprint: props.drillBlueprint,
       functions: this.functions,
+      logEncryptionKey,
       stateMachineName: `${this.stackName}-${props.drillBlueprint.logicalId}`,
     });
     this.drillGrants = new DrillGrants(this, props.drillPlans);
     this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {
       plans: props.drillPlans,
       stateMachine: this.drill.stateMachine,
-      canaryWriter: this.functions.get('WriteDrillCanary'),
+      canaryWriter: this.functions.get(CANARY_WRITER),
     });
     this.evidenceDigests = new EvidenceDigests(this, 'EvidenceDigests', {
       retentionDays: props.config.evidence.digestRetentionDays,
-      writer: this.functions.get('WriteEvidenceDigest'),
+      writer: this.functions.get(DIGEST_WRITER),
       removalPolicy: props.evidenceRemovalPolicy,
     });
     this.evidenceSigningKey = new EvidenceSigningKey(this, 'EvidenceSigningKey', { removalPolicy: props.evidenceRemovalPolicy });
@@ -104,7 +128,12 @@ export class IrdrStack extends Stack {
     });
 
     // Before the functions' environment: links in emails point at this API.
-    this.httpApi = new IrdrHttpApi(this, 'Http', { specs: props.functionSpecs, functions: this.functions });
+    this.httpApi = new IrdrHttpApi(this, 'Http', {
+      specs: props.functionSpecs,
+      functions: this.functions,
+      throttle: props.config.api.throttle,
+      logEncryptionKey,
+    });
 
     const environmentValues: Record<FunctionEnvironmentName, string> = {
       TABLE_NAME: this.evidence.table.tableName,

@@ -155,8 +155,14 @@ describe('alarms', () => {
 
   it('every dead-letter queue in the template: ApproximateNumberOfMessagesVisible >= 1', () => {
     const queues = resourcesOfType('AWS::SQS::Queue');
-    // The findings rule's queue, the drill schedules' and the digest schedule's, and they are every queue there is.
-    const expected = [...synth.stack.eventRules.deadLetterQueues.values(), synth.stack.drillSchedules.deadLetterQueue, synth.stack.evidenceDigests.deadLetterQueue].map((queue) => synth.logicalIdOf(queue));
+    // The findings rule's queue, the drill schedules' and the digest schedule's, the asynchronously invoked functions' own,
+    // and they are every queue there is.
+    const expected = [
+      ...synth.stack.eventRules.deadLetterQueues.values(),
+      synth.stack.drillSchedules.deadLetterQueue,
+      synth.stack.evidenceDigests.deadLetterQueue,
+      ...synth.stack.functions.deadLetterQueues.values(),
+    ].map((queue) => synth.logicalIdOf(queue));
     expect(queues.map(([id]) => id).sort()).toEqual([...expected].sort());
     for (const [queueId] of queues) {
       const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', { 'Fn::GetAtt': [queueId, 'QueueName'] });

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
+import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
@@ -192,10 +193,67 @@ describe('functions', () => {
     const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
     expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
+    expect(props(logGroupId).KmsKeyId).toEqual(getAtt(synth.logicalIdOf(synth.stack.logEncryptionKey.key)));
     const logStatements = statementsOfRole(roleLogicalIdOfFunction(name)).filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logStatements).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroupId) },
     ]);
+  });
+});
+
+describe('function concurrency and failed events', () => {
+  const apiFunctions = registry.filter((spec) => (spec.routes ?? []).length > 0).map((spec) => spec.name);
+
+  it('reserves config api.reservedConcurrencyPerFunction for each API function, and for no other', () => {
+    expect(apiFunctions.length).toBeGreaterThan(0);
+    for (const spec of registry) {
+      const reserved = props(functionLogicalId(spec.name)).ReservedConcurrentExecutions;
+      expect(reserved, spec.name).toBe(apiFunctions.includes(spec.name) ? irdrConfig.api.reservedConcurrencyPerFunction : undefined);
+    }
+    expect([...synth.stack.functions.reservedConcurrency.keys()].sort()).toEqual([...apiFunctions].sort());
+  });
+
+  it('keeps the failed asynchronous invocations of the findings function and the digest writer in their own encrypted, TLS-only queue', () => {
+    // EventBridge rule targets and the daily digest: their events would otherwise be lost after Lambda's retries.
+    const kept = registry.filter((spec) => (spec.eventRules ?? []).length > 0).map((spec) => spec.name);
+    expect([...synth.stack.functions.deadLetterQueues.keys()].sort()).toEqual([...kept, 'WriteEvidenceDigest'].sort());
+    for (const spec of registry) {
+      const queue = synth.stack.functions.deadLetterQueues.get(spec.name as FunctionName);
+      const deadLetterConfig = props(functionLogicalId(spec.name)).DeadLetterConfig;
+      if (!queue) {
+        expect(deadLetterConfig, spec.name).toBeUndefined();
+        continue;
+      }
+      const queueId = synth.logicalIdOf(queue);
+      expect(deadLetterConfig).toEqual({ TargetArn: getAtt(queueId) });
+      expect(props(queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    }
+  });
+});
+
+describe('log encryption', () => {
+  it('encrypts every log group of the stack with the one rotating log key', () => {
+    const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
+    const logGroups = resourcesOfType('AWS::Logs::LogGroup');
+    // Every function's, every state machine's and the API's access logs.
+    expect(logGroups).toHaveLength(registry.length + blueprints.length + 1 + 1);
+    for (const [logicalId, logGroup] of logGroups) expect(logGroup.Properties?.KmsKeyId, logicalId).toEqual(getAtt(keyId));
+    expect(props(keyId).EnableKeyRotation).toBe(true);
+    expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it("lets CloudWatch Logs use the key for this account's and region's log groups only, and grants it to no role", () => {
+    const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
+    const statements = (props(keyId).KeyPolicy as { Statement: Array<Record<string, any>> }).Statement;
+    const forLogs = statements.filter((statement) => JSON.stringify(statement.Principal).includes('logs.'));
+    expect(forLogs).toHaveLength(1);
+    expect(renderCfn(forLogs[0]!.Principal.Service)).toBe('logs.${AWS::Region}.amazonaws.com');
+    expect(renderCfn(forLogs[0]!.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+    );
+    for (const [roleId] of resourcesOfType('AWS::IAM::Role')) {
+      for (const statement of statementsOfRole(roleId)) expect(JSON.stringify(statement.Resource), roleId).not.toContain(keyId);
+    }
   });
 });
 
@@ -264,7 +322,9 @@ describe('least privilege', () => {
 
   it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
     const statements = statementsOfRole(roleLogicalIdOfFunction(name));
-    expect([...actionsOf(statements)].sort()).toEqual(expectedActions(spec.permissions));
+    // Beyond its declarations, an asynchronously invoked function may send its failed events to its own dead-letter queue.
+    const deadLetterQueue = synth.stack.functions.deadLetterQueues.get(name as FunctionName);
+    expect([...actionsOf(statements)].sort()).toEqual([...expectedActions(spec.permissions), ...(deadLetterQueue ? ['sqs:SendMessage'] : [])].sort());
 
     const tableArn = getAtt(synth.logicalIdOf(synth.stack.evidence.table));
     const indexArns = tableDesign.globalIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.indexName}`]] }));
@@ -318,6 +378,10 @@ describe('least privilege', () => {
         expect(resources).toEqual(synth.stack.resolve([...synth.stack.runbooks.arnsByName]));
         const names = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => (synth.template.toJSON() as { Resources: Record<string, { Properties?: { StateMachineName?: string } }> }).Resources[synth.logicalIdOf(machine)]?.Properties?.StateMachineName);
         for (const [index, resource] of resources.entries()) expect(JSON.stringify(resource)).toContain(`:stateMachine:${names[index]}`);
+      }
+      if (actions.some((action) => action.startsWith('sqs:'))) {
+        expect(actions).toEqual(['sqs:SendMessage']);
+        expect(resources).toEqual([getAtt(synth.logicalIdOf(deadLetterQueue!))]);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
         // The task-link key, readable and nothing more.
@@ -494,21 +558,65 @@ describe('HTTP API', () => {
     expect(JSON.stringify(creator.API_URL)).toContain(synth.logicalIdOf(synth.stack.httpApi.api));
   });
 
-  it('logs every request of its $default stage to a log group with a retention', () => {
+  const stage = (): Record<string, any> => {
     const stages = resourcesOfType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
-    const stage = stages[0]![1].Properties!;
-    expect(stage.StageName).toBe('$default');
-    expect(stage.AutoDeploy).toBe(true);
-    const destination = (stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
+    return stages[0]![1].Properties!;
+  };
+
+  it('logs every request of its $default stage to a KMS-encrypted log group with a retention', () => {
+    expect(stage().StageName).toBe('$default');
+    expect(stage().AutoDeploy).toBe(true);
+    const destination = (stage().AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
     const logGroupId = destination['Fn::GetAtt'][0];
+    expect(logGroupId).toBe(synth.logicalIdOf(synth.stack.httpApi.accessLogs));
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
-    expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
-    expect(JSON.parse(String((stage.AccessLogSettings as { Format: string }).Format))).toMatchObject({
+    expect(props(logGroupId).RetentionInDays).toBeGreaterThanOrEqual(365);
+    expect(props(logGroupId).KmsKeyId).toEqual(getAtt(synth.logicalIdOf(synth.stack.logEncryptionKey.key)));
+    synth.template.hasOutput('ApiUrl', {});
+  });
+
+  it('logs the request id, the caller (IAM principal ARN), the route, the status, and neither the request body nor the query string', () => {
+    const format = JSON.parse(String((stage().AccessLogSettings as { Format: string }).Format)) as Record<string, string>;
+    expect(format).toMatchObject({
       requestId: '$context.requestId',
       caller: '$context.identity.userArn',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
     });
-    synth.template.hasOutput('ApiUrl', {});
+    for (const [field, variable] of Object.entries(format)) {
+      // Only $context variables: $request.* and $input.* could copy a body, a header or the signed link's query string.
+      expect(variable, field).toMatch(/^\$context\.[A-Za-z.]+$/);
+      expect(variable, field).not.toMatch(/body|querystring|header/i);
+    }
+    // $context.path is the path alone: a signed link's ?sig= never reaches the log.
+    expect(format.path).toBe('$context.path');
+  });
+
+  it('takes its limits from config: defaults when left out, the key named when wrong', () => {
+    const { api: _api, ...withoutApi } = irdrConfig;
+    expect(IrdrConfig.parse(withoutApi).api).toEqual({ throttle: { rateLimit: 50, burstLimit: 100 }, reservedConcurrencyPerFunction: 10 });
+    expect(IrdrConfig.parse({ ...withoutApi, api: { throttle: { rateLimit: 5 } } }).api.throttle).toEqual({ rateLimit: 5, burstLimit: 100 });
+    const wrong = IrdrConfig.safeParse({ ...irdrConfig, api: { throttle: { burstLimit: 0 } } });
+    expect(wrong.error?.issues[0]).toMatchObject({ path: ['api', 'throttle', 'burstLimit'], message: 'at least 1' });
+    const stopped = IrdrConfig.safeParse({ ...irdrConfig, api: { reservedConcurrencyPerFunction: 0 } });
+    expect(stopped.error?.issues[0]?.path).toEqual(['api', 'reservedConcurrencyPerFunction']);
+  });
+
+  it('throttles every route by config api.throttle', () => {
+    expect(stage().DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: irdrConfig.api.throttle.rateLimit,
+      ThrottlingBurstLimit: irdrConfig.api.throttle.burstLimit,
+    });
+    expect(stage().RouteSettings).toBeUndefined();
+  });
+
+  it('IAM-authorizes every route but the signed-link routes, and those are exactly the registry routes marked signed-link', () => {
+    const signedLinkRoutes = registryRoutes.filter((route) => route.auth === 'signed-link').map((route) => route.key).sort();
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
+    expect(routes.filter((route) => route.AuthorizationType !== 'AWS_IAM').map((route) => String(route.RouteKey)).sort()).toEqual(signedLinkRoutes);
+    for (const route of routes.filter((candidate) => candidate.AuthorizationType !== 'AWS_IAM')) expect(route.AuthorizationType).toBe('NONE');
+    expect(registryRoutes.every((route) => route.auth === 'iam' || route.auth === 'signed-link')).toBe(true);
   });
 });
 
