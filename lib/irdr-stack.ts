@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
@@ -61,6 +62,8 @@ export class IrdrStack extends Stack {
   public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
   public readonly taskLinkKey: Secret;
+  /** Encrypts the task-link secret: reading it takes kms:Decrypt on this key too (through Secrets Manager only). */
+  public readonly taskLinkKeyEncryptionKey: Key;
   /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
   public readonly evidenceDigests: EvidenceDigests;
   /** Signs the manifests of exports served by GET /evidence. */
@@ -116,9 +119,16 @@ export class IrdrStack extends Stack {
     this.evidenceSigningKey = new EvidenceSigningKey(this, 'EvidenceSigningKey', { removalPolicy: props.evidenceRemovalPolicy });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
+    this.taskLinkKeyEncryptionKey = new Key(this, 'TaskLinkKeyEncryption', {
+      description: 'Encrypts the irdr task-link signing secret',
+      enableKeyRotation: true,
+      // It protects only the secret, which leaves the stack with it (links signed with it expire anyway).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
       description: 'irdr: HMAC-SHA256 key that signs the task links emailed to responders and approvers',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      encryptionKey: this.taskLinkKeyEncryptionKey,
     });
     Validations.of(this.taskLinkKey).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -216,6 +226,14 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence:sign')) this.evidenceSigningKey.grantSign(fn);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
+      // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.taskLinkKeyEncryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
     }
     if (declared.has('mail:send')) {
       fn.addToRolePolicy(

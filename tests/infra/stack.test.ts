@@ -267,7 +267,7 @@ describe('least privilege', () => {
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
-    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
+    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     if (permissions.includes('evidence:read-digests')) add(['s3:ListBucket', 's3:GetObject', ...KEY_READ_ACTIONS]);
     if (permissions.includes('evidence:write-digests')) add(['s3:ListBucket', 's3:GetObject', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey']);
     if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
@@ -353,7 +353,13 @@ describe('least privilege', () => {
           synth.stack.evidence.encryptionKey,
           ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
+          ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
         ];
+        if (JSON.stringify(resources).includes(synth.logicalIdOf(synth.stack.taskLinkKeyEncryptionKey))) {
+          // The task-link secret's key: Decrypt alone, and only as Secrets Manager reads the secret.
+          expect(actions).toEqual(['kms:Decrypt']);
+          expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
+        }
         if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidenceSigningKey.key))]);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
       }
@@ -547,6 +553,12 @@ describe('HTTP API', () => {
     ]);
     // That handler reads the signing key and nothing else beyond the table and the task answers.
     expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['links:sign', 'runbooks:answer', 'table:read', 'table:write']);
+  });
+
+  it('keeps the link-signing secret under its own rotating customer-managed key', () => {
+    const keyId = synth.logicalIdOf(synth.stack.taskLinkKeyEncryptionKey);
+    expect(props(synth.logicalIdOf(synth.stack.taskLinkKey)).KmsKeyId).toEqual(getAtt(keyId));
+    expect(props(keyId).EnableKeyRotation).toBe(true);
   });
 
   it('gives the functions that email links the API URL and the signing key secret', () => {
