@@ -11,6 +11,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CLOCK_MISSED_KIND_FIELD, type ClockKind } from '../functions/domain/clock.js';
 import type { FunctionName } from '../functions/registry.js';
+import type { EvidenceBackups } from './evidence-backups.js';
 import type { EvidenceDigests } from './evidence-digests.js';
 import type { DrillSchedules } from './drill-schedules.js';
 import type { IrdrEventRules } from './event-rules.js';
@@ -49,6 +50,8 @@ export interface IrdrAlarmsProps {
   readonly drillSchedules: DrillSchedules;
   /** The daily digest schedule's dead-letter queue. */
   readonly evidenceDigests: EvidenceDigests;
+  /** The evidence table's AWS Backup vault. */
+  readonly evidenceBackups: EvidenceBackups;
 }
 
 /** The two alarms of one state machine. */
@@ -66,7 +69,8 @@ export interface FunctionAlarms {
 /**
  * Operational alarms, each to one KMS-encrypted, TLS-only SNS topic that emails the on-call addresses
  * (on ALARM and back to OK): failed and timed-out executions of every state machine, errors and throttles of every
- * function, messages in every dead-letter queue, drill cleanups refused or given up, and SES sending reputation.
+ * function, messages in every dead-letter queue, drill cleanups refused or given up, failed backups of the evidence table,
+ * and SES sending reputation.
  */
 export class IrdrAlarms extends Construct {
   public readonly topic: Topic;
@@ -87,6 +91,8 @@ export class IrdrAlarms extends Construct {
   public readonly clockMissedMetricFilters: Readonly<Record<ClockKind, MetricFilter>>;
   /** `sla`: an incident was not acknowledged in time (SLA_BREACHED); `regulatory`: a legal deadline passed. */
   public readonly clockMissedAlarms: Readonly<Record<ClockKind, Alarm>>;
+  /** A backup job of the evidence table failed (AWS/Backup NumberOfBackupJobsFailed of its vault). */
+  public readonly evidenceBackupAlarm: Alarm;
   /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
   public readonly sesAlarms: { readonly bounceRate: Alarm; readonly complaintRate: Alarm };
   /** Every alarm above. */
@@ -249,6 +255,23 @@ export class IrdrAlarms extends Construct {
         clockLogs.logGroupName,
       ]),
     };
+
+    const vaultName = props.evidenceBackups.vault.backupVaultName;
+    this.evidenceBackupAlarm = this.alarm(
+      'Backup-EvidenceJobFailed',
+      new Metric({
+        namespace: 'AWS/Backup',
+        metricName: 'NumberOfBackupJobsFailed',
+        dimensionsMap: { BackupVaultName: vaultName },
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+      [
+        `An AWS Backup job of the irdr evidence table failed: today's daily (or this month's) recovery point is missing from vault `,
+        vaultName,
+        `. Point-in-time recovery still covers the last 35 days. In the AWS Backup console, open the failed job (its status message says why), fix the cause and start an on-demand backup of the table into that vault.`,
+      ],
+    );
 
     this.sesAlarms = {
       bounceRate: this.alarm(

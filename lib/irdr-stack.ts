@@ -11,6 +11,7 @@ import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
+import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { EvidenceTable } from './evidence-table.js';
@@ -49,6 +50,8 @@ export interface IrdrStackProps extends StackProps {
 /** irdr in one stack: evidence table, functions, runbook and drill state machines, drill schedules and the HTTP API. */
 export class IrdrStack extends Stack {
   public readonly evidence: EvidenceTable;
+  /** AWS Backup of the evidence table: daily and monthly recovery points in a vault nobody can delete from. */
+  public readonly evidenceBackups: EvidenceBackups;
   public readonly functions: IrdrFunctions;
   public readonly runbooks: RunbookStateMachines;
   /** The one restore drill state machine every plan runs on. */
@@ -77,6 +80,11 @@ export class IrdrStack extends Stack {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
+    this.evidenceBackups = new EvidenceBackups(this, 'EvidenceBackups', {
+      table: this.evidence.table,
+      monthlyRetentionDays: props.config.evidence.digestRetentionDays,
+      removalPolicy: props.evidenceRemovalPolicy,
+    });
     // Retained like the log groups it encrypts.
     this.logEncryptionKey = new LogEncryptionKey(this, 'LogEncryption', { removalPolicy: props.evidenceRemovalPolicy });
     const logEncryptionKey = this.logEncryptionKey.key;
@@ -169,6 +177,7 @@ export class IrdrStack extends Stack {
       eventRules: this.eventRules,
       drillSchedules: this.drillSchedules,
       evidenceDigests: this.evidenceDigests,
+      evidenceBackups: this.evidenceBackups,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });

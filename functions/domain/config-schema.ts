@@ -32,6 +32,7 @@ export const EvidenceConfig = z.strictObject({
   /**
    * How long each digest is locked (S3 Object Lock, compliance mode: nobody, root included, can delete it sooner).
    * Cover the audit period and the time to the auditor's report: 400 days spans a SOC 2 Type II year and its fieldwork.
+   * The evidence table's monthly AWS Backup recovery points are kept as long (lib/evidence-backups.ts).
    */
   digestRetentionDays: z.number().int().min(1, 'at least 1 day').max(36_500, 'at most 100 years').default(400),
 });

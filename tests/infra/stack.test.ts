@@ -115,6 +115,31 @@ describe('evidence table', () => {
     synth.template.hasOutput('TableName', { Value: { Ref: logicalId } });
   });
 
+  it('is backed up by AWS Backup, daily for 35 days and monthly as long as the digests, into a vault nobody can delete from', () => {
+    const plans = resourcesOfType('AWS::Backup::BackupPlan');
+    expect(plans).toHaveLength(1);
+    const vaultId = synth.logicalIdOf(synth.stack.evidenceBackups.vault);
+    const rules = (plans[0]![1].Properties!.BackupPlan as { BackupPlanRule: Array<Record<string, any>> }).BackupPlanRule;
+    expect(rules.map((rule) => [rule.RuleName, rule.ScheduleExpression, rule.Lifecycle])).toEqual([
+      ['Daily', 'cron(0 3 * * ? *)', { DeleteAfterDays: 35 }],
+      ['Monthly', 'cron(0 3 1 * ? *)', { DeleteAfterDays: irdrConfig.evidence.digestRetentionDays }],
+    ]);
+    for (const rule of rules) expect(rule.TargetBackupVault).toEqual({ 'Fn::GetAtt': [vaultId, 'BackupVaultName'] });
+    const selections = resourcesOfType('AWS::Backup::BackupSelection');
+    expect(selections).toHaveLength(1);
+    expect((selections[0]![1].Properties!.BackupSelection as { Resources: unknown[] }).Resources).toEqual([
+      getAtt(synth.logicalIdOf(synth.stack.evidence.table)),
+    ]);
+    const vault = synth.resources[vaultId]!;
+    expect(vault.DeletionPolicy).toBe('Retain');
+    expect((vault.Properties!.AccessPolicy as { Statement: unknown[] }).Statement).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      Resource: '*',
+    });
+  });
+
   it('expires items through the TTL attribute tableDesign names', () => {
     const table = resourcesOfType('AWS::DynamoDB::Table')[0]![1].Properties!;
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: tableDesign.timeToLiveAttribute, Enabled: true });
@@ -460,8 +485,21 @@ describe('least privilege', () => {
     }
   });
 
-  it('attaches no AWS managed policy to any role', () => {
-    for (const [, role] of resourcesOfType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  it('attaches no AWS managed policy to any role but the one AWS Backup assumes, which has the policy AWS documents for it', () => {
+    const backupRoleId = synth.logicalIdOf(synth.stack.evidenceBackups.selection.node.findChild('Role'));
+    for (const [roleId, role] of resourcesOfType('AWS::IAM::Role')) {
+      if (roleId !== backupRoleId) {
+        expect(role.Properties?.ManagedPolicyArns, roleId).toBeUndefined();
+        continue;
+      }
+      expect((role.Properties!.ManagedPolicyArns as unknown[]).map(renderCfn)).toEqual([
+        'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
+      ]);
+      expect((role.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      expect(statementsOfRole(roleId)).toEqual([]);
+    }
   });
 });
 
@@ -708,11 +746,12 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(nag[0]!.conclusion).toBe('success');
   });
 
-  it('acknowledges only the wildcards AWS requires, the signed-link routes, the key rotation and the DLQs, each with its reason', () => {
-    const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
+  it('acknowledges only the wildcards AWS requires, the signed-link routes, the key rotation, the DLQs and the backup role, each with its reason', () => {
+    const suppressed = synth.validationReport.pluginReports.filter((report) => report.pluginName === 'AwsSolutions').flatMap((report) => report.suppressedViolations ?? []);
     const ruleNames = [...new Set(suppressed.map((v) => v.ruleName))];
+    const backupRolePolicy = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
     expect(ruleNames.filter((ruleName) => !ruleName.startsWith('AwsSolutions-IAM5[')).sort()).toEqual(
-      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
+      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', backupRolePolicy].sort(),
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
@@ -747,6 +786,9 @@ describe('cdk-nag (AwsSolutions)', () => {
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${digestObjects}]`) {
         expect(violation.reason).toMatch(/Digests are named by the time they are written/);
         for (const path of paths) expect(['Irdr/Functions/WriteEvidenceDigest/Role/', 'Irdr/Functions/VerifyEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
+      } else if (violation.ruleName === backupRolePolicy) {
+        expect(violation.reason).toMatch(/AWS Backup assumes to back up the evidence table/);
+        expect(paths).toEqual(['Irdr/EvidenceBackups/Plan/EvidenceTable/Role/Resource']);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         expect(violation.reason).toMatch(/task-link HMAC key/);
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
