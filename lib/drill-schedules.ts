@@ -7,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {
   /** Every drill plan (in the app: workflows/drills/*.yaml): one schedule each, plus one canary writer per canary check. */
@@ -124,7 +125,7 @@ export class DrillSchedules extends Construct {
 /** A role only EventBridge Scheduler can assume, and only for schedules of this account's default group. */
 export function schedulerRole(scope: Construct, id: string, description: string): Role {
   const stack = Stack.of(scope);
-  return new Role(scope, id, {
+  const role = new Role(scope, id, {
     description,
     assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
       conditions: {
@@ -135,6 +136,8 @@ export function schedulerRole(scope: Construct, id: string, description: string)
       },
     }),
   });
+  acknowledgeNist(role, 'IAMNoInlinePolicy', whyInlinePolicy(`EventBridge Scheduler, which ${description.charAt(0).toLowerCase()}${description.slice(1)}`));
+  return role;
 }
 
 /**

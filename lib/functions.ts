@@ -11,7 +11,7 @@ import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
-import { acknowledgeNist } from './nag.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 /**
@@ -87,11 +87,6 @@ const WHY_NO_DLQ_WHEN_SYNCHRONOUS =
   'Invoked synchronously only (the API Gateway integration, or Step Functions lambda:invoke, which waits for the result): ' +
   'Lambda sends only failed asynchronous invocations to a dead-letter queue, so this one would never receive a message. ' +
   'A failure returns to the caller: the state machine retries and catches it, the API caller gets a 5xx and may retry.';
-/** Why each role keeps its policy inline (NIST.800.53.R5-IAMNoInlinePolicy); `owner` names what assumes the role. */
-export const whyInlinePolicy = (owner: string): string =>
-  `The role of ${owner}: its policy is built for this role alone and deleted with it (an AWS::IAM::Policy attached to ` +
-  'this role only). IAM recommends inline policies for such a strict one-to-one relationship, so that the permissions ' +
-  'cannot be attached to another identity; a customer-managed policy per role would grant nothing narrower.';
 
 /**
  * One Lambda function per registry entry, each with its own role and log group and nothing granted yet; an

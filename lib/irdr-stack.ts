@@ -19,6 +19,7 @@ import { IrdrEventRules } from './event-rules.js';
 import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
 import { LogEncryptionKey } from './log-encryption-key.js';
+import { acknowledgeNist } from './nag.js';
 import { BlueprintStateMachine, RunbookStateMachines } from './runbook-state-machines.js';
 
 /** The functions EventBridge Scheduler invokes: the daily digest writer and the drills' canary writer. */
@@ -138,12 +139,11 @@ export class IrdrStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       encryptionKey: this.taskLinkKeyEncryptionKey,
     });
-    Validations.of(this.taskLinkKey).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason:
-        'The task-link HMAC key is not rotated automatically yet: links carry an expiry and are single-use, and ' +
-        'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.',
-    });
+    const whyNoRotation =
+      'The task-link HMAC key is not rotated automatically yet: links carry an expiry and are single-use, and ' +
+      'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.';
+    Validations.of(this.taskLinkKey).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: whyNoRotation });
+    acknowledgeNist(this.taskLinkKey, 'SecretsManagerRotationEnabled', whyNoRotation);
 
     // Before the functions' environment: links in emails point at this API.
     this.httpApi = new IrdrHttpApi(this, 'Http', {

@@ -11,3 +11,9 @@ export const NIST_PACK = 'NIST.800.53.R5';
 export function acknowledgeNist(scope: IConstruct, rule: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `${NIST_PACK}::${NIST_PACK}-${rule}`, reason });
 }
+
+/** Why a role keeps its policy inline (IAMNoInlinePolicy); `owner` names what assumes the role. */
+export const whyInlinePolicy = (owner: string): string =>
+  `The role of ${owner}: its policy is built for this role alone and deleted with it (an AWS::IAM::Policy attached to ` +
+  'this role only). IAM recommends inline policies for such a strict one-to-one relationship, so that the permissions ' +
+  'cannot be attached to another identity; a customer-managed policy per role would grant nothing narrower.';

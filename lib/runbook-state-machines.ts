@@ -9,6 +9,7 @@ import { functionArnPlaceholder, type FunctionName } from '../functions/registry
 import type { AslDefinition } from '../workflows/asl-fragments.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { IrdrFunctions } from './functions.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 /** What any blueprint (runbook or drill) carries that deploying it needs: the ASL and the placeholders it uses. */
 export interface DeployableBlueprint {
@@ -94,6 +95,7 @@ export class BlueprintStateMachine extends Construct {
       );
     }
     acknowledgeServiceWildcards(this.stateMachine);
+    acknowledgeNist(this.stateMachine.role, 'IAMNoInlinePolicy', whyInlinePolicy(`the ${props.blueprint.logicalId} state machine`));
     this.invokedFunctions = [...invoked];
   }
 }

@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
@@ -18,6 +20,7 @@ import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/
 import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
+import { NIST_PACK } from '../../lib/nag.js';
 import {
   IDEMPOTENCY_ACTIONS,
   KEY_READ_ACTIONS,
@@ -810,5 +813,88 @@ describe('cdk-nag (AwsSolutions)', () => {
 
   it('leaves no other validation plugin with a failure', () => {
     for (const report of synth.validationReport.pluginReports) expect(report.conclusion, report.pluginName).toBe('success');
+  });
+});
+
+describe('cdk-nag (NIST 800-53 rev 5)', () => {
+  const nist = () => {
+    const reports = synth.validationReport.pluginReports.filter((report) => report.pluginName === NIST_PACK);
+    expect(reports).toHaveLength(1);
+    return reports[0]!;
+  };
+  /** Each acknowledged rule (without the pack prefix), with the construct paths and reasons it was acknowledged at. */
+  const acknowledged = (): Map<string, { path: string; reason: string }[]> => {
+    const byRule = new Map<string, { path: string; reason: string }[]>();
+    for (const violation of nist().suppressedViolations ?? []) {
+      const rule = violation.ruleName.replace(`${NIST_PACK}-`, '');
+      const entries = byRule.get(rule) ?? [];
+      for (const { constructPath } of violation.violatingConstructs) entries.push({ path: constructPath, reason: violation.reason ?? '' });
+      byRule.set(rule, entries);
+    }
+    return byRule;
+  };
+  const resourcePath = (construct: IConstruct): string => construct.node.defaultChild!.node.path;
+  const pathsOf = (rule: string): string[] => (acknowledged().get(rule) ?? []).map((entry) => entry.path).sort();
+  const reasonsOf = (rule: string): Set<string> => new Set((acknowledged().get(rule) ?? []).map((entry) => entry.reason));
+  const functionPaths = (names: readonly string[]) => names.map((name) => resourcePath(synth.stack.functions.get(name as FunctionName))).sort();
+
+  it('reports no finding that is not acknowledged', () => {
+    expect(nist().violations.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(nist().conclusion).toBe('success');
+  });
+
+  it('acknowledges only these rules: the rest are met (encryption, logging, PITR and backups, DLQs where events are asynchronous)', () => {
+    expect([...acknowledged().keys()].sort()).toEqual(
+      [
+        'IAMNoInlinePolicy',
+        'LambdaConcurrency',
+        'LambdaDLQ',
+        'LambdaInsideVPC',
+        'S3BucketReplicationEnabled',
+        'S3DefaultEncryptionKMS',
+        'SecretsManagerRotationEnabled',
+      ].sort(),
+    );
+  });
+
+  it('LambdaInsideVPC: every function, since they call only AWS APIs', () => {
+    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name)));
+    expect([...reasonsOf('LambdaInsideVPC')]).toEqual([expect.stringMatching(/only AWS service APIs.*NAT gateways or six interface endpoints/)]);
+  });
+
+  it('LambdaConcurrency: only the functions no API caller reaches (the API functions reserve concurrency)', () => {
+    const internal = registry.filter((spec) => (spec.routes ?? []).length === 0).map((spec) => spec.name);
+    expect(pathsOf('LambdaConcurrency')).toEqual(functionPaths(internal));
+    expect([...reasonsOf('LambdaConcurrency')]).toEqual([expect.stringMatching(/never by an API caller/)]);
+  });
+
+  it('LambdaDLQ: the synchronously invoked functions, and the canary writer whose stale events nobody should replay', () => {
+    const withoutQueue = registry.map((spec) => spec.name).filter((name) => !synth.stack.functions.deadLetterQueues.has(name as FunctionName));
+    expect(pathsOf('LambdaDLQ')).toEqual(functionPaths(withoutQueue));
+    const canaryPath = resourcePath(synth.stack.functions.get('WriteDrillCanary'));
+    for (const { path, reason } of acknowledged().get('LambdaDLQ')!) {
+      expect(reason, path).toMatch(path === canaryPath ? /failed canary write is superseded/ : /Invoked synchronously only/);
+    }
+  });
+
+  it('IAMNoInlinePolicy: every role policy of the stack, each belonging to one role', () => {
+    const policies = synth.stack.node.findAll().filter((construct) => construct instanceof CfnPolicy).map((construct) => construct.node.path).sort();
+    expect(pathsOf('IAMNoInlinePolicy')).toEqual(policies);
+    for (const { path, reason } of acknowledged().get('IAMNoInlinePolicy')!) expect(reason, path).toMatch(/^The role of .+strict one-to-one/);
+  });
+
+  it('S3: replication of the Object Lock digest bucket and of its access-log bucket, and SSE-S3 on the access-log bucket', () => {
+    const digestBucket = resourcePath(synth.stack.evidenceDigests.bucket);
+    const accessLogs = resourcePath(synth.stack.evidenceDigests.accessLogs);
+    expect(pathsOf('S3BucketReplicationEnabled')).toEqual([digestBucket, accessLogs].sort());
+    expect(pathsOf('S3DefaultEncryptionKMS')).toEqual([accessLogs]);
+    expect([...reasonsOf('S3DefaultEncryptionKMS')]).toEqual([expect.stringMatching(/delivers only to SSE-S3 buckets/)]);
+  });
+
+  it('SecretsManagerRotationEnabled: the task-link key, for the same reason as AwsSolutions-SMG4', () => {
+    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey)]);
+    const awsSolutions = synth.validationReport.pluginReports.find((report) => report.pluginName === 'AwsSolutions')!;
+    const smg4 = (awsSolutions.suppressedViolations ?? []).find((violation) => violation.ruleName === 'AwsSolutions-SMG4');
+    expect([...reasonsOf('SecretsManagerRotationEnabled')]).toEqual([smg4?.reason]);
   });
 });
