@@ -11,6 +11,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CLOCK_MISSED_KIND_FIELD, type ClockKind } from '../functions/domain/clock.js';
 import type { FunctionName } from '../functions/registry.js';
+import type { EvidenceBackups } from './evidence-backups.js';
 import type { EvidenceDigests } from './evidence-digests.js';
 import type { DrillSchedules } from './drill-schedules.js';
 import type { IrdrEventRules } from './event-rules.js';
@@ -49,6 +50,8 @@ export interface IrdrAlarmsProps {
   readonly drillSchedules: DrillSchedules;
   /** The daily digest schedule's dead-letter queue. */
   readonly evidenceDigests: EvidenceDigests;
+  /** The evidence table's AWS Backup vault. */
+  readonly evidenceBackups: EvidenceBackups;
 }
 
 /** The two alarms of one state machine. */
@@ -66,7 +69,8 @@ export interface FunctionAlarms {
 /**
  * Operational alarms, each to one KMS-encrypted, TLS-only SNS topic that emails the on-call addresses
  * (on ALARM and back to OK): failed and timed-out executions of every state machine, errors and throttles of every
- * function, messages in every dead-letter queue, drill cleanups refused or given up, and SES sending reputation.
+ * function, messages in every dead-letter queue, drill cleanups refused or given up, failed backups of the evidence table,
+ * and SES sending reputation.
  */
 export class IrdrAlarms extends Construct {
   public readonly topic: Topic;
@@ -75,7 +79,10 @@ export class IrdrAlarms extends Construct {
   /** By state machine logicalId (the runbooks' blueprint ids and the drill's). */
   public readonly stateMachineAlarms: ReadonlyMap<string, StateMachineAlarms>;
   public readonly functionAlarms: ReadonlyMap<FunctionName, FunctionAlarms>;
-  /** By queue: `findings:<rule name>` for each EventBridge rule's queue, `drill-schedules` for the Scheduler one. */
+  /**
+   * By queue: `findings:<rule name>` for each EventBridge rule's queue, `drill-schedules` and `evidence-digests` for the
+   * Scheduler ones, `function:<name>` for each function's own (its failed asynchronous invocations).
+   */
   public readonly deadLetterQueueAlarms: ReadonlyMap<string, Alarm>;
   /** Counts CleanUpDrill log lines whose `cleanupStatus` is CLEANUP_REFUSED or CLEANUP_FAILED. */
   public readonly drillCleanupMetricFilter: MetricFilter;
@@ -84,6 +91,8 @@ export class IrdrAlarms extends Construct {
   public readonly clockMissedMetricFilters: Readonly<Record<ClockKind, MetricFilter>>;
   /** `sla`: an incident was not acknowledged in time (SLA_BREACHED); `regulatory`: a legal deadline passed. */
   public readonly clockMissedAlarms: Readonly<Record<ClockKind, Alarm>>;
+  /** A backup job of the evidence table failed (AWS/Backup NumberOfBackupJobsFailed of its vault). */
+  public readonly evidenceBackupAlarm: Alarm;
   /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
   public readonly sesAlarms: { readonly bounceRate: Alarm; readonly complaintRate: Alarm };
   /** Every alarm above. */
@@ -152,11 +161,7 @@ export class IrdrAlarms extends Construct {
           logs,
           `. A failed task fails or retries its state machine step (see the ExecutionsFailed alarms); an API caller got a 5xx and may retry with the same Idempotency-Key.`,
         ]),
-        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), [
-          `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
-          ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
-          ` Step Functions retries throttled tasks; API callers got a 429/5xx and may retry.`,
-        ]),
+        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), throttlesDescription(name, props.functions.reservedConcurrency.get(name))),
       });
     }
     this.functionAlarms = functionAlarms;
@@ -191,6 +196,19 @@ export class IrdrAlarms extends Construct {
         `.`,
       ]),
     );
+    for (const [name, queue] of props.functions.deadLetterQueues) {
+      queueAlarms.set(
+        `function:${name}`,
+        this.queueAlarm(`DeadLetters-Function-${name}`, queue, [
+          `Lambda gave up on an asynchronous invocation of the irdr function ${name} (from its EventBridge rule or schedule) after its own retries: what that event asked for was not done.`,
+          ` Receive the messages from SQS queue `,
+          queue.queueName,
+          ` (each is the original event), find why in the function's Errors alarm and its logs, fix the cause, then replay each event (aws lambda invoke --function-name `,
+          props.functions.get(name).functionName,
+          ` --payload <message body>) and delete the message.`,
+        ]),
+      );
+    }
     this.deadLetterQueueAlarms = queueAlarms;
 
     const cleanupLogs: ILogGroup = props.functions.get(DRILL_CLEANUP_FUNCTION).logGroup;
@@ -237,6 +255,23 @@ export class IrdrAlarms extends Construct {
         clockLogs.logGroupName,
       ]),
     };
+
+    const vaultName = props.evidenceBackups.vault.backupVaultName;
+    this.evidenceBackupAlarm = this.alarm(
+      'Backup-EvidenceJobFailed',
+      new Metric({
+        namespace: 'AWS/Backup',
+        metricName: 'NumberOfBackupJobsFailed',
+        dimensionsMap: { BackupVaultName: vaultName },
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+      [
+        `An AWS Backup job of the irdr evidence table failed: today's daily (or this month's) recovery point is missing from vault `,
+        vaultName,
+        `. Point-in-time recovery still covers the last 35 days. In the AWS Backup console, open the failed job (its status message says why), fix the cause and start an on-demand backup of the table into that vault.`,
+      ],
+    );
 
     this.sesAlarms = {
       bounceRate: this.alarm(
@@ -315,6 +350,21 @@ export class IrdrAlarms extends Construct {
     this.created.push(alarm);
     return alarm;
   }
+}
+
+/** What a function's Throttles alarm says: an API function ran into its own reserved concurrency, any other into the account's. */
+function throttlesDescription(name: FunctionName, reservedConcurrency: number | undefined): string[] {
+  if (reservedConcurrency !== undefined) {
+    return [
+      `Lambda throttled the irdr API function ${name} (Throttles >= 1 in 5 minutes): it was running its reserved concurrency (${reservedConcurrency}) at once, so API callers got a 429/5xx and may retry.`,
+      ` Find who called this much in the API's access logs (caller, routeKey); if the use is legitimate, raise api.reservedConcurrencyPerFunction in config/irdr.config.json.`,
+    ];
+  }
+  return [
+    `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
+    ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
+    ` Step Functions retries throttled tasks; asynchronous invocations are retried by Lambda.`,
+  ];
 }
 
 /** CloudWatch takes at most 1024 characters of description; leave room for the names tokens stand for. */

@@ -7,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {
   /** Every drill plan (in the app: workflows/drills/*.yaml): one schedule each, plus one canary writer per canary check. */
@@ -31,6 +32,15 @@ export interface DrillSchedulesProps {
 export const scheduledDrillInput = (planId: string): string => JSON.stringify({ planId, trigger: 'schedule' });
 /** The WriteDrillCanary input a canary schedule sends. */
 export const canaryWriterInput = (planId: string): string => JSON.stringify({ planId });
+/**
+ * Why a canary write Lambda gives up on is dropped rather than dead-lettered: the next schedule writes a newer canary
+ * within one interval, and a replayed old one would only understate the RPO the drill measures.
+ */
+export const WHY_CANARY_FAILURES_ARE_DROPPED =
+  'A failed canary write is superseded by the next one, due within the plan\'s canary interval; a dead-lettered canary would ' +
+  'be stale by then and nobody should replay it (a replayed old canary would understate the RPO the drill measures). ' +
+  'A persistent failure shows in the Function-WriteDrillCanary-Errors alarm, and in the next drill\'s RPO check.';
+
 /** `rate(n minutes)`, with Scheduler's singular unit for 1. */
 export const canaryRateExpression = (intervalMinutes: number): string =>
   `rate(${intervalMinutes} ${intervalMinutes === 1 ? 'minute' : 'minutes'})`;
@@ -115,7 +125,7 @@ export class DrillSchedules extends Construct {
 /** A role only EventBridge Scheduler can assume, and only for schedules of this account's default group. */
 export function schedulerRole(scope: Construct, id: string, description: string): Role {
   const stack = Stack.of(scope);
-  return new Role(scope, id, {
+  const role = new Role(scope, id, {
     description,
     assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
       conditions: {
@@ -126,6 +136,8 @@ export function schedulerRole(scope: Construct, id: string, description: string)
       },
     }),
   });
+  acknowledgeNist(role, 'IAMNoInlinePolicy', whyInlinePolicy(`EventBridge Scheduler, which ${description.charAt(0).toLowerCase()}${description.slice(1)}`));
+  return role;
 }
 
 /**

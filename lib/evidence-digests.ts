@@ -10,6 +10,7 @@ import { DIGEST_KEY_PREFIX, EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain
 import { flattenCfnReference } from './drill-grants.js';
 import { InvokeExactFunction, schedulerRole } from './drill-schedules.js';
 import { KEY_READ_ACTIONS } from './evidence-table.js';
+import { acknowledgeNist } from './nag.js';
 
 export interface EvidenceDigestsProps {
   /** Days each digest stays locked in compliance mode (config `evidence.digestRetentionDays`). */
@@ -64,6 +65,27 @@ export class EvidenceDigests extends Construct {
       serverAccessLogsPrefix: 'digest-bucket/',
       removalPolicy,
     });
+    acknowledgeNist(
+      this.accessLogs,
+      'S3DefaultEncryptionKMS',
+      'This bucket receives S3 server access logs, which S3 delivers only to SSE-S3 buckets: with SSE-KMS default encryption, ' +
+        'AWS documents that log objects may be written under a key the owner cannot use ("Enabling Amazon S3 server access ' +
+        'logging"). It holds request records of the digest bucket, no evidence.',
+    );
+    acknowledgeNist(
+      this.accessLogs,
+      'S3BucketReplicationEnabled',
+      'Holds only the digest bucket\'s S3 server access logs, which S3 itself delivers best-effort: a replica in another ' +
+        'region would be a second bucket for operational records, while the digests they describe are protected by Object Lock.',
+    );
+    acknowledgeNist(
+      this.bucket,
+      'S3BucketReplicationEnabled',
+      'The digests are protected by Object Lock in compliance mode: for evidence.digestRetentionDays nobody, the account root ' +
+        'included, can delete or overwrite one. A replica needs a second Object Lock bucket in another region or account, which ' +
+        'this single-region stack does not own; losing the bucket would lose the proof that the trail is intact, not the trail ' +
+        '(the table has point-in-time recovery and AWS Backup).',
+    );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(this.deadLetterQueue).acknowledge({

@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/registry.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 /**
@@ -38,6 +41,12 @@ export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
 /** Stack traces in the logs name source lines (the bundle ships its map); the bench loads bundles with it too. */
 export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
+/**
+ * What becomes of an asynchronous invocation (an EventBridge rule's or a Scheduler schedule's) that still fails after
+ * Lambda's own two retries: kept in the function's dead-letter queue, or dropped for the reason given.
+ */
+export type AsyncInvocationFailure = 'dead-letter-queue' | { readonly dropBecause: string };
+
 export interface IrdrFunctionsProps {
   /** The functions to create, one NodejsFunction each (in the app: functions/registry.ts). */
   readonly specs: readonly FunctionSpec[];
@@ -45,6 +54,15 @@ export interface IrdrFunctionsProps {
   readonly serviceName: string;
   /** The value of each BundledValueName, inlined into the bundles of the functions that declare it. */
   readonly bundledValues: Readonly<Record<BundledValueName, string>>;
+  /** Encrypts every function's log group (LogEncryptionKey). */
+  readonly logEncryptionKey: IKey;
+  /** Reserved concurrency of each function that serves HTTP API routes (config `api.reservedConcurrencyPerFunction`). */
+  readonly apiReservedConcurrency: number;
+  /**
+   * The functions something invokes asynchronously (EventBridge rules, Scheduler), and what becomes of a failed event.
+   * Every other function is invoked synchronously only (API Gateway, Step Functions), where failures return to the caller.
+   */
+  readonly asyncInvocations: ReadonlyMap<FunctionName, AsyncInvocationFailure>;
   /**
    * How long each function's logs are kept.
    * @default RetentionDays.THREE_MONTHS
@@ -52,15 +70,51 @@ export interface IrdrFunctionsProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** One Lambda function per registry entry, each with its own role and log group and nothing granted yet. */
+/** Why no irdr function runs in a VPC (NIST.800.53.R5-LambdaInsideVPC). */
+const WHY_NO_VPC =
+  'irdr functions call only AWS service APIs (DynamoDB, Step Functions, S3, SES, KMS, Secrets Manager, Lambda, AWS Backup) over ' +
+  'TLS, each call SigV4-signed and scoped by the function\'s own role; none reaches a resource on a private network. A VPC ' +
+  'would add no control IAM does not already give, and would need NAT gateways or six interface endpoints in each AZ ' +
+  '(about USD 65-90 a month for two AZs) for a stack whose own running cost is cents a month.';
+/** Why only the API functions reserve concurrency (NIST.800.53.R5-LambdaConcurrency). */
+const WHY_NO_RESERVED_CONCURRENCY =
+  'Invoked only by irdr itself (its state machines, its findings rule, its schedules), never by an API caller: its ' +
+  'concurrency follows the number of running incidents and drills. Reserving some for each of these functions would take ' +
+  'it from the account\'s pool (a deploy fails below 100 unreserved) to cap load that is already bounded; a throttle is ' +
+  'alarmed (Function-<name>-Throttles) and retried (Step Functions retries Lambda.TooManyRequestsException, async invokes retry).';
+/** Why a synchronously invoked function has no dead-letter queue (NIST.800.53.R5-LambdaDLQ). */
+const WHY_NO_DLQ_WHEN_SYNCHRONOUS =
+  'Invoked synchronously only (the API Gateway integration, or Step Functions lambda:invoke, which waits for the result): ' +
+  'Lambda sends only failed asynchronous invocations to a dead-letter queue, so this one would never receive a message. ' +
+  'A failure returns to the caller: the state machine retries and catches it, the API caller gets a 5xx and may retry.';
+
+/**
+ * One Lambda function per registry entry, each with its own role and log group and nothing granted yet; an
+ * asynchronously invoked function also gets a dead-letter queue.
+ */
 export class IrdrFunctions extends Construct {
   public readonly byName: ReadonlyMap<FunctionName, NodejsFunction>;
+  /** Events of asynchronous invocations Lambda gave up on, kept 14 days: one queue per function `asyncInvocations` keeps them for. */
+  public readonly deadLetterQueues: ReadonlyMap<FunctionName, Queue>;
+  /** The reserved concurrency of each function that has one (the API functions). */
+  public readonly reservedConcurrency: ReadonlyMap<FunctionName, number>;
 
   constructor(scope: Construct, id: string, props: IrdrFunctionsProps) {
     super(scope, id);
     const byName = new Map<FunctionName, NodejsFunction>();
-    for (const spec of props.specs) byName.set(spec.name as FunctionName, this.createFunction(spec, props));
+    const deadLetterQueues = new Map<FunctionName, Queue>();
+    const reservedConcurrency = new Map<FunctionName, number>();
+    for (const spec of props.specs) {
+      const name = spec.name as FunctionName;
+      const { fn, deadLetterQueue } = this.createFunction(spec, props);
+      byName.set(name, fn);
+      if (deadLetterQueue) deadLetterQueues.set(name, deadLetterQueue);
+      if (servesApi(spec)) reservedConcurrency.set(name, props.apiReservedConcurrency);
+    }
+    for (const name of props.asyncInvocations.keys()) if (!byName.has(name)) throw new Error(`asyncInvocations names ${name}, which is not in the registry`);
     this.byName = byName;
+    this.deadLetterQueues = deadLetterQueues;
+    this.reservedConcurrency = reservedConcurrency;
   }
 
   /** The function a registry name stands for; an unknown name is a fault in the app, not a runtime case. */
@@ -70,9 +124,14 @@ export class IrdrFunctions extends Construct {
     return fn;
   }
 
-  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps): NodejsFunction {
+  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps): { fn: NodejsFunction; deadLetterQueue?: Queue } {
     const scope = new Construct(this, spec.name);
-    const logGroup = new LogGroup(scope, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+    const asyncFailure = props.asyncInvocations.get(spec.name as FunctionName);
+    const deadLetterQueue = asyncFailure === 'dead-letter-queue' ? functionDeadLetterQueue(scope) : undefined;
+    const logGroup = new LogGroup(scope, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      encryptionKey: props.logEncryptionKey,
+    });
     // Its own role, so it holds only its log group and what its registry entry declares
     // (the default role would attach the AWSLambdaBasicExecutionRole managed policy, logs:* on every group).
     const role = new Role(scope, 'Role', {
@@ -82,8 +141,9 @@ export class IrdrFunctions extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
+    acknowledgeNist(role, 'IAMNoInlinePolicy', whyInlinePolicy(`the irdr ${spec.name} function`));
 
-    return new NodejsFunction(scope, 'Function', {
+    const fn = new NodejsFunction(scope, 'Function', {
       entry: join(PROJECT_ROOT, spec.entry),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -93,6 +153,8 @@ export class IrdrFunctions extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      // API functions answer whoever holds execute-api:Invoke (or a link): capped, and guaranteed their share.
+      reservedConcurrentExecutions: servesApi(spec) ? props.apiReservedConcurrency : undefined,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -101,9 +163,23 @@ export class IrdrFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
       },
       bundling: { ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) },
+      deadLetterQueue,
     });
+    acknowledgeNist(fn, 'LambdaInsideVPC', WHY_NO_VPC);
+    if (!servesApi(spec)) acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY);
+    if (asyncFailure === undefined) acknowledgeNist(fn, 'LambdaDLQ', WHY_NO_DLQ_WHEN_SYNCHRONOUS);
+    else if (asyncFailure !== 'dead-letter-queue') acknowledgeNist(fn, 'LambdaDLQ', asyncFailure.dropBecause);
+    return { fn, deadLetterQueue };
   }
 }
+
+/** Encrypted, TLS-only, 14 days: what Lambda sends there is the original event, for someone to look at and replay. */
+function functionDeadLetterQueue(scope: Construct): Queue {
+  return new Queue(scope, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+}
+
+/** Whether a registry entry serves HTTP API routes. */
+export const servesApi = (spec: FunctionSpec): boolean => (spec.routes?.length ?? 0) > 0;
 
 /** The value of each BundledValueName: the published runbooks and the drill plans, as JSON. */
 export function bundledValuesOf(blueprints: readonly StateMachineBlueprint[], drillPlans: readonly DrillPlan[]): Record<BundledValueName, string> {

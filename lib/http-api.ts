@@ -4,20 +4,42 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestinat
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ApiConfig } from '../functions/domain/config-schema.js';
 import type { FunctionName, FunctionSpec } from '../functions/registry.js';
 import type { IrdrFunctions } from './functions.js';
+
+/**
+ * One JSON line per request: who called (the IAM principal's ARN), which route, the outcome and timing. No request
+ * body and no query string (a signed link's signature travels there): `$context.path` is the path alone.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  caller: '$context.identity.userArn',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+} as const;
 
 export interface IrdrHttpApiProps {
   /** Registry entries; each `routes` entry becomes one route to that function. */
   readonly specs: readonly FunctionSpec[];
   readonly functions: IrdrFunctions;
-  /**
-   * Steady-state and burst request limits of the stage.
-   * @default { rateLimit: 50, burstLimit: 100 }
-   */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Every route's steady-state and burst request limits on the stage (config `api.throttle`). */
+  readonly throttle: ApiConfig['throttle'];
+  /** Encrypts the access log group (LogEncryptionKey). */
+  readonly logEncryptionKey: IKey;
   /**
    * How long access logs are kept.
    * @default RetentionDays.ONE_YEAR (who called the API is audit evidence too)
@@ -45,32 +67,17 @@ export class IrdrHttpApi extends Construct {
       createDefaultStage: false,
     });
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
-    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+      encryptionKey: props.logEncryptionKey,
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle,
+      throttle: props.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            caller: '$context.identity.userArn',
-            sourceIp: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            method: '$context.httpMethod',
-            routeKey: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationStatus: '$context.integrationStatus',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-          }),
-        ),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
 

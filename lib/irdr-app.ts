@@ -1,5 +1,5 @@
 import { App, type AppProps } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
@@ -11,7 +11,7 @@ import { IrdrStack } from './irdr-stack.js';
 export const STACK_NAME = 'Irdr';
 
 /**
- * The whole CDK app, with cdk-nag's AWS Solutions checks: bin/app.ts synthesizes it for the CLI,
+ * The whole CDK app, with cdk-nag's AWS Solutions and NIST 800-53 rev 5 checks: bin/app.ts synthesizes it for the CLI,
  * tests synthesize the very same app in-process.
  */
 export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStack } {
@@ -30,6 +30,6 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     rolePrincipals: rolePrincipalsFromConfig(irdrConfig),
     config: irdrConfig,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return { app, stack };
 }

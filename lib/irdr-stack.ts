@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
@@ -9,14 +10,21 @@ import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workf
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
-import { DrillSchedules } from './drill-schedules.js';
+import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
+import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { EvidenceTable } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
-import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns } from './functions.js';
+import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
+import { LogEncryptionKey } from './log-encryption-key.js';
+import { acknowledgeNist } from './nag.js';
 import { BlueprintStateMachine, RunbookStateMachines, stateMachineName } from './runbook-state-machines.js';
+
+/** The functions EventBridge Scheduler invokes: the daily digest writer and the drills' canary writer. */
+const DIGEST_WRITER: FunctionName = 'WriteEvidenceDigest';
+const CANARY_WRITER: FunctionName = 'WriteDrillCanary';
 
 export interface IrdrStackProps extends StackProps {
   /** Every Lambda function (in the app: functionRegistry). */
@@ -43,6 +51,8 @@ export interface IrdrStackProps extends StackProps {
 /** irdr in one stack: evidence table, functions, runbook and drill state machines, drill schedules and the HTTP API. */
 export class IrdrStack extends Stack {
   public readonly evidence: EvidenceTable;
+  /** AWS Backup of the evidence table: daily and monthly recovery points in a vault nobody can delete from. */
+  public readonly evidenceBackups: EvidenceBackups;
   public readonly functions: IrdrFunctions;
   public readonly runbooks: RunbookStateMachines;
   /** The one restore drill state machine every plan runs on. */
@@ -56,55 +66,92 @@ export class IrdrStack extends Stack {
   public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
   public readonly taskLinkKey: Secret;
+  /** Encrypts the task-link secret: reading it takes kms:Decrypt on this key too (through Secrets Manager only). */
+  public readonly taskLinkKeyEncryptionKey: Key;
   /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
   public readonly evidenceDigests: EvidenceDigests;
   /** Signs the manifests of exports served by GET /evidence. */
   public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
   public readonly alarms: IrdrAlarms;
+  /** Encrypts every log group: functions, state machines, API access logs. */
+  public readonly logEncryptionKey: LogEncryptionKey;
 
   constructor(scope: Construct, id: string, props: IrdrStackProps) {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
+    this.evidenceBackups = new EvidenceBackups(this, 'EvidenceBackups', {
+      table: this.evidence.table,
+      monthlyRetentionDays: props.config.evidence.digestRetentionDays,
+      removalPolicy: props.evidenceRemovalPolicy,
+    });
+    // Retained like the log groups it encrypts.
+    this.logEncryptionKey = new LogEncryptionKey(this, 'LogEncryption', { removalPolicy: props.evidenceRemovalPolicy });
+    const logEncryptionKey = this.logEncryptionKey.key;
     const bundledValues = bundledValuesOf(props.blueprints, props.drillPlans);
-    this.functions = new IrdrFunctions(this, 'Functions', { specs: props.functionSpecs, serviceName: 'irdr', bundledValues });
+    // EventBridge rules and Scheduler invoke Lambda asynchronously; everything else waits for the result.
+    const asyncInvocations = new Map<FunctionName, AsyncInvocationFailure>([
+      ...props.functionSpecs.filter((spec) => spec.eventRules?.length).map((spec) => [spec.name as FunctionName, 'dead-letter-queue'] as const),
+      [DIGEST_WRITER, 'dead-letter-queue'],
+      [CANARY_WRITER, { dropBecause: WHY_CANARY_FAILURES_ARE_DROPPED }],
+    ]);
+    this.functions = new IrdrFunctions(this, 'Functions', {
+      specs: props.functionSpecs,
+      serviceName: 'irdr',
+      bundledValues,
+      logEncryptionKey,
+      apiReservedConcurrency: props.config.api.reservedConcurrencyPerFunction,
+      asyncInvocations,
+    });
     // State machines come after the functions they invoke, and before the API functions that start them.
-    this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions });
+    this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions, logEncryptionKey });
     // Named, so the functions that start drills (a runbook's start-drill step among them) can name its ARN without a
     // reference: ransomware → StartDrillFromRunbook → drill → RecordDrillOutcome → runbooks would otherwise be a cycle.
     this.drill = new BlueprintStateMachine(this, props.drillBlueprint.logicalId, {
       blueprint: props.drillBlueprint,
       functions: this.functions,
+      logEncryptionKey,
       stateMachineName: stateMachineName(this, props.drillBlueprint.logicalId),
     });
     this.drillGrants = new DrillGrants(this, props.drillPlans);
     this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {
       plans: props.drillPlans,
       stateMachine: this.drill.stateMachine,
-      canaryWriter: this.functions.get('WriteDrillCanary'),
+      canaryWriter: this.functions.get(CANARY_WRITER),
     });
     this.evidenceDigests = new EvidenceDigests(this, 'EvidenceDigests', {
       retentionDays: props.config.evidence.digestRetentionDays,
-      writer: this.functions.get('WriteEvidenceDigest'),
+      writer: this.functions.get(DIGEST_WRITER),
       removalPolicy: props.evidenceRemovalPolicy,
     });
     this.evidenceSigningKey = new EvidenceSigningKey(this, 'EvidenceSigningKey', { removalPolicy: props.evidenceRemovalPolicy });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
+    this.taskLinkKeyEncryptionKey = new Key(this, 'TaskLinkKeyEncryption', {
+      description: 'Encrypts the irdr task-link signing secret',
+      enableKeyRotation: true,
+      // It protects only the secret, which leaves the stack with it (links signed with it expire anyway).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
       description: 'irdr: HMAC-SHA256 key that signs the task links emailed to responders and approvers',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      encryptionKey: this.taskLinkKeyEncryptionKey,
     });
-    Validations.of(this.taskLinkKey).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason:
-        'The task-link HMAC key is not rotated automatically yet: links carry an expiry and are single-use, and ' +
-        'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.',
-    });
+    const whyNoRotation =
+      'The task-link HMAC key is not rotated automatically yet: links carry an expiry and are single-use, and ' +
+      'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.';
+    Validations.of(this.taskLinkKey).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: whyNoRotation });
+    acknowledgeNist(this.taskLinkKey, 'SecretsManagerRotationEnabled', whyNoRotation);
 
     // Before the functions' environment: links in emails point at this API.
-    this.httpApi = new IrdrHttpApi(this, 'Http', { specs: props.functionSpecs, functions: this.functions });
+    this.httpApi = new IrdrHttpApi(this, 'Http', {
+      specs: props.functionSpecs,
+      functions: this.functions,
+      throttle: props.config.api.throttle,
+      logEncryptionKey,
+    });
 
     const environmentValues: Record<FunctionEnvironmentName, string> = {
       TABLE_NAME: this.evidence.table.tableName,
@@ -130,6 +177,7 @@ export class IrdrStack extends Stack {
       eventRules: this.eventRules,
       drillSchedules: this.drillSchedules,
       evidenceDigests: this.evidenceDigests,
+      evidenceBackups: this.evidenceBackups,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
@@ -187,6 +235,14 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence:sign')) this.evidenceSigningKey.grantSign(fn);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
+      // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.taskLinkKeyEncryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
     }
     if (declared.has('mail:send')) {
       fn.addToRolePolicy(

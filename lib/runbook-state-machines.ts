@@ -1,5 +1,6 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -8,6 +9,7 @@ import { functionArnPlaceholder, type FunctionName } from '../functions/registry
 import type { AslDefinition } from '../workflows/asl-fragments.js';
 import { catalogEntryOf, type StateMachineBlueprint } from '../workflows/catalog.js';
 import type { IrdrFunctions } from './functions.js';
+import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 /** Every irdr state machine is named `<stack>-<logicalId>`: fixed names, and one prefix the ended-runs rule matches. */
 export const stateMachineName = (stack: Stack, logicalId: string): string => `${stack.stackName}-${logicalId}`;
@@ -28,6 +30,8 @@ export interface BlueprintStateMachineProps {
   readonly blueprint: DeployableBlueprint;
   /** The functions whose `${<Name>FunctionArn}` placeholders the definition uses. */
   readonly functions: IrdrFunctions;
+  /** Encrypts the execution log group (LogEncryptionKey). */
+  readonly logEncryptionKey: IKey;
   /**
    * How long execution logs are kept.
    * @default RetentionDays.ONE_YEAR (execution history outlives Step Functions' own 90 days)
@@ -72,7 +76,7 @@ export class BlueprintStateMachine extends Construct {
       invoked.add(name);
     }
 
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR, encryptionKey: props.logEncryptionKey });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(JSON.stringify(props.blueprint.definition)),
@@ -98,6 +102,7 @@ export class BlueprintStateMachine extends Construct {
       );
     }
     acknowledgeServiceWildcards(this.stateMachine);
+    acknowledgeNist(this.stateMachine.role, 'IAMNoInlinePolicy', whyInlinePolicy(`the ${props.blueprint.logicalId} state machine`));
     this.invokedFunctions = [...invoked];
   }
 }
@@ -107,6 +112,8 @@ export interface RunbookStateMachinesProps {
   readonly blueprints: readonly StateMachineBlueprint[];
   /** The functions whose `${<Name>FunctionArn}` placeholders the definitions use. */
   readonly functions: IrdrFunctions;
+  /** Encrypts the execution log groups (LogEncryptionKey). */
+  readonly logEncryptionKey: IKey;
   /**
    * How long execution logs are kept.
    * @default RetentionDays.ONE_YEAR (execution history outlives Step Functions' own 90 days)
@@ -133,6 +140,7 @@ export class RunbookStateMachines extends Construct {
       const { stateMachine, arnByName } = new BlueprintStateMachine(this, blueprint.logicalId, {
         blueprint,
         functions: props.functions,
+        logEncryptionKey: props.logEncryptionKey,
         logRetention: props.logRetention,
         // Named: the human-task functions a runbook invokes answer its task tokens, so they name its ARN without a reference.
         stateMachineName: stateMachineName(Stack.of(this), blueprint.logicalId),

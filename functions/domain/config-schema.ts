@@ -32,10 +32,35 @@ export const EvidenceConfig = z.strictObject({
   /**
    * How long each digest is locked (S3 Object Lock, compliance mode: nobody, root included, can delete it sooner).
    * Cover the audit period and the time to the auditor's report: 400 days spans a SOC 2 Type II year and its fieldwork.
+   * The evidence table's monthly AWS Backup recovery points are kept as long (lib/evidence-backups.ts).
    */
   digestRetentionDays: z.number().int().min(1, 'at least 1 day').max(36_500, 'at most 100 years').default(400),
 });
 export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
+
+/**
+ * Limits of the HTTP API (lib/http-api.ts, lib/functions.ts). The defaults are about ten times what a response team
+ * and its scripts use at peak, and bound what a leaked credential or a runaway script can cost or load onto the table.
+ */
+export const ApiConfig = z.strictObject({
+  /** Every route's throttle on the `$default` stage (API Gateway answers 429 past it); each route has its own bucket. */
+  throttle: z
+    .strictObject({
+      /** Steady-state requests per second; API Gateway's account limit (10,000) caps it anyway. */
+      rateLimit: z.number().positive('above 0').max(10_000, "at most 10,000, API Gateway's account limit").default(50),
+      /** Requests allowed at once above the rate (the token bucket's size). */
+      burstLimit: z.number().int().min(1, 'at least 1').max(5_000, "at most 5,000, API Gateway's account limit").default(100),
+    })
+    // The inner defaults, stated once.
+    .prefault({}),
+  /**
+   * Lambda concurrency reserved for each API function: the most it runs at once (a flood of requests cannot take the
+   * account's concurrency from the runbooks), and what it keeps when the rest of the account is busy. The account's
+   * concurrency quota must leave 100 unreserved beyond this times the number of API functions.
+   */
+  reservedConcurrencyPerFunction: z.number().int().min(1, 'at least 1 (0 would stop the function)').max(1_000).default(10),
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export const IrdrConfig = z.object({
   $comment: z.string().optional(),
@@ -48,5 +73,7 @@ export const IrdrConfig = z.object({
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
   evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),
+  /** The HTTP API's throttle and its functions' reserved concurrency; defaults apply when left out. */
+  api: ApiConfig.prefault({}),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -155,8 +155,14 @@ describe('alarms', () => {
 
   it('every dead-letter queue in the template: ApproximateNumberOfMessagesVisible >= 1', () => {
     const queues = resourcesOfType('AWS::SQS::Queue');
-    // The findings rule's queue, the drill schedules' and the digest schedule's, and they are every queue there is.
-    const expected = [...synth.stack.eventRules.deadLetterQueues.values(), synth.stack.drillSchedules.deadLetterQueue, synth.stack.evidenceDigests.deadLetterQueue].map((queue) => synth.logicalIdOf(queue));
+    // The findings rule's queue, the drill schedules' and the digest schedule's, the asynchronously invoked functions' own,
+    // and they are every queue there is.
+    const expected = [
+      ...synth.stack.eventRules.deadLetterQueues.values(),
+      synth.stack.drillSchedules.deadLetterQueue,
+      synth.stack.evidenceDigests.deadLetterQueue,
+      ...synth.stack.functions.deadLetterQueues.values(),
+    ].map((queue) => synth.logicalIdOf(queue));
     expect(queues.map(([id]) => id).sort()).toEqual([...expected].sort());
     for (const [queueId] of queues) {
       const found = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', { 'Fn::GetAtt': [queueId, 'QueueName'] });
@@ -218,8 +224,17 @@ describe('alarms', () => {
     expect(complaint.map(([, alarm]) => alarm.Properties!.Threshold)).toEqual([0.001]);
   });
 
-  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, SES x2', () => {
-    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 2;
+  it('a failed backup job of the evidence table: NumberOfBackupJobsFailed of its vault >= 1', () => {
+    const found = alarmsOn('AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName', {
+      'Fn::GetAtt': [synth.logicalIdOf(synth.stack.evidenceBackups.vault), 'BackupVaultName'],
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
+    expect(synth.logicalIdOf(synth.stack.alarms.evidenceBackupAlarm)).toBe(found[0]![0]);
+  });
+
+  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, backups, SES x2', () => {
+    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../../workflows/published-runbooks.js';
+import type { ValidationReport } from './synthesized-app.js';
 
 const CDK = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
 
@@ -70,7 +71,12 @@ describe('cdk synth (the real CLI, as a fresh clone runs it)', () => {
       expect(result.status, `${result.stderr}\n${result.stdout}`).toBe(0);
       const template = JSON.parse(readFileSync(join(outdir, 'Irdr.template.json'), 'utf8')) as Template;
       expect(Object.values(template.Resources).some((resource) => resource.Type === 'AWS::StepFunctions::StateMachine')).toBe(true);
-      expect(existsSync(join(outdir, 'validation-report.json'))).toBe(true);
+      // Both cdk-nag packs ran and passed: AwsSolutions and NIST 800-53 rev 5.
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+      expect(report.pluginReports.map((plugin) => [plugin.pluginName, plugin.conclusion]).sort()).toEqual([
+        ['AwsSolutions', 'success'],
+        ['NIST.800.53.R5', 'success'],
+      ]);
       checkBundledValues(outdir, template);
     } finally {
       rmSync(outdir, { recursive: true, force: true });

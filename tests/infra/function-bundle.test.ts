@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { functionSpec } from '../../functions/registry.js';
@@ -20,7 +21,9 @@ describe('bench/function-bundle.ts', () => {
     const spec = functionSpec('ReadRunbooks');
     const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
     const app = new App({ outdir: join(workdir, 'cdk.out') });
-    new IrdrFunctions(new Stack(app, 'Bundles'), 'Functions', { specs: [spec], serviceName: 'irdr', bundledValues });
+    const stack = new Stack(app, 'Bundles');
+    const logEncryptionKey = new Key(stack, 'LogEncryptionKey');
+    new IrdrFunctions(stack, 'Functions', { specs: [spec], serviceName: 'irdr', bundledValues, logEncryptionKey, apiReservedConcurrency: 1, asyncInvocations: new Map() });
     const assembly = app.synth();
     const [asset] = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
     const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, 'bench'));

@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
+import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
@@ -18,6 +21,7 @@ import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
+import { NIST_PACK } from '../../lib/nag.js';
 import {
   IDEMPOTENCY_ACTIONS,
   KEY_READ_ACTIONS,
@@ -115,6 +119,31 @@ describe('evidence table', () => {
     synth.template.hasOutput('TableName', { Value: { Ref: logicalId } });
   });
 
+  it('is backed up by AWS Backup, daily for 35 days and monthly as long as the digests, into a vault nobody can delete from', () => {
+    const plans = resourcesOfType('AWS::Backup::BackupPlan');
+    expect(plans).toHaveLength(1);
+    const vaultId = synth.logicalIdOf(synth.stack.evidenceBackups.vault);
+    const rules = (plans[0]![1].Properties!.BackupPlan as { BackupPlanRule: Array<Record<string, any>> }).BackupPlanRule;
+    expect(rules.map((rule) => [rule.RuleName, rule.ScheduleExpression, rule.Lifecycle])).toEqual([
+      ['Daily', 'cron(0 3 * * ? *)', { DeleteAfterDays: 35 }],
+      ['Monthly', 'cron(0 3 1 * ? *)', { DeleteAfterDays: irdrConfig.evidence.digestRetentionDays }],
+    ]);
+    for (const rule of rules) expect(rule.TargetBackupVault).toEqual({ 'Fn::GetAtt': [vaultId, 'BackupVaultName'] });
+    const selections = resourcesOfType('AWS::Backup::BackupSelection');
+    expect(selections).toHaveLength(1);
+    expect((selections[0]![1].Properties!.BackupSelection as { Resources: unknown[] }).Resources).toEqual([
+      getAtt(synth.logicalIdOf(synth.stack.evidence.table)),
+    ]);
+    const vault = synth.resources[vaultId]!;
+    expect(vault.DeletionPolicy).toBe('Retain');
+    expect((vault.Properties!.AccessPolicy as { Statement: unknown[] }).Statement).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      Resource: '*',
+    });
+  });
+
   it('expires items through the TTL attribute tableDesign names', () => {
     const table = resourcesOfType('AWS::DynamoDB::Table')[0]![1].Properties!;
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: tableDesign.timeToLiveAttribute, Enabled: true });
@@ -194,10 +223,67 @@ describe('functions', () => {
     const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
     expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
+    expect(props(logGroupId).KmsKeyId).toEqual(getAtt(synth.logicalIdOf(synth.stack.logEncryptionKey.key)));
     const logStatements = statementsOfRole(roleLogicalIdOfFunction(name)).filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logStatements).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroupId) },
     ]);
+  });
+});
+
+describe('function concurrency and failed events', () => {
+  const apiFunctions = registry.filter((spec) => (spec.routes ?? []).length > 0).map((spec) => spec.name);
+
+  it('reserves config api.reservedConcurrencyPerFunction for each API function, and for no other', () => {
+    expect(apiFunctions.length).toBeGreaterThan(0);
+    for (const spec of registry) {
+      const reserved = props(functionLogicalId(spec.name)).ReservedConcurrentExecutions;
+      expect(reserved, spec.name).toBe(apiFunctions.includes(spec.name) ? irdrConfig.api.reservedConcurrencyPerFunction : undefined);
+    }
+    expect([...synth.stack.functions.reservedConcurrency.keys()].sort()).toEqual([...apiFunctions].sort());
+  });
+
+  it('keeps the failed asynchronous invocations of the findings function and the digest writer in their own encrypted, TLS-only queue', () => {
+    // EventBridge rule targets and the daily digest: their events would otherwise be lost after Lambda's retries.
+    const kept = registry.filter((spec) => (spec.eventRules ?? []).length > 0).map((spec) => spec.name);
+    expect([...synth.stack.functions.deadLetterQueues.keys()].sort()).toEqual([...kept, 'WriteEvidenceDigest'].sort());
+    for (const spec of registry) {
+      const queue = synth.stack.functions.deadLetterQueues.get(spec.name as FunctionName);
+      const deadLetterConfig = props(functionLogicalId(spec.name)).DeadLetterConfig;
+      if (!queue) {
+        expect(deadLetterConfig, spec.name).toBeUndefined();
+        continue;
+      }
+      const queueId = synth.logicalIdOf(queue);
+      expect(deadLetterConfig).toEqual({ TargetArn: getAtt(queueId) });
+      expect(props(queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    }
+  });
+});
+
+describe('log encryption', () => {
+  it('encrypts every log group of the stack with the one rotating log key', () => {
+    const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
+    const logGroups = resourcesOfType('AWS::Logs::LogGroup');
+    // Every function's, every state machine's and the API's access logs.
+    expect(logGroups).toHaveLength(registry.length + blueprints.length + 1 + 1);
+    for (const [logicalId, logGroup] of logGroups) expect(logGroup.Properties?.KmsKeyId, logicalId).toEqual(getAtt(keyId));
+    expect(props(keyId).EnableKeyRotation).toBe(true);
+    expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it("lets CloudWatch Logs use the key for this account's and region's log groups only, and grants it to no role", () => {
+    const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
+    const statements = (props(keyId).KeyPolicy as { Statement: Array<Record<string, any>> }).Statement;
+    const forLogs = statements.filter((statement) => JSON.stringify(statement.Principal).includes('logs.'));
+    expect(forLogs).toHaveLength(1);
+    expect(renderCfn(forLogs[0]!.Principal.Service)).toBe('logs.${AWS::Region}.amazonaws.com');
+    expect(renderCfn(forLogs[0]!.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+    );
+    for (const [roleId] of resourcesOfType('AWS::IAM::Role')) {
+      for (const statement of statementsOfRole(roleId)) expect(JSON.stringify(statement.Resource), roleId).not.toContain(keyId);
+    }
   });
 });
 
@@ -211,7 +297,7 @@ describe('least privilege', () => {
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
-    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue']);
+    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     if (permissions.includes('evidence:read-digests')) add(['s3:ListBucket', 's3:GetObject', ...KEY_READ_ACTIONS]);
     if (permissions.includes('evidence:write-digests')) add(['s3:ListBucket', 's3:GetObject', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey']);
     if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
@@ -267,7 +353,9 @@ describe('least privilege', () => {
 
   it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
     const statements = statementsOfRole(roleLogicalIdOfFunction(name));
-    expect([...actionsOf(statements)].sort()).toEqual(expectedActions(spec.permissions));
+    // Beyond its declarations, an asynchronously invoked function may send its failed events to its own dead-letter queue.
+    const deadLetterQueue = synth.stack.functions.deadLetterQueues.get(name as FunctionName);
+    expect([...actionsOf(statements)].sort()).toEqual([...expectedActions(spec.permissions), ...(deadLetterQueue ? ['sqs:SendMessage'] : [])].sort());
 
     const tableArn = getAtt(synth.logicalIdOf(synth.stack.evidence.table));
     const indexArns = tableDesign.globalIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.indexName}`]] }));
@@ -296,7 +384,13 @@ describe('least privilege', () => {
           synth.stack.evidence.encryptionKey,
           ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
+          ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
         ];
+        if (JSON.stringify(resources).includes(synth.logicalIdOf(synth.stack.taskLinkKeyEncryptionKey))) {
+          // The task-link secret's key: Decrypt alone, and only as Secrets Manager reads the secret.
+          expect(actions).toEqual(['kms:Decrypt']);
+          expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
+        }
         if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidenceSigningKey.key))]);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
       }
@@ -321,6 +415,10 @@ describe('least privilege', () => {
         expect(resources).toEqual(synth.stack.resolve([...synth.stack.runbooks.arnsByName]));
         const names = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => (synth.template.toJSON() as { Resources: Record<string, { Properties?: { StateMachineName?: string } }> }).Resources[synth.logicalIdOf(machine)]?.Properties?.StateMachineName);
         for (const [index, resource] of resources.entries()) expect(JSON.stringify(resource)).toContain(`:stateMachine:${names[index]}`);
+      }
+      if (actions.some((action) => action.startsWith('sqs:'))) {
+        expect(actions).toEqual(['sqs:SendMessage']);
+        expect(resources).toEqual([getAtt(synth.logicalIdOf(deadLetterQueue!))]);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
         // The task-link key, readable and nothing more.
@@ -393,8 +491,21 @@ describe('least privilege', () => {
     }
   });
 
-  it('attaches no AWS managed policy to any role', () => {
-    for (const [, role] of resourcesOfType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  it('attaches no AWS managed policy to any role but the one AWS Backup assumes, which has the policy AWS documents for it', () => {
+    const backupRoleId = synth.logicalIdOf(synth.stack.evidenceBackups.selection.node.findChild('Role'));
+    for (const [roleId, role] of resourcesOfType('AWS::IAM::Role')) {
+      if (roleId !== backupRoleId) {
+        expect(role.Properties?.ManagedPolicyArns, roleId).toBeUndefined();
+        continue;
+      }
+      expect((role.Properties!.ManagedPolicyArns as unknown[]).map(renderCfn)).toEqual([
+        'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
+      ]);
+      expect((role.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      expect(statementsOfRole(roleId)).toEqual([]);
+    }
   });
 });
 
@@ -488,6 +599,12 @@ describe('HTTP API', () => {
     expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['links:sign', 'runbooks:answer', 'table:read', 'table:write']);
   });
 
+  it('keeps the link-signing secret under its own rotating customer-managed key', () => {
+    const keyId = synth.logicalIdOf(synth.stack.taskLinkKeyEncryptionKey);
+    expect(props(synth.logicalIdOf(synth.stack.taskLinkKey)).KmsKeyId).toEqual(getAtt(keyId));
+    expect(props(keyId).EnableKeyRotation).toBe(true);
+  });
+
   it('gives the functions that email links the API URL and the signing key secret', () => {
     for (const spec of registry.filter((candidate) => (candidate.permissions as readonly string[]).includes('links:sign'))) {
       const variables = props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>;
@@ -497,21 +614,65 @@ describe('HTTP API', () => {
     expect(JSON.stringify(creator.API_URL)).toContain(synth.logicalIdOf(synth.stack.httpApi.api));
   });
 
-  it('logs every request of its $default stage to a log group with a retention', () => {
+  const stage = (): Record<string, any> => {
     const stages = resourcesOfType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
-    const stage = stages[0]![1].Properties!;
-    expect(stage.StageName).toBe('$default');
-    expect(stage.AutoDeploy).toBe(true);
-    const destination = (stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
+    return stages[0]![1].Properties!;
+  };
+
+  it('logs every request of its $default stage to a KMS-encrypted log group with a retention', () => {
+    expect(stage().StageName).toBe('$default');
+    expect(stage().AutoDeploy).toBe(true);
+    const destination = (stage().AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
     const logGroupId = destination['Fn::GetAtt'][0];
+    expect(logGroupId).toBe(synth.logicalIdOf(synth.stack.httpApi.accessLogs));
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
-    expect(props(logGroupId).RetentionInDays).toBeGreaterThan(0);
-    expect(JSON.parse(String((stage.AccessLogSettings as { Format: string }).Format))).toMatchObject({
+    expect(props(logGroupId).RetentionInDays).toBeGreaterThanOrEqual(365);
+    expect(props(logGroupId).KmsKeyId).toEqual(getAtt(synth.logicalIdOf(synth.stack.logEncryptionKey.key)));
+    synth.template.hasOutput('ApiUrl', {});
+  });
+
+  it('logs the request id, the caller (IAM principal ARN), the route, the status, and neither the request body nor the query string', () => {
+    const format = JSON.parse(String((stage().AccessLogSettings as { Format: string }).Format)) as Record<string, string>;
+    expect(format).toMatchObject({
       requestId: '$context.requestId',
       caller: '$context.identity.userArn',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
     });
-    synth.template.hasOutput('ApiUrl', {});
+    for (const [field, variable] of Object.entries(format)) {
+      // Only $context variables: $request.* and $input.* could copy a body, a header or the signed link's query string.
+      expect(variable, field).toMatch(/^\$context\.[A-Za-z.]+$/);
+      expect(variable, field).not.toMatch(/body|querystring|header/i);
+    }
+    // $context.path is the path alone: a signed link's ?sig= never reaches the log.
+    expect(format.path).toBe('$context.path');
+  });
+
+  it('takes its limits from config: defaults when left out, the key named when wrong', () => {
+    const { api: _api, ...withoutApi } = irdrConfig;
+    expect(IrdrConfig.parse(withoutApi).api).toEqual({ throttle: { rateLimit: 50, burstLimit: 100 }, reservedConcurrencyPerFunction: 10 });
+    expect(IrdrConfig.parse({ ...withoutApi, api: { throttle: { rateLimit: 5 } } }).api.throttle).toEqual({ rateLimit: 5, burstLimit: 100 });
+    const wrong = IrdrConfig.safeParse({ ...irdrConfig, api: { throttle: { burstLimit: 0 } } });
+    expect(wrong.error?.issues[0]).toMatchObject({ path: ['api', 'throttle', 'burstLimit'], message: 'at least 1' });
+    const stopped = IrdrConfig.safeParse({ ...irdrConfig, api: { reservedConcurrencyPerFunction: 0 } });
+    expect(stopped.error?.issues[0]?.path).toEqual(['api', 'reservedConcurrencyPerFunction']);
+  });
+
+  it('throttles every route by config api.throttle', () => {
+    expect(stage().DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: irdrConfig.api.throttle.rateLimit,
+      ThrottlingBurstLimit: irdrConfig.api.throttle.burstLimit,
+    });
+    expect(stage().RouteSettings).toBeUndefined();
+  });
+
+  it('IAM-authorizes every route but the signed-link routes, and those are exactly the registry routes marked signed-link', () => {
+    const signedLinkRoutes = registryRoutes.filter((route) => route.auth === 'signed-link').map((route) => route.key).sort();
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
+    expect(routes.filter((route) => route.AuthorizationType !== 'AWS_IAM').map((route) => String(route.RouteKey)).sort()).toEqual(signedLinkRoutes);
+    for (const route of routes.filter((candidate) => candidate.AuthorizationType !== 'AWS_IAM')) expect(route.AuthorizationType).toBe('NONE');
+    expect(registryRoutes.every((route) => route.auth === 'iam' || route.auth === 'signed-link')).toBe(true);
   });
 });
 
@@ -600,11 +761,12 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(nag[0]!.conclusion).toBe('success');
   });
 
-  it('acknowledges only the wildcards AWS requires, the signed-link routes, the key rotation and the DLQs, each with its reason', () => {
-    const suppressed = synth.validationReport.pluginReports.flatMap((report) => report.suppressedViolations ?? []);
+  it('acknowledges only the wildcards AWS requires, the signed-link routes, the key rotation, the DLQs and the backup role, each with its reason', () => {
+    const suppressed = synth.validationReport.pluginReports.filter((report) => report.pluginName === 'AwsSolutions').flatMap((report) => report.suppressedViolations ?? []);
     const ruleNames = [...new Set(suppressed.map((v) => v.ruleName))];
+    const backupRolePolicy = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
     expect(ruleNames.filter((ruleName) => !ruleName.startsWith('AwsSolutions-IAM5[')).sort()).toEqual(
-      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3'].sort(),
+      ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', backupRolePolicy].sort(),
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
@@ -639,6 +801,9 @@ describe('cdk-nag (AwsSolutions)', () => {
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${digestObjects}]`) {
         expect(violation.reason).toMatch(/Digests are named by the time they are written/);
         for (const path of paths) expect(['Irdr/Functions/WriteEvidenceDigest/Role/', 'Irdr/Functions/VerifyEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
+      } else if (violation.ruleName === backupRolePolicy) {
+        expect(violation.reason).toMatch(/AWS Backup assumes to back up the evidence table/);
+        expect(paths).toEqual(['Irdr/EvidenceBackups/Plan/EvidenceTable/Role/Resource']);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         expect(violation.reason).toMatch(/task-link HMAC key/);
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
@@ -660,5 +825,88 @@ describe('cdk-nag (AwsSolutions)', () => {
 
   it('leaves no other validation plugin with a failure', () => {
     for (const report of synth.validationReport.pluginReports) expect(report.conclusion, report.pluginName).toBe('success');
+  });
+});
+
+describe('cdk-nag (NIST 800-53 rev 5)', () => {
+  const nist = () => {
+    const reports = synth.validationReport.pluginReports.filter((report) => report.pluginName === NIST_PACK);
+    expect(reports).toHaveLength(1);
+    return reports[0]!;
+  };
+  /** Each acknowledged rule (without the pack prefix), with the construct paths and reasons it was acknowledged at. */
+  const acknowledged = (): Map<string, { path: string; reason: string }[]> => {
+    const byRule = new Map<string, { path: string; reason: string }[]>();
+    for (const violation of nist().suppressedViolations ?? []) {
+      const rule = violation.ruleName.replace(`${NIST_PACK}-`, '');
+      const entries = byRule.get(rule) ?? [];
+      for (const { constructPath } of violation.violatingConstructs) entries.push({ path: constructPath, reason: violation.reason ?? '' });
+      byRule.set(rule, entries);
+    }
+    return byRule;
+  };
+  const resourcePath = (construct: IConstruct): string => construct.node.defaultChild!.node.path;
+  const pathsOf = (rule: string): string[] => (acknowledged().get(rule) ?? []).map((entry) => entry.path).sort();
+  const reasonsOf = (rule: string): Set<string> => new Set((acknowledged().get(rule) ?? []).map((entry) => entry.reason));
+  const functionPaths = (names: readonly string[]) => names.map((name) => resourcePath(synth.stack.functions.get(name as FunctionName))).sort();
+
+  it('reports no finding that is not acknowledged', () => {
+    expect(nist().violations.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(nist().conclusion).toBe('success');
+  });
+
+  it('acknowledges only these rules: the rest are met (encryption, logging, PITR and backups, DLQs where events are asynchronous)', () => {
+    expect([...acknowledged().keys()].sort()).toEqual(
+      [
+        'IAMNoInlinePolicy',
+        'LambdaConcurrency',
+        'LambdaDLQ',
+        'LambdaInsideVPC',
+        'S3BucketReplicationEnabled',
+        'S3DefaultEncryptionKMS',
+        'SecretsManagerRotationEnabled',
+      ].sort(),
+    );
+  });
+
+  it('LambdaInsideVPC: every function, since they call only AWS APIs', () => {
+    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name)));
+    expect([...reasonsOf('LambdaInsideVPC')]).toEqual([expect.stringMatching(/only AWS service APIs.*NAT gateways or six interface endpoints/)]);
+  });
+
+  it('LambdaConcurrency: only the functions no API caller reaches (the API functions reserve concurrency)', () => {
+    const internal = registry.filter((spec) => (spec.routes ?? []).length === 0).map((spec) => spec.name);
+    expect(pathsOf('LambdaConcurrency')).toEqual(functionPaths(internal));
+    expect([...reasonsOf('LambdaConcurrency')]).toEqual([expect.stringMatching(/never by an API caller/)]);
+  });
+
+  it('LambdaDLQ: the synchronously invoked functions, and the canary writer whose stale events nobody should replay', () => {
+    const withoutQueue = registry.map((spec) => spec.name).filter((name) => !synth.stack.functions.deadLetterQueues.has(name as FunctionName));
+    expect(pathsOf('LambdaDLQ')).toEqual(functionPaths(withoutQueue));
+    const canaryPath = resourcePath(synth.stack.functions.get('WriteDrillCanary'));
+    for (const { path, reason } of acknowledged().get('LambdaDLQ')!) {
+      expect(reason, path).toMatch(path === canaryPath ? /failed canary write is superseded/ : /Invoked synchronously only/);
+    }
+  });
+
+  it('IAMNoInlinePolicy: every role policy of the stack, each belonging to one role', () => {
+    const policies = synth.stack.node.findAll().filter((construct) => construct instanceof CfnPolicy).map((construct) => construct.node.path).sort();
+    expect(pathsOf('IAMNoInlinePolicy')).toEqual(policies);
+    for (const { path, reason } of acknowledged().get('IAMNoInlinePolicy')!) expect(reason, path).toMatch(/^The role of .+strict one-to-one/);
+  });
+
+  it('S3: replication of the Object Lock digest bucket and of its access-log bucket, and SSE-S3 on the access-log bucket', () => {
+    const digestBucket = resourcePath(synth.stack.evidenceDigests.bucket);
+    const accessLogs = resourcePath(synth.stack.evidenceDigests.accessLogs);
+    expect(pathsOf('S3BucketReplicationEnabled')).toEqual([digestBucket, accessLogs].sort());
+    expect(pathsOf('S3DefaultEncryptionKMS')).toEqual([accessLogs]);
+    expect([...reasonsOf('S3DefaultEncryptionKMS')]).toEqual([expect.stringMatching(/delivers only to SSE-S3 buckets/)]);
+  });
+
+  it('SecretsManagerRotationEnabled: the task-link key, for the same reason as AwsSolutions-SMG4', () => {
+    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey)]);
+    const awsSolutions = synth.validationReport.pluginReports.find((report) => report.pluginName === 'AwsSolutions')!;
+    const smg4 = (awsSolutions.suppressedViolations ?? []).find((violation) => violation.ruleName === 'AwsSolutions-SMG4');
+    expect([...reasonsOf('SecretsManagerRotationEnabled')]).toEqual([smg4?.reason]);
   });
 });
