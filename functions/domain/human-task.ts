@@ -202,7 +202,7 @@ export type TaskActor =
 export const actorName = (actor: TaskActor): string => (actor.kind === 'principal' ? actor.principalArn : `email:${actor.address}`);
 
 /** The roles whose configured addresses include this one. */
-export function rolesOfAddress(address: string, config: IrdrConfig): RoleName[] {
+export function rolesOfAddress(address: string, config: Pick<IrdrConfig, 'roles'>): RoleName[] {
   const normalized = address.toLowerCase();
   return RoleName.options.filter((role) => (config.roles[role]?.emails ?? []).some((email) => email.toLowerCase() === normalized));
 }
