@@ -146,10 +146,10 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
-    // mail:send: resolving emails the commanders their post-incident review task.
-    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send'],
+    // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link.
+    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send', 'links:sign'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
