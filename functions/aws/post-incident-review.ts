@@ -7,19 +7,20 @@ import { appendEvent } from './event-trail.js';
 import { completeSameReview } from './human-task-completion.js';
 import { listTasks, putNewTask } from './human-task-store.js';
 import { emailReview } from './review-mail.js';
+import { scheduleReviewReminder } from './review-reminder.js';
 
 /**
  * On resolve: opens the post-incident review task for the commanders (when the severity calls for one),
- * records it in the trail and emails each commander their own signed link to record it. Returns the task's
- * due time, or undefined when none is due.
+ * records it in the trail, emails each commander their own signed link to record it, and starts the reminder
+ * that emails them again if it is still open when due. Returns the task's due time, or undefined when none is due.
  * If the run's own review task (completedBy: post-incident-review) was already completed, the review was
- * held: the new task is completed at once with that decision, and nobody is emailed to hold it again.
+ * held: the new task is completed at once with that decision, and nobody is emailed or reminded to hold it again.
  */
 export async function schedulePostIncidentReview(tableName: string, incident: Incident, resolvedAt: string, actor: string): Promise<string | undefined> {
   const dueAt = reviewDueAt(incident.severity, resolvedAt, irdrConfig.postIncidentReview);
   if (dueAt === undefined) return undefined;
   const task = reviewTask(incident, resolvedAt, dueAt, irdrConfig);
-  // Already there (a retried request): the first one's record and email stand.
+  // Already there (a retried request): the first one's record, email and reminder stand.
   if (!(await putNewTask(tableName, task))) return dueAt;
   await appendEvent(tableName, incidentPk(incident.incidentId), {
     type: 'task.created',
@@ -33,6 +34,7 @@ export async function schedulePostIncidentReview(tableName: string, incident: In
     (candidate) => candidate.completedBy === 'post-incident-review' && candidate.status === 'completed',
   );
   if (heldInRun !== undefined && (await completeSameReview(tableName, heldInRun)).length > 0) return dueAt;
+  await scheduleReviewReminder({ incidentId: incident.incidentId, dueAt });
   await emailReview(tableName, incident, task, { actor, overdue: false });
   return dueAt;
 }

@@ -13,7 +13,7 @@ import {
   type FunctionPermission,
   type FunctionSpec,
 } from '../../functions/registry.js';
-import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
+import { reviewReminderStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
 import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
@@ -247,6 +247,7 @@ describe('least privilege', () => {
     }
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
+    if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
     return [...actions].sort();
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
@@ -309,6 +310,8 @@ describe('least privilege', () => {
           ...(spec.permissions.includes('runbooks:start') ? [...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })) : []),
           // The drill state machine by its fixed name (see BlueprintStateMachine.arnByName).
           ...(spec.permissions.includes('drills:start') ? [synth.stack.resolve(synth.stack.drill.arnByName)] : []),
+          // reviews:schedule-reminder the review reminder state machine, nothing else.
+          ...(spec.permissions.includes('reviews:schedule-reminder') ? [{ Ref: synth.logicalIdOf(synth.stack.reviewReminder.stateMachine) }] : []),
         ];
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
@@ -396,8 +399,8 @@ describe('least privilege', () => {
 });
 
 describe('runbook state machines', () => {
-  it('deploys one state machine per blueprint, and the drill state machine', () => {
-    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 1);
+  it('deploys one state machine per blueprint, the drill state machine and the review reminder', () => {
+    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 2);
   });
 
   describe.each(blueprints.map((blueprint) => [blueprint.logicalId, blueprint] as const))('%s', (logicalId, blueprint) => {
@@ -450,6 +453,40 @@ describe('runbook state machines', () => {
       const substituted = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), exampleArns)));
       expect(substituted.isValid, substituted.errorsText('\n')).toBe(true);
     });
+  });
+});
+
+describe('review reminder state machine', () => {
+  const blueprint = reviewReminderStateMachineBlueprint();
+  const machineId = () => synth.logicalIdOf(synth.stack.reviewReminder.stateMachine);
+
+  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview alone', () => {
+    const machine = props(machineId());
+    expect(JSON.parse(machine.DefinitionString as string)).toEqual(blueprint.definition);
+    expect(machine.DefinitionSubstitutions).toEqual({ RemindOverdueReviewFunctionArn: getAtt(functionLogicalId('RemindOverdueReview')) });
+    const result = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), { RemindOverdueReviewFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindOverdueReview' })));
+    expect(result.isValid, result.errorsText('\n')).toBe(true);
+    const invoked = statementsOfRole(synth.logicalIdOf(synth.stack.reviewReminder.stateMachine.role))
+      .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'))
+      .flatMap((statement) => asList(statement.Resource));
+    expect(invoked).toEqual([getAtt(functionLogicalId('RemindOverdueReview'))]);
+  });
+
+  it('is Standard, logs every event without execution data, and traces with X-Ray', () => {
+    const machine = props(machineId());
+    expect(machine.StateMachineType).toBe('STANDARD');
+    expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('is started by ChangeIncidentStatus alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+    const starters = registry.filter((spec) =>
+      statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
+        (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
+      ),
+    );
+    expect(starters.map((spec) => spec.name)).toEqual(['ChangeIncidentStatus']);
+    expect(props(functionLogicalId('ChangeIncidentStatus')).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
   });
 });
 
@@ -632,7 +669,7 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
       } else {
         for (const path of paths) {
-          if (/^Irdr\/(Runbooks\/.+|Drill-restore)\/StateMachine\/Role\//.test(path)) {
+          if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
             // Step Functions log delivery and X-Ray.
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);

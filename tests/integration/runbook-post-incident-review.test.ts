@@ -1,5 +1,6 @@
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewReminderExecutionName } from '../../functions/domain/review-reminder.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { TOKEN_OF_ROLE, runbookSession, taskLinkIn, type TrailEventView } from './support/runbook-session.js';
 
@@ -154,6 +155,10 @@ describe('security-incident: the post-incident review is asked for once', () => 
     ]);
     expect(events.some((event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review')).toBe(false);
     expect((await session.emails()).some((email) => email.subject.includes('Post-incident review due') && email.subject.includes(title))).toBe(false);
+    // Nor is anyone to be reminded of it.
+    const reminders = (await local.sfn.send(new ListExecutionsCommand({ stateMachineArn: local.stack.reviewReminderStateMachineArn }))).executions ?? [];
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.map((execution) => execution.name)).not.toContain(reviewReminderExecutionName(incidentId));
   });
 
   it('reviewed through the lifecycle before the run gets there: the run’s task is born completed and the run goes straight on', async () => {
