@@ -24,6 +24,7 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   DRILL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench',
   EVIDENCE_DIGEST_STORE: 's3://irdr-bench-digests/digests',
   EVIDENCE_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+  REVIEW_REMINDER_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench-review-reminder',
 };
 
 /** What Lambda's environment holds for this function at init: its registry variables, plus what lib/ and Lambda set. */

@@ -17,7 +17,9 @@ export type FunctionEnvironmentName =
   // Write-once storage of evidence digests: s3://<bucket>/<prefix> in AWS (Object Lock), file:///<folder> locally.
   | 'EVIDENCE_DIGEST_STORE'
   // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence export manifests.
-  | 'EVIDENCE_SIGNING_KEY_ID';
+  | 'EVIDENCE_SIGNING_KEY_ID'
+  // The post-incident review reminder state machine (one execution per review, waiting until it is due).
+  | 'REVIEW_REMINDER_STATE_MACHINE_ARN';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -59,7 +61,9 @@ export type FunctionPermission =
   // List and read the evidence digests.
   | 'evidence:read-digests'
   // kms:Sign and kms:GetPublicKey on the evidence signing key (Ed25519), nothing else.
-  | 'evidence:sign';
+  | 'evidence:sign'
+  // StartExecution on the post-incident review reminder state machine, nothing else.
+  | 'reviews:schedule-reminder';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -148,10 +152,11 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
-    // mail:send: resolving emails the commanders their post-incident review task.
-    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send'],
+    // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
+    // reviews:schedule-reminder: and starts the reminder that waits until the review is due.
+    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -219,6 +224,15 @@ export const functionRegistry = [
     timeoutSeconds: 20,
     environment: ['TABLE_NAME'],
     permissions: ['table:read', 'table:write', 'mail:send'],
+  },
+  {
+    name: 'RemindOverdueReview',
+    entry: 'functions/tasks/remind-overdue-review.ts',
+    description: 'Review reminder step, at the due time: if the post-incident review is still open, records task.overdue and emails the commanders their links again',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
   },
   {
     name: 'ListHumanTasks',

@@ -42,6 +42,8 @@ export interface IrdrAlarmsProps {
   readonly runbookStateMachines: ReadonlyMap<string, IStateMachine>;
   /** The one restore drill state machine, with its blueprint logicalId. */
   readonly drill: { readonly logicalId: string; readonly stateMachine: IStateMachine };
+  /** The post-incident review reminder state machine, with its blueprint logicalId. */
+  readonly reviewReminder: { readonly logicalId: string; readonly stateMachine: IStateMachine };
   /** Every Lambda function of the stack. */
   readonly functions: IrdrFunctions;
   /** The EventBridge rules (the findings rule) and their dead-letter queues. */
@@ -76,7 +78,7 @@ export class IrdrAlarms extends Construct {
   public readonly topic: Topic;
   /** Encrypts the topic's messages; CloudWatch may use it to publish, nothing else is granted. */
   public readonly topicKey: Key;
-  /** By state machine logicalId (the runbooks' blueprint ids and the drill's). */
+  /** By state machine logicalId (the runbooks' blueprint ids, the drill's and the review reminder's). */
   public readonly stateMachineAlarms: ReadonlyMap<string, StateMachineAlarms>;
   public readonly functionAlarms: ReadonlyMap<FunctionName, FunctionAlarms>;
   /**
@@ -149,6 +151,7 @@ export class IrdrAlarms extends Construct {
       stateMachineAlarms.set(logicalId, this.runbookAlarms(logicalId, stateMachine));
     }
     stateMachineAlarms.set(props.drill.logicalId, this.drillAlarms(props.drill.logicalId, props.drill.stateMachine));
+    stateMachineAlarms.set(props.reviewReminder.logicalId, this.reviewReminderAlarms(props.reviewReminder.logicalId, props.reviewReminder.stateMachine));
     this.stateMachineAlarms = stateMachineAlarms;
 
     const functionAlarms = new Map<FunctionName, FunctionAlarms>();
@@ -326,6 +329,23 @@ export class IrdrAlarms extends Construct {
         ` Open the TIMED_OUT execution of `,
         stateMachine.stateMachineArn,
         `, check for the run's restored table and delete it by hand, then run the drill again.`,
+      ]),
+    };
+  }
+
+  private reviewReminderAlarms(logicalId: string, stateMachine: IStateMachine): StateMachineAlarms {
+    return {
+      failed: this.alarm(`StateMachine-${logicalId}-Failed`, stateMachine.metricFailed({ period: PERIOD }), [
+        `A post-incident review reminder failed (ExecutionsFailed >= 1 in 5 minutes): the commanders may not have been reminded of an overdue review.`,
+        ` Open the FAILED execution of `,
+        stateMachine.stateMachineArn,
+        ` (named review-<incidentId>), read RemindOverdueReview's logs, and check GET /incidents/<incidentId>/tasks: remind them by hand if review.post-incident is still open.`,
+      ]),
+      timedOut: this.alarm(`StateMachine-${logicalId}-TimedOut`, stateMachine.metricTimedOut({ period: PERIOD }), [
+        `A post-incident review reminder timed out (ExecutionsTimedOut >= 1 in 5 minutes): its wait outlasted the execution timeout, so nobody was reminded.`,
+        ` Open the TIMED_OUT execution of `,
+        stateMachine.stateMachineArn,
+        ` (named review-<incidentId>) and check GET /incidents/<incidentId>/tasks: remind the commanders by hand if review.post-incident is still open.`,
       ]),
     };
   }

@@ -4,7 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
-import { drillStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
+import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { IrdrStack } from './irdr-stack.js';
 
@@ -25,6 +25,7 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     functionSpecs: functionRegistry,
     blueprints: stateMachineBlueprints(),
     drillBlueprint: drillStateMachineBlueprint(),
+    reviewReminderBlueprint: reviewReminderStateMachineBlueprint(),
     drillPlans: loadDrillPlans(),
     mailFrom: irdrConfig.mail.from,
     rolePrincipals: rolePrincipalsFromConfig(irdrConfig),

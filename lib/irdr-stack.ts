@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
-import type { DrillStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
@@ -33,6 +33,8 @@ export interface IrdrStackProps extends StackProps {
   readonly blueprints: readonly StateMachineBlueprint[];
   /** The restore drill state machine (in the app: drillStateMachineBlueprint()). */
   readonly drillBlueprint: DrillStateMachineBlueprint;
+  /** The post-incident review reminder state machine (in the app: reviewReminderStateMachineBlueprint()). */
+  readonly reviewReminderBlueprint: ReviewReminderStateMachineBlueprint;
   /** Every drill plan (in the app: loadDrillPlans()): bundled into the drill functions, scheduled, and the scope of drills:* grants. */
   readonly drillPlans: readonly DrillPlan[];
   /** SES sender address: `mail:send` may send as this address only. */
@@ -57,6 +59,8 @@ export class IrdrStack extends Stack {
   public readonly runbooks: RunbookStateMachines;
   /** The one restore drill state machine every plan runs on. */
   public readonly drill: BlueprintStateMachine;
+  /** Waits until a post-incident review is due, then has RemindOverdueReview remind the commanders if it is still open. */
+  public readonly reviewReminder: BlueprintStateMachine;
   /** Each plan's schedule (starting the drill state machine) and its canary writer's schedule. */
   public readonly drillSchedules: DrillSchedules;
   /** The plans' drills:* permissions as least-privilege statements. */
@@ -114,6 +118,13 @@ export class IrdrStack extends Stack {
       logEncryptionKey,
       stateMachineName: stateMachineName(this, props.drillBlueprint.logicalId),
     });
+    // Started by ChangeIncidentStatus on resolve (a reference: nothing it invokes starts it, so no cycle).
+    this.reviewReminder = new BlueprintStateMachine(this, props.reviewReminderBlueprint.logicalId, {
+      blueprint: props.reviewReminderBlueprint,
+      functions: this.functions,
+      logEncryptionKey,
+      stateMachineName: stateMachineName(this, props.reviewReminderBlueprint.logicalId),
+    });
     this.drillGrants = new DrillGrants(this, props.drillPlans);
     this.drillSchedules = new DrillSchedules(this, 'DrillSchedules', {
       plans: props.drillPlans,
@@ -162,6 +173,7 @@ export class IrdrStack extends Stack {
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
       EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
       EVIDENCE_SIGNING_KEY_ID: this.evidenceSigningKey.key.keyArn,
+      REVIEW_REMINDER_STATE_MACHINE_ARN: this.reviewReminder.stateMachine.stateMachineArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -173,6 +185,7 @@ export class IrdrStack extends Stack {
       emails: props.config.alerts?.emails ?? [],
       runbookStateMachines: this.runbooks.byLogicalId,
       drill: { logicalId: props.drillBlueprint.logicalId, stateMachine: this.drill.stateMachine },
+      reviewReminder: { logicalId: props.reviewReminderBlueprint.logicalId, stateMachine: this.reviewReminder.stateMachine },
       functions: this.functions,
       eventRules: this.eventRules,
       drillSchedules: this.drillSchedules,
@@ -215,6 +228,7 @@ export class IrdrStack extends Stack {
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
     }
+    if (declared.has('reviews:schedule-reminder')) this.reviewReminder.stateMachine.grantStartExecution(fn);
     if (declared.has('drills:start')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.drillStateMachineArn] }));
     }

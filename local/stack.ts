@@ -12,7 +12,14 @@ import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
-import { catalogEntryOf, drillStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders, type StateMachineBlueprint } from '../workflows/catalog.js';
+import {
+  catalogEntryOf,
+  drillStateMachineBlueprint,
+  reviewReminderStateMachineBlueprint,
+  stateMachineBlueprints,
+  substitutePlaceholders,
+  type StateMachineBlueprint,
+} from '../workflows/catalog.js';
 import type { DrillPlan } from '../workflows/drill-plan-schema.js';
 import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
 import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
@@ -99,6 +106,8 @@ export interface RunningLocalStack {
   readonly stateMachines: readonly DeployedStateMachine[];
   /** The restore drill state machine (every plan runs on it). */
   readonly drillStateMachineArn: string;
+  /** The post-incident review reminder state machine (one execution per review, named review-<incidentId>). */
+  readonly reviewReminderStateMachineArn: string;
   /** AWS CLI / SDK variables that point at this stack. */
   readonly environment: Readonly<Record<string, string>>;
   readonly dynamodbBackend: DynamoDbBackend;
@@ -253,12 +262,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       });
       return { blueprint, stateMachineArn };
     });
-    const drillBlueprint = drillStateMachineBlueprint();
-    const { stateMachineArn: drillStateMachineArn } = stepFunctions.createStateMachine({
-      name: LOCAL_NAME_PREFIX + drillBlueprint.logicalId,
-      definition: substitutePlaceholders(JSON.stringify(drillBlueprint.definition), substitutions),
-      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_NAME_PREFIX}${drillBlueprint.logicalId}`,
-    });
+    const deployServiceMachine = (blueprint: { logicalId: string; definition: unknown }): string =>
+      stepFunctions.createStateMachine({
+        name: LOCAL_NAME_PREFIX + blueprint.logicalId,
+        definition: substitutePlaceholders(JSON.stringify(blueprint.definition), substitutions),
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_NAME_PREFIX}${blueprint.logicalId}`,
+      }).stateMachineArn;
+    const drillStateMachineArn = deployServiceMachine(drillStateMachineBlueprint());
+    // Its Wait until the review is due shrinks with timeScale, like every wait: tests see reminders in seconds.
+    const reviewReminderStateMachineArn = deployServiceMachine(reviewReminderStateMachineBlueprint());
     const drillPlans = options.drillPlans ?? loadDrillPlans();
     const runbookCatalog: RunbookCatalog = Object.fromEntries(
       stateMachines.map(({ blueprint, stateMachineArn }) => [blueprint.runbookId, catalogEntryOf(blueprint, stateMachineArn)]),
@@ -281,6 +293,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'INFO',
       TASK_LINK_SECRET_ID: secretsManager.arns[LOCAL_TASK_LINK_SECRET_NAME],
       DRILL_STATE_MACHINE_ARN: drillStateMachineArn,
+      REVIEW_REMINDER_STATE_MACHINE_ARN: reviewReminderStateMachineArn,
       DRILL_PLANS: JSON.stringify(drillPlans),
       EVIDENCE_DIGEST_STORE: digestStore,
       EVIDENCE_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_SIGNING_KEY_ALIAS],
@@ -386,6 +399,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       tableName: LOCAL_TABLE_NAME,
       stateMachines,
       drillStateMachineArn,
+      reviewReminderStateMachineArn,
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,

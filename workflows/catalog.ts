@@ -1,5 +1,6 @@
 import { compileRunbook, runbookHash } from './compile-runbook.js';
 import { compileDrillStateMachine, DRILL_STATE_MACHINE_LOGICAL_ID } from './compile-drill.js';
+import { compileReviewReminderStateMachine, REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from './compile-review-reminder.js';
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadDrillPlans } from './load-drill-plans.js';
 import { loadRunbooks } from './load-runbooks.js';
@@ -62,17 +63,32 @@ export function substitutePlaceholders(definitionJson: string, values: Readonly<
   });
 }
 
-/** The one drill state machine (every plan runs on it), as both runtimes deploy it. */
-export interface DrillStateMachineBlueprint {
+/** A state machine of irdr's own (not a runbook), as both runtimes deploy it. */
+export interface ServiceStateMachineBlueprint<Kind extends string> {
   readonly logicalId: string;
-  readonly kind: 'drill';
+  readonly kind: Kind;
   readonly definition: AslDefinition;
   readonly placeholders: readonly string[];
 }
 
+/** The one drill state machine (every plan runs on it). */
+export type DrillStateMachineBlueprint = ServiceStateMachineBlueprint<'drill'>;
+/** The post-incident review's reminder (one execution per review, waiting until it is due). */
+export type ReviewReminderStateMachineBlueprint = ServiceStateMachineBlueprint<'review-reminder'>;
+
+const serviceBlueprint = <Kind extends string>(kind: Kind, logicalId: string, definition: AslDefinition): ServiceStateMachineBlueprint<Kind> => ({
+  logicalId,
+  kind,
+  definition,
+  placeholders: placeholdersOf(definition),
+});
+
 export function drillStateMachineBlueprint(): DrillStateMachineBlueprint {
-  const definition = compileDrillStateMachine();
-  return { logicalId: DRILL_STATE_MACHINE_LOGICAL_ID, kind: 'drill', definition, placeholders: placeholdersOf(definition) };
+  return serviceBlueprint('drill', DRILL_STATE_MACHINE_LOGICAL_ID, compileDrillStateMachine());
+}
+
+export function reviewReminderStateMachineBlueprint(): ReviewReminderStateMachineBlueprint {
+  return serviceBlueprint('review-reminder', REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID, compileReviewReminderStateMachine());
 }
 
 /** The RUNBOOK_CATALOG entry of a deployed runbook: lib/ and local/ fill in its state machine's ARN. */

@@ -1,10 +1,9 @@
-import type { HumanTaskRecord } from '../domain/human-task.js';
-import { taskEmail } from '../domain/human-task-email.js';
-import { signedTaskLinkPath } from '../domain/task-link.js';
+import type { RenderedEmail } from '../domain/email-content.js';
+import type { HumanTaskRecord, TaskRecipient } from '../domain/human-task.js';
+import { taskEmail, type EmailedLink } from '../domain/human-task-email.js';
 import { requireEnvironment } from './environment.js';
 import { sendAndRecordEmail } from './notifier.js';
-import { logger } from './powertools.js';
-import { taskLinkKeys } from './task-link-key.js';
+import { taskLinkSigner } from './task-link-signer.js';
 
 /** Links stay valid a while past the task's last level: past it, the task itself refuses them (expired). */
 const LINK_GRACE_SECONDS = 3600;
@@ -25,38 +24,43 @@ export async function emailTaskLevel(options: {
   const { task, level } = options;
   const apiUrl = requireEnvironment('API_URL').replace(/\/+$/, '');
   const remainingSeconds = task.levelSeconds + task.levels.slice(level).reduce((sum, next) => sum + next.afterSeconds, 0);
-  const expiresAt = new Date((Math.floor(Date.now() / 1000) + remainingSeconds + LINK_GRACE_SECONDS) * 1000);
-  const recipients = task.recipients.map((recipient, index) => ({ recipient, index })).slice(options.firstIndex);
+  await emailEachRecipient({
+    ...options,
+    expiresAt: new Date((Math.floor(Date.now() / 1000) + remainingSeconds + LINK_GRACE_SECONDS) * 1000),
+    detail: { purpose: level === 0 ? task.kind : 'escalation', level },
+    compose: (recipient, link) => taskEmail({ task, recipient, level, levelSeconds: task.levelSeconds, ...(link && { link }), apiUrl, variables: options.variables }),
+  });
+}
 
-  let key: string | undefined;
-  if (recipients.some(({ recipient }) => recipient.mayComplete)) {
-    try {
-      [key] = await taskLinkKeys();
-    } catch (error) {
-      // Without the key the emails still go out, pointing at the API instead of a link.
-      logger.error('task-link key unavailable; emailing without links', { error: error as Error, taskId: task.taskId });
-    }
-  }
-
-  for (const { recipient, index } of recipients) {
-    const link =
-      recipient.mayComplete && key !== undefined
-        ? {
-            url: apiUrl + signedTaskLinkPath(key, { incidentId: task.incidentId, taskId: task.taskId, recipientIndex: index, expiresAt: expiresAt.getTime() / 1000 }),
-            expiresAt,
-          }
-        : undefined;
-    const email = taskEmail({ task, recipient, level, levelSeconds: task.levelSeconds, ...(link && { link }), apiUrl, variables: options.variables });
+/**
+ * Sends each recipient of a task (from `firstIndex` on) their own email, composed with their signed link
+ * when they may complete the task (valid until `expiresAt`), and records each send on the trail with
+ * `detail`, the task, whether it carried a link (never the link itself) and the role it went to.
+ */
+export async function emailEachRecipient(options: {
+  readonly tableName: string;
+  readonly task: HumanTaskRecord;
+  readonly firstIndex: number;
+  readonly actor: string;
+  readonly expiresAt: Date;
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly compose: (recipient: TaskRecipient, link: EmailedLink | undefined) => RenderedEmail;
+}): Promise<void> {
+  const { task } = options;
+  const linkFor = taskLinkSigner(task, options.expiresAt);
+  for (const [index, recipient] of task.recipients.entries()) {
+    if (index < options.firstIndex) continue;
+    const link = await linkFor(index);
     await sendAndRecordEmail(
       {
         tableName: options.tableName,
         incidentId: task.incidentId,
         actor: options.actor,
         stepId: task.stepId,
-        detail: { purpose: level === 0 ? task.kind : 'escalation', taskId: task.taskId, level, withLink: link !== undefined, ...(recipient.role && { role: recipient.role }) },
+        detail: { ...options.detail, taskId: task.taskId, withLink: link !== undefined, ...(recipient.role && { role: recipient.role }) },
       },
       [recipient.address],
-      email,
+      options.compose(recipient, link),
     );
   }
 }

@@ -137,6 +137,27 @@ export async function completeTask(tableName: string, key: { incidentId: string;
   }
 }
 
+/** Marks an open task reminded of being overdue, once: the task, or undefined when it is no longer open or was already reminded. */
+export async function markTaskReminded(tableName: string, key: { incidentId: string; taskId: string }, at: string): Promise<HumanTaskRecord | undefined> {
+  try {
+    const result = await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(key.incidentId), [SK]: taskSk(key.taskId) },
+        UpdateExpression: 'SET #remindedAt = :at',
+        ConditionExpression: '#status = :open AND attribute_not_exists(#remindedAt)',
+        ExpressionAttributeNames: { '#status': 'status', '#remindedAt': 'remindedAt' },
+        ExpressionAttributeValues: { ':at': at, ':open': 'open' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(result.Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
 export type ExpiryResult = { readonly expired: true; readonly task: HumanTaskRecord } | { readonly expired: false; readonly task: HumanTaskRecord | undefined };
 
 /** Closes an open task nobody completed; refused (with the task) if a decision got in first. */

@@ -12,7 +12,7 @@ export function recipientsForLevel(
   task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>,
   level: number,
   roles: readonly RoleName[],
-  config: IrdrConfig,
+  config: Pick<IrdrConfig, 'roles'>,
 ): TaskRecipient[] {
   const recipients = new Map<string, TaskRecipient>();
   const add = (address: string, role: RoleName | undefined): void => {
@@ -33,6 +33,12 @@ export function firstLevelRoles(task: Pick<HumanTaskRecord, 'kind' | 'assignee' 
   return task.kind === 'task' ? (task.assignee ? [task.assignee] : []) : [...(task.approvers?.roles ?? [])];
 }
 
+/** A recipient's own signed link to a task. */
+export interface EmailedLink {
+  readonly url: string;
+  readonly expiresAt: Date;
+}
+
 export interface TaskEmailInput {
   readonly task: Pick<HumanTaskRecord, 'taskId' | 'incidentId' | 'kind' | 'title' | 'instructions' | 'outcomes' | 'levels'>;
   readonly recipient: TaskRecipient;
@@ -40,7 +46,7 @@ export interface TaskEmailInput {
   /** How long this level waits before the next (or before the task expires). */
   readonly levelSeconds: number;
   /** The recipient's own signed link, when they may complete the task. */
-  readonly link?: { readonly url: string; readonly expiresAt: Date };
+  readonly link?: EmailedLink;
   readonly apiUrl: string;
   /** The runbook input: incidentId, title, severity, summary, runbookTitle, mode, ... */
   readonly variables: Readonly<Record<string, unknown>>;
@@ -73,17 +79,25 @@ export function taskEmail(input: TaskEmailInput): RenderedEmail {
     '',
     ...(input.link
       ? [
-          `Respond here (this link is yours alone, works once, and expires ${input.link.expiresAt.toISOString()}):`,
-          input.link.url,
+          ...linkTextLines(input.link),
           '',
           `Or with the API (SigV4): POST ${apiPath} {"outcome": ${task.outcomes.map((outcome) => `"${outcome}"`).join(' | ')}, "comment": "..."}`,
         ]
       : [`Please make sure someone completes it (${outcomes}). The task and who may complete it: GET ${input.apiUrl}/incidents/${task.incidentId}/tasks`]),
   ];
-  const text = lines.join('\n');
-  const linkHtml = input.link
-    ? `<p><a class="button" href="${escapeHtml(input.link.url)}">Open the task to respond</a></p>\n<p><small>This link is for ${escapeHtml(recipient.address)} alone, works once, and expires ${escapeHtml(input.link.expiresAt.toISOString())}.</small></p>`
+  return withLinkButton(subject, lines, recipient, input.link);
+}
+
+/** An emailed link, as the text of an email shows it: what it is, then the URL on its own line. */
+export function linkTextLines(link: EmailedLink): string[] {
+  return [`Respond here (this link is yours alone, works once, and expires ${link.expiresAt.toISOString()}):`, link.url];
+}
+
+/** The email of these text lines; in its HTML the link's URL line becomes a button (with who it is for). */
+export function withLinkButton(subject: string, lines: readonly string[], recipient: Pick<TaskRecipient, 'address'>, link: EmailedLink | undefined): RenderedEmail {
+  const linkHtml = link
+    ? `<p><a class="button" href="${escapeHtml(link.url)}">Open the task to respond</a></p>\n<p><small>This link is for ${escapeHtml(recipient.address)} alone, works once, and expires ${escapeHtml(link.expiresAt.toISOString())}.</small></p>`
     : '';
-  const html = htmlDocument(subject, `${textToHtml(lines.filter((line) => line !== input.link?.url).join('\n'))}\n${linkHtml}`);
-  return { subject, text, html };
+  const html = htmlDocument(subject, `${textToHtml(lines.filter((line) => line !== link?.url).join('\n'))}\n${linkHtml}`);
+  return { subject, text: lines.join('\n'), html };
 }

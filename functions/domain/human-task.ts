@@ -128,6 +128,8 @@ export interface HumanTaskRecord {
   readonly taskToken?: string;
   /** When it is due, for a task no run waits on (the post-incident review). */
   readonly dueAt?: string;
+  /** When its assignees were reminded that it is overdue (once; the post-incident review). */
+  readonly remindedAt?: string;
 }
 
 /** A task as the API shows it: everything but the token and the recipients' link details. */
@@ -151,6 +153,7 @@ export type PublicHumanTask = Pick<
   | 'decision'
   | 'expiredAt'
   | 'dueAt'
+  | 'remindedAt'
 > & {
   readonly levelCount: number;
   readonly notified: ReadonlyArray<{ address: string; level: number }>;
@@ -179,6 +182,7 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
     ...(task.decision !== undefined && { decision: task.decision }),
     ...(task.expiredAt !== undefined && { expiredAt: task.expiredAt }),
     ...(task.dueAt !== undefined && { dueAt: task.dueAt }),
+    ...(task.remindedAt !== undefined && { remindedAt: task.remindedAt }),
   };
 }
 
@@ -202,7 +206,7 @@ export type TaskActor =
 export const actorName = (actor: TaskActor): string => (actor.kind === 'principal' ? actor.principalArn : `email:${actor.address}`);
 
 /** The roles whose configured addresses include this one. */
-export function rolesOfAddress(address: string, config: IrdrConfig): RoleName[] {
+export function rolesOfAddress(address: string, config: Pick<IrdrConfig, 'roles'>): RoleName[] {
   const normalized = address.toLowerCase();
   return RoleName.options.filter((role) => (config.roles[role]?.emails ?? []).some((email) => email.toLowerCase() === normalized));
 }

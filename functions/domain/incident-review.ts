@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClockRecord } from './clock.js';
 import { addBusinessDays, formatDuration } from './duration.js';
-import type { HumanTaskRecord, PublicHumanTask } from './human-task.js';
+import type { PublicHumanTask } from './human-task.js';
 import { Severity, type Incident } from './incident.js';
 import { milestonesOf } from './incident-lifecycle.js';
 import type { TrailEventBody } from './trail-event.js';
@@ -25,35 +25,6 @@ export const REVIEW_TASK_ID = 'review.post-incident';
 export function reviewDueAt(severity: Severity, resolvedAt: string, config: PostIncidentReviewConfig): string | undefined {
   const days = config.dueInBusinessDays[severity];
   return days === undefined ? undefined : addBusinessDays(new Date(resolvedAt), days).toISOString();
-}
-
-/** The review task: the commanders' to complete through the tasks API; no run waits on it, so no token. */
-export function reviewTask(incident: Pick<Incident, 'incidentId' | 'title' | 'executionArn'>, resolvedAt: string, dueAt: string): HumanTaskRecord {
-  const seconds = Math.max(1, Math.round((Date.parse(dueAt) - Date.parse(resolvedAt)) / 1000));
-  return {
-    taskId: REVIEW_TASK_ID,
-    incidentId: incident.incidentId,
-    stepId: REVIEW_TASK_ID,
-    executionArn: incident.executionArn ?? '',
-    kind: 'task',
-    title: 'Hold the post-incident review',
-    instructions:
-      `Walk the timeline of ${incident.title}, agree lessons learned and an owner for each follow-up action (ISO/IEC 27001 A.5.27). ` +
-      `Start from the draft: GET /incidents/${incident.incidentId}/review. Due ${dueAt}.`,
-    assignee: 'commander',
-    outcomes: ['done'],
-    status: 'open',
-    level: 0,
-    levels: [],
-    deadlineSeconds: seconds,
-    onExhausted: 'continue',
-    dueAt,
-    createdAt: resolvedAt,
-    updatedAt: resolvedAt,
-    levelStartedAt: resolvedAt,
-    levelSeconds: seconds,
-    recipients: [],
-  };
 }
 
 export interface ReviewRecord {

@@ -5,13 +5,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * linkId = <incidentId>.<taskId>.<recipient index>.<expiry, epoch seconds> — it names the task and which
  * of its recipients the link was made for (their address stays in the TASK# item, out of URLs and logs);
+ * a task id is a step id or the lifecycle's dotted `review.post-incident` (still one reading: incident ids
+ * have no dot, and a task id's parts start with a letter where the index starts with a digit);
  * sig = base64url(HMAC-SHA256(key, "irdr-task-link/v1\n" + linkId)). The link carries no task token: the
  * token is looked up server-side. It is single-use because completing a task is a conditional write that
  * succeeds once; it expires at the time it names.
  */
 
 const SIGNING_CONTEXT = 'irdr-task-link/v1\n';
-const LINK_ID = /^([A-Za-z0-9-]{1,64})\.([a-z][a-z0-9-]{0,47})\.(\d{1,4})\.(\d{10})$/;
+const LINK_ID = /^([A-Za-z0-9-]{1,64})\.([a-z][a-z0-9-]{0,47}(?:\.[a-z][a-z0-9-]{0,47})?)\.(\d{1,4})\.(\d{10})$/;
 
 export interface TaskLinkClaims {
   readonly incidentId: string;

@@ -5,7 +5,7 @@ import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
 import { CLOCK_FUNCTION, CLOCK_MISSED_METRIC_NAMES, DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
 import { CLOCK_MISSED_KIND_FIELD } from '../../functions/domain/clock.js';
-import { drillStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
+import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
 import { renderCfn, synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
 
 const blueprints = stateMachineBlueprints();
@@ -122,12 +122,13 @@ describe('alarms', () => {
     }
   });
 
-  it('every runbook state machine and the drill state machine: ExecutionsFailed and ExecutionsTimedOut >= 1 in 5 minutes', () => {
+  it('every runbook state machine, the drill and the review reminder state machine: ExecutionsFailed and ExecutionsTimedOut >= 1 in 5 minutes', () => {
     const machines = [
       ...blueprints.map((blueprint) => synth.stack.runbooks.byLogicalId.get(blueprint.logicalId)!),
       synth.stack.drill.stateMachine,
+      synth.stack.reviewReminder.stateMachine,
     ];
-    expect(machines).toHaveLength(blueprints.length + 1);
+    expect(machines).toHaveLength(blueprints.length + 2);
     for (const machine of machines) {
       const arn = { Ref: synth.logicalIdOf(machine) };
       for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
@@ -137,7 +138,7 @@ describe('alarms', () => {
       }
     }
     expect([...synth.stack.alarms.stateMachineAlarms.keys()].sort()).toEqual(
-      [...blueprints.map((blueprint) => blueprint.logicalId), drillBlueprint.logicalId].sort(),
+      [...blueprints.map((blueprint) => blueprint.logicalId), drillBlueprint.logicalId, reviewReminderStateMachineBlueprint().logicalId].sort(),
     );
   });
 
@@ -234,7 +235,7 @@ describe('alarms', () => {
   });
 
   it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, backups, SES x2', () => {
-    const expected = 2 * (blueprints.length + 1) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 2;
+    const expected = 2 * (blueprints.length + 2) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });

@@ -16,7 +16,7 @@ import {
   type FunctionPermission,
   type FunctionSpec,
 } from '../../functions/registry.js';
-import { stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
+import { reviewReminderStateMachineBlueprint, stateMachineBlueprints, substitutePlaceholders } from '../../workflows/catalog.js';
 import { eventRuleDefinition } from '../../functions/event-rules.js';
 import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
@@ -336,6 +336,7 @@ describe('least privilege', () => {
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
+    if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
     return [...actions].sort();
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
@@ -406,6 +407,8 @@ describe('least privilege', () => {
           ...(spec.permissions.includes('runbooks:start') ? [...synth.stack.runbooks.byLogicalId.values()].map((machine) => ({ Ref: synth.logicalIdOf(machine) })) : []),
           // The drill state machine by its fixed name (see BlueprintStateMachine.arnByName).
           ...(spec.permissions.includes('drills:start') ? [synth.stack.resolve(synth.stack.drill.arnByName)] : []),
+          // reviews:schedule-reminder the review reminder state machine, nothing else.
+          ...(spec.permissions.includes('reviews:schedule-reminder') ? [{ Ref: synth.logicalIdOf(synth.stack.reviewReminder.stateMachine) }] : []),
         ];
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
@@ -510,8 +513,8 @@ describe('least privilege', () => {
 });
 
 describe('runbook state machines', () => {
-  it('deploys one state machine per blueprint, and the drill state machine', () => {
-    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 1);
+  it('deploys one state machine per blueprint, the drill state machine and the review reminder', () => {
+    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 2);
   });
 
   describe.each(blueprints.map((blueprint) => [blueprint.logicalId, blueprint] as const))('%s', (logicalId, blueprint) => {
@@ -564,6 +567,40 @@ describe('runbook state machines', () => {
       const substituted = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), exampleArns)));
       expect(substituted.isValid, substituted.errorsText('\n')).toBe(true);
     });
+  });
+});
+
+describe('review reminder state machine', () => {
+  const blueprint = reviewReminderStateMachineBlueprint();
+  const machineId = () => synth.logicalIdOf(synth.stack.reviewReminder.stateMachine);
+
+  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview alone', () => {
+    const machine = props(machineId());
+    expect(JSON.parse(machine.DefinitionString as string)).toEqual(blueprint.definition);
+    expect(machine.DefinitionSubstitutions).toEqual({ RemindOverdueReviewFunctionArn: getAtt(functionLogicalId('RemindOverdueReview')) });
+    const result = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), { RemindOverdueReviewFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindOverdueReview' })));
+    expect(result.isValid, result.errorsText('\n')).toBe(true);
+    const invoked = statementsOfRole(synth.logicalIdOf(synth.stack.reviewReminder.stateMachine.role))
+      .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'))
+      .flatMap((statement) => asList(statement.Resource));
+    expect(invoked).toEqual([getAtt(functionLogicalId('RemindOverdueReview'))]);
+  });
+
+  it('is Standard, logs every event without execution data, and traces with X-Ray', () => {
+    const machine = props(machineId());
+    expect(machine.StateMachineType).toBe('STANDARD');
+    expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('is started by ChangeIncidentStatus alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+    const starters = registry.filter((spec) =>
+      statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
+        (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
+      ),
+    );
+    expect(starters.map((spec) => spec.name)).toEqual(['ChangeIncidentStatus']);
+    expect(props(functionLogicalId('ChangeIncidentStatus')).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
   });
 });
 
@@ -698,7 +735,8 @@ describe('EventBridge rules', () => {
     const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('runs-ended-abnormally')!)).EventPattern as { detail: { status: string[] } };
     expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
     const names = resourcesOfType('AWS::StepFunctions::StateMachine').map(([logicalId]) => props(logicalId).StateMachineName as string);
-    expect(names.length).toBe(blueprints.length + 1);
+    // The runbooks, the drill and the review reminder.
+    expect(names.length).toBe(blueprints.length + 2);
     for (const name of names) expect(name.startsWith(`${synth.stack.stackName}-`), name).toBe(true);
   });
 
@@ -809,7 +847,7 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
       } else {
         for (const path of paths) {
-          if (/^Irdr\/(Runbooks\/.+|Drill-restore)\/StateMachine\/Role\//.test(path)) {
+          if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
             // Step Functions log delivery and X-Ray.
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);

@@ -185,6 +185,17 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const resolved = await local.api('POST', `/incidents/${second.incidentId}/resolve`, { token: 'dev-commander' });
       expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
       expect(resolved.body.reviewDueAt).toBeDefined();
+      // Its reminder, as the reminder state machine invokes it when the review is due (days away, even at 600x).
+      const reminderLambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      const reminded = await reminderLambda.send(
+        new InvokeCommand({
+          FunctionName: 'irdr-RemindOverdueReview',
+          Payload: JSON.stringify({ incidentId: second.incidentId, dueAt: resolved.body.reviewDueAt, executionArn: `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:coverage` }),
+        }),
+      );
+      reminderLambda.destroy();
+      expect(reminded.FunctionError).toBeUndefined();
+      expect(JSON.parse(Buffer.from(reminded.Payload!).toString())).toEqual({ reminded: true });
 
       await runDrillScenario(local, second.incidentId);
       // The daily digest, as Scheduler invokes it, then an auditor verifying the period against it.

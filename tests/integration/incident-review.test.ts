@@ -55,7 +55,7 @@ describe('post-incident review', () => {
     const email = await session.waitForEmail((candidate) => candidate.subject.includes('Post-incident review due'));
     expect(email.destination.to).toEqual(['incident-commanders@example.com']);
     expect(email.subject).toContain('[SEV1]');
-    expect(email.body.text).toContain(`GET /incidents/${incidentId}/review`);
+    expect(email.body.text).toContain(`GET ${local.stack.urls.api}/incidents/${incidentId}/review`);
   });
 
   it('drafts the review in Markdown from the record', async () => {

@@ -1,5 +1,6 @@
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewReminderExecutionName } from '../../functions/domain/review-reminder.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { TOKEN_OF_ROLE, runbookSession, taskLinkIn, type TrailEventView } from './support/runbook-session.js';
 
@@ -93,17 +94,18 @@ describe('security-incident: the post-incident review is asked for once', () => 
     expect((await session.complete(incidentId, RUN_REVIEW, { outcome: 'done' }, 'dev-commander')).status).toBe(409);
   });
 
-  it('completing the run’s review task through its emailed link completes the review opened on resolve', async () => {
-    const title = 'Phished SSO session replayed';
+  it.each([
+    ['the review opened on resolve', 'the run’s waiting review task', LIFECYCLE_REVIEW, RUN_REVIEW, 'Root keys used from an unknown host'],
+    ['the run’s review task', 'the review opened on resolve', RUN_REVIEW, LIFECYCLE_REVIEW, 'Phished SSO session replayed'],
+  ])('completing %s through its emailed link completes %s', async (_linked, _other, linkedTask, otherTask, title) => {
     const { incidentId, executionArn } = await open(title);
     expect((await acknowledge(incidentId)).status).toBe(200);
     await driveToRunReview(incidentId);
     expect((await resolve(incidentId)).status).toBe(200);
 
-    const email = await session.waitForEmail((candidate) => candidate.subject.includes(title) && (taskLinkIn(candidate) ?? '').includes(`/task-links/${incidentId}.${RUN_REVIEW}.`));
-    const link = taskLinkIn(email)!;
-    const comment = 'Held on Tuesday; MFA for all SSO apps';
-    const response = await fetch(link, {
+    const email = await session.waitForEmail((candidate) => candidate.subject.includes(title) && (taskLinkIn(candidate) ?? '').includes(`/task-links/${incidentId}.${linkedTask}.0.`));
+    const comment = `Held on Tuesday: ${title}`;
+    const response = await fetch(taskLinkIn(email)!, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -113,17 +115,18 @@ describe('security-incident: the post-incident review is asked for once', () => 
     expect(response.status).toBe(200);
     expect(page).toContain('Recorded');
     expect(page).toContain('same review');
+    expect(page).toContain('the runbook carries on');
 
     const by = `email:${email.destination.to[0]}`;
-    expect(await task(incidentId, LIFECYCLE_REVIEW)).toMatchObject({
+    expect(await task(incidentId, otherTask)).toMatchObject({
       status: 'completed',
-      decision: { outcome: 'done', decidedBy: by, comment, via: 'post-incident-review', through: RUN_REVIEW },
+      decision: { outcome: 'done', decidedBy: by, comment, via: 'post-incident-review', through: linkedTask },
     });
     expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
     const events = await session.events(incidentId);
-    expect(about(events, 'task.completed', RUN_REVIEW)).toEqual([expect.objectContaining({ actor: by, detail: expect.objectContaining({ via: 'email-link' }) })]);
-    expect(about(events, 'task.completed', LIFECYCLE_REVIEW)).toEqual([
-      expect.objectContaining({ actor: by, detail: expect.objectContaining({ comment, via: 'post-incident-review', through: RUN_REVIEW }) }),
+    expect(about(events, 'task.completed', linkedTask)).toEqual([expect.objectContaining({ actor: by, detail: expect.objectContaining({ comment, via: 'email-link' }) })]);
+    expect(about(events, 'task.completed', otherTask)).toEqual([
+      expect.objectContaining({ actor: by, stepId: otherTask, detail: expect.objectContaining({ comment, via: 'post-incident-review', through: linkedTask }) }),
     ]);
   });
 
@@ -152,6 +155,10 @@ describe('security-incident: the post-incident review is asked for once', () => 
     ]);
     expect(events.some((event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review')).toBe(false);
     expect((await session.emails()).some((email) => email.subject.includes('Post-incident review due') && email.subject.includes(title))).toBe(false);
+    // Nor is anyone to be reminded of it.
+    const reminders = (await local.sfn.send(new ListExecutionsCommand({ stateMachineArn: local.stack.reviewReminderStateMachineArn }))).executions ?? [];
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.map((execution) => execution.name)).not.toContain(reviewReminderExecutionName(incidentId));
   });
 
   it('reviewed through the lifecycle before the run gets there: the run’s task is born completed and the run goes straight on', async () => {

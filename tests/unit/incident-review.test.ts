@@ -8,8 +8,9 @@ import {
   defaultPostIncidentReviewConfig,
   reviewDraftMarkdown,
   reviewDueAt,
-  reviewTask,
 } from '../../functions/domain/incident-review.js';
+import { reviewLinkExpiresAt, reviewTask } from '../../functions/domain/review-task.js';
+import { reviewEmail } from '../../functions/domain/incident-review-email.js';
 import type { TrailEventBody } from '../../functions/domain/trail-event.js';
 
 const incident: Incident = {
@@ -176,11 +177,55 @@ describe('post-incident review task', () => {
   });
 
   it('is an open commander task with no token and no run waiting, due when the config says', () => {
-    const record = reviewTask(incident, '2026-11-19T14:30:00.000Z', '2026-11-26T14:30:00.000Z');
+    const { roles } = IrdrConfig.parse({
+      mail: { from: 'irdr@example.com' },
+      roles: {
+        commander: { emails: ['ic@example.com', 'deputy-ic@example.com'] },
+        responder: { emails: ['ic@example.com', 'oncall@example.com'] },
+        approver: { emails: ['lead@example.com'] },
+        auditor: { emails: ['audit@example.com'] },
+      },
+    });
+    const record = reviewTask(incident, '2026-11-19T14:30:00.000Z', '2026-11-26T14:30:00.000Z', { roles });
     expect(record).toMatchObject({ taskId: REVIEW_TASK_ID, kind: 'task', assignee: 'commander', status: 'open', outcomes: ['done'], dueAt: '2026-11-26T14:30:00.000Z', levels: [] });
+    // Each commander gets their own link (the link names them by index); nobody outside the role is a recipient.
+    expect(record.recipients).toEqual([
+      { address: 'ic@example.com', role: 'commander', level: 0, mayComplete: true },
+      { address: 'deputy-ic@example.com', role: 'commander', level: 0, mayComplete: true },
+    ]);
+    expect(reviewLinkExpiresAt(record.dueAt!).toISOString()).toBe('2026-12-03T14:30:00.000Z');
     expect(record.taskToken).toBeUndefined();
     expect(record.instructions).toContain('GET /incidents/inc-42/review');
     // The dot keeps it apart from every runbook step id (lower-case letters, digits and dashes).
     expect(REVIEW_TASK_ID).not.toMatch(/^[a-z][a-z0-9-]{0,47}$/);
+  });
+});
+
+describe('the review emails', () => {
+  const task = { taskId: REVIEW_TASK_ID, createdAt: '2026-11-19T14:30:00.000Z', dueAt: '2026-11-26T14:30:00.000Z' };
+  const recipient = { address: 'ic@example.com', role: 'commander', level: 0, mayComplete: true } as const;
+  const link = { url: 'https://api.example.com/task-links/inc-42.review.post-incident.0.1900000000?sig=x', expiresAt: new Date('2026-12-03T14:30:00.000Z') };
+  const apiUrl = 'https://api.example.com';
+
+  it('asks for the review by its due date, with the commander’s own link and the API beside it', () => {
+    const email = reviewEmail({ incident, task, recipient, link, apiUrl, overdue: false });
+    expect(email.subject).toBe('[SEV1] Post-incident review due 2026-11-26: Exfiltration from billing | exports');
+    expect(email.text).toContain('was resolved at 2026-11-19T14:30:00.000Z');
+    expect(email.text).toContain('by 2026-11-26T14:30:00.000Z');
+    expect(email.text).toContain(`${link.url}\n`);
+    expect(email.text).toContain('expires 2026-12-03T14:30:00.000Z');
+    expect(email.text).toContain(`GET ${apiUrl}/incidents/inc-42/review`);
+    expect(email.text).toContain(`POST ${apiUrl}/incidents/inc-42/tasks/review.post-incident/complete`);
+    expect(email.html).toContain('class="button"');
+    expect(email.html).toContain('This link is for ic@example.com alone');
+  });
+
+  it('reminds when overdue, marks an exercise as every email does, and points at the API when there is no link', () => {
+    const email = reviewEmail({ incident: { ...incident, mode: 'exercise' }, task, recipient, apiUrl, overdue: true });
+    expect(email.subject).toBe('[EXERCISE] [SEV1] Post-incident review overdue (due 2026-11-26): Exfiltration from billing | exports');
+    expect(email.text).toContain('was due at 2026-11-26T14:30:00.000Z and nobody has recorded it yet');
+    expect(email.text).not.toContain('/task-links/');
+    expect(email.text).toContain(`When it is done:\nPOST ${apiUrl}/incidents/inc-42/tasks/review.post-incident/complete`);
+    expect(email.html).not.toContain('class="button"');
   });
 });

@@ -16,6 +16,15 @@ describe('signed task links', () => {
     expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('names the lifecycle review task by its dotted id, and reads it back as one task', () => {
+    const review = { ...claims, taskId: 'review.post-incident', recipientIndex: 0 };
+    const reviewLinkId = taskLinkId(review);
+    expect(reviewLinkId).toBe('3f1c9a2e-8d4b-4e0a-9a51-0c2d7e6b5f10.review.post-incident.0.1900000000');
+    expect(parseTaskLinkId(reviewLinkId)).toEqual(review);
+    expect(verifyTaskLink([key], reviewLinkId, signTaskLink(key, reviewLinkId), now)).toEqual({ valid: true, claims: review });
+    expect(parseTaskLinkId('3f1c9a2e.review.post-incident.extra.0.1900000000')).toBeUndefined();
+  });
+
   it('verifies its own signature, with the current or a previous key', () => {
     expect(verifyTaskLink([key], linkId, sig, now)).toEqual({ valid: true, claims });
     expect(verifyTaskLink(['n'.repeat(64), key], linkId, sig, now)).toEqual({ valid: true, claims });

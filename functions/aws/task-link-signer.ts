@@ -1,0 +1,36 @@
+import type { TaskRecipient } from '../domain/human-task.js';
+import type { EmailedLink } from '../domain/human-task-email.js';
+import { signedTaskLinkPath } from '../domain/task-link.js';
+import { requireEnvironment } from './environment.js';
+import { logger } from './powertools.js';
+import { taskLinkKeys } from './task-link-key.js';
+
+
+/**
+ * Signs each recipient's link to a task, all expiring at `expiresAt`: only for a recipient who may complete it.
+ * The key is fetched once, when the first link is signed; without it (unavailable) nobody gets a link, and the
+ * emails point at the API instead: an email never fails for want of a link.
+ */
+export function taskLinkSigner(
+  task: { readonly incidentId: string; readonly taskId: string; readonly recipients: readonly TaskRecipient[] },
+  expiresAt: Date,
+): (recipientIndex: number) => Promise<EmailedLink | undefined> {
+  const apiUrl = requireEnvironment('API_URL').replace(/\/+$/, '');
+  const expiresAtSeconds = Math.floor(expiresAt.getTime() / 1000);
+  let key: Promise<string | undefined> | undefined;
+  const signingKey = (): Promise<string | undefined> =>
+    (key ??= taskLinkKeys().then(
+      ([current]) => current,
+      (error: unknown) => {
+        logger.error('task-link key unavailable; emailing without links', { error: error as Error, taskId: task.taskId });
+        return undefined;
+      },
+    ));
+  return async (recipientIndex) => {
+    if (task.recipients[recipientIndex]?.mayComplete !== true) return undefined;
+    const current = await signingKey();
+    if (current === undefined) return undefined;
+    const path = signedTaskLinkPath(current, { incidentId: task.incidentId, taskId: task.taskId, recipientIndex, expiresAt: expiresAtSeconds });
+    return { url: apiUrl + path, expiresAt: new Date(expiresAtSeconds * 1000) };
+  };
+}
