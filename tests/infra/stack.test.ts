@@ -265,8 +265,8 @@ describe('log encryption', () => {
   it('encrypts every log group of the stack with the one rotating log key', () => {
     const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
     const logGroups = resourcesOfType('AWS::Logs::LogGroup');
-    // Every function's, every state machine's and the API's access logs.
-    expect(logGroups).toHaveLength(registry.length + blueprints.length + 1 + 1);
+    // Every function's, every state machine's (runbooks, the drill, the review reminder) and the API's access logs.
+    expect(logGroups).toHaveLength(registry.length + blueprints.length + 2 + 1);
     for (const [logicalId, logGroup] of logGroups) expect(logGroup.Properties?.KmsKeyId, logicalId).toEqual(getAtt(keyId));
     expect(props(keyId).EnableKeyRotation).toBe(true);
     expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');

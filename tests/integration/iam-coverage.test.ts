@@ -62,6 +62,9 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   's3:PutObject': 'digests: the local store is a folder; in AWS WriteEvidenceDigest puts each digest (If-None-Match)',
   's3:GetObject': 'digests: the local store is a folder; in AWS the digest functions read digests with it',
   's3:ListBucket': 'digests: the local store is a folder; in AWS the digest functions list the digest prefix with it',
+  // Functions invoked asynchronously (EventBridge rules, Scheduler) have a Lambda dead-letter queue: the Lambda service
+  // sends a failed event there with the function's role; the handler never calls SQS.
+  'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
