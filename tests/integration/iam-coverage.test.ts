@@ -14,7 +14,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { deployedResourceNames, type DeployedSpellings } from './support/deployed-resource-names.js';
 import { drillSession } from './support/drill-session.js';
-import { authorizationChecksOf, evaluateChecks } from './support/recorded-call-authorization.js';
+import { authorizationChecksOf, evaluateChecks, resourcesGrantedButUnused } from './support/recorded-call-authorization.js';
 import { runbookSession, taskLinkIn } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -248,7 +248,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     const unjustified = unused.filter((grant) => !(grant in GRANTED_BUT_UNUSED_JUSTIFIED) && !(`${name}:${grant}` in GRANTED_BUT_UNUSED_JUSTIFIED));
     const resourcesUsed = [...new Set(checks.map((check) => `${check.action} ${check.resource ?? '?'}`))].sort();
     const noted = unevaluated.length > 0 ? `; conditions noted, not evaluated: ${unevaluated.join(', ')}` : '';
-    console.log(`${name}: calls ${resourcesUsed.join(', ') || '(none)'}; granted but unused: ${unused.join(', ') || '(none)'}${noted}`);
+    const untouched = resourcesGrantedButUnused(statements, checks, spellingsOf);
+    console.log(`${name}: calls ${resourcesUsed.join(', ') || '(none)'}; granted but unused: ${unused.join(', ') || '(none)'}; resources granted but untouched: ${untouched.join(', ') || '(none)'}${noted}`);
     expect(unjustified, `${name} holds grants it never used`).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { ClientRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -37,6 +37,8 @@ describe('recordAwsCalls: what each call of a function is authorized against, re
       recorder.stop();
       dynamodb.destroy();
     }
+    // Stopped, it leaves Node's http client as it found it.
+    expect(Object.hasOwn(ClientRequest.prototype, 'write') || Object.hasOwn(ClientRequest.prototype, 'end')).toBe(false);
     expect(recorder.calls()).toEqual([
       { functionName: 'Writer', action: 'dynamodb:PutItem', authorization: { resources: [table('orders')], conditionValues: { 'dynamodb:LeadingKeys': ['ORDER#1'] } } },
       { functionName: 'Batcher', action: 'dynamodb:BatchWriteItem', authorization: { resources: [table('a'), table('b')], conditionValues: { 'dynamodb:LeadingKeys': ['x', 'y'] } } },

@@ -1,7 +1,7 @@
 import { RESTORE_TARGET_ACTIONS } from '../../../lib/drill-grants.js';
 import type { RecordedAwsCall } from '../../../local/aws-call-recorder.js';
-import { authorize } from '../../infra/iam-evaluation.js';
-import type { SynthesizedPolicyStatement } from '../../infra/synthesized-app.js';
+import { authorize, iamPatternMatches } from '../../infra/iam-evaluation.js';
+import { renderCfn, type SynthesizedPolicyStatement } from '../../infra/synthesized-app.js';
 import type { DeployedSpellings } from './deployed-resource-names.js';
 
 /** One authorization IAM makes for a call: an action on one resource (local ARN), with the request's condition keys. */
@@ -41,4 +41,23 @@ export function evaluateChecks(statements: readonly SynthesizedPolicyStatement[]
     for (const condition of result.unevaluatedConditions) unevaluated.add(condition.split(' ')[1]!);
   }
   return { denied: [...denied].sort(), unresolved: [...unresolved].sort(), unevaluated: [...unevaluated].sort() };
+}
+
+/**
+ * Grants (`<action> on <resource>`, as the template renders them) no check used, among actions that some check did
+ * use: where a used action is granted on more resources than the scenarios touched.
+ */
+export function resourcesGrantedButUnused(statements: readonly SynthesizedPolicyStatement[], checks: readonly AuthorizationCheck[], spellingsOf: DeployedSpellings): string[] {
+  const unused = new Set<string>();
+  for (const statement of statements.filter((candidate) => candidate.Effect === 'Allow')) {
+    for (const action of [statement.Action].flat()) {
+      const using = checks.filter((check) => iamPatternMatches(action, check.action, { ignoreCase: true }));
+      if (using.length === 0) continue;
+      for (const resource of [statement.Resource].flat().map(renderCfn)) {
+        const touched = using.some((check) => (check.resource === undefined ? [] : (spellingsOf(check.resource) ?? [])).some((spelling) => iamPatternMatches(resource, spelling)));
+        if (!touched) unused.add(`${action} on ${resource}`);
+      }
+    }
+  }
+  return [...unused].sort();
 }
