@@ -1,11 +1,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { authorizationOfRequest, readsRequestBody, type RequestAuthorization } from './aws-request-resources.js';
+import { readSentBodies } from './sent-request-bodies.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './stack-config.js';
+import { stateMachineArnOfExecution } from './stepfunctions/arns.js';
+import { TASK_TOKEN_ISSUED_CHANNEL, type IssuedTaskToken } from './stepfunctions/task-tokens.js';
 
 /** One AWS API call a function made, named as IAM names the action (e.g. dynamodb:PutItem). */
 export interface RecordedAwsCall {
   readonly functionName: string;
   readonly action: string;
+  /** What IAM evaluates the call against (local ARNs), when the recorder reads authorizations. */
+  readonly authorization?: RequestAuthorization;
+}
+
+export interface AwsCallRecordingOptions {
+  /** Also read what each call is authorized against (resources, condition keys): request bodies are read only then. */
+  readonly authorization?: {
+    /** A table's partition key attribute, for `dynamodb:LeadingKeys`; tables it returns undefined for get none. */
+    readonly partitionKeyOf?: (tableName: string) => string | undefined;
+  };
 }
 
 /** Which registered function the current async work belongs to (set by the local Lambda runtime). */
@@ -47,6 +62,7 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
 /** REST-protocol operations the handlers use, by method and path. */
 const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: string }> = [
   { method: 'POST', path: /^\/v2\/email\/outbound-emails$/, action: 'ses:SendEmail' },
+  { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, action: 'lambda:InvokeFunction' },
 ];
 
 export function actionOfRequest(method: string, path: string, target: string | undefined): string {
@@ -63,29 +79,69 @@ export function actionOfRequest(method: string, path: string, target: string | u
 /**
  * Records every HTTP request a registered handler makes (the SDK's requests included), through Node's
  * http client diagnostics channel: no SDK middleware, so the handlers stay exactly as deployed.
- * Used to check each function's calls against its synthesized IAM policy.
+ * Used to check each function's calls against its synthesized IAM policy; with `authorization`, each call's
+ * resources too (read from its JSON body, kept as it is sent only while such a recorder listens).
  */
-export function recordAwsCalls(): { calls(): RecordedAwsCall[]; invoked(): string[]; stop(): void } {
+export function recordAwsCalls(options: AwsCallRecordingOptions = {}): { calls(): RecordedAwsCall[]; invoked(): string[]; stop(): void } {
   const calls: RecordedAwsCall[] = [];
   const invoked = new Set<string>();
+  // SendTask* name no resource: the state machine of each token's execution, as local Step Functions issues them.
+  const stateMachineOfToken = new Map<string, string>();
+  const scope = {
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT_ID,
+    partitionKeyOf: options.authorization?.partitionKeyOf,
+    stateMachineOfTaskToken: (taskToken: string) => stateMachineOfToken.get(taskToken),
+  };
   const onInvoke = (message: unknown): void => {
     invoked.add((message as { functionName: string }).functionName);
   };
-  const onRequest = (message: unknown): void => {
-    const functionName = currentFunctionName();
-    if (!functionName) return;
-    const { request } = message as { request: ClientRequest };
+  const onTokenIssued = (message: unknown): void => {
+    const { taskToken, executionArn } = message as IssuedTaskToken;
+    const stateMachineArn = stateMachineArnOfExecution(executionArn);
+    if (stateMachineArn) stateMachineOfToken.set(taskToken, stateMachineArn);
+  };
+  /** The AWS call a request in a function's invocation makes; undefined outside any invocation. */
+  const actionOf = (request: ClientRequest): string | undefined => {
+    if (!currentFunctionName()) return undefined;
     const target = request.getHeader('x-amz-target');
-    calls.push({ functionName, action: actionOfRequest(request.method, request.path, typeof target === 'string' ? target : undefined) });
+    return actionOfRequest(request.method, request.path, typeof target === 'string' ? target : undefined);
+  };
+  // Bodies only of the calls whose resources they name, and only while recording authorizations.
+  const bodies = options.authorization && readSentBodies((request) => readsRequestBody(actionOf(request) ?? ''));
+  const onRequest = (message: unknown): void => {
+    const { request } = message as { request: ClientRequest };
+    const functionName = currentFunctionName();
+    const action = actionOf(request);
+    if (!functionName || !action) return;
+    if (!bodies) {
+      calls.push({ functionName, action });
+      return;
+    }
+    const body = readsRequestBody(action) ? parseJson(bodies.bodyOf(request)) : undefined;
+    calls.push({ functionName, action, authorization: authorizationOfRequest({ action, path: request.path, body }, scope) });
   };
   diagnosticsChannel.subscribe('http.client.request.start', onRequest);
   invocations.subscribe(onInvoke);
+  if (bodies) diagnosticsChannel.subscribe(TASK_TOKEN_ISSUED_CHANNEL, onTokenIssued);
   return {
     calls: () => [...calls],
     invoked: () => [...invoked].sort(),
     stop: () => {
       diagnosticsChannel.unsubscribe('http.client.request.start', onRequest);
       invocations.unsubscribe(onInvoke);
+      if (bodies) {
+        diagnosticsChannel.unsubscribe(TASK_TOKEN_ISSUED_CHANNEL, onTokenIssued);
+        bodies.close();
+      }
     },
   };
 }
+
+const parseJson = (text: string | undefined): unknown => {
+  try {
+    return text === undefined || text.trim() === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};

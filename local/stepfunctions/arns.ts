@@ -16,6 +16,12 @@ export function executionArn(scope: AccountScope, stateMachineName: string, exec
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:([^:]+)$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:([^:]+):([^:]+)$/;
 
+/** The state machine an execution ARN belongs to; undefined for anything else. */
+export function stateMachineArnOfExecution(arn: string): string | undefined {
+  if (!EXECUTION_ARN.test(arn)) return undefined;
+  return arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+}
+
 /** Throws InvalidArn, as AWS does, when `arn` is not a state machine ARN. */
 export function assertStateMachineArn(arn: string): void {
   if (!STATE_MACHINE_ARN.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { SfnError } from './errors.js';
+
+/** Announces each token issued, with the execution it belongs to (the AWS call recorder names SendTask* resources from it). */
+export const TASK_TOKEN_ISSUED_CHANNEL = 'irdr.local.stepfunctions.task-token-issued';
+const issuedTokens = diagnosticsChannel.channel(TASK_TOKEN_ISSUED_CHANNEL);
+
+export interface IssuedTaskToken {
+  readonly taskToken: string;
+  readonly executionArn: string;
+}
 
 /** What a waiting `.waitForTaskToken` task does when its token is answered. */
 export interface TaskTokenListener {
@@ -23,6 +33,7 @@ export class TaskTokenRegistry {
   issue(executionArn: string): string {
     const token = `AQ${randomBytes(96).toString('base64url')}`;
     this.tokens.set(token, { status: 'issued', executionArn });
+    if (issuedTokens.hasSubscribers) issuedTokens.publish({ taskToken: token, executionArn } satisfies IssuedTaskToken);
     return token;
   }
 

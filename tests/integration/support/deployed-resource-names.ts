@@ -1,0 +1,75 @@
+import type { IConstruct } from 'constructs';
+import { stateMachineName } from '../../../lib/runbook-state-machines.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
+import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-drill.js';
+import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js';
+
+/** What the local stack handed the handlers for the resources CDK creates with generated names. */
+export interface LocalResourceArns {
+  /** TASK_LINK_SECRET_ID of the handlers. */
+  readonly taskLinkSecretArn: string;
+  /** EVIDENCE_SIGNING_KEY_ID of the handlers. */
+  readonly evidenceSigningKeyArn: string;
+}
+
+/**
+ * Local ARN → the same resource as the synthesized template spells it, in renderCfn's text (`${Logical.Arn}`,
+ * `arn:${AWS::Partition}:...`), every spelling a policy may use for it: a token and the ARN built from its name.
+ * Undefined: a resource of this stack the local stack names but the template does not hold (the caller lists it).
+ */
+export type DeployedSpellings = (localArn: string) => readonly string[] | undefined;
+
+export function deployedResourceNames(synthesized: SynthesizedIrdr, local: LocalResourceArns): DeployedSpellings {
+  const { stack } = synthesized;
+  const token = (value: string) => renderCfn(stack.resolve(value));
+  const [partition, region, account] = [token(stack.partition), token(stack.region), token(stack.account)];
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const ref = (construct: IConstruct) => `\${${synthesized.logicalIdOf(construct)}}`;
+  const getAtt = (construct: IConstruct) => `\${${synthesized.logicalIdOf(construct)}.Arn}`;
+
+  const evidenceTable = stack.evidence.table;
+  const stateMachines = new Map<string, IConstruct>([...stack.runbooks.byLogicalId, [DRILL_STATE_MACHINE_LOGICAL_ID, stack.drill.stateMachine]]);
+  const signingKey = stack.evidenceSigningKey.key;
+  const signingKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_SIGNING_KEY_ALIAS}`;
+
+  /** `table/<name>[/index/..|/backup/..]`: the evidence table by its tokens; any other table keeps its name (plans and drills name them). */
+  const dynamodb = (resource: string): string[] => {
+    const [, name, rest = ''] = /^table\/([^/]+)(\/.*)?$/.exec(resource) ?? [];
+    if (name !== LOCAL_TABLE_NAME) return [arn('dynamodb', resource)];
+    return [`${getAtt(evidenceTable)}${rest}`, arn('dynamodb', `table/${ref(evidenceTable)}${rest}`)];
+  };
+  /** `irdr-<logicalId>` locally, `<stack>-<logicalId>` deployed (BlueprintStateMachine's fixed names). */
+  const states = (resource: string): string[] | undefined => {
+    const [, kind, localName, execution] = /^(stateMachine|execution):([^:]+)(?::(.+))?$/.exec(resource) ?? [];
+    const logicalId = localName?.startsWith(LOCAL_NAME_PREFIX) ? localName.slice(LOCAL_NAME_PREFIX.length) : undefined;
+    const stateMachine = logicalId === undefined ? undefined : stateMachines.get(logicalId);
+    if (!stateMachine || !logicalId) return undefined;
+    const deployedName = stateMachineName(stack, logicalId);
+    if (kind === 'execution') return execution === undefined ? undefined : [arn('states', `execution:${deployedName}:${execution}`)];
+    return [ref(stateMachine), arn('states', `stateMachine:${deployedName}`)];
+  };
+  /** `irdr-<Name>` is the registry function Name; any other function keeps its name (a plan's custom check). */
+  const lambda = (resource: string): string[] => {
+    const [, name = '', qualifier] = /^function:([^:]+)(?::(.+))?$/.exec(resource) ?? [];
+    const fn = name.startsWith(LOCAL_NAME_PREFIX) ? [...stack.functions.byName].find(([functionName]) => LOCAL_NAME_PREFIX + functionName === name)?.[1] : undefined;
+    if (!fn) return [arn('lambda', resource)];
+    const suffix = qualifier === undefined ? '' : `:${qualifier}`;
+    return [`${getAtt(fn)}${suffix}`, arn('lambda', `function:${ref(fn)}${suffix}`)];
+  };
+
+  return (localArn) => {
+    if (localArn === '*') return ['*'];
+    if (localArn === local.taskLinkSecretArn) return [ref(stack.taskLinkKey)];
+    if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
+    const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];
+    if (!service || resource === undefined) return undefined;
+    // An ARN of another account or region (a plan may name one) is deployed as is.
+    if (arnRegion !== LOCAL_REGION || arnAccount !== LOCAL_ACCOUNT_ID) return [localArn];
+    if (service === 'dynamodb') return dynamodb(resource);
+    if (service === 'states') return states(resource);
+    if (service === 'lambda') return lambda(resource);
+    // SES identities and configuration sets are named by the config, the same locally and deployed.
+    if (service === 'ses') return [arn('ses', resource)];
+    return undefined;
+  };
+}
