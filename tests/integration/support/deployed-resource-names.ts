@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { stateMachineName } from '../../../lib/runbook-state-machines.js';
+import { REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-review-reminder.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
 import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-drill.js';
 import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js';
@@ -28,7 +29,11 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
   const getAtt = (construct: IConstruct) => `\${${synthesized.logicalIdOf(construct)}.Arn}`;
 
   const evidenceTable = stack.evidence.table;
-  const stateMachines = new Map<string, IConstruct>([...stack.runbooks.byLogicalId, [DRILL_STATE_MACHINE_LOGICAL_ID, stack.drill.stateMachine]]);
+  const stateMachines = new Map<string, IConstruct>([
+    ...stack.runbooks.byLogicalId,
+    [DRILL_STATE_MACHINE_LOGICAL_ID, stack.drill.stateMachine],
+    [REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID, stack.reviewReminder.stateMachine],
+  ]);
   const signingKey = stack.evidenceSigningKey.key;
   const signingKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_SIGNING_KEY_ALIAS}`;
 
