@@ -1,3 +1,5 @@
+import type { GlobalIndexName } from './domain/table-design.js';
+
 /**
  * The one registry of Lambda functions. lib/ hands each `entry` to a NodejsFunction;
  * local/ imports the same file and calls its `handler` in-process. Neither knows a handler's insides.
@@ -91,6 +93,8 @@ export interface FunctionSpec {
   /** Compiled into the bundle rather than set in the environment (see BundledValueName). */
   readonly bundled?: readonly BundledValueName[];
   readonly permissions: readonly FunctionPermission[];
+  /** The table's global indexes this function queries: with table:read it may Query these, and no other. */
+  readonly indexes?: readonly GlobalIndexName[];
   /** Routes of the HTTP API served by this function (API handlers only). */
   readonly routes?: readonly HttpRoute[];
   /** EventBridge rules that target this function (lib/ deploys them, local/ delivers events matching them). */
@@ -144,6 +148,7 @@ export const functionRegistry = [
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
+    indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/incidents' }],
   },
   {
@@ -387,6 +392,7 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     bundled: ['DRILL_PLANS'],
     permissions: ['table:read'],
+    indexes: ['GSI2'],
     routes: [
       { method: 'GET', path: '/drills' },
       { method: 'GET', path: '/drills/{planId}/runs' },
@@ -410,6 +416,7 @@ export const functionRegistry = [
     timeoutSeconds: 300,
     environment: ['TABLE_NAME', 'EVIDENCE_DIGEST_STORE'],
     permissions: ['table:read', 'evidence:write-digests'],
+    indexes: ['GSI1'],
   },
   {
     name: 'VerifyEvidence',
@@ -420,6 +427,7 @@ export const functionRegistry = [
     timeoutSeconds: 29,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE'],
     permissions: ['table:read', 'evidence:read-digests'],
+    indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/verify' }],
   },
   {
@@ -443,6 +451,7 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_SIGNING_KEY_ID'],
     bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
     permissions: ['table:read', 'evidence:sign'],
+    indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence' }],
   },
   {
@@ -466,6 +475,7 @@ export const functionRegistry = [
     timeoutSeconds: 20,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
+    indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/unreviewed' }],
   },
 ] as const satisfies readonly FunctionSpec[];

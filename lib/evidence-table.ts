@@ -4,7 +4,7 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
-import { tableDesign } from '../functions/domain/table-design.js';
+import { tableDesign, type GlobalIndexName } from '../functions/domain/table-design.js';
 
 /**
  * DynamoDB actions behind `table:read`. No Scan: every access pattern is a GetItem or Query
@@ -86,13 +86,14 @@ export class EvidenceTable extends Construct {
    * index (no `index/*` wildcard); `write` is Put/Update on the table only (DynamoDB maintains the
    * indexes). Either needs the table's key, which DynamoDB uses on the caller's behalf.
    */
-  public grantAccess(grantee: IGrantable, access: { readonly read: boolean; readonly write: boolean }): void {
+  public grantAccess(grantee: IGrantable, access: { readonly read: boolean; readonly write: boolean; readonly indexes?: readonly GlobalIndexName[] }): void {
     if (!access.read && !access.write) return;
     const principal = grantee.grantPrincipal;
     const tableActions = [...(access.read ? TABLE_READ_ACTIONS : []), ...(access.write ? TABLE_WRITE_ACTIONS : [])];
     principal.addToPrincipalPolicy(new PolicyStatement({ actions: tableActions, resources: [this.table.tableArn] }));
-    if (access.read) {
-      const indexArns = tableDesign.globalIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+    // Only the indexes the function queries: most read by key and never list.
+    if (access.read && access.indexes && access.indexes.length > 0) {
+      const indexArns = access.indexes.map((indexName) => `${this.table.tableArn}/index/${indexName}`);
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
     }
     const keyActions = access.write ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS;

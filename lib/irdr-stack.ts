@@ -223,7 +223,7 @@ export class IrdrStack extends Stack {
   private grantDeclaredPermissions(spec: FunctionSpec, mailFrom: string): void {
     const fn = this.functions.get(spec.name as FunctionName);
     const declared = new Set<FunctionPermission>(spec.permissions);
-    this.evidence.grantAccess(fn, { read: declared.has('table:read'), write: declared.has('table:write') });
+    this.evidence.grantAccess(fn, { read: declared.has('table:read'), write: declared.has('table:write'), indexes: spec.indexes ?? [] });
     if (declared.has('idempotency')) this.evidence.grantIdempotencyRecords(fn);
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
