@@ -34,7 +34,16 @@ export async function schedulePostIncidentReview(tableName: string, incident: In
     (candidate) => candidate.completedBy === 'post-incident-review' && candidate.status === 'completed',
   );
   if (heldInRun !== undefined && (await completeSameReview(tableName, heldInRun)).length > 0) return dueAt;
-  await scheduleReviewReminder({ incidentId: incident.incidentId, dueAt });
+  if (!(await scheduleReviewReminder({ incidentId: incident.incidentId, dueAt }))) {
+    // The review stands without its reminder; the trail says so, so nobody counts on one.
+    await appendEvent(tableName, incidentPk(incident.incidentId), {
+      type: 'task.reminder-not-scheduled',
+      at: new Date().toISOString(),
+      actor,
+      stepId: REVIEW_TASK_ID,
+      detail: { taskId: REVIEW_TASK_ID, dueAt, reason: 'the reminder could not be started (see the function log); remind the commanders by hand' },
+    });
+  }
   await emailReview(tableName, incident, task, { actor, overdue: false });
   return dueAt;
 }

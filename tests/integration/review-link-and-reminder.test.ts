@@ -136,6 +136,21 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     expect(reviewEmails(await session.emails(), 'Held in time', 'overdue')).toEqual([]);
   });
 
+  it('says in the trail when the reminder could not be started, and the review stands', async () => {
+    const { incidentId, executionArn } = await session.open({ runbookId: 'triage-notify', title: 'No reminder', severity: 'SEV2', summary: 'Step Functions refuses' });
+    await local.waitForExecution(executionArn);
+    local.stack.faults.stepFunctions.refuseStarts(true);
+    try {
+      const resolved = await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'fixed' } });
+      expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    } finally {
+      local.stack.faults.stepFunctions.refuseStarts(false);
+    }
+    const events = await session.events(incidentId);
+    expect(about(events, 'task.created')).toHaveLength(1);
+    expect(about(events, 'task.reminder-not-scheduled')).toEqual([expect.objectContaining({ actor: expect.stringContaining('carl-commander') })]);
+  });
+
   it('shows no task token on any page it served', () => {
     for (const page of [...pages, ...session.seen]) expect(page).not.toMatch(/taskToken|task-token/i);
   });
