@@ -30,7 +30,7 @@ export const bench: Bench = async () => {
     const measured: Record<string, { transitions: number; looks: number }> = {};
     for (const plan of plans) {
       const { execution, view } = await drills.runDrill(plan.id);
-      if (execution.status !== 'SUCCEEDED') throw new Error(`drill ${plan.id} ended ${execution.status}/${view.run?.status}`);
+      if (execution.status !== 'SUCCEEDED') throw new Error(`drill ${plan.id} ended ${execution.status}/${view.run?.status}: ${JSON.stringify(view.run?.reasons)}`);
       const history = await executionHistory(local, execution.executionArn!);
       const looks = history.filter((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'Check restore').length;
       measured[plan.id] = { transitions: stateTransitions(history), looks };

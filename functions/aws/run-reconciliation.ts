@@ -8,6 +8,8 @@ import type { RestoreHandle } from '../domain/drill/restore.js';
 import { appendEvent } from './event-trail.js';
 import { updateRunbookStatus } from './incident-store.js';
 import { queryMonthIndex } from './month-index.js';
+import { REVIEW_TASK_ID } from '../domain/incident-review.js';
+import { getTask } from './human-task-store.js';
 
 
 export interface RunInFlight {
@@ -33,6 +35,20 @@ export async function findRunsInFlight(tableName: string, now: Date): Promise<Ru
         ...(typeof item.executionArn === 'string' && { executionArn: item.executionArn }),
       });
     }
+  }
+  return found;
+}
+
+/** Resolved or closed incidents of the lookback whose post-incident review is still open and was never reminded. */
+export async function findReviewsAwaitingReminder(tableName: string, now: Date): Promise<Array<{ incidentId: string; dueAt: string }>> {
+  const from = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * 86_400_000).toISOString();
+  const to = new Date(now.getTime() + 60_000).toISOString();
+  const filter = { expression: '#status IN (:resolved, :closed)', names: { '#status': 'status' }, values: { ':resolved': 'resolved', ':closed': 'closed' } };
+  const found: Array<{ incidentId: string; dueAt: string }> = [];
+  for await (const item of queryMonthIndex({ tableName, kind: 'INCIDENT', from, to, filter })) {
+    const incidentId = String(item.incidentId);
+    const review = await getTask(tableName, incidentId, REVIEW_TASK_ID);
+    if (review?.status === 'open' && review.remindedAt === undefined && review.dueAt !== undefined) found.push({ incidentId, dueAt: review.dueAt });
   }
   return found;
 }

@@ -10,7 +10,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 
 /**
  * The local stack killed (SIGKILL) while a runbook waits on a person and a drill is mid-restore, then started again on
- * the same data: both runs are marked aborted with a chained event, never silently lost, and the drill's table is gone.
+ * the same data: both runs are marked aborted with a chained event, never silently lost, and the drill's table is gone;
+ * the overdue reminder of a review left open is started again.
  */
 const ROOT = join(import.meta.dirname, '../..');
 const SOURCE = 'irdr-restart-orders';
@@ -87,11 +88,16 @@ describe('the local stack killed mid-run and started again', () => {
     const runId = started.body.runId as string;
     await until('the restore to start', async () => ((await api(first.urls.api, 'GET', `/drill-runs/${runId}`)).body.run?.restore?.startedAt ? true : undefined));
 
+    // A resolved incident whose post-incident review is open: its reminder waits in an execution the kill takes along.
+    const reviewed = await api(first.urls.api, 'POST', '/incidents', { runbookId: 'triage-notify', title: 'Resolved before the kill', severity: 'SEV2', summary: 'restart test' }, { 'idempotency-key': randomUUID() });
+    expect((await api(first.urls.api, 'POST', `/incidents/${reviewed.body.incidentId as string}/resolve`, { summary: 'fixed' })).body.reviewDueAt).toBeDefined();
+
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
 
     const second = await startStackProcess();
     expect(second.output()).toMatch(/marked 2 runs aborted that the last stop interrupted/);
+    expect(second.output()).toMatch(/restarted the overdue reminders of 1 of 1 open post-incident reviews/);
 
     const incident = await api(second.urls.api, 'GET', `/incidents/${incidentId}`);
     expect(incident.status).toBe(200);
