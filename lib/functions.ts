@@ -20,8 +20,11 @@ import { PROJECT_ROOT } from './project-root.js';
  */
 const MAX_BUNDLED_VALUE_BYTES = 100 * 1024;
 
-/** Lets ESM bundles load the CommonJS dependencies that still call `require` for Node built-ins. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+/**
+ * Lets ESM bundles load the CommonJS dependencies that still call `require` for Node built-ins. The import is aliased:
+ * esbuild cannot see banner text, and a bundled ESM module importing `createRequire` itself (fflate does) would collide.
+ */
+const ESM_REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
 
 /** How esbuild bundles every function, less its `define`s (see bundledDefines); bench/bundle-size.ts builds with these too. */
 export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
