@@ -12,6 +12,12 @@ import { REVIEW_TASK_ID } from '../domain/incident-review.js';
 import { getTask } from './human-task-store.js';
 
 
+/** The records reconciliation looks at: those opened within the digests' lookback, up to now. */
+const lookback = (now: Date) => ({
+  from: new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * 86_400_000).toISOString(),
+  to: new Date(now.getTime() + 60_000).toISOString(),
+});
+
 export interface RunInFlight {
   readonly kind: 'incident' | 'drill-run';
   readonly id: string;
@@ -20,8 +26,7 @@ export interface RunInFlight {
 
 /** Incidents whose runbook and drill runs that say they are still running, opened within the lookback (month index). */
 export async function findRunsInFlight(tableName: string, now: Date): Promise<RunInFlight[]> {
-  const from = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * 86_400_000).toISOString();
-  const to = new Date(now.getTime() + 60_000).toISOString();
+  const { from, to } = lookback(now);
   const found: RunInFlight[] = [];
   for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
     const filter =
@@ -41,8 +46,7 @@ export async function findRunsInFlight(tableName: string, now: Date): Promise<Ru
 
 /** Resolved or closed incidents of the lookback whose post-incident review is still open and was never reminded. */
 export async function findReviewsAwaitingReminder(tableName: string, now: Date): Promise<Array<{ incidentId: string; dueAt: string }>> {
-  const from = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * 86_400_000).toISOString();
-  const to = new Date(now.getTime() + 60_000).toISOString();
+  const { from, to } = lookback(now);
   const filter = { expression: '#status IN (:resolved, :closed)', names: { '#status': 'status' }, values: { ':resolved': 'resolved', ':closed': 'closed' } };
   const found: Array<{ incidentId: string; dueAt: string }> = [];
   for await (const item of queryMonthIndex({ tableName, kind: 'INCIDENT', from, to, filter })) {

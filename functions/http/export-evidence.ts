@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
 import { buildEvidenceExport } from '../aws/evidence-export.js';
 import { kmsManifestSigner } from '../aws/kms-manifest-signer.js';
 import { controlMappingOf } from '../domain/evidence/control-summary.js';
+import { ControlReference } from '../domain/evidence/controls.js';
 import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
 import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lambda-limits.js';
@@ -11,11 +13,13 @@ import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, headerValue, parseQueryParameters, type ApiResult } from './http-shell.js';
 
+/** A published runbook's `controls`, validated as the runbook schema does rather than trusted. */
+const RunbookControls = z.array(ControlReference).optional();
 const tableName = requireEnvironment('TABLE_NAME');
 const signer = kmsManifestSigner(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
 // The controls the definitions bundled at deploy time name: the same mapping `irdr evidence export` reads from YAML.
 const controls = controlMappingOf(
-  PublishedRunbooks.parse(JSON.parse(bundledRunbookDefinitions())).map(({ id, definition }) => ({ id, controls: definition['controls'] as string[] | undefined })),
+  PublishedRunbooks.parse(JSON.parse(bundledRunbookDefinitions())).map(({ id, definition }) => ({ id, controls: RunbookControls.parse(definition['controls']) })),
   bundledDrillPlans(),
 );
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
