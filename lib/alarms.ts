@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -93,7 +93,7 @@ export class IrdrAlarms extends Construct {
   public readonly clockMissedMetricFilters: Readonly<Record<ClockKind, MetricFilter>>;
   /** `sla`: an incident was not acknowledged in time (SLA_BREACHED); `regulatory`: a legal deadline passed. */
   public readonly clockMissedAlarms: Readonly<Record<ClockKind, Alarm>>;
-  /** A backup job of the evidence table failed (AWS/Backup NumberOfBackupJobsFailed of its vault). */
+  /** A backup job of the evidence table failed (AWS/Backup NumberOfBackupJobsFailed of its vault, by Metrics Insights). */
   public readonly evidenceBackupAlarm: Alarm;
   /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
   public readonly sesAlarms: { readonly bounceRate: Alarm; readonly complaintRate: Alarm };
@@ -262,11 +262,10 @@ export class IrdrAlarms extends Construct {
     const vaultName = props.evidenceBackups.vault.backupVaultName;
     this.evidenceBackupAlarm = this.alarm(
       'Backup-EvidenceJobFailed',
-      new Metric({
-        namespace: 'AWS/Backup',
-        metricName: 'NumberOfBackupJobsFailed',
-        dimensionsMap: { BackupVaultName: vaultName },
-        statistic: 'Sum',
+      // A Metrics Insights query, not a Metric: it matches the vault's series whatever other dimensions (ResourceType) AWS Backup adds.
+      new MathExpression({
+        expression: `SELECT SUM(NumberOfBackupJobsFailed) FROM "AWS/Backup" WHERE BackupVaultName = '${vaultName}'`,
+        label: 'Failed backup jobs of the evidence vault',
         period: PERIOD,
       }),
       [
