@@ -56,12 +56,18 @@ export class DynamoDbFaults {
 }
 
 export interface FunctionFaultRule {
-  /** `throw`: the handler fails with an error; `hang`: it never answers, and Lambda's timeout error arrives. */
-  readonly mode: 'throw' | 'hang';
+  /**
+   * `throw`: the handler fails with an error; `hang`: it never answers, and Lambda's timeout error arrives;
+   * `out-of-time`: the invocation starts with only `remainingMs` of its timeout left (its context says so, and the
+   * timeout strikes then), as one slow to start would.
+   */
+  readonly mode: 'throw' | 'hang' | 'out-of-time';
   /** How many invocations it hits, the next ones first; every one while set when absent. */
   readonly times?: number;
   /** For `hang`: when the timeout error arrives; the function's own timeout when absent. */
   readonly hangMs?: number;
+  /** For `out-of-time`: what is left of the function's timeout when the handler starts. */
+  readonly remainingMs?: number;
 }
 
 /** What the local Lambda runtime asks before each invocation. */

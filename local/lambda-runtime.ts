@@ -71,18 +71,17 @@ export class LocalLambdaRuntime {
   private async run(nameOrArn: string, payload: unknown): Promise<unknown> {
     const spec = this.resolve(nameOrArn);
     const handler = await this.load(spec);
-    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    const fault = this.options.faults?.take(spec.name);
+    const timeoutMs = spec.timeoutSeconds * 1000;
+    const budgetMs = fault?.mode === 'out-of-time' ? Math.min(fault.remainingMs ?? 0, timeoutMs) : timeoutMs;
+    const deadline = Date.now() + budgetMs;
     const context = this.context(spec, deadline);
     const event: unknown = JSON.parse(JSON.stringify(payload ?? null));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])),
-        spec.timeoutSeconds * 1000,
-      );
+      timer = setTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])), budgetMs);
       timer.unref();
     });
-    const fault = this.options.faults?.take(spec.name);
     try {
       if (fault?.mode === 'throw') throw new LambdaFunctionError('InjectedFault', `${spec.name} was told to fail (local fault knob)`, []);
       if (fault?.mode === 'hang') {

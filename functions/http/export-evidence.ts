@@ -5,6 +5,7 @@ import { buildEvidenceExport } from '../aws/evidence-export.js';
 import { kmsManifestSigner } from '../aws/kms-manifest-signer.js';
 import { controlMappingOf } from '../domain/evidence/control-summary.js';
 import { ControlReference } from '../domain/evidence/controls.js';
+import { ExportDeadlineReached, exportDeadlineGuard } from '../domain/evidence/export-deadline.js';
 import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
 import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lambda-limits.js';
@@ -23,17 +24,35 @@ const controls = controlMappingOf(
   bundledDrillPlans(),
 );
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** What is kept of the invocation's 29 s for building, zipping, signing and answering once the trails are read. */
+const EXPORT_RESERVE_MS = 10_000;
+const CLI_EXPORT = 'run irdr evidence export --from --to --out DIR, which has no limit';
 
 /**
  * GET /evidence?from=&to=: the period's evidence export, its manifest signed with the KMS key. Accept picks the form:
  * application/json (default), application/zip (the export folder), text/html (the report alone).
  */
-export const handler = apiHandler(async (event) => {
+export const handler = apiHandler(async (event, context) => {
   requireRole(event, 'exportEvidence');
   const period = parseQueryParameters(event, VerificationPeriodQuery);
   const format = negotiateExportFormat(headerValue(event, 'accept'));
   if (!format) throw new HttpError(406, `GET /evidence answers with ${Object.values(EXPORT_MEDIA_TYPES).join(', ')}: ask for one of them in Accept`);
-  const { files, manifest } = await buildEvidenceExport(tableName, period, controls, signer);
+  const { files, manifest } = await buildEvidenceExport(
+    tableName,
+    period,
+    controls,
+    signer,
+    exportDeadlineGuard(() => context.getRemainingTimeInMillis(), EXPORT_RESERVE_MS),
+  ).catch((error: unknown) => {
+    if (!(error instanceof ExportDeadlineReached)) throw error;
+    const { phase, collected, total } = error.progress;
+    throw new HttpError(
+      422,
+      `the export of ${period.from} .. ${period.to} holds more than one API call can read in time (API Gateway waits 30 s; ` +
+        `${collected} of ${total} ${phase} trails were read): ask for a shorter period, or ${CLI_EXPORT}`,
+      { phase, trailsRead: collected, trailsInPhase: total },
+    );
+  });
   const response = exportResponse(format, period, files, manifest);
   const result: ApiResult = {
     statusCode: 200,
@@ -47,7 +66,7 @@ export const handler = apiHandler(async (event) => {
     throw new HttpError(
       422,
       `the export of ${period.from} .. ${period.to} as ${response.contentType} is ${megabytes(bytes)}, over the ${megabytes(LAMBDA_RESPONSE_LIMIT_BYTES)} ` +
-        `an API response can carry:${smaller} ask for a shorter period, or run irdr evidence export --from --to --out DIR, which has no limit`,
+        `an API response can carry:${smaller} ask for a shorter period, or ${CLI_EXPORT}`,
       { bytes, limitBytes: LAMBDA_RESPONSE_LIMIT_BYTES, trails: manifest.trails },
     );
   }

@@ -101,6 +101,18 @@ describe('GET /evidence', () => {
     for (const incidentId of incidentIds) expect(html).toContain(incidentId);
   });
 
+  it('says how to get a period it cannot read within the invocation, rather than timing out (a bare 503 behind API Gateway)', async () => {
+    // The local knob starts the invocation with 8 s left, under the 10 s the handler keeps for building and answering.
+    local.stack.faults.functions.set('ExportEvidence', { mode: 'out-of-time', remainingMs: 8_000, times: 1 });
+    const response = await fetchExport(recent);
+    expect(response.status).toBe(422);
+    const refused = (await response.json()) as { message: string; phase: string; trailsRead: number; trailsInPhase: number };
+    expect(refused).toMatchObject({ phase: 'incidents', trailsRead: 1, trailsInPhase: incidentIds.length });
+    expect(refused.message).toMatch(/holds more than one API call can read in time \(API Gateway waits 30 s; 1 of 2 incidents trails were read\): ask for a shorter period, or run irdr evidence export/);
+    // The knob held for one call: the next one has the function's whole timeout and answers.
+    expect((await fetchExport(recent)).status).toBe(200);
+  });
+
   it('says how to get a period too large for one response (over Lambda\'s 6 MB) rather than failing', async () => {
     const documents = DynamoDBDocumentClient.from(local.dynamodb);
     const { partitionKey, sortKey } = tableDesign;
