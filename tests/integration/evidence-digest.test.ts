@@ -106,6 +106,15 @@ describe('write-once evidence digests', () => {
     expect(verified.output).toMatch(/digest digests\/.+\.json: expected previous digests\/.+\.json [0-9a-f]{64}, found previous digests\/.+\.json [0-9a-f]{64}/);
   });
 
+  it('stops with what to ask instead when the invocation runs short of time, rather than a verdict on part of the period', async () => {
+    // The local knob starts the invocation with 2 s left, under the 3 s the handler keeps for its answer.
+    local.stack.faults.functions.set('VerifyEvidence', { mode: 'out-of-time', remainingMs: 2_000, times: 1 });
+    const stopped = await local.api('GET', verifyQuery, { token: 'dev-auditor' });
+    expect(stopped.status).toBe(422);
+    expect(stopped.body).toMatchObject({ trailsVerified: 1 });
+    expect(stopped.body.message).toMatch(/takes longer than one API call may \(API Gateway waits 30 s\): 1 trails were verified, [01] of them broken, before it stopped; ask for a shorter period, or run irdr evidence verify/);
+  });
+
   it('refuses a bad period with what to change, and callers in no role', async () => {
     const backwards = await local.api('GET', `/evidence/verify?from=${encodeURIComponent(period.to)}&to=${encodeURIComponent(period.from)}`, { token: 'dev-auditor' });
     expect(backwards.status).toBe(400);
