@@ -61,6 +61,8 @@ export interface FunctionBundle {
   readonly gzipBytes: number;
   /** The @aws-sdk/client-* packages in the bundle, e.g. `client-dynamodb`. */
   readonly sdkClients: readonly string[];
+  /** Bytes each input module (path relative to the project root) adds to the code. */
+  readonly moduleBytes: Readonly<Record<string, number>>;
 }
 
 /** Bundles one registry entry (relative to the project root) into outdir, which esbuild creates. */
@@ -69,5 +71,7 @@ export async function bundleFunction(entry: string, options: BuildOptions & { ou
   const result = await build({ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
   const code = await readFile(file);
   const sdkClients = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []));
-  return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort() };
+  const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined)!;
+  const moduleBytes = Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
+  return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort(), moduleBytes };
 }

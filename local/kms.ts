@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsServiceError, startAwsJsonService } from './aws-json-service.js';
 import { loadDeclaredResources } from './declared-resources-file.js';
 

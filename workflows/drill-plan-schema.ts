@@ -1,5 +1,5 @@
 import { ControlReference } from '../functions/domain/evidence/controls.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import { assertScheduleTimezone, parseScheduleExpression } from '../functions/domain/schedule/expression.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrillPlan } from './drill-plan-schema.js';
 import { loadYamlDefinition, loadYamlDefinitions } from './yaml-definitions.js';
 

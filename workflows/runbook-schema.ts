@@ -1,5 +1,5 @@
 import { ControlReference } from '../functions/domain/evidence/controls.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
 import { TaskCompletedBy } from '../functions/domain/human-task.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleName } from './config-schema.js';
 import { addBusinessDays } from './duration.js';
 import { Severity } from './incident.js';

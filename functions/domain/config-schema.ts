@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Step Functions emits "Step Functions Execution Status Change" to the default event bus for every execution. A run

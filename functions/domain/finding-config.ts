@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Severity } from './incident.js';
 
 /** The `findings` section of config/irdr.config.json: which findings open incidents, how severe, on which runbook. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CreateIncidentRequest } from './incident.js';
 
 /** What deciding a finding yields, whichever service and format reported it, and the helpers every format's mapping shares. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from './incident.js';
 import { runbookForTypes, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';

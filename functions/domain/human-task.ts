@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleName, type IrdrConfig } from './config-schema.js';
 import { principalMatches } from './roles.js';
 import { StepContext } from './runbook-step.js';

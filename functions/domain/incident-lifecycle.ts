@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Incident, IncidentStatus } from './incident.js';
 
 /** What people do to an incident's status through the API. */

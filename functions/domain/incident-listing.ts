@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IncidentMode, IncidentStatus, Severity } from './incident.js';
 
 export const DEFAULT_LISTING_DAYS = 30;

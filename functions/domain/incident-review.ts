@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClockRecord } from './clock.js';
 import { addBusinessDays, formatDuration } from './duration.js';
 import type { PublicHumanTask } from './human-task.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECURITY_HUB_SOURCE } from './asff-finding.js';
 import { runbookForTypes, type FindingsConfig, type SecurityHubSeverityLabel } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';

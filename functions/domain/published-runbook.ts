@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A runbook as GET /runbooks shows it: its identity, and its definition as loaded from workflows/runbooks. */
 export const PublishedRunbook = z.object({

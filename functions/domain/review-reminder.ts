@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HumanTaskRecord } from './human-task.js';
 import type { TrailEventBody } from './trail-event.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
 import { buildEvidenceExport } from '../aws/evidence-export.js';

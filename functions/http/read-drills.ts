@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkIdOf } from '../../workflows/drill-plan-schema.js';
 import { verifyChain } from '../domain/chain-verify.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';

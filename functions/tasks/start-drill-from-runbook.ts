@@ -1,6 +1,6 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { derivedUuid } from '../domain/derived-id.js';
 import type { DrillExecutionInput } from '../domain/drill/run.js';
 import { IncidentMode } from '../domain/incident.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnError } from './errors.js';
 import type { LocalExecution } from './execution.js';
 import type { ExecutionRegistry } from './executions.js';

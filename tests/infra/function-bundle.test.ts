@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
+import { PROJECT_ROOT } from '../../local/project-root.js';
 import { functionSpec } from '../../functions/registry.js';
 import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
@@ -29,6 +30,25 @@ describe('bench/function-bundle.ts', () => {
     const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, 'bench'));
     expect(readdirSync(join(assembly.directory, asset!))).toContain('index.mjs');
     expect(sha256(bundle.file)).toBe(sha256(join(assembly.directory, asset!, 'index.mjs')));
+  });
+
+  it('leaves out what a function does not use of zod: its locales but the English one (zod imported as a namespace)', async () => {
+    const spec = functionSpec('CreateIncident');
+    const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'zod'));
+    const locales = Object.entries(bundle.moduleBytes).filter(([input, bytes]) => input.includes('node_modules/zod/') && input.includes('/locales/') && bytes > 0);
+    // `import { z } from 'zod'` keeps all ~50 locales (260 KB); a namespace import lets esbuild drop the unused ones.
+    expect(locales.map(([input]) => input.replace(/^.*\/locales\//, ''))).toEqual(['en.js']);
+  });
+
+  it('every bundled source imports zod as a namespace, so no function carries the locales', () => {
+    const sources = ['functions', 'workflows'].flatMap((folder) =>
+      readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => join(folder, name)),
+    );
+    const named = sources.filter((source) => /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*'zod'/.test(readFileSync(join(PROJECT_ROOT, source), 'utf8').replace(/import type \{[^}]*\} from 'zod'/g, '')));
+    expect(sources.length).toBeGreaterThan(100);
+    expect(named).toEqual([]);
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {

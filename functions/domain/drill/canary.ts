@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrillPlanId, type DrillCheck, type DrillPlan } from '../../../workflows/drill-plan-schema.js';
 
 /*

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
 import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
 

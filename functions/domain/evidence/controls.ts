@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The controls irdr's records evidence, one catalog for the runbook and drill plan schemas and the evidence report:

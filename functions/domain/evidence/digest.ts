@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DIGEST_FORMAT = 'irdr-evidence-digest/1';
 /** Trails opened this long ago are still listed: a SOC 2 Type II period (12 months) plus a quarter of slack. */

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvidencePeriod } from './exported-trail.js';
 
 export const MANIFEST_FILE = 'manifest.json';

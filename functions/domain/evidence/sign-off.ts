@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoleName } from '../config-schema.js';
 
 /** The trail event a sign-off appends to the record it reviews. */

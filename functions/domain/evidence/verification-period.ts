@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A year and a day: a SOC 2 Type II period, whatever the leap year. Longer is an export's job, not a request's. */
 export const MAX_VERIFICATION_DAYS = 366;

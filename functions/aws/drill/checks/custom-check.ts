@@ -1,5 +1,5 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DrillCheck } from '../../../../workflows/drill-plan-schema.js';
 import { DrillCheckError } from '../../../domain/drill/check-error.js';
 import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
