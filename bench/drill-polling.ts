@@ -26,7 +26,8 @@ export const bench: Bench = async () => {
     const drills = drillSession(local);
     await drills.createSourceTable(SOURCE);
     await drills.seed(SOURCE, 50);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
+    await drills.waitUntilRestorable(SOURCE);
     const measured: Record<string, { transitions: number; looks: number }> = {};
     for (const plan of plans) {
       const { execution, view } = await drills.runDrill(plan.id);

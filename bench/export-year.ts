@@ -43,8 +43,11 @@ export const bench: Bench = async () => {
     const drills = drillSession(local);
     await drills.createSourceTable(SOURCE);
     await drills.seed(SOURCE, 5);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
+    await drills.waitUntilRestorable(SOURCE);
     const drill = await drills.runDrill('year-pitr');
+    // The year's runs are clones of this one: a failed template would make a year of failed drills.
+    if (drill.execution.status !== 'SUCCEEDED') throw new Error(`template drill ended ${drill.execution.status}: ${JSON.stringify(drill.view.run?.reasons)}`);
     const tableName = local.stack.tableName;
     const incidentTemplate = (await documents.send(new GetCommand({ TableName: tableName, Key: { [PK]: incidentPk(created.body.incidentId as string), [SK]: META_SK } }))).Item!;
     const runTemplate = (await documents.send(new GetCommand({ TableName: tableName, Key: { [PK]: drillRunPk(drill.runId), [SK]: META_SK } }))).Item!;

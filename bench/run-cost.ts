@@ -105,7 +105,9 @@ export const bench: Bench = async () => {
     for (const { runbookId, severity, decide } of typicalRuns) {
       const usage = await usageOf(local, async () => {
         const { incidentId, executionArn } = await session.open({ runbookId, title: `Cost of ${runbookId}`, severity, summary: 'cost bench', awareAt: new Date().toISOString() });
-        await session.completeEverything(incidentId, executionArn, decide);
+        const end = await session.completeEverything(incidentId, executionArn, decide);
+        // A run off its usual path would price something else; say so rather than publish it.
+        if (end.status !== 'SUCCEEDED') throw new Error(`${runbookId} ended ${end.status}: ${end.error ?? ''} ${end.cause ?? ''}`);
         return executionArn;
       });
       const cost = costOf(usage);
@@ -118,8 +120,14 @@ export const bench: Bench = async () => {
       const drills = drillSession(local);
       await drills.createSourceTable(SOURCE);
       await drills.seed(SOURCE, 50);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const usage = await usageOf(local, async () => (await drills.runDrill(plan.id)).execution.executionArn!);
+      // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
+      await drills.waitUntilRestorable(SOURCE);
+      const usage = await usageOf(local, async () => {
+        const { execution, view } = await drills.runDrill(plan.id);
+        // A failed drill opens a dr-drill-failure incident whose run waits for people: waitForQuiet would only time out.
+        if (execution.status !== 'SUCCEEDED') throw new Error(`drill ${plan.id} ended ${execution.status}/${view.run?.status}: ${JSON.stringify(view.run?.reasons)}`);
+        return execution.executionArn!;
+      });
       const drillCost = costOf(usage);
       everyCall.push(...usage.dynamodb);
       monthly += drillCost * MONTHLY_WORKLOAD.drillsPerMonth;

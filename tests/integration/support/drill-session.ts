@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../../../functions/domain/drill-naming.js';
+import { chooseRecoveryPoint } from '../../../functions/domain/drill/recovery-point-choice.js';
 import { createPkSkTable } from '../../../local/dynamodb/pk-sk-table.js';
 import type { TestStack } from './stack-session.js';
 
@@ -47,6 +48,27 @@ export function drillSession(local: TestStack) {
     },
     async put(tableName: string, item: Record<string, unknown>) {
       await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+    },
+    /**
+     * Waits until a drill starting now, restoring the latest point, would restore every write made to `tableName` so
+     * far: LatestRestorableDateTime trails the clock (by the scaled lag), and the drill rounds it down to the second.
+     * Bounded by `attempts`.
+     */
+    async waitUntilRestorable(tableName: string, attempts = 600) {
+      const writtenBy = Date.now();
+      let latest: Date | undefined;
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const described = await local.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: tableName }));
+        const pitr = described.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+        latest = pitr?.LatestRestorableDateTime;
+        if (pitr?.EarliestRestorableDateTime && latest) {
+          // The point the drill's preflight would pick from this window (the same rounding).
+          const point = chooseRecoveryPoint({ type: 'latest' }, { kind: 'continuous', earliest: pitr.EarliestRestorableDateTime.toISOString(), latest: latest.toISOString() }, new Date());
+          if (Date.parse(point.at) >= writtenBy) return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`${tableName}: the latest restorable point (${latest?.toISOString()}) never reached ${new Date(writtenBy).toISOString()}`);
     },
     /** Starts the drill state machine (as the scheduler or the API would) and waits for its end. */
     async runDrill(planId: string, runId: string = randomUUID()) {

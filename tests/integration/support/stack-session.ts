@@ -62,16 +62,19 @@ export async function startTestStack(
     },
     /** Polls until no execution of any state machine is RUNNING, so the table holds still (e.g. before comparing it). */
     async waitForQuiet(attempts = 600): Promise<void> {
+      let running: string[] = [];
       for (let attempt = 0; attempt < attempts; attempt += 1) {
-        const running = await Promise.all(
-          stack.stateMachines.map(async ({ stateMachineArn }) =>
-            (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions?.length ?? 0,
+        const perMachine = await Promise.all(
+          stack.stateMachines.map(async ({ blueprint, stateMachineArn }) =>
+            ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).map(({ name }) => `${blueprint.runbookId}/${name}`),
           ),
         );
-        if (running.every((count) => count === 0)) return;
+        running = perMachine.flat();
+        if (running.length === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      throw new Error('executions still RUNNING');
+      // Named, as one may be legitimately waiting for people (e.g. the incident a failed drill opened).
+      throw new Error(`executions still RUNNING: ${running.join(', ')}`);
     },
     /** Every item in the table (tests only: the product itself never scans). */
     async tableItems() {
