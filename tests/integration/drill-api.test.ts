@@ -18,7 +18,7 @@ beforeAll(async () => {
   drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.seed(SOURCE, 10);
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await drills.waitUntilRestorable(SOURCE);
 });
 
 afterAll(async () => {

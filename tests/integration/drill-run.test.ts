@@ -67,8 +67,9 @@ beforeAll(async () => {
   await drills.seed(BIG, 1500);
   const canary = await import('../../functions/tasks/write-drill-canary.js');
   await canary.handler({ planId: 'orders-pitr' }, {} as Context);
-  // Past the (scaled) PITR lag plus the second a restore point is rounded down to, so it holds the seeded data.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Until the latest restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
+  await drills.waitUntilRestorable(SOURCE);
+  await drills.waitUntilRestorable(BIG);
 });
 
 afterAll(async () => {
@@ -137,7 +138,7 @@ describe('a failing drill', () => {
     expect(incident.body.incident).toMatchObject({ runbookId: 'dr-drill-failure', status: 'open', labels: { drillPlanId: 'ledger', drillRunId: failed.runId } });
 
     // Once the change is older than the recovery point, live and restored agree again.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await drills.waitUntilRestorable(SOURCE);
     const passed = await drills.runDrill('ledger');
     expect(passed.execution.status, JSON.stringify(passed.view.run?.reasons)).toBe('SUCCEEDED');
     expect(passed.view.run.resolvedIncidentId).toBe(incidentId);

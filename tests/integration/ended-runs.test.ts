@@ -22,7 +22,7 @@ beforeAll(async () => {
   const drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.seed(SOURCE, 5);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await drills.waitUntilRestorable(SOURCE);
 });
 afterAll(async () => {
   await local?.stop();

@@ -66,8 +66,8 @@ describe('irdr evidence export and check-export', () => {
     const drills = drillSession(local);
     await drills.createSourceTable(SOURCE);
     await drills.seed(SOURCE);
-    // Past the (scaled) PITR lag, so the restore point holds the seeded data.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Until the restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
+    await drills.waitUntilRestorable(SOURCE);
     const drill = await drills.runDrill('export-orders');
     expect(drill.execution.status, JSON.stringify(drill.view.run?.reasons)).toBe('SUCCEEDED');
     runId = drill.runId;

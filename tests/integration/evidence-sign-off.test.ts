@@ -18,8 +18,8 @@ beforeAll(async () => {
   const drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.seed(SOURCE, 5);
-  // Past the (scaled) PITR lag, so the restore point holds the seeded data.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Until the restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
+  await drills.waitUntilRestorable(SOURCE);
 });
 afterAll(async () => {
   await local?.stop();

@@ -93,7 +93,7 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   );
   lambda.destroy();
   expect(fromRunbook.FunctionError).toBeUndefined();
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await drills.waitUntilRestorable('irdr-demo-orders');
   const runDrill = async (planId: string) => {
     const started = await local.api('POST', `/drills/${planId}/runs`, { headers: { 'idempotency-key': `coverage-${planId}` } });
     expect(started.status, JSON.stringify(started.body)).toBe(202);

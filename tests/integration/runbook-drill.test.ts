@@ -17,8 +17,8 @@ beforeAll(async () => {
   const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await lambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-pitr' }) }));
   lambda.destroy();
-  // Past PITR's lag plus the second a restore point is rounded down to, so the latest point holds the seeded data.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Until the latest restore point (PITR's lag, rounded down to the second) holds the seed and the canary.
+  await drills.waitUntilRestorable('irdr-demo-orders');
 });
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.seed(SOURCE, 10);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await drills.waitUntilRestorable(SOURCE);
 });
 afterEach(() => {
   local.stack.faults.functions.clear();
