@@ -53,7 +53,8 @@ program
 
 local
   .command('env')
-  .description('print export lines that point the AWS CLI and SDKs at the local stack')
+  .description('print export lines that point the AWS CLI and SDKs (and irdr incidents) at the local stack')
+  .option('--port <port>', 'HTTP API port', port, 3000)
   .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
