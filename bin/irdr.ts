@@ -3,6 +3,17 @@ import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
+import {
+  incidentsCompleteCommand,
+  incidentsListCommand,
+  incidentsNoteCommand,
+  incidentsOpenCommand,
+  incidentsReviewCommand,
+  incidentsShowCommand,
+  incidentsTasksCommand,
+  incidentsTransitionCommand,
+  type ConnectionFlags,
+} from './incident-commands.js';
 import { evidenceCheckExportCommand, evidenceCoverageCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
 
 const positiveNumber = (value: string): number => {
@@ -53,7 +64,8 @@ program
 
 local
   .command('env')
-  .description('print export lines that point the AWS CLI and SDKs at the local stack')
+  .description('print export lines that point the AWS CLI and SDKs (and irdr incidents) at the local stack')
+  .option('--port <port>', 'HTTP API port', port, 3000)
   .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
@@ -127,5 +139,97 @@ drills
     if (!stateMachineArn) return program.error('name the drill state machine: --state-machine-arn, or IRDR_DRILL_STATE_MACHINE_ARN (irdr local env sets it)');
     await drillsRunCommand(planId, { ...flags, stateMachineArn });
   });
+
+const positiveInteger = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return parsed;
+};
+const label = (value: string, labels: Record<string, string> = {}): Record<string, string> => {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('expected key=value, e.g. nis2=significant');
+  return { ...labels, [value.slice(0, at)]: value.slice(at + 1) };
+};
+
+const incidents = program
+  .command('incidents')
+  .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, note, tasks, review')
+  .addOption(new Option('--api <url>', 'the irdr API: the stack output ApiUrl, or the local HTTP API').env('IRDR_API_URL'))
+  .addOption(new Option('--token <token>', 'a local dev token, sent as Authorization: Bearer; without one, requests are SigV4-signed with your AWS credentials').env('IRDR_TOKEN'))
+  .option('--region <region>', 'the region to sign for (default: the API host\'s, else AWS_REGION or the profile\'s)');
+/** The group's connection options (given before or after the subcommand) with the subcommand's own. */
+const withConnection = <Flags>(command: Command): Flags & ConnectionFlags => command.optsWithGlobals<Flags & ConnectionFlags>();
+const json = (): Option => new Option('--json', 'print the API\'s answer as it came');
+
+incidents
+  .command('open')
+  .description('open an incident: POST /incidents with an Idempotency-Key (printed: a retry with it opens nothing new)')
+  .requiredOption('--runbook <id>', 'the runbook to run, e.g. security-incident')
+  .requiredOption('--title <title>', 'what happened, in a line')
+  .requiredOption('--severity <severity>', 'SEV1, SEV2, SEV3 or SEV4')
+  .requiredOption('--summary <summary>', 'what is known so far')
+  .option('--label <key=value>', 'a label the runbook reads, e.g. nis2=significant (repeatable)', label)
+  .option('--aware-at <time>', 'when the organisation became aware of it (regulatory clocks run from here)', isoTime)
+  .option('--detected-at <time>', 'when it was detected', isoTime)
+  .option('--exercise', 'a tabletop exercise: the same runbook, left out of response statistics', false)
+  .option('--idempotency-key <key>', 'the key of an earlier attempt, to retry it (default: a new random UUID)')
+  .addOption(json())
+  .action((_flags, command: Command) => incidentsOpenCommand(withConnection(command)));
+incidents
+  .command('list')
+  .description('incidents opened in a period (default: the last 30 days), newest first: GET /incidents')
+  .option('--status <statuses>', 'comma list of open, acknowledged, resolved, closed')
+  .option('--severity <severities>', 'comma list of SEV1..SEV4')
+  .addOption(new Option('--mode <mode>', 'live incidents or exercises only').choices(['live', 'exercise']))
+  .option('--from <time>', 'opened at or after (ISO time or date)')
+  .option('--to <time>', 'opened before (ISO time or date)')
+  .option('--limit <n>', 'page size, at most 100 (the API\'s default 25)', positiveInteger)
+  .option('--all', 'follow nextToken through every page', false)
+  .option('--next-token <token>', 'continue an earlier listing from this page')
+  .addOption(json())
+  .action((_flags, command: Command) => incidentsListCommand(withConnection(command)));
+incidents
+  .command('show <incidentId>')
+  .description('the incident, its milestones, open tasks, clocks and timeline: GET /incidents/{id}')
+  .addOption(json())
+  .action((incidentId: string, _flags, command: Command) => incidentsShowCommand(incidentId, withConnection(command)));
+incidents
+  .command('ack <incidentId>')
+  .description('acknowledge: POST /incidents/{id}/acknowledge (also completes the run\'s acknowledgement task)')
+  .addOption(json())
+  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('acknowledge', incidentId, withConnection(command)));
+incidents
+  .command('resolve <incidentId>')
+  .description('resolve: POST /incidents/{id}/resolve (SEV1/SEV2 open the post-incident review)')
+  .option('--summary <summary>', 'how it was resolved')
+  .addOption(json())
+  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('resolve', incidentId, withConnection(command)));
+incidents
+  .command('close <incidentId>')
+  .description('close a resolved incident (commander): POST /incidents/{id}/close')
+  .addOption(json())
+  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('close', incidentId, withConnection(command)));
+incidents
+  .command('note <incidentId> <text>')
+  .description('add a note, with you as its author, to the trail: POST /incidents/{id}/notes')
+  .addOption(json())
+  .action((incidentId: string, text: string, _flags, command: Command) => incidentsNoteCommand(incidentId, text, withConnection(command)));
+incidents
+  .command('tasks <incidentId>')
+  .description('the incident\'s open human tasks and who may complete them: GET /incidents/{id}/tasks')
+  .option('--all', 'completed and expired tasks too', false)
+  .addOption(json())
+  .action((incidentId: string, _flags, command: Command) => incidentsTasksCommand(incidentId, withConnection(command)));
+incidents
+  .command('complete <incidentId> <taskId>')
+  .description('complete a human task as its assignee (or approve/reject as an approver): POST /incidents/{id}/tasks/{taskId}/complete')
+  .addOption(new Option('--outcome <outcome>', 'done for a task; approved or rejected for an approval').choices(['done', 'approved', 'rejected']).makeOptionMandatory())
+  .option('--comment <comment>', 'what was done or decided (required to reject)')
+  .addOption(json())
+  .action((incidentId: string, taskId: string, _flags, command: Command) => incidentsCompleteCommand(incidentId, taskId, withConnection(command)));
+incidents
+  .command('review <incidentId>')
+  .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
+  .action((incidentId: string, _flags, command: Command) => incidentsReviewCommand(incidentId, withConnection(command)));
 
 await program.parseAsync(process.argv);

@@ -32,6 +32,8 @@ export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
 export function localEnvironment(endpoints: {
+  /** The HTTP API, for `irdr incidents` (IRDR_API_URL). */
+  api?: string;
   dynamodb: string;
   stepFunctions: string;
   ses: string;
@@ -52,6 +54,7 @@ export function localEnvironment(endpoints: {
     // The irdr CLI's defaults (e.g. `irdr evidence verify`, `irdr drills run`).
     IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
     IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
+    ...(endpoints.api !== undefined && { IRDR_API_URL: endpoints.api }),
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),

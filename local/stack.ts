@@ -320,6 +320,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
     process.env.API_URL = api.url;
+    // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
+    Object.assign(environment, { IRDR_API_URL: api.url });
 
     // The rules the registry names, with the patterns lib/ deploys, each targeting its function.
     const eventBus = new LocalEventBus({

@@ -45,7 +45,8 @@ const table = (head: readonly string[], rows: ReadonlyArray<readonly unknown[]>)
 ];
 const durationOrDash = (seconds: number | undefined): string => (seconds === undefined ? 'not yet' : formatDuration(seconds));
 
-const MILESTONE_NAMES: Record<string, string> = {
+/** Each milestone's name for people, by its field. */
+export const MILESTONE_NAMES: Readonly<Record<string, string>> = {
   detectedAt: 'Detected',
   awareAt: 'Aware',
   openedAt: 'Opened',
@@ -55,7 +56,7 @@ const MILESTONE_NAMES: Record<string, string> = {
 };
 
 /** What an event was about, in a few words (its title, outcome or clock), for the timeline. */
-function eventSummary(event: TrailEventBody): string {
+export function eventSummary(event: TrailEventBody): string {
   const detail = event.detail ?? {};
   const parts = [
     detail.title,

@@ -80,8 +80,9 @@ Ctrl-C stops everything.`);
 }
 
 /** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
-export function localEnvCommand(flags: { sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; dataDir: string }): void {
+export function localEnvCommand(flags: { port: number; sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; dataDir: string }): void {
   const environment = localEnvironment({
+    api: `http://${LOCAL_HOST}:${flags.port}`,
     dynamodb: `http://${LOCAL_HOST}:${flags.dynamodbPort}`,
     stepFunctions: `http://${LOCAL_HOST}:${flags.sfnPort}`,
     ses: `http://${LOCAL_HOST}:${flags.sesPort}`,

@@ -39,9 +39,11 @@ describe('irdr local start', () => {
   });
 
   it('irdr local env prints export lines for the SDKs and the CLI', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [irdr, 'local', 'env', '--sfn-port', '9083']);
+    const { stdout } = await promisify(execFile)(process.execPath, [irdr, 'local', 'env', '--sfn-port', '9083', '--port', '9000']);
     expect(stdout).toContain('export AWS_ENDPOINT_URL_SFN=http://127.0.0.1:9083');
     expect(stdout).toContain('export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000');
     expect(stdout).toContain('export AWS_ENDPOINT_URL_SESV2=http://127.0.0.1:8005');
+    // irdr incidents calls the HTTP API there.
+    expect(stdout).toContain('export IRDR_API_URL=http://127.0.0.1:9000');
   });
 });
