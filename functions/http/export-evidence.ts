@@ -5,7 +5,7 @@ import { buildEvidenceExport } from '../aws/evidence-export.js';
 import { kmsManifestSigner } from '../aws/kms-manifest-signer.js';
 import { controlMappingOf } from '../domain/evidence/control-summary.js';
 import { ControlReference } from '../domain/evidence/controls.js';
-import { ExportDeadlineReached, exportDeadlineGuard } from '../domain/evidence/export-deadline.js';
+import { ExportDeadlineReached, exportDeadlineGuard, trailNoun } from '../domain/evidence/export-deadline.js';
 import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
 import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lambda-limits.js';
@@ -49,7 +49,7 @@ export const handler = apiHandler(async (event, context) => {
     throw new HttpError(
       422,
       `the export of ${period.from} .. ${period.to} holds more than one API call can read in time (API Gateway waits 30 s; ` +
-        `${collected} of ${total} ${phase} trails were read): ask for a shorter period, or ${CLI_EXPORT}`,
+        `${collected} of ${total} ${trailNoun(phase)} trails were read): ask for a shorter period, or ${CLI_EXPORT}`,
       { phase, trailsRead: collected, trailsInPhase: total },
     );
   });

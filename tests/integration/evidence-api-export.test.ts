@@ -108,7 +108,7 @@ describe('GET /evidence', () => {
     expect(response.status).toBe(422);
     const refused = (await response.json()) as { message: string; phase: string; trailsRead: number; trailsInPhase: number };
     expect(refused).toMatchObject({ phase: 'incidents', trailsRead: 1, trailsInPhase: incidentIds.length });
-    expect(refused.message).toMatch(/holds more than one API call can read in time \(API Gateway waits 30 s; 1 of 2 incidents trails were read\): ask for a shorter period, or run irdr evidence export/);
+    expect(refused.message).toMatch(/holds more than one API call can read in time \(API Gateway waits 30 s; 1 of 2 incident trails were read\): ask for a shorter period, or run irdr evidence export/);
     // The knob held for one call: the next one has the function's whole timeout and answers.
     expect((await fetchExport(recent)).status).toBe(200);
   });

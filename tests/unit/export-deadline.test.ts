@@ -25,7 +25,7 @@ describe('exportDeadlineGuard', () => {
     }
     expect(stopped).toBeInstanceOf(ExportDeadlineReached);
     expect(stopped).toMatchObject({ progress: { phase: 'incidents', collected: 2, total: 500 }, remainingMs: 9_999 });
-    expect((stopped as Error).message).toBe('stopped reading after 2/500 incidents trails with 9999 ms left');
+    expect((stopped as Error).message).toBe('stopped reading after 2 of 500 incident trails with 9999 ms left');
     // The listener it wraps still heard every step, the last one included.
     expect(seen.map(({ collected }) => collected)).toEqual([1, 2]);
   });

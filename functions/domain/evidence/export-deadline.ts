@@ -1,5 +1,8 @@
 import type { ExportProgress, ExportProgressListener } from './export-progress.js';
 
+/** `incident` or `drill-run`, as a trail of that phase is called. */
+export const trailNoun = (phase: ExportProgress['phase']): string => (phase === 'incidents' ? 'incident' : 'drill-run');
+
 /** Thrown by the guard when reading more trails would leave too little time to build, sign and send the export. */
 export class ExportDeadlineReached extends Error {
   override name = 'ExportDeadlineReached';
@@ -7,7 +10,7 @@ export class ExportDeadlineReached extends Error {
     readonly progress: ExportProgress,
     readonly remainingMs: number,
   ) {
-    super(`stopped reading after ${progress.collected}/${progress.total} ${progress.phase} trails with ${remainingMs} ms left`);
+    super(`stopped reading after ${progress.collected} of ${progress.total} ${trailNoun(progress.phase)} trails with ${remainingMs} ms left`);
   }
 }
 
