@@ -59,8 +59,8 @@ export interface IrdrFunctionsProps {
   readonly bundledValues: Readonly<Record<BundledValueName, string>>;
   /** Encrypts every function's log group (LogEncryptionKey). */
   readonly logEncryptionKey: IKey;
-  /** Reserved concurrency of each function that serves HTTP API routes (config `api.reservedConcurrencyPerFunction`). */
-  readonly apiReservedConcurrency: number;
+  /** Reserved concurrency of each function that serves HTTP API routes (config `api.reservedConcurrencyPerFunction`; `none`: not any). */
+  readonly apiReservedConcurrency: number | 'none';
   /**
    * The functions something invokes asynchronously (EventBridge rules, Scheduler), and what becomes of a failed event.
    * Every other function is invoked synchronously only (API Gateway, Step Functions), where failures return to the caller.
@@ -85,6 +85,11 @@ const WHY_NO_RESERVED_CONCURRENCY =
   'concurrency follows the number of running incidents and drills. Reserving some for each of these functions would take ' +
   'it from the account\'s pool (a deploy fails below 100 unreserved) to cap load that is already bounded; a throttle is ' +
   'alarmed (Function-<name>-Throttles) and retried (Step Functions retries Lambda.TooManyRequestsException, async invokes retry).';
+/** Why an API function reserves no concurrency when config says `none` (NIST.800.53.R5-LambdaConcurrency). */
+const WHY_NO_RESERVED_CONCURRENCY_BY_CONFIG =
+  'Config api.reservedConcurrencyPerFunction is "none": the account\'s Lambda concurrency quota leaves no room to reserve ' +
+  '(a deploy fails below 100 unreserved; new accounts can start at 10). The HTTP API stage throttle (api.throttle) still ' +
+  'bounds how many requests reach the function at once, and Throttles is alarmed. Raise the quota and set a number to reserve.';
 /** Why a synchronously invoked function has no dead-letter queue (NIST.800.53.R5-LambdaDLQ). */
 const WHY_NO_DLQ_WHEN_SYNCHRONOUS =
   'Invoked synchronously only (the API Gateway integration, or Step Functions lambda:invoke, which waits for the result): ' +
@@ -112,7 +117,7 @@ export class IrdrFunctions extends Construct {
       const { fn, deadLetterQueue } = this.createFunction(spec, props);
       byName.set(name, fn);
       if (deadLetterQueue) deadLetterQueues.set(name, deadLetterQueue);
-      if (servesApi(spec)) reservedConcurrency.set(name, props.apiReservedConcurrency);
+      if (servesApi(spec) && props.apiReservedConcurrency !== 'none') reservedConcurrency.set(name, props.apiReservedConcurrency);
     }
     for (const name of props.asyncInvocations.keys()) if (!byName.has(name)) throw new Error(`asyncInvocations names ${name}, which is not in the registry`);
     this.byName = byName;
@@ -157,7 +162,7 @@ export class IrdrFunctions extends Construct {
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
       // API functions answer whoever holds execute-api:Invoke (or a link): capped, and guaranteed their share.
-      reservedConcurrentExecutions: servesApi(spec) ? props.apiReservedConcurrency : undefined,
+      reservedConcurrentExecutions: servesApi(spec) && props.apiReservedConcurrency !== 'none' ? props.apiReservedConcurrency : undefined,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -170,6 +175,7 @@ export class IrdrFunctions extends Construct {
     });
     acknowledgeNist(fn, 'LambdaInsideVPC', WHY_NO_VPC);
     if (!servesApi(spec)) acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY);
+    else if (props.apiReservedConcurrency === 'none') acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY_BY_CONFIG);
     if (asyncFailure === undefined) acknowledgeNist(fn, 'LambdaDLQ', WHY_NO_DLQ_WHEN_SYNCHRONOUS);
     else if (asyncFailure !== 'dead-letter-queue') acknowledgeNist(fn, 'LambdaDLQ', asyncFailure.dropBecause);
     return { fn, deadLetterQueue };

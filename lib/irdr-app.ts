@@ -2,6 +2,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
+import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
 import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
@@ -12,11 +13,12 @@ export const STACK_NAME = 'Irdr';
 
 /**
  * The whole CDK app, with cdk-nag's AWS Solutions and NIST 800-53 rev 5 checks: bin/app.ts synthesizes it for the CLI,
- * tests synthesize the very same app in-process.
+ * tests synthesize the very same app in-process (`config` replaces config/irdr.config.json, for tests of other settings).
  */
-export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStack } {
+export function createIrdrApp(props: AppProps & { config?: IrdrConfig } = {}): { app: App; stack: IrdrStack } {
+  const { config = irdrConfig, ...appProps } = props;
   // S3 server access logs delivered under a bucket policy (logging.s3.amazonaws.com, this bucket as source), not the legacy ACL.
-  const app = new App({ ...props, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...props.context } });
+  const app = new App({ ...appProps, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...appProps.context } });
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new IrdrStack(app, STACK_NAME, {
@@ -27,9 +29,9 @@ export function createIrdrApp(props: AppProps = {}): { app: App; stack: IrdrStac
     drillBlueprint: drillStateMachineBlueprint(),
     reviewReminderBlueprint: reviewReminderStateMachineBlueprint(),
     drillPlans: loadDrillPlans(),
-    mailFrom: irdrConfig.mail.from,
-    rolePrincipals: rolePrincipalsFromConfig(irdrConfig),
-    config: irdrConfig,
+    mailFrom: config.mail.from,
+    rolePrincipals: rolePrincipalsFromConfig(config),
+    config,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return { app, stack };

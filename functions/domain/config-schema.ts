@@ -56,9 +56,14 @@ export const ApiConfig = z.strictObject({
   /**
    * Lambda concurrency reserved for each API function: the most it runs at once (a flood of requests cannot take the
    * account's concurrency from the runbooks), and what it keeps when the rest of the account is busy. The account's
-   * concurrency quota must leave 100 unreserved beyond this times the number of API functions.
+   * concurrency quota must leave 100 unreserved beyond this times the number of API functions. `"none"` reserves
+   * nothing, for an account whose quota is too low (new accounts can start at 10): the stage throttle still applies.
    */
-  reservedConcurrencyPerFunction: z.number().int().min(1, 'at least 1 (0 would stop the function)').max(1_000).default(10),
+  reservedConcurrencyPerFunction: z
+    .union([z.number().int('a whole number of executions').min(1, 'at least 1 (0 would stop the function), or "none" to reserve nothing').max(1_000, 'at most 1,000'), z.literal('none')], {
+      error: 'a whole number of executions from 1 to 1,000 (0 would stop the function), or "none" to reserve nothing',
+    })
+    .default(10),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 

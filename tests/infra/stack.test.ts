@@ -696,7 +696,29 @@ describe('HTTP API', () => {
     const wrong = IrdrConfig.safeParse({ ...irdrConfig, api: { throttle: { burstLimit: 0 } } });
     expect(wrong.error?.issues[0]).toMatchObject({ path: ['api', 'throttle', 'burstLimit'], message: 'at least 1' });
     const stopped = IrdrConfig.safeParse({ ...irdrConfig, api: { reservedConcurrencyPerFunction: 0 } });
-    expect(stopped.error?.issues[0]?.path).toEqual(['api', 'reservedConcurrencyPerFunction']);
+    expect(stopped.error?.issues[0]).toMatchObject({
+      path: ['api', 'reservedConcurrencyPerFunction'],
+      message: 'at least 1 (0 would stop the function), or "none" to reserve nothing',
+    });
+    const text = IrdrConfig.safeParse({ ...irdrConfig, api: { reservedConcurrencyPerFunction: 'ten' } });
+    expect(text.error?.issues[0]?.message).toBe('a whole number of executions from 1 to 1,000 (0 would stop the function), or "none" to reserve nothing');
+    expect(IrdrConfig.parse({ ...irdrConfig, api: { reservedConcurrencyPerFunction: 'none' } }).api.reservedConcurrencyPerFunction).toBe('none');
+  });
+
+  it('reserves nothing when config says "none" (an account whose quota is too low), each API function acknowledged with why', () => {
+    const none = synthesizeIrdr({ bundle: false, config: IrdrConfig.parse({ ...irdrConfig, api: { ...irdrConfig.api, reservedConcurrencyPerFunction: 'none' } }) });
+    try {
+      const functions = Object.values(none.resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+      expect(functions).toHaveLength(functionRegistry.length);
+      expect(functions.filter((resource) => resource.Properties?.ReservedConcurrentExecutions !== undefined)).toEqual([]);
+      expect(none.stack.functions.reservedConcurrency.size).toBe(0);
+      const nist = none.validationReport.pluginReports.find((report) => report.pluginName.includes('NIST'))!;
+      const acknowledged = (nist.suppressedViolations ?? []).filter((violation) => violation.ruleName.endsWith('LambdaConcurrency'));
+      const byConfig = acknowledged.filter((violation) => /api\.reservedConcurrencyPerFunction is "none"/.test(violation.reason ?? ''));
+      expect(byConfig.flatMap((violation) => violation.violatingConstructs)).toHaveLength(registry.filter((spec) => (spec.routes ?? []).length > 0).length);
+    } finally {
+      rmSync(none.outdir, { recursive: true, force: true });
+    }
   });
 
   it('throttles every route by config api.throttle', () => {

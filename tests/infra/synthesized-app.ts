@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import type { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { createIrdrApp, STACK_NAME } from '../../lib/irdr-app.js';
 import type { IrdrStack } from '../../lib/irdr-stack.js';
 
@@ -46,11 +47,16 @@ export interface SynthesizedIrdr {
 /**
  * Synthesizes the app bin/app.ts deploys (cdk-nag included, real esbuild bundling) into a temporary
  * cloud assembly. An unacknowledged cdk-nag error makes this throw, with the report in the message.
- * `bundle: false` skips esbuild (CDK's bundling-stacks context), for tests that read the template, not the bundles.
+ * `bundle: false` skips esbuild (CDK's bundling-stacks context), for tests that read the template, not the bundles;
+ * `config` synthesizes with other settings than config/irdr.config.json.
  */
-export function synthesizeIrdr(options: { bundle?: boolean } = {}): SynthesizedIrdr {
+export function synthesizeIrdr(options: { bundle?: boolean; config?: IrdrConfig } = {}): SynthesizedIrdr {
   const outdir = mkdtempSync(join(tmpdir(), 'irdr-infra-'));
-  const { app, stack } = createIrdrApp({ outdir, ...(options.bundle === false && { context: { 'aws:cdk:bundling-stacks': [] } }) });
+  const { app, stack } = createIrdrApp({
+    outdir,
+    ...(options.bundle === false && { context: { 'aws:cdk:bundling-stacks': [] } }),
+    ...(options.config !== undefined && { config: options.config }),
+  });
   const assembly = app.synth();
   const json = assembly.getStackByName(STACK_NAME).template as { Resources: Record<string, TemplateResource> };
   return {
