@@ -143,6 +143,8 @@ function messageOf(status: number, text: string): { message: string; body: unkno
   }
 }
 
+const REQUEST_TIMEOUT_MS = 35_000;
+
 export function irdrApiClient(options: { apiUrl: string; authorize: RequestAuthorizer; fetch?: typeof fetch }): IrdrApiClient {
   const baseUrl = new URL(options.apiUrl);
   const send = options.fetch ?? fetch;
@@ -155,7 +157,8 @@ export function irdrApiClient(options: { apiUrl: string; authorize: RequestAutho
       const authorized = await options.authorize({ method, url, headers, ...(body !== undefined && { body }) });
       let response: Response;
       try {
-        response = await send(url, { method, headers: authorized, ...(body !== undefined && { body }) });
+        // API Gateway answers within 30 s or gives up itself: past that, nothing is coming.
+        response = await send(url, { method, headers: authorized, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(body !== undefined && { body }) });
       } catch (error) {
         const cause = (error as Error & { cause?: Error }).cause;
         throw new ApiUnreachableError(`could not reach the irdr API at ${url.origin} (${method} ${url.href}): ${cause?.message ?? (error as Error).message}`);
