@@ -25,10 +25,7 @@ export const bench: Bench = async () => {
   });
   try {
     const drills = drillSession(local);
-    await drills.createSourceTable(SOURCE);
-    await drills.seed(SOURCE, 50);
-    // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
-    await drills.waitUntilRestorable(SOURCE);
+    await drills.restorableSource(SOURCE, 50);
     const measured: Record<string, { transitions: number; looks: number }> = {};
     for (const plan of plans) {
       const { execution, view } = await drills.runDrill(plan.id);

@@ -41,10 +41,7 @@ export const bench: Bench = async () => {
     const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Template', severity: 'SEV2', summary: 'template for the synthetic year' });
     await local.waitForExecution(created.body.executionArn as string);
     const drills = drillSession(local);
-    await drills.createSourceTable(SOURCE);
-    await drills.seed(SOURCE, 5);
-    // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
-    await drills.waitUntilRestorable(SOURCE);
+    await drills.restorableSource(SOURCE, 5);
     const drill = await drills.runDrill('year-pitr');
     // The year's runs are clones of this one: a failed template would make a year of failed drills.
     if (drill.execution.status !== 'SUCCEEDED') throw new Error(`template drill ended ${drill.execution.status}: ${JSON.stringify(drill.view.run?.reasons)}`);

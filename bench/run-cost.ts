@@ -118,10 +118,7 @@ export const bench: Bench = async () => {
     }
     if (backend === 'embedded') {
       const drills = drillSession(local);
-      await drills.createSourceTable(SOURCE);
-      await drills.seed(SOURCE, 50);
-      // A fixed pause raced the second the recovery point is rounded down to: the drill then restored none of the seed.
-      await drills.waitUntilRestorable(SOURCE);
+      await drills.restorableSource(SOURCE, 50);
       const usage = await usageOf(local, async () => {
         const { execution, view } = await drills.runDrill(plan.id);
         // A failed drill opens a dr-drill-failure incident whose run waits for people: waitForQuiet would only time out.

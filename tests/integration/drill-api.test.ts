@@ -16,9 +16,7 @@ beforeAll(async () => {
     dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 },
   });
   drills = drillSession(local);
-  await drills.createSourceTable(SOURCE);
-  await drills.seed(SOURCE, 10);
-  await drills.waitUntilRestorable(SOURCE);
+  await drills.restorableSource(SOURCE, 10);
 });
 
 afterAll(async () => {

@@ -64,10 +64,7 @@ describe('irdr evidence export and check-export', () => {
     expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
 
     const drills = drillSession(local);
-    await drills.createSourceTable(SOURCE);
-    await drills.seed(SOURCE);
-    // Until the restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
-    await drills.waitUntilRestorable(SOURCE);
+    await drills.restorableSource(SOURCE);
     const drill = await drills.runDrill('export-orders');
     expect(drill.execution.status, JSON.stringify(drill.view.run?.reasons)).toBe('SUCCEEDED');
     runId = drill.runId;

@@ -16,10 +16,7 @@ let local: TestStack;
 beforeAll(async () => {
   local = await startTestStack({ timeScale: 60, drillPlans: plans, dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 } });
   const drills = drillSession(local);
-  await drills.createSourceTable(SOURCE);
-  await drills.seed(SOURCE, 5);
-  // Until the restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
-  await drills.waitUntilRestorable(SOURCE);
+  await drills.restorableSource(SOURCE, 5);
 });
 afterAll(async () => {
   await local?.stop();

@@ -20,9 +20,7 @@ beforeAll(async () => {
   // A restore takes a simulated minute (a second here).
   local = await startTestStack({ timeScale: 60, drillPlans: [plan], dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 } });
   drills = drillSession(local);
-  await drills.createSourceTable(SOURCE);
-  await drills.seed(SOURCE, 10);
-  await drills.waitUntilRestorable(SOURCE);
+  await drills.restorableSource(SOURCE, 10);
 });
 afterEach(() => {
   local.stack.faults.functions.clear();

@@ -49,6 +49,12 @@ export function drillSession(local: TestStack) {
     async put(tableName: string, item: Record<string, unknown>) {
       await documents.send(new PutCommand({ TableName: tableName, Item: item }));
     },
+    /** A PITR source table with `orders` seeded, once a drill starting now would restore all of them. */
+    async restorableSource(tableName: string, orders?: number) {
+      await this.createSourceTable(tableName);
+      await this.seed(tableName, orders);
+      await this.waitUntilRestorable(tableName);
+    },
     /**
      * Waits until a drill starting now, restoring the latest point, would restore every write made to `tableName` so
      * far: LatestRestorableDateTime trails the clock (by the scaled lag), and the drill rounds it down to the second.
