@@ -77,6 +77,13 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
   if (!store) return;
   const written = await writeEvidenceDigest(flags.tableName, store);
   console.log(`digest ${written.name} written to ${written.location}: ${written.heads} chain heads, sha256 ${written.sha256}`);
+  for (const { partitionKey, recorded, found } of written.refused) {
+    console.log(`refused ${partitionKey}: digest ${recorded.digest} recorded ${recorded.seq}:${recorded.hash}, the table holds ${found}; kept the recorded head`);
+  }
+  if (written.refused.length > 0) {
+    console.log(`${written.refused.length} trails no longer extend the last digest: rewritten, truncated or deleted since. Run irdr evidence verify and investigate.`);
+    process.exitCode = 1;
+  }
 }
 
 interface ExportFlags {

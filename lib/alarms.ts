@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CLOCK_MISSED_KIND_FIELD, type ClockKind } from '../functions/domain/clock.js';
+import { DIGEST_REFUSED_HEADS_FIELD } from '../functions/domain/evidence/digest.js';
 import type { FunctionName } from '../functions/registry.js';
 import type { EvidenceBackups } from './evidence-backups.js';
 import type { EvidenceDigests } from './evidence-digests.js';
@@ -31,6 +32,11 @@ export const DRILL_CLEANUP_METRIC_NAME = 'DrillCleanupNotDone';
 export const CLOCK_FUNCTION: FunctionName = 'TrackClock';
 /** Custom metrics of live (non-exercise) missed clocks: the acknowledgement SLA, and the regulatory deadlines. */
 export const CLOCK_MISSED_METRIC_NAMES = { sla: 'SlaBreached', regulatory: 'RegulatoryClockMissed' } as const satisfies Record<ClockKind, string>;
+
+/** The function whose log group the refused-digest-heads metric filter reads (DIGEST_REFUSED_HEADS_FIELD). */
+export const DIGEST_WRITER_FUNCTION: FunctionName = 'WriteEvidenceDigest';
+/** Custom metric: trails whose head no longer extends the last digest's (rewritten, truncated or deleted). */
+export const DIGEST_REFUSED_HEADS_METRIC_NAME = 'EvidenceDigestRefusedHeads';
 
 /** Every alarm evaluates one 5-minute period and fires at 1 or more. */
 const PERIOD = Duration.minutes(5);
@@ -93,6 +99,10 @@ export class IrdrAlarms extends Construct {
   public readonly clockMissedMetricFilters: Readonly<Record<ClockKind, MetricFilter>>;
   /** `sla`: an incident was not acknowledged in time (SLA_BREACHED); `regulatory`: a legal deadline passed. */
   public readonly clockMissedAlarms: Readonly<Record<ClockKind, Alarm>>;
+  /** Counts the heads WriteEvidenceDigest refused (DIGEST_REFUSED_HEADS_FIELD of its log line). */
+  public readonly digestRefusedHeadsMetricFilter: MetricFilter;
+  /** A trail no longer extends the head the last digest recorded: someone rewrote, truncated or deleted evidence. */
+  public readonly digestRefusedHeadsAlarm: Alarm;
   /** A backup job of the evidence table failed (AWS/Backup NumberOfBackupJobsFailed of its vault, by Metrics Insights). */
   public readonly evidenceBackupAlarm: Alarm;
   /** Account-wide SES reputation (bounce and complaint rates): SES pauses sending for the whole account past its limits. */
@@ -258,6 +268,26 @@ export class IrdrAlarms extends Construct {
         clockLogs.logGroupName,
       ]),
     };
+
+    const digestLogs: ILogGroup = props.functions.get(DIGEST_WRITER_FUNCTION).logGroup;
+    this.digestRefusedHeadsMetricFilter = new MetricFilter(this, DIGEST_REFUSED_HEADS_METRIC_NAME, {
+      logGroup: digestLogs,
+      filterPattern: FilterPattern.numberValue(`$.${DIGEST_REFUSED_HEADS_FIELD}`, '>', 0),
+      metricNamespace: namespace,
+      metricName: DIGEST_REFUSED_HEADS_METRIC_NAME,
+      metricValue: `$.${DIGEST_REFUSED_HEADS_FIELD}`,
+    });
+    this.digestRefusedHeadsAlarm = this.alarm(
+      'Evidence-DigestRefusedHeads',
+      this.digestRefusedHeadsMetricFilter.metric({ period: PERIOD, statistic: 'Sum' }),
+      [
+        `The evidence digest writer found trails whose events no longer extend the head the previous write-once digest recorded:`,
+        ` someone with write access to the table rewrote, truncated or deleted evidence since. The digest kept the recorded heads (the rewrite is not absorbed)`,
+        ` and lists the trails under "refused". Run irdr evidence verify for the period, find who wrote those items (CloudTrail data events of the table),`,
+        ` and restore them from point-in-time recovery or AWS Backup. Log group: `,
+        digestLogs.logGroupName,
+      ],
+    );
 
     const vaultName = props.evidenceBackups.vault.backupVaultName;
     this.evidenceBackupAlarm = this.alarm(

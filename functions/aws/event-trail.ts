@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nextLink, type ChainLink } from '../domain/hash-chain.js';
-import { EVENT_SK_PREFIX, eventSk } from '../domain/keys.js';
+import { EVENT_SK_PREFIX, eventSk, LAST_EVENT_SK } from '../domain/keys.js';
 import type { StoredTrailEvent } from '../domain/chain-verify.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
 import { tableDesign } from '../domain/table-design.js';
@@ -63,10 +63,25 @@ export async function appendEvent(tableName: string, pk: string, body: TrailEven
 
 /** Every event of a trail in order, each with the sort key that names its item (for verification). */
 export async function listStoredEvents(tableName: string, pk: string): Promise<StoredTrailEvent[]> {
+  return readStoredEvents(trailQuery(tableName, pk));
+}
+
+/** The events of a trail from seq on, in order: what a digest writer reads to see that a recorded head still holds. */
+export async function listStoredEventsFrom(tableName: string, pk: string, seq: number): Promise<StoredTrailEvent[]> {
+  return readStoredEvents({
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :last',
+    ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+    ExpressionAttributeValues: { ':pk': pk, ':from': eventSk(seq), ':last': LAST_EVENT_SK },
+    ConsistentRead: true,
+  });
+}
+
+async function readStoredEvents(query: QueryCommandInput): Promise<StoredTrailEvent[]> {
   const events: StoredTrailEvent[] = [];
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await dynamodb.send(new QueryCommand({ ...trailQuery(tableName, pk), ExclusiveStartKey: exclusiveStartKey }));
+    const page = await dynamodb.send(new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey }));
     for (const item of page.Items ?? []) {
       const { [PK]: _pk, [SK]: sortKey, ...event } = item;
       events.push({ sortKey: String(sortKey), event });

@@ -1,15 +1,16 @@
-import { buildDigest, DIGEST_LOOKBACK_DAYS, digestName, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type StoredDigest } from '../domain/evidence/digest.js';
+import { extendsHead } from '../domain/chain-verify.js';
+import { buildDigest, DIGEST_LOOKBACK_DAYS, digestName, parseDigest, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type RefusedHead, type StoredDigest } from '../domain/evidence/digest.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { DigestStore } from './digest-store.js';
 import { listRunsStartedIn } from './drill/drill-run-store.js';
-import { latestEvent } from './event-trail.js';
+import { latestEvent, listStoredEventsFrom } from './event-trail.js';
 import { listIncidents } from './incident-store.js';
 import type { VerificationPeriod } from './trail-verification.js';
 
 const DAY_MS = 86_400_000;
 
-/** The head of every incident and drill-run trail opened in the period (month indexes, then one item per trail). */
-export async function collectChainHeads(tableName: string, period: VerificationPeriod): Promise<ChainHead[]> {
+/** Every incident and drill-run trail opened in the period (month indexes, never a Scan). */
+async function listTrailsOpened(tableName: string, period: VerificationPeriod): Promise<Array<{ partitionKey: string; openedAt: string }>> {
   const opened: Array<{ partitionKey: string; openedAt: string }> = [];
   let position: Parameters<typeof listIncidents>[2];
   do {
@@ -18,13 +19,7 @@ export async function collectChainHeads(tableName: string, period: VerificationP
     position = page.next;
   } while (position);
   for (const run of await listRunsStartedIn(tableName, period)) opened.push({ partitionKey: drillRunPk(run.runId), openedAt: run.startedAt });
-
-  const heads: ChainHead[] = [];
-  for (const { partitionKey, openedAt } of opened) {
-    const head = await latestEvent(tableName, partitionKey);
-    if (head) heads.push({ partitionKey, openedAt, seq: head.seq, hash: head.hash });
-  }
-  return heads;
+  return opened;
 }
 
 export interface WrittenDigest {
@@ -32,20 +27,59 @@ export interface WrittenDigest {
   readonly name: string;
   readonly sha256: string;
   readonly heads: number;
+  /** Trails whose head does not extend the previous digest's: kept at that head, and alarmed. */
+  readonly refused: readonly RefusedHead[];
 }
 
-/** Writes a digest of every chain head opened within the lookback, linked to the newest digest already stored. */
+/** The newest digest's heads, by trail; a newest digest that is not one stops the writer (it cannot tell what to hold). */
+function headsRecordedBy(previous: StoredDigest | undefined): Map<string, ChainHead> {
+  if (!previous) return new Map();
+  const parsed = parseDigest(previous);
+  if (!parsed.success) throw new Error(`the newest digest ${previous.name} is not a digest (${parsed.error}): find out who wrote it before another is written`);
+  return new Map(parsed.document.heads.map((head) => [head.partitionKey, head]));
+}
+
+/**
+ * Writes a digest of every chain head opened within the lookback, linked to the newest digest already stored. A trail
+ * the newest digest listed must still extend the head it recorded; one that does not (rewritten, truncated, deleted)
+ * is refused: its recorded head is carried forward and the refusal is written down, so a rewrite made between two
+ * digests is reported the morning after and never becomes the trusted head.
+ */
 export async function writeEvidenceDigest(tableName: string, store: DigestStore, now: Date = new Date()): Promise<WrittenDigest> {
   const writtenAt = now.toISOString();
   const listsOpenedFrom = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * DAY_MS).toISOString();
-  // One millisecond on: a record opened in this very millisecond is listed too.
-  const heads = await collectChainHeads(tableName, { from: listsOpenedFrom, to: new Date(now.getTime() + 1).toISOString() });
   const names = await store.listNames();
   const newestName = names.at(-1);
   const previous = newestName === undefined ? undefined : await store.get(newestName);
-  const { stored } = buildDigest({ writtenAt, tableName, listsOpenedFrom, heads, previous });
+  const recorded = headsRecordedBy(previous);
+
+  const heads: ChainHead[] = [];
+  const refused: RefusedHead[] = [];
+  const refuse = (before: ChainHead, found: string): void => {
+    refused.push({ partitionKey: before.partitionKey, recorded: { seq: before.seq, hash: before.hash, digest: previous!.name }, found });
+    heads.push(before);
+  };
+  // One millisecond on: a record opened in this very millisecond is listed too.
+  for (const { partitionKey, openedAt } of await listTrailsOpened(tableName, { from: listsOpenedFrom, to: new Date(now.getTime() + 1).toISOString() })) {
+    const before = recorded.get(partitionKey);
+    recorded.delete(partitionKey);
+    if (before) {
+      const verdict = extendsHead(await listStoredEventsFrom(tableName, partitionKey, before.seq), before);
+      if ('head' in verdict) heads.push({ partitionKey, openedAt, ...verdict.head });
+      else refuse(before, verdict.found);
+      continue;
+    }
+    const head = await latestEvent(tableName, partitionKey);
+    if (head) heads.push({ partitionKey, openedAt, seq: head.seq, hash: head.hash });
+  }
+  // Listed before, still within the lookback, gone from the month index now.
+  for (const before of recorded.values()) {
+    if (before.openedAt >= listsOpenedFrom) refuse(before, 'no record in the month index of the table (deleted or moved)');
+  }
+
+  const { stored } = buildDigest({ writtenAt, tableName, listsOpenedFrom, heads, previous, refused });
   await store.put(stored);
-  return { location: store.location, name: stored.name, sha256: sha256Of(stored.bytes), heads: heads.length };
+  return { location: store.location, name: stored.name, sha256: sha256Of(stored.bytes), heads: heads.length, refused };
 }
 
 /**

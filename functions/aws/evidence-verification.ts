@@ -29,7 +29,8 @@ export interface EvidenceVerificationReport {
 
 /**
  * Recomputes every incident and drill-run chain of the period and, given the digest store, checks the digests and
- * holds each trail to the head the newest digest recorded: a deleted tail, or a trail gone altogether, shows.
+ * holds each trail to every head a digest recorded: a deleted tail, a rewrite re-hashed after a digest (even one a
+ * later digest recorded), or a trail gone altogether, shows, naming the digest it contradicts.
  */
 export async function verifyEvidence(
   tableName: string,
@@ -38,19 +39,20 @@ export async function verifyEvidence(
   onTrail: (verification: TrailVerification) => void = () => undefined,
 ): Promise<EvidenceVerificationReport> {
   const digestVerdict = store ? await readDigestsFor(store, period) : undefined;
-  const trustedHeads = digestVerdict?.trustedHeads;
+  const trustedHeads = digestVerdict?.recordedHeads;
   const incidents = await verifyIncidentTrails(tableName, period, onTrail, trustedHeads);
   const drillRuns = await verifyDrillRunTrails(tableName, period, onTrail, trustedHeads);
   const verified = [...incidents, ...drillRuns];
 
   const seen = new Set(verified.map(({ partitionKey }) => partitionKey));
   const vanished: TrailVerification[] = [];
-  for (const head of trustedHeads?.values() ?? []) {
-    if (seen.has(head.partitionKey) || head.openedAt < period.from || head.openedAt >= period.to) continue;
+  for (const held of trustedHeads?.values() ?? []) {
+    const head = held.at(-1);
+    if (!head || seen.has(head.partitionKey) || head.openedAt < period.from || head.openedAt >= period.to) continue;
     const problem: ChainProblem = {
       kind: 'trail-missing',
       sortKey: 'META',
-      expected: `a trail opened ${head.openedAt} holding ${head.seq}:${head.hash}`,
+      expected: `a trail opened ${head.openedAt} holding ${head.seq}:${head.hash} (recorded by digest ${head.digest})`,
       found: 'not in the month index of the table (record deleted or moved)',
     };
     vanished.push({ partitionKey: head.partitionKey, length: 0, headHash: '', problems: [problem] });

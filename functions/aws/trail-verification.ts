@@ -1,5 +1,4 @@
-import { verifyChain, type ChainVerdict } from '../domain/chain-verify.js';
-import type { ChainHead } from '../domain/evidence/digest.js';
+import { verifyChain, type ChainVerdict, type TrustedHead } from '../domain/chain-verify.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { listStoredEvents } from './event-trail.js';
@@ -17,11 +16,11 @@ export interface VerificationPeriod {
   readonly to: string;
 }
 
-/** Heads from write-once digests, by partition key: a trail must still hold each one (catches a truncated tail). */
-export type TrustedHeads = ReadonlyMap<string, Pick<ChainHead, 'seq' | 'hash'>>;
+/** Every head the write-once digests recorded, by partition key: a trail must still hold each one (a truncated tail, a rewrite re-hashed between digests). */
+export type TrustedHeads = ReadonlyMap<string, readonly TrustedHead[]>;
 
 async function verifyTrail(tableName: string, partitionKey: string, trustedHeads: TrustedHeads | undefined): Promise<TrailVerification> {
-  return { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey), trustedHeads?.get(partitionKey)) };
+  return { partitionKey, ...verifyChain(await listStoredEvents(tableName, partitionKey), trustedHeads?.get(partitionKey) ?? []) };
 }
 
 /**

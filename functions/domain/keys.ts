@@ -6,6 +6,8 @@ export const incidentPk = (incidentId: string): string => `INC#${incidentId}`;
 export const META_SK = 'META';
 export const eventSk = (seq: number): string => `EVT#${String(seq).padStart(SEQ_WIDTH, '0')}`;
 export const EVENT_SK_PREFIX = 'EVT#';
+/** Sorts after every event's sort key (the widest seq), for ranges that run to a trail's end. */
+export const LAST_EVENT_SK = `${EVENT_SK_PREFIX}${'9'.repeat(SEQ_WIDTH)}`;
 
 /** GSI1 partition for one kind of record in one calendar month (UTC). */
 export const monthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => `${kind}#${at.slice(0, 7)}`;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
-import { CLOCK_FUNCTION, CLOCK_MISSED_METRIC_NAMES, DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
+import { CLOCK_FUNCTION, CLOCK_MISSED_METRIC_NAMES, DIGEST_REFUSED_HEADS_METRIC_NAME, DIGEST_WRITER_FUNCTION, DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
+import { DIGEST_REFUSED_HEADS_FIELD } from '../../functions/domain/evidence/digest.js';
 import { CLOCK_MISSED_KIND_FIELD } from '../../functions/domain/clock.js';
 import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
 import { renderCfn, synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
@@ -218,6 +219,20 @@ describe('alarms', () => {
     }
   });
 
+  it('a digest that refused heads (a trail rewritten, truncated or deleted since the last digest): metric filter on WriteEvidenceDigest\'s log group counting them, one alarm', () => {
+    const writer = synth.stack.functions.get(DIGEST_WRITER_FUNCTION);
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').filter(
+      ([, resource]) => JSON.stringify(resource.Properties?.LogGroupName) === JSON.stringify({ Ref: synth.logicalIdOf(writer.logGroup) }),
+    );
+    expect(filters.map(([, resource]) => resource.Properties!.FilterPattern)).toEqual([`{ $.${DIGEST_REFUSED_HEADS_FIELD} > 0 }`]);
+    const [transformation] = filters[0]![1].Properties!.MetricTransformations as { MetricNamespace: string; MetricName: string; MetricValue: string }[];
+    expect(transformation).toMatchObject({ MetricName: DIGEST_REFUSED_HEADS_METRIC_NAME, MetricValue: `$.${DIGEST_REFUSED_HEADS_FIELD}` });
+    const found = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === transformation!.MetricNamespace && alarm.Properties?.MetricName === DIGEST_REFUSED_HEADS_METRIC_NAME);
+    expect(found).toHaveLength(1);
+    expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum', AlarmActions: [{ Ref: synth.logicalIdOf(synth.stack.alarms.topic) }] });
+    expect(synth.logicalIdOf(synth.stack.alarms.digestRefusedHeadsAlarm)).toBe(found[0]![0]);
+  });
+
   it('SES reputation: bounce rate >= 5 % and complaint rate >= 0.1 %', () => {
     const bounce = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.BounceRate');
     const complaint = alarms().filter(([, alarm]) => alarm.Properties?.Namespace === 'AWS/SES' && alarm.Properties?.MetricName === 'Reputation.ComplaintRate');
@@ -248,8 +263,8 @@ describe('alarms', () => {
     ]);
   });
 
-  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, backups, SES x2', () => {
-    const expected = 2 * (blueprints.length + 2) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 2;
+  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, refused digest heads, backups, SES x2', () => {
+    const expected = 2 * (blueprints.length + 2) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 1 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });

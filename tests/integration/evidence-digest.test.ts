@@ -87,7 +87,12 @@ describe('write-once evidence digests', () => {
   });
 
   it('catches a digest rewritten in place: the next digest names the old bytes', async () => {
-    expect((await runIrdr(local, ['evidence', 'digest'])).code).toBe(0);
+    // The next digest refuses both damaged trails (and keeps their recorded heads) rather than absorbing the damage.
+    const next = await runIrdr(local, ['evidence', 'digest']);
+    expect(next.code).toBe(1);
+    expect(next.output).toContain(`refused ${incidentPk(incidentIds[0]!)}: digest `);
+    expect(next.output).toContain(`refused ${incidentPk(incidentIds[1]!)}: digest `);
+    expect(next.output).toContain('the table holds no record in the month index of the table (deleted or moved)');
     const folder = fileURLToPath(local.stack.environment.IRDR_EVIDENCE_DIGEST_STORE!);
     const listed = await local.api('GET', verifyQuery, { token: 'dev-auditor' });
     expect(listed.body.digests.checked).toBe(2);

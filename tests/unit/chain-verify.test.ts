@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyChain, type StoredTrailEvent } from '../../functions/domain/chain-verify.js';
+import { extendsHead, verifyChain, type StoredTrailEvent } from '../../functions/domain/chain-verify.js';
 import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
 import { eventSk } from '../../functions/domain/keys.js';
 
@@ -52,7 +52,72 @@ describe('verifyChain', () => {
   it('catches a truncated tail against a trusted head from a digest', () => {
     const trail = buildTrail(5);
     const head = { seq: 5, hash: trail[4]!.event.hash as string };
-    expect(verifyChain(trail, head).problems).toEqual([]);
-    expect(verifyChain(trail.slice(0, 4), head).problems).toEqual([expect.objectContaining({ kind: 'head-mismatch' })]);
+    expect(verifyChain(trail, [head]).problems).toEqual([]);
+    expect(verifyChain(trail.slice(0, 4), [head]).problems).toEqual([expect.objectContaining({ kind: 'head-mismatch' })]);
+  });
+
+  it('holds the trail to every recorded head: a rewrite re-hashed and then recorded by a later digest still shows', () => {
+    const original = buildTrail(6);
+    const recordedFirst = { seq: 6, hash: original[5]!.event.hash as string, digest: 'digests/2026/11/23/a.json' };
+    // The insider's rewrite: event 3 says something else, the tail after it goes, the chain is re-hashed from 3.
+    const rewritten = rehashFrom(original.slice(0, 4), 2, { type: 'approval.approved' });
+    const recordedLater = { seq: 4, hash: rewritten[3]!.event.hash as string, digest: 'digests/2026/11/24/b.json' };
+    expect(verifyChain(rewritten).problems).toEqual([]);
+    // Held to the newest digest alone (what verification used to do), the rewrite passes:
+    expect(verifyChain(rewritten, [recordedLater]).problems).toEqual([]);
+    expect(verifyChain(rewritten, [recordedFirst, recordedLater]).problems).toEqual([
+      {
+        kind: 'head-mismatch',
+        sortKey: 'seq 6',
+        expected: `6:${recordedFirst.hash} (recorded by digest digests/2026/11/23/a.json)`,
+        found: `the trail ends at 4:${recordedLater.hash}`,
+      },
+    ]);
+    // Rewritten without truncating: the seq is there, its hash is not the recorded one.
+    const sameLength = rehashFrom(original, 2, { type: 'approval.approved' });
+    expect(verifyChain(sameLength, [recordedFirst]).problems).toEqual([
+      expect.objectContaining({ kind: 'head-mismatch', found: `6:${sameLength[5]!.event.hash as string}` }),
+    ]);
+  });
+
+  it('reports a head recorded by many digests once', () => {
+    const trail = buildTrail(3);
+    const head = { seq: 3, hash: 'f'.repeat(64) };
+    const problems = verifyChain(trail, [1, 2, 3].map((day) => ({ ...head, digest: `d${day}` }))).problems;
+    expect(problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', expected: expect.stringContaining('(recorded by digest d1)') })]);
+  });
+});
+
+/** What an insider with table write access does: change one event's body, then recompute every hash from it on. */
+function rehashFrom(trail: readonly StoredTrailEvent[], index: number, change: Record<string, unknown>): StoredTrailEvent[] {
+  const result = trail.slice(0, index);
+  let previous: ChainLink | undefined = index === 0 ? undefined : (result[index - 1]!.event as unknown as ChainLink);
+  for (const [offset, stored] of trail.slice(index).entries()) {
+    const { seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = stored.event;
+    const newBody = offset === 0 ? { ...body, ...change } : body;
+    previous = nextLink(newBody, previous);
+    result.push({ sortKey: stored.sortKey, event: { ...newBody, ...previous } });
+  }
+  return result;
+}
+
+describe('extendsHead (the digest writer\'s check)', () => {
+  const trail = buildTrail(6);
+  const recorded = { seq: 4, hash: trail[3]!.event.hash as string };
+
+  it('gives the new head when the trail only grew, or stayed', () => {
+    expect(extendsHead(trail.slice(3), recorded)).toEqual({ head: { seq: 6, hash: trail[5]!.event.hash } });
+    expect(extendsHead(trail.slice(3, 4), recorded)).toEqual({ head: recorded });
+  });
+
+  it('refuses a rewrite re-hashed at or before the recorded seq, a truncation, an edit left un-hashed, a forged tail', () => {
+    const rewritten = rehashFrom(trail, 1, { type: 'approval.approved' });
+    expect(extendsHead(rewritten.slice(3), recorded)).toEqual({ found: `4:${rewritten[3]!.event.hash as string}` });
+    expect(extendsHead(trail.slice(3, 3), recorded)).toEqual({ found: 'no event 4: the trail holds nothing from there on' });
+    const edited = trail.slice(3).map((stored, index) => (index === 0 ? { ...stored, event: { ...stored.event, type: 'approval.approved' } } : stored));
+    expect(extendsHead(edited, recorded)).toEqual({ found: expect.stringMatching(/^event 4 edited/) });
+    const forgedTail = [...trail.slice(3, 5), rehashFrom(trail, 5, { type: 'forged' })[5]!];
+    forgedTail[2] = { ...forgedTail[2]!, event: { ...forgedTail[2]!.event, prevHash: 'a'.repeat(64) } };
+    expect(extendsHead(forgedTail, recorded)).toEqual({ found: `event 6 does not follow 5:${trail[4]!.event.hash as string}` });
   });
 });

@@ -24,7 +24,8 @@ describe('evidence digest documents', () => {
     const verdict = verifyDigests([second, first]);
     expect(verdict.problems).toEqual([]);
     expect(verdict.newest?.name).toBe(second.name);
-    expect(verdict.trustedHeads.get('INC#3')).toEqual(head(3));
+    expect(verdict.recordedHeads.get('INC#3')).toEqual([{ ...head(3), digest: second.name }]);
+    expect(verdict.recordedHeads.get('INC#1')).toEqual([{ ...head(1), digest: first.name }]);
   });
 
   it('show a replaced or unreadable digest', () => {
@@ -32,7 +33,31 @@ describe('evidence digest documents', () => {
     const second = digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
     const replaced = { name: first.name, bytes: digestAt('2026-11-23T00:15:00.000Z', []).bytes };
     expect(verifyDigests([replaced, second]).problems).toEqual([expect.objectContaining({ name: second.name, expected: expect.stringContaining(sha256Of(replaced.bytes)) })]);
-    expect(verifyDigests([{ name: first.name, bytes: Buffer.from('{') }]).problems).toEqual([{ name: first.name, expected: 'a irdr-evidence-digest/1 document', found: 'bytes that are not JSON' }]);
+    expect(verifyDigests([{ name: first.name, bytes: Buffer.from('{') }]).problems).toEqual([{ name: first.name, expected: 'a irdr-evidence-digest/2 document', found: 'bytes that are not JSON' }]);
+  });
+
+  it('keep every head each trail had, and show a digest that recorded a trail shorter or different than an earlier one', () => {
+    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1), { ...head(2), seq: 7 }]);
+    const grown = { ...head(2), seq: 9, hash: 'a'.repeat(64) };
+    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1), grown], first);
+    // The digest an unchecked writer would have written after a rewrite: trail INC#2 shorter than before.
+    const absorbed = { ...head(2), seq: 4, hash: 'b'.repeat(64) };
+    const third = digestAt('2026-11-25T00:15:00.000Z', [head(1), absorbed], second);
+    const verdict = verifyDigests([first, second, third]);
+    expect(verdict.recordedHeads.get('INC#2')!.map(({ seq, digest }) => [seq, digest])).toEqual([
+      [7, first.name],
+      [9, second.name],
+      [4, third.name],
+    ]);
+    expect(verdict.recordedHeads.get('INC#1')).toHaveLength(1);
+    expect(verdict.problems).toEqual([{ name: third.name, expected: `INC#2 to extend 9:${'a'.repeat(64)} (recorded by digest ${second.name})`, found: `4:${'b'.repeat(64)}` }]);
+  });
+
+  it('still read the unsigned format 1 written before refusals were recorded', () => {
+    const legacy = { format: 'irdr-evidence-digest/1', writtenAt: '2026-11-23T00:15:00.000Z', tableName: 'irdr', listsOpenedFrom: '2025-01-01T00:00:00.000Z', heads: [head(1)], previous: null };
+    const stored = { name: digestName(legacy.writtenAt), bytes: Buffer.from(JSON.stringify(legacy)) };
+    expect(verifyDigests([stored]).problems).toEqual([]);
+    expect(verifyDigests([stored]).recordedHeads.get('INC#1')).toHaveLength(1);
   });
 });
 

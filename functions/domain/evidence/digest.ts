@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import * as z from 'zod';
 
-export const DIGEST_FORMAT = 'irdr-evidence-digest/1';
+export const DIGEST_FORMAT = 'irdr-evidence-digest/2';
+/** The field of WriteEvidenceDigest's log line that counts refused heads: the alarm's metric filter reads it. */
+export const DIGEST_REFUSED_HEADS_FIELD = 'digestRefusedHeads';
+/** Digests written before they recorded refusals (unsigned): still read, so old evidence stays checkable. */
+const LEGACY_DIGEST_FORMAT = 'irdr-evidence-digest/1';
 /** Trails opened this long ago are still listed: a SOC 2 Type II period (12 months) plus a quarter of slack. */
 export const DIGEST_LOOKBACK_DAYS = 460;
 
@@ -18,8 +22,21 @@ export const ChainHead = z.object({
 });
 export type ChainHead = z.infer<typeof ChainHead>;
 
-export const EvidenceDigest = z.object({
-  format: z.literal(DIGEST_FORMAT),
+/**
+ * A trail whose head no longer extends the head the previous digest recorded (an event at or before it was rewritten,
+ * or the trail was truncated or deleted). The digest keeps the recorded head for it instead: a rewrite is refused and
+ * alarmed the morning after, never absorbed into the next digest.
+ */
+export const RefusedHead = z.object({
+  partitionKey: z.string().min(1),
+  /** The head the previous digest recorded, carried into this one. */
+  recorded: z.object({ seq: z.number().int().positive(), hash: Sha256Hex, digest: z.string() }),
+  /** What the table holds instead, for the people who investigate. */
+  found: z.string(),
+});
+export type RefusedHead = z.infer<typeof RefusedHead>;
+
+const DigestFields = {
   writtenAt: z.string(),
   tableName: z.string(),
   /** Trails opened from this time on are listed. */
@@ -27,8 +44,12 @@ export const EvidenceDigest = z.object({
   heads: z.array(ChainHead),
   /** The digest written before this one, so digests chain too: a removed or replaced one shows. */
   previous: z.object({ name: z.string(), sha256: Sha256Hex }).nullable(),
-});
+};
+
+export const EvidenceDigest = z.object({ format: z.literal(DIGEST_FORMAT), ...DigestFields, refused: z.array(RefusedHead) });
 export type EvidenceDigest = z.infer<typeof EvidenceDigest>;
+const ReadableDigest = z.discriminatedUnion('format', [EvidenceDigest, z.object({ format: z.literal(LEGACY_DIGEST_FORMAT), ...DigestFields })]);
+type ReadableDigest = z.infer<typeof ReadableDigest>;
 
 export interface StoredDigest {
   readonly name: string;
@@ -50,14 +71,17 @@ export function buildDigest(input: {
   listsOpenedFrom: string;
   heads: readonly ChainHead[];
   previous: StoredDigest | undefined;
+  refused?: readonly RefusedHead[];
 }): { document: EvidenceDigest; stored: StoredDigest } {
+  const byPartitionKey = <T extends { partitionKey: string }>(a: T, b: T): number => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0);
   const document: EvidenceDigest = {
     format: DIGEST_FORMAT,
     writtenAt: input.writtenAt,
     tableName: input.tableName,
     listsOpenedFrom: input.listsOpenedFrom,
-    heads: [...input.heads].sort((a, b) => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0)),
+    heads: [...input.heads].sort(byPartitionKey),
     previous: input.previous ? { name: input.previous.name, sha256: sha256Of(input.previous.bytes) } : null,
+    refused: [...(input.refused ?? [])].sort(byPartitionKey),
   };
   const canonical = canonicalize(document);
   if (canonical === undefined) throw new TypeError('digest cannot be canonicalized');
@@ -71,22 +95,31 @@ export interface DigestProblem {
   readonly found: string;
 }
 
+/** A head as a digest recorded it, and which digest: what a trail is held to. */
+export interface RecordedHead extends ChainHead {
+  readonly digest: string;
+}
+
 export interface DigestChainVerdict {
   readonly checked: number;
   readonly newest?: { readonly name: string; readonly writtenAt: string };
   readonly problems: readonly DigestProblem[];
-  /** For each trail, the head the newest digest listing it gives: what the table must still hold. */
-  readonly trustedHeads: ReadonlyMap<string, ChainHead>;
+  /**
+   * For each trail, every distinct head any digest recorded, oldest first: the trail must still hold each one. The
+   * newest alone is not enough: a rewrite re-hashed before the next digest would be recorded by it.
+   */
+  readonly recordedHeads: ReadonlyMap<string, readonly RecordedHead[]>;
 }
 
 /**
  * Checks digests oldest first: each parses, and each names the one before it by name and SHA-256. The first digest
- * looked at may name one outside the set (older digests not read): that link is taken on trust. Later digests win.
+ * looked at may name one outside the set (older digests not read): that link is taken on trust. A digest that records
+ * a trail shorter than, or different at the same seq from, an earlier digest contradicts it and is reported.
  */
 export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerdict {
   const ordered = [...digests].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const problems: DigestProblem[] = [];
-  const trustedHeads = new Map<string, ChainHead>();
+  const recordedHeads = new Map<string, RecordedHead[]>();
   let before: StoredDigest | undefined;
   let newest: DigestChainVerdict['newest'];
   for (const stored of ordered) {
@@ -107,21 +140,34 @@ export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerd
         });
       }
     }
-    for (const head of parsed.document.heads) trustedHeads.set(head.partitionKey, head);
+    for (const head of parsed.document.heads) {
+      const held = recordedHeads.get(head.partitionKey) ?? [];
+      const last = held.at(-1);
+      if (last && (head.seq < last.seq || (head.seq === last.seq && head.hash !== last.hash))) {
+        problems.push({
+          name: stored.name,
+          expected: `${head.partitionKey} to extend ${last.seq}:${last.hash} (recorded by digest ${last.digest})`,
+          found: `${head.seq}:${head.hash}`,
+        });
+      }
+      if (!last || last.seq !== head.seq || last.hash !== head.hash) held.push({ ...head, digest: stored.name });
+      recordedHeads.set(head.partitionKey, held);
+    }
     newest = { name: stored.name, writtenAt: parsed.document.writtenAt };
     before = stored;
   }
-  return { checked: ordered.length, newest, problems, trustedHeads };
+  return { checked: ordered.length, newest, problems, recordedHeads };
 }
 
-function parseDigest(stored: StoredDigest): { success: true; document: EvidenceDigest } | { success: false; error: string } {
+/** The digest's document, if its bytes are one (of this format or the legacy one). */
+export function parseDigest(stored: StoredDigest): { success: true; document: ReadableDigest } | { success: false; error: string } {
   let json: unknown;
   try {
     json = JSON.parse(stored.bytes.toString('utf8'));
   } catch {
     return { success: false, error: 'bytes that are not JSON' };
   }
-  const parsed = EvidenceDigest.safeParse(json);
+  const parsed = ReadableDigest.safeParse(json);
   if (!parsed.success) return { success: false, error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
   return { success: true, document: parsed.data };
 }
