@@ -24,6 +24,7 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   DRILL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench',
   EVIDENCE_DIGEST_STORE: 's3://irdr-bench-digests/digests',
   EVIDENCE_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+  EVIDENCE_DIGEST_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000001',
   REVIEW_REMINDER_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench-review-reminder',
 };
 

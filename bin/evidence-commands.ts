@@ -6,9 +6,10 @@ import { controlMappingOf, type ControlMapping } from '../functions/domain/evide
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { digestStoreAt } from '../functions/aws/digest-store.js';
-import { writeEvidenceDigest } from '../functions/aws/evidence-digests.js';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
-import { kmsManifestSigner } from '../functions/aws/kms-manifest-signer.js';
+import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ interface VerifyFlags {
   tableName: string;
   /** The write-once digest store (s3://… or file://…); without one, only the chains themselves are checked. */
   digests?: string;
+  /** The digest-signing key's public half (PEM or DER); without it, digests' signatures are not checked. */
+  digestPublicKeyFile?: string;
 }
 
 /**
@@ -35,7 +38,10 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   const location = flags.digests || undefined;
   const store = location === undefined ? undefined : await orUsageError(async () => digestStoreAt(location));
   if (location !== undefined && !store) return;
-  const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store);
+  const keyFile = flags.digestPublicKeyFile || undefined;
+  const signerKey = keyFile === undefined ? undefined : await orUsageError(async () => publicKeyFromPem(await readFile(keyFile)));
+  if (keyFile !== undefined && !signerKey) return;
+  const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
   for (const problem of report.problems) {
     console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
   }
@@ -47,7 +53,8 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   const digests = report.digests
     ? `; ${report.digests.checked} digests in ${report.digests.location}` +
       (report.digests.newest ? ` (newest ${report.digests.newest.writtenAt})` : ' (none written yet: irdr evidence digest)') +
-      (report.digests.trailsNotInADigest > 0 ? `, ${report.digests.trailsNotInADigest} trails opened since` : '')
+      (report.digests.trailsNotInADigest > 0 ? `, ${report.digests.trailsNotInADigest} trails opened since` : '') +
+      (report.digests.signaturesChecked ? ', every signature checked' : '; signatures not checked (--digest-public-key-file)')
     : '; no digest store given (--digests): a deleted tail of a trail cannot be seen';
   if (report.intact) {
     console.log(`verified ${trails} (${report.events} events, ${span}) in ${flags.tableName}: every chain intact${digests}`);
@@ -62,20 +69,29 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
 }
 
 interface DigestFlags {
-  tableName: string;
-  digests?: string;
+  /** The digest writer function's name or ARN. */
+  function?: string;
 }
 
-/** `irdr evidence digest`: writes a digest of every chain head now (as the daily schedule does). */
+/**
+ * `irdr evidence digest`: has the digest writer write a digest now, as the daily schedule does. It invokes the function
+ * rather than writing one itself: the digest key's policy lets only that function's role sign.
+ */
 export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
-  if (!flags.digests) {
-    console.error('irdr: name the digest store: --digests s3://<bucket>/<prefix> or file:///<folder> (irdr local env sets IRDR_EVIDENCE_DIGEST_STORE)');
+  if (!flags.function) {
+    console.error('irdr: name the digest writer: --function <stack output EvidenceDigestFunctionName> (irdr local env sets IRDR_DIGEST_FUNCTION)');
     process.exitCode = 2;
     return;
   }
-  const store = await orUsageError(async () => digestStoreAt(flags.digests!));
-  if (!store) return;
-  const written = await writeEvidenceDigest(flags.tableName, store);
+  const invoked = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
+  const payload: unknown = JSON.parse(Buffer.from(invoked.Payload ?? Buffer.from('null')).toString('utf8'));
+  if (invoked.FunctionError) {
+    const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+    console.error(`irdr: the digest writer ${flags.function} failed: ${errorType ?? invoked.FunctionError}: ${errorMessage ?? 'no message'}`);
+    process.exitCode = 1;
+    return;
+  }
+  const written = payload as WrittenDigest;
   console.log(`digest ${written.name} written to ${written.location}: ${written.heads} chain heads, sha256 ${written.sha256}`);
   for (const { partitionKey, recorded, found } of written.refused) {
     console.log(`refused ${partitionKey}: digest ${recorded.digest} recorded ${recorded.seq}:${recorded.hash}, the table holds ${found}; kept the recorded head`);
@@ -109,7 +125,7 @@ async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
 /** The key file's signer, the KMS key's, or none (commander refuses both at once). */
 async function manifestSigner(flags: ExportFlags): Promise<ManifestSigner | undefined> {
   if (flags.kmsKeyId !== undefined) {
-    const signer = kmsManifestSigner(flags.kmsKeyId);
+    const signer = kmsEd25519Signer(flags.kmsKeyId);
     await signer.publicKey(); // a wrong key id or spec is a usage error now, not after the whole export
     return signer;
   }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
-import { DEFAULT_EVENTBRIDGE_PORT } from '../local/stack-config.js';
+import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
 import {
   incidentsCompleteCommand,
@@ -47,6 +47,7 @@ local
   .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
   .option('--drill-schedules', 'run the drill plans\' schedules and canary writers (their source tables must exist)', false)
   .option('--events-port <port>', 'EventBridge PutEvents port (the default bus)', port, DEFAULT_EVENTBRIDGE_PORT)
+  .option('--lambda-port <port>', 'Lambda Invoke API port', port, DEFAULT_LAMBDA_PORT)
   .action(localStartCommand);
 
 program
@@ -70,6 +71,7 @@ local
   .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
   .option('--ses-port <port>', 'SES API port', port, 8005)
   .option('--events-port <port>', 'EventBridge PutEvents port', port, DEFAULT_EVENTBRIDGE_PORT)
+  .option('--lambda-port <port>', 'Lambda Invoke API port', port, DEFAULT_LAMBDA_PORT)
   .option('--data-dir <dir>', 'the data dir of the running stack (its evidence digests are there)', '.irdr')
   .action(localEnvCommand);
 
@@ -94,12 +96,16 @@ evidence
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date(Date.now() + 60_000).toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--digests <store>', 'the write-once digest store: s3://<bucket>/<prefix> (stack output EvidenceDigestStore) or file:///<folder>', process.env.IRDR_EVIDENCE_DIGEST_STORE)
+  .option(
+    '--digest-public-key-file <file>',
+    'the digest-signing key\'s public half, PEM or DER (aws kms get-public-key --key-id <stack output EvidenceDigestSigningKeyArn>): every digest must be signed by it',
+    process.env.IRDR_EVIDENCE_DIGEST_PUBLIC_KEY,
+  )
   .action(evidenceVerifyCommand);
 evidence
   .command('digest')
-  .description('write a digest of every trail head now to the write-once store (the stack does it daily)')
-  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
-  .option('--digests <store>', 'the write-once digest store: s3://<bucket>/<prefix> or file:///<folder>', process.env.IRDR_EVIDENCE_DIGEST_STORE)
+  .description('have the digest writer write a digest of every trail head now (the stack does it daily; only that function may sign one)')
+  .option('--function <name>', 'the digest writer function (stack output EvidenceDigestFunctionName)', process.env.IRDR_DIGEST_FUNCTION)
   .action(evidenceDigestCommand);
 evidence
   .command('export')

@@ -20,6 +20,8 @@ export type FunctionEnvironmentName =
   | 'EVIDENCE_DIGEST_STORE'
   // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence export manifests.
   | 'EVIDENCE_SIGNING_KEY_ID'
+  // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests: only the digest writer may sign, verifiers read its public key.
+  | 'EVIDENCE_DIGEST_SIGNING_KEY_ID'
   // The post-incident review reminder state machine (one execution per review, waiting until it is due).
   | 'REVIEW_REMINDER_STATE_MACHINE_ARN';
 
@@ -58,9 +60,10 @@ export type FunctionPermission =
   | 'drills:abort'
   // StartExecution on the drill state machine.
   | 'drills:start'
-  // Put new evidence digests into the digest bucket (never replace or delete), and read the newest to link to it.
+  // Put new evidence digests into the digest bucket (never replace or delete), read the newest to link to it, and sign
+  // them with the digest key (kms:Sign, which its key policy allows this role alone).
   | 'evidence:write-digests'
-  // List and read the evidence digests.
+  // List every version of the evidence digests, read them, and read the digest key's public half to check their signatures.
   | 'evidence:read-digests'
   // kms:Sign and kms:GetPublicKey on the evidence signing key (Ed25519), nothing else.
   | 'evidence:sign'
@@ -414,7 +417,7 @@ export const functionRegistry = [
     description: 'Daily (and on demand): writes the head of every incident and drill-run trail to write-once storage, linked to the previous digest',
     memoryMb: 512,
     timeoutSeconds: 300,
-    environment: ['TABLE_NAME', 'EVIDENCE_DIGEST_STORE'],
+    environment: ['TABLE_NAME', 'EVIDENCE_DIGEST_STORE', 'EVIDENCE_DIGEST_SIGNING_KEY_ID'],
     permissions: ['table:read', 'evidence:write-digests'],
     indexes: ['GSI1'],
   },
@@ -425,7 +428,7 @@ export const functionRegistry = [
     memoryMb: 1024,
     // API Gateway HTTP APIs wait at most 30 seconds for an integration.
     timeoutSeconds: 29,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE', 'EVIDENCE_DIGEST_SIGNING_KEY_ID'],
     permissions: ['table:read', 'evidence:read-digests'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/verify' }],

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { AnyPrincipal, Effect, PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -28,6 +28,8 @@ export interface EvidenceDigestsProps {
 export class EvidenceDigests extends Construct {
   public readonly bucket: Bucket;
   public readonly encryptionKey: Key;
+  /** Signs each digest (Ed25519): a digest anyone but the writer puts into the bucket does not verify. */
+  public readonly signingKey: Key;
   /** Where S3 writes the digest bucket's access logs (who read or tried to write a digest). */
   public readonly accessLogs: Bucket;
   public readonly schedule: Schedule;
@@ -40,6 +42,13 @@ export class EvidenceDigests extends Construct {
       description: 'Encrypts the irdr evidence digests (write-once chain heads)',
       enableKeyRotation: true,
       removalPolicy,
+    });
+    this.signingKey = new Key(this, 'SigningKey', {
+      description: 'irdr: signs evidence digests (Ed25519); only the digest writer may sign',
+      keySpec: KeySpec.ECC_NIST_EDWARDS25519,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      // Digests stay checkable against its public key for as long as they are kept.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       // S3 server access logging delivers only to SSE-S3 buckets.
@@ -65,6 +74,27 @@ export class EvidenceDigests extends Construct {
       serverAccessLogsPrefix: 'digest-bucket/',
       removalPolicy,
     });
+    // Object Lock in compliance mode still lets a writer put a new version over a digest or a delete marker on it: the
+    // bucket refuses both, to every principal, whatever IAM grants (the verifier also lists versions, for what gets past).
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyPutWithoutIfNoneMatch',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { StringNotEquals: { 's3:if-none-match': '*' } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyDeleteDigests',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
     acknowledgeNist(
       this.accessLogs,
       'S3DefaultEncryptionKMS',
@@ -114,31 +144,34 @@ export class EvidenceDigests extends Construct {
     return this.bucket.arnForObjects(`${DIGEST_KEY_PREFIX}/digests/*`);
   }
 
+  /** Versions too: a digest with a second version or a delete marker is reported, and its first version read. */
   private grantList(grantee: IRole): void {
     grantee.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['s3:ListBucket'],
+        actions: ['s3:ListBucketVersions'],
         resources: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': [`${DIGEST_KEY_PREFIX}/digests/*`] } },
       }),
     );
   }
 
-  /** List and read digests. */
+  /** List every version of the digests, read them, and read the signing key's public half to check them. */
   public grantRead(grantee: IRole): void {
     this.grantList(grantee);
-    grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.digestObjects] }));
+    grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObjectVersion'], resources: [this.digestObjects] }));
     this.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
+    this.signingKey.grant(grantee, 'kms:GetPublicKey');
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(this.digestObjects))}]`,
       reason: 'Digests are named by the time they are written (digests/YYYY/MM/DD/<time>.json): the grant covers the digest prefix of this one bucket, nothing else.',
     });
   }
 
-  /** Put new digests and read the newest to link to it: no delete, no retention or legal-hold change, no overwrite (If-None-Match). */
+  /** Put and sign new digests, and read the newest to link to it: no delete, no retention or legal-hold change, no overwrite (If-None-Match). */
   public grantWrite(grantee: IRole): void {
     this.grantRead(grantee);
     grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.digestObjects] }));
     this.encryptionKey.grant(grantee, 'kms:GenerateDataKey');
+    this.signingKey.grant(grantee, 'kms:Sign');
   }
 }

@@ -173,6 +173,7 @@ export class IrdrStack extends Stack {
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
       EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
       EVIDENCE_SIGNING_KEY_ID: this.evidenceSigningKey.key.keyArn,
+      EVIDENCE_DIGEST_SIGNING_KEY_ID: this.evidenceDigests.signingKey.keyArn,
       REVIEW_REMINDER_STATE_MACHINE_ARN: this.reviewReminder.stateMachine.stateMachineArn,
     };
     for (const spec of props.functionSpecs) {
@@ -196,6 +197,14 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
     new CfnOutput(this, 'TableName', { description: 'Evidence table', value: this.evidence.table.tableName });
     new CfnOutput(this, 'EvidenceDigestStore', { description: 'Write-once evidence digests (irdr evidence verify --digests)', value: this.evidenceDigests.storeUrl });
+    new CfnOutput(this, 'EvidenceDigestSigningKeyArn', {
+      description: 'KMS key that signs the evidence digests: irdr evidence verify --digest-public-key-file checks them against its public key (aws kms get-public-key)',
+      value: this.evidenceDigests.signingKey.keyArn,
+    });
+    new CfnOutput(this, 'EvidenceDigestFunctionName', {
+      description: 'The digest writer: irdr evidence digest --function <this> writes a digest now (only it may sign one)',
+      value: this.functions.get('WriteEvidenceDigest').functionName,
+    });
     new CfnOutput(this, 'EvidenceSigningKeyArn', {
       description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',
       value: this.evidenceSigningKey.key.keyArn,

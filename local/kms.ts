@@ -31,6 +31,8 @@ export interface LocalKms {
   readonly endpoint: string;
   /** The ARN of each declared key, by alias. */
   readonly keyArns: Readonly<Record<string, string>>;
+  /** The public half of each declared key (SPKI, PEM), by alias: what a verifier pins. */
+  readonly publicKeys: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,12 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
     },
   };
   const service = await startAwsJsonService({ host: options.host, port: options.port, targetPrefix: 'TrentService', serviceName: 'KMS', operations });
-  return { endpoint: service.endpoint, keyArns: Object.fromEntries(keys.map((key) => [key.alias, key.arn])), stop: () => service.stop() };
+  return {
+    endpoint: service.endpoint,
+    keyArns: Object.fromEntries(keys.map((key) => [key.alias, key.arn])),
+    publicKeys: Object.fromEntries(keys.map((key) => [key.alias, createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' }).toString()])),
+    stop: () => service.stop(),
+  };
 }
 
 /** The declared keys: from the file when it has them, else new (and written back). */

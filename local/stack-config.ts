@@ -17,6 +17,8 @@ export const LOCAL_HOST = '127.0.0.1';
 export const DEFAULT_PORTS = { http: 3000, stepFunctions: 8083, dynamodb: 8000, ses: 8005 } as const;
 /** The EventBridge PutEvents API of `irdr local start` (tests pick a free port). */
 export const DEFAULT_EVENTBRIDGE_PORT = 8088;
+/** Lambda's Invoke API of `irdr local start` (irdr evidence digest invokes the digest writer through it; tests pick a free port). */
+export const DEFAULT_LAMBDA_PORT = 8089;
 export type LocalPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 export const DEFAULT_DATA_DIR = '.irdr';
@@ -24,11 +26,17 @@ export const DEFAULT_DATA_DIR = '.irdr';
 export const resolveDataDir = (dataDir: string = DEFAULT_DATA_DIR): string => resolve(PROJECT_ROOT, dataDir);
 /** The local write-once digest store (EVIDENCE_DIGEST_STORE): a folder under the data dir, where S3 Object Lock would be. */
 export const localDigestStoreUrl = (dataDir: string): string => pathToFileURL(join(dataDir, 'evidence-digests')).href;
+/** The public key of the local digest-signing key (PEM), written at start beside the digests: what `irdr evidence verify` pins. */
+export const localDigestPublicKeyPath = (dataDir: string): string => join(dataDir, 'evidence-digest-signing-key.pub.pem');
+/** The digest writer's local function name (`irdr evidence digest` invokes it: only it may sign a digest). */
+export const LOCAL_DIGEST_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}WriteEvidenceDigest`;
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
 export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
+/** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests. */
+export const LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-digest-signing';
 
 /** The AWS CLI and SDK settings that point at a running local stack. */
 export function localEnvironment(endpoints: {
@@ -42,6 +50,8 @@ export function localEnvironment(endpoints: {
   lambda?: string;
   eventBridge?: string;
   digestStore?: string;
+  /** The digest-signing key's public half (a PEM file). */
+  digestPublicKey?: string;
 }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
@@ -54,6 +64,7 @@ export function localEnvironment(endpoints: {
     // The irdr CLI's defaults (e.g. `irdr evidence verify`, `irdr drills run`).
     IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
     IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
+    IRDR_DIGEST_FUNCTION: LOCAL_DIGEST_FUNCTION_NAME,
     ...(endpoints.api !== undefined && { IRDR_API_URL: endpoints.api }),
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
@@ -61,5 +72,6 @@ export function localEnvironment(endpoints: {
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
     // `irdr evidence verify` holds the trail to these digests.
     ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),
+    ...(endpoints.digestPublicKey !== undefined && { IRDR_EVIDENCE_DIGEST_PUBLIC_KEY: endpoints.digestPublicKey }),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -43,6 +43,7 @@ import { reviewPages } from './review/review-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
   DEFAULT_DATA_DIR,
+  localDigestPublicKeyPath,
   localDigestStoreUrl,
   resolveDataDir,
   LOCAL_ACCOUNT_ID,
@@ -51,6 +52,7 @@ import {
   LOCAL_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
+  LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   localEnvironment,
@@ -76,6 +78,8 @@ export interface LocalStackOptions {
   readonly secretsManagerPort?: number;
   /** Port of the EventBridge PutEvents API on the default bus (AWS_ENDPOINT_URL_EVENTBRIDGE). @default 0, a free port */
   readonly eventBridgePort?: number;
+  /** Port of Lambda's Invoke API (AWS_ENDPOINT_URL_LAMBDA). @default 0, a free port */
+  readonly lambdaPort?: number;
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -196,7 +200,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       port: 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
-      keys: [{ alias: LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence export manifests' }],
+      keys: [
+        { alias: LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence export manifests' },
+        { alias: LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence digests' },
+      ],
       ...(dataDir && { file: join(dataDir, 'kms-keys.json') }),
     });
     stops.push(() => kms.stop());
@@ -208,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Custom drill checks invoke functions with @aws-sdk/client-lambda, through AWS_ENDPOINT_URL_LAMBDA.
     const lambdaApi = await startLocalLambdaApi({
       host: LOCAL_HOST,
-      port: 0,
+      port: options.lambdaPort ?? 0,
       invoke: (functionName, payload) => lambda.invoke(functionName, payload),
       functionExists: (functionName) => {
         try {
@@ -240,6 +247,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       digestDir = temporary;
     }
     const digestStore = localDigestStoreUrl(digestDir);
+    // What `irdr evidence verify` pins the digests' signatures to, as an auditor pins the key's public half in AWS.
+    const digestPublicKey = localDigestPublicKeyPath(digestDir);
+    await writeFile(digestPublicKey, kms.publicKeys[LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS]!);
     const environment = localEnvironment({
       dynamodb: dynamodb.endpoint,
       stepFunctions: sfnServer.url,
@@ -248,6 +258,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       kms: kms.endpoint,
       lambda: lambdaApi.endpoint,
       digestStore,
+      digestPublicKey,
     });
     await createTable(dynamodb.endpoint);
 
@@ -297,6 +308,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       DRILL_PLANS: JSON.stringify(drillPlans),
       EVIDENCE_DIGEST_STORE: digestStore,
       EVIDENCE_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_SIGNING_KEY_ALIAS],
+      EVIDENCE_DIGEST_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS],
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>

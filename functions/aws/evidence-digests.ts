@@ -1,5 +1,7 @@
 import { extendsHead } from '../domain/chain-verify.js';
-import { buildDigest, DIGEST_LOOKBACK_DAYS, digestName, parseDigest, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type RefusedHead, type StoredDigest } from '../domain/evidence/digest.js';
+import type { KeyObject } from 'node:crypto';
+import type { ManifestSigner } from '../domain/evidence/export-manifest.js';
+import { buildDigest, signDigest, DIGEST_LOOKBACK_DAYS, digestName, parseDigest, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type RefusedHead, type StoredDigest } from '../domain/evidence/digest.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { DigestStore } from './digest-store.js';
 import { listRunsStartedIn } from './drill/drill-run-store.js';
@@ -45,10 +47,10 @@ function headsRecordedBy(previous: StoredDigest | undefined): Map<string, ChainH
  * is refused: its recorded head is carried forward and the refusal is written down, so a rewrite made between two
  * digests is reported the morning after and never becomes the trusted head.
  */
-export async function writeEvidenceDigest(tableName: string, store: DigestStore, now: Date = new Date()): Promise<WrittenDigest> {
+export async function writeEvidenceDigest(tableName: string, store: DigestStore, signer: ManifestSigner, now: Date = new Date()): Promise<WrittenDigest> {
   const writtenAt = now.toISOString();
   const listsOpenedFrom = new Date(now.getTime() - DIGEST_LOOKBACK_DAYS * DAY_MS).toISOString();
-  const names = await store.listNames();
+  const { names } = await store.list();
   const newestName = names.at(-1);
   const previous = newestName === undefined ? undefined : await store.get(newestName);
   const recorded = headsRecordedBy(previous);
@@ -77,20 +79,22 @@ export async function writeEvidenceDigest(tableName: string, store: DigestStore,
     if (before.openedAt >= listsOpenedFrom) refuse(before, 'no record in the month index of the table (deleted or moved)');
   }
 
-  const { stored } = buildDigest({ writtenAt, tableName, listsOpenedFrom, heads, previous, refused });
+  const { stored } = await signDigest(buildDigest({ writtenAt, tableName, listsOpenedFrom, heads, previous, refused }), signer);
   await store.put(stored);
   return { location: store.location, name: stored.name, sha256: sha256Of(stored.bytes), heads: heads.length, refused };
 }
 
 /**
- * The digests that vouch for a period: every digest written since the period began (the newest lists every trail
+ * The digests that vouch for a period (each checked against the digest writer's public key, given one), and any sign
+ * that one was put over or hidden: every digest written since the period began (the newest lists every trail
  * still in the lookback), and the one just before, so the first link is checked too.
  */
-export async function readDigestsFor(store: DigestStore, period: VerificationPeriod): Promise<DigestChainVerdict> {
-  const names = await store.listNames();
+export async function readDigestsFor(store: DigestStore, period: VerificationPeriod, signerKey: KeyObject | undefined): Promise<DigestChainVerdict> {
+  const { names, problems } = await store.list();
   const firstInPeriod = names.findIndex((name) => name >= digestName(period.from));
   const start = firstInPeriod < 0 ? Math.max(0, names.length - 1) : Math.max(0, firstInPeriod - 1);
   const digests: StoredDigest[] = [];
   for (const name of names.slice(start)) digests.push(await store.get(name));
-  return verifyDigests(digests);
+  const verdict = verifyDigests(digests, signerKey);
+  return { ...verdict, problems: [...problems, ...verdict.problems] };
 }

@@ -1,5 +1,6 @@
 import type { ChainProblem } from '../domain/chain-verify.js';
 import type { DigestProblem } from '../domain/evidence/digest.js';
+import type { KeyObject } from 'node:crypto';
 import type { DigestStore } from './digest-store.js';
 import { readDigestsFor } from './evidence-digests.js';
 import { verifyDrillRunTrails, verifyIncidentTrails, type TrailVerification, type VerificationPeriod } from './trail-verification.js';
@@ -22,6 +23,8 @@ export interface EvidenceVerificationReport {
     readonly checked: number;
     readonly newest?: { readonly name: string; readonly writtenAt: string };
     readonly problems: readonly DigestProblem[];
+    /** Whether every digest's signature was checked against the digest writer's public key. */
+    readonly signaturesChecked: boolean;
     /** Trails of the period no digest lists yet (opened since the newest digest): checked by their chain alone. */
     readonly trailsNotInADigest: number;
   };
@@ -35,10 +38,11 @@ export interface EvidenceVerificationReport {
 export async function verifyEvidence(
   tableName: string,
   period: VerificationPeriod,
-  store: DigestStore | undefined,
+  digestSource: { readonly store: DigestStore; readonly signerKey?: KeyObject } | undefined,
   onTrail: (verification: TrailVerification) => void = () => undefined,
 ): Promise<EvidenceVerificationReport> {
-  const digestVerdict = store ? await readDigestsFor(store, period) : undefined;
+  const store = digestSource?.store;
+  const digestVerdict = digestSource ? await readDigestsFor(digestSource.store, period, digestSource.signerKey) : undefined;
   const trustedHeads = digestVerdict?.recordedHeads;
   const incidents = await verifyIncidentTrails(tableName, period, onTrail, trustedHeads);
   const drillRuns = await verifyDrillRunTrails(tableName, period, onTrail, trustedHeads);
@@ -76,6 +80,7 @@ export async function verifyEvidence(
           checked: digestVerdict.checked,
           newest: digestVerdict.newest,
           problems: digestProblems,
+          signaturesChecked: digestVerdict.signaturesChecked,
           trailsNotInADigest: verified.filter(({ partitionKey }) => !trustedHeads?.has(partitionKey)).length,
         },
       }),

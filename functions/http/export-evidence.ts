@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
 import { buildEvidenceExport } from '../aws/evidence-export.js';
-import { kmsManifestSigner } from '../aws/kms-manifest-signer.js';
+import { kmsEd25519Signer } from '../aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../domain/evidence/control-summary.js';
 import { ControlReference } from '../domain/evidence/controls.js';
 import { ExportDeadlineReached, exportDeadlineGuard, trailNoun } from '../domain/evidence/export-deadline.js';
@@ -17,7 +17,7 @@ import { apiHandler, headerValue, parseQueryParameters, type ApiResult } from '.
 /** A published runbook's `controls`, validated as the runbook schema does rather than trusted. */
 const RunbookControls = z.array(ControlReference).optional();
 const tableName = requireEnvironment('TABLE_NAME');
-const signer = kmsManifestSigner(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
+const signer = kmsEd25519Signer(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
 // The controls the definitions bundled at deploy time name: the same mapping `irdr evidence export` reads from YAML.
 const controls = controlMappingOf(
   PublishedRunbooks.parse(JSON.parse(bundledRunbookDefinitions())).map(({ id, definition }) => ({ id, controls: RunbookControls.parse(definition['controls']) })),

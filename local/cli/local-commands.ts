@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { devIdentities } from '../dev-identities.js';
-import { LOCAL_HOST, localDigestStoreUrl, localEnvironment, resolveDataDir } from '../stack-config.js';
+import { LOCAL_HOST, localDigestPublicKeyPath, localDigestStoreUrl, localEnvironment, resolveDataDir } from '../stack-config.js';
 import { startLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 
@@ -18,6 +18,7 @@ interface StartFlags {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   drillSchedules: boolean;
   eventsPort: number;
+  lambdaPort: number;
 }
 
 /** `irdr local start`: runs the stack until Ctrl-C or SIGTERM, then stops every service cleanly. */
@@ -32,6 +33,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
     handlerLogLevel: flags.logLevel,
     drillSchedules: flags.drillSchedules,
     eventBridgePort: flags.eventsPort,
+    lambdaPort: flags.lambdaPort,
     log: (line) => console.log(`  ${line}`),
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -80,14 +82,16 @@ Ctrl-C stops everything.`);
 }
 
 /** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
-export function localEnvCommand(flags: { port: number; sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; dataDir: string }): void {
+export function localEnvCommand(flags: { port: number; sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; lambdaPort: number; dataDir: string }): void {
   const environment = localEnvironment({
     api: `http://${LOCAL_HOST}:${flags.port}`,
     dynamodb: `http://${LOCAL_HOST}:${flags.dynamodbPort}`,
     stepFunctions: `http://${LOCAL_HOST}:${flags.sfnPort}`,
     ses: `http://${LOCAL_HOST}:${flags.sesPort}`,
     eventBridge: `http://${LOCAL_HOST}:${flags.eventsPort}`,
+    lambda: `http://${LOCAL_HOST}:${flags.lambdaPort}`,
     digestStore: localDigestStoreUrl(resolveDataDir(flags.dataDir)),
+    digestPublicKey: localDigestPublicKeyPath(resolveDataDir(flags.dataDir)),
   });
   for (const [name, value] of Object.entries(environment)) console.log(`export ${name}=${value}`);
 }

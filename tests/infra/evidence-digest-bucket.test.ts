@@ -56,9 +56,39 @@ describe('evidence digest bucket', () => {
     );
   });
 
+  it('refuses, to every principal whatever IAM grants, a put without If-None-Match: * (a new version over a digest) and any delete (a delete marker)', () => {
+    const policy = Object.values(synth.resources).find((resource) => resource.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(resource.Properties?.Bucket) === JSON.stringify({ Ref: bucketId() }));
+    const statements = (policy?.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/*']] };
+    expect(statements).toContainEqual({
+      Sid: 'DenyPutWithoutIfNoneMatch',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objects,
+      Condition: { StringNotEquals: { 's3:if-none-match': '*' } },
+    });
+    expect(statements).toContainEqual({ Sid: 'DenyDeleteDigests', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: objects });
+  });
+
+  it('signs each digest with its own Ed25519 KMS key: the writer may sign, the verifier reads the public half, nobody else uses it', () => {
+    const keyId = synth.logicalIdOf(synth.stack.evidenceDigests.signingKey);
+    expect(props(keyId)).toMatchObject({ KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' });
+    expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');
+    const onKey = (name: FunctionName): string[] =>
+      statementsOf(name)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${keyId}"`))
+        .flatMap((statement) => [statement.Action].flat())
+        .sort();
+    expect(onKey('WriteEvidenceDigest')).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(onKey('VerifyEvidence')).toEqual(['kms:GetPublicKey']);
+    for (const spec of functionRegistry) if (!['WriteEvidenceDigest', 'VerifyEvidence'].includes(spec.name)) expect(onKey(spec.name), spec.name).toEqual([]);
+  });
+
   it('lets the digest writer put and read digests only, and nothing delete them or touch their retention', () => {
-    expect(s3Actions(statementsOf('WriteEvidenceDigest'))).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
-    expect(s3Actions(statementsOf('VerifyEvidence'))).toEqual(['s3:GetObject', 's3:ListBucket']);
+    // Versions, not latest objects: the verifier reports a second version or a delete marker and reads the first.
+    expect(s3Actions(statementsOf('WriteEvidenceDigest'))).toEqual(['s3:GetObjectVersion', 's3:ListBucketVersions', 's3:PutObject']);
+    expect(s3Actions(statementsOf('VerifyEvidence'))).toEqual(['s3:GetObjectVersion', 's3:ListBucketVersions']);
     const put = statementsOf('WriteEvidenceDigest').find((statement) => [statement.Action].flat().includes('s3:PutObject'))!;
     expect(renderCfn(put.Resource)).toBe(`\${${bucketId()}.Arn}/irdr/digests/*`);
     for (const spec of functionRegistry) {

@@ -298,8 +298,8 @@ describe('least privilege', () => {
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
     if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
-    if (permissions.includes('evidence:read-digests')) add(['s3:ListBucket', 's3:GetObject', ...KEY_READ_ACTIONS]);
-    if (permissions.includes('evidence:write-digests')) add(['s3:ListBucket', 's3:GetObject', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey']);
+    if (permissions.includes('evidence:read-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', ...KEY_READ_ACTIONS, 'kms:GetPublicKey']);
+    if (permissions.includes('evidence:write-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey', 'kms:GetPublicKey', 'kms:Sign']);
     if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
@@ -386,7 +386,7 @@ describe('least privilege', () => {
         const declares = (permission: FunctionPermission): boolean => (spec.permissions as readonly FunctionPermission[]).includes(permission);
         const keys = [
           synth.stack.evidence.encryptionKey,
-          ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey] : []),
+          ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
           ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
         ];
@@ -395,7 +395,10 @@ describe('least privilege', () => {
           expect(actions).toEqual(['kms:Decrypt']);
           expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
         }
-        if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(synth.stack.evidenceSigningKey.key))]);
+        // Each signing key alone: the export key for the export signer, the digest key for the digest functions (Sign: the writer only).
+        const signingKey = declares('evidence:sign') ? synth.stack.evidenceSigningKey.key : synth.stack.evidenceDigests.signingKey;
+        if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(signingKey))]);
+        if (actions.includes('kms:Sign')) expect(declares('evidence:sign') || declares('evidence:write-digests')).toBe(true);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
       }
       if (actions.some((action) => action.startsWith('s3:'))) {

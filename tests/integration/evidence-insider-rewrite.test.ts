@@ -2,7 +2,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestStoreAt } from '../../functions/aws/digest-store.js';
-import { buildDigest } from '../../functions/domain/evidence/digest.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { buildDigest, signDigest } from '../../functions/domain/evidence/digest.js';
+import { keySigner } from '../../functions/domain/evidence/export-manifest.js';
 import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
 import { eventSk, incidentPk } from '../../functions/domain/keys.js';
 import { runIrdr } from './support/irdr-cli.js';
@@ -96,23 +98,36 @@ describe('an insider rewrites a trail between two digests', () => {
     expect(api.body.problems).toEqual([expect.objectContaining({ partitionKey: pk, kind: 'head-mismatch', expected: expect.stringContaining(`(recorded by digest ${firstDigest})`) })]);
   });
 
-  it('a digest that recorded the rewrite anyway (an older writer, or one who holds the writer\'s rights) does not make it pass', async () => {
+  it('a digest someone else puts into the store, recording the rewrite, is not the writer\'s and does not make it pass', async () => {
     const store = digestStoreAt(local.stack.environment.IRDR_EVIDENCE_DIGEST_STORE!);
-    const names = await store.listNames();
+    const { names } = await store.list();
     const items = await trailItems();
     const head = items.at(-1)!;
-    const { stored } = buildDigest({
+    // Whoever can write the store but not sign with the digest key (its policy lets only the writer's role sign).
+    const ownKey = keySigner(generateKeyPairSync('ed25519').privateKey);
+    const unsigned = buildDigest({
       writtenAt: new Date(Date.now() + 60_000).toISOString(),
       tableName: local.stack.tableName,
       listsOpenedFrom: period.from,
       heads: [{ partitionKey: pk, openedAt: new Date().toISOString(), seq: head.seq as number, hash: head.hash as string }],
       previous: await store.get(names.at(-1)!),
     });
+    const { stored } = await signDigest(unsigned, ownKey);
     await store.put(stored);
 
     const verified = await runIrdr(local, ['evidence', 'verify']);
     expect(verified.code).toBe(1);
     expect(verified.output).toContain(`(recorded by digest ${firstDigest})`);
     expect(verified.output).toContain(`digest ${stored.name}: expected ${pk} to extend`);
+    expect(verified.output).toMatch(new RegExp(`digest ${stored.name.replaceAll('.', '\\.')}: expected signed by the digest writer's key sha256:[0-9a-f]{64}, found a signature by sha256:`));
+    const api = await local.api('GET', verifyQuery, { token: 'dev-auditor' });
+    expect(api.body.digests).toMatchObject({ signaturesChecked: true, problems: expect.arrayContaining([expect.objectContaining({ name: stored.name, found: expect.stringMatching(/^a signature by/) })]) });
+  });
+
+  it('every digest the writer wrote verifies against the key the stack pins, and irdr evidence verify says it checked', async () => {
+    const verified = await runIrdr(local, ['evidence', 'verify']);
+    expect(verified.output).toContain(', every signature checked');
+    const unpinned = await runIrdr(local, ['evidence', 'verify'], { IRDR_EVIDENCE_DIGEST_PUBLIC_KEY: '' });
+    expect(unpinned.output).toContain('signatures not checked (--digest-public-key-file)');
   });
 });

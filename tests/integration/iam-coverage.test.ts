@@ -64,8 +64,8 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // Locally the write-once digest store is a folder (no emulator offers S3 Object Lock); the S3 requests the store
   // makes are checked against the S3 API in tests/unit/evidence-digest.test.ts, and the grants in tests/infra.
   's3:PutObject': 'digests: the local store is a folder; in AWS WriteEvidenceDigest puts each digest (If-None-Match)',
-  's3:GetObject': 'digests: the local store is a folder; in AWS the digest functions read digests with it',
-  's3:ListBucket': 'digests: the local store is a folder; in AWS the digest functions list the digest prefix with it',
+  's3:GetObjectVersion': 'digests: the local store is a folder; in AWS the digest functions read each digest\'s first version with it',
+  's3:ListBucketVersions': 'digests: the local store is a folder; in AWS the digest functions list every version and delete marker of the digest prefix with it',
   // Functions invoked asynchronously (EventBridge rules, Scheduler) have a Lambda dead-letter queue: the Lambda service
   // sends a failed event there with the function's role; the handler never calls SQS.
   'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
@@ -234,7 +234,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     }
     synthesized = synthesizeIrdr({ bundle: false });
     // The ARNs the local stack handed the handlers (process.env, as Lambda's environment would hold them).
-    spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID! });
+    spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!, digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID! });
   });
   afterAll(async () => {
     await local?.stop();

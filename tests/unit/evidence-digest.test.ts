@@ -2,20 +2,23 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DigestExistsError, digestStoreAt } from '../../functions/aws/digest-store.js';
-import { buildDigest, digestName, sha256Of, verifyDigests, type ChainHead } from '../../functions/domain/evidence/digest.js';
+import { buildDigest, digestName, sha256Of, signDigest, verifyDigests, type ChainHead, type StoredDigest } from '../../functions/domain/evidence/digest.js';
+import { keyFingerprint, keySigner } from '../../functions/domain/evidence/export-manifest.js';
 
 const head = (n: number): ChainHead => ({ partitionKey: `INC#${n}`, openedAt: '2026-11-01T00:00:00.000Z', seq: n, hash: String(n).repeat(64).slice(0, 64) });
-const digestAt = (writtenAt: string, heads: ChainHead[], previous?: { name: string; bytes: Buffer }) =>
-  buildDigest({ writtenAt, tableName: 'irdr', listsOpenedFrom: '2025-01-01T00:00:00.000Z', heads, previous }).stored;
+const writerKey = generateKeyPairSync('ed25519').privateKey;
+const digestAt = async (writtenAt: string, heads: ChainHead[], previous?: StoredDigest, signer = keySigner(writerKey)): Promise<StoredDigest> =>
+  (await signDigest(buildDigest({ writtenAt, tableName: 'irdr', listsOpenedFrom: '2025-01-01T00:00:00.000Z', heads, previous }), signer)).stored;
 
 describe('evidence digest documents', () => {
-  it('are canonical, name-sorted by time, and chain to the one before', () => {
-    const first = digestAt('2026-11-23T00:15:00.000Z', [head(2), head(1)]);
-    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1), head(2), head(3)], first);
+  it('are canonical, name-sorted by time, and chain to the one before', async () => {
+    const first = await digestAt('2026-11-23T00:15:00.000Z', [head(2), head(1)]);
+    const second = await digestAt('2026-11-24T00:15:00.000Z', [head(1), head(2), head(3)], first);
     expect(first.name).toBe('digests/2026/11/23/2026-11-23T00-15-00.000Z.json');
     expect(digestName('2026-11-24T00:15:00.000Z') > first.name).toBe(true);
     expect(JSON.parse(first.bytes.toString()).heads.map((h: ChainHead) => h.partitionKey)).toEqual(['INC#1', 'INC#2']);
@@ -28,21 +31,21 @@ describe('evidence digest documents', () => {
     expect(verdict.recordedHeads.get('INC#1')).toEqual([{ ...head(1), digest: first.name }]);
   });
 
-  it('show a replaced or unreadable digest', () => {
-    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
-    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
-    const replaced = { name: first.name, bytes: digestAt('2026-11-23T00:15:00.000Z', []).bytes };
+  it('show a replaced or unreadable digest', async () => {
+    const first = await digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
+    const second = await digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
+    const replaced = { name: first.name, bytes: (await digestAt('2026-11-23T00:15:00.000Z', [])).bytes };
     expect(verifyDigests([replaced, second]).problems).toEqual([expect.objectContaining({ name: second.name, expected: expect.stringContaining(sha256Of(replaced.bytes)) })]);
     expect(verifyDigests([{ name: first.name, bytes: Buffer.from('{') }]).problems).toEqual([{ name: first.name, expected: 'a irdr-evidence-digest/2 document', found: 'bytes that are not JSON' }]);
   });
 
-  it('keep every head each trail had, and show a digest that recorded a trail shorter or different than an earlier one', () => {
-    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1), { ...head(2), seq: 7 }]);
+  it('keep every head each trail had, and show a digest that recorded a trail shorter or different than an earlier one', async () => {
+    const first = await digestAt('2026-11-23T00:15:00.000Z', [head(1), { ...head(2), seq: 7 }]);
     const grown = { ...head(2), seq: 9, hash: 'a'.repeat(64) };
-    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1), grown], first);
+    const second = await digestAt('2026-11-24T00:15:00.000Z', [head(1), grown], first);
     // The digest an unchecked writer would have written after a rewrite: trail INC#2 shorter than before.
     const absorbed = { ...head(2), seq: 4, hash: 'b'.repeat(64) };
-    const third = digestAt('2026-11-25T00:15:00.000Z', [head(1), absorbed], second);
+    const third = await digestAt('2026-11-25T00:15:00.000Z', [head(1), absorbed], second);
     const verdict = verifyDigests([first, second, third]);
     expect(verdict.recordedHeads.get('INC#2')!.map(({ seq, digest }) => [seq, digest])).toEqual([
       [7, first.name],
@@ -58,6 +61,23 @@ describe('evidence digest documents', () => {
     const stored = { name: digestName(legacy.writtenAt), bytes: Buffer.from(JSON.stringify(legacy)) };
     expect(verifyDigests([stored]).problems).toEqual([]);
     expect(verifyDigests([stored]).recordedHeads.get('INC#1')).toHaveLength(1);
+    // Checked against the writer's key, it does not vouch: it carries no signature.
+    expect(verifyDigests([stored], createPublicKey(writerKey)).problems).toEqual([{ name: stored.name, expected: expect.stringMatching(/^signed by the digest writer's key sha256:/), found: 'an unsigned irdr-evidence-digest/1 digest' }]);
+  });
+
+  it('hold every digest to the digest writer\'s key: one signed by another key, or changed after signing, is reported', async () => {
+    const first = await digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
+    // Someone who can put objects into the bucket (an admin, the writer role's credentials) but cannot sign with the key.
+    const forged = await digestAt('2026-11-24T00:15:00.000Z', [head(1), head(2)], first, keySigner(generateKeyPairSync('ed25519').privateKey));
+    const writer = createPublicKey(writerKey);
+    expect(verifyDigests([first, forged]).problems).toEqual([]);
+    expect(verifyDigests([first, forged], writer).problems).toEqual([{ name: forged.name, expected: expect.stringContaining(keyFingerprint(writer)), found: expect.stringMatching(/^a signature by sha256:[0-9a-f]{64}$/) }]);
+
+    const document = JSON.parse(first.bytes.toString()) as { heads: ChainHead[] };
+    document.heads[0]!.seq = 99;
+    const edited = { name: first.name, bytes: Buffer.from(JSON.stringify(document)) };
+    expect(verifyDigests([edited], writer).problems).toEqual([expect.objectContaining({ found: 'a signature that does not match the digest (changed after signing)' })]);
+    expect(verifyDigests([first], writer).signaturesChecked).toBe(true);
   });
 });
 
@@ -70,12 +90,12 @@ describe('local folder digest store', () => {
   it('writes read-only files, refuses to overwrite, lists oldest first', async () => {
     folder = await mkdtemp(join(tmpdir(), 'irdr-digest-test-'));
     const store = digestStoreAt(pathToFileURL(folder).href);
-    const first = digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
-    const second = digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
+    const first = await digestAt('2026-11-23T00:15:00.000Z', [head(1)]);
+    const second = await digestAt('2026-11-24T00:15:00.000Z', [head(1)], first);
     await store.put(second);
     await store.put(first);
     await expect(store.put(first)).rejects.toBeInstanceOf(DigestExistsError);
-    expect(await store.listNames()).toEqual([first.name, second.name]);
+    expect(await store.list()).toEqual({ names: [first.name, second.name], problems: [] });
     expect((await store.get(first.name)).bytes.equals(first.bytes)).toBe(true);
     expect((await stat(join(folder, first.name))).mode & 0o777).toBe(0o444);
   });
@@ -92,7 +112,7 @@ describe('S3 digest store (aws-sdk-client-mock, no emulator offers Object Lock)'
 
   it('puts with a SHA-256 checksum and If-None-Match, lists under its prefix and reads back', async () => {
     const store = digestStoreAt('s3://irdr-digests/irdr');
-    const digest = digestAt('2026-11-24T00:15:00.000Z', [head(1)]);
+    const digest = await digestAt('2026-11-24T00:15:00.000Z', [head(1)]);
     s3.on(PutObjectCommand).resolves({});
     await store.put(digest);
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
@@ -102,18 +122,48 @@ describe('S3 digest store (aws-sdk-client-mock, no emulator offers Object Lock)'
       IfNoneMatch: '*',
     });
 
-    s3.on(ListObjectsV2Command).resolvesOnce({ Contents: [{ Key: `irdr/${digest.name}` }], NextContinuationToken: 't' }).resolvesOnce({ Contents: [] });
-    expect(await store.listNames()).toEqual([digest.name]);
-    expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input).toMatchObject({ Bucket: 'irdr-digests', Prefix: 'irdr/digests/' });
+    s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({ Versions: [{ Key: `irdr/${digest.name}`, VersionId: 'v1', IsLatest: true }], IsTruncated: true, NextKeyMarker: `irdr/${digest.name}`, NextVersionIdMarker: 'v1' })
+      .resolvesOnce({ Versions: [], IsTruncated: false });
+    expect(await store.list()).toEqual({ names: [digest.name], problems: [] });
+    expect(s3.commandCalls(ListObjectVersionsCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'irdr-digests', Prefix: 'irdr/digests/' });
+    expect(s3.commandCalls(ListObjectVersionsCommand)[1]!.args[0].input).toMatchObject({ KeyMarker: `irdr/${digest.name}`, VersionIdMarker: 'v1' });
 
     // The SDK's stream body, reduced to the one method the store calls.
     const body = { transformToByteArray: async () => new Uint8Array(digest.bytes) };
     s3.on(GetObjectCommand).resolves({ Body: body as never });
     expect((await store.get(digest.name)).bytes.equals(digest.bytes)).toBe(true);
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ Key: `irdr/${digest.name}`, VersionId: 'v1' });
+  });
+
+  it('reports a digest put over (a second version) or hidden (a delete marker), and reads the version first written', async () => {
+    const store = digestStoreAt('s3://irdr-digests/irdr');
+    const [overwritten, hidden] = ['2026-11-23T00:15:00.000Z', '2026-11-24T00:15:00.000Z'].map(digestName) as [string, string];
+    // As ListObjectVersions answers: a key's versions newest first, delete markers apart.
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: `irdr/${overwritten}`, VersionId: 'forged', IsLatest: true },
+        { Key: `irdr/${overwritten}`, VersionId: 'original', IsLatest: false },
+        { Key: `irdr/${hidden}`, VersionId: 'only', IsLatest: false },
+      ],
+      DeleteMarkers: [{ Key: `irdr/${hidden}`, VersionId: 'marker', IsLatest: true }],
+      IsTruncated: false,
+    });
+    expect(await store.list()).toEqual({
+      names: [overwritten, hidden],
+      problems: [
+        { name: overwritten, expected: 'one version, written once', found: '2 versions: something was put over it (the first written is read)' },
+        { name: hidden, expected: 'no delete marker', found: '1 delete marker hiding it (its first version is read)' },
+      ],
+    });
+    s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array() } as never });
+    await store.get(overwritten);
+    await store.get(hidden);
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual(['original', 'only']);
   });
 
   it('turns S3\'s PreconditionFailed into "exists already"', async () => {
     s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' }));
-    await expect(digestStoreAt('s3://irdr-digests/irdr').put(digestAt('2026-11-24T00:15:00.000Z', []))).rejects.toBeInstanceOf(DigestExistsError);
+    await expect(digestStoreAt('s3://irdr-digests/irdr').put(await digestAt('2026-11-24T00:15:00.000Z', []))).rejects.toBeInstanceOf(DigestExistsError);
   });
 });

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import * as z from 'zod';
+import { keyFingerprint, type ManifestSigner } from './export-manifest.js';
 
 export const DIGEST_FORMAT = 'irdr-evidence-digest/2';
 /** The field of WriteEvidenceDigest's log line that counts refused heads: the alarm's metric filter reads it. */
@@ -46,7 +47,18 @@ const DigestFields = {
   previous: z.object({ name: z.string(), sha256: Sha256Hex }).nullable(),
 };
 
-export const EvidenceDigest = z.object({ format: z.literal(DIGEST_FORMAT), ...DigestFields, refused: z.array(RefusedHead) });
+/**
+ * Ed25519 over `irdr-evidence-digest sha256:<hex of the canonical digest without its signature>`, by a KMS key only the
+ * digest writer may use: a digest put by anyone else (an admin, a role that can write the bucket) does not verify.
+ */
+const DigestSignature = z.object({
+  algorithm: z.literal('Ed25519'),
+  /** SHA-256 of the signer's public key (SPKI DER): which key to check with; the verifier pins its own. */
+  keyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  value: z.string().min(1),
+});
+
+export const EvidenceDigest = z.object({ format: z.literal(DIGEST_FORMAT), ...DigestFields, refused: z.array(RefusedHead), signature: DigestSignature });
 export type EvidenceDigest = z.infer<typeof EvidenceDigest>;
 const ReadableDigest = z.discriminatedUnion('format', [EvidenceDigest, z.object({ format: z.literal(LEGACY_DIGEST_FORMAT), ...DigestFields })]);
 type ReadableDigest = z.infer<typeof ReadableDigest>;
@@ -64,7 +76,34 @@ export function digestName(writtenAt: string): string {
   return `digests/${date!.replaceAll('-', '/')}/${writtenAt.replaceAll(':', '-')}.json`;
 }
 
-/** The digest document and its bytes (RFC 8785 canonical JSON, so its SHA-256 is reproducible). */
+export type UnsignedDigest = Omit<EvidenceDigest, 'signature'>;
+
+/** Names what is signed, so a digest signature cannot be replayed as a signature of anything else. */
+const SIGNED_DIGEST_PREFIX = 'irdr-evidence-digest sha256:';
+
+/** What a digest's signature covers: the prefix and the SHA-256 of its canonical JSON without the signature (KMS signs ≤ 4 KB raw). */
+function signedDigestMessage(document: Record<string, unknown>): Buffer {
+  const { signature: _signature, ...signed } = document;
+  return Buffer.from(`${SIGNED_DIGEST_PREFIX}${sha256Of(canonicalJson(signed))}`, 'utf8');
+}
+
+function canonicalJson(value: unknown): string {
+  const canonical = canonicalize(value);
+  if (canonical === undefined) throw new TypeError('digest cannot be canonicalized');
+  return canonical;
+}
+
+/** Signs the digest (Ed25519, through KMS in AWS) and gives its stored bytes: RFC 8785 canonical JSON, so its SHA-256 is reproducible. */
+export async function signDigest(document: UnsignedDigest, signer: ManifestSigner): Promise<{ document: EvidenceDigest; stored: StoredDigest }> {
+  const publicKey = await signer.publicKey();
+  const message = signedDigestMessage(document);
+  const value = await signer.sign(message);
+  if (!verify(null, message, publicKey, value)) throw new Error('the digest signer returned a signature its own public key does not verify');
+  const signed: EvidenceDigest = { ...document, signature: { algorithm: 'Ed25519', keyFingerprint: keyFingerprint(publicKey), value: value.toString('base64') } };
+  return { document: signed, stored: { name: digestName(document.writtenAt), bytes: Buffer.from(canonicalJson(signed), 'utf8') } };
+}
+
+/** The digest document, unsigned (signDigest signs it and gives its bytes). */
 export function buildDigest(input: {
   writtenAt: string;
   tableName: string;
@@ -72,9 +111,9 @@ export function buildDigest(input: {
   heads: readonly ChainHead[];
   previous: StoredDigest | undefined;
   refused?: readonly RefusedHead[];
-}): { document: EvidenceDigest; stored: StoredDigest } {
+}): UnsignedDigest {
   const byPartitionKey = <T extends { partitionKey: string }>(a: T, b: T): number => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0);
-  const document: EvidenceDigest = {
+  return {
     format: DIGEST_FORMAT,
     writtenAt: input.writtenAt,
     tableName: input.tableName,
@@ -83,9 +122,6 @@ export function buildDigest(input: {
     previous: input.previous ? { name: input.previous.name, sha256: sha256Of(input.previous.bytes) } : null,
     refused: [...(input.refused ?? [])].sort(byPartitionKey),
   };
-  const canonical = canonicalize(document);
-  if (canonical === undefined) throw new TypeError('digest cannot be canonicalized');
-  return { document, stored: { name: digestName(input.writtenAt), bytes: Buffer.from(canonical, 'utf8') } };
 }
 
 export interface DigestProblem {
@@ -109,6 +145,8 @@ export interface DigestChainVerdict {
    * newest alone is not enough: a rewrite re-hashed before the next digest would be recorded by it.
    */
   readonly recordedHeads: ReadonlyMap<string, readonly RecordedHead[]>;
+  /** Whether each digest's signature was checked against the digest writer's public key (given one). */
+  readonly signaturesChecked: boolean;
 }
 
 /**
@@ -116,7 +154,7 @@ export interface DigestChainVerdict {
  * looked at may name one outside the set (older digests not read): that link is taken on trust. A digest that records
  * a trail shorter than, or different at the same seq from, an earlier digest contradicts it and is reported.
  */
-export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerdict {
+export function verifyDigests(digests: readonly StoredDigest[], signerKey?: KeyObject): DigestChainVerdict {
   const ordered = [...digests].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const problems: DigestProblem[] = [];
   const recordedHeads = new Map<string, RecordedHead[]>();
@@ -130,6 +168,10 @@ export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerd
       continue;
     }
     const { previous } = parsed.document;
+    if (signerKey) {
+      const found = signatureProblem(parsed.document, signerKey);
+      if (found) problems.push({ name: stored.name, expected: `signed by the digest writer's key ${keyFingerprint(signerKey)}`, found });
+    }
     if (before !== undefined) {
       const link = { name: before.name, sha256: sha256Of(before.bytes) };
       if (previous === null || previous.name !== link.name || previous.sha256 !== link.sha256) {
@@ -156,7 +198,16 @@ export function verifyDigests(digests: readonly StoredDigest[]): DigestChainVerd
     newest = { name: stored.name, writtenAt: parsed.document.writtenAt };
     before = stored;
   }
-  return { checked: ordered.length, newest, problems, recordedHeads };
+  return { checked: ordered.length, newest, problems, recordedHeads, signaturesChecked: signerKey !== undefined };
+}
+
+/** Why a digest's signature does not vouch for it, or undefined when it does. */
+function signatureProblem(document: ReadableDigest, signerKey: KeyObject): string | undefined {
+  if (document.format !== DIGEST_FORMAT) return `an unsigned ${document.format} digest`;
+  const { signature } = document;
+  if (signature.keyFingerprint !== keyFingerprint(signerKey)) return `a signature by ${signature.keyFingerprint}`;
+  if (!verify(null, signedDigestMessage(document), signerKey, Buffer.from(signature.value, 'base64'))) return 'a signature that does not match the digest (changed after signing)';
+  return undefined;
 }
 
 /** The digest's document, if its bytes are one (of this format or the legacy one). */

@@ -65,11 +65,12 @@ export function signingKeyFromPem(pem: Buffer | string): KeyObject {
   return requireEd25519(key, 'signing key');
 }
 
-/** The public key a key file holds (SPKI PEM; a private key file gives its public half). */
+/** The public key a key file holds (SPKI PEM, or the DER `aws kms get-public-key` gives; a private key file gives its public half). */
 export function publicKeyFromPem(pem: Buffer | string): KeyObject {
   let key: KeyObject;
   try {
-    key = createPublicKey(pem);
+    const isPem = pem.toString('latin1').trimStart().startsWith('-----BEGIN');
+    key = isPem || typeof pem === 'string' ? createPublicKey(pem) : createPublicKey({ key: pem, format: 'der', type: 'spki' });
   } catch {
     throw new RangeError(`the public key file must hold ${ED25519_HINT}`);
   }
@@ -118,7 +119,7 @@ export function buildManifest(fields: ManifestFields, files: readonly ExportFile
 
 /**
  * Who signs a manifest with Ed25519: a key file here (keySigner), or a KMS key of spec ECC_NIST_EDWARDS25519 in AWS
- * (functions/aws/kms-manifest-signer.ts), which never lets the private key out.
+ * (functions/aws/kms-ed25519-signer.ts), which never lets the private key out.
  */
 export interface ManifestSigner {
   publicKey(): Promise<KeyObject>;

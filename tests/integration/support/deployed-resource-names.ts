@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { stateMachineName } from '../../../lib/runbook-state-machines.js';
 import { REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-review-reminder.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
 import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-drill.js';
 import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js';
 
@@ -11,6 +11,8 @@ export interface LocalResourceArns {
   readonly taskLinkSecretArn: string;
   /** EVIDENCE_SIGNING_KEY_ID of the handlers. */
   readonly evidenceSigningKeyArn: string;
+  /** EVIDENCE_DIGEST_SIGNING_KEY_ID of the handlers. */
+  readonly digestSigningKeyArn: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
   ]);
   const signingKey = stack.evidenceSigningKey.key;
   const signingKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_SIGNING_KEY_ALIAS}`;
+  const digestSigningKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS}`;
 
   /** `table/<name>[/index/..|/backup/..]`: the evidence table by its tokens; any other table keeps its name (plans and drills name them). */
   const dynamodb = (resource: string): string[] => {
@@ -66,6 +69,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (localArn === '*') return ['*'];
     if (localArn === local.taskLinkSecretArn) return [ref(stack.taskLinkKey)];
     if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
+    if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey)];
     const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];
     if (!service || resource === undefined) return undefined;
     // An ARN of another account or region (a plan may name one) is deployed as is.

@@ -4,10 +4,10 @@ import type { ManifestSigner } from '../domain/evidence/export-manifest.js';
 import { kms } from './kms-client.js';
 
 /**
- * Signs manifests with a KMS key of spec ECC_NIST_EDWARDS25519 (ED25519_SHA_512 over the raw message): the private
+ * Signs (export manifests, evidence digests) with a KMS key of spec ECC_NIST_EDWARDS25519 (ED25519_SHA_512 over the raw message): the private
  * key never leaves KMS, and every signature is in CloudTrail. The public key is read once per container.
  */
-export function kmsManifestSigner(keyId: string): ManifestSigner {
+export function kmsEd25519Signer(keyId: string): ManifestSigner {
   let publicKey: Promise<KeyObject> | undefined;
   const readPublicKey = async (): Promise<KeyObject> => {
     const { PublicKey, KeySpec } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
