@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision, type MappedFinding } from './finding-decision.js';
-import { sampleDecision, trustOfAsffProduct, underProductTrust } from './finding-trust.js';
+import { dedupKeyUnder, sampleDecision, trustOfAsffProduct, underProductTrust } from './finding-trust.js';
 
 /** Security Hub CSPM's ASFF findings (`aws.securityhub`, `Security Hub Findings - Imported`): schema, rule pattern branch and mapping. */
 
@@ -62,9 +62,11 @@ export function decideAsff(finding: AsffFinding, config: FindingsConfig): Findin
   if (finding.RecordState && finding.RecordState !== 'ACTIVE') {
     return { outcome: 'ignored', findingId: finding.Id, reason: `the finding's RecordState is ${finding.RecordState}` };
   }
+  const trust = trustOfAsffProduct(finding.ProductArn, config);
   // Security Hub flattens a GuardDuty sample's service.additionalInfo.sample into ProductFields.
   if (finding.Sample === true || finding.ProductFields?.['aws/guardduty/service/additionalInfo/sample'] === 'true') {
-    return sampleDecision(finding.Id, finding.Id, 'a sample finding (ASFF Sample, or a GuardDuty sample imported into Security Hub): nothing happened');
+    const dedupKey = dedupKeyUnder(finding.Id, finding.ProductArn, trust);
+    return sampleDecision(finding.Id, dedupKey, 'a sample finding (ASFF Sample, or a GuardDuty sample imported into Security Hub): nothing happened');
   }
   const runbookId = runbookForTypes(finding.Types, config);
   const product = finding.ProductName ?? finding.ProductArn.split('/').slice(-1)[0] ?? 'Security Hub';
@@ -93,5 +95,5 @@ export function decideAsff(finding: AsffFinding, config: FindingsConfig): Findin
       mode: 'live',
     },
   };
-  return { outcome: 'open', finding: underProductTrust(mapped, finding.ProductArn, trustOfAsffProduct(finding.ProductArn, config)) };
+  return { outcome: 'open', finding: underProductTrust(mapped, finding.ProductArn, trust) };
 }

@@ -30,6 +30,9 @@ export function trustOfOcsfProduct(product: { readonly uid?: string | undefined;
   return allowListed(product.uid, config) ? 'allow-listed' : 'untrusted';
 }
 
+/** The key a finding is claimed (or its sample recorded) under: AWS's bare, any other product's under its product ARN. */
+export const dedupKeyUnder = (key: string, productArn: string, trust: ProductTrust): string => (trust === 'aws' ? key : `${productArn}#${key}`);
+
 /**
  * A mapped finding as its product's trust allows. AWS's: unchanged. Any other product's finding is keyed under
  * its product, so it can never claim (and so silence) the key of an AWS finding such as a GuardDuty ARN; one
@@ -37,7 +40,7 @@ export function trustOfOcsfProduct(product: { readonly uid?: string | undefined;
  */
 export function underProductTrust(finding: MappedFinding, productArn: string, trust: ProductTrust): MappedFinding {
   if (trust === 'aws') return finding;
-  const dedupKey = `${productArn}#${finding.dedupKey}`;
+  const dedupKey = dedupKeyUnder(finding.dedupKey, productArn, trust);
   const labels = { ...finding.request.labels, findingTrust: trust === 'allow-listed' ? 'allow-listed-product' : 'untrusted-product', findingProduct: labelValue(productArn) };
   if (trust === 'allow-listed') return { ...finding, dedupKey, request: { ...finding.request, labels } };
   return {

@@ -152,4 +152,9 @@ describe('sample findings are dropped, with their key to record them under', () 
     expect(imported).toMatchObject({ outcome: 'sample', findingId: 'sample-2' });
     expect(opened(real).request.runbookId).toBe('ransomware');
   });
+
+  it('a "sample" imported to the default product with a real GuardDuty ARN as Id is recorded under its own product, not that finding\'s key', () => {
+    const [decision] = decide(asffEvent({ ...forgedImport.detail.findings[0]!, Sample: true }));
+    expect(decision).toMatchObject({ outcome: 'sample', dedupKey: `${forgedImport.detail.findings[0]!.ProductArn}#${guardDutyFinding.detail.arn}` });
+  });
 });
