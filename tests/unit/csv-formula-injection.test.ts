@@ -9,11 +9,16 @@ import { FORMULA_LEADS, LINE_BREAKS, formulaLinesOutsideQuotes, parseRfc4180 } f
 const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3'] } };
 const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor'], at: '2026-03-09T00:00:00.000Z', comment: 'late' });
 
-/** Every CSV file of an export whose attacker-reachable text cells (titles, names, ARNs, controls) all hold `text`. */
-function exportedCsvFiles(text: string): Array<{ name: string; csv: string; holdsText: boolean }> {
+/** An export whose attacker-reachable text (titles, names, ARNs, controls) all holds `text`. */
+function exportWith(text: string) {
   const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text) } as never);
   const run = exportedDrillRun({ planId: text, requestedBy: text, sourceTableName: text, restoreTableName: text, failureIncidentId: text, signOff: signOff(text) } as never);
-  const { files } = exportFiles({ period: { from: '2026-03-01', to: '2026-04-01' } as never, tableName: 'irdr', generatedAt: '2026-04-01T00:00:00.000Z', incidents: [incident], drillRuns: [run], controls: mapping });
+  return exportFiles({ period: { from: '2026-03-01', to: '2026-04-01' } as never, tableName: 'irdr', generatedAt: '2026-04-01T00:00:00.000Z', incidents: [incident], drillRuns: [run], controls: mapping });
+}
+
+/** Every CSV file of such an export, and controls.csv's writer given a row holding `text`. */
+function exportedCsvFiles(text: string): Array<{ name: string; csv: string; holdsText: boolean }> {
+  const { files } = exportWith(text);
   const controlRow: ControlRow = { id: 'SOC2 CC7.3' as never, framework: text, title: text, incidents: 1, drillRuns: 0, exceptions: 0, unreviewed: 0 };
   return [
     ...files.filter((file) => file.name.endsWith('.csv')).map((file) => ({ name: file.name, csv: file.content.toString('utf8'), holdsText: file.name !== 'controls.csv' })),
@@ -79,6 +84,20 @@ describe('CSV exports cannot start a row with a formula', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('the HTML report of the same export (the other file a person opens)', () => {
+  it('property: no text in a title, name or ARN reaches report.html as markup', () => {
+    const markup = fc.constantFrom('<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)>', "'><a href=javascript:alert(1)>");
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), markup, fc.string({ maxLength: 20 }), (before, attack, after) => {
+        const page = exportWith(`${before}${attack}${after}`).files.find((file) => file.name === 'report.html')!.content.toString('utf8');
+        expect(page).not.toContain(attack);
+        expect(page).not.toMatch(/<img src=x|<script>alert|<svg onload|<a href=javascript/);
+      }),
+      { numRuns: 200 },
     );
   });
 });
