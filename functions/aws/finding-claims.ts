@@ -59,3 +59,37 @@ export async function markFindingRunStarted(tableName: string, dedupKey: string,
     }),
   );
 }
+
+/** Sort key of a dropped sample finding's record, beside (never in place of) a claim's `META`. */
+export const SAMPLE_FINDING_SK = 'SAMPLE';
+
+/**
+ * Records a sample finding that was dropped (`FINDING#<key>`, `SAMPLE`): who sent it, when, and why it opened
+ * nothing, for whoever later asks what became of it. The first delivery's record is kept; repeats change nothing.
+ */
+export async function recordSampleFinding(
+  tableName: string,
+  sample: { dedupKey: string; findingId: string; reason: string; droppedAt: string; source: string; eventId: string },
+): Promise<void> {
+  try {
+    await dynamodb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          [PK]: findingPk(sample.dedupKey),
+          [SK]: SAMPLE_FINDING_SK,
+          findingId: sample.findingId,
+          disposition: 'dropped-sample',
+          reason: sample.reason,
+          droppedAt: sample.droppedAt,
+          source: sample.source,
+          eventId: sample.eventId,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
-import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { dedupKeyUnder, sampleDecision, trustOfAsffProduct, underProductTrust } from './finding-trust.js';
 
 /** Security Hub CSPM's ASFF findings (`aws.securityhub`, `Security Hub Findings - Imported`): schema, rule pattern branch and mapping. */
 
@@ -25,6 +26,9 @@ export const AsffFinding = z.looseObject({
   RecordState: z.string().optional(),
   Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
   Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string() })).optional(),
+  /** Whether the finding is a sample finding. */
+  Sample: z.boolean().optional(),
+  ProductFields: z.record(z.string(), z.unknown()).optional(),
 });
 export type AsffFinding = z.infer<typeof AsffFinding>;
 
@@ -58,34 +62,38 @@ export function decideAsff(finding: AsffFinding, config: FindingsConfig): Findin
   if (finding.RecordState && finding.RecordState !== 'ACTIVE') {
     return { outcome: 'ignored', findingId: finding.Id, reason: `the finding's RecordState is ${finding.RecordState}` };
   }
+  const trust = trustOfAsffProduct(finding.ProductArn, config);
+  // Security Hub flattens a GuardDuty sample's service.additionalInfo.sample into ProductFields.
+  if (finding.Sample === true || finding.ProductFields?.['aws/guardduty/service/additionalInfo/sample'] === 'true') {
+    const dedupKey = dedupKeyUnder(finding.Id, finding.ProductArn, trust);
+    return sampleDecision(finding.Id, dedupKey, 'a sample finding (ASFF Sample, or a GuardDuty sample imported into Security Hub): nothing happened');
+  }
   const runbookId = runbookForTypes(finding.Types, config);
   const product = finding.ProductName ?? finding.ProductArn.split('/').slice(-1)[0] ?? 'Security Hub';
   const resource = finding.Resources?.[0];
-  return {
-    outcome: 'open',
-    finding: {
-      dedupKey: finding.Id,
-      findingId: finding.Id,
-      updatedAt: finding.UpdatedAt,
-      request: {
-        runbookId,
-        title: clip(finding.Title, 200),
-        severity: config.securityHub.severityOf[label] ?? 'SEV4',
-        summary: clip(finding.Description.trim() || finding.Title, 4000),
-        source: clip(`Security Hub (${product})`, 200),
-        detectedAt: isoTime(finding.FirstObservedAt) ?? isoTime(finding.CreatedAt),
-        labels: {
-          findingId: labelValue(finding.Id),
-          findingSource: 'securityhub',
-          findingProduct: labelValue(finding.ProductArn),
-          ...(finding.Types[0] && { findingType: labelValue(finding.Types[0]) }),
-          findingSeverity: label,
-          account: finding.AwsAccountId,
-          ...(finding.Region && { region: finding.Region }),
-          ...(resource && { resource: labelValue(resource.Id) }),
-        },
-        mode: 'live',
+  const mapped: MappedFinding = {
+    dedupKey: finding.Id,
+    findingId: finding.Id,
+    updatedAt: finding.UpdatedAt,
+    request: {
+      runbookId,
+      title: clip(finding.Title, 200),
+      severity: config.securityHub.severityOf[label] ?? 'SEV4',
+      summary: clip(finding.Description.trim() || finding.Title, 4000),
+      source: clip(`Security Hub (${product})`, 200),
+      detectedAt: isoTime(finding.FirstObservedAt) ?? isoTime(finding.CreatedAt),
+      labels: {
+        findingId: labelValue(finding.Id),
+        findingSource: 'securityhub',
+        findingProduct: labelValue(finding.ProductArn),
+        ...(finding.Types[0] && { findingType: labelValue(finding.Types[0]) }),
+        findingSeverity: label,
+        account: finding.AwsAccountId,
+        ...(finding.Region && { region: finding.Region }),
+        ...(resource && { resource: labelValue(resource.Id) }),
       },
+      mode: 'live',
     },
   };
+  return { outcome: 'open', finding: underProductTrust(mapped, finding.ProductArn, trust) };
 }

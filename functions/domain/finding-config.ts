@@ -8,6 +8,11 @@ export type SecurityHubSeverityLabel = z.infer<typeof SecurityHubSeverityLabel>;
 
 /** A finding type glob: `*` matches any run of characters, e.g. `UnauthorizedAccess:IAMUser/*`. */
 const TypePattern = z.string().min(1).max(256);
+/** A Security Hub product ARN (ASFF `ProductArn`, OCSF `metadata.product.uid`); `*` matches any run of characters, e.g. the region. */
+const ProductPattern = z
+  .string()
+  .max(512)
+  .regex(/^arn:[^:]*:securityhub:[^:]*:[^:]*:product/, 'a Security Hub product ARN, e.g. arn:aws:securityhub:*::product/crowdstrike/crowdstrike-falcon');
 
 export const FindingsConfig = z
   .object({
@@ -27,6 +32,11 @@ export const FindingsConfig = z
     runbooks: z.array(z.object({ types: z.array(TypePattern).min(1), runbookId: z.string().min(1) })),
     /** The runbook of a finding no pattern matches. */
     defaultRunbookId: z.string().min(1),
+    /**
+     * Security Hub products besides AWS's own whose findings open incidents as AWS's do. A finding from any
+     * other product (a partner's, the account's own `product/<account>/default`) opens only a SEV4 triage item.
+     */
+    trustedProducts: z.array(ProductPattern).default([]),
   })
   .refine(
     ({ guardDuty: { severityFrom } }) => severityFrom.SEV1 >= severityFrom.SEV2 && severityFrom.SEV2 >= severityFrom.SEV3,
@@ -43,13 +53,19 @@ export const defaultFindingsConfig: FindingsConfig = {
     { types: ['Impact:*', '*Ransomware*'], runbookId: 'ransomware' },
   ],
   defaultRunbookId: 'security-incident',
+  trustedProducts: [],
 };
 
-/** The runbook ids the configuration names, to check against the deployed runbooks. */
-export const runbookIdsOf = (config: FindingsConfig): string[] => [...new Set([...config.runbooks.map((rule) => rule.runbookId), config.defaultRunbookId])];
+/** The runbook a finding from a product nobody trusts opens, at the lowest severity: triage, never a page. */
+export const UNTRUSTED_PRODUCT_RUNBOOK_ID = 'triage-notify';
+
+/** The runbook ids the configuration names (and the untrusted products' triage runbook), to check against the deployed runbooks. */
+export const runbookIdsOf = (config: FindingsConfig): string[] => [
+  ...new Set([...config.runbooks.map((rule) => rule.runbookId), config.defaultRunbookId, UNTRUSTED_PRODUCT_RUNBOOK_ID]),
+];
 
 const globCache = new Map<string, RegExp>();
-function globMatches(value: string, pattern: string): boolean {
+export function globMatches(value: string, pattern: string): boolean {
   let regex = globCache.get(pattern);
   if (!regex) {
     regex = new RegExp(`^${pattern.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);

@@ -18,7 +18,9 @@ export interface MappedFinding {
 
 export type FindingDecision =
   | { readonly outcome: 'open'; readonly finding: MappedFinding }
-  | { readonly outcome: 'ignored'; readonly findingId: string; readonly reason: string };
+  | { readonly outcome: 'ignored'; readonly findingId: string; readonly reason: string }
+  /** A sample finding (a test of the service, nothing happened): recorded under its key and dropped. */
+  | { readonly outcome: 'sample'; readonly findingId: string; readonly dedupKey: string; readonly reason: string };
 
 /** The fields of every EventBridge event, around any service's `detail`. */
 export const eventEnvelope = {

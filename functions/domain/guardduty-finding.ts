@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Severity } from './incident.js';
 import { runbookForTypes, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+import { sampleDecision } from './finding-trust.js';
 
 /** GuardDuty's own finding events (`aws.guardduty`, `GuardDuty Finding`): schema, rule pattern branch and mapping. */
 
@@ -25,7 +26,14 @@ export const GuardDutyFindingEvent = z.object({
     createdAt: z.string(),
     updatedAt: z.string(),
     resource: z.looseObject({ resourceType: z.string().optional() }).optional(),
-    service: z.looseObject({ eventFirstSeen: z.string().optional(), count: z.number().optional() }).optional(),
+    service: z
+      .looseObject({
+        eventFirstSeen: z.string().optional(),
+        count: z.number().optional(),
+        // CreateSampleFindings marks its findings `additionalInfo: { sample: true }`.
+        additionalInfo: z.looseObject({ sample: z.unknown().optional() }).optional(),
+      })
+      .optional(),
   }),
 });
 export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEvent>;
@@ -46,12 +54,17 @@ export function decideGuardDuty(event: GuardDutyFindingEvent, config: FindingsCo
   if (finding.severity < config.guardDuty.minimumSeverity) {
     return { outcome: 'ignored', findingId: finding.id, reason: `GuardDuty severity ${finding.severity} is below ${config.guardDuty.minimumSeverity}` };
   }
+  const dedupKey = finding.arn ?? `guardduty:${finding.accountId}:${finding.region}:${finding.id}`;
+  const sample = finding.service?.additionalInfo?.sample;
+  if (sample === true || sample === 'true') {
+    return sampleDecision(finding.id, dedupKey, 'a GuardDuty sample finding (service.additionalInfo.sample), made by CreateSampleFindings: nothing happened');
+  }
   const runbookId = runbookForTypes([finding.type], config);
   const count = finding.service?.count;
   return {
     outcome: 'open',
     finding: {
-      dedupKey: finding.arn ?? `guardduty:${finding.accountId}:${finding.region}:${finding.id}`,
+      dedupKey,
       findingId: finding.id,
       updatedAt: finding.updatedAt,
       request: {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { SECURITY_HUB_SOURCE } from './asff-finding.js';
 import { runbookForTypes, type FindingsConfig, type SecurityHubSeverityLabel } from './finding-config.js';
-import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { trustOfOcsfProduct, underProductTrust } from './finding-trust.js';
 
 /**
  * Security Hub's OCSF findings (`aws.securityhub`, `Findings Imported V2`, one finding per event): schema,
@@ -60,7 +61,7 @@ export const OcsfFinding = z.looseObject({
     modified_time_dt: z.string().optional(),
   }),
   cloud: z.looseObject({ account: z.looseObject({ uid: z.string().min(1) }), region: z.string().optional() }),
-  metadata: z.looseObject({ product: z.looseObject({ name: z.string().optional(), uid: z.string().optional() }) }),
+  metadata: z.looseObject({ product: z.looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() }) }),
   resources: z.array(z.looseObject({ uid: z.string().optional(), type: z.string().optional() })).optional(),
 });
 export type OcsfFinding = z.infer<typeof OcsfFinding>;
@@ -116,33 +117,32 @@ export function decideOcsf(finding: OcsfFinding, config: FindingsConfig, eventTi
   const product = finding.metadata.product.name ?? finding.metadata.product.uid?.split('/').slice(-1)[0] ?? 'Security Hub';
   const title = info.title?.trim() || info.types[0] || info.uid;
   const resource = finding.resources?.find((candidate) => candidate.uid);
-  return {
-    outcome: 'open',
-    finding: {
-      // The provider's finding id: for GuardDuty its ARN, the key its own event and its ASFF copy are claimed by too.
-      dedupKey: info.uid,
-      findingId: info.uid,
-      updatedAt: ocsfTime(info.modified_time, info.modified_time_dt) ?? ocsfTime(finding.time, finding.time_dt) ?? eventTime,
-      request: {
-        runbookId,
-        title: clip(title, 200),
-        severity: config.securityHub.severityOf[label] ?? 'SEV4',
-        summary: clip(info.desc?.trim() || title, 4000),
-        source: clip(`Security Hub (${product})`, 200),
-        // First seen before created, as ASFF's FirstObservedAt before CreatedAt and GuardDuty's eventFirstSeen.
-        detectedAt: ocsfTime(info.first_seen_time, info.first_seen_time_dt) ?? ocsfTime(info.created_time, info.created_time_dt),
-        labels: {
-          findingId: labelValue(info.uid),
-          findingSource: 'securityhub',
-          ...(finding.metadata.product.uid && { findingProduct: labelValue(finding.metadata.product.uid) }),
-          ...(info.types[0] && { findingType: labelValue(info.types[0]) }),
-          findingSeverity: labelValue(captionOf(finding)),
-          account: finding.cloud.account.uid,
-          ...(finding.cloud.region && { region: finding.cloud.region }),
-          ...(resource?.uid && { resource: labelValue(resource.uid) }),
-        },
-        mode: 'live',
+  const mapped: MappedFinding = {
+    // The provider's finding id: for GuardDuty its ARN, the key its own event and its ASFF copy are claimed by too.
+    dedupKey: info.uid,
+    findingId: info.uid,
+    updatedAt: ocsfTime(info.modified_time, info.modified_time_dt) ?? ocsfTime(finding.time, finding.time_dt) ?? eventTime,
+    request: {
+      runbookId,
+      title: clip(title, 200),
+      severity: config.securityHub.severityOf[label] ?? 'SEV4',
+      summary: clip(info.desc?.trim() || title, 4000),
+      source: clip(`Security Hub (${product})`, 200),
+      // First seen before created, as ASFF's FirstObservedAt before CreatedAt and GuardDuty's eventFirstSeen.
+      detectedAt: ocsfTime(info.first_seen_time, info.first_seen_time_dt) ?? ocsfTime(info.created_time, info.created_time_dt),
+      labels: {
+        findingId: labelValue(info.uid),
+        findingSource: 'securityhub',
+        ...(finding.metadata.product.uid && { findingProduct: labelValue(finding.metadata.product.uid) }),
+        ...(info.types[0] && { findingType: labelValue(info.types[0]) }),
+        findingSeverity: labelValue(captionOf(finding)),
+        account: finding.cloud.account.uid,
+        ...(finding.cloud.region && { region: finding.cloud.region }),
+        ...(resource?.uid && { resource: labelValue(resource.uid) }),
       },
+      mode: 'live',
     },
   };
+  const productUid = finding.metadata.product.uid ?? `${finding.metadata.product.vendor_name ?? 'unknown vendor'}/${product}`;
+  return { outcome: 'open', finding: underProductTrust(mapped, productUid, trustOfOcsfProduct(finding.metadata.product, config)) };
 }

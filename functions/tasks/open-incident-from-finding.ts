@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { claimFinding, markFindingRunStarted } from '../aws/finding-claims.js';
+import { claimFinding, markFindingRunStarted, recordSampleFinding } from '../aws/finding-claims.js';
 import { openIncident, startIncidentRunbook } from '../aws/incident-opening.js';
 import { getIncident, IncidentAlreadyExistsError } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
@@ -18,12 +18,15 @@ export type FindingOutcome =
   | { readonly findingId: string; readonly outcome: 'opened'; readonly incidentId: string; readonly executionArn: string }
   | { readonly findingId: string; readonly outcome: 'repeated'; readonly incidentId: string }
   | { readonly findingId: string; readonly outcome: 'started'; readonly incidentId: string; readonly executionArn: string }
-  | { readonly findingId: string; readonly outcome: 'ignored'; readonly reason: string };
+  | { readonly findingId: string; readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly findingId: string; readonly outcome: 'sample-dropped'; readonly reason: string };
 
 /**
  * EventBridge target of the security-findings rule: each GuardDuty or Security Hub finding at or above
  * the configured severity opens an incident on its mapped runbook, exactly as POST /incidents would,
  * once per finding; a finding seen again (retried, updated) adds `finding.repeated` to its incident.
+ * A sample finding is recorded on its `FINDING#` key and dropped; one from a product that is neither AWS's
+ * nor allow-listed opens only a SEV4 triage item (see functions/domain/finding-trust.ts).
  * A malformed event throws: EventBridge retries it, then leaves it in the rule's dead-letter queue.
  */
 export const handler = async (payload: unknown, context: Context): Promise<{ findings: FindingOutcome[] }> => {
@@ -35,6 +38,13 @@ export const handler = async (payload: unknown, context: Context): Promise<{ fin
   for (const decision of decideFindings(event, irdrConfig.findings)) {
     if (decision.outcome === 'ignored') {
       findings.push({ findingId: decision.findingId, outcome: 'ignored', reason: decision.reason });
+      continue;
+    }
+    if (decision.outcome === 'sample') {
+      const { findingId, dedupKey, reason } = decision;
+      await recordSampleFinding(tableName, { dedupKey, findingId, reason, droppedAt: new Date().toISOString(), source: actor, eventId: event.id });
+      logger.warn('sample finding recorded and dropped: no incident', { eventId: event.id, findingId, dedupKey, reason });
+      findings.push({ findingId, outcome: 'sample-dropped', reason });
       continue;
     }
     findings.push(await openOnce(decision.finding, actor, event.id));

@@ -85,11 +85,11 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     expect((await incidentItems()).length).toBe(before.length);
   });
 
-  it('opens a security-incident for the documented Security Hub ASFF finding, once', async () => {
+  it('opens only a SEV4 triage item for the documented Security Hub ASFF finding (a custom integration: the default product), once', async () => {
     const [first] = findingOutcomes(await deliver(securityHubSample));
     expect(first).toMatchObject({ findingId: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef', outcome: 'opened' });
     const view = await local.api('GET', `/incidents/${first!.incidentId}`);
-    expect(view.body.incident).toMatchObject({ runbookId: 'security-incident', severity: 'SEV1', openedBy: 'events:aws.securityhub' });
+    expect(view.body.incident).toMatchObject({ runbookId: 'triage-notify', severity: 'SEV4', openedBy: 'events:aws.securityhub', labels: { findingTrust: 'untrusted-product' } });
     const [second] = findingOutcomes(await deliver(securityHubSample));
     expect(second).toMatchObject({ outcome: 'repeated', incidentId: first!.incidentId });
     expect(local.stack.events.deadLetters).toEqual([]);

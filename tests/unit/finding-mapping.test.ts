@@ -98,8 +98,11 @@ describe('GuardDuty finding (the documented event)', () => {
 });
 
 describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
-  it('opens a SEV1 security-incident for the CRITICAL finding, keyed by the ASFF Id', () => {
-    const [decision] = decide(securityHubSample);
+  // The documented example comes from a custom integration (the account's default product): as an AWS product's, here.
+  const fromInspector = securityHubWith({ ProductArn: 'arn:aws:securityhub:us-west-2::product/aws/inspector', ProductName: 'Inspector' });
+
+  it('opens a SEV1 security-incident for the CRITICAL finding of an AWS product, keyed by the ASFF Id', () => {
+    const [decision] = decide(fromInspector);
     expect(decision?.outcome).toBe('open');
     if (decision?.outcome !== 'open') return;
     expect(decision.finding.dedupKey).toBe('us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef');
@@ -108,12 +111,12 @@ describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
       title: 'EC2.20 Both VPN tunnels for an AWS Site-to-Site VPN connection should be up',
       severity: 'SEV1',
       summary: 'The version of openssl found on instance i-abcd1234 is known to contain a vulnerability.',
-      source: 'Security Hub (Security Hub)',
+      source: 'Security Hub (Inspector)',
       detectedAt: '2017-03-22T13:22:13.933Z',
       labels: {
         findingId: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef',
         findingSource: 'securityhub',
-        findingProduct: 'arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default',
+        findingProduct: 'arn:aws:securityhub:us-west-2::product/aws/inspector',
         findingType: 'Software and Configuration Checks/Vulnerabilities/CVE',
         findingSeverity: 'CRITICAL',
         account: '111111111111',

@@ -123,14 +123,25 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: Contro
 }
 
 /**
- * RFC 4180 CSV (CRLF, quoted where needed) with a header row. Cells starting with = + - @ or a tab are
- * prefixed with ' so a spreadsheet shows a title such as `=HYPERLINK(…)` instead of running it.
+ * Every character a spreadsheet or a line-splitting reader may take for the end of a line: LF, CR, VT, FF,
+ * NEL and the Unicode line and paragraph separators. A field holding one is quoted, so the text after it stays
+ * inside the cell instead of starting a physical line (and a row) of its own.
+ */
+export const CSV_LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
+
+/**
+ * RFC 4180 CSV (CRLF, quoted where needed) with a header row. Cells starting with = + - @, a tab or a CR are
+ * prefixed with ' so a spreadsheet shows a title such as `=HYPERLINK(…)` instead of running it; any cell holding
+ * a line break or a delimiter is quoted, so no text after a break can start a row with a formula.
  */
 export function toCsv<Column extends string>(columns: readonly Column[], rows: readonly CsvRow<Column>[]): string {
   return stringify(rows as CsvRow<Column>[], {
     header: true,
     columns: [...columns],
     record_delimiter: 'windows',
+    // csv-stringify quotes only the record delimiter (CRLF) once one is set; a lone LF or CR must be quoted too.
+    quote_record_delimiter: true,
+    quoted_match: CSV_LINE_BREAK,
     escape_formulas: true,
   });
 }
