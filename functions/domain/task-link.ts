@@ -52,6 +52,11 @@ export function signedTaskLinkPath(key: string, claims: TaskLinkClaims, recipien
   return `/task-links/${linkId}?sig=${signTaskLink(key, linkId, recipientAddress)}`;
 }
 
+/** Whether a signature has the shape of one (base64url of 32 bytes): worth looking its task up for. */
+export function isWellFormedSignature(signature: string | undefined): signature is string {
+  return signature !== undefined && /^[A-Za-z0-9_-]{43}$/.test(signature);
+}
+
 /**
  * Checks a link against the signing keys (the current one first; a previous one keeps links sent before a
  * rotation working) for the recipient its claims name (`recipientAddressOf`, from the task; undefined when there
@@ -65,7 +70,7 @@ export function verifyTaskLink(
   nowEpochSeconds: number,
 ): TaskLinkCheck {
   const claims = parseTaskLinkId(linkId);
-  if (!claims || !signature || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return { valid: false, reason: 'malformed' };
+  if (!claims || !isWellFormedSignature(signature)) return { valid: false, reason: 'malformed' };
   const address = recipientAddressOf(claims);
   if (address === undefined) return { valid: false, reason: 'bad-signature' };
   const given = Buffer.from(signature, 'base64url');

@@ -5,7 +5,7 @@ import { getTask } from '../aws/human-task-store.js';
 import { taskLinkKeys } from '../aws/task-link-key.js';
 import { TaskCompletionRequest, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from '../domain/human-task.js';
 import { recipientLabel, signedInLines } from '../domain/human-task-email.js';
-import { parseTaskLinkId, verifyTaskLink } from '../domain/task-link.js';
+import { isWellFormedSignature, parseTaskLinkId, verifyTaskLink } from '../domain/task-link.js';
 import { confirmationPage, messagePage } from '../domain/task-link-page.js';
 import { apiHandler, type ApiEvent, type ApiResult } from './http-shell.js';
 
@@ -72,7 +72,8 @@ async function openLink(event: ApiEvent): Promise<OpenedLink> {
   const linkId = event.pathParameters?.linkId ?? '';
   const signature = event.queryStringParameters?.sig ?? '';
   const claimed = parseTaskLinkId(linkId);
-  const task = claimed ? await getTask(tableName, claimed.incidentId, claimed.taskId) : undefined;
+  // Only a well-formed link costs a read: its task holds the address the signature must have been made for.
+  const task = claimed && isWellFormedSignature(signature) ? await getTask(tableName, claimed.incidentId, claimed.taskId) : undefined;
   const check = verifyTaskLink(await taskLinkKeys(), linkId, signature, (claims) => task?.recipients[claims.recipientIndex]?.address, Math.floor(Date.now() / 1000));
   if (!check.valid) {
     if (check.reason === 'expired' && task) return { refused: page(410, messagePage('This link has expired', expiredMessage(task))) };
