@@ -4,12 +4,14 @@ import { completeHumanTask } from '../aws/human-task-completion.js';
 import { getTask } from '../aws/human-task-store.js';
 import { taskLinkKeys } from '../aws/task-link-key.js';
 import { TaskCompletionRequest, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from '../domain/human-task.js';
-import { recipientLabel, signedInLines } from '../domain/human-task-email.js';
+import { recipientLabel } from '../domain/human-task-email.js';
 import { isWellFormedSignature, parseTaskLinkId, verifyTaskLink } from '../domain/task-link.js';
+import { openedByLink } from '../domain/task-link-access.js';
 import { confirmationPage, messagePage } from '../domain/task-link-page.js';
 import { apiHandler, type ApiEvent, type ApiResult } from './http-shell.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+const apiUrl = requireEnvironment('API_URL').replace(/\/+$/, '');
 
 /** Pages that carry a signed URL: never cached, never framed, never sent on as a referrer. */
 const PAGE_HEADERS = {
@@ -63,44 +65,17 @@ export const handler = apiHandler(async (event) => {
 
 type OpenedLink = { task: HumanTaskRecord; recipient: TaskRecipient; linkId: string; signature: string } | { refused: ApiResult };
 
-/**
- * Finds the task and the recipient the link names, checks the signature (made for that recipient's address) and
- * the expiry, then whether the task may be decided by link at all. Unknown task or recipient reads as a bad
- * signature: the page tells nobody which incidents and tasks exist.
- */
+/** Reads the task the link names (only for a well-formed link), verifies the signature for its recipient, and decides. */
 async function openLink(event: ApiEvent): Promise<OpenedLink> {
   const linkId = event.pathParameters?.linkId ?? '';
   const signature = event.queryStringParameters?.sig ?? '';
   const claimed = parseTaskLinkId(linkId);
-  // Only a well-formed link costs a read: its task holds the address the signature must have been made for.
   const task = claimed && isWellFormedSignature(signature) ? await getTask(tableName, claimed.incidentId, claimed.taskId) : undefined;
   const check = verifyTaskLink(await taskLinkKeys(), linkId, signature, (claims) => task?.recipients[claims.recipientIndex]?.address, Math.floor(Date.now() / 1000));
-  if (!check.valid) {
-    if (check.reason === 'expired' && task) return { refused: page(410, messagePage('This link has expired', expiredMessage(task))) };
-    return { refused: page(403, messagePage('This link is not valid', 'Open the link exactly as it arrived in your email.')) };
-  }
-  const recipient = task?.recipients[check.claims.recipientIndex];
-  if (!task || !recipient) return { refused: page(403, messagePage('This link is not valid', 'Open the link exactly as it arrived in your email.')) };
-  if (task.requires === 'authenticated') {
-    return { refused: page(403, messagePage(`"${task.title}" cannot be decided by link`, `${signedInLines(task, apiUrl()).join(' ')} Nothing was recorded.`)) };
-  }
-  if (!recipient.mayComplete) return { refused: page(404, messagePage('No such task', 'This link names no task you can complete.')) };
-  if (task.status !== 'open') {
-    const message = task.decision
-      ? `It was already completed (${task.decision.outcome}) by ${task.decision.decidedBy} at ${task.decision.decidedAt}.`
-      : `It expired${task.expiredAt ? ` at ${task.expiredAt}` : ''}; nobody can complete it now.`;
-    return { refused: page(409, messagePage(`"${task.title}" is closed`, message)) };
-  }
-  return { task, recipient, linkId, signature };
+  const opened = openedByLink(check, task, apiUrl);
+  if ('refused' in opened) return { refused: page(opened.refused.statusCode, messagePage(opened.refused.title, opened.refused.message)) };
+  return { ...opened, linkId, signature };
 }
-
-/** What an expired link's page says: nothing was recorded, and how to act now (signed in). */
-function expiredMessage(task: HumanTaskRecord): string {
-  const state = task.status === 'open' ? 'The task is still open.' : `The task is ${task.status}.`;
-  return `Nothing was recorded. Links work only for a short time (docs/approval-links.md). ${state} ${signedInLines(task, apiUrl()).join(' ')}`;
-}
-
-const apiUrl = (): string => requireEnvironment('API_URL').replace(/\/+$/, '');
 
 function bodyText(event: ApiEvent): string {
   if (!event.body) return '';
