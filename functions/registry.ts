@@ -268,7 +268,8 @@ export const functionRegistry = [
     description: 'GET/POST /task-links/{linkId}: an emailed, signed link; GET shows a confirmation page, only its POST completes the task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID'],
+    // API_URL: a refused link's page names the API route to act through instead.
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
     permissions: ['table:read', 'table:write', 'runbooks:answer', 'links:sign'],
     routes: [
       { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },

@@ -250,6 +250,7 @@ class RunbookCompiler {
       levels: levels.map((level, index) => ({ level: index + 1, notify: level.notify, afterSeconds: durationSeconds(level.after) })),
       onExhausted: step.escalation.onExhausted,
       ...(step.type === 'task' && step.completedBy !== undefined && { completedBy: step.completedBy }),
+      ...(step.requires !== undefined && { requires: step.requires }),
     };
 
     for (let level = 0; level <= levels.length; level += 1) {

@@ -2,7 +2,7 @@ import { ControlReference } from '../functions/domain/evidence/controls.js';
 import * as z from 'zod';
 import { RoleName } from '../functions/domain/config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
-import { TaskCompletedBy } from '../functions/domain/human-task.js';
+import { TaskCompletedBy, TaskRequirement } from '../functions/domain/human-task.js';
 import { Severity } from '../functions/domain/incident.js';
 import { DrillPlanId } from './drill-plan-schema.js';
 
@@ -106,6 +106,12 @@ const HumanStepBase = {
   /** How long the first recipients have before escalation starts. */
   deadline: Duration,
   escalation: Escalation.default({ levels: [], onExhausted: 'fail' }),
+  /**
+   * `authenticated`: decided only by an authenticated identity (the API with SigV4, the CLI), never by an emailed
+   * link: its emails carry no link, only what to run, and the link handler refuses any link to it. For decisions
+   * whose record must name a signed-in person, e.g. notifying a regulator or recovering from ransomware.
+   */
+  requires: TaskRequirement.optional(),
 };
 
 const TaskStep = z.strictObject({
@@ -344,6 +350,9 @@ function validateStructure(runbook: Runbook, ctx: z.RefinementCtx): void {
           ctx.addIssue({ code: 'custom', path: [...path, branch], message: `"${target}" lies beyond a clock step; jump to a step before the clock, or move the clock` });
         }
       }
+    }
+    if (step.type === 'approval' && step.requires === 'authenticated' && step.approvers.roles === undefined && (step.approvers.principals ?? []).every((principal) => principal.startsWith('email:'))) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'requires'], message: 'an approval that requires an authenticated identity needs approver roles or IAM principals: email: approvers can only decide by link' });
     }
     if (step.type === 'task' && step.escalation.onExhausted === 'auto-reject') {
       ctx.addIssue({ code: 'custom', path: [...path, 'escalation', 'onExhausted'], message: 'auto-reject is for approvals; a task can fail or continue' });

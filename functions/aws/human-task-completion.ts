@@ -57,7 +57,14 @@ export async function completeHumanTask(
     return { kind: 'forbidden', message: `only ${whoMayComplete(task)} may complete "${task.title}"; ${actorName(actor)} ${roles}` };
   }
 
-  const decision: TaskDecision = { outcome: request.outcome, decidedBy: actorName(actor), comment: request.comment, decidedAt: new Date().toISOString(), via };
+  const decision: TaskDecision = {
+    outcome: request.outcome,
+    decidedBy: actorName(actor),
+    ...(actor.kind === 'email' && actor.name !== undefined && { decidedByName: actor.name }),
+    comment: request.comment,
+    decidedAt: new Date().toISOString(),
+    via,
+  };
   const result = await recordDecision(tableName, task, decision);
   if (!result.completed) {
     return { kind: 'conflict', message: refusalFor(result.task?.status ?? 'expired', result.task?.decision, result.task?.expiredAt) ?? 'the task is no longer open' };
@@ -92,6 +99,7 @@ export async function completeSameReview(tableName: string, completed: HumanTask
       const carried: TaskDecision = {
         outcome: decision.outcome,
         decidedBy: decision.decidedBy,
+        ...(decision.decidedByName !== undefined && { decidedByName: decision.decidedByName }),
         comment: decision.comment,
         decidedAt: new Date().toISOString(),
         via: 'post-incident-review',

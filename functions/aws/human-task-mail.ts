@@ -1,16 +1,15 @@
+import { irdrConfig } from '../config.js';
 import type { RenderedEmail } from '../domain/email-content.js';
 import type { HumanTaskRecord, TaskRecipient } from '../domain/human-task.js';
 import { taskEmail, type EmailedLink } from '../domain/human-task-email.js';
+import { taskLinkExpiresAt } from '../domain/link-lifetime.js';
 import { requireEnvironment } from './environment.js';
 import { sendAndRecordEmail } from './notifier.js';
 import { taskLinkSigner } from './task-link-signer.js';
 
-/** Links stay valid a while past the task's last level: past it, the task itself refuses them (expired). */
-const LINK_GRACE_SECONDS = 3600;
-
 /**
  * Emails this level's recipients of a task (those from `firstIndex` on), each their own email: with a
- * signed link for those who may complete it, a notice for the rest. Each send is recorded on the trail
+ * signed link for those who may complete it (valid for this level only), a notice for the rest. Each send is recorded on the trail
  * (never the link). A failed email, or an unavailable signing key, never fails the task.
  */
 export async function emailTaskLevel(options: {
@@ -23,10 +22,9 @@ export async function emailTaskLevel(options: {
 }): Promise<void> {
   const { task, level } = options;
   const apiUrl = requireEnvironment('API_URL').replace(/\/+$/, '');
-  const remainingSeconds = task.levelSeconds + task.levels.slice(level).reduce((sum, next) => sum + next.afterSeconds, 0);
   await emailEachRecipient({
     ...options,
-    expiresAt: new Date((Math.floor(Date.now() / 1000) + remainingSeconds + LINK_GRACE_SECONDS) * 1000),
+    expiresAt: taskLinkExpiresAt(task, irdrConfig.links, new Date()),
     detail: { purpose: level === 0 ? task.kind : 'escalation', level },
     compose: (recipient, link) => taskEmail({ task, recipient, level, levelSeconds: task.levelSeconds, ...(link && { link }), apiUrl, variables: options.variables }),
   });

@@ -1,7 +1,8 @@
 import type { HumanTaskRecord } from '../domain/human-task.js';
 import type { Incident } from '../domain/incident.js';
 import { reviewEmail } from '../domain/incident-review-email.js';
-import { reviewLinkExpiresAt } from '../domain/review-task.js';
+import { irdrConfig } from '../config.js';
+import { reviewLinkExpiresAt } from '../domain/link-lifetime.js';
 import { requireEnvironment } from './environment.js';
 import { emailEachRecipient } from './human-task-mail.js';
 
@@ -21,7 +22,7 @@ export async function emailReview(
     task,
     firstIndex: 0,
     actor: options.actor,
-    expiresAt: reviewLinkExpiresAt(task.dueAt ?? task.createdAt),
+    expiresAt: reviewLinkExpiresAt(irdrConfig.links, new Date()),
     detail: { purpose: options.overdue ? 'post-incident-review-overdue' : 'post-incident-review' },
     compose: (recipient, link) => reviewEmail({ incident, task, recipient, ...(link && { link }), apiUrl, overdue: options.overdue }),
   });

@@ -14,11 +14,47 @@ export const PrincipalPattern = z
     'a principal is an IAM or STS ARN, `*` allowed, e.g. arn:aws:sts::123456789012:assumed-role/SecurityResponder/*',
   );
 
-const RoleContacts = z.object({
-  emails: z.array(z.email()).min(1, 'each role needs at least one email address'),
-  /** Who acts in this role: callers whose IAM ARN matches one of these. */
-  principals: z.array(PrincipalPattern).default([]),
+/** Someone who acts in a role, by name and their own address: task emails with a decision link go to people, never lists. */
+export const RolePerson = z.strictObject({
+  name: z.string().trim().min(1, 'a person has a name').max(100, 'at most 100 characters'),
+  email: z.email(),
 });
+export type RolePerson = z.infer<typeof RolePerson>;
+
+const RoleContacts = z
+  .object({
+    /** The role's list addresses: plain notices (notify steps, clocks, reports); never a decision link. */
+    emails: z.array(z.email()).default([]),
+    /**
+     * The role's people, each emailed their own task email with their own decision link, recorded as themselves.
+     * A role without people gets its human tasks as notices at its list addresses (decided through the API or CLI).
+     */
+    people: z.array(RolePerson).default([]),
+    /** Who acts in this role: callers whose IAM ARN matches one of these. */
+    principals: z.array(PrincipalPattern).default([]),
+  })
+  .refine((contacts) => contacts.emails.length + contacts.people.length > 0, {
+    path: ['emails'],
+    message: 'each role needs at least one email address (a list in emails, or people with their own)',
+  });
+
+/**
+ * How long emailed task links live (functions/domain/link-lifetime.ts). A link is a bearer credential: whoever holds
+ * it decides, so it lives only as long as the person it was sent to is the one being asked.
+ */
+export const LinksConfig = z.strictObject({
+  /**
+   * A task link lives for the level (deadline or escalation step) it was sent at, and never longer than this: an
+   * escalation sends fresh links to the next level's people. 24 h covers a working day and its night on call.
+   */
+  taskLinkMaxHours: z.number().int().min(1, 'at least 1 hour').max(72, 'at most 72 hours: a longer wait is decided through the API or CLI').default(24),
+  /**
+   * A post-incident review link lives this long after it is sent (on resolve; the overdue reminder sends a fresh
+   * one). 72 h: three days to read the request and record the review by link; past it, the API or CLI.
+   */
+  reviewLinkHours: z.number().int().min(1, 'at least 1 hour').max(168, 'at most 168 hours (7 days)').default(72),
+});
+export type LinksConfig = z.infer<typeof LinksConfig>;
 
 /** Operational alerts: the CloudWatch alarms (lib/alarms.ts) email these addresses through SNS. */
 export const AlertsConfig = z.object({
@@ -80,5 +116,7 @@ export const IrdrConfig = z.object({
   evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),
   /** The HTTP API's throttle and its functions' reserved concurrency; defaults apply when left out. */
   api: ApiConfig.prefault({}),
+  /** How long emailed task and review links live; defaults apply when left out. */
+  links: LinksConfig.prefault({}),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -5,25 +5,31 @@ import { mayComplete, rolesOfAddress, type HumanTaskRecord, type TaskRecipient }
 
 /**
  * Who is emailed at a level of a task: level 0 goes to those who may complete it (the assignee's role,
- * or the approvers' roles and allow-listed `email:` principals); an escalation level to its roles. Each
- * address once per level; whether they may complete it decides whether their email carries a link.
+ * or the approvers' roles and allow-listed `email:` principals); an escalation level to its roles. A role's
+ * people are emailed each at their own address (never its list, so a link is one person's); a role without
+ * people gets a notice at its list addresses. Each address once per level; whether they may complete it
+ * decides whether their email carries a link.
  */
 export function recipientsForLevel(
-  task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>,
+  task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers' | 'requires'>,
   level: number,
   roles: readonly RoleName[],
   config: Pick<IrdrConfig, 'roles'>,
 ): TaskRecipient[] {
   const recipients = new Map<string, TaskRecipient>();
-  const add = (address: string, role: RoleName | undefined): void => {
+  const add = (address: string, role: RoleName | undefined, name: string | undefined): void => {
     const key = address.toLowerCase();
     if (recipients.has(key)) return;
     const allowed = mayComplete(task, { kind: 'email', address, roles: rolesOfAddress(address, config) });
-    recipients.set(key, { address, ...(role !== undefined && { role }), level, mayComplete: allowed });
+    recipients.set(key, { address, ...(name !== undefined && { name }), ...(role !== undefined && { role }), level, mayComplete: allowed });
   };
-  for (const role of roles) for (const address of config.roles[role]?.emails ?? []) add(address, role);
+  for (const role of roles) {
+    const people = config.roles[role]?.people ?? [];
+    if (people.length > 0) for (const person of people) add(person.email, role, person.name);
+    else for (const address of config.roles[role]?.emails ?? []) add(address, role, undefined);
+  }
   if (level === 0) {
-    for (const principal of task.approvers?.principals ?? []) if (principal.startsWith('email:')) add(principal.slice('email:'.length), undefined);
+    for (const principal of task.approvers?.principals ?? []) if (principal.startsWith('email:')) add(principal.slice('email:'.length), undefined, undefined);
   }
   return [...recipients.values()];
 }
@@ -40,7 +46,7 @@ export interface EmailedLink {
 }
 
 export interface TaskEmailInput {
-  readonly task: Pick<HumanTaskRecord, 'taskId' | 'incidentId' | 'kind' | 'title' | 'instructions' | 'outcomes' | 'levels'>;
+  readonly task: Pick<HumanTaskRecord, 'taskId' | 'incidentId' | 'kind' | 'title' | 'instructions' | 'outcomes' | 'levels' | 'requires'>;
   readonly recipient: TaskRecipient;
   readonly level: number;
   /** How long this level waits before the next (or before the task expires). */
@@ -77,7 +83,9 @@ export function taskEmail(input: TaskEmailInput): RenderedEmail {
     `Runbook: ${String(variables['runbookTitle'] ?? '')}`,
     next,
     '',
-    ...(input.link
+    ...(task.requires === 'authenticated'
+      ? signedInLines(task, input.apiUrl)
+      : input.link
       ? [
           ...linkTextLines(input.link),
           '',
@@ -88,16 +96,34 @@ export function taskEmail(input: TaskEmailInput): RenderedEmail {
   return withLinkButton(subject, lines, recipient, input.link);
 }
 
+/**
+ * How to decide a task that requires an authenticated identity: the CLI command and the API route, never a link
+ * (a link is whoever holds it; this decision must be someone's own signed-in identity).
+ */
+export function signedInLines(task: Pick<HumanTaskRecord, 'taskId' | 'incidentId' | 'kind' | 'outcomes'>, apiUrl: string): string[] {
+  const outcomes = task.outcomes.join('|');
+  return [
+    `This ${task.kind === 'approval' ? 'decision' : 'task'} must be made signed in as yourself, not through an email link. If you may make it, run:`,
+    `  irdr incidents complete ${task.incidentId} ${task.taskId} --outcome ${outcomes} --comment "..."`,
+    `or call the API (SigV4): POST ${apiUrl}/incidents/${task.incidentId}/tasks/${task.taskId}/complete {"outcome": ${task.outcomes.map((outcome) => `"${outcome}"`).join(' | ')}, "comment": "..."}`,
+  ];
+}
+
 /** An emailed link, as the text of an email shows it: what it is, then the URL on its own line. */
 export function linkTextLines(link: EmailedLink): string[] {
   return [`Respond here (this link is yours alone, works once, and expires ${link.expiresAt.toISOString()}):`, link.url];
 }
 
 /** The email of these text lines; in its HTML the link's URL line becomes a button (with who it is for). */
-export function withLinkButton(subject: string, lines: readonly string[], recipient: Pick<TaskRecipient, 'address'>, link: EmailedLink | undefined): RenderedEmail {
+export function withLinkButton(subject: string, lines: readonly string[], recipient: Pick<TaskRecipient, 'address' | 'name'>, link: EmailedLink | undefined): RenderedEmail {
   const linkHtml = link
-    ? `<p><a class="button" href="${escapeHtml(link.url)}">Open the task to respond</a></p>\n<p><small>This link is for ${escapeHtml(recipient.address)} alone, works once, and expires ${escapeHtml(link.expiresAt.toISOString())}.</small></p>`
+    ? `<p><a class="button" href="${escapeHtml(link.url)}">Open the task to respond</a></p>\n<p><small>This link is for ${escapeHtml(recipientLabel(recipient))} alone, works once, and expires ${escapeHtml(link.expiresAt.toISOString())}.</small></p>`
     : '';
   const html = htmlDocument(subject, `${textToHtml(lines.filter((line) => line !== link?.url).join('\n'))}\n${linkHtml}`);
   return { subject, text: lines.join('\n'), html };
+}
+
+/** A recipient as pages and emails name them: `Ada Lovelace <ada@example.com>`, or the bare address of a list. */
+export function recipientLabel(recipient: Pick<TaskRecipient, 'address' | 'name'>): string {
+  return recipient.name === undefined ? recipient.address : `${recipient.name} <${recipient.address}>`;
 }

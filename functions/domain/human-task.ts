@@ -25,6 +25,14 @@ export type OnExhausted = z.infer<typeof OnExhausted>;
  */
 export const TaskCompletedBy = z.enum(['acknowledgement', 'post-incident-review']);
 export type TaskCompletedBy = z.infer<typeof TaskCompletedBy>;
+/**
+ * What a decision needs beyond being allowed: `authenticated` — an authenticated identity (the API with SigV4, the
+ * CLI; later Slack or the console), never an emailed link. The emails then carry no link, only what to run, and
+ * the link handler refuses any link to it, however well signed (docs/approval-links.md).
+ */
+export const TaskRequirement = z.enum(['authenticated']);
+export type TaskRequirement = z.infer<typeof TaskRequirement>;
+
 /** The comment on a task completed by acknowledging the incident. */
 export const ACKNOWLEDGED_THROUGH_INCIDENT = 'acknowledged through the incident';
 
@@ -48,6 +56,7 @@ export const HumanTaskDefinition = z.object({
   levels: z.array(z.object({ level: z.number().int().positive(), notify: z.array(RoleName).min(1), afterSeconds: z.number().int().positive() })),
   onExhausted: OnExhausted,
   completedBy: TaskCompletedBy.optional(),
+  requires: TaskRequirement.optional(),
 });
 export type HumanTaskDefinition = z.infer<typeof HumanTaskDefinition>;
 
@@ -73,6 +82,8 @@ export type ExpireHumanTaskPayload = z.infer<typeof ExpireHumanTaskPayload>;
 /** Someone an email about the task went to. Links name recipients by their index in this list. */
 export interface TaskRecipient {
   readonly address: string;
+  /** The person's name, for one of a role's configured people (a list address has none). */
+  readonly name?: string;
   /** The role they were emailed as (undefined for an allow-listed `email:` approver). */
   readonly role?: RoleName;
   readonly level: number;
@@ -82,8 +93,10 @@ export interface TaskRecipient {
 
 export interface TaskDecision {
   readonly outcome: TaskOutcome;
-  /** An IAM principal ARN, or `email:<address>` for a decision made through an emailed link. */
+  /** An IAM principal ARN, or `email:<address>` for a decision made through an emailed link (the holder of that person's link). */
   readonly decidedBy: string;
+  /** The name of the person whose link decided it, as configured. */
+  readonly decidedByName?: string;
   readonly comment: string;
   readonly decidedAt: string;
   /**
@@ -116,6 +129,8 @@ export interface HumanTaskRecord {
   readonly onExhausted: OnExhausted;
   /** Also completed by this change of the incident's lifecycle. */
   readonly completedBy?: TaskCompletedBy;
+  /** `authenticated`: decided only by an authenticated identity, never by an emailed link. */
+  readonly requires?: TaskRequirement;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** When the current level began, and how long it waits before the next. */
@@ -144,6 +159,7 @@ export type PublicHumanTask = Pick<
   | 'approvers'
   | 'outcomes'
   | 'completedBy'
+  | 'requires'
   | 'status'
   | 'level'
   | 'createdAt'
@@ -171,6 +187,7 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
     ...(task.approvers !== undefined && { approvers: task.approvers }),
     outcomes: task.outcomes,
     ...(task.completedBy !== undefined && { completedBy: task.completedBy }),
+    ...(task.requires !== undefined && { requires: task.requires }),
     status: task.status,
     level: task.level,
     levelCount: task.levels.length,
@@ -201,18 +218,25 @@ export type TaskCompletionRequest = z.infer<typeof TaskCompletionRequest>;
 /** Who is trying to complete a task: an IAM caller with their roles, or the recipient of an emailed link. */
 export type TaskActor =
   | { readonly kind: 'principal'; readonly principalArn: string; readonly roles: readonly RoleName[] }
-  | { readonly kind: 'email'; readonly address: string; readonly roles: readonly RoleName[] };
+  | { readonly kind: 'email'; readonly address: string; readonly name?: string; readonly roles: readonly RoleName[] };
 
 export const actorName = (actor: TaskActor): string => (actor.kind === 'principal' ? actor.principalArn : `email:${actor.address}`);
 
-/** The roles whose configured addresses include this one. */
+/**
+ * The roles one of whose configured people has this address. A role's list addresses act in no role: a list is
+ * many people, so nobody can be recorded as having decided through it.
+ */
 export function rolesOfAddress(address: string, config: Pick<IrdrConfig, 'roles'>): RoleName[] {
   const normalized = address.toLowerCase();
-  return RoleName.options.filter((role) => (config.roles[role]?.emails ?? []).some((email) => email.toLowerCase() === normalized));
+  return RoleName.options.filter((role) => (config.roles[role]?.people ?? []).some((person) => person.email.toLowerCase() === normalized));
 }
 
-/** Only the assigned role may complete a task; only an allow-listed approver (by role or principal) may decide an approval. */
-export function mayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>, actor: TaskActor): boolean {
+/**
+ * Only the assigned role may complete a task; only an allow-listed approver (by role or principal) may decide an
+ * approval; a task that requires an authenticated identity is never completed through an emailed link.
+ */
+export function mayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers' | 'requires'>, actor: TaskActor): boolean {
+  if (task.requires === 'authenticated' && actor.kind === 'email') return false;
   if (task.kind === 'task') return task.assignee !== undefined && actor.roles.includes(task.assignee);
   const roles = task.approvers?.roles ?? [];
   if (actor.roles.some((role) => roles.includes(role))) return true;
@@ -223,13 +247,14 @@ export function mayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'a
 }
 
 /** Who may complete, in words, for a 403. */
-export function whoMayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers'>): string {
-  if (task.kind === 'task') return `members of the role ${task.assignee ?? '(none)'}`;
+export function whoMayComplete(task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers' | 'requires'>): string {
+  const signedIn = task.requires === 'authenticated' ? ', signed in (the API or the CLI, never an emailed link)' : '';
+  if (task.kind === 'task') return `members of the role ${task.assignee ?? '(none)'}${signedIn}`;
   const parts = [
     ...(task.approvers?.roles?.length ? [`members of the role ${task.approvers.roles.join(' or ')}`] : []),
     ...(task.approvers?.principals?.length ? [`the allow-listed approvers ${task.approvers.principals.join(', ')}`] : []),
   ];
-  return parts.join(' and ');
+  return parts.join(' and ') + signedIn;
 }
 
 /** The seconds from the task's creation until its last level has waited: its whole life. */
@@ -260,6 +285,7 @@ export function decisionEvent(
       outcome: decision.outcome,
       comment: decision.comment,
       via: decision.via,
+      ...(decision.decidedByName !== undefined && { decidedByName: decision.decidedByName }),
       ...(decision.through !== undefined && { through: decision.through }),
       level,
     },

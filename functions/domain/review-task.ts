@@ -14,18 +14,8 @@ import { REVIEW_TASK_ID } from './incident-review.js';
 const REVIEW_ASSIGNMENT = { kind: 'task', assignee: 'commander' } as const;
 
 /**
- * Links to the review stay valid a week past its due date: the overdue reminder, sent then, carries one too.
- * Later, the tasks API still completes it.
- */
-export const REVIEW_LINK_VALID_AFTER_DUE_SECONDS = 7 * 24 * 3600;
-
-export function reviewLinkExpiresAt(dueAt: string): Date {
-  return new Date(Date.parse(dueAt) + REVIEW_LINK_VALID_AFTER_DUE_SECONDS * 1000);
-}
-
-/**
  * The review task: the commanders' to complete, through the tasks API or each one's emailed link (the
- * recipients are the role's configured addresses); no run waits on it, so no token.
+ * recipients are the role's configured people); no run waits on it, so no token.
  */
 export function reviewTask(
   incident: Pick<Incident, 'incidentId' | 'title' | 'executionArn'>,

@@ -4,11 +4,14 @@ import { completeHumanTask } from '../aws/human-task-completion.js';
 import { getTask } from '../aws/human-task-store.js';
 import { taskLinkKeys } from '../aws/task-link-key.js';
 import { TaskCompletionRequest, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from '../domain/human-task.js';
-import { verifyTaskLink } from '../domain/task-link.js';
+import { recipientLabel } from '../domain/human-task-email.js';
+import { isWellFormedSignature, parseTaskLinkId, verifyTaskLink } from '../domain/task-link.js';
+import { openedByLink } from '../domain/task-link-access.js';
 import { confirmationPage, messagePage } from '../domain/task-link-page.js';
 import { apiHandler, type ApiEvent, type ApiResult } from './http-shell.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+const apiUrl = requireEnvironment('API_URL').replace(/\/+$/, '');
 
 /** Pages that carry a signed URL: never cached, never framed, never sent on as a referrer. */
 const PAGE_HEADERS = {
@@ -24,9 +27,10 @@ const page = (statusCode: number, body: string): ApiResult => ({ statusCode, hea
 const STATUS = { 'not-found': 404, conflict: 409, forbidden: 403, invalid: 400 } as const;
 
 /**
- * GET/POST /task-links/{linkId}?sig=… — no IAM authorizer (a browser cannot sign): the HMAC signature is
- * the credential. GET shows the task and a form, and changes nothing; only the form's POST completes the
- * task, acting as `email:<recipient>`. Single use: completion is conditional on the task being open.
+ * GET/POST /task-links/{linkId}?sig=… — no IAM authorizer (a browser cannot sign): the HMAC signature, made for
+ * one recipient's address, is the credential. GET shows the task and a form, and changes nothing; only the form's
+ * POST completes the task, acting as `email:<recipient>` with their name. Single use: completion is conditional on
+ * the task being open. A task that requires an authenticated identity is refused, however well signed the link.
  */
 export const handler = apiHandler(async (event) => {
   const opened = await openLink(event);
@@ -35,7 +39,7 @@ export const handler = apiHandler(async (event) => {
 
   if (event.requestContext.http.method === 'GET') {
     const formAction = `/task-links/${encodeURIComponent(linkId)}?sig=${encodeURIComponent(signature)}`;
-    return page(200, confirmationPage(task, recipient.address, formAction));
+    return page(200, confirmationPage(task, recipientLabel(recipient), formAction));
   }
 
   const form = new URLSearchParams(bodyText(event));
@@ -48,7 +52,7 @@ export const handler = apiHandler(async (event) => {
     tableName,
     { incidentId: task.incidentId, taskId: task.taskId },
     parsed.data,
-    { kind: 'email', address: recipient.address, roles: rolesOfAddress(recipient.address, irdrConfig) },
+    { kind: 'email', address: recipient.address, ...(recipient.name !== undefined && { name: recipient.name }), roles: rolesOfAddress(recipient.address, irdrConfig) },
     'email-link',
   );
   if (result.kind !== 'completed') return page(STATUS[result.kind], messagePage('Nothing was recorded', result.message));
@@ -56,30 +60,21 @@ export const handler = apiHandler(async (event) => {
   const alsoText = also === '' ? '' : ` It is the same review as ${also}, which is completed with it.`;
   // The lifecycle's review has no run waiting on it (no token): only a review held in the run moves a runbook on.
   const carriesOn = task.taskToken !== undefined || result.alsoCompleted.length > 0 ? ' Thank you; the runbook carries on.' : ' Thank you.';
-  return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipient.address}.${alsoText}${carriesOn}`));
+  return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipientLabel(recipient)}.${alsoText}${carriesOn}`));
 });
 
 type OpenedLink = { task: HumanTaskRecord; recipient: TaskRecipient; linkId: string; signature: string } | { refused: ApiResult };
 
-/** Checks the signature and expiry, then finds the task and the recipient the link was made for. */
+/** Reads the task the link names (only for a well-formed link), verifies the signature for its recipient, and decides. */
 async function openLink(event: ApiEvent): Promise<OpenedLink> {
   const linkId = event.pathParameters?.linkId ?? '';
   const signature = event.queryStringParameters?.sig ?? '';
-  const check = verifyTaskLink(await taskLinkKeys(), linkId, signature, Math.floor(Date.now() / 1000));
-  if (!check.valid) {
-    if (check.reason === 'expired') return { refused: page(410, messagePage('This link has expired', 'Ask the incident commander, or use the API, to complete the task.')) };
-    return { refused: page(403, messagePage('This link is not valid', 'Open the link exactly as it arrived in your email.')) };
-  }
-  const task = await getTask(tableName, check.claims.incidentId, check.claims.taskId);
-  const recipient = task?.recipients[check.claims.recipientIndex];
-  if (!task || !recipient?.mayComplete) return { refused: page(404, messagePage('No such task', 'This link names no task you can complete.')) };
-  if (task.status !== 'open') {
-    const message = task.decision
-      ? `It was already completed (${task.decision.outcome}) by ${task.decision.decidedBy} at ${task.decision.decidedAt}.`
-      : `It expired${task.expiredAt ? ` at ${task.expiredAt}` : ''}; nobody can complete it now.`;
-    return { refused: page(409, messagePage(`"${task.title}" is closed`, message)) };
-  }
-  return { task, recipient, linkId, signature };
+  const claimed = parseTaskLinkId(linkId);
+  const task = claimed && isWellFormedSignature(signature) ? await getTask(tableName, claimed.incidentId, claimed.taskId) : undefined;
+  const check = verifyTaskLink(await taskLinkKeys(), linkId, signature, (claims) => task?.recipients[claims.recipientIndex]?.address, Math.floor(Date.now() / 1000));
+  const opened = openedByLink(check, task, apiUrl);
+  if ('refused' in opened) return { refused: page(opened.refused.statusCode, messagePage(opened.refused.title, opened.refused.message)) };
+  return { ...opened, linkId, signature };
 }
 
 function bodyText(event: ApiEvent): string {

@@ -34,7 +34,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
   const { task: definition } = request;
   const taskId = request.stepId;
   const at = new Date().toISOString();
-  const who = { kind: definition.kind, assignee: definition.assignee, approvers: definition.approvers };
+  const who = { kind: definition.kind, assignee: definition.assignee, approvers: definition.approvers, requires: definition.requires };
   const task: HumanTaskRecord = {
     taskId,
     incidentId: request.incidentId,
@@ -53,6 +53,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
     deadlineSeconds: definition.deadlineSeconds,
     onExhausted: definition.onExhausted,
     ...(definition.completedBy !== undefined && { completedBy: definition.completedBy }),
+    ...(definition.requires !== undefined && { requires: definition.requires }),
     createdAt: at,
     updatedAt: at,
     levelStartedAt: at,
@@ -89,6 +90,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
       deadlineSeconds: task.deadlineSeconds,
       escalationLevels: task.levels.length,
       onExhausted: task.onExhausted,
+      ...(task.requires !== undefined && { requires: task.requires }),
       recipients: task.recipients.map((recipient) => recipient.address),
     },
   });
@@ -140,6 +142,7 @@ async function reviewHeldBefore(task: HumanTaskRecord): Promise<PriorDecision> {
     decision: {
       outcome: held.outcome,
       decidedBy: held.decidedBy,
+      ...(held.decidedByName !== undefined && { decidedByName: held.decidedByName }),
       comment: held.comment,
       decidedAt: new Date().toISOString(),
       via: 'post-incident-review',

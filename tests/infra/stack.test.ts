@@ -653,8 +653,11 @@ describe('HTTP API', () => {
       const variables = props(functionLogicalId(spec.name)).Environment.Variables as Record<string, unknown>;
       expect(variables.TASK_LINK_SECRET_ID, spec.name).toEqual({ Ref: synth.logicalIdOf(synth.stack.taskLinkKey) });
     }
-    const creator = props(functionLogicalId('CreateHumanTask')).Environment.Variables as Record<string, unknown>;
-    expect(JSON.stringify(creator.API_URL)).toContain(synth.logicalIdOf(synth.stack.httpApi.api));
+    // The link handler too: an expired or signed-in-only link's page names the API route to use instead.
+    for (const name of ['CreateHumanTask', 'AnswerTaskLink']) {
+      const variables = props(functionLogicalId(name)).Environment.Variables as Record<string, unknown>;
+      expect(JSON.stringify(variables.API_URL), name).toContain(synth.logicalIdOf(synth.stack.httpApi.api));
+    }
   });
 
   const stage = (): Record<string, any> => {

@@ -166,7 +166,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       // Nobody acknowledges: escalation, expiry and the SLA clock run. The commander answers through the emailed link.
       await session.waitForEvent(incidentId, (event) => event.type === 'task.expired' && event.detail?.taskId === 'acknowledge');
       await session.waitForTaskNotified(incidentId, 'assign-commander');
-      const email = await session.waitForEmail((candidate) => candidate.subject.includes('Take command') && candidate.destination.to.includes('incident-commanders@example.com'));
+      const email = await session.waitForEmail((candidate) => candidate.subject.includes('Take command') && candidate.destination.to.includes('carl@example.com'));
       const link = taskLinkIn(email)!;
       expect((await fetch(link)).status).toBe(200);
       const answered = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=on+it' });

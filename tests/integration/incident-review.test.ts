@@ -48,12 +48,12 @@ describe('post-incident review', () => {
     const created = events.find((event) => event.type === 'task.created' && event.detail?.taskId === 'review.post-incident');
     expect(created?.detail).toMatchObject({ purpose: 'post-incident-review', assignee: 'commander', dueAt });
     const sent = events.find((event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review');
-    expect(sent?.detail?.to).toEqual(['incident-commanders@example.com']);
+    expect(sent?.detail?.to).toEqual(['carl@example.com']);
   });
 
-  it('emails the commanders', async () => {
+  it('emails each commander', async () => {
     const email = await session.waitForEmail((candidate) => candidate.subject.includes('Post-incident review due'));
-    expect(email.destination.to).toEqual(['incident-commanders@example.com']);
+    expect(email.destination.to).toEqual(['carl@example.com']);
     expect(email.subject).toContain('[SEV1]');
     expect(email.body.text).toContain(`GET ${local.stack.urls.api}/incidents/${incidentId}/review`);
   });

@@ -15,7 +15,7 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
   let local: TestStack;
   let session: ReturnType<typeof runbookSession>;
   const REVIEW = 'review.post-incident';
-  const COMMANDERS = 'incident-commanders@example.com';
+  const COMMANDERS = 'carl@example.com';
   const pages: string[] = [];
 
   const resolveNew = async (title: string, mode: 'live' | 'exercise') => {
@@ -50,12 +50,15 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     await local?.stop();
   });
 
-  it('emails each commander their own signed link to the review, valid a week past its due date', async () => {
+  it('emails each commander (a person, not the list) their own signed link to the review, valid 72 hours from sending', async () => {
     const email = await session.waitForEmail((candidate) => reviewEmails([candidate], 'Held in time', 'due').length > 0);
     expect(email.destination.to).toEqual([COMMANDERS]);
     link = taskLinkIn(email)!;
-    const expiresAt = (Date.parse(heldInTime.dueAt) + 7 * 86_400_000) / 1000;
-    expect(link).toBe(`${local.stack.urls.api}/task-links/${heldInTime.incidentId}.${REVIEW}.0.${Math.floor(expiresAt)}?sig=${new URL(link).searchParams.get('sig')}`);
+    expect(link).toMatch(new RegExp(`^${local.stack.urls.api}/task-links/${heldInTime.incidentId}\\.${REVIEW.replace('.', '\\.')}\\.0\\.\\d{10}\\?sig=`));
+    // reviewLinkHours (72) from when it was sent: no longer a week past the due date. Link lifetimes are not time-scaled.
+    const lifetime = Number(/\.(\d{10})\?sig=/.exec(link)![1]) * 1000 - Date.now();
+    expect(lifetime).toBeLessThanOrEqual(72 * 3_600_000);
+    expect(lifetime).toBeGreaterThan(71 * 3_600_000);
     const sent = about(await session.events(heldInTime.incidentId), 'notification.sent');
     expect(sent).toEqual([expect.objectContaining({ detail: expect.objectContaining({ purpose: 'post-incident-review', withLink: true, role: 'commander', to: [COMMANDERS] }) })]);
   });
@@ -75,7 +78,7 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     expect((await postForm(link.replace(`.${REVIEW}.`, '.post-incident-review.'), { outcome: 'done' })).status).toBe(403);
   });
 
-  it('completes the review on the page’s POST, as the commander’s address, recorded as the tasks API records it', async () => {
+  it('completes the review on the page’s POST, as the commander whose link it is, by name, recorded as the tasks API records it', async () => {
     const comment = 'Review held; two follow-up actions';
     const answered = await postForm(link, { outcome: 'done', comment });
     expect(answered.status).toBe(200);
@@ -83,10 +86,10 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     const by = `email:${COMMANDERS}`;
     expect((await session.tasks(heldInTime.incidentId)).find((task) => task.taskId === REVIEW)).toMatchObject({
       status: 'completed',
-      decision: { outcome: 'done', decidedBy: by, comment, via: 'email-link' },
+      decision: { outcome: 'done', decidedBy: by, decidedByName: 'Carl Jensen', comment, via: 'email-link' },
     });
     expect(about(await session.events(heldInTime.incidentId), 'task.completed')).toEqual([
-      expect.objectContaining({ actor: by, stepId: REVIEW, detail: expect.objectContaining({ taskId: REVIEW, outcome: 'done', comment, via: 'email-link', level: 0 }) }),
+      expect.objectContaining({ actor: by, stepId: REVIEW, detail: expect.objectContaining({ taskId: REVIEW, outcome: 'done', comment, via: 'email-link', decidedByName: 'Carl Jensen', level: 0 }) }),
     ]);
   });
 

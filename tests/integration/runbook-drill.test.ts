@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { drillSession } from './support/drill-session.js';
-import { runbookSession } from './support/runbook-session.js';
+import { runbookSession, taskLinkIn } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /** The ransomware runbook's recovery proves the backup restores by starting the orders-pitr drill (workflows/drills). */
@@ -30,6 +30,15 @@ describe('a runbook step that starts a restore drill', () => {
     const session = runbookSession(local);
     const { incidentId, executionArn } = await session.open({ runbookId: 'ransomware', title: 'Files encrypted on the file servers', severity: 'SEV1', summary: 'Ransom note found' });
     expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
+    // The recovery decision requires an authenticated identity: each approver was emailed what to run, never a link.
+    const decisionEmails = (await session.emails()).filter((email) => email.subject === '[SEV1] Decision needed: Recover from backups? — Files encrypted on the file servers');
+    expect(decisionEmails.map((email) => email.destination.to[0]).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    for (const email of decisionEmails) {
+      expect(taskLinkIn(email)).toBeUndefined();
+      expect(email.body.text).toContain(`irdr incidents complete ${incidentId} recovery-decision --outcome approved|rejected`);
+    }
+    const decided = (await session.events(incidentId)).find((event) => event.type === 'approval.decided' && event.detail?.taskId === 'recovery-decision');
+    expect(decided).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { via: 'api', outcome: 'approved' } });
     const started = (await session.events(incidentId)).find((event) => event.type === 'recovery.drill-started');
     expect(started?.detail).toMatchObject({ planId: 'orders-pitr', runId: expect.any(String) });
     const runId = started!.detail!.runId as string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
-import { runbookSession, type TaskView, type TrailEventView } from './support/runbook-session.js';
+import { runbookSession, taskLinkIn, type TaskView, type TrailEventView } from './support/runbook-session.js';
 
 /**
  * A SEV1 incident nobody acknowledges, on security-incident: its acknowledge task escalates level by level,
@@ -38,14 +38,14 @@ describe('security-incident: a SEV1 nobody acknowledges', () => {
 
   it('creates the acknowledge task for the responders, then escalates it level by level', () => {
     const [created] = ofTask('task.created');
-    expect(created?.detail).toMatchObject({ kind: 'task', assignee: 'responder', recipients: ['security-oncall@example.com'], escalationLevels: 3 });
+    expect(created?.detail).toMatchObject({ kind: 'task', assignee: 'responder', recipients: ['rita@example.com'], escalationLevels: 3 });
     const escalations = ofTask('task.escalated');
     expect(escalations.map((event) => event.detail?.level)).toEqual([1, 2, 3]);
     expect(escalations.map((event) => event.detail?.notify)).toEqual([['responder', 'commander'], ['commander', 'approver'], ['approver']]);
     expect(escalations.map((event) => event.detail?.recipients)).toEqual([
-      ['security-oncall@example.com', 'incident-commanders@example.com'],
-      ['incident-commanders@example.com', 'security-leads@example.com'],
-      ['security-leads@example.com'],
+      ['rita@example.com', 'carl@example.com'],
+      ['carl@example.com', 'ada@example.com', 'grace@example.com'],
+      ['ada@example.com', 'grace@example.com'],
     ]);
     // In order, and all before the task expired.
     const sequence = [seqOf(created), ...escalations.map(seqOf), seqOf(ofTask('task.expired')[0])];
@@ -58,26 +58,40 @@ describe('security-incident: a SEV1 nobody acknowledges', () => {
     const subjects = (level: number) => `Escalation ${level}: Acknowledge the incident — Mass data exfiltration from the billing database`;
     const recipientsOfLevel = (level: number) =>
       emails.filter((email) => email.subject === `[SEV1] ${subjects(level)}`).flatMap((email) => email.destination.to).sort();
-    expect(recipientsOfLevel(1)).toEqual(['incident-commanders@example.com', 'security-oncall@example.com']);
-    expect(recipientsOfLevel(2)).toEqual(['incident-commanders@example.com', 'security-leads@example.com']);
-    expect(recipientsOfLevel(3)).toEqual(['security-leads@example.com']);
-    // One email per recipient; only those who may complete the task (the responders) get a link.
+    expect(recipientsOfLevel(1)).toEqual(['carl@example.com', 'rita@example.com']);
+    expect(recipientsOfLevel(2)).toEqual(['ada@example.com', 'carl@example.com', 'grace@example.com']);
+    expect(recipientsOfLevel(3)).toEqual(['ada@example.com', 'grace@example.com']);
+    // One email per person (never a list); only those who may complete the task (the responders) get a link.
     for (const email of emails.filter((candidate) => candidate.subject.includes('Acknowledge the incident'))) {
-      const mayComplete = email.destination.to.includes('security-oncall@example.com');
+      const mayComplete = email.destination.to.includes('rita@example.com');
       expect(email.destination.to).toHaveLength(1);
       expect(email.body.text?.includes('/task-links/'), email.subject).toBe(mayComplete);
       expect(email.body.html).toContain('<html');
     }
     const sends = events.filter((event) => event.type === 'notification.sent' && event.detail?.taskId === 'acknowledge');
     expect(sends.map((event) => [event.detail?.level, event.detail?.to]).sort()).toEqual([
-      [0, ['security-oncall@example.com']],
-      [1, ['incident-commanders@example.com']],
-      [1, ['security-oncall@example.com']],
-      [2, ['incident-commanders@example.com']],
-      [2, ['security-leads@example.com']],
-      [3, ['security-leads@example.com']],
+      [0, ['rita@example.com']],
+      [1, ['carl@example.com']],
+      [1, ['rita@example.com']],
+      [2, ['ada@example.com']],
+      [2, ['carl@example.com']],
+      [2, ['grace@example.com']],
+      [3, ['ada@example.com']],
+      [3, ['grace@example.com']],
     ]);
     for (const send of sends) expect(send.detail?.messageId).toEqual(expect.any(String));
+  });
+
+  it("gives the responder a fresh link at each level, each living only until that level ends", async () => {
+    const emails = await session.emails();
+    const linkOf = (subject: string) => taskLinkIn(emails.find((email) => email.subject === subject && email.destination.to[0] === 'rita@example.com')!)!;
+    const first = linkOf('[SEV1] Action needed: Acknowledge the incident — Mass data exfiltration from the billing database');
+    const escalated = linkOf('[SEV1] Escalation 1: Acknowledge the incident — Mass data exfiltration from the billing database');
+    expect(first).not.toBe(escalated);
+    const expiryOf = (link: string) => Number(/\.(\d{10})\?sig=/.exec(link)![1]);
+    // Level 0 waits 10 minutes, level 1 another 15 (workflow time is scaled; link lifetimes are not).
+    expect(expiryOf(first)).toBe(Math.floor((Date.parse(ofTask('task.created')[0]!.at) + 600_000) / 1000));
+    expect(expiryOf(escalated)).toBe(Math.floor((Date.parse(ofTask('task.escalated')[0]!.at) + 900_000) / 1000));
   });
 
   it('runs the one-hour SLA clock beside it: two reminders, then the breach', () => {

@@ -50,7 +50,7 @@ describe('when SES refuses to send', () => {
       summary: 'GitHub secret scanning found AKIA… in a public gist',
     });
     const failed = await session.waitForEvent(incidentId, (event) => event.type === 'notify.failed' && event.detail?.taskId === 'revoke-credentials');
-    expect(failed.detail).toMatchObject({ to: ['security-oncall@example.com'], level: 0, withLink: true });
+    expect(failed.detail).toMatchObject({ to: ['rita@example.com'], level: 0, withLink: true });
     const task = await session.waitForOpenTask(incidentId, 'revoke-credentials');
     expect(task.status).toBe('open');
 

@@ -120,7 +120,7 @@ describe('security-incident: the post-incident review is asked for once', () => 
     const by = `email:${email.destination.to[0]}`;
     expect(await task(incidentId, otherTask)).toMatchObject({
       status: 'completed',
-      decision: { outcome: 'done', decidedBy: by, comment, via: 'post-incident-review', through: linkedTask },
+      decision: { outcome: 'done', decidedBy: by, decidedByName: 'Carl Jensen', comment, via: 'post-incident-review', through: linkedTask },
     });
     expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
     const events = await session.events(incidentId);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
-import { mayComplete, publicTaskView, TaskCompletionRequest, type HumanTaskRecord } from '../../functions/domain/human-task.js';
+import { IrdrConfig } from '../../functions/domain/config-schema.js';
+import { mayComplete, publicTaskView, rolesOfAddress, TaskCompletionRequest, whoMayComplete, type HumanTaskRecord } from '../../functions/domain/human-task.js';
 import { recipientsForLevel, taskEmail } from '../../functions/domain/human-task-email.js';
+import { reviewLinkExpiresAt, taskLinkExpiresAt } from '../../functions/domain/link-lifetime.js';
 
 const approval = { kind: 'approval' as const, approvers: { roles: ['approver' as const], principals: ['arn:aws:sts::123456789012:assumed-role/Legal/*', 'email:dpo@example.org'] } };
 const task = { kind: 'task' as const, assignee: 'responder' as const };
@@ -21,15 +23,68 @@ describe('who may complete a human task', () => {
     expect(mayComplete(approval, { kind: 'email', address: 'kim@example.org', roles: [] })).toBe(false);
   });
 
-  it('emails level 0 to those who may complete it, and marks which escalation recipients may', () => {
+  it("emails level 0 to each of the role's people (never its list), and marks which escalation recipients may complete it", () => {
     expect(recipientsForLevel(approval, 0, ['approver'], irdrConfig)).toEqual([
-      { address: 'security-leads@example.com', role: 'approver', level: 0, mayComplete: true },
+      { address: 'ada@example.com', name: 'Ada Lovelace', role: 'approver', level: 0, mayComplete: true },
+      { address: 'grace@example.com', name: 'Grace Hopper', role: 'approver', level: 0, mayComplete: true },
       { address: 'dpo@example.org', level: 0, mayComplete: true },
     ]);
     expect(recipientsForLevel(task, 2, ['responder', 'commander'], irdrConfig)).toEqual([
-      { address: 'security-oncall@example.com', role: 'responder', level: 2, mayComplete: true },
-      { address: 'incident-commanders@example.com', role: 'commander', level: 2, mayComplete: false },
+      { address: 'rita@example.com', name: 'Rita Okafor', role: 'responder', level: 2, mayComplete: true },
+      { address: 'carl@example.com', name: 'Carl Jensen', role: 'commander', level: 2, mayComplete: false },
     ]);
+  });
+
+  it("gives a role without people a notice at its list, and a list address no role: nobody decides as a list", () => {
+    const roles = { ...irdrConfig.roles, approver: { emails: ['security-leads@example.com'], people: [], principals: [] } };
+    expect(recipientsForLevel(approval, 0, ['approver'], { roles })).toEqual([
+      { address: 'security-leads@example.com', role: 'approver', level: 0, mayComplete: false },
+      { address: 'dpo@example.org', level: 0, mayComplete: true },
+    ]);
+    expect(rolesOfAddress('security-leads@example.com', irdrConfig)).toEqual([]);
+    expect(rolesOfAddress('ADA@example.com', irdrConfig)).toEqual(['approver']);
+    expect(mayComplete(approval, { kind: 'email', address: 'security-leads@example.com', roles: rolesOfAddress('security-leads@example.com', irdrConfig) })).toBe(false);
+  });
+
+  it('never lets an emailed link decide a task that requires an authenticated identity; a signed-in approver still may', () => {
+    const signedInOnly = { ...approval, requires: 'authenticated' as const };
+    expect(mayComplete(signedInOnly, { kind: 'email', address: 'ada@example.com', roles: ['approver'] })).toBe(false);
+    expect(mayComplete(signedInOnly, { kind: 'email', address: 'dpo@example.org', roles: [] })).toBe(false);
+    expect(mayComplete(signedInOnly, { kind: 'principal', principalArn: 'arn:aws:iam::1:user/a', roles: ['approver'] })).toBe(true);
+    expect(recipientsForLevel(signedInOnly, 0, ['approver'], irdrConfig).every((recipient) => !recipient.mayComplete)).toBe(true);
+    expect(whoMayComplete(signedInOnly)).toContain('never an emailed link');
+  });
+});
+
+describe('how long an emailed link lives', () => {
+  const links = { taskLinkMaxHours: 24, reviewLinkHours: 72 };
+  const now = new Date('2026-11-10T12:00:00Z');
+
+  it("lives for the level it was sent at (the deadline or the escalation step), not the task's whole window", () => {
+    expect(taskLinkExpiresAt({ levelStartedAt: '2026-11-10T12:00:00Z', levelSeconds: 2 * 3600 }, links, now).toISOString()).toBe('2026-11-10T14:00:00.000Z');
+  });
+
+  it('lives at most taskLinkMaxHours, however long the level waits', () => {
+    expect(taskLinkExpiresAt({ levelStartedAt: '2026-11-10T12:00:00Z', levelSeconds: 3 * 86_400 }, links, now).toISOString()).toBe('2026-11-11T12:00:00.000Z');
+  });
+
+  it('gives a review link reviewLinkHours from when it is sent, far less than the old week past due', () => {
+    expect(reviewLinkExpiresAt(links, now).toISOString()).toBe('2026-11-13T12:00:00.000Z');
+  });
+
+  it('takes the lifetimes from the config, within bounds, defaulting to 24 h and 72 h', () => {
+    const roles = Object.fromEntries(['responder', 'commander', 'approver', 'auditor'].map((role) => [role, { people: [{ name: `The ${role}`, email: `${role}@example.com` }] }]));
+    const base = { mail: { from: 'irdr@example.com' }, roles };
+    expect(IrdrConfig.parse(base).links).toEqual({ taskLinkMaxHours: 24, reviewLinkHours: 72 });
+    expect(IrdrConfig.parse({ ...base, links: { taskLinkMaxHours: 4 } }).links).toEqual({ taskLinkMaxHours: 4, reviewLinkHours: 72 });
+    expect(IrdrConfig.safeParse({ ...base, links: { taskLinkMaxHours: 0 } }).success).toBe(false);
+    expect(IrdrConfig.safeParse({ ...base, links: { taskLinkMaxHours: 73 } }).success).toBe(false);
+    expect(IrdrConfig.safeParse({ ...base, links: { reviewLinkHours: 169 } }).success).toBe(false);
+    expect(IrdrConfig.safeParse({ ...base, links: { taskLinkMaxHours: 1.5 } }).success).toBe(false);
+    // A role needs someone to write to: a list, or people.
+    expect(IrdrConfig.safeParse({ ...base, roles: { ...roles, commander: {} } }).success).toBe(false);
+    expect(IrdrConfig.safeParse({ ...base, roles: { ...roles, commander: { people: [{ name: '', email: 'carl@example.com' }] } } }).success).toBe(false);
+    expect(IrdrConfig.safeParse({ ...base, roles: { ...roles, commander: { people: [{ name: 'Carl', email: 'not-an-address' }] } } }).success).toBe(false);
   });
 });
 
@@ -77,6 +132,23 @@ describe('what a task shows', () => {
     expect(email.text).toContain('It escalates to level 1 in 10m.');
     expect(email.html).toContain('href="https://api.example/task-links/i-1.acknowledge.0.1900000000?sig=abc"');
     expect(`${email.text}${email.html}`).not.toContain('AQsecret-token');
+  });
+
+  it('gives a task that requires an authenticated identity no link, only the CLI command and the API route', () => {
+    const signedInOnly: HumanTaskRecord = { ...record, taskId: 'recovery-decision', kind: 'approval', title: 'Recover from backups?', outcomes: ['approved', 'rejected'], requires: 'authenticated' };
+    const email = taskEmail({
+      task: signedInOnly,
+      recipient: { address: 'ada@example.com', name: 'Ada Lovelace', role: 'approver', level: 0, mayComplete: false },
+      level: 0,
+      levelSeconds: 7200,
+      apiUrl: 'https://api.example',
+      variables: { severity: 'SEV1', title: 'Ransomware', runbookTitle: 'Ransomware response' },
+    });
+    expect(email.text).toContain('irdr incidents complete i-1 recovery-decision --outcome approved|rejected --comment "..."');
+    expect(email.text).toContain('POST https://api.example/incidents/i-1/tasks/recovery-decision/complete');
+    expect(email.text).toContain('must be made signed in as yourself');
+    expect(`${email.text}${email.html}`).not.toContain('/task-links/');
+    expect(email.html).not.toContain('class="button"');
   });
 
   it('asks for a reason when rejecting', () => {

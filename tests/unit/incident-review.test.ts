@@ -9,7 +9,7 @@ import {
   reviewDraftMarkdown,
   reviewDueAt,
 } from '../../functions/domain/incident-review.js';
-import { reviewLinkExpiresAt, reviewTask } from '../../functions/domain/review-task.js';
+import { reviewTask } from '../../functions/domain/review-task.js';
 import { reviewEmail } from '../../functions/domain/incident-review-email.js';
 import type { TrailEventBody } from '../../functions/domain/trail-event.js';
 
@@ -180,20 +180,19 @@ describe('post-incident review task', () => {
     const { roles } = IrdrConfig.parse({
       mail: { from: 'irdr@example.com' },
       roles: {
-        commander: { emails: ['ic@example.com', 'deputy-ic@example.com'] },
-        responder: { emails: ['ic@example.com', 'oncall@example.com'] },
+        commander: { emails: ['commanders@example.com'], people: [{ name: 'Ines Castro', email: 'ic@example.com' }, { name: 'Dev Patel', email: 'deputy-ic@example.com' }] },
+        responder: { emails: ['oncall@example.com'], people: [{ name: 'Ines Castro', email: 'ic@example.com' }] },
         approver: { emails: ['lead@example.com'] },
         auditor: { emails: ['audit@example.com'] },
       },
     });
     const record = reviewTask(incident, '2026-11-19T14:30:00.000Z', '2026-11-26T14:30:00.000Z', { roles });
     expect(record).toMatchObject({ taskId: REVIEW_TASK_ID, kind: 'task', assignee: 'commander', status: 'open', outcomes: ['done'], dueAt: '2026-11-26T14:30:00.000Z', levels: [] });
-    // Each commander gets their own link (the link names them by index); nobody outside the role is a recipient.
+    // Each commander (a person, never the role's list) gets their own link; nobody outside the role is a recipient.
     expect(record.recipients).toEqual([
-      { address: 'ic@example.com', role: 'commander', level: 0, mayComplete: true },
-      { address: 'deputy-ic@example.com', role: 'commander', level: 0, mayComplete: true },
+      { address: 'ic@example.com', name: 'Ines Castro', role: 'commander', level: 0, mayComplete: true },
+      { address: 'deputy-ic@example.com', name: 'Dev Patel', role: 'commander', level: 0, mayComplete: true },
     ]);
-    expect(reviewLinkExpiresAt(record.dueAt!).toISOString()).toBe('2026-12-03T14:30:00.000Z');
     expect(record.taskToken).toBeUndefined();
     expect(record.instructions).toContain('GET /incidents/inc-42/review');
     // The dot keeps it apart from every runbook step id (lower-case letters, digits and dashes).

@@ -79,6 +79,30 @@ describe('runbook definitions', () => {
     expect(loadRunbookFile(writeRunbook(`${header}steps:\n${approval('last')}${action('skipped')}${action('last')}`)).steps).toHaveLength(3);
   });
 
+  it('marks the GDPR notification decisions and the ransomware recovery decision as decided signed in only, and hands that to the task', () => {
+    const marked = runbooks.flatMap((runbook) => {
+      const compiled = allStates(compileRunbook(runbook).States);
+      return compiled
+        .map(([name, state]) => [name, (state.Parameters as { Payload?: { task?: { requires?: string } } } | undefined)?.Payload?.task?.requires] as const)
+        .filter(([, requires]) => requires !== undefined)
+        .map(([name, requires]) => `${runbook.id}/${name}: ${requires}`);
+    });
+    expect(marked.sort()).toEqual([
+      'personal-data-breach/authority-notice-decision: authenticated',
+      'personal-data-breach/data-subject-notice-decision: authenticated',
+      'ransomware/recovery-decision: authenticated',
+    ]);
+  });
+
+  it('refuses a signed-in-only approval that only email: approvers could decide', () => {
+    const approval = (approvers: string) => `  - { id: ok, type: approval, title: t, approvers: ${approvers}, deadline: 1h, requires: authenticated }\n`;
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n${approval("{ principals: ['email:dpo@example.org'] }")}`))).toThrowError(
+      /steps\.0\.requires: an approval that requires an authenticated identity needs approver roles or IAM principals/,
+    );
+    expect(loadRunbookFile(writeRunbook(`${header}steps:\n${approval('{ roles: [approver] }')}`)).steps).toHaveLength(1);
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: ok, type: approval, title: t, approvers: { roles: [approver] }, deadline: 1h, requires: link }\n`))).toThrowError(/steps\.0\.requires/);
+  });
+
   it('generates its JSON Schema from the zod schema, and the checked-in file is current (npm run runbook-schema)', () => {
     const schema = runbookJsonSchema() as { properties: Record<string, unknown>; $defs: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'title', 'version', 'roles', 'controls', 'steps']));

@@ -1,4 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { taskLinkKeys } from '../../../functions/aws/task-link-key.js';
+import { signedTaskLinkPath } from '../../../functions/domain/task-link.js';
 import type { TestStack } from './stack-session.js';
 
 /** Helpers for driving runbooks on a test stack: trails, tasks, mailbox links, execution history. */
@@ -21,6 +23,7 @@ export interface TaskView {
   readonly outcomes: string[];
   readonly level: number;
   readonly notified: Array<{ address: string; level: number }>;
+  readonly requires?: 'authenticated';
   readonly decision?: Record<string, any>;
 }
 
@@ -162,4 +165,16 @@ export function stateTransitions(history: readonly HistoryEvent[]): number {
 /** The `/task-links/…?sig=…` URL in an email's text. */
 export function taskLinkIn(email: Email): string | undefined {
   return /https?:\/\/\S+\/task-links\/[^\s?]+\?sig=[A-Za-z0-9_-]+/.exec(email.body.text ?? '')?.[0];
+}
+
+/**
+ * A link to a task signed with the stack's real key, as the handlers sign them (or as whoever holds the key, or
+ * an old link, could): for the recipient at `address`'s index in the task's recipients, expiring at `expiresAt`.
+ */
+export async function mintTaskLink(local: TestStack, task: Pick<TaskView, 'notified'> & { incidentId: string; taskId: string }, address: string, expiresAt: Date): Promise<string> {
+  const [key] = await taskLinkKeys();
+  const recipientIndex = task.notified.findIndex((recipient) => recipient.address === address);
+  if (recipientIndex < 0) throw new Error(`${address} is no recipient of ${task.taskId}`);
+  const claims = { incidentId: task.incidentId, taskId: task.taskId, recipientIndex, expiresAt: Math.floor(expiresAt.getTime() / 1000) };
+  return local.stack.urls.api + signedTaskLinkPath(key!, claims, address);
 }
