@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillRunPk, eventSk, incidentPk } from '../../functions/domain/keys.js';
+import { launchBrowser } from './support/browser.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -140,14 +140,9 @@ describe('irdr evidence export and check-export', () => {
     expect(unpinned.output).toContain('signature valid for the key it carries');
   });
 
-  it('renders in a real browser (Debian chromium): every chart drawn with its bars, no console or page error; screenshot saved', async () => {
+  it('renders in a real browser (headless Chromium, from npm where the system has none): every chart drawn with its bars, no console or page error; screenshot saved', async () => {
     const report = join(work, 'signed', 'report.html');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      // Headless, no sandbox (root in CI), nothing that reaches for a network this machine does not have; playwright
-      // gives every launch a new, empty profile.
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
