@@ -1,9 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { META_SK, findingPk } from '../domain/keys.js';
-import { tableDesign } from '../domain/table-design.js';
+import { deduplicationTableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 
-const { partitionKey: PK, sortKey: SK } = tableDesign;
+// In the deduplication table (DEDUPLICATION_TABLE_NAME): a claim is not evidence, and the evidence table grants no FINDING# writes.
+const { partitionKey: PK, sortKey: SK } = deduplicationTableDesign;
 
 export type FindingClaim =
   | { readonly outcome: 'claimed'; readonly incidentId: string }

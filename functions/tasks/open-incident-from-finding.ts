@@ -12,6 +12,7 @@ import { RunbookCatalog } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
 const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CATALOG')));
 
 export type FindingOutcome =
@@ -44,7 +45,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ fin
 };
 
 async function openOnce(finding: MappedFinding, actor: string, eventId: string): Promise<FindingOutcome> {
-  const claim = await claimFinding(tableName, {
+  const claim = await claimFinding(deduplicationTableName, {
     dedupKey: finding.dedupKey,
     findingId: finding.findingId,
     incidentId: randomUUID(),
@@ -56,7 +57,7 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
   if (claim.outcome === 'claimed' || !incident) {
     try {
       const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
-      await markFindingRunStarted(tableName, finding.dedupKey, opened.executionArn);
+      await markFindingRunStarted(deduplicationTableName, finding.dedupKey, opened.executionArn);
       return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
     } catch (error) {
       // A concurrent delivery opened it first: this one is a repeat.
@@ -65,7 +66,7 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
   } else if (!claim.runStarted) {
     // Opened, but its runbook did not start (StartExecution failed): this delivery starts it; same name, so never twice.
     const started = await startIncidentRunbook({ tableName, runbooks, incident, actor });
-    await markFindingRunStarted(tableName, finding.dedupKey, started.executionArn);
+    await markFindingRunStarted(deduplicationTableName, finding.dedupKey, started.executionArn);
     await appendEvent(tableName, incidentPk(claim.incidentId), {
       type: 'runbook.start-retried',
       at: new Date().toISOString(),

@@ -75,6 +75,13 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     ]);
   });
 
+  it('keeps the claim of the finding in the deduplication table, and nothing of it in the evidence table', async () => {
+    const claims = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
+    expect(claims.map((item) => item.incidentId?.S)).toEqual([incidentId]);
+    expect(claims[0]!.runStarted?.BOOL).toBe(true);
+    expect((await local.tableItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'))).toEqual([]);
+  });
+
   it('delivers nothing for a finding below the configured severity: the rule pattern filters it out', async () => {
     const low = structuredClone(guardDutySample);
     low.detail.id = 'low-severity-finding';

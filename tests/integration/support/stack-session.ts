@@ -81,6 +81,11 @@ export async function startTestStack(
       const result = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
       return result.Items ?? [];
     },
+    /** Every item in the deduplication table: idempotency records and finding claims (tests only). */
+    async deduplicationItems() {
+      const result = await dynamodb.send(new ScanCommand({ TableName: stack.deduplicationTableName, ConsistentRead: true }));
+      return result.Items ?? [];
+    },
     async mailbox(): Promise<Array<{ subject: string; destination: { to: string[] }; from: string; body: { text?: string } }>> {
       const response = await fetch(`${stack.urls.ses}/store`);
       return ((await response.json()) as { emails: any[] }).emails;
