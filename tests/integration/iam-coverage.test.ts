@@ -66,6 +66,7 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // Functions invoked asynchronously (EventBridge rules, Scheduler) have a Lambda dead-letter queue: the Lambda service
   // sends a failed event there with the function's role; the handler never calls SQS.
   'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
+  'CreateHumanTask:dynamodb:UpdateItem': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
@@ -75,6 +76,10 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
  */
 const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string>> = {
   'dynamodb:DeleteItem IDEM#*': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
+  'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
+  'OpenIncidentFromFinding:dynamodb:GetItem FINDING#*': 'reads the claim only on a repeated delivery of a finding (finding-trigger test); the scenario delivers one once',
+  'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
+  'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
 };
 
 /**
@@ -172,6 +177,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
       expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
       const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
+      // A runbook that cannot start: the incident's META records it (CreateIncident's UpdateItem on INC#).
+      local.stack.faults.stepFunctions.refuseStarts(true);
+      const refused = await local.openIncident({ ...body, title: 'Coverage run, start refused' }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
+      expect(refused.status).toBeGreaterThanOrEqual(500);
 
       // Nobody acknowledges: escalation, expiry and the SLA clock run. The commander answers through the emailed link.
       await session.waitForEvent(incidentId, (event) => event.type === 'task.expired' && event.detail?.taskId === 'acknowledge');
@@ -183,13 +192,15 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect(answered.status).toBe(200);
       expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
 
-      for (const [method, path, token] of [
-        ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder'],
-        ['POST', `/incidents/${incidentId}/notes`, 'dev-responder'],
-        ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander'],
-        ['POST', `/incidents/${incidentId}/close`, 'dev-commander'],
+      for (const [method, path, token, requestBody] of [
+        ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder', undefined],
+        ['POST', `/incidents/${incidentId}/notes`, 'dev-responder', { text: 'coverage note' }],
+        ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander', undefined],
+        ['POST', `/incidents/${incidentId}/close`, 'dev-commander', undefined],
+        // An auditor signs the closed incident off (its META and its trail): a drill run is signed off below.
+        ['POST', `/incidents/${incidentId}/sign-off`, 'dev-auditor', { verdict: 'accepted' }],
       ] as const) {
-        const response = await local.api(method, path, { token, body: path.endsWith('/notes') ? { text: 'coverage note' } : undefined });
+        const response = await local.api(method, path, { token, body: requestBody });
         expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
       }
       // A GuardDuty finding delivered as EventBridge would opens an incident through the findings trigger.
