@@ -79,7 +79,7 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     const claims = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
     expect(claims.map((item) => item.incidentId?.S)).toEqual([incidentId]);
     expect(claims[0]!.runStarted?.BOOL).toBe(true);
-    expect((await local.tableItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'))).toEqual([]);
+    expect((await local.evidenceItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'))).toEqual([]);
   });
 
   it('delivers nothing for a finding below the configured severity: the rule pattern filters it out', async () => {

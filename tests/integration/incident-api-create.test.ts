@@ -68,7 +68,7 @@ describe('POST /incidents: roles, Idempotency-Key, awareness and exercise mode',
   });
 
   it('keeps the key as an IDEM# record in the deduplication table, expiring through its TTL, never in the evidence table', async () => {
-    expect((await local.tableItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'))).toEqual([]);
+    expect((await local.evidenceItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'))).toEqual([]);
     const records = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'));
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) {
