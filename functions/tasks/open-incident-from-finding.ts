@@ -45,13 +45,12 @@ export const handler = async (payload: unknown, context: Context): Promise<{ fin
 };
 
 async function openOnce(finding: MappedFinding, actor: string, eventId: string): Promise<FindingOutcome> {
-  const claim = await claimFinding(deduplicationTableName, {
-    dedupKey: finding.dedupKey,
-    findingId: finding.findingId,
-    incidentId: randomUUID(),
-    claimedAt: new Date().toISOString(),
-    source: actor,
-  });
+  const claim = await claimFinding(
+    deduplicationTableName,
+    { dedupKey: finding.dedupKey, findingId: finding.findingId, incidentId: randomUUID(), claimedAt: new Date().toISOString(), source: actor },
+    // Claims made before they moved to the deduplication table are still in the evidence table: adopted, never claimed twice.
+    tableName,
+  );
   // A claim whose incident is missing is a delivery that failed half-way: this one opens it, under the claimed id.
   const incident = claim.outcome === 'claimed' ? undefined : await getIncident(tableName, claim.incidentId);
   if (claim.outcome === 'claimed' || !incident) {
