@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -39,6 +39,12 @@ export const isEvidenceWrite = (permission: FunctionPermission): permission is E
 export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 export const KEY_WRITE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] as const;
 
+/**
+ * The TTL attribute the evidence table had before expiring records moved out. TTL is disabled explicitly: CloudFormation
+ * leaves TTL on (or fails) when the specification is only removed, so a deployed table would keep deleting by `ttl`.
+ */
+export const FORMER_TIME_TO_LIVE_ATTRIBUTE = 'ttl';
+
 export interface EvidenceTableProps {
   /**
    * What happens to the table (and its key) when it leaves the stack.
@@ -77,6 +83,7 @@ export class EvidenceTable extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy,
     });
+    (this.table.node.defaultChild as CfnTable).timeToLiveSpecification = { attributeName: FORMER_TIME_TO_LIVE_ATTRIBUTE, enabled: false };
     for (const index of tableDesign.globalIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,

@@ -23,7 +23,7 @@ import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import { NIST_PACK } from '../../lib/nag.js';
 import { FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS } from '../../lib/deduplication-table.js';
-import { EVIDENCE_WRITE_GRANTS, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, isEvidenceWrite } from '../../lib/evidence-table.js';
+import { EVIDENCE_WRITE_GRANTS, FORMER_TIME_TO_LIVE_ATTRIBUTE, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, isEvidenceWrite } from '../../lib/evidence-table.js';
 import {
   dynamodbResourceOf,
   renderCfn,
@@ -144,8 +144,9 @@ describe('evidence table', () => {
     });
   });
 
-  it('has no TTL: no writer can have DynamoDB delete an event by setting an expiry on it', () => {
-    expect(evidenceTableResource().Properties).not.toHaveProperty('TimeToLiveSpecification');
+  it('has TTL disabled, explicitly: no writer can have DynamoDB delete an event by setting an expiry on it', () => {
+    // Disabled rather than left out: CloudFormation does not turn TTL off on a deployed table whose specification is removed.
+    expect(evidenceTableResource().Properties!.TimeToLiveSpecification).toEqual({ AttributeName: FORMER_TIME_TO_LIVE_ATTRIBUTE, Enabled: false });
   });
 });
 
