@@ -17,6 +17,7 @@ import { median, runIfMain, sampleSize } from './stats.js';
 /** Values handlers read at import that parse and point nowhere real: init runs, and nothing it builds could reach AWS. */
 const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   TABLE_NAME: 'irdr-bench',
+  DEDUPLICATION_TABLE_NAME: 'irdr-bench-deduplication',
   RUNBOOK_CATALOG: '{}',
   ROLE_PRINCIPALS: '{}',
   TASK_LINK_SECRET_ID: 'irdr-bench-task-link-key',

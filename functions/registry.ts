@@ -8,6 +8,8 @@ import type { GlobalIndexName } from './domain/table-design.js';
 /** Environment variables a function may need; lib/ and local/ each know how to fill every one. */
 export type FunctionEnvironmentName =
   | 'TABLE_NAME'
+  // Idempotency records and finding claims: the table beside the evidence table, with TTL.
+  | 'DEDUPLICATION_TABLE_NAME'
   | 'RUNBOOK_CATALOG'
   | 'ROLE_PRINCIPALS'
   // The Secrets Manager secret (name or ARN) holding the key that signs emailed task links.
@@ -34,10 +36,20 @@ export type BundledValueName = 'RUNBOOK_DEFINITIONS' | 'DRILL_PLANS';
 /** What a function may do; lib/ turns these into least-privilege grants. */
 export type FunctionPermission =
   | 'table:read'
-  | 'table:write'
+  // Writes to the evidence table, per partition family (IAM dynamodb:LeadingKeys; see lib/evidence-table.ts):
+  // `append` is PutItem (new records and trail events, each put conditional on the item being absent), `update` is
+  // UpdateItem (a record's state: META, TASK#, CLOCK#). No role may delete or batch-write.
+  | 'incidents:append'
+  | 'incidents:update'
+  | 'drill-runs:append'
+  | 'drill-runs:update'
+  // PutItem of a drill plan's standing state (DRILL#<planId> STATE): the failure incident its runs left open.
+  | 'drill-plans:set-state'
+  // Finding claims (FINDING# in the deduplication table): claim (conditional put), read and mark run started.
+  | 'findings:claim'
   | 'runbooks:start'
   | 'mail:send'
-  // Powertools idempotency records (IDEM# partitions only): get, put, update, and delete when a request fails.
+  // Powertools idempotency records (IDEM# partitions of the deduplication table): get, put, update, and delete when a request fails.
   | 'idempotency'
   // SendTaskSuccess / SendTaskFailure to the runbook state machines (a person's decision on a human task).
   | 'runbooks:answer'
@@ -96,7 +108,7 @@ export interface FunctionSpec {
   /** Compiled into the bundle rather than set in the environment (see BundledValueName). */
   readonly bundled?: readonly BundledValueName[];
   readonly permissions: readonly FunctionPermission[];
-  /** The table's global indexes this function queries: with table:read it may Query these, and no other. */
+  /** The evidence table's global indexes this function queries: with table:read it may Query these, and no other. */
   readonly indexes?: readonly GlobalIndexName[];
   /** Routes of the HTTP API served by this function (API handlers only). */
   readonly routes?: readonly HttpRoute[];
@@ -111,8 +123,8 @@ export const functionRegistry = [
     description: 'POST /incidents: validates, records the incident and starts its runbook',
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'table:write', 'runbooks:start', 'idempotency'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:start', 'idempotency'],
     routes: [{ method: 'POST', path: '/incidents' }],
   },
   {
@@ -132,7 +144,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'table:write'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update'],
   },
   {
     name: 'SendNotification',
@@ -141,7 +153,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 20,
     environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'table:write', 'mail:send'],
+    permissions: ['table:read', 'incidents:append', 'mail:send'],
   },
   {
     name: 'ListIncidents',
@@ -164,7 +176,7 @@ export const functionRegistry = [
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
     // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
     // reviews:schedule-reminder: and starts the reminder that waits until the review is due.
-    permissions: ['table:read', 'table:write', 'runbooks:answer', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -178,7 +190,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'table:write'],
+    permissions: ['table:read', 'incidents:append'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/notes' }],
   },
   {
@@ -203,7 +215,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
   },
   {
     name: 'EscalateHumanTask',
@@ -213,7 +225,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
   },
   {
     name: 'ExpireHumanTask',
@@ -222,7 +234,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'table:write'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update'],
   },
   {
     name: 'TrackClock',
@@ -231,7 +243,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 20,
     environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'table:write', 'mail:send'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
   },
   {
     name: 'RemindOverdueReview',
@@ -240,7 +252,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'table:write', 'mail:send', 'links:sign'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign'],
   },
   {
     name: 'ListHumanTasks',
@@ -259,7 +271,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'table:write', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
   },
   {
@@ -270,7 +282,7 @@ export const functionRegistry = [
     timeoutSeconds: 10,
     // API_URL: a refused link's page names the API route to act through instead.
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'table:write', 'runbooks:answer', 'links:sign'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'links:sign'],
     routes: [
       { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },
       { method: 'POST', path: '/task-links/{linkId}', auth: 'signed-link' },
@@ -282,8 +294,8 @@ export const functionRegistry = [
     description: 'EventBridge target: a GuardDuty or Security Hub finding above the configured severity opens an incident on its mapped runbook, once per finding',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'table:write', 'runbooks:start'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start'],
     eventRules: ['security-findings'],
   },
   {
@@ -304,7 +316,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:inspect-source'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:inspect-source'],
   },
   {
     name: 'StartDrillRestore',
@@ -314,7 +326,7 @@ export const functionRegistry = [
     timeoutSeconds: 60,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:restore'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:restore'],
   },
   {
     name: 'CheckDrillRestore',
@@ -324,7 +336,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:inspect-restore', 'drills:restore'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:inspect-restore', 'drills:restore'],
   },
   {
     name: 'RunDrillChecks',
@@ -334,7 +346,7 @@ export const functionRegistry = [
     timeoutSeconds: 300,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:read-data'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:read-data'],
   },
   {
     name: 'CleanUpDrill',
@@ -344,7 +356,7 @@ export const functionRegistry = [
     timeoutSeconds: 60,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'drills:inspect-restore', 'drills:cleanup', 'mail:send'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:inspect-restore', 'drills:cleanup', 'mail:send'],
   },
   {
     name: 'RecordDrillOutcome',
@@ -354,7 +366,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'runbooks:start'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drill-plans:set-state', 'incidents:append', 'incidents:update', 'runbooks:start'],
   },
   {
     name: 'SendDrillReport',
@@ -364,7 +376,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'API_URL'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'mail:send'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'mail:send'],
   },
   {
     name: 'WriteDrillCanary',
@@ -382,9 +394,9 @@ export const functionRegistry = [
     description: 'POST /drills/{planId}/runs: runs a drill now (Idempotency-Key)',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'DRILL_STATE_MACHINE_ARN'],
+    environment: ['DEDUPLICATION_TABLE_NAME', 'ROLE_PRINCIPALS', 'DRILL_STATE_MACHINE_ARN'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'table:write', 'idempotency', 'drills:start'],
+    permissions: ['idempotency', 'drills:start'],
     routes: [{ method: 'POST', path: '/drills/{planId}/runs' }],
   },
   {
@@ -410,7 +422,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 20,
     environment: ['TABLE_NAME', 'DRILL_STATE_MACHINE_ARN'],
-    permissions: ['table:read', 'table:write', 'drills:start'],
+    permissions: ['table:read', 'incidents:append', 'drills:start'],
   },
   {
     name: 'WriteEvidenceDigest',
@@ -442,7 +454,7 @@ export const functionRegistry = [
     // Cleaning up an aborted drill's restored table waits (up to a minute) for the table to become deletable.
     timeoutSeconds: 120,
     environment: ['TABLE_NAME', 'RUNBOOK_CATALOG', 'DRILL_STATE_MACHINE_ARN'],
-    permissions: ['table:read', 'table:write', 'drills:abort'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'drill-runs:append', 'drill-runs:update', 'drills:abort'],
     eventRules: ['runs-ended-abnormally'],
   },
   {
@@ -465,7 +477,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'table:write'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'drill-runs:append', 'drill-runs:update'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/sign-off' },
       { method: 'POST', path: '/drill-runs/{runId}/sign-off' },

@@ -14,7 +14,8 @@ import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedul
 import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
-import { EvidenceTable } from './evidence-table.js';
+import { DeduplicationTable } from './deduplication-table.js';
+import { EvidenceTable, isEvidenceWrite } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
@@ -53,6 +54,8 @@ export interface IrdrStackProps extends StackProps {
 /** irdr in one stack: evidence table, functions, runbook and drill state machines, drill schedules and the HTTP API. */
 export class IrdrStack extends Stack {
   public readonly evidence: EvidenceTable;
+  /** Idempotency records and finding claims (TTL): what deduplicates requests and finding deliveries, kept out of the evidence table. */
+  public readonly deduplication: DeduplicationTable;
   /** AWS Backup of the evidence table: daily and monthly recovery points in a vault nobody can delete from. */
   public readonly evidenceBackups: EvidenceBackups;
   public readonly functions: IrdrFunctions;
@@ -85,6 +88,7 @@ export class IrdrStack extends Stack {
     super(scope, id, props);
 
     this.evidence = new EvidenceTable(this, 'Evidence', { removalPolicy: props.evidenceRemovalPolicy });
+    this.deduplication = new DeduplicationTable(this, 'Deduplication', { encryptionKey: this.evidence.encryptionKey, removalPolicy: props.evidenceRemovalPolicy });
     this.evidenceBackups = new EvidenceBackups(this, 'EvidenceBackups', {
       table: this.evidence.table,
       monthlyRetentionDays: props.config.evidence.digestRetentionDays,
@@ -166,6 +170,7 @@ export class IrdrStack extends Stack {
 
     const environmentValues: Record<FunctionEnvironmentName, string> = {
       TABLE_NAME: this.evidence.table.tableName,
+      DEDUPLICATION_TABLE_NAME: this.deduplication.table.tableName,
       RUNBOOK_CATALOG: this.toJsonString(this.runbooks.catalog),
       ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
@@ -232,8 +237,9 @@ export class IrdrStack extends Stack {
   private grantDeclaredPermissions(spec: FunctionSpec, mailFrom: string): void {
     const fn = this.functions.get(spec.name as FunctionName);
     const declared = new Set<FunctionPermission>(spec.permissions);
-    this.evidence.grantAccess(fn, { read: declared.has('table:read'), write: declared.has('table:write'), indexes: spec.indexes ?? [] });
-    if (declared.has('idempotency')) this.evidence.grantIdempotencyRecords(fn);
+    this.evidence.grantAccess(fn, { read: declared.has('table:read'), writes: spec.permissions.filter(isEvidenceWrite), indexes: spec.indexes ?? [] });
+    if (declared.has('idempotency')) this.deduplication.grantIdempotencyRecords(fn);
+    if (declared.has('findings:claim')) this.deduplication.grantFindingClaims(fn);
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
     }

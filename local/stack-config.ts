@@ -8,6 +8,8 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_NAME_PREFIX = 'irdr-';
 export const LOCAL_TABLE_NAME = 'irdr-local';
+/** Idempotency records and finding claims, beside the evidence table (they expire or are not evidence). */
+export const LOCAL_DEDUPLICATION_TABLE_NAME = 'irdr-local-deduplication';
 /** The drill state machine's local name is the prefix and its logical id, as for every state machine. */
 export const LOCAL_DRILL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${LOCAL_NAME_PREFIX}${DRILL_STATE_MACHINE_LOGICAL_ID}`;
 /** Credentials the local services accept; never real ones, so nothing here can reach AWS. */

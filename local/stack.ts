@@ -7,6 +7,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { irdrConfig } from '../functions/config.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
@@ -30,7 +31,7 @@ import { DynamoDbFaults, FunctionFaults } from './faults.js';
 import { LocalEventBus, type BusEvent } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
-import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
+import { createDeduplicationTableInput, createTableInput, deduplicationTimeToLiveInput } from './dynamodb/table-definition.js';
 import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
@@ -52,6 +53,7 @@ import {
   LOCAL_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
+  LOCAL_DEDUPLICATION_TABLE_NAME,
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
@@ -107,6 +109,8 @@ export interface DeployedStateMachine {
 export interface RunningLocalStack {
   readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string };
   readonly tableName: string;
+  /** Idempotency records and finding claims (DEDUPLICATION_TABLE_NAME of the handlers). */
+  readonly deduplicationTableName: string;
   readonly stateMachines: readonly DeployedStateMachine[];
   /** The restore drill state machine (every plan runs on it). */
   readonly drillStateMachineArn: string;
@@ -260,7 +264,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       digestStore,
       digestPublicKey,
     });
-    await createTable(dynamodb.endpoint);
+    await createTables(dynamodb.endpoint);
 
     const substitutions = Object.fromEntries(
       functionRegistry.map((spec) => [functionArnPlaceholder(spec.name), lambda.functionArn(spec.name)]),
@@ -290,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // The handlers run in this process: give them what Lambda's environment would hold.
     Object.assign(process.env, environment, {
       TABLE_NAME: LOCAL_TABLE_NAME,
+      DEDUPLICATION_TABLE_NAME: LOCAL_DEDUPLICATION_TABLE_NAME,
       RUNBOOK_CATALOG: JSON.stringify(runbookCatalog),
       // The deployed roles, plus the dev identities in theirs: handlers cannot tell the two apart.
       ROLE_PRINCIPALS: JSON.stringify(
@@ -417,6 +422,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     return {
       urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint },
       tableName: LOCAL_TABLE_NAME,
+      deduplicationTableName: LOCAL_DEDUPLICATION_TABLE_NAME,
       stateMachines,
       drillStateMachineArn,
       reviewReminderStateMachineArn,
@@ -445,24 +451,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
 }
 
-/** Creates the table from the shared design unless it is already there (persisted data), with its TTL where the backend has one. */
-async function createTable(endpoint: string): Promise<void> {
+/**
+ * Creates the evidence table and the deduplication table from the shared designs unless they are already there
+ * (persisted data from before the deduplication table gets it added); TTL only on the deduplication table, where
+ * the backend has one, and taken off an evidence table that a data dir from before still has it on.
+ */
+async function createTables(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  try {
+  const createUnlessPresent = async (input: CreateTableCommandInput) => {
     try {
-      await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+      await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
+      await client.send(new CreateTableCommand(input));
     }
-    try {
-      const timeToLive = await client.send(new DescribeTimeToLiveCommand({ TableName: LOCAL_TABLE_NAME }));
-      const status = timeToLive.TimeToLiveDescription?.TimeToLiveStatus;
-      if (status !== 'ENABLED' && status !== 'ENABLING') await client.send(new UpdateTimeToLiveCommand(timeToLiveInput(LOCAL_TABLE_NAME)));
-    } catch (error) {
-      // dynalite has no UpdateTimeToLive: expired idempotency records then stay, and Powertools treats them as absent.
-      if ((error as Error).name !== 'UnknownOperationException') throw error;
+  };
+  try {
+    await createUnlessPresent(createTableInput(LOCAL_TABLE_NAME));
+    await createUnlessPresent(createDeduplicationTableInput(LOCAL_DEDUPLICATION_TABLE_NAME));
+    const timeToLiveOf = async (tableName: string) => (await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription ?? {};
+    const evidence = await timeToLiveOf(LOCAL_TABLE_NAME);
+    if (evidence.AttributeName && (evidence.TimeToLiveStatus === 'ENABLED' || evidence.TimeToLiveStatus === 'ENABLING')) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: LOCAL_TABLE_NAME, TimeToLiveSpecification: { AttributeName: evidence.AttributeName, Enabled: false } }));
     }
+    const deduplication = await timeToLiveOf(LOCAL_DEDUPLICATION_TABLE_NAME);
+    if (deduplication.TimeToLiveStatus !== 'ENABLED' && deduplication.TimeToLiveStatus !== 'ENABLING') {
+      await client.send(new UpdateTimeToLiveCommand(deduplicationTimeToLiveInput(LOCAL_DEDUPLICATION_TABLE_NAME)));
+    }
+  } catch (error) {
+    // dynalite has no UpdateTimeToLive: expired idempotency records then stay, and Powertools treats them as absent.
+    if ((error as Error).name !== 'UnknownOperationException') throw error;
   } finally {
     client.destroy();
   }

@@ -1,9 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { META_SK, findingPk } from '../domain/keys.js';
-import { tableDesign } from '../domain/table-design.js';
+import { deduplicationTableDesign, tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 
-const { partitionKey: PK, sortKey: SK } = tableDesign;
+// In the deduplication table (DEDUPLICATION_TABLE_NAME): a claim is not evidence, and the evidence table grants no FINDING# writes.
+const { partitionKey: PK, sortKey: SK } = deduplicationTableDesign;
 
 export type FindingClaim =
   | { readonly outcome: 'claimed'; readonly incidentId: string }
@@ -13,39 +14,58 @@ export type FindingClaim =
 /**
  * Claims a finding for an incident with a conditional put of its `FINDING#` item: of any number of
  * deliveries of one finding (retries, updates, the same GuardDuty finding through Security Hub) exactly one
- * claims it; the others learn which incident it opened.
+ * claims it; the others learn which incident it opened. A claim made before claims moved out of the evidence
+ * table (`evidenceTableName`) is adopted instead: put into the deduplication table as it was, so a finding
+ * delivered again after the upgrade does not open a second incident.
  */
 export async function claimFinding(
   tableName: string,
   claim: { dedupKey: string; findingId: string; incidentId: string; claimedAt: string; source: string },
+  evidenceTableName?: string,
 ): Promise<FindingClaim> {
+  const earlier = evidenceTableName === undefined ? undefined : await claimInEvidenceTable(evidenceTableName, claim.dedupKey);
   try {
     await dynamodb.send(
       new PutCommand({
         TableName: tableName,
         Item: {
+          ...(earlier ?? {
+            findingId: claim.findingId,
+            incidentId: claim.incidentId,
+            claimedAt: claim.claimedAt,
+            source: claim.source,
+            // Set once the runbook started (markFindingRunStarted): until then a repeated delivery retries the start.
+            runStarted: false,
+          }),
           [PK]: findingPk(claim.dedupKey),
           [SK]: META_SK,
-          findingId: claim.findingId,
-          incidentId: claim.incidentId,
-          claimedAt: claim.claimedAt,
-          source: claim.source,
-          // Set once the runbook started (markFindingRunStarted): until then a repeated delivery retries the start.
-          runStarted: false,
         },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
       }),
     );
+    if (earlier) return alreadyClaimed(earlier);
     return { outcome: 'claimed', incidentId: claim.incidentId };
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     const existing = await dynamodb.send(
       new GetCommand({ TableName: tableName, Key: { [PK]: findingPk(claim.dedupKey), [SK]: META_SK }, ConsistentRead: true }),
     );
-    // Claims made before runStarted was recorded had started their runs.
-    return { outcome: 'already-claimed', incidentId: existing.Item!.incidentId as string, runStarted: existing.Item!.runStarted !== false };
+    return alreadyClaimed(existing.Item!);
   }
+}
+
+// Claims made before runStarted was recorded had started their runs.
+const alreadyClaimed = (item: Record<string, unknown>): FindingClaim => ({ outcome: 'already-claimed', incidentId: item.incidentId as string, runStarted: item.runStarted !== false });
+
+/** A claim the evidence table still holds from before the deduplication table (read only: nothing writes FINDING# there now). */
+async function claimInEvidenceTable(evidenceTableName: string, dedupKey: string): Promise<Record<string, unknown> | undefined> {
+  const { Item: item } = await dynamodb.send(
+    new GetCommand({ TableName: evidenceTableName, Key: { [tableDesign.partitionKey]: findingPk(dedupKey), [tableDesign.sortKey]: META_SK }, ConsistentRead: true }),
+  );
+  if (!item) return undefined;
+  const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...claim } = item;
+  return claim;
 }
 
 /** Records on the finding's claim that its incident's runbook started, so later deliveries only count as repeats. */

@@ -2,7 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_PREFIX, idempotencyPk } from '../domain/keys.js';
-import { tableDesign } from '../domain/table-design.js';
+import { deduplicationTableDesign } from '../domain/table-design.js';
 import { dynamodbClient } from './dynamodb-client.js';
 
 /** How long a key answers with its first response; a retry later than this starts anew. */
@@ -19,14 +19,15 @@ export interface IdempotentInput<Request> {
 export interface IdempotentOperationOptions<Result> {
   /** Names the operation's partition, `IDEM#<operation>`. */
   readonly operation: string;
+  /** The deduplication table (DEDUPLICATION_TABLE_NAME), whose TTL expires the records: never the evidence table. */
   readonly tableName: string;
   /** Changes a replayed result (e.g. to mark it as a replay); the stored one stays as it was. */
   readonly onReplay?: (result: Result) => Result;
 }
 
 /**
- * Makes `operation` run at most once per (caller, Idempotency-Key) with Powertools idempotency on the
- * single table: a replay returns the stored result, the same key with a different request throws
+ * Makes `operation` run at most once per (caller, Idempotency-Key) with Powertools idempotency in the
+ * deduplication table: a replay returns the stored result, the same key with a different request throws
  * IdempotencyValidationError, a duplicate racing the first throws IdempotencyAlreadyInProgressError,
  * and if the operation throws its record is deleted so the caller may retry.
  */
@@ -37,10 +38,10 @@ export function idempotentOperation<Request, Result>(
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     awsSdkV3Client: dynamodbClient,
-    keyAttr: tableDesign.partitionKey,
-    sortKeyAttr: tableDesign.sortKey,
+    keyAttr: deduplicationTableDesign.partitionKey,
+    sortKeyAttr: deduplicationTableDesign.sortKey,
     staticPkValue: idempotencyPk(options.operation),
-    expiryAttr: tableDesign.timeToLiveAttribute,
+    expiryAttr: deduplicationTableDesign.timeToLiveAttribute,
     inProgressExpiryAttr: 'inProgressUntilEpochMs',
     statusAttr: 'idempotencyStatus',
     dataAttr: 'response',

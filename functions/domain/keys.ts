@@ -2,7 +2,12 @@
 
 const SEQ_WIDTH = 10;
 
-export const incidentPk = (incidentId: string): string => `INC#${incidentId}`;
+/** Partition families of the evidence table: IAM grants writes per family (dynamodb:LeadingKeys, lib/evidence-table.ts). */
+export const INCIDENT_PK_PREFIX = 'INC#';
+export const DRILL_RUN_PK_PREFIX = 'DRILLRUN#';
+export const DRILL_PLAN_PK_PREFIX = 'DRILL#';
+
+export const incidentPk = (incidentId: string): string => `${INCIDENT_PK_PREFIX}${incidentId}`;
 export const META_SK = 'META';
 export const eventSk = (seq: number): string => `EVT#${String(seq).padStart(SEQ_WIDTH, '0')}`;
 export const EVENT_SK_PREFIX = 'EVT#';
@@ -26,7 +31,7 @@ export function monthPartitionsNewestFirst(kind: 'INCIDENT' | 'DRILLRUN', fromIs
 }
 
 /**
- * Idempotency records (Powertools idempotency on this table): one partition per operation,
+ * Idempotency records (Powertools idempotency, in the deduplication table): one partition per operation,
  * the sort key is Powertools' `<prefix>#<hash of the caller and the Idempotency-Key>`.
  */
 export const IDEMPOTENCY_PK_PREFIX = 'IDEM#';
@@ -41,12 +46,12 @@ export const taskSk = (taskId: string): string => `${TASK_SK_PREFIX}${taskId}`;
 export const CLOCK_SK_PREFIX = 'CLOCK#';
 export const clockSk = (clockId: string): string => `${CLOCK_SK_PREFIX}${clockId}`;
 
-/** A security finding that opened an incident (`FINDING#<finding ARN or id>`, `META`): what deduplicates findings. */
+/** A security finding that opened an incident (`FINDING#<finding ARN or id>`, `META`, in the deduplication table): what deduplicates findings. */
 export const FINDING_PK_PREFIX = 'FINDING#';
 export const findingPk = (dedupKey: string): string => `${FINDING_PK_PREFIX}${dedupKey}`;
 
 /** A drill run: its record (`META`) and its hash-chained trail (`EVT#…`), like an incident's. */
-export const drillRunPk = (runId: string): string => `DRILLRUN#${runId}`;
+export const drillRunPk = (runId: string): string => `${DRILL_RUN_PK_PREFIX}${runId}`;
 /** A drill plan's standing state (`DRILL#<planId>`, `STATE`): the failure incident its runs left open, if any. */
-export const drillPlanPk = (planId: string): string => `DRILL#${planId}`;
+export const drillPlanPk = (planId: string): string => `${DRILL_PLAN_PK_PREFIX}${planId}`;
 export const DRILL_PLAN_STATE_SK = 'STATE';

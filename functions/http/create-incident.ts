@@ -8,6 +8,7 @@ import { idempotencyConflict, idempotencyKeyOf } from './idempotency-key.js';
 import { apiHandler, jsonResponse, parseJsonBody, type ApiResult } from './http-shell.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
 const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CATALOG')));
 
 /**
@@ -17,7 +18,7 @@ const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CAT
 const openIncidentOnce = idempotentOperation<CreateIncidentRequest, ApiResult>(
   {
     operation: 'CreateIncident',
-    tableName,
+    tableName: deduplicationTableName,
     onReplay: (response) => ({ ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } }),
   },
   async ({ idempotencyKey: { caller: actor }, request }) =>

@@ -10,12 +10,12 @@ import { HttpError } from './http-errors.js';
 import { idempotencyConflict, idempotencyKeyOf } from './idempotency-key.js';
 import { apiHandler, jsonResponse, type ApiResult } from './http-shell.js';
 
-const tableName = requireEnvironment('TABLE_NAME');
+const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
 const drillStateMachineArn = requireEnvironment('DRILL_STATE_MACHINE_ARN');
 
 /** Starts one run under a new run id (the execution's name); at most once per caller and Idempotency-Key. */
 const startRunOnce = idempotentOperation<{ planId: string }, ApiResult>(
-  { operation: 'StartDrillRun', tableName, onReplay: (response) => ({ ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } }) },
+  { operation: 'StartDrillRun', tableName: deduplicationTableName, onReplay: (response) => ({ ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } }) },
   async ({ idempotencyKey: { caller }, request: { planId } }) => {
     const runId = randomUUID();
     const input: DrillExecutionInput = { planId, trigger: 'api', requestedBy: caller };

@@ -12,6 +12,7 @@ import { RunbookCatalog } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
 const runbooks = RunbookCatalog.parse(JSON.parse(requireEnvironment('RUNBOOK_CATALOG')));
 
 export type FindingOutcome =
@@ -42,7 +43,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ fin
     }
     if (decision.outcome === 'sample') {
       const { findingId, dedupKey, reason } = decision;
-      await recordSampleFinding(tableName, { dedupKey, findingId, reason, droppedAt: new Date().toISOString(), source: actor, eventId: event.id });
+      await recordSampleFinding(deduplicationTableName, { dedupKey, findingId, reason, droppedAt: new Date().toISOString(), source: actor, eventId: event.id });
       logger.warn('sample finding recorded and dropped: no incident', { eventId: event.id, findingId, dedupKey, reason });
       findings.push({ findingId, outcome: 'sample-dropped', reason });
       continue;
@@ -54,19 +55,18 @@ export const handler = async (payload: unknown, context: Context): Promise<{ fin
 };
 
 async function openOnce(finding: MappedFinding, actor: string, eventId: string): Promise<FindingOutcome> {
-  const claim = await claimFinding(tableName, {
-    dedupKey: finding.dedupKey,
-    findingId: finding.findingId,
-    incidentId: randomUUID(),
-    claimedAt: new Date().toISOString(),
-    source: actor,
-  });
+  const claim = await claimFinding(
+    deduplicationTableName,
+    { dedupKey: finding.dedupKey, findingId: finding.findingId, incidentId: randomUUID(), claimedAt: new Date().toISOString(), source: actor },
+    // Claims made before they moved to the deduplication table are still in the evidence table: adopted, never claimed twice.
+    tableName,
+  );
   // A claim whose incident is missing is a delivery that failed half-way: this one opens it, under the claimed id.
   const incident = claim.outcome === 'claimed' ? undefined : await getIncident(tableName, claim.incidentId);
   if (claim.outcome === 'claimed' || !incident) {
     try {
       const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
-      await markFindingRunStarted(tableName, finding.dedupKey, opened.executionArn);
+      await markFindingRunStarted(deduplicationTableName, finding.dedupKey, opened.executionArn);
       return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
     } catch (error) {
       // A concurrent delivery opened it first: this one is a repeat.
@@ -75,7 +75,7 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
   } else if (!claim.runStarted) {
     // Opened, but its runbook did not start (StartExecution failed): this delivery starts it; same name, so never twice.
     const started = await startIncidentRunbook({ tableName, runbooks, incident, actor });
-    await markFindingRunStarted(tableName, finding.dedupKey, started.executionArn);
+    await markFindingRunStarted(deduplicationTableName, finding.dedupKey, started.executionArn);
     await appendEvent(tableName, incidentPk(claim.incidentId), {
       type: 'runbook.start-retried',
       at: new Date().toISOString(),

@@ -7,7 +7,7 @@ import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
-import { tableDesign } from '../../functions/domain/table-design.js';
+import { deduplicationTableDesign, tableDesign } from '../../functions/domain/table-design.js';
 import {
   functionArnPlaceholder,
   functionRegistry,
@@ -22,13 +22,8 @@ import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import { NIST_PACK } from '../../lib/nag.js';
-import {
-  IDEMPOTENCY_ACTIONS,
-  KEY_READ_ACTIONS,
-  KEY_WRITE_ACTIONS,
-  TABLE_READ_ACTIONS,
-  TABLE_WRITE_ACTIONS,
-} from '../../lib/evidence-table.js';
+import { FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS } from '../../lib/deduplication-table.js';
+import { EVIDENCE_WRITE_GRANTS, FORMER_TIME_TO_LIVE_ATTRIBUTE, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, isEvidenceWrite } from '../../lib/evidence-table.js';
 import {
   dynamodbResourceOf,
   renderCfn,
@@ -63,6 +58,10 @@ const props = (logicalId: string): Record<string, any> => {
   return resource.Properties ?? {};
 };
 
+/** The evidence table's and the deduplication table's resources (the stack has these two tables, no other). */
+const evidenceTableResource = () => synth.resources[synth.logicalIdOf(synth.stack.evidence.table)]!;
+const deduplicationTableResource = () => synth.resources[synth.logicalIdOf(synth.stack.deduplication.table)]!;
+
 const functionLogicalId = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName));
 const roleLogicalIdOfFunction = (name: string) => synth.logicalIdOf(synth.stack.functions.get(name as FunctionName).role!);
 
@@ -84,9 +83,10 @@ function renderJoin(value: unknown): string {
 
 describe('evidence table', () => {
   it('is built from tableDesign: the same keys and indexes, nothing restated', () => {
-    const tables = resourcesOfType('AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(1);
-    const table = tables[0]![1].Properties!;
+    expect(resourcesOfType('AWS::DynamoDB::Table').map(([logicalId]) => logicalId).sort()).toEqual(
+      [synth.logicalIdOf(synth.stack.evidence.table), synth.logicalIdOf(synth.stack.deduplication.table)].sort(),
+    );
+    const table = evidenceTableResource().Properties!;
     expect(table.KeySchema).toEqual([
       { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
       { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
@@ -106,7 +106,7 @@ describe('evidence table', () => {
   });
 
   it('keeps the evidence: on-demand, point-in-time recovery, deletion protection, retained, encrypted with a rotating key', () => {
-    const [logicalId, table] = resourcesOfType('AWS::DynamoDB::Table')[0]!;
+    const [logicalId, table] = [synth.logicalIdOf(synth.stack.evidence.table), evidenceTableResource()];
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -144,9 +144,45 @@ describe('evidence table', () => {
     });
   });
 
-  it('expires items through the TTL attribute tableDesign names', () => {
-    const table = resourcesOfType('AWS::DynamoDB::Table')[0]![1].Properties!;
-    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: tableDesign.timeToLiveAttribute, Enabled: true });
+  it('has TTL disabled, explicitly: no writer can have DynamoDB delete an event by setting an expiry on it', () => {
+    // Disabled rather than left out: CloudFormation does not turn TTL off on a deployed table whose specification is removed.
+    expect(evidenceTableResource().Properties!.TimeToLiveSpecification).toEqual({ AttributeName: FORMER_TIME_TO_LIVE_ATTRIBUTE, Enabled: false });
+  });
+});
+
+describe('deduplication table (idempotency records, finding claims)', () => {
+  it('is built from deduplicationTableDesign and expires items through its TTL attribute', () => {
+    const table = deduplicationTableResource().Properties!;
+    expect(table.KeySchema).toEqual([
+      { AttributeName: deduplicationTableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: deduplicationTableDesign.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: deduplicationTableDesign.timeToLiveAttribute, Enabled: true });
+  });
+
+  it('is kept like the evidence table: on-demand, PITR, deletion protection, retained, encrypted with the evidence key', () => {
+    const table = deduplicationTableResource();
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(synth.logicalIdOf(synth.stack.evidence.encryptionKey)) },
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is named to the functions that deduplicate, and only to them', () => {
+    const tableRef = { Ref: synth.logicalIdOf(synth.stack.deduplication.table) };
+    for (const spec of registry) {
+      const variables = props(functionLogicalId(spec.name)).Environment?.Variables ?? {};
+      expect(variables.DEDUPLICATION_TABLE_NAME, spec.name).toEqual((spec.environment as readonly string[]).includes('DEDUPLICATION_TABLE_NAME') ? tableRef : undefined);
+    }
+    expect(registry.filter((spec) => (spec.environment as readonly string[]).includes('DEDUPLICATION_TABLE_NAME')).map((spec) => spec.name).sort()).toEqual([
+      'CreateIncident',
+      'OpenIncidentFromFinding',
+      'StartDrillRun',
+    ]);
   });
 });
 
@@ -292,7 +328,8 @@ describe('least privilege', () => {
     const actions = new Set<string>(['logs:CreateLogStream', 'logs:PutLogEvents']);
     const add = (list: readonly string[]) => list.forEach((action) => actions.add(action));
     if (permissions.includes('table:read')) add([...TABLE_READ_ACTIONS, ...KEY_READ_ACTIONS]);
-    if (permissions.includes('table:write')) add([...TABLE_WRITE_ACTIONS, ...KEY_WRITE_ACTIONS]);
+    for (const write of permissions.filter(isEvidenceWrite)) add([EVIDENCE_WRITE_GRANTS[write].action, ...KEY_WRITE_ACTIONS]);
+    if (permissions.includes('findings:claim')) add([...FINDING_CLAIM_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:start')) add(['states:StartExecution']);
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
@@ -348,9 +385,15 @@ describe('least privilege', () => {
   const isDrillStatement = (statement: PolicyStatement): boolean =>
     asList(statement.Resource).every((resource) => drillTableResources.has(dynamodbResourceOf(renderCfn(resource)) ?? '')) ||
     asList(statement.Action).every((action) => ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob'].includes(action));
-  /** The statements on the evidence table (and its key): what table:* and idempotency grant. */
-  const evidenceStatements = (statements: readonly PolicyStatement[]) => statements.filter((statement) => !isDrillStatement(statement));
-  const IDEMPOTENCY_ONLY = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } };
+  const leadingKeysOnly = (...patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
+  /** The partition families a function's declared evidence writes allow for one action (lib/evidence-table.ts). */
+  const declaredLeadingKeys = (spec: FunctionSpec, action: string): string[] =>
+    [...new Set(spec.permissions.filter(isEvidenceWrite).flatMap((write) => (EVIDENCE_WRITE_GRANTS[write].action === action ? EVIDENCE_WRITE_GRANTS[write].leadingKeys : [])))];
+  const evidenceTableArn = () => getAtt(synth.logicalIdOf(synth.stack.evidence.table));
+  /** The statements of a role on the evidence table itself (not its indexes, not the deduplication table). */
+  const onEvidenceTable = (statements: readonly PolicyStatement[]) =>
+    statements.filter((statement) => asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify(evidenceTableArn())));
+  const EVIDENCE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
 
   it.each(registry.map((spec) => [spec.name, spec] as const))('%s may do what its registry entry declares, and no more', (name, spec) => {
     const statements = statementsOfRole(roleLogicalIdOfFunction(name));
@@ -358,7 +401,8 @@ describe('least privilege', () => {
     const deadLetterQueue = synth.stack.functions.deadLetterQueues.get(name as FunctionName);
     expect([...actionsOf(statements)].sort()).toEqual([...expectedActions(spec.permissions), ...(deadLetterQueue ? ['sqs:SendMessage'] : [])].sort());
 
-    const tableArn = getAtt(synth.logicalIdOf(synth.stack.evidence.table));
+    const tableArn = evidenceTableArn();
+    const deduplicationTableArn = getAtt(synth.logicalIdOf(synth.stack.deduplication.table));
     // Only the indexes the registry says the function queries.
     const indexArns = (('indexes' in spec ? spec.indexes : undefined) ?? []).map((indexName: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${indexName}`]] }));
     const grantedIndexes = statements.filter((statement) => JSON.stringify(statement.Resource).includes('/index/')).flatMap((statement) => asList(statement.Resource));
@@ -372,13 +416,20 @@ describe('least privilege', () => {
         continue;
       }
       if (actions.some((action) => action.startsWith('dynamodb:'))) {
-        // The table itself, or one named index (Query only): never `index/*` or another table.
-        const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn];
+        // The evidence table itself, or one named index (Query only), or the deduplication table: never `index/*` or another table.
+        const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn, deduplicationTableArn];
+        expect(resources).toHaveLength(1);
         for (const resource of resources) expect(allowed).toContainEqual(resource);
-        // The one conditioned statement is the idempotency grant: its actions on IDEM# partitions only.
-        if (statement.Condition) {
-          expect(statement.Condition).toEqual(IDEMPOTENCY_ONLY);
-          expect([...actions].sort()).toEqual([...IDEMPOTENCY_ACTIONS].sort());
+        if (JSON.stringify(resources[0]) === JSON.stringify(deduplicationTableArn)) {
+          // Idempotency records (IDEM#) and finding claims (FINDING#), each on its own partitions.
+          const idempotency = [...actions].sort().join() === [...IDEMPOTENCY_ACTIONS].sort().join();
+          expect([[...IDEMPOTENCY_ACTIONS].sort(), [...FINDING_CLAIM_ACTIONS].sort()]).toContainEqual([...actions].sort());
+          expect(statement.Condition, name).toEqual(leadingKeysOnly(idempotency ? 'IDEM#*' : 'FINDING#*'));
+          expect(spec.permissions).toContain(idempotency ? 'idempotency' : 'findings:claim');
+        } else if (statement.Condition) {
+          // A write to the evidence table: one action, on the partition families the function's writes declare.
+          expect(actions).toHaveLength(1);
+          expect(statement.Condition, name).toEqual(leadingKeysOnly(...declaredLeadingKeys(spec, actions[0]!)));
         }
       }
       if (actions.some((action) => action.startsWith('kms:'))) {
@@ -452,16 +503,51 @@ describe('least privilege', () => {
     }
   });
 
-  it('writes to the table only where a function declares table:write, and deletes only idempotency records', () => {
+  it('lets no role delete or batch-write on the evidence table, and holds every write there to its LeadingKeys grant', () => {
+    for (const [roleId] of resourcesOfType('AWS::IAM::Role')) {
+      const statements = onEvidenceTable(statementsOfRole(roleId));
+      for (const statement of statements) {
+        const actions = asList(statement.Action);
+        expect(actions.filter((action) => ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan'].includes(action)), roleId).toEqual([]);
+        expect(actions.some((action) => action.includes('*')), roleId).toBe(false);
+        if (actions.some((action) => EVIDENCE_WRITE_ACTIONS.includes(action))) {
+          const leadingKeys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+          expect(leadingKeys, `${roleId}: ${actions.join()} without dynamodb:LeadingKeys`).toBeDefined();
+          for (const pattern of leadingKeys!) expect(['INC#*', 'DRILLRUN#*', 'DRILL#*'], roleId).toContain(pattern);
+        }
+      }
+    }
+  });
+
+  it('gives UpdateItem on the evidence table only to the functions that update a record (META, TASK#, CLOCK#)', () => {
+    const updaters = registry
+      .filter((spec) => onEvidenceTable(statementsOfRole(roleLogicalIdOfFunction(spec.name))).some((statement) => asList(statement.Action).includes('dynamodb:UpdateItem')))
+      .map((spec) => spec.name)
+      .sort();
+    expect(updaters).toEqual(
+      [
+        'AnswerTaskLink', 'ChangeIncidentStatus', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CreateHumanTask', 'CreateIncident',
+        'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
+        'RemindOverdueReview', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+      ].sort(),
+    );
+    // Appending to a trail needs PutItem alone.
+    for (const name of ['AddIncidentNote', 'SendNotification', 'StartDrillFromRunbook']) {
+      const actions = actionsOf(onEvidenceTable(statementsOfRole(roleLogicalIdOfFunction(name))));
+      expect(actions.has('dynamodb:PutItem'), name).toBe(true);
+      expect(actions.has('dynamodb:UpdateItem'), name).toBe(false);
+    }
+  });
+
+  it('grants the deduplication table only for idempotency and finding claims, DeleteItem only on IDEM#', () => {
+    const tableArn = JSON.stringify(getAtt(synth.logicalIdOf(synth.stack.deduplication.table)));
     for (const spec of registry) {
-      const statements = evidenceStatements(statementsOfRole(roleLogicalIdOfFunction(spec.name)));
-      const unconditioned = actionsOf(statements.filter((statement) => !statement.Condition));
-      expect(unconditioned.has('dynamodb:PutItem'), spec.name).toBe(spec.permissions.includes('table:write'));
-      expect(unconditioned.has('dynamodb:DeleteItem'), spec.name).toBe(false);
-      expect(actionsOf(statements).has('dynamodb:Scan')).toBe(false);
-      const deleting = statements.filter((statement) => asList(statement.Action).includes('dynamodb:DeleteItem'));
-      expect(deleting.length, spec.name).toBe(spec.permissions.includes('idempotency') ? 1 : 0);
-      for (const statement of deleting) expect(statement.Condition).toEqual(IDEMPOTENCY_ONLY);
+      const statements = statementsOfRole(roleLogicalIdOfFunction(spec.name)).filter((statement) => JSON.stringify(statement.Resource).includes(tableArn));
+      const expected = [...(spec.permissions.includes('idempotency') ? ['IDEM#*'] : []), ...(spec.permissions.includes('findings:claim') ? ['FINDING#*'] : [])];
+      expect(statements.map((statement) => statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).flat().sort(), spec.name).toEqual(expected.sort());
+      for (const statement of statements.filter((candidate) => asList(candidate.Action).includes('dynamodb:DeleteItem'))) {
+        expect(statement.Condition, spec.name).toEqual(leadingKeysOnly('IDEM#*'));
+      }
     }
   });
 
@@ -639,7 +725,7 @@ describe('HTTP API', () => {
       ['POST /task-links/{linkId}', 'signed-link', 'AnswerTaskLink'],
     ]);
     // That handler reads the signing key and nothing else beyond the table and the task answers.
-    expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['links:sign', 'runbooks:answer', 'table:read', 'table:write']);
+    expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['incidents:append', 'incidents:update', 'links:sign', 'runbooks:answer', 'table:read']);
   });
 
   it('keeps the link-signing secret under its own rotating customer-managed key', () => {
@@ -927,6 +1013,7 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
   it('acknowledges only these rules: the rest are met (encryption, logging, PITR and backups, DLQs where events are asynchronous)', () => {
     expect([...acknowledged().keys()].sort()).toEqual(
       [
+        'DynamoDBInBackupPlan',
         'IAMNoInlinePolicy',
         'LambdaConcurrency',
         'LambdaDLQ',
@@ -936,6 +1023,11 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
         'SecretsManagerRotationEnabled',
       ].sort(),
     );
+  });
+
+  it('DynamoDBInBackupPlan: only the deduplication table, which holds no evidence (the evidence table is backed up)', () => {
+    expect(pathsOf('DynamoDBInBackupPlan')).toEqual([resourcePath(synth.stack.deduplication.table)]);
+    expect([...reasonsOf('DynamoDBInBackupPlan')]).toEqual([expect.stringMatching(/Holds no evidence.*Point-in-time recovery/)]);
   });
 
   it('LambdaInsideVPC: every function, since they call only AWS APIs', () => {

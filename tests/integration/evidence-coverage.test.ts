@@ -21,6 +21,8 @@ describe('irdr evidence coverage', () => {
     const statusOf = (table: string) => lines.find((line) => line.startsWith(`${table} `))?.split(/\s+/)[1];
     expect(statusOf('irdr-test-sessions')).toBe('uncovered');
     expect(statusOf('irdr-local')).toBe('uncovered');
+    // Idempotency records and finding claims: a table of its own, which no plan restores either.
+    expect(statusOf('irdr-local-deduplication')).toBe('uncovered');
     expect(statusOf('irdr-demo-orders')).toBe('stale');
     const demo = lines.find((line) => line.startsWith('irdr-demo-orders '))!;
     for (const plan of ['orders-pitr', 'orders-backup', 'ledger-archive-pitr']) expect(demo).toContain(plan);
@@ -28,6 +30,6 @@ describe('irdr evidence coverage', () => {
     expect(result.output).not.toContain('irdr-drill-orders-pitr-left-over');
     // Uncovered first, then stale.
     expect(lines.findIndex((line) => line.startsWith('irdr-test-sessions '))).toBeLessThan(lines.findIndex((line) => line.startsWith('irdr-demo-orders ')));
-    expect(lines.at(-1)).toBe('3 tables: 0 covered by a recent passing drill, 3 uncovered or stale');
+    expect(lines.at(-1)).toBe('4 tables: 0 covered by a recent passing drill, 4 uncovered or stale');
   });
 });

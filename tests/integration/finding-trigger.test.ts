@@ -1,3 +1,4 @@
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
@@ -73,6 +74,27 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
       expect.objectContaining({ findingId: guardDutySample.detail.id, eventId: guardDutySample.id, findingCount: '1' }),
       expect.objectContaining({ findingId: guardDutySample.detail.id, findingUpdatedAt: '2026-11-24T10:30:08.311Z', findingCount: '4', severity: 'SEV1' }),
     ]);
+  });
+
+  it('keeps the claim of the finding in the deduplication table, and nothing of it in the evidence table', async () => {
+    const claims = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
+    expect(claims.map((item) => item.incidentId?.S)).toEqual([incidentId]);
+    expect(claims[0]!.runStarted?.BOOL).toBe(true);
+    expect((await local.evidenceItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'))).toEqual([]);
+  });
+
+  it('adopts a claim made before claims left the evidence table: the finding delivered again opens nothing new', async () => {
+    // The state a deployment upgraded from: the claim in the evidence table, none in the deduplication table.
+    const [claim] = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
+    await local.dynamodb.send(new DeleteItemCommand({ TableName: local.stack.deduplicationTableName, Key: { PK: claim!.PK!, SK: claim!.SK! } }));
+    await local.dynamodb.send(new PutItemCommand({ TableName: local.stack.tableName, Item: claim! }));
+    const before = await incidentItems();
+
+    const [again] = findingOutcomes(await deliver(guardDutySample));
+    expect(again).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
+    expect((await incidentItems()).length).toBe(before.length);
+    const adopted = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
+    expect(adopted).toEqual([claim]);
   });
 
   it('delivers nothing for a finding below the configured severity: the rule pattern filters it out', async () => {

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
-import { tableDesign } from '../../functions/domain/table-design.js';
+import { deduplicationTableDesign, tableDesign } from '../../functions/domain/table-design.js';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
 import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
@@ -11,10 +11,10 @@ import guardDutySample from '../fixtures/guardduty-finding-event.json' with { ty
 import { iamPatternMatches } from '../infra/iam-evaluation.js';
 import { statementsOfRole, synthesizeIrdr, type SynthesizedIrdr, type SynthesizedPolicyStatement } from '../infra/synthesized-app.js';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
+import { LOCAL_CREDENTIALS, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { deployedResourceNames, type DeployedSpellings } from './support/deployed-resource-names.js';
 import { drillSession } from './support/drill-session.js';
-import { authorizationChecksOf, evaluateChecks, resourcesGrantedButUnused } from './support/recorded-call-authorization.js';
+import { authorizationChecksOf, evaluateChecks, partitionsGrantedButUnwritten, resourcesGrantedButUnused } from './support/recorded-call-authorization.js';
 import { runbookSession, taskLinkIn } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -37,13 +37,10 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'kms:GenerateDataKey*': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
   'kms:ReEncrypt*': 'DynamoDB calls KMS for the table key on the caller’s behalf; never a direct call',
   'dynamodb:BatchGetItem': 'part of the table:read grant; no handler batches reads yet',
-  'dynamodb:BatchWriteItem': 'part of the table:write grant; no handler batches writes yet',
   'dynamodb:ConditionCheckItem': 'part of the table:read grant (transactions); unused while dynalite lacks transactions',
   'dynamodb:DeleteItem': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
   'dynamodb:GetItem': 'part of the table:read grant; some functions read only through Query',
   'dynamodb:Query': 'part of the table:read grant; some functions read only by key',
-  'dynamodb:UpdateItem': 'part of the table:write grant; some functions only append',
-  'dynamodb:PutItem': 'part of the table:write grant; some functions only update',
   'states:SendTaskFailure': 'granted with SendTaskSuccess; approvals route on the success output, so failure is never sent',
   'CreateHumanTask:states:SendTaskSuccess': 'only for a task born decided (acknowledged or reviewed before the run got there): runbook-acknowledgement and -post-incident-review tests run it',
   'EscalateHumanTask:states:SendTaskSuccess': 'only when a decision races a level\'s timeout (the decision is handed on, not thrown): timing no scenario here forces',
@@ -69,7 +66,20 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // Functions invoked asynchronously (EventBridge rules, Scheduler) have a Lambda dead-letter queue: the Lambda service
   // sends a failed event there with the function's role; the handler never calls SQS.
   'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
+  'CreateHumanTask:dynamodb:UpdateItem': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
+};
+
+/**
+ * Partition families (`<action> <dynamodb:LeadingKeys pattern>`) a function is granted on the evidence or deduplication
+ * table that the scenarios never saw it write; keys `<Function>:<action> <pattern>` hold for that function only.
+ */
+const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string>> = {
+  'dynamodb:DeleteItem IDEM#*': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
+  'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
+  'OpenIncidentFromFinding:dynamodb:GetItem FINDING#*': 'reads the claim only on a repeated delivery of a finding (finding-trigger test); the scenario delivers one once',
+  'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
+  'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
 };
 
 /**
@@ -142,6 +152,9 @@ const CONDITIONS_NOT_EVALUATED: Readonly<Record<string, string>> = {
     'drills:cleanup deletes only tables carrying the run tag: resource tags are not in the request (tested by the cleanup guard in drill-run and drill-cleanup-guard)',
 };
 
+/** DynamoDB item writes (DeleteItem and BatchWriteItem too: no function may make them on the evidence table). */
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
 describe('IAM coverage: what each function does locally is what its synthesized policy allows', () => {
   let local: TestStack;
   let synthesized: SynthesizedIrdr;
@@ -150,9 +163,11 @@ describe('IAM coverage: what each function does locally is what its synthesized 
   let spellingsOf: DeployedSpellings;
 
   beforeAll(async () => {
-    // Condition dynamodb:LeadingKeys needs each table's partition key: the evidence table's design, and pk for the
-    // demo source and its restores (local/dynamodb/pk-sk-table.ts), the only other tables the scenario writes.
-    const recorder = recordAwsCalls({ authorization: { partitionKeyOf: (tableName) => (tableName === LOCAL_TABLE_NAME ? tableDesign.partitionKey : 'pk') } });
+    // Condition dynamodb:LeadingKeys needs each table's partition key: the evidence and deduplication tables' designs, and
+    // pk for the demo source and its restores (local/dynamodb/pk-sk-table.ts), the only other tables the scenario writes.
+    // So every recorded write is held to the partition families its function's grant names (INC#*, DRILLRUN#*, IDEM#*, ...).
+    const partitionKeys: Record<string, string> = { [LOCAL_TABLE_NAME]: tableDesign.partitionKey, [LOCAL_DEDUPLICATION_TABLE_NAME]: deduplicationTableDesign.partitionKey };
+    const recorder = recordAwsCalls({ authorization: { partitionKeyOf: (tableName) => partitionKeys[tableName] ?? 'pk' } });
     // Time runs 600x faster, so the unacknowledged task escalates level by level and then expires.
     // Restores take a simulated 10 minutes and PITR trails the clock by 10 (a second each, here).
     local = await startTestStack({ timeScale: 600, dynamodbRecovery: { restoreDuration: { baseMs: 600_000, perItemMs: 0 }, latestRestorableLagMs: 600_000 } });
@@ -162,6 +177,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
       expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
       const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
+      // A runbook that cannot start: the incident's META records it (CreateIncident's UpdateItem on INC#).
+      local.stack.faults.stepFunctions.refuseStarts(true);
+      const refused = await local.openIncident({ ...body, title: 'Coverage run, start refused' }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
+      expect(refused.status).toBeGreaterThanOrEqual(500);
 
       // Nobody acknowledges: escalation, expiry and the SLA clock run. The commander answers through the emailed link.
       await session.waitForEvent(incidentId, (event) => event.type === 'task.expired' && event.detail?.taskId === 'acknowledge');
@@ -173,13 +192,15 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect(answered.status).toBe(200);
       expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
 
-      for (const [method, path, token] of [
-        ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder'],
-        ['POST', `/incidents/${incidentId}/notes`, 'dev-responder'],
-        ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander'],
-        ['POST', `/incidents/${incidentId}/close`, 'dev-commander'],
+      for (const [method, path, token, requestBody] of [
+        ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder', undefined],
+        ['POST', `/incidents/${incidentId}/notes`, 'dev-responder', { text: 'coverage note' }],
+        ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander', undefined],
+        ['POST', `/incidents/${incidentId}/close`, 'dev-commander', undefined],
+        // An auditor signs the closed incident off (its META and its trail): a drill run is signed off below.
+        ['POST', `/incidents/${incidentId}/sign-off`, 'dev-auditor', { verdict: 'accepted' }],
       ] as const) {
-        const response = await local.api(method, path, { token, body: path.endsWith('/notes') ? { text: 'coverage note' } : undefined });
+        const response = await local.api(method, path, { token, body: requestBody });
         expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
       }
       // A GuardDuty finding delivered as EventBridge would opens an incident through the findings trigger.
@@ -265,5 +286,18 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     const untouched = resourcesGrantedButUnused(statements, checks, spellingsOf);
     console.log(`${name}: calls ${resourcesUsed.join(', ') || '(none)'}; granted but unused: ${unused.join(', ') || '(none)'}; resources granted but untouched: ${untouched.join(', ') || '(none)'}${noted}`);
     expect(unjustified, `${name} holds grants it never used`).toEqual([]);
+    const unwritten = partitionsGrantedButUnwritten(statements, checks, spellingsOf);
+    console.log(`${name}: partitions granted but never written: ${unwritten.join(', ') || '(none)'}`);
+    const unjustifiedPartitions = unwritten.filter((grant) => !(grant in PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED) && !(`${name}:${grant}` in PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED));
+    expect(unjustifiedPartitions, `${name} may write partition families it never wrote`).toEqual([]);
+  });
+
+  it('recorded every write on the evidence and deduplication tables with its partition key, so each was held to its LeadingKeys grant', () => {
+    const tableArns = [LOCAL_TABLE_NAME, LOCAL_DEDUPLICATION_TABLE_NAME].map((tableName) => `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${tableName}`);
+    const writes = calls.flatMap(authorizationChecksOf).filter((check) => WRITE_ACTIONS.includes(check.action) && tableArns.includes(check.resource ?? ''));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((check) => (check.conditionValues['dynamodb:LeadingKeys'] ?? []).length === 0)).toEqual([]);
+    const families = new Set(writes.flatMap((check) => check.conditionValues['dynamodb:LeadingKeys']!.map((key) => key.replace(/#.*$/, '#'))));
+    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#']);
   });
 });

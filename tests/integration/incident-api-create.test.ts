@@ -67,8 +67,9 @@ describe('POST /incidents: roles, Idempotency-Key, awareness and exercise mode',
     expect(await executionCount()).toBe(executions);
   });
 
-  it('keeps the key in the table as an IDEM# record that expires through the table TTL', async () => {
-    const records = (await local.tableItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'));
+  it('keeps the key as an IDEM# record in the deduplication table, expiring through its TTL, never in the evidence table', async () => {
+    expect((await local.evidenceItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'))).toEqual([]);
+    const records = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('IDEM#'));
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) {
       expect(record.PK!.S).toBe('IDEM#CreateIncident');

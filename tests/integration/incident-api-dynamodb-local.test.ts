@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableDesign } from '../../functions/domain/table-design.js';
+import { deduplicationTableDesign } from '../../functions/domain/table-design.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const newIncident = { runbookId: 'triage-notify', title: 'Backend check', severity: 'SEV3', summary: 'on DynamoDB Local' };
@@ -19,9 +19,11 @@ describe('incident API on DynamoDB Local', () => {
     await local?.stop();
   });
 
-  it('has the TTL attribute enabled, as CDK deploys it', async () => {
-    const ttl = await local.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: local.stack.tableName }));
-    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: tableDesign.timeToLiveAttribute });
+  it('has TTL on the deduplication table and none on the evidence table, as CDK deploys them', async () => {
+    const deduplication = await local.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: local.stack.deduplicationTableName }));
+    expect(deduplication.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: deduplicationTableDesign.timeToLiveAttribute });
+    const evidence = await local.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: local.stack.tableName }));
+    expect(evidence.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
   });
 
   it('replays a key, refuses it with another body, and lets 20 concurrent duplicates open one incident', async () => {

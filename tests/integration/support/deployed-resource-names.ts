@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { stateMachineName } from '../../../lib/runbook-state-machines.js';
 import { REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-review-reminder.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
 import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-drill.js';
 import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js';
 
@@ -31,6 +31,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
   const getAtt = (construct: IConstruct) => `\${${synthesized.logicalIdOf(construct)}.Arn}`;
 
   const evidenceTable = stack.evidence.table;
+  const deduplicationTable = stack.deduplication.table;
   const stateMachines = new Map<string, IConstruct>([
     ...stack.runbooks.byLogicalId,
     [DRILL_STATE_MACHINE_LOGICAL_ID, stack.drill.stateMachine],
@@ -40,11 +41,12 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
   const signingKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_SIGNING_KEY_ALIAS}`;
   const digestSigningKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS}`;
 
-  /** `table/<name>[/index/..|/backup/..]`: the evidence table by its tokens; any other table keeps its name (plans and drills name them). */
+  /** `table/<name>[/index/..|/backup/..]`: the evidence and deduplication tables by their tokens; any other table keeps its name (plans and drills name them). */
   const dynamodb = (resource: string): string[] => {
     const [, name, rest = ''] = /^table\/([^/]+)(\/.*)?$/.exec(resource) ?? [];
-    if (name !== LOCAL_TABLE_NAME) return [arn('dynamodb', resource)];
-    return [`${getAtt(evidenceTable)}${rest}`, arn('dynamodb', `table/${ref(evidenceTable)}${rest}`)];
+    const table = name === LOCAL_TABLE_NAME ? evidenceTable : name === LOCAL_DEDUPLICATION_TABLE_NAME ? deduplicationTable : undefined;
+    if (!table) return [arn('dynamodb', resource)];
+    return [`${getAtt(table)}${rest}`, arn('dynamodb', `table/${ref(table)}${rest}`)];
   };
   /** `irdr-<logicalId>` locally, `<stack>-<logicalId>` deployed (BlueprintStateMachine's fixed names). */
   const states = (resource: string): string[] | undefined => {

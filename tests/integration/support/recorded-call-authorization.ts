@@ -61,3 +61,28 @@ export function resourcesGrantedButUnused(statements: readonly SynthesizedPolicy
   }
   return [...unused].sort();
 }
+
+/**
+ * Partition families granted (`<action> <dynamodb:LeadingKeys pattern>`) that no recorded call of that action on that
+ * table wrote to: where a function may write a family of partitions the scenarios never saw it write.
+ */
+export function partitionsGrantedButUnwritten(statements: readonly SynthesizedPolicyStatement[], checks: readonly AuthorizationCheck[], spellingsOf: DeployedSpellings): string[] {
+  const unwritten = new Set<string>();
+  for (const statement of statements.filter((candidate) => candidate.Effect === 'Allow')) {
+    const patterns = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as readonly string[] | undefined;
+    if (!patterns) continue;
+    const resources = [statement.Resource].flat().map(renderCfn);
+    for (const action of [statement.Action].flat()) {
+      const onResources = checks.filter(
+        (check) =>
+          iamPatternMatches(action, check.action, { ignoreCase: true }) &&
+          (check.resource === undefined ? [] : (spellingsOf(check.resource) ?? [])).some((spelling) => resources.some((resource) => iamPatternMatches(resource, spelling))),
+      );
+      for (const pattern of patterns) {
+        const written = onResources.some((check) => (check.conditionValues['dynamodb:LeadingKeys'] ?? []).some((key) => iamPatternMatches(pattern, key)));
+        if (!written) unwritten.add(`${action} ${pattern}`);
+      }
+    }
+  }
+  return [...unwritten].sort();
+}

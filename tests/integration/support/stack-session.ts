@@ -76,10 +76,21 @@ export async function startTestStack(
       // Named, as one may be legitimately waiting for people (e.g. the incident a failed drill opened).
       throw new Error(`executions still RUNNING: ${running.join(', ')}`);
     },
-    /** Every item in the table (tests only: the product itself never scans). */
+    /**
+     * Every item irdr wrote, in the evidence table and in the deduplication table (idempotency records, finding
+     * claims), so "nothing written" holds for both (tests only: the product itself never scans).
+     */
     async tableItems() {
-      const result = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
-      return result.Items ?? [];
+      const scan = async (tableName: string) => (await dynamodb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
+      return [...(await scan(stack.tableName)), ...(await scan(stack.deduplicationTableName))];
+    },
+    /** Every item in the evidence table alone. */
+    async evidenceItems() {
+      return (await dynamodb.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }))).Items ?? [];
+    },
+    /** Every item in the deduplication table alone: idempotency records and finding claims. */
+    async deduplicationItems() {
+      return (await dynamodb.send(new ScanCommand({ TableName: stack.deduplicationTableName, ConsistentRead: true }))).Items ?? [];
     },
     async mailbox(): Promise<Array<{ subject: string; destination: { to: string[] }; from: string; body: { text?: string } }>> {
       const response = await fetch(`${stack.urls.ses}/store`);

@@ -1,0 +1,77 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
+import { deduplicationTableDesign } from '../functions/domain/table-design.js';
+import { KEY_WRITE_ACTIONS } from './evidence-table.js';
+import { acknowledgeNist } from './nag.js';
+
+/**
+ * DynamoDB actions behind `idempotency`: what Powertools idempotency does to its records (DeleteItem
+ * when the operation fails, so the caller may retry), allowed only on `IDEM#` partitions.
+ */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+/** DynamoDB actions behind `findings:claim`: the conditional put that claims, the read of a claim, and marking its run started. */
+export const FINDING_CLAIM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+export interface DeduplicationTableProps {
+  /** Encrypts the table (the evidence table's key: the same people decide who may read either). */
+  readonly encryptionKey: IKey;
+  /**
+   * What happens to the table when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Idempotency records and finding claims, beside the evidence table: the records that expire (TTL) or are changed in
+ * place live here, so the evidence table has no TTL and grants no write outside its incident and drill partitions.
+ */
+export class DeduplicationTable extends Construct {
+  public readonly table: Table;
+  private readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: DeduplicationTableProps) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey;
+    const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new Table(this, 'Table', {
+      partitionKey: stringKey(deduplicationTableDesign.partitionKey),
+      sortKey: stringKey(deduplicationTableDesign.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      timeToLiveAttribute: deduplicationTableDesign.timeToLiveAttribute,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    acknowledgeNist(
+      this.table,
+      'DynamoDBInBackupPlan',
+      'Holds no evidence: idempotency records (expiring after 24 hours) and finding claims, which deduplicate requests and ' +
+        'finding deliveries. Point-in-time recovery (35 days) restores it after a mistake; the evidence table is the one in the backup plan.',
+    );
+  }
+
+  /** Idempotency records for one principal: IDEMPOTENCY_ACTIONS on items whose partition key starts with `IDEM#`, and nothing else. */
+  public grantIdempotencyRecords(grantee: IGrantable): void {
+    this.grantOnPartitions(grantee, IDEMPOTENCY_ACTIONS, `${IDEMPOTENCY_PK_PREFIX}*`);
+  }
+
+  /** Finding claims for one principal: FINDING_CLAIM_ACTIONS on items whose partition key starts with `FINDING#`, and nothing else. */
+  public grantFindingClaims(grantee: IGrantable): void {
+    this.grantOnPartitions(grantee, FINDING_CLAIM_ACTIONS, `${FINDING_PK_PREFIX}*`);
+  }
+
+  private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKey] } } }),
+    );
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_WRITE_ACTIONS], resources: [this.encryptionKey.keyArn] }));
+  }
+}
