@@ -246,7 +246,7 @@ export class IrdrStack extends Stack {
     }
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
-    if (declared.has('evidence:sign')) this.evidenceSigningKey.grantSign(fn);
+    if (declared.has('evidence:sign')) this.evidenceSigningKey.allowOnlySigner(fn.role!);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
       // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.
