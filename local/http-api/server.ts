@@ -15,6 +15,7 @@ import {
   type HttpApiResponse,
 } from './result.js';
 import { compileRoutes, matchRoute, type HttpRouteBinding } from './routes.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 export type { HttpRouteBinding } from './routes.js';
 
@@ -147,6 +148,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     });
   });
   server.keepAliveTimeout = 5_000;
+  refuseForeignHosts(server, 'HTTP API');
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
