@@ -86,3 +86,15 @@ describe('local servers refuse a foreign Host (DNS rebinding)', () => {
     }
   });
 });
+
+describe('dev tokens are made at each start', () => {
+  it('refuses the fixed names a README or a rebinding page knows (dev-admin, ...) with 403, and takes this start\'s tokens', async () => {
+    const asBearer = (token: string) => send(`${session.stack.urls.api}/incidents?limit=1`, `127.0.0.1:${new URL(session.stack.urls.api).port}`, { headers: { authorization: `Bearer ${token}` } });
+    for (const literal of ['dev-admin', 'dev-responder', 'dev-commander', 'dev-approver', 'dev-auditor']) {
+      expect({ literal, status: (await asBearer(literal)).status }).toEqual({ literal, status: 403 });
+    }
+    expect((await asBearer(session.stack.devTokens.tokenOf('dev-admin'))).status).toBe(200);
+    expect((await asBearer(session.stack.environment.IRDR_TOKEN!)).status).toBe(200);
+    expect((await asBearer(session.stack.environment.IRDR_TOKEN_AUDITOR!)).status).toBe(200);
+  });
+});
