@@ -1,5 +1,9 @@
 import { rmSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { EvidenceSigningKey } from '../../lib/evidence-signing-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCfn, statementsOfRole, synthesizeIrdr, type SynthesizedIrdr } from './synthesized-app.js';
 
@@ -105,5 +109,38 @@ describe('evidence signing key policy, as IAM evaluates it (iam-simulate)', () =
       'ExplicitlyDenied',
     );
     expect(await signWith(`arn:aws:iam::${ACCOUNT}:root`, allowsAllKms)).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('EvidenceSigningKey as a construct to reuse (a second key, e.g. for the evidence digests)', () => {
+  const keyOf = () => {
+    const stack = new Stack(new App(), 'Reuse');
+    const signer = new Role(stack, 'DigestWriterRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const other = new Role(stack, 'OtherRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const key = new EvidenceSigningKey(stack, 'DigestSigningKey', { description: 'irdr: signs evidence digests (Ed25519)' });
+    return { stack, signer, other, key };
+  };
+
+  it('takes its signer by allowOnlySigner: Allow to that role, Deny to every other principal ARN, description as given', () => {
+    const { stack, signer, key } = keyOf();
+    key.allowOnlySigner(signer);
+    const template = Template.fromStack(stack);
+    const roleArn = { 'Fn::GetAtt': [stack.getLogicalId(signer.node.defaultChild as CfnElement), 'Arn'] };
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'irdr: signs evidence digests (Ed25519)',
+      KeySpec: 'ECC_NIST_EDWARDS25519',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { AWS: roleArn }, Action: ['kms:Sign', 'kms:GetPublicKey'] }),
+          Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Sign', Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } } }),
+        ]),
+      },
+    });
+  });
+
+  it('has one signer: naming a second one throws, rather than letting two roles sign', () => {
+    const { signer, other, key } = keyOf();
+    key.allowOnlySigner(signer);
+    expect(() => key.allowOnlySigner(other)).toThrow(/already has its signer.*DigestWriterRole/);
   });
 });
