@@ -311,6 +311,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     );
     // Random per start: the literal names (dev-admin, ...) a README or a rebinding page knows open nothing.
     const devTokens = DevTokens.generate();
+    const reviewer = devIdentityOnlyIn('auditor');
     const api = await startLocalHttpApi({
       port: options.ports.http,
       host: LOCAL_HOST,
@@ -320,7 +321,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       isReady: () => ready,
       identityForToken: (token) => devTokens.identityFor(token),
       // Read-only pages for people: the period's review and its evidence report, as the dev auditor.
-      localPages: reviewPages({ apiUrl: () => api.url, reviewer: devIdentityOnlyIn('auditor'), reviewerToken: devTokens.tokenOf(devIdentityOnlyIn('auditor').name) }),
+      localPages: reviewPages({ apiUrl: () => api.url, reviewer, reviewerToken: devTokens.tokenOf(reviewer.name) }),
     });
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
