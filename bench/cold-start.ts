@@ -26,8 +26,10 @@ async function coldStart(backend: DynamoDbBackend): Promise<number> {
     for (let attempt = 0; attempt < 12_000; attempt += 1) {
       if (child.exitCode !== null) throw new Error(`irdr local start exited: ${output}`);
       const apiUrl = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      if (apiUrl) {
-        const response = await fetch(`${apiUrl}/incidents?limit=1`, { headers: { authorization: 'Bearer dev-responder' } }).catch(() => undefined);
+      // The responder's token of this start, as `irdr local start` prints it.
+      const token = /\b(dev-responder\.[A-Za-z0-9_-]+)/.exec(output)?.[1];
+      if (apiUrl && token) {
+        const response = await fetch(`${apiUrl}/incidents?limit=1`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
         if (response?.status === 200) return performance.now() - started;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { PublicHumanTask } from '../functions/domain/human-task.js';
 import type { Incident } from '../functions/domain/incident.js';
+import { devIdentityNamed, devTokenVariable } from '../local/dev-identities.js';
 import { incidentDetail, incidentTable, openedLine, taskTable, transitionLines, type IncidentView } from './incident-format.js';
 import { ApiError, ApiUnreachableError, apiPath, bearerToken, defaultChainSigner, irdrApiClient, type IrdrApiClient } from './irdr-api-client.js';
 
@@ -13,7 +14,10 @@ import { ApiError, ApiUnreachableError, apiPath, bearerToken, defaultChainSigner
 export interface ConnectionFlags {
   /** The API's base URL (IRDR_API_URL): the stack output ApiUrl, or the local HTTP API. */
   api?: string;
-  /** A local dev token (IRDR_TOKEN); without one, requests are SigV4-signed with the default AWS credentials. */
+  /**
+   * A local dev token (IRDR_TOKEN), or a dev identity's name (dev-commander) standing for its token of this start, which
+   * `irdr local env` exports (IRDR_TOKEN_COMMANDER); without one, requests are SigV4-signed with the default AWS credentials.
+   */
   token?: string;
   /** The region to sign for; by default the API host's, else the SDK's (AWS_REGION, the profile). */
   region?: string;
@@ -44,14 +48,21 @@ async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => 
     process.exitCode = 2;
     return;
   }
-  const signed = !flags.token;
-  const authorize = flags.token ? bearerToken(flags.token) : defaultChainSigner(apiUrl, flags.region);
+  const identity = flags.token === undefined ? undefined : devIdentityNamed(flags.token);
+  const token = identity ? process.env[devTokenVariable(identity)] : flags.token;
+  if (identity && !token) {
+    console.error(`irdr: ${identity.name} names a dev identity, not its token: the local stack makes new tokens at every start; \`eval "$(npx irdr local env)"\` exports them (${devTokenVariable(identity)}), or pass the token npm start printed`);
+    process.exitCode = 2;
+    return;
+  }
+  const signed = !token;
+  const authorize = token ? bearerToken(token) : defaultChainSigner(apiUrl, flags.region);
   try {
     await work(irdrApiClient({ apiUrl: apiUrl.href, authorize }));
   } catch (error) {
     if (error instanceof ApiError) {
       // An IAM refusal from API Gateway (or the local stack without a dev token) says only "Forbidden".
-      const hint = error.status === 403 && signed ? ' (the request was SigV4-signed with your AWS credentials, as no --token or IRDR_TOKEN was given; the local stack wants a dev token, e.g. --token dev-responder)' : '';
+      const hint = error.status === 403 && signed ? ' (the request was SigV4-signed with your AWS credentials, as no --token or IRDR_TOKEN was given; the local stack wants a dev token: `eval "$(npx irdr local env)"` exports IRDR_TOKEN, or e.g. --token dev-responder)' : '';
       console.error(`irdr: ${error.status} ${STATUS_CODES[error.status] ?? ''}: ${error.message}${hint}`);
     } else if (error instanceof ApiUnreachableError) {
       console.error(`irdr: ${error.message}`);

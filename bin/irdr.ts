@@ -161,7 +161,7 @@ const incidents = program
   .command('incidents')
   .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, note, tasks, review')
   .addOption(new Option('--api <url>', 'the irdr API: the stack output ApiUrl, or the local HTTP API').env('IRDR_API_URL'))
-  .addOption(new Option('--token <token>', 'a local dev token, sent as Authorization: Bearer; without one, requests are SigV4-signed with your AWS credentials').env('IRDR_TOKEN'))
+  .addOption(new Option('--token <token>', 'a local dev token (sent as Authorization: Bearer), or a dev identity\'s name such as dev-responder for its token of this start (`irdr local env` exports them); without one, requests are SigV4-signed with your AWS credentials').env('IRDR_TOKEN'))
   .option('--region <region>', 'the region to sign for (default: the API host\'s, else AWS_REGION or the profile\'s)');
 /** The group's connection options (given before or after the subcommand) with the subcommand's own. */
 const withConnection = <Flags>(command: Command): Flags & ConnectionFlags => command.optsWithGlobals<Flags & ConnectionFlags>();

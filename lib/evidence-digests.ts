@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -10,6 +10,7 @@ import { DIGEST_KEY_PREFIX, EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain
 import { flattenCfnReference } from './drill-grants.js';
 import { InvokeExactFunction, schedulerRole } from './drill-schedules.js';
 import { KEY_READ_ACTIONS } from './evidence-table.js';
+import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { acknowledgeNist } from './nag.js';
 
 export interface EvidenceDigestsProps {
@@ -28,8 +29,8 @@ export interface EvidenceDigestsProps {
 export class EvidenceDigests extends Construct {
   public readonly bucket: Bucket;
   public readonly encryptionKey: Key;
-  /** Signs each digest (Ed25519): a digest anyone but the writer puts into the bucket does not verify. */
-  public readonly signingKey: Key;
+  /** Signs each digest (Ed25519), the writer alone (its key policy): a digest anyone else puts into the bucket does not verify. */
+  public readonly signingKey: EvidenceSigningKey;
   /** Where S3 writes the digest bucket's access logs (who read or tried to write a digest). */
   public readonly accessLogs: Bucket;
   public readonly schedule: Schedule;
@@ -43,13 +44,8 @@ export class EvidenceDigests extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    this.signingKey = new Key(this, 'SigningKey', {
-      description: 'irdr: signs evidence digests (Ed25519); only the digest writer may sign',
-      keySpec: KeySpec.ECC_NIST_EDWARDS25519,
-      keyUsage: KeyUsage.SIGN_VERIFY,
-      // Digests stay checkable against its public key for as long as they are kept.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Retained whatever the stack's removal policy: digests stay checkable against its public key as long as they are kept.
+    this.signingKey = new EvidenceSigningKey(this, 'SigningKey', { description: 'irdr: signs evidence digests (Ed25519); only the digest writer may sign', removalPolicy: RemovalPolicy.RETAIN });
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       // S3 server access logging delivers only to SSE-S3 buckets.
       encryption: BucketEncryption.S3_MANAGED,
@@ -157,10 +153,14 @@ export class EvidenceDigests extends Construct {
 
   /** List every version of the digests, read them, and read the signing key's public half to check them. */
   public grantRead(grantee: IRole): void {
+    this.grantReadObjects(grantee);
+    this.signingKey.key.grant(grantee, 'kms:GetPublicKey');
+  }
+
+  private grantReadObjects(grantee: IRole): void {
     this.grantList(grantee);
     grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObjectVersion'], resources: [this.digestObjects] }));
     this.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
-    this.signingKey.grant(grantee, 'kms:GetPublicKey');
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(this.digestObjects))}]`,
       reason: 'Digests are named by the time they are written (digests/YYYY/MM/DD/<time>.json): the grant covers the digest prefix of this one bucket, nothing else.',
@@ -169,9 +169,10 @@ export class EvidenceDigests extends Construct {
 
   /** Put and sign new digests, and read the newest to link to it: no delete, no retention or legal-hold change, no overwrite (If-None-Match). */
   public grantWrite(grantee: IRole): void {
-    this.grantRead(grantee);
+    this.grantReadObjects(grantee);
     grantee.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.digestObjects] }));
     this.encryptionKey.grant(grantee, 'kms:GenerateDataKey');
-    this.signingKey.grant(grantee, 'kms:Sign');
+    // Sign and GetPublicKey, in the role's policy and in the key's, which denies Sign to everyone else.
+    this.signingKey.allowOnlySigner(grantee);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -174,6 +174,8 @@ export class IrdrFunctions extends Construct {
       deadLetterQueue,
     });
     acknowledgeNist(fn, 'LambdaInsideVPC', WHY_NO_VPC);
+    // What an SCP or permission boundary keys on to deny invoking API functions other than through API Gateway.
+    if (servesApi(spec)) Tags.of(fn).add(API_FUNCTION_TAG.key, API_FUNCTION_TAG.value);
     if (!servesApi(spec)) acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY);
     else if (props.apiReservedConcurrency === 'none') acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY_BY_CONFIG);
     if (asyncFailure === undefined) acknowledgeNist(fn, 'LambdaDLQ', WHY_NO_DLQ_WHEN_SYNCHRONOUS);
@@ -186,6 +188,12 @@ export class IrdrFunctions extends Construct {
 function functionDeadLetterQueue(scope: Construct): Queue {
   return new Queue(scope, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
 }
+
+/**
+ * The tag every API function carries (and no other function): the handler trusts the caller identity in its event, so
+ * only API Gateway may invoke it; docs/caller-trust.md's SCP and permission boundary deny direct invocation by this tag.
+ */
+export const API_FUNCTION_TAG = { key: 'irdr:invoked-by', value: 'apigateway' } as const;
 
 /** Whether a registry entry serves HTTP API routes. */
 export const servesApi = (spec: FunctionSpec): boolean => (spec.routes?.length ?? 0) > 0;

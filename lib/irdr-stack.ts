@@ -178,7 +178,7 @@ export class IrdrStack extends Stack {
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
       EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
       EVIDENCE_SIGNING_KEY_ID: this.evidenceSigningKey.key.keyArn,
-      EVIDENCE_DIGEST_SIGNING_KEY_ID: this.evidenceDigests.signingKey.keyArn,
+      EVIDENCE_DIGEST_SIGNING_KEY_ID: this.evidenceDigests.signingKey.key.keyArn,
       REVIEW_REMINDER_STATE_MACHINE_ARN: this.reviewReminder.stateMachine.stateMachineArn,
     };
     for (const spec of props.functionSpecs) {
@@ -204,7 +204,7 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'EvidenceDigestStore', { description: 'Write-once evidence digests (irdr evidence verify --digests)', value: this.evidenceDigests.storeUrl });
     new CfnOutput(this, 'EvidenceDigestSigningKeyArn', {
       description: 'KMS key that signs the evidence digests: irdr evidence verify --digest-public-key-file checks them against its public key (aws kms get-public-key)',
-      value: this.evidenceDigests.signingKey.keyArn,
+      value: this.evidenceDigests.signingKey.key.keyArn,
     });
     new CfnOutput(this, 'EvidenceDigestFunctionName', {
       description: 'The digest writer: irdr evidence digest --function <this> writes a digest now (only it may sign one)',
@@ -261,7 +261,7 @@ export class IrdrStack extends Stack {
     }
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
-    if (declared.has('evidence:sign')) this.evidenceSigningKey.grantSign(fn);
+    if (declared.has('evidence:sign')) this.evidenceSigningKey.allowOnlySigner(fn.role!);
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
       // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.

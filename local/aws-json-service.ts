@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseForeignHosts } from './loopback-host.js';
 
 /*
  * The AWS JSON 1.1 wire protocol (POST, `X-Amz-Target: <prefix>.<Operation>`, JSON in and out, errors as
@@ -39,6 +40,7 @@ export async function startAwsJsonService(options: AwsJsonServiceOptions): Promi
   const server = createServer((request, response) => {
     void respond(request, response, options);
   });
+  refuseForeignHosts(server, options.serviceName);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RoleName } from '../functions/domain/config-schema.js';
 
 /** The account every local resource lives in (the same as stack-config's LOCAL_ACCOUNT_ID). */
@@ -7,11 +8,11 @@ const DEV_ORG_ID = 'o-irdrlocal00';
 
 /**
  * A person the local HTTP API can stand in for. API Gateway's IAM authorizer would derive these
- * fields from a SigV4 signature; locally the bearer token names them instead.
+ * fields from a SigV4 signature; locally a bearer token made for this identity at stack start ({@link DevTokens}) names them.
  */
 export interface DevIdentity {
-  /** Sent as `Authorization: Bearer <token>`. */
-  readonly token: string;
+  /** What people and tests call this identity (`dev-responder`, ...); never itself a token. */
+  readonly name: string;
   readonly displayName: string;
   /** The roles (from config/irdr.config.json) this person acts in, for the README and the CLI. */
   readonly roles: readonly RoleName[];
@@ -26,12 +27,12 @@ export interface DevIdentity {
   readonly principalOrgId: string;
 }
 
-function devIdentity(token: string, userName: string, displayName: string, roles: readonly RoleName[], serial: number): DevIdentity {
+function devIdentity(name: string, userName: string, displayName: string, roles: readonly RoleName[], serial: number): DevIdentity {
   // Ids keep AWS's shapes (AIDA + 17, AKIA + 16 upper-case characters) so validators that check them pass.
   const suffix = userName.replace(/[^a-z]/gi, '').toUpperCase();
   const userId = `AIDA${`LOCAL${serial}${suffix}`.padEnd(17, 'X').slice(0, 17)}`;
   return {
-    token,
+    name,
     displayName,
     roles,
     accountId: DEV_ACCOUNT_ID,
@@ -54,9 +55,56 @@ export const devIdentities: readonly DevIdentity[] = [
   devIdentity('dev-outsider', 'oz-outsider', 'Oz (an IAM user in no irdr role)', [], 6),
 ];
 
-/** The identity a bearer token names, or undefined for a token no one holds. */
-export function devIdentityForToken(token: string): DevIdentity | undefined {
-  return devIdentities.find((identity) => identity.token === token);
+/** The identity called `name` (dev-responder, ...), or undefined for a name no one has. */
+export function devIdentityNamed(name: string): DevIdentity | undefined {
+  return devIdentities.find((identity) => identity.name === name);
+}
+
+/** `IRDR_TOKEN_RESPONDER` for dev-responder: where `irdr local env` exports that identity's token. */
+export const devTokenVariable = (identity: DevIdentity): string => `IRDR_TOKEN_${identity.name.replace(/^dev-/, '').toUpperCase()}`;
+/** The identity whose token `irdr local env` also exports as IRDR_TOKEN: it acts in every role, so every README step works. */
+export const DEFAULT_DEV_IDENTITY_NAME = 'dev-admin';
+
+/**
+ * The bearer tokens of one stack start, one per dev identity: random (`dev-admin.<24 random bytes>`), so a token
+ * written in a README, a test or a DNS-rebinding page (`dev-admin`) opens nothing, and yesterday's neither.
+ */
+export class DevTokens {
+  private constructor(private readonly tokenByName: ReadonlyMap<string, string>) {}
+
+  /** Fresh tokens for every dev identity. */
+  static generate(): DevTokens {
+    return new DevTokens(new Map(devIdentities.map((identity) => [identity.name, `${identity.name}.${randomBytes(24).toString('base64url')}`])));
+  }
+
+  /** The token of the identity called `name`; throws for a name no identity has. */
+  tokenOf(name: string): string {
+    const token = this.tokenByName.get(name);
+    if (token === undefined) throw new Error(`no dev identity is called ${name}; they are ${devIdentities.map((identity) => identity.name).join(', ')}`);
+    return token;
+  }
+
+  /** A dev identity's name as its token of this start (tests and people call identities by name); any other text unchanged. */
+  tokenForName(nameOrToken: string): string {
+    return this.tokenByName.get(nameOrToken) ?? nameOrToken;
+  }
+
+  /** The identity a bearer token stands for, or undefined for a token this start did not make. */
+  identityFor(token: string): DevIdentity | undefined {
+    const offered = Buffer.from(token);
+    return devIdentities.find((identity) => {
+      const expected = Buffer.from(this.tokenOf(identity.name));
+      return expected.length === offered.length && timingSafeEqual(expected, offered);
+    });
+  }
+
+  /** What `irdr local env` exports: IRDR_TOKEN (the admin) and IRDR_TOKEN_<NAME> per identity. */
+  environment(): Record<string, string> {
+    return {
+      IRDR_TOKEN: this.tokenOf(DEFAULT_DEV_IDENTITY_NAME),
+      ...Object.fromEntries(devIdentities.map((identity) => [devTokenVariable(identity), this.tokenOf(identity.name)])),
+    };
+  }
 }
 
 /** The identity behind an IAM user ARN, e.g. to show a name for the caller a record names. */

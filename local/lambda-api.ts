@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from './listen.js';
+import { refuseForeignHosts } from './loopback-host.js';
 
 /*
  * Lambda's Invoke API on this machine (REST: POST /2015-03-31/functions/{FunctionName}/invocations), so code that
@@ -127,6 +128,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
       sendError(response, error instanceof LambdaApiError ? error : new LambdaApiError(500, 'ServiceException', (error as Error).message));
     });
   });
+  refuseForeignHosts(server, 'Lambda API');
   const listening = await listen(server, options.host, options.port);
   return {
     endpoint: listening.endpoint,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { refuseForeignHosts } from './loopback-host.js';
 
 export interface RunningMailbox {
   /** SES v2 endpoint and, at `/`, the mailbox web page. */
@@ -39,6 +40,9 @@ export async function startMailbox(host: string, port: number): Promise<RunningM
     }
     for (const listener of listeners) listener.call(server, request, response);
   });
+
+  // Also guards the mailbox page, which shows every signed link the stack has emailed.
+  refuseForeignHosts(server, 'SES mailbox');
 
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -26,7 +26,7 @@ import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
 import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
-import { devIdentities, devIdentityOnlyIn } from './dev-identities.js';
+import { DevTokens, devIdentities, devIdentityOnlyIn } from './dev-identities.js';
 import { DynamoDbFaults, FunctionFaults } from './faults.js';
 import { LocalEventBus, type BusEvent } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
@@ -137,6 +137,8 @@ export interface RunningLocalStack {
    * of every rule whose pattern (the one CDK deploys) matches it, `putEvents` wraps entries first.
    */
   readonly events: Pick<LocalEventBus, 'deliver' | 'putEvents' | 'deadLetters'>;
+  /** The dev identities' bearer tokens, made at this start (also in `environment` as IRDR_TOKEN and IRDR_TOKEN_<NAME>). */
+  readonly devTokens: DevTokens;
   stop(): Promise<void>;
 }
 
@@ -324,6 +326,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         auth: 'auth' in route ? route.auth : 'iam',
       })),
     );
+    // Random per start: the literal names (dev-admin, ...) a README or a rebinding page knows open nothing.
+    const devTokens = DevTokens.generate();
+    const reviewer = devIdentityOnlyIn('auditor');
     const api = await startLocalHttpApi({
       port: options.ports.http,
       host: LOCAL_HOST,
@@ -331,14 +336,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       invoke: (functionName, event) => lambda.invoke(functionName, event),
       isReady: () => ready,
+      identityForToken: (token) => devTokens.identityFor(token),
       // Read-only pages for people: the period's review and its evidence report, as the dev auditor.
-      localPages: reviewPages({ apiUrl: () => api.url, reviewer: devIdentityOnlyIn('auditor') }),
+      localPages: reviewPages({ apiUrl: () => api.url, reviewer, reviewerToken: devTokens.tokenOf(reviewer.name) }),
     });
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
     process.env.API_URL = api.url;
     // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
-    Object.assign(environment, { IRDR_API_URL: api.url });
+    Object.assign(environment, { IRDR_API_URL: api.url }, devTokens.environment());
 
     // The rules the registry names, with the patterns lib/ deploys, each targeting its function.
     const eventBus = new LocalEventBus({
@@ -440,6 +446,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         putEvents: (entries) => eventBus.putEvents(entries),
         deadLetters: eventBus.deadLetters,
       },
+      devTokens,
       stop: async () => {
         ready = false;
         await stop();

@@ -3,8 +3,9 @@ import { DescribeTableCommand, DynamoDBClient, UpdateContinuousBackupsCommand } 
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-commands.js';
 import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
+import { describeDevTokens, writeDevTokenFile } from './dev-token-file.js';
 
 interface DemoFlags {
   timeScale: number;
@@ -67,9 +68,9 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     console.log(`
 Where to look:
   Mailbox (reports, the failure runbook's emails)  ${stack.urls.ses}
-  A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer dev-auditor'
-  Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer dev-auditor'
-  The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer dev-responder'
+  A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
+  Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
+  The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}'
   Executions (AWS CLI)                             eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
   Run a drill again                                eval "$(npx irdr local env)"; npx irdr drills run orders-pitr`);
     const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed';
@@ -85,8 +86,9 @@ Where to look:
     await stack.stop();
     return;
   }
-  console.log('\nThe stack keeps running; Ctrl-C stops it.');
-  const shutdown = (): void => void stack.stop().then(() => process.exit(process.exitCode ?? 0));
+  const removeTokenFile = await writeDevTokenFile(resolveDataDir(flags.dataDir), stack.devTokens);
+  console.log(`\n${describeDevTokens(stack.devTokens)}\n\nThe stack keeps running; Ctrl-C stops it.`);
+  const shutdown = (): void => void Promise.all([stack.stop(), removeTokenFile()]).then(() => process.exit(process.exitCode ?? 0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }

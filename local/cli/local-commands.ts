@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
-import { devIdentities } from '../dev-identities.js';
+import { describeDevTokens, readDevTokenEnvironment, writeDevTokenFile } from './dev-token-file.js';
 import { LOCAL_HOST, localDigestPublicKeyPath, localDigestStoreUrl, localEnvironment, resolveDataDir } from '../stack-config.js';
 import { startLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
@@ -37,7 +37,8 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  const [firstIdentity] = devIdentities;
+  // Written even with --in-memory: it is how `irdr local env` finds this start's tokens (removed at stop).
+  const removeTokenFile = await writeDevTokenFile(resolveDataDir(flags.dataDir), stack.devTokens);
   console.log(`
 irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${flags.timeScale !== 1 ? `, time x${flags.timeScale}` : ''})
 
@@ -52,11 +53,10 @@ State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
   ${stack.drillStateMachineArn}  (restore drills: npx irdr drills run <planId>)
 
-Dev tokens (Authorization: Bearer <token>):
-${devIdentities.map((identity) => `  ${identity.token.padEnd(16)} ${identity.userArn}`).join('\n')}
+${describeDevTokens(stack.devTokens)}
 
 Try:
-  curl -s -X POST ${stack.urls.api}/incidents -H 'Authorization: Bearer ${firstIdentity?.token}' \\
+  curl -s -X POST ${stack.urls.api}/incidents -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}' \\
     -H 'content-type: application/json' -H 'Idempotency-Key: ${randomUUID()}' \\
     -d '{"runbookId":"triage-notify","title":"Suspicious console login","severity":"SEV2","summary":"GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin"}'
   eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" \\
@@ -69,7 +69,7 @@ Ctrl-C stops everything.`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local stack...`);
-    stack.stop().then(
+    Promise.all([stack.stop(), removeTokenFile()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -81,7 +81,10 @@ Ctrl-C stops everything.`);
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-/** `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url). */
+/**
+ * `irdr local env`: export lines for the AWS CLI and SDKs (Debian's awscli 2.9 also needs --endpoint-url), and the dev
+ * tokens of the stack running on that data dir (IRDR_TOKEN, IRDR_TOKEN_<NAME>).
+ */
 export function localEnvCommand(flags: { port: number; sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; lambdaPort: number; dataDir: string }): void {
   const environment = localEnvironment({
     api: `http://${LOCAL_HOST}:${flags.port}`,
@@ -93,7 +96,9 @@ export function localEnvCommand(flags: { port: number; sfnPort: number; dynamodb
     digestStore: localDigestStoreUrl(resolveDataDir(flags.dataDir)),
     digestPublicKey: localDigestPublicKeyPath(resolveDataDir(flags.dataDir)),
   });
-  for (const [name, value] of Object.entries(environment)) console.log(`export ${name}=${value}`);
+  const tokens = readDevTokenEnvironment(resolveDataDir(flags.dataDir));
+  if (!tokens) console.error(`irdr local env: no dev tokens: no local stack is running on ${resolveDataDir(flags.dataDir)} (npm start makes new ones at every start)`);
+  for (const [name, value] of Object.entries({ ...environment, ...tokens })) console.log(`export ${name}=${value}`);
 }
 
 /**

@@ -27,6 +27,7 @@ import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request
 import { RestoreRegistry } from './restore-registry.js';
 import { startDynamoDb, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
 import { DynamoDbError, isObject, parseJsonBody, readBody, resourceNotFound, sendError, sendJson, TARGET_PREFIX, type WireObject } from './wire.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 export type { SimulatedDuration } from './front-context.js';
 
@@ -118,6 +119,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
   });
+  refuseForeignHosts(server, 'DynamoDB');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createConnection } from 'node:net';
 import dynalite from 'dynalite';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 export type DynamoDbBackend = 'embedded' | 'local';
 
@@ -29,6 +30,7 @@ export async function startDynamoDb(options: DynamoDbServerOptions): Promise<Run
 async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
   // Tables become ACTIVE at once: the 500 ms CREATING default only slows tests.
   const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  refuseForeignHosts(server, 'DynamoDB (dynalite)');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../listen.js';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 /*
  * EventBridge's PutEvents on this machine (AWS JSON 1.1, X-Amz-Target: AWSEvents.PutEvents), so
@@ -42,6 +43,7 @@ export async function startLocalEventBridgeApi(options: { host: string; port: nu
   const server = createServer((request, response) => {
     handle(options.bus, request, response).catch((error: unknown) => sendError(response, 500, 'InternalException', (error as Error).message));
   });
+  refuseForeignHosts(server, 'EventBridge');
   const listening = await listen(server, options.host, options.port);
   return { endpoint: listening.endpoint, stop: () => listening.close() };
 }

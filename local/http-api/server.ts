@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
-import { devIdentityForToken, type DevIdentity } from '../dev-identities.js';
+import type { DevIdentity } from '../dev-identities.js';
 import { buildHttpApiEvent, parseRequestTarget, type IncomingHttpRequest } from './event.js';
 import {
   badRequest,
@@ -15,6 +15,7 @@ import {
   type HttpApiResponse,
 } from './result.js';
 import { compileRoutes, matchRoute, type HttpRouteBinding } from './routes.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 export type { HttpRouteBinding } from './routes.js';
 
@@ -38,8 +39,8 @@ export interface LocalHttpApiOptions {
   readonly maxBodyBytes?: number;
   /** API Gateway's integration timeout: a slower function gets 503. @default 30 000 */
   readonly integrationTimeoutMs?: number;
-  /** Maps a bearer token to the caller; the dev identities by default. */
-  readonly identityForToken?: (token: string) => DevIdentity | undefined;
+  /** Maps a bearer token to the caller (the stack's tokens of this start, DevTokens.identityFor); undefined: 403. */
+  readonly identityForToken: (token: string) => DevIdentity | undefined;
   /** Pages the local stack serves beside the API (e.g. /review); a handler answers undefined for paths not its own. */
   readonly localPages?: (method: string, path: string, rawQueryString: string) => Promise<HttpApiResponse | undefined>;
   /** Where a failed invocation or a malformed result is reported (the client only sees a 500). @default console.error */
@@ -69,7 +70,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     apiId: options.apiId ?? 'irdrlocal1',
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     integrationTimeoutMs: options.integrationTimeoutMs ?? 30_000,
-    identityForToken: options.identityForToken ?? devIdentityForToken,
+    identityForToken: options.identityForToken,
     onError: options.onError ?? ((routeKey: string, error: unknown) => console.error(`HTTP API ${routeKey}: ${describe(error)}`)),
   };
 
@@ -147,6 +148,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     });
   });
   server.keepAliveTimeout = 5_000;
+  refuseForeignHosts(server, 'HTTP API');
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -17,8 +17,10 @@ const DEFAULT_DAYS = 90;
 export interface ReviewPagesOptions {
   /** The local API's base URL (known once it listens). */
   readonly apiUrl: () => string;
-  /** Whose token the pages call the API with: an auditor, who can read everything and change nothing here. */
+  /** Who the pages call the API as: an auditor, who can read everything and change nothing here. */
   readonly reviewer: DevIdentity;
+  /** The reviewer's bearer token of this start. */
+  readonly reviewerToken: string;
 }
 
 export type LocalPageHandler = (method: string, path: string, rawQueryString: string) => Promise<HttpApiResponse | undefined>;
@@ -36,7 +38,7 @@ const problemPage = (statusCode: number, message: string, extra: Record<string, 
 /** The page handler for the local HTTP server: undefined for any other path. */
 export function reviewPages(options: ReviewPagesOptions): LocalPageHandler {
   const call = async (path: string, accept = 'application/json') => {
-    const response = await fetch(`${options.apiUrl()}${path}`, { headers: { authorization: `Bearer ${options.reviewer.token}`, accept } });
+    const response = await fetch(`${options.apiUrl()}${path}`, { headers: { authorization: `Bearer ${options.reviewerToken}`, accept } });
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
   };
   const json = async <T>(path: string): Promise<T> => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SfnError } from './errors.js';
 import type { Operation } from './operations.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -11,9 +12,11 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * so the AWS SDK and CLI talk to it unchanged. Client errors are 400 `{"__type", "message"}` plus `x-amzn-ErrorType`.
  */
 export function createProtocolServer(operations: Readonly<Record<string, Operation>>): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void respond(request, response, operations);
   });
+  refuseForeignHosts(server, 'Step Functions');
+  return server;
 }
 
 async function respond(request: IncomingMessage, response: ServerResponse, operations: Readonly<Record<string, Operation>>): Promise<void> {

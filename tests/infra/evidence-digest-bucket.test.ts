@@ -72,7 +72,7 @@ describe('evidence digest bucket', () => {
   });
 
   it('signs each digest with its own Ed25519 KMS key: the writer may sign, the verifier reads the public half, nobody else uses it', () => {
-    const keyId = synth.logicalIdOf(synth.stack.evidenceDigests.signingKey);
+    const keyId = synth.logicalIdOf(synth.stack.evidenceDigests.signingKey.key);
     expect(props(keyId)).toMatchObject({ KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' });
     expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');
     const onKey = (name: FunctionName): string[] =>
@@ -82,6 +82,14 @@ describe('evidence digest bucket', () => {
         .sort();
     expect(onKey('WriteEvidenceDigest')).toEqual(['kms:GetPublicKey', 'kms:Sign']);
     expect(onKey('VerifyEvidence')).toEqual(['kms:GetPublicKey']);
+    // The key policy itself: Sign for the writer's role alone, denied to every other principal (admins and root included).
+    const writerRole = { 'Fn::GetAtt': [synth.logicalIdOf(synth.stack.functions.get('WriteEvidenceDigest').role!), 'Arn'] };
+    const statements = (props(keyId).KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(statements.filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('kms:Sign'))).toEqual([
+      expect.objectContaining({ Principal: { AWS: writerRole }, Action: ['kms:Sign', 'kms:GetPublicKey'] }),
+    ]);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Sign', Condition: { ArnNotEquals: { 'aws:PrincipalArn': writerRole } } }));
+    expect(statements.filter((statement) => statement.Action === 'kms:*' || [statement.Action].flat().includes('kms:*'))).toEqual([]);
     for (const spec of functionRegistry) if (!['WriteEvidenceDigest', 'VerifyEvidence'].includes(spec.name)) expect(onKey(spec.name), spec.name).toEqual([]);
   });
 

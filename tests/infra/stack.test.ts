@@ -437,7 +437,7 @@ describe('least privilege', () => {
         const declares = (permission: FunctionPermission): boolean => (spec.permissions as readonly FunctionPermission[]).includes(permission);
         const keys = [
           synth.stack.evidence.encryptionKey,
-          ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey] : []),
+          ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey.key] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
           ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
         ];
@@ -447,7 +447,7 @@ describe('least privilege', () => {
           expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
         }
         // Each signing key alone: the export key for the export signer, the digest key for the digest functions (Sign: the writer only).
-        const signingKey = declares('evidence:sign') ? synth.stack.evidenceSigningKey.key : synth.stack.evidenceDigests.signingKey;
+        const signingKey = declares('evidence:sign') ? synth.stack.evidenceSigningKey.key : synth.stack.evidenceDigests.signingKey.key;
         if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(signingKey))]);
         if (actions.includes('kms:Sign')) expect(declares('evidence:sign') || declares('evidence:write-digests')).toBe(true);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,9 +33,27 @@ describe('irdr local start', () => {
     expect(apiUrl).toBeDefined();
     expect((await fetch(`${apiUrl}/health`)).status).toBe(200);
 
+    // The tokens are this start's: the printed one opens the API, the bare name (what the README used to say) does not.
+    const printed = /\b(dev-auditor\.[A-Za-z0-9_-]{32})\b/.exec(output)?.[1];
+    expect(printed).toBeDefined();
+    const asBearer = (token: string) => fetch(`${apiUrl}/incidents?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await asBearer(printed!)).status).toBe(200);
+    for (const literal of ['dev-admin', 'dev-auditor', 'dev-responder']) expect({ literal, status: (await asBearer(literal)).status }).toEqual({ literal, status: 403 });
+
+    // `irdr local env` exports them for the running stack (IRDR_TOKEN: the admin's), from a file only this user reads.
+    const { stdout: env } = await promisify(execFile)(process.execPath, [irdr, 'local', 'env', '--data-dir', dataDir]);
+    const exported = Object.fromEntries([...env.matchAll(/^export (IRDR_TOKEN\w*)=(.*)$/gm)].map((match) => [match[1]!, match[2]!]));
+    expect(exported.IRDR_TOKEN_AUDITOR).toBe(printed);
+    expect(exported.IRDR_TOKEN).toBe(exported.IRDR_TOKEN_ADMIN);
+    expect(output).toContain(exported.IRDR_TOKEN_ADMIN!);
+    expect((await asBearer(exported.IRDR_TOKEN!)).status).toBe(200);
+    expect(statSync(join(dataDir, 'dev-tokens.json')).mode & 0o077).toBe(0);
+
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('SIGTERM: stopping the local stack');
+    // Stopped, the stack leaves no token behind for `irdr local env` to hand out.
+    expect(existsSync(join(dataDir, 'dev-tokens.json'))).toBe(false);
   });
 
   it('irdr local env prints export lines for the SDKs and the CLI', async () => {

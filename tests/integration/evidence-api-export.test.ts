@@ -18,7 +18,7 @@ const now = Date.now();
 const recent = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`;
 
 const fetchExport = (query: string, accept?: string, token = 'dev-auditor') =>
-  fetch(`${local.stack.urls.api}/evidence?${query}`, { headers: { authorization: `Bearer ${token}`, ...(accept !== undefined && { accept }) } });
+  fetch(`${local.stack.urls.api}/evidence?${query}`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName(token)}`, ...(accept !== undefined && { accept }) } });
 
 beforeAll(async () => {
   local = await startTestStack({ timeScale: 60 });

@@ -1,7 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DevTokens } from '../../local/dev-identities.js';
 import { startLocalHttpApi, type LocalHttpApi } from '../../local/http-api/server.js';
+
+/** This server's tokens; tests name the identities (dev-auditor, ...), and unknown names stay unknown tokens. */
+const tokens = DevTokens.generate();
+const identityForToken = (token: string) => tokens.identityFor(token);
 
 type Invocation = { functionName: string; event: APIGatewayProxyEventV2WithIAMAuthorizer };
 type Behaviour = (event: APIGatewayProxyEventV2WithIAMAuthorizer) => Promise<unknown>;
@@ -26,6 +31,7 @@ describe('local HTTP API server', () => {
         return behaviour(event);
       },
       isReady: () => ready,
+      identityForToken,
       maxBodyBytes: 64 * 1024,
       integrationTimeoutMs: 300,
       onError: (routeKey, error) => errors.push(`${routeKey}: ${(error as Error).message}`),
@@ -42,7 +48,7 @@ describe('local HTTP API server', () => {
 
   const call = (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    if (init.token) headers.set('authorization', `Bearer ${tokens.tokenForName(init.token)}`);
     return fetch(`${api.url}${path}`, { ...init, headers });
   };
 
@@ -193,7 +199,7 @@ describe('local HTTP API server', () => {
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const outgoing = httpRequest(
         `${api.url}/incidents`,
-        { method: 'POST', headers: { authorization: 'Bearer dev-admin', 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } },
+        { method: 'POST', headers: { authorization: `Bearer ${tokens.tokenOf('dev-admin')}`, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } },
         (incoming) => {
           let body = '';
           incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -216,8 +222,8 @@ describe('local HTTP API server', () => {
 
 describe('local HTTP API lifecycle', () => {
   it('reports a port already in use, and closes with connections still open', async () => {
-    const first = await startLocalHttpApi({ port: 0, routes: [], invoke: async () => null, isReady: () => true });
-    await expect(startLocalHttpApi({ port: first.port, routes: [], invoke: async () => null, isReady: () => true })).rejects.toThrow(
+    const first = await startLocalHttpApi({ port: 0, routes: [], invoke: async () => null, isReady: () => true, identityForToken });
+    await expect(startLocalHttpApi({ port: first.port, routes: [], invoke: async () => null, isReady: () => true, identityForToken })).rejects.toThrow(
       /EADDRINUSE/,
     );
     const keepAlive = await fetch(`${first.url}/health`);
@@ -234,6 +240,7 @@ describe('local HTTP API lifecycle', () => {
       isReady: () => {
         throw new Error('DynamoDB is not up');
       },
+      identityForToken,
     });
     try {
       expect((await fetch(`${server.url}/health`)).status).toBe(503);
@@ -249,6 +256,7 @@ describe('local HTTP API lifecycle', () => {
         routes: [{ method: 'GET', path: '/a/{proxy+}/b', functionName: 'X' }],
         invoke: async () => null,
         isReady: () => true,
+        identityForToken,
       }),
     ).rejects.toThrow(/greedy variable/);
   });

@@ -211,7 +211,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         expect((await local.api('GET', path)).status, path).toBe(200);
       }
       // The review draft is Markdown, not JSON.
-      const review = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/review`, { headers: { authorization: 'Bearer dev-auditor' } });
+      const review = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/review`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenOf('dev-auditor')}` } });
       expect(review.status).toBe(200);
       // Acknowledged while its acknowledge task is open: the lifecycle route completes the task (SendTaskSuccess).
       const second = (await local.openIncident({ ...body, title: 'Coverage run, acknowledged' })).body as { incidentId: string };

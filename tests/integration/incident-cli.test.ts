@@ -186,6 +186,16 @@ describe('irdr incidents: a responder\'s day from the terminal', () => {
     expect(signed.output).toContain('--token dev-responder');
   });
 
+  it('takes a dev identity\'s name for its token of this start, exported by irdr local env; never the name itself', async () => {
+    const byName = await runIrdr(local, ['incidents', 'show', incidentId, '--token', 'dev-auditor']);
+    expect(byName.code).toBe(0);
+    // Without `irdr local env` the name stands for nothing: a usage error that says where the token comes from.
+    const unexported = await runIrdr(local, ['incidents', 'show', incidentId, '--token', 'dev-auditor'], { IRDR_TOKEN_AUDITOR: '' });
+    expect(unexported.code).toBe(2);
+    expect(unexported.output).toContain('dev-auditor names a dev identity, not its token');
+    expect(unexported.output).toContain('IRDR_TOKEN_AUDITOR');
+  });
+
   it('an API that cannot be reached is named; no API at all is a usage error', async () => {
     const closed = `http://${LOCAL_HOST}:${await freePort(LOCAL_HOST)}`;
     const unreachable = await runIrdr(local, ['incidents', 'show', incidentId, '--api', closed], { IRDR_TOKEN: 'dev-auditor' });

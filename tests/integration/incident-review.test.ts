@@ -13,7 +13,7 @@ describe('post-incident review', () => {
   let resolved: Awaited<ReturnType<TestStack['api']>>;
 
   const review = async (id: string, token = 'dev-auditor') => {
-    const response = await fetch(`${local.stack.urls.api}/incidents/${id}/review`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${local.stack.urls.api}/incidents/${id}/review`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName(token)}` } });
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
   };
 

@@ -83,7 +83,7 @@ function urlOf(route: HttpRoute, fuzz: FuzzRequest): string {
 
 async function send(route: HttpRoute, fuzz: FuzzRequest): Promise<{ status: number; contentType: string; text: string }> {
   const sent: Record<string, string> = {};
-  if (fuzz.caller) sent.authorization = `Bearer ${fuzz.caller}`;
+  if (fuzz.caller) sent.authorization = `Bearer ${local.stack.devTokens.tokenForName(fuzz.caller)}`;
   if (fuzz.headers.contentType) sent['content-type'] = fuzz.headers.contentType;
   if (fuzz.headers.idempotencyKey !== undefined) sent['idempotency-key'] = fuzz.headers.idempotencyKey;
   const hasBody = route.method !== 'GET' && fuzz.body !== undefined;

@@ -17,6 +17,8 @@ const ROOT = join(import.meta.dirname, '../..');
 const SOURCE = 'irdr-restart-orders';
 const children: ChildProcess[] = [];
 let dataDir: string | undefined;
+/** dev-admin's token of the stack process running now (each start makes new ones). */
+let adminToken = '';
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -41,7 +43,11 @@ async function startStackProcess(): Promise<Started> {
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   for (let attempt = 0; attempt < 1200; attempt += 1) {
     const line = stdout.split('\n').find((candidate) => candidate.startsWith('{"ready":true'));
-    if (line) return { child, urls: (JSON.parse(line) as { urls: Started['urls'] }).urls, output: () => stderr };
+    if (line) {
+      const ready = JSON.parse(line) as { urls: Started['urls']; adminToken: string };
+      adminToken = ready.adminToken;
+      return { child, urls: ready.urls, output: () => stderr };
+    }
     if (child.exitCode !== null) throw new Error(`the stack process exited: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -51,7 +57,7 @@ async function startStackProcess(): Promise<Started> {
 async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(base + path, {
     method,
-    headers: { authorization: 'Bearer dev-admin', 'content-type': 'application/json', ...headers },
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...headers },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { devIdentities, devIdentityForToken } from '../../local/dev-identities.js';
+import { DevTokens, devIdentities, devIdentityNamed } from '../../local/dev-identities.js';
 import {
   buildHttpApiEvent,
   collectHeaders,
@@ -11,7 +11,7 @@ import {
 } from '../../local/http-api/event.js';
 import { compileRoutes, matchRoute } from '../../local/http-api/routes.js';
 
-const identity = devIdentityForToken('dev-commander')!;
+const identity = devIdentityNamed('dev-commander')!;
 const receivedAt = new Date('2026-11-03T14:05:09.123Z');
 
 function request(overrides: Partial<IncomingHttpRequest>): IncomingHttpRequest {
@@ -149,7 +149,7 @@ describe('payload format 2.0 events', () => {
 
 describe('dev identities', () => {
   it('names one IAM user per role in the local account, with consistent ids', () => {
-    expect(devIdentities.map((person) => person.token)).toEqual(['dev-responder', 'dev-commander', 'dev-approver', 'dev-auditor', 'dev-admin', 'dev-outsider']);
+    expect(devIdentities.map((person) => person.name)).toEqual(['dev-responder', 'dev-commander', 'dev-approver', 'dev-auditor', 'dev-admin', 'dev-outsider']);
     for (const person of devIdentities) {
       expect(person.userArn).toMatch(/^arn:aws:iam::000000000000:user\/[a-z-]+$/);
       expect(person.userId).toMatch(/^AIDA[A-Z0-9]{17}$/);
@@ -158,7 +158,34 @@ describe('dev identities', () => {
     }
     expect(new Set(devIdentities.map((person) => person.userId)).size).toBe(devIdentities.length);
     expect(new Set(devIdentities.map((person) => person.accessKey)).size).toBe(devIdentities.length);
-    expect(devIdentityForToken('dev-responder')?.userArn).toBe('arn:aws:iam::000000000000:user/rita-responder');
-    expect(devIdentityForToken('nobody')).toBeUndefined();
+    expect(devIdentityNamed('dev-responder')?.userArn).toBe('arn:aws:iam::000000000000:user/rita-responder');
+    expect(devIdentityNamed('nobody')).toBeUndefined();
+  });
+
+  it('has tokens made at each start: an identity\'s name, a token of another start, or a near miss opens nothing', () => {
+    const tokens = DevTokens.generate();
+    const admin = tokens.tokenOf('dev-admin');
+    expect(admin).toMatch(/^dev-admin\.[A-Za-z0-9_-]{32}$/);
+    expect(tokens.identityFor(admin)?.userArn).toBe('arn:aws:iam::000000000000:user/ana-admin');
+    for (const person of devIdentities) expect(tokens.identityFor(tokens.tokenOf(person.name))).toBe(person);
+    const attempts = [...devIdentities.map((person) => person.name), DevTokens.generate().tokenOf('dev-admin'), admin.slice(0, -1), `${admin}x`, admin.toUpperCase(), '', 'dev-admin.'];
+    for (const attempt of attempts) expect({ attempt, identity: tokens.identityFor(attempt) }).toEqual({ attempt, identity: undefined });
+    expect(new Set(devIdentities.map((person) => tokens.tokenOf(person.name))).size).toBe(devIdentities.length);
+  });
+
+  it('exports IRDR_TOKEN (the admin, who acts in every role) and IRDR_TOKEN_<NAME> per identity; names map to tokens', () => {
+    const tokens = DevTokens.generate();
+    expect(tokens.environment()).toEqual({
+      IRDR_TOKEN: tokens.tokenOf('dev-admin'),
+      IRDR_TOKEN_RESPONDER: tokens.tokenOf('dev-responder'),
+      IRDR_TOKEN_COMMANDER: tokens.tokenOf('dev-commander'),
+      IRDR_TOKEN_APPROVER: tokens.tokenOf('dev-approver'),
+      IRDR_TOKEN_AUDITOR: tokens.tokenOf('dev-auditor'),
+      IRDR_TOKEN_ADMIN: tokens.tokenOf('dev-admin'),
+      IRDR_TOKEN_OUTSIDER: tokens.tokenOf('dev-outsider'),
+    });
+    expect(tokens.tokenForName('dev-auditor')).toBe(tokens.tokenOf('dev-auditor'));
+    expect(tokens.tokenForName('dev-intruder')).toBe('dev-intruder');
+    expect(() => tokens.tokenOf('dev-intruder')).toThrow(/no dev identity is called dev-intruder/);
   });
 });

@@ -71,7 +71,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (localArn === '*') return ['*'];
     if (localArn === local.taskLinkSecretArn) return [ref(stack.taskLinkKey)];
     if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
-    if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey)];
+    if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey.key)];
     const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];
     if (!service || resource === undefined) return undefined;
     // An ARN of another account or region (a plan may name one) is deployed as is.

@@ -26,7 +26,7 @@ export async function startTestStack(
     stack,
     sfn,
     dynamodb,
-    /** Calls the local HTTP API as a dev identity. */
+    /** Calls the local HTTP API as a dev identity: `token` names one (dev-auditor: its token of this start) or is sent as it is. */
     async api(
       method: string,
       path: string,
@@ -34,7 +34,7 @@ export async function startTestStack(
     ) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       const token = options.token === undefined ? 'dev-responder' : options.token;
-      if (token) headers.authorization = `Bearer ${token}`;
+      if (token) headers.authorization = `Bearer ${stack.devTokens.tokenForName(token)}`;
       const response = await fetch(stack.urls.api + path, {
         method,
         headers,

@@ -17,7 +17,7 @@ const stack = await startLocalStack({
   handlerLogLevel: 'SILENT',
   log: (line) => process.stderr.write(`${line}\n`),
 });
-console.log(JSON.stringify({ ready: true, urls: stack.urls, tableName: stack.tableName }));
+console.log(JSON.stringify({ ready: true, urls: stack.urls, tableName: stack.tableName, adminToken: stack.devTokens.tokenOf('dev-admin') }));
 process.once('SIGTERM', () => {
   void stack.stop().then(() => process.exit(0));
 });
