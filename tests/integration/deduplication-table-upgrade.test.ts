@@ -44,7 +44,7 @@ describe('local stack on a data dir from before the deduplication table', () => 
       const open = () =>
         fetch(`${stack.urls.api}/incidents`, {
           method: 'POST',
-          headers: { authorization: 'Bearer dev-responder', 'content-type': 'application/json', 'idempotency-key': 'upgrade-1' },
+          headers: { authorization: `Bearer ${stack.devTokens.tokenForName('dev-responder')}`, 'content-type': 'application/json', 'idempotency-key': 'upgrade-1' },
           body: JSON.stringify({ runbookId: 'triage-notify', title: 'After the upgrade', severity: 'SEV4', summary: 'keys in the new table' }),
         });
       const first = await open();
