@@ -8,22 +8,31 @@ import { functionRegistry, type FunctionName } from '../../functions/registry.js
 import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
-import { iamPatternMatches } from '../infra/iam-evaluation.js';
+import { deployTemplate, type DeployedTemplate } from '../infra/iam-simulation.js';
 import { statementsOfRole, synthesizeIrdr, type SynthesizedIrdr, type SynthesizedPolicyStatement } from '../infra/synthesized-app.js';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { deployedResourceNames, type DeployedSpellings } from './support/deployed-resource-names.js';
 import { drillSession } from './support/drill-session.js';
-import { authorizationChecksOf, evaluateChecks, partitionsGrantedButUnwritten, resourcesGrantedButUnused } from './support/recorded-call-authorization.js';
+import {
+  actionsGrantedButUnused,
+  authorizationChecksOf,
+  deployedArnOf,
+  evaluateChecks,
+  partitionsGrantedButUnwritten,
+  resourcesGrantedButUnused,
+  type DeployedArnOf,
+} from './support/recorded-call-authorization.js';
 import { runbookSession, taskLinkIn } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /**
  * Every AWS call each handler makes while the local stack runs real scenarios is checked against the
- * IAM policy CDK synthesizes for that function, action and resource: each resource the call names (local ARNs
- * translated to the template's, support/deployed-resource-names.ts) must be allowed by a statement whose Action and
- * Resource match it, with its conditions evaluated where the request carries their keys. Every action granted
- * but never used is listed (and must be justified below).
+ * IAM policy CDK synthesizes for that function, action and resource, as @cloud-copilot/iam-simulate evaluates it: the
+ * template deployed into one account (tests/infra/iam-simulation.ts), each resource the call names translated from its
+ * local ARN to the deployed one (support/deployed-resource-names.ts), with the condition keys the request carries
+ * (dynamodb:LeadingKeys from each item's partition key, ses:FromAddress). Every action granted but never used is listed
+ * (and must be justified below).
  */
 const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'logs:CreateLogStream': 'the Lambda service writes the function logs with the function role; handlers never call it',
@@ -166,6 +175,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
   let calls: RecordedAwsCall[];
   let invoked: string[];
   let spellingsOf: DeployedSpellings;
+  let deployed: DeployedTemplate;
+  let arnOf: DeployedArnOf;
 
   beforeAll(async () => {
     // Condition dynamodb:LeadingKeys needs each table's partition key: the evidence and deduplication tables' designs, and
@@ -261,42 +272,45 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     synthesized = synthesizeIrdr({ bundle: false });
     // The ARNs the local stack handed the handlers (process.env, as Lambda's environment would hold them).
     spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!, digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID! });
+    deployed = deployTemplate(synthesized.resources);
+    arnOf = deployedArnOf(spellingsOf, deployed);
   });
   afterAll(async () => {
     await local?.stop();
     if (synthesized) rmSync(synthesized.outdir, { recursive: true, force: true });
   });
 
-  const statementsOf = (name: FunctionName): SynthesizedPolicyStatement[] =>
-    statementsOfRole(synthesized.resources, synthesized.logicalIdOf(synthesized.stack.functions.get(name).role!));
+  const roleIdOf = (name: FunctionName): string => synthesized.logicalIdOf(synthesized.stack.functions.get(name).role!);
+  /** The function role's statements as deployed (no tokens left), for iam-simulate. */
+  const statementsOf = (name: FunctionName): SynthesizedPolicyStatement[] => statementsOfRole(synthesized.resources, roleIdOf(name)).map((statement) => deployed.statement(statement));
 
   it('the scenarios exercise every registered function', () => {
     expect(functionRegistry.map((spec) => spec.name).filter((name) => !invoked.includes(name))).toEqual([]);
   });
 
-  it.each(functionRegistry.map((spec) => spec.name))('%s: every call it made is allowed on its resources, every unused grant is justified', (name) => {
+  it.each(functionRegistry.map((spec) => spec.name))('%s: every call it made is allowed on its resources, every unused grant is justified', async (name) => {
     const statements = statementsOf(name);
     const checks = calls.filter((call) => call.functionName === name).flatMap(authorizationChecksOf);
-    const { denied, unresolved, unevaluated } = evaluateChecks(statements, checks, spellingsOf);
+    const { denied, unresolved, unevaluated, ignored } = await evaluateChecks(statements, checks, arnOf, { roleArn: deployed.text(`\${${roleIdOf(name)}.Arn}`), resourcePolicyOf: deployed.resourcePolicyOf });
     expect(unresolved, `${name}: resources with no deployed counterpart`).toEqual([]);
     expect(denied, `${name} would be denied in AWS`).toEqual([]);
     expect(unevaluated.filter((key) => !(key in CONDITIONS_NOT_EVALUATED)), `${name}: conditions neither evaluated nor noted`).toEqual([]);
+    expect(ignored, `${name}: condition keys recorded that IAM does not read for the action`).toEqual([]);
 
-    const made = [...new Set(checks.map((check) => check.action))].sort();
-    const granted = statements.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => [statement.Action].flat());
-    const unused = [...new Set(granted.filter((grant) => !made.some((action) => iamPatternMatches(grant, action, { ignoreCase: true }))))].sort();
+    const unused = await actionsGrantedButUnused(statements, checks, arnOf);
     const unjustified = unused.filter((grant) => !(grant in GRANTED_BUT_UNUSED_JUSTIFIED) && !(`${name}:${grant}` in GRANTED_BUT_UNUSED_JUSTIFIED));
     const resourcesUsed = [...new Set(checks.map((check) => `${check.action} ${check.resource ?? '?'}`))].sort();
     const noted = unevaluated.length > 0 ? `; conditions noted, not evaluated: ${unevaluated.join(', ')}` : '';
-    const untouched = resourcesGrantedButUnused(statements, checks, spellingsOf);
+    const untouched = await resourcesGrantedButUnused(statements, checks, arnOf);
     console.log(`${name}: calls ${resourcesUsed.join(', ') || '(none)'}; granted but unused: ${unused.join(', ') || '(none)'}; resources granted but untouched: ${untouched.join(', ') || '(none)'}${noted}`);
     expect(unjustified, `${name} holds grants it never used`).toEqual([]);
-    const unwritten = partitionsGrantedButUnwritten(statements, checks, spellingsOf);
+    const unwritten = await partitionsGrantedButUnwritten(statements, checks, arnOf);
     console.log(`${name}: partitions granted but never written: ${unwritten.join(', ') || '(none)'}`);
     const unjustifiedPartitions = unwritten.filter((grant) => !(grant in PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED) && !(`${name}:${grant}` in PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED));
     expect(unjustifiedPartitions, `${name} may write partition families it never wrote`).toEqual([]);
   });
 
+  // A write carrying no dynamodb:LeadingKeys would pass a ForAllValues grant vacuously (as in IAM): none may be missing.
   it('recorded every write on the evidence and deduplication tables with its partition key, so each was held to its LeadingKeys grant', () => {
     const tableArns = [LOCAL_TABLE_NAME, LOCAL_DEDUPLICATION_TABLE_NAME].map((tableName) => `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${tableName}`);
     const writes = calls.flatMap(authorizationChecksOf).filter((check) => WRITE_ACTIONS.includes(check.action) && tableArns.includes(check.resource ?? ''));
