@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/** Infra files that run their own process (cdk synth with bundling, esbuild): with the rest, so they start early. */
+const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     // Integration tests start real local services; give them room, never a wall-clock assertion.
     testTimeout: 120_000,
     hookTimeout: 120_000,
@@ -12,5 +14,26 @@ export default defineConfig({
     // vitest's default (cores - 1) runs them one at a time on a 2-core machine.
     maxWorkers: Math.max(3, availableParallelism() + 1),
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['tests/infra/**/*.test.ts'],
+          exclude: OWN_PROCESS_INFRA_FILES,
+          // One worker that keeps modules between files: the template they all read is synthesized once
+          // (tests/infra/synthesized-app.ts), CPU the other files' waiting can overlap.
+          isolate: false,
+          maxWorkers: 1,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'run',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
+        },
+      },
+    ],
   },
 });

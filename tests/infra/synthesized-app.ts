@@ -44,13 +44,25 @@ export interface SynthesizedIrdr {
   logicalIdOf(construct: IConstruct): string;
 }
 
+/** The default synth, made once per worker: the infra files share one worker without isolation (vitest.config.ts). */
+let defaultSynth: SynthesizedIrdr | undefined;
+
 /**
  * Synthesizes the app bin/app.ts deploys (cdk-nag included, real esbuild bundling) into a temporary
  * cloud assembly. An unacknowledged cdk-nag error makes this throw, with the report in the message.
  * `bundle: false` skips esbuild (CDK's bundling-stacks context), for tests that read the template, not the bundles;
- * `config` synthesizes with other settings than config/irdr.config.json.
+ * `config` synthesizes with other settings than config/irdr.config.json. The plain `{ bundle: false }` synth, the slow
+ * part of every infra file, is made once per worker and shared: no test changes it.
  */
 export function synthesizeIrdr(options: { bundle?: boolean; config?: IrdrConfig } = {}): SynthesizedIrdr {
+  const shareable = options.bundle === false && options.config === undefined;
+  if (shareable && defaultSynth) return defaultSynth;
+  const synthesized = synthesizeOnce(options);
+  if (shareable) defaultSynth = synthesized;
+  return synthesized;
+}
+
+function synthesizeOnce(options: { bundle?: boolean; config?: IrdrConfig }): SynthesizedIrdr {
   const outdir = mkdtempSync(join(tmpdir(), 'irdr-infra-'));
   const { app, stack } = createIrdrApp({
     outdir,
