@@ -3,7 +3,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import type { FunctionPermission } from '../functions/registry.js';
-import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<

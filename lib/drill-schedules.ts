@@ -6,7 +6,7 @@ import { ScheduleTargetBase, StepFunctionsStartExecution, type ScheduleTargetBas
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {

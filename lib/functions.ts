@@ -9,7 +9,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/registry.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
-import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';

@@ -7,7 +7,7 @@ import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
 import type { DrillStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
-import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
 import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';

@@ -21,7 +21,7 @@ import {
   substitutePlaceholders,
   type StateMachineBlueprint,
 } from '../workflows/catalog.js';
-import type { DrillPlan } from '../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { drillScheduleSpecs } from '../workflows/drill-schedules.js';
 import { EVIDENCE_DIGEST_SCHEDULE } from '../functions/domain/evidence/digest-schedule.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';

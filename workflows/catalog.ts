@@ -4,7 +4,7 @@ import { compileReviewReminderStateMachine, REVIEW_REMINDER_STATE_MACHINE_LOGICA
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadDrillPlans } from './load-drill-plans.js';
 import { loadRunbooks } from './load-runbooks.js';
-import { walkSteps, type Runbook } from './runbook-schema.js';
+import { walkSteps, type Runbook } from '../functions/domain/runbook-schema.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
 
 /** One state machine as both runtimes deploy it: the ASL with `${Placeholders}` and what it is for. */

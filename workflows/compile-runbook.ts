@@ -25,7 +25,7 @@ import {
   type ParallelStep,
   type Runbook,
   type RunbookStep,
-} from './runbook-schema.js';
+} from '../functions/domain/runbook-schema.js';
 
 /*
  * Runbook → ASL (JSONPath only: no JSONata, no Assign, so the same definition runs on AWS and locally).

@@ -1,5 +1,5 @@
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
-import type { DrillPlan } from './drill-plan-schema.js';
+import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 
 /** One EventBridge Scheduler schedule a plan asks for: lib/ deploys these, local/ runs the same ones. */
 export interface DrillScheduleSpec {

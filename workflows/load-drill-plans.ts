@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { DrillPlan } from './drill-plan-schema.js';
+import { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { loadYamlDefinition, loadYamlDefinitions } from './yaml-definitions.js';
 
 export const DRILL_PLANS_DIR = fileURLToPath(new URL('./drills/', import.meta.url));

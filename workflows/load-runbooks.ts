@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { Runbook } from './runbook-schema.js';
+import { Runbook } from '../functions/domain/runbook-schema.js';
 import { loadYamlDefinition, loadYamlDefinitions } from './yaml-definitions.js';
 
 export const RUNBOOKS_DIR = fileURLToPath(new URL('./runbooks/', import.meta.url));

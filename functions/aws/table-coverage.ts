@@ -1,5 +1,5 @@
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { DrillPlan } from '../../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../domain/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../domain/drill-naming.js';
 import { coverage, type CoverageRow, type DataTable } from '../domain/evidence/coverage.js';
 import { listRunsOfPlan } from './drill/drill-run-store.js';

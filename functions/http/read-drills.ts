@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkIdOf } from '../../workflows/drill-plan-schema.js';
+import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { verifyChain } from '../domain/chain-verify.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
 import { drillRunPk } from '../domain/keys.js';

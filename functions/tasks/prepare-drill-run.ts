@@ -3,7 +3,7 @@ import { drillPlanHash } from '../domain/drill/plan-hash.js';
 import type { PreparedRun } from '../domain/drill/run.js';
 import { chooseRecoveryPoint } from '../domain/drill/recovery-point-choice.js';
 import { DRILL_RUN_ID_PATTERN, drillTableName } from '../domain/drill-naming.js';
-import { restoreTimeoutMinutesOf } from '../../workflows/drill-plan-schema.js';
+import { restoreTimeoutMinutesOf } from '../domain/drill-plan-schema.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillPlan } from '../aws/drill/plans.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';

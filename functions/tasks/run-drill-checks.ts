@@ -1,4 +1,4 @@
-import { checkIdOf } from '../../workflows/drill-plan-schema.js';
+import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { achievedRpo, secondsBetween } from '../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../domain/drill/check-result.js';
 import type { ChecksStep } from '../domain/drill/run.js';

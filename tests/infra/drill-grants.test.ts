@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DrillPlan } from '../../workflows/drill-plan-schema.js';
+import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants, RESTORE_TARGET_ACTIONS, type DrillDataPermission } from '../../lib/drill-grants.js';
 import { renderCfn, statementsOfRole, type SynthesizedPolicyStatement, type TemplateResource, type ValidationReport } from './synthesized-app.js';
 

@@ -7,7 +7,7 @@ import type { DrillCheckContext } from '../../functions/domain/drill/check-resul
 import { itemDigest } from '../../functions/domain/drill/item-digest.js';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api.js';
 import { LOCAL_HOST } from '../../local/stack-config.js';
-import { DrillCheck, DrillPlan } from '../../workflows/drill-plan-schema.js';
+import { DrillCheck, DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DrillPlan } from '../../workflows/drill-plan-schema.js';
+import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { CONTROL_IDS } from '../../functions/domain/evidence/controls.js';
 import { summariseControls } from '../../functions/domain/evidence/control-summary.js';
 import { controlsCsv } from '../../functions/domain/evidence/csv-rows.js';

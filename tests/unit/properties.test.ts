@@ -5,7 +5,7 @@ import { decideTableCleanup } from '../../functions/domain/drill/cleanup-guard.j
 import { itemDigest } from '../../functions/domain/drill/item-digest.js';
 import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../functions/domain/drill-naming.js';
 import { nextLink } from '../../functions/domain/hash-chain.js';
-import { DrillSource } from '../../workflows/drill-plan-schema.js';
+import { DrillSource } from '../../functions/domain/drill-plan-schema.js';
 
 /* Properties over generated inputs (fast-check): what must hold for every input, not just the ones a test names. */
 

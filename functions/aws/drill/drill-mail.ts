@@ -1,4 +1,4 @@
-import type { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../../domain/drill-plan-schema.js';
 import { irdrConfig } from '../../config.js';
 import type { RenderedEmail } from '../../domain/email-content.js';
 import type { DrillExecutionState } from '../../domain/drill/run.js';

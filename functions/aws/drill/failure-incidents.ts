@@ -1,4 +1,4 @@
-import type { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../../domain/drill-plan-schema.js';
 import { failureIncidentIdFor, failureIncidentRequest } from '../../domain/drill/failure-incident.js';
 import { drillActor, type DrillExecutionState } from '../../domain/drill/run.js';
 import { RunbookCatalog } from '../../domain/incident.js';

@@ -1,4 +1,4 @@
-import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import { DrillPlan } from '../../domain/drill-plan-schema.js';
 
 /** The drill plans bundled into this function (DRILL_PLANS; see BundledValueName), validated once per text. */
 let parsed: { readonly text: string; readonly plans: readonly DrillPlan[] } | undefined;

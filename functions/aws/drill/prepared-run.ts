@@ -1,4 +1,4 @@
-import type { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import type { DrillPlan } from '../../domain/drill-plan-schema.js';
 import type { DrillExecutionState, PreparedRun } from '../../domain/drill/run.js';
 import { drillPlan } from './plans.js';
 

@@ -1,4 +1,4 @@
-import type { DrillDriver } from '../../../workflows/drill-plan-schema.js';
+import type { DrillDriver } from '../../domain/drill-plan-schema.js';
 import type { AvailableRecoveryPoints, ChosenRecoveryPoint, RestoreHandle, RestoreProgress, SourceFacts } from '../../domain/drill/restore.js';
 import { awsBackupDriver } from './aws-backup-driver.js';
 import { dynamodbBackupDriver } from './dynamodb-backup-driver.js';

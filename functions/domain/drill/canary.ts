@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DrillPlanId, type DrillCheck, type DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import { DrillPlanId, type DrillCheck, type DrillPlan } from '../drill-plan-schema.js';
 
 /*
  * The RPO canary: one item per canary check, rewritten into the source every few minutes with the time it was

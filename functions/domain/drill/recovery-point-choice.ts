@@ -1,4 +1,4 @@
-import type { RecoveryPointChoice } from '../../../workflows/drill-plan-schema.js';
+import type { RecoveryPointChoice } from '../drill-plan-schema.js';
 import { DrillPreflightError, type AvailableRecoveryPoints, type ChosenRecoveryPoint, type RecoveryPointRef } from './restore.js';
 
 const MINUTE_MS = 60_000;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DrillPlan } from '../../../workflows/drill-plan-schema.js';
+import { DrillPlan } from '../../../functions/domain/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../../../functions/domain/drill-naming.js';
 import { chooseRecoveryPoint } from '../../../functions/domain/drill/recovery-point-choice.js';
 import { createPkSkTable } from '../../../local/dynamodb/pk-sk-table.js';

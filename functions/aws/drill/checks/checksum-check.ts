@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DrillCheck } from '../../../../workflows/drill-plan-schema.js';
+import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import { isCanaryItem } from '../../../domain/drill/canary.js';
 import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
 import { checksumVerdict, type CheckVerdict, type ItemSetDigest } from '../../../domain/drill/check-verdicts.js';

@@ -1,6 +1,6 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import type { DrillCheck } from '../../../../workflows/drill-plan-schema.js';
+import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import { DrillCheckError } from '../../../domain/drill/check-error.js';
 import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';

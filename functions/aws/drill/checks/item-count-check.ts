@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DrillCheck } from '../../../../workflows/drill-plan-schema.js';
+import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
 import { itemCountVerdict, type CheckVerdict } from '../../../domain/drill/check-verdicts.js';
 import { exactDocuments } from './exact-documents.js';

@@ -1,4 +1,4 @@
-import type { DrillCheck } from '../../../../workflows/drill-plan-schema.js';
+import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import type { DrillCheckContext, DrillCheckResult } from '../../../domain/drill/check-result.js';
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
 import { canaryCheck } from './canary-check.js';

@@ -1,9 +1,9 @@
-import { ControlReference } from '../functions/domain/evidence/controls.js';
+import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
-import { RoleName } from '../functions/domain/config-schema.js';
-import { DURATION_HINT, parseDurationSeconds } from '../functions/domain/duration.js';
-import { TaskCompletedBy, TaskRequirement } from '../functions/domain/human-task.js';
-import { Severity } from '../functions/domain/incident.js';
+import { RoleName } from './config-schema.js';
+import { DURATION_HINT, parseDurationSeconds } from './duration.js';
+import { TaskCompletedBy, TaskRequirement } from './human-task.js';
+import { Severity } from './incident.js';
 import { DrillPlanId } from './drill-plan-schema.js';
 
 /*

@@ -1,8 +1,8 @@
-import { ControlReference } from '../functions/domain/evidence/controls.js';
+import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
-import { RoleName } from '../functions/domain/config-schema.js';
-import { DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
-import { assertScheduleTimezone, parseScheduleExpression } from '../functions/domain/schedule/expression.js';
+import { RoleName } from './config-schema.js';
+import { DRILL_TABLE_PREFIX } from './drill-naming.js';
+import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expression.js';
 
 /*
  * Restore drill plans (workflows/drills/*.yaml). A plan says what to restore, how, from which recovery point,
