@@ -31,7 +31,8 @@ import { LocalEventBus, type BusEvent } from './eventbridge/event-bus.js';
 import { startLocalEventBridgeApi } from './eventbridge/server.js';
 import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
-import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
+import { startDynamoDbWithRecovery } from './dynamodb/front.js';
+import { scaledRecoveryTiming, type RecoveryTiming } from './dynamodb/recovery-timing.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { startLocalLambdaApi } from './lambda-api.js';
@@ -91,7 +92,7 @@ export interface LocalStackOptions {
    * The local DynamoDB's backups and PITR, in simulated time (divided by timeScale like every other wait):
    * how long a restore stays CREATING, and how far LatestRestorableDateTime trails the clock (AWS: about 5 minutes).
    */
-  readonly dynamodbRecovery?: { readonly restoreDuration?: SimulatedDuration; readonly backupDuration?: SimulatedDuration; readonly latestRestorableLagMs?: number };
+  readonly dynamodbRecovery?: Partial<RecoveryTiming>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -159,9 +160,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const dataDir = options.inMemory ? undefined : resolveDataDir(options.dataDir ?? DEFAULT_DATA_DIR);
     // The backend sits behind a front that adds what no emulator has: backups and point-in-time recovery.
     const timeScale = options.timeScale ?? 1;
-    const scaled = (duration: SimulatedDuration | undefined): SimulatedDuration | undefined =>
-      duration && { baseMs: duration.baseMs / timeScale, perItemMs: duration.perItemMs / timeScale };
-    const recovery = options.dynamodbRecovery ?? {};
     const dynamodbFaults = new DynamoDbFaults();
     const functionFaults = new FunctionFaults();
     const dynamodb = await startDynamoDbWithRecovery({
@@ -174,9 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       log,
       faults: dynamodbFaults,
       reportConsumedCapacity: options.reportDynamoDbCapacity ?? false,
-      ...(recovery.restoreDuration && { restoreDuration: scaled(recovery.restoreDuration) }),
-      ...(recovery.backupDuration && { backupDuration: scaled(recovery.backupDuration) }),
-      ...(recovery.latestRestorableLagMs !== undefined && { latestRestorableLagMs: recovery.latestRestorableLagMs / timeScale }),
+      ...scaledRecoveryTiming(options.dynamodbRecovery, timeScale),
     });
     stops.push(() => dynamodb.stop());
     log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);
