@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { checkIdOf } from '../../workflows/drill-plan-schema.js';
 import { verifyChain } from '../domain/chain-verify.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
+import { achievedSeconds, rpoOutcome, rtoOutcome } from '../domain/drill/objectives.js';
 import { drillRunPk } from '../domain/keys.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { listStoredEvents } from '../aws/event-trail.js';
@@ -38,7 +39,14 @@ async function listPlans() {
         checks: plan.checks.map((check, index) => ({ id: checkIdOf(plan.checks, index), type: check.type })),
         controls: plan.controls,
         ...(lastRun && {
-          lastRun: { runId: lastRun.runId, status: lastRun.status, startedAt: lastRun.startedAt, rtoSeconds: lastRun.rtoSeconds, rpo: lastRun.rpo },
+          // RTO and RPO only where the restored data was validated (objectives.ts): a failed check achieved neither.
+          lastRun: {
+            runId: lastRun.runId,
+            status: lastRun.status,
+            startedAt: lastRun.startedAt,
+            rtoSeconds: achievedSeconds(rtoOutcome(lastRun)),
+            rpo: rpoOutcome(lastRun).state === 'achieved' ? lastRun.rpo : undefined,
+          },
         }),
         ...(standing?.openFailureIncidentId !== undefined && { openFailureIncidentId: standing.openFailureIncidentId }),
       };

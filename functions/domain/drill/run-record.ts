@@ -25,7 +25,9 @@ export interface DrillRunRecord {
   readonly targets?: { readonly rtoMinutes: number; readonly rpoMinutes: number };
   /** Restore asked → seen complete, and how precisely (the last wait). */
   readonly restore?: { readonly startedAt: string; readonly completedAt?: string; readonly looks: number; readonly resolutionSeconds?: number };
+  /** Drill start → restored data validated: absent when a check failed or none ran (RTO not achieved; see objectives.ts). */
   readonly rtoSeconds?: number;
+  /** Likewise only from validated data. */
   readonly rpo?: AchievedRpo;
   readonly checks?: readonly DrillCheckResult[];
   readonly cleanup?: { readonly status: CleanupStatus; readonly tableName?: string; readonly reason?: string; readonly deletedExtras: readonly string[] };

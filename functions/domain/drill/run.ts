@@ -52,9 +52,14 @@ export interface ChecksStep {
   readonly results: readonly DrillCheckResult[];
   /** When validation ended: the restored data is known good (or not) from here. */
   readonly completedAt: string;
-  /** Drill start to validated. */
-  readonly rtoSeconds: number;
-  readonly rpo: AchievedRpo;
+  /** Every check passed. */
+  readonly validated: boolean;
+  /** Drill start to the end of validation, whatever its verdict. */
+  readonly elapsedSeconds: number;
+  /** Drill start to validated: only when validated (RTO is not achieved by data that failed a check). */
+  readonly rtoSeconds?: number;
+  /** Only when validated, likewise. */
+  readonly rpo?: AchievedRpo;
 }
 
 export type CleanupStatus =
