@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
+import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
 
 /** How a run was started. */
@@ -22,6 +23,8 @@ export interface PreparedRun {
   readonly sourceTableArn: string;
   readonly restoreTableName: string;
   readonly recoveryPoint: ChosenRecoveryPoint;
+  /** Point-in-time recovery's window when the point was chosen (PITR drivers): explains a point that predates the data. */
+  readonly restorableWindow?: RestorableWindow;
   readonly holdSeconds: number;
   readonly restoreTimeoutSeconds: number;
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
