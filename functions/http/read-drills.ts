@@ -71,7 +71,13 @@ async function readRun(event: ApiEvent) {
   if (!run) throw new HttpError(404, `no drill run "${runId}"`);
   const stored = await listStoredEvents(tableName, drillRunPk(runId));
   const verdict = verifyChain(stored);
-  return jsonResponse(200, { run, events: stored.map((entry) => entry.event), trail: { intact: verdict.problems.length === 0, length: verdict.length, headHash: verdict.headHash, problems: verdict.problems } });
+  // objectives: RTO and RPO as evidence (achieved only by validated data), also for runs stored before that rule.
+  return jsonResponse(200, {
+    run,
+    objectives: { rto: rtoOutcome(run), rpo: rpoOutcome(run) },
+    events: stored.map((entry) => entry.event),
+    trail: { intact: verdict.problems.length === 0, length: verdict.length, headHash: verdict.headHash, problems: verdict.problems },
+  });
 }
 
 export const handler = apiHandler(async (event) => {

@@ -41,6 +41,13 @@ describe('a drill whose recovery point predates the data', () => {
     expect(run.reasons).toHaveLength(2);
     expect(run.reasons[1]).toMatch(/^the recovery point \S+ predates the data the checks looked for: it is the earliest restorable time .*restorable window had not opened yet/);
 
+    // GET /drill-runs/{id} judges it too.
+    const read = await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' });
+    expect(read.body.objectives).toEqual({
+      rto: { state: 'not-achieved', why: 'the restored data failed validation (1 of 1 check failed)', targetSeconds: 3600 },
+      rpo: { state: 'not-achieved', why: 'the restored data failed validation (1 of 1 check failed)', targetSeconds: 900 },
+    });
+
     // The trail says the same.
     const validated = events.find((event) => event.type === 'drill.validated')?.detail;
     expect(validated).toMatchObject({ validated: false, rtoAchieved: false, rpoAchieved: false, failed: 1 });
