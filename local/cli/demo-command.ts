@@ -2,8 +2,8 @@ import type { Context } from 'aws-lambda';
 import { DescribeTableCommand, DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-commands.js';
-import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { DEFAULT_RECOVERY_TIMING } from '../dynamodb/recovery-timing.js';
+import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
 
