@@ -33,7 +33,7 @@ import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createTableInput, timeToLiveInput } from './dynamodb/table-definition.js';
 import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
-import { scaledRecoveryTiming, type RecoveryTiming } from './dynamodb/recovery-timing.js';
+import { scaledRecoveryTiming } from './dynamodb/recovery-timing.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
@@ -92,7 +92,7 @@ export interface LocalStackOptions {
    * The local DynamoDB's backups and PITR, in simulated time (divided by timeScale like every other wait):
    * how long a restore stays CREATING, and how far LatestRestorableDateTime trails the clock (AWS: about 5 minutes).
    */
-  readonly dynamodbRecovery?: Partial<RecoveryTiming>;
+  readonly dynamodbRecovery?: { readonly restoreDuration?: SimulatedDuration; readonly backupDuration?: SimulatedDuration; readonly latestRestorableLagMs?: number };
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
