@@ -32,10 +32,22 @@ describe('the reason a drill gives when its recovery point predates the data', (
     expect(reason).toMatch(/^the recovery point 2026-03-01T11:55:00.000Z predates the data the checks looked for: the source's canary was written 2026-03-01T11:58:00.000Z, after it; .* by 5m /);
   });
 
-  it('says nothing of the kind when validation passed, or when nothing shows the point was too early (data really differs)', () => {
+  it('notes, without blaming it, that the latest point trails the drill: writes since are not in the restore', () => {
+    const oldWindow = { earliest: '2026-02-20T00:00:00.000Z', latest: '2026-03-01T11:55:00.000Z' };
+    expect(recoveryPointReason({ at: oldWindow.latest, requestedAt: startedAt }, oldWindow, [restoredNothing])).toBe(
+      "the restore holds the source as of 2026-03-01T11:55:00.000Z, point-in-time recovery's latest restorable time, 5m before the point asked for " +
+        '(2026-03-01T12:00:00.000Z; in AWS it trails the clock by about 5 minutes): anything written to the source since is not in it',
+    );
+  });
+
+  it('says nothing of the kind when validation passed, or when the point is the one asked for (data really differs)', () => {
     expect(recoveryPointReason(point, justCreated, [{ ...restoredNothing, passed: true }])).toBeUndefined();
     const oldWindow = { earliest: '2026-02-20T00:00:00.000Z', latest: '2026-03-01T11:55:00.000Z' };
-    expect(recoveryPointReason({ at: oldWindow.latest, requestedAt: startedAt }, oldWindow, [restoredNothing])).toBeUndefined();
+    // pitr-offset: an hour before the drill, well inside the window.
+    const offset = { at: '2026-03-01T11:00:00.000Z', requestedAt: '2026-03-01T11:00:00.000Z' };
+    expect(recoveryPointReason(offset, oldWindow, [restoredNothing])).toBeUndefined();
+    // Backups: no window, no lag to speak of.
+    expect(recoveryPointReason({ at: '2026-03-01T02:00:00.000Z', requestedAt: startedAt, id: 'arn:backup' }, undefined, [restoredNothing])).toBeUndefined();
   });
 
   it('is one of the reasons judgeDrill records (run record, email, failure incident)', () => {

@@ -42,7 +42,7 @@ function laterData(point: ChosenRecoveryPoint, window: RestorableWindow | undefi
 export function recoveryPointReason(point: ChosenRecoveryPoint | undefined, window: RestorableWindow | undefined, results: readonly DrillCheckResult[]): string | undefined {
   if (!point || validationPassed(results)) return undefined;
   const clauses = laterData(point, window, results);
-  if (clauses.length === 0) return undefined;
+  if (clauses.length === 0) return window ? trailingPointNote(point, window) : undefined;
   return `the recovery point ${point.at} predates the data the checks looked for: ${clauses.join('; ')}${lagText(point, window)}`;
 }
 
@@ -55,4 +55,20 @@ function lagText(point: ChosenRecoveryPoint, window: RestorableWindow | undefine
   const lagSeconds = Math.round((Date.parse(point.requestedAt) - Date.parse(window.latest)) / 1000);
   if (lagSeconds <= 0) return '';
   return `; point-in-time recovery's latest restorable time (${window.latest}) trailed the point asked for by ${formatDuration(lagSeconds)} (in AWS about 5 minutes behind the clock): data written since is not restorable yet`;
+}
+
+/** Minutes PITR's latest point may trail the point asked for before a failed check is worth a note on it. */
+const NOTEWORTHY_LAG_SECONDS = 60;
+
+/**
+ * No check proves the point too early, but it trails the point asked for (PITR's lag): the restore cannot hold what
+ * was written in between, which a count or a checksum against the source now will miss. A fact, not a verdict.
+ */
+function trailingPointNote(point: ChosenRecoveryPoint, window: RestorableWindow): string | undefined {
+  const gapSeconds = Math.round((Date.parse(point.requestedAt) - Date.parse(point.at)) / 1000);
+  if (gapSeconds < NOTEWORTHY_LAG_SECONDS || Date.parse(point.at) < Date.parse(window.latest) - SAME_SECOND_MS) return undefined;
+  return (
+    `the restore holds the source as of ${point.at}, point-in-time recovery's latest restorable time, ${formatDuration(gapSeconds)} before the point asked for ` +
+    `(${point.requestedAt}; in AWS it trails the clock by about 5 minutes): anything written to the source since is not in it`
+  );
 }
