@@ -4,6 +4,8 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import { getRun } from '../functions/aws/drill/drill-run-store.js';
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
 import type { DrillRunRecord } from '../functions/domain/drill/run-record.js';
+import { rpoOutcome, rtoOutcome } from '../functions/domain/drill/objectives.js';
+import { objectiveLine } from '../functions/domain/drill/report-email.js';
 
 interface RunFlags {
   stateMachineArn: string;
@@ -18,8 +20,6 @@ export interface FinishedDrill {
   readonly error?: string;
   readonly run?: DrillRunRecord;
 }
-
-const minutes = (seconds: number | undefined): string => (seconds === undefined ? '-' : `${(seconds / 60).toFixed(1)} min`);
 
 /** States of the wait loop that need no line of their own: each look at the restore gets one. */
 const QUIET_STATES = new Set(['Wait for restore', 'Restore done?', 'Wait for cleanup', 'Cleanup done?']);
@@ -80,7 +80,9 @@ export async function runDrillWithProgress(
 function printOutcome(run: DrillRunRecord | undefined, status: string, error: string | undefined): void {
   console.log(`execution ${status}${error ? ` (${error})` : ''}`);
   if (!run) return;
-  console.log(`drill ${run.status.toUpperCase()}: RTO ${minutes(run.rtoSeconds)} of ${run.targets?.rtoMinutes ?? '?'} min, RPO ${minutes(run.rpo?.seconds)} of ${run.targets?.rpoMinutes ?? '?'} min${run.rpo ? ` (${run.rpo.method})` : ''}`);
+  console.log(`drill ${run.status.toUpperCase()}`);
+  console.log(`  ${objectiveLine('RTO', rtoOutcome(run))} (target ${run.targets?.rtoMinutes ?? '?'} min)`);
+  console.log(`  ${objectiveLine('RPO', rpoOutcome(run))} (target ${run.targets?.rpoMinutes ?? '?'} min)`);
   for (const check of run.checks ?? []) console.log(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
   console.log(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
   for (const reason of run.reasons ?? []) console.log(`  - ${reason}`);

@@ -188,14 +188,22 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
  * `irdr evidence coverage`: every table that holds data against the drill plans that restore it and their last pass,
  * uncovered and stale ones first; exit 1 when any is, so it can gate a release or an audit.
  */
-export async function evidenceCoverageCommand(flags: { tableName: string }): Promise<void> {
-  const rows = await tableCoverage(flags.tableName, loadDrillPlans());
+export async function evidenceCoverageCommand(flags: { tableName: string; count?: boolean }): Promise<void> {
+  // DescribeTable's ItemCount by default, as the AWS console shows it: a Scan of every table could cost more than the report is worth.
+  const basis = flags.count ? 'scan' : 'estimate';
+  const rows = await tableCoverage(flags.tableName, loadDrillPlans(), new Date(), basis);
   const width = Math.max(5, ...rows.map((row) => row.table.length));
+  const items = (count: number): string => (basis === 'estimate' ? `~${count}` : String(count));
   console.log(`${'table'.padEnd(width)}  status     items  plans / last pass`);
   for (const row of rows) {
     const detail = row.plans.length === 0 ? '-' : `${row.plans.join(', ')} / ${row.lastPassedAt ?? 'never passed'}`;
-    console.log(`${row.table.padEnd(width)}  ${row.status.padEnd(9)}  ${String(row.itemCount).padStart(5)}  ${detail}${row.why ? ` (${row.why})` : ''}`);
+    console.log(`${row.table.padEnd(width)}  ${row.status.padEnd(9)}  ${items(row.itemCount).padStart(5)}  ${detail}${row.why ? ` (${row.why})` : ''}`);
   }
+  console.log(
+    basis === 'estimate'
+      ? "items: ~ DynamoDB's estimate (DescribeTable ItemCount, refreshed about every 6 hours: a new or changing table may show ~0); --count counts them with a Scan of each table"
+      : 'items: counted now with a Scan of each table',
+  );
   const gaps = rows.filter((row) => row.status !== 'covered').length;
   console.log(`${rows.length} tables: ${rows.length - gaps} covered by a recent passing drill, ${gaps} uncovered or stale`);
   if (gaps > 0) process.exitCode = 1;

@@ -126,6 +126,7 @@ evidence
   .command('coverage')
   .description('every DynamoDB table that holds data against the drill plans that restore it and their last pass; exit 1 if any is uncovered or stale')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .option('--count', "count each table's items with a Scan (reads every table in full) instead of DynamoDB's estimate, refreshed about every 6 hours")
   .action(evidenceCoverageCommand);
 evidence
   .command('keygen')

@@ -34,6 +34,7 @@ import { eventRuleDefinition } from '../functions/event-rules.js';
 import { createDeduplicationTableInput, createTableInput, deduplicationTimeToLiveInput } from './dynamodb/table-definition.js';
 import { startDynamoDbWithRecovery, type SimulatedDuration } from './dynamodb/front.js';
 import type { DynamoDbBackend } from './dynamodb/servers.js';
+import { scaledRecoveryTiming } from './dynamodb/recovery-timing.js';
 import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
@@ -165,9 +166,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const dataDir = options.inMemory ? undefined : resolveDataDir(options.dataDir ?? DEFAULT_DATA_DIR);
     // The backend sits behind a front that adds what no emulator has: backups and point-in-time recovery.
     const timeScale = options.timeScale ?? 1;
-    const scaled = (duration: SimulatedDuration | undefined): SimulatedDuration | undefined =>
-      duration && { baseMs: duration.baseMs / timeScale, perItemMs: duration.perItemMs / timeScale };
-    const recovery = options.dynamodbRecovery ?? {};
     const dynamodbFaults = new DynamoDbFaults();
     const functionFaults = new FunctionFaults();
     const dynamodb = await startDynamoDbWithRecovery({
@@ -180,9 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       log,
       faults: dynamodbFaults,
       reportConsumedCapacity: options.reportDynamoDbCapacity ?? false,
-      ...(recovery.restoreDuration && { restoreDuration: scaled(recovery.restoreDuration) }),
-      ...(recovery.backupDuration && { backupDuration: scaled(recovery.backupDuration) }),
-      ...(recovery.latestRestorableLagMs !== undefined && { latestRestorableLagMs: recovery.latestRestorableLagMs / timeScale }),
+      ...scaledRecoveryTiming(options.dynamodbRecovery, timeScale),
     });
     stops.push(() => dynamodb.stop());
     log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);

@@ -2,11 +2,19 @@ import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamod
 import type { DrillPlan } from '../domain/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../domain/drill-naming.js';
 import { coverage, type CoverageRow, type DataTable } from '../domain/evidence/coverage.js';
+import { countItems } from './drill/checks/item-count-check.js';
 import { listRunsOfPlan } from './drill/drill-run-store.js';
 import { dynamodbClient } from './dynamodb-client.js';
 
+/**
+ * How a table's items are counted: `estimate` is DescribeTable's ItemCount (free, but AWS refreshes it only about
+ * every six hours, so a new or busy table shows an old number, often 0); `scan` counts them with a Select COUNT Scan
+ * of each table (exact, but it reads every table in full and costs read capacity accordingly).
+ */
+export type ItemCountBasis = 'estimate' | 'scan';
+
 /** The account's tables (a drill's own restored copies left out: they are transient), with their item counts. */
-async function dataTables(): Promise<DataTable[]> {
+async function dataTables(basis: ItemCountBasis): Promise<DataTable[]> {
   const names: string[] = [];
   let start: string | undefined;
   do {
@@ -16,6 +24,10 @@ async function dataTables(): Promise<DataTable[]> {
   } while (start);
   const tables: DataTable[] = [];
   for (const name of names.filter((candidate) => !candidate.startsWith(DRILL_TABLE_PREFIX))) {
+    if (basis === 'scan') {
+      tables.push({ name, itemCount: await countItems(name) });
+      continue;
+    }
     const { Table } = await dynamodbClient.send(new DescribeTableCommand({ TableName: name }));
     tables.push({ name, itemCount: Table?.ItemCount ?? 0 });
   }
@@ -36,12 +48,12 @@ async function lastPassedAt(tableName: string, planId: string): Promise<string |
 }
 
 /** Every table against the plans that restore it and their last pass; uncovered and stale ones first. */
-export async function tableCoverage(tableName: string, plans: readonly DrillPlan[], now: Date = new Date()): Promise<CoverageRow[]> {
+export async function tableCoverage(tableName: string, plans: readonly DrillPlan[], now: Date = new Date(), basis: ItemCountBasis = 'estimate'): Promise<CoverageRow[]> {
   const covering = await Promise.all(
     plans.map(async (plan) => {
       const passedAt = await lastPassedAt(tableName, plan.id);
       return { id: plan.id, sourceTableName: plan.source.tableName, schedule: plan.schedule, ...(passedAt !== undefined && { lastPassedAt: passedAt }) };
     }),
   );
-  return coverage(await dataTables(), covering, now);
+  return coverage(await dataTables(basis), covering, now);
 }

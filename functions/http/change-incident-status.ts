@@ -95,7 +95,7 @@ async function completeAcknowledgementTasks(incidentId: string, caller: Authoriz
       'incident-acknowledgement',
     );
     if (result.kind === 'completed') completed.push(result.task);
-    else logger.info('acknowledgement left a task as it was', { incidentId, taskId: task.taskId, result: result.kind, message: result.message });
+    else logger.info('acknowledgement left a task as it was', { incidentId, taskId: task.taskId, result: result.kind, reason: result.message });
   }
   return completed;
 }

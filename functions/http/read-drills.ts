@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { verifyChain } from '../domain/chain-verify.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
+import { achievedSeconds, rpoOutcome, rtoOutcome } from '../domain/drill/objectives.js';
 import { drillRunPk } from '../domain/keys.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { listStoredEvents } from '../aws/event-trail.js';
@@ -38,7 +39,14 @@ async function listPlans() {
         checks: plan.checks.map((check, index) => ({ id: checkIdOf(plan.checks, index), type: check.type })),
         controls: plan.controls,
         ...(lastRun && {
-          lastRun: { runId: lastRun.runId, status: lastRun.status, startedAt: lastRun.startedAt, rtoSeconds: lastRun.rtoSeconds, rpo: lastRun.rpo },
+          // RTO and RPO only where the restored data was validated (objectives.ts): a failed check achieved neither.
+          lastRun: {
+            runId: lastRun.runId,
+            status: lastRun.status,
+            startedAt: lastRun.startedAt,
+            rtoSeconds: achievedSeconds(rtoOutcome(lastRun)),
+            rpo: rpoOutcome(lastRun).state === 'achieved' ? lastRun.rpo : undefined,
+          },
         }),
         ...(standing?.openFailureIncidentId !== undefined && { openFailureIncidentId: standing.openFailureIncidentId }),
       };
@@ -63,7 +71,13 @@ async function readRun(event: ApiEvent) {
   if (!run) throw new HttpError(404, `no drill run "${runId}"`);
   const stored = await listStoredEvents(tableName, drillRunPk(runId));
   const verdict = verifyChain(stored);
-  return jsonResponse(200, { run, events: stored.map((entry) => entry.event), trail: { intact: verdict.problems.length === 0, length: verdict.length, headHash: verdict.headHash, problems: verdict.problems } });
+  // objectives: RTO and RPO as evidence (achieved only by validated data), also for runs stored before that rule.
+  return jsonResponse(200, {
+    run,
+    objectives: { rto: rtoOutcome(run), rpo: rpoOutcome(run) },
+    events: stored.map((entry) => entry.event),
+    trail: { intact: verdict.problems.length === 0, length: verdict.length, headHash: verdict.headHash, problems: verdict.problems },
+  });
 }
 
 export const handler = apiHandler(async (event) => {

@@ -38,7 +38,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
   });
   if (!rearmed.rearmed) {
     if (!rearmed.task?.decision) throw new Error(`task ${key.taskId} is ${rearmed.task?.status ?? 'gone'}: nothing to escalate`);
-    logger.info('the decision arrived as the level timed out', { ...key, level: request.level, decidedBy: rearmed.task.decision.decidedBy });
+    logger.info('the decision arrived as the level timed out', { ...key, escalationLevel: request.level, decidedBy: rearmed.task.decision.decidedBy });
     await answerWaitingRun(request.taskToken, taskOutput(rearmed.task, rearmed.task.decision));
     return { taskId: key.taskId, level: request.level, decided: true };
   }
@@ -66,6 +66,6 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
     actor,
     variables: request.input,
   });
-  logger.info('human task escalated', { ...key, level: request.level });
+  logger.info('human task escalated', { ...key, escalationLevel: request.level });
   return { taskId: key.taskId, level: request.level };
 };

@@ -41,7 +41,8 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
 
   const { source, points } = await restoreDriverFor(plan.driver).preflight(plan.source.tableName);
   const recoveryPoint = chooseRecoveryPoint(plan.recoveryPoint, points, new Date(state.startedAt));
-  await updateRun(tableName, runId, { recoveryPoint, updatedAt: new Date().toISOString() });
+  const restorableWindow = points.kind === 'continuous' ? { earliest: points.earliest, latest: points.latest } : undefined;
+  await updateRun(tableName, runId, { recoveryPoint, ...(restorableWindow && { restorableWindow }), updatedAt: new Date().toISOString() });
   await recordDrillEvent(state, 'drill.preflight.passed', {
     planHash,
     source,
@@ -58,6 +59,7 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
     sourceTableArn: source.tableArn,
     restoreTableName,
     recoveryPoint,
+    ...(restorableWindow && { restorableWindow }),
     holdSeconds: plan.holdMinutes * 60,
     restoreTimeoutSeconds: restoreTimeoutMinutesOf(plan) * 60,
     targets: plan.targets,

@@ -31,7 +31,9 @@ export const handler = drillStepHandler('outcome', async (state): Promise<Outcom
   });
   await recordDrillEvent(state, verdict.passed ? 'drill.passed' : 'drill.failed', {
     reasons: verdict.reasons,
+    rtoAchieved: state.checks?.rtoSeconds !== undefined,
     rtoSeconds: state.checks?.rtoSeconds,
+    rpoAchieved: state.checks?.rpo !== undefined,
     rpo: state.checks?.rpo,
     targets: state.run?.targets,
     cleanup: state.cleanup?.status ?? (state.cleanupFailure ? 'CLEANUP_ERRORED' : 'NOT_RUN'),

@@ -1,6 +1,7 @@
 import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { achievedRpo, secondsBetween } from '../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../domain/drill/check-result.js';
+import { validationPassed } from '../domain/drill/objectives.js';
 import type { ChecksStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { runDrillCheck } from '../aws/drill/checks/run-check.js';
@@ -12,7 +13,8 @@ const tableName = requireEnvironment('TABLE_NAME');
 
 /**
  * Drill step 4: runs the plan's checks on the restored table, recording each with expected vs actual, then measures
- * RTO (drill start to validated) and RPO. A check that finds bad data fails the drill; one that cannot run throws.
+ * RTO (drill start to validated) and RPO when every check passed. A check that finds bad data fails the drill (and
+ * leaves RTO and RPO not achieved); one that cannot run throws.
  */
 export const handler = drillStepHandler('checks', async (state): Promise<ChecksStep> => {
   const { run, plan } = preparedRunOf(state);
@@ -31,15 +33,20 @@ export const handler = drillStepHandler('checks', async (state): Promise<ChecksS
     await recordDrillEvent(state, result.passed ? 'drill.check.passed' : 'drill.check.failed', { ...result });
   }
   const completedAt = new Date().toISOString();
-  const rtoSeconds = secondsBetween(state.startedAt, completedAt);
-  const rpo = achievedRpo(results, context.recoveryPoint);
-  await updateRun(tableName, state.runId, { checks: results, rtoSeconds, rpo, updatedAt: completedAt });
+  const elapsedSeconds = secondsBetween(state.startedAt, completedAt);
+  // RTO ends when the restored data is validated: data that failed a check achieved neither RTO nor RPO.
+  const validated = validationPassed(results);
+  const achieved = validated ? { rtoSeconds: elapsedSeconds, rpo: achievedRpo(results, context.recoveryPoint) } : {};
+  await updateRun(tableName, state.runId, { checks: results, ...achieved, updatedAt: completedAt });
   await recordDrillEvent(state, 'drill.validated', {
     passed: results.filter((result) => result.passed).length,
     failed: results.filter((result) => !result.passed).length,
-    rtoSeconds,
-    rpo,
+    validated,
+    elapsedSeconds,
+    rtoAchieved: validated,
+    rpoAchieved: validated,
+    ...achieved,
     targets: plan.targets,
   });
-  return { results, completedAt, rtoSeconds, rpo };
+  return { results, completedAt, validated, elapsedSeconds, ...achieved };
 });

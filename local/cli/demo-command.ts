@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { DescribeTableCommand, DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-commands.js';
+import { DEFAULT_RECOVERY_TIMING } from '../dynamodb/recovery-timing.js';
 import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
@@ -35,8 +36,8 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     dataDir: flags.dataDir,
     timeScale: flags.timeScale,
     drillSchedules: true,
-    // Simulated, as in AWS: a restore takes minutes, and PITR's latest restorable point trails the clock by 5 minutes.
-    dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 }, latestRestorableLagMs: 5 * 60_000 },
+    // Simulated, as in AWS: a restore takes minutes; PITR's latest restorable point trails the clock by the default 5 minutes.
+    dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 } },
     handlerLogLevel: 'WARN',
   });
   try {
@@ -48,7 +49,7 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
     console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
     // PITR's lag (and the second the restore point is rounded down to) must pass before it holds the data.
-    await pause(secondsOf(5) + 1.5);
+    await pause(secondsOf(DEFAULT_RECOVERY_TIMING.latestRestorableLagMs / 60_000) + 1.5);
 
     const flagsOfRun = { stateMachineArn: stack.drillStateMachineArn, tableName: stack.tableName, interval: 0.5 };
     const who = { trigger: 'demo' as const, requestedBy: 'irdr demo' };

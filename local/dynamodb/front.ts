@@ -6,7 +6,8 @@
  * - Answered here: CreateBackup, DescribeBackup, ListBackups, DeleteBackup, RestoreTableFromBackup,
  *   UpdateContinuousBackups, DescribeContinuousBackups, RestoreTableToPointInTime. (Tags: dynalite has them; DynamoDB
  *   Local answers "Tagging is not currently supported", so drills, which tag their restored table, cannot run on it.)
- * - LatestRestorableDateTime = max(EarliestRestorableDateTime, now - latestRestorableLagMs), 5 minutes by default as in AWS.
+ * - LatestRestorableDateTime = max(EarliestRestorableDateTime, now - latestRestorableLagMs), 5 minutes by default as in AWS
+ *   (recovery-timing.ts; a time-scaled stack divides it like every wait).
  * - A restored table is CREATING for restoreDuration (base + per item); meanwhile data calls get ResourceNotFoundException
  *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.
  */
@@ -22,6 +23,7 @@ import { snapshotTable, type FrontContext, type SimulatedDuration } from './fron
 import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
 import { KeyLocks, TableLocks } from './locks.js';
 import { PitrJournal } from './pitr-journal.js';
+import { DEFAULT_RECOVERY_TIMING, type RecoveryTiming } from './recovery-timing.js';
 import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
 import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
 import { RestoreRegistry } from './restore-registry.js';
@@ -43,21 +45,10 @@ export interface DynamoDbFrontOptions {
   readonly accountId: string;
   /** Folder for backups, PITR journals and restore records; undefined keeps them in memory. */
   readonly dataDir?: string;
-  /**
-   * How long a restored table stays CREATING: baseMs plus perItemMs per restored item.
-   * @default { baseMs: 5000, perItemMs: 1 }
-   */
-  readonly restoreDuration?: SimulatedDuration;
-  /**
-   * How long a new backup stays CREATING before it is AVAILABLE (its items are copied at once).
-   * @default { baseMs: 1000, perItemMs: 0 }
-   */
-  readonly backupDuration?: SimulatedDuration;
-  /**
-   * How far LatestRestorableDateTime trails the clock. AWS documents it as "typically 5 minutes before the current time".
-   * @default 300000
-   */
-  readonly latestRestorableLagMs?: number;
+  /** @default DEFAULT_RECOVERY_TIMING.restoreDuration (recovery-timing.ts, like the two below) */
+  readonly restoreDuration?: RecoveryTiming['restoreDuration'];
+  readonly backupDuration?: RecoveryTiming['backupDuration'];
+  readonly latestRestorableLagMs?: RecoveryTiming['latestRestorableLagMs'];
   /** The clock of journal entries, backups and restores (tests move it). @default () => new Date() */
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
@@ -95,9 +86,9 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
     backupsInUse: new Map(),
     region: options.region,
     accountId: options.accountId,
-    restoreDuration: options.restoreDuration ?? { baseMs: 5_000, perItemMs: 1 },
-    backupDuration: options.backupDuration ?? { baseMs: 1_000, perItemMs: 0 },
-    latestRestorableLagMs: options.latestRestorableLagMs ?? 300_000,
+    restoreDuration: options.restoreDuration ?? DEFAULT_RECOVERY_TIMING.restoreDuration,
+    backupDuration: options.backupDuration ?? DEFAULT_RECOVERY_TIMING.backupDuration,
+    latestRestorableLagMs: options.latestRestorableLagMs ?? DEFAULT_RECOVERY_TIMING.latestRestorableLagMs,
     now: () => clock().getTime(),
     log,
   };

@@ -17,6 +17,9 @@ describe('irdr demo', () => {
     expect(stdout).toMatch(/ledger-archive-pitr\s+failed/);
     expect(stdout).toContain('[PASS] canary');
     expect(stdout).toMatch(/\[FAIL\] closed-ledger: expected SHA-256 [0-9a-f]{64}/);
+    // A drill whose validation failed achieved no RTO or RPO; the passing ones did.
+    expect(stdout).toContain('RTO NOT ACHIEVED: the restored data failed validation (1 of 1 check failed)');
+    expect(stdout).toMatch(/RTO achieved: \d+\.\d min \(target \d+ min\)/);
     expect(stdout).toMatch(/failure incident: [0-9a-f-]{36}/);
     expect(stdout).toMatch(/Mailbox .* http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toContain('npx irdr drills run orders-pitr');

@@ -32,4 +32,21 @@ describe('irdr evidence coverage', () => {
     expect(lines.findIndex((line) => line.startsWith('irdr-test-sessions '))).toBeLessThan(lines.findIndex((line) => line.startsWith('irdr-demo-orders ')));
     expect(lines.at(-1)).toBe('4 tables: 0 covered by a recent passing drill, 4 uncovered or stale');
   });
+
+  it('says its item counts are DynamoDB\'s estimate (refreshed about every 6 h), and counts them on --count', async () => {
+    const { BatchWriteItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const items = Array.from({ length: 7 }, (_, index) => ({ PutRequest: { Item: { pk: { S: `SESSION#${index}` }, sk: { S: 'META' } } } }));
+    await local.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { 'irdr-test-sessions': items } }));
+    const itemsOf = (output: string) => output.split('\n').find((line) => line.startsWith('irdr-test-sessions '))?.split(/\s+/)[2];
+
+    const estimated = await runIrdr(local, ['evidence', 'coverage']);
+    // The local DynamoDB, like AWS between its refreshes, has not updated ItemCount: the number is marked, and explained.
+    expect(itemsOf(estimated.output)).toBe('~0');
+    expect(estimated.output).toContain("items: ~ DynamoDB's estimate (DescribeTable ItemCount, refreshed about every 6 hours");
+
+    const counted = await runIrdr(local, ['evidence', 'coverage', '--count']);
+    expect(itemsOf(counted.output)).toBe('7');
+    expect(counted.output).toContain('items: counted now with a Scan of each table');
+    expect(counted.output.trim().split('\n').at(-1)).toMatch(/^\d+ tables: 0 covered by a recent passing drill, \d+ uncovered or stale$/);
+  });
 });

@@ -32,3 +32,25 @@ describe('one trail, many writers', () => {
     expect(noted.sort()).toEqual([...texts].sort());
   });
 });
+
+describe('a stack at x60 with no recovery timing of its own', () => {
+  it('scales PITR\'s 5-minute restorable lag like every wait: the latest restorable time trails the clock by 5 s', async () => {
+    const { DescribeContinuousBackupsCommand } = await import('@aws-sdk/client-dynamodb');
+    const { createPkSkTable } = await import('../../local/dynamodb/pk-sk-table.js');
+    await createPkSkTable(local.dynamodb, 'irdr-test-lag', { pitr: true });
+    // Unscaled, the window stays at its earliest point for 5 real minutes; at x60 it moves after 5 s.
+    const deadline = Date.now() + 20_000;
+    let lagMs = Number.POSITIVE_INFINITY;
+    while (Date.now() < deadline) {
+      const described = await local.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'irdr-test-lag' }));
+      const pitr = described.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+      if (pitr?.LatestRestorableDateTime && pitr.EarliestRestorableDateTime && pitr.LatestRestorableDateTime > pitr.EarliestRestorableDateTime) {
+        lagMs = Date.now() - pitr.LatestRestorableDateTime.getTime();
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(lagMs).toBeGreaterThanOrEqual(4_000);
+    expect(lagMs).toBeLessThan(10_000);
+  });
+});

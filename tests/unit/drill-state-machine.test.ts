@@ -104,7 +104,7 @@ describe('judging a drill', () => {
       restoreTimeoutSeconds: 7200,
       targets: { rtoMinutes: 60, rpoMinutes: 15 },
     },
-    checks: { results: [{ id: 'item-count', type: 'item-count', passed: true, expected: '3', actual: '3' }], completedAt: '', rtoSeconds: 600, rpo: { seconds: 300, method: 'canary' } },
+    checks: { results: [{ id: 'item-count', type: 'item-count', passed: true, expected: '3', actual: '3' }], completedAt: '', validated: true, elapsedSeconds: 600, rtoSeconds: 600, rpo: { seconds: 300, method: 'canary' } },
     cleanup: { status: 'DELETED', deletedExtras: [], attempts: 1, firstAttemptAt: '' },
   };
 
@@ -115,16 +115,23 @@ describe('judging a drill', () => {
   it('names every shortfall', () => {
     const verdict = judgeDrill({
       ...base,
-      checks: { ...base.checks!, rtoSeconds: 3700, rpo: { seconds: 1000, method: 'canary' }, results: [{ id: 'closed-ledger', type: 'checksum', passed: false, expected: 'a', actual: 'b' }] },
+      checks: { ...base.checks!, elapsedSeconds: 3700, rtoSeconds: 3700, rpo: { seconds: 1000, method: 'recovery-point' } },
       cleanup: { status: 'CLEANUP_REFUSED', reason: 'not tagged by this run', deletedExtras: [], attempts: 1, firstAttemptAt: '' },
     });
     expect(verdict.passed).toBe(false);
     expect(verdict.reasons).toEqual([
-      'check closed-ledger failed: expected a, found b',
       'RTO 61.7 min exceeds the 60 min target',
-      'RPO 16.7 min (canary) exceeds the 15 min target',
+      'RPO 16.7 min (recovery-point) exceeds the 15 min target',
       'cleanup CLEANUP_REFUSED: not tagged by this run',
     ]);
+  });
+
+  it('a failed check: the check is the reason, and no RTO or RPO is judged from data that failed', () => {
+    const verdict = judgeDrill({
+      ...base,
+      checks: { results: [{ id: 'closed-ledger', type: 'checksum', passed: false, expected: 'a', actual: 'b' }], completedAt: '', validated: false, elapsedSeconds: 6 },
+    });
+    expect(verdict).toEqual({ passed: false, reasons: ['check closed-ledger failed: expected a, found b'] });
   });
 
   it('fails a run that stopped, with the Lambda error message from the Catch', () => {

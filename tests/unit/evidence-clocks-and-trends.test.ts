@@ -63,13 +63,21 @@ describe('monthly trends', () => {
   });
 
   it('takes the worst RTO and RPO per plan and month, against the target of that month\'s newest run', () => {
-    const run = (planId: string, startedAt: string, rtoSeconds: number | undefined, rpoSeconds: number | undefined, rtoMinutes: number) =>
-      ({ planId, startedAt, rtoSeconds, rpo: rpoSeconds === undefined ? undefined : { seconds: rpoSeconds }, targets: { rtoMinutes, rpoMinutes: 15 } }) as unknown as DrillRunRecord;
-    const runs = [run('orders', '2026-03-02T00:00:00Z', 900, 60, 30), run('orders', '2026-03-20T00:00:00Z', 1500, undefined, 20), run('ledger', '2026-03-05T00:00:00Z', undefined, undefined, 60), run('orders', '2026-04-01T00:00:00Z', 600, 30, 20)];
+    const checks = (passed: boolean) => [{ id: 'item-count', type: 'item-count', passed, expected: '30 items', actual: passed ? '30 items' : '0 items' }];
+    const run = (planId: string, startedAt: string, rtoSeconds: number | undefined, rpoSeconds: number | undefined, rtoMinutes: number, passed = true) =>
+      ({ planId, startedAt, status: passed ? 'passed' : 'failed', checks: checks(passed), rtoSeconds, rpo: rpoSeconds === undefined ? undefined : { seconds: rpoSeconds }, targets: { rtoMinutes, rpoMinutes: 15 } }) as unknown as DrillRunRecord;
+    const runs = [
+      run('orders', '2026-03-02T00:00:00Z', 900, 60, 30),
+      run('orders', '2026-03-20T00:00:00Z', 1500, undefined, 20),
+      run('ledger', '2026-03-05T00:00:00Z', undefined, undefined, 60),
+      run('orders', '2026-04-01T00:00:00Z', 600, 30, 20),
+      // Its validation failed: its stored 5 s (as runs kept before) is no RTO, and the month shows one not achieved.
+      run('orders', '2026-04-02T00:00:00Z', 5, 0, 20, false),
+    ];
     expect(recoveryByPlanAndMonth(runs)).toEqual([
-      { planId: 'ledger', month: '2026-03', runs: 1, worstRtoSeconds: undefined, rtoTargetSeconds: 3600, worstRpoSeconds: undefined, rpoTargetSeconds: 900 },
-      { planId: 'orders', month: '2026-03', runs: 2, worstRtoSeconds: 1500, rtoTargetSeconds: 1200, worstRpoSeconds: 60, rpoTargetSeconds: 900 },
-      { planId: 'orders', month: '2026-04', runs: 1, worstRtoSeconds: 600, rtoTargetSeconds: 1200, worstRpoSeconds: 30, rpoTargetSeconds: 900 },
+      { planId: 'ledger', month: '2026-03', runs: 1, worstRtoSeconds: undefined, rtoTargetSeconds: 3600, rtoNotAchieved: 1, worstRpoSeconds: undefined, rpoTargetSeconds: 900, rpoNotAchieved: 1 },
+      { planId: 'orders', month: '2026-03', runs: 2, worstRtoSeconds: 1500, rtoTargetSeconds: 1200, rtoNotAchieved: 0, worstRpoSeconds: 60, rpoTargetSeconds: 900, rpoNotAchieved: 1 },
+      { planId: 'orders', month: '2026-04', runs: 2, worstRtoSeconds: 600, rtoTargetSeconds: 1200, rtoNotAchieved: 1, worstRpoSeconds: 30, rpoTargetSeconds: 900, rpoNotAchieved: 1 },
     ]);
   });
 });

@@ -53,7 +53,22 @@ describe('incident CSV', () => {
 });
 
 describe('drill-run CSV', () => {
-  it('has RTO and RPO achieved beside their targets (in seconds), the RPO method, cleanup and the failure incident', () => {
+  it('has RTO and RPO achieved beside their targets (in seconds), the RPO method and cleanup', () => {
+    expect(drillRunCsvRow(exportedDrillRun(), mapping)).toMatchObject({
+      status: 'passed',
+      rtoAchieved: 'true',
+      rtoSeconds: 900,
+      rtoTargetSeconds: 3600,
+      rpoAchieved: 'true',
+      rpoSeconds: 120,
+      rpoTargetSeconds: 900,
+      rpoMethod: 'canary',
+      notAchievedBecause: undefined,
+      checksPassed: '1/1',
+    });
+  });
+
+  it('a run whose validation failed achieved no RTO or RPO: false, no seconds, and why (whatever an older record stored), the failure incident', () => {
     const recoveryPoint = { kind: 'point-in-time', requestedAt: '2026-03-02T01:55:00.000Z' };
     const run = exportedDrillRun({
       status: 'failed',
@@ -74,11 +89,14 @@ describe('drill-run CSV', () => {
       trigger: 'schedule',
       startedAt: '2026-03-02T02:00:00.000Z',
       endedAt: '2026-03-02T02:20:00.000Z',
-      rtoSeconds: 900,
+      rtoAchieved: 'false',
+      rtoSeconds: undefined,
       rtoTargetSeconds: 3600,
-      rpoSeconds: 120,
+      rpoAchieved: 'false',
+      rpoSeconds: undefined,
       rpoTargetSeconds: 900,
-      rpoMethod: 'canary',
+      rpoMethod: undefined,
+      notAchievedBecause: 'the restored data failed validation (1 of 2 checks failed)',
       cleanupStatus: 'DELETED',
       failureIncidentId: 'inc-9',
       planHash: 'b'.repeat(64),
@@ -101,7 +119,7 @@ describe('drill-run CSV', () => {
   });
 
   it('leaves cells empty for a run that measured nothing', () => {
-    const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined, controls: [] })], mapping);
-    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(22)}2,true,`);
+    const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, checks: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined, controls: [] })], mapping);
+    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(25)}2,true,`);
   });
 });

@@ -37,16 +37,40 @@ describe('the period summary', () => {
     );
     expect(summary.drills).toEqual({ total: 4, passed: 2, failed: 1, running: 1 });
     expect(summary.plans).toEqual([
-      { planId: 'ledger', runs: 1, passed: 1, failed: 0, rto: { worstSeconds: 900, targetSeconds: undefined, measured: 1, withinTarget: 0 }, rpo: { worstSeconds: 120, targetSeconds: undefined, measured: 1, withinTarget: 0 } },
+      {
+        planId: 'ledger',
+        runs: 1,
+        passed: 1,
+        failed: 0,
+        rto: { worstSeconds: 900, targetSeconds: undefined, judged: 1, withinTarget: 0, notAchieved: 0 },
+        rpo: { worstSeconds: 120, targetSeconds: undefined, judged: 1, withinTarget: 0, notAchieved: 0 },
+      },
       {
         planId: 'orders-pitr',
         runs: 3,
         passed: 1,
         failed: 1,
-        rto: { worstSeconds: 4000, targetSeconds: 1800, measured: 2, withinTarget: 1 },
-        rpo: { worstSeconds: 1000, targetSeconds: 300, measured: 2, withinTarget: 1 },
+        rto: { worstSeconds: 4000, targetSeconds: 1800, judged: 2, withinTarget: 1, notAchieved: 0 },
+        rpo: { worstSeconds: 1000, targetSeconds: 300, judged: 2, withinTarget: 1, notAchieved: 0 },
       },
     ]);
+  });
+
+  it('never counts a run whose validation failed as within target, even one that recorded a quick RTO (as runs did before)', () => {
+    const failedCheck = { id: 'item-count', type: 'item-count' as const, passed: false, expected: '30 items', actual: '0 items' };
+    const summary = summarisePeriod(
+      [],
+      [
+        exportedDrillRun({ runId: 'r3', rtoSeconds: 1200, rpo: { seconds: 60, method: 'canary' } }),
+        // Restored nothing, yet stored 6 s RTO and a 0 s RPO estimate: the flattering record this must not believe.
+        exportedDrillRun({ runId: 'r2', status: 'failed', checks: [failedCheck], rtoSeconds: 6, rpo: { seconds: 0, method: 'recovery-point' } }),
+        // Stopped before its checks (the restore failed): nothing validated, nothing achieved.
+        exportedDrillRun({ runId: 'r1', status: 'failed', checks: undefined, rtoSeconds: undefined, rpo: undefined }),
+      ],
+    );
+    const [plan] = summary.plans;
+    expect(plan?.rto).toEqual({ worstSeconds: 1200, targetSeconds: 3600, judged: 3, withinTarget: 1, notAchieved: 2 });
+    expect(plan?.rpo).toEqual({ worstSeconds: 60, targetSeconds: 900, judged: 3, withinTarget: 1, notAchieved: 2 });
   });
 
   it('counts broken chains over incidents and drill runs', () => {

@@ -35,21 +35,34 @@ export interface CanaryReading {
   readonly requestedAt: string;
   /** ISO 8601: the restored canary's writtenAt; undefined when the restored table has no canary. */
   readonly canaryWrittenAt: string | undefined;
+  /** ISO 8601: the moment whose data the restore holds. */
+  readonly recoveryPointAt?: string;
+  /** ISO 8601: the source's canary's writtenAt now; undefined when the source has none. */
+  readonly sourceCanaryWrittenAt?: string | undefined;
   readonly rpoMinutes: number;
+}
+
+/** Why no canary was restored: the source's was only written after the recovery point, or the source has none. */
+function missingCanaryText(recoveryPointAt: string | undefined, sourceCanaryWrittenAt: string | undefined): string {
+  if (recoveryPointAt !== undefined && sourceCanaryWrittenAt !== undefined && Date.parse(sourceCanaryWrittenAt) > Date.parse(recoveryPointAt)) {
+    return `no canary in the restored table: the source's canary was written ${sourceCanaryWrittenAt}, after the recovery point ${recoveryPointAt}`;
+  }
+  if (recoveryPointAt !== undefined && sourceCanaryWrittenAt === undefined) return 'no canary in the restored table, nor in the source: is the canary writer scheduled?';
+  return 'no canary in the restored table: the canary writer had not written one before the recovery point';
 }
 
 /**
  * The measured RPO is how long before the point asked for the newest restored canary was written (never negative):
  * the restored data is at least that fresh. Passed when it is within the RPO target.
  */
-export function canaryVerdict({ requestedAt, canaryWrittenAt, rpoMinutes }: CanaryReading): CheckVerdict {
+export function canaryVerdict({ requestedAt, canaryWrittenAt, recoveryPointAt, sourceCanaryWrittenAt, rpoMinutes }: CanaryReading): CheckVerdict {
   const expected = `a canary written at most ${formatDuration(rpoMinutes * 60)} before ${requestedAt} (RPO target)`;
   if (canaryWrittenAt === undefined) {
     return {
       passed: false,
       expected,
-      actual: 'no canary in the restored table: the canary writer had not written one before the recovery point',
-      details: { requestedAt, rpoMinutes },
+      actual: missingCanaryText(recoveryPointAt, sourceCanaryWrittenAt),
+      details: { requestedAt, rpoMinutes, ...(recoveryPointAt !== undefined && { recoveryPointAt }), ...(sourceCanaryWrittenAt !== undefined && { sourceCanaryWrittenAt }) },
     };
   }
   if (Number.isNaN(Date.parse(canaryWrittenAt))) {

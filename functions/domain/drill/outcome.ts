@@ -1,3 +1,4 @@
+import { recoveryPointReason } from './recovery-point-note.js';
 import { caughtErrorMessage, type CleanupStatus, type DrillExecutionState } from './run.js';
 
 /** Cleanup results that leave nothing of the drill behind. */
@@ -23,11 +24,14 @@ export function judgeDrill(state: DrillExecutionState): DrillVerdict {
     for (const check of state.checks.results) {
       if (!check.passed) reasons.push(`check ${check.id} failed: expected ${check.expected}, found ${check.actual}`);
     }
-    if (targets && state.checks.rtoSeconds > targets.rtoMinutes * 60) {
-      reasons.push(`RTO ${minutes(state.checks.rtoSeconds)} exceeds the ${targets.rtoMinutes} min target`);
+    const tooEarly = recoveryPointReason(state.restore?.handle.recoveryPoint ?? state.run?.recoveryPoint, state.run?.restorableWindow, state.checks.results);
+    if (tooEarly) reasons.push(tooEarly);
+    const { rtoSeconds, rpo } = state.checks;
+    if (targets && rtoSeconds !== undefined && rtoSeconds > targets.rtoMinutes * 60) {
+      reasons.push(`RTO ${minutes(rtoSeconds)} exceeds the ${targets.rtoMinutes} min target`);
     }
-    if (targets && state.checks.rpo.seconds > targets.rpoMinutes * 60) {
-      reasons.push(`RPO ${minutes(state.checks.rpo.seconds)} (${state.checks.rpo.method}) exceeds the ${targets.rpoMinutes} min target`);
+    if (targets && rpo !== undefined && rpo.seconds > targets.rpoMinutes * 60) {
+      reasons.push(`RPO ${minutes(rpo.seconds)} (${rpo.method}) exceeds the ${targets.rpoMinutes} min target`);
     }
   } else if (!state.failure) {
     reasons.push('the restored data was never validated');

@@ -1,7 +1,17 @@
 import { htmlDocument, textToHtml, type RenderedEmail } from '../email-content.js';
+import { rpoOutcome, rtoOutcome, type RpoOutcome } from './objectives.js';
 import type { DrillRunRecord } from './run-record.js';
 
-const minutes = (seconds: number | undefined): string => (seconds === undefined ? 'not measured' : `${(seconds / 60).toFixed(1)} min`);
+const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
+
+const METHODS = { canary: 'measured by canary', 'recovery-point': 'estimated from the recovery point' } as const;
+
+/** `RTO achieved: 4.2 min`, or `RTO NOT ACHIEVED: the restored data failed validation (…)`: never a time from data that failed. */
+export function objectiveLine(name: 'RTO' | 'RPO', outcome: RpoOutcome): string {
+  if (outcome.state === 'pending') return `${name}: not yet known (the drill is running)`;
+  if (outcome.state === 'not-achieved') return `${name} NOT ACHIEVED: ${outcome.why}`;
+  return `${name} achieved: ${minutes(outcome.seconds)}${outcome.method ? ` (${METHODS[outcome.method]})` : ''}`;
+}
 
 export interface DrillReportContext {
   readonly planTitle: string;
@@ -22,8 +32,8 @@ export function renderDrillReport(run: DrillRunRecord, context: DrillReportConte
     '',
     ...(run.reasons && run.reasons.length > 0 ? ['Why it failed:', ...run.reasons.map((reason) => `  - ${reason}`), ''] : []),
     'Recovery objectives',
-    `  RTO achieved: ${minutes(run.rtoSeconds)} (target ${targets ? `${targets.rtoMinutes} min` : 'unknown'})`,
-    `  RPO achieved: ${minutes(run.rpo?.seconds)}${run.rpo ? ` (${run.rpo.method === 'canary' ? 'measured by canary' : 'estimated from the recovery point'})` : ''} (target ${targets ? `${targets.rpoMinutes} min` : 'unknown'})`,
+    `  ${objectiveLine('RTO', rtoOutcome(run))} (target ${targets ? `${targets.rtoMinutes} min` : 'unknown'})`,
+    `  ${objectiveLine('RPO', rpoOutcome(run))} (target ${targets ? `${targets.rpoMinutes} min` : 'unknown'})`,
     ...(run.restore?.completedAt
       ? [`  Restore: ${run.restore.startedAt} to ${run.restore.completedAt}, seen complete within ${run.restore.resolutionSeconds ?? 0} s, ${run.restore.looks} looks`]
       : []),

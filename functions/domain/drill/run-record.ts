@@ -1,4 +1,5 @@
 import type { DrillCheckResult } from './check-result.js';
+import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint } from './restore.js';
 import type { AchievedRpo, CleanupStatus, DrillTrigger } from './run.js';
 
@@ -22,10 +23,14 @@ export interface DrillRunRecord {
   readonly sourceTableName?: string;
   readonly restoreTableName?: string;
   readonly recoveryPoint?: ChosenRecoveryPoint;
+  /** Point-in-time recovery's window when the point was chosen (PITR drivers). */
+  readonly restorableWindow?: RestorableWindow;
   readonly targets?: { readonly rtoMinutes: number; readonly rpoMinutes: number };
   /** Restore asked → seen complete, and how precisely (the last wait). */
   readonly restore?: { readonly startedAt: string; readonly completedAt?: string; readonly looks: number; readonly resolutionSeconds?: number };
+  /** Drill start → restored data validated: absent when a check failed or none ran (RTO not achieved; see objectives.ts). */
   readonly rtoSeconds?: number;
+  /** Likewise only from validated data. */
   readonly rpo?: AchievedRpo;
   readonly checks?: readonly DrillCheckResult[];
   readonly cleanup?: { readonly status: CleanupStatus; readonly tableName?: string; readonly reason?: string; readonly deletedExtras: readonly string[] };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
+import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
 
 /** How a run was started. */
@@ -22,6 +23,8 @@ export interface PreparedRun {
   readonly sourceTableArn: string;
   readonly restoreTableName: string;
   readonly recoveryPoint: ChosenRecoveryPoint;
+  /** Point-in-time recovery's window when the point was chosen (PITR drivers): explains a point that predates the data. */
+  readonly restorableWindow?: RestorableWindow;
   readonly holdSeconds: number;
   readonly restoreTimeoutSeconds: number;
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
@@ -52,9 +55,14 @@ export interface ChecksStep {
   readonly results: readonly DrillCheckResult[];
   /** When validation ended: the restored data is known good (or not) from here. */
   readonly completedAt: string;
-  /** Drill start to validated. */
-  readonly rtoSeconds: number;
-  readonly rpo: AchievedRpo;
+  /** Every check passed. */
+  readonly validated: boolean;
+  /** Drill start to the end of validation, whatever its verdict. */
+  readonly elapsedSeconds: number;
+  /** Drill start to validated: only when validated (RTO is not achieved by data that failed a check). */
+  readonly rtoSeconds?: number;
+  /** Only when validated, likewise. */
+  readonly rpo?: AchievedRpo;
 }
 
 export type CleanupStatus =

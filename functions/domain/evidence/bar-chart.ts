@@ -6,6 +6,8 @@ export interface BarChartEntry {
   readonly label: string;
   readonly valueSeconds?: number;
   readonly targetSeconds?: number;
+  /** How many runs behind this bar achieved nothing (a failed check): the bar says so, whatever the others achieved. */
+  readonly notAchieved?: number;
 }
 
 export interface BarChartRow extends BarChartEntry {
@@ -14,7 +16,7 @@ export interface BarChartRow extends BarChartEntry {
   readonly barWidth: number;
   /** Where the target's marker stands; undefined without a target. */
   readonly targetX?: number;
-  readonly verdict: 'within-target' | 'over-target' | 'no-target' | 'not-measured';
+  readonly verdict: 'not-achieved' | 'within-target' | 'over-target' | 'no-target' | 'not-measured';
 }
 
 export interface BarChart {
@@ -30,7 +32,7 @@ export interface BarChart {
 }
 
 const LAYOUT = { width: 720, labelWidth: 180, captionWidth: 200, rowHeight: 28, barHeight: 16, top: 8, bottom: 8 } as const;
-const COLOURS = { 'within-target': '#2e7d32', 'over-target': '#c62828', 'no-target': '#607d8b', 'not-measured': '#b0bec5' } as const;
+const COLOURS = { 'not-achieved': '#7f0000', 'within-target': '#2e7d32', 'over-target': '#c62828', 'no-target': '#607d8b', 'not-measured': '#b0bec5' } as const;
 
 const tenth = (value: number): number => Math.round(value * 10) / 10;
 
@@ -42,12 +44,21 @@ export function barChart(title: string, entries: readonly BarChartEntry[]): BarC
   const x = (seconds: number): number => tenth((seconds / scaleSeconds) * plotWidth);
   const rows = entries.map((entry, index): BarChartRow => {
     const { valueSeconds, targetSeconds } = entry;
-    const verdict =
-      valueSeconds === undefined ? 'not-measured' : targetSeconds === undefined ? 'no-target' : valueSeconds <= targetSeconds ? 'within-target' : 'over-target';
+    const notAchieved = (entry.notAchieved ?? 0) > 0;
+    const verdict = notAchieved
+      ? 'not-achieved'
+      : valueSeconds === undefined
+        ? 'not-measured'
+        : targetSeconds === undefined
+          ? 'no-target'
+          : valueSeconds <= targetSeconds
+            ? 'within-target'
+            : 'over-target';
     return {
       ...entry,
       y: LAYOUT.top + index * LAYOUT.rowHeight,
-      barWidth: valueSeconds === undefined ? 0 : x(valueSeconds),
+      // Never reached: the bar runs the whole width, past any target, rather than looking short.
+      barWidth: notAchieved ? plotWidth : valueSeconds === undefined ? 0 : x(valueSeconds),
       ...(targetSeconds !== undefined && { targetX: tenth(plotX + x(targetSeconds)) }),
       verdict,
     };
@@ -57,6 +68,7 @@ export function barChart(title: string, entries: readonly BarChartEntry[]): BarC
 
 function caption(row: BarChartRow): string {
   const target = row.targetSeconds === undefined ? 'no target' : `target ${durationText(row.targetSeconds)}`;
+  if (row.verdict === 'not-achieved') return `not achieved (${row.notAchieved} ${row.notAchieved === 1 ? 'run' : 'runs'}); ${target}`;
   return row.valueSeconds === undefined ? `not measured; ${target}` : `${durationText(row.valueSeconds)}; ${target}`;
 }
 

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { achievedSeconds, rpoOutcome, rtoOutcome, type ObjectiveOutcome } from '../drill/objectives.js';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
 import type { SignOff } from './sign-off.js';
@@ -35,11 +36,14 @@ export const DRILL_RUN_CSV_COLUMNS = [
   'trigger',
   'startedAt',
   'endedAt',
+  'rtoAchieved',
   'rtoSeconds',
   'rtoTargetSeconds',
+  'rpoAchieved',
   'rpoSeconds',
   'rpoTargetSeconds',
   'rpoMethod',
+  'notAchievedBecause',
   'cleanupStatus',
   'failureIncidentId',
   'planHash',
@@ -90,7 +94,13 @@ export function incidentCsvRow({ incident, trail }: ExportedIncident, mapping: C
   };
 }
 
+/** `true` or `false` once the run is judged; empty while it may still achieve it. */
+const achievedCell = (outcome: ObjectiveOutcome): CsvCell => (outcome.state === 'pending' ? undefined : String(outcome.state === 'achieved'));
+
+/** A run's RTO and RPO only where the restored data was validated: a failed check leaves them empty and `false`. */
 export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: ControlMapping): CsvRow<(typeof DRILL_RUN_CSV_COLUMNS)[number]> {
+  const rto = rtoOutcome(run);
+  const rpo = rpoOutcome(run);
   return {
     runId: run.runId,
     planId: run.planId,
@@ -98,11 +108,14 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: Contro
     trigger: run.trigger,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
-    rtoSeconds: run.rtoSeconds,
+    rtoAchieved: achievedCell(rto),
+    rtoSeconds: achievedSeconds(rto),
     rtoTargetSeconds: minutesToSeconds(run.targets?.rtoMinutes),
-    rpoSeconds: run.rpo?.seconds,
+    rpoAchieved: achievedCell(rpo),
+    rpoSeconds: achievedSeconds(rpo),
     rpoTargetSeconds: minutesToSeconds(run.targets?.rpoMinutes),
-    rpoMethod: run.rpo?.method,
+    rpoMethod: rpo.method,
+    notAchievedBecause: rto.state === 'not-achieved' ? rto.why : undefined,
     cleanupStatus: run.cleanup?.status,
     failureIncidentId: run.failureIncidentId,
     planHash: run.planHash,

@@ -1,3 +1,4 @@
+import { achievedSeconds, rpoOutcome, rtoOutcome } from '../drill/objectives.js';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import type { Incident } from '../incident.js';
 
@@ -33,15 +34,18 @@ export function responseTimesByMonth(incidents: readonly Incident[]): ResponseMo
   }));
 }
 
-/** One plan's month of drill runs: the worst achieved RTO and RPO, against the target of the month's newest run. */
+/** One plan's month of drill runs: the worst achieved RTO and RPO (and the runs that achieved none), against the target of the month's newest run. */
 export interface RecoveryMonth {
   readonly planId: string;
   readonly month: string;
   readonly runs: number;
   readonly worstRtoSeconds?: number;
   readonly rtoTargetSeconds?: number;
+  /** Runs of the month that did not achieve it (a check failed, or the data was never validated). */
+  readonly rtoNotAchieved: number;
   readonly worstRpoSeconds?: number;
   readonly rpoTargetSeconds?: number;
+  readonly rpoNotAchieved: number;
 }
 
 const worst = (values: readonly (number | undefined)[]): number | undefined => {
@@ -63,10 +67,12 @@ export function recoveryByPlanAndMonth(runs: readonly DrillRunRecord[]): Recover
         planId,
         month,
         runs: monthRuns.length,
-        worstRtoSeconds: worst(monthRuns.map((run) => run.rtoSeconds)),
+        worstRtoSeconds: worst(monthRuns.map((run) => achievedSeconds(rtoOutcome(run)))),
         rtoTargetSeconds: minutesToSeconds(newestFirst.find((run) => run.targets?.rtoMinutes !== undefined)?.targets?.rtoMinutes),
-        worstRpoSeconds: worst(monthRuns.map((run) => run.rpo?.seconds)),
+        rtoNotAchieved: monthRuns.filter((run) => rtoOutcome(run).state === 'not-achieved').length,
+        worstRpoSeconds: worst(monthRuns.map((run) => achievedSeconds(rpoOutcome(run)))),
         rpoTargetSeconds: minutesToSeconds(newestFirst.find((run) => run.targets?.rpoMinutes !== undefined)?.targets?.rpoMinutes),
+        rpoNotAchieved: monthRuns.filter((run) => rpoOutcome(run).state === 'not-achieved').length,
       };
     }),
   );

@@ -1,3 +1,4 @@
+import { rpoOutcome, rtoOutcome, withinTarget, type ObjectiveOutcome } from '../drill/objectives.js';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 
@@ -7,7 +8,7 @@ export interface MeanMeasure {
   readonly measured: number;
 }
 
-/** One plan's recovery in the period: its worst achieved RTO/RPO against its target. */
+/** One plan's recovery in the period: its worst achieved RTO/RPO against its target, and the runs that achieved none. */
 export interface PlanRecovery {
   readonly planId: string;
   readonly runs: number;
@@ -18,13 +19,15 @@ export interface PlanRecovery {
 }
 
 export interface RecoveryMeasure {
-  /** The longest achieved over the plan's runs that measured it; undefined when none did. */
+  /** The longest achieved over the plan's runs that achieved it; undefined when none did. */
   readonly worstSeconds?: number;
   /** The target of the plan's newest run that had one. */
   readonly targetSeconds?: number;
-  /** Runs that measured it, and how many of those stayed within their own run's target. */
-  readonly measured: number;
+  /** Runs judged (every run but those still running before a verdict), and how many achieved it within their own target. */
+  readonly judged: number;
   readonly withinTarget: number;
+  /** Judged runs that did not achieve it: a check failed, or the data was never validated. */
+  readonly notAchieved: number;
 }
 
 export interface PeriodSummary {
@@ -55,22 +58,26 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-/** Runs are newest first (as listed), so the first target found is the newest. */
-function recoveryMeasure(runs: readonly DrillRunRecord[], achieved: (run: DrillRunRecord) => number | undefined, targetMinutes: (run: DrillRunRecord) => number | undefined): RecoveryMeasure {
+/** Runs are newest first (as listed), so the first target found is the newest. A run that achieved nothing counts against it. */
+function recoveryMeasure(runs: readonly DrillRunRecord[], outcomeOf: (run: DrillRunRecord) => ObjectiveOutcome): RecoveryMeasure {
   let worstSeconds: number | undefined;
   let targetSeconds: number | undefined;
-  let measured = 0;
-  let withinTarget = 0;
+  let judged = 0;
+  let within = 0;
+  let notAchieved = 0;
   for (const run of runs) {
-    const target = targetMinutes(run);
-    if (targetSeconds === undefined && target !== undefined) targetSeconds = target * 60;
-    const seconds = achieved(run);
-    if (seconds === undefined) continue;
-    measured += 1;
-    if (target !== undefined && seconds <= target * 60) withinTarget += 1;
-    worstSeconds = Math.max(worstSeconds ?? seconds, seconds);
+    const outcome = outcomeOf(run);
+    if (outcome.state === 'pending') continue;
+    if (targetSeconds === undefined && outcome.targetSeconds !== undefined) targetSeconds = outcome.targetSeconds;
+    judged += 1;
+    if (outcome.state === 'not-achieved') {
+      notAchieved += 1;
+      continue;
+    }
+    if (withinTarget(outcome)) within += 1;
+    worstSeconds = Math.max(worstSeconds ?? outcome.seconds, outcome.seconds);
   }
-  return { worstSeconds, targetSeconds, measured, withinTarget };
+  return { worstSeconds, targetSeconds, judged, withinTarget: within, notAchieved };
 }
 
 function planRecoveries(runs: readonly DrillRunRecord[]): PlanRecovery[] {
@@ -83,8 +90,8 @@ function planRecoveries(runs: readonly DrillRunRecord[]): PlanRecovery[] {
       runs: planRuns.length,
       passed: planRuns.filter((run) => run.status === 'passed').length,
       failed: planRuns.filter((run) => run.status === 'failed').length,
-      rto: recoveryMeasure(planRuns, (run) => run.rtoSeconds, (run) => run.targets?.rtoMinutes),
-      rpo: recoveryMeasure(planRuns, (run) => run.rpo?.seconds, (run) => run.targets?.rpoMinutes),
+      rto: recoveryMeasure(planRuns, rtoOutcome),
+      rpo: recoveryMeasure(planRuns, rpoOutcome),
     }));
 }
 

@@ -4,7 +4,7 @@ import { durationText } from './duration-text.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident, ExportedTrail } from './exported-trail.js';
 import { SafeHtml, html } from './html.js';
 import { BASE_PAGE_STYLE } from './page-style.js';
-import type { MeanMeasure, PeriodSummary } from './period-summary.js';
+import type { MeanMeasure, PeriodSummary, RecoveryMeasure } from './period-summary.js';
 import type { ControlRow } from './control-summary.js';
 import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
 import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.js';
@@ -33,7 +33,10 @@ const counts = (byKey: Readonly<Record<string, number>>): string =>
     .map(([key, count]) => `${key} ${count}`)
     .join(', ') || 'none';
 
-const within = (measured: number, withinTarget: number): string => (measured === 0 ? 'n/a' : `${withinTarget} of ${measured}`);
+const within = (measure: RecoveryMeasure): string => (measure.judged === 0 ? 'n/a' : `${measure.withinTarget} of ${measure.judged}`);
+/** The worst achieved, unless a run achieved nothing: that is the worst there is. */
+const worst = (measure: RecoveryMeasure): string =>
+  measure.notAchieved > 0 ? `not achieved (${measure.notAchieved} of ${measure.judged})` : durationText(measure.worstSeconds);
 
 function chainVerdict(trail: ExportedTrail): SafeHtml {
   if (trail.intact) return html`intact`;
@@ -53,14 +56,16 @@ function recoverySection(summary: PeriodSummary): SafeHtml {
   if (summary.plans.length === 0) return html`<p>No drill runs in the period.</p>`;
   const rows = summary.plans.map(
     (plan) => html`<tr><td>${plan.planId}</td><td class="num">${plan.runs}</td><td class="num">${plan.passed}</td><td class="num">${plan.failed}</td>
-<td class="num">${durationText(plan.rto.worstSeconds)}</td><td class="num">${durationText(plan.rto.targetSeconds)}</td><td class="num">${within(plan.rto.measured, plan.rto.withinTarget)}</td>
-<td class="num">${durationText(plan.rpo.worstSeconds)}</td><td class="num">${durationText(plan.rpo.targetSeconds)}</td><td class="num">${within(plan.rpo.measured, plan.rpo.withinTarget)}</td></tr>`,
+<td class="num">${worst(plan.rto)}</td><td class="num">${durationText(plan.rto.targetSeconds)}</td><td class="num">${within(plan.rto)}</td>
+<td class="num">${worst(plan.rpo)}</td><td class="num">${durationText(plan.rpo.targetSeconds)}</td><td class="num">${within(plan.rpo)}</td></tr>`,
   );
-  const rto = barChart('Worst achieved RTO per plan against its target', summary.plans.map((plan) => ({ label: plan.planId, valueSeconds: plan.rto.worstSeconds, targetSeconds: plan.rto.targetSeconds })));
-  const rpo = barChart('Worst achieved RPO per plan against its target', summary.plans.map((plan) => ({ label: plan.planId, valueSeconds: plan.rpo.worstSeconds, targetSeconds: plan.rpo.targetSeconds })));
+  const bar = (planId: string, measure: RecoveryMeasure) => ({ label: planId, valueSeconds: measure.worstSeconds, targetSeconds: measure.targetSeconds, notAchieved: measure.notAchieved });
+  const rto = barChart('Worst achieved RTO per plan against its target', summary.plans.map((plan) => bar(plan.planId, plan.rto)));
+  const rpo = barChart('Worst achieved RPO per plan against its target', summary.plans.map((plan) => bar(plan.planId, plan.rpo)));
   return html`<table><thead><tr><th>Plan</th><th>Runs</th><th>Passed</th><th>Failed</th><th>Worst RTO</th><th>RTO target</th><th>Within RTO</th><th>Worst RPO</th><th>RPO target</th><th>Within RPO</th></tr></thead>
 <tbody>${rows}</tbody></table>
-<p class="legend"><span style="color:#2e7d32">&#9632; within target</span><span style="color:#c62828">&#9632; over target</span><span style="color:#607d8b">&#9632; no target</span><span>&#9482; target</span></p>
+<p class="legend"><span style="color:#2e7d32">&#9632; within target</span><span style="color:#c62828">&#9632; over target</span><span style="color:#7f0000">&#9632; not achieved (a check failed, or the data was never validated)</span><span style="color:#607d8b">&#9632; no target</span><span>&#9482; target</span></p>
+<p>RTO and RPO are achieved only by restored data that passed every check: a run whose validation failed, or that never got to it, counts as not achieved, never as within target.</p>
 <h3>RTO achieved</h3>${barChartSvg(rto)}
 <h3>RPO achieved</h3>${barChartSvg(rpo)}`;
 }
@@ -140,8 +145,8 @@ function recoveryTrend(input: ReportPageInput): SafeHtml {
   const months = recoveryByPlanAndMonth(input.drillRuns.map(({ run }) => run));
   if (months.length === 0) return html``;
   const label = (month: (typeof months)[number]) => `${month.planId} ${month.month}`;
-  const rto = barChart('Worst achieved RTO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRtoSeconds, targetSeconds: month.rtoTargetSeconds })));
-  const rpo = barChart('Worst achieved RPO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRpoSeconds, targetSeconds: month.rpoTargetSeconds })));
+  const rto = barChart('Worst achieved RTO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRtoSeconds, targetSeconds: month.rtoTargetSeconds, notAchieved: month.rtoNotAchieved })));
+  const rpo = barChart('Worst achieved RPO per plan and month against its target', months.map((month) => ({ label: label(month), valueSeconds: month.worstRpoSeconds, targetSeconds: month.rpoTargetSeconds, notAchieved: month.rpoNotAchieved })));
   return html`<h3>RTO per plan, month by month</h3>${barChartSvg(rto)}<h3>RPO per plan, month by month</h3>${barChartSvg(rpo)}`;
 }
 

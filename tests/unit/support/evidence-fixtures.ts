@@ -51,6 +51,7 @@ export function exportedDrillRun(changes: Partial<DrillRunRecord> = {}, events =
     startedAt: '2026-03-02T02:00:00.000Z',
     endedAt: '2026-03-02T02:20:00.000Z',
     targets: { rtoMinutes: 60, rpoMinutes: 15 },
+    checks: [{ id: 'item-count', type: 'item-count', passed: true, expected: '30 items', actual: '30 items' }],
     rtoSeconds: 900,
     rpo: { seconds: 120, method: 'canary' },
     cleanup: { status: 'DELETED', tableName: 'irdr-drill-orders-pitr-run-1', deletedExtras: [] },

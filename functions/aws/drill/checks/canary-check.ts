@@ -4,14 +4,24 @@ import { canaryVerdict, type CheckVerdict } from '../../../domain/drill/check-ve
 import type { CanaryCheck } from '../../../domain/drill/canary.js';
 import { exactDocuments } from './exact-documents.js';
 
-/** Reads the restored canary; how long before the recovery point asked for it was written is the measured RPO. */
-export async function canaryCheck(check: CanaryCheck, context: DrillCheckContext): Promise<CheckVerdict> {
-  const { Item } = await exactDocuments.send(new GetCommand({ TableName: context.restoredTableName, Key: check.key, ConsistentRead: true }));
+/** The canary's writtenAt in a table: undefined when it has none; a canary without a text time is still one (as text). */
+async function canaryWrittenAt(tableName: string, key: CanaryCheck['key']): Promise<string | undefined> {
+  const { Item } = await exactDocuments.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   const writtenAt = Item?.['writtenAt'];
+  return Item === undefined ? undefined : typeof writtenAt === 'string' ? writtenAt : String(writtenAt);
+}
+
+/**
+ * Reads the restored canary; how long before the recovery point asked for it was written is the measured RPO. The
+ * source's canary says, when none was restored, whether it was only written after the recovery point.
+ */
+export async function canaryCheck(check: CanaryCheck, context: DrillCheckContext): Promise<CheckVerdict> {
+  const [restored, source] = await Promise.all([canaryWrittenAt(context.restoredTableName, check.key), canaryWrittenAt(context.sourceTableName, check.key)]);
   return canaryVerdict({
     requestedAt: context.recoveryPoint.requestedAt,
-    // A canary item without a text writtenAt is still a canary: the verdict says its time is unreadable.
-    canaryWrittenAt: Item === undefined ? undefined : typeof writtenAt === 'string' ? writtenAt : String(writtenAt),
+    recoveryPointAt: context.recoveryPoint.at,
+    canaryWrittenAt: restored,
+    sourceCanaryWrittenAt: source,
     rpoMinutes: context.targets.rpoMinutes,
   });
 }
