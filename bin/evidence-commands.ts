@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { MANIFEST_FILE, checkExport, keyFingerprint, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
+import { requireTable, UsageError } from './stack-preflight.js';
 
 interface VerifyFlags {
   from: string;
@@ -34,6 +35,8 @@ interface VerifyFlags {
  * (`eval "$(npx irdr local env)"` for the local stack, which also names its digest folder).
  */
 export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
+  // A mistyped table holds no trails: "every chain intact" of nothing would be a false all-clear.
+  if (!(await tableOrSayWhy(flags.tableName))) return;
   // An empty value (IRDR_EVIDENCE_DIGEST_STORE= ) means no store, as an absent one does.
   const location = flags.digests || undefined;
   const store = location === undefined ? undefined : await orUsageError(async () => digestStoreAt(location));
@@ -83,7 +86,19 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const invoked = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
+  const lambda = new LambdaClient({});
+  let invoked;
+  try {
+    invoked = await lambda.send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    const where = process.env.AWS_ENDPOINT_URL_LAMBDA ? `at ${process.env.AWS_ENDPOINT_URL_LAMBDA}` : `in ${await lambda.config.region().catch(() => 'the default region')}`;
+    console.error(`irdr: no function ${flags.function} ${where}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
+    process.exitCode = 2;
+    return;
+  } finally {
+    lambda.destroy();
+  }
   const payload: unknown = JSON.parse(Buffer.from(invoked.Payload ?? Buffer.from('null')).toString('utf8'));
   if (invoked.FunctionError) {
     const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
@@ -109,6 +124,19 @@ interface ExportFlags {
   tableName: string;
   signingKeyFile?: string;
   kmsKeyId?: string;
+}
+
+/** Whether the evidence table exists; if not, that is said (stderr, exit 2) and nothing is read or written. */
+async function tableOrSayWhy(tableName: string): Promise<boolean> {
+  try {
+    await requireTable(tableName);
+    return true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`irdr: ${error.message}`);
+    process.exitCode = 2;
+    return false;
+  }
 }
 
 /** A mistake the user can fix (a bad key file, a non-empty directory): say what to change, exit 2, no stack trace. */
@@ -157,6 +185,7 @@ export async function evidenceKeygenCommand(flags: { out: string }): Promise<voi
  * A broken trail is exported as found, named, and makes the command exit 1.
  */
 export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
+  if (!(await tableOrSayWhy(flags.tableName))) return;
   const prepared = await orUsageError(async () => {
     const signer = await manifestSigner(flags);
     await prepareExportDirectory(flags.out);
@@ -189,6 +218,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
  * uncovered and stale ones first; exit 1 when any is, so it can gate a release or an audit.
  */
 export async function evidenceCoverageCommand(flags: { tableName: string }): Promise<void> {
+  if (!(await tableOrSayWhy(flags.tableName))) return;
   const rows = await tableCoverage(flags.tableName, loadDrillPlans());
   const width = Math.max(5, ...rows.map((row) => row.table.length));
   console.log(`${'table'.padEnd(width)}  status     items  plans / last pass`);
