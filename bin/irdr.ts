@@ -3,7 +3,7 @@ import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_PORTS } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
-import { noLocalStackMessage } from './no-local-stack.js';
+import { noLocalStackMessage, noTargetMessage } from './no-local-stack.js';
 import {
   incidentsCompleteCommand,
   incidentsListCommand,
@@ -233,8 +233,8 @@ incidents
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Pointed at a local stack that is not there: say so, not ECONNREFUSED's trace.
-  const noStack = noLocalStackMessage(error);
+  // Pointed at a local stack that is not there, or at nothing: say so, not the SDK's trace.
+  const noStack = noLocalStackMessage(error) ?? noTargetMessage(error);
   if (!noStack) throw error;
   console.error(`irdr: ${noStack}`);
   process.exitCode = 1;

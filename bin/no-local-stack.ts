@@ -41,3 +41,14 @@ function portOf(url: string): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Pointed at no stack at all (no `irdr local env` in this shell) and with no AWS credentials or region to reach AWS with:
+ * said as such, naming both ways out, instead of the SDK's trace.
+ */
+export function noTargetMessage(error: unknown): string | undefined {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  const missing = name === 'CredentialsProviderError' ? 'no AWS credentials' : typeof message === 'string' && /region is missing/i.test(message) ? 'no AWS region' : undefined;
+  if (!missing) return undefined;
+  return `${missing} to reach AWS with, and no local stack named in this shell: for the local stack, \`eval "$(npx irdr local env)"\` (it says whether one runs); for AWS, give credentials and a region (AWS_PROFILE, AWS_REGION)`;
+}

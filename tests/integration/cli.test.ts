@@ -127,6 +127,15 @@ describe('irdr local start', () => {
       const deliver = await runIrdr(['local', 'deliver-event', fixture, '--data-dir', empty]);
       expect(deliver.code).toBe(1);
       expect(deliver.stderr).toContain(`no local stack is running on ${empty}`);
+      // `eval` of nothing leaves the shell pointed nowhere: with no AWS credentials either, that is said, not the SDK's trace.
+      const nowhere = { HOME: empty, AWS_EC2_METADATA_DISABLED: 'true' };
+      for (const [region, missing] of [[{}, 'no AWS region'], [{ AWS_REGION: 'eu-west-1' }, 'no AWS credentials']] as const) {
+        const verify = await runIrdr(['evidence', 'verify'], { ...nowhere, ...region });
+        expect({ code: verify.code, stderr: verify.stderr.trim() }).toEqual({
+          code: 1,
+          stderr: `irdr: ${missing} to reach AWS with, and no local stack named in this shell: for the local stack, \`eval "$(npx irdr local env)"\` (it says whether one runs); for AWS, give credentials and a region (AWS_PROFILE, AWS_REGION)`,
+        });
+      }
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
