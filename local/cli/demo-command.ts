@@ -8,7 +8,7 @@ import { startLocalStack, type RunningLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 import { describeDevTokens, publishLocalStack } from './local-stack-file.js';
 import type { PortFlags } from './port-flags.js';
-import { startOrSayWhy } from './local-commands.js';
+import { localEnvLine, startOrSayWhy } from './local-commands.js';
 
 interface DemoFlags extends PortFlags {
   timeScale: number;
@@ -79,8 +79,8 @@ Where to look:
   A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
   Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
   The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}'
-  Executions (AWS CLI)                             eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
-  Run a drill again                                eval "$(npx irdr local env)"; npx irdr drills run orders-pitr`);
+  Executions (AWS CLI)                             ${localEnvLine(flags.dataDir)}; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
+  Run a drill again                                ${localEnvLine(flags.dataDir)}; npx irdr drills run orders-pitr`);
     const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed';
     if (!expected) {
       console.error('\nthe demo did not end as designed (two passes, then the ledger failure)');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { describeDevTokens, NoLocalStackError, publishLocalStack, readLocalStack } from './local-stack-file.js';
-import { busyPortMessage } from './port-flags.js';
+import { busyPortMessage, type PortFlags } from './port-flags.js';
 import { resolveDataDir } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
@@ -61,7 +61,7 @@ Try:
   curl -s -X POST ${stack.urls.api}/incidents -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}' \\
     -H 'content-type: application/json' -H 'Idempotency-Key: ${randomUUID()}' \\
     -d '{"runbookId":"triage-notify","title":"Suspicious console login","severity":"SEV2","summary":"GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin"}'
-  eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" \\
+  ${localEnvLine(flags.dataDir)}; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" \\
     --state-machine-arn ${stack.stateMachines.find((machine) => machine.blueprint.runbookId === 'triage-notify')?.stateMachineArn ?? '<arn>'}
 
 Ctrl-C stops everything.`);
@@ -83,11 +83,21 @@ Ctrl-C stops everything.`);
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-/** Starts the stack; a busy port is said as the flag that moves it (stderr, exit 1) instead of a stack trace. */
-export async function startOrSayWhy(
-  flags: { port: number; sfnPort: number; dynamodbPort: number; sesPort: number; eventsPort: number; lambdaPort: number },
-  start: () => Promise<RunningLocalStack>,
-): Promise<RunningLocalStack | undefined> {
+/**
+ * Starts the stack unless one already runs on the data dir; that, or a busy port (said as the flag that moves it), is
+ * told on stderr with exit 1 instead of a stack trace.
+ */
+export async function startOrSayWhy(flags: PortFlags & { dataDir: string }, start: () => Promise<RunningLocalStack>): Promise<RunningLocalStack | undefined> {
+  const dataDir = resolveDataDir(flags.dataDir);
+  const running = await readLocalStack(dataDir).catch((error: unknown) => {
+    if (error instanceof NoLocalStackError) return undefined;
+    throw error;
+  });
+  if (running) {
+    console.error(`irdr: a local stack already runs on ${dataDir} (its HTTP API ${running.IRDR_API_URL}): stop it first, or give another --data-dir`);
+    process.exitCode = 1;
+    return undefined;
+  }
   try {
     return await start();
   } catch (error) {
@@ -98,6 +108,10 @@ export async function startOrSayWhy(
     return undefined;
   }
 }
+
+/** How to point this shell at the stack on dataDir: `irdr local env`, with --data-dir unless it is the default. */
+export const localEnvLine = (dataDir: string): string =>
+  `eval "$(npx irdr local env${resolveDataDir(dataDir) === resolveDataDir() ? '' : ` --data-dir ${shellWord(dataDir)}`})"`;
 
 /**
  * `irdr local env`: the export lines of the stack running on the data dir, as it published them at start (its real

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { devIdentities, devTokenVariable, DEFAULT_DEV_IDENTITY_NAME, type DevTokens } from '../dev-identities.js';
 
@@ -27,7 +27,11 @@ export async function publishLocalStack(dataDir: string, environment: Readonly<R
   await rm(file, { force: true }); // mode applies only to a new file
   const published: PublishedStack = { pid: process.pid, startedAt: new Date().toISOString(), environment };
   await writeFile(file, `${JSON.stringify(published, null, 2)}\n`, { mode: 0o600 });
-  return () => rm(file, { force: true });
+  // Only our own: a stack started on this data dir since (e.g. --in-memory beside it) keeps its file.
+  return async () => {
+    const current = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as PublishedStack).pid, () => undefined);
+    if (current === process.pid) await rm(file, { force: true });
+  };
 }
 
 /** Why no stack was found on a data dir: what to tell the user, naming the data dir and how to start one. */

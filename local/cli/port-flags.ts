@@ -3,7 +3,7 @@ export const PORT_FLAGS = {
   port: { flag: '--port', service: 'the HTTP API' },
   sfnPort: { flag: '--sfn-port', service: 'the Step Functions API' },
   dynamodbPort: { flag: '--dynamodb-port', service: 'DynamoDB' },
-  sesPort: { flag: '--ses-port', service: 'the SES API and mailbox' },
+  sesPort: { flag: '--ses-port', service: 'the SES mailbox' },
   eventsPort: { flag: '--events-port', service: 'the EventBridge API' },
   lambdaPort: { flag: '--lambda-port', service: 'the Lambda Invoke API' },
 } as const;

@@ -88,6 +88,15 @@ describe('irdr local start', () => {
 
     // What it exports is what irdr needs: incidents reaches this stack's API with it.
     expect(await runIrdr(['incidents', 'list'], exported)).toMatchObject({ code: 0 });
+    // The banner's hint names this data dir, so the line works as printed.
+    expect(output()).toContain(`eval "$(npx irdr local env --data-dir ${dataDir})"`);
+    // A second stack on the same data dir is refused before it touches the data, naming the one that runs.
+    const second = await runIrdr(['local', 'start', '--data-dir', dataDir, ...ALL_PORTS_FREE]);
+    expect({ code: second.code, stderr: second.stderr.trim() }).toEqual({
+      code: 1,
+      stderr: `irdr: a local stack already runs on ${dataDir} (its HTTP API ${apiUrl}): stop it first, or give another --data-dir`,
+    });
+    expect(statSync(join(dataDir, 'local-stack.json')).isFile()).toBe(true);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -171,6 +180,8 @@ describe('irdr local start', () => {
     try {
       for (const [command, flag, service] of [
         [['local', 'start'], '--events-port', 'the EventBridge API'],
+        // aws-ses-v2-local resolves on a failed listen: the start waited forever.
+        [['local', 'start', '--in-memory'], '--ses-port', 'the SES mailbox'],
         [['demo', '--exit', '--in-memory'], '--sfn-port', 'the Step Functions API'],
         [['demo', '--exit', '--in-memory'], '--dynamodb-port', 'DynamoDB'],
       ] as const) {
