@@ -5,7 +5,9 @@ import { progressReporter } from './export-progress-reporter.js';
 import { controlMappingOf, type ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
-import { digestStoreAt } from '../functions/aws/digest-store.js';
+import { digestStoreAt, type DigestStore } from '../functions/aws/digest-store.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
@@ -39,12 +41,21 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   if (!(await tableOrSayWhy(flags.tableName))) return;
   // An empty value (IRDR_EVIDENCE_DIGEST_STORE= ) means no store, as an absent one does.
   const location = flags.digests || undefined;
-  const store = location === undefined ? undefined : await orUsageError(async () => digestStoreAt(location));
+  const store = location === undefined ? undefined : await orUsageError(async () => existingDigestStore(location));
   if (location !== undefined && !store) return;
   const keyFile = flags.digestPublicKeyFile || undefined;
   const signerKey = keyFile === undefined ? undefined : await orUsageError(async () => publicKeyFromPem(await readFile(keyFile)));
   if (keyFile !== undefined && !signerKey) return;
-  const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
+  let report;
+  try {
+    report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
+  } catch (error) {
+    // A mistyped bucket holds no digests: "0 digests" of it would flatter the trail.
+    if ((error as Error).name !== 'NoSuchBucket') throw error;
+    console.error(`irdr: no digest store ${location}: the bucket does not exist (stack output EvidenceDigestStore)`);
+    process.exitCode = 2;
+    return;
+  }
   for (const problem of report.problems) {
     console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
   }
@@ -124,6 +135,15 @@ interface ExportFlags {
   tableName: string;
   signingKeyFile?: string;
   kmsKeyId?: string;
+}
+
+/** The digest store at location; a local folder must exist (a mistyped one would read as "no digests yet"). */
+function existingDigestStore(location: string): DigestStore {
+  const store = digestStoreAt(location);
+  if (location.startsWith('file:') && !existsSync(fileURLToPath(location))) {
+    throw new Error(`no digest store ${location}: the folder does not exist (the local stack makes it at start; \`irdr local env\` names it as IRDR_EVIDENCE_DIGEST_STORE)`);
+  }
+  return store;
 }
 
 /** Whether the evidence table exists; if not, that is said (stderr, exit 2) and nothing is read or written. */

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -258,6 +259,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       digestDir = temporary;
     }
     const digestStore = localDigestStoreUrl(digestDir);
+    // There from the start: `irdr evidence verify` takes a missing store folder for a mistyped one.
+    await mkdir(fileURLToPath(digestStore), { recursive: true });
     // What `irdr evidence verify` pins the digests' signatures to, as an auditor pins the key's public half in AWS.
     const digestPublicKey = localDigestPublicKeyPath(digestDir);
     await writeFile(digestPublicKey, kms.publicKeys[LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS]!);

@@ -60,6 +60,13 @@ describe('irdr drills and evidence commands check what they name before they sta
     expect(existsSync(out)).toBe(false);
   });
 
+  it('evidence verify with a digest folder that does not exist: a usage error, never "0 digests (none written yet)"', async () => {
+    const typo = `${local.stack.environment.IRDR_EVIDENCE_DIGEST_STORE}-typo`;
+    const run = await runIrdr(local, ['evidence', 'verify', '--digests', typo]);
+    expect(run.code).toBe(2);
+    expect(run.output.trim()).toBe(`irdr: no digest store ${typo}: the folder does not exist (the local stack makes it at start; \`irdr local env\` names it as IRDR_EVIDENCE_DIGEST_STORE)`);
+  });
+
   it('evidence digest with a function that does not exist names it; no digest is written', async () => {
     const run = await runIrdr(local, ['evidence', 'digest', '--function', 'irdr-WriteEvidenceDigst']);
     expect(run.code).toBe(2);
