@@ -10,7 +10,7 @@ export class MalformedPayloadError extends Error {
 
 /** `detail.findings.0.Id: Invalid input: expected string, received undefined; …`: each field and what is wrong with it. */
 export function describeIssues(error: z.ZodError): string {
-  const named = error.issues.slice(0, NAMED_ISSUES).map((issue) => `${fieldPath(issue.path) || '(the payload)'}: ${oneLine(issue.message)}`);
+  const named = error.issues.slice(0, NAMED_ISSUES).map((issue) => `${fieldPath(issue.path) || '(the payload)'}: ${visible(issue.message)}`);
   const more = error.issues.length - named.length;
   return `${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
@@ -24,6 +24,8 @@ export function parsePayload<Schema extends z.ZodType>(schema: Schema, payload: 
 
 /** Field names come from the payload: anything but a plain name is quoted, so no name can break the line. */
 const fieldPath = (path: readonly PropertyKey[]): string =>
-  path.map((segment) => (typeof segment === 'string' && !/^[\w-]+$/.test(segment) ? JSON.stringify(segment) : String(segment))).join('.');
+  path.map((segment) => (typeof segment === 'string' && !/^[\w-]+$/.test(segment) ? visible(JSON.stringify(segment)) : String(segment))).join('.');
 
-const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+/** Control, bidi and other invisible characters as \uXXXX: nothing from the payload may break, reorder or recolour the line. */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+const visible = (text: string): string => text.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
