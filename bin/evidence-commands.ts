@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { MANIFEST_FILE, checkExport, keyFingerprint, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
-import { requireTable, UsageError } from './stack-preflight.js';
 
 interface VerifyFlags {
   from: string;
@@ -37,8 +36,6 @@ interface VerifyFlags {
  * (`eval "$(npx irdr local env)"` for the local stack, which also names its digest folder).
  */
 export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
-  // A mistyped table holds no trails: "every chain intact" of nothing would be a false all-clear.
-  if (!(await tableOrSayWhy(flags.tableName))) return;
   // An empty value (IRDR_EVIDENCE_DIGEST_STORE= ) means no store, as an absent one does.
   const location = flags.digests || undefined;
   const store = location === undefined ? undefined : await orUsageError(async () => existingDigestStore(location));
@@ -146,19 +143,6 @@ function existingDigestStore(location: string): DigestStore {
   return store;
 }
 
-/** Whether the evidence table exists; if not, that is said (stderr, exit 2) and nothing is read or written. */
-async function tableOrSayWhy(tableName: string): Promise<boolean> {
-  try {
-    await requireTable(tableName);
-    return true;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`irdr: ${error.message}`);
-    process.exitCode = 2;
-    return false;
-  }
-}
-
 /** A mistake the user can fix (a bad key file, a non-empty directory): say what to change, exit 2, no stack trace. */
 async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -205,7 +189,6 @@ export async function evidenceKeygenCommand(flags: { out: string }): Promise<voi
  * A broken trail is exported as found, named, and makes the command exit 1.
  */
 export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
-  if (!(await tableOrSayWhy(flags.tableName))) return;
   const prepared = await orUsageError(async () => {
     const signer = await manifestSigner(flags);
     await prepareExportDirectory(flags.out);
@@ -238,7 +221,6 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
  * uncovered and stale ones first; exit 1 when any is, so it can gate a release or an audit.
  */
 export async function evidenceCoverageCommand(flags: { tableName: string }): Promise<void> {
-  if (!(await tableOrSayWhy(flags.tableName))) return;
   const rows = await tableCoverage(flags.tableName, loadDrillPlans());
   const width = Math.max(5, ...rows.map((row) => row.table.length));
   console.log(`${'table'.padEnd(width)}  status     items  plans / last pass`);

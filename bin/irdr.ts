@@ -4,6 +4,7 @@ import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '..
 import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_PORTS } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
 import { noLocalStackMessage, noTargetMessage } from './no-local-stack.js';
+import { requireTable, UsageError } from './stack-preflight.js';
 import {
   incidentsCompleteCommand,
   incidentsListCommand,
@@ -81,6 +82,11 @@ const isoTime = (value: string): string => {
 const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
 
 const evidence = program.command('evidence').description('the continuity evidence: verify the trail, export it for an audit');
+// A mistyped table holds no trails ("every chain intact" of nothing is a false all-clear): checked before any of them runs.
+evidence.hook('preAction', async (_group, command) => {
+  const { tableName } = command.opts<{ tableName?: string }>();
+  if (tableName !== undefined) await requireTable(tableName);
+});
 evidence
   .command('verify')
   .description('recompute every incident and drill-run trail of the period; exit 1 naming each edited, missing or reordered event')
@@ -233,9 +239,14 @@ incidents
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Pointed at a local stack that is not there, or at nothing: say so, not the SDK's trace.
-  const noStack = noLocalStackMessage(error) ?? noTargetMessage(error);
-  if (!noStack) throw error;
-  console.error(`irdr: ${noStack}`);
-  process.exitCode = 1;
+  // A mistyped name, or pointed at a local stack that is not there or at nothing: say so, not the SDK's trace.
+  if (error instanceof UsageError) {
+    console.error(`irdr: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    const noStack = noLocalStackMessage(error) ?? noTargetMessage(error);
+    if (!noStack) throw error;
+    console.error(`irdr: ${noStack}`);
+    process.exitCode = 1;
+  }
 }

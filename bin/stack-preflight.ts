@@ -4,7 +4,7 @@ import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 
 /*
  * What a command names (a plan, a table, a state machine) is checked before it starts or writes anything: a typo is a
- * usage error (stderr, exit 2) that says what exists, never a run, a record or an email.
+ * UsageError (bin/irdr.ts says it on stderr, exit 2) that says what exists, never a run, a record or an email.
  */
 
 /** Said to the user: what is wrong and what to give instead. */
@@ -48,14 +48,3 @@ export async function requireStateMachine(stateMachineArn: string, flag = '--sta
 
 const where = async (client: { config: { region: () => Promise<string> } }, endpoint: string | undefined): Promise<string> =>
   endpoint ? `at ${endpoint}` : `in ${await client.config.region().catch(() => 'the default region')}`;
-
-/** Runs a command's work; a UsageError becomes `irdr: <message>` on stderr and exit 2. */
-export async function orSayUsage(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`irdr: ${error.message}`);
-    process.exitCode = 2;
-  }
-}
