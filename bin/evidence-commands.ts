@@ -7,6 +7,7 @@ import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { digestStoreAt, type DigestStore } from '../functions/aws/digest-store.js';
 import { existsSync } from 'node:fs';
+import { UsageError } from './stack-preflight.js';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
@@ -49,9 +50,7 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   } catch (error) {
     // A mistyped bucket holds no digests: "0 digests" of it would flatter the trail.
     if ((error as Error).name !== 'NoSuchBucket') throw error;
-    console.error(`irdr: no digest store ${location}: the bucket does not exist (stack output EvidenceDigestStore)`);
-    process.exitCode = 2;
-    return;
+    throw new UsageError(`no digest store ${location}: the bucket does not exist (stack output EvidenceDigestStore)`);
   }
   for (const problem of report.problems) {
     console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
@@ -101,9 +100,7 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     const where = process.env.AWS_ENDPOINT_URL_LAMBDA ? `at ${process.env.AWS_ENDPOINT_URL_LAMBDA}` : `in ${await lambda.config.region().catch(() => 'the default region')}`;
-    console.error(`irdr: no function ${flags.function} ${where}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
-    process.exitCode = 2;
-    return;
+    throw new UsageError(`no function ${flags.function} ${where}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
   } finally {
     lambda.destroy();
   }

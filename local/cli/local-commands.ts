@@ -40,7 +40,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
   if (!stack) return;
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   // Written even with --in-memory: it is how `irdr local env` finds this start's endpoints and tokens (removed at stop).
-  const removeTokenFile = await publishLocalStack(resolveDataDir(flags.dataDir), stack.environment);
+  const unpublish = await publishLocalStack(resolveDataDir(flags.dataDir), stack.environment);
   console.log(`
 irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${flags.timeScale !== 1 ? `, time x${flags.timeScale}` : ''})
 
@@ -71,7 +71,7 @@ Ctrl-C stops everything.`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local stack...`);
-    Promise.all([stack.stop(), removeTokenFile()]).then(
+    Promise.all([stack.stop(), unpublish()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
