@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { devIdentities, devTokenVariable, DEFAULT_DEV_IDENTITY_NAME, type DevTokens } from '../dev-identities.js';
@@ -47,8 +47,12 @@ export async function readLocalStack(dataDir: string): Promise<Readonly<Record<s
   const file = localStackFile(dataDir);
   let published: PublishedStack;
   try {
+    // It carries tokens and is eval'd: only a file of this user's that nobody else can read or write counts.
+    const { uid, mode } = statSync(file);
+    if (uid !== process.getuid?.() || (mode & 0o077) !== 0) throw new NoLocalStackError(dataDir, `${file} is not this user's alone (mode ${(mode & 0o777).toString(8)}, owner ${uid}): remove it`);
     published = JSON.parse(readFileSync(file, 'utf8')) as PublishedStack;
   } catch (error) {
+    if (error instanceof NoLocalStackError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NoLocalStackError(dataDir, `no ${file}`);
     throw new NoLocalStackError(dataDir, `${file} is unreadable: ${(error as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +165,23 @@ describe('irdr local start', () => {
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
       expect(verify.stdout).toContain(`1 digests in ${exported.IRDR_EVIDENCE_DIGEST_STORE}`);
       expect(verify.stdout).toContain('every signature checked');
+      // The file is eval'd: a value in it is one shell word, whatever it holds, and a file others can read is refused.
+      const published = join(inMemoryDataDir, 'local-stack.json');
+      const original = await readFile(published, 'utf8');
+      const planted = join(inMemoryDataDir, 'planted');
+      const tampered = JSON.parse(original) as { environment: Record<string, string> };
+      tampered.environment.IRDR_TOKEN = `x$(touch ${planted})'; touch ${planted}; '`;
+      await writeFile(published, JSON.stringify(tampered));
+      const evaluated = await promisify(execFile)('bash', ['-c', `eval "$("${process.execPath}" "${irdr}" local env --data-dir "${inMemoryDataDir}")"; printf %s "$IRDR_TOKEN"`]);
+      expect(evaluated.stdout).toBe(tampered.environment.IRDR_TOKEN);
+      expect(existsSync(planted)).toBe(false);
+      await chmod(published, 0o644);
+      const readable = await runIrdr(['local', 'env', '--data-dir', inMemoryDataDir]);
+      expect(readable).toMatchObject({ code: 1, stdout: '' });
+      expect(readable.stderr).toContain(`${published} is not this user's alone (mode 644`);
+      await chmod(published, 0o600);
+      await writeFile(published, original);
+
       // deliver-event finds the stack's EventBridge from the data dir alone (its port is a free one, not 8088).
       const delivered = await runIrdr(['local', 'deliver-event', fixture, '--data-dir', inMemoryDataDir]);
       expect(delivered.code, delivered.stderr).toBe(0);
