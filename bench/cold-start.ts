@@ -4,6 +4,8 @@
  * their SDK clients for the life of a process, as in Lambda.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDbBackend } from '../local/dynamodb/servers.js';
 import { compared, type Bench } from './figure.js';
@@ -12,10 +14,15 @@ import { median, runIfMain, sampleSize } from './stats.js';
 const irdr = join(import.meta.dirname, '../bin/irdr.js');
 
 async function coldStart(backend: DynamoDbBackend): Promise<number> {
+  // Its own data dir: the project's .irdr may hold a running `npm start`, which a second stack there would refuse.
+  const dataDir = mkdtempSync(join(tmpdir(), 'irdr-cold-start-'));
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [irdr, 'local', 'start', '--in-memory', '--dynamodb', backend, '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--events-port', '0', '--log-level', 'SILENT'],
+    [
+      irdr, 'local', 'start', '--in-memory', '--data-dir', dataDir, '--dynamodb', backend,
+      '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--events-port', '0', '--lambda-port', '0', '--log-level', 'SILENT',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -38,6 +45,7 @@ async function coldStart(backend: DynamoDbBackend): Promise<number> {
   } finally {
     child.kill('SIGTERM');
     await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { requireDrillPlan, requireStateMachine, requireTable } from './stack-preflight.js';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getRun } from '../functions/aws/drill/drill-run-store.js';
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
@@ -43,6 +44,10 @@ function progressLines(events: readonly HistoryEvent[]): string[] {
  * (`eval "$(npx irdr local env)"` for the local stack).
  */
 export async function drillsRunCommand(planId: string, flags: RunFlags): Promise<void> {
+  // A typo starts nothing: no execution, no failed run in the trail, no email to the commanders.
+  requireDrillPlan(planId);
+  await requireStateMachine(flags.stateMachineArn);
+  await requireTable(flags.tableName);
   const finished = await runDrillWithProgress(planId, flags, { trigger: 'cli', requestedBy: `cli:${userInfo().username}` });
   if (finished.status !== 'SUCCEEDED') process.exitCode = 1;
 }

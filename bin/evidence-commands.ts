@@ -5,7 +5,10 @@ import { progressReporter } from './export-progress-reporter.js';
 import { controlMappingOf, type ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
-import { digestStoreAt } from '../functions/aws/digest-store.js';
+import { digestStoreAt, type DigestStore } from '../functions/aws/digest-store.js';
+import { existsSync } from 'node:fs';
+import { UsageError } from './stack-preflight.js';
+import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
@@ -36,12 +39,19 @@ interface VerifyFlags {
 export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   // An empty value (IRDR_EVIDENCE_DIGEST_STORE= ) means no store, as an absent one does.
   const location = flags.digests || undefined;
-  const store = location === undefined ? undefined : await orUsageError(async () => digestStoreAt(location));
+  const store = location === undefined ? undefined : await orUsageError(async () => existingDigestStore(location));
   if (location !== undefined && !store) return;
   const keyFile = flags.digestPublicKeyFile || undefined;
   const signerKey = keyFile === undefined ? undefined : await orUsageError(async () => publicKeyFromPem(await readFile(keyFile)));
   if (keyFile !== undefined && !signerKey) return;
-  const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
+  let report;
+  try {
+    report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
+  } catch (error) {
+    // A mistyped bucket holds no digests: "0 digests" of it would flatter the trail.
+    if ((error as Error).name !== 'NoSuchBucket') throw error;
+    throw new UsageError(`no digest store ${location}: the bucket does not exist (stack output EvidenceDigestStore)`);
+  }
   for (const problem of report.problems) {
     console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
   }
@@ -83,7 +93,17 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const invoked = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
+  const lambda = new LambdaClient({});
+  let invoked;
+  try {
+    invoked = await lambda.send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    const where = process.env.AWS_ENDPOINT_URL_LAMBDA ? `at ${process.env.AWS_ENDPOINT_URL_LAMBDA}` : `in ${await lambda.config.region().catch(() => 'the default region')}`;
+    throw new UsageError(`no function ${flags.function} ${where}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
+  } finally {
+    lambda.destroy();
+  }
   const payload: unknown = JSON.parse(Buffer.from(invoked.Payload ?? Buffer.from('null')).toString('utf8'));
   if (invoked.FunctionError) {
     const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
@@ -109,6 +129,15 @@ interface ExportFlags {
   tableName: string;
   signingKeyFile?: string;
   kmsKeyId?: string;
+}
+
+/** The digest store at location; a local folder must exist (a mistyped one would read as "no digests yet"). */
+function existingDigestStore(location: string): DigestStore {
+  const store = digestStoreAt(location);
+  if (location.startsWith('file:') && !existsSync(fileURLToPath(location))) {
+    throw new Error(`no digest store ${location}: the folder does not exist (the local stack makes it at start; \`irdr local env\` names it as IRDR_EVIDENCE_DIGEST_STORE)`);
+  }
+  return store;
 }
 
 /** A mistake the user can fix (a bad key file, a non-empty directory): say what to change, exit 2, no stack trace. */

@@ -4,6 +4,7 @@ import type { PublicHumanTask } from '../functions/domain/human-task.js';
 import type { Incident } from '../functions/domain/incident.js';
 import { devIdentityNamed, devTokenVariable } from '../local/dev-identities.js';
 import { incidentDetail, incidentTable, openedLine, taskTable, transitionLines, type IncidentView } from './incident-format.js';
+import { noLocalStackMessage } from './no-local-stack.js';
 import { ApiError, ApiUnreachableError, apiPath, bearerToken, defaultChainSigner, irdrApiClient, type IrdrApiClient } from './irdr-api-client.js';
 
 /**
@@ -65,7 +66,7 @@ async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => 
       const hint = error.status === 403 && signed ? ' (the request was SigV4-signed with your AWS credentials, as no --token or IRDR_TOKEN was given; the local stack wants a dev token: `eval "$(npx irdr local env)"` exports IRDR_TOKEN, or e.g. --token dev-responder)' : '';
       console.error(`irdr: ${error.status} ${STATUS_CODES[error.status] ?? ''}: ${error.message}${hint}`);
     } else if (error instanceof ApiUnreachableError) {
-      console.error(`irdr: ${error.message}`);
+      console.error(`irdr: ${noLocalStackMessage(error.cause) ?? error.message}`);
     } else if ((error as Error).name === 'CredentialsProviderError' || /region is missing/i.test((error as Error).message)) {
       console.error(`irdr: cannot sign the request: ${(error as Error).message}. Give AWS credentials and a region (or --region), or a dev token for the local stack (--token, IRDR_TOKEN)`);
     } else {

@@ -161,7 +161,7 @@ export function irdrApiClient(options: { apiUrl: string; authorize: RequestAutho
         response = await send(url, { method, headers: authorized, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(body !== undefined && { body }) });
       } catch (error) {
         const cause = (error as Error & { cause?: Error }).cause;
-        throw new ApiUnreachableError(`could not reach the irdr API at ${url.origin} (${method} ${url.href}): ${cause?.message ?? (error as Error).message}`);
+        throw new ApiUnreachableError(`could not reach the irdr API at ${url.origin} (${method} ${url.href}): ${cause?.message ?? (error as Error).message}`, { cause: error });
       }
       const text = await response.text();
       if (response.status >= 400) {

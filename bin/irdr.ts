@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from '../local/cli/demo-command.js';
 import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
-import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT } from '../local/stack-config.js';
+import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_PORTS } from '../local/stack-config.js';
 import { drillsRunCommand } from './drill-commands.js';
+import { noLocalStackMessage, noTargetMessage } from './no-local-stack.js';
+import { requireTable, UsageError } from './stack-preflight.js';
 import {
   incidentsCompleteCommand,
   incidentsListCommand,
@@ -33,52 +35,43 @@ const program = new Command('irdr')
 
 const local = program.command('local').description('the local AWS: DynamoDB, SES, Step Functions, HTTP API and scheduler');
 
-local
-  .command('start')
-  .description('start the local stack in the foreground; Ctrl-C stops it')
-  .addOption(new Option('--dynamodb <backend>', 'embedded (dynalite) or local (AWS DynamoDB Local, Java)').choices(['embedded', 'local']).default('embedded'))
-  .option('--in-memory', 'keep no data on disk', false)
-  .option('--data-dir <dir>', 'where data persists', '.irdr')
+/** The options `irdr local start` and `irdr demo` share: where the data lives and the port of each service. */
+const withStackOptions = (command: Command): Command =>
+  command
+    .addOption(new Option('--dynamodb <backend>', 'embedded (dynalite) or local (AWS DynamoDB Local, Java)').choices(['embedded', 'local']).default('embedded'))
+    .option('--in-memory', 'keep no data on disk', false)
+    .option('--data-dir <dir>', 'where data persists (and where the running stack publishes its endpoints for `irdr local env`)', '.irdr')
+    .option('--port <port>', 'HTTP API port', port, DEFAULT_PORTS.http)
+    .option('--sfn-port <port>', 'Step Functions API port', port, DEFAULT_PORTS.stepFunctions)
+    .option('--dynamodb-port <port>', 'DynamoDB port', port, DEFAULT_PORTS.dynamodb)
+    .option('--ses-port <port>', 'SES API and mailbox page port', port, DEFAULT_PORTS.ses)
+    .option('--events-port <port>', 'EventBridge PutEvents port (the default bus)', port, DEFAULT_EVENTBRIDGE_PORT)
+    .option('--lambda-port <port>', 'Lambda Invoke API port', port, DEFAULT_LAMBDA_PORT);
+
+withStackOptions(local.command('start').description('start the local stack in the foreground; Ctrl-C stops it'))
   .option('--time-scale <n>', 'run every Wait and timeout n times faster (local only)', positiveNumber, 1)
-  .option('--port <port>', 'HTTP API port', port, 3000)
-  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
-  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
-  .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
   .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
   .option('--drill-schedules', 'run the drill plans\' schedules and canary writers (their source tables must exist)', false)
-  .option('--events-port <port>', 'EventBridge PutEvents port (the default bus)', port, DEFAULT_EVENTBRIDGE_PORT)
-  .option('--lambda-port <port>', 'Lambda Invoke API port', port, DEFAULT_LAMBDA_PORT)
   .action(localStartCommand);
 
-program
-  .command('demo')
-  .description('seed a demo table, then run two restore drills that pass and one that fails for a real reason; print where to look')
+withStackOptions(
+  program.command('demo').description('seed a demo table, then run two restore drills that pass and one that fails for a real reason; print where to look'),
+)
   .option('--time-scale <n>', 'simulated time runs n times faster (restores take minutes in AWS)', positiveNumber, 60)
-  .option('--in-memory', 'keep no data on disk', false)
-  .option('--data-dir <dir>', 'where data persists', '.irdr')
-  .option('--port <port>', 'HTTP API port', port, 3000)
-  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
-  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
-  .option('--ses-port <port>', 'SES API and mailbox page port', port, 8005)
   .option('--exit', 'stop the local stack when the demo ends', false)
   .action(demoCommand);
 
 local
   .command('env')
-  .description('print export lines that point the AWS CLI and SDKs (and irdr incidents) at the local stack')
-  .option('--port <port>', 'HTTP API port', port, 3000)
-  .option('--sfn-port <port>', 'Step Functions API port', port, 8083)
-  .option('--dynamodb-port <port>', 'DynamoDB port', port, 8000)
-  .option('--ses-port <port>', 'SES API port', port, 8005)
-  .option('--events-port <port>', 'EventBridge PutEvents port', port, DEFAULT_EVENTBRIDGE_PORT)
-  .option('--lambda-port <port>', 'Lambda Invoke API port', port, DEFAULT_LAMBDA_PORT)
-  .option('--data-dir <dir>', 'the data dir of the running stack (its evidence digests are there)', '.irdr')
+  .description('print export lines that point the AWS CLI and SDKs (and irdr) at the stack running on the data dir; exit 1 if none runs there')
+  .option('--data-dir <dir>', 'the data dir of the running stack (`irdr local start --data-dir`)', '.irdr')
   .action(localEnvCommand);
 
 local
   .command('deliver-event <file>')
   .description('hand the running stack an event as an AWS service puts it on the bus (e.g. a GuardDuty finding); print what its targets did')
-  .option('--events-port <port>', 'EventBridge port of the running stack', port, DEFAULT_EVENTBRIDGE_PORT)
+  .addOption(new Option('--endpoint-url <url>', 'the running stack\'s EventBridge endpoint (default: the one the stack on --data-dir published)').env('AWS_ENDPOINT_URL_EVENTBRIDGE'))
+  .option('--data-dir <dir>', 'the data dir of the running stack', '.irdr')
   .action(localDeliverEventCommand);
 
 const isoTime = (value: string): string => {
@@ -89,6 +82,11 @@ const isoTime = (value: string): string => {
 const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
 
 const evidence = program.command('evidence').description('the continuity evidence: verify the trail, export it for an audit');
+// A mistyped table holds no trails ("every chain intact" of nothing is a false all-clear): checked before any of them runs.
+evidence.hook('preAction', async (_group, command) => {
+  const { tableName } = command.opts<{ tableName?: string }>();
+  if (tableName !== undefined) await requireTable(tableName);
+});
 evidence
   .command('verify')
   .description('recompute every incident and drill-run trail of the period; exit 1 naming each edited, missing or reordered event')
@@ -239,4 +237,17 @@ incidents
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
   .action((incidentId: string, _flags, command: Command) => incidentsReviewCommand(incidentId, withConnection(command)));
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // A mistyped name, or pointed at a local stack that is not there or at nothing: say so, not the SDK's trace.
+  if (error instanceof UsageError) {
+    console.error(`irdr: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    const noStack = noLocalStackMessage(error) ?? noTargetMessage(error);
+    if (!noStack) throw error;
+    console.error(`irdr: ${noStack}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { refuseForeignHosts } from './loopback-host.js';
 
 export interface RunningMailbox {
@@ -25,7 +25,8 @@ export async function startMailbox(host: string, port: number): Promise<RunningM
   const loaded = (await import('aws-ses-v2-local')).default as unknown as StartSesLocal | { default: StartSesLocal };
   const startSesLocal = typeof loaded === 'function' ? loaded : loaded.default;
   const server = await startSesLocal({ host, port });
-  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+  // It resolves on a failed listen too (Express 5 hands the error to its callback, which it ignores): find out why.
+  if (!server.listening) await rethrowListenError(host, port);
 
   // The fault knob sits in front of the mailbox's own request handling.
   let refusing = false;
@@ -57,4 +58,14 @@ export async function startMailbox(host: string, port: number): Promise<RunningM
         server.close(() => resolve());
       }),
   };
+}
+
+/** Listens on host:port once, to throw the error (EADDRINUSE, EACCES) the mailbox's own listen met and did not report. */
+async function rethrowListenError(host: string, port: number): Promise<never> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+  throw new Error(`the SES mailbox could not listen on ${host}:${port}`);
 }

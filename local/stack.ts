@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -95,6 +96,11 @@ export interface LocalStackOptions {
    * how long a restore stays CREATING, and how far LatestRestorableDateTime trails the clock (AWS: about 5 minutes).
    */
   readonly dynamodbRecovery?: { readonly restoreDuration?: SimulatedDuration; readonly backupDuration?: SimulatedDuration; readonly latestRestorableLagMs?: number };
+  /**
+   * Runs once the services are up and before any schedule fires: data the schedules' targets need (the demo's table),
+   * so their first fire does not fail on its absence.
+   */
+  readonly seed?: (endpoints: { readonly dynamodb: string }) => Promise<void>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -249,6 +255,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       digestDir = temporary;
     }
     const digestStore = localDigestStoreUrl(digestDir);
+    // There from the start: `irdr evidence verify` takes a missing store folder for a mistyped one.
+    await mkdir(fileURLToPath(digestStore), { recursive: true });
     // What `irdr evidence verify` pins the digests' signatures to, as an auditor pins the key's public half in AWS.
     const digestPublicKey = localDigestPublicKeyPath(digestDir);
     await writeFile(digestPublicKey, kms.publicKeys[LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS]!);
@@ -365,6 +373,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
+    await options.seed?.({ dynamodb: dynamodb.endpoint });
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);

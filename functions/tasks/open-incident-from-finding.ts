@@ -10,6 +10,7 @@ import { logger } from '../aws/powertools.js';
 import { decideFindings, SecurityFindingEvent, type MappedFinding } from '../domain/finding-mapping.js';
 import { RunbookCatalog } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
+import { parsePayload } from '../domain/schema-issues.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
@@ -28,11 +29,12 @@ export type FindingOutcome =
  * once per finding; a finding seen again (retried, updated) adds `finding.repeated` to its incident.
  * A sample finding is recorded on its `FINDING#` key and dropped; one from a product that is neither AWS's
  * nor allow-listed opens only a SEV4 triage item (see functions/domain/finding-trust.ts).
- * A malformed event throws: EventBridge retries it, then leaves it in the rule's dead-letter queue.
+ * A malformed event throws, its reason in one line naming each field: EventBridge retries it, then leaves it in the
+ * rule's dead-letter queue.
  */
 export const handler = async (payload: unknown, context: Context): Promise<{ findings: FindingOutcome[] }> => {
   logger.addContext(context);
-  const event = SecurityFindingEvent.parse(payload);
+  const event = parsePayload(SecurityFindingEvent, payload, 'a GuardDuty or Security Hub finding event');
   // The rule is the caller: there is no IAM principal behind a finding.
   const actor = `events:${event.source}`;
   const findings: FindingOutcome[] = [];

@@ -4,6 +4,7 @@ import { requireEnvironment } from '../aws/environment.js';
 import { logger } from '../aws/powertools.js';
 import { ExecutionStatusChangeEvent } from '../domain/execution-status-change.js';
 import { RunbookCatalog } from '../domain/incident.js';
+import { parsePayload } from '../domain/schema-issues.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 const machines = {
@@ -18,7 +19,7 @@ const machines = {
  */
 export const handler = async (payload: unknown, context: Context): Promise<EndedExecutionOutcome> => {
   logger.addContext(context);
-  const outcome = await recordEndedExecution(tableName, machines, ExecutionStatusChangeEvent.parse(payload));
+  const outcome = await recordEndedExecution(tableName, machines, parsePayload(ExecutionStatusChangeEvent, payload, 'a Step Functions execution status change'));
   logger.info('ended execution', { ...outcome });
   return outcome;
 };

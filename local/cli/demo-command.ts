@@ -6,16 +6,16 @@ import { DEFAULT_RECOVERY_TIMING } from '../dynamodb/recovery-timing.js';
 import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
-import { describeDevTokens, writeDevTokenFile } from './dev-token-file.js';
+import type { DynamoDbBackend } from '../dynamodb/servers.js';
+import { describeDevTokens, publishLocalStack } from './local-stack-file.js';
+import type { PortFlags } from './port-flags.js';
+import { localEnvLine, startOrSayWhy } from './local-commands.js';
 
-interface DemoFlags {
+interface DemoFlags extends PortFlags {
   timeScale: number;
   inMemory: boolean;
   dataDir: string;
-  port: number;
-  sfnPort: number;
-  dynamodbPort: number;
-  sesPort: number;
+  dynamodb: DynamoDbBackend;
   /** Stop the stack when the demo is done (otherwise it runs until Ctrl-C, for looking around). */
   exit: boolean;
 }
@@ -30,8 +30,11 @@ const ORDERS = 200;
  * which fails for a real reason: a closed ledger entry is altered in the live table, so it no longer matches its backup.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
-  const stack = await startLocalStack({
+  const stack = await startOrSayWhy(flags, () => startLocalStack({
     ports: { http: flags.port, stepFunctions: flags.sfnPort, dynamodb: flags.dynamodbPort, ses: flags.sesPort },
+    eventBridgePort: flags.eventsPort,
+    lambdaPort: flags.lambdaPort,
+    dynamodb: flags.dynamodb,
     inMemory: flags.inMemory,
     dataDir: flags.dataDir,
     timeScale: flags.timeScale,
@@ -39,11 +42,16 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     // Simulated, as in AWS: a restore takes minutes; PITR's latest restorable point trails the clock by the default 5 minutes.
     dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 } },
     handlerLogLevel: 'WARN',
-  });
+    // Before any schedule fires: the canary writers and drills of the example plans need the table.
+    seed: ({ dynamodb }) => seedOrders(dynamodb),
+  }));
+  if (!stack) return;
+  // Published for the demo's whole run: `irdr local env` points at its ports (free ones too), not the defaults.
+  const unpublish = await publishLocalStack(resolveDataDir(flags.dataDir), stack.environment);
+  const stopAll = (): Promise<unknown> => Promise.all([stack.stop(), unpublish()]);
   try {
     const secondsOf = (simulatedMinutes: number): number => (simulatedMinutes * 60) / flags.timeScale;
     console.log(`irdr demo: local stack up (time x${flags.timeScale}: a simulated minute takes ${secondsOf(1).toFixed(1)} s)`);
-    await seedOrders(stack);
     // The canary's first write now (the schedule keeps it fresh), as a deployed writer would have long since.
     const canary = await import('../../functions/tasks/write-drill-canary.js');
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
@@ -59,7 +67,7 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
       results.push([planId, await runDrillWithProgress(planId, flagsOfRun, who)]);
     }
     console.log('\n== drill ledger-archive-pitr, after someone alters a closed ledger entry in the live table ==');
-    await DynamoDBDocumentClient.from(client(stack)).send(
+    await DynamoDBDocumentClient.from(client(stack.urls.dynamodb)).send(
       new PutCommand({ TableName: DEMO_TABLE, Item: { pk: 'LEDGER#2025', sk: 'ENTRY#0007', amount: 1, currency: 'EUR', note: 'altered after closing' } }),
     );
     results.push(['ledger-archive-pitr', await runDrillWithProgress('ledger-archive-pitr', flagsOfRun, who)]);
@@ -72,36 +80,34 @@ Where to look:
   A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
   Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
   The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}'
-  Executions (AWS CLI)                             eval "$(npx irdr local env)"; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
-  Run a drill again                                eval "$(npx irdr local env)"; npx irdr drills run orders-pitr`);
+  Executions (AWS CLI)                             ${localEnvLine(flags.dataDir)}; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
+  Run a drill again                                ${localEnvLine(flags.dataDir)}; npx irdr drills run orders-pitr`);
     const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed';
     if (!expected) {
       console.error('\nthe demo did not end as designed (two passes, then the ledger failure)');
       process.exitCode = 1;
     }
   } catch (error) {
-    await stack.stop();
+    await stopAll();
     throw error;
   }
   if (flags.exit) {
-    await stack.stop();
+    await stopAll();
     return;
   }
-  const removeTokenFile = await writeDevTokenFile(resolveDataDir(flags.dataDir), stack.devTokens);
   console.log(`\n${describeDevTokens(stack.devTokens)}\n\nThe stack keeps running; Ctrl-C stops it.`);
-  const shutdown = (): void => void Promise.all([stack.stop(), removeTokenFile()]).then(() => process.exit(process.exitCode ?? 0));
+  const shutdown = (): void => void stopAll().then(() => process.exit(process.exitCode ?? 0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }
 
 const pause = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-const client = (stack: RunningLocalStack): DynamoDBClient =>
-  new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const client = (endpoint: string): DynamoDBClient => new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
 /** The orders table as the example plans expect it: pk/sk, PITR on, orders and a closed ledger. */
-async function seedOrders(stack: RunningLocalStack): Promise<void> {
-  const dynamodb = client(stack);
+async function seedOrders(endpoint: string): Promise<void> {
+  const dynamodb = client(endpoint);
   try {
     try {
       await dynamodb.send(new DescribeTableCommand({ TableName: DEMO_TABLE }));

@@ -82,15 +82,24 @@ async function handle(bus: Bus, request: IncomingMessage, response: ServerRespon
 /** POST /_local/deliver: a service's event, matched against the rules and delivered; answers what each target did. */
 async function deliverServiceEvent(bus: Bus, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
-  let event: Record<string, unknown> | undefined;
+  if (body === undefined) {
+    sendError(response, 413, 'ValidationException', `the event is over ${MAX_REQUEST_BYTES} bytes`);
+    return;
+  }
+  let event: unknown;
   try {
-    event = body === undefined ? undefined : (JSON.parse(body) as Record<string, unknown>);
-  } catch {
-    event = undefined;
+    event = JSON.parse(body);
+  } catch (error) {
+    sendError(response, 400, 'SerializationException', `the event is not valid JSON (${(error as Error).message}): send one event as EventBridge hands it to targets`);
+    return;
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    sendError(response, 400, 'ValidationException', `send one event (a JSON object) as EventBridge hands it to targets, not ${Array.isArray(event) ? 'an array' : typeof event}`);
+    return;
   }
   const required = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
-  const missing = event ? required.filter((field) => !(field in event!)) : required;
-  if (!event || missing.length > 0) {
+  const missing = required.filter((field) => !(field in event));
+  if (missing.length > 0) {
     sendError(response, 400, 'ValidationException', `send one event as EventBridge hands it to targets; missing: ${missing.join(', ')}`);
     return;
   }

@@ -1,12 +1,18 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
+import { LOCAL_DELIVER_PATH } from '../../local/eventbridge/server.js';
+import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const run = promisify(execFile);
-const irdr = join(import.meta.dirname, '../../bin/irdr.js');
 const fixture = join(import.meta.dirname, '../fixtures/guardduty-finding-event.json');
+const scratch = mkdtempSync(join(tmpdir(), 'irdr-aws-cli-'));
 
 /** Runs the real AWS CLI against the local stack; endpoints are passed as flags (Debian's awscli 2.9 ignores AWS_ENDPOINT_URL_*). */
 async function aws(local: TestStack, args: string[]): Promise<any> {
@@ -35,6 +41,7 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
   });
   afterAll(async () => {
     await local?.stop();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('aws stepfunctions list-state-machines and list-executions', async () => {
@@ -81,8 +88,44 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
   });
 
   it('irdr local deliver-event hands the running stack a GuardDuty finding, which opens an incident', async () => {
-    const port = new URL(local.stack.urls.eventBridge).port;
-    const { stdout } = await run(process.execPath, [irdr, 'local', 'deliver-event', fixture, '--events-port', port]);
-    expect(stdout).toMatch(/rule security-findings → OpenIncidentFromFinding: delivered .*"incidentId":"[0-9a-f-]{36}"/);
+    // The endpoint comes from the environment `irdr local env` exports (AWS_ENDPOINT_URL_EVENTBRIDGE).
+    const { code, output } = await runIrdr(local, ['local', 'deliver-event', fixture]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/rule security-findings → OpenIncidentFromFinding: delivered .*"incidentId":"[0-9a-f-]{36}"/);
+  });
+
+  it('irdr local deliver-event: a file that is not JSON is said to be so, and nothing is sent', async () => {
+    const file = join(scratch, 'finding.txt');
+    await writeFile(file, 'GuardDuty finding: UnauthorizedAccess:IAMUser/ConsoleLogin\n');
+    const deadBefore = local.stack.events.deadLetters.length;
+    const { code, output } = await runIrdr(local, ['local', 'deliver-event', file]);
+    expect(code).toBe(2);
+    expect(output.trim()).toMatch(new RegExp(`^irdr: ${file} is not valid JSON \\(.+\\): give one event as EventBridge hands it to targets`));
+    expect(output).not.toContain('missing:');
+    expect(local.stack.events.deadLetters).toHaveLength(deadBefore);
+  });
+
+  it('the local deliver endpoint answers a body that is not JSON with "not valid JSON", not a list of missing fields', async () => {
+    const response = await fetch(new URL(LOCAL_DELIVER_PATH, local.stack.urls.eventBridge), { method: 'POST', body: '{"version": "0",' });
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toMatch(/^the event is not valid JSON \(/);
+    expect(message).not.toContain('missing');
+  });
+
+  it('a finding that fits no schema is dead-lettered with a one-line reason naming the field, not a ZodError dump', async () => {
+    const malformed = structuredClone(guardDutySample) as Record<string, any>;
+    malformed.id = 'b1f0c9de-0000-4000-8000-00000000bad1';
+    delete malformed.detail.id;
+    const file = join(scratch, 'malformed-finding.json');
+    await writeFile(file, JSON.stringify(malformed));
+    const { code, output } = await runIrdr(local, ['local', 'deliver-event', file]);
+    expect(code).toBe(1);
+    const reason = /OpenIncidentFromFinding: dead-lettered "(.*)"$/m.exec(output)?.[1];
+    expect(reason).toMatch(/^MalformedPayloadError: not a GuardDuty or Security Hub finding event: detail\.id: /);
+    expect(reason).not.toMatch(/ZodError|\\n|\[|\{/);
+    const deadLetter = local.stack.events.deadLetters.at(-1)!;
+    expect(deadLetter.error).toBe(reason);
+    expect(deadLetter.error).not.toContain('\n');
   });
 });

@@ -1,15 +1,20 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'irdr-demo-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('irdr demo', () => {
   it('seeds the demo table, runs two drills that pass and the ledger drill that fails for a real reason, and says where to look', async () => {
-    const { stdout } = await promisify(execFile)(
+    // A fresh data dir, as `npm run demo` on a new clone: the slowest start, when a schedule firing before the seed showed.
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [irdr, 'demo', '--exit', '--in-memory', '--time-scale', '300', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0'],
+      [irdr, 'demo', '--exit', '--data-dir', dataDir, '--time-scale', '300', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--events-port', '0', '--lambda-port', '0'],
       { timeout: 110_000 },
     );
     expect(stdout).toMatch(/orders-pitr\s+passed/);
@@ -23,5 +28,9 @@ describe('irdr demo', () => {
     expect(stdout).toMatch(/failure incident: [0-9a-f-]{36}/);
     expect(stdout).toMatch(/Mailbox .* http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toContain('npx irdr drills run orders-pitr');
+    // The table is seeded before any schedule fires: no canary writer or drill fails on its absence.
+    expect(stdout + stderr).not.toContain('"level":"ERROR"');
+    // Published while it ran, gone once it stopped.
+    expect(existsSync(join(dataDir, 'local-stack.json'))).toBe(false);
   });
 });

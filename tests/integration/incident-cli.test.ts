@@ -196,11 +196,38 @@ describe('irdr incidents: a responder\'s day from the terminal', () => {
     expect(unexported.output).toContain('IRDR_TOKEN_AUDITOR');
   });
 
+  it('an id that names nothing is the API\'s 404, said in one line with exit 1, for every command that takes one; nothing is written', async () => {
+    const before = await local.tableItems();
+    const unknown = randomUUID();
+    const taskId = `${unknown}.ack`;
+    for (const args of [
+      ['show', unknown],
+      ['ack', unknown],
+      ['resolve', unknown, '--summary', 'typo'],
+      ['note', unknown, 'a note on a typo'],
+      ['tasks', unknown],
+      ['complete', unknown, taskId, '--outcome', 'done'],
+      ['complete', incidentId, 'no-such-task', '--outcome', 'done'],
+      ['review', unknown],
+      ['show', 'not a uuid/../..'],
+    ]) {
+      const run = await as('dev-commander', ...args);
+      expect({ args, code: run.code }).toEqual({ args, code: 1 });
+      expect(run.output.trim()).toMatch(/^irdr: 40\d [A-Za-z ]+: .+$/);
+    }
+    const runbook = await as('dev-responder', 'open', '--runbook', 'no-such-runbook', '--title', 'typo', '--severity', 'SEV4', '--summary', 'typo');
+    expect(runbook.code).toBe(1);
+    expect(runbook.output).toMatch(/irdr: 4\d\d [A-Za-z ]+: .*no-such-runbook/);
+    expect(await local.tableItems()).toHaveLength(before.length);
+  });
+
   it('an API that cannot be reached is named; no API at all is a usage error', async () => {
     const closed = `http://${LOCAL_HOST}:${await freePort(LOCAL_HOST)}`;
     const unreachable = await runIrdr(local, ['incidents', 'show', incidentId, '--api', closed], { IRDR_TOKEN: 'dev-auditor' });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.output).toContain(`irdr: could not reach the irdr API at ${closed} (GET ${closed}/incidents/${incidentId})`);
+    // On this machine that is a local stack that is not running: said so, with how to start one.
+    expect(unreachable.output).toContain(`irdr: no local stack answers at ${closed.replace('http://', '')}: start one with \`npm start\``);
+    expect(unreachable.output).not.toMatch(/^\s+at /m);
 
     const nowhere = await runIrdr(local, ['incidents', 'list'], { IRDR_TOKEN: 'dev-auditor', IRDR_API_URL: '' });
     expect(nowhere.code).toBe(2);
