@@ -7,7 +7,7 @@ import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { digestStoreAt, type DigestStore } from '../functions/aws/digest-store.js';
 import { existsSync } from 'node:fs';
-import { UsageError } from './stack-preflight.js';
+import { UsageError } from './usage-error.js';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';

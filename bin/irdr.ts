@@ -1,22 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { demoCommand } from '../local/cli/demo-command.js';
-import { localDeliverEventCommand, localStartCommand, localEnvCommand } from '../local/cli/local-commands.js';
 import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_PORTS } from '../local/stack-config.js';
-import { drillsRunCommand } from './drill-commands.js';
 import { noLocalStackMessage, noTargetMessage } from './no-local-stack.js';
-import { requireTable, UsageError } from './stack-preflight.js';
-import {
-  incidentsCompleteCommand,
-  incidentsListCommand,
-  incidentsNoteCommand,
-  incidentsOpenCommand,
-  incidentsReviewCommand,
-  incidentsShowCommand,
-  incidentsTasksCommand,
-  incidentsTransitionCommand,
-  type ConnectionFlags,
-} from './incident-commands.js';
-import { evidenceCheckExportCommand, evidenceCoverageCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
+import { UsageError } from './usage-error.js';
+import type { ConnectionFlags } from './incident-commands.js';
+
+// Each command's module is loaded when that command runs: `irdr incidents ack` need not load the local stack (or CDK).
+const localCommands = () => import('../local/cli/local-commands.js');
+const demoCommands = () => import('../local/cli/demo-command.js');
+const drillCommands = () => import('./drill-commands.js');
+const incidentCommands = () => import('./incident-commands.js');
+const evidenceCommands = () => import('./evidence-commands.js');
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -52,27 +45,27 @@ withStackOptions(local.command('start').description('start the local stack in th
   .option('--time-scale <n>', 'run every Wait and timeout n times faster (local only)', positiveNumber, 1)
   .addOption(new Option('--log-level <level>', 'handler log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'))
   .option('--drill-schedules', 'run the drill plans\' schedules and canary writers (their source tables must exist)', false)
-  .action(localStartCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof localCommands>>['localStartCommand']>) => (await localCommands()).localStartCommand(...args));
 
 withStackOptions(
   program.command('demo').description('seed a demo table, then run two restore drills that pass and one that fails for a real reason; print where to look'),
 )
   .option('--time-scale <n>', 'simulated time runs n times faster (restores take minutes in AWS)', positiveNumber, 60)
   .option('--exit', 'stop the local stack when the demo ends', false)
-  .action(demoCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof demoCommands>>['demoCommand']>) => (await demoCommands()).demoCommand(...args));
 
 local
   .command('env')
   .description('print export lines that point the AWS CLI and SDKs (and irdr) at the stack running on the data dir; exit 1 if none runs there')
   .option('--data-dir <dir>', 'the data dir of the running stack (`irdr local start --data-dir`)', '.irdr')
-  .action(localEnvCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof localCommands>>['localEnvCommand']>) => (await localCommands()).localEnvCommand(...args));
 
 local
   .command('deliver-event <file>')
   .description('hand the running stack an event as an AWS service puts it on the bus (e.g. a GuardDuty finding); print what its targets did')
   .addOption(new Option('--endpoint-url <url>', 'the running stack\'s EventBridge endpoint (default: the one the stack on --data-dir published)').env('AWS_ENDPOINT_URL_EVENTBRIDGE'))
   .option('--data-dir <dir>', 'the data dir of the running stack', '.irdr')
-  .action(localDeliverEventCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof localCommands>>['localDeliverEventCommand']>) => (await localCommands()).localDeliverEventCommand(...args));
 
 const isoTime = (value: string): string => {
   const parsed = new Date(value);
@@ -85,7 +78,7 @@ const evidence = program.command('evidence').description('the continuity evidenc
 // A mistyped table holds no trails ("every chain intact" of nothing is a false all-clear): checked before any of them runs.
 evidence.hook('preAction', async (_group, command) => {
   const { tableName } = command.opts<{ tableName?: string }>();
-  if (tableName !== undefined) await requireTable(tableName);
+  if (tableName !== undefined) await (await import('./stack-preflight.js')).requireTable(tableName);
 });
 evidence
   .command('verify')
@@ -99,12 +92,12 @@ evidence
     'the digest-signing key\'s public half, PEM or DER (aws kms get-public-key --key-id <stack output EvidenceDigestSigningKeyArn>): every digest must be signed by it',
     process.env.IRDR_EVIDENCE_DIGEST_PUBLIC_KEY,
   )
-  .action(evidenceVerifyCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
 evidence
   .command('digest')
   .description('have the digest writer write a digest of every trail head now (the stack does it daily; only that function may sign one)')
   .option('--function <name>', 'the digest writer function (stack output EvidenceDigestFunctionName)', process.env.IRDR_DIGEST_FUNCTION)
-  .action(evidenceDigestCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceDigestCommand']>) => (await evidenceCommands()).evidenceDigestCommand(...args));
 evidence
   .command('export')
   .description('write every incident and drill run of the period, with its whole trail and chain verdict, as JSON, CSV and an HTML report, with a manifest; exit 1 if any trail is broken')
@@ -114,23 +107,23 @@ evidence
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .addOption(new Option('--signing-key-file <path>', 'sign the manifest with this Ed25519 private key (PEM; irdr evidence keygen); without a key the manifest is only hashed').conflicts('kmsKeyId'))
   .option('--kms-key-id <id>', 'sign the manifest with this KMS key (ECC_NIST_EDWARDS25519; the stack output EvidenceSigningKeyArn)')
-  .action(evidenceExportCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceExportCommand']>) => (await evidenceCommands()).evidenceExportCommand(...args));
 evidence
   .command('check-export <dir>')
   .description('recompute the SHA-256 of every file of an export and the manifest\'s signature; exit 1 naming each changed file')
   .option('--public-key-file <path>', 'the signer\'s public key (PEM): the signature must be by this key')
-  .action(evidenceCheckExportCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCheckExportCommand']>) => (await evidenceCommands()).evidenceCheckExportCommand(...args));
 evidence
   .command('coverage')
   .description('every DynamoDB table that holds data against the drill plans that restore it and their last pass; exit 1 if any is uncovered or stale')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--count', "count each table's items with a Scan (reads every table in full) instead of DynamoDB's estimate, refreshed about every 6 hours")
-  .action(evidenceCoverageCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCoverageCommand']>) => (await evidenceCommands()).evidenceCoverageCommand(...args));
 evidence
   .command('keygen')
   .description('make an Ed25519 key pair to sign evidence exports with')
   .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
-  .action(evidenceKeygenCommand);
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceKeygenCommand']>) => (await evidenceCommands()).evidenceKeygenCommand(...args));
 
 const drills = program.command('drills').description('restore drills: run one now');
 drills
@@ -142,7 +135,7 @@ drills
   .action(async (planId: string, flags: { stateMachineArn?: string; tableName: string; interval: number }) => {
     const stateMachineArn = flags.stateMachineArn;
     if (!stateMachineArn) return program.error('name the drill state machine: --state-machine-arn, or IRDR_DRILL_STATE_MACHINE_ARN (irdr local env sets it)');
-    await drillsRunCommand(planId, { ...flags, stateMachineArn });
+    await (await drillCommands()).drillsRunCommand(planId, { ...flags, stateMachineArn });
   });
 
 const positiveInteger = (value: string): number => {
@@ -179,7 +172,7 @@ incidents
   .option('--exercise', 'a tabletop exercise: the same runbook, left out of response statistics', false)
   .option('--idempotency-key <key>', 'the key of an earlier attempt, to retry it (default: a new random UUID)')
   .addOption(json())
-  .action((_flags, command: Command) => incidentsOpenCommand(withConnection(command)));
+  .action(async (_flags, command: Command) => (await incidentCommands()).incidentsOpenCommand(withConnection(command)));
 incidents
   .command('list')
   .description('incidents opened in a period (default: the last 30 days), newest first: GET /incidents')
@@ -192,50 +185,50 @@ incidents
   .option('--all', 'follow nextToken through every page', false)
   .option('--next-token <token>', 'continue an earlier listing from this page')
   .addOption(json())
-  .action((_flags, command: Command) => incidentsListCommand(withConnection(command)));
+  .action(async (_flags, command: Command) => (await incidentCommands()).incidentsListCommand(withConnection(command)));
 incidents
   .command('show <incidentId>')
   .description('the incident, its milestones, open tasks, clocks and timeline: GET /incidents/{id}')
   .addOption(json())
-  .action((incidentId: string, _flags, command: Command) => incidentsShowCommand(incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsShowCommand(incidentId, withConnection(command)));
 incidents
   .command('ack <incidentId>')
   .description('acknowledge: POST /incidents/{id}/acknowledge (also completes the run\'s acknowledgement task)')
   .addOption(json())
-  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('acknowledge', incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsTransitionCommand('acknowledge', incidentId, withConnection(command)));
 incidents
   .command('resolve <incidentId>')
   .description('resolve: POST /incidents/{id}/resolve (SEV1/SEV2 open the post-incident review)')
   .option('--summary <summary>', 'how it was resolved')
   .addOption(json())
-  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('resolve', incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsTransitionCommand('resolve', incidentId, withConnection(command)));
 incidents
   .command('close <incidentId>')
   .description('close a resolved incident (commander): POST /incidents/{id}/close')
   .addOption(json())
-  .action((incidentId: string, _flags, command: Command) => incidentsTransitionCommand('close', incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsTransitionCommand('close', incidentId, withConnection(command)));
 incidents
   .command('note <incidentId> <text>')
   .description('add a note, with you as its author, to the trail: POST /incidents/{id}/notes')
   .addOption(json())
-  .action((incidentId: string, text: string, _flags, command: Command) => incidentsNoteCommand(incidentId, text, withConnection(command)));
+  .action(async (incidentId: string, text: string, _flags, command: Command) => (await incidentCommands()).incidentsNoteCommand(incidentId, text, withConnection(command)));
 incidents
   .command('tasks <incidentId>')
   .description('the incident\'s open human tasks and who may complete them: GET /incidents/{id}/tasks')
   .option('--all', 'completed and expired tasks too', false)
   .addOption(json())
-  .action((incidentId: string, _flags, command: Command) => incidentsTasksCommand(incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsTasksCommand(incidentId, withConnection(command)));
 incidents
   .command('complete <incidentId> <taskId>')
   .description('complete a human task as its assignee (or approve/reject as an approver): POST /incidents/{id}/tasks/{taskId}/complete')
   .addOption(new Option('--outcome <outcome>', 'done for a task; approved or rejected for an approval').choices(['done', 'approved', 'rejected']).makeOptionMandatory())
   .option('--comment <comment>', 'what was done or decided (required to reject)')
   .addOption(json())
-  .action((incidentId: string, taskId: string, _flags, command: Command) => incidentsCompleteCommand(incidentId, taskId, withConnection(command)));
+  .action(async (incidentId: string, taskId: string, _flags, command: Command) => (await incidentCommands()).incidentsCompleteCommand(incidentId, taskId, withConnection(command)));
 incidents
   .command('review <incidentId>')
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
-  .action((incidentId: string, _flags, command: Command) => incidentsReviewCommand(incidentId, withConnection(command)));
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsReviewCommand(incidentId, withConnection(command)));
 
 try {
   await program.parseAsync(process.argv);

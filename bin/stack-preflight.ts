@@ -1,16 +1,14 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
+import { UsageError } from './usage-error.js';
 
 /*
  * What a command names (a plan, a table, a state machine) is checked before it starts or writes anything: a typo is a
  * UsageError (bin/irdr.ts says it on stderr, exit 2) that says what exists, never a run, a record or an email.
  */
 
-/** Said to the user: what is wrong and what to give instead. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** The drill plan exists: the plans of this checkout (workflows/drills), which the stack bundles into its drill functions. */
 export function requireDrillPlan(planId: string): void {
