@@ -6,6 +6,8 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../aws/powertools.js';
+import { refusedPathParameter } from '../domain/path-parameters.js';
+import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
 import { HttpError } from './http-errors.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
@@ -42,10 +44,27 @@ export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema:
   return parsed.data;
 }
 
-/** The thin shell every API handler wears: errors become JSON responses, faults are logged, never leaked. */
-export function apiHandler(handler: ApiHandler) {
+/** What a handler reads from a request body, and how its refusals look (JSON unless a page is wanted). */
+export interface ApiHandlerOptions {
+  /** @default 'application/json' */
+  readonly body?: BodyMediaType;
+  /** Renders a refusal the shell makes (a browser's form wants a page, not JSON). */
+  readonly refusal?: (statusCode: number, message: string) => ApiResult;
+}
+
+/**
+ * The thin shell every API handler wears: before the handler runs, every path parameter must be one a record can
+ * have (see domain/path-parameters.ts) and a body must be labelled as the handler reads it; errors become JSON
+ * responses, faults are logged, never leaked.
+ */
+export function apiHandler(handler: ApiHandler, options: ApiHandlerOptions = {}) {
+  const refuse = options.refusal ?? ((statusCode: number, message: string) => jsonResponse(statusCode, { message }));
   return middy<ApiEvent, ApiResult>().handler(async (event, context) => {
     logger.addContext(context);
+    const badParameter = refusedPathParameter(event.pathParameters);
+    if (badParameter) return refuse(404, badParameter.message);
+    const badContent = refusedRequestContent((name) => headerValue(event, name), Boolean(event.body), options.body ?? 'application/json');
+    if (badContent) return refuse(badContent.statusCode, badContent.message);
     try {
       return await handler(event, context);
     } catch (error) {

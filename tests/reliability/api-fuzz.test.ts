@@ -36,11 +36,18 @@ const body = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELD_NAMES), plausible, { maxKeys: 6 }).map((value) => JSON.stringify(value)),
   fc.constant(JSON.stringify(JSON.parse('['.repeat(200) + ']'.repeat(200)))),
 );
+/** What no id may carry: NUL, CR/LF, ANSI escapes, C1 controls, bidi overrides and isolates, key separators, non-ASCII. */
+const hostileCharacter = fc.constantFrom('\u0000', '\r\n', '\u001b[2K', '\u0085', '\u009b', '\u202e', '\u2066', '\u2028', '#', '%', ' ', '"', 'é', '\u{1F600}');
+/** Every length from 1 to well past DynamoDB's key limits (2,048 bytes partition key, 1,024 sort key), id-shaped or not. */
+const anyLength = fc.integer({ min: 1, max: 4096 });
 const pathValue = fc.oneof(
   fc.constantFrom('security-incident', 'orders-pitr', 'review.post-incident', 'acknowledge', '..', '%2F', 'a/b', ' ', 'INC#1'),
   fc.uuid(),
   fc.string({ minLength: 1, maxLength: 30 }),
-  fc.string({ minLength: 300, maxLength: 400 }),
+  anyLength.map((length) => 'a'.repeat(length)),
+  anyLength.chain((length) => fc.string({ unit: fc.constantFrom(...'abcdef0123456789-_.'), minLength: length, maxLength: length })),
+  fc.tuple(fc.uuid(), hostileCharacter, fc.nat({ max: 36 })).map(([id, character, at]) => `${id.slice(0, at)}${character}${id.slice(at)}`),
+  fc.tuple(anyLength, hostileCharacter).map(([length, character]) => `${'a'.repeat(length)}${character}`),
 );
 const query = fc.dictionary(
   fc.constantFrom('from', 'to', 'limit', 'next', 'after', 'status', 'severity', 'mode', 'x'),
@@ -51,7 +58,8 @@ const caller = fc.constantFrom('dev-responder', 'dev-commander', 'dev-approver',
 const headers = fc.record(
   {
     idempotencyKey: fc.oneof(fc.constant(undefined), fc.constant(''), fc.uuid(), fc.string({ maxLength: 20 }), fc.string({ minLength: 256, maxLength: 300 })),
-    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=utf-8', undefined),
+    contentEncoding: fc.constantFrom('gzip', 'br', 'identity', undefined),
   },
   { requiredKeys: [] },
 );
@@ -85,6 +93,7 @@ async function send(route: HttpRoute, fuzz: FuzzRequest): Promise<{ status: numb
   const sent: Record<string, string> = {};
   if (fuzz.caller) sent.authorization = `Bearer ${fuzz.caller}`;
   if (fuzz.headers.contentType) sent['content-type'] = fuzz.headers.contentType;
+  if (fuzz.headers.contentEncoding) sent['content-encoding'] = fuzz.headers.contentEncoding;
   if (fuzz.headers.idempotencyKey !== undefined) sent['idempotency-key'] = fuzz.headers.idempotencyKey;
   const hasBody = route.method !== 'GET' && fuzz.body !== undefined;
   const response = await fetch(urlOf(route, fuzz), { method: route.method, headers: sent, ...(hasBody && { body: fuzz.body }) });

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionRegistry, type HttpRoute } from '../../functions/registry.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/*
+ * Hostile requests through the real local stack's HTTP API: each gets a 4xx that says what to change, the table is
+ * unchanged (compared whole, before and after), and nothing answers 5xx.
+ */
+
+const routes: ReadonlyArray<HttpRoute> = functionRegistry.flatMap((spec) => ('routes' in spec ? (spec.routes as readonly HttpRoute[]) : []));
+const routesWithParameters = routes.filter((route) => route.path.includes('{'));
+
+let local: TestStack;
+let incidentId: string;
+
+beforeAll(async () => {
+  local = await startTestStack();
+  const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Hostile input target', severity: 'SEV3', summary: 'for hostile requests' });
+  expect(created.status).toBe(202);
+  incidentId = created.body.incidentId as string;
+  await local.waitForExecution(created.body.executionArn as string);
+  await local.waitForQuiet();
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+/** A well-formed value for every parameter but `hostile`, which gets `value`. */
+function pathOf(route: HttpRoute, hostile: string, value: string): string {
+  const wellFormed: Record<string, string> = {
+    incidentId,
+    taskId: 'review.post-incident',
+    runId: 'no-such-run',
+    planId: 'orders-pitr',
+    runbookId: 'triage-notify',
+    linkId: `${incidentId}.review.post-incident.0.1900000000`,
+  };
+  return route.path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(name === hostile ? value : (wellFormed[name] ?? 'x')));
+}
+
+async function send(route: HttpRoute, path: string): Promise<{ status: number; text: string; contentType: string }> {
+  const response = await fetch(local.stack.urls.api + path + (route.auth === 'signed-link' ? `?sig=${'A'.repeat(43)}` : ''), {
+    method: route.method,
+    headers: { authorization: 'Bearer dev-admin', 'content-type': route.auth === 'signed-link' ? 'application/x-www-form-urlencoded' : 'application/json', 'idempotency-key': 'hostile-1' },
+    ...(route.method === 'POST' && { body: route.auth === 'signed-link' ? 'outcome=done' : '{"verdict":"accepted","outcome":"done","text":"x"}' }),
+  });
+  return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+}
+
+describe('path parameters: every one of every route is checked in the shell', () => {
+  const hostileValues: ReadonlyArray<[string, string]> = [
+    ['1,025 characters (over a sort key)', 'a'.repeat(1025)],
+    ['2,049 characters (over a partition key)', 'a'.repeat(2049)],
+    ['3,000 characters', 'a'.repeat(3000)],
+    ['a NUL', 'abc\u0000def'],
+    ['CR/LF', 'abc\r\nBcc: x@example.com'],
+    ['an ANSI escape', '\u001b[2Kabc'],
+    ['a bidi override', 'abc\u202edef'],
+    ['a key separator', 'INC#1'],
+    ['a space', 'a b'],
+  ];
+  const cases = routesWithParameters.flatMap((route) =>
+    [...route.path.matchAll(/\{([^}]+)\}/g)].flatMap(([, name]) => hostileValues.map(([what, value]) => [`${route.method} ${route.path}: ${name} with ${what}`, route, name!, value] as const)),
+  );
+
+  it.each(cases)('%s → 404 naming what an id looks like, nothing written', async (_name, route, name, value) => {
+    const before = await local.tableItems();
+    const answer = await send(route, pathOf(route, name, value));
+    expect(answer.status, answer.text.slice(0, 300)).toBe(404);
+    if (route.auth === 'signed-link') {
+      expect(answer.contentType).toMatch(/^text\/html/);
+      expect(answer.text).toContain('open the link exactly as it arrived in your email');
+    } else {
+      const message = (JSON.parse(answer.text) as { message: string }).message;
+      expect(message).toMatch(/can have the id .*: an? .* id is|can have the id .*: a task id is/);
+      // Never the whole 3,000 characters, never a raw control character.
+      expect(message.length).toBeLessThan(400);
+      expect(message).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+    }
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('still finds what a well-formed id names', async () => {
+    expect((await local.api('GET', `/incidents/${incidentId}`)).status).toBe(200);
+    expect((await local.api('GET', `/incidents/${incidentId}/tasks`)).status).toBe(200);
+    const missing = await local.api('GET', '/incidents/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toMatch(/no incident with id/);
+  });
+});
+
+describe('bodies: a JSON route reads UTF-8 JSON, labelled as such, uncompressed', () => {
+  const incident = { runbookId: 'triage-notify', title: 'Labelled wrongly', severity: 'SEV3', summary: 'valid JSON, wrong label' };
+  const labels: ReadonlyArray<[string, Record<string, string>, RegExp]> = [
+    ['text/plain', { 'content-type': 'text/plain' }, /"text\/plain" body is not accepted here: send Content-Type: application\/json/],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, /"application\/x-www-form-urlencoded" body is not accepted here: send Content-Type: application\/json/],
+    ['no Content-Type', { 'content-type': '' }, /the body has no Content-Type: send Content-Type: application\/json/],
+    ['charset=utf-16', { 'content-type': 'application/json; charset=utf-16' }, /charset "utf-16" is not accepted: send Content-Type: application\/json \(UTF-8\)/],
+    ['Content-Encoding: gzip on a plain body', { 'content-encoding': 'gzip' }, /Content-Encoding "gzip" is not accepted: .* with no Content-Encoding/],
+  ];
+  it.each(labels)('POST /incidents with %s → 415 naming what to send, nothing written', async (_name, headers, message) => {
+    await local.waitForQuiet();
+    const before = await local.tableItems();
+    const answer = await local.api('POST', '/incidents', { body: incident, headers: { 'idempotency-key': `label-${_name}`, ...headers } });
+    expect(answer.status).toBe(415);
+    expect(answer.body.message).toMatch(message);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it.each([
+    ['POST', '/incidents/{id}/notes', { text: 'a note' }],
+    ['POST', '/incidents/{id}/resolve', { summary: 'fixed' }],
+    ['POST', '/incidents/{id}/sign-off', { verdict: 'accepted' }],
+    ['POST', '/incidents/{id}/tasks/review.post-incident/complete', { outcome: 'done' }],
+  ] as const)('%s %s with text/plain → 415, nothing written', async (method, path, body) => {
+    const before = await local.tableItems();
+    const answer = await local.api(method, path.replace('{id}', incidentId), { token: 'dev-admin', body, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    expect(answer.status).toBe(415);
+    expect(answer.body.message).toMatch(/send Content-Type: application\/json/);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('still takes application/json; charset=UTF-8 (any case), and a body-less GET whatever it is labelled', async () => {
+    const answer = await local.api('POST', '/incidents', { body: incident, headers: { 'idempotency-key': 'label-ok', 'content-type': 'Application/JSON; Charset="UTF-8"' } });
+    expect(answer.status).toBe(202);
+    await local.waitForQuiet();
+    expect((await local.api('GET', `/incidents/${incidentId}`, { headers: { 'content-type': 'text/plain' } })).status).toBe(200);
+  });
+
+  it('the emailed link’s form takes a form, not JSON: a page saying so (415), nothing written', async () => {
+    const before = await local.tableItems();
+    const response = await fetch(`${local.stack.urls.api}/task-links/${incidentId}.review.post-incident.0.1900000000?sig=${'A'.repeat(43)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"outcome":"done"}',
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain('send Content-Type: application/x-www-form-urlencoded (UTF-8)');
+    expect(await local.tableItems()).toEqual(before);
+  });
+});
+
+describe('page positions a caller hands back: bounded before they reach a key condition', () => {
+  it('GET /drills/{planId}/runs?after= of 3,000 characters → 400 saying what after is, nothing written', async () => {
+    const before = await local.tableItems();
+    const answer = await local.api('GET', `/drills/orders-pitr/runs?after=${encodeURIComponent(`2026-12-01T00:00:00.000Z#${'a'.repeat(3000)}`)}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/after: the `next` value of a previous page/);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('GET /incidents?nextToken= forged with a start key over DynamoDB’s sort-key limit → 400 saying to drop it', async () => {
+    const listed = await local.api('GET', '/incidents?limit=1');
+    expect(listed.status).toBe(200);
+    const token = JSON.parse(Buffer.from(listed.body.nextToken as string, 'base64url').toString('utf8'));
+    // Over the 1,024 bytes a sort key may have, yet well inside nextToken's 4,096 characters.
+    token.position.startKey.GSI1SK = `${token.position.startKey.GSI1SK}${'a'.repeat(1100)}`;
+    const forged = Buffer.from(JSON.stringify(token)).toString('base64url');
+    const answer = await local.api('GET', `/incidents?limit=1&nextToken=${forged}`);
+    expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
+    expect(answer.body.message).toMatch(/nextToken/);
+  });
+});
