@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { multiLine, singleLine } from './plain-text.js';
 
 export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
 
@@ -20,15 +21,15 @@ export type IncidentMode = z.infer<typeof IncidentMode>;
 
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
-  runbookId: z.string().min(1).max(64),
-  title: z.string().trim().min(1).max(200),
+  runbookId: z.string().min(1).max(64).check(singleLine),
+  title: z.string().trim().min(1).max(200).check(singleLine),
   severity: Severity,
-  summary: z.string().trim().min(1).max(4000),
-  source: z.string().max(200).optional(),
+  summary: z.string().trim().min(1).max(4000).check(multiLine),
+  source: z.string().max(200).check(singleLine).optional(),
   detectedAt: isoTimestamp.optional(),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
   awareAt: isoTimestamp.optional(),
-  labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+  labels: z.record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine)).optional(),
   mode: IncidentMode.default('live'),
 });
 export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;

@@ -48,3 +48,11 @@ export function printable(text: string, options: { multiLine?: boolean } = {}): 
     options.multiLine && (character === '\n' || character === '\t') ? character : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** Line breaks (CR, LF, NEL, U+2028/9) and every other control or bidi control, as a header's one line must not hold them. */
+const NOT_IN_A_HEADER = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]+`, 'gu');
+
+/** One line for an email header (a subject): whatever breaks or controls the text holds become one space, so no text can start a header of its own. */
+export function headerLine(text: string): string {
+  return text.replace(NOT_IN_A_HEADER, ' ');
+}

@@ -7,6 +7,7 @@ import type {
 import type { z } from 'zod';
 import { logger } from '../aws/powertools.js';
 import { refusedPathParameter } from '../domain/path-parameters.js';
+import { printable } from '../domain/plain-text.js';
 import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
 import { HttpError } from './http-errors.js';
 
@@ -37,11 +38,21 @@ export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema:
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const issues = parsed.error.issues.map(issueOf);
     const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; ');
     throw new HttpError(400, `invalid request: ${summary}`, { issues });
   }
   return parsed.data;
+}
+
+/**
+ * A zod issue as the caller reads it: its path printable (a key may be what was refused), and a refused record key
+ * saying why rather than zod's "Invalid key in record".
+ */
+function issueOf(issue: z.core.$ZodIssue): { path: string; message: string } {
+  const path = printable(issue.path.map(String).join('.'));
+  if (issue.code === 'invalid_key') return { path, message: `the name: ${issue.issues.map((inner) => inner.message).join('; ')}` };
+  return { path, message: issue.message };
 }
 
 /** What a handler reads from a request body, and how its refusals look (JSON unless a page is wanted). */

@@ -1,5 +1,7 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionRegistry, type HttpRoute } from '../../functions/registry.js';
+import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /*
@@ -160,5 +162,108 @@ describe('page positions a caller hands back: bounded before they reach a key co
     const answer = await local.api('GET', `/incidents?limit=1&nextToken=${forged}`);
     expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
     expect(answer.body.message).toMatch(/nextToken/);
+  });
+});
+
+/** What a terminal or a mail header acts on: NUL, CR/LF, ESC (ANSI), a C1 CSI, bidi overrides and isolates. */
+const CONTROLS: ReadonlyArray<[string, string]> = [
+  ['NUL', 'a\u0000b'],
+  ['CR/LF with a Bcc header', 'Alert\r\nBcc: everyone@example.com'],
+  ['an ANSI erase-line', '\u001b[2K\u001b[1Aall clear'],
+  ['a C1 CSI', 'a\u009b31mb'],
+  ['a right-to-left override', 'invoice\u202etxt.exe'],
+  ['a first-strong isolate', 'a\u2068b'],
+];
+
+describe('text fields: plain text only; single-line fields take no line break either', () => {
+  const incident = { runbookId: 'triage-notify', title: 'Plain title', severity: 'SEV3', summary: 'plain summary' };
+
+  it.each(CONTROLS)('POST /incidents with %s in the title → 400 naming the character and where, nothing written', async (_name, text) => {
+    await local.waitForQuiet();
+    const before = await local.tableItems();
+    const answer = await local.openIncident({ ...incident, title: text });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/^invalid request: title: remove a (control character|line break|bidi control) \(U\+[0-9A-F]{4}\) at character \d+: this field takes one line of plain text$/);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it.each([
+    ['summary', { summary: 'fine\n\u001b[31mred' }, /summary: remove a control character \(U\+001B\) at character 6: this field takes plain text \(line breaks and tabs are fine\)/],
+    ['summary', { summary: 'a\u202eb' }, /summary: remove a bidi control \(U\+202E\)/],
+    ['summary', { summary: 'a lone CR\rover' }, /summary: remove a line break \(U\+000D\)/],
+    ['source', { source: 'guardduty\u0000' }, /source: remove a control character \(U\+0000\)/],
+    ['a label', { labels: { ticket: 'SEC-1\nBcc: x' } }, /labels.ticket: remove a line break \(U\+000A\)/],
+    ['a label name', { labels: { 'tick\u001bet': 'SEC-1' } }, /labels\.tick\\u001bet: the name: remove a control character \(U\+001B\) at character 5/],
+    ['runbookId', { runbookId: 'triage-notify\r\n' }, /runbookId: remove a line break/],
+  ])('POST /incidents with a control in %s → 400, nothing written', async (_name, change, message) => {
+    await local.waitForQuiet();
+    const before = await local.tableItems();
+    const answer = await local.openIncident({ ...incident, ...change });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(message);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('takes line breaks (LF, CRLF) and tabs in a summary, and non-Latin text anywhere', async () => {
+    const answer = await local.openIncident({ ...incident, title: 'Accès refusé — 東京 — مرحبا', summary: 'first line\r\nsecond\tline\nthird' });
+    expect(answer.status).toBe(202);
+    await local.waitForQuiet();
+  });
+
+  it.each([
+    ['POST', '/incidents/{id}/notes', { text: 'note\u001b[2K' }, /text: remove a control character \(U\+001B\)/],
+    ['POST', '/incidents/{id}/resolve', { summary: 'fixed\u202e' }, /summary: remove a bidi control \(U\+202E\)/],
+    ['POST', '/incidents/{id}/sign-off', { verdict: 'exceptions', comment: 'see\u0000' }, /comment: remove a control character \(U\+0000\)/],
+    ['POST', '/incidents/{id}/tasks/review.post-incident/complete', { outcome: 'done', comment: 'ok\u009b' }, /comment: remove a control character \(U\+009B\)/],
+    ['POST', '/drill-runs/no-such-run/sign-off', { verdict: 'exceptions', comment: 'x\u2066' }, /comment: remove a bidi control \(U\+2066\)/],
+  ] as const)('%s %s with a control in its text → 400, nothing written', async (method, path, body, message) => {
+    const before = await local.tableItems();
+    const answer = await local.api(method, path.replace('{id}', incidentId), { token: 'dev-admin', body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(message);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('a note keeps its line breaks', async () => {
+    const answer = await local.api('POST', `/incidents/${incidentId}/notes`, { body: { text: 'line one\nline two' } });
+    expect(answer.status).toBe(201);
+  });
+});
+
+describe('what is printed from data: the CLI escapes it, a mail subject stays one line', () => {
+  const hostileTitle = 'Disk full\u001b[2K\r\u001b[32mall clear\u009b0m \u202eexe.pdf\u0000';
+  const unescaped = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  it('irdr incidents list / show / show --json / review print a stored hostile title as \\u escapes, never raw', async () => {
+    // A record written before titles were checked (or by a finding): set straight in the table, as no request can now.
+    await local.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: local.stack.tableName,
+        Key: { PK: { S: `INC#${incidentId}` }, SK: { S: 'META' } },
+        UpdateExpression: 'SET #title = :title, #summary = :summary',
+        ExpressionAttributeNames: { '#title': 'title', '#summary': 'summary' },
+        ExpressionAttributeValues: { ':title': { S: hostileTitle }, ':summary': { S: `line one\nline two \u001b]0;pwned\u0007` } },
+      }),
+    );
+    const env = { IRDR_TOKEN: 'dev-auditor' };
+    for (const args of [['incidents', 'list'], ['incidents', 'show', incidentId], ['incidents', 'show', incidentId, '--json'], ['incidents', 'review', incidentId]]) {
+      const { code, output } = await runIrdr(local, args, env);
+      expect(code, `${args.join(' ')}: ${output}`).toBe(0);
+      expect(output, args.join(' ')).not.toMatch(unescaped);
+      expect(output, args.join(' ')).not.toContain('\r');
+      expect(output, args.join(' ')).toContain('\\u001b[2K');
+    }
+    const shown = await runIrdr(local, ['incidents', 'show', incidentId, '--json'], env);
+    // Still JSON, holding the same title: the escapes are JSON's own.
+    expect((JSON.parse(shown.output) as { incident: { title: string } }).incident.title).toBe(hostileTitle);
+  });
+
+  it('an email subject built from a hostile title is one line: no Bcc header can be injected', async () => {
+    const { sendEmail } = await import('../../functions/aws/mailer.js');
+    const subject = `[SEV1] Alert\r\nBcc: everyone@example.com\u0085X-Injected: yes`;
+    await sendEmail({ from: 'irdr@example.com', to: ['oncall@example.com'], subject, text: 'body' });
+    const sent = (await local.mailbox()).find((email) => email.subject.startsWith('[SEV1] Alert'));
+    expect(sent?.subject).toBe('[SEV1] Alert Bcc: everyone@example.com X-Injected: yes');
+    expect(sent?.destination.to).toEqual(['oncall@example.com']);
   });
 });
