@@ -19,6 +19,38 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 export const IncidentMode = z.enum(['live', 'exercise']);
 export type IncidentMode = z.infer<typeof IncidentMode>;
 
+/**
+ * How far ahead of this system's clock a caller's clock may run: a time further ahead is in the future, not skew.
+ * One constant for every time a request states about the past.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * What is impossible about an incident's stated times: a detection or awareness in the future (it would move the
+ * regulatory clocks that run from them, and a report would then show a deadline met), or awareness before detection.
+ */
+export function incidentTimeProblems(
+  times: { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined },
+  now: Date,
+): Array<{ path: string[]; message: string }> {
+  const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  const problems: Array<{ path: string[]; message: string }> = [];
+  for (const field of ['detectedAt', 'awareAt'] as const) {
+    const at = times[field];
+    if (at !== undefined && Date.parse(at) > latest) {
+      problems.push({
+        path: [field],
+        message: `${at} is in the future (this system's time is ${now.toISOString()}, give or take ${MAX_CLOCK_SKEW_MS / 60_000} minutes): send when it happened`,
+      });
+    }
+  }
+  const { detectedAt, awareAt } = times;
+  if (detectedAt !== undefined && awareAt !== undefined && Date.parse(awareAt) < Date.parse(detectedAt)) {
+    problems.push({ path: ['awareAt'], message: `${awareAt} is before detectedAt (${detectedAt}): nobody is aware of an incident before it is detected; send awareAt at or after detectedAt` });
+  }
+  return problems;
+}
+
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
   runbookId: z.string().min(1).max(64).check(singleLine),
@@ -31,7 +63,9 @@ export const CreateIncidentRequest = z.strictObject({
   awareAt: isoTimestamp.optional(),
   labels: z.record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine)).optional(),
   mode: IncidentMode.default('live'),
-});
+}).check(z.superRefine((request, context) => {
+  for (const problem of incidentTimeProblems(request, new Date())) context.addIssue({ code: 'custom', ...problem });
+}));
 export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;
 
 /** A runbook as the API sees it: enough to start it and stamp its identity on the incident. */

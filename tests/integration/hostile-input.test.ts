@@ -267,3 +267,32 @@ describe('what is printed from data: the CLI escapes it, a mail subject stays on
     expect(sent?.destination.to).toEqual(['oncall@example.com']);
   });
 });
+
+describe('stated times: none in the future, awareness not before detection', () => {
+  const incident = { runbookId: 'triage-notify', title: 'Timed', severity: 'SEV3', summary: 'stated times' };
+  const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+  it.each([
+    ['detectedAt in 2999', { detectedAt: '2999-01-01T00:00:00Z' }, /^invalid request: detectedAt: 2999-01-01T00:00:00Z is in the future \(this system's time is .*, give or take 5 minutes\): send when it happened$/],
+    ['awareAt in 2999', { awareAt: '2999-01-01T00:00:00Z' }, /awareAt: 2999-01-01T00:00:00Z is in the future/],
+    ['awareAt an hour ahead', { awareAt: inMinutes(60) }, /awareAt: .* is in the future/],
+    ['awareAt ahead, written with an offset', { awareAt: new Date(Date.now() + 3_600_000).toISOString().replace('Z', '+00:00') }, /awareAt: .* is in the future/],
+    ['awareAt before detectedAt', { detectedAt: '2026-11-20T08:00:00Z', awareAt: '2026-11-20T07:59:59Z' }, /awareAt: 2026-11-20T07:59:59Z is before detectedAt \(2026-11-20T08:00:00Z\): .*send awareAt at or after detectedAt/],
+    ['the same instant, the later one in another zone', { detectedAt: '2026-11-20T09:00:00+01:00', awareAt: '2026-11-20T07:30:00Z' }, /awareAt: .* is before detectedAt/],
+  ])('POST /incidents with %s → 400 saying what to send, nothing written', async (_name, times, message) => {
+    await local.waitForQuiet();
+    const before = await local.tableItems();
+    const answer = await local.openIncident({ ...incident, ...times });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(message);
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('takes a time a little ahead (clock skew within 5 minutes), and awareness at or after detection', async () => {
+    const skewed = await local.openIncident({ ...incident, detectedAt: inMinutes(-10), awareAt: inMinutes(2) });
+    expect(skewed.status).toBe(202);
+    const same = await local.openIncident({ ...incident, detectedAt: '2026-11-20T08:00:00Z', awareAt: '2026-11-20T09:00:00+01:00' });
+    expect(same.status).toBe(202);
+    await local.waitForQuiet();
+  });
+});
