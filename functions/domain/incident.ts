@@ -51,6 +51,23 @@ export function incidentTimeProblems(
   return problems;
 }
 
+/**
+ * A request made from a finding, less any stated time in the future: a finding is not refused (its detection matters
+ * more than its clock), but a future time would move the clocks that run from it, so the incident counts from when
+ * it was opened instead. Says which times were dropped.
+ */
+export function withoutFutureTimes<Request extends { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined }>(
+  request: Request,
+  now: Date,
+): { request: Request; dropped: Array<'detectedAt' | 'awareAt'> } {
+  const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  const dropped = (['detectedAt', 'awareAt'] as const).filter((field) => request[field] !== undefined && Date.parse(request[field]!) > latest);
+  if (dropped.length === 0) return { request, dropped };
+  const kept = { ...request };
+  for (const field of dropped) delete kept[field];
+  return { request: kept, dropped };
+}
+
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
   runbookId: z.string().min(1).max(64).check(singleLine),

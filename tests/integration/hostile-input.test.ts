@@ -1,6 +1,8 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionRegistry, type HttpRoute } from '../../functions/registry.js';
+import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
+import type { BusEvent } from '../../local/eventbridge/event-bus.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -294,5 +296,21 @@ describe('stated times: none in the future, awareness not before detection', () 
     const same = await local.openIncident({ ...incident, detectedAt: '2026-11-20T08:00:00Z', awareAt: '2026-11-20T09:00:00+01:00' });
     expect(same.status).toBe(202);
     await local.waitForQuiet();
+  });
+});
+
+describe('a finding that states a future time', () => {
+  it('still opens its incident, counting from when it opened rather than from the year 2999', async () => {
+    const future = structuredClone(guardDutySample);
+    future.detail.id = 'future0000000000000000000000000f';
+    future.detail.createdAt = '2999-01-01T00:00:00.000Z';
+    future.detail.service.eventFirstSeen = '2999-01-01T00:00:00.000Z';
+    const delivery = await local.stack.events.deliver(future as unknown as BusEvent);
+    const [finding] = (delivery.deliveries[0]!.result as { findings: Array<{ outcome: string; incidentId: string }> }).findings;
+    expect(finding?.outcome).toBe('opened');
+    const view = await local.api('GET', `/incidents/${finding!.incidentId}`);
+    expect(view.body.incident.title).toBe(guardDutySample.detail.title);
+    expect(view.body.incident.detectedAt).toBeUndefined();
+    await local.waitForQuiet().catch(() => undefined);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateIncidentRequest, MAX_CLOCK_SKEW_MS, incidentTimeProblems } from '../../functions/domain/incident.js';
+import { CreateIncidentRequest, MAX_CLOCK_SKEW_MS, incidentTimeProblems, withoutFutureTimes } from '../../functions/domain/incident.js';
 
 const now = new Date('2026-12-07T03:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
@@ -23,5 +23,15 @@ describe('an incident\'s stated times', () => {
     expect(CreateIncidentRequest.safeParse({ ...body, awareAt: new Date().toISOString() }).success).toBe(true);
     const future = CreateIncidentRequest.safeParse({ ...body, detectedAt: '2999-01-01T00:00:00Z' });
     expect(future.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['detectedAt']);
+  });
+});
+
+describe('a finding\'s stated times', () => {
+  it('keeps past times and drops only those in the future, saying which', () => {
+    const request = { title: 't', detectedAt: at(-60_000), awareAt: at(MAX_CLOCK_SKEW_MS + 1) };
+    expect(withoutFutureTimes(request, now)).toEqual({ request: { title: 't', detectedAt: at(-60_000) }, dropped: ['awareAt'] });
+    expect(withoutFutureTimes({ title: 't', detectedAt: '2999-01-01T00:00:00Z' }, now)).toEqual({ request: { title: 't' }, dropped: ['detectedAt'] });
+    const past = { title: 't', detectedAt: at(-1) };
+    expect(withoutFutureTimes(past, now).request).toBe(past);
   });
 });
