@@ -52,7 +52,8 @@ export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema:
 function issueOf(issue: z.core.$ZodIssue): { path: string; message: string } {
   const path = printable(issue.path.map(String).join('.'));
   if (issue.code === 'invalid_key') return { path, message: `the name: ${issue.issues.map((inner) => inner.message).join('; ')}` };
-  return { path, message: issue.message };
+  // zod quotes what it refused (an unknown key): shown, not sent on.
+  return { path, message: printable(issue.message) };
 }
 
 /** What a handler reads from a request body, and how its refusals look (JSON unless a page is wanted). */
@@ -93,8 +94,8 @@ export function parseQueryParameters<Schema extends z.ZodType>(event: ApiEvent, 
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : ''),
-      message: issue.message,
+      path: printable(issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '')),
+      message: printable(issue.message),
     }));
     const summary = issues.map((issue) => `${issue.path || '(query)'}: ${issue.message}`).join('; ');
     throw new HttpError(400, `invalid query: ${summary}`, { issues });

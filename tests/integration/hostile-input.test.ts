@@ -314,3 +314,27 @@ describe('a finding that states a future time', () => {
     await local.waitForQuiet().catch(() => undefined);
   });
 });
+
+describe('what a refusal quotes back is printable', () => {
+  it('an unknown query parameter or body field named with an ANSI escape or bidi override is quoted as \\u escapes', async () => {
+    const answer = await local.api('GET', `/incidents?${encodeURIComponent('\u001b[2Kx')}=1`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toContain('\\u001b[2Kx');
+    expect(answer.body.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    const body = await local.openIncident({ runbookId: 'triage-notify', title: 't', severity: 'SEV3', summary: 's', ['\u202ekey']: 1 });
+    expect(body.status).toBe(400);
+    expect(body.body.message).toContain('\\u202ekey');
+    expect(body.body.message).not.toMatch(/[\u202a-\u202e]/);
+  });
+
+  it('an Idempotency-Key holding a C1 control is quoted as \\u009b when it conflicts', async () => {
+    const key = `key-\u009b31m-${Date.now()}`;
+    const incident = { runbookId: 'triage-notify', title: 'Keyed', severity: 'SEV3', summary: 'first body' };
+    expect((await local.openIncident(incident, { idempotencyKey: key })).status).toBe(202);
+    const conflict = await local.openIncident({ ...incident, summary: 'another body' }, { idempotencyKey: key });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.message).toContain('key-\\u009b31m-');
+    expect(conflict.body.message).not.toMatch(/[\u0080-\u009f]/);
+    await local.waitForQuiet();
+  });
+});

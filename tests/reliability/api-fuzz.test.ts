@@ -14,10 +14,13 @@ const routes: ReadonlyArray<HttpRoute & { functionName: string }> = functionRegi
 );
 const RUNS_PER_ROUTE = Math.ceil(2000 / routes.length);
 
+/** What no id may carry: NUL, CR/LF, ANSI escapes, C1 controls, bidi overrides and isolates, key separators, non-ASCII. */
+const hostileCharacter = fc.constantFrom('\u0000', '\r\n', '\u001b[2K', '\u0085', '\u009b', '\u202e', '\u2066', '\u2028', '#', '%', ' ', '"', 'é', '\u{1F600}');
 /** Field names the API's bodies use, so generated objects hit the validators' deeper paths, not just "unknown key". */
 const FIELD_NAMES = ['runbookId', 'title', 'severity', 'summary', 'source', 'detectedAt', 'awareAt', 'labels', 'mode', 'outcome', 'comment', 'text', 'verdict', 'resolutionSummary', 'summary', 'planId', 'trigger'];
 const plausible = fc.oneof(
-  fc.constantFrom('security-incident', 'triage-notify', 'SEV1', 'SEV5', 'live', 'exercise', 'done', 'approved', 'rejected', 'accepted', 'exceptions', '2026-11-24T10:00:00Z', 'not-a-date', ''),
+  fc.constantFrom('security-incident', 'triage-notify', 'SEV1', 'SEV5', 'live', 'exercise', 'done', 'approved', 'rejected', 'accepted', 'exceptions', '2026-11-24T10:00:00Z', '2999-01-01T00:00:00Z', 'not-a-date', ''),
+  fc.tuple(fc.string({ maxLength: 10 }), hostileCharacter, fc.string({ maxLength: 10 })).map(([before, character, after]) => `${before}${character}${after}`),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.integer(),
@@ -36,8 +39,6 @@ const body = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELD_NAMES), plausible, { maxKeys: 6 }).map((value) => JSON.stringify(value)),
   fc.constant(JSON.stringify(JSON.parse('['.repeat(200) + ']'.repeat(200)))),
 );
-/** What no id may carry: NUL, CR/LF, ANSI escapes, C1 controls, bidi overrides and isolates, key separators, non-ASCII. */
-const hostileCharacter = fc.constantFrom('\u0000', '\r\n', '\u001b[2K', '\u0085', '\u009b', '\u202e', '\u2066', '\u2028', '#', '%', ' ', '"', 'é', '\u{1F600}');
 /** Every length from 1 to well past DynamoDB's key limits (2,048 bytes partition key, 1,024 sort key), id-shaped or not. */
 const anyLength = fc.integer({ min: 1, max: 4096 });
 const pathValue = fc.oneof(
@@ -112,6 +113,8 @@ describe('HTTP API fuzzing', () => {
           if (answer.contentType.includes('json')) {
             const message = (JSON.parse(answer.text) as { message?: unknown }).message;
             expect(typeof message === 'string' && message.length > 0, `${answer.status} without a message: ${answer.text.slice(0, 200)}`).toBe(true);
+            // What a refusal quotes back (an id, a key, a field name) is shown, never a control a terminal would act on.
+            expect(message as string, `${answer.status} quotes a control character`).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
           } else {
             expect(answer.text.length, `${answer.status} with an empty body`).toBeGreaterThan(0);
           }
