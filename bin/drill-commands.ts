@@ -4,7 +4,6 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import { getRun } from '../functions/aws/drill/drill-run-store.js';
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
 import type { DrillRunRecord } from '../functions/domain/drill/run-record.js';
-import { say } from './terminal-output.js';
 
 interface RunFlags {
   stateMachineArn: string;
@@ -58,7 +57,7 @@ export async function runDrillWithProgress(
   const runId = randomUUID();
   const input: DrillExecutionInput = { planId, ...who };
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: flags.stateMachineArn, name: runId, input: JSON.stringify(input) }));
-  say(`drill ${planId}: run ${runId} started`);
+  console.log(`drill ${planId}: run ${runId} started`);
   let seen = 0;
   let status = 'RUNNING';
   let error: string | undefined;
@@ -66,7 +65,7 @@ export async function runDrillWithProgress(
     await new Promise((resolve) => setTimeout(resolve, flags.interval * 1000));
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     const lines = progressLines(history.events ?? []);
-    for (const line of lines.slice(seen)) say(`  → ${line}`);
+    for (const line of lines.slice(seen)) console.log(`  → ${line}`);
     seen = lines.length;
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     status = execution.status ?? 'UNKNOWN';
@@ -79,11 +78,11 @@ export async function runDrillWithProgress(
 }
 
 function printOutcome(run: DrillRunRecord | undefined, status: string, error: string | undefined): void {
-  say(`execution ${status}${error ? ` (${error})` : ''}`);
+  console.log(`execution ${status}${error ? ` (${error})` : ''}`);
   if (!run) return;
-  say(`drill ${run.status.toUpperCase()}: RTO ${minutes(run.rtoSeconds)} of ${run.targets?.rtoMinutes ?? '?'} min, RPO ${minutes(run.rpo?.seconds)} of ${run.targets?.rpoMinutes ?? '?'} min${run.rpo ? ` (${run.rpo.method})` : ''}`);
-  for (const check of run.checks ?? []) say(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
-  say(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
-  for (const reason of run.reasons ?? []) say(`  - ${reason}`);
-  if (run.failureIncidentId) say(`  failure incident: ${run.failureIncidentId}`);
+  console.log(`drill ${run.status.toUpperCase()}: RTO ${minutes(run.rtoSeconds)} of ${run.targets?.rtoMinutes ?? '?'} min, RPO ${minutes(run.rpo?.seconds)} of ${run.targets?.rpoMinutes ?? '?'} min${run.rpo ? ` (${run.rpo.method})` : ''}`);
+  for (const check of run.checks ?? []) console.log(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
+  console.log(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
+  for (const reason of run.reasons ?? []) console.log(`  - ${reason}`);
+  if (run.failureIncidentId) console.log(`  failure incident: ${run.failureIncidentId}`);
 }

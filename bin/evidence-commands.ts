@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { MANIFEST_FILE, checkExport, keyFingerprint, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
-import { complain, say } from './terminal-output.js';
 
 interface VerifyFlags {
   from: string;
@@ -44,10 +43,10 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   if (keyFile !== undefined && !signerKey) return;
   const report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
   for (const problem of report.problems) {
-    say(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
+    console.log(`${problem.partitionKey} ${problem.sortKey}: ${problem.kind}; expected ${problem.expected}, found ${problem.found}`);
   }
   for (const problem of report.digests?.problems ?? []) {
-    say(`digest ${problem.name}: expected ${problem.expected}, found ${problem.found}`);
+    console.log(`digest ${problem.name}: expected ${problem.expected}, found ${problem.found}`);
   }
   const trails = `${report.trails.incidents} incident trails and ${report.trails.drillRuns} drill-run trails`;
   const span = `${flags.from} .. ${flags.to}`;
@@ -58,11 +57,11 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
       (report.digests.signaturesChecked ? ', every signature checked' : '; signatures not checked (--digest-public-key-file)')
     : '; no digest store given (--digests): a deleted tail of a trail cannot be seen';
   if (report.intact) {
-    say(`verified ${trails} (${report.events} events, ${span}) in ${flags.tableName}: every chain intact${digests}`);
+    console.log(`verified ${trails} (${report.events} events, ${span}) in ${flags.tableName}: every chain intact${digests}`);
     return;
   }
   const digestProblems = report.digests?.problems.length ?? 0;
-  say(
+  console.log(
     `${report.problems.length + digestProblems} problems in ${report.trails.broken} of ${trails}` +
       `${digestProblems > 0 ? ` and ${digestProblems} digests` : ''} (${span}) in ${flags.tableName}${digests}`,
   );
@@ -80,7 +79,7 @@ interface DigestFlags {
  */
 export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
   if (!flags.function) {
-    complain('irdr: name the digest writer: --function <stack output EvidenceDigestFunctionName> (irdr local env sets IRDR_DIGEST_FUNCTION)');
+    console.error('irdr: name the digest writer: --function <stack output EvidenceDigestFunctionName> (irdr local env sets IRDR_DIGEST_FUNCTION)');
     process.exitCode = 2;
     return;
   }
@@ -88,17 +87,17 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
   const payload: unknown = JSON.parse(Buffer.from(invoked.Payload ?? Buffer.from('null')).toString('utf8'));
   if (invoked.FunctionError) {
     const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
-    complain(`irdr: the digest writer ${flags.function} failed: ${errorType ?? invoked.FunctionError}: ${errorMessage ?? 'no message'}`);
+    console.error(`irdr: the digest writer ${flags.function} failed: ${errorType ?? invoked.FunctionError}: ${errorMessage ?? 'no message'}`);
     process.exitCode = 1;
     return;
   }
   const written = payload as WrittenDigest;
-  say(`digest ${written.name} written to ${written.location}: ${written.heads} chain heads, sha256 ${written.sha256}`);
+  console.log(`digest ${written.name} written to ${written.location}: ${written.heads} chain heads, sha256 ${written.sha256}`);
   for (const { partitionKey, recorded, found } of written.refused) {
-    say(`refused ${partitionKey}: digest ${recorded.digest} recorded ${recorded.seq}:${recorded.hash}, the table holds ${found}; kept the recorded head`);
+    console.log(`refused ${partitionKey}: digest ${recorded.digest} recorded ${recorded.seq}:${recorded.hash}, the table holds ${found}; kept the recorded head`);
   }
   if (written.refused.length > 0) {
-    say(`${written.refused.length} trails no longer extend the last digest: rewritten, truncated or deleted since. Run irdr evidence verify and investigate.`);
+    console.log(`${written.refused.length} trails no longer extend the last digest: rewritten, truncated or deleted since. Run irdr evidence verify and investigate.`);
     process.exitCode = 1;
   }
 }
@@ -117,7 +116,7 @@ async function orUsageError<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
     return await work();
   } catch (error) {
-    complain(`irdr: ${(error as Error).message}`);
+    console.error(`irdr: ${(error as Error).message}`);
     process.exitCode = 2;
     return undefined;
   }
@@ -148,8 +147,8 @@ export async function evidenceKeygenCommand(flags: { out: string }): Promise<voi
     return { privatePath, publicPath };
   });
   if (!written) return;
-  say(`private key ${written.privatePath} (mode 0600: keep it apart from the exports)`);
-  say(`public key  ${written.publicPath}, fingerprint ${keyFingerprint(publicKey)} (give it to the auditor)`);
+  console.log(`private key ${written.privatePath} (mode 0600: keep it apart from the exports)`);
+  console.log(`public key  ${written.publicPath}, fingerprint ${keyFingerprint(publicKey)} (give it to the auditor)`);
 }
 
 /**
@@ -172,15 +171,15 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   const { trails } = manifest;
 
   const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
-  for (const line of describeProblems(allTrails)) say(line);
+  for (const line of describeProblems(allTrails)) console.log(line);
   const events = allTrails.reduce((sum, trail) => sum + trail.events.length, 0);
   const integrity = manifest.signature ? `signed (Ed25519, key ${manifest.signature.keyFingerprint})` : 'hashed, not signed (no --signing-key-file or --kms-key-id)';
-  say(
+  console.log(
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
       `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
   );
   if (trails.broken > 0) {
-    say(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
+    console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
     process.exitCode = 1;
   }
 }
@@ -192,13 +191,13 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
 export async function evidenceCoverageCommand(flags: { tableName: string }): Promise<void> {
   const rows = await tableCoverage(flags.tableName, loadDrillPlans());
   const width = Math.max(5, ...rows.map((row) => row.table.length));
-  say(`${'table'.padEnd(width)}  status     items  plans / last pass`);
+  console.log(`${'table'.padEnd(width)}  status     items  plans / last pass`);
   for (const row of rows) {
     const detail = row.plans.length === 0 ? '-' : `${row.plans.join(', ')} / ${row.lastPassedAt ?? 'never passed'}`;
-    say(`${row.table.padEnd(width)}  ${row.status.padEnd(9)}  ${String(row.itemCount).padStart(5)}  ${detail}${row.why ? ` (${row.why})` : ''}`);
+    console.log(`${row.table.padEnd(width)}  ${row.status.padEnd(9)}  ${String(row.itemCount).padStart(5)}  ${detail}${row.why ? ` (${row.why})` : ''}`);
   }
   const gaps = rows.filter((row) => row.status !== 'covered').length;
-  say(`${rows.length} tables: ${rows.length - gaps} covered by a recent passing drill, ${gaps} uncovered or stale`);
+  console.log(`${rows.length} tables: ${rows.length - gaps} covered by a recent passing drill, ${gaps} uncovered or stale`);
   if (gaps > 0) process.exitCode = 1;
 }
 
@@ -214,8 +213,8 @@ export async function evidenceCheckExportCommand(directory: string, flags: Check
   const read = await orUsageError(async () => ({ key: await readPublicKey(flags.publicKeyFile), ...(await readExportDirectory(directory)) }));
   if (!read) return;
   const check = checkExport(read.manifestText, read.files, read.key);
-  for (const problem of check.problems) say(`FAILED ${problem}`);
-  for (const note of check.notes) say(`note: ${note}`);
+  for (const problem of check.problems) console.log(`FAILED ${problem}`);
+  for (const note of check.notes) console.log(`note: ${note}`);
   const listed = check.manifest?.files.length ?? 0;
   const signature = {
     valid: `, signature valid (pinned key ${check.manifest?.signature?.keyFingerprint})`,
@@ -225,9 +224,9 @@ export async function evidenceCheckExportCommand(directory: string, flags: Check
     unsigned: ', not signed',
   }[check.signature];
   if (check.problems.length === 0) {
-    say(`${directory}: all ${listed} files match ${MANIFEST_FILE}${signature}`);
+    console.log(`${directory}: all ${listed} files match ${MANIFEST_FILE}${signature}`);
     return;
   }
-  say(`${directory}: ${check.problems.length} problems; ${check.matched} of ${listed} files match ${MANIFEST_FILE}${signature}`);
+  console.log(`${directory}: ${check.problems.length} problems; ${check.matched} of ${listed} files match ${MANIFEST_FILE}${signature}`);
   process.exitCode = 1;
 }

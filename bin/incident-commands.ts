@@ -4,7 +4,6 @@ import type { PublicHumanTask } from '../functions/domain/human-task.js';
 import type { Incident } from '../functions/domain/incident.js';
 import { incidentDetail, incidentTable, openedLine, taskTable, transitionLines, type IncidentView } from './incident-format.js';
 import { ApiError, ApiUnreachableError, apiPath, bearerToken, defaultChainSigner, irdrApiClient, type IrdrApiClient } from './irdr-api-client.js';
-import { complain, say, sayJson, sayText } from './terminal-output.js';
 
 /**
  * `irdr incidents …`: the incident API from a terminal. Each command is one or a few HTTP calls; what the API
@@ -26,13 +25,14 @@ interface OutputFlags extends ConnectionFlags {
 }
 
 const print = (lines: readonly string[]): void => {
-  for (const line of lines) say(line);
+  for (const line of lines) console.log(line);
 };
+const printJson = (value: unknown): void => console.log(JSON.stringify(value, null, 2));
 
 /** Connects as the flags say and runs `work`; API refusals, failures and unreachable APIs become stderr and exit 1. */
 async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => Promise<void>): Promise<void> {
   if (!flags.api) {
-    complain('irdr: name the irdr API: --api <url> or IRDR_API_URL (`eval "$(npx irdr local env)"` sets it for the local stack; in AWS it is the stack output ApiUrl)');
+    console.error('irdr: name the irdr API: --api <url> or IRDR_API_URL (`eval "$(npx irdr local env)"` sets it for the local stack; in AWS it is the stack output ApiUrl)');
     process.exitCode = 2;
     return;
   }
@@ -40,7 +40,7 @@ async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => 
   try {
     apiUrl = new URL(flags.api);
   } catch {
-    complain(`irdr: --api ${flags.api} is not a URL; give one such as http://127.0.0.1:3000 or https://<id>.execute-api.<region>.amazonaws.com/`);
+    console.error(`irdr: --api ${flags.api} is not a URL; give one such as http://127.0.0.1:3000 or https://<id>.execute-api.<region>.amazonaws.com/`);
     process.exitCode = 2;
     return;
   }
@@ -52,11 +52,11 @@ async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => 
     if (error instanceof ApiError) {
       // An IAM refusal from API Gateway (or the local stack without a dev token) says only "Forbidden".
       const hint = error.status === 403 && signed ? ' (the request was SigV4-signed with your AWS credentials, as no --token or IRDR_TOKEN was given; the local stack wants a dev token, e.g. --token dev-responder)' : '';
-      complain(`irdr: ${error.status} ${STATUS_CODES[error.status] ?? ''}: ${error.message}${hint}`);
+      console.error(`irdr: ${error.status} ${STATUS_CODES[error.status] ?? ''}: ${error.message}${hint}`);
     } else if (error instanceof ApiUnreachableError) {
-      complain(`irdr: ${error.message}`);
+      console.error(`irdr: ${error.message}`);
     } else if ((error as Error).name === 'CredentialsProviderError' || /region is missing/i.test((error as Error).message)) {
-      complain(`irdr: cannot sign the request: ${(error as Error).message}. Give AWS credentials and a region (or --region), or a dev token for the local stack (--token, IRDR_TOKEN)`);
+      console.error(`irdr: cannot sign the request: ${(error as Error).message}. Give AWS credentials and a region (or --region), or a dev token for the local stack (--token, IRDR_TOKEN)`);
     } else {
       throw error;
     }
@@ -80,7 +80,7 @@ export interface OpenFlags extends OutputFlags {
 export async function incidentsOpenCommand(flags: OpenFlags): Promise<void> {
   const key = flags.idempotencyKey ?? randomUUID();
   await withApi(flags, async (client) => {
-    complain(`idempotency key ${key} (to retry without opening a second incident: --idempotency-key ${key})`);
+    console.error(`idempotency key ${key} (to retry without opening a second incident: --idempotency-key ${key})`);
     const body = {
       runbookId: flags.runbook,
       title: flags.title,
@@ -93,8 +93,8 @@ export async function incidentsOpenCommand(flags: OpenFlags): Promise<void> {
     };
     const response = await client.request('POST', '/incidents', { body, headers: { 'idempotency-key': key } });
     const opened = JSON.parse(response.text) as { incidentId: string; status: string; runbookStatus?: string };
-    if (flags.json) sayJson(opened);
-    else say(openedLine(opened, response.headers.get('idempotent-replayed') === 'true'));
+    if (flags.json) printJson(opened);
+    else console.log(openedLine(opened, response.headers.get('idempotent-replayed') === 'true'));
   });
 }
 
@@ -124,9 +124,9 @@ export async function incidentsListCommand(flags: ListFlags): Promise<void> {
       nextToken = page.nextToken;
       query = { nextToken, limit: flags.limit };
     } while (flags.all && nextToken !== undefined);
-    if (flags.json) return sayJson({ incidents, ...(nextToken !== undefined && { nextToken }) });
+    if (flags.json) return printJson({ incidents, ...(nextToken !== undefined && { nextToken }) });
     print(incidentTable(incidents));
-    if (nextToken !== undefined) say(`more may follow: --all lists every page, --next-token ${nextToken} the next one`);
+    if (nextToken !== undefined) console.log(`more may follow: --all lists every page, --next-token ${nextToken} the next one`);
   });
 }
 
@@ -134,7 +134,7 @@ export async function incidentsListCommand(flags: ListFlags): Promise<void> {
 export async function incidentsShowCommand(incidentId: string, flags: OutputFlags): Promise<void> {
   await withApi(flags, async (client) => {
     const view = await client.json<IncidentView>('GET', apiPath('incidents', incidentId));
-    if (flags.json) sayJson(view);
+    if (flags.json) printJson(view);
     else print(incidentDetail(view));
   });
 }
@@ -146,7 +146,7 @@ export async function incidentsTransitionCommand(action: LifecycleCommand, incid
   await withApi(flags, async (client) => {
     const body = action === 'resolve' && flags.summary !== undefined ? { summary: flags.summary } : undefined;
     const answer = await client.json<Parameters<typeof transitionLines>[1]>('POST', apiPath('incidents', incidentId, action), body ? { body } : {});
-    if (flags.json) sayJson(answer);
+    if (flags.json) printJson(answer);
     else print(transitionLines(action, answer));
   });
 }
@@ -155,8 +155,8 @@ export async function incidentsTransitionCommand(action: LifecycleCommand, incid
 export async function incidentsNoteCommand(incidentId: string, text: string, flags: OutputFlags): Promise<void> {
   await withApi(flags, async (client) => {
     const answer = await client.json<{ incidentId: string; note: { seq: number; at: string } }>('POST', apiPath('incidents', incidentId, 'notes'), { body: { text } });
-    if (flags.json) sayJson(answer);
-    else say(`note added to incident ${answer.incidentId}: event ${answer.note.seq} at ${answer.note.at}`);
+    if (flags.json) printJson(answer);
+    else console.log(`note added to incident ${answer.incidentId}: event ${answer.note.seq} at ${answer.note.at}`);
   });
 }
 
@@ -164,11 +164,11 @@ export async function incidentsNoteCommand(incidentId: string, text: string, fla
 export async function incidentsTasksCommand(incidentId: string, flags: OutputFlags & { all: boolean }): Promise<void> {
   await withApi(flags, async (client) => {
     const answer = await client.json<{ incidentId: string; tasks: PublicHumanTask[] }>('GET', apiPath('incidents', incidentId, 'tasks'));
-    if (flags.json) return sayJson(answer);
+    if (flags.json) return printJson(answer);
     const shown = flags.all ? answer.tasks : answer.tasks.filter((task) => task.status === 'open');
     const open = answer.tasks.filter((task) => task.status === 'open').length;
     if (shown.length > 0) print(taskTable(shown));
-    say(`${open} open of ${answer.tasks.length} tasks${flags.all || open === answer.tasks.length ? '' : ' (--all shows them all)'}`);
+    console.log(`${open} open of ${answer.tasks.length} tasks${flags.all || open === answer.tasks.length ? '' : ' (--all shows them all)'}`);
   });
 }
 
@@ -181,9 +181,9 @@ export async function incidentsCompleteCommand(incidentId: string, taskId: strin
       apiPath('incidents', incidentId, 'tasks', taskId, 'complete'),
       { body },
     );
-    if (flags.json) return sayJson(answer);
-    say(`task ${answer.task.taskId} of incident ${answer.incidentId}: ${answer.task.decision?.outcome ?? answer.task.status} by ${answer.task.decision?.decidedBy ?? '?'}`);
-    for (const task of answer.completedTasks ?? []) say(`  also completed: ${task.taskId}`);
+    if (flags.json) return printJson(answer);
+    console.log(`task ${answer.task.taskId} of incident ${answer.incidentId}: ${answer.task.decision?.outcome ?? answer.task.status} by ${answer.task.decision?.decidedBy ?? '?'}`);
+    for (const task of answer.completedTasks ?? []) console.log(`  also completed: ${task.taskId}`);
   });
 }
 
@@ -191,6 +191,7 @@ export async function incidentsCompleteCommand(incidentId: string, taskId: strin
 export async function incidentsReviewCommand(incidentId: string, flags: ConnectionFlags): Promise<void> {
   await withApi(flags, async (client) => {
     const response = await client.request('GET', apiPath('incidents', incidentId, 'review'));
-    sayText(response.text);
+    // Through console, as every line the CLI prints, so the draft's data is escaped (see terminal-output.ts).
+    console.log(response.text.replace(/\n$/, ''));
   });
 }

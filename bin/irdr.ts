@@ -15,6 +15,10 @@ import {
   type ConnectionFlags,
 } from './incident-commands.js';
 import { evidenceCheckExportCommand, evidenceCoverageCommand, evidenceDigestCommand, evidenceExportCommand, evidenceKeygenCommand, evidenceVerifyCommand } from './evidence-commands.js';
+import { escapeConsoleOutput } from './terminal-output.js';
+
+// Whatever a command prints from data reaches the terminal as text, never as control sequences.
+escapeConsoleOutput();
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);

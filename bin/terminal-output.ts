@@ -1,22 +1,18 @@
+import { format } from 'node:util';
 import { printable } from '../functions/domain/plain-text.js';
 
-/*
- * Every line the CLI prints goes through here: what came from data (a title, a note, a finding, an error message)
- * is shown, never acted on by the terminal (an ESC sequence cannot recolour or erase lines, CR cannot overwrite one,
- * a bidi override cannot reorder it): each such character prints as `\u001b`.
+type ConsoleLines = Pick<Console, 'log' | 'info' | 'warn' | 'error'>;
+
+/**
+ * Makes every line the CLI prints pass through printable(): what came from data (a title, a note, a finding, an error
+ * message) is shown, never acted on by the terminal. An ESC sequence cannot recolour or erase lines, a CR cannot
+ * overwrite one, a bidi override cannot reorder it, a C1 control cannot start a sequence: each prints as `\u001b`.
+ * Line feeds and tabs stay (the CLI's own lines; the formatters fold a title's). Installed once where the CLI starts,
+ * so no command, present or future, can print around it; JSON output stays JSON (the escapes are JSON's own).
  */
-
-/** A line on stdout. A line break inside it came from data, so it is shown, not followed. */
-export const say = (line: string): void => console.log(printable(line));
-
-/** A line on stderr (refusals, failures, hints). */
-export const complain = (line: string): void => console.error(printable(line));
-
-/** A value as indented JSON: JSON already escapes C0 controls; C1 controls and bidi overrides are escaped the same way, so it stays JSON. */
-export const sayJson = (value: unknown): void => console.log(printable(JSON.stringify(value, null, 2), { multiLine: true }));
-
-/** A text of many lines (a Markdown draft): its line breaks and tabs kept, every other control shown. */
-export const sayText = (text: string): void => {
-  const shown = printable(text, { multiLine: true });
-  process.stdout.write(shown.endsWith('\n') ? shown : `${shown}\n`);
-};
+export function escapeConsoleOutput(target: ConsoleLines = console): void {
+  for (const method of ['log', 'info', 'warn', 'error'] as const) {
+    const print = target[method].bind(target);
+    target[method] = (...parts: unknown[]) => print(printable(format(...parts), { multiLine: true }));
+  }
+}

@@ -52,20 +52,12 @@ export function incidentTimeProblems(
 }
 
 /**
- * A request made from a finding, less any stated time in the future: a finding is not refused (its detection matters
- * more than its clock), but a future time would move the clocks that run from it, so the incident counts from when
- * it was opened instead. Says which times were dropped.
+ * The stated times that lie in the future (beyond the skew). A finding is not refused for one (its detection matters
+ * more than its clock), but its incident must not count from it: the opening drops them.
  */
-export function withoutFutureTimes<Request extends { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined }>(
-  request: Request,
-  now: Date,
-): { request: Request; dropped: Array<'detectedAt' | 'awareAt'> } {
+export function futureTimesOf(times: { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined }, now: Date): Array<'detectedAt' | 'awareAt'> {
   const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
-  const dropped = (['detectedAt', 'awareAt'] as const).filter((field) => request[field] !== undefined && Date.parse(request[field]!) > latest);
-  if (dropped.length === 0) return { request, dropped };
-  const kept = { ...request };
-  for (const field of dropped) delete kept[field];
-  return { request: kept, dropped };
+  return (['detectedAt', 'awareAt'] as const).filter((field) => times[field] !== undefined && Date.parse(times[field]!) > latest);
 }
 
 /** Body of POST /incidents. */

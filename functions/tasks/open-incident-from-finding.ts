@@ -8,7 +8,7 @@ import { openIncident, startIncidentRunbook } from '../aws/incident-opening.js';
 import { getIncident, IncidentAlreadyExistsError } from '../aws/incident-store.js';
 import { logger } from '../aws/powertools.js';
 import { decideFindings, SecurityFindingEvent, type MappedFinding } from '../domain/finding-mapping.js';
-import { RunbookCatalog, withoutFutureTimes } from '../domain/incident.js';
+import { RunbookCatalog } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
@@ -65,9 +65,7 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
   const incident = claim.outcome === 'claimed' ? undefined : await getIncident(tableName, claim.incidentId);
   if (claim.outcome === 'claimed' || !incident) {
     try {
-      const { request, dropped } = withoutFutureTimes(finding.request, new Date());
-      if (dropped.length > 0) logger.warn('finding states a time in the future: the incident counts from when it opened', { findingId: finding.findingId, dropped: Object.fromEntries(dropped.map((field) => [field, finding.request[field]])) });
-      const opened = await openIncident({ tableName, runbooks, request, actor, incidentId: claim.incidentId });
+      const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
       await markFindingRunStarted(tableName, finding.dedupKey, opened.executionArn);
       return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
     } catch (error) {

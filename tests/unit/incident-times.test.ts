@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateIncidentRequest, MAX_CLOCK_SKEW_MS, incidentTimeProblems, withoutFutureTimes } from '../../functions/domain/incident.js';
+import { CreateIncidentRequest, MAX_CLOCK_SKEW_MS, incidentTimeProblems, futureTimesOf } from '../../functions/domain/incident.js';
 
 const now = new Date('2026-12-07T03:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
@@ -27,11 +27,10 @@ describe('an incident\'s stated times', () => {
 });
 
 describe('a finding\'s stated times', () => {
-  it('keeps past times and drops only those in the future, saying which', () => {
-    const request = { title: 't', detectedAt: at(-60_000), awareAt: at(MAX_CLOCK_SKEW_MS + 1) };
-    expect(withoutFutureTimes(request, now)).toEqual({ request: { title: 't', detectedAt: at(-60_000) }, dropped: ['awareAt'] });
-    expect(withoutFutureTimes({ title: 't', detectedAt: '2999-01-01T00:00:00Z' }, now)).toEqual({ request: { title: 't' }, dropped: ['detectedAt'] });
-    const past = { title: 't', detectedAt: at(-1) };
-    expect(withoutFutureTimes(past, now).request).toBe(past);
+  it('names only those in the future, beyond the skew', () => {
+    expect(futureTimesOf({ detectedAt: at(-60_000), awareAt: at(MAX_CLOCK_SKEW_MS + 1) }, now)).toEqual(['awareAt']);
+    expect(futureTimesOf({ detectedAt: '2999-01-01T00:00:00Z' }, now)).toEqual(['detectedAt']);
+    expect(futureTimesOf({ detectedAt: at(MAX_CLOCK_SKEW_MS), awareAt: at(-1) }, now)).toEqual([]);
+    expect(futureTimesOf({}, now)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { CreateIncidentRequest } from '../../functions/domain/incident.js';
 import { AddNoteRequest, ResolveIncidentRequest } from '../../functions/domain/incident-lifecycle.js';
 import { headerLine, plainTextProblem, printable } from '../../functions/domain/plain-text.js';
 import { incidentDetail, incidentTable } from '../../bin/incident-format.js';
+import { escapeConsoleOutput } from '../../bin/terminal-output.js';
 
 /** Everything a terminal or a header acts on. */
 const ACTED_ON = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -93,6 +94,25 @@ describe('printing data on a terminal', () => {
     const lines = [...incidentTable([incident]), ...incidentDetail({ incident, milestones: {}, tasks: [], clocks: [], events: [] })].map((line) => printable(line));
     for (const line of lines) expect(line).not.toMatch(ACTED_ON);
     expect(lines.join('\n')).toContain('ok\\u001b[2K');
+  });
+});
+
+describe('the CLI\'s console', () => {
+  it('prints every line, with its format arguments, escaped; its own line feeds and JSON stay as they are', () => {
+    const printed: string[] = [];
+    const fake: Pick<Console, 'log' | 'info' | 'warn' | 'error'> = {
+      log: (line: string) => printed.push(`out ${line}`),
+      info: (line: string) => printed.push(`out ${line}`),
+      warn: (line: string) => printed.push(`err ${line}`),
+      error: (line: string) => printed.push(`err ${line}`),
+    };
+    escapeConsoleOutput(fake);
+    fake.log('title %s', '\u001b[2Kall clear\r');
+    fake.error(`irdr: 404: no incident "\u202eabc"`);
+    fake.log('one\ntwo');
+    fake.log(JSON.stringify({ title: 'a\u009bb\u001b' }));
+    expect(printed).toEqual(['out title \\u001b[2Kall clear\\u000d', 'err irdr: 404: no incident "\\u202eabc"', 'out one\ntwo', 'out {"title":"a\\u009bb\\u001b"}']);
+    expect(JSON.parse(printed[3]!.slice(4))).toEqual({ title: 'a\u009bb\u001b' });
   });
 });
 
