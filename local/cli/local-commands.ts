@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { printable } from '../../functions/domain/plain-text.js';
 import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { devIdentities } from '../dev-identities.js';
 import { LOCAL_HOST, localDigestPublicKeyPath, localDigestStoreUrl, localEnvironment, resolveDataDir } from '../stack-config.js';
@@ -109,15 +108,14 @@ export async function localDeliverEventCommand(file: string, flags: { eventsPort
   });
   const answer = (await response.json()) as { message?: string; eventId?: string; deliveries?: Array<{ rule: string; functionName: string; outcome: string; result?: unknown; error?: string }> };
   if (!response.ok) {
-    console.error(printable(`not delivered: ${answer.message ?? response.statusText}`));
+    console.error(`not delivered: ${answer.message ?? response.statusText}`);
     process.exitCode = 1;
     return;
   }
   const deliveries = answer.deliveries ?? [];
   if (deliveries.length === 0) console.log(`event ${answer.eventId}: no rule matched it`);
   for (const delivery of deliveries) {
-    // A finding's title or an error's message is data: shown, never acted on by the terminal.
-    console.log(printable(`event ${answer.eventId} → rule ${delivery.rule} → ${delivery.functionName}: ${delivery.outcome} ${JSON.stringify(delivery.result ?? delivery.error ?? null)}`));
+    console.log(`event ${answer.eventId} → rule ${delivery.rule} → ${delivery.functionName}: ${delivery.outcome} ${JSON.stringify(delivery.result ?? delivery.error ?? null)}`);
   }
   if (deliveries.some((delivery) => delivery.outcome !== 'delivered')) process.exitCode = 1;
 }
