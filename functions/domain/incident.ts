@@ -25,6 +25,9 @@ export type IncidentMode = z.infer<typeof IncidentMode>;
  */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** How many labels an incident may carry. */
+export const MAX_LABELS = 50;
+
 /**
  * What is impossible about an incident's stated times: a detection or awareness in the future (it would move the
  * regulatory clocks that run from them, and a report would then show a deadline met), or awareness before detection.
@@ -70,7 +73,11 @@ export const CreateIncidentRequest = z.strictObject({
   detectedAt: isoTimestamp.optional(),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
   awareAt: isoTimestamp.optional(),
-  labels: z.record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine)).optional(),
+  labels: z
+    .record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine))
+    // The labels ride in the incident item (400 KB at most) and its execution input (256 KB): bounded well inside both.
+    .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` })
+    .optional(),
   mode: IncidentMode.default('live'),
 }).check(z.superRefine((request, context) => {
   for (const problem of incidentTimeProblems(request, new Date())) context.addIssue({ code: 'custom', ...problem });

@@ -308,6 +308,18 @@ describe('stated times: none in the future, awareness not before detection', () 
   });
 });
 
+describe('sizes DynamoDB and Step Functions would refuse', () => {
+  it('POST /incidents with 2,000 labels (an item over 400 KB, an execution input over 256 KB) → 400 saying how many, nothing written', async () => {
+    await local.waitForQuiet();
+    const before = await local.tableItems();
+    const labels = Object.fromEntries(Array.from({ length: 2000 }, (_, index) => [`label-${index}`, 'v'.repeat(256)]));
+    const answer = await local.openIncident({ runbookId: 'triage-notify', title: 'Many labels', severity: 'SEV3', summary: 'too many labels', labels });
+    expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
+    expect(answer.body.message).toMatch(/labels: at most 50 labels/);
+    expect(await local.tableItems()).toEqual(before);
+  });
+});
+
 // Findings open credential-compromise runs that wait for people: these come last, as no later test compares the table.
 describe('a finding that states a future time', () => {
   it('still opens its incident, counting from when it opened rather than from the year 2999', async () => {
@@ -348,3 +360,4 @@ describe('what a refusal quotes back is printable', () => {
     expect(conflict.body.message).not.toMatch(/[\u0080-\u009f]/);
   });
 });
+
