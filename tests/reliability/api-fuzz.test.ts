@@ -30,6 +30,8 @@ const plausible = fc.oneof(
   fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
   fc.string({ minLength: 5000, maxLength: 6000 }),
+  // Over DynamoDB's 400 KB item and Step Functions' 256 KB input, as labels would be.
+  fc.constant(Object.fromEntries(Array.from({ length: 2000 }, (_, index) => [`label-${index}`, 'v'.repeat(256)]))),
 );
 const body = fc.oneof(
   fc.constant(undefined),
