@@ -203,6 +203,7 @@ export async function incidentsCompleteCommand(incidentId: string, taskId: strin
 export async function incidentsReviewCommand(incidentId: string, flags: ConnectionFlags): Promise<void> {
   await withApi(flags, async (client) => {
     const response = await client.request('GET', apiPath('incidents', incidentId, 'review'));
-    process.stdout.write(response.text.endsWith('\n') ? response.text : `${response.text}\n`);
+    // Through console, as every line the CLI prints, so the draft's data is escaped (see terminal-output.ts).
+    console.log(response.text.replace(/\n$/, ''));
   });
 }

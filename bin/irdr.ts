@@ -3,6 +3,7 @@ import { DEFAULT_EVENTBRIDGE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_PORTS } from '..
 import { noLocalStackMessage, noTargetMessage } from './no-local-stack.js';
 import { UsageError } from './usage-error.js';
 import type { ConnectionFlags } from './incident-commands.js';
+import { escapeConsoleOutput } from './terminal-output.js';
 
 // Each command's module is loaded when that command runs: `irdr incidents ack` need not load the local stack (or CDK).
 const localCommands = () => import('../local/cli/local-commands.js');
@@ -10,6 +11,9 @@ const demoCommands = () => import('../local/cli/demo-command.js');
 const drillCommands = () => import('./drill-commands.js');
 const incidentCommands = () => import('./incident-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
+
+// Whatever a command prints from data reaches the terminal as text, never as control sequences.
+escapeConsoleOutput();
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);

@@ -1,3 +1,4 @@
+import type { PathParameterName, PathParametersOf } from './domain/path-parameters.js';
 import type { GlobalIndexName } from './domain/table-design.js';
 
 /**
@@ -497,6 +498,10 @@ export const functionRegistry = [
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof functionRegistry)[number]['name'];
+
+type RoutePath = Extract<(typeof functionRegistry)[number], { routes: unknown }>['routes'][number]['path'];
+/** Fails to compile when a route names a path parameter that domain/path-parameters.ts has no rule for (the shell checks each). */
+export const everyPathParameterHasARule: PathParametersOf<RoutePath> extends PathParameterName ? true : never = true;
 
 /** The `${Placeholder}` under which compiled ASL refers to a function's ARN. */
 export const functionArnPlaceholder = (name: FunctionName): string => `${name}FunctionArn`;

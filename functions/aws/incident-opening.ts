@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CreateIncidentRequest, Incident, IncidentStatus, RunbookCatalog, RunbookExecutionInput, RunbookStatus } from '../domain/incident.js';
+import { futureTimesOf } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
 import { putNewIncident, updateRunbookStatus } from './incident-store.js';
@@ -37,6 +38,9 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
   const runbook = runbooks[request.runbookId];
   if (!runbook) throw new UnknownRunbookError(`unknown runbookId "${request.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
   const now = new Date().toISOString();
+  // A stated time in the future would move the clocks that run from it: a request is refused for it (CreateIncidentRequest),
+  // a finding is not (its detection matters more), so its incident counts from when it opened, and the trail says what was dropped.
+  const dropped = futureTimesOf(request, new Date(now));
   const incident: Incident = {
     incidentId: incidentId ?? randomUUID(),
     runbookId: request.runbookId,
@@ -47,8 +51,8 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
     severity: request.severity,
     summary: request.summary,
     source: request.source,
-    detectedAt: request.detectedAt,
-    awareAt: request.awareAt,
+    detectedAt: dropped.includes('detectedAt') ? undefined : request.detectedAt,
+    awareAt: dropped.includes('awareAt') ? undefined : request.awareAt,
     labels: request.labels,
     mode: request.mode,
     openedAt: now,
@@ -70,6 +74,7 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
       controls: runbook.controls,
       severity: incident.severity,
       mode: incident.mode,
+      ...(dropped.length > 0 && { futureTimesDropped: Object.fromEntries(dropped.map((field) => [field, request[field]])) }),
     },
   });
 

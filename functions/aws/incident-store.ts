@@ -103,7 +103,7 @@ export async function listIncidents(
   for (let queries = 0; monthIndex < months.length; queries += 1) {
     const month = months[monthIndex]!;
     if (incidents.length >= limit || queries >= MAX_QUERIES_PER_PAGE) {
-      return { incidents, next: { month, ...(startKey && { startKey: startKey as Record<string, string> }) } };
+      return { incidents, next: { month, ...(startKey && { startKey: startKey as NonNullable<IncidentListPosition['startKey']> }) } };
     }
     const page = await dynamodb.send(
       new QueryCommand({

@@ -1,4 +1,5 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { headerLine } from '../domain/plain-text.js';
 import { mail } from './ses-client.js';
 
 export interface OutgoingEmail {
@@ -10,7 +11,10 @@ export interface OutgoingEmail {
   readonly html?: string;
 }
 
-/** Sends one email (text, and HTML when given) through SES v2; returns SES's message id. */
+/**
+ * Sends one email (text, and HTML when given) through SES v2; returns SES's message id. The subject is held to one line
+ * whatever the caller built it from (a finding's title, a record stored before titles were checked): no `\r\nBcc:`.
+ */
 export async function sendEmail(email: OutgoingEmail): Promise<string> {
   const result = await mail.send(
     new SendEmailCommand({
@@ -18,7 +22,7 @@ export async function sendEmail(email: OutgoingEmail): Promise<string> {
       Destination: { ToAddresses: [...email.to] },
       Content: {
         Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Subject: { Data: headerLine(email.subject), Charset: 'UTF-8' },
           Body: {
             Text: { Data: email.text, Charset: 'UTF-8' },
             ...(email.html !== undefined && { Html: { Data: email.html, Charset: 'UTF-8' } }),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { multiLine } from './plain-text.js';
 import { RoleName, type IrdrConfig } from './config-schema.js';
 import { principalMatches } from './roles.js';
 import { StepContext } from './runbook-step.js';
@@ -207,7 +208,7 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
 export const TaskCompletionRequest = z
   .strictObject({
     outcome: TaskOutcome,
-    comment: z.string().trim().max(2000).default(''),
+    comment: z.string().trim().max(2000).check(multiLine).default(''),
   })
   .refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
     path: ['comment'],

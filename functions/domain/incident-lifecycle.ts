@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { multiLine } from './plain-text.js';
 import type { Incident, IncidentStatus } from './incident.js';
 
 /** What people do to an incident's status through the API. */
@@ -27,13 +28,13 @@ export function actionsAllowedFrom(status: IncidentStatus): LifecycleAction[] {
 
 /** Body of POST /incidents/{id}/resolve (optional: an empty body resolves without a summary). */
 export const ResolveIncidentRequest = z.strictObject({
-  summary: z.string().trim().min(1).max(4000).optional(),
+  summary: z.string().trim().min(1).max(4000).check(multiLine).optional(),
 });
 export type ResolveIncidentRequest = z.infer<typeof ResolveIncidentRequest>;
 
 /** Body of POST /incidents/{id}/notes. */
 export const AddNoteRequest = z.strictObject({
-  text: z.string().trim().min(1, 'a note needs some text').max(4000),
+  text: z.string().trim().min(1, 'a note needs some text').max(4000).check(multiLine),
 });
 export type AddNoteRequest = z.infer<typeof AddNoteRequest>;
 

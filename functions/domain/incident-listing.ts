@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { IncidentMode, IncidentStatus, Severity } from './incident.js';
+import { META_SK } from './keys.js';
+import { INCIDENT_ID_SOURCE } from './path-parameters.js';
 
 export const DEFAULT_LISTING_DAYS = 30;
 export const MAX_LISTING_DAYS = 366;
@@ -44,10 +46,21 @@ export const IncidentListQuery = z.strictObject({
 export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
 
 /** Where the next page starts: a month partition, and DynamoDB's position inside it (none = its newest item). */
-export const IncidentListPosition = z.strictObject({
-  month: z.string().regex(/^INCIDENT#\d{4}-\d{2}$/),
-  startKey: z.record(z.string(), z.string()).optional(),
-});
+const MONTH_PARTITION = /^INCIDENT#\d{4}-\d{2}$/;
+export const IncidentListPosition = z
+  .strictObject({
+    month: z.string().regex(MONTH_PARTITION),
+    // The last key a GSI1 query read, exactly: DynamoDB answers any other shape (or a key over its size limits) with an error.
+    startKey: z
+      .strictObject({
+        PK: z.string().regex(new RegExp(`^INC#${INCIDENT_ID_SOURCE}$`)),
+        SK: z.literal(META_SK),
+        GSI1PK: z.string().regex(MONTH_PARTITION),
+        GSI1SK: z.string().regex(new RegExp(`^[0-9T:.Z+-]{10,35}#${INCIDENT_ID_SOURCE}$`)),
+      })
+      .optional(),
+  })
+  .refine((position) => position.startKey === undefined || position.startKey.GSI1PK === position.month);
 export type IncidentListPosition = z.infer<typeof IncidentListPosition>;
 
 const PageToken = z.strictObject({ query: IncidentListQuery, position: IncidentListPosition });

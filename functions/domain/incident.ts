@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { multiLine, singleLine } from './plain-text.js';
 
 export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
 
@@ -18,19 +19,69 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 export const IncidentMode = z.enum(['live', 'exercise']);
 export type IncidentMode = z.infer<typeof IncidentMode>;
 
+/**
+ * How far ahead of this system's clock a caller's clock may run: a time further ahead is in the future, not skew.
+ * One constant for every time a request states about the past.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** How many labels an incident may carry. */
+export const MAX_LABELS = 50;
+
+/**
+ * What is impossible about an incident's stated times: a detection or awareness in the future (it would move the
+ * regulatory clocks that run from them, and a report would then show a deadline met), or awareness before detection.
+ */
+export function incidentTimeProblems(
+  times: { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined },
+  now: Date,
+): Array<{ path: string[]; message: string }> {
+  const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  const problems: Array<{ path: string[]; message: string }> = [];
+  for (const field of ['detectedAt', 'awareAt'] as const) {
+    const at = times[field];
+    if (at !== undefined && Date.parse(at) > latest) {
+      problems.push({
+        path: [field],
+        message: `${at} is in the future (this system's time is ${now.toISOString()}, give or take ${MAX_CLOCK_SKEW_MS / 60_000} minutes): send when it happened`,
+      });
+    }
+  }
+  const { detectedAt, awareAt } = times;
+  if (detectedAt !== undefined && awareAt !== undefined && Date.parse(awareAt) < Date.parse(detectedAt)) {
+    problems.push({ path: ['awareAt'], message: `${awareAt} is before detectedAt (${detectedAt}): nobody is aware of an incident before it is detected; send awareAt at or after detectedAt` });
+  }
+  return problems;
+}
+
+/**
+ * The stated times that lie in the future (beyond the skew). A finding is not refused for one (its detection matters
+ * more than its clock), but its incident must not count from it: the opening drops them.
+ */
+export function futureTimesOf(times: { readonly detectedAt?: string | undefined; readonly awareAt?: string | undefined }, now: Date): Array<'detectedAt' | 'awareAt'> {
+  const latest = now.getTime() + MAX_CLOCK_SKEW_MS;
+  return (['detectedAt', 'awareAt'] as const).filter((field) => times[field] !== undefined && Date.parse(times[field]!) > latest);
+}
+
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
-  runbookId: z.string().min(1).max(64),
-  title: z.string().trim().min(1).max(200),
+  runbookId: z.string().min(1).max(64).check(singleLine),
+  title: z.string().trim().min(1).max(200).check(singleLine),
   severity: Severity,
-  summary: z.string().trim().min(1).max(4000),
-  source: z.string().max(200).optional(),
+  summary: z.string().trim().min(1).max(4000).check(multiLine),
+  source: z.string().max(200).check(singleLine).optional(),
   detectedAt: isoTimestamp.optional(),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
   awareAt: isoTimestamp.optional(),
-  labels: z.record(z.string().max(64), z.string().max(256)).optional(),
+  labels: z
+    .record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine))
+    // The labels ride in the incident item (400 KB at most) and its execution input (256 KB): bounded well inside both.
+    .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` })
+    .optional(),
   mode: IncidentMode.default('live'),
-});
+}).check(z.superRefine((request, context) => {
+  for (const problem of incidentTimeProblems(request, new Date())) context.addIssue({ code: 'custom', ...problem });
+}));
 export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;
 
 /** A runbook as the API sees it: enough to start it and stamp its identity on the incident. */

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TASK_LINK_ID_PATTERN } from './path-parameters.js';
 
 /*
  * Emailed task links: `/task-links/<linkId>?sig=<signature>`.
@@ -15,7 +16,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 
 const SIGNING_CONTEXT = 'irdr-task-link/v2\n';
-const LINK_ID = /^([A-Za-z0-9-]{1,64})\.([a-z][a-z0-9-]{0,47}(?:\.[a-z][a-z0-9-]{0,47})?)\.(\d{1,4})\.(\d{10})$/;
 
 export interface TaskLinkClaims {
   readonly incidentId: string;
@@ -35,7 +35,7 @@ export function taskLinkId(claims: TaskLinkClaims): string {
 }
 
 export function parseTaskLinkId(linkId: string): TaskLinkClaims | undefined {
-  const match = LINK_ID.exec(linkId);
+  const match = TASK_LINK_ID_PATTERN.exec(linkId);
   if (!match) return undefined;
   const [, incidentId, taskId, recipientIndex, expiresAt] = match;
   return { incidentId: incidentId!, taskId: taskId!, recipientIndex: Number(recipientIndex), expiresAt: Number(expiresAt) };

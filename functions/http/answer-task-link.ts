@@ -61,6 +61,10 @@ export const handler = apiHandler(async (event) => {
   // The lifecycle's review has no run waiting on it (no token): only a review held in the run moves a runbook on.
   const carriesOn = task.taskToken !== undefined || result.alsoCompleted.length > 0 ? ' Thank you; the runbook carries on.' : ' Thank you.';
   return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipientLabel(recipient)}.${alsoText}${carriesOn}`));
+}, {
+  // A browser's form: a link no task can have, or a body that is not a UTF-8 form, gets a page saying so.
+  body: 'application/x-www-form-urlencoded',
+  refusal: (statusCode, message) => page(statusCode, messagePage('Nothing was recorded', `${message}.`)),
 });
 
 type OpenedLink = { task: HumanTaskRecord; recipient: TaskRecipient; linkId: string; signature: string } | { refused: ApiResult };

@@ -6,6 +6,9 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../aws/powertools.js';
+import { refusedPathParameter } from '../domain/path-parameters.js';
+import { printable } from '../domain/plain-text.js';
+import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
 import { HttpError } from './http-errors.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
@@ -35,17 +38,45 @@ export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema:
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const issues = parsed.error.issues.map(issueOf);
     const summary = issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; ');
     throw new HttpError(400, `invalid request: ${summary}`, { issues });
   }
   return parsed.data;
 }
 
-/** The thin shell every API handler wears: errors become JSON responses, faults are logged, never leaked. */
-export function apiHandler(handler: ApiHandler) {
+/**
+ * A zod issue as the caller reads it: its path printable (a key may be what was refused), and a refused record key
+ * saying why rather than zod's "Invalid key in record".
+ */
+function issueOf(issue: z.core.$ZodIssue): { path: string; message: string } {
+  const path = printable(issue.path.map(String).join('.'));
+  if (issue.code === 'invalid_key') return { path, message: `the name: ${issue.issues.map((inner) => inner.message).join('; ')}` };
+  // zod quotes what it refused (an unknown key): shown, not sent on.
+  return { path, message: printable(issue.message) };
+}
+
+/** What a handler reads from a request body, and how its refusals look (JSON unless a page is wanted). */
+export interface ApiHandlerOptions {
+  /** @default 'application/json' */
+  readonly body?: BodyMediaType;
+  /** Renders a refusal the shell makes (a browser's form wants a page, not JSON). */
+  readonly refusal?: (statusCode: number, message: string) => ApiResult;
+}
+
+/**
+ * The thin shell every API handler wears: before the handler runs, every path parameter must be one a record can
+ * have (see domain/path-parameters.ts) and a body must be labelled as the handler reads it; errors become JSON
+ * responses, faults are logged, never leaked.
+ */
+export function apiHandler(handler: ApiHandler, options: ApiHandlerOptions = {}) {
+  const refuse = options.refusal ?? ((statusCode: number, message: string) => jsonResponse(statusCode, { message }));
   return middy<ApiEvent, ApiResult>().handler(async (event, context) => {
     logger.addContext(context);
+    const badParameter = refusedPathParameter(event.pathParameters);
+    if (badParameter) return refuse(404, badParameter.message);
+    const badContent = refusedRequestContent((name) => headerValue(event, name), Boolean(event.body), options.body ?? 'application/json');
+    if (badContent) return refuse(badContent.statusCode, badContent.message);
     try {
       return await handler(event, context);
     } catch (error) {
@@ -63,8 +94,8 @@ export function parseQueryParameters<Schema extends z.ZodType>(event: ApiEvent, 
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : ''),
-      message: issue.message,
+      path: printable(issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '')),
+      message: printable(issue.message),
     }));
     const summary = issues.map((issue) => `${issue.path || '(query)'}: ${issue.message}`).join('; ');
     throw new HttpError(400, `invalid query: ${summary}`, { issues });

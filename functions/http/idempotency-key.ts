@@ -1,4 +1,5 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { printable } from '../domain/plain-text.js';
 import { HttpError } from './http-errors.js';
 import { headerValue, type ApiEvent } from './http-shell.js';
 
@@ -18,7 +19,9 @@ export function idempotencyKeyOf(event: ApiEvent, what: string): string {
 }
 
 /** Powertools' idempotency refusals as the 409s callers act on; anything else is rethrown. */
-export function idempotencyConflict(error: unknown, key: string, what: string): never {
+export function idempotencyConflict(error: unknown, given: string, what: string): never {
+  // Quoted back to the caller: a header may carry C1 controls (as Latin-1 bytes), shown rather than sent on.
+  const key = printable(given);
   if (error instanceof IdempotencyValidationError) {
     throw new HttpError(
       409,

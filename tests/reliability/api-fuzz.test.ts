@@ -14,10 +14,13 @@ const routes: ReadonlyArray<HttpRoute & { functionName: string }> = functionRegi
 );
 const RUNS_PER_ROUTE = Math.ceil(2000 / routes.length);
 
+/** What no id may carry: NUL, CR/LF, ANSI escapes, C1 controls, bidi overrides and isolates, key separators, non-ASCII. */
+const hostileCharacter = fc.constantFrom('\u0000', '\r\n', '\u001b[2K', '\u0085', '\u009b', '\u202e', '\u2066', '\u2028', '#', '%', ' ', '"', 'é', '\u{1F600}');
 /** Field names the API's bodies use, so generated objects hit the validators' deeper paths, not just "unknown key". */
 const FIELD_NAMES = ['runbookId', 'title', 'severity', 'summary', 'source', 'detectedAt', 'awareAt', 'labels', 'mode', 'outcome', 'comment', 'text', 'verdict', 'resolutionSummary', 'summary', 'planId', 'trigger'];
 const plausible = fc.oneof(
-  fc.constantFrom('security-incident', 'triage-notify', 'SEV1', 'SEV5', 'live', 'exercise', 'done', 'approved', 'rejected', 'accepted', 'exceptions', '2026-11-24T10:00:00Z', 'not-a-date', ''),
+  fc.constantFrom('security-incident', 'triage-notify', 'SEV1', 'SEV5', 'live', 'exercise', 'done', 'approved', 'rejected', 'accepted', 'exceptions', '2026-11-24T10:00:00Z', '2999-01-01T00:00:00Z', 'not-a-date', ''),
+  fc.tuple(fc.string({ maxLength: 10 }), hostileCharacter, fc.string({ maxLength: 10 })).map(([before, character, after]) => `${before}${character}${after}`),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.integer(),
@@ -27,6 +30,8 @@ const plausible = fc.oneof(
   fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
   fc.string({ minLength: 5000, maxLength: 6000 }),
+  // Over DynamoDB's 400 KB item and Step Functions' 256 KB input, as labels would be.
+  fc.constant(Object.fromEntries(Array.from({ length: 2000 }, (_, index) => [`label-${index}`, 'v'.repeat(256)]))),
 );
 const body = fc.oneof(
   fc.constant(undefined),
@@ -36,11 +41,16 @@ const body = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELD_NAMES), plausible, { maxKeys: 6 }).map((value) => JSON.stringify(value)),
   fc.constant(JSON.stringify(JSON.parse('['.repeat(200) + ']'.repeat(200)))),
 );
+/** Every length from 1 to well past DynamoDB's key limits (2,048 bytes partition key, 1,024 sort key), id-shaped or not. */
+const anyLength = fc.integer({ min: 1, max: 4096 });
 const pathValue = fc.oneof(
   fc.constantFrom('security-incident', 'orders-pitr', 'review.post-incident', 'acknowledge', '..', '%2F', 'a/b', ' ', 'INC#1'),
   fc.uuid(),
   fc.string({ minLength: 1, maxLength: 30 }),
-  fc.string({ minLength: 300, maxLength: 400 }),
+  anyLength.map((length) => 'a'.repeat(length)),
+  anyLength.chain((length) => fc.string({ unit: fc.constantFrom(...'abcdef0123456789-_.'), minLength: length, maxLength: length })),
+  fc.tuple(fc.uuid(), hostileCharacter, fc.nat({ max: 36 })).map(([id, character, at]) => `${id.slice(0, at)}${character}${id.slice(at)}`),
+  fc.tuple(anyLength, hostileCharacter).map(([length, character]) => `${'a'.repeat(length)}${character}`),
 );
 const query = fc.dictionary(
   fc.constantFrom('from', 'to', 'limit', 'next', 'after', 'status', 'severity', 'mode', 'x'),
@@ -51,7 +61,8 @@ const caller = fc.constantFrom('dev-responder', 'dev-commander', 'dev-approver',
 const headers = fc.record(
   {
     idempotencyKey: fc.oneof(fc.constant(undefined), fc.constant(''), fc.uuid(), fc.string({ maxLength: 20 }), fc.string({ minLength: 256, maxLength: 300 })),
-    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=utf-8', undefined),
+    contentEncoding: fc.constantFrom('gzip', 'br', 'identity', undefined),
   },
   { requiredKeys: [] },
 );
@@ -85,6 +96,7 @@ async function send(route: HttpRoute, fuzz: FuzzRequest): Promise<{ status: numb
   const sent: Record<string, string> = {};
   if (fuzz.caller) sent.authorization = `Bearer ${local.stack.devTokens.tokenForName(fuzz.caller)}`;
   if (fuzz.headers.contentType) sent['content-type'] = fuzz.headers.contentType;
+  if (fuzz.headers.contentEncoding) sent['content-encoding'] = fuzz.headers.contentEncoding;
   if (fuzz.headers.idempotencyKey !== undefined) sent['idempotency-key'] = fuzz.headers.idempotencyKey;
   const hasBody = route.method !== 'GET' && fuzz.body !== undefined;
   const response = await fetch(urlOf(route, fuzz), { method: route.method, headers: sent, ...(hasBody && { body: fuzz.body }) });
@@ -103,6 +115,8 @@ describe('HTTP API fuzzing', () => {
           if (answer.contentType.includes('json')) {
             const message = (JSON.parse(answer.text) as { message?: unknown }).message;
             expect(typeof message === 'string' && message.length > 0, `${answer.status} without a message: ${answer.text.slice(0, 200)}`).toBe(true);
+            // What a refusal quotes back (an id, a key, a field name) is shown, never a control a terminal would act on.
+            expect(message as string, `${answer.status} quotes a control character`).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
           } else {
             expect(answer.text.length, `${answer.status} with an empty body`).toBeGreaterThan(0);
           }

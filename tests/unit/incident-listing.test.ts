@@ -53,7 +53,7 @@ describe('resolveListing', () => {
 
   it('continues from a token with the token\'s own query, whatever time it is now', () => {
     const query = { status: ['open' as const], from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' };
-    const position = { month: 'INCIDENT#2026-10', startKey: { PK: 'INC#x', SK: 'META' } };
+    const position = { month: 'INCIDENT#2026-10', startKey: { PK: 'INC#x', SK: 'META' as const, GSI1PK: 'INCIDENT#2026-10', GSI1SK: '2026-10-05T10:00:00.000Z#x' } };
     const nextToken = encodePageToken(query, position);
     expect(resolveListing(parse({ nextToken }), new Date('2030-01-01'))).toEqual({ ok: true, query, position });
     expect(resolveListing(parse({ nextToken, status: 'open', to: '2026-11-01' }), now)).toEqual({ ok: true, query, position });
@@ -65,7 +65,12 @@ describe('resolveListing', () => {
       ok: false,
       message: 'nextToken continues a listing with severity=null; send the same severity or leave it out',
     });
-    for (const forged of ['garbage', Buffer.from('{"query":{}}').toString('base64url')]) {
+    // A start key DynamoDB would refuse (over its sort-key size, the wrong shape, another month's) is not one it issued.
+    const startKey = { PK: 'INC#x', SK: 'META', GSI1PK: 'INCIDENT#2026-10', GSI1SK: '2026-10-05T10:00:00.000Z#x' };
+    const tokenWith = (key: unknown) => Buffer.from(JSON.stringify({ query: { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' }, position: { month: 'INCIDENT#2026-10', startKey: key } })).toString('base64url');
+    expect(resolveListing(parse({ nextToken: tokenWith(startKey) }), now).ok).toBe(true);
+    const forgedKeys = [{ ...startKey, GSI1SK: `${startKey.GSI1SK}${'x'.repeat(1100)}` }, { PK: 'INC#x' }, { ...startKey, GSI1PK: 'INCIDENT#2026-09' }, { ...startKey, extra: 'y' }];
+    for (const forged of ['garbage', Buffer.from('{"query":{}}').toString('base64url'), ...forgedKeys.map(tokenWith)]) {
       expect(resolveListing(parse({ nextToken: forged }), now)).toMatchObject({ ok: false, message: expect.stringMatching(/^nextToken is not one this API issued/) });
     }
     const widened = encodePageToken({ from: '2020-01-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' }, { month: 'INCIDENT#2026-10' });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { multiLine } from '../plain-text.js';
 import type { RoleName } from '../config-schema.js';
 
 /** The trail event a sign-off appends to the record it reviews. */
@@ -8,7 +9,7 @@ export const SIGN_OFF_EVENT = 'evidence.signed-off';
 export const SignOffRequest = z
   .strictObject({
     verdict: z.enum(['accepted', 'exceptions'], { error: 'verdict is "accepted" or "exceptions"' }),
-    comment: z.string().trim().min(1, 'a comment, if given, needs some text').max(4000, 'at most 4000 characters').optional(),
+    comment: z.string().trim().min(1, 'a comment, if given, needs some text').max(4000, 'at most 4000 characters').check(multiLine).optional(),
   })
   .refine(({ verdict, comment }) => verdict !== 'exceptions' || comment !== undefined, {
     message: 'a sign-off with exceptions needs a comment saying what they are',
