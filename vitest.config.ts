@@ -21,10 +21,9 @@ export default defineConfig({
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
           exclude: OWN_PROCESS_INFRA_FILES,
-          // One worker that keeps modules between files: the template they all read is synthesized once
-          // (tests/infra/synthesized-app.ts), CPU the other files' waiting can overlap.
+          // Workers that keep modules between files: each synthesizes the template its files read once
+          // (tests/infra/synthesized-app.ts) instead of once per file; they run beside the waiting integration files.
           isolate: false,
-          maxWorkers: 1,
         },
       },
       {
