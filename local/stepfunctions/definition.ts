@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { validateAslText } from './asl-validation.js';
 import { SfnError } from './errors.js';
 
 export type AslStateType = 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
@@ -87,13 +87,6 @@ export function indexStates(definition: AslDefinition): StateIndex {
   return new Map(listStates(definition).map((located) => [located.name, located]));
 }
 
-interface AslValidationResult {
-  isValid: boolean;
-  errorsText(separator?: string): string;
-}
-type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => AslValidationResult;
-// asl-validator is CommonJS without type declarations.
-const validateAsl = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 /** Parses and validates ASL text as CreateStateMachine does; throws InvalidDefinition saying what to fix. */
 export function parseDefinition(text: string): AslDefinition {
@@ -103,8 +96,7 @@ export function parseDefinition(text: string): AslDefinition {
   } catch (error) {
     throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${(error as Error).message}'`);
   }
-  // asl-validator writes default fields into what it checks: give it a copy.
-  const result = validateAsl(structuredClone(parsed), { checkPaths: true, checkArn: true });
+  const result = validateAslText(text, parsed);
   if (!result.isValid) {
     throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: '${result.errorsText('; ')}'`);
   }
