@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { CreateIncidentRequest, Incident, IncidentStatus, RunbookCatalog, RunbookExecutionInput, RunbookStatus } from '../domain/incident.js';
+import { runbookInCatalog, type CreateIncidentRequest, type Incident, type IncidentStatus, type RunbookCatalog, type RunbookExecutionInput, type RunbookStatus } from '../domain/incident.js';
 import { futureTimesOf } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
@@ -35,7 +35,7 @@ export interface OpenedIncident {
  * Throws IncidentAlreadyExistsError if `incidentId` is taken, before writing anything.
  */
 export async function openIncident({ tableName, runbooks, request, actor, incidentId }: OpenIncidentCommand): Promise<OpenedIncident> {
-  const runbook = runbooks[request.runbookId];
+  const runbook = runbookInCatalog(runbooks, request.runbookId);
   if (!runbook) throw new UnknownRunbookError(`unknown runbookId "${request.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
   const now = new Date().toISOString();
   // A stated time in the future would move the clocks that run from it: a request is refused for it (CreateIncidentRequest),
@@ -92,7 +92,7 @@ export async function startIncidentRunbook({ tableName, runbooks, incident, acto
   readonly incident: Incident;
   readonly actor: string;
 }): Promise<OpenedIncident> {
-  const runbook = runbooks[incident.runbookId];
+  const runbook = runbookInCatalog(runbooks, incident.runbookId);
   if (!runbook) throw new UnknownRunbookError(`unknown runbookId "${incident.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
   const pk = incidentPk(incident.incidentId);
   const input: RunbookExecutionInput = {

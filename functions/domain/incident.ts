@@ -93,8 +93,13 @@ export const RunbookCatalogEntry = z.object({
   /** The controls this version of the runbook evidences: stamped on each incident it opens. */
   controls: z.array(z.string()).default([]),
 });
+export type RunbookCatalogEntry = z.infer<typeof RunbookCatalogEntry>;
 export const RunbookCatalog = z.record(z.string(), RunbookCatalogEntry);
 export type RunbookCatalog = z.infer<typeof RunbookCatalog>;
+
+/** The catalog's own entry for an id: never what every object inherits (`constructor`, `toString`, ...). */
+export const runbookInCatalog = (catalog: RunbookCatalog, runbookId: string): RunbookCatalogEntry | undefined =>
+  Object.hasOwn(catalog, runbookId) ? catalog[runbookId] : undefined;
 
 /** What every runbook execution receives as input. */
 export const RunbookExecutionInput = z.object({

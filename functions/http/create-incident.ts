@@ -1,7 +1,7 @@
 import { requireEnvironment } from '../aws/environment.js';
 import { idempotentOperation } from '../aws/idempotency.js';
 import { openIncident } from '../aws/incident-opening.js';
-import { CreateIncidentRequest, RunbookCatalog } from '../domain/incident.js';
+import { CreateIncidentRequest, RunbookCatalog, runbookInCatalog } from '../domain/incident.js';
 import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { idempotencyConflict, idempotencyKeyOf } from './idempotency-key.js';
@@ -34,7 +34,7 @@ export const handler = apiHandler(async (event, context) => {
   const caller = requireRole(event, 'openIncident');
   const key = idempotencyKeyOf(event, 'incident');
   const request = parseJsonBody(event, CreateIncidentRequest);
-  if (!runbooks[request.runbookId]) {
+  if (!runbookInCatalog(runbooks, request.runbookId)) {
     throw new HttpError(400, `unknown runbookId "${request.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
   }
   try {

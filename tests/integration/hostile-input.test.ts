@@ -361,3 +361,13 @@ describe('what a refusal quotes back is printable', () => {
   });
 });
 
+
+describe('ids that name what every object inherits', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('POST /incidents with runbookId %j → 400 naming the runbooks there are, nothing written', async (runbookId) => {
+    const before = await local.tableItems();
+    const response = await local.openIncident({ runbookId, title: 'Inherited name', severity: 'SEV4', summary: 'not a runbook' });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(new RegExp(`unknown runbookId "${runbookId}"; use one of: .*triage-notify`));
+    expect(await local.tableItems()).toEqual(before);
+  });
+});

@@ -68,6 +68,15 @@ describe('CSV exports cannot start a row with a formula', () => {
     }
   });
 
+  it('a plan or runbook id that names what every object inherits (constructor, toString) exports like any other (the property below found it)', () => {
+    for (const text of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      for (const { name, csv, holdsText } of exportedCsvFiles(text)) {
+        expect(formulaLinesOutsideQuotes(csv), name).toEqual([]);
+        if (holdsText) expect(parseRfc4180(csv)[1], name).toContain(text);
+      }
+    }
+  });
+
   it('property: no text in any cell of any CSV export lets a physical line start with a formula, and every cell reads back', () => {
     const piece = fc.oneof(
       fc.constantFrom(...LINE_BREAKS, ...FORMULA_LEADS, '"', ',', "'", ' '),

@@ -22,8 +22,10 @@ export function controlMappingOf(
 }
 
 /** The controls a record evidences: those stamped on it when it started, else (older records) its definition's now. */
-export const controlsOfIncident = (incident: Incident, mapping: ControlMapping): readonly string[] => incident.controls ?? mapping.runbooks[incident.runbookId] ?? [];
-export const controlsOfRun = (run: DrillRunRecord, mapping: ControlMapping): readonly string[] => run.controls ?? mapping.plans[run.planId] ?? [];
+/** A definition's own controls by id: an id like `constructor` names no definition, not what every object inherits. */
+const ownControls = (byId: ControlMapping['runbooks'], id: string): readonly string[] | undefined => (Object.hasOwn(byId, id) ? byId[id] : undefined);
+export const controlsOfIncident = (incident: Incident, mapping: ControlMapping): readonly string[] => incident.controls ?? ownControls(mapping.runbooks, incident.runbookId) ?? [];
+export const controlsOfRun = (run: DrillRunRecord, mapping: ControlMapping): readonly string[] => run.controls ?? ownControls(mapping.plans, run.planId) ?? [];
 
 export interface ControlRow {
   readonly id: ControlId;
