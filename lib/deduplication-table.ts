@@ -1,11 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
 import { deduplicationTableDesign } from '../functions/domain/table-design.js';
-import { KEY_WRITE_ACTIONS } from './evidence-table.js';
+import { KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
 import { acknowledgeNist } from './nag.js';
 
 /**
@@ -37,15 +37,8 @@ export class DeduplicationTable extends Construct {
   constructor(scope: Construct, id: string, props: DeduplicationTableProps) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
-    const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
     this.table = new Table(this, 'Table', {
-      partitionKey: stringKey(deduplicationTableDesign.partitionKey),
-      sortKey: stringKey(deduplicationTableDesign.sortKey),
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.encryptionKey,
+      ...keptTableProps(deduplicationTableDesign, props.encryptionKey),
       timeToLiveAttribute: deduplicationTableDesign.timeToLiveAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

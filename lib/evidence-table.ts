@@ -1,11 +1,27 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, CfnTable, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DRILL_PLAN_PK_PREFIX, DRILL_RUN_PK_PREFIX, INCIDENT_PK_PREFIX } from '../functions/domain/keys.js';
 import { tableDesign, type GlobalIndexName } from '../functions/domain/table-design.js';
 import type { FunctionPermission } from '../functions/registry.js';
+
+/**
+ * How irdr keeps a table of its own (the evidence table, and the deduplication table beside it): string keys from its
+ * design, on-demand, point-in-time recovery, deletion protection, encrypted with the given customer-managed key.
+ */
+export function keptTableProps(design: { readonly partitionKey: string; readonly sortKey: string }, encryptionKey: IKey): TableProps {
+  return {
+    partitionKey: { name: design.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: design.sortKey, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey,
+  };
+}
 
 /**
  * DynamoDB actions behind `table:read`. No Scan: every access pattern is a GetItem or Query
@@ -72,23 +88,13 @@ export class EvidenceTable extends Construct {
       removalPolicy,
     });
 
-    const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
-    this.table = new Table(this, 'Table', {
-      partitionKey: stringKey(tableDesign.partitionKey),
-      sortKey: stringKey(tableDesign.sortKey),
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.encryptionKey,
-      removalPolicy,
-    });
+    this.table = new Table(this, 'Table', { ...keptTableProps(tableDesign, this.encryptionKey), removalPolicy });
     (this.table.node.defaultChild as CfnTable).timeToLiveSpecification = { attributeName: FORMER_TIME_TO_LIVE_ATTRIBUTE, enabled: false };
     for (const index of tableDesign.globalIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
-        partitionKey: stringKey(index.partitionKey),
-        sortKey: stringKey(index.sortKey),
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
       });
     }
   }
