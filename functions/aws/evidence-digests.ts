@@ -1,7 +1,7 @@
 import { extendsHead } from '../domain/chain-verify.js';
 import type { KeyObject } from 'node:crypto';
 import type { ManifestSigner } from '../domain/evidence/export-manifest.js';
-import { buildDigest, signDigest, DIGEST_LOOKBACK_DAYS, digestName, parseDigest, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type RefusedHead, type StoredDigest } from '../domain/evidence/digest.js';
+import { buildDigest, signDigest, DIGEST_LOOKBACK_DAYS, digestName, sha256Of, verifyDigests, type ChainHead, type DigestChainVerdict, type RefusedHead, type StoredDigest } from '../domain/evidence/digest.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { DigestStore } from './digest-store.js';
 import { listRunsStartedIn } from './drill/drill-run-store.js';
@@ -33,12 +33,22 @@ export interface WrittenDigest {
   readonly refused: readonly RefusedHead[];
 }
 
-/** The newest digest's heads, by trail; a newest digest that is not one stops the writer (it cannot tell what to hold). */
-function headsRecordedBy(previous: StoredDigest | undefined): Map<string, ChainHead> {
+/**
+ * The newest digest's heads, by trail. It must be one this writer signed: a digest someone else put there (a rewritten
+ * head recorded, unsigned or signed by another key) stops the writer rather than being built on.
+ */
+async function headsRecordedBy(previous: StoredDigest | undefined, signer: ManifestSigner): Promise<Map<string, ChainHead>> {
   if (!previous) return new Map();
-  const parsed = parseDigest(previous);
-  if (!parsed.success) throw new Error(`the newest digest ${previous.name} is not a digest (${parsed.error}): find out who wrote it before another is written`);
-  return new Map(parsed.document.heads.map((head) => [head.partitionKey, head]));
+  const verdict = verifyDigests([previous], await signer.publicKey());
+  if (verdict.problems.length > 0) {
+    const why = verdict.problems.map(({ expected, found }) => `expected ${expected}, found ${found}`).join('; ');
+    throw new Error(`the newest digest ${previous.name} is not one this writer signed (${why}): find out who wrote it before another is written`);
+  }
+  // The head as the digest holds it (not which digest recorded it): what a carried head is written as.
+  return new Map([...verdict.recordedHeads].map(([partitionKey, held]) => {
+    const { openedAt, seq, hash } = held.at(-1)!;
+    return [partitionKey, { partitionKey, openedAt, seq, hash }];
+  }));
 }
 
 /**
@@ -53,7 +63,7 @@ export async function writeEvidenceDigest(tableName: string, store: DigestStore,
   const { names } = await store.list();
   const newestName = names.at(-1);
   const previous = newestName === undefined ? undefined : await store.get(newestName);
-  const recorded = headsRecordedBy(previous);
+  const recorded = await headsRecordedBy(previous, signer);
 
   const heads: ChainHead[] = [];
   const refused: RefusedHead[] = [];

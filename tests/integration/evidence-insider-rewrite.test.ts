@@ -120,6 +120,10 @@ describe('an insider rewrites a trail between two digests', () => {
     expect(verified.output).toContain(`(recorded by digest ${firstDigest})`);
     expect(verified.output).toContain(`digest ${stored.name}: expected ${pk} to extend`);
     expect(verified.output).toMatch(new RegExp(`digest ${stored.name.replaceAll('.', '\\.')}: expected signed by the digest writer's key sha256:[0-9a-f]{64}, found a signature by sha256:`));
+    // Nor does the writer build on it: the next digest is refused until someone finds out who wrote that one.
+    const next = await runIrdr(local, ['evidence', 'digest']);
+    expect(next.code).toBe(1);
+    expect(next.output).toContain(`the newest digest ${stored.name} is not one this writer signed`);
     const api = await local.api('GET', verifyQuery, { token: 'dev-auditor' });
     expect(api.body.digests).toMatchObject({ signaturesChecked: true, problems: expect.arrayContaining([expect.objectContaining({ name: stored.name, found: expect.stringMatching(/^a signature by/) })]) });
   });

@@ -118,9 +118,12 @@ export function buildDigest(input: {
     writtenAt: input.writtenAt,
     tableName: input.tableName,
     listsOpenedFrom: input.listsOpenedFrom,
-    heads: [...input.heads].sort(byPartitionKey),
+    // Exactly the fields the format has: what is signed is what a reader parses back.
+    heads: input.heads.map(({ partitionKey, openedAt, seq, hash }) => ({ partitionKey, openedAt, seq, hash })).sort(byPartitionKey),
     previous: input.previous ? { name: input.previous.name, sha256: sha256Of(input.previous.bytes) } : null,
-    refused: [...(input.refused ?? [])].sort(byPartitionKey),
+    refused: (input.refused ?? [])
+      .map(({ partitionKey, recorded: { seq, hash, digest }, found }) => ({ partitionKey, recorded: { seq, hash, digest }, found }))
+      .sort(byPartitionKey),
   };
 }
 
