@@ -29,8 +29,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          // Pure modules and SDK mocks reset per test: a worker keeps what it imported between files.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'run',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
+          include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
         },
       },
     ],
