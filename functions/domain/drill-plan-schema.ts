@@ -2,6 +2,7 @@ import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
 import { RoleName } from './config-schema.js';
 import { DRILL_TABLE_PREFIX } from './drill-naming.js';
+import { DRILL_PLAN_ID_PATTERN } from './id-patterns.js';
 import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expression.js';
 
 /*
@@ -13,7 +14,7 @@ import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expr
 /** Short: it goes into the restored table's name (`irdr-drill-<planId>-<runId>`), tags and schedule names. */
 export const DrillPlanId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter');
+  .regex(DRILL_PLAN_ID_PATTERN, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter');
 
 const ScheduleExpressionText = z.string().superRefine((text, context) => {
   try {

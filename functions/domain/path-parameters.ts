@@ -1,4 +1,5 @@
 import { DRILL_RUN_ID_PATTERN } from './drill-naming.js';
+import { DRILL_PLAN_ID_PATTERN, RUNBOOK_ID_PATTERN, STEP_ID_SOURCE } from './id-patterns.js';
 import { printable } from './plain-text.js';
 
 /*
@@ -10,7 +11,7 @@ import { printable } from './plain-text.js';
 /** An incident id: a UUID (random, or derived from a finding), in any case; shared with the emailed links' ids. */
 export const INCIDENT_ID_SOURCE = '[A-Za-z0-9-]{1,64}';
 /** A task id: a runbook step id, or the lifecycle's dotted `review.post-incident`; shared with the emailed links' ids. */
-export const TASK_ID_SOURCE = '[a-z][a-z0-9-]{0,47}(?:\\.[a-z][a-z0-9-]{0,47})?';
+export const TASK_ID_SOURCE = `${STEP_ID_SOURCE}(?:\\.${STEP_ID_SOURCE})?`;
 /** An emailed link's id: `<incidentId>.<taskId>.<recipient index>.<expiry, epoch seconds>` (see task-link.ts). */
 export const TASK_LINK_ID_PATTERN = new RegExp(`^(${INCIDENT_ID_SOURCE})\\.(${TASK_ID_SOURCE})\\.(\\d{1,4})\\.(\\d{10})$`);
 
@@ -30,8 +31,8 @@ export const PATH_PARAMETER_RULES = {
     allowed: 'a task id is a step id (lower-case letters, digits and dashes, starting with a letter, at most 48 characters) or review.post-incident',
   },
   runId: { noun: 'drill run', pattern: DRILL_RUN_ID_PATTERN, allowed: 'a drill run id is 1 to 80 letters, digits, dashes and underscores' },
-  planId: { noun: 'drill plan', pattern: /^[a-z][a-z0-9-]{1,39}$/, allowed: 'a plan id is 2 to 40 lower-case letters, digits and dashes, starting with a letter' },
-  runbookId: { noun: 'runbook', pattern: /^[a-z][a-z0-9-]{1,62}$/, allowed: 'a runbook id is 2 to 63 lower-case letters, digits and dashes, starting with a letter' },
+  planId: { noun: 'drill plan', pattern: DRILL_PLAN_ID_PATTERN, allowed: 'a plan id is 2 to 40 lower-case letters, digits and dashes, starting with a letter' },
+  runbookId: { noun: 'runbook', pattern: RUNBOOK_ID_PATTERN, allowed: 'a runbook id is 2 to 63 lower-case letters, digits and dashes, starting with a letter' },
   linkId: { noun: 'task link', pattern: TASK_LINK_ID_PATTERN, allowed: 'open the link exactly as it arrived in your email' },
 } as const satisfies Record<string, PathParameterRule>;
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { RoleName } from './config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from './duration.js';
 import { TaskCompletedBy, TaskRequirement } from './human-task.js';
+import { RUNBOOK_ID_PATTERN, STEP_ID_PATTERN } from './id-patterns.js';
 import { Severity } from './incident.js';
 import { DrillPlanId } from './drill-plan-schema.js';
 
@@ -15,7 +16,7 @@ import { DrillPlanId } from './drill-plan-schema.js';
 /** Short enough that every state derived from it stays within Step Functions' 80-character names. */
 export const StepId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,47}$/, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters');
+  .regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters');
 
 export const Duration = z
   .string()
@@ -261,7 +262,7 @@ const StepList: z.ZodType<RunbookStep[], unknown> = z.array(RunbookStep);
 export const Runbook = z
   .strictObject({
     $schema: z.string().optional(),
-    id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a runbook id is lower-case letters, digits and dashes'),
+    id: z.string().regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes'),
     title: z.string().min(1).max(120),
     version: z.number().int().positive(),
     defaultSeverity: Severity,
