@@ -40,6 +40,8 @@ export default defineConfig({
         test: {
           name: 'run',
           include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
+          isolate: false,
+          setupFiles: ['tests/support/file-isolation.ts'],
         },
       },
     ],

@@ -47,8 +47,12 @@ export async function startMailbox(host: string, port: number): Promise<RunningM
 
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
+  const endpoint = `http://${host}:${actualPort}`;
+  // Its store is the module's, process-wide: a stack started earlier in this process must not show its mail here.
+  const cleared = await fetch(`${endpoint}/clear-store`, { method: 'POST', headers: { host: `${host}:${actualPort}` } });
+  if (!cleared.ok) throw new Error(`the SES mailbox did not clear its store (${cleared.status})`);
   return {
-    endpoint: `http://${host}:${actualPort}`,
+    endpoint,
     refuseSends: (refuse) => {
       refusing = refuse;
     },
