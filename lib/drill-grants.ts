@@ -8,7 +8,14 @@ import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
   FunctionPermission,
-  'drills:inspect-source' | 'drills:restore' | 'drills:inspect-restore' | 'drills:read-data' | 'drills:cleanup' | 'drills:canary' | 'drills:abort'
+  | 'drills:inspect-source'
+  | 'drills:restore'
+  | 'drills:inspect-restore'
+  | 'drills:read-data'
+  | 'drills:cleanup'
+  | 'drills:canary'
+  | 'drills:abort'
+  | 'drills:report-validation'
 >;
 
 export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
@@ -19,6 +26,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:cleanup',
   'drills:canary',
   'drills:abort',
+  'drills:report-validation',
 ];
 
 /**
@@ -54,7 +62,8 @@ const WHY_RECOVERY_POINTS =
   'to recovery points in this account and region.';
 const WHY_NO_RESOURCE_LEVEL =
   'AWS supports no resource-level permission for these actions (dynamodb:ListBackups, backup:ListRecoveryPointsByResource, ' +
-  'backup:DescribeRestoreJob have no resource type in the Service Authorization Reference): Resource "*" is required.';
+  'backup:DescribeRestoreJob, backup:PutRestoreValidationResult have no resource type in the Service Authorization Reference): ' +
+  'Resource "*" is required.';
 
 /** Builds every drill statement for one stack from the plans; nothing here knows a handler's insides. */
 export class DrillGrants {
@@ -177,6 +186,9 @@ export class DrillGrants {
         // An aborted run's restored table, cleaned up by the same guard; its source is described to name that restore.
         allow(['dynamodb:DescribeTable'], sources);
         allowTableCleanup(allow, drillTables);
+        break;
+      case 'drills:report-validation':
+        allow(['backup:PutRestoreValidationResult'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
         for (const plan of plans) {

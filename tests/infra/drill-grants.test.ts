@@ -156,6 +156,13 @@ describe('drills:* grants from the plans', () => {
     ]);
   });
 
+  it('drills:report-validation: PutRestoreValidationResult (no resource-level permission: `*`) once a plan restores through AWS Backup, and only then', () => {
+    expect(statementsOf('drills:report-validation')).toEqual([allow(['backup:PutRestoreValidationResult'], ['*'])]);
+    const stack = new Stack(new App(), 'NoAwsBackup', { env: { account: ACCOUNT, region: REGION } });
+    const withoutAwsBackup = new DrillGrants(stack, plans.filter((plan) => plan.driver.type !== 'aws-backup'));
+    expect(withoutAwsBackup.statements('drills:report-validation')).toEqual([]);
+  });
+
   it('grants nothing when there is no plan', () => {
     const stack = new Stack(new App(), 'Empty', { env: { account: ACCOUNT, region: REGION } });
     const grants = new DrillGrants(stack, []);
