@@ -73,7 +73,8 @@ export function dynamodbKind(dynamodb: DynamoDBClient): BackupResourceKind {
 
     async restoreProgress(tableArn): Promise<NativeProgress> {
       try {
-        const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableArn }));
+        // By name: the local backends take no table ARN.
+        const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: TABLE_ARN.exec(tableArn)?.[1] ?? tableArn }));
         if (Table?.TableStatus === 'ACTIVE') return { state: 'COMPLETED', ...(Table.TableSizeBytes !== undefined && { sizeBytes: Table.TableSizeBytes }) };
         if (Table?.TableStatus === 'CREATING' || Table?.TableStatus === 'UPDATING') return { state: 'RUNNING' };
         return { state: 'FAILED', message: `the restored table ${tableArn} is ${Table?.TableStatus ?? 'gone'}` };
