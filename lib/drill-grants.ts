@@ -150,7 +150,6 @@ export class DrillGrants {
         allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], sources);
         allow(['dynamodb:ListBackups'], anywhere(listingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         allow(['backup:ListRecoveryPointsByResource'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
-        allow(['backup:GetRecoveryPointRestoreMetadata'], recoveryPoints, WHY_RECOVERY_POINTS);
         break;
       case 'drills:restore':
         allow(['dynamodb:RestoreTableToPointInTime'], pitrSources);
@@ -158,7 +157,8 @@ export class DrillGrants {
         allow(['dynamodb:CreateBackup'], creatingSources);
         allow(['dynamodb:DescribeBackup'], backupsTakenByDrills, WHY_BACKUPS);
         allow(RESTORE_TARGET_ACTIONS, drillTables, WHY_DRILL_TABLES);
-        allow(['backup:StartRestoreJob'], recoveryPoints, WHY_RECOVERY_POINTS);
+        // The restore job's metadata is read from the recovery point as the restore starts (StartDrillRestore), not in preflight.
+        allow(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'], recoveryPoints, WHY_RECOVERY_POINTS);
         allow(['iam:PassRole'], restoreRoles, undefined, { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
         allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;

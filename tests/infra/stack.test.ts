@@ -348,14 +348,14 @@ describe('least privilege', () => {
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
       add(when(listsBackups, ['dynamodb:ListBackups']));
-      add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource', 'backup:GetRecoveryPointRestoreMetadata']));
+      add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource']));
     }
     if (permissions.includes('drills:restore')) {
       add([...RESTORE_TARGET_ACTIONS]);
       add(when(drivers.has('dynamodb-pitr'), ['dynamodb:RestoreTableToPointInTime']));
       add(when(drivers.has('dynamodb-backup'), ['dynamodb:RestoreTableFromBackup']));
       add(when(takesBackups, ['dynamodb:CreateBackup', 'dynamodb:DescribeBackup']));
-      add(when(drivers.has('aws-backup'), ['backup:StartRestoreJob', 'iam:PassRole', 'backup:DescribeRestoreJob']));
+      add(when(drivers.has('aws-backup'), ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob', 'iam:PassRole', 'backup:DescribeRestoreJob']));
     }
     if (permissions.includes('drills:inspect-restore')) {
       add(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource']);
