@@ -59,8 +59,10 @@ export async function startRestJsonServer(options: { host: string; port: number;
   });
   const respond = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://local');
+    // The AWS CLI's model spells some paths with a trailing slash (`/restore-jobs/`), the SDK v3's without.
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const match = compiled
-      .map((candidate) => ({ candidate, found: candidate.route.method === request.method ? candidate.pattern.exec(url.pathname) : null }))
+      .map((candidate) => ({ candidate, found: candidate.route.method === request.method ? candidate.pattern.exec(path) : null }))
       .find(({ found }) => found !== null);
     if (!match?.found) {
       request.resume();
