@@ -70,7 +70,7 @@ export async function startRestJsonServer(options: { host: string; port: number;
       return;
     }
     try {
-      const params = Object.fromEntries(match.candidate.names.map((name, index) => [name, decodeURIComponent(match.found![index + 1]!)]));
+      const params = Object.fromEntries(match.candidate.names.map((name, index) => [name, decodePathParameter(name, match.found![index + 1]!)]));
       const answer = await match.candidate.route.handle({ params, query: url.searchParams, body: await readJson(request) });
       if (answer.status === 204) {
         response.writeHead(204, { 'x-amzn-RequestId': randomUUID() });
@@ -93,6 +93,14 @@ export async function startRestJsonServer(options: { host: string; port: number;
       await listening.close();
     },
   };
+}
+
+function decodePathParameter(name: string, encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new BackupServiceError('InvalidRequestException', `${name} in the path is not valid percent-encoding`);
+  }
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {

@@ -233,6 +233,9 @@ describe('local AWS Backup', () => {
     expect(paged.headers.get('x-amzn-errortype')).toBe('InvalidParameterValueException');
     const body = await fetch(`${local.stack.environment.AWS_ENDPOINT_URL_BACKUP}/restore-jobs`, { method: 'PUT', body: '{not json' });
     expect(body.status).toBe(400);
+    const malformed = await fetch(`${local.stack.environment.AWS_ENDPOINT_URL_BACKUP}/restore-jobs/%E0%A4%A`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('x-amzn-errortype')).toBe('InvalidRequestException');
     // The AWS CLI (botocore's model) asks for lists with a trailing slash.
     for (const path of ['/restore-jobs/', '/backup-vaults/', '/resources/']) expect((await fetch(`${local.stack.environment.AWS_ENDPOINT_URL_BACKUP}${path}`)).status, path).toBe(200);
   });
