@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRILL_DATA_PERMISSIONS, DrillGrants, type DrillDataPermission } from '../../lib/drill-grants.js';
+import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference, type DrillDataPermission } from '../../lib/drill-grants.js';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
 import { functionRegistry } from '../../functions/registry.js';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
@@ -45,7 +45,7 @@ const events: BusEvent[] = [];
 const onEvent = (event: unknown): void => {
   events.push(event as BusEvent);
 };
-const recorder = recordAwsCalls();
+const recorder = recordAwsCalls({ authorization: {} });
 
 type ReportedDetail = { restoreJobId: string; validationStatus: string; validationStatusMessage: string; accepted: boolean; error?: string; message?: string };
 const reportedOf = (view: { events: Array<{ type: string; detail?: Record<string, any> }> }) =>
@@ -146,13 +146,20 @@ describe('aws-backup drill on the local AWS Backup', () => {
     expect((await local.dynamodb.send(new ScanCommand({ TableName: taken }))).Items).toEqual([{ pk: { S: 'NOT#YOURS' }, sk: { S: 'META' } }]);
   });
 
-  it('calls AWS Backup only as the synthesized grants of each function allow', () => {
-    const grants = new DrillGrants(new Stack(new App(), 'AwsBackupPlan', { env: { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION } }), [plan]);
-    const granted = (functionName: string): Set<string> => {
+  it('calls AWS Backup only as the synthesized grants of each function allow: actions, and the recovery points they act on', () => {
+    const stack = new Stack(new App(), 'AwsBackupPlan', { env: { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION } });
+    const grants = new DrillGrants(stack, [plan]);
+    const statementsOf = (functionName: string) => {
       const spec = functionRegistry.find((candidate) => candidate.name === functionName)!;
       const permissions = spec.permissions.filter((permission): permission is DrillDataPermission => (DRILL_DATA_PERMISSIONS as readonly string[]).includes(permission));
-      return new Set(permissions.flatMap((permission) => grants.statements(permission).flatMap((statement) => statement.actions)));
+      return permissions.flatMap((permission) => grants.statements(permission));
     };
+    // A granted resource as IAM would match it here: the partition token rendered, `*` a wildcard.
+    const resourcePattern = (resource: string): RegExp =>
+      new RegExp(`^${flattenCfnReference(stack.resolve(resource)).replace('<AWS::Partition>', 'aws').split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const granted = (functionName: string): Set<string> => new Set(statementsOf(functionName).flatMap((statement) => statement.actions));
+    const allows = (functionName: string, action: string, resource: string): boolean =>
+      statementsOf(functionName).some((statement) => statement.actions.includes(action) && statement.resources.some((granted) => resourcePattern(granted).test(resource)));
     const backupCalls = recorder.calls().filter((call) => call.action.startsWith('backup:'));
     const used = [...new Set(backupCalls.map((call) => `${call.functionName} ${call.action}`))].sort();
     expect(used).toEqual([
@@ -162,6 +169,13 @@ describe('aws-backup drill on the local AWS Backup', () => {
       'StartDrillRestore backup:GetRecoveryPointRestoreMetadata',
       'StartDrillRestore backup:StartRestoreJob',
     ]);
-    for (const call of backupCalls) expect(granted(call.functionName).has(call.action), `${call.functionName} ${call.action}`).toBe(true);
+    for (const call of backupCalls) {
+      expect(granted(call.functionName).has(call.action), `${call.functionName} ${call.action}`).toBe(true);
+      const resources = call.authorization?.resources ?? [];
+      expect(resources.length, `${call.functionName} ${call.action} names what it acts on`).toBeGreaterThan(0);
+      for (const resource of resources) expect(allows(call.functionName, call.action, resource), `${call.functionName} ${call.action} on ${resource}`).toBe(true);
+    }
+    // Not vacuous: a recovery point of another account is outside the grant.
+    expect(allows('StartDrillRestore', 'backup:StartRestoreJob', 'arn:aws:backup:us-east-1:111111111111:recovery-point:x')).toBe(false);
   });
 });
