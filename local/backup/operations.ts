@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { BackupCatalog, BackupJob, BackupVault, RecoveryPoint, RestoreJob, ValidationStatus } from './catalog.js';
 import type { JobRunner } from './jobs.js';
 import type { BackupResourceKind } from './resource-kind.js';
-import { BackupServiceError, type BackupRequest, type BackupResponse, type BackupRoute } from './rest-json.js';
+import { invalidValue, notFound, optionalString, page, requiredString, seconds, stringMap } from './request-fields.js';
+import { BackupServiceError, type BackupResponse, type BackupRoute } from './rest-json.js';
+import { vaultArnOf, wireViews } from './wire-views.js';
 
 /*
  * The AWS Backup operations irdr and its operators use, with the paths, fields, statuses and errors of the AWS Backup
@@ -25,47 +27,11 @@ const IDEMPOTENCY_MS = 60 * 60 * 1000;
 /** StartBackupJob's default StartWindowMinutes (8 hours). */
 const DEFAULT_START_WINDOW_MINUTES = 480;
 
-const seconds = (epochMs: number | undefined): number | undefined => (epochMs === undefined ? undefined : epochMs / 1000);
 const ok = (body: unknown): BackupResponse => ({ status: 200, body });
-const missing = (name: string) => new BackupServiceError('MissingParameterValueException', `${name} is required`);
-const notFound = (message: string) => new BackupServiceError('ResourceNotFoundException', message);
-const invalidValue = (message: string) => new BackupServiceError('InvalidParameterValueException', message);
-
-function requiredString(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') throw missing(name);
-  if (typeof value !== 'string') throw new BackupServiceError('InvalidRequestException', `${name} must be a string`);
-  return value;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  return body[name] === undefined || body[name] === null ? undefined : requiredString(body, name);
-}
-
-function stringMap(body: Record<string, unknown>, name: string): Record<string, string> {
-  const value = body[name];
-  if (value === undefined || value === null) throw missing(name);
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((entry) => typeof entry !== 'string')) {
-    throw new BackupServiceError('InvalidRequestException', `${name} must be a map of strings to strings`);
-  }
-  return value as Record<string, string>;
-}
-
-/** A page of `items` after `nextToken` (an offset), at most `maxResults` (1-1000) long. */
-function page<T>(items: readonly T[], query: URLSearchParams): { items: T[]; NextToken?: string } {
-  const maxText = query.get('maxResults');
-  const max = maxText === null ? 1000 : Number(maxText);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) throw invalidValue(`maxResults ${maxText ?? ''} must be between 1 and 1000`);
-  const token = query.get('nextToken');
-  const start = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!Number.isInteger(start) || start < 0 || start > items.length) throw invalidValue('nextToken is not a token this listing gave');
-  const end = start + max;
-  return { items: items.slice(start, end), ...(end < items.length && { NextToken: Buffer.from(String(end)).toString('base64url') }) };
-}
 
 export function backupRoutes(context: BackupOperationsContext): BackupRoute[] {
   const { catalog } = context;
-  const vaultArn = (name: string) => `arn:aws:backup:${context.region}:${context.account}:backup-vault:${name}`;
+  const vaultArn = (name: string) => vaultArnOf(context, name);
   const vaultNamed = (name: string): BackupVault => {
     const vault = catalog.vaults.find((candidate) => candidate.name === name);
     if (!vault) throw notFound(`Backup vault ${name} does not exist`);
@@ -88,77 +54,10 @@ export function backupRoutes(context: BackupOperationsContext): BackupRoute[] {
   };
   const recent = (creationDate: number) => context.now() - creationDate < IDEMPOTENCY_MS;
 
-  const restoreJobView = (job: RestoreJob) => ({
-    AccountId: context.account,
-    RestoreJobId: job.restoreJobId,
-    RecoveryPointArn: job.recoveryPointArn,
-    SourceResourceArn: job.sourceResourceArn,
-    BackupVaultArn: job.backupVaultArn,
-    CreationDate: seconds(job.creationDate),
-    CompletionDate: seconds(job.completionDate),
-    Status: job.status,
-    StatusMessage: job.statusMessage,
-    PercentDone: job.status === 'COMPLETED' ? '100.0' : '0.0',
-    BackupSizeInBytes: job.backupSizeInBytes,
-    IamRoleArn: job.iamRoleArn,
-    CreatedResourceArn: job.createdResourceArn,
-    ResourceType: job.resourceType,
-    RecoveryPointCreationDate: seconds(job.recoveryPointCreationDate),
-    ...(job.restoreTestingPlanArn !== undefined && { CreatedBy: { RestoreTestingPlanArn: job.restoreTestingPlanArn } }),
-    ValidationStatus: job.validationStatus,
-    ValidationStatusMessage: job.validationStatusMessage,
-    IsParent: false,
-  });
-
-  const backupJobView = (job: BackupJob) => ({
-    AccountId: context.account,
-    BackupJobId: job.backupJobId,
-    BackupVaultName: job.backupVaultName,
-    BackupVaultArn: job.backupVaultArn,
-    VaultType: 'BACKUP_VAULT',
-    RecoveryPointArn: job.recoveryPointArn,
-    ResourceArn: job.resourceArn,
-    ResourceName: kindFor(job.resourceArn).resourceName(job.resourceArn),
-    ResourceType: job.resourceType,
-    CreationDate: seconds(job.creationDate),
-    CompletionDate: seconds(job.completionDate),
-    State: job.state,
-    StatusMessage: job.statusMessage,
-    PercentDone: job.state === 'COMPLETED' ? '100.0' : '0.0',
-    BackupSizeInBytes: job.backupSizeInBytes,
-    IamRoleArn: job.iamRoleArn,
-    StartBy: seconds(job.startBy),
-    BackupType: 'FULL',
-    IsParent: false,
-    InitiationDate: seconds(job.creationDate),
-  });
-
-  const pointByResource = (point: RecoveryPoint) => ({
-    RecoveryPointArn: point.recoveryPointArn,
-    CreationDate: seconds(point.creationDate),
-    Status: point.status,
-    BackupSizeBytes: point.backupSizeInBytes,
-    BackupVaultName: point.backupVaultName,
-    IsParent: false,
-    ResourceName: kindFor(point.resourceArn).resourceName(point.resourceArn),
-    VaultType: 'BACKUP_VAULT',
-  });
-
-  const pointByVault = (point: RecoveryPoint) => ({
-    RecoveryPointArn: point.recoveryPointArn,
-    BackupVaultName: point.backupVaultName,
-    BackupVaultArn: vaultArn(point.backupVaultName),
-    ResourceArn: point.resourceArn,
-    ResourceType: point.resourceType,
-    IamRoleArn: point.iamRoleArn,
-    Status: point.status,
-    CreationDate: seconds(point.creationDate),
-    CompletionDate: seconds(point.completionDate),
-    BackupSizeInBytes: point.backupSizeInBytes,
-    IsEncrypted: true,
-    IsParent: false,
-    ResourceName: kindFor(point.resourceArn).resourceName(point.resourceArn),
-    VaultType: 'BACKUP_VAULT',
+  const { restoreJobView, backupJobView, pointByResource, pointByVault } = wireViews({
+    account: context.account,
+    region: context.region,
+    resourceName: (resourceArn) => kindFor(resourceArn).resourceName(resourceArn),
   });
 
   const newestFirst = <T extends { creationDate: number }>(items: readonly T[]): T[] => [...items].sort((a, b) => b.creationDate - a.creationDate);
@@ -399,4 +298,3 @@ export function backupRoutes(context: BackupOperationsContext): BackupRoute[] {
   ];
 }
 
-export type { BackupRequest };
