@@ -71,6 +71,8 @@ export type FunctionPermission =
   | 'drills:canary'
   // An aborted run: describe the plans' source tables, and clean up its drill table as drills:cleanup does.
   | 'drills:abort'
+  // Tell AWS Backup the validation verdict on the restore job a drill ran (PutRestoreValidationResult).
+  | 'drills:report-validation'
   // StartExecution on the drill state machine.
   | 'drills:start'
   // Put new evidence digests into the digest bucket (never replace or delete), read the newest to link to it, and sign
@@ -367,7 +369,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'RUNBOOK_CATALOG'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drill-plans:set-state', 'incidents:append', 'incidents:update', 'runbooks:start'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drill-plans:set-state', 'incidents:append', 'incidents:update', 'runbooks:start', 'drills:report-validation'],
   },
   {
     name: 'SendDrillReport',

@@ -8,7 +8,14 @@ import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
   FunctionPermission,
-  'drills:inspect-source' | 'drills:restore' | 'drills:inspect-restore' | 'drills:read-data' | 'drills:cleanup' | 'drills:canary' | 'drills:abort'
+  | 'drills:inspect-source'
+  | 'drills:restore'
+  | 'drills:inspect-restore'
+  | 'drills:read-data'
+  | 'drills:cleanup'
+  | 'drills:canary'
+  | 'drills:abort'
+  | 'drills:report-validation'
 >;
 
 export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
@@ -19,6 +26,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:cleanup',
   'drills:canary',
   'drills:abort',
+  'drills:report-validation',
 ];
 
 /**
@@ -54,7 +62,8 @@ const WHY_RECOVERY_POINTS =
   'to recovery points in this account and region.';
 const WHY_NO_RESOURCE_LEVEL =
   'AWS supports no resource-level permission for these actions (dynamodb:ListBackups, backup:ListRecoveryPointsByResource, ' +
-  'backup:DescribeRestoreJob have no resource type in the Service Authorization Reference): Resource "*" is required.';
+  'backup:DescribeRestoreJob, backup:PutRestoreValidationResult have no resource type in the Service Authorization Reference): ' +
+  'Resource "*" is required.';
 
 /** Builds every drill statement for one stack from the plans; nothing here knows a handler's insides. */
 export class DrillGrants {
@@ -141,7 +150,6 @@ export class DrillGrants {
         allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], sources);
         allow(['dynamodb:ListBackups'], anywhere(listingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         allow(['backup:ListRecoveryPointsByResource'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
-        allow(['backup:GetRecoveryPointRestoreMetadata'], recoveryPoints, WHY_RECOVERY_POINTS);
         break;
       case 'drills:restore':
         allow(['dynamodb:RestoreTableToPointInTime'], pitrSources);
@@ -149,7 +157,8 @@ export class DrillGrants {
         allow(['dynamodb:CreateBackup'], creatingSources);
         allow(['dynamodb:DescribeBackup'], backupsTakenByDrills, WHY_BACKUPS);
         allow(RESTORE_TARGET_ACTIONS, drillTables, WHY_DRILL_TABLES);
-        allow(['backup:StartRestoreJob'], recoveryPoints, WHY_RECOVERY_POINTS);
+        // The restore job's metadata is read from the recovery point as the restore starts (StartDrillRestore), not in preflight.
+        allow(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'], recoveryPoints, WHY_RECOVERY_POINTS);
         allow(['iam:PassRole'], restoreRoles, undefined, { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
         allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
@@ -177,6 +186,9 @@ export class DrillGrants {
         // An aborted run's restored table, cleaned up by the same guard; its source is described to name that restore.
         allow(['dynamodb:DescribeTable'], sources);
         allowTableCleanup(allow, drillTables);
+        break;
+      case 'drills:report-validation':
+        allow(['backup:PutRestoreValidationResult'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
         for (const plan of plans) {

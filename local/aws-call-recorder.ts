@@ -63,6 +63,12 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
 const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: string }> = [
   { method: 'POST', path: /^\/v2\/email\/outbound-emails$/, action: 'ses:SendEmail' },
   { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, action: 'lambda:InvokeFunction' },
+  // AWS Backup (restJson1): the calls the aws-backup drill driver and the validation report make.
+  { method: 'GET', path: /^\/resources\/[^/]+\/recovery-points$/, action: 'backup:ListRecoveryPointsByResource' },
+  { method: 'GET', path: /^\/backup-vaults\/[^/]+\/recovery-points\/[^/]+\/restore-metadata$/, action: 'backup:GetRecoveryPointRestoreMetadata' },
+  { method: 'PUT', path: /^\/restore-jobs$/, action: 'backup:StartRestoreJob' },
+  { method: 'GET', path: /^\/restore-jobs\/[^/]+$/, action: 'backup:DescribeRestoreJob' },
+  { method: 'PUT', path: /^\/restore-jobs\/[^/]+\/validations$/, action: 'backup:PutRestoreValidationResult' },
 ];
 
 export function actionOfRequest(method: string, path: string, target: string | undefined): string {

@@ -219,6 +219,18 @@ const invokeFunction: Extract = (_body, scope, path) => {
   return none([qualifier ? `${arn}:${qualifier}` : arn]);
 };
 
+/** AWS Backup: StartRestoreJob and GetRecoveryPointRestoreMetadata act on a recovery point; the rest have no resource type. */
+const BACKUP: Readonly<Record<string, Extract>> = {
+  StartRestoreJob: (body) => none([text(body['RecoveryPointArn'])].filter((arn): arn is string => arn !== undefined)),
+  GetRecoveryPointRestoreMetadata: (_body, _scope, path) => {
+    const encoded = /^\/backup-vaults\/[^/]+\/recovery-points\/([^/?]+)\/restore-metadata/.exec(path)?.[1];
+    return none(encoded ? [decodeURIComponent(encoded)] : []);
+  },
+  ListRecoveryPointsByResource: () => none(EVERYWHERE),
+  DescribeRestoreJob: () => none(EVERYWHERE),
+  PutRestoreValidationResult: () => none(EVERYWHERE),
+};
+
 const BY_SERVICE: Readonly<Record<string, Readonly<Record<string, Extract>>>> = {
   dynamodb: DYNAMODB,
   states: STATES,
@@ -226,6 +238,7 @@ const BY_SERVICE: Readonly<Record<string, Readonly<Record<string, Extract>>>> = 
   kms: { Sign: kmsKey, Verify: kmsKey, GetPublicKey: kmsKey, DescribeKey: kmsKey, Decrypt: kmsKey, Encrypt: kmsKey, GenerateDataKey: kmsKey },
   ses: { SendEmail: sendEmail },
   lambda: { InvokeFunction: invokeFunction },
+  backup: BACKUP,
 };
 
 /** What IAM evaluates the request against; no resources when the action is one this file does not know. */

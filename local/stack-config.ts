@@ -50,6 +50,7 @@ export function localEnvironment(endpoints: {
   secretsManager?: string;
   kms?: string;
   lambda?: string;
+  backup?: string;
   eventBridge?: string;
   digestStore?: string;
   /** The digest-signing key's public half (a PEM file). */
@@ -71,6 +72,7 @@ export function localEnvironment(endpoints: {
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
+    ...(endpoints.backup !== undefined && { AWS_ENDPOINT_URL_BACKUP: endpoints.backup }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
     // `irdr evidence verify` holds the trail to these digests.
     ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),

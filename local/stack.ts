@@ -42,6 +42,7 @@ import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
+import { startLocalBackup } from './backup/service.js';
 import { reviewPages } from './review/review-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
@@ -84,6 +85,8 @@ export interface LocalStackOptions {
   readonly eventBridgePort?: number;
   /** Port of Lambda's Invoke API (AWS_ENDPOINT_URL_LAMBDA). @default 0, a free port */
   readonly lambdaPort?: number;
+  /** Port of the AWS Backup API (AWS_ENDPOINT_URL_BACKUP). @default 0, a free port */
+  readonly backupPort?: number;
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -246,6 +249,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
+    // AWS Backup over the local DynamoDB's own backups; its job state changes go on the default bus, as in AWS.
+    const backup = await startLocalBackup({
+      host: LOCAL_HOST,
+      port: options.backupPort ?? 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      dynamodb: { endpoint: dynamodb.endpoint, credentials: LOCAL_CREDENTIALS },
+      emit: (event) => deliverToBus?.(event),
+      ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
+    });
+    stops.push(() => backup.stop());
 
     // Digests outlive the stack only with the data: in memory they go to a temporary folder, removed at stop.
     let digestDir = dataDir;
@@ -267,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       secretsManager: secretsManager.endpoint,
       kms: kms.endpoint,
       lambda: lambdaApi.endpoint,
+      backup: backup.endpoint,
       digestStore,
       digestPublicKey,
     });

@@ -6,6 +6,7 @@ import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { openOrAddToFailureIncident, resolveFailureIncident } from '../aws/drill/failure-incidents.js';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
+import { reportRestoreValidation } from '../aws/drill/restore-validation-report.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
@@ -21,6 +22,7 @@ export const handler = drillStepHandler('outcome', async (state): Promise<Outcom
   const resolvedIncidentId = verdict.passed && plan ? await resolveFailureIncident(tableName, state, plan) : undefined;
   const endedAt = new Date().toISOString();
   await ensureRunStarted(tableName, state);
+  await reportRestoreValidation(state);
   await updateRun(tableName, state.runId, {
     status: verdict.passed ? 'passed' : 'failed',
     endedAt,

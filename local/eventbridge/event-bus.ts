@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { matchesEventPattern } from './event-pattern.js';
+
+/** Every event put on a local bus, matched or not (tests and tools listen: EventBridge's own "all events" archive). */
+export const BUS_EVENTS_CHANNEL = 'irdr.local.eventbridge.event';
+const busEvents = diagnosticsChannel.channel(BUS_EVENTS_CHANNEL);
 
 /** An event as EventBridge hands it to a target. */
 export interface BusEvent {
@@ -63,6 +68,7 @@ export class LocalEventBus {
 
   /** Delivers an event exactly as EventBridge would hand it over (e.g. a documented GuardDuty sample). */
   async deliver(event: BusEvent): Promise<{ eventId: string; deliveries: Delivery[] }> {
+    if (busEvents.hasSubscribers) busEvents.publish(event);
     const matched = this.options.rules.filter((rule) => matchesEventPattern(rule.eventPattern, event));
     const deliveries = await Promise.all(matched.map((rule) => this.deliverTo(rule, event)));
     return { eventId: event.id, deliveries };

@@ -94,21 +94,20 @@ const allow = (actions: readonly string[], resourceArns: readonly string[], Cond
 });
 
 describe('drills:* grants from the plans', () => {
-  it('drills:inspect-source: describe the sources; ListBackups (for `backup: latest`) and ListRecoveryPointsByResource anywhere; restore metadata of recovery points', () => {
+  it('drills:inspect-source: describe the sources; ListBackups (for `backup: latest`) and ListRecoveryPointsByResource anywhere', () => {
     expect(statementsOf('drills:inspect-source')).toEqual([
       allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], [table('orders'), table('customers'), table('ledger')]),
       allow(['dynamodb:ListBackups'], ['*']),
       allow(['backup:ListRecoveryPointsByResource'], ['*']),
-      allow(['backup:GetRecoveryPointRestoreMetadata'], [RECOVERY_POINTS]),
     ]);
   });
 
-  it('drills:restore: each driver its own restore action on its own sources, writes on drill tables, PassRole to AWS Backup only', () => {
+  it('drills:restore: each driver its own restore action on its own sources, writes on drill tables, restore metadata and StartRestoreJob on recovery points, PassRole to AWS Backup only', () => {
     expect(statementsOf('drills:restore')).toEqual([
       allow(['dynamodb:RestoreTableToPointInTime'], [table('orders')]),
       allow(['dynamodb:RestoreTableFromBackup'], [table('customers/backup/*')]),
       allow(RESTORE_TARGET_ACTIONS, [DRILL_TABLES]),
-      allow(['backup:StartRestoreJob'], [RECOVERY_POINTS]),
+      allow(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'], [RECOVERY_POINTS]),
       allow(['iam:PassRole'], [RESTORE_ROLE], { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }),
       allow(['backup:DescribeRestoreJob'], ['*']),
     ]);
@@ -154,6 +153,13 @@ describe('drills:* grants from the plans', () => {
     expect(statementsOf('drills:canary')).toEqual([
       allow(['dynamodb:PutItem'], [table('orders')], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CANARY#1', '0'] } }),
     ]);
+  });
+
+  it('drills:report-validation: PutRestoreValidationResult (no resource-level permission: `*`) once a plan restores through AWS Backup, and only then', () => {
+    expect(statementsOf('drills:report-validation')).toEqual([allow(['backup:PutRestoreValidationResult'], ['*'])]);
+    const stack = new Stack(new App(), 'NoAwsBackup', { env: { account: ACCOUNT, region: REGION } });
+    const withoutAwsBackup = new DrillGrants(stack, plans.filter((plan) => plan.driver.type !== 'aws-backup'));
+    expect(withoutAwsBackup.statements('drills:report-validation')).toEqual([]);
   });
 
   it('grants nothing when there is no plan', () => {

@@ -348,14 +348,14 @@ describe('least privilege', () => {
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
       add(when(listsBackups, ['dynamodb:ListBackups']));
-      add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource', 'backup:GetRecoveryPointRestoreMetadata']));
+      add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource']));
     }
     if (permissions.includes('drills:restore')) {
       add([...RESTORE_TARGET_ACTIONS]);
       add(when(drivers.has('dynamodb-pitr'), ['dynamodb:RestoreTableToPointInTime']));
       add(when(drivers.has('dynamodb-backup'), ['dynamodb:RestoreTableFromBackup']));
       add(when(takesBackups, ['dynamodb:CreateBackup', 'dynamodb:DescribeBackup']));
-      add(when(drivers.has('aws-backup'), ['backup:StartRestoreJob', 'iam:PassRole', 'backup:DescribeRestoreJob']));
+      add(when(drivers.has('aws-backup'), ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob', 'iam:PassRole', 'backup:DescribeRestoreJob']));
     }
     if (permissions.includes('drills:inspect-restore')) {
       add(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource']);
@@ -371,6 +371,7 @@ describe('least privilege', () => {
       add(when(takesBackups, ['dynamodb:DeleteBackup']));
     }
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
+    if (permissions.includes('drills:report-validation')) add(when(drivers.has('aws-backup'), ['backup:PutRestoreValidationResult']));
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
@@ -384,7 +385,7 @@ describe('least privilege', () => {
   /** A statement of drills:* (see drill-stack.test.ts): on the drills' tables, or an action AWS grants only on `*`. */
   const isDrillStatement = (statement: PolicyStatement): boolean =>
     asList(statement.Resource).every((resource) => drillTableResources.has(dynamodbResourceOf(renderCfn(resource)) ?? '')) ||
-    asList(statement.Action).every((action) => ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob'].includes(action));
+    asList(statement.Action).every((action) => ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult'].includes(action));
   const leadingKeysOnly = (...patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
   /** The partition families a function's declared evidence writes allow for one action (lib/evidence-table.ts). */
   const declaredLeadingKeys = (spec: FunctionSpec, action: string): string[] =>
@@ -567,10 +568,11 @@ describe('least privilege', () => {
       'xray:PutTelemetryRecords',
       'xray:GetSamplingRules',
       'xray:GetSamplingTargets',
-      // Drills (lib/drill-grants.ts): listing a table's backups, AWS Backup recovery points and restore jobs.
+      // Drills (lib/drill-grants.ts): listing a table's backups, AWS Backup recovery points and restore jobs; reporting a verdict.
       'dynamodb:ListBackups',
       'backup:ListRecoveryPointsByResource',
       'backup:DescribeRestoreJob',
+      'backup:PutRestoreValidationResult',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {

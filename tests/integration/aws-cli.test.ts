@@ -128,4 +128,35 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     expect(deadLetter.error).toBe(reason);
     expect(deadLetter.error).not.toContain('\n');
   });
+  it('aws backup: a vault, a backup job, its recovery point and restore metadata, a restore job, the listings, and the refused validation result', async () => {
+    const endpoint = ['--endpoint-url', local.stack.environment.AWS_ENDPOINT_URL_BACKUP!];
+    const tableArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${local.stack.tableName}`;
+    const role = ['--iam-role-arn', 'arn:aws:iam::000000000000:role/backup'];
+    expect((await aws(local, ['backup', 'create-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint])).BackupVaultName).toBe('cli-vault');
+    expect((await aws(local, ['backup', 'list-backup-vaults', ...endpoint])).BackupVaultList.map((vault: { BackupVaultName: string }) => vault.BackupVaultName)).toEqual(['cli-vault']);
+    const { BackupJobId, RecoveryPointArn } = await aws(local, ['backup', 'start-backup-job', '--backup-vault-name', 'cli-vault', '--resource-arn', tableArn, ...role, ...endpoint]);
+    let state = '';
+    for (let look = 0; look < 200 && state !== 'COMPLETED'; look += 1) {
+      state = (await aws(local, ['backup', 'describe-backup-job', '--backup-job-id', BackupJobId, ...endpoint])).State;
+      if (state !== 'COMPLETED') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(state).toBe('COMPLETED');
+    const points = await aws(local, ['backup', 'list-recovery-points-by-resource', '--resource-arn', tableArn, ...endpoint]);
+    expect(points.RecoveryPoints).toEqual([expect.objectContaining({ RecoveryPointArn, Status: 'COMPLETED', BackupVaultName: 'cli-vault' })]);
+    const inVault = await aws(local, ['backup', 'list-recovery-points-by-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint]);
+    expect(inVault.RecoveryPoints.map((point: { RecoveryPointArn: string }) => point.RecoveryPointArn)).toEqual([RecoveryPointArn]);
+    const metadata = await aws(local, ['backup', 'get-recovery-point-restore-metadata', '--backup-vault-name', 'cli-vault', '--recovery-point-arn', RecoveryPointArn, ...endpoint]);
+    expect(metadata.RestoreMetadata.targetTableName).toBe(local.stack.tableName);
+    const { RestoreJobId } = await aws(local, ['backup', 'start-restore-job', '--recovery-point-arn', RecoveryPointArn, '--metadata', 'targetTableName=cli-restored', ...role, ...endpoint]);
+    let job: { Status: string; CreatedResourceArn?: string } = { Status: '' };
+    for (let look = 0; look < 200 && !['COMPLETED', 'FAILED'].includes(job.Status); look += 1) {
+      job = await aws(local, ['backup', 'describe-restore-job', '--restore-job-id', RestoreJobId, ...endpoint]);
+      if (!['COMPLETED', 'FAILED'].includes(job.Status)) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(job).toMatchObject({ Status: 'COMPLETED', CreatedResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/cli-restored' });
+    expect((await aws(local, ['backup', 'get-restore-job-metadata', '--restore-job-id', RestoreJobId, ...endpoint])).Metadata).toEqual({ targetTableName: 'cli-restored' });
+    expect((await aws(local, ['backup', 'list-restore-jobs', ...endpoint])).RestoreJobs.map((listed: { RestoreJobId: string }) => listed.RestoreJobId)).toEqual([RestoreJobId]);
+    expect((await aws(local, ['backup', 'list-protected-resources', ...endpoint])).Results).toEqual([expect.objectContaining({ ResourceArn: tableArn, ResourceType: 'DynamoDB' })]);
+    await expect(aws(local, ['backup', 'put-restore-validation-result', '--restore-job-id', RestoreJobId, '--validation-status', 'SUCCESSFUL', ...endpoint])).rejects.toThrow(/InvalidRequestException.*restore testing/);
+  });
 });

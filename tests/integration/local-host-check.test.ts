@@ -55,6 +55,7 @@ const attacks = (): Array<{ server: string; url: string; method: string; headers
     { server: 'Secrets Manager', url: `${session.stack.secretsManagerEndpoint}/`, method: 'POST', headers: awsJson('secretsmanager.ListSecrets'), body: '{}' },
     { server: 'EventBridge', url: `${session.stack.urls.eventBridge}/`, method: 'POST', headers: awsJson('AWSEvents.PutEvents'), body: '{"Entries":[]}' },
     { server: 'Lambda Invoke', url: `${env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/irdr-ListIncidents/invocations`, method: 'POST', body: '{}' },
+    { server: 'AWS Backup', url: `${env.AWS_ENDPOINT_URL_BACKUP}/restore-jobs`, method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"RecoveryPointArn":"x","Metadata":{}}' },
   ];
 };
 

@@ -100,4 +100,11 @@ describe('authorizationOfRequest: what IAM evaluates a request against', () => {
     expect(of('dynamodb:PutItem', {}).resources).toEqual([]);
     expect(of('dynamodb:PutItem', undefined).resources).toEqual([]);
   });
+  it('AWS Backup: the recovery point a restore starts from or whose metadata is read (from the body or the encoded path); `*` where AWS has no resource type', () => {
+    const point = 'arn:aws:backup:us-east-1:000000000000:recovery-point:0f1e2d3c-0000-4000-8000-000000000000';
+    expect(of('backup:StartRestoreJob', { RecoveryPointArn: point, Metadata: { targetTableName: 'irdr-drill-x' } }).resources).toEqual([point]);
+    expect(of('backup:GetRecoveryPointRestoreMetadata', undefined, `/backup-vaults/drills/recovery-points/${encodeURIComponent(point)}/restore-metadata`).resources).toEqual([point]);
+    for (const action of ['backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult']) expect(of(action, undefined).resources, action).toEqual(['*']);
+    expect(of('backup:StartRestoreJob', {}).resources).toEqual([]);
+  });
 });

@@ -47,7 +47,8 @@ function restoredTableArn(handle: RestoreHandle, table: TableDescription | undef
     );
   }
   const summary = table.RestoreSummary;
-  if (handle.driver === 'dynamodb-pitr' && summary?.SourceTableArn !== handle.sourceTableArn) {
+  // An AWS Backup restore job fails after StartRestoreJob answered: a table of the drill's name is then someone else's.
+  if ((handle.driver === 'dynamodb-pitr' || handle.driver === 'aws-backup') && summary?.SourceTableArn !== handle.sourceTableArn) {
     throw new DrillClaimRefused(`${name} was not restored from ${handle.sourceTableArn} (its RestoreSummary names ${summary?.SourceTableArn ?? 'no source table'})`);
   }
   if (handle.driver === 'dynamodb-backup') {

@@ -1,0 +1,63 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { BusEvent } from '../eventbridge/event-bus.js';
+import { BackupCatalog } from './catalog.js';
+import { dynamodbKind } from './dynamodb-kind.js';
+import { JobRunner } from './jobs.js';
+import { backupRoutes } from './operations.js';
+import type { BackupResourceKind } from './resource-kind.js';
+import { startRestJsonServer } from './rest-json.js';
+
+/*
+ * AWS Backup on this machine, at the wire (restJson1), so `aws backup ...` and @aws-sdk/client-backup reach it through
+ * AWS_ENDPOINT_URL_BACKUP unchanged. Recovery points are made over each resource type's own backups (DynamoDB: the
+ * local DynamoDB's CreateBackup and RestoreTableFromBackup); job state changes go to the local default bus.
+ */
+
+export interface LocalBackupOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** The local DynamoDB (with backups), and credentials it takes. */
+  readonly dynamodb: { readonly endpoint: string; readonly credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Each "Backup Job State Change" and "Restore Job State Change" event. */
+  readonly emit: (event: BusEvent) => void;
+  /** Where vaults, recovery points and jobs persist; in memory when undefined. */
+  readonly file?: string;
+  /** How often a job looks at the backup or restore it waits for. @default 50 */
+  readonly pollMs?: number;
+}
+
+export interface LocalBackup {
+  /** AWS_ENDPOINT_URL_BACKUP. */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalBackup(options: LocalBackupOptions): Promise<LocalBackup> {
+  const dynamodb = new DynamoDBClient({ endpoint: options.dynamodb.endpoint, region: options.region, credentials: options.dynamodb.credentials });
+  const kinds: BackupResourceKind[] = [dynamodbKind(dynamodb)];
+  const catalog = new BackupCatalog(options.file);
+  const kindOf = (resourceType: string): BackupResourceKind => {
+    const kind = kinds.find((candidate) => candidate.resourceType === resourceType);
+    if (!kind) throw new Error(`no local AWS Backup support for ${resourceType}`);
+    return kind;
+  };
+  const jobs = new JobRunner({ catalog, kindOf, account: options.accountId, region: options.region, emit: options.emit, pollMs: options.pollMs ?? 50 });
+  const server = await startRestJsonServer({
+    host: options.host,
+    port: options.port,
+    serviceName: 'AWS Backup',
+    routes: backupRoutes({ catalog, kinds, jobs, account: options.accountId, region: options.region, now: Date.now }),
+  });
+  return {
+    endpoint: server.endpoint,
+    stop: async () => {
+      jobs.stop();
+      await server.stop();
+      await catalog.save();
+      dynamodb.destroy();
+    },
+  };
+}
