@@ -51,6 +51,7 @@ export function localEnvironment(endpoints: {
   kms?: string;
   lambda?: string;
   eventBridge?: string;
+  s3?: string;
   digestStore?: string;
   /** The digest-signing key's public half (a PEM file). */
   digestPublicKey?: string;
@@ -72,6 +73,7 @@ export function localEnvironment(endpoints: {
     ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
+    ...(endpoints.s3 !== undefined && { AWS_ENDPOINT_URL_S3: endpoints.s3 }),
     // `irdr evidence verify` holds the trail to these digests.
     ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),
     ...(endpoints.digestPublicKey !== undefined && { IRDR_EVIDENCE_DIGEST_PUBLIC_KEY: endpoints.digestPublicKey }),
