@@ -174,7 +174,7 @@ describe('S3 drill checks on restores that went wrong', () => {
     await createBucket('irdr-drill-nocanary');
     const canary = await checks.canary.s3CanaryCheck({ key: CANARY_KEY }, contextFor('irdr-drill-nocanary'));
     expect(canary.passed).toBe(false);
-    expect(canary.actual).toMatch(/^no canary in the restored table: the source's canary was written .*, after the recovery point/);
+    expect(canary.actual).toMatch(/^no canary in the restored bucket: the source's canary was written .*, after the recovery point/);
   });
 });
 

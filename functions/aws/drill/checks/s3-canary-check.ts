@@ -19,5 +19,6 @@ export async function s3CanaryCheck(check: S3CanaryCheck, context: S3CheckContex
     canaryWrittenAt: restored,
     sourceCanaryWrittenAt: source,
     rpoMinutes: context.targets.rpoMinutes,
+    restored: 'bucket',
   });
 }
