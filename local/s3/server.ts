@@ -48,18 +48,21 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
 async function respond(request: IncomingMessage, response: ServerResponse, buckets: LocalBuckets): Promise<void> {
   const requestId = newRequestId();
-  const url = new URL(request.url ?? '/', 'http://s3.local');
-  const resource = url.pathname;
+  // The path as sent: URL parsing would resolve `.` and `..` segments, and S3 keys such as `a/../b` are literal.
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const resource = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
   try {
-    const slash = url.pathname.indexOf('/', 1);
-    const bucketName = decodeURIComponent(slash === -1 ? url.pathname.slice(1) : url.pathname.slice(1, slash));
-    const key = slash === -1 ? '' : decodeURIComponent(url.pathname.slice(slash + 1));
+    const slash = resource.indexOf('/', 1);
+    const bucketName = decodeURIComponent(slash === -1 ? resource.slice(1) : resource.slice(1, slash));
+    const key = slash === -1 ? '' : decodeURIComponent(resource.slice(slash + 1));
     if (bucketName === '') {
       if (request.method !== 'GET') throw s3Errors.methodNotAllowed(request.method ?? '', 'Service');
       const listed = buckets.list().map((bucket): XmlNode => ['Bucket', [['Name', bucket.name], ['CreationDate', new Date(bucket.createdAt).toISOString()], ['BucketRegion', 'us-east-1']]]);
       return sendXml(response, requestId, 'ListAllMyBucketsResult', [['Owner', [['ID', 'local'], ['DisplayName', 'local']]], ['Buckets', listed]]);
     }
-    const call = { request, response, requestId, bucketName, query: url.searchParams, buckets };
+    const call = { request, response, requestId, bucketName, query, buckets };
     if (key === '') await handleBucketRequest(call);
     else await handleObjectRequest({ ...call, key });
   } catch (error) {

@@ -165,7 +165,8 @@ describe('versions and delete markers', () => {
   });
 
   it('pages ListObjectsV2 under a prefix with continuation tokens, in S3 key order, keys such as __proto__ and spaces included', async () => {
-    const keys = ['list/__proto__', 'list/a b', 'list/constructor', 'list/z', 'list/é', 'list/sub/1', 'list/sub/2', 'other/x'];
+    // Dot segments and double slashes are part of a key, never resolved as a path would be.
+    const keys = ['list/__proto__', 'list/a b', 'list/constructor', 'list/z', 'list/é', 'list/sub/1', 'list/sub/2', 'list/x/../y', 'list/./d', 'list//e', 'other/x'];
     for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: 'irdr-versions', Key: key, Body: key }));
     const listedKeys: string[] = [];
     let token: string | undefined;
@@ -174,9 +175,10 @@ describe('versions and delete markers', () => {
       listedKeys.push(...(page.Contents ?? []).map((object) => object.Key!));
       token = page.NextContinuationToken;
     } while (token);
-    expect(listedKeys).toEqual(['list/__proto__', 'list/a b', 'list/constructor', 'list/sub/1', 'list/sub/2', 'list/z', 'list/é']);
+    expect(listedKeys).toEqual(['list/./d', 'list//e', 'list/__proto__', 'list/a b', 'list/constructor', 'list/sub/1', 'list/sub/2', 'list/x/../y', 'list/z', 'list/é']);
+    expect(await text(await s3.send(new GetObjectCommand({ Bucket: 'irdr-versions', Key: 'list/x/../y' })))).toBe('list/x/../y');
     const grouped = await s3.send(new ListObjectsV2Command({ Bucket: 'irdr-versions', Prefix: 'list/', Delimiter: '/' }));
-    expect(grouped.CommonPrefixes).toEqual([{ Prefix: 'list/sub/' }]);
+    expect(grouped.CommonPrefixes).toEqual([{ Prefix: 'list/./' }, { Prefix: 'list//' }, { Prefix: 'list/sub/' }, { Prefix: 'list/x/' }]);
     expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: 'irdr-versions', ContinuationToken: 'forged' })))).toMatchObject({ name: 'InvalidArgument', status: 400 });
   });
 });
