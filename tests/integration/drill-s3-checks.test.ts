@@ -90,7 +90,8 @@ beforeAll(async () => {
   await put(SOURCE, 'orders/1.json', '{"order":1,"status":"paid"}');
   await put(SOURCE, 'orders/2.json', '{"order":2,"status":"paid"}');
   await put(SOURCE, 'orders/3.json', '{"order":3,"status":"paid"}');
-  await put(SOURCE, 'invoices/1.pdf', 'PDF-1');
+  // Stored with S3's SHA-256 (read from HeadObject), where the rest are hashed from their bodies: the two must agree.
+  await direct.send(new PutObjectCommand({ Bucket: SOURCE, Key: 'invoices/1.pdf', Body: 'PDF-1', ChecksumAlgorithm: 'SHA256' }));
   await checks.writer.putCanaryObject({ bucket: SOURCE, key: CANARY_KEY, planId: 'bucket-drill', writtenAt: new Date(Date.now() - 120_000).toISOString() });
   await nextSecond();
   recoveryPointAt = new Date().toISOString();
