@@ -183,6 +183,33 @@ describe('versions and delete markers', () => {
   });
 });
 
+describe('suspended versioning, ranges', () => {
+  it('a suspended bucket keeps the versions made while enabled, and puts and deletes replace its one null version', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'irdr-suspended' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'irdr-suspended', VersioningConfiguration: { Status: 'Enabled' } }));
+    const kept = await s3.send(new PutObjectCommand({ Bucket: 'irdr-suspended', Key: 'k', Body: 'enabled' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'irdr-suspended', VersioningConfiguration: { Status: 'Suspended' } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'irdr-suspended', Key: 'k', Body: 'null one' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'irdr-suspended', Key: 'k', Body: 'null two' }));
+    const listed = async () => ((await s3.send(new ListObjectVersionsCommand({ Bucket: 'irdr-suspended' }))).Versions ?? []).map((version) => version.VersionId);
+    expect(await listed()).toEqual(['null', kept.VersionId]);
+    expect(await text(await s3.send(new GetObjectCommand({ Bucket: 'irdr-suspended', Key: 'k', VersionId: 'null' })))).toBe('null two');
+    // A delete puts a null delete marker in place of the null version; the enabled-era version stays.
+    expect(await s3.send(new DeleteObjectCommand({ Bucket: 'irdr-suspended', Key: 'k' }))).toMatchObject({ DeleteMarker: true, VersionId: 'null' });
+    expect(await listed()).toEqual([kept.VersionId]);
+    expect(await text(await s3.send(new GetObjectCommand({ Bucket: 'irdr-suspended', Key: 'k', VersionId: kept.VersionId })))).toBe('enabled');
+  });
+
+  it('serves a byte range (206), and refuses one past the end (416 InvalidRange)', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'irdr-ranges' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'irdr-ranges', Key: 'r', Body: '0123456789' }));
+    const part = await s3.send(new GetObjectCommand({ Bucket: 'irdr-ranges', Key: 'r', Range: 'bytes=2-4' }));
+    expect({ status: part.$metadata.httpStatusCode, range: part.ContentRange, body: await text(part) }).toEqual({ status: 206, range: 'bytes 2-4/10', body: '234' });
+    expect(await text(await s3.send(new GetObjectCommand({ Bucket: 'irdr-ranges', Key: 'r', Range: 'bytes=-3' })))).toBe('789');
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: 'irdr-ranges', Key: 'r', Range: 'bytes=10-' })))).toMatchObject({ name: 'InvalidRange', status: 416 });
+  });
+});
+
 describe('conditional writes and checksums', () => {
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'irdr-writes' }));
@@ -257,6 +284,20 @@ describe('Object Lock', () => {
   });
 });
 
+describe('Object Lock, GOVERNANCE mode', () => {
+  it('refuses a version delete unless the caller asks to bypass governance retention', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'irdr-governed', ObjectLockEnabledForBucket: true }));
+    const retainUntil = new Date(Date.now() + 3600_000);
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'irdr-governed', Key: 'g', Body: 'g', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: retainUntil, ChecksumAlgorithm: 'SHA256' }));
+    expect(await failure(s3.send(new DeleteObjectCommand({ Bucket: 'irdr-governed', Key: 'g', VersionId: put.VersionId })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    await s3.send(new DeleteObjectCommand({ Bucket: 'irdr-governed', Key: 'g', VersionId: put.VersionId, BypassGovernanceRetention: true }));
+    expect((await s3.send(new ListObjectVersionsCommand({ Bucket: 'irdr-governed' }))).Versions).toBeUndefined();
+    // Retention on a bucket without Object Lock is refused, not silently dropped.
+    await s3.send(new CreateBucketCommand({ Bucket: 'irdr-unlocked' }));
+    expect(await failure(s3.send(new PutObjectCommand({ Bucket: 'irdr-unlocked', Key: 'g', Body: 'g', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: retainUntil })))).toMatchObject({ name: 'InvalidRequest', status: 400 });
+  });
+});
+
 describe('the data dir', () => {
   it('keeps buckets, every version and delete marker across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'irdr-s3-'));
@@ -268,13 +309,16 @@ describe('the data dir', () => {
       const old = await before.send(new PutObjectCommand({ Bucket: 'irdr-kept', Key: 'k', Body: 'old' }));
       await before.send(new PutObjectCommand({ Bucket: 'irdr-kept', Key: 'k', Body: 'new' }));
       await before.send(new DeleteObjectCommand({ Bucket: 'irdr-kept', Key: 'k' }));
+      // A burst whose writes of the metadata are shared: each put answered is on disk.
+      await Promise.all(Array.from({ length: 200 }, (_, index) => before.send(new PutObjectCommand({ Bucket: 'irdr-kept', Key: `burst/${index}`, Body: String(index) }))));
       before.destroy();
       await first.stop();
 
       const second = await startLocalS3({ host: LOCAL_HOST, port: 0, dataDir });
       const after = clientFor(second.endpoint);
       const listed = await after.send(new ListObjectVersionsCommand({ Bucket: 'irdr-kept' }));
-      expect({ versions: listed.Versions?.length, markers: listed.DeleteMarkers?.length }).toEqual({ versions: 2, markers: 1 });
+      expect({ versions: listed.Versions?.length, markers: listed.DeleteMarkers?.length }).toEqual({ versions: 202, markers: 1 });
+      expect(await text(await after.send(new GetObjectCommand({ Bucket: 'irdr-kept', Key: 'burst/199' })))).toBe('199');
       expect(await text(await after.send(new GetObjectCommand({ Bucket: 'irdr-kept', Key: 'k', VersionId: old.VersionId })))).toBe('old');
       after.destroy();
       await second.stop();
