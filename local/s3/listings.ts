@@ -1,5 +1,5 @@
 import { s3Errors } from './s3-error.js';
-import { compareKeys, latestOf, sortedKeys, type Bucket, type ObjectVersion } from './model.js';
+import { compareKeys, firstKeyIndex, latestOf, sortedKeys, type Bucket, type ObjectVersion } from './model.js';
 import type { XmlNode } from './xml.js';
 
 /*
@@ -59,8 +59,13 @@ export function listObjectsV2(bucket: Bucket, query: URLSearchParams): XmlNode[]
   const prefixes: string[] = [];
   let last: ContinuationMark | undefined;
   let truncated = false;
-  for (const key of sortedKeys(bucket)) {
-    if (!key.startsWith(prefix) || compareKeys(key, mark.after) <= 0 || (mark.isPrefix && key.startsWith(mark.after))) continue;
+  const keys = sortedKeys(bucket);
+  // Keys under a prefix sit together in S3's order: start at the prefix (or past the mark), stop once past it.
+  const start = compareKeys(mark.after, prefix) >= 0 ? firstKeyIndex(keys, mark.after, false) : firstKeyIndex(keys, prefix, true);
+  for (let index = start; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (!key.startsWith(prefix)) break;
+    if (mark.isPrefix && key.startsWith(mark.after)) continue;
     const latest = latestOf(bucket.objects.get(key))!;
     if (latest.deleteMarker) continue;
     const cut = delimiter === '' ? -1 : key.indexOf(delimiter, prefix.length);
@@ -109,8 +114,11 @@ export function listObjectVersions(bucket: Bucket, query: URLSearchParams): XmlN
   const entries: XmlNode[] = [];
   let last: ObjectVersion | undefined;
   let truncated = false;
-  for (const key of sortedKeys(bucket)) {
-    if (!key.startsWith(prefix) || compareKeys(key, keyMarker) < 0) continue;
+  const keys = sortedKeys(bucket);
+  const start = firstKeyIndex(keys, compareKeys(keyMarker, prefix) >= 0 ? keyMarker : prefix, true);
+  for (let index = start; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (!key.startsWith(prefix)) break;
     const newestFirst = [...bucket.objects.get(key)!].reverse();
     let versions = newestFirst;
     if (key === keyMarker) {

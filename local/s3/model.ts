@@ -67,5 +67,32 @@ export const latestOf = (versions: readonly ObjectVersion[] | undefined): Object
 /** S3 orders keys by their UTF-8 bytes. */
 export const compareKeys = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
+/** Each bucket's keys in S3's order, kept until a key comes or goes: a listing page must not sort the whole bucket. */
+const sortedKeyCache = new WeakMap<Bucket['objects'], string[]>();
+
 /** Every key of a bucket in S3's order. */
-export const sortedKeys = (bucket: Bucket): string[] => [...bucket.objects.keys()].sort(compareKeys);
+export function sortedKeys(bucket: Bucket): readonly string[] {
+  let keys = sortedKeyCache.get(bucket.objects);
+  if (!keys) {
+    const encoded = [...bucket.objects.keys()].map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }));
+    keys = encoded.sort((a, b) => Buffer.compare(a.bytes, b.bytes)).map((entry) => entry.key);
+    sortedKeyCache.set(bucket.objects, keys);
+  }
+  return keys;
+}
+
+/** Call when a key is added to or removed from the bucket. */
+export const keysChanged = (bucket: Bucket): void => void sortedKeyCache.delete(bucket.objects);
+
+/** The index of the first key in `keys` (S3 order) that sorts after `bound` (or at it, when `inclusive`). */
+export function firstKeyIndex(keys: readonly string[], bound: string, inclusive: boolean): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = compareKeys(keys[middle]!, bound);
+    if (order < 0 || (order === 0 && !inclusive)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { s3Errors } from './s3-error.js';
-import { latestOf, type Bucket, type ChecksumAlgorithm, type ObjectVersion, type Retention } from './model.js';
+import { keysChanged, latestOf, type Bucket, type ChecksumAlgorithm, type ObjectVersion, type Retention } from './model.js';
 import type { LocalBuckets } from './buckets.js';
 
 /*
@@ -103,6 +103,7 @@ export async function putObject(buckets: LocalBuckets, bucketName: string, key: 
 /** Adds a version as the key's newest; a `null` version replaces the key's old `null` one. Returns what it replaced. */
 function insertVersion(bucket: Bucket, version: ObjectVersion): ObjectVersion[] {
   const versions = bucket.objects.get(version.key) ?? [];
+  if (versions.length === 0) keysChanged(bucket);
   const replaced = version.versionId === 'null' ? versions.filter((old) => old.versionId === 'null') : [];
   bucket.objects.set(version.key, [...versions.filter((old) => !replaced.includes(old)), version]);
   return replaced;
@@ -179,8 +180,9 @@ export async function deleteObject(
     outcome = { deleteMarker: true, versionId: marker.versionId };
   }
   const left = (bucket.objects.get(key) ?? []).filter((version) => !removed.includes(version));
-  if (left.length === 0) bucket.objects.delete(key);
-  else bucket.objects.set(key, left);
+  if (left.length === 0) {
+    if (bucket.objects.delete(key)) keysChanged(bucket);
+  } else bucket.objects.set(key, left);
   await Promise.all(removed.map((version) => version.blobId && buckets.storage.removeBody(version.blobId)));
   await buckets.save();
   return outcome;
