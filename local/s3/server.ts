@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { listen } from '../listen.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 import { handleBucketRequest } from './bucket-routes.js';
@@ -30,7 +29,7 @@ export interface LocalS3 {
 }
 
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
-  const buckets = new LocalBuckets(options.dataDir === undefined ? memoryStorage() : folderStorage(join(options.dataDir)));
+  const buckets = new LocalBuckets(options.dataDir === undefined ? memoryStorage() : folderStorage(options.dataDir));
   const server = createServer((request, response) => {
     void respond(request, response, buckets);
   });
