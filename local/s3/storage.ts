@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as z from 'zod';
 import { S3State, type Bucket } from './model.js';
 
 /** Where the local S3 keeps its buckets and object bodies: in memory, or a folder under the data dir. */
@@ -47,7 +48,13 @@ export function folderStorage(dir: string): S3Storage {
   return {
     load: () => {
       if (!existsSync(stateFile)) return [];
-      const state = S3State.parse(JSON.parse(readFileSync(stateFile, 'utf8')));
+      let state: S3State;
+      try {
+        state = S3State.parse(JSON.parse(readFileSync(stateFile, 'utf8')));
+      } catch (error) {
+        const why = error instanceof z.ZodError ? `at ${error.issues[0]?.path.join('.') ?? 'the top'}: ${error.issues[0]?.message ?? 'not what it writes'}` : (error as Error).message;
+        throw new Error(`the local S3's buckets in ${stateFile} are unreadable (${why}): move the file away to start with none`);
+      }
       return state.buckets.map((bucket) => ({ ...bucket, objects: new Map(bucket.objects) }));
     },
     save: (buckets) => {

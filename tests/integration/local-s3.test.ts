@@ -322,6 +322,9 @@ describe('the data dir', () => {
       expect(await text(await after.send(new GetObjectCommand({ Bucket: 'irdr-kept', Key: 'k', VersionId: old.VersionId })))).toBe('old');
       after.destroy();
       await second.stop();
+      // A metadata file that is not what the S3 writes stops the start with what to do, rather than a parser's dump.
+      writeFileSync(join(dataDir, 'buckets.json'), '{"buckets":[{"name":1}]}');
+      await expect(startLocalS3({ host: LOCAL_HOST, port: 0, dataDir })).rejects.toThrow(/^the local S3's buckets in .*buckets\.json are unreadable \(at buckets\.0\.name: .*\): move the file away to start with none$/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
