@@ -52,6 +52,7 @@ export function localEnvironment(endpoints: {
   lambda?: string;
   backup?: string;
   eventBridge?: string;
+  s3?: string;
   digestStore?: string;
   /** The digest-signing key's public half (a PEM file). */
   digestPublicKey?: string;
@@ -74,6 +75,7 @@ export function localEnvironment(endpoints: {
     ...(endpoints.lambda !== undefined && { AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda }),
     ...(endpoints.backup !== undefined && { AWS_ENDPOINT_URL_BACKUP: endpoints.backup }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
+    ...(endpoints.s3 !== undefined && { AWS_ENDPOINT_URL_S3: endpoints.s3 }),
     // `irdr evidence verify` holds the trail to these digests.
     ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),
     ...(endpoints.digestPublicKey !== undefined && { IRDR_EVIDENCE_DIGEST_PUBLIC_KEY: endpoints.digestPublicKey }),

@@ -43,6 +43,7 @@ import { startMailbox } from './mailbox.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
 import { startLocalBackup } from './backup/service.js';
+import { startLocalS3 } from './s3/server.js';
 import { reviewPages } from './review/review-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import {
@@ -87,6 +88,8 @@ export interface LocalStackOptions {
   readonly lambdaPort?: number;
   /** Port of the AWS Backup API (AWS_ENDPOINT_URL_BACKUP). @default 0, a free port */
   readonly backupPort?: number;
+  /** Port of the local S3 (AWS_ENDPOINT_URL_S3). @default 0, a free port */
+  readonly s3Port?: number;
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -117,7 +120,7 @@ export interface DeployedStateMachine {
 }
 
 export interface RunningLocalStack {
-  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string };
+  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string; readonly s3: string };
   readonly tableName: string;
   /** Idempotency records and finding claims (DEDUPLICATION_TABLE_NAME of the handlers). */
   readonly deduplicationTableName: string;
@@ -218,6 +221,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       ...(dataDir && { file: join(dataDir, 'kms-keys.json') }),
     });
     stops.push(() => kms.stop());
+    // Buckets (drill sources and restores), kept under the data dir or in memory.
+    const s3 = await startLocalS3({ host: LOCAL_HOST, port: options.s3Port ?? 0, ...(dataDir && { dataDir: join(dataDir, 's3') }) });
+    stops.push(() => s3.stop());
 
     const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX, faults: functionFaults });
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
@@ -282,6 +288,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       kms: kms.endpoint,
       lambda: lambdaApi.endpoint,
       backup: backup.endpoint,
+      s3: s3.endpoint,
       digestStore,
       digestPublicKey,
     });
@@ -446,7 +453,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     ready = true;
     return {
-      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint },
+      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint, s3: s3.endpoint },
       tableName: LOCAL_TABLE_NAME,
       deduplicationTableName: LOCAL_DEDUPLICATION_TABLE_NAME,
       stateMachines,

@@ -27,8 +27,8 @@ export class DigestExistsError extends Error {}
 
 /**
  * One value names the store (EVIDENCE_DIGEST_STORE): `s3://bucket[/prefix]` in AWS, where the bucket's Object Lock
- * (compliance mode) makes objects unchangeable even by the account's root; `file:///dir` locally, where no emulator
- * offers Object Lock and a folder of read-only files is what a laptop has.
+ * (compliance mode) makes objects unchangeable even by the account's root; `file:///dir` for the local stack's own
+ * digests (a folder of read-only files). The S3 store runs against the local S3, which has Object Lock, in tests.
  */
 export function digestStoreAt(location: string): DigestStore {
   const url = new URL(location);

@@ -50,6 +50,7 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
   EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
+  S3              ${stack.urls.s3}        (path-style; aws s3api ... after eval "$(npx irdr local env)")
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}

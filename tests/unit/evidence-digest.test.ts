@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DigestExistsError, digestStoreAt } from '../../functions/aws/digest-store.js';
 import { buildDigest, digestName, sha256Of, signDigest, verifyDigests, type ChainHead, type StoredDigest } from '../../functions/domain/evidence/digest.js';
@@ -105,65 +103,4 @@ describe('local folder digest store', () => {
   });
 });
 
-// No emulator offers S3 Object Lock: this checks the requests against the documented S3 API with aws-sdk-client-mock.
-describe('S3 digest store (aws-sdk-client-mock, no emulator offers Object Lock)', () => {
-  const s3 = mockClient(S3Client);
-  afterEach(() => s3.reset());
-
-  it('puts with a SHA-256 checksum and If-None-Match, lists under its prefix and reads back', async () => {
-    const store = digestStoreAt('s3://irdr-digests/irdr');
-    const digest = await digestAt('2026-11-24T00:15:00.000Z', [head(1)]);
-    s3.on(PutObjectCommand).resolves({});
-    await store.put(digest);
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
-      Bucket: 'irdr-digests',
-      Key: `irdr/${digest.name}`,
-      ChecksumAlgorithm: 'SHA256',
-      IfNoneMatch: '*',
-    });
-
-    s3.on(ListObjectVersionsCommand)
-      .resolvesOnce({ Versions: [{ Key: `irdr/${digest.name}`, VersionId: 'v1', IsLatest: true }], IsTruncated: true, NextKeyMarker: `irdr/${digest.name}`, NextVersionIdMarker: 'v1' })
-      .resolvesOnce({ Versions: [], IsTruncated: false });
-    expect(await store.list()).toEqual({ names: [digest.name], problems: [] });
-    expect(s3.commandCalls(ListObjectVersionsCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'irdr-digests', Prefix: 'irdr/digests/' });
-    expect(s3.commandCalls(ListObjectVersionsCommand)[1]!.args[0].input).toMatchObject({ KeyMarker: `irdr/${digest.name}`, VersionIdMarker: 'v1' });
-
-    // The SDK's stream body, reduced to the one method the store calls.
-    const body = { transformToByteArray: async () => new Uint8Array(digest.bytes) };
-    s3.on(GetObjectCommand).resolves({ Body: body as never });
-    expect((await store.get(digest.name)).bytes.equals(digest.bytes)).toBe(true);
-    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ Key: `irdr/${digest.name}`, VersionId: 'v1' });
-  });
-
-  it('reports a digest put over (a second version) or hidden (a delete marker), and reads the version first written', async () => {
-    const store = digestStoreAt('s3://irdr-digests/irdr');
-    const [overwritten, hidden] = ['2026-11-23T00:15:00.000Z', '2026-11-24T00:15:00.000Z'].map(digestName) as [string, string];
-    // As ListObjectVersions answers: a key's versions newest first, delete markers apart.
-    s3.on(ListObjectVersionsCommand).resolves({
-      Versions: [
-        { Key: `irdr/${overwritten}`, VersionId: 'forged', IsLatest: true },
-        { Key: `irdr/${overwritten}`, VersionId: 'original', IsLatest: false },
-        { Key: `irdr/${hidden}`, VersionId: 'only', IsLatest: false },
-      ],
-      DeleteMarkers: [{ Key: `irdr/${hidden}`, VersionId: 'marker', IsLatest: true }],
-      IsTruncated: false,
-    });
-    expect(await store.list()).toEqual({
-      names: [overwritten, hidden],
-      problems: [
-        { name: overwritten, expected: 'one version, written once', found: '2 versions: something was put over it (the first written is read)' },
-        { name: hidden, expected: 'no delete marker', found: '1 delete marker hiding it (its first version is read)' },
-      ],
-    });
-    s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array() } as never });
-    await store.get(overwritten);
-    await store.get(hidden);
-    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual(['original', 'only']);
-  });
-
-  it('turns S3\'s PreconditionFailed into "exists already"', async () => {
-    s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' }));
-    await expect(digestStoreAt('s3://irdr-digests/irdr').put(await digestAt('2026-11-24T00:15:00.000Z', []))).rejects.toBeInstanceOf(DigestExistsError);
-  });
-});
+// The S3 store is tested against the local S3 (Object Lock, versions, delete markers): tests/integration/evidence-digest-s3.test.ts.

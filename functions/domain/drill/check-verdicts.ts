@@ -40,28 +40,30 @@ export interface CanaryReading {
   /** ISO 8601: the source's canary's writtenAt now; undefined when the source has none. */
   readonly sourceCanaryWrittenAt?: string | undefined;
   readonly rpoMinutes: number;
+  /** What was restored, for the messages. @default 'table' */
+  readonly restored?: 'table' | 'bucket';
 }
 
 /** Why no canary was restored: the source's was only written after the recovery point, or the source has none. */
-function missingCanaryText(recoveryPointAt: string | undefined, sourceCanaryWrittenAt: string | undefined): string {
+function missingCanaryText(recoveryPointAt: string | undefined, sourceCanaryWrittenAt: string | undefined, restored: 'table' | 'bucket'): string {
   if (recoveryPointAt !== undefined && sourceCanaryWrittenAt !== undefined && Date.parse(sourceCanaryWrittenAt) > Date.parse(recoveryPointAt)) {
-    return `no canary in the restored table: the source's canary was written ${sourceCanaryWrittenAt}, after the recovery point ${recoveryPointAt}`;
+    return `no canary in the restored ${restored}: the source's canary was written ${sourceCanaryWrittenAt}, after the recovery point ${recoveryPointAt}`;
   }
-  if (recoveryPointAt !== undefined && sourceCanaryWrittenAt === undefined) return 'no canary in the restored table, nor in the source: is the canary writer scheduled?';
-  return 'no canary in the restored table: the canary writer had not written one before the recovery point';
+  if (recoveryPointAt !== undefined && sourceCanaryWrittenAt === undefined) return `no canary in the restored ${restored}, nor in the source: is the canary writer scheduled?`;
+  return `no canary in the restored ${restored}: the canary writer had not written one before the recovery point`;
 }
 
 /**
  * The measured RPO is how long before the point asked for the newest restored canary was written (never negative):
  * the restored data is at least that fresh. Passed when it is within the RPO target.
  */
-export function canaryVerdict({ requestedAt, canaryWrittenAt, recoveryPointAt, sourceCanaryWrittenAt, rpoMinutes }: CanaryReading): CheckVerdict {
+export function canaryVerdict({ requestedAt, canaryWrittenAt, recoveryPointAt, sourceCanaryWrittenAt, rpoMinutes, restored = 'table' }: CanaryReading): CheckVerdict {
   const expected = `a canary written at most ${formatDuration(rpoMinutes * 60)} before ${requestedAt} (RPO target)`;
   if (canaryWrittenAt === undefined) {
     return {
       passed: false,
       expected,
-      actual: missingCanaryText(recoveryPointAt, sourceCanaryWrittenAt),
+      actual: missingCanaryText(recoveryPointAt, sourceCanaryWrittenAt, restored),
       details: { requestedAt, rpoMinutes, ...(recoveryPointAt !== undefined && { recoveryPointAt }), ...(sourceCanaryWrittenAt !== undefined && { sourceCanaryWrittenAt }) },
     };
   }

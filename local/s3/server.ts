@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen } from '../listen.js';
+import { refuseForeignHosts } from '../loopback-host.js';
+import { handleBucketRequest } from './bucket-routes.js';
+import { LocalBuckets } from './buckets.js';
+import { handleObjectRequest } from './object-routes.js';
+import { newRequestId, sendError, sendXml } from './responses.js';
+import { s3Errors } from './s3-error.js';
+import { folderStorage, memoryStorage } from './storage.js';
+import type { XmlNode } from './xml.js';
+
+/*
+ * S3 on this machine, at the wire (REST-XML, path-style `/<bucket>/<key>`), for what irdr's drills and evidence use:
+ * buckets, objects, versions and delete markers, conditional writes, checksums, tags, Block Public Access and Object
+ * Lock. The AWS SDK (an IP endpoint is addressed path-style) and the AWS CLI reach it through AWS_ENDPOINT_URL_S3.
+ */
+
+export interface LocalS3Options {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Where buckets and bodies persist; in memory when undefined. */
+  readonly dataDir?: string;
+}
+
+export interface LocalS3 {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const buckets = new LocalBuckets(options.dataDir === undefined ? memoryStorage() : folderStorage(options.dataDir));
+  const server = createServer((request, response) => {
+    void respond(request, response, buckets);
+  });
+  refuseForeignHosts(server, 'S3');
+  const listening = await listen(server, options.host, options.port);
+  return {
+    endpoint: listening.endpoint,
+    stop: async () => {
+      await listening.close();
+      // Whatever a last request changed is on disk before the stack reports itself stopped.
+      await buckets.save();
+    },
+  };
+}
+
+async function respond(request: IncomingMessage, response: ServerResponse, buckets: LocalBuckets): Promise<void> {
+  const requestId = newRequestId();
+  // The path as sent: URL parsing would resolve `.` and `..` segments, and S3 keys such as `a/../b` are literal.
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const resource = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+  try {
+    const slash = resource.indexOf('/', 1);
+    const bucketName = decodeURIComponent(slash === -1 ? resource.slice(1) : resource.slice(1, slash));
+    const key = slash === -1 ? '' : decodeURIComponent(resource.slice(slash + 1));
+    if (bucketName === '') {
+      if (request.method !== 'GET') throw s3Errors.methodNotAllowed(request.method ?? '', 'Service');
+      const listed = buckets.list().map((bucket): XmlNode => ['Bucket', [['Name', bucket.name], ['CreationDate', new Date(bucket.createdAt).toISOString()], ['BucketRegion', 'us-east-1']]]);
+      return sendXml(response, requestId, 'ListAllMyBucketsResult', [['Owner', [['ID', 'local'], ['DisplayName', 'local']]], ['Buckets', listed]]);
+    }
+    const call = { request, response, requestId, bucketName, query, buckets };
+    if (key === '') await handleBucketRequest(call);
+    else await handleObjectRequest({ ...call, key });
+  } catch (error) {
+    // What is left of a refused body is drained, so the client reads the error instead of a reset connection.
+    request.resume();
+    if (response.headersSent) response.destroy(error as Error);
+    else sendError(response, requestId, error instanceof URIError ? s3Errors.invalidArgument('The path is not valid URL encoding') : error, resource, request.method === 'HEAD');
+  }
+}

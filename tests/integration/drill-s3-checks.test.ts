@@ -1,0 +1,227 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
+import type { S3CheckContext } from '../../functions/domain/drill/s3-checks.js';
+import { prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
+import { objectsAtRecoveryPoint } from '../../functions/domain/drill/s3-recovery-point.js';
+import { startLocalS3, type LocalS3 } from '../../local/s3/server.js';
+import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../local/stack-config.js';
+
+/*
+ * The S3 drill checks and the bucket cleanup against the local S3, with real versioned buckets: a source that changes
+ * after its recovery point, a faithful restore (which passes), and restores that are wrong in the ways a restore goes
+ * wrong (a change from after the point, an object left out), each of which must fail naming the key.
+ */
+
+let s3Server: LocalS3;
+let direct: S3Client;
+let checks: {
+  count: typeof import('../../functions/aws/drill/checks/s3-object-count-check.js');
+  sample: typeof import('../../functions/aws/drill/checks/s3-sample-check.js');
+  prefix: typeof import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js');
+  canary: typeof import('../../functions/aws/drill/checks/s3-canary-check.js');
+  writer: typeof import('../../functions/aws/drill/s3-canary-writer.js');
+  cleanup: typeof import('../../functions/aws/drill/s3-bucket-cleanup.js');
+  objects: typeof import('../../functions/aws/drill/checks/s3-objects.js');
+};
+
+const SOURCE = 'orders-archive';
+const CANARY_KEY = 'irdr-canary/bucket-drill';
+let recoveryPointAt: string;
+
+/** Resolves once the clock is past the next whole second: S3 lists LastModified in whole seconds. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+
+const put = (bucket: string, key: string, body: string) => direct.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+
+async function createBucket(bucket: string, runId?: string): Promise<void> {
+  await direct.send(new CreateBucketCommand({ Bucket: bucket }));
+  await direct.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  if (runId) await direct.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: DRILL_RUN_TAG, Value: runId }] } }));
+}
+
+/** What a restore to the recovery point does: every key the source held then, with the bytes it held then. */
+async function restoreAsOf(target: string, at: string, options: { skip?: string[]; useLatest?: string[] } = {}): Promise<void> {
+  await createBucket(target);
+  for (const object of objectsAtRecoveryPoint(await checks.objects.listVersions(SOURCE, undefined), at)) {
+    if (options.skip?.includes(object.key)) continue;
+    const versionId = options.useLatest?.includes(object.key) ? undefined : object.versionId;
+    const read = await direct.send(new GetObjectCommand({ Bucket: SOURCE, Key: object.key, VersionId: versionId }));
+    await put(target, object.key, await read.Body!.transformToString());
+  }
+}
+
+const contextFor = (restoredBucket: string): S3CheckContext => ({
+  sourceBucket: SOURCE,
+  restoredBucket,
+  recoveryPoint: { at: recoveryPointAt, requestedAt: recoveryPointAt },
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  canaryKeys: [CANARY_KEY],
+});
+
+beforeAll(async () => {
+  s3Server = await startLocalS3({ host: LOCAL_HOST, port: 0 });
+  // The handlers' S3 client is made at import from the environment, as in Lambda.
+  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3Server.endpoint, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+  checks = {
+    count: await import('../../functions/aws/drill/checks/s3-object-count-check.js'),
+    sample: await import('../../functions/aws/drill/checks/s3-sample-check.js'),
+    prefix: await import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js'),
+    canary: await import('../../functions/aws/drill/checks/s3-canary-check.js'),
+    writer: await import('../../functions/aws/drill/s3-canary-writer.js'),
+    cleanup: await import('../../functions/aws/drill/s3-bucket-cleanup.js'),
+    objects: await import('../../functions/aws/drill/checks/s3-objects.js'),
+  };
+  direct = new S3Client({ endpoint: s3Server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+  // The source as it stood at the recovery point: three orders and the canary.
+  await createBucket(SOURCE);
+  await put(SOURCE, 'orders/1.json', '{"order":1,"status":"paid"}');
+  await put(SOURCE, 'orders/2.json', '{"order":2,"status":"paid"}');
+  await put(SOURCE, 'orders/3.json', '{"order":3,"status":"paid"}');
+  // Stored with S3's SHA-256 (read from HeadObject), where the rest are hashed from their bodies: the two must agree.
+  await direct.send(new PutObjectCommand({ Bucket: SOURCE, Key: 'invoices/1.pdf', Body: 'PDF-1', ChecksumAlgorithm: 'SHA256' }));
+  await checks.writer.putCanaryObject({ bucket: SOURCE, key: CANARY_KEY, planId: 'bucket-drill', writtenAt: new Date(Date.now() - 120_000).toISOString() });
+  await nextSecond();
+  recoveryPointAt = new Date().toISOString();
+  await nextSecond();
+  // After the point: an order changes (same size), one is deleted, one is new, the canary is rewritten.
+  await put(SOURCE, 'orders/2.json', '{"order":2,"status":"void"}');
+  await direct.send(new DeleteObjectCommand({ Bucket: SOURCE, Key: 'orders/3.json' }));
+  await put(SOURCE, 'orders/4.json', '{"order":4,"status":"paid"}');
+  await checks.writer.putCanaryObject({ bucket: SOURCE, key: CANARY_KEY, planId: 'bucket-drill' });
+
+  await restoreAsOf('irdr-drill-good', recoveryPointAt);
+  // Restored from the source as it is now for one key: the change made after the recovery point.
+  await restoreAsOf('irdr-drill-late', recoveryPointAt, { useLatest: ['orders/2.json'] });
+  await restoreAsOf('irdr-drill-short', recoveryPointAt, { skip: ['orders/3.json'] });
+}, 60_000);
+afterAll(async () => {
+  direct?.destroy();
+  await s3Server?.stop();
+});
+
+describe('S3 drill checks on a faithful restore', () => {
+  it('object count, sampled keys, prefix checksum and canary all pass, expected vs actual stated', async () => {
+    const context = contextFor('irdr-drill-good');
+    const count = await checks.count.s3ObjectCountCheck({ tolerancePercent: 0 }, context);
+    expect(count).toMatchObject({ passed: true, actual: '4 objects holding 86 bytes' });
+    expect(count.expected).toBe("4 objects holding 86 bytes in s3://irdr-drill-good, the source's at the recovery point");
+
+    const sample = await checks.sample.s3SampleCheck({ count: 10 }, context);
+    expect(sample).toMatchObject({ passed: true, actual: '4 objects sampled: 4 equal, 0 missing, 0 different (the source held fewer than 10)' });
+
+    const prefix = await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: 'source' }, context);
+    expect(prefix.passed).toBe(true);
+    expect(prefix.details).toMatchObject({ restoredObjectCount: 3, sourceObjectCount: 3 });
+
+    const canary = await checks.canary.s3CanaryCheck({ key: CANARY_KEY }, context);
+    expect(canary.passed).toBe(true);
+    expect(canary.measuredRpoSeconds).toBeGreaterThanOrEqual(120);
+  });
+
+  it('the plan may state the numbers or record the digest instead of reading the source', async () => {
+    const context = contextFor('irdr-drill-good');
+    expect(await checks.count.s3ObjectCountCheck({ prefix: 'orders/', tolerancePercent: 0, expected: { objects: 3, bytes: 81 } }, context)).toMatchObject({ passed: true });
+    expect(await checks.count.s3ObjectCountCheck({ prefix: 'orders/', tolerancePercent: 0, expected: { objects: 4, bytes: 81 } }, context)).toMatchObject({ passed: false, actual: '3 objects holding 81 bytes: the count is off' });
+    const recorded = (await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: 'source' }, context)).details!['expectedSha256'] as string;
+    expect(await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: { sha256: recorded } }, context)).toMatchObject({ passed: true });
+    expect(await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: { sha256: prefixDigest([]) } }, context)).toMatchObject({ passed: false });
+  });
+});
+
+describe('S3 drill checks on restores that went wrong', () => {
+  it('an object changed after the recovery point: the count passes (same size), the sample and the prefix checksum fail naming the key', async () => {
+    const context = contextFor('irdr-drill-late');
+    expect(await checks.count.s3ObjectCountCheck({ tolerancePercent: 0 }, context)).toMatchObject({ passed: true });
+    const sample = await checks.sample.s3SampleCheck({ count: 4 }, context);
+    expect(sample.passed).toBe(false);
+    expect(sample.actual).toBe('4 objects sampled: 3 equal, 0 missing, 1 different: orders/2.json (different)');
+    const prefix = await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: 'source' }, context);
+    expect(prefix.passed).toBe(false);
+    expect(prefix.actual).toMatch(/over 3 objects: orders\/2\.json \(different\)$/);
+  });
+
+  it('an object left out: the count and the sample fail, naming the key', async () => {
+    const context = contextFor('irdr-drill-short');
+    expect(await checks.count.s3ObjectCountCheck({ tolerancePercent: 0 }, context)).toMatchObject({ passed: false, actual: '3 objects holding 59 bytes: the count is off: the total size is off' });
+    const sample = await checks.sample.s3SampleCheck({ count: 4 }, context);
+    expect(sample).toMatchObject({ passed: false, actual: '4 objects sampled: 3 equal, 1 missing, 0 different: orders/3.json (missing)' });
+    expect((await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: 'source' }, context)).actual).toMatch(/orders\/3\.json \(missing\)$/);
+  });
+
+  it('a restore of the source as it is now (the wrong point) fails the prefix checksum naming every difference', async () => {
+    await createBucket('irdr-drill-now');
+    for (const key of ['orders/1.json', 'orders/2.json', 'orders/4.json']) {
+      const read = await direct.send(new GetObjectCommand({ Bucket: SOURCE, Key: key }));
+      await put('irdr-drill-now', key, await read.Body!.transformToString());
+    }
+    const prefix = await checks.prefix.s3PrefixChecksumCheck({ prefix: 'orders/', expected: 'source' }, contextFor('irdr-drill-now'));
+    expect(prefix.actual).toMatch(/: orders\/2\.json \(different\), orders\/3\.json \(missing\), orders\/4\.json \(not in the source\)$/);
+  });
+
+  it('no canary restored: the canary check fails, saying the source has one written after the recovery point', async () => {
+    await createBucket('irdr-drill-nocanary');
+    const canary = await checks.canary.s3CanaryCheck({ key: CANARY_KEY }, contextFor('irdr-drill-nocanary'));
+    expect(canary.passed).toBe(false);
+    expect(canary.actual).toMatch(/^no canary in the restored bucket: the source's canary was written .*, after the recovery point/);
+  });
+});
+
+describe('bucket cleanup', () => {
+  it('empties every version and delete marker of a bucket tagged with this run, then deletes it', async () => {
+    await createBucket('irdr-drill-cleanup', 'run-1');
+    await put('irdr-drill-cleanup', 'a', '1');
+    await put('irdr-drill-cleanup', 'a', '2');
+    await direct.send(new DeleteObjectCommand({ Bucket: 'irdr-drill-cleanup', Key: 'a' }));
+    await put('irdr-drill-cleanup', 'b', '1');
+    expect(await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-cleanup', runId: 'run-1', sourceBucketName: SOURCE })).toEqual({ status: 'DELETED', deletedVersions: 4 });
+    await expect(direct.send(new HeadBucketCommand({ Bucket: 'irdr-drill-cleanup' }))).rejects.toMatchObject({ name: 'NotFound' });
+    expect(await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-cleanup', runId: 'run-1', sourceBucketName: SOURCE })).toEqual({ status: 'NOT_FOUND' });
+  });
+
+  it('refuses, naming why and deleting nothing, a bucket without the run tag, of another run, without the prefix, or the source itself', async () => {
+    await createBucket('irdr-drill-untagged');
+    await put('irdr-drill-untagged', 'keep', 'me');
+    await createBucket('irdr-drill-other-run', 'run-2');
+    await put('irdr-drill-other-run', 'keep', 'me');
+    const refusals = {
+      untagged: await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-untagged', runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
+      otherRun: await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-other-run', runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
+      source: await checks.cleanup.cleanUpRestoredBucket({ bucketName: SOURCE, runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
+      noPrefix: await checks.cleanup.cleanUpRestoredBucket({ bucketName: SOURCE, runId: 'run-1', sourceBucketName: 'another-source' }).catch((error: Error) => error),
+    };
+    expect(Object.fromEntries(Object.entries(refusals).map(([name, error]) => [name, [(error as Error).name, (error as Error).message]]))).toEqual({
+      untagged: ['BucketCleanupRefused', `cleanup of s3://irdr-drill-untagged refused: irdr-drill-untagged has no ${DRILL_RUN_TAG} tag: no drill run claimed it`],
+      otherRun: ['BucketCleanupRefused', `cleanup of s3://irdr-drill-other-run refused: irdr-drill-other-run is tagged ${DRILL_RUN_TAG}=run-2, not this run (run-1)`],
+      source: ['BucketCleanupRefused', `cleanup of s3://${SOURCE} refused: ${SOURCE} is the drill's source bucket`],
+      noPrefix: ['BucketCleanupRefused', `cleanup of s3://${SOURCE} refused: ${SOURCE} does not start with the drill prefix "irdr-drill-"`],
+    });
+    for (const bucket of ['irdr-drill-untagged', 'irdr-drill-other-run']) {
+      expect((await direct.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions).toHaveLength(1);
+    }
+    expect((await direct.send(new ListObjectVersionsCommand({ Bucket: SOURCE }))).Versions!.length).toBeGreaterThan(5);
+  });
+
+  it('stops with the versions Object Lock keeps named, and leaves the bucket', async () => {
+    await direct.send(new CreateBucketCommand({ Bucket: 'irdr-drill-locked', ObjectLockEnabledForBucket: true }));
+    await direct.send(new PutObjectLockConfigurationCommand({ Bucket: 'irdr-drill-locked', ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
+    await direct.send(new PutBucketTaggingCommand({ Bucket: 'irdr-drill-locked', Tagging: { TagSet: [{ Key: DRILL_RUN_TAG, Value: 'run-1' }] } }));
+    await put('irdr-drill-locked', 'held', 'x');
+    const error = await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-locked', runId: 'run-1', sourceBucketName: SOURCE }).catch((caught: Error) => caught);
+    expect(error).toMatchObject({ name: 'BucketCleanupIncomplete' });
+    expect((error as Error).message).toMatch(/^s3:\/\/irdr-drill-locked keeps 1 version\(s\) it would not delete, so the bucket stays: held \(.+\): AccessDenied$/);
+    expect((await direct.send(new HeadBucketCommand({ Bucket: 'irdr-drill-locked' }))).$metadata.httpStatusCode).toBe(200);
+  });
+});
