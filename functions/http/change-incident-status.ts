@@ -1,11 +1,8 @@
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { completeHumanTask } from '../aws/human-task-completion.js';
-import { listTasks } from '../aws/human-task-store.js';
+import { acknowledgeIncident } from '../aws/incident-acknowledgement.js';
 import { getIncident, transitionIncident } from '../aws/incident-store.js';
 import { schedulePostIncidentReview } from '../aws/post-incident-review.js';
-import { logger } from '../aws/powertools.js';
-import { ACKNOWLEDGED_THROUGH_INCIDENT, type PublicHumanTask } from '../domain/human-task.js';
 import {
   ResolveIncidentRequest,
   lifecycleTransitions,
@@ -15,7 +12,7 @@ import {
 } from '../domain/incident-lifecycle.js';
 import { incidentPk } from '../domain/keys.js';
 import type { ApiAction } from '../domain/roles.js';
-import { requireRole, type AuthorizedCaller } from './authorization.js';
+import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, jsonResponse, parseJsonBody, type ApiEvent } from './http-shell.js';
 
@@ -47,6 +44,15 @@ export const handler = apiHandler(async (event) => {
   const request = resolveRequestOf(event, route.lifecycle);
   const incidentId = event.pathParameters?.incidentId ?? '';
 
+  if (route.lifecycle === 'acknowledge') {
+    // One operation for every channel (API, CLI, emailed link): see functions/aws/incident-acknowledgement.ts.
+    const acknowledged = await acknowledgeIncident(tableName, incidentId, { kind: 'principal', principalArn: caller.arn, roles: caller.roles }, 'api');
+    if (acknowledged.kind === 'not-found') throw new HttpError(404, acknowledged.message);
+    if (acknowledged.kind === 'conflict') throw new HttpError(409, acknowledged.message);
+    const { incident, completedTasks } = acknowledged;
+    return jsonResponse(200, { incident, ...(completedTasks.length > 0 && { completedTasks }) });
+  }
+
   const incident = await getIncident(tableName, incidentId);
   if (!incident) throw new HttpError(404, `no incident with id "${incidentId}"`);
   const transition = lifecycleTransitions[route.lifecycle];
@@ -72,30 +78,5 @@ export const handler = apiHandler(async (event) => {
     const reviewDueAt = await schedulePostIncidentReview(tableName, outcome.incident, at, caller.arn);
     return jsonResponse(200, { incident: outcome.incident, ...(reviewDueAt !== undefined && { reviewDueAt }) });
   }
-  if (route.lifecycle !== 'acknowledge') return jsonResponse(200, { incident: outcome.incident });
-  const completedTasks = await completeAcknowledgementTasks(incidentId, caller);
-  return jsonResponse(200, { incident: outcome.incident, ...(completedTasks.length > 0 && { completedTasks }) });
+  return jsonResponse(200, { incident: outcome.incident });
 });
-
-/**
- * Acknowledging the incident completes the run's open tasks marked `completedBy: acknowledgement`, through
- * the tasks API's own completion path, as the caller: the run moves on and the clocks they meet are met.
- * One already completed (or expired) is left as it is; the acknowledgement stands either way. A task the
- * run has not reached yet is completed when it is created (CreateHumanTask reads the acknowledgement).
- */
-async function completeAcknowledgementTasks(incidentId: string, caller: AuthorizedCaller): Promise<PublicHumanTask[]> {
-  const open = (await listTasks(tableName, incidentId)).filter((task) => task.status === 'open' && task.completedBy === 'acknowledgement');
-  const completed: PublicHumanTask[] = [];
-  for (const task of open) {
-    const result = await completeHumanTask(
-      tableName,
-      { incidentId, taskId: task.taskId },
-      { outcome: 'done', comment: ACKNOWLEDGED_THROUGH_INCIDENT },
-      { kind: 'principal', principalArn: caller.arn, roles: caller.roles },
-      'incident-acknowledgement',
-    );
-    if (result.kind === 'completed') completed.push(result.task);
-    else logger.info('acknowledgement left a task as it was', { incidentId, taskId: task.taskId, result: result.kind, reason: result.message });
-  }
-  return completed;
-}
