@@ -296,7 +296,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send'],
     eventRules: ['security-findings'],
   },
   {

@@ -127,6 +127,28 @@ describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
     expect(CreateIncidentRequest.parse(decision.finding.request)).toEqual(decision.finding.request);
   });
 
+  it('opens nothing for a finding closed in Security Hub: Workflow.Status SUPPRESSED or RESOLVED, else the deprecated WorkflowState', () => {
+    const closed = (changes: Record<string, unknown>) => decide(securityHubWith({ ProductArn: 'arn:aws:securityhub:us-west-2::product/aws/inspector', ...changes }))[0];
+    expect(closed({ Workflow: { Status: 'SUPPRESSED' } })).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', dedupKey: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef' });
+    expect(closed({ Workflow: { Status: 'RESOLVED' } })).toMatchObject({ outcome: 'closed', status: 'RESOLVED', reason: expect.stringContaining('Workflow.Status RESOLVED') });
+    // The documented example carries Workflow.Status NEW; a product still on the deprecated field sends only WorkflowState.
+    expect(closed({ Workflow: undefined, WorkflowState: 'DEFERRED' })).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', reason: expect.stringContaining('WorkflowState DEFERRED (deprecated') });
+    expect(closed({ Workflow: undefined, WorkflowState: 'RESOLVED' })).toMatchObject({ outcome: 'closed', status: 'RESOLVED' });
+    // Workflow.Status is the one Security Hub keeps current: a stale WorkflowState beside it does not close the finding.
+    expect(closed({ Workflow: { Status: 'NEW' }, WorkflowState: 'RESOLVED' })?.outcome).toBe('open');
+    expect(closed({ Workflow: { Status: 'NOTIFIED' } })?.outcome).toBe('open');
+    // Names every object inherits, and case games, are no closed state.
+    for (const state of ['constructor', 'toString', '__proto__', 'resolved', 'SUPPRESSED ']) {
+      expect(closed({ Workflow: undefined, WorkflowState: state })?.outcome, state).toBe('open');
+      expect(closed({ Workflow: { Status: state } })?.outcome, state).toBe('open');
+    }
+    // A partner's closed finding keeps its product-scoped key, as its claim was made under.
+    expect(decide(securityHubWith({ Workflow: { Status: 'SUPPRESSED' } }))[0]).toMatchObject({
+      outcome: 'closed',
+      dedupKey: 'arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default#us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef',
+    });
+  });
+
   it('ignores MEDIUM and archived findings', () => {
     expect(decide(securityHubWith({ Severity: { Label: 'MEDIUM', Original: '5' } }))[0]?.outcome).toBe('ignored');
     expect(decide(securityHubWith({ RecordState: 'ARCHIVED' }))[0]?.outcome).toBe('ignored');
@@ -200,13 +222,14 @@ describe('Security Hub Findings Imported V2 (the published OCSF event)', () => {
     expect(ocsfSeverityIdsOf(['INFORMATIONAL'])).toEqual([0, 1, 99]);
   });
 
-  it('ignores the finding as published (Low, Suppressed), and any that is suppressed, resolved or closed', () => {
+  it('ignores the finding as published (Low, Suppressed); opens nothing for one suppressed, resolved, archived or closed', () => {
     const published = securityHubV2With({ severity_id: 2, severity: 'Low', status_id: 3, status: 'Suppressed' });
     expect(decide(published)).toEqual([
       { outcome: 'ignored', findingId: findingArn, reason: 'Security Hub severity Low (LOW) is not one of CRITICAL, HIGH' },
     ]);
-    expect(decide(securityHubV2With({ status_id: 3, status: 'Suppressed' }))[0]).toMatchObject({ reason: "the finding's status is Suppressed, not New or In Progress" });
-    expect(decide(securityHubV2With({ status_id: 4, status: undefined }))[0]).toMatchObject({ reason: "the finding's status is 4, not New or In Progress" });
+    expect(decide(securityHubV2With({ status_id: 3, status: 'Suppressed' }))[0]).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', dedupKey: findingArn, reason: expect.stringContaining('status Suppressed') });
+    expect(decide(securityHubV2With({ status_id: 4, status: undefined }))[0]).toMatchObject({ outcome: 'closed', status: 'RESOLVED', reason: expect.stringContaining('status 4') });
+    expect(decide(securityHubV2With({ status_id: 5, status: 'Archived' }))[0]).toMatchObject({ outcome: 'ignored', reason: "the finding's status is Archived, not New or In Progress" });
     expect(decide(securityHubV2With({ activity_id: 3, activity_name: 'Close' }))[0]).toMatchObject({ reason: "the finding's activity is Close, not Create or Update" });
     expect(decide(securityHubV2With({ status_id: 2, status: 'In Progress' }))[0]?.outcome).toBe('open');
   });
@@ -287,7 +310,9 @@ describe('the rule pattern (as the local bus matches it)', () => {
     expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 2, status: 'In Progress' }))).toBe(true);
     expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 3, severity: 'Medium' }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 99, severity: 'Other' }))).toBe(false);
-    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 3, status: 'Suppressed' }))).toBe(false);
+    // Suppressed and Resolved reach the handler, which opens nothing for them but notes them on an incident they opened.
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 3, status: 'Suppressed' }))).toBe(true);
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 5, status: 'Archived' }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ status_id: undefined, status: undefined }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ activity_id: 3, activity_name: 'Close' }))).toBe(false);
   });
