@@ -6,6 +6,7 @@ import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import {
   decideFindings,
+  defaultFindingsConfig,
   FindingsConfig,
   ocsfSeverityIdsOf,
   runbookForTypes,
@@ -82,12 +83,31 @@ describe('GuardDuty finding (the documented event)', () => {
     expect(critical?.outcome === 'open' && critical.finding.request.severity).toBe('SEV1');
   });
 
-  it('picks the runbook by finding type: Impact to ransomware, anything unmapped to security-incident', () => {
+  it('picks the runbook by GuardDuty\'s documented finding type: data destroyed or encrypted to ransomware, other Impact and crypto-mining not', () => {
     const runbookOf = (type: string) => {
       const [decision] = decide(guardDutyWith({ type }));
       return decision?.outcome === 'open' ? decision.finding.request.runbookId : undefined;
     };
-    expect(runbookOf('Impact:S3/MaliciousIPCaller')).toBe('ransomware');
+    for (const type of ['Impact:S3/AnomalousBehavior.Delete', 'Impact:S3/AnomalousBehavior.Write']) expect(runbookOf(type), type).toBe('ransomware');
+    for (const type of [
+      'Impact:S3/MaliciousIPCaller',
+      'Impact:S3/AnomalousBehavior.Permission',
+      'Impact:EC2/PortSweep',
+      'Impact:EC2/WinRMBruteForce',
+      'Impact:EC2/BitcoinDomainRequest.Reputation',
+      'Impact:Runtime/CryptoMinerExecuted',
+      'Impact:Kubernetes/MaliciousIPCaller',
+      'CryptoCurrency:EC2/BitcoinTool.B!DNS',
+      'CryptoCurrency:Runtime/BitcoinTool.B',
+    ]) {
+      expect(runbookOf(type), type).toBe('security-incident');
+    }
+    // The same in the built-in defaults (a configuration without a findings section), and as Security Hub's ASFF names them.
+    expect(runbookForTypes(['Impact:S3/MaliciousIPCaller'], defaultFindingsConfig)).toBe('security-incident');
+    expect(runbookForTypes(['Impact:Runtime/CryptoMinerExecuted'], defaultFindingsConfig)).toBe('security-incident');
+    expect(runbookForTypes(['Impact:S3/AnomalousBehavior.Delete'], defaultFindingsConfig)).toBe('ransomware');
+    expect(runbookForTypes(['TTPs/Impact/Impact:S3-MaliciousIPCaller'], config)).toBe('security-incident');
+    expect(runbookForTypes(['TTPs/Impact/Impact:S3-AnomalousBehavior.Write'], config)).toBe('ransomware');
     expect(runbookOf('CredentialAccess:IAMUser/AnomalousBehavior')).toBe('credential-compromise');
     expect(runbookOf('Recon:EC2/PortProbeUnprotectedPort')).toBe('security-incident');
   });
