@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { asffFindingDetails } from './finding-details.js';
 import { dedupKeyUnder, sampleDecision, trustOfAsffProduct, underProductTrust } from './finding-trust.js';
 
 /** Security Hub CSPM's ASFF findings (`aws.securityhub`, `Security Hub Findings - Imported`): schema, rule pattern branch and mapping. */
@@ -98,7 +99,9 @@ export function decideAsff(finding: AsffFinding, config: FindingsConfig): Findin
   const runbookId = runbookForTypes(finding.Types, config);
   const product = finding.ProductName ?? finding.ProductArn.split('/').slice(-1)[0] ?? 'Security Hub';
   const resource = finding.Resources?.[0];
+  const details = asffFindingDetails(finding);
   const mapped: MappedFinding = {
+    ...(details && { details }),
     dedupKey: finding.Id,
     findingId: finding.Id,
     updatedAt: finding.UpdatedAt,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { FindingDetails } from './finding-details.js';
 import type { CreateIncidentRequest } from './incident.js';
 
 /** What deciding a finding yields, whichever service and format reported it, and the helpers every format's mapping shares. */
@@ -14,6 +15,8 @@ export interface MappedFinding {
   readonly findingId: string;
   readonly updatedAt: string;
   readonly request: CreateIncidentRequest;
+  /** What to act on (credentials, remote IP, API, resources): on the incident, in its runbook's input and its task emails. */
+  readonly details?: FindingDetails;
 }
 
 export type FindingDecision =

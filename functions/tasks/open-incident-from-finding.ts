@@ -79,7 +79,7 @@ async function openOnce(finding: MappedFinding, actor: string, eventId: string):
   const incident = claim.outcome === 'claimed' ? undefined : await getIncident(tableName, claim.incidentId);
   if (claim.outcome === 'claimed' || !incident) {
     try {
-      const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId });
+      const opened = await openIncident({ tableName, runbooks, request: finding.request, actor, incidentId: claim.incidentId, ...(finding.details && { finding: finding.details }) });
       await markFindingRunStarted(deduplicationTableName, finding.dedupKey, opened.executionArn);
       return { findingId: finding.findingId, outcome: 'opened', incidentId: opened.incidentId, executionArn: opened.executionArn };
     } catch (error) {

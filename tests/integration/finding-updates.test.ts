@@ -3,6 +3,7 @@ import guardDutySample from '../fixtures/guardduty-finding-event.json' with { ty
 import securityHubSample from '../fixtures/securityhub-findings-imported-event.json' with { type: 'json' };
 import securityHubV2Sample from '../fixtures/securityhub-findings-imported-v2-event.json' with { type: 'json' };
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /**
@@ -157,5 +158,38 @@ describe('finding updates: closed findings, severity raised, redeliveries', () =
       expect.objectContaining({ from: 'SEV2', to: 'SEV1', findingSeverity: '9', eventId: worse.id }),
     ]);
     expect(events.filter((event) => event.type === 'finding.repeated').map((event) => event.detail?.eventId)).toEqual([worse.id]);
+  });
+  it('a GuardDuty credential finding puts what to act on on the incident, in its runbook input and in the revoke task’s email', async () => {
+    const hostileName = `ci-deployer\u001b[31m\r\nBcc: attacker@example.com${'n'.repeat(3000)}`;
+    const event = structuredClone(guardDutySample) as any;
+    event.id = eventId();
+    event.detail.id = 'credential-details-0001';
+    event.detail.arn = event.detail.arn.replace(guardDutySample.detail.id, event.detail.id);
+    event.detail.resource.accessKeyDetails.userName = hostileName;
+    const [opened] = await deliver(event);
+    expect(opened).toMatchObject({ outcome: 'opened' });
+    const { incident, events } = await incidentOf(opened!.incidentId!);
+    expect(incident.finding).toMatchObject({
+      accessKey: { accessKeyId: 'ASIASZ4SI7REEEXAMPLE', principalId: 'AROA123456789EXAMPLE:i-99999999', userType: 'AssumedRole', userName: expect.stringContaining('ci-deployer\\u001b[31m\\u000d\\u000aBcc: attacker@example.com') },
+      remoteIp: { ipAddress: '198.51.100.0', countryName: 'GeneratedFindingCountryName', asn: '-1', asnOrg: 'GeneratedFindingASNOrg' },
+      api: { name: 'GeneratedFindingAPIName', serviceName: 'GeneratedFindingAPIServiceName' },
+    });
+    expect(incident.finding.accessKey.userName).toHaveLength(256);
+    expect(incident.finding.accessKey.userName.endsWith('…')).toBe(true);
+    expect(events.find((candidate) => candidate.type === 'incident.opened')?.detail?.finding).toEqual(incident.finding);
+    const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn: opened!.executionArn! }));
+    expect(JSON.parse(execution.input!).finding).toEqual(incident.finding);
+
+    // The responder's email for "Revoke the compromised credentials" names the key, the principal, the IP and the API.
+    let email: Awaited<ReturnType<TestStack['mailbox']>>[number] | undefined;
+    for (let attempt = 0; attempt < 400 && !email; attempt += 1) {
+      email = (await local.mailbox()).find((candidate) => candidate.destination.to.includes('rita@example.com') && candidate.subject.includes('Revoke the compromised credentials') && (candidate.body.text ?? '').includes(opened!.incidentId!));
+      if (!email) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(email?.body.text).toContain('- Access key: ASIASZ4SI7REEEXAMPLE (user ci-deployer\\u001b[31m\\u000d\\u000aBcc: attacker@example.com');
+    expect(email?.body.text).toContain('- From: 198.51.100.0, GeneratedFindingCityName, GeneratedFindingCountryName (ASN -1, GeneratedFindingASNOrg');
+    expect(email?.body.text).toContain('- API called: GeneratedFindingAPIServiceName GeneratedFindingAPIName');
+    expect(email?.body.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(email?.subject).not.toContain('Bcc');
   });
 });
