@@ -243,6 +243,10 @@ export class IrdrStack extends Stack {
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
     }
+    if (declared.has('runbooks:stop')) {
+      // StopExecution on the runbooks' executions only (arn:…:execution:<runbook state machine>:*).
+      for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantExecution(fn, 'states:StopExecution');
+    }
     if (declared.has('reviews:schedule-reminder')) this.reviewReminder.stateMachine.grantStartExecution(fn);
     if (declared.has('drills:start')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.drillStateMachineArn] }));

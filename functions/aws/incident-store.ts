@@ -235,3 +235,23 @@ export async function raiseIncidentSeverity(
     throw error;
   }
 }
+
+/** Marks the incident's run cancelled while it still starts or runs (a conditional update); false when it had ended. */
+export async function cancelRunbookStatus(tableName: string, incidentId: string, updatedAt: string): Promise<boolean> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(incidentId), [SK]: META_SK },
+        UpdateExpression: 'SET #runbookStatus = :cancelled, #updatedAt = :updatedAt',
+        ConditionExpression: 'attribute_exists(#pk) AND #runbookStatus IN (:starting, :running)',
+        ExpressionAttributeNames: { '#pk': PK, '#runbookStatus': 'runbookStatus', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':updatedAt': updatedAt, ':starting': 'starting', ':running': 'running' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

@@ -138,7 +138,7 @@ export function reviewDraftMarkdown(record: ReviewRecord): string {
     '## Decisions and approvals',
     '',
   ];
-  const decided = tasks.filter((task) => task.decision !== undefined || task.status === 'expired');
+  const decided = tasks.filter((task) => task.decision !== undefined || task.status === 'expired' || task.status === 'cancelled');
   lines.push(
     ...(decided.length === 0
       ? ['None recorded.']
@@ -147,7 +147,9 @@ export function reviewDraftMarkdown(record: ReviewRecord): string {
           decided.map((task) =>
             task.decision
               ? [task.title, task.kind, task.decision.decidedBy, task.decision.outcome, task.decision.comment, task.decision.decidedAt]
-              : [task.title, task.kind, 'nobody', 'expired', `after ${task.levelCount} escalation level(s)`, task.expiredAt],
+              : task.status === 'cancelled'
+                ? [task.title, task.kind, 'nobody', 'cancelled', task.cancelReason, task.cancelledAt]
+                : [task.title, task.kind, 'nobody', 'expired', `after ${task.levelCount} escalation level(s)`, task.expiredAt],
           ),
         )),
     '',

@@ -10,7 +10,8 @@ export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 /** Where its runbook's execution stands; set only by the execution itself (and by a failed start). */
 // aborted: the run's execution ended without the run recording its end (e.g. the local stack was killed mid-run).
-export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed', 'aborted']);
+// cancelled: stopped because the incident was resolved while it ran (its open tasks cancelled with it).
+export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed', 'aborted', 'cancelled']);
 export type RunbookStatus = z.infer<typeof RunbookStatus>;
 export type Severity = z.infer<typeof Severity>;
 

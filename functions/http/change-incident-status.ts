@@ -1,8 +1,10 @@
+import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { acknowledgeIncident } from '../aws/incident-acknowledgement.js';
 import { getIncident, transitionIncident } from '../aws/incident-store.js';
 import { schedulePostIncidentReview } from '../aws/post-incident-review.js';
+import { closeRunOnResolve } from '../aws/run-cancellation.js';
 import {
   ResolveIncidentRequest,
   lifecycleTransitions,
@@ -10,6 +12,7 @@ import {
   transitionConflictMessage,
   type LifecycleAction,
 } from '../domain/incident-lifecycle.js';
+import { reviewDueAt as reviewDueAtFor } from '../domain/incident-review.js';
 import { incidentPk } from '../domain/keys.js';
 import type { ApiAction } from '../domain/roles.js';
 import { requireRole } from './authorization.js';
@@ -75,8 +78,12 @@ export const handler = apiHandler(async (event) => {
     detail: { from: incident.status, to: transition.to, mode: incident.mode, ...changes },
   });
   if (route.lifecycle === 'resolve') {
+    // The run ends with the incident (unless a regulatory clock still runs), before the review task is opened beside it.
+    const reviewOpens = reviewDueAtFor(outcome.incident.severity, at, irdrConfig.postIncidentReview) !== undefined;
+    const run = await closeRunOnResolve(tableName, outcome.incident, at, caller.arn, { reviewOpens });
     const reviewDueAt = await schedulePostIncidentReview(tableName, outcome.incident, at, caller.arn);
-    return jsonResponse(200, { incident: outcome.incident, ...(reviewDueAt !== undefined && { reviewDueAt }) });
+    const resolved = (await getIncident(tableName, incidentId)) ?? outcome.incident;
+    return jsonResponse(200, { incident: resolved, run, ...(reviewDueAt !== undefined && { reviewDueAt }) });
   }
   return jsonResponse(200, { incident: outcome.incident });
 });

@@ -331,6 +331,7 @@ describe('least privilege', () => {
     for (const write of permissions.filter(isEvidenceWrite)) add([EVIDENCE_WRITE_GRANTS[write].action, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('findings:claim')) add([...FINDING_CLAIM_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:start')) add(['states:StartExecution']);
+    if (permissions.includes('runbooks:stop')) add(['states:StopExecution']);
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);

@@ -91,6 +91,7 @@ const draft = () =>
       }),
       task({ taskId: 'contain', title: 'Contain the incident', status: 'expired', levelCount: 1, expiredAt: '2026-11-19T13:00:00.000Z' }),
       task({ taskId: 'eradicate', title: 'Eradicate the cause', assignee: 'responder' }),
+      task({ taskId: 'recover', title: 'Recover the service', status: 'cancelled', cancelReason: 'the incident was resolved', cancelledAt: '2026-11-19T14:30:00.000Z' }),
       task({ taskId: REVIEW_TASK_ID, title: 'Hold the post-incident review', assignee: 'commander', dueAt: '2026-11-26T14:30:00.000Z' }),
     ],
     clocks: [
@@ -129,6 +130,7 @@ describe('post-incident review draft', () => {
     );
     expect(markdown).toContain('| Acknowledge the incident | task | arn:aws:iam::000000000000:user/rita | done | acknowledged through the incident |');
     expect(markdown).toContain('| Contain the incident | task | nobody | expired | after 1 escalation level(s) | 2026-11-19T13:00:00.000Z |');
+    expect(markdown).toContain('| Recover the service | task | nobody | cancelled | the incident was resolved | 2026-11-19T14:30:00.000Z |');
   });
 
   it('lists open tasks as open actions, with their due time when they have one', () => {
