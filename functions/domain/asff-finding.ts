@@ -26,8 +26,11 @@ export const AsffFinding = z.looseObject({
   Description: z.string(),
   RecordState: z.string().optional(),
   Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
-  /** Deprecated (replaced by Workflow.Status), still sent by some products: NEW, ASSIGNED, IN_PROGRESS, DEFERRED, RESOLVED. */
-  WorkflowState: z.string().optional(),
+  /**
+   * Deprecated (replaced by Workflow.Status), still sent by some products: NEW, ASSIGNED, IN_PROGRESS, DEFERRED, RESOLVED.
+   * Read, never required: a product's odd value here must not make the whole batch unreadable.
+   */
+  WorkflowState: z.unknown().optional(),
   Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string() })).optional(),
   /** Whether the finding is a sample finding. */
   Sample: z.boolean().optional(),
@@ -66,7 +69,8 @@ const CLOSED_WORKFLOW_STATES: Readonly<Record<string, ClosedFindingStatus>> = { 
 export function closedStatusOfAsff(finding: Pick<AsffFinding, 'Workflow' | 'WorkflowState'>): ClosedFindingStatus | undefined {
   const status = finding.Workflow?.Status;
   if (status !== undefined) return CLOSED_WORKFLOW_STATUSES.includes(status) ? (status as ClosedFindingStatus) : undefined;
-  return finding.WorkflowState !== undefined && Object.hasOwn(CLOSED_WORKFLOW_STATES, finding.WorkflowState) ? CLOSED_WORKFLOW_STATES[finding.WorkflowState] : undefined;
+  const state = finding.WorkflowState;
+  return typeof state === 'string' && Object.hasOwn(CLOSED_WORKFLOW_STATES, state) ? CLOSED_WORKFLOW_STATES[state] : undefined;
 }
 
 export function decideAsff(finding: AsffFinding, config: FindingsConfig): FindingDecision {

@@ -145,6 +145,27 @@ export function asffFindingDetails(finding: Record<string, unknown>): FindingDet
   });
 }
 
+/** An OCSF finding's `resources[]` (uid, type, region; an access key's key and principal from its `data`), as ASFF's Resources[] are kept. */
+export function ocsfFindingDetails(finding: Record<string, unknown>): FindingDetails | undefined {
+  const resources = Array.isArray(finding['resources']) ? finding['resources'] : [];
+  const kept = resources.slice(0, MAX_FINDING_RESOURCES).flatMap((resource: unknown) => {
+    if (resource === null || typeof resource !== 'object') return [];
+    const fields = resource as Record<string, unknown>;
+    const data = block(fields, 'data');
+    const one = someOf({
+      type: text(fields, 'type'),
+      id: text(fields, 'uid') ?? text(fields, 'name'),
+      region: text(fields, 'region'),
+      accessKeyId: text(data, 'access_key_id'),
+      principalId: text(data, 'principal_id'),
+      principalName: text(data, 'user_name'),
+      principalType: text(data, 'user_type'),
+    });
+    return one ? [one] : [];
+  });
+  return kept.length > 0 ? { resources: kept } : undefined;
+}
+
 /** The details as lines for an email or a page: what to act on, first the credentials. Empty when there is nothing. */
 export function findingDetailsLines(details: FindingDetails | undefined): string[] {
   if (!details) return [];

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { SECURITY_HUB_SOURCE } from './asff-finding.js';
 import { runbookForTypes, type FindingsConfig, type SecurityHubSeverityLabel } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { ocsfFindingDetails } from './finding-details.js';
 import { dedupKeyUnder, trustOfOcsfProduct, underProductTrust } from './finding-trust.js';
 
 /**
@@ -138,7 +139,9 @@ export function decideOcsf(finding: OcsfFinding, config: FindingsConfig, eventTi
   const product = finding.metadata.product.name ?? finding.metadata.product.uid?.split('/').slice(-1)[0] ?? 'Security Hub';
   const title = info.title?.trim() || info.types[0] || info.uid;
   const resource = finding.resources?.find((candidate) => candidate.uid);
+  const details = ocsfFindingDetails(finding);
   const mapped: MappedFinding = {
+    ...(details && { details }),
     // The provider's finding id: for GuardDuty its ARN, the key its own event and its ASFF copy are claimed by too.
     dedupKey: info.uid,
     findingId: info.uid,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import securityHubSample from '../fixtures/securityhub-findings-imported-event.json' with { type: 'json' };
+import securityHubV2Sample from '../fixtures/securityhub-findings-imported-v2-event.json' with { type: 'json' };
 import { irdrConfig } from '../../functions/config.js';
 import { FindingDetails, findingDetailsLines, MAX_DETAIL_LENGTH, MAX_FINDING_RESOURCES } from '../../functions/domain/finding-details.js';
 import { decideFindings, SecurityFindingEvent, type MappedFinding } from '../../functions/domain/finding-mapping.js';
@@ -124,6 +125,24 @@ describe("what a Security Hub finding's Resources[] name", () => {
     const finding = mapped(asff({ Resources: many }));
     expect(finding.details?.resources).toHaveLength(MAX_FINDING_RESOURCES);
     expect(FindingDetails.parse(finding.details)).toEqual(finding.details);
+  });
+});
+
+describe("what a Security Hub OCSF finding's resources name", () => {
+  it('keeps each resource of the published finding, an access key with its principal and user', () => {
+    expect(mapped(securityHubV2Sample).details).toEqual({
+      resources: [
+        {
+          type: 'AWS::IAM::AccessKey',
+          id: 'ASIAIOSFODNN7EXAMPLE',
+          region: 'us-east-1',
+          accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+          principalId: 'AROAIOSFODNN7EXAMPLE:aws-go-sdk-1753152318418995274',
+          principalName: 'cis_automation',
+          principalType: 'AssumedRole',
+        },
+      ],
+    });
   });
 });
 

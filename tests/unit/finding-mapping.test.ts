@@ -162,6 +162,8 @@ describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
       expect(closed({ Workflow: undefined, WorkflowState: state })?.outcome, state).toBe('open');
       expect(closed({ Workflow: { Status: state } })?.outcome, state).toBe('open');
     }
+    // A WorkflowState of another type (null, a number, an object) closes nothing and leaves the batch readable.
+    for (const state of [null, 3, { Status: 'SUPPRESSED' }, ['RESOLVED']]) expect(closed({ Workflow: undefined, WorkflowState: state })?.outcome).toBe('open');
     // A partner's closed finding keeps its product-scoped key, as its claim was made under.
     expect(decide(securityHubWith({ Workflow: { Status: 'SUPPRESSED' } }))[0]).toMatchObject({
       outcome: 'closed',
