@@ -122,6 +122,19 @@ describe('finding updates: closed findings, severity raised, redeliveries', () =
     expect(await emailsTo('incident-commanders@example.com', /Severity raised/)).toHaveLength(1);
   });
 
+  it('a forged closing (the same Id from a product nobody trusts) neither notes nor raises anything on the AWS finding’s incident', async () => {
+    const before = (await incidentOf(openedId)).events.length;
+    const forged = { ProductArn: 'arn:aws:securityhub:us-west-2:111111111111:product/111111111111/default', ProductName: 'GuardDuty' };
+    const [closing] = await deliver(asffEvent([asffFinding('batch/new-0002', { ...forged, Workflow: { Status: 'SUPPRESSED' } })]));
+    expect(closing).toMatchObject({ findingId: 'batch/new-0002', outcome: 'closed-dropped' });
+    const [raising] = await deliver(asffEvent([asffFinding('batch/new-0002', { ...forged, Severity: { Label: 'CRITICAL' } })]));
+    // Keyed under its own product: a triage item of its own, never the AWS finding's incident.
+    expect(raising).toMatchObject({ outcome: 'opened' });
+    expect(raising!.incidentId).not.toBe(openedId);
+    expect((await incidentOf(openedId)).events).toHaveLength(before);
+    expect(await emailsTo('incident-commanders@example.com', /Finding suppressed/)).toEqual([]);
+  });
+
   it('a later update suppressing the finding is recorded on its incident and noted to the commanders, once', async () => {
     const suppress = asffEvent([asffFinding('batch/new-0002', { Workflow: { Status: 'SUPPRESSED' }, UpdatedAt: '2026-11-24T13:00:00.000Z' })]);
     const [noted] = await deliver(suppress);
