@@ -49,6 +49,8 @@ export type FunctionPermission =
   // Finding claims (FINDING# in the deduplication table): claim (conditional put), read and mark run started.
   | 'findings:claim'
   | 'runbooks:start'
+  // StopExecution on the runbooks' executions: a resolved incident's run is stopped with it.
+  | 'runbooks:stop'
   | 'mail:send'
   // Powertools idempotency records (IDEM# partitions of the deduplication table): get, put, update, and delete when a request fails.
   | 'idempotency'
@@ -178,8 +180,9 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
     // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
-    // reviews:schedule-reminder: and starts the reminder that waits until the review is due.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
+    // reviews:schedule-reminder: and starts the reminder that waits until the review is due;
+    // runbooks:stop: resolving stops the incident's run (unless a regulatory clock still runs).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'runbooks:stop', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -298,7 +301,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send'],
     eventRules: ['security-findings'],
   },
   {

@@ -9,7 +9,7 @@ import type { FunctionEnvironmentName, FunctionName, FunctionPermission, Functio
 import type { DrillStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { IrdrAlarms } from './alarms.js';
-import { DRILL_DATA_PERMISSIONS, DrillGrants } from './drill-grants.js';
+import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference } from './drill-grants.js';
 import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
 import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
@@ -242,6 +242,17 @@ export class IrdrStack extends Stack {
     if (declared.has('findings:claim')) this.deduplication.grantFindingClaims(fn);
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
+    }
+    if (declared.has('runbooks:stop')) {
+      // StopExecution on the runbooks' executions only (arn:…:execution:<runbook state machine name>:*), named without a reference.
+      const executions = this.runbooks.arnsByName.map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:*`);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: executions }));
+      for (const execution of executions) {
+        Validations.of(fn.role!).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(this.resolve(execution))}]`,
+          reason: "Executions are named by their incident's id when they start: the grant covers the executions of one runbook state machine, to stop a resolved incident's run.",
+        });
+      }
     }
     if (declared.has('reviews:schedule-reminder')) this.reviewReminder.stateMachine.grantStartExecution(fn);
     if (declared.has('drills:start')) {

@@ -9,7 +9,13 @@ const { partitionKey: PK, sortKey: SK } = deduplicationTableDesign;
 export type FindingClaim =
   | { readonly outcome: 'claimed'; readonly incidentId: string }
   /** runStarted: false while no delivery has started the incident's runbook (the one that claimed it failed to). */
-  | { readonly outcome: 'already-claimed'; readonly incidentId: string; readonly runStarted: boolean };
+  | {
+      readonly outcome: 'already-claimed';
+      readonly incidentId: string;
+      readonly runStarted: boolean;
+      /** The EventBridge event whose delivery claimed it (absent on claims made before it was kept). */
+      readonly eventId?: string;
+    };
 
 /**
  * Claims a finding for an incident with a conditional put of its `FINDING#` item: of any number of
@@ -20,7 +26,7 @@ export type FindingClaim =
  */
 export async function claimFinding(
   tableName: string,
-  claim: { dedupKey: string; findingId: string; incidentId: string; claimedAt: string; source: string },
+  claim: { dedupKey: string; findingId: string; incidentId: string; claimedAt: string; source: string; eventId: string },
   evidenceTableName?: string,
 ): Promise<FindingClaim> {
   const earlier = evidenceTableName === undefined ? undefined : await claimInEvidenceTable(evidenceTableName, claim.dedupKey);
@@ -34,6 +40,8 @@ export async function claimFinding(
             incidentId: claim.incidentId,
             claimedAt: claim.claimedAt,
             source: claim.source,
+            // A redelivery of this very event is no repeat of the finding: it appends nothing.
+            eventId: claim.eventId,
             // Set once the runbook started (markFindingRunStarted): until then a repeated delivery retries the start.
             runStarted: false,
           }),
@@ -56,7 +64,12 @@ export async function claimFinding(
 }
 
 // Claims made before runStarted was recorded had started their runs.
-const alreadyClaimed = (item: Record<string, unknown>): FindingClaim => ({ outcome: 'already-claimed', incidentId: item.incidentId as string, runStarted: item.runStarted !== false });
+const alreadyClaimed = (item: Record<string, unknown>): FindingClaim => ({
+  outcome: 'already-claimed',
+  incidentId: item.incidentId as string,
+  runStarted: item.runStarted !== false,
+  ...(typeof item.eventId === 'string' && { eventId: item.eventId }),
+});
 
 /** A claim the evidence table still holds from before the deduplication table (read only: nothing writes FINDING# there now). */
 async function claimInEvidenceTable(evidenceTableName: string, dedupKey: string): Promise<Record<string, unknown> | undefined> {
@@ -80,8 +93,39 @@ export async function markFindingRunStarted(tableName: string, dedupKey: string,
   );
 }
 
+/**
+ * The claim a finding already has, read only (a closed finding must never claim a key: it opens nothing).
+ * A claim the evidence table still holds from before the deduplication table counts too.
+ */
+export async function findClaim(tableName: string, dedupKey: string, evidenceTableName?: string): Promise<{ readonly incidentId: string } | undefined> {
+  const { Item: item } = await dynamodb.send(new GetCommand({ TableName: tableName, Key: { [PK]: findingPk(dedupKey), [SK]: META_SK }, ConsistentRead: true }));
+  const claim = item ?? (evidenceTableName === undefined ? undefined : await claimInEvidenceTable(evidenceTableName, dedupKey));
+  return typeof claim?.incidentId === 'string' ? { incidentId: claim.incidentId } : undefined;
+}
+
 /** Sort key of a dropped sample finding's record, beside (never in place of) a claim's `META`. */
 export const SAMPLE_FINDING_SK = 'SAMPLE';
+/** Sort key of the record of a closed (suppressed, resolved) finding that opened nothing. */
+export const CLOSED_FINDING_SK = 'CLOSED';
+
+/**
+ * Records a closed finding that opened no incident (`FINDING#<key>`, `CLOSED`): who sent it, when, and why.
+ * The first delivery's record is kept; repeats change nothing.
+ */
+export async function recordClosedFinding(
+  tableName: string,
+  closed: { dedupKey: string; findingId: string; reason: string; droppedAt: string; source: string; eventId: string; status: string },
+): Promise<void> {
+  await putFirstRecord(tableName, closed.dedupKey, CLOSED_FINDING_SK, {
+    findingId: closed.findingId,
+    disposition: 'dropped-closed',
+    workflowStatus: closed.status,
+    reason: closed.reason,
+    droppedAt: closed.droppedAt,
+    source: closed.source,
+    eventId: closed.eventId,
+  });
+}
 
 /**
  * Records a sample finding that was dropped (`FINDING#<key>`, `SAMPLE`): who sent it, when, and why it opened
@@ -91,20 +135,23 @@ export async function recordSampleFinding(
   tableName: string,
   sample: { dedupKey: string; findingId: string; reason: string; droppedAt: string; source: string; eventId: string },
 ): Promise<void> {
+  await putFirstRecord(tableName, sample.dedupKey, SAMPLE_FINDING_SK, {
+    findingId: sample.findingId,
+    disposition: 'dropped-sample',
+    reason: sample.reason,
+    droppedAt: sample.droppedAt,
+    source: sample.source,
+    eventId: sample.eventId,
+  });
+}
+
+/** Puts a record beside a finding's claim unless one is there: the first delivery's stands. */
+async function putFirstRecord(tableName: string, dedupKey: string, sortKey: string, record: Record<string, unknown>): Promise<void> {
   try {
     await dynamodb.send(
       new PutCommand({
         TableName: tableName,
-        Item: {
-          [PK]: findingPk(sample.dedupKey),
-          [SK]: SAMPLE_FINDING_SK,
-          findingId: sample.findingId,
-          disposition: 'dropped-sample',
-          reason: sample.reason,
-          droppedAt: sample.droppedAt,
-          source: sample.source,
-          eventId: sample.eventId,
-        },
+        Item: { [PK]: findingPk(dedupKey), [SK]: sortKey, ...record },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
       }),

@@ -1,29 +1,28 @@
-import { appendEvent } from './event-trail.js';
-import { completeTask, getTask, listTasks } from './human-task-store.js';
+import { getTask, listTasks } from './human-task-store.js';
+import { acknowledgeIncident } from './incident-acknowledgement.js';
 import { logger } from './powertools.js';
-import { answerWaitingRun } from './task-answer.js';
+import { recordDecision } from './task-decision.js';
 import {
   actorName,
   mayComplete,
   publicTaskView,
-  taskOutput,
   whoMayComplete,
   type HumanTaskRecord,
   type PublicHumanTask,
   type TaskActor,
   type TaskCompletionRequest,
   type TaskDecision,
-  decisionEvent,
 } from '../domain/human-task.js';
 import { REVIEW_TASK_ID } from '../domain/incident-review.js';
-import { incidentPk } from '../domain/keys.js';
 
 export type CompletionResult =
   | {
       readonly kind: 'completed';
       readonly task: PublicHumanTask;
-      /** Other tasks completed with it: the other task of the same post-incident review. */
+      /** Other tasks completed with it: the other task of the same post-incident review, or the other acknowledgement tasks. */
       readonly alsoCompleted: readonly PublicHumanTask[];
+      /** Completing an acknowledgement task acknowledged the incident (it was still open). */
+      readonly acknowledgedIncident?: true;
     }
   | { readonly kind: 'not-found' | 'conflict' | 'forbidden' | 'invalid'; readonly message: string };
 
@@ -39,7 +38,7 @@ export async function completeHumanTask(
   key: { readonly incidentId: string; readonly taskId: string },
   request: TaskCompletionRequest,
   actor: TaskActor,
-  via: Exclude<TaskDecision['via'], 'post-incident-review'>,
+  via: Extract<TaskDecision['via'], 'api' | 'email-link'>,
 ): Promise<CompletionResult> {
   const task = await getTask(tableName, key.incidentId, key.taskId);
   if (!task) return { kind: 'not-found', message: `incident ${key.incidentId} has no task "${key.taskId}"` };
@@ -48,11 +47,7 @@ export async function completeHumanTask(
   if (!task.outcomes.includes(request.outcome)) {
     return { kind: 'invalid', message: `this ${task.kind} takes the outcome ${task.outcomes.join(' or ')}, not "${request.outcome}"` };
   }
-  // Acknowledging the incident completes a task marked for it: the acknowledge route has already checked the caller's role.
-  if (via === 'incident-acknowledgement' && task.completedBy !== 'acknowledgement') {
-    return { kind: 'invalid', message: `"${task.title}" is not completed by acknowledging the incident` };
-  }
-  if (via !== 'incident-acknowledgement' && !mayComplete(task, actor)) {
+  if (!mayComplete(task, actor)) {
     const roles = actor.roles.length > 0 ? `acts as ${actor.roles.join(', ')}` : 'acts in no irdr role';
     return { kind: 'forbidden', message: `only ${whoMayComplete(task)} may complete "${task.title}"; ${actorName(actor)} ${roles}` };
   }
@@ -69,8 +64,28 @@ export async function completeHumanTask(
   if (!result.completed) {
     return { kind: 'conflict', message: refusalFor(result.task?.status ?? 'expired', result.task?.decision, result.task?.expiredAt) ?? 'the task is no longer open' };
   }
+  if (task.completedBy === 'acknowledgement') return completedAcknowledging(tableName, result.task, actor, via);
   const alsoCompleted = await completeSameReview(tableName, result.task);
   return { kind: 'completed', task: publicTaskView(result.task), alsoCompleted };
+}
+
+/**
+ * An acknowledgement task completed through any channel acknowledges the incident, exactly as
+ * POST /incidents/{id}/acknowledge does (status, milestone, who, MTTA, the other acknowledgement tasks).
+ * An incident already acknowledged or resolved stays as it is: the task's completion stands either way.
+ */
+async function completedAcknowledging(
+  tableName: string,
+  task: HumanTaskRecord,
+  actor: TaskActor,
+  via: 'api' | 'email-link',
+): Promise<CompletionResult> {
+  const acknowledged = await acknowledgeIncident(tableName, task.incidentId, actor, via, task.decision?.decidedAt);
+  if (acknowledged.kind !== 'acknowledged') {
+    logger.info('the acknowledgement task was completed; the incident was not open', { incidentId: task.incidentId, taskId: task.taskId, reason: acknowledged.message });
+    return { kind: 'completed', task: publicTaskView(task), alsoCompleted: [] };
+  }
+  return { kind: 'completed', task: publicTaskView(task), alsoCompleted: acknowledged.completedTasks, acknowledgedIncident: true };
 }
 
 /**
@@ -113,31 +128,6 @@ export async function completeSameReview(tableName: string, completed: HumanTask
     logger.error('could not complete the other task of the post-incident review', { incidentId: completed.incidentId, taskId: completed.taskId, error: error as Error });
   }
   return alsoCompleted;
-}
-
-/**
- * The one write (conditional on the task being open), then the trail event, then the decision handed to
- * the run waiting on the task's current token, if any.
- */
-async function recordDecision(
-  tableName: string,
-  task: HumanTaskRecord,
-  decision: TaskDecision,
-): Promise<{ readonly completed: true; readonly task: HumanTaskRecord } | { readonly completed: false; readonly task: HumanTaskRecord | undefined }> {
-  const key = { incidentId: task.incidentId, taskId: task.taskId };
-  const result = await completeTask(tableName, key, decision);
-  if (!result.completed) return result;
-  await appendEvent(tableName, incidentPk(key.incidentId), decisionEvent(task, decision, result.task.level));
-  // No token: no run waits on this task (the post-incident review); the decision on the task is all there is.
-  if (result.task.taskToken === undefined) return result;
-  try {
-    const delivered = await answerWaitingRun(result.task.taskToken, taskOutput(result.task, decision));
-    // Not delivered: the level was timing out; the next escalation (or the expiry) reads the decision and passes it on.
-    if (!delivered) logger.info('the run had stopped waiting on that token; the next level will pass the decision on', key);
-  } catch (error) {
-    logger.error('could not hand the decision to the run now; the next level will', { ...key, error: error as Error });
-  }
-  return result;
 }
 
 function refusalFor(status: string, decision: TaskDecision | undefined, expiredAt: string | undefined): string | undefined {

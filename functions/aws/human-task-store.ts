@@ -180,3 +180,23 @@ export async function expireTask(tableName: string, key: { incidentId: string; t
     return { expired: false, task: await getTask(tableName, key.incidentId, key.taskId) };
   }
 }
+
+/** Closes an open task as cancelled (its incident was resolved), once; false when it was no longer open. */
+export async function cancelTask(tableName: string, key: { incidentId: string; taskId: string }, at: string, reason: string): Promise<boolean> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(key.incidentId), [SK]: taskSk(key.taskId) },
+        UpdateExpression: 'SET #status = :cancelled, #cancelledAt = :at, #cancelReason = :reason, #updatedAt = :at',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status', '#cancelledAt': 'cancelledAt', '#cancelReason': 'cancelReason', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':at': at, ':reason': reason, ':open': 'open' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
+  }
+}

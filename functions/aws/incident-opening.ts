@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { runbookInCatalog, type CreateIncidentRequest, type Incident, type IncidentStatus, type RunbookCatalog, type RunbookExecutionInput, type RunbookStatus } from '../domain/incident.js';
 import { futureTimesOf } from '../domain/incident.js';
+import type { FindingDetails } from '../domain/finding-details.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
 import { putNewIncident, updateRunbookStatus } from './incident-store.js';
@@ -19,6 +20,8 @@ export interface OpenIncidentCommand {
   readonly actor: string;
   /** The id to open it under (a finding's claim fixes it beforehand); @default a new UUID */
   readonly incidentId?: string;
+  /** What the finding that opens it names to act on. @default none (an incident opened through the API) */
+  readonly finding?: FindingDetails;
 }
 
 export interface OpenedIncident {
@@ -34,7 +37,7 @@ export interface OpenedIncident {
  * incident cannot run it twice). If the start fails, the incident records why and the error is rethrown.
  * Throws IncidentAlreadyExistsError if `incidentId` is taken, before writing anything.
  */
-export async function openIncident({ tableName, runbooks, request, actor, incidentId }: OpenIncidentCommand): Promise<OpenedIncident> {
+export async function openIncident({ tableName, runbooks, request, actor, incidentId, finding }: OpenIncidentCommand): Promise<OpenedIncident> {
   const runbook = runbookInCatalog(runbooks, request.runbookId);
   if (!runbook) throw new UnknownRunbookError(`unknown runbookId "${request.runbookId}"; use one of: ${Object.keys(runbooks).join(', ')}`);
   const now = new Date().toISOString();
@@ -54,6 +57,7 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
     detectedAt: dropped.includes('detectedAt') ? undefined : request.detectedAt,
     awareAt: dropped.includes('awareAt') ? undefined : request.awareAt,
     labels: request.labels,
+    ...(finding !== undefined && { finding }),
     mode: request.mode,
     openedAt: now,
     openedBy: actor,
@@ -74,6 +78,7 @@ export async function openIncident({ tableName, runbooks, request, actor, incide
       controls: runbook.controls,
       severity: incident.severity,
       mode: incident.mode,
+      ...(finding !== undefined && { finding }),
       ...(dropped.length > 0 && { futureTimesDropped: Object.fromEntries(dropped.map((field) => [field, request[field]])) }),
     },
   });
@@ -109,6 +114,7 @@ export async function startIncidentRunbook({ tableName, runbooks, incident, acto
     detectedAt: incident.detectedAt,
     awareAt: incident.awareAt,
     labels: incident.labels,
+    ...(incident.finding !== undefined && { finding: incident.finding }),
   };
   try {
     const started = await stepFunctions.send(

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Incident, IncidentStatus, RunbookStatus } from '../domain/incident.js';
+import type { Incident, IncidentStatus, RunbookStatus, Severity } from '../domain/incident.js';
 import type { IncidentListPosition, IncidentListQuery } from '../domain/incident-listing.js';
 import { META_SK, incidentPk, monthPartition, monthPartitionsNewestFirst, timeOrderedSk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
@@ -200,4 +200,58 @@ export async function updateRunbookStatus(
       ExpressionAttributeValues: values,
     }),
   );
+}
+
+/**
+ * Raises an incident's severity to `to` only while it is one of the less severe `below` (a conditional update):
+ * never lowers it, and of two raises racing the more severe one stands. Undefined when nothing changed.
+ */
+export async function raiseIncidentSeverity(
+  tableName: string,
+  incidentId: string,
+  raise: { readonly to: Severity; readonly below: readonly Severity[]; readonly updatedAt: string },
+): Promise<Incident | undefined> {
+  if (raise.below.length === 0) return undefined;
+  const values: Record<string, unknown> = { ':to': raise.to, ':updatedAt': raise.updatedAt };
+  const placeholders = raise.below.map((severity, index) => {
+    values[`:below${index}`] = severity;
+    return `:below${index}`;
+  });
+  try {
+    const result = await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(incidentId), [SK]: META_SK },
+        UpdateExpression: 'SET #severity = :to, #updatedAt = :updatedAt',
+        ConditionExpression: `attribute_exists(#pk) AND #severity IN (${placeholders.join(', ')})`,
+        ExpressionAttributeNames: { '#pk': PK, '#severity': 'severity', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return incidentFromItem(result.Attributes ?? {});
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+}
+
+/** Marks the incident's run cancelled while it still starts or runs (a conditional update); false when it had ended. */
+export async function cancelRunbookStatus(tableName: string, incidentId: string, updatedAt: string): Promise<boolean> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(incidentId), [SK]: META_SK },
+        UpdateExpression: 'SET #runbookStatus = :cancelled, #updatedAt = :updatedAt',
+        ConditionExpression: 'attribute_exists(#pk) AND #runbookStatus IN (:starting, :running)',
+        ExpressionAttributeNames: { '#pk': PK, '#runbookStatus': 'runbookStatus', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':updatedAt': updatedAt, ':starting': 'starting', ':running': 'running' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
-import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { asffFindingDetails } from './finding-details.js';
 import { dedupKeyUnder, sampleDecision, trustOfAsffProduct, underProductTrust } from './finding-trust.js';
 
 /** Security Hub CSPM's ASFF findings (`aws.securityhub`, `Security Hub Findings - Imported`): schema, rule pattern branch and mapping. */
@@ -25,6 +26,11 @@ export const AsffFinding = z.looseObject({
   Description: z.string(),
   RecordState: z.string().optional(),
   Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
+  /**
+   * Deprecated (replaced by Workflow.Status), still sent by some products: NEW, ASSIGNED, IN_PROGRESS, DEFERRED, RESOLVED.
+   * Read, never required: a product's odd value here must not make the whole batch unreadable.
+   */
+  WorkflowState: z.unknown().optional(),
   Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string() })).optional(),
   /** Whether the finding is a sample finding. */
   Sample: z.boolean().optional(),
@@ -54,6 +60,19 @@ export function labelOfAsff(severity: AsffFinding['Severity']): SecurityHubSever
   return 'INFORMATIONAL';
 }
 
+/** Workflow.Status values of a finding someone closed. */
+const CLOSED_WORKFLOW_STATUSES: readonly string[] = ['SUPPRESSED', 'RESOLVED'] satisfies ClosedFindingStatus[];
+/** The deprecated WorkflowState's closed values: DEFERRED is what Workflow.Status calls SUPPRESSED. */
+const CLOSED_WORKFLOW_STATES: Readonly<Record<string, ClosedFindingStatus>> = { DEFERRED: 'SUPPRESSED', RESOLVED: 'RESOLVED' };
+
+/** How the finding was closed, if it was: Workflow.Status, or (only when that is absent) the deprecated WorkflowState. */
+export function closedStatusOfAsff(finding: Pick<AsffFinding, 'Workflow' | 'WorkflowState'>): ClosedFindingStatus | undefined {
+  const status = finding.Workflow?.Status;
+  if (status !== undefined) return CLOSED_WORKFLOW_STATUSES.includes(status) ? (status as ClosedFindingStatus) : undefined;
+  const state = finding.WorkflowState;
+  return typeof state === 'string' && Object.hasOwn(CLOSED_WORKFLOW_STATES, state) ? CLOSED_WORKFLOW_STATES[state] : undefined;
+}
+
 export function decideAsff(finding: AsffFinding, config: FindingsConfig): FindingDecision {
   const label = labelOfAsff(finding.Severity);
   if (!config.securityHub.labels.includes(label)) {
@@ -68,10 +87,25 @@ export function decideAsff(finding: AsffFinding, config: FindingsConfig): Findin
     const dedupKey = dedupKeyUnder(finding.Id, finding.ProductArn, trust);
     return sampleDecision(finding.Id, dedupKey, 'a sample finding (ASFF Sample, or a GuardDuty sample imported into Security Hub): nothing happened');
   }
+  const closed = closedStatusOfAsff(finding);
+  if (closed) {
+    const field = finding.Workflow?.Status !== undefined ? `Workflow.Status ${closed}` : `WorkflowState ${finding.WorkflowState} (deprecated; Workflow.Status ${closed})`;
+    return {
+      outcome: 'closed',
+      findingId: finding.Id,
+      dedupKey: dedupKeyUnder(finding.Id, finding.ProductArn, trust),
+      status: closed,
+      reason: `the finding was closed in Security Hub (${field}): a closed finding opens no incident`,
+      title: clip(finding.Title, 200),
+      updatedAt: finding.UpdatedAt,
+    };
+  }
   const runbookId = runbookForTypes(finding.Types, config);
   const product = finding.ProductName ?? finding.ProductArn.split('/').slice(-1)[0] ?? 'Security Hub';
   const resource = finding.Resources?.[0];
+  const details = asffFindingDetails(finding);
   const mapped: MappedFinding = {
+    ...(details && { details }),
     dedupKey: finding.Id,
     findingId: finding.Id,
     updatedAt: finding.UpdatedAt,

@@ -44,13 +44,25 @@ export const FindingsConfig = z
   );
 export type FindingsConfig = z.infer<typeof FindingsConfig>;
 
+/** Finding types that mean data destroyed or encrypted: GuardDuty's (and as Security Hub's ASFF names them) and any product's ransomware. */
+export const RANSOMWARE_FINDING_TYPES = [
+  'Impact:S3/AnomalousBehavior.Delete',
+  'Impact:S3/AnomalousBehavior.Write',
+  'TTPs/*/Impact:S3-AnomalousBehavior.Delete',
+  'TTPs/*/Impact:S3-AnomalousBehavior.Write',
+  '*Ransomware*',
+  'Effects/Data Destruction*',
+] as const;
+
 /** What a configuration without a `findings` section gets: GuardDuty High and Critical, Security Hub HIGH and CRITICAL. */
 export const defaultFindingsConfig: FindingsConfig = {
   guardDuty: { minimumSeverity: 7, severityFrom: { SEV1: 9, SEV2: 7, SEV3: 4 } },
   securityHub: { labels: ['CRITICAL', 'HIGH'], severityOf: { CRITICAL: 'SEV1', HIGH: 'SEV2', MEDIUM: 'SEV3', LOW: 'SEV4', INFORMATIONAL: 'SEV4' } },
   runbooks: [
     { types: ['UnauthorizedAccess:IAMUser/*', 'CredentialAccess:IAMUser/*'], runbookId: 'credential-compromise' },
-    { types: ['Impact:*', '*Ransomware*'], runbookId: 'ransomware' },
+    // By GuardDuty's documented types: of its Impact:* findings only anomalous S3 deletes and writes (destroying or
+    // encrypting data) look like ransomware; Impact:S3/MaliciousIPCaller, port sweeps and crypto-mining do not.
+    { types: [...RANSOMWARE_FINDING_TYPES], runbookId: 'ransomware' },
   ],
   defaultRunbookId: 'security-incident',
   trustedProducts: [],

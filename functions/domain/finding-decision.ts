@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { FindingDetails } from './finding-details.js';
 import type { CreateIncidentRequest } from './incident.js';
 
 /** What deciding a finding yields, whichever service and format reported it, and the helpers every format's mapping shares. */
@@ -14,13 +15,23 @@ export interface MappedFinding {
   readonly findingId: string;
   readonly updatedAt: string;
   readonly request: CreateIncidentRequest;
+  /** What to act on (credentials, remote IP, API, resources): on the incident, in its runbook's input and its task emails. */
+  readonly details?: FindingDetails;
 }
 
 export type FindingDecision =
   | { readonly outcome: 'open'; readonly finding: MappedFinding }
   | { readonly outcome: 'ignored'; readonly findingId: string; readonly reason: string }
   /** A sample finding (a test of the service, nothing happened): recorded under its key and dropped. */
-  | { readonly outcome: 'sample'; readonly findingId: string; readonly dedupKey: string; readonly reason: string };
+  | { readonly outcome: 'sample'; readonly findingId: string; readonly dedupKey: string; readonly reason: string }
+  /**
+   * A finding someone closed in Security Hub (suppressed or resolved): it opens nothing. On the incident it
+   * already opened, the closing is recorded and the commanders told; otherwise it is recorded under its key and dropped.
+   */
+  | { readonly outcome: 'closed'; readonly findingId: string; readonly dedupKey: string; readonly status: ClosedFindingStatus; readonly reason: string; readonly title: string; readonly updatedAt: string };
+
+/** How a finding was closed, in ASFF's words (OCSF's Suppressed and Resolved, the deprecated WorkflowState's DEFERRED, map here). */
+export type ClosedFindingStatus = 'SUPPRESSED' | 'RESOLVED';
 
 /** The fields of every EventBridge event, around any service's `detail`. */
 export const eventEnvelope = {

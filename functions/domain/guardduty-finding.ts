@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Severity } from './incident.js';
 import { runbookForTypes, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
+import { guardDutyFindingDetails } from './finding-details.js';
 import { sampleDecision } from './finding-trust.js';
 
 /** GuardDuty's own finding events (`aws.guardduty`, `GuardDuty Finding`): schema, rule pattern branch and mapping. */
@@ -61,9 +62,11 @@ export function decideGuardDuty(event: GuardDutyFindingEvent, config: FindingsCo
   }
   const runbookId = runbookForTypes([finding.type], config);
   const count = finding.service?.count;
+  const details = guardDutyFindingDetails(finding);
   return {
     outcome: 'open',
     finding: {
+      ...(details && { details }),
       dedupKey,
       findingId: finding.id,
       updatedAt: finding.updatedAt,

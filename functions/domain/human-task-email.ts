@@ -1,3 +1,4 @@
+import { FindingDetails, findingDetailsLines } from './finding-details.js';
 import type { IrdrConfig, RoleName } from './config-schema.js';
 import { formatDuration } from './duration.js';
 import { escapeHtml, htmlDocument, subjectFor, textToHtml, type RenderedEmail } from './email-content.js';
@@ -58,6 +59,8 @@ export interface TaskEmailInput {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
+const withBlankAfter = (lines: string[]): string[] => (lines.length > 0 ? [...lines, ''] : []);
+
 /** One recipient's email about a task: what to do, by when, and (if they may) their own link to do it. */
 export function taskEmail(input: TaskEmailInput): RenderedEmail {
   const { task, recipient, level, variables } = input;
@@ -79,6 +82,7 @@ export function taskEmail(input: TaskEmailInput): RenderedEmail {
       : `Nobody has completed "${task.title}" yet: this is escalation level ${level}.`,
     '',
     ...(instructions ? [instructions.trim(), ''] : []),
+    ...withBlankAfter(findingDetailsLines(FindingDetails.safeParse(variables['finding']).data)),
     `Incident: ${incidentTitle} (${severity}), ${task.incidentId}`,
     `Runbook: ${String(variables['runbookTitle'] ?? '')}`,
     next,

@@ -14,7 +14,8 @@ export const TaskKind = z.enum(['task', 'approval']);
 export type TaskKind = z.infer<typeof TaskKind>;
 export const TaskOutcome = z.enum(['done', 'approved', 'rejected']);
 export type TaskOutcome = z.infer<typeof TaskOutcome>;
-export const TaskStatus = z.enum(['open', 'completed', 'expired']);
+// cancelled: its incident was resolved while it was open, and its run stopped with it.
+export const TaskStatus = z.enum(['open', 'completed', 'expired', 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
 export type OnExhausted = z.infer<typeof OnExhausted>;
@@ -140,6 +141,9 @@ export interface HumanTaskRecord {
   readonly recipients: readonly TaskRecipient[];
   readonly decision?: TaskDecision;
   readonly expiredAt?: string;
+  /** When resolving its incident closed it while it was open, and why. */
+  readonly cancelledAt?: string;
+  readonly cancelReason?: string;
   /** The current `.waitForTaskToken` token; replaced on each escalation. None when no run waits (the post-incident review). */
   readonly taskToken?: string;
   /** When it is due, for a task no run waits on (the post-incident review). */
@@ -169,6 +173,8 @@ export type PublicHumanTask = Pick<
   | 'levelSeconds'
   | 'decision'
   | 'expiredAt'
+  | 'cancelledAt'
+  | 'cancelReason'
   | 'dueAt'
   | 'remindedAt'
 > & {
@@ -199,6 +205,8 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
     notified: task.recipients.map((recipient) => ({ address: recipient.address, level: recipient.level })),
     ...(task.decision !== undefined && { decision: task.decision }),
     ...(task.expiredAt !== undefined && { expiredAt: task.expiredAt }),
+    ...(task.cancelledAt !== undefined && { cancelledAt: task.cancelledAt }),
+    ...(task.cancelReason !== undefined && { cancelReason: task.cancelReason }),
     ...(task.dueAt !== undefined && { dueAt: task.dueAt }),
     ...(task.remindedAt !== undefined && { remindedAt: task.remindedAt }),
   };

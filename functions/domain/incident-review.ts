@@ -80,9 +80,26 @@ function clockResult(clock: ClockRecord): string {
   }
 }
 
+/**
+ * The tasks as the review lists them: in the order they were created (the store returns them by id), and the
+ * post-incident review once. The lifecycle's `review.post-incident` and a run's task marked
+ * `completedBy: post-incident-review` are one review (one completes the other): the run's copy goes when the
+ * lifecycle's is there, and a decision carried over from one to the other (via post-incident-review) is not a second one.
+ */
+export function reviewTasksInOrder(tasks: readonly PublicHumanTask[]): PublicHumanTask[] {
+  const lifecycleReview = tasks.some((task) => task.taskId === REVIEW_TASK_ID);
+  return tasks
+    .filter((task) => !(lifecycleReview && task.taskId !== REVIEW_TASK_ID && task.completedBy === 'post-incident-review'))
+    .filter((task) => task.decision?.via !== 'post-incident-review')
+    .map((task, index) => ({ task, index }))
+    .sort((a, b) => a.task.createdAt.localeCompare(b.task.createdAt) || a.index - b.index)
+    .map(({ task }) => task);
+}
+
 /** The review draft, in Markdown: everything it says comes from the record. */
 export function reviewDraftMarkdown(record: ReviewRecord): string {
-  const { incident, events, tasks, clocks } = record;
+  const { incident, events, clocks } = record;
+  const tasks = reviewTasksInOrder(record.tasks);
   const lines: string[] = [
     `# Post-incident review: ${incident.title}`,
     '',
@@ -121,7 +138,7 @@ export function reviewDraftMarkdown(record: ReviewRecord): string {
     '## Decisions and approvals',
     '',
   ];
-  const decided = tasks.filter((task) => task.decision !== undefined || task.status === 'expired');
+  const decided = tasks.filter((task) => task.decision !== undefined || task.status === 'expired' || task.status === 'cancelled');
   lines.push(
     ...(decided.length === 0
       ? ['None recorded.']
@@ -130,7 +147,9 @@ export function reviewDraftMarkdown(record: ReviewRecord): string {
           decided.map((task) =>
             task.decision
               ? [task.title, task.kind, task.decision.decidedBy, task.decision.outcome, task.decision.comment, task.decision.decidedAt]
-              : [task.title, task.kind, 'nobody', 'expired', `after ${task.levelCount} escalation level(s)`, task.expiredAt],
+              : task.status === 'cancelled'
+                ? [task.title, task.kind, 'nobody', 'cancelled', task.cancelReason, task.cancelledAt]
+                : [task.title, task.kind, 'nobody', 'expired', `after ${task.levelCount} escalation level(s)`, task.expiredAt],
           ),
         )),
     '',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { FindingDetails } from './finding-details.js';
 import { multiLine, singleLine } from './plain-text.js';
 
 export const Severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
@@ -9,7 +10,8 @@ export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 /** Where its runbook's execution stands; set only by the execution itself (and by a failed start). */
 // aborted: the run's execution ended without the run recording its end (e.g. the local stack was killed mid-run).
-export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed', 'aborted']);
+// cancelled: stopped because the incident was resolved while it ran (its open tasks cancelled with it).
+export const RunbookStatus = z.enum(['starting', 'running', 'completed', 'failed', 'start-failed', 'aborted', 'cancelled']);
 export type RunbookStatus = z.infer<typeof RunbookStatus>;
 export type Severity = z.infer<typeof Severity>;
 
@@ -118,6 +120,8 @@ export const RunbookExecutionInput = z.object({
   detectedAt: z.string().optional(),
   awareAt: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
+  /** What the finding that opened it names to act on (access key, principal, remote IP, API, resources). */
+  finding: FindingDetails.optional(),
 });
 export type RunbookExecutionInput = z.infer<typeof RunbookExecutionInput>;
 
@@ -136,6 +140,8 @@ export interface Incident {
   readonly detectedAt?: string;
   readonly awareAt?: string;
   readonly labels?: Record<string, string>;
+  /** What the finding that opened it names to act on; absent on incidents opened through the API. */
+  readonly finding?: FindingDetails;
   readonly mode: IncidentMode;
   readonly openedAt: string;
   readonly openedBy: string;

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { SECURITY_HUB_SOURCE } from './asff-finding.js';
 import { runbookForTypes, type FindingsConfig, type SecurityHubSeverityLabel } from './finding-config.js';
-import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision, type MappedFinding } from './finding-decision.js';
-import { trustOfOcsfProduct, underProductTrust } from './finding-trust.js';
+import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
+import { ocsfFindingDetails } from './finding-details.js';
+import { dedupKeyUnder, trustOfOcsfProduct, underProductTrust } from './finding-trust.js';
 
 /**
  * Security Hub's OCSF findings (`aws.securityhub`, `Findings Imported V2`, one finding per event): schema,
@@ -31,6 +32,10 @@ const severityIds = ocsfSeverities.map(({ id }) => id) as [OcsfSeverityId, ...Oc
 
 /** `status_id`s of a finding nobody has closed: 1 New, 2 In Progress (not 3 Suppressed, 4 Resolved, 5 Archived…). */
 export const OPEN_STATUS_IDS = [1, 2] as const;
+/** `status_id`s of a finding someone closed, as ASFF's Workflow.Status calls them: what they close is noted on its incident. */
+const CLOSED_STATUSES = { 3: 'SUPPRESSED', 4: 'RESOLVED' } as const satisfies Record<number, ClosedFindingStatus>;
+const closedStatusOfOcsf = (statusId: number | undefined): ClosedFindingStatus | undefined =>
+  statusId === 3 || statusId === 4 ? CLOSED_STATUSES[statusId] : undefined;
 /** `activity_id`s of a live finding: 1 Create, 2 Update; 3 Close is what ASFF's RecordState ARCHIVED was. */
 export const ACTIVE_ACTIVITY_IDS = [1, 2] as const;
 
@@ -81,12 +86,15 @@ export const labelOfOcsf = (severityId: OcsfSeverityId): SecurityHubSeverityLabe
 export const ocsfSeverityIdsOf = (labels: readonly SecurityHubSeverityLabel[]): number[] =>
   ocsfSeverities.filter(({ label }) => labels.includes(label)).map(({ id }) => id);
 
-/** The rule's `detail` alternative for OCSF: the configured severities of live, unclosed findings, as the code checks again. */
+/**
+ * The rule's `detail` alternative for OCSF: the configured severities of live findings, as the code checks again;
+ * open ones, and those just suppressed or resolved (which open nothing, but are noted on the incident they opened).
+ */
 export const ocsfDetailPattern = (config: FindingsConfig) => ({
   findings: {
     severity_id: ocsfSeverityIdsOf(config.securityHub.labels),
     activity_id: [...ACTIVE_ACTIVITY_IDS],
-    status_id: [...OPEN_STATUS_IDS],
+    status_id: [...OPEN_STATUS_IDS, ...Object.keys(CLOSED_STATUSES).map(Number)],
   },
 });
 
@@ -110,6 +118,20 @@ export function decideOcsf(finding: OcsfFinding, config: FindingsConfig, eventTi
   if (!(ACTIVE_ACTIVITY_IDS as readonly number[]).includes(finding.activity_id)) {
     return { outcome: 'ignored', findingId: info.uid, reason: `the finding's activity is ${finding.activity_name ?? finding.activity_id}, not Create or Update` };
   }
+  const productUid = finding.metadata.product.uid ?? `${finding.metadata.product.vendor_name ?? 'unknown vendor'}/${finding.metadata.product.name ?? 'Security Hub'}`;
+  const trust = trustOfOcsfProduct(finding.metadata.product, config);
+  const closed = closedStatusOfOcsf(finding.status_id);
+  if (closed) {
+    return {
+      outcome: 'closed',
+      findingId: info.uid,
+      dedupKey: dedupKeyUnder(info.uid, productUid, trust),
+      status: closed,
+      reason: `the finding was closed in Security Hub (status ${finding.status ?? finding.status_id}): a closed finding opens no incident`,
+      title: clip(info.title?.trim() || info.types[0] || info.uid, 200),
+      updatedAt: ocsfTime(info.modified_time, info.modified_time_dt) ?? ocsfTime(finding.time, finding.time_dt) ?? eventTime,
+    };
+  }
   if (finding.status_id !== undefined && !(OPEN_STATUS_IDS as readonly number[]).includes(finding.status_id)) {
     return { outcome: 'ignored', findingId: info.uid, reason: `the finding's status is ${finding.status ?? finding.status_id}, not New or In Progress` };
   }
@@ -117,7 +139,9 @@ export function decideOcsf(finding: OcsfFinding, config: FindingsConfig, eventTi
   const product = finding.metadata.product.name ?? finding.metadata.product.uid?.split('/').slice(-1)[0] ?? 'Security Hub';
   const title = info.title?.trim() || info.types[0] || info.uid;
   const resource = finding.resources?.find((candidate) => candidate.uid);
+  const details = ocsfFindingDetails(finding);
   const mapped: MappedFinding = {
+    ...(details && { details }),
     // The provider's finding id: for GuardDuty its ARN, the key its own event and its ASFF copy are claimed by too.
     dedupKey: info.uid,
     findingId: info.uid,
@@ -143,6 +167,5 @@ export function decideOcsf(finding: OcsfFinding, config: FindingsConfig, eventTi
       mode: 'live',
     },
   };
-  const productUid = finding.metadata.product.uid ?? `${finding.metadata.product.vendor_name ?? 'unknown vendor'}/${product}`;
-  return { outcome: 'open', finding: underProductTrust(mapped, productUid, trustOfOcsfProduct(finding.metadata.product, config)) };
+  return { outcome: 'open', finding: underProductTrust(mapped, productUid, trust) };
 }

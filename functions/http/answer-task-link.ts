@@ -57,7 +57,9 @@ export const handler = apiHandler(async (event) => {
   );
   if (result.kind !== 'completed') return page(STATUS[result.kind], messagePage('Nothing was recorded', result.message));
   const also = result.alsoCompleted.map((other) => `"${other.title}"`).join(', ');
-  const alsoText = also === '' ? '' : ` It is the same review as ${also}, which is completed with it.`;
+  const alsoText = result.acknowledgedIncident
+    ? ` The incident is acknowledged${also === '' ? '' : ` (and ${also} with it)`}.`
+    : also === '' ? '' : ` It is the same review as ${also}, which is completed with it.`;
   // The lifecycle's review has no run waiting on it (no token): only a review held in the run moves a runbook on.
   const carriesOn = task.taskToken !== undefined || result.alsoCompleted.length > 0 ? ' Thank you; the runbook carries on.' : ' Thank you.';
   return page(200, messagePage('Recorded', `"${task.title}": ${parsed.data.outcome}, as ${recipientLabel(recipient)}.${alsoText}${carriesOn}`));

@@ -1,11 +1,10 @@
+import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { completeHumanTask } from '../aws/human-task-completion.js';
-import { listTasks } from '../aws/human-task-store.js';
+import { acknowledgeIncident } from '../aws/incident-acknowledgement.js';
 import { getIncident, transitionIncident } from '../aws/incident-store.js';
 import { schedulePostIncidentReview } from '../aws/post-incident-review.js';
-import { logger } from '../aws/powertools.js';
-import { ACKNOWLEDGED_THROUGH_INCIDENT, type PublicHumanTask } from '../domain/human-task.js';
+import { closeRunOnResolve } from '../aws/run-cancellation.js';
 import {
   ResolveIncidentRequest,
   lifecycleTransitions,
@@ -13,9 +12,10 @@ import {
   transitionConflictMessage,
   type LifecycleAction,
 } from '../domain/incident-lifecycle.js';
+import { reviewDueAt as reviewDueAtFor } from '../domain/incident-review.js';
 import { incidentPk } from '../domain/keys.js';
 import type { ApiAction } from '../domain/roles.js';
-import { requireRole, type AuthorizedCaller } from './authorization.js';
+import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, jsonResponse, parseJsonBody, type ApiEvent } from './http-shell.js';
 
@@ -47,6 +47,15 @@ export const handler = apiHandler(async (event) => {
   const request = resolveRequestOf(event, route.lifecycle);
   const incidentId = event.pathParameters?.incidentId ?? '';
 
+  if (route.lifecycle === 'acknowledge') {
+    // One operation for every channel (API, CLI, emailed link): see functions/aws/incident-acknowledgement.ts.
+    const acknowledged = await acknowledgeIncident(tableName, incidentId, { kind: 'principal', principalArn: caller.arn, roles: caller.roles }, 'api');
+    if (acknowledged.kind === 'not-found') throw new HttpError(404, acknowledged.message);
+    if (acknowledged.kind === 'conflict') throw new HttpError(409, acknowledged.message);
+    const { incident, completedTasks } = acknowledged;
+    return jsonResponse(200, { incident, ...(completedTasks.length > 0 && { completedTasks }) });
+  }
+
   const incident = await getIncident(tableName, incidentId);
   if (!incident) throw new HttpError(404, `no incident with id "${incidentId}"`);
   const transition = lifecycleTransitions[route.lifecycle];
@@ -69,33 +78,12 @@ export const handler = apiHandler(async (event) => {
     detail: { from: incident.status, to: transition.to, mode: incident.mode, ...changes },
   });
   if (route.lifecycle === 'resolve') {
+    // The run ends with the incident (unless a regulatory clock still runs), before the review task is opened beside it.
+    const reviewOpens = reviewDueAtFor(outcome.incident.severity, at, irdrConfig.postIncidentReview) !== undefined;
+    const run = await closeRunOnResolve(tableName, outcome.incident, at, caller.arn, { reviewOpens });
     const reviewDueAt = await schedulePostIncidentReview(tableName, outcome.incident, at, caller.arn);
-    return jsonResponse(200, { incident: outcome.incident, ...(reviewDueAt !== undefined && { reviewDueAt }) });
+    const resolved = (await getIncident(tableName, incidentId)) ?? outcome.incident;
+    return jsonResponse(200, { incident: resolved, run, ...(reviewDueAt !== undefined && { reviewDueAt }) });
   }
-  if (route.lifecycle !== 'acknowledge') return jsonResponse(200, { incident: outcome.incident });
-  const completedTasks = await completeAcknowledgementTasks(incidentId, caller);
-  return jsonResponse(200, { incident: outcome.incident, ...(completedTasks.length > 0 && { completedTasks }) });
+  return jsonResponse(200, { incident: outcome.incident });
 });
-
-/**
- * Acknowledging the incident completes the run's open tasks marked `completedBy: acknowledgement`, through
- * the tasks API's own completion path, as the caller: the run moves on and the clocks they meet are met.
- * One already completed (or expired) is left as it is; the acknowledgement stands either way. A task the
- * run has not reached yet is completed when it is created (CreateHumanTask reads the acknowledgement).
- */
-async function completeAcknowledgementTasks(incidentId: string, caller: AuthorizedCaller): Promise<PublicHumanTask[]> {
-  const open = (await listTasks(tableName, incidentId)).filter((task) => task.status === 'open' && task.completedBy === 'acknowledgement');
-  const completed: PublicHumanTask[] = [];
-  for (const task of open) {
-    const result = await completeHumanTask(
-      tableName,
-      { incidentId, taskId: task.taskId },
-      { outcome: 'done', comment: ACKNOWLEDGED_THROUGH_INCIDENT },
-      { kind: 'principal', principalArn: caller.arn, roles: caller.roles },
-      'incident-acknowledgement',
-    );
-    if (result.kind === 'completed') completed.push(result.task);
-    else logger.info('acknowledgement left a task as it was', { incidentId, taskId: task.taskId, result: result.kind, reason: result.message });
-  }
-  return completed;
-}

@@ -331,6 +331,7 @@ describe('least privilege', () => {
     for (const write of permissions.filter(isEvidenceWrite)) add([EVIDENCE_WRITE_GRANTS[write].action, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('findings:claim')) add([...FINDING_CLAIM_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:start')) add(['states:StartExecution']);
+    if (permissions.includes('runbooks:stop')) add(['states:StopExecution']);
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
@@ -476,6 +477,12 @@ describe('least privilege', () => {
         expect(resources).toEqual(synth.stack.resolve([...synth.stack.runbooks.arnsByName]));
         const names = [...synth.stack.runbooks.byLogicalId.values()].map((machine) => (synth.template.toJSON() as { Resources: Record<string, { Properties?: { StateMachineName?: string } }> }).Resources[synth.logicalIdOf(machine)]?.Properties?.StateMachineName);
         for (const [index, resource] of resources.entries()) expect(JSON.stringify(resource)).toContain(`:stateMachine:${names[index]}`);
+      }
+      if (actions.includes('states:StopExecution')) {
+        // A resolved incident's run is stopped: StopExecution alone, on the runbooks' executions alone (never a drill's, never `*`).
+        expect(actions).toEqual(['states:StopExecution']);
+        expect(resources).toEqual(synth.stack.resolve(synth.stack.runbooks.arnsByName.map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:*`)));
+        for (const resource of resources) expect(renderCfn(resource)).toMatch(/:states:\$\{AWS::Region\}:\$\{AWS::AccountId\}:execution:Irdr-Runbook-[a-z0-9-]+:\*$/);
       }
       if (actions.some((action) => action.startsWith('sqs:'))) {
         expect(actions).toEqual(['sqs:SendMessage']);
@@ -868,8 +875,9 @@ describe('EventBridge rules', () => {
         $or: [
           { severity: [{ numeric: ['>=', irdrConfig.findings.guardDuty.minimumSeverity] }] },
           { findings: { Severity: { Label: irdrConfig.findings.securityHub.labels }, RecordState: ['ACTIVE'] } },
-          // CRITICAL and HIGH: OCSF High 4, Critical 5, Fatal 6; live (Create, Update), New or In Progress.
-          { findings: { severity_id: [4, 5, 6], activity_id: [1, 2], status_id: [1, 2] } },
+          // CRITICAL and HIGH: OCSF High 4, Critical 5, Fatal 6; live (Create, Update), New or In Progress, or just
+          // Suppressed or Resolved (which open nothing but are noted on the incident they opened).
+          { findings: { severity_id: [4, 5, 6], activity_id: [1, 2], status_id: [1, 2, 3, 4] } },
         ],
       },
     });
@@ -928,10 +936,12 @@ describe('cdk-nag (AwsSolutions)', () => {
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
     const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${plan.source.tableName}/backup/*`)]);
+    // A runbook's executions (arn:…:execution:<stack>-<runbook state machine>:*): ChangeIncidentStatus stops a resolved incident's run.
+    const runbookExecutions = /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Irdr-Runbook-[a-z0-9-]+:\*$/;
     for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {
       const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
       expect(resource, ruleName).toBeDefined();
-      if (resource === digestObjects) continue;
+      if (resource === digestObjects || runbookExecutions.test(resource!)) continue;
       if (resource !== '*') expect(drillWildcards.has(/:dynamodb:.*:(table\/[^:]+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
     }
     const drillFunctionRoles = registry
@@ -958,6 +968,9 @@ describe('cdk-nag (AwsSolutions)', () => {
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${digestObjects}]`) {
         expect(violation.reason).toMatch(/Digests are named by the time they are written/);
         for (const path of paths) expect(['Irdr/Functions/WriteEvidenceDigest/Role/', 'Irdr/Functions/VerifyEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
+      } else if (runbookExecutions.test(/^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(violation.ruleName)?.[1] ?? '')) {
+        expect(violation.reason).toMatch(/to stop a resolved incident's run/);
+        for (const path of paths) expect(path.startsWith('Irdr/Functions/ChangeIncidentStatus/Role/'), path).toBe(true);
       } else if (violation.ruleName === backupRolePolicy) {
         expect(violation.reason).toMatch(/AWS Backup assumes to back up the evidence table/);
         expect(paths).toEqual(['Irdr/EvidenceBackups/Plan/EvidenceTable/Role/Resource']);

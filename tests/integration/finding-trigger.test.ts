@@ -57,22 +57,22 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
 
   it('opens nothing new when the same finding comes again, or updated, and records each repeat on its incident', async () => {
     const before = await incidentItems();
+    // The very event that opened it, delivered again (EventBridge delivers at least once): nothing appended.
+    const trailBefore = await eventsOf(incidentId);
     const [again] = findingOutcomes(await deliver(guardDutySample));
-    expect(again).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
+    expect(again).toEqual({ findingId: guardDutySample.detail.id, outcome: 'redelivered', incidentId });
+    expect((await eventsOf(incidentId)).filter((event) => event.type.startsWith('finding.'))).toEqual(trailBefore.filter((event) => event.type.startsWith('finding.')));
 
-    const updated = structuredClone(guardDutySample);
-    updated.id = 'b1f0c9de-0000-4000-8000-000000000002';
-    updated.detail.updatedAt = '2026-11-24T10:30:08.311Z';
-    updated.detail.service.count = 4;
-    updated.detail.severity = 9;
-    const [update] = findingOutcomes(await deliver(updated));
-    expect(update).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
+    // The same finding in another event (GuardDuty re-publishes it as it recurs): a repeat.
+    const recurred = structuredClone(guardDutySample);
+    recurred.id = 'b1f0c9de-0000-4000-8000-000000000001';
+    const [repeat] = findingOutcomes(await deliver(recurred));
+    expect(repeat).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
 
     expect((await incidentItems()).length).toBe(before.length);
     const repeats = (await eventsOf(incidentId)).filter((event) => event.type === 'finding.repeated');
     expect(repeats.map((event) => event.detail)).toEqual([
-      expect.objectContaining({ findingId: guardDutySample.detail.id, eventId: guardDutySample.id, findingCount: '1' }),
-      expect.objectContaining({ findingId: guardDutySample.detail.id, findingUpdatedAt: '2026-11-24T10:30:08.311Z', findingCount: '4', severity: 'SEV1' }),
+      expect.objectContaining({ findingId: guardDutySample.detail.id, eventId: recurred.id, findingCount: '1' }),
     ]);
   });
 
@@ -90,7 +90,9 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     await local.dynamodb.send(new PutItemCommand({ TableName: local.stack.tableName, Item: claim! }));
     const before = await incidentItems();
 
-    const [again] = findingOutcomes(await deliver(guardDutySample));
+    const recurred = structuredClone(guardDutySample);
+    recurred.id = 'b1f0c9de-0000-4000-8000-00000000000a';
+    const [again] = findingOutcomes(await deliver(recurred));
     expect(again).toEqual({ findingId: guardDutySample.detail.id, outcome: 'repeated', incidentId });
     expect((await incidentItems()).length).toBe(before.length);
     const adopted = (await local.deduplicationItems()).filter((item) => item.PK?.S?.startsWith('FINDING#'));
@@ -112,7 +114,7 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     expect(first).toMatchObject({ findingId: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef', outcome: 'opened' });
     const view = await local.api('GET', `/incidents/${first!.incidentId}`);
     expect(view.body.incident).toMatchObject({ runbookId: 'triage-notify', severity: 'SEV4', openedBy: 'events:aws.securityhub', labels: { findingTrust: 'untrusted-product' } });
-    const [second] = findingOutcomes(await deliver(securityHubSample));
+    const [second] = findingOutcomes(await deliver({ ...securityHubSample, id: 'b1f0c9de-0000-4000-8000-00000000000b' }));
     expect(second).toMatchObject({ outcome: 'repeated', incidentId: first!.incidentId });
     expect(local.stack.events.deadLetters).toEqual([]);
   });
@@ -207,8 +209,10 @@ describe('findings trigger (GuardDuty and Security Hub, ASFF and OCSF, through t
     expect(types.filter((type) => type === 'runbook.start-retried')).toHaveLength(1);
     expect(types.filter((type) => type === 'runbook.started')).toHaveLength(1);
 
-    // Started now: a later delivery is only a repeat, and starts nothing.
-    const [again] = findingOutcomes(await deliver(finding));
+    // Started now: that event delivered again appends nothing, and a later one is only a repeat; neither starts anything.
+    const [redelivered] = findingOutcomes(await deliver(finding));
+    expect(redelivered).toEqual({ findingId: finding.detail.id, outcome: 'redelivered', incidentId });
+    const [again] = findingOutcomes(await deliver({ ...finding, id: 'b1f0c9de-0000-4000-8000-00000000000c' }));
     expect(again).toEqual({ findingId: finding.detail.id, outcome: 'repeated', incidentId });
     expect((await incidentItems()).filter((item) => item.labels?.M?.findingId?.S === finding.detail.id)).toHaveLength(1);
   });

@@ -86,7 +86,6 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
 const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string>> = {
   'dynamodb:DeleteItem IDEM#*': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
   'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
-  'OpenIncidentFromFinding:dynamodb:GetItem FINDING#*': 'reads the claim only on a repeated delivery of a finding (finding-trigger test); the scenario delivers one once',
   'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
 };
@@ -222,6 +221,11 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       // A GuardDuty finding delivered as EventBridge would opens an incident through the findings trigger.
       const delivery = await local.stack.events.deliver(guardDutySample as unknown as BusEvent);
       expect(delivery.deliveries[0]).toMatchObject({ functionName: 'OpenIncidentFromFinding', outcome: 'delivered' });
+      // The same finding arriving more severe (another event): its incident is raised to SEV1 and the people it pages are emailed.
+      const worse = { ...structuredClone(guardDutySample), id: 'b1f0c9de-0000-4000-8000-0000000000aa' };
+      Object.assign(worse.detail, { severity: 9, updatedAt: '2026-11-24T10:30:08.311Z' });
+      const raised = await local.stack.events.deliver(worse as unknown as BusEvent);
+      expect(raised.deliveries[0]).toMatchObject({ functionName: 'OpenIncidentFromFinding', outcome: 'delivered', result: { findings: [expect.objectContaining({ outcome: 'severity-raised' })] } });
 
       for (const path of [`/incidents/${incidentId}`, `/incidents/${incidentId}/tasks`, '/incidents', '/runbooks', '/runbooks/security-incident']) {
         expect((await local.api('GET', path)).status, path).toBe(200);

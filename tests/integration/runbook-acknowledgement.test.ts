@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
-import { executionHistory, runbookSession, type TrailEventView } from './support/runbook-session.js';
+import { executionHistory, runbookSession, taskLinkIn, type TrailEventView } from './support/runbook-session.js';
 
 /**
  * Acknowledging an incident through its lifecycle (POST /incidents/{id}/acknowledge) completes the run's
@@ -75,16 +75,71 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
   });
 
-  it('acknowledging still works when the task was already completed through the tasks API', async () => {
+  /** The incident as GET /incidents/{id} shows it, and its acknowledgement events. */
+  const incidentOf = async (incidentId: string) => (await local.api('GET', `/incidents/${incidentId}`)).body;
+  const acknowledgementFields = (incident: Record<string, any>) => ({
+    status: incident.status,
+    acknowledgedAt: typeof incident.acknowledgedAt,
+    acknowledgedBy: typeof incident.acknowledgedBy,
+    mttaSeconds: typeof incident.mttaSeconds,
+    milestone: typeof incident.milestones?.acknowledgedAt,
+  });
+
+  it('acknowledging through the emailed link acknowledges the incident exactly as the API does: status, who, when, MTTA, one trail event', async () => {
+    const byApi = await open('Access key used from a TOR exit node');
+    await session.waitForTaskNotified(byApi.incidentId, 'acknowledge');
+    expect((await acknowledge(byApi.incidentId)).status).toBe(200);
+
+    const byLink = await open('Access key used from a second TOR exit node');
+    await session.waitForTaskNotified(byLink.incidentId, 'acknowledge');
+    // Rita's own email for this incident's task, from the local mailbox, and its link as she would open it.
+    const email = await session.waitForEmail((candidate) => candidate.destination.to.includes('rita@example.com') && (candidate.body.text ?? '').includes(byLink.incidentId) && taskLinkIn(candidate) !== undefined);
+    const link = taskLinkIn(email)!;
+    expect((await fetch(link)).status).toBe(200);
+    const answered = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=on+it' });
+    expect(answered.status).toBe(200);
+    const page = await answered.text();
+
+    const [viaApi, viaLink] = [await incidentOf(byApi.incidentId), await incidentOf(byLink.incidentId)];
+    expect(acknowledgementFields(viaLink.incident)).toEqual(acknowledgementFields(viaApi.incident));
+    expect(viaLink.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'email:rita@example.com' });
+    expect(viaLink.incident.mttaSeconds).toBeGreaterThanOrEqual(0);
+    expect(page).toContain('The incident is acknowledged');
+    expect(viaLink.incident.mttaSeconds).toBe(Math.round((Date.parse(viaLink.incident.acknowledgedAt) - Date.parse(viaLink.incident.openedAt)) / 1000));
+    const acknowledgements = (events: TrailEventView[]) => events.filter((event) => event.type === 'incident.acknowledged');
+    expect(acknowledgements(viaLink.events)).toEqual([
+      expect.objectContaining({ actor: 'email:rita@example.com', detail: expect.objectContaining({ from: 'open', to: 'acknowledged', via: 'email-link', mttaSeconds: viaLink.incident.mttaSeconds }) }),
+    ]);
+    expect(acknowledgements(viaApi.events)).toEqual([expect.objectContaining({ detail: expect.objectContaining({ via: 'api' }) })]);
+    // The same clock outcome either way.
+    await session.waitForEvent(byLink.incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
+    // The link is single use: using it again records nothing more.
+    const again = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=again' });
+    expect(again.status).toBe(409);
+    expect(acknowledgements(await session.events(byLink.incidentId))).toHaveLength(1);
+    // Acknowledging through the API afterwards is the 409 any second acknowledgement gets.
+    expect((await acknowledge(byLink.incidentId)).status).toBe(409);
+  });
+
+  it('completing the acknowledge task through the tasks API (or the CLI) acknowledges the incident as well', async () => {
+    const { incidentId } = await open('MFA device removed from the root user');
+    await session.waitForTaskNotified(incidentId, 'acknowledge');
+    const completed = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: 'mine' }, 'dev-responder');
+    expect(completed.status).toBe(200);
+    const { incident, events } = await incidentOf(incidentId);
+    expect(incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: completed.body.task.decision.decidedBy, mttaSeconds: expect.any(Number) });
+    expect(events.filter((event: TrailEventView) => event.type === 'incident.acknowledged')).toHaveLength(1);
+  });
+
+  it('acknowledging after the task was completed through the tasks API: already acknowledged by it, a 409 naming that', async () => {
     const { incidentId } = await open('Suspicious OAuth grant');
     await session.waitForTaskNotified(incidentId, 'acknowledge');
     const completed = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: 'on it' }, 'dev-responder');
     expect(completed.status).toBe(200);
 
-    const acknowledged = await acknowledge(incidentId);
-    expect(acknowledged.status).toBe(200);
-    expect(acknowledged.body.incident).toMatchObject({ status: 'acknowledged' });
-    expect(acknowledged.body.completedTasks).toBeUndefined();
+    const acknowledged = await acknowledge(incidentId, 'dev-commander');
+    expect(acknowledged.status).toBe(409);
+    expect(acknowledged.body.message).toMatch(/it is acknowledged/);
     const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'acknowledge');
     expect(task?.decision).toMatchObject({ comment: 'on it', via: 'api' });
   });

@@ -161,29 +161,27 @@ describe('security-incident: the post-incident review is asked for once', () => 
     expect(reminders.map((execution) => execution.name)).not.toContain(reviewReminderExecutionName(incidentId));
   });
 
-  it('reviewed through the lifecycle before the run gets there: the run’s task is born completed and the run goes straight on', async () => {
+  it('resolved before the run gets to its review: the run is stopped with its open tasks, and the review opened on resolve is the review', async () => {
     const { incidentId, executionArn } = await open('Compromised CI deploy token');
     expect((await acknowledge(incidentId)).status).toBe(200);
-    expect((await resolve(incidentId)).status).toBe(200);
+    await session.waitForOpenTask(incidentId, 'assign-commander');
+    const resolved = await resolve(incidentId);
+    expect(resolved.status).toBe(200);
+    // Nobody is asked to take command of (or contain) an incident that is resolved: the run ends here, recorded.
+    expect(resolved.body.run).toMatchObject({ outcome: 'cancelled', cancelledTasks: ['assign-commander'] });
+    for (let attempt = 0; attempt < 100 && (await executionStatus(executionArn)) === 'RUNNING'; attempt += 1) await new Promise((done) => setTimeout(done, 50));
+    expect(await executionStatus(executionArn)).toBe('ABORTED');
     const comment = 'Reviewed early: token scoped down';
     const reviewed = await session.complete(incidentId, LIFECYCLE_REVIEW, { outcome: 'done', comment }, 'dev-commander');
     expect(reviewed.status).toBe(200);
-    expect(reviewed.body.completedTasks).toBeUndefined();
 
-    await drive(incidentId, async () => (await local.sfn.send(new DescribeExecutionCommand({ executionArn }))).status !== 'RUNNING');
-    expect(await executionStatus(executionArn)).toBe('SUCCEEDED');
-    expect(await task(incidentId, RUN_REVIEW)).toMatchObject({
-      status: 'completed',
-      level: 0,
-      decision: { outcome: 'done', decidedBy: COMMANDER, comment, via: 'post-incident-review', through: LIFECYCLE_REVIEW },
-    });
     const events = await session.events(incidentId);
-    expect(about(events, 'task.completed', RUN_REVIEW)).toHaveLength(1);
-    expect(about(events, 'task.expired', RUN_REVIEW)).toEqual([]);
-    // Born completed: nobody was emailed to hold it.
+    expect(about(events, 'task.cancelled', 'assign-commander')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'runbook.cancelled')).toHaveLength(1);
+    expect(await task(incidentId, LIFECYCLE_REVIEW)).toMatchObject({ status: 'completed', decision: { outcome: 'done', comment } });
+    // The run never reached its own review task: nobody was emailed to hold the review twice.
+    expect(await task(incidentId, RUN_REVIEW)).toBeUndefined();
     expect(events.some((event) => event.type === 'notification.sent' && event.detail?.taskId === RUN_REVIEW)).toBe(false);
-    expect(events.some((event) => event.type === 'review.completed')).toBe(true);
-    expect(events.at(-1)?.type).toBe('runbook.completed');
   });
 
   it('a SEV3 gets no review on resolve: the run’s own task stays the review', async () => {

@@ -6,6 +6,7 @@ import { irdrConfig } from '../../functions/config.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import {
   decideFindings,
+  defaultFindingsConfig,
   FindingsConfig,
   ocsfSeverityIdsOf,
   runbookForTypes,
@@ -82,12 +83,31 @@ describe('GuardDuty finding (the documented event)', () => {
     expect(critical?.outcome === 'open' && critical.finding.request.severity).toBe('SEV1');
   });
 
-  it('picks the runbook by finding type: Impact to ransomware, anything unmapped to security-incident', () => {
+  it('picks the runbook by GuardDuty\'s documented finding type: data destroyed or encrypted to ransomware, other Impact and crypto-mining not', () => {
     const runbookOf = (type: string) => {
       const [decision] = decide(guardDutyWith({ type }));
       return decision?.outcome === 'open' ? decision.finding.request.runbookId : undefined;
     };
-    expect(runbookOf('Impact:S3/MaliciousIPCaller')).toBe('ransomware');
+    for (const type of ['Impact:S3/AnomalousBehavior.Delete', 'Impact:S3/AnomalousBehavior.Write']) expect(runbookOf(type), type).toBe('ransomware');
+    for (const type of [
+      'Impact:S3/MaliciousIPCaller',
+      'Impact:S3/AnomalousBehavior.Permission',
+      'Impact:EC2/PortSweep',
+      'Impact:EC2/WinRMBruteForce',
+      'Impact:EC2/BitcoinDomainRequest.Reputation',
+      'Impact:Runtime/CryptoMinerExecuted',
+      'Impact:Kubernetes/MaliciousIPCaller',
+      'CryptoCurrency:EC2/BitcoinTool.B!DNS',
+      'CryptoCurrency:Runtime/BitcoinTool.B',
+    ]) {
+      expect(runbookOf(type), type).toBe('security-incident');
+    }
+    // The same in the built-in defaults (a configuration without a findings section), and as Security Hub's ASFF names them.
+    expect(runbookForTypes(['Impact:S3/MaliciousIPCaller'], defaultFindingsConfig)).toBe('security-incident');
+    expect(runbookForTypes(['Impact:Runtime/CryptoMinerExecuted'], defaultFindingsConfig)).toBe('security-incident');
+    expect(runbookForTypes(['Impact:S3/AnomalousBehavior.Delete'], defaultFindingsConfig)).toBe('ransomware');
+    expect(runbookForTypes(['TTPs/Impact/Impact:S3-MaliciousIPCaller'], config)).toBe('security-incident');
+    expect(runbookForTypes(['TTPs/Impact/Impact:S3-AnomalousBehavior.Write'], config)).toBe('ransomware');
     expect(runbookOf('CredentialAccess:IAMUser/AnomalousBehavior')).toBe('credential-compromise');
     expect(runbookOf('Recon:EC2/PortProbeUnprotectedPort')).toBe('security-incident');
   });
@@ -125,6 +145,30 @@ describe('Security Hub Findings - Imported (the documented ASFF event)', () => {
       },
     });
     expect(CreateIncidentRequest.parse(decision.finding.request)).toEqual(decision.finding.request);
+  });
+
+  it('opens nothing for a finding closed in Security Hub: Workflow.Status SUPPRESSED or RESOLVED, else the deprecated WorkflowState', () => {
+    const closed = (changes: Record<string, unknown>) => decide(securityHubWith({ ProductArn: 'arn:aws:securityhub:us-west-2::product/aws/inspector', ...changes }))[0];
+    expect(closed({ Workflow: { Status: 'SUPPRESSED' } })).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', dedupKey: 'us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef' });
+    expect(closed({ Workflow: { Status: 'RESOLVED' } })).toMatchObject({ outcome: 'closed', status: 'RESOLVED', reason: expect.stringContaining('Workflow.Status RESOLVED') });
+    // The documented example carries Workflow.Status NEW; a product still on the deprecated field sends only WorkflowState.
+    expect(closed({ Workflow: undefined, WorkflowState: 'DEFERRED' })).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', reason: expect.stringContaining('WorkflowState DEFERRED (deprecated') });
+    expect(closed({ Workflow: undefined, WorkflowState: 'RESOLVED' })).toMatchObject({ outcome: 'closed', status: 'RESOLVED' });
+    // Workflow.Status is the one Security Hub keeps current: a stale WorkflowState beside it does not close the finding.
+    expect(closed({ Workflow: { Status: 'NEW' }, WorkflowState: 'RESOLVED' })?.outcome).toBe('open');
+    expect(closed({ Workflow: { Status: 'NOTIFIED' } })?.outcome).toBe('open');
+    // Names every object inherits, and case games, are no closed state.
+    for (const state of ['constructor', 'toString', '__proto__', 'resolved', 'SUPPRESSED ']) {
+      expect(closed({ Workflow: undefined, WorkflowState: state })?.outcome, state).toBe('open');
+      expect(closed({ Workflow: { Status: state } })?.outcome, state).toBe('open');
+    }
+    // A WorkflowState of another type (null, a number, an object) closes nothing and leaves the batch readable.
+    for (const state of [null, 3, { Status: 'SUPPRESSED' }, ['RESOLVED']]) expect(closed({ Workflow: undefined, WorkflowState: state })?.outcome).toBe('open');
+    // A partner's closed finding keeps its product-scoped key, as its claim was made under.
+    expect(decide(securityHubWith({ Workflow: { Status: 'SUPPRESSED' } }))[0]).toMatchObject({
+      outcome: 'closed',
+      dedupKey: 'arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default#us-west-2/111111111111/98aebb2207407c87f51e89943f12b1ef',
+    });
   });
 
   it('ignores MEDIUM and archived findings', () => {
@@ -200,13 +244,14 @@ describe('Security Hub Findings Imported V2 (the published OCSF event)', () => {
     expect(ocsfSeverityIdsOf(['INFORMATIONAL'])).toEqual([0, 1, 99]);
   });
 
-  it('ignores the finding as published (Low, Suppressed), and any that is suppressed, resolved or closed', () => {
+  it('ignores the finding as published (Low, Suppressed); opens nothing for one suppressed, resolved, archived or closed', () => {
     const published = securityHubV2With({ severity_id: 2, severity: 'Low', status_id: 3, status: 'Suppressed' });
     expect(decide(published)).toEqual([
       { outcome: 'ignored', findingId: findingArn, reason: 'Security Hub severity Low (LOW) is not one of CRITICAL, HIGH' },
     ]);
-    expect(decide(securityHubV2With({ status_id: 3, status: 'Suppressed' }))[0]).toMatchObject({ reason: "the finding's status is Suppressed, not New or In Progress" });
-    expect(decide(securityHubV2With({ status_id: 4, status: undefined }))[0]).toMatchObject({ reason: "the finding's status is 4, not New or In Progress" });
+    expect(decide(securityHubV2With({ status_id: 3, status: 'Suppressed' }))[0]).toMatchObject({ outcome: 'closed', status: 'SUPPRESSED', dedupKey: findingArn, reason: expect.stringContaining('status Suppressed') });
+    expect(decide(securityHubV2With({ status_id: 4, status: undefined }))[0]).toMatchObject({ outcome: 'closed', status: 'RESOLVED', reason: expect.stringContaining('status 4') });
+    expect(decide(securityHubV2With({ status_id: 5, status: 'Archived' }))[0]).toMatchObject({ outcome: 'ignored', reason: "the finding's status is Archived, not New or In Progress" });
     expect(decide(securityHubV2With({ activity_id: 3, activity_name: 'Close' }))[0]).toMatchObject({ reason: "the finding's activity is Close, not Create or Update" });
     expect(decide(securityHubV2With({ status_id: 2, status: 'In Progress' }))[0]?.outcome).toBe('open');
   });
@@ -287,7 +332,9 @@ describe('the rule pattern (as the local bus matches it)', () => {
     expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 2, status: 'In Progress' }))).toBe(true);
     expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 3, severity: 'Medium' }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ severity_id: 99, severity: 'Other' }))).toBe(false);
-    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 3, status: 'Suppressed' }))).toBe(false);
+    // Suppressed and Resolved reach the handler, which opens nothing for them but notes them on an incident they opened.
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 3, status: 'Suppressed' }))).toBe(true);
+    expect(matchesEventPattern(pattern, securityHubV2With({ status_id: 5, status: 'Archived' }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ status_id: undefined, status: undefined }))).toBe(false);
     expect(matchesEventPattern(pattern, securityHubV2With({ activity_id: 3, activity_name: 'Close' }))).toBe(false);
   });

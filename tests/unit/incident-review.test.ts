@@ -91,6 +91,7 @@ const draft = () =>
       }),
       task({ taskId: 'contain', title: 'Contain the incident', status: 'expired', levelCount: 1, expiredAt: '2026-11-19T13:00:00.000Z' }),
       task({ taskId: 'eradicate', title: 'Eradicate the cause', assignee: 'responder' }),
+      task({ taskId: 'recover', title: 'Recover the service', status: 'cancelled', cancelReason: 'the incident was resolved', cancelledAt: '2026-11-19T14:30:00.000Z' }),
       task({ taskId: REVIEW_TASK_ID, title: 'Hold the post-incident review', assignee: 'commander', dueAt: '2026-11-26T14:30:00.000Z' }),
     ],
     clocks: [
@@ -129,6 +130,7 @@ describe('post-incident review draft', () => {
     );
     expect(markdown).toContain('| Acknowledge the incident | task | arn:aws:iam::000000000000:user/rita | done | acknowledged through the incident |');
     expect(markdown).toContain('| Contain the incident | task | nobody | expired | after 1 escalation level(s) | 2026-11-19T13:00:00.000Z |');
+    expect(markdown).toContain('| Recover the service | task | nobody | cancelled | the incident was resolved | 2026-11-19T14:30:00.000Z |');
   });
 
   it('lists open tasks as open actions, with their due time when they have one', () => {
@@ -137,6 +139,44 @@ describe('post-incident review draft', () => {
     expect(actions).toContain('- [ ] Eradicate the cause — responder, open since 2026-11-19T10:00:00.000Z');
     expect(actions).toContain('- [ ] Hold the post-incident review — commander, due 2026-11-26T14:30:00.000Z');
     expect(actions).not.toContain('Acknowledge');
+  });
+
+  it('lists the post-incident review once, and the tasks in the order they were opened (not by id)', () => {
+    const review = { title: 'Hold the post-incident review', assignee: 'commander' as const };
+    const markdown = reviewDraftMarkdown({
+      incident,
+      events,
+      tasks: [
+        // As the store returns them: by task id.
+        task({ taskId: 'assign-commander', title: 'Assign a commander', createdAt: '2026-11-19T10:13:00.000Z' }),
+        task({ taskId: 'contain', title: 'Contain', createdAt: '2026-11-19T11:00:00.000Z' }),
+        task({ taskId: 'post-incident-review', ...review, completedBy: 'post-incident-review', createdAt: '2026-11-19T14:00:00.000Z' }),
+        task({ taskId: REVIEW_TASK_ID, ...review, dueAt: '2026-11-26T14:30:00.000Z', createdAt: '2026-11-19T14:30:00.000Z' }),
+        task({ taskId: 'acknowledge', title: 'Acknowledge', createdAt: '2026-11-19T10:00:00.000Z' }),
+      ],
+      clocks: [],
+    });
+    const actions = markdown.slice(markdown.indexOf('## Open actions'), markdown.indexOf('## Timeline'));
+    expect(actions.match(/Hold the post-incident review/g)).toHaveLength(1);
+    expect(actions.split('\n').filter((line) => line.startsWith('- [ ]')).map((line) => line.slice(6).split(' — ')[0])).toEqual([
+      'Acknowledge',
+      'Assign a commander',
+      'Contain',
+      'Hold the post-incident review',
+    ]);
+
+    // Held: the decision made on one and carried to the other is one decision.
+    const decision = { outcome: 'done' as const, decidedBy: 'arn:aws:iam::000000000000:user/carl', comment: 'held on the 26th', decidedAt: '2026-11-26T09:00:00.000Z' };
+    const held = reviewDraftMarkdown({
+      incident,
+      events,
+      tasks: [
+        task({ taskId: 'post-incident-review', ...review, completedBy: 'post-incident-review', status: 'completed', decision: { ...decision, via: 'post-incident-review', through: REVIEW_TASK_ID } }),
+        task({ taskId: REVIEW_TASK_ID, ...review, status: 'completed', decision: { ...decision, via: 'api' } }),
+      ],
+      clocks: [],
+    });
+    expect(held.match(/\| Hold the post-incident review \|/g)).toHaveLength(1);
   });
 
   it('walks the timeline in order, one line per event', () => {
