@@ -1,3 +1,4 @@
+import { sourceTableNameOf, type DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
@@ -33,6 +34,9 @@ import {
   type SynthesizedPolicyStatement,
   type TemplateResource,
 } from './synthesized-app.js';
+
+/** A plan's source table (every plan in workflows/drills names one). */
+const tableOf = (plan: DrillPlan): string => sourceTableNameOf(plan.source) ?? `(${plan.id} names no table)`;
 
 type PolicyStatement = SynthesizedPolicyStatement;
 
@@ -378,7 +382,7 @@ describe('least privilege', () => {
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
   const drillTableResources = new Set([
-    ...drillPlans.flatMap((plan) => [`table/${plan.source.tableName}`, `table/${plan.source.tableName}/backup/*`]),
+    ...drillPlans.flatMap((plan) => [`table/${tableOf(plan)}`, `table/${tableOf(plan)}/backup/*`]),
     'table/irdr-drill-*',
   ]);
   /** A statement of drills:* (see drill-stack.test.ts): on the drills' tables, or an action AWS grants only on `*`. */
@@ -925,7 +929,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
-    const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${plan.source.tableName}/backup/*`)]);
+    const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${tableOf(plan)}/backup/*`)]);
     for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {
       const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
       expect(resource, ruleName).toBeDefined();
