@@ -84,6 +84,8 @@ export function isolationViolations(type: BackupResourceType, overrides: Metadat
       violations.push(`${key}: a restored instance that cannot be terminated could not be cleaned up`);
     } else if (k === 'requireimdsv2' && v !== 'true') {
       violations.push(`${key}: a restored instance requires IMDSv2`);
+    } else if (k.startsWith('block') && k.includes('public') && v === 'true') {
+      // Blocking public access more is always within isolation.
     } else if (k.includes('public') || k.includes('acl') || (DROPPED_KEYS[type] ?? []).some((dropped) => lower(dropped) === k)) {
       violations.push(`${key}: would expose the restore (public access, ACLs or the source's network interfaces); a drill restores with no public access`);
     }
