@@ -161,7 +161,9 @@ export class DrillGrants {
     // A claim writes exactly the drill's tags (and the run tag always); a delete needs the run tag on the resource.
     const drillTagWrites = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['Name', DRILL_RUN_TAG, DRILL_PLAN_TAG] }, Null: { [`aws:RequestTag/${DRILL_RUN_TAG}`]: 'false' } };
     const runTagged = { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } };
-    const drillTables = plans.length > 0 ? [this.drillTablesArn] : [];
+    // Drill tables only where a plan restores a table: plans of other types never touch DynamoDB.
+    const restoresTables = plans.some((plan) => plan.source.type === 'dynamodb-table' || plan.source.resourceType === 'DynamoDB');
+    const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
 
     const entries: DrillStatement[] = [];
