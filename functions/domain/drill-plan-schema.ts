@@ -113,8 +113,11 @@ export const DrillDriver = z.discriminatedUnion('type', [
     vaults: z
       .strictObject({ include: z.array(BackupVaultName).min(1).optional(), exclude: z.array(BackupVaultName).min(1).optional() })
       .optional(),
-    /** Snapshot recovery points, continuous ones, or either (as restore testing's RecoveryPointTypes). */
-    recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).default(['snapshot', 'continuous']),
+    /**
+     * Snapshot recovery points, continuous ones, or either (as restore testing's RecoveryPointTypes). @default both.
+     * No schema default: a plan written before keeps the exact parsed form, and so the plan hash its runs recorded.
+     */
+    recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).optional(),
   }),
 ]);
 

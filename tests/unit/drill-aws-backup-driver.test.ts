@@ -35,7 +35,7 @@ const recoveryPoint = (id: string, creationDate: string, status: string, backupV
 const driver = (backupVaultName?: string, tableName = SOURCE) =>
   restoreDriverFor({
     source: { type: 'dynamodb-table', tableName },
-    driver: { type: 'aws-backup', restoreRoleArn: ROLE, recoveryPointTypes: ['snapshot', 'continuous'], ...(backupVaultName !== undefined && { backupVaultName }) },
+    driver: { type: 'aws-backup', restoreRoleArn: ROLE, ...(backupVaultName !== undefined && { backupVaultName }) },
   });
 
 const handle = (restoreJobId: string): RestoreHandle => ({

@@ -59,7 +59,7 @@ function driverOf(source: Record<string, unknown>, driver: Record<string, unknow
     controls: ['SOC2 A1.3'],
   });
   if (plan.driver.type !== 'aws-backup') throw new Error('aws-backup plan expected');
-  return awsBackupDriver(plan.source, { restoreRoleArn: plan.driver.restoreRoleArn, recoveryPointTypes: plan.driver.recoveryPointTypes, ...(plan.driver.vaults && { vaults: plan.driver.vaults }) }, random);
+  return awsBackupDriver(plan.source, { restoreRoleArn: plan.driver.restoreRoleArn, ...(plan.driver.recoveryPointTypes && { recoveryPointTypes: plan.driver.recoveryPointTypes }), ...(plan.driver.vaults && { vaults: plan.driver.vaults }) }, random);
 }
 
 /** RecoveryPointByResource, as ListRecoveryPointsByResource returns it. */

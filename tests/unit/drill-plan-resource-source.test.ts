@@ -130,3 +130,28 @@ describe('drill plans of AWS Backup resources', () => {
     expect(refusal(plan({ resourceType: 'DynamoDB', selection: { tags: { env: 'prod' } } }, canary))).toMatch(/canary writer needs the source table/);
   });
 });
+
+describe('plans written before resource types', () => {
+  it('parse to exactly what they parsed to before (so the plan hash their runs recorded is the same)', () => {
+    const written = {
+      id: 'vault',
+      title: 'A drill',
+      owner: 'owner@example.com',
+      schedule: { expression: 'rate(7 days)' },
+      source: { type: 'dynamodb-table', tableName: 'ledger' },
+      driver: { type: 'aws-backup', restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/irdr-restore`, backupVaultName: 'irdr-vault' },
+      recoveryPoint: { type: 'random-within', days: 30 },
+      targets: { rtoMinutes: 60, rpoMinutes: 15 },
+      checks: [{ type: 'item-count' }],
+      recipients: { roles: ['commander'] },
+      controls: ['SOC2 A1.3'],
+    };
+    const parsed = accepted(written);
+    // Only the defaults plans always had are added: nothing new in source or driver.
+    expect(parsed.source).toEqual(written.source);
+    expect(parsed.driver).toEqual(written.driver);
+    expect(Object.keys(parsed).sort()).toEqual(
+      [...Object.keys(written), 'holdMinutes', 'polling', 'failureRunbookId'].sort(),
+    );
+  });
+});

@@ -15,7 +15,7 @@ export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'>): Re
     case 'aws-backup':
       return awsBackupDriver(source, {
         restoreRoleArn: driver.restoreRoleArn,
-        recoveryPointTypes: driver.recoveryPointTypes,
+        ...(driver.recoveryPointTypes !== undefined && { recoveryPointTypes: driver.recoveryPointTypes }),
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
       });
