@@ -47,16 +47,18 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
         recoveryPoint: run.recoveryPoint,
       };
   const result = await restoreDriverFor(plan).cleanUp(handle, { runId: state.runId, planId: run.planId });
+  // What earlier attempts deleted on the way (an EFS file system's mount targets) stays in the record.
+  const deletedExtras = [...(previous?.deletedExtras ?? []), ...result.deletedExtras];
 
   if (result.status === 'WAITING') {
     if (Date.now() - Date.parse(firstAttemptAt) < MAX_CLEANUP_WAIT_MS) {
-      return { status: 'WAITING', tableName: restoredName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras: [], nextWaitSeconds: cleanupWaitSeconds(attempts - 1), attempts, firstAttemptAt };
+      return { status: 'WAITING', tableName: restoredName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras, nextWaitSeconds: cleanupWaitSeconds(attempts - 1), attempts, firstAttemptAt };
     }
     const step: CleanupStep = {
       status: 'CLEANUP_FAILED',
       tableName: restoredName,
       reason: `still not deletable after ${Math.round(MAX_CLEANUP_WAIT_MS / 3_600_000)} h (${result.reason ?? 'being created or deleted'})`,
-      deletedExtras: [],
+      deletedExtras,
       attempts,
       firstAttemptAt,
     };
@@ -64,11 +66,11 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
     return step;
   }
   if (result.status === 'REFUSED') {
-    const step: CleanupStep = { status: 'CLEANUP_REFUSED', tableName: restoredName, reason: result.reason ?? 'refused', deletedExtras: [], attempts, firstAttemptAt };
+    const step: CleanupStep = { status: 'CLEANUP_REFUSED', tableName: restoredName, reason: result.reason ?? 'refused', deletedExtras, attempts, firstAttemptAt };
     await finish(state, step);
     return step;
   }
-  const step: CleanupStep = { status: result.status, tableName: restoredName, deletedExtras: result.deletedExtras, attempts, firstAttemptAt };
+  const step: CleanupStep = { status: result.status, tableName: restoredName, deletedExtras, attempts, firstAttemptAt };
   await finish(state, step);
   return step;
 });

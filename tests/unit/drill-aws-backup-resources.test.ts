@@ -216,6 +216,29 @@ describe('AWS Backup driver: EFS', () => {
   });
 });
 
+describe('AWS Backup driver: a restore that ended after the drill stopped waiting', () => {
+  it('cleanup claims the file system the job names, then deletes it', async () => {
+    backup.on(DescribeRestoreJobCommand).resolves({ RestoreJobId: 'job-1', Status: 'COMPLETED', CreatedResourceArn: RESTORED_FS });
+    efs.on(DescribeFileSystemsCommand).resolves({ FileSystems: [{ FileSystemId: 'fs-0000000000000000f', LifeCycleState: 'available', Name: NAME, Tags: ours } as never] });
+    efs.on(DescribeMountTargetsCommand).resolves({ MountTargets: [] });
+    expect(await driverOf({ resourceType: 'EFS', resourceArn: SOURCE_FS }).cleanUp(handleOf('EFS', SOURCE_FS), claim)).toEqual({ status: 'DELETED', deletedExtras: [] });
+    expect(commandNames(efs).filter((name) => name === 'TagResourceCommand' || name === 'DeleteFileSystemCommand')).toEqual(['TagResourceCommand', 'DeleteFileSystemCommand']);
+  });
+
+  it('cleanup refuses (recorded, never thrown away) when the job names the source as what it created', async () => {
+    backup.on(DescribeRestoreJobCommand).resolves({ RestoreJobId: 'job-1', Status: 'COMPLETED', CreatedResourceArn: SOURCE_FS });
+    expect(await driverOf({ resourceType: 'EFS', resourceArn: SOURCE_FS }).cleanUp(handleOf('EFS', SOURCE_FS), claim)).toMatchObject({ status: 'REFUSED', reason: expect.stringContaining('names the source') });
+    expect(commandNames(efs)).toEqual([]);
+  });
+
+  it('cleanup waits while the job still runs, and finds nothing to delete once it failed', async () => {
+    backup.on(DescribeRestoreJobCommand).resolvesOnce({ RestoreJobId: 'job-1', Status: 'RUNNING' }).resolves({ RestoreJobId: 'job-1', Status: 'FAILED' });
+    const driver = driverOf({ resourceType: 'EFS', resourceArn: SOURCE_FS });
+    expect(await driver.cleanUp(handleOf('EFS', SOURCE_FS), claim)).toMatchObject({ status: 'WAITING' });
+    expect(await driver.cleanUp(handleOf('EFS', SOURCE_FS), claim)).toEqual({ status: 'NOT_FOUND', deletedExtras: [] });
+  });
+});
+
 describe('AWS Backup driver: EBS', () => {
   it('start: an encrypted volume, its zone and key from the point', async () => {
     backup.on(GetRecoveryPointRestoreMetadataCommand).resolves({ RestoreMetadata: { availabilityZone: 'eu-west-1a', encrypted: 'false', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/k', volumeType: 'gp3' } });

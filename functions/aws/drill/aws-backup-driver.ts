@@ -19,6 +19,7 @@ import {
   type RecoveryPointRef,
   type RestoreHandle,
   type RestoreProgress,
+  type RestoredCleanupResult,
   type SourceFacts,
 } from '../../domain/drill/restore.js';
 import { backupClient } from '../backup-client.js';
@@ -130,14 +131,19 @@ export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConf
 
     async cleanUp(handle, { runId, planId }) {
       if (type === 'DynamoDB') return cleanUpTableRestore(handle, runId);
-      const arn = await createdResourceArnOf(handle).catch((error: unknown) => {
-        if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
-        throw error;
-      });
-      if (!arn) return lateRestoreStatus(handle);
+      const found = await restoredArnForCleanup(handle);
+      if (found.status !== 'FOUND') return found.result;
+      const arn = found.arn;
       const ops = restoredResourceOps(type);
       // A restore that completed after the drill stopped waiting is claimed now, if provably the job's, then cleaned up.
-      if (!handle.restored.arn) await claim({ ...handle, restored: { ...handle.restored, arn } }, { runId, planId });
+      if (!handle.restored.arn) {
+        try {
+          await claim({ ...handle, restored: { ...handle.restored, arn } }, { runId, planId });
+        } catch (error) {
+          if (error instanceof DrillClaimRefused) return { status: 'REFUSED', reason: error.message, deletedExtras: [] };
+          throw error;
+        }
+      }
       return ops.cleanUp(arn, cleanupGuardFor(handle, runId), runId);
     },
   };
@@ -241,15 +247,25 @@ async function createdResourceArnOf(handle: RestoreHandle): Promise<string | und
   return job.Status === 'COMPLETED' ? job.CreatedResourceArn : undefined;
 }
 
-/** No created resource: a job still running may make one (look again); one that ended made none. */
-async function lateRestoreStatus(handle: RestoreHandle) {
-  if (!handle.restoreJobId) return { status: 'NOT_FOUND' as const, deletedExtras: [] };
+/**
+ * What cleanup deletes: the resource the job created (one look at the job); a job still running may make one (look
+ * again); one that ended without one made nothing.
+ */
+async function restoredArnForCleanup(
+  handle: RestoreHandle,
+): Promise<{ readonly status: 'FOUND'; readonly arn: string } | { readonly status: 'NONE'; readonly result: RestoredCleanupResult }> {
+  if (handle.restored.arn) return { status: 'FOUND', arn: handle.restored.arn };
+  const nothing = { status: 'NONE', result: { status: 'NOT_FOUND', deletedExtras: [] } } as const;
+  if (!handle.restoreJobId) return nothing;
   const job = await backupClient.send(new DescribeRestoreJobCommand({ RestoreJobId: handle.restoreJobId })).catch((error: unknown) => {
     if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   });
-  if (job?.Status === 'PENDING' || job?.Status === 'RUNNING') return { status: 'WAITING' as const, reason: `restore job ${handle.restoreJobId} is ${job.Status}`, deletedExtras: [] };
-  return { status: 'NOT_FOUND' as const, deletedExtras: [] };
+  if (job?.Status === 'PENDING' || job?.Status === 'RUNNING') {
+    return { status: 'NONE', result: { status: 'WAITING', reason: `restore job ${handle.restoreJobId} is ${job.Status}`, deletedExtras: [] } };
+  }
+  if (job?.Status === 'COMPLETED' && job.CreatedResourceArn) return { status: 'FOUND', arn: job.CreatedResourceArn };
+  return nothing;
 }
 
 /** After the job completed: the restored resource as its service describes it. */
