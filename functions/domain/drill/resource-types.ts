@@ -58,9 +58,6 @@ export const RESOURCE_TYPE_PROFILES: Readonly<Record<BackupResourceType, Resourc
   Aurora: { drillable: false, reason: 'Aurora restores are not drillable yet (the RDS/Aurora driver is issue 17)' },
 };
 
-/** The types a plan may drill today. */
-export const DRILLABLE_RESOURCE_TYPES = (Object.keys(RESOURCE_TYPE_PROFILES) as BackupResourceType[]).filter((type) => RESOURCE_TYPE_PROFILES[type].drillable);
-
 /** S3 bucket names: 3-63 of lower-case letters, digits, dots and hyphens (dots avoided: they break virtual-host TLS). */
 const S3_BUCKET_NAME_MAX = 63;
 /** DynamoDB table names: 3-255 of [A-Za-z0-9_.-]. */
@@ -82,12 +79,4 @@ export function restoredResourceName(type: BackupResourceType, planId: string, r
     default:
       return full.slice(0, TAG_VALUE_MAX);
   }
-}
-
-/** The type of an AWS Backup protected resource ARN, by its service and resource part; undefined if none drillable matches. */
-export function drillableTypeOfArn(arn: string): BackupResourceType | undefined {
-  return DRILLABLE_RESOURCE_TYPES.find((type) => {
-    const profile = RESOURCE_TYPE_PROFILES[type];
-    return profile.drillable && profile.arnPattern.test(arn);
-  });
 }
