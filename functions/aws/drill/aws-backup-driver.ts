@@ -7,7 +7,6 @@ import {
   StartRestoreJobCommand,
   type RecoveryPointByResource,
 } from '@aws-sdk/client-backup';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../domain/drill-naming.js';
 import type { DrillSource } from '../../domain/drill-plan-schema.js';
 import { RESOURCE_TYPE_PROFILES } from '../../domain/drill/resource-types.js';
@@ -23,11 +22,10 @@ import {
   type SourceFacts,
 } from '../../domain/drill/restore.js';
 import { backupClient } from '../backup-client.js';
-import { taggingClient } from '../tagging-client.js';
 import { DrillClaimRefused, type RestoreDriver } from './restore-driver.js';
 import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
-import { restoredResourceOps, TAGGING_RESOURCE_TYPES } from './restored-resources/ops-by-type.js';
+import { restoredResourceOps } from './restored-resources/ops-by-type.js';
 import { sourceFactsOf } from './source-table.js';
 import { awsErrorText, isAwsError, restoredTableProgress } from './target-table.js';
 
@@ -59,7 +57,7 @@ export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConf
     // Types named by id get the drill name as their Name tag: the guard reads it back.
     const profile = RESOURCE_TYPE_PROFILES[type];
     const name: Record<string, string> = profile.drillable && profile.naming === 'name-tag' ? { Name: handle.restored.name } : {};
-    await restoredResourceOps(type).tag(arn, { ...name, [DRILL_RUN_TAG]: runId, [DRILL_PLAN_TAG]: planId });
+    await (await restoredResourceOps(type)).tag(arn, { ...name, [DRILL_RUN_TAG]: runId, [DRILL_PLAN_TAG]: planId });
   };
   return {
     async preflight() {
@@ -134,7 +132,7 @@ export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConf
       const found = await restoredArnForCleanup(handle);
       if (found.status !== 'FOUND') return found.result;
       const arn = found.arn;
-      const ops = restoredResourceOps(type);
+      const ops = await restoredResourceOps(type);
       // A restore that completed after the drill stopped waiting is claimed now, if provably the job's, then cleaned up.
       if (!handle.restored.arn) {
         try {
@@ -175,20 +173,10 @@ async function chooseByTags(type: BackupResourceType, tags: Readonly<Record<stri
     nextToken = page.NextToken;
   } while (nextToken);
 
-  const tagged: string[] = [];
-  let paginationToken: string | undefined;
-  do {
-    const page = await taggingClient.send(
-      new GetResourcesCommand({
-        TagFilters: Object.entries(tags).map(([Key, Value]) => ({ Key, Values: [Value] })),
-        ResourceTypeFilters: [TAGGING_RESOURCE_TYPES[type] ?? type.toLowerCase()],
-        PaginationToken: paginationToken,
-      }),
-    );
-    for (const mapping of page.ResourceTagMappingList ?? []) if (mapping.ResourceARN && protectedArns.has(mapping.ResourceARN)) tagged.push(mapping.ResourceARN);
-    paginationToken = page.PaginationToken || undefined;
-  } while (paginationToken);
-
+  // Only in functions bundled for plans that select by tags (lib/ bundles the flag; see drillBundleFlags).
+  const taggedArns = process.env.DRILL_SELECTS_BY_TAGS !== 'false' ? (await import('./tagged-resources.js')).taggedArns : undefined;
+  if (!taggedArns) throw new DrillPreflightError('this function was bundled for plans that select no source by tags');
+  const tagged = (await taggedArns(type, tags)).filter((arn) => protectedArns.has(arn));
   const tagText = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(', ');
   const chosen = [...tagged].sort()[Math.min(Math.floor(random() * tagged.length), tagged.length - 1)];
   if (!chosen) throw new DrillPreflightError(`AWS Backup protects no ${type} resource tagged ${tagText} (${protectedArns.size} ${type} resources are protected)`);
@@ -273,7 +261,7 @@ async function restoredResourceProgress(handle: RestoreHandle): Promise<RestoreP
   if (handle.restored.type === 'DynamoDB') return restoredTableProgress(handle);
   const arn = handle.restored.arn;
   if (!arn) return { state: 'FAILED', handle, reason: `AWS Backup restore job ${handle.restoreJobId ?? ''} completed without naming the resource it created` };
-  const availability = await restoredResourceOps(handle.restored.type).availability(arn);
+  const availability = await (await restoredResourceOps(handle.restored.type)).availability(arn);
   switch (availability.state) {
     case 'available':
       return { state: 'COMPLETED', handle };

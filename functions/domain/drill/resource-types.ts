@@ -80,3 +80,20 @@ export function restoredResourceName(type: BackupResourceType, planId: string, r
       return full.slice(0, TAG_VALUE_MAX);
   }
 }
+
+/** Types whose restored-resource code (and SDK) a drill function loads only when some plan restores them. */
+export const LAZILY_LOADED_TYPES = ['S3', 'EFS', 'EBS', 'EC2'] as const;
+
+/**
+ * esbuild defines for the drill functions' bundles (lib/functions.ts): `process.env.DRILL_RESTORES_<TYPE>` and
+ * `process.env.DRILL_SELECTS_BY_TAGS` as "true" or "false" from the plans, so a stack whose plans restore only tables
+ * ships no EC2, EFS, S3 or tagging SDK in them (ops-by-type.ts reads each flag by its literal name; unset, as
+ * locally, means load on demand).
+ */
+export function drillBundleFlags(sources: readonly ({ readonly type: string; readonly resourceType?: string; readonly selection?: unknown })[]): Record<string, string> {
+  const restored = new Set(sources.flatMap((source) => (source.type === 'aws-backup-resource' && source.resourceType ? [source.resourceType] : [])));
+  const flags: Record<string, string> = {};
+  for (const type of LAZILY_LOADED_TYPES) flags[`process.env.DRILL_RESTORES_${type}`] = JSON.stringify(String(restored.has(type)));
+  flags['process.env.DRILL_SELECTS_BY_TAGS'] = JSON.stringify(String(sources.some((source) => source.selection !== undefined)));
+  return flags;
+}
