@@ -87,7 +87,7 @@ const CLEANUP_LOOKS = 60;
 async function cleanUpAbortedRun(record: DrillRunRecord): Promise<NonNullable<DrillRunRecord['cleanup']> | undefined> {
   const { restoreTableName, sourceTableName } = record;
   if (record.source && record.source.type !== 'DynamoDB' && record.restoredName) {
-    // Only the drill's own cleanup step knows the restore job (and so the resource it made): say what to delete, alarmed.
+    // Only the drill's own cleanup step knows the restore job (and so the resource it made): say what to delete.
     return { status: 'CLEANUP_FAILED', reason: `the aborted run restored a ${record.source.type} named ${record.restoredName} (tag ${DRILL_RUN_TAG}=${record.runId}): delete it by hand`, deletedExtras: [] };
   }
   if (!restoreTableName || !sourceTableName) return { status: 'NOTHING_CREATED', deletedExtras: [] };
