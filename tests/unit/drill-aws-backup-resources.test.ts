@@ -350,7 +350,12 @@ describe('AWS Backup driver: a source selected by tags', () => {
       ],
     });
     tagging.on(GetResourcesCommand).resolves({
-      ResourceTagMappingList: [{ ResourceARN: `arn:aws:ec2:eu-west-1:${ACCOUNT}:volume/vol-0000000000000dead` }, { ResourceARN: SOURCE_VOLUME }],
+      ResourceTagMappingList: [
+        { ResourceARN: `arn:aws:ec2:eu-west-1:${ACCOUNT}:volume/vol-0000000000000dead` },
+        { ResourceARN: SOURCE_VOLUME, Tags: [{ Key: 'env', Value: 'prod' }] },
+        // A volume an earlier drill restored, protected since, with the source's tags: never a source.
+        { ResourceARN: `arn:aws:ec2:eu-west-1:${ACCOUNT}:volume/vol-00000000000000002`, Tags: [{ Key: 'env', Value: 'prod' }, { Key: DRILL_RUN_TAG, Value: 'run-0' }] },
+      ],
     });
     backup.on(DescribeProtectedResourceCommand).resolves({ ResourceType: 'EBS', ResourceName: 'data' });
     backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [point('p1', '2026-12-06T03:00:00Z', 'Default')] });
