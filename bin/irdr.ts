@@ -9,6 +9,7 @@ import { escapeConsoleOutput } from './terminal-output.js';
 const localCommands = () => import('../local/cli/local-commands.js');
 const demoCommands = () => import('../local/cli/demo-command.js');
 const drillCommands = () => import('./drill-commands.js');
+const drillValidate = () => import('./drill-validate.js');
 const incidentCommands = () => import('./incident-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
 
@@ -129,7 +130,11 @@ evidence
   .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceKeygenCommand']>) => (await evidenceCommands()).evidenceKeygenCommand(...args));
 
-const drills = program.command('drills').description('restore drills: run one now');
+const drills = program.command('drills').description('restore drills: validate plans, run one now');
+drills
+  .command('validate [files...]')
+  .description('check drill plan files (default: workflows/drills) as synth and the drill functions do; exit 1 if any is refused')
+  .action(async (files: string[]) => (await drillValidate()).drillsValidateCommand(files));
 drills
   .command('run <planId>')
   .description('run a drill plan now, showing each step until it ends; exit 1 if the drill failed')

@@ -1,9 +1,10 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import type { FunctionPermission } from '../functions/registry.js';
-import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import type { BackupResourceType } from '../functions/domain/drill/restore.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
@@ -65,6 +66,17 @@ const WHY_NO_RESOURCE_LEVEL =
   'backup:DescribeRestoreJob, backup:PutRestoreValidationResult have no resource type in the Service Authorization Reference): ' +
   'Resource "*" is required.';
 
+const WHY_RESTORED_BY_ID =
+  'A restored EFS file system, EBS volume or EC2 instance gets its id from AWS when the restore runs: the wildcard is ' +
+  'limited to the resource type; tags may be written only with the drill tag keys, and a delete needs the drill run tag, ' +
+  'which irdr puts on only after DescribeRestoreJob names the resource as the one its job created.';
+const WHY_DRILL_BUCKETS =
+  'Restored buckets are created at run time, one per run, named irdr-drill-<planId>-<runId>: the prefix is the narrowest ' +
+  'resource IAM can name (S3 bucket actions have no resource-tag condition).';
+const WHY_NO_RESOURCE_LEVEL_RESTORED =
+  'AWS supports no resource-level permission for these actions (ec2:DescribeVolumes, ec2:DescribeInstances, ' +
+  'backup:DescribeProtectedResource, backup:ListProtectedResources, tag:GetResources): Resource "*" is required.';
+
 /** Builds every drill statement for one stack from the plans; nothing here knows a handler's insides. */
 export class DrillGrants {
   private readonly stack: Stack;
@@ -96,6 +108,17 @@ export class DrillGrants {
     return this.stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 
+  /** Restored resources of a type AWS names by id (`file-system/*`, `volume/*`, `instance/*`). */
+  public restoredByIdArn(service: 'elasticfilesystem' | 'ec2', resource: 'file-system' | 'volume' | 'instance'): string {
+    return this.stack.formatArn({ service, resource, resourceName: '*' });
+  }
+
+  /** Every bucket a drill may restore into, and their objects: `irdr-drill-*`. */
+  public get drillBucketArns(): { readonly buckets: string; readonly objects: string } {
+    const buckets = this.stack.formatArn({ service: 's3', region: '', account: '', resource: `${DRILL_TABLE_PREFIX}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    return { buckets, objects: `${buckets}/*` };
+  }
+
   /** A Lambda function named by a plan: an ARN as is, a bare name (optionally `:qualifier`) in this account and region. */
   public functionArn(functionName: string): string {
     if (functionName.startsWith('arn:')) return functionName;
@@ -124,18 +147,32 @@ export class DrillGrants {
 
   private drillStatements(permission: DrillDataPermission): DrillStatement[] {
     const plans = this.plans;
-    const sources = unique(plans.map((plan) => this.tableArn(plan.source.tableName)));
-    const pitrSources = unique(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr').map((plan) => this.tableArn(plan.source.tableName)));
+    const tableNamesOf = (chosen: readonly DrillPlan[]) => chosen.flatMap((plan) => { const name = sourceTableNameOf(plan.source); return name === undefined ? [] : [name]; });
+    const sources = unique(tableNamesOf(plans).map((name) => this.tableArn(name)));
+    const pitrSources = unique(tableNamesOf(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr')).map((name) => this.tableArn(name)));
     const backupPlans = plans.filter((plan) => plan.driver.type === 'dynamodb-backup');
-    const backupsOfBackupPlans = unique(backupPlans.map((plan) => this.backupsArn(plan.source.tableName)));
+    const backupsOfBackupPlans = unique(tableNamesOf(backupPlans).map((name) => this.backupsArn(name)));
     // Only `backup: latest` looks for existing backups; `create` takes its own.
     const listingPlans = backupPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'latest');
     const creatingPlans = backupPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
-    const creatingSources = unique(creatingPlans.map((plan) => this.tableArn(plan.source.tableName)));
-    const backupsTakenByDrills = unique(creatingPlans.map((plan) => this.backupsArn(plan.source.tableName)));
+    const creatingSources = unique(tableNamesOf(creatingPlans).map((name) => this.tableArn(name)));
+    const backupsTakenByDrills = unique(tableNamesOf(creatingPlans).map((name) => this.backupsArn(name)));
     const awsBackupPlans = plans.filter((plan) => plan.driver.type === 'aws-backup');
     const restoreRoles = unique(awsBackupPlans.flatMap((plan) => (plan.driver.type === 'aws-backup' ? [plan.driver.restoreRoleArn] : [])));
-    const drillTables = plans.length > 0 ? [this.drillTablesArn] : [];
+    const resourcePlans = plans.flatMap((plan) => (plan.source.type === 'aws-backup-resource' ? [plan.source] : []));
+    const types = new Set<BackupResourceType>(resourcePlans.map((source) => source.resourceType));
+    const restoredOf = (type: BackupResourceType, arn: string) => (types.has(type) ? [arn] : []);
+    const fileSystems = restoredOf('EFS', this.restoredByIdArn('elasticfilesystem', 'file-system'));
+    const volumes = [...restoredOf('EBS', this.restoredByIdArn('ec2', 'volume')), ...restoredOf('EC2', this.restoredByIdArn('ec2', 'volume'))].slice(0, 1);
+    const instances = restoredOf('EC2', this.restoredByIdArn('ec2', 'instance'));
+    const buckets = restoredOf('S3', this.drillBucketArns.buckets);
+    const bucketObjects = restoredOf('S3', this.drillBucketArns.objects);
+    // A claim writes exactly the drill's tags (and the run tag always); a delete needs the run tag on the resource.
+    const drillTagWrites = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['Name', DRILL_RUN_TAG, DRILL_PLAN_TAG] }, Null: { [`aws:RequestTag/${DRILL_RUN_TAG}`]: 'false' } };
+    const runTagged = { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } };
+    // Drill tables only where a plan restores a table: plans of other types never touch DynamoDB.
+    const restoresTables = plans.some((plan) => plan.source.type === 'dynamodb-table' || plan.source.resourceType === 'DynamoDB');
+    const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
 
     const entries: DrillStatement[] = [];
@@ -150,6 +187,8 @@ export class DrillGrants {
         allow(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'], sources);
         allow(['dynamodb:ListBackups'], anywhere(listingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         allow(['backup:ListRecoveryPointsByResource'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        allow(['backup:DescribeProtectedResource'], anywhere(resourcePlans.length > 0), WHY_NO_RESOURCE_LEVEL_RESTORED);
+        allow(['backup:ListProtectedResources', 'tag:GetResources'], anywhere(resourcePlans.some((source) => source.selection !== undefined)), WHY_NO_RESOURCE_LEVEL_RESTORED);
         break;
       case 'drills:restore':
         allow(['dynamodb:RestoreTableToPointInTime'], pitrSources);
@@ -166,6 +205,13 @@ export class DrillGrants {
         allow(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource'], drillTables, WHY_DRILL_TABLES);
         allow(['dynamodb:DescribeBackup'], backupsOfBackupPlans, WHY_BACKUPS);
         allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        // Availability and the claim of a restored resource of another type.
+        allow(['elasticfilesystem:DescribeFileSystems'], fileSystems, WHY_RESTORED_BY_ID);
+        allow(['elasticfilesystem:TagResource'], fileSystems, WHY_RESTORED_BY_ID, drillTagWrites);
+        allow(['ec2:DescribeVolumes'], anywhere(volumes.length > 0), WHY_NO_RESOURCE_LEVEL_RESTORED);
+        allow(['ec2:DescribeInstances'], anywhere(instances.length > 0), WHY_NO_RESOURCE_LEVEL_RESTORED);
+        allow(['ec2:CreateTags'], [...volumes, ...instances], WHY_RESTORED_BY_ID, drillTagWrites);
+        allow(['s3:ListBucket', 's3:GetBucketTagging', 's3:PutBucketTagging', 's3:PutBucketPublicAccessBlock'], buckets, WHY_DRILL_BUCKETS);
         break;
       case 'drills:read-data':
         allow(
@@ -181,6 +227,13 @@ export class DrillGrants {
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);
         allow(['dynamodb:DeleteBackup'], backupsTakenByDrills, WHY_BACKUPS);
+        // Other types, in their cleanup order: what a delete reads first, then deletes of run-tagged resources only.
+        allow(['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets'], fileSystems, WHY_RESTORED_BY_ID);
+        allow(['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem'], fileSystems, WHY_RESTORED_BY_ID, runTagged);
+        allow(['ec2:TerminateInstances'], instances, WHY_RESTORED_BY_ID, runTagged);
+        allow(['ec2:DeleteVolume'], volumes, WHY_RESTORED_BY_ID, runTagged);
+        allow(['s3:GetBucketTagging', 's3:ListBucketVersions', 's3:DeleteBucket'], buckets, WHY_DRILL_BUCKETS);
+        allow(['s3:DeleteObject', 's3:DeleteObjectVersion'], bucketObjects, WHY_DRILL_BUCKETS);
         break;
       case 'drills:abort':
         // An aborted run's restored table, cleaned up by the same guard; its source is described to name that restore.
@@ -197,7 +250,9 @@ export class DrillGrants {
           // The key names the partition key and maybe the sort key, without saying which is which: allowing each of
           // its (one or two) values as the leading key still confines the writer to the canary item's own partition.
           const leadingKeys = unique(canaryKeys.flatMap((key) => Object.values(key).map(String)));
-          allow(['dynamodb:PutItem'], [this.tableArn(plan.source.tableName)], undefined, {
+          const canaryTable = sourceTableNameOf(plan.source);
+          if (canaryTable === undefined) continue;
+          allow(['dynamodb:PutItem'], [this.tableArn(canaryTable)], undefined, {
             'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': leadingKeys },
           });
         }

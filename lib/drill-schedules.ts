@@ -6,7 +6,7 @@ import { ScheduleTargetBase, StepFunctionsStartExecution, type ScheduleTargetBas
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {
@@ -104,7 +104,7 @@ export class DrillSchedules extends Construct {
       canarySchedules.set(
         plan.id,
         new Schedule(this, `Canary-${plan.id}`, {
-          description: truncate(`irdr drill ${plan.id}: writes the canary item into ${plan.source.tableName}`, 512),
+          description: truncate(`irdr drill ${plan.id}: writes the canary item into ${sourceTableNameOf(plan.source) ?? 'its source table'}`, 512),
           schedule: ScheduleExpression.expression(canaryRateExpression(canary.intervalMinutes)),
           // Measuring RPO needs the canary whether the drill itself runs on schedule or by hand.
           enabled: true,

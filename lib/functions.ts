@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/registry.js';
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { drillBundleFlags } from '../functions/domain/drill/resource-types.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
@@ -213,6 +214,8 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
     }
     defines[`process.env.${name}`] = literal;
   }
+  // The plans' resource types decide which per-type drill code (and SDKs) the bundle carries.
+  if (spec.bundled?.includes('DRILL_PLANS')) Object.assign(defines, drillBundleFlags((JSON.parse(values.DRILL_PLANS) as DrillPlan[]).map((plan) => plan.source)));
   return defines;
 }
 

@@ -37,7 +37,7 @@ function drillTask(name: FunctionName, resultPath: string, next: string, extra: 
 export function compileDrillStateMachine(): AslDefinition {
   const toCleanup = (resultPath = '$.failure') => ({ Catch: catchAllInto(resultPath, 'Clean up') });
   return {
-    Comment: 'irdr restore drill: preflight, restore into a new table, validate, measure RTO and RPO, always clean up, record, report',
+    Comment: 'irdr restore drill: preflight, restore into a new resource, validate, measure RTO and RPO, always clean up, record, report',
     StartAt: 'Begin drill',
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {

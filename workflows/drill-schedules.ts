@@ -1,5 +1,5 @@
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
-import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 
 /** One EventBridge Scheduler schedule a plan asks for: lib/ deploys these, local/ runs the same ones. */
 export interface DrillScheduleSpec {
@@ -34,7 +34,7 @@ export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSp
     if (canaryMinutes.length === 0) return [drill];
     const canary: DrillScheduleSpec = {
       name: `canary-${plan.id}`,
-      description: `irdr drill canary: writes the RPO canary into ${plan.source.tableName}`.slice(0, 512),
+      description: `irdr drill canary: writes the RPO canary into ${sourceTableNameOf(plan.source) ?? 'its source table'}`.slice(0, 512),
       // The most frequent canary the plan asks for (one writer puts every canary key of the plan).
       expression: everyMinutes(Math.min(...canaryMinutes)),
       timeZone: 'UTC',

@@ -1,3 +1,4 @@
+import { DRILL_RUN_TAG } from '../domain/drill-naming.js';
 import { DIGEST_LOOKBACK_DAYS } from '../domain/evidence/digest.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { getRun, updateRun } from './drill/drill-run-store.js';
@@ -85,6 +86,10 @@ const CLEANUP_LOOKS = 60;
 /** The aborted run's restored table, deleted by the cleanup guard once it is deletable (bounded wait). */
 async function cleanUpAbortedRun(record: DrillRunRecord): Promise<NonNullable<DrillRunRecord['cleanup']> | undefined> {
   const { restoreTableName, sourceTableName } = record;
+  if (record.source && record.source.type !== 'DynamoDB' && record.restoredName) {
+    // Only the drill's own cleanup step knows the restore job (and so the resource it made): say what to delete.
+    return { status: 'CLEANUP_FAILED', reason: `the aborted run restored a ${record.source.type} named ${record.restoredName} (tag ${DRILL_RUN_TAG}=${record.runId}): delete it by hand`, deletedExtras: [] };
+  }
   if (!restoreTableName || !sourceTableName) return { status: 'NOTHING_CREATED', deletedExtras: [] };
   // The restore that should have made the table: lets the guard claim one the run never got to tag.
   const source = await describeTableIfExists(sourceTableName);
@@ -92,9 +97,8 @@ async function cleanUpAbortedRun(record: DrillRunRecord): Promise<NonNullable<Dr
     record.driver && record.recoveryPoint && source?.TableArn
       ? {
           driver: record.driver as RestoreHandle['driver'],
-          sourceTableName,
-          sourceTableArn: source.TableArn,
-          targetTableName: restoreTableName,
+          source: { type: 'DynamoDB', arn: source.TableArn, name: sourceTableName },
+          restored: { type: 'DynamoDB', name: restoreTableName },
           startedAt: record.restore?.startedAt ?? record.startedAt,
           phase: 'restoring',
           recoveryPoint: record.recoveryPoint,

@@ -1,5 +1,5 @@
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { DrillPlan } from '../domain/drill-plan-schema.js';
+import { sourceTableNameOf, type DrillPlan } from '../domain/drill-plan-schema.js';
 import { DRILL_TABLE_PREFIX } from '../domain/drill-naming.js';
 import { coverage, type CoverageRow, type DataTable } from '../domain/evidence/coverage.js';
 import { countItems } from './drill/checks/item-count-check.js';
@@ -50,9 +50,16 @@ async function lastPassedAt(tableName: string, planId: string): Promise<string |
 /** Every table against the plans that restore it and their last pass; uncovered and stale ones first. */
 export async function tableCoverage(tableName: string, plans: readonly DrillPlan[], now: Date = new Date(), basis: ItemCountBasis = 'estimate'): Promise<CoverageRow[]> {
   const covering = await Promise.all(
-    plans.map(async (plan) => {
-      const passedAt = await lastPassedAt(tableName, plan.id);
-      return { id: plan.id, sourceTableName: plan.source.tableName, schedule: plan.schedule, ...(passedAt !== undefined && { lastPassedAt: passedAt }) };
+    plans.flatMap((plan) => {
+      // Table coverage counts plans that name their table; resources of other types are covered by type (issue 16, point 6).
+      const sourceTableName = sourceTableNameOf(plan.source);
+      if (sourceTableName === undefined) return [];
+      return [
+        (async () => {
+          const passedAt = await lastPassedAt(tableName, plan.id);
+          return { id: plan.id, sourceTableName, schedule: plan.schedule, ...(passedAt !== undefined && { lastPassedAt: passedAt }) };
+        })(),
+      ];
     }),
   );
   return coverage(await dataTables(basis), covering, now);

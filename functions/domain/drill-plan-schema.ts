@@ -2,6 +2,9 @@ import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
 import { RoleName } from './config-schema.js';
 import { DRILL_TABLE_PREFIX } from './drill-naming.js';
+import { BACKUP_RESOURCE_TYPES } from './drill/restore.js';
+import { isolationViolations } from './drill/restore-metadata.js';
+import { RESOURCE_TYPE_PROFILES } from './drill/resource-types.js';
 import { DRILL_PLAN_ID_PATTERN } from './id-patterns.js';
 import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expression.js';
 
@@ -44,8 +47,8 @@ export const DrillSchedule = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-/** The DynamoDB table to restore. */
-export const DrillSource = z.strictObject({
+/** A DynamoDB table, by name (restored by any driver). */
+const DynamoDbTableSource = z.strictObject({
   type: z.literal('dynamodb-table'),
   tableName: z
     .string()
@@ -55,7 +58,45 @@ export const DrillSource = z.strictObject({
     }),
 });
 
+const TagKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key (1-128 characters)');
+const TagValue = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value (0-256 characters)');
+
+/**
+ * Any resource AWS Backup protects, restored through AWS Backup: named by ARN, or chosen at each run among the
+ * type's protected resources carrying every tag of `selection` (as a restore testing selection chooses).
+ */
+const AwsBackupResourceSource = z
+  .strictObject({
+    type: z.literal('aws-backup-resource'),
+    /** As AWS Backup names it (StartRestoreJob's ResourceType). */
+    resourceType: z.enum(BACKUP_RESOURCE_TYPES, { error: `a resource type AWS Backup restores: ${BACKUP_RESOURCE_TYPES.join(', ')}` }),
+    resourceArn: z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN').optional(),
+    selection: z.strictObject({ tags: z.record(TagKey, TagValue).refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' }) }).optional(),
+    /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
+    restoreMetadata: z.record(z.string().min(1).max(128), z.string().max(4096)).default({}),
+  })
+  .superRefine((source, context) => {
+    const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
+    if (!profile.drillable) {
+      context.addIssue({ code: 'custom', path: ['resourceType'], message: `${source.resourceType} cannot be drilled: ${profile.reason}` });
+      return;
+    }
+    if ((source.resourceArn === undefined) === (source.selection === undefined)) {
+      context.addIssue({ code: 'custom', path: ['resourceArn'], message: 'name the source by resourceArn or by selection (tags), exactly one of them' });
+    }
+    if (source.resourceArn !== undefined && !profile.arnPattern.test(source.resourceArn)) {
+      context.addIssue({ code: 'custom', path: ['resourceArn'], message: `${source.resourceArn} is not the ARN of a ${source.resourceType} resource AWS Backup protects` });
+    }
+    for (const violation of isolationViolations(source.resourceType, source.restoreMetadata)) {
+      context.addIssue({ code: 'custom', path: ['restoreMetadata'], message: violation });
+    }
+  });
+
+/** What a drill restores. */
+export const DrillSource = z.discriminatedUnion('type', [DynamoDbTableSource, AwsBackupResourceSource]);
+
 const IamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
+const BackupVaultName = z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a backup vault name (2-50 letters, digits, _ . -)');
 
 export const DrillDriver = z.discriminatedUnion('type', [
   /** RestoreTableToPointInTime: the source must have point-in-time recovery on. */
@@ -66,8 +107,17 @@ export const DrillDriver = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('aws-backup'),
     restoreRoleArn: IamRoleArn,
-    /** Only recovery points in this vault. */
-    backupVaultName: z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/).optional(),
+    /** Only recovery points in this vault (kept for plans written before `vaults`). */
+    backupVaultName: BackupVaultName.optional(),
+    /** Recovery points only from these vaults (a logically air-gapped vault included), and never from these. */
+    vaults: z
+      .strictObject({ include: z.array(BackupVaultName).min(1).optional(), exclude: z.array(BackupVaultName).min(1).optional() })
+      .optional(),
+    /**
+     * Snapshot recovery points, continuous ones, or either (as restore testing's RecoveryPointTypes). @default both.
+     * No schema default: a plan written before keeps the exact parsed form, and so the plan hash its runs recorded.
+     */
+    recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).optional(),
   }),
 ]);
 
@@ -76,8 +126,11 @@ export const RecoveryPointChoice = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('latest') }),
   /** This many minutes before the drill starts (backups: the newest taken at or before then). */
   z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().int().min(1).max(35 * 24 * 60) }),
-  /** A random point in the last `days` days, so drills do not always test the newest data. */
-  z.strictObject({ type: z.literal('random-within'), days: z.number().int().min(1).max(35) }),
+  /** A random point in the last `days` days, so drills do not always test the newest data (as restore testing's window). */
+  z.strictObject({
+    type: z.literal('random-within'),
+    days: z.number({ error: 'days is a whole number from 1 to 365' }).int('days is a whole number from 1 to 365').min(1, 'a window of 1 to 365 days').max(365, 'a window of 1 to 365 days'),
+  }),
 ]);
 
 export const RecoveryTargets = z.strictObject({
@@ -187,12 +240,60 @@ export const DrillPlan = z
     if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
       context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
     }
+    for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
     if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
       context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
     }
   });
 
+/** DynamoDB point-in-time recovery keeps 35 days at most. */
+const PITR_WINDOW_MAX_DAYS = 35;
+/** Checks that read a DynamoDB table by key or scan it. */
+const TABLE_CHECKS: ReadonlySet<DrillCheck['type']> = new Set(['item-count', 'canary', 'sample-keys', 'checksum']);
+
+/** Where a plan's source, driver, recovery point and checks do not fit together, and why. */
+function sourceDriverIssues(
+  source: z.infer<typeof DrillSource>,
+  driver: z.infer<typeof DrillDriver>,
+  recoveryPoint: z.infer<typeof RecoveryPointChoice>,
+  checks: readonly DrillCheck[],
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  if (source.type === 'aws-backup-resource' && driver.type !== 'aws-backup') {
+    issues.push({ path: ['driver', 'type'], message: `an aws-backup-resource source is restored by the aws-backup driver, not ${driver.type}` });
+  }
+  if (driver.type === 'dynamodb-pitr' && recoveryPoint.type === 'random-within' && recoveryPoint.days > PITR_WINDOW_MAX_DAYS) {
+    issues.push({ path: ['recoveryPoint', 'days'], message: `point-in-time recovery keeps at most ${PITR_WINDOW_MAX_DAYS} days: a window of 1 to ${PITR_WINDOW_MAX_DAYS} days` });
+  }
+  if (driver.type === 'aws-backup' && driver.backupVaultName !== undefined && driver.vaults !== undefined) {
+    issues.push({ path: ['driver', 'vaults'], message: 'name vaults by backupVaultName or by vaults, not both' });
+  }
+  const excluded = new Set(driver.type === 'aws-backup' ? (driver.vaults?.exclude ?? []) : []);
+  for (const vault of driver.type === 'aws-backup' ? (driver.vaults?.include ?? []) : []) {
+    if (excluded.has(vault)) issues.push({ path: ['driver', 'vaults'], message: `vault ${vault} is both included and excluded` });
+  }
+  checks.forEach((check, index) => {
+    if (check.type === 'canary' && sourceTableNameOf(source) === undefined) {
+      issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source table before any run: name it by tableName or resourceArn, not by tags' });
+    }
+  });
+  if (source.type === 'aws-backup-resource' && source.resourceType !== 'DynamoDB') {
+    checks.forEach((check, index) => {
+      if (TABLE_CHECKS.has(check.type)) issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads a DynamoDB table; a ${source.resourceType} restore is checked by a custom check` });
+    });
+  }
+  return issues;
+}
+
+/** The source table's name when the plan names one (a table source, or a DynamoDB source by ARN); undefined otherwise. */
+export function sourceTableNameOf(source: z.infer<typeof DrillSource>): string | undefined {
+  if (source.type === 'dynamodb-table') return source.tableName;
+  if (source.resourceType !== 'DynamoDB' || source.resourceArn === undefined) return undefined;
+  return source.resourceArn.slice(source.resourceArn.indexOf(':table/') + ':table/'.length);
+}
+
 export type DrillPlan = z.infer<typeof DrillPlan>;
+export type DrillSource = z.infer<typeof DrillSource>;
 export type DrillCheck = z.infer<typeof DrillCheck>;
 export type DrillDriver = z.infer<typeof DrillDriver>;
 export type RecoveryPointChoice = z.infer<typeof RecoveryPointChoice>;

@@ -1,12 +1,11 @@
 import { nextLook } from '../domain/drill/polling.js';
-import { DrillRestoreError } from '../domain/drill/restore.js';
-import type { RestoreStep } from '../domain/drill/run.js';
+import { DrillRestoreError, readRestoreHandle } from '../domain/drill/restore.js';
+import { preparedResourcesOf, type RestoreStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { preparedRunOf } from '../aws/drill/prepared-run.js';
-import { restoreDriverFor } from '../aws/drill/restore-driver.js';
-import { claimRestoredTable } from '../aws/drill/restored-table.js';
+import { restoreDriverFor } from '../aws/drill/restore-drivers.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
@@ -24,11 +23,13 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   if (!previous) throw new Error('no restore to look at ($.restore)');
   const looks = previous.looks + 1;
   const waitedSeconds = previous.waitedSeconds + previous.nextWaitSeconds;
-  const progress = await restoreDriverFor(plan.driver).describeRestore(previous.handle);
+  const driver = restoreDriverFor(plan);
+  const progress = await driver.describeRestore(readRestoreHandle(previous.handle));
+  const { restoredName } = preparedResourcesOf(run);
 
-  if (progress.state === 'FAILED') throw new DrillRestoreError(`the restore into ${run.restoreTableName} failed: ${progress.reason}`);
+  if (progress.state === 'FAILED') throw new DrillRestoreError(`the restore into ${restoredName} failed: ${progress.reason}`);
   if (progress.state === 'COMPLETED') {
-    await claimRestoredTable({ handle: progress.handle, runId: state.runId, planId: run.planId });
+    await driver.claimRestored(progress.handle, { runId: state.runId, planId: run.planId });
     const completedAt = new Date().toISOString();
     const resolutionSeconds = previous.nextWaitSeconds;
     await updateRun(tableName, state.runId, {
@@ -37,7 +38,8 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
       updatedAt: completedAt,
     });
     await recordDrillEvent(state, 'drill.restore.completed', {
-      targetTableName: progress.handle.targetTableName,
+      ...(progress.handle.restored.type === 'DynamoDB' && { targetTableName: progress.handle.restored.name }),
+      restored: progress.handle.restored,
       recoveryPoint: progress.handle.recoveryPoint,
       restoreSeconds: Math.round((Date.parse(completedAt) - Date.parse(progress.handle.startedAt)) / 1000),
       looks,
@@ -51,7 +53,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   const next = nextLook(plan.polling, plan.targets.rtoMinutes, looks, waitedSeconds, run.restoreTimeoutSeconds);
   if (next.kind === 'timed-out') {
     throw new DrillRestoreTimedOut(
-      `the restore into ${run.restoreTableName} was not done after ${Math.round(waitedSeconds / 60)} min (${looks} looks); the plan waits ${run.restoreTimeoutSeconds / 60} min`,
+      `the restore into ${restoredName} was not done after ${Math.round(waitedSeconds / 60)} min (${looks} looks); the plan waits ${run.restoreTimeoutSeconds / 60} min`,
     );
   }
   return { state: 'IN_PROGRESS', handle: progress.handle, nextWaitSeconds: next.seconds, looks, waitedSeconds };

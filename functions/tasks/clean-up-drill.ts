@@ -1,7 +1,7 @@
 import { cleanupWaitSeconds } from '../domain/drill/polling.js';
 import { renderCleanupAlert } from '../domain/drill/report-email.js';
-import type { RestoreHandle } from '../domain/drill/restore.js';
-import type { CleanupStep, DrillExecutionState } from '../domain/drill/run.js';
+import { readRestoreHandle, type RestoreHandle } from '../domain/drill/restore.js';
+import { preparedResourcesOf, type CleanupStep, type DrillExecutionState } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillRecipients, sendAndRecordDrillEmail } from '../aws/drill/drill-mail.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
@@ -9,8 +9,7 @@ import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { drillPlan } from '../aws/drill/plans.js';
 import { logger } from '../aws/powertools.js';
-import { restoreDriverFor } from '../aws/drill/restore-driver.js';
-import { cleanUpRestoredTable } from '../aws/drill/restored-table.js';
+import { restoreDriverFor } from '../aws/drill/restore-drivers.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
@@ -35,27 +34,31 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
     return step;
   }
   const plan = drillPlan(run.planId);
-  const handle: RestoreHandle = state.restore?.handle ?? {
-    // The restore step failed: its table may still have been made, under the run's name.
-    driver: plan.driver.type,
-    sourceTableName: run.sourceTableName,
-    sourceTableArn: run.sourceTableArn,
-    targetTableName: run.restoreTableName,
-    startedAt: state.startedAt,
-    phase: 'restoring',
-    recoveryPoint: run.recoveryPoint,
-  };
-  const result = await cleanUpRestoredTable({ tableName: run.restoreTableName, runId: state.runId, sourceTableName: run.sourceTableName, handle });
+  const { source, restoredName } = preparedResourcesOf(run);
+  const handle: RestoreHandle = state.restore?.handle
+    ? readRestoreHandle(state.restore.handle)
+    : {
+        // The restore step failed: its resource may still have been made, under the run's name.
+        driver: plan.driver.type,
+        source,
+        restored: { type: source.type, name: restoredName },
+        startedAt: state.startedAt,
+        phase: 'restoring',
+        recoveryPoint: run.recoveryPoint,
+      };
+  const result = await restoreDriverFor(plan).cleanUp(handle, { runId: state.runId, planId: run.planId });
+  // What earlier attempts deleted on the way (an EFS file system's mount targets) stays in the record.
+  const deletedExtras = [...(previous?.deletedExtras ?? []), ...result.deletedExtras];
 
   if (result.status === 'WAITING') {
     if (Date.now() - Date.parse(firstAttemptAt) < MAX_CLEANUP_WAIT_MS) {
-      return { status: 'WAITING', tableName: run.restoreTableName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras: [], nextWaitSeconds: cleanupWaitSeconds(attempts - 1), attempts, firstAttemptAt };
+      return { status: 'WAITING', tableName: restoredName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras, nextWaitSeconds: cleanupWaitSeconds(attempts - 1), attempts, firstAttemptAt };
     }
     const step: CleanupStep = {
       status: 'CLEANUP_FAILED',
-      tableName: run.restoreTableName,
+      tableName: restoredName,
       reason: `still not deletable after ${Math.round(MAX_CLEANUP_WAIT_MS / 3_600_000)} h (${result.reason ?? 'being created or deleted'})`,
-      deletedExtras: [],
+      deletedExtras,
       attempts,
       firstAttemptAt,
     };
@@ -63,12 +66,11 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
     return step;
   }
   if (result.status === 'REFUSED') {
-    const step: CleanupStep = { status: 'CLEANUP_REFUSED', tableName: run.restoreTableName, reason: result.reason ?? 'refused', deletedExtras: [], attempts, firstAttemptAt };
+    const step: CleanupStep = { status: 'CLEANUP_REFUSED', tableName: restoredName, reason: result.reason ?? 'refused', deletedExtras, attempts, firstAttemptAt };
     await finish(state, step);
     return step;
   }
-  const deletedExtras = await restoreDriverFor(plan.driver).cleanUpExtras(handle);
-  const step: CleanupStep = { status: result.status, tableName: run.restoreTableName, deletedExtras, attempts, firstAttemptAt };
+  const step: CleanupStep = { status: result.status, tableName: restoredName, deletedExtras, attempts, firstAttemptAt };
   await finish(state, step);
   return step;
 });

@@ -2,14 +2,15 @@ import { DrillPreflightError } from '../domain/drill/restore.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
 import type { PreparedRun } from '../domain/drill/run.js';
 import { chooseRecoveryPoint } from '../domain/drill/recovery-point-choice.js';
-import { DRILL_RUN_ID_PATTERN, drillTableName } from '../domain/drill-naming.js';
+import { DRILL_RUN_ID_PATTERN } from '../domain/drill-naming.js';
+import { restoredResourceName } from '../domain/drill/resource-types.js';
 import { restoreTimeoutMinutesOf } from '../domain/drill-plan-schema.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillPlan } from '../aws/drill/plans.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
 import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
-import { restoreDriverFor } from '../aws/drill/restore-driver.js';
+import { restoreDriverFor } from '../aws/drill/restore-drivers.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
@@ -27,37 +28,41 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
   }
   const plan = drillPlan(input.planId);
   const planHash = drillPlanHash(plan);
-  const restoreTableName = drillTableName(plan.id, runId);
+  const resourceType = plan.source.type === 'dynamodb-table' ? 'DynamoDB' : plan.source.resourceType;
+  const restoredName = restoredResourceName(resourceType, plan.id, runId);
+  // Table drills keep recording the table names their records have always had.
+  const tableNames = plan.source.type === 'dynamodb-table' ? { sourceTableName: plan.source.tableName, restoreTableName: restoredName } : {};
   await updateRun(tableName, runId, {
     planTitle: plan.title,
     planHash,
     controls: plan.controls,
     driver: plan.driver.type,
-    sourceTableName: plan.source.tableName,
-    restoreTableName,
+    ...tableNames,
+    restoredName,
     targets: plan.targets,
     updatedAt: now,
   });
 
-  const { source, points } = await restoreDriverFor(plan.driver).preflight(plan.source.tableName);
+  const { source, points } = await restoreDriverFor(plan).preflight();
+  const resource = { type: source.type, arn: source.arn, name: source.name };
   const recoveryPoint = chooseRecoveryPoint(plan.recoveryPoint, points, new Date(state.startedAt));
   const restorableWindow = points.kind === 'continuous' ? { earliest: points.earliest, latest: points.latest } : undefined;
-  await updateRun(tableName, runId, { recoveryPoint, ...(restorableWindow && { restorableWindow }), updatedAt: new Date().toISOString() });
+  await updateRun(tableName, runId, { source: resource, recoveryPoint, ...(restorableWindow && { restorableWindow }), updatedAt: new Date().toISOString() });
   await recordDrillEvent(state, 'drill.preflight.passed', {
     planHash,
     source,
     available: points.kind === 'discrete' ? { kind: 'discrete', count: points.points.length, newest: points.points[0]?.at } : points,
     recoveryPoint,
-    restoreTableName,
+    restoredName,
     targets: plan.targets,
     controls: plan.controls,
   });
   return {
     planId: plan.id,
     planHash,
-    sourceTableName: source.tableName,
-    sourceTableArn: source.tableArn,
-    restoreTableName,
+    source: resource,
+    restoredName,
+    ...(source.type === 'DynamoDB' && { sourceTableName: source.name, sourceTableArn: source.arn, restoreTableName: restoredName }),
     recoveryPoint,
     ...(restorableWindow && { restorableWindow }),
     holdSeconds: plan.holdMinutes * 60,

@@ -2,7 +2,8 @@ import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { achievedRpo, secondsBetween } from '../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../domain/drill/check-result.js';
 import { validationPassed } from '../domain/drill/objectives.js';
-import type { ChecksStep } from '../domain/drill/run.js';
+import { preparedResourcesOf, type ChecksStep } from '../domain/drill/run.js';
+import { readRestoreHandle } from '../domain/drill/restore.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { runDrillCheck } from '../aws/drill/checks/run-check.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
@@ -18,12 +19,17 @@ const tableName = requireEnvironment('TABLE_NAME');
  */
 export const handler = drillStepHandler('checks', async (state): Promise<ChecksStep> => {
   const { run, plan } = preparedRunOf(state);
+  const { source, restoredName } = preparedResourcesOf(run);
+  const handle = state.restore ? readRestoreHandle(state.restore.handle) : undefined;
   const context = {
     runId: state.runId,
     planId: plan.id,
-    sourceTableName: run.sourceTableName,
-    restoredTableName: run.restoreTableName,
-    recoveryPoint: state.restore?.handle.recoveryPoint ?? run.recoveryPoint,
+    sourceTableName: run.sourceTableName ?? source.name,
+    restoredTableName: run.restoreTableName ?? restoredName,
+    source,
+    restored: handle?.restored ?? { type: source.type, name: restoredName },
+    ...(handle?.restoreMetadata !== undefined && { restoreMetadata: handle.restoreMetadata }),
+    recoveryPoint: handle?.recoveryPoint ?? run.recoveryPoint,
     targets: plan.targets,
   };
   const results: DrillCheckResult[] = [];

@@ -4,23 +4,23 @@ import { requireEnvironment } from '../aws/environment.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { preparedRunOf } from '../aws/drill/prepared-run.js';
-import { restoreDriverFor } from '../aws/drill/restore-driver.js';
+import { restoreDriverFor } from '../aws/drill/restore-drivers.js';
+import { preparedResourcesOf } from '../domain/drill/run.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
 /** Drill step 2: starts the restore into the run's own new table, and plans the first wait. */
 export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
   const { run, plan } = preparedRunOf(state);
-  const handle = await restoreDriverFor(plan.driver).startRestore({
-    source: { tableName: run.sourceTableName, tableArn: run.sourceTableArn },
-    recoveryPoint: run.recoveryPoint,
-    targetTableName: run.restoreTableName,
-  });
+  const { source, restoredName } = preparedResourcesOf(run);
+  const handle = await restoreDriverFor(plan).startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName });
   await updateRun(tableName, state.runId, { restore: { startedAt: handle.startedAt, looks: 0 }, updatedAt: handle.startedAt });
   await recordDrillEvent(state, 'drill.restore.started', {
     driver: handle.driver,
-    targetTableName: handle.targetTableName,
+    ...(handle.restored.type === 'DynamoDB' && { targetTableName: handle.restored.name }),
+    restored: handle.restored,
     recoveryPoint: handle.recoveryPoint,
+    ...(handle.restoreMetadata !== undefined && { restoreMetadata: handle.restoreMetadata }),
     ...(handle.restoreJobId !== undefined && { restoreJobId: handle.restoreJobId }),
     ...(handle.createdBackupArn !== undefined && { createdBackupArn: handle.createdBackupArn }),
     polling: plan.polling,

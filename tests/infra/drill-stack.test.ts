@@ -1,3 +1,4 @@
+import { sourceTableNameOf, type DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,9 @@ import {
   type TemplateResource,
 } from './synthesized-app.js';
 
+/** A plan's source table (every plan in workflows/drills names one). */
+const tableOf = (plan: DrillPlan): string => sourceTableNameOf(plan.source) ?? `(${plan.id} names no table)`;
+
 const registry: readonly FunctionSpec[] = functionRegistry;
 const blueprint = drillStateMachineBlueprint();
 const plans = loadDrillPlans();
@@ -22,7 +26,7 @@ const canaryPlans = plans.flatMap((plan) => {
   const canary = plan.checks.find((check) => check.type === 'canary');
   return canary?.type === 'canary' ? [{ plan, canary }] : [];
 });
-const sourceTables = new Set(plans.map((plan) => `table/${plan.source.tableName}`));
+const sourceTables = new Set(plans.map((plan) => `table/${tableOf(plan)}`));
 const DRILL_TABLES = `table/${DRILL_TABLE_PREFIX}*`;
 
 let synth: SynthesizedIrdr;
@@ -231,7 +235,7 @@ describe('drill permissions', () => {
   });
 
   it('restores point in time only from the sources of dynamodb-pitr plans', () => {
-    const pitrSources = new Set(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr').map((plan) => `table/${plan.source.tableName}`));
+    const pitrSources = new Set(plans.filter((plan) => plan.driver.type === 'dynamodb-pitr').map((plan) => `table/${tableOf(plan)}`));
     let seen = 0;
     for (const [, statements] of allRoleStatements()) {
       for (const statement of withAction(statements, 'dynamodb:RestoreTableToPointInTime')) {
@@ -257,7 +261,7 @@ describe('drill permissions', () => {
     const statements = withAction(statementsOf(roleOfFunction('WriteDrillCanary')), 'dynamodb:PutItem');
     expect(statements).toHaveLength(canaryPlans.length);
     for (const { plan, canary } of canaryPlans) {
-      const statement = statements.find((candidate) => resourcesOfStatement(candidate).some((resource) => dynamodbResourceOf(resource) === `table/${plan.source.tableName}`));
+      const statement = statements.find((candidate) => resourcesOfStatement(candidate).some((resource) => dynamodbResourceOf(resource) === `table/${tableOf(plan)}`));
       expect(statement, plan.id).toBeDefined();
       const leadingKeys = (statement!.Condition!['ForAllValues:StringEquals'] as Record<string, string[]>)['dynamodb:LeadingKeys'];
       expect(leadingKeys).toEqual(expect.arrayContaining([...new Set(Object.values(canary.key).map(String))]));

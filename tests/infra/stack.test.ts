@@ -1,3 +1,4 @@
+import { sourceTableNameOf, type DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
@@ -33,6 +34,9 @@ import {
   type SynthesizedPolicyStatement,
   type TemplateResource,
 } from './synthesized-app.js';
+
+/** A plan's source table (every plan in workflows/drills names one). */
+const tableOf = (plan: DrillPlan): string => sourceTableNameOf(plan.source) ?? `(${plan.id} names no table)`;
 
 type PolicyStatement = SynthesizedPolicyStatement;
 
@@ -380,7 +384,7 @@ describe('least privilege', () => {
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
   const drillTableResources = new Set([
-    ...drillPlans.flatMap((plan) => [`table/${plan.source.tableName}`, `table/${plan.source.tableName}/backup/*`]),
+    ...drillPlans.flatMap((plan) => [`table/${tableOf(plan)}`, `table/${tableOf(plan)}/backup/*`]),
     'table/irdr-drill-*',
   ]);
   /** A statement of drills:* (see drill-stack.test.ts): on the drills' tables, or an action AWS grants only on `*`. */
@@ -935,7 +939,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
-    const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${plan.source.tableName}/backup/*`)]);
+    const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${tableOf(plan)}/backup/*`)]);
     // A runbook's executions (arn:…:execution:<stack>-<runbook state machine>:*): ChangeIncidentStatus stops a resolved incident's run.
     const runbookExecutions = /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Irdr-Runbook-[a-z0-9-]+:\*$/;
     for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {

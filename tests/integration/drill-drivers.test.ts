@@ -11,10 +11,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restoreDriverFor, type RestoreDriver } from '../../functions/aws/drill/restore-driver.js';
+import type { RestoreRequest } from '../../functions/aws/drill/restore-driver.js';
+import { restoreDriverFor } from '../../functions/aws/drill/restore-drivers.js';
+import type { DrillDriver } from '../../functions/domain/drill-plan-schema.js';
 import { claimRestoredTable, cleanUpRestoredTable, DrillClaimRefused } from '../../functions/aws/drill/restored-table.js';
 import { chooseRecoveryPoint } from '../../functions/domain/drill/recovery-point-choice.js';
-import { DrillPreflightError, DrillRestoreError, type RestoreHandle, type RestoreProgress } from '../../functions/domain/drill/restore.js';
+import { DrillPreflightError, DrillRestoreError, readRestoreHandle, type RestoreHandle, type RestoreProgress } from '../../functions/domain/drill/restore.js';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, drillTableName } from '../../functions/domain/drill-naming.js';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
 import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
@@ -99,8 +101,19 @@ async function tableExists(tableName: string): Promise<boolean> {
   }
 }
 
+/** A table plan's driver, for whichever source table each call names (these tests drill many tables with one driver). */
+function tableDriver(driver: DrillDriver) {
+  const forTable = (tableName: string) => restoreDriverFor({ source: { type: 'dynamodb-table', tableName }, driver });
+  return {
+    preflight: (tableName: string) => forTable(tableName).preflight(),
+    startRestore: (request: RestoreRequest) => forTable(request.source.name).startRestore(request),
+    describeRestore: (handle: RestoreHandle) => forTable(handle.source.name).describeRestore(handle),
+    cleanUp: (handle: RestoreHandle, runId: string) => forTable(handle.source.name).cleanUp(handle, { runId, planId: PLAN_ID }),
+  };
+}
+
 /** Looks at the restore until it is done, carrying the handle forward as the drill's wait loop does (bounded). */
-async function untilSettled(driver: RestoreDriver, handle: RestoreHandle, seen: RestoreProgress['state'][] = []): Promise<RestoreProgress> {
+async function untilSettled(driver: Pick<ReturnType<typeof tableDriver>, 'describeRestore'>, handle: RestoreHandle, seen: RestoreProgress['state'][] = []): Promise<RestoreProgress> {
   let current = handle;
   for (let look = 0; look < 400; look += 1) {
     const progress = await driver.describeRestore(current);
@@ -109,7 +122,7 @@ async function untilSettled(driver: RestoreDriver, handle: RestoreHandle, seen: 
     current = progress.handle;
     await sleep(25);
   }
-  throw new Error(`restore into ${handle.targetTableName} still in progress`);
+  throw new Error(`restore into ${handle.restored.name} still in progress`);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<Error> {
@@ -122,7 +135,7 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('dynamodb-pitr driver against the local front', () => {
-  const driver = restoreDriverFor({ type: 'dynamodb-pitr' });
+  const driver = tableDriver({ type: 'dynamodb-pitr' });
 
   it('refuses a missing source and a source without PITR at preflight', async () => {
     const missing = await errorOf(driver.preflight('no-such-table'));
@@ -139,7 +152,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     const source = await createSource({ pitr: true, count: 7 });
     const startedAt = new Date();
     const { source: facts, points } = await driver.preflight(source);
-    expect(facts).toMatchObject({ tableName: source, tableArn: expect.stringContaining(`:table/${source}`) });
+    expect(facts).toMatchObject({ type: 'DynamoDB', name: source, arn: expect.stringContaining(`:table/${source}`) });
     expect(points.kind).toBe('continuous');
     if (points.kind !== 'continuous') return;
     expect(Date.parse(points.earliest)).toBeLessThanOrEqual(Date.parse(points.latest));
@@ -147,8 +160,14 @@ describe('dynamodb-pitr driver against the local front', () => {
     const recoveryPoint = chooseRecoveryPoint({ type: 'latest' }, points, startedAt);
     const runId = nextRunId();
     const target = drillTableName(PLAN_ID, runId);
-    const handle = await driver.startRestore({ source: facts, recoveryPoint, targetTableName: target });
-    expect(handle).toMatchObject({ driver: 'dynamodb-pitr', sourceTableName: source, sourceTableArn: facts.tableArn, targetTableName: target, phase: 'restoring', recoveryPoint });
+    const handle = await driver.startRestore({ source: facts, recoveryPoint, restoredName: target });
+    expect(handle).toMatchObject({
+      driver: 'dynamodb-pitr',
+      source: { type: 'DynamoDB', name: source, arn: facts.arn },
+      restored: { type: 'DynamoDB', name: target },
+      phase: 'restoring',
+      recoveryPoint,
+    });
 
     // While it is CREATING: no claim, and cleanup waits.
     const early = await errorOf(claimRestoredTable({ handle, runId, planId: PLAN_ID }));
@@ -170,7 +189,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect(await cleanUpRestoredTable({ tableName: target, runId, sourceTableName: source, handle })).toEqual({ status: 'DELETED' });
     expect(await tableExists(target)).toBe(false);
     expect(await cleanUpRestoredTable({ tableName: target, runId, sourceTableName: source, handle })).toEqual({ status: 'NOT_FOUND' });
-    expect(await driver.cleanUpExtras(handle)).toEqual([]);
+    expect(await driver.cleanUp(handle, runId)).toEqual({ status: 'NOT_FOUND', deletedExtras: [] });
     expect(await tableExists(source)).toBe(true);
   });
 
@@ -181,11 +200,11 @@ describe('dynamodb-pitr driver against the local front', () => {
     const recoveryPoint = chooseRecoveryPoint({ type: 'latest' }, points, new Date());
     for (let index = 3; index < 6; index += 1) await documents.send(new PutCommand({ TableName: source, Item: { pk: 'late', sk: `order-${index}` } }));
     const runId = nextRunId();
-    const handle = await driver.startRestore({ source: facts, recoveryPoint, targetTableName: drillTableName(PLAN_ID, runId) });
+    const handle = await driver.startRestore({ source: facts, recoveryPoint, restoredName: drillTableName(PLAN_ID, runId) });
     expect((await untilSettled(driver, handle)).state).toBe('COMPLETED');
-    expect(await itemCount(handle.targetTableName)).toBe(3);
+    expect(await itemCount(handle.restored.name)).toBe(3);
     await claimRestoredTable({ handle, runId, planId: PLAN_ID });
-    expect((await cleanUpRestoredTable({ tableName: handle.targetTableName, runId, sourceTableName: source })).status).toBe('DELETED');
+    expect((await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source })).status).toBe('DELETED');
   });
 
   it('fails to start into a table that already exists (DrillRestoreError with the AWS error)', async () => {
@@ -193,7 +212,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     const { source: facts, points } = await driver.preflight(source);
     const existing = drillTableName(PLAN_ID, nextRunId());
     await createTable(existing);
-    const failure = await errorOf(driver.startRestore({ source: facts, recoveryPoint: chooseRecoveryPoint({ type: 'latest' }, points, new Date()), targetTableName: existing }));
+    const failure = await errorOf(driver.startRestore({ source: facts, recoveryPoint: chooseRecoveryPoint({ type: 'latest' }, points, new Date()), restoredName: existing }));
     expect(failure).toBeInstanceOf(DrillRestoreError);
     expect(failure.message).toMatch(/TableAlreadyExistsException/);
   });
@@ -202,14 +221,15 @@ describe('dynamodb-pitr driver against the local front', () => {
     const source = await createSource({ pitr: true });
     const { source: facts } = await driver.preflight(source);
     const failure = await errorOf(
-      driver.startRestore({ source: facts, recoveryPoint: { at: '2020-01-01T00:00:00.000Z', requestedAt: '2020-01-01T00:00:00.000Z' }, targetTableName: drillTableName(PLAN_ID, nextRunId()) }),
+      driver.startRestore({ source: facts, recoveryPoint: { at: '2020-01-01T00:00:00.000Z', requestedAt: '2020-01-01T00:00:00.000Z' }, restoredName: drillTableName(PLAN_ID, nextRunId()) }),
     );
     expect(failure).toBeInstanceOf(DrillRestoreError);
     expect(failure.message).toMatch(/InvalidRestoreTimeException/);
   });
 
   it('a target still missing is in progress only within the grace period', async () => {
-    const handle: RestoreHandle = {
+    // The shape executions started before resource types still hold: read as today's handle.
+    const handle: RestoreHandle = readRestoreHandle({
       driver: 'dynamodb-pitr',
       sourceTableName: 'orders',
       sourceTableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
@@ -217,7 +237,7 @@ describe('dynamodb-pitr driver against the local front', () => {
       startedAt: new Date().toISOString(),
       phase: 'restoring',
       recoveryPoint: { at: new Date().toISOString(), requestedAt: new Date().toISOString() },
-    };
+    });
     expect((await driver.describeRestore(handle)).state).toBe('IN_PROGRESS');
     const late = await driver.describeRestore({ ...handle, startedAt: new Date(Date.now() - 3 * 60_000).toISOString() });
     expect(late).toMatchObject({ state: 'FAILED', reason: expect.stringContaining('does not exist') });
@@ -226,7 +246,7 @@ describe('dynamodb-pitr driver against the local front', () => {
 
 describe('dynamodb-backup driver against the local front', () => {
   it('latest: refuses a source without an AVAILABLE backup, then restores the newest', async () => {
-    const driver = restoreDriverFor({ type: 'dynamodb-backup', backup: 'latest' });
+    const driver = tableDriver({ type: 'dynamodb-backup', backup: 'latest' });
     const source = await createSource({ count: 4 });
     expect(await errorOf(driver.preflight(source))).toBeInstanceOf(DrillPreflightError);
 
@@ -245,21 +265,21 @@ describe('dynamodb-backup driver against the local front', () => {
     expect(recoveryPoint.id).toBe(newer);
 
     const runId = nextRunId();
-    const handle = await driver.startRestore({ source: facts, recoveryPoint, targetTableName: drillTableName(PLAN_ID, runId) });
+    const handle = await driver.startRestore({ source: facts, recoveryPoint, restoredName: drillTableName(PLAN_ID, runId) });
     expect(handle).toMatchObject({ driver: 'dynamodb-backup', phase: 'restoring', recoveryPoint: { id: newer } });
     expect(handle.createdBackupArn).toBeUndefined();
     expect((await untilSettled(driver, handle)).state).toBe('COMPLETED');
-    expect(await itemCount(handle.targetTableName)).toBe(5);
+    expect(await itemCount(handle.restored.name)).toBe(5);
 
     await claimRestoredTable({ handle, runId, planId: PLAN_ID });
-    expect(await cleanUpRestoredTable({ tableName: handle.targetTableName, runId, sourceTableName: source, handle })).toEqual({ status: 'DELETED' });
+    expect(await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source, handle })).toEqual({ status: 'DELETED' });
     // The drill deletes no backup it did not take.
-    expect(await driver.cleanUpExtras(handle)).toEqual([]);
+    expect(await driver.cleanUp(handle, runId)).toEqual({ status: 'NOT_FOUND', deletedExtras: [] });
     expect((await client.send(new DescribeBackupCommand({ BackupArn: newer }))).BackupDescription?.BackupDetails?.BackupStatus).toBe('AVAILABLE');
   });
 
   it('create: takes a backup, restores it once AVAILABLE, and deletes that backup at cleanup', async () => {
-    const driver = restoreDriverFor({ type: 'dynamodb-backup', backup: 'create' });
+    const driver = tableDriver({ type: 'dynamodb-backup', backup: 'create' });
     const source = await createSource({ count: 6 });
     const startedAt = new Date();
     const { source: facts, points } = await driver.preflight(source);
@@ -268,7 +288,7 @@ describe('dynamodb-backup driver against the local front', () => {
 
     const runId = nextRunId();
     const target = drillTableName(PLAN_ID, runId);
-    const handle = await driver.startRestore({ source: facts, recoveryPoint, targetTableName: target });
+    const handle = await driver.startRestore({ source: facts, recoveryPoint, restoredName: target });
     expect(handle).toMatchObject({ phase: 'backing-up', createdBackupArn: expect.stringContaining(`:table/${source}/backup/`) });
     expect(handle.recoveryPoint).toMatchObject({ id: handle.createdBackupArn, requestedAt: startedAt.toISOString() });
     const backup = (await client.send(new DescribeBackupCommand({ BackupArn: handle.createdBackupArn }))).BackupDescription!.BackupDetails!;
@@ -291,14 +311,16 @@ describe('dynamodb-backup driver against the local front', () => {
 
     await claimRestoredTable({ handle: current, runId, planId: PLAN_ID });
     expect(await cleanUpRestoredTable({ tableName: target, runId, sourceTableName: source, handle: current })).toEqual({ status: 'DELETED' });
-    expect(await driver.cleanUpExtras(current)).toEqual([current.createdBackupArn]);
+    expect(await driver.cleanUp(current, runId)).toEqual({ status: 'NOT_FOUND', deletedExtras: [current.createdBackupArn] });
     expect((await errorOf(client.send(new DescribeBackupCommand({ BackupArn: current.createdBackupArn })))).name).toBe('BackupNotFoundException');
-    expect(await driver.cleanUpExtras(current)).toEqual([]);
+    expect(await driver.cleanUp(current, runId)).toEqual({ status: 'NOT_FOUND', deletedExtras: [] });
   });
 });
 
 describe('restored table cleanup guard against the local front', () => {
-  const pitrHandle = (source: string, target: string, startedAt = new Date()): RestoreHandle => ({
+  // Written in the table-only shape of executions started before resource types, read as today's handle.
+  const pitrHandle = (source: string, target: string, startedAt = new Date()): RestoreHandle =>
+    readRestoreHandle({
     driver: 'dynamodb-pitr',
     sourceTableName: source,
     sourceTableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${source}`,
@@ -306,7 +328,7 @@ describe('restored table cleanup guard against the local front', () => {
     startedAt: startedAt.toISOString(),
     phase: 'restoring',
     recoveryPoint: { at: startedAt.toISOString(), requestedAt: startedAt.toISOString() },
-  });
+    });
 
   it('never deletes the source, even tagged with the run and named as the target', async () => {
     const source = await createSource();
@@ -352,18 +374,18 @@ describe('restored table cleanup guard against the local front', () => {
   });
 
   it('claims at cleanup a restore that completed after the drill stopped waiting', async () => {
-    const driver = restoreDriverFor({ type: 'dynamodb-pitr' });
+    const driver = tableDriver({ type: 'dynamodb-pitr' });
     const source = await createSource({ pitr: true });
     const { source: facts, points } = await driver.preflight(source);
     const runId = nextRunId();
-    const handle = await driver.startRestore({ source: facts, recoveryPoint: chooseRecoveryPoint({ type: 'latest' }, points, new Date()), targetTableName: drillTableName(PLAN_ID, runId) });
-    let result = await cleanUpRestoredTable({ tableName: handle.targetTableName, runId, sourceTableName: source, handle });
+    const handle = await driver.startRestore({ source: facts, recoveryPoint: chooseRecoveryPoint({ type: 'latest' }, points, new Date()), restoredName: drillTableName(PLAN_ID, runId) });
+    let result = await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source, handle });
     for (let attempt = 0; result.status === 'WAITING' && attempt < 400; attempt += 1) {
       await sleep(25);
-      result = await cleanUpRestoredTable({ tableName: handle.targetTableName, runId, sourceTableName: source, handle });
+      result = await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source, handle });
     }
     expect(result).toEqual({ status: 'DELETED' });
-    expect(await tableExists(handle.targetTableName)).toBe(false);
+    expect(await tableExists(handle.restored.name)).toBe(false);
   });
 });
 

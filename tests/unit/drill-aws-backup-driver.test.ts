@@ -8,7 +8,7 @@ import {
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { restoreDriverFor } from '../../functions/aws/drill/restore-driver.js';
+import { restoreDriverFor } from '../../functions/aws/drill/restore-drivers.js';
 import { DrillPreflightError, DrillRestoreError, type RestoreHandle } from '../../functions/domain/drill/restore.js';
 
 const backup = mockClient(BackupClient);
@@ -32,14 +32,16 @@ const recoveryPoint = (id: string, creationDate: string, status: string, backupV
   ResourceName: SOURCE,
 });
 
-const driver = (backupVaultName?: string) =>
-  restoreDriverFor({ type: 'aws-backup', restoreRoleArn: ROLE, ...(backupVaultName !== undefined && { backupVaultName }) });
+const driver = (backupVaultName?: string, tableName = SOURCE) =>
+  restoreDriverFor({
+    source: { type: 'dynamodb-table', tableName },
+    driver: { type: 'aws-backup', restoreRoleArn: ROLE, ...(backupVaultName !== undefined && { backupVaultName }) },
+  });
 
 const handle = (restoreJobId: string): RestoreHandle => ({
   driver: 'aws-backup',
-  sourceTableName: SOURCE,
-  sourceTableArn: SOURCE_ARN,
-  targetTableName: TARGET,
+  source: { type: 'DynamoDB', arn: SOURCE_ARN, name: SOURCE },
+  restored: { type: 'DynamoDB', name: TARGET },
   startedAt: new Date().toISOString(),
   phase: 'restoring',
   recoveryPoint: { at: '2025-06-09T03:00:00.000Z', requestedAt: '2025-06-10T12:00:00.000Z', id: pointArn('b') },
@@ -79,28 +81,28 @@ afterAll(() => {
 
 describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulator; shapes from the AWS Backup API reference)', () => {
   it('preflight: the source table and its COMPLETED recovery points over every page, newest first', async () => {
-    const { source, points } = await driver().preflight(SOURCE);
-    expect(source).toEqual({ tableName: SOURCE, tableArn: SOURCE_ARN, approximateItemCount: 42, sizeBytes: 4096 });
+    const { source, points } = await driver().preflight();
+    expect(source).toEqual({ type: 'DynamoDB', name: SOURCE, arn: SOURCE_ARN, approximateItemCount: 42, sizeBytes: 4096 });
     expect(points).toEqual({
       kind: 'discrete',
       points: [
-        { id: pointArn('b'), at: '2025-06-09T03:00:00.000Z' },
-        { id: pointArn('a'), at: '2025-06-08T03:00:00.000Z' },
+        { id: pointArn('b'), at: '2025-06-09T03:00:00.000Z', vault: 'drills' },
+        { id: pointArn('a'), at: '2025-06-08T03:00:00.000Z', vault: 'Default' },
       ],
     });
     expect(backup.commandCalls(ListRecoveryPointsByResourceCommand)).toHaveLength(2);
   });
 
   it('preflight: only points in the plan\'s vault', async () => {
-    const { points } = await driver('Default').preflight(SOURCE);
-    expect(points).toEqual({ kind: 'discrete', points: [{ id: pointArn('a'), at: '2025-06-08T03:00:00.000Z' }] });
+    const { points } = await driver('Default').preflight();
+    expect(points).toEqual({ kind: 'discrete', points: [{ id: pointArn('a'), at: '2025-06-08T03:00:00.000Z', vault: 'Default' }] });
   });
 
   it('preflight: no COMPLETED point in the vault, or no source table, is a DrillPreflightError', async () => {
-    await expect(driver('elsewhere').preflight(SOURCE)).rejects.toThrow(DrillPreflightError);
-    await expect(driver('elsewhere').preflight(SOURCE)).rejects.toThrow(/no COMPLETED recovery point of orders in vault elsewhere/);
+    await expect(driver('elsewhere').preflight()).rejects.toThrow(DrillPreflightError);
+    await expect(driver('elsewhere').preflight()).rejects.toThrow(/no COMPLETED recovery point of orders in vault elsewhere/);
     dynamodb.on(DescribeTableCommand, { TableName: 'missing' }).rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
-    await expect(driver().preflight('missing')).rejects.toThrow('source table missing does not exist');
+    await expect(driver(undefined, 'missing').preflight()).rejects.toThrow('source table missing does not exist');
   });
 
   it('start: the restore metadata AWS Backup gives, into the drill\'s table, as the restore role', async () => {
@@ -113,7 +115,7 @@ describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulat
     backup.on(StartRestoreJobCommand).resolves({ RestoreJobId: 'job-1' });
     const recoveryPointChosen = { at: '2025-06-09T03:00:00.000Z', requestedAt: '2025-06-10T12:00:00.000Z', id: pointArn('b') };
 
-    const started = await driver().startRestore({ source: { tableName: SOURCE, tableArn: SOURCE_ARN }, recoveryPoint: recoveryPointChosen, targetTableName: TARGET });
+    const started = await driver().startRestore({ source: { type: 'DynamoDB', name: SOURCE, arn: SOURCE_ARN }, recoveryPoint: recoveryPointChosen, restoredName: TARGET });
 
     // No vault in the plan: the point's own vault, found by listing.
     expect(backup.commandCalls(GetRecoveryPointRestoreMetadataCommand)[0]?.args[0].input).toEqual({ BackupVaultName: 'drills', RecoveryPointArn: pointArn('b') });
@@ -121,14 +123,14 @@ describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulat
       RecoveryPointArn: pointArn('b'),
       IamRoleArn: ROLE,
       ResourceType: 'DynamoDB',
-      Metadata: { targetTableName: TARGET, encryptionType: 'Default' },
+      // The point's metadata (encryption kept), the drill's table name, and a table cleanup can delete.
+      Metadata: { targetTableName: TARGET, encryptionType: 'Default', deletionProtection: 'false' },
       IdempotencyToken: TARGET,
     });
     expect(started).toMatchObject({
       driver: 'aws-backup',
-      sourceTableName: SOURCE,
-      sourceTableArn: SOURCE_ARN,
-      targetTableName: TARGET,
+      source: { type: 'DynamoDB', name: SOURCE, arn: SOURCE_ARN },
+      restored: { type: 'DynamoDB', name: TARGET },
       phase: 'restoring',
       recoveryPoint: recoveryPointChosen,
       restoreJobId: 'job-1',
@@ -141,9 +143,9 @@ describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulat
     const denied = Object.assign(new Error('User is not authorized to perform: iam:PassRole'), { name: 'AccessDeniedException' });
     backup.on(StartRestoreJobCommand).rejects(denied);
     const starting = driver('drills').startRestore({
-      source: { tableName: SOURCE, tableArn: SOURCE_ARN },
+      source: { type: 'DynamoDB', name: SOURCE, arn: SOURCE_ARN },
       recoveryPoint: { at: '2025-06-09T03:00:00.000Z', requestedAt: '2025-06-09T03:00:00.000Z', id: pointArn('b') },
-      targetTableName: TARGET,
+      restoredName: TARGET,
     });
     await expect(starting).rejects.toThrow(DrillRestoreError);
     await expect(starting).rejects.toThrow(/AccessDeniedException: User is not authorized to perform: iam:PassRole/);
@@ -170,7 +172,7 @@ describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulat
     });
     expect((await driver().describeRestore(handle('job-1'))).state).toBe('IN_PROGRESS');
     const done = await driver().describeRestore(handle('job-1'));
-    expect(done).toMatchObject({ state: 'COMPLETED', handle: { restoreJobId: 'job-1', targetTableName: TARGET } });
+    expect(done).toMatchObject({ state: 'COMPLETED', handle: { restoreJobId: 'job-1', restored: { name: TARGET, arn: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${TARGET}` } } });
   });
 
   it('describe: FAILED and ABORTED fail, with the job\'s status message', async () => {
@@ -183,9 +185,5 @@ describe('aws-backup driver (aws-sdk-client-mock: AWS Backup has no local emulat
     const failed = await driver().describeRestore(handle('job-failed'));
     expect(failed).toMatchObject({ state: 'FAILED', reason: expect.stringContaining('FAILED: Insufficient privileges to perform this action.') });
     expect(await driver().describeRestore(handle('job-aborted'))).toMatchObject({ state: 'FAILED', reason: expect.stringContaining('ABORTED') });
-  });
-
-  it('cleanUpExtras: a restore job leaves nothing else to delete', async () => {
-    expect(await driver().cleanUpExtras(handle('job-1'))).toEqual([]);
   });
 });

@@ -5,9 +5,8 @@ import type { RestoreHandle } from '../../functions/domain/drill/restore.js';
 
 const handle = (restoreJobId?: string): RestoreHandle => ({
   driver: restoreJobId ? 'aws-backup' : 'dynamodb-pitr',
-  sourceTableName: 'orders',
-  sourceTableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders',
-  targetTableName: 'irdr-drill-orders-run-1',
+  source: { type: 'DynamoDB', arn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders', name: 'orders' },
+  restored: { type: 'DynamoDB', name: 'irdr-drill-orders-run-1' },
   startedAt: '2026-12-01T03:00:00.000Z',
   phase: 'restoring',
   recoveryPoint: { at: '2026-12-01T02:00:00.000Z', requestedAt: '2026-12-01T03:00:00.000Z' },

@@ -1,62 +1,110 @@
 import {
+  DescribeProtectedResourceCommand,
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
+  ListProtectedResourcesCommand,
   ListRecoveryPointsByResourceCommand,
   StartRestoreJobCommand,
   type RecoveryPointByResource,
 } from '@aws-sdk/client-backup';
-import { DrillPreflightError, DrillRestoreError, type RestoreHandle } from '../../domain/drill/restore.js';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../domain/drill-naming.js';
+import type { DrillSource } from '../../domain/drill-plan-schema.js';
+import { RESOURCE_TYPE_PROFILES } from '../../domain/drill/resource-types.js';
+import { isolatedRestoreMetadata } from '../../domain/drill/restore-metadata.js';
+import {
+  DrillPreflightError,
+  DrillRestoreError,
+  type BackupResourceType,
+  type RecoveryPointRef,
+  type RestoreHandle,
+  type RestoreProgress,
+  type RestoredCleanupResult,
+  type SourceFacts,
+} from '../../domain/drill/restore.js';
 import { backupClient } from '../backup-client.js';
-import type { RestoreDriver } from './restore-driver.js';
+import { DrillClaimRefused, type RestoreDriver } from './restore-driver.js';
+import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
+import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
+import { restoredResourceOps } from './restored-resources/ops-by-type.js';
 import { sourceFactsOf } from './source-table.js';
-import { awsErrorText, restoredTableProgress } from './target-table.js';
+import { awsErrorText, isAwsError, restoredTableProgress } from './target-table.js';
 
 export interface AwsBackupDriverConfig {
   /** The role AWS Backup assumes to restore (the plan's restoreRoleArn). */
   readonly restoreRoleArn: string;
-  /** Only recovery points in this vault. */
+  /** Only recovery points in this vault (plans written before `vaults`). */
   readonly backupVaultName?: string;
+  readonly vaults?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+  /** @default both */
+  readonly recoveryPointTypes?: readonly ('snapshot' | 'continuous')[];
 }
 
 /**
- * AWS Backup: restores a COMPLETED recovery point of the source into a new table with StartRestoreJob (as the
- * plan's restore role) and follows the job, then the table, until both are done.
+ * AWS Backup, for any type it restores: finds the source (by ARN, by table name, or among the type's protected
+ * resources carrying the plan's tags), lists its COMPLETED recovery points in the plan's vaults, restores one with
+ * StartRestoreJob (as the plan's restore role, with isolated metadata) into a new drill-named resource, and follows
+ * the job, then the resource, until it is described as available. `random` picks among tag-selected sources.
  */
-export function awsBackupDriver(config: AwsBackupDriverConfig): RestoreDriver {
+export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConfig, random: () => number = Math.random): RestoreDriver {
+  const type: BackupResourceType = source.type === 'dynamodb-table' ? 'DynamoDB' : source.resourceType;
+  const overrides = source.type === 'aws-backup-resource' ? source.restoreMetadata : {};
+  /** Tags the restored resource as this run's, once AWS Backup's job names it as what it created. */
+  const claim: RestoreDriver['claimRestored'] = async (handle, { runId, planId }) => {
+    if (type === 'DynamoDB') return claimRestoredTable({ handle, runId, planId });
+    const arn = await createdResourceArnOf(handle);
+    if (!arn) throw new DrillClaimRefused(`AWS Backup restore job ${handle.restoreJobId ?? '(none)'} names no resource it created`);
+    if (arn === handle.source.arn) throw new DrillClaimRefused(`restore job ${handle.restoreJobId ?? ''} names the source ${arn} as what it created`);
+    // Types named by id get the drill name as their Name tag: the guard reads it back.
+    const profile = RESOURCE_TYPE_PROFILES[type];
+    const name: Record<string, string> = profile.drillable && profile.naming === 'name-tag' ? { Name: handle.restored.name } : {};
+    await (await restoredResourceOps(type)).tag(arn, { ...name, [DRILL_RUN_TAG]: runId, [DRILL_PLAN_TAG]: planId });
+  };
   return {
-    async preflight(sourceTableName) {
-      const source = await sourceFactsOf(sourceTableName);
-      const points = (await completedRecoveryPointsOf(source.tableArn, config.backupVaultName))
-        .map((point) => ({ id: point.RecoveryPointArn!, at: point.CreationDate!.toISOString() }))
+    async preflight() {
+      const facts = await sourceOf(source, random);
+      const points = (await completedRecoveryPointsOf(facts.arn)).filter((point) => inPlanVaults(point, config) && ofPlanPointType(point, config));
+      if (points.length === 0) throw new DrillPreflightError(`AWS Backup has no COMPLETED recovery point of ${facts.name}${vaultText(config)}`);
+      const refs: RecoveryPointRef[] = points
+        .map((point) => ({ id: point.RecoveryPointArn!, at: point.CreationDate!.toISOString(), ...(point.BackupVaultName !== undefined && { vault: point.BackupVaultName }) }))
         .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-      if (points.length === 0) {
-        const vault = config.backupVaultName ? ` in vault ${config.backupVaultName}` : '';
-        throw new DrillPreflightError(`AWS Backup has no COMPLETED recovery point of ${sourceTableName}${vault}`);
-      }
-      return { source, points: { kind: 'discrete', points } };
+      return { source: facts, points: { kind: 'discrete', points: refs } };
     },
 
-    async startRestore({ source, recoveryPoint, targetTableName }) {
+    async startRestore({ source: facts, recoveryPoint, restoredName }) {
       const recoveryPointArn = recoveryPoint.id;
       if (!recoveryPointArn) throw new DrillRestoreError('the recovery point names no AWS Backup recovery point');
       const startedAt = new Date().toISOString();
       let restoreJobId: string;
+      let metadata: Record<string, string>;
       try {
-        const vaultName = config.backupVaultName ?? (await vaultOf(source.tableArn, recoveryPointArn));
-        restoreJobId = await startRestoreJob(recoveryPointArn, vaultName, targetTableName, config.restoreRoleArn);
+        const vault = recoveryPoint.vault ?? config.backupVaultName ?? (await vaultOf(facts.arn, recoveryPointArn));
+        const { RestoreMetadata = {} } = await backupClient.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: vault, RecoveryPointArn: recoveryPointArn }));
+        metadata = isolatedRestoreMetadata({ type, recoveryPointMetadata: RestoreMetadata, restoredName, overrides });
+        const { RestoreJobId } = await backupClient.send(
+          new StartRestoreJobCommand({
+            RecoveryPointArn: recoveryPointArn,
+            IamRoleArn: config.restoreRoleArn,
+            ResourceType: type,
+            Metadata: metadata,
+            // A retried start returns the same job instead of a second restore.
+            IdempotencyToken: restoredName,
+          }),
+        );
+        if (!RestoreJobId) throw new DrillRestoreError(`StartRestoreJob for ${recoveryPointArn} returned no job id`);
+        restoreJobId = RestoreJobId;
       } catch (error) {
         if (error instanceof DrillRestoreError) throw error;
-        throw new DrillRestoreError(`AWS Backup restore of ${recoveryPointArn} into ${targetTableName} failed to start: ${awsErrorText(error)}`);
+        throw new DrillRestoreError(`AWS Backup restore of ${recoveryPointArn} into ${restoredName} failed to start: ${awsErrorText(error)}`);
       }
       const handle: RestoreHandle = {
         driver: 'aws-backup',
-        sourceTableName: source.tableName,
-        sourceTableArn: source.tableArn,
-        targetTableName,
+        source: { type, arn: facts.arn, name: facts.name },
+        restored: { type, name: restoredName },
         startedAt,
         phase: 'restoring',
         recoveryPoint,
         restoreJobId,
+        restoreMetadata: metadata,
       };
       return handle;
     },
@@ -68,21 +116,75 @@ export function awsBackupDriver(config: AwsBackupDriverConfig): RestoreDriver {
         case 'PENDING':
         case 'RUNNING':
           return { state: 'IN_PROGRESS', handle };
-        case 'COMPLETED':
-          // The job is done once the table exists; the drill needs the table ACTIVE.
-          return restoredTableProgress(handle);
+        case 'COMPLETED': {
+          const withArn: RestoreHandle = job.CreatedResourceArn ? { ...handle, restored: { ...handle.restored, arn: job.CreatedResourceArn } } : handle;
+          return restoredResourceProgress(withArn);
+        }
         default:
           return { state: 'FAILED', handle, reason: `AWS Backup restore job ${handle.restoreJobId} is ${job.Status ?? 'of unknown status'}: ${job.StatusMessage ?? 'no message'}` };
       }
     },
 
-    // A restore job makes nothing but the table; the recovery point belongs to the backup plan.
-    cleanUpExtras: async () => [],
+    claimRestored: claim,
+
+    async cleanUp(handle, { runId, planId }) {
+      if (type === 'DynamoDB') return cleanUpTableRestore(handle, runId);
+      const found = await restoredArnForCleanup(handle);
+      if (found.status !== 'FOUND') return found.result;
+      const arn = found.arn;
+      const ops = await restoredResourceOps(type);
+      // A restore that completed after the drill stopped waiting is claimed now, if provably the job's, then cleaned up.
+      if (!handle.restored.arn) {
+        try {
+          await claim({ ...handle, restored: { ...handle.restored, arn } }, { runId, planId });
+        } catch (error) {
+          if (error instanceof DrillClaimRefused) return { status: 'REFUSED', reason: error.message, deletedExtras: [] };
+          throw error;
+        }
+      }
+      return ops.cleanUp(arn, cleanupGuardFor(handle, runId), runId);
+    },
   };
 }
 
-/** The source's COMPLETED recovery points (in the vault, if one is named). */
-async function completedRecoveryPointsOf(resourceArn: string, backupVaultName: string | undefined): Promise<RecoveryPointByResource[]> {
+/** The source as AWS Backup protects it: a table by name, a resource by ARN, or one chosen among those with the plan's tags. */
+async function sourceOf(source: DrillSource, random: () => number): Promise<SourceFacts> {
+  if (source.type === 'dynamodb-table') return sourceFactsOf(source.tableName);
+  const arn = source.resourceArn ?? (await chooseByTags(source.resourceType, source.selection?.tags ?? {}, random));
+  try {
+    const described = await backupClient.send(new DescribeProtectedResourceCommand({ ResourceArn: arn }));
+    if (described.ResourceType !== undefined && described.ResourceType !== source.resourceType) {
+      throw new DrillPreflightError(`${arn} is protected by AWS Backup as ${described.ResourceType}, not ${source.resourceType}`);
+    }
+    return { type: source.resourceType, arn, name: described.ResourceName || resourceIdOf(arn) };
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) throw new DrillPreflightError(`AWS Backup protects no resource ${arn}: no backup of it was ever completed`);
+    throw error;
+  }
+}
+
+/** One of the type's protected resources carrying every tag asked for, at random (as restore testing selects). */
+async function chooseByTags(type: BackupResourceType, tags: Readonly<Record<string, string>>, random: () => number): Promise<string> {
+  const protectedArns = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const page = await backupClient.send(new ListProtectedResourcesCommand({ NextToken: nextToken }));
+    for (const resource of page.Results ?? []) if (resource.ResourceType === type && resource.ResourceArn) protectedArns.add(resource.ResourceArn);
+    nextToken = page.NextToken;
+  } while (nextToken);
+
+  // Only in functions bundled for plans that select by tags (lib/ bundles the flag; see drillBundleFlags).
+  const taggedArns = process.env.DRILL_SELECTS_BY_TAGS !== 'false' ? (await import('./tagged-resources.js')).taggedArns : undefined;
+  if (!taggedArns) throw new DrillPreflightError('this function was bundled for plans that select no source by tags');
+  const tagged = (await taggedArns(type, tags)).filter((arn) => protectedArns.has(arn));
+  const tagText = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(', ');
+  const chosen = [...tagged].sort()[Math.min(Math.floor(random() * tagged.length), tagged.length - 1)];
+  if (!chosen) throw new DrillPreflightError(`AWS Backup protects no ${type} resource tagged ${tagText} (${protectedArns.size} ${type} resources are protected)`);
+  return chosen;
+}
+
+/** The source's COMPLETED recovery points, every vault. */
+async function completedRecoveryPointsOf(resourceArn: string): Promise<RecoveryPointByResource[]> {
   const points: RecoveryPointByResource[] = [];
   let nextToken: string | undefined;
   do {
@@ -90,35 +192,84 @@ async function completedRecoveryPointsOf(resourceArn: string, backupVaultName: s
     points.push(...(page.RecoveryPoints ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
-  return points.filter(
-    (point) =>
-      point.Status === 'COMPLETED' &&
-      point.RecoveryPointArn !== undefined &&
-      point.CreationDate !== undefined &&
-      (backupVaultName === undefined || point.BackupVaultName === backupVaultName),
-  );
+  return points.filter((point) => point.Status === 'COMPLETED' && point.RecoveryPointArn !== undefined && point.CreationDate !== undefined);
+}
+
+function inPlanVaults(point: RecoveryPointByResource, config: AwsBackupDriverConfig): boolean {
+  const vault = point.BackupVaultName ?? '';
+  if (config.backupVaultName !== undefined && vault !== config.backupVaultName) return false;
+  if (config.vaults?.include && !config.vaults.include.includes(vault)) return false;
+  return !config.vaults?.exclude?.includes(vault);
+}
+
+/** AWS Backup names continuous recovery points `recovery-point:continuous:...` (S3, RDS, Aurora; SAP HANA). */
+const isContinuous = (point: RecoveryPointByResource): boolean => /:recovery-point:continuous:/.test(point.RecoveryPointArn ?? '');
+
+function ofPlanPointType(point: RecoveryPointByResource, config: AwsBackupDriverConfig): boolean {
+  const types = config.recoveryPointTypes ?? ['snapshot', 'continuous'];
+  return types.includes(isContinuous(point) ? 'continuous' : 'snapshot');
+}
+
+function vaultText(config: AwsBackupDriverConfig): string {
+  const parts = [
+    config.backupVaultName !== undefined ? ` in vault ${config.backupVaultName}` : '',
+    config.vaults?.include ? ` in vaults ${config.vaults.include.join(', ')}` : '',
+    config.vaults?.exclude ? ` outside vaults ${config.vaults.exclude.join(', ')}` : '',
+    config.recoveryPointTypes && config.recoveryPointTypes.length === 1 ? ` of type ${config.recoveryPointTypes[0]}` : '',
+  ];
+  return parts.join('');
 }
 
 /** The vault holding a recovery point (GetRecoveryPointRestoreMetadata needs it; the plan need not name one). */
 async function vaultOf(resourceArn: string, recoveryPointArn: string): Promise<string> {
-  const point = (await completedRecoveryPointsOf(resourceArn, undefined)).find((candidate) => candidate.RecoveryPointArn === recoveryPointArn);
+  const point = (await completedRecoveryPointsOf(resourceArn)).find((candidate) => candidate.RecoveryPointArn === recoveryPointArn);
   if (!point?.BackupVaultName) throw new DrillRestoreError(`recovery point ${recoveryPointArn} is no longer a COMPLETED recovery point of ${resourceArn}`);
   return point.BackupVaultName;
 }
 
-/** The restore as AWS Backup would do it for this point, into the drill's own table name. */
-async function startRestoreJob(recoveryPointArn: string, backupVaultName: string, targetTableName: string, restoreRoleArn: string): Promise<string> {
-  const { RestoreMetadata } = await backupClient.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: backupVaultName, RecoveryPointArn: recoveryPointArn }));
-  const { RestoreJobId } = await backupClient.send(
-    new StartRestoreJobCommand({
-      RecoveryPointArn: recoveryPointArn,
-      IamRoleArn: restoreRoleArn,
-      ResourceType: 'DynamoDB',
-      Metadata: { ...RestoreMetadata, targetTableName },
-      // A retried start returns the same job instead of a second restore.
-      IdempotencyToken: targetTableName,
-    }),
-  );
-  if (!RestoreJobId) throw new DrillRestoreError(`StartRestoreJob for ${recoveryPointArn} returned no job id`);
-  return RestoreJobId;
+/** What the restore job says it created: the proof a resource is this restore's (undefined while it created nothing). */
+async function createdResourceArnOf(handle: RestoreHandle): Promise<string | undefined> {
+  if (handle.restored.arn) return handle.restored.arn;
+  if (!handle.restoreJobId) return undefined;
+  const job = await backupClient.send(new DescribeRestoreJobCommand({ RestoreJobId: handle.restoreJobId }));
+  return job.Status === 'COMPLETED' ? job.CreatedResourceArn : undefined;
+}
+
+/**
+ * What cleanup deletes: the resource the job created (one look at the job); a job still running may make one (look
+ * again); one that ended without one made nothing.
+ */
+async function restoredArnForCleanup(
+  handle: RestoreHandle,
+): Promise<{ readonly status: 'FOUND'; readonly arn: string } | { readonly status: 'NONE'; readonly result: RestoredCleanupResult }> {
+  if (handle.restored.arn) return { status: 'FOUND', arn: handle.restored.arn };
+  const nothing = { status: 'NONE', result: { status: 'NOT_FOUND', deletedExtras: [] } } as const;
+  if (!handle.restoreJobId) return nothing;
+  const job = await backupClient.send(new DescribeRestoreJobCommand({ RestoreJobId: handle.restoreJobId })).catch((error: unknown) => {
+    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+    throw error;
+  });
+  if (job?.Status === 'PENDING' || job?.Status === 'RUNNING') {
+    return { status: 'NONE', result: { status: 'WAITING', reason: `restore job ${handle.restoreJobId} is ${job.Status}`, deletedExtras: [] } };
+  }
+  if (job?.Status === 'COMPLETED' && job.CreatedResourceArn) return { status: 'FOUND', arn: job.CreatedResourceArn };
+  return nothing;
+}
+
+/** After the job completed: the restored resource as its service describes it. */
+async function restoredResourceProgress(handle: RestoreHandle): Promise<RestoreProgress> {
+  if (handle.restored.type === 'DynamoDB') return restoredTableProgress(handle);
+  const arn = handle.restored.arn;
+  if (!arn) return { state: 'FAILED', handle, reason: `AWS Backup restore job ${handle.restoreJobId ?? ''} completed without naming the resource it created` };
+  const availability = await (await restoredResourceOps(handle.restored.type)).availability(arn);
+  switch (availability.state) {
+    case 'available':
+      return { state: 'COMPLETED', handle };
+    case 'pending':
+      return { state: 'IN_PROGRESS', handle };
+    case 'gone':
+      return { state: 'FAILED', handle, reason: `${arn}, which the restore created, no longer exists` };
+    case 'failed':
+      return { state: 'FAILED', handle, reason: availability.reason };
+  }
 }

@@ -10,6 +10,7 @@ import { DRILL_TABLE_PREFIX } from '../../domain/drill-naming.js';
 import { DrillPreflightError, DrillRestoreError, type RecoveryPointRef, type RestoreHandle, type RestoreProgress } from '../../domain/drill/restore.js';
 import { dynamodbClient } from '../dynamodb-client.js';
 import type { RestoreDriver } from './restore-driver.js';
+import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { sourceFactsOf } from './source-table.js';
 import { awsErrorText, describeTableIfExists, isAwsError, restoredTableProgress } from './target-table.js';
 
@@ -20,9 +21,9 @@ const BACKUP_NAME_MAX_LENGTH = 255;
  * DynamoDB on-demand backups: RestoreTableFromBackup into a new table. `latest` restores the newest AVAILABLE
  * backup the source has; `create` takes one when the restore starts, restores it once AVAILABLE, and deletes it at cleanup.
  */
-export function dynamodbBackupDriver(backup: 'latest' | 'create'): RestoreDriver {
+export function dynamodbBackupDriver(sourceTableName: string, backup: 'latest' | 'create'): RestoreDriver {
   return {
-    async preflight(sourceTableName) {
+    async preflight() {
       const source = await sourceFactsOf(sourceTableName);
       if (backup === 'create') return { source, points: { kind: 'create' } };
       const points = await availableBackupsOf(sourceTableName);
@@ -32,17 +33,22 @@ export function dynamodbBackupDriver(backup: 'latest' | 'create'): RestoreDriver
       return { source, points: { kind: 'discrete', points } };
     },
 
-    async startRestore({ source, recoveryPoint, targetTableName }) {
+    async startRestore({ source, recoveryPoint, restoredName: targetTableName }) {
       const startedAt = new Date().toISOString();
-      const base = { driver: 'dynamodb-backup', sourceTableName: source.tableName, sourceTableArn: source.tableArn, targetTableName, startedAt } as const;
+      const base = {
+        driver: 'dynamodb-backup',
+        source: { type: 'DynamoDB', arn: source.arn, name: source.name },
+        restored: { type: 'DynamoDB', name: targetTableName },
+        startedAt,
+      } as const;
       if (backup === 'create') {
         const details = await dynamodbClient
-          .send(new CreateBackupCommand({ TableName: source.tableName, BackupName: drillBackupName(targetTableName) }))
+          .send(new CreateBackupCommand({ TableName: source.name, BackupName: drillBackupName(targetTableName) }))
           .then((created) => created.BackupDetails)
           .catch((error: unknown) => {
-            throw new DrillRestoreError(`CreateBackup of ${source.tableName} failed: ${awsErrorText(error)}`);
+            throw new DrillRestoreError(`CreateBackup of ${source.name} failed: ${awsErrorText(error)}`);
           });
-        if (!details?.BackupArn) throw new DrillRestoreError(`CreateBackup of ${source.tableName} returned no backup ARN`);
+        if (!details?.BackupArn) throw new DrillRestoreError(`CreateBackup of ${source.name} returned no backup ARN`);
         const at = details.BackupCreationDateTime?.toISOString() ?? recoveryPoint.at;
         return { ...base, phase: 'backing-up', createdBackupArn: details.BackupArn, recoveryPoint: { ...recoveryPoint, at, id: details.BackupArn } };
       }
@@ -56,17 +62,22 @@ export function dynamodbBackupDriver(backup: 'latest' | 'create'): RestoreDriver
       return continueBackingUp(handle);
     },
 
-    async cleanUpExtras(handle) {
-      if (!handle.createdBackupArn) return [];
-      try {
-        await dynamodbClient.send(new DeleteBackupCommand({ BackupArn: handle.createdBackupArn }));
-        return [handle.createdBackupArn];
-      } catch (error) {
-        if (isAwsError(error, 'BackupNotFoundException')) return [];
-        throw error;
-      }
-    },
+    claimRestored: (handle, { runId, planId }) => claimRestoredTable({ handle, runId, planId }),
+
+    cleanUp: (handle, { runId }) => cleanUpTableRestore(handle, runId, deleteDrillBackup),
   };
+}
+
+/** Deletes the on-demand backup the drill took (handle.createdBackupArn), and only it. */
+async function deleteDrillBackup(handle: RestoreHandle): Promise<string[]> {
+  if (!handle.createdBackupArn) return [];
+  try {
+    await dynamodbClient.send(new DeleteBackupCommand({ BackupArn: handle.createdBackupArn }));
+    return [handle.createdBackupArn];
+  } catch (error) {
+    if (isAwsError(error, 'BackupNotFoundException')) return [];
+    throw error;
+  }
 }
 
 /** The drill's own backup: once AVAILABLE, its restore starts (and the handle moves on to `restoring`). */
@@ -85,10 +96,10 @@ async function continueBackingUp(handle: RestoreHandle): Promise<RestoreProgress
   const at = details.BackupCreationDateTime?.toISOString() ?? handle.recoveryPoint.at;
   const restoring: RestoreHandle = { ...handle, phase: 'restoring', recoveryPoint: { ...handle.recoveryPoint, at, id: backupArn } };
   try {
-    await restoreFromBackup(backupArn, handle.targetTableName);
+    await restoreFromBackup(backupArn, handle.restored.name);
   } catch (error) {
     // A look repeated after its restore already started finds the table made from this very backup.
-    const existing = await describeTableIfExists(handle.targetTableName);
+    const existing = await describeTableIfExists(handle.restored.name);
     if (existing?.RestoreSummary?.SourceBackupArn !== backupArn) throw error;
   }
   return { state: 'IN_PROGRESS', handle: restoring };

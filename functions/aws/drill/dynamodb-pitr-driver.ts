@@ -2,31 +2,31 @@ import { DescribeContinuousBackupsCommand, RestoreTableToPointInTimeCommand } fr
 import { DrillPreflightError, DrillRestoreError, type AvailableRecoveryPoints, type RestoreHandle } from '../../domain/drill/restore.js';
 import { dynamodbClient } from '../dynamodb-client.js';
 import type { RestoreDriver } from './restore-driver.js';
+import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { sourceFactsOf } from './source-table.js';
 import { awsErrorText, isAwsError, restoredTableProgress } from './target-table.js';
 
 /** DynamoDB point-in-time recovery: RestoreTableToPointInTime into a new table, any second of the restorable window. */
-export function dynamodbPitrDriver(): RestoreDriver {
+export function dynamodbPitrDriver(sourceTableName: string): RestoreDriver {
   return {
-    async preflight(sourceTableName) {
+    async preflight() {
       const source = await sourceFactsOf(sourceTableName);
       return { source, points: await restorableWindowOf(sourceTableName) };
     },
 
-    async startRestore({ source, recoveryPoint, targetTableName }) {
+    async startRestore({ source, recoveryPoint, restoredName: targetTableName }) {
       const startedAt = new Date().toISOString();
       try {
         await dynamodbClient.send(
-          new RestoreTableToPointInTimeCommand({ SourceTableName: source.tableName, TargetTableName: targetTableName, RestoreDateTime: new Date(recoveryPoint.at) }),
+          new RestoreTableToPointInTimeCommand({ SourceTableName: source.name, TargetTableName: targetTableName, RestoreDateTime: new Date(recoveryPoint.at) }),
         );
       } catch (error) {
-        throw new DrillRestoreError(`RestoreTableToPointInTime of ${source.tableName} at ${recoveryPoint.at} into ${targetTableName} failed: ${awsErrorText(error)}`);
+        throw new DrillRestoreError(`RestoreTableToPointInTime of ${source.name} at ${recoveryPoint.at} into ${targetTableName} failed: ${awsErrorText(error)}`);
       }
       const handle: RestoreHandle = {
         driver: 'dynamodb-pitr',
-        sourceTableName: source.tableName,
-        sourceTableArn: source.tableArn,
-        targetTableName,
+        source: { type: 'DynamoDB', arn: source.arn, name: source.name },
+        restored: { type: 'DynamoDB', name: targetTableName },
         startedAt,
         phase: 'restoring',
         recoveryPoint,
@@ -36,8 +36,10 @@ export function dynamodbPitrDriver(): RestoreDriver {
 
     describeRestore: (handle) => restoredTableProgress(handle),
 
+    claimRestored: (handle, { runId, planId }) => claimRestoredTable({ handle, runId, planId }),
+
     // A PITR restore makes nothing but the table.
-    cleanUpExtras: async () => [],
+    cleanUp: (handle, { runId }) => cleanUpTableRestore(handle, runId),
   };
 }
 

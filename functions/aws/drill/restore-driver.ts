@@ -1,34 +1,38 @@
-import type { DrillDriver } from '../../domain/drill-plan-schema.js';
-import type { AvailableRecoveryPoints, ChosenRecoveryPoint, RestoreHandle, RestoreProgress, SourceFacts } from '../../domain/drill/restore.js';
-import { awsBackupDriver } from './aws-backup-driver.js';
-import { dynamodbBackupDriver } from './dynamodb-backup-driver.js';
-import { dynamodbPitrDriver } from './dynamodb-pitr-driver.js';
+import type { ChosenRecoveryPoint, AvailableRecoveryPoints, RestoreHandle, RestoreProgress, RestoredCleanupResult, SourceFacts } from '../../domain/drill/restore.js';
+
+/*
+ * The restore driver interface, on its own: implementations import it, and restore-drivers.ts (the table of drivers)
+ * imports them, so no driver imports the table back.
+ */
 
 export interface RestoreRequest {
   readonly source: SourceFacts;
   readonly recoveryPoint: ChosenRecoveryPoint;
-  readonly targetTableName: string;
+  /** The run's restored resource name (drill-prefixed, see restoredResourceName). */
+  readonly restoredName: string;
 }
 
-/** One restore service, as a drill uses it: check the source, start a restore, follow it, undo what it made. */
+/** Who a restored resource belongs to: the tags irdr puts on it, and what the cleanup guard checks. */
+export interface RunClaim {
+  readonly runId: string;
+  readonly planId: string;
+}
+
+/** One restore service for one resource type, as a drill uses it: check the source, restore, follow, claim, undo. */
 export interface RestoreDriver {
   /** The source and what it can be restored from; DrillPreflightError if it cannot be. Creates nothing. */
-  preflight(sourceTableName: string): Promise<{ source: SourceFacts; points: AvailableRecoveryPoints }>;
-  /** Starts the restore into targetTableName (a new table); DrillRestoreError if the service refuses. */
+  preflight(): Promise<{ source: SourceFacts; points: AvailableRecoveryPoints }>;
+  /** Starts the restore into a new resource named restoredName; DrillRestoreError if the service refuses. */
   startRestore(request: RestoreRequest): Promise<RestoreHandle>;
-  /** Where the restore is; the handle returned replaces the one given (it may move on a phase). */
+  /** Where the restore is, up to the restored resource being available; the handle returned replaces the one given. */
   describeRestore(handle: RestoreHandle): Promise<RestoreProgress>;
-  /** Deletes only what the driver itself made besides the table (e.g. handle.createdBackupArn); returns what it deleted. */
-  cleanUpExtras(handle: RestoreHandle): Promise<string[]>;
+  /** Tags the restored resource as this run's after proving it is the one this restore made (DrillClaimRefused if not). */
+  claimRestored(handle: RestoreHandle, claim: RunClaim): Promise<void>;
+  /** Deletes what the restore made, in the type's order, each part only if the cleanup guard allows it. */
+  cleanUp(handle: RestoreHandle, claim: RunClaim): Promise<RestoredCleanupResult>;
 }
 
-export function restoreDriverFor(driver: DrillDriver): RestoreDriver {
-  switch (driver.type) {
-    case 'dynamodb-pitr':
-      return dynamodbPitrDriver();
-    case 'dynamodb-backup':
-      return dynamodbBackupDriver(driver.backup);
-    case 'aws-backup':
-      return awsBackupDriver({ restoreRoleArn: driver.restoreRoleArn, ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }) });
-  }
+/** The restored resource is not provably the one this restore made: it is left untagged, so cleanup will not delete it. */
+export class DrillClaimRefused extends Error {
+  override name = 'DrillClaimRefused';
 }

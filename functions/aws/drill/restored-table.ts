@@ -1,17 +1,15 @@
 import { DeleteTableCommand, ListTagsOfResourceCommand, TagResourceCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { decideTableCleanup } from '../../domain/drill/cleanup-guard.js';
-import type { RestoreHandle } from '../../domain/drill/restore.js';
+import type { RestoreHandle, RestoredCleanupResult } from '../../domain/drill/restore.js';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../domain/drill-naming.js';
 import { dynamodbClient } from '../dynamodb-client.js';
+import { DrillClaimRefused } from './restore-driver.js';
 import { describeTableIfExists, isAwsError } from './target-table.js';
 
 /** A table older than the restore by more than this was not made by it (allows for clock skew between Lambda and DynamoDB). */
 const CREATION_SKEW_MS = 60_000;
 
-/** The table is not provably the one this restore made: it is left untagged, so cleanup will not delete it. */
-export class DrillClaimRefused extends Error {
-  override name = 'DrillClaimRefused';
-}
+export { DrillClaimRefused };
 
 /**
  * Tags the table a completed restore made as this run's (what cleanup requires before it deletes anything), after
@@ -19,7 +17,7 @@ export class DrillClaimRefused extends Error {
  */
 export async function claimRestoredTable(claim: { readonly handle: RestoreHandle; readonly runId: string; readonly planId: string }): Promise<void> {
   const { handle, runId, planId } = claim;
-  const table = await describeTableIfExists(handle.targetTableName);
+  const table = await describeTableIfExists(handle.restored.name);
   const tableArn = restoredTableArn(handle, table);
   await dynamodbClient.send(
     new TagResourceCommand({
@@ -34,7 +32,7 @@ export async function claimRestoredTable(claim: { readonly handle: RestoreHandle
 
 /** The table's ARN if it is provably the one this restore made; DrillClaimRefused, naming the failed condition, if not. */
 function restoredTableArn(handle: RestoreHandle, table: TableDescription | undefined): string {
-  const name = handle.targetTableName;
+  const name = handle.restored.name;
   if (!name.startsWith(DRILL_TABLE_PREFIX)) throw new DrillClaimRefused(`${name} does not start with the drill prefix "${DRILL_TABLE_PREFIX}"`);
   if (!table?.TableArn) throw new DrillClaimRefused(`${name} does not exist`);
   if (table.TableName !== name) throw new DrillClaimRefused(`DescribeTable of ${name} answered for ${table.TableName ?? 'no table name'}`);
@@ -48,8 +46,8 @@ function restoredTableArn(handle: RestoreHandle, table: TableDescription | undef
   }
   const summary = table.RestoreSummary;
   // An AWS Backup restore job fails after StartRestoreJob answered: a table of the drill's name is then someone else's.
-  if ((handle.driver === 'dynamodb-pitr' || handle.driver === 'aws-backup') && summary?.SourceTableArn !== handle.sourceTableArn) {
-    throw new DrillClaimRefused(`${name} was not restored from ${handle.sourceTableArn} (its RestoreSummary names ${summary?.SourceTableArn ?? 'no source table'})`);
+  if ((handle.driver === 'dynamodb-pitr' || handle.driver === 'aws-backup') && summary?.SourceTableArn !== handle.source.arn) {
+    throw new DrillClaimRefused(`${name} was not restored from ${handle.source.arn} (its RestoreSummary names ${summary?.SourceTableArn ?? 'no source table'})`);
   }
   if (handle.driver === 'dynamodb-backup') {
     const backupArn = handle.recoveryPoint.id ?? handle.createdBackupArn;
@@ -83,7 +81,7 @@ export async function cleanUpRestoredTable(request: {
   if (!table.TableArn) return { status: 'REFUSED', reason: `${tableName} has no ARN to read its tags by` };
 
   let tags = await tagsOf(table.TableArn);
-  if (status === 'ACTIVE' && tags[DRILL_RUN_TAG] !== runId && handle?.targetTableName === tableName) {
+  if (status === 'ACTIVE' && tags[DRILL_RUN_TAG] !== runId && handle?.restored.name === tableName) {
     // The restore may have completed after the drill stopped waiting for it: claim it now, if it is provably the restore's.
     try {
       await claimRestoredTable({ handle, runId, planId: request.planId ?? planIdIn(tableName, runId) });
@@ -121,4 +119,18 @@ async function tagsOf(resourceArn: string): Promise<Record<string, string>> {
 function planIdIn(tableName: string, runId: string): string {
   const withoutPrefix = tableName.slice(DRILL_TABLE_PREFIX.length);
   return withoutPrefix.endsWith(`-${runId}`) ? withoutPrefix.slice(0, -(runId.length + 1)) : withoutPrefix;
+}
+
+/**
+ * The restored table's cleanup as a driver does it: the table through the guard, then (once the table is gone or
+ * never was) what the driver itself made besides it.
+ */
+export async function cleanUpTableRestore(
+  handle: RestoreHandle,
+  runId: string,
+  cleanUpExtras: (handle: RestoreHandle) => Promise<string[]> = async () => [],
+): Promise<RestoredCleanupResult> {
+  const result = await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: handle.source.name, handle });
+  if (result.status === 'WAITING' || result.status === 'REFUSED') return { ...result, deletedExtras: [] };
+  return { ...result, deletedExtras: await cleanUpExtras(handle) };
 }

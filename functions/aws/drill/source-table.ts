@@ -6,8 +6,9 @@ export async function sourceFactsOf(sourceTableName: string): Promise<SourceFact
   const table = await describeTableIfExists(sourceTableName);
   if (!table?.TableArn) throw new DrillPreflightError(`source table ${sourceTableName} does not exist`);
   return {
-    tableName: table.TableName ?? sourceTableName,
-    tableArn: table.TableArn,
+    type: 'DynamoDB',
+    name: table.TableName ?? sourceTableName,
+    arn: table.TableArn,
     ...(table.ItemCount !== undefined && { approximateItemCount: table.ItemCount }),
     ...(table.TableSizeBytes !== undefined && { sizeBytes: table.TableSizeBytes }),
   };

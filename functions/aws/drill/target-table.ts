@@ -24,13 +24,13 @@ export async function describeTableIfExists(tableName: string): Promise<TableDes
   }
 }
 
-/** How far a DynamoDB restore into handle.targetTableName has got, from the table's status. */
+/** How far a DynamoDB restore into handle.restored.name has got, from the table's status. */
 export async function restoredTableProgress(handle: RestoreHandle, now: Date = new Date()): Promise<RestoreProgress> {
-  const table = await describeTableIfExists(handle.targetTableName);
+  const table = await describeTableIfExists(handle.restored.name);
   if (!table) {
     const sinceStartMs = now.getTime() - Date.parse(handle.startedAt);
     if (sinceStartMs <= MISSING_TABLE_GRACE_MS) return { state: 'IN_PROGRESS', handle };
-    return { state: 'FAILED', handle, reason: `${handle.targetTableName} does not exist ${Math.round(sinceStartMs / 1000)} s after the restore started` };
+    return { state: 'FAILED', handle, reason: `${handle.restored.name} does not exist ${Math.round(sinceStartMs / 1000)} s after the restore started` };
   }
   switch (table.TableStatus) {
     case 'CREATING':
@@ -38,6 +38,6 @@ export async function restoredTableProgress(handle: RestoreHandle, now: Date = n
     case 'ACTIVE':
       return { state: 'COMPLETED', handle };
     default:
-      return { state: 'FAILED', handle, reason: `${handle.targetTableName} is ${table.TableStatus ?? 'of unknown status'}, not CREATING or ACTIVE` };
+      return { state: 'FAILED', handle, reason: `${handle.restored.name} is ${table.TableStatus ?? 'of unknown status'}, not CREATING or ACTIVE` };
   }
 }

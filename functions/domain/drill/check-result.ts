@@ -1,4 +1,4 @@
-import type { ChosenRecoveryPoint } from './restore.js';
+import type { ChosenRecoveryPoint, RestoredResource, SourceResource } from './restore.js';
 
 export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'custom';
 
@@ -21,8 +21,13 @@ export interface DrillCheckResult {
 export interface DrillCheckContext {
   readonly runId: string;
   readonly planId: string;
+  /** DynamoDB sources: the tables (what the table checks read). */
   readonly sourceTableName: string;
   readonly restoredTableName: string;
+  /** Every type: the source, the restored resource (ARN once the restore completed) and the metadata it was restored with. */
+  readonly source?: SourceResource;
+  readonly restored?: RestoredResource;
+  readonly restoreMetadata?: Readonly<Record<string, string>>;
   readonly recoveryPoint: ChosenRecoveryPoint;
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
 }

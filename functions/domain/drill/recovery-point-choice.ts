@@ -80,7 +80,7 @@ function chooseDiscrete(choice: RecoveryPointChoice, points: readonly RecoveryPo
   }
 }
 
-const chosen = (point: RecoveryPointRef, requestedAt: string): ChosenRecoveryPoint => ({ at: point.at, requestedAt, id: point.id });
+const chosen = (point: RecoveryPointRef, requestedAt: string): ChosenRecoveryPoint => ({ at: point.at, requestedAt, id: point.id, ...(point.vault !== undefined && { vault: point.vault }) });
 
 const newestFirst = (points: readonly RecoveryPointRef[]): RecoveryPointRef[] => [...points].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 

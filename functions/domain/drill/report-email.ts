@@ -38,9 +38,9 @@ export function renderDrillReport(run: DrillRunRecord, context: DrillReportConte
       ? [`  Restore: ${run.restore.startedAt} to ${run.restore.completedAt}, seen complete within ${run.restore.resolutionSeconds ?? 0} s, ${run.restore.looks} looks`]
       : []),
     '',
-    `Source: ${run.sourceTableName ?? 'unknown'} (${run.driver ?? 'unknown driver'})`,
+    `Source: ${run.sourceTableName ?? (run.source ? `${run.source.type} ${run.source.name} (${run.source.arn})` : 'unknown')} (${run.driver ?? 'unknown driver'})`,
     `Recovery point: ${run.recoveryPoint ? `${run.recoveryPoint.at} (asked for ${run.recoveryPoint.requestedAt})` : 'none chosen'}`,
-    `Restored into: ${run.restoreTableName ?? 'nothing'}`,
+    `Restored into: ${run.restoreTableName ?? run.restoredName ?? 'nothing'}`,
     '',
     'Checks',
     ...(run.checks && run.checks.length > 0

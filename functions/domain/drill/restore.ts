@@ -1,7 +1,27 @@
-/** What a restore driver reports and keeps, whichever service restores (no AWS types here). */
+/** What a restore driver reports and keeps, whichever service restores and whatever it restores (no AWS types here). */
 
 /** Driver names, as plans give them. */
 export type RestoreDriverType = 'dynamodb-pitr' | 'dynamodb-backup' | 'aws-backup';
+
+/** Resource types as AWS Backup names them (StartRestoreJob's ResourceType) that restore testing restores. */
+export const BACKUP_RESOURCE_TYPES = ['DynamoDB', 'S3', 'EFS', 'EBS', 'EC2', 'FSx', 'DocumentDB', 'Neptune', 'RDS', 'Aurora'] as const;
+export type BackupResourceType = (typeof BACKUP_RESOURCE_TYPES)[number];
+
+/** The resource a drill proves can be restored. */
+export interface SourceResource {
+  readonly type: BackupResourceType;
+  readonly arn: string;
+  /** Its name or id as its service names it (table name, bucket, fs-..., vol-..., i-..., cluster identifier). */
+  readonly name: string;
+}
+
+/** The new resource a restore makes; `arn` once known (AWS Backup's CreatedResourceArn, DescribeTable's TableArn). */
+export interface RestoredResource {
+  readonly type: BackupResourceType;
+  /** Always drill-prefixed: the resource's own name, or its `Name` tag where the service names by id (EFS, EBS, EC2). */
+  readonly name: string;
+  readonly arn?: string;
+}
 
 /** A recovery point that exists: a backup, or an AWS Backup recovery point. */
 export interface RecoveryPointRef {
@@ -9,6 +29,8 @@ export interface RecoveryPointRef {
   readonly id: string;
   /** ISO 8601: when the data was captured. */
   readonly at: string;
+  /** The AWS Backup vault that holds it. */
+  readonly vault?: string;
 }
 
 /** What a source can be restored from right now. */
@@ -19,10 +41,8 @@ export type AvailableRecoveryPoints =
   | { readonly kind: 'discrete'; readonly points: readonly RecoveryPointRef[] }
   | { readonly kind: 'create' };
 
-/** The source table as preflight found it. */
-export interface SourceFacts {
-  readonly tableName: string;
-  readonly tableArn: string;
+/** The source as preflight found it. */
+export interface SourceFacts extends SourceResource {
   /** DynamoDB's approximate ItemCount (updated about every six hours in AWS). */
   readonly approximateItemCount?: number;
   readonly sizeBytes?: number;
@@ -36,14 +56,15 @@ export interface ChosenRecoveryPoint {
   readonly requestedAt: string;
   /** The backup or recovery point ARN, for discrete points. */
   readonly id?: string;
+  /** The AWS Backup vault holding it. */
+  readonly vault?: string;
 }
 
 /** Everything later steps need to follow and undo one restore; stored in the execution's state. */
 export interface RestoreHandle {
   readonly driver: RestoreDriverType;
-  readonly sourceTableName: string;
-  readonly sourceTableArn: string;
-  readonly targetTableName: string;
+  readonly source: SourceResource;
+  readonly restored: RestoredResource;
   /** ISO 8601: when the restore was asked for. */
   readonly startedAt: string;
   /** `backing-up`: a backup the driver took is not AVAILABLE yet; the restore starts once it is. */
@@ -51,14 +72,38 @@ export interface RestoreHandle {
   readonly recoveryPoint: ChosenRecoveryPoint;
   /** AWS Backup's restore job. */
   readonly restoreJobId?: string;
+  /** The metadata StartRestoreJob was given (what the custom check receives and the record shows). */
+  readonly restoreMetadata?: Readonly<Record<string, string>>;
   /** An on-demand backup the driver took for this run (cleanup deletes it, and only it). */
   readonly createdBackupArn?: string;
+}
+
+/** A handle as drills wrote it before resource types (DynamoDB tables only): still in running executions' state. */
+export interface TableRestoreHandle extends Omit<RestoreHandle, 'source' | 'restored'> {
+  readonly sourceTableName: string;
+  readonly sourceTableArn: string;
+  readonly targetTableName: string;
+}
+
+/** A handle of either shape, as the current one: an old table handle names a DynamoDB source and restored table. */
+export function readRestoreHandle(stored: RestoreHandle | TableRestoreHandle): RestoreHandle {
+  if ('source' in stored && 'restored' in stored) return stored;
+  const { sourceTableName, sourceTableArn, targetTableName, ...rest } = stored;
+  return { ...rest, source: { type: 'DynamoDB', arn: sourceTableArn, name: sourceTableName }, restored: { type: 'DynamoDB', name: targetTableName } };
 }
 
 export type RestoreProgress =
   | { readonly state: 'IN_PROGRESS'; readonly handle: RestoreHandle }
   | { readonly state: 'COMPLETED'; readonly handle: RestoreHandle }
   | { readonly state: 'FAILED'; readonly handle: RestoreHandle; readonly reason: string };
+
+/** What cleanup did with the restored resource: WAITING means look again later; REFUSED is the guard's, never forced. */
+export interface RestoredCleanupResult {
+  readonly status: 'DELETED' | 'NOT_FOUND' | 'WAITING' | 'REFUSED';
+  readonly reason?: string;
+  /** Other things deleted (the backup the drill took, an EC2 restore's AMI and snapshots). */
+  readonly deletedExtras: readonly string[];
+}
 
 /** A drill cannot start: the source, its backups or the recovery point asked for are not there. Nothing was created. */
 export class DrillPreflightError extends Error {

@@ -1,6 +1,6 @@
 import type { DrillCheckResult } from './check-result.js';
 import type { RestorableWindow } from './recovery-point-note.js';
-import type { ChosenRecoveryPoint } from './restore.js';
+import type { ChosenRecoveryPoint, SourceResource } from './restore.js';
 import type { AchievedRpo, CleanupStatus, DrillTrigger } from './run.js';
 
 export type DrillRunStatus = 'running' | 'passed' | 'failed';
@@ -20,8 +20,12 @@ export interface DrillRunRecord {
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly driver?: string;
+  /** DynamoDB sources: the table names (as every run has recorded them). */
   readonly sourceTableName?: string;
   readonly restoreTableName?: string;
+  /** Every source type (runs recorded before resource types have only the table names). */
+  readonly source?: SourceResource;
+  readonly restoredName?: string;
   readonly recoveryPoint?: ChosenRecoveryPoint;
   /** Point-in-time recovery's window when the point was chosen (PITR drivers). */
   readonly restorableWindow?: RestorableWindow;

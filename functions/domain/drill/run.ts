@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
 import type { RestorableWindow } from './recovery-point-note.js';
-import type { ChosenRecoveryPoint, RestoreHandle } from './restore.js';
+import type { ChosenRecoveryPoint, RestoreHandle, SourceResource, TableRestoreHandle } from './restore.js';
 
 /** How a run was started. */
 export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo', 'runbook']);
@@ -19,9 +19,14 @@ export type DrillExecutionInput = z.infer<typeof DrillExecutionInput>;
 export interface PreparedRun {
   readonly planId: string;
   readonly planHash: string;
-  readonly sourceTableName: string;
-  readonly sourceTableArn: string;
-  readonly restoreTableName: string;
+  /** The resource restored (absent in runs prepared before resource types: read it with preparedResourcesOf). */
+  readonly source?: SourceResource;
+  /** The restored resource's drill-prefixed name (likewise). */
+  readonly restoredName?: string;
+  /** DynamoDB sources only: the table names, as runs have always recorded them. */
+  readonly sourceTableName?: string;
+  readonly sourceTableArn?: string;
+  readonly restoreTableName?: string;
   readonly recoveryPoint: ChosenRecoveryPoint;
   /** Point-in-time recovery's window when the point was chosen (PITR drivers): explains a point that predates the data. */
   readonly restorableWindow?: RestorableWindow;
@@ -33,7 +38,8 @@ export interface PreparedRun {
 /** The restore as the wait loop follows it. */
 export interface RestoreStep {
   readonly state: 'IN_PROGRESS' | 'COMPLETED';
-  readonly handle: RestoreHandle;
+  /** Read it with readRestoreHandle: executions started before resource types hold a table handle. */
+  readonly handle: RestoreHandle | TableRestoreHandle;
   /** The Wait state's SecondsPath. */
   readonly nextWaitSeconds: number;
   /** How many times the restore was looked at. */
@@ -152,3 +158,12 @@ export function caughtErrorMessage(caught: CaughtError): string {
 
 /** The actor a drill step records in the trail. */
 export const drillActor = (executionArn: string): string => `states:${executionArn}`;
+
+/** A prepared run's source and restored name, whichever shape it was prepared in (table-only runs named tables). */
+export function preparedResourcesOf(run: PreparedRun): { readonly source: SourceResource; readonly restoredName: string } {
+  if (run.source && run.restoredName !== undefined) return { source: run.source, restoredName: run.restoredName };
+  if (run.sourceTableName === undefined || run.sourceTableArn === undefined || run.restoreTableName === undefined) {
+    throw new Error(`the prepared run of plan ${run.planId} names no source`);
+  }
+  return { source: { type: 'DynamoDB', arn: run.sourceTableArn, name: run.sourceTableName }, restoredName: run.restoreTableName };
+}

@@ -8,8 +8,11 @@ import { lambda } from '../../lambda-client.js';
 
 type CustomCheck = Extract<DrillCheck, { type: 'custom' }>;
 
-/** What a custom check function must answer. */
-const CustomCheckAnswer = z.object({ passed: z.boolean(), details: z.record(z.string(), z.unknown()).optional() });
+/** One comparison a custom check made, expected vs actual (how the report shows it). */
+const ReportedCheck = z.object({ name: z.string().min(1).max(200), passed: z.boolean(), expected: z.unknown(), actual: z.unknown() });
+
+/** What a custom check function must answer: passed, and optionally what it compared (`checks`) and anything else (`details`). */
+const CustomCheckAnswer = z.object({ passed: z.boolean(), checks: z.array(ReportedCheck).max(100).optional(), details: z.record(z.string(), z.unknown()).optional() });
 
 /** Lambda's body for a function error. */
 const FunctionErrorBody = z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() });
@@ -25,12 +28,14 @@ function parsedPayload(functionName: string, payload: Uint8Array | undefined): u
 
 /** Invokes the plan's function with the restored table; it says passed or not. A failed or malformed answer throws. */
 export async function customCheck(check: CustomCheck, context: DrillCheckContext): Promise<CheckVerdict> {
-  const { runId, planId, sourceTableName, restoredTableName, recoveryPoint } = context;
+  const { runId, planId, sourceTableName, restoredTableName, recoveryPoint, source, restored, restoreMetadata } = context;
+  // The contract (docs/drills.md): table names for table drills, and for every type the source, the restored resource and its metadata.
+  const input = { runId, planId, sourceTableName, restoredTableName, recoveryPoint, ...(source && { source }), ...(restored && { restored }), ...(restoreMetadata && { restoreMetadata }) };
   const response = await lambda.send(
     new InvokeCommand({
       FunctionName: check.functionName,
       InvocationType: 'RequestResponse',
-      Payload: Buffer.from(JSON.stringify({ runId, planId, sourceTableName, restoredTableName, recoveryPoint })),
+      Payload: Buffer.from(JSON.stringify(input)),
     }),
   );
   const payload = parsedPayload(check.functionName, response.Payload);
@@ -47,6 +52,10 @@ export async function customCheck(check: CustomCheck, context: DrillCheckContext
     passed: answer.data.passed,
     expected: check.description ?? `${check.functionName} reports passed`,
     actual: `${check.functionName} reported ${answer.data.passed ? 'passed' : 'failed'}`,
-    details: { functionName: check.functionName, ...(answer.data.details !== undefined && { reported: answer.data.details }) },
+    details: {
+      functionName: check.functionName,
+      ...(answer.data.checks !== undefined && { checks: answer.data.checks }),
+      ...(answer.data.details !== undefined && { reported: answer.data.details }),
+    },
   };
 }

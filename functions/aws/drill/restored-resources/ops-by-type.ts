@@ -1,0 +1,24 @@
+import type { BackupResourceType } from '../../../domain/drill/restore.js';
+import type { RestoredResourceOps } from './restored-resource.js';
+
+/**
+ * The restored-resource operations per type restored through AWS Backup (DynamoDB tables: restored-table.ts),
+ * loaded when a drill of that type needs them: a table drill's functions never initialize the EC2, EFS or S3 SDKs.
+ */
+export async function restoredResourceOps(type: BackupResourceType): Promise<RestoredResourceOps> {
+  // Literal names on purpose: lib/ bundles them as "true"/"false" (drillBundleFlags), and esbuild drops the imports of "false".
+  if (type === 'S3' && process.env.DRILL_RESTORES_S3 !== 'false') return (await import('./s3.js')).s3Ops;
+  if (type === 'EFS' && process.env.DRILL_RESTORES_EFS !== 'false') return (await import('./efs.js')).efsOps;
+  if (type === 'EBS' && process.env.DRILL_RESTORES_EBS !== 'false') return (await import('./ebs.js')).ebsOps;
+  if (type === 'EC2' && process.env.DRILL_RESTORES_EC2 !== 'false') return (await import('./ec2.js')).ec2Ops;
+  throw new Error(`no restored-resource operations for ${type} in this function (no plan restores it, or plan validation refuses the type)`);
+}
+
+/** Resource type filters of the Resource Groups Tagging API (GetResources), for sources selected by tags. */
+export const TAGGING_RESOURCE_TYPES: Partial<Record<BackupResourceType, string>> = {
+  DynamoDB: 'dynamodb:table',
+  S3: 's3',
+  EFS: 'elasticfilesystem:file-system',
+  EBS: 'ec2:volume',
+  EC2: 'ec2:instance',
+};
