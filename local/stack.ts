@@ -120,7 +120,7 @@ export interface DeployedStateMachine {
 }
 
 export interface RunningLocalStack {
-  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string; readonly s3: string };
+  readonly urls: { readonly api: string; readonly stepFunctions: string; readonly dynamodb: string; readonly ses: string; readonly eventBridge: string; readonly s3: string; readonly backup: string };
   readonly tableName: string;
   /** Idempotency records and finding claims (DEDUPLICATION_TABLE_NAME of the handlers). */
   readonly deduplicationTableName: string;
@@ -453,7 +453,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     ready = true;
     return {
-      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint, s3: s3.endpoint },
+      urls: { api: api.url, stepFunctions: sfnServer.url, dynamodb: dynamodb.endpoint, ses: mailbox.endpoint, eventBridge: eventBridgeApi.endpoint, s3: s3.endpoint, backup: backup.endpoint },
       tableName: LOCAL_TABLE_NAME,
       deduplicationTableName: LOCAL_DEDUPLICATION_TABLE_NAME,
       stateMachines,

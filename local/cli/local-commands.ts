@@ -51,6 +51,7 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
   EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
   S3              ${stack.urls.s3}        (path-style; aws s3api ... after eval "$(npx irdr local env)")
+  AWS Backup      ${stack.urls.backup}        (aws backup ... after eval "$(npx irdr local env)")
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
