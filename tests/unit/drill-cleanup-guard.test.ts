@@ -69,4 +69,12 @@ describe('decideTableCleanup', () => {
     expect(decideTableCleanup({ tableName: drillTable, tags: { [DRILL_RUN_TAG]: `${runId}0` }, runId, sourceTableName }).allowed).toBe(false);
     expect(decideTableCleanup({ tableName: drillTable.toUpperCase(), tags: ours, runId, sourceTableName }).allowed).toBe(false);
   });
+
+  it('counts only a tag the table holds itself, not one its tag map inherits', () => {
+    const inherited = Object.create({ [DRILL_RUN_TAG]: runId }) as Record<string, string>;
+    expect(decideTableCleanup({ tableName: drillTable, tags: inherited, runId, sourceTableName })).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining(`has no ${DRILL_RUN_TAG} tag`),
+    });
+  });
 });
