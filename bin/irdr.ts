@@ -11,6 +11,7 @@ const demoCommands = () => import('../local/cli/demo-command.js');
 const drillCommands = () => import('./drill-commands.js');
 const incidentCommands = () => import('./incident-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
+const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
 escapeConsoleOutput();
@@ -128,6 +129,15 @@ evidence
   .description('make an Ed25519 key pair to sign evidence exports with')
   .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceKeygenCommand']>) => (await evidenceCommands()).evidenceKeygenCommand(...args));
+
+const oncall = program.command('oncall').description('on-call schedules (config roles.<role>.onCall): who a page goes to');
+oncall
+  .command('who <role>')
+  .description('who is on call for a role now (or --at), from which layer or override, and until when')
+  .option('--at <time>', 'the instant to ask about, ISO (default: now)', isoTime)
+  .option('--config <file>', 'read this config file instead of the deployed one (checks it as a deploy would)')
+  .option('--json', 'print the answer as JSON')
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof oncallCommands>>['oncallWhoCommand']>) => (await oncallCommands()).oncallWhoCommand(...args));
 
 const drills = program.command('drills').description('restore drills: run one now');
 drills
