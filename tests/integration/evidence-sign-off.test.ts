@@ -4,6 +4,7 @@ import { verifyChain } from '../../functions/domain/chain-verify.js';
 import { REVIEW_TASK_ID } from '../../functions/domain/incident-review.js';
 import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
+import { deployConfigChange } from './support/config-change.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -119,6 +120,21 @@ describe('separation of duties', () => {
     expect(self.status).toBe(403);
     expect(self.body.message).toContain('ana-admin opened and resolved this incident, so cannot sign off its evidence');
     expect(await local.tableItems()).toEqual(before);
+  });
+});
+
+describe('separation of duties, configured off', () => {
+  it('lets the resolver sign off when evidence.separationOfDuties is false (a team of one)', async () => {
+    const undeploy = deployConfigChange((config) => ({ ...config, evidence: { separationOfDuties: false } }));
+    try {
+      const incidentId = await openIncident('SEV3');
+      expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+      const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-commander');
+      expect(self.status).toBe(201);
+      expect(self.body.signOff).toMatchObject({ by: 'arn:aws:iam::000000000000:user/carl-commander' });
+    } finally {
+      undeploy();
+    }
   });
 });
 
