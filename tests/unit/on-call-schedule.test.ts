@@ -182,3 +182,13 @@ describe('zoned time', () => {
     );
   });
 });
+
+describe('loading the config', () => {
+  it('stops with one line naming the field and what to change', async () => {
+    const { loadConfig } = await import('../../functions/config.js');
+    const responder = { ...rawConfig.roles.responder, onCall: { layers: [{ name: 'primary', rotation: ['rita@example.com'], handoff: { every: 'day', at: '09:00', timeZone: 'Berlin' }, start: '2026-12-01' }] } };
+    expect(() => loadConfig({ ...rawConfig, roles: { ...rawConfig.roles, responder } })).toThrow(
+      new Error('config/irdr.config.json: roles.responder.onCall.layers.0.handoff.timeZone: unknown time zone "Berlin": use an IANA name such as Europe/Berlin or America/New_York'),
+    );
+  });
+});
