@@ -2,7 +2,7 @@ import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { getRun } from '../aws/drill/drill-run-store.js';
 import { recordSignOff } from '../aws/evidence-sign-off.js';
-import { getTask } from '../aws/human-task-store.js';
+import { listTasks } from '../aws/human-task-store.js';
 import { getIncident } from '../aws/incident-store.js';
 import { drillRunParticipants, incidentParticipants, selfSignOffRefusal, type RecordParticipant } from '../domain/evidence/separation-of-duties.js';
 import { SignOffRequest, signOffBlocker, type SignOff, type SignOffSubject } from '../domain/evidence/sign-off.js';
@@ -20,11 +20,13 @@ async function subjectOf(event: ApiEvent): Promise<{ subject: SignOffSubject; pa
     const incidentId = event.pathParameters?.incidentId ?? '';
     const incident = (await getIncident(tableName, incidentId)) as (Awaited<ReturnType<typeof getIncident>> & { signOff?: SignOff }) | undefined;
     if (!incident) throw new HttpError(404, `no incident "${incidentId}"`);
-    const reviewTask = await getTask(tableName, incidentId, REVIEW_TASK_ID);
+    // One Query: the review task (for the blocker) and the commander's tasks (who commanded, for separation of duties).
+    const tasks = await listTasks(tableName, incidentId);
+    const reviewTask = tasks.find((task) => task.taskId === REVIEW_TASK_ID);
     return {
       id: incidentId,
       partitionKey: incidentPk(incidentId),
-      participants: incidentParticipants(incident),
+      participants: incidentParticipants(incident, tasks),
       subject: { kind: 'incident', status: incident.status, mode: incident.mode, signOff: incident.signOff, ...(reviewTask && { reviewTask: { taskId: REVIEW_TASK_ID, status: reviewTask.status } }) },
     };
   }

@@ -109,6 +109,26 @@ describe('separation of duties', () => {
     expect((await signOff(path, { verdict: 'accepted' }, 'dev-auditor')).status).toBe(201);
   });
 
+  it('refuses the commander who took command through the runbook\'s task, though someone else resolved', async () => {
+    const created = await local.openIncident({ runbookId: 'security-incident', title: 'Carl commands', severity: 'SEV3', summary: 'commanded, not resolved' });
+    const incidentId = created.body.incidentId as string;
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    let took: { status: number } = { status: 0 };
+    for (let attempt = 0; attempt < 400 && took.status !== 200; attempt += 1) {
+      took = await local.api('POST', `/incidents/${incidentId}/tasks/assign-commander/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: 'bridge open' } });
+      if (took.status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(took.status).toBe(200);
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-responder' })).status).toBe(200);
+    const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-commander');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toContain('carl-commander commanded this incident, so cannot sign off its evidence');
+    // Its run goes on writing (its other tasks wait), so what must not be there is the sign-off itself.
+    expect((await trailOf(incidentPk(incidentId))).map(({ event }) => event.type)).not.toContain('evidence.signed-off');
+    const read = await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' });
+    expect(read.body.incident?.signOff ?? read.body.signOff).toBeUndefined();
+  });
+
   it('refuses the same person signing in as the auditor after resolving as a responder', async () => {
     // Ana acts in every role: she opens (as responder) and resolves, then tries to sign off (as auditor).
     const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Ana runs it', severity: 'SEV3', summary: 'self review' }, { token: 'dev-admin' });

@@ -23,6 +23,19 @@ describe('separation of duties: who ran a record cannot sign it off', () => {
     expect(selfSignOffRefusal(carl, ranItAll, 'incident')).toContain(`${carl} opened, acknowledged, resolved and closed this incident`);
   });
 
+  it('counts who completed a commander\'s task (took command) as having commanded it, but not who held the review', () => {
+    const tasks = [
+      { taskId: 'assign-commander', assignee: 'commander', decision: { decidedBy: 'arn:aws:iam::123456789012:user/Carl-Commander/', via: 'api' } },
+      { taskId: 'contain', assignee: 'responder', decision: { decidedBy: 'arn:aws:iam::123456789012:user/otto-auditor', via: 'api' } },
+      { taskId: 'review.post-incident', assignee: 'commander', decision: { decidedBy: 'arn:aws:iam::123456789012:user/ada', via: 'api' } },
+      { taskId: 'lessons', assignee: 'commander', decision: { decidedBy: 'arn:aws:iam::123456789012:user/grace', via: 'post-incident-review' } },
+      { taskId: 'recover', assignee: 'commander' },
+    ];
+    const participants = incidentParticipants({ resolvedBy: 'arn:aws:iam::123456789012:user/rita' }, tasks);
+    expect(selfSignOffRefusal(carl, participants, 'incident')).toContain(`${carl} commanded this incident`);
+    for (const reviewer of ['otto-auditor', 'ada', 'grace']) expect(selfSignOffRefusal(`arn:aws:iam::123456789012:user/${reviewer}`, participants, 'incident')).toBeUndefined();
+  });
+
   it('sees through the same principal written otherwise: case, trailing slashes, a path, spaces', () => {
     for (const disguise of [
       'ARN:AWS:IAM::123456789012:USER/CARL-COMMANDER',

@@ -1,3 +1,5 @@
+import { REVIEW_TASK_ID } from '../incident-review.js';
+
 /** The rule a self sign-off breaks, as the 403 and the docs name it. */
 export const SEPARATION_OF_DUTIES_RULE = 'separation of duties (evidence.separationOfDuties)';
 
@@ -7,16 +9,22 @@ export interface RecordParticipant {
   readonly did: string;
 }
 
-/** Who ran an incident: opened it by hand, acknowledged (took charge of), resolved or closed it. */
-export function incidentParticipants(incident: {
-  readonly openedBy?: string;
-  readonly acknowledgedBy?: string;
-  readonly resolvedBy?: string;
-  readonly closedBy?: string;
-}): RecordParticipant[] {
+/**
+ * Who ran an incident: opened it by hand, acknowledged (took charge of), commanded (completed a runbook task assigned
+ * to the commander role, such as "Take command of the incident"), resolved or closed it. Holding the post-incident
+ * review is not running the incident.
+ */
+export function incidentParticipants(
+  incident: { readonly openedBy?: string; readonly acknowledgedBy?: string; readonly resolvedBy?: string; readonly closedBy?: string },
+  tasks: ReadonlyArray<{ readonly taskId: string; readonly assignee?: string; readonly decision?: { readonly decidedBy: string; readonly via: string } }> = [],
+): RecordParticipant[] {
+  const commanded = tasks
+    .filter((task) => task.assignee === 'commander' && task.taskId !== REVIEW_TASK_ID && task.decision !== undefined && task.decision.via !== 'post-incident-review')
+    .map((task) => ({ actor: task.decision!.decidedBy, did: 'commanded' }));
   return [
     { actor: incident.openedBy, did: 'opened' },
     { actor: incident.acknowledgedBy, did: 'acknowledged' },
+    ...commanded,
     { actor: incident.resolvedBy, did: 'resolved' },
     { actor: incident.closedBy, did: 'closed' },
   ].filter((participant): participant is RecordParticipant => participant.actor !== undefined);
