@@ -103,6 +103,19 @@ describe('who is on call: layers and overrides', () => {
     );
   });
 
+  it('holds its answer from the instant asked until just before `until`, and changes at `until` (property)', () => {
+    fc.assert(
+      fc.property(anyInstant, (at) => {
+        const now = whoIsOnCall(withHolidayLayer, at)!;
+        const last = whoIsOnCall(withHolidayLayer, new Date(now.until!.getTime() - 1))!;
+        expect([last.email, last.source]).toEqual([now.email, now.source]);
+        const next = whoIsOnCall(withHolidayLayer, now.until!)!;
+        expect(next.source).not.toEqual(now.source);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('says until when, counting the override and the higher layer that will take over', () => {
     expect(whoIsOnCall(withHolidayLayer, new Date('2026-12-20T12:00:00Z'))!.until).toEqual(new Date('2026-12-21T08:00:00Z'));
     expect(whoIsOnCall(withHolidayLayer, new Date('2026-12-24T12:00:00Z'))!.until).toEqual(new Date('2026-12-24T17:00:00Z'));
