@@ -205,3 +205,19 @@ describe('loading the config', () => {
     );
   });
 });
+
+describe('a malformed schedule', () => {
+  it('gets one message per mistake, none spurious', () => {
+    const parsed = OnCallSchedule.safeParse({
+      layers: [{ name: 'p', rotation: ['a@example.com'], handoff: { every: 'month', at: '9:00', timeZone: 'UTC' }, start: '2026-13-01', end: '2026-01-01' }],
+      overrides: [{ person: 'a@example.com', from: '2026-12-01', to: 'soon' }],
+    });
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([
+      'layers.0.handoff.every: handoff.every is "day" or "week"',
+      'layers.0.handoff.at: a time of day as HH:MM on a 24-hour clock, e.g. 09:00',
+      'layers.0.start: a date as YYYY-MM-DD',
+      'overrides.0.from: an ISO date and time with its offset, e.g. 2026-12-24T09:00:00+01:00',
+      'overrides.0.to: an ISO date and time with its offset, e.g. 2026-12-24T09:00:00+01:00',
+    ]);
+  });
+});

@@ -8,6 +8,8 @@ const TimeZoneName = z
   .string()
   .refine(isTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Berlin or America/New_York` });
 
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
 const Instant = z.iso.datetime({ offset: true, error: 'an ISO date and time with its offset, e.g. 2026-12-24T09:00:00+01:00' });
 
 /** A rotation: people in order, one on call from each handoff to the next. */
@@ -27,7 +29,11 @@ export const OnCallLayer = z
     /** The date (at handoff.at) the layer stops, if it does. */
     end: z.iso.date('a date as YYYY-MM-DD').optional(),
   })
-  .refine((layer) => layer.end === undefined || layer.end > layer.start, { path: ['end'], message: 'the layer ends before it starts: make end later than start' });
+  // Only between two well-formed dates: a malformed one has its own message.
+  .refine((layer) => layer.end === undefined || !isoDate.test(layer.start) || !isoDate.test(layer.end) || layer.end > layer.start, {
+    path: ['end'],
+    message: 'the layer ends before it starts: make end later than start',
+  });
 export type OnCallLayer = z.infer<typeof OnCallLayer>;
 
 /** Someone covering from one instant to another, whoever the layers name. */
@@ -38,7 +44,10 @@ export const OnCallOverride = z
     to: Instant,
     reason: z.string().trim().max(200, 'at most 200 characters').optional(),
   })
-  .refine((override) => Date.parse(override.to) > Date.parse(override.from), { path: ['to'], message: 'the override ends before it starts: make to later than from' });
+  .refine((override) => Number.isNaN(Date.parse(override.from)) || Number.isNaN(Date.parse(override.to)) || Date.parse(override.to) > Date.parse(override.from), {
+    path: ['to'],
+    message: 'the override ends before it starts: make to later than from',
+  });
 export type OnCallOverride = z.infer<typeof OnCallOverride>;
 
 /**
