@@ -130,15 +130,6 @@ evidence
   .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceKeygenCommand']>) => (await evidenceCommands()).evidenceKeygenCommand(...args));
 
-const oncall = program.command('oncall').description('on-call schedules (config roles.<role>.onCall): who a page goes to');
-oncall
-  .command('who <role>')
-  .description('who is on call for a role now (or --at), from which layer or override, and until when')
-  .option('--at <time>', 'the instant to ask about, ISO (default: now)', isoTime)
-  .option('--config <file>', 'read this config file instead of the deployed one (checks it as a deploy would)')
-  .option('--json', 'print the answer as JSON')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof oncallCommands>>['oncallWhoCommand']>) => (await oncallCommands()).oncallWhoCommand(...args));
-
 const drills = program.command('drills').description('restore drills: run one now');
 drills
   .command('run <planId>')
@@ -243,6 +234,15 @@ incidents
   .command('review <incidentId>')
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
   .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsReviewCommand(incidentId, withConnection(command)));
+
+const oncall = program.command('oncall').description('on-call schedules (config roles.<role>.onCall): who a page goes to');
+oncall
+  .command('who <role>')
+  .description('who is on call for a role now (or --at), from which layer or override, and until when')
+  .option('--at <time>', 'the instant to ask about, ISO (default: now)', isoTime)
+  .option('--config <file>', 'read this config file instead of the deployed one (checks it as a deploy would)')
+  .option('--json', 'print the answer as JSON')
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof oncallCommands>>['oncallWhoCommand']>) => (await oncallCommands()).oncallWhoCommand(...args));
 
 try {
   await program.parseAsync(process.argv);
