@@ -61,6 +61,16 @@ describe('a page to a role with an on-call schedule', () => {
     ]);
   });
 
+  it('pages the person as configured in people when the schedule writes their address in another case', () => {
+    const shouting = IrdrConfig.parse({
+      ...rawConfig,
+      roles: { ...rawConfig.roles, responder: { ...config.roles.responder, onCall: { layers: [{ ...config.roles.responder.onCall!.layers[0]!, rotation: ['RITA@Example.com'] }] } } },
+    });
+    expect(recipientsForLevel(ack, 0, ['responder'], shouting, new Date('2026-12-02T09:00:00Z'))).toEqual([
+      expect.objectContaining({ address: 'rita@example.com', name: 'Rita Okafor', mayComplete: true, onCall: expect.objectContaining({ person: 'rita@example.com' }) }),
+    ]);
+  });
+
   it('adds the person on call to a notice\'s list addresses', () => {
     expect(noticeAddresses(['responder', 'commander'], config, new Date('2026-12-03T09:00:00Z'))).toEqual({
       to: ['incident-commanders@example.com', 'rita@example.com', 'security-oncall@example.com'],
