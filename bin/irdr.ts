@@ -12,6 +12,7 @@ const drillCommands = () => import('./drill-commands.js');
 const drillValidate = () => import('./drill-validate.js');
 const incidentCommands = () => import('./incident-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
+const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
 escapeConsoleOutput();
@@ -238,6 +239,15 @@ incidents
   .command('review <incidentId>')
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
   .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsReviewCommand(incidentId, withConnection(command)));
+
+const oncall = program.command('oncall').description('on-call schedules (config roles.<role>.onCall): who a page goes to');
+oncall
+  .command('who <role>')
+  .description('who is on call for a role now (or --at), from which layer or override, and until when')
+  .option('--at <time>', 'the instant to ask about, ISO (default: now)', isoTime)
+  .option('--config <file>', 'read this config file instead of the deployed one (checks it as a deploy would)')
+  .option('--json', 'print the answer as JSON')
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof oncallCommands>>['oncallWhoCommand']>) => (await oncallCommands()).oncallWhoCommand(...args));
 
 try {
   await program.parseAsync(process.argv);

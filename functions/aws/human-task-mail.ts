@@ -55,7 +55,7 @@ export async function emailEachRecipient(options: {
         incidentId: task.incidentId,
         actor: options.actor,
         stepId: task.stepId,
-        detail: { ...options.detail, taskId: task.taskId, withLink: link !== undefined, ...(recipient.role && { role: recipient.role }) },
+        detail: { ...options.detail, taskId: task.taskId, withLink: link !== undefined, ...(recipient.role && { role: recipient.role }), ...(recipient.onCall && { onCall: recipient.onCall }) },
       },
       [recipient.address],
       options.compose(recipient, link),

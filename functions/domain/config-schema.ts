@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
+import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -32,10 +33,18 @@ const RoleContacts = z
     people: z.array(RolePerson).default([]),
     /** Who acts in this role: callers whose IAM ARN matches one of these. */
     principals: z.array(PrincipalPattern).default([]),
+    /** Who of the people is paged, by rotation and override (docs/on-call.md); without it, all of them are. */
+    onCall: OnCallSchedule.optional(),
   })
   .refine((contacts) => contacts.emails.length + contacts.people.length > 0, {
     path: ['emails'],
     message: 'each role needs at least one email address (a list in emails, or people with their own)',
+  })
+  .superRefine((contacts, context) => {
+    // A scheduled person must be one of the role's people: their link then lets them act in the role.
+    for (const { path, email } of contacts.onCall ? unknownScheduledPeople(contacts.onCall, contacts.people) : []) {
+      context.addIssue({ code: 'custom', path: ['onCall', ...path], message: `${email} is not one of this role's people: add them to people, or name someone who is` });
+    }
   });
 
 /**
@@ -71,6 +80,11 @@ export const EvidenceConfig = z.strictObject({
    * The evidence table's monthly AWS Backup recovery points are kept as long (lib/evidence-backups.ts).
    */
   digestRetentionDays: z.number().int().min(1, 'at least 1 day').max(36_500, 'at most 100 years').default(400),
+  /**
+   * Whoever acknowledged, resolved or closed an incident, or started a drill run by hand, cannot sign off its
+   * evidence (SOC 2 CC1.3, ISO/IEC 27001 A.5.3): a reviewer is someone else. Off only for a team of one.
+   */
+  separationOfDuties: z.boolean().default(true),
 });
 export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
 
@@ -113,7 +127,7 @@ export const IrdrConfig = z.object({
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
-  evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),
+  evidence: EvidenceConfig.prefault({}),
   /** The HTTP API's throttle and its functions' reserved concurrency; defaults apply when left out. */
   api: ApiConfig.prefault({}),
   /** How long emailed task and review links live; defaults apply when left out. */

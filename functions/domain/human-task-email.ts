@@ -3,30 +3,32 @@ import type { IrdrConfig, RoleName } from './config-schema.js';
 import { formatDuration } from './duration.js';
 import { escapeHtml, htmlDocument, subjectFor, textToHtml, type RenderedEmail } from './email-content.js';
 import { mayComplete, rolesOfAddress, type HumanTaskRecord, type TaskRecipient } from './human-task.js';
+import { pagedPeople } from './on-call/paged-people.js';
 
 /**
  * Who is emailed at a level of a task: level 0 goes to those who may complete it (the assignee's role,
  * or the approvers' roles and allow-listed `email:` principals); an escalation level to its roles. A role's
- * people are emailed each at their own address (never its list, so a link is one person's); a role without
- * people gets a notice at its list addresses. Each address once per level; whether they may complete it
- * decides whether their email carries a link.
+ * people are emailed each at their own address (never its list, so a link is one person's), only the one on call
+ * at `at` when the role has a schedule; a role without people gets a notice at its list addresses. Each address once
+ * per level; whether they may complete it decides whether their email carries a link.
  */
 export function recipientsForLevel(
   task: Pick<HumanTaskRecord, 'kind' | 'assignee' | 'approvers' | 'requires'>,
   level: number,
   roles: readonly RoleName[],
   config: Pick<IrdrConfig, 'roles'>,
+  at: Date,
 ): TaskRecipient[] {
   const recipients = new Map<string, TaskRecipient>();
-  const add = (address: string, role: RoleName | undefined, name: string | undefined): void => {
+  const add = (address: string, role: RoleName | undefined, name: string | undefined, onCall?: TaskRecipient['onCall']): void => {
     const key = address.toLowerCase();
     if (recipients.has(key)) return;
     const allowed = mayComplete(task, { kind: 'email', address, roles: rolesOfAddress(address, config) });
-    recipients.set(key, { address, ...(name !== undefined && { name }), ...(role !== undefined && { role }), level, mayComplete: allowed });
+    recipients.set(key, { address, ...(name !== undefined && { name }), ...(role !== undefined && { role }), level, mayComplete: allowed, ...(onCall && { onCall }) });
   };
   for (const role of roles) {
-    const people = config.roles[role]?.people ?? [];
-    if (people.length > 0) for (const person of people) add(person.email, role, person.name);
+    const { people, onCall } = pagedPeople(role, config, at);
+    if (people.length > 0) for (const person of people) add(person.email, role, person.name, onCall);
     else for (const address of config.roles[role]?.emails ?? []) add(address, role, undefined);
   }
   if (level === 0) {

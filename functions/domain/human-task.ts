@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { OnCallRecord } from './on-call/paged-people.js';
 import { multiLine } from './plain-text.js';
 import { RoleName, type IrdrConfig } from './config-schema.js';
 import { principalMatches } from './roles.js';
@@ -91,6 +92,8 @@ export interface TaskRecipient {
   readonly level: number;
   /** Whether they may complete the task (and so got a link that can). */
   readonly mayComplete: boolean;
+  /** Who was on call in their role when they were paged, when the role has a schedule (recorded with the send). */
+  readonly onCall?: OnCallRecord;
 }
 
 export interface TaskDecision {

@@ -45,6 +45,6 @@ export function reviewTask(
     updatedAt: resolvedAt,
     levelStartedAt: resolvedAt,
     levelSeconds: seconds,
-    recipients: recipientsForLevel(REVIEW_ASSIGNMENT, 0, [REVIEW_ASSIGNMENT.assignee], config),
+    recipients: recipientsForLevel(REVIEW_ASSIGNMENT, 0, [REVIEW_ASSIGNMENT.assignee], config, new Date(resolvedAt)),
   };
 }

@@ -58,7 +58,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
     updatedAt: at,
     levelStartedAt: at,
     levelSeconds: definition.deadlineSeconds,
-    recipients: recipientsForLevel(who, 0, firstLevelRoles(who), irdrConfig),
+    recipients: recipientsForLevel(who, 0, firstLevelRoles(who), irdrConfig, new Date(at)),
     taskToken: request.taskToken,
   };
 

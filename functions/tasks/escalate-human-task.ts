@@ -28,7 +28,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ tas
   if (!level) throw new Error(`task ${key.taskId} has no escalation level ${request.level}`);
 
   const at = new Date().toISOString();
-  const newRecipients = recipientsForLevel(existing, request.level, level.notify, irdrConfig);
+  const newRecipients = recipientsForLevel(existing, request.level, level.notify, irdrConfig, new Date(at));
   const rearmed = await rearmTask(tableName, key, {
     taskToken: request.taskToken,
     level: request.level,

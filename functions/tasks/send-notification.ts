@@ -3,23 +3,24 @@ import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { sendEmail } from '../aws/mailer.js';
-import { roleAddresses } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
 import { NotificationNotSentError, renderNotification } from '../domain/email-content.js';
 import { incidentPk } from '../domain/keys.js';
+import { noticeAddresses } from '../domain/on-call/paged-people.js';
 import { SendNotificationTask, stepActor } from '../domain/runbook-step.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
 /**
- * Runbook step: emails the step's roles and addresses (text and HTML) and records who was told what, with
- * SES's message id. When SES will not take it, throws NotificationNotSent: the state machine retries with
+ * Runbook step: emails the step's roles and addresses (text and HTML), and the person on call of a role with a
+ * schedule, and records who was told what (with who was on call), with SES's message id. When SES will not take it, throws NotificationNotSent: the state machine retries with
  * backoff, then records `notify.failed` and carries on.
  */
 export const handler = async (payload: unknown, context: Context): Promise<{ messageId: string }> => {
   logger.addContext(context);
   const task = SendNotificationTask.parse(payload);
-  const to = [...new Set([...roleAddresses(task.to.roles ?? []), ...(task.to.addresses ?? [])])].sort();
+  const paged = noticeAddresses(task.to.roles ?? [], irdrConfig, new Date());
+  const to = [...new Set([...paged.to, ...(task.to.addresses ?? [])])].sort();
   const email = renderNotification(task, task.variables);
   let messageId: string;
   try {
@@ -33,7 +34,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ mes
     at: new Date().toISOString(),
     actor: stepActor(task.executionArn),
     stepId: task.stepId,
-    detail: { ...(task.to.roles && { roles: task.to.roles }), to, subject: email.subject, messageId },
+    detail: { ...(task.to.roles && { roles: task.to.roles }), ...(paged.onCall.length > 0 && { onCall: paged.onCall }), to, subject: email.subject, messageId },
   });
   logger.info('notification sent', { incidentId: task.incidentId, stepId: task.stepId, messageId });
   return { messageId };

@@ -4,6 +4,7 @@ import { verifyChain } from '../../functions/domain/chain-verify.js';
 import { REVIEW_TASK_ID } from '../../functions/domain/incident-review.js';
 import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
+import { deployConfigChange } from './support/config-change.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -51,7 +52,8 @@ describe('sign-off of an incident', () => {
 
   it('records exceptions then acceptance in the trail, each with who and why; an accepted sign-off is final', async () => {
     const incidentId = await openIncident('SEV3');
-    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+    // Resolved by the responder, so the commander, who took no part, may sign it off.
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-responder' })).status).toBe(200);
     const path = `/incidents/${incidentId}/sign-off`;
 
     const unreviewed = await local.api('GET', `/evidence/unreviewed?${period()}`, { token: 'dev-auditor' });
@@ -91,6 +93,71 @@ describe('sign-off of an incident', () => {
   });
 });
 
+describe('separation of duties', () => {
+  it('refuses with 403 naming the rule whoever resolved the incident, in any role they act in, writing nothing', async () => {
+    const incidentId = await openIncident('SEV3');
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+    const path = `/incidents/${incidentId}/sign-off`;
+    const before = await local.tableItems();
+    const self = await signOff(path, { verdict: 'accepted' }, 'dev-commander');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toBe(
+      'separation of duties (evidence.separationOfDuties): arn:aws:iam::000000000000:user/carl-commander resolved this incident, so cannot sign off its evidence; ' +
+        'someone who did not run it signs it off (an auditor, or a commander who took no part)',
+    );
+    expect(await local.tableItems()).toEqual(before);
+    expect((await signOff(path, { verdict: 'accepted' }, 'dev-auditor')).status).toBe(201);
+  });
+
+  it('refuses the commander who took command through the runbook\'s task, though someone else resolved', async () => {
+    const created = await local.openIncident({ runbookId: 'security-incident', title: 'Carl commands', severity: 'SEV3', summary: 'commanded, not resolved' });
+    const incidentId = created.body.incidentId as string;
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    let took: { status: number } = { status: 0 };
+    for (let attempt = 0; attempt < 400 && took.status !== 200; attempt += 1) {
+      took = await local.api('POST', `/incidents/${incidentId}/tasks/assign-commander/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: 'bridge open' } });
+      if (took.status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(took.status).toBe(200);
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-responder' })).status).toBe(200);
+    const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-commander');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toContain('carl-commander commanded this incident, so cannot sign off its evidence');
+    // Its run goes on writing (its other tasks wait), so what must not be there is the sign-off itself.
+    expect((await trailOf(incidentPk(incidentId))).map(({ event }) => event.type)).not.toContain('evidence.signed-off');
+    const read = await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' });
+    expect(read.body.incident?.signOff ?? read.body.signOff).toBeUndefined();
+  });
+
+  it('refuses the same person signing in as the auditor after resolving as a responder', async () => {
+    // Ana acts in every role: she opens (as responder) and resolves, then tries to sign off (as auditor).
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Ana runs it', severity: 'SEV3', summary: 'self review' }, { token: 'dev-admin' });
+    await local.waitForExecution(created.body.executionArn as string);
+    const incidentId = created.body.incidentId as string;
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-admin' })).status).toBe(200);
+    const before = await local.tableItems();
+    const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'exceptions', comment: 'none really' }, 'dev-admin');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toContain('ana-admin opened and resolved this incident, so cannot sign off its evidence');
+    expect(await local.tableItems()).toEqual(before);
+  });
+});
+
+describe('separation of duties, configured off', () => {
+  it('lets the resolver sign off when evidence.separationOfDuties is false (a team of one)', async () => {
+    const undeploy = deployConfigChange((config) => ({ ...config, evidence: { separationOfDuties: false } }));
+    try {
+      const incidentId = await openIncident('SEV3');
+      expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander' })).status).toBe(200);
+      const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-commander');
+      expect(self.status).toBe(201);
+      expect(self.body.signOff).toMatchObject({ by: 'arn:aws:iam::000000000000:user/carl-commander' });
+    } finally {
+      undeploy();
+    }
+  });
+});
+
 describe('sign-off of a drill run', () => {
   it('is accepted once the run has finished, and appended to the run\'s trail', async () => {
     const started = await local.api('POST', '/drills/signoff-pitr/runs', { headers: { 'idempotency-key': randomUUID() } });
@@ -106,5 +173,18 @@ describe('sign-off of a drill run', () => {
     expect(verifyChain(trail).problems).toEqual([]);
     expect(trail.at(-1)?.event).toMatchObject({ type: 'evidence.signed-off', detail: { verdict: 'accepted', comment: 'RTO and RPO within targets' } });
     expect((await signOff('/drill-runs/nope/sign-off', { verdict: 'accepted' })).status).toBe(404);
+  });
+
+  it('refuses whoever started the run by hand (separation of duties)', async () => {
+    const started = await local.api('POST', '/drills/signoff-pitr/runs', { token: 'dev-commander', headers: { 'idempotency-key': randomUUID() } });
+    expect(started.status).toBe(202);
+    expect((await local.waitForExecution(started.body.executionArn as string, 2400)).status).toBe('SUCCEEDED');
+    const path = `/drill-runs/${started.body.runId as string}/sign-off`;
+    const before = await local.tableItems();
+    const self = await signOff(path, { verdict: 'accepted' }, 'dev-commander');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toContain('carl-commander started this drill run, so cannot sign off its evidence');
+    expect(await local.tableItems()).toEqual(before);
+    expect((await signOff(path, { verdict: 'accepted' }, 'dev-auditor')).status).toBe(201);
   });
 });

@@ -24,12 +24,12 @@ describe('who may complete a human task', () => {
   });
 
   it("emails level 0 to each of the role's people (never its list), and marks which escalation recipients may complete it", () => {
-    expect(recipientsForLevel(approval, 0, ['approver'], irdrConfig)).toEqual([
+    expect(recipientsForLevel(approval, 0, ['approver'], irdrConfig, new Date())).toEqual([
       { address: 'ada@example.com', name: 'Ada Lovelace', role: 'approver', level: 0, mayComplete: true },
       { address: 'grace@example.com', name: 'Grace Hopper', role: 'approver', level: 0, mayComplete: true },
       { address: 'dpo@example.org', level: 0, mayComplete: true },
     ]);
-    expect(recipientsForLevel(task, 2, ['responder', 'commander'], irdrConfig)).toEqual([
+    expect(recipientsForLevel(task, 2, ['responder', 'commander'], irdrConfig, new Date())).toEqual([
       { address: 'rita@example.com', name: 'Rita Okafor', role: 'responder', level: 2, mayComplete: true },
       { address: 'carl@example.com', name: 'Carl Jensen', role: 'commander', level: 2, mayComplete: false },
     ]);
@@ -37,7 +37,7 @@ describe('who may complete a human task', () => {
 
   it("gives a role without people a notice at its list, and a list address no role: nobody decides as a list", () => {
     const roles = { ...irdrConfig.roles, approver: { emails: ['security-leads@example.com'], people: [], principals: [] } };
-    expect(recipientsForLevel(approval, 0, ['approver'], { roles })).toEqual([
+    expect(recipientsForLevel(approval, 0, ['approver'], { roles }, new Date())).toEqual([
       { address: 'security-leads@example.com', role: 'approver', level: 0, mayComplete: false },
       { address: 'dpo@example.org', level: 0, mayComplete: true },
     ]);
@@ -51,7 +51,7 @@ describe('who may complete a human task', () => {
     expect(mayComplete(signedInOnly, { kind: 'email', address: 'ada@example.com', roles: ['approver'] })).toBe(false);
     expect(mayComplete(signedInOnly, { kind: 'email', address: 'dpo@example.org', roles: [] })).toBe(false);
     expect(mayComplete(signedInOnly, { kind: 'principal', principalArn: 'arn:aws:iam::1:user/a', roles: ['approver'] })).toBe(true);
-    expect(recipientsForLevel(signedInOnly, 0, ['approver'], irdrConfig).every((recipient) => !recipient.mayComplete)).toBe(true);
+    expect(recipientsForLevel(signedInOnly, 0, ['approver'], irdrConfig, new Date()).every((recipient) => !recipient.mayComplete)).toBe(true);
     expect(whoMayComplete(signedInOnly)).toContain('never an emailed link');
   });
 });
