@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BusinessCalendarsConfig } from './business-calendars.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 
@@ -111,6 +112,8 @@ export const IrdrConfig = z.object({
   findings: FindingsConfig.default(defaultFindingsConfig),
   /** The review task on resolve: due in business days per severity (SEV1/SEV2: 5 unless configured). */
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
+  /** Whose holidays and clock each business-day or monthly deadline counts on (docs/regulatory-stages.md); defaults apply when left out. */
+  businessCalendars: BusinessCalendarsConfig.prefault({}),
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
   evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),

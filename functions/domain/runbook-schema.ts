@@ -1,5 +1,6 @@
 import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
+import { CalendarName } from './business-calendars.js';
 import { RoleName } from './config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from './duration.js';
 import { TaskCompletedBy, TaskRequirement } from './human-task.js';
@@ -149,8 +150,10 @@ const ClockStep = z
     from: ClockAnchor,
     /** Either a duration... */
     duration: Duration.optional(),
-    /** ...or business days (Saturdays and Sundays skipped, UTC). */
+    /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
     businessDays: z.number().int().min(1).max(60).optional(),
+    /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
+    calendar: CalendarName.optional(),
     /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
     reminders: z.array(ReminderSpec).max(6).default([]),
     /** Who is told of reminders and of a missed deadline. */
