@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
+import { RegulatoryConfig } from './regulatory-stages.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -114,6 +115,8 @@ export const IrdrConfig = z.object({
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
   /** Whose holidays and clock each business-day or monthly deadline counts on (docs/regulatory-stages.md); defaults apply when left out. */
   businessCalendars: BusinessCalendarsConfig.prefault({}),
+  /** When the regulatory report stages whose start the sources disagree on count from (docs/regulatory-stages.md). */
+  regulatory: RegulatoryConfig.prefault({}),
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
   evidence: EvidenceConfig.default({ digestRetentionDays: 400 }),
