@@ -59,6 +59,15 @@ describe('reclassifying an incident', () => {
     expect(reportTasks.every((task) => task.status === 'open' && task.assignee === 'approver' && task.requires === 'authenticated')).toBe(true);
     expect(events.filter((event) => event.type === 'task.created' && event.detail.purpose === 'regulatory-report')).toHaveLength(4);
 
+    // The approver records the submission, with the authority's reference; a responder cannot.
+    const submit = (token: string) =>
+      local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    expect((await submit('dev-responder')).status).toBe(403);
+    const submitted = await submit('dev-approver');
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    const after = (await view(incidentId)).events.find((event) => event.type === 'task.completed' && event.detail.taskId === 'report-gdpr-authority-notification');
+    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+
     // The same labels again: refused, nothing started twice.
     expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
   });
