@@ -2,6 +2,7 @@ import type { Reclassification, StartedReport, StartedStage } from './classifica
 import type { IrdrConfig } from './config-schema.js';
 import type { HumanTaskRecord } from './human-task.js';
 import { recipientsForLevel } from './human-task-email.js';
+import { REPORT_TASK_ID_PREFIX } from './id-patterns.js';
 import type { Incident } from './incident.js';
 
 /*
@@ -12,7 +13,7 @@ import type { Incident } from './incident.js';
 const STAGE_ASSIGNMENT = { kind: 'task', assignee: 'approver', requires: 'authenticated' } as const;
 
 /** The stage's task id: shaped like a step id so the tasks API reaches it (`report-dora-initial`). */
-export const reportStageTaskId = (report: Pick<StartedReport, 'regulation'>, stage: Pick<StartedStage, 'stageId'>): string => `report-${report.regulation}-${stage.stageId}`;
+export const reportStageTaskId = (report: Pick<StartedReport, 'regulation'>, stage: Pick<StartedStage, 'stageId'>): string => `${REPORT_TASK_ID_PREFIX}${report.regulation}-${stage.stageId}`;
 
 /** The tasks for the stages that have a deadline now (a stage waiting for the previous submission gets its task then). */
 export function reportStageTasks(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
+import { StepId } from '../../functions/domain/runbook-schema.js';
+import { reportStageTaskId } from '../../functions/domain/report-stage-task.js';
 import {
   ClassificationLabel,
   RegulatoryCatalog,
@@ -54,6 +56,14 @@ describe('the catalog', () => {
     expect(broken((report) => ({ ...report, stages: [report.stages[0], report.stages[0]] })).success).toBe(false);
     expect(broken((report) => ({ ...report, stages: [{ ...report.stages[0]!, deadline: [{ from: 'detection', hours: 72 }] }] })).success).toBe(false);
     expect(RegulatoryCatalog.safeParse([gdpr, gdpr]).success).toBe(false);
+  });
+
+  it('gives each stage a task id no runbook step can take (a step named so would be mistaken for the report)', () => {
+    const ids = strict.flatMap((report) => report.stages.map((entry) => reportStageTaskId({ regulation: report.id }, { stageId: entry.id })));
+    expect(ids).toContain('report-dora-initial');
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(StepId.safeParse(id).success, id).toBe(false);
+    expect(StepId.safeParse('dora-initial-report').success).toBe(true);
   });
 
   it('defaults the disputed DORA starts to classification, and refuses a start it does not know', () => {
