@@ -1,6 +1,7 @@
 import { irdrConfig } from '../config.js';
 import type { Incident } from '../domain/incident.js';
-import { REVIEW_TASK_ID, reviewDueAt } from '../domain/incident-review.js';
+import { REVIEW_TASK_ID } from '../domain/incident-review.js';
+import { reviewDueAt } from '../domain/review-due.js';
 import { reviewTask } from '../domain/review-task.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';

@@ -1,11 +1,26 @@
 import * as z from 'zod';
-import { BusinessCalendar, usFederalCalendar } from './business-days.js';
+import { isTimeZone } from './zoned-time.js';
 
 /*
  * The calendars deadlines are counted on, by whose deadline it is: the team's own (the post-incident review and
  * runbook clocks that name none) and each regulator's (SEC Form 8-K; the EU competent authority, CSIRT and
  * supervisory authority, whose member state the deployment names).
  */
+
+/** A date-holidays country code, optionally with its state or region: `US`, `DE`, `DE-BY` (that it exists is checked at synth and local start). */
+export const HolidayJurisdiction = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'a country code, optionally with a region, e.g. US, IE, DE-BY');
+
+export const TimeZone = z.string().refine(isTimeZone, { message: 'an IANA time zone, e.g. America/New_York or Europe/Dublin' });
+
+/** Where a business-day deadline is counted: whose holidays, on whose clock. */
+export const BusinessCalendar = z.strictObject({
+  holidays: HolidayJurisdiction,
+  timeZone: TimeZone,
+});
+export type BusinessCalendar = z.infer<typeof BusinessCalendar>;
+
+/** US federal holidays on Eastern time: the SEC's business days (EDGAR is in Washington, D.C.). */
+export const usFederalCalendar: BusinessCalendar = { holidays: 'US', timeZone: 'America/New_York' };
 
 export const calendarNames = ['team', 'sec', 'dora', 'nis2', 'gdpr'] as const;
 export const CalendarName = z.enum(calendarNames);

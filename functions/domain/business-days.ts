@@ -1,29 +1,13 @@
 import Holidays from 'date-holidays';
-import * as z from 'zod';
-import { fromLocal, isoDate, isTimeZone, plusDays, toLocal, weekday, type LocalDateTime } from './zoned-time.js';
+import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calendars.js';
+import { fromLocal, isoDate, plusDays, toLocal, weekday, type LocalDateTime } from './zoned-time.js';
 
 /*
  * Business days on a jurisdiction's calendar: Saturdays, Sundays and the jurisdiction's public holidays
  * (date-holidays, type `public`, substitute days included) are skipped, counted on the wall clock of its zone.
+ * date-holidays (with moment-timezone, ~1.5 MB) is bundled only into the functions that count business days: the
+ * config schema checks a jurisdiction's shape, and the CDK app and the local stack check it exists (below).
  */
-
-/** A date-holidays country code, optionally with its state or region: `US`, `DE`, `DE-BY`. */
-export const HolidayJurisdiction = z
-  .string()
-  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'a country code, optionally with a region, e.g. US, IE, DE-BY')
-  .refine((code) => holidaysOf(code) !== undefined, { message: 'date-holidays knows no such country or region: use an ISO 3166 code it lists, e.g. US, IE, DE-BY' });
-
-export const TimeZone = z.string().refine(isTimeZone, { message: 'an IANA time zone, e.g. America/New_York or Europe/Dublin' });
-
-/** Where a business-day deadline is counted: whose holidays, on whose clock. */
-export const BusinessCalendar = z.strictObject({
-  holidays: HolidayJurisdiction,
-  timeZone: TimeZone,
-});
-export type BusinessCalendar = z.infer<typeof BusinessCalendar>;
-
-/** US federal holidays on Eastern time: the SEC's business days (EDGAR is in Washington, D.C.). */
-export const usFederalCalendar: BusinessCalendar = { holidays: 'US', timeZone: 'America/New_York' };
 
 const jurisdictions = new Map<string, Holidays | undefined>();
 
@@ -76,4 +60,17 @@ export function addBusinessDays(from: Date, businessDays: number, calendar: Busi
     if (isBusinessDay(cursor, calendar)) left -= 1;
   }
   return fromLocal(cursor, calendar.timeZone);
+}
+
+/** The configured calendars whose jurisdiction date-holidays does not know, each saying what to change. */
+export function unknownHolidayJurisdictions(calendars: BusinessCalendarsConfig): string[] {
+  return Object.entries(calendars)
+    .filter(([, calendar]) => holidaysOf(calendar.holidays) === undefined)
+    .map(([name, calendar]) => `businessCalendars.${name}.holidays: date-holidays knows no country or region "${calendar.holidays}"; use an ISO 3166 code it lists, e.g. US, IE, DE-BY`);
+}
+
+/** Refuses a configuration whose calendars cannot be counted: run where the stack is synthesized or started. */
+export function requireKnownHolidayJurisdictions(calendars: BusinessCalendarsConfig): void {
+  const problems = unknownHolidayJurisdictions(calendars);
+  if (problems.length > 0) throw new Error(`config/irdr.config.json: ${problems.join('; ')}`);
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { RoleName } from './config-schema.js';
-import { CalendarName } from './business-calendars.js';
-import { addBusinessDays, type BusinessCalendar } from './business-days.js';
+import { CalendarName, type BusinessCalendar } from './business-calendars.js';
+import { addBusinessDays } from './business-days.js';
 import { Severity } from './incident.js';
 import { StepContext } from './runbook-step.js';
 

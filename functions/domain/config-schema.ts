@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
-import { RegulatoryConfig } from './regulatory-stages.js';
+import { RegulatoryConfig } from './regulatory-config.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import type { ClockRecord } from './clock.js';
-import { addBusinessDays, type BusinessCalendar } from './business-days.js';
 import { formatDuration } from './duration.js';
 import type { PublicHumanTask } from './human-task.js';
 import { Severity, type Incident } from './incident.js';
@@ -22,11 +21,6 @@ export const defaultPostIncidentReviewConfig: PostIncidentReviewConfig = { dueIn
 /** The review's task id: a dot, which no step id has, so it never meets a runbook's own task. */
 export const REVIEW_TASK_ID = 'review.post-incident';
 
-/** When the review of an incident of this severity resolved at `resolvedAt` is due; undefined: no review. */
-export function reviewDueAt(severity: Severity, resolvedAt: string, config: PostIncidentReviewConfig, calendar: BusinessCalendar): string | undefined {
-  const days = config.dueInBusinessDays[severity];
-  return days === undefined ? undefined : addBusinessDays(new Date(resolvedAt), days, calendar).toISOString();
-}
 
 export interface ReviewRecord {
   readonly incident: Incident;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import type { BusinessCalendarsConfig } from './business-calendars.js';
-import { addBusinessDays, type BusinessCalendar } from './business-days.js';
+import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calendars.js';
+import { addBusinessDays } from './business-days.js';
+import type { RegulatoryConfig } from './regulatory-config.js';
 import { addMonths } from './zoned-time.js';
 
 /*
@@ -91,21 +92,6 @@ export const RegulatoryCatalog = z.array(RegulatoryReport).superRefine((reports,
   }
 });
 export type RegulatoryCatalog = z.infer<typeof RegulatoryCatalog>;
-
-/**
- * Where the sources disagree on when a stage's clock starts (docs/regulatory-stages.md): DORA's RTS counts the
- * intermediate report from the initial notification's submission and the final from the intermediate's, while
- * summaries count both from classification. The default is the stricter (earlier) reading: classification.
- */
-export const RegulatoryConfig = z.strictObject({
-  dora: z
-    .strictObject({
-      intermediateFrom: z.enum(['classification', 'initial-submitted']).default('classification'),
-      finalFrom: z.enum(['classification', 'intermediate-submitted']).default('classification'),
-    })
-    .prefault({}),
-});
-export type RegulatoryConfig = z.infer<typeof RegulatoryConfig>;
 
 /** The reports, with the configured starts; parsed, so a change that breaks the schema fails at load. */
 export function regulatoryCatalog(config: RegulatoryConfig): RegulatoryCatalog {

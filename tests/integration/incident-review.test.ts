@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
-import { reviewDueAt } from '../../functions/domain/incident-review.js';
+import { reviewDueAt } from '../../functions/domain/review-due.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { runbookSession } from './support/runbook-session.js';
 

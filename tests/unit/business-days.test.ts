@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
-import { addBusinessDays, BusinessCalendar, isBusinessDay, usFederalCalendar } from '../../functions/domain/business-days.js';
+import { BusinessCalendar, usFederalCalendar } from '../../functions/domain/business-calendars.js';
+import { addBusinessDays, isBusinessDay, requireKnownHolidayJurisdictions, unknownHolidayJurisdictions } from '../../functions/domain/business-days.js';
 import { addMonths, fromLocal, toLocal } from '../../functions/domain/zoned-time.js';
 
 /* Business days on a jurisdiction's calendar (SEC Form 8-K's four, the review's five): weekends and public holidays skipped, local time kept. */
@@ -70,12 +71,21 @@ describe('business calendars in config', () => {
     expect(parsed.sec).toEqual({ holidays: 'US', timeZone: 'America/New_York' });
     expect(parsed.team).toEqual(parsed.sec);
     expect(BusinessCalendarsConfig.parse({ dora: { holidays: 'DE-BY', timeZone: 'Europe/Berlin' } }).dora.holidays).toBe('DE-BY');
-    for (const bad of [{ holidays: 'XX', timeZone: 'UTC' }, { holidays: 'DE-ZZ', timeZone: 'UTC' }, { holidays: 'us', timeZone: 'UTC' }, { holidays: 'US', timeZone: 'America/Atlantis' }, { holidays: '__proto__', timeZone: 'UTC' }]) {
+    // The shape, in the config schema every function loads:
+    for (const bad of [{ holidays: 'us', timeZone: 'UTC' }, { holidays: 'US', timeZone: 'America/Atlantis' }, { holidays: '__proto__', timeZone: 'UTC' }]) {
       const result = BusinessCalendarsConfig.safeParse({ sec: bad });
       expect(result.success, JSON.stringify(bad)).toBe(false);
       expect(result.error!.issues[0]!.message).toMatch(/e\.g\./);
     }
     expect(BusinessCalendarsConfig.safeParse({ fed: us }).success).toBe(false);
+    // ...and that date-holidays knows it, where the CDK app is synthesized and the local stack started:
+    const unknown = BusinessCalendarsConfig.parse({ dora: { holidays: 'XX', timeZone: 'UTC' }, nis2: { holidays: 'DE-ZZ', timeZone: 'Europe/Berlin' } });
+    expect(unknownHolidayJurisdictions(unknown)).toEqual([
+      expect.stringContaining('businessCalendars.dora.holidays'),
+      expect.stringContaining('businessCalendars.nis2.holidays'),
+    ]);
+    expect(() => requireKnownHolidayJurisdictions(unknown)).toThrow(/e\.g\. US, IE, DE-BY/);
+    expect(unknownHolidayJurisdictions(parsed)).toEqual([]);
   });
 });
 

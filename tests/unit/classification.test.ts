@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
 import { ClassifyRequest, reclassify, type ClassifyOutcome } from '../../functions/domain/classification.js';
-import { RegulatoryConfig, regulatoryCatalog } from '../../functions/domain/regulatory-stages.js';
+import { RegulatoryConfig } from '../../functions/domain/regulatory-config.js';
+import { regulatoryCatalog } from '../../functions/domain/regulatory-stages.js';
 import type { RoleName } from '../../functions/domain/config-schema.js';
 
 /* The classify operation's rules: who may, what changes, which report stages start and when they are due. */

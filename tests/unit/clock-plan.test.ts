@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usFederalCalendar } from '../../functions/domain/business-days.js';
+import { usFederalCalendar } from '../../functions/domain/business-calendars.js';
 import { afterStage, clockAnchor, planClock, type ClockDefinition } from '../../functions/domain/clock.js';
 
 const gdpr: ClockDefinition = {

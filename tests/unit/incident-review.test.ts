@@ -1,4 +1,5 @@
-import { usFederalCalendar } from '../../functions/domain/business-days.js';
+import { reviewDueAt } from '../../functions/domain/review-due.js';
+import { usFederalCalendar } from '../../functions/domain/business-calendars.js';
 import { describe, expect, it } from 'vitest';
 import type { ClockRecord } from '../../functions/domain/clock.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
@@ -8,7 +9,6 @@ import {
   REVIEW_TASK_ID,
   defaultPostIncidentReviewConfig,
   reviewDraftMarkdown,
-  reviewDueAt,
 } from '../../functions/domain/incident-review.js';
 import { reviewTask } from '../../functions/domain/review-task.js';
 import { reviewEmail } from '../../functions/domain/incident-review-email.js';

@@ -1,3 +1,4 @@
+import { RegulatoryConfig } from '../../functions/domain/regulatory-config.js';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
@@ -6,7 +7,6 @@ import { reportStageTaskId } from '../../functions/domain/report-stage-task.js';
 import {
   ClassificationLabel,
   RegulatoryCatalog,
-  RegulatoryConfig,
   RegulatoryReport,
   calendarFor,
   regulatoryCatalog,
