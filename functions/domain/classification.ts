@@ -120,7 +120,10 @@ export function reclassify(
   const both = request.add.filter((label) => request.remove.includes(label));
   if (both.length > 0) return refuse(400, `${both.join(', ')} is both added and removed: send it in one of add or remove`, 'add');
   const already = request.add.filter((label) => current.includes(label));
-  if (already.length > 0) return refuse(409, `the incident is already classified as ${already.join(', ')}: its reports already started; drop it from add`, 'add');
+  if (already.length > 0) {
+    const carried = already.map((label) => `labels.${reportFor(catalog, label).incidentLabel.key} = ${reportFor(catalog, label).incidentLabel.value}`);
+    return refuse(409, `the incident is already classified as ${already.join(', ')} (it carries ${carried.join(', ')}): drop it from add`, 'add');
+  }
   const absent = request.remove.filter((label) => !current.includes(label));
   if (absent.length > 0) return refuse(409, `the incident is not classified as ${absent.join(', ')}: drop it from remove (it carries ${current.join(', ') || 'no classification label'})`, 'remove');
 

@@ -107,7 +107,9 @@ describe('lowering and removing', () => {
 describe('refusals say what to change, and nothing is decided', () => {
   it('a label already carried (set at opening too), or not carried, or both added and removed', () => {
     const openedAsMajor = { ...sev3, labels: { dora: 'major' } };
-    expect(refused(classify({ add: ['major-ict'], reason: 'r' }, openedAsMajor))).toMatchObject({ status: 409, field: 'add' });
+    const again = refused(classify({ add: ['major-ict'], reason: 'r' }, openedAsMajor));
+    expect(again).toMatchObject({ status: 409, field: 'add' });
+    expect(again.message).toContain('labels.dora = major');
     expect(refused(classify({ remove: ['personal-data'], reason: 'r' }))).toMatchObject({ status: 409, field: 'remove' });
     expect(refused(classify({ add: ['material'], remove: ['material'], reason: 'r' }))).toMatchObject({ status: 400, field: 'add' });
     // A label whose value is not the classification's is not the classification: dora=minor can become major.
