@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { RegulatoryConfig } from '../../functions/domain/regulatory-config.js';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
@@ -126,5 +127,43 @@ describe('SEC Form 8-K Item 1.05', () => {
     expect(due('sec', 'form-8k', { awareAt: aware, classifiedAt: '2026-11-24T21:00:00.000Z' }).dueAt).toBe('2026-12-01T21:00:00.000Z');
     // A determination recorded apart from the classification counts from itself.
     expect(due('sec', 'form-8k', { awareAt: aware, classifiedAt: '2026-11-24T21:00:00.000Z', determinedAt: '2026-11-23T21:00:00.000Z' }).dueAt).toBe('2026-11-30T21:00:00.000Z');
+  });
+});
+
+describe('properties', () => {
+  const instant = fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2031-01-01T00:00:00Z') });
+  const lenient = regulatoryCatalog(RegulatoryConfig.parse({ dora: { intermediateFrom: 'initial-submitted', finalFrom: 'intermediate-submitted' } }));
+
+  it('DORA initial is never later than 4 h after classification nor 24 h after awareness, and equals one of them', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 96 * 3_600_000 }), (awareMs, lagMs) => {
+        const anchors = { awareAt: new Date(awareMs).toISOString(), classifiedAt: new Date(awareMs + lagMs).toISOString() };
+        const dueAt = Date.parse(due('dora', 'initial', anchors).dueAt!);
+        expect(dueAt).toBe(Math.min(awareMs + lagMs + 4 * 3_600_000, awareMs + 24 * 3_600_000));
+      }),
+    );
+  });
+
+  it('the default DORA starts are never later than the RTS text read literally, whenever the earlier stage is submitted', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 40 * 86_400_000 }), (classifiedMs, submittedAfterMs) => {
+        const anchors = { awareAt: new Date(classifiedMs).toISOString(), classifiedAt: new Date(classifiedMs).toISOString(), previousSubmittedAt: new Date(classifiedMs + submittedAfterMs).toISOString() };
+        for (const id of ['intermediate', 'final']) {
+          expect(Date.parse(due('dora', id, anchors).dueAt!)).toBeLessThanOrEqual(Date.parse(due('dora', id, anchors, lenient).dueAt!));
+        }
+      }),
+    );
+  });
+
+  it('a month is at least 28 and at most 31 days, on any start', () => {
+    fc.assert(
+      fc.property(instant, (startMs) => {
+        const start = new Date(startMs).toISOString();
+        const days = (Date.parse(due('nis2', 'final', { awareAt: start, classifiedAt: start, previousSubmittedAt: start }).dueAt!) - startMs) / 86_400_000;
+        // ± an hour where the month crosses a DST change (the local time of day is kept).
+        expect(days).toBeGreaterThanOrEqual(28 - 1 / 24);
+        expect(days).toBeLessThanOrEqual(31 + 1 / 24);
+      }),
+    );
   });
 });
