@@ -190,6 +190,16 @@ export const functionRegistry = [
     ],
   },
   {
+    name: 'ClassifyIncident',
+    entry: 'functions/http/classify-incident.ts',
+    description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update'],
+    routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
+  },
+  {
     name: 'AddIncidentNote',
     entry: 'functions/http/add-incident-note.ts',
     description: 'POST /incidents/{incidentId}/notes: appends a note to the incident trail',

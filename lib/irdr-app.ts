@@ -2,6 +2,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Validations } from 'aws-cdk-lib';
 import { irdrConfig } from '../functions/config.js';
+import { requireKnownHolidayJurisdictions } from '../functions/domain/business-days.js';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
@@ -17,6 +18,8 @@ export const STACK_NAME = 'Irdr';
  */
 export function createIrdrApp(props: AppProps & { config?: IrdrConfig } = {}): { app: App; stack: IrdrStack } {
   const { config = irdrConfig, ...appProps } = props;
+  // The config schema checks a calendar's shape only (it is bundled into every function); that it exists, here.
+  requireKnownHolidayJurisdictions(config.businessCalendars);
   // S3 server access logs delivered under a bucket policy (logging.s3.amazonaws.com, this bucket as source), not the legacy ACL.
   const app = new App({ ...appProps, context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...appProps.context } });
   const account = process.env.CDK_DEFAULT_ACCOUNT;

@@ -11,6 +11,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { irdrConfig } from '../functions/config.js';
+import { requireKnownHolidayJurisdictions } from '../functions/domain/business-days.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
@@ -162,6 +163,8 @@ let stackRunningInThisProcess = false;
  * the real handlers, and the scheduler. Handlers find the services only through AWS_ENDPOINT_URL_*.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
+  // The config schema checks a calendar's shape only (it is bundled into every function); that it exists, here.
+  requireKnownHolidayJurisdictions(irdrConfig.businessCalendars);
   // Handlers keep their SDK clients for the life of the process, as in Lambda: one stack per process.
   if (stackRunningInThisProcess) throw new Error('a local stack is already running in this process; stop it first');
   stackRunningInThisProcess = true;

@@ -418,6 +418,7 @@ class RunbookCompiler {
       from: step.from,
       ...(step.duration !== undefined && { durationSeconds: durationSeconds(step.duration) }),
       ...(step.businessDays !== undefined && { businessDays: step.businessDays }),
+      ...(step.calendar !== undefined && { calendar: step.calendar }),
       reminders,
       notify: step.notify,
       metBy: metStepIds(step),

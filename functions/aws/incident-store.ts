@@ -45,7 +45,7 @@ export async function getIncident(tableName: string, incidentId: string): Promis
 }
 
 /** The incident an item holds, without its keys; incidents recorded before modes existed were live. */
-function incidentFromItem(item: Record<string, unknown>): Incident {
+export function incidentFromItem(item: Record<string, unknown>): Incident {
   const { [PK]: _pk, [SK]: _sk, [byMonth.partitionKey]: _g1pk, [byMonth.sortKey]: _g1sk, ...incident } = item;
   return { mode: 'live', ...incident } as Incident;
 }

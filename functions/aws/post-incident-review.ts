@@ -1,6 +1,7 @@
 import { irdrConfig } from '../config.js';
 import type { Incident } from '../domain/incident.js';
-import { REVIEW_TASK_ID, reviewDueAt } from '../domain/incident-review.js';
+import { REVIEW_TASK_ID } from '../domain/incident-review.js';
+import { reviewDueAt } from '../domain/review-due.js';
 import { reviewTask } from '../domain/review-task.js';
 import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
@@ -17,7 +18,7 @@ import { scheduleReviewReminder } from './review-reminder.js';
  * held: the new task is completed at once with that decision, and nobody is emailed or reminded to hold it again.
  */
 export async function schedulePostIncidentReview(tableName: string, incident: Incident, resolvedAt: string, actor: string): Promise<string | undefined> {
-  const dueAt = reviewDueAt(incident.severity, resolvedAt, irdrConfig.postIncidentReview);
+  const dueAt = reviewDueAt(incident.severity, resolvedAt, irdrConfig.postIncidentReview, irdrConfig.businessCalendars.team);
   if (dueAt === undefined) return undefined;
   const task = reviewTask(incident, resolvedAt, dueAt, irdrConfig);
   // Already there (a retried request): the first one's record, email and reminder stand.

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { RoleName } from './config-schema.js';
-import { addBusinessDays } from './duration.js';
+import { CalendarName, type BusinessCalendar } from './business-calendars.js';
+import { addBusinessDays } from './business-days.js';
 import { Severity } from './incident.js';
 import { StepContext } from './runbook-step.js';
 
@@ -38,6 +39,8 @@ export const ClockDefinition = z.object({
   from: ClockAnchor,
   durationSeconds: z.number().int().positive().optional(),
   businessDays: z.number().int().positive().optional(),
+  /** Whose business days (config businessCalendars); the team's when absent. */
+  calendar: CalendarName.optional(),
   reminders: z.array(z.object({ at: z.number().gt(0).lt(1), notify: z.array(RoleName).min(1) })),
   notify: z.array(RoleName).min(1),
   metBy: z.array(z.string()),
@@ -124,16 +127,23 @@ export function clockAnchor(
   return { anchor: 'openedAt', at: new Date(incident.openedAt) };
 }
 
-export function clockDeadline(definition: Pick<ClockDefinition, 'durationSeconds' | 'businessDays'>, anchorAt: Date): Date {
-  if (definition.businessDays !== undefined) return addBusinessDays(anchorAt, definition.businessDays);
+export function clockDeadline(definition: Pick<ClockDefinition, 'durationSeconds' | 'businessDays'>, anchorAt: Date, calendar: BusinessCalendar): Date {
+  if (definition.businessDays !== undefined) return addBusinessDays(anchorAt, definition.businessDays, calendar);
   return new Date(anchorAt.getTime() + (definition.durationSeconds ?? 0) * 1000);
 }
 
 const secondsUntil = (at: string, from: number): number => Math.max(0, Math.ceil((Date.parse(at) - from) / 1000));
 
 /** The stages of a clock that starts now from its anchor; the first wait runs until the first stage. */
-export function planClock(clockId: string, definition: ClockDefinition, anchor: { anchor: ClockAnchor; at: Date }, now: Date, armed: boolean): ClockPlan {
-  const deadline = clockDeadline(definition, anchor.at);
+export function planClock(
+  clockId: string,
+  definition: ClockDefinition,
+  anchor: { anchor: ClockAnchor; at: Date },
+  now: Date,
+  armed: boolean,
+  calendar: BusinessCalendar,
+): ClockPlan {
+  const deadline = clockDeadline(definition, anchor.at, calendar);
   const span = deadline.getTime() - anchor.at.getTime();
   const stages: ClockStage[] = definition.reminders.map((reminder) => {
     const at = new Date(anchor.at.getTime() + Math.round(span * reminder.at));

@@ -1,7 +1,9 @@
 import * as z from 'zod';
+import { BusinessCalendarsConfig } from './business-calendars.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
+import { RegulatoryConfig } from './regulatory-config.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -125,6 +127,10 @@ export const IrdrConfig = z.object({
   findings: FindingsConfig.default(defaultFindingsConfig),
   /** The review task on resolve: due in business days per severity (SEV1/SEV2: 5 unless configured). */
   postIncidentReview: PostIncidentReviewConfig.default(defaultPostIncidentReviewConfig),
+  /** Whose holidays and clock each business-day or monthly deadline counts on (docs/regulatory-stages.md); defaults apply when left out. */
+  businessCalendars: BusinessCalendarsConfig.prefault({}),
+  /** When the regulatory report stages whose start the sources disagree on count from (docs/regulatory-stages.md). */
+  regulatory: RegulatoryConfig.prefault({}),
   /** Who gets the operational alarms; optional (without it the alarms still publish to the topic, with no subscriber). */
   alerts: AlertsConfig.optional(),
   evidence: EvidenceConfig.prefault({}),

@@ -52,24 +52,3 @@ export function formatDuration(totalSeconds: number): string {
   }
   return parts.join('');
 }
-
-const isWeekend = (date: Date): boolean => date.getUTCDay() === 0 || date.getUTCDay() === 6;
-
-/**
- * The instant `businessDays` business days after `from`: each Saturday and Sunday (UTC) is skipped,
- * so 4 business days from a Thursday 15:00 end the next Wednesday 15:00. A start on a weekend counts
- * from the following Monday 00:00. Public holidays are not modelled (a deliberate, documented limit).
- */
-export function addBusinessDays(from: Date, businessDays: number): Date {
-  const cursor = new Date(from.getTime());
-  if (isWeekend(cursor)) {
-    while (isWeekend(cursor)) cursor.setUTCDate(cursor.getUTCDate() + 1);
-    cursor.setUTCHours(0, 0, 0, 0);
-  }
-  let left = businessDays;
-  while (left > 0) {
-    cursor.setUTCDate(cursor.getUTCDate() + 1);
-    if (!isWeekend(cursor)) left -= 1;
-  }
-  return cursor;
-}

@@ -10,3 +10,6 @@ export const STEP_ID_PATTERN = new RegExp(`^${STEP_ID_SOURCE}$`);
 export const RUNBOOK_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 /** A drill plan id: short, for it goes into the restored table's name (`irdr-drill-<planId>-<runId>`), tags and schedule names. */
 export const DRILL_PLAN_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** The task ids of regulatory report stages (`report-dora-initial`): step-shaped for the tasks API, so no runbook step may take one. */
+export const REPORT_TASK_ID_PREFIX = 'report-';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ClockRecord } from './clock.js';
-import { addBusinessDays, formatDuration } from './duration.js';
+import { formatDuration } from './duration.js';
 import type { PublicHumanTask } from './human-task.js';
 import { Severity, type Incident } from './incident.js';
 import { milestonesOf } from './incident-lifecycle.js';
@@ -11,7 +11,7 @@ import type { TrailEventBody } from './trail-event.js';
  * Markdown draft of the review built from the record (nobody reconstructs the timeline by hand).
  */
 
-/** How many business days after resolution the review is due, per severity; a severity left out gets none. */
+/** How many business days (on the team's calendar, config businessCalendars.team) after resolution the review is due, per severity; a severity left out gets none. */
 export const PostIncidentReviewConfig = z.strictObject({
   dueInBusinessDays: z.partialRecord(Severity, z.number().int().min(1).max(60)),
 });
@@ -21,11 +21,6 @@ export const defaultPostIncidentReviewConfig: PostIncidentReviewConfig = { dueIn
 /** The review's task id: a dot, which no step id has, so it never meets a runbook's own task. */
 export const REVIEW_TASK_ID = 'review.post-incident';
 
-/** When the review of an incident of this severity resolved at `resolvedAt` is due; undefined: no review. */
-export function reviewDueAt(severity: Severity, resolvedAt: string, config: PostIncidentReviewConfig): string | undefined {
-  const days = config.dueInBusinessDays[severity];
-  return days === undefined ? undefined : addBusinessDays(new Date(resolvedAt), days).toISOString();
-}
 
 export interface ReviewRecord {
   readonly incident: Incident;

@@ -14,6 +14,8 @@ export const rolesAllowedTo = {
   resolveIncident: ['responder', 'commander'],
   // Closing ends the incident's record after its review: the commander's call.
   closeIncident: ['commander'],
+  // A classification starts regulatory reports and can lower a severity: the commander's call, with a reason.
+  classifyIncident: ['commander'],
   addIncidentNote: ['responder', 'commander', 'approver'],
   readDrills: roleNames,
   // A drill restores production data into a new table: the people who run recovery, not auditors.

@@ -1,9 +1,10 @@
 import { ControlReference } from './evidence/controls.js';
 import * as z from 'zod';
+import { CalendarName } from './business-calendars.js';
 import { RoleName } from './config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from './duration.js';
 import { TaskCompletedBy, TaskRequirement } from './human-task.js';
-import { RUNBOOK_ID_PATTERN, STEP_ID_PATTERN } from './id-patterns.js';
+import { REPORT_TASK_ID_PREFIX, RUNBOOK_ID_PATTERN, STEP_ID_PATTERN } from './id-patterns.js';
 import { Severity } from './incident.js';
 import { DrillPlanId } from './drill-plan-schema.js';
 
@@ -16,7 +17,10 @@ import { DrillPlanId } from './drill-plan-schema.js';
 /** Short enough that every state derived from it stays within Step Functions' 80-character names. */
 export const StepId = z
   .string()
-  .regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters');
+  .regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters')
+  .refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
+    message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
+  });
 
 export const Duration = z
   .string()
@@ -149,8 +153,10 @@ const ClockStep = z
     from: ClockAnchor,
     /** Either a duration... */
     duration: Duration.optional(),
-    /** ...or business days (Saturdays and Sundays skipped, UTC). */
+    /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
     businessDays: z.number().int().min(1).max(60).optional(),
+    /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
+    calendar: CalendarName.optional(),
     /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
     reminders: z.array(ReminderSpec).max(6).default([]),
     /** Who is told of reminders and of a missed deadline. */

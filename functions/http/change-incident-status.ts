@@ -12,7 +12,7 @@ import {
   transitionConflictMessage,
   type LifecycleAction,
 } from '../domain/incident-lifecycle.js';
-import { reviewDueAt as reviewDueAtFor } from '../domain/incident-review.js';
+import { reviewDueAt as reviewDueAtFor } from '../domain/review-due.js';
 import { incidentPk } from '../domain/keys.js';
 import type { ApiAction } from '../domain/roles.js';
 import { requireRole } from './authorization.js';
@@ -79,7 +79,7 @@ export const handler = apiHandler(async (event) => {
   });
   if (route.lifecycle === 'resolve') {
     // The run ends with the incident (unless a regulatory clock still runs), before the review task is opened beside it.
-    const reviewOpens = reviewDueAtFor(outcome.incident.severity, at, irdrConfig.postIncidentReview) !== undefined;
+    const reviewOpens = reviewDueAtFor(outcome.incident.severity, at, irdrConfig.postIncidentReview, irdrConfig.businessCalendars.team) !== undefined;
     const run = await closeRunOnResolve(tableName, outcome.incident, at, caller.arn, { reviewOpens });
     const reviewDueAt = await schedulePostIncidentReview(tableName, outcome.incident, at, caller.arn);
     const resolved = (await getIncident(tableName, incidentId)) ?? outcome.incident;

@@ -3,6 +3,7 @@ import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { getClock, putNewClock, transitionClock } from '../aws/clock-store.js';
 import { getIncident } from '../aws/incident-store.js';
+import { irdrConfig } from '../config.js';
 import { roleAddresses, sendAndRecordEmail } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
 import { afterStage, CLOCK_MISSED_KIND_FIELD, clockAnchor, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
@@ -54,7 +55,7 @@ async function start(request: Extract<Request, { action: 'start' }>): Promise<Cl
   };
   const severity = request.input['severity'];
   const armed = clock.appliesTo === undefined || clock.appliesTo.includes(severity as never);
-  const plan = planClock(clockId, clock, clockAnchor(clock.from, anchorSource, now), now, armed);
+  const plan = planClock(clockId, clock, clockAnchor(clock.from, anchorSource, now), now, armed, irdrConfig.businessCalendars[clock.calendar ?? 'team']);
 
   const stored = await putNewClock(tableName, {
     clockId,

@@ -51,6 +51,16 @@ describe('bench/function-bundle.ts', () => {
     expect(named).toEqual([]);
   });
 
+  it('carries the holiday calendars (date-holidays, moment-timezone: ~1.5 MB, ~60 ms init) only into functions that count business days', async () => {
+    const holidayBytes = async (name: Parameters<typeof functionSpec>[0]) => {
+      const bundle = await bundleFunction(functionSpec(name).entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, `holidays-${name}`));
+      return Object.entries(bundle.moduleBytes).filter(([input]) => /node_modules\/(date-holidays|moment-timezone)/.test(input)).reduce((sum, [, bytes]) => sum + bytes, 0);
+    };
+    // Every function reads the config schema, which holds the calendars' shape but not date-holidays.
+    expect(await holidayBytes('AddIncidentNote')).toBe(0);
+    expect(await holidayBytes('ClassifyIncident')).toBeGreaterThan(500_000);
+  });
+
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
     expect(() => esbuildOptionsOf({ ...FUNCTION_BUNDLING, keepNames: true })).toThrow(/does not map the bundling option\(s\) keepNames/);
   });

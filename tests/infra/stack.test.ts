@@ -538,7 +538,7 @@ describe('least privilege', () => {
       .sort();
     expect(updaters).toEqual(
       [
-        'AnswerTaskLink', 'ChangeIncidentStatus', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CreateHumanTask', 'CreateIncident',
+        'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
         'RemindOverdueReview', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
       ].sort(),

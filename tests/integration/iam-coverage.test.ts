@@ -210,6 +210,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       for (const [method, path, token, requestBody] of [
         ['POST', `/incidents/${incidentId}/acknowledge`, 'dev-responder', undefined],
         ['POST', `/incidents/${incidentId}/notes`, 'dev-responder', { text: 'coverage note' }],
+        // A commander's reclassification: META updated, the trail appended, a report stage task opened.
+        ['POST', `/incidents/${incidentId}/classify`, 'dev-commander', { add: ['personal-data'], reason: 'coverage: customer data involved' }],
         ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander', undefined],
         ['POST', `/incidents/${incidentId}/close`, 'dev-commander', undefined],
         // An auditor signs the closed incident off (its META and its trail): a drill run is signed off below.

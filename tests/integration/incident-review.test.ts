@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irdrConfig } from '../../functions/config.js';
+import { reviewDueAt } from '../../functions/domain/review-due.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { runbookSession } from './support/runbook-session.js';
 
@@ -40,8 +42,11 @@ describe('post-incident review', () => {
     const resolvedAt = resolved.body.incident.resolvedAt as string;
     const dueAt = resolved.body.reviewDueAt as string;
     const days = (Date.parse(dueAt) - Date.parse(resolvedAt)) / 86_400_000;
-    // Five business days: seven calendar days from a weekday; a little less from a weekend (counted from Monday).
-    expect([6, 7]).toContain(Math.round(days));
+    // Five business days on the team's calendar (US federal holidays, New York time): a week from a weekday, a little
+    // less from a weekend (counted from Monday), more across a holiday, exactly as the calendar counts them.
+    expect(dueAt).toBe(reviewDueAt('SEV1', resolvedAt, irdrConfig.postIncidentReview, irdrConfig.businessCalendars.team));
+    expect(days).toBeGreaterThan(5);
+    expect(days).toBeLessThan(12);
     const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'review.post-incident');
     expect(task).toMatchObject({ status: 'open', kind: 'task', assignee: 'commander', dueAt });
     const events = await session.events(incidentId);

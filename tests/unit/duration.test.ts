@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, formatDuration, parseDurationSeconds } from '../../functions/domain/duration.js';
+import { formatDuration, parseDurationSeconds } from '../../functions/domain/duration.js';
 
 describe('durations', () => {
   it.each([
@@ -28,19 +28,5 @@ describe('durations', () => {
     expect(formatDuration(5400)).toBe('1h30m');
     expect(formatDuration(259_200)).toBe('3d');
     expect(formatDuration(0)).toBe('0s');
-  });
-});
-
-describe('business days (SEC Form 8-K: four business days)', () => {
-  const at = (iso: string) => new Date(iso);
-  it('skips the weekend', () => {
-    // Thursday 15:00 + 4 business days = the next Wednesday 15:00.
-    expect(addBusinessDays(at('2026-11-05T15:00:00Z'), 4).toISOString()).toBe('2026-11-11T15:00:00.000Z');
-  });
-  it('counts within a week', () => {
-    expect(addBusinessDays(at('2026-11-02T09:00:00Z'), 4).toISOString()).toBe('2026-11-06T09:00:00.000Z');
-  });
-  it('counts a weekend start from the Monday', () => {
-    expect(addBusinessDays(at('2026-11-07T10:00:00Z'), 1).toISOString()).toBe('2026-11-10T00:00:00.000Z');
   });
 });

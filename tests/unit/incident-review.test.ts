@@ -1,3 +1,5 @@
+import { reviewDueAt } from '../../functions/domain/review-due.js';
+import { usFederalCalendar } from '../../functions/domain/business-calendars.js';
 import { describe, expect, it } from 'vitest';
 import type { ClockRecord } from '../../functions/domain/clock.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
@@ -7,7 +9,6 @@ import {
   REVIEW_TASK_ID,
   defaultPostIncidentReviewConfig,
   reviewDraftMarkdown,
-  reviewDueAt,
 } from '../../functions/domain/incident-review.js';
 import { reviewTask } from '../../functions/domain/review-task.js';
 import { reviewEmail } from '../../functions/domain/incident-review-email.js';
@@ -199,17 +200,21 @@ describe('post-incident review draft', () => {
 
 describe('post-incident review task', () => {
   it('is due 5 business days after resolution for SEV1/SEV2 by default, none for SEV3/SEV4', () => {
-    // Thursday 19 Nov 2026 14:30 + 5 business days = Thursday 26 Nov 14:30.
-    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBe('2026-11-26T14:30:00.000Z');
-    expect(reviewDueAt('SEV2', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBe('2026-11-26T14:30:00.000Z');
-    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBeUndefined();
-    expect(reviewDueAt('SEV4', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig)).toBeUndefined();
+    // Thursday 19 Nov 2026 14:30 + 5 business days: Thursday 26 Nov is Thanksgiving (a US federal holiday, the
+    // team's default calendar), so Friday 27 Nov 14:30. Before holidays were counted this said the 26th.
+    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig, usFederalCalendar)).toBe('2026-11-27T14:30:00.000Z');
+    expect(reviewDueAt('SEV2', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig, usFederalCalendar)).toBe('2026-11-27T14:30:00.000Z');
+    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig, usFederalCalendar)).toBeUndefined();
+    expect(reviewDueAt('SEV4', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig, usFederalCalendar)).toBeUndefined();
+    // A team in Germany has no Thanksgiving: the 26th.
+    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', defaultPostIncidentReviewConfig, { holidays: 'DE', timeZone: 'Europe/Berlin' })).toBe('2026-11-26T14:30:00.000Z');
   });
 
   it('follows the configuration per severity, and the config defaults to SEV1/SEV2 when left out', () => {
     const config = { dueInBusinessDays: { SEV3: 10 } };
-    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', config)).toBe('2026-12-03T14:30:00.000Z');
-    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', config)).toBeUndefined();
+    // Ten business days, Thanksgiving skipped: 4 December (3 December before holidays were counted).
+    expect(reviewDueAt('SEV3', '2026-11-19T14:30:00.000Z', config, usFederalCalendar)).toBe('2026-12-04T14:30:00.000Z');
+    expect(reviewDueAt('SEV1', '2026-11-19T14:30:00.000Z', config, usFederalCalendar)).toBeUndefined();
     const roles = Object.fromEntries(['responder', 'commander', 'approver', 'auditor'].map((role) => [role, { emails: [`${role}@example.com`] }]));
     const parsed = IrdrConfig.parse({ mail: { from: 'irdr@example.com' }, roles });
     expect(parsed.postIncidentReview).toEqual({ dueInBusinessDays: { SEV1: 5, SEV2: 5 } });

@@ -270,7 +270,7 @@ describe('escalation and clocks, as compiled', () => {
       { ErrorEquals: [STEP_FAILED_ERROR], ResultPath: '$.failure', Next: 'sec-8k-clock.close-on-failure' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'sec-8k-clock.record-failure' },
     ]);
-    expect((find('sec-8k-clock.start')!.Parameters as { Payload: { clock: unknown } }).Payload.clock).toMatchObject({ from: 'reached', businessDays: 4, metBy: ['sec-file-8k'] });
+    expect((find('sec-8k-clock.start')!.Parameters as { Payload: { clock: unknown } }).Payload.clock).toMatchObject({ from: 'reached', businessDays: 4, calendar: 'sec', metBy: ['sec-file-8k'] });
   });
 
   it('keeps the thin slice as it was: four Lambda steps on its path', () => {

@@ -1,0 +1,83 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { irdrConfig } from '../config.js';
+import { reclassify, type ClassificationRefusal, type ClassifyRequest, type Reclassification } from '../domain/classification.js';
+import type { RoleName } from '../domain/config-schema.js';
+import type { Incident } from '../domain/incident.js';
+import { incidentPk, META_SK } from '../domain/keys.js';
+import { regulatoryCatalog } from '../domain/regulatory-stages.js';
+import { reportStageTasks } from '../domain/report-stage-task.js';
+import { tableDesign } from '../domain/table-design.js';
+import { dynamodb } from './dynamodb-client.js';
+import { appendEvent } from './event-trail.js';
+import { putNewTask } from './human-task-store.js';
+import { getIncident, incidentFromItem } from './incident-store.js';
+
+/* The classify operation, for every channel (API, CLI, later Slack): decided in the domain, written here. */
+
+const { partitionKey: PK, sortKey: SK } = tableDesign;
+const catalog = regulatoryCatalog(irdrConfig.regulatory);
+
+export type ClassifyResult =
+  | { readonly ok: true; readonly incident: Incident; readonly reclassification: Reclassification; readonly taskIds: readonly string[] }
+  | ({ readonly ok: false } & ClassificationRefusal)
+  | { readonly ok: false; readonly status: 404; readonly message: string };
+
+/**
+ * Reclassifies the incident: writes its new severity and labels only if nobody changed them since they were read
+ * (else a 409 to re-read), then records the classification and opens each started stage's task.
+ */
+export async function classifyIncident(
+  tableName: string,
+  incidentId: string,
+  request: ClassifyRequest,
+  caller: { readonly principal: string; readonly roles: readonly RoleName[] },
+): Promise<ClassifyResult> {
+  const incident = await getIncident(tableName, incidentId);
+  if (!incident) return { ok: false, status: 404, message: `no incident with id "${incidentId}"` };
+  const outcome = reclassify(incident, request, caller, new Date(), catalog, irdrConfig.businessCalendars);
+  if (!outcome.ok) return outcome;
+  const { reclassification } = outcome;
+  let updated: Incident;
+  try {
+    const result = await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: incidentPk(incidentId), [SK]: META_SK },
+        UpdateExpression: 'SET #severity = :severity, #labels = :labels, #updatedAt = :at',
+        ConditionExpression:
+          incident.labels === undefined
+            ? '#severity = :before AND attribute_not_exists(#labels) AND #status = :status'
+            : '#severity = :before AND #labels = :beforeLabels AND #status = :status',
+        ExpressionAttributeNames: { '#severity': 'severity', '#labels': 'labels', '#updatedAt': 'updatedAt', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':severity': reclassification.after.severity,
+          ':labels': reclassification.after.labels,
+          ':at': reclassification.event.at,
+          ':before': incident.severity,
+          ':status': incident.status,
+          ...(incident.labels !== undefined && { ':beforeLabels': incident.labels }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    updated = incidentFromItem(result.Attributes ?? {});
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return { ok: false, status: 409, message: 'the incident changed while it was being classified: read it again and send the classification anew' };
+  }
+  await appendEvent(tableName, incidentPk(incidentId), reclassification.event);
+  const tasks = reportStageTasks(incident, reclassification, irdrConfig);
+  const taskIds: string[] = [];
+  for (const task of tasks) {
+    if (!(await putNewTask(tableName, task))) continue;
+    taskIds.push(task.taskId);
+    await appendEvent(tableName, incidentPk(incidentId), {
+      type: 'task.created',
+      at: reclassification.event.at,
+      actor: caller.principal,
+      stepId: task.taskId,
+      detail: { taskId: task.taskId, kind: 'task', title: task.title, assignee: task.assignee, dueAt: task.dueAt, purpose: 'regulatory-report' },
+    });
+  }
+  return { ok: true, incident: updated, reclassification, taskIds };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/* POST /incidents/{id}/classify on the real local stack: a SEV3 reclassified on day two starts GDPR and DORA stages. */
+
+const CARL = 'arn:aws:iam::000000000000:user/carl-commander';
+const hours = (n: number) => n * 3_600_000;
+
+describe('reclassifying an incident', () => {
+  let local: TestStack;
+  beforeAll(async () => {
+    local = await startTestStack();
+  });
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  const awareAt = new Date(Date.now() - hours(30)).toISOString();
+  async function openSev3(): Promise<string> {
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Odd queries on the payments DB', severity: 'SEV3', summary: 'Unusual SELECTs from a service account', awareAt });
+    expect(created.status).toBe(202);
+    await local.waitForExecution(created.body.executionArn);
+    return created.body.incidentId as string;
+  }
+  const classify = (incidentId: string, body: unknown, token: string | undefined = 'dev-commander') => local.api('POST', `/incidents/${incidentId}/classify`, { token, body });
+  const view = async (incidentId: string) => (await local.api('GET', `/incidents/${incidentId}`)).body as { incident: Record<string, any>; events: Array<Record<string, any>> };
+
+  it('a SEV3 classified personal-data and major-ict starts the GDPR and DORA stages from the classification time, each a task', async () => {
+    const incidentId = await openSev3();
+    const response = await classify(incidentId, { add: ['personal-data', 'major-ict'], severity: 'SEV1', reason: 'Customer records exfiltrated; core payments impaired' });
+    expect(response.status).toBe(200);
+    expect(response.body.incident).toMatchObject({ severity: 'SEV1', labels: { gdpr: 'personal-data', dora: 'major' } });
+
+    const { incident, events } = await view(incidentId);
+    expect(incident).toMatchObject({ severity: 'SEV1', labels: { gdpr: 'personal-data', dora: 'major' } });
+    const classified = events.find((event) => event.type === 'incident.classified')!;
+    expect(classified).toMatchObject({ actor: CARL, detail: { reason: 'Customer records exfiltrated; core payments impaired', added: ['personal-data', 'major-ict'] } });
+    const classifiedAt = Date.parse(classified.at);
+
+    const due = Object.fromEntries(
+      (response.body.started as Array<{ regulation: string; stages: Array<{ stageId: string; dueAt: string }> }>).flatMap((report) => report.stages.map((stage) => [`${report.regulation}.${stage.stageId}`, stage.dueAt])),
+    );
+    expect(due['gdpr.authority-notification']).toBe(new Date(Date.parse(awareAt) + hours(72)).toISOString());
+    // Classified 30 h after awareness: DORA's initial notification is capped at awareness + 24 h; the rest count from classification.
+    expect(due['dora.initial']).toBe(new Date(Date.parse(awareAt) + hours(24)).toISOString());
+    expect(due['dora.intermediate']).toBe(new Date(classifiedAt + hours(72)).toISOString());
+    expect(Date.parse(due['dora.final']!)).toBeGreaterThan(classifiedAt + hours(24 * 27));
+
+    const tasks = (await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-approver' })).body.tasks as Array<Record<string, any>>;
+    const reportTasks = tasks.filter((task) => String(task.taskId).startsWith('report-'));
+    expect(reportTasks.map((task) => [task.taskId, task.dueAt]).sort()).toEqual(
+      [
+        ['report-dora-final', due['dora.final']],
+        ['report-dora-initial', due['dora.initial']],
+        ['report-dora-intermediate', due['dora.intermediate']],
+        ['report-gdpr-authority-notification', due['gdpr.authority-notification']],
+      ].sort(),
+    );
+    expect(reportTasks.every((task) => task.status === 'open' && task.assignee === 'approver' && task.requires === 'authenticated')).toBe(true);
+    expect(events.filter((event) => event.type === 'task.created' && event.detail.purpose === 'regulatory-report')).toHaveLength(4);
+
+    // The approver records the submission, with the authority's reference; a responder cannot.
+    const submit = (token: string) =>
+      local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    expect((await submit('dev-responder')).status).toBe(403);
+    const submitted = await submit('dev-approver');
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    const after = (await view(incidentId)).events.find((event) => event.type === 'task.completed' && event.detail.taskId === 'report-gdpr-authority-notification');
+    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+
+    // The same labels again: refused, nothing started twice.
+    expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
+  });
+
+  it('refuses a responder, and a lowering without a reason, writing nothing', async () => {
+    const incidentId = await openSev3();
+    const before = await view(incidentId);
+    const asResponder = await classify(incidentId, { add: ['personal-data'], reason: 'r' }, 'dev-responder');
+    expect(asResponder.status).toBe(403);
+    expect(JSON.stringify(asResponder.body)).toContain('commander');
+    const lowered = await classify(incidentId, { severity: 'SEV4' });
+    expect(lowered.status).toBe(400);
+    expect(JSON.stringify(lowered.body)).toContain('needs a reason');
+    expect((await classify(incidentId, { add: ['major'], reason: 'r' })).status).toBe(400);
+    const after = await view(incidentId);
+    expect(after.incident).toEqual(before.incident);
+    expect(after.events.map((event) => event.type)).toEqual(before.events.map((event) => event.type));
+    expect((await classify('no-such-incident', { severity: 'SEV1' })).status).toBe(404);
+  });
+});
