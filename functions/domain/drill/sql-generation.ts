@@ -95,3 +95,6 @@ export function readOnlyTransactionSql(dialect: SqlDialect, statementTimeoutMs: 
   // MySQL's max_execution_time (ms) bounds SELECTs; it must be set before the transaction starts.
   return [`SET SESSION max_execution_time = ${timeout}`, 'START TRANSACTION READ ONLY'];
 }
+
+/** Inside a transaction already begun (the Data API's BeginTransaction): make it read-only and bound each statement. Postgres only. */
+export const readOnlySettingsSql = (statementTimeoutMs: number): readonly string[] => ['SET TRANSACTION READ ONLY', `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(statementTimeoutMs))}`];
