@@ -40,6 +40,8 @@ import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
+import { startLocalRds } from './rds/index.js';
+import { localSecretReader } from './rds/secret-reader.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
 import { reviewPages } from './review/review-pages.js';
@@ -59,6 +61,7 @@ import {
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
+  LOCAL_DRILL_DATABASE_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
 } from './stack-config.js';
@@ -84,6 +87,8 @@ export interface LocalStackOptions {
   readonly eventBridgePort?: number;
   /** Port of Lambda's Invoke API (AWS_ENDPOINT_URL_LAMBDA). @default 0, a free port */
   readonly lambdaPort?: number;
+  /** Ports of the local RDS (AWS_ENDPOINT_URL_RDS) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA). @default 0, free ports */
+  readonly rdsPorts?: { readonly rds?: number; readonly rdsData?: number };
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -128,6 +133,8 @@ export interface RunningLocalStack {
   readonly dynamodbBackend: DynamoDbBackend;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
+  /** The local RDS and Data API; `drillDatabaseSecretArn` holds the master credentials local drill databases are made with. */
+  readonly rds: { readonly endpoint: string; readonly dataApiEndpoint: string; readonly drillDatabaseSecretArn: string };
   /**
    * Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off; `dynamodb.set`
    * fails DynamoDB requests at a rate (throttling or internal errors); `functions.set` makes a handler throw or hang;
@@ -198,10 +205,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       port: options.secretsManagerPort ?? 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
-      secrets: [{ name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey }],
+      secrets: [
+        { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
+        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
+      ],
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
     stops.push(() => secretsManager.stop());
+    // RDS at the wire over PGlite engines, each started only when a database is made (a stack that makes none loads no PGlite).
+    const rdsSecrets = localSecretReader(secretsManager.endpoint);
+    stops.push(() => rdsSecrets.close());
+    const rds = await startLocalRds({
+      host: LOCAL_HOST,
+      port: options.rdsPorts?.rds ?? 0,
+      dataApiPort: options.rdsPorts?.rdsData ?? 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      readSecret: rdsSecrets.read,
+      log,
+    });
+    stops.push(() => rds.stop());
     // The key that signs evidence exports served by the API: made on first start, kept under the data dir (or in memory).
     const kms = await startLocalKms({
       host: LOCAL_HOST,
@@ -267,6 +290,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       secretsManager: secretsManager.endpoint,
       kms: kms.endpoint,
       lambda: lambdaApi.endpoint,
+      rds: rds.endpoint,
+      rdsData: rds.dataApiEndpoint,
       digestStore,
       digestPublicKey,
     });
@@ -440,6 +465,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
+      rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },
       faults: {
         mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) },
         dynamodb: dynamodbFaults,
