@@ -33,6 +33,10 @@ export function parseQueryForm(fields: URLSearchParams): Record<string, QueryVal
   const root: Record<string, QueryValue> = {};
   for (const [path, value] of fields) {
     const segments = path.split('.');
+    // No RDS parameter is named so; assigning one would reach Object.prototype.
+    if (segments.some((segment) => segment === '__proto__' || segment === 'constructor' || segment === 'prototype')) {
+      throw new RdsError('InvalidParameterValue', `Unknown parameter ${JSON.stringify(path)}`);
+    }
     let container: Record<string, QueryValue> | QueryValue[] = root;
     for (let index = 0; index < segments.length; index += 1) {
       const segment = segments[index]!;
@@ -46,7 +50,7 @@ export function parseQueryForm(fields: URLSearchParams): Record<string, QueryVal
         break;
       }
       const nextIsList = /^\d+$/.test(segments[index + 2] ?? '') && !/^\d+$/.test(segments[index + 1] ?? '');
-      const existing = (container as Record<string | number, QueryValue | undefined>)[key];
+      const existing = Object.hasOwn(container, key) ? (container as Record<string | number, QueryValue | undefined>)[key] : undefined;
       const child = existing ?? (nextIsList ? [] : {});
       (container as Record<string | number, QueryValue>)[key] = child;
       container = child as Record<string, QueryValue> | QueryValue[];
