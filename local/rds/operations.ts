@@ -25,8 +25,8 @@ export interface RdsOperationsOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const POSTGRES_ENGINES = new Set(['postgres', 'aurora-postgresql']);
-/** The Postgres major PGlite runs, as RDS names an engine version. */
-const ENGINE_VERSION = '17.5';
+/** What PGlite 0.5.14 runs (SELECT version(): PostgreSQL 18.6), as RDS names an engine version. */
+const ENGINE_VERSION = '18.6';
 const IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/;
 
 const text = (input: Record<string, QueryValue>, name: string): string | undefined => {
