@@ -71,11 +71,12 @@ describe('SQL checks against a cluster restored to a point in time, over the Dat
       const restored = () => (transport === 'data-api' ? restoredDataApi : restoredWire);
 
       it('passes what the restore holds: the row count at the point, the schema, a custom query', async () => {
-        const results = await Promise.all([
-          runSqlCheck('orders', check({ type: 'sql-row-count', table: 'orders', expected: 5 }), { restored: restored() }),
-          runSqlCheck('schema', check({ type: 'sql-schema', tables: ['orders', 'public.ledger'], columns: [{ table: 'orders', column: 'amount' }], indexes: [{ table: 'orders', index: 'orders_pkey' }] }), { restored: restored() }),
-          runSqlCheck('custom', check({ type: 'sql-query', query: 'SELECT count(*) = 5 FROM orders' }), { restored: restored() }),
-        ]);
+        // One after another: the local engine's wire clients share one connection (docs/local-rds.md).
+        const results = [
+          await runSqlCheck('orders', check({ type: 'sql-row-count', table: 'orders', expected: 5 }), { restored: restored() }),
+          await runSqlCheck('schema', check({ type: 'sql-schema', tables: ['orders', 'public.ledger'], columns: [{ table: 'orders', column: 'amount' }], indexes: [{ table: 'orders', index: 'orders_pkey' }] }), { restored: restored() }),
+          await runSqlCheck('custom', check({ type: 'sql-query', query: 'SELECT count(*) = 5 FROM orders' }), { restored: restored() }),
+        ];
         for (const result of results) expect(result, JSON.stringify(result)).toMatchObject({ passed: true });
         expect(results[0]).toMatchObject({ type: 'sql-row-count', expected: '5 rows in orders, as the plan states', actual: '5 rows' });
       });
