@@ -212,6 +212,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
     stops.push(() => secretsManager.stop());
+    // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
+    let deliverToBus: ((event: BusEvent) => void) | undefined;
     // RDS at the wire over PGlite engines, each started only when a database is made (a stack that makes none loads no PGlite).
     const rdsSecrets = localSecretReader(secretsManager.endpoint);
     stops.push(() => rdsSecrets.close());
@@ -223,6 +225,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       readSecret: rdsSecrets.read,
       log,
+      // "RDS DB Instance Event" and the like, as RDS puts them on the default bus (drills wait by event).
+      onEvent: (event) => deliverToBus?.(event),
     });
     stops.push(() => rds.stop());
     // The key that signs evidence exports served by the API: made on first start, kept under the data dir (or in memory).
@@ -258,8 +262,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       },
     });
     stops.push(() => lambdaApi.stop());
-    // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
-    let deliverToBus: ((event: BusEvent) => void) | undefined;
     const stepFunctions = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,

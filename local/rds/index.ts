@@ -2,6 +2,7 @@ import { LocalRdsCatalog } from './catalog.js';
 import { startLocalDataApi } from './data-api.js';
 import { rdsOperations } from './operations.js';
 import { startQueryProtocolService } from './query-protocol.js';
+import type { RdsBusEvent } from './rds-events.js';
 
 /*
  * The local RDS (AWS_ENDPOINT_URL_RDS, Query protocol) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA) over real
@@ -25,6 +26,8 @@ export interface LocalRdsOptions {
   /** How long a deleted database stays `deleting`. @default 0 */
   readonly deleteDelayMs?: number;
   readonly log?: (line: string) => void;
+  /** Where RDS's events go ("RDS DB Instance Event", ...): the stack's default event bus. @default dropped */
+  readonly onEvent?: (event: RdsBusEvent) => void;
 }
 
 export interface LocalRds {
@@ -44,6 +47,7 @@ export async function startLocalRds(options: LocalRdsOptions): Promise<LocalRds>
     createDelayMs: options.createDelayMs ?? 0,
     deleteDelayMs: options.deleteDelayMs ?? 0,
     log: options.log ?? (() => undefined),
+    emit: (event) => options.onEvent?.(event),
   });
   const rds = await startQueryProtocolService({ host: options.host, port: options.port, serviceName: 'RDS', operations });
   const dataApi = await startLocalDataApi({ host: options.host, port: options.dataApiPort, catalog, readSecret: options.readSecret });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LocalRdsCatalog, type LocalDbCluster, type LocalDbInstance, type LocalDbSnapshot, type NetworkPlacement, type Tag } from './catalog.js';
 import { PostgresEngine } from './postgres-engine.js';
 import { RdsError, type QueryOperation, type QueryValue } from './query-protocol.js';
+import { rdsBusEvent, type RdsBusEvent, type RdsEventKind } from './rds-events.js';
 import { clusterXml, instanceXml, snapshotXml, tagListXml } from './rds-xml.js';
 
 /*
@@ -21,6 +22,8 @@ export interface RdsOperationsOptions {
   /** How long a deleted database stays `deleting` before it is gone. */
   readonly deleteDelayMs: number;
   readonly log: (line: string) => void;
+  /** Where RDS's events go (the default event bus). */
+  readonly emit: (event: RdsBusEvent) => void;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -108,10 +111,15 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
   const ensureClusterFree = (id: string): void => {
     if (catalog.clusters.has(id)) throw new RdsError('DBClusterAlreadyExistsFault', 'DB Cluster already exists');
   };
+  const emit = (kind: RdsEventKind, source: { arn: string; identifier: string; tags: Tag[] }): void => options.emit(rdsBusEvent(kind, source, options));
   const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
   /** Starts an engine in the background; the database turns available once it is up (and createDelayMs passed). */
-  const bring = (database: { status: string; engine_?: PostgresEngine; failure?: string; backupRetentionDays: number }, restoreFrom?: Blob): Promise<void> =>
+  const bring = (
+    database: { arn: string; identifier: string; tags: Tag[]; status: string; engine_?: PostgresEngine; failure?: string; backupRetentionDays: number },
+    event: RdsEventKind,
+    restoreFrom?: Blob,
+  ): Promise<void> =>
     (async () => {
       try {
         const started = await PostgresEngine.start({
@@ -128,6 +136,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         }
         database.engine_ = started;
         database.status = 'available';
+        emit(event, database);
       } catch (error) {
         database.status = 'failed';
         database.failure = (error as Error).message;
@@ -145,6 +154,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       if (cluster.status === 'available' && cluster.engine_) {
         instance.engine_ = cluster.engine_;
         instance.status = 'available';
+        emit('instanceCreated', instance);
       } else instance.status = 'failed';
     })();
   };
@@ -225,7 +235,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       if (!engine.startsWith('aurora')) throw new RdsError('InvalidParameterValue', `A DB cluster's engine is aurora-postgresql here (${engine} is an instance engine)`);
       const cluster = newCluster(input, id, { engine, masterUsername: required(input, 'MasterUsername'), masterPassword: text(input, 'MasterUserPassword'), databaseName: text(input, 'DatabaseName') });
       catalog.clusters.set(id, cluster);
-      void bring(cluster);
+      void bring(cluster, 'clusterCreated');
       return { DBCluster: clusterXml(cluster) };
     },
 
@@ -245,7 +255,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       if (engine.startsWith('aurora')) throw new RdsError('InvalidParameterCombination', 'An Aurora instance is created in a cluster: give DBClusterIdentifier');
       const instance = newInstance(input, id, { engine, masterUsername: required(input, 'MasterUsername'), masterPassword: text(input, 'MasterUserPassword') });
       catalog.instances.set(id, instance);
-      void bring(instance);
+      void bring(instance, 'instanceCreated');
       return { DBInstance: instanceXml(instance) };
     },
 
@@ -305,6 +315,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           snapshot.data = data;
           snapshot.createdAt = new Date();
           snapshot.status = 'available';
+          emit('snapshotCreated', snapshot);
         })
         .catch((error: unknown) => {
           snapshot.status = 'failed';
@@ -341,7 +352,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       const data = pointInTime(source.engine_, source.identifier, text(input, 'RestoreTime'), flag(input, 'UseLatestRestorableTime', false));
       const instance = newInstance(input, targetId, { ...source, network: networkOf({}, source.network), backupRetentionDays: integer(input, 'BackupRetentionPeriod', source.backupRetentionDays) });
       catalog.instances.set(targetId, instance);
-      void bring(instance, data);
+      void bring(instance, 'instanceRestoredToPointInTime', data);
       return { DBInstance: instanceXml(instance) };
     },
 
@@ -352,7 +363,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       ensureInstanceFree(targetId);
       const instance = newInstance(input, targetId, { ...snapshot, network: networkOf({}) });
       catalog.instances.set(targetId, instance);
-      void bring(instance, snapshot.data);
+      void bring(instance, 'instanceRestoredFromSnapshot', snapshot.data);
       return { DBInstance: instanceXml(instance) };
     },
 
@@ -364,7 +375,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       const data = pointInTime(source.engine_, source.identifier, text(input, 'RestoreToTime'), flag(input, 'UseLatestRestorableTime', false));
       const cluster = newCluster(input, targetId, { ...source, network: networkOf({}, source.network), backupRetentionDays: integer(input, 'BackupRetentionPeriod', source.backupRetentionDays) });
       catalog.clusters.set(targetId, cluster);
-      void bring(cluster, data);
+      void bring(cluster, 'clusterCreated', data);
       return { DBCluster: clusterXml(cluster) };
     },
 
@@ -386,6 +397,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         if (cluster) cluster.members = cluster.members.filter((member) => member !== instance.identifier);
         // A cluster's engine belongs to the cluster: only a standalone instance's stops with it.
         if (instance.clusterIdentifier === undefined) await instance.engine_?.stop();
+        emit('instanceDeleted', instance);
       });
       return answer;
     },
@@ -407,6 +419,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         while (cluster.members.length > 0) await delay(20);
         catalog.clusters.delete(cluster.identifier);
         if (!wasCreating) await cluster.engine_?.stop();
+        emit('clusterDeleted', cluster);
       });
       return answer;
     },

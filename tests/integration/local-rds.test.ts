@@ -152,6 +152,16 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders-drill-1' }));
     await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'orders-drill', SkipFinalSnapshot: true }));
     await waitFor(async () => (await rds.send(new DescribeDBClustersCommand({}))).DBClusters!.every((cluster) => cluster.DBClusterIdentifier !== 'orders-drill'));
+
+    // Each step was on the event bus as RDS puts it there, so a drill can wait by event: created, then deleted.
+    const drillEvents = bed.events.filter((event) => event.detail['SourceIdentifier'] === 'orders-drill' || event.detail['SourceIdentifier'] === 'orders-drill-1');
+    expect(drillEvents.map((event) => [event['detail-type'], event.detail['SourceIdentifier'], event.detail['EventID']])).toEqual([
+      ['RDS DB Cluster Event', 'orders-drill', 'RDS-EVENT-0170'],
+      ['RDS DB Instance Event', 'orders-drill-1', 'RDS-EVENT-0005'],
+      ['RDS DB Instance Event', 'orders-drill-1', 'RDS-EVENT-0003'],
+      ['RDS DB Cluster Event', 'orders-drill', 'RDS-EVENT-0171'],
+    ]);
+    expect(drillEvents[0]).toMatchObject({ source: 'aws.rds', resources: [drillArn], detail: { SourceType: 'CLUSTER', SourceArn: drillArn, EventCategories: ['creation'], Tags: { 'irdr:drill-run': 'r1' } } });
   });
 
   it('snapshots and restores a standalone RDS instance, to a snapshot and to a point in time; the AWS CLI sees them', async () => {
@@ -181,6 +191,10 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     };
     expect(await amountOf(await bed.waitForInstance('ledger-from-snapshot'))).toBe('10');
     expect(await amountOf(await bed.waitForInstance('ledger-pitr'))).toBe('0');
+    expect(bed.events.filter((event) => event.detail['EventCategories'] !== undefined && (event.detail['EventCategories'] as string[])[0] === 'restoration').map((event) => [event.detail['SourceIdentifier'], event.detail['EventID']])).toEqual(
+      expect.arrayContaining([['ledger-from-snapshot', 'RDS-EVENT-0043'], ['ledger-pitr', 'RDS-EVENT-0019']]),
+    );
+    expect(bed.events.find((event) => event['detail-type'] === 'RDS DB Snapshot Event')?.detail).toMatchObject({ SourceIdentifier: 'ledger-closed', EventID: 'RDS-EVENT-0042' });
 
     const { stdout } = await run('aws', ['rds', 'describe-db-instances', '--endpoint-url', bed.endpoint, '--output', 'json'], { env: bed.cliEnvironment() });
     const seen = (JSON.parse(stdout) as { DBInstances: DBInstance[] }).DBInstances.map((instance) => instance.DBInstanceIdentifier);

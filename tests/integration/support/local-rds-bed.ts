@@ -1,6 +1,7 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { startLocalRds } from '../../../local/rds/index.js';
+import type { RdsBusEvent } from '../../../local/rds/rds-events.js';
 import { localSecretReader } from '../../../local/rds/secret-reader.js';
 import { startLocalSecretsManager } from '../../../local/secrets-manager.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../../local/stack-config.js';
@@ -25,7 +26,8 @@ export async function startLocalRdsForTests() {
     ],
   });
   const reader = localSecretReader(secrets.endpoint);
-  const local = await startLocalRds({ host: LOCAL_HOST, port: 0, dataApiPort: 0, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, readSecret: reader.read, backupIntervalMs: 200 });
+  const events: RdsBusEvent[] = [];
+  const local = await startLocalRds({ host: LOCAL_HOST, port: 0, dataApiPort: 0, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, readSecret: reader.read, backupIntervalMs: 200, onEvent: (event) => events.push(event) });
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const rds = new RDSClient({ ...clientConfig, endpoint: local.endpoint });
   return {
@@ -33,6 +35,8 @@ export async function startLocalRdsForTests() {
     dataApiEndpoint: local.dataApiEndpoint,
     masterUsername,
     masterPassword,
+    /** What the local RDS put on the event bus, in order. */
+    events,
     secretArn: secrets.arns['orders-db/master']!,
     otherSecretArn: secrets.arns['orders-db/other']!,
     rdsClient: () => new RDSClient({ ...clientConfig, endpoint: local.endpoint }),
