@@ -89,6 +89,11 @@ export interface LocalStackOptions {
   readonly lambdaPort?: number;
   /** Ports of the local RDS (AWS_ENDPOINT_URL_RDS) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA). @default 0, free ports */
   readonly rdsPorts?: { readonly rds?: number; readonly rdsData?: number };
+  /**
+   * The local RDS in simulated time (divided by timeScale): how long a new or restored database stays `creating` after
+   * its engine is up (@default 0), and how often engines are looked at for point-in-time backups (@default 1000 ms).
+   */
+  readonly rdsRecovery?: { readonly restoreDurationMs?: number; readonly backupIntervalMs?: number };
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -224,6 +229,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       readSecret: rdsSecrets.read,
+      createDelayMs: (options.rdsRecovery?.restoreDurationMs ?? 0) / timeScale,
+      backupIntervalMs: Math.max(50, (options.rdsRecovery?.backupIntervalMs ?? 1000) / timeScale),
       log,
       // "RDS DB Instance Event" and the like, as RDS puts them on the default bus (drills wait by event).
       onEvent: (event) => deliverToBus?.(event),
