@@ -71,5 +71,9 @@ describe('readOnlyQuery', () => {
     expect(refused("SELECT nextval('orders_id_seq')")).toMatch(/nextval/);
     expect(refused('SELECT SLEEP(10)', 'mysql')).toMatch(/SLEEP/);
     expect(refused("SELECT * FROM dblink('host=evil', 'DELETE FROM t') AS x(a int)")).toMatch(/dblink/);
+    // A quoted name calls the same function: "pg_sleep"(60) is pg_sleep(60).
+    expect(refused('SELECT "pg_sleep"(60)')).toMatch(/pg_sleep/);
+    expect(refused(`SELECT pg_catalog."set_config"('statement_timeout', '0', false)`)).toMatch(/set_config/);
+    expect(refused('SELECT `sleep`(10)', 'mysql')).toMatch(/sleep/);
   });
 });

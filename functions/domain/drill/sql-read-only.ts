@@ -137,6 +137,11 @@ export function readOnlyQuery(sql: string, dialect: SqlDialect = 'postgres'): Sq
     return { ok: false, reason: `a check's query must start with SELECT or WITH, not ${JSON.stringify(first.text)}` };
   }
   for (const [index, token] of tokens.entries()) {
+    // A quoted name calls the same function ("pg_sleep"(60)); as a name it is no keyword.
+    const quotedName = token.kind === 'quoted' && (token.text.startsWith('"') || token.text.startsWith('`')) ? token.text.slice(1, -1).replaceAll(token.text[0]! + token.text[0]!, token.text[0]!) : undefined;
+    if (quotedName !== undefined && EFFECTFUL_FUNCTIONS.has(quotedName.toUpperCase()) && followedByParenthesis(tokens, index)) {
+      return { ok: false, reason: `${quotedName}() has effects outside a read-only query: remove it` };
+    }
     if (token.kind !== 'word') continue;
     if (WRITING_KEYWORDS.has(token.upper) && !followedByParenthesis(tokens, index)) {
       return { ok: false, reason: `${token.upper} is not allowed in a read-only check (write one SELECT; quote an identifier spelled like a keyword)` };
