@@ -32,7 +32,7 @@ export interface LocalDbCluster {
   /** Instance identifiers in the order they joined (the first is the writer). */
   members: string[];
   /** Set once the engine has started (status available). */
-  engine_?: PostgresEngine;
+  postgres?: PostgresEngine;
   /** Why the engine did not start (status failed). */
   failure?: string;
 }
@@ -56,7 +56,7 @@ export interface LocalDbInstance {
   status: 'creating' | 'available' | 'deleting' | 'failed';
   deletionProtection: boolean;
   tags: Tag[];
-  engine_?: PostgresEngine;
+  postgres?: PostgresEngine;
   failure?: string;
 }
 

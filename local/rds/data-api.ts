@@ -60,7 +60,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
     const cluster = options.catalog.clusterByArn(resourceArn);
     if (!cluster) throw new DataApiError('BadRequestException', `Invalid resourceArn ${resourceArn}: no DB cluster has it`);
     if (!cluster.httpEndpointEnabled) throw new DataApiError('HttpEndpointNotEnabledException', `HttpEndpoint is not enabled for cluster ${cluster.identifier}. Please refer to https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html#data-api.troubleshooting`);
-    if (cluster.status !== 'available' || !cluster.engine_) throw new DataApiError('BadRequestException', `DB cluster ${cluster.identifier} is not available (${cluster.status})`);
+    if (cluster.status !== 'available' || !cluster.postgres) throw new DataApiError('BadRequestException', `DB cluster ${cluster.identifier} is not available (${cluster.status})`);
     if (!cluster.members.some((member) => options.catalog.instances.get(member)?.status === 'available')) {
       throw new DataApiError('BadRequestException', `DB cluster ${cluster.identifier} has no available DB instance to run statements on`);
     }
@@ -92,7 +92,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
 
   const run = async (cluster: LocalDbCluster, open: OpenTransaction | undefined, sql: string, parameters: unknown): Promise<Results> => {
     const { text, values } = bind(sql, parameters);
-    const executor = open?.tx ?? cluster.engine_!.db;
+    const executor = open?.tx ?? cluster.postgres!.db;
     try {
       return await executor.query(text, values, { parsers: rawParsers, rowMode: 'array' });
     } catch (error) {
@@ -136,7 +136,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
         let finish!: (outcome: 'commit' | 'rollback') => void;
         const ended = new Promise<'commit' | 'rollback'>((resolveEnd) => (finish = resolveEnd));
         // PGlite's transaction holds the engine for this one caller until it ends (other Data API calls wait).
-        const done = cluster.engine_!.db.transaction(async (tx) => {
+        const done = cluster.postgres!.db.transaction(async (tx) => {
           resolve({
             cluster,
             tx,

@@ -58,7 +58,7 @@ export async function startLocalRds(options: LocalRdsOptions): Promise<LocalRds>
     stop: async () => {
       await dataApi.stop();
       await rds.close();
-      const engines = new Set([...catalog.clusters.values(), ...catalog.instances.values()].flatMap((database) => (database.engine_ ? [database.engine_] : [])));
+      const engines = new Set([...catalog.clusters.values(), ...catalog.instances.values()].flatMap((database) => (database.postgres ? [database.postgres] : [])));
       for (const engine of engines) await engine.stop();
     },
   };

@@ -116,7 +116,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
 
   /** Starts an engine in the background; the database turns available once it is up (and createDelayMs passed). */
   const bring = (
-    database: { arn: string; identifier: string; tags: Tag[]; status: string; engine_?: PostgresEngine; failure?: string; backupRetentionDays: number },
+    database: { arn: string; identifier: string; tags: Tag[]; status: string; postgres?: PostgresEngine; failure?: string; backupRetentionDays: number },
     event: RdsEventKind,
     restoreFrom?: Blob,
   ): Promise<void> =>
@@ -134,7 +134,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           await started.stop();
           return;
         }
-        database.engine_ = started;
+        database.postgres = started;
         database.status = 'available';
         emit(event, database);
       } catch (error) {
@@ -151,8 +151,8 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       while (cluster.status === 'creating' && instance.status === 'creating') await delay(20);
       await delay(options.createDelayMs);
       if (instance.status !== 'creating') return;
-      if (cluster.status === 'available' && cluster.engine_) {
-        instance.engine_ = cluster.engine_;
+      if (cluster.status === 'available' && cluster.postgres) {
+        instance.postgres = cluster.postgres;
         instance.status = 'available';
         emit('instanceCreated', instance);
       } else instance.status = 'failed';
@@ -290,7 +290,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       const instance = instanceNamed(required(input, 'DBInstanceIdentifier'));
       if (catalog.snapshots.has(id)) throw new RdsError('DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
       if (instance.clusterIdentifier !== undefined) throw new RdsError('InvalidParameterValue', 'An Aurora instance is snapshotted through its cluster (CreateDBClusterSnapshot)');
-      if (instance.status !== 'available' || !instance.engine_) throw new RdsError('InvalidDBInstanceState', `Instance ${instance.identifier} is not in available state.`);
+      if (instance.status !== 'available' || !instance.postgres) throw new RdsError('InvalidDBInstanceState', `Instance ${instance.identifier} is not in available state.`);
       const snapshot: LocalDbSnapshot = {
         identifier: id,
         arn: arn('snapshot', id),
@@ -308,7 +308,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         tags: tagsOf(input),
       };
       catalog.snapshots.set(id, snapshot);
-      const engine = instance.engine_;
+      const engine = instance.postgres;
       void engine
         .dumpNow()
         .then((data) => {
@@ -349,7 +349,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       if (source.clusterIdentifier !== undefined) throw new RdsError('InvalidParameterValue', 'An Aurora instance restores through its cluster (RestoreDBClusterToPointInTime)');
       if (source.backupRetentionDays === 0) throw new RdsError('PointInTimeRestoreNotEnabled', `Source database ${source.identifier} does not have automated backups enabled (BackupRetentionPeriod 0)`);
       ensureInstanceFree(targetId);
-      const data = pointInTime(source.engine_, source.identifier, text(input, 'RestoreTime'), flag(input, 'UseLatestRestorableTime', false));
+      const data = pointInTime(source.postgres, source.identifier, text(input, 'RestoreTime'), flag(input, 'UseLatestRestorableTime', false));
       const instance = newInstance(input, targetId, { ...source, network: networkOf({}, source.network), backupRetentionDays: integer(input, 'BackupRetentionPeriod', source.backupRetentionDays) });
       catalog.instances.set(targetId, instance);
       void bring(instance, 'instanceRestoredToPointInTime', data);
@@ -372,7 +372,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       const source = clusterNamed(required(input, 'SourceDBClusterIdentifier'));
       ensureClusterFree(targetId);
       if ((text(input, 'RestoreType') ?? 'full-copy') !== 'full-copy') throw new RdsError('InvalidParameterValue', 'The local RDS restores full copies only (RestoreType full-copy)');
-      const data = pointInTime(source.engine_, source.identifier, text(input, 'RestoreToTime'), flag(input, 'UseLatestRestorableTime', false));
+      const data = pointInTime(source.postgres, source.identifier, text(input, 'RestoreToTime'), flag(input, 'UseLatestRestorableTime', false));
       const cluster = newCluster(input, targetId, { ...source, network: networkOf({}, source.network), backupRetentionDays: integer(input, 'BackupRetentionPeriod', source.backupRetentionDays) });
       catalog.clusters.set(targetId, cluster);
       void bring(cluster, 'clusterCreated', data);
@@ -396,7 +396,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         const cluster = instance.clusterIdentifier === undefined ? undefined : catalog.clusters.get(instance.clusterIdentifier);
         if (cluster) cluster.members = cluster.members.filter((member) => member !== instance.identifier);
         // A cluster's engine belongs to the cluster: only a standalone instance's stops with it.
-        if (instance.clusterIdentifier === undefined) await instance.engine_?.stop();
+        if (instance.clusterIdentifier === undefined) await instance.postgres?.stop();
         emit('instanceDeleted', instance);
       });
       return answer;
@@ -418,7 +418,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       void delay(options.deleteDelayMs).then(async () => {
         while (cluster.members.length > 0) await delay(20);
         catalog.clusters.delete(cluster.identifier);
-        if (!wasCreating) await cluster.engine_?.stop();
+        if (!wasCreating) await cluster.postgres?.stop();
         emit('clusterDeleted', cluster);
       });
       return answer;

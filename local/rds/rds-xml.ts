@@ -11,7 +11,7 @@ const securityGroupsXml = (network: NetworkPlacement): XmlValue =>
 const time = (at: number | undefined): Date | undefined => (at === undefined ? undefined : new Date(at));
 
 export function instanceXml(instance: LocalDbInstance): Record<string, XmlValue> {
-  const engine = instance.engine_;
+  const engine = instance.postgres;
   // A cluster member's restorable window is its cluster's; RDS reports none on the instance.
   const standalone = instance.clusterIdentifier === undefined;
   return {
@@ -42,7 +42,7 @@ export function instanceXml(instance: LocalDbInstance): Record<string, XmlValue>
 }
 
 export function clusterXml(cluster: LocalDbCluster): Record<string, XmlValue> {
-  const engine = cluster.engine_;
+  const engine = cluster.postgres;
   return {
     AllocatedStorage: 1,
     BackupRetentionPeriod: cluster.backupRetentionDays,
