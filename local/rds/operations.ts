@@ -55,10 +55,16 @@ const list = (input: Record<string, QueryValue>, name: string): string[] => {
   const value = input[name];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 };
+/** Tags.Tag.N.Key / .Value; a tag without a Key (or with anything else in it) is refused, as nothing is created. */
 const tagsOf = (input: Record<string, QueryValue>): Tag[] => {
   const value = input['Tags'];
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((tag) => (typeof tag === 'object' && !Array.isArray(tag) && typeof tag['Key'] === 'string' ? [{ Key: tag['Key'], Value: typeof tag['Value'] === 'string' ? tag['Value'] : '' }] : []));
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new RdsError('InvalidParameterValue', 'Tags is a list: Tags.Tag.N.Key and Tags.Tag.N.Value');
+  return [...value].map((tag, index) => {
+    const wellFormed = typeof tag === 'object' && !Array.isArray(tag) && typeof tag['Key'] === 'string' && tag['Key'] !== '' && (tag['Value'] === undefined || typeof tag['Value'] === 'string');
+    if (!wellFormed) throw new RdsError('InvalidParameterValue', `Tags.Tag.${index + 1} needs a Key (1-128 characters) and at most a Value`);
+    return { Key: tag['Key'] as string, Value: (tag['Value'] as string | undefined) ?? '' };
+  });
 };
 const mergeTags = (existing: Tag[], added: readonly Tag[]): Tag[] => [...existing.filter((tag) => !added.some((add) => add.Key === tag.Key)), ...added];
 const identifier = (input: Record<string, QueryValue>, name: string): string => {

@@ -85,6 +85,56 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     await expect(rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'bad--name', Engine: 'postgres', MasterUsername: 'x', DBInstanceClass: 'db.t4g.micro' }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 
+  it('answers malformed requests with a 4xx that names the problem, never a 5xx, and changes nothing', async () => {
+    const form = (body: string) => fetch(bed.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const json = (path: string, body: string) => fetch(`${bed.dataApiEndpoint}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const before = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((instance) => instance.DBInstanceIdentifier);
+    const rdsRequests = [
+      'Action=',
+      'Action=constructor',
+      'Action=DescribeDBInstances&DBInstanceIdentifier=%00',
+      'Action=CreateDBInstance&DBInstanceIdentifier=x1&Engine=postgres&MasterUsername=a&AllocatedStorage=lots',
+      'Action=CreateDBInstance&DBInstanceIdentifier=x2&Engine=postgres',
+      'Action=CreateDBInstance&DBInstanceIdentifier=x3&Engine=aurora-postgresql&DBClusterIdentifier=nope',
+      'Action=RestoreDBClusterToPointInTime&DBClusterIdentifier=x4&SourceDBClusterIdentifier=orders&RestoreToTime=yesterday',
+      'Action=RestoreDBClusterToPointInTime&DBClusterIdentifier=x5&SourceDBClusterIdentifier=orders',
+      'Action=RestoreDBInstanceToPointInTime&TargetDBInstanceIdentifier=x6&SourceDBInstanceIdentifier=orders-writer&UseLatestRestorableTime=true',
+      'Action=AddTagsToResource&ResourceName=arn:aws:rds:us-east-1:000000000000:db:nope&Tags.Tag.1.Key=k',
+      'Action=AddTagsToResource&ResourceName=not-an-arn',
+      'Action=DeleteDBInstance&DBInstanceIdentifier=orders-writer&DeleteAutomatedBackups=maybe&SkipFinalSnapshot=true&DBInstanceIdentifier=',
+      'Action=CreateDBCluster&DBClusterIdentifier=x7&Engine=aurora-postgresql&MasterUsername=a&Tags.Tag.1=oops&Tags.Tag.2.Key.Deeper=1',
+    ];
+    for (const body of rdsRequests) {
+      const answer = await form(body);
+      const text = await answer.text();
+      expect({ body, clientError: answer.status >= 400 && answer.status < 500 }).toEqual({ body, clientError: true });
+      expect(text).toMatch(/<Code>\w+<\/Code><Message>.+<\/Message>/);
+    }
+    const dataRequests: Array<[string, string]> = [
+      ['/Execute', 'not json'],
+      ['/Execute', '[]'],
+      ['/Execute', '{}'],
+      ['/Execute', JSON.stringify({ resourceArn: 7, secretArn: [], sql: 'SELECT 1' })],
+      ['/Execute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn })],
+      ['/Execute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, sql: 'SELECT :a', parameters: [{ name: 'a' }] })],
+      ['/Execute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, sql: 'SELECT :a', parameters: [{ name: 'a', value: { arrayValue: {} } }] })],
+      ['/Execute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, sql: 'SELECT :a', parameters: 'a' })],
+      ['/Execute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, sql: 'SELECT 1', transactionId: { __proto__: 1 } })],
+      ['/BatchExecute', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, sql: 'SELECT :a', parameterSets: [[{ name: 'a', value: null }]] })],
+      ['/CommitTransaction', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn })],
+      ['/RollbackTransaction', JSON.stringify({ resourceArn: clusterArn, secretArn: bed.secretArn, transactionId: 'forged' })],
+      ['/constructor', '{}'],
+    ];
+    for (const [path, body] of dataRequests) {
+      const answer = await json(path, body);
+      const parsed = (await answer.json()) as { message?: string };
+      expect({ path, body, status: answer.status >= 400 && answer.status < 500 }).toEqual({ path, body, status: true });
+      expect(parsed.message).toBeTruthy();
+    }
+    expect((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((instance) => instance.DBInstanceIdentifier)).toEqual(before);
+    expect((await rds.send(new DescribeDBClustersCommand({}))).DBClusters!.map((cluster) => cluster.DBClusterIdentifier)).toEqual(['orders']);
+  });
+
   it('runs statements through the Data API: parameters, JSON records, batches, and transactions that commit or roll back', async () => {
     await execute('CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2), placed_at timestamptz DEFAULT now())');
     const inserted = await execute('INSERT INTO orders (id, customer, amount) VALUES (:id, :customer, :amount::numeric)', {
