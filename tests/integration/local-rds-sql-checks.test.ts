@@ -6,6 +6,7 @@ import { runSqlCheck } from '../../functions/aws/drill/sql/run-sql-check.js';
 import type { SqlTransport } from '../../functions/aws/drill/sql/sql-transport.js';
 import { postgresWireTransport } from '../../functions/aws/drill/sql/wire-transport.js';
 import { SqlCheck } from '../../functions/domain/drill/sql-check.js';
+import { canaryTableSql, canaryWriteSql, parseTableName } from '../../functions/domain/drill/sql-generation.js';
 import { startLocalRdsForTests, type RdsTestBed } from './support/local-rds-bed.js';
 
 const check = (input: unknown): SqlCheck => SqlCheck.parse(input);
@@ -21,6 +22,7 @@ describe('SQL checks against a cluster restored to a point in time, over the Dat
   let restoredDataApi: SqlTransport;
   let restoredWire: SqlTransport;
   let closedLedgerChecksum: string;
+  let point: Date;
   const execute = (resourceArn: string, sql: string) => data.send(new ExecuteStatementCommand({ resourceArn, secretArn: bed.secretArn, sql }));
 
   beforeAll(async () => {
@@ -42,10 +44,14 @@ describe('SQL checks against a cluster restored to a point in time, over the Dat
     const closing = await runSqlCheck('close', check({ type: 'sql-checksum', query: "SELECT * FROM ledger WHERE period = '2026-11'", orderBy: ['period', 'line'], expected: '0'.repeat(64) }), { restored: source });
     closedLedgerChecksum = closing.details!['actualChecksum'] as string;
     expect(closedLedgerChecksum).toMatch(/^[0-9a-f]{64}$/);
+    // The scheduled canary writer's table and a write, more than a second before the point.
+    await execute(sourceArn, canaryTableSql('postgres', parseTableName('irdr_drill_canary')));
+    await execute(sourceArn, canaryWriteSql('postgres', parseTableName('irdr_drill_canary')));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     // Someone changes a closed line before the recovery point, and deletes an order after it.
     await execute(sourceArn, "UPDATE ledger SET amount = 90.00 WHERE period = '2026-11' AND line = 1");
     await bed.waitForRestorable('shop', Date.now());
-    const point = new Date();
+    point = new Date();
     await bed.waitForRestorable('shop', point.getTime());
     await execute(sourceArn, 'DELETE FROM orders WHERE id = 5');
 
@@ -90,6 +96,20 @@ describe('SQL checks against a cluster restored to a point in time, over the Dat
         expect(ledger.actual).toMatch(/^SHA-256 [0-9a-f]{64} over 3 rows$/);
         const schema = await runSqlCheck('schema', check({ type: 'sql-schema', columns: [{ table: 'orders', column: 'shipped_at' }] }), { restored: restored() });
         expect(schema).toMatchObject({ passed: false, actual: 'missing: column orders.shipped_at' });
+      });
+
+      it('measures the RPO from the restored canary: within a 5-minute target it passes, against a 0-minute target it fails', async () => {
+        const canary = check({ type: 'sql-canary' });
+        const requestedAt = point.toISOString();
+        const within = await runSqlCheck('canary', canary, { restored: restored(), source, recovery: { requestedAt, rpoMinutes: 5 } });
+        expect(within, JSON.stringify(within)).toMatchObject({ type: 'sql-canary', passed: true });
+        expect(within.measuredRpoSeconds).toBeGreaterThanOrEqual(1);
+        expect(within.measuredRpoSeconds).toBeLessThan(120);
+        const strict = await runSqlCheck('canary', canary, { restored: restored(), recovery: { requestedAt, rpoMinutes: 0 } });
+        expect(strict).toMatchObject({ passed: false, measuredRpoSeconds: within.measuredRpoSeconds });
+        expect(strict.actual).toMatch(/^canary written \d{4}-\d\d-\d\dT[\d:.]+Z, .* before the recovery point asked for$/);
+        const noYardstick = await runSqlCheck('canary', canary, { restored: restored() });
+        expect(noYardstick).toMatchObject({ passed: false, details: { error: 'refused' } });
       });
 
       it('the same checksum query gives the same hash on both transports and on the source', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checksumSessionSql, checksumSql, parseTableName, quoteIdentifier, readOnlyTransactionSql, rowCountSql, schemaListSql } from '../../functions/domain/drill/sql-generation.js';
+import { readOnlyQuery } from '../../functions/domain/drill/sql-read-only.js';
+import { canaryReadSql, canaryTableSql, canaryWriteSql, checksumSessionSql, checksumSql, parseTableName, quoteIdentifier, readOnlyTransactionSql, rowCountSql, schemaListSql } from '../../functions/domain/drill/sql-generation.js';
 import { checksumVerdict, countOf, customQueryVerdict, rowCountVerdict, schemaVerdict } from '../../functions/domain/drill/sql-verdicts.js';
 import { SqlCheck } from '../../functions/domain/drill/sql-check.js';
 
@@ -34,6 +35,18 @@ describe('SQL generation', () => {
     expect(schemaListSql('postgres').indexes).toMatch(/FROM pg_catalog\.pg_indexes/);
     expect(schemaListSql('mysql').tables).toMatch(/information_schema\.TABLES WHERE TABLE_SCHEMA = DATABASE\(\)/);
     expect(schemaListSql('mysql').indexes).toMatch(/information_schema\.STATISTICS/);
+  });
+
+  it('writes and reads the canary with the database clock, read back as ISO 8601 UTC text', () => {
+    const table = parseTableName('ops.canary');
+    expect(canaryWriteSql('postgres', table)).toBe(`INSERT INTO "ops"."canary" (id, written_at) VALUES ('canary', now()) ON CONFLICT (id) DO UPDATE SET written_at = EXCLUDED.written_at`);
+    expect(canaryWriteSql('mysql', table)).toBe("INSERT INTO `ops`.`canary` (id, written_at) VALUES ('canary', UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)");
+    expect(canaryReadSql('postgres', table)).toContain(`to_char(written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+    expect(canaryReadSql('mysql', table)).toContain("DATE_FORMAT(written_at, '%Y-%m-%dT%H:%i:%s.%fZ')");
+    expect(canaryTableSql('mysql', table)).toBe('CREATE TABLE IF NOT EXISTS `ops`.`canary` (id VARCHAR(64) PRIMARY KEY, written_at DATETIME(3) NOT NULL)');
+    // What it reads back is one read-only query.
+    expect(readOnlyQuery(canaryReadSql('postgres', table)).ok).toBe(true);
+    expect(readOnlyQuery(canaryReadSql('mysql', table), 'mysql').ok).toBe(true);
   });
 
   it('opens a read-only transaction with a statement timeout in each dialect', () => {

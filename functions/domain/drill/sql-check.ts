@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { readOnlyQuery } from './sql-read-only.js';
-import { parseTableName } from './sql-generation.js';
+import { DEFAULT_CANARY_TABLE, parseTableName } from './sql-generation.js';
 
 /*
  * The SQL checks a plan can declare, for the drill-plan schema to include. Each query is refused at validation
@@ -54,6 +54,16 @@ export const SqlCheck = z.discriminatedUnion('type', [
     tables: z.array(TableName).default([]),
     columns: z.array(z.strictObject({ table: TableName, column: ColumnName })).default([]),
     indexes: z.array(z.strictObject({ table: TableName, index: ColumnName })).default([]),
+  }),
+  /**
+   * RPO, measured: a scheduled writer upserts one canary row (canaryWriteSql) into the source every intervalMinutes;
+   * the restored canary says how far the restored data trails the recovery point asked for.
+   */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-canary'),
+    table: TableName.default(DEFAULT_CANARY_TABLE),
+    intervalMinutes: z.number().int().min(1).max(60).default(5),
   }),
   /** A query whose first row's first column says pass (true, 1, 't', 'pass') or fail; anything else fails. */
   z.strictObject({

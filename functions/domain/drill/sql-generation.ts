@@ -98,3 +98,24 @@ export function readOnlyTransactionSql(dialect: SqlDialect, statementTimeoutMs: 
 
 /** Inside a transaction already begun (the Data API's BeginTransaction): make it read-only and bound each statement. Postgres only. */
 export const readOnlySettingsSql = (statementTimeoutMs: number): readonly string[] => ['SET TRANSACTION READ ONLY', `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(statementTimeoutMs))}`];
+
+/** The table a SQL canary writer keeps its one row in, unless the plan names another. */
+export const DEFAULT_CANARY_TABLE = 'irdr_drill_canary';
+
+/** The canary table: one row per writer id, when it last wrote (UTC, milliseconds). */
+export const canaryTableSql = (dialect: SqlDialect, table: QualifiedName): string =>
+  dialect === 'postgres'
+    ? `CREATE TABLE IF NOT EXISTS ${quoteTable(dialect, table)} (id text PRIMARY KEY, written_at timestamptz NOT NULL)`
+    : `CREATE TABLE IF NOT EXISTS ${quoteTable(dialect, table)} (id VARCHAR(64) PRIMARY KEY, written_at DATETIME(3) NOT NULL)`;
+
+/** The scheduled writer's upsert: the canary row now holds the database's own clock (not the writer's). */
+export const canaryWriteSql = (dialect: SqlDialect, table: QualifiedName): string =>
+  dialect === 'postgres'
+    ? `INSERT INTO ${quoteTable(dialect, table)} (id, written_at) VALUES ('canary', now()) ON CONFLICT (id) DO UPDATE SET written_at = EXCLUDED.written_at`
+    : `INSERT INTO ${quoteTable(dialect, table)} (id, written_at) VALUES ('canary', UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)`;
+
+/** When the canary was last written, as ISO 8601 UTC text (so both transports read the same): column written_at, no row when none. */
+export const canaryReadSql = (dialect: SqlDialect, table: QualifiedName): string =>
+  dialect === 'postgres'
+    ? `SELECT to_char(written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS written_at FROM ${quoteTable(dialect, table)} WHERE id = 'canary'`
+    : `SELECT DATE_FORMAT(written_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS written_at FROM ${quoteTable(dialect, table)} WHERE id = 'canary'`;

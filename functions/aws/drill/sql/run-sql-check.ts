@@ -1,7 +1,7 @@
 import type { DrillCheckResult } from '../../../domain/drill/check-result.js';
-import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
+import { canaryVerdict, type CheckVerdict } from '../../../domain/drill/check-verdicts.js';
 import type { SqlCheck } from '../../../domain/drill/sql-check.js';
-import { checksumSql, parseTableName, rowCountSql, schemaListSql } from '../../../domain/drill/sql-generation.js';
+import { canaryReadSql, checksumSql, parseTableName, rowCountSql, schemaListSql } from '../../../domain/drill/sql-generation.js';
 import { readOnlyQuery } from '../../../domain/drill/sql-read-only.js';
 import { checksumVerdict, countOf, customQueryVerdict, rowCountVerdict, schemaVerdict } from '../../../domain/drill/sql-verdicts.js';
 import { SqlTimeoutError, type ReadOnlySqlSession, type SqlTransport } from './sql-transport.js';
@@ -18,6 +18,8 @@ export interface SqlCheckTargets {
   readonly source?: SqlTransport;
   /** @default 30000 */
   readonly statementTimeoutMs?: number;
+  /** The canary check's yardstick: the point asked for (ISO 8601), the point restored (if known), the RPO target. */
+  readonly recovery?: { readonly requestedAt: string; readonly recoveryPointAt?: string; readonly rpoMinutes: number };
 }
 
 class CheckRefused extends Error {}
@@ -65,6 +67,18 @@ export async function runSqlCheck(id: string, check: SqlCheck, targets: SqlCheck
         const listing = await on(targets.restored, async (session) => ({ tables: await session.query(sql.tables), columns: await session.query(sql.columns), indexes: await session.query(sql.indexes) }));
         return schemaVerdict(dialect, check, listing as Parameters<typeof schemaVerdict>[2]);
       }
+      case 'sql-canary': {
+        if (!targets.recovery) throw new CheckRefused('the canary check needs the recovery point asked for and the RPO target');
+        const sql = canaryReadSql(dialect, parseTableName(check.table));
+        const writtenAt = async (transport: SqlTransport): Promise<string | undefined> => {
+          const value = (await transport.readOnly(timeout, (session) => session.query(sql)))[0]?.['written_at'];
+          return typeof value === 'string' ? value : undefined;
+        };
+        const canaryWrittenAt = await writtenAt(targets.restored);
+        // The source's canary says why none was restored (written only after the point, or never); unread without a source.
+        const sourceCanaryWrittenAt = canaryWrittenAt === undefined && targets.source ? await writtenAt(targets.source) : undefined;
+        return canaryVerdict({ ...targets.recovery, canaryWrittenAt, ...(targets.source && { sourceCanaryWrittenAt }) });
+      }
       case 'sql-query': {
         const statement = accepted(check.query);
         const rows = await on(targets.restored, (session) => session.query(statement));
@@ -101,5 +115,7 @@ function expectedText(check: SqlCheck): string {
       return `${check.tables.length} tables, ${check.columns.length} columns, ${check.indexes.length} indexes present`;
     case 'sql-query':
       return check.description ?? 'the query answers pass';
+    case 'sql-canary':
+      return `a canary in ${check.table} written within the RPO target before the recovery point`;
   }
 }
