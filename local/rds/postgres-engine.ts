@@ -1,4 +1,4 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { freePort } from '../free-port.js';
 
@@ -27,7 +27,22 @@ export interface PostgresEngineOptions {
   readonly log?: (line: string) => void;
 }
 
-export type EngineTransaction = Pick<Transaction, 'query' | 'exec' | 'rollback'>;
+/** Dumps kept per engine (~4.5 MB each for a small database): past this, older points in time coarsen. */
+export const MAX_DUMPS_PER_ENGINE = 60;
+
+/**
+ * Drops dumps until at most `max` are left, each time the one whose neighbours are closest together (so the window
+ * stays covered, just more coarsely where it was densest); the first (the window's base) and the last always stay.
+ */
+export function thinDumps<T extends { readonly at: number }>(dumps: T[], max: number): void {
+  while (dumps.length > Math.max(2, max)) {
+    let drop = 1;
+    for (let index = 2; index < dumps.length - 1; index += 1) {
+      if (dumps[index + 1]!.at - dumps[index - 1]!.at < dumps[drop + 1]!.at - dumps[drop - 1]!.at) drop = index;
+    }
+    dumps.splice(drop, 1);
+  }
+}
 
 export class PostgresEngine {
   private readonly dumps: EngineDump[] = [];
@@ -114,5 +129,6 @@ export class PostgresEngine {
     const windowStart = now - this.options.retentionMs;
     // Keep the newest dump before the window: it is the state at the window's start.
     while (this.dumps.length > 1 && this.dumps[1]!.at <= windowStart) this.dumps.shift();
+    thinDumps(this.dumps, MAX_DUMPS_PER_ENGINE);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { namedToPositional } from '../../local/rds/named-parameters.js';
 import { parseQueryForm, toXml, xmlList } from '../../local/rds/query-protocol.js';
+import { MAX_DUMPS_PER_ENGINE, thinDumps } from '../../local/rds/postgres-engine.js';
 
 describe('the local RDS Query protocol', () => {
   it('reads flattened lists and structures as the SDK and the AWS CLI send them', () => {
@@ -39,5 +40,18 @@ describe('the local Data API binds :name parameters', () => {
 
   it('refuses a placeholder no parameter names, instead of sending it to the engine', () => {
     expect(() => namedToPositional('SELECT :missing', ['id'])).toThrow(/:missing/);
+  });
+});
+
+describe('the local RDS keeps a bounded number of dumps per engine', () => {
+  it('drops the dump whose neighbours are closest, keeping the window base and the newest', () => {
+    const dumps = [0, 10, 11, 12, 30, 60, 61, 100].map((at) => ({ at }));
+    thinDumps(dumps, 5);
+    // Each drop leaves the smallest new gap: 11 (gap 2), then 10 (12), then 12 (30, where dropping 60 would leave 31).
+    expect(dumps.map((dump) => dump.at)).toEqual([0, 30, 60, 61, 100]);
+    const many = Array.from({ length: 1000 }, (_, index) => ({ at: index * 1000 }));
+    thinDumps(many, MAX_DUMPS_PER_ENGINE);
+    expect(many).toHaveLength(MAX_DUMPS_PER_ENGINE);
+    expect([many[0]!.at, many.at(-1)!.at]).toEqual([0, 999_000]);
   });
 });
