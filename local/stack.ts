@@ -41,6 +41,7 @@ import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
 import { startLocalRds } from './rds/index.js';
+import type { RdsFaults } from './rds/rds-faults.js';
 import { localSecretReader } from './rds/secret-reader.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
@@ -150,6 +151,8 @@ export interface RunningLocalStack {
     readonly dynamodb: DynamoDbFaults;
     readonly functions: FunctionFaults;
     readonly stepFunctions: { refuseStarts(refuse: boolean): void };
+    /** `failRestores(true)`: restores end failed; `refuseDeletes(true)`: deletes answer as if the database were busy. */
+    readonly rds: RdsFaults;
   };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
@@ -480,6 +483,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         dynamodb: dynamodbFaults,
         functions: functionFaults,
         stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) },
+        rds: rds.faults,
       },
       events: {
         deliver: (event) => eventBus.deliver(event),

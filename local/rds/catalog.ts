@@ -53,7 +53,8 @@ export interface LocalDbInstance {
   readonly network: NetworkPlacement;
   /** The cluster whose storage (engine) it serves; undefined for a standalone RDS instance with its own engine. */
   readonly clusterIdentifier: string | undefined;
-  status: 'creating' | 'available' | 'deleting' | 'failed';
+  /** `incompatible-restore`: a restore that failed, as RDS reports it. */
+  status: 'creating' | 'available' | 'deleting' | 'failed' | 'incompatible-restore';
   deletionProtection: boolean;
   tags: Tag[];
   postgres?: PostgresEngine;

@@ -3,6 +3,7 @@ import { startLocalDataApi } from './data-api.js';
 import { rdsOperations } from './operations.js';
 import { startQueryProtocolService } from './query-protocol.js';
 import type { RdsBusEvent } from './rds-events.js';
+import { RdsFaults } from './rds-faults.js';
 
 /*
  * The local RDS (AWS_ENDPOINT_URL_RDS, Query protocol) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA) over real
@@ -34,11 +35,13 @@ export interface LocalRds {
   readonly endpoint: string;
   readonly dataApiEndpoint: string;
   readonly catalog: LocalRdsCatalog;
+  readonly faults: RdsFaults;
   stop(): Promise<void>;
 }
 
 export async function startLocalRds(options: LocalRdsOptions): Promise<LocalRds> {
   const catalog = new LocalRdsCatalog();
+  const faults = new RdsFaults();
   const operations = rdsOperations(catalog, {
     host: options.host,
     region: options.region,
@@ -48,6 +51,7 @@ export async function startLocalRds(options: LocalRdsOptions): Promise<LocalRds>
     deleteDelayMs: options.deleteDelayMs ?? 0,
     log: options.log ?? (() => undefined),
     emit: (event) => options.onEvent?.(event),
+    faults,
   });
   const rds = await startQueryProtocolService({ host: options.host, port: options.port, serviceName: 'RDS', operations });
   const dataApi = await startLocalDataApi({ host: options.host, port: options.dataApiPort, catalog, readSecret: options.readSecret });
@@ -55,6 +59,7 @@ export async function startLocalRds(options: LocalRdsOptions): Promise<LocalRds>
     endpoint: rds.endpoint,
     dataApiEndpoint: dataApi.endpoint,
     catalog,
+    faults,
     stop: async () => {
       await dataApi.stop();
       await rds.close();

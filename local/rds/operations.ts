@@ -3,6 +3,7 @@ import { LocalRdsCatalog, type LocalDbCluster, type LocalDbInstance, type LocalD
 import { PostgresEngine } from './postgres-engine.js';
 import { RdsError, type QueryOperation, type QueryValue } from './query-protocol.js';
 import { rdsBusEvent, type RdsBusEvent, type RdsEventKind } from './rds-events.js';
+import type { RdsFaults } from './rds-faults.js';
 import { clusterXml, instanceXml, snapshotXml, tagListXml } from './rds-xml.js';
 
 /*
@@ -24,6 +25,7 @@ export interface RdsOperationsOptions {
   readonly log: (line: string) => void;
   /** Where RDS's events go (the default event bus). */
   readonly emit: (event: RdsBusEvent) => void;
+  readonly faults: RdsFaults;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -136,8 +138,13 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           log: options.log,
         });
         await delay(options.createDelayMs);
-        if (database.status !== 'creating') {
+        const failedOnPurpose = restoreFrom !== undefined && options.faults.restoreFails;
+        if (database.status !== 'creating' || failedOnPurpose) {
           await started.stop();
+          if (failedOnPurpose && database.status === 'creating') {
+            database.status = database.arn.includes(':cluster:') ? 'failed' : 'incompatible-restore';
+            database.failure = 'a restore fault was set (faults.rds.failRestores)';
+          }
           return;
         }
         database.postgres = started;
@@ -387,6 +394,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
 
     DeleteDBInstance: (input) => {
       const instance = instanceNamed(required(input, 'DBInstanceIdentifier'));
+      if (options.faults.deleteRefused) throw new RdsError('InvalidDBInstanceState', `Instance ${instance.identifier} is not in available state. (a delete fault was set: faults.rds.refuseDeletes)`);
       if (instance.deletionProtection) throw new RdsError('InvalidParameterCombination', 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
       if (instance.status === 'deleting') throw new RdsError('InvalidDBInstanceState', `Instance ${instance.identifier} is already being deleted.`);
       if (instance.status === 'creating') throw new RdsError('InvalidDBInstanceState', `Instance ${instance.identifier} is not in available state.`);
@@ -410,6 +418,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
 
     DeleteDBCluster: (input) => {
       const cluster = clusterNamed(required(input, 'DBClusterIdentifier'));
+      if (options.faults.deleteRefused) throw new RdsError('InvalidDBClusterStateFault', `Cluster ${cluster.identifier} is not in available state. (a delete fault was set: faults.rds.refuseDeletes)`);
       if (cluster.deletionProtection) throw new RdsError('InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
       if (cluster.status === 'deleting') throw new RdsError('InvalidDBClusterStateFault', `Cluster ${cluster.identifier} is already being deleted.`);
       if (cluster.members.some((member) => catalog.instances.get(member)?.status !== 'deleting')) {

@@ -259,4 +259,23 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     expect(deleting.DBInstance?.DBInstanceStatus).toBe('deleting');
     await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'ledger-pitr', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: /InvalidDBInstanceState|DBInstanceNotFound/ });
   });
+
+  it('fails restores and refuses deletes on demand (the drills\' reliability faults), and a failed restore can still be deleted', async () => {
+    bed.faults.failRestores(true);
+    try {
+      await rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'ledger-doomed', DBSnapshotIdentifier: 'ledger-closed' }));
+      await waitFor(async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'ledger-doomed' }))).DBInstances![0]!.DBInstanceStatus === 'incompatible-restore');
+    } finally {
+      bed.faults.failRestores(false);
+    }
+    bed.faults.refuseDeletes(true);
+    try {
+      await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'ledger-doomed', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
+    } finally {
+      bed.faults.refuseDeletes(false);
+    }
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'ledger-doomed', SkipFinalSnapshot: true }));
+    await waitFor(async () => (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.every((instance) => instance.DBInstanceIdentifier !== 'ledger-doomed'));
+    await expect(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'ledger-doomed' }))).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
+  });
 });

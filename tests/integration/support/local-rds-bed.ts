@@ -37,6 +37,7 @@ export async function startLocalRdsForTests() {
     masterPassword,
     /** What the local RDS put on the event bus, in order. */
     events,
+    faults: local.faults,
     secretArn: secrets.arns['orders-db/master']!,
     otherSecretArn: secrets.arns['orders-db/other']!,
     rdsClient: () => new RDSClient({ ...clientConfig, endpoint: local.endpoint }),
