@@ -50,6 +50,8 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
   EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
+  RDS             ${stack.rds.endpoint}        (Postgres engines start when a database is made; docs/local-rds.md)
+  RDS Data API    ${stack.rds.dataApiEndpoint}
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}
