@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LocalRdsCatalog, type LocalDbCluster, type LocalDbInstance, type LocalDbSnapshot, type NetworkPlacement, type Tag } from './catalog.js';
 import { PostgresEngine } from './postgres-engine.js';
 import { RdsError, type QueryOperation, type QueryValue } from './query-protocol.js';
+import { filtersOf, flag, identifier, integer, list, mergeTags, required, tagsOf, text, time } from './query-input.js';
 import { rdsBusEvent, type RdsBusEvent, type RdsEventKind } from './rds-events.js';
 import type { RdsFaults } from './rds-faults.js';
 import { clusterXml, instanceXml, snapshotXml, tagListXml } from './rds-xml.js';
@@ -32,55 +33,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const POSTGRES_ENGINES = new Set(['postgres', 'aurora-postgresql']);
 /** What PGlite 0.5.14 runs (SELECT version(): PostgreSQL 18.6), as RDS names an engine version. */
 const ENGINE_VERSION = '18.6';
-const IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/;
-
-const text = (input: Record<string, QueryValue>, name: string): string | undefined => {
-  const value = input[name];
-  return typeof value === 'string' ? value : undefined;
-};
-const required = (input: Record<string, QueryValue>, name: string): string => {
-  const value = text(input, name);
-  if (value === undefined || value === '') throw new RdsError('MissingParameter', `The request must contain the parameter ${name}`);
-  return value;
-};
-const flag = (input: Record<string, QueryValue>, name: string, fallback: boolean): boolean => {
-  const value = text(input, name);
-  return value === undefined ? fallback : value === 'true';
-};
-const integer = (input: Record<string, QueryValue>, name: string, fallback: number): number => {
-  const value = text(input, name);
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new RdsError('InvalidParameterValue', `Invalid value ${JSON.stringify(value)} for ${name}: an integer`);
-  return Number(value);
-};
-const list = (input: Record<string, QueryValue>, name: string): string[] => {
-  const value = input[name];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-};
-/** Tags.Tag.N.Key / .Value; a tag without a Key (or with anything else in it) is refused, as nothing is created. */
-const tagsOf = (input: Record<string, QueryValue>): Tag[] => {
-  const value = input['Tags'];
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new RdsError('InvalidParameterValue', 'Tags is a list: Tags.Tag.N.Key and Tags.Tag.N.Value');
-  return [...value].map((tag, index) => {
-    const wellFormed = typeof tag === 'object' && !Array.isArray(tag) && typeof tag['Key'] === 'string' && tag['Key'] !== '' && (tag['Value'] === undefined || typeof tag['Value'] === 'string');
-    if (!wellFormed) throw new RdsError('InvalidParameterValue', `Tags.Tag.${index + 1} needs a Key (1-128 characters) and at most a Value`);
-    return { Key: tag['Key'] as string, Value: (tag['Value'] as string | undefined) ?? '' };
-  });
-};
-const mergeTags = (existing: Tag[], added: readonly Tag[]): Tag[] => [...existing.filter((tag) => !added.some((add) => add.Key === tag.Key)), ...added];
-const identifier = (input: Record<string, QueryValue>, name: string): string => {
-  const value = required(input, name);
-  if (!IDENTIFIER.test(value) || value.endsWith('-')) {
-    throw new RdsError('InvalidParameterValue', `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`);
-  }
-  return value.toLowerCase();
-};
-const time = (value: string, name: string): number => {
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new RdsError('InvalidParameterValue', `Invalid value for ${name}: ${JSON.stringify(value)} is not a timestamp`);
-  return at;
-};
 const resourceId = (prefix: string): string => `${prefix}-${randomBytes(13).toString('base64url').replace(/[^A-Za-z0-9]/g, 'X').toUpperCase()}`;
 
 export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOptions): Record<string, QueryOperation> {
@@ -463,17 +415,4 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
     if (kind === 'cluster') return clusterNamed(id!);
     return snapshotNamed(id!);
   }
-}
-
-/** `Filters.Filter.N.Name` / `.Values.Value.M` as a map of name to values. */
-function filtersOf(input: Record<string, QueryValue>): Record<string, string[]> {
-  const filters = input['Filters'];
-  if (!Array.isArray(filters)) return {};
-  const result: Record<string, string[]> = {};
-  for (const filter of filters) {
-    if (typeof filter !== 'object' || Array.isArray(filter) || typeof filter['Name'] !== 'string') continue;
-    const values = filter['Values'];
-    result[filter['Name']] = Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string') : [];
-  }
-  return result;
 }
