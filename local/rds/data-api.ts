@@ -101,7 +101,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
     }
   };
 
-  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+  const operations: Record<string, DataApiOperation> = {
     '/Execute': async (body) => {
       const cluster = await clusterFor(body);
       const open = transactionFor(cluster, body['transactionId']);
@@ -129,7 +129,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
       }
       return { updateResults };
     },
-    '/BeginTransaction': async (body) => {
+    '/BeginTransaction': async (body, callerGone) => {
       const cluster = await clusterFor(body);
       const transactionId = randomBytes(24).toString('base64');
       const opened = await new Promise<OpenTransaction>((resolve, reject) => {
@@ -153,6 +153,13 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
         });
         done.catch(reject);
       });
+      // A caller that gave up waiting (its transaction began only once another ended) never learns the id: end it now,
+      // or it would hold the engine until its idle timeout.
+      if (callerGone.aborted) {
+        clearTimeout(opened.idleTimer);
+        await opened.end('rollback');
+        return { transactionId };
+      }
       transactions.set(transactionId, opened);
       return { transactionId };
     },
@@ -194,7 +201,13 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   };
 }
 
-async function respond(request: IncomingMessage, response: ServerResponse, operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>>): Promise<void> {
+type DataApiOperation = (body: Record<string, unknown>, callerGone: AbortSignal) => Promise<unknown>;
+
+async function respond(request: IncomingMessage, response: ServerResponse, operations: Record<string, DataApiOperation>): Promise<void> {
+  const callerGone = new AbortController();
+  response.on('close', () => {
+    if (!response.writableEnded) callerGone.abort();
+  });
   try {
     const path = (request.url ?? '').split('?')[0]!;
     const operation = request.method === 'POST' && Object.hasOwn(operations, path) ? operations[path] : undefined;
@@ -208,7 +221,7 @@ async function respond(request: IncomingMessage, response: ServerResponse, opera
       throw new DataApiError('BadRequestException', 'The request body is not JSON');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DataApiError('BadRequestException', 'The request body is not a JSON object');
-    send(response, 200, await operation(body as Record<string, unknown>));
+    send(response, 200, await operation(body as Record<string, unknown>, callerGone.signal));
   } catch (error) {
     const apiError = error instanceof DataApiError ? error : new DataApiError('InternalServerErrorException', (error as Error).message, 500);
     const statusCode = apiError.code === 'TransactionNotFoundException' ? 404 : apiError.statusCode;

@@ -1,5 +1,5 @@
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, ModifyDBClusterCommand, RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds';
-import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { BeginTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresDataApiTransport } from '../../functions/aws/drill/sql/data-api-transport.js';
 import { runSqlCheck } from '../../functions/aws/drill/sql/run-sql-check.js';
@@ -70,6 +70,18 @@ describe('SQL checks against a cluster restored to a point in time, over the Dat
     rds?.destroy();
     data?.destroy();
     await bed?.stop();
+  });
+
+  it('fails a Data API check as a timeout when another caller holds the cluster in an open transaction, instead of waiting for it', async () => {
+    const restoredArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'shop-drill' }))).DBClusters![0]!.DBClusterArn!;
+    const held = await data.send(new BeginTransactionCommand({ resourceArn: restoredArn, secretArn: bed.secretArn }));
+    try {
+      const result = await runSqlCheck('held', check({ type: 'sql-row-count', table: 'orders', expected: 5 }), { restored: restoredDataApi, statementTimeoutMs: 100 });
+      expect(result, JSON.stringify(result)).toMatchObject({ passed: false, details: { error: 'timeout' } });
+    } finally {
+      await data.send(new RollbackTransactionCommand({ resourceArn: restoredArn, secretArn: bed.secretArn, transactionId: held.transactionId! }));
+    }
+    expect(await runSqlCheck('after', check({ type: 'sql-row-count', table: 'orders', expected: 5 }), { restored: restoredDataApi })).toMatchObject({ passed: true });
   });
 
   for (const transport of ['data-api', 'wire'] as const) {

@@ -17,7 +17,14 @@ export function postgresDataApiTransport(target: DataApiTarget, client: RDSDataC
     dialect: 'postgres',
     kind: 'data-api',
     async readOnly(statementTimeoutMs, work) {
-      const { transactionId } = await client.send(new BeginTransactionCommand(common));
+      // Bounded too: a transaction another caller left open can hold the engine (locally, up to its 3-minute idle end).
+      let transactionId: string | undefined;
+      try {
+        ({ transactionId } = await client.send(new BeginTransactionCommand(common), { abortSignal: AbortSignal.timeout(statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS) }));
+      } catch (error) {
+        if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') throw new SqlTimeoutError(`the Data API did not begin a transaction within ${statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS} ms`);
+        throw error;
+      }
       const session: ReadOnlySqlSession = {
         query: async (sql) => {
           try {
