@@ -35,6 +35,8 @@ export const LOCAL_DIGEST_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}WriteEvidenceDige
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
+/** Master credentials (JSON username/password) for local drill databases: the local RDS Data API checks a secretArn against them. */
+export const LOCAL_DRILL_DATABASE_SECRET_NAME = 'irdr/drill-database-master';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
 export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests. */
@@ -53,6 +55,9 @@ export function localEnvironment(endpoints: {
   backup?: string;
   eventBridge?: string;
   s3?: string;
+  /** The local RDS (Query protocol) and RDS Data API. */
+  rds?: string;
+  rdsData?: string;
   digestStore?: string;
   /** The digest-signing key's public half (a PEM file). */
   digestPublicKey?: string;
@@ -76,6 +81,8 @@ export function localEnvironment(endpoints: {
     ...(endpoints.backup !== undefined && { AWS_ENDPOINT_URL_BACKUP: endpoints.backup }),
     ...(endpoints.eventBridge !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge }),
     ...(endpoints.s3 !== undefined && { AWS_ENDPOINT_URL_S3: endpoints.s3 }),
+    ...(endpoints.rds !== undefined && { AWS_ENDPOINT_URL_RDS: endpoints.rds }),
+    ...(endpoints.rdsData !== undefined && { AWS_ENDPOINT_URL_RDS_DATA: endpoints.rdsData }),
     // `irdr evidence verify` holds the trail to these digests.
     ...(endpoints.digestStore !== undefined && { IRDR_EVIDENCE_DIGEST_STORE: endpoints.digestStore }),
     ...(endpoints.digestPublicKey !== undefined && { IRDR_EVIDENCE_DIGEST_PUBLIC_KEY: endpoints.digestPublicKey }),

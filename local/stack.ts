@@ -41,6 +41,9 @@ import { startLocalHttpApi, type HttpRouteBinding } from './http-api/server.js';
 import { startLocalLambdaApi } from './lambda-api.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startMailbox } from './mailbox.js';
+import { startLocalRds } from './rds/index.js';
+import type { RdsFaults } from './rds/rds-faults.js';
+import { localSecretReader } from './rds/secret-reader.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
 import { startLocalBackup } from './backup/service.js';
@@ -62,6 +65,7 @@ import {
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
+  LOCAL_DRILL_DATABASE_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
 } from './stack-config.js';
@@ -91,6 +95,13 @@ export interface LocalStackOptions {
   readonly backupPort?: number;
   /** Port of the local S3 (AWS_ENDPOINT_URL_S3). @default 0, a free port */
   readonly s3Port?: number;
+  /** Ports of the local RDS (AWS_ENDPOINT_URL_RDS) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA). @default 0, free ports */
+  readonly rdsPorts?: { readonly rds?: number; readonly rdsData?: number };
+  /**
+   * The local RDS in simulated time (divided by timeScale): how long a new or restored database stays `creating` after
+   * its engine is up (@default 0), and how often engines are looked at for point-in-time backups (@default 1000 ms).
+   */
+  readonly rdsRecovery?: { readonly restoreDurationMs?: number; readonly backupIntervalMs?: number };
   /** The drill plans the drill functions see. @default the plans in workflows/drills */
   readonly drillPlans?: readonly DrillPlan[];
   /**
@@ -135,6 +146,8 @@ export interface RunningLocalStack {
   readonly dynamodbBackend: DynamoDbBackend;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
+  /** The local RDS and Data API; `drillDatabaseSecretArn` holds the master credentials local drill databases are made with. */
+  readonly rds: { readonly endpoint: string; readonly dataApiEndpoint: string; readonly drillDatabaseSecretArn: string };
   /**
    * Fault knobs: `mailbox.refuseSends(true)` makes SES answer every send with 503 until switched off; `dynamodb.set`
    * fails DynamoDB requests at a rate (throttling or internal errors); `functions.set` makes a handler throw or hang;
@@ -145,6 +158,8 @@ export interface RunningLocalStack {
     readonly dynamodb: DynamoDbFaults;
     readonly functions: FunctionFaults;
     readonly stepFunctions: { refuseStarts(refuse: boolean): void };
+    /** `failRestores(true)`: restores end failed; `refuseDeletes(true)`: deletes answer as if the database were busy. */
+    readonly rds: RdsFaults;
   };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
@@ -207,10 +222,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       port: options.secretsManagerPort ?? 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
-      secrets: [{ name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey }],
+      secrets: [
+        { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
+        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
+      ],
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
     stops.push(() => secretsManager.stop());
+    // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
+    let deliverToBus: ((event: BusEvent) => void) | undefined;
+    // RDS at the wire over PGlite engines, each started only when a database is made (a stack that makes none loads no PGlite).
+    const rdsSecrets = localSecretReader(secretsManager.endpoint);
+    stops.push(() => rdsSecrets.close());
+    const rds = await startLocalRds({
+      host: LOCAL_HOST,
+      port: options.rdsPorts?.rds ?? 0,
+      dataApiPort: options.rdsPorts?.rdsData ?? 0,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      readSecret: rdsSecrets.read,
+      createDelayMs: (options.rdsRecovery?.restoreDurationMs ?? 0) / timeScale,
+      backupIntervalMs: Math.max(50, (options.rdsRecovery?.backupIntervalMs ?? 1000) / timeScale),
+      log,
+      // "RDS DB Instance Event" and the like, as RDS puts them on the default bus (drills wait by event).
+      onEvent: (event) => deliverToBus?.(event),
+    });
+    stops.push(() => rds.stop());
     // The key that signs evidence exports served by the API: made on first start, kept under the data dir (or in memory).
     const kms = await startLocalKms({
       host: LOCAL_HOST,
@@ -247,8 +284,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       },
     });
     stops.push(() => lambdaApi.stop());
-    // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
-    let deliverToBus: ((event: BusEvent) => void) | undefined;
     const stepFunctions = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -292,6 +327,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       lambda: lambdaApi.endpoint,
       backup: backup.endpoint,
       s3: s3.endpoint,
+      rds: rds.endpoint,
+      rdsData: rds.dataApiEndpoint,
       digestStore,
       digestPublicKey,
     });
@@ -465,11 +502,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       environment,
       dynamodbBackend: backend,
       secretsManagerEndpoint: secretsManager.endpoint,
+      rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },
       faults: {
         mailbox: { refuseSends: (refuse) => mailbox.refuseSends(refuse) },
         dynamodb: dynamodbFaults,
         functions: functionFaults,
         stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) },
+        rds: rds.faults,
       },
       events: {
         deliver: (event) => eventBus.deliver(event),

@@ -52,6 +52,8 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
   S3              ${stack.urls.s3}        (path-style; aws s3api ... after eval "$(npx irdr local env)")
   AWS Backup      ${stack.urls.backup}        (aws backup ... after eval "$(npx irdr local env)")
+  RDS             ${stack.rds.endpoint}        (Postgres engines start when a database is made; docs/local-rds.md)
+  RDS Data API    ${stack.rds.dataApiEndpoint}
 
 State machines:
 ${stack.stateMachines.map((machine) => `  ${machine.stateMachineArn}`).join('\n')}

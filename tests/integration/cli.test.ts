@@ -81,6 +81,11 @@ describe('irdr local start', () => {
     expect(exported).toMatchObject({ IRDR_API_URL: apiUrl, AWS_ENDPOINT_URL_SFN: sfnUrl, AWS_ENDPOINT_URL_EVENTBRIDGE: eventsUrl });
     expect(exported.AWS_ENDPOINT_URL_LAMBDA).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(exported.AWS_ENDPOINT_URL_LAMBDA).not.toBe('http://127.0.0.1:8089');
+    // The local RDS and Data API too: the AWS CLI and SDKs in another shell reach them through these.
+    expect(exported.AWS_ENDPOINT_URL_RDS).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(exported.AWS_ENDPOINT_URL_RDS_DATA).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const describedInstances = await fetch(exported.AWS_ENDPOINT_URL_RDS!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeDBInstances&Version=2014-10-31' });
+    expect(await describedInstances.text()).toMatch(/<DescribeDBInstancesResult><DBInstances><\/DBInstances><\/DescribeDBInstancesResult>/);
     expect(exported.IRDR_TOKEN_AUDITOR).toBe(printed);
     expect(exported.IRDR_TOKEN).toBe(exported.IRDR_TOKEN_ADMIN);
     expect(output()).toContain(exported.IRDR_TOKEN_ADMIN!);

@@ -56,6 +56,8 @@ const attacks = (): Array<{ server: string; url: string; method: string; headers
     { server: 'EventBridge', url: `${session.stack.urls.eventBridge}/`, method: 'POST', headers: awsJson('AWSEvents.PutEvents'), body: '{"Entries":[]}' },
     { server: 'Lambda Invoke', url: `${env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/irdr-ListIncidents/invocations`, method: 'POST', body: '{}' },
     { server: 'AWS Backup', url: `${env.AWS_ENDPOINT_URL_BACKUP}/restore-jobs`, method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"RecoveryPointArn":"x","Metadata":{}}' },
+    { server: 'RDS', url: `${env.AWS_ENDPOINT_URL_RDS}/`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DeleteDBCluster&Version=2014-10-31&DBClusterIdentifier=orders&SkipFinalSnapshot=true' },
+    { server: 'RDS Data API', url: `${env.AWS_ENDPOINT_URL_RDS_DATA}/Execute`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql":"DROP TABLE orders"}' },
   ];
 };
 

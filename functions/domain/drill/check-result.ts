@@ -1,6 +1,6 @@
 import type { ChosenRecoveryPoint, RestoredResource, SourceResource } from './restore.js';
 
-export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'custom';
+export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'custom' | 'sql-row-count' | 'sql-checksum' | 'sql-schema' | 'sql-query' | 'sql-canary';
 
 /** One check's verdict, with what was expected and what was found, as the report and the trail show it. */
 export interface DrillCheckResult {

@@ -1,0 +1,76 @@
+import * as z from 'zod';
+import { readOnlyQuery } from './sql-read-only.js';
+import { DEFAULT_CANARY_TABLE, parseTableName } from './sql-generation.js';
+
+/*
+ * The SQL checks a plan can declare, for the drill-plan schema to include. Each query is refused at validation
+ * unless readOnlyQuery() accepts it; the runner checks again before it sends anything (a plan may come from elsewhere).
+ */
+
+const TableName = z.string().refine(
+  (text) => {
+    try {
+      parseTableName(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'write table or schema.table, each part 1-63 characters, no dots inside' },
+);
+const ColumnName = z.string().min(1).max(63);
+const ReadOnlyQuery = z
+  .string()
+  .max(20_000)
+  .superRefine((sql, context) => {
+    const verdict = readOnlyQuery(sql);
+    if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
+  });
+const SqlCheckBase = { id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional() };
+
+export const SqlCheck = z.discriminatedUnion('type', [
+  /** A table's rows vs `expected` (± tolerancePercent), or vs the same count on the source when expected is `source`. */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-row-count'),
+    table: TableName,
+    expected: z.union([z.number().int().min(0), z.literal('source')]),
+    tolerancePercent: z.number().min(0).max(100).default(0),
+  }),
+  /** SHA-256 of a query's rows in key order vs a hash recorded when the period closed, or vs the source's. */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-checksum'),
+    query: ReadOnlyQuery,
+    orderBy: z.array(ColumnName).min(1),
+    /** MySQL only: the result columns hashed. */
+    columns: z.array(ColumnName).min(1).optional(),
+    expected: z.union([z.literal('source'), z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')]),
+  }),
+  /** Tables, columns (`table.column`) and indexes (`table:index`) that must exist in the restored database. */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-schema'),
+    tables: z.array(TableName).default([]),
+    columns: z.array(z.strictObject({ table: TableName, column: ColumnName })).default([]),
+    indexes: z.array(z.strictObject({ table: TableName, index: ColumnName })).default([]),
+  }),
+  /**
+   * RPO, measured: a scheduled writer upserts one canary row (canaryWriteSql) into the source every intervalMinutes;
+   * the restored canary says how far the restored data trails the recovery point asked for.
+   */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-canary'),
+    table: TableName.default(DEFAULT_CANARY_TABLE),
+    intervalMinutes: z.number().int().min(1).max(60).default(5),
+  }),
+  /** A query whose first row's first column says pass (true, 1, 't', 'pass') or fail; anything else fails. */
+  z.strictObject({
+    ...SqlCheckBase,
+    type: z.literal('sql-query'),
+    query: ReadOnlyQuery,
+    description: z.string().max(200).optional(),
+  }),
+]);
+export type SqlCheck = z.infer<typeof SqlCheck>;

@@ -1,0 +1,134 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { freePort } from '../free-port.js';
+
+/*
+ * One local database: a real Postgres (PGlite, Postgres compiled to WASM, in this process) reachable over the
+ * Postgres wire on a loopback port, with continuous backups: the engine's own dump (its data directory, gzipped)
+ * taken whenever its WAL position has moved since the last look. The state at time T is the newest dump taken
+ * at or before T, so point-in-time restore is as fine as the look interval (1 s by default).
+ */
+
+/** The data directory at one moment. */
+export interface EngineDump {
+  /** Epoch ms whose state the dump holds (when the WAL position was read, just before dumping). */
+  readonly at: number;
+  readonly data: Blob;
+}
+
+export interface PostgresEngineOptions {
+  readonly host: string;
+  /** Start from this data directory (a snapshot or a point-in-time dump); empty otherwise. */
+  readonly restoreFrom?: Blob;
+  /** How often the WAL position is read (a dump follows when it moved). 0: no continuous backups. */
+  readonly backupIntervalMs: number;
+  /** How long dumps are kept (the backup retention period); older ones go, except the base of the window. */
+  readonly retentionMs: number;
+  readonly log?: (line: string) => void;
+}
+
+/** Dumps kept per engine (~4.5 MB each for a small database): past this, older points in time coarsen. */
+export const MAX_DUMPS_PER_ENGINE = 60;
+
+/**
+ * Drops dumps until at most `max` are left, each time the one whose neighbours are closest together (so the window
+ * stays covered, just more coarsely where it was densest); the first (the window's base) and the last always stay.
+ */
+export function thinDumps<T extends { readonly at: number }>(dumps: T[], max: number): void {
+  while (dumps.length > Math.max(2, max)) {
+    let drop = 1;
+    for (let index = 2; index < dumps.length - 1; index += 1) {
+      if (dumps[index + 1]!.at - dumps[index - 1]!.at < dumps[drop + 1]!.at - dumps[drop - 1]!.at) drop = index;
+    }
+    dumps.splice(drop, 1);
+  }
+}
+
+export class PostgresEngine {
+  private readonly dumps: EngineDump[] = [];
+  private lastLsn: string | undefined;
+  /** Epoch ms up to which the dumps hold every write (the last look at the WAL). */
+  private confirmedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private backupRunning: Promise<void> | undefined;
+
+  private constructor(
+    readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly address: string,
+    readonly port: number,
+    private readonly options: PostgresEngineOptions,
+  ) {}
+
+  /** Starts PGlite (a few seconds: the WASM compiles) and its wire server; loaded only when a database is made. */
+  static async start(options: PostgresEngineOptions): Promise<PostgresEngine> {
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    const db = await PGlite.create(options.restoreFrom ? { loadDataDir: options.restoreFrom } : {});
+    const port = await freePort(options.host);
+    // Clients share the one PGlite connection; the server queues their queries (see docs/local-rds.md).
+    const server = new PGLiteSocketServer({ db, host: options.host, port, maxConnections: 16 });
+    await server.start();
+    const engine = new PostgresEngine(db, server, options.host, port, options);
+    await engine.backUp();
+    engine.scheduleBackups();
+    return engine;
+  }
+
+  /** The newest state at or before `at`, or undefined when the dumps start later. */
+  stateAt(at: number): EngineDump | undefined {
+    return this.dumps.findLast((dump) => dump.at <= at);
+  }
+
+  get earliestRestorableAt(): number | undefined {
+    return this.dumps[0]?.at;
+  }
+
+  get latestRestorableAt(): number | undefined {
+    return this.dumps.length === 0 ? undefined : this.confirmedAt;
+  }
+
+  /** The data directory now (a snapshot). */
+  async dumpNow(): Promise<Blob> {
+    return this.db.dumpDataDir('gzip');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.backupRunning;
+    await this.server.stop();
+    await this.db.close();
+  }
+
+  private scheduleBackups(): void {
+    if (this.options.backupIntervalMs <= 0 || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.backupRunning = this.backUp()
+        .catch((error: unknown) => this.options.log?.(`local RDS: backup of the engine on port ${this.port} failed: ${(error as Error).message}`))
+        .finally(() => this.scheduleBackups());
+    }, this.options.backupIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Dumps when the WAL moved since the last look; either way, everything up to this look is restorable. */
+  private async backUp(): Promise<void> {
+    if (this.stopped) return;
+    const at = Date.now();
+    const lsn = (await this.db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
+    if (lsn !== this.lastLsn || this.dumps.length === 0) {
+      const data = await this.db.dumpDataDir('gzip');
+      this.dumps.push({ at, data });
+      this.lastLsn = lsn;
+    }
+    this.confirmedAt = at;
+    this.prune(at);
+  }
+
+  private prune(now: number): void {
+    const windowStart = now - this.options.retentionMs;
+    // Keep the newest dump before the window: it is the state at the window's start.
+    while (this.dumps.length > 1 && this.dumps[1]!.at <= windowStart) this.dumps.shift();
+    thinDumps(this.dumps, MAX_DUMPS_PER_ENGINE);
+  }
+}
