@@ -1,3 +1,4 @@
+import { estateCoverage, type EstateInventory } from '../domain/evidence/estate-coverage.js';
 import { exportFiles } from '../domain/evidence/export-files.js';
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
 import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
@@ -12,7 +13,10 @@ export interface EvidenceExport {
   readonly manifest: ExportManifest;
 }
 
-/** Every incident and drill run of the period with its trail, as the export's files and their manifest (signed when given a signer). */
+/**
+ * Every incident and drill run of the period with its trail, as the export's files and their manifest (signed when given a
+ * signer); with an inventory of the estate, its coverage by the period's runs too.
+ */
 export async function buildEvidenceExport(
   tableName: string,
   period: EvidencePeriod,
@@ -20,10 +24,13 @@ export async function buildEvidenceExport(
   signer?: ManifestSigner,
   onProgress?: ExportProgressListener,
   generatedAt = new Date().toISOString(),
+  inventory?: () => Promise<EstateInventory>,
 ): Promise<EvidenceExport> {
   const incidents = await collectIncidentEvidence(tableName, period, onProgress);
   const drillRuns = await collectDrillRunEvidence(tableName, period, onProgress);
-  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls });
+  // The runs are already read: coverage needs only the estate's inventory beside them.
+  const coverage = inventory && estateCoverage(await inventory(), drillRuns.map(({ run }) => run), period);
+  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls, ...(coverage && { estateCoverage: coverage }) });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
   const unsigned = buildManifest({ period, tableName, generatedAt, trails, heads }, files);
