@@ -552,6 +552,17 @@ describe('least privilege', () => {
     }
   });
 
+  it('grants the estate listing (backup:ListProtectedResources, dynamodb:ListTables) to the two functions that call it, and to no other', () => {
+    const holders = registry
+      .filter((spec) => statementsOfRole(roleLogicalIdOfFunction(spec.name)).some((statement) => asList(statement.Action).some((action) => ['backup:ListProtectedResources', 'dynamodb:ListTables'].includes(action))))
+      .map((spec) => spec.name);
+    expect(holders.sort()).toEqual(['ExportEvidence', 'ReadEstateCoverage']);
+    for (const name of holders) {
+      const statement = statementsOfRole(roleLogicalIdOfFunction(name)).find((candidate) => asList(candidate.Action).includes('backup:ListProtectedResources'))!;
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: ['backup:ListProtectedResources', 'dynamodb:ListTables'], Resource: '*' });
+    }
+  });
+
   it('has no wildcard action anywhere and a wildcard resource only where AWS supports no resource-level permission', () => {
     const policies = resourcesOfType('AWS::IAM::Policy');
     expect(policies.length).toBeGreaterThan(0);
@@ -573,6 +584,9 @@ describe('least privilege', () => {
       'backup:ListRecoveryPointsByResource',
       'backup:DescribeRestoreJob',
       'backup:PutRestoreValidationResult',
+      // Coverage of the estate (estate:list): what AWS Backup protects, and the account's tables.
+      'backup:ListProtectedResources',
+      'dynamodb:ListTables',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
@@ -966,7 +980,11 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
       } else {
         for (const path of paths) {
-          if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
+          if (/^Irdr\/Functions\/(ExportEvidence|ReadEstateCoverage)\/Role\//.test(path)) {
+            // Coverage of the estate: ListProtectedResources and ListTables take only Resource "*".
+            expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
+            expect(violation.reason).toMatch(/Coverage of the estate/);
+          } else if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
             // Step Functions log delivery and X-Ray.
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);
