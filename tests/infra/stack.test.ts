@@ -375,6 +375,7 @@ describe('least privilege', () => {
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
+    if (permissions.includes('estate:list')) add(['backup:ListProtectedResources', 'dynamodb:ListTables']);
     return [...actions].sort();
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
@@ -414,6 +415,12 @@ describe('least privilege', () => {
       if (isDrillStatement(statement)) {
         // Drill tables only for drills:* functions; which action on which of them is drill-stack.test.ts's to check.
         expect(spec.permissions.some((permission) => permission.startsWith('drills:')), name).toBe(true);
+        continue;
+      }
+      if (actions.includes('backup:ListProtectedResources')) {
+        // The estate's listing: two wildcard-only actions, on `*` (checked on its own above).
+        expect(spec.permissions, name).toContain('estate:list');
+        expect(actions.sort()).toEqual(['backup:ListProtectedResources', 'dynamodb:ListTables']);
         continue;
       }
       if (actions.some((action) => action.startsWith('dynamodb:'))) {
