@@ -1,11 +1,11 @@
 import { ListProtectedResourcesCommand } from '@aws-sdk/client-backup';
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DRILL_TABLE_PREFIX } from '../domain/drill-naming.js';
-import { estateCoverage, tableArnTemplateFrom, type CoverageRun, type EstateCoverage, type EstateInventory, type ListedTable } from '../domain/evidence/estate-coverage.js';
+import { estateCoverage, tableArnTemplateFrom, type EstateCoverage, type EstateInventory, type ListedTable } from '../domain/evidence/estate-coverage.js';
 import type { EvidencePeriod } from '../domain/evidence/exported-trail.js';
 import { collectProtectedResources } from '../domain/evidence/protected-resources.js';
 import { backupClient } from './backup-client.js';
-import { getRun, listRunIdsStartedIn } from './drill/drill-run-store.js';
+import { listRunOutcomesStartedIn } from './drill/drill-run-store.js';
 import { dynamodbClient } from './dynamodb-client.js';
 
 /** The account's tables by name (ListTables only: a table's ARN follows from its name), a drill's own restored copies left out. */
@@ -29,19 +29,9 @@ export async function estateInventory(tableArnOf: (tableName: string) => string)
   return { protectedResources, tables, tableArnOf };
 }
 
-/** Every drill run started in the period, read through the run store (the month index, then each record). */
-async function runsStartedIn(tableName: string, period: EvidencePeriod): Promise<CoverageRun[]> {
-  const runs: CoverageRun[] = [];
-  for (const runId of await listRunIdsStartedIn(tableName, period)) {
-    const run = await getRun(tableName, runId);
-    if (run) runs.push(run);
-  }
-  return runs;
-}
-
 /** The estate against the period's drill runs (see domain/evidence/estate-coverage.ts). */
 export async function readEstateCoverage(tableName: string, period: EvidencePeriod, tableArnOf: (tableName: string) => string): Promise<EstateCoverage> {
-  const [inventory, runs] = await Promise.all([estateInventory(tableArnOf), runsStartedIn(tableName, period)]);
+  const [inventory, runs] = await Promise.all([estateInventory(tableArnOf), listRunOutcomesStartedIn(tableName, period)]);
   return estateCoverage(inventory, runs, period);
 }
 
