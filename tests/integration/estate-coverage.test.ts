@@ -105,6 +105,13 @@ describe('coverage of the estate on the local stack', () => {
     expect(JSON.stringify(reversed.body)).toContain('from must be before to');
     const unknown = await local.api('GET', `/evidence/coverage?${period()}&resourceType=S3`, { token: 'dev-auditor' });
     expect(unknown.status).toBe(400);
+    const badStatus = await local.api('GET', `/evidence/coverage?${period()}&status=covered`, { token: 'dev-auditor' });
+    expect(badStatus.status).toBe(400);
+    expect(JSON.stringify(badStatus.body)).toContain('status');
+    // One type and status: only those rows, the summary whole.
+    const drilled = await local.api('GET', `/evidence/coverage?${period()}&type=DynamoDB&status=drilled`, { token: 'dev-auditor' });
+    expect((drilled.body.rows as Row[]).map((row) => row.name)).toEqual([SOURCE]);
+    expect(drilled.body.byType).toEqual([expect.objectContaining({ type: 'DynamoDB', drilled: 1 })]);
   });
 
   it('the export carries it (estate-coverage.csv and the report) and the CLI prints it per type', async () => {

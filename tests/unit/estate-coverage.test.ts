@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillCheckResult } from '../../functions/domain/drill/check-result.js';
-import { estateCoverage, tableArnTemplateFrom, type CoverageRun, type EstateInventory } from '../../functions/domain/evidence/estate-coverage.js';
+import { EstateCoverageQuery, estateCoverage, filterEstateRows, tableArnTemplateFrom, type CoverageRun, type EstateInventory } from '../../functions/domain/evidence/estate-coverage.js';
 import { estateCoverageCsv, estateCoverageSection, shownName } from '../../functions/domain/evidence/estate-coverage-views.js';
 import { exportFiles } from '../../functions/domain/evidence/export-files.js';
 import { collectProtectedResources, type ProtectedResourcesPage } from '../../functions/domain/evidence/protected-resources.js';
@@ -134,6 +134,32 @@ describe('coverage of the estate: AWS Backup protected resources and DynamoDB ta
     const runs = [run('ok', { sourceTableName: 'orders', startedAt: '2026-11-02T00:00:00.000Z' }), run('bad', { sourceTableName: 'orders', status: 'failed', checks: [failedCheck] })];
     const row = estateCoverage(await inventory(), runs, period).rows.find((candidate) => candidate.name === 'orders')!;
     expect(row).toMatchObject({ status: 'drilled', drilledBy: ['ok'], attemptedBy: ['bad'], lastDrilledAt: '2026-11-02T00:00:00.000Z' });
+  });
+});
+
+describe('GET /evidence/coverage query', () => {
+  it('takes a period, and optionally one type and one status; anything else is refused saying what to change', () => {
+    expect(EstateCoverageQuery.parse({ from: '2026-11-01', to: '2026-12-01', type: 'S3', status: 'not-drilled' })).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      type: 'S3',
+      status: 'not-drilled',
+    });
+    const refused = (query: Record<string, string>) => EstateCoverageQuery.safeParse(query).error?.issues.map((issue) => issue.message).join('; ');
+    expect(refused({ from: '2026-12-01', to: '2026-11-01' })).toBe('from must be before to');
+    expect(refused({ from: '2026-11-01', to: '2026-12-01', status: 'covered' })).toMatch(/"not-drilled"\|"attempted"\|"drilled"/);
+    expect(refused({ from: '2026-11-01', to: '2026-12-01', type: 'S3\u001b[2J' })).toMatch(/a resource type as AWS Backup names it/);
+    expect(EstateCoverageQuery.safeParse({ from: '2026-11-01', to: '2026-12-01', resourceType: 'S3' }).success).toBe(false);
+  });
+
+  it('a filter keeps the rows of that type and status, and the per-type summary whole', async () => {
+    const runs = [run('efs-ok', { source: { type: 'EFS', arn: `arn:aws:elasticfilesystem:eu-west-1:${ACCOUNT}:file-system/fs-0123456789abcdef0` } })];
+    const coverage = estateCoverage(await inventory(), runs, period);
+    const notDrilledS3 = filterEstateRows(coverage, { type: 'S3', status: 'not-drilled' });
+    expect(notDrilledS3.rows.map((row) => row.name)).toEqual(['irdr-invoices']);
+    expect(notDrilledS3.byType).toEqual(coverage.byType);
+    expect(filterEstateRows(coverage, { status: 'drilled' }).rows.map((row) => row.type)).toEqual(['EFS']);
+    expect(filterEstateRows(coverage, {})).toBe(coverage);
   });
 });
 

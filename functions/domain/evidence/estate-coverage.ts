@@ -1,4 +1,6 @@
+import * as z from 'zod';
 import type { DrillRunRecord } from '../drill/run-record.js';
+import { VerificationPeriodQuery } from './verification-period.js';
 import type { EvidencePeriod } from './exported-trail.js';
 import type { ProtectedResource } from './protected-resources.js';
 
@@ -153,4 +155,18 @@ function summariseByType(rows: readonly EstateCoverageRow[]): EstateTypeSummary[
     const count = (status: EstateCoverageStatus) => ofType.filter((row) => row.status === status).length;
     return { type, resources: ofType.length, drilled: count('drilled'), attempted: count('attempted'), notDrilled: count('not-drilled') };
   });
+}
+
+/** `?from=&to=` of GET /evidence/coverage, and which rows to answer with (the per-type summary is always whole). */
+export const EstateCoverageQuery = VerificationPeriodQuery.safeExtend({
+  /** AWS Backup's resource type, e.g. S3 or DynamoDB. */
+  type: z.string().regex(/^[A-Za-z0-9 ._-]{1,64}$/, 'a resource type as AWS Backup names it, e.g. S3 or DynamoDB').optional(),
+  status: z.enum(['not-drilled', 'attempted', 'drilled']).optional(),
+});
+export type EstateCoverageQuery = z.infer<typeof EstateCoverageQuery>;
+
+/** Only the rows of that type and status; the summary, counted over every row, stays as it was. */
+export function filterEstateRows(coverage: EstateCoverage, filter: { readonly type?: string; readonly status?: EstateCoverageStatus }): EstateCoverage {
+  if (filter.type === undefined && filter.status === undefined) return coverage;
+  return { ...coverage, rows: coverage.rows.filter((row) => (filter.type === undefined || row.type === filter.type) && (filter.status === undefined || row.status === filter.status)) };
 }
