@@ -1,4 +1,4 @@
-import { estateCoverage, type EstateInventory } from '../domain/evidence/estate-coverage.js';
+import { estateCoverage, trailConfirmsPass, type EstateInventory } from '../domain/evidence/estate-coverage.js';
 import { exportFiles } from '../domain/evidence/export-files.js';
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
 import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
@@ -28,8 +28,9 @@ export async function buildEvidenceExport(
 ): Promise<EvidenceExport> {
   const incidents = await collectIncidentEvidence(tableName, period, onProgress);
   const drillRuns = await collectDrillRunEvidence(tableName, period, onProgress);
-  // The runs are already read: coverage needs only the estate's inventory beside them.
-  const coverage = inventory && estateCoverage(await inventory(), drillRuns.map(({ run }) => run), period);
+  // The runs and their trails are already read: coverage needs only the estate's inventory beside them.
+  const runs = drillRuns.map(({ run, trail }) => ({ ...run, trailConfirmsPass: trailConfirmsPass(trail) }));
+  const coverage = inventory && estateCoverage(await inventory(), runs, period);
   const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls, ...(coverage && { estateCoverage: coverage }) });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));

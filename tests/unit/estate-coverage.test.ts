@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillCheckResult } from '../../functions/domain/drill/check-result.js';
-import { EstateCoverageQuery, estateCoverage, filterEstateRows, tableArnTemplateFrom, type CoverageRun, type EstateInventory } from '../../functions/domain/evidence/estate-coverage.js';
+import { EstateCoverageQuery, estateCoverage, filterEstateRows, tableArnTemplateFrom, trailConfirmsPass, type CoverageRun, type EstateInventory } from '../../functions/domain/evidence/estate-coverage.js';
 import { estateCoverageCsv, estateCoverageSection, shownName } from '../../functions/domain/evidence/estate-coverage-views.js';
 import { exportFiles } from '../../functions/domain/evidence/export-files.js';
+import { exportTrail } from '../../functions/domain/evidence/exported-trail.js';
+import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
+import { eventSk } from '../../functions/domain/keys.js';
 import { collectProtectedResources, type ProtectedResourcesPage } from '../../functions/domain/evidence/protected-resources.js';
 import { exportedDrillRun } from './support/evidence-fixtures.js';
 import { formulaLinesOutsideQuotes, parseRfc4180 } from './support/spreadsheet-lines.js';
@@ -134,6 +137,40 @@ describe('coverage of the estate: AWS Backup protected resources and DynamoDB ta
     const runs = [run('ok', { sourceTableName: 'orders', startedAt: '2026-11-02T00:00:00.000Z' }), run('bad', { sourceTableName: 'orders', status: 'failed', checks: [failedCheck] })];
     const row = estateCoverage(await inventory(), runs, period).rows.find((candidate) => candidate.name === 'orders')!;
     expect(row).toMatchObject({ status: 'drilled', drilledBy: ['ok'], attemptedBy: ['bad'], lastDrilledAt: '2026-11-02T00:00:00.000Z' });
+  });
+});
+
+/** A drill run's trail as stored: these event types, hash-chained. */
+function runTrail(types: readonly string[]) {
+  let previous: ChainLink | undefined;
+  const events = types.map((type, index) => {
+    const body = { type, at: `2026-11-10T02:0${index}:00.000Z`, actor: 'arn:aws:iam::000000000000:role/drill' };
+    previous = nextLink(body, previous);
+    return { sortKey: eventSk(previous.seq), event: { ...body, ...previous } };
+  });
+  return exportTrail('DRILLRUN#run', events);
+}
+
+describe('in the export, each run is held to its trail as well as its record', () => {
+  const ordersRun = (trail: ReturnType<typeof runTrail>) => ({ ...run('orders-run', { sourceTableName: 'orders' }), trailConfirmsPass: trailConfirmsPass(trail) });
+  const statusWith = async (trail: ReturnType<typeof runTrail>) =>
+    estateCoverage(await inventory(), [ordersRun(trail)], period).rows.find((row) => row.name === 'orders')!.status;
+
+  it('a record that says passed, its intact trail ending in drill.passed: drilled', async () => {
+    expect(await statusWith(runTrail(['drill.started', 'drill.validated', 'drill.passed']))).toBe('drilled');
+  });
+
+  it('a record edited to passed (its META is updated in place) whose trail says drill.failed: attempted', async () => {
+    expect(await statusWith(runTrail(['drill.started', 'drill.validated', 'drill.failed']))).toBe('attempted');
+    expect(await statusWith(runTrail(['drill.started', 'drill.validated']))).toBe('attempted');
+  });
+
+  it('a trail whose drill.failed was rewritten to drill.passed breaks its chain: attempted', async () => {
+    const trail = runTrail(['drill.started', 'drill.validated', 'drill.failed']);
+    const last = trail.events.at(-1)!;
+    const rewritten = exportTrail(trail.partitionKey, [...trail.events.slice(0, -1), { ...last, event: { ...last.event, type: 'drill.passed' } }]);
+    expect(rewritten.intact).toBe(false);
+    expect(await statusWith(rewritten)).toBe('attempted');
   });
 });
 

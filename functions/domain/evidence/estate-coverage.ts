@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import { VerificationPeriodQuery } from './verification-period.js';
-import type { EvidencePeriod } from './exported-trail.js';
+import type { EvidencePeriod, ExportedTrail } from './exported-trail.js';
 import type { ProtectedResource } from './protected-resources.js';
 
 /*
@@ -13,6 +13,8 @@ import type { ProtectedResource } from './protected-resources.js';
 /** A run as coverage reads it; `source` is recorded by drills of every resource type, older runs name only a table. */
 export type CoverageRun = Pick<DrillRunRecord, 'runId' | 'planId' | 'status' | 'startedAt' | 'checks' | 'sourceTableName'> & {
   readonly source?: { readonly type: string; readonly arn: string; readonly name?: string };
+  /** Where the run's trail was read (the export): whether the intact chain ends in drill.passed. */
+  readonly trailConfirmsPass?: boolean;
 };
 
 /** A DynamoDB table of the account's listing (protected by AWS Backup or not). */
@@ -64,9 +66,18 @@ export interface EstateInventory {
   readonly tableArnOf: (tableName: string) => string;
 }
 
-/** Passed, and validated: at least one check ran and every check passed. */
+/** Passed, and validated: at least one check ran and every check passed (and, where its trail was read, the trail says so too). */
 export function runProvesRecovery(run: CoverageRun): boolean {
-  return run.status === 'passed' && (run.checks?.length ?? 0) > 0 && run.checks!.every((check) => check.passed);
+  return run.status === 'passed' && (run.checks?.length ?? 0) > 0 && run.checks!.every((check) => check.passed) && run.trailConfirmsPass !== false;
+}
+
+/**
+ * Whether a run's trail confirms the pass its record claims: the chain intact, its last outcome event drill.passed. A
+ * record edited to `passed` (its META is updated in place, the trail is not) is then held to what the chain says.
+ */
+export function trailConfirmsPass(trail: Pick<ExportedTrail, 'intact' | 'events'>): boolean {
+  const outcomes = trail.events.map(({ event }) => event['type']).filter((type) => type === 'drill.passed' || type === 'drill.failed');
+  return trail.intact && outcomes.at(-1) === 'drill.passed';
 }
 
 const DYNAMODB = 'DynamoDB';
