@@ -197,7 +197,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   // Progress goes to stderr (one updating line on a terminal); stdout stays the command's result.
   const progress = progressReporter();
   const inventory = async () => estateInventory(await tableArnsBeside(flags.tableName));
-  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(
+  const { incidents, drillRuns, files, manifest, estateCoverageProblem } = await buildEvidenceExport(
     flags.tableName,
     { from: flags.from, to: flags.to },
     controlMapping(),
@@ -218,6 +218,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
       `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
   );
+  if (estateCoverageProblem !== undefined) console.log(`note: coverage of the estate could not be collected (the report says so): ${shownName(estateCoverageProblem)}`);
   if (trails.broken > 0) {
     console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
     process.exitCode = 1;

@@ -11,6 +11,8 @@ export interface EvidenceExport {
   readonly drillRuns: readonly ExportedDrillRun[];
   readonly files: readonly ExportFile[];
   readonly manifest: ExportManifest;
+  /** Why coverage of the estate is not in the export, when it could not be collected. */
+  readonly estateCoverageProblem?: string;
 }
 
 /**
@@ -30,11 +32,12 @@ export async function buildEvidenceExport(
   const drillRuns = await collectDrillRunEvidence(tableName, period, onProgress);
   // The runs and their trails are already read: coverage needs only the estate's inventory beside them.
   const runs = drillRuns.map(({ run, trail }) => ({ ...run, trailConfirmsPass: trailConfirmsPass(trail) }));
-  const coverage = inventory && estateCoverage(await inventory(), runs, period);
-  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls, ...(coverage && { estateCoverage: coverage }) });
+  // An estate that cannot be listed (no backup:ListProtectedResources for the caller, say) is said in the report, not a lost export.
+  const estate = inventory && (await inventory().then((listed) => ({ coverage: estateCoverage(listed, runs, period) }), (error: unknown) => ({ problem: `${(error as Error).name}: ${(error as Error).message}` })));
+  const { files, summary } = exportFiles({ period, tableName, generatedAt, incidents, drillRuns, controls, ...(estate && 'coverage' in estate && { estateCoverage: estate.coverage }), ...(estate && 'problem' in estate && { estateCoverageProblem: estate.problem }) });
   const trails = { incidents: incidents.length, drillRuns: drillRuns.length, total: summary.chains.total, broken: summary.chains.broken };
   const heads = [...incidents, ...drillRuns].map(({ trail }) => ({ partitionKey: trail.partitionKey, seq: trail.length, hash: trail.headHash }));
   const unsigned = buildManifest({ period, tableName, generatedAt, trails, heads }, files);
   const manifest = signer ? await signManifest(unsigned, signer) : unsigned;
-  return { incidents, drillRuns, files, manifest };
+  return { incidents, drillRuns, files, manifest, ...(estate && 'problem' in estate && { estateCoverageProblem: estate.problem }) };
 }

@@ -1,6 +1,10 @@
 import { BackupClient, CreateBackupVaultCommand, DescribeBackupJobCommand, StartBackupJobCommand } from '@aws-sdk/client-backup';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/free-port.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { runIrdr } from './support/irdr-cli.js';
@@ -126,5 +130,19 @@ describe('coverage of the estate on the local stack', () => {
     expect(cli.output).toMatch(new RegExp(`^  DynamoDB  drilled {6}${SOURCE}  ${tableArn(SOURCE)}  runs: `, 'm'));
     expect(cli.output).toMatch(new RegExp(`^  DynamoDB  not-drilled  ${UNPROTECTED} `, 'm'));
     expect(cli.code).toBe(1);
+  });
+
+  it('an export whose estate cannot be listed (AWS Backup unreachable) still exports, and its report says coverage could not be collected', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'irdr-estate-')), 'export');
+    try {
+      const unreachable = `http://127.0.0.1:${await freePort('127.0.0.1')}`;
+      const exported = await runIrdr(local, ['evidence', 'export', '--from', from, '--to', new Date(Date.now() + 60_000).toISOString(), '--out', out], { AWS_ENDPOINT_URL_BACKUP: unreachable });
+      expect(exported.code, exported.output).toBe(0);
+      expect(exported.output).toMatch(/^note: coverage of the estate could not be collected \(the report says so\): \w+/m);
+      expect(readdirSync(out).filter((name) => name.startsWith('estate-coverage'))).toEqual([]);
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Coverage of the estate could not be collected for this export: ');
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
   });
 });

@@ -35,7 +35,8 @@ export const estateCoverageCsv = (coverage: EstateCoverage): string =>
 const STATUS_TEXT = { 'not-drilled': 'not drilled', attempted: 'attempted', drilled: 'drilled' } as const;
 
 /** The report's coverage section: per type, then every resource not drilled, attempted, drilled. */
-export function estateCoverageSection(coverage: EstateCoverage | undefined): SafeHtml {
+export function estateCoverageSection(coverage: EstateCoverage | undefined, problem?: string): SafeHtml {
+  if (problem !== undefined) return html`<p class="verdict broken">Coverage of the estate could not be collected for this export: ${shownName(problem)}</p>`;
   if (!coverage) return html`<p>Coverage of the estate was not collected for this export.</p>`;
   if (coverage.rows.length === 0) return html`<p>No resource protected by AWS Backup and no DynamoDB table was found.</p>`;
   const types = coverage.byType.map(

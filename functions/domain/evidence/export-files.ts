@@ -17,6 +17,8 @@ export interface EvidenceExport {
   readonly controls: ControlMapping;
   /** Protected resources and tables against the period's runs (estate-coverage.json and .csv, and the report's section). */
   readonly estateCoverage?: EstateCoverage;
+  /** Why coverage of the estate could not be collected (the report says so instead of leaving it out unsaid). */
+  readonly estateCoverageProblem?: string;
 }
 
 const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
@@ -41,7 +43,7 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
             { name: 'estate-coverage.csv', content: Buffer.from(estateCoverageCsv(estateCoverage), 'utf8') },
           ]
         : []),
-      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns, estateCoverage }), 'utf8') },
+      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns, estateCoverage, ...(evidence.estateCoverageProblem !== undefined && { estateCoverageProblem: evidence.estateCoverageProblem }) }), 'utf8') },
     ],
   };
 }

@@ -20,6 +20,7 @@ export interface ReportPageInput {
   readonly incidents: readonly ExportedIncident[];
   readonly drillRuns: readonly ExportedDrillRun[];
   readonly estateCoverage?: EstateCoverage;
+  readonly estateCoverageProblem?: string;
 }
 
 // No external scripts, styles, fonts or images: the page must read the same offline, years from now (trusted constant, not escaped).
@@ -201,7 +202,7 @@ ${clocksSection(input)}
 ${recoverySection(summary)}
 ${recoveryTrend(input)}
 <h2>Coverage of the estate</h2>
-${estateCoverageSection(input.estateCoverage)}
+${estateCoverageSection(input.estateCoverage, input.estateCoverageProblem)}
 <h2>Controls</h2>
 ${controlsTable(input.controls)}
 <h2>Chain verdicts</h2>
