@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
 import { tableCoverage } from '../functions/aws/table-coverage.js';
+import { estateInventory, readEstateCoverage, tableArnsBeside } from '../functions/aws/estate-coverage.js';
+import { shownName } from '../functions/domain/evidence/estate-coverage-views.js';
 import { progressReporter } from './export-progress-reporter.js';
 import { controlMappingOf, type ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
@@ -194,7 +196,16 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   if (!prepared) return;
   // Progress goes to stderr (one updating line on a terminal); stdout stays the command's result.
   const progress = progressReporter();
-  const { incidents, drillRuns, files, manifest } = await buildEvidenceExport(flags.tableName, { from: flags.from, to: flags.to }, controlMapping(), prepared.signer, progress.onProgress);
+  const inventory = async () => estateInventory(await tableArnsBeside(flags.tableName));
+  const { incidents, drillRuns, files, manifest, estateCoverageProblem } = await buildEvidenceExport(
+    flags.tableName,
+    { from: flags.from, to: flags.to },
+    controlMapping(),
+    prepared.signer,
+    progress.onProgress,
+    undefined,
+    inventory,
+  );
   progress.finish();
   await writeExportDirectory(flags.out, files, manifest);
   const { trails } = manifest;
@@ -207,6 +218,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +
       `from ${flags.tableName} to ${flags.out}: ${files.map(({ name }) => name).join(', ')}, ${MANIFEST_FILE} ${integrity}`,
   );
+  if (estateCoverageProblem !== undefined) console.log(`note: coverage of the estate could not be collected (the report says so): ${shownName(estateCoverageProblem)}`);
   if (trails.broken > 0) {
     console.log(`${trails.broken} of ${trails.total} trails are broken: exported as found, and marked so in every file`);
     process.exitCode = 1;
@@ -214,10 +226,25 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
 }
 
 /**
- * `irdr evidence coverage`: every table that holds data against the drill plans that restore it and their last pass,
- * uncovered and stale ones first; exit 1 when any is, so it can gate a release or an audit.
+ * `irdr evidence coverage`: the estate (every resource AWS Backup protects, every table) against the period's drill runs,
+ * per type; then every table against the plans that restore it and their last pass, uncovered and stale ones first.
+ * Exit 1 when any resource was not drilled in the period or any table is uncovered or stale, so it can gate a release or an audit.
  */
-export async function evidenceCoverageCommand(flags: { tableName: string; count?: boolean }): Promise<void> {
+export async function evidenceCoverageCommand(flags: { tableName: string; count?: boolean; from: string; to: string }): Promise<void> {
+  const estate = await readEstateCoverage(flags.tableName, { from: flags.from, to: flags.to }, await tableArnsBeside(flags.tableName));
+  console.log(`estate ${flags.from} .. ${flags.to}: drilled = a run in the period passed with every check passed`);
+  console.log(`${'type'.padEnd(12)}  resources  drilled  attempted  not drilled`);
+  for (const type of estate.byType) {
+    console.log(`${shownName(type.type).padEnd(12)}  ${String(type.resources).padStart(9)}  ${String(type.drilled).padStart(7)}  ${String(type.attempted).padStart(9)}  ${String(type.notDrilled).padStart(11)}`);
+  }
+  for (const row of estate.rows) {
+    const runs = [...row.drilledBy, ...row.attemptedBy].join(', ');
+    console.log(`  ${shownName(row.type)}  ${row.status.padEnd(11)}  ${shownName(row.name)}  ${shownName(row.arn)}${runs ? `  runs: ${runs}` : ''}${row.why ? ` (${row.why})` : ''}`);
+  }
+  const estateGaps = estate.rows.filter((row) => row.status !== 'drilled').length;
+  console.log(`${estate.rows.length} resources: ${estate.rows.length - estateGaps} drilled in the period, ${estateGaps} attempted or not drilled`);
+  if (estateGaps > 0) process.exitCode = 1;
+  console.log('');
   // DescribeTable's ItemCount by default, as the AWS console shows it: a Scan of every table could cost more than the report is worth.
   const basis = flags.count ? 'scan' : 'estimate';
   const rows = await tableCoverage(flags.tableName, loadDrillPlans(), new Date(), basis);

@@ -121,7 +121,9 @@ evidence
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCheckExportCommand']>) => (await evidenceCommands()).evidenceCheckExportCommand(...args));
 evidence
   .command('coverage')
-  .description('every DynamoDB table that holds data against the drill plans that restore it and their last pass; exit 1 if any is uncovered or stale')
+  .description('every resource AWS Backup protects and every DynamoDB table, per type, against the drill runs of the period; then each table against the plans that restore it; exit 1 if any was not drilled, or is uncovered or stale')
+  .option('--from <time>', 'start of the period (inclusive)', isoTime, new Date(Date.now() - 90 * 86_400_000).toISOString())
+  .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date().toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--count', "count each table's items with a Scan (reads every table in full) instead of DynamoDB's estimate, refreshed about every 6 hours")
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCoverageCommand']>) => (await evidenceCommands()).evidenceCoverageCommand(...args));

@@ -85,7 +85,9 @@ export type FunctionPermission =
   // kms:Sign and kms:GetPublicKey on the evidence signing key (Ed25519), nothing else.
   | 'evidence:sign'
   // StartExecution on the post-incident review reminder state machine, nothing else.
-  | 'reviews:schedule-reminder';
+  | 'reviews:schedule-reminder'
+  // backup:ListProtectedResources and dynamodb:ListTables (both on `*`: neither has a resource type): the estate's inventory for coverage.
+  | 'estate:list';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -482,9 +484,22 @@ export const functionRegistry = [
     timeoutSeconds: 29,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_SIGNING_KEY_ID'],
     bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
-    permissions: ['table:read', 'evidence:sign'],
+    // estate:list: the export carries the estate's coverage by the period's runs.
+    permissions: ['table:read', 'evidence:sign', 'estate:list'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence' }],
+  },
+  {
+    name: 'ReadEstateCoverage',
+    entry: 'functions/http/read-estate-coverage.ts',
+    description: 'GET /evidence/coverage: every resource AWS Backup protects and every DynamoDB table, per type, against the drill runs of a period',
+    memoryMb: 512,
+    // API Gateway HTTP APIs wait at most 30 seconds for an integration.
+    timeoutSeconds: 29,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    permissions: ['table:read', 'estate:list'],
+    indexes: ['GSI1'],
+    routes: [{ method: 'GET', path: '/evidence/coverage' }],
   },
   {
     name: 'SignOffEvidence',

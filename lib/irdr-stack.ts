@@ -52,6 +52,12 @@ export interface IrdrStackProps extends StackProps {
 }
 
 /** irdr in one stack: evidence table, functions, runbook and drill state machines, drill schedules and the HTTP API. */
+/** Why the estate's listing is granted on `*`, for its cdk-nag acknowledgement. */
+const WHY_ESTATE_LISTING_IS_ON_EVERY_RESOURCE =
+  'Coverage of the estate lists what AWS Backup protects (backup:ListProtectedResources) and the account\'s DynamoDB ' +
+  'tables (dynamodb:ListTables): the Service Authorization Reference gives neither action a resource type, so IAM takes ' +
+  'only Resource "*" for them. Both list names and times; neither reads or changes data.';
+
 export class IrdrStack extends Stack {
   public readonly evidence: EvidenceTable;
   /** Idempotency records and finding claims (TTL): what deduplicates requests and finding deliveries, kept out of the evidence table. */
@@ -273,6 +279,10 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
     if (declared.has('evidence:sign')) this.evidenceSigningKey.allowOnlySigner(fn.role!);
+    if (declared.has('estate:list')) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['backup:ListProtectedResources', 'dynamodb:ListTables'], resources: ['*'] }));
+      Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: WHY_ESTATE_LISTING_IS_ON_EVERY_RESOURCE });
+    }
     if (declared.has('links:sign')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
       // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.

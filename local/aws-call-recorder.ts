@@ -69,6 +69,8 @@ const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: str
   { method: 'PUT', path: /^\/restore-jobs$/, action: 'backup:StartRestoreJob' },
   { method: 'GET', path: /^\/restore-jobs\/[^/]+$/, action: 'backup:DescribeRestoreJob' },
   { method: 'PUT', path: /^\/restore-jobs\/[^/]+\/validations$/, action: 'backup:PutRestoreValidationResult' },
+  // Coverage of the estate (the AWS CLI's model spells the path with a trailing slash).
+  { method: 'GET', path: /^\/resources\/?$/, action: 'backup:ListProtectedResources' },
 ];
 
 export function actionOfRequest(method: string, path: string, target: string | undefined): string {

@@ -229,6 +229,7 @@ const BACKUP: Readonly<Record<string, Extract>> = {
   ListRecoveryPointsByResource: () => none(EVERYWHERE),
   DescribeRestoreJob: () => none(EVERYWHERE),
   PutRestoreValidationResult: () => none(EVERYWHERE),
+  ListProtectedResources: () => none(EVERYWHERE),
 };
 
 const BY_SERVICE: Readonly<Record<string, Readonly<Record<string, Extract>>>> = {

@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
+import { estateInventory } from '../aws/estate-coverage.js';
 import { buildEvidenceExport } from '../aws/evidence-export.js';
 import { kmsEd25519Signer } from '../aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../domain/evidence/control-summary.js';
 import { ControlReference } from '../domain/evidence/controls.js';
+import { tableArnTemplateFrom } from '../domain/evidence/estate-coverage.js';
 import { ExportDeadlineReached, exportDeadlineGuard, trailNoun } from '../domain/evidence/export-deadline.js';
 import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
 import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
@@ -43,6 +45,9 @@ export const handler = apiHandler(async (event, context) => {
     controls,
     signer,
     exportDeadlineGuard(() => context.getRemainingTimeInMillis(), EXPORT_RESERVE_MS),
+    undefined,
+    // The tables are this function's account and region's: their ARNs follow from its own.
+    () => estateInventory(tableArnTemplateFrom(context.invokedFunctionArn)),
   ).catch((error: unknown) => {
     if (!(error instanceof ExportDeadlineReached)) throw error;
     const { phase, collected, total } = error.progress;

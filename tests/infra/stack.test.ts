@@ -380,6 +380,7 @@ describe('least privilege', () => {
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
+    if (permissions.includes('estate:list')) add(['backup:ListProtectedResources', 'dynamodb:ListTables']);
     return [...actions].sort();
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
@@ -419,6 +420,12 @@ describe('least privilege', () => {
       if (isDrillStatement(statement)) {
         // Drill tables only for drills:* functions; which action on which of them is drill-stack.test.ts's to check.
         expect(spec.permissions.some((permission) => permission.startsWith('drills:')), name).toBe(true);
+        continue;
+      }
+      if (actions.includes('backup:ListProtectedResources')) {
+        // The estate's listing: two wildcard-only actions, on `*` (checked on its own above).
+        expect(spec.permissions, name).toContain('estate:list');
+        expect(actions.sort()).toEqual(['backup:ListProtectedResources', 'dynamodb:ListTables']);
         continue;
       }
       if (actions.some((action) => action.startsWith('dynamodb:'))) {
@@ -563,6 +570,17 @@ describe('least privilege', () => {
     }
   });
 
+  it('grants the estate listing (backup:ListProtectedResources, dynamodb:ListTables) to the two functions that call it, and to no other', () => {
+    const holders = registry
+      .filter((spec) => statementsOfRole(roleLogicalIdOfFunction(spec.name)).some((statement) => asList(statement.Action).some((action) => ['backup:ListProtectedResources', 'dynamodb:ListTables'].includes(action))))
+      .map((spec) => spec.name);
+    expect(holders.sort()).toEqual(['ExportEvidence', 'ReadEstateCoverage']);
+    for (const name of holders) {
+      const statement = statementsOfRole(roleLogicalIdOfFunction(name)).find((candidate) => asList(candidate.Action).includes('backup:ListProtectedResources'))!;
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: ['backup:ListProtectedResources', 'dynamodb:ListTables'], Resource: '*' });
+    }
+  });
+
   it('has no wildcard action anywhere and a wildcard resource only where AWS supports no resource-level permission', () => {
     const policies = resourcesOfType('AWS::IAM::Policy');
     expect(policies.length).toBeGreaterThan(0);
@@ -584,6 +602,9 @@ describe('least privilege', () => {
       'backup:ListRecoveryPointsByResource',
       'backup:DescribeRestoreJob',
       'backup:PutRestoreValidationResult',
+      // Coverage of the estate (estate:list): what AWS Backup protects, and the account's tables.
+      'backup:ListProtectedResources',
+      'dynamodb:ListTables',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
@@ -983,7 +1004,11 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
       } else {
         for (const path of paths) {
-          if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
+          if (/^Irdr\/Functions\/(ExportEvidence|ReadEstateCoverage)\/Role\//.test(path)) {
+            // Coverage of the estate: ListProtectedResources and ListTables take only Resource "*".
+            expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
+            expect(violation.reason).toMatch(/Coverage of the estate/);
+          } else if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
             // Step Functions log delivery and X-Ray.
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);

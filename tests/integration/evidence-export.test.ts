@@ -14,7 +14,7 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const irdr = join(import.meta.dirname, '../../bin/irdr.js');
 const SOURCE = 'irdr-test-export-orders';
-const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
+const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
 
 /** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
 async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string; stdout: string; stderr: string }> {
@@ -134,7 +134,7 @@ describe('irdr evidence export and check-export', () => {
 
     const checked = await run(local, ['check-export', out, '--public-key-file', publicKeyFile]);
     expect(checked.code, checked.output).toBe(0);
-    expect(checked.output).toContain(`${out}: all 6 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
+    expect(checked.output).toContain(`${out}: all 8 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
     const unpinned = await run(local, ['check-export', out]);
     expect(unpinned.code, unpinned.output).toBe(0);
     expect(unpinned.output).toContain('signature valid for the key it carries');
@@ -198,7 +198,7 @@ describe('irdr evidence export and check-export', () => {
     const result = await run(local, ['check-export', out]);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAILED incidents\.csv: changed; expected sha256 [0-9a-f]{64}/);
-    expect(result.output).toContain(`${out}: 1 problems; 5 of 6 files match manifest.json, not signed`);
+    expect(result.output).toContain(`${out}: 1 problems; 7 of 8 files match manifest.json, not signed`);
   });
 
   it('refuses a directory that already holds files, so two exports never mix', async () => {

@@ -265,6 +265,9 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const from = new Date(Date.now() - 3_600_000).toISOString();
       const verified = await local.api('GET', `/evidence/verify?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
       expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      // Coverage of the estate: AWS Backup's protected resources and the tables against the period's runs.
+      const covered = await local.api('GET', `/evidence/coverage?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
+      expect(covered.status, JSON.stringify(covered.body).slice(0, 500)).toBe(200);
       // Runs stopped from the console (an incident's runbook; a drill mid-restore): the status-change event marks them aborted.
       await stopRunsMidway(local, session);
       // And exports it, the manifest signed by the KMS key.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { controlsCsv } from '../../functions/domain/evidence/csv-rows.js';
+import { estateCoverage } from '../../functions/domain/evidence/estate-coverage.js';
 import { exportFiles } from '../../functions/domain/evidence/export-files.js';
 import type { ControlRow } from '../../functions/domain/evidence/control-summary.js';
 import { exportedDrillRun, exportedIncident } from './support/evidence-fixtures.js';
@@ -13,7 +14,9 @@ const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor']
 function exportWith(text: string) {
   const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text) } as never);
   const run = exportedDrillRun({ planId: text, requestedBy: text, sourceTableName: text, restoreTableName: text, failureIncidentId: text, signOff: signOff(text) } as never);
-  return exportFiles({ period: { from: '2026-03-01', to: '2026-04-01' } as never, tableName: 'irdr', generatedAt: '2026-04-01T00:00:00.000Z', incidents: [incident], drillRuns: [run], controls: mapping });
+  // A protected resource whose name, type and ARN hold it (names come from AWS Backup, types and ARNs from the run too).
+  const estate = estateCoverage({ protectedResources: [{ arn: text, type: text, name: text }], tables: [], tableArnOf: (name) => name }, [], { from: '2026-03-01', to: '2026-04-01' });
+  return exportFiles({ period: { from: '2026-03-01', to: '2026-04-01' } as never, tableName: 'irdr', generatedAt: '2026-04-01T00:00:00.000Z', incidents: [incident], drillRuns: [run], controls: mapping, estateCoverage: estate });
 }
 
 /** Every CSV file of such an export, and controls.csv's writer given a row holding `text`. */

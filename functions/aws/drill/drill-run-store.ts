@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DrillRunRecord } from '../../domain/drill/run-record.js';
+import type { CoverageRun } from '../../domain/evidence/estate-coverage.js';
 import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, monthPartitionsNewestFirst, timeOrderedSk } from '../../domain/keys.js';
 import { tableDesign } from '../../domain/table-design.js';
 import { dynamodb } from '../dynamodb-client.js';
@@ -145,4 +146,15 @@ export async function listRunsStartedIn(tableName: string, period: { from: strin
 /** Run ids of the drills started in [from, to), newest first. */
 export async function listRunIdsStartedIn(tableName: string, period: { from: string; to: string }): Promise<string[]> {
   return (await listRunsStartedIn(tableName, period)).map(({ runId }) => runId);
+}
+
+/** What each drill started in [from, to) proved (verdict, checks, source), newest first, from the month index alone (it projects every attribute): a Query per month. */
+export async function listRunOutcomesStartedIn(tableName: string, period: { from: string; to: string }): Promise<CoverageRun[]> {
+  const runs: CoverageRun[] = [];
+  const projection = {
+    expression: 'runId, planId, #status, #startedAt, checks, sourceTableName, #source',
+    names: { '#status': 'status', '#startedAt': 'startedAt', '#source': 'source' },
+  };
+  for await (const item of queryMonthIndex({ tableName, kind: 'DRILLRUN', ...period, projection })) runs.push(item as unknown as CoverageRun);
+  return runs;
 }

@@ -1,5 +1,7 @@
 import { summariseControls, type ControlMapping } from './control-summary.js';
 import { controlsCsv, drillRunsCsv, incidentsCsv } from './csv-rows.js';
+import type { EstateCoverage } from './estate-coverage.js';
+import { estateCoverageCsv } from './estate-coverage-views.js';
 import type { ExportFile } from './export-manifest.js';
 import { HASH_RULE, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from './exported-trail.js';
 import { summarisePeriod, type PeriodSummary } from './period-summary.js';
@@ -13,13 +15,17 @@ export interface EvidenceExport {
   readonly drillRuns: readonly ExportedDrillRun[];
   /** The controls each runbook and plan names: the report and controls.csv group the evidence by them. */
   readonly controls: ControlMapping;
+  /** Protected resources and tables against the period's runs (estate-coverage.json and .csv, and the report's section). */
+  readonly estateCoverage?: EstateCoverage;
+  /** Why coverage of the estate could not be collected (the report says so instead of leaving it out unsaid). */
+  readonly estateCoverageProblem?: string;
 }
 
 const json = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
 
 /** The files of an export (the manifest aside), in the order the manifest lists them. */
 export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; summary: PeriodSummary } {
-  const { period, tableName, generatedAt, incidents, drillRuns } = evidence;
+  const { period, tableName, generatedAt, incidents, drillRuns, estateCoverage } = evidence;
   const summary = summarisePeriod(incidents, drillRuns);
   const controls = summariseControls(incidents, drillRuns, evidence.controls);
   const header = { period, tableName, generatedAt, hashRule: HASH_RULE };
@@ -31,7 +37,13 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
       { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents, evidence.controls), 'utf8') },
       { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns, evidence.controls), 'utf8') },
       { name: 'controls.csv', content: Buffer.from(controlsCsv(controls), 'utf8') },
-      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns }), 'utf8') },
+      ...(estateCoverage
+        ? [
+            { name: 'estate-coverage.json', content: json({ ...header, estateCoverage }) },
+            { name: 'estate-coverage.csv', content: Buffer.from(estateCoverageCsv(estateCoverage), 'utf8') },
+          ]
+        : []),
+      { name: 'report.html', content: Buffer.from(reportPage({ period, tableName, generatedAt, summary, controls, incidents, drillRuns, estateCoverage, ...(evidence.estateCoverageProblem !== undefined && { estateCoverageProblem: evidence.estateCoverageProblem }) }), 'utf8') },
     ],
   };
 }

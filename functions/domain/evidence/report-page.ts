@@ -8,6 +8,8 @@ import type { MeanMeasure, PeriodSummary, RecoveryMeasure } from './period-summa
 import type { ControlRow } from './control-summary.js';
 import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
 import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.js';
+import type { EstateCoverage } from './estate-coverage.js';
+import { estateCoverageSection } from './estate-coverage-views.js';
 
 export interface ReportPageInput {
   readonly period: EvidencePeriod;
@@ -17,6 +19,8 @@ export interface ReportPageInput {
   readonly controls: readonly ControlRow[];
   readonly incidents: readonly ExportedIncident[];
   readonly drillRuns: readonly ExportedDrillRun[];
+  readonly estateCoverage?: EstateCoverage;
+  readonly estateCoverageProblem?: string;
 }
 
 // No external scripts, styles, fonts or images: the page must read the same offline, years from now (trusted constant, not escaped).
@@ -197,6 +201,8 @@ ${clocksSection(input)}
 <h2>Recovery per plan</h2>
 ${recoverySection(summary)}
 ${recoveryTrend(input)}
+<h2>Coverage of the estate</h2>
+${estateCoverageSection(input.estateCoverage, input.estateCoverageProblem)}
 <h2>Controls</h2>
 ${controlsTable(input.controls)}
 <h2>Chain verdicts</h2>
