@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { canaryObjectBody, canaryWrittenAtOf } from '../../functions/domain/drill/s3-canary.js';
 import { objectCountVerdict, objectSampleVerdict, pickSample, prefixChecksumVerdict, prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
-import { decideBucketCleanup } from '../../functions/domain/drill/s3-cleanup-guard.js';
+import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guard.js';
 import { objectsAtRecoveryPoint, type ListedVersion } from '../../functions/domain/drill/s3-recovery-point.js';
 
 const version = (key: string, versionId: string, lastModified: string, size = 1, isDeleteMarker = false): ListedVersion => ({ key, versionId, lastModified, size, isDeleteMarker });
@@ -118,16 +118,17 @@ describe('the S3 canary', () => {
   });
 });
 
-describe('bucket cleanup guard', () => {
-  const facts = { bucketName: 'irdr-drill-bucket-plan-run1', tags: { [DRILL_RUN_TAG]: 'run1' }, runId: 'run1', sourceBucketName: 'orders' };
+describe('bucket cleanup guard (the one guard every restored type goes through)', () => {
+  const bucket = 'irdr-drill-bucket-plan-run1';
+  const facts = { restored: { type: 'S3' as const, name: bucket, arn: `arn:aws:s3:::${bucket}` }, tags: { [DRILL_RUN_TAG]: 'run1' }, runId: 'run1', source: { arn: 'arn:aws:s3:::orders', name: 'orders' } };
 
   it('allows only a bucket with the drill prefix, not the source, tagged with this run; each refusal names why', () => {
-    expect(decideBucketCleanup(facts)).toEqual({ allowed: true });
-    expect(decideBucketCleanup({ ...facts, sourceBucketName: facts.bucketName })).toEqual({ allowed: false, reason: "irdr-drill-bucket-plan-run1 is the drill's source bucket" });
-    expect(decideBucketCleanup({ ...facts, bucketName: 'orders-backup', tags: { [DRILL_RUN_TAG]: 'run1' } })).toEqual({ allowed: false, reason: 'orders-backup does not start with the drill prefix "irdr-drill-"' });
-    expect(decideBucketCleanup({ ...facts, tags: {} })).toEqual({ allowed: false, reason: `irdr-drill-bucket-plan-run1 has no ${DRILL_RUN_TAG} tag: no drill run claimed it` });
-    expect(decideBucketCleanup({ ...facts, tags: { [DRILL_RUN_TAG]: 'run2' } })).toEqual({ allowed: false, reason: `irdr-drill-bucket-plan-run1 is tagged ${DRILL_RUN_TAG}=run2, not this run (run1)` });
+    expect(decideRestoredCleanup(facts)).toEqual({ allowed: true });
+    expect(decideRestoredCleanup({ ...facts, source: { arn: facts.restored.arn, name: bucket } })).toEqual({ allowed: false, reason: `${bucket} is the drill's source` });
+    expect(decideRestoredCleanup({ ...facts, restored: { type: 'S3', name: 'orders-backup', arn: 'arn:aws:s3:::orders-backup' } })).toEqual({ allowed: false, reason: 'orders-backup does not start with the drill prefix "irdr-drill-"' });
+    expect(decideRestoredCleanup({ ...facts, tags: {} })).toEqual({ allowed: false, reason: `${bucket} has no ${DRILL_RUN_TAG} tag: no drill run claimed it` });
+    expect(decideRestoredCleanup({ ...facts, tags: { [DRILL_RUN_TAG]: 'run2' } })).toEqual({ allowed: false, reason: `${bucket} is tagged ${DRILL_RUN_TAG}=run2, not this run (run1)` });
     // A tag object whose prototype would answer for the run tag does not count.
-    expect(decideBucketCleanup({ ...facts, tags: Object.create({ [DRILL_RUN_TAG]: 'run1' }) as Record<string, string> }).allowed).toBe(false);
+    expect(decideRestoredCleanup({ ...facts, tags: Object.create({ [DRILL_RUN_TAG]: 'run1' }) as Record<string, string> }).allowed).toBe(false);
   });
 });
