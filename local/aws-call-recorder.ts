@@ -65,6 +65,7 @@ const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: str
   { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, action: 'lambda:InvokeFunction' },
   // AWS Backup (restJson1): the calls the aws-backup drill driver and the validation report make.
   { method: 'GET', path: /^\/resources\/[^/]+\/recovery-points$/, action: 'backup:ListRecoveryPointsByResource' },
+  { method: 'GET', path: /^\/resources\/[^/]+$/, action: 'backup:DescribeProtectedResource' },
   { method: 'GET', path: /^\/backup-vaults\/[^/]+\/recovery-points\/[^/]+\/restore-metadata$/, action: 'backup:GetRecoveryPointRestoreMetadata' },
   { method: 'PUT', path: /^\/restore-jobs$/, action: 'backup:StartRestoreJob' },
   { method: 'GET', path: /^\/restore-jobs\/[^/]+$/, action: 'backup:DescribeRestoreJob' },

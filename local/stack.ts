@@ -255,13 +255,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
-    // AWS Backup over the local DynamoDB's own backups; its job state changes go on the default bus, as in AWS.
+    // AWS Backup over the local DynamoDB's own backups and the local S3's object versions; its job state changes go on the default bus, as in AWS.
     const backup = await startLocalBackup({
       host: LOCAL_HOST,
       port: options.backupPort ?? 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       dynamodb: { endpoint: dynamodb.endpoint, credentials: LOCAL_CREDENTIALS },
+      s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
       emit: (event) => deliverToBus?.(event),
       ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
     });
