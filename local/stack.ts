@@ -106,7 +106,7 @@ export interface LocalStackOptions {
    * Runs once the services are up and before any schedule fires: data the schedules' targets need (the demo's table),
    * so their first fire does not fail on its absence.
    */
-  readonly seed?: (endpoints: { readonly dynamodb: string }) => Promise<void>;
+  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string }) => Promise<void>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -396,7 +396,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
-    await options.seed?.({ dynamodb: dynamodb.endpoint });
+    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint });
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);
