@@ -19,10 +19,7 @@ import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference, type DrillDat
 import { DRILL_TABLE_PREFIX } from '../../functions/domain/drill-naming.js';
 import { canaryObjectBody } from '../../functions/domain/drill/s3-canary.js';
 import { functionRegistry } from '../../functions/registry.js';
-import type { ClientRequest } from 'node:http';
-import { currentFunctionName, recordAwsCalls } from '../../local/aws-call-recorder.js';
-import { s3AuthorizationsOf } from '../../local/s3/iam-actions.js';
-import { readSentBodies, type SentRequestBodies } from '../../local/sent-request-bodies.js';
+import { recordAwsCalls } from '../../local/aws-call-recorder.js';
 import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { drillSession, testPlan } from './support/drill-session.js';
@@ -79,25 +76,6 @@ const onEvent = (event: unknown): void => {
   events.push(event as BusEvent);
 };
 const recorder = recordAwsCalls({ authorization: {} });
-/** Each S3 request a drill function sends, with what S3 authorizes it against (the recorder knows no S3 routes). */
-const s3Calls: Array<{ functionName: string; action: string; resource: string }> = [];
-let s3Bodies: SentRequestBodies;
-const onRequest = (message: unknown): void => {
-  const { request } = message as { request: ClientRequest };
-  const functionName = currentFunctionName();
-  if (!functionName || !local || String(request.getHeader('host')) !== new URL(local.stack.urls.s3).host) return;
-  // DeleteObjects' keys are in its body, sent after this moment: read when the calls are checked.
-  queued.push({ functionName, request });
-};
-const queued: Array<{ functionName: string; request: ClientRequest }> = [];
-const settleS3Calls = (): void => {
-  for (const { functionName, request } of queued.splice(0)) {
-    const headers = Object.fromEntries(Object.entries(request.getHeaders()).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));
-    const body = s3Bodies.bodyOf(request);
-    for (const { action, resource } of s3AuthorizationsOf({ method: request.method, path: request.path, headers, ...(body !== undefined && { body }) })) s3Calls.push({ functionName, action, resource });
-  }
-};
-
 type ReportedDetail = { restoreJobId: string; validationStatus: string; validationStatusMessage: string; accepted: boolean };
 const reportedOf = (view: { events: Array<{ type: string; detail?: Record<string, any> }> }) =>
   view.events.find((event) => event.type === 'drill.restore-validation.reported')?.detail as ReportedDetail | undefined;
@@ -119,8 +97,6 @@ async function backUp(resourceArn: string): Promise<{ state: string; recoveryPoi
 
 beforeAll(async () => {
   diagnosticsChannel.subscribe(BUS_EVENTS_CHANNEL, onEvent);
-  s3Bodies = readSentBodies((request) => request.path.includes('delete'));
-  diagnosticsChannel.subscribe('http.client.request.start', onRequest);
   local = await startTestStack({ timeScale: 60, drillPlans: [plan, pinnedPlan] });
   backup = new BackupClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_BACKUP, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   s3 = new S3Client({ endpoint: local.stack.urls.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
@@ -145,8 +121,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   recorder.stop();
-  diagnosticsChannel.unsubscribe('http.client.request.start', onRequest);
-  s3Bodies?.close();
   diagnosticsChannel.unsubscribe(BUS_EVENTS_CHANNEL, onEvent);
   backup?.destroy();
   s3?.destroy();
@@ -258,9 +232,9 @@ describe('a drill of an S3 bucket through AWS Backup', () => {
       new RegExp(`^${flattenCfnReference(stack.resolve(resource)).replace('<AWS::Partition>', 'aws').split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
     const allows = (functionName: string, action: string, resource: string): boolean =>
       statementsOf(functionName).some((statement) => statement.actions.includes(action) && statement.resources.some((granted) => resourcePattern(granted).test(resource)));
-    settleS3Calls();
-    const backupCalls = recorder.calls().flatMap((call) => (call.action.startsWith('backup:') ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []));
-    const calls = [...s3Calls, ...backupCalls];
+    const calls = recorder
+      .calls()
+      .flatMap((call) => (call.action.startsWith('s3:') || call.action.startsWith('backup:') ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []));
     const used = [...new Set(calls.map((call) => `${call.functionName} ${call.action}`))].sort();
     expect(used).toEqual(
       expect.arrayContaining([
