@@ -71,7 +71,7 @@ const WHY_RESTORED_BY_ID =
   'limited to the resource type; tags may be written only with the drill tag keys, and a delete needs the drill run tag, ' +
   'which irdr puts on only after DescribeRestoreJob names the resource as the one its job created.';
 const WHY_SOURCE_OBJECTS =
-  'S3 object checks read any object of the source bucket the plan names (keys are sampled at run time): read-only, that bucket only.';
+  'Drill S3 object checks read any object of the source bucket the plan names (keys are sampled at run time): read-only, that bucket only.';
 const WHY_DRILL_BUCKETS =
   'Restored buckets are created at run time, one per run, named irdr-drill-<planId>-<runId>: the prefix is the narrowest ' +
   'resource IAM can name (S3 bucket actions have no resource-tag condition).';

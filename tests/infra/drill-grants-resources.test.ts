@@ -83,8 +83,10 @@ describe('drills:* grants for AWS Backup resources of other types', () => {
   it('drills:inspect-source: the protected resource, and (for tag selections) the protected and tagged lists', () => {
     const actions = summary('drills:inspect-source').flatMap((statement) => statement.Action);
     expect(actions).toEqual(
-      expect.arrayContaining(['backup:ListRecoveryPointsByResource', 'backup:GetRecoveryPointRestoreMetadata', 'backup:DescribeProtectedResource', 'backup:ListProtectedResources', 'tag:GetResources']),
+      expect.arrayContaining(['backup:ListRecoveryPointsByResource', 'backup:DescribeProtectedResource', 'backup:ListProtectedResources', 'tag:GetResources']),
     );
+    // The point's restore metadata is read as the restore starts (drills:restore), not in preflight.
+    expect(summary('drills:restore').flatMap((statement) => statement.Action)).toContain('backup:GetRecoveryPointRestoreMetadata');
     expect(actions.filter((action) => /Delete|Terminate|Put|Tag/.test(action) && action !== 'tag:GetResources')).toEqual([]);
   });
 
