@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { App, Stack } from 'aws-cdk-lib';
 import {
   BackupClient,
   CreateBackupVaultCommand,
@@ -8,6 +7,7 @@ import {
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
   GetRestoreJobMetadataCommand,
+  DescribeProtectedResourceCommand,
   ListProtectedResourcesCommand,
   ListRestoreJobsCommand,
   StartBackupJobCommand,
@@ -15,13 +15,12 @@ import {
 } from '@aws-sdk/client-backup';
 import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListBucketsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference, type DrillDataPermission } from '../../lib/drill-grants.js';
 import { DRILL_TABLE_PREFIX } from '../../functions/domain/drill-naming.js';
 import { canaryObjectBody } from '../../functions/domain/drill/s3-canary.js';
-import { functionRegistry } from '../../functions/registry.js';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
 import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { drillGrantsOf } from './support/drill-grant-check.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -131,6 +130,8 @@ describe('local AWS Backup of an S3 bucket', () => {
   it('lists the bucket as a protected S3 resource, offers its restore metadata, and refuses what AWS refuses', async () => {
     const { Results } = await backup.send(new ListProtectedResourcesCommand({}));
     expect(Results).toContainEqual(expect.objectContaining({ ResourceArn: SOURCE_ARN, ResourceType: 'S3', ResourceName: SOURCE, LastRecoveryPointArn: recoveryPointArn }));
+    expect(await backup.send(new DescribeProtectedResourceCommand({ ResourceArn: SOURCE_ARN }))).toMatchObject({ ResourceType: 'S3', ResourceName: SOURCE, LastRecoveryPointArn: recoveryPointArn });
+    expect(await backup.send(new DescribeProtectedResourceCommand({ ResourceArn: 'arn:aws:s3:::irdr-test-never-backed-up' })).catch((error: Error) => error.name)).toBe('ResourceNotFoundException');
     const { RestoreMetadata, ResourceType } = await backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: VAULT, RecoveryPointArn: recoveryPointArn }));
     expect({ ResourceType, RestoreMetadata }).toEqual({ ResourceType: 'S3', RestoreMetadata: { DestinationBucketName: SOURCE, NewBucket: 'false', Encrypted: 'false', EncryptionType: 'original' } });
 
@@ -221,17 +222,7 @@ describe('a drill of an S3 bucket through AWS Backup', () => {
   });
 
   it('calls S3 and AWS Backup only as the synthesized grants of each function allow: actions, and the buckets and objects they act on', () => {
-    const stack = new Stack(new App(), 'S3DrillPlan', { env: { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION } });
-    const grants = new DrillGrants(stack, [plan, pinnedPlan]);
-    const statementsOf = (functionName: string) => {
-      const spec = functionRegistry.find((candidate) => candidate.name === functionName)!;
-      const permissions = spec.permissions.filter((permission): permission is DrillDataPermission => (DRILL_DATA_PERMISSIONS as readonly string[]).includes(permission));
-      return permissions.flatMap((permission) => grants.statements(permission));
-    };
-    const resourcePattern = (resource: string): RegExp =>
-      new RegExp(`^${flattenCfnReference(stack.resolve(resource)).replace('<AWS::Partition>', 'aws').split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    const allows = (functionName: string, action: string, resource: string): boolean =>
-      statementsOf(functionName).some((statement) => statement.actions.includes(action) && statement.resources.some((granted) => resourcePattern(granted).test(resource)));
+    const { allows } = drillGrantsOf([plan, pinnedPlan]);
     const calls = recorder
       .calls()
       .flatMap((call) => (call.action.startsWith('s3:') || call.action.startsWith('backup:') ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []));

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { canaryObjectBody, canaryWrittenAtOf } from '../../functions/domain/drill/s3-canary.js';
-import { objectCountVerdict, objectSampleVerdict, pickSample, prefixChecksumVerdict, prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
+import { bothVerdicts, objectCountVerdict, objectSampleVerdict, pickSample, pinnedObjectsVerdict, prefixChecksumVerdict, prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
 import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guard.js';
 import { objectsAtRecoveryPoint, type ListedVersion } from '../../functions/domain/drill/s3-recovery-point.js';
 
@@ -107,6 +108,25 @@ describe('S3 check verdicts', () => {
     expect(sample).toHaveLength(10);
     expect(new Set(sample).size).toBe(10);
     expect(pickSample(keys.slice(0, 3), 10)).toHaveLength(3);
+  });
+});
+
+describe('pinned keys', () => {
+  const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+  const base64 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+  it('passes only when every pinned key is restored with the pinned bytes; a missing or different one is named', () => {
+    const pinned = [
+      { key: 'ledger/2025.json', expectedSha256Hex: hex('closed'), restoredSha256: base64('closed') },
+      { key: 'ledger/2024.json', expectedSha256Hex: hex('closed'), restoredSha256: base64('rewritten') },
+      { key: 'ledger/2023.json', expectedSha256Hex: hex('closed'), restoredSha256: undefined },
+    ];
+    expect(pinnedObjectsVerdict(pinned.slice(0, 1), 's3://irdr-drill-x')).toMatchObject({ passed: true, actual: '1 pinned: 1 as pinned, 0 missing, 0 different' });
+    const failed = pinnedObjectsVerdict(pinned, 's3://irdr-drill-x');
+    expect(failed).toMatchObject({ passed: false, actual: '3 pinned: 1 as pinned, 1 missing, 1 different: ledger/2023.json (missing), ledger/2024.json (different)' });
+    expect(failed.details).toMatchObject({ different: [{ key: 'ledger/2024.json', expectedSha256: hex('closed'), restoredSha256: hex('rewritten') }] });
+    // Joined with the sample: one failing half fails the check.
+    expect(bothVerdicts({ passed: true, expected: 'a', actual: 'b' }, failed)).toMatchObject({ passed: false, actual: `b; ${failed.actual}` });
   });
 });
 
