@@ -3,7 +3,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import type { FunctionPermission } from '../functions/registry.js';
-import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { OBJECT_CHECKS, sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
@@ -70,6 +70,8 @@ const WHY_RESTORED_BY_ID =
   'A restored EFS file system, EBS volume or EC2 instance gets its id from AWS when the restore runs: the wildcard is ' +
   'limited to the resource type; tags may be written only with the drill tag keys, and a delete needs the drill run tag, ' +
   'which irdr puts on only after DescribeRestoreJob names the resource as the one its job created.';
+const WHY_SOURCE_OBJECTS =
+  'Drill S3 object checks read any object of the source bucket the plan names (keys are sampled at run time): read-only, that bucket only.';
 const WHY_DRILL_BUCKETS =
   'Restored buckets are created at run time, one per run, named irdr-drill-<planId>-<runId>: the prefix is the narrowest ' +
   'resource IAM can name (S3 bucket actions have no resource-tag condition).';
@@ -111,6 +113,11 @@ export class DrillGrants {
   /** Restored resources of a type AWS names by id (`file-system/*`, `volume/*`, `instance/*`). */
   public restoredByIdArn(service: 'elasticfilesystem' | 'ec2', resource: 'file-system' | 'volume' | 'instance'): string {
     return this.stack.formatArn({ service, resource, resourceName: '*' });
+  }
+
+  /** A bucket by name: `arn:<partition>:s3:::<bucket>`. */
+  public bucketArn(bucket: string): string {
+    return this.stack.formatArn({ service: 's3', region: '', account: '', resource: bucket, arnFormat: ArnFormat.NO_RESOURCE_NAME });
   }
 
   /** Every bucket a drill may restore into, and their objects: `irdr-drill-*`. */
@@ -174,6 +181,10 @@ export class DrillGrants {
     const restoresTables = plans.some((plan) => plan.source.type === 'dynamodb-table' || plan.source.resourceType === 'DynamoDB');
     const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
+    // Source buckets named by ARN whose plans read objects (object checks); a bucket chosen by tags is named only at run time.
+    const objectCheckedSourceBuckets = unique(
+      plans.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)) ? [bucket] : []; }),
+    );
 
     const entries: DrillStatement[] = [];
     const allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => {
@@ -219,6 +230,11 @@ export class DrillGrants {
           [...sources, ...drillTables],
           WHY_DRILL_TABLES,
         );
+        // S3 object checks: the source's version listing and the versions it held at the point, the restored bucket's objects.
+        allow(['s3:ListBucket', 's3:ListBucketVersions'], objectCheckedSourceBuckets.map((bucket) => this.bucketArn(bucket)));
+        allow(['s3:GetObject', 's3:GetObjectVersion'], objectCheckedSourceBuckets.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
+        allow(['s3:ListBucket'], objectCheckedSourceBuckets.length > 0 ? buckets : [], WHY_DRILL_BUCKETS);
+        allow(['s3:GetObject'], objectCheckedSourceBuckets.length > 0 ? bucketObjects : [], WHY_DRILL_BUCKETS);
         allow(
           ['lambda:InvokeFunction'],
           unique(plans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'custom' ? [this.functionArn(check.functionName)] : [])))),
@@ -245,6 +261,10 @@ export class DrillGrants {
         break;
       case 'drills:canary':
         for (const plan of plans) {
+          // An S3 canary: PutObject of exactly the canary objects' keys in the source bucket.
+          const canaryBucket = sourceBucketNameOf(plan.source);
+          const canaryObjects = plan.checks.flatMap((check) => (check.type === 'canary-object' && canaryBucket !== undefined ? [`${this.bucketArn(canaryBucket)}/${check.key}`] : []));
+          allow(['s3:PutObject'], canaryObjects);
           const canaryKeys = plan.checks.flatMap((check) => (check.type === 'canary' ? [check.key] : []));
           if (canaryKeys.length === 0) continue;
           // The key names the partition key and maybe the sort key, without saying which is which: allowing each of

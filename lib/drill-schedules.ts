@@ -6,7 +6,7 @@ import { ScheduleTargetBase, StepFunctionsStartExecution, type ScheduleTargetBas
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {
@@ -98,13 +98,13 @@ export class DrillSchedules extends Construct {
 
     const canarySchedules = new Map<string, Schedule>();
     for (const plan of props.plans) {
-      const canary = plan.checks.find((check) => check.type === 'canary');
-      if (canary?.type !== 'canary') continue;
+      const canary = plan.checks.find((check) => check.type === 'canary' || check.type === 'canary-object');
+      if (canary?.type !== 'canary' && canary?.type !== 'canary-object') continue;
       this.canaryRole ??= schedulerRole(this, 'CanaryRole', 'Writes the irdr drill canary items');
       canarySchedules.set(
         plan.id,
         new Schedule(this, `Canary-${plan.id}`, {
-          description: truncate(`irdr drill ${plan.id}: writes the canary item into ${sourceTableNameOf(plan.source) ?? 'its source table'}`, 512),
+          description: truncate(`irdr drill ${plan.id}: writes the canary ${canary.type === 'canary-object' ? `object into s3://${sourceBucketNameOf(plan.source) ?? 'its source bucket'}` : `item into ${sourceTableNameOf(plan.source) ?? 'its source table'}`}`, 512),
           schedule: ScheduleExpression.expression(canaryRateExpression(canary.intervalMinutes)),
           // Measuring RPO needs the canary whether the drill itself runs on schedule or by hand.
           enabled: true,

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { authorizationOfRequest, readsRequestBody, type RequestAuthorization } from './aws-request-resources.js';
+import { s3AuthorizationsOf } from './s3/iam-actions.js';
 import { readSentBodies } from './sent-request-bodies.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './stack-config.js';
 import { stateMachineArnOfExecution } from './stepfunctions/arns.js';
@@ -65,6 +66,7 @@ const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: str
   { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, action: 'lambda:InvokeFunction' },
   // AWS Backup (restJson1): the calls the aws-backup drill driver and the validation report make.
   { method: 'GET', path: /^\/resources\/[^/]+\/recovery-points$/, action: 'backup:ListRecoveryPointsByResource' },
+  { method: 'GET', path: /^\/resources\/[^/]+$/, action: 'backup:DescribeProtectedResource' },
   { method: 'GET', path: /^\/backup-vaults\/[^/]+\/recovery-points\/[^/]+\/restore-metadata$/, action: 'backup:GetRecoveryPointRestoreMetadata' },
   { method: 'PUT', path: /^\/restore-jobs$/, action: 'backup:StartRestoreJob' },
   { method: 'GET', path: /^\/restore-jobs\/[^/]+$/, action: 'backup:DescribeRestoreJob' },
@@ -72,6 +74,12 @@ const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: str
   // Coverage of the estate (the AWS CLI's model spells the path with a trailing slash).
   { method: 'GET', path: /^\/resources\/?$/, action: 'backup:ListProtectedResources' },
 ];
+
+/** A request to the local S3 (AWS_ENDPOINT_URL_S3, as the handlers' S3 client reaches it). */
+function isS3Request(request: ClientRequest): boolean {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3;
+  return endpoint !== undefined && String(request.getHeader('host')) === new URL(endpoint).host;
+}
 
 export function actionOfRequest(method: string, path: string, target: string | undefined): string {
   if (target) {
@@ -115,11 +123,20 @@ export function recordAwsCalls(options: AwsCallRecordingOptions = {}): { calls()
     const target = request.getHeader('x-amz-target');
     return actionOfRequest(request.method, request.path, typeof target === 'string' ? target : undefined);
   };
-  // Bodies only of the calls whose resources they name, and only while recording authorizations.
-  const bodies = options.authorization && readSentBodies((request) => readsRequestBody(actionOf(request) ?? ''));
+  // Bodies only of the calls whose resources they name (DeleteObjects names its keys), and only while recording authorizations.
+  const bodies = options.authorization && readSentBodies((request) => (isS3Request(request) ? request.path.includes('delete') : readsRequestBody(actionOf(request) ?? '')));
   const onRequest = (message: unknown): void => {
     const { request } = message as { request: ClientRequest };
     const functionName = currentFunctionName();
+    if (functionName && isS3Request(request)) {
+      // S3 speaks REST on paths of its own: one call per action S3 authorizes the request against (DeleteObjects: per key).
+      const headers = Object.fromEntries(Object.entries(request.getHeaders()).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));
+      const body = bodies?.bodyOf(request);
+      for (const { action, resource } of s3AuthorizationsOf({ method: request.method, path: request.path, headers, ...(body !== undefined && { body }) })) {
+        calls.push(bodies ? { functionName, action, authorization: { resources: [resource], conditionValues: {} } } : { functionName, action });
+      }
+      return;
+    }
     const action = actionOf(request);
     if (!functionName || !action) return;
     if (!bodies) {

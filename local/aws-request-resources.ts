@@ -227,6 +227,7 @@ const BACKUP: Readonly<Record<string, Extract>> = {
     return none(encoded ? [decodeURIComponent(encoded)] : []);
   },
   ListRecoveryPointsByResource: () => none(EVERYWHERE),
+  DescribeProtectedResource: () => none(EVERYWHERE),
   DescribeRestoreJob: () => none(EVERYWHERE),
   PutRestoreValidationResult: () => none(EVERYWHERE),
   ListProtectedResources: () => none(EVERYWHERE),

@@ -118,7 +118,7 @@ export interface LocalStackOptions {
    * Runs once the services are up and before any schedule fires: data the schedules' targets need (the demo's table),
    * so their first fire does not fail on its absence.
    */
-  readonly seed?: (endpoints: { readonly dynamodb: string }) => Promise<void>;
+  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string }) => Promise<void>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -293,13 +293,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
-    // AWS Backup over the local DynamoDB's own backups; its job state changes go on the default bus, as in AWS.
+    // AWS Backup over the local DynamoDB's own backups and the local S3's object versions; its job state changes go on the default bus, as in AWS.
     const backup = await startLocalBackup({
       host: LOCAL_HOST,
       port: options.backupPort ?? 0,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       dynamodb: { endpoint: dynamodb.endpoint, credentials: LOCAL_CREDENTIALS },
+      s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
       emit: (event) => deliverToBus?.(event),
       ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
     });
@@ -435,7 +436,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
-    await options.seed?.({ dynamodb: dynamodb.endpoint });
+    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint });
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);

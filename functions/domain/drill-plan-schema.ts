@@ -144,6 +144,11 @@ export const RecoveryTargets = z.strictObject({
 const KeyValue = z.union([z.string().min(1), z.number()]);
 const AttributeName = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'an attribute name');
 
+/** An S3 object key (1-1024 bytes of UTF-8). */
+const ObjectKey = z.string().min(1).max(1024).refine((key) => Buffer.byteLength(key, 'utf8') <= 1024, { message: 'an S3 key is at most 1024 bytes' });
+const ObjectKeyPrefix = z.string().min(1).max(1024);
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
+
 const CheckBase = {
   /** Names the check in results and the report. @default `<type>` (then `<type>-2`, ... when repeated) */
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
@@ -185,6 +190,39 @@ export const DrillCheck = z.discriminatedUnion('type', [
     sortKeyRange: z.strictObject({ from: KeyValue, to: KeyValue }).optional(),
     /** `source`: the same range in the source now (for data that must not change); or a hex SHA-256 recorded earlier. */
     expected: z.union([z.literal('source'), z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')]).default('source'),
+  }),
+  /** S3: objects and total bytes (under `prefix`) vs `expected`, or vs the source at the recovery point (its version listing). */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('object-count'),
+    prefix: ObjectKeyPrefix.optional(),
+    expected: z.strictObject({ objects: z.number().int().min(0), bytes: z.number().int().min(0) }).optional(),
+    tolerancePercent: z.number().min(0).max(100).default(0),
+  }),
+  /**
+   * S3: `count` keys sampled from the source as it stood at the recovery point, each compared by SHA-256 with the
+   * restored object; and each `pinned` key must be restored holding exactly the bytes whose SHA-256 the plan states.
+   */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('sample-objects'),
+    prefix: ObjectKeyPrefix.optional(),
+    count: z.number().int().min(1).max(100).default(20),
+    pinned: z.record(ObjectKey, Sha256Hex).optional(),
+  }),
+  /** S3: one SHA-256 over a prefix's keys and objects, restored vs the source at the recovery point (or a recorded digest). */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('prefix-checksum'),
+    prefix: ObjectKeyPrefix,
+    expected: z.union([z.literal('source'), Sha256Hex]).default('source'),
+  }),
+  /** S3: RPO, measured: a scheduled writer puts the canary object at `key` into the source bucket every intervalMinutes. */
+  z.strictObject({
+    ...CheckBase,
+    type: z.literal('canary-object'),
+    key: ObjectKey,
+    intervalMinutes: z.number().int().min(1).max(60).default(5),
   }),
   /** A Lambda function you own: it receives the restored table and returns `{ passed, details }`. */
   z.strictObject({
@@ -250,6 +288,8 @@ export const DrillPlan = z
 const PITR_WINDOW_MAX_DAYS = 35;
 /** Checks that read a DynamoDB table by key or scan it. */
 const TABLE_CHECKS: ReadonlySet<DrillCheck['type']> = new Set(['item-count', 'canary', 'sample-keys', 'checksum']);
+/** Checks that read S3 objects (restored bucket, and the source's versions). */
+export const OBJECT_CHECKS: ReadonlySet<DrillCheck['type']> = new Set(['object-count', 'sample-objects', 'prefix-checksum', 'canary-object']);
 
 /** Where a plan's source, driver, recovery point and checks do not fit together, and why. */
 function sourceDriverIssues(
@@ -277,11 +317,19 @@ function sourceDriverIssues(
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source table before any run: name it by tableName or resourceArn, not by tags' });
     }
   });
-  if (source.type === 'aws-backup-resource' && source.resourceType !== 'DynamoDB') {
-    checks.forEach((check, index) => {
-      if (TABLE_CHECKS.has(check.type)) issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads a DynamoDB table; a ${source.resourceType} restore is checked by a custom check` });
-    });
-  }
+  const sourceType = source.type === 'dynamodb-table' ? 'DynamoDB' : source.resourceType;
+  checks.forEach((check, index) => {
+    if (TABLE_CHECKS.has(check.type) && sourceType !== 'DynamoDB') {
+      const instead = sourceType === 'S3' ? `object-count, sample-objects, prefix-checksum, canary-object or custom` : 'a custom check';
+      issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads a DynamoDB table; a ${sourceType} restore is checked by ${instead}` });
+    }
+    if (OBJECT_CHECKS.has(check.type) && sourceType !== 'S3') {
+      issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads S3 objects; a ${sourceType} restore has none: use ${sourceType === 'DynamoDB' ? 'item-count, sample-keys, checksum, canary or custom' : 'a custom check'}` });
+    }
+    if (check.type === 'canary-object' && sourceBucketNameOf(source) === undefined) {
+      issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source bucket before any run: name it by resourceArn, not by tags' });
+    }
+  });
   return issues;
 }
 
@@ -290,6 +338,12 @@ export function sourceTableNameOf(source: z.infer<typeof DrillSource>): string |
   if (source.type === 'dynamodb-table') return source.tableName;
   if (source.resourceType !== 'DynamoDB' || source.resourceArn === undefined) return undefined;
   return source.resourceArn.slice(source.resourceArn.indexOf(':table/') + ':table/'.length);
+}
+
+/** The source bucket's name when the plan names an S3 source by ARN; undefined otherwise. */
+export function sourceBucketNameOf(source: z.infer<typeof DrillSource>): string | undefined {
+  if (source.type !== 'aws-backup-resource' || source.resourceType !== 'S3' || source.resourceArn === undefined) return undefined;
+  return source.resourceArn.slice(source.resourceArn.lastIndexOf(':') + 1);
 }
 
 export type DrillPlan = z.infer<typeof DrillPlan>;

@@ -30,6 +30,7 @@ export const handler = drillStepHandler('checks', async (state): Promise<ChecksS
     restored: handle?.restored ?? { type: source.type, name: restoredName },
     ...(handle?.restoreMetadata !== undefined && { restoreMetadata: handle.restoreMetadata }),
     recoveryPoint: handle?.recoveryPoint ?? run.recoveryPoint,
+    canaryKeys: plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : [])),
     targets: plan.targets,
   };
   const results: DrillCheckResult[] = [];

@@ -144,6 +144,25 @@ export function backupRoutes(context: BackupOperationsContext): BackupRoute[] {
     },
     {
       method: 'GET',
+      path: '/resources/{ResourceArn}',
+      operation: 'DescribeProtectedResource',
+      handle: async ({ params }) => {
+        const resourceArn = params['ResourceArn']!;
+        // Protected once it has a completed recovery point; the newest describes it (as ListProtectedResources).
+        const point = newestFirst(catalog.recoveryPoints.filter((candidate) => candidate.resourceArn === resourceArn && candidate.status === 'COMPLETED'))[0];
+        if (!point) throw notFound(`Resource ${resourceArn} is not protected by AWS Backup: it has no completed recovery point`);
+        return ok({
+          ResourceArn: point.resourceArn,
+          ResourceType: point.resourceType,
+          ResourceName: kindFor(point.resourceArn).resourceName(point.resourceArn),
+          LastBackupTime: seconds(point.creationDate),
+          LastBackupVaultArn: vaultArn(point.backupVaultName),
+          LastRecoveryPointArn: point.recoveryPointArn,
+        });
+      },
+    },
+    {
+      method: 'GET',
       path: '/resources/{ResourceArn}/recovery-points',
       operation: 'ListRecoveryPointsByResource',
       handle: async ({ params, query }) => {

@@ -7,6 +7,7 @@ import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config.js';
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
+import { alterClosedLedger, backUpArchiveBucket, DEMO_BUCKET, seedArchiveBucket } from './demo-bucket.js';
 import { describeDevTokens, publishLocalStack } from './local-stack-file.js';
 import type { PortFlags } from './port-flags.js';
 import { localEnvLine, startOrSayWhy } from './local-commands.js';
@@ -28,6 +29,8 @@ const ORDERS = 200;
  * `irdr demo`: starts the local stack with the plans' schedules (canary writers included), seeds the orders table the
  * example plans name, and runs three drills: a PITR drill and a backup drill that pass, and the closed-ledger drill,
  * which fails for a real reason: a closed ledger entry is altered in the live table, so it no longer matches its backup.
+ * Then an S3 bucket through AWS Backup: a drill that passes, and one that fails because the newest backup holds a
+ * closed ledger object someone rewrote, which no longer has the SHA-256 the plan pins.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
   const stack = await startOrSayWhy(flags, () => startLocalStack({
@@ -43,7 +46,10 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 } },
     handlerLogLevel: 'WARN',
     // Before any schedule fires: the canary writers and drills of the example plans need the table.
-    seed: ({ dynamodb }) => seedOrders(dynamodb),
+    seed: async ({ dynamodb, s3 }) => {
+      await seedOrders(dynamodb);
+      await seedArchiveBucket(s3);
+    },
   }));
   if (!stack) return;
   // Published for the demo's whole run: `irdr local env` points at its ports (free ones too), not the defaults.
@@ -55,7 +61,9 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     // The canary's first write now (the schedule keeps it fresh), as a deployed writer would have long since.
     const canary = await import('../../functions/tasks/write-drill-canary.js');
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
+    await canary.handler({ planId: 'orders-archive-s3' }, {} as Context);
     console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
+    console.log(`seeded s3://${DEMO_BUCKET} (versioned): archived orders and the closed 2025 ledger; canary writer scheduled`);
     // PITR's lag (and the second the restore point is rounded down to) must pass before it holds the data.
     await pause(secondsOf(DEFAULT_RECOVERY_TIMING.latestRestorableLagMs / 60_000) + 1.5);
 
@@ -72,6 +80,14 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     );
     results.push(['ledger-archive-pitr', await runDrillWithProgress('ledger-archive-pitr', flagsOfRun, who)]);
 
+    console.log(`\n== drill orders-archive-s3, of the AWS Backup recovery point just taken of s3://${DEMO_BUCKET} ==`);
+    await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
+    results.push(['orders-archive-s3', await runDrillWithProgress('orders-archive-s3', flagsOfRun, who)]);
+    console.log('\n== drill orders-archive-s3 again, after someone rewrites the closed ledger in the bucket and it is backed up ==');
+    await alterClosedLedger(stack.urls.s3);
+    await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
+    results.push(['orders-archive-s3', await runDrillWithProgress('orders-archive-s3', flagsOfRun, who)]);
+
     console.log(`\nResults (RTO and RPO are measured in real time; at x${flags.timeScale} a simulated 4-minute restore takes ${secondsOf(4).toFixed(0)} s):`);
     for (const [planId, result] of results) console.log(`  ${planId.padEnd(22)} ${result.run?.status ?? result.status}  run ${result.runId}`);
     console.log(`
@@ -82,9 +98,9 @@ Where to look:
   The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}'
   Executions (AWS CLI)                             ${localEnvLine(flags.dataDir)}; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
   Run a drill again                                ${localEnvLine(flags.dataDir)}; npx irdr drills run orders-pitr`);
-    const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed';
+    const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed,passed,failed';
     if (!expected) {
-      console.error('\nthe demo did not end as designed (two passes, then the ledger failure)');
+      console.error('\nthe demo did not end as designed (two passes, the ledger failure, then the bucket drill passing and failing)');
       process.exitCode = 1;
     }
   } catch (error) {

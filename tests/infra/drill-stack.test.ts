@@ -26,6 +26,11 @@ const canaryPlans = plans.flatMap((plan) => {
   const canary = plan.checks.find((check) => check.type === 'canary');
   return canary?.type === 'canary' ? [{ plan, canary }] : [];
 });
+/** Plans of buckets with a canary object: a schedule each too, on the same writer. */
+const objectCanaryPlans = plans.flatMap((plan) => {
+  const canary = plan.checks.find((check) => check.type === 'canary-object');
+  return canary?.type === 'canary-object' ? [{ plan, canary }] : [];
+});
 const sourceTables = new Set(plans.map((plan) => `table/${tableOf(plan)}`));
 const DRILL_TABLES = `table/${DRILL_TABLE_PREFIX}*`;
 
@@ -128,7 +133,8 @@ describe('drill schedules', () => {
   const drillRoleId = () => synth.logicalIdOf(synth.stack.drillSchedules.drillRole);
 
   it('has one schedule per plan and one per canary check, nothing else', () => {
-    expect(schedules()).toHaveLength(plans.length + canaryPlans.length);
+    expect(schedules()).toHaveLength(plans.length + canaryPlans.length + objectCanaryPlans.length);
+    expect(objectCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-archive-s3']);
     expect(plans.length).toBeGreaterThan(0);
   });
 
@@ -174,7 +180,7 @@ describe('drill schedules', () => {
     ]);
   });
 
-  it.each(canaryPlans.map(({ plan, canary }) => [plan.id, canary.intervalMinutes] as const))(
+  it.each([...canaryPlans, ...objectCanaryPlans].map(({ plan, canary }) => [plan.id, canary.intervalMinutes] as const))(
     '%s writes its canary every %i minutes by invoking WriteDrillCanary, and nothing else',
     (planId, intervalMinutes) => {
       const input = JSON.stringify({ planId });
@@ -269,6 +275,12 @@ describe('drill permissions', () => {
     }
   });
 
+  it('puts the S3 canary only at the canary objects\' keys of the source bucket', () => {
+    const statements = withAction(statementsOf(roleOfFunction('WriteDrillCanary')), 's3:PutObject');
+    const expected = objectCanaryPlans.map(({ plan, canary }) => `${plan.source.type === 'aws-backup-resource' ? plan.source.resourceArn : ''}/${canary.key}`);
+    expect(statements.flatMap((statement) => resourcesOfStatement(statement)).map((resource) => resource.replace('${AWS::Partition}', 'aws'))).toEqual(expected);
+  });
+
   it('names the drill state machine as its ARN by name says', () => {
     expect(props(drillMachineId()).StateMachineName).toBe(`${synth.stack.stackName}-Drill-restore`);
     expect(JSON.stringify(drillMachineArnByName())).toContain(`:stateMachine:${synth.stack.stackName}-Drill-restore`);
@@ -292,7 +304,15 @@ describe('drill permissions', () => {
   });
 
   it('grants Resource "*" only for the drill actions AWS supports no resource-level permission for', () => {
-    const allowedAnywhere = new Set(['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob']);
+    const allowedAnywhere = new Set([
+      'dynamodb:ListBackups',
+      'backup:ListRecoveryPointsByResource',
+      'backup:DescribeRestoreJob',
+      'backup:DescribeProtectedResource',
+      'backup:ListProtectedResources',
+      'tag:GetResources',
+      'backup:PutRestoreValidationResult',
+    ]);
     // The estate's listing (coverage) has no resource type either; only functions declaring estate:list hold it.
     const estateListing = new Set(['backup:ListProtectedResources', 'dynamodb:ListTables']);
     for (const spec of registry) {

@@ -1,4 +1,4 @@
-import { sourceTableNameOf, type DrillPlan } from '../../functions/domain/drill-plan-schema.js';
+import { OBJECT_CHECKS, sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { rmSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
@@ -350,10 +350,15 @@ describe('least privilege', () => {
     const hasCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary'));
     const hasCustomCheck = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'custom'));
     const when = (condition: boolean, list: readonly string[]) => (condition ? list : []);
+    const drillsResources = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource');
+    const restoresBuckets = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource' && plan.source.resourceType === 'S3');
+    const checksObjects = drillPlans.some((plan) => sourceBucketNameOf(plan.source) !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)));
+    const hasObjectCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary-object'));
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
       add(when(listsBackups, ['dynamodb:ListBackups']));
       add(when(drivers.has('aws-backup'), ['backup:ListRecoveryPointsByResource']));
+      add(when(drillsResources, ['backup:DescribeProtectedResource']));
     }
     if (permissions.includes('drills:restore')) {
       add([...RESTORE_TARGET_ACTIONS]);
@@ -366,16 +371,20 @@ describe('least privilege', () => {
       add(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource']);
       add(when(drivers.has('dynamodb-backup'), ['dynamodb:DescribeBackup']));
       add(when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob']));
+      add(when(restoresBuckets, ['s3:ListBucket', 's3:GetBucketTagging', 's3:PutBucketTagging', 's3:PutBucketPublicAccessBlock']));
     }
     if (permissions.includes('drills:read-data')) {
       add(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
+      add(when(checksObjects, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
       add(when(hasCustomCheck, ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
       add(when(takesBackups, ['dynamodb:DeleteBackup']));
+      add(when(restoresBuckets, ['s3:GetBucketTagging', 's3:ListBucketVersions', 's3:DeleteBucket', 's3:DeleteObject', 's3:DeleteObjectVersion']));
     }
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
+    if (permissions.includes('drills:canary')) add(when(hasObjectCanary, ['s3:PutObject']));
     if (permissions.includes('drills:report-validation')) add(when(drivers.has('aws-backup'), ['backup:PutRestoreValidationResult']));
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
@@ -390,8 +399,13 @@ describe('least privilege', () => {
   ]);
   /** A statement of drills:* (see drill-stack.test.ts): on the drills' tables, or an action AWS grants only on `*`. */
   const isDrillStatement = (statement: PolicyStatement): boolean =>
-    asList(statement.Resource).every((resource) => drillTableResources.has(dynamodbResourceOf(renderCfn(resource)) ?? '')) ||
-    asList(statement.Action).every((action) => ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult'].includes(action));
+    asList(statement.Resource).every((resource) => drillTableResources.has(dynamodbResourceOf(renderCfn(resource)) ?? '') || drillBucketResource.test(renderCfn(resource))) ||
+    asList(statement.Action).every((action) =>
+      ['dynamodb:ListBackups', 'backup:ListRecoveryPointsByResource', 'backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult', 'backup:DescribeProtectedResource'].includes(action),
+    );
+  /** S3 of drills: the drill-prefixed buckets (restores) and the source buckets the plans name, and their objects. */
+  const drillBuckets = ['irdr-drill-\\*', ...drillPlans.flatMap((plan) => sourceBucketNameOf(plan.source) ?? [])];
+  const drillBucketResource = new RegExp(`^arn:\\$\\{AWS::Partition\\}:s3:::(${drillBuckets.join('|')})(/.*)?$`);
   const leadingKeysOnly = (...patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
   /** The partition families a function's declared evidence writes allow for one action (lib/evidence-table.ts). */
   const declaredLeadingKeys = (spec: FunctionSpec, action: string): string[] =>
@@ -605,6 +619,7 @@ describe('least privilege', () => {
       // Coverage of the estate (estate:list): what AWS Backup protects, and the account's tables.
       'backup:ListProtectedResources',
       'dynamodb:ListTables',
+      'backup:DescribeProtectedResource',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
@@ -959,7 +974,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', backupRolePolicy].sort(),
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
-    // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups.
+    // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups, and (below) the S3 plans'.
     const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${tableOf(plan)}/backup/*`)]);
     // A runbook's executions (arn:…:execution:<stack>-<runbook state machine>:*): ChangeIncidentStatus stops a resolved incident's run.
     const runbookExecutions = /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Irdr-Runbook-[a-z0-9-]+:\*$/;
@@ -967,6 +982,10 @@ describe('cdk-nag (AwsSolutions)', () => {
       const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
       expect(resource, ruleName).toBeDefined();
       if (resource === digestObjects || runbookExecutions.test(resource!)) continue;
+      // The S3 plans (lib/drill-grants.ts): AWS Backup's recovery points, the drill-prefixed buckets and their objects, the source buckets' objects.
+      if (resource === 'arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:recovery-point:*') continue;
+      if (/^arn:<AWS::Partition>:s3:::irdr-drill-\*(\/\*)?$/.test(resource!)) continue;
+      if (drillPlans.some((plan) => resource === `arn:<AWS::Partition>:s3:::${sourceBucketNameOf(plan.source)}/*`)) continue;
       if (resource !== '*') expect(drillWildcards.has(/:dynamodb:.*:(table\/[^:]+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
     }
     const drillFunctionRoles = registry
@@ -1013,9 +1032,9 @@ describe('cdk-nag (AwsSolutions)', () => {
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);
           } else {
-            // Drill functions: the drill tables, the sources' backups, or actions without resource-level permissions.
+            // Drill functions: the drill tables and buckets, the sources' backups and recovery points, a bucket's objects, or actions without resource-level permissions.
             expect(drillFunctionRoles.some((prefix) => path.startsWith(prefix)), path).toBe(true);
-            expect(violation.reason, `${violation.ruleName} at ${path}`).toMatch(/irdr-drill-|backups|resource-level/);
+            expect(violation.reason, `${violation.ruleName} at ${path}`).toMatch(/irdr-drill-|backups|resource-level|recovery point|Drill S3 object checks/);
           }
         }
       }

@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'irdr-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('irdr demo', () => {
-  it('seeds the demo table, runs two drills that pass and the ledger drill that fails for a real reason, and says where to look', async () => {
+  it('seeds the demo table and bucket, runs two drills that pass, the ledger drill that fails for a real reason, the bucket drill passing then failing for one, and says where to look', async () => {
     // A fresh data dir, as `npm run demo` on a new clone: the slowest start, when a schedule firing before the seed showed.
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
@@ -20,6 +20,9 @@ describe('irdr demo', () => {
     expect(stdout).toMatch(/orders-pitr\s+passed/);
     expect(stdout).toMatch(/orders-backup\s+passed/);
     expect(stdout).toMatch(/ledger-archive-pitr\s+failed/);
+    // An S3 bucket through AWS Backup: passes, then fails naming the closed ledger object the newest backup holds rewritten.
+    expect(stdout).toMatch(/orders-archive-s3\s+passed[\s\S]*orders-archive-s3\s+failed/);
+    expect(stdout).toMatch(/\[FAIL\] sample-objects: .*ledger\/2025\/closing\.json \(different\)/);
     expect(stdout).toContain('[PASS] canary');
     expect(stdout).toMatch(/\[FAIL\] closed-ledger: expected SHA-256 [0-9a-f]{64}/);
     // A drill whose validation failed achieved no RTO or RPO; the passing ones did.

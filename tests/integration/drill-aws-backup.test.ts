@@ -1,5 +1,4 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { App, Stack } from 'aws-cdk-lib';
 import {
   BackupClient,
   CreateBackupVaultCommand,
@@ -10,13 +9,12 @@ import {
 } from '@aws-sdk/client-backup';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference, type DrillDataPermission } from '../../lib/drill-grants.js';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
-import { functionRegistry } from '../../functions/registry.js';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
 import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { drillGrantsOf } from './support/drill-grant-check.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -147,19 +145,7 @@ describe('aws-backup drill on the local AWS Backup', () => {
   });
 
   it('calls AWS Backup only as the synthesized grants of each function allow: actions, and the recovery points they act on', () => {
-    const stack = new Stack(new App(), 'AwsBackupPlan', { env: { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION } });
-    const grants = new DrillGrants(stack, [plan]);
-    const statementsOf = (functionName: string) => {
-      const spec = functionRegistry.find((candidate) => candidate.name === functionName)!;
-      const permissions = spec.permissions.filter((permission): permission is DrillDataPermission => (DRILL_DATA_PERMISSIONS as readonly string[]).includes(permission));
-      return permissions.flatMap((permission) => grants.statements(permission));
-    };
-    // A granted resource as IAM would match it here: the partition token rendered, `*` a wildcard.
-    const resourcePattern = (resource: string): RegExp =>
-      new RegExp(`^${flattenCfnReference(stack.resolve(resource)).replace('<AWS::Partition>', 'aws').split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    const granted = (functionName: string): Set<string> => new Set(statementsOf(functionName).flatMap((statement) => statement.actions));
-    const allows = (functionName: string, action: string, resource: string): boolean =>
-      statementsOf(functionName).some((statement) => statement.actions.includes(action) && statement.resources.some((granted) => resourcePattern(granted).test(resource)));
+    const { granted, allows } = drillGrantsOf([plan]);
     const backupCalls = recorder.calls().filter((call) => call.action.startsWith('backup:'));
     const used = [...new Set(backupCalls.map((call) => `${call.functionName} ${call.action}`))].sort();
     expect(used).toEqual([

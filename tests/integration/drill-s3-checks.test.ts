@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
+import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guard.js';
 import type { S3CheckContext } from '../../functions/domain/drill/s3-checks.js';
 import { prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
 import { objectsAtRecoveryPoint } from '../../functions/domain/drill/s3-recovery-point.js';
@@ -32,7 +33,7 @@ let checks: {
   prefix: typeof import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js');
   canary: typeof import('../../functions/aws/drill/checks/s3-canary-check.js');
   writer: typeof import('../../functions/aws/drill/s3-canary-writer.js');
-  cleanup: typeof import('../../functions/aws/drill/s3-bucket-cleanup.js');
+  cleanup: typeof import('../../functions/aws/drill/restored-resources/s3.js');
   objects: typeof import('../../functions/aws/drill/checks/s3-objects.js');
 };
 
@@ -62,6 +63,13 @@ async function restoreAsOf(target: string, at: string, options: { skip?: string[
   }
 }
 
+/** Cleanup of a bucket by this run's guard (drill prefix, not the source, this run's tag), as the aws-backup driver calls it. */
+const cleanUpBucket = (bucketName: string, runId: string, sourceBucketName: string) =>
+  checks.cleanup.s3Ops.cleanUp(`arn:aws:s3:::${bucketName}`, ({ arn, name, tags }) => {
+    const decision = decideRestoredCleanup({ restored: { type: 'S3', name, arn }, tags, runId, source: { arn: `arn:aws:s3:::${sourceBucketName}`, name: sourceBucketName } });
+    return decision.allowed ? undefined : decision.reason;
+  }, runId);
+
 const contextFor = (restoredBucket: string): S3CheckContext => ({
   sourceBucket: SOURCE,
   restoredBucket,
@@ -80,7 +88,7 @@ beforeAll(async () => {
     prefix: await import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js'),
     canary: await import('../../functions/aws/drill/checks/s3-canary-check.js'),
     writer: await import('../../functions/aws/drill/s3-canary-writer.js'),
-    cleanup: await import('../../functions/aws/drill/s3-bucket-cleanup.js'),
+    cleanup: await import('../../functions/aws/drill/restored-resources/s3.js'),
     objects: await import('../../functions/aws/drill/checks/s3-objects.js'),
   };
   direct = new S3Client({ endpoint: s3Server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -186,9 +194,9 @@ describe('bucket cleanup', () => {
     await put('irdr-drill-cleanup', 'a', '2');
     await direct.send(new DeleteObjectCommand({ Bucket: 'irdr-drill-cleanup', Key: 'a' }));
     await put('irdr-drill-cleanup', 'b', '1');
-    expect(await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-cleanup', runId: 'run-1', sourceBucketName: SOURCE })).toEqual({ status: 'DELETED', deletedVersions: 4 });
+    expect(await cleanUpBucket('irdr-drill-cleanup', 'run-1', SOURCE)).toEqual({ status: 'DELETED', deletedExtras: [] });
     await expect(direct.send(new HeadBucketCommand({ Bucket: 'irdr-drill-cleanup' }))).rejects.toMatchObject({ name: 'NotFound' });
-    expect(await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-cleanup', runId: 'run-1', sourceBucketName: SOURCE })).toEqual({ status: 'NOT_FOUND' });
+    expect(await cleanUpBucket('irdr-drill-cleanup', 'run-1', SOURCE)).toEqual({ status: 'NOT_FOUND', deletedExtras: [] });
   });
 
   it('refuses, naming why and deleting nothing, a bucket without the run tag, of another run, without the prefix, or the source itself', async () => {
@@ -197,16 +205,16 @@ describe('bucket cleanup', () => {
     await createBucket('irdr-drill-other-run', 'run-2');
     await put('irdr-drill-other-run', 'keep', 'me');
     const refusals = {
-      untagged: await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-untagged', runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
-      otherRun: await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-other-run', runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
-      source: await checks.cleanup.cleanUpRestoredBucket({ bucketName: SOURCE, runId: 'run-1', sourceBucketName: SOURCE }).catch((error: Error) => error),
-      noPrefix: await checks.cleanup.cleanUpRestoredBucket({ bucketName: SOURCE, runId: 'run-1', sourceBucketName: 'another-source' }).catch((error: Error) => error),
+      untagged: await cleanUpBucket('irdr-drill-untagged', 'run-1', SOURCE),
+      otherRun: await cleanUpBucket('irdr-drill-other-run', 'run-1', SOURCE),
+      source: await cleanUpBucket(SOURCE, 'run-1', SOURCE),
+      noPrefix: await cleanUpBucket(SOURCE, 'run-1', 'another-source'),
     };
-    expect(Object.fromEntries(Object.entries(refusals).map(([name, error]) => [name, [(error as Error).name, (error as Error).message]]))).toEqual({
-      untagged: ['BucketCleanupRefused', `cleanup of s3://irdr-drill-untagged refused: irdr-drill-untagged has no ${DRILL_RUN_TAG} tag: no drill run claimed it`],
-      otherRun: ['BucketCleanupRefused', `cleanup of s3://irdr-drill-other-run refused: irdr-drill-other-run is tagged ${DRILL_RUN_TAG}=run-2, not this run (run-1)`],
-      source: ['BucketCleanupRefused', `cleanup of s3://${SOURCE} refused: ${SOURCE} is the drill's source bucket`],
-      noPrefix: ['BucketCleanupRefused', `cleanup of s3://${SOURCE} refused: ${SOURCE} does not start with the drill prefix "irdr-drill-"`],
+    expect(refusals).toEqual({
+      untagged: { status: 'REFUSED', reason: `irdr-drill-untagged has no ${DRILL_RUN_TAG} tag: no drill run claimed it`, deletedExtras: [] },
+      otherRun: { status: 'REFUSED', reason: `irdr-drill-other-run is tagged ${DRILL_RUN_TAG}=run-2, not this run (run-1)`, deletedExtras: [] },
+      source: { status: 'REFUSED', reason: `${SOURCE} is the drill's source`, deletedExtras: [] },
+      noPrefix: { status: 'REFUSED', reason: `${SOURCE} does not start with the drill prefix "irdr-drill-"`, deletedExtras: [] },
     });
     for (const bucket of ['irdr-drill-untagged', 'irdr-drill-other-run']) {
       expect((await direct.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions).toHaveLength(1);
@@ -219,7 +227,7 @@ describe('bucket cleanup', () => {
     await direct.send(new PutObjectLockConfigurationCommand({ Bucket: 'irdr-drill-locked', ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
     await direct.send(new PutBucketTaggingCommand({ Bucket: 'irdr-drill-locked', Tagging: { TagSet: [{ Key: DRILL_RUN_TAG, Value: 'run-1' }] } }));
     await put('irdr-drill-locked', 'held', 'x');
-    const error = await checks.cleanup.cleanUpRestoredBucket({ bucketName: 'irdr-drill-locked', runId: 'run-1', sourceBucketName: SOURCE }).catch((caught: Error) => caught);
+    const error = await cleanUpBucket('irdr-drill-locked', 'run-1', SOURCE).catch((caught: Error) => caught);
     expect(error).toMatchObject({ name: 'BucketCleanupIncomplete' });
     expect((error as Error).message).toMatch(/^s3:\/\/irdr-drill-locked keeps 1 version\(s\) it would not delete, so the bucket stays: held \(.+\): AccessDenied$/);
     expect((await direct.send(new HeadBucketCommand({ Bucket: 'irdr-drill-locked' }))).$metadata.httpStatusCode).toBe(200);

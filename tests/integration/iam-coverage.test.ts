@@ -6,6 +6,7 @@ import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { deduplicationTableDesign, tableDesign } from '../../functions/domain/table-design.js';
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
 import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
+import { backUpArchiveBucket, seedArchiveBucket } from '../../local/cli/demo-bucket.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import { deployTemplate, type DeployedTemplate } from '../infra/iam-simulation.js';
@@ -66,6 +67,17 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'StartDrillRestore:dynamodb:DescribeBackup': 'drills:restore: CheckDrillRestore follows the backup being taken; StartDrillRestore only starts it',
   'CleanUpDrill:dynamodb:DescribeBackup': 'drills:inspect-restore: cleanup deletes the backup a drill took without describing it first',
   'CheckDrillRestore:dynamodb:ListTagsOfResource': 'drills:inspect-restore: CheckDrillRestore tags the new table and never reads tags back; CleanUpDrill does',
+  // The S3 plan (orders-archive-s3, aws-backup): one restore job, followed to its end by CheckDrillRestore.
+  'CheckDrillRestore:backup:GetRecoveryPointRestoreMetadata': 'drills:restore: only StartDrillRestore starts AWS Backup restore jobs; CheckDrillRestore holds drills:restore for the DynamoDB backups it took',
+  'CheckDrillRestore:backup:StartRestoreJob': 'drills:restore: only StartDrillRestore starts AWS Backup restore jobs; CheckDrillRestore holds drills:restore for the DynamoDB backups it took',
+  'StartDrillRestore:iam:PassRole': 'IAM checks it when StartRestoreJob passes the plan\'s restore role: no request of its own to record (tests/infra/drill-grants-resources holds the role and iam:PassedToService)',
+  'StartDrillRestore:backup:DescribeRestoreJob': 'drills:restore: StartDrillRestore starts the job; CheckDrillRestore follows it',
+  'CheckDrillRestore:iam:PassRole': 'drills:restore: the restore role is passed by StartRestoreJob, which only StartDrillRestore calls',
+  'CleanUpDrill:backup:DescribeRestoreJob': 'drills:inspect-restore: CleanUpDrill asks the restore job only when it finished after the drill stopped waiting, to claim what it made (tested in drill-aws-backup-resources)',
+  'CleanUpDrill:s3:ListBucket': 'drills:inspect-restore: CleanUpDrill claims a bucket (HeadBucket) only when its restore finished after the drill stopped waiting',
+  'CleanUpDrill:s3:PutBucketPublicAccessBlock': 'drills:inspect-restore: the late claim of a bucket whose restore finished after the drill stopped waiting',
+  'CleanUpDrill:s3:PutBucketTagging': 'drills:inspect-restore: the late claim of a bucket whose restore finished after the drill stopped waiting',
+  'CleanUpDrill:s3:DeleteObject': 'drills:cleanup: cleanup deletes each listed version by its VersionId (DeleteObjectVersion); DeleteObject stays for an entry S3 lists without one',
   'CleanUpDrill:dynamodb:TagResource': 'drills:cleanup: CleanUpDrill tags a table only when a restore finished after the drill stopped waiting (tested in drill-drivers and drill-run)',
   // Locally the write-once digest store is a folder (no emulator offers S3 Object Lock); the S3 requests the store
   // makes are checked against the S3 API in tests/unit/evidence-digest.test.ts, and the grants in tests/infra.
@@ -127,6 +139,13 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   await drills.put('irdr-demo-orders', { pk: 'LEDGER#2025', sk: 'ENTRY#0', amount: 100, currency: 'EUR' });
   await drills.waitUntilRestorable('irdr-demo-orders');
   expect((await runDrill('ledger-archive-pitr', 2)).execution.status).toBe('SUCCEEDED');
+  // The example S3 plan through AWS Backup: its bucket, canary object and a recovery point, then a passing drill.
+  await seedArchiveBucket(local.stack.urls.s3);
+  const bucketCanary = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  expect((await bucketCanary.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-archive-s3' }) }))).FunctionError).toBeUndefined();
+  bucketCanary.destroy();
+  await backUpArchiveBucket(local.stack.environment.AWS_ENDPOINT_URL_BACKUP!);
+  expect((await runDrill('orders-archive-s3')).execution.status).toBe('SUCCEEDED');
   for (const path of ['/drills', '/drills/orders-pitr/runs', `/drill-runs/${failed.runId}`]) {
     expect((await local.api('GET', path, { token: 'dev-auditor' })).status, path).toBe(200);
   }

@@ -123,9 +123,9 @@ describe('local AWS Backup', () => {
   it('refuses a backup into a vault that does not exist, of a resource it cannot back up, or without a role, starting nothing', async () => {
     const jobsBefore = (await backup.send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: VAULT }))).RecoveryPoints?.length;
     expect(await errorOf(backup.send(new StartBackupJobCommand({ BackupVaultName: 'nope', ResourceArn: tableArn, IamRoleArn: ROLE })))).toMatchObject({ name: 'ResourceNotFoundException' });
-    expect(await errorOf(backup.send(new StartBackupJobCommand({ BackupVaultName: VAULT, ResourceArn: 'arn:aws:s3:::some-bucket', IamRoleArn: ROLE })))).toMatchObject({
+    expect(await errorOf(backup.send(new StartBackupJobCommand({ BackupVaultName: VAULT, ResourceArn: 'arn:aws:elasticfilesystem:eu-west-1:000000000000:file-system/fs-0123456789abcdef0', IamRoleArn: ROLE })))).toMatchObject({
       name: 'InvalidParameterValueException',
-      message: expect.stringContaining('DynamoDB'),
+      message: expect.stringContaining('DynamoDB, S3'),
     });
     expect(await errorOf(backup.send(new StartBackupJobCommand({ BackupVaultName: VAULT, ResourceArn: tableArn, IamRoleArn: undefined as unknown as string })))).toMatchObject({
       name: 'MissingParameterValueException',

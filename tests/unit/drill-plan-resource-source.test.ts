@@ -44,7 +44,13 @@ describe('drill plans of AWS Backup resources', () => {
   it('every plan already written (workflows/drills) still loads unchanged', () => {
     const plans = loadDrillPlans();
     expect(plans.length).toBeGreaterThan(0);
-    for (const loaded of plans) expect(loaded.source.type).toBe('dynamodb-table');
+    // The table plans written before resource types keep their table source; the S3 example came with them.
+    expect(plans.map((loaded) => `${loaded.id} ${loaded.source.type}`).sort()).toEqual([
+      'ledger-archive-pitr dynamodb-table',
+      'orders-archive-s3 aws-backup-resource',
+      'orders-backup dynamodb-table',
+      'orders-pitr dynamodb-table',
+    ]);
   });
 
   it('accepts a source by ARN, or by type and tags, with vaults, point types and a year-long window', () => {
@@ -128,6 +134,41 @@ describe('drill plans of AWS Backup resources', () => {
     const canary = { checks: [{ type: 'canary', key: { pk: 'CANARY' } }] };
     accepted(plan({ resourceType: 'DynamoDB', resourceArn: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders` }, canary));
     expect(refusal(plan({ resourceType: 'DynamoDB', selection: { tags: { env: 'prod' } } }, canary))).toMatch(/canary writer needs the source table/);
+  });
+});
+
+describe('checks of S3 buckets', () => {
+  const bucketChecks = [
+    { type: 'object-count', prefix: 'orders/', tolerancePercent: 1 },
+    { type: 'sample-objects', count: 5, pinned: { 'orders/1.json': 'a'.repeat(64) } },
+    { type: 'prefix-checksum', prefix: 'orders/' },
+    { type: 'canary-object', key: 'irdr-canary/orders' },
+  ];
+
+  it('a bucket plan takes the object checks, defaults filled', () => {
+    const parsed = accepted(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }, { checks: bucketChecks }));
+    expect(parsed.checks.map((check) => check.type)).toEqual(['object-count', 'sample-objects', 'prefix-checksum', 'canary-object']);
+    expect(parsed.checks[2]).toMatchObject({ expected: 'source' });
+    expect(parsed.checks[3]).toMatchObject({ intervalMinutes: 5 });
+  });
+
+  it('refuses, with the reason, a check that does not fit the source: table checks on a bucket, object checks on a table or a file system', () => {
+    for (const type of ['item-count', 'sample-keys']) {
+      expect(refusal(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }, { checks: [{ type }] }))).toBe(
+        `checks.0.type: ${type} reads a DynamoDB table; a S3 restore is checked by object-count, sample-objects, prefix-checksum, canary-object or custom`,
+      );
+    }
+    expect(refusal(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }, { checks: [{ type: 'checksum', partitionKeyValue: 'LEDGER#2025' }] }))).toMatch(/checksum reads a DynamoDB table; a S3 restore/);
+    expect(refusal(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }, { checks: [{ type: 'canary', key: { pk: 'CANARY' } }] }))).toMatch(/canary reads a DynamoDB table; a S3 restore/);
+    expect(refusal({ ...(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }) as object), source: { type: 'dynamodb-table', tableName: 'orders' }, driver: { type: 'dynamodb-pitr' }, checks: [{ type: 'object-count' }] })).toBe(
+      'checks.0.type: object-count reads S3 objects; a DynamoDB restore has none: use item-count, sample-keys, checksum, canary or custom',
+    );
+    expect(refusal(plan({ resourceType: 'EFS', resourceArn: EFS_ARN }, { checks: [{ type: 'prefix-checksum', prefix: 'a/' }] }))).toBe('checks.0.type: prefix-checksum reads S3 objects; a EFS restore has none: use a custom check');
+  });
+
+  it('refuses a canary object on a bucket chosen by tags, and pinned checksums that are no SHA-256', () => {
+    expect(refusal(plan({ resourceType: 'S3', selection: { tags: { env: 'prod' } } }, { checks: [{ type: 'canary-object', key: 'irdr-canary/x' }] }))).toMatch(/canary writer needs the source bucket before any run/);
+    expect(refusal(plan({ resourceType: 'S3', resourceArn: BUCKET_ARN }, { checks: [{ type: 'sample-objects', pinned: { 'orders/1.json': 'not-a-hash' } }] }))).toMatch(/a hex SHA-256/);
   });
 });
 

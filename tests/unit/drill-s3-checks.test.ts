@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { canaryObjectBody, canaryWrittenAtOf } from '../../functions/domain/drill/s3-canary.js';
-import { objectCountVerdict, objectSampleVerdict, pickSample, prefixChecksumVerdict, prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
-import { decideBucketCleanup } from '../../functions/domain/drill/s3-cleanup-guard.js';
+import { bothVerdicts, objectCountVerdict, objectSampleVerdict, pickSample, pinnedObjectsVerdict, prefixChecksumVerdict, prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
+import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guard.js';
 import { objectsAtRecoveryPoint, type ListedVersion } from '../../functions/domain/drill/s3-recovery-point.js';
 
 const version = (key: string, versionId: string, lastModified: string, size = 1, isDeleteMarker = false): ListedVersion => ({ key, versionId, lastModified, size, isDeleteMarker });
@@ -110,6 +111,25 @@ describe('S3 check verdicts', () => {
   });
 });
 
+describe('pinned keys', () => {
+  const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+  const base64 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+  it('passes only when every pinned key is restored with the pinned bytes; a missing or different one is named', () => {
+    const pinned = [
+      { key: 'ledger/2025.json', expectedSha256Hex: hex('closed'), restoredSha256: base64('closed') },
+      { key: 'ledger/2024.json', expectedSha256Hex: hex('closed'), restoredSha256: base64('rewritten') },
+      { key: 'ledger/2023.json', expectedSha256Hex: hex('closed'), restoredSha256: undefined },
+    ];
+    expect(pinnedObjectsVerdict(pinned.slice(0, 1), 's3://irdr-drill-x')).toMatchObject({ passed: true, actual: '1 pinned: 1 as pinned, 0 missing, 0 different' });
+    const failed = pinnedObjectsVerdict(pinned, 's3://irdr-drill-x');
+    expect(failed).toMatchObject({ passed: false, actual: '3 pinned: 1 as pinned, 1 missing, 1 different: ledger/2023.json (missing), ledger/2024.json (different)' });
+    expect(failed.details).toMatchObject({ different: [{ key: 'ledger/2024.json', expectedSha256: hex('closed'), restoredSha256: hex('rewritten') }] });
+    // Joined with the sample: one failing half fails the check.
+    expect(bothVerdicts({ passed: true, expected: 'a', actual: 'b' }, failed)).toMatchObject({ passed: false, actual: `b; ${failed.actual}` });
+  });
+});
+
 describe('the S3 canary', () => {
   it('reads back the time it was written, and nothing from a body that is no canary', () => {
     expect(canaryWrittenAtOf(canaryObjectBody('bucket-plan', '2026-12-01T10:00:00.000Z'))).toBe('2026-12-01T10:00:00.000Z');
@@ -118,16 +138,17 @@ describe('the S3 canary', () => {
   });
 });
 
-describe('bucket cleanup guard', () => {
-  const facts = { bucketName: 'irdr-drill-bucket-plan-run1', tags: { [DRILL_RUN_TAG]: 'run1' }, runId: 'run1', sourceBucketName: 'orders' };
+describe('bucket cleanup guard (the one guard every restored type goes through)', () => {
+  const bucket = 'irdr-drill-bucket-plan-run1';
+  const facts = { restored: { type: 'S3' as const, name: bucket, arn: `arn:aws:s3:::${bucket}` }, tags: { [DRILL_RUN_TAG]: 'run1' }, runId: 'run1', source: { arn: 'arn:aws:s3:::orders', name: 'orders' } };
 
   it('allows only a bucket with the drill prefix, not the source, tagged with this run; each refusal names why', () => {
-    expect(decideBucketCleanup(facts)).toEqual({ allowed: true });
-    expect(decideBucketCleanup({ ...facts, sourceBucketName: facts.bucketName })).toEqual({ allowed: false, reason: "irdr-drill-bucket-plan-run1 is the drill's source bucket" });
-    expect(decideBucketCleanup({ ...facts, bucketName: 'orders-backup', tags: { [DRILL_RUN_TAG]: 'run1' } })).toEqual({ allowed: false, reason: 'orders-backup does not start with the drill prefix "irdr-drill-"' });
-    expect(decideBucketCleanup({ ...facts, tags: {} })).toEqual({ allowed: false, reason: `irdr-drill-bucket-plan-run1 has no ${DRILL_RUN_TAG} tag: no drill run claimed it` });
-    expect(decideBucketCleanup({ ...facts, tags: { [DRILL_RUN_TAG]: 'run2' } })).toEqual({ allowed: false, reason: `irdr-drill-bucket-plan-run1 is tagged ${DRILL_RUN_TAG}=run2, not this run (run1)` });
+    expect(decideRestoredCleanup(facts)).toEqual({ allowed: true });
+    expect(decideRestoredCleanup({ ...facts, source: { arn: facts.restored.arn, name: bucket } })).toEqual({ allowed: false, reason: `${bucket} is the drill's source` });
+    expect(decideRestoredCleanup({ ...facts, restored: { type: 'S3', name: 'orders-backup', arn: 'arn:aws:s3:::orders-backup' } })).toEqual({ allowed: false, reason: 'orders-backup does not start with the drill prefix "irdr-drill-"' });
+    expect(decideRestoredCleanup({ ...facts, tags: {} })).toEqual({ allowed: false, reason: `${bucket} has no ${DRILL_RUN_TAG} tag: no drill run claimed it` });
+    expect(decideRestoredCleanup({ ...facts, tags: { [DRILL_RUN_TAG]: 'run2' } })).toEqual({ allowed: false, reason: `${bucket} is tagged ${DRILL_RUN_TAG}=run2, not this run (run1)` });
     // A tag object whose prototype would answer for the run tag does not count.
-    expect(decideBucketCleanup({ ...facts, tags: Object.create({ [DRILL_RUN_TAG]: 'run1' }) as Record<string, string> }).allowed).toBe(false);
+    expect(decideRestoredCleanup({ ...facts, tags: Object.create({ [DRILL_RUN_TAG]: 'run1' }) as Record<string, string> }).allowed).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { ChosenRecoveryPoint, RestoredResource, SourceResource } from './restore.js';
 
-export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'custom' | 'sql-row-count' | 'sql-checksum' | 'sql-schema' | 'sql-query' | 'sql-canary';
+export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' | 'custom' | 'sql-row-count' | 'sql-checksum' | 'sql-schema' | 'sql-query' | 'sql-canary';
 
 /** One check's verdict, with what was expected and what was found, as the report and the trail show it. */
 export interface DrillCheckResult {
@@ -29,5 +29,7 @@ export interface DrillCheckContext {
   readonly restored?: RestoredResource;
   readonly restoreMetadata?: Readonly<Record<string, string>>;
   readonly recoveryPoint: ChosenRecoveryPoint;
+  /** The plan's canary keys (canary-object checks): object checks leave them out, as they change by design. */
+  readonly canaryKeys?: readonly string[];
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
 }

@@ -19,7 +19,7 @@ export function decideRestoredCleanup(facts: {
   if (restored.arn === source.arn || restored.name === source.name) return { allowed: false, reason: `${label} is the drill's source` };
   if (restored.name === undefined) return { allowed: false, reason: `${restored.arn} has no name: it is not a drill's (no drill-prefixed name or Name tag)` };
   if (!restored.name.startsWith(DRILL_TABLE_PREFIX)) return { allowed: false, reason: `${label} does not start with the drill prefix "${DRILL_TABLE_PREFIX}"` };
-  // Own tags only: a tag map built from a hostile listing must not lend the run tag from its prototype.
+  // Own tags only: a tag record whose prototype answers for the run tag claims nothing.
   const taggedRun = Object.hasOwn(tags, DRILL_RUN_TAG) ? tags[DRILL_RUN_TAG] : undefined;
   if (taggedRun === undefined) return { allowed: false, reason: `${label} has no ${DRILL_RUN_TAG} tag: no drill run claimed it` };
   if (taggedRun !== runId) return { allowed: false, reason: `${label} is tagged ${DRILL_RUN_TAG}=${taggedRun}, not this run (${runId})` };

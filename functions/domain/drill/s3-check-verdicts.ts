@@ -139,3 +139,37 @@ export function pickSample<T>(items: readonly T[], count: number, random: () => 
   }
   return pool.slice(0, count);
 }
+
+/** A key the plan pins: the hex SHA-256 its restored object must have, and the restored object's (base64, as S3 gives it). */
+export interface PinnedObject {
+  readonly key: string;
+  readonly expectedSha256Hex: string;
+  readonly restoredSha256: string | undefined;
+}
+
+/** Passed when every pinned key is restored holding exactly the bytes the plan pinned; each one that is not is named. */
+export function pinnedObjectsVerdict(pinned: readonly PinnedObject[], scope: string): CheckVerdict {
+  const hexOf = (base64: string): string => Buffer.from(base64, 'base64').toString('hex');
+  const missing = pinned.filter((entry) => entry.restoredSha256 === undefined).map((entry) => entry.key);
+  const different = pinned
+    .filter((entry) => entry.restoredSha256 !== undefined && hexOf(entry.restoredSha256) !== entry.expectedSha256Hex)
+    .map((entry) => ({ key: entry.key, expectedSha256: entry.expectedSha256Hex, restoredSha256: hexOf(entry.restoredSha256!) }));
+  const named = [...missing.map((key) => `${key} (missing)`), ...different.map(({ key }) => `${key} (different)`)];
+  const counted = `${pinned.length} pinned: ${pinned.length - missing.length - different.length} as pinned, ${missing.length} missing, ${different.length} different`;
+  return {
+    passed: missing.length === 0 && different.length === 0,
+    expected: `${pinned.length} pinned key(s) in ${scope}, each restored with the SHA-256 the plan states`,
+    actual: named.length > 0 ? `${counted}: ${named.join(', ')}` : counted,
+    details: { pinned: pinned.length, missing, different },
+  };
+}
+
+/** Both verdicts of one check (sampled keys and pinned keys) as one: it passes when both do. */
+export function bothVerdicts(first: CheckVerdict, second: CheckVerdict): CheckVerdict {
+  return {
+    passed: first.passed && second.passed,
+    expected: `${first.expected}; ${second.expected}`,
+    actual: `${first.actual}; ${second.actual}`,
+    details: { ...first.details, pinned: second.details },
+  };
+}

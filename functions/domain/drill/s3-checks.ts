@@ -23,6 +23,8 @@ export interface S3ObjectCountCheck {
 export interface S3SampleCheck {
   readonly prefix?: string;
   readonly count: number;
+  /** Keys whose restored object must hold exactly these bytes (hex SHA-256), whatever the source holds now. */
+  readonly pinned?: Readonly<Record<string, string>>;
 }
 
 /** One SHA-256 over a prefix's keys and their objects' SHA-256. */

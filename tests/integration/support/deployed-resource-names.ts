@@ -81,6 +81,8 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (service === 'lambda') return lambda(resource);
     // SES identities and configuration sets are named by the config, the same locally and deployed.
     if (service === 'ses') return [arn('ses', resource)];
+    // AWS Backup names recovery points itself, in the stack's account and region.
+    if (service === 'backup' && resource.startsWith('recovery-point:')) return [arn('backup', resource)];
     return undefined;
   };
 }

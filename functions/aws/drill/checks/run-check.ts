@@ -1,11 +1,41 @@
 import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import type { DrillCheckContext, DrillCheckResult } from '../../../domain/drill/check-result.js';
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
+import type { S3CheckContext } from '../../../domain/drill/s3-checks.js';
 import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
 import { itemCountCheck } from './item-count-check.js';
 import { sampleKeysCheck } from './sample-keys-check.js';
+
+type ObjectCheck = Extract<DrillCheck, { type: 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' }>;
+
+/** The S3 checks, loaded only when a plan checks a bucket: a table drill's functions never initialize the S3 SDK. */
+async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext): Promise<CheckVerdict> {
+  const { source, restored } = context;
+  if (source?.type !== 'S3' || restored?.type !== 'S3') throw new Error(`${check.type} reads S3 objects: this run restored a ${restored?.type ?? 'DynamoDB'} resource`);
+  const s3Context: S3CheckContext = {
+    sourceBucket: source.name,
+    restoredBucket: restored.arn ? restored.arn.slice(restored.arn.lastIndexOf(':') + 1) : restored.name,
+    recoveryPoint: context.recoveryPoint,
+    targets: context.targets,
+    canaryKeys: context.canaryKeys ?? [],
+  };
+  // The literal flag, as in ops-by-type.ts: lib/ bundles it, and esbuild drops the S3 checks of stacks that restore no bucket.
+  if (process.env.DRILL_RESTORES_S3 !== 'false') {
+    switch (check.type) {
+      case 'object-count':
+        return (await import('./s3-object-count-check.js')).s3ObjectCountCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), tolerancePercent: check.tolerancePercent, ...(check.expected && { expected: check.expected }) }, s3Context);
+      case 'sample-objects':
+        return (await import('./s3-sample-check.js')).s3SampleCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), count: check.count, ...(check.pinned && { pinned: check.pinned }) }, s3Context);
+      case 'prefix-checksum':
+        return (await import('./s3-prefix-checksum-check.js')).s3PrefixChecksumCheck({ prefix: check.prefix, expected: check.expected === 'source' ? 'source' : { sha256: check.expected } }, s3Context);
+      case 'canary-object':
+        return (await import('./s3-canary-check.js')).s3CanaryCheck({ key: check.key }, s3Context);
+    }
+  }
+  throw new Error(`${check.type}: this function was bundled for plans that restore no S3 bucket`);
+}
 
 function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<CheckVerdict> {
   switch (check.type) {
@@ -17,12 +47,17 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<Check
       return sampleKeysCheck(check, context);
     case 'checksum':
       return checksumCheck(check, context);
+    case 'object-count':
+    case 'sample-objects':
+    case 'prefix-checksum':
+    case 'canary-object':
+      return objectCheckVerdict(check, context);
     case 'custom':
       return customCheck(check, context);
   }
 }
 
-/** Runs one check on the restored table: passed:false when it finds bad data; throws when it cannot run. */
+/** Runs one check on the restored table or bucket: passed:false when it finds bad data; throws when it cannot run. */
 export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext): Promise<DrillCheckResult> {
   return { id, type: check.type, ...(await verdictOf(check, context)) };
 }

@@ -1,5 +1,5 @@
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
-import { objectSampleVerdict, pickSample, type SampledObject } from '../../../domain/drill/s3-check-verdicts.js';
+import { bothVerdicts, objectSampleVerdict, pickSample, pinnedObjectsVerdict, type SampledObject } from '../../../domain/drill/s3-check-verdicts.js';
 import { scopeOf, type S3CheckContext, type S3SampleCheck } from '../../../domain/drill/s3-checks.js';
 import { objectsAtRecoveryPoint } from '../../../domain/drill/s3-recovery-point.js';
 import { listVersions, objectSha256 } from './s3-objects.js';
@@ -21,5 +21,11 @@ export async function s3SampleCheck(check: S3SampleCheck, context: S3CheckContex
       return { key: object.key, sourceVersionId: object.versionId, sourceSha256, restoredSha256 };
     }),
   );
-  return objectSampleVerdict({ samples, requestedCount: check.count, recoveryPointAt: context.recoveryPoint.at, scope: scopeOf(context.sourceBucket, check.prefix) });
+  const sampled = objectSampleVerdict({ samples, requestedCount: check.count, recoveryPointAt: context.recoveryPoint.at, scope: scopeOf(context.sourceBucket, check.prefix) });
+  const pinnedKeys = Object.entries(check.pinned ?? {});
+  if (pinnedKeys.length === 0) return sampled;
+  const pinned = await Promise.all(
+    pinnedKeys.map(async ([key, expectedSha256Hex]) => ({ key, expectedSha256Hex, restoredSha256: await objectSha256(context.restoredBucket, key) })),
+  );
+  return bothVerdicts(sampled, pinnedObjectsVerdict(pinned, `s3://${context.restoredBucket}`));
 }

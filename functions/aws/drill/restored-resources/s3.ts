@@ -11,8 +11,10 @@ import { s3 } from '../../s3-client.js';
 import { isAwsError } from '../target-table.js';
 import { refused, resourceIdOf, tagList, tagRecord, type RestoredResourceOps } from './restored-resource.js';
 
-/** DeleteObjects takes at most 1,000 keys a call. */
-const DELETE_BATCH = 1000;
+/** Some versions could not be deleted (e.g. Object Lock keeps them): the bucket stays. */
+export class BucketCleanupIncomplete extends Error {
+  override name = 'BucketCleanupIncomplete';
+}
 
 async function bucketTags(bucket: string): Promise<Record<string, string> | undefined> {
   try {
@@ -24,9 +26,27 @@ async function bucketTags(bucket: string): Promise<Record<string, string> | unde
   }
 }
 
+/** Deletes every object version and delete marker, a page at a time; BucketCleanupIncomplete names what stays. */
+async function emptyBucket(bucket: string): Promise<void> {
+  for (;;) {
+    // Each page (at most 1,000, DeleteObjects' own limit) is deleted before the next is listed, so listing starts over every time.
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter((entry) => entry.Key !== undefined);
+    if (entries.length === 0) return;
+    const { Errors = [] } = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries.map((entry) => ({ Key: entry.Key!, VersionId: entry.VersionId })), Quiet: true } }),
+    );
+    if (Errors.length > 0) {
+      const named = Errors.slice(0, 5).map((error) => `${error.Key} (${error.VersionId ?? 'no version'}): ${error.Code}`);
+      throw new BucketCleanupIncomplete(`s3://${bucket} keeps ${Errors.length} version(s) it would not delete, so the bucket stays: ${named.join('; ')}${Errors.length > 5 ? '; ...' : ''}`);
+    }
+  }
+}
+
 /**
  * A restored S3 bucket (AWS Backup made it: NewBucket): available once it answers; claimed with the run's tags and
- * Block Public Access on; cleanup deletes every object version and delete marker, then the bucket.
+ * Block Public Access on; cleanup, only of what the guard allows, deletes every object version and delete marker,
+ * then the bucket.
  */
 export const s3Ops: RestoredResourceOps = {
   async availability(arn) {
@@ -57,18 +77,7 @@ export const s3Ops: RestoredResourceOps = {
     if (tags === undefined) return { status: 'NOT_FOUND', deletedExtras: [] };
     const refusal = guard({ arn, name: bucket, tags });
     if (refusal) return refused(refusal);
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((entry) => (entry.Key ? [{ Key: entry.Key, VersionId: entry.VersionId }] : []));
-      for (let start = 0; start < objects.length; start += DELETE_BATCH) {
-        const { Errors = [] } = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(start, start + DELETE_BATCH), Quiet: true } }));
-        if (Errors.length > 0) throw new Error(`emptying ${bucket}: ${Errors.length} objects not deleted (first: ${Errors[0]?.Key ?? '?'}: ${Errors[0]?.Message ?? '?'})`);
-      }
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-    } while (keyMarker !== undefined || versionIdMarker !== undefined);
+    await emptyBucket(bucket);
     try {
       await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
     } catch (error) {

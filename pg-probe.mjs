@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; };
+let t = performance.now(), c = cpu();
+const a = await PGlite.create();
+console.log('first create', ((performance.now() - t)/1000).toFixed(2), 's wall', (cpu() - c).toFixed(2), 'cpu');
+const dump = await a.dumpDataDir('none');
+t = performance.now(); c = cpu();
+const b = await PGlite.create();
+console.log('second fresh create', ((performance.now() - t)/1000).toFixed(2), 's wall', (cpu() - c).toFixed(2), 'cpu');
+t = performance.now(); c = cpu();
+const d = await PGlite.create({ loadDataDir: dump });
+console.log('create from fresh dump', ((performance.now() - t)/1000).toFixed(2), 's wall', (cpu() - c).toFixed(2), 'cpu');
+t = performance.now(); c = cpu();
+const g = await a.dumpDataDir('gzip');
+console.log('gzip dump', ((performance.now() - t)/1000).toFixed(2), 's wall', (cpu() - c).toFixed(2), 'cpu', g.size);
+t = performance.now(); c = cpu();
+const n = await a.dumpDataDir('none');
+console.log('plain dump', ((performance.now() - t)/1000).toFixed(2), 's wall', (cpu() - c).toFixed(2), 'cpu', n.size);
