@@ -4,7 +4,7 @@ import type { SqlCheck } from '../../../domain/drill/sql-check.js';
 import { canaryReadSql, checksumSql, parseTableName, rowCountSql, schemaListSql } from '../../../domain/drill/sql-generation.js';
 import { readOnlyQuery } from '../../../domain/drill/sql-read-only.js';
 import { checksumVerdict, countOf, customQueryVerdict, rowCountVerdict, schemaVerdict } from '../../../domain/drill/sql-verdicts.js';
-import { SqlTimeoutError, type ReadOnlySqlSession, type SqlTransport } from './sql-transport.js';
+import { SqlTimeoutError, statementDeadlineSession, type ReadOnlySqlSession, type SqlTransport } from './sql-transport.js';
 
 /*
  * Runs one SQL check against the restored database (and the source, when the plan compares with it) and returns
@@ -29,7 +29,7 @@ export async function runSqlCheck(id: string, check: SqlCheck, targets: SqlCheck
   const { dialect } = targets.restored;
   const on = async <T>(transport: SqlTransport | undefined, work: (session: ReadOnlySqlSession) => Promise<T>): Promise<T> => {
     if (!transport) throw new CheckRefused('the check compares with the source, and the drill has no connection to the source database');
-    return transport.readOnly(timeout, work);
+    return transport.readOnly(timeout, (session) => work(statementDeadlineSession(session, timeout)));
   };
   const accepted = (sql: string): string => {
     const verdict = readOnlyQuery(sql, dialect);
@@ -71,7 +71,7 @@ export async function runSqlCheck(id: string, check: SqlCheck, targets: SqlCheck
         if (!targets.recovery) throw new CheckRefused('the canary check needs the recovery point asked for and the RPO target');
         const sql = canaryReadSql(dialect, parseTableName(check.table));
         const writtenAt = async (transport: SqlTransport): Promise<string | undefined> => {
-          const value = (await transport.readOnly(timeout, (session) => session.query(sql)))[0]?.['written_at'];
+          const value = (await transport.readOnly(timeout, (session) => statementDeadlineSession(session, timeout).query(sql)))[0]?.['written_at'];
           return typeof value === 'string' ? value : undefined;
         };
         const canaryWrittenAt = await writtenAt(targets.restored);

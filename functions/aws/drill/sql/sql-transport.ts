@@ -30,3 +30,19 @@ export class SqlTimeoutError extends Error {
 
 /** What a client waits beyond the statement timeout before it gives up itself: the engine's own error should come first. */
 export const CLIENT_TIMEOUT_MARGIN_MS = 2000;
+
+/**
+ * The session with each statement held to its timeout as measured here: an answer that came after it is a timeout,
+ * not a result, so a check means the same whether or not the engine enforces statement_timeout (PGlite does not).
+ */
+export function statementDeadlineSession(session: ReadOnlySqlSession, statementTimeoutMs: number): ReadOnlySqlSession {
+  return {
+    query: async (sql) => {
+      const startedAt = performance.now();
+      const rows = await session.query(sql);
+      const tookMs = Math.round(performance.now() - startedAt);
+      if (tookMs > statementTimeoutMs) throw new SqlTimeoutError(`the statement did not finish within ${statementTimeoutMs} ms (it answered after ${tookMs} ms)`);
+      return rows;
+    },
+  };
+}
