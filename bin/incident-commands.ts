@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { PublicHumanTask } from '../functions/domain/human-task.js';
+import type { StartedReport } from '../functions/domain/classification.js';
 import type { Incident } from '../functions/domain/incident.js';
 import { devIdentityNamed, devTokenVariable } from '../local/dev-identities.js';
 import { incidentDetail, incidentTable, openedLine, taskTable, transitionLines, type IncidentView } from './incident-format.js';
@@ -160,6 +161,44 @@ export async function incidentsTransitionCommand(action: LifecycleCommand, incid
     const answer = await client.json<Parameters<typeof transitionLines>[1]>('POST', apiPath('incidents', incidentId, action), body ? { body } : {});
     if (flags.json) printJson(answer);
     else print(transitionLines(action, answer));
+  });
+}
+
+/** What POST /incidents/{id}/classify answers (functions/http/classify-incident.ts). */
+interface ClassifyAnswer {
+  readonly incident: Incident;
+  readonly severityChange?: { readonly from: string; readonly to: string; readonly direction: string };
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly started: readonly StartedReport[];
+  readonly keptRunning: readonly string[];
+  readonly taskIds: readonly string[];
+}
+
+/** `irdr incidents classify <id> [--severity] [--add …] [--remove …] --reason …`: POST /incidents/{id}/classify (commander). */
+export async function incidentsClassifyCommand(
+  incidentId: string,
+  flags: OutputFlags & { severity?: string; add?: string[]; remove?: string[]; reason?: string; determinedAt?: string },
+): Promise<void> {
+  await withApi(flags, async (client) => {
+    const body = {
+      ...(flags.severity !== undefined && { severity: flags.severity }),
+      ...(flags.add !== undefined && { add: flags.add }),
+      ...(flags.remove !== undefined && { remove: flags.remove }),
+      ...(flags.reason !== undefined && { reason: flags.reason }),
+      ...(flags.determinedAt !== undefined && { determinedAt: flags.determinedAt }),
+    };
+    const answer = await client.json<ClassifyAnswer>('POST', apiPath('incidents', incidentId, 'classify'), { body });
+    if (flags.json) return printJson(answer);
+    const change = answer.severityChange ? `${answer.severityChange.from} -> ${answer.severityChange.to} (${answer.severityChange.direction})` : `${answer.incident.severity} (unchanged)`;
+    console.log(`incident ${answer.incident.incidentId} classified: severity ${change}`);
+    if (answer.added.length > 0) console.log(`  labels added: ${answer.added.join(', ')}`);
+    if (answer.removed.length > 0) console.log(`  labels removed: ${answer.removed.join(', ')} (reports already running go on: ${answer.keptRunning.join(', ') || 'none'})`);
+    for (const report of answer.started) {
+      console.log(`  ${report.title}:`);
+      for (const stage of report.stages) console.log(`    ${stage.title}: ${stage.dueAt === undefined ? 'due once the previous stage is submitted' : `due ${stage.dueAt}${stage.overdue ? ' (already overdue)' : ''}`}`);
+    }
+    if (answer.taskIds.length > 0) console.log(`  tasks opened: ${answer.taskIds.join(', ')} (irdr incidents tasks ${answer.incident.incidentId})`);
   });
 }
 

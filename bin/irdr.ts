@@ -163,7 +163,7 @@ const label = (value: string, labels: Record<string, string> = {}): Record<strin
 
 const incidents = program
   .command('incidents')
-  .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, note, tasks, review')
+  .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, classify, note, tasks, review')
   .addOption(new Option('--api <url>', 'the irdr API: the stack output ApiUrl, or the local HTTP API').env('IRDR_API_URL'))
   .addOption(new Option('--token <token>', 'a local dev token (sent as Authorization: Bearer), or a dev identity\'s name such as dev-responder for its token of this start (`irdr local env` exports them); without one, requests are SigV4-signed with your AWS credentials').env('IRDR_TOKEN'))
   .option('--region <region>', 'the region to sign for (default: the API host\'s, else AWS_REGION or the profile\'s)');
@@ -219,6 +219,17 @@ incidents
   .description('close a resolved incident (commander): POST /incidents/{id}/close')
   .addOption(json())
   .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsTransitionCommand('close', incidentId, withConnection(command)));
+incidents
+  .command('classify <incidentId>')
+  .description('reclassify (commander): severity and regulatory labels, with a reason; each label added starts its report stages: POST /incidents/{id}/classify')
+  // Severities and labels are the API's to check (one definition, its 400 says what is allowed).
+  .option('--severity <severity>', 'the new severity: SEV1, SEV2, SEV3 or SEV4')
+  .option('--add <labels...>', 'labels to add: personal-data (GDPR), major-ict (DORA), significant (NIS2), material (SEC 8-K)')
+  .option('--remove <labels...>', 'labels to remove (reports already running go on)')
+  .option('--reason <reason>', 'why (required unless the change only raises the severity)')
+  .option('--determined-at <time>', 'SEC: when the incident was determined material, if before now', isoTime)
+  .addOption(json())
+  .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsClassifyCommand(incidentId, withConnection(command)));
 incidents
   .command('note <incidentId> <text>')
   .description('add a note, with you as its author, to the trail: POST /incidents/{id}/notes')

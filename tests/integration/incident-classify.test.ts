@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /* POST /incidents/{id}/classify on the real local stack: a SEV3 reclassified on day two starts GDPR and DORA stages. */
@@ -86,5 +87,28 @@ describe('reclassifying an incident', () => {
     expect(after.incident).toEqual(before.incident);
     expect(after.events.map((event) => event.type)).toEqual(before.events.map((event) => event.type));
     expect((await classify('no-such-incident', { severity: 'SEV1' })).status).toBe(404);
+  });
+
+  it('irdr incidents classify: the same operation from a terminal; a responder is refused with the API\'s 403 and nothing changes', async () => {
+    const incidentId = await openSev3();
+    const before = await view(incidentId);
+    const refused = await runIrdr(local, ['incidents', 'classify', incidentId, '--add', 'material', '--reason', 'r'], { IRDR_TOKEN: 'dev-responder' });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/403/);
+    expect((await view(incidentId)).events.map((event) => event.type)).toEqual(before.events.map((event) => event.type));
+
+    const classified = await runIrdr(local, ['incidents', 'classify', incidentId, '--severity', 'SEV2', '--add', 'material', '--reason', 'Board determined the breach material'], { IRDR_TOKEN: 'dev-commander' });
+    expect(classified.code, classified.output).toBe(0);
+    expect(classified.output).toContain(`incident ${incidentId} classified: severity SEV3 -> SEV2 (raised)`);
+    expect(classified.output).toContain('labels added: material');
+    expect(classified.output).toMatch(/due 20\d\d-/);
+    const { incident, events } = await view(incidentId);
+    expect(incident).toMatchObject({ severity: 'SEV2' });
+    expect(events.filter((event) => event.type === 'incident.classified')).toHaveLength(1);
+    // A label the API does not know: its 400 names what is allowed; nothing written.
+    const unknown = await runIrdr(local, ['incidents', 'classify', incidentId, '--add', 'huge', '--reason', 'r'], { IRDR_TOKEN: 'dev-commander' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toMatch(/400/);
+    expect((await view(incidentId)).events).toHaveLength(events.length);
   });
 });
