@@ -1,4 +1,6 @@
-/** Wall-clock arithmetic in an IANA time zone with Intl alone (no Temporal in Node 24, no tz library in the bundle). */
+import { instantOfWallClock, isKnownTimeZone, offsetAt, wallClockAt } from '../schedule/time-zone.js';
+
+/** Calendar dates of on-call rotations in an IANA time zone (the conversions are schedule/time-zone.ts's). */
 
 /** A calendar date, as written in config (`2026-12-07`). */
 export interface CalendarDate {
@@ -8,52 +10,16 @@ export interface CalendarDate {
 }
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
 
 /** Whether the runtime knows this IANA zone (`Europe/Berlin`); a name it does not know would throw at every page. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall clock in `zone` at an instant, as if it were UTC (milliseconds dropped). */
-function wallClockMs(zone: string, instantMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(instantMs))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-}
+export const isTimeZone = (zone: string): boolean => isKnownTimeZone(zone);
 
 /** The zone's offset from UTC at an instant, in milliseconds (+3,600,000 for CET). */
-export function offsetMsAt(zone: string, instantMs: number): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockMs(zone, whole) - whole;
-}
+export const offsetMsAt = (zone: string, instantMs: number): number => offsetAt(instantMs, zone);
 
 /** The calendar date on the wall in `zone` at an instant. */
 export function localDateAt(zone: string, instantMs: number): CalendarDate {
-  const wall = new Date(wallClockMs(zone, instantMs));
+  const wall = new Date(wallClockAt(instantMs, zone));
   return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
 }
 
@@ -62,15 +28,8 @@ export function localDateAt(zone: string, instantMs: number): CalendarDate {
  * skipped by a DST change (02:30 on a spring-forward night) is taken after the gap (03:30), a time shown twice
  * (02:30 on a fall-back night) is its first showing.
  */
-export function instantAtLocal(zone: string, date: CalendarDate, minutes: number): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * 60_000;
-  const before = offsetMsAt(zone, wall - DAY_MS);
-  const after = offsetMsAt(zone, wall + DAY_MS);
-  const candidates = [...new Set([before, after])].map((offset) => wall - offset).filter((instant) => wallClockMs(zone, instant) === wall);
-  if (candidates.length > 0) return Math.min(...candidates);
-  // In a gap: read the wall time with the offset from before the change, which lands as far past the gap as it was into it.
-  return wall - before;
-}
+export const instantAtLocal = (zone: string, date: CalendarDate, minutes: number): number =>
+  instantOfWallClock(Date.UTC(date.year, date.month - 1, date.day) + minutes * 60_000, zone);
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
