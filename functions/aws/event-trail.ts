@@ -8,8 +8,9 @@ import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
-// Enough for dozens of writers racing on one trail: each round one wins, the losers back off and retry.
-const MAX_APPEND_ATTEMPTS = 30;
+// Dozens of writers racing on one trail: each round one wins, the losers back off and retry for as long as this
+// budget lasts (a count would run out sooner on a slow table), inside the shortest function timeout (10 s).
+const APPEND_BUDGET_MS = 8_000;
 const BASE_BACKOFF_MS = 10;
 const MAX_BACKOFF_MS = 500;
 
@@ -41,6 +42,7 @@ export async function latestEvent(tableName: string, pk: string): Promise<ChainL
  * so two writers racing for one seq cannot fork the chain: the loser re-reads and tries again.
  */
 export async function appendEvent(tableName: string, pk: string, body: TrailEventBody): Promise<TrailEvent> {
+  const startedAt = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     const link = nextLink(body, await latestEvent(tableName, pk));
     const event: TrailEvent = { ...body, ...link };
@@ -55,7 +57,7 @@ export async function appendEvent(tableName: string, pk: string, body: TrailEven
       );
       return event;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      if (!(error instanceof ConditionalCheckFailedException) || Date.now() - startedAt >= APPEND_BUDGET_MS) throw error;
       await backoff(attempt);
     }
   }
