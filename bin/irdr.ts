@@ -54,7 +54,7 @@ withStackOptions(local.command('start').description('start the local stack in th
   .action(async (...args: Parameters<Awaited<ReturnType<typeof localCommands>>['localStartCommand']>) => (await localCommands()).localStartCommand(...args));
 
 withStackOptions(
-  program.command('demo').description('seed a demo table, then run two restore drills that pass and one that fails for a real reason; print where to look'),
+  program.command('demo').description('seed a demo table and bucket, then run restore drills (tables and an S3 bucket; some pass, some fail for a real reason); print where to look'),
 )
   .option('--time-scale <n>', 'simulated time runs n times faster (restores take minutes in AWS)', positiveNumber, 60)
   .option('--exit', 'stop the local stack when the demo ends', false)
