@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /** Infra files that run their own process (cdk synth with bundling, esbuild): with the rest, so they start early. */
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
+/** Integration files that read the synthesized template: they run with the infra files, whose workers synthesize it once. */
+const SYNTH_READING_INTEGRATION_FILES = ['tests/integration/iam-coverage.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,8 +21,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'infra',
-          include: ['tests/infra/**/*.test.ts'],
+          include: ['tests/infra/**/*.test.ts', ...SYNTH_READING_INTEGRATION_FILES],
           exclude: OWN_PROCESS_INFRA_FILES,
+          // The one local stack such a worker starts exports its endpoints to process.env: put back after each file.
+          setupFiles: ['tests/support/environment-restore.ts'],
           // Workers that keep modules between files: each synthesizes the template its files read once
           // (tests/infra/synthesized-app.ts) instead of once per file; they run beside the waiting integration files.
           isolate: false,
@@ -40,6 +44,7 @@ export default defineConfig({
         test: {
           name: 'run',
           include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
+          exclude: SYNTH_READING_INTEGRATION_FILES,
           isolate: false,
           setupFiles: ['tests/support/file-isolation.ts'],
         },

@@ -1,4 +1,5 @@
-import { afterAll, vi } from 'vitest';
+import { vi } from 'vitest';
+import './environment-restore.js';
 
 /*
  * Integration files share worker processes (isolate: false) so node_modules (the AWS SDK, the engines) load once per
@@ -6,8 +7,3 @@ import { afterAll, vi } from 'vitest';
  * this file's stack endpoints, their caches start empty), and process.env is put back as the file found it.
  */
 vi.resetModules();
-const environmentAtStart = { ...process.env };
-afterAll(() => {
-  for (const name of Object.keys(process.env)) if (!(name in environmentAtStart)) delete process.env[name];
-  Object.assign(process.env, environmentAtStart);
-});
