@@ -44,6 +44,24 @@ export function thinDumps<T extends { readonly at: number }>(dumps: T[], max: nu
   }
 }
 
+/** A new, empty data directory as initdb makes it: made once per process, then copied (0.4 s instead of 1.7 s a database). */
+let initializedDataDir: Promise<Blob> | undefined;
+
+function freshDataDir(pglite: typeof PGlite): Promise<Blob> {
+  initializedDataDir ??= (async () => {
+    const template = await pglite.create();
+    try {
+      return await template.dumpDataDir('none');
+    } finally {
+      await template.close();
+    }
+  })().catch((error: unknown) => {
+    initializedDataDir = undefined;
+    throw error;
+  });
+  return initializedDataDir;
+}
+
 export class PostgresEngine {
   private readonly dumps: EngineDump[] = [];
   private lastLsn: string | undefined;
@@ -64,7 +82,7 @@ export class PostgresEngine {
   /** Starts PGlite (a few seconds: the WASM compiles) and its wire server; loaded only when a database is made. */
   static async start(options: PostgresEngineOptions): Promise<PostgresEngine> {
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
-    const db = await PGlite.create(options.restoreFrom ? { loadDataDir: options.restoreFrom } : {});
+    const db = await PGlite.create({ loadDataDir: options.restoreFrom ?? (await freshDataDir(PGlite)) });
     const port = await freePort(options.host);
     // Clients share the one PGlite connection; the server queues their queries (see docs/local-rds.md).
     const server = new PGLiteSocketServer({ db, host: options.host, port, maxConnections: 16 });
