@@ -12,7 +12,8 @@ const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor']
 
 /** An export whose attacker-reachable text (titles, names, ARNs, controls) all holds `text`. */
 function exportWith(text: string) {
-  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text) } as never);
+  // An exercise: listed in incidents.csv and in ir-plan-tests.csv, so both writers meet the text.
+  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text), mode: 'exercise' } as never);
   const run = exportedDrillRun({ planId: text, requestedBy: text, sourceTableName: text, restoreTableName: text, failureIncidentId: text, signOff: signOff(text) } as never);
   // A protected resource whose name, type and ARN hold it (names come from AWS Backup, types and ARNs from the run too).
   const estate = estateCoverage({ protectedResources: [{ arn: text, type: text, name: text }], tables: [], tableArnOf: (name) => name }, [], { from: '2026-03-01', to: '2026-04-01' });
