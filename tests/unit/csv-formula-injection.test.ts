@@ -23,7 +23,7 @@ function exportWith(text: string) {
 /** Every CSV file of such an export, and controls.csv's writer given a row holding `text`. */
 function exportedCsvFiles(text: string): Array<{ name: string; csv: string; holdsText: boolean }> {
   const { files } = exportWith(text);
-  const controlRow: ControlRow = { id: 'SOC2 CC7.3' as never, framework: text, title: text, incidents: 1, drillRuns: 0, exceptions: 0, unreviewed: 0 };
+  const controlRow: ControlRow = { id: 'SOC2 CC7.3' as never, framework: text, title: text, incidents: 1, drillRuns: 0, exceptions: 0, unreviewed: 0, irPlanTests: 0 };
   return [
     ...files.filter((file) => file.name.endsWith('.csv')).map((file) => ({ name: file.name, csv: file.content.toString('utf8'), holdsText: file.name !== 'controls.csv' })),
     // The exported controls.csv lists the fixed catalog; a row with hostile text checks its writer all the same.

@@ -60,7 +60,11 @@ describe('exercises are IR plan tests in the evidence', () => {
         expect(Object.values(summary.incidents.bySeverity).reduce((a, b) => a + b, 0)).toBe(live.length);
         expect(summary.incidents.mtta.measured).toBe(live.length);
         expect(summary.incidents.live).toBe(live.length);
-        for (const row of summariseControls(incidents, [], mapping)) expect(row.incidents).toBe(row.id === 'SOC2 CC7.3' ? live.length : 0);
+        const exercises = records.length - live.length;
+        for (const row of summariseControls(incidents, [], mapping)) {
+          expect(row.incidents).toBe(row.id === 'SOC2 CC7.3' ? live.length : 0);
+          expect(row.irPlanTests).toBe(IR_PLAN_TEST_CONTROLS.includes(row.id) ? exercises : 0);
+        }
         expect(irPlanTests(incidents).map((test) => test.incidentId).sort()).toEqual(incidents.filter(({ incident }) => incident.mode === 'exercise').map(({ incident }) => incident.incidentId).sort());
       }),
     );

@@ -165,11 +165,11 @@ export const incidentsCsv = (incidents: readonly ExportedIncident[], mapping: Co
 export const drillRunsCsv = (runs: readonly ExportedDrillRun[], mapping: ControlMapping): string =>
   toCsv(DRILL_RUN_CSV_COLUMNS, runs.map((run) => drillRunCsvRow(run, mapping)));
 
-export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt'] as const;
+export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt', 'irPlanTests'] as const;
 export const controlsCsv = (rows: readonly ControlRow[]): string =>
   toCsv(
     CONTROL_CSV_COLUMNS,
-    rows.map((row) => ({ control: row.id, framework: row.framework, title: row.title, incidents: row.incidents, drillRuns: row.drillRuns, exceptions: row.exceptions, unreviewed: row.unreviewed, lastTestedAt: row.lastTestedAt })),
+    rows.map((row) => ({ control: row.id, framework: row.framework, title: row.title, incidents: row.incidents, drillRuns: row.drillRuns, exceptions: row.exceptions, unreviewed: row.unreviewed, lastTestedAt: row.lastTestedAt, irPlanTests: row.irPlanTests })),
   );
 
 export const IR_PLAN_TEST_CSV_COLUMNS = ['incidentId', 'title', 'runbookId', 'openedAt', 'resolvedAt', 'lessons', 'signOffState', 'signOffBy', 'signOffAt', 'chainIntact', 'controls'] as const;

@@ -158,11 +158,11 @@ function recoveryTrend(input: ReportPageInput): SafeHtml {
 /** Evidence per control: a control with none in the period, or with exceptions or unreviewed records, stands out. */
 function controlsTable(rows: readonly ControlRow[]): SafeHtml {
   const body = rows.map((row) => {
-    const evidence = row.incidents + row.drillRuns;
+    const evidence = row.incidents + row.drillRuns + row.irPlanTests;
     const flag = evidence === 0 ? html` <strong>no evidence in the period</strong>` : html``;
-    return html`<tr><td><code>${row.id}</code></td><td>${row.title}${flag}</td><td class="num">${row.incidents}</td><td class="num">${row.drillRuns}</td><td class="num">${row.exceptions}</td><td class="num">${row.unreviewed}</td><td>${row.lastTestedAt ?? '-'}</td></tr>`;
+    return html`<tr><td><code>${row.id}</code></td><td>${row.title}${flag}</td><td class="num">${row.incidents}</td><td class="num">${row.drillRuns}</td><td class="num">${row.irPlanTests}</td><td class="num">${row.exceptions}</td><td class="num">${row.unreviewed}</td><td>${row.lastTestedAt ?? '-'}</td></tr>`;
   });
-  return html`<table><thead><tr><th>Control</th><th>What it asks</th><th>Incidents (live)</th><th>Drill runs</th><th>Exceptions</th><th>Unreviewed</th><th>Last tested</th></tr></thead>
+  return html`<table><thead><tr><th>Control</th><th>What it asks</th><th>Incidents (live)</th><th>Drill runs</th><th>IR plan tests</th><th>Exceptions</th><th>Unreviewed</th><th>Last tested</th></tr></thead>
 <tbody>${body}</tbody></table>
 <p>Exceptions: failed drill runs, broken trails, and sign-offs with exceptions. Unreviewed: finished records nobody has signed off (POST …/sign-off).</p>`;
 }
