@@ -34,6 +34,9 @@ describe('an exercise is an IR plan test', () => {
     // The exercise waits for its review like an incident, and is listed as unreviewed until signed off.
     const unreviewed = await local.api('GET', `/evidence/unreviewed?${period()}`, { token: 'dev-auditor' });
     expect(unreviewed.body.unreviewed).toContainEqual(expect.objectContaining({ kind: 'incident', id: exerciseId, mode: 'exercise' }));
+    // The local review page lists it as awaiting review too, marked as an IR plan test, its title escaped.
+    const reviewPage = await (await fetch(`${local.stack.urls.api}/review`)).text();
+    expect(reviewPage).toContain(`<tr><td>exercise (IR plan test)</td><td><code>${exerciseId}</code></td><td>=cmd|&#39; /C calc&#39;!A0 &lt;script&gt;`);
     const early = await local.api('POST', `/incidents/${exerciseId}/sign-off`, { token: 'dev-auditor', body: { verdict: 'accepted' } });
     expect(early.status).toBe(409);
     const review = await local.api('POST', `/incidents/${exerciseId}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: LESSONS } });
