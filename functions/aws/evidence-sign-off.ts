@@ -65,10 +65,12 @@ export interface UnreviewedRecord {
   readonly openedAt: string;
   readonly severity?: string;
   readonly planId?: string;
+  /** An incident's mode: an exercise is an IR plan test, signed off like an incident. */
+  readonly mode?: string;
 }
 
 /**
- * Live incidents resolved or closed, and drill runs finished, in the period, that nobody has signed off: a Query per
+ * Incidents (live and exercises) resolved or closed, and drill runs finished, in the period, that nobody has signed off: a Query per
  * month of the month index with the filter applied by DynamoDB, never a Scan.
  */
 export async function listUnreviewed(tableName: string, period: VerificationPeriod): Promise<UnreviewedRecord[]> {
@@ -76,15 +78,15 @@ export async function listUnreviewed(tableName: string, period: VerificationPeri
   for (const kind of ['INCIDENT', 'DRILLRUN'] as const) {
     const finished = kind === 'INCIDENT' ? ['resolved', 'closed'] : ['passed', 'failed'];
     const filter = {
-      // Exercises are practice, not evidence of operation: they need no sign-off. Incidents from before modes were live.
-      expression: '#status IN (:first, :second) AND attribute_not_exists(#signOff) AND (attribute_not_exists(#mode) OR #mode <> :exercise)',
-      names: { '#status': 'status', '#signOff': 'signOff', '#mode': 'mode' },
-      values: { ':first': finished[0], ':second': finished[1], ':exercise': 'exercise' },
+      // Exercises too: each is the evidence that the IR plan was tested, and is reviewed like an incident.
+      expression: '#status IN (:first, :second) AND attribute_not_exists(#signOff)',
+      names: { '#status': 'status', '#signOff': 'signOff' },
+      values: { ':first': finished[0], ':second': finished[1] },
     };
     for await (const item of queryMonthIndex({ tableName, kind, ...period, filter })) {
       found.push(
         kind === 'INCIDENT'
-          ? { kind: 'incident', id: String(item.incidentId), title: String(item.title), status: String(item.status), openedAt: String(item.openedAt), severity: String(item.severity) }
+          ? { kind: 'incident', id: String(item.incidentId), title: String(item.title), status: String(item.status), openedAt: String(item.openedAt), severity: String(item.severity), mode: item.mode === 'exercise' ? 'exercise' : 'live' }
           : { kind: 'drill-run', id: String(item.runId), title: `drill ${String(item.planId)}`, status: String(item.status), openedAt: String(item.startedAt), planId: String(item.planId) },
       );
     }

@@ -16,7 +16,7 @@ export interface ReviewPageInput {
     readonly problems: ReadonlyArray<{ readonly partitionKey: string; readonly sortKey: string; readonly kind: string; readonly expected: string; readonly found: string }>;
     readonly digests?: { readonly checked: number; readonly newest?: { readonly writtenAt: string }; readonly problems: readonly unknown[] };
   };
-  readonly unreviewed: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly title: string; readonly status: string; readonly openedAt: string; readonly severity?: string; readonly planId?: string }>;
+  readonly unreviewed: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly title: string; readonly status: string; readonly openedAt: string; readonly severity?: string; readonly planId?: string; readonly mode?: string }>;
   readonly incidents: ReadonlyArray<{ readonly incidentId: string; readonly title: string; readonly severity: string; readonly status: string; readonly mode: string; readonly openedAt: string }>;
   /** Where the period's HTML evidence report is served. */
   readonly reportHref: string;
@@ -41,10 +41,10 @@ function verificationBanner({ verification }: ReviewPageInput): SafeHtml {
 }
 
 function unreviewedTable({ unreviewed }: ReviewPageInput): SafeHtml {
-  if (unreviewed.length === 0) return html`<p>Nothing awaits a sign-off: every finished live record of the period has been reviewed.</p>`;
+  if (unreviewed.length === 0) return html`<p>Nothing awaits a sign-off: every finished record of the period (exercises too) has been reviewed.</p>`;
   const rows = unreviewed.map(
     (record) =>
-      html`<tr><td>${record.kind}</td><td><code>${record.id}</code></td><td>${record.title}</td><td>${record.severity ?? record.planId ?? ''}</td><td>${record.status}</td><td>${record.openedAt}</td></tr>`,
+      html`<tr><td>${record.mode === 'exercise' ? 'exercise (IR plan test)' : record.kind}</td><td><code>${record.id}</code></td><td>${record.title}</td><td>${record.severity ?? record.planId ?? ''}</td><td>${record.status}</td><td>${record.openedAt}</td></tr>`,
   );
   return html`<table><thead><tr><th>Kind</th><th>Id</th><th>Title</th><th>Severity / plan</th><th>Status</th><th>Opened / started</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="note">Sign off through the API as a commander or auditor: <code>POST /incidents/{id}/sign-off</code> or <code>POST /drill-runs/{runId}/sign-off</code> with <code>{"verdict": "accepted" | "exceptions", "comment": "…"}</code>. This page changes nothing.</p>`;

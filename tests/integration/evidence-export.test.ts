@@ -14,7 +14,7 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const irdr = join(import.meta.dirname, '../../bin/irdr.js');
 const SOURCE = 'irdr-test-export-orders';
-const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'manifest.json', 'report.html'];
+const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'manifest.json', 'report.html'];
 
 /** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
 async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string; stdout: string; stderr: string }> {
@@ -109,8 +109,8 @@ describe('irdr evidence export and check-export', () => {
     );
     // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3 (resolved, nobody signed it off: unreviewed); a control without evidence is listed too.
     const controlsCsv = (await readFile(join(out, 'controls.csv'), 'utf8')).split('\r\n');
-    expect(controlsCsv).toContain('SOC2 CC7.3,SOC 2,Evaluates security events to determine whether they are incidents,1,0,0,1,' + incident.incident.openedAt);
-    expect(controlsCsv).toContain('ISO27001 A.5.29,ISO/IEC 27001:2022,Information security during disruption,0,0,0,0,');
+    expect(controlsCsv).toContain('SOC2 CC7.3,SOC 2,Evaluates security events to determine whether they are incidents,1,0,0,1,' + incident.incident.openedAt + ',0');
+    expect(controlsCsv).toContain('ISO27001 A.5.29,ISO/IEC 27001:2022,Information security during disruption,0,0,0,0,,0');
 
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('All 2 trails verified: every hash chain is intact.');
@@ -134,7 +134,7 @@ describe('irdr evidence export and check-export', () => {
 
     const checked = await run(local, ['check-export', out, '--public-key-file', publicKeyFile]);
     expect(checked.code, checked.output).toBe(0);
-    expect(checked.output).toContain(`${out}: all 8 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
+    expect(checked.output).toContain(`${out}: all 10 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
     const unpinned = await run(local, ['check-export', out]);
     expect(unpinned.code, unpinned.output).toBe(0);
     expect(unpinned.output).toContain('signature valid for the key it carries');
@@ -198,7 +198,7 @@ describe('irdr evidence export and check-export', () => {
     const result = await run(local, ['check-export', out]);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAILED incidents\.csv: changed; expected sha256 [0-9a-f]{64}/);
-    expect(result.output).toContain(`${out}: 1 problems; 7 of 8 files match manifest.json, not signed`);
+    expect(result.output).toContain(`${out}: 1 problems; 9 of 10 files match manifest.json, not signed`);
   });
 
   it('refuses a directory that already holds files, so two exports never mix', async () => {

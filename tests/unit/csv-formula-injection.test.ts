@@ -12,7 +12,8 @@ const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor']
 
 /** An export whose attacker-reachable text (titles, names, ARNs, controls) all holds `text`. */
 function exportWith(text: string) {
-  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text) } as never);
+  // An exercise: listed in incidents.csv and in ir-plan-tests.csv, so both writers meet the text.
+  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text), mode: 'exercise' } as never);
   const run = exportedDrillRun({ planId: text, requestedBy: text, sourceTableName: text, restoreTableName: text, failureIncidentId: text, signOff: signOff(text) } as never);
   // A protected resource whose name, type and ARN hold it (names come from AWS Backup, types and ARNs from the run too).
   const estate = estateCoverage({ protectedResources: [{ arn: text, type: text, name: text }], tables: [], tableArnOf: (name) => name }, [], { from: '2026-03-01', to: '2026-04-01' });
@@ -22,7 +23,7 @@ function exportWith(text: string) {
 /** Every CSV file of such an export, and controls.csv's writer given a row holding `text`. */
 function exportedCsvFiles(text: string): Array<{ name: string; csv: string; holdsText: boolean }> {
   const { files } = exportWith(text);
-  const controlRow: ControlRow = { id: 'SOC2 CC7.3' as never, framework: text, title: text, incidents: 1, drillRuns: 0, exceptions: 0, unreviewed: 0 };
+  const controlRow: ControlRow = { id: 'SOC2 CC7.3' as never, framework: text, title: text, incidents: 1, drillRuns: 0, exceptions: 0, unreviewed: 0, irPlanTests: 0 };
   return [
     ...files.filter((file) => file.name.endsWith('.csv')).map((file) => ({ name: file.name, csv: file.content.toString('utf8'), holdsText: file.name !== 'controls.csv' })),
     // The exported controls.csv lists the fixed catalog; a row with hostile text checks its writer all the same.

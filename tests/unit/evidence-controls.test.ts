@@ -21,12 +21,15 @@ describe('evidence grouped by control', () => {
       mapping,
     );
     expect(rows.map((candidate) => candidate.id)).toEqual(CONTROL_IDS);
-    // The exercise is practice, not operation: it is not counted.
-    expect(row(rows, 'SOC2 CC7.3')).toMatchObject({ incidents: 2, drillRuns: 0, exceptions: 0, unreviewed: 1, lastTestedAt: '2026-01-09T00:00:00.000Z' });
+    // The exercise is no incident: not counted under its runbook's CC7.3, but as an IR plan test under CC7.4/CC7.5/A.5.24.
+    expect(row(rows, 'SOC2 CC7.3')).toMatchObject({ incidents: 2, drillRuns: 0, irPlanTests: 0, exceptions: 0, unreviewed: 1, lastTestedAt: '2026-01-09T00:00:00.000Z' });
+    for (const id of ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'] as const) {
+      expect(row(rows, id)).toMatchObject({ incidents: 0, irPlanTests: 1, unreviewed: 1, lastTestedAt: '2026-01-10T00:00:00.000Z' });
+    }
     expect(row(rows, 'SOC2 A1.3')).toMatchObject({ incidents: 0, drillRuns: 2, exceptions: 1, unreviewed: 2, lastTestedAt: '2026-01-08T00:00:00.000Z' });
     // A control nothing evidenced is still listed: the gap an auditor asks about.
-    expect(row(rows, 'ISO27001 A.5.30')).toEqual({ id: 'ISO27001 A.5.30', framework: 'ISO/IEC 27001:2022', title: 'ICT readiness for business continuity', incidents: 0, drillRuns: 0, exceptions: 0, unreviewed: 0 });
-    expect(controlsCsv(rows).split('\r\n')[0]).toBe('control,framework,title,incidents,drillRuns,exceptions,unreviewed,lastTestedAt');
+    expect(row(rows, 'ISO27001 A.5.30')).toEqual({ id: 'ISO27001 A.5.30', framework: 'ISO/IEC 27001:2022', title: 'ICT readiness for business continuity', incidents: 0, drillRuns: 0, irPlanTests: 0, exceptions: 0, unreviewed: 0 });
+    expect(controlsCsv(rows).split('\r\n')[0]).toBe('control,framework,title,incidents,drillRuns,exceptions,unreviewed,lastTestedAt,irPlanTests');
   });
 
   it('holds a record to the controls stamped on it when it started, not to what its definition names today', () => {

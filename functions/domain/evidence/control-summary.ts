@@ -3,6 +3,7 @@ import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import type { SignOff } from './sign-off.js';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import type { Incident } from '../incident.js';
+import { IR_PLAN_TEST_CONTROLS } from './ir-plan-tests.js';
 
 /** Which controls each runbook and each drill plan evidences (their definitions' `controls`), by id. */
 export interface ControlMapping {
@@ -34,11 +35,13 @@ export interface ControlRow {
   /** Live incidents and drill runs of the period whose runbook or plan names the control. */
   readonly incidents: number;
   readonly drillRuns: number;
+  /** Exercises of the period (IR plan tests) evidencing the control: never among `incidents`. */
+  readonly irPlanTests: number;
   /** Failed drill runs, broken trails, and records signed off with exceptions. */
   readonly exceptions: number;
   /** Finished records nobody has signed off yet. */
   readonly unreviewed: number;
-  /** When a record evidencing it last started: the newest incident opened or drill run started. */
+  /** When a record evidencing it last started: the newest incident or exercise opened, or drill run started. */
   readonly lastTestedAt?: string;
 }
 
@@ -49,13 +52,16 @@ export function summariseControls(incidents: readonly ExportedIncident[], drillR
   return CONTROLS.map((control) => {
     const mappedIncidents = incidents.filter(({ incident }) => incident.mode !== 'exercise' && controlsOfIncident(incident, mapping).includes(control.id));
     const mappedRuns = drillRuns.filter(({ run }) => controlsOfRun(run, mapping).includes(control.id));
+    // An exercise evidences the IR-plan controls, whatever its runbook maps for a live incident.
+    const mappedTests = IR_PLAN_TEST_CONTROLS.includes(control.id) ? incidents.filter(({ incident }) => incident.mode === 'exercise') : [];
+    const reviewed = [...mappedIncidents, ...mappedTests];
     const exceptions =
-      mappedIncidents.filter(({ incident, trail }) => !trail.intact || signOffOf(incident)?.verdict === 'exceptions').length +
+      reviewed.filter(({ incident, trail }) => !trail.intact || signOffOf(incident)?.verdict === 'exceptions').length +
       mappedRuns.filter(({ run, trail }) => run.status === 'failed' || !trail.intact || signOffOf(run)?.verdict === 'exceptions').length;
     const unreviewed =
-      mappedIncidents.filter(({ incident }) => (incident.status === 'resolved' || incident.status === 'closed') && !signOffOf(incident)).length +
+      reviewed.filter(({ incident }) => (incident.status === 'resolved' || incident.status === 'closed') && !signOffOf(incident)).length +
       mappedRuns.filter(({ run }) => run.status !== 'running' && !signOffOf(run)).length;
-    const starts = [...mappedIncidents.map(({ incident }) => incident.openedAt), ...mappedRuns.map(({ run }) => run.startedAt)].sort();
+    const starts = [...reviewed.map(({ incident }) => incident.openedAt), ...mappedRuns.map(({ run }) => run.startedAt)].sort();
     const lastTestedAt = starts.at(-1);
     return {
       id: control.id,
@@ -63,6 +69,7 @@ export function summariseControls(incidents: readonly ExportedIncident[], drillR
       title: control.title,
       incidents: mappedIncidents.length,
       drillRuns: mappedRuns.length,
+      irPlanTests: mappedTests.length,
       exceptions,
       unreviewed,
       ...(lastTestedAt !== undefined && { lastTestedAt }),

@@ -3,6 +3,7 @@ import { achievedSeconds, rpoOutcome, rtoOutcome, type ObjectiveOutcome } from '
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
 import type { SignOff } from './sign-off.js';
+import type { IrPlanTest } from './ir-plan-tests.js';
 
 type CsvCell = string | number | undefined;
 type CsvRow<Column extends string> = Record<Column, CsvCell>;
@@ -164,9 +165,29 @@ export const incidentsCsv = (incidents: readonly ExportedIncident[], mapping: Co
 export const drillRunsCsv = (runs: readonly ExportedDrillRun[], mapping: ControlMapping): string =>
   toCsv(DRILL_RUN_CSV_COLUMNS, runs.map((run) => drillRunCsvRow(run, mapping)));
 
-export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt'] as const;
+export const CONTROL_CSV_COLUMNS = ['control', 'framework', 'title', 'incidents', 'drillRuns', 'exceptions', 'unreviewed', 'lastTestedAt', 'irPlanTests'] as const;
 export const controlsCsv = (rows: readonly ControlRow[]): string =>
   toCsv(
     CONTROL_CSV_COLUMNS,
-    rows.map((row) => ({ control: row.id, framework: row.framework, title: row.title, incidents: row.incidents, drillRuns: row.drillRuns, exceptions: row.exceptions, unreviewed: row.unreviewed, lastTestedAt: row.lastTestedAt })),
+    rows.map((row) => ({ control: row.id, framework: row.framework, title: row.title, incidents: row.incidents, drillRuns: row.drillRuns, exceptions: row.exceptions, unreviewed: row.unreviewed, lastTestedAt: row.lastTestedAt, irPlanTests: row.irPlanTests })),
+  );
+
+export const IR_PLAN_TEST_CSV_COLUMNS = ['incidentId', 'title', 'runbookId', 'openedAt', 'resolvedAt', 'lessons', 'signOffState', 'signOffBy', 'signOffAt', 'chainIntact', 'controls'] as const;
+/** The exercises of the period (ir-plan-tests.csv): each is evidence the IR plan was tested, none an incident. */
+export const irPlanTestsCsv = (tests: readonly IrPlanTest[]): string =>
+  toCsv(
+    IR_PLAN_TEST_CSV_COLUMNS,
+    tests.map((test) => ({
+      incidentId: test.incidentId,
+      title: test.title,
+      runbookId: test.runbookId,
+      openedAt: test.openedAt,
+      resolvedAt: test.resolvedAt,
+      lessons: test.lessons,
+      signOffState: test.signOff?.verdict ?? 'not signed off',
+      signOffBy: test.signOff?.by,
+      signOffAt: test.signOff?.at,
+      chainIntact: String(test.chainIntact),
+      controls: test.controls.join('; '),
+    })),
   );

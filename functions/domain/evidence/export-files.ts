@@ -1,5 +1,6 @@
 import { summariseControls, type ControlMapping } from './control-summary.js';
-import { controlsCsv, drillRunsCsv, incidentsCsv } from './csv-rows.js';
+import { controlsCsv, drillRunsCsv, incidentsCsv, irPlanTestsCsv } from './csv-rows.js';
+import { irPlanTests } from './ir-plan-tests.js';
 import type { EstateCoverage } from './estate-coverage.js';
 import { estateCoverageCsv } from './estate-coverage-views.js';
 import type { ExportFile } from './export-manifest.js';
@@ -28,6 +29,7 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
   const { period, tableName, generatedAt, incidents, drillRuns, estateCoverage } = evidence;
   const summary = summarisePeriod(incidents, drillRuns);
   const controls = summariseControls(incidents, drillRuns, evidence.controls);
+  const planTests = irPlanTests(incidents);
   const header = { period, tableName, generatedAt, hashRule: HASH_RULE };
   return {
     summary,
@@ -36,6 +38,8 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
       { name: 'drill-runs.json', content: json({ ...header, drillRuns }) },
       { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents, evidence.controls), 'utf8') },
       { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns, evidence.controls), 'utf8') },
+      { name: 'ir-plan-tests.json', content: json({ ...header, irPlanTests: planTests }) },
+      { name: 'ir-plan-tests.csv', content: Buffer.from(irPlanTestsCsv(planTests), 'utf8') },
       { name: 'controls.csv', content: Buffer.from(controlsCsv(controls), 'utf8') },
       ...(estateCoverage
         ? [

@@ -106,8 +106,9 @@ export function summarisePeriod(incidents: readonly ExportedIncident[], drillRun
       total: records.length,
       live: live.length,
       exercises: records.length - live.length,
-      byStatus: countBy(records, (incident) => incident.status),
-      bySeverity: countBy(records, (incident) => incident.severity),
+      // Live only: an exercise is an IR plan test, not an incident of the period.
+      byStatus: countBy(live, (incident) => incident.status),
+      bySeverity: countBy(live, (incident) => incident.severity),
       mtta: mean(live.map((incident) => incident.mttaSeconds)),
       mttr: mean(live.map((incident) => incident.mttrSeconds)),
     },

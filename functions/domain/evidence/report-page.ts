@@ -10,6 +10,7 @@ import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from '.
 import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.js';
 import type { EstateCoverage } from './estate-coverage.js';
 import { estateCoverageSection } from './estate-coverage-views.js';
+import { irPlanTests, type IrPlanTest } from './ir-plan-tests.js';
 
 export interface ReportPageInput {
   readonly period: EvidencePeriod;
@@ -157,13 +158,25 @@ function recoveryTrend(input: ReportPageInput): SafeHtml {
 /** Evidence per control: a control with none in the period, or with exceptions or unreviewed records, stands out. */
 function controlsTable(rows: readonly ControlRow[]): SafeHtml {
   const body = rows.map((row) => {
-    const evidence = row.incidents + row.drillRuns;
+    const evidence = row.incidents + row.drillRuns + row.irPlanTests;
     const flag = evidence === 0 ? html` <strong>no evidence in the period</strong>` : html``;
-    return html`<tr><td><code>${row.id}</code></td><td>${row.title}${flag}</td><td class="num">${row.incidents}</td><td class="num">${row.drillRuns}</td><td class="num">${row.exceptions}</td><td class="num">${row.unreviewed}</td><td>${row.lastTestedAt ?? '-'}</td></tr>`;
+    return html`<tr><td><code>${row.id}</code></td><td>${row.title}${flag}</td><td class="num">${row.incidents}</td><td class="num">${row.drillRuns}</td><td class="num">${row.irPlanTests}</td><td class="num">${row.exceptions}</td><td class="num">${row.unreviewed}</td><td>${row.lastTestedAt ?? '-'}</td></tr>`;
   });
-  return html`<table><thead><tr><th>Control</th><th>What it asks</th><th>Incidents (live)</th><th>Drill runs</th><th>Exceptions</th><th>Unreviewed</th><th>Last tested</th></tr></thead>
+  return html`<table><thead><tr><th>Control</th><th>What it asks</th><th>Incidents (live)</th><th>Drill runs</th><th>IR plan tests</th><th>Exceptions</th><th>Unreviewed</th><th>Last tested</th></tr></thead>
 <tbody>${body}</tbody></table>
 <p>Exceptions: failed drill runs, broken trails, and sign-offs with exceptions. Unreviewed: finished records nobody has signed off (POST …/sign-off).</p>`;
+}
+
+/** Each exercise of the period: what it tested, when, the lessons of its review, and who signed it off. */
+function irPlanTestsSection(tests: readonly IrPlanTest[]): SafeHtml {
+  if (tests.length === 0) return html`<p>No exercises in the period: nothing here shows the IR plan was tested.</p>`;
+  const rows = tests.map(
+    (test) => html`<tr><td><code>${test.incidentId}</code><br>${test.title}</td><td>${test.runbookId}</td><td>${test.openedAt}</td><td>${test.resolvedAt ?? 'not yet'}</td><td>${test.lessons ?? '-'}</td>
+<td>${test.signOff ? `${test.signOff.verdict} by ${test.signOff.by} at ${test.signOff.at}` : 'not signed off'}</td><td>${test.controls.join(', ')}</td></tr>`,
+  );
+  return html`<table><thead><tr><th>Exercise</th><th>Runbook</th><th>Opened</th><th>Resolved</th><th>Lessons</th><th>Sign-off</th><th>Controls</th></tr></thead>
+<tbody>${rows}</tbody></table>
+<p>An exercise runs a runbook in exercise mode: it is evidence the incident response plan was tested, never counted among the incidents above.</p>`;
 }
 
 /** The period's evidence as one self-contained page: every value escaped, charts inline. */
@@ -181,13 +194,15 @@ export function reportPage(input: ReportPageInput): string {
 ${verdictBanner(summary)}
 <h2>Incidents</h2>
 <table><tbody>
-<tr><th>Opened in the period</th><td class="num">${incidents.total}</td></tr>
-<tr><th>Live / exercises</th><td>${incidents.live} / ${incidents.exercises}</td></tr>
+<tr><th>Live incidents opened in the period</th><td class="num">${incidents.live}</td></tr>
+<tr><th>Exercises (listed under IR plan tests)</th><td class="num">${incidents.exercises}</td></tr>
 <tr><th>By status</th><td>${counts(incidents.byStatus)}</td></tr>
 <tr><th>By severity</th><td>${counts(incidents.bySeverity)}</td></tr>
 <tr><th>MTTA (live only)</th><td>${mean(incidents.mtta)}</td></tr>
 <tr><th>MTTR (live only)</th><td>${mean(incidents.mttr)}</td></tr>
 </tbody></table>
+<h2>IR plan tests</h2>
+${irPlanTestsSection(irPlanTests(input.incidents))}
 <h2>Restore drills</h2>
 <table><tbody>
 <tr><th>Runs started in the period</th><td class="num">${drills.total}</td></tr>
