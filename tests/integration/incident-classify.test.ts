@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIrdr } from './support/irdr-cli.js';
+import { runbookSession } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /* POST /incidents/{id}/classify on the real local stack: a SEV3 reclassified on day two starts GDPR and DORA stages. */
@@ -71,6 +72,47 @@ describe('reclassifying an incident', () => {
 
     // The same labels again: refused, nothing started twice.
     expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
+  });
+
+  it('emails each approver the stage\'s task: the regulation, stage and deadline in the subject, the draft pre-filled from the incident, no link; each send on the trail', async () => {
+    const session = runbookSession(local);
+    const detectedAt = new Date(Date.now() - hours(31)).toISOString();
+    const created = await local.openIncident({
+      runbookId: 'triage-notify',
+      title: 'Ransom note on the file share',
+      severity: 'SEV3',
+      summary: 'Encrypted files on fs-01; note names a leak site',
+      detectedAt,
+      awareAt,
+    });
+    expect(created.status).toBe(202);
+    await local.waitForExecution(created.body.executionArn);
+    const incidentId = created.body.incidentId as string;
+    const response = await classify(incidentId, { add: ['significant'], severity: 'SEV2', reason: 'Service to customers in DE disrupted' });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const dueAt = (response.body.started as Array<{ stages: Array<{ stageId: string; dueAt: string }> }>)[0]!.stages.find((stage) => stage.stageId === 'early-warning')!.dueAt;
+
+    const isStageEmail = (to: string) => (email: { subject: string; destination: { to: string[] } }) =>
+      email.destination.to.includes(to) && email.subject.includes('NIS2 early warning') && email.subject.includes('Ransom note on the file share');
+    const email = await session.waitForEmail(isStageEmail('ada@example.com'));
+    expect(email.subject).toContain('NIS2 significant incident report');
+    expect(email.subject).toContain(dueAt);
+    const text = email.body.text ?? '';
+    expect(text).toContain(`Deadline: ${dueAt}`);
+    expect(text).toContain(`incident: Ransom note on the file share (${incidentId})`);
+    expect(text).toContain('severity: SEV2');
+    expect(text).toContain('summary: Encrypted files on fs-01; note names a leak site');
+    expect(text).toContain(`detectedAt: ${detectedAt}`);
+    expect(text).toContain(`awareAt: ${awareAt}`);
+    expect(text).toContain('labels: nis2=significant');
+    expect(text).toContain(`irdr incidents complete ${incidentId} report-nis2-early-warning`);
+    // Submitted signed in only: no link in anyone's email.
+    expect(text).not.toMatch(/\/task-links?\//);
+    await session.waitForEmail(isStageEmail('grace@example.com'));
+
+    const sends = (await view(incidentId)).events.filter((event) => event.type === 'notification.sent' && event.detail.taskId === 'report-nis2-early-warning');
+    expect(sends.flatMap((event) => event.detail.to as string[]).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(sends.every((event) => event.detail.purpose === 'regulatory-report' && event.detail.withLink === false)).toBe(true);
   });
 
   it('refuses a responder, and a lowering without a reason, writing nothing', async () => {
