@@ -197,8 +197,9 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
+    // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -288,8 +289,9 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
+    // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
   },
   {

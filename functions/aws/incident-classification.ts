@@ -5,12 +5,13 @@ import type { RoleName } from '../domain/config-schema.js';
 import type { Incident } from '../domain/incident.js';
 import { incidentPk, META_SK } from '../domain/keys.js';
 import { regulatoryCatalog } from '../domain/regulatory-stages.js';
-import { reportStageTasks } from '../domain/report-stage-task.js';
+import { reportStageTaskId, reportStageTasks } from '../domain/report-stage-task.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 import { appendEvent } from './event-trail.js';
 import { putNewTask } from './human-task-store.js';
 import { getIncident, incidentFromItem } from './incident-store.js';
+import { emailReportStage } from './report-stage-mail.js';
 
 /* The classify operation, for every channel (API, CLI, later Slack): decided in the domain, written here. */
 
@@ -24,7 +25,7 @@ export type ClassifyResult =
 
 /**
  * Reclassifies the incident: writes its new severity and labels only if nobody changed them since they were read
- * (else a 409 to re-read), then records the classification and opens each started stage's task.
+ * (else a 409 to re-read), then records the classification and opens each started stage's task, emailed to its recipients.
  */
 export async function classifyIncident(
   tableName: string,
@@ -67,6 +68,7 @@ export async function classifyIncident(
   }
   await appendEvent(tableName, incidentPk(incidentId), reclassification.event);
   const tasks = reportStageTasks(incident, reclassification, irdrConfig);
+  const stageOf = new Map(reclassification.started.flatMap((report) => report.stages.map((stage) => [reportStageTaskId(report, stage), { report, stage }] as const)));
   const taskIds: string[] = [];
   for (const task of tasks) {
     if (!(await putNewTask(tableName, task))) continue;
@@ -77,6 +79,16 @@ export async function classifyIncident(
       actor: caller.principal,
       stepId: task.taskId,
       detail: { taskId: task.taskId, kind: 'task', title: task.title, assignee: task.assignee, dueAt: task.dueAt, purpose: 'regulatory-report' },
+    });
+    const { report, stage } = stageOf.get(task.taskId)!;
+    await emailReportStage({
+      tableName,
+      incident: updated,
+      task,
+      reportTitle: report.title,
+      stage,
+      known: { classifiedAt: reclassification.event.at, ...(request.reason !== undefined && { classificationReason: request.reason }) },
+      actor: caller.principal,
     });
   }
   return { ok: true, incident: updated, reclassification, taskIds };

@@ -3,6 +3,8 @@ import type { IrdrConfig } from './config-schema.js';
 import type { HumanTaskRecord } from './human-task.js';
 import { recipientsForLevel } from './human-task-email.js';
 import { REPORT_TASK_ID_PREFIX } from './id-patterns.js';
+import type { BusinessCalendarsConfig } from './business-calendars.js';
+import { calendarFor, stageDeadline, type RegulatoryCatalog, type RegulatoryReport } from './regulatory-stages.js';
 import type { Incident } from './incident.js';
 
 /*
@@ -25,35 +27,86 @@ export function reportStageTasks(
   return reclassification.started.flatMap((report) =>
     report.stages
       .filter((stage): stage is StartedStage & { dueAt: string } => stage.dueAt !== undefined)
-      .map((stage): HumanTaskRecord => {
-        const taskId = reportStageTaskId(report, stage);
-        const seconds = Math.max(1, Math.round((Date.parse(stage.dueAt) - Date.parse(at)) / 1000));
-        return {
-          taskId,
-          incidentId: incident.incidentId,
-          stepId: taskId,
-          executionArn: incident.executionArn ?? '',
-          ...STAGE_ASSIGNMENT,
-          title: `${stage.title} — ${incident.title}`,
-          instructions: [
-            `${stage.obligation}.`,
-            `Due ${stage.dueAt}${stage.overdue ? ' (already past when the incident was classified: say why it is late)' : ''}.`,
-            `The draft is pre-filled with: ${stage.draftFields.join(', ')}.`,
-            `Record the submission here, with the regulator's reference number in the comment${stage.lateNeedsReasons ? ', and the reasons if late' : ''}.`,
-          ].join(' '),
-          outcomes: ['done'],
-          status: 'open',
-          level: 0,
-          levels: [],
-          deadlineSeconds: seconds,
-          onExhausted: 'continue',
-          dueAt: stage.dueAt,
-          createdAt: at,
-          updatedAt: at,
-          levelStartedAt: at,
-          levelSeconds: seconds,
-          recipients: recipientsForLevel(STAGE_ASSIGNMENT, 0, [STAGE_ASSIGNMENT.assignee], config, new Date(at)),
-        };
-      }),
+      .map((stage) => stageTask(incident, report, stage, at, config)),
   );
+}
+
+/** A stage's task, opened at `at` (the classification, or the previous stage's submission), due at the stage's deadline. */
+export function stageTask(
+  incident: Pick<Incident, 'incidentId' | 'title' | 'executionArn'>,
+  report: Pick<StartedReport, 'regulation'>,
+  stage: Pick<StartedStage, 'stageId' | 'title' | 'obligation' | 'overdue' | 'draftFields' | 'lateNeedsReasons'> & { readonly dueAt: string },
+  at: string,
+  config: Pick<IrdrConfig, 'roles'>,
+): HumanTaskRecord {
+  const taskId = reportStageTaskId(report, stage);
+  const seconds = Math.max(1, Math.round((Date.parse(stage.dueAt) - Date.parse(at)) / 1000));
+  return {
+    taskId,
+    incidentId: incident.incidentId,
+    stepId: taskId,
+    executionArn: incident.executionArn ?? '',
+    ...STAGE_ASSIGNMENT,
+    title: `${stage.title} — ${incident.title}`,
+    instructions: [
+      `${stage.obligation}.`,
+      `Due ${stage.dueAt}${stage.overdue ? ' (already past when the stage opened: say why it is late)' : ''}.`,
+      `The draft is pre-filled with: ${stage.draftFields.join(', ')}.`,
+      `Record the submission here, with the regulator's reference number in the comment${stage.lateNeedsReasons ? ', and the reasons if late' : ''}.`,
+    ].join(' '),
+    outcomes: ['done'],
+    status: 'open',
+    level: 0,
+    levels: [],
+    deadlineSeconds: seconds,
+    onExhausted: 'continue',
+    dueAt: stage.dueAt,
+    createdAt: at,
+    updatedAt: at,
+    levelStartedAt: at,
+    levelSeconds: seconds,
+    recipients: recipientsForLevel(STAGE_ASSIGNMENT, 0, [STAGE_ASSIGNMENT.assignee], config, new Date(at)),
+  };
+}
+
+/** The report and stage a task id names (`report-nis2-notification`), if it is a stage's task. */
+export function stageOfTask(catalog: RegulatoryCatalog, taskId: string): { readonly report: RegulatoryReport; readonly index: number } | undefined {
+  if (!taskId.startsWith(REPORT_TASK_ID_PREFIX)) return undefined;
+  for (const report of catalog) {
+    const index = report.stages.findIndex((stage) => reportStageTaskId({ regulation: report.id }, { stageId: stage.id }) === taskId);
+    if (index >= 0) return { report, index };
+  }
+  return undefined;
+}
+
+/**
+ * The stage a submission opens: the next stage of the same report when one of its terms counts from the previous
+ * stage's submission (NIS2's final report; DORA's when configured so), due from `submittedAt`. Undefined otherwise
+ * (the next stage, counted from classification or awareness, got its task at classification).
+ */
+export function nextStageAfterSubmission(
+  catalog: RegulatoryCatalog,
+  calendars: BusinessCalendarsConfig,
+  submittedTaskId: string,
+  anchors: { readonly classifiedAt: string; readonly awareAt: string; readonly submittedAt: string },
+): { readonly report: RegulatoryReport; readonly stage: StartedStage & { readonly dueAt: string } } | undefined {
+  const found = stageOfTask(catalog, submittedTaskId);
+  const next = found?.report.stages[found.index + 1];
+  if (found === undefined || next === undefined || !next.deadline.some((term) => term.from === 'previous-submitted')) return undefined;
+  const deadline = stageDeadline(next, { classifiedAt: anchors.classifiedAt, awareAt: anchors.awareAt, previousSubmittedAt: anchors.submittedAt }, calendarFor(found.report.id, calendars));
+  const dueAt = deadline.dueAt!;
+  return {
+    report: found.report,
+    stage: {
+      stageId: next.id,
+      title: next.title,
+      obligation: next.obligation,
+      dueAt,
+      governedBy: deadline.governedBy!,
+      terms: deadline.terms,
+      overdue: Date.parse(dueAt) <= Date.parse(anchors.submittedAt),
+      draftFields: next.draftFields,
+      lateNeedsReasons: next.lateNeedsReasons,
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irdrConfig } from '../../functions/config.js';
+import { addMonths } from '../../functions/domain/zoned-time.js';
 import { runIrdr } from './support/irdr-cli.js';
+import { runbookSession } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /* POST /incidents/{id}/classify on the real local stack: a SEV3 reclassified on day two starts GDPR and DORA stages. */
@@ -71,6 +74,87 @@ describe('reclassifying an incident', () => {
 
     // The same labels again: refused, nothing started twice.
     expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
+  });
+
+  it('emails each approver the stage\'s task: the regulation, stage and deadline in the subject, the draft pre-filled from the incident, no link; each send on the trail', async () => {
+    const session = runbookSession(local);
+    const detectedAt = new Date(Date.now() - hours(31)).toISOString();
+    const created = await local.openIncident({
+      runbookId: 'triage-notify',
+      title: 'Ransom note on the file share',
+      severity: 'SEV3',
+      summary: 'Encrypted files on fs-01; note names a leak site',
+      detectedAt,
+      awareAt,
+    });
+    expect(created.status).toBe(202);
+    await local.waitForExecution(created.body.executionArn);
+    const incidentId = created.body.incidentId as string;
+    const response = await classify(incidentId, { add: ['significant'], severity: 'SEV2', reason: 'Service to customers in DE disrupted' });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const dueAt = (response.body.started as Array<{ stages: Array<{ stageId: string; dueAt: string }> }>)[0]!.stages.find((stage) => stage.stageId === 'early-warning')!.dueAt;
+
+    const isStageEmail = (to: string) => (email: { subject: string; destination: { to: string[] } }) =>
+      email.destination.to.includes(to) && email.subject.includes('NIS2 early warning') && email.subject.includes('Ransom note on the file share');
+    const email = await session.waitForEmail(isStageEmail('ada@example.com'));
+    expect(email.subject).toContain('NIS2 significant incident report');
+    expect(email.subject).toContain(dueAt);
+    const text = email.body.text ?? '';
+    expect(text).toContain(`Deadline: ${dueAt}`);
+    expect(text).toContain(`incident: Ransom note on the file share (${incidentId})`);
+    expect(text).toContain('severity: SEV2');
+    expect(text).toContain('summary: Encrypted files on fs-01; note names a leak site');
+    expect(text).toContain(`detectedAt: ${detectedAt}`);
+    expect(text).toContain(`awareAt: ${awareAt}`);
+    expect(text).toContain('labels: nis2=significant');
+    expect(text).toContain(`irdr incidents complete ${incidentId} report-nis2-early-warning`);
+    // Submitted signed in only: no link in anyone's email.
+    expect(text).not.toMatch(/\/task-links?\//);
+    await session.waitForEmail(isStageEmail('grace@example.com'));
+
+    const sends = (await view(incidentId)).events.filter((event) => event.type === 'notification.sent' && event.detail.taskId === 'report-nis2-early-warning');
+    expect(sends.flatMap((event) => event.detail.to as string[]).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(sends.every((event) => event.detail.purpose === 'regulatory-report' && event.detail.withLink === false)).toBe(true);
+  });
+
+  it('NIS2: submitting the notification opens the final report, due one month after the submission and emailed; submitting again opens nothing more', async () => {
+    const session = runbookSession(local);
+    const incidentId = await openSev3();
+    expect((await classify(incidentId, { add: ['significant'], reason: 'Service to customers in DE disrupted' })).status).toBe(200);
+    const reportTaskIds = async () =>
+      ((await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-approver' })).body.tasks as Array<Record<string, any>>).filter((task) => String(task.taskId).startsWith('report-'));
+    expect((await reportTaskIds()).map((task) => task.taskId).sort()).toEqual(['report-nis2-early-warning', 'report-nis2-notification']);
+
+    const submit = (taskId: string, comment: string, token = 'dev-approver') =>
+      local.api('POST', `/incidents/${incidentId}/tasks/${taskId}/complete`, { token, body: { outcome: 'done', comment } });
+    // The early warning's successor counts from awareness: it was opened at classification, nothing more opens.
+    const early = await submit('report-nis2-early-warning', 'Early warning sent to the CSIRT, ref EW-77');
+    expect(early.status, JSON.stringify(early.body)).toBe(200);
+    expect(early.body.openedTaskId).toBeUndefined();
+    expect(await reportTaskIds()).toHaveLength(2);
+
+    const submitted = await submit('report-nis2-notification', 'Notification filed with BSI, reference NIS2-2026-0042');
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    expect(submitted.body.openedTaskId).toBe('report-nis2-final');
+    const submittedAt = submitted.body.task.decision.decidedAt as string;
+    const final = (await reportTaskIds()).find((task) => task.taskId === 'report-nis2-final')!;
+    expect(final).toMatchObject({ status: 'open', assignee: 'approver', requires: 'authenticated' });
+    expect(final.dueAt).toBe(addMonths(new Date(submittedAt), 1, irdrConfig.businessCalendars.nis2.timeZone).toISOString());
+    expect(Date.parse(final.dueAt)).toBeGreaterThan(Date.parse(submittedAt) + hours(24 * 27));
+
+    const email = await session.waitForEmail((candidate) => candidate.destination.to.includes('ada@example.com') && candidate.subject.includes('NIS2 final report') && candidate.subject.includes('Odd queries'));
+    expect(email.subject).toContain(final.dueAt);
+    expect(email.body.text).toContain('previousSubmission: arn:aws:iam::000000000000:user/ada-approver');
+    expect(email.body.text).toContain('NIS2-2026-0042');
+    const { events } = await view(incidentId);
+    expect(events.filter((event) => event.type === 'task.created' && event.detail.taskId === 'report-nis2-final')).toMatchObject([{ at: submittedAt, detail: { purpose: 'regulatory-report', after: 'report-nis2-notification', dueAt: final.dueAt } }]);
+
+    // Submitting again is refused and opens no second final report; the final report itself opens nothing further.
+    expect((await submit('report-nis2-notification', 'again')).status).toBe(409);
+    const last = await submit('report-nis2-final', 'Final report filed, reference NIS2-2026-0042-F');
+    expect(last.status).toBe(200);
+    expect(last.body.openedTaskId).toBeUndefined();
+    expect((await view(incidentId)).events.filter((event) => event.type === 'task.created' && event.detail.taskId === 'report-nis2-final')).toHaveLength(1);
   });
 
   it('refuses a responder, and a lowering without a reason, writing nothing', async () => {
