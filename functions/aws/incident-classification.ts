@@ -45,10 +45,8 @@ export async function classifyIncident(
         TableName: tableName,
         Key: { [PK]: incidentPk(incidentId), [SK]: META_SK },
         UpdateExpression: 'SET #severity = :severity, #labels = :labels, #updatedAt = :at',
-        ConditionExpression:
-          incident.labels === undefined
-            ? '#severity = :before AND attribute_not_exists(#labels) AND #status = :status'
-            : '#severity = :before AND #labels = :beforeLabels AND #status = :status',
+        // As read: every change of severity, labels or status sets updatedAt (maps are not compared: dynalite cannot).
+        ConditionExpression: '#severity = :before AND #updatedAt = :beforeUpdatedAt AND #status = :status',
         ExpressionAttributeNames: { '#severity': 'severity', '#labels': 'labels', '#updatedAt': 'updatedAt', '#status': 'status' },
         ExpressionAttributeValues: {
           ':severity': reclassification.after.severity,
@@ -56,7 +54,7 @@ export async function classifyIncident(
           ':at': reclassification.event.at,
           ':before': incident.severity,
           ':status': incident.status,
-          ...(incident.labels !== undefined && { ':beforeLabels': incident.labels }),
+          ':beforeUpdatedAt': incident.updatedAt,
         },
         ReturnValues: 'ALL_NEW',
       }),

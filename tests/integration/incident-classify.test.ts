@@ -195,4 +195,14 @@ describe('reclassifying an incident', () => {
     expect(unknown.output).toMatch(/400/);
     expect((await view(incidentId)).events).toHaveLength(events.length);
   });
+
+  it('classifies an incident that already carries labels (the check that nothing changed meanwhile reads updatedAt, not the label map)', async () => {
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Labelled already', severity: 'SEV3', summary: 's', labels: { ticket: 'SEC-42' } });
+    expect(created.status).toBe(202);
+    await local.waitForExecution(created.body.executionArn);
+    const incidentId = created.body.incidentId as string;
+    const response = await classify(incidentId, { add: ['material'], reason: 'Board determination' });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.incident.labels).toMatchObject({ ticket: 'SEC-42' });
+  });
 });
