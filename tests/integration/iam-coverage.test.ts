@@ -231,6 +231,9 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         ['POST', `/incidents/${incidentId}/notes`, 'dev-responder', { text: 'coverage note' }],
         // A commander's reclassification: META updated, the trail appended, a report stage task opened.
         ['POST', `/incidents/${incidentId}/classify`, 'dev-commander', { add: ['personal-data'], reason: 'coverage: customer data involved' }],
+        // NIS2: submitting the notification (CompleteHumanTask) opens the final report's stage and emails it.
+        ['POST', `/incidents/${incidentId}/classify`, 'dev-commander', { add: ['significant'], reason: 'coverage: essential service impaired' }],
+        ['POST', `/incidents/${incidentId}/tasks/report-nis2-notification/complete`, 'dev-approver', { outcome: 'done', comment: 'coverage: submitted, reference CSIRT-1' }],
         ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander', undefined],
         ['POST', `/incidents/${incidentId}/close`, 'dev-commander', undefined],
         // An auditor signs the closed incident off (its META and its trail): a drill run is signed off below.
