@@ -4,6 +4,7 @@ import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
 import { RegulatoryConfig } from './regulatory-config.js';
+import { PublicAlias } from './evidence/continuity-statement-schema.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -87,6 +88,13 @@ export const EvidenceConfig = z.strictObject({
    * evidence (SOC 2 CC1.3, ISO/IEC 27001 A.5.3): a reviewer is someone else. Off only for a team of one.
    */
   separationOfDuties: z.boolean().default(true),
+  /** The continuity statement given to customers (docs/continuity-statement.md). */
+  statement: z
+    .strictObject({
+      /** Drill plan id → the name a customer reads; a plan without one is `Plan A`, `Plan B`, ..., never its id. */
+      planAliases: z.record(z.string().min(1), PublicAlias).default({}),
+    })
+    .prefault({}),
 });
 export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
 

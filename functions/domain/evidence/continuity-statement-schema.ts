@@ -1,0 +1,100 @@
+import * as z from 'zod';
+
+/*
+ * The continuity statement as given to customers: strict (an unknown field is refused, so nothing rides along unseen),
+ * and made of figures, dates, public aliases and AWS Backup resource-type names only: no identifier of ours.
+ */
+
+export const STATEMENT_FORMAT = 'irdr-continuity-statement/1';
+
+/** A plan's public name: plain words a customer may read (config `evidence.statement.planAliases`, or `Plan A`, `Plan B`, ...). */
+export const PublicAlias = z
+  .string()
+  .trim()
+  .min(1, 'an alias has at least one character')
+  .max(60, 'at most 60 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ()&.,+/'-]*$/u, 'letters, digits, spaces and ( ) & . , + / \' - only, starting with a letter or digit');
+
+const IsoTime = z.iso.datetime();
+const Seconds = z.number().nonnegative();
+
+const Objective = z.strictObject({
+  targetMinutes: z.number().nonnegative().optional(),
+  /** Over the runs that proved recovery and measured it: the longest and the median achieved. */
+  worstSeconds: Seconds.optional(),
+  medianSeconds: Seconds.optional(),
+  measured: z.number().int().nonnegative(),
+  withinTarget: z.number().int().nonnegative(),
+});
+
+const StatementPlan = z.strictObject({
+  alias: PublicAlias,
+  cadence: z.strictObject({
+    promised: z.string(),
+    scheduled: z.boolean(),
+    dueWindows: z.number().int().nonnegative(),
+    metWindows: z.number().int().nonnegative(),
+    met: z.boolean(),
+    gaps: z.array(z.strictObject({ from: IsoTime, to: IsoTime, windows: z.number().int().positive() })),
+  }),
+  /** The plan's newest finished run of the period: when, and whether it proved recovery. */
+  lastDrill: z.strictObject({ date: IsoTime, result: z.enum(['passed', 'failed', 'not validated']) }).optional(),
+  runs: z.strictObject({ total: z.number().int().nonnegative(), passed: z.number().int().nonnegative(), notPassed: z.number().int().nonnegative() }),
+  rto: Objective,
+  rpo: Objective,
+});
+export type StatementPlan = z.infer<typeof StatementPlan>;
+
+const ResourceTypeCoverage = z.strictObject({
+  type: z.string().regex(/^[A-Za-z0-9 ._-]{1,64}$/),
+  resources: z.number().int().nonnegative(),
+  drilled: z.number().int().nonnegative(),
+  attempted: z.number().int().nonnegative(),
+  notDrilled: z.number().int().nonnegative(),
+});
+
+export const StatementSignature = z.strictObject({
+  algorithm: z.literal('Ed25519'),
+  canonicalization: z.literal('RFC 8785'),
+  publicKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
+  keyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+});
+
+export const ContinuityStatement = z.strictObject({
+  format: z.literal(STATEMENT_FORMAT),
+  period: z.strictObject({ from: IsoTime, to: IsoTime, label: z.string().max(60) }),
+  generatedAt: IsoTime,
+  drills: z.strictObject({
+    /** met: every scheduled plan met every due window; gaps: one did not; no-drills: no run in the period, so no claim. */
+    verdict: z.enum(['met', 'gaps', 'no-drills', 'not-judged']),
+    summary: z.string(),
+    plans: z.array(StatementPlan),
+    restoreCoverage: z.union([
+      z.strictObject({ byType: z.array(ResourceTypeCoverage) }),
+      z.strictObject({ unavailable: z.string() }),
+    ]),
+  }),
+  incidents: z.strictObject({
+    /** Live incidents opened in the period (exercises are IR plan tests, not incidents). */
+    live: z.number().int().nonnegative(),
+    sev1And2: z.strictObject({ total: z.number().int().nonnegative(), acknowledged: z.number().int().nonnegative(), medianSecondsToAcknowledge: Seconds.optional() }),
+    /** SLA clocks of live incidents that ran out or were met (running or stopped ones are not judged). */
+    responseClocks: z.strictObject({
+      judged: z.number().int().nonnegative(),
+      onTime: z.number().int().nonnegative(),
+      late: z.number().int().nonnegative(),
+      missed: z.number().int().nonnegative(),
+      percentMet: z.number().min(0).max(100).optional(),
+    }),
+  }),
+  /** The full evidence export of the same period this summarises: its manifest's SHA-256 ties the two (under NDA). */
+  evidenceExport: z.strictObject({
+    format: z.string(),
+    generatedAt: IsoTime,
+    manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    trails: z.strictObject({ total: z.number().int().nonnegative(), broken: z.number().int().nonnegative() }),
+  }),
+  signature: StatementSignature.optional(),
+});
+export type ContinuityStatement = z.infer<typeof ContinuityStatement>;
