@@ -12,6 +12,7 @@ const drillCommands = () => import('./drill-commands.js');
 const drillValidate = () => import('./drill-validate.js');
 const incidentCommands = () => import('./incident-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
+const statementCommands = () => import('./statement-commands.js');
 const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
@@ -127,6 +128,24 @@ evidence
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--count', "count each table's items with a Scan (reads every table in full) instead of DynamoDB's estimate, refreshed about every 6 hours")
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCoverageCommand']>) => (await evidenceCommands()).evidenceCoverageCommand(...args));
+evidence
+  .command('statement')
+  .description('the public continuity statement of a period (drill cadence met and gaps, RTO/RPO, restore coverage, incident response figures; no internal names), signed with the export\'s key, naming the full export it summarises by hash')
+  .option('--period <span>', 'the last N months or days: 12m (1-12m) or 90d (1-366d); or give --from and --to')
+  .option('--from <time>', 'start of the period (inclusive), with --to', isoTime)
+  .option('--to <time>', 'end of the period (exclusive), with --from', isoTime)
+  .option('--out <dir>', `a new or empty directory for continuity-statement.json and .html (default: the JSON to stdout)`)
+  .option('--export-out <dir>', 'a new or empty directory for the full evidence export the statement summarises (for the auditor, under NDA; never publish it)')
+  .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
+  .addOption(new Option('--signing-key-file <path>', 'sign with this Ed25519 private key (PEM; irdr evidence keygen)').conflicts('kmsKeyId'))
+  .option('--kms-key-id <id>', 'sign with this KMS key (the stack output EvidenceSigningKeyArn; locally alias/irdr-evidence-signing)')
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceStatementCommand']>) => (await statementCommands()).evidenceStatementCommand(...args));
+evidence
+  .command('check-statement <file>')
+  .description('verify a continuity statement (JSON or HTML) against the pinned key and, given the export it names, that the export is that one and intact; exit 1 naming why not')
+  .requiredOption('--public-key-file <path>', 'the export signing key\'s public half (PEM or DER: aws kms get-public-key --key-id <EvidenceSigningKeyArn>)')
+  .option('--export <zip-or-dir>', 'the full evidence export it summarises: the zip GET /evidence answers with, or a directory from irdr evidence export/statement --export-out')
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceCheckStatementCommand']>) => (await statementCommands()).evidenceCheckStatementCommand(...args));
 evidence
   .command('keygen')
   .description('make an Ed25519 key pair to sign evidence exports with')

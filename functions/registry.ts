@@ -480,7 +480,7 @@ export const functionRegistry = [
   {
     name: 'ExportEvidence',
     entry: 'functions/http/export-evidence.ts',
-    description: 'GET /evidence: the evidence export of a period (JSON, zip or the HTML report), its manifest signed by the KMS key',
+    description: 'GET /evidence: the evidence export of a period (JSON, zip or the HTML report), its manifest signed by the KMS key; GET /evidence/statement: the public continuity statement, signed by the same key',
     memoryMb: 1769,
     // API Gateway HTTP APIs wait at most 30 seconds for an integration.
     timeoutSeconds: 29,
@@ -489,7 +489,10 @@ export const functionRegistry = [
     // estate:list: the export carries the estate's coverage by the period's runs.
     permissions: ['table:read', 'evidence:sign', 'estate:list'],
     indexes: ['GSI1'],
-    routes: [{ method: 'GET', path: '/evidence' }],
+    routes: [
+      { method: 'GET', path: '/evidence' },
+      { method: 'GET', path: '/evidence/statement' },
+    ],
   },
   {
     name: 'ReadEstateCoverage',

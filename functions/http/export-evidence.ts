@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
@@ -14,7 +15,8 @@ import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lamb
 import { PublishedRunbooks } from '../domain/published-runbook.js';
 import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
-import { apiHandler, headerValue, parseQueryParameters, type ApiResult } from './http-shell.js';
+import { configuredPlanAliases, statementHandler } from './evidence-statement.js';
+import { apiHandler, headerValue, parseQueryParameters, type ApiEvent, type ApiResult } from './http-shell.js';
 
 /** A published runbook's `controls`, validated as the runbook schema does rather than trusted. */
 const RunbookControls = z.array(ControlReference).optional();
@@ -34,7 +36,7 @@ const CLI_EXPORT = 'run irdr evidence export --from --to --out DIR, which has no
  * GET /evidence?from=&to=: the period's evidence export, its manifest signed with the KMS key. Accept picks the form:
  * application/json (default), application/zip (the export folder), text/html (the report alone).
  */
-export const handler = apiHandler(async (event, context) => {
+const exportHandler = apiHandler(async (event, context) => {
   requireRole(event, 'exportEvidence');
   const period = parseQueryParameters(event, VerificationPeriodQuery);
   const format = negotiateExportFormat(headerValue(event, 'accept'));
@@ -77,3 +79,9 @@ export const handler = apiHandler(async (event, context) => {
   }
   return result;
 });
+
+/** GET /evidence/statement: the continuity statement, here because it is signed with the export's key, whose one signer is this function. */
+const continuityStatementHandler = statementHandler(() => ({ tableName, plans: bundledDrillPlans(), aliases: configuredPlanAliases(), controls, signer }));
+
+export const handler = (event: ApiEvent, context: Context) =>
+  event.routeKey === 'GET /evidence/statement' ? continuityStatementHandler(event, context) : exportHandler(event, context);

@@ -1,0 +1,159 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signStatement } from '../../functions/domain/evidence/continuity-statement-signature.js';
+import { ContinuityStatement } from '../../functions/domain/evidence/continuity-statement-schema.js';
+import { keySigner } from '../../functions/domain/evidence/export-manifest.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
+import { drillSession, testPlan } from './support/drill-session.js';
+import { runIrdr } from './support/irdr-cli.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/*
+ * The statement on the real local stack, seeded with names a customer must never read: plans, tables, an owner's
+ * address, incident titles and summaries carrying a marker (and markup); every rendering is scanned for each of them.
+ */
+const MARK = 'zqxmark';
+const PASSING_TABLE = `${MARK}-orders-table`;
+const FAILING_TABLE = `${MARK}-ledger-table`;
+const OWNER = `${MARK}-owner@example.com`;
+const plans = [
+  testPlan({ id: `${MARK}-pass`, owner: OWNER, source: { type: 'dynamodb-table', tableName: PASSING_TABLE }, checks: [{ type: 'item-count' }] }),
+  // Fails its check (the table holds 30 items): a failed run meets no window, and opens a failure incident naming the plan.
+  testPlan({ id: `${MARK}-fail`, owner: OWNER, source: { type: 'dynamodb-table', tableName: FAILING_TABLE }, checks: [{ type: 'item-count', expected: 999 }] }),
+];
+const HOSTILE_TITLE = `</script><script>alert("${MARK}")</script> ${MARK} breach of s3://${MARK}-bucket`;
+
+let local: TestStack;
+let workDir: string;
+let publicKeyFile: string;
+const internal: string[] = [MARK, LOCAL_ACCOUNT_ID, LOCAL_TABLE_NAME, OWNER, 'example.com', 'arn:', `${MARK}-bucket`, PASSING_TABLE, FAILING_TABLE, 'alert(', 'irdr-drill-'];
+
+beforeAll(async () => {
+  local = await startTestStack({ timeScale: 60, drillPlans: plans, dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 } });
+  workDir = await mkdtemp(join(tmpdir(), 'irdr-statement-'));
+  const drills = drillSession(local);
+  await drills.restorableSource(PASSING_TABLE, 25);
+  await drills.restorableSource(FAILING_TABLE, 25);
+  const passed = await drills.runDrill(`${MARK}-pass`);
+  const failed = await drills.runDrill(`${MARK}-fail`);
+  expect([passed.view.run.status, failed.view.run.status]).toEqual(['passed', 'failed']);
+  internal.push(passed.runId, failed.runId);
+
+  const opened = await local.openIncident({ runbookId: 'triage-notify', title: HOSTILE_TITLE, severity: 'SEV2', summary: `reported by ${MARK}-person@example.com` });
+  expect(opened.status).toBe(202);
+  internal.push(opened.body.incidentId as string);
+  expect((await local.api('POST', `/incidents/${opened.body.incidentId as string}/acknowledge`)).status).toBe(200);
+  const urgent = await local.openIncident({ runbookId: 'triage-notify', title: `${MARK} SEV1 open`, severity: 'SEV1', summary: 'left open' });
+  internal.push(urgent.body.incidentId as string);
+
+  // The export key's public half, as an auditor pins it (aws kms get-public-key).
+  const kms = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS });
+  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-signing' }));
+  publicKeyFile = join(workDir, 'export-key.der');
+  await writeFile(publicKeyFile, Buffer.from(PublicKey!));
+  kms.destroy();
+}, 240_000);
+
+afterAll(async () => {
+  await local?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+const leaksIn = (text: string): string[] => internal.filter((name) => text.toLowerCase().includes(name.toLowerCase()));
+
+describe('GET /evidence/statement', () => {
+  it('answers a signed statement that names no internal identifier, as JSON and as a page', async () => {
+    const json = await local.api('GET', '/evidence/statement?period=90d', { token: 'dev-auditor' });
+    expect(json.status).toBe(200);
+    const statement = ContinuityStatement.parse(json.body);
+    expect(leaksIn(JSON.stringify(json.body))).toEqual([]);
+    expect(statement.drills.plans.map((plan) => plan.alias).sort()).toEqual(['Plan A', 'Plan B']);
+    // One plan passed once, the other never: a weekly cadence over 90 days has gaps, stated, not claimed as met.
+    expect(statement.drills.verdict).toBe('gaps');
+    expect(statement.drills.plans.every((plan) => plan.cadence.gaps.length > 0 && !plan.cadence.met)).toBe(true);
+    expect(statement.drills.plans.map((plan) => plan.lastDrill?.result).sort()).toEqual(['failed', 'passed']);
+    expect(statement.incidents.sev1And2).toMatchObject({ total: 2, acknowledged: 1 });
+    expect(statement.drills.restoreCoverage).toEqual({ byType: expect.arrayContaining([expect.objectContaining({ type: 'DynamoDB', drilled: 1, attempted: 1 })]) });
+
+    const response = await fetch(`${local.stack.urls.api}/evidence/statement?period=90d`, {
+      headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName('dev-responder')}`, accept: 'text/html' },
+    });
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(leaksIn(page)).toEqual([]);
+    await writeFile(join(workDir, 'route.html'), page);
+    const checked = await runIrdr(local, ['evidence', 'check-statement', join(workDir, 'route.html'), '--public-key-file', publicKeyFile]);
+    expect(checked.output).toContain('signature valid (pinned key sha256:');
+    expect(checked.code).toBe(0);
+  });
+
+  it('refuses a bad period with a 400 saying what is allowed, an unknown Accept with a 406, and a caller in no role', async () => {
+    for (const query of ['period=2y', 'period=13m', 'period=12m&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', '', 'from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z']) {
+      const refused = await local.api('GET', `/evidence/statement?${query}`, { token: 'dev-auditor' });
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.message, query).toMatch(/invalid query: /);
+    }
+    expect((await local.api('GET', '/evidence/statement?period=2y', { token: 'dev-auditor' })).body.message).toContain('<N>m (1-12 months) or <N>d (1-366 days)');
+    expect((await local.api('GET', '/evidence/statement?period=12m', { token: 'dev-auditor', headers: { accept: 'image/png' } })).status).toBe(406);
+    expect((await local.api('GET', '/evidence/statement?period=12m', { token: 'dev-outsider' })).status).toBe(403);
+  });
+});
+
+describe('irdr evidence statement and check-statement', () => {
+  it('writes the statement and, apart, the export it summarises; check-statement ties the two and fails a tampered one, naming why', async () => {
+    const out = join(workDir, 'public');
+    const exportOut = join(workDir, 'nda-export');
+    const made = await runIrdr(local, ['evidence', 'statement', '--period', '12m', '--out', out, '--export-out', exportOut, '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(made.output).toContain('continuity-statement.json, continuity-statement.html, signed by sha256:');
+    expect(made.code).toBe(0);
+    const jsonFile = join(out, 'continuity-statement.json');
+    const htmlFile = join(out, 'continuity-statement.html');
+    const text = await readFile(jsonFile, 'utf8');
+    expect(leaksIn(text)).toEqual([]);
+    expect(leaksIn(await readFile(htmlFile, 'utf8'))).toEqual([]);
+
+    for (const file of [jsonFile, htmlFile]) {
+      const checked = await runIrdr(local, ['evidence', 'check-statement', file, '--public-key-file', publicKeyFile, '--export', exportOut]);
+      expect(checked.output, file).toContain('and the export given is the one it summarises');
+      expect(checked.code, file).toBe(0);
+    }
+
+    // A figure edited: the signature no longer matches.
+    const statement = JSON.parse(text) as ContinuityStatement;
+    const edited = join(workDir, 'edited.json');
+    await writeFile(edited, text.replace('"verdict": "gaps"', '"verdict": "met"'));
+    const editedCheck = await runIrdr(local, ['evidence', 'check-statement', edited, '--public-key-file', publicKeyFile]);
+    expect(editedCheck.code).toBe(1);
+    expect(editedCheck.output).toContain('FAILED the signature does not match the statement: it was changed after it was signed');
+
+    // Edited and re-signed with another key: signed, but not by the pinned one.
+    const other = generateKeyPairSync('ed25519');
+    const forged = await signStatement({ ...statement, drills: { ...statement.drills, verdict: 'met' } }, keySigner(other.privateKey));
+    const forgedFile = join(workDir, 'forged.json');
+    await writeFile(forgedFile, JSON.stringify(forged));
+    const forgedCheck = await runIrdr(local, ['evidence', 'check-statement', forgedFile, '--public-key-file', publicKeyFile]);
+    expect(forgedCheck.code).toBe(1);
+    expect(forgedCheck.output).toMatch(/FAILED signed by sha256:[0-9a-f]{64}, not by the pinned key/);
+
+    // The statement held to another export (another period's): not the one it summarises.
+    const otherExport = join(workDir, 'other-export');
+    await runIrdr(local, ['evidence', 'export', '--from', '2026-01-01T00:00:00Z', '--to', '2026-02-01T00:00:00Z', '--out', otherExport, '--kms-key-id', 'alias/irdr-evidence-signing']);
+    const mismatch = await runIrdr(local, ['evidence', 'check-statement', jsonFile, '--public-key-file', publicKeyFile, '--export', otherExport]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.output).toMatch(/FAILED the export is not the one this statement summarises: its manifest has SHA-256 [0-9a-f]{64}, the statement names [0-9a-f]{64}/);
+  });
+
+  it('refuses an unsigned statement request and a bad period before reading anything', async () => {
+    const unsigned = await runIrdr(local, ['evidence', 'statement', '--period', '12m']);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.output).toContain('a continuity statement is signed with the evidence export\'s key');
+    const bad = await runIrdr(local, ['evidence', 'statement', '--period', '5y', '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('<N>m (1-12 months) or <N>d (1-366 days)');
+  });
+});
