@@ -139,6 +139,7 @@ evidence
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .addOption(new Option('--signing-key-file <path>', 'sign with this Ed25519 private key (PEM; irdr evidence keygen)').conflicts('kmsKeyId'))
   .option('--kms-key-id <id>', 'sign with this KMS key (the stack output EvidenceSigningKeyArn; locally alias/irdr-evidence-signing)')
+  .option('--publish [s3-url]', 'also put continuity-statement.json and .html at s3://<bucket>[/<prefix>] (default: config evidence.statement.publishTo) for the Trust Center')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceStatementCommand']>) => (await statementCommands()).evidenceStatementCommand(...args));
 evidence
   .command('check-statement <file>')

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { irdrConfig } from '../functions/config.js';
 import { buildSignedStatement } from '../functions/aws/continuity-statement.js';
+import { publishStatementFiles } from '../functions/aws/continuity-statement-publishing.js';
+import { StatementPublishLocation } from '../functions/domain/evidence/continuity-statement-schema.js';
 import { estateInventory, tableArnsBeside } from '../functions/aws/estate-coverage.js';
 import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../functions/domain/evidence/control-summary.js';
@@ -28,6 +30,18 @@ interface StatementFlags {
   tableName: string;
   signingKeyFile?: string;
   kmsKeyId?: string;
+  /** true: the configured location (evidence.statement.publishTo); a string: that location. */
+  publish?: boolean | string;
+}
+
+/** Where to publish, checked before anything is read: the flag's location, else the configured one. */
+function publishLocation(flags: StatementFlags): string | undefined {
+  if (flags.publish === undefined || flags.publish === false) return undefined;
+  const location = typeof flags.publish === 'string' ? flags.publish : irdrConfig.evidence.statement.publishTo;
+  if (location === undefined) throw new UsageError('nowhere to publish: give --publish s3://<bucket>[/<prefix>], or set evidence.statement.publishTo in config/irdr.config.json');
+  const parsed = StatementPublishLocation.safeParse(location);
+  if (!parsed.success) throw new UsageError(`--publish ${location}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 async function statementSigner(flags: StatementFlags): Promise<ManifestSigner> {
@@ -63,6 +77,7 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
     ...(flags.to !== undefined && { to: flags.to }),
   });
   if (!query.success) throw new UsageError(`${query.error.issues[0]?.message ?? STATEMENT_PERIOD_HELP}`);
+  const publishTo = publishLocation(flags);
   const signer = await usage(() => statementSigner(flags));
   if (flags.out !== undefined) await usage(() => prepareExportDirectory(flags.out!));
   if (flags.exportOut !== undefined) await usage(() => prepareExportDirectory(flags.exportOut!));
@@ -90,6 +105,16 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
     await writeFile(join(flags.out, STATEMENT_HTML_FILE), statementHtml(statement), { flag: 'wx' });
     console.log(`statement of ${period.from} .. ${period.to} (${period.label}) written to ${flags.out}: ${STATEMENT_JSON_FILE}, ${STATEMENT_HTML_FILE}, signed by ${statement.signature?.keyFingerprint}`);
     console.log(`drills: ${statement.drills.summary}`);
+  }
+  if (publishTo !== undefined) {
+    const published = await publishStatementFiles(publishTo, [
+      { name: STATEMENT_JSON_FILE, content: json, contentType: 'application/json' },
+      { name: STATEMENT_HTML_FILE, content: statementHtml(statement), contentType: 'text/html; charset=utf-8' },
+    ]).catch((error: unknown) => {
+      if ((error as Error).name === 'NoSuchBucket') throw new UsageError(`--publish ${publishTo}: the bucket does not exist`);
+      throw error;
+    });
+    console.error(`published ${published.join(', ')}`);
   }
   const kept = flags.exportOut !== undefined ? `kept in ${flags.exportOut}` : 'not kept (give --export-out DIR to keep it for the auditor)';
   console.error(`the full evidence export it summarises: manifest sha256 ${statement.evidenceExport.manifestSha256}, ${kept}`);

@@ -4,7 +4,7 @@ import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
 import { RegulatoryConfig } from './regulatory-config.js';
-import { PublicAlias } from './evidence/continuity-statement-schema.js';
+import { PublicAlias, StatementPublishLocation } from './evidence/continuity-statement-schema.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -93,6 +93,8 @@ export const EvidenceConfig = z.strictObject({
     .strictObject({
       /** Drill plan id → the name a customer reads; a plan without one is `Plan A`, `Plan B`, ..., never its id. */
       planAliases: z.record(z.string().min(1), PublicAlias).default({}),
+      /** Where `irdr evidence statement --publish` puts continuity-statement.json and .html (the Trust Center links there). */
+      publishTo: StatementPublishLocation.optional(),
     })
     .prefault({}),
 });

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatement } from '../../functions/domain/evidence/continuity-statement-signature.js';
 import { ContinuityStatement } from '../../functions/domain/evidence/continuity-statement-schema.js';
@@ -155,5 +156,31 @@ describe('irdr evidence statement and check-statement', () => {
     const bad = await runIrdr(local, ['evidence', 'statement', '--period', '5y', '--kms-key-id', 'alias/irdr-evidence-signing']);
     expect(bad.code).toBe(2);
     expect(bad.output).toContain('<N>m (1-12 months) or <N>d (1-366 days)');
+  });
+
+  it('publishes the two public files to the S3 location given (the local S3 here), as written, and refuses a location that is not one', async () => {
+    const s3 = new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_S3, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'trust-center-site' }));
+    const out = join(workDir, 'published');
+    const made = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--out', out, '--publish', 's3://trust-center-site/continuity', '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(made.output).toContain('published s3://trust-center-site/continuity/continuity-statement.json, s3://trust-center-site/continuity/continuity-statement.html');
+    expect(made.code).toBe(0);
+    for (const [name, type] of [['continuity-statement.json', 'application/json'], ['continuity-statement.html', 'text/html; charset=utf-8']] as const) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: 'trust-center-site', Key: `continuity/${name}` }));
+      expect(object.ContentType).toBe(type);
+      const body = await object.Body!.transformToString();
+      expect(body).toBe(await readFile(join(out, name), 'utf8'));
+      expect(leaksIn(body)).toEqual([]);
+    }
+    s3.destroy();
+    const refused = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--publish', 'https://example.org/x', '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('s3://<bucket>[/<prefix>]');
+    const nowhere = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--publish', '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.output).toContain('nowhere to publish');
+    const missing = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--publish', 's3://no-such-bucket-here', '--kms-key-id', 'alias/irdr-evidence-signing']);
+    expect(missing.code).toBe(2);
+    expect(missing.output).toContain('the bucket does not exist');
   });
 });

@@ -162,5 +162,9 @@ describe('the statement config', () => {
     expect(EvidenceConfig.parse({ statement: { planAliases: { 'orders-pitr': 'Customer orders' } } }).statement.planAliases).toEqual({ 'orders-pitr': 'Customer orders' });
     const refused = EvidenceConfig.safeParse({ statement: { planAliases: { 'orders-pitr': '<img src=x>' } } });
     expect(refused.error?.issues[0]?.message).toMatch(/letters, digits, spaces/);
+    expect(EvidenceConfig.parse({ statement: { publishTo: 's3://example-trust-center/continuity' } }).statement.publishTo).toBe('s3://example-trust-center/continuity');
+    for (const publishTo of ['https://example.org/x', 's3://Bad_Bucket/x', 's3://bucket/../x']) {
+      expect(EvidenceConfig.safeParse({ statement: { publishTo } }).error?.issues[0]?.message, publishTo).toMatch(/^s3:\/\/<bucket>\[\/<prefix>\]/);
+    }
   });
 });

@@ -15,6 +15,11 @@ export const PublicAlias = z
   .max(60, 'at most 60 characters')
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ()&.,+/'-]*$/u, 'letters, digits, spaces and ( ) & . , + / \' - only, starting with a letter or digit');
 
+/** Where a statement is published for the Trust Center to link to: `s3://<bucket>[/<prefix>]`. */
+export const StatementPublishLocation = z
+  .string()
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity');
+
 const IsoTime = z.iso.datetime();
 const Seconds = z.number().nonnegative();
 
