@@ -18,7 +18,9 @@ export const PublicAlias = z
 /** Where a statement is published for the Trust Center to link to: `s3://<bucket>[/<prefix>]`. */
 export const StatementPublishLocation = z
   .string()
-  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity');
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity')
+  // A `.` or `..` segment is a valid key, but not where a page's relative links would resolve.
+  .refine((location) => !location.split('/').slice(3).some((segment) => /^\.+$/.test(segment)), 's3://<bucket>[/<prefix>] with no . or .. segment in the prefix');
 
 const IsoTime = z.iso.datetime();
 const Seconds = z.number().nonnegative();
