@@ -136,8 +136,8 @@ describe('the continuity statement', () => {
 describe('the statement period', () => {
   const now = new Date('2026-12-07T06:50:12.345Z');
   it('takes 12m, 90d, or from and to', () => {
-    expect(resolveStatementPeriod(StatementPeriodQuery.parse({ period: '12m' }), now)).toEqual({ from: '2025-12-07T06:50:12.000Z', to: '2026-12-07T06:50:12.000Z', label: '12m' });
-    expect(resolveStatementPeriod(StatementPeriodQuery.parse({ period: '90d' }), now).from).toBe('2026-09-08T06:50:12.000Z');
+    expect(resolveStatementPeriod(StatementPeriodQuery.parse({ period: '12m' }), now)).toEqual({ from: '2025-12-07T06:50:13.000Z', to: '2026-12-07T06:50:13.000Z', label: '12m' });
+    expect(resolveStatementPeriod(StatementPeriodQuery.parse({ period: '90d' }), now).from).toBe('2026-09-08T06:50:13.000Z');
     expect(resolveStatementPeriod(StatementPeriodQuery.parse({ from: '2026-01-01', to: '2026-04-01' }), now)).toMatchObject({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
   });
 

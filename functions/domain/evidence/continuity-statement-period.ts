@@ -39,11 +39,11 @@ export interface StatementPeriod extends EvidencePeriod {
   readonly label: string;
 }
 
-/** The period a valid query names, counted back from `now` (whole seconds: the same statement asked twice a second apart names the same period). */
+/** The period a valid query names, counted back from the end of `now`'s second (whole seconds, and nothing recorded up to now left out). */
 export function resolveStatementPeriod(query: StatementPeriodQuery, now: Date): StatementPeriod {
   if (query.from !== undefined && query.to !== undefined) return { from: query.from, to: query.to, label: `${query.from} .. ${query.to}` };
   const [, count = '0', unit] = /^(\d+)([md])$/.exec(query.period ?? '') ?? [];
-  const to = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const to = new Date(Math.ceil(now.getTime() / 1000) * 1000);
   const from = new Date(to);
   if (unit === 'm') from.setUTCMonth(from.getUTCMonth() - Number(count));
   else from.setTime(from.getTime() - Number(count) * 86_400_000);
