@@ -69,10 +69,19 @@ beforeAll(async () => {
   expect([passed.view.run.status, failed.view.run.status]).toEqual(['passed', 'failed']);
   internal.push(passed.runId, failed.runId);
 
-  const opened = await local.openIncident({ runbookId: 'triage-notify', title: HOSTILE_TITLE, severity: 'SEV2', summary: `reported by ${MARK}-person@example.com` });
+  // security-incident runs the one-hour acknowledge clock (kind sla) for SEV1/SEV2: acknowledging meets it.
+  const opened = await local.openIncident({ runbookId: 'security-incident', title: HOSTILE_TITLE, severity: 'SEV2', summary: `reported by ${MARK}-person@example.com` });
   expect(opened.status).toBe(202);
-  internal.push(opened.body.incidentId as string);
-  expect((await local.api('POST', `/incidents/${opened.body.incidentId as string}/acknowledge`)).status).toBe(200);
+  for (let look = 0; (await local.api('POST', `/incidents/${opened.body.incidentId as string}/acknowledge`)).status !== 200; look += 1) {
+    if (look > 400) throw new Error('the incident could not be acknowledged');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  for (let look = 0; ; look += 1) {
+    const events = (await local.api('GET', `/incidents/${opened.body.incidentId as string}`, { token: 'dev-auditor' })).body.events as Array<{ type: string }>;
+    if (events.some((event) => event.type === 'clock.met')) break;
+    if (look > 800) throw new Error(`the acknowledge clock was never met: ${events.map((event) => event.type).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   const urgent = await local.openIncident({ runbookId: 'triage-notify', title: `${MARK} SEV1 open`, severity: 'SEV1', summary: 'left open' });
   internal.push(urgent.body.incidentId as string);
   // The runbook writes the record as it starts: wait until both are there to be counted.
@@ -118,6 +127,7 @@ describe('GET /evidence/statement', () => {
     expect(statement.drills.plans.map((plan) => plan.lastDrill?.result).sort()).toEqual(['failed', 'passed']);
     expect(urgentIncidents).toBeGreaterThanOrEqual(2);
     expect(statement.incidents.sev1And2).toMatchObject({ total: urgentIncidents, acknowledged: 1 });
+    expect(statement.incidents.responseClocks).toEqual({ judged: 1, onTime: 1, late: 0, missed: 0, percentMet: 100 });
     expect(statement.drills.restoreCoverage).toEqual({
       byType: expect.arrayContaining([expect.objectContaining({ type: 'DynamoDB', drilled: 1, attempted: 1 }), { type: 'S3', resources: 1, drilled: 0, attempted: 0, notDrilled: 1 }]),
     });
