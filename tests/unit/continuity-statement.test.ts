@@ -127,6 +127,8 @@ describe('the continuity statement', () => {
   it('names plans by public alias only: a plan without one, or whose alias names a plan id, gets a neutral generated alias', () => {
     const aliases = publicAliases(['orders-pitr', 'ledger-backup', 'payments'], { 'orders-pitr': 'Orders (orders-pitr)', payments: 'Plan A', 'ledger-backup': '<script>' });
     expect(Object.fromEntries(aliases)).toEqual({ 'ledger-backup': 'Plan B', 'orders-pitr': 'Plan C', payments: 'Plan A' });
+    // A plain-word id may be a word of its alias, never the whole alias.
+    expect(Object.fromEntries(publicAliases(['orders', 'ledger'], { orders: 'Customer orders database', ledger: 'Ledger' }))).toEqual({ orders: 'Customer orders database', ledger: 'Plan A' });
     const statement = buildContinuityStatement(input({ aliases: {}, runs: [passedOn('02', { planId: 'retired-plan' })] }));
     expect(statement.drills.plans.map((plan) => plan.alias)).toEqual(['Plan A', 'Plan B']);
     expect(JSON.stringify(statement)).not.toMatch(/orders-pitr|retired-plan|r-02|irdr-drill|arn:/);

@@ -8,12 +8,14 @@ function generatedAlias(index: number): string {
 }
 
 /**
- * Each plan's public alias: the configured one, unless it is not plain words or names a plan id (an alias must never
- * carry an id); otherwise a generated one, given in plan-id order and never one a configured alias already took.
+ * Each plan's public alias: the configured one, unless it is not plain words, is a plan id, or contains one shaped like
+ * an identifier (an alias must never carry an id); otherwise a generated one, given in plan-id order and never one a configured alias already took.
  */
 export function publicAliases(planIds: readonly string[], configured: Readonly<Record<string, string>>): Map<string, string> {
   const ids = [...new Set(planIds)].sort();
-  const namesAnId = (alias: string) => ids.some((id) => alias.toLowerCase().includes(id.toLowerCase()));
+  // An id that is a plain word (`orders`) may be a word of an alias; one shaped like an identifier (`orders-pitr`, `db2`) may not.
+  const namesAnId = (alias: string) =>
+    ids.some((id) => alias.toLowerCase() === id.toLowerCase() || (/[^A-Za-z]/.test(id) && alias.toLowerCase().includes(id.toLowerCase())));
   const aliases = new Map<string, string>();
   const taken = new Set<string>();
   for (const id of ids) {
