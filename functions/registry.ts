@@ -84,7 +84,7 @@ export type FunctionPermission =
   | 'evidence:read-digests'
   // kms:Sign and kms:GetPublicKey on the evidence signing key (Ed25519), nothing else.
   | 'evidence:sign'
-  // StartExecution on the post-incident review reminder state machine, nothing else.
+  // StartExecution on the reminder state machine (post-incident reviews and corrective actions), nothing else.
   | 'reviews:schedule-reminder'
   // backup:ListProtectedResources and dynamodb:ListTables (both on `*`: neither has a resource type): the estate's inventory for coverage.
   | 'estate:list';
@@ -272,6 +272,32 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign'],
+  },
+  {
+    name: 'RemindCorrectiveAction',
+    entry: 'functions/tasks/remind-corrective-action.ts',
+    description: "Corrective action reminder step: before due, reminds the owner; when due and still open, records action.overdue and escalates to the commanders",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+  },
+  {
+    name: 'CorrectiveActions',
+    entry: 'functions/http/corrective-actions.ts',
+    description: "The post-incident review's findings and corrective actions: record the review, list, add and close actions with evidence",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    // incidents:append: new ACTION# items and trail events; incidents:update: closing an action;
+    // reviews:schedule-reminder: each action's reminder execution (the review reminder state machine's action branch).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'reviews:schedule-reminder'],
+    routes: [
+      { method: 'GET', path: '/incidents/{incidentId}/actions' },
+      { method: 'POST', path: '/incidents/{incidentId}/actions' },
+      { method: 'POST', path: '/incidents/{incidentId}/actions/{actionId}/close' },
+      { method: 'POST', path: '/incidents/{incidentId}/review' },
+    ],
   },
   {
     name: 'ListHumanTasks',

@@ -2,23 +2,38 @@ import { functionArnPlaceholder } from '../functions/registry.js';
 import { transientRetry, type AslDefinition } from './asl-fragments.js';
 
 /*
- * The post-incident review's reminder: one execution per review, started when the review task opens on
- * resolve ({incidentId, dueAt}), waits until the due time (a Wait state: no polling, nothing runs meanwhile),
- * then hands RemindOverdueReview the review to remind of. A review completed in time is left alone there:
- * completing it needs no grant on this state machine.
+ * The reminders of the post-incident review and of its corrective actions: one execution per review or action.
+ * A review ({incidentId, dueAt}, started on resolve) waits until it is due (a Wait state: no polling, nothing runs
+ * meanwhile), then hands RemindOverdueReview the review to remind of. A corrective action ({incidentId, actionId,
+ * remindAt, dueAt}, started when it is added) waits until remindAt to remind its owner, then until dueAt to escalate
+ * if it is still open. Completing or closing in time needs no grant on this state machine: the reminder finds it done.
  */
 
 export const REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID = 'Review-reminder';
 
-/** Step Functions keeps a Standard execution a year at most; reviews fall due in at most 60 business days. */
-const EXECUTION_TIMEOUT_SECONDS = 120 * 24 * 60 * 60;
+/** Step Functions keeps a Standard execution a year at most; reviews fall due in at most 60 business days, actions in 180 days. */
+const EXECUTION_TIMEOUT_SECONDS = 200 * 24 * 60 * 60;
+
+const remindAction = (phase: 'due-soon' | 'overdue') => ({
+  Type: 'Task',
+  Resource: '${' + functionArnPlaceholder('RemindCorrectiveAction') + '}',
+  Parameters: { 'incidentId.$': '$.incidentId', 'actionId.$': '$.actionId', phase, 'executionArn.$': '$$.Execution.Id' },
+  ResultPath: null,
+  TimeoutSeconds: 60,
+  Retry: transientRetry,
+});
 
 export function compileReviewReminderStateMachine(): AslDefinition {
   return {
-    Comment: 'irdr post-incident review reminder: waits until the review is due, then reminds the commanders if it is still open',
-    StartAt: 'Wait until due',
+    Comment: 'irdr reminders: a post-incident review when due, a corrective action before due and when overdue, each only if still open',
+    StartAt: 'Review or action',
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
+      'Review or action': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.actionId', IsPresent: true, Next: 'Wait until the action is nearly due' }],
+        Default: 'Wait until due',
+      },
       'Wait until due': { Type: 'Wait', TimestampPath: '$.dueAt', Next: 'Remind if still open' },
       'Remind if still open': {
         Type: 'Task',
@@ -28,6 +43,10 @@ export function compileReviewReminderStateMachine(): AslDefinition {
         Retry: transientRetry,
         End: true,
       },
+      'Wait until the action is nearly due': { Type: 'Wait', TimestampPath: '$.remindAt', Next: 'Remind the owner if still open' },
+      'Remind the owner if still open': { ...remindAction('due-soon'), Next: 'Wait until the action is due' },
+      'Wait until the action is due': { Type: 'Wait', TimestampPath: '$.dueAt', Next: 'Escalate if still open' },
+      'Escalate if still open': { ...remindAction('overdue'), End: true },
     },
   };
 }

@@ -1,4 +1,6 @@
+import { reviewActionsBlocker } from './review-completion-rule.js';
 import { getTask, listTasks } from './human-task-store.js';
+import { getIncident } from './incident-store.js';
 import { acknowledgeIncident } from './incident-acknowledgement.js';
 import { logger } from './powertools.js';
 import { recordDecision } from './task-decision.js';
@@ -50,6 +52,12 @@ export async function completeHumanTask(
   if (!mayComplete(task, actor)) {
     const roles = actor.roles.length > 0 ? `acts as ${actor.roles.join(', ')}` : 'acts in no irdr role';
     return { kind: 'forbidden', message: `only ${whoMayComplete(task)} may complete "${task.title}"; ${actorName(actor)} ${roles}` };
+  }
+  if (task.taskId === REVIEW_TASK_ID || task.completedBy === 'post-incident-review') {
+    // Before the one write: a SEV1/SEV2 review without a corrective action (or a recorded reason for none) is not complete.
+    const incident = await getIncident(tableName, key.incidentId);
+    const blocker = incident ? await reviewActionsBlocker(tableName, incident) : undefined;
+    if (blocker) return { kind: 'conflict', message: blocker };
   }
 
   const decision: TaskDecision = {

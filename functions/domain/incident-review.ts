@@ -3,6 +3,7 @@ import type { ClockRecord } from './clock.js';
 import { formatDuration } from './duration.js';
 import type { PublicHumanTask } from './human-task.js';
 import { Severity, type Incident } from './incident.js';
+import { actionsFromTrail, reviewFindingsFromTrail } from './corrective-action-trail.js';
 import { milestonesOf } from './incident-lifecycle.js';
 import type { TrailEventBody } from './trail-event.js';
 
@@ -28,6 +29,8 @@ export interface ReviewRecord {
   readonly events: readonly TrailEventBody[];
   readonly tasks: readonly PublicHumanTask[];
   readonly clocks: readonly ClockRecord[];
+  /** When the draft is made (an action past due reads overdue); now, by default. */
+  readonly now?: Date;
 }
 
 /** A table cell: one line, pipes escaped. */
@@ -89,6 +92,36 @@ export function reviewTasksInOrder(tasks: readonly PublicHumanTask[]): PublicHum
     .map((task, index) => ({ task, index }))
     .sort((a, b) => a.task.createdAt.localeCompare(b.task.createdAt) || a.index - b.index)
     .map(({ task }) => task);
+}
+
+/**
+ * The review's findings and corrective actions as recorded (POST /incidents/{id}/review and /actions), or the blanks to
+ * fill; each action with its owner, due date and state.
+ */
+function lessonsLearned(record: ReviewRecord): string[] {
+  const findings = reviewFindingsFromTrail(record.events);
+  const actions = actionsFromTrail(record.incident, record.events, record.now ?? new Date());
+  const oneLine = (value: string | undefined): string => (value === undefined || value === '' ? '' : ` ${value.replace(/\r?\n/g, ' ')}`);
+  return [
+    '## Lessons learned',
+    '',
+    ...(findings ? [`Recorded by ${findings.recordedBy} at ${findings.recordedAt}.`, ''] : []),
+    `- Root cause:${oneLine(findings?.rootCause)}`,
+    `- What went well:${oneLine(findings?.wentWell)}`,
+    `- What did not:${oneLine(findings?.wentBadly)}`,
+    '',
+    '## Corrective actions',
+    '',
+    ...(actions.length > 0
+      ? table(
+          ['Action', 'Title', 'Owner', 'Due', 'State', 'Evidence'],
+          actions.map((action) => [action.actionId, action.title, action.owner, action.dueAt, action.state, action.evidenceLink ?? action.evidenceNote]),
+        )
+      : findings?.noCorrectiveActionReason !== undefined
+        ? [`None, because: ${oneLine(findings.noCorrectiveActionReason).trim()}`]
+        : ['None yet: add each (owner, due date) with POST /incidents/{incidentId}/actions, or record why none with POST /incidents/{incidentId}/review.']),
+    '',
+  ];
 }
 
 /** The review draft, in Markdown: everything it says comes from the record. */
@@ -164,12 +197,7 @@ export function reviewDraftMarkdown(record: ReviewRecord): string {
       return `- ${event.at} — \`${event.type}\`${summary ? ` — ${summary.replace(/\r?\n/g, ' ')}` : ''} (${event.actor})`;
     }),
     '',
-    '## Lessons learned',
-    '',
-    '- What went well:',
-    '- What to improve:',
-    '- Follow-up actions (owner, due):',
-    '',
+    ...lessonsLearned(record),
   );
   return lines.join('\n');
 }

@@ -55,3 +55,6 @@ export const drillRunPk = (runId: string): string => `${DRILL_RUN_PK_PREFIX}${ru
 /** A drill plan's standing state (`DRILL#<planId>`, `STATE`): the failure incident its runs left open, if any. */
 export const drillPlanPk = (planId: string): string => `${DRILL_PLAN_PK_PREFIX}${planId}`;
 export const DRILL_PLAN_STATE_SK = 'STATE';
+/** Corrective actions of an incident (`INC#<id>` partition): open or closed, each with its owner and due date. */
+export const ACTION_SK_PREFIX = 'ACTION#';
+export const actionSk = (actionId: string): string => `${ACTION_SK_PREFIX}${actionId}`;

@@ -1,6 +1,7 @@
 import { DRILL_RUN_ID_PATTERN } from './drill-naming.js';
 import { DRILL_PLAN_ID_PATTERN, RUNBOOK_ID_PATTERN, STEP_ID_SOURCE } from './id-patterns.js';
 import { printable } from './plain-text.js';
+import { ACTION_ID_SOURCE } from './corrective-action.js';
 
 /*
  * What each path parameter of the HTTP API may be, by name (`{incidentId}` means the same in every route). The shell
@@ -33,6 +34,7 @@ export const PATH_PARAMETER_RULES = {
   runId: { noun: 'drill run', pattern: DRILL_RUN_ID_PATTERN, allowed: 'a drill run id is 1 to 80 letters, digits, dashes and underscores' },
   planId: { noun: 'drill plan', pattern: DRILL_PLAN_ID_PATTERN, allowed: 'a plan id is 2 to 40 lower-case letters, digits and dashes, starting with a letter' },
   runbookId: { noun: 'runbook', pattern: RUNBOOK_ID_PATTERN, allowed: 'a runbook id is 2 to 63 lower-case letters, digits and dashes, starting with a letter' },
+  actionId: { noun: 'corrective action', pattern: new RegExp(`^${ACTION_ID_SOURCE}$`), allowed: 'a corrective action id is ca- and 8 hex digits (as POST /incidents/{incidentId}/actions returned it)' },
   linkId: { noun: 'task link', pattern: TASK_LINK_ID_PATTERN, allowed: 'open the link exactly as it arrived in your email' },
 } as const satisfies Record<string, PathParameterRule>;
 

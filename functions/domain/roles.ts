@@ -24,6 +24,9 @@ export const rolesAllowedTo = {
   readEvidence: roleNames,
   // The whole record of a period, signed: for the auditor, and the commander who answers for it.
   exportEvidence: ['commander', 'auditor'],
+  // The post-incident review's findings and its corrective actions: the commanders who hold the review.
+  recordReview: ['commander'],
+  addCorrectiveAction: ['commander'],
   // A review of the record, appended to its trail: the record's owner (the commander) or an auditor.
   signOffEvidence: ['commander', 'auditor'],
 } as const satisfies Record<string, readonly RoleName[]>;

@@ -559,9 +559,9 @@ describe('least privilege', () => {
       .sort();
     expect(updaters).toEqual(
       [
-        'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CreateHumanTask', 'CreateIncident',
+        'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CorrectiveActions', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
-        'RemindOverdueReview', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+        'RemindCorrectiveAction', 'RemindOverdueReview', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
       ].sort(),
     );
     // Appending to a trail needs PutItem alone.
@@ -715,16 +715,28 @@ describe('review reminder state machine', () => {
   const blueprint = reviewReminderStateMachineBlueprint();
   const machineId = () => synth.logicalIdOf(synth.stack.reviewReminder.stateMachine);
 
-  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview alone', () => {
+  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview and RemindCorrectiveAction alone', () => {
     const machine = props(machineId());
     expect(JSON.parse(machine.DefinitionString as string)).toEqual(blueprint.definition);
-    expect(machine.DefinitionSubstitutions).toEqual({ RemindOverdueReviewFunctionArn: getAtt(functionLogicalId('RemindOverdueReview')) });
-    const result = aslValidator(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), { RemindOverdueReviewFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindOverdueReview' })));
+    expect(machine.DefinitionSubstitutions).toEqual({
+      RemindOverdueReviewFunctionArn: getAtt(functionLogicalId('RemindOverdueReview')),
+      RemindCorrectiveActionFunctionArn: getAtt(functionLogicalId('RemindCorrectiveAction')),
+    });
+    const result = aslValidator(
+      JSON.parse(
+        substitutePlaceholders(JSON.stringify(blueprint.definition), {
+          RemindOverdueReviewFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindOverdueReview',
+          RemindCorrectiveActionFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindCorrectiveAction',
+        }),
+      ),
+    );
     expect(result.isValid, result.errorsText('\n')).toBe(true);
     const invoked = statementsOfRole(synth.logicalIdOf(synth.stack.reviewReminder.stateMachine.role))
       .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'))
       .flatMap((statement) => asList(statement.Resource));
-    expect(invoked).toEqual([getAtt(functionLogicalId('RemindOverdueReview'))]);
+    expect(invoked.map((resource) => JSON.stringify(resource)).sort()).toEqual(
+      [getAtt(functionLogicalId('RemindOverdueReview')), getAtt(functionLogicalId('RemindCorrectiveAction'))].map((resource) => JSON.stringify(resource)).sort(),
+    );
   });
 
   it('is Standard, logs every event without execution data, and traces with X-Ray', () => {
@@ -734,14 +746,16 @@ describe('review reminder state machine', () => {
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('is started by ChangeIncidentStatus alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+  it('is started by ChangeIncidentStatus (reviews) and CorrectiveActions (actions) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
     const starters = registry.filter((spec) =>
       statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
         (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
       ),
     );
-    expect(starters.map((spec) => spec.name)).toEqual(['ChangeIncidentStatus']);
-    expect(props(functionLogicalId('ChangeIncidentStatus')).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'CorrectiveActions']);
+    for (const name of ['ChangeIncidentStatus', 'CorrectiveActions']) {
+      expect(props(functionLogicalId(name)).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
+    }
   });
 });
 

@@ -61,7 +61,7 @@ describe('GET /evidence', () => {
     expect(response.headers.get('x-irdr-manifest-signature')).toBe(`Ed25519 ${keyFingerprint(signingKey)}`);
     const body = (await response.json()) as { manifest: Record<string, unknown>; files: Array<{ name: string; content: string }> };
     const files = new Map(body.files.map(({ name, content }) => [name, Buffer.from(content, 'utf8')]));
-    expect([...files.keys()].sort()).toEqual(['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'report.html']);
+    expect([...files.keys()].sort()).toEqual(['controls.csv', 'corrective-actions.csv', 'corrective-actions.json', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'report.html']);
     const exported = JSON.parse(files.get('incidents.json')!.toString('utf8')) as { incidents: Array<{ incident: { incidentId: string } }> };
     expect(exported.incidents.map(({ incident }) => incident.incidentId).sort()).toEqual([...incidentIds].sort());
     for (const incidentId of incidentIds) expect(files.get('incidents.csv')!.toString('utf8')).toContain(incidentId);

@@ -14,7 +14,7 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const irdr = join(import.meta.dirname, '../../bin/irdr.js');
 const SOURCE = 'irdr-test-export-orders';
-const FILES = ['controls.csv', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'manifest.json', 'report.html'];
+const FILES = ['controls.csv', 'corrective-actions.csv', 'corrective-actions.json', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'manifest.json', 'report.html'];
 
 /** Runs the real CLI against the local stack as a user would, after `eval "$(irdr local env)"`. */
 async function run(local: TestStack, args: string[]): Promise<{ code: number; output: string; stdout: string; stderr: string }> {

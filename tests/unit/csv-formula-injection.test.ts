@@ -4,7 +4,7 @@ import { controlsCsv } from '../../functions/domain/evidence/csv-rows.js';
 import { estateCoverage } from '../../functions/domain/evidence/estate-coverage.js';
 import { exportFiles } from '../../functions/domain/evidence/export-files.js';
 import type { ControlRow } from '../../functions/domain/evidence/control-summary.js';
-import { exportedDrillRun, exportedIncident } from './support/evidence-fixtures.js';
+import { exportedDrillRun, exportedIncident, storedChainOf } from './support/evidence-fixtures.js';
 import { FORMULA_LEADS, LINE_BREAKS, formulaLinesOutsideQuotes, parseRfc4180 } from './support/spreadsheet-lines.js';
 
 const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3'] } };
@@ -12,8 +12,14 @@ const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor']
 
 /** An export whose attacker-reachable text (titles, names, ARNs, controls) all holds `text`. */
 function exportWith(text: string) {
-  // An exercise: listed in incidents.csv and in ir-plan-tests.csv, so both writers meet the text.
-  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text), mode: 'exercise' } as never);
+  // An exercise: listed in incidents.csv and in ir-plan-tests.csv, so both writers meet the text; and its corrective
+  // action (title, owner, evidence) in corrective-actions.csv.
+  const action = { actionId: 'ca-0000abcd', title: text, owner: text, dueAt: '2026-03-20T00:00:00.000Z' };
+  const trail = storedChainOf([
+    { type: 'action.created', at: '2026-03-02T00:00:00.000Z', actor: text, detail: action },
+    { type: 'action.closed', at: '2026-03-03T00:00:00.000Z', actor: text, detail: { ...action, evidence: { note: text, link: text } } },
+  ]);
+  const incident = exportedIncident({ title: text, runbookId: text, controls: [text], signOff: signOff(text), mode: 'exercise' } as never, trail);
   const run = exportedDrillRun({ planId: text, requestedBy: text, sourceTableName: text, restoreTableName: text, failureIncidentId: text, signOff: signOff(text) } as never);
   // A protected resource whose name, type and ARN hold it (names come from AWS Backup, types and ARNs from the run too).
   const estate = estateCoverage({ protectedResources: [{ arn: text, type: text, name: text }], tables: [], tableArnOf: (name) => name }, [], { from: '2026-03-01', to: '2026-04-01' });

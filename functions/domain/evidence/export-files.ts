@@ -1,6 +1,7 @@
 import { summariseControls, type ControlMapping } from './control-summary.js';
 import { controlsCsv, drillRunsCsv, incidentsCsv, irPlanTestsCsv } from './csv-rows.js';
 import { irPlanTests } from './ir-plan-tests.js';
+import { correctiveActionsCsv, exportedActions } from '../corrective-action-export.js';
 import type { EstateCoverage } from './estate-coverage.js';
 import { estateCoverageCsv } from './estate-coverage-views.js';
 import type { ExportFile } from './export-manifest.js';
@@ -30,6 +31,7 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
   const summary = summarisePeriod(incidents, drillRuns);
   const controls = summariseControls(incidents, drillRuns, evidence.controls);
   const planTests = irPlanTests(incidents);
+  const actions = exportedActions(incidents, generatedAt);
   const header = { period, tableName, generatedAt, hashRule: HASH_RULE };
   return {
     summary,
@@ -40,6 +42,8 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
       { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns, evidence.controls), 'utf8') },
       { name: 'ir-plan-tests.json', content: json({ ...header, irPlanTests: planTests }) },
       { name: 'ir-plan-tests.csv', content: Buffer.from(irPlanTestsCsv(planTests), 'utf8') },
+      { name: 'corrective-actions.json', content: json({ ...header, correctiveActions: actions }) },
+      { name: 'corrective-actions.csv', content: Buffer.from(correctiveActionsCsv(actions), 'utf8') },
       { name: 'controls.csv', content: Buffer.from(controlsCsv(controls), 'utf8') },
       ...(estateCoverage
         ? [

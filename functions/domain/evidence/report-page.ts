@@ -11,6 +11,7 @@ import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.j
 import type { EstateCoverage } from './estate-coverage.js';
 import { estateCoverageSection } from './estate-coverage-views.js';
 import { irPlanTests, type IrPlanTest } from './ir-plan-tests.js';
+import { correctiveActionsSection, exportedActions } from '../corrective-action-export.js';
 
 export interface ReportPageInput {
   readonly period: EvidencePeriod;
@@ -203,6 +204,8 @@ ${verdictBanner(summary)}
 </tbody></table>
 <h2>IR plan tests</h2>
 ${irPlanTestsSection(irPlanTests(input.incidents))}
+<h2>Corrective actions</h2>
+${correctiveActionsSection(exportedActions(input.incidents, input.generatedAt))}
 <h2>Restore drills</h2>
 <table><tbody>
 <tr><th>Runs started in the period</th><td class="num">${drills.total}</td></tr>

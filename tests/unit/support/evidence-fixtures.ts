@@ -7,10 +7,14 @@ import { exportTrail, type ExportedDrillRun, type ExportedIncident } from '../..
 
 /** A well-formed chain of `count` events, as the table stores them. */
 export function storedChain(count: number): StoredTrailEvent[] {
+  return storedChainOf(Array.from({ length: count }, (_, index) => ({ type: `step.${index}`, at: `2026-03-01T10:0${index}:00.000Z`, actor: 'arn:aws:iam::000000000000:user/alice' })));
+}
+
+/** These event bodies as a stored, intact chain. */
+export function storedChainOf(bodies: readonly Record<string, unknown>[]): StoredTrailEvent[] {
   const events: StoredTrailEvent[] = [];
   let previous: ChainLink | undefined;
-  for (let index = 0; index < count; index += 1) {
-    const body = { type: `step.${index}`, at: `2026-03-01T10:0${index}:00.000Z`, actor: 'arn:aws:iam::000000000000:user/alice' };
+  for (const body of bodies) {
     previous = nextLink(body, previous);
     events.push({ sortKey: eventSk(previous.seq), event: { ...body, ...previous } });
   }
