@@ -8,7 +8,10 @@ import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutO
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatement } from '../../functions/domain/evidence/continuity-statement-signature.js';
 import { ContinuityStatement } from '../../functions/domain/evidence/continuity-statement-schema.js';
+import { zipSync } from 'fflate';
 import { keySigner } from '../../functions/domain/evidence/export-manifest.js';
+import { exportBaseName } from '../../functions/domain/evidence/export-response.js';
+import { readExportDirectory } from '../../bin/export-directory.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { runIrdr } from './support/irdr-cli.js';
@@ -112,6 +115,7 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
+const statement0 = (text: string) => ContinuityStatement.parse(JSON.parse(text));
 const leaksIn = (text: string): string[] => internal.filter((name) => text.toLowerCase().includes(name.toLowerCase()));
 
 describe('GET /evidence/statement', () => {
@@ -175,6 +179,16 @@ describe('irdr evidence statement and check-statement', () => {
       expect(checked.output, file).toContain('and the export given is the one it summarises');
       expect(checked.code, file).toBe(0);
     }
+
+    // The export as GET /evidence answers it with Accept: application/zip (one folder inside): the same check.
+    const zipped = join(workDir, 'nda-export.zip');
+    const { files, manifestText } = await readExportDirectory(exportOut);
+    const folder = exportBaseName(statement0(text).period);
+    const entries = Object.fromEntries([...files, ['manifest.json', Buffer.from(manifestText)] as const].map(([name, content]) => [`${folder}/${name}`, new Uint8Array(content)]));
+    await writeFile(zipped, zipSync(entries));
+    const zipCheck = await runIrdr(local, ['evidence', 'check-statement', jsonFile, '--public-key-file', publicKeyFile, '--export', zipped]);
+    expect(zipCheck.output).toContain('and the export given is the one it summarises');
+    expect(zipCheck.code).toBe(0);
 
     // A figure edited: the signature no longer matches.
     const statement = JSON.parse(text) as ContinuityStatement;

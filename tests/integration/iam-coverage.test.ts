@@ -295,6 +295,9 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       // And exports it, the manifest signed by the KMS key.
       const exported = await local.api('GET', `/evidence?from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: 'dev-auditor' });
       expect(exported.status, JSON.stringify(exported.body).slice(0, 500)).toBe(200);
+      // The continuity statement: the same function, signing with the same key, its calls held to the same grants.
+      const statement = await local.api('GET', '/evidence/statement?period=1d', { token: 'dev-auditor' });
+      expect(statement.status, JSON.stringify(statement.body).slice(0, 500)).toBe(200);
     } finally {
       calls = recorder.calls();
       invoked = recorder.invoked();
