@@ -55,3 +55,11 @@ export const drillRunPk = (runId: string): string => `${DRILL_RUN_PK_PREFIX}${ru
 /** A drill plan's standing state (`DRILL#<planId>`, `STATE`): the failure incident its runs left open, if any. */
 export const drillPlanPk = (planId: string): string => `${DRILL_PLAN_PK_PREFIX}${planId}`;
 export const DRILL_PLAN_STATE_SK = 'STATE';
+
+/**
+ * A drill waiting for its AWS Backup restore job to end (`RESTOREWAIT#<restoreJobId>`, `TOKEN`, in the deduplication
+ * table, expiring): the task token the job's end event answers. Not evidence; the run's trail records the restore.
+ */
+export const RESTORE_WAIT_PK_PREFIX = 'RESTOREWAIT#';
+export const restoreWaitPk = (restoreJobId: string): string => `${RESTORE_WAIT_PK_PREFIX}${restoreJobId}`;
+export const RESTORE_WAIT_SK = 'TOKEN';
