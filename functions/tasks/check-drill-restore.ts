@@ -28,6 +28,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   const driver = restoreDriverFor(plan);
   const progress = await driver.describeRestore(readRestoreHandle(previous.handle));
   const { restoredName } = preparedResourcesOf(run);
+  const wokenBy = previous.signal === 'event' ? wokenByOf((state as { restoreWait?: unknown }).restoreWait) : 'poll';
 
   if (progress.state === 'FAILED') throw new DrillRestoreError(`the restore into ${restoredName} failed: ${progress.reason}`);
   if (progress.state === 'COMPLETED') {
@@ -50,6 +51,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
       restoreSeconds: secondsBetween(progress.handle.startedAt, completedAt),
       completedAt,
       completedAtFrom,
+      wokenBy,
       looks,
       waitedSeconds,
       resolutionSeconds,
@@ -69,3 +71,11 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   }
   return { state: 'IN_PROGRESS', handle: progress.handle, nextWaitSeconds: next.seconds, looks, waitedSeconds, signal: byEvent ? 'event' : 'poll' };
 });
+
+/** What ended the wait before this look: the job's end event, the waiting step's own look, the safety-net timeout, or a failed wait. */
+function wokenByOf(restoreWait: unknown): string {
+  const ended = (restoreWait ?? {}) as { seenBy?: unknown; Error?: unknown };
+  if (ended.seenBy === 'event' || ended.seenBy === 'look') return ended.seenBy;
+  if (ended.Error === 'States.Timeout') return 'timeout';
+  return typeof ended.Error === 'string' ? `wait failed: ${ended.Error}` : 'unknown';
+}
