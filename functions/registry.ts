@@ -75,7 +75,8 @@ export type FunctionPermission =
   | 'drills:abort'
   // Tell AWS Backup the validation verdict on the restore job a drill ran (PutRestoreValidationResult).
   | 'drills:report-validation'
-  // Keep a drill's task token under its AWS Backup restore job's id (PutItem on RESTOREWAIT# items of the deduplication table).
+  // Keep a drill's task token under its AWS Backup restore job's id (PutItem on RESTOREWAIT# items of the deduplication
+  // table), and look at that job once (backup:DescribeRestoreJob).
   | 'drills:keep-restore-wait'
   // End a drill's wait for its restore job: read the token (GetItem on RESTOREWAIT#) and SendTaskSuccess/SendTaskFailure to the drill state machine.
   | 'drills:end-restore-wait'
@@ -370,7 +371,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME'],
     // drill-runs:append: a failure is recorded on the run's trail, as every drill step's is.
-    permissions: ['table:read', 'drill-runs:append', 'drills:inspect-restore', 'drills:keep-restore-wait', 'drills:end-restore-wait'],
+    permissions: ['table:read', 'drill-runs:append', 'drills:keep-restore-wait', 'drills:end-restore-wait'],
   },
   {
     name: 'EndDrillRestoreWait',

@@ -5,7 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX, RESTORE_WAIT_PK_PREFIX } from '../functions/domain/keys.js';
 import { deduplicationTableDesign } from '../functions/domain/table-design.js';
-import { KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
+import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
 import { acknowledgeNist } from './nag.js';
 
 /**
@@ -66,14 +66,15 @@ export class DeduplicationTable extends Construct {
 
   /** A drill's restore waits (`RESTOREWAIT#` items): keep (PutItem) or read (GetItem) the token, nothing else. */
   public grantRestoreWaits(grantee: IGrantable, access: 'keep' | 'read'): void {
-    this.grantOnPartitions(grantee, access === 'keep' ? RESTORE_WAIT_KEEP_ACTIONS : RESTORE_WAIT_READ_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`);
+    if (access === 'keep') this.grantOnPartitions(grantee, RESTORE_WAIT_KEEP_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`);
+    else this.grantOnPartitions(grantee, RESTORE_WAIT_READ_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`, KEY_READ_ACTIONS);
   }
 
-  private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string): void {
+  private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string, keyActions: readonly string[] = KEY_WRITE_ACTIONS): void {
     const principal = grantee.grantPrincipal;
     principal.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...actions], resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKey] } } }),
     );
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_WRITE_ACTIONS], resources: [this.encryptionKey.keyArn] }));
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [this.encryptionKey.keyArn] }));
   }
 }
