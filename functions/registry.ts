@@ -78,7 +78,9 @@ export type FunctionPermission =
   // Keep a drill's task token under its AWS Backup restore job's id (PutItem on RESTOREWAIT# items of the deduplication
   // table), and look at that job once (backup:DescribeRestoreJob).
   | 'drills:keep-restore-wait'
-  // End a drill's wait for its restore job: read the token (GetItem on RESTOREWAIT#) and SendTaskSuccess/SendTaskFailure to the drill state machine.
+  // Find the wait on a restore job: read its token (GetItem on RESTOREWAIT# items of the deduplication table).
+  | 'drills:find-restore-wait'
+  // End a drill's wait for its restore job: SendTaskSuccess/SendTaskFailure to the drill state machine, nothing else.
   | 'drills:end-restore-wait'
   // StartExecution on the drill state machine.
   | 'drills:start'
@@ -380,7 +382,7 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['DEDUPLICATION_TABLE_NAME'],
-    permissions: ['drills:end-restore-wait'],
+    permissions: ['drills:find-restore-wait', 'drills:end-restore-wait'],
     eventRules: ['drill-restore-jobs-ended'],
   },
   {

@@ -389,7 +389,8 @@ describe('least privilege', () => {
     if (permissions.includes('drills:canary')) add(when(hasObjectCanary, ['s3:PutObject']));
     if (permissions.includes('drills:report-validation')) add(when(drivers.has('aws-backup'), ['backup:PutRestoreValidationResult']));
     if (permissions.includes('drills:keep-restore-wait')) add([...RESTORE_WAIT_KEEP_ACTIONS, ...KEY_WRITE_ACTIONS, ...when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob'])]);
-    if (permissions.includes('drills:end-restore-wait')) add([...RESTORE_WAIT_READ_ACTIONS, ...KEY_READ_ACTIONS, 'states:SendTaskSuccess', 'states:SendTaskFailure']);
+    if (permissions.includes('drills:find-restore-wait')) add([...RESTORE_WAIT_READ_ACTIONS, ...KEY_READ_ACTIONS]);
+    if (permissions.includes('drills:end-restore-wait')) add(['states:SendTaskSuccess', 'states:SendTaskFailure']);
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
@@ -457,7 +458,7 @@ describe('least privilege', () => {
             { actions: IDEMPOTENCY_ACTIONS, partitions: 'IDEM#*', permission: 'idempotency' },
             { actions: FINDING_CLAIM_ACTIONS, partitions: 'FINDING#*', permission: 'findings:claim' },
             { actions: RESTORE_WAIT_KEEP_ACTIONS, partitions: 'RESTOREWAIT#*', permission: 'drills:keep-restore-wait' },
-            { actions: RESTORE_WAIT_READ_ACTIONS, partitions: 'RESTOREWAIT#*', permission: 'drills:end-restore-wait' },
+            { actions: RESTORE_WAIT_READ_ACTIONS, partitions: 'RESTOREWAIT#*', permission: 'drills:find-restore-wait' },
           ];
           const family = families.find((candidate) => [...candidate.actions].sort().join() === [...actions].sort().join());
           expect(family, `${name}: ${actions.join()}`).toBeDefined();
@@ -595,7 +596,7 @@ describe('least privilege', () => {
         ...(spec.permissions.includes('idempotency') ? ['IDEM#*'] : []),
         ...(spec.permissions.includes('findings:claim') ? ['FINDING#*'] : []),
         ...(spec.permissions.includes('drills:keep-restore-wait') ? ['RESTOREWAIT#*'] : []),
-        ...(spec.permissions.includes('drills:end-restore-wait') ? ['RESTOREWAIT#*'] : []),
+        ...(spec.permissions.includes('drills:find-restore-wait') ? ['RESTOREWAIT#*'] : []),
       ];
       expect(statements.map((statement) => statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).flat().sort(), spec.name).toEqual(expected.sort());
       for (const statement of statements.filter((candidate) => asList(candidate.Action).includes('dynamodb:DeleteItem'))) {
