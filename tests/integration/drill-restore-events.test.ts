@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BackupClient, CreateBackupVaultCommand, DescribeBackupJobCommand, DescribeRestoreJobCommand, StartBackupJobCommand } from '@aws-sdk/client-backup';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_REGION } from '../../local/stack-config.js';
 import { drillSession, testPlan, type DrillRunView } from './support/drill-session.js';
 import { executionHistory } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -116,6 +118,31 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: { outcome: 'already-ended', restoreJobId } })]);
     const after = (await local.api('GET', `/drill-runs/${run.runId}`, { token: 'dev-auditor' })).body as unknown as DrillRunView;
     expect(after.trail).toMatchObject({ intact: true, length: trailLength });
+  });
+
+  it("another run cannot put its token on a job a run waits on: the conditional put refuses it, and the wait's token stays the run's", async () => {
+    const run = await startDrill();
+    const { execution, view, restoreJobId } = await finished(run);
+    expect(execution.status).toBe('SUCCEEDED');
+    const key = { PK: { S: `RESTOREWAIT#${restoreJobId}` }, SK: { S: 'TOKEN' } };
+    const kept = (await local.dynamodb.send(new GetItemCommand({ TableName: LOCAL_DEDUPLICATION_TABLE_NAME, Key: key }))).Item!;
+    expect(kept.runId).toEqual({ S: run.runId });
+
+    // The waiting step, as a second run's execution would invoke it, naming the first run's restore job.
+    const started = view.events.find((event) => event.type === 'drill.restore.started')!.detail!;
+    const state = {
+      input: { planId: plan.id, trigger: 'api' },
+      runId: 'intruding-run',
+      executionArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:irdr-Drill-restore:intruding-run`,
+      startedAt: new Date().toISOString(),
+      restore: { state: 'IN_PROGRESS', handle: { driver: 'aws-backup', source: started.restored, restored: started.restored, startedAt: new Date().toISOString(), phase: 'restoring', recoveryPoint: started.recoveryPoint, restoreJobId }, nextWaitSeconds: 300, looks: 0, waitedSeconds: 0, signal: 'event' },
+    };
+    const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const intruded = await lambda.send(new InvokeCommand({ FunctionName: 'irdr-AwaitDrillRestoreEnd', Payload: JSON.stringify({ state, taskToken: 'AQintruder' }) }));
+    lambda.destroy();
+    expect(intruded.FunctionError).toBeDefined();
+    expect(JSON.parse(Buffer.from(intruded.Payload!).toString())).toMatchObject({ errorType: 'RestoreWaitTaken' });
+    expect((await local.dynamodb.send(new GetItemCommand({ TableName: LOCAL_DEDUPLICATION_TABLE_NAME, Key: key }))).Item).toEqual(kept);
   });
 
   it('the event before the token is kept: it finds no wait, and the waiting step, looking once after keeping its token, ends the wait itself', async () => {
