@@ -1,4 +1,5 @@
 import type { IrdrConfig } from './domain/config-schema.js';
+import { restoreJobEndedPattern } from './domain/drill/restore-job-event.js';
 import { executionEndedAbnormallyPattern } from './domain/execution-status-change.js';
 import { securityFindingsEventPattern } from './domain/finding-mapping.js';
 import type { EventRuleName } from './registry.js';
@@ -27,6 +28,11 @@ export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig, dep
       return {
         description: 'irdr: a runbook or drill execution that failed, timed out or was stopped outside its own error handling marks its record aborted',
         eventPattern: executionEndedAbnormallyPattern(deployment.stateMachineArnPrefix),
+      };
+    case 'drill-restore-jobs-ended':
+      return {
+        description: 'irdr: an AWS Backup restore job ended; a drill waiting on it is woken (it then reads the job itself)',
+        eventPattern: restoreJobEndedPattern(),
       };
   }
 }

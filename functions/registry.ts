@@ -75,6 +75,13 @@ export type FunctionPermission =
   | 'drills:abort'
   // Tell AWS Backup the validation verdict on the restore job a drill ran (PutRestoreValidationResult).
   | 'drills:report-validation'
+  // Keep a drill's task token under its AWS Backup restore job's id (PutItem on RESTOREWAIT# items of the deduplication
+  // table), and look at that job once (backup:DescribeRestoreJob).
+  | 'drills:keep-restore-wait'
+  // Find the wait on a restore job: read its token (GetItem on RESTOREWAIT# items of the deduplication table).
+  | 'drills:find-restore-wait'
+  // End a drill's wait for its restore job: SendTaskSuccess/SendTaskFailure to the drill state machine, nothing else.
+  | 'drills:end-restore-wait'
   // StartExecution on the drill state machine.
   | 'drills:start'
   // Put new evidence digests into the digest bucket (never replace or delete), read the newest to link to it, and sign
@@ -101,7 +108,7 @@ export interface HttpRoute {
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
-export type EventRuleName = 'security-findings' | 'runs-ended-abnormally';
+export type EventRuleName = 'security-findings' | 'runs-ended-abnormally' | 'drill-restore-jobs-ended';
 
 export interface FunctionSpec {
   /** PascalCase; also the `${<name>FunctionArn}` placeholder in compiled ASL. */
@@ -383,6 +390,26 @@ export const functionRegistry = [
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
     permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:inspect-restore', 'drills:restore'],
+  },
+  {
+    name: 'AwaitDrillRestoreEnd',
+    entry: 'functions/tasks/await-drill-restore-end.ts',
+    description: 'Drill step (waitForTaskToken): keeps the wait\'s token under the AWS Backup restore job id, and ends the wait itself if the job already ended',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME'],
+    // drill-runs:append: a failure is recorded on the run's trail, as every drill step's is.
+    permissions: ['table:read', 'drill-runs:append', 'drills:keep-restore-wait', 'drills:end-restore-wait'],
+  },
+  {
+    name: 'EndDrillRestoreWait',
+    entry: 'functions/tasks/end-drill-restore-wait.ts',
+    description: 'EventBridge target: an AWS Backup restore job ended; the drill waiting on it (if any) is woken with its task token',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['DEDUPLICATION_TABLE_NAME'],
+    permissions: ['drills:find-restore-wait', 'drills:end-restore-wait'],
+    eventRules: ['drill-restore-jobs-ended'],
   },
   {
     name: 'RunDrillChecks',

@@ -3,9 +3,9 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
+import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX, RESTORE_WAIT_PK_PREFIX } from '../functions/domain/keys.js';
 import { deduplicationTableDesign } from '../functions/domain/table-design.js';
-import { KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
+import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
 import { acknowledgeNist } from './nag.js';
 
 /**
@@ -15,6 +15,10 @@ import { acknowledgeNist } from './nag.js';
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 /** DynamoDB actions behind `findings:claim`: the conditional put that claims, the read of a claim, and marking its run started. */
 export const FINDING_CLAIM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+/** DynamoDB actions on a drill's restore wait (RESTOREWAIT#): the waiting step keeps its token, the event handler reads it. */
+export const RESTORE_WAIT_KEEP_ACTIONS = ['dynamodb:PutItem'] as const;
+export const RESTORE_WAIT_READ_ACTIONS = ['dynamodb:GetItem'] as const;
 
 export interface DeduplicationTableProps {
   /** Encrypts the table (the evidence table's key: the same people decide who may read either). */
@@ -60,11 +64,17 @@ export class DeduplicationTable extends Construct {
     this.grantOnPartitions(grantee, FINDING_CLAIM_ACTIONS, `${FINDING_PK_PREFIX}*`);
   }
 
-  private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string): void {
+  /** A drill's restore waits (`RESTOREWAIT#` items): keep (PutItem) or read (GetItem) the token, nothing else. */
+  public grantRestoreWaits(grantee: IGrantable, access: 'keep' | 'read'): void {
+    if (access === 'keep') this.grantOnPartitions(grantee, RESTORE_WAIT_KEEP_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`);
+    else this.grantOnPartitions(grantee, RESTORE_WAIT_READ_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`, KEY_READ_ACTIONS);
+  }
+
+  private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string, keyActions: readonly string[] = KEY_WRITE_ACTIONS): void {
     const principal = grantee.grantPrincipal;
     principal.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...actions], resources: [this.table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKey] } } }),
     );
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_WRITE_ACTIONS], resources: [this.encryptionKey.keyArn] }));
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [this.encryptionKey.keyArn] }));
   }
 }

@@ -17,6 +17,7 @@ export type DrillDataPermission = Extract<
   | 'drills:canary'
   | 'drills:abort'
   | 'drills:report-validation'
+  | 'drills:keep-restore-wait'
 >;
 
 export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
@@ -28,6 +29,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:canary',
   'drills:abort',
   'drills:report-validation',
+  'drills:keep-restore-wait',
 ];
 
 /**
@@ -258,6 +260,10 @@ export class DrillGrants {
         break;
       case 'drills:report-validation':
         allow(['backup:PutRestoreValidationResult'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        break;
+      case 'drills:keep-restore-wait':
+        // The one look after the token is kept (the job's end event may have come first); the token's item is the deduplication table's grant.
+        allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
         for (const plan of plans) {

@@ -246,6 +246,12 @@ export class IrdrStack extends Stack {
     this.evidence.grantAccess(fn, { read: declared.has('table:read'), writes: spec.permissions.filter(isEvidenceWrite), indexes: spec.indexes ?? [] });
     if (declared.has('idempotency')) this.deduplication.grantIdempotencyRecords(fn);
     if (declared.has('findings:claim')) this.deduplication.grantFindingClaims(fn);
+    if (declared.has('drills:keep-restore-wait')) this.deduplication.grantRestoreWaits(fn, 'keep');
+    if (declared.has('drills:find-restore-wait')) this.deduplication.grantRestoreWaits(fn, 'read');
+    if (declared.has('drills:end-restore-wait')) {
+      // A restore wait is ended on the drill state machine alone (named ARN: no cycle), by success or failure.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.drillStateMachineArn] }));
+    }
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);
     }

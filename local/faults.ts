@@ -59,13 +59,15 @@ export interface FunctionFaultRule {
   /**
    * `throw`: the handler fails with an error; `hang`: it never answers, and Lambda's timeout error arrives;
    * `out-of-time`: the invocation starts with only `remainingMs` of its timeout left (its context says so, and the
-   * timeout strikes then), as one slow to start would.
+   * timeout strikes then), as one slow to start would; `delay`: the handler starts `delayMs` late.
    */
-  readonly mode: 'throw' | 'hang' | 'out-of-time';
+  readonly mode: 'throw' | 'hang' | 'out-of-time' | 'delay';
   /** How many invocations it hits, the next ones first; every one while set when absent. */
   readonly times?: number;
   /** For `hang`: when the timeout error arrives; the function's own timeout when absent. */
   readonly hangMs?: number;
+  /** For `delay`: how long the invocation waits before its handler runs (as a cold or queued one would); it then runs as usual. */
+  readonly delayMs?: number;
   /** For `out-of-time`: what is left of the function's timeout when the handler starts. */
   readonly remainingMs?: number;
 }

@@ -83,6 +83,7 @@ export class LocalLambdaRuntime {
       timer.unref();
     });
     try {
+      if (fault?.mode === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0));
       if (fault?.mode === 'throw') throw new LambdaFunctionError('InjectedFault', `${spec.name} was told to fail (local fault knob)`, []);
       if (fault?.mode === 'hang') {
         // Never answers: the caller sees Lambda's timeout error, sooner when the knob says so.

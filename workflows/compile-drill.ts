@@ -1,12 +1,15 @@
 import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
-import { transientRetry, type AslDefinition, type AslState } from './asl-fragments.js';
+import { invokeAndWaitForToken, transientRetry, type AslDefinition, type AslState } from './asl-fragments.js';
 
 /*
  * The restore drill state machine: one definition runs every plan (the plan is named in the input and bundled into
  * the drill functions). The shape is what matters for evidence:
  *
- *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait ⇄ Check restore] → Run checks → Hold
- *     → Clean up [⇄ Wait] → Record outcome → Send report → Passed? → Succeed | Fail
+ *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait for restore end | Wait ⇄ Check restore] → Run checks
+ *     → Hold → Clean up [⇄ Wait] → Record outcome → Send report → Passed? → Succeed | Fail
+ *
+ * A restore whose service announces its end (AWS Backup's Restore Job State Change) is waited for with a task token
+ * the event answers; the wait times out after a long while (the safety net: a look, then wait again). Others poll.
  *
  * Every step before cleanup catches every error into `$.failure` and goes straight to cleanup, so cleanup runs on
  * every path; a cleanup that itself fails is caught into `$.cleanupFailure` and still recorded and reported.
@@ -34,6 +37,22 @@ function drillTask(name: FunctionName, resultPath: string, next: string, extra: 
   };
 }
 
+/**
+ * Waits for the restore job's end event with a task token (AwaitDrillRestoreEnd keeps it under the job id), at most
+ * `$.restore.nextWaitSeconds`; however the wait ends (answered, failed by a job that did not complete, timed out), the
+ * next step looks at the restore itself.
+ */
+function waitForRestoreEnd(): AslState {
+  const { TimeoutSeconds: _fixed, ...task } = invokeAndWaitForToken('AwaitDrillRestoreEnd', { 'state.$': '$' }, 1);
+  return {
+    ...task,
+    TimeoutSecondsPath: '$.restore.nextWaitSeconds',
+    ResultPath: '$.restoreWait',
+    Catch: catchAllInto('$.restoreWait', 'Check restore'),
+    Next: 'Check restore',
+  };
+}
+
 export function compileDrillStateMachine(): AslDefinition {
   const toCleanup = (resultPath = '$.failure') => ({ Catch: catchAllInto(resultPath, 'Clean up') });
   return {
@@ -52,12 +71,17 @@ export function compileDrillStateMachine(): AslDefinition {
         Next: 'Prepare drill',
       },
       'Prepare drill': drillTask('PrepareDrillRun', '$.run', 'Start restore', toCleanup()),
-      'Start restore': drillTask('StartDrillRestore', '$.restore', 'Wait for restore', toCleanup()),
+      'Start restore': drillTask('StartDrillRestore', '$.restore', 'Restore done?', toCleanup()),
       'Wait for restore': { Type: 'Wait', SecondsPath: '$.restore.nextWaitSeconds', Next: 'Check restore' },
+      'Wait for restore end': waitForRestoreEnd(),
       'Check restore': drillTask('CheckDrillRestore', '$.restore', 'Restore done?', toCleanup()),
       'Restore done?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' }],
+        Choices: [
+          { Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' },
+          // Executions started before events carry no signal: they keep polling.
+          { And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' },
+        ],
         Default: 'Wait for restore',
       },
       'Run checks': drillTask('RunDrillChecks', '$.checks', 'Hold restored table', toCleanup()),

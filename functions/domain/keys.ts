@@ -58,3 +58,11 @@ export const DRILL_PLAN_STATE_SK = 'STATE';
 /** Corrective actions of an incident (`INC#<id>` partition): open or closed, each with its owner and due date. */
 export const ACTION_SK_PREFIX = 'ACTION#';
 export const actionSk = (actionId: string): string => `${ACTION_SK_PREFIX}${actionId}`;
+
+/**
+ * A drill waiting for its AWS Backup restore job to end (`RESTOREWAIT#<restoreJobId>`, `TOKEN`, in the deduplication
+ * table, expiring): the task token the job's end event answers. Not evidence; the run's trail records the restore.
+ */
+export const RESTORE_WAIT_PK_PREFIX = 'RESTOREWAIT#';
+export const restoreWaitPk = (restoreJobId: string): string => `${RESTORE_WAIT_PK_PREFIX}${restoreJobId}`;
+export const RESTORE_WAIT_SK = 'TOKEN';

@@ -1,4 +1,5 @@
-import { nextLook } from '../domain/drill/polling.js';
+import { secondsBetween } from '../domain/drill/achieved.js';
+import { nextEventWait, nextLook } from '../domain/drill/polling.js';
 import { DrillRestoreError, readRestoreHandle } from '../domain/drill/restore.js';
 import { preparedResourcesOf, type RestoreStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
@@ -14,8 +15,9 @@ export class DrillRestoreTimedOut extends Error {
 }
 
 /**
- * Drill step 3, after each wait: looks at the restore. Done: tags the new table as this run's (what cleanup requires)
- * and records how long it took. Still going: plans the next wait, or gives up at the plan's restore timeout.
+ * Drill step 3, after each wait (a Wait state, or a wait for the restore job's end event): looks at the restore. Done:
+ * tags the new table as this run's (what cleanup requires) and records when it completed. Still going: plans the next
+ * wait (for the event while the service will send one, else a poll), or gives up at the plan's restore timeout.
  */
 export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
   const { run, plan } = preparedRunOf(state);
@@ -26,22 +28,30 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   const driver = restoreDriverFor(plan);
   const progress = await driver.describeRestore(readRestoreHandle(previous.handle));
   const { restoredName } = preparedResourcesOf(run);
+  const wokenBy = previous.signal === 'event' ? wokenByOf((state as { restoreWait?: unknown }).restoreWait) : 'poll';
 
   if (progress.state === 'FAILED') throw new DrillRestoreError(`the restore into ${restoredName} failed: ${progress.reason}`);
   if (progress.state === 'COMPLETED') {
     await driver.claimRestored(progress.handle, { runId: state.runId, planId: run.planId });
-    const completedAt = new Date().toISOString();
-    const resolutionSeconds = previous.nextWaitSeconds;
+    const seenAt = new Date().toISOString();
+    // The service's completion time counts only while the drill waited for its end; a poll after it saw the resource later.
+    const fromService = previous.signal === 'event' && progress.completedAt !== undefined;
+    const completedAt = fromService ? progress.completedAt! : seenAt;
+    const resolutionSeconds = fromService ? secondsBetween(completedAt, seenAt) : previous.nextWaitSeconds;
+    const completedAtFrom = fromService ? 'service' : 'look';
     await updateRun(tableName, state.runId, {
-      restore: { startedAt: progress.handle.startedAt, completedAt, looks, resolutionSeconds },
+      restore: { startedAt: progress.handle.startedAt, completedAt, looks, resolutionSeconds, completedAtFrom },
       recoveryPoint: progress.handle.recoveryPoint,
-      updatedAt: completedAt,
+      updatedAt: seenAt,
     });
     await recordDrillEvent(state, 'drill.restore.completed', {
       ...(progress.handle.restored.type === 'DynamoDB' && { targetTableName: progress.handle.restored.name }),
       restored: progress.handle.restored,
       recoveryPoint: progress.handle.recoveryPoint,
-      restoreSeconds: Math.round((Date.parse(completedAt) - Date.parse(progress.handle.startedAt)) / 1000),
+      restoreSeconds: secondsBetween(progress.handle.startedAt, completedAt),
+      completedAt,
+      completedAtFrom,
+      wokenBy,
       looks,
       waitedSeconds,
       resolutionSeconds,
@@ -50,11 +60,22 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
     return { state: 'COMPLETED', handle: progress.handle, nextWaitSeconds: 0, looks, waitedSeconds, completedAt, resolutionSeconds };
   }
 
-  const next = nextLook(plan.polling, plan.targets.rtoMinutes, looks, waitedSeconds, run.restoreTimeoutSeconds);
+  const byEvent = progress.awaiting === 'job-end-event';
+  const next = byEvent
+    ? nextEventWait(plan.targets.rtoMinutes, waitedSeconds, run.restoreTimeoutSeconds)
+    : nextLook(plan.polling, plan.targets.rtoMinutes, looks, waitedSeconds, run.restoreTimeoutSeconds);
   if (next.kind === 'timed-out') {
     throw new DrillRestoreTimedOut(
       `the restore into ${restoredName} was not done after ${Math.round(waitedSeconds / 60)} min (${looks} looks); the plan waits ${run.restoreTimeoutSeconds / 60} min`,
     );
   }
-  return { state: 'IN_PROGRESS', handle: progress.handle, nextWaitSeconds: next.seconds, looks, waitedSeconds };
+  return { state: 'IN_PROGRESS', handle: progress.handle, nextWaitSeconds: next.seconds, looks, waitedSeconds, signal: byEvent ? 'event' : 'poll' };
 });
+
+/** What ended the wait before this look: the job's end event, the waiting step's own look, the safety-net timeout, or a failed wait. */
+function wokenByOf(restoreWait: unknown): string {
+  const ended = (restoreWait ?? {}) as { seenBy?: unknown; Error?: unknown };
+  if (ended.seenBy === 'event' || ended.seenBy === 'look') return ended.seenBy;
+  if (ended.Error === 'States.Timeout') return 'timeout';
+  return typeof ended.Error === 'string' ? `wait failed: ${ended.Error}` : 'unknown';
+}

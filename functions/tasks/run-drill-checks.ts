@@ -1,5 +1,5 @@
 import { checkIdOf } from '../domain/drill-plan-schema.js';
-import { achievedRpo, secondsBetween } from '../domain/drill/achieved.js';
+import { achievedRpo, achievedRtoSeconds, secondsBetween } from '../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../domain/drill/check-result.js';
 import { validationPassed } from '../domain/drill/objectives.js';
 import { preparedResourcesOf, type ChecksStep } from '../domain/drill/run.js';
@@ -14,7 +14,7 @@ const tableName = requireEnvironment('TABLE_NAME');
 
 /**
  * Drill step 4: runs the plan's checks on the restored table, recording each with expected vs actual, then measures
- * RTO (drill start to validated) and RPO when every check passed. A check that finds bad data fails the drill (and
+ * RTO (drill start to the restore's completion, plus validation) and RPO when every check passed. A check that finds bad data fails the drill (and
  * leaves RTO and RPO not achieved); one that cannot run throws.
  */
 export const handler = drillStepHandler('checks', async (state): Promise<ChecksStep> => {
@@ -33,6 +33,7 @@ export const handler = drillStepHandler('checks', async (state): Promise<ChecksS
     canaryKeys: plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : [])),
     targets: plan.targets,
   };
+  const validationStartedAt = new Date().toISOString();
   const results: DrillCheckResult[] = [];
   for (const [index, check] of plan.checks.entries()) {
     const result = await runDrillCheck(check, checkIdOf(plan.checks, index), context);
@@ -41,15 +42,18 @@ export const handler = drillStepHandler('checks', async (state): Promise<ChecksS
   }
   const completedAt = new Date().toISOString();
   const elapsedSeconds = secondsBetween(state.startedAt, completedAt);
+  const validationSeconds = secondsBetween(validationStartedAt, completedAt);
   // RTO ends when the restored data is validated: data that failed a check achieved neither RTO nor RPO.
   const validated = validationPassed(results);
-  const achieved = validated ? { rtoSeconds: elapsedSeconds, rpo: achievedRpo(results, context.recoveryPoint) } : {};
+  const rtoSeconds = achievedRtoSeconds({ drillStartedAt: state.startedAt, restoreCompletedAt: state.restore?.completedAt, validationStartedAt, validationCompletedAt: completedAt });
+  const achieved = validated ? { rtoSeconds, rpo: achievedRpo(results, context.recoveryPoint) } : {};
   await updateRun(tableName, state.runId, { checks: results, ...achieved, updatedAt: completedAt });
   await recordDrillEvent(state, 'drill.validated', {
     passed: results.filter((result) => result.passed).length,
     failed: results.filter((result) => !result.passed).length,
     validated,
     elapsedSeconds,
+    validationSeconds,
     rtoAchieved: validated,
     rpoAchieved: validated,
     ...achieved,

@@ -1,4 +1,4 @@
-import { pollIntervalSeconds } from '../domain/drill/polling.js';
+import { eventWaitCapSeconds, pollIntervalSeconds } from '../domain/drill/polling.js';
 import type { RestoreStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
@@ -9,11 +9,12 @@ import { preparedResourcesOf } from '../domain/drill/run.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** Drill step 2: starts the restore into the run's own new table, and plans the first wait. */
+/** Drill step 2: starts the restore into the run's own new resource, and plans the first wait (for the job's end event, or a poll). */
 export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
   const { run, plan } = preparedRunOf(state);
   const { source, restoredName } = preparedResourcesOf(run);
-  const handle = await restoreDriverFor(plan).startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName });
+  const driver = restoreDriverFor(plan);
+  const handle = await driver.startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName });
   await updateRun(tableName, state.runId, { restore: { startedAt: handle.startedAt, looks: 0 }, updatedAt: handle.startedAt });
   await recordDrillEvent(state, 'drill.restore.started', {
     driver: handle.driver,
@@ -24,6 +25,11 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
     ...(handle.restoreJobId !== undefined && { restoreJobId: handle.restoreJobId }),
     ...(handle.createdBackupArn !== undefined && { createdBackupArn: handle.createdBackupArn }),
     polling: plan.polling,
+    completionSignal: driver.completionSignal,
   });
-  return { state: 'IN_PROGRESS', handle, nextWaitSeconds: pollIntervalSeconds(plan.polling, plan.targets.rtoMinutes, 0), looks: 0, waitedSeconds: 0 };
+  if (driver.completionSignal === 'job-end-event' && handle.restoreJobId !== undefined) {
+    const nextWaitSeconds = Math.max(1, Math.min(eventWaitCapSeconds(plan.targets.rtoMinutes), run.restoreTimeoutSeconds));
+    return { state: 'IN_PROGRESS', handle, nextWaitSeconds, looks: 0, waitedSeconds: 0, signal: 'event' };
+  }
+  return { state: 'IN_PROGRESS', handle, nextWaitSeconds: pollIntervalSeconds(plan.polling, plan.targets.rtoMinutes, 0), looks: 0, waitedSeconds: 0, signal: 'poll' };
 });

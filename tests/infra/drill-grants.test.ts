@@ -162,6 +162,12 @@ describe('drills:* grants from the plans', () => {
     expect(withoutAwsBackup.statements('drills:report-validation')).toEqual([]);
   });
 
+  it('drills:keep-restore-wait: DescribeRestoreJob (no resource-level permission: `*`), for the one look after the token is kept, once a plan restores through AWS Backup, and only then', () => {
+    expect(statementsOf('drills:keep-restore-wait')).toEqual([allow(['backup:DescribeRestoreJob'], ['*'])]);
+    const stack = new Stack(new App(), 'NoAwsBackupWaits', { env: { account: ACCOUNT, region: REGION } });
+    expect(new DrillGrants(stack, plans.filter((plan) => plan.driver.type !== 'aws-backup')).statements('drills:keep-restore-wait')).toEqual([]);
+  });
+
   it('grants nothing when there is no plan', () => {
     const stack = new Stack(new App(), 'Empty', { env: { account: ACCOUNT, region: REGION } });
     const grants = new DrillGrants(stack, []);

@@ -86,10 +86,14 @@ describe('drill state machine', () => {
     );
     expect(JSON.parse(deployed)).toEqual(JSON.parse(substitutePlaceholders(JSON.stringify(blueprint.definition), expectedArns)));
     expect(deployed).not.toMatch(/\$\{[A-Za-z0-9]+\}/);
-    // Every Task invokes a drill function by its ARN.
-    const tasks = Object.values(JSON.parse(deployed).States as Record<string, { Type: string; Resource?: string }>).filter((state) => state.Type === 'Task');
+    // Every Task invokes a drill function by its ARN: directly, or (the wait for a restore job's end) through lambda:invoke.waitForTaskToken.
+    const tasks = Object.values(JSON.parse(deployed).States as Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>).filter((state) => state.Type === 'Task');
     expect(tasks.length).toBeGreaterThan(0);
-    for (const task of tasks) expect(Object.values(expectedArns)).toContain(task.Resource);
+    for (const task of tasks) {
+      const invoked = task.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' ? task.Parameters?.FunctionName : task.Resource;
+      expect(Object.values(expectedArns)).toContain(invoked);
+    }
+    expect(tasks.filter((task) => task.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken').map((task) => task.Parameters?.FunctionName)).toEqual([expectedArns['AwaitDrillRestoreEndFunctionArn']]);
   });
 
   it('passes asl-validator with example ARNs substituted', () => {

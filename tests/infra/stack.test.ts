@@ -23,7 +23,7 @@ import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import { NIST_PACK } from '../../lib/nag.js';
-import { FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS } from '../../lib/deduplication-table.js';
+import { FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS, RESTORE_WAIT_KEEP_ACTIONS, RESTORE_WAIT_READ_ACTIONS } from '../../lib/deduplication-table.js';
 import { EVIDENCE_WRITE_GRANTS, FORMER_TIME_TO_LIVE_ATTRIBUTE, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, isEvidenceWrite } from '../../lib/evidence-table.js';
 import {
   dynamodbResourceOf,
@@ -176,14 +176,16 @@ describe('deduplication table (idempotency records, finding claims)', () => {
     expect(table.DeletionPolicy).toBe('Retain');
   });
 
-  it('is named to the functions that deduplicate, and only to them', () => {
+  it('is named to the functions that deduplicate or keep drill restore waits, and only to them', () => {
     const tableRef = { Ref: synth.logicalIdOf(synth.stack.deduplication.table) };
     for (const spec of registry) {
       const variables = props(functionLogicalId(spec.name)).Environment?.Variables ?? {};
       expect(variables.DEDUPLICATION_TABLE_NAME, spec.name).toEqual((spec.environment as readonly string[]).includes('DEDUPLICATION_TABLE_NAME') ? tableRef : undefined);
     }
     expect(registry.filter((spec) => (spec.environment as readonly string[]).includes('DEDUPLICATION_TABLE_NAME')).map((spec) => spec.name).sort()).toEqual([
+      'AwaitDrillRestoreEnd',
       'CreateIncident',
+      'EndDrillRestoreWait',
       'OpenIncidentFromFinding',
       'StartDrillRun',
     ]);
@@ -386,6 +388,9 @@ describe('least privilege', () => {
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
     if (permissions.includes('drills:canary')) add(when(hasObjectCanary, ['s3:PutObject']));
     if (permissions.includes('drills:report-validation')) add(when(drivers.has('aws-backup'), ['backup:PutRestoreValidationResult']));
+    if (permissions.includes('drills:keep-restore-wait')) add([...RESTORE_WAIT_KEEP_ACTIONS, ...KEY_WRITE_ACTIONS, ...when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob'])]);
+    if (permissions.includes('drills:find-restore-wait')) add([...RESTORE_WAIT_READ_ACTIONS, ...KEY_READ_ACTIONS]);
+    if (permissions.includes('drills:end-restore-wait')) add(['states:SendTaskSuccess', 'states:SendTaskFailure']);
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
@@ -448,11 +453,17 @@ describe('least privilege', () => {
         expect(resources).toHaveLength(1);
         for (const resource of resources) expect(allowed).toContainEqual(resource);
         if (JSON.stringify(resources[0]) === JSON.stringify(deduplicationTableArn)) {
-          // Idempotency records (IDEM#) and finding claims (FINDING#), each on its own partitions.
-          const idempotency = [...actions].sort().join() === [...IDEMPOTENCY_ACTIONS].sort().join();
-          expect([[...IDEMPOTENCY_ACTIONS].sort(), [...FINDING_CLAIM_ACTIONS].sort()]).toContainEqual([...actions].sort());
-          expect(statement.Condition, name).toEqual(leadingKeysOnly(idempotency ? 'IDEM#*' : 'FINDING#*'));
-          expect(spec.permissions).toContain(idempotency ? 'idempotency' : 'findings:claim');
+          // Idempotency records (IDEM#), finding claims (FINDING#) and drill restore waits (RESTOREWAIT#), each on its own partitions.
+          const families = [
+            { actions: IDEMPOTENCY_ACTIONS, partitions: 'IDEM#*', permission: 'idempotency' },
+            { actions: FINDING_CLAIM_ACTIONS, partitions: 'FINDING#*', permission: 'findings:claim' },
+            { actions: RESTORE_WAIT_KEEP_ACTIONS, partitions: 'RESTOREWAIT#*', permission: 'drills:keep-restore-wait' },
+            { actions: RESTORE_WAIT_READ_ACTIONS, partitions: 'RESTOREWAIT#*', permission: 'drills:find-restore-wait' },
+          ];
+          const family = families.find((candidate) => [...candidate.actions].sort().join() === [...actions].sort().join());
+          expect(family, `${name}: ${actions.join()}`).toBeDefined();
+          expect(statement.Condition, name).toEqual(leadingKeysOnly(family!.partitions));
+          expect(spec.permissions).toContain(family!.permission);
         } else if (statement.Condition) {
           // A write to the evidence table: one action, on the partition families the function's writes declare.
           expect(actions).toHaveLength(1);
@@ -496,7 +507,12 @@ describe('least privilege', () => {
         ];
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
-      if (actions.includes('states:SendTaskSuccess')) {
+      if (actions.includes('states:SendTaskFailure')) {
+        // A drill's restore wait is ended on the drill state machine alone (by its fixed name), by success or failure.
+        expect(spec.permissions).toContain('drills:end-restore-wait');
+        expect(actions).toEqual(['states:SendTaskSuccess', 'states:SendTaskFailure']);
+        expect(resources).toEqual([synth.stack.resolve(synth.stack.drill.arnByName)]);
+      } else if (actions.includes('states:SendTaskSuccess')) {
         // Decisions go to the runbook state machines' waiting tasks: SendTaskSuccess alone, on them alone (named ARNs: no cycle).
         expect(actions).toEqual(['states:SendTaskSuccess']);
         expect(resources).toEqual(synth.stack.resolve([...synth.stack.runbooks.arnsByName]));
@@ -572,11 +588,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants the deduplication table only for idempotency and finding claims, DeleteItem only on IDEM#', () => {
+  it('grants the deduplication table only for idempotency, finding claims and drill restore waits, DeleteItem only on IDEM#', () => {
     const tableArn = JSON.stringify(getAtt(synth.logicalIdOf(synth.stack.deduplication.table)));
     for (const spec of registry) {
       const statements = statementsOfRole(roleLogicalIdOfFunction(spec.name)).filter((statement) => JSON.stringify(statement.Resource).includes(tableArn));
-      const expected = [...(spec.permissions.includes('idempotency') ? ['IDEM#*'] : []), ...(spec.permissions.includes('findings:claim') ? ['FINDING#*'] : [])];
+      const expected = [
+        ...(spec.permissions.includes('idempotency') ? ['IDEM#*'] : []),
+        ...(spec.permissions.includes('findings:claim') ? ['FINDING#*'] : []),
+        ...(spec.permissions.includes('drills:keep-restore-wait') ? ['RESTOREWAIT#*'] : []),
+        ...(spec.permissions.includes('drills:find-restore-wait') ? ['RESTOREWAIT#*'] : []),
+      ];
       expect(statements.map((statement) => statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).flat().sort(), spec.name).toEqual(expected.sort());
       for (const statement of statements.filter((candidate) => asList(candidate.Action).includes('dynamodb:DeleteItem'))) {
         expect(statement.Condition, spec.name).toEqual(leadingKeysOnly('IDEM#*'));
@@ -918,6 +939,13 @@ describe('EventBridge rules', () => {
     // The runbooks, the drill and the review reminder.
     expect(names.length).toBe(blueprints.length + 2);
     for (const name of names) expect(name.startsWith(`${synth.stack.stackName}-`), name).toBe(true);
+  });
+
+  it('wakes waiting drills on AWS Backup restore jobs that ended, from aws.backup alone, through EndDrillRestoreWait', () => {
+    expect(ruleNames).toContainEqual(['drill-restore-jobs-ended', 'EndDrillRestoreWait']);
+    const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('drill-restore-jobs-ended')!)).EventPattern;
+    // Nobody may put an aws.* source on a bus: an event naming a drill's job from any other source matches nothing.
+    expect(pattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'] } });
   });
 
   it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by ASFF label or OCSF severity_id', () => {

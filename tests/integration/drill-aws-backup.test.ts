@@ -102,6 +102,8 @@ describe('aws-backup drill on the local AWS Backup', () => {
     const job = await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: reported.restoreJobId }));
     expect(job).toMatchObject({ Status: 'COMPLETED', RecoveryPointArn: recoveryPointArn, CreatedResourceArn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${drillTableName(plan.id, runId)}`, IamRoleArn: RESTORE_ROLE });
     expect(job.ValidationStatus).toBeUndefined();
+    // The restore's completion is the job's own CompletionDate (the drill waited for its end event), not when a look saw it.
+    expect(view.run.restore).toMatchObject({ completedAt: job.CompletionDate!.toISOString(), completedAtFrom: 'service' });
     expect((await backup.send(new GetRestoreJobMetadataCommand({ RestoreJobId: reported.restoreJobId }))).Metadata).toMatchObject({ targetTableName: drillTableName(plan.id, runId) });
     expect(await drills.tableExists(drillTableName(plan.id, runId))).toBe(false);
     const statuses = events
@@ -149,6 +151,7 @@ describe('aws-backup drill on the local AWS Backup', () => {
     const backupCalls = recorder.calls().filter((call) => call.action.startsWith('backup:'));
     const used = [...new Set(backupCalls.map((call) => `${call.functionName} ${call.action}`))].sort();
     expect(used).toEqual([
+      'AwaitDrillRestoreEnd backup:DescribeRestoreJob',
       'CheckDrillRestore backup:DescribeRestoreJob',
       'PrepareDrillRun backup:ListRecoveryPointsByResource',
       'RecordDrillOutcome backup:PutRestoreValidationResult',

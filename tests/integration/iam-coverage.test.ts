@@ -88,6 +88,8 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // sends a failed event there with the function's role; the handler never calls SQS.
   'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
   'CreateHumanTask:dynamodb:UpdateItem': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
+  // The S3 plan's restore job is waited for by its end event (EndDrillRestoreWait answers the token AwaitDrillRestoreEnd kept).
+  'AwaitDrillRestoreEnd:states:SendTaskSuccess': 'drills:end-restore-wait: the waiting step answers its own token only when the job ended before it kept it (drill-restore-events forces that race)',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
@@ -99,6 +101,7 @@ const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string
   'dynamodb:DeleteItem IDEM#*': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
   'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
   'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
+  'AwaitDrillRestoreEnd:dynamodb:PutItem DRILLRUN#*': 'drill-runs:append: a drill step records drill.<step>.failed on the run\'s trail only when it fails (the waiting step never fails here)',
   'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
 };
 
@@ -351,6 +354,6 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((check) => (check.conditionValues['dynamodb:LeadingKeys'] ?? []).length === 0)).toEqual([]);
     const families = new Set(writes.flatMap((check) => check.conditionValues['dynamodb:LeadingKeys']!.map((key) => key.replace(/#.*$/, '#'))));
-    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#']);
+    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#', 'RESTOREWAIT#']);
   });
 });

@@ -1,7 +1,8 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { compileDrillStateMachine } from '../../workflows/compile-drill.js';
-import { adaptiveCapSeconds, cleanupWaitSeconds, nextLook, pollIntervalSeconds } from '../../functions/domain/drill/polling.js';
+import { adaptiveCapSeconds, cleanupWaitSeconds, eventWaitCapSeconds, nextEventWait, nextLook, pollIntervalSeconds } from '../../functions/domain/drill/polling.js';
+import { achievedRtoSeconds } from '../../functions/domain/drill/achieved.js';
 import { judgeDrill } from '../../functions/domain/drill/outcome.js';
 import type { DrillExecutionState } from '../../functions/domain/drill/run.js';
 
@@ -138,5 +139,52 @@ describe('judging a drill', () => {
     const { checks: _checks, ...stopped } = base;
     const verdict = judgeDrill({ ...stopped, failure: { Error: 'DrillRestoreError', Cause: JSON.stringify({ errorMessage: 'no such table' }) } });
     expect(verdict.reasons).toEqual(['the drill stopped: DrillRestoreError: no such table']);
+  });
+});
+
+describe('waiting for the restore by event', () => {
+  const wait = definition.States['Wait for restore end']!;
+  const done = definition.States['Restore done?'] as AslState;
+
+  it('waits with a task token for AwaitDrillRestoreEnd, at most the planned wait, and looks however the wait ends', () => {
+    expect(wait).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: '${AwaitDrillRestoreEndFunctionArn}', Payload: { 'state.$': '$', 'taskToken.$': '$$.Task.Token' } },
+      TimeoutSecondsPath: '$.restore.nextWaitSeconds',
+      ResultPath: '$.restoreWait',
+      Next: 'Check restore',
+    });
+    expect(wait).not.toHaveProperty('TimeoutSeconds');
+    // A timeout (the safety net), a failed job or a failed wait all go to the look, never straight to cleanup or the checks.
+    expect(wait.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.restoreWait', Next: 'Check restore' }]);
+  });
+
+  it('routes a restore by its signal: done to the checks, event to the token wait, anything else (executions started before events) to polling', () => {
+    expect(definition.States['Start restore']!.Next).toBe('Restore done?');
+    expect(done.Choices[0]).toEqual({ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' });
+    // IsPresent first: a Choice on a missing path is a runtime error in AWS.
+    expect(done.Choices[1]).toEqual({ And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' });
+    expect(done.Default).toBe('Wait for restore');
+  });
+
+  it('looks anyway after a quarter of the RTO target (5 min to 1 h), the last wait landing on the restore timeout', () => {
+    expect(eventWaitCapSeconds(60)).toBe(900);
+    expect(eventWaitCapSeconds(10)).toBe(300);
+    expect(eventWaitCapSeconds(24 * 60)).toBe(3600);
+    expect(nextEventWait(60, 0, 7200)).toEqual({ kind: 'wait', seconds: 900 });
+    expect(nextEventWait(60, 6900, 7200)).toEqual({ kind: 'wait', seconds: 300 });
+    expect(nextEventWait(60, 7200, 7200)).toEqual({ kind: 'timed-out' });
+  });
+});
+
+describe('achieved RTO', () => {
+  const startedAt = '2026-12-01T03:00:00.000Z';
+  it('counts the restore to its recorded completion, plus validation: not how late the drill noticed it', () => {
+    // Restore completed at 20:00, the event came 4 minutes later (AWS delivers best-effort), validation took 30 s.
+    expect(achievedRtoSeconds({ drillStartedAt: startedAt, restoreCompletedAt: '2026-12-01T03:20:00.000Z', validationStartedAt: '2026-12-01T03:24:00.000Z', validationCompletedAt: '2026-12-01T03:24:30.000Z' })).toBe(1230);
+  });
+  it('without a recorded completion (older executions), drill start to validated', () => {
+    expect(achievedRtoSeconds({ drillStartedAt: startedAt, restoreCompletedAt: undefined, validationStartedAt: '2026-12-01T03:24:00.000Z', validationCompletedAt: '2026-12-01T03:24:30.000Z' })).toBe(1470);
   });
 });

@@ -60,6 +60,7 @@ export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConf
     await (await restoredResourceOps(type)).tag(arn, { ...name, [DRILL_RUN_TAG]: runId, [DRILL_PLAN_TAG]: planId });
   };
   return {
+    completionSignal: 'job-end-event',
     async preflight() {
       const facts = await sourceOf(source, random);
       const points = (await completedRecoveryPointsOf(facts.arn)).filter((point) => inPlanVaults(point, config) && ofPlanPointType(point, config));
@@ -115,10 +116,12 @@ export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConf
       switch (job.Status) {
         case 'PENDING':
         case 'RUNNING':
-          return { state: 'IN_PROGRESS', handle };
+          // AWS Backup puts "Restore Job State Change" on the bus when the job ends: the drill waits for it.
+          return { state: 'IN_PROGRESS', handle, awaiting: 'job-end-event' };
         case 'COMPLETED': {
           const withArn: RestoreHandle = job.CreatedResourceArn ? { ...handle, restored: { ...handle.restored, arn: job.CreatedResourceArn } } : handle;
-          return restoredResourceProgress(withArn);
+          const progress = await restoredResourceProgress(withArn);
+          return progress.state === 'COMPLETED' && job.CompletionDate ? { ...progress, completedAt: job.CompletionDate.toISOString() } : progress;
         }
         default:
           return { state: 'FAILED', handle, reason: `AWS Backup restore job ${handle.restoreJobId} is ${job.Status ?? 'of unknown status'}: ${job.StatusMessage ?? 'no message'}` };

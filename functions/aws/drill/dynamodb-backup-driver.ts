@@ -23,6 +23,8 @@ const BACKUP_NAME_MAX_LENGTH = 255;
  */
 export function dynamodbBackupDriver(sourceTableName: string, backup: 'latest' | 'create'): RestoreDriver {
   return {
+    // DynamoDB announces no restore's end: the drill polls (adaptive, or the plan's fixed interval).
+    completionSignal: 'poll',
     async preflight() {
       const source = await sourceFactsOf(sourceTableName);
       if (backup === 'create') return { source, points: { kind: 'create' } };

@@ -9,6 +9,8 @@ import { awsErrorText, isAwsError, restoredTableProgress } from './target-table.
 /** DynamoDB point-in-time recovery: RestoreTableToPointInTime into a new table, any second of the restorable window. */
 export function dynamodbPitrDriver(sourceTableName: string): RestoreDriver {
   return {
+    // DynamoDB announces no restore's end: the drill polls (adaptive, or the plan's fixed interval).
+    completionSignal: 'poll',
     async preflight() {
       const source = await sourceFactsOf(sourceTableName);
       return { source, points: await restorableWindowOf(sourceTableName) };

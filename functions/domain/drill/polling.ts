@@ -29,3 +29,16 @@ export function nextLook(policy: PollingPolicy, rtoMinutes: number, looksSoFar: 
 
 /** Waits between looks at a table cleanup is waiting for (still CREATING): 10 s doubling to 5 minutes. */
 export const cleanupWaitSeconds = (attempt: number): number => Math.min(MAX_CAP_SECONDS, 10 * 2 ** Math.min(attempt, 10));
+
+/**
+ * How long a drill waiting for AWS Backup's restore-ended event sits before it looks anyway (the safety net for an
+ * event that never comes; AWS delivers them best-effort): a quarter of the RTO target, 5 minutes to an hour.
+ */
+export const eventWaitCapSeconds = (rtoMinutes: number): number => Math.min(3600, Math.max(300, Math.round(rtoMinutes * 60 * 0.25)));
+
+/** The next event wait, shortened so the last look falls on the restore timeout; none once that is used up. */
+export function nextEventWait(rtoMinutes: number, waitedSeconds: number, timeoutSeconds: number): NextLook {
+  const remaining = timeoutSeconds - waitedSeconds;
+  if (remaining <= 0) return { kind: 'timed-out' };
+  return { kind: 'wait', seconds: Math.max(1, Math.min(eventWaitCapSeconds(rtoMinutes), remaining)) };
+}

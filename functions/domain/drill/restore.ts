@@ -93,8 +93,10 @@ export function readRestoreHandle(stored: RestoreHandle | TableRestoreHandle): R
 }
 
 export type RestoreProgress =
-  | { readonly state: 'IN_PROGRESS'; readonly handle: RestoreHandle }
-  | { readonly state: 'COMPLETED'; readonly handle: RestoreHandle }
+  /** `awaiting: 'job-end-event'`: the restore service will announce the end (AWS Backup's state change event). */
+  | { readonly state: 'IN_PROGRESS'; readonly handle: RestoreHandle; readonly awaiting?: 'job-end-event' }
+  /** `completedAt`: when the service says the restore completed (AWS Backup's CompletionDate), if it says. */
+  | { readonly state: 'COMPLETED'; readonly handle: RestoreHandle; readonly completedAt?: string }
   | { readonly state: 'FAILED'; readonly handle: RestoreHandle; readonly reason: string };
 
 /** What cleanup did with the restored resource: WAITING means look again later; REFUSED is the guard's, never forced. */

@@ -31,7 +31,14 @@ export interface DrillRunRecord {
   readonly restorableWindow?: RestorableWindow;
   readonly targets?: { readonly rtoMinutes: number; readonly rpoMinutes: number };
   /** Restore asked → seen complete, and how precisely (the last wait). */
-  readonly restore?: { readonly startedAt: string; readonly completedAt?: string; readonly looks: number; readonly resolutionSeconds?: number };
+  readonly restore?: {
+    readonly startedAt: string;
+    readonly completedAt?: string;
+    readonly looks: number;
+    readonly resolutionSeconds?: number;
+    /** Where completedAt comes from: the restore service's own completion time, or the look that saw it complete. */
+    readonly completedAtFrom?: 'service' | 'look';
+  };
   /** Drill start → restored data validated: absent when a check failed or none ran (RTO not achieved; see objectives.ts). */
   readonly rtoSeconds?: number;
   /** Likewise only from validated data. */

@@ -46,9 +46,17 @@ export interface RestoreStep {
   readonly looks: number;
   /** Seconds waited in the loop so far (the timeout counts these, so a local time scale keeps its proportions). */
   readonly waitedSeconds: number;
-  /** When the restore was seen complete; at most `resolutionSeconds` after it really was. */
+  /**
+   * When the restore completed: the restore service's own completion time when it gives one and the drill was waiting
+   * for its event; otherwise when a look saw it complete (at most `resolutionSeconds` after it really was).
+   */
   readonly completedAt?: string;
   readonly resolutionSeconds?: number;
+  /**
+   * How the drill waits for the next word on the restore: `event`, a task token the service's own end event answers
+   * (with a look when the wait times out); `poll` (or absent, as executions started before events have it), a Wait then a look.
+   */
+  readonly signal?: 'event' | 'poll';
 }
 
 /** Achieved recovery point: measured by the canary, or only estimated from the recovery point's age. */
