@@ -3,7 +3,7 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX } from '../functions/domain/keys.js';
+import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX, PUSH_PK_PREFIX } from '../functions/domain/keys.js';
 import { deduplicationTableDesign } from '../functions/domain/table-design.js';
 import { KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
 import { acknowledgeNist } from './nag.js';
@@ -15,6 +15,11 @@ import { acknowledgeNist } from './nag.js';
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 /** DynamoDB actions behind `findings:claim`: the conditional put that claims, the read of a claim, and marking its run started. */
 export const FINDING_CLAIM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+/** `compliance:push`: a push's record (conditional put, lease and settle), the pending queue (query, put, delete). */
+export const COMPLIANCE_PUSH_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
+/** `compliance:enqueue`: a sign-off only queues its record. */
+export const COMPLIANCE_ENQUEUE_ACTIONS = ['dynamodb:PutItem'] as const;
 
 export interface DeduplicationTableProps {
   /** Encrypts the table (the evidence table's key: the same people decide who may read either). */
@@ -58,6 +63,11 @@ export class DeduplicationTable extends Construct {
   /** Finding claims for one principal: FINDING_CLAIM_ACTIONS on items whose partition key starts with `FINDING#`, and nothing else. */
   public grantFindingClaims(grantee: IGrantable): void {
     this.grantOnPartitions(grantee, FINDING_CLAIM_ACTIONS, `${FINDING_PK_PREFIX}*`);
+  }
+
+  /** Compliance push records for one principal (`PUSH#` partitions), with the given actions and nothing else. */
+  public grantCompliancePushes(grantee: IGrantable, actions: readonly string[]): void {
+    this.grantOnPartitions(grantee, actions, `${PUSH_PK_PREFIX}*`);
   }
 
   private grantOnPartitions(grantee: IGrantable, actions: readonly string[], leadingKey: string): void {

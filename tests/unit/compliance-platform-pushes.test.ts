@@ -36,10 +36,11 @@ describe('what a signed-off record pushes', () => {
     const pushes = recordPushes(record, config);
     expect(pushes.map(({ target, where }) => [target, where])).toEqual([
       ['vanta-document', 'vanta document dr-test-results'],
+      ['vanta-document-submit', 'vanta document dr-test-results'],
       ['drata-evidence', 'drata workspace 1 evidence library'],
     ]);
     expect(pushes.every((push) => push.evidenceHash === record.signOffEvent.hash)).toBe(true);
-    expect(new Set(pushes.map((push) => push.key)).size).toBe(2);
+    expect(new Set(pushes.map((push) => push.key)).size).toBe(3);
   });
 
   it('plans the same keys for a re-sent sign-off of the same evidence, and new ones once the trail hash differs', () => {
@@ -51,7 +52,7 @@ describe('what a signed-off record pushes', () => {
 
   it('pushes nothing where no platform is configured, and to Vanta only when Drata is left out', () => {
     expect(recordPushes(record, undefined)).toEqual([]);
-    expect(recordPushes(record, { vanta: config.vanta })).toHaveLength(1);
+    expect(recordPushes(record, { vanta: config.vanta }).map((push) => push.target)).toEqual(['vanta-document', 'vanta-document-submit']);
     expect(resourcesPush({ drata: config.drata }, 'h')).toBeUndefined();
   });
 

@@ -66,3 +66,22 @@ export function drillPlanSync(resourceId: string, standings: readonly PlanStandi
 export function syncHash(sync: VantaCustomResourceSync): string {
   return createHash('sha256').update(canonicalize(sync) ?? '', 'utf8').digest('hex');
 }
+
+/** The custom properties each drill plan resource carries, as the JSON typedef pasted into the Vanta resource type. */
+export const DRILL_PLAN_PROPERTY_TYPES = {
+  planId: 'string',
+  lastRunId: 'string',
+  lastRunAt: 'string',
+  verdict: 'string',
+  failing: 'boolean',
+  rtoAchievedMinutes: 'int32',
+  rtoTargetMinutes: 'int32',
+  rtoMet: 'boolean',
+  rpoAchievedMinutes: 'int32',
+  rpoTargetMinutes: 'int32',
+  rpoMet: 'boolean',
+  daysSinceLastPass: 'int32',
+  overdue: 'boolean',
+} as const satisfies Record<string, 'string' | 'boolean' | 'int32'>;
+
+export const drillPlanPropertiesTypedef = () => ({ properties: Object.fromEntries(Object.entries(DRILL_PLAN_PROPERTY_TYPES).map(([name, type]) => [name, { type }])) });

@@ -3,7 +3,7 @@ import type { CompliancePlatformsConfig } from './config.js';
 import type { SignedOffRecord } from './evidence-document.js';
 
 /** What is pushed where: the signed report to a Vanta document or Drata's evidence library, the drill plans to Vanta's custom resources. */
-export type PushTarget = 'vanta-document' | 'vanta-drill-resources' | 'drata-evidence';
+export type PushTarget = 'vanta-document' | 'vanta-document-submit' | 'vanta-drill-resources' | 'drata-evidence';
 
 export interface PlannedPush {
   /** Idempotency key: a push with this key is made once, whatever retries or re-sent sign-offs follow. */
@@ -26,11 +26,14 @@ export function pushKey(target: PushTarget, where: string, evidenceHash: string)
 
 const planned = (target: PushTarget, where: string, evidenceHash: string): PlannedPush => ({ key: pushKey(target, where, evidenceHash), target, where, evidenceHash });
 
-/** The signed report of a record, to each configured platform; nothing when none is configured. */
+/** The signed report of a record, to each configured platform, in the order they are made; nothing when none is configured. */
 export function recordPushes(record: SignedOffRecord, config: CompliancePlatformsConfig | undefined): PlannedPush[] {
   const hash = record.signOffEvent.hash;
   return [
-    ...(config?.vanta ? [planned('vanta-document', `vanta document ${config.vanta.documentId}`, hash)] : []),
+    // Upload, then submit for review: two pushes, so a failed submit is retried without uploading the file again.
+    ...(config?.vanta
+      ? [planned('vanta-document', `vanta document ${config.vanta.documentId}`, hash), planned('vanta-document-submit', `vanta document ${config.vanta.documentId}`, hash)]
+      : []),
     ...(config?.drata ? [planned('drata-evidence', `drata workspace ${config.drata.workspaceId} evidence library`, hash)] : []),
   ];
 }
@@ -43,3 +46,17 @@ export function resourcesPush(config: CompliancePlatformsConfig | undefined, bod
 /** Which subject a push belongs to (its trail records it; the retry queue names it). */
 export type PushSubject = { readonly kind: 'drill-run' | 'incident'; readonly id: string } | { readonly kind: 'drill-plans' };
 export const subjectRef = (subject: PushSubject): string => (subject.kind === 'drill-plans' ? 'drill-plans' : `${subject.kind}#${subject.id}`);
+
+/** What the push function is invoked with: a record after its sign-off, or nothing (the schedule: retry what is queued, refresh the plans). */
+export type PushRequest = { readonly subject: Extract<PushSubject, { id: string }> } | { readonly scheduled: true };
+
+const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+export function parsePushRequest(payload: unknown): PushRequest {
+  const subject = (payload as { subject?: { kind?: unknown; id?: unknown } } | null)?.subject;
+  if (subject === undefined) return { scheduled: true };
+  if ((subject.kind === 'incident' || subject.kind === 'drill-run') && typeof subject.id === 'string' && SAFE_ID.test(subject.id)) return { subject: { kind: subject.kind, id: subject.id } };
+  throw new TypeError('a push names its subject as { kind: "incident" | "drill-run", id }');
+}
+
+/** When queued pushes are retried and the drill plans' standing refreshed: hourly (EventBridge Scheduler in AWS, the local scheduler here). */
+export const COMPLIANCE_PUSH_SCHEDULE = { name: 'irdr-compliance-push', expression: 'cron(20 * * * ? *)', timeZone: 'UTC' } as const;
