@@ -144,11 +144,14 @@ export async function pushSubject(tables: PushTables, subject: PushSubject, now:
     const upload = settled.get('vanta-document');
     if (push.target === 'vanta-document-submit' && upload !== 'pushed' && upload !== 'done-before') {
       if (upload === 'rejected' || upload === 'rejected-before') outcomes.push({ ...base, result: 'rejected-before', message: 'its upload was rejected' });
+      // Another invocation is uploading: it submits next.
+      else if (upload === 'busy') outcomes.push({ ...base, result: 'busy', message: 'another invocation is uploading' });
       else outcomes.push({ ...base, result: 'pending', message: 'waits for the upload' });
       continue;
     }
     if (!(await leasePush(tables.deduplicationTableName, push.key, now))) {
       outcomes.push({ ...base, result: 'busy' });
+      settled.set(push.target, 'busy');
       continue;
     }
     const at = new Date().toISOString();

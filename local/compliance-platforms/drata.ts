@@ -23,7 +23,7 @@ export interface DrataEvidence {
 export class LocalDrata {
   readonly faults = new PlatformFaults();
   readonly evidence: DrataEvidence[] = [];
-  readonly requests: Array<{ readonly method: string; readonly path: string; readonly status: number }> = [];
+  readonly requests: Array<{ readonly method: string; readonly path: string; readonly status: number; readonly at: number }> = [];
 
   constructor(
     private readonly apiKey: () => string | undefined,
@@ -33,7 +33,7 @@ export class LocalDrata {
   async handle(request: Request): Promise<PlatformAnswer> {
     const path = new URL(request.url).pathname;
     const reply = await this.route(request, path);
-    this.requests.push({ method: request.method, path, status: reply.status });
+    this.requests.push({ method: request.method, path, status: reply.status, at: Date.now() });
     return reply;
   }
 

@@ -50,7 +50,7 @@ export class LocalVanta {
   readonly resources = new Map<string, readonly VantaCustomResource[]>();
   readonly syncs: Array<{ readonly resourceId: string; readonly count: number; readonly at: string }> = [];
   /** Every request that reached an endpoint (method and path), faults included: what a test counts retries by. */
-  readonly requests: Array<{ readonly method: string; readonly path: string; readonly status: number }> = [];
+  readonly requests: Array<{ readonly method: string; readonly path: string; readonly status: number; readonly at: number }> = [];
   private readonly tokens = new Map<string, { clientId: string; scopes: Set<string>; expiresAt: number }>();
   private readonly liveTokenOf = new Map<string, string>();
   private tokenRequestTimes: number[] = [];
@@ -65,7 +65,7 @@ export class LocalVanta {
   async handle(request: Request): Promise<PlatformAnswer> {
     const path = new URL(request.url).pathname;
     const reply = await this.route(request, path);
-    this.requests.push({ method: request.method, path, status: reply.status });
+    this.requests.push({ method: request.method, path, status: reply.status, at: Date.now() });
     return reply;
   }
 
