@@ -26,7 +26,8 @@ const idOf = async (response: Response, fallback: string): Promise<string> => {
 };
 
 function needVanta(credentials: CompliancePlatformCredentials): NonNullable<CompliancePlatformCredentials['vanta']> {
-  if (!credentials.vanta) throw new PlatformRejection(0, 'the credentials secret has no "vanta" entry (docs/compliance-platforms.md)');
+  // Not a rejection: once the secret is filled in, the hourly run pushes it.
+  if (!credentials.vanta) throw new Error('the credentials secret has no "vanta" entry (docs/compliance-platforms.md)');
   return credentials.vanta;
 }
 
@@ -64,7 +65,7 @@ export async function syncVantaResources(baseUrl: string, vanta: VantaConfig, cr
 /** POST /workspaces/{workspaceId}/evidence-library, multipart: a file evidence renewed yearly, linked to the configured controls. */
 export async function addDrataEvidence(baseUrl: string, drata: DrataConfig, credentials: CompliancePlatformCredentials, document: EvidenceDocument, filedAt: string, policy = DEFAULT_RETRY_POLICY): Promise<string> {
   const apiKey = credentials.drata?.apiKey;
-  if (!apiKey) throw new PlatformRejection(0, 'the credentials secret has no "drata" entry (docs/compliance-platforms.md)');
+  if (!apiKey) throw new Error('the credentials secret has no "drata" entry (docs/compliance-platforms.md)');
   const renewal = new Date(filedAt);
   renewal.setUTCFullYear(renewal.getUTCFullYear() + 1);
   const fields: DrataEvidenceFields = {
