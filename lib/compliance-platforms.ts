@@ -24,6 +24,8 @@ export class CompliancePlatforms extends Construct {
   public readonly credentials: Secret;
   public readonly credentialsKey: Key;
   public readonly schedule: Schedule;
+  /** Where the hourly invocations Scheduler could not deliver go (lib/alarms.ts alarms on it). */
+  public readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: CompliancePlatformsProps) {
     super(scope, id);
@@ -41,6 +43,7 @@ export class CompliancePlatforms extends Construct {
     acknowledgeNist(this.credentials, 'SecretsManagerRotationEnabled', whyNoRotation);
 
     const deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = deadLetterQueue;
     Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the hourly compliance push schedule: it has no dead-letter queue of its own.' });
     this.schedule = new Schedule(this, 'Hourly', {
       description: 'irdr: retries queued compliance pushes and refreshes the drill plans in Vanta',

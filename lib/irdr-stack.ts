@@ -215,6 +215,7 @@ export class IrdrStack extends Stack {
       drillSchedules: this.drillSchedules,
       evidenceDigests: this.evidenceDigests,
       evidenceBackups: this.evidenceBackups,
+      compliancePushDeadLetters: this.compliancePlatforms.deadLetterQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
