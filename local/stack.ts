@@ -435,6 +435,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     process.env.API_URL = api.url;
     // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
     Object.assign(environment, { IRDR_API_URL: api.url }, devTokens.environment());
+    // The local Vanta and Drata, by the base URLs the push client takes (as `irdr local env` prints them).
+    Object.assign(environment, { VANTA_API_URL: compliancePlatforms.vantaUrl, DRATA_API_URL: compliancePlatforms.drataUrl });
 
     // The rules the registry names, with the patterns lib/ deploys, each targeting its function.
     const eventBus = new LocalEventBus({
