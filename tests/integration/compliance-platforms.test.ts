@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compliancePlatformCredentials, vantaToken } from '../../functions/aws/compliance-platform-client.js';
+import { queuedSubjects } from '../../functions/aws/compliance-platform-store.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
 import { verifyChain } from '../../functions/domain/chain-verify.js';
 import { PUSHED_EVENT, PUSH_REJECTED_EVENT } from '../../functions/domain/compliance-platform/push-plan.js';
@@ -173,6 +174,28 @@ describe('when a platform answers with errors', () => {
     expect(again.failed).toBe(false);
     expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(hash))).toHaveLength(1);
     expect((await pushEvents(incidentPk(incidentId))).filter((event) => (event.detail as { target: string }).target === 'drata-evidence')).toHaveLength(1);
+  });
+});
+
+describe('when the push function itself fails', () => {
+  it('keeps the signed-off record queued (the sign-off still succeeds), and the hourly run pushes it once', async () => {
+    const incidentId = await resolvedIncident();
+    local.stack.faults.functions.set('PushComplianceEvidence', { mode: 'throw' });
+    let hash: string;
+    try {
+      const signed = await local.api('POST', `/incidents/${incidentId}/sign-off`, { token: 'dev-auditor', body: { verdict: 'accepted' } });
+      expect(signed.status).toBe(201);
+      hash = signed.body.event.hash as string;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(uploadsOf(hash)).toHaveLength(0);
+      expect(await queuedSubjects(local.stack.deduplicationTableName)).toContainEqual({ kind: 'incident', id: incidentId });
+    } finally {
+      local.stack.faults.functions.set('PushComplianceEvidence', undefined);
+    }
+    expect((await invokePush({})).failed).toBe(false);
+    expect(uploadsOf(hash)).toHaveLength(1);
+    expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(hash))).toHaveLength(1);
+    expect(await queuedSubjects(local.stack.deduplicationTableName)).not.toContainEqual({ kind: 'incident', id: incidentId });
   });
 });
 
