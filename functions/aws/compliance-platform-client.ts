@@ -31,6 +31,9 @@ class RetryableAnswer extends Error {
   }
 }
 
+/** One request may take this long before it is abandoned (and retried): a stalled platform never holds the function to its timeout. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface RetryPolicy {
   /** Attempts after the first. */
   readonly retries: number;
@@ -136,7 +139,7 @@ export async function vantaToken(baseUrl: string, client: { clientId: string; cl
   const cached = tokens.get(cacheKey);
   if (cached && cached.expiresAt > Date.now() + 60_000) return cached.token;
   const body: VantaTokenRequest = { client_id: client.clientId, client_secret: client.clientSecret, scope, grant_type: 'client_credentials' };
-  const response = await callWithRetry('Vanta token', () => fetch(baseUrl + vantaPaths.token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), policy);
+  const response = await callWithRetry('Vanta token', () => fetch(baseUrl + vantaPaths.token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), policy);
   const parsed = VantaTokenResponse.safeParse(await response.json());
   if (!parsed.success) throw new PlatformUnavailable('Vanta token: the answer held no access_token');
   tokens.set(cacheKey, { token: parsed.data.access_token, expiresAt: Date.now() + (parsed.data.expires_in ?? 3600) * 1000 });

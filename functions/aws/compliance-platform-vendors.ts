@@ -3,7 +3,7 @@ import type { CompliancePlatformCredentials } from '../domain/compliance-platfor
 import { drataPaths, type DrataEvidenceFields } from '../domain/compliance-platform/drata-wire.js';
 import type { EvidenceDocument } from '../domain/compliance-platform/evidence-document.js';
 import { VANTA_UPLOAD_DESCRIPTION_FIELD, VANTA_UPLOAD_FILE_FIELD, vantaPaths, type VantaCustomResourceSync } from '../domain/compliance-platform/vanta-wire.js';
-import { DEFAULT_RETRY_POLICY, PlatformRejection, callWithRetry, forgetVantaToken, vantaToken, type RetryPolicy } from './compliance-platform-client.js';
+import { DEFAULT_RETRY_POLICY, PlatformRejection, REQUEST_TIMEOUT_MS, callWithRetry, forgetVantaToken, vantaToken, type RetryPolicy } from './compliance-platform-client.js';
 
 /** Each call the platforms document, made once with retries; the answer's id is what the trail records. */
 
@@ -38,7 +38,7 @@ export async function uploadVantaDocument(baseUrl: string, vanta: VantaConfig, c
       const form = new FormData();
       form.set(VANTA_UPLOAD_FILE_FIELD, new Blob([document.bytes], { type: document.contentType }), document.fileName);
       form.set(VANTA_UPLOAD_DESCRIPTION_FIELD, document.description);
-      return fetch(baseUrl + vantaPaths.documentUploads(vanta.documentId), { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, body: form });
+      return fetch(baseUrl + vantaPaths.documentUploads(vanta.documentId), { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, body: form, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     }, policy),
   );
   return idOf(response, `upload to ${vanta.documentId}`);
@@ -47,7 +47,7 @@ export async function uploadVantaDocument(baseUrl: string, vanta: VantaConfig, c
 /** POST /v1/documents/{documentId}/submit: the document goes for review with its new file. */
 export async function submitVantaDocument(baseUrl: string, vanta: VantaConfig, credentials: CompliancePlatformCredentials, policy = DEFAULT_RETRY_POLICY): Promise<string> {
   const response = await withVantaToken(baseUrl, needVanta(credentials).documents, vanta.scopes.documents, policy, (token) =>
-    callWithRetry(`Vanta submit of document ${vanta.documentId}`, () => fetch(baseUrl + vantaPaths.documentSubmit(vanta.documentId), { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }), policy),
+    callWithRetry(`Vanta submit of document ${vanta.documentId}`, () => fetch(baseUrl + vantaPaths.documentSubmit(vanta.documentId), { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), policy),
   );
   return idOf(response, vanta.documentId);
 }
@@ -56,7 +56,7 @@ export async function submitVantaDocument(baseUrl: string, vanta: VantaConfig, c
 export async function syncVantaResources(baseUrl: string, vanta: VantaConfig, credentials: CompliancePlatformCredentials, sync: VantaCustomResourceSync, policy = DEFAULT_RETRY_POLICY): Promise<string> {
   await withVantaToken(baseUrl, needVanta(credentials).resources, vanta.scopes.resources, policy, (token) =>
     callWithRetry(`Vanta sync of custom resource ${vanta.customResourceId}`, () =>
-      fetch(baseUrl + vantaPaths.customResourceSync, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(sync) }), policy),
+      fetch(baseUrl + vantaPaths.customResourceSync, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(sync), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), policy),
   );
   // sync_all answers no id of its own: the resource type and how many resources it now holds name the push.
   return `${sync.resourceId}: ${sync.resources.length} resources`;
@@ -82,7 +82,7 @@ export async function addDrataEvidence(baseUrl: string, drata: DrataConfig, cred
     for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.set(name, value);
     for (const controlId of drata.controlIds) form.append('controlIds', String(controlId));
     form.set('file', new Blob([document.bytes], { type: document.contentType }), document.fileName);
-    return fetch(baseUrl + drataPaths.evidenceLibrary(drata.workspaceId), { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' }, body: form });
+    return fetch(baseUrl + drataPaths.evidenceLibrary(drata.workspaceId), { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' }, body: form, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   }, policy);
   return idOf(response, `evidence in workspace ${drata.workspaceId}`);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompliancePlatformsConfig } from '../../functions/domain/compliance-platform/config.js';
 import { NONE, drillPlanResource, drillPlanSync, syncHash, type PlanStanding } from '../../functions/domain/compliance-platform/drill-plan-resources.js';
 import { evidenceDocument, type SignedOffRecord } from '../../functions/domain/compliance-platform/evidence-document.js';
-import { pushKey, recordPushes, resourcesPush } from '../../functions/domain/compliance-platform/push-plan.js';
+import { parsePushRequest, pushKey, recordPushes, resourcesPush } from '../../functions/domain/compliance-platform/push-plan.js';
 import { VantaCustomResourceSync } from '../../functions/domain/compliance-platform/vanta-wire.js';
 import type { DrillRunRecord } from '../../functions/domain/drill/run-record.js';
 
@@ -128,5 +128,17 @@ describe('config', () => {
     expect(messages).toContain('vanta.documentId: the document id from its URL');
     expect(messages).toContain('drata.apiUrl');
     expect(messages).toContain('drata.ownerId: the Drata user id');
+  });
+});
+
+describe('what the push function is invoked with', () => {
+  it('takes a record after its sign-off, or nothing (the schedule), and refuses anything else', () => {
+    expect(parsePushRequest({ subject: { kind: 'drill-run', id: 'run-1' } })).toEqual({ subject: { kind: 'drill-run', id: 'run-1' } });
+    expect(parsePushRequest({})).toEqual({ scheduled: true });
+    expect(parsePushRequest(null)).toEqual({ scheduled: true });
+    // Keys and partitions are built from the id: nothing that could reach another partition or the queue's own items.
+    for (const subject of [{ kind: 'drill-plans' }, { kind: 'incident', id: 'x#META' }, { kind: 'incident', id: '../x' }, { kind: 'incident', id: 'a'.repeat(129) }, { kind: 'incident', id: 7 }, { kind: 'run', id: 'x' }]) {
+      expect(() => parsePushRequest({ subject }), JSON.stringify(subject)).toThrow('a push names its subject');
+    }
   });
 });
