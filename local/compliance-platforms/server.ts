@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { listen } from '../listen.js';
+import { refuseForeignHosts } from '../loopback-host.js';
 import { LocalDrata } from './drata.js';
 import { INTEGRATION_SCOPES, LocalVanta, MANAGE_VANTA_SCOPES, drillPlanResourceType } from './vanta.js';
 import { send, webRequest } from './wire.js';
@@ -48,6 +49,8 @@ export async function startLocalCompliancePlatforms(options: {
       (error: unknown) => send(response, { status: 500, body: { message: (error as Error).message } }),
     );
   });
+  // A DNS-rebinding page must not read what arrived nor push a fake sync: only loopback Hosts, as every local server.
+  refuseForeignHosts(server, 'Vanta and Drata');
   const listening = await listen(server, options.host, options.port);
   return { vantaUrl: `${listening.endpoint}/vanta`, drataUrl: `${listening.endpoint}/drata`, vanta, drata, stop: () => listening.close() };
 }
