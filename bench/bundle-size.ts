@@ -27,6 +27,10 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   EVIDENCE_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
   EVIDENCE_DIGEST_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000001',
   REVIEW_REMINDER_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench-review-reminder',
+  COMPLIANCE_PLATFORMS_SECRET_ID: 'irdr-bench-compliance-platforms',
+  VANTA_API_URL: 'https://vanta.irdr-bench.invalid',
+  DRATA_API_URL: 'https://drata.irdr-bench.invalid',
+  COMPLIANCE_PUSH_FUNCTION_NAME: 'irdr-bench-push-compliance-evidence',
 };
 
 /** What Lambda's environment holds for this function at init: its registry variables, plus what lib/ and Lambda set. */

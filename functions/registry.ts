@@ -26,7 +26,14 @@ export type FunctionEnvironmentName =
   // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests: only the digest writer may sign, verifiers read its public key.
   | 'EVIDENCE_DIGEST_SIGNING_KEY_ID'
   // The post-incident review reminder state machine (one execution per review, waiting until it is due).
-  | 'REVIEW_REMINDER_STATE_MACHINE_ARN';
+  | 'REVIEW_REMINDER_STATE_MACHINE_ARN'
+  // The Secrets Manager secret (JSON) holding the compliance platforms' credentials (docs/compliance-platforms.md).
+  | 'COMPLIANCE_PLATFORMS_SECRET_ID'
+  // The platforms' base URLs: their documented hosts in AWS (config), the local Vanta and Drata here.
+  | 'VANTA_API_URL'
+  | 'DRATA_API_URL'
+  // The function that pushes signed-off evidence to the compliance platforms (invoked asynchronously after a sign-off).
+  | 'COMPLIANCE_PUSH_FUNCTION_NAME';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -94,7 +101,14 @@ export type FunctionPermission =
   // StartExecution on the reminder state machine (post-incident reviews and corrective actions), nothing else.
   | 'reviews:schedule-reminder'
   // backup:ListProtectedResources and dynamodb:ListTables (both on `*`: neither has a resource type): the estate's inventory for coverage.
-  | 'estate:list';
+  | 'estate:list'
+  // Push records in the deduplication table (PUSH# partitions: one per push key, and the queue of subjects still pending):
+  // get, put, update, query and delete, nothing else.
+  | 'compliance:push'
+  // secretsmanager:GetSecretValue on the compliance platforms' credentials secret, nothing else.
+  | 'compliance:credentials'
+  // After a sign-off: queue the record's push (PutItem on PUSH# partitions) and invoke the push function asynchronously.
+  | 'compliance:enqueue';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -498,6 +512,19 @@ export const functionRegistry = [
     permissions: ['table:read', 'incidents:append', 'drills:start'],
   },
   {
+    name: 'PushComplianceEvidence',
+    entry: 'functions/tasks/push-compliance-evidence.ts',
+    description: 'After a sign-off, and hourly for what is still pending: pushes signed reports to Vanta/Drata and drill plans as Vanta custom resources, once each',
+    memoryMb: 256,
+    // Each vendor call retries for at most 60 s (functions/aws/compliance-platform-client.ts); a record makes up to three.
+    timeoutSeconds: 300,
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PLATFORMS_SECRET_ID', 'VANTA_API_URL', 'DRATA_API_URL', 'API_URL'],
+    bundled: ['DRILL_PLANS'],
+    // incidents:append / drill-runs:append: each push is recorded in the pushed record's trail.
+    permissions: ['table:read', 'incidents:append', 'drill-runs:append', 'compliance:push', 'compliance:credentials'],
+    indexes: ['GSI2'],
+  },
+  {
     name: 'WriteEvidenceDigest',
     entry: 'functions/tasks/write-evidence-digest.ts',
     description: 'Daily (and on demand): writes the head of every incident and drill-run trail to write-once storage, linked to the previous digest',
@@ -565,8 +592,9 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/sign-off and /drill-runs/{runId}/sign-off: a reviewer accepts the record or notes exceptions, in its trail',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'drill-runs:append', 'drill-runs:update'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PUSH_FUNCTION_NAME'],
+    // compliance:enqueue: a signed-off record is queued for the compliance platforms before the answer, then pushed asynchronously.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'drill-runs:append', 'drill-runs:update', 'compliance:enqueue'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/sign-off' },
       { method: 'POST', path: '/drill-runs/{runId}/sign-off' },

@@ -60,6 +60,8 @@ export interface IrdrAlarmsProps {
   readonly evidenceDigests: EvidenceDigests;
   /** The evidence table's AWS Backup vault. */
   readonly evidenceBackups: EvidenceBackups;
+  /** The hourly compliance push schedule's dead-letter queue. */
+  readonly compliancePushDeadLetters: IQueue;
 }
 
 /** The two alarms of one state machine. */
@@ -206,6 +208,15 @@ export class IrdrAlarms extends Construct {
         `EventBridge Scheduler could not invoke WriteEvidenceDigest after its retries: no digest was written today, so a trail's tail is not yet protected.`,
         ` Fix the cause (the function's Errors alarm and logs), write one now (irdr evidence digest --digests <EvidenceDigestStore output>), then receive and delete the messages from SQS queue `,
         props.evidenceDigests.deadLetterQueue.queueName,
+        `.`,
+      ]),
+    );
+    queueAlarms.set(
+      'compliance-push',
+      this.queueAlarm('DeadLetters-CompliancePush', props.compliancePushDeadLetters, [
+        `EventBridge Scheduler could not invoke PushComplianceEvidence: queued pushes to Vanta/Drata were not retried that hour (the next hour tries again).`,
+        ` Fix the cause (the invoke denied or throttled), then receive and delete the messages from SQS queue `,
+        props.compliancePushDeadLetters.queueName,
         `.`,
       ]),
     );

@@ -8,13 +8,15 @@ import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
 import type { DrillStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { VANTA_DEFAULT_API_URL } from '../functions/domain/compliance-platform/config.js';
+import { CompliancePlatforms } from './compliance-platforms.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference } from './drill-grants.js';
 import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
 import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
-import { DeduplicationTable } from './deduplication-table.js';
+import { COMPLIANCE_ENQUEUE_ACTIONS, COMPLIANCE_PUSH_ACTIONS, DeduplicationTable } from './deduplication-table.js';
 import { EvidenceTable, isEvidenceWrite } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
@@ -87,6 +89,8 @@ export class IrdrStack extends Stack {
   public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
   public readonly alarms: IrdrAlarms;
+  /** The compliance platforms' credentials secret and the hourly push retry (docs/compliance-platforms.md). */
+  public readonly compliancePlatforms: CompliancePlatforms;
   /** Encrypts every log group: functions, state machines, API access logs. */
   public readonly logEncryptionKey: LogEncryptionKey;
 
@@ -109,6 +113,8 @@ export class IrdrStack extends Stack {
       ...props.functionSpecs.filter((spec) => spec.eventRules?.length).map((spec) => [spec.name as FunctionName, 'dead-letter-queue'] as const),
       [DIGEST_WRITER, 'dead-letter-queue'],
       [CANARY_WRITER, { dropBecause: WHY_CANARY_FAILURES_ARE_DROPPED }],
+      // A signed-off record is queued (PUSH#PENDING) before its push is invoked: the hourly run pushes what a failed invoke left.
+      ['PushComplianceEvidence', { dropBecause: 'each signed-off record is queued in the deduplication table before the push is invoked, and the hourly run retries every queued record' }],
     ]);
     this.functions = new IrdrFunctions(this, 'Functions', {
       specs: props.functionSpecs,
@@ -174,6 +180,7 @@ export class IrdrStack extends Stack {
       logEncryptionKey,
     });
 
+    this.compliancePlatforms = new CompliancePlatforms(this, 'CompliancePlatforms', { pusher: this.functions.get('PushComplianceEvidence') });
     const environmentValues: Record<FunctionEnvironmentName, string> = {
       TABLE_NAME: this.evidence.table.tableName,
       DEDUPLICATION_TABLE_NAME: this.deduplication.table.tableName,
@@ -186,6 +193,11 @@ export class IrdrStack extends Stack {
       EVIDENCE_SIGNING_KEY_ID: this.evidenceSigningKey.key.keyArn,
       EVIDENCE_DIGEST_SIGNING_KEY_ID: this.evidenceDigests.signingKey.key.keyArn,
       REVIEW_REMINDER_STATE_MACHINE_ARN: this.reviewReminder.stateMachine.stateMachineArn,
+      COMPLIANCE_PLATFORMS_SECRET_ID: this.compliancePlatforms.credentials.secretArn,
+      VANTA_API_URL: VANTA_DEFAULT_API_URL,
+      // Never called unless Drata is configured (its regional host has no default: docs/compliance-platforms.md).
+      DRATA_API_URL: props.config.compliancePlatforms?.drata?.apiUrl ?? 'https://drata-not-configured.invalid',
+      COMPLIANCE_PUSH_FUNCTION_NAME: this.functions.get('PushComplianceEvidence').functionName,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -203,6 +215,7 @@ export class IrdrStack extends Stack {
       drillSchedules: this.drillSchedules,
       evidenceDigests: this.evidenceDigests,
       evidenceBackups: this.evidenceBackups,
+      compliancePushDeadLetters: this.compliancePlatforms.deadLetterQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'HTTP API invoke URL (requests are SigV4-signed)', value: this.httpApi.url });
@@ -251,6 +264,13 @@ export class IrdrStack extends Stack {
     if (declared.has('drills:end-restore-wait')) {
       // A restore wait is ended on the drill state machine alone (named ARN: no cycle), by success or failure.
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.drillStateMachineArn] }));
+    }
+    if (declared.has('compliance:push')) this.deduplication.grantCompliancePushes(fn, COMPLIANCE_PUSH_ACTIONS);
+    if (declared.has('compliance:credentials')) this.compliancePlatforms.grantReadCredentials(fn);
+    if (declared.has('compliance:enqueue')) {
+      this.deduplication.grantCompliancePushes(fn, COMPLIANCE_ENQUEUE_ACTIONS);
+      // The push function by its unqualified ARN only (grantInvoke would add every version and alias).
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functions.get('PushComplianceEvidence').functionArn] }));
     }
     if (declared.has('runbooks:start')) {
       for (const stateMachine of this.runbooks.byLogicalId.values()) stateMachine.grantStartExecution(fn);

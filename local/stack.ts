@@ -50,6 +50,9 @@ import { startLocalBackup } from './backup/service.js';
 import { startLocalS3 } from './s3/server.js';
 import { reviewPages } from './review/review-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
+import { startLocalCompliancePlatforms, type LocalCompliancePlatforms } from './compliance-platforms/server.js';
+import { CompliancePlatformCredentials } from '../functions/domain/compliance-platform/credentials.js';
+import { COMPLIANCE_PUSH_SCHEDULE } from '../functions/domain/compliance-platform/push-plan.js';
 import {
   DEFAULT_DATA_DIR,
   localDigestPublicKeyPath,
@@ -66,6 +69,7 @@ import {
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   LOCAL_DRILL_DATABASE_SECRET_NAME,
+  LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
 } from './stack-config.js';
@@ -168,6 +172,8 @@ export interface RunningLocalStack {
   readonly events: Pick<LocalEventBus, 'deliver' | 'putEvents' | 'deadLetters'>;
   /** The dev identities' bearer tokens, made at this start (also in `environment` as IRDR_TOKEN and IRDR_TOKEN_<NAME>). */
   readonly devTokens: DevTokens;
+  /** The local Vanta and Drata (what they received; `faults.answerNext(429 | 500 | 400)` on each). */
+  readonly compliancePlatforms: Pick<LocalCompliancePlatforms, 'vanta' | 'drata' | 'vantaUrl' | 'drataUrl'>;
   stop(): Promise<void>;
 }
 
@@ -225,6 +231,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       secrets: [
         { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
         { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
+        {
+          name: LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
+          description: 'credentials of the compliance platforms (the local Vanta and Drata accept these)',
+          generate: () =>
+            JSON.stringify({
+              vanta: { documents: { clientId: `vci_${randomKey().slice(0, 16)}`, clientSecret: randomKey() }, resources: { clientId: `vci_${randomKey().slice(0, 16)}`, clientSecret: randomKey() } },
+              drata: { apiKey: randomKey() },
+            } satisfies CompliancePlatformCredentials),
+        },
       ],
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
@@ -248,6 +263,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       onEvent: (event) => deliverToBus?.(event),
     });
     stops.push(() => rds.stop());
+    // Vanta and Drata at the wire, knowing the credentials the local secret holds (as the platforms know the ones they issued).
+    const platformCredentials = CompliancePlatformCredentials.parse(JSON.parse(await rdsSecrets.read(secretsManager.arns[LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME]!)));
+    const compliancePlatforms = await startLocalCompliancePlatforms({ host: LOCAL_HOST, port: 0, credentials: () => platformCredentials });
+    stops.push(() => compliancePlatforms.stop());
     // The key that signs evidence exports served by the API: made on first start, kept under the data dir (or in memory).
     const kms = await startLocalKms({
       host: LOCAL_HOST,
@@ -383,6 +402,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       EVIDENCE_DIGEST_STORE: digestStore,
       EVIDENCE_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_SIGNING_KEY_ALIAS],
       EVIDENCE_DIGEST_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS],
+      COMPLIANCE_PLATFORMS_SECRET_ID: secretsManager.arns[LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME],
+      VANTA_API_URL: compliancePlatforms.vantaUrl,
+      DRATA_API_URL: compliancePlatforms.drataUrl,
+      COMPLIANCE_PUSH_FUNCTION_NAME: lambda.functionArn('PushComplianceEvidence'),
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>
@@ -412,6 +435,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     process.env.API_URL = api.url;
     // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
     Object.assign(environment, { IRDR_API_URL: api.url }, devTokens.environment());
+    // The local Vanta and Drata, by the base URLs the push client takes (as `irdr local env` prints them).
+    Object.assign(environment, { VANTA_API_URL: compliancePlatforms.vantaUrl, DRATA_API_URL: compliancePlatforms.drataUrl });
 
     // The rules the registry names, with the patterns lib/ deploys, each targeting its function.
     const eventBus = new LocalEventBus({
@@ -462,6 +487,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       timezone: EVIDENCE_DIGEST_SCHEDULE.timeZone,
       input: {},
       targetArn: lambda.functionArn('WriteEvidenceDigest'),
+    });
+    // Queued compliance pushes retried, and the drill plans' standing refreshed, as EventBridge Scheduler invokes it in AWS.
+    schedules.push({
+      name: COMPLIANCE_PUSH_SCHEDULE.name,
+      expression: COMPLIANCE_PUSH_SCHEDULE.expression,
+      timezone: COMPLIANCE_PUSH_SCHEDULE.timeZone,
+      input: {},
+      targetArn: lambda.functionArn('PushComplianceEvidence'),
     });
     const scheduler = startLocalScheduler({
       schedules,
@@ -517,6 +550,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         deadLetters: eventBus.deadLetters,
       },
       devTokens,
+      compliancePlatforms: { vanta: compliancePlatforms.vanta, drata: compliancePlatforms.drata, vantaUrl: compliancePlatforms.vantaUrl, drataUrl: compliancePlatforms.drataUrl },
       stop: async () => {
         ready = false;
         await stop();

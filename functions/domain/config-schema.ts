@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BusinessCalendarsConfig } from './business-calendars.js';
+import { CompliancePlatformsConfig } from './compliance-platform/config.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
@@ -148,5 +149,7 @@ export const IrdrConfig = z.object({
   api: ApiConfig.prefault({}),
   /** How long emailed task and review links live; defaults apply when left out. */
   links: LinksConfig.prefault({}),
+  /** Where signed-off evidence is pushed (Vanta, Drata: docs/compliance-platforms.md); off when left out. */
+  compliancePlatforms: CompliancePlatformsConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -48,6 +48,8 @@ export const clockSk = (clockId: string): string => `${CLOCK_SK_PREFIX}${clockId
 
 /** A security finding that opened an incident (`FINDING#<finding ARN or id>`, `META`, in the deduplication table): what deduplicates findings. */
 export const FINDING_PK_PREFIX = 'FINDING#';
+/** Compliance platform pushes (deduplication table): PUSH#<key> per push, PUSH#PENDING the queue of subjects to retry. */
+export const PUSH_PK_PREFIX = 'PUSH#';
 export const findingPk = (dedupKey: string): string => `${FINDING_PK_PREFIX}${dedupKey}`;
 
 /** A drill run: its record (`META`) and its hash-chained trail (`EVT#…`), like an incident's. */

@@ -1,6 +1,7 @@
 import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { getRun } from '../aws/drill/drill-run-store.js';
+import { queueCompliancePush } from '../aws/compliance-platform-trigger.js';
 import { recordSignOff } from '../aws/evidence-sign-off.js';
 import { listTasks } from '../aws/human-task-store.js';
 import { getIncident } from '../aws/incident-store.js';
@@ -56,5 +57,7 @@ export const handler = apiHandler(async (event) => {
   const signOff: SignOff = { verdict: request.verdict, ...(request.comment !== undefined && { comment: request.comment }), by: caller.arn, roles: caller.roles, at: new Date().toISOString() };
   const outcome = await recordSignOff(tableName, partitionKey, signOff);
   if (!outcome.recorded) throw new HttpError(409, 'someone signed it off at the same moment (accepted); read the record for their verdict');
+  // Its signed report goes to the compliance platforms (Vanta, Drata) when configured: queued here, pushed asynchronously.
+  await queueCompliancePush({ kind: subject.kind, id }, signOff.at);
   return jsonResponse(201, { [subject.kind === 'incident' ? 'incidentId' : 'runId']: id, signOff, event: { seq: outcome.event.seq, hash: outcome.event.hash } });
 });

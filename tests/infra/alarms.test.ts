@@ -163,6 +163,7 @@ describe('alarms', () => {
       ...synth.stack.eventRules.deadLetterQueues.values(),
       synth.stack.drillSchedules.deadLetterQueue,
       synth.stack.evidenceDigests.deadLetterQueue,
+      synth.stack.compliancePlatforms.deadLetterQueue,
       ...synth.stack.functions.deadLetterQueues.values(),
     ].map((queue) => synth.logicalIdOf(queue));
     expect(queues.map(([id]) => id).sort()).toEqual([...expected].sort());

@@ -23,7 +23,7 @@ import { stateMachineArnPrefix } from '../../lib/runbook-state-machines.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 import { RESTORE_TARGET_ACTIONS } from '../../lib/drill-grants.js';
 import { NIST_PACK } from '../../lib/nag.js';
-import { FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS, RESTORE_WAIT_KEEP_ACTIONS, RESTORE_WAIT_READ_ACTIONS } from '../../lib/deduplication-table.js';
+import { COMPLIANCE_ENQUEUE_ACTIONS, COMPLIANCE_PUSH_ACTIONS, FINDING_CLAIM_ACTIONS, IDEMPOTENCY_ACTIONS, RESTORE_WAIT_KEEP_ACTIONS, RESTORE_WAIT_READ_ACTIONS } from '../../lib/deduplication-table.js';
 import { EVIDENCE_WRITE_GRANTS, FORMER_TIME_TO_LIVE_ATTRIBUTE, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_READ_ACTIONS, isEvidenceWrite } from '../../lib/evidence-table.js';
 import {
   dynamodbResourceOf,
@@ -187,6 +187,9 @@ describe('deduplication table (idempotency records, finding claims)', () => {
       'CreateIncident',
       'EndDrillRestoreWait',
       'OpenIncidentFromFinding',
+      // Compliance pushes (PUSH#): the sign-off queues its record, the push function keeps each push's record.
+      'PushComplianceEvidence',
+      'SignOffEvidence',
       'StartDrillRun',
     ]);
   });
@@ -395,6 +398,9 @@ describe('least privilege', () => {
     if (permissions.includes('drills:start')) add(['states:StartExecution']);
     if (permissions.includes('reviews:schedule-reminder')) add(['states:StartExecution']);
     if (permissions.includes('estate:list')) add(['backup:ListProtectedResources', 'dynamodb:ListTables']);
+    if (permissions.includes('compliance:push')) add([...COMPLIANCE_PUSH_ACTIONS, ...KEY_WRITE_ACTIONS]);
+    if (permissions.includes('compliance:enqueue')) add([...COMPLIANCE_ENQUEUE_ACTIONS, ...KEY_WRITE_ACTIONS, 'lambda:InvokeFunction']);
+    if (permissions.includes('compliance:credentials')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     return [...actions].sort();
   };
   /** Tables the drills may name: the plans' sources, their backups, and drill-prefixed tables (never the evidence table). */
@@ -452,7 +458,13 @@ describe('least privilege', () => {
         const allowed = actions.every((action) => action === 'dynamodb:Query') ? [tableArn, ...indexArns] : [tableArn, deduplicationTableArn];
         expect(resources).toHaveLength(1);
         for (const resource of resources) expect(allowed).toContainEqual(resource);
-        if (JSON.stringify(resources[0]) === JSON.stringify(deduplicationTableArn)) {
+        if (JSON.stringify(resources[0]) === JSON.stringify(deduplicationTableArn) && JSON.stringify(statement.Condition) === JSON.stringify(leadingKeysOnly('PUSH#*'))) {
+          // Compliance pushes (PUSH#): the push function's records and queue, or the sign-off's enqueue (PutItem) alone.
+          const push = [...actions].sort().join() === [...COMPLIANCE_PUSH_ACTIONS].sort().join();
+          expect([[...COMPLIANCE_PUSH_ACTIONS].sort(), [...COMPLIANCE_ENQUEUE_ACTIONS].sort()]).toContainEqual([...actions].sort());
+          expect(statement.Condition, name).toEqual(leadingKeysOnly('PUSH#*'));
+          expect(spec.permissions).toContain(push ? 'compliance:push' : 'compliance:enqueue');
+        } else if (JSON.stringify(resources[0]) === JSON.stringify(deduplicationTableArn)) {
           // Idempotency records (IDEM#), finding claims (FINDING#) and drill restore waits (RESTOREWAIT#), each on its own partitions.
           const families = [
             { actions: IDEMPOTENCY_ACTIONS, partitions: 'IDEM#*', permission: 'idempotency' },
@@ -478,7 +490,13 @@ describe('least privilege', () => {
           ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey.key] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
           ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
+          ...(declares('compliance:credentials') ? [synth.stack.compliancePlatforms.credentialsKey] : []),
         ];
+        if (JSON.stringify(resources).includes(synth.logicalIdOf(synth.stack.compliancePlatforms.credentialsKey))) {
+          // The compliance credentials' key: Decrypt alone, and only as Secrets Manager reads the secret.
+          expect(actions).toEqual(['kms:Decrypt']);
+          expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
+        }
         if (JSON.stringify(resources).includes(synth.logicalIdOf(synth.stack.taskLinkKeyEncryptionKey))) {
           // The task-link secret's key: Decrypt alone, and only as Secrets Manager reads the secret.
           expect(actions).toEqual(['kms:Decrypt']);
@@ -530,9 +548,10 @@ describe('least privilege', () => {
         expect(resources).toEqual([getAtt(synth.logicalIdOf(deadLetterQueue!))]);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
-        // The task-link key, readable and nothing more.
+        // The task-link key (links:sign) or the compliance credentials (compliance:credentials), readable and nothing more.
         expect(actions).toEqual(['secretsmanager:GetSecretValue']);
-        expect(resources).toEqual([{ Ref: synth.logicalIdOf(synth.stack.taskLinkKey) }]);
+        const secret = spec.permissions.includes('compliance:credentials') && !spec.permissions.includes('links:sign') ? synth.stack.compliancePlatforms.credentials : synth.stack.taskLinkKey;
+        expect(resources).toEqual([{ Ref: synth.logicalIdOf(secret) }]);
       }
       if (actions.includes('ses:SendEmail')) {
         expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': irdrConfig.mail.from } });
@@ -588,19 +607,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants the deduplication table only for idempotency, finding claims and drill restore waits, DeleteItem only on IDEM#', () => {
+  it('grants the deduplication table only for idempotency, finding claims, drill restore waits and compliance pushes, DeleteItem only on IDEM# and PUSH#', () => {
     const tableArn = JSON.stringify(getAtt(synth.logicalIdOf(synth.stack.deduplication.table)));
     for (const spec of registry) {
       const statements = statementsOfRole(roleLogicalIdOfFunction(spec.name)).filter((statement) => JSON.stringify(statement.Resource).includes(tableArn));
-      const expected = [
-        ...(spec.permissions.includes('idempotency') ? ['IDEM#*'] : []),
-        ...(spec.permissions.includes('findings:claim') ? ['FINDING#*'] : []),
-        ...(spec.permissions.includes('drills:keep-restore-wait') ? ['RESTOREWAIT#*'] : []),
-        ...(spec.permissions.includes('drills:find-restore-wait') ? ['RESTOREWAIT#*'] : []),
-      ];
+      const declares = (permission: FunctionPermission) => (spec.permissions as readonly FunctionPermission[]).includes(permission);
+      const expected = [...(declares('idempotency') ? ['IDEM#*'] : []), ...(declares('findings:claim') ? ['FINDING#*'] : []), ...(declares('drills:keep-restore-wait') ? ['RESTOREWAIT#*'] : []), ...(declares('drills:find-restore-wait') ? ['RESTOREWAIT#*'] : []), ...(declares('compliance:push') || declares('compliance:enqueue') ? ['PUSH#*'] : [])];
       expect(statements.map((statement) => statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).flat().sort(), spec.name).toEqual(expected.sort());
       for (const statement of statements.filter((candidate) => asList(candidate.Action).includes('dynamodb:DeleteItem'))) {
-        expect(statement.Condition, spec.name).toEqual(leadingKeysOnly('IDEM#*'));
+        // IDEM#: Powertools drops a failed record; PUSH#: a subject leaves the pending queue once pushed.
+        expect([leadingKeysOnly('IDEM#*'), leadingKeysOnly('PUSH#*')], spec.name).toContainEqual(statement.Condition);
       }
     }
   });
@@ -1043,6 +1059,9 @@ describe('cdk-nag (AwsSolutions)', () => {
           if (path.startsWith('Irdr/EvidenceDigests/')) {
             expect(violation.reason).toMatch(/dead-letter queue of the daily digest schedule/);
             expect(path).toBe('Irdr/EvidenceDigests/DeadLetterQueue/Resource');
+          } else if (path.startsWith('Irdr/CompliancePlatforms/')) {
+            expect(violation.reason).toMatch(/dead-letter queue of the hourly compliance push schedule/);
+            expect(path).toBe('Irdr/CompliancePlatforms/DeadLetterQueue/Resource');
           } else if (path.startsWith('Irdr/DrillSchedules/')) {
             expect(violation.reason).toMatch(/dead-letter queue of the EventBridge Scheduler drill schedules/);
             expect(path).toBe('Irdr/DrillSchedules/DeadLetterQueue/Resource');
@@ -1061,8 +1080,14 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(violation.reason).toMatch(/AWS Backup assumes to back up the evidence table/);
         expect(paths).toEqual(['Irdr/EvidenceBackups/Plan/EvidenceTable/Role/Resource']);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
-        expect(violation.reason).toMatch(/task-link HMAC key/);
-        expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
+        // The task-link key, and the compliance credentials (issued and rotated by Vanta and Drata).
+        if (paths[0]?.startsWith('Irdr/CompliancePlatforms/')) {
+          expect(violation.reason).toMatch(/issued by Vanta and Drata/);
+          expect(paths).toEqual(['Irdr/CompliancePlatforms/Credentials/Resource']);
+        } else {
+          expect(violation.reason).toMatch(/task-link HMAC key/);
+          expect(paths).toEqual(['Irdr/TaskLinkKey/Resource']);
+        }
       } else {
         for (const path of paths) {
           if (/^Irdr\/Functions\/(ExportEvidence|ReadEstateCoverage)\/Role\//.test(path)) {
@@ -1150,8 +1175,9 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
     const withoutQueue = registry.map((spec) => spec.name).filter((name) => !synth.stack.functions.deadLetterQueues.has(name as FunctionName));
     expect(pathsOf('LambdaDLQ')).toEqual(functionPaths(withoutQueue));
     const canaryPath = resourcePath(synth.stack.functions.get('WriteDrillCanary'));
+    const pushPath = resourcePath(synth.stack.functions.get('PushComplianceEvidence'));
     for (const { path, reason } of acknowledged().get('LambdaDLQ')!) {
-      expect(reason, path).toMatch(path === canaryPath ? /failed canary write is superseded/ : /Invoked synchronously only/);
+      expect(reason, path).toMatch(path === canaryPath ? /failed canary write is superseded/ : path === pushPath ? /queued in the deduplication table before the push is invoked/ : /Invoked synchronously only/);
     }
   });
 
@@ -1169,10 +1195,10 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
     expect([...reasonsOf('S3DefaultEncryptionKMS')]).toEqual([expect.stringMatching(/delivers only to SSE-S3 buckets/)]);
   });
 
-  it('SecretsManagerRotationEnabled: the task-link key, for the same reason as AwsSolutions-SMG4', () => {
-    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey)]);
+  it('SecretsManagerRotationEnabled: the task-link key and the compliance credentials, each for the same reason as AwsSolutions-SMG4', () => {
+    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey), resourcePath(synth.stack.compliancePlatforms.credentials)].sort());
     const awsSolutions = synth.validationReport.pluginReports.find((report) => report.pluginName === 'AwsSolutions')!;
-    const smg4 = (awsSolutions.suppressedViolations ?? []).find((violation) => violation.ruleName === 'AwsSolutions-SMG4');
-    expect([...reasonsOf('SecretsManagerRotationEnabled')]).toEqual([smg4?.reason]);
+    const smg4 = (awsSolutions.suppressedViolations ?? []).filter((violation) => violation.ruleName === 'AwsSolutions-SMG4');
+    expect([...reasonsOf('SecretsManagerRotationEnabled')].sort()).toEqual(smg4.map((violation) => violation.reason).sort());
   });
 });

@@ -15,6 +15,8 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { deployedResourceNames, type DeployedSpellings } from './support/deployed-resource-names.js';
 import { drillSession } from './support/drill-session.js';
+import { deployConfigChange } from './support/config-change.js';
+import { LOCAL_DRATA_WORKSPACE_ID, LOCAL_VANTA_DOCUMENT_ID, LOCAL_VANTA_RESOURCE_ID } from '../../local/compliance-platforms/server.js';
 import {
   actionsGrantedButUnused,
   authorizationChecksOf,
@@ -103,6 +105,7 @@ const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string
   'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   'AwaitDrillRestoreEnd:dynamodb:PutItem DRILLRUN#*': 'drill-runs:append: a drill step records drill.<step>.failed on the run\'s trail only when it fails (the waiting step never fails here)',
   'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
+  'PushComplianceEvidence:dynamodb:Query PUSH#*': 'the hourly run queries the PUSH#PENDING queue (the scenario runs it): the recorder takes no LeadingKeys from a key condition, so a Query never counts here; IAM applies LeadingKeys to Query in AWS',
 };
 
 /**
@@ -198,6 +201,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
   let spellingsOf: DeployedSpellings;
   let deployed: DeployedTemplate;
   let arnOf: DeployedArnOf;
+  let undeployCompliance: (() => void) | undefined;
 
   beforeAll(async () => {
     // Condition dynamodb:LeadingKeys needs each table's partition key: the evidence and deduplication tables' designs, and
@@ -208,6 +212,14 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     // Time runs 600x faster, so the unacknowledged task escalates level by level and then expires.
     // Restores take a simulated 10 minutes and PITR trails the clock by 10 (a second each, here).
     local = await startTestStack({ timeScale: 600, dynamodbRecovery: { restoreDuration: { baseMs: 600_000, perItemMs: 0 }, latestRestorableLagMs: 600_000 } });
+    // Signed-off records go to the local Vanta and Drata (SignOffEvidence queues and invokes, PushComplianceEvidence pushes).
+    undeployCompliance = deployConfigChange((config) => ({
+      ...config,
+      compliancePlatforms: {
+        vanta: { documentId: LOCAL_VANTA_DOCUMENT_ID, customResourceId: LOCAL_VANTA_RESOURCE_ID },
+        drata: { apiUrl: 'https://drata.example/public', workspaceId: LOCAL_DRATA_WORKSPACE_ID, ownerId: 5 },
+      },
+    }));
     const session = runbookSession(local);
     try {
       const body = { runbookId: 'security-incident', title: 'Coverage run', severity: 'SEV1', summary: 'every function, once', awareAt: new Date().toISOString() };
@@ -282,6 +294,15 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect(JSON.parse(Buffer.from(reminded.Payload!).toString())).toEqual({ reminded: true });
 
       await runDrillScenario(local, second.incidentId);
+      // The signed-off incident and drill run reach the platforms (asynchronously), then the hourly run finds nothing left.
+      for (let attempt = 0; local.stack.compliancePlatforms.drata.evidence.length < 2; attempt += 1) {
+        if (attempt > 600) throw new Error('the signed-off records were not pushed to the local platforms');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const pushLambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      const hourly = await pushLambda.send(new InvokeCommand({ FunctionName: 'irdr-PushComplianceEvidence', Payload: '{}' }));
+      pushLambda.destroy();
+      expect(hourly.FunctionError, Buffer.from(hourly.Payload ?? []).toString()).toBeUndefined();
       // The daily digest, as Scheduler invokes it, then an auditor verifying the period against it.
       const digestLambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       const digest = await digestLambda.send(new InvokeCommand({ FunctionName: 'irdr-WriteEvidenceDigest', Payload: '{}' }));
@@ -308,11 +329,18 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     }
     synthesized = synthesizeIrdr({ bundle: false });
     // The ARNs the local stack handed the handlers (process.env, as Lambda's environment would hold them).
-    spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!, digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID! });
+    spellingsOf = deployedResourceNames(synthesized, {
+      taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!,
+      evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!,
+      digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID!,
+      compliancePlatformsSecretArn: process.env.COMPLIANCE_PLATFORMS_SECRET_ID!,
+    });
     deployed = deployTemplate(synthesized.resources);
     arnOf = deployedArnOf(spellingsOf, deployed);
-  });
+    // The whole scenario and a synth: near the default 120 s on a shared two-core machine before the compliance pushes joined it.
+  }, 240_000);
   afterAll(async () => {
+    undeployCompliance?.();
     await local?.stop();
     if (synthesized) rmSync(synthesized.outdir, { recursive: true, force: true });
   });
@@ -354,6 +382,6 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((check) => (check.conditionValues['dynamodb:LeadingKeys'] ?? []).length === 0)).toEqual([]);
     const families = new Set(writes.flatMap((check) => check.conditionValues['dynamodb:LeadingKeys']!.map((key) => key.replace(/#.*$/, '#'))));
-    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#', 'RESTOREWAIT#']);
+    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#', 'PUSH#', 'RESTOREWAIT#']);
   });
 });

@@ -57,6 +57,8 @@ const attacks = (): Array<{ server: string; url: string; method: string; headers
     { server: 'Lambda Invoke', url: `${env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/irdr-ListIncidents/invocations`, method: 'POST', body: '{}' },
     { server: 'AWS Backup', url: `${env.AWS_ENDPOINT_URL_BACKUP}/restore-jobs`, method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"RecoveryPointArn":"x","Metadata":{}}' },
     { server: 'RDS', url: `${env.AWS_ENDPOINT_URL_RDS}/`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DeleteDBCluster&Version=2014-10-31&DBClusterIdentifier=orders&SkipFinalSnapshot=true' },
+    { server: 'Vanta (local)', url: `${env.VANTA_API_URL}/oauth/token`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+    { server: 'Drata (local)', url: `${env.DRATA_API_URL}/workspaces/1/evidence-library`, method: 'POST', body: '' },
     { server: 'RDS Data API', url: `${env.AWS_ENDPOINT_URL_RDS_DATA}/Execute`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql":"DROP TABLE orders"}' },
   ];
 };

@@ -13,6 +13,8 @@ export interface LocalResourceArns {
   readonly evidenceSigningKeyArn: string;
   /** EVIDENCE_DIGEST_SIGNING_KEY_ID of the handlers. */
   readonly digestSigningKeyArn: string;
+  /** COMPLIANCE_PLATFORMS_SECRET_ID of the handlers. */
+  readonly compliancePlatformsSecretArn?: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
   return (localArn) => {
     if (localArn === '*') return ['*'];
     if (localArn === local.taskLinkSecretArn) return [ref(stack.taskLinkKey)];
+    if (local.compliancePlatformsSecretArn !== undefined && localArn === local.compliancePlatformsSecretArn) return [ref(stack.compliancePlatforms.credentials)];
     if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
     if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey.key)];
     const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];
