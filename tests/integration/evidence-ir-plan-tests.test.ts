@@ -39,6 +39,9 @@ describe('an exercise is an IR plan test', () => {
     expect(reviewPage).toContain(`<tr><td>exercise (IR plan test)</td><td><code>${exerciseId}</code></td><td>=cmd|&#39; /C calc&#39;!A0 &lt;script&gt;`);
     const early = await local.api('POST', `/incidents/${exerciseId}/sign-off`, { token: 'dev-auditor', body: { verdict: 'accepted' } });
     expect(early.status).toBe(409);
+    // An exercise's review decides corrective actions like a live incident's.
+    const action = await local.api('POST', `/incidents/${exerciseId}/actions`, { token: 'dev-commander', body: { title: 'Add a secondary on-call', owner: 'carl@example.com', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } });
+    expect(action.status, JSON.stringify(action.body)).toBe(201);
     const review = await local.api('POST', `/incidents/${exerciseId}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: LESSONS } });
     expect(review.status, JSON.stringify(review.body)).toBe(200);
     // Separation of duties holds for an exercise too: the commander who resolved it may not sign it off.
