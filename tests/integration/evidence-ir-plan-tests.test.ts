@@ -56,7 +56,7 @@ describe('an exercise is an IR plan test', () => {
 
     const planTests = JSON.parse(files.get('ir-plan-tests.json')!).irPlanTests as Array<Record<string, unknown>>;
     expect(planTests).toEqual([
-      expect.objectContaining({ incidentId: exerciseId, title: HOSTILE_TITLE, runbookId: 'triage-notify', lessons: LESSONS, controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'], signOff: expect.objectContaining({ verdict: 'accepted' }) }),
+      expect.objectContaining({ incidentId: exerciseId, title: HOSTILE_TITLE, runbookId: 'triage-notify', lessons: LESSONS, controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'SOC2 CC9.1', 'ISO27001 A.5.24'], signOff: expect.objectContaining({ verdict: 'accepted' }) }),
     ]);
     expect(planTests[0]!.resolvedAt).toEqual(expect.any(String));
 
@@ -80,6 +80,6 @@ describe('an exercise is an IR plan test', () => {
     const [controlsHeader, ...controlRows] = parseRfc4180(files.get('controls.csv')!);
     const counts = (column: string) => Object.fromEntries(controlRows.filter((row) => row[controlsHeader!.indexOf(column)] !== '0').map((row) => [row[0], row[controlsHeader!.indexOf(column)]]));
     expect(counts('incidents')).toEqual({ 'SOC2 CC7.3': '1', 'ISO27001 A.5.26': '1' });
-    expect(counts('irPlanTests')).toEqual({ 'SOC2 CC7.4': '1', 'SOC2 CC7.5': '1', 'ISO27001 A.5.24': '1' });
+    expect(counts('irPlanTests')).toEqual({ 'SOC2 CC7.4': '1', 'SOC2 CC7.5': '1', 'SOC2 CC9.1': '1', 'ISO27001 A.5.24': '1' });
   });
 });
