@@ -300,6 +300,20 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         expect(actionReminded.FunctionError).toBeUndefined();
         expect(JSON.parse(Buffer.from(actionReminded.Payload!).toString())).toEqual({ reminded: true });
       }
+      // A report stage's reminder and escalation, as the same state machine invokes them (ClassifyIncident started it).
+      const classified = await local.api('POST', `/incidents/${second.incidentId}/classify`, { token: 'dev-commander', body: { add: ['significant'], reason: 'coverage: stage reminders' } });
+      expect(classified.status, JSON.stringify(classified.body)).toBe(200);
+      expect(classified.body.taskIds).toContain('report-nis2-early-warning');
+      for (const phase of ['due-soon', 'overdue']) {
+        const stageReminded = await reminderLambda.send(
+          new InvokeCommand({
+            FunctionName: 'irdr-RemindReportStage',
+            Payload: JSON.stringify({ incidentId: second.incidentId, taskId: 'report-nis2-early-warning', phase, executionArn: `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:coverage-stage` }),
+          }),
+        );
+        expect(stageReminded.FunctionError).toBeUndefined();
+        expect(JSON.parse(Buffer.from(stageReminded.Payload!).toString())).toEqual({ reminded: true });
+      }
       reminderLambda.destroy();
 
       await runDrillScenario(local, second.incidentId);
