@@ -25,7 +25,7 @@ export interface ConnectionFlags {
   region?: string;
 }
 
-interface OutputFlags extends ConnectionFlags {
+export interface OutputFlags extends ConnectionFlags {
   /** Print the API's answer as it came, for scripts. */
   json?: boolean;
 }
@@ -36,7 +36,7 @@ const print = (lines: readonly string[]): void => {
 const printJson = (value: unknown): void => console.log(JSON.stringify(value, null, 2));
 
 /** Connects as the flags say and runs `work`; API refusals, failures and unreachable APIs become stderr and exit 1. */
-async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => Promise<void>): Promise<void> {
+export async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClient) => Promise<void>): Promise<void> {
   if (!flags.api) {
     console.error('irdr: name the irdr API: --api <url> or IRDR_API_URL (`eval "$(npx irdr local env)"` sets it for the local stack; in AWS it is the stack output ApiUrl)');
     process.exitCode = 2;

@@ -11,6 +11,7 @@ const demoCommands = () => import('../local/cli/demo-command.js');
 const drillCommands = () => import('./drill-commands.js');
 const drillValidate = () => import('./drill-validate.js');
 const incidentCommands = () => import('./incident-commands.js');
+const correctiveActionCommands = () => import('./corrective-action-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
 const statementCommands = () => import('./statement-commands.js');
 const oncallCommands = () => import('./oncall-commands.js');
@@ -272,6 +273,38 @@ incidents
   .command('review <incidentId>')
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')
   .action(async (incidentId: string, _flags, command: Command) => (await incidentCommands()).incidentsReviewCommand(incidentId, withConnection(command)));
+incidents
+  .command('review-record <incidentId>')
+  .description('record the review (commander): root cause, what went well, what did not, and why no corrective action if none: POST /incidents/{id}/review')
+  .requiredOption('--root-cause <text>', 'what caused the incident')
+  .option('--went-well <text>', 'what went well')
+  .option('--went-badly <text>', 'what did not')
+  .option('--none-because <text>', 'why the review decided on no corrective action (a SEV1/SEV2 review needs an action or this)')
+  .addOption(json())
+  .action(async (incidentId: string, _flags, command: Command) => (await correctiveActionCommands()).reviewRecordCommand(incidentId, withConnection(command)));
+const actions = incidents.command('actions').description("a review's corrective actions: list, add (commander), close with evidence (owner or commander)");
+actions
+  .command('list <incidentId>')
+  .description('the incident\'s corrective actions and their state (open, overdue, closed): GET /incidents/{id}/actions')
+  .addOption(json())
+  .action(async (incidentId: string, _flags, command: Command) => (await correctiveActionCommands()).actionsListCommand(incidentId, withConnection(command)));
+actions
+  .command('add <incidentId>')
+  .description('add a corrective action (commander): its owner is reminded before due, and the commanders when it is overdue: POST /incidents/{id}/actions')
+  .requiredOption('--title <text>', 'what is to change')
+  .requiredOption('--owner <email>', 'the owner: one of the configured people (config roles.<role>.people)')
+  .requiredOption('--due <date>', 'due date, YYYY-MM-DD (end of that day UTC) or an ISO time with offset')
+  .option('--owner-principal <arn>', 'the IAM principal the owner signs in as, so they may close it themselves')
+  .option('--detail <text>', 'more about the action')
+  .addOption(json())
+  .action(async (incidentId: string, _flags, command: Command) => (await correctiveActionCommands()).actionsAddCommand(incidentId, withConnection(command)));
+actions
+  .command('close <incidentId> <actionId>')
+  .description('close a corrective action with evidence it was done, a note or an https link (its owner or a commander): POST /incidents/{id}/actions/{actionId}/close')
+  .option('--note <text>', 'what was done')
+  .option('--link <url>', 'the change, ticket or document that shows it (https)')
+  .addOption(json())
+  .action(async (incidentId: string, actionId: string, _flags, command: Command) => (await correctiveActionCommands()).actionsCloseCommand(incidentId, actionId, withConnection(command)));
 
 const oncall = program.command('oncall').description('on-call schedules (config roles.<role>.onCall): who a page goes to');
 oncall

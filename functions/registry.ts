@@ -218,9 +218,10 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
-    // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
+    // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -304,6 +305,15 @@ export const functionRegistry = [
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
   },
   {
+    name: 'RemindReportStage',
+    entry: 'functions/tasks/remind-report-stage.ts',
+    description: 'Report stage reminder step: before the deadline, reminds the approvers; at the deadline and still unsubmitted, records task.overdue and escalates to the commanders',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+  },
+  {
     name: 'CorrectiveActions',
     entry: 'functions/http/corrective-actions.ts',
     description: "The post-incident review's findings and corrective actions: record the review, list, add and close actions with evidence",
@@ -336,9 +346,10 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
-    // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers;
+    // reviews:schedule-reminder: and starts that stage's reminder.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'reviews:schedule-reminder'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
   },
   {

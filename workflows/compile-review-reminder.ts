@@ -6,13 +6,23 @@ import { transientRetry, type AslDefinition } from './asl-fragments.js';
  * A review ({incidentId, dueAt}, started on resolve) waits until it is due (a Wait state: no polling, nothing runs
  * meanwhile), then hands RemindOverdueReview the review to remind of. A corrective action ({incidentId, actionId,
  * remindAt, dueAt}, started when it is added) waits until remindAt to remind its owner, then until dueAt to escalate
- * if it is still open. Completing or closing in time needs no grant on this state machine: the reminder finds it done.
+ * if it is still open. A regulatory report stage ({incidentId, taskId, remindAt, dueAt}, started when the stage opens)
+ * does the same for its approvers. Completing or closing in time needs no grant here: the reminder finds it done.
  */
 
 export const REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID = 'Review-reminder';
 
 /** Step Functions keeps a Standard execution a year at most; reviews fall due in at most 60 business days, actions in 180 days. */
 const EXECUTION_TIMEOUT_SECONDS = 200 * 24 * 60 * 60;
+
+const remindStage = (phase: 'due-soon' | 'overdue') => ({
+  Type: 'Task',
+  Resource: '${' + functionArnPlaceholder('RemindReportStage') + '}',
+  Parameters: { 'incidentId.$': '$.incidentId', 'taskId.$': '$.taskId', phase, 'executionArn.$': '$$.Execution.Id' },
+  ResultPath: null,
+  TimeoutSeconds: 60,
+  Retry: transientRetry,
+});
 
 const remindAction = (phase: 'due-soon' | 'overdue') => ({
   Type: 'Task',
@@ -25,13 +35,16 @@ const remindAction = (phase: 'due-soon' | 'overdue') => ({
 
 export function compileReviewReminderStateMachine(): AslDefinition {
   return {
-    Comment: 'irdr reminders: a post-incident review when due, a corrective action before due and when overdue, each only if still open',
+    Comment: 'irdr reminders: a post-incident review when due, a corrective action or a report stage before due and when overdue, each only if still open',
     StartAt: 'Review or action',
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
       'Review or action': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.actionId', IsPresent: true, Next: 'Wait until the action is nearly due' }],
+        Choices: [
+          { Variable: '$.actionId', IsPresent: true, Next: 'Wait until the action is nearly due' },
+          { Variable: '$.taskId', IsPresent: true, Next: 'Wait until the report stage is nearly due' },
+        ],
         Default: 'Wait until due',
       },
       'Wait until due': { Type: 'Wait', TimestampPath: '$.dueAt', Next: 'Remind if still open' },
@@ -47,6 +60,10 @@ export function compileReviewReminderStateMachine(): AslDefinition {
       'Remind the owner if still open': { ...remindAction('due-soon'), Next: 'Wait until the action is due' },
       'Wait until the action is due': { Type: 'Wait', TimestampPath: '$.dueAt', Next: 'Escalate if still open' },
       'Escalate if still open': { ...remindAction('overdue'), End: true },
+      'Wait until the report stage is nearly due': { Type: 'Wait', TimestampPath: '$.remindAt', Next: 'Remind the approvers if unsubmitted' },
+      'Remind the approvers if unsubmitted': { ...remindStage('due-soon'), Next: 'Wait until the report stage is due' },
+      'Wait until the report stage is due': { Type: 'Wait', TimestampPath: '$.dueAt', Next: 'Escalate if unsubmitted' },
+      'Escalate if unsubmitted': { ...remindStage('overdue'), End: true },
     },
   };
 }

@@ -12,6 +12,7 @@ import { appendEvent } from './event-trail.js';
 import { putNewTask } from './human-task-store.js';
 import { getIncident, incidentFromItem } from './incident-store.js';
 import { emailReportStage } from './report-stage-mail.js';
+import { scheduleStageReminder } from './report-stage-reminder.js';
 
 /* The classify operation, for every channel (API, CLI, later Slack): decided in the domain, written here. */
 
@@ -88,6 +89,7 @@ export async function classifyIncident(
       known: { classifiedAt: reclassification.event.at, ...(request.reason !== undefined && { classificationReason: request.reason }) },
       actor: caller.principal,
     });
+    await scheduleStageReminder(tableName, task, caller.principal);
   }
   return { ok: true, incident: updated, reclassification, taskIds };
 }

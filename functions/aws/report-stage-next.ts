@@ -9,6 +9,7 @@ import { getTask, putNewTask } from './human-task-store.js';
 import { getIncident } from './incident-store.js';
 import { logger } from './powertools.js';
 import { emailReportStage } from './report-stage-mail.js';
+import { scheduleStageReminder } from './report-stage-reminder.js';
 
 /* A report stage's submission opens the next stage that counts from it (NIS2's final report), emailed like the first. */
 
@@ -62,5 +63,6 @@ export async function openNextReportStage(tableName: string, key: { readonly inc
     },
     actor,
   });
+  await scheduleStageReminder(tableName, task, actor);
   return task.taskId;
 }

@@ -23,6 +23,11 @@ export const PrincipalPattern = z
 export const RolePerson = z.strictObject({
   name: z.string().trim().min(1, 'a person has a name').max(100, 'at most 100 characters'),
   email: z.email(),
+  /**
+   * The IAM principals this person signs in as: what they did through an emailed link (`email:<address>`) counts as
+   * theirs for separation of duties. Without it, every principal of their roles counts as them (the safe side).
+   */
+  principals: z.array(PrincipalPattern).optional(),
 });
 export type RolePerson = z.infer<typeof RolePerson>;
 

@@ -72,13 +72,15 @@ export function actionsFromTrail(
         state: 'closed',
         closedAt: event.at,
         closedBy: event.actor,
-        closedLate: Date.parse(event.at) > Date.parse(action.dueAt),
+        closedLate: detail.late === true || action.overdueAt !== undefined || Date.parse(event.at) > Date.parse(action.dueAt),
         ...(text(evidence.note) !== undefined && { evidenceNote: text(evidence.note) }),
         ...(text(evidence.link) !== undefined && { evidenceLink: text(evidence.link) }),
       });
     }
   }
-  return [...byId.values()].map((action) => (action.state !== 'closed' && Date.parse(action.dueAt) < now.getTime() ? { ...action, state: 'overdue' as const } : action));
+  return [...byId.values()].map((action) =>
+    action.state !== 'closed' && (action.overdueAt !== undefined || Date.parse(action.dueAt) < now.getTime()) ? { ...action, state: 'overdue' as const } : action,
+  );
 }
 
 export interface ReviewFindings {

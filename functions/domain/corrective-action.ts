@@ -185,10 +185,10 @@ export function closeRefusal(
   return { ok: false, status: 403, message: `closing corrective action ${action.actionId} needs ${owner} or the role commander; ${caller.arn} is neither` };
 }
 
-/** Where an action stands at `now`: closed, overdue (open past its due time) or open. */
-export function actionState(action: Pick<CorrectiveActionRecord, 'status' | 'dueAt'>, now: Date): 'open' | 'overdue' | 'closed' {
+/** Where an action stands at `now`: closed, overdue (open past its due time, or recorded overdue by its reminder) or open. */
+export function actionState(action: Pick<CorrectiveActionRecord, 'status' | 'dueAt' | 'overdueAt'>, now: Date): 'open' | 'overdue' | 'closed' {
   if (action.status === 'closed') return 'closed';
-  return Date.parse(action.dueAt) < now.getTime() ? 'overdue' : 'open';
+  return action.overdueAt !== undefined || Date.parse(action.dueAt) < now.getTime() ? 'overdue' : 'open';
 }
 
 /** The severities whose review needs a corrective action or a recorded reason for none. */
@@ -236,12 +236,14 @@ export function actionCreatedEvent(action: CorrectiveActionRecord): TrailEventBo
   };
 }
 
-export function actionClosedEvent(action: Pick<CorrectiveActionRecord, 'actionId' | 'title' | 'dueAt'>, closedAt: string, closedBy: string, evidence: CloseActionRequest): TrailEventBody {
+/** The trail event of a closed action: late when closed after its due time, or after its reminder recorded it overdue. */
+export function actionClosedEvent(action: Pick<CorrectiveActionRecord, 'actionId' | 'title' | 'dueAt' | 'overdueAt'>, closedAt: string, closedBy: string, evidence: CloseActionRequest): TrailEventBody {
+  const late = action.overdueAt !== undefined || Date.parse(closedAt) > Date.parse(action.dueAt);
   return {
     type: 'action.closed',
     at: closedAt,
     actor: closedBy,
-    detail: { actionId: action.actionId, title: action.title, dueAt: action.dueAt, late: Date.parse(closedAt) > Date.parse(action.dueAt), evidence: { ...evidence } },
+    detail: { actionId: action.actionId, title: action.title, dueAt: action.dueAt, late, evidence: { ...evidence } },
   };
 }
 

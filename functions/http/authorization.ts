@@ -5,7 +5,7 @@ import { HttpError } from './http-errors.js';
 import { callerArn, type ApiEvent } from './http-shell.js';
 
 /** Read once per container; lib/ fills it from config, the local stack from config and its dev identities. */
-const rolePrincipals = RolePrincipals.parse(JSON.parse(requireEnvironment('ROLE_PRINCIPALS')));
+export const rolePrincipals = RolePrincipals.parse(JSON.parse(requireEnvironment('ROLE_PRINCIPALS')));
 
 export interface AuthorizedCaller {
   /** The caller's IAM principal ARN: the actor the trail records. */

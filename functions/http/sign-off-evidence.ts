@@ -5,15 +5,17 @@ import { queueCompliancePush } from '../aws/compliance-platform-trigger.js';
 import { recordSignOff } from '../aws/evidence-sign-off.js';
 import { listTasks } from '../aws/human-task-store.js';
 import { getIncident } from '../aws/incident-store.js';
-import { drillRunParticipants, incidentParticipants, selfSignOffRefusal, type RecordParticipant } from '../domain/evidence/separation-of-duties.js';
+import { drillRunParticipants, incidentParticipants, principalsOfAddress, selfSignOffRefusal, type RecordParticipant } from '../domain/evidence/separation-of-duties.js';
 import { SignOffRequest, signOffBlocker, type SignOff, type SignOffSubject } from '../domain/evidence/sign-off.js';
 import { REVIEW_TASK_ID } from '../domain/incident-review.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
-import { requireRole } from './authorization.js';
+import { requireRole, rolePrincipals } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, jsonResponse, parseJsonBody, type ApiEvent } from './http-shell.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
+/** Who each person of the config signs in as: an emailed link's actor is compared as that person. */
+const principalsOf = principalsOfAddress(irdrConfig, rolePrincipals);
 
 /** The record a sign-off route names, as the sign-off rules see it, and its trail's partition. */
 async function subjectOf(event: ApiEvent): Promise<{ subject: SignOffSubject; partitionKey: string; id: string; participants: RecordParticipant[] }> {
@@ -50,7 +52,7 @@ export const handler = apiHandler(async (event) => {
   const request = parseJsonBody(event, SignOffRequest);
   const { subject, partitionKey, id, participants } = await subjectOf(event);
   // Who ran the record may not review it (on unless configured off): refused before anything is written.
-  const selfReview = irdrConfig.evidence.separationOfDuties ? selfSignOffRefusal(caller.arn, participants, subject.kind === 'incident' ? 'incident' : 'drill run') : undefined;
+  const selfReview = irdrConfig.evidence.separationOfDuties ? selfSignOffRefusal(caller.arn, participants, subject.kind === 'incident' ? 'incident' : 'drill run', principalsOf) : undefined;
   if (selfReview) throw new HttpError(403, selfReview);
   const blocker = signOffBlocker(subject);
   if (blocker) throw new HttpError(409, blocker);

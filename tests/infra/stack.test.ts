@@ -596,7 +596,7 @@ describe('least privilege', () => {
       [
         'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CorrectiveActions', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
-        'RemindCorrectiveAction', 'RemindOverdueReview', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+        'RemindCorrectiveAction', 'RemindOverdueReview', 'RemindReportStage', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
       ].sort(),
     );
     // Appending to a trail needs PutItem alone.
@@ -752,18 +752,20 @@ describe('review reminder state machine', () => {
   const blueprint = reviewReminderStateMachineBlueprint();
   const machineId = () => synth.logicalIdOf(synth.stack.reviewReminder.stateMachine);
 
-  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview and RemindCorrectiveAction alone', () => {
+  it('deploys the compiled ASL, passes asl-validator, and invokes RemindOverdueReview, RemindCorrectiveAction and RemindReportStage alone', () => {
     const machine = props(machineId());
     expect(JSON.parse(machine.DefinitionString as string)).toEqual(blueprint.definition);
     expect(machine.DefinitionSubstitutions).toEqual({
       RemindOverdueReviewFunctionArn: getAtt(functionLogicalId('RemindOverdueReview')),
       RemindCorrectiveActionFunctionArn: getAtt(functionLogicalId('RemindCorrectiveAction')),
+      RemindReportStageFunctionArn: getAtt(functionLogicalId('RemindReportStage')),
     });
     const result = aslValidator(
       JSON.parse(
         substitutePlaceholders(JSON.stringify(blueprint.definition), {
           RemindOverdueReviewFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindOverdueReview',
           RemindCorrectiveActionFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindCorrectiveAction',
+          RemindReportStageFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:irdr-RemindReportStage',
         }),
       ),
     );
@@ -772,7 +774,7 @@ describe('review reminder state machine', () => {
       .filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'))
       .flatMap((statement) => asList(statement.Resource));
     expect(invoked.map((resource) => JSON.stringify(resource)).sort()).toEqual(
-      [getAtt(functionLogicalId('RemindOverdueReview')), getAtt(functionLogicalId('RemindCorrectiveAction'))].map((resource) => JSON.stringify(resource)).sort(),
+      [getAtt(functionLogicalId('RemindOverdueReview')), getAtt(functionLogicalId('RemindCorrectiveAction')), getAtt(functionLogicalId('RemindReportStage'))].map((resource) => JSON.stringify(resource)).sort(),
     );
   });
 
@@ -783,14 +785,14 @@ describe('review reminder state machine', () => {
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('is started by ChangeIncidentStatus (reviews) and CorrectiveActions (actions) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+  it('is started by ChangeIncidentStatus (reviews), CorrectiveActions (actions), ClassifyIncident and CompleteHumanTask (report stages) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
     const starters = registry.filter((spec) =>
       statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
         (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
       ),
     );
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'CorrectiveActions']);
-    for (const name of ['ChangeIncidentStatus', 'CorrectiveActions']) {
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions']);
+    for (const name of ['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions']) {
       expect(props(functionLogicalId(name)).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
     }
   });

@@ -39,6 +39,9 @@ describe('an exercise is an IR plan test', () => {
     expect(reviewPage).toContain(`<tr><td>exercise (IR plan test)</td><td><code>${exerciseId}</code></td><td>=cmd|&#39; /C calc&#39;!A0 &lt;script&gt;`);
     const early = await local.api('POST', `/incidents/${exerciseId}/sign-off`, { token: 'dev-auditor', body: { verdict: 'accepted' } });
     expect(early.status).toBe(409);
+    // An exercise's review decides corrective actions like a live incident's.
+    const action = await local.api('POST', `/incidents/${exerciseId}/actions`, { token: 'dev-commander', body: { title: 'Add a secondary on-call', owner: 'carl@example.com', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } });
+    expect(action.status, JSON.stringify(action.body)).toBe(201);
     const review = await local.api('POST', `/incidents/${exerciseId}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: LESSONS } });
     expect(review.status, JSON.stringify(review.body)).toBe(200);
     // Separation of duties holds for an exercise too: the commander who resolved it may not sign it off.
@@ -53,7 +56,7 @@ describe('an exercise is an IR plan test', () => {
 
     const planTests = JSON.parse(files.get('ir-plan-tests.json')!).irPlanTests as Array<Record<string, unknown>>;
     expect(planTests).toEqual([
-      expect.objectContaining({ incidentId: exerciseId, title: HOSTILE_TITLE, runbookId: 'triage-notify', lessons: LESSONS, controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'], signOff: expect.objectContaining({ verdict: 'accepted' }) }),
+      expect.objectContaining({ incidentId: exerciseId, title: HOSTILE_TITLE, runbookId: 'triage-notify', lessons: LESSONS, controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'SOC2 CC9.1', 'ISO27001 A.5.24'], signOff: expect.objectContaining({ verdict: 'accepted' }) }),
     ]);
     expect(planTests[0]!.resolvedAt).toEqual(expect.any(String));
 
@@ -77,6 +80,6 @@ describe('an exercise is an IR plan test', () => {
     const [controlsHeader, ...controlRows] = parseRfc4180(files.get('controls.csv')!);
     const counts = (column: string) => Object.fromEntries(controlRows.filter((row) => row[controlsHeader!.indexOf(column)] !== '0').map((row) => [row[0], row[controlsHeader!.indexOf(column)]]));
     expect(counts('incidents')).toEqual({ 'SOC2 CC7.3': '1', 'ISO27001 A.5.26': '1' });
-    expect(counts('irPlanTests')).toEqual({ 'SOC2 CC7.4': '1', 'SOC2 CC7.5': '1', 'ISO27001 A.5.24': '1' });
+    expect(counts('irPlanTests')).toEqual({ 'SOC2 CC7.4': '1', 'SOC2 CC7.5': '1', 'SOC2 CC9.1': '1', 'ISO27001 A.5.24': '1' });
   });
 });

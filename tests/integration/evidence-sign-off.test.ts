@@ -6,6 +6,7 @@ import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
 import { deployConfigChange } from './support/config-change.js';
 import { drillSession, testPlan } from './support/drill-session.js';
+import { runbookSession, taskLinkIn } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 const SOURCE = 'irdr-signoff-orders';
@@ -87,6 +88,8 @@ describe('sign-off of an incident', () => {
     const early = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' });
     expect(early.status).toBe(409);
     expect(early.body.message).toContain(`post-incident review task ${REVIEW_TASK_ID} is open`);
+    const reason = await local.api('POST', `/incidents/${incidentId}/review`, { token: 'dev-commander', body: { rootCause: 'a test', noCorrectiveActionReason: 'nothing to change' } });
+    expect(reason.status, JSON.stringify(reason.body)).toBe(201);
     const done = await local.api('POST', `/incidents/${incidentId}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: 'review held' } });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect((await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' })).status).toBe(201);
@@ -127,6 +130,23 @@ describe('separation of duties', () => {
     expect((await trailOf(incidentPk(incidentId))).map(({ event }) => event.type)).not.toContain('evidence.signed-off');
     const read = await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' });
     expect(read.body.incident?.signOff ?? read.body.signOff).toBeUndefined();
+  });
+
+  it('refuses the commander who took command through their emailed link (email:carl@…) when they sign in to sign off', async () => {
+    const session = runbookSession(local);
+    const created = await local.openIncident({ runbookId: 'security-incident', title: 'Carl commands by link', severity: 'SEV3', summary: 'commanded from an email' });
+    const incidentId = created.body.incidentId as string;
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    const email = await session.waitForEmail((candidate) => candidate.subject.includes('Take command') && candidate.subject.endsWith('Carl commands by link') && candidate.destination.to.includes('carl@example.com'));
+    const answered = await fetch(taskLinkIn(email)!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=on+it' });
+    expect(answered.status).toBe(200);
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-responder' })).status).toBe(200);
+    // Before, the link's actor (email:carl@example.com) was compared as written, and Carl's sign-off was accepted.
+    const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-commander');
+    expect(self.status).toBe(403);
+    expect(self.body.message).toContain('carl-commander commanded this incident (as email:carl@example.com), so cannot sign off its evidence');
+    expect((await trailOf(incidentPk(incidentId))).map(({ event }) => event.type)).not.toContain('evidence.signed-off');
+    expect((await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'accepted' }, 'dev-auditor')).status).toBe(201);
   });
 
   it('refuses the same person signing in as the auditor after resolving as a responder', async () => {

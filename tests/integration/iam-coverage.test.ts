@@ -239,6 +239,13 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect((await fetch(link)).status).toBe(200);
       const answered = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done&comment=on+it' });
       expect(answered.status).toBe(200);
+      // A corrective action (ACTION# item, trail, its reminder execution): a SEV1's review completes only with one.
+      const action = await local.api('POST', `/incidents/${incidentId}/actions`, {
+        token: 'dev-commander',
+        body: { title: 'Coverage: rotate keys', owner: 'rita@example.com', ownerPrincipal: 'arn:aws:iam::000000000000:user/rita-responder', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      });
+      expect(action.status, JSON.stringify(action.body)).toBe(201);
+      const actionId = action.body.action.actionId as string;
       expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
 
       for (const [method, path, token, requestBody] of [
@@ -250,6 +257,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         ['POST', `/incidents/${incidentId}/classify`, 'dev-commander', { add: ['significant'], reason: 'coverage: essential service impaired' }],
         ['POST', `/incidents/${incidentId}/tasks/report-nis2-notification/complete`, 'dev-approver', { outcome: 'done', comment: 'coverage: submitted, reference CSIRT-1' }],
         ['POST', `/incidents/${incidentId}/resolve`, 'dev-commander', undefined],
+        // The review's findings, its actions listed, and the action closed by its owner with evidence (UpdateItem on ACTION#).
+        ['POST', `/incidents/${incidentId}/review`, 'dev-commander', { rootCause: 'coverage: a leaked key' }],
+        ['GET', `/incidents/${incidentId}/actions`, 'dev-auditor', undefined],
+        ['POST', `/incidents/${incidentId}/actions/${actionId}/close`, 'dev-responder', { note: 'coverage: keys rotated' }],
         ['POST', `/incidents/${incidentId}/close`, 'dev-commander', undefined],
         // An auditor signs the closed incident off (its META and its trail): a drill run is signed off below.
         ['POST', `/incidents/${incidentId}/sign-off`, 'dev-auditor', { verdict: 'accepted' }],
@@ -289,9 +300,36 @@ describe('IAM coverage: what each function does locally is what its synthesized 
           Payload: JSON.stringify({ incidentId: second.incidentId, dueAt: resolved.body.reviewDueAt, executionArn: `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:coverage` }),
         }),
       );
-      reminderLambda.destroy();
       expect(reminded.FunctionError).toBeUndefined();
       expect(JSON.parse(Buffer.from(reminded.Payload!).toString())).toEqual({ reminded: true });
+      // A corrective action's reminder and escalation, as the same state machine invokes them (30 days away, even at 600x).
+      const secondAction = await local.api('POST', `/incidents/${second.incidentId}/actions`, { token: 'dev-commander', body: { title: 'Coverage: page a secondary', owner: 'carl@example.com', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } });
+      expect(secondAction.status, JSON.stringify(secondAction.body)).toBe(201);
+      for (const phase of ['due-soon', 'overdue']) {
+        const actionReminded = await reminderLambda.send(
+          new InvokeCommand({
+            FunctionName: 'irdr-RemindCorrectiveAction',
+            Payload: JSON.stringify({ incidentId: second.incidentId, actionId: secondAction.body.action.actionId, phase, executionArn: `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:coverage-action` }),
+          }),
+        );
+        expect(actionReminded.FunctionError).toBeUndefined();
+        expect(JSON.parse(Buffer.from(actionReminded.Payload!).toString())).toEqual({ reminded: true });
+      }
+      // A report stage's reminder and escalation, as the same state machine invokes them (ClassifyIncident started it).
+      const classified = await local.api('POST', `/incidents/${second.incidentId}/classify`, { token: 'dev-commander', body: { add: ['significant'], reason: 'coverage: stage reminders' } });
+      expect(classified.status, JSON.stringify(classified.body)).toBe(200);
+      expect(classified.body.taskIds).toContain('report-nis2-early-warning');
+      for (const phase of ['due-soon', 'overdue']) {
+        const stageReminded = await reminderLambda.send(
+          new InvokeCommand({
+            FunctionName: 'irdr-RemindReportStage',
+            Payload: JSON.stringify({ incidentId: second.incidentId, taskId: 'report-nis2-early-warning', phase, executionArn: `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:coverage-stage` }),
+          }),
+        );
+        expect(stageReminded.FunctionError).toBeUndefined();
+        expect(JSON.parse(Buffer.from(stageReminded.Payload!).toString())).toEqual({ reminded: true });
+      }
+      reminderLambda.destroy();
 
       await runDrillScenario(local, second.incidentId);
       // The signed-off incident and drill run reach the platforms (asynchronously), then the hourly run finds nothing left.

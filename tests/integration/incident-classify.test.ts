@@ -112,9 +112,12 @@ describe('reclassifying an incident', () => {
     expect(text).not.toMatch(/\/task-links?\//);
     await session.waitForEmail(isStageEmail('grace@example.com'));
 
-    const sends = (await view(incidentId)).events.filter((event) => event.type === 'notification.sent' && event.detail.taskId === 'report-nis2-early-warning');
+    // The stage's own emails (its reminder, already due for a stage counted from a past awareness, is another purpose).
+    const sends = (await view(incidentId)).events.filter(
+      (event) => event.type === 'notification.sent' && event.detail.taskId === 'report-nis2-early-warning' && event.detail.purpose === 'regulatory-report',
+    );
     expect(sends.flatMap((event) => event.detail.to as string[]).sort()).toEqual(['ada@example.com', 'grace@example.com']);
-    expect(sends.every((event) => event.detail.purpose === 'regulatory-report' && event.detail.withLink === false)).toBe(true);
+    expect(sends.every((event) => event.detail.withLink === false)).toBe(true);
   });
 
   it('NIS2: submitting the notification opens the final report, due one month after the submission and emailed; submitting again opens nothing more', async () => {

@@ -82,6 +82,9 @@ describe('post-incident review', () => {
   it('is completed through the tasks API by a commander, though no run waits on it', async () => {
     const refused = await session.complete(incidentId, 'review.post-incident', { outcome: 'done' }, 'dev-responder');
     expect(refused.status).toBe(403);
+    // A SEV1 review completes only with a corrective action or a recorded reason for none (docs/corrective-actions.md).
+    const reason = await local.api('POST', `/incidents/${incidentId}/review`, { token: 'dev-commander', body: { rootCause: 'a vendor bug', noCorrectiveActionReason: 'fixed upstream by the vendor' } });
+    expect(reason.status, JSON.stringify(reason.body)).toBe(201);
     const completed = await session.complete(incidentId, 'review.post-incident', { outcome: 'done', comment: 'review held; 3 actions' }, 'dev-commander');
     expect(completed.status).toBe(200);
     expect(completed.body.task).toMatchObject({ status: 'completed', decision: { outcome: 'done', comment: 'review held; 3 actions' } });

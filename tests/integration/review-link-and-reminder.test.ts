@@ -21,6 +21,9 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
   const resolveNew = async (title: string, mode: 'live' | 'exercise') => {
     const { incidentId, executionArn } = await session.open({ runbookId: 'triage-notify', title, severity: 'SEV2', summary: 'a review is due', mode });
     await local.waitForExecution(executionArn);
+    // A SEV2 review completes only with a corrective action or a reason for none (docs/corrective-actions.md).
+    const action = await local.api('POST', `/incidents/${incidentId}/actions`, { token: 'dev-commander', body: { title: 'Follow up', owner: 'carl@example.com', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } });
+    expect(action.status, JSON.stringify(action.body)).toBe(201);
     const resolved = await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'fixed' } });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
     return { incidentId, dueAt: resolved.body.reviewDueAt as string };

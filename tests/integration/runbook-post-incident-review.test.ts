@@ -19,8 +19,13 @@ describe('security-incident: the post-incident review is asked for once', () => 
   const COMMANDER = 'arn:aws:iam::000000000000:user/carl-commander';
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  const open = (title: string, severity = 'SEV1') =>
-    session.open({ runbookId: 'security-incident', title, severity, summary: 'GuardDuty: CredentialAccess:IAMUser/AnomalousBehavior' });
+  /** Opens an incident with a corrective action already recorded: a SEV1/SEV2 review completes only with one (docs/corrective-actions.md). */
+  const open = async (title: string, severity = 'SEV1') => {
+    const opened = await session.open({ runbookId: 'security-incident', title, severity, summary: 'GuardDuty: CredentialAccess:IAMUser/AnomalousBehavior' });
+    const action = await local.api('POST', `/incidents/${opened.incidentId}/actions`, { token: 'dev-commander', body: { title: 'Rotate the keys', owner: 'carl@example.com', dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } });
+    expect(action.status, JSON.stringify(action.body)).toBe(201);
+    return opened;
+  };
   const acknowledge = (incidentId: string) => local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' });
   const resolve = (incidentId: string) => local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'Keys rotated' } });
   const task = async (incidentId: string, taskId: string) => (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId);

@@ -7,6 +7,7 @@ import {
   actionClosedEvent,
   actionCreatedEvent,
   actionReminderEvent,
+  actionState,
   closeRefusal,
   dueInstant,
   newCorrectiveAction,
@@ -191,6 +192,15 @@ describe('corrective actions in the trail, the review draft and the export', () 
       ['ca-0000beef', 'overdue', undefined],
     ]);
     expect(actions[0]).toMatchObject({ owner: 'rita@example.com', remindedAt: '2026-12-18T23:59:59.000Z', closedBy: RITA, evidenceLink: 'https://tickets.example.com/SEC-12' });
+  });
+
+  it('takes an action its reminder recorded overdue as overdue, and its closing as late, whatever the clock says', () => {
+    const overdue = [actionCreatedEvent(action), actionReminderEvent(action, 'overdue', '2026-12-08T00:00:00.000Z', 'states:x', ['carl@example.com'])];
+    expect(actionsFromTrail(incident, overdue, NOW)[0]?.state).toBe('overdue');
+    expect(actionState({ ...action, overdueAt: '2026-12-08T00:00:00.000Z' }, NOW)).toBe('overdue');
+    expect(actionState(action, NOW)).toBe('open');
+    expect(actionClosedEvent({ ...action, overdueAt: '2026-12-08T00:00:00.000Z' }, NOW.toISOString(), RITA, { note: 'x' }).detail).toMatchObject({ late: true });
+    expect(actionClosedEvent(action, NOW.toISOString(), RITA, { note: 'x' }).detail).toMatchObject({ late: false });
   });
 
   it('ignores an action.closed for an action the trail never created', () => {

@@ -21,9 +21,9 @@ describe('evidence grouped by control', () => {
       mapping,
     );
     expect(rows.map((candidate) => candidate.id)).toEqual(CONTROL_IDS);
-    // The exercise is no incident: not counted under its runbook's CC7.3, but as an IR plan test under CC7.4/CC7.5/A.5.24.
+    // The exercise is no incident: not counted under its runbook's CC7.3, but as an IR plan test under CC7.4/CC7.5/CC9.1/A.5.24.
     expect(row(rows, 'SOC2 CC7.3')).toMatchObject({ incidents: 2, drillRuns: 0, irPlanTests: 0, exceptions: 0, unreviewed: 1, lastTestedAt: '2026-01-09T00:00:00.000Z' });
-    for (const id of ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'] as const) {
+    for (const id of ['SOC2 CC7.4', 'SOC2 CC7.5', 'SOC2 CC9.1', 'ISO27001 A.5.24'] as const) {
       expect(row(rows, id)).toMatchObject({ incidents: 0, irPlanTests: 1, unreviewed: 1, lastTestedAt: '2026-01-10T00:00:00.000Z' });
     }
     expect(row(rows, 'SOC2 A1.3')).toMatchObject({ incidents: 0, drillRuns: 2, exceptions: 1, unreviewed: 2, lastTestedAt: '2026-01-08T00:00:00.000Z' });

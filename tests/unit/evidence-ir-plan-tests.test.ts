@@ -43,7 +43,7 @@ describe('exercises are IR plan tests in the evidence', () => {
       resolvedAt: '2026-03-01T11:00:00.000Z',
       lessons: 'Paging took too long: add a backup pager',
       signOff,
-      controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'],
+      controls: ['SOC2 CC7.4', 'SOC2 CC7.5', 'SOC2 CC9.1', 'ISO27001 A.5.24'],
       chainIntact: true,
     });
     expect(IR_PLAN_TEST_CONTROLS).not.toContain('SOC2 CC7.3');
@@ -74,7 +74,7 @@ describe('exercises are IR plan tests in the evidence', () => {
     const files = filesOf([exportedIncident({ incidentId: 'live-1', title: 'Real breach' }), exportedIncident({ incidentId: 'ex-1', title: 'Tabletop ransomware', mode: 'exercise' })]);
     const [header, ...rows] = parseRfc4180(files.get('ir-plan-tests.csv')!);
     expect(header).toEqual(['incidentId', 'title', 'runbookId', 'openedAt', 'resolvedAt', 'lessons', 'signOffState', 'signOffBy', 'signOffAt', 'chainIntact', 'controls']);
-    expect(rows).toEqual([['ex-1', 'Tabletop ransomware', 'triage-notify', '2026-03-01T10:00:00.000Z', '2026-03-01T11:00:00.000Z', '', 'not signed off', '', '', 'true', 'SOC2 CC7.4; SOC2 CC7.5; ISO27001 A.5.24']]);
+    expect(rows).toEqual([['ex-1', 'Tabletop ransomware', 'triage-notify', '2026-03-01T10:00:00.000Z', '2026-03-01T11:00:00.000Z', '', 'not signed off', '', '', 'true', 'SOC2 CC7.4; SOC2 CC7.5; SOC2 CC9.1; ISO27001 A.5.24']]);
     expect(JSON.parse(files.get('ir-plan-tests.json')!).irPlanTests.map((test: { incidentId: string }) => test.incidentId)).toEqual(['ex-1']);
     const page = files.get('report.html')!;
     const section = page.slice(page.indexOf('<h2>IR plan tests</h2>'), page.indexOf('<h2>Restore drills</h2>'));

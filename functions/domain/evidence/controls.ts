@@ -8,6 +8,7 @@ export const CONTROLS = [
   { id: 'SOC2 CC7.3', framework: 'SOC 2', title: 'Evaluates security events to determine whether they are incidents' },
   { id: 'SOC2 CC7.4', framework: 'SOC 2', title: 'Responds to identified security incidents' },
   { id: 'SOC2 CC7.5', framework: 'SOC 2', title: 'Recovers from identified security incidents' },
+  { id: 'SOC2 CC9.1', framework: 'SOC 2', title: 'Identifies, selects and develops risk mitigation activities for risks arising from potential business disruptions' },
   { id: 'SOC2 A1.2', framework: 'SOC 2', title: 'Data backup processes and recovery infrastructure' },
   { id: 'SOC2 A1.3', framework: 'SOC 2', title: 'Tests recovery plan procedures' },
   { id: 'SOC2 PI1.5', framework: 'SOC 2', title: 'Stores inputs, items in processing and outputs completely and accurately' },

@@ -5,9 +5,10 @@ import { REVIEW_TASK_ID } from '../incident-review.js';
 
 /**
  * What an exercise evidences, whatever its runbook maps: the IR plan was tested (SOC 2 CC7.4/CC7.5 responding to and
- * recovering from incidents, ISO/IEC 27001 A.5.24 planning and preparation). Never a runbook's live-incident controls.
+ * recovering from incidents, CC9.1 mitigating the risk of business disruption, ISO/IEC 27001 A.5.24 planning and
+ * preparation). Never a runbook's live-incident controls.
  */
-export const IR_PLAN_TEST_CONTROLS: readonly ControlId[] = ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001 A.5.24'];
+export const IR_PLAN_TEST_CONTROLS: readonly ControlId[] = ['SOC2 CC7.4', 'SOC2 CC7.5', 'SOC2 CC9.1', 'ISO27001 A.5.24'];
 
 /** One exercise of the period as the export lists it under "IR plan tests". */
 export interface IrPlanTest {

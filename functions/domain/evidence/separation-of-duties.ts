@@ -1,4 +1,6 @@
+import { roleNames, type IrdrConfig } from '../config-schema.js';
 import { REVIEW_TASK_ID } from '../incident-review.js';
+import { principalMatches, rolePrincipalsFromConfig, type RolePrincipals } from '../roles.js';
 
 /** The rule a self sign-off breaks, as the 403 and the docs name it. */
 export const SEPARATION_OF_DUTIES_RULE = 'separation of duties (evidence.separationOfDuties)';
@@ -30,9 +32,44 @@ export function incidentParticipants(
   ].filter((participant): participant is RecordParticipant => participant.actor !== undefined);
 }
 
-/** Who ran a drill run: whoever started it by hand (a schedule or a runbook starts it as no person). */
+/** Who ran a drill run: whoever started it by hand, through the API or the CLI (a schedule or a runbook starts it as no person). */
 export function drillRunParticipants(run: { readonly trigger: string; readonly requestedBy?: string }): RecordParticipant[] {
-  return run.trigger === 'api' && run.requestedBy !== undefined ? [{ actor: run.requestedBy, did: 'started' }] : [];
+  return (run.trigger === 'api' || run.trigger === 'cli') && run.requestedBy !== undefined ? [{ actor: run.requestedBy, did: 'started' }] : [];
+}
+
+/** The IAM principal patterns an emailed link's recipient signs in as (see principalsOfAddress). */
+export type PrincipalsOfAddress = (address: string) => readonly string[];
+
+/**
+ * Who signs in as the person with this address: their own `principals` when config names them, else every principal of
+ * the roles they are a person of (`rolePrincipals`, as the API authorizes callers) (a link's recipient may be any of those callers, so none of them may review it).
+ */
+export function principalsOfAddress(config: Pick<IrdrConfig, 'roles'>, rolePrincipals: RolePrincipals = rolePrincipalsFromConfig(config as IrdrConfig)): PrincipalsOfAddress {
+  return (address) => {
+    const wanted = address.trim().toLowerCase();
+    const roles = roleNames.filter((role) => config.roles[role]?.people.some((person) => person.email.toLowerCase() === wanted));
+    const own = roles.flatMap((role) => config.roles[role]!.people.filter((person) => person.email.toLowerCase() === wanted).flatMap((person) => person.principals ?? []));
+    // The roles' principals as the API authorizes them (ROLE_PRINCIPALS: config, plus the local stack's dev identities).
+    return own.length > 0 ? own : roles.flatMap((role) => rolePrincipals[role] ?? []);
+  };
+}
+
+/** The IAM user name or role session name an ARN ends in, lower-cased: what a CLI actor (`cli:<user name>`) is compared with. */
+const lastName = (arn: string): string | undefined => /^arn:[^:]*:(?:iam|sts)::[^:]*:(?:user|assumed-role)\/(?:.*\/)?([^/]+)\/*$/i.exec(arn.trim())?.[1]?.toLowerCase();
+
+/**
+ * Whether the signer (an IAM ARN) is the actor a record names, through whichever channel they acted: the same IAM
+ * identity (actingIdentity); an emailed link's `email:<address>` whose person signs in as the signer; or a CLI's
+ * `cli:<user name>` (the operating-system user) matching the signer's IAM user or session name.
+ */
+export function sameActor(signer: string, actor: string, principalsOf: PrincipalsOfAddress = () => []): boolean {
+  if (actingIdentity(signer) === actingIdentity(actor)) return true;
+  const channel = /^(email|cli):(.+)$/i.exec(actor.trim());
+  if (!channel) return false;
+  const [, kind, who] = channel as unknown as [string, string, string];
+  if (kind.toLowerCase() === 'cli') return lastName(signer) === who.toLowerCase();
+  const identity = actingIdentity(signer);
+  return principalsOf(who).some((pattern) => principalMatches(signer.toLowerCase(), pattern.toLowerCase()) || actingIdentity(pattern) === identity);
 }
 
 /**
@@ -59,13 +96,16 @@ export function actingIdentity(actor: string): string {
  * Why `signer` may not sign off a record these people ran (the 403's message), or undefined when they did not run it.
  * Whatever role they sign in, it is the same person.
  */
-export function selfSignOffRefusal(signer: string, participants: readonly RecordParticipant[], record: string): string | undefined {
-  const identity = actingIdentity(signer);
-  const did = [...new Set(participants.filter((participant) => actingIdentity(participant.actor) === identity).map((participant) => participant.did))];
+export function selfSignOffRefusal(signer: string, participants: readonly RecordParticipant[], record: string, principalsOf?: PrincipalsOfAddress): string | undefined {
+  const theirs = participants.filter((participant) => sameActor(signer, participant.actor, principalsOf));
+  const did = [...new Set(theirs.map((participant) => participant.did))];
   if (did.length === 0) return undefined;
   const deeds = did.length === 1 ? did[0] : `${did.slice(0, -1).join(', ')} and ${did.at(-1)}`;
+  // Acting through another channel (an emailed link, the CLI) is still acting: say as whom it was recorded.
+  const channels = [...new Set(theirs.map((participant) => participant.actor).filter((actor) => /^(email|cli):/i.test(actor.trim())))];
+  const as = channels.length > 0 ? ` (as ${channels.join(', ')})` : '';
   return (
-    `${SEPARATION_OF_DUTIES_RULE}: ${signer} ${deeds} this ${record}, so cannot sign off its evidence; ` +
+    `${SEPARATION_OF_DUTIES_RULE}: ${signer} ${deeds} this ${record}${as}, so cannot sign off its evidence; ` +
     'someone who did not run it signs it off (an auditor, or a commander who took no part)'
   );
 }
