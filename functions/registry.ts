@@ -26,7 +26,9 @@ export type FunctionEnvironmentName =
   // The KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests: only the digest writer may sign, verifiers read its public key.
   | 'EVIDENCE_DIGEST_SIGNING_KEY_ID'
   // The post-incident review reminder state machine (one execution per review, waiting until it is due).
-  | 'REVIEW_REMINDER_STATE_MACHINE_ARN';
+  | 'REVIEW_REMINDER_STATE_MACHINE_ARN'
+  // The Secrets Manager secret (name or ARN) holding the Slack app's bot token and signing secret (docs/slack.md).
+  | 'SLACK_SECRET_ID';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -58,6 +60,8 @@ export type FunctionPermission =
   | 'runbooks:answer'
   // secretsmanager:GetSecretValue on the task-link signing key, and nothing else.
   | 'links:sign'
+  // secretsmanager:GetSecretValue on the Slack app secret (bot token, signing secret): post to and verify Slack.
+  | 'slack:post'
   // Drills, each scoped to the plans' source tables and to tables named with the drill prefix (see lib/drill-grants.ts):
   // describe the source, its PITR window and backups, and AWS Backup recovery points.
   | 'drills:inspect-source'

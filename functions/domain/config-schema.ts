@@ -4,6 +4,7 @@ import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
 import { RegulatoryConfig } from './regulatory-config.js';
+import { SlackConfig } from './slack-config.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -138,5 +139,7 @@ export const IrdrConfig = z.object({
   api: ApiConfig.prefault({}),
   /** How long emailed task and review links live; defaults apply when left out. */
   links: LinksConfig.prefault({}),
+  /** Incident notices and buttons in Slack (docs/slack.md); without it, irdr speaks only email. */
+  slack: SlackConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;
