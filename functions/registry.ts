@@ -100,8 +100,9 @@ export interface HttpRoute {
   /**
    * How callers prove who they are. `iam` (the default): SigV4, checked by API Gateway. `signed-link`:
    * no authorizer, for links opened in a browser from an email; the handler checks the link's HMAC.
+   * `slack-signature`: no authorizer, for Slack's interaction requests; the handler checks Slack's signature.
    */
-  readonly auth?: 'iam' | 'signed-link';
+  readonly auth?: 'iam' | 'signed-link' | 'slack-signature';
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
@@ -163,8 +164,8 @@ export const functionRegistry = [
     description: 'Runbook step: emails a role or addresses and records that it did',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'incidents:append', 'mail:send'],
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'mail:send', 'incidents:update', 'slack:post'],
   },
   {
     name: 'ListIncidents',
@@ -183,12 +184,12 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
     // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
     // reviews:schedule-reminder: and starts the reminder that waits until the review is due;
     // runbooks:stop: resolving stops the incident's run (unless a regulatory clock still runs).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'runbooks:stop', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'runbooks:stop', 'mail:send', 'links:sign', 'reviews:schedule-reminder', 'slack:post'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -201,9 +202,9 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'SLACK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -236,9 +237,9 @@ export const functionRegistry = [
     description: 'Runbook step: stores a human task with its task token and emails the assignees their signed links',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer', 'slack:post'],
   },
   {
     name: 'EscalateHumanTask',
@@ -246,9 +247,9 @@ export const functionRegistry = [
     description: 'Runbook step: records the next escalation level, re-arms the task with a new token and emails that level',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer', 'slack:post'],
   },
   {
     name: 'ExpireHumanTask',
@@ -265,8 +266,8 @@ export const functionRegistry = [
     description: 'Runbook step: starts a deadline clock, sends its reminders, and records it met, missed or stopped',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post'],
   },
   {
     name: 'RemindOverdueReview',
@@ -274,8 +275,8 @@ export const functionRegistry = [
     description: 'Review reminder step, at the due time: if the post-incident review is still open, records task.overdue and emails the commanders their links again',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'slack:post'],
   },
   {
     name: 'ListHumanTasks',
@@ -293,9 +294,9 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'SLACK_SECRET_ID'],
     // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'slack:post'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
   },
   {
@@ -305,12 +306,23 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     // API_URL: a refused link's page names the API route to act through instead.
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'links:sign'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'links:sign', 'slack:post'],
     routes: [
       { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },
       { method: 'POST', path: '/task-links/{linkId}', auth: 'signed-link' },
     ],
+  },
+  {
+    name: 'SlackInteractions',
+    entry: 'functions/http/slack-interactions.ts',
+    description: "POST /slack/interactions: a button pressed in Slack (signed by Slack), acting through the same operations as the API",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    // runbooks:answer: acknowledging and completing hand the waiting run its decision, as through the API.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'slack:post'],
+    routes: [{ method: 'POST', path: '/slack/interactions', auth: 'slack-signature' }],
   },
   {
     name: 'OpenIncidentFromFinding',
@@ -318,8 +330,8 @@ export const functionRegistry = [
     description: 'EventBridge target: a GuardDuty or Security Hub finding above the configured severity opens an incident on its mapped runbook, once per finding',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post'],
     eventRules: ['security-findings'],
   },
   {

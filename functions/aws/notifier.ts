@@ -4,6 +4,7 @@ import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
 import { sendEmail } from './mailer.js';
 import { logger } from './powertools.js';
+import { noticeInSlack } from './slack-notices.js';
 
 export interface EmailRecordContext {
   readonly tableName: string;
@@ -43,6 +44,8 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
       ...(outcome.sent ? { messageId: outcome.messageId } : { error: outcome.error }),
     },
   });
+  // The same news in the incident's Slack thread, after the email (which a Slack outage never holds up).
+  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }) });
   return outcome;
 }
 

@@ -1,15 +1,12 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { LogLevel, WebClient, type RetryOptions } from '@slack/web-api';
-import * as z from 'zod';
+import { SlackAppSecret } from '../domain/slack-config.js';
 import { requireEnvironment } from './environment.js';
 
 /** Cached for five minutes per container, like the task-link key: a rotated token reaches every function within that. */
 const SECRET_CACHE_SECONDS = 300;
 const secrets = new SecretsProvider();
 
-/** The Slack app's secret (JSON in Secrets Manager): the bot token for the Web API, the signing secret for interactions. */
-export const SlackAppSecret = z.object({ botToken: z.string().min(10), signingSecret: z.string().min(16) });
-export type SlackAppSecret = z.infer<typeof SlackAppSecret>;
 
 export async function slackAppSecret(): Promise<SlackAppSecret> {
   const secretId = requireEnvironment('SLACK_SECRET_ID');

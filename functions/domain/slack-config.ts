@@ -38,6 +38,10 @@ export const SlackConfig = z.strictObject({
 });
 export type SlackConfig = z.infer<typeof SlackConfig>;
 
+/** The Slack app's secret (JSON in Secrets Manager): the bot token for the Web API, the signing secret for interactions. */
+export const SlackAppSecret = z.object({ botToken: z.string().min(10), signingSecret: z.string().min(16) });
+export type SlackAppSecret = z.infer<typeof SlackAppSecret>;
+
 /** The channel an incident's message goes to: its runbook's, else its severity's, else the default. */
 export function channelFor(config: SlackConfig, incident: { readonly runbookId: string; readonly severity: Severity }): string {
   return config.channels.byRunbook[incident.runbookId] ?? config.channels.bySeverity[incident.severity] ?? config.channels.default;

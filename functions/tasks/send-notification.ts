@@ -4,6 +4,7 @@ import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { sendEmail } from '../aws/mailer.js';
 import { logger } from '../aws/powertools.js';
+import { noticeInSlack } from '../aws/slack-notices.js';
 import { NotificationNotSentError, renderNotification } from '../domain/email-content.js';
 import { incidentPk } from '../domain/keys.js';
 import { noticeAddresses } from '../domain/on-call/paged-people.js';
@@ -37,5 +38,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ mes
     detail: { ...(task.to.roles && { roles: task.to.roles }), ...(paged.onCall.length > 0 && { onCall: paged.onCall }), to, subject: email.subject, messageId },
   });
   logger.info('notification sent', { incidentId: task.incidentId, stepId: task.stepId, messageId });
+  // Once the email is out (a retry of this step for SES does not post twice): Slack's failures are recorded, never thrown.
+  await noticeInSlack({ tableName, incidentId: task.incidentId, what: email.subject, actor: stepActor(task.executionArn), stepId: task.stepId });
   return { messageId };
 };
