@@ -51,7 +51,9 @@ export const handler = middy<ApiEvent, ApiResult>().handler(async (event: ApiEve
   const tell = async (text: string) => {
     if (!channel) return;
     try {
-      await client.chat.postEphemeral({ channel, user: payload.user.id, text: slackText(text, 2900) });
+      // In the thread of the message whose button was pressed: the answer sits beside what it answers.
+      const threadTs = payload.container?.message_ts ?? payload.message?.ts;
+      await client.chat.postEphemeral({ channel, user: payload.user.id, text: slackText(text, 2900), ...(threadTs !== undefined && { thread_ts: threadTs }) });
     } catch (error) {
       logger.warn('ephemeral reply not posted', { error: error as Error });
     }
