@@ -262,6 +262,11 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       await session.waitForTaskNotified(second.incidentId, 'acknowledge');
       const acknowledged = await local.api('POST', `/incidents/${second.incidentId}/acknowledge`, { token: 'dev-responder' });
       expect(acknowledged.body.completedTasks).toHaveLength(1);
+      // Acknowledged from Slack: the local Slack's button sends a signed interaction to SlackInteractions.
+      const third = (await local.openIncident({ ...body, title: 'Coverage run, acknowledged in Slack' })).body as { incidentId: string };
+      await session.waitForTaskNotified(third.incidentId, 'acknowledge');
+      const slackMessage = local.stack.slack!.workspace.messages.find((message) => message.threadTs === undefined && JSON.stringify(message.blocks).includes(`Incident ${third.incidentId}`))!;
+      expect(await local.stack.slack!.press({ channel: slackMessage.channel, ts: slackMessage.ts, actionId: 'irdr.acknowledge', userId: 'U0RITA' })).toMatchObject({ status: 200, body: expect.stringContaining('done') });
       // Resolved while its run's review step is still ahead: the lifecycle opens the review task and emails it (SES).
       const resolved = await local.api('POST', `/incidents/${second.incidentId}/resolve`, { token: 'dev-commander' });
       expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
@@ -302,7 +307,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     }
     synthesized = synthesizeIrdr({ bundle: false });
     // The ARNs the local stack handed the handlers (process.env, as Lambda's environment would hold them).
-    spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!, digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID! });
+    spellingsOf = deployedResourceNames(synthesized, { taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!, slackSecretArn: process.env.SLACK_SECRET_ID!, evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!, digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID! });
     deployed = deployTemplate(synthesized.resources);
     arnOf = deployedArnOf(spellingsOf, deployed);
   });
