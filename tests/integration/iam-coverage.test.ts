@@ -54,6 +54,7 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'states:SendTaskFailure': 'granted with SendTaskSuccess; approvals route on the success output, so failure is never sent',
   'CreateHumanTask:states:SendTaskSuccess': 'only for a task born decided (acknowledged or reviewed before the run got there): runbook-acknowledgement and -post-incident-review tests run it',
   'EscalateHumanTask:states:SendTaskSuccess': 'only when a decision races a level\'s timeout (the decision is handed on, not thrown): timing no scenario here forces',
+  'SendNotification:dynamodb:UpdateItem': "slack:post's claim of the incident's Slack message (SLACK#THREAD): only the first notice of an incident posts it, and in these scenarios a task's email comes first; the claim is the same code whichever step posts",
   'states:SendTaskHeartbeat': 'granted with SendTaskSuccess for long human tasks; no task uses heartbeats yet',
   'secretsmanager:DescribeSecret': 'part of the secret read grant; Powertools only calls GetSecretValue',
   // In Lambda each function has its own process and cache; locally they share one process, so Powertools'
@@ -99,6 +100,7 @@ const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string
   'dynamodb:DeleteItem IDEM#*': 'idempotency: Powertools deletes its record when the handler fails (the replay path never fails in the scenarios)',
   'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
   'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
+  'SendNotification:dynamodb:UpdateItem INC#*': "slack:post's claim of an incident's Slack message (INC#<id> SLACK#THREAD), made by whichever notice comes first: here a task's email always does",
   'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
 };
 
@@ -265,7 +267,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       // Acknowledged from Slack: the local Slack's button sends a signed interaction to SlackInteractions.
       const third = (await local.openIncident({ ...body, title: 'Coverage run, acknowledged in Slack' })).body as { incidentId: string };
       await session.waitForTaskNotified(third.incidentId, 'acknowledge');
-      const slackMessage = local.stack.slack!.workspace.messages.find((message) => message.threadTs === undefined && JSON.stringify(message.blocks).includes(`Incident ${third.incidentId}`))!;
+      // The Slack message follows the email (the notice tells Slack after SES): poll for it.
+      const findSlackMessage = () => local.stack.slack!.workspace.messages.find((message) => message.threadTs === undefined && JSON.stringify(message.blocks).includes(`Incident ${third.incidentId}`));
+      for (let attempt = 0; attempt < 200 && !findSlackMessage(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const slackMessage = findSlackMessage()!;
       expect(await local.stack.slack!.press({ channel: slackMessage.channel, ts: slackMessage.ts, actionId: 'irdr.acknowledge', userId: 'U0RITA' })).toMatchObject({ status: 200, body: expect.stringContaining('done') });
       // Resolved while its run's review step is still ahead: the lifecycle opens the review task and emails it (SES).
       const resolved = await local.api('POST', `/incidents/${second.incidentId}/resolve`, { token: 'dev-commander' });

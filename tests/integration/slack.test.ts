@@ -19,6 +19,7 @@ describe('Slack notices and buttons', () => {
   let local: TestStack;
   let session: ReturnType<typeof runbookSession>;
   const channel = 'C0COMPLIANCE';
+  let findingIncidentId = '';
 
   beforeAll(async () => {
     local = await startTestStack({ timeScale: 60 });
@@ -51,6 +52,7 @@ describe('Slack notices and buttons', () => {
   it('a SEV2 GuardDuty finding posts one message in the configured channel, mentioning the group, whose thread follows the incident', async () => {
     const delivery = await local.stack.events.deliver(guardDutySample as unknown as BusEvent);
     const incidentId = (delivery.deliveries[0]!.result as { findings: Array<{ incidentId: string }> }).findings[0]!.incidentId;
+    findingIncidentId = incidentId;
     const top = await topMessage(incidentId);
     expect(top.channel).toBe(channel);
     expect(top.text).toMatch(/^<!subteam\^S0COMPLIANCE> SEV2: /);
@@ -65,6 +67,24 @@ describe('Slack notices and buttons', () => {
     // Its ts is stored with the incident.
     const stored = (await local.tableItems()).find((item) => item.PK?.S === `INC#${incidentId}` && item.SK?.S === 'SLACK#THREAD');
     expect(stored).toMatchObject({ ts: { S: top.ts }, channel: { S: channel } });
+  });
+
+  it("Complete pressed on the finding's task: refused to an approver naming the role, done by the responder, and the run moves on", async () => {
+    const top = await topMessage(findingIncidentId);
+    const press = (userId: string) => slack().press({ channel, ts: top.ts, actionId: 'irdr.complete:revoke-credentials', userId });
+    expect(await press('U0ADA')).toMatchObject({ status: 200, body: expect.stringContaining('refused') });
+    expect(ephemeralFor('U0ADA').at(-1)?.text).toMatch(/only .*responder.* may complete "Revoke the compromised credentials".*Nothing was changed/);
+    expect((await session.tasks(findingIncidentId)).find((task) => task.taskId === 'revoke-credentials')).toMatchObject({ status: 'open' });
+
+    expect(await press('U0RITA')).toMatchObject({ status: 200, body: expect.stringContaining('done') });
+    expect((await session.tasks(findingIncidentId)).find((task) => task.taskId === 'revoke-credentials')).toMatchObject({
+      status: 'completed',
+      decision: expect.objectContaining({ outcome: 'done', decidedBy: 'email:rita@example.com', via: 'slack' }),
+    });
+    // The run goes on to the next tasks, whose notices land in the same thread.
+    await session.waitForOpenTask(findingIncidentId, 'rotate-secrets');
+    await until('the completion in the thread', () => (repliesOf(top).some((reply) => reply.text.includes('Revoke the compromised credentials&quot;') || reply.text.includes('"Revoke the compromised credentials": done')) ? true : undefined));
+    expect(topMessagesOf(findingIncidentId)).toHaveLength(1);
   });
 
   it('Acknowledge pressed by a mapped responder acknowledges the incident through the same operation (MTTA), once', async () => {
