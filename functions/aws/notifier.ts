@@ -32,6 +32,9 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
     logger.warn('email not sent', { incidentId: context.incidentId, stepId: context.stepId, error: failure });
     outcome = { sent: false, error: `${failure.name}: ${failure.message}` };
   }
+  // The same news in the incident's Slack thread, after the email (which a Slack outage never holds up) and before the
+  // record of it: once the trail says who was told, the thread (and the incident's SLACK#THREAD item) says it too.
+  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }) });
   await appendEvent(context.tableName, incidentPk(context.incidentId), {
     type: outcome.sent ? 'notification.sent' : 'notify.failed',
     at: new Date().toISOString(),
@@ -44,8 +47,6 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
       ...(outcome.sent ? { messageId: outcome.messageId } : { error: outcome.error }),
     },
   });
-  // The same news in the incident's Slack thread, after the email (which a Slack outage never holds up).
-  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }) });
   return outcome;
 }
 

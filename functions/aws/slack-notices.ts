@@ -52,8 +52,11 @@ export async function noticeInSlack(notice: SlackNotice): Promise<void> {
     const thread = await incidentThread(client, config, notice.tableName, notice.incidentId);
     if (!thread) return;
     const reply = threadReply(notice.what);
-    await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text, blocks: reply.blocks as never });
-    await refreshTopMessage(client, config, notice.tableName, notice.incidentId, thread);
+    // The reply and the top message's refresh are independent: sent together, a step waits on Slack once, not twice.
+    await Promise.all([
+      client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text, blocks: reply.blocks as never }),
+      refreshTopMessage(client, config, notice.tableName, notice.incidentId, thread),
+    ]);
   } catch (error) {
     const failure = error as Error & { data?: { error?: string } };
     const reason = `${failure.name}: ${failure.data?.error ?? failure.message}`;

@@ -30,6 +30,8 @@ export const handler = async (payload: unknown, context: Context): Promise<{ mes
     logger.warn('SES did not take the email', { incidentId: task.incidentId, stepId: task.stepId, error: error as Error });
     throw new NotificationNotSentError(`SES did not take the email to ${to.join(', ')}: ${(error as Error).name}: ${(error as Error).message}`);
   }
+  // Once the email is out (SES's retries of this step never post twice), and before the record of it, as notifier.ts does.
+  await noticeInSlack({ tableName, incidentId: task.incidentId, what: email.subject, actor: stepActor(task.executionArn), stepId: task.stepId });
   await appendEvent(tableName, incidentPk(task.incidentId), {
     type: 'notification.sent',
     at: new Date().toISOString(),
@@ -38,7 +40,5 @@ export const handler = async (payload: unknown, context: Context): Promise<{ mes
     detail: { ...(task.to.roles && { roles: task.to.roles }), ...(paged.onCall.length > 0 && { onCall: paged.onCall }), to, subject: email.subject, messageId },
   });
   logger.info('notification sent', { incidentId: task.incidentId, stepId: task.stepId, messageId });
-  // Once the email is out (a retry of this step for SES does not post twice): Slack's failures are recorded, never thrown.
-  await noticeInSlack({ tableName, incidentId: task.incidentId, what: email.subject, actor: stepActor(task.executionArn), stepId: task.stepId });
   return { messageId };
 };
