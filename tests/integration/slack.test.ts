@@ -87,6 +87,29 @@ describe('Slack notices and buttons', () => {
     expect(topMessagesOf(findingIncidentId)).toHaveLength(1);
   });
 
+  it("a drill failure's incident goes to the drills channel; Approve is refused to a responder and decided by an approver, and the run takes the approved branch", async () => {
+    const { incidentId } = await session.open({ runbookId: 'dr-drill-failure', title: 'Drill orders-pitr failed: RPO missed', severity: 'SEV3', summary: 'test' });
+    const top = await until('the drill incident message', () => topMessagesOf(incidentId)[0]);
+    expect(top.channel).toBe('C0DRILLS');
+    expect(top.text).not.toContain('subteam');
+    await session.waitForOpenTask(incidentId, 'investigate');
+    await until('Complete on the message', () => (buttonsOf(slack().workspace.find(top.channel, top.ts)!).includes('irdr.complete:investigate') ? true : undefined));
+    expect(await slack().press({ channel: top.channel, ts: top.ts, actionId: 'irdr.complete:investigate', userId: 'U0RITA' })).toMatchObject({ body: expect.stringContaining('done') });
+    await session.waitForOpenTask(incidentId, 'remediation-decision');
+    await until('Approve on the message', () => (buttonsOf(slack().workspace.find(top.channel, top.ts)!).includes('irdr.approve:remediation-decision') ? true : undefined));
+
+    expect(await slack().press({ channel: top.channel, ts: top.ts, actionId: 'irdr.approve:remediation-decision', userId: 'U0RITA' })).toMatchObject({ body: expect.stringContaining('refused') });
+    expect(ephemeralFor('U0RITA').at(-1)?.text).toMatch(/approver.*Nothing was changed/);
+    expect((await session.tasks(incidentId)).find((task) => task.taskId === 'remediation-decision')).toMatchObject({ status: 'open' });
+
+    expect(await slack().press({ channel: top.channel, ts: top.ts, actionId: 'irdr.approve:remediation-decision', userId: 'U0ADA' })).toMatchObject({ body: expect.stringContaining('done') });
+    expect((await session.tasks(incidentId)).find((task) => task.taskId === 'remediation-decision')).toMatchObject({
+      status: 'completed',
+      decision: expect.objectContaining({ outcome: 'approved', decidedBy: 'email:ada@example.com', via: 'slack' }),
+    });
+    await session.waitForOpenTask(incidentId, 'remediate');
+  });
+
   it('Acknowledge pressed by a mapped responder acknowledges the incident through the same operation (MTTA), once', async () => {
     const incidentId = await openIncident('Console login from an unknown country');
     const top = await topMessage(incidentId);
