@@ -3,8 +3,10 @@ import type { Context } from 'aws-lambda';
 import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { logger } from '../aws/powertools.js';
+import { getTask } from '../aws/human-task-store.js';
 import { performSlackCommand, slackActor } from '../aws/slack-actions.js';
 import { slackAppSecret, slackClient } from '../aws/slack-client.js';
+import { whoMayComplete } from '../domain/human-task.js';
 import { rolesAllowedTo } from '../domain/roles.js';
 import { BlockActionsPayload, commandOf, type SlackCommand } from '../domain/slack-interaction.js';
 import { verifySlackRequest } from '../domain/slack-signature.js';
@@ -60,7 +62,7 @@ export const handler = middy<ApiEvent, ApiResult>().handler(async (event: ApiEve
   };
   const actor = await slackActor(client, config, payload.user.id);
   if (!actor) {
-    await tell(`You are not mapped to anyone in irdr, so you cannot ${verbText(command)}: it needs ${neededRoles(command)}. Nothing was changed.`);
+    await tell(`You are not mapped to anyone in irdr, so you cannot ${verbText(command)}: it needs ${await neededRoles(command)}. Nothing was changed.`);
     logger.info('Slack user not mapped; refused', { userId: payload.user.id, verb: command.verb });
     return answer(200, 'refused: not mapped');
   }
@@ -71,6 +73,9 @@ export const handler = middy<ApiEvent, ApiResult>().handler(async (event: ApiEve
 });
 
 const verbText = (command: SlackCommand): string => (command.verb === 'acknowledge' ? 'acknowledge incidents' : `${command.verb} tasks`);
-/** The role a refusal names: acknowledging's is the API's; a task's is its assignee or approvers, named when it is refused. */
-const neededRoles = (command: SlackCommand): string =>
-  command.verb === 'acknowledge' ? `the ${rolesAllowedTo.acknowledgeIncident.join(' or ')} role` : command.verb === 'complete' ? "the task's assignee role" : 'an approver role';
+/** Who a refusal names: for acknowledging, the API's roles; for a task, who may complete it (its assignee role or approvers). */
+async function neededRoles(command: SlackCommand): Promise<string> {
+  if (command.verb === 'acknowledge') return `the ${rolesAllowedTo.acknowledgeIncident.join(' or ')} role`;
+  const task = await getTask(tableName, command.incidentId, command.taskId);
+  return task ? whoMayComplete(task) : 'a task that exists';
+}

@@ -72,6 +72,8 @@ describe('Slack notices and buttons', () => {
   it("Complete pressed on the finding's task: refused to an approver naming the role, done by the responder, and the run moves on", async () => {
     const top = await topMessage(findingIncidentId);
     const press = (userId: string) => slack().press({ channel, ts: top.ts, actionId: 'irdr.complete:revoke-credentials', userId });
+    expect(await press(LOCAL_SLACK_OUTSIDER.id)).toMatchObject({ status: 200, body: expect.stringContaining('not mapped') });
+    expect(ephemeralFor(LOCAL_SLACK_OUTSIDER.id).at(-1)?.text).toMatch(/cannot complete tasks: it needs .*responder.*Nothing was changed/);
     expect(await press('U0ADA')).toMatchObject({ status: 200, body: expect.stringContaining('refused') });
     expect(ephemeralFor('U0ADA').at(-1)?.text).toMatch(/only .*responder.* may complete "Revoke the compromised credentials".*Nothing was changed/);
     expect((await session.tasks(findingIncidentId)).find((task) => task.taskId === 'revoke-credentials')).toMatchObject({ status: 'open' });
