@@ -20,6 +20,13 @@ const { partitionKey: PK, sortKey: SK } = tableDesign;
 export const SLACK_THREAD_SK = 'SLACK#THREAD';
 /** A claim to post the top message that has not produced one in this long was abandoned (its poster failed). */
 const CLAIM_STALE_MS = 30_000;
+/**
+ * After Slack failed to answer (past the client's retries), this container skips Slack for this long and records each
+ * notice as not told at once: a step or an API call with several notices (a review emailed to each commander) must not
+ * spend the client's retries on each one during an outage and run out of its Lambda timeout.
+ */
+const OUTAGE_PAUSE_MS = 30_000;
+let slackUnreachableUntil = 0;
 /** How long a second poster waits for the first one's ts before giving up on this reply. */
 const CLAIM_WAIT_MS = 6_000;
 
@@ -48,6 +55,7 @@ export async function noticeInSlack(notice: SlackNotice): Promise<void> {
   const config = irdrConfig.slack;
   if (!config) return;
   try {
+    if (Date.now() < slackUnreachableUntil) throw new Error('Slack did not answer moments ago; not tried again until the pause ends');
     const client = await slackClient();
     const thread = await incidentThread(client, config, notice.tableName, notice.incidentId);
     if (!thread) return;
@@ -58,7 +66,11 @@ export async function noticeInSlack(notice: SlackNotice): Promise<void> {
       refreshTopMessage(client, config, notice.tableName, notice.incidentId, thread),
     ]);
   } catch (error) {
-    const failure = error as Error & { data?: { error?: string } };
+    const failure = error as Error & { data?: { error?: string }; code?: string };
+    // Transport failures (no answer, 5xx, 429) pause Slack; an answer with ok: false (a bad channel) does not.
+    if (failure.code === 'slack_webapi_request_error' || failure.code === 'slack_webapi_http_error' || failure.code === 'slack_webapi_rate_limited_error') {
+      slackUnreachableUntil = Date.now() + OUTAGE_PAUSE_MS;
+    }
     const reason = `${failure.name}: ${failure.data?.error ?? failure.message}`;
     logger.warn('Slack not told', { incidentId: notice.incidentId, stepId: notice.stepId, reason });
     try {

@@ -205,8 +205,11 @@ describe('Slack notices and buttons', () => {
       const events = await session.events(incidentId);
       expect(ofType(events, 'notification.sent').length).toBeGreaterThan(0);
       expect(topMessagesOf(incidentId)).toEqual([]);
-      // Acknowledging still works through the API while Slack is down.
+      // Acknowledging still works through the API while Slack is down; having just failed, Slack is not tried again for
+      // a while, so a call with several notices does not spend the client's retries on each (and outlast its timeout).
       expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+      const slackFailures = (await session.events(incidentId)).filter((event) => event.type === 'notify.failed' && event.detail?.channel === 'slack');
+      expect(slackFailures.at(-1)?.detail?.error).toContain('not tried again');
     } finally {
       local.stack.faults.slack.refuseCalls(false);
     }
