@@ -21,6 +21,7 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   RUNBOOK_CATALOG: '{}',
   ROLE_PRINCIPALS: '{}',
   TASK_LINK_SECRET_ID: 'irdr-bench-task-link-key',
+  SLACK_SECRET_ID: 'irdr-bench-slack-app',
   API_URL: 'https://irdr-bench.invalid',
   DRILL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench',
   EVIDENCE_DIGEST_STORE: 's3://irdr-bench-digests/digests',

@@ -33,7 +33,9 @@ export type FunctionEnvironmentName =
   | 'VANTA_API_URL'
   | 'DRATA_API_URL'
   // The function that pushes signed-off evidence to the compliance platforms (invoked asynchronously after a sign-off).
-  | 'COMPLIANCE_PUSH_FUNCTION_NAME';
+  | 'COMPLIANCE_PUSH_FUNCTION_NAME'
+  // The Secrets Manager secret (name or ARN) holding the Slack app's bot token and signing secret (docs/slack.md).
+  | 'SLACK_SECRET_ID';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -65,6 +67,8 @@ export type FunctionPermission =
   | 'runbooks:answer'
   // secretsmanager:GetSecretValue on the task-link signing key, and nothing else.
   | 'links:sign'
+  // secretsmanager:GetSecretValue on the Slack app secret (bot token, signing secret): post to and verify Slack.
+  | 'slack:post'
   // Drills, each scoped to the plans' source tables and to tables named with the drill prefix (see lib/drill-grants.ts):
   // describe the source, its PITR window and backups, and AWS Backup recovery points.
   | 'drills:inspect-source'
@@ -117,8 +121,9 @@ export interface HttpRoute {
   /**
    * How callers prove who they are. `iam` (the default): SigV4, checked by API Gateway. `signed-link`:
    * no authorizer, for links opened in a browser from an email; the handler checks the link's HMAC.
+   * `slack-signature`: no authorizer, for Slack's interaction requests; the handler checks Slack's signature.
    */
-  readonly auth?: 'iam' | 'signed-link';
+  readonly auth?: 'iam' | 'signed-link' | 'slack-signature';
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
@@ -180,8 +185,8 @@ export const functionRegistry = [
     description: 'Runbook step: emails a role or addresses and records that it did',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'incidents:append', 'mail:send'],
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'mail:send', 'incidents:update', 'slack:post'],
   },
   {
     name: 'ListIncidents',
@@ -200,12 +205,12 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
     // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
     // reviews:schedule-reminder: and starts the reminder that waits until the review is due;
     // runbooks:stop: resolving stops the incident's run (unless a regulatory clock still runs).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'runbooks:stop', 'mail:send', 'links:sign', 'reviews:schedule-reminder'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'runbooks:stop', 'mail:send', 'links:sign', 'reviews:schedule-reminder', 'slack:post'],
     routes: [
       { method: 'POST', path: '/incidents/{incidentId}/acknowledge' },
       { method: 'POST', path: '/incidents/{incidentId}/resolve' },
@@ -218,10 +223,10 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
     // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -254,9 +259,9 @@ export const functionRegistry = [
     description: 'Runbook step: stores a human task with its task token and emails the assignees their signed links',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer', 'slack:post'],
   },
   {
     name: 'EscalateHumanTask',
@@ -264,9 +269,9 @@ export const functionRegistry = [
     description: 'Runbook step: records the next escalation level, re-arms the task with a new token and emails that level',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
     // runbooks:answer: a task found already decided hands the run that decision on its own token.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'runbooks:answer', 'slack:post'],
   },
   {
     name: 'ExpireHumanTask',
@@ -283,8 +288,8 @@ export const functionRegistry = [
     description: 'Runbook step: starts a deadline clock, sends its reminders, and records it met, missed or stopped',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send'],
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post'],
   },
   {
     name: 'RemindOverdueReview',
@@ -292,8 +297,8 @@ export const functionRegistry = [
     description: 'Review reminder step, at the due time: if the post-incident review is still open, records task.overdue and emails the commanders their links again',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'links:sign', 'slack:post'],
   },
   {
     name: 'RemindCorrectiveAction',
@@ -346,10 +351,10 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers;
     // reviews:schedule-reminder: and starts that stage's reminder.
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'reviews:schedule-reminder'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/tasks/{taskId}/complete' }],
   },
   {
@@ -359,12 +364,23 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 10,
     // API_URL: a refused link's page names the API route to act through instead.
-    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'links:sign'],
+    environment: ['TABLE_NAME', 'TASK_LINK_SECRET_ID', 'API_URL', 'SLACK_SECRET_ID'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'links:sign', 'slack:post'],
     routes: [
       { method: 'GET', path: '/task-links/{linkId}', auth: 'signed-link' },
       { method: 'POST', path: '/task-links/{linkId}', auth: 'signed-link' },
     ],
+  },
+  {
+    name: 'SlackInteractions',
+    entry: 'functions/http/slack-interactions.ts',
+    description: "POST /slack/interactions: a button pressed in Slack (signed by Slack), acting through the same operations as the API",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
+    // runbooks:answer: acknowledging and completing hand the waiting run its decision, as through the API.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'slack:post'],
+    routes: [{ method: 'POST', path: '/slack/interactions', auth: 'slack-signature' }],
   },
   {
     name: 'OpenIncidentFromFinding',
@@ -372,8 +388,8 @@ export const functionRegistry = [
     description: 'EventBridge target: a GuardDuty or Security Hub finding above the configured severity opens an incident on its mapped runbook, once per finding',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL'],
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post'],
     eventRules: ['security-findings'],
   },
   {

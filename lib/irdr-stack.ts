@@ -83,6 +83,8 @@ export class IrdrStack extends Stack {
   public readonly taskLinkKey: Secret;
   /** Encrypts the task-link secret: reading it takes kms:Decrypt on this key too (through Secrets Manager only). */
   public readonly taskLinkKeyEncryptionKey: Key;
+  /** The Slack app's bot token and signing secret (docs/slack.md); only `slack:post` functions may read it. */
+  public readonly slackAppSecret: Secret;
   /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
   public readonly evidenceDigests: EvidenceDigests;
   /** Signs the manifests of exports served by GET /evidence. */
@@ -171,6 +173,15 @@ export class IrdrStack extends Stack {
       'verification already accepts a list of keys so a rotation (AWSPREVIOUS kept valid) can be added without a format change.';
     Validations.of(this.taskLinkKey).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: whyNoRotation });
     acknowledgeNist(this.taskLinkKey, 'SecretsManagerRotationEnabled', whyNoRotation);
+    // Made with a placeholder token: the operator puts the app's bot token (and signing secret) in it (docs/slack.md).
+    this.slackAppSecret = new Secret(this, 'SlackApp', {
+      description: 'irdr: the Slack app bot token (chat:write, users:read.email) and signing secret, JSON {botToken, signingSecret}',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ botToken: 'xoxb-replace-me' }), generateStringKey: 'signingSecret', excludePunctuation: true },
+      encryptionKey: this.taskLinkKeyEncryptionKey,
+    });
+    const whySlackNotRotated = 'Slack issues the bot token and signing secret; Secrets Manager cannot rotate them. The operator replaces them when Slack does.';
+    Validations.of(this.slackAppSecret).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: whySlackNotRotated });
+    acknowledgeNist(this.slackAppSecret, 'SecretsManagerRotationEnabled', whySlackNotRotated);
 
     // Before the functions' environment: links in emails point at this API.
     this.httpApi = new IrdrHttpApi(this, 'Http', {
@@ -187,6 +198,7 @@ export class IrdrStack extends Stack {
       RUNBOOK_CATALOG: this.toJsonString(this.runbooks.catalog),
       ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
+      SLACK_SECRET_ID: this.slackAppSecret.secretArn,
       API_URL: this.httpApi.url,
       DRILL_STATE_MACHINE_ARN: this.drillStateMachineArn,
       EVIDENCE_DIGEST_STORE: this.evidenceDigests.storeUrl,
@@ -309,9 +321,11 @@ export class IrdrStack extends Stack {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['backup:ListProtectedResources', 'dynamodb:ListTables'], resources: ['*'] }));
       Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: WHY_ESTATE_LISTING_IS_ON_EVERY_RESOURCE });
     }
-    if (declared.has('links:sign')) {
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
-      // Secrets Manager decrypts the secret with the caller's permission on its key: only through Secrets Manager.
+    if (declared.has('slack:post')) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.slackAppSecret.secretArn] }));
+    }
+    if (declared.has('links:sign') || declared.has('slack:post')) {
+      // Both secrets are encrypted with this key; Secrets Manager decrypts with the caller's permission, only through it.
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -319,6 +333,9 @@ export class IrdrStack extends Stack {
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
         }),
       );
+    }
+    if (declared.has('links:sign')) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.taskLinkKey.secretArn] }));
     }
     if (declared.has('mail:send')) {
       fn.addToRolePolicy(

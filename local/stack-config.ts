@@ -35,6 +35,8 @@ export const LOCAL_DIGEST_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}WriteEvidenceDige
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
+/** The Slack app's bot token and signing secret (JSON), shared by the handlers and the local Slack. */
+export const LOCAL_SLACK_SECRET_NAME = 'irdr/slack-app';
 /** Master credentials (JSON username/password) for local drill databases: the local RDS Data API checks a secretArn against them. */
 export const LOCAL_DRILL_DATABASE_SECRET_NAME = 'irdr/drill-database-master';
 /** The compliance platforms' credentials (JSON, functions/domain/compliance-platform/credentials.ts): random ones the local Vanta and Drata accept. */

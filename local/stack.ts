@@ -53,6 +53,9 @@ import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.j
 import { startLocalCompliancePlatforms, type LocalCompliancePlatforms } from './compliance-platforms/server.js';
 import { CompliancePlatformCredentials } from '../functions/domain/compliance-platform/credentials.js';
 import { COMPLIANCE_PUSH_SCHEDULE } from '../functions/domain/compliance-platform/push-plan.js';
+import { localSlackWorkspace } from './slack/seed.js';
+import { startLocalSlack, type RunningLocalSlack } from './slack/server.js';
+import { localSlackCredentials } from './slack/credentials.js';
 import {
   DEFAULT_DATA_DIR,
   localDigestPublicKeyPath,
@@ -68,6 +71,7 @@ import {
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
+  LOCAL_SLACK_SECRET_NAME,
   LOCAL_DRILL_DATABASE_SECRET_NAME,
   LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
   localEnvironment,
@@ -97,6 +101,8 @@ export interface LocalStackOptions {
   readonly lambdaPort?: number;
   /** Port of the AWS Backup API (AWS_ENDPOINT_URL_BACKUP). @default 0, a free port */
   readonly backupPort?: number;
+  /** Port of the local Slack (its page, and the Web API under /api/ that SLACK_API_URL points at). @default 0, a free port */
+  readonly slackPort?: number;
   /** Port of the local S3 (AWS_ENDPOINT_URL_S3). @default 0, a free port */
   readonly s3Port?: number;
   /** Ports of the local RDS (AWS_ENDPOINT_URL_RDS) and RDS Data API (AWS_ENDPOINT_URL_RDS_DATA). @default 0, free ports */
@@ -164,6 +170,8 @@ export interface RunningLocalStack {
     readonly stepFunctions: { refuseStarts(refuse: boolean): void };
     /** `failRestores(true)`: restores end failed; `refuseDeletes(true)`: deletes answer as if the database were busy. */
     readonly rds: RdsFaults;
+    /** `refuseCalls(true)`: every Slack Web API call answers 503 until switched off (a Slack outage). */
+    readonly slack: { refuseCalls(refuse: boolean): void };
   };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
@@ -174,6 +182,8 @@ export interface RunningLocalStack {
   readonly devTokens: DevTokens;
   /** The local Vanta and Drata (what they received; `faults.answerNext(429 | 500 | 400)` on each). */
   readonly compliancePlatforms: Pick<LocalCompliancePlatforms, 'vanta' | 'drata' | 'vantaUrl' | 'drataUrl'>;
+  /** The local Slack (when the config has a `slack` section): its page, workspace, and `press` for tests. */
+  readonly slack?: RunningLocalSlack;
   stop(): Promise<void>;
 }
 
@@ -230,6 +240,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       secrets: [
         { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
+        { name: LOCAL_SLACK_SECRET_NAME, description: 'the Slack app bot token and signing secret (JSON), for the local Slack', generate: () => JSON.stringify({ botToken: `xoxb-local-${randomKey()}`, signingSecret: randomKey() }) },
         { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
         {
           name: LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
@@ -244,6 +255,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
     stops.push(() => secretsManager.stop());
+    // Slack at the wire, with the token and signing secret the handlers read from the local Secrets Manager.
+    let interactivityUrl = '';
+    const slackWorkspace = localSlackWorkspace(irdrConfig);
+    const slack = slackWorkspace
+      ? await startLocalSlack({
+          host: LOCAL_HOST,
+          port: options.slackPort ?? 0,
+          workspace: slackWorkspace,
+          credentials: await localSlackCredentials(secretsManager.endpoint, LOCAL_SLACK_SECRET_NAME),
+          interactivityUrl: () => interactivityUrl,
+        })
+      : undefined;
+    if (slack) {
+      stops.push(() => slack.stop());
+      log(`Slack at ${slack.endpoint} (its Web API at ${slack.apiUrl})`);
+    }
     // The bus exists once the API does (further down); status changes before that have no rule to match anyway.
     let deliverToBus: ((event: BusEvent) => void) | undefined;
     // RDS at the wire over PGlite engines, each started only when a database is made (a stack that makes none loads no PGlite).
@@ -396,6 +423,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       POWERTOOLS_SERVICE_NAME: 'irdr',
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'INFO',
       TASK_LINK_SECRET_ID: secretsManager.arns[LOCAL_TASK_LINK_SECRET_NAME],
+      SLACK_SECRET_ID: secretsManager.arns[LOCAL_SLACK_SECRET_NAME],
+      // @slack/web-api's slackApiUrl; unset in AWS, where the client calls slack.com.
+      ...(slack && { SLACK_API_URL: slack.apiUrl }),
       DRILL_STATE_MACHINE_ARN: drillStateMachineArn,
       REVIEW_REMINDER_STATE_MACHINE_ARN: reviewReminderStateMachineArn,
       DRILL_PLANS: JSON.stringify(drillPlans),
@@ -433,6 +463,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
     process.env.API_URL = api.url;
+    // Slack's interactivity request URL, as configured in the Slack app's settings in AWS.
+    interactivityUrl = `${api.url}/slack/interactions`;
+    if (slack) Object.assign(environment, { IRDR_SLACK_URL: slack.endpoint, SLACK_API_URL: slack.apiUrl });
     // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
     Object.assign(environment, { IRDR_API_URL: api.url }, devTokens.environment());
     // The local Vanta and Drata, by the base URLs the push client takes (as `irdr local env` prints them).
@@ -543,6 +576,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         functions: functionFaults,
         stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) },
         rds: rds.faults,
+        slack: { refuseCalls: (refuse) => slack?.refuseCalls(refuse) },
       },
       events: {
         deliver: (event) => eventBus.deliver(event),
@@ -551,6 +585,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       },
       devTokens,
       compliancePlatforms: { vanta: compliancePlatforms.vanta, drata: compliancePlatforms.drata, vantaUrl: compliancePlatforms.vantaUrl, drataUrl: compliancePlatforms.drataUrl },
+      ...(slack && { slack }),
       stop: async () => {
         ready = false;
         await stop();

@@ -3,6 +3,7 @@ import { getTask, listTasks } from './human-task-store.js';
 import { getIncident } from './incident-store.js';
 import { acknowledgeIncident } from './incident-acknowledgement.js';
 import { logger } from './powertools.js';
+import { noticeInSlack } from './slack-notices.js';
 import { recordDecision } from './task-decision.js';
 import {
   actorName,
@@ -40,7 +41,7 @@ export async function completeHumanTask(
   key: { readonly incidentId: string; readonly taskId: string },
   request: TaskCompletionRequest,
   actor: TaskActor,
-  via: Extract<TaskDecision['via'], 'api' | 'email-link'>,
+  via: Extract<TaskDecision['via'], 'api' | 'email-link' | 'slack'>,
 ): Promise<CompletionResult> {
   const task = await getTask(tableName, key.incidentId, key.taskId);
   if (!task) return { kind: 'not-found', message: `incident ${key.incidentId} has no task "${key.taskId}"` };
@@ -72,6 +73,7 @@ export async function completeHumanTask(
   if (!result.completed) {
     return { kind: 'conflict', message: refusalFor(result.task?.status ?? 'expired', result.task?.decision, result.task?.expiredAt) ?? 'the task is no longer open' };
   }
+  await noticeInSlack({ tableName, incidentId: task.incidentId, what: `"${task.title}": ${request.outcome}, by ${decision.decidedBy} (via ${via})`, actor: decision.decidedBy });
   if (task.completedBy === 'acknowledgement') return completedAcknowledging(tableName, result.task, actor, via);
   const alsoCompleted = await completeSameReview(tableName, result.task);
   return { kind: 'completed', task: publicTaskView(result.task), alsoCompleted };
@@ -86,7 +88,7 @@ async function completedAcknowledging(
   tableName: string,
   task: HumanTaskRecord,
   actor: TaskActor,
-  via: 'api' | 'email-link',
+  via: 'api' | 'email-link' | 'slack',
 ): Promise<CompletionResult> {
   const acknowledged = await acknowledgeIncident(tableName, task.incidentId, actor, via, task.decision?.decidedAt);
   if (acknowledged.kind !== 'acknowledged') {

@@ -2,14 +2,15 @@ import { appendEvent } from './event-trail.js';
 import { listTasks } from './human-task-store.js';
 import { getIncident, transitionIncident } from './incident-store.js';
 import { logger } from './powertools.js';
+import { noticeInSlack } from './slack-notices.js';
 import { recordDecision } from './task-decision.js';
 import { ACKNOWLEDGED_THROUGH_INCIDENT, actorName, publicTaskView, type PublicHumanTask, type TaskActor, type TaskDecision } from '../domain/human-task.js';
 import type { Incident, IncidentStatus } from '../domain/incident.js';
 import { lifecycleTransitions, transitionChanges, transitionConflictMessage } from '../domain/incident-lifecycle.js';
 import { incidentPk } from '../domain/keys.js';
 
-/** The channel someone acknowledged through: the API (and the CLI, its client) or an emailed task link. */
-export type AcknowledgementChannel = 'api' | 'email-link';
+/** The channel someone acknowledged through: the API (and the CLI, its client), an emailed task link, or a Slack button. */
+export type AcknowledgementChannel = 'api' | 'email-link' | 'slack';
 
 export type AcknowledgementResult =
   | { readonly kind: 'acknowledged'; readonly incident: Incident; readonly completedTasks: readonly PublicHumanTask[] }
@@ -50,6 +51,7 @@ export async function acknowledgeIncident(
     detail: { from: incident.status, to: transition.to, mode: incident.mode, via, ...changes },
   });
   const completedTasks = await completeAcknowledgementTasks(tableName, incidentId, by);
+  await noticeInSlack({ tableName, incidentId, what: `Acknowledged by ${by} (via ${via}), MTTA ${changes.mttaSeconds ?? '?'} s`, actor: by });
   return { kind: 'acknowledged', incident: outcome.incident, completedTasks };
 }
 

@@ -4,6 +4,7 @@ import { incidentPk } from '../domain/keys.js';
 import { appendEvent } from './event-trail.js';
 import { sendEmail } from './mailer.js';
 import { logger } from './powertools.js';
+import { noticeInSlack } from './slack-notices.js';
 
 export interface EmailRecordContext {
   readonly tableName: string;
@@ -31,6 +32,9 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
     logger.warn('email not sent', { incidentId: context.incidentId, stepId: context.stepId, error: failure });
     outcome = { sent: false, error: `${failure.name}: ${failure.message}` };
   }
+  // The same news in the incident's Slack thread, after the email (which a Slack outage never holds up) and before the
+  // record of it: once the trail says who was told, the thread (and the incident's SLACK#THREAD item) says it too.
+  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }) });
   await appendEvent(context.tableName, incidentPk(context.incidentId), {
     type: outcome.sent ? 'notification.sent' : 'notify.failed',
     at: new Date().toISOString(),

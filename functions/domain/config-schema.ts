@@ -6,6 +6,7 @@ import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './inc
 import { OnCallSchedule, unknownScheduledPeople } from './on-call/schedule-schema.js';
 import { RegulatoryConfig } from './regulatory-config.js';
 import { PublicAlias, StatementPublishLocation } from './evidence/continuity-statement-schema.js';
+import { SlackConfig } from './slack-config.js';
 
 export const roleNames = ['responder', 'commander', 'approver', 'auditor'] as const;
 export const RoleName = z.enum(roleNames);
@@ -156,5 +157,7 @@ export const IrdrConfig = z.object({
   links: LinksConfig.prefault({}),
   /** Where signed-off evidence is pushed (Vanta, Drata: docs/compliance-platforms.md); off when left out. */
   compliancePlatforms: CompliancePlatformsConfig.optional(),
+  /** Incident notices and buttons in Slack (docs/slack.md); without it, irdr speaks only email. */
+  slack: SlackConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

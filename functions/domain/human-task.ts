@@ -109,7 +109,7 @@ export interface TaskDecision {
    * `post-incident-review`: completed with the other task of the same post-incident review (the lifecycle's
    * `review.post-incident` and a runbook task marked completedBy: post-incident-review), named in `through`.
    */
-  readonly via: 'api' | 'email-link' | 'incident-acknowledgement' | 'post-incident-review';
+  readonly via: 'api' | 'email-link' | 'slack' | 'incident-acknowledgement' | 'post-incident-review';
   /** For a decision carried over from another task (via post-incident-review): that task's id. */
   readonly through?: string;
 }

@@ -5,6 +5,7 @@ import { acknowledgeIncident } from '../aws/incident-acknowledgement.js';
 import { getIncident, transitionIncident } from '../aws/incident-store.js';
 import { schedulePostIncidentReview } from '../aws/post-incident-review.js';
 import { closeRunOnResolve } from '../aws/run-cancellation.js';
+import { noticeInSlack } from '../aws/slack-notices.js';
 import {
   ResolveIncidentRequest,
   lifecycleTransitions,
@@ -77,6 +78,8 @@ export const handler = apiHandler(async (event) => {
     actor: caller.arn,
     detail: { from: incident.status, to: transition.to, mode: incident.mode, ...changes },
   });
+  // Resolution and closing are milestones of the incident's Slack thread (acknowledging posts its own, in its operation).
+  await noticeInSlack({ tableName, incidentId, what: `${transition.to === 'resolved' ? 'Resolved' : 'Closed'} by ${caller.arn}${outcome.incident.resolutionSummary && transition.to === 'resolved' ? `: ${outcome.incident.resolutionSummary}` : ''}`, actor: caller.arn });
   if (route.lifecycle === 'resolve') {
     // The run ends with the incident (unless a regulatory clock still runs), before the review task is opened beside it.
     const reviewOpens = reviewDueAtFor(outcome.incident.severity, at, irdrConfig.postIncidentReview, irdrConfig.businessCalendars.team) !== undefined;

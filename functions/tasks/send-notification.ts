@@ -4,6 +4,7 @@ import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { sendEmail } from '../aws/mailer.js';
 import { logger } from '../aws/powertools.js';
+import { noticeInSlack } from '../aws/slack-notices.js';
 import { NotificationNotSentError, renderNotification } from '../domain/email-content.js';
 import { incidentPk } from '../domain/keys.js';
 import { noticeAddresses } from '../domain/on-call/paged-people.js';
@@ -29,6 +30,8 @@ export const handler = async (payload: unknown, context: Context): Promise<{ mes
     logger.warn('SES did not take the email', { incidentId: task.incidentId, stepId: task.stepId, error: error as Error });
     throw new NotificationNotSentError(`SES did not take the email to ${to.join(', ')}: ${(error as Error).name}: ${(error as Error).message}`);
   }
+  // Once the email is out (SES's retries of this step never post twice), and before the record of it, as notifier.ts does.
+  await noticeInSlack({ tableName, incidentId: task.incidentId, what: email.subject, actor: stepActor(task.executionArn), stepId: task.stepId });
   await appendEvent(tableName, incidentPk(task.incidentId), {
     type: 'notification.sent',
     at: new Date().toISOString(),

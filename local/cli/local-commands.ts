@@ -49,7 +49,7 @@ irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${fla
   Step Functions  ${stack.urls.stepFunctions}
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}
   SES + mailbox   ${stack.urls.ses}        (open in a browser to read the emails)
-  EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
+${stack.slack ? `  Slack           ${stack.slack.endpoint}        (open in a browser: channels, threads, buttons; docs/slack.md)\n` : ''}  EventBridge     ${stack.urls.eventBridge}        (PutEvents on the default bus: findings open incidents)
   S3              ${stack.urls.s3}        (path-style; aws s3api ... after eval "$(npx irdr local env)")
   AWS Backup      ${stack.urls.backup}        (aws backup ... after eval "$(npx irdr local env)")
   RDS             ${stack.rds.endpoint}        (Postgres engines start when a database is made; docs/local-rds.md)

@@ -9,7 +9,7 @@ export interface HttpRouteBinding {
    * `iam` (the default): the caller must present a dev identity, as SigV4 would be checked. `signed-link`:
    * no authorizer (emailed links opened in a browser); the function checks the link's signature itself.
    */
-  readonly auth?: 'iam' | 'signed-link';
+  readonly auth?: 'iam' | 'signed-link' | 'slack-signature';
 }
 
 export interface RouteMatch {

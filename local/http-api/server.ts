@@ -100,7 +100,8 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
 
     // IAM authorization happens after routing, as in API Gateway: unsigned callers never reach the function.
     // A signed-link route has no authorizer: the function checks the link (and sees no identity).
-    const signedLink = route.binding.auth === 'signed-link';
+    // Slack's interactions likewise: the function checks Slack's signature.
+    const signedLink = route.binding.auth === 'signed-link' || route.binding.auth === 'slack-signature';
     const identity = signedLink ? undefined : bearerIdentity(request.headers.authorization, settings.identityForToken);
     if (!signedLink && !identity) return reply(forbidden());
 

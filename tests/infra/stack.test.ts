@@ -344,7 +344,7 @@ describe('least privilege', () => {
     if (permissions.includes('mail:send')) add(['ses:SendEmail']);
     if (permissions.includes('idempotency')) add([...IDEMPOTENCY_ACTIONS, ...KEY_WRITE_ACTIONS]);
     if (permissions.includes('runbooks:answer')) add(['states:SendTaskSuccess']);
-    if (permissions.includes('links:sign')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
+    if (permissions.includes('links:sign') || permissions.includes('slack:post')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     if (permissions.includes('evidence:read-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', ...KEY_READ_ACTIONS, 'kms:GetPublicKey']);
     if (permissions.includes('evidence:write-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey', 'kms:GetPublicKey', 'kms:Sign']);
     if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
@@ -489,7 +489,7 @@ describe('least privilege', () => {
           synth.stack.evidence.encryptionKey,
           ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey.key] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
-          ...(declares('links:sign') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
+          ...(declares('links:sign') || declares('slack:post') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
           ...(declares('compliance:credentials') ? [synth.stack.compliancePlatforms.credentialsKey] : []),
         ];
         if (JSON.stringify(resources).includes(synth.logicalIdOf(synth.stack.compliancePlatforms.credentialsKey))) {
@@ -548,10 +548,16 @@ describe('least privilege', () => {
         expect(resources).toEqual([getAtt(synth.logicalIdOf(deadLetterQueue!))]);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
-        // The task-link key (links:sign) or the compliance credentials (compliance:credentials), readable and nothing more.
+        // The task-link key (links:sign), the Slack app secret (slack:post) or the compliance credentials (compliance:credentials), each in its own statement, readable and nothing more.
         expect(actions).toEqual(['secretsmanager:GetSecretValue']);
-        const secret = spec.permissions.includes('compliance:credentials') && !spec.permissions.includes('links:sign') ? synth.stack.compliancePlatforms.credentials : synth.stack.taskLinkKey;
-        expect(resources).toEqual([{ Ref: synth.logicalIdOf(secret) }]);
+        const declared = spec.permissions as readonly FunctionPermission[];
+        const secrets = [
+          ...(declared.includes('links:sign') ? [synth.stack.taskLinkKey] : []),
+          ...(declared.includes('slack:post') ? [synth.stack.slackAppSecret] : []),
+          ...(declared.includes('compliance:credentials') ? [synth.stack.compliancePlatforms.credentials] : []),
+        ];
+        expect(resources).toHaveLength(1);
+        expect(secrets.map((secret) => ({ Ref: synth.logicalIdOf(secret) }))).toContainEqual(resources[0]);
       }
       if (actions.includes('ses:SendEmail')) {
         expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': irdrConfig.mail.from } });
@@ -597,10 +603,12 @@ describe('least privilege', () => {
         'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CorrectiveActions', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
         'RemindCorrectiveAction', 'RemindOverdueReview', 'RemindReportStage', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+        // The incident's Slack message (SLACK#THREAD): claimed, then its ts set, by whichever notice posts it first.
+        'SendNotification', 'SlackInteractions',
       ].sort(),
     );
     // Appending to a trail needs PutItem alone.
-    for (const name of ['AddIncidentNote', 'SendNotification', 'StartDrillFromRunbook']) {
+    for (const name of ['AddIncidentNote', 'StartDrillFromRunbook']) {
       const actions = actionsOf(onEvidenceTable(statementsOfRole(roleLogicalIdOfFunction(name))));
       expect(actions.has('dynamodb:PutItem'), name).toBe(true);
       expect(actions.has('dynamodb:UpdateItem'), name).toBe(false);
@@ -820,14 +828,17 @@ describe('HTTP API', () => {
     }
   });
 
-  it('leaves only the emailed task links without IAM: their handler checks an HMAC signature instead', () => {
+  it("leaves only the emailed task links and Slack's interactions without IAM: their handlers check an HMAC signature instead", () => {
     const unsigned = registryRoutes.filter((route) => route.auth !== 'iam');
     expect(unsigned.map((route) => [route.key, route.auth, route.spec.name])).toEqual([
       ['GET /task-links/{linkId}', 'signed-link', 'AnswerTaskLink'],
       ['POST /task-links/{linkId}', 'signed-link', 'AnswerTaskLink'],
+      ['POST /slack/interactions', 'slack-signature', 'SlackInteractions'],
     ]);
-    // That handler reads the signing key and nothing else beyond the table and the task answers.
-    expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['incidents:append', 'incidents:update', 'links:sign', 'runbooks:answer', 'table:read']);
+    // Slack's handler reads the Slack app secret (the signing secret) and does what acknowledging and completing do.
+    expect([...functionSpec('SlackInteractions').permissions].sort()).toEqual(['incidents:append', 'incidents:update', 'runbooks:answer', 'slack:post', 'table:read']);
+    // That handler reads the signing key (and the Slack app secret, to tell the incident's thread) beyond the table and the task answers.
+    expect([...functionSpec('AnswerTaskLink').permissions].sort()).toEqual(['incidents:append', 'incidents:update', 'links:sign', 'runbooks:answer', 'slack:post', 'table:read']);
   });
 
   it('keeps the link-signing secret under its own rotating customer-managed key', () => {
@@ -923,12 +934,12 @@ describe('HTTP API', () => {
     expect(stage().RouteSettings).toBeUndefined();
   });
 
-  it('IAM-authorizes every route but the signed-link routes, and those are exactly the registry routes marked signed-link', () => {
-    const signedLinkRoutes = registryRoutes.filter((route) => route.auth === 'signed-link').map((route) => route.key).sort();
+  it('IAM-authorizes every route but the signed routes, and those are exactly the registry routes marked signed-link or slack-signature', () => {
+    const signedLinkRoutes = registryRoutes.filter((route) => route.auth === 'signed-link' || route.auth === 'slack-signature').map((route) => route.key).sort();
     const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
     expect(routes.filter((route) => route.AuthorizationType !== 'AWS_IAM').map((route) => String(route.RouteKey)).sort()).toEqual(signedLinkRoutes);
     for (const route of routes.filter((candidate) => candidate.AuthorizationType !== 'AWS_IAM')) expect(route.AuthorizationType).toBe('NONE');
-    expect(registryRoutes.every((route) => route.auth === 'iam' || route.auth === 'signed-link')).toBe(true);
+    expect(registryRoutes.every((route) => route.auth === 'iam' || route.auth === 'signed-link' || route.auth === 'slack-signature')).toBe(true);
   });
 });
 
@@ -1053,7 +1064,10 @@ describe('cdk-nag (AwsSolutions)', () => {
       .map((spec) => `Irdr/Functions/${spec.name}/Role/`);
     for (const violation of suppressed) {
       const paths = violation.violatingConstructs.map((construct) => construct.constructPath);
-      if (violation.ruleName === 'AwsSolutions-APIG4') {
+      if (violation.ruleName === 'AwsSolutions-APIG4' && paths.every((path) => path.includes('slack'))) {
+        expect(violation.reason).toMatch(/Slack's interactivity route/);
+        expect(paths).toEqual(['Irdr/Http/Api/POST--slack--interactions/Resource']);
+      } else if (violation.ruleName === 'AwsSolutions-APIG4') {
         expect(violation.reason).toMatch(/Signed-link route/);
         for (const path of paths) expect(['Irdr/Http/Api/GET--task-links--{linkId}/Resource', 'Irdr/Http/Api/POST--task-links--{linkId}/Resource']).toContain(path);
       } else if (violation.ruleName === 'AwsSolutions-SQS3') {
@@ -1081,6 +1095,9 @@ describe('cdk-nag (AwsSolutions)', () => {
       } else if (violation.ruleName === backupRolePolicy) {
         expect(violation.reason).toMatch(/AWS Backup assumes to back up the evidence table/);
         expect(paths).toEqual(['Irdr/EvidenceBackups/Plan/EvidenceTable/Role/Resource']);
+      } else if (violation.ruleName === 'AwsSolutions-SMG4' && paths.every((path) => path.startsWith('Irdr/SlackApp/'))) {
+        expect(violation.reason).toMatch(/Slack issues the bot token/);
+        expect(paths).toEqual(['Irdr/SlackApp/Resource']);
       } else if (violation.ruleName === 'AwsSolutions-SMG4') {
         // The task-link key, and the compliance credentials (issued and rotated by Vanta and Drata).
         if (paths[0]?.startsWith('Irdr/CompliancePlatforms/')) {
@@ -1197,10 +1214,10 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
     expect([...reasonsOf('S3DefaultEncryptionKMS')]).toEqual([expect.stringMatching(/delivers only to SSE-S3 buckets/)]);
   });
 
-  it('SecretsManagerRotationEnabled: the task-link key and the compliance credentials, each for the same reason as AwsSolutions-SMG4', () => {
-    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey), resourcePath(synth.stack.compliancePlatforms.credentials)].sort());
+  it('SecretsManagerRotationEnabled: the task-link key, the Slack app secret and the compliance credentials, for the same reasons as AwsSolutions-SMG4', () => {
+    expect(pathsOf('SecretsManagerRotationEnabled')).toEqual([resourcePath(synth.stack.taskLinkKey), resourcePath(synth.stack.slackAppSecret), resourcePath(synth.stack.compliancePlatforms.credentials)].sort());
     const awsSolutions = synth.validationReport.pluginReports.find((report) => report.pluginName === 'AwsSolutions')!;
-    const smg4 = (awsSolutions.suppressedViolations ?? []).filter((violation) => violation.ruleName === 'AwsSolutions-SMG4');
-    expect([...reasonsOf('SecretsManagerRotationEnabled')].sort()).toEqual(smg4.map((violation) => violation.reason).sort());
+    const smg4 = (awsSolutions.suppressedViolations ?? []).filter((violation) => violation.ruleName === 'AwsSolutions-SMG4').map((violation) => violation.reason);
+    expect([...reasonsOf('SecretsManagerRotationEnabled')].sort()).toEqual([...new Set(smg4)].sort());
   });
 });

@@ -56,6 +56,7 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'states:SendTaskFailure': 'granted with SendTaskSuccess; approvals route on the success output, so failure is never sent',
   'CreateHumanTask:states:SendTaskSuccess': 'only for a task born decided (acknowledged or reviewed before the run got there): runbook-acknowledgement and -post-incident-review tests run it',
   'EscalateHumanTask:states:SendTaskSuccess': 'only when a decision races a level\'s timeout (the decision is handed on, not thrown): timing no scenario here forces',
+  'SendNotification:dynamodb:UpdateItem': "slack:post's claim of the incident's Slack message (SLACK#THREAD): only the first notice of an incident posts it, and in these scenarios a task's email comes first; the claim is the same code whichever step posts",
   'states:SendTaskHeartbeat': 'granted with SendTaskSuccess for long human tasks; no task uses heartbeats yet',
   'secretsmanager:DescribeSecret': 'part of the secret read grant; Powertools only calls GetSecretValue',
   // In Lambda each function has its own process and cache; locally they share one process, so Powertools'
@@ -104,6 +105,7 @@ const PARTITIONS_GRANTED_BUT_UNWRITTEN_JUSTIFIED: Readonly<Record<string, string
   'OpenIncidentFromFinding:dynamodb:UpdateItem INC#*': 'marks the runbook start-failed when StartExecution fails (finding-trigger test refuses starts)',
   'CreateHumanTask:dynamodb:UpdateItem INC#*': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   'AwaitDrillRestoreEnd:dynamodb:PutItem DRILLRUN#*': 'drill-runs:append: a drill step records drill.<step>.failed on the run\'s trail only when it fails (the waiting step never fails here)',
+  'SendNotification:dynamodb:UpdateItem INC#*': "slack:post's claim of an incident's Slack message (INC#<id> SLACK#THREAD), made by whichever notice comes first: here a task's email always does",
   'StartDrillRun:dynamodb:GetItem IDEM#*': 'Powertools reads the record only on a repeated key (drill-api test replays one); the scenario uses each key once',
   'PushComplianceEvidence:dynamodb:Query PUSH#*': 'the hourly run queries the PUSH#PENDING queue (the scenario runs it): the recorder takes no LeadingKeys from a key condition, so a Query never counts here; IAM applies LeadingKeys to Query in AWS',
 };
@@ -288,6 +290,14 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       await session.waitForTaskNotified(second.incidentId, 'acknowledge');
       const acknowledged = await local.api('POST', `/incidents/${second.incidentId}/acknowledge`, { token: 'dev-responder' });
       expect(acknowledged.body.completedTasks).toHaveLength(1);
+      // Acknowledged from Slack: the local Slack's button sends a signed interaction to SlackInteractions.
+      const third = (await local.openIncident({ ...body, title: 'Coverage run, acknowledged in Slack' })).body as { incidentId: string };
+      await session.waitForTaskNotified(third.incidentId, 'acknowledge');
+      // The Slack message follows the email (the notice tells Slack after SES): poll for it.
+      const findSlackMessage = () => local.stack.slack!.workspace.messages.find((message) => message.threadTs === undefined && JSON.stringify(message.blocks).includes(`Incident ${third.incidentId}`));
+      for (let attempt = 0; attempt < 200 && !findSlackMessage(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const slackMessage = findSlackMessage()!;
+      expect(await local.stack.slack!.press({ channel: slackMessage.channel, ts: slackMessage.ts, actionId: 'irdr.acknowledge', userId: 'U0RITA' })).toMatchObject({ status: 200, body: expect.stringContaining('done') });
       // Resolved while its run's review step is still ahead: the lifecycle opens the review task and emails it (SES).
       const resolved = await local.api('POST', `/incidents/${second.incidentId}/resolve`, { token: 'dev-commander' });
       expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
@@ -371,6 +381,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!,
       evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!,
       digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID!,
+      slackSecretArn: process.env.SLACK_SECRET_ID!,
       compliancePlatformsSecretArn: process.env.COMPLIANCE_PLATFORMS_SECRET_ID!,
     });
     deployed = deployTemplate(synthesized.resources);

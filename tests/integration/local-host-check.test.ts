@@ -51,6 +51,10 @@ const attacks = (): Array<{ server: string; url: string; method: string; headers
     { server: 'DynamoDB (dynalite)', url: `${dynalite.endpoint}/`, method: 'POST', headers: awsJson('DynamoDB_20120810.ListTables', '1.0'), body: '{}' },
     { server: 'SES mailbox page', url: `${session.stack.urls.ses}/`, method: 'GET' },
     { server: 'SES mailbox store', url: `${session.stack.urls.ses}/store`, method: 'GET' },
+    // The local Slack's page presses buttons (signed interactions), its Web API posts as the bot.
+    { server: 'Slack page', url: `${session.stack.slack!.endpoint}/`, method: 'GET' },
+    { server: 'Slack press', url: `${session.stack.slack!.endpoint}/press`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'channel=C0COMPLIANCE&ts=1.1&action_id=irdr.acknowledge&user=U0RITA' },
+    { server: 'Slack Web API', url: `${env.SLACK_API_URL}chat.postMessage`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'channel=C0COMPLIANCE&text=x' },
     { server: 'KMS', url: `${env.AWS_ENDPOINT_URL_KMS}/`, method: 'POST', headers: awsJson('TrentService.ListKeys'), body: '{}' },
     { server: 'Secrets Manager', url: `${session.stack.secretsManagerEndpoint}/`, method: 'POST', headers: awsJson('secretsmanager.ListSecrets'), body: '{}' },
     { server: 'EventBridge', url: `${session.stack.urls.eventBridge}/`, method: 'POST', headers: awsJson('AWSEvents.PutEvents'), body: '{"Entries":[]}' },

@@ -9,6 +9,8 @@ import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js'
 export interface LocalResourceArns {
   /** TASK_LINK_SECRET_ID of the handlers. */
   readonly taskLinkSecretArn: string;
+  /** SLACK_SECRET_ID of the handlers. */
+  readonly slackSecretArn?: string;
   /** EVIDENCE_SIGNING_KEY_ID of the handlers. */
   readonly evidenceSigningKeyArn: string;
   /** EVIDENCE_DIGEST_SIGNING_KEY_ID of the handlers. */
@@ -73,6 +75,7 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (localArn === '*') return ['*'];
     if (localArn === local.taskLinkSecretArn) return [ref(stack.taskLinkKey)];
     if (local.compliancePlatformsSecretArn !== undefined && localArn === local.compliancePlatformsSecretArn) return [ref(stack.compliancePlatforms.credentials)];
+    if (localArn === local.slackSecretArn) return [ref(stack.slackAppSecret)];
     if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
     if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey.key)];
     const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];

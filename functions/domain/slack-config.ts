@@ -1,0 +1,48 @@
+import * as z from 'zod';
+import { Severity } from './incident.js';
+import { RUNBOOK_ID_PATTERN } from './id-patterns.js';
+
+/** Slack's ids: channels C…/G…, users U…/W…, user groups S…, workspaces T… (upper-case letters and digits). */
+const slackId = (prefixes: string, what: string) =>
+  z.string().regex(new RegExp(`^[${prefixes}][A-Z0-9]{2,20}$`), `a Slack ${what} id (${prefixes.split('').join('…, ')}…), e.g. from the ${what}'s "Copy ID"`);
+
+/** A Slack user who may press irdr's buttons, and the irdr person they act as (one of roles.*.people). */
+export const SlackPerson = z
+  .strictObject({
+    /** Their Slack user id; without it, irdr finds it by `email` (users.lookupByEmail). */
+    userId: slackId('UW', 'user').optional(),
+    /** The irdr person they are: an address of roles.*.people; their roles are that person's. */
+    email: z.email(),
+  });
+export type SlackPerson = z.infer<typeof SlackPerson>;
+
+/**
+ * Incident notices in Slack (docs/slack.md): one message per incident in the channel for its runbook, else for its
+ * severity, else the default; a thread that follows the incident; buttons that call the same operations as the API.
+ */
+export const SlackConfig = z.strictObject({
+  /** The workspace the app is installed in: an interaction from any other team is refused (403). */
+  teamId: slackId('T', 'workspace'),
+  channels: z.strictObject({
+    /** Where an incident goes when neither its runbook nor its severity names a channel. */
+    default: slackId('CG', 'channel'),
+    bySeverity: z.partialRecord(Severity, slackId('CG', 'channel')).default({}),
+    byRunbook: z.record(z.string().regex(RUNBOOK_ID_PATTERN, 'a runbook id'), slackId('CG', 'channel')).default({}),
+  }),
+  /** Severities whose top message mentions the urgent user group. */
+  urgentSeverities: z.array(Severity).default(['SEV1', 'SEV2']),
+  /** The user group (`<!subteam^ID>`) mentioned on urgent incidents, e.g. @compliance-team. */
+  urgentUserGroup: slackId('S', 'user group').optional(),
+  /** Who may act from Slack; anyone else pressing a button is refused, and nothing changes. */
+  people: z.array(SlackPerson).default([]),
+});
+export type SlackConfig = z.infer<typeof SlackConfig>;
+
+/** The Slack app's secret (JSON in Secrets Manager): the bot token for the Web API, the signing secret for interactions. */
+export const SlackAppSecret = z.object({ botToken: z.string().min(10), signingSecret: z.string().min(16) });
+export type SlackAppSecret = z.infer<typeof SlackAppSecret>;
+
+/** The channel an incident's message goes to: its runbook's, else its severity's, else the default. */
+export function channelFor(config: SlackConfig, incident: { readonly runbookId: string; readonly severity: Severity }): string {
+  return config.channels.byRunbook[incident.runbookId] ?? config.channels.bySeverity[incident.severity] ?? config.channels.default;
+}
