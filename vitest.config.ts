@@ -47,6 +47,8 @@ export default defineConfig({
           exclude: SYNTH_READING_INTEGRATION_FILES,
           isolate: false,
           setupFiles: ['tests/support/file-isolation.ts'],
+          // The CLI these files spawn, built once for the run (tests/support/cli-bundle.ts) rather than run through tsx each time.
+          globalSetup: ['tests/support/cli-bundle-setup.ts'],
         },
       },
     ],
