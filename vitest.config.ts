@@ -16,6 +16,8 @@ export default defineConfig({
     // vitest's default (cores - 1) runs them one at a time on a 2-core machine.
     maxWorkers: Math.max(3, availableParallelism() + 1),
     reporters: ['default'],
+    // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache) for the next run: unit files 24 -> 20 CPU-s.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         extends: true,
