@@ -11,25 +11,26 @@ import { build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 
 /**
- * Each module keeps its own import.meta.url, __dirname and __filename (PROJECT_ROOT, the workflows' folders, the
- * files packages read beside their code): in a bundle they would all be the bundle's. Read through the `define`s
- * below, so the same words inside string literals stay as they are.
+ * Each module keeps its own location (import.meta.url/dirname/filename, __dirname, __filename: PROJECT_ROOT, the
+ * workflows' folders, the files packages read beside their code): in a bundle they would all be the bundle's. Read
+ * through the `define`s below, so the same words inside string literals stay as they are.
  */
+const LOCATION_WORDS = ['import.meta.url', 'import.meta.dirname', 'import.meta.filename', '__dirname', '__filename'];
+/** Comments and blank space, then the "use strict" directive. */
+const STRICT_PROLOGUE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\1;?/;
 const keepModuleLocations: Plugin = {
   name: 'keep-module-locations',
   setup(build) {
     build.onLoad({ filter: /\.(ts|js|mjs|cjs)$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const usesUrl = source.includes('import.meta.url');
-      const usesDirname = source.includes('__dirname') || source.includes('__filename');
-      if (!usesUrl && !usesDirname) return undefined;
-      const declarations = [
-        usesUrl ? `var __irdrModuleUrl = ${JSON.stringify(pathToFileURL(args.path).href)};` : '',
-        usesDirname ? `var __irdrDirname = ${JSON.stringify(dirname(args.path))}, __irdrFilename = ${JSON.stringify(args.path)};` : '',
-      ];
-      const loader = args.path.endsWith('.ts') ? 'ts' : 'js';
-      // On the first line, so a `#!` line or a source map's line numbers are the only things that shift.
-      return { contents: `${declarations.join(' ')}${source.startsWith('#!') ? '//' : ''}${source}`, loader };
+      if (!LOCATION_WORDS.some((word) => source.includes(word))) return undefined;
+      const location =
+        `var __irdrModuleUrl = ${JSON.stringify(pathToFileURL(args.path).href)}, ` +
+        `__irdrDirname = ${JSON.stringify(dirname(args.path))}, __irdrFilename = ${JSON.stringify(args.path)};`;
+      // A `#!` line is commented out; the declarations go after a "use strict" prologue, which must stay first to count.
+      const code = source.startsWith('#!') ? `//${source}` : source;
+      const prologue = STRICT_PROLOGUE.exec(code)?.[0] ?? '';
+      return { contents: `${prologue}${location}${code.slice(prologue.length)}`, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
@@ -63,7 +64,13 @@ export async function buildIrdrCli(outdir: string, compileCacheDir: string): Pro
     // dynalite requires its actions by computed name: it loads from node_modules, as installed.
     external: ['dynalite'],
     banner: { js: REQUIRE_BANNER },
-    define: { 'import.meta.url': '__irdrModuleUrl', __dirname: '__irdrDirname', __filename: '__irdrFilename' },
+    define: {
+      'import.meta.url': '__irdrModuleUrl',
+      'import.meta.dirname': '__irdrDirname',
+      'import.meta.filename': '__irdrFilename',
+      __dirname: '__irdrDirname',
+      __filename: '__irdrFilename',
+    },
     plugins: [keepModuleLocations],
     absWorkingDir: PROJECT_ROOT,
     logLevel: 'error',
