@@ -17,6 +17,7 @@ const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'irdr');
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await mkdir(CACHE, { recursive: true });
   const outdir = await mkdtemp(join(CACHE, 'cli-'));
-  project.provide('irdrCli', await buildIrdrCli(outdir, join(CACHE, 'cli-compile-cache')));
+  // The compile cache lives and goes with this run's bundle: the next run's bundle has other paths, so other entries.
+  project.provide('irdrCli', await buildIrdrCli(outdir, join(outdir, 'compile-cache')));
   return () => rm(outdir, { recursive: true, force: true });
 }

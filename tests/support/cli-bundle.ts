@@ -1,7 +1,7 @@
 /**
  * The irdr CLI as the tests spawn it: bin/irdr.ts and what it imports built into one bundle once per test run, so
  * each of the few hundred short CLI processes loads a few prebuilt files instead of transforming our TypeScript
- * through tsx and resolving node_modules file by file (`irdr incidents list`: 0.33 -> 0.12 s of CPU).
+ * through tsx and resolving node_modules file by file (`irdr incidents list`: 0.38 -> 0.11 s of CPU).
  * The commands that run a local stack (`local start`, `demo`) run bin/irdr.js itself, the launcher users run.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -38,7 +38,7 @@ const keepModuleLocations: Plugin = {
 /** Bundled CommonJS packages call `require` for Node's built-ins: an ESM bundle has none of its own. */
 const REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
 
-/** The entry: the compile cache keeps V8's code between processes; stack commands go to the users' launcher. */
+/** The entry: the compile cache keeps V8's code between this run's processes; stack commands go to the users' launcher. */
 const entry = (compileCacheDir: string): string => `
 import { enableCompileCache } from 'node:module';
 enableCompileCache(${JSON.stringify(compileCacheDir)});
