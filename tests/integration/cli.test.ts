@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { irdrCli } from './support/irdr-cli.js';
 
-const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const irdr = irdrCli;
 const fixture = join(import.meta.dirname, '../fixtures/guardduty-finding-event.json');
 const dataDir = mkdtempSync(join(tmpdir(), 'irdr-cli-'));
 const inMemoryDataDir = mkdtempSync(join(tmpdir(), 'irdr-cli-in-memory-'));

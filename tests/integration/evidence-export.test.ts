@@ -11,8 +11,9 @@ import { drillRunPk, eventSk, incidentPk } from '../../functions/domain/keys.js'
 import { launchBrowser } from './support/browser.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
+import { irdrCli } from './support/irdr-cli.js';
 
-const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const irdr = irdrCli;
 const SOURCE = 'irdr-test-export-orders';
 const FILES = ['controls.csv', 'corrective-actions.csv', 'corrective-actions.json', 'drill-runs.csv', 'drill-runs.json', 'estate-coverage.csv', 'estate-coverage.json', 'incidents.csv', 'incidents.json', 'ir-plan-tests.csv', 'ir-plan-tests.json', 'manifest.json', 'report.html'];
 

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import rawConfig from '../../config/irdr.config.json' with { type: 'json' };
+import { irdrCli } from './support/irdr-cli.js';
 
-const irdr = join(import.meta.dirname, '../../bin/irdr.js');
+const irdr = irdrCli;
 async function oncall(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [irdr, 'oncall', 'who', ...args]);
