@@ -3,7 +3,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import type { FunctionPermission } from '../functions/registry.js';
-import { OBJECT_CHECKS, sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
@@ -178,7 +178,7 @@ export class DrillGrants {
     const drillTagWrites = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['Name', DRILL_RUN_TAG, DRILL_PLAN_TAG] }, Null: { [`aws:RequestTag/${DRILL_RUN_TAG}`]: 'false' } };
     const runTagged = { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } };
     // Drill tables only where a plan restores a table: plans of other types never touch DynamoDB.
-    const restoresTables = plans.some((plan) => plan.source.type === 'dynamodb-table' || plan.source.resourceType === 'DynamoDB');
+    const restoresTables = plans.some((plan) => sourceResourceTypeOf(plan.source) === 'DynamoDB');
     const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
     // Source buckets named by ARN whose plans read objects (object checks); a bucket chosen by tags is named only at run time.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DbSubnetGroupName, SecurityGroupId } from './drill/rds-plan.js';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
 import { PostIncidentReviewConfig, defaultPostIncidentReviewConfig } from './incident-review.js';
@@ -119,6 +120,10 @@ export const ApiConfig = z.strictObject({
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
+export const DrillsConfig = z.strictObject({
+  database: z.strictObject({ dbSubnetGroupName: DbSubnetGroupName, vpcSecurityGroupIds: z.array(SecurityGroupId).min(1).max(5) }).optional(),
+});
+
 export const IrdrConfig = z.object({
   $comment: z.string().optional(),
   mail: z.object({ from: z.email() }),
@@ -138,5 +143,7 @@ export const IrdrConfig = z.object({
   api: ApiConfig.prefault({}),
   /** How long emailed task and review links live; defaults apply when left out. */
   links: LinksConfig.prefault({}),
+  /** Where drills restore databases: the drill subnet group and security groups (no route from outside). */
+  drills: DrillsConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -19,6 +19,9 @@ export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'>): Re
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
       });
+    case 'rds-pitr':
+    case 'rds-snapshot':
+      throw new Error(`the ${driver.type} driver is not in this build yet`);
   }
 }
 
