@@ -76,7 +76,7 @@ describe('drill plans of AWS Backup resources', () => {
     expect(refusal(plan({ resourceType: 'FSx', resourceArn: `arn:aws:fsx:eu-west-1:${ACCOUNT}:file-system/fs-0123456789abcdef0` }))).toMatch(
       /resourceType: FSx cannot be drilled: .*existing file system/,
     );
-    expect(refusal(plan({ resourceType: 'Aurora', selection: { tags: { env: 'prod' } } }))).toMatch(/Aurora cannot be drilled: .*issue 17/);
+    expect(refusal(plan({ resourceType: 'Aurora', selection: { tags: { env: 'prod' } } }))).toMatch(/Aurora cannot be drilled: .*a source of type rds-database restored by the rds-pitr or rds-snapshot driver/);
     expect(refusal(plan({ resourceType: 'Neptune', selection: { tags: { env: 'prod' } } }))).toMatch(/Neptune cannot be drilled: .*cleanup/);
     // Names AWS Backup restores but irdr does not list, and case games, are unsupported types.
     expect(refusal(plan({ resourceType: 'Storage Gateway', selection: { tags: { env: 'prod' } } }))).toMatch(/resourceType: a resource type AWS Backup restores: DynamoDB, S3, EFS/);

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
-import { drillDatabaseNetworkIssues } from '../../functions/domain/drill/rds-plan.js';
+import { drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
+import { restoredResourceName } from '../../functions/domain/drill/resource-types.js';
 import { loadDrillPlanFile, loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
 /*
@@ -150,5 +151,23 @@ describe('the drill network from config', () => {
       /at source\.restore\.dbSubnetGroupName: "prod-app-subnets" is not the drill subnet group "drill-isolated"/,
     );
     expect(loadDrillPlanFile(write('inside.yaml', auroraPlan({}, { restore: { dbSubnetGroupName: 'drill-isolated' } }))).id).toBe('orders-aurora');
+  });
+});
+
+describe('the restored database identifier', () => {
+  it('is the drill name when it fits, and a valid, drill-prefixed, run-unique RDS identifier when it does not', () => {
+    expect(restoredResourceName('Aurora', 'orders-aurora', 'run-1')).toBe('irdr-drill-orders-aurora-run-1');
+    const uuidA = restoredResourceName('RDS', 'a-plan-id-that-is-long-enough-to-matter', '0f8b1c2e-3d4a-4b5c-9d6e-7f8091a2b3c4');
+    const uuidB = restoredResourceName('RDS', 'a-plan-id-that-is-long-enough-to-matter', '0f8b1c2e-3d4a-4b5c-9d6e-7f8091a2b3c5');
+    // Upper case, underscores and `--` are not RDS identifiers; two run ids that clean up alike must not collide.
+    const odd = [restoredResourceName('RDS', 'p', 'Run_1'), restoredResourceName('RDS', 'p', 'run-1'), restoredResourceName('RDS', 'p', 'RUN_1'), restoredResourceName('Aurora', 'p', 'a--b')];
+    for (const name of [uuidA, uuidB, ...odd]) {
+      expect(name).toMatch(RDS_IDENTIFIER_PATTERN);
+      expect(name.startsWith('irdr-drill-')).toBe(true);
+      // Two characters left for the cluster's instance (`-1`).
+      expect(name.length).toBeLessThanOrEqual(61);
+    }
+    expect(uuidA).not.toBe(uuidB);
+    expect(new Set(odd.slice(0, 3)).size).toBe(3);
   });
 });
