@@ -371,6 +371,12 @@ function sqlCheckIssues(source: z.infer<typeof DrillSource>, checks: readonly Dr
     if (!isDatabaseType(sourceType)) {
       issues.push({ path: ['checks', index, 'type'], message: `${check.type} runs SQL against a restored database; a ${sourceType} restore has none` });
     }
+    if (check.type === 'sql-canary' && check.writerSecretArn === undefined) {
+      issues.push({ path: ['checks', index, 'writerSecretArn'], message: "the canary writer writes into the source: name the secret of a user that may write the canary table (writerSecretArn); the checks' user only reads" });
+    }
+    if (check.type === 'sql-canary' && check.writerSecretArn !== undefined && check.writerSecretArn === sqlAccess?.secretArn) {
+      issues.push({ path: ['checks', index, 'writerSecretArn'], message: "the canary writer's secret is the checks' secret: the checks' user should only read (SELECT), so give the writer its own" });
+    }
     if (check.type === 'sql-canary' && source.type === 'aws-backup-resource' && source.resourceArn === undefined) {
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source database before any run: name it by resourceArn, not by tags' });
     }

@@ -18,6 +18,7 @@ import { loadDrillPlanFile, loadDrillPlans } from '../../workflows/load-drill-pl
 
 const ACCOUNT = '123456789012';
 const SECRET = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:irdr/drill-reader-AbCdEf`;
+const WRITER = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:irdr/canary-writer-AbCdEf`;
 const LEDGER = 'SELECT id, period, amount FROM ledger WHERE period = \'2026-11\'';
 
 const auroraPlan = (extra: Record<string, unknown> = {}, source: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -32,7 +33,7 @@ const auroraPlan = (extra: Record<string, unknown> = {}, source: Record<string, 
     { type: 'sql-row-count', table: 'orders', expected: 'source', tolerancePercent: 1 },
     { type: 'sql-checksum', id: 'closed-ledger', query: LEDGER, orderBy: ['id'], expected: 'a'.repeat(64) },
     { type: 'sql-schema', tables: ['orders'], columns: [{ table: 'orders', column: 'total' }] },
-    { type: 'sql-canary' },
+    { type: 'sql-canary', writerSecretArn: WRITER },
     { type: 'sql-query', query: 'SELECT count(*) = 0 FROM orders WHERE total < 0' },
   ],
   sqlAccess: { via: 'data-api', secretArn: SECRET, compareWithSource: true },
@@ -67,7 +68,7 @@ describe('drill plans of RDS and Aurora databases', () => {
     expect(refusal({ ...tablePlan, checks: [{ type: 'item-count' }], sqlAccess: { via: 'wire', secretArn: SECRET } })).toContain('sqlAccess: sqlAccess reaches a restored database; a DynamoDB restore has none');
     accepted({ ...tablePlan, checks: [{ type: 'item-count' }] });
 
-    const withItemCount = auroraPlan({ checks: [{ type: 'item-count' }, { type: 'sql-canary' }] });
+    const withItemCount = auroraPlan({ checks: [{ type: 'item-count' }, { type: 'sql-canary', writerSecretArn: WRITER }] });
     expect(refusal(withItemCount)).toContain('checks.0.type: item-count reads a DynamoDB table; a Aurora restore is checked by sql-row-count, sql-checksum, sql-schema, sql-canary, sql-query or custom');
     expect(refusal(auroraPlan({ checks: [{ type: 'object-count' }] }))).toContain('object-count reads S3 objects; a Aurora restore has none: use sql-row-count');
   });
@@ -98,6 +99,11 @@ describe('drill plans of RDS and Aurora databases', () => {
     expect(refusal(auroraPlan({ sqlAccess: { via: 'data-api', secretArn: 'arn:aws:iam::123456789012:role/x' } }))).toContain('a Secrets Manager secret ARN');
   });
 
+  it('refuses a canary with no writer secret, or with the read-only checks\' own secret', () => {
+    expect(refusal(auroraPlan({ checks: [{ type: 'sql-canary' }] }))).toContain('checks.0.writerSecretArn: the canary writer writes into the source');
+    expect(refusal(auroraPlan({ checks: [{ type: 'sql-canary', writerSecretArn: SECRET }] }))).toContain("the canary writer's secret is the checks' secret");
+  });
+
   it('refuses a query that is not read-only, with the reason, wherever it hides', () => {
     const withQuery = (query: string) => auroraPlan({ checks: [{ type: 'sql-query', query }] });
     expect(refusal(withQuery('SELECT 1; DROP TABLE orders'))).toMatch(/checks\.0\.query: .*statement/);
@@ -108,8 +114,8 @@ describe('drill plans of RDS and Aurora databases', () => {
 
   it('stamps the query text into the plan hash, and leaves the plans written before with the hashes their runs recorded', () => {
     const base = accepted(auroraPlan());
-    const changed = accepted(auroraPlan({ checks: [{ type: 'sql-checksum', id: 'closed-ledger', query: `${LEDGER} AND amount > 0`, orderBy: ['id'], expected: 'a'.repeat(64) }, { type: 'sql-canary' }] }));
-    const sameChecksOtherQuery = accepted(auroraPlan({ checks: [{ type: 'sql-checksum', id: 'closed-ledger', query: LEDGER, orderBy: ['id'], expected: 'a'.repeat(64) }, { type: 'sql-canary' }] }));
+    const changed = accepted(auroraPlan({ checks: [{ type: 'sql-checksum', id: 'closed-ledger', query: `${LEDGER} AND amount > 0`, orderBy: ['id'], expected: 'a'.repeat(64) }, { type: 'sql-canary', writerSecretArn: WRITER }] }));
+    const sameChecksOtherQuery = accepted(auroraPlan({ checks: [{ type: 'sql-checksum', id: 'closed-ledger', query: LEDGER, orderBy: ['id'], expected: 'a'.repeat(64) }, { type: 'sql-canary', writerSecretArn: WRITER }] }));
     expect(drillPlanHash(changed)).not.toBe(drillPlanHash(sameChecksOtherQuery));
     expect(drillPlanHash(base)).not.toBe(drillPlanHash(sameChecksOtherQuery));
     // Computed on main before SQL checks and database sources were in the schema: a parsed old plan is unchanged.
