@@ -37,6 +37,8 @@ export const LOCAL_DIGEST_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}WriteEvidenceDige
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
 /** Master credentials (JSON username/password) for local drill databases: the local RDS Data API checks a secretArn against them. */
 export const LOCAL_DRILL_DATABASE_SECRET_NAME = 'irdr/drill-database-master';
+/** The SQL canary writer's secret: locally the same master credentials (the local Data API knows no other user). */
+export const LOCAL_DRILL_CANARY_WRITER_SECRET_NAME = 'irdr/drill-canary-writer';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
 export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests. */

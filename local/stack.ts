@@ -65,6 +65,7 @@ import {
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
+  LOCAL_DRILL_CANARY_WRITER_SECRET_NAME,
   LOCAL_DRILL_DATABASE_SECRET_NAME,
   localEnvironment,
   type LocalPorts,
@@ -217,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => mailbox.stop());
 
     // The task-link signing key: a random key made on first start, kept under the data dir (or in memory).
+    const drillDatabaseCredentials = JSON.stringify({ username: 'postgres', password: randomKey() });
     const secretsManager = await startLocalSecretsManager({
       host: LOCAL_HOST,
       port: options.secretsManagerPort ?? 0,
@@ -224,7 +226,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       secrets: [
         { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
-        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
+        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => drillDatabaseCredentials },
+        { name: LOCAL_DRILL_CANARY_WRITER_SECRET_NAME, description: 'the SQL canary writer (locally the master credentials too)', generate: () => drillDatabaseCredentials },
       ],
       ...(dataDir && { file: join(dataDir, 'secrets-manager.json') }),
     });
