@@ -5,6 +5,8 @@ import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/
 import type { FunctionPermission } from '../functions/registry.js';
 import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
+import { irdrConfig } from '../functions/config.js';
+import { rdsDrillStatements } from './drill-grants-rds.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
@@ -278,6 +280,7 @@ export class DrillGrants {
         }
         break;
     }
+    rdsDrillStatements(this.stack, plans, irdrConfig.drills?.database, permission, allow);
     return entries;
   }
 

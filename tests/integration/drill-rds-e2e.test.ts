@@ -5,6 +5,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_DRILL_CANARY_WRITER_SECRET_NAME, LOCAL_DRILL_DATABASE_SECRET_NAME, LOCAL_REGION } from '../../local/stack-config.js';
+import { recordAwsCalls } from '../../local/aws-call-recorder.js';
+import { drillGrantsOf } from './support/drill-grant-check.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { waitFor } from './support/local-rds-bed.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -50,6 +52,7 @@ const rdsPlan = testPlan({
   sqlAccess: { via: 'wire', secretArn: READER, database: 'postgres' },
 });
 
+const recorder = recordAwsCalls({ authorization: {} });
 let local: TestStack;
 let drills: ReturnType<typeof drillSession>;
 let rds: RDSClient;
@@ -121,6 +124,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  recorder.stop();
   rds?.destroy();
   data?.destroy();
   await local?.stop();
@@ -223,4 +227,42 @@ describe('forced failures: the restored database is deleted on every path', () =
     expect(view.events.find((event) => event.type === 'drill.cleanup.completed')?.detail?.attempts).toBeGreaterThan(1);
     expect(await drillDatabases()).toEqual([]);
   }, 180_000);
+});
+
+/** The drill's functions (the task-link key other functions read is not theirs to judge here). */
+const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'RunDrillChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
+
+describe('least privilege', () => {
+  it('calls RDS, the Data API and Secrets Manager only as the synthesized grants of each function allow: actions, and the databases and secrets they act on', () => {
+    const { allows } = drillGrantsOf([auroraPlan, rdsPlan]);
+    const calls = recorder
+      .calls()
+      .flatMap((call) => (/^(rds|rds-data|secretsmanager):/.test(call.action) && DRILL_FUNCTIONS.has(call.functionName) ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []));
+    const used = [...new Set(calls.map((call) => `${call.functionName} ${call.action}`))].sort();
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'PrepareDrillRun rds:DescribeDBClusters',
+        'PrepareDrillRun rds:DescribeDBInstances',
+        'StartDrillRestore rds:RestoreDBClusterToPointInTime',
+        'StartDrillRestore rds:RestoreDBInstanceToPointInTime',
+        'CheckDrillRestore rds:CreateDBInstance',
+        'CheckDrillRestore rds:EnableHttpEndpoint',
+        'CheckDrillRestore rds:AddTagsToResource',
+        'RunDrillChecks rds-data:BeginTransaction',
+        'RunDrillChecks rds-data:ExecuteStatement',
+        'RunDrillChecks secretsmanager:GetSecretValue',
+        'CleanUpDrill rds:DeleteDBInstance',
+        'CleanUpDrill rds:DeleteDBCluster',
+      ]),
+    );
+    for (const call of calls) expect(allows(call.functionName, call.action, call.resource), `${call.functionName} ${call.action} on ${call.resource}`).toBe(true);
+    // Not vacuous: the sources cannot be deleted or queried through the Data API, nor the canary writer's secret read by the checks.
+    const source = (kind: string, id: string) => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${kind}:${id}`;
+    expect(allows('CleanUpDrill', 'rds:DeleteDBCluster', source('cluster', 'orders-db'))).toBe(false);
+    expect(allows('CleanUpDrill', 'rds:DeleteDBInstance', source('db', 'ledger-db'))).toBe(false);
+    expect(allows('RunDrillChecks', 'rds-data:ExecuteStatement', source('cluster', 'orders-db'))).toBe(false);
+    expect(allows('RunDrillChecks', 'secretsmanager:GetSecretValue', `${WRITER}-AbCdEf`)).toBe(false);
+    expect(allows('WriteDrillCanary', 'secretsmanager:GetSecretValue', `${READER}-AbCdEf`)).toBe(false);
+    expect(allows('StartDrillRestore', 'rds:RestoreDBInstanceToPointInTime', source('db', 'ledger-copy'))).toBe(false);
+  });
 });
