@@ -150,8 +150,8 @@ export function recordAwsCalls(options: AwsCallRecordingOptions = {}): { calls()
       return;
     }
     if (functionName && bodies && isRdsRequest(request)) {
-      const { action, resources } = rdsAuthorizationOf(bodies.bodyOf(request) ?? '', scope);
-      calls.push({ functionName, action, authorization: { resources: [...resources], conditionValues: {} } });
+      const { action, resources, conditionValues } = rdsAuthorizationOf(bodies.bodyOf(request) ?? '', scope);
+      calls.push({ functionName, action, authorization: { resources: [...resources], conditionValues } });
       return;
     }
     const action = actionOf(request);

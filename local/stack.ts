@@ -119,7 +119,7 @@ export interface LocalStackOptions {
    * Runs once the services are up and before any schedule fires: data the schedules' targets need (the demo's table),
    * so their first fire does not fail on its absence.
    */
-  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string }) => Promise<void>;
+  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string; readonly rds: string; readonly rdsData: string; readonly secretsManager: string }) => Promise<void>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -439,7 +439,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
-    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint });
+    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, rds: rds.endpoint, rdsData: rds.dataApiEndpoint, secretsManager: secretsManager.endpoint });
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);

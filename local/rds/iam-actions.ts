@@ -7,6 +7,8 @@
 export interface RdsAuthorization {
   readonly action: string;
   readonly resources: readonly string[];
+  /** The condition keys the request carries: its tags (aws:TagKeys, aws:RequestTag/<key>) and rds:PubliclyAccessible. */
+  readonly conditionValues: Readonly<Record<string, readonly string[]>>;
 }
 
 export function rdsAuthorizationOf(formBody: string, scope: { readonly region: string; readonly account: string }): RdsAuthorization {
@@ -46,5 +48,15 @@ export function rdsAuthorizationOf(formBody: string, scope: { readonly region: s
         return [];
     }
   })();
-  return { action: `rds:${action}`, resources };
+  const conditionValues: Record<string, string[]> = {};
+  // Tags as the Query protocol sends them: Tags.member.N.Key / .Value (AddTagsToResource and tag-on-create alike).
+  const keys: string[] = [];
+  for (let index = 1; form.has(`Tags.member.${index}.Key`) || form.has(`Tags.Tag.${index}.Key`); index += 1) {
+    const key = form.get(`Tags.member.${index}.Key`) ?? form.get(`Tags.Tag.${index}.Key`)!;
+    keys.push(key);
+    conditionValues[`aws:RequestTag/${key}`] = [form.get(`Tags.member.${index}.Value`) ?? form.get(`Tags.Tag.${index}.Value`) ?? ''];
+  }
+  if (keys.length > 0) conditionValues['aws:TagKeys'] = keys;
+  if (form.has('PubliclyAccessible')) conditionValues['rds:PubliclyAccessible'] = [form.get('PubliclyAccessible')!];
+  return { action: `rds:${action}`, resources, conditionValues };
 }

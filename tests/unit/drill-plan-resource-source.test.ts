@@ -44,10 +44,11 @@ describe('drill plans of AWS Backup resources', () => {
   it('every plan already written (workflows/drills) still loads unchanged', () => {
     const plans = loadDrillPlans();
     expect(plans.length).toBeGreaterThan(0);
-    // The table plans written before resource types keep their table source; the S3 example came with them.
+    // The table plans written before resource types keep their table source; the S3 and Aurora examples came later.
     expect(plans.map((loaded) => `${loaded.id} ${loaded.source.type}`).sort()).toEqual([
       'ledger-archive-pitr dynamodb-table',
       'orders-archive-s3 aws-backup-resource',
+      'orders-aurora rds-database',
       'orders-backup dynamodb-table',
       'orders-pitr dynamodb-table',
     ]);
