@@ -2,7 +2,9 @@ import {
   AddTagsToResourceCommand,
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
@@ -137,6 +139,24 @@ describe('RDS restore drivers on the local RDS', () => {
     await cleanUntilDone(fromSnapshot, snapshotHandle, 'run-s1');
     expect(await exists('instance', 'irdr-drill-ledger-run-s1')).toBe(false);
     expect(await exists('instance', 'ledger-db')).toBe(true);
+  }, 60_000);
+
+  it('restores an Aurora cluster from a manual cluster snapshot (RestoreDBClusterFromSnapshot + its instance) and deletes both', async () => {
+    await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 'orders-manual-1', DBClusterIdentifier: 'orders' }));
+    await waitFor(async () => (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'orders-manual-1' }))).DBClusterSnapshots![0]!.Status === 'available');
+    const driver = rdsDriver(aurora, { kind: 'snapshot', snapshotType: 'manual', network: NETWORK, enableDataApi: false });
+    const handle = await restoreAndWait(driver, 'orders-aurora', 'run-cs1', (points) => {
+      if (points.kind !== 'discrete') throw new Error('expected snapshots');
+      expect(points.points[0]!.id).toMatch(/:cluster-snapshot:orders-manual-1$/);
+      return { at: points.points[0]!.at, requestedAt: points.points[0]!.at, id: points.points[0]!.id };
+    });
+    const cluster = await clusterNamed('irdr-drill-orders-aurora-run-cs1');
+    expect(cluster).toMatchObject({ DBSubnetGroup: 'drill-isolated', DeletionProtection: false, HttpEndpointEnabled: false });
+    expect(tagsOf(cluster.TagList)).toMatchObject({ [DRILL_RUN_TAG]: 'run-cs1' });
+    expect(await instanceNamed('irdr-drill-orders-aurora-run-cs1-1')).toMatchObject({ PubliclyAccessible: false, DBInstanceStatus: 'available' });
+    await cleanUntilDone(driver, handle, 'run-cs1');
+    expect(await exists('cluster', 'irdr-drill-orders-aurora-run-cs1')).toBe(false);
+    expect(await exists('cluster', 'orders')).toBe(true);
   }, 60_000);
 
   it('refuses a restore with no drill network, no run to tag with, or a name without the drill prefix: nothing is made', async () => {
