@@ -3,8 +3,10 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
 import type { FunctionPermission } from '../functions/registry.js';
-import { OBJECT_CHECKS, sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
+import { irdrConfig } from '../functions/config.js';
+import { rdsDrillStatements } from './drill-grants-rds.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
@@ -180,7 +182,7 @@ export class DrillGrants {
     const drillTagWrites = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['Name', DRILL_RUN_TAG, DRILL_PLAN_TAG] }, Null: { [`aws:RequestTag/${DRILL_RUN_TAG}`]: 'false' } };
     const runTagged = { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } };
     // Drill tables only where a plan restores a table: plans of other types never touch DynamoDB.
-    const restoresTables = plans.some((plan) => plan.source.type === 'dynamodb-table' || plan.source.resourceType === 'DynamoDB');
+    const restoresTables = plans.some((plan) => sourceResourceTypeOf(plan.source) === 'DynamoDB');
     const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
     // Source buckets named by ARN whose plans read objects (object checks); a bucket chosen by tags is named only at run time.
@@ -284,6 +286,7 @@ export class DrillGrants {
         }
         break;
     }
+    rdsDrillStatements(this.stack, plans, irdrConfig.drills?.database, permission, allow);
     return entries;
   }
 

@@ -98,13 +98,13 @@ export class DrillSchedules extends Construct {
 
     const canarySchedules = new Map<string, Schedule>();
     for (const plan of props.plans) {
-      const canary = plan.checks.find((check) => check.type === 'canary' || check.type === 'canary-object');
-      if (canary?.type !== 'canary' && canary?.type !== 'canary-object') continue;
+      const canary = plan.checks.find((check) => check.type === 'canary' || check.type === 'canary-object' || check.type === 'sql-canary');
+      if (canary?.type !== 'canary' && canary?.type !== 'canary-object' && canary?.type !== 'sql-canary') continue;
       this.canaryRole ??= schedulerRole(this, 'CanaryRole', 'Writes the irdr drill canary items');
       canarySchedules.set(
         plan.id,
         new Schedule(this, `Canary-${plan.id}`, {
-          description: truncate(`irdr drill ${plan.id}: writes the canary ${canary.type === 'canary-object' ? `object into s3://${sourceBucketNameOf(plan.source) ?? 'its source bucket'}` : `item into ${sourceTableNameOf(plan.source) ?? 'its source table'}`}`, 512),
+          description: truncate(`irdr drill ${plan.id}: writes the canary ${canary.type === 'sql-canary' ? `row into ${canary.table}` : canary.type === 'canary-object' ? `object into s3://${sourceBucketNameOf(plan.source) ?? 'its source bucket'}` : `item into ${sourceTableNameOf(plan.source) ?? 'its source table'}`}`, 512),
           schedule: ScheduleExpression.expression(canaryRateExpression(canary.intervalMinutes)),
           // Measuring RPO needs the canary whether the drill itself runs on schedule or by hand.
           enabled: true,

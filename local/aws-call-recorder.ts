@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { authorizationOfRequest, readsRequestBody, type RequestAuthorization } from './aws-request-resources.js';
+import { rdsAuthorizationOf } from './rds/iam-actions.js';
 import { s3AuthorizationsOf } from './s3/iam-actions.js';
 import { readSentBodies } from './sent-request-bodies.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './stack-config.js';
@@ -71,9 +72,20 @@ const REST_OPERATIONS: ReadonlyArray<{ method: string; path: RegExp; action: str
   { method: 'PUT', path: /^\/restore-jobs$/, action: 'backup:StartRestoreJob' },
   { method: 'GET', path: /^\/restore-jobs\/[^/]+$/, action: 'backup:DescribeRestoreJob' },
   { method: 'PUT', path: /^\/restore-jobs\/[^/]+\/validations$/, action: 'backup:PutRestoreValidationResult' },
+  // RDS Data API (restJson): the SQL checks and the SQL canary writer.
+  { method: 'POST', path: /^\/Execute$/, action: 'rds-data:ExecuteStatement' },
+  { method: 'POST', path: /^\/BeginTransaction$/, action: 'rds-data:BeginTransaction' },
+  { method: 'POST', path: /^\/RollbackTransaction$/, action: 'rds-data:RollbackTransaction' },
+  { method: 'POST', path: /^\/CommitTransaction$/, action: 'rds-data:CommitTransaction' },
   // Coverage of the estate (the AWS CLI's model spells the path with a trailing slash).
   { method: 'GET', path: /^\/resources\/?$/, action: 'backup:ListProtectedResources' },
 ];
+
+/** A request to the local RDS (Query protocol: the action is in the form body, read only while recording). */
+function isRdsRequest(request: ClientRequest): boolean {
+  const endpoint = process.env.AWS_ENDPOINT_URL_RDS;
+  return endpoint !== undefined && String(request.getHeader('host')) === new URL(endpoint).host;
+}
 
 /** A request to the local S3 (AWS_ENDPOINT_URL_S3, as the handlers' S3 client reaches it). */
 function isS3Request(request: ClientRequest): boolean {
@@ -124,7 +136,7 @@ export function recordAwsCalls(options: AwsCallRecordingOptions = {}): { calls()
     return actionOfRequest(request.method, request.path, typeof target === 'string' ? target : undefined);
   };
   // Bodies only of the calls whose resources they name (DeleteObjects names its keys), and only while recording authorizations.
-  const bodies = options.authorization && readSentBodies((request) => (isS3Request(request) ? request.path.includes('delete') : readsRequestBody(actionOf(request) ?? '')));
+  const bodies = options.authorization && readSentBodies((request) => (isS3Request(request) ? request.path.includes('delete') : isRdsRequest(request) || readsRequestBody(actionOf(request) ?? '')));
   const onRequest = (message: unknown): void => {
     const { request } = message as { request: ClientRequest };
     const functionName = currentFunctionName();
@@ -135,6 +147,11 @@ export function recordAwsCalls(options: AwsCallRecordingOptions = {}): { calls()
       for (const { action, resource } of s3AuthorizationsOf({ method: request.method, path: request.path, headers, ...(body !== undefined && { body }) })) {
         calls.push(bodies ? { functionName, action, authorization: { resources: [resource], conditionValues: {} } } : { functionName, action });
       }
+      return;
+    }
+    if (functionName && bodies && isRdsRequest(request)) {
+      const { action, resources, conditionValues } = rdsAuthorizationOf(bodies.bodyOf(request) ?? '', scope);
+      calls.push({ functionName, action, authorization: { resources: [...resources], conditionValues } });
       return;
     }
     const action = actionOf(request);

@@ -241,6 +241,8 @@ const BY_SERVICE: Readonly<Record<string, Readonly<Record<string, Extract>>>> = 
   ses: { SendEmail: sendEmail },
   lambda: { InvokeFunction: invokeFunction },
   backup: BACKUP,
+  // The Data API acts on the cluster its resourceArn names.
+  'rds-data': Object.fromEntries(['ExecuteStatement', 'BeginTransaction', 'RollbackTransaction', 'CommitTransaction'].map((name) => [name, (body: Record<string, unknown>) => none([text(body['resourceArn'])].filter((arn): arn is string => arn !== undefined))])),
 };
 
 /** What IAM evaluates the request against; no resources when the action is one this file does not know. */

@@ -51,7 +51,8 @@ export const randomKey = (): string => randomBytes(32).toString('hex');
 export async function startLocalSecretsManager(options: LocalSecretsManagerOptions): Promise<LocalSecretsManager> {
   const secrets = loadSecrets(options);
   const find = (secretId: unknown): StoredSecret => {
-    const found = typeof secretId === 'string' ? secrets.find((secret) => secret.name === secretId || secret.arn === secretId) : undefined;
+    // As AWS: by name, by ARN, or by a partial ARN (the ARN without its random `-xxxxxx` suffix, what a plan can name in advance).
+    const found = typeof secretId === 'string' ? secrets.find((secret) => secret.name === secretId || secret.arn === secretId || secret.arn.slice(0, -7) === secretId) : undefined;
     if (!found) throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return found;
   };

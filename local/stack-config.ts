@@ -41,6 +41,8 @@ export const LOCAL_SLACK_SECRET_NAME = 'irdr/slack-app';
 export const LOCAL_DRILL_DATABASE_SECRET_NAME = 'irdr/drill-database-master';
 /** The compliance platforms' credentials (JSON, functions/domain/compliance-platform/credentials.ts): random ones the local Vanta and Drata accept. */
 export const LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME = 'irdr/compliance-platforms';
+/** The SQL canary writer's secret: locally the same master credentials (the local Data API knows no other user). */
+export const LOCAL_DRILL_CANARY_WRITER_SECRET_NAME = 'irdr/drill-canary-writer';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
 export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests. */

@@ -72,6 +72,7 @@ import {
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   LOCAL_SLACK_SECRET_NAME,
+  LOCAL_DRILL_CANARY_WRITER_SECRET_NAME,
   LOCAL_DRILL_DATABASE_SECRET_NAME,
   LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
   localEnvironment,
@@ -128,7 +129,7 @@ export interface LocalStackOptions {
    * Runs once the services are up and before any schedule fires: data the schedules' targets need (the demo's table),
    * so their first fire does not fail on its absence.
    */
-  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string }) => Promise<void>;
+  readonly seed?: (endpoints: { readonly dynamodb: string; readonly s3: string; readonly rds: string; readonly rdsData: string; readonly secretsManager: string }) => Promise<void>;
   /** Benchmarks: DynamoDB item calls report the capacity they consumed, for local/dynamodb-capacity-meter.ts to sum. @default false */
   readonly reportDynamoDbCapacity?: boolean;
 }
@@ -233,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stops.push(() => mailbox.stop());
 
     // The task-link signing key: a random key made on first start, kept under the data dir (or in memory).
+    const drillDatabaseCredentials = JSON.stringify({ username: 'postgres', password: randomKey() });
     const secretsManager = await startLocalSecretsManager({
       host: LOCAL_HOST,
       port: options.secretsManagerPort ?? 0,
@@ -241,7 +243,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       secrets: [
         { name: LOCAL_TASK_LINK_SECRET_NAME, description: 'HMAC-SHA256 key that signs emailed task links', generate: randomKey },
         { name: LOCAL_SLACK_SECRET_NAME, description: 'the Slack app bot token and signing secret (JSON), for the local Slack', generate: () => JSON.stringify({ botToken: `xoxb-local-${randomKey()}`, signingSecret: randomKey() }) },
-        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => JSON.stringify({ username: 'postgres', password: randomKey() }) },
+        { name: LOCAL_DRILL_DATABASE_SECRET_NAME, description: 'master credentials of local drill databases', generate: () => drillDatabaseCredentials },
+        { name: LOCAL_DRILL_CANARY_WRITER_SECRET_NAME, description: 'the SQL canary writer (locally the master credentials too)', generate: () => drillDatabaseCredentials },
         {
           name: LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME,
           description: 'credentials of the compliance platforms (the local Vanta and Drata accept these)',
@@ -494,7 +497,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint });
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeApi.endpoint;
 
-    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint });
+    await options.seed?.({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, rds: rds.endpoint, rdsData: rds.dataApiEndpoint, secretsManager: secretsManager.endpoint });
     const schedules = (options.schedules ?? []).map(({ targetLogicalId, ...schedule }): LocalSchedule => {
       const target = stateMachines.find((machine) => machine.blueprint.logicalId === targetLogicalId);
       if (!target) throw new Error(`schedule ${schedule.name} targets ${targetLogicalId}, which is no state machine`);

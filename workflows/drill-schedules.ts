@@ -30,7 +30,7 @@ export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSp
       enabled: plan.schedule.enabled,
       target: { kind: 'drill-state-machine', input: { planId: plan.id, trigger: 'schedule' } },
     };
-    const canaryMinutes = plan.checks.flatMap((check) => (check.type === 'canary' ? [check.intervalMinutes] : []));
+    const canaryMinutes = plan.checks.flatMap((check) => (check.type === 'canary' || check.type === 'sql-canary' ? [check.intervalMinutes] : []));
     if (canaryMinutes.length === 0) return [drill];
     const canary: DrillScheduleSpec = {
       name: `canary-${plan.id}`,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DbSubnetGroupName, SecurityGroupId } from './drill/rds-plan.js';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { CompliancePlatformsConfig } from './compliance-platform/config.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
@@ -136,6 +137,10 @@ export const ApiConfig = z.strictObject({
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
+export const DrillsConfig = z.strictObject({
+  database: z.strictObject({ dbSubnetGroupName: DbSubnetGroupName, vpcSecurityGroupIds: z.array(SecurityGroupId).min(1).max(5) }).optional(),
+});
+
 export const IrdrConfig = z.object({
   $comment: z.string().optional(),
   mail: z.object({ from: z.email() }),
@@ -159,5 +164,7 @@ export const IrdrConfig = z.object({
   compliancePlatforms: CompliancePlatformsConfig.optional(),
   /** Incident notices and buttons in Slack (docs/slack.md); without it, irdr speaks only email. */
   slack: SlackConfig.optional(),
+  /** Where drills restore databases: the drill subnet group and security groups (no route from outside). */
+  drills: DrillsConfig.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;

@@ -3,8 +3,10 @@ import * as z from 'zod';
 import { RoleName } from './config-schema.js';
 import { DRILL_TABLE_PREFIX } from './drill-naming.js';
 import { BACKUP_RESOURCE_TYPES } from './drill/restore.js';
+import { RdsDatabaseSource, RdsDrivers, SqlAccess, dialectOfEngine, isAuroraEngine } from './drill/rds-plan.js';
 import { isolationViolations } from './drill/restore-metadata.js';
 import { RESOURCE_TYPE_PROFILES } from './drill/resource-types.js';
+import { SqlCheck } from './drill/sql-check.js';
 import { DRILL_PLAN_ID_PATTERN } from './id-patterns.js';
 import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expression.js';
 
@@ -93,7 +95,7 @@ const AwsBackupResourceSource = z
   });
 
 /** What a drill restores. */
-export const DrillSource = z.discriminatedUnion('type', [DynamoDbTableSource, AwsBackupResourceSource]);
+export const DrillSource = z.discriminatedUnion('type', [DynamoDbTableSource, AwsBackupResourceSource, RdsDatabaseSource]);
 
 const IamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
 const BackupVaultName = z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a backup vault name (2-50 letters, digits, _ . -)');
@@ -119,6 +121,7 @@ export const DrillDriver = z.discriminatedUnion('type', [
      */
     recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).optional(),
   }),
+  ...RdsDrivers,
 ]);
 
 export const RecoveryPointChoice = z.discriminatedUnion('type', [
@@ -231,6 +234,8 @@ export const DrillCheck = z.discriminatedUnion('type', [
     functionName: z.string().regex(/^[A-Za-z0-9_:.-]{1,140}$/, 'a Lambda function name or ARN'),
     description: z.string().max(200).optional(),
   }),
+  /** SQL against the restored database (RDS/Aurora): row counts, checksums, schema, the canary row, a query's verdict. */
+  ...SqlCheck.options,
 ]);
 
 export const DrillPolling = z.discriminatedUnion('strategy', [
@@ -257,6 +262,8 @@ export const DrillPlan = z
     recoveryPoint: RecoveryPointChoice.default({ type: 'latest' }),
     targets: RecoveryTargets,
     checks: z.array(DrillCheck).min(1, 'a drill proves the data is right: name at least one check').max(20),
+    /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
+    sqlAccess: SqlAccess.optional(),
     /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
     holdMinutes: z.number().int().min(0).max(10080).default(0),
     polling: DrillPolling.default({ strategy: 'adaptive' }),
@@ -279,6 +286,7 @@ export const DrillPlan = z
       context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
     }
     for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
+    for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
     if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
       context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
     }
@@ -299,6 +307,15 @@ function sourceDriverIssues(
   checks: readonly DrillCheck[],
 ): { path: (string | number)[]; message: string }[] {
   const issues: { path: (string | number)[]; message: string }[] = [];
+  if (source.type === 'rds-database' && driver.type !== 'rds-pitr' && driver.type !== 'rds-snapshot') {
+    issues.push({ path: ['driver', 'type'], message: `an rds-database source is restored by the rds-pitr or rds-snapshot driver, not ${driver.type} (or name it as an aws-backup-resource to restore it through AWS Backup)` });
+  }
+  if ((driver.type === 'rds-pitr' || driver.type === 'rds-snapshot') && source.type !== 'rds-database') {
+    issues.push({ path: ['driver', 'type'], message: `the ${driver.type} driver restores an rds-database source, not ${source.type}` });
+  }
+  if (driver.type === 'rds-pitr' && recoveryPoint.type === 'random-within' && recoveryPoint.days > PITR_WINDOW_MAX_DAYS) {
+    issues.push({ path: ['recoveryPoint', 'days'], message: `RDS keeps automated backups at most ${PITR_WINDOW_MAX_DAYS} days: a window of 1 to ${PITR_WINDOW_MAX_DAYS} days` });
+  }
   if (source.type === 'aws-backup-resource' && driver.type !== 'aws-backup') {
     issues.push({ path: ['driver', 'type'], message: `an aws-backup-resource source is restored by the aws-backup driver, not ${driver.type}` });
   }
@@ -317,14 +334,14 @@ function sourceDriverIssues(
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source table before any run: name it by tableName or resourceArn, not by tags' });
     }
   });
-  const sourceType = source.type === 'dynamodb-table' ? 'DynamoDB' : source.resourceType;
+  const sourceType = sourceResourceTypeOf(source);
   checks.forEach((check, index) => {
     if (TABLE_CHECKS.has(check.type) && sourceType !== 'DynamoDB') {
-      const instead = sourceType === 'S3' ? `object-count, sample-objects, prefix-checksum, canary-object or custom` : 'a custom check';
+      const instead = sourceType === 'S3' ? `object-count, sample-objects, prefix-checksum, canary-object or custom` : isDatabaseType(sourceType) ? SQL_INSTEAD : 'a custom check';
       issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads a DynamoDB table; a ${sourceType} restore is checked by ${instead}` });
     }
     if (OBJECT_CHECKS.has(check.type) && sourceType !== 'S3') {
-      issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads S3 objects; a ${sourceType} restore has none: use ${sourceType === 'DynamoDB' ? 'item-count, sample-keys, checksum, canary or custom' : 'a custom check'}` });
+      issues.push({ path: ['checks', index, 'type'], message: `${check.type} reads S3 objects; a ${sourceType} restore has none: use ${sourceType === 'DynamoDB' ? 'item-count, sample-keys, checksum, canary or custom' : isDatabaseType(sourceType) ? SQL_INSTEAD : 'a custom check'}` });
     }
     if (check.type === 'canary-object' && sourceBucketNameOf(source) === undefined) {
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source bucket before any run: name it by resourceArn, not by tags' });
@@ -333,10 +350,66 @@ function sourceDriverIssues(
   return issues;
 }
 
+const SQL_INSTEAD = 'sql-row-count, sql-checksum, sql-schema, sql-canary, sql-query or custom';
+const isDatabaseType = (type: string): boolean => type === 'RDS' || type === 'Aurora';
+/** Checks that run SQL against a restored RDS/Aurora database. */
+export const SQL_CHECKS: ReadonlySet<DrillCheck['type']> = new Set(['sql-row-count', 'sql-checksum', 'sql-schema', 'sql-canary', 'sql-query']);
+
+/** The source's resource type as AWS Backup names it (an rds-database: Aurora for aurora-* engines, else RDS). */
+export function sourceResourceTypeOf(source: z.infer<typeof DrillSource>): z.infer<typeof AwsBackupResourceSource>['resourceType'] {
+  if (source.type === 'dynamodb-table') return 'DynamoDB';
+  if (source.type === 'rds-database') return isAuroraEngine(source.engine) ? 'Aurora' : 'RDS';
+  return source.resourceType;
+}
+
+/** Where SQL checks do not fit the source or lack the way to reach the database, and why. */
+function sqlCheckIssues(source: z.infer<typeof DrillSource>, checks: readonly DrillCheck[], sqlAccess: SqlAccess | undefined): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const sourceType = sourceResourceTypeOf(source);
+  const sqlChecks = checks.flatMap((check, index) => (SQL_CHECKS.has(check.type) ? [{ check, index }] : []));
+  for (const { check, index } of sqlChecks) {
+    if (!isDatabaseType(sourceType)) {
+      issues.push({ path: ['checks', index, 'type'], message: `${check.type} runs SQL against a restored database; a ${sourceType} restore has none` });
+    }
+    if (check.type === 'sql-canary' && check.writerSecretArn === undefined) {
+      issues.push({ path: ['checks', index, 'writerSecretArn'], message: "the canary writer writes into the source: name the secret of a user that may write the canary table (writerSecretArn); the checks' user only reads" });
+    }
+    if (check.type === 'sql-canary' && check.writerSecretArn !== undefined && check.writerSecretArn === sqlAccess?.secretArn) {
+      issues.push({ path: ['checks', index, 'writerSecretArn'], message: "the canary writer's secret is the checks' secret: the checks' user should only read (SELECT), so give the writer its own" });
+    }
+    if (check.type === 'sql-canary' && source.type === 'aws-backup-resource' && source.resourceArn === undefined) {
+      issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source database before any run: name it by resourceArn, not by tags' });
+    }
+  }
+  if (!isDatabaseType(sourceType)) {
+    if (sqlAccess !== undefined) issues.push({ path: ['sqlAccess'], message: `sqlAccess reaches a restored database; a ${sourceType} restore has none: remove it` });
+    return issues;
+  }
+  if (sqlChecks.length > 0 && sqlAccess === undefined) {
+    issues.push({ path: ['sqlAccess'], message: 'SQL checks need sqlAccess: via (data-api for Aurora PostgreSQL with the Data API, wire otherwise) and the secretArn of the user they run as' });
+  }
+  if (sqlAccess?.via === 'data-api') {
+    const engine = source.type === 'rds-database' ? source.engine : undefined;
+    if (sourceType !== 'Aurora' || (engine !== undefined && engine !== 'aurora-postgresql')) {
+      issues.push({ path: ['sqlAccess', 'via'], message: `the checks' Data API transport is for Aurora PostgreSQL; a ${engine ?? sourceType} database is checked over the wire: via: wire` });
+    }
+  }
+  const expectsSource = checks.some((check) => (check.type === 'sql-row-count' || check.type === 'sql-checksum') && check.expected === 'source');
+  if (expectsSource && sqlAccess !== undefined && sqlAccess.compareWithSource !== true) {
+    issues.push({ path: ['sqlAccess', 'compareWithSource'], message: 'a check compares with the source (expected: source): set compareWithSource: true so the drill reads the source, read-only' });
+  }
+  return issues;
+}
+
+/** The SQL dialect of a database source (aws-backup RDS/Aurora sources: Postgres, the only engine the transports speak). */
+export function sqlDialectOf(source: z.infer<typeof DrillSource>) {
+  return source.type === 'rds-database' ? dialectOfEngine(source.engine) : 'postgres';
+}
+
 /** The source table's name when the plan names one (a table source, or a DynamoDB source by ARN); undefined otherwise. */
 export function sourceTableNameOf(source: z.infer<typeof DrillSource>): string | undefined {
   if (source.type === 'dynamodb-table') return source.tableName;
-  if (source.resourceType !== 'DynamoDB' || source.resourceArn === undefined) return undefined;
+  if (source.type !== 'aws-backup-resource' || source.resourceType !== 'DynamoDB' || source.resourceArn === undefined) return undefined;
   return source.resourceArn.slice(source.resourceArn.indexOf(':table/') + ':table/'.length);
 }
 

@@ -4,7 +4,7 @@ import type { PreparedRun } from '../domain/drill/run.js';
 import { chooseRecoveryPoint } from '../domain/drill/recovery-point-choice.js';
 import { DRILL_RUN_ID_PATTERN } from '../domain/drill-naming.js';
 import { restoredResourceName } from '../domain/drill/resource-types.js';
-import { restoreTimeoutMinutesOf } from '../domain/drill-plan-schema.js';
+import { restoreTimeoutMinutesOf, sourceResourceTypeOf } from '../domain/drill-plan-schema.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillPlan } from '../aws/drill/plans.js';
 import { updateRun } from '../aws/drill/drill-run-store.js';
@@ -28,7 +28,7 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
   }
   const plan = drillPlan(input.planId);
   const planHash = drillPlanHash(plan);
-  const resourceType = plan.source.type === 'dynamodb-table' ? 'DynamoDB' : plan.source.resourceType;
+  const resourceType = sourceResourceTypeOf(plan.source);
   const restoredName = restoredResourceName(resourceType, plan.id, runId);
   // Table drills keep recording the table names their records have always had.
   const tableNames = plan.source.type === 'dynamodb-table' ? { sourceTableName: plan.source.tableName, restoreTableName: restoredName } : {};

@@ -1,4 +1,4 @@
-import { checkIdOf } from '../domain/drill-plan-schema.js';
+import { checkIdOf, sqlDialectOf } from '../domain/drill-plan-schema.js';
 import { achievedRpo, achievedRtoSeconds, secondsBetween } from '../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../domain/drill/check-result.js';
 import { validationPassed } from '../domain/drill/objectives.js';
@@ -32,6 +32,7 @@ export const handler = drillStepHandler('checks', async (state): Promise<ChecksS
     recoveryPoint: handle?.recoveryPoint ?? run.recoveryPoint,
     canaryKeys: plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : [])),
     targets: plan.targets,
+    ...(plan.sqlAccess && { sqlAccess: plan.sqlAccess, sqlDialect: sqlDialectOf(plan.source) }),
   };
   const validationStartedAt = new Date().toISOString();
   const results: DrillCheckResult[] = [];

@@ -14,7 +14,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   const { run, plan } = preparedRunOf(state);
   const { source, restoredName } = preparedResourcesOf(run);
   const driver = restoreDriverFor(plan);
-  const handle = await driver.startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName });
+  const handle = await driver.startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName, claim: { runId: state.runId, planId: plan.id } });
   await updateRun(tableName, state.runId, { restore: { startedAt: handle.startedAt, looks: 0 }, updatedAt: handle.startedAt });
   await recordDrillEvent(state, 'drill.restore.started', {
     driver: handle.driver,

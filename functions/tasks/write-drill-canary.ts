@@ -20,6 +20,15 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
     logger.info('drill canary object written', { planId, bucket, writtenAt, canaries: objectKeys.length });
     return { planId, bucket, writtenAt };
   }
+  const sqlCanaries = plan.checks.flatMap((check) => (check.type === 'sql-canary' && check.writerSecretArn !== undefined ? [check] : []));
+  if (sqlCanaries.length > 0 && plan.source.type === 'rds-database' && plan.sqlAccess) {
+    // Loaded only for database plans: a table stack's canary writer never initializes pg or the RDS SDKs.
+    const { writeSqlCanary, rdsSourceOf } = await import('../aws/drill/sql-canary-writer.js');
+    const source = await rdsSourceOf(plan.source);
+    for (const check of sqlCanaries) await writeSqlCanary({ source, access: plan.sqlAccess, writerSecretArn: check.writerSecretArn!, table: check.table });
+    logger.info('drill canary row written', { planId, database: source.name, canaries: sqlCanaries.length });
+    return { planId, writtenAt };
+  }
   const checks = canaryChecksOf(plan);
   if (checks.length === 0) throw new Error(`drill plan "${planId}" has no canary check: nothing to write`);
   const tableName = sourceTableNameOf(plan.source);

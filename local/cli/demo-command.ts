@@ -8,6 +8,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config
 import { startLocalStack, type RunningLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 import { alterClosedLedger, backUpArchiveBucket, DEMO_BUCKET, seedArchiveBucket } from './demo-bucket.js';
+import { alterClosedLedgerLine, DEMO_CLUSTER, seedOrdersCluster, waitUntilClusterRestorable } from './demo-database.js';
 import { describeDevTokens, publishLocalStack } from './local-stack-file.js';
 import type { PortFlags } from './port-flags.js';
 import { localEnvLine, startOrSayWhy } from './local-commands.js';
@@ -46,9 +47,10 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     dynamodbRecovery: { restoreDuration: { baseMs: 4 * 60_000, perItemMs: 100 }, backupDuration: { baseMs: 30_000, perItemMs: 0 } },
     handlerLogLevel: 'WARN',
     // Before any schedule fires: the canary writers and drills of the example plans need the table.
-    seed: async ({ dynamodb, s3 }) => {
+    seed: async ({ dynamodb, s3, rds, rdsData, secretsManager }) => {
       await seedOrders(dynamodb);
       await seedArchiveBucket(s3);
+      await seedOrdersCluster({ rds, rdsData, secretsManager });
     },
   }));
   if (!stack) return;
@@ -62,8 +64,10 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     const canary = await import('../../functions/tasks/write-drill-canary.js');
     await canary.handler({ planId: 'orders-pitr' }, {} as Context);
     await canary.handler({ planId: 'orders-archive-s3' }, {} as Context);
+    await canary.handler({ planId: 'orders-aurora' }, {} as Context);
     console.log(`seeded ${DEMO_TABLE}: ${ORDERS} orders and the closed 2025 ledger; PITR on; canary writer scheduled`);
     console.log(`seeded s3://${DEMO_BUCKET} (versioned): archived orders and the closed 2025 ledger; canary writer scheduled`);
+    console.log(`seeded the Aurora PostgreSQL cluster ${DEMO_CLUSTER}: 200 orders and the closed 2025 ledger; canary writer scheduled`);
     // PITR's lag (and the second the restore point is rounded down to) must pass before it holds the data.
     await pause(secondsOf(DEFAULT_RECOVERY_TIMING.latestRestorableLagMs / 60_000) + 1.5);
 
@@ -88,6 +92,16 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
     results.push(['orders-archive-s3', await runDrillWithProgress('orders-archive-s3', flagsOfRun, who)]);
 
+    const database = { rds: stack.environment.AWS_ENDPOINT_URL_RDS!, rdsData: stack.environment.AWS_ENDPOINT_URL_RDS_DATA!, secretsManager: stack.secretsManagerEndpoint };
+    console.log(`\n== drill orders-aurora: the cluster ${DEMO_CLUSTER} restored to its newest second, checked in SQL through the Data API ==`);
+    await waitUntilClusterRestorable(database);
+    results.push(['orders-aurora', await runDrillWithProgress('orders-aurora', flagsOfRun, who)]);
+    console.log('\n== drill orders-aurora again, after someone changes a closed 2025 ledger line in the live cluster ==');
+    await alterClosedLedgerLine(database);
+    await canary.handler({ planId: 'orders-aurora' }, {} as Context);
+    await waitUntilClusterRestorable(database);
+    results.push(['orders-aurora', await runDrillWithProgress('orders-aurora', flagsOfRun, who)]);
+
     console.log(`\nResults (RTO and RPO are measured in real time; at x${flags.timeScale} a simulated 4-minute restore takes ${secondsOf(4).toFixed(0)} s):`);
     for (const [planId, result] of results) console.log(`  ${planId.padEnd(22)} ${result.run?.status ?? result.status}  run ${result.runId}`);
     console.log(`
@@ -98,9 +112,9 @@ Where to look:
   The failure incident                             curl -s ${stack.urls.api}/incidents/${results[2]?.[1].run?.failureIncidentId ?? '<id>'} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-responder')}'
   Executions (AWS CLI)                             ${localEnvLine(flags.dataDir)}; aws stepfunctions list-executions --endpoint-url "$AWS_ENDPOINT_URL_SFN" --state-machine-arn ${stack.drillStateMachineArn}
   Run a drill again                                ${localEnvLine(flags.dataDir)}; npx irdr drills run orders-pitr`);
-    const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed,passed,failed';
+    const expected = results.map(([, result]) => result.run?.status).join(',') === 'passed,passed,failed,passed,failed,passed,failed';
     if (!expected) {
-      console.error('\nthe demo did not end as designed (two passes, the ledger failure, then the bucket drill passing and failing)');
+      console.error('\nthe demo did not end as designed (two passes, the ledger failure, then the bucket drill and the Aurora drill each passing and failing)');
       process.exitCode = 1;
     }
   } catch (error) {

@@ -79,7 +79,26 @@ export interface LocalDbSnapshot {
   data?: Blob;
 }
 
+/** A manual cluster snapshot (CreateDBClusterSnapshot): the cluster engine's data directory when it was taken. */
+export interface LocalDbClusterSnapshot {
+  readonly identifier: string;
+  readonly arn: string;
+  readonly clusterIdentifier: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly masterUsername: string;
+  readonly masterPassword: string | undefined;
+  readonly databaseName: string | undefined;
+  readonly clusterCreatedAt: Date;
+  readonly type: 'manual';
+  createdAt: Date | undefined;
+  status: 'creating' | 'available' | 'failed';
+  tags: Tag[];
+  data?: Blob;
+}
+
 export class LocalRdsCatalog {
+  readonly clusterSnapshots = new Map<string, LocalDbClusterSnapshot>();
   readonly clusters = new Map<string, LocalDbCluster>();
   readonly instances = new Map<string, LocalDbInstance>();
   readonly snapshots = new Map<string, LocalDbSnapshot>();

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { LocalRdsCatalog, type LocalDbCluster, type LocalDbInstance, type LocalDbSnapshot, type NetworkPlacement, type Tag } from './catalog.js';
+import { LocalRdsCatalog, type LocalDbCluster, type LocalDbClusterSnapshot, type LocalDbInstance, type LocalDbSnapshot, type NetworkPlacement, type Tag } from './catalog.js';
 import { PostgresEngine } from './postgres-engine.js';
 import { RdsError, type QueryOperation, type QueryValue } from './query-protocol.js';
 import { filtersOf, flag, identifier, integer, list, mergeTags, required, tagsOf, text, time } from './query-input.js';
 import { rdsBusEvent, type RdsBusEvent, type RdsEventKind } from './rds-events.js';
 import type { RdsFaults } from './rds-faults.js';
-import { clusterXml, instanceXml, snapshotXml, tagListXml } from './rds-xml.js';
+import { clusterSnapshotXml, clusterXml, instanceXml, snapshotXml, tagListXml } from './rds-xml.js';
 
 /*
  * The RDS operations the drills and the AWS CLI use, over local engines: creating, restoring (to a point in time,
@@ -36,7 +36,7 @@ const ENGINE_VERSION = '18.6';
 const resourceId = (prefix: string): string => `${prefix}-${randomBytes(13).toString('base64url').replace(/[^A-Za-z0-9]/g, 'X').toUpperCase()}`;
 
 export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOptions): Record<string, QueryOperation> {
-  const arn = (kind: 'db' | 'cluster' | 'snapshot', id: string): string => `arn:aws:rds:${options.region}:${options.accountId}:${kind}:${id}`;
+  const arn = (kind: 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot', id: string): string => `arn:aws:rds:${options.region}:${options.accountId}:${kind}:${id}`;
   const instanceNamed = (id: string): LocalDbInstance => {
     const instance = catalog.instances.get(id.toLowerCase());
     if (!instance) throw new RdsError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
@@ -330,6 +330,66 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       catalog.instances.set(targetId, instance);
       void bring(instance, 'instanceRestoredFromSnapshot', snapshot.data);
       return { DBInstance: instanceXml(instance) };
+    },
+
+    CreateDBClusterSnapshot: (input) => {
+      const id = identifier(input, 'DBClusterSnapshotIdentifier');
+      const cluster = clusterNamed(required(input, 'DBClusterIdentifier'));
+      if (catalog.clusterSnapshots.has(id)) throw new RdsError('DBClusterSnapshotAlreadyExistsFault', `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`);
+      if (cluster.status !== 'available' || !cluster.postgres) throw new RdsError('InvalidDBClusterStateFault', `Cluster ${cluster.identifier} is not in available state.`);
+      const snapshot: LocalDbClusterSnapshot = {
+        identifier: id,
+        arn: arn('cluster-snapshot', id),
+        clusterIdentifier: cluster.identifier,
+        engine: cluster.engine,
+        engineVersion: cluster.engineVersion,
+        masterUsername: cluster.masterUsername,
+        masterPassword: cluster.masterPassword,
+        databaseName: cluster.databaseName,
+        clusterCreatedAt: cluster.createdAt,
+        type: 'manual',
+        createdAt: undefined,
+        status: 'creating',
+        tags: tagsOf(input),
+      };
+      catalog.clusterSnapshots.set(id, snapshot);
+      void cluster.postgres
+        .dumpNow()
+        .then((data) => {
+          snapshot.data = data;
+          snapshot.createdAt = new Date();
+          snapshot.status = 'available';
+        })
+        .catch((error: unknown) => {
+          snapshot.status = 'failed';
+          options.log(`local RDS: cluster snapshot ${id} failed: ${(error as Error).message}`);
+        });
+      return { DBClusterSnapshot: clusterSnapshotXml(snapshot) };
+    },
+
+    DescribeDBClusterSnapshots: (input) => {
+      const id = text(input, 'DBClusterSnapshotIdentifier')?.toLowerCase();
+      const clusterId = text(input, 'DBClusterIdentifier')?.toLowerCase();
+      const type = text(input, 'SnapshotType');
+      if (id !== undefined && !catalog.clusterSnapshots.has(id)) throw new RdsError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
+      const snapshots = [...catalog.clusterSnapshots.values()].filter(
+        (snapshot) => (id === undefined || snapshot.identifier === id) && (clusterId === undefined || snapshot.clusterIdentifier === clusterId) && (type === undefined || snapshot.type === type),
+      );
+      return { DBClusterSnapshots: { member: 'DBClusterSnapshot', items: snapshots.map((snapshot) => clusterSnapshotXml(snapshot)) } };
+    },
+
+    RestoreDBClusterFromSnapshot: (input) => {
+      const targetId = identifier(input, 'DBClusterIdentifier');
+      const snapshotId = required(input, 'SnapshotIdentifier');
+      const snapshot = catalog.clusterSnapshots.get((/:cluster-snapshot:(.+)$/.exec(snapshotId)?.[1] ?? snapshotId).toLowerCase());
+      if (!snapshot) throw new RdsError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${snapshotId} not found.`, 404);
+      if (snapshot.status !== 'available' || !snapshot.data) throw new RdsError('InvalidDBClusterSnapshotStateFault', `Cluster snapshot ${snapshot.identifier} is not available (${snapshot.status})`);
+      const engine = postgresEngine(input, snapshot.engine);
+      ensureClusterFree(targetId);
+      const cluster = newCluster(input, targetId, { engine, masterUsername: snapshot.masterUsername, masterPassword: snapshot.masterPassword, databaseName: snapshot.databaseName });
+      catalog.clusters.set(targetId, cluster);
+      void bring(cluster, 'clusterCreated', snapshot.data);
+      return { DBCluster: clusterXml(cluster) };
     },
 
     RestoreDBClusterToPointInTime: (input) => {

@@ -1,4 +1,4 @@
-import type { LocalDbCluster, LocalDbInstance, LocalDbSnapshot, NetworkPlacement, Tag } from './catalog.js';
+import type { LocalDbCluster, LocalDbClusterSnapshot, LocalDbInstance, LocalDbSnapshot, NetworkPlacement, Tag } from './catalog.js';
 import { xmlList, type XmlValue } from './query-protocol.js';
 
 /* The RDS API's shapes (DBInstance, DBCluster, DBSnapshot) as the local RDS answers them, member names as AWS documents. */
@@ -73,6 +73,25 @@ export function clusterXml(cluster: LocalDbCluster): Record<string, XmlValue> {
     DeletionProtection: cluster.deletionProtection,
     HttpEndpointEnabled: cluster.httpEndpointEnabled,
     TagList: tagListXml(cluster.tags),
+  };
+}
+
+export function clusterSnapshotXml(snapshot: LocalDbClusterSnapshot): Record<string, XmlValue> {
+  return {
+    DBClusterSnapshotIdentifier: snapshot.identifier,
+    DBClusterIdentifier: snapshot.clusterIdentifier,
+    SnapshotCreateTime: snapshot.createdAt,
+    Engine: snapshot.engine,
+    AllocatedStorage: 1,
+    Status: snapshot.status,
+    ClusterCreateTime: snapshot.clusterCreatedAt,
+    MasterUsername: snapshot.masterUsername,
+    EngineVersion: snapshot.engineVersion,
+    SnapshotType: snapshot.type,
+    PercentProgress: snapshot.status === 'available' ? 100 : 0,
+    StorageEncrypted: true,
+    DBClusterSnapshotArn: snapshot.arn,
+    TagList: tagListXml(snapshot.tags),
   };
 }
 

@@ -31,6 +31,11 @@ const objectCanaryPlans = plans.flatMap((plan) => {
   const canary = plan.checks.find((check) => check.type === 'canary-object');
   return canary?.type === 'canary-object' ? [{ plan, canary }] : [];
 });
+/** Plans of databases with a canary row: a schedule each too, on the same writer. */
+const sqlCanaryPlans = plans.flatMap((plan) => {
+  const canary = plan.checks.find((check) => check.type === 'sql-canary');
+  return canary?.type === 'sql-canary' ? [{ plan, canary }] : [];
+});
 const sourceTables = new Set(plans.map((plan) => `table/${tableOf(plan)}`));
 const DRILL_TABLES = `table/${DRILL_TABLE_PREFIX}*`;
 
@@ -137,8 +142,9 @@ describe('drill schedules', () => {
   const drillRoleId = () => synth.logicalIdOf(synth.stack.drillSchedules.drillRole);
 
   it('has one schedule per plan and one per canary check, nothing else', () => {
-    expect(schedules()).toHaveLength(plans.length + canaryPlans.length + objectCanaryPlans.length);
+    expect(schedules()).toHaveLength(plans.length + canaryPlans.length + objectCanaryPlans.length + sqlCanaryPlans.length);
     expect(objectCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-archive-s3']);
+    expect(sqlCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-aurora']);
     expect(plans.length).toBeGreaterThan(0);
   });
 
@@ -184,7 +190,7 @@ describe('drill schedules', () => {
     ]);
   });
 
-  it.each([...canaryPlans, ...objectCanaryPlans].map(({ plan, canary }) => [plan.id, canary.intervalMinutes] as const))(
+  it.each([...canaryPlans, ...objectCanaryPlans, ...sqlCanaryPlans].map(({ plan, canary }) => [plan.id, canary.intervalMinutes] as const))(
     '%s writes its canary every %i minutes by invoking WriteDrillCanary, and nothing else',
     (planId, intervalMinutes) => {
       const input = JSON.stringify({ planId });

@@ -359,6 +359,47 @@ describe('least privilege', () => {
     const restoresBuckets = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource' && plan.source.resourceType === 'S3');
     const checksObjects = drillPlans.some((plan) => sourceBucketNameOf(plan.source) !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)));
     const hasObjectCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary-object'));
+    // Database plans (lib/drill-grants-rds.ts): clusters (aurora-*) and instances, their drivers, how checks reach them.
+    const databasePlans = drillPlans.filter((plan) => plan.source.type === 'rds-database');
+    const isCluster = (plan: (typeof drillPlans)[number]) => plan.source.type === 'rds-database' && plan.source.engine.startsWith('aurora-');
+    const restoresDatabases = databasePlans.length > 0;
+    const restoresClusters = databasePlans.some(isCluster);
+    const restoresInstances = databasePlans.some((plan) => !isCluster(plan));
+    const restoredBy = (cluster: boolean, driver: string) => databasePlans.some((plan) => isCluster(plan) === cluster && plan.driver.type === driver);
+    const sqlChecked = databasePlans.some((plan) => plan.sqlAccess !== undefined && plan.checks.some((check) => check.type.startsWith('sql-')));
+    const viaDataApi = databasePlans.some((plan) => plan.sqlAccess?.via === 'data-api');
+    const sqlCanaries = databasePlans.filter((plan) => plan.checks.some((check) => check.type === 'sql-canary'));
+    const databaseCleanup = [...when(restoresDatabases, ['rds:DescribeDBInstances', 'rds:DeleteDBInstance']), ...when(restoresClusters, ['rds:DescribeDBClusters', 'rds:DeleteDBCluster'])];
+    if (permissions.includes('drills:inspect-source')) {
+      add(when(restoresInstances, ['rds:DescribeDBInstances']));
+      add(when(restoresClusters, ['rds:DescribeDBClusters']));
+      add(when(restoredBy(false, 'rds-snapshot'), ['rds:DescribeDBSnapshots']));
+      add(when(restoredBy(true, 'rds-snapshot'), ['rds:DescribeDBClusterSnapshots']));
+    }
+    if (permissions.includes('drills:restore')) {
+      add(when(restoresDatabases, ['rds:AddTagsToResource']));
+      add(when(restoredBy(false, 'rds-pitr'), ['rds:RestoreDBInstanceToPointInTime']));
+      add(when(restoredBy(false, 'rds-snapshot'), ['rds:RestoreDBInstanceFromDBSnapshot']));
+      add(when(restoredBy(true, 'rds-pitr'), ['rds:RestoreDBClusterToPointInTime']));
+      add(when(restoredBy(true, 'rds-snapshot'), ['rds:RestoreDBClusterFromSnapshot']));
+    }
+    if (permissions.includes('drills:inspect-restore')) {
+      add(when(restoresDatabases, ['rds:DescribeDBInstances', 'rds:AddTagsToResource']));
+      add(when(restoresClusters, ['rds:DescribeDBClusters', 'rds:CreateDBInstance']));
+      add(when(viaDataApi, ['rds:EnableHttpEndpoint']));
+    }
+    if (permissions.includes('drills:read-data')) {
+      add(when(sqlChecked, ['rds:DescribeDBInstances', 'secretsmanager:GetSecretValue']));
+      add(when(sqlChecked && restoresClusters, ['rds:DescribeDBClusters']));
+      add(when(sqlChecked && viaDataApi, ['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction']));
+    }
+    if (permissions.includes('drills:cleanup') || permissions.includes('drills:abort')) add(databaseCleanup);
+    if (permissions.includes('drills:canary')) {
+      add(when(sqlCanaries.length > 0, ['secretsmanager:GetSecretValue']));
+      add(when(sqlCanaries.some(isCluster), ['rds:DescribeDBClusters']));
+      add(when(sqlCanaries.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
+      add(when(sqlCanaries.some((plan) => plan.sqlAccess?.via === 'data-api'), ['rds-data:ExecuteStatement']));
+    }
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
       add(when(listsBackups, ['dynamodb:ListBackups']));
@@ -548,16 +589,23 @@ describe('least privilege', () => {
         expect(resources).toEqual([getAtt(synth.logicalIdOf(deadLetterQueue!))]);
       }
       if (actions.some((action) => action.startsWith('secretsmanager:'))) {
-        // The task-link key (links:sign), the Slack app secret (slack:post) or the compliance credentials (compliance:credentials), each in its own statement, readable and nothing more.
+        // The task-link key (links:sign), the Slack app secret (slack:post) or the compliance credentials (compliance:credentials), each in its own statement,
+        // readable and nothing more; or a database plan's secret, to its one reader (the checks' or the canary writer's).
         expect(actions).toEqual(['secretsmanager:GetSecretValue']);
-        const declared = spec.permissions as readonly FunctionPermission[];
-        const secrets = [
-          ...(declared.includes('links:sign') ? [synth.stack.taskLinkKey] : []),
-          ...(declared.includes('slack:post') ? [synth.stack.slackAppSecret] : []),
-          ...(declared.includes('compliance:credentials') ? [synth.stack.compliancePlatforms.credentials] : []),
-        ];
-        expect(resources).toHaveLength(1);
-        expect(secrets.map((secret) => ({ Ref: synth.logicalIdOf(secret) }))).toContainEqual(resources[0]);
+        const databaseSecrets = drillPlans.flatMap((plan) => [plan.sqlAccess?.secretArn, ...plan.checks.map((check) => (check.type === 'sql-canary' ? check.writerSecretArn : undefined))]).filter((arn): arn is string => arn !== undefined);
+        const isDatabaseSecret = resources.every((resource) => typeof resource === 'string' && databaseSecrets.some((arn) => resource === arn || resource === `${arn}-??????`));
+        if (isDatabaseSecret) {
+          expect(new Set(resources.map((resource) => String(resource).replace(/-\?{6}$/, ''))).size).toBe(1);
+        } else {
+          const declared = spec.permissions as readonly FunctionPermission[];
+          const secrets = [
+            ...(declared.includes('links:sign') ? [synth.stack.taskLinkKey] : []),
+            ...(declared.includes('slack:post') ? [synth.stack.slackAppSecret] : []),
+            ...(declared.includes('compliance:credentials') ? [synth.stack.compliancePlatforms.credentials] : []),
+          ];
+          expect(resources).toHaveLength(1);
+          expect(secrets.map((secret) => ({ Ref: synth.logicalIdOf(secret) }))).toContainEqual(resources[0]);
+        }
       }
       if (actions.includes('ses:SendEmail')) {
         expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': irdrConfig.mail.from } });
@@ -1056,6 +1104,8 @@ describe('cdk-nag (AwsSolutions)', () => {
       // The S3 plans (lib/drill-grants.ts): AWS Backup's recovery points, the drill-prefixed buckets and their objects, the source buckets' objects.
       if (resource === 'arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:recovery-point:*') continue;
       if (/^arn:<AWS::Partition>:s3:::irdr-drill-\*(\/\*)?$/.test(resource!)) continue;
+      // The database plans (lib/drill-grants-rds.ts): drill-prefixed databases, and what a restore reads that RDS names.
+      if (/^arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:((db|cluster):irdr-drill-\*|(og|pg|cluster-pg|auto-backup|cluster-auto-backup|snapshot|cluster-snapshot):\*)$/.test(resource!)) continue;
       if (drillPlans.some((plan) => resource === `arn:<AWS::Partition>:s3:::${sourceBucketNameOf(plan.source)}/*`)) continue;
       if (resource !== '*') expect(drillWildcards.has(/:dynamodb:.*:(table\/[^:]+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
     }

@@ -10,12 +10,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'irdr-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('irdr demo', () => {
-  it('seeds the demo table and bucket, runs two drills that pass, the ledger drill that fails for a real reason, the bucket drill passing then failing for one, and says where to look', async () => {
+  it('seeds the demo table and bucket, runs two drills that pass, the ledger drill that fails for a real reason, the bucket drill and the Aurora drill each passing then failing for one, and says where to look', async () => {
     // A fresh data dir, as `npm run demo` on a new clone: the slowest start, when a schedule firing before the seed showed.
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [irdr, 'demo', '--exit', '--data-dir', dataDir, '--time-scale', '300', '--port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--events-port', '0', '--lambda-port', '0'],
-      { timeout: 110_000 },
+      // Seven drills (the Aurora pair adds ~40 s on a loaded machine: its engines start and restore in this process).
+      { timeout: 230_000 },
     );
     expect(stdout).toMatch(/orders-pitr\s+passed/);
     expect(stdout).toMatch(/orders-backup\s+passed/);
@@ -23,6 +24,10 @@ describe('irdr demo', () => {
     // An S3 bucket through AWS Backup: passes, then fails naming the closed ledger object the newest backup holds rewritten.
     expect(stdout).toMatch(/orders-archive-s3\s+passed[\s\S]*orders-archive-s3\s+failed/);
     expect(stdout).toMatch(/\[FAIL\] sample-objects: .*ledger\/2025\/closing\.json \(different\)/);
+    // An Aurora PostgreSQL cluster restored to a point in time and checked in SQL: passes, then fails on its closed ledger's checksum.
+    expect(stdout).toMatch(/orders-aurora\s+passed[\s\S]*orders-aurora\s+failed/);
+    expect(stdout).toMatch(/\[FAIL\] closed-ledger-2025: expected SHA-256 44153795037b45654b5dcad9506c7b0478a576ee7be6c78e5dd7e96867001cee, recorded in the plan; found SHA-256 [0-9a-f]{64} over 12 rows/);
+    expect(stdout).toContain('[PASS] sql-canary');
     expect(stdout).toContain('[PASS] canary');
     expect(stdout).toMatch(/\[FAIL\] closed-ledger: expected SHA-256 [0-9a-f]{64}/);
     // A drill whose validation failed achieved no RTO or RPO; the passing ones did.
@@ -35,5 +40,5 @@ describe('irdr demo', () => {
     expect(stdout + stderr).not.toContain('"level":"ERROR"');
     // Published while it ran, gone once it stopped.
     expect(existsSync(join(dataDir, 'local-stack.json'))).toBe(false);
-  });
+  }, 240_000);
 });

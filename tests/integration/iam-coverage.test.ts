@@ -7,6 +7,7 @@ import { deduplicationTableDesign, tableDesign } from '../../functions/domain/ta
 import { functionRegistry, type FunctionName } from '../../functions/registry.js';
 import { recordAwsCalls, type RecordedAwsCall } from '../../local/aws-call-recorder.js';
 import { backUpArchiveBucket, seedArchiveBucket } from '../../local/cli/demo-bucket.js';
+import { seedOrdersCluster, waitUntilClusterRestorable } from '../../local/cli/demo-database.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import { deployTemplate, type DeployedTemplate } from '../infra/iam-simulation.js';
@@ -93,6 +94,18 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'CreateHumanTask:dynamodb:UpdateItem': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   // The S3 plan's restore job is waited for by its end event (EndDrillRestoreWait answers the token AwaitDrillRestoreEnd kept).
   'AwaitDrillRestoreEnd:states:SendTaskSuccess': 'drills:end-restore-wait: the waiting step answers its own token only when the job ended before it kept it (drill-restore-events forces that race)',
+  // The Aurora plan (orders-aurora, rds-pitr, checks through the Data API).
+  'StartDrillRestore:rds:AddTagsToResource': 'drills:restore: RDS checks it when a restore carries tags (tag-on-create): no request of its own to record; the tag conditions are in tests/infra',
+  'CheckDrillRestore:rds:RestoreDBClusterToPointInTime': 'drills:restore: only StartDrillRestore starts RDS restores; CheckDrillRestore holds drills:restore for the DynamoDB backups it took',
+  'RunDrillChecks:rds:DescribeDBInstances': 'drills:read-data: the wire transport reads a restored instance\'s endpoint; the example plan checks through the Data API (drill-rds-e2e runs the wire)',
+  'RunDrillChecks:rds:DescribeDBClusters': 'drills:read-data: a restored cluster\'s ARN or endpoint is looked up only when the restore handle lacks it (wire plans, drill-rds-e2e)',
+  'CleanUpDrill:rds:AddTagsToResource': 'drills:inspect-restore: a database is tagged with its run in the restore call itself, so cleanup never claims one late (it holds inspect-restore for tables and buckets)',
+  'CleanUpDrill:rds:CreateDBInstance': 'drills:inspect-restore: only CheckDrillRestore adds the instance of a restored cluster',
+  'CleanUpDrill:rds:EnableHttpEndpoint': 'drills:inspect-restore: only CheckDrillRestore turns on a restored cluster\'s Data API',
+  'RecordEndedRun:rds:DescribeDBInstances': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill (drill-rds-e2e deletes databases on every path)',
+  'RecordEndedRun:rds:DescribeDBClusters': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
+  'RecordEndedRun:rds:DeleteDBInstance': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
+  'RecordEndedRun:rds:DeleteDBCluster': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
@@ -154,6 +167,14 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   bucketCanary.destroy();
   await backUpArchiveBucket(local.stack.environment.AWS_ENDPOINT_URL_BACKUP!);
   expect((await runDrill('orders-archive-s3')).execution.status).toBe('SUCCEEDED');
+  // The example Aurora plan: the cluster as the demo seeds it, its SQL canary through the Lambda Invoke API, a passing drill.
+  const database = { rds: local.stack.rds.endpoint, rdsData: local.stack.rds.dataApiEndpoint, secretsManager: local.stack.secretsManagerEndpoint };
+  await seedOrdersCluster(database);
+  const rowCanary = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  expect((await rowCanary.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-aurora' }) }))).FunctionError).toBeUndefined();
+  rowCanary.destroy();
+  await waitUntilClusterRestorable(database);
+  expect((await runDrill('orders-aurora')).execution.status).toBe('SUCCEEDED');
   for (const path of ['/drills', '/drills/orders-pitr/runs', `/drill-runs/${failed.runId}`]) {
     expect((await local.api('GET', path, { token: 'dev-auditor' })).status, path).toBe(200);
   }
@@ -386,8 +407,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     });
     deployed = deployTemplate(synthesized.resources);
     arnOf = deployedArnOf(spellingsOf, deployed);
-    // The whole scenario and a synth: near the default 120 s on a shared two-core machine before the compliance pushes joined it.
-  }, 240_000);
+    // Every scenario (the compliance pushes, the Aurora drill's engines in this process) and a synthesis, on a shared two-core machine.
+  }, 300_000);
   afterAll(async () => {
     undeployCompliance?.();
     await local?.stop();

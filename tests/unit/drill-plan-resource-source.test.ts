@@ -44,10 +44,11 @@ describe('drill plans of AWS Backup resources', () => {
   it('every plan already written (workflows/drills) still loads unchanged', () => {
     const plans = loadDrillPlans();
     expect(plans.length).toBeGreaterThan(0);
-    // The table plans written before resource types keep their table source; the S3 example came with them.
+    // The table plans written before resource types keep their table source; the S3 and Aurora examples came later.
     expect(plans.map((loaded) => `${loaded.id} ${loaded.source.type}`).sort()).toEqual([
       'ledger-archive-pitr dynamodb-table',
       'orders-archive-s3 aws-backup-resource',
+      'orders-aurora rds-database',
       'orders-backup dynamodb-table',
       'orders-pitr dynamodb-table',
     ]);
@@ -76,7 +77,7 @@ describe('drill plans of AWS Backup resources', () => {
     expect(refusal(plan({ resourceType: 'FSx', resourceArn: `arn:aws:fsx:eu-west-1:${ACCOUNT}:file-system/fs-0123456789abcdef0` }))).toMatch(
       /resourceType: FSx cannot be drilled: .*existing file system/,
     );
-    expect(refusal(plan({ resourceType: 'Aurora', selection: { tags: { env: 'prod' } } }))).toMatch(/Aurora cannot be drilled: .*issue 17/);
+    expect(refusal(plan({ resourceType: 'Aurora', selection: { tags: { env: 'prod' } } }))).toMatch(/Aurora cannot be drilled: .*a source of type rds-database restored by the rds-pitr or rds-snapshot driver/);
     expect(refusal(plan({ resourceType: 'Neptune', selection: { tags: { env: 'prod' } } }))).toMatch(/Neptune cannot be drilled: .*cleanup/);
     // Names AWS Backup restores but irdr does not list, and case games, are unsupported types.
     expect(refusal(plan({ resourceType: 'Storage Gateway', selection: { tags: { env: 'prod' } } }))).toMatch(/resourceType: a resource type AWS Backup restores: DynamoDB, S3, EFS/);

@@ -8,7 +8,10 @@ import {
   type RecoveryPointByResource,
 } from '@aws-sdk/client-backup';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../domain/drill-naming.js';
-import type { DrillSource } from '../../domain/drill-plan-schema.js';
+import type { DrillSource as AnyDrillSource } from '../../domain/drill-plan-schema.js';
+
+/** The sources AWS Backup restores here (an rds-database has native drivers; as aws-backup-resource it comes here). */
+type DrillSource = Exclude<AnyDrillSource, { type: 'rds-database' }>;
 import { RESOURCE_TYPE_PROFILES } from '../../domain/drill/resource-types.js';
 import { isolatedRestoreMetadata } from '../../domain/drill/restore-metadata.js';
 import {
@@ -45,7 +48,9 @@ export interface AwsBackupDriverConfig {
  * StartRestoreJob (as the plan's restore role, with isolated metadata) into a new drill-named resource, and follows
  * the job, then the resource, until it is described as available. `random` picks among tag-selected sources.
  */
-export function awsBackupDriver(source: DrillSource, config: AwsBackupDriverConfig, random: () => number = Math.random): RestoreDriver {
+export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDriverConfig, random: () => number = Math.random): RestoreDriver {
+  if (planSource.type === 'rds-database') throw new Error('an rds-database source is restored by the rds-pitr or rds-snapshot driver (as aws-backup-resource, through AWS Backup)');
+  const source: DrillSource = planSource;
   const type: BackupResourceType = source.type === 'dynamodb-table' ? 'DynamoDB' : source.resourceType;
   const overrides = source.type === 'aws-backup-resource' ? source.restoreMetadata : {};
   /** Tags the restored resource as this run's, once AWS Backup's job names it as what it created. */

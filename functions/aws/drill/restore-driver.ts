@@ -10,6 +10,8 @@ export interface RestoreRequest {
   readonly recoveryPoint: ChosenRecoveryPoint;
   /** The run's restored resource name (drill-prefixed, see restoredResourceName). */
   readonly restoredName: string;
+  /** The run, for drivers that tag the restored resource in the restore call itself (RDS: cleanup can always prove it). */
+  readonly claim?: RunClaim;
 }
 
 /** Who a restored resource belongs to: the tags irdr puts on it, and what the cleanup guard checks. */

@@ -2,10 +2,12 @@ import type { DrillPlan } from '../../domain/drill-plan-schema.js';
 import { awsBackupDriver } from './aws-backup-driver.js';
 import { dynamodbBackupDriver } from './dynamodb-backup-driver.js';
 import { dynamodbPitrDriver } from './dynamodb-pitr-driver.js';
+import type { RdsDriverOptions } from './rds-driver.js';
 import type { RestoreDriver } from './restore-driver.js';
+import { irdrConfig } from '../../config.js';
 
 /** The driver of a plan: its restore service, for its source (the plan schema holds the two together). */
-export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'>): RestoreDriver {
+export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'> & Partial<Pick<DrillPlan, 'sqlAccess'>>): RestoreDriver {
   const { source, driver } = plan;
   switch (driver.type) {
     case 'dynamodb-pitr':
@@ -19,10 +21,35 @@ export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'>): Re
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
       });
+    case 'rds-pitr':
+    case 'rds-snapshot':
+      if (source.type !== 'rds-database') throw new Error(`the ${driver.type} driver restores an rds-database source, not ${source.type}`);
+      return lazyRdsDriver(source, {
+        kind: driver.type === 'rds-pitr' ? 'pitr' : 'snapshot',
+        ...(driver.type === 'rds-snapshot' && driver.snapshotType !== undefined && { snapshotType: driver.snapshotType }),
+        network: irdrConfig.drills?.database,
+        enableDataApi: plan.sqlAccess?.via === 'data-api',
+      });
   }
 }
 
 function tableNameOf(source: DrillPlan['source'], driverType: string): string {
   if (source.type !== 'dynamodb-table') throw new Error(`the ${driverType} driver restores a dynamodb-table source, not ${source.type}`);
   return source.tableName;
+}
+
+/** The RDS driver, loaded on first use: a drill function of tables or buckets never initializes the RDS SDK. */
+function lazyRdsDriver(source: Extract<DrillPlan['source'], { type: 'rds-database' }>, options: RdsDriverOptions): RestoreDriver {
+  const loaded = import('./rds-driver.js').then(({ rdsDriver }) => rdsDriver(source, options));
+  // Not awaited until a method runs; a load failure surfaces there, not as an unhandled rejection.
+  loaded.catch(() => undefined);
+  return {
+    // RDS restores are polled: no restore-job event wakes them yet (RDS events are a later step).
+    completionSignal: 'poll',
+    preflight: async () => (await loaded).preflight(),
+    startRestore: async (request) => (await loaded).startRestore(request),
+    describeRestore: async (handle) => (await loaded).describeRestore(handle),
+    claimRestored: async (handle, claim) => (await loaded).claimRestored(handle, claim),
+    cleanUp: async (handle, claim) => (await loaded).cleanUp(handle, claim),
+  };
 }

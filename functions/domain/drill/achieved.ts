@@ -27,7 +27,7 @@ export function achievedRtoSeconds(times: {
  * point asked for); otherwise estimated from how far the recovery point restored lies before the point asked for.
  */
 export function achievedRpo(results: readonly DrillCheckResult[], recoveryPoint: ChosenRecoveryPoint): AchievedRpo {
-  const canary = results.find((result) => (result.type === 'canary' || result.type === 'canary-object') && result.measuredRpoSeconds !== undefined);
+  const canary = results.find((result) => (result.type === 'canary' || result.type === 'canary-object' || result.type === 'sql-canary') && result.measuredRpoSeconds !== undefined);
   if (canary?.measuredRpoSeconds !== undefined) return { seconds: canary.measuredRpoSeconds, method: 'canary' };
   return { seconds: secondsBetween(recoveryPoint.at, recoveryPoint.requestedAt), method: 'recovery-point' };
 }

@@ -1,4 +1,6 @@
+import type { SqlAccess } from './rds-plan.js';
 import type { ChosenRecoveryPoint, RestoredResource, SourceResource } from './restore.js';
+import type { SqlDialect } from './sql-dialect.js';
 
 export type DrillCheckType = 'item-count' | 'canary' | 'sample-keys' | 'checksum' | 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' | 'custom' | 'sql-row-count' | 'sql-checksum' | 'sql-schema' | 'sql-query' | 'sql-canary';
 
@@ -32,4 +34,7 @@ export interface DrillCheckContext {
   /** The plan's canary keys (canary-object checks): object checks leave them out, as they change by design. */
   readonly canaryKeys?: readonly string[];
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
+  /** SQL checks: how they reach the restored database (the plan's sqlAccess), and the engine's SQL dialect. */
+  readonly sqlAccess?: SqlAccess;
+  readonly sqlDialect?: SqlDialect;
 }

@@ -23,7 +23,7 @@ function laterData(point: ChosenRecoveryPoint, window: RestorableWindow | undefi
   }
   for (const result of results) {
     const sourceCanary = detail(result, 'sourceCanaryWrittenAt');
-    if ((result.type === 'canary' || result.type === 'canary-object') && !result.passed && typeof sourceCanary === 'string' && Date.parse(sourceCanary) > atMs) {
+    if ((result.type === 'canary' || result.type === 'canary-object' || result.type === 'sql-canary') && !result.passed && typeof sourceCanary === 'string' && Date.parse(sourceCanary) > atMs) {
       clauses.push(`the source's canary was written ${sourceCanary}, after it`);
     }
     const skipped = detail(result, 'skipped');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DRILL_TABLE_PREFIX } from '../drill-naming.js';
 import type { BackupResourceType } from './restore.js';
 
@@ -54,8 +55,8 @@ export const RESOURCE_TYPE_PROFILES: Readonly<Record<BackupResourceType, Resourc
     drillable: false,
     reason: 'a Neptune restore makes a cluster without instances and irdr has no cluster cleanup yet (it arrives with the RDS/Aurora driver, issue 17)',
   },
-  RDS: { drillable: false, reason: 'RDS restores are not drillable yet (the RDS/Aurora driver is issue 17)' },
-  Aurora: { drillable: false, reason: 'Aurora restores are not drillable yet (the RDS/Aurora driver is issue 17)' },
+  RDS: { drillable: false, reason: 'RDS instances are drilled natively for now: a source of type rds-database restored by the rds-pitr or rds-snapshot driver' },
+  Aurora: { drillable: false, reason: 'Aurora clusters are drilled natively for now: a source of type rds-database restored by the rds-pitr or rds-snapshot driver' },
 };
 
 /** S3 bucket names: 3-63 of lower-case letters, digits, dots and hyphens (dots avoided: they break virtual-host TLS). */
@@ -76,9 +77,28 @@ export function restoredResourceName(type: BackupResourceType, planId: string, r
       return full.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, S3_BUCKET_NAME_MAX).replace(/-+$/, '');
     case 'DynamoDB':
       return full.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, DYNAMODB_TABLE_NAME_MAX);
+    case 'RDS':
+    case 'Aurora':
+      return rdsRestoredName(planId, runId);
     default:
       return full.slice(0, TAG_VALUE_MAX);
   }
+}
+
+/** RDS identifiers: 63 characters at most; two kept free for an Aurora restore's instance (`<cluster>-1`). */
+const RDS_RESTORED_NAME_MAX = 61;
+
+/**
+ * An RDS identifier (lower case, as RDS stores it; letters, digits, single hyphens) for the run: the full drill name
+ * when it fits, else the plan id cut short and a digest of the run id, so two runs of one plan never share a name.
+ */
+function rdsRestoredName(planId: string, runId: string): string {
+  const clean = (text: string): string => text.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
+  const full = `${DRILL_TABLE_PREFIX}${clean(planId)}-${clean(runId)}`.replace(/-+$/, '');
+  if (full.length <= RDS_RESTORED_NAME_MAX && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(runId)) return full;
+  const digest = createHash('sha256').update(runId).digest('hex').slice(0, 12);
+  const room = RDS_RESTORED_NAME_MAX - DRILL_TABLE_PREFIX.length - digest.length - 1;
+  return `${DRILL_TABLE_PREFIX}${clean(planId).slice(0, room).replace(/-+$/, '')}-${digest}`;
 }
 
 /** Types whose restored-resource code (and SDK) a drill function loads only when some plan restores them. */

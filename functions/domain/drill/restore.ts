@@ -1,7 +1,7 @@
 /** What a restore driver reports and keeps, whichever service restores and whatever it restores (no AWS types here). */
 
 /** Driver names, as plans give them. */
-export type RestoreDriverType = 'dynamodb-pitr' | 'dynamodb-backup' | 'aws-backup';
+export type RestoreDriverType = 'dynamodb-pitr' | 'dynamodb-backup' | 'aws-backup' | 'rds-pitr' | 'rds-snapshot';
 
 /** Resource types as AWS Backup names them (StartRestoreJob's ResourceType) that restore testing restores. */
 export const BACKUP_RESOURCE_TYPES = ['DynamoDB', 'S3', 'EFS', 'EBS', 'EC2', 'FSx', 'DocumentDB', 'Neptune', 'RDS', 'Aurora'] as const;

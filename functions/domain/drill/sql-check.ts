@@ -64,6 +64,8 @@ export const SqlCheck = z.discriminatedUnion('type', [
     type: z.literal('sql-canary'),
     table: TableName.default(DEFAULT_CANARY_TABLE),
     intervalMinutes: z.number().int().min(1).max(60).default(5),
+    /** The canary writer's credentials on the source (it writes; the checks' own user only reads). Required in a drill plan. */
+    writerSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN').optional(),
   }),
   /** A query whose first row's first column says pass (true, 1, 't', 'pass') or fail; anything else fails. */
   z.strictObject({

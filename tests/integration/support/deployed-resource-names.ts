@@ -89,6 +89,8 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (service === 'ses') return [arn('ses', resource)];
     // AWS Backup names recovery points itself, in the stack's account and region.
     if (service === 'backup' && resource.startsWith('recovery-point:')) return [arn('backup', resource)];
+    // RDS databases, subnet groups and snapshots are named by the plans and the drills, the same locally and deployed.
+    if (service === 'rds') return [arn('rds', resource)];
     return undefined;
   };
 }

@@ -54,6 +54,13 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<Check
       return objectCheckVerdict(check, context);
     case 'custom':
       return customCheck(check, context);
+    case 'sql-row-count':
+    case 'sql-checksum':
+    case 'sql-schema':
+    case 'sql-canary':
+    case 'sql-query':
+      // Loaded only when a plan checks a database: a table drill's functions never initialize pg or the Data API SDK.
+      return import('./sql-checks.js').then(({ sqlCheckVerdict }) => sqlCheckVerdict(check, context));
   }
 }
 

@@ -1,0 +1,116 @@
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/domain/drill-naming.js';
+import { SQL_CHECKS, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { isAuroraEngine, type DrillDatabaseNetwork } from '../functions/domain/drill/rds-plan.js';
+
+/*
+ * The RDS, RDS Data API and Secrets Manager statements of database drills (resource types and condition keys as the
+ * Service Authorization Reference lists them for each action): restore, describe and delete only drill-prefixed
+ * databases (deletes only run-tagged ones), tags written only with the drill keys, rds-data only on the drill
+ * clusters (and the source when a plan compares with it or writes its canary), each secret only to its reader.
+ */
+
+export const WHY_DRILL_DATABASES =
+  'Restored databases are created at run time, one per run, named irdr-drill-<planId>-<run> (and its instance <name>-1): ' +
+  'the prefix is the narrowest resource IAM can name; source databases cannot carry it (the plan schema rejects one), ' +
+  'tags are written only with the drill keys, and deletes need the drill run tag on the database.';
+export const WHY_RESTORE_INPUTS =
+  'A restore names the option group, parameter group and automated backups RDS copies from the source, whose names ' +
+  'RDS chooses (default:..., the source resource id): read by the restore, never changed; snapshots are listed and read only.';
+export const WHY_SECRET_SUFFIX =
+  'Secrets Manager appends a random 6-character suffix to a secret ARN: `-??????` matches exactly that suffix of the one secret the plan names.';
+
+type Allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => void;
+
+export function rdsDrillStatements(stack: Stack, plans: readonly DrillPlan[], network: DrillDatabaseNetwork | undefined, permission: string, allow: Allow): void {
+  const databasePlans = plans.filter((plan) => plan.source.type === 'rds-database');
+  if (databasePlans.length === 0) return;
+  const rds = (resource: string, name: string) => stack.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  // A plan may name a secret by its full ARN or without the suffix; `-??????` is exactly that suffix.
+  const secret = (arn: string) => [arn, `${arn}-??????`];
+  const sourceOf = (plan: DrillPlan) => (plan.source.type === 'rds-database' ? (isAuroraEngine(plan.source.engine) ? rds('cluster', plan.source.identifier) : rds('db', plan.source.identifier)) : undefined);
+  const sources = unique(databasePlans.flatMap((plan) => [sourceOf(plan)!]));
+  const auroraPlans = databasePlans.filter((plan) => plan.source.type === 'rds-database' && isAuroraEngine(plan.source.engine));
+  const instancePlans = databasePlans.filter((plan) => !auroraPlans.includes(plan));
+  const drillInstances = rds('db', `${DRILL_TABLE_PREFIX}*`);
+  const drillClusters = auroraPlans.length > 0 ? [rds('cluster', `${DRILL_TABLE_PREFIX}*`)] : [];
+  const drillDatabases = [drillInstances, ...drillClusters];
+  const subnetGroups = network ? [rds('subgrp', network.dbSubnetGroupName)] : [];
+  // The run's tags, and only the drill's keys, on whatever a drill creates or tags.
+  const drillTags = { 'ForAllValues:StringEquals': { 'aws:TagKeys': [DRILL_RUN_TAG, DRILL_PLAN_TAG] }, Null: { [`aws:RequestTag/${DRILL_RUN_TAG}`]: 'false' } };
+  const runTagged = { Null: { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: 'false' } };
+  const notPublic = { Bool: { 'rds:PubliclyAccessible': 'false' } };
+  const snapshotPlans = databasePlans.filter((plan) => plan.driver.type === 'rds-snapshot');
+  const pitrPlans = databasePlans.filter((plan) => plan.driver.type === 'rds-pitr');
+  const sqlPlans = databasePlans.filter((plan) => plan.sqlAccess !== undefined && plan.checks.some((check) => SQL_CHECKS.has(check.type)));
+  const dataApiPlans = sqlPlans.filter((plan) => plan.sqlAccess?.via === 'data-api');
+  const canaryChecks = databasePlans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'sql-canary' && check.writerSecretArn ? [{ plan, writer: check.writerSecretArn }] : [])));
+
+  switch (permission) {
+    case 'drills:inspect-source':
+      allow(['rds:DescribeDBInstances'], unique(instancePlans.map((plan) => sourceOf(plan)!)));
+      allow(['rds:DescribeDBClusters'], unique(auroraPlans.map((plan) => sourceOf(plan)!)));
+      allow(['rds:DescribeDBSnapshots'], snapshotPlans.some((plan) => instancePlans.includes(plan)) ? [...unique(snapshotPlans.filter((plan) => instancePlans.includes(plan)).map((plan) => sourceOf(plan)!)), rds('snapshot', '*')] : [], WHY_RESTORE_INPUTS);
+      allow(['rds:DescribeDBClusterSnapshots'], snapshotPlans.some((plan) => auroraPlans.includes(plan)) ? [...unique(snapshotPlans.filter((plan) => auroraPlans.includes(plan)).map((plan) => sourceOf(plan)!)), rds('cluster-snapshot', '*')] : [], WHY_RESTORE_INPUTS);
+      break;
+    case 'drills:restore': {
+      const instanceSources = (chosen: readonly DrillPlan[]) => unique(chosen.filter((plan) => instancePlans.includes(plan)).map((plan) => sourceOf(plan)!));
+      const clusterSources = (chosen: readonly DrillPlan[]) => unique(chosen.filter((plan) => auroraPlans.includes(plan)).map((plan) => sourceOf(plan)!));
+      const inputs = [rds('og', '*'), rds('pg', '*')];
+      // Each restore: the source, the drill-prefixed target, the drill subnet group; tagged with the run, not public.
+      if (instanceSources(pitrPlans).length > 0) {
+        allow(['rds:RestoreDBInstanceToPointInTime'], [...instanceSources(pitrPlans), drillInstances, ...subnetGroups, ...inputs, rds('auto-backup', '*')], WHY_DRILL_DATABASES, { ...drillTags, ...notPublic });
+      }
+      if (instanceSources(snapshotPlans).length > 0) {
+        allow(['rds:RestoreDBInstanceFromDBSnapshot'], [rds('snapshot', '*'), drillInstances, ...subnetGroups, ...inputs], WHY_DRILL_DATABASES, { ...drillTags, ...notPublic });
+      }
+      if (clusterSources(pitrPlans).length > 0) {
+        allow(['rds:RestoreDBClusterToPointInTime'], [...clusterSources(pitrPlans), ...drillClusters, ...subnetGroups, rds('og', '*'), rds('cluster-pg', '*'), rds('cluster-auto-backup', '*')], WHY_DRILL_DATABASES, drillTags);
+      }
+      if (clusterSources(snapshotPlans).length > 0) {
+        allow(['rds:RestoreDBClusterFromSnapshot'], [rds('cluster-snapshot', '*'), ...drillClusters, ...subnetGroups, rds('og', '*'), rds('cluster-pg', '*')], WHY_DRILL_DATABASES, drillTags);
+      }
+      // RDS asks for AddTagsToResource when a create or restore carries tags.
+      allow(['rds:AddTagsToResource'], drillDatabases, WHY_DRILL_DATABASES, drillTags);
+      break;
+    }
+    case 'drills:inspect-restore':
+      allow(['rds:DescribeDBInstances'], [drillInstances], WHY_DRILL_DATABASES);
+      allow(['rds:DescribeDBClusters'], drillClusters, WHY_DRILL_DATABASES);
+      allow(['rds:AddTagsToResource'], drillDatabases, WHY_DRILL_DATABASES, drillTags);
+      // A restored cluster's one instance, in the cluster's network, tagged as the cluster is, never public.
+      allow(['rds:CreateDBInstance'], drillClusters.length > 0 ? [...drillDatabases, ...subnetGroups, rds('og', '*'), rds('pg', '*')] : [], WHY_DRILL_DATABASES, { ...drillTags, ...notPublic });
+      allow(['rds:EnableHttpEndpoint'], dataApiPlans.length > 0 ? drillClusters : [], WHY_DRILL_DATABASES);
+      break;
+    case 'drills:read-data': {
+      if (sqlPlans.length === 0) break;
+      const comparing = sqlPlans.filter((plan) => plan.sqlAccess?.compareWithSource === true);
+      allow(['rds:DescribeDBInstances'], [drillInstances, ...unique(comparing.filter((plan) => instancePlans.includes(plan)).map((plan) => sourceOf(plan)!))], WHY_DRILL_DATABASES);
+      allow(['rds:DescribeDBClusters'], drillClusters.length > 0 ? [...drillClusters, ...unique(comparing.filter((plan) => auroraPlans.includes(plan)).map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
+      // The Data API reads only: a read-only transaction, rolled back (ExecuteStatement also on the source when compared).
+      const dataApiComparing = comparing.filter((plan) => plan.sqlAccess?.via === 'data-api');
+      allow(['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'], dataApiPlans.length > 0 ? [...drillClusters, ...unique(dataApiComparing.map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
+      // The checks' secret: the validator (this function) is the only reader.
+      allow(['secretsmanager:GetSecretValue'], unique(sqlPlans.flatMap((plan) => secret(plan.sqlAccess!.secretArn))), WHY_SECRET_SUFFIX);
+      break;
+    }
+    case 'drills:cleanup':
+    case 'drills:abort':
+      allow(['rds:DescribeDBInstances'], [drillInstances], WHY_DRILL_DATABASES);
+      allow(['rds:DescribeDBClusters'], drillClusters, WHY_DRILL_DATABASES);
+      allow(['rds:DeleteDBInstance'], [drillInstances], WHY_DRILL_DATABASES, runTagged);
+      allow(['rds:DeleteDBCluster'], drillClusters, WHY_DRILL_DATABASES, runTagged);
+      break;
+    case 'drills:canary': {
+      if (canaryChecks.length === 0) break;
+      allow(['rds:DescribeDBInstances'], unique(canaryChecks.filter(({ plan }) => instancePlans.includes(plan)).map(({ plan }) => sourceOf(plan)!)));
+      allow(['rds:DescribeDBClusters'], unique(canaryChecks.filter(({ plan }) => auroraPlans.includes(plan)).map(({ plan }) => sourceOf(plan)!)));
+      allow(['rds-data:ExecuteStatement'], unique(canaryChecks.filter(({ plan }) => plan.sqlAccess?.via === 'data-api').map(({ plan }) => sourceOf(plan)!)));
+      // The writer's own secret, never the checks' (plan validation refuses them being the same).
+      allow(['secretsmanager:GetSecretValue'], unique(canaryChecks.flatMap(({ writer }) => secret(writer))), WHY_SECRET_SUFFIX);
+      break;
+    }
+  }
+}
+
+const unique = (values: readonly string[]): string[] => [...new Set(values)];

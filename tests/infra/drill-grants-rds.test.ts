@@ -1,0 +1,130 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
+import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
+import { DRILL_DATA_PERMISSIONS, DrillGrants, type DrillDataPermission } from '../../lib/drill-grants.js';
+import { iamTermsOf, termsUnknownToIam } from './iam-reference.js';
+import { DEPLOYED, deployTemplate, simulateRequest, type DeployedTemplate } from './iam-simulation.js';
+import { statementsOfRole, type SynthesizedPolicyStatement, type TemplateResource } from './synthesized-app.js';
+
+/*
+ * The drills:* grants of database plans (an Aurora cluster checked through the Data API and compared with its source,
+ * an RDS instance checked over the wire, restored from snapshots), in a bare stack deployed into iam-simulation's
+ * account, evaluated as IAM would: restores only into drill-prefixed, run-tagged, non-public databases in the drill
+ * subnet group; deletes only of run-tagged drill databases; the Data API only on drill clusters and the compared
+ * source; each secret only for its reader. Each refusal beside the allowed call it differs from by one thing.
+ */
+
+const { account: ACCOUNT, region: REGION } = DEPLOYED;
+const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+const base = {
+  title: 'A database drill',
+  owner: 'owner@example.com',
+  schedule: { expression: 'rate(7 days)' },
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  recipients: { roles: ['commander'] },
+  controls: ['SOC2 A1.3'],
+};
+const plans = [
+  DrillPlan.parse({
+    ...base,
+    id: 'orders',
+    source: { type: 'rds-database', engine: 'aurora-postgresql', identifier: 'orders-db' },
+    driver: { type: 'rds-pitr' },
+    checks: [{ type: 'sql-row-count', table: 'orders', expected: 'source' }, { type: 'sql-canary', writerSecretArn: secret('canary-writer') }],
+    sqlAccess: { via: 'data-api', secretArn: secret('drill-reader'), compareWithSource: true },
+  }),
+  DrillPlan.parse({
+    ...base,
+    id: 'ledger',
+    source: { type: 'rds-database', engine: 'postgres', identifier: 'ledger-db' },
+    driver: { type: 'rds-snapshot' },
+    checks: [{ type: 'sql-schema', tables: ['ledger'] }],
+    sqlAccess: { via: 'wire', secretArn: secret('ledger-reader') },
+  }),
+];
+
+let resources: Record<string, TemplateResource>;
+let deployed: DeployedTemplate;
+const roleIds = new Map<DrillDataPermission, string>();
+
+beforeAll(() => {
+  const stack = new Stack(new App(), 'Irdr', { env: { account: ACCOUNT, region: REGION } });
+  const grants = new DrillGrants(stack, plans);
+  const roles = DRILL_DATA_PERMISSIONS.map((permission) => {
+    const role = new Role(stack, permission.replace(/[^a-z]/g, '-'), { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    grants.grant(role, permission);
+    return [permission, role] as const;
+  });
+  resources = (Template.fromStack(stack).toJSON() as { Resources: Record<string, TemplateResource> }).Resources;
+  for (const [permission, role] of roles) roleIds.set(permission, stack.getLogicalId(role.node.defaultChild as never));
+  deployed = deployTemplate(resources);
+});
+
+const deployedStatements = (permission: DrillDataPermission): SynthesizedPolicyStatement[] => statementsOfRole(resources, roleIds.get(permission)!).map((statement) => deployed.statement(statement));
+
+async function allows(permission: DrillDataPermission, action: string, resource: string, conditionValues: Record<string, string[]> = {}): Promise<boolean> {
+  const outcome = await simulateRequest(deployedStatements(permission), { action, resource, conditionValues });
+  return outcome.allowed && outcome.unevaluatedConditions.length === 0 && outcome.error === undefined;
+}
+
+const rds = (resource: string) => `arn:aws:rds:${REGION}:${ACCOUNT}:${resource}`;
+const runTags = { 'aws:TagKeys': [DRILL_RUN_TAG, DRILL_PLAN_TAG], [`aws:RequestTag/${DRILL_RUN_TAG}`]: ['run-1'], [`aws:RequestTag/${DRILL_PLAN_TAG}`]: ['orders'] };
+const notPublic = { 'rds:PubliclyAccessible': ['false'] };
+const runTagged = { [`aws:ResourceTag/${DRILL_RUN_TAG}`]: ['run-1'] };
+
+describe('drills:* grants of database plans', () => {
+  it('names only actions and condition keys AWS IAM knows', async () => {
+    expect(await termsUnknownToIam(iamTermsOf(resources))).toEqual([]);
+  });
+
+  it('restores a cluster only into a drill-prefixed cluster in the drill subnet group, tagged with the run and nothing else', async () => {
+    const restore = (resource: string, conditions: Record<string, string[]> = runTags) => allows('drills:restore', 'rds:RestoreDBClusterToPointInTime', resource, conditions);
+    expect(await restore(rds('cluster:irdr-drill-orders-run-1'))).toBe(true);
+    expect(await restore(rds('cluster:orders-db'))).toBe(true);
+    expect(await restore(rds('subgrp:drill-isolated'))).toBe(true);
+    expect(await restore(rds('cluster:orders-copy'))).toBe(false);
+    expect(await restore(rds('subgrp:prod-app-subnets'))).toBe(false);
+    expect(await restore(rds('cluster:irdr-drill-orders-run-1'), { 'aws:TagKeys': [DRILL_RUN_TAG, 'owner'], [`aws:RequestTag/${DRILL_RUN_TAG}`]: ['run-1'] })).toBe(false);
+    expect(await restore(rds('cluster:irdr-drill-orders-run-1'), { 'aws:TagKeys': [DRILL_PLAN_TAG], [`aws:RequestTag/${DRILL_PLAN_TAG}`]: ['orders'] })).toBe(false);
+    // Restoring into another cluster than the plans' sources' drill copies: not the source of another plan either.
+    expect(await restore(rds('cluster:ledger-db'))).toBe(false);
+  });
+
+  it('restores an instance from a snapshot only not publicly accessible, and adds a cluster instance only so', async () => {
+    const fromSnapshot = (conditions: Record<string, string[]>) => allows('drills:restore', 'rds:RestoreDBInstanceFromDBSnapshot', rds('db:irdr-drill-ledger-run-1'), conditions);
+    expect(await fromSnapshot({ ...runTags, ...notPublic })).toBe(true);
+    expect(await fromSnapshot({ ...runTags, 'rds:PubliclyAccessible': ['true'] })).toBe(false);
+    expect(await allows('drills:inspect-restore', 'rds:CreateDBInstance', rds('db:irdr-drill-orders-run-1-1'), { ...runTags, ...notPublic })).toBe(true);
+    expect(await allows('drills:inspect-restore', 'rds:CreateDBInstance', rds('db:irdr-drill-orders-run-1-1'), { ...runTags, 'rds:PubliclyAccessible': ['true'] })).toBe(false);
+    expect(await allows('drills:inspect-restore', 'rds:CreateDBInstance', rds('db:orders-db-2'), { ...runTags, ...notPublic })).toBe(false);
+    // No plan restores an instance to a point in time: that action is not granted at all.
+    expect(await allows('drills:restore', 'rds:RestoreDBInstanceToPointInTime', rds('db:irdr-drill-ledger-run-1'), { ...runTags, ...notPublic })).toBe(false);
+  });
+
+  it('deletes only run-tagged drill databases: never a source, never an untagged look-alike', async () => {
+    expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:irdr-drill-orders-run-1'), runTagged)).toBe(true);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBInstance', rds('db:irdr-drill-orders-run-1-1'), runTagged)).toBe(true);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:irdr-drill-by-hand'))).toBe(false);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:orders-db'), runTagged)).toBe(false);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBInstance', rds('db:ledger-db'), runTagged)).toBe(false);
+    expect(await allows('drills:abort', 'rds:DeleteDBInstance', rds('db:irdr-drill-ledger-run-1'), runTagged)).toBe(true);
+  });
+
+  it('the Data API only on drill clusters and the source a plan compares with, and each secret only to its reader', async () => {
+    expect(await allows('drills:read-data', 'rds-data:ExecuteStatement', rds('cluster:irdr-drill-orders-run-1'))).toBe(true);
+    expect(await allows('drills:read-data', 'rds-data:ExecuteStatement', rds('cluster:orders-db'))).toBe(true);
+    expect(await allows('drills:read-data', 'rds-data:ExecuteStatement', rds('cluster:payments-db'))).toBe(false);
+    expect(await allows('drills:read-data', 'rds-data:BatchExecuteStatement', rds('cluster:irdr-drill-orders-run-1'))).toBe(false);
+    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('drill-reader')}-AbC123`)).toBe(true);
+    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('ledger-reader')}-AbC123`)).toBe(true);
+    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('canary-writer')}-AbC123`)).toBe(false);
+    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('drill-reader-2')}-AbC123`)).toBe(false);
+    expect(await allows('drills:canary', 'secretsmanager:GetSecretValue', `${secret('canary-writer')}-AbC123`)).toBe(true);
+    expect(await allows('drills:canary', 'secretsmanager:GetSecretValue', `${secret('drill-reader')}-AbC123`)).toBe(false);
+    expect(await allows('drills:canary', 'rds-data:ExecuteStatement', rds('cluster:orders-db'))).toBe(true);
+    expect(await allows('drills:canary', 'rds-data:ExecuteStatement', rds('cluster:irdr-drill-orders-run-1'))).toBe(false);
+  });
+});

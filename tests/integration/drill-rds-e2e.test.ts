@@ -1,0 +1,268 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_DRILL_CANARY_WRITER_SECRET_NAME, LOCAL_DRILL_DATABASE_SECRET_NAME, LOCAL_REGION } from '../../local/stack-config.js';
+import { recordAwsCalls } from '../../local/aws-call-recorder.js';
+import { drillGrantsOf } from './support/drill-grant-check.js';
+import { drillSession, testPlan } from './support/drill-session.js';
+import { waitFor } from './support/local-rds-bed.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/*
+ * An Aurora PostgreSQL drill (checks through the Data API) and an RDS PostgreSQL drill (checks over the Postgres
+ * wire) end to end on the local stack: preflight, point-in-time restore into the drill network, SQL checks with
+ * expected vs actual, the canary's measured RPO, cleanup through the guard, the record. Each passes; each fails for
+ * a real reason (a closed-ledger line changed before the recovery point); a restore that fails and a cleanup that
+ * RDS holds up still end with no drill database left.
+ */
+
+/** A partial secret ARN (no random suffix): what a plan names in advance; Secrets Manager finds the secret by it. */
+const secretArn = (name: string) => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:${name}`;
+const READER = secretArn(LOCAL_DRILL_DATABASE_SECRET_NAME);
+const WRITER = secretArn(LOCAL_DRILL_CANARY_WRITER_SECRET_NAME);
+const LEDGER_QUERY = "SELECT line, account, amount FROM ledger WHERE period = '2026-11'";
+/** The closed period's rows as Postgres prints each row (`q::text`), joined by newlines in key order: what the engine hashes. */
+const CLOSED_LEDGER = ['(1,cash,100.00)', '(2,revenue,-100.00)', '(3,fees,0.00)'].join('\n');
+const CLOSED_LEDGER_SHA256 = createHash('sha256').update(CLOSED_LEDGER, 'utf8').digest('hex');
+
+const checks = [
+  { type: 'sql-row-count', id: 'orders', table: 'orders', expected: 3 },
+  { type: 'sql-checksum', id: 'closed-ledger', query: LEDGER_QUERY, orderBy: ['line'], expected: CLOSED_LEDGER_SHA256 },
+  { type: 'sql-schema', tables: ['orders', 'ledger'], columns: [{ table: 'orders', column: 'total' }], indexes: [{ table: 'orders', index: 'orders_pkey' }] },
+  { type: 'sql-canary', writerSecretArn: WRITER, intervalMinutes: 1 },
+  { type: 'sql-query', query: 'SELECT count(*) = 0 FROM orders WHERE total < 0', description: 'no negative order' },
+];
+const auroraPlan = testPlan({
+  id: 'orders-aurora',
+  source: { type: 'rds-database', engine: 'aurora-postgresql', identifier: 'orders-db' },
+  driver: { type: 'rds-pitr' },
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  checks,
+  sqlAccess: { via: 'data-api', secretArn: READER },
+});
+const rdsPlan = testPlan({
+  id: 'ledger-rds',
+  source: { type: 'rds-database', engine: 'postgres', identifier: 'ledger-db', restore: { dbInstanceClass: 'db.t4g.medium' } },
+  driver: { type: 'rds-pitr' },
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  checks,
+  sqlAccess: { via: 'wire', secretArn: READER, database: 'postgres' },
+});
+
+const recorder = recordAwsCalls({ authorization: {} });
+let local: TestStack;
+let drills: ReturnType<typeof drillSession>;
+let rds: RDSClient;
+let data: RDSDataClient;
+let master: { username: string; password: string };
+let auroraArn: string;
+
+/** Runs SQL on a source: the Aurora cluster through the Data API, the RDS instance over the wire. */
+async function sql(source: 'orders-db' | 'ledger-db', statement: string): Promise<void> {
+  if (source === 'orders-db') {
+    await data.send(new ExecuteStatementCommand({ resourceArn: auroraArn, secretArn: READER, sql: statement }));
+    return;
+  }
+  const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'ledger-db' }))).DBInstances![0]!;
+  const client = new pg.Client({ host: instance.Endpoint!.Address!, port: instance.Endpoint!.Port!, user: master.username, password: master.password, database: 'postgres', ssl: false });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The drill databases still there (instances and clusters). */
+async function drillDatabases(): Promise<string[]> {
+  const instances = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+  const clusters = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
+  return [...instances.map((instance) => instance.DBInstanceIdentifier!), ...clusters.map((cluster) => cluster.DBClusterIdentifier!)].filter((id) => id.startsWith('irdr-drill-'));
+}
+
+/** Writes the canary (the real writer), then waits until a drill starting now would restore every write so far. */
+async function canaryThenRestorable(source: 'orders-db' | 'ledger-db'): Promise<void> {
+  const { writeSqlCanary } = await import('../../functions/aws/drill/sql-canary-writer.js');
+  const aurora = source === 'orders-db';
+  const described = aurora ? (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }))).DBClusters![0]!.DBClusterArn! : (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source }))).DBInstances![0]!.DBInstanceArn!;
+  await writeSqlCanary({ source: { type: aurora ? 'Aurora' : 'RDS', name: source, arn: described }, access: { via: aurora ? 'data-api' : 'wire' }, writerSecretArn: WRITER, table: 'irdr_drill_canary' });
+  const writtenBy = Date.now() + 1000;
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await waitFor(async () => {
+    const latest = aurora
+      ? (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }))).DBClusters![0]!.LatestRestorableTime
+      : (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source }))).DBInstances![0]!.LatestRestorableTime;
+    return latest !== undefined && latest.getTime() >= writtenBy;
+  });
+}
+
+async function seed(source: 'orders-db' | 'ledger-db'): Promise<void> {
+  await sql(source, 'CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, total numeric(10,2) NOT NULL)');
+  await sql(source, "INSERT INTO orders VALUES (1, 'ada', 10.00), (2, 'bob', 20.50), (3, 'cy', 5.25)");
+  await sql(source, 'CREATE TABLE ledger (period text, line int, account text, amount numeric(12,2), PRIMARY KEY (period, line))');
+  await sql(source, "INSERT INTO ledger VALUES ('2026-11', 1, 'cash', 100.00), ('2026-11', 2, 'revenue', -100.00), ('2026-11', 3, 'fees', 0)");
+}
+
+beforeAll(async () => {
+  local = await startTestStack({ timeScale: 60, drillPlans: [auroraPlan, rdsPlan] });
+  drills = drillSession(local);
+  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  rds = new RDSClient({ ...clientConfig, endpoint: local.stack.rds.endpoint });
+  data = new RDSDataClient({ ...clientConfig, endpoint: local.stack.rds.dataApiEndpoint });
+  const secrets = new SecretsManagerClient({ ...clientConfig, endpoint: local.stack.secretsManagerEndpoint });
+  master = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: READER }))).SecretString!) as { username: string; password: string };
+  secrets.destroy();
+  auroraArn = (await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'orders-db', Engine: 'aurora-postgresql', MasterUsername: master.username, MasterUserPassword: master.password, EnableHttpEndpoint: true }))).DBCluster!.DBClusterArn!;
+  await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'orders-db-1', DBClusterIdentifier: 'orders-db', Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large' }));
+  await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'ledger-db', Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', MasterUsername: master.username, MasterUserPassword: master.password }));
+  await waitFor(async () => (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.every((instance) => instance.DBInstanceStatus === 'available'));
+  await seed('orders-db');
+  await seed('ledger-db');
+}, 120_000);
+
+afterAll(async () => {
+  recorder.stop();
+  rds?.destroy();
+  data?.destroy();
+  await local?.stop();
+});
+
+for (const [plan, source, transport] of [
+  [auroraPlan, 'orders-db', 'data-api'],
+  [rdsPlan, 'ledger-db', 'wire'],
+] as const) {
+  describe(`${plan.id}: ${source} checked over ${transport}`, () => {
+    it('passes: every SQL check with expected vs actual, the RPO measured by the canary, the restored database deleted', async () => {
+      await canaryThenRestorable(source);
+      const { view, execution } = await drills.runDrill(plan.id);
+      expect(execution.status).toBe('SUCCEEDED');
+      const run = view.run;
+      expect(run.status, JSON.stringify(run.checks, null, 1)).toBe('passed');
+      expect(run.checks.map((check: { id: string; passed: boolean }) => [check.id, check.passed])).toEqual([
+        ['orders', true],
+        ['closed-ledger', true],
+        ['sql-schema', true],
+        ['sql-canary', true],
+        ['sql-query', true],
+      ]);
+      expect(run.checks[1]).toMatchObject({ expected: `SHA-256 ${CLOSED_LEDGER_SHA256}, recorded in the plan`, actual: `SHA-256 ${CLOSED_LEDGER_SHA256} over 3 rows` });
+      expect(run.checks[0]).toMatchObject({ expected: '3 rows in orders, as the plan states', actual: '3 rows' });
+      expect(run.rpo).toMatchObject({ method: 'canary' });
+      expect(run.cleanup.status).toBe('DELETED');
+      expect(await drillDatabases()).toEqual([]);
+      const started = view.events.find((event) => event.type === 'drill.restore.started')?.detail;
+      expect(started).toMatchObject({ driver: 'rds-pitr', restored: { type: plan.source.type === 'rds-database' && plan.source.engine.startsWith('aurora') ? 'Aurora' : 'RDS' } });
+      expect(view.trail.intact).toBe(true);
+    }, 120_000);
+
+    it('fails for a real reason: a closed-ledger line changed before the recovery point, with expected vs actual; the restored database is still deleted', async () => {
+      await sql(source, "UPDATE ledger SET amount = 90.00 WHERE period = '2026-11' AND line = 1");
+      await canaryThenRestorable(source);
+      const { view } = await drills.runDrill(plan.id);
+      const run = view.run;
+      expect(run.status).toBe('failed');
+      const ledger = run.checks.find((check: { id: string }) => check.id === 'closed-ledger');
+      expect(ledger).toMatchObject({ passed: false, expected: `SHA-256 ${CLOSED_LEDGER_SHA256}, recorded in the plan` });
+      expect(ledger.actual).toMatch(/^SHA-256 [0-9a-f]{64} over 3 rows$/);
+      expect(ledger.actual).not.toContain(CLOSED_LEDGER_SHA256);
+      expect(run.checks.filter((check: { passed: boolean }) => !check.passed).map((check: { id: string }) => check.id)).toEqual(['closed-ledger']);
+      expect(run.cleanup.status).toBe('DELETED');
+      expect(await drillDatabases()).toEqual([]);
+      await sql(source, "UPDATE ledger SET amount = 100.00 WHERE period = '2026-11' AND line = 1");
+    }, 120_000);
+  });
+}
+
+describe('forced failures: the restored database is deleted on every path', () => {
+  it('a restore RDS fails: the run fails at the restore, and the failed database is deleted', async () => {
+    await canaryThenRestorable('orders-db');
+    local.stack.faults.rds.failRestores(true);
+    try {
+      const { view } = await drills.runDrill(auroraPlan.id);
+      expect(view.run.status).toBe('failed');
+      expect(view.run.reasons.join(' ')).toMatch(/failed/);
+      expect(view.run.checks ?? []).toEqual([]);
+    } finally {
+      local.stack.faults.rds.failRestores(false);
+    }
+    await waitFor(async () => (await drillDatabases()).length === 0);
+  }, 120_000);
+
+  it('a query that cannot run (a table gone from the restore) is a failed check with the engine\'s message, and cleanup still deletes', async () => {
+    await sql('ledger-db', 'ALTER TABLE orders RENAME TO orders_renamed');
+    try {
+      await canaryThenRestorable('ledger-db');
+      const { view } = await drills.runDrill(rdsPlan.id);
+      expect(view.run.status).toBe('failed');
+      const orders = view.run.checks.find((check: { id: string }) => check.id === 'orders');
+      expect(orders).toMatchObject({ passed: false, details: { error: 'engine' } });
+      expect(orders.actual).toMatch(/relation "public\.orders" does not exist|relation "orders" does not exist/);
+      expect(view.run.cleanup.status).toBe('DELETED');
+      expect(await drillDatabases()).toEqual([]);
+    } finally {
+      await sql('ledger-db', 'ALTER TABLE orders_renamed RENAME TO orders');
+    }
+  }, 120_000);
+
+  it('RDS refuses the deletes for a while: cleanup waits and retries, and the database is deleted once RDS lets it', async () => {
+    await canaryThenRestorable('ledger-db');
+    local.stack.faults.rds.refuseDeletes(true);
+    const runId = randomUUID();
+    // Released only once the checks are recorded (cleanup comes next) and a moment has passed: its first attempt is refused.
+    const released = waitFor(async () => {
+      const record = await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' });
+      return record.status === 200 && Array.isArray((record.body as { run?: { checks?: unknown } }).run?.checks);
+    }).then(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      local.stack.faults.rds.refuseDeletes(false);
+    });
+    const { view } = await drills.runDrill(rdsPlan.id, runId);
+    await released;
+    expect(view.run.status).toBe('passed');
+    expect(view.run.cleanup.status).toBe('DELETED');
+    // Refused at first (RDS said the database was busy), retried after a wait, then deleted.
+    expect(view.events.find((event) => event.type === 'drill.cleanup.completed')?.detail?.attempts).toBeGreaterThan(1);
+    expect(await drillDatabases()).toEqual([]);
+  }, 180_000);
+});
+
+/** The drill's functions (the task-link key other functions read is not theirs to judge here). */
+const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'RunDrillChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
+
+describe('least privilege', () => {
+  it('calls RDS, the Data API and Secrets Manager only as the synthesized grants of each function allow: actions, and the databases and secrets they act on', () => {
+    const { allows } = drillGrantsOf([auroraPlan, rdsPlan]);
+    const calls = recorder
+      .calls()
+      .flatMap((call) => (/^(rds|rds-data|secretsmanager):/.test(call.action) && DRILL_FUNCTIONS.has(call.functionName) ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []));
+    const used = [...new Set(calls.map((call) => `${call.functionName} ${call.action}`))].sort();
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'PrepareDrillRun rds:DescribeDBClusters',
+        'PrepareDrillRun rds:DescribeDBInstances',
+        'StartDrillRestore rds:RestoreDBClusterToPointInTime',
+        'StartDrillRestore rds:RestoreDBInstanceToPointInTime',
+        'CheckDrillRestore rds:CreateDBInstance',
+        'CheckDrillRestore rds:EnableHttpEndpoint',
+        'CheckDrillRestore rds:AddTagsToResource',
+        'RunDrillChecks rds-data:BeginTransaction',
+        'RunDrillChecks rds-data:ExecuteStatement',
+        'RunDrillChecks secretsmanager:GetSecretValue',
+        'CleanUpDrill rds:DeleteDBInstance',
+        'CleanUpDrill rds:DeleteDBCluster',
+      ]),
+    );
+    for (const call of calls) expect(allows(call.functionName, call.action, call.resource), `${call.functionName} ${call.action} on ${call.resource}`).toBe(true);
+    // Not vacuous: the sources cannot be deleted or queried through the Data API, nor the canary writer's secret read by the checks.
+    const source = (kind: string, id: string) => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${kind}:${id}`;
+    expect(allows('CleanUpDrill', 'rds:DeleteDBCluster', source('cluster', 'orders-db'))).toBe(false);
+    expect(allows('CleanUpDrill', 'rds:DeleteDBInstance', source('db', 'ledger-db'))).toBe(false);
+    expect(allows('RunDrillChecks', 'rds-data:ExecuteStatement', source('cluster', 'orders-db'))).toBe(false);
+    expect(allows('RunDrillChecks', 'secretsmanager:GetSecretValue', `${WRITER}-AbCdEf`)).toBe(false);
+    expect(allows('WriteDrillCanary', 'secretsmanager:GetSecretValue', `${READER}-AbCdEf`)).toBe(false);
+    expect(allows('StartDrillRestore', 'rds:RestoreDBInstanceToPointInTime', source('db', 'ledger-copy'))).toBe(false);
+  });
+});
