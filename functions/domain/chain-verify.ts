@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashEvent } from './hash-chain.js';
+import { GENESIS_HASH, storedEventHash } from './hash-chain.js';
 
 /** One stored event as read back: its sort key names it for the auditor. */
 export interface StoredTrailEvent {
@@ -44,7 +44,7 @@ export function verifyChain(events: readonly StoredTrailEvent[], trustedHeads: r
   const trustedSeqs = new Set(trustedHeads.map(({ seq }) => seq));
   const hashAtSeq = new Map<number, string>();
   for (const { sortKey, event } of events) {
-    const { seq, prevHash, hash, ...body } = event as { seq: unknown; prevHash: unknown; hash: unknown } & Record<string, unknown>;
+    const { seq, prevHash, hash } = event;
     if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') {
       problems.push({ kind: 'edited', sortKey, expected: 'seq, prevHash and hash', found: 'an item without them' });
       continue;
@@ -52,7 +52,7 @@ export function verifyChain(events: readonly StoredTrailEvent[], trustedHeads: r
     if (seq > expectedSeq) problems.push({ kind: 'missing', sortKey, expected: `seq ${expectedSeq}`, found: `seq ${seq}` });
     if (seq < expectedSeq) problems.push({ kind: 'out-of-order', sortKey, expected: `seq ${expectedSeq}`, found: `seq ${seq}` });
     if (prevHash !== expectedPrev) problems.push({ kind: 'broken-link', sortKey, expected: expectedPrev, found: prevHash });
-    const recomputed = hashEvent(body, seq, prevHash);
+    const recomputed = storedEventHash(event);
     if (recomputed !== hash) problems.push({ kind: 'edited', sortKey, expected: recomputed, found: hash });
     if (trustedSeqs.has(seq)) hashAtSeq.set(seq, hash);
     expectedSeq = seq + 1;
@@ -102,7 +102,7 @@ export function extendsHead(events: readonly StoredTrailEvent[], recorded: { seq
 }
 
 function linkOf({ event }: StoredTrailEvent): { seq: number; prevHash: string; hash: string; recomputed: string } | undefined {
-  const { seq, prevHash, hash, ...body } = event as { seq: unknown; prevHash: unknown; hash: unknown } & Record<string, unknown>;
+  const { seq, prevHash, hash } = event;
   if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') return undefined;
-  return { seq, prevHash, hash, recomputed: hashEvent(body, seq, prevHash) };
+  return { seq, prevHash, hash, recomputed: storedEventHash(event) };
 }
