@@ -5,21 +5,25 @@
  * the hot path (figures in docs/verify-performance.md). tests/unit/canonical-json.test.ts holds it to the library.
  */
 
-// A string JSON.stringify would leave as it is between its quotes: no quote, backslash or control character.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 // Above this many keys a native sort beats the insertion sort that wins on an event's handful.
 const INSERTION_SORT_MAX = 16;
+// A string JSON.stringify would change between its quotes: a quote, backslash or control character.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+// Outside its strings, canonical JSON has no backslash and no control character.
+const ESCAPE_OUTSIDE_QUOTE = /[\\\u0000-\u001f]/;
+
+/**
+ * Two passes share one writer. The fast pass writes every string between quotes as it is, noting only whether one
+ * holds a quote; the whole text then gets one well-formedness test (ASCII between strings, so no surrogate pair forms
+ * across two) and one escape test, far cheaper than a regex run per string. If a string needed escaping or refusing,
+ * or anything threw, the exact pass runs, so the output and the refusal are always the exact pass's.
+ */
+let exact = false;
+let quoteSeen = false;
 
 /** The canonical JSON of a value, or undefined where the library gives undefined (undefined, a function, a symbol). */
 export function canonicalJson(value: unknown): string | undefined {
-  const raw = new RawWriter();
-  try {
-    const text = raw.write(value, []);
-    if (raw.plain()) return text;
-  } catch {
-    // The exact writer below finds the refusal the library would give first.
-  }
-  return write(value, []);
+  return twoPass(() => write(value, []));
 }
 
 /**
@@ -33,19 +37,32 @@ export function canonicalJsonOfMembers(object: Record<string, unknown>, replaced
     if (omitted !== undefined && !Object.hasOwn(replaced, omitted)) delete merged[omitted];
     return canonicalJson(merged)!;
   }
-  const raw = new RawWriter();
-  try {
-    const text = raw.members(object, replaced, omitted);
-    if (raw.plain()) return text;
-  } catch {
-    // As in canonicalJson.
-  }
-  return members(object, replaced, omitted, write);
+  return twoPass(() => members(object, replaced, omitted));
 }
 
-type Writer = (value: unknown, seen: object[]) => string | undefined;
+function twoPass<T extends string | undefined>(run: () => T): T {
+  // Saved and restored, so a toJSON that canonicalizes something itself leaves the outer pass as it was.
+  const outerExact = exact;
+  const outerQuoteSeen = quoteSeen;
+  try {
+    if (!outerExact) {
+      quoteSeen = false;
+      try {
+        const text = run();
+        if (text === undefined || (!quoteSeen && text.isWellFormed() && !ESCAPE_OUTSIDE_QUOTE.test(text))) return text;
+      } catch {
+        // The exact pass finds the refusal the library gives first.
+      }
+    }
+    exact = true;
+    return run();
+  } finally {
+    exact = outerExact;
+    quoteSeen = outerQuoteSeen;
+  }
+}
 
-function members(object: Record<string, unknown>, replaced: Readonly<Record<string, unknown>>, omitted: string | undefined, writeValue: Writer, writeKey = writeString): string {
+function members(object: Record<string, unknown>, replaced: Readonly<Record<string, unknown>>, omitted: string | undefined): string {
   const keys = Object.keys(object);
   const extra = Object.keys(replaced);
   let kept = keys;
@@ -55,12 +72,13 @@ function members(object: Record<string, unknown>, replaced: Readonly<Record<stri
     for (const key of extra) kept.push(key);
   }
   sortKeys(kept);
+  const seen: object[] = [];
   let out = '{';
   let first = true;
   for (const key of kept) {
-    const member = Object.hasOwn(replaced, key) ? replaced[key] : object[key];
+    const member = extra.length > 0 && Object.hasOwn(replaced, key) ? replaced[key] : object[key];
     if (member === undefined || typeof member === 'symbol') continue;
-    out += (first ? '' : ',') + writeKey(key) + ':' + writeValue(member, []);
+    out += (first ? '' : ',') + writeString(key) + ':' + write(member, seen);
     first = false;
   }
   return out + '}';
@@ -83,41 +101,6 @@ function sortKeys(keys: string[]): void {
   }
 }
 
-/**
- * The fast path: writes every string between quotes as it is and keeps all of them, space-separated (so no surrogate
- * pair forms across two), for one well-formedness test and one escape test at the end; one regex run over an event
- * costs far less than one per string. When a string needs escaping or refusing, or anything throws, the exact writer
- * runs instead, so the output and the refusal are always the exact writer's.
- */
-class RawWriter {
-  private strings = '';
-
-  plain(): boolean {
-    return this.strings.isWellFormed() && !NEEDS_ESCAPE.test(this.strings);
-  }
-
-  members(object: Record<string, unknown>, replaced: Readonly<Record<string, unknown>>, omitted: string | undefined): string {
-    return members(object, replaced, omitted, this.write, this.string);
-  }
-
-  readonly string = (value: string): string => {
-    this.strings += value + ' ';
-    return `"${value}"`;
-  };
-
-  readonly write = (value: unknown, seen: object[]): string | undefined => {
-    switch (typeof value) {
-      case 'string':
-        return this.string(value);
-      case 'object':
-        if (value === null) return 'null';
-        return writeObject(value, seen, this.write, this.string);
-      default:
-        return write(value, seen);
-    }
-  };
-}
-
 /** `seen` holds the objects on the path from the root: a reference back to one of them is a cycle. */
 function write(value: unknown, seen: object[]): string | undefined {
   switch (typeof value) {
@@ -130,7 +113,7 @@ function write(value: unknown, seen: object[]): string | undefined {
       return String(value);
     case 'object':
       if (value === null) return 'null';
-      return writeObject(value, seen, write, writeString);
+      return writeObject(value, seen);
     default:
       // boolean as JSON; undefined, function and symbol as undefined; a bigint refused as JSON.stringify refuses it.
       return JSON.stringify(value);
@@ -138,17 +121,21 @@ function write(value: unknown, seen: object[]): string | undefined {
 }
 
 function writeString(value: string): string {
+  if (!exact) {
+    if (value.includes('"')) quoteSeen = true;
+    return `"${value}"`;
+  }
   if (!value.isWellFormed()) throw new Error('Lone surrogate is not allowed');
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-function writeObject(value: object, seen: object[], writeValue: Writer, writeKey: (key: string) => string): string | undefined {
+function writeObject(value: object, seen: object[]): string | undefined {
   if (seen.includes(value)) throw new Error('Circular reference detected');
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   seen.push(value);
   try {
-    if (typeof toJSON === 'function') return writeValue(toJSON.call(value), seen);
-    if (Array.isArray(value)) return writeArray(value, seen, writeValue);
+    if (typeof toJSON === 'function') return write(toJSON.call(value), seen);
+    if (Array.isArray(value)) return writeArray(value, seen);
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     sortKeys(keys);
@@ -158,7 +145,7 @@ function writeObject(value: object, seen: object[], writeValue: Writer, writeKey
       const member = record[key];
       if (member === undefined || typeof member === 'symbol') continue;
       // As the library: a function member is written as `undefined` (its template string of an undefined part).
-      out += (first ? '' : ',') + writeKey(key) + ':' + writeValue(member, seen);
+      out += (first ? '' : ',') + writeString(key) + ':' + write(member, seen);
       first = false;
     }
     return out + '}';
@@ -167,7 +154,7 @@ function writeObject(value: object, seen: object[], writeValue: Writer, writeKey
   }
 }
 
-function writeArray(value: readonly unknown[], seen: object[], writeValue: Writer): string {
+function writeArray(value: readonly unknown[], seen: object[]): string {
   let out = '[';
   for (let index = 0; index < value.length; index += 1) {
     if (index > 0) out += ',';
@@ -175,7 +162,7 @@ function writeArray(value: readonly unknown[], seen: object[], writeValue: Write
     // As the library (Array.prototype.map then join): a hole and a function give nothing, undefined and symbol null.
     if (element === undefined) out += index in value ? 'null' : '';
     else if (typeof element === 'symbol') out += 'null';
-    else out += writeValue(element, seen) ?? '';
+    else out += write(element, seen) ?? '';
   }
   return out + ']';
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJsonOfMembers } from './canonical-json.js';
 
 /** prevHash of the first event in a chain. */
@@ -23,7 +23,8 @@ export function storedEventHash(event: Record<string, unknown>): string {
   return sha256Hex(canonicalJsonOfMembers(event, {}, 'hash'));
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// One-shot: no Hash object per event (about twice as fast as createHash on an event's few hundred bytes).
+const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** The link that follows `previous` (or starts a chain when there is none). */
 export function nextLink(body: Record<string, unknown>, previous: ChainLink | undefined): ChainLink {

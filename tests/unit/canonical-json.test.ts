@@ -124,3 +124,13 @@ describe('event hashes stored before the hand-written canonicalizer', () => {
     expect(storedEventHash({ ...body, seq: 7, prevHash: 'a'.repeat(64), hash: 'anything' })).toBe('d89c30f3d9d4533e6cbb05f86d011056a39a5923b6a5b3768e1ce8fd4a1b9616');
   });
 });
+
+describe('canonical JSON called again from inside a toJSON', () => {
+  it('leaves the outer call exact', () => {
+    const inner = { toJSON: () => canonicalJson({ b: 'x"y', a: 1 }) };
+    const input = { z: 'q"uote', inner, a: '\u0001' };
+    expect(canonicalJson(input)).toBe(canonicalize(input));
+    const plainOuter = { inner: { toJSON: () => canonicalJson({ s: 'tab\t' }) }, k: 'plain' };
+    expect(canonicalJson(plainOuter)).toBe(canonicalize(plainOuter));
+  });
+});
