@@ -37,9 +37,14 @@ export interface TrustedHead {
  * held to every one of them, not only the newest (a later digest may have recorded the rewrite).
  */
 export function verifyChain(events: readonly StoredTrailEvent[], trustedHeads: readonly TrustedHead[] = []): ChainVerdict {
+  return verifyChainAfter(events, 0, GENESIS_HASH, trustedHeads);
+}
+
+/** verifyChain of the events that follow (seq, hash): the genesis when seq is 0. */
+function verifyChainAfter(events: readonly StoredTrailEvent[], afterSeq: number, afterHash: string, trustedHeads: readonly TrustedHead[]): ChainVerdict {
   const problems: ChainProblem[] = [];
-  let expectedSeq = 1;
-  let expectedPrev = GENESIS_HASH;
+  let expectedSeq = afterSeq + 1;
+  let expectedPrev = afterHash;
   // The hash the trail holds at each trusted seq: events appended since a digest must not change it.
   const trustedSeqs = new Set(trustedHeads.map(({ seq }) => seq));
   const hashAtSeq = new Map<number, string>();
@@ -105,4 +110,51 @@ function linkOf({ event }: StoredTrailEvent): { seq: number; prevHash: string; h
   const { seq, prevHash, hash } = event;
   if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') return undefined;
   return { seq, prevHash, hash, recomputed: storedEventHash(event) };
+}
+
+/**
+ * Where an earlier full verification left a trail: a head a write-once digest recorded, which the trail held then, and
+ * every digest head the trail was held to then. Only the auditor's own record of a full run makes one; the digest
+ * alone does not (it cannot say the stored copies of the events before it were intact when it was written).
+ */
+export interface VerifiedCheckpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly digest: string;
+  /** Each (seq, hash) of a digest head that full run confirmed, at or before `seq`. */
+  readonly confirmedHeads: readonly { readonly seq: number; readonly hash: string }[];
+}
+
+export interface IncrementalVerdict extends ChainVerdict {
+  /** Events read and re-hashed in this run (the checkpoint's own event and every later one). */
+  readonly verifiedFresh: number;
+  /** The checkpoint the events before it are held to: not read in this run. */
+  readonly heldTo: { readonly seq: number; readonly hash: string; readonly digest: string };
+}
+
+/**
+ * verifyChain from a checkpoint on, given the trail's events from the checkpoint's seq: the event there must still
+ * hold the recorded hash and hash to it (a rewrite before it, re-hashed onwards, changes that hash), later events must
+ * follow, and every trusted head after it is checked as verifyChain checks it. A trusted head before the checkpoint
+ * that its full run did not confirm cannot be confirmed without reading the events there: undefined, so the caller
+ * verifies the trail in full instead.
+ */
+export function verifyChainFrom(events: readonly StoredTrailEvent[], checkpoint: VerifiedCheckpoint, trustedHeads: readonly TrustedHead[] = []): IncrementalVerdict | undefined {
+  const confirmed = new Set(checkpoint.confirmedHeads.map(({ seq, hash }) => `${seq}:${hash}`));
+  for (const head of trustedHeads) {
+    if (head.seq < checkpoint.seq && !confirmed.has(`${head.seq}:${head.hash}`)) return undefined;
+    if (head.seq === checkpoint.seq && head.hash !== checkpoint.hash) return undefined;
+  }
+  const heldTo = { seq: checkpoint.seq, hash: checkpoint.hash, digest: checkpoint.digest };
+  const [first] = events;
+  const firstSeq = first?.event.seq;
+  const firstHash = first?.event.hash;
+  if (!first || firstSeq !== checkpoint.seq || firstHash !== checkpoint.hash || storedEventHash(first.event) !== checkpoint.hash) {
+    const found = !first ? 'nothing from there on' : firstSeq !== checkpoint.seq ? `seq ${String(firstSeq)} first` : firstHash !== checkpoint.hash ? `${checkpoint.seq}:${String(firstHash)}` : `event ${checkpoint.seq} edited (it hashes to ${storedEventHash(first.event)})`;
+    const problem: ChainProblem = { kind: 'head-mismatch', sortKey: first?.sortKey ?? `seq ${checkpoint.seq}`, expected: `${checkpoint.seq}:${checkpoint.hash} (recorded by digest ${checkpoint.digest})`, found };
+    return { length: 0, headHash: '', problems: [problem], verifiedFresh: events.length, heldTo };
+  }
+  // The rest as verifyChain checks a whole trail, its genesis moved to the checkpoint.
+  const later = verifyChainAfter(events.slice(1), checkpoint.seq, checkpoint.hash, trustedHeads.filter(({ seq }) => seq > checkpoint.seq));
+  return { ...later, verifiedFresh: events.length, heldTo };
 }
