@@ -136,10 +136,12 @@ export interface IncrementalVerdict extends ChainVerdict {
  * verifyChain from a checkpoint on, given the trail's events from the checkpoint's seq: the event there must still
  * hold the recorded hash and hash to it (a rewrite before it, re-hashed onwards, changes that hash), later events must
  * follow, and every trusted head after it is checked as verifyChain checks it. A trusted head before the checkpoint
- * that its full run did not confirm cannot be confirmed without reading the events there: undefined, so the caller
- * verifies the trail in full instead.
+ * that its full run did not confirm cannot be confirmed without reading the events there, and a checkpoint no trusted
+ * digest recorded vouches for nothing: undefined for either, so the caller verifies the trail in full instead.
  */
 export function verifyChainFrom(events: readonly StoredTrailEvent[], checkpoint: VerifiedCheckpoint, trustedHeads: readonly TrustedHead[] = []): IncrementalVerdict | undefined {
+  // The checkpoint file is the auditor's own, not write-once: its head counts only if a trusted digest recorded it.
+  if (!trustedHeads.some(({ seq, hash }) => seq === checkpoint.seq && hash === checkpoint.hash)) return undefined;
   const confirmed = new Set(checkpoint.confirmedHeads.map(({ seq, hash }) => `${seq}:${hash}`));
   for (const head of trustedHeads) {
     if (head.seq < checkpoint.seq && !confirmed.has(`${head.seq}:${head.hash}`)) return undefined;

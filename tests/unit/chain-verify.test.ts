@@ -139,9 +139,12 @@ describe('verifyChainFrom (incremental verify from a checkpoint a full run left)
     seq, hash: trail[seq - 1]!.event.hash as string, digest: '2026-11-30T04-00-00Z', confirmedHeads: [...confirmedHeads, { seq, hash: trail[seq - 1]!.event.hash as string }],
   });
 
+  const recorded = (checkpoint: VerifiedCheckpoint) => ({ seq: checkpoint.seq, hash: checkpoint.hash, digest: checkpoint.digest });
+
   it('re-hashes only the events from the checkpoint on and gives the full verdict\'s head', () => {
     const trail = buildTrail(9);
-    const verdict = verifyChainFrom(trail.slice(5), checkpointAt(trail, 6));
+    const checkpoint = checkpointAt(trail, 6);
+    const verdict = verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)]);
     expect(verdict).toMatchObject({ problems: [], length: 9, headHash: verifyChain(trail).headHash, verifiedFresh: 4, heldTo: { seq: 6, digest: '2026-11-30T04-00-00Z' } });
   });
 
@@ -150,7 +153,7 @@ describe('verifyChainFrom (incremental verify from a checkpoint a full run left)
     const checkpoint = checkpointAt(trail, 6);
     const forged = rewrittenFrom(trail, 3);
     expect(verifyChain(forged).problems).toEqual([]); // the chain alone cannot see it
-    expect(verifyChainFrom(forged.slice(5), checkpoint)!.problems).toEqual([
+    expect(verifyChainFrom(forged.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([
       expect.objectContaining({ kind: 'head-mismatch', expected: `6:${checkpoint.hash} (recorded by digest 2026-11-30T04-00-00Z)`, found: `6:${forged[5]!.event.hash as string}` }),
     ]);
   });
@@ -159,13 +162,13 @@ describe('verifyChainFrom (incremental verify from a checkpoint a full run left)
     const trail = buildTrail(9);
     const checkpoint = checkpointAt(trail, 6);
     trail[5] = { ...trail[5]!, event: { ...trail[5]!.event, actor: 'mallory' } };
-    expect(verifyChainFrom(trail.slice(5), checkpoint)!.problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', found: expect.stringMatching(/^event 6 edited/) })]);
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', found: expect.stringMatching(/^event 6 edited/) })]);
   });
 
   it('holds the events after the checkpoint to every later digest head: a rewrite after it, re-hashed, and a truncation', () => {
     const trail = buildTrail(9);
     const checkpoint = checkpointAt(trail, 4);
-    const later = [{ seq: 7, hash: trail[6]!.event.hash as string, digest: 'later' }, { seq: 9, hash: trail[8]!.event.hash as string, digest: 'latest' }];
+    const later = [recorded(checkpoint), { seq: 7, hash: trail[6]!.event.hash as string, digest: 'later' }, { seq: 9, hash: trail[8]!.event.hash as string, digest: 'latest' }];
     expect(verifyChainFrom(trail.slice(3), checkpoint, later)!.problems).toEqual([]);
     const forged = rewrittenFrom(trail, 5);
     expect(verifyChainFrom(forged.slice(3), checkpoint, later)!.problems.map(({ kind, sortKey }) => [kind, sortKey])).toEqual([['head-mismatch', 'seq 7'], ['head-mismatch', 'seq 9']]);
@@ -176,17 +179,28 @@ describe('verifyChainFrom (incremental verify from a checkpoint a full run left)
     const trail = buildTrail(9);
     const confirmedEarlier = { seq: 2, hash: trail[1]!.event.hash as string };
     const checkpoint = checkpointAt(trail, 6, [confirmedEarlier]);
-    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ ...confirmedEarlier, digest: 'older' }])).toBeDefined();
-    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 3, hash: trail[2]!.event.hash as string, digest: 'unseen' }])).toBeUndefined();
-    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 2, hash: 'f'.repeat(64), digest: 'contradicting' }])).toBeUndefined();
-    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 6, hash: 'f'.repeat(64), digest: 'contradicting' }])).toBeUndefined();
+    const own = recorded(checkpoint);
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ ...confirmedEarlier, digest: 'older' }, own])).toBeDefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 3, hash: trail[2]!.event.hash as string, digest: 'unseen' }, own])).toBeUndefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 2, hash: 'f'.repeat(64), digest: 'contradicting' }, own])).toBeUndefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 6, hash: 'f'.repeat(64), digest: 'contradicting' }, own])).toBeUndefined();
+  });
+
+  it('refuses a checkpoint no trusted digest recorded: a forged checkpoint file pointing at a rewrite', () => {
+    const trail = buildTrail(9);
+    const genuine = checkpointAt(trail, 6);
+    const forged = rewrittenFrom(trail, 3);
+    // The insider rewrites the table and the checkpoint file, to the rewritten head, claiming every digest head confirmed.
+    const forgedCheckpoint = { ...checkpointAt(forged, 9), confirmedHeads: [{ seq: 6, hash: genuine.hash }, { seq: 9, hash: forged[8]!.event.hash as string }] };
+    expect(verifyChainFrom(forged.slice(8), forgedCheckpoint, [recorded(genuine)])).toBeUndefined();
+    expect(verifyChain(forged, [recorded(genuine)]).problems).toEqual([expect.objectContaining({ kind: 'head-mismatch' })]);
   });
 
   it('does not see an edit before the checkpoint that leaves every stored hash as it was: what it relies on (a full verify does)', () => {
     const trail = buildTrail(9);
     const checkpoint = checkpointAt(trail, 6);
     trail[2] = { ...trail[2]!, event: { ...trail[2]!.event, actor: 'mallory' } };
-    expect(verifyChainFrom(trail.slice(5), checkpoint)!.problems).toEqual([]);
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([]);
     expect(verifyChain(trail).problems).toEqual([expect.objectContaining({ kind: 'edited', sortKey: eventSk(3) })]);
   });
 });
