@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
 import { verifyEvidence } from '../functions/aws/evidence-verification.js';
+import type { VerifiedCheckpoint } from '../functions/domain/chain-verify.js';
 import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -30,6 +31,19 @@ interface VerifyFlags {
   digests?: string;
   /** The digest-signing key's public half (PEM or DER); without it, digests' signatures are not checked. */
   digestPublicKeyFile?: string;
+  /** A checkpoint file: read if there, trails verified from where it left them; rewritten after an intact run. */
+  checkpoint?: string;
+}
+
+const CHECKPOINT_FORMAT = 'irdr-verify-checkpoints/1';
+
+/** The checkpoints a file holds for this table (none if it does not exist yet). */
+async function readCheckpoints(file: string, tableName: string): Promise<Map<string, VerifiedCheckpoint>> {
+  if (!existsSync(file)) return new Map();
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as { format?: unknown; tableName?: unknown; trails?: unknown };
+  if (parsed.format !== CHECKPOINT_FORMAT || !Array.isArray(parsed.trails)) throw new UsageError(`${file} is not an ${CHECKPOINT_FORMAT} file: give another --checkpoint file`);
+  if (parsed.tableName !== tableName) throw new UsageError(`${file} holds checkpoints of table ${String(parsed.tableName)}, not ${tableName}: give another --checkpoint file`);
+  return new Map((parsed.trails as Array<VerifiedCheckpoint & { partitionKey: string }>).map(({ partitionKey, seq, hash, digest, confirmedHeads }) => [partitionKey, { seq, hash, digest, confirmedHeads }]));
 }
 
 /**
@@ -46,9 +60,12 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
   const keyFile = flags.digestPublicKeyFile || undefined;
   const signerKey = keyFile === undefined ? undefined : await orUsageError(async () => publicKeyFromPem(await readFile(keyFile)));
   if (keyFile !== undefined && !signerKey) return;
+  const checkpointFile = flags.checkpoint || undefined;
+  const checkpoints = checkpointFile === undefined ? undefined : await orUsageError(async () => readCheckpoints(checkpointFile, flags.tableName));
+  if (checkpointFile !== undefined && !checkpoints) return;
   let report;
   try {
-    report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey });
+    report = await verifyEvidence(flags.tableName, { from: flags.from, to: flags.to }, store && { store, signerKey }, undefined, { checkpoints, leaveCheckpoints: checkpointFile !== undefined });
   } catch (error) {
     // A mistyped bucket holds no digests: "0 digests" of it would flatter the trail.
     if ((error as Error).name !== 'NoSuchBucket') throw error;
@@ -68,6 +85,19 @@ export async function evidenceVerifyCommand(flags: VerifyFlags): Promise<void> {
       (report.digests.trailsNotInADigest > 0 ? `, ${report.digests.trailsNotInADigest} trails opened since` : '') +
       (report.digests.signaturesChecked ? ', every signature checked' : '; signatures not checked (--digest-public-key-file)')
     : '; no digest store given (--digests): a deleted tail of a trail cannot be seen';
+  if (checkpointFile !== undefined) {
+    const byDigest = new Map<string, number>();
+    for (const { digest } of report.heldToCheckpoints) byDigest.set(digest, (byDigest.get(digest) ?? 0) + 1);
+    console.log(`${report.verifiedFresh} of ${report.events} events verified fresh; ${report.heldToCheckpoints.length} trails verified from their checkpoint`);
+    for (const [digest, count] of byDigest) console.log(`  ${count} trails held, before their checkpoint, to digest ${digest}`);
+    if (report.checkpoints) {
+      const trailsOut = [...report.checkpoints].map(([partitionKey, checkpoint]) => ({ partitionKey, ...checkpoint }));
+      await writeFile(checkpointFile, `${JSON.stringify({ format: CHECKPOINT_FORMAT, tableName: flags.tableName, writtenAt: new Date().toISOString(), trails: trailsOut }, null, 1)}\n`);
+      console.log(`checkpoints of ${trailsOut.length} trails written to ${checkpointFile}`);
+    } else {
+      console.log(`checkpoints not updated: ${report.intact ? 'digests or their key not given (--digests, --digest-public-key-file)' : 'the run found problems'}`);
+    }
+  }
   if (report.intact) {
     console.log(`verified ${trails} (${report.events} events, ${span}) in ${flags.tableName}: every chain intact${digests}`);
     return;

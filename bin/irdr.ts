@@ -100,6 +100,7 @@ evidence
     'the digest-signing key\'s public half, PEM or DER (aws kms get-public-key --key-id <stack output EvidenceDigestSigningKeyArn>): every digest must be signed by it',
     process.env.IRDR_EVIDENCE_DIGEST_PUBLIC_KEY,
   )
+  .option('--checkpoint <file>', 'verify each trail only from where the last intact run (with digests and their key) left it, and update the file (docs/verify-performance.md)')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
 evidence
   .command('digest')

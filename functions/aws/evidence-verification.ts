@@ -1,9 +1,9 @@
-import type { ChainProblem } from '../domain/chain-verify.js';
+import type { ChainProblem, VerifiedCheckpoint } from '../domain/chain-verify.js';
 import type { DigestProblem } from '../domain/evidence/digest.js';
 import type { KeyObject } from 'node:crypto';
 import type { DigestStore } from './digest-store.js';
 import { readDigestsFor } from './evidence-digests.js';
-import { verifyDrillRunTrails, verifyIncidentTrails, type TrailVerification, type VerificationPeriod } from './trail-verification.js';
+import { verifyDrillRunTrails, verifyIncidentTrails, type Checkpoints, type TrailVerification, type TrustedHeads, type VerificationPeriod } from './trail-verification.js';
 
 export interface NamedChainProblem extends ChainProblem {
   readonly partitionKey: string;
@@ -17,6 +17,12 @@ export interface EvidenceVerificationReport {
   readonly intact: boolean;
   readonly trails: { readonly incidents: number; readonly drillRuns: number; readonly broken: number };
   readonly events: number;
+  /** Events read and re-hashed in this run: all of them, unless checkpoints let trails be verified from there. */
+  readonly verifiedFresh: number;
+  /** Trails verified from a checkpoint, each held there to the digest that recorded it. */
+  readonly heldToCheckpoints: readonly { readonly partitionKey: string; readonly seq: number; readonly digest: string }[];
+  /** Where this run leaves each trail, for the next run to verify from: only when everything held, digests included. */
+  readonly checkpoints?: ReadonlyMap<string, VerifiedCheckpoint>;
   readonly problems: readonly NamedChainProblem[];
   readonly digests?: {
     readonly location: string;
@@ -40,12 +46,14 @@ export async function verifyEvidence(
   period: VerificationPeriod,
   digestSource: { readonly store: DigestStore; readonly signerKey?: KeyObject } | undefined,
   onTrail: (verification: TrailVerification) => void = () => undefined,
+  incremental: { readonly checkpoints?: Checkpoints; readonly leaveCheckpoints?: boolean } = {},
 ): Promise<EvidenceVerificationReport> {
+  const { checkpoints } = incremental;
   const store = digestSource?.store;
   const digestVerdict = digestSource ? await readDigestsFor(digestSource.store, period, digestSource.signerKey) : undefined;
   const trustedHeads = digestVerdict?.recordedHeads;
-  const incidents = await verifyIncidentTrails(tableName, period, onTrail, trustedHeads);
-  const drillRuns = await verifyDrillRunTrails(tableName, period, onTrail, trustedHeads);
+  const incidents = await verifyIncidentTrails(tableName, period, onTrail, trustedHeads, checkpoints);
+  const drillRuns = await verifyDrillRunTrails(tableName, period, onTrail, trustedHeads, checkpoints);
   const verified = [...incidents, ...drillRuns];
 
   const seen = new Set(verified.map(({ partitionKey }) => partitionKey));
@@ -59,19 +67,23 @@ export async function verifyEvidence(
       expected: `a trail opened ${head.openedAt} holding ${head.seq}:${head.hash} (recorded by digest ${head.digest})`,
       found: 'not in the month index of the table (record deleted or moved)',
     };
-    vanished.push({ partitionKey: head.partitionKey, length: 0, headHash: '', problems: [problem] });
+    vanished.push({ partitionKey: head.partitionKey, length: 0, headHash: '', problems: [problem], verifiedFresh: 0 });
     onTrail(vanished.at(-1)!);
   }
 
   const all = [...verified, ...vanished];
   const problems = all.flatMap(({ partitionKey, problems: found }) => found.map((problem) => ({ partitionKey, ...problem })));
   const digestProblems = digestVerdict?.problems ?? [];
+  const intact = problems.length === 0 && digestProblems.length === 0;
   return {
     tableName,
     period,
-    intact: problems.length === 0 && digestProblems.length === 0,
+    intact,
     trails: { incidents: incidents.length, drillRuns: drillRuns.length, broken: all.filter((trail) => trail.problems.length > 0).length },
     events: verified.reduce((sum, trail) => sum + trail.length, 0),
+    verifiedFresh: verified.reduce((sum, trail) => sum + trail.verifiedFresh, 0),
+    heldToCheckpoints: verified.flatMap(({ partitionKey, heldTo }) => (heldTo ? [{ partitionKey, seq: heldTo.seq, digest: heldTo.digest }] : [])),
+    ...(incremental.leaveCheckpoints && intact && trustedHeads && digestVerdict?.signaturesChecked && { checkpoints: nextCheckpoints(verified, trustedHeads, checkpoints) }),
     problems,
     ...(store &&
       digestVerdict && {
@@ -85,4 +97,21 @@ export async function verifyEvidence(
         },
       }),
   };
+}
+
+/**
+ * Where an intact run leaves each trail a digest lists: its newest digest head, with every digest head it was held to
+ * (and those its own checkpoint vouched for). Only from a run whose digests' signatures were checked.
+ */
+function nextCheckpoints(verified: readonly TrailVerification[], trustedHeads: TrustedHeads, previous: Checkpoints | undefined): Map<string, VerifiedCheckpoint> {
+  const next = new Map<string, VerifiedCheckpoint>();
+  for (const { partitionKey } of verified) {
+    const held = trustedHeads.get(partitionKey) ?? [];
+    const newest = held.reduce<(typeof held)[number] | undefined>((best, head) => (!best || head.seq > best.seq ? head : best), undefined);
+    if (!newest?.digest) continue;
+    const confirmed = new Map<string, { seq: number; hash: string }>();
+    for (const { seq, hash } of [...(previous?.get(partitionKey)?.confirmedHeads ?? []), ...held]) confirmed.set(`${seq}:${hash}`, { seq, hash });
+    next.set(partitionKey, { seq: newest.seq, hash: newest.hash, digest: newest.digest, confirmedHeads: [...confirmed.values()] });
+  }
+  return next;
 }

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashEvent } from './hash-chain.js';
+import { GENESIS_HASH, storedEventHash } from './hash-chain.js';
 
 /** One stored event as read back: its sort key names it for the auditor. */
 export interface StoredTrailEvent {
@@ -37,14 +37,19 @@ export interface TrustedHead {
  * held to every one of them, not only the newest (a later digest may have recorded the rewrite).
  */
 export function verifyChain(events: readonly StoredTrailEvent[], trustedHeads: readonly TrustedHead[] = []): ChainVerdict {
+  return verifyChainAfter(events, 0, GENESIS_HASH, trustedHeads);
+}
+
+/** verifyChain of the events that follow (seq, hash): the genesis when seq is 0. */
+function verifyChainAfter(events: readonly StoredTrailEvent[], afterSeq: number, afterHash: string, trustedHeads: readonly TrustedHead[]): ChainVerdict {
   const problems: ChainProblem[] = [];
-  let expectedSeq = 1;
-  let expectedPrev = GENESIS_HASH;
+  let expectedSeq = afterSeq + 1;
+  let expectedPrev = afterHash;
   // The hash the trail holds at each trusted seq: events appended since a digest must not change it.
   const trustedSeqs = new Set(trustedHeads.map(({ seq }) => seq));
   const hashAtSeq = new Map<number, string>();
   for (const { sortKey, event } of events) {
-    const { seq, prevHash, hash, ...body } = event as { seq: unknown; prevHash: unknown; hash: unknown } & Record<string, unknown>;
+    const { seq, prevHash, hash } = event;
     if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') {
       problems.push({ kind: 'edited', sortKey, expected: 'seq, prevHash and hash', found: 'an item without them' });
       continue;
@@ -52,7 +57,7 @@ export function verifyChain(events: readonly StoredTrailEvent[], trustedHeads: r
     if (seq > expectedSeq) problems.push({ kind: 'missing', sortKey, expected: `seq ${expectedSeq}`, found: `seq ${seq}` });
     if (seq < expectedSeq) problems.push({ kind: 'out-of-order', sortKey, expected: `seq ${expectedSeq}`, found: `seq ${seq}` });
     if (prevHash !== expectedPrev) problems.push({ kind: 'broken-link', sortKey, expected: expectedPrev, found: prevHash });
-    const recomputed = hashEvent(body, seq, prevHash);
+    const recomputed = storedEventHash(event);
     if (recomputed !== hash) problems.push({ kind: 'edited', sortKey, expected: recomputed, found: hash });
     if (trustedSeqs.has(seq)) hashAtSeq.set(seq, hash);
     expectedSeq = seq + 1;
@@ -102,7 +107,56 @@ export function extendsHead(events: readonly StoredTrailEvent[], recorded: { seq
 }
 
 function linkOf({ event }: StoredTrailEvent): { seq: number; prevHash: string; hash: string; recomputed: string } | undefined {
-  const { seq, prevHash, hash, ...body } = event as { seq: unknown; prevHash: unknown; hash: unknown } & Record<string, unknown>;
+  const { seq, prevHash, hash } = event;
   if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof hash !== 'string') return undefined;
-  return { seq, prevHash, hash, recomputed: hashEvent(body, seq, prevHash) };
+  return { seq, prevHash, hash, recomputed: storedEventHash(event) };
+}
+
+/**
+ * Where an earlier full verification left a trail: a head a write-once digest recorded, which the trail held then, and
+ * every digest head the trail was held to then. Only the auditor's own record of a full run makes one; the digest
+ * alone does not (it cannot say the stored copies of the events before it were intact when it was written).
+ */
+export interface VerifiedCheckpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly digest: string;
+  /** Each (seq, hash) of a digest head that full run confirmed, at or before `seq`. */
+  readonly confirmedHeads: readonly { readonly seq: number; readonly hash: string }[];
+}
+
+export interface IncrementalVerdict extends ChainVerdict {
+  /** Events read and re-hashed in this run (the checkpoint's own event and every later one). */
+  readonly verifiedFresh: number;
+  /** The checkpoint the events before it are held to: not read in this run. */
+  readonly heldTo: { readonly seq: number; readonly hash: string; readonly digest: string };
+}
+
+/**
+ * verifyChain from a checkpoint on, given the trail's events from the checkpoint's seq: the event there must still
+ * hold the recorded hash and hash to it (a rewrite before it, re-hashed onwards, changes that hash), later events must
+ * follow, and every trusted head after it is checked as verifyChain checks it. A trusted head before the checkpoint
+ * that its full run did not confirm cannot be confirmed without reading the events there, and a checkpoint no trusted
+ * digest recorded vouches for nothing: undefined for either, so the caller verifies the trail in full instead.
+ */
+export function verifyChainFrom(events: readonly StoredTrailEvent[], checkpoint: VerifiedCheckpoint, trustedHeads: readonly TrustedHead[] = []): IncrementalVerdict | undefined {
+  // The checkpoint file is the auditor's own, not write-once: its head counts only if a trusted digest recorded it.
+  if (!trustedHeads.some(({ seq, hash }) => seq === checkpoint.seq && hash === checkpoint.hash)) return undefined;
+  const confirmed = new Set(checkpoint.confirmedHeads.map(({ seq, hash }) => `${seq}:${hash}`));
+  for (const head of trustedHeads) {
+    if (head.seq < checkpoint.seq && !confirmed.has(`${head.seq}:${head.hash}`)) return undefined;
+    if (head.seq === checkpoint.seq && head.hash !== checkpoint.hash) return undefined;
+  }
+  const heldTo = { seq: checkpoint.seq, hash: checkpoint.hash, digest: checkpoint.digest };
+  const [first] = events;
+  const firstSeq = first?.event.seq;
+  const firstHash = first?.event.hash;
+  if (!first || firstSeq !== checkpoint.seq || firstHash !== checkpoint.hash || storedEventHash(first.event) !== checkpoint.hash) {
+    const found = !first ? 'nothing from there on' : firstSeq !== checkpoint.seq ? `seq ${String(firstSeq)} first` : firstHash !== checkpoint.hash ? `${checkpoint.seq}:${String(firstHash)}` : `event ${checkpoint.seq} edited (it hashes to ${storedEventHash(first.event)})`;
+    const problem: ChainProblem = { kind: 'head-mismatch', sortKey: first?.sortKey ?? `seq ${checkpoint.seq}`, expected: `${checkpoint.seq}:${checkpoint.hash} (recorded by digest ${checkpoint.digest})`, found };
+    return { length: 0, headHash: '', problems: [problem], verifiedFresh: events.length, heldTo };
+  }
+  // The rest as verifyChain checks a whole trail, its genesis moved to the checkpoint.
+  const later = verifyChainAfter(events.slice(1), checkpoint.seq, checkpoint.hash, trustedHeads.filter(({ seq }) => seq > checkpoint.seq));
+  return { ...later, verifiedFresh: events.length, heldTo };
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
+import { canonicalJsonOfMembers } from './canonical-json.js';
 
 /** prevHash of the first event in a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -15,10 +15,16 @@ export interface ChainLink {
  * so any edit of the body, the order or the link shows up on recomputation.
  */
 export function hashEvent(body: Record<string, unknown>, seq: number, prevHash: string): string {
-  const canonical = canonicalize({ ...body, seq, prevHash });
-  if (canonical === undefined) throw new TypeError('event body cannot be canonicalized');
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return sha256Hex(canonicalJsonOfMembers(body, { seq, prevHash }));
 }
+
+/** The hash a stored event (its body, seq and prevHash beside its own `hash`) should carry: hashEvent without copying it apart. */
+export function storedEventHash(event: Record<string, unknown>): string {
+  return sha256Hex(canonicalJsonOfMembers(event, {}, 'hash'));
+}
+
+// One-shot: no Hash object per event (about twice as fast as createHash on an event's few hundred bytes).
+const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** The link that follows `previous` (or starts a chain when there is none). */
 export function nextLink(body: Record<string, unknown>, previous: ChainLink | undefined): ChainLink {

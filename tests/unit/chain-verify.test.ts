@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extendsHead, verifyChain, type StoredTrailEvent } from '../../functions/domain/chain-verify.js';
+import { extendsHead, verifyChain, verifyChainFrom, type StoredTrailEvent, type VerifiedCheckpoint } from '../../functions/domain/chain-verify.js';
 import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
 import { eventSk } from '../../functions/domain/keys.js';
 
@@ -119,5 +119,88 @@ describe('extendsHead (the digest writer\'s check)', () => {
     const forgedTail = [...trail.slice(3, 5), rehashFrom(trail, 5, { type: 'forged' })[5]!];
     forgedTail[2] = { ...forgedTail[2]!, event: { ...forgedTail[2]!.event, prevHash: 'a'.repeat(64) } };
     expect(extendsHead(forgedTail, recorded)).toEqual({ found: `event 6 does not follow 5:${trail[4]!.event.hash as string}` });
+  });
+});
+
+describe('verifyChainFrom (incremental verify from a checkpoint a full run left)', () => {
+  /** The insider's rewrite: event `at` (1-based) edited, then every event from there re-hashed so the links hold. */
+  function rewrittenFrom(trail: StoredTrailEvent[], at: number): StoredTrailEvent[] {
+    const out = trail.slice(0, at - 1);
+    let previous: ChainLink | undefined = at > 1 ? (out[at - 2]!.event as unknown as ChainLink) : undefined;
+    for (const { event } of trail.slice(at - 1)) {
+      const { seq: _seq, prevHash: _prev, hash: _hash, ...body } = event;
+      const edited = event.seq === at ? { ...body, actor: 'arn:aws:iam::000000000000:user/mallory' } : body;
+      previous = nextLink(edited, previous);
+      out.push({ sortKey: eventSk(previous.seq), event: { ...edited, ...previous } });
+    }
+    return out;
+  }
+  const checkpointAt = (trail: StoredTrailEvent[], seq: number, confirmedHeads: VerifiedCheckpoint['confirmedHeads'] = []): VerifiedCheckpoint => ({
+    seq, hash: trail[seq - 1]!.event.hash as string, digest: '2026-11-30T04-00-00Z', confirmedHeads: [...confirmedHeads, { seq, hash: trail[seq - 1]!.event.hash as string }],
+  });
+
+  const recorded = (checkpoint: VerifiedCheckpoint) => ({ seq: checkpoint.seq, hash: checkpoint.hash, digest: checkpoint.digest });
+
+  it('re-hashes only the events from the checkpoint on and gives the full verdict\'s head', () => {
+    const trail = buildTrail(9);
+    const checkpoint = checkpointAt(trail, 6);
+    const verdict = verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)]);
+    expect(verdict).toMatchObject({ problems: [], length: 9, headHash: verifyChain(trail).headHash, verifiedFresh: 4, heldTo: { seq: 6, digest: '2026-11-30T04-00-00Z' } });
+  });
+
+  it('catches a rewrite before the checkpoint re-hashed through it: the hash at the checkpoint changed', () => {
+    const trail = buildTrail(9);
+    const checkpoint = checkpointAt(trail, 6);
+    const forged = rewrittenFrom(trail, 3);
+    expect(verifyChain(forged).problems).toEqual([]); // the chain alone cannot see it
+    expect(verifyChainFrom(forged.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([
+      expect.objectContaining({ kind: 'head-mismatch', expected: `6:${checkpoint.hash} (recorded by digest 2026-11-30T04-00-00Z)`, found: `6:${forged[5]!.event.hash as string}` }),
+    ]);
+  });
+
+  it('catches the checkpoint event edited with its hash left as it was', () => {
+    const trail = buildTrail(9);
+    const checkpoint = checkpointAt(trail, 6);
+    trail[5] = { ...trail[5]!, event: { ...trail[5]!.event, actor: 'mallory' } };
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', found: expect.stringMatching(/^event 6 edited/) })]);
+  });
+
+  it('holds the events after the checkpoint to every later digest head: a rewrite after it, re-hashed, and a truncation', () => {
+    const trail = buildTrail(9);
+    const checkpoint = checkpointAt(trail, 4);
+    const later = [recorded(checkpoint), { seq: 7, hash: trail[6]!.event.hash as string, digest: 'later' }, { seq: 9, hash: trail[8]!.event.hash as string, digest: 'latest' }];
+    expect(verifyChainFrom(trail.slice(3), checkpoint, later)!.problems).toEqual([]);
+    const forged = rewrittenFrom(trail, 5);
+    expect(verifyChainFrom(forged.slice(3), checkpoint, later)!.problems.map(({ kind, sortKey }) => [kind, sortKey])).toEqual([['head-mismatch', 'seq 7'], ['head-mismatch', 'seq 9']]);
+    expect(verifyChainFrom(trail.slice(3, 8), checkpoint, later)!.problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', sortKey: 'seq 9', found: expect.stringMatching(/^the trail ends at 8:/) })]);
+  });
+
+  it('refuses to go incremental when a digest holds the trail to a head before the checkpoint that the full run did not confirm', () => {
+    const trail = buildTrail(9);
+    const confirmedEarlier = { seq: 2, hash: trail[1]!.event.hash as string };
+    const checkpoint = checkpointAt(trail, 6, [confirmedEarlier]);
+    const own = recorded(checkpoint);
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ ...confirmedEarlier, digest: 'older' }, own])).toBeDefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 3, hash: trail[2]!.event.hash as string, digest: 'unseen' }, own])).toBeUndefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 2, hash: 'f'.repeat(64), digest: 'contradicting' }, own])).toBeUndefined();
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [{ seq: 6, hash: 'f'.repeat(64), digest: 'contradicting' }, own])).toBeUndefined();
+  });
+
+  it('refuses a checkpoint no trusted digest recorded: a forged checkpoint file pointing at a rewrite', () => {
+    const trail = buildTrail(9);
+    const genuine = checkpointAt(trail, 6);
+    const forged = rewrittenFrom(trail, 3);
+    // The insider rewrites the table and the checkpoint file, to the rewritten head, claiming every digest head confirmed.
+    const forgedCheckpoint = { ...checkpointAt(forged, 9), confirmedHeads: [{ seq: 6, hash: genuine.hash }, { seq: 9, hash: forged[8]!.event.hash as string }] };
+    expect(verifyChainFrom(forged.slice(8), forgedCheckpoint, [recorded(genuine)])).toBeUndefined();
+    expect(verifyChain(forged, [recorded(genuine)]).problems).toEqual([expect.objectContaining({ kind: 'head-mismatch' })]);
+  });
+
+  it('does not see an edit before the checkpoint that leaves every stored hash as it was: what it relies on (a full verify does)', () => {
+    const trail = buildTrail(9);
+    const checkpoint = checkpointAt(trail, 6);
+    trail[2] = { ...trail[2]!, event: { ...trail[2]!.event, actor: 'mallory' } };
+    expect(verifyChainFrom(trail.slice(5), checkpoint, [recorded(checkpoint)])!.problems).toEqual([]);
+    expect(verifyChain(trail).problems).toEqual([expect.objectContaining({ kind: 'edited', sortKey: eventSk(3) })]);
   });
 });
