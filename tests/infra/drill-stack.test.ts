@@ -136,7 +136,8 @@ describe('drill schedules', () => {
   // The drills' schedules: every schedule but the daily evidence digest's (evidence-digest-bucket.test.ts).
   const schedules = (): Record<string, any>[] =>
     resourcesOfType('AWS::Scheduler::Schedule')
-      .filter(([logicalId]) => logicalId !== synth.logicalIdOf(synth.stack.evidenceDigests.schedule))
+      // The digest and compliance-push schedules are not drills'.
+      .filter(([logicalId]) => ![synth.stack.evidenceDigests.schedule, synth.stack.compliancePlatforms.schedule].some((schedule) => logicalId === synth.logicalIdOf(schedule)))
       .map(([logicalId, resource]) => ({ logicalId, ...resource.Properties }));
   const queueId = () => synth.logicalIdOf(synth.stack.drillSchedules.deadLetterQueue);
   const drillRoleId = () => synth.logicalIdOf(synth.stack.drillSchedules.drillRole);

@@ -69,7 +69,7 @@ describe('GET /evidence', () => {
     const check = checkExport(JSON.stringify(body.manifest), files, signingKey);
     expect(check.problems).toEqual([]);
     expect(check.signature).toBe('valid');
-    expect(check.matched).toBe(10);
+    expect(check.matched).toBe(12);
   });
 
   it('answers application/zip with the export folder, which checks as a directory export does', async () => {

@@ -135,7 +135,7 @@ describe('irdr evidence export and check-export', () => {
 
     const checked = await run(local, ['check-export', out, '--public-key-file', publicKeyFile]);
     expect(checked.code, checked.output).toBe(0);
-    expect(checked.output).toContain(`${out}: all 10 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
+    expect(checked.output).toContain(`${out}: all 12 files match manifest.json, signature valid (pinned key ${manifest.signature.keyFingerprint})`);
     const unpinned = await run(local, ['check-export', out]);
     expect(unpinned.code, unpinned.output).toBe(0);
     expect(unpinned.output).toContain('signature valid for the key it carries');
@@ -199,7 +199,7 @@ describe('irdr evidence export and check-export', () => {
     const result = await run(local, ['check-export', out]);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAILED incidents\.csv: changed; expected sha256 [0-9a-f]{64}/);
-    expect(result.output).toContain(`${out}: 1 problems; 9 of 10 files match manifest.json, not signed`);
+    expect(result.output).toContain(`${out}: 1 problems; 11 of 12 files match manifest.json, not signed`);
   });
 
   it('refuses a directory that already holds files, so two exports never mix', async () => {

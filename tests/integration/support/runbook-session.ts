@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { taskLinkKeys } from '../../../functions/aws/task-link-key.js';
 import { signedTaskLinkPath } from '../../../functions/domain/task-link.js';
+import { CORRECTIVE_ACTION_RULE } from '../../../functions/domain/corrective-action.js';
 import type { TestStack } from './stack-session.js';
 
 /** Helpers for driving runbooks on a test stack: trails, tasks, mailbox links, execution history. */
@@ -132,7 +133,14 @@ export function runbookSession(local: TestStack) {
         for (const task of (await session.tasks(incidentId)).filter((candidate) => candidate.status === 'open')) {
           const outcome = task.kind === 'approval' ? decide(task.taskId) : 'done';
           const token = task.kind === 'approval' ? TOKEN_OF_ROLE[task.approvers?.roles?.[0] ?? 'approver']! : TOKEN_OF_ROLE[task.assignee ?? 'responder']!;
-          const response = await session.complete(incidentId, task.taskId, { outcome, comment: `${outcome} in a test run` }, token);
+          let response = await session.complete(incidentId, task.taskId, { outcome, comment: `${outcome} in a test run` }, token);
+          if (response.status === 409 && String((response.body as { message?: string }).message).includes(CORRECTIVE_ACTION_RULE)) {
+            // A SEV1/SEV2 review completes only with a corrective action: the commander records one, as a team would.
+            const dueAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+            const action = await local.api('POST', `/incidents/${incidentId}/actions`, { token: 'dev-commander', body: { title: 'Fix what the review found', owner: 'rita@example.com', dueAt } });
+            if (action.status !== 201) throw new Error(`adding a corrective action answered ${action.status}: ${JSON.stringify(action.body)}`);
+            response = await session.complete(incidentId, task.taskId, { outcome, comment: `${outcome} in a test run` }, token);
+          }
           if (response.status !== 200) throw new Error(`completing ${task.taskId} answered ${response.status}: ${JSON.stringify(response.body)}`);
         }
         const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn }));
