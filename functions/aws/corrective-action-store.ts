@@ -1,65 +1,28 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloseActionRequest, CorrectiveActionRecord, ReminderPhase } from '../domain/corrective-action.js';
 import { ACTION_SK_PREFIX, actionSk, incidentPk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
+import { getIncidentItem, isConditionFailure, listIncidentItems, putNewIncidentItem, recordOf } from './incident-items.js';
 
 /* ACTION# items. Closing and each reminder are conditional writes, so each happens once whoever races for it. */
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 
-const fromItem = (item: Record<string, unknown>): CorrectiveActionRecord => {
-  const { [PK]: _pk, [SK]: _sk, ...action } = item;
-  return action as unknown as CorrectiveActionRecord;
-};
+const fromItem = (item: Record<string, unknown>): CorrectiveActionRecord => recordOf<CorrectiveActionRecord>(item);
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
-
-export async function getAction(tableName: string, incidentId: string, actionId: string): Promise<CorrectiveActionRecord | undefined> {
-  const result = await dynamodb.send(new GetCommand({ TableName: tableName, Key: { [PK]: incidentPk(incidentId), [SK]: actionSk(actionId) }, ConsistentRead: true }));
-  return result.Item ? fromItem(result.Item) : undefined;
-}
+export const getAction = (tableName: string, incidentId: string, actionId: string): Promise<CorrectiveActionRecord | undefined> =>
+  getIncidentItem<CorrectiveActionRecord>(tableName, incidentId, actionSk(actionId));
 
 /** Every corrective action of an incident, oldest first. */
 export async function listActions(tableName: string, incidentId: string): Promise<CorrectiveActionRecord[]> {
-  const actions: CorrectiveActionRecord[] = [];
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':prefix': ACTION_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    actions.push(...(page.Items ?? []).map(fromItem));
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey);
+  const actions = await listIncidentItems<CorrectiveActionRecord>(tableName, incidentId, ACTION_SK_PREFIX);
   return actions.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.actionId.localeCompare(b.actionId));
 }
 
 /** Writes a new action; false when its id is taken (the caller draws another). */
-export async function putNewAction(tableName: string, action: CorrectiveActionRecord): Promise<boolean> {
-  try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { [PK]: incidentPk(action.incidentId), [SK]: actionSk(action.actionId), ...action },
-        ConditionExpression: 'attribute_not_exists(#sk)',
-        ExpressionAttributeNames: { '#sk': SK },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const putNewAction = (tableName: string, action: CorrectiveActionRecord): Promise<boolean> =>
+  putNewIncidentItem(tableName, action.incidentId, actionSk(action.actionId), action);
 
 /** Closes an open action with its evidence; undefined when it was no longer open (someone closed it first). */
 export async function closeAction(

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HumanTaskRecord, TaskDecision, TaskRecipient } from '../domain/human-task.js';
 import { TASK_SK_PREFIX, incidentPk, taskSk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
+import { getIncidentItem, isConditionFailure, listIncidentItems, putNewIncidentItem, recordOf } from './incident-items.js';
 
 /*
  * TASK# items. Every change of state is a conditional write on `status = open`, so of a completion,
@@ -12,59 +12,16 @@ import { dynamodb } from './dynamodb-client.js';
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 
-const fromItem = (item: Record<string, unknown>): HumanTaskRecord => {
-  const { [PK]: _pk, [SK]: _sk, ...task } = item;
-  return task as unknown as HumanTaskRecord;
-};
+const fromItem = (item: Record<string, unknown>): HumanTaskRecord => recordOf<HumanTaskRecord>(item);
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
-
-export async function getTask(tableName: string, incidentId: string, taskId: string): Promise<HumanTaskRecord | undefined> {
-  const result = await dynamodb.send(
-    new GetCommand({ TableName: tableName, Key: { [PK]: incidentPk(incidentId), [SK]: taskSk(taskId) }, ConsistentRead: true }),
-  );
-  return result.Item ? fromItem(result.Item) : undefined;
-}
+export const getTask = (tableName: string, incidentId: string, taskId: string): Promise<HumanTaskRecord | undefined> =>
+  getIncidentItem<HumanTaskRecord>(tableName, incidentId, taskSk(taskId));
 
 /** Every task of an incident, in task id order. */
-export async function listTasks(tableName: string, incidentId: string): Promise<HumanTaskRecord[]> {
-  const tasks: HumanTaskRecord[] = [];
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':prefix': TASK_SK_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    tasks.push(...(page.Items ?? []).map(fromItem));
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return tasks;
-}
+export const listTasks = (tableName: string, incidentId: string): Promise<HumanTaskRecord[]> => listIncidentItems<HumanTaskRecord>(tableName, incidentId, TASK_SK_PREFIX);
 
 /** Writes a new task; false if one with this id already exists (a retried step), which is left as it is. */
-export async function putNewTask(tableName: string, task: HumanTaskRecord): Promise<boolean> {
-  try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { [PK]: incidentPk(task.incidentId), [SK]: taskSk(task.taskId), ...task },
-        ConditionExpression: 'attribute_not_exists(#sk)',
-        ExpressionAttributeNames: { '#sk': SK },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const putNewTask = (tableName: string, task: HumanTaskRecord): Promise<boolean> => putNewIncidentItem(tableName, task.incidentId, taskSk(task.taskId), task);
 
 export type RearmResult = { readonly rearmed: true; readonly task: HumanTaskRecord } | { readonly rearmed: false; readonly task: HumanTaskRecord | undefined };
 
