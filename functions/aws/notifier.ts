@@ -54,3 +54,9 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
 export function roleAddresses(roles: readonly string[]): string[] {
   return [...new Set(roles.flatMap((role) => irdrConfig.roles[role as keyof typeof irdrConfig.roles]?.emails ?? []))].sort();
 }
+
+/** A role's list addresses and every person in it, each once, sorted: whom an overdue escalation reaches, on call or not. */
+export function everyAddressOfRole(role: keyof typeof irdrConfig.roles): string[] {
+  const configured = irdrConfig.roles[role];
+  return [...new Set([...(configured?.emails ?? []), ...(configured?.people ?? []).map((person) => person.email)])].sort();
+}

@@ -1,10 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { irdrConfig } from '../config.js';
 import { markActionReminded } from '../aws/corrective-action-store.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { getIncident } from '../aws/incident-store.js';
-import { sendAndRecordEmail } from '../aws/notifier.js';
+import { everyAddressOfRole, sendAndRecordEmail } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
 import { actionReminderEvent } from '../domain/corrective-action.js';
 import { actionReminderEmail, RemindCorrectiveActionPayload } from '../domain/corrective-action-reminder.js';
@@ -13,11 +12,6 @@ import { stepActor } from '../domain/runbook-step.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** Who an overdue action is escalated to, besides its owner: the commanders (their list and their people), each once. */
-function commanderAddresses(): string[] {
-  const commander = irdrConfig.roles.commander;
-  return [...new Set([...(commander?.emails ?? []), ...(commander?.people ?? []).map((person) => person.email)])].sort();
-}
 
 /**
  * Reminder step of a corrective action: before due, reminds the owner; at the due time, if still open, records it
@@ -37,7 +31,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ rem
   const incident = await getIncident(tableName, request.incidentId);
   if (!incident) throw new Error(`no incident ${request.incidentId} for its corrective action ${request.actionId}`);
   const actor = stepActor(request.executionArn);
-  const escalatedTo = request.phase === 'overdue' ? commanderAddresses().filter((address) => address !== action.owner.email) : [];
+  const escalatedTo = request.phase === 'overdue' ? everyAddressOfRole('commander').filter((address) => address !== action.owner.email) : [];
   await appendEvent(tableName, incidentPk(request.incidentId), actionReminderEvent(action, request.phase, at, actor, escalatedTo));
   const email = actionReminderEmail(incident, action, request.phase, requireEnvironment('API_URL').replace(/\/+$/, ''));
   await sendAndRecordEmail(

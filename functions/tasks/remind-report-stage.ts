@@ -1,9 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { irdrConfig } from '../config.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
 import { getIncident } from '../aws/incident-store.js';
-import { sendAndRecordEmail } from '../aws/notifier.js';
+import { everyAddressOfRole, sendAndRecordEmail } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
 import { markStageReminded } from '../aws/report-stage-reminder.js';
 import { incidentPk } from '../domain/keys.js';
@@ -12,11 +11,6 @@ import { stepActor } from '../domain/runbook-step.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** The commanders' addresses (list and people), each once: who an overdue stage is escalated to. */
-function commanderAddresses(): string[] {
-  const commander = irdrConfig.roles.commander;
-  return [...new Set([...(commander?.emails ?? []), ...(commander?.people ?? []).map((person) => person.email)])].sort();
-}
 
 /**
  * Reminder step of a regulatory report stage: before the deadline, reminds the approvers the task was sent to; at the
@@ -37,7 +31,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ rem
   if (!incident) throw new Error(`no incident ${request.incidentId} for its report stage ${request.taskId}`);
   const actor = stepActor(request.executionArn);
   const approvers = [...new Set(task.recipients.map((recipient) => recipient.address))];
-  const escalatedTo = request.phase === 'overdue' ? commanderAddresses().filter((address) => !approvers.includes(address)) : [];
+  const escalatedTo = request.phase === 'overdue' ? everyAddressOfRole('commander').filter((address) => !approvers.includes(address)) : [];
   await appendEvent(tableName, incidentPk(request.incidentId), stageReminderEvent(task, request.phase, at, actor, escalatedTo));
   await sendAndRecordEmail(
     { tableName, incidentId: request.incidentId, actor, stepId: task.taskId, detail: { purpose: request.phase === 'overdue' ? 'regulatory-report-overdue' : 'regulatory-report-reminder', taskId: task.taskId } },
