@@ -134,23 +134,26 @@ export function keySigner(privateKey: KeyObject): ManifestSigner {
   return { publicKey: async () => publicKey, sign: async (message) => sign(null, message, privateKey) };
 }
 
-/** The manifest with an Ed25519 signature over signedMessage; a signer whose signature does not verify is a fault, not a signature. */
-export async function signManifest(manifest: ExportManifest, signer: ManifestSigner): Promise<ExportManifest> {
-  const { signature: _previous, ...unsigned } = manifest;
+export type Ed25519SignatureBlock = NonNullable<ExportManifest['signature']>;
+
+/** The Ed25519 signature block over `message`; a signer whose signature does not verify is a fault, not a signature. */
+export async function ed25519SignatureBlock(message: Buffer, signer: ManifestSigner): Promise<Ed25519SignatureBlock> {
   const publicKey = requireEd25519(await signer.publicKey(), 'signer\'s public key');
-  const message = signedMessage(unsigned);
   const value = await signer.sign(message);
   if (!verify(null, message, publicKey, value)) throw new Error('the signer returned a signature its own public key does not verify');
   return {
-    ...unsigned,
-    signature: {
-      algorithm: 'Ed25519',
-      canonicalization: 'RFC 8785',
-      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      keyFingerprint: keyFingerprint(publicKey),
-      value: value.toString('base64'),
-    },
+    algorithm: 'Ed25519',
+    canonicalization: 'RFC 8785',
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    keyFingerprint: keyFingerprint(publicKey),
+    value: value.toString('base64'),
   };
+}
+
+/** The manifest with an Ed25519 signature over signedMessage. */
+export async function signManifest(manifest: ExportManifest, signer: ManifestSigner): Promise<ExportManifest> {
+  const { signature: _previous, ...unsigned } = manifest;
+  return { ...unsigned, signature: await ed25519SignatureBlock(signedMessage(unsigned), signer) };
 }
 
 /** valid: by the pinned key; valid-unpinned: by the key the manifest carries, whoever that is; wrong-key: not the pinned one. */
@@ -166,8 +169,8 @@ export interface ExportCheck {
   readonly signature: SignatureVerdict;
 }
 
-function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest, pinned: KeyObject | undefined): SignatureVerdict {
-  const { signature } = manifest;
+/** Whether a signature block is by the key it carries (and, when given, the pinned one) over exactly `message`. */
+export function ed25519Verdict(signature: Ed25519SignatureBlock | undefined, message: () => Buffer, pinned: KeyObject | undefined): SignatureVerdict {
   if (!signature) return 'unsigned';
   let embedded: KeyObject;
   try {
@@ -178,8 +181,12 @@ function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest
   // The fingerprint is signed too, but it must also describe the key it sits beside.
   if (keyFingerprint(embedded) !== signature.keyFingerprint) return 'invalid';
   if (pinned && keyFingerprint(pinned) !== signature.keyFingerprint) return 'wrong-key';
-  if (!verify(null, signedMessage(raw), pinned ?? embedded, Buffer.from(signature.value, 'base64'))) return 'invalid';
+  if (!verify(null, message(), pinned ?? embedded, Buffer.from(signature.value, 'base64'))) return 'invalid';
   return pinned ? 'valid' : 'valid-unpinned';
+}
+
+function signatureVerdict(raw: Record<string, unknown>, manifest: ExportManifest, pinned: KeyObject | undefined): SignatureVerdict {
+  return ed25519Verdict(manifest.signature, () => signedMessage(raw), pinned);
 }
 
 /**
