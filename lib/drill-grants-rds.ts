@@ -29,7 +29,6 @@ export function rdsDrillStatements(stack: Stack, plans: readonly DrillPlan[], ne
   // A plan may name a secret by its full ARN or without the suffix; `-??????` is exactly that suffix.
   const secret = (arn: string) => [arn, `${arn}-??????`];
   const sourceOf = (plan: DrillPlan) => (plan.source.type === 'rds-database' ? (isAuroraEngine(plan.source.engine) ? rds('cluster', plan.source.identifier) : rds('db', plan.source.identifier)) : undefined);
-  const sources = unique(databasePlans.flatMap((plan) => [sourceOf(plan)!]));
   const auroraPlans = databasePlans.filter((plan) => plan.source.type === 'rds-database' && isAuroraEngine(plan.source.engine));
   const instancePlans = databasePlans.filter((plan) => !auroraPlans.includes(plan));
   const drillInstances = rds('db', `${DRILL_TABLE_PREFIX}*`);

@@ -1,13 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
-import { DRILL_DATA_PERMISSIONS, DrillGrants, type DrillDataPermission } from '../../lib/drill-grants.js';
+import type { DrillDataPermission } from '../../lib/drill-grants.js';
+import { drillGrantRoles, type DrillGrantRoles } from './drill-grant-roles.js';
 import { iamTermsOf, termsUnknownToIam } from './iam-reference.js';
-import { DEPLOYED, deployTemplate, simulateRequest, type DeployedTemplate } from './iam-simulation.js';
-import { statementsOfRole, type SynthesizedPolicyStatement, type TemplateResource } from './synthesized-app.js';
+import { DEPLOYED, simulateRequest } from './iam-simulation.js';
+import { type SynthesizedPolicyStatement, type TemplateResource } from './synthesized-app.js';
 
 /*
  * The drills:* grants of database plans (an Aurora cluster checked through the Data API and compared with its source,
@@ -46,24 +44,15 @@ const plans = [
   }),
 ];
 
+let roles: DrillGrantRoles;
 let resources: Record<string, TemplateResource>;
-let deployed: DeployedTemplate;
-const roleIds = new Map<DrillDataPermission, string>();
 
 beforeAll(() => {
-  const stack = new Stack(new App(), 'Irdr', { env: { account: ACCOUNT, region: REGION } });
-  const grants = new DrillGrants(stack, plans);
-  const roles = DRILL_DATA_PERMISSIONS.map((permission) => {
-    const role = new Role(stack, permission.replace(/[^a-z]/g, '-'), { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    grants.grant(role, permission);
-    return [permission, role] as const;
-  });
-  resources = (Template.fromStack(stack).toJSON() as { Resources: Record<string, TemplateResource> }).Resources;
-  for (const [permission, role] of roles) roleIds.set(permission, stack.getLogicalId(role.node.defaultChild as never));
-  deployed = deployTemplate(resources);
+  roles = drillGrantRoles(plans);
+  ({ resources } = roles);
 });
 
-const deployedStatements = (permission: DrillDataPermission): SynthesizedPolicyStatement[] => statementsOfRole(resources, roleIds.get(permission)!).map((statement) => deployed.statement(statement));
+const deployedStatements = (permission: DrillDataPermission): SynthesizedPolicyStatement[] => roles.deployedStatements(permission);
 
 async function allows(permission: DrillDataPermission, action: string, resource: string, conditionValues: Record<string, string[]> = {}): Promise<boolean> {
   const outcome = await simulateRequest(deployedStatements(permission), { action, resource, conditionValues });
