@@ -4,6 +4,7 @@ import { nextLink, type ChainLink } from '../domain/hash-chain.js';
 import { EVENT_SK_PREFIX, eventSk, LAST_EVENT_SK } from '../domain/keys.js';
 import type { StoredTrailEvent } from '../domain/chain-verify.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
+import { TrailBusyError } from '../domain/trail-busy.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 
@@ -39,9 +40,10 @@ export async function latestEvent(tableName: string, pk: string): Promise<ChainL
 
 /**
  * Appends one event to a hash-chained trail. The put is conditional on the slot being empty,
- * so two writers racing for one seq cannot fork the chain: the loser re-reads and tries again.
+ * so two writers racing for one seq cannot fork the chain: the loser re-reads and tries again, for `budgetMs`,
+ * then gives up with TrailBusyError (a 503 to an API caller, not a fault).
  */
-export async function appendEvent(tableName: string, pk: string, body: TrailEventBody): Promise<TrailEvent> {
+export async function appendEvent(tableName: string, pk: string, body: TrailEventBody, budgetMs = APPEND_BUDGET_MS): Promise<TrailEvent> {
   const startedAt = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     const link = nextLink(body, await latestEvent(tableName, pk));
@@ -57,7 +59,8 @@ export async function appendEvent(tableName: string, pk: string, body: TrailEven
       );
       return event;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) || Date.now() - startedAt >= APPEND_BUDGET_MS) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (Date.now() - startedAt >= budgetMs) throw new TrailBusyError(`another writer took the next place in the trail on each of ${attempt} attempts: nothing was recorded; try again in a moment`);
       await backoff(attempt);
     }
   }

@@ -10,6 +10,7 @@ import { refusedPathParameter } from '../domain/path-parameters.js';
 import { printable } from '../domain/plain-text.js';
 import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
 import { HttpError } from './http-errors.js';
+import { TrailBusyError } from '../domain/trail-busy.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -82,6 +83,11 @@ export function apiHandler(handler: ApiHandler, options: ApiHandlerOptions = {})
     } catch (error) {
       if (error instanceof HttpError) {
         return jsonResponse(error.statusCode, { message: error.message, ...error.details });
+      }
+      if (error instanceof TrailBusyError) {
+        // Contention, not a fault: nothing was written, and the same request succeeds once the writers thin out.
+        const busy = jsonResponse(503, { message: `the record is being written by many at once: ${error.message}` });
+        return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
       }
       logger.error('request failed', { error: error as Error, routeKey: event.routeKey });
       return jsonResponse(500, { message: 'internal error; the request id is ' + context.awsRequestId });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStoredEvents } from '../../functions/aws/event-trail.js';
+import { appendEvent, listStoredEvents } from '../../functions/aws/event-trail.js';
+import { TrailBusyError } from '../../functions/domain/trail-busy.js';
 import { verifyChain } from '../../functions/domain/chain-verify.js';
 import { incidentPk } from '../../functions/domain/keys.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -30,6 +31,28 @@ describe('one trail, many writers', () => {
     expect(events.map(({ event }) => event.seq)).toEqual(events.map((_, index) => index + 1));
     const noted = events.flatMap(({ event }) => (event.type === 'incident.note-added' ? [(event.detail as { text: string }).text] : []));
     expect(noted.sort()).toEqual([...texts].sort());
+  });
+});
+
+describe('a trail busier than an append\'s budget', () => {
+  it('gives up with TrailBusyError (a 503 to API callers), never a raw condition failure, and writes nothing half: the chain stays intact', async () => {
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Too many writers', severity: 'SEV3', summary: 'budget spent' });
+    const incidentId = created.body.incidentId as string;
+    await local.waitForExecution(created.body.executionArn as string);
+    const pk = incidentPk(incidentId);
+    const before = (await listStoredEvents(local.stack.tableName, pk)).length;
+
+    // No budget: whoever loses the first race gives up at once, as a writer does when contention outlasts its budget.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) => appendEvent(local.stack.tableName, pk, { type: 'incident.note-added', at: new Date().toISOString(), actor: 'test', detail: { text: `writer ${index}` } }, 0)),
+    );
+    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const { reason } of refused) expect(reason).toBeInstanceOf(TrailBusyError);
+
+    const events = await listStoredEvents(local.stack.tableName, pk);
+    expect(events).toHaveLength(before + outcomes.length - refused.length);
+    expect(verifyChain(events).problems).toEqual([]);
   });
 });
 
