@@ -488,9 +488,9 @@ export const functionRegistry = [
     description: 'Drill step: emails the report (pass or fail, RTO and RPO against targets, each check, cleanup) and records it',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'API_URL'],
+    environment: ['TABLE_NAME', 'API_URL', 'SLACK_SECRET_ID'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'mail:send'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'mail:send', 'slack:post'],
   },
   {
     name: 'WriteDrillCanary',

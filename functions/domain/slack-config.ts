@@ -28,6 +28,8 @@ export const SlackConfig = z.strictObject({
     default: slackId('CG', 'channel'),
     bySeverity: z.partialRecord(Severity, slackId('CG', 'channel')).default({}),
     byRunbook: z.record(z.string().regex(RUNBOOK_ID_PATTERN, 'a runbook id'), slackId('CG', 'channel')).default({}),
+    /** Where drill reports go (pass or fail); the default channel when left out. */
+    drills: slackId('CG', 'channel').optional(),
   }),
   /** Severities whose top message mentions the urgent user group. */
   urgentSeverities: z.array(Severity).default(['SEV1', 'SEV2']),

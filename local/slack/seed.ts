@@ -16,7 +16,7 @@ const derivedUserId = (email: string) => `U1${createHash('sha256').update(email.
 export function localSlackWorkspace(config: IrdrConfig): LocalSlackWorkspace | undefined {
   const slack = config.slack;
   if (!slack) return undefined;
-  const channelIds = new Set([slack.channels.default, ...Object.values(slack.channels.bySeverity), ...Object.values(slack.channels.byRunbook)]);
+  const channelIds = new Set([slack.channels.default, ...Object.values(slack.channels.bySeverity), ...Object.values(slack.channels.byRunbook), ...(slack.channels.drills ? [slack.channels.drills] : [])]);
   const channels = [...channelIds].map((id) => ({ id, name: id === slack.channels.default ? 'compliance' : id.toLowerCase() }));
   const people = new Map<string, LocalSlackUser>();
   for (const role of Object.values(config.roles)) {

@@ -106,11 +106,31 @@ describe('a PITR drill', () => {
       'drill.cleanup.completed',
       'drill.passed',
       'drill.report.sent',
+      'drill.report.slack.posted',
     ]);
     const report = (await local.mailbox()).find((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId));
     expect(report?.body.text).toContain('RPO achieved');
     expect(report?.body.text).toContain('measured by canary');
     expect(report?.destination.to).toContain('drill-owner@example.com');
+    // The same report in Slack's drills channel (config slack.channels.drills), where the trail says it went.
+    const posted = events.find((event) => event.type === 'drill.report.slack.posted')!.detail as { channel: string; ts: string };
+    const message = local.stack.slack!.workspace.messages.find((candidate) => candidate.ts === posted.ts && candidate.channel === posted.channel);
+    expect(posted.channel).toBe('C0DRILLS');
+    expect(message?.text).toBe(`Drill PASSED: ${run.planTitle ?? 'orders-pitr'} (run ${runId})`);
+    expect(JSON.stringify(message?.blocks)).toContain('checks 4 of 4 passed');
+  });
+
+  it('still passes and emails its report when Slack is down: the trail records that Slack was not told', async () => {
+    local.stack.faults.slack.refuseCalls(true);
+    try {
+      const { runId, execution, view } = await drills.runDrill('orders-pitr');
+      expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
+      expect(view.events.map((event) => event.type).slice(-3)).toEqual(['drill.passed', 'drill.report.sent', 'drill.report.slack.failed']);
+      expect(view.events.at(-1)!.detail).toMatchObject({ channel: 'C0DRILLS', error: expect.any(String) });
+      expect((await local.mailbox()).some((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId))).toBe(true);
+    } finally {
+      local.stack.faults.slack.refuseCalls(false);
+    }
   });
 
   it('from a backup the drill takes: passes and deletes both the restored table and that backup', async () => {
