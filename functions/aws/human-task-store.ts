@@ -3,7 +3,7 @@ import type { HumanTaskRecord, TaskDecision, TaskRecipient } from '../domain/hum
 import { TASK_SK_PREFIX, incidentPk, taskSk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
-import { getIncidentItem, isConditionFailure, listIncidentItems, putNewIncidentItem, recordOf } from './incident-items.js';
+import { getIncidentItem, isConditionFailure, listIncidentItems, putNewIncidentItem, recordOf, reminderPhaseUpdate, updateIncidentItemIf } from './incident-items.js';
 
 /*
  * TASK# items. Every change of state is a conditional write on `status = open`, so of a completion,
@@ -95,25 +95,8 @@ export async function completeTask(tableName: string, key: { incidentId: string;
 }
 
 /** Marks an open task reminded of being overdue, once: the task, or undefined when it is no longer open or was already reminded. */
-export async function markTaskReminded(tableName: string, key: { incidentId: string; taskId: string }, at: string): Promise<HumanTaskRecord | undefined> {
-  try {
-    const result = await dynamodb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [PK]: incidentPk(key.incidentId), [SK]: taskSk(key.taskId) },
-        UpdateExpression: 'SET #remindedAt = :at',
-        ConditionExpression: '#status = :open AND attribute_not_exists(#remindedAt)',
-        ExpressionAttributeNames: { '#status': 'status', '#remindedAt': 'remindedAt' },
-        ExpressionAttributeValues: { ':at': at, ':open': 'open' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(result.Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
-}
+export const markTaskReminded = (tableName: string, key: { incidentId: string; taskId: string }, at: string): Promise<HumanTaskRecord | undefined> =>
+  updateIncidentItemIf<HumanTaskRecord>(tableName, key.incidentId, taskSk(key.taskId), reminderPhaseUpdate('remindedAt', at));
 
 export type ExpiryResult = { readonly expired: true; readonly task: HumanTaskRecord } | { readonly expired: false; readonly task: HumanTaskRecord | undefined };
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { incidentPk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -65,3 +65,25 @@ export async function putNewIncidentItem(tableName: string, incidentId: string, 
     throw error;
   }
 }
+
+/** A conditional change of one item: what to set, and what must hold for it to be set. */
+export type ConditionalUpdate = Required<Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>>;
+
+/** Applies `update` to the incident's item at `sortKey`: the record as it is now, or undefined (nothing written) when the condition did not hold. */
+export async function updateIncidentItemIf<Record>(tableName: string, incidentId: string, sortKey: string, update: ConditionalUpdate): Promise<Record | undefined> {
+  try {
+    const result = await dynamodb.send(new UpdateCommand({ TableName: tableName, Key: { [PK]: incidentPk(incidentId), [SK]: sortKey }, ...update, ReturnValues: 'ALL_NEW' }));
+    return recordOf<Record>(result.Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Sets `field` to `at` on an open item (a task, an action) where it is not set yet: each reminder phase happens once. */
+export const reminderPhaseUpdate = (field: string, at: string): ConditionalUpdate => ({
+  UpdateExpression: 'SET #field = :at',
+  ConditionExpression: '#status = :open AND attribute_not_exists(#field)',
+  ExpressionAttributeNames: { '#status': 'status', '#field': field },
+  ExpressionAttributeValues: { ':at': at, ':open': 'open' },
+});

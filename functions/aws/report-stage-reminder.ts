@@ -1,16 +1,12 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HumanTaskRecord } from '../domain/human-task.js';
 import { incidentPk, taskSk } from '../domain/keys.js';
 import { stageReminderExecutionName, stageReminderTime, type StagePhase } from '../domain/report-stage-reminder.js';
-import { tableDesign } from '../domain/table-design.js';
-import { dynamodb } from './dynamodb-client.js';
 import { requireEnvironment } from './environment.js';
 import { appendEvent } from './event-trail.js';
+import { reminderPhaseUpdate, updateIncidentItemIf } from './incident-items.js';
 import { logger } from './powertools.js';
 import { stepFunctions } from './sfn-client.js';
-
-const { partitionKey: PK, sortKey: SK } = tableDesign;
 
 /**
  * Starts the stage task's reminder execution (remind before the deadline, escalate when overdue). A failure is logged
@@ -36,24 +32,5 @@ export async function scheduleStageReminder(tableName: string, task: Pick<HumanT
 }
 
 /** Marks a reminder phase on a still-open stage task, once; undefined when it was submitted or this phase already ran. */
-export async function markStageReminded(tableName: string, key: { incidentId: string; taskId: string }, phase: StagePhase, at: string): Promise<HumanTaskRecord | undefined> {
-  const field = phase === 'overdue' ? 'overdueAt' : 'remindedAt';
-  try {
-    const result = await dynamodb.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [PK]: incidentPk(key.incidentId), [SK]: taskSk(key.taskId) },
-        UpdateExpression: 'SET #field = :at',
-        ConditionExpression: '#status = :open AND attribute_not_exists(#field)',
-        ExpressionAttributeNames: { '#status': 'status', '#field': field },
-        ExpressionAttributeValues: { ':at': at, ':open': 'open' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const { [PK]: _pk, [SK]: _sk, ...task } = result.Attributes ?? {};
-    return task as unknown as HumanTaskRecord;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-    throw error;
-  }
-}
+export const markStageReminded = (tableName: string, key: { incidentId: string; taskId: string }, phase: StagePhase, at: string): Promise<HumanTaskRecord | undefined> =>
+  updateIncidentItemIf<HumanTaskRecord>(tableName, key.incidentId, taskSk(key.taskId), reminderPhaseUpdate(phase === 'overdue' ? 'overdueAt' : 'remindedAt', at));
