@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calendars.js';
 import { addBusinessDays } from './business-days.js';
 import type { RegulatoryConfig } from './regulatory-config.js';
-import { addMonths } from './zoned-time.js';
+import { monthsDeadline } from './zoned-time.js';
 
 /*
  * The regulatory reports an incident's classification can owe, as data: each report a series of stages, each stage
@@ -234,7 +234,7 @@ const anchorInstant = (from: StageAnchor, anchors: StageAnchors): string | undef
 /** When a term falls, counted from its anchor on the regulator's calendar. */
 export function termDeadline(term: DeadlineTerm, anchorAt: Date, calendar: BusinessCalendar): Date {
   if (term.hours !== undefined) return new Date(anchorAt.getTime() + term.hours * 3_600_000);
-  if (term.months !== undefined) return addMonths(anchorAt, term.months, calendar.timeZone);
+  if (term.months !== undefined) return monthsDeadline(anchorAt, term.months, calendar.timeZone);
   return addBusinessDays(anchorAt, term.businessDays!, calendar);
 }
 

@@ -67,3 +67,16 @@ export function addMonths(from: Date, months: number, timeZone: string): Date {
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return fromLocal({ ...local, year, month, day: Math.min(local.day, lastDay) }, timeZone);
 }
+
+/**
+ * A deadline `months` calendar months after `from`: addMonths, but never later than addMonths of any later instant.
+ * The clamp alone breaks that (28 Jan 10:00 + 1 month = 28 Feb 10:00, while 29 Jan 00:00 + 1 month = 28 Feb
+ * 00:00), so a stage counted from an earlier anchor could fall due after one counted from a later one.
+ */
+export function monthsDeadline(from: Date, months: number, timeZone: string): Date {
+  const local = toLocal(from, timeZone);
+  const nextMidnight = fromLocal({ ...plusDays(local, 1), hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone);
+  const same = addMonths(from, months, timeZone);
+  const fromNextDay = addMonths(nextMidnight, months, timeZone);
+  return fromNextDay < same ? fromNextDay : same;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
-import { addMonths } from '../../functions/domain/zoned-time.js';
+import { monthsDeadline } from '../../functions/domain/zoned-time.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { runbookSession } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -142,7 +142,7 @@ describe('reclassifying an incident', () => {
     const submittedAt = submitted.body.task.decision.decidedAt as string;
     const final = (await reportTaskIds()).find((task) => task.taskId === 'report-nis2-final')!;
     expect(final).toMatchObject({ status: 'open', assignee: 'approver', requires: 'authenticated' });
-    expect(final.dueAt).toBe(addMonths(new Date(submittedAt), 1, irdrConfig.businessCalendars.nis2.timeZone).toISOString());
+    expect(final.dueAt).toBe(monthsDeadline(new Date(submittedAt), 1, irdrConfig.businessCalendars.nis2.timeZone).toISOString());
     expect(Date.parse(final.dueAt)).toBeGreaterThan(Date.parse(submittedAt) + hours(24 * 27));
 
     const email = await session.waitForEmail((candidate) => candidate.destination.to.includes('ada@example.com') && candidate.subject.includes('NIS2 final report') && candidate.subject.includes('Odd queries'));

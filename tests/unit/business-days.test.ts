@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BusinessCalendarsConfig } from '../../functions/domain/business-calendars.js';
 import { BusinessCalendar, usFederalCalendar } from '../../functions/domain/business-calendars.js';
 import { addBusinessDays, isBusinessDay, requireKnownHolidayJurisdictions, unknownHolidayJurisdictions } from '../../functions/domain/business-days.js';
-import { addMonths, fromLocal, toLocal } from '../../functions/domain/zoned-time.js';
+import { addMonths, fromLocal, monthsDeadline, toLocal } from '../../functions/domain/zoned-time.js';
 
 /* Business days on a jurisdiction's calendar (SEC Form 8-K's four, the review's five): weekends and public holidays skipped, local time kept. */
 
@@ -62,6 +62,15 @@ describe('zoned time', () => {
     // 10 March 12:00 CET + 1 month = 10 April 12:00 CEST.
     expect(addMonths(at('2026-03-10T11:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2026-04-10T10:00:00.000Z');
     expect(addMonths(at('2026-12-15T11:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2027-01-15T11:00:00.000Z');
+  });
+
+  it('a month\'s deadline is never later than a month after a later instant, where the clamp would make it so', () => {
+    // 28 Jan 11:00 CET: the clamp gives 28 Feb 11:00, but 29 Jan 00:00 + 1 month is 28 Feb 00:00 CET.
+    expect(addMonths(at('2026-01-28T10:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(monthsDeadline(at('2026-01-28T10:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2026-02-27T23:00:00.000Z');
+    // Where no later day clamps, it is addMonths (31 Jan: the next day is in February).
+    expect(monthsDeadline(at('2026-01-31T10:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(monthsDeadline(at('2026-03-10T11:00:00Z'), 1, 'Europe/Brussels').toISOString()).toBe('2026-04-10T10:00:00.000Z');
   });
 });
 
@@ -150,6 +159,25 @@ describe('business days, properties', () => {
         expect(toLocal(back, zone)).toEqual(toLocal(from, zone));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('month deadlines, properties', () => {
+  const zone = fc.constantFrom('Europe/Brussels', 'America/New_York', 'Asia/Tokyo', 'UTC');
+  const later = fc.integer({ min: 0, max: 5 * 86_400_000 });
+
+  it('a later start never falls due earlier, and the deadline is never later than addMonths of the start or of any later instant', () => {
+    fc.assert(
+      fc.property(instant, later, fc.integer({ min: 1, max: 12 }), zone, (from, afterMs, months, tz) => {
+        const laterStart = new Date(from.getTime() + afterMs);
+        const due = monthsDeadline(from, months, tz).getTime();
+        expect(due).toBeLessThanOrEqual(monthsDeadline(laterStart, months, tz).getTime());
+        expect(due).toBeLessThanOrEqual(addMonths(laterStart, months, tz).getTime());
+        // Never more than a day short of addMonths (it moves only to the clamped day's start).
+        expect(addMonths(from, months, tz).getTime() - due).toBeLessThan(86_400_000);
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
