@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
 /** Integration files that read the synthesized template: they run with the infra files, whose workers synthesize it once. */
 const SYNTH_READING_INTEGRATION_FILES = ['tests/integration/iam-coverage.test.ts'];
+/** IRDR_TEST_CPU_PROFILE=FILE records each file's CPU seconds (tests/support/cpu-profile.ts). */
+const profile = process.env['IRDR_TEST_CPU_PROFILE'] ? ['tests/support/cpu-profile.ts'] : [];
 
 export default defineConfig({
   test: {
@@ -26,7 +28,7 @@ export default defineConfig({
           include: ['tests/infra/**/*.test.ts', ...SYNTH_READING_INTEGRATION_FILES],
           exclude: OWN_PROCESS_INFRA_FILES,
           // The one local stack such a worker starts exports its endpoints to process.env: put back after each file.
-          setupFiles: ['tests/support/environment-restore.ts'],
+          setupFiles: ['tests/support/environment-restore.ts', ...profile],
           // Workers that keep modules between files: each synthesizes the template its files read once
           // (tests/infra/synthesized-app.ts) instead of once per file; they run beside the waiting integration files.
           isolate: false,
@@ -37,6 +39,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          setupFiles: profile,
           // Pure modules and SDK mocks reset per test: a worker keeps what it imported between files.
           isolate: false,
         },
@@ -48,7 +51,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
           exclude: SYNTH_READING_INTEGRATION_FILES,
           isolate: false,
-          setupFiles: ['tests/support/file-isolation.ts'],
+          setupFiles: ['tests/support/file-isolation.ts', ...profile],
           // The CLI these files spawn, built once for the run (tests/support/cli-bundle.ts) rather than run through tsx each time.
           globalSetup: ['tests/support/cli-bundle-setup.ts'],
         },
