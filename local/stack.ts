@@ -155,6 +155,8 @@ export interface RunningLocalStack {
   /** AWS CLI / SDK variables that point at this stack. */
   readonly environment: Readonly<Record<string, string>>;
   readonly dynamodbBackend: DynamoDbBackend;
+  /** How many item-write requests the local DynamoDB applied since the stack started (what a refused request must not add to). */
+  itemWritesApplied(): number;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
   /** The local RDS and Data API; `drillDatabaseSecretArn` holds the master credentials local drill databases are made with. */
@@ -571,6 +573,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       reviewReminderStateMachineArn,
       environment,
       dynamodbBackend: backend,
+      itemWritesApplied: dynamodb.itemWritesApplied,
       secretsManagerEndpoint: secretsManager.endpoint,
       rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },
       faults: {

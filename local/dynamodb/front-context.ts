@@ -30,6 +30,8 @@ export interface FrontContext {
   readonly restoreDuration: SimulatedDuration;
   readonly backupDuration: SimulatedDuration;
   readonly latestRestorableLagMs: number;
+  /** Item writes (PutItem, UpdateItem, DeleteItem, batches, transactions, PartiQL writes) the backend applied, counted as they pass. */
+  readonly itemWrites: { applied: number };
   /** Epoch ms, from the injected clock. */
   now(): number;
   log(line: string): void;

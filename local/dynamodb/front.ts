@@ -64,6 +64,8 @@ export interface DynamoDbFrontOptions {
 export interface RunningDynamoDbFront {
   /** Where the AWS SDK and CLI should send DynamoDB requests. */
   readonly endpoint: string;
+  /** How many item-write requests the backend applied through this front since it started. */
+  itemWritesApplied(): number;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
     restoreDuration: options.restoreDuration ?? DEFAULT_RECOVERY_TIMING.restoreDuration,
     backupDuration: options.backupDuration ?? DEFAULT_RECOVERY_TIMING.backupDuration,
     latestRestorableLagMs: options.latestRestorableLagMs ?? DEFAULT_RECOVERY_TIMING.latestRestorableLagMs,
+    itemWrites: { applied: 0 },
     now: () => clock().getTime(),
     log,
   };
@@ -121,6 +124,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   const address = server.address() as AddressInfo;
   return {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    itemWritesApplied: () => context.itemWrites.applied,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -137,7 +141,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
 
 export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'host' | 'port' | 'dataDir'>;
 
-export interface RunningDynamoDbWithRecovery extends RunningDynamoDb {
+export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied'> {
   /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
   readonly backendEndpoint: string;
 }
@@ -167,6 +171,7 @@ export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOpt
       backend: backendKind,
       endpoint: front.endpoint,
       backendEndpoint: backend.endpoint,
+      itemWritesApplied: front.itemWritesApplied,
       stop: async () => {
         await front.stop();
         await backend.stop();

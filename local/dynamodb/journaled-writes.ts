@@ -31,12 +31,12 @@ export async function forwardItemWrite(
   try {
     const planned = plannedWrites(context, operation, input);
     if (planned.length === 0) {
-      relay(response, await context.backend.exchange(request, body));
+      relay(response, countApplied(context, await context.backend.exchange(request, body)));
       return;
     }
     const unlockKeys = await context.keyLocks.lock(planned.map((write) => `${write.table}\n${write.key}`));
     try {
-      const reply = await context.backend.exchange(request, body);
+      const reply = countApplied(context, await context.backend.exchange(request, body));
       await journal(context, appliedWrites(context, operation, planned, reply), scope);
       relay(response, reply);
     } finally {
@@ -54,16 +54,19 @@ export async function forwardItemWrite(
 export async function forwardPartiQl(
   context: FrontContext, operation: string, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope,
 ): Promise<void> {
-  const written = [...new Set(statementsOf(operation, input).map(statementWriteTarget))].filter(
-    (table): table is string => table !== undefined && context.journal.settings(table) !== undefined,
-  );
-  if (written.length === 0) {
+  const targets = [...new Set(statementsOf(operation, input).map(statementWriteTarget))].filter((table): table is string => table !== undefined);
+  const written = targets.filter((table) => context.journal.settings(table) !== undefined);
+  if (targets.length === 0) {
     context.backend.forward(request, response, body);
+    return;
+  }
+  if (written.length === 0) {
+    relay(response, countApplied(context, await context.backend.exchange(request, body)));
     return;
   }
   const release = await context.tableLocks.exclusive(written);
   try {
-    const reply = await context.backend.exchange(request, body);
+    const reply = countApplied(context, await context.backend.exchange(request, body));
     if (reply.statusCode === 200 || reply.statusCode >= 500) {
       for (const table of written) {
         const changes = context.journal.changesTo(table, await scanAll(context, table, scope));
@@ -74,6 +77,12 @@ export async function forwardPartiQl(
   } finally {
     release();
   }
+}
+
+/** A write the backend answered 200 to was applied (a batch's unprocessed items aside): counted. */
+function countApplied(context: FrontContext, reply: BufferedResponse): BufferedResponse {
+  if (reply.statusCode === 200) context.itemWrites.applied += 1;
+  return reply;
 }
 
 function plannedWrites(context: FrontContext, operation: string, input: WireObject): PlannedWrite[] {

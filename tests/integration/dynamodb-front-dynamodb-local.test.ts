@@ -68,7 +68,8 @@ describe('DynamoDB front over DynamoDB Local', () => {
     await backend?.stop();
   });
 
-  it('restores to T the effects of TransactWriteItems and PartiQL statements made before T, and none after', async () => {
+  it('restores to T the effects of TransactWriteItems and PartiQL statements made before T, and none after; counts each applied write', async () => {
+    const applied = front.itemWritesApplied();
     await client.send(new PutItemCommand({ TableName: 'ledger', Item: { id: { S: 'a' }, v: { N: '1' } } }));
     await client.send(new PutItemCommand({ TableName: 'ledger', Item: { id: { S: 'b' }, v: { N: '1' } } }));
     await client.send(new UpdateContinuousBackupsCommand({ TableName: 'ledger', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
@@ -100,6 +101,9 @@ describe('DynamoDB front over DynamoDB Local', () => {
     const restorePoint = clock();
     const atT = await idsOf('ledger');
     expect(atT).toEqual(['a:2', 'c:5', 'd:1']);
+    // Two puts, a transaction, two PartiQL writes; not the cancelled transaction, nor a PartiQL read.
+    await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "ledger" WHERE id = 'a'` }));
+    expect(front.itemWritesApplied() - applied).toBe(5);
 
     skewMs += MINUTE;
     await client.send(new ExecuteStatementCommand({ Statement: `DELETE FROM "ledger" WHERE id = 'd'` }));

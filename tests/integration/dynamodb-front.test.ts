@@ -183,6 +183,28 @@ describe('DynamoDB front: forwarding to the backend', () => {
     expect((await client.send(new ListTablesCommand({}))).TableNames).toContain(table);
   });
 
+  it('counts the item writes the backend applied: puts, updates, deletes and batches, with or without PITR (transactions and PartiQL: over DynamoDB Local); not reads, nor writes refused', async () => {
+    const plain = await createTable('counted');
+    const journaled = await createTable('counted-pitr');
+    await enablePitr(journaled);
+    const applied = front.itemWritesApplied();
+    const counted = () => front.itemWritesApplied() - applied;
+    await documents.send(new PutCommand({ TableName: plain, Item: item('a', '1') }));
+    await documents.send(new PutCommand({ TableName: journaled, Item: item('a', '1') }));
+    // Rewriting an item as it was is a write all the same.
+    await documents.send(new PutCommand({ TableName: journaled, Item: item('a', '1') }));
+    await documents.send(new UpdateCommand({ TableName: plain, Key: { PK: 'a', SK: '1' }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 1 } }));
+    await documents.send(new BatchWriteCommand({ RequestItems: { [plain]: [{ PutRequest: { Item: item('b', '1') } }], [journaled]: [{ DeleteRequest: { Key: { PK: 'a', SK: '1' } } }] } }));
+    await documents.send(new DeleteCommand({ TableName: plain, Key: { PK: 'b', SK: '1' } }));
+    expect(counted()).toBe(6);
+    // Reads, and writes DynamoDB refused, are not.
+    await documents.send(new GetCommand({ TableName: plain, Key: { PK: 'a', SK: '1' } }));
+    await itemsOf(plain);
+    await errorOf(documents.send(new PutCommand({ TableName: plain, Item: item('a', '1'), ConditionExpression: 'attribute_not_exists(SK)' })));
+    await errorOf(documents.send(new PutCommand({ TableName: journaled, Item: item('z', '1'), ConditionExpression: 'attribute_exists(SK)' })));
+    expect(counted()).toBe(6);
+  });
+
   it('passes the backend\'s own errors through (unknown table, unknown operation)', async () => {
     expect(await errorOf(documents.send(new GetCommand({ TableName: 'no-such-table', Key: { PK: 'x', SK: 'y' } })))).toMatchObject({ name: 'ResourceNotFoundException' });
     const response = await fetch(front.endpoint, {
