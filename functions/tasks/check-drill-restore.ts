@@ -60,7 +60,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
     return { state: 'COMPLETED', handle: progress.handle, nextWaitSeconds: 0, looks, waitedSeconds, completedAt, resolutionSeconds };
   }
 
-  const byEvent = progress.awaiting === 'job-end-event';
+  const byEvent = progress.awaiting === 'end-event' && progress.handle.awaited !== undefined;
   const next = byEvent
     ? nextEventWait(plan.targets.rtoMinutes, waitedSeconds, run.restoreTimeoutSeconds)
     : nextLook(plan.polling, plan.targets.rtoMinutes, looks, waitedSeconds, run.restoreTimeoutSeconds);
