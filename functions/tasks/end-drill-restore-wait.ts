@@ -11,13 +11,13 @@ const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
 export type RestoreWaitOutcome = { readonly outcome: 'not-waited-on' | 'answered' | 'already-ended'; readonly awaited: string };
 
 /** What ended, from either rule's event: AWS Backup's restore job state change, or RDS's instance or cluster event. */
-function endOf(payload: unknown): Pick<RestoreWaitAnswer, 'awaited' | 'status'> {
+function endOf(payload: unknown): Omit<RestoreWaitAnswer, 'seenBy'> {
   if ((payload as { source?: unknown } | null)?.source === 'aws.rds') {
     const event = parsePayload(RdsRestoreEndedEvent, payload, 'an RDS DB Instance or DB Cluster Event');
-    return { awaited: event.detail.SourceArn, status: rdsRestoreEndStatus(event) };
+    return { awaited: event.detail.SourceArn, status: rdsRestoreEndStatus(event), ...(event.detail.Date !== undefined && { announcedAt: event.detail.Date }) };
   }
   const { detail } = parsePayload(RestoreJobEndedEvent, payload, 'an AWS Backup Restore Job State Change');
-  return { awaited: detail.restoreJobId, status: detail.status };
+  return { awaited: detail.restoreJobId, status: detail.status, ...(detail.completionDate !== undefined && { announcedAt: detail.completionDate }) };
 }
 
 /**
@@ -28,13 +28,14 @@ function endOf(payload: unknown): Pick<RestoreWaitAnswer, 'awaited' | 'status'> 
  */
 export const handler = async (payload: unknown, context: Context): Promise<RestoreWaitOutcome> => {
   logger.addContext(context);
-  const { awaited, status } = endOf(payload);
+  const ended = endOf(payload);
+  const { awaited, status } = ended;
   const wait = await restoreWaitOf(deduplicationTableName, awaited);
   if (!wait) {
     logger.info('restore ended, no drill waits on it', { awaited, status });
     return { outcome: 'not-waited-on', awaited };
   }
-  const outcome = await endRestoreWait(wait, { awaited, status, seenBy: 'event' });
+  const outcome = await endRestoreWait(wait, { ...ended, seenBy: 'event' });
   logger.info('restore wait ended', { awaited, runId: wait.runId, status, outcome });
   return { outcome, awaited };
 };

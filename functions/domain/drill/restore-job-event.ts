@@ -36,6 +36,8 @@ export interface RestoreWaitAnswer {
   readonly status: (typeof RESTORE_JOB_END_STATUSES)[number];
   /** `event`: the service's end event; `look`: the waiting step found the restore already ended when it began to wait. */
   readonly seenBy: 'event' | 'look';
+  /** The end event's own time of the end (AWS Backup's completionDate, RDS's Date): bounds how late the drill saw it. */
+  readonly announcedAt?: string;
 }
 
 /** The error a wait is failed with when the job did not complete (the drill's next look reads why and records it). */
