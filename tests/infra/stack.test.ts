@@ -1035,7 +1035,10 @@ describe('EventBridge rules', () => {
     expect(pattern).toEqual({
       source: ['aws.rds'],
       'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
-      detail: { EventID: ['RDS-EVENT-0005', 'RDS-EVENT-0019', 'RDS-EVENT-0043', 'RDS-EVENT-0031', 'RDS-EVENT-0035', 'RDS-EVENT-0036', 'RDS-EVENT-0170', 'RDS-EVENT-0354'] },
+      detail: {
+        EventID: ['RDS-EVENT-0005', 'RDS-EVENT-0019', 'RDS-EVENT-0043', 'RDS-EVENT-0031', 'RDS-EVENT-0035', 'RDS-EVENT-0036', 'RDS-EVENT-0170', 'RDS-EVENT-0354'],
+        SourceIdentifier: [{ prefix: 'irdr-drill-' }],
+      },
     });
   });
 

@@ -164,12 +164,17 @@ for (const [plan, source, transport] of [
       expect(completed).toMatchObject({ looks: aurora ? 2 : 1 });
       expect(['event', 'look']).toContain(completed?.wokenBy);
       // The wait was kept under the restored database's ARN, the SourceArn of RDS's event, routed by the rule: the
-      // event again finds it over; one for a database no drill restored finds none.
+      // event again finds it over; one for a drill-named database no run waits on finds none; the source's reaches nothing.
       const restoredArn = started?.restored && `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${(started.restored as { name: string }).name}${aurora ? '-1' : ''}`;
-      const again = await local.stack.events.deliver(rdsBusEvent(aurora ? 'instanceCreated' : 'instanceRestoredToPointInTime', { arn: restoredArn!, identifier: 'x', tags: [] }, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }));
+      const restoredName = `${(started?.restored as { name: string }).name}${aurora ? '-1' : ''}`;
+      const again = await local.stack.events.deliver(rdsBusEvent(aurora ? 'instanceCreated' : 'instanceRestoredToPointInTime', { arn: restoredArn!, identifier: restoredName, tags: [] }, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }));
       expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-databases-restored', outcome: 'delivered', result: { outcome: 'already-ended', awaited: restoredArn } })]);
-      const stranger = await local.stack.events.deliver(rdsBusEvent('instanceCreated', { arn: `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${source}`, identifier: source, tags: [] }, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }));
-      expect(stranger.deliveries).toEqual([expect.objectContaining({ rule: 'drill-databases-restored', outcome: 'delivered', result: { outcome: 'not-waited-on', awaited: `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${source}` } })]);
+      const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
+      const strangerArn = `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:irdr-drill-by-hand`;
+      const stranger = await local.stack.events.deliver(rdsBusEvent('instanceCreated', { arn: strangerArn, identifier: 'irdr-drill-by-hand', tags: [] }, scope));
+      expect(stranger.deliveries).toEqual([expect.objectContaining({ rule: 'drill-databases-restored', outcome: 'delivered', result: { outcome: 'not-waited-on', awaited: strangerArn } })]);
+      const sourceArn = `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${source}`;
+      expect((await local.stack.events.deliver(rdsBusEvent('instanceCreated', { arn: sourceArn, identifier: source, tags: [] }, scope))).deliveries).toEqual([]);
       const history = await executionHistory(local, execution.executionArn!);
       const entered = (name: string) => history.filter((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name === name);
       expect(entered('Wait for restore end')).toHaveLength(aurora ? 2 : 1);

@@ -59,13 +59,19 @@ describe("RDS's restore end events", () => {
     expect(pattern).toEqual({
       source: ['aws.rds'],
       'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
-      detail: { EventID: ['RDS-EVENT-0005', 'RDS-EVENT-0019', 'RDS-EVENT-0043', 'RDS-EVENT-0031', 'RDS-EVENT-0035', 'RDS-EVENT-0036', 'RDS-EVENT-0170', 'RDS-EVENT-0354'] },
+      detail: {
+        EventID: ['RDS-EVENT-0005', 'RDS-EVENT-0019', 'RDS-EVENT-0043', 'RDS-EVENT-0031', 'RDS-EVENT-0035', 'RDS-EVENT-0036', 'RDS-EVENT-0170', 'RDS-EVENT-0354'],
+        SourceIdentifier: [{ prefix: 'irdr-drill-' }],
+      },
     });
     expect(matchesEventPattern(pattern, restored)).toBe(true);
     expect(matchesEventPattern(pattern, clusterCreated)).toBe(true);
     expect(matchesEventPattern(pattern, { ...restored, source: 'irdr.rds' })).toBe(false);
     // "DB instance stopped", "Finished DB Instance backup", "DB instance deleted": nothing a restore waits for.
     for (const id of ['RDS-EVENT-0087', 'RDS-EVENT-0002', 'RDS-EVENT-0003']) expect(matchesEventPattern(pattern, withDetail(restored, { EventID: id }))).toBe(false);
+    // The account's own databases restored or made: nothing a drill made, so no invocation.
+    expect(matchesEventPattern(pattern, withDetail(restored, { SourceIdentifier: 'ledger-db', SourceArn: 'arn:aws:rds:us-east-1:111111111111:db:ledger-db' }))).toBe(false);
+    expect(matchesEventPattern(pattern, withDetail(clusterCreated, { SourceIdentifier: 'orders-irdr-drill-1' }))).toBe(false);
   });
 
   it("the local RDS's events of made, restored and failed databases are what the rule matches and the handler reads; its others are not", () => {

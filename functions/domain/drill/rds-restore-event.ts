@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DRILL_TABLE_PREFIX } from '../drill-naming.js';
 
 /*
  * RDS puts "RDS DB Instance Event" and "RDS DB Cluster Event" on the default bus (source aws.rds, best effort) with
@@ -42,9 +43,16 @@ type DetailType = keyof typeof RDS_RESTORE_END_EVENTS;
 const DETAIL_TYPES = Object.keys(RDS_RESTORE_END_EVENTS) as DetailType[];
 const idsOf = (detailType: DetailType): string[] => Object.values(RDS_RESTORE_END_EVENTS[detailType]).flatMap((byId) => Object.keys(byId));
 
-/** The rule's pattern: RDS itself (nobody may put an `aws.` source) saying an instance or cluster was made, restored, or failed. */
+/**
+ * The rule's pattern: RDS itself (nobody may put an `aws.` source) saying a drill-named instance or cluster was made,
+ * restored, or failed (the account's other databases invoke nothing).
+ */
 export function rdsRestoreEndedPattern(): Record<string, unknown> {
-  return { source: ['aws.rds'], 'detail-type': [...DETAIL_TYPES], detail: { EventID: [...new Set(DETAIL_TYPES.flatMap(idsOf))] } };
+  return {
+    source: ['aws.rds'],
+    'detail-type': [...DETAIL_TYPES],
+    detail: { EventID: [...new Set(DETAIL_TYPES.flatMap(idsOf))], SourceIdentifier: [{ prefix: DRILL_TABLE_PREFIX }] },
+  };
 }
 
 /** What the handler reads of the event (AWS sends more: categories, message, tags). */
