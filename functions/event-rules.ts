@@ -1,4 +1,5 @@
 import type { IrdrConfig } from './domain/config-schema.js';
+import { rdsRestoreEndedPattern } from './domain/drill/rds-restore-event.js';
 import { restoreJobEndedPattern } from './domain/drill/restore-job-event.js';
 import { executionEndedAbnormallyPattern } from './domain/execution-status-change.js';
 import { securityFindingsEventPattern } from './domain/finding-mapping.js';
@@ -33,6 +34,11 @@ export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig, dep
       return {
         description: 'irdr: an AWS Backup restore job ended; a drill waiting on it is woken (it then reads the job itself)',
         eventPattern: restoreJobEndedPattern(),
+      };
+    case 'drill-databases-restored':
+      return {
+        description: 'irdr: RDS made, restored or failed a DB instance or cluster; a drill waiting on it is woken (it then describes the database itself)',
+        eventPattern: rdsRestoreEndedPattern(),
       };
   }
 }

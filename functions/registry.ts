@@ -127,7 +127,7 @@ export interface HttpRoute {
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
-export type EventRuleName = 'security-findings' | 'runs-ended-abnormally' | 'drill-restore-jobs-ended';
+export type EventRuleName = 'security-findings' | 'runs-ended-abnormally' | 'drill-restore-jobs-ended' | 'drill-databases-restored';
 
 export interface FunctionSpec {
   /** PascalCase; also the `${<name>FunctionArn}` placeholder in compiled ASL. */
@@ -435,7 +435,7 @@ export const functionRegistry = [
   {
     name: 'AwaitDrillRestoreEnd',
     entry: 'functions/tasks/await-drill-restore-end.ts',
-    description: 'Drill step (waitForTaskToken): keeps the wait\'s token under the AWS Backup restore job id, and ends the wait itself if the job already ended',
+    description: 'Drill step (waitForTaskToken): keeps the wait\'s token under the AWS Backup restore job id or the restored database ARN, and ends the wait itself if the restore already ended',
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME'],
@@ -445,12 +445,12 @@ export const functionRegistry = [
   {
     name: 'EndDrillRestoreWait',
     entry: 'functions/tasks/end-drill-restore-wait.ts',
-    description: 'EventBridge target: an AWS Backup restore job ended; the drill waiting on it (if any) is woken with its task token',
+    description: 'EventBridge target: an AWS Backup restore job ended, or RDS made, restored or failed a database; the drill waiting on it (if any) is woken with its task token',
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['DEDUPLICATION_TABLE_NAME'],
     permissions: ['drills:find-restore-wait', 'drills:end-restore-wait'],
-    eventRules: ['drill-restore-jobs-ended'],
+    eventRules: ['drill-restore-jobs-ended', 'drill-databases-restored'],
   },
   {
     name: 'RunDrillChecks',

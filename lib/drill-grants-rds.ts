@@ -81,6 +81,11 @@ export function rdsDrillStatements(stack: Stack, plans: readonly DrillPlan[], ne
       allow(['rds:CreateDBInstance'], drillClusters.length > 0 ? [...drillDatabases, ...subnetGroups, rds('og', '*'), rds('pg', '*')] : [], WHY_DRILL_DATABASES, { ...drillTags, ...notPublic });
       allow(['rds:EnableHttpEndpoint'], dataApiPlans.length > 0 ? drillClusters : [], WHY_DRILL_DATABASES);
       break;
+    case 'drills:keep-restore-wait':
+      // The one look after the wait's token is kept (RDS's event may have come first): the database being made, by its status.
+      allow(['rds:DescribeDBInstances'], [drillInstances], WHY_DRILL_DATABASES);
+      allow(['rds:DescribeDBClusters'], drillClusters, WHY_DRILL_DATABASES);
+      break;
     case 'drills:read-data': {
       if (sqlPlans.length === 0) break;
       const comparing = sqlPlans.filter((plan) => plan.sqlAccess?.compareWithSource === true);

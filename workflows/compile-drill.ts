@@ -38,9 +38,9 @@ function drillTask(name: FunctionName, resultPath: string, next: string, extra: 
 }
 
 /**
- * Waits for the restore job's end event with a task token (AwaitDrillRestoreEnd keeps it under the job id), at most
- * `$.restore.nextWaitSeconds`; however the wait ends (answered, failed by a job that did not complete, timed out), the
- * next step looks at the restore itself.
+ * Waits for the restore's end event with a task token (AwaitDrillRestoreEnd keeps it under the job id or the restored
+ * database's ARN), at most `$.restore.nextWaitSeconds`; however the wait ends (answered, failed by a restore that did
+ * not complete, timed out), the next step looks at the restore itself.
  */
 function waitForRestoreEnd(): AslState {
   const { TimeoutSeconds: _fixed, ...task } = invokeAndWaitForToken('AwaitDrillRestoreEnd', { 'state.$': '$' }, 1);

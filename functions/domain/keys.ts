@@ -62,9 +62,10 @@ export const ACTION_SK_PREFIX = 'ACTION#';
 export const actionSk = (actionId: string): string => `${ACTION_SK_PREFIX}${actionId}`;
 
 /**
- * A drill waiting for its AWS Backup restore job to end (`RESTOREWAIT#<restoreJobId>`, `TOKEN`, in the deduplication
- * table, expiring): the task token the job's end event answers. Not evidence; the run's trail records the restore.
+ * A drill waiting for its restore to end (`RESTOREWAIT#<awaited>`, `TOKEN`, in the deduplication table, expiring):
+ * the task token the end event answers; `awaited` is the AWS Backup restore job id, or the restored RDS database's
+ * ARN. Not evidence; the run's trail records the restore.
  */
 export const RESTORE_WAIT_PK_PREFIX = 'RESTOREWAIT#';
-export const restoreWaitPk = (restoreJobId: string): string => `${RESTORE_WAIT_PK_PREFIX}${restoreJobId}`;
+export const restoreWaitPk = (awaited: string): string => `${RESTORE_WAIT_PK_PREFIX}${awaited}`;
 export const RESTORE_WAIT_SK = 'TOKEN';

@@ -1,5 +1,6 @@
 import { secondsBetween } from '../domain/drill/achieved.js';
 import { nextEventWait, nextLook } from '../domain/drill/polling.js';
+import { restoreCompletion } from '../domain/drill/restore-completion.js';
 import { DrillRestoreError, readRestoreHandle } from '../domain/drill/restore.js';
 import { preparedResourcesOf, type RestoreStep } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
@@ -34,11 +35,15 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   if (progress.state === 'COMPLETED') {
     await driver.claimRestored(progress.handle, { runId: state.runId, planId: run.planId });
     const seenAt = new Date().toISOString();
-    // The service's completion time counts only while the drill waited for its end; a poll after it saw the resource later.
-    const fromService = previous.signal === 'event' && progress.completedAt !== undefined;
-    const completedAt = fromService ? progress.completedAt! : seenAt;
-    const resolutionSeconds = fromService ? secondsBetween(completedAt, seenAt) : previous.nextWaitSeconds;
-    const completedAtFrom = fromService ? 'service' : 'look';
+    const announcedAt = announcedAtOf((state as { restoreWait?: unknown }).restoreWait);
+    const { completedAt, completedAtFrom, resolutionSeconds } = restoreCompletion({
+      signal: previous.signal === 'event' ? 'event' : 'poll',
+      ...(progress.completedAt !== undefined && { serviceCompletedAt: progress.completedAt }),
+      wokenBy,
+      ...(announcedAt !== undefined && { announcedAt }),
+      lastWaitSeconds: previous.nextWaitSeconds,
+      seenAt,
+    });
     await updateRun(tableName, state.runId, {
       restore: { startedAt: progress.handle.startedAt, completedAt, looks, resolutionSeconds, completedAtFrom },
       recoveryPoint: progress.handle.recoveryPoint,
@@ -60,7 +65,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
     return { state: 'COMPLETED', handle: progress.handle, nextWaitSeconds: 0, looks, waitedSeconds, completedAt, resolutionSeconds };
   }
 
-  const byEvent = progress.awaiting === 'job-end-event';
+  const byEvent = progress.awaiting === 'end-event' && progress.handle.awaited !== undefined;
   const next = byEvent
     ? nextEventWait(plan.targets.rtoMinutes, waitedSeconds, run.restoreTimeoutSeconds)
     : nextLook(plan.polling, plan.targets.rtoMinutes, looks, waitedSeconds, run.restoreTimeoutSeconds);
@@ -71,6 +76,12 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   }
   return { state: 'IN_PROGRESS', handle: progress.handle, nextWaitSeconds: next.seconds, looks, waitedSeconds, signal: byEvent ? 'event' : 'poll' };
 });
+
+/** When the end event that answered the wait says the service announced the end (absent for a look, a timeout, a failure). */
+function announcedAtOf(restoreWait: unknown): string | undefined {
+  const answered = (restoreWait ?? {}) as { seenBy?: unknown; announcedAt?: unknown };
+  return answered.seenBy === 'event' && typeof answered.announcedAt === 'string' ? answered.announcedAt : undefined;
+}
 
 /** What ended the wait before this look: the job's end event, the waiting step's own look, the safety-net timeout, or a failed wait. */
 function wokenByOf(restoreWait: unknown): string {

@@ -9,7 +9,7 @@ import { preparedResourcesOf } from '../domain/drill/run.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-/** Drill step 2: starts the restore into the run's own new resource, and plans the first wait (for the job's end event, or a poll). */
+/** Drill step 2: starts the restore into the run's own new resource, and plans the first wait (for the restore's end event, or a poll). */
 export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
   const { run, plan } = preparedRunOf(state);
   const { source, restoredName } = preparedResourcesOf(run);
@@ -27,7 +27,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
     polling: plan.polling,
     completionSignal: driver.completionSignal,
   });
-  if (driver.completionSignal === 'job-end-event' && handle.restoreJobId !== undefined) {
+  if (driver.completionSignal === 'end-event' && handle.awaited !== undefined) {
     const nextWaitSeconds = Math.max(1, Math.min(eventWaitCapSeconds(plan.targets.rtoMinutes), run.restoreTimeoutSeconds));
     return { state: 'IN_PROGRESS', handle, nextWaitSeconds, looks: 0, waitedSeconds: 0, signal: 'event' };
   }

@@ -71,7 +71,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
   const ensureClusterFree = (id: string): void => {
     if (catalog.clusters.has(id)) throw new RdsError('DBClusterAlreadyExistsFault', 'DB Cluster already exists');
   };
-  const emit = (kind: RdsEventKind, source: { arn: string; identifier: string; tags: Tag[] }): void => options.emit(rdsBusEvent(kind, source, options));
+  const emit = (kind: RdsEventKind, source: { arn: string; identifier: string; tags: Tag[] }, subject?: string): void => options.emit(rdsBusEvent(kind, source, options, new Date(), subject));
   const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
   /** Starts an engine in the background; the database turns available once it is up (and createDelayMs passed). */
@@ -79,8 +79,11 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
     database: { arn: string; identifier: string; tags: Tag[]; status: string; postgres?: PostgresEngine; failure?: string; backupRetentionDays: number },
     event: RdsEventKind,
     restoreFrom?: Blob,
+    subject?: string,
   ): Promise<void> =>
     (async () => {
+      // A database that never became available says so on the bus, as RDS does (a drill waiting on it wakes).
+      const failed = (reason: string): void => emit(database.arn.includes(':cluster:') ? 'clusterFailed' : 'instanceFailed', database, reason);
       try {
         const started = await PostgresEngine.start({
           host: options.host,
@@ -96,16 +99,18 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           if (failedOnPurpose && database.status === 'creating') {
             database.status = database.arn.includes(':cluster:') ? 'failed' : 'incompatible-restore';
             database.failure = 'a restore fault was set (faults.rds.failRestores)';
+            failed(database.failure);
           }
           return;
         }
         database.postgres = started;
         database.status = 'available';
-        emit(event, database);
+        emit(event, database, subject);
       } catch (error) {
         database.status = 'failed';
         database.failure = (error as Error).message;
         options.log(`local RDS: an engine failed to start: ${database.failure}`);
+        failed(database.failure);
       }
     })();
 
@@ -120,7 +125,10 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
         instance.postgres = cluster.postgres;
         instance.status = 'available';
         emit('instanceCreated', instance);
-      } else instance.status = 'failed';
+      } else {
+        instance.status = 'failed';
+        emit('instanceFailed', instance, `cluster ${cluster.identifier} is ${cluster.status}`);
+      }
     })();
   };
 
@@ -328,7 +336,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
       ensureInstanceFree(targetId);
       const instance = newInstance(input, targetId, { ...snapshot, network: networkOf({}) });
       catalog.instances.set(targetId, instance);
-      void bring(instance, 'instanceRestoredFromSnapshot', snapshot.data);
+      void bring(instance, 'instanceRestoredFromSnapshot', snapshot.data, snapshot.identifier);
       return { DBInstance: instanceXml(instance) };
     },
 

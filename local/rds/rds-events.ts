@@ -19,19 +19,30 @@ export interface RdsBusEvent {
   readonly detail: Record<string, unknown>;
 }
 
-/** The RDS events the local RDS emits: event id, category and message as AWS's event list names them. */
+/**
+ * The RDS events the local RDS emits: event id, category and message as the RDS and Aurora User Guides' "Amazon RDS
+ * event categories and event messages" list them (a `{}` in a message is filled with the event's subject).
+ */
 export const RDS_EVENTS = {
   instanceCreated: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0005', category: 'creation', message: 'DB instance created' },
-  instanceRestoredToPointInTime: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0019', category: 'restoration', message: 'Restored from DB instance to point in time' },
-  instanceRestoredFromSnapshot: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0043', category: 'restoration', message: 'Restored from snapshot' },
+  instanceRestoredToPointInTime: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0019', category: 'restoration', message: 'The DB instance has been restored from a point-in-time backup' },
+  instanceRestoredFromSnapshot: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0043', category: 'restoration', message: 'Restored from snapshot {}' },
+  instanceFailed: {
+    detailType: 'RDS DB Instance Event',
+    sourceType: 'DB_INSTANCE',
+    eventId: 'RDS-EVENT-0031',
+    category: 'failure',
+    message: 'The DB instance has failed due to an incompatible configuration or an underlying storage issue. Begin a point-in-time-restore for the DB instance. ({})',
+  },
   instanceDeleted: { detailType: 'RDS DB Instance Event', sourceType: 'DB_INSTANCE', eventId: 'RDS-EVENT-0003', category: 'deletion', message: 'DB instance deleted' },
   clusterCreated: { detailType: 'RDS DB Cluster Event', sourceType: 'CLUSTER', eventId: 'RDS-EVENT-0170', category: 'creation', message: 'DB cluster created' },
+  clusterFailed: { detailType: 'RDS DB Cluster Event', sourceType: 'CLUSTER', eventId: 'RDS-EVENT-0354', category: 'failure', message: 'DB cluster cannot be created because of incompatible resources. {}' },
   clusterDeleted: { detailType: 'RDS DB Cluster Event', sourceType: 'CLUSTER', eventId: 'RDS-EVENT-0171', category: 'deletion', message: 'DB cluster deleted' },
   snapshotCreated: { detailType: 'RDS DB Snapshot Event', sourceType: 'SNAPSHOT', eventId: 'RDS-EVENT-0042', category: 'creation', message: 'Manual snapshot created' },
 } as const;
 export type RdsEventKind = keyof typeof RDS_EVENTS;
 
-export function rdsBusEvent(kind: RdsEventKind, source: { arn: string; identifier: string; tags: readonly Tag[] }, scope: { region: string; accountId: string }, at = new Date()): RdsBusEvent {
+export function rdsBusEvent(kind: RdsEventKind, source: { arn: string; identifier: string; tags: readonly Tag[] }, scope: { region: string; accountId: string }, at = new Date(), subject = ''): RdsBusEvent {
   const spec = RDS_EVENTS[kind];
   return {
     version: '0',
@@ -47,7 +58,7 @@ export function rdsBusEvent(kind: RdsEventKind, source: { arn: string; identifie
       SourceType: spec.sourceType,
       SourceArn: source.arn,
       Date: at.toISOString(),
-      Message: spec.message,
+      Message: spec.message.replace('{}', subject),
       SourceIdentifier: source.identifier,
       EventID: spec.eventId,
       Tags: Object.fromEntries(source.tags.map((tag) => [tag.Key, tag.Value])),

@@ -93,6 +93,15 @@ describe('drills:* grants of database plans', () => {
     expect(await allows('drills:restore', 'rds:RestoreDBInstanceToPointInTime', rds('db:irdr-drill-ledger-run-1'), { ...runTags, ...notPublic })).toBe(false);
   });
 
+  it("the waiting step's look describes only the drill's databases, never a source", async () => {
+    expect(await allows('drills:keep-restore-wait', 'rds:DescribeDBInstances', rds('db:irdr-drill-ledger-run-1'))).toBe(true);
+    expect(await allows('drills:keep-restore-wait', 'rds:DescribeDBInstances', rds('db:irdr-drill-orders-run-1-1'))).toBe(true);
+    expect(await allows('drills:keep-restore-wait', 'rds:DescribeDBClusters', rds('cluster:irdr-drill-orders-run-1'))).toBe(true);
+    expect(await allows('drills:keep-restore-wait', 'rds:DescribeDBInstances', rds('db:ledger-db'))).toBe(false);
+    expect(await allows('drills:keep-restore-wait', 'rds:DescribeDBClusters', rds('cluster:orders-db'))).toBe(false);
+    expect(await allows('drills:keep-restore-wait', 'rds:DeleteDBInstance', rds('db:irdr-drill-ledger-run-1'), runTagged)).toBe(false);
+  });
+
   it('deletes only run-tagged drill databases: never a source, never an untagged look-alike', async () => {
     expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:irdr-drill-orders-run-1'), runTagged)).toBe(true);
     expect(await allows('drills:cleanup', 'rds:DeleteDBInstance', rds('db:irdr-drill-orders-run-1-1'), runTagged)).toBe(true);

@@ -432,7 +432,11 @@ describe('least privilege', () => {
     if (permissions.includes('drills:canary')) add(when(hasCanary, ['dynamodb:PutItem']));
     if (permissions.includes('drills:canary')) add(when(hasObjectCanary, ['s3:PutObject']));
     if (permissions.includes('drills:report-validation')) add(when(drivers.has('aws-backup'), ['backup:PutRestoreValidationResult']));
-    if (permissions.includes('drills:keep-restore-wait')) add([...RESTORE_WAIT_KEEP_ACTIONS, ...KEY_WRITE_ACTIONS, ...when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob'])]);
+    if (permissions.includes('drills:keep-restore-wait')) {
+      add([...RESTORE_WAIT_KEEP_ACTIONS, ...KEY_WRITE_ACTIONS, ...when(drivers.has('aws-backup'), ['backup:DescribeRestoreJob'])]);
+      // The look at a restored database whose RDS event the drill waits for.
+      add([...when(restoresDatabases, ['rds:DescribeDBInstances']), ...when(restoresClusters, ['rds:DescribeDBClusters'])]);
+    }
     if (permissions.includes('drills:find-restore-wait')) add([...RESTORE_WAIT_READ_ACTIONS, ...KEY_READ_ACTIONS]);
     if (permissions.includes('drills:end-restore-wait')) add(['states:SendTaskSuccess', 'states:SendTaskFailure']);
     if (permissions.includes('drills:abort')) add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
@@ -1025,6 +1029,19 @@ describe('EventBridge rules', () => {
     expect(pattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'] } });
   });
 
+  it('wakes waiting drills on RDS instances and clusters made, restored or failed, from aws.rds alone, through the same EndDrillRestoreWait', () => {
+    expect(ruleNames).toContainEqual(['drill-databases-restored', 'EndDrillRestoreWait']);
+    const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('drill-databases-restored')!)).EventPattern;
+    expect(pattern).toEqual({
+      source: ['aws.rds'],
+      'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
+      detail: {
+        EventID: ['RDS-EVENT-0005', 'RDS-EVENT-0019', 'RDS-EVENT-0043', 'RDS-EVENT-0031', 'RDS-EVENT-0035', 'RDS-EVENT-0036', 'RDS-EVENT-0170', 'RDS-EVENT-0354'],
+        SourceIdentifier: [{ prefix: 'irdr-drill-' }],
+      },
+    });
+  });
+
   it('filters findings by severity in the pattern: GuardDuty numerically, Security Hub by ASFF label or OCSF severity_id', () => {
     const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('security-findings')!)).EventPattern;
     expect(pattern).toEqual({
@@ -1054,14 +1071,17 @@ describe('EventBridge rules', () => {
       },
     ]);
     expect(props(queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-    // Only the rule may invoke the function, and only the rule may send to its queue.
+    // Only the function's rules (EndDrillRestoreWait has two) may invoke it, and only the rule may send to its queue.
     const ruleArn = getAtt(synth.logicalIdOf(synth.stack.eventRules.rules.get(name)!));
     const invokers = resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
       JSON.stringify(permission.Properties?.FunctionName) === JSON.stringify(getAtt(functionLogicalId(functionName))),
     );
-    expect(invokers.map(([, permission]) => permission.Properties)).toEqual([
-      { Action: 'lambda:InvokeFunction', FunctionName: getAtt(functionLogicalId(functionName)), Principal: 'events.amazonaws.com', SourceArn: ruleArn },
-    ]);
+    const rulesOfFunction = ruleNames.filter(([, target]) => target === functionName).map(([other]) => getAtt(synth.logicalIdOf(synth.stack.eventRules.rules.get(other)!)));
+    expect(rulesOfFunction).toContainEqual(ruleArn);
+    expect(invokers.map(([, permission]) => permission.Properties)).toHaveLength(rulesOfFunction.length);
+    expect(invokers.map(([, permission]) => permission.Properties)).toEqual(
+      expect.arrayContaining(rulesOfFunction.map((arn) => ({ Action: 'lambda:InvokeFunction', FunctionName: getAtt(functionLogicalId(functionName)), Principal: 'events.amazonaws.com', SourceArn: arn }))),
+    );
     const queuePolicy = resourcesOfType('AWS::SQS::QueuePolicy').find(([, policy]) => JSON.stringify(policy.Properties?.Queues) === JSON.stringify([{ Ref: queueId }]));
     const statements = (queuePolicy?.[1].Properties?.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
     expect(statements).toContainEqual(

@@ -6,9 +6,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_DRILL_CANARY_WRITER_SECRET_NAME, LOCAL_DRILL_DATABASE_SECRET_NAME, LOCAL_REGION, LOCAL_SLACK_SECRET_NAME } from '../../local/stack-config.js';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
+import { rdsBusEvent } from '../../local/rds/rds-events.js';
 import { drillGrantsOf } from './support/drill-grant-check.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { waitFor } from './support/local-rds-bed.js';
+import { executionHistory } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /*
@@ -154,7 +156,29 @@ for (const [plan, source, transport] of [
       expect(run.cleanup.status).toBe('DELETED');
       expect(await drillDatabases()).toEqual([]);
       const started = view.events.find((event) => event.type === 'drill.restore.started')?.detail;
-      expect(started).toMatchObject({ driver: 'rds-pitr', restored: { type: plan.source.type === 'rds-database' && plan.source.engine.startsWith('aurora') ? 'Aurora' : 'RDS' } });
+      const aurora = plan.source.type === 'rds-database' && plan.source.engine.startsWith('aurora');
+      expect(started).toMatchObject({ driver: 'rds-pitr', restored: { type: aurora ? 'Aurora' : 'RDS' }, completionSignal: 'end-event' });
+      // Woken by RDS's own event (the restored instance's; a cluster's first, then its instance's), or by the waiting
+      // step's one look when the database was already made: never by the safety net (a quarter of the 60-minute RTO).
+      const completed = view.events.find((event) => event.type === 'drill.restore.completed')?.detail;
+      expect(completed).toMatchObject({ looks: aurora ? 2 : 1 });
+      expect(['event', 'look']).toContain(completed?.wokenBy);
+      // The wait was kept under the restored database's ARN, the SourceArn of RDS's event, routed by the rule: the
+      // event again finds it over; one for a drill-named database no run waits on finds none; the source's reaches nothing.
+      const restoredArn = started?.restored && `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${(started.restored as { name: string }).name}${aurora ? '-1' : ''}`;
+      const restoredName = `${(started?.restored as { name: string }).name}${aurora ? '-1' : ''}`;
+      const again = await local.stack.events.deliver(rdsBusEvent(aurora ? 'instanceCreated' : 'instanceRestoredToPointInTime', { arn: restoredArn!, identifier: restoredName, tags: [] }, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }));
+      expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-databases-restored', outcome: 'delivered', result: { outcome: 'already-ended', awaited: restoredArn } })]);
+      const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
+      const strangerArn = `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:irdr-drill-by-hand`;
+      const stranger = await local.stack.events.deliver(rdsBusEvent('instanceCreated', { arn: strangerArn, identifier: 'irdr-drill-by-hand', tags: [] }, scope));
+      expect(stranger.deliveries).toEqual([expect.objectContaining({ rule: 'drill-databases-restored', outcome: 'delivered', result: { outcome: 'not-waited-on', awaited: strangerArn } })]);
+      const sourceArn = `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:db:${source}`;
+      expect((await local.stack.events.deliver(rdsBusEvent('instanceCreated', { arn: sourceArn, identifier: source, tags: [] }, scope))).deliveries).toEqual([]);
+      const history = await executionHistory(local, execution.executionArn!);
+      const entered = (name: string) => history.filter((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name === name);
+      expect(entered('Wait for restore end')).toHaveLength(aurora ? 2 : 1);
+      expect(entered('Wait for restore')).toHaveLength(0);
       expect(view.trail.intact).toBe(true);
     }, 120_000);
 
@@ -177,14 +201,17 @@ for (const [plan, source, transport] of [
 }
 
 describe('forced failures: the restored database is deleted on every path', () => {
-  it('a restore RDS fails: the run fails at the restore, and the failed database is deleted', async () => {
+  it('a restore RDS fails: its failure event ends the wait, the run fails at the restore, and the failed database is deleted', async () => {
     await canaryThenRestorable('orders-db');
     local.stack.faults.rds.failRestores(true);
     try {
-      const { view } = await drills.runDrill(auroraPlan.id);
+      const { view, execution } = await drills.runDrill(auroraPlan.id);
       expect(view.run.status).toBe('failed');
       expect(view.run.reasons.join(' ')).toMatch(/failed/);
       expect(view.run.checks ?? []).toEqual([]);
+      // RDS-EVENT-0354 (or the waiting step's look) failed the wait with the restore's end; no safety-net timeout.
+      const ended = (await executionHistory(local, execution.executionArn!)).filter((event) => event.type === 'TaskFailed' || event.type === 'TaskTimedOut');
+      expect(ended.map((event) => event.taskFailedEventDetails?.error ?? event.type)).toEqual(['DrillRestoreJobEnded']);
     } finally {
       local.stack.faults.rds.failRestores(false);
     }
@@ -230,7 +257,7 @@ describe('forced failures: the restored database is deleted on every path', () =
 });
 
 /** The drill's functions (the task-link key other functions read is not theirs to judge here). */
-const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'RunDrillChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
+const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'AwaitDrillRestoreEnd', 'EndDrillRestoreWait', 'RunDrillChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
 
 describe('least privilege', () => {
   it('calls RDS, the Data API and Secrets Manager only as the synthesized grants of each function allow: actions, and the databases and secrets they act on', () => {
@@ -250,6 +277,8 @@ describe('least privilege', () => {
         'CheckDrillRestore rds:CreateDBInstance',
         'CheckDrillRestore rds:EnableHttpEndpoint',
         'CheckDrillRestore rds:AddTagsToResource',
+        'AwaitDrillRestoreEnd rds:DescribeDBClusters',
+        'AwaitDrillRestoreEnd rds:DescribeDBInstances',
         'RunDrillChecks rds-data:BeginTransaction',
         'RunDrillChecks rds-data:ExecuteStatement',
         'RunDrillChecks secretsmanager:GetSecretValue',
@@ -266,5 +295,7 @@ describe('least privilege', () => {
     expect(allows('RunDrillChecks', 'secretsmanager:GetSecretValue', `${WRITER}-AbCdEf`)).toBe(false);
     expect(allows('WriteDrillCanary', 'secretsmanager:GetSecretValue', `${READER}-AbCdEf`)).toBe(false);
     expect(allows('StartDrillRestore', 'rds:RestoreDBInstanceToPointInTime', source('db', 'ledger-copy'))).toBe(false);
+    // The waiting step's look describes the drill's databases only.
+    expect(allows('AwaitDrillRestoreEnd', 'rds:DescribeDBInstances', source('db', 'ledger-db'))).toBe(false);
   });
 });

@@ -115,7 +115,7 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     // The same event again (EventBridge delivers at least once): the wait is over, nothing is sent or written.
     const trailLength = view.trail.length;
     const again = await local.stack.events.deliver(restoreEvent(restoreJobId));
-    expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: { outcome: 'already-ended', restoreJobId } })]);
+    expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: { outcome: 'already-ended', awaited: restoreJobId } })]);
     const after = (await local.api('GET', `/drill-runs/${run.runId}`, { token: 'dev-auditor' })).body as unknown as DrillRunView;
     expect(after.trail).toMatchObject({ intact: true, length: trailLength });
   });

@@ -268,6 +268,10 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     } finally {
       bed.faults.failRestores(false);
     }
+    // Said on the bus as RDS says it (a drill waiting on the restore wakes): the failure event, never a restored one.
+    const doomed = bed.events.filter((event) => event.detail['SourceIdentifier'] === 'ledger-doomed');
+    expect(doomed.map((event) => [event['detail-type'], event.detail['EventID'], event.detail['EventCategories']])).toEqual([['RDS DB Instance Event', 'RDS-EVENT-0031', ['failure']]]);
+    expect(doomed[0]!.detail['Message']).toMatch(/^The DB instance has failed due to an incompatible configuration or an underlying storage issue\./);
     bed.faults.refuseDeletes(true);
     try {
       await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'ledger-doomed', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });

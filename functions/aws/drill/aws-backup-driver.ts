@@ -65,7 +65,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
     await (await restoredResourceOps(type)).tag(arn, { ...name, [DRILL_RUN_TAG]: runId, [DRILL_PLAN_TAG]: planId });
   };
   return {
-    completionSignal: 'job-end-event',
+    completionSignal: 'end-event',
     async preflight() {
       const facts = await sourceOf(source, random);
       const points = (await completedRecoveryPointsOf(facts.arn)).filter((point) => inPlanVaults(point, config) && ofPlanPointType(point, config));
@@ -110,6 +110,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
         phase: 'restoring',
         recoveryPoint,
         restoreJobId,
+        awaited: restoreJobId,
         restoreMetadata: metadata,
       };
       return handle;
@@ -122,7 +123,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
         case 'PENDING':
         case 'RUNNING':
           // AWS Backup puts "Restore Job State Change" on the bus when the job ends: the drill waits for it.
-          return { state: 'IN_PROGRESS', handle, awaiting: 'job-end-event' };
+          return { state: 'IN_PROGRESS', handle: { ...handle, awaited: handle.restoreJobId }, awaiting: 'end-event' };
         case 'COMPLETED': {
           const withArn: RestoreHandle = job.CreatedResourceArn ? { ...handle, restored: { ...handle.restored, arn: job.CreatedResourceArn } } : handle;
           const progress = await restoredResourceProgress(withArn);

@@ -12,7 +12,7 @@ import {
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../domain/drill-naming.js';
 import type { DrillDatabaseNetwork, RdsDatabaseSource } from '../../domain/drill/rds-plan.js';
 import { isAuroraEngine } from '../../domain/drill/rds-plan.js';
-import { DrillPreflightError, DrillRestoreError, type AvailableRecoveryPoints, type RecoveryPointRef, type RestoreHandle, type SourceFacts } from '../../domain/drill/restore.js';
+import { DrillPreflightError, DrillRestoreError, type AvailableRecoveryPoints, type RecoveryPointRef, type RestoreHandle, type RestoreProgress, type SourceFacts } from '../../domain/drill/restore.js';
 import { rdsClient } from '../rds-client.js';
 import { DrillClaimRefused, type RestoreDriver, type RunClaim } from './restore-driver.js';
 import { clusterOf, instanceOf, rdsOps } from './restored-resources/rds.js';
@@ -25,7 +25,8 @@ import { awsErrorText, isAwsError } from './target-table.js';
  * RestoreDBClusterFromSnapshot) plus the one instance that makes it usable (CreateDBInstance), and its Data API
  * turned on when the checks use it. Isolated from the start, in the restore call itself: the drill-prefixed
  * identifier, the run's tags, not publicly accessible, the drill subnet group and security groups from config,
- * deletion protection off. Completion is polled (the drill's safety-net poll; RDS events may wake it later).
+ * deletion protection off. The drill waits for RDS's own events (rds-restore-event.ts) on what is being made — the
+ * instance, or the cluster and then the instance the drill adds to it — and looks only as a safety net.
  */
 
 export interface RdsDriverOptions {
@@ -40,6 +41,8 @@ export interface RdsDriverOptions {
 
 /** The one instance a drill adds to a restored cluster. */
 export const clusterInstanceName = (clusterName: string): string => `${clusterName}-1`;
+/** Its ARN, from the cluster's (`...:cluster:<name>` -> `...:db:<name>-1`). */
+const clusterInstanceArn = (clusterArn: string): string => clusterArn.replace(/:cluster:([^:]+)$/, (_, name: string) => `:db:${clusterInstanceName(name)}`);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions): RestoreDriver {
@@ -56,7 +59,7 @@ export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions):
   };
 
   return {
-    completionSignal: 'poll',
+    completionSignal: 'end-event',
     async preflight() {
       const facts = aurora ? await clusterFacts(source) : await instanceFacts(source);
       const points = options.kind === 'pitr' ? facts.window : await snapshotsOf(source, aurora, options.snapshotType);
@@ -68,17 +71,23 @@ export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions):
       const startedAt = new Date().toISOString();
       const isolated = isolation(claim);
       const snapshot = recoveryPoint.id;
+      // The ARN RDS answers with: what its events about the new database name (SourceArn), so what the drill waits on.
+      let restoredArn: string | undefined;
       try {
         if (aurora && options.kind === 'pitr') {
-          await rdsClient.send(new RestoreDBClusterToPointInTimeCommand({ ...isolated, DBClusterIdentifier: restoredName, SourceDBClusterIdentifier: facts.name, RestoreType: 'full-copy', RestoreToTime: new Date(recoveryPoint.at) }));
+          const { DBCluster } = await rdsClient.send(new RestoreDBClusterToPointInTimeCommand({ ...isolated, DBClusterIdentifier: restoredName, SourceDBClusterIdentifier: facts.name, RestoreType: 'full-copy', RestoreToTime: new Date(recoveryPoint.at) }));
+          restoredArn = DBCluster?.DBClusterArn;
         } else if (aurora) {
-          await rdsClient.send(new RestoreDBClusterFromSnapshotCommand({ ...isolated, DBClusterIdentifier: restoredName, SnapshotIdentifier: snapshotIdOf(snapshot), Engine: source.engine }));
+          const { DBCluster } = await rdsClient.send(new RestoreDBClusterFromSnapshotCommand({ ...isolated, DBClusterIdentifier: restoredName, SnapshotIdentifier: snapshotIdOf(snapshot), Engine: source.engine }));
+          restoredArn = DBCluster?.DBClusterArn;
         } else if (options.kind === 'pitr') {
-          await rdsClient.send(
+          const { DBInstance } = await rdsClient.send(
             new RestoreDBInstanceToPointInTimeCommand({ ...isolated, TargetDBInstanceIdentifier: restoredName, SourceDBInstanceIdentifier: facts.name, RestoreTime: new Date(recoveryPoint.at), PubliclyAccessible: false, ...instanceClass(source) }),
           );
+          restoredArn = DBInstance?.DBInstanceArn;
         } else {
-          await rdsClient.send(new RestoreDBInstanceFromDBSnapshotCommand({ ...isolated, DBInstanceIdentifier: restoredName, DBSnapshotIdentifier: snapshotIdOf(snapshot), PubliclyAccessible: false, ...instanceClass(source) }));
+          const { DBInstance } = await rdsClient.send(new RestoreDBInstanceFromDBSnapshotCommand({ ...isolated, DBInstanceIdentifier: restoredName, DBSnapshotIdentifier: snapshotIdOf(snapshot), PubliclyAccessible: false, ...instanceClass(source) }));
+          restoredArn = DBInstance?.DBInstanceArn;
         }
       } catch (error) {
         throw new DrillRestoreError(`restoring ${facts.name} (${recoveryPoint.id ?? recoveryPoint.at}) into ${restoredName} failed: ${awsErrorText(error)}`);
@@ -90,6 +99,7 @@ export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions):
         startedAt,
         phase: 'restoring',
         recoveryPoint,
+        ...(restoredArn !== undefined && { awaited: restoredArn }),
       };
       return handle;
     },
@@ -99,16 +109,18 @@ export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions):
       if (!aurora) {
         const instance = await instanceOf(name);
         const arn = instance?.DBInstanceArn;
-        const withArn: RestoreHandle = arn ? { ...handle, restored: { ...handle.restored, arn } } : handle;
+        const withArn: RestoreHandle = arn ? { ...handle, restored: { ...handle.restored, arn }, awaited: arn } : handle;
         return progressOf(withArn, await rdsOps.availability(arn ?? `arn:aws:rds:::db:${name}`));
       }
       const cluster = await clusterOf(name);
       const arn = cluster?.DBClusterArn;
-      const withArn: RestoreHandle = arn ? { ...handle, restored: { ...handle.restored, arn } } : handle;
       if (!cluster || !arn) return { state: 'FAILED', handle, reason: `cluster ${name} does not exist` };
-      if (cluster.Status === 'available' && (cluster.DBClusterMembers ?? []).length === 0) {
+      // While the cluster is made, its own event ends the wait; once it is, the event of the instance the drill adds.
+      const clusterMade = cluster.Status === 'available';
+      const withArn: RestoreHandle = { ...handle, restored: { ...handle.restored, arn }, awaited: clusterMade ? clusterInstanceArn(arn) : arn };
+      if (clusterMade && (cluster.DBClusterMembers ?? []).length === 0) {
         await addClusterInstance(source, name, tagRecord(cluster.TagList));
-        return { state: 'IN_PROGRESS', handle: withArn };
+        return { state: 'IN_PROGRESS', handle: withArn, awaiting: 'end-event' };
       }
       const progress = progressOf(withArn, await rdsOps.availability(arn));
       if (progress.state === 'COMPLETED' && options.enableDataApi && cluster.HttpEndpointEnabled !== true) {
@@ -166,12 +178,13 @@ async function addClusterInstance(source: RdsDatabaseSource, clusterName: string
   }
 }
 
-function progressOf(handle: RestoreHandle, availability: Awaited<ReturnType<typeof rdsOps.availability>>) {
+function progressOf(handle: RestoreHandle, availability: Awaited<ReturnType<typeof rdsOps.availability>>): RestoreProgress {
   switch (availability.state) {
     case 'available':
       return { state: 'COMPLETED', handle } as const;
     case 'pending':
-      return { state: 'IN_PROGRESS', handle } as const;
+      // RDS announces the end of what is being made (rds-restore-event.ts): the drill waits for it.
+      return { state: 'IN_PROGRESS', handle, ...(handle.awaited !== undefined && { awaiting: 'end-event' as const }) };
     case 'gone':
       return { state: 'FAILED', handle, reason: `${handle.restored.name} is gone` } as const;
     case 'failed':

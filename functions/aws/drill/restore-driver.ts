@@ -23,11 +23,12 @@ export interface RunClaim {
 /** One restore service for one resource type, as a drill uses it: check the source, restore, follow, claim, undo. */
 export interface RestoreDriver {
   /**
-   * How the drill learns a started restore ended: `job-end-event`, the service puts its own end event on the bus (AWS
-   * Backup's Restore Job State Change) and the drill waits for it with a task token, looking only as a safety net;
-   * `poll`, the drill looks after each (adaptive) wait.
+   * How the drill learns a started restore ended: `end-event`, the service puts its own end event on the bus (AWS
+   * Backup's Restore Job State Change; RDS's instance and cluster events) naming what the handle's `awaited` names,
+   * and the drill waits for it with a task token, looking only as a safety net; `poll`, the drill looks after each
+   * (adaptive) wait.
    */
-  readonly completionSignal: 'job-end-event' | 'poll';
+  readonly completionSignal: 'end-event' | 'poll';
   /** The source and what it can be restored from; DrillPreflightError if it cannot be. Creates nothing. */
   preflight(): Promise<{ source: SourceFacts; points: AvailableRecoveryPoints }>;
   /** Starts the restore into a new resource named restoredName; DrillRestoreError if the service refuses. */

@@ -44,8 +44,8 @@ function lazyRdsDriver(source: Extract<DrillPlan['source'], { type: 'rds-databas
   // Not awaited until a method runs; a load failure surfaces there, not as an unhandled rejection.
   loaded.catch(() => undefined);
   return {
-    // RDS restores are polled: no restore-job event wakes them yet (RDS events are a later step).
-    completionSignal: 'poll',
+    // RDS announces a made, restored or failed instance or cluster on the bus (rds-restore-event.ts).
+    completionSignal: 'end-event',
     preflight: async () => (await loaded).preflight(),
     startRestore: async (request) => (await loaded).startRestore(request),
     describeRestore: async (handle) => (await loaded).describeRestore(handle),

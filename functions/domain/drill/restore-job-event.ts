@@ -29,12 +29,15 @@ export const RestoreJobEndedEvent = z.object({
 });
 export type RestoreJobEndedEvent = z.infer<typeof RestoreJobEndedEvent>;
 
-/** What a restore wait is answered with: a wake-up naming the job and how it was learned, never the verdict. */
+/** What a restore wait is answered with: a wake-up naming what ended and how it was learned, never the verdict. */
 export interface RestoreWaitAnswer {
-  readonly restoreJobId: string;
+  /** What the wait is kept under: an AWS Backup restore job id, or a restored RDS database's ARN (rds-restore-event.ts). */
+  readonly awaited: string;
   readonly status: (typeof RESTORE_JOB_END_STATUSES)[number];
-  /** `event`: AWS Backup's state change; `look`: the waiting step found the job already ended when it began to wait. */
+  /** `event`: the service's end event; `look`: the waiting step found the restore already ended when it began to wait. */
   readonly seenBy: 'event' | 'look';
+  /** The end event's own time of the end (AWS Backup's completionDate, RDS's Date): bounds how late the drill saw it. */
+  readonly announcedAt?: string;
 }
 
 /** The error a wait is failed with when the job did not complete (the drill's next look reads why and records it). */

@@ -72,6 +72,11 @@ export interface RestoreHandle {
   readonly recoveryPoint: ChosenRecoveryPoint;
   /** AWS Backup's restore job. */
   readonly restoreJobId?: string;
+  /**
+   * What the restore's end event will name, while the drill waits for it: the AWS Backup restore job id, or the ARN
+   * of the RDS instance or cluster being made (a restored cluster's instance once the drill added it).
+   */
+  readonly awaited?: string;
   /** The metadata StartRestoreJob was given (what the custom check receives and the record shows). */
   readonly restoreMetadata?: Readonly<Record<string, string>>;
   /** An on-demand backup the driver took for this run (cleanup deletes it, and only it). */
@@ -92,9 +97,14 @@ export function readRestoreHandle(stored: RestoreHandle | TableRestoreHandle): R
   return { ...rest, source: { type: 'DynamoDB', arn: sourceTableArn, name: sourceTableName }, restored: { type: 'DynamoDB', name: targetTableName } };
 }
 
+/** What a drill waiting by event waits on (handles written before `awaited` name only their restore job). */
+export function awaitedOf(stored: RestoreHandle | TableRestoreHandle): string | undefined {
+  return stored.awaited ?? stored.restoreJobId;
+}
+
 export type RestoreProgress =
-  /** `awaiting: 'job-end-event'`: the restore service will announce the end (AWS Backup's state change event). */
-  | { readonly state: 'IN_PROGRESS'; readonly handle: RestoreHandle; readonly awaiting?: 'job-end-event' }
+  /** `awaiting: 'end-event'`: the restore service will announce the end of what `handle.awaited` names (AWS Backup's job state change, RDS's events). */
+  | { readonly state: 'IN_PROGRESS'; readonly handle: RestoreHandle; readonly awaiting?: 'end-event' }
   /** `completedAt`: when the service says the restore completed (AWS Backup's CompletionDate), if it says. */
   | { readonly state: 'COMPLETED'; readonly handle: RestoreHandle; readonly completedAt?: string }
   | { readonly state: 'FAILED'; readonly handle: RestoreHandle; readonly reason: string };

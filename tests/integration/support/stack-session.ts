@@ -7,7 +7,7 @@ import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
 
 /** A local stack on free ports, in memory, with SDK clients pointed at it. */
 export async function startTestStack(
-  options: { dynamodb?: DynamoDbBackend } & Pick<LocalStackOptions, 'timeScale' | 'schedules' | 'drillPlans' | 'drillSchedules' | 'dynamodbRecovery' | 'reportDynamoDbCapacity'> = {},
+  options: { dynamodb?: DynamoDbBackend } & Pick<LocalStackOptions, 'timeScale' | 'schedules' | 'drillPlans' | 'drillSchedules' | 'dynamodbRecovery' | 'rdsRecovery' | 'reportDynamoDbCapacity'> = {},
 ) {
   const stack: RunningLocalStack = await startLocalStack({
     ...options,

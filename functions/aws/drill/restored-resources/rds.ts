@@ -49,6 +49,17 @@ export function availabilityOfStatus(kind: string, identifier: string, status: s
   return { state: 'failed', reason: `${kind} ${identifier} is ${status}` };
 }
 
+/**
+ * Whether the restore of the awaited instance or cluster (by ARN) has ended, by its own status alone (a cluster's
+ * instance is awaited separately): available, COMPLETED; failed or gone, FAILED; on its way, not yet.
+ */
+export async function restoredDatabaseEnd(arn: string): Promise<'COMPLETED' | 'FAILED' | undefined> {
+  const identifier = resourceIdOf(arn);
+  const status = isClusterArn(arn) ? (await clusterOf(identifier))?.Status : (await instanceOf(identifier))?.DBInstanceStatus;
+  const state = availabilityOfStatus(isClusterArn(arn) ? 'cluster' : 'instance', identifier, status).state;
+  return state === 'available' ? 'COMPLETED' : state === 'pending' ? undefined : 'FAILED';
+}
+
 /** Deletes one instance if the guard allows it: no final snapshot, automated backups deleted (they would outlive it). */
 async function deleteInstance(instance: DBInstance, guard: CleanupGuard): Promise<RestoredCleanupResult | 'deleting' | 'deleted'> {
   const identifier = instance.DBInstanceIdentifier ?? '';
