@@ -13,8 +13,8 @@ export const WHY_VALIDATOR_INTERFACES =
   'Lambda creates and deletes the function\'s network interfaces in the drill subnets with the function\'s role ' +
   '(Lambda Developer Guide, "Giving Lambda functions access to resources in an Amazon VPC"): their ids are chosen by EC2 ' +
   'at creation, so network-interface/* in this account and region is the narrowest resource; creation is held to the ' +
-  'drill subnets and security group from config, and DescribeNetworkInterfaces / DescribeSubnets support no resource ' +
-  'but "*" (Service Authorization Reference, Amazon EC2).';
+  'drill subnets and security group from config, and DescribeNetworkInterfaces / DescribeSubnets have no resource-level ' +
+  'permission (Service Authorization Reference, Amazon EC2: "*" only).';
 
 /** Attaches the function to the drill subnets and security group, and grants its role what Lambda needs for that. */
 export function attachToDrillVpc(fn: IFunction, role: IRole, network: DrillValidatorNetwork): void {
