@@ -398,6 +398,8 @@ function sqlCheckIssues(source: z.infer<typeof DrillSource>, checks: readonly Dr
   // A MySQL database reads the plan's text as MySQL does (the schema read it as Postgres), and cannot cast a row to text.
   if (sqlDialectOf(source) === 'mysql') {
     for (const { check, index } of sqlChecks) {
+      // The scheduled canary writer (WriteDrillCanary) speaks Postgres only: a MySQL canary would never be written.
+      if (check.type === 'sql-canary') issues.push({ path: ['checks', index, 'type'], message: 'the SQL canary writer speaks Postgres only: on a MySQL database, measure RPO otherwise (remove sql-canary)' });
       if (check.type !== 'sql-checksum' && check.type !== 'sql-query') continue;
       const verdict = readOnlyQuery(check.query, 'mysql');
       if (!verdict.ok) issues.push({ path: ['checks', index, 'query'], message: `as MySQL reads it: ${verdict.reason}` });

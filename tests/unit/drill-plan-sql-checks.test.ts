@@ -86,6 +86,7 @@ describe('drill plans of RDS and Aurora databases', () => {
     const hidden = 'SELECT $$; DELETE FROM orders; $$';
     accepted(auroraPlan({ checks: [{ type: 'sql-query', query: hidden }] }));
     expect(refusal(mysqlPlan([{ type: 'sql-query', query: hidden }]))).toMatch(/^checks\.0\.query: as MySQL reads it: /);
+    expect(refusal(mysqlPlan([{ type: 'sql-canary', writerSecretArn: WRITER }]))).toBe('checks.0.type: the SQL canary writer speaks Postgres only: on a MySQL database, measure RPO otherwise (remove sql-canary)');
     // MySQL cannot cast a row to text: its checksum names the columns it hashes.
     const { columns: _columns, ...withoutColumns } = ledger;
     expect(refusal(mysqlPlan([withoutColumns]))).toBe('checks.0.columns: a MySQL checksum names the result columns it hashes (columns): MySQL cannot cast a row to text');
