@@ -283,6 +283,11 @@ describe('the wire-check validator in the drill VPC', () => {
   it('runs RunDrillWireChecks, and no other function, in the drill subnets with the security group from config', () => {
     expect(props(functionLogicalId('RunDrillWireChecks')).VpcConfig).toEqual({ SubnetIds: validator().subnetIds, SecurityGroupIds: validator().securityGroupIds });
     for (const spec of registry.filter((candidate) => candidate.name !== 'RunDrillWireChecks')) expect(props(functionLogicalId(spec.name)).VpcConfig, spec.name).toBeUndefined();
+    // Lambda checks the role may create network interfaces when the function is created: its policy must exist first.
+    const roleId = roleLogicalIdOfFunction('RunDrillWireChecks');
+    const policies = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
+    expect(policies).toHaveLength(1);
+    expect((synth.resources[functionLogicalId('RunDrillWireChecks')] as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining([roleId, ...policies]));
   });
 
   it('lets Lambda create its network interfaces only in those subnets with that group, and touch only network interfaces', () => {
