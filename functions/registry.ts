@@ -76,8 +76,10 @@ export type FunctionPermission =
   | 'drills:restore'
   // Follow a restore: describe and tag the new drill table, describe the backup or restore job.
   | 'drills:inspect-restore'
-  // Read the source and the drill tables for checks; invoke the plans' custom check functions.
+  // Read the source and the drill tables for checks; invoke the plans' custom check functions; the Data API on drill clusters.
   | 'drills:read-data'
+  // Wire SQL checks (the validator in the drill VPC): the drill databases' endpoints, and the wire plans' database secret.
+  | 'drills:read-database-wire'
   // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
   | 'drills:cleanup'
   // Put the canary item into the plans' source tables (that item's key only).
@@ -147,6 +149,8 @@ export interface FunctionSpec {
   readonly routes?: readonly HttpRoute[];
   /** EventBridge rules that target this function (lib/ deploys them, local/ delivers events matching them). */
   readonly eventRules?: readonly EventRuleName[];
+  /** `drill-vpc`: attached to the drill VPC (config drills.database.validator) in AWS; locally there is no VPC. */
+  readonly network?: 'drill-vpc';
 }
 
 export const functionRegistry = [
@@ -461,6 +465,17 @@ export const functionRegistry = [
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
     permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:read-data'],
+  },
+  {
+    name: 'RunDrillWireChecks',
+    entry: 'functions/tasks/run-drill-wire-checks.ts',
+    description: 'Drill step, for wire SQL checks: the validator in the drill VPC, validating the restored database over the Postgres or MySQL wire (TLS, RDS CAs) and measuring RTO',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:read-database-wire'],
+    network: 'drill-vpc',
   },
   {
     name: 'CleanUpDrill',

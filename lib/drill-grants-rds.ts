@@ -43,6 +43,7 @@ export function rdsDrillStatements(stack: Stack, plans: readonly DrillPlan[], ne
   const pitrPlans = databasePlans.filter((plan) => plan.driver.type === 'rds-pitr');
   const sqlPlans = databasePlans.filter((plan) => plan.sqlAccess !== undefined && plan.checks.some((check) => SQL_CHECKS.has(check.type)));
   const dataApiPlans = sqlPlans.filter((plan) => plan.sqlAccess?.via === 'data-api');
+  const wirePlans = sqlPlans.filter((plan) => plan.sqlAccess?.via === 'wire');
   const canaryChecks = databasePlans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'sql-canary' && check.writerSecretArn ? [{ plan, writer: check.writerSecretArn }] : [])));
 
   switch (permission) {
@@ -87,15 +88,25 @@ export function rdsDrillStatements(stack: Stack, plans: readonly DrillPlan[], ne
       allow(['rds:DescribeDBClusters'], drillClusters, WHY_DRILL_DATABASES);
       break;
     case 'drills:read-data': {
-      if (sqlPlans.length === 0) break;
-      const comparing = sqlPlans.filter((plan) => plan.sqlAccess?.compareWithSource === true);
-      allow(['rds:DescribeDBInstances'], [drillInstances, ...unique(comparing.filter((plan) => instancePlans.includes(plan)).map((plan) => sourceOf(plan)!))], WHY_DRILL_DATABASES);
-      allow(['rds:DescribeDBClusters'], drillClusters.length > 0 ? [...drillClusters, ...unique(comparing.filter((plan) => auroraPlans.includes(plan)).map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
+      // RunDrillChecks: the Data API plans only (a restored cluster's ARN when the restore handle lacks it).
+      if (dataApiPlans.length === 0) break;
+      const comparing = dataApiPlans.filter((plan) => plan.sqlAccess?.compareWithSource === true);
+      allow(['rds:DescribeDBClusters'], [...drillClusters, ...unique(comparing.map((plan) => sourceOf(plan)!))], WHY_DRILL_DATABASES);
       // The Data API reads only: a read-only transaction, rolled back (ExecuteStatement also on the source when compared).
-      const dataApiComparing = comparing.filter((plan) => plan.sqlAccess?.via === 'data-api');
-      allow(['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'], dataApiPlans.length > 0 ? [...drillClusters, ...unique(dataApiComparing.map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
-      // The checks' secret: the validator (this function) is the only reader.
-      allow(['secretsmanager:GetSecretValue'], unique(sqlPlans.flatMap((plan) => secret(plan.sqlAccess!.secretArn))), WHY_SECRET_SUFFIX);
+      allow(['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'], [...drillClusters, ...unique(comparing.map((plan) => sourceOf(plan)!))], WHY_DRILL_DATABASES);
+      // The Data API plans' secret (the Data API reads it as the caller): this function is its only reader.
+      allow(['secretsmanager:GetSecretValue'], unique(dataApiPlans.flatMap((plan) => secret(plan.sqlAccess!.secretArn))), WHY_SECRET_SUFFIX);
+      break;
+    }
+    case 'drills:read-database-wire': {
+      // The validator in the drill VPC (RunDrillWireChecks): endpoints of drill databases (and compared sources), and
+      // the wire plans' secret, which no other function reads.
+      if (wirePlans.length === 0) break;
+      const comparing = wirePlans.filter((plan) => plan.sqlAccess?.compareWithSource === true);
+      const wireClusters = wirePlans.some((plan) => auroraPlans.includes(plan)) ? drillClusters : [];
+      allow(['rds:DescribeDBInstances'], wirePlans.some((plan) => instancePlans.includes(plan)) ? [drillInstances, ...unique(comparing.filter((plan) => instancePlans.includes(plan)).map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
+      allow(['rds:DescribeDBClusters'], wireClusters.length > 0 ? [...wireClusters, ...unique(comparing.filter((plan) => auroraPlans.includes(plan)).map((plan) => sourceOf(plan)!))] : [], WHY_DRILL_DATABASES);
+      allow(['secretsmanager:GetSecretValue'], unique(wirePlans.flatMap((plan) => secret(plan.sqlAccess!.secretArn))), WHY_SECRET_SUFFIX);
       break;
     }
     case 'drills:cleanup':

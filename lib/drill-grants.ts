@@ -5,6 +5,7 @@ import { DRILL_PLAN_TAG, DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../functions/
 import type { FunctionPermission } from '../functions/registry.js';
 import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
+import { checksRunInOf } from '../functions/domain/drill/rds-plan.js';
 import { irdrConfig } from '../functions/config.js';
 import { rdsDrillStatements } from './drill-grants-rds.js';
 
@@ -15,6 +16,7 @@ export type DrillDataPermission = Extract<
   | 'drills:restore'
   | 'drills:inspect-restore'
   | 'drills:read-data'
+  | 'drills:read-database-wire'
   | 'drills:cleanup'
   | 'drills:canary'
   | 'drills:abort'
@@ -27,6 +29,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:restore',
   'drills:inspect-restore',
   'drills:read-data',
+  'drills:read-database-wire',
   'drills:cleanup',
   'drills:canary',
   'drills:abort',
@@ -196,6 +199,7 @@ export class DrillGrants {
       entries.push({ statement: new PolicyStatement({ actions: [...actions], resources: [...resources], conditions }), wildcardReason });
     };
     const anywhere = (condition: boolean) => (condition ? ['*'] : []);
+    const customCheckFunctions = (chosen: readonly DrillPlan[]) => unique(chosen.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'custom' ? [this.functionArn(check.functionName)] : []))));
 
     switch (permission) {
       case 'drills:inspect-source':
@@ -239,10 +243,11 @@ export class DrillGrants {
         allow(['s3:GetObject', 's3:GetObjectVersion'], objectCheckedSourceBuckets.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
         allow(['s3:ListBucket'], objectCheckedSourceBuckets.length > 0 ? buckets : [], WHY_DRILL_BUCKETS);
         allow(['s3:GetObject'], objectCheckedSourceBuckets.length > 0 ? bucketObjects : [], WHY_DRILL_BUCKETS);
-        allow(
-          ['lambda:InvokeFunction'],
-          unique(plans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'custom' ? [this.functionArn(check.functionName)] : [])))),
-        );
+        allow(['lambda:InvokeFunction'], customCheckFunctions(plans.filter((plan) => checksRunInOf(plan) === undefined)));
+        break;
+      case 'drills:read-database-wire':
+        // The validator in the drill VPC runs every check of a wire plan, its custom Lambda checks too (the database parts: drill-grants-rds).
+        allow(['lambda:InvokeFunction'], customCheckFunctions(plans.filter((plan) => checksRunInOf(plan) === 'drill-vpc')));
         break;
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);

@@ -12,6 +12,8 @@ import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { drillBundleFlags } from '../functions/domain/drill/resource-types.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
+import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
+import { attachToDrillVpc } from './drill-validator-network.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
 
@@ -67,6 +69,8 @@ export interface IrdrFunctionsProps {
    * Every other function is invoked synchronously only (API Gateway, Step Functions), where failures return to the caller.
    */
   readonly asyncInvocations: ReadonlyMap<FunctionName, AsyncInvocationFailure>;
+  /** Where functions with `network: drill-vpc` run (config drills.database.validator); without it they run outside any VPC. */
+  readonly drillValidatorNetwork?: DrillValidatorNetwork;
   /**
    * How long each function's logs are kept.
    * @default RetentionDays.THREE_MONTHS
@@ -80,6 +84,11 @@ const WHY_NO_VPC =
   'TLS, each call SigV4-signed and scoped by the function\'s own role; none reaches a resource on a private network. A VPC ' +
   'would add no control IAM does not already give, and would need NAT gateways or six interface endpoints in each AZ ' +
   '(about USD 65-90 a month for two AZs) for a stack whose own running cost is cents a month.';
+/** Why the validator runs outside a VPC when config names no drill subnets (NIST.800.53.R5-LambdaInsideVPC). */
+const WHY_NO_VALIDATOR_NETWORK =
+  'Config has no drills.database.validator: no drill plan may check a database over the wire (plan validation refuses ' +
+  'one), so this validator is granted no database and no secret and reaches no private network; set the drill subnets ' +
+  'and security group in config to attach it to the drill VPC.';
 /** Why only the API functions reserve concurrency (NIST.800.53.R5-LambdaConcurrency). */
 const WHY_NO_RESERVED_CONCURRENCY =
   'Invoked only by irdr itself (its state machines, its findings rule, its schedules), never by an API caller: its ' +
@@ -174,7 +183,8 @@ export class IrdrFunctions extends Construct {
       bundling: { ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) },
       deadLetterQueue,
     });
-    acknowledgeNist(fn, 'LambdaInsideVPC', WHY_NO_VPC);
+    if (spec.network === 'drill-vpc' && props.drillValidatorNetwork) attachToDrillVpc(fn, role, props.drillValidatorNetwork);
+    else acknowledgeNist(fn, 'LambdaInsideVPC', spec.network === 'drill-vpc' ? WHY_NO_VALIDATOR_NETWORK : WHY_NO_VPC);
     // What an SCP or permission boundary keys on to deny invoking API functions other than through API Gateway.
     if (servesApi(spec)) Tags.of(fn).add(API_FUNCTION_TAG.key, API_FUNCTION_TAG.value);
     if (!servesApi(spec)) acknowledgeNist(fn, 'LambdaConcurrency', WHY_NO_RESERVED_CONCURRENCY);

@@ -125,6 +125,7 @@ export class IrdrStack extends Stack {
       logEncryptionKey,
       apiReservedConcurrency: props.config.api.reservedConcurrencyPerFunction,
       asyncInvocations,
+      ...(props.config.drills?.database?.validator && { drillValidatorNetwork: props.config.drills.database.validator }),
     });
     // State machines come after the functions they invoke, and before the API functions that start them.
     this.runbooks = new RunbookStateMachines(this, 'Runbooks', { blueprints: props.blueprints, functions: this.functions, logEncryptionKey });

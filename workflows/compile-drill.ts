@@ -5,7 +5,8 @@ import { invokeAndWaitForToken, transientRetry, type AslDefinition, type AslStat
  * The restore drill state machine: one definition runs every plan (the plan is named in the input and bundled into
  * the drill functions). The shape is what matters for evidence:
  *
- *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait for restore end | Wait ⇄ Check restore] → Run checks
+ *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait for restore end | Wait ⇄ Check restore]
+ *     → Run checks (or, for wire SQL checks, Run checks in drill VPC)
  *     → Hold → Clean up [⇄ Wait] → Record outcome → Send report → Passed? → Succeed | Fail
  *
  * A restore whose service announces its end (AWS Backup's Restore Job State Change) is waited for with a task token
@@ -78,13 +79,20 @@ export function compileDrillStateMachine(): AslDefinition {
       'Restore done?': {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' },
+          { Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Checks in drill VPC?' },
           // Executions started before events carry no signal: they keep polling.
           { And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' },
         ],
         Default: 'Wait for restore',
       },
+      // Wire SQL checks run in the validator attached to the drill VPC, the one function that reaches restored databases.
+      'Checks in drill VPC?': {
+        Type: 'Choice',
+        Choices: [{ And: [{ Variable: '$.run.checksIn', IsPresent: true }, { Variable: '$.run.checksIn', StringEquals: 'drill-vpc' }], Next: 'Run checks in drill VPC' }],
+        Default: 'Run checks',
+      },
       'Run checks': drillTask('RunDrillChecks', '$.checks', 'Hold restored table', toCleanup()),
+      'Run checks in drill VPC': drillTask('RunDrillWireChecks', '$.checks', 'Hold restored table', toCleanup()),
       'Hold restored table': { Type: 'Wait', SecondsPath: '$.run.holdSeconds', Next: 'Clean up' },
       'Clean up': drillTask('CleanUpDrill', '$.cleanup', 'Cleanup done?', {
         TimeoutSeconds: 300,

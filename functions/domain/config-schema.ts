@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DbSubnetGroupName, SecurityGroupId } from './drill/rds-plan.js';
+import { DbSubnetGroupName, SecurityGroupId, SubnetId } from './drill/rds-plan.js';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { CompliancePlatformsConfig } from './compliance-platform/config.js';
 import { FindingsConfig, defaultFindingsConfig } from './finding-config.js';
@@ -138,7 +138,23 @@ export const ApiConfig = z.strictObject({
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export const DrillsConfig = z.strictObject({
-  database: z.strictObject({ dbSubnetGroupName: DbSubnetGroupName, vpcSecurityGroupIds: z.array(SecurityGroupId).min(1).max(5) }).optional(),
+  database: z
+    .strictObject({
+      dbSubnetGroupName: DbSubnetGroupName,
+      vpcSecurityGroupIds: z.array(SecurityGroupId).min(1).max(5),
+      /**
+       * Where the wire-check validator (RunDrillWireChecks) runs: subnets of the drill VPC (those of the subnet group, or
+       * beside them) and its own security group, which the databases' groups admit on the engine's port. Without it,
+       * plans with `sqlAccess.via: wire` are refused.
+       */
+      validator: z
+        .strictObject({
+          subnetIds: z.array(SubnetId).min(1, 'at least one subnet (two, in two AZs, for a validator that survives an AZ)').max(16, "at most 16, Lambda's limit"),
+          securityGroupIds: z.array(SecurityGroupId).min(1).max(5, "at most 5, Lambda's limit"),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const IrdrConfig = z.object({

@@ -7,6 +7,7 @@ import { RdsDatabaseSource, RdsDrivers, SqlAccess, dialectOfEngine, isAuroraEngi
 import { isolationViolations } from './drill/restore-metadata.js';
 import { RESOURCE_TYPE_PROFILES } from './drill/resource-types.js';
 import { SqlCheck } from './drill/sql-check.js';
+import { readOnlyQuery } from './drill/sql-read-only.js';
 import { DRILL_PLAN_ID_PATTERN } from './id-patterns.js';
 import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expression.js';
 
@@ -392,6 +393,19 @@ function sqlCheckIssues(source: z.infer<typeof DrillSource>, checks: readonly Dr
     const engine = source.type === 'rds-database' ? source.engine : undefined;
     if (sourceType !== 'Aurora' || (engine !== undefined && engine !== 'aurora-postgresql')) {
       issues.push({ path: ['sqlAccess', 'via'], message: `the checks' Data API transport is for Aurora PostgreSQL; a ${engine ?? sourceType} database is checked over the wire: via: wire` });
+    }
+  }
+  // A MySQL database reads the plan's text as MySQL does (the schema read it as Postgres), and cannot cast a row to text.
+  if (sqlDialectOf(source) === 'mysql') {
+    for (const { check, index } of sqlChecks) {
+      // The scheduled canary writer (WriteDrillCanary) speaks Postgres only: a MySQL canary would never be written.
+      if (check.type === 'sql-canary') issues.push({ path: ['checks', index, 'type'], message: 'the SQL canary writer speaks Postgres only: on a MySQL database, measure RPO otherwise (remove sql-canary)' });
+      if (check.type !== 'sql-checksum' && check.type !== 'sql-query') continue;
+      const verdict = readOnlyQuery(check.query, 'mysql');
+      if (!verdict.ok) issues.push({ path: ['checks', index, 'query'], message: `as MySQL reads it: ${verdict.reason}` });
+      if (check.type === 'sql-checksum' && check.columns === undefined) {
+        issues.push({ path: ['checks', index, 'columns'], message: 'a MySQL checksum names the result columns it hashes (columns): MySQL cannot cast a row to text' });
+      }
     }
   }
   const expectsSource = checks.some((check) => (check.type === 'sql-row-count' || check.type === 'sql-checksum') && check.expected === 'source');

@@ -1,5 +1,6 @@
 import { DrillPreflightError } from '../domain/drill/restore.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
+import { checksRunInOf } from '../domain/drill/rds-plan.js';
 import type { PreparedRun } from '../domain/drill/run.js';
 import { chooseRecoveryPoint } from '../domain/drill/recovery-point-choice.js';
 import { DRILL_RUN_ID_PATTERN } from '../domain/drill-naming.js';
@@ -68,5 +69,6 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
     holdSeconds: plan.holdMinutes * 60,
     restoreTimeoutSeconds: restoreTimeoutMinutesOf(plan) * 60,
     targets: plan.targets,
+    ...(checksRunInOf(plan) && { checksIn: checksRunInOf(plan) }),
   };
 });

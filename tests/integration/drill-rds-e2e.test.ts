@@ -257,7 +257,7 @@ describe('forced failures: the restored database is deleted on every path', () =
 });
 
 /** The drill's functions (the task-link key other functions read is not theirs to judge here). */
-const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'AwaitDrillRestoreEnd', 'EndDrillRestoreWait', 'RunDrillChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
+const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'AwaitDrillRestoreEnd', 'EndDrillRestoreWait', 'RunDrillChecks', 'RunDrillWireChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
 
 describe('least privilege', () => {
   it('calls RDS, the Data API and Secrets Manager only as the synthesized grants of each function allow: actions, and the databases and secrets they act on', () => {
@@ -281,7 +281,9 @@ describe('least privilege', () => {
         'AwaitDrillRestoreEnd rds:DescribeDBInstances',
         'RunDrillChecks rds-data:BeginTransaction',
         'RunDrillChecks rds-data:ExecuteStatement',
-        'RunDrillChecks secretsmanager:GetSecretValue',
+        // The RDS plan's checks over the wire: the validator (in the drill VPC in AWS) finds the endpoint and reads the secret.
+        'RunDrillWireChecks rds:DescribeDBInstances',
+        'RunDrillWireChecks secretsmanager:GetSecretValue',
         'CleanUpDrill rds:DeleteDBInstance',
         'CleanUpDrill rds:DeleteDBCluster',
       ]),
@@ -293,6 +295,11 @@ describe('least privilege', () => {
     expect(allows('CleanUpDrill', 'rds:DeleteDBInstance', source('db', 'ledger-db'))).toBe(false);
     expect(allows('RunDrillChecks', 'rds-data:ExecuteStatement', source('cluster', 'orders-db'))).toBe(false);
     expect(allows('RunDrillChecks', 'secretsmanager:GetSecretValue', `${WRITER}-AbCdEf`)).toBe(false);
+    // Each checks function has its one way in: RunDrillChecks never looks up an endpoint for the wire, the validator never speaks the Data API.
+    expect(used.filter((use) => use.startsWith('RunDrillChecks rds:') || use.startsWith('RunDrillChecks secretsmanager:'))).toEqual([]);
+    expect(allows('RunDrillChecks', 'rds:DescribeDBInstances', source('db', 'irdr-drill-ledger-rds-x'))).toBe(false);
+    expect(allows('RunDrillWireChecks', 'rds-data:ExecuteStatement', source('cluster', 'irdr-drill-orders-aurora-x'))).toBe(false);
+    expect(allows('RunDrillWireChecks', 'secretsmanager:GetSecretValue', `${WRITER}-AbCdEf`)).toBe(false);
     expect(allows('WriteDrillCanary', 'secretsmanager:GetSecretValue', `${READER}-AbCdEf`)).toBe(false);
     expect(allows('StartDrillRestore', 'rds:RestoreDBInstanceToPointInTime', source('db', 'ledger-copy'))).toBe(false);
     // The waiting step's look describes the drill's databases only.

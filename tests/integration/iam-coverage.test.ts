@@ -97,8 +97,14 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // The Aurora plan (orders-aurora, rds-pitr, checks through the Data API).
   'StartDrillRestore:rds:AddTagsToResource': 'drills:restore: RDS checks it when a restore carries tags (tag-on-create): no request of its own to record; the tag conditions are in tests/infra',
   'CheckDrillRestore:rds:RestoreDBClusterToPointInTime': 'drills:restore: only StartDrillRestore starts RDS restores; CheckDrillRestore holds drills:restore for the DynamoDB backups it took',
-  'RunDrillChecks:rds:DescribeDBInstances': 'drills:read-data: the wire transport reads a restored instance\'s endpoint; the example plan checks through the Data API (drill-rds-e2e runs the wire)',
-  'RunDrillChecks:rds:DescribeDBClusters': 'drills:read-data: a restored cluster\'s ARN or endpoint is looked up only when the restore handle lacks it (wire plans, drill-rds-e2e)',
+  'RunDrillChecks:rds:DescribeDBClusters': 'drills:read-data: a restored cluster\'s ARN is looked up only when the restore handle lacks it (the handle carries it here)',
+  // The wire plan (orders-aurora-wire): the validator in the drill VPC. Lambda, not the handler, manages its network interfaces.
+  'RunDrillWireChecks:ec2:CreateNetworkInterface': 'the Lambda service creates the validator\'s network interfaces in the drill subnets with its role; locally there is no VPC, and no handler calls EC2',
+  'RunDrillWireChecks:ec2:DeleteNetworkInterface': 'the Lambda service deletes the validator\'s network interfaces with its role; no handler calls EC2',
+  'RunDrillWireChecks:ec2:AssignPrivateIpAddresses': 'the Lambda service manages the validator\'s network interfaces with its role; no handler calls EC2',
+  'RunDrillWireChecks:ec2:UnassignPrivateIpAddresses': 'the Lambda service manages the validator\'s network interfaces with its role; no handler calls EC2',
+  'RunDrillWireChecks:ec2:DescribeNetworkInterfaces': 'the Lambda service looks up the validator\'s network interfaces with its role; no handler calls EC2',
+  'RunDrillWireChecks:ec2:DescribeSubnets': 'the Lambda service looks up the drill subnets with the validator\'s role; no handler calls EC2',
   'CleanUpDrill:rds:AddTagsToResource': 'drills:inspect-restore: a database is tagged with its run in the restore call itself, so cleanup never claims one late (it holds inspect-restore for tables and buckets)',
   'CleanUpDrill:rds:CreateDBInstance': 'drills:inspect-restore: only CheckDrillRestore adds the instance of a restored cluster',
   'CleanUpDrill:rds:EnableHttpEndpoint': 'drills:inspect-restore: only CheckDrillRestore turns on a restored cluster\'s Data API',
@@ -175,6 +181,8 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   rowCanary.destroy();
   await waitUntilClusterRestorable(database);
   expect((await runDrill('orders-aurora')).execution.status).toBe('SUCCEEDED');
+  // The same cluster checked over the Postgres wire by the validator in the drill VPC (RunDrillWireChecks).
+  expect((await runDrill('orders-aurora-wire')).execution.status).toBe('SUCCEEDED');
   for (const path of ['/drills', '/drills/orders-pitr/runs', `/drill-runs/${failed.runId}`]) {
     expect((await local.api('GET', path, { token: 'dev-auditor' })).status, path).toBe(200);
   }

@@ -49,6 +49,7 @@ describe('drill plans of AWS Backup resources', () => {
       'ledger-archive-pitr dynamodb-table',
       'orders-archive-s3 aws-backup-resource',
       'orders-aurora rds-database',
+      'orders-aurora-wire rds-database',
       'orders-backup dynamodb-table',
       'orders-pitr dynamodb-table',
     ]);

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
-import { drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
+import { checksRunInOf, drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
+import { DrillsConfig } from '../../functions/domain/config-schema.js';
 import { restoredResourceName } from '../../functions/domain/drill/resource-types.js';
 import { loadDrillPlanFile, loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
@@ -71,6 +72,24 @@ describe('drill plans of RDS and Aurora databases', () => {
     const withItemCount = auroraPlan({ checks: [{ type: 'item-count' }, { type: 'sql-canary', writerSecretArn: WRITER }] });
     expect(refusal(withItemCount)).toContain('checks.0.type: item-count reads a DynamoDB table; a Aurora restore is checked by sql-row-count, sql-checksum, sql-schema, sql-canary, sql-query or custom');
     expect(refusal(auroraPlan({ checks: [{ type: 'object-count' }] }))).toContain('object-count reads S3 objects; a Aurora restore has none: use sql-row-count');
+  });
+
+  it('accepts MySQL engines checked over the wire, reading their queries as MySQL does; refuses them through the Data API', () => {
+    const mysqlPlan = (checks: unknown[], engine = 'mysql', via = 'wire') => auroraPlan({ checks, sqlAccess: { via, secretArn: SECRET, database: 'orders' } }, { engine });
+    const ledger = { type: 'sql-checksum', id: 'closed-ledger', query: LEDGER, orderBy: ['id'], columns: ['id', 'period', 'amount'], expected: 'a'.repeat(64) };
+    for (const engine of ['mysql', 'aurora-mysql']) {
+      const plan = accepted(mysqlPlan([ledger, { type: 'sql-row-count', table: 'orders', expected: 200 }, { type: 'sql-query', query: 'SELECT COUNT(*) = 0 FROM orders WHERE total < 0' }], engine));
+      expect(checksRunInOf(plan)).toBe('drill-vpc');
+      expect(refusal(mysqlPlan([ledger], engine, 'data-api'))).toContain('sqlAccess.via: the checks\' Data API transport is for Aurora PostgreSQL');
+    }
+    // Postgres reads $$...$$ as one string; MySQL reads $$ as a name and the DELETE between as SQL.
+    const hidden = 'SELECT $$; DELETE FROM orders; $$';
+    accepted(auroraPlan({ checks: [{ type: 'sql-query', query: hidden }] }));
+    expect(refusal(mysqlPlan([{ type: 'sql-query', query: hidden }]))).toMatch(/^checks\.0\.query: as MySQL reads it: /);
+    expect(refusal(mysqlPlan([{ type: 'sql-canary', writerSecretArn: WRITER }]))).toBe('checks.0.type: the SQL canary writer speaks Postgres only: on a MySQL database, measure RPO otherwise (remove sql-canary)');
+    // MySQL cannot cast a row to text: its checksum names the columns it hashes.
+    const { columns: _columns, ...withoutColumns } = ledger;
+    expect(refusal(mysqlPlan([withoutColumns]))).toBe('checks.0.columns: a MySQL checksum names the result columns it hashes (columns): MySQL cannot cast a row to text');
   });
 
   it('refuses a database source restored by a table driver, and a database driver on a table', () => {
@@ -143,6 +162,30 @@ describe('the drill network from config', () => {
     const backupSource = { type: 'aws-backup-resource', resourceType: 'Aurora', resourceArn: `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:orders`, restoreMetadata: { dbsubnetgroupname: 'prod-app-subnets' } };
     expect(drillDatabaseNetworkIssues({ source: backupSource }, network)[0]?.message).toContain('"prod-app-subnets" is not the drill subnet group');
     expect(drillDatabaseNetworkIssues({ source: { type: 'dynamodb-table' } }, undefined)).toEqual([]);
+  });
+
+  it('refuses wire checks when config places no validator in the drill VPC, and routes them to it when it does', () => {
+    const wire = accepted(auroraPlan({ sqlAccess: { via: 'wire', secretArn: SECRET, compareWithSource: true } }, { engine: 'postgres' }));
+    expect(drillDatabaseNetworkIssues(wire, network)).toEqual([
+      { path: ['sqlAccess', 'via'], message: 'wire checks run in the validator in the drill VPC: set drills.database.validator (subnetIds, securityGroupIds) in config/irdr.config.json, or check through the Data API (Aurora PostgreSQL)' },
+    ]);
+    const withValidator = { ...network, validator: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0e1f2a3b4c5d6e7f9'] } };
+    expect(drillDatabaseNetworkIssues(wire, withValidator)).toEqual([]);
+    expect(checksRunInOf(wire)).toBe('drill-vpc');
+    // The Data API needs no VPC: such a plan runs its checks in RunDrillChecks, with or without a validator.
+    expect(drillDatabaseNetworkIssues(accepted(auroraPlan()), network)).toEqual([]);
+    expect(checksRunInOf(accepted(auroraPlan()))).toBeUndefined();
+    expect(irdrConfig.drills?.database?.validator?.subnetIds.length).toBeGreaterThan(0);
+  });
+
+  it('config refuses a validator network that is no subnet or security group, or none at all', () => {
+    const database = { dbSubnetGroupName: 'drill-isolated', vpcSecurityGroupIds: ['sg-0d1e2a3b4c5d6e7f8'] };
+    const issues = (validator: unknown) => DrillsConfig.safeParse({ database: { ...database, validator } }).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    expect(issues({ subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0e1f2a3b4c5d6e7f9'] })).toBeUndefined();
+    expect(issues({ subnetIds: [], securityGroupIds: ['sg-0e1f2a3b4c5d6e7f9'] })).toEqual(['database.validator.subnetIds: at least one subnet (two, in two AZs, for a validator that survives an AZ)']);
+    expect(issues({ subnetIds: ['drill-isolated'], securityGroupIds: ['sg-0e1f2a3b4c5d6e7f9'] })).toEqual(['database.validator.subnetIds.0: a subnet id (subnet-...)']);
+    expect(issues({ subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['default'] })).toEqual(['database.validator.securityGroupIds.0: a security group id (sg-...)']);
+    expect(issues({ subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0e1f2a3b4c5d6e7f9'], vpcId: 'vpc-1' })?.[0]).toContain('vpcId');
   });
 
   it('`irdr drills validate` refuses such a plan file, naming the field, and accepts it in the drill subnet group', () => {

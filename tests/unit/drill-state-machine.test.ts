@@ -39,7 +39,7 @@ describe('the drill state machine', () => {
   });
 
   it('sends every step before cleanup to cleanup on any error', () => {
-    for (const name of ['Prepare drill', 'Start restore', 'Check restore', 'Run checks']) {
+    for (const name of ['Prepare drill', 'Start restore', 'Check restore', 'Run checks', 'Run checks in drill VPC']) {
       const catches = definition.States[name]!.Catch as AslState[];
       expect(catches, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Clean up' }]);
     }
@@ -162,10 +162,22 @@ describe('waiting for the restore by event', () => {
 
   it('routes a restore by its signal: done to the checks, event to the token wait, anything else (executions started before events) to polling', () => {
     expect(definition.States['Start restore']!.Next).toBe('Restore done?');
-    expect(done.Choices[0]).toEqual({ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Run checks' });
+    expect(done.Choices[0]).toEqual({ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Checks in drill VPC?' });
     // IsPresent first: a Choice on a missing path is a runtime error in AWS.
     expect(done.Choices[1]).toEqual({ And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' });
     expect(done.Default).toBe('Wait for restore');
+  });
+
+  it('runs wire SQL checks in the validator in the drill VPC, every other plan (and runs prepared before) in RunDrillChecks', () => {
+    const where = definition.States['Checks in drill VPC?']!;
+    // IsPresent first: a run prepared before has no checksIn, and a Choice on a missing path is a runtime error in AWS.
+    expect(where.Choices).toEqual([{ And: [{ Variable: '$.run.checksIn', IsPresent: true }, { Variable: '$.run.checksIn', StringEquals: 'drill-vpc' }], Next: 'Run checks in drill VPC' }]);
+    expect(where.Default).toBe('Run checks');
+    const validator = definition.States['Run checks in drill VPC']!;
+    expect(validator.Resource).toBe('${RunDrillWireChecksFunctionArn}');
+    expect(definition.States['Run checks']!.Resource).toBe('${RunDrillChecksFunctionArn}');
+    // Same place in the drill as RunDrillChecks: its result where the outcome reads checks, then the hold.
+    expect({ ResultPath: validator.ResultPath, Next: validator.Next }).toEqual({ ResultPath: '$.checks', Next: 'Hold restored table' });
   });
 
   it('looks anyway after a quarter of the RTO target (5 min to 1 h), the last wait landing on the restore timeout', () => {

@@ -19,6 +19,7 @@ export const DbSubnetGroupName = z.string().regex(/^[A-Za-z0-9._ -]{1,255}$/, 'a
   message: 'the default subnet group is the default VPC: a drill restores into the drill subnet group',
 });
 export const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)');
+export const SubnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-...)');
 const SecretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN');
 
 /** An Aurora cluster (aurora-*) or an RDS DB instance, by identifier, restored by rds-pitr or rds-snapshot. */
@@ -78,18 +79,31 @@ export const SqlAccess = z.strictObject({
 });
 export type SqlAccess = z.infer<typeof SqlAccess>;
 
-/** The drill network from config: where every restored database goes. */
+/** The drill network from config: where every restored database goes, and where the wire-check validator runs. */
 export interface DrillDatabaseNetwork {
   readonly dbSubnetGroupName: string;
   readonly vpcSecurityGroupIds: readonly string[];
+  readonly validator?: DrillValidatorNetwork;
 }
+
+/** The validator's place in the drill VPC (Lambda VpcConfig): it alone reaches restored databases over the wire. */
+export interface DrillValidatorNetwork {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/** Where a plan's checks run: `drill-vpc` (RunDrillWireChecks, in the drill VPC) for wire SQL checks; elsewhere RunDrillChecks. */
+export const checksRunInOf = (plan: { readonly sqlAccess?: { readonly via: string } }): 'drill-vpc' | undefined => (plan.sqlAccess?.via === 'wire' ? 'drill-vpc' : undefined);
 
 /**
  * Where a plan's database restore would leave the drill network from config, and why (empty: it stays in). Run by
  * `irdr drills validate` and by the loaders that deploy or run plans, which have the config.
  */
 export function drillDatabaseNetworkIssues(
-  plan: { readonly source: { readonly type: string } & Partial<Pick<RdsDatabaseSource, 'restore'>> & { readonly resourceType?: string; readonly restoreMetadata?: Readonly<Record<string, string>> } },
+  plan: {
+    readonly source: { readonly type: string } & Partial<Pick<RdsDatabaseSource, 'restore'>> & { readonly resourceType?: string; readonly restoreMetadata?: Readonly<Record<string, string>> };
+    readonly sqlAccess?: { readonly via: string };
+  },
   network: DrillDatabaseNetwork | undefined,
 ): { path: (string | number)[]; message: string }[] {
   const { source } = plan;
@@ -102,6 +116,9 @@ export function drillDatabaseNetworkIssues(
   if (named !== undefined && named !== network.dbSubnetGroupName) {
     const path = source.type === 'rds-database' ? ['source', 'restore', 'dbSubnetGroupName'] : ['source', 'restoreMetadata'];
     return [{ path, message: `"${named}" is not the drill subnet group "${network.dbSubnetGroupName}" (config drills.database): a drill restores only into the drill network; remove it` }];
+  }
+  if (checksRunInOf(plan) === 'drill-vpc' && network.validator === undefined) {
+    return [{ path: ['sqlAccess', 'via'], message: 'wire checks run in the validator in the drill VPC: set drills.database.validator (subnetIds, securityGroupIds) in config/irdr.config.json, or check through the Data API (Aurora PostgreSQL)' }];
   }
   return [];
 }

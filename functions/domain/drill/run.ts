@@ -33,6 +33,8 @@ export interface PreparedRun {
   readonly holdSeconds: number;
   readonly restoreTimeoutSeconds: number;
   readonly targets: { readonly rtoMinutes: number; readonly rpoMinutes: number };
+  /** `drill-vpc`: the checks run in the validator in the drill VPC (wire SQL checks); absent: in RunDrillChecks. */
+  readonly checksIn?: 'drill-vpc';
 }
 
 /** The restore as the wait loop follows it. */

@@ -91,6 +91,8 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (service === 'backup' && resource.startsWith('recovery-point:')) return [arn('backup', resource)];
     // RDS databases, subnet groups and snapshots are named by the plans and the drills, the same locally and deployed.
     if (service === 'rds') return [arn('rds', resource)];
+    // A database secret a drill plan names (sqlAccess.secretArn) is granted by the ARN the plan spells: deployed as is.
+    if (service === 'secretsmanager' && resource.startsWith('secret:')) return [localArn];
     return undefined;
   };
 }

@@ -2,6 +2,7 @@ import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import type { DrillCheckContext, DrillCheckResult } from '../../../domain/drill/check-result.js';
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
 import type { S3CheckContext } from '../../../domain/drill/s3-checks.js';
+import type { SqlReach } from '../sql/sql-reach.js';
 import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
@@ -37,7 +38,7 @@ async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext
   throw new Error(`${check.type}: this function was bundled for plans that restore no S3 bucket`);
 }
 
-function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<CheckVerdict> {
+function verdictOf(check: DrillCheck, context: DrillCheckContext, sqlReach: SqlReach | undefined): Promise<CheckVerdict> {
   switch (check.type) {
     case 'item-count':
       return itemCountCheck(check, context);
@@ -60,11 +61,14 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<Check
     case 'sql-canary':
     case 'sql-query':
       // Loaded only when a plan checks a database: a table drill's functions never initialize pg or the Data API SDK.
-      return import('./sql-checks.js').then(({ sqlCheckVerdict }) => sqlCheckVerdict(check, context));
+      return import('./sql-checks.js').then(({ sqlCheckVerdict }) => sqlCheckVerdict(check, context, sqlReach));
   }
 }
 
-/** Runs one check on the restored table or bucket: passed:false when it finds bad data; throws when it cannot run. */
-export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext): Promise<DrillCheckResult> {
-  return { id, type: check.type, ...(await verdictOf(check, context)) };
+/**
+ * Runs one check on the restored table, bucket or database: passed:false when it finds bad data; throws when it cannot
+ * run. SQL checks reach the database the running function's way (sqlReach); without one they fail, saying so.
+ */
+export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext, sqlReach?: SqlReach): Promise<DrillCheckResult> {
+  return { id, type: check.type, ...(await verdictOf(check, context, sqlReach)) };
 }

@@ -11,8 +11,8 @@ export interface WireConnection {
   readonly database: string;
   /** TLS as RDS requires it in AWS; off for the local engines. @default true */
   readonly ssl?: boolean;
-  /** The RDS certificate bundle (PEM) the server's certificate is verified against: Node's default CAs do not hold it. */
-  readonly ca?: string;
+  /** The RDS certificate authorities (PEM) the server's certificate is verified against, and the only ones: Node's default CAs do not hold them. */
+  readonly ca?: string | readonly string[];
   /** Give up connecting after this long. @default 10000 */
   readonly connectTimeoutMs?: number;
 }
@@ -29,7 +29,7 @@ export function postgresWireTransport(connection: WireConnection): SqlTransport 
         user: connection.user,
         password: connection.password,
         database: connection.database,
-        ssl: (connection.ssl ?? true) ? { rejectUnauthorized: true, ...(connection.ca !== undefined && { ca: connection.ca }) } : false,
+        ssl: (connection.ssl ?? true) ? { rejectUnauthorized: true, ...(connection.ca !== undefined && { ca: typeof connection.ca === 'string' ? connection.ca : [...connection.ca] }) } : false,
         connectionTimeoutMillis: connection.connectTimeoutMs ?? 10_000,
         // pg gives up on its own when the engine does not enforce statement_timeout (or the network stalls).
         query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
