@@ -226,7 +226,8 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
     // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
+    // runbooks:answer: a raise of the severity starts the clocks the run's branches wait on (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post', 'runbooks:answer'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -289,7 +290,8 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 20,
     environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post'],
+    // runbooks:answer: a clock a raise started before its branch asked hands the branch its plan (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post', 'runbooks:answer'],
   },
   {
     name: 'RemindOverdueReview',
@@ -389,7 +391,8 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post'],
+    // runbooks:answer: a finding arriving more severe starts the clocks the run's branches wait on (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post', 'runbooks:answer'],
     eventRules: ['security-findings'],
   },
   {

@@ -13,6 +13,7 @@ import { putNewTask } from './human-task-store.js';
 import { getIncident, incidentFromItem } from './incident-store.js';
 import { emailReportStage } from './report-stage-mail.js';
 import { scheduleStageReminder } from './report-stage-reminder.js';
+import { startWhatTheSeverityStarts } from './severity-raise.js';
 
 /* The classify operation, for every channel (API, CLI, later Slack): decided in the domain, written here. */
 
@@ -66,6 +67,18 @@ export async function classifyIncident(
     return { ok: false, status: 409, message: 'the incident changed while it was being classified: read it again and send the classification anew' };
   }
   await appendEvent(tableName, incidentPk(incidentId), reclassification.event);
+  const { severityChange } = reclassification;
+  if (severityChange?.direction === 'raised') {
+    await startWhatTheSeverityStarts({
+      tableName,
+      incident: updated,
+      from: severityChange.from,
+      to: severityChange.to,
+      at: reclassification.event.at,
+      actor: caller.principal,
+      cause: { by: caller.principal, reason: request.reason },
+    });
+  }
   const tasks = reportStageTasks(incident, reclassification, irdrConfig);
   const stageOf = new Map(reclassification.started.flatMap((report) => report.stages.map((stage) => [reportStageTaskId(report, stage), { report, stage }] as const)));
   const taskIds: string[] = [];
