@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CLOCK_ARM_TOKEN_FIELD, type ClockPlan, type ClockRecord, type ClockStatus } from '../domain/clock.js';
+import type { ClockPlan, ClockRecord, ClockStatus } from '../domain/clock.js';
 import { CLOCK_SK_PREFIX, clockSk, incidentPk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -8,6 +8,8 @@ import { getIncidentItem, isConditionFailure, listIncidentItems, putNewIncidentI
 /* CLOCK# items. A clock leaves `running` once, by a conditional write: met, missed or stopped, whichever comes first. */
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
+/** The CLOCK# field that holds the token of a clock branch waiting for a raise: never leaves the backend (read here alone). */
+const CLOCK_ARM_TOKEN_FIELD = 'armToken';
 
 /** A clock as the rest of the system sees it: the token of a branch waiting for a raise stays in the table. */
 function withoutToken(clock: ClockRecord & { [CLOCK_ARM_TOKEN_FIELD]?: string }): ClockRecord {

@@ -120,9 +120,6 @@ export interface ClockRecord {
   readonly armedPlan?: ClockPlan;
 }
 
-/** The CLOCK# field that holds the token of a clock branch waiting for a raise: never leaves the backend. */
-export const CLOCK_ARM_TOKEN_FIELD = 'armToken';
-
 /** The time a clock counts from, and which field gave it: awareAt → detectedAt → openedAt. */
 export function clockAnchor(
   from: ClockAnchor,
