@@ -294,6 +294,16 @@ export const functionRegistry = [
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post', 'runbooks:answer'],
   },
   {
+    name: 'StartReportsFromRunbook',
+    entry: 'functions/tasks/start-reports-from-runbook.ts',
+    description: "Runbook step (start-reports): starts the regulatory report stages of the labels the incident was opened with, or of the classification an approval just decided (SEC materiality)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
+    // As ClassifyIncident: each stage's task is emailed (mail:send) and its reminder started (reviews:schedule-reminder).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
+  },
+  {
     name: 'RemindOverdueReview',
     entry: 'functions/tasks/remind-overdue-review.ts',
     description: 'Review reminder step, at the due time: if the post-incident review is still open, records task.overdue and emails the commanders their links again',

@@ -165,6 +165,15 @@ class RunbookCompiler {
       });
       return;
     }
+    if (step.handler === 'start-reports') {
+      this.add(scope, step.id, {
+        Comment: step.title,
+        ...invokeFunction('StartReportsFromRunbook', { ...this.stepContext(step.id), ...(step.classifyAs !== undefined && { classifyAs: step.classifyAs }), 'input.$': '$' }),
+        Catch: [catchAll(failure)],
+        Next: next,
+      });
+      return;
+    }
     if (step.lambda === undefined) {
       this.add(scope, step.id, {
         Comment: step.title,

@@ -3,6 +3,7 @@ import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calen
 import { addBusinessDays } from './business-days.js';
 import type { RegulatoryConfig } from './regulatory-config.js';
 import { monthsDeadline } from './zoned-time.js';
+import { ClassificationLabel } from './classification-label.js';
 
 /*
  * The regulatory reports an incident's classification can owe, as data: each report a series of stages, each stage
@@ -10,9 +11,8 @@ import { monthsDeadline } from './zoned-time.js';
  * previous stage's submission, or SEC's materiality determination). Texts followed: docs/regulatory-stages.md.
  */
 
-/** What a commander can classify an incident as; each starts one report. */
-export const ClassificationLabel = z.enum(['personal-data', 'major-ict', 'significant', 'material']);
-export type ClassificationLabel = z.infer<typeof ClassificationLabel>;
+/** What a commander can classify an incident as; each starts one report (defined apart, for the runbook schema). */
+export { ClassificationLabel };
 
 export const Regulation = z.enum(['gdpr', 'dora', 'nis2', 'sec']);
 export type Regulation = z.infer<typeof Regulation>;
