@@ -408,12 +408,15 @@ export const functionRegistry = [
   {
     name: 'ReadIncidentReview',
     entry: 'functions/http/read-incident-review.ts',
-    description: 'GET /incidents/{incidentId}/review: a Markdown draft of the post-incident review, built from the record',
+    description: 'GET /incidents/{incidentId}/review and /tasks/{taskId}/draft: Markdown drafts of the post-incident review and of a regulatory report stage, built from the record',
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
-    routes: [{ method: 'GET', path: '/incidents/{incidentId}/review' }],
+    routes: [
+      { method: 'GET', path: '/incidents/{incidentId}/review' },
+      { method: 'GET', path: '/incidents/{incidentId}/tasks/{taskId}/draft' },
+    ],
   },
   {
     name: 'PrepareDrillRun',

@@ -8,12 +8,12 @@ import {
   ClassificationLabel,
   calendarFor,
   reportFor,
-  stageDeadline,
   type DeadlineTerm,
   type DraftField,
   type RegulatoryCatalog,
   type Regulation,
 } from './regulatory-stages.js';
+import { stageDeadline } from './regulatory-deadlines.js';
 import { authorize } from './roles.js';
 import type { TrailEventBody } from './trail-event.js';
 

@@ -5,7 +5,7 @@ import type { Incident } from './incident.js';
 import { REVIEW_TASK_ID } from './incident-review.js';
 import type { RegulatoryCatalog } from './regulatory-stages.js';
 import { stageReminderExecutionName, stageReminderTime, type StageReminderInput } from './report-stage-reminder.js';
-import { stageOfTask } from './report-stage-task.js';
+import { stageOfTask } from './report-stage-id.js';
 import { reviewReminderExecutionName, type ReviewReminderInput } from './review-reminder.js';
 
 /*

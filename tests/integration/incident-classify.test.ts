@@ -257,6 +257,34 @@ describe('reclassifying an incident', () => {
     expect((await session.events(incidentId)).some((event) => event.type === 'clock.started')).toBe(false);
   });
 
+  it('each stage has its draft document, pre-filled from the record (classification, timeline, actions), readable by any role; none for a task that is no stage', async () => {
+    const incidentId = await openSev3();
+    expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
+    const draft = async (taskId: string, token = 'dev-auditor') => {
+      const response = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/tasks/${taskId}/draft`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName(token)}` } });
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    };
+    const open = await draft('report-gdpr-authority-notification');
+    expect(open.status, open.text).toBe(200);
+    expect(open.type).toBe('text/markdown; charset=utf-8');
+    expect(open.text).toContain(`- Due: ${new Date(Date.parse(awareAt) + hours(72)).toISOString()}`);
+    const classifiedAt = (await view(incidentId)).events.find((event) => event.type === 'incident.classified')!.at;
+    expect(open.text).toContain(`## Classified at\n\n${classifiedAt}`);
+    expect(open.text).toMatch(/## Timeline\n\n- .* — incident\.opened/);
+    expect(open.text).toContain('incident.classified');
+
+    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'DPC reference BN-2026-0199' } });
+    expect(submitted.status).toBe(200);
+    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: DPC reference BN-2026-0199');
+    // A runbook's own task, a stage the incident does not have, a malformed id: 404 saying what a draft is for.
+    for (const taskId of ['notify-responders', 'report-dora-initial']) {
+      const refused = await draft(taskId);
+      expect(refused.status).toBe(404);
+      expect(refused.text).toContain('report-<regulation>-<stage>');
+    }
+    expect((await draft('..%2F..%2Freview')).status).toBe(404);
+  });
+
   it('classifies an incident that already carries labels (the check that nothing changed meanwhile reads updatedAt, not the label map)', async () => {
     const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Labelled already', severity: 'SEV3', summary: 's', labels: { ticket: 'SEC-42' } });
     expect(created.status).toBe(202);
