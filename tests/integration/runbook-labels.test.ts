@@ -55,12 +55,13 @@ describe('labels on an incident steer its runbook', () => {
       'report-dora-final': expect.any(String),
     });
 
-    await session.completeEverything(unlabelled.incidentId, unlabelled.executionArn);
+    // start-regulatory-reports runs before the acknowledge task opens: by then an unlabelled incident has started nothing.
+    await session.waitForOpenTask(unlabelled.incidentId, 'acknowledge');
     expect(await reportTasks(unlabelled.incidentId)).toEqual([]);
     expect((await session.events(unlabelled.incidentId)).some((event) => event.type === 'incident.classified')).toBe(false);
 
-    await session.completeEverything(labelled.incidentId, labelled.executionArn);
     // The run keeps no second deadline for the same obligations: its only clock is the acknowledgement SLA.
+    await session.waitForOpenTask(labelled.incidentId, 'acknowledge');
     const view = await local.api('GET', `/incidents/${labelled.incidentId}`);
     expect(view.body.clocks.map((clock: { clockId: string }) => clock.clockId)).toEqual(['acknowledgement-sla']);
     expect((view.body.events as Array<{ type: string }>).filter((event) => event.type === 'incident.classified')).toHaveLength(1);
