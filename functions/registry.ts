@@ -230,7 +230,8 @@ export const functionRegistry = [
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
     // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
+    // runbooks:answer: a raise of the severity starts the clocks the run's branches wait on (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post', 'runbooks:answer'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -293,7 +294,18 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 20,
     environment: ['TABLE_NAME', 'SLACK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post'],
+    // runbooks:answer: a clock a raise started before its branch asked hands the branch its plan (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'slack:post', 'runbooks:answer'],
+  },
+  {
+    name: 'StartReportsFromRunbook',
+    entry: 'functions/tasks/start-reports-from-runbook.ts',
+    description: "Runbook step (start-reports): starts the regulatory report stages of the labels the incident was opened with, or of the classification an approval just decided (SEC materiality)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
+    // As ClassifyIncident: each stage's task is emailed (mail:send) and its reminder started (reviews:schedule-reminder).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
   },
   {
     name: 'RemindOverdueReview',
@@ -393,18 +405,22 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 30,
     environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL'],
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post'],
+    // runbooks:answer: a finding arriving more severe starts the clocks the run's branches wait on (SendTaskSuccess).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post', 'runbooks:answer'],
     eventRules: ['security-findings'],
   },
   {
     name: 'ReadIncidentReview',
     entry: 'functions/http/read-incident-review.ts',
-    description: 'GET /incidents/{incidentId}/review: a Markdown draft of the post-incident review, built from the record',
+    description: 'GET /incidents/{incidentId}/review and /tasks/{taskId}/draft: Markdown drafts of the post-incident review and of a regulatory report stage, built from the record',
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
     permissions: ['table:read'],
-    routes: [{ method: 'GET', path: '/incidents/{incidentId}/review' }],
+    routes: [
+      { method: 'GET', path: '/incidents/{incidentId}/review' },
+      { method: 'GET', path: '/incidents/{incidentId}/tasks/{taskId}/draft' },
+    ],
   },
   {
     name: 'PrepareDrillRun',

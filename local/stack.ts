@@ -549,18 +549,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     if (dataDir) {
       // Executions live in this process's memory: a run a previous process left in flight is gone, never to finish.
       // Imported here, after the handlers' environment is set, like every handler module.
-      const { abortRun, findReviewsAwaitingReminder, findRunsInFlight } = await import('../functions/aws/run-reconciliation.js');
+      const { abortRun, findRemindersOwed, findRunsInFlight } = await import('../functions/aws/run-reconciliation.js');
       const interrupted = (await findRunsInFlight(LOCAL_TABLE_NAME, new Date())).filter((run) => !run.executionArn || !stepFunctions.isRunning(run.executionArn));
       for (const run of interrupted) {
         await abortRun(LOCAL_TABLE_NAME, run, 'the local stack stopped while the run was in flight, and its execution (held in memory) went with it', 'irdr:local-stack');
       }
       if (interrupted.length > 0) log(`marked ${interrupted.length} runs aborted that the last stop interrupted: ${interrupted.map((run) => `${run.kind} ${run.id}`).join(', ')}`);
-      // Review reminders waited in executions that went with the last process too: start them again (a past due time fires at once).
-      const { scheduleReviewReminder } = await import('../functions/aws/review-reminder.js');
-      const reviews = await findReviewsAwaitingReminder(LOCAL_TABLE_NAME, new Date());
-      let restarted = 0;
-      for (const review of reviews) if (await scheduleReviewReminder(review)) restarted += 1;
-      if (reviews.length > 0) log(`restarted the overdue reminders of ${restarted} of ${reviews.length} open post-incident reviews`);
+      // Reminders (reviews, corrective actions, report stages) waited in executions that went with the last process too:
+      // start them again (a past time fires at once; a phase already sent is not sent again).
+      const { restartReminder } = await import('../functions/aws/reminder-restart.js');
+      const owed = await findRemindersOwed(LOCAL_TABLE_NAME, new Date());
+      const restarted = { review: 0, action: 0, stage: 0 };
+      for (const reminder of owed) if (await restartReminder(reminder)) restarted[reminder.kind] += 1;
+      if (owed.length > 0) {
+        const of = (kind: keyof typeof restarted, what: string) => `${restarted[kind]} of ${owed.filter((reminder) => reminder.kind === kind).length} ${what}`;
+        log(`restarted the reminders of ${of('review', 'open post-incident reviews')}, ${of('action', 'open corrective actions')}, ${of('stage', 'unsubmitted report stages')}`);
+      }
     }
 
     ready = true;

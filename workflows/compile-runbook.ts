@@ -165,6 +165,15 @@ class RunbookCompiler {
       });
       return;
     }
+    if (step.handler === 'start-reports') {
+      this.add(scope, step.id, {
+        Comment: step.title,
+        ...invokeFunction('StartReportsFromRunbook', { ...this.stepContext(step.id), ...(step.classifyAs !== undefined && { classifyAs: step.classifyAs }), 'input.$': '$' }),
+        Catch: [catchAll(failure)],
+        Next: next,
+      });
+      return;
+    }
     if (step.lambda === undefined) {
       this.add(scope, step.id, {
         Comment: step.title,
@@ -375,7 +384,7 @@ class RunbookCompiler {
     const stepsStart = this.compileList(rest, finished, steps);
 
     const clock = this.innerScope(`${step.id}.clock`);
-    const clockStart = this.compileClockBranch(step, clock);
+    const clockStart = this.compileClockBranch(step, clock, Math.min(MAX_EXECUTION_SECONDS, listSeconds(rest) + 24 * 3600));
 
     this.add(scope, step.id, {
       Comment: step.title,
@@ -407,7 +416,7 @@ class RunbookCompiler {
   }
 
   /** start → (wait → remind → check)×reminders → wait → deadline → done. Bounded: no loop. */
-  private compileClockBranch(step: ClockStep, clock: Scope): string {
+  private compileClockBranch(step: ClockStep, clock: Scope, besideSeconds: number): string {
     const failure = this.addRecordFailure(`${step.id}.clock`, clock, step.id);
     const reminders = step.reminders.map((reminder) =>
       typeof reminder === 'number' ? { at: reminder, notify: step.notify } : { at: reminder.at, notify: reminder.notify ?? step.notify },
@@ -443,12 +452,24 @@ class RunbookCompiler {
       Catch: [catchAll(failure)],
       Next: `${step.id}.armed`,
     });
+    // A clock for some severities only waits, while the steps beside it run, for a raise to one of them (which
+    // answers with the plan it started the clock with); any other clock that does not apply ends here.
+    const awaitRaise = `${step.id}.await-raise`;
     this.add(clock, `${step.id}.armed`, {
-      Comment: 'A clock that does not apply to this incident ends here',
+      Comment: step.appliesTo === undefined ? 'A clock that does not apply to this incident ends here' : `Not ${step.appliesTo.join('/')}: wait for a raise to it`,
       Type: 'Choice',
-      Choices: [{ Variable: '$.clockState.plan.armed', BooleanEquals: false, Next: done }],
+      Choices: [{ Variable: '$.clockState.plan.armed', BooleanEquals: false, Next: step.appliesTo === undefined ? done : awaitRaise }],
       Default: waitName(0),
     });
+    if (step.appliesTo !== undefined) {
+      this.add(clock, awaitRaise, {
+        Comment: `Until the severity is raised to ${step.appliesTo.join('/')} (the clock then starts) or the steps beside it finish`,
+        ...invokeAndWaitForToken('TrackClock', { ...this.stepContext(step.id), action: 'await-raise', clockId: step.id }, besideSeconds),
+        ResultPath: '$.clockState',
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: done }, catchAll(failure)],
+        Next: waitName(0),
+      });
+    }
     reminders.forEach((reminder, index) => {
       const remind = `${step.id}.remind-${index + 1}`;
       const check = `${step.id}.check-${index + 1}`;

@@ -1,14 +1,13 @@
 import { appendEvent, listEvents } from './event-trail.js';
 import { raiseIncidentSeverity } from './incident-store.js';
 import { roleAddresses, sendAndRecordEmail } from './notifier.js';
+import { startWhatTheSeverityStarts } from './severity-raise.js';
 import type { ClosedFindingStatus, MappedFinding } from '../domain/finding-decision.js';
 import {
   FINDING_DELIVERY_EVENT_TYPES,
   findingClosedEmail,
   isMoreSevere,
-  rolesToTellOfSeverity,
   severitiesBelow,
-  severityRaisedEmail,
 } from '../domain/finding-update.js';
 import type { Incident } from '../domain/incident.js';
 import { incidentPk } from '../domain/keys.js';
@@ -50,7 +49,7 @@ export async function noteFindingClosed(
 
 /**
  * The finding arrived more severe than its incident: the incident's severity is raised (never lowered), the raise
- * recorded, and the people the new severity pages are told. Returns the raised incident, or undefined when the
+ * recorded, and what the new severity starts is started (functions/aws/severity-raise.ts). Returns the raised incident, or undefined when the
  * finding is no more severe (or a concurrent raise went as far already).
  */
 export async function raiseSeverityFromFinding(
@@ -80,11 +79,6 @@ export async function raiseSeverityFromFinding(
       reason: 'the finding arrived more severe; a severity is never lowered automatically',
     },
   });
-  const roles = rolesToTellOfSeverity(to);
-  await sendAndRecordEmail(
-    { tableName, incidentId: incident.incidentId, actor, detail: { purpose: 'severity-raised', from: incident.severity, to, roles } },
-    roleAddresses(roles),
-    severityRaisedEmail(raised, { from: incident.severity, to, findingId: finding.findingId, findingSeverity }),
-  );
+  await startWhatTheSeverityStarts({ tableName, incident: raised, from: incident.severity, to, at, actor, cause: { findingId: finding.findingId, findingSeverity } });
   return raised;
 }

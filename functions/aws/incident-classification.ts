@@ -1,7 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { irdrConfig } from '../config.js';
-import { reclassify, type ClassificationRefusal, type ClassifyRequest, type Reclassification } from '../domain/classification.js';
-import type { RoleName } from '../domain/config-schema.js';
+import { classificationAtOpening, reclassify, type ClassificationRefusal, type ClassifyingCaller, type ClassifyRequest, type Reclassification } from '../domain/classification.js';
 import type { Incident } from '../domain/incident.js';
 import { incidentPk, META_SK } from '../domain/keys.js';
 import { regulatoryCatalog } from '../domain/regulatory-stages.js';
@@ -9,10 +8,11 @@ import { reportStageTaskId, reportStageTasks } from '../domain/report-stage-task
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 import { appendEvent } from './event-trail.js';
-import { putNewTask } from './human-task-store.js';
+import { listTasks, putNewTask } from './human-task-store.js';
 import { getIncident, incidentFromItem } from './incident-store.js';
 import { emailReportStage } from './report-stage-mail.js';
 import { scheduleStageReminder } from './report-stage-reminder.js';
+import { startWhatTheSeverityStarts } from './severity-raise.js';
 
 /* The classify operation, for every channel (API, CLI, later Slack): decided in the domain, written here. */
 
@@ -32,7 +32,7 @@ export async function classifyIncident(
   tableName: string,
   incidentId: string,
   request: ClassifyRequest,
-  caller: { readonly principal: string; readonly roles: readonly RoleName[] },
+  caller: ClassifyingCaller,
 ): Promise<ClassifyResult> {
   const incident = await getIncident(tableName, incidentId);
   if (!incident) return { ok: false, status: 404, message: `no incident with id "${incidentId}"` };
@@ -66,30 +66,68 @@ export async function classifyIncident(
     return { ok: false, status: 409, message: 'the incident changed while it was being classified: read it again and send the classification anew' };
   }
   await appendEvent(tableName, incidentPk(incidentId), reclassification.event);
-  const tasks = reportStageTasks(incident, reclassification, irdrConfig);
-  const stageOf = new Map(reclassification.started.flatMap((report) => report.stages.map((stage) => [reportStageTaskId(report, stage), { report, stage }] as const)));
+  const { severityChange } = reclassification;
+  if (severityChange?.direction === 'raised') {
+    await startWhatTheSeverityStarts({
+      tableName,
+      incident: updated,
+      from: severityChange.from,
+      to: severityChange.to,
+      at: reclassification.event.at,
+      actor: caller.principal,
+      cause: { by: caller.principal, reason: request.reason },
+    });
+  }
+  const taskIds = await openReportStages(tableName, updated, reclassification, caller.principal, {
+    classifiedAt: reclassification.event.at,
+    ...(request.reason !== undefined && { classificationReason: request.reason }),
+  });
+  return { ok: true, incident: updated, reclassification, taskIds };
+}
+
+/**
+ * Opens each started stage's task (once: a task already there is left as it is), records it, emails it to its
+ * recipients and starts its reminder. Returns the ids of the tasks it opened.
+ */
+export async function openReportStages(
+  tableName: string,
+  incident: Incident,
+  classification: Pick<Reclassification, 'started' | 'event'>,
+  actor: string,
+  known: { readonly classifiedAt: string; readonly classificationReason?: string },
+): Promise<string[]> {
+  const tasks = reportStageTasks(incident, classification, irdrConfig);
+  const stageOf = new Map(classification.started.flatMap((report) => report.stages.map((stage) => [reportStageTaskId(report, stage), { report, stage }] as const)));
   const taskIds: string[] = [];
   for (const task of tasks) {
     if (!(await putNewTask(tableName, task))) continue;
     taskIds.push(task.taskId);
-    await appendEvent(tableName, incidentPk(incidentId), {
+    await appendEvent(tableName, incidentPk(incident.incidentId), {
       type: 'task.created',
-      at: reclassification.event.at,
-      actor: caller.principal,
+      at: classification.event.at,
+      actor,
       stepId: task.taskId,
       detail: { taskId: task.taskId, kind: 'task', title: task.title, assignee: task.assignee, dueAt: task.dueAt, purpose: 'regulatory-report' },
     });
     const { report, stage } = stageOf.get(task.taskId)!;
-    await emailReportStage({
-      tableName,
-      incident: updated,
-      task,
-      reportTitle: report.title,
-      stage,
-      known: { classifiedAt: reclassification.event.at, ...(request.reason !== undefined && { classificationReason: request.reason }) },
-      actor: caller.principal,
-    });
-    await scheduleStageReminder(tableName, task, caller.principal);
+    await emailReportStage({ tableName, incident, task, reportTitle: report.title, stage, known, actor });
+    await scheduleStageReminder(tableName, task, actor);
   }
-  return { ok: true, incident: updated, reclassification, taskIds };
+  return taskIds;
+}
+
+/**
+ * The reports of the classification labels the incident was opened with (`labels`, the run's input), started as a
+ * classification at its opening: recorded as `incident.classified` (atOpening) and each stage opened as a task. Reports
+ * with a stage task already are left alone (a retried step, or a commander's classification first). Returns the task ids.
+ */
+export async function startReportsAtOpening(tableName: string, incidentId: string, labels: Readonly<Record<string, string>> | undefined, actor: string): Promise<string[]> {
+  const incident = await getIncident(tableName, incidentId);
+  if (!incident) throw new Error(`no incident with id "${incidentId}"`);
+  const existing = new Set((await listTasks(tableName, incidentId)).map((task) => task.taskId));
+  const started = catalog.filter((report) => report.stages.some((stage) => existing.has(reportStageTaskId({ regulation: report.id }, { stageId: stage.id })))).map((report) => report.id);
+  const classification = classificationAtOpening(incident, labels, started, actor, new Date(), catalog, irdrConfig.businessCalendars);
+  if (classification === undefined) return [];
+  await appendEvent(tableName, incidentPk(incidentId), classification.event);
+  return openReportStages(tableName, incident, classification, actor, { classifiedAt: incident.openedAt, classificationReason: 'the incident was opened carrying these labels' });
 }

@@ -14,6 +14,8 @@ export interface EmailRecordContext {
   readonly stepId?: string;
   /** What the email is about, recorded with it: e.g. { purpose: 'task', taskId, level }. */
   readonly detail?: Record<string, unknown>;
+  /** Its Slack reply mentions the urgent group (a raise made the incident urgent). */
+  readonly mentionUrgent?: boolean;
 }
 
 export type EmailOutcome = { readonly sent: true; readonly messageId: string } | { readonly sent: false; readonly error: string };
@@ -34,7 +36,7 @@ export async function sendAndRecordEmail(context: EmailRecordContext, to: readon
   }
   // The same news in the incident's Slack thread, after the email (which a Slack outage never holds up) and before the
   // record of it: once the trail says who was told, the thread (and the incident's SLACK#THREAD item) says it too.
-  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }) });
+  await noticeInSlack({ tableName: context.tableName, incidentId: context.incidentId, what: email.subject, actor: context.actor, ...(context.stepId !== undefined && { stepId: context.stepId }), ...(context.mentionUrgent === true && { mentionUrgent: true }) });
   await appendEvent(context.tableName, incidentPk(context.incidentId), {
     type: outcome.sent ? 'notification.sent' : 'notify.failed',
     at: new Date().toISOString(),

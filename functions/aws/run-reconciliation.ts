@@ -9,8 +9,12 @@ import type { RestoreHandle } from '../domain/drill/restore.js';
 import { appendEvent } from './event-trail.js';
 import { updateRunbookStatus } from './incident-store.js';
 import { queryMonthIndex } from './month-index.js';
-import { REVIEW_TASK_ID } from '../domain/incident-review.js';
-import { getTask } from './human-task-store.js';
+import { irdrConfig } from '../config.js';
+import type { Incident } from '../domain/incident.js';
+import { regulatoryCatalog } from '../domain/regulatory-stages.js';
+import { remindersOwed, type ReminderToRestart } from '../domain/reminder-restart.js';
+import { listActions } from './corrective-action-store.js';
+import { listTasks } from './human-task-store.js';
 
 
 /** The records reconciliation looks at: those opened within the digests' lookback, up to now. */
@@ -45,17 +49,17 @@ export async function findRunsInFlight(tableName: string, now: Date): Promise<Ru
   return found;
 }
 
-/** Resolved or closed incidents of the lookback whose post-incident review is still open and was never reminded. */
-export async function findReviewsAwaitingReminder(tableName: string, now: Date): Promise<Array<{ incidentId: string; dueAt: string }>> {
+/** The reminders the incidents of the lookback still owe (reviews, corrective actions, report stages): docs/corrective-actions.md. */
+export async function findRemindersOwed(tableName: string, now: Date): Promise<ReminderToRestart[]> {
   const { from, to } = lookback(now);
-  const filter = { expression: '#status IN (:resolved, :closed)', names: { '#status': 'status' }, values: { ':resolved': 'resolved', ':closed': 'closed' } };
-  const found: Array<{ incidentId: string; dueAt: string }> = [];
-  for await (const item of queryMonthIndex({ tableName, kind: 'INCIDENT', from, to, filter })) {
+  const catalog = regulatoryCatalog(irdrConfig.regulatory);
+  const owed: ReminderToRestart[] = [];
+  for await (const item of queryMonthIndex({ tableName, kind: 'INCIDENT', from, to })) {
     const incidentId = String(item.incidentId);
-    const review = await getTask(tableName, incidentId, REVIEW_TASK_ID);
-    if (review?.status === 'open' && review.remindedAt === undefined && review.dueAt !== undefined) found.push({ incidentId, dueAt: review.dueAt });
+    const [tasks, actions] = await Promise.all([listTasks(tableName, incidentId), listActions(tableName, incidentId)]);
+    owed.push(...remindersOwed({ incidentId, status: item.status as Incident['status'] }, tasks, actions, catalog));
   }
-  return found;
+  return owed;
 }
 
 /**

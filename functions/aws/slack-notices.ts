@@ -43,6 +43,8 @@ export interface SlackNotice {
   /** Who the trail names if Slack cannot be told (the run, or the caller). */
   readonly actor: string;
   readonly stepId?: string;
+  /** Mention the configured urgent group in the reply (a raise made the incident urgent). */
+  readonly mentionUrgent?: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function noticeInSlack(notice: SlackNotice): Promise<void> {
     const client = await slackClient();
     const thread = await incidentThread(client, config, notice.tableName, notice.incidentId);
     if (!thread) return;
-    const reply = threadReply(notice.what);
+    const reply = threadReply(notice.what, notice.mentionUrgent === true ? config.urgentUserGroup : undefined);
     // The reply and the top message's refresh are independent: sent together, a step waits on Slack once, not twice.
     await Promise.all([
       client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: reply.text, blocks: reply.blocks as never }),

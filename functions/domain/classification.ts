@@ -8,12 +8,12 @@ import {
   ClassificationLabel,
   calendarFor,
   reportFor,
-  stageDeadline,
   type DeadlineTerm,
   type DraftField,
   type RegulatoryCatalog,
   type Regulation,
 } from './regulatory-stages.js';
+import { stageDeadline } from './regulatory-deadlines.js';
 import { authorize } from './roles.js';
 import type { TrailEventBody } from './trail-event.js';
 
@@ -91,6 +91,14 @@ export interface Reclassification {
 
 export type ClassifyOutcome = { readonly ok: true; readonly reclassification: Reclassification } | ({ readonly ok: false } & ClassificationRefusal);
 
+/** Who classifies: a commander through a channel, or the approver of a runbook's approval step that decides it. */
+export interface ClassifyingCaller {
+  readonly principal: string;
+  readonly roles: readonly RoleName[];
+  /** The runbook step whose approval is the decision (its approvers were authorized there). */
+  readonly decidedInStep?: string;
+}
+
 type ClassifiableIncident = Pick<Incident, 'incidentId' | 'severity' | 'labels' | 'awareAt' | 'detectedAt' | 'openedAt' | 'status'>;
 
 /** SEV1 is the most severe: a lower rank is a higher severity. */
@@ -103,17 +111,94 @@ export function classifiedAs(labels: Readonly<Record<string, string>> | undefine
 
 const refuse = (status: ClassificationRefusal['status'], message: string, field?: string): ClassifyOutcome => ({ ok: false, status, message, ...(field !== undefined && { field }) });
 
+/** The reports these labels start, each stage with its deadline counted from the anchors, in catalog order. */
+export function startReports(
+  labels: readonly ClassificationLabel[],
+  anchors: { readonly classifiedAt: string; readonly awareAt: string; readonly determinedAt?: string },
+  now: Date,
+  catalog: RegulatoryCatalog,
+  calendars: BusinessCalendarsConfig,
+): StartedReport[] {
+  return catalog
+    .filter((report) => labels.includes(report.label))
+    .map((report): StartedReport => {
+      const calendar = calendarFor(report.id, calendars);
+      return {
+        regulation: report.id,
+        label: report.label,
+        title: report.title,
+        stages: report.stages.map((stage): StartedStage => {
+          const deadline = stageDeadline(stage, anchors, calendar);
+          return {
+            stageId: stage.id,
+            title: stage.title,
+            obligation: stage.obligation,
+            ...(deadline.dueAt !== undefined && { dueAt: deadline.dueAt, governedBy: deadline.governedBy! }),
+            terms: deadline.terms,
+            overdue: deadline.dueAt !== undefined && Date.parse(deadline.dueAt) <= now.getTime(),
+            draftFields: stage.draftFields,
+            lateNeedsReasons: stage.lateNeedsReasons,
+          };
+        }),
+      };
+    });
+}
+
+/** The event trail's record of the stages started, per report. */
+const reportsDetail = (started: readonly StartedReport[]) =>
+  started.map((report) => ({ regulation: report.regulation, stages: report.stages.map((stage) => ({ stageId: stage.stageId, dueAt: stage.dueAt ?? null, overdue: stage.overdue })) }));
+
+/**
+ * An incident opened already carrying classification labels (`labels.nis2 = significant`, ...) was classified when it was
+ * opened, by whoever opened it: its reports start as a classification at `openedAt` would start them, so that one
+ * catalog decides every regulatory deadline (a runbook's own clocks for the same obligation would be a second source).
+ * `labels` are the ones it was opened with (the run's input); `skip` the reports already started. Undefined: none to start.
+ */
+export function classificationAtOpening(
+  incident: Pick<Incident, 'incidentId' | 'awareAt' | 'detectedAt' | 'openedAt' | 'openedBy'>,
+  labels: Readonly<Record<string, string>> | undefined,
+  skip: readonly Regulation[],
+  actor: string,
+  now: Date,
+  catalog: RegulatoryCatalog,
+  calendars: BusinessCalendarsConfig,
+): Pick<Reclassification, 'started' | 'event'> | undefined {
+  const carried = classifiedAs(labels, catalog).filter((label) => !skip.includes(reportFor(catalog, label).id));
+  if (carried.length === 0) return undefined;
+  const awareAt = clockAnchor('awareAt', incident, new Date(incident.openedAt)).at.toISOString();
+  const started = startReports(carried, { classifiedAt: incident.openedAt, awareAt }, now, catalog, calendars);
+  const event: TrailEventBody = {
+    type: 'incident.classified',
+    at: now.toISOString(),
+    actor,
+    detail: {
+      atOpening: true,
+      classifiedAt: incident.openedAt,
+      ...(incident.openedBy !== undefined && { classifiedBy: incident.openedBy }),
+      added: carried,
+      removed: [],
+      reason: 'the incident was opened carrying these labels',
+      awareAt,
+      reports: reportsDetail(started),
+    },
+  };
+  return { started, event };
+}
+
 /** The reclassification a request asks for, or why it is refused (nothing is written on a refusal). */
 export function reclassify(
   incident: ClassifiableIncident,
   request: ClassifyRequest,
-  caller: { readonly principal: string; readonly roles: readonly RoleName[] },
+  caller: ClassifyingCaller,
   now: Date,
   catalog: RegulatoryCatalog,
   calendars: BusinessCalendarsConfig,
 ): ClassifyOutcome {
-  const decision = authorize('classifyIncident', caller.principal, caller.roles);
-  if (!decision.allowed) return refuse(403, `classifying an incident: ${decision.reason}`);
+  // A runbook's approval step decided it (e.g. SEC materiality): its approvers were authorized there.
+  if (caller.decidedInStep === undefined) {
+    const decision = authorize('classifyIncident', caller.principal, caller.roles);
+    if (!decision.allowed) return refuse(403, `classifying an incident: ${decision.reason}`);
+  }
   if (incident.status === 'closed') return refuse(409, `incident ${incident.incidentId} is closed: its record is final, and a closed incident is not reclassified`);
 
   const current = classifiedAs(incident.labels, catalog);
@@ -158,29 +243,7 @@ export function reclassify(
 
   const classifiedAt = now.toISOString();
   const awareAt = clockAnchor('awareAt', incident, now).at.toISOString();
-  const started = catalog
-    .filter((report) => request.add.includes(report.label))
-    .map((report): StartedReport => {
-      const calendar = calendarFor(report.id, calendars);
-      return {
-        regulation: report.id,
-        label: report.label,
-        title: report.title,
-        stages: report.stages.map((stage): StartedStage => {
-          const deadline = stageDeadline(stage, { classifiedAt, awareAt, ...(request.determinedAt !== undefined && { determinedAt: request.determinedAt }) }, calendar);
-          return {
-            stageId: stage.id,
-            title: stage.title,
-            obligation: stage.obligation,
-            ...(deadline.dueAt !== undefined && { dueAt: deadline.dueAt, governedBy: deadline.governedBy! }),
-            terms: deadline.terms,
-            overdue: deadline.dueAt !== undefined && Date.parse(deadline.dueAt) <= now.getTime(),
-            draftFields: stage.draftFields,
-            lateNeedsReasons: stage.lateNeedsReasons,
-          };
-        }),
-      };
-    });
+  const started = startReports(request.add, { classifiedAt, awareAt, ...(request.determinedAt !== undefined && { determinedAt: request.determinedAt }) }, now, catalog, calendars);
 
   const before: Classification = { severity: incident.severity, labels: { ...incident.labels }, classifiedAs: current };
   const after: Classification = { severity, labels, classifiedAs: classifiedAs(labels, catalog) };
@@ -197,8 +260,9 @@ export function reclassify(
       removed: request.remove,
       ...(request.reason !== undefined && { reason: request.reason }),
       ...(request.determinedAt !== undefined && { determinedAt: request.determinedAt }),
+      ...(caller.decidedInStep !== undefined && { decidedInStep: caller.decidedInStep }),
       awareAt,
-      reports: started.map((report) => ({ regulation: report.regulation, stages: report.stages.map((stage) => ({ stageId: stage.stageId, dueAt: stage.dueAt ?? null, overdue: stage.overdue })) })),
+      reports: reportsDetail(started),
       ...(keptRunning.length > 0 && { keptRunning }),
     },
   };

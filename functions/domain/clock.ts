@@ -87,6 +87,8 @@ export const TrackClockPayload = z.discriminatedUnion('action', [
   StepContext.extend({ action: z.literal('deadline'), plan: ClockPlan, input: RunbookInput }),
   /** stepId is the step that met it. */
   StepContext.extend({ action: z.literal('met'), clockId: z.string().min(1) }),
+  /** A clock not applicable at the start waits (on this token) for a raise of the severity to one it applies to. */
+  StepContext.extend({ action: z.literal('await-raise'), clockId: z.string().min(1), taskToken: z.string().min(1) }),
   /** The steps beside the clock finished (or failed) first: it stops without a verdict. */
   StepContext.extend({ action: z.literal('stop'), clockId: z.string().min(1), reason: z.enum(['steps-finished', 'runbook-failed']) }),
 ]);
@@ -110,6 +112,12 @@ export interface ClockRecord {
   readonly missedAt?: string;
   readonly stoppedAt?: string;
   readonly updatedAt: string;
+  /** A clock not applicable at the start keeps its definition, so that a raised severity can start it. */
+  readonly definition?: ClockDefinition;
+  /** Started by a raise of the incident's severity, not at the run's start. */
+  readonly armedBy?: { readonly from: string; readonly to: string; readonly at: string };
+  /** The plan a raise started it with (the waiting branch carries on with it). */
+  readonly armedPlan?: ClockPlan;
 }
 
 /** The time a clock counts from, and which field gave it: awareAt → detectedAt → openedAt. */

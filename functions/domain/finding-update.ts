@@ -47,17 +47,26 @@ export function findingClosedEmail(
   );
 }
 
-/** The page that an incident's severity was raised by its finding arriving more severe. */
+/** Why a severity was raised: its finding arrived more severe, or a person reclassified the incident. */
+export type SeverityRaiseCause =
+  | { readonly findingId: string; readonly findingSeverity?: string | undefined }
+  | { readonly by: string; readonly reason?: string | undefined };
+
+/** The page that an incident's severity was raised, and what the new severity started. */
 export function severityRaisedEmail(
   incident: IncidentHeading,
-  raise: { readonly from: Severity; readonly to: Severity; readonly findingId: string; readonly findingSeverity?: string | undefined },
+  raise: { readonly from: Severity; readonly to: Severity; readonly started?: readonly string[] } & SeverityRaiseCause,
 ): RenderedEmail {
-  const reported = raise.findingSeverity === undefined ? '' : ` (its source now reports ${raise.findingSeverity})`;
+  const why =
+    'findingId' in raise
+      ? `its finding arrived more severe${raise.findingSeverity === undefined ? '' : ` (its source now reports ${raise.findingSeverity})`}`
+      : `reclassified by ${raise.by}${raise.reason === undefined ? '' : ` ("${raise.reason}")`}`;
   return email(
     `[${raise.to}] Severity raised from ${raise.from}: ${incident.title}`,
     [
-      `Incident ${incident.incidentId} (${incident.title}) is now ${raise.to}, raised from ${raise.from}: its finding arrived more severe${reported}.`,
-      `Finding: ${raise.findingId}`,
+      `Incident ${incident.incidentId} (${incident.title}) is now ${raise.to}, raised from ${raise.from}: ${why}.`,
+      ...('findingId' in raise ? [`Finding: ${raise.findingId}`] : []),
+      ...(raise.started !== undefined && raise.started.length > 0 ? [`Started by the new severity:\n${raise.started.map((line) => `- ${line}`).join('\n')}`] : []),
       'A severity is never lowered automatically; a person may change it.',
       `The incident: irdr incidents show ${incident.incidentId} (GET /incidents/${incident.incidentId}).`,
     ].join('\n\n'),

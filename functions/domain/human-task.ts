@@ -151,8 +151,10 @@ export interface HumanTaskRecord {
   readonly taskToken?: string;
   /** When it is due, for a task no run waits on (the post-incident review). */
   readonly dueAt?: string;
-  /** When its assignees were reminded that it is overdue (once; the post-incident review). */
+  /** When its assignees were reminded that it is overdue (once; the post-incident review), or before it is due (a report stage). */
   readonly remindedAt?: string;
+  /** A report stage: when it was recorded overdue and escalated (once). */
+  readonly overdueAt?: string;
 }
 
 /** A task as the API shows it: everything but the token and the recipients' link details. */

@@ -2,9 +2,11 @@ import type { Reclassification, StartedReport, StartedStage } from './classifica
 import type { IrdrConfig } from './config-schema.js';
 import type { HumanTaskRecord } from './human-task.js';
 import { recipientsForLevel } from './human-task-email.js';
-import { REPORT_TASK_ID_PREFIX } from './id-patterns.js';
 import type { BusinessCalendarsConfig } from './business-calendars.js';
-import { calendarFor, stageDeadline, type RegulatoryCatalog, type RegulatoryReport } from './regulatory-stages.js';
+import { calendarFor, type RegulatoryCatalog, type RegulatoryReport } from './regulatory-stages.js';
+import { reportStageTaskId, stageOfTask } from './report-stage-id.js';
+export { reportStageTaskId, stageOfTask } from './report-stage-id.js';
+import { stageDeadline } from './regulatory-deadlines.js';
 import type { Incident } from './incident.js';
 
 /*
@@ -14,8 +16,6 @@ import type { Incident } from './incident.js';
 
 const STAGE_ASSIGNMENT = { kind: 'task', assignee: 'approver', requires: 'authenticated' } as const;
 
-/** The stage's task id: shaped like a step id so the tasks API reaches it (`report-dora-initial`). */
-export const reportStageTaskId = (report: Pick<StartedReport, 'regulation'>, stage: Pick<StartedStage, 'stageId'>): string => `${REPORT_TASK_ID_PREFIX}${report.regulation}-${stage.stageId}`;
 
 /** The tasks for the stages that have a deadline now (a stage waiting for the previous submission gets its task then). */
 export function reportStageTasks(
@@ -69,15 +69,6 @@ export function stageTask(
   };
 }
 
-/** The report and stage a task id names (`report-nis2-notification`), if it is a stage's task. */
-export function stageOfTask(catalog: RegulatoryCatalog, taskId: string): { readonly report: RegulatoryReport; readonly index: number } | undefined {
-  if (!taskId.startsWith(REPORT_TASK_ID_PREFIX)) return undefined;
-  for (const report of catalog) {
-    const index = report.stages.findIndex((stage) => reportStageTaskId({ regulation: report.id }, { stageId: stage.id }) === taskId);
-    if (index >= 0) return { report, index };
-  }
-  return undefined;
-}
 
 /**
  * The stage a submission opens: the next stage of the same report when one of its terms counts from the previous

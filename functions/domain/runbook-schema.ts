@@ -7,6 +7,7 @@ import { TaskCompletedBy, TaskRequirement } from './human-task.js';
 import { REPORT_TASK_ID_PREFIX, RUNBOOK_ID_PATTERN, STEP_ID_PATTERN } from './id-patterns.js';
 import { Severity } from './incident.js';
 import { DrillPlanId } from './drill-plan-schema.js';
+import { ClassificationLabel } from './classification-label.js';
 
 /*
  * Runbook definitions, schema v2. Steps run in order; branching steps (choice, approval, parallel)
@@ -54,7 +55,13 @@ const ActionStep = z
      * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
      * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
      */
-    handler: z.enum(['record-event', 'start-drill']).optional(),
+    handler: z.enum(['record-event', 'start-drill', 'start-reports']).optional(),
+    /**
+     * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
+     * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
+     * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages.
+     */
+    classifyAs: ClassificationLabel.optional(),
     /** The drill plan a `start-drill` action runs. */
     drillPlanId: DrillPlanId.optional(),
     /** ...or a Lambda function of your own, invoked with the incident's input. */
@@ -64,10 +71,13 @@ const ActionStep = z
   })
   .superRefine((step, ctx) => {
     if ((step.handler === undefined) === (step.lambda === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill) or a lambda ARN, not both' });
+      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports) or a lambda ARN, not both' });
     }
     if (step.handler === 'record-event' && step.event === undefined) {
       ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
+    }
+    if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
+      ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
     }
     if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });

@@ -1,6 +1,6 @@
 import type { ClockRecord } from './clock.js';
 import type { HumanTaskRecord } from './human-task.js';
-import type { Incident } from './incident.js';
+import type { Incident, Severity } from './incident.js';
 import { channelFor, type SlackConfig } from './slack-config.js';
 import { slackText } from './slack-text.js';
 
@@ -88,7 +88,12 @@ export function incidentMessage(config: SlackConfig, state: IncidentMessageState
 }
 
 /** A reply in the incident's thread: one line of what happened, escaped. */
-export function threadReply(what: string): { text: string; blocks: Block[] } {
-  const text = slackText(what, 2900);
+export function threadReply(what: string, mentionUserGroup?: string): { text: string; blocks: Block[] } {
+  // The mention is ours (a configured group id), added after escaping: the reply notifies the group, as the top message's first post did.
+  const text = `${mentionUserGroup === undefined ? '' : `<!subteam^${mentionUserGroup}> `}${slackText(what, 2900)}`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
+
+/** Whether a raise from `from` to `to` makes an incident urgent that was not: its thread's reply then mentions the urgent group. */
+export const becomesUrgent = (config: Pick<SlackConfig, 'urgentSeverities'>, from: Severity, to: Severity): boolean =>
+  config.urgentSeverities.includes(to) && !config.urgentSeverities.includes(from);

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { requireEnvironment } from '../aws/environment.js';
 import { appendEvent } from '../aws/event-trail.js';
-import { getClock, putNewClock, transitionClock } from '../aws/clock-store.js';
+import { getClock, keepArmToken, markMetWhileNotApplicable, putNewClock, transitionClock } from '../aws/clock-store.js';
+import { answerWaitingRun } from '../aws/task-answer.js';
 import { getIncident } from '../aws/incident-store.js';
 import { irdrConfig } from '../config.js';
 import { roleAddresses, sendAndRecordEmail } from '../aws/notifier.js';
@@ -34,6 +35,8 @@ export const handler = async (payload: unknown, context: Context): Promise<Clock
       return met(request);
     case 'stop':
       return stop(request);
+    case 'await-raise':
+      return awaitRaise(request);
   }
 };
 
@@ -53,7 +56,8 @@ async function start(request: Extract<Request, { action: 'start' }>): Promise<Cl
     detectedAt: incident?.detectedAt ?? (request.input['detectedAt'] as string | undefined),
     openedAt: incident?.openedAt ?? now.toISOString(),
   };
-  const severity = request.input['severity'];
+  // The incident's severity now, not the run's input: a raise before this step is seen here.
+  const severity = incident?.severity ?? request.input['severity'];
   const armed = clock.appliesTo === undefined || clock.appliesTo.includes(severity as never);
   const plan = planClock(clockId, clock, clockAnchor(clock.from, anchorSource, now), now, armed, irdrConfig.businessCalendars[clock.calendar ?? 'team']);
 
@@ -70,6 +74,7 @@ async function start(request: Extract<Request, { action: 'start' }>): Promise<Cl
     deadlineAt: plan.deadlineAt,
     startedAt: now.toISOString(),
     updatedAt: now.toISOString(),
+    ...(!armed && { definition: clock }),
   });
   if (!stored.created) {
     // A retried start, or the step that meets it finished before the clock branch began.
@@ -170,12 +175,30 @@ async function met(request: Extract<Request, { action: 'met' }>): Promise<{ cloc
       return { clockId: key.clockId };
     }
   }
+  if (clock.status === 'not-applicable') {
+    // Not started (its severity did not call for it): kept, so that a later raise does not start a clock already met.
+    await markMetWhileNotApplicable(tableName, key, request.stepId, at.toISOString());
+    return { clockId: key.clockId };
+  }
   const current = await getClock(tableName, key.incidentId, key.clockId);
   if (current?.status === 'missed') {
     // Done, but after the deadline: the trail says when, beside the miss it already holds.
     await record(request, 'clock.met', { clockId: key.clockId, title: current.title, metBy: request.stepId, deadlineAt: current.deadlineAt, onTime: false, missedAt: current.missedAt }, at.toISOString());
   }
   return { clockId: key.clockId };
+}
+
+/**
+ * A clock not applicable at the start: its branch waits on this token until a raise of the severity starts it
+ * (functions/aws/severity-raise.ts answers with the plan), or until the steps beside it finish. A raise that came
+ * between the start and this step started the clock already: the branch carries on with that plan at once.
+ */
+async function awaitRaise(request: Extract<Request, { action: 'await-raise' }>): Promise<{ clockId: string }> {
+  const key = { incidentId: request.incidentId, clockId: request.clockId };
+  if (await keepArmToken(tableName, key, request.taskToken)) return { clockId: request.clockId };
+  const clock = await getClock(tableName, key.incidentId, key.clockId);
+  if (clock?.armedPlan !== undefined) await answerWaitingRun(request.taskToken, JSON.stringify({ plan: clock.armedPlan }));
+  return { clockId: request.clockId };
 }
 
 async function stop(request: Extract<Request, { action: 'stop' }>): Promise<{ clockId: string }> {

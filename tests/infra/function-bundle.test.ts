@@ -59,9 +59,13 @@ describe('bench/function-bundle.ts', () => {
     // Every function reads the config schema, which holds the calendars' shape but not date-holidays.
     expect(await holidayBytes('AddIncidentNote')).toBe(0);
     expect(await holidayBytes('ClassifyIncident')).toBeGreaterThan(500_000);
+    // A runbook's start-reports step counts the stages' deadlines as a classification does.
+    expect(await holidayBytes('StartReportsFromRunbook')).toBeGreaterThan(500_000);
     // Submitting a report stage counts the next one's month on the regulator's calendar; the emailed-link route never submits one.
     expect(await holidayBytes('CompleteHumanTask')).toBeGreaterThan(500_000);
     expect(await holidayBytes('AnswerTaskLink')).toBe(0);
+    // A stage's draft reads the catalog's stages, never counts a deadline.
+    expect(await holidayBytes('ReadIncidentReview')).toBe(0);
   });
 
   it('carries each database client only where it runs: the wire clients and RDS CAs in the validator, the Data API in RunDrillChecks', async () => {

@@ -693,6 +693,8 @@ describe('least privilege', () => {
         'AnswerTaskLink', 'ChangeIncidentStatus', 'ClassifyIncident', 'CheckDrillRestore', 'CleanUpDrill', 'CompleteHumanTask', 'CorrectiveActions', 'CreateHumanTask', 'CreateIncident',
         'EscalateHumanTask', 'ExpireHumanTask', 'OpenIncidentFromFinding', 'PrepareDrillRun', 'RecordDrillOutcome', 'RecordEndedRun', 'RecordEvent',
         'RemindCorrectiveAction', 'RemindOverdueReview', 'RemindReportStage', 'RunDrillChecks', 'RunDrillWireChecks', 'SendDrillReport', 'SignOffEvidence', 'StartDrillRestore', 'TrackClock',
+        // Classifies an incident as a runbook's approval decided (SEC materiality): its META, as ClassifyIncident does.
+        'StartReportsFromRunbook',
         // The incident's Slack message (SLACK#THREAD): claimed, then its ts set, by whichever notice posts it first.
         'SendNotification', 'SlackInteractions',
       ].sort(),
@@ -886,14 +888,14 @@ describe('review reminder state machine', () => {
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('is started by ChangeIncidentStatus (reviews), CorrectiveActions (actions), ClassifyIncident and CompleteHumanTask (report stages) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+  it('is started by ChangeIncidentStatus (reviews), CorrectiveActions (actions), ClassifyIncident, CompleteHumanTask and StartReportsFromRunbook (report stages) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
     const starters = registry.filter((spec) =>
       statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
         (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
       ),
     );
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions']);
-    for (const name of ['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions']) {
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions', 'StartReportsFromRunbook']);
+    for (const name of ['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions', 'StartReportsFromRunbook']) {
       expect(props(functionLogicalId(name)).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
     }
   });

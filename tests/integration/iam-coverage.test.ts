@@ -59,6 +59,10 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'EscalateHumanTask:states:SendTaskSuccess': 'only when a decision races a level\'s timeout (the decision is handed on, not thrown): timing no scenario here forces',
   'SendNotification:dynamodb:UpdateItem': "slack:post's claim of the incident's Slack message (SLACK#THREAD): only the first notice of an incident posts it, and in these scenarios a task's email comes first; the claim is the same code whichever step posts",
   'states:SendTaskHeartbeat': 'granted with SendTaskSuccess for long human tasks; no task uses heartbeats yet',
+  // A raise of the severity hands a clock branch waiting for it its plan (incident-classify.test.ts runs both orders).
+  'ClassifyIncident:states:SendTaskSuccess': 'only when a raise starts a clock whose branch waits for one (a SEV3 raised to SEV1/SEV2): incident-classify runs it',
+  'OpenIncidentFromFinding:states:SendTaskSuccess': 'only when a finding arriving more severe starts a clock its incident\'s run waits to start: the same code as a classify raise (incident-classify)',
+  'TrackClock:states:SendTaskSuccess': 'only when a raise lands between a clock\'s start and its wait for a raise (the branch then carries on itself): timing no scenario here forces',
   'secretsmanager:DescribeSecret': 'part of the secret read grant; Powertools only calls GetSecretValue',
   // In Lambda each function has its own process and cache; locally they share one process, so Powertools'
   // cached secret serves every function after the first reader and only that first call is seen.
@@ -253,7 +257,9 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     }));
     const session = runbookSession(local);
     try {
-      const body = { runbookId: 'security-incident', title: 'Coverage run', severity: 'SEV1', summary: 'every function, once', awareAt: new Date().toISOString() };
+      // Opened major under DORA and an SEC registrant: the run starts DORA's stages, and its materiality approval classifies
+      // the incident material (StartReportsFromRunbook: META updated, stage tasks emailed, their reminders started).
+      const body = { runbookId: 'security-incident', title: 'Coverage run', severity: 'SEV1', summary: 'every function, once', awareAt: new Date().toISOString(), labels: { dora: 'major', secRegistrant: 'true' } };
       const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
       expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
       const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { monthsDeadline } from '../../functions/domain/zoned-time.js';
 import { runIrdr } from './support/irdr-cli.js';
-import { runbookSession } from './support/runbook-session.js';
+import { executionHistory, runbookSession } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /* POST /incidents/{id}/classify on the real local stack: a SEV3 reclassified on day two starts GDPR and DORA stages. */
@@ -197,6 +197,92 @@ describe('reclassifying an incident', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.output).toMatch(/400/);
     expect((await view(incidentId)).events).toHaveLength(events.length);
+  });
+
+  it('a commander raising a SEV3 to SEV1 starts what SEV1 starts: the SLA clock (from the raise, in the run\'s own branch), leadership paged; once, and a lowering stops nothing', async () => {
+    const session = runbookSession(local);
+    const { incidentId, executionArn } = await session.open({ runbookId: 'security-incident', title: 'Odd admin logins', severity: 'SEV3', summary: 'Three console logins from a new ASN' });
+    const clockOf = async () => ((await local.api('GET', `/incidents/${incidentId}`)).body.clocks as Array<Record<string, any>>).find((clock) => clock.clockId === 'acknowledgement-sla');
+    // The run started as SEV3: the one-hour acknowledgement SLA (SEV1/SEV2 only) does not apply, and its branch waits for a raise.
+    await session.waitForOpenTask(incidentId, 'acknowledge');
+    for (let attempt = 0; attempt < 400 && (await clockOf())?.status !== 'not-applicable'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await clockOf()).toMatchObject({ status: 'not-applicable' });
+
+    const raised = await classify(incidentId, { severity: 'SEV1' });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    const raisedAt = Date.parse((await session.waitForEvent(incidentId, (event) => event.type === 'incident.classified')).at);
+    const started = await session.waitForEvent(incidentId, (event) => event.type === 'clock.started' && event.detail?.clockId === 'acknowledgement-sla');
+    // A SEV3 was promised nothing: the hour counts from the raise, not from the opening.
+    expect(started.detail).toMatchObject({ kind: 'sla', anchor: 'reached', startedBy: { severityRaised: { from: 'SEV3', to: 'SEV1' } }, deadlineAt: new Date(raisedAt + hours(1)).toISOString() });
+    expect(await clockOf()).toMatchObject({ status: 'running', deadlineAt: new Date(raisedAt + hours(1)).toISOString(), armedBy: { from: 'SEV3', to: 'SEV1' } });
+    const record = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started');
+    expect(record.detail).toMatchObject({ from: 'SEV3', to: 'SEV1', clocks: [{ clockId: 'acknowledgement-sla', started: true }], paged: ['responder', 'commander', 'approver'] });
+    // Security leadership is told, as the run's SEV1/SEV2 gate tells them at the start.
+    const page = await session.waitForEvent(incidentId, (event) => event.type === 'notification.sent' && event.detail?.purpose === 'severity-raised');
+    expect(page.detail?.to).toEqual(expect.arrayContaining(irdrConfig.roles.approver.emails));
+    expect(page.detail?.subject).toBe('[SEV1] Severity raised from SEV3: Odd admin logins');
+    // The run's own clock branch carries on (its reminders and deadline are the run's), not a copy of it.
+    for (let attempt = 0; attempt < 400; attempt += 1) {
+      const history = await executionHistory(local, executionArn);
+      if (history.some((event) => event.type === 'TaskStateExited' && event.stateExitedEventDetails?.name === 'acknowledgement-sla.await-raise')) break;
+      if (attempt === 399) throw new Error('the clock branch never left its wait for a raise');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The branch's token never leaves the backend.
+    expect(JSON.stringify((await local.api('GET', `/incidents/${incidentId}`)).body)).not.toMatch(/armToken/);
+
+    // Lowered with a reason, raised again: the clock runs on, started once.
+    expect((await classify(incidentId, { severity: 'SEV3', reason: 'Logins were the new VPN egress' })).status).toBe(200);
+    expect(await clockOf()).toMatchObject({ status: 'running' });
+    expect((await classify(incidentId, { severity: 'SEV2' })).status).toBe(200);
+    await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started' && event.detail?.to === 'SEV2');
+    const events = await session.events(incidentId);
+    expect(events.filter((event) => event.type === 'clock.started' && event.detail?.clockId === 'acknowledgement-sla')).toHaveLength(1);
+
+    // Acknowledging meets the clock the raise started, in time.
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    const met = await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'acknowledgement-sla');
+    expect(met.detail).toMatchObject({ onTime: true });
+  });
+
+  it('a raise after the acknowledgement starts no acknowledgement SLA, and says why', async () => {
+    const session = runbookSession(local);
+    const { incidentId } = await session.open({ runbookId: 'security-incident', title: 'Acknowledged early', severity: 'SEV3', summary: 's' });
+    await session.waitForOpenTask(incidentId, 'acknowledge');
+    expect((await local.api('POST', `/incidents/${incidentId}/acknowledge`, { token: 'dev-responder' })).status).toBe(200);
+    await session.waitForOpenTask(incidentId, 'assign-commander');
+    expect((await classify(incidentId, { severity: 'SEV2' })).status).toBe(200);
+    const record = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started');
+    expect(record.detail?.clocks).toEqual([{ clockId: 'acknowledgement-sla', started: false, why: expect.stringMatching(/^acknowledge was done at .*, before the raise$/) }]);
+    expect((await session.events(incidentId)).some((event) => event.type === 'clock.started')).toBe(false);
+  });
+
+  it('each stage has its draft document, pre-filled from the record (classification, timeline, actions), readable by any role; none for a task that is no stage', async () => {
+    const incidentId = await openSev3();
+    expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
+    const draft = async (taskId: string, token = 'dev-auditor') => {
+      const response = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/tasks/${taskId}/draft`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName(token)}` } });
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    };
+    const open = await draft('report-gdpr-authority-notification');
+    expect(open.status, open.text).toBe(200);
+    expect(open.type).toBe('text/markdown; charset=utf-8');
+    expect(open.text).toContain(`- Due: ${new Date(Date.parse(awareAt) + hours(72)).toISOString()}`);
+    const classifiedAt = (await view(incidentId)).events.find((event) => event.type === 'incident.classified')!.at;
+    expect(open.text).toContain(`## Classified at\n\n${classifiedAt}`);
+    expect(open.text).toMatch(/## Timeline\n\n- .* — incident\.opened/);
+    expect(open.text).toContain('incident.classified');
+
+    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'DPC reference BN-2026-0199' } });
+    expect(submitted.status).toBe(200);
+    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: DPC reference BN-2026-0199');
+    // A runbook's own task, a stage the incident does not have, a malformed id: 404 saying what a draft is for.
+    for (const taskId of ['notify-responders', 'report-dora-initial']) {
+      const refused = await draft(taskId);
+      expect(refused.status).toBe(404);
+      expect(refused.text).toContain('report-<regulation>-<stage>');
+    }
+    expect((await draft('..%2F..%2Freview')).status).toBe(404);
   });
 
   it('classifies an incident that already carries labels (the check that nothing changed meanwhile reads updatedAt, not the label map)', async () => {

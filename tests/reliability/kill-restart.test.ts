@@ -11,7 +11,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 /**
  * The local stack killed (SIGKILL) while a runbook waits on a person and a drill is mid-restore, then started again on
  * the same data: both runs are marked aborted with a chained event, never silently lost, and the drill's table is gone;
- * the overdue reminder of a review left open is started again.
+ * the reminders of a review, a corrective action and report stages left open are started again.
  */
 const ROOT = join(import.meta.dirname, '../..');
 const SOURCE = 'irdr-restart-orders';
@@ -103,13 +103,19 @@ describe('the local stack killed mid-run and started again', () => {
       return (body.incident ?? body).runbookStatus === 'completed' ? true : undefined;
     });
     expect((await api(first.urls.api, 'POST', `/incidents/${reviewedId}/resolve`, { summary: 'fixed' })).body.reviewDueAt).toBeDefined();
+    // Its corrective action and its NIS2 report stages wait for their reminders in executions the kill takes along too.
+    const action = await api(first.urls.api, 'POST', `/incidents/${reviewedId}/actions`, { title: 'Rotate the keys', owner: 'rita@example.com', dueAt: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10) });
+    expect(action.status, JSON.stringify(action.body)).toBe(201);
+    const classified = await api(first.urls.api, 'POST', `/incidents/${reviewedId}/classify`, { add: ['significant'], reason: 'Outage of an essential service' });
+    expect(classified.status, JSON.stringify(classified.body)).toBe(200);
 
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
 
     const second = await startStackProcess();
     expect(second.output()).toMatch(/marked 2 runs aborted that the last stop interrupted/);
-    expect(second.output()).toMatch(/restarted the overdue reminders of 1 of 1 open post-incident reviews/);
+    // NIS2's early warning and notification are open; its final report waits for the notification's submission.
+    expect(second.output()).toMatch(/restarted the reminders of 1 of 1 open post-incident reviews, 1 of 1 open corrective actions, 2 of 2 unsubmitted report stages/);
 
     const incident = await api(second.urls.api, 'GET', `/incidents/${incidentId}`);
     expect(incident.status).toBe(200);

@@ -12,9 +12,8 @@ import {
   calendarFor,
   regulatoryCatalog,
   reportFor,
-  stageDeadline,
-  type StageAnchors,
 } from '../../functions/domain/regulatory-stages.js';
+import { stageDeadline, type StageAnchors } from '../../functions/domain/regulatory-deadlines.js';
 
 /* The regulatory reports as data: each stage's deadline, counted from the anchor its text names. */
 

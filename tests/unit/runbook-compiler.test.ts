@@ -241,36 +241,73 @@ describe('escalation and clocks, as compiled', () => {
   });
 
   it('routes an approval by its outcome, and runs a clock beside the steps after it', () => {
-    expect(find('sec-materiality.route')).toMatchObject({
+    const filing = loadRunbookFile(
+      writeRunbook(
+        `${header}steps:\n` +
+          '  - id: materiality\n    type: approval\n    title: Material?\n    approvers: { roles: [approver] }\n    deadline: 1d\n' +
+          '    approved:\n' +
+          '      - { id: filing-clock, type: clock, title: File within four business days, from: reached, businessDays: 4, calendar: sec, reminders: [0.5, 0.75], notify: [approver], met: file }\n' +
+          '      - { id: file, type: task, title: File, assignee: approver, deadline: 2d }\n' +
+          '    rejected:\n      - { id: not-material, type: action, title: Not material, handler: record-event, event: not.material }\n',
+      ),
+    );
+    const compiled = compileRunbook(filing);
+    const at = (name: string) => allStates(compiled.States).find(([candidate]) => candidate === name)?.[1];
+    expect(at('materiality.route')).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.decision.outcome', StringEquals: 'approved', Next: 'sec-8k-clock' }],
-      Default: 'record-not-material',
+      Choices: [{ Variable: '$.decision.outcome', StringEquals: 'approved', Next: 'filing-clock' }],
+      Default: 'not-material',
     });
-    const clock = find('sec-8k-clock')!;
+    const clock = at('filing-clock')!;
     const [steps, ticking] = clock.Branches as Array<{ StartAt: string; States: States }>;
-    expect(steps!.StartAt).toBe('sec-file-8k');
-    expect(steps!.States['sec-8k-clock.steps-finished']).toMatchObject({ Type: 'Fail', Error: STEPS_FINISHED_ERROR });
+    expect(steps!.StartAt).toBe('file');
+    expect(steps!.States['filing-clock.steps-finished']).toMatchObject({ Type: 'Fail', Error: STEPS_FINISHED_ERROR });
+    // A clock for every severity ends at once where it does not apply: no wait for a raise.
     expect(Object.keys(ticking!.States)).toEqual([
-      'sec-8k-clock.clock.failed',
-      'sec-8k-clock.clock.record-failure',
-      'sec-8k-clock.start',
-      'sec-8k-clock.armed',
-      'sec-8k-clock.wait-1',
-      'sec-8k-clock.remind-1',
-      'sec-8k-clock.check-1',
-      'sec-8k-clock.wait-2',
-      'sec-8k-clock.remind-2',
-      'sec-8k-clock.check-2',
-      'sec-8k-clock.wait-deadline',
-      'sec-8k-clock.deadline',
-      'sec-8k-clock.clock-done',
+      'filing-clock.clock.failed',
+      'filing-clock.clock.record-failure',
+      'filing-clock.start',
+      'filing-clock.armed',
+      'filing-clock.wait-1',
+      'filing-clock.remind-1',
+      'filing-clock.check-1',
+      'filing-clock.wait-2',
+      'filing-clock.remind-2',
+      'filing-clock.check-2',
+      'filing-clock.wait-deadline',
+      'filing-clock.deadline',
+      'filing-clock.clock-done',
     ]);
     expect(clock.Catch).toEqual([
-      { ErrorEquals: [STEPS_FINISHED_ERROR], ResultPath: null, Next: 'sec-8k-clock.close' },
-      { ErrorEquals: [STEP_FAILED_ERROR], ResultPath: '$.failure', Next: 'sec-8k-clock.close-on-failure' },
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'sec-8k-clock.record-failure' },
+      { ErrorEquals: [STEPS_FINISHED_ERROR], ResultPath: null, Next: 'filing-clock.close' },
+      { ErrorEquals: [STEP_FAILED_ERROR], ResultPath: '$.failure', Next: 'filing-clock.close-on-failure' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'filing-clock.record-failure' },
     ]);
-    expect((find('sec-8k-clock.start')!.Parameters as { Payload: { clock: unknown } }).Payload.clock).toMatchObject({ from: 'reached', businessDays: 4, calendar: 'sec', metBy: ['sec-file-8k'] });
+    expect((at('filing-clock.start')!.Parameters as { Payload: { clock: unknown } }).Payload.clock).toMatchObject({ from: 'reached', businessDays: 4, calendar: 'sec', metBy: ['file'] });
+  });
+
+  it('a clock for some severities waits for a raise to them (on a token, in its own branch) where it does not apply', () => {
+    expect(find('acknowledgement-sla.armed')).toMatchObject({ Choices: [{ Variable: '$.clockState.plan.armed', BooleanEquals: false, Next: 'acknowledgement-sla.await-raise' }], Default: 'acknowledgement-sla.wait-1' });
+    const awaiting = find('acknowledgement-sla.await-raise')!;
+    expect(awaiting).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', ResultPath: '$.clockState', Next: 'acknowledgement-sla.wait-1' });
+    expect((awaiting.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ action: 'await-raise', clockId: 'acknowledgement-sla', 'taskToken.$': '$$.Task.Token' });
+    expect((awaiting.Catch as AslState[])[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'acknowledgement-sla.clock-done' });
+  });
+
+  it('security-incident keeps no regulatory clock of its own: its reports are the catalog\'s stages, started by start-reports', () => {
+    const clocks = allStates(security.States).filter(([name]) => name.endsWith('.start')).map(([name]) => name);
+    expect(clocks).toEqual(['acknowledgement-sla.start']);
+    expect((find('start-regulatory-reports')!.Parameters as { FunctionName: string; Payload: Record<string, unknown> })).toMatchObject({
+      FunctionName: '${' + functionArnPlaceholder('StartReportsFromRunbook') + '}',
+      Payload: { stepId: 'start-regulatory-reports', 'input.$': '$' },
+    });
+    expect((find('sec-classify-material')!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ classifyAs: 'material', 'input.$': '$' });
+    expect(find('sec-materiality.route')).toMatchObject({ Choices: [{ Variable: '$.decision.outcome', StringEquals: 'approved', Next: 'sec-classify-material' }] });
+  });
+
+  it('refuses classifyAs on anything but start-reports, and a label the catalog does not know', () => {
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: record-event, event: x.y, classifyAs: material }\n`))).toThrowError(/only a start-reports action classifies/);
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: start-reports, classifyAs: huge }\n`))).toThrowError(/classifyAs/);
   });
 
   it('keeps the thin slice as it was: four Lambda steps on its path', () => {
