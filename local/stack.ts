@@ -352,6 +352,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
       emit: (event) => deliverToBus?.(event),
       ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
+      // Restore testing plans run on their cron in the scheduler's time.
+      timeScale,
+      log,
     });
     stops.push(() => backup.stop());
 
