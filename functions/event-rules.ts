@@ -34,5 +34,10 @@ export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig, dep
         description: 'irdr: an AWS Backup restore job ended; a drill waiting on it is woken (it then reads the job itself)',
         eventPattern: restoreJobEndedPattern(),
       };
+    case 'restore-testing-jobs-ended':
+      return {
+        description: 'irdr: an AWS Backup restore job ended; one an irdr restore testing plan started is validated by its drill',
+        eventPattern: restoreJobEndedPattern(),
+      };
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { RESTORE_TEST_NAME_PREFIX } from '../../functions/domain/drill/restore-testing-plan.js';
 import { startLocalScheduler, type LocalScheduler } from '../scheduler/scheduler.js';
 import type { BackupCatalog, RecoveryPoint, RestoreJob, RestoreTestingPlan, RestoreTestingSelection } from './catalog.js';
 import type { JobRunner } from './jobs.js';
@@ -32,7 +33,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const isContinuous = (point: RecoveryPoint): boolean => /:recovery-point:continuous:/.test(point.recoveryPointArn);
 
 /** The name a restore testing job gives what it creates ("Restore testing inferred metadata": `awsbackup-restore-test-` and a random value). */
-export const restoreTestName = (): string => `awsbackup-restore-test-${randomBytes(6).toString('hex')}`;
+export const restoreTestName = (): string => `${RESTORE_TEST_NAME_PREFIX}${randomBytes(6).toString('hex')}`;
 
 /** The inferred metadata with the selection's overrides laid over it; keys match case-insensitively, as AWS reads them. */
 export function withOverrides(inferred: Readonly<Record<string, string>>, overrides: Readonly<Record<string, string>>): Record<string, string> {

@@ -109,5 +109,11 @@ export function restoreTestingSelectionInputOf(plan: RestoreTestingDrillPlan, wh
   };
 }
 
+/** The run id (execution name) of a restore testing job's drill: one per job, so a repeated event starts nothing more. */
+export const restoreTestingRunIdOf = (restoreJobId: string): string => `rt-${restoreJobId.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 80);
+
+/** What AWS Backup restore testing names what it restores ("Restore testing inferred metadata": a random value after it). */
+export const RESTORE_TEST_NAME_PREFIX = 'awsbackup-restore-test-';
+
 /** The tags irdr puts on the restore testing plans it keeps. */
 export const restoreTestingPlanTagsOf = (plan: DrillPlan): Record<string, string> => ({ [DRILL_PLAN_TAG]: plan.id });
