@@ -48,7 +48,7 @@ export function withOverrides(inferred: Readonly<Record<string, string>>, overri
 
 export class RestoreTestingRunner {
   private readonly schedulers = new Map<string, LocalScheduler>();
-  private readonly deletions = new Set<NodeJS.Timeout>();
+  private readonly deletions = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
   constructor(private readonly options: RestoreTestingRunnerOptions) {}
@@ -127,28 +127,42 @@ export class RestoreTestingRunner {
     const timeScale = this.options.timeScale ?? 1;
     const dueMs = (job.completionDate ?? this.now) + ((job.validationWindowHours ?? 0) * HOUR_MS) / timeScale;
     const timer = setTimeout(() => {
-      this.deletions.delete(timer);
+      this.deletions.delete(job.restoreJobId);
       void this.deleteCreated(job);
     }, Math.max(0, dueMs - this.now));
     timer.unref();
-    this.deletions.add(timer);
+    this.deletions.set(job.restoreJobId, timer);
+  }
+
+  /**
+   * A validation result was put: the restore test is over, and its data goes ("deleted upon the completion of the
+   * validation script or the end of the specified retention period, whichever comes first": CloudFormation's
+   * AWS::Backup::RestoreTestingSelection ValidationWindowHours).
+   */
+  onValidationResult(job: RestoreJob): void {
+    if (this.stopped || job.restoreTestingPlanArn === undefined || job.validationStatus === 'VALIDATING' || !job.createdResourceArn) return;
+    if (job.deletionStatus !== undefined) return;
+    clearTimeout(this.deletions.get(job.restoreJobId));
+    this.deletions.delete(job.restoreJobId);
+    void this.deleteCreated(job);
   }
 
   stop(): void {
     this.stopped = true;
     for (const name of [...this.schedulers.keys()]) this.disarm(name);
-    for (const timer of this.deletions) clearTimeout(timer);
+    for (const timer of this.deletions.values()) clearTimeout(timer);
     this.deletions.clear();
   }
 
   private async deleteCreated(job: RestoreJob): Promise<void> {
+    if (job.deletionStatus !== undefined) return;
     const kind = this.options.kinds.find((candidate) => candidate.resourceType === job.resourceType);
     job.deletionStatus = 'DELETING';
     try {
       if (!kind) throw new Error(`no local AWS Backup support for ${job.resourceType}`);
       await kind.deleteRestored(job.createdResourceArn!);
       job.deletionStatus = 'SUCCESSFUL';
-      job.deletionStatusMessage = `${job.createdResourceArn} was deleted after the ${job.validationWindowHours ?? 0}-hour validation window`;
+      job.deletionStatusMessage = `${job.createdResourceArn} was deleted at the end of the restore test (validation result put, or the ${job.validationWindowHours ?? 0}-hour validation window over)`;
     } catch (error) {
       job.deletionStatus = 'FAILED';
       job.deletionStatusMessage = `${job.createdResourceArn} could not be deleted: ${(error as Error).name}: ${(error as Error).message}`;

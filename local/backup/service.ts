@@ -79,7 +79,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
     port: options.port,
     serviceName: 'AWS Backup',
     routes: [
-      ...backupRoutes({ catalog, kinds, jobs, account: options.accountId, region: options.region, now }),
+      ...backupRoutes({ catalog, kinds, jobs, account: options.accountId, region: options.region, now, onValidationResult: (job) => restoreTesting?.onValidationResult(job) }),
       ...restoreTestingRoutes({ catalog, kinds, runner: restoreTesting, account: options.accountId, region: options.region, now }),
     ],
   });

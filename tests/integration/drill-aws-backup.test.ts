@@ -13,7 +13,7 @@ import {
   StartBackupJobCommand,
   type RestoreJobsListMember,
 } from '@aws-sdk/client-backup';
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
@@ -255,8 +255,11 @@ describe('aws-backup drill on the local AWS Backup', () => {
       expect(good.view.run.rtoSeconds).toBeGreaterThanOrEqual(Math.floor((shown.CompletionDate!.getTime() - shown.CreationDate!.getTime()) / 1000));
       const restoredTable = shown.CreatedResourceArn!.split('/').pop()!;
       expect(good.view.run.cleanup).toMatchObject({ status: 'LEFT_TO_AWS_BACKUP', reason: expect.stringContaining(`not deleted by irdr: AWS Backup deletes ${shown.CreatedResourceArn}`) });
-      expect(await drills.tableExists(restoredTable)).toBe(true);
-      expect(shown.DeletionStatus).toBeUndefined();
+      // irdr's verdict ended the restore test: AWS Backup (not irdr) deleted the table, and says so on the job.
+      const [deleted] = await settled(async () => [await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: passing!.RestoreJobId! }))], (jobs) => jobs[0]!.DeletionStatus === 'SUCCESSFUL');
+      expect(deleted!.DeletionStatusMessage).toContain(shown.CreatedResourceArn);
+      expect(await drills.tableExists(restoredTable)).toBe(false);
+      expect(good.view.events.some((event) => event.type === 'drill.cleanup.completed' && event.detail?.status === 'LEFT_TO_AWS_BACKUP')).toBe(true);
 
       const bad = await drillOf(strict!.RestoreJobId!);
       expect(bad.execution.status).toBe('FAILED');
@@ -281,6 +284,36 @@ describe('aws-backup drill on the local AWS Backup', () => {
         expect(granted(call.functionName).has(call.action), `${call.functionName} ${call.action}`).toBe(true);
         for (const resource of call.authorization?.resources ?? []) expect(allows(call.functionName, call.action, resource), `${call.functionName} ${call.action} on ${resource}`).toBe(true);
       }
+    });
+
+    it('a run whose input names a restore testing job that is not the plan\'s (another plan\'s, or of another source) stops at preflight, restoring and reporting nothing', async () => {
+      const [job] = (await jobsOf((await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: restoreTestingPlanNameOf(rtFails.id) }))).RestoreTestingPlan!.RestoreTestingPlanArn!));
+      expect(job).toBeDefined();
+      const forged = {
+        restoreJobId: job!.RestoreJobId!,
+        restoreTestingPlanArn: job!.CreatedBy!.RestoreTestingPlanArn!,
+        recoveryPointArn: job!.RecoveryPointArn!,
+        recoveryPointCreatedAt: job!.RecoveryPointCreationDate!.toISOString(),
+        sourceResourceArn: job!.SourceResourceArn!,
+        createdAt: job!.CreationDate!.toISOString(),
+      };
+      const planArnOfPasses = forged.restoreTestingPlanArn.replace(restoreTestingPlanNameOf(rtFails.id), restoreTestingPlanNameOf(rtPasses.id));
+      const attempts: Array<[string, Record<string, string>, RegExp]> = [
+        ['another plans job', forged, /was started by restore testing plan .*irdr_orders_rt_strict.*, not by plan orders-rt's/],
+        ['another source', { ...forged, restoreTestingPlanArn: planArnOfPasses, sourceResourceArn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/someone-elses` }, /restored arn:aws:dynamodb:.*table\/someone-elses, not the plan's source/],
+      ];
+      for (const [label, restoreTestingJob, reason] of attempts) {
+        const runId = `forged-${label.replace(/\W+/g, '-')}`;
+        const started = await local.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: local.stack.drillStateMachineArn, name: runId, input: JSON.stringify({ planId: rtPasses.id, trigger: 'restore-testing', restoreTestingJob }) }),
+        );
+        expect((await local.waitForExecution(started.executionArn!, 2400)).status, label).toBe('FAILED');
+        const view = (await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' })).body as unknown as Parameters<typeof reportedOf>[0] & { run: Record<string, any> };
+        expect(view.run.reasons.join('\n'), label).toMatch(reason);
+        expect(reportedOf(view), label).toBeUndefined();
+      }
+      // The strict plan's job keeps the verdict its own drill reported.
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job!.RestoreJobId! }))).ValidationStatus).toBe('FAILED');
     });
 
     it('a restore testing plan that is not irdr\'s starts no drill; AWS Backup deletes what its job made when the validation window ends', async () => {
