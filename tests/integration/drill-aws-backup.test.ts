@@ -316,6 +316,15 @@ describe('aws-backup drill on the local AWS Backup', () => {
       expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job!.RestoreJobId! }))).ValidationStatus).toBe('FAILED');
     });
 
+    it('run now on such a plan runs the ordinary driver: a StartRestoreJob restore into the drill\'s own table, cleaned up by irdr, its verdict refused (not a restore testing job) and recorded', async () => {
+      const { runId, execution, view } = await drills.runDrill(rtPasses.id);
+      expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
+      expect(view.run.cleanup).toMatchObject({ status: 'DELETED', tableName: drillTableName(rtPasses.id, runId) });
+      const reported = reportedOf(view)!;
+      expect(reported).toMatchObject({ validationStatus: 'SUCCESSFUL', accepted: false, error: 'InvalidRequestException' });
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: reported.restoreJobId }))).CreatedBy).toBeUndefined();
+    });
+
     it('a restore testing plan that is not irdr\'s starts no drill; AWS Backup deletes what its job made when the validation window ends', async () => {
       const { RestoreTestingPlanArn } = await backup.send(
         new CreateRestoreTestingPlanCommand({
