@@ -261,6 +261,20 @@ describe('aws-backup drill on the local AWS Backup', () => {
       expect(await drills.tableExists(restoredTable)).toBe(false);
       expect(good.view.events.some((event) => event.type === 'drill.cleanup.completed' && event.detail?.status === 'LEFT_TO_AWS_BACKUP')).toBe(true);
 
+      // The job's end event again (EventBridge delivers at least once): its drill already ran under its name, nothing starts.
+      const again = await local.stack.events.deliver({
+        version: '0',
+        id: 'redelivered',
+        'detail-type': 'Restore Job State Change',
+        source: 'aws.backup',
+        account: LOCAL_ACCOUNT_ID,
+        time: new Date().toISOString(),
+        region: LOCAL_REGION,
+        resources: [shown.CreatedResourceArn!],
+        detail: { restoreJobId: passing!.RestoreJobId!, status: 'COMPLETED', resourceType: 'DynamoDB', createdResourceArn: shown.CreatedResourceArn! },
+      });
+      expect(again.deliveries.find((delivery) => delivery.rule === 'restore-testing-jobs-ended')).toMatchObject({ outcome: 'delivered', result: { outcome: 'already-started', runId: good.runId } });
+
       const bad = await drillOf(strict!.RestoreJobId!);
       expect(bad.execution.status).toBe('FAILED');
       expect(bad.view.run.status).toBe('failed');
