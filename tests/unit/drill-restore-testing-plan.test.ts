@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
+import { DRILL_RUN_ID_PATTERN } from '../../functions/domain/drill-naming.js';
 import {
   drillPlanOfRestoreTestingPlanArn,
   isRestoreTestingPlan,
   restoreTestingPlanInputOf,
   restoreTestingPlanNameOf,
+  restoreTestingRunIdOf,
   restoreTestingSelectionInputOf,
   type RestoreTestingDrillPlan,
 } from '../../functions/domain/drill/restore-testing-plan.js';
@@ -105,6 +107,14 @@ describe('restore testing plans irdr keeps for a drill plan', () => {
     expect(drillPlanOfRestoreTestingPlanArn(arn('nightly_dynamodb-a1b2c3'), plans)).toBeUndefined();
     expect(drillPlanOfRestoreTestingPlanArn(arn('irdr_orders_restore_testx-a1b2c3'), plans)).toBeUndefined();
     expect(drillPlanOfRestoreTestingPlanArn('not an arn', plans)).toBeUndefined();
+  });
+
+  it('names the drill of a restore job by the job: a run id the drill accepts, one per job, whatever the id holds', () => {
+    expect(restoreTestingRunIdOf('1EB3B5E7-9EB0-435A-A80B-108B488B0D45')).toBe('rt-1EB3B5E7-9EB0-435A-A80B-108B488B0D45');
+    for (const jobId of ['1EB3B5E7-9EB0-435A-A80B-108B488B0D45', 'a/b:c d', 'x'.repeat(1024), '../../etc']) {
+      expect(restoreTestingRunIdOf(jobId), jobId).toMatch(DRILL_RUN_ID_PATTERN);
+      expect(restoreTestingRunIdOf(jobId)).toBe(restoreTestingRunIdOf(jobId));
+    }
   });
 
   it('refuses what restore testing cannot do, each with what to change; the same plan without it is accepted', () => {
