@@ -40,5 +40,10 @@ export function eventRuleDefinition(name: EventRuleName, config: IrdrConfig, dep
         description: 'irdr: RDS made, restored or failed a DB instance or cluster; a drill waiting on it is woken (it then describes the database itself)',
         eventPattern: rdsRestoreEndedPattern(),
       };
+    case 'restore-testing-jobs-ended':
+      return {
+        description: 'irdr: an AWS Backup restore job ended; one an irdr restore testing plan started is validated by its drill',
+        eventPattern: restoreJobEndedPattern(),
+      };
   }
 }

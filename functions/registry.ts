@@ -97,6 +97,8 @@ export type FunctionPermission =
   | 'drills:end-restore-wait'
   // StartExecution on the drill state machine.
   | 'drills:start'
+  // backup:DescribeRestoreJob (no resource type: `*`): which restore testing plan started a job that ended.
+  | 'drills:read-restore-testing-job'
   // Put new evidence digests into the digest bucket (never replace or delete), read the newest to link to it, and sign
   // them with the digest key (kms:Sign, which its key policy allows this role alone).
   | 'evidence:write-digests'
@@ -129,7 +131,7 @@ export interface HttpRoute {
 }
 
 /** An EventBridge rule whose pattern is defined once in functions/domain (see lib/ and local/). */
-export type EventRuleName = 'security-findings' | 'runs-ended-abnormally' | 'drill-restore-jobs-ended' | 'drill-databases-restored';
+export type EventRuleName = 'security-findings' | 'runs-ended-abnormally' | 'drill-restore-jobs-ended' | 'drill-databases-restored' | 'restore-testing-jobs-ended';
 
 export interface FunctionSpec {
   /** PascalCase; also the `${<name>FunctionArn}` placeholder in compiled ASL. */
@@ -471,6 +473,17 @@ export const functionRegistry = [
     environment: ['DEDUPLICATION_TABLE_NAME'],
     permissions: ['drills:find-restore-wait', 'drills:end-restore-wait'],
     eventRules: ['drill-restore-jobs-ended', 'drill-databases-restored'],
+  },
+  {
+    name: 'StartRestoreTestingDrill',
+    entry: 'functions/tasks/start-restore-testing-drill.ts',
+    description: 'EventBridge target: an AWS Backup restore job ended; if an irdr plan\'s restore testing plan started it, that plan\'s drill validates it (once per job)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['DRILL_STATE_MACHINE_ARN'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['drills:read-restore-testing-job', 'drills:start'],
+    eventRules: ['restore-testing-jobs-ended'],
   },
   {
     name: 'RunDrillChecks',

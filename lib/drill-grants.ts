@@ -7,6 +7,7 @@ import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNam
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
 import { checksRunInOf } from '../functions/domain/drill/rds-plan.js';
 import { irdrConfig } from '../functions/config.js';
+import { isRestoreTestingPlan, RESTORE_TEST_NAME_PREFIX as RESTORE_TEST_PREFIX } from '../functions/domain/drill/restore-testing-plan.js';
 import { rdsDrillStatements } from './drill-grants-rds.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
@@ -22,6 +23,7 @@ export type DrillDataPermission = Extract<
   | 'drills:abort'
   | 'drills:report-validation'
   | 'drills:keep-restore-wait'
+  | 'drills:read-restore-testing-job'
 >;
 
 export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
@@ -35,6 +37,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:abort',
   'drills:report-validation',
   'drills:keep-restore-wait',
+  'drills:read-restore-testing-job',
 ];
 
 /**
@@ -82,6 +85,9 @@ const WHY_SOURCE_OBJECTS =
 const WHY_DRILL_BUCKETS =
   'Restored buckets are created at run time, one per run, named irdr-drill-<planId>-<runId>: the prefix is the narrowest ' +
   'resource IAM can name (S3 bucket actions have no resource-tag condition).';
+const WHY_RESTORE_TEST_RESOURCES =
+  'AWS Backup restore testing names what it restores itself (awsbackup-restore-test-<random>) and deletes it after the ' +
+  'validation window: the prefix is the narrowest resource IAM can name; the drill only reads it (no tag, no delete).';
 const WHY_NO_RESOURCE_LEVEL_RESTORED =
   'AWS supports no resource-level permission for these actions (ec2:DescribeVolumes, ec2:DescribeInstances, ' +
   'backup:DescribeProtectedResource, backup:ListProtectedResources, tag:GetResources): Resource "*" is required.';
@@ -188,6 +194,11 @@ export class DrillGrants {
     const restoresTables = plans.some((plan) => sourceResourceTypeOf(plan.source) === 'DynamoDB');
     const drillTables = restoresTables ? [this.drillTablesArn] : [];
     const recoveryPoints = awsBackupPlans.length > 0 ? [this.recoveryPointsArn] : [];
+    // What restore testing jobs restore for plans that go through them: read to validate, never tagged or deleted.
+    const restoreTestingPlans = plans.filter(isRestoreTestingPlan);
+    const restoreTestTables = restoreTestingPlans.some((plan) => sourceResourceTypeOf(plan.source) === 'DynamoDB') ? [this.tableArn(`${RESTORE_TEST_PREFIX}*`)] : [];
+    const restoreTestBucket = this.stack.formatArn({ service: 's3', region: '', account: '', resource: `${RESTORE_TEST_PREFIX}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    const restoreTestBuckets = restoreTestingPlans.some((plan) => sourceResourceTypeOf(plan.source) === 'S3') ? [restoreTestBucket] : [];
     // Source buckets named by ARN whose plans read objects (object checks); a bucket chosen by tags is named only at run time.
     const objectCheckedSourceBuckets = unique(
       plans.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)) ? [bucket] : []; }),
@@ -222,6 +233,8 @@ export class DrillGrants {
         break;
       case 'drills:inspect-restore':
         allow(['dynamodb:DescribeTable', 'dynamodb:TagResource', 'dynamodb:ListTagsOfResource'], drillTables, WHY_DRILL_TABLES);
+        allow(['dynamodb:DescribeTable'], restoreTestTables, WHY_RESTORE_TEST_RESOURCES);
+        allow(['s3:ListBucket'], restoreTestBuckets, WHY_RESTORE_TEST_RESOURCES);
         allow(['dynamodb:DescribeBackup'], backupsOfBackupPlans, WHY_BACKUPS);
         allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         // Availability and the claim of a restored resource of another type.
@@ -238,6 +251,9 @@ export class DrillGrants {
           [...sources, ...drillTables],
           WHY_DRILL_TABLES,
         );
+        allow(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'], restoreTestTables, WHY_RESTORE_TEST_RESOURCES);
+        allow(['s3:ListBucket'], restoreTestBuckets, WHY_RESTORE_TEST_RESOURCES);
+        allow(['s3:GetObject'], restoreTestBuckets.map((bucket) => `${bucket}/*`), WHY_RESTORE_TEST_RESOURCES);
         // S3 object checks: the source's version listing and the versions it held at the point, the restored bucket's objects.
         allow(['s3:ListBucket', 's3:ListBucketVersions'], objectCheckedSourceBuckets.map((bucket) => this.bucketArn(bucket)));
         allow(['s3:GetObject', 's3:GetObjectVersion'], objectCheckedSourceBuckets.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
@@ -271,6 +287,10 @@ export class DrillGrants {
       case 'drills:keep-restore-wait':
         // The one look after the token is kept (the job's end event may have come first); the token's item is the deduplication table's grant.
         allow(['backup:DescribeRestoreJob'], anywhere(awsBackupPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
+        break;
+      case 'drills:read-restore-testing-job':
+        // Which restore testing plan started a job that ended (CreatedBy.RestoreTestingPlanArn), before a drill is started for it.
+        allow(['backup:DescribeRestoreJob'], anywhere(restoreTestingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
         for (const plan of plans) {

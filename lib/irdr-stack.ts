@@ -13,6 +13,7 @@ import { CompliancePlatforms } from './compliance-platforms.js';
 import { IrdrAlarms } from './alarms.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants, flattenCfnReference } from './drill-grants.js';
 import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedules.js';
+import { DrillRestoreTestingPlans } from './restore-testing-plans.js';
 import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
@@ -74,6 +75,7 @@ export class IrdrStack extends Stack {
   public readonly reviewReminder: BlueprintStateMachine;
   /** Each plan's schedule (starting the drill state machine) and its canary writer's schedule. */
   public readonly drillSchedules: DrillSchedules;
+  public readonly restoreTestingPlans: DrillRestoreTestingPlans;
   /** The plans' drills:* permissions as least-privilege statements. */
   public readonly drillGrants: DrillGrants;
   public readonly httpApi: IrdrHttpApi;
@@ -150,6 +152,8 @@ export class IrdrStack extends Stack {
       stateMachine: this.drill.stateMachine,
       canaryWriter: this.functions.get(CANARY_WRITER),
     });
+    // Plans restored through AWS Backup restore testing: AWS Backup fires them on their cron (no drill schedule above).
+    this.restoreTestingPlans = new DrillRestoreTestingPlans(this, 'DrillRestoreTestingPlans', { plans: props.drillPlans });
     this.evidenceDigests = new EvidenceDigests(this, 'EvidenceDigests', {
       retentionDays: props.config.evidence.digestRetentionDays,
       writer: this.functions.get(DIGEST_WRITER),

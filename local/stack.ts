@@ -46,6 +46,7 @@ import type { RdsFaults } from './rds/rds-faults.js';
 import { localSecretReader } from './rds/secret-reader.js';
 import { randomKey, startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalKms } from './kms.js';
+import { BackupClient } from '@aws-sdk/client-backup';
 import { startLocalBackup } from './backup/service.js';
 import { startLocalS3 } from './s3/server.js';
 import { reviewPages } from './review/review-pages.js';
@@ -354,6 +355,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
       emit: (event) => deliverToBus?.(event),
       ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
+      // Restore testing plans run on their cron in the scheduler's time.
+      timeScale,
+      log,
     });
     stops.push(() => backup.stop());
 
@@ -534,6 +538,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       input: {},
       targetArn: lambda.functionArn('PushComplianceEvidence'),
     });
+    // Plans that restore through AWS Backup restore testing: their restore testing plans and selections, kept in step
+    // with the plans as a deploy keeps them in AWS; the local AWS Backup runs them on their cron.
+    const { syncRestoreTestingPlans } = await import('../functions/aws/drill/restore-testing-sync.js');
+    const backupApi = new BackupClient({ endpoint: backup.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    for (const synced of await syncRestoreTestingPlans(backupApi, drillPlans, { region: LOCAL_REGION, account: LOCAL_ACCOUNT_ID }).finally(() => backupApi.destroy())) {
+      log(`restore testing plan of drill ${synced.planId}: ${synced.plan} (${synced.restoreTestingPlanArn}), selection ${synced.selection}`);
+    }
     const scheduler = startLocalScheduler({
       schedules,
       timeScale,

@@ -30,8 +30,10 @@ export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSp
       enabled: plan.schedule.enabled,
       target: { kind: 'drill-state-machine', input: { planId: plan.id, trigger: 'schedule' } },
     };
+    // Restored through an AWS Backup restore testing plan: AWS Backup fires on the plan's cron, and its job starts the drill.
+    const drills = plan.driver.type === 'aws-backup' && plan.driver.restoreTesting !== undefined ? [] : [drill];
     const canaryMinutes = plan.checks.flatMap((check) => (check.type === 'canary' || check.type === 'sql-canary' ? [check.intervalMinutes] : []));
-    if (canaryMinutes.length === 0) return [drill];
+    if (canaryMinutes.length === 0) return drills;
     const canary: DrillScheduleSpec = {
       name: `canary-${plan.id}`,
       description: `irdr drill canary: writes the RPO canary into ${sourceTableNameOf(plan.source) ?? 'its source table'}`.slice(0, 512),
@@ -42,6 +44,6 @@ export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSp
       enabled: plan.schedule.enabled,
       target: { kind: 'canary-function', input: { planId: plan.id } },
     };
-    return [drill, canary];
+    return [...drills, canary];
   });
 }

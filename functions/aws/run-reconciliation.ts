@@ -90,6 +90,10 @@ const CLEANUP_LOOKS = 60;
 /** The aborted run's restored table, deleted by the cleanup guard once it is deletable (bounded wait). */
 async function cleanUpAbortedRun(record: DrillRunRecord): Promise<NonNullable<DrillRunRecord['cleanup']> | undefined> {
   const { restoreTableName, sourceTableName } = record;
+  // A restore testing job made it (under AWS Backup's name, not the drill prefix): AWS Backup deletes it, not the guard.
+  if (record.trigger === 'restore-testing') {
+    return { status: 'LEFT_TO_AWS_BACKUP', reason: `${record.restoredName ?? 'what the restore testing job made'} is AWS Backup's to delete when the job's validation window ends`, deletedExtras: [] };
+  }
   if (record.source && record.source.type !== 'DynamoDB' && record.restoredName) {
     // Only the drill's own cleanup step knows the restore job (and so the resource it made): say what to delete.
     return { status: 'CLEANUP_FAILED', reason: `the aborted run restored a ${record.source.type} named ${record.restoredName} (tag ${DRILL_RUN_TAG}=${record.runId}): delete it by hand`, deletedExtras: [] };

@@ -121,6 +121,19 @@ export const DrillDriver = z.discriminatedUnion('type', [
      * No schema default: a plan written before keeps the exact parsed form, and so the plan hash its runs recorded.
      */
     recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).optional(),
+    /**
+     * Restore through an AWS Backup restore testing plan irdr keeps in step with this plan (restore-testing-plan.ts):
+     * AWS Backup starts the restore on the plan's cron, irdr validates on its completion event and reports the verdict.
+     * Optional, with no default: plans written before keep their exact parsed form and plan hash.
+     */
+    restoreTesting: z
+      .strictObject({
+        /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
+        validationWindowHours: z.number().int().min(1, 'a validation window of 1 to 168 hours').max(168, 'a validation window of 1 to 168 hours'),
+        /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
+        startWindowHours: z.number().int().min(1).max(168).optional(),
+      })
+      .optional(),
   }),
   ...RdsDrivers,
 ]);
@@ -288,10 +301,42 @@ export const DrillPlan = z
     }
     for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
     for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
+    for (const issue of restoreTestingIssues(plan)) context.addIssue({ code: 'custom', ...issue });
     if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
       context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
     }
   });
+
+/** What a plan restored through an AWS Backup restore testing plan must say, and why (restore-testing-plan.ts maps it). */
+function restoreTestingIssues(plan: {
+  readonly schedule: z.infer<typeof DrillSchedule>;
+  readonly source: z.infer<typeof DrillSource>;
+  readonly driver: z.infer<typeof DrillDriver>;
+  readonly recoveryPoint: z.infer<typeof RecoveryPointChoice>;
+  readonly holdMinutes: number;
+}): { path: (string | number)[]; message: string }[] {
+  if (plan.driver.type !== 'aws-backup' || plan.driver.restoreTesting === undefined) return [];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  if (!/^cron\(/.test(plan.schedule.expression.trim())) {
+    issues.push({ path: ['schedule', 'expression'], message: 'a restore testing plan runs on a cron expression (its ScheduleExpression): write the schedule as cron(...)' });
+  }
+  if (plan.schedule.startWindowMinutes > 0) {
+    issues.push({ path: ['schedule', 'startWindowMinutes'], message: 'AWS Backup starts restore testing at the scheduled time: set startWindowMinutes to 0 (driver.restoreTesting.startWindowHours bounds how late it may start)' });
+  }
+  if (plan.source.type === 'aws-backup-resource' && plan.source.resourceArn === undefined) {
+    issues.push({ path: ['source', 'resourceArn'], message: 'the restore testing selection irdr keeps names one protected resource: name the source by resourceArn, not by tags' });
+  }
+  if (plan.recoveryPoint.type === 'pitr-offset') {
+    issues.push({ path: ['recoveryPoint', 'type'], message: 'restore testing chooses the latest point or a random one within a window of days: use latest or random-within' });
+  }
+  if (plan.driver.restoreTesting.validationWindowHours * 60 < plan.holdMinutes + 60) {
+    issues.push({
+      path: ['driver', 'restoreTesting', 'validationWindowHours'],
+      message: `AWS Backup deletes the restore when the validation window ends: make it at least an hour longer than holdMinutes (${plan.holdMinutes} minutes), so the checks and the hold finish first`,
+    });
+  }
+  return issues;
+}
 
 /** DynamoDB point-in-time recovery keeps 35 days at most. */
 const PITR_WINDOW_MAX_DAYS = 35;

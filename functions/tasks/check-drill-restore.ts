@@ -26,7 +26,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   if (!previous) throw new Error('no restore to look at ($.restore)');
   const looks = previous.looks + 1;
   const waitedSeconds = previous.waitedSeconds + previous.nextWaitSeconds;
-  const driver = restoreDriverFor(plan);
+  const driver = restoreDriverFor(plan, state.input);
   const progress = await driver.describeRestore(readRestoreHandle(previous.handle));
   const { restoredName } = preparedResourcesOf(run);
   const wokenBy = previous.signal === 'event' ? wokenByOf((state as { restoreWait?: unknown }).restoreWait) : 'poll';

@@ -46,7 +46,7 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
         phase: 'restoring',
         recoveryPoint: run.recoveryPoint,
       };
-  const result = await restoreDriverFor(plan).cleanUp(handle, { runId: state.runId, planId: run.planId });
+  const result = await restoreDriverFor(plan, state.input).cleanUp(handle, { runId: state.runId, planId: run.planId });
   // What earlier attempts deleted on the way (an EFS file system's mount targets) stays in the record.
   const deletedExtras = [...(previous?.deletedExtras ?? []), ...result.deletedExtras];
 
@@ -70,7 +70,7 @@ export const handler = drillStepHandler('cleanup', async (state): Promise<Cleanu
     await finish(state, step);
     return step;
   }
-  const step: CleanupStep = { status: result.status, tableName: restoredName, deletedExtras, attempts, firstAttemptAt };
+  const step: CleanupStep = { status: result.status, tableName: restoredName, ...(result.reason !== undefined && { reason: result.reason }), deletedExtras, attempts, firstAttemptAt };
   await finish(state, step);
   return step;
 });

@@ -12,6 +12,7 @@ import { updateRun } from '../aws/drill/drill-run-store.js';
 import { ensureRunStarted } from '../aws/drill/run-start.js';
 import { drillStepHandler, recordDrillEvent } from '../aws/drill/drill-step.js';
 import { restoreDriverFor } from '../aws/drill/restore-drivers.js';
+import { restoredNameOf } from '../aws/drill/restore-testing-driver.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
@@ -30,7 +31,9 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
   const plan = drillPlan(input.planId);
   const planHash = drillPlanHash(plan);
   const resourceType = sourceResourceTypeOf(plan.source);
-  const restoredName = restoredResourceName(resourceType, plan.id, runId);
+  // A restore testing job named what it created itself; other runs restore into a drill-prefixed name of their own.
+  const testingJob = input.restoreTestingJob;
+  const restoredName = testingJob ? restoredNameOf(resourceType, testingJob.createdResourceArn) : restoredResourceName(resourceType, plan.id, runId);
   // Table drills keep recording the table names their records have always had.
   const tableNames = plan.source.type === 'dynamodb-table' ? { sourceTableName: plan.source.tableName, restoreTableName: restoredName } : {};
   await updateRun(tableName, runId, {
@@ -44,9 +47,10 @@ export const handler = drillStepHandler('preflight', async (state): Promise<Prep
     updatedAt: now,
   });
 
-  const { source, points } = await restoreDriverFor(plan).preflight();
+  const { source, points } = await restoreDriverFor(plan, input).preflight();
   const resource = { type: source.type, arn: source.arn, name: source.name };
-  const recoveryPoint = chooseRecoveryPoint(plan.recoveryPoint, points, new Date(state.startedAt));
+  // AWS Backup chose the restore testing job's point (by the plan's window): it is the one point offered.
+  const recoveryPoint = chooseRecoveryPoint(testingJob ? { type: 'latest' } : plan.recoveryPoint, points, new Date(state.startedAt));
   const restorableWindow = points.kind === 'continuous' ? { earliest: points.earliest, latest: points.latest } : undefined;
   await updateRun(tableName, runId, { source: resource, recoveryPoint, ...(restorableWindow && { restorableWindow }), updatedAt: new Date().toISOString() });
   await recordDrillEvent(state, 'drill.preflight.passed', {

@@ -13,7 +13,7 @@ const tableName = requireEnvironment('TABLE_NAME');
 export const handler = drillStepHandler('restore', async (state): Promise<RestoreStep> => {
   const { run, plan } = preparedRunOf(state);
   const { source, restoredName } = preparedResourcesOf(run);
-  const driver = restoreDriverFor(plan);
+  const driver = restoreDriverFor(plan, state.input);
   const handle = await driver.startRestore({ source, recoveryPoint: run.recoveryPoint, restoredName, claim: { runId: state.runId, planId: plan.id } });
   await updateRun(tableName, state.runId, { restore: { startedAt: handle.startedAt, looks: 0 }, updatedAt: handle.startedAt });
   await recordDrillEvent(state, 'drill.restore.started', {

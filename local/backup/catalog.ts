@@ -47,6 +47,42 @@ export interface BackupJob {
 
 export type RestoreJobStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 export type ValidationStatus = 'FAILED' | 'SUCCESSFUL' | 'TIMED_OUT' | 'VALIDATING';
+export type RestoreDeletionStatus = 'DELETING' | 'FAILED' | 'SUCCESSFUL';
+
+/** RestoreTestingRecoveryPointSelection, as CreateRestoreTestingPlan takes it. */
+export interface RestoreTestingPointSelection {
+  readonly algorithm: 'LATEST_WITHIN_WINDOW' | 'RANDOM_WITHIN_WINDOW';
+  readonly recoveryPointTypes: readonly ('SNAPSHOT' | 'CONTINUOUS')[];
+  /** `*` or backup vault ARNs. */
+  readonly includeVaults: readonly string[];
+  readonly excludeVaults: readonly string[];
+  readonly selectionWindowDays: number;
+}
+
+export interface RestoreTestingPlan {
+  readonly name: string;
+  readonly arn: string;
+  readonly creationTime: number;
+  readonly creatorRequestId?: string;
+  recoveryPointSelection: RestoreTestingPointSelection;
+  scheduleExpression: string;
+  scheduleExpressionTimezone: string;
+  startWindowHours: number;
+  lastExecutionTime?: number;
+  lastUpdateTime?: number;
+}
+
+export interface RestoreTestingSelection {
+  readonly planName: string;
+  readonly name: string;
+  readonly creationTime: number;
+  readonly creatorRequestId?: string;
+  readonly protectedResourceType: string;
+  iamRoleArn: string;
+  protectedResourceArns: readonly string[];
+  restoreMetadataOverrides: Readonly<Record<string, string>>;
+  validationWindowHours: number;
+}
 
 export interface RestoreJob {
   readonly restoreJobId: string;
@@ -59,8 +95,13 @@ export interface RestoreJob {
   readonly metadata: Readonly<Record<string, string>>;
   readonly creationDate: number;
   readonly idempotencyToken?: string;
-  /** Set only for jobs a restore testing plan started (never here: StartRestoreJob cannot set it). */
+  /** Set only for jobs a restore testing plan started (StartRestoreJob cannot set it). */
   readonly restoreTestingPlanArn?: string;
+  /** A restore testing job's: how long its resource is kept for validation before AWS Backup deletes it. */
+  readonly validationWindowHours?: number;
+  /** A restore testing job's: where the deletion of what it created has got to (RestoreDeletionStatus). */
+  deletionStatus?: RestoreDeletionStatus;
+  deletionStatusMessage?: string;
   status: RestoreJobStatus;
   statusMessage?: string;
   completionDate?: number;
@@ -75,6 +116,8 @@ interface CatalogFile {
   readonly recoveryPoints: RecoveryPoint[];
   readonly backupJobs: BackupJob[];
   readonly restoreJobs: RestoreJob[];
+  readonly restoreTestingPlans?: RestoreTestingPlan[];
+  readonly restoreTestingSelections?: RestoreTestingSelection[];
 }
 
 /** The records, in memory and, when `file` is given, in one JSON file rewritten on each change. */
@@ -83,6 +126,8 @@ export class BackupCatalog implements CatalogFile {
   readonly recoveryPoints: RecoveryPoint[] = [];
   readonly backupJobs: BackupJob[] = [];
   readonly restoreJobs: RestoreJob[] = [];
+  readonly restoreTestingPlans: RestoreTestingPlan[] = [];
+  readonly restoreTestingSelections: RestoreTestingSelection[] = [];
   private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly file?: string) {
@@ -98,6 +143,9 @@ export class BackupCatalog implements CatalogFile {
     this.recoveryPoints.push(...stored.recoveryPoints);
     this.backupJobs.push(...stored.backupJobs);
     this.restoreJobs.push(...stored.restoreJobs);
+    // Catalogs written before restore testing have none.
+    this.restoreTestingPlans.push(...(stored.restoreTestingPlans ?? []));
+    this.restoreTestingSelections.push(...(stored.restoreTestingSelections ?? []));
     // Jobs are followed by this process: one a previous process left running will never finish.
     const stoppedAt = Date.now();
     for (const job of this.backupJobs.filter((candidate) => !['COMPLETED', 'FAILED'].includes(candidate.state))) {
@@ -113,7 +161,14 @@ export class BackupCatalog implements CatalogFile {
   save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const snapshot = JSON.stringify({ vaults: this.vaults, recoveryPoints: this.recoveryPoints, backupJobs: this.backupJobs, restoreJobs: this.restoreJobs });
+    const snapshot = JSON.stringify({
+      vaults: this.vaults,
+      recoveryPoints: this.recoveryPoints,
+      backupJobs: this.backupJobs,
+      restoreJobs: this.restoreJobs,
+      restoreTestingPlans: this.restoreTestingPlans,
+      restoreTestingSelections: this.restoreTestingSelections,
+    });
     this.saving = this.saving.then(() => writeFileAtomic(file, snapshot)).catch(() => undefined);
     return this.saving;
   }

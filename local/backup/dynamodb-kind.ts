@@ -1,4 +1,4 @@
-import { CreateBackupCommand, DescribeBackupCommand, DescribeTableCommand, RestoreTableFromBackupCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBackupCommand, DeleteTableCommand, DescribeBackupCommand, DescribeTableCommand, RestoreTableFromBackupCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BackupResourceKind, NativeProgress } from './resource-kind.js';
 
 /** `arn:aws:dynamodb:<region>:<account>:table/<name>` (not an index or stream ARN, which carry more after the name). */
@@ -81,6 +81,13 @@ export function dynamodbKind(dynamodb: DynamoDBClient): BackupResourceKind {
       } catch (error) {
         return { state: 'FAILED', message: `the restored table ${tableArn} cannot be described: ${errorText(error)}` };
       }
+    },
+
+    // "Restore testing inferred metadata", DynamoDB: a new table, default encryption, no deletion protection.
+    restoreTestingMetadata: (_point, name) => ({ targetTableName: name, encryptionType: 'Default', deletionProtection: 'false' }),
+
+    async deleteRestored(tableArn) {
+      await dynamodb.send(new DeleteTableCommand({ TableName: TABLE_ARN.exec(tableArn)?.[1] ?? tableArn }));
     },
   };
 }

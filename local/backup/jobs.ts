@@ -13,6 +13,8 @@ export interface JobRunnerOptions {
   /** How often a running job looks at the resource type's own backup or restore. */
   readonly pollMs: number;
   readonly now?: () => number;
+  /** Each restore job that ended (restore testing keeps its resource for the validation window, then deletes it). */
+  readonly onRestoreEnd?: (job: RestoreJob) => void;
 }
 
 /** Moves backup and restore jobs through their states, as AWS Backup does after the Start* call has answered. */
@@ -98,6 +100,7 @@ export class JobRunner {
   private endRestore(job: RestoreJob, end: Pick<RestoreJob, 'status'> & Partial<Pick<RestoreJob, 'statusMessage' | 'backupSizeInBytes'>>): void {
     Object.assign(job, end, { completionDate: this.now });
     this.restoreChanged(job);
+    this.options.onRestoreEnd?.(job);
   }
 
   private backupChanged(job: BackupJob): void {

@@ -18,6 +18,8 @@ export interface BackupOperationsContext {
   readonly account: string;
   readonly region: string;
   readonly now: () => number;
+  /** A validation result was put on a job (restore testing deletes what the job made then). */
+  readonly onValidationResult?: (job: RestoreJob) => void;
 }
 
 const VAULT_NAME = /^[a-zA-Z0-9\-_]{2,50}$/;
@@ -270,6 +272,7 @@ export function backupRoutes(context: BackupOperationsContext): BackupRoute[] {
         job.validationStatus = status as ValidationStatus;
         if (message !== undefined) job.validationStatusMessage = message;
         await catalog.save();
+        context.onValidationResult?.(job);
         return { status: 204 };
       },
     },

@@ -33,4 +33,8 @@ export interface BackupResourceKind {
   /** Starts the restore; the new resource's ARN, or a message (the job FAILS with it). */
   startRestore(point: NativeRecoveryPoint, metadata: Readonly<Record<string, string>>): Promise<{ readonly createdResourceArn: string } | { readonly failed: string }>;
   restoreProgress(createdResourceArn: string): Promise<NativeProgress>;
+  /** The metadata a restore testing job infers for a point: a new resource named `name`, the type's secure defaults. */
+  restoreTestingMetadata(point: NativeRecoveryPoint, name: string): Record<string, string>;
+  /** Deletes what a restore testing job created, once its validation window has passed. */
+  deleteRestored(createdResourceArn: string): Promise<void>;
 }

@@ -27,8 +27,8 @@ export interface BackupRequest {
   readonly body: Record<string, unknown>;
 }
 
-/** What an operation answers: a body (200) or nothing (204, as PutRestoreValidationResult answers). */
-export type BackupResponse = { readonly status: 200; readonly body: unknown } | { readonly status: 204 };
+/** What an operation answers: a body (200, or 201 as the Create* of restore testing answer) or nothing (204, as PutRestoreValidationResult answers). */
+export type BackupResponse = { readonly status: 200 | 201; readonly body: unknown } | { readonly status: 204 };
 
 export interface BackupRoute {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -78,7 +78,7 @@ export async function startRestJsonServer(options: { host: string; port: number;
         return;
       }
       const payload = JSON.stringify(answer.body);
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), 'x-amzn-RequestId': randomUUID() });
+      response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), 'x-amzn-RequestId': randomUUID() });
       response.end(payload);
     } catch (error) {
       sendError(response, error instanceof BackupServiceError ? error : new BackupServiceError('ServiceUnavailableException', (error as Error).message, 500));

@@ -1,5 +1,7 @@
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -133,6 +135,22 @@ export function s3Kind(s3: S3Client): BackupResourceKind {
       } catch (error) {
         return { state: 'FAILED', message: `the restored bucket ${bucket} cannot be reached: ${errorText(error)}` };
       }
+    },
+
+    // A new bucket, as restore testing infers for S3 (it never restores into an existing one).
+    restoreTestingMetadata: (_point, name) => ({ DestinationBucketName: name, NewBucket: 'true', Encrypted: 'false', EncryptionType: 'original' }),
+
+    async deleteRestored(bucketArn) {
+      const bucket = BUCKET_ARN.exec(bucketArn)?.[1] ?? bucketArn;
+      // Every version (and delete marker) first: S3 deletes only an empty bucket.
+      for (;;) {
+        const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+        const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+        if (versions.length === 0) break;
+        for (const version of versions) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: version.Key!, VersionId: version.VersionId }));
+      }
+      await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+      restoredBytes.delete(bucket);
     },
   };
 }

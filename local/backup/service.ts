@@ -8,6 +8,8 @@ import { s3Kind } from './s3-kind.js';
 import { backupRoutes } from './operations.js';
 import type { BackupResourceKind } from './resource-kind.js';
 import { startRestJsonServer } from './rest-json.js';
+import { restoreTestingRoutes } from './restore-testing-operations.js';
+import { RestoreTestingRunner } from './restore-testing-runner.js';
 
 /*
  * AWS Backup on this machine, at the wire (restJson1), so `aws backup ...` and @aws-sdk/client-backup reach it through
@@ -31,6 +33,9 @@ export interface LocalBackupOptions {
   readonly file?: string;
   /** How often a job looks at the backup or restore it waits for. @default 50 */
   readonly pollMs?: number;
+  /** Restore testing plans fire on their cron in schedule time, this many times faster than real time (as the local scheduler's); validation windows shrink alike. @default 1 */
+  readonly timeScale?: number;
+  readonly log?: (message: string) => void;
 }
 
 export interface LocalBackup {
@@ -49,16 +54,40 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
     if (!kind) throw new Error(`no local AWS Backup support for ${resourceType}`);
     return kind;
   };
-  const jobs = new JobRunner({ catalog, kindOf, account: options.accountId, region: options.region, emit: options.emit, pollMs: options.pollMs ?? 50 });
+  let restoreTesting: RestoreTestingRunner | undefined;
+  const jobs = new JobRunner({
+    catalog,
+    kindOf,
+    account: options.accountId,
+    region: options.region,
+    emit: options.emit,
+    pollMs: options.pollMs ?? 50,
+    onRestoreEnd: (job) => restoreTesting?.onRestoreEnd(job),
+  });
+  restoreTesting = new RestoreTestingRunner({
+    catalog,
+    kinds,
+    jobs,
+    account: options.accountId,
+    region: options.region,
+    ...(options.timeScale !== undefined && { timeScale: options.timeScale }),
+    ...(options.log && { log: options.log }),
+  });
+  const now = Date.now;
   const server = await startRestJsonServer({
     host: options.host,
     port: options.port,
     serviceName: 'AWS Backup',
-    routes: backupRoutes({ catalog, kinds, jobs, account: options.accountId, region: options.region, now: Date.now }),
+    routes: [
+      ...backupRoutes({ catalog, kinds, jobs, account: options.accountId, region: options.region, now, onValidationResult: (job) => restoreTesting?.onValidationResult(job) }),
+      ...restoreTestingRoutes({ catalog, kinds, runner: restoreTesting, account: options.accountId, region: options.region, now }),
+    ],
   });
+  restoreTesting.start();
   return {
     endpoint: server.endpoint,
     stop: async () => {
+      restoreTesting.stop();
       jobs.stop();
       await server.stop();
       await catalog.save();

@@ -26,6 +26,8 @@ export function wireViews(context: { readonly account: string; readonly region: 
     ...(job.restoreTestingPlanArn !== undefined && { CreatedBy: { RestoreTestingPlanArn: job.restoreTestingPlanArn } }),
     ValidationStatus: job.validationStatus,
     ValidationStatusMessage: job.validationStatusMessage,
+    DeletionStatus: job.deletionStatus,
+    DeletionStatusMessage: job.deletionStatusMessage,
     IsParent: false,
   });
 

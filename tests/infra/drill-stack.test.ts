@@ -297,7 +297,7 @@ describe('drill permissions', () => {
     expect(JSON.stringify(drillMachineArnByName())).toContain(`:stateMachine:${synth.stack.stackName}-Drill-restore`);
   });
 
-  it('lets only StartDrillRun, a runbook\'s start-drill step and the drill schedules start the drill state machine', () => {
+  it('lets only StartDrillRun, a runbook\'s start-drill step, a restore testing job\'s starter and the drill schedules start the drill state machine', () => {
     const starters: string[] = [];
     for (const [roleId, statements] of allRoleStatements()) {
       for (const statement of withAction(statements, 'states:StartExecution')) {
@@ -305,10 +305,10 @@ describe('drill permissions', () => {
       }
     }
     expect(starters.sort()).toEqual(
-      [roleOfFunction('StartDrillRun'), roleOfFunction('StartDrillFromRunbook'), synth.logicalIdOf(synth.stack.drillSchedules.drillRole)].sort(),
+      [roleOfFunction('StartDrillRun'), roleOfFunction('StartDrillFromRunbook'), roleOfFunction('StartRestoreTestingDrill'), synth.logicalIdOf(synth.stack.drillSchedules.drillRole)].sort(),
     );
     // And those functions start nothing else.
-    for (const name of ['StartDrillRun', 'StartDrillFromRunbook']) {
+    for (const name of ['StartDrillRun', 'StartDrillFromRunbook', 'StartRestoreTestingDrill']) {
       const started = withAction(statementsOf(roleOfFunction(name)), 'states:StartExecution').flatMap((statement) => asList(statement.Resource));
       expect(started).toEqual([drillMachineArnByName()]);
     }

@@ -2,14 +2,23 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   BackupClient,
   CreateBackupVaultCommand,
+  CreateRestoreTestingPlanCommand,
+  CreateRestoreTestingSelectionCommand,
   DescribeBackupJobCommand,
   DescribeRestoreJobCommand,
   GetRestoreJobMetadataCommand,
+  GetRestoreTestingPlanCommand,
+  GetRestoreTestingSelectionCommand,
+  ListRestoreJobsCommand,
   StartBackupJobCommand,
+  type RestoreJobsListMember,
 } from '@aws-sdk/client-backup';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
+import { restoreTestingPlanNameOf, restoreTestingRunIdOf } from '../../functions/domain/drill/restore-testing-plan.js';
+import { syncRestoreTestingPlans } from '../../functions/aws/drill/restore-testing-sync.js';
 import { recordAwsCalls } from '../../local/aws-call-recorder.js';
 import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
@@ -35,6 +44,22 @@ const plan = testPlan({
   targets: { rtoMinutes: 60, rpoMinutes: 60 },
   checks: [{ type: 'item-count' }, { type: 'checksum', id: 'closed-ledger', partitionKeyValue: 'LEDGER#2025' }],
 });
+
+/*
+ * Two plans that restore through AWS Backup restore testing (driver.restoreTesting): one whose checks pass, one that
+ * expects a count the data does not have. Deployed with a cron far off; the test re-syncs them with one due now.
+ */
+const restoreTestingPlan = (id: string, checks: unknown[], expression = 'cron(0 3 1 1 ? *)') =>
+  testPlan({
+    id,
+    schedule: { expression, timeZone: 'UTC' },
+    source: { type: 'dynamodb-table', tableName: SOURCE },
+    driver: { type: 'aws-backup', restoreRoleArn: RESTORE_ROLE, backupVaultName: VAULT, restoreTesting: { validationWindowHours: 1 } },
+    targets: { rtoMinutes: 60, rpoMinutes: 60 },
+    checks,
+  });
+const rtPasses = restoreTestingPlan('orders-rt', [{ type: 'item-count' }, { type: 'checksum', id: 'closed-ledger', partitionKeyValue: 'LEDGER#2025' }]);
+const rtFails = restoreTestingPlan('orders-rt-strict', [{ type: 'item-count', expected: 1 }]);
 
 let local: TestStack;
 let drills: ReturnType<typeof drillSession>;
@@ -64,7 +89,7 @@ beforeAll(async () => {
   diagnosticsChannel.subscribe(BUS_EVENTS_CHANNEL, onEvent);
   local = await startTestStack({
     timeScale: 60,
-    drillPlans: [plan],
+    drillPlans: [plan, rtPasses, rtFails],
     dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, backupDuration: { baseMs: 30_000, perItemMs: 0 } },
   });
   backup = new BackupClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_BACKUP, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -147,7 +172,7 @@ describe('aws-backup drill on the local AWS Backup', () => {
   });
 
   it('calls AWS Backup only as the synthesized grants of each function allow: actions, and the recovery points they act on', () => {
-    const { granted, allows } = drillGrantsOf([plan]);
+    const { granted, allows } = drillGrantsOf([plan, rtPasses, rtFails]);
     const backupCalls = recorder.calls().filter((call) => call.action.startsWith('backup:'));
     const used = [...new Set(backupCalls.map((call) => `${call.functionName} ${call.action}`))].sort();
     expect(used).toEqual([
@@ -157,6 +182,8 @@ describe('aws-backup drill on the local AWS Backup', () => {
       'RecordDrillOutcome backup:PutRestoreValidationResult',
       'StartDrillRestore backup:GetRecoveryPointRestoreMetadata',
       'StartDrillRestore backup:StartRestoreJob',
+      // Each restore job that ends is looked at once: was it started by one of the plans' restore testing plans?
+      'StartRestoreTestingDrill backup:DescribeRestoreJob',
     ]);
     for (const call of backupCalls) {
       expect(granted(call.functionName).has(call.action), `${call.functionName} ${call.action}`).toBe(true);
@@ -166,5 +193,173 @@ describe('aws-backup drill on the local AWS Backup', () => {
     }
     // Not vacuous: a recovery point of another account is outside the grant.
     expect(allows('StartDrillRestore', 'backup:StartRestoreJob', 'arn:aws:backup:us-east-1:111111111111:recovery-point:x')).toBe(false);
+  });
+
+  describe('through an AWS Backup restore testing plan irdr keeps', () => {
+    const jobsOf = async (planArn: string) => ((await backup.send(new ListRestoreJobsCommand({}))).RestoreJobs ?? []).filter((job) => job.CreatedBy?.RestoreTestingPlanArn === planArn);
+    async function settled(look: () => Promise<RestoreJobsListMember[]>, done: (jobs: RestoreJobsListMember[]) => boolean): Promise<RestoreJobsListMember[]> {
+      for (let attempt = 0; attempt < 600; attempt += 1) {
+        const jobs = await look();
+        if (done(jobs)) return jobs;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('restore testing jobs did not settle');
+    }
+    async function drillOf(restoreJobId: string) {
+      const runId = restoreTestingRunIdOf(restoreJobId);
+      const executionArn = `${local.stack.drillStateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}`;
+      for (let attempt = 0; attempt < 400; attempt += 1) {
+        const found = await local.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
+        if (found) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const execution = await local.waitForExecution(executionArn, 2400);
+      const view = (await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' })).body as unknown as Parameters<typeof reportedOf>[0] & { run: Record<string, any>; trail: { intact: boolean } };
+      return { runId, execution, view };
+    }
+
+    it('irdr keeps the restore testing plan and selection in step with the drill plan; on its cron AWS Backup restores, irdr validates and reports the verdict AWS Backup then shows (SUCCESSFUL, and FAILED for the strict plan)', async () => {
+      const callsBefore = recorder.calls().length;
+      const recoveryPointArn = await backUpSource();
+      const name = restoreTestingPlanNameOf(rtPasses.id);
+      const deployed = (await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: name }))).RestoreTestingPlan!;
+      expect(deployed).toMatchObject({ ScheduleExpression: 'cron(0 3 1 1 ? *)', RecoveryPointSelection: { Algorithm: 'LATEST_WITHIN_WINDOW', IncludeVaults: [`arn:aws:backup:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:backup-vault:${VAULT}`] } });
+      expect((await backup.send(new GetRestoreTestingSelectionCommand({ RestoreTestingPlanName: name, RestoreTestingSelectionName: name }))).RestoreTestingSelection).toMatchObject({
+        ProtectedResourceType: 'DynamoDB',
+        ProtectedResourceArns: [`arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${SOURCE}`],
+        IamRoleArn: RESTORE_ROLE,
+        ValidationWindowHours: 1,
+      });
+
+      // The plans' schedule now due in two (schedule) minutes, UTC: irdr's sync updates both restore testing plans.
+      const due = new Date(Date.now() + 120_000);
+      const cron = `cron(${due.getUTCMinutes()} ${due.getUTCHours()} * * ? *)`;
+      const synced = await syncRestoreTestingPlans(backup, [restoreTestingPlan(rtPasses.id, rtPasses.checks, cron), restoreTestingPlan(rtFails.id, rtFails.checks, cron)], { region: LOCAL_REGION, account: LOCAL_ACCOUNT_ID });
+      expect(synced.map((result) => `${result.planId} ${result.plan} ${result.selection}`)).toEqual(['orders-rt updated updated', 'orders-rt-strict updated updated']);
+
+      const [passing] = await settled(async () => jobsOf(deployed.RestoreTestingPlanArn!), (jobs) => jobs.length === 1 && jobs[0]!.Status === 'COMPLETED');
+      const strictArn = synced[1]!.restoreTestingPlanArn;
+      const [strict] = await settled(async () => jobsOf(strictArn), (jobs) => jobs.length === 1 && jobs[0]!.Status === 'COMPLETED');
+      expect(passing).toMatchObject({ RecoveryPointArn: recoveryPointArn, IamRoleArn: RESTORE_ROLE, CreatedResourceArn: expect.stringMatching(/:table\/awsbackup-restore-test-[0-9a-f]{12}$/) });
+
+      const good = await drillOf(passing!.RestoreJobId!);
+      expect(good.execution.status, JSON.stringify(good.view.run.reasons)).toBe('SUCCEEDED');
+      expect(good.view.run).toMatchObject({ status: 'passed', trigger: 'restore-testing', planId: rtPasses.id });
+      expect(good.view.trail.intact).toBe(true);
+      expect(reportedOf(good.view)).toMatchObject({ restoreJobId: passing!.RestoreJobId, validationStatus: 'SUCCESSFUL', accepted: true });
+      // What AWS Backup's console, its restore testing jobs and Backup Audit Manager read back.
+      const shown = await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: passing!.RestoreJobId! }));
+      expect(shown).toMatchObject({ ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: `irdr drill ${rtPasses.id} run ${good.runId}: all 2 checks passed` });
+      // Recovery measured from when AWS Backup started the restore; the restored table is AWS Backup's to delete.
+      expect(good.view.run.restore).toMatchObject({ completedAt: shown.CompletionDate!.toISOString() });
+      expect(good.view.run.rtoSeconds).toBeGreaterThanOrEqual(Math.floor((shown.CompletionDate!.getTime() - shown.CreationDate!.getTime()) / 1000));
+      const restoredTable = shown.CreatedResourceArn!.split('/').pop()!;
+      expect(good.view.run.cleanup).toMatchObject({ status: 'LEFT_TO_AWS_BACKUP', reason: expect.stringContaining(`not deleted by irdr: AWS Backup deletes ${shown.CreatedResourceArn}`) });
+      // irdr's verdict ended the restore test: AWS Backup (not irdr) deleted the table, and says so on the job.
+      const [deleted] = await settled(async () => [await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: passing!.RestoreJobId! }))], (jobs) => jobs[0]!.DeletionStatus === 'SUCCESSFUL');
+      expect(deleted!.DeletionStatusMessage).toContain(shown.CreatedResourceArn);
+      expect(await drills.tableExists(restoredTable)).toBe(false);
+      expect(good.view.events.some((event) => event.type === 'drill.cleanup.completed' && event.detail?.status === 'LEFT_TO_AWS_BACKUP')).toBe(true);
+
+      // The job's end event again (EventBridge delivers at least once): its drill already ran under its name, nothing starts.
+      const again = await local.stack.events.deliver({
+        version: '0',
+        id: 'redelivered',
+        'detail-type': 'Restore Job State Change',
+        source: 'aws.backup',
+        account: LOCAL_ACCOUNT_ID,
+        time: new Date().toISOString(),
+        region: LOCAL_REGION,
+        resources: [shown.CreatedResourceArn!],
+        detail: { restoreJobId: passing!.RestoreJobId!, status: 'COMPLETED', resourceType: 'DynamoDB', createdResourceArn: shown.CreatedResourceArn! },
+      });
+      expect(again.deliveries.find((delivery) => delivery.rule === 'restore-testing-jobs-ended')).toMatchObject({ outcome: 'delivered', result: { outcome: 'already-started', runId: good.runId } });
+
+      const bad = await drillOf(strict!.RestoreJobId!);
+      expect(bad.execution.status).toBe('FAILED');
+      expect(bad.view.run.status).toBe('failed');
+      expect(reportedOf(bad.view)).toMatchObject({ validationStatus: 'FAILED', accepted: true });
+      expect(await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: strict!.RestoreJobId! }))).toMatchObject({
+        ValidationStatus: 'FAILED',
+        ValidationStatusMessage: expect.stringMatching(new RegExp(`^irdr drill ${rtFails.id} run ${bad.runId}: 1 of 1 checks failed; item-count: expected 1 item, as the plan states, found 35 items$`)),
+      });
+
+      // Every AWS call the drill functions made on this path is one the synthesized grants allow.
+      const { granted, allows } = drillGrantsOf([plan, rtPasses, rtFails]);
+      // AWS Backup, and the restored table (reads only: irdr neither tags nor deletes it).
+      const calls = recorder
+        .calls()
+        .slice(callsBefore)
+        .filter((call) => call.action.startsWith('backup:') || (call.authorization?.resources ?? []).some((resource) => resource.includes(':table/awsbackup-restore-test-')));
+      expect(calls.filter((call) => !call.action.startsWith('backup:')).map((call) => call.action).sort()).toEqual(expect.arrayContaining(['dynamodb:DescribeTable', 'dynamodb:Scan']));
+      expect(calls.some((call) => /dynamodb:(TagResource|DeleteTable)/.test(call.action))).toBe(false);
+      expect(new Set(calls.filter((call) => call.action.startsWith('backup:')).map((call) => `${call.functionName} ${call.action}`))).toContain('StartRestoreTestingDrill backup:DescribeRestoreJob');
+      for (const call of calls) {
+        expect(granted(call.functionName).has(call.action), `${call.functionName} ${call.action}`).toBe(true);
+        for (const resource of call.authorization?.resources ?? []) expect(allows(call.functionName, call.action, resource), `${call.functionName} ${call.action} on ${resource}`).toBe(true);
+      }
+    });
+
+    it('a run whose input names a restore testing job that is not the plan\'s (another plan\'s, or of another source) stops at preflight, restoring and reporting nothing', async () => {
+      const [job] = (await jobsOf((await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: restoreTestingPlanNameOf(rtFails.id) }))).RestoreTestingPlan!.RestoreTestingPlanArn!));
+      expect(job).toBeDefined();
+      const forged = {
+        restoreJobId: job!.RestoreJobId!,
+        restoreTestingPlanArn: job!.CreatedBy!.RestoreTestingPlanArn!,
+        recoveryPointArn: job!.RecoveryPointArn!,
+        recoveryPointCreatedAt: job!.RecoveryPointCreationDate!.toISOString(),
+        sourceResourceArn: job!.SourceResourceArn!,
+        createdAt: job!.CreationDate!.toISOString(),
+      };
+      const planArnOfPasses = forged.restoreTestingPlanArn.replace(restoreTestingPlanNameOf(rtFails.id), restoreTestingPlanNameOf(rtPasses.id));
+      const attempts: Array<[string, Record<string, string>, RegExp]> = [
+        ['another plans job', forged, /was started by restore testing plan .*irdr_orders_rt_strict.*, not by plan orders-rt's/],
+        ['another source', { ...forged, restoreTestingPlanArn: planArnOfPasses, sourceResourceArn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/someone-elses` }, /restored arn:aws:dynamodb:.*table\/someone-elses, not the plan's source/],
+      ];
+      for (const [label, restoreTestingJob, reason] of attempts) {
+        const runId = `forged-${label.replace(/\W+/g, '-')}`;
+        const started = await local.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: local.stack.drillStateMachineArn, name: runId, input: JSON.stringify({ planId: rtPasses.id, trigger: 'restore-testing', restoreTestingJob }) }),
+        );
+        expect((await local.waitForExecution(started.executionArn!, 2400)).status, label).toBe('FAILED');
+        const view = (await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' })).body as unknown as Parameters<typeof reportedOf>[0] & { run: Record<string, any> };
+        expect(view.run.reasons.join('\n'), label).toMatch(reason);
+        expect(reportedOf(view), label).toBeUndefined();
+      }
+      // The strict plan's job keeps the verdict its own drill reported.
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job!.RestoreJobId! }))).ValidationStatus).toBe('FAILED');
+    });
+
+    it('run now on such a plan runs the ordinary driver: a StartRestoreJob restore into the drill\'s own table, cleaned up by irdr, its verdict refused (not a restore testing job) and recorded', async () => {
+      const { runId, execution, view } = await drills.runDrill(rtPasses.id);
+      expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
+      expect(view.run.cleanup).toMatchObject({ status: 'DELETED', tableName: drillTableName(rtPasses.id, runId) });
+      const reported = reportedOf(view)!;
+      expect(reported).toMatchObject({ validationStatus: 'SUCCESSFUL', accepted: false, error: 'InvalidRequestException' });
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: reported.restoreJobId }))).CreatedBy).toBeUndefined();
+    });
+
+    it('a restore testing plan that is not irdr\'s starts no drill; AWS Backup deletes what its job made when the validation window ends', async () => {
+      const { RestoreTestingPlanArn } = await backup.send(
+        new CreateRestoreTestingPlanCommand({
+          RestoreTestingPlan: {
+            RestoreTestingPlanName: 'ops_nightly',
+            ScheduleExpression: `cron(${new Date(Date.now() + 120_000).getUTCMinutes()} * * * ? *)`,
+            RecoveryPointSelection: { Algorithm: 'LATEST_WITHIN_WINDOW', RecoveryPointTypes: ['SNAPSHOT'], IncludeVaults: ['*'] },
+          },
+        }),
+      );
+      await backup.send(
+        new CreateRestoreTestingSelectionCommand({
+          RestoreTestingPlanName: 'ops_nightly',
+          RestoreTestingSelection: { RestoreTestingSelectionName: 'orders', ProtectedResourceType: 'DynamoDB', IamRoleArn: RESTORE_ROLE, ProtectedResourceArns: [`arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${SOURCE}`], ValidationWindowHours: 0 },
+        }),
+      );
+      const [job] = await settled(async () => jobsOf(RestoreTestingPlanArn!), (jobs) => jobs.length >= 1 && jobs[0]!.DeletionStatus === 'SUCCESSFUL');
+      expect(job!.DeletionStatusMessage).toContain(job!.CreatedResourceArn);
+      expect(await drills.tableExists(job!.CreatedResourceArn!.split('/').pop()!)).toBe(false);
+      const runId = restoreTestingRunIdOf(job!.RestoreJobId!);
+      expect(await local.sfn.send(new DescribeExecutionCommand({ executionArn: `${local.stack.drillStateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}` })).catch((error: Error) => error.name)).toBe('ExecutionDoesNotExist');
+    });
   });
 });

@@ -115,7 +115,11 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     // The same event again (EventBridge delivers at least once): the wait is over, nothing is sent or written.
     const trailLength = view.trail.length;
     const again = await local.stack.events.deliver(restoreEvent(restoreJobId));
-    expect(again.deliveries).toEqual([expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: { outcome: 'already-ended', awaited: restoreJobId } })]);
+    // The restore testing rule hears it too, and starts nothing: no plan here restores through restore testing.
+    expect(again.deliveries).toEqual([
+      expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: { outcome: 'already-ended', awaited: restoreJobId } }),
+      expect.objectContaining({ rule: 'restore-testing-jobs-ended', outcome: 'delivered', result: { outcome: 'not-irdr', restoreJobId } }),
+    ]);
     const after = (await local.api('GET', `/drill-runs/${run.runId}`, { token: 'dev-auditor' })).body as unknown as DrillRunView;
     expect(after.trail).toMatchObject({ intact: true, length: trailLength });
   });
@@ -168,7 +172,10 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     const restoreJobId = await waitingOn(run);
 
     const foreign = await local.stack.events.deliver(restoreEvent(`not-irdr-${randomUUID()}`));
-    expect(foreign.deliveries).toEqual([expect.objectContaining({ outcome: 'delivered', result: expect.objectContaining({ outcome: 'not-waited-on' }) })]);
+    expect(foreign.deliveries).toEqual([
+      expect.objectContaining({ rule: 'drill-restore-jobs-ended', outcome: 'delivered', result: expect.objectContaining({ outcome: 'not-waited-on' }) }),
+      expect.objectContaining({ rule: 'restore-testing-jobs-ended', outcome: 'delivered', result: expect.objectContaining({ outcome: 'not-irdr' }) }),
+    ]);
     // Naming the drill's own job, from a source anyone may put: the rule matches aws.backup only.
     const forged = await local.stack.events.putEvents([{ Source: 'irdr.backup', DetailType: 'Restore Job State Change', Detail: JSON.stringify({ restoreJobId, status: 'COMPLETED' }) }]);
     expect(forged[0]!.deliveries).toEqual([]);

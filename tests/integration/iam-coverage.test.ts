@@ -97,6 +97,8 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'sqs:SendMessage': 'the Lambda service dead-letters a failed asynchronous invocation with the function role; no handler calls SQS',
   'CreateHumanTask:dynamodb:UpdateItem': 'incidents:update: re-arms a task found from an earlier attempt, or completes one born decided (runbook-acknowledgement and -post-incident-review tests)',
   // The S3 plan's restore job is waited for by its end event (EndDrillRestoreWait answers the token AwaitDrillRestoreEnd kept).
+  // It hears the S3 plan's restore job end too; none of the example plans restores through restore testing, so it looks no further.
+  'StartRestoreTestingDrill:states:StartExecution': 'drills:start: a drill starts only for a restore testing job of a plan that restores through restore testing (none of workflows/drills); drill-aws-backup.test.ts starts them and holds their calls to the synthesized grants',
   'AwaitDrillRestoreEnd:states:SendTaskSuccess': 'drills:end-restore-wait: the waiting step answers its own token only when the job ended before it kept it (drill-restore-events forces that race)',
   // The Aurora plan (orders-aurora, rds-pitr, checks through the Data API).
   'StartDrillRestore:rds:AddTagsToResource': 'drills:restore: RDS checks it when a restore carries tags (tag-on-create): no request of its own to record; the tag conditions are in tests/infra',

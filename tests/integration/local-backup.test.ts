@@ -2,6 +2,16 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   BackupClient,
   CreateBackupVaultCommand,
+  CreateRestoreTestingPlanCommand,
+  CreateRestoreTestingSelectionCommand,
+  DeleteRestoreTestingPlanCommand,
+  DeleteRestoreTestingSelectionCommand,
+  GetRestoreTestingPlanCommand,
+  GetRestoreTestingSelectionCommand,
+  ListRestoreTestingPlansCommand,
+  ListRestoreTestingSelectionsCommand,
+  UpdateRestoreTestingPlanCommand,
+  UpdateRestoreTestingSelectionCommand,
   DescribeBackupJobCommand,
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
@@ -220,6 +230,93 @@ describe('local AWS Backup', () => {
     const described = await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
     expect(described.ValidationStatus).toBeUndefined();
     expect(described.ValidationStatusMessage).toBeUndefined();
+  });
+
+  it('restore testing: creates, reads, lists, updates and deletes plans and selections as the API reference shapes them', async () => {
+    const plan = {
+      RestoreTestingPlanName: 'irdr_test_plan',
+      ScheduleExpression: 'cron(0 5 ? * * *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      RecoveryPointSelection: { Algorithm: 'LATEST_WITHIN_WINDOW' as const, RecoveryPointTypes: ['SNAPSHOT' as const], IncludeVaults: ['*'] },
+    };
+    const created = await backup.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: plan, CreatorRequestId: 'irdr-1' }));
+    expect(created.RestoreTestingPlanArn).toMatch(/^arn:aws:backup:us-east-1:000000000000:restore-testing-plan:irdr_test_plan-[0-9a-f]{6}$/);
+    expect(created.CreationTime).toBeInstanceOf(Date);
+    // A retried create answers the same plan; another create of the name is refused.
+    expect((await backup.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: plan, CreatorRequestId: 'irdr-1' }))).RestoreTestingPlanArn).toBe(created.RestoreTestingPlanArn);
+    expect(await errorOf(backup.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: plan })))).toMatchObject({ name: 'AlreadyExistsException', status: 400 });
+    const got = (await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_test_plan' }))).RestoreTestingPlan!;
+    // The documented defaults: a 30-day window, a 24-hour start window.
+    expect(got).toMatchObject({ ScheduleExpressionTimezone: 'Europe/Paris', StartWindowHours: 24, RecoveryPointSelection: { SelectionWindowDays: 30, ExcludeVaults: [] } });
+
+    await backup.send(
+      new CreateRestoreTestingSelectionCommand({
+        RestoreTestingPlanName: 'irdr_test_plan',
+        RestoreTestingSelection: {
+          RestoreTestingSelectionName: 'orders',
+          ProtectedResourceType: 'DynamoDB',
+          IamRoleArn: ROLE,
+          ProtectedResourceArns: [tableArn],
+          RestoreMetadataOverrides: { encryptionType: 'Default' },
+          ValidationWindowHours: 2,
+        },
+      }),
+    );
+    expect((await backup.send(new GetRestoreTestingSelectionCommand({ RestoreTestingPlanName: 'irdr_test_plan', RestoreTestingSelectionName: 'orders' }))).RestoreTestingSelection).toMatchObject({
+      ProtectedResourceArns: [tableArn],
+      ValidationWindowHours: 2,
+      RestoreMetadataOverrides: { encryptionType: 'Default' },
+    });
+    await backup.send(new UpdateRestoreTestingSelectionCommand({ RestoreTestingPlanName: 'irdr_test_plan', RestoreTestingSelectionName: 'orders', RestoreTestingSelection: { ValidationWindowHours: 5 } }));
+    expect((await backup.send(new ListRestoreTestingSelectionsCommand({ RestoreTestingPlanName: 'irdr_test_plan' }))).RestoreTestingSelections).toEqual([
+      expect.objectContaining({ RestoreTestingSelectionName: 'orders', ProtectedResourceType: 'DynamoDB', ValidationWindowHours: 5 }),
+    ]);
+    const updated = await backup.send(new UpdateRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_test_plan', RestoreTestingPlan: { ScheduleExpression: 'cron(30 4 ? * MON *)', StartWindowHours: 3 } }));
+    expect(updated.UpdateTime).toBeInstanceOf(Date);
+    expect((await backup.send(new ListRestoreTestingPlansCommand({}))).RestoreTestingPlans).toEqual([
+      expect.objectContaining({ RestoreTestingPlanName: 'irdr_test_plan', ScheduleExpression: 'cron(30 4 ? * MON *)', StartWindowHours: 3 }),
+    ]);
+
+    // A plan with selections cannot be deleted; once they are gone it can.
+    expect(await errorOf(backup.send(new DeleteRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_test_plan' })))).toMatchObject({ name: 'InvalidRequestException', message: expect.stringContaining('orders') });
+    await backup.send(new DeleteRestoreTestingSelectionCommand({ RestoreTestingPlanName: 'irdr_test_plan', RestoreTestingSelectionName: 'orders' }));
+    await backup.send(new DeleteRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_test_plan' }));
+    expect(await errorOf(backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_test_plan' })))).toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('restore testing: refuses what AWS refuses, with its errors, creating nothing', async () => {
+    const selection = { Algorithm: 'RANDOM_WITHIN_WINDOW' as const, RecoveryPointTypes: ['SNAPSHOT' as const], IncludeVaults: ['*'] };
+    const attempts: Array<[unknown, string]> = [
+      [{ RestoreTestingPlanName: 'irdr-dashes', ScheduleExpression: 'cron(0 5 ? * * *)', RecoveryPointSelection: selection }, 'InvalidParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_rate', ScheduleExpression: 'rate(1 day)', RecoveryPointSelection: selection }, 'InvalidParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_zone', ScheduleExpression: 'cron(0 5 ? * * *)', ScheduleExpressionTimezone: 'Mars/Olympus', RecoveryPointSelection: selection }, 'InvalidParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_window', ScheduleExpression: 'cron(0 5 ? * * *)', RecoveryPointSelection: { ...selection, SelectionWindowDays: 366 } }, 'InvalidParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_start', ScheduleExpression: 'cron(0 5 ? * * *)', StartWindowHours: 169, RecoveryPointSelection: selection }, 'InvalidParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_vaults', ScheduleExpression: 'cron(0 5 ? * * *)', RecoveryPointSelection: { ...selection, IncludeVaults: [] } }, 'MissingParameterValueException'],
+      [{ RestoreTestingPlanName: 'irdr_algo', ScheduleExpression: 'cron(0 5 ? * * *)', RecoveryPointSelection: { ...selection, Algorithm: 'OLDEST' } }, 'InvalidParameterValueException'],
+    ];
+    for (const [plan, code] of attempts) {
+      expect(await errorOf(backup.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: plan as never }))), JSON.stringify(plan)).toMatchObject({ name: code, status: 400 });
+    }
+    expect((await backup.send(new ListRestoreTestingPlansCommand({}))).RestoreTestingPlans).toEqual([]);
+
+    await backup.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: { RestoreTestingPlanName: 'irdr_refusals', ScheduleExpression: 'cron(0 5 ? * * *)', RecoveryPointSelection: selection } }));
+    const base = { RestoreTestingSelectionName: 'orders', ProtectedResourceType: 'DynamoDB', IamRoleArn: ROLE, ProtectedResourceArns: [tableArn] };
+    const selections: Array<[Record<string, unknown>, string]> = [
+      [{ ...base, ProtectedResourceType: 'FSx' }, 'InvalidParameterValueException'],
+      [{ ...base, ProtectedResourceArns: ['*', tableArn] }, 'InvalidParameterValueException'],
+      [{ ...base, ProtectedResourceArns: ['arn:aws:s3:::some-bucket'] }, 'InvalidParameterValueException'],
+      [{ ...base, ProtectedResourceConditions: { StringEquals: [{ Key: 'aws:ResourceTag/env', Value: 'prod' }] } }, 'InvalidParameterValueException'],
+      [{ ...base, RestoreMetadataOverrides: { encryptionType: 'KMS' } }, 'InvalidParameterValueException'],
+      [{ ...base, ValidationWindowHours: 169 }, 'InvalidParameterValueException'],
+      [{ ...base, IamRoleArn: undefined }, 'MissingParameterValueException'],
+    ];
+    for (const [input, code] of selections) {
+      expect(await errorOf(backup.send(new CreateRestoreTestingSelectionCommand({ RestoreTestingPlanName: 'irdr_refusals', RestoreTestingSelection: input as never }))), JSON.stringify(input)).toMatchObject({ name: code });
+    }
+    expect(await errorOf(backup.send(new CreateRestoreTestingSelectionCommand({ RestoreTestingPlanName: 'irdr_no_plan', RestoreTestingSelection: base }))), 'no plan').toMatchObject({ name: 'ResourceNotFoundException' });
+    expect((await backup.send(new ListRestoreTestingSelectionsCommand({ RestoreTestingPlanName: 'irdr_refusals' }))).RestoreTestingSelections).toEqual([]);
+    await backup.send(new DeleteRestoreTestingPlanCommand({ RestoreTestingPlanName: 'irdr_refusals' }));
   });
 
   it('answers an unknown job, an unknown path, a bad page size and a malformed body with a 4xx, never a 5xx', async () => {

@@ -48,7 +48,7 @@ export const drillChecksHandler = (sqlReach: SqlReach | undefined) => {
     const validationSeconds = secondsBetween(validationStartedAt, completedAt);
     // RTO ends when the restored data is validated: data that failed a check achieved neither RTO nor RPO.
     const validated = validationPassed(results);
-    const rtoSeconds = achievedRtoSeconds({ drillStartedAt: state.startedAt, restoreCompletedAt: state.restore?.completedAt, validationStartedAt, validationCompletedAt: completedAt });
+    const rtoSeconds = achievedRtoSeconds({ drillStartedAt: state.input.restoreTestingJob?.createdAt ?? state.startedAt, restoreCompletedAt: state.restore?.completedAt, validationStartedAt, validationCompletedAt: completedAt });
     const achieved = validated ? { rtoSeconds, rpo: achievedRpo(results, context.recoveryPoint) } : {};
     await updateRun(tableName, state.runId, { checks: results, ...achieved, updatedAt: completedAt });
     await recordDrillEvent(state, 'drill.validated', {

@@ -1,4 +1,7 @@
 import type { DrillPlan } from '../../domain/drill-plan-schema.js';
+import type { DrillExecutionInput } from '../../domain/drill/run.js';
+import { isRestoreTestingPlan } from '../../domain/drill/restore-testing-plan.js';
+import { restoreTestingDriver } from './restore-testing-driver.js';
 import { awsBackupDriver } from './aws-backup-driver.js';
 import { dynamodbBackupDriver } from './dynamodb-backup-driver.js';
 import { dynamodbPitrDriver } from './dynamodb-pitr-driver.js';
@@ -6,21 +9,35 @@ import type { RdsDriverOptions } from './rds-driver.js';
 import type { RestoreDriver } from './restore-driver.js';
 import { irdrConfig } from '../../config.js';
 
-/** The driver of a plan: its restore service, for its source (the plan schema holds the two together). */
-export function restoreDriverFor(plan: Pick<DrillPlan, 'source' | 'driver'> & Partial<Pick<DrillPlan, 'sqlAccess'>>): RestoreDriver {
+/**
+ * The driver of a plan: its restore service, for its source (the plan schema holds the two together). A run started by
+ * an AWS Backup restore testing job (`input.restoreTestingJob`) validates that job's restore instead of starting one;
+ * any other run of such a plan (run now) restores with StartRestoreJob, as the aws-backup driver does.
+ */
+export function restoreDriverFor(
+  plan: Pick<DrillPlan, 'source' | 'driver'> & Partial<Pick<DrillPlan, 'sqlAccess' | 'id'>>,
+  input?: Pick<DrillExecutionInput, 'restoreTestingJob'>,
+): RestoreDriver {
   const { source, driver } = plan;
   switch (driver.type) {
     case 'dynamodb-pitr':
       return dynamodbPitrDriver(tableNameOf(source, driver.type));
     case 'dynamodb-backup':
       return dynamodbBackupDriver(tableNameOf(source, driver.type), driver.backup);
-    case 'aws-backup':
-      return awsBackupDriver(source, {
+    case 'aws-backup': {
+      const config = {
         restoreRoleArn: driver.restoreRoleArn,
         ...(driver.recoveryPointTypes !== undefined && { recoveryPointTypes: driver.recoveryPointTypes }),
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
-      });
+      };
+      if (input?.restoreTestingJob) {
+        const full = plan as DrillPlan;
+        if (full.id === undefined || !isRestoreTestingPlan(full)) throw new Error(`plan ${full.id ?? ''} does not restore through AWS Backup restore testing: a restore testing job cannot run it`);
+        return restoreTestingDriver(full, config, input.restoreTestingJob);
+      }
+      return awsBackupDriver(source, config);
+    }
     case 'rds-pitr':
     case 'rds-snapshot':
       if (source.type !== 'rds-database') throw new Error(`the ${driver.type} driver restores an rds-database source, not ${source.type}`);

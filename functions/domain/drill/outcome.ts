@@ -1,8 +1,8 @@
 import { recoveryPointReason } from './recovery-point-note.js';
 import { caughtErrorMessage, type CleanupStatus, type DrillExecutionState } from './run.js';
 
-/** Cleanup results that leave nothing of the drill behind. */
-export const CLEAN_STATUSES: readonly CleanupStatus[] = ['DELETED', 'NOT_FOUND', 'NOTHING_CREATED'];
+/** Cleanup results that leave nothing of the drill behind (a restore testing job's resource is AWS Backup's to delete). */
+export const CLEAN_STATUSES: readonly CleanupStatus[] = ['DELETED', 'NOT_FOUND', 'NOTHING_CREATED', 'LEFT_TO_AWS_BACKUP'];
 
 const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
 

@@ -111,7 +111,8 @@ export type RestoreProgress =
 
 /** What cleanup did with the restored resource: WAITING means look again later; REFUSED is the guard's, never forced. */
 export interface RestoredCleanupResult {
-  readonly status: 'DELETED' | 'NOT_FOUND' | 'WAITING' | 'REFUSED';
+  /** `LEFT_TO_AWS_BACKUP`: a restore testing job's resource, which AWS Backup deletes after the validation window. */
+  readonly status: 'DELETED' | 'NOT_FOUND' | 'WAITING' | 'REFUSED' | 'LEFT_TO_AWS_BACKUP';
   readonly reason?: string;
   /** Other things deleted (the backup the drill took, an EC2 restore's AMI and snapshots). */
   readonly deletedExtras: readonly string[];

@@ -4,14 +4,30 @@ import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle, SourceResource, TableRestoreHandle } from './restore.js';
 
 /** How a run was started. */
-export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo', 'runbook']);
+export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo', 'runbook', 'restore-testing']);
 export type DrillTrigger = z.infer<typeof DrillTrigger>;
+
+/** The AWS Backup restore testing job a run validates (trigger `restore-testing`), as DescribeRestoreJob described it. */
+export const RestoreTestingJob = z.object({
+  restoreJobId: z.string().min(1).max(1024),
+  restoreTestingPlanArn: z.string().min(1).max(2048),
+  recoveryPointArn: z.string().min(1).max(2048),
+  /** ISO 8601: the recovery point's creation (RecoveryPointCreationDate). */
+  recoveryPointCreatedAt: z.string().min(1),
+  sourceResourceArn: z.string().min(1).max(2048),
+  /** ISO 8601: when AWS Backup started the restore (the job's CreationDate): the recovery's start, for RTO. */
+  createdAt: z.string().min(1),
+  createdResourceArn: z.string().min(1).max(2048).optional(),
+});
+export type RestoreTestingJob = z.infer<typeof RestoreTestingJob>;
 
 /** The drill state machine's input: which plan, and who asked. */
 export const DrillExecutionInput = z.object({
   planId: z.string().min(1).max(40),
   trigger: DrillTrigger,
   requestedBy: z.string().max(2048).optional(),
+  /** Set by StartRestoreTestingDrill only: the run validates this job instead of starting a restore. */
+  restoreTestingJob: RestoreTestingJob.optional(),
 });
 export type DrillExecutionInput = z.infer<typeof DrillExecutionInput>;
 
@@ -90,6 +106,8 @@ export type CleanupStatus =
   | 'NOTHING_CREATED'
   /** The table is still being created or deleted: look again after nextWaitSeconds. */
   | 'WAITING'
+  /** Restored by an AWS Backup restore testing job: AWS Backup deletes it after the validation window, irdr does not. */
+  | 'LEFT_TO_AWS_BACKUP'
   /** The guard refused to delete: the table is not provably this run's. Alerted. */
   | 'CLEANUP_REFUSED'
   /** Gave up waiting for the table to become deletable. Alerted. */
