@@ -40,6 +40,8 @@ export const DIGEST_REFUSED_HEADS_METRIC_NAME = 'EvidenceDigestRefusedHeads';
 
 /** Every alarm evaluates one 5-minute period and fires at 1 or more. */
 const PERIOD = Duration.minutes(5);
+/** CloudWatch: an alarm on a metric math expression reads at most 10 metrics. */
+const MAX_METRICS_PER_ALARM = 10;
 
 export interface IrdrAlarmsProps {
   /** Who gets the alerts (config `alerts.emails`): one email subscription each. */
@@ -166,6 +168,7 @@ export class IrdrAlarms extends Construct {
     stateMachineAlarms.set(props.reviewReminder.logicalId, this.reviewReminderAlarms(props.reviewReminder.logicalId, props.reviewReminder.stateMachine));
     this.stateMachineAlarms = stateMachineAlarms;
 
+    const throttles = this.throttlesAlarms(props.functions);
     const functionAlarms = new Map<FunctionName, FunctionAlarms>();
     for (const [name, fn] of props.functions.byName) {
       const logs = fn.logGroup.logGroupName;
@@ -176,7 +179,7 @@ export class IrdrAlarms extends Construct {
           logs,
           `. A failed task fails or retries its state machine step (see the ExecutionsFailed alarms); an API caller got a 5xx and may retry with the same Idempotency-Key.`,
         ]),
-        throttles: this.alarm(`Function-${name}-Throttles`, fn.metricThrottles({ period: PERIOD }), throttlesDescription(name, props.functions.reservedConcurrency.get(name))),
+        throttles: throttles.get(name)!,
       });
     }
     this.functionAlarms = functionAlarms;
@@ -394,6 +397,27 @@ export class IrdrAlarms extends Construct {
     return this.alarm(name, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), description);
   }
 
+  /**
+   * Throttles of every function, summed ten at a time (the most metrics one CloudWatch alarm may read): the API
+   * functions, which hit their own reserved concurrency, apart from the rest, which hit the account's. One alarm per
+   * function would be ~50 of CloudFormation's 500 resources a stack; the description names each function it reads.
+   */
+  private throttlesAlarms(functions: IrdrFunctions): Map<FunctionName, Alarm> {
+    const byName = new Map<FunctionName, Alarm>();
+    const api = [...functions.byName.keys()].filter((name) => functions.reservedConcurrency.has(name)).sort();
+    const others = [...functions.byName.keys()].filter((name) => !functions.reservedConcurrency.has(name)).sort();
+    for (const [kind, names] of [['Api', api], ['Other', others]] as const) {
+      for (let start = 0, group = 1; start < names.length; start += MAX_METRICS_PER_ALARM, group += 1) {
+        const members = names.slice(start, start + MAX_METRICS_PER_ALARM);
+        const usingMetrics = Object.fromEntries(members.map((name, index) => [`t${index}`, functions.byName.get(name)!.metricThrottles({ period: PERIOD })]));
+        const sum = new MathExpression({ expression: 'SUM(METRICS())', usingMetrics, period: PERIOD, label: `Throttles of ${members.join(', ')}` });
+        const alarm = this.alarm(`Functions-${kind}${group}-Throttles`, sum, throttlesDescription(members, kind === 'Api' ? functions.reservedConcurrency.get(members[0]!) : undefined));
+        for (const name of members) byName.set(name, alarm);
+      }
+    }
+    return byName;
+  }
+
   /** An alarm at `threshold` or more over one period, missing data not breaching, notifying the topic on ALARM and OK. */
   private alarm(name: string, metric: IMetric, description: readonly string[], threshold = 1): Alarm {
     const alarm = new Alarm(this, name, {
@@ -412,17 +436,18 @@ export class IrdrAlarms extends Construct {
   }
 }
 
-/** What a function's Throttles alarm says: an API function ran into its own reserved concurrency, any other into the account's. */
-function throttlesDescription(name: FunctionName, reservedConcurrency: number | undefined): string[] {
+/** What a Throttles alarm says: API functions ran into their own reserved concurrency, any other into the account's. */
+function throttlesDescription(names: readonly FunctionName[], reservedConcurrency: number | undefined): string[] {
+  const which = `one of the irdr functions ${names.join(', ')}`;
   if (reservedConcurrency !== undefined) {
     return [
-      `Lambda throttled the irdr API function ${name} (Throttles >= 1 in 5 minutes): it was running its reserved concurrency (${reservedConcurrency}) at once, so API callers got a 429/5xx and may retry.`,
-      ` Find who called this much in the API's access logs (caller, routeKey); if the use is legitimate, raise api.reservedConcurrencyPerFunction in config/irdr.config.json.`,
+      `Lambda throttled ${which} (Throttles >= 1 in 5 minutes, summed): an API function was running its reserved concurrency (${reservedConcurrency}) at once, so API callers got a 429/5xx and may retry.`,
+      ` Find which in the alarm's metrics, and who called this much in the API's access logs (caller, routeKey); if legitimate, raise api.reservedConcurrencyPerFunction in config/irdr.config.json.`,
     ];
   }
   return [
-    `Lambda throttled the irdr function ${name} (Throttles >= 1 in 5 minutes): the account's or region's concurrency limit was reached.`,
-    ` Check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
+    `Lambda throttled ${which} (Throttles >= 1 in 5 minutes, summed): the account's or region's concurrency limit was reached.`,
+    ` Find which in the alarm's metrics; check ConcurrentExecutions for the account and what else is running; ask for a higher Lambda concurrency quota if irdr needs it.`,
     ` Step Functions retries throttled tasks; asynchronous invocations are retried by Lambda.`,
   ];
 }

@@ -143,15 +143,28 @@ describe('alarms', () => {
     );
   });
 
-  it('every function in the registry: Errors and Throttles >= 1 in 5 minutes', () => {
+  it('every function in the registry: Errors >= 1 in 5 minutes of its own, Throttles >= 1 summed over at most ten functions', () => {
     expect(synth.stack.alarms.functionAlarms.size).toBe(functionRegistry.length);
+    type MetricQuery = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] }; Period: number; Stat: string } };
+    const throttleAlarms = alarms().filter(([, alarm]) => (alarm.Properties?.Metrics as MetricQuery[] | undefined)?.some((query) => query.MetricStat?.Metric.MetricName === 'Throttles'));
     for (const spec of functionRegistry) {
       const fn = { Ref: synth.logicalIdOf(synth.stack.functions.get(spec.name as FunctionName)) };
-      for (const metricName of ['Errors', 'Throttles']) {
-        const found = alarmsOn('AWS/Lambda', metricName, 'FunctionName', fn);
-        expect(found, `${spec.name} ${metricName}`).toHaveLength(1);
-        expect(found[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
-      }
+      const errors = alarmsOn('AWS/Lambda', 'Errors', 'FunctionName', fn);
+      expect(errors, `${spec.name} Errors`).toHaveLength(1);
+      expect(errors[0]![1].Properties).toMatchObject({ ...ONE_OR_MORE_IN_FIVE_MINUTES, Statistic: 'Sum' });
+      const throttles = throttleAlarms.filter(([, alarm]) =>
+        (alarm.Properties!.Metrics as MetricQuery[]).some((query) => query.MetricStat?.Metric.Dimensions.some((dimension) => dimension.Name === 'FunctionName' && JSON.stringify(dimension.Value) === JSON.stringify(fn))),
+      );
+      expect(throttles, `${spec.name} Throttles`).toHaveLength(1);
+      const [, alarm] = throttles[0]!;
+      expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      const queries = alarm.Properties!.Metrics as MetricQuery[];
+      // One expression returned, the sum of every Throttles metric it reads (5-minute sums), at most ten.
+      expect(queries.filter((query) => query.ReturnData !== false)).toEqual([expect.objectContaining({ Expression: 'SUM(METRICS())' })]);
+      const read = queries.filter((query) => query.MetricStat);
+      expect(read.length).toBeLessThanOrEqual(10);
+      for (const query of read) expect(query.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/Lambda', MetricName: 'Throttles' }, Period: 300, Stat: 'Sum' });
+      expect(alarm.Properties!.AlarmDescription as string).toContain(spec.name);
     }
   });
 
@@ -264,8 +277,10 @@ describe('alarms', () => {
     ]);
   });
 
-  it('are exactly these: two per state machine, two per function, one per dead-letter queue, drill cleanup, missed clocks x2, refused digest heads, backups, SES x2', () => {
-    const expected = 2 * (blueprints.length + 2) + 2 * functionRegistry.length + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 1 + 2;
+  it('are exactly these: two per state machine, Errors per function, Throttles per ten API or other functions, one per dead-letter queue, drill cleanup, missed clocks x2, refused digest heads, backups, SES x2', () => {
+    const api = synth.stack.functions.reservedConcurrency.size;
+    const throttleGroups = Math.ceil(api / 10) + Math.ceil((functionRegistry.length - api) / 10);
+    const expected = 2 * (blueprints.length + 2) + functionRegistry.length + throttleGroups + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 1 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });

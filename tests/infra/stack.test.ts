@@ -1137,6 +1137,11 @@ describe('template', () => {
   it("fits CloudFormation's 1 MB template limit with room to grow (unrolled runbooks are the bulk of it)", () => {
     expect(Buffer.byteLength(JSON.stringify(synth.template.toJSON()))).toBeLessThan(800 * 1024);
   });
+
+  it("holds fewer than 490 of CloudFormation's 500 resources a stack, so a function more (about 5 resources) still deploys", () => {
+    // At 520 the synth itself fails (TooManyResourcesInStack); this says so earlier, and how close it is.
+    expect(Object.keys(synth.resources).length).toBeLessThan(490);
+  });
 });
 
 describe('cdk-nag (AwsSolutions)', () => {
