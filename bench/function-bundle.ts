@@ -12,8 +12,16 @@ import { PROJECT_ROOT } from '../lib/project-root.js';
 
 /** The bundling options mapped below; any other one would be silently left out of the bench's bundles. */
 const MAPPED_OPTIONS = new Set<string>([
-  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define',
+  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define', 'esbuildArgs',
 ]);
+
+/** esbuild's aliases from NodejsFunction's `esbuildArgs` (`--alias: ['from=to']`), the only argument mapped. */
+function aliasesOf(esbuildArgs: BundlingOptions['esbuildArgs']): Record<string, string> {
+  const { '--alias': aliases = [], ...others } = esbuildArgs ?? {};
+  if (Object.keys(others).length > 0) throw new Error(`bench/function-bundle.ts does not map the esbuild argument(s) ${Object.keys(others).join(', ')} yet`);
+  if (!Array.isArray(aliases)) throw new Error('esbuildArgs --alias must be a list of from=to');
+  return Object.fromEntries(aliases.map((alias) => alias.split('=') as [string, string]));
+}
 
 /** SourceMapMode.DEFAULT is esbuild's bare --sourcemap: a linked .map file. */
 const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
@@ -42,6 +50,7 @@ export function esbuildOptionsOf(bundling: Readonly<BundlingOptions>): BuildOpti
     define: bundling.define ?? {},
     mainFields: bundling.mainFields,
     banner: bundling.banner ? { js: bundling.banner } : {},
+    alias: aliasesOf(bundling.esbuildArgs),
   };
 }
 

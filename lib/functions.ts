@@ -27,6 +27,9 @@ const MAX_BUNDLED_VALUE_BYTES = 100 * 1024;
  */
 const ESM_REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
 
+/** What the bundles import in place of the SDK's default credential chain (relative to the project root, where esbuild runs). */
+export const LAMBDA_CREDENTIALS_ENTRY = 'functions/aws/lambda-credentials.ts';
+
 /** How esbuild bundles every function, less its `define`s (see bundledDefines); bench/bundle-size.ts builds with these too. */
 export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   format: OutputFormat.ESM,
@@ -40,6 +43,8 @@ export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   // The SDK versions in package-lock.json are the ones the tests ran: ship them, tree-shaken,
   // rather than whatever version the Lambda runtime happens to carry.
   bundleAwsSDK: true,
+  // Lambda gives credentials in the environment: the SDK's default chain shrinks to that link (functions/aws/lambda-credentials.ts).
+  esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_ENTRY}`] },
 };
 
 /** Stack traces in the logs name source lines (the bundle ships its map); the bench loads bundles with it too. */

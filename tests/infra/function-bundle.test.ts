@@ -18,8 +18,9 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 // bench/bundle-size.ts measures its own esbuild builds: they must be the bundles `cdk synth` ships, not look-alikes.
 describe('bench/function-bundle.ts', () => {
-  it('builds a function byte for byte as its NodejsFunction does, bundled values included', async () => {
-    const spec = functionSpec('ReadRunbooks');
+  // StartDrillRun holds bundled values (the drill plans) and SDK clients, so the credential alias is held to synth's build too.
+  it('builds a function byte for byte as its NodejsFunction does, bundled values and aliases included', async () => {
+    const spec = functionSpec('StartDrillRun');
     const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
     const app = new App({ outdir: join(workdir, 'cdk.out') });
     const stack = new Stack(app, 'Bundles');
@@ -62,6 +63,12 @@ describe('bench/function-bundle.ts', () => {
     // Submitting a report stage counts the next one's month on the regulator's calendar; the emailed-link route never submits one.
     expect(await holidayBytes('CompleteHumanTask')).toBeGreaterThan(500_000);
     expect(await holidayBytes('AnswerTaskLink')).toBe(0);
+  });
+
+  it("carries only the SDK credential chain's environment link, the one Lambda gives credentials through", async () => {
+    const bundle = await bundleFunction(functionSpec('RecordEvent').entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'credentials'));
+    const providers = Object.keys(bundle.moduleBytes).flatMap((input) => /node_modules\/@aws-sdk\/(credential-provider-[^/]+|nested-clients)\//.exec(input)?.[1] ?? []);
+    expect(new Set(providers)).toEqual(new Set(['credential-provider-env']));
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
