@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
+import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bundle-budget.js';
+import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
-import { functionSpec } from '../../functions/registry.js';
+import { functionRegistry, functionSpec } from '../../functions/registry.js';
 import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
@@ -69,6 +70,25 @@ describe('bench/function-bundle.ts', () => {
     const bundle = await bundleFunction(functionSpec('RecordEvent').entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'credentials'));
     const providers = Object.keys(bundle.moduleBytes).flatMap((input) => /node_modules\/@aws-sdk\/(credential-provider-[^/]+|nested-clients)\//.exec(input)?.[1] ?? []);
     expect(new Set(providers)).toEqual(new Set(['credential-provider-env']));
+  });
+
+  it(`holds every function's code to ${BUNDLE_LIMIT_KB} KB, or one listed over it to its size today`, async () => {
+    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
+    const sizes = await bundleSizes(
+      functionRegistry.map((spec) => ({ name: spec.name, entry: spec.entry, options: esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }) })),
+    );
+    expect([...sizes.keys()].sort()).toEqual(functionRegistry.map((spec) => spec.name).sort());
+    expect(budgetProblems(new Map([...sizes].map(([name, { bytes }]) => [name, bytes])))).toEqual([]);
+  });
+
+  it('fails a function one byte over the limit, a listed one over its size, and keeps none listed once it is under', () => {
+    const [listed, ceilingKb] = Object.entries(OVER_LIMIT_KB)[0] ?? ['(none listed)', BUNDLE_LIMIT_KB];
+    const limit = BUNDLE_LIMIT_KB * 1024;
+    expect(budgetProblems(new Map([['SomeNewFunction', limit]]))).toEqual([]);
+    expect(budgetProblems(new Map([['SomeNewFunction', limit + 1]]))).toEqual([expect.stringMatching(/^SomeNewFunction: 300\.0 KB of code, over the 300 KB limit/)]);
+    if (listed === '(none listed)') return;
+    expect(budgetProblems(new Map([[listed, ceilingKb * 1024 + 1]]))).toEqual([expect.stringContaining(`over the ${ceilingKb}.0 KB it is held to`)]);
+    expect(budgetProblems(new Map([[listed, limit]]))).toEqual([expect.stringContaining('take it off OVER_LIMIT_KB')]);
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
