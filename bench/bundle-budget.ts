@@ -17,13 +17,13 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   ClassifyIncident: 2140, // now 2033
   ChangeIncidentStatus: 2130, // now 2028
   TrackClock: 2090, // now 1985
-  // Drill functions: whole SDK clients (RDS, S3, DynamoDB), pulled in by the per-type modules' dynamic imports.
-  RunDrillChecks: 1160, // now 1104
-  CleanUpDrill: 1160, // now 1103
-  WriteDrillCanary: 1050, // now 991
-  PrepareDrillRun: 1010, // now 957
-  CheckDrillRestore: 1010, // now 953
-  StartDrillRestore: 1000, // now 952
+  // Drill functions: the S3, RDS, Backup and DynamoDB clients with every operation's schema (computed trait keys), pg.
+  RunDrillChecks: 960, // now 909
+  CleanUpDrill: 990, // now 934
+  WriteDrillCanary: 840, // now 792
+  PrepareDrillRun: 830, // now 788
+  CheckDrillRestore: 830, // now 784
+  StartDrillRestore: 830, // now 783
   // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client with every operation's schema, the Slack client ~60 KB.
   ExportEvidence: 670, // now 633
   SendDrillReport: 620, // now 588

@@ -80,9 +80,10 @@ export async function bundleFunction(entry: string, options: BuildOptions & { ou
   const file = join(outdir, options.outfile);
   const result = await build({ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
   const code = await readFile(file);
-  const sdkClients = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []));
   const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined)!;
   const moduleBytes = Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
+  // What the code holds, not what esbuild read: a module imported but tree-shaken away adds 0 bytes.
+  const sdkClients = new Set(Object.entries(moduleBytes).flatMap(([input, bytes]) => (bytes > 0 ? (/node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []) : [])));
   return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort(), moduleBytes };
 }
 

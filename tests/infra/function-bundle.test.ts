@@ -79,6 +79,15 @@ describe('bench/function-bundle.ts', () => {
     );
     expect([...sizes.keys()].sort()).toEqual(functionRegistry.map((spec) => spec.name).sort());
     expect(budgetProblems(new Map([...sizes].map(([name, { bytes }]) => [name, bytes])))).toEqual([]);
+    // No function carries an SDK client whole: its aggregated class (`new RDS()`) brings every command and its schema.
+    // A dynamic import() of a module that imports a client did (esbuild wraps the client's index, and keeps all it re-exports).
+    const aggregated = [...sizes].flatMap(([name, { moduleBytes }]) =>
+      Object.entries(moduleBytes)
+        .filter(([input, bytes]) => bytes > 0 && /node_modules\/@aws-sdk\/client-[^/]+\/dist-es\/[^/]+\.js$/.test(input))
+        .filter(([input]) => readFileSync(join(PROJECT_ROOT, input), 'utf8').includes('createAggregatedClient('))
+        .map(([input]) => `${name}: ${input.replace(/^.*\/@aws-sdk\//, '')}`),
+    );
+    expect(aggregated).toEqual([]);
   });
 
   it('fails a function one byte over the limit, a listed one over its size, and keeps none listed once it is under', () => {
