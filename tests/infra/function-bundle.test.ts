@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { irdrConfig } from '../../functions/config.js';
+import { addBusinessDays } from '../../functions/domain/business-days.js';
 import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bundle-budget.js';
 import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
@@ -98,6 +102,24 @@ describe('bench/function-bundle.ts', () => {
     if (listed === '(none listed)') return;
     expect(budgetProblems(new Map([[listed, ceilingKb * 1024 + 1]]))).toEqual([expect.stringContaining(`over the ${ceilingKb}.0 KB it is held to`)]);
     expect(budgetProblems(new Map([[listed, limit]]))).toEqual([expect.stringContaining('take it off OVER_LIMIT_KB')]);
+  });
+
+  it("counts business days in the bundles as date-holidays does, from only the configured countries' rules", async () => {
+    const spec = functionSpec('TrackClock');
+    const { outfile, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValuesOf(stateMachineBlueprints(), loadDrillPlans())) });
+    const file = join(workdir, 'business-days', outfile);
+    // Every configured calendar, from each day of two years (holidays, substitutes, DST changes) plus 1 to 10 business days.
+    const cases = "const starts = Array.from({ length: 730 }, (_, day) => new Date(Date.UTC(2026, 0, 1, 15) + day * 86_400_000));";
+    const count = 'Object.values(irdrConfig.businessCalendars).flatMap((calendar) => starts.map((start, index) => addBusinessDays(start, 1 + (index % 10), calendar).toISOString()))';
+    const contents = `import { irdrConfig } from './functions/config.ts'; import { addBusinessDays } from './functions/domain/business-days.ts'; ${cases} process.stdout.write(JSON.stringify(${count}));`;
+    const result = await build({ ...options, stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'count.ts' }, outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
+    const inputs = Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs;
+    expect(Object.keys(inputs).filter((input) => input.includes('node_modules/date-holidays/'))).toEqual([]);
+    const bundled = JSON.parse(execFileSync(process.execPath, [file], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as string[];
+    const starts = Array.from({ length: 730 }, (_, day) => new Date(Date.UTC(2026, 0, 1, 15) + day * 86_400_000));
+    const local = Object.values(irdrConfig.businessCalendars).flatMap((calendar) => starts.map((start, index) => addBusinessDays(start, 1 + (index % 10), calendar).toISOString()));
+    expect(bundled).toHaveLength(730 * Object.keys(irdrConfig.businessCalendars).length);
+    expect(bundled).toEqual(local);
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {
