@@ -10,7 +10,8 @@ import { functionRegistry, type FunctionEnvironmentName, type FunctionSpec } fro
 import { stateMachineBlueprints } from '../workflows/catalog.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { compared, type Bench, type BenchFigure } from './figure.js';
-import { bundleFunction, esbuildOptionsOf, naiveOptionsOf, type FunctionBundle } from './function-bundle.js';
+import { BUNDLE_LIMIT_KB, bundleCeilingBytes } from './bundle-budget.js';
+import { bundleFunction, esbuildOptionsOf, naiveOptionsOf, topContributors, type FunctionBundle } from './function-bundle.js';
 import { moduleInitMs } from './module-init.js';
 import { median, runIfMain, sampleSize } from './stats.js';
 
@@ -71,6 +72,13 @@ async function measure(spec: FunctionSpec, bundledValues: ReturnType<typeof bund
 
 const kilobytes = (bytes: number): string => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
 
+/** Module init of the project's bundle over the naive one's, at most (issue 20: lean functions must not start slower). */
+const INIT_RATIO_TARGET = 0.8;
+
+/** What a bundle carries, largest packages first: where to cut when a function is over its budget. */
+const carried = (bundle: FunctionBundle): string =>
+  topContributors(bundle.moduleBytes, 6).map(({ name, bytes }) => `${name} ${kilobytes(bytes)}`).join(', ');
+
 /** The median and the largest of one ratio over every function measured, naming the function with the largest. */
 function ratioSummary(what: string, ratios: ReadonlyArray<{ name: string; ratio: number }>): BenchFigure[] {
   const largest = ratios.reduce((max, entry) => (entry.ratio > max.ratio ? entry : max));
@@ -102,7 +110,7 @@ export const bench: Bench = async () => {
       value: project.bytes,
       unit: 'bytes',
       baseline: { name: 'naive (bytes)', value: naive.bytes },
-      note: `${kilobytes(project.bytes)} vs ${kilobytes(naive.bytes)}; SDK: ${project.sdkClients.join(', ') || 'none'}`,
+      note: `${kilobytes(project.bytes)} vs ${kilobytes(naive.bytes)}${project.bytes > bundleCeilingBytes(spec.name) ? ' (OVER ITS BUDGET)' : ''}; SDK: ${project.sdkClients.join(', ') || 'none'}; largest: ${carried(project)}`,
     }),
     compared({
       bench: 'bundle-size',
@@ -124,8 +132,24 @@ export const bench: Bench = async () => {
   const ratiosOf = (value: (entry: Measured) => number, baseline: (entry: Measured) => number) =>
     measured.map((entry) => ({ name: entry.spec.name, ratio: value(entry) / baseline(entry) }));
   const total = (bytes: (entry: Measured) => number) => measured.reduce((sum, entry) => sum + bytes(entry), 0);
+  const initRatios = ratiosOf((entry) => entry.projectInitMs, (entry) => entry.naiveInitMs);
+  const overLimit = measured.filter((entry) => entry.project.bytes > BUNDLE_LIMIT_KB * 1024);
   return [
     ...perFunction,
+    {
+      bench: 'bundle-size',
+      name: `functions over ${BUNDLE_LIMIT_KB} KB`,
+      value: overLimit.length,
+      unit: 'functions',
+      note: `of ${measured.length} measured; sizes ${kilobytes(Math.min(...measured.map((entry) => entry.project.bytes)))}–${kilobytes(Math.max(...measured.map((entry) => entry.project.bytes)))}, median ${kilobytes(median(measured.map((entry) => entry.project.bytes)))}`,
+    },
+    {
+      bench: 'bundle-size',
+      name: `init ratio, median, against the ${INIT_RATIO_TARGET} target`,
+      value: median(initRatios.map((entry) => entry.ratio)),
+      unit: 'x',
+      note: median(initRatios.map((entry) => entry.ratio)) <= INIT_RATIO_TARGET ? 'met' : `NOT MET: over ${INIT_RATIO_TARGET} of the naive bundle's init`,
+    },
     ...ratioSummary('bundle', ratiosOf((entry) => entry.project.bytes, (entry) => entry.naive.bytes)),
     ...ratioSummary('gzip', ratiosOf((entry) => entry.project.gzipBytes, (entry) => entry.naive.gzipBytes)),
     ...ratioSummary('init', ratiosOf((entry) => entry.projectInitMs, (entry) => entry.naiveInitMs)),

@@ -12,8 +12,16 @@ import { PROJECT_ROOT } from '../lib/project-root.js';
 
 /** The bundling options mapped below; any other one would be silently left out of the bench's bundles. */
 const MAPPED_OPTIONS = new Set<string>([
-  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define',
+  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define', 'esbuildArgs',
 ]);
+
+/** esbuild's aliases from NodejsFunction's `esbuildArgs` (`--alias: ['from=to']`), the only argument mapped. */
+function aliasesOf(esbuildArgs: BundlingOptions['esbuildArgs']): Record<string, string> {
+  const { '--alias': aliases = [], ...others } = esbuildArgs ?? {};
+  if (Object.keys(others).length > 0) throw new Error(`bench/function-bundle.ts does not map the esbuild argument(s) ${Object.keys(others).join(', ')} yet`);
+  if (!Array.isArray(aliases)) throw new Error('esbuildArgs --alias must be a list of from=to');
+  return Object.fromEntries(aliases.map((alias) => alias.split('=') as [string, string]));
+}
 
 /** SourceMapMode.DEFAULT is esbuild's bare --sourcemap: a linked .map file. */
 const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
@@ -42,12 +50,14 @@ export function esbuildOptionsOf(bundling: Readonly<BundlingOptions>): BuildOpti
     define: bundling.define ?? {},
     mainFields: bundling.mainFields,
     banner: bundling.banner ? { js: bundling.banner } : {},
+    alias: aliasesOf(bundling.esbuildArgs),
   };
 }
 
-// Naive baseline, a bundle made by hand without care: CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
+// Naive baseline, a bundle made by hand without care: the SDK's whole credential chain, CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
 export const naiveOptionsOf = (options: BuildOptions & { outfile: string }): BuildOptions & { outfile: string } => ({
   ...options,
+  alias: {},
   mainFields: ['main', 'module'],
   treeShaking: false,
   minify: false,
@@ -70,8 +80,63 @@ export async function bundleFunction(entry: string, options: BuildOptions & { ou
   const file = join(outdir, options.outfile);
   const result = await build({ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
   const code = await readFile(file);
-  const sdkClients = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []));
   const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined)!;
   const moduleBytes = Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
+  // What the code holds, not what esbuild read: a module imported but tree-shaken away adds 0 bytes.
+  const sdkClients = new Set(Object.entries(moduleBytes).flatMap(([input, bytes]) => (bytes > 0 ? (/node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []) : [])));
   return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort(), moduleBytes };
+}
+
+/** The package (or, for our own code, the folder) an esbuild input belongs to: `zod`, `@aws-sdk/client-sesv2`, `functions/domain`. */
+export function packageOf(input: string): string {
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(input);
+  return dependency ? dependency[1]! : input.slice(0, Math.max(input.lastIndexOf('/'), 0));
+}
+
+/** The packages that add the most bytes to a bundle, largest first. */
+export function topContributors(moduleBytes: Readonly<Record<string, number>>, count: number): Array<{ readonly name: string; readonly bytes: number }> {
+  const bytesByPackage = new Map<string, number>();
+  for (const [input, bytes] of Object.entries(moduleBytes)) bytesByPackage.set(packageOf(input), (bytesByPackage.get(packageOf(input)) ?? 0) + bytes);
+  return [...bytesByPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, count);
+}
+
+export interface BundledEntry {
+  readonly name: string;
+  readonly entry: string;
+  /** esbuild options as esbuildOptionsOf gives them for this function. */
+  readonly options: BuildOptions & { outfile: string };
+}
+
+/**
+ * The code size and per-module bytes of many functions at once, without writing them: one esbuild build per distinct
+ * set of options, every function sharing it an entry point, so shared modules (the SDK, zod) are parsed once. The code
+ * is the shipped code but for its last line, the source map comment (which names the map file, `index.mjs.map`).
+ */
+export async function bundleSizes(entries: readonly BundledEntry[]): Promise<Map<string, Pick<FunctionBundle, 'bytes' | 'moduleBytes'>>> {
+  const groups = new Map<string, { options: BundledEntry['options']; entries: BundledEntry[] }>();
+  for (const entry of entries) {
+    const key = JSON.stringify(entry.options);
+    groups.set(key, { options: entry.options, entries: [...(groups.get(key)?.entries ?? []), entry] });
+  }
+  const sizes = new Map<string, Pick<FunctionBundle, 'bytes' | 'moduleBytes'>>();
+  for (const { options, entries: group } of groups.values()) {
+    const { outfile, ...shared } = options;
+    const result = await build({
+      ...shared,
+      sourcemap: false,
+      entryPoints: Object.fromEntries(group.map(({ name, entry }) => [name, join(PROJECT_ROOT, entry)])),
+      outdir: join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes'),
+      outExtension: { '.js': outfile.slice(outfile.indexOf('.')) },
+      absWorkingDir: PROJECT_ROOT,
+      metafile: true,
+      write: false,
+      logLevel: 'warning',
+    });
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      const name = file.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+      if (output.entryPoint === undefined || !group.some((entry) => entry.name === name)) continue;
+      sizes.set(name, { bytes: output.bytes, moduleBytes: Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput])) });
+    }
+  }
+  return sizes;
 }

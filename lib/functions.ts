@@ -11,9 +11,11 @@ import type { BundledValueName, FunctionName, FunctionSpec } from '../functions/
 import type { StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { drillBundleFlags } from '../functions/domain/drill/resource-types.js';
+import { irdrConfig } from '../functions/config.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
+import { holidayRulesOf } from './holiday-rules.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
 
@@ -29,6 +31,11 @@ const MAX_BUNDLED_VALUE_BYTES = 100 * 1024;
  */
 const ESM_REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
 
+/** What the bundles import in place of the SDK's default credential chain (relative to the project root, where esbuild runs). */
+export const LAMBDA_CREDENTIALS_ENTRY = 'functions/aws/lambda-credentials.ts';
+/** What the bundles import in place of date-holidays: its parser over the rules IRDR_HOLIDAY_RULES holds. */
+export const BUNDLED_HOLIDAYS_ENTRY = 'functions/aws/bundled-holidays.ts';
+
 /** How esbuild bundles every function, less its `define`s (see bundledDefines); bench/bundle-size.ts builds with these too. */
 export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   format: OutputFormat.ESM,
@@ -42,6 +49,9 @@ export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   // The SDK versions in package-lock.json are the ones the tests ran: ship them, tree-shaken,
   // rather than whatever version the Lambda runtime happens to carry.
   bundleAwsSDK: true,
+  // Lambda gives credentials in the environment: the SDK's default chain shrinks to that link (functions/aws/lambda-credentials.ts).
+  // date-holidays with the configured countries' rules only (functions/aws/bundled-holidays.ts, IRDR_HOLIDAY_RULES below).
+  esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_ENTRY}`, `date-holidays=./${BUNDLED_HOLIDAYS_ENTRY}`] },
 };
 
 /** Stack traces in the logs name source lines (the bundle ships its map); the bench loads bundles with it too. */
@@ -224,6 +234,10 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
     }
     defines[`process.env.${name}`] = literal;
   }
+  // Read only by the functions that count business days; esbuild leaves it out of every other bundle.
+  const holidayRules = JSON.stringify(holidayRulesOf(irdrConfig.businessCalendars));
+  if (Buffer.byteLength(holidayRules) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday rules of the configured calendars are ${Buffer.byteLength(holidayRules)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
+  defines['process.env.IRDR_HOLIDAY_RULES'] = holidayRules;
   // The plans' resource types decide which per-type drill code (and SDKs) the bundle carries.
   if (spec.bundled?.includes('DRILL_PLANS')) Object.assign(defines, drillBundleFlags((JSON.parse(values.DRILL_PLANS) as DrillPlan[]).map((plan) => plan.source)));
   return defines;

@@ -1,6 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { putCanary } from '../aws/drill/canary-writer.js';
 import { drillPlan } from '../aws/drill/plans.js';
+import { putCanaryObject } from '../aws/drill/s3-canary-writer.js';
+import { rdsSourceOf, writeSqlCanary } from '../aws/drill/sql-canary-writer.js';
 import { logger } from '../aws/powertools.js';
 import { canaryChecksOf, canaryItem, WriteCanaryTask } from '../domain/drill/canary.js';
 import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-schema.js';
@@ -14,16 +16,13 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
   const writtenAt = new Date().toISOString();
   const bucket = sourceBucketNameOf(plan.source);
   if (objectKeys.length > 0 && bucket !== undefined && process.env.DRILL_RESTORES_S3 !== 'false') {
-    // Loaded only for bucket plans: a table stack's canary writer never initializes the S3 SDK.
-    const { putCanaryObject } = await import('../aws/drill/s3-canary-writer.js');
+    // The flag drops the S3 writer, and its SDK, from stacks that restore no bucket.
     for (const key of objectKeys) await putCanaryObject({ bucket, key, planId, writtenAt });
     logger.info('drill canary object written', { planId, bucket, writtenAt, canaries: objectKeys.length });
     return { planId, bucket, writtenAt };
   }
   const sqlCanaries = plan.checks.flatMap((check) => (check.type === 'sql-canary' && check.writerSecretArn !== undefined ? [check] : []));
   if (sqlCanaries.length > 0 && plan.source.type === 'rds-database' && plan.sqlAccess) {
-    // Loaded only for database plans: a table stack's canary writer never initializes pg or the RDS SDKs.
-    const { writeSqlCanary, rdsSourceOf } = await import('../aws/drill/sql-canary-writer.js');
     const source = await rdsSourceOf(plan.source);
     for (const check of sqlCanaries) await writeSqlCanary({ source, access: plan.sqlAccess, writerSecretArn: check.writerSecretArn!, table: check.table });
     logger.info('drill canary row written', { planId, database: source.name, canaries: sqlCanaries.length });

@@ -1,13 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
+import { irdrConfig } from '../../functions/config.js';
+import { addBusinessDays } from '../../functions/domain/business-days.js';
+import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bundle-budget.js';
+import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
-import { functionSpec } from '../../functions/registry.js';
+import { functionRegistry, functionSpec } from '../../functions/registry.js';
 import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
@@ -18,8 +23,9 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 // bench/bundle-size.ts measures its own esbuild builds: they must be the bundles `cdk synth` ships, not look-alikes.
 describe('bench/function-bundle.ts', () => {
-  it('builds a function byte for byte as its NodejsFunction does, bundled values included', async () => {
-    const spec = functionSpec('ReadRunbooks');
+  // StartDrillRun holds bundled values (the drill plans) and SDK clients, so the credential alias is held to synth's build too.
+  it('builds a function byte for byte as its NodejsFunction does, bundled values and aliases included', async () => {
+    const spec = functionSpec('StartDrillRun');
     const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
     const app = new App({ outdir: join(workdir, 'cdk.out') });
     const stack = new Stack(app, 'Bundles');
@@ -88,6 +94,58 @@ describe('bench/function-bundle.ts', () => {
     }
     expect(checks.get('@aws-sdk/client-rds-data')).toBeGreaterThan(0);
     expect(validator.has('@aws-sdk/client-rds-data')).toBe(false);
+  });
+
+  it("carries only the SDK credential chain's environment link, the one Lambda gives credentials through", async () => {
+    const bundle = await bundleFunction(functionSpec('RecordEvent').entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'credentials'));
+    const providers = Object.keys(bundle.moduleBytes).flatMap((input) => /node_modules\/@aws-sdk\/(credential-provider-[^/]+|nested-clients)\//.exec(input)?.[1] ?? []);
+    expect(new Set(providers)).toEqual(new Set(['credential-provider-env']));
+  });
+
+  it(`holds every function's code to ${BUNDLE_LIMIT_KB} KB, or one listed over it to its size today`, async () => {
+    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
+    const sizes = await bundleSizes(
+      functionRegistry.map((spec) => ({ name: spec.name, entry: spec.entry, options: esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }) })),
+    );
+    expect([...sizes.keys()].sort()).toEqual(functionRegistry.map((spec) => spec.name).sort());
+    expect(budgetProblems(new Map([...sizes].map(([name, { bytes }]) => [name, bytes])))).toEqual([]);
+    // No function carries an SDK client whole: its aggregated class (`new RDS()`) brings every command and its schema.
+    // A dynamic import() of a module that imports a client did (esbuild wraps the client's index, and keeps all it re-exports).
+    const aggregated = [...sizes].flatMap(([name, { moduleBytes }]) =>
+      Object.entries(moduleBytes)
+        .filter(([input, bytes]) => bytes > 0 && /node_modules\/@aws-sdk\/client-[^/]+\/dist-es\/[^/]+\.js$/.test(input))
+        .filter(([input]) => readFileSync(join(PROJECT_ROOT, input), 'utf8').includes('createAggregatedClient('))
+        .map(([input]) => `${name}: ${input.replace(/^.*\/@aws-sdk\//, '')}`),
+    );
+    expect(aggregated).toEqual([]);
+  });
+
+  it('fails a function one byte over the limit, a listed one over its size, and keeps none listed once it is under', () => {
+    const [listed, ceilingKb] = Object.entries(OVER_LIMIT_KB)[0] ?? ['(none listed)', BUNDLE_LIMIT_KB];
+    const limit = BUNDLE_LIMIT_KB * 1024;
+    expect(budgetProblems(new Map([['SomeNewFunction', limit]]))).toEqual([]);
+    expect(budgetProblems(new Map([['SomeNewFunction', limit + 1]]))).toEqual([expect.stringMatching(/^SomeNewFunction: 300\.0 KB of code, over the 300 KB limit/)]);
+    if (listed === '(none listed)') return;
+    expect(budgetProblems(new Map([[listed, ceilingKb * 1024 + 1]]))).toEqual([expect.stringContaining(`over the ${ceilingKb}.0 KB it is held to`)]);
+    expect(budgetProblems(new Map([[listed, limit]]))).toEqual([expect.stringContaining('take it off OVER_LIMIT_KB')]);
+  });
+
+  it("counts business days in the bundles as date-holidays does, from only the configured countries' rules", async () => {
+    const spec = functionSpec('TrackClock');
+    const { outfile, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValuesOf(stateMachineBlueprints(), loadDrillPlans())) });
+    const file = join(workdir, 'business-days', outfile);
+    // Every configured calendar, from each day of two years (holidays, substitutes, DST changes) plus 1 to 10 business days.
+    const cases = "const starts = Array.from({ length: 730 }, (_, day) => new Date(Date.UTC(2026, 0, 1, 15) + day * 86_400_000));";
+    const count = 'Object.values(irdrConfig.businessCalendars).flatMap((calendar) => starts.map((start, index) => addBusinessDays(start, 1 + (index % 10), calendar).toISOString()))';
+    const contents = `import { irdrConfig } from './functions/config.ts'; import { addBusinessDays } from './functions/domain/business-days.ts'; ${cases} process.stdout.write(JSON.stringify(${count}));`;
+    const result = await build({ ...options, stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'count.ts' }, outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
+    const inputs = Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs;
+    expect(Object.keys(inputs).filter((input) => input.includes('node_modules/date-holidays/'))).toEqual([]);
+    const bundled = JSON.parse(execFileSync(process.execPath, [file], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as string[];
+    const starts = Array.from({ length: 730 }, (_, day) => new Date(Date.UTC(2026, 0, 1, 15) + day * 86_400_000));
+    const local = Object.values(irdrConfig.businessCalendars).flatMap((calendar) => starts.map((start, index) => addBusinessDays(start, 1 + (index % 10), calendar).toISOString()));
+    expect(bundled).toHaveLength(730 * Object.keys(irdrConfig.businessCalendars).length);
+    expect(bundled).toEqual(local);
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {

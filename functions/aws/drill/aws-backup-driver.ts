@@ -30,6 +30,7 @@ import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
 import { restoredResourceOps } from './restored-resources/ops-by-type.js';
 import { sourceFactsOf } from './source-table.js';
+import { taggedArns } from './tagged-resources.js';
 import { awsErrorText, isAwsError, restoredTableProgress } from './target-table.js';
 
 export interface AwsBackupDriverConfig {
@@ -183,9 +184,9 @@ async function chooseByTags(type: BackupResourceType, tags: Readonly<Record<stri
   } while (nextToken);
 
   // Only in functions bundled for plans that select by tags (lib/ bundles the flag; see drillBundleFlags).
-  const taggedArns = process.env.DRILL_SELECTS_BY_TAGS !== 'false' ? (await import('./tagged-resources.js')).taggedArns : undefined;
-  if (!taggedArns) throw new DrillPreflightError('this function was bundled for plans that select no source by tags');
-  const tagged = (await taggedArns(type, tags)).filter((arn) => protectedArns.has(arn));
+  const findTagged = process.env.DRILL_SELECTS_BY_TAGS !== 'false' ? taggedArns : undefined;
+  if (!findTagged) throw new DrillPreflightError('this function was bundled for plans that select no source by tags');
+  const tagged = (await findTagged(type, tags)).filter((arn) => protectedArns.has(arn));
   const tagText = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(', ');
   const chosen = [...tagged].sort()[Math.min(Math.floor(random() * tagged.length), tagged.length - 1)];
   if (!chosen) throw new DrillPreflightError(`AWS Backup protects no ${type} resource tagged ${tagText} (${protectedArns.size} ${type} resources are protected)`);

@@ -5,7 +5,7 @@ import { restoreTestingDriver } from './restore-testing-driver.js';
 import { awsBackupDriver } from './aws-backup-driver.js';
 import { dynamodbBackupDriver } from './dynamodb-backup-driver.js';
 import { dynamodbPitrDriver } from './dynamodb-pitr-driver.js';
-import type { RdsDriverOptions } from './rds-driver.js';
+import { rdsDriver, type RdsDriverOptions } from './rds-driver.js';
 import type { RestoreDriver } from './restore-driver.js';
 import { irdrConfig } from '../../config.js';
 
@@ -55,10 +55,10 @@ function tableNameOf(source: DrillPlan['source'], driverType: string): string {
   return source.tableName;
 }
 
-/** The RDS driver, loaded on first use: a drill function of tables or buckets never initializes the RDS SDK. */
+/** The RDS driver, made on first use. Imported statically: a dynamic import made esbuild bundle the whole RDS client (every command). */
 function lazyRdsDriver(source: Extract<DrillPlan['source'], { type: 'rds-database' }>, options: RdsDriverOptions): RestoreDriver {
-  const loaded = import('./rds-driver.js').then(({ rdsDriver }) => rdsDriver(source, options));
-  // Not awaited until a method runs; a load failure surfaces there, not as an unhandled rejection.
+  const loaded = Promise.resolve().then(() => rdsDriver(source, options));
+  // Not awaited until a method runs; a failure surfaces there, not as an unhandled rejection.
   loaded.catch(() => undefined);
   return {
     // RDS announces a made, restored or failed instance or cluster on the bus (rds-restore-event.ts).

@@ -7,11 +7,16 @@ import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
 import { itemCountCheck } from './item-count-check.js';
+import { s3CanaryCheck } from './s3-canary-check.js';
+import { s3ObjectCountCheck } from './s3-object-count-check.js';
+import { s3PrefixChecksumCheck } from './s3-prefix-checksum-check.js';
+import { s3SampleCheck } from './s3-sample-check.js';
 import { sampleKeysCheck } from './sample-keys-check.js';
+import { sqlCheckVerdict } from './sql-checks.js';
 
 type ObjectCheck = Extract<DrillCheck, { type: 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' }>;
 
-/** The S3 checks, loaded only when a plan checks a bucket: a table drill's functions never initialize the S3 SDK. */
+/** The S3 checks: esbuild drops them, and the S3 SDK, from the functions of stacks that restore no bucket (the flag below). */
 async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext): Promise<CheckVerdict> {
   const { source, restored } = context;
   if (source?.type !== 'S3' || restored?.type !== 'S3') throw new Error(`${check.type} reads S3 objects: this run restored a ${restored?.type ?? 'DynamoDB'} resource`);
@@ -26,13 +31,13 @@ async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext
   if (process.env.DRILL_RESTORES_S3 !== 'false') {
     switch (check.type) {
       case 'object-count':
-        return (await import('./s3-object-count-check.js')).s3ObjectCountCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), tolerancePercent: check.tolerancePercent, ...(check.expected && { expected: check.expected }) }, s3Context);
+        return s3ObjectCountCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), tolerancePercent: check.tolerancePercent, ...(check.expected && { expected: check.expected }) }, s3Context);
       case 'sample-objects':
-        return (await import('./s3-sample-check.js')).s3SampleCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), count: check.count, ...(check.pinned && { pinned: check.pinned }) }, s3Context);
+        return s3SampleCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), count: check.count, ...(check.pinned && { pinned: check.pinned }) }, s3Context);
       case 'prefix-checksum':
-        return (await import('./s3-prefix-checksum-check.js')).s3PrefixChecksumCheck({ prefix: check.prefix, expected: check.expected === 'source' ? 'source' : { sha256: check.expected } }, s3Context);
+        return s3PrefixChecksumCheck({ prefix: check.prefix, expected: check.expected === 'source' ? 'source' : { sha256: check.expected } }, s3Context);
       case 'canary-object':
-        return (await import('./s3-canary-check.js')).s3CanaryCheck({ key: check.key }, s3Context);
+        return s3CanaryCheck({ key: check.key }, s3Context);
     }
   }
   throw new Error(`${check.type}: this function was bundled for plans that restore no S3 bucket`);
@@ -60,8 +65,7 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext, sqlReach: SqlR
     case 'sql-schema':
     case 'sql-canary':
     case 'sql-query':
-      // Loaded only when a plan checks a database: a table drill's functions never initialize pg or the Data API SDK.
-      return import('./sql-checks.js').then(({ sqlCheckVerdict }) => sqlCheckVerdict(check, context, sqlReach));
+      return sqlCheckVerdict(check, context, sqlReach);
   }
 }
 

@@ -1,16 +1,21 @@
 import type { BackupResourceType } from '../../../domain/drill/restore.js';
+import { ebsOps } from './ebs.js';
+import { ec2Ops } from './ec2.js';
+import { efsOps } from './efs.js';
 import type { RestoredResourceOps } from './restored-resource.js';
+import { s3Ops } from './s3.js';
 
 /**
  * The restored-resource operations per type restored through AWS Backup (DynamoDB tables: restored-table.ts),
- * loaded when a drill of that type needs them: a table drill's functions never initialize the EC2, EFS or S3 SDKs.
+ * bundled only for the types the stack's plans restore: a table drill's functions carry no EC2, EFS or S3 SDK. Imported
+ * statically (the clients are pure): a dynamic import made esbuild bundle each SDK client whole, every command.
  */
 export async function restoredResourceOps(type: BackupResourceType): Promise<RestoredResourceOps> {
   // Literal names on purpose: lib/ bundles them as "true"/"false" (drillBundleFlags), and esbuild drops the imports of "false".
-  if (type === 'S3' && process.env.DRILL_RESTORES_S3 !== 'false') return (await import('./s3.js')).s3Ops;
-  if (type === 'EFS' && process.env.DRILL_RESTORES_EFS !== 'false') return (await import('./efs.js')).efsOps;
-  if (type === 'EBS' && process.env.DRILL_RESTORES_EBS !== 'false') return (await import('./ebs.js')).ebsOps;
-  if (type === 'EC2' && process.env.DRILL_RESTORES_EC2 !== 'false') return (await import('./ec2.js')).ec2Ops;
+  if (type === 'S3' && process.env.DRILL_RESTORES_S3 !== 'false') return s3Ops;
+  if (type === 'EFS' && process.env.DRILL_RESTORES_EFS !== 'false') return efsOps;
+  if (type === 'EBS' && process.env.DRILL_RESTORES_EBS !== 'false') return ebsOps;
+  if (type === 'EC2' && process.env.DRILL_RESTORES_EC2 !== 'false') return ec2Ops;
   throw new Error(`no restored-resource operations for ${type} in this function (no plan restores it, or plan validation refuses the type)`);
 }
 
