@@ -78,6 +78,8 @@ export type FunctionPermission =
   | 'drills:inspect-restore'
   // Read the source and the drill tables for checks; invoke the plans' custom check functions.
   | 'drills:read-data'
+  // Count the source and drill tables by parallel Scan segments (Scan only: the fan-out's segment invocations).
+  | 'drills:count-data'
   // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
   | 'drills:cleanup'
   // Put the canary item into the plans' source tables (that item's key only).
@@ -451,6 +453,25 @@ export const functionRegistry = [
     environment: ['DEDUPLICATION_TABLE_NAME'],
     permissions: ['drills:find-restore-wait', 'drills:end-restore-wait'],
     eventRules: ['drill-restore-jobs-ended'],
+  },
+  {
+    name: 'PlanDrillValidation',
+    entry: 'functions/tasks/plan-drill-validation.ts',
+    description: 'Drill step: validation starts; plans whole-table reads as parallel-scan segments for the Map to count',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'drill-runs:append', 'drills:read-data'],
+  },
+  {
+    name: 'CountDrillSegment',
+    entry: 'functions/tasks/count-drill-segment.ts',
+    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table for as long as it has time',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    environment: [],
+    permissions: ['drills:count-data'],
   },
   {
     name: 'RunDrillChecks',

@@ -7,6 +7,7 @@ import { OBJECT_CHECKS, sourceBucketNameOf, sourceResourceTypeOf, sourceTableNam
 import type { BackupResourceType } from '../functions/domain/drill/restore.js';
 import { irdrConfig } from '../functions/config.js';
 import { rdsDrillStatements } from './drill-grants-rds.js';
+import { scansSource } from '../functions/domain/drill/item-count-baseline.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
@@ -15,6 +16,7 @@ export type DrillDataPermission = Extract<
   | 'drills:restore'
   | 'drills:inspect-restore'
   | 'drills:read-data'
+  | 'drills:count-data'
   | 'drills:cleanup'
   | 'drills:canary'
   | 'drills:abort'
@@ -27,6 +29,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:restore',
   'drills:inspect-restore',
   'drills:read-data',
+  'drills:count-data',
   'drills:cleanup',
   'drills:canary',
   'drills:abort',
@@ -190,6 +193,11 @@ export class DrillGrants {
       plans.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)) ? [bucket] : []; }),
     );
 
+    const itemCountPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count'));
+    const countsTables = itemCountPlans.length > 0;
+    const countedSources = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.checks.some((check) => check.type === 'item-count' && scansSource(check)))).map((name) => this.tableArn(name)));
+    const countedBackups = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' || plan.driver.type === 'aws-backup')).map((name) => this.backupsArn(name)));
+
     const entries: DrillStatement[] = [];
     const allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => {
       if (resources.length === 0) return;
@@ -234,6 +242,8 @@ export class DrillGrants {
           [...sources, ...drillTables],
           WHY_DRILL_TABLES,
         );
+        // item-count's baseline where the restored point is a DynamoDB backup: the ItemCount DescribeBackup recorded.
+        allow(['dynamodb:DescribeBackup'], countedBackups, WHY_BACKUPS);
         // S3 object checks: the source's version listing and the versions it held at the point, the restored bucket's objects.
         allow(['s3:ListBucket', 's3:ListBucketVersions'], objectCheckedSourceBuckets.map((bucket) => this.bucketArn(bucket)));
         allow(['s3:GetObject', 's3:GetObjectVersion'], objectCheckedSourceBuckets.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
@@ -243,6 +253,10 @@ export class DrillGrants {
           ['lambda:InvokeFunction'],
           unique(plans.flatMap((plan) => plan.checks.flatMap((check) => (check.type === 'custom' ? [this.functionArn(check.functionName)] : [])))),
         );
+        break;
+      case 'drills:count-data':
+        // Scan only: a segment invocation counts, it reads nothing else (the source only where a plan asks for a source scan).
+        allow(['dynamodb:Scan'], [...countedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         break;
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);

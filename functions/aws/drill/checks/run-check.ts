@@ -5,7 +5,7 @@ import type { S3CheckContext } from '../../../domain/drill/s3-checks.js';
 import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
-import { itemCountCheck } from './item-count-check.js';
+import { itemCountCheck, type FannedOutCounts } from './item-count-check.js';
 import { sampleKeysCheck } from './sample-keys-check.js';
 
 type ObjectCheck = Extract<DrillCheck, { type: 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' }>;
@@ -37,10 +37,10 @@ async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext
   throw new Error(`${check.type}: this function was bundled for plans that restore no S3 bucket`);
 }
 
-function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<CheckVerdict> {
+function verdictOf(check: DrillCheck, id: string, context: DrillCheckContext, fannedOut: FannedOutCounts | undefined): Promise<CheckVerdict> {
   switch (check.type) {
     case 'item-count':
-      return itemCountCheck(check, context);
+      return itemCountCheck(check, id, context, fannedOut);
     case 'canary':
       return canaryCheck(check, context);
     case 'sample-keys':
@@ -64,7 +64,10 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext): Promise<Check
   }
 }
 
-/** Runs one check on the restored table or bucket: passed:false when it finds bad data; throws when it cannot run. */
-export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext): Promise<DrillCheckResult> {
-  return { id, type: check.type, ...(await verdictOf(check, context)) };
+/**
+ * Runs one check on the restored table or bucket: passed:false when it finds bad data; throws when it cannot run.
+ * Whole-table counts come from `fannedOut` (the Map's segment counts) when validation fanned out.
+ */
+export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext, fannedOut?: FannedOutCounts): Promise<DrillCheckResult> {
+  return { id, type: check.type, ...(await verdictOf(check, id, context, fannedOut)) };
 }
