@@ -78,7 +78,8 @@ export type FunctionPermission =
   | 'drills:inspect-restore'
   // Read the source and the drill tables for checks; invoke the plans' custom check functions.
   | 'drills:read-data'
-  // Count the source and drill tables by parallel Scan segments (Scan only: the fan-out's segment invocations).
+  // Size (DescribeTable) and count (Scan segments) the drill tables of plans that count items, and their sources: Scan of
+  // a source only where a plan asks for a source scan. Nothing else: no item reads, no custom checks, no S3.
   | 'drills:count-data'
   // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
   | 'drills:cleanup'
@@ -462,7 +463,7 @@ export const functionRegistry = [
     timeoutSeconds: 30,
     environment: ['TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
-    permissions: ['table:read', 'drill-runs:append', 'drills:read-data'],
+    permissions: ['table:read', 'drill-runs:append', 'drills:count-data'],
   },
   {
     name: 'CountDrillSegment',

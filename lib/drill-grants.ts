@@ -195,6 +195,7 @@ export class DrillGrants {
 
     const itemCountPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count'));
     const countsTables = itemCountPlans.length > 0;
+    const sizedSources = unique(tableNamesOf(itemCountPlans).map((name) => this.tableArn(name)));
     const countedSources = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.checks.some((check) => check.type === 'item-count' && scansSource(check)))).map((name) => this.tableArn(name)));
     const countedBackups = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' || plan.driver.type === 'aws-backup')).map((name) => this.backupsArn(name)));
 
@@ -255,7 +256,8 @@ export class DrillGrants {
         );
         break;
       case 'drills:count-data':
-        // Scan only: a segment invocation counts, it reads nothing else (the source only where a plan asks for a source scan).
+        // Sizes to plan segments by (both tables of plans that count items), and Scan to count them: the source only where a plan asks for a source scan.
+        allow(['dynamodb:DescribeTable'], [...sizedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         allow(['dynamodb:Scan'], [...countedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         break;
       case 'drills:cleanup':

@@ -136,8 +136,11 @@ describe('drills:* grants from the plans', () => {
     ]);
   });
 
-  it('drills:count-data: Scan only, on drill tables, and on a source only where its plan asks for a source scan', () => {
-    expect(statementsOf('drills:count-data')).toEqual([allow(['dynamodb:Scan'], [table('orders'), DRILL_TABLES])]);
+  it('drills:count-data: size the tables of plans that count items; Scan drill tables, and a source only where its plan asks for a source scan', () => {
+    expect(statementsOf('drills:count-data')).toEqual([
+      allow(['dynamodb:DescribeTable'], [table('orders'), table('ledger'), DRILL_TABLES]),
+      allow(['dynamodb:Scan'], [table('orders'), DRILL_TABLES]),
+    ]);
   });
 
   it('drills:cleanup: DeleteTable on tagged drill tables only; no DeleteBackup when no plan takes a backup', () => {

@@ -427,7 +427,7 @@ describe('least privilege', () => {
       add(when(checksObjects, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
       add(when(hasCustomCheck, ['lambda:InvokeFunction']));
     }
-    if (permissions.includes('drills:count-data')) add(when(countsItems, ['dynamodb:Scan']));
+    if (permissions.includes('drills:count-data')) add(when(countsItems, ['dynamodb:DescribeTable', 'dynamodb:Scan']));
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
       add(when(takesBackups, ['dynamodb:DeleteBackup']));
