@@ -178,3 +178,19 @@ describe('what an item count is held to', () => {
     expect(new Set(hashes).size).toBe(4);
   });
 });
+
+describe('CountDrillSegment refuses what the Map should never hand it, before reading anything', () => {
+  const scan = { checkId: 'item-count', role: 'restored', tableName: RESTORED, segment: 1, totalSegments: 4 };
+  const context = { getRemainingTimeInMillis: () => 300_000 } as never;
+  const invoke = async (event: unknown) => (await import('../../functions/tasks/count-drill-segment.js')).handler(event, context);
+
+  it('a segment outside its split, a role other than restored or source, a field no segment has, or progress of another segment', async () => {
+    await expect(invoke({ runId: 'run-1', scan: { ...scan, segment: 4 }, progress: null })).rejects.toThrow(/segment must be below totalSegments/);
+    await expect(invoke({ runId: 'run-1', scan: { ...scan, segment: -1 }, progress: null })).rejects.toThrow();
+    await expect(invoke({ runId: 'run-1', scan: { ...scan, role: 'evidence' }, progress: null })).rejects.toThrow();
+    await expect(invoke({ runId: 'run-1', scan: { ...scan, FilterExpression: 'attribute_exists(pk)' }, progress: null })).rejects.toThrow();
+    const other = { ...scan, segment: 2, count: 10, pages: 1, invocations: 1, done: false, nextKey: { pk: 'ORDER#1', sk: 'META' } };
+    await expect(invoke({ runId: 'run-1', scan, progress: other })).rejects.toThrow(SegmentCountsInvalid);
+    await expect(invoke({ runId: 'run-1', scan, progress: { ...other, segment: 1, count: -3 } })).rejects.toThrow();
+  });
+});
