@@ -85,7 +85,7 @@ export interface SummedCount {
   readonly totalSegments: number;
   readonly pages: number;
   readonly invocations: number;
-  /** The most pages one invocation read: how close a segment came to a function's time. */
+  /** The most pages per invocation of any segment (its pages over its invocations, rounded up). */
   readonly maxPagesPerInvocation: number;
 }
 
