@@ -5,6 +5,7 @@ import { itemCountBasisOf, scansSource } from '../../functions/domain/drill/item
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
 import {
   MAX_SEGMENTS,
+  MAX_SEGMENTS_PER_RUN,
   SEGMENT_BYTES,
   SegmentCountsInvalid,
   planSegmentScans,
@@ -61,6 +62,16 @@ describe('planning parallel-scan segments', () => {
       { checkId: 'item-count-2', role: 'source', tableName: 'orders', segment: 1, totalSegments: 2 },
     ]);
     expect(planSegmentScans([])).toEqual([]);
+  });
+
+  it("keeps a run's segments together within MAX_SEGMENTS_PER_RUN (the execution's 256 KB of state), larger segments instead", () => {
+    const both = (checkId: string) => ({ checkId, tables: [{ role: 'restored' as const, tableName: RESTORED }, { role: 'source' as const, tableName: 'orders' }], segments: MAX_SEGMENTS });
+    const scans = planSegmentScans([both('item-count'), both('item-count-2')]);
+    expect(scans.length).toBeLessThanOrEqual(MAX_SEGMENTS_PER_RUN);
+    expect(scans.length).toBe(4 * Math.floor(MAX_SEGMENTS_PER_RUN / 4));
+    // Still every segment 0…N-1 of its split, so the sums hold.
+    expect(scans.filter((scan) => scan.checkId === 'item-count' && scan.role === 'source').map((scan) => scan.segment)).toEqual(Array.from({ length: 75 }, (_, index) => index));
+    expect(JSON.stringify(countedAll(scans, () => 123_456_789, 9)).length + JSON.stringify(scans).length).toBeLessThan(200_000);
   });
 
   it('reads until 30 s before the function ends, and never plans a negative budget', () => {

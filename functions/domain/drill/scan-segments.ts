@@ -53,10 +53,19 @@ export function segmentCountFor(sizeBytes: number | undefined, asked?: number): 
   return Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(sizeBytes / SEGMENT_BYTES)));
 }
 
-/** Every segment of every table every request asks for, as the Map's items. */
+/**
+ * At most this many segments in one run, all checks and tables together: the list and its counts, ~0.4 KB a segment,
+ * stay well inside the 256 KB of state the Map's input and output share.
+ */
+export const MAX_SEGMENTS_PER_RUN = 300;
+
+/** Every segment of every table every request asks for, as the Map's items; scaled down together past MAX_SEGMENTS_PER_RUN. */
 export function planSegmentScans(requests: readonly CountRequest[]): SegmentScan[] {
-  return requests.flatMap((request) => {
-    const totalSegments = segmentCountFor(request.sizeBytes, request.segments);
+  const wanted = requests.map((request) => segmentCountFor(request.sizeBytes, request.segments));
+  const total = requests.reduce((sum, request, index) => sum + wanted[index]! * request.tables.length, 0);
+  const scale = total > MAX_SEGMENTS_PER_RUN ? MAX_SEGMENTS_PER_RUN / total : 1;
+  return requests.flatMap((request, index) => {
+    const totalSegments = Math.max(1, Math.floor(wanted[index]! * scale));
     return request.tables.flatMap(({ role, tableName }) =>
       Array.from({ length: totalSegments }, (_, segment) => ({ checkId: request.checkId, role, tableName, segment, totalSegments })),
     );
