@@ -1,5 +1,6 @@
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrillCheck } from '../../functions/aws/drill/checks/run-check.js';
 import { countSegment } from '../../functions/aws/drill/checks/segment-count.js';
@@ -139,6 +140,19 @@ describe('item-count', () => {
   it("measures against the plan's number within its tolerance", async () => {
     expect(await run({ type: 'item-count', expected: 36, tolerancePercent: 5 }, BAD)).toMatchObject({ passed: true, expected: '36 items (±5%), as the plan states' });
     expect(await run({ type: 'item-count', expected: 40, tolerancePercent: 5 }, BAD)).toMatchObject({ passed: false, details: { allowedDifference: 2, difference: -5 } });
+  });
+
+  it("the local DynamoDB's ItemCount and TableSizeBytes follow writes (dynalite alone reports 0 forever)", async () => {
+    const table = 'irdr-test-check-counted';
+    await createTable(table);
+    const described = async () => (await local.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table!;
+    expect(await described()).toMatchObject({ ItemCount: 0, TableSizeBytes: 0 });
+    await putAll(table, orders.slice(0, 3));
+    const three = await described();
+    expect(three.ItemCount).toBe(3);
+    expect(three.TableSizeBytes).toBeGreaterThan(0);
+    await documents.send(new DeleteCommand({ TableName: table, Key: { pk: orders[0]!.pk, sk: 'v1' } }));
+    expect((await described()).ItemCount).toBe(2);
   });
 
   it('counts a segment larger than one invocation across invocations, from the key where the last one stopped', async () => {
