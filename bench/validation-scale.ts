@@ -7,7 +7,7 @@
  * orchestration (≈0.5 ms a transition locally, see orchestration-overhead) is left out.
  *
  *   npx tsx bench/validation-scale.ts                     # 10k and 100k items, embedded DynamoDB (dynalite)
- *   IRDR_BENCH_SIZES=1000000 npx tsx bench/validation-scale.ts                                  # 1M (~20 min of seeding)
+ *   IRDR_BENCH_SIZES=1000000 npx tsx bench/validation-scale.ts                                  # 1M (4-20 min of seeding)
  *   IRDR_BENCH_SIZES=10000,100000 IRDR_BENCH_DYNAMODB=local npx tsx bench/validation-scale.ts   # DynamoDB Local (Java)
  */
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
@@ -20,7 +20,7 @@ import { quick, runIfMain } from './stats.js';
 const SEGMENTS = 8;
 /** Each invocation reads this long at most (a Lambda's 300 s less the margin, shrunk so the loop is exercised here). */
 const BUDGET_MS = 2_000;
-// 1M items take ~20 min to seed on the embedded DynamoDB here: opt in with IRDR_BENCH_SIZES (docs/drill-validation-scale.md has the figures).
+// 1M items take 4 (idle) to 20 (loaded) minutes to seed on the embedded DynamoDB here: opt in with IRDR_BENCH_SIZES (figures in docs/drill-validation-scale.md).
 const SIZES = (process.env.IRDR_BENCH_SIZES ?? (quick() ? '10000' : '10000,100000')).split(',').map(Number);
 const BACKEND = (process.env.IRDR_BENCH_DYNAMODB ?? 'embedded') as DynamoDbBackend;
 
