@@ -77,7 +77,7 @@ export const bench: Bench = async () => {
       const restoreJobId = view.events.find((event) => event.type === 'drill.restore.started')?.detail?.restoreJobId as string | undefined;
       if (restoreJobId) {
         const job = await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
-        const validating = history.find((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'Run checks')!;
+        const validating = history.find((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'Plan validation')!;
         const completed = job.CompletionDate!.getTime();
         Object.assign(figures, {
           lagSeconds: ((validating.timestamp!.getTime() - completed) / 1000) * TIME_SCALE,

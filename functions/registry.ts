@@ -80,6 +80,9 @@ export type FunctionPermission =
   | 'drills:read-data'
   // Wire SQL checks (the validator in the drill VPC): the drill databases' endpoints, and the wire plans' database secret.
   | 'drills:read-database-wire'
+  // Size (DescribeTable) and count (Scan segments) the drill tables of plans that count items, and their sources: Scan of
+  // a source only where a plan asks for a source scan. Nothing else: no item reads, no custom checks, no S3.
+  | 'drills:count-data'
   // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
   | 'drills:cleanup'
   // Put the canary item into the plans' source tables (that item's key only).
@@ -484,6 +487,25 @@ export const functionRegistry = [
     bundled: ['DRILL_PLANS'],
     permissions: ['drills:read-restore-testing-job', 'drills:start'],
     eventRules: ['restore-testing-jobs-ended'],
+  },
+  {
+    name: 'PlanDrillValidation',
+    entry: 'functions/tasks/plan-drill-validation.ts',
+    description: 'Drill step: validation starts; plans whole-table reads as parallel-scan segments for the Map to count',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: ['TABLE_NAME'],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['table:read', 'drill-runs:append', 'drills:count-data'],
+  },
+  {
+    name: 'CountDrillSegment',
+    entry: 'functions/tasks/count-drill-segment.ts',
+    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table for as long as it has time',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    environment: [],
+    permissions: ['drills:count-data'],
   },
   {
     name: 'RunDrillChecks',

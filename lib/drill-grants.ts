@@ -9,6 +9,7 @@ import { checksRunInOf } from '../functions/domain/drill/rds-plan.js';
 import { irdrConfig } from '../functions/config.js';
 import { isRestoreTestingPlan, RESTORE_TEST_NAME_PREFIX as RESTORE_TEST_PREFIX } from '../functions/domain/drill/restore-testing-plan.js';
 import { rdsDrillStatements } from './drill-grants-rds.js';
+import { scansSource } from '../functions/domain/drill/item-count-baseline.js';
 
 /** The drill permissions this file turns into statements (drills:start is the state machine's own grant). */
 export type DrillDataPermission = Extract<
@@ -18,6 +19,7 @@ export type DrillDataPermission = Extract<
   | 'drills:inspect-restore'
   | 'drills:read-data'
   | 'drills:read-database-wire'
+  | 'drills:count-data'
   | 'drills:cleanup'
   | 'drills:canary'
   | 'drills:abort'
@@ -32,6 +34,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:inspect-restore',
   'drills:read-data',
   'drills:read-database-wire',
+  'drills:count-data',
   'drills:cleanup',
   'drills:canary',
   'drills:abort',
@@ -204,6 +207,12 @@ export class DrillGrants {
       plans.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)) ? [bucket] : []; }),
     );
 
+    const itemCountPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count'));
+    const countsTables = itemCountPlans.length > 0;
+    const sizedSources = unique(tableNamesOf(itemCountPlans).map((name) => this.tableArn(name)));
+    const countedSources = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.checks.some((check) => check.type === 'item-count' && scansSource(check)))).map((name) => this.tableArn(name)));
+    const countedBackups = unique(tableNamesOf(itemCountPlans.filter((plan) => plan.driver.type === 'dynamodb-backup' || plan.driver.type === 'aws-backup')).map((name) => this.backupsArn(name)));
+
     const entries: DrillStatement[] = [];
     const allow = (actions: readonly string[], resources: readonly string[], wildcardReason?: string, conditions?: Record<string, unknown>) => {
       if (resources.length === 0) return;
@@ -254,6 +263,8 @@ export class DrillGrants {
         allow(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'], restoreTestTables, WHY_RESTORE_TEST_RESOURCES);
         allow(['s3:ListBucket'], restoreTestBuckets, WHY_RESTORE_TEST_RESOURCES);
         allow(['s3:GetObject'], restoreTestBuckets.map((bucket) => `${bucket}/*`), WHY_RESTORE_TEST_RESOURCES);
+        // item-count's baseline where the restored point is a DynamoDB backup: the ItemCount DescribeBackup recorded.
+        allow(['dynamodb:DescribeBackup'], countedBackups, WHY_BACKUPS);
         // S3 object checks: the source's version listing and the versions it held at the point, the restored bucket's objects.
         allow(['s3:ListBucket', 's3:ListBucketVersions'], objectCheckedSourceBuckets.map((bucket) => this.bucketArn(bucket)));
         allow(['s3:GetObject', 's3:GetObjectVersion'], objectCheckedSourceBuckets.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
@@ -264,6 +275,11 @@ export class DrillGrants {
       case 'drills:read-database-wire':
         // The validator in the drill VPC runs every check of a wire plan, its custom Lambda checks too (the database parts: drill-grants-rds).
         allow(['lambda:InvokeFunction'], customCheckFunctions(plans.filter((plan) => checksRunInOf(plan) === 'drill-vpc')));
+        break;
+      case 'drills:count-data':
+        // Sizes to plan segments by (both tables of plans that count items), and Scan to count them: the source only where a plan asks for a source scan.
+        allow(['dynamodb:DescribeTable'], [...sizedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
+        allow(['dynamodb:Scan'], [...countedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         break;
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);

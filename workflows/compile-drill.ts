@@ -1,4 +1,5 @@
-import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
+import { SEGMENT_CONCURRENCY } from '../functions/domain/drill/scan-segments.js';
+import { functionArnPlaceholder, functionSpec, type FunctionName } from '../functions/registry.js';
 import { invokeAndWaitForToken, transientRetry, type AslDefinition, type AslState } from './asl-fragments.js';
 
 /*
@@ -6,6 +7,7 @@ import { invokeAndWaitForToken, transientRetry, type AslDefinition, type AslStat
  * the drill functions). The shape is what matters for evidence:
  *
  *   Begin → Prepare (preflight, recovery point) → Start restore → [Wait for restore end | Wait ⇄ Check restore]
+ *     → Plan validation → Count tables (Map: one parallel-scan segment per item, each looping within a function's time)
  *     → Run checks (or, for wire SQL checks, Run checks in drill VPC)
  *     → Hold → Clean up [⇄ Wait] → Record outcome → Send report → Passed? → Succeed | Fail
  *
@@ -54,6 +56,45 @@ function waitForRestoreEnd(): AslState {
   };
 }
 
+/**
+ * Whole-table counts fan out: one inline Map iteration per parallel-scan segment (PlanDrillValidation lists them), each
+ * invoking CountDrillSegment again while its segment has more than one invocation's time can read. The Map's output is
+ * every segment's final count, which Run checks sums into one check (a missing or doubled segment fails the step).
+ */
+function countTables(next: string, onError: AslState): AslState {
+  return {
+    Type: 'Map',
+    ItemsPath: '$.validation.scans',
+    // progress: null, so the first invocation's Parameters find it (a missing path fails the state).
+    ItemSelector: { 'scan.$': '$$.Map.Item.Value', 'runId.$': '$.runId', progress: null },
+    MaxConcurrency: SEGMENT_CONCURRENCY,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: 'Count segment',
+      States: {
+        'Count segment': {
+          Type: 'Task',
+          Resource: '${' + functionArnPlaceholder('CountDrillSegment') + '}',
+          Parameters: { 'runId.$': '$.runId', 'scan.$': '$.scan', 'progress.$': '$.progress' },
+          ResultPath: '$.progress',
+          TimeoutSeconds: functionSpec('CountDrillSegment').timeoutSeconds,
+          Retry: transientRetry,
+          Next: 'Segment counted?',
+        },
+        'Segment counted?': {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.progress.done', BooleanEquals: true, Next: 'Segment counted' }],
+          Default: 'Count segment',
+        },
+        'Segment counted': { Type: 'Pass', OutputPath: '$.progress', End: true },
+      },
+    },
+    ResultPath: '$.segmentCounts',
+    Next: next,
+    ...onError,
+  };
+}
+
 export function compileDrillStateMachine(): AslDefinition {
   const toCleanup = (resultPath = '$.failure') => ({ Catch: catchAllInto(resultPath, 'Clean up') });
   return {
@@ -79,12 +120,14 @@ export function compileDrillStateMachine(): AslDefinition {
       'Restore done?': {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Checks in drill VPC?' },
+          { Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Plan validation' },
           // Executions started before events carry no signal: they keep polling.
           { And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' },
         ],
         Default: 'Wait for restore',
       },
+      'Plan validation': drillTask('PlanDrillValidation', '$.validation', 'Count tables', toCleanup()),
+      'Count tables': countTables('Checks in drill VPC?', toCleanup()),
       // Wire SQL checks run in the validator attached to the drill VPC, the one function that reaches restored databases.
       'Checks in drill VPC?': {
         Type: 'Choice',

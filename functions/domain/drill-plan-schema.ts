@@ -6,6 +6,7 @@ import { BACKUP_RESOURCE_TYPES } from './drill/restore.js';
 import { RdsDatabaseSource, RdsDrivers, SqlAccess, dialectOfEngine, isAuroraEngine } from './drill/rds-plan.js';
 import { isolationViolations } from './drill/restore-metadata.js';
 import { RESOURCE_TYPE_PROFILES } from './drill/resource-types.js';
+import { MAX_SEGMENTS } from './drill/scan-segments.js';
 import { SqlCheck } from './drill/sql-check.js';
 import { readOnlyQuery } from './drill/sql-read-only.js';
 import { DRILL_PLAN_ID_PATTERN } from './id-patterns.js';
@@ -172,12 +173,19 @@ const CheckBase = {
 };
 
 export const DrillCheck = z.discriminatedUnion('type', [
-  /** Items in the restored table vs `expected`, or vs the source's count now (within tolerancePercent). */
+  /**
+   * Items in the restored table (a parallel scan, fanned out) vs `expected`, or vs what the recovery point records
+   * (a DynamoDB backup's ItemCount, else the source's ItemCount), or vs a scan of the source only if `baseline: source-scan`.
+   */
   z.strictObject({
     ...CheckBase,
     type: z.literal('item-count'),
     expected: z.number().int().min(0).optional(),
     tolerancePercent: z.number().min(0).max(100).default(0),
+    /** No default, so plans written before it keep their hash: absent means `recovery-point`. */
+    baseline: z.enum(['recovery-point', 'source-scan']).optional(),
+    /** Parallel scan segments per table. @default one per 2 GB of the table's size (at least 1) */
+    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
   /**
    * RPO, measured: a scheduled writer puts one canary item (at `key`) into the source every intervalMinutes, with
@@ -376,6 +384,9 @@ function sourceDriverIssues(
     if (excluded.has(vault)) issues.push({ path: ['driver', 'vaults'], message: `vault ${vault} is both included and excluded` });
   }
   checks.forEach((check, index) => {
+    if (check.type === 'item-count' && check.expected !== undefined && check.baseline !== undefined) {
+      issues.push({ path: ['checks', index, 'baseline'], message: 'an item-count with expected is held to that number: drop baseline, or drop expected to compare with the recovery point or a scan of the source' });
+    }
     if (check.type === 'canary' && sourceTableNameOf(source) === undefined) {
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source table before any run: name it by tableName or resourceArn, not by tags' });
     }

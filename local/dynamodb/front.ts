@@ -24,6 +24,7 @@ import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journa
 import { KeyLocks, TableLocks } from './locks.js';
 import { PitrJournal } from './pitr-journal.js';
 import { DEFAULT_RECOVERY_TIMING, type RecoveryTiming } from './recovery-timing.js';
+import { tableStatistics, tablesChanged } from './table-statistics.js';
 import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
 import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
 import { RestoreRegistry } from './restore-registry.js';
@@ -229,9 +230,21 @@ async function handle(
 function route(
   context: FrontContext, operation: string, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope,
 ): Promise<void> | void {
+  if (ITEM_WRITES.has(operation) || PARTIQL.has(operation) || operation === 'DeleteTable' || operation === 'CreateTable') {
+    // The table's ItemCount and TableSizeBytes are counted again at its next DescribeTable (before and after: a count racing the write).
+    const changed = tablesNamedBy(operation, input);
+    tablesChanged(context, changed);
+    return Promise.resolve(changingRoute(context, operation, request, response, body, input, scope)).finally(() => tablesChanged(context, changed));
+  }
+  if (operation === 'DescribeTable') return describeTable(context, request, response, body, input, scope);
+  return context.backend.forward(request, response, body);
+}
+
+function changingRoute(
+  context: FrontContext, operation: string, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope,
+): Promise<void> | void {
   if (ITEM_WRITES.has(operation)) return forwardItemWrite(context, operation, request, response, body, input, scope);
   if (PARTIQL.has(operation)) return forwardPartiQl(context, operation, request, response, body, input, scope);
-  if (operation === 'DescribeTable') return describeTable(context, request, response, body, input);
   if (operation === 'DeleteTable') return deleteTable(context, request, response, body, input, scope);
   if (operation === 'CreateTable') return createTable(context, request, response, body, input);
   return context.backend.forward(request, response, body);
@@ -249,20 +262,19 @@ function rejectWhileCreating(context: FrontContext, operation: string, input: Wi
   }
 }
 
-async function describeTable(context: FrontContext, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject): Promise<void> {
+async function describeTable(context: FrontContext, request: IncomingMessage, response: ServerResponse, body: Buffer, input: WireObject, scope: CallerScope): Promise<void> {
   const tableName = tableNameIn(input['TableName']);
   const record = tableName === undefined ? undefined : context.restores.get(tableName);
-  if (!record) {
-    context.backend.forward(request, response, body);
-    return;
-  }
   const reply = await context.backend.exchange(request, body);
   const parsed: unknown = reply.statusCode === 200 ? JSON.parse(reply.body.toString('utf8')) : undefined;
-  if (!isObject(parsed) || !isObject(parsed['Table'])) {
+  if (tableName === undefined || !isObject(parsed) || !isObject(parsed['Table'])) {
     relay(response, reply);
     return;
   }
-  sendJson(response, 200, { ...parsed, Table: describeRestoredTable(context, parsed['Table'], record) });
+  const table = record ? describeRestoredTable(context, parsed['Table'], record) : parsed['Table'];
+  // A table still being restored has no items yet to count (AWS shows 0 too).
+  const counted = table['TableStatus'] === 'ACTIVE' ? await tableStatistics(context, tableName, scope) : { itemCount: 0, sizeBytes: 0 };
+  sendJson(response, 200, { ...parsed, Table: { ...table, ItemCount: counted.itemCount, TableSizeBytes: counted.sizeBytes } });
 }
 
 /** Deleting a PITR-enabled table keeps its last state as a SYSTEM backup and ends its PITR history, as in AWS. */

@@ -38,7 +38,7 @@ const plans = [
     id: 'pitr',
     source: { type: 'dynamodb-table', tableName: 'orders' },
     driver: { type: 'dynamodb-pitr' },
-    checks: [{ type: 'canary', key: { pk: 'CANARY#1', sk: 0 } }, { type: 'custom', functionName: 'check-orders' }],
+    checks: [{ type: 'canary', key: { pk: 'CANARY#1', sk: 0 } }, { type: 'custom', functionName: 'check-orders' }, { type: 'item-count', baseline: 'source-scan' }],
   }),
   DrillPlan.parse({
     ...base,
@@ -127,10 +127,19 @@ describe('drills:* grants from the plans', () => {
         ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
         [table('orders'), table('customers'), table('ledger'), DRILL_TABLES],
       ),
+      // item-count's baseline when the point restored is a DynamoDB backup (AWS Backup keeps DynamoDB backups as such).
+      allow(['dynamodb:DescribeBackup'], [table('ledger/backup/*')]),
       allow(['lambda:InvokeFunction'], [
         `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:check-orders`,
         `arn:aws:lambda:${REGION}:${ACCOUNT}:function:check-customers:live`,
       ]),
+    ]);
+  });
+
+  it('drills:count-data: size the tables of plans that count items; Scan drill tables, and a source only where its plan asks for a source scan', () => {
+    expect(statementsOf('drills:count-data')).toEqual([
+      allow(['dynamodb:DescribeTable'], [table('orders'), table('ledger'), DRILL_TABLES]),
+      allow(['dynamodb:Scan'], [table('orders'), DRILL_TABLES]),
     ]);
   });
 
@@ -185,6 +194,8 @@ describe('drills:* grants from the plans', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:backup:eu-west-1:123456789012:recovery-point:*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/customers/backup/*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/irdr-drill-*]',
+        // item-count's baseline: the ItemCount of whichever backup of the ledger AWS Backup restores.
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/ledger/backup/*]',
       ].sort(),
     );
     for (const violation of nag.suppressedViolations ?? []) expect(violation.reason?.length ?? 0).toBeGreaterThan(40);

@@ -385,6 +385,8 @@ describe('least privilege', () => {
     const listsBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'latest');
     const hasCanary = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'canary'));
     const when = (condition: boolean, list: readonly string[]) => (condition ? list : []);
+    const countsItems = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'item-count'));
+    const countsBackups = drillPlans.some((plan) => (plan.driver.type === 'dynamodb-backup' || plan.driver.type === 'aws-backup') && sourceTableNameOf(plan.source) !== undefined && plan.checks.some((check) => check.type === 'item-count'));
     const drillsResources = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource');
     const restoresBuckets = drillPlans.some((plan) => plan.source.type === 'aws-backup-resource' && plan.source.resourceType === 'S3');
     const checksObjects = drillPlans.some((plan) => sourceBucketNameOf(plan.source) !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)));
@@ -456,9 +458,11 @@ describe('least privilege', () => {
     }
     if (permissions.includes('drills:read-data')) {
       add(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
+      add(when(countsBackups, ['dynamodb:DescribeBackup']));
       add(when(checksObjects, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
       add(when(drillPlans.some((plan) => plan.sqlAccess?.via !== 'wire' && plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
+    if (permissions.includes('drills:count-data')) add(when(countsItems, ['dynamodb:DescribeTable', 'dynamodb:Scan']));
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
       add(when(takesBackups, ['dynamodb:DeleteBackup']));

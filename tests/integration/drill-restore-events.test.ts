@@ -109,7 +109,7 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     expect(entered(history, 'Check restore')).toHaveLength(1);
     expect(entered(history, 'Wait for restore end')).toHaveLength(1);
     // The drill went on to validate right after the job completed, not a safety-net wait later.
-    const validating = entered(history, 'Run checks')[0]!.timestamp!.getTime();
+    const validating = entered(history, 'Plan validation')[0]!.timestamp!.getTime();
     expect(validating - job.CompletionDate!.getTime()).toBeLessThan(SAFETY_NET_MS / 2);
 
     // The same event again (EventBridge delivers at least once): the wait is over, nothing is sent or written.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDrillRunTrails } from '../../functions/aws/trail-verification.js';
 import { drillTableName } from '../../functions/domain/drill-naming.js';
 import { drillSession, testPlan } from './support/drill-session.js';
+import { executionHistory } from './support/runbook-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /*
@@ -47,6 +48,12 @@ const plans = [
   }),
   testPlan({ id: 'check-error', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'custom', functionName: 'irdr-no-such-check' }] }),
   testPlan({ id: 'reported', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }] }),
+  // Whole-table counts fanned out over a Map: the restored table in 3 segments; the source too, in 2, only where asked.
+  testPlan({
+    id: 'fanned-out',
+    source: { type: 'dynamodb-table', tableName: SOURCE },
+    checks: [{ type: 'item-count', segments: 3 }, { type: 'item-count', id: 'against-source', baseline: 'source-scan', segments: 2 }],
+  }),
 ];
 
 let local: TestStack;
@@ -98,6 +105,7 @@ describe('a PITR drill', () => {
       'drill.preflight.passed',
       'drill.restore.started',
       'drill.restore.completed',
+      'drill.validation.planned',
       'drill.check.passed',
       'drill.check.passed',
       'drill.check.passed',
@@ -139,6 +147,33 @@ describe('a PITR drill', () => {
     expect(view.run.cleanup.status).toBe('DELETED');
     expect(view.run.cleanup.deletedExtras).toHaveLength(1);
     expect(await drills.tableExists(drillTableName('orders-backup', runId))).toBe(false);
+  });
+});
+
+describe('validation that scales with the data', () => {
+  it('counts the restored table in parallel segments across a Map, sums them into one check, and records validation beside the restore', async () => {
+    const { runId, execution, view } = await drills.runDrill('fanned-out');
+    expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
+    const [byRecord, bySourceScan] = view.run.checks as Array<{ id: string; passed: boolean; expected: string; actual: string; details: Record<string, any> }>;
+    // 25 orders, 5 ledger entries and the canary: every segment counted once, none twice.
+    expect(byRecord).toMatchObject({ id: 'item-count', passed: true, actual: '31 items', details: { counting: 'parallel scan', segments: 3, invocations: 3, basis: 'source-item-count', baselineFrom: SOURCE } });
+    expect(byRecord!.expected).toMatch(/^31 items \(±1%\), the source table's ItemCount \(approximate: DynamoDB refreshes it about every 6 hours/);
+    expect(bySourceScan).toMatchObject({ id: 'against-source', passed: true, actual: '31 items', expected: "31 items, the source table's count now", details: { segments: 2, basis: 'source', source: { counting: 'parallel scan', segments: 2 } } });
+
+    const history = await executionHistory(local, execution.executionArn!);
+    const entered = (name: string) => history.filter((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === name).length;
+    expect(entered('Count segment')).toBe(3 + 2 + 2);
+    expect(entered('Run checks')).toBe(1);
+    expect(view.events.find((event) => event.type === 'drill.validation.planned')?.detail).toEqual({
+      segments: [{ checkId: 'item-count', tables: ['restored'], totalSegments: 3 }, { checkId: 'against-source', tables: ['restored', 'source'], totalSegments: 2 }],
+    });
+
+    const { validation, restore } = view.run as { validation: { startedAt: string; completedAt: string; seconds: number }; restore: { completedAt: string } };
+    expect(Date.parse(validation.startedAt)).toBeGreaterThanOrEqual(Date.parse(restore.completedAt));
+    expect(validation.seconds).toBe(Math.round((Date.parse(validation.completedAt) - Date.parse(validation.startedAt)) / 1000));
+    expect(view.events.find((event) => event.type === 'drill.validated')?.detail).toMatchObject({ validationSeconds: validation.seconds });
+    const report = (await local.mailbox()).find((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId));
+    expect(report?.body.text).toContain(`  Validation: ${validation.startedAt} to ${validation.completedAt} (${validation.seconds} s)`);
   });
 });
 

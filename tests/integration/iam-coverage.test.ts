@@ -118,6 +118,9 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'RecordEndedRun:rds:DescribeDBClusters': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
   'RecordEndedRun:rds:DeleteDBInstance': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
   'RecordEndedRun:rds:DeleteDBCluster': 'drills:abort: an aborted database drill\'s cleanup; the scenario stops a table drill',
+  // Validation fanned out: one drills:count-data grant for the step that plans segments and the step that counts them.
+  'PlanDrillValidation:dynamodb:Scan': 'drills:count-data: PlanDrillValidation sizes the tables (DescribeTable); CountDrillSegment scans them',
+  'CountDrillSegment:dynamodb:DescribeTable': 'drills:count-data: CountDrillSegment only scans; PlanDrillValidation sizes the tables',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 

@@ -31,3 +31,16 @@ describe('the drill report names what was restored, whatever its type', () => {
     expect(text).toContain('Restored into: irdr-drill-estate-run-1');
   });
 });
+
+describe('the drill report gives validation time its own line beside the restore', () => {
+  const restore = { startedAt: '2026-12-07T04:01:00.000Z', completedAt: '2026-12-07T04:16:00.000Z', looks: 2, resolutionSeconds: 0 };
+
+  it('restore and validation, each with its seconds (both inside RTO)', () => {
+    const { text } = renderDrillReport(record({ restore, validation: { startedAt: '2026-12-07T04:16:02.000Z', completedAt: '2026-12-07T04:17:32.000Z', seconds: 90 } }), context);
+    expect(text).toContain('  Restore: 2026-12-07T04:01:00.000Z to 2026-12-07T04:16:00.000Z (900 s), seen complete within 0 s, 2 looks\n  Validation: 2026-12-07T04:16:02.000Z to 2026-12-07T04:17:32.000Z (90 s)');
+  });
+
+  it('a run recorded before validation was timed, or stopped before it: no validation line', () => {
+    expect(renderDrillReport(record({ restore }), context).text).not.toContain('Validation:');
+  });
+});

@@ -39,7 +39,7 @@ describe('the drill state machine', () => {
   });
 
   it('sends every step before cleanup to cleanup on any error', () => {
-    for (const name of ['Prepare drill', 'Start restore', 'Check restore', 'Run checks', 'Run checks in drill VPC']) {
+    for (const name of ['Prepare drill', 'Start restore', 'Check restore', 'Plan validation', 'Count tables', 'Run checks', 'Run checks in drill VPC']) {
       const catches = definition.States[name]!.Catch as AslState[];
       expect(catches, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Clean up' }]);
     }
@@ -142,6 +142,31 @@ describe('judging a drill', () => {
   });
 });
 
+describe('validation that scales with the data', () => {
+  const map = definition.States['Count tables'] as AslState;
+  const segment = map.ItemProcessor.States as Record<string, AslState>;
+
+  it('plans validation, counts each segment in a Map iteration, then runs the checks on the sums', () => {
+    expect(definition.States['Plan validation']).toMatchObject({ Resource: '${PlanDrillValidationFunctionArn}', ResultPath: '$.validation', Next: 'Count tables' });
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.validation.scans', ResultPath: '$.segmentCounts', Next: 'Checks in drill VPC?', MaxConcurrency: 40 });
+    // Inline: the local engine runs it, and it needs no distributed-Map IAM or S3 item reader.
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    expect(map.ItemSelector).toEqual({ 'scan.$': '$$.Map.Item.Value', 'runId.$': '$.runId', progress: null });
+  });
+
+  it('invokes a segment again until it is counted to its end, each invocation within the function\'s timeout', () => {
+    expect(segment['Count segment']).toMatchObject({
+      Resource: '${CountDrillSegmentFunctionArn}',
+      Parameters: { 'runId.$': '$.runId', 'scan.$': '$.scan', 'progress.$': '$.progress' },
+      ResultPath: '$.progress',
+      TimeoutSeconds: 300,
+      Next: 'Segment counted?',
+    });
+    expect(segment['Segment counted?']).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.progress.done', BooleanEquals: true, Next: 'Segment counted' }], Default: 'Count segment' });
+    expect(segment['Segment counted']).toEqual({ Type: 'Pass', OutputPath: '$.progress', End: true });
+  });
+});
+
 describe('waiting for the restore by event', () => {
   const wait = definition.States['Wait for restore end']!;
   const done = definition.States['Restore done?'] as AslState;
@@ -162,7 +187,7 @@ describe('waiting for the restore by event', () => {
 
   it('routes a restore by its signal: done to the checks, event to the token wait, anything else (executions started before events) to polling', () => {
     expect(definition.States['Start restore']!.Next).toBe('Restore done?');
-    expect(done.Choices[0]).toEqual({ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Checks in drill VPC?' });
+    expect(done.Choices[0]).toEqual({ Variable: '$.restore.state', StringEquals: 'COMPLETED', Next: 'Plan validation' });
     // IsPresent first: a Choice on a missing path is a runtime error in AWS.
     expect(done.Choices[1]).toEqual({ And: [{ Variable: '$.restore.signal', IsPresent: true }, { Variable: '$.restore.signal', StringEquals: 'event' }], Next: 'Wait for restore end' });
     expect(done.Default).toBe('Wait for restore');

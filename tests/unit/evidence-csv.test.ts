@@ -79,6 +79,7 @@ describe('drill-run CSV', () => {
       recoveryPoint: recoveryPoint as never,
       restoreTableName: 'irdr-drill-orders-pitr-run-1',
       restore: { startedAt: '2026-03-02T02:01:00.000Z', completedAt: '2026-03-02T02:16:00.000Z', looks: 5 },
+      validation: { startedAt: '2026-03-02T02:16:02.000Z', completedAt: '2026-03-02T02:17:32.000Z', seconds: 90 },
       checks: [{ passed: true }, { passed: false }] as never,
       report: { sentTo: ['a@example.com', 'b@example.com'], messageId: 'm', sentAt: '2026-03-02T02:21:00.000Z' },
     });
@@ -106,6 +107,11 @@ describe('drill-run CSV', () => {
       restoreTableName: 'irdr-drill-orders-pitr-run-1',
       restoreStartedAt: '2026-03-02T02:01:00.000Z',
       restoreCompletedAt: '2026-03-02T02:16:00.000Z',
+      // Validation time beside the restore's: both are in RTO, each its own figure.
+      restoreSeconds: 900,
+      validationStartedAt: '2026-03-02T02:16:02.000Z',
+      validationCompletedAt: '2026-03-02T02:17:32.000Z',
+      validationSeconds: 90,
       checksPassed: '1/2',
       reportSentTo: 'a@example.com b@example.com',
       reportSentAt: '2026-03-02T02:21:00.000Z',
@@ -120,6 +126,6 @@ describe('drill-run CSV', () => {
 
   it('leaves cells empty for a run that measured nothing', () => {
     const csv = drillRunsCsv([exportedDrillRun({ status: 'running', endedAt: undefined, checks: undefined, rtoSeconds: undefined, rpo: undefined, cleanup: undefined, targets: undefined, controls: [] })], mapping);
-    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(25)}2,true,`);
+    expect(csv.split('\r\n')[1]).toBe(`run-1,orders-pitr,running,schedule,2026-03-02T02:00:00.000Z${','.repeat(29)}2,true,`);
   });
 });

@@ -1,10 +1,10 @@
-import { checkIdOf, sqlDialectOf } from '../../domain/drill-plan-schema.js';
+import { checkIdOf } from '../../domain/drill-plan-schema.js';
 import { achievedRpo, achievedRtoSeconds, secondsBetween } from '../../domain/drill/achieved.js';
 import type { DrillCheckResult } from '../../domain/drill/check-result.js';
 import { validationPassed } from '../../domain/drill/objectives.js';
-import { preparedResourcesOf, type ChecksStep } from '../../domain/drill/run.js';
-import { readRestoreHandle } from '../../domain/drill/restore.js';
+import type { ChecksStep } from '../../domain/drill/run.js';
 import { requireEnvironment } from '../environment.js';
+import { checkContextOf } from './check-context.js';
 import { runDrillCheck } from './checks/run-check.js';
 import { updateRun } from './drill-run-store.js';
 import { drillStepHandler, recordDrillEvent } from './drill-step.js';
@@ -21,25 +21,13 @@ export const drillChecksHandler = (sqlReach: SqlReach | undefined) => {
   const tableName = requireEnvironment('TABLE_NAME');
   return drillStepHandler('checks', async (state): Promise<ChecksStep> => {
     const { run, plan } = preparedRunOf(state);
-    const { source, restoredName } = preparedResourcesOf(run);
-    const handle = state.restore ? readRestoreHandle(state.restore.handle) : undefined;
-    const context = {
-      runId: state.runId,
-      planId: plan.id,
-      sourceTableName: run.sourceTableName ?? source.name,
-      restoredTableName: run.restoreTableName ?? restoredName,
-      source,
-      restored: handle?.restored ?? { type: source.type, name: restoredName },
-      ...(handle?.restoreMetadata !== undefined && { restoreMetadata: handle.restoreMetadata }),
-      recoveryPoint: handle?.recoveryPoint ?? run.recoveryPoint,
-      canaryKeys: plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : [])),
-      targets: plan.targets,
-      ...(plan.sqlAccess && { sqlAccess: plan.sqlAccess, sqlDialect: sqlDialectOf(plan.source) }),
-    };
-    const validationStartedAt = new Date().toISOString();
+    const context = checkContextOf(state, run, plan);
+    // Fanned out: validation began when it was planned, and the Map's segment counts are summed here.
+    const validationStartedAt = state.validation?.startedAt ?? new Date().toISOString();
+    const fannedOut = state.validation ? { scans: state.validation.scans, counted: state.segmentCounts ?? [] } : undefined;
     const results: DrillCheckResult[] = [];
     for (const [index, check] of plan.checks.entries()) {
-      const result = await runDrillCheck(check, checkIdOf(plan.checks, index), context, sqlReach);
+      const result = await runDrillCheck(check, checkIdOf(plan.checks, index), context, sqlReach, fannedOut);
       results.push(result);
       await recordDrillEvent(state, result.passed ? 'drill.check.passed' : 'drill.check.failed', { ...result });
     }
@@ -50,7 +38,8 @@ export const drillChecksHandler = (sqlReach: SqlReach | undefined) => {
     const validated = validationPassed(results);
     const rtoSeconds = achievedRtoSeconds({ drillStartedAt: state.input.restoreTestingJob?.createdAt ?? state.startedAt, restoreCompletedAt: state.restore?.completedAt, validationStartedAt, validationCompletedAt: completedAt });
     const achieved = validated ? { rtoSeconds, rpo: achievedRpo(results, context.recoveryPoint) } : {};
-    await updateRun(tableName, state.runId, { checks: results, ...achieved, updatedAt: completedAt });
+    const validation = { startedAt: validationStartedAt, completedAt, seconds: validationSeconds };
+    await updateRun(tableName, state.runId, { checks: results, validation, ...achieved, updatedAt: completedAt });
     await recordDrillEvent(state, 'drill.validated', {
       passed: results.filter((result) => result.passed).length,
       failed: results.filter((result) => !result.passed).length,

@@ -13,20 +13,47 @@ export type CheckVerdict = Omit<DrillCheckResult, 'id' | 'type'>;
 
 const items = (count: number): string => `${count} ${count === 1 ? 'item' : 'items'}`;
 
-/** Where an item count's expectation came from. */
-export type ItemCountBasis = 'plan' | 'source';
+/**
+ * Where an item count's expectation came from: the plan's number; a scan of the source now (only when the plan asks);
+ * the count DescribeBackup recorded for the backup restored; or the source's DescribeTable ItemCount.
+ */
+export type ItemCountBasis = 'plan' | 'source' | 'backup-item-count' | 'source-item-count';
+
+const BASIS_TEXT: Record<ItemCountBasis, string> = {
+  plan: 'as the plan states',
+  source: "the source table's count now",
+  'backup-item-count': "the backup's recorded ItemCount (approximate: DynamoDB refreshes a table's count about every 6 hours)",
+  'source-item-count': "the source table's ItemCount (approximate: DynamoDB refreshes it about every 6 hours; the source now, not at the point)",
+};
+
+/** The baselines DynamoDB only approximates: a plan's 0% would fail a live table's drills at random. */
+export const APPROXIMATE_BASES: ReadonlySet<ItemCountBasis> = new Set(['backup-item-count', 'source-item-count']);
+/** The tolerance an approximate baseline gets when the plan gives none. */
+export const APPROXIMATE_BASELINE_TOLERANCE_PERCENT = 1;
+
+/** The tolerance a check applies: the plan's, but never 0 against a count DynamoDB approximates. */
+export function effectiveTolerancePercent(planTolerancePercent: number, basis: ItemCountBasis): { readonly percent: number; readonly from: 'plan' | 'approximate-baseline' } {
+  if (APPROXIMATE_BASES.has(basis) && planTolerancePercent === 0) return { percent: APPROXIMATE_BASELINE_TOLERANCE_PERCENT, from: 'approximate-baseline' };
+  return { percent: planTolerancePercent, from: 'plan' };
+}
 
 /** Passed when actual lies within tolerancePercent of expected (an expected 0 allows only 0). */
-export function itemCountVerdict(actual: number, expected: number, tolerancePercent: number, basis: ItemCountBasis = 'plan'): CheckVerdict {
+export function itemCountVerdict(
+  actual: number,
+  expected: number,
+  planTolerancePercent: number,
+  basis: ItemCountBasis = 'plan',
+  read: Readonly<Record<string, unknown>> = {},
+): CheckVerdict {
+  const { percent: tolerancePercent, from: toleranceFrom } = effectiveTolerancePercent(planTolerancePercent, basis);
   const allowedDifference = Math.floor((expected * tolerancePercent) / 100);
   const difference = actual - expected;
   const tolerance = tolerancePercent > 0 ? ` (±${tolerancePercent}%)` : '';
-  const from = basis === 'plan' ? 'as the plan states' : "the source table's count now";
   return {
     passed: Math.abs(difference) <= allowedDifference,
-    expected: `${items(expected)}${tolerance}, ${from}`,
+    expected: `${items(expected)}${tolerance}, ${BASIS_TEXT[basis]}`,
     actual: items(actual),
-    details: { actual, expected, basis, tolerancePercent, allowedDifference, difference },
+    details: { actual, expected, basis, tolerancePercent, ...(toleranceFrom !== 'plan' && { toleranceFrom }), allowedDifference, difference, ...read },
   };
 }
 

@@ -1,4 +1,5 @@
 import { htmlDocument, textToHtml, type RenderedEmail } from '../email-content.js';
+import { secondsBetween } from './achieved.js';
 import { rpoOutcome, rtoOutcome, type RpoOutcome } from './objectives.js';
 import type { DrillRunRecord } from './run-record.js';
 
@@ -35,8 +36,9 @@ export function renderDrillReport(run: DrillRunRecord, context: DrillReportConte
     `  ${objectiveLine('RTO', rtoOutcome(run))} (target ${targets ? `${targets.rtoMinutes} min` : 'unknown'})`,
     `  ${objectiveLine('RPO', rpoOutcome(run))} (target ${targets ? `${targets.rpoMinutes} min` : 'unknown'})`,
     ...(run.restore?.completedAt
-      ? [`  Restore: ${run.restore.startedAt} to ${run.restore.completedAt}, seen complete within ${run.restore.resolutionSeconds ?? 0} s, ${run.restore.looks} looks`]
+      ? [`  Restore: ${run.restore.startedAt} to ${run.restore.completedAt} (${secondsBetween(run.restore.startedAt, run.restore.completedAt)} s), seen complete within ${run.restore.resolutionSeconds ?? 0} s, ${run.restore.looks} looks`]
       : []),
+    ...(run.validation ? [`  Validation: ${run.validation.startedAt} to ${run.validation.completedAt} (${run.validation.seconds} s)`] : []),
     '',
     `Source: ${run.sourceTableName ?? (run.source ? `${run.source.type} ${run.source.name} (${run.source.arn})` : 'unknown')} (${run.driver ?? 'unknown driver'})`,
     `Recovery point: ${run.recoveryPoint ? `${run.recoveryPoint.at} (asked for ${run.recoveryPoint.requestedAt})` : 'none chosen'}`,

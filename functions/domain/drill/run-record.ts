@@ -39,6 +39,8 @@ export interface DrillRunRecord {
     /** Where completedAt comes from: the restore service's own completion time, or the look that saw it complete. */
     readonly completedAtFrom?: 'service' | 'look';
   };
+  /** Validation began (whole-table reads planned) → every check concluded: its own figure beside the restore's, part of RTO. */
+  readonly validation?: { readonly startedAt: string; readonly completedAt: string; readonly seconds: number };
   /** Drill start → restored data validated: absent when a check failed or none ran (RTO not achieved; see objectives.ts). */
   readonly rtoSeconds?: number;
   /** Likewise only from validated data. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
 import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle, SourceResource, TableRestoreHandle } from './restore.js';
+import type { SegmentProgress, SegmentScan } from './scan-segments.js';
 
 /** How a run was started. */
 export const DrillTrigger = z.enum(['schedule', 'api', 'cli', 'demo', 'runbook', 'restore-testing']);
@@ -97,6 +98,12 @@ export interface ChecksStep {
   readonly rpo?: AchievedRpo;
 }
 
+/** Validation planned before the fan-out: when it began, and the segments the Map counts (whole-table checks). */
+export interface ValidationStep {
+  readonly startedAt: string;
+  readonly scans: readonly SegmentScan[];
+}
+
 export type CleanupStatus =
   /** The restored table (and anything else the drill made) is deleted. */
   | 'DELETED'
@@ -145,6 +152,10 @@ export interface DrillExecutionState {
   readonly startedAt: string;
   readonly run?: PreparedRun;
   readonly restore?: RestoreStep;
+  /** Absent in executions started before validation fanned out: their checks count in one invocation. */
+  readonly validation?: ValidationStep;
+  /** The Map's output: each segment's final progress. */
+  readonly segmentCounts?: readonly SegmentProgress[];
   readonly checks?: ChecksStep;
   readonly failure?: CaughtError;
   readonly cleanup?: CleanupStep;

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { secondsBetween } from '../drill/achieved.js';
 import { achievedSeconds, rpoOutcome, rtoOutcome, type ObjectiveOutcome } from '../drill/objectives.js';
 import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
@@ -54,6 +55,10 @@ export const DRILL_RUN_CSV_COLUMNS = [
   'restoreTableName',
   'restoreStartedAt',
   'restoreCompletedAt',
+  'restoreSeconds',
+  'validationStartedAt',
+  'validationCompletedAt',
+  'validationSeconds',
   'checksPassed',
   'reportSentTo',
   'reportSentAt',
@@ -126,6 +131,10 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: Contro
     restoreTableName: run.restoreTableName,
     restoreStartedAt: run.restore?.startedAt,
     restoreCompletedAt: run.restore?.completedAt,
+    restoreSeconds: run.restore?.completedAt === undefined ? undefined : secondsBetween(run.restore.startedAt, run.restore.completedAt),
+    validationStartedAt: run.validation?.startedAt,
+    validationCompletedAt: run.validation?.completedAt,
+    validationSeconds: run.validation?.seconds,
     checksPassed: run.checks === undefined ? undefined : `${run.checks.filter((check) => check.passed).length}/${run.checks.length}`,
     reportSentTo: run.report?.sentTo.join(' '),
     reportSentAt: run.report?.sentAt,

@@ -6,7 +6,7 @@ import type { SqlReach } from '../sql/sql-reach.js';
 import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
-import { itemCountCheck } from './item-count-check.js';
+import { itemCountCheck, type FannedOutCounts } from './item-count-check.js';
 import { s3CanaryCheck } from './s3-canary-check.js';
 import { s3ObjectCountCheck } from './s3-object-count-check.js';
 import { s3PrefixChecksumCheck } from './s3-prefix-checksum-check.js';
@@ -43,10 +43,10 @@ async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext
   throw new Error(`${check.type}: this function was bundled for plans that restore no S3 bucket`);
 }
 
-function verdictOf(check: DrillCheck, context: DrillCheckContext, sqlReach: SqlReach | undefined): Promise<CheckVerdict> {
+function verdictOf(check: DrillCheck, id: string, context: DrillCheckContext, sqlReach: SqlReach | undefined, fannedOut: FannedOutCounts | undefined): Promise<CheckVerdict> {
   switch (check.type) {
     case 'item-count':
-      return itemCountCheck(check, context);
+      return itemCountCheck(check, id, context, fannedOut);
     case 'canary':
       return canaryCheck(check, context);
     case 'sample-keys':
@@ -72,7 +72,8 @@ function verdictOf(check: DrillCheck, context: DrillCheckContext, sqlReach: SqlR
 /**
  * Runs one check on the restored table, bucket or database: passed:false when it finds bad data; throws when it cannot
  * run. SQL checks reach the database the running function's way (sqlReach); without one they fail, saying so.
+ * Whole-table counts come from `fannedOut` (the Map's segment counts) when validation fanned out.
  */
-export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext, sqlReach?: SqlReach): Promise<DrillCheckResult> {
-  return { id, type: check.type, ...(await verdictOf(check, context, sqlReach)) };
+export async function runDrillCheck(check: DrillCheck, id: string, context: DrillCheckContext, sqlReach?: SqlReach, fannedOut?: FannedOutCounts): Promise<DrillCheckResult> {
+  return { id, type: check.type, ...(await verdictOf(check, id, context, sqlReach, fannedOut)) };
 }
