@@ -28,6 +28,9 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   AwaitDrillRestoreEnd: 710, // now 673
   EndDrillRestoreWait: 490, // now 461
   StartRestoreTestingDrill: 480, // now 453
+  // Validation fan-out: the DynamoDB client and the drill plans (PlanDrillValidation), the client alone (CountDrillSegment).
+  PlanDrillValidation: 450, // now 421
+  CountDrillSegment: 340, // now 317
   CleanUpDrill: 990, // now 934
   WriteDrillCanary: 840, // now 792
   PrepareDrillRun: 830, // now 788

@@ -280,6 +280,8 @@ export class DrillGrants {
         // Sizes to plan segments by (both tables of plans that count items), and Scan to count them: the source only where a plan asks for a source scan.
         allow(['dynamodb:DescribeTable'], [...sizedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         allow(['dynamodb:Scan'], [...countedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
+        // What a restore testing job restored, counted the same way (read only: AWS Backup deletes it).
+        allow(['dynamodb:DescribeTable', 'dynamodb:Scan'], itemCountPlans.some(isRestoreTestingPlan) ? restoreTestTables : [], WHY_RESTORE_TEST_RESOURCES);
         break;
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);

@@ -106,7 +106,7 @@ describe('irdr evidence export and check-export', () => {
     expect(incidentsCsv[1]).toMatch(/,true,SOC2 CC7\.3; ISO27001 A\.5\.26$/);
     const runsCsv = (await readFile(join(out, 'drill-runs.csv'), 'utf8')).split('\r\n');
     expect(runsCsv[1]).toMatch(
-      new RegExp(`^${runId},export-orders,passed,api,[^,]+,[^,]+,true,\\d+,3600,true,\\d+,900,(canary|recovery-point),,DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,1/1,[^,]+,[^,]+,,,,\\d+,true,SOC2 A1\\.3$`),
+      new RegExp(`^${runId},export-orders,passed,api,[^,]+,[^,]+,true,\\d+,3600,true,\\d+,900,(canary|recovery-point),,DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,\\d+,[^,]+,[^,]+,\\d+,1/1,[^,]+,[^,]+,,,,\\d+,true,SOC2 A1\\.3$`),
     );
     // Grouped by control: the incident's runbook (triage-notify) names SOC 2 CC7.3 (resolved, nobody signed it off: unreviewed); a control without evidence is listed too.
     const controlsCsv = (await readFile(join(out, 'controls.csv'), 'utf8')).split('\r\n');

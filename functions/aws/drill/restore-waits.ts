@@ -7,6 +7,7 @@ import { RESTORE_JOB_END_STATUSES, RESTORE_JOB_ENDED_UNFINISHED, type RestoreWai
 import { deduplicationTableDesign } from '../../domain/table-design.js';
 import { backupClient } from '../backup-client.js';
 import { dynamodb } from '../dynamodb-client.js';
+import { restoredDatabaseEnd } from './restored-resources/rds.js';
 import { stepFunctions } from '../sfn-client.js';
 
 // In the deduplication table (DEDUPLICATION_TABLE_NAME): a token is not evidence, and it expires with the wait.
@@ -64,7 +65,7 @@ export async function restoreWaitOf(tableName: string, awaited: string): Promise
  * come first): an AWS Backup job's status, or a restored database's own status.
  */
 export async function restoreEndStatus(awaited: string): Promise<RestoreWaitAnswer['status'] | undefined> {
-  if (isRdsAwaited(awaited)) return (await import('./restored-resources/rds.js')).restoredDatabaseEnd(awaited);
+  if (isRdsAwaited(awaited)) return restoredDatabaseEnd(awaited);
   const { Status } = await backupClient.send(new DescribeRestoreJobCommand({ RestoreJobId: awaited }));
   return (RESTORE_JOB_END_STATUSES as readonly string[]).includes(Status ?? '') ? (Status as RestoreWaitAnswer['status']) : undefined;
 }
