@@ -510,7 +510,8 @@ class RunbookCompiler {
       const name = `${stepId}.meets-${index + 1}`;
       this.add(scope, name, {
         Comment: `${stepId} is done: the clock ${clock.id} is met (unless already missed)`,
-        ...invokeFunction('TrackClock', { ...this.stepContext(stepId), action: 'met', clockId: clock.id }),
+        // Its kind and title, so a clock met before its branch started is recorded as what it is.
+        ...invokeFunction('TrackClock', { ...this.stepContext(stepId), action: 'met', clockId: clock.id, kind: clock.kind, title: clock.title }),
         Catch: [catchAll(`${stepId}.record-failure`)],
         Next: head,
       });

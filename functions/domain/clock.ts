@@ -86,7 +86,8 @@ export const TrackClockPayload = z.discriminatedUnion('action', [
   StepContext.extend({ action: z.literal('remind'), reminder: z.number().int().positive(), plan: ClockPlan, input: RunbookInput }),
   StepContext.extend({ action: z.literal('deadline'), plan: ClockPlan, input: RunbookInput }),
   /** stepId is the step that met it. */
-  StepContext.extend({ action: z.literal('met'), clockId: z.string().min(1) }),
+  /** kind and title: absent in executions started before they were passed (such a clock met early was stored as regulatory). */
+  StepContext.extend({ action: z.literal('met'), clockId: z.string().min(1), kind: ClockKind.optional(), title: z.string().min(1).optional() }),
   /** A clock not applicable at the start waits (on this token) for a raise of the severity to one it applies to. */
   StepContext.extend({ action: z.literal('await-raise'), clockId: z.string().min(1), taskToken: z.string().min(1) }),
   /** The steps beside the clock finished (or failed) first: it stops without a verdict. */

@@ -157,14 +157,14 @@ async function met(request: Extract<Request, { action: 'met' }>): Promise<{ cloc
       clockId: key.clockId,
       incidentId: key.incidentId,
       executionArn: request.executionArn,
-      title: key.clockId,
-      kind: 'regulatory',
+      title: request.title ?? key.clockId,
+      kind: request.kind ?? 'regulatory',
       status: 'met',
       metBy: request.stepId,
       metAt: at.toISOString(),
       updatedAt: at.toISOString(),
     });
-    if (stored.created) await record(request, 'clock.met', { clockId: key.clockId, metBy: request.stepId, onTime: true });
+    if (stored.created) await record(request, 'clock.met', { clockId: key.clockId, ...(request.kind && { kind: request.kind }), ...(request.title && { title: request.title }), metBy: request.stepId, onTime: true });
     return { clockId: key.clockId };
   }
   if (clock.status === 'running') {

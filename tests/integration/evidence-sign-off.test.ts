@@ -155,6 +155,8 @@ describe('separation of duties', () => {
     await local.waitForExecution(created.body.executionArn as string);
     const incidentId = created.body.incidentId as string;
     expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-admin' })).status).toBe(200);
+    // What resolving sets going (the run's end, its notices) settles first: only the refused sign-off is held to writing nothing.
+    await local.waitForWritesToSettle();
     const before = await local.tableItems();
     const self = await signOff(`/incidents/${incidentId}/sign-off`, { verdict: 'exceptions', comment: 'none really' }, 'dev-admin');
     expect(self.status).toBe(403);

@@ -32,8 +32,11 @@ describe('clock outcomes, from the trail', () => {
     ]);
   });
 
-  it('counts a clock met before its branch started it, as TrackClock stores it', () => {
+  it('counts a clock met before its branch started it, as TrackClock stores it: of the kind the met step names (older runs: regulatory)', () => {
     expect(clockOutcomes(events(['clock.met', { clockId: 'notify', onTime: true }]))).toEqual([{ clockId: 'notify', title: 'notify', kind: 'regulatory', deadlineAt: undefined, outcome: 'on-time' }]);
+    expect(clockOutcomes(events(['clock.met', { clockId: 'ack', kind: 'sla', title: 'Acknowledge within an hour', onTime: true }]))).toEqual([
+      { clockId: 'ack', title: 'Acknowledge within an hour', kind: 'sla', deadlineAt: undefined, outcome: 'on-time' },
+    ]);
   });
 
   it('tallies by clock over incidents, regulatory clocks first', () => {

@@ -234,6 +234,8 @@ describe('escalation and clocks, as compiled', () => {
     expect((waits[1]!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token', level: 1 });
     // A decision at any level meets the SLA clock, then moves on.
     for (const state of waits) expect(state.Next).toBe('acknowledge.meets-1');
+    // It says which clock and what it is: met before its branch started, it is still recorded as the SLA it is.
+    expect((find('acknowledge.meets-1')!.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ action: 'met', kind: 'sla', title: expect.any(String) });
     expect(find('acknowledge.check-expiry')?.Choices).toEqual([
       { Variable: '$.decision.outcome', StringEquals: 'expired', Next: 'assign-commander' },
       { Variable: '$.decision.outcome', StringEquals: 'auto-rejected', Next: 'assign-commander' },

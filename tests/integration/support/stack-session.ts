@@ -60,6 +60,15 @@ export async function startTestStack(
       }
       throw new Error(`execution ${executionArn} still RUNNING`);
     },
+    /** Waits until the local DynamoDB has applied no write for `quietMs` (what a request set going has settled), however many runs wait for people. */
+    async waitForWritesToSettle(quietMs = 400, attempts = 100): Promise<void> {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const before = stack.itemWritesApplied();
+        await new Promise((resolve) => setTimeout(resolve, quietMs));
+        if (stack.itemWritesApplied() === before) return;
+      }
+      throw new Error(`the local DynamoDB was still being written after ${attempts} looks ${quietMs} ms apart`);
+    },
     /** Polls until no execution of any state machine is RUNNING, so the table holds still (e.g. before comparing it). */
     async waitForQuiet(attempts = 600): Promise<void> {
       let running: string[] = [];
