@@ -26,7 +26,7 @@ export type ClassifyResult =
 
 /**
  * Reclassifies the incident: writes its new severity and labels only if nobody changed them since they were read
- * (else a 409 to re-read), then records the classification and opens each started stage's task, emailed to its recipients.
+ * (else works the change out again on the incident as it is now, a few times, then a 409 to re-read), then records the classification and opens each started stage's task, emailed to its recipients.
  */
 export async function classifyIncident(
   tableName: string,
@@ -34,6 +34,20 @@ export async function classifyIncident(
   request: ClassifyRequest,
   caller: ClassifyingCaller,
 ): Promise<ClassifyResult> {
+  // The request is a change (add, remove, raise): on a concurrent write it is worked out again on what is there now.
+  for (let attempt = 1; ; attempt += 1) {
+    const written = await classifyOnce(tableName, incidentId, request, caller);
+    if (written !== 'changed-meanwhile') return written;
+    if (attempt === CLASSIFY_ATTEMPTS) {
+      return { ok: false, status: 409, message: 'the incident kept changing while it was being classified: read it again and send the classification anew' };
+    }
+  }
+}
+
+/** As many tries as concurrent writers can make one lose in a row in practice (each round, one of them wins). */
+const CLASSIFY_ATTEMPTS = 5;
+
+async function classifyOnce(tableName: string, incidentId: string, request: ClassifyRequest, caller: ClassifyingCaller): Promise<ClassifyResult | 'changed-meanwhile'> {
   const incident = await getIncident(tableName, incidentId);
   if (!incident) return { ok: false, status: 404, message: `no incident with id "${incidentId}"` };
   const outcome = reclassify(incident, request, caller, new Date(), catalog, irdrConfig.businessCalendars);
@@ -63,7 +77,7 @@ export async function classifyIncident(
     updated = incidentFromItem(result.Attributes ?? {});
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    return { ok: false, status: 409, message: 'the incident changed while it was being classified: read it again and send the classification anew' };
+    return 'changed-meanwhile';
   }
   await appendEvent(tableName, incidentPk(incidentId), reclassification.event);
   const { severityChange } = reclassification;

@@ -294,4 +294,13 @@ describe('reclassifying an incident', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body.incident.labels).toMatchObject({ ticket: 'SEC-42' });
   });
+
+  it('three classifications sent at once each land, worked out again on the incident as the others left it (not a 409 for losing the race)', async () => {
+    const incidentId = await openSev3();
+    const labels = ['personal-data', 'significant', 'material'] as const;
+    const answers = await Promise.all(labels.map((label) => classify(incidentId, { add: [label], reason: `Assessed: ${label}` })));
+    expect(answers.map((answer) => answer.status), JSON.stringify(answers.map((answer) => answer.body))).toEqual([200, 200, 200]);
+    const incident = (await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' })).body.incident;
+    expect(incident.labels).toMatchObject({ gdpr: 'personal-data', nis2: 'significant', sec: 'material' });
+  });
 });
