@@ -1,58 +1,16 @@
 /**
- * A function's bundle built the way `cdk synth` builds it: esbuild options read from the NodejsFunction bundling
- * options in lib/functions.ts, mapped as aws-lambda-nodejs maps them onto esbuild's command line.
+ * A function's bundle built the way `cdk synth` builds it (lib/function-code.ts), with the same esbuild options
+ * (lib/function-esbuild.ts), plus what the bench reads of it: bytes per module.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { PROJECT_ROOT } from '../lib/project-root.js';
 
-/** The bundling options mapped below; any other one would be silently left out of the bench's bundles. */
-const MAPPED_OPTIONS = new Set<string>([
-  'format', 'mainFields', 'banner', 'target', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'bundleAwsSDK', 'externalModules', 'define', 'esbuildArgs',
-]);
-
-/** esbuild's aliases from NodejsFunction's `esbuildArgs` (`--alias: ['from=to']`), the only argument mapped. */
-function aliasesOf(esbuildArgs: BundlingOptions['esbuildArgs']): Record<string, string> {
-  const { '--alias': aliases = [], ...others } = esbuildArgs ?? {};
-  if (Object.keys(others).length > 0) throw new Error(`bench/function-bundle.ts does not map the esbuild argument(s) ${Object.keys(others).join(', ')} yet`);
-  if (!Array.isArray(aliases)) throw new Error('esbuildArgs --alias must be a list of from=to');
-  return Object.fromEntries(aliases.map((alias) => alias.split('=') as [string, string]));
-}
-
-/** SourceMapMode.DEFAULT is esbuild's bare --sourcemap: a linked .map file. */
-const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
-  [SourceMapMode.DEFAULT]: 'linked',
-  [SourceMapMode.EXTERNAL]: 'external',
-  [SourceMapMode.INLINE]: 'inline',
-  [SourceMapMode.BOTH]: 'both',
-};
-
-/** esbuild options equal to what NodejsFunction passes for these bundling options (output file name included). */
-export function esbuildOptionsOf(bundling: Readonly<BundlingOptions>): BuildOptions & { outfile: string } {
-  const unmapped = Object.keys(bundling).filter((option) => !MAPPED_OPTIONS.has(option));
-  if (unmapped.length > 0) throw new Error(`bench/function-bundle.ts does not map the bundling option(s) ${unmapped.join(', ')} yet`);
-  if (!bundling.target) throw new Error('the bundling options name no esbuild target');
-  return {
-    bundle: true,
-    platform: 'node',
-    target: bundling.target,
-    format: bundling.format ?? OutputFormat.CJS,
-    outfile: bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js',
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ? SOURCE_MAPS[bundling.sourceMapMode ?? SourceMapMode.DEFAULT] : false,
-    sourcesContent: bundling.sourcesContent ?? true,
-    // Without bundleAwsSDK, NodejsFunction leaves the SDK to the one the Lambda runtime carries.
-    external: bundling.externalModules ?? (bundling.bundleAwsSDK ? [] : ['@aws-sdk/*']),
-    define: bundling.define ?? {},
-    mainFields: bundling.mainFields,
-    banner: bundling.banner ? { js: bundling.banner } : {},
-    alias: aliasesOf(bundling.esbuildArgs),
-  };
-}
+/** The esbuild options a function is built with (one definition, in lib/): re-exported for the bench and the tests. */
+export { esbuildOptionsOf } from '../lib/function-esbuild.js';
 
 // Naive baseline, a bundle made by hand without care: the SDK's whole credential chain, CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
 export const naiveOptionsOf = (options: BuildOptions & { outfile: string }): BuildOptions & { outfile: string } => ({

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,8 +15,9 @@ import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
 import { holidayRulesOf } from './holiday-rules.js';
+import { bundledCode } from './function-code.js';
+import { esbuildOptionsOf } from './function-esbuild.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
-import { PROJECT_ROOT } from './project-root.js';
 
 /**
  * esbuild receives each `define` as one command-line argument, and Linux caps one argument at 128 KiB:
@@ -64,7 +64,7 @@ export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 export type AsyncInvocationFailure = 'dead-letter-queue' | { readonly dropBecause: string };
 
 export interface IrdrFunctionsProps {
-  /** The functions to create, one NodejsFunction each (in the app: functions/registry.ts). */
+  /** The functions to create, one Lambda function each (in the app: functions/registry.ts). */
   readonly specs: readonly FunctionSpec[];
   /** POWERTOOLS_SERVICE_NAME of every function. */
   readonly serviceName: string;
@@ -121,7 +121,7 @@ const WHY_NO_DLQ_WHEN_SYNCHRONOUS =
  * asynchronously invoked function also gets a dead-letter queue.
  */
 export class IrdrFunctions extends Construct {
-  public readonly byName: ReadonlyMap<FunctionName, NodejsFunction>;
+  public readonly byName: ReadonlyMap<FunctionName, LambdaFunction>;
   /** Events of asynchronous invocations Lambda gave up on, kept 14 days: one queue per function `asyncInvocations` keeps them for. */
   public readonly deadLetterQueues: ReadonlyMap<FunctionName, Queue>;
   /** The reserved concurrency of each function that has one (the API functions). */
@@ -129,7 +129,7 @@ export class IrdrFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: IrdrFunctionsProps) {
     super(scope, id);
-    const byName = new Map<FunctionName, NodejsFunction>();
+    const byName = new Map<FunctionName, LambdaFunction>();
     const deadLetterQueues = new Map<FunctionName, Queue>();
     const reservedConcurrency = new Map<FunctionName, number>();
     for (const spec of props.specs) {
@@ -146,13 +146,13 @@ export class IrdrFunctions extends Construct {
   }
 
   /** The function a registry name stands for; an unknown name is a fault in the app, not a runtime case. */
-  public get(name: FunctionName): NodejsFunction {
+  public get(name: FunctionName): LambdaFunction {
     const fn = this.byName.get(name);
     if (!fn) throw new Error(`no function ${name} in this stack`);
     return fn;
   }
 
-  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps): { fn: NodejsFunction; deadLetterQueue?: Queue } {
+  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps): { fn: LambdaFunction; deadLetterQueue?: Queue } {
     const scope = new Construct(this, spec.name);
     const asyncFailure = props.asyncInvocations.get(spec.name as FunctionName);
     const deadLetterQueue = asyncFailure === 'dead-letter-queue' ? functionDeadLetterQueue(scope) : undefined;
@@ -171,11 +171,10 @@ export class IrdrFunctions extends Construct {
     );
     acknowledgeNist(role, 'IAMNoInlinePolicy', whyInlinePolicy(`the irdr ${spec.name} function`));
 
-    const fn = new NodejsFunction(scope, 'Function', {
-      entry: join(PROJECT_ROOT, spec.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    const fn = new LambdaFunction(scope, 'Function', {
+      // Bundled in this process with FUNCTION_BUNDLING's esbuild options (lib/function-code.ts), as NodejsFunction would through npx.
+      code: bundledCode(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) })),
+      handler: 'index.handler',
       description: spec.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -190,7 +189,6 @@ export class IrdrFunctions extends Construct {
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
       },
-      bundling: { ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) },
       deadLetterQueue,
     });
     if (spec.network === 'drill-vpc' && props.drillValidatorNetwork) attachToDrillVpc(fn, role, props.drillValidatorNetwork);
