@@ -1,6 +1,7 @@
 import { irdrConfig } from '../config.js';
 import type { Incident, Severity } from '../domain/incident.js';
 import { rolesToTellOfSeverity, severityRaisedEmail, type SeverityRaiseCause } from '../domain/finding-update.js';
+import { clockStartedDetail } from '../domain/clock.js';
 import { incidentPk } from '../domain/keys.js';
 import { armOnRaise } from '../domain/severity-raise.js';
 import { becomesUrgent } from '../domain/slack-message.js';
@@ -45,18 +46,7 @@ export async function startWhatTheSeverityStarts(raise: SeverityRaise): Promise<
       at,
       actor,
       stepId: clock.clockId,
-      detail: {
-        clockId: clock.clockId,
-        title: clock.title,
-        ...(clock.obligation !== undefined && { obligation: clock.obligation }),
-        kind: clock.kind,
-        anchor: plan.anchor,
-        anchorAt: plan.anchorAt,
-        deadlineAt: plan.deadlineAt,
-        reminders: plan.stages.filter((stage) => stage.kind === 'reminder').map((stage) => ({ at: stage.at, skipped: stage.skip })),
-        metBy: clock.definition?.metBy ?? [],
-        startedBy: { severityRaised: { from, to } },
-      },
+      detail: { ...clockStartedDetail(clock, plan, clock.definition?.metBy ?? []), startedBy: { severityRaised: { from, to } } },
     });
     // The run's clock branch waits on this token; without one yet, it finds the clock started when it asks.
     if (armed.token !== undefined) await answerWaitingRun(armed.token, JSON.stringify({ plan }));

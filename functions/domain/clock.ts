@@ -79,6 +79,21 @@ export const ClockPlan = z.object({
 });
 export type ClockPlan = z.infer<typeof ClockPlan>;
 
+/** What a clock.started event says, whichever way the clock started (its branch, or a raise of the severity). */
+export function clockStartedDetail(clock: Pick<ClockDefinition, 'title' | 'obligation' | 'kind'>, plan: ClockPlan, metBy: readonly string[]): Record<string, unknown> {
+  return {
+    clockId: plan.clockId,
+    title: clock.title,
+    ...(clock.obligation !== undefined && { obligation: clock.obligation }),
+    kind: clock.kind,
+    anchor: plan.anchor,
+    anchorAt: plan.anchorAt,
+    deadlineAt: plan.deadlineAt,
+    reminders: plan.stages.filter((stage) => stage.kind === 'reminder').map((stage) => ({ at: stage.at, skipped: stage.skip })),
+    metBy,
+  };
+}
+
 const RunbookInput = z.record(z.string(), z.unknown());
 
 export const TrackClockPayload = z.discriminatedUnion('action', [

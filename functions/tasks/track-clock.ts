@@ -7,7 +7,7 @@ import { getIncident } from '../aws/incident-store.js';
 import { irdrConfig } from '../config.js';
 import { roleAddresses, sendAndRecordEmail } from '../aws/notifier.js';
 import { logger } from '../aws/powertools.js';
-import { afterStage, CLOCK_MISSED_KIND_FIELD, clockAnchor, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
+import { afterStage, CLOCK_MISSED_KIND_FIELD, clockAnchor, clockStartedDetail, planClock, TrackClockPayload, type ClockPlan, type ClockStage } from '../domain/clock.js';
 import { clockEmail } from '../domain/clock-email.js';
 import { incidentPk } from '../domain/keys.js';
 import { stepActor } from '../domain/runbook-step.js';
@@ -82,17 +82,7 @@ async function start(request: Extract<Request, { action: 'start' }>): Promise<Cl
     return { ...plan, armed: running, running };
   }
   if (armed) {
-    await record(request, 'clock.started', {
-      clockId,
-      title: clock.title,
-      ...(clock.obligation !== undefined && { obligation: clock.obligation }),
-      kind: clock.kind,
-      anchor: plan.anchor,
-      anchorAt: plan.anchorAt,
-      deadlineAt: plan.deadlineAt,
-      reminders: plan.stages.filter((stage) => stage.kind === 'reminder').map((stage) => ({ at: stage.at, skipped: stage.skip })),
-      metBy: clock.metBy,
-    });
+    await record(request, 'clock.started', clockStartedDetail(clock, plan, clock.metBy));
   }
   logger.info('clock started', { incidentId: request.incidentId, clockId, armed, deadlineAt: plan.deadlineAt });
   return plan;
