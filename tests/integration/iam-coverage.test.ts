@@ -186,10 +186,21 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   const database = { rds: local.stack.rds.endpoint, rdsData: local.stack.rds.dataApiEndpoint, secretsManager: local.stack.secretsManagerEndpoint };
   await seedOrdersCluster(database);
   const rowCanary = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  expect((await rowCanary.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-aurora' }) }))).FunctionError).toBeUndefined();
+  const writeRowCanary = async () => {
+    expect((await rowCanary.send(new InvokeCommand({ FunctionName: 'irdr-WriteDrillCanary', Payload: JSON.stringify({ planId: 'orders-aurora' }) }))).FunctionError).toBeUndefined();
+    await waitUntilClusterRestorable(database);
+  };
+  await writeRowCanary();
+  const aurora = await runDrill('orders-aurora');
+  if (aurora.execution.status !== 'SUCCEEDED') {
+    // At 600x, the plan's 15-minute RPO is 1.5 real seconds from the canary to the restore point: a loaded machine can
+    // take longer. That alone may run again, with a fresh canary; any other failed check fails here, named.
+    const run = (await local.api('GET', `/drill-runs/${aurora.runId}`, { token: 'dev-auditor' })).body.run as { checks?: Array<{ id: string; passed: boolean; actual?: string }> };
+    expect((run.checks ?? []).filter((check) => !check.passed), 'orders-aurora failed for another reason than the time its canary took').toEqual([expect.objectContaining({ id: 'sql-canary' })]);
+    await writeRowCanary();
+    expect((await runDrill('orders-aurora', 2)).execution.status).toBe('SUCCEEDED');
+  }
   rowCanary.destroy();
-  await waitUntilClusterRestorable(database);
-  expect((await runDrill('orders-aurora')).execution.status).toBe('SUCCEEDED');
   // The same cluster checked over the Postgres wire by the validator in the drill VPC (RunDrillWireChecks).
   expect((await runDrill('orders-aurora-wire')).execution.status).toBe('SUCCEEDED');
   for (const path of ['/drills', '/drills/orders-pitr/runs', `/drill-runs/${failed.runId}`]) {
