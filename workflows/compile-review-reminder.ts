@@ -15,23 +15,17 @@ export const REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID = 'Review-reminder';
 /** Step Functions keeps a Standard execution a year at most; reviews fall due in at most 60 business days, actions in 180 days. */
 const EXECUTION_TIMEOUT_SECONDS = 200 * 24 * 60 * 60;
 
-const remindStage = (phase: 'due-soon' | 'overdue') => ({
+/** A reminder phase of a report stage (its task) or a corrective action: the function looks whether it is still open. */
+const remind = (fn: 'RemindReportStage' | 'RemindCorrectiveAction', idField: 'taskId' | 'actionId', phase: 'due-soon' | 'overdue') => ({
   Type: 'Task',
-  Resource: '${' + functionArnPlaceholder('RemindReportStage') + '}',
-  Parameters: { 'incidentId.$': '$.incidentId', 'taskId.$': '$.taskId', phase, 'executionArn.$': '$$.Execution.Id' },
+  Resource: '${' + functionArnPlaceholder(fn) + '}',
+  Parameters: { 'incidentId.$': '$.incidentId', [`${idField}.$`]: `$.${idField}`, phase, 'executionArn.$': '$$.Execution.Id' },
   ResultPath: null,
   TimeoutSeconds: 60,
   Retry: transientRetry,
 });
-
-const remindAction = (phase: 'due-soon' | 'overdue') => ({
-  Type: 'Task',
-  Resource: '${' + functionArnPlaceholder('RemindCorrectiveAction') + '}',
-  Parameters: { 'incidentId.$': '$.incidentId', 'actionId.$': '$.actionId', phase, 'executionArn.$': '$$.Execution.Id' },
-  ResultPath: null,
-  TimeoutSeconds: 60,
-  Retry: transientRetry,
-});
+const remindStage = (phase: 'due-soon' | 'overdue') => remind('RemindReportStage', 'taskId', phase);
+const remindAction = (phase: 'due-soon' | 'overdue') => remind('RemindCorrectiveAction', 'actionId', phase);
 
 export function compileReviewReminderStateMachine(): AslDefinition {
   return {

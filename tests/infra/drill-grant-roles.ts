@@ -27,3 +27,13 @@ export function drillGrantRoles(plans: readonly DrillPlan[]): DrillGrantRoles {
   const deployed = deployTemplate(resources);
   return { resources, deployed, deployedStatements: (permission) => statementsOfRole(resources, roleIds.get(permission)!).map((statement) => deployed.statement(statement)) };
 }
+
+/** What every plan of the grant tests shares; each test adds its id, source, driver and checks. */
+export const DRILL_PLAN_BASE = {
+  title: 'A drill',
+  owner: 'owner@example.com',
+  schedule: { expression: 'rate(7 days)' },
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  recipients: { roles: ['commander'] },
+  controls: ['SOC2 A1.3'],
+} as const;

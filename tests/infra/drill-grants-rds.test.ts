@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import type { DrillDataPermission } from '../../lib/drill-grants.js';
-import { drillGrantRoles, type DrillGrantRoles } from './drill-grant-roles.js';
+import { DRILL_PLAN_BASE, drillGrantRoles, type DrillGrantRoles } from './drill-grant-roles.js';
 import { iamTermsOf, termsUnknownToIam } from './iam-reference.js';
 import { DEPLOYED, simulateRequest } from './iam-simulation.js';
 import { type SynthesizedPolicyStatement, type TemplateResource } from './synthesized-app.js';
@@ -17,14 +17,7 @@ import { type SynthesizedPolicyStatement, type TemplateResource } from './synthe
 
 const { account: ACCOUNT, region: REGION } = DEPLOYED;
 const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
-const base = {
-  title: 'A database drill',
-  owner: 'owner@example.com',
-  schedule: { expression: 'rate(7 days)' },
-  targets: { rtoMinutes: 60, rpoMinutes: 15 },
-  recipients: { roles: ['commander'] },
-  controls: ['SOC2 A1.3'],
-};
+const base = { ...DRILL_PLAN_BASE, title: 'A database drill' };
 const plans = [
   DrillPlan.parse({
     ...base,

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { DRILL_DATA_PERMISSIONS, DrillGrants, RESTORE_TARGET_ACTIONS, type DrillDataPermission } from '../../lib/drill-grants.js';
+import { DRILL_PLAN_BASE } from './drill-grant-roles.js';
 import { renderCfn, statementsOfRole, type SynthesizedPolicyStatement, type TemplateResource, type ValidationReport } from './synthesized-app.js';
 
 /*
@@ -24,14 +25,7 @@ const DRILL_TABLES = table('irdr-drill-*');
 const RECOVERY_POINTS = `arn:${PARTITION}:backup:${REGION}:${ACCOUNT}:recovery-point:*`;
 const RESTORE_ROLE = `arn:aws:iam::${ACCOUNT}:role/irdr-backup-restore`;
 
-const base = {
-  title: 'A drill',
-  owner: 'owner@example.com',
-  schedule: { expression: 'rate(7 days)' },
-  targets: { rtoMinutes: 60, rpoMinutes: 15 },
-  recipients: { roles: ['commander'] },
-  controls: ['SOC2 A1.3'],
-};
+const base = DRILL_PLAN_BASE;
 const plans = [
   DrillPlan.parse({
     ...base,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
+import { accepted, refusal } from '../support/drill-plan-parse.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
 /*
@@ -26,19 +26,6 @@ const plan = (source: Record<string, unknown>, extra: Record<string, unknown> = 
   controls: ['SOC2 A1.3'],
   ...extra,
 });
-
-/** The messages of a refused plan, one line each (what `irdr drills validate` prints). */
-function refusal(input: unknown): string {
-  const result = DrillPlan.safeParse(input);
-  if (result.success) throw new Error('the plan was accepted');
-  return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
-}
-
-const accepted = (input: unknown) => {
-  const result = DrillPlan.safeParse(input);
-  if (!result.success) throw new Error(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
-  return result.data;
-};
 
 describe('drill plans of AWS Backup resources', () => {
   it('every plan already written (workflows/drills) still loads unchanged', () => {

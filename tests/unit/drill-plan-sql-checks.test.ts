@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { accepted, refusal } from '../support/drill-plan-parse.js';
 import { irdrConfig } from '../../functions/config.js';
-import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
 import { checksRunInOf, drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
 import { DrillsConfig } from '../../functions/domain/config-schema.js';
@@ -42,18 +42,6 @@ const auroraPlan = (extra: Record<string, unknown> = {}, source: Record<string, 
   controls: ['SOC2 A1.3'],
   ...extra,
 });
-
-function refusal(input: unknown): string {
-  const result = DrillPlan.safeParse(input);
-  if (result.success) throw new Error('the plan was accepted');
-  return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
-}
-
-const accepted = (input: unknown) => {
-  const result = DrillPlan.safeParse(input);
-  if (!result.success) throw new Error(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
-  return result.data;
-};
 
 describe('drill plans of RDS and Aurora databases', () => {
   it('accepts an Aurora PostgreSQL plan checked through the Data API and an RDS PostgreSQL plan checked over the wire', () => {
