@@ -317,6 +317,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const s3 = await startLocalS3({ host: LOCAL_HOST, port: options.s3Port ?? 0, ...(dataDir && { dataDir: join(dataDir, 's3') }) });
     stops.push(() => s3.stop());
 
+    // Digests outlive the stack only with the data: in memory they go to a temporary folder, removed at stop,
+    // after the handlers have drained (stops run in reverse), so no digest is written into a folder being removed.
+    let digestDir = dataDir;
+    if (!digestDir) {
+      const temporary = await mkdtemp(join(tmpdir(), 'irdr-digests-'));
+      stops.push(() => rm(temporary, { recursive: true, force: true, maxRetries: 3 }));
+      digestDir = temporary;
+    }
+
     const lambda = new LocalLambdaRuntime({ region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, namePrefix: LOCAL_NAME_PREFIX, faults: functionFaults });
     // Stopped after Step Functions and the API (stops run in reverse): handlers still running finish
     // before DynamoDB and SES go away, so no write is cut in half.
@@ -361,13 +370,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => backup.stop());
 
-    // Digests outlive the stack only with the data: in memory they go to a temporary folder, removed at stop.
-    let digestDir = dataDir;
-    if (!digestDir) {
-      const temporary = await mkdtemp(join(tmpdir(), 'irdr-digests-'));
-      stops.push(() => rm(temporary, { recursive: true, force: true }));
-      digestDir = temporary;
-    }
     const digestStore = localDigestStoreUrl(digestDir);
     // There from the start: `irdr evidence verify` takes a missing store folder for a mistyped one.
     await mkdir(fileURLToPath(digestStore), { recursive: true });

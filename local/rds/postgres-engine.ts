@@ -13,7 +13,7 @@ import { freePort } from '../free-port.js';
 
 /** The data directory at one moment. */
 export interface EngineDump {
-  /** Epoch ms whose state the dump holds (when the WAL position was read, just before dumping). */
+  /** Epoch ms from which the dump holds the state: the end of the last statement before the look, or the look when one was under way. */
   readonly at: number;
   readonly data: Blob;
 }
@@ -76,6 +76,15 @@ async function compressed(tar: Blob): Promise<Blob> {
   return new Blob([await gzipFast(new Uint8Array(await tar.arrayBuffer()), { level: 1 })], { type: 'application/x-gzip' });
 }
 
+/** What the engine's callers did since the last look at the WAL. */
+interface EngineActivity {
+  /** A statement ran (or started) since the last look. */
+  ran: boolean;
+  inFlight: number;
+  /** Epoch ms the last statement ended. */
+  lastSettledAt: number;
+}
+
 /** PGlite's ways in: a statement can move the WAL only through one of these. */
 const STATEMENT_ENTRIES = new Set<PropertyKey>(['query', 'exec', 'sql', 'transaction', 'execProtocol', 'execProtocolRaw', 'execProtocolRawStream', 'execProtocolStream', 'runExclusive', 'listen']);
 
@@ -83,7 +92,7 @@ const STATEMENT_ENTRIES = new Set<PropertyKey>(['query', 'exec', 'sql', 'transac
  * The database as its servers and callers use it, noting whenever a statement is run or in flight: a look at the WAL
  * (a query of its own, ~3 ms of CPU) is only needed after one, so an idle engine's continuous backup costs nothing.
  */
-function watched(db: PGlite, activity: { ran: boolean; inFlight: number }): PGlite {
+function watched(db: PGlite, activity: EngineActivity): PGlite {
   return new Proxy(db, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -95,6 +104,7 @@ function watched(db: PGlite, activity: { ran: boolean; inFlight: number }): PGli
         const settled = () => {
           activity.ran = true;
           activity.inFlight -= 1;
+          activity.lastSettledAt = Date.now();
         };
         try {
           const result: unknown = value.apply(target, args);
@@ -123,7 +133,7 @@ export class PostgresEngine {
     /** The database, watched (see `watched`): use this, not PGlite itself, so its backups see every statement. */
     readonly db: PGlite,
     private readonly raw: PGlite,
-    private readonly activity: { ran: boolean; inFlight: number },
+    private readonly activity: EngineActivity,
     private readonly server: PGLiteSocketServer,
     readonly address: string,
     readonly port: number,
@@ -135,7 +145,7 @@ export class PostgresEngine {
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     const fresh = options.restoreFrom === undefined ? await freshDataDir(PGlite) : undefined;
     const raw = await PGlite.create({ loadDataDir: options.restoreFrom ?? fresh!.plain });
-    const activity = { ran: false, inFlight: 0 };
+    const activity: EngineActivity = { ran: false, inFlight: 0, lastSettledAt: 0 };
     const db = watched(raw, activity);
     const port = await freePort(options.host);
     // Clients share the one PGlite connection; the server queues their queries (see docs/local-rds.md).
@@ -195,11 +205,14 @@ export class PostgresEngine {
       return;
     }
     this.activity.ran = false;
+    // With nothing in flight, the state is the same from the last statement's end until now: label the dump with
+    // that end, so a restore to any time in between (a whole second, say) gets it, not the dump before.
+    const quietSince = this.activity.inFlight === 0 ? Math.max(this.activity.lastSettledAt, this.dumps.at(-1)?.at ?? 0) : at;
     const lsn = (await this.raw.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
     if (lsn !== this.lastLsn || this.dumps.length === 0) {
       // The tar is taken now (the state at `at`); compressing it can wait on the thread pool.
       const data = initial ?? (await this.dumpNow());
-      this.dumps.push({ at, data });
+      this.dumps.push({ at: initial === undefined ? Math.min(quietSince, at) : at, data });
       this.lastLsn = lsn;
     }
     this.confirmedAt = at;

@@ -140,7 +140,8 @@ for (const [plan, source, transport] of [
     it('passes: every SQL check with expected vs actual, the RPO measured by the canary, the restored database deleted', async () => {
       await canaryThenRestorable(source);
       const { view, execution } = await drills.runDrill(plan.id);
-      expect(execution.status).toBe('SUCCEEDED');
+      // On failure, say why: the run's reasons and checks, not only the execution's status.
+      expect(execution.status, JSON.stringify({ reasons: view.run?.reasons, checks: view.run?.checks, cleanup: view.run?.cleanup }, null, 1)).toBe('SUCCEEDED');
       const run = view.run;
       expect(run.status, JSON.stringify(run.checks, null, 1)).toBe('passed');
       expect(run.checks.map((check: { id: string; passed: boolean }) => [check.id, check.passed])).toEqual([

@@ -10,6 +10,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   ListTagsForResourceCommand,
+  ModifyDBClusterCommand,
   AddTagsToResourceCommand,
   RDSClient,
   RestoreDBClusterToPointInTimeCommand,
@@ -185,6 +186,7 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     const point = new Date();
     await bed.waitForRestorable('orders', point.getTime());
     await execute('DELETE FROM orders WHERE id = 2');
+    const deletedBy = Date.now();
     await bed.waitForRestorable('orders', Date.now());
     const restored = await rds.send(new RestoreDBClusterToPointInTimeCommand({ DBClusterIdentifier: 'orders-drill', SourceDBClusterIdentifier: 'orders', RestoreToTime: point, Tags: [{ Key: 'irdr:drill-run', Value: 'r1' }] }));
     expect(restored.DBCluster).toMatchObject({ Status: 'creating', HttpEndpointEnabled: false });
@@ -194,6 +196,15 @@ describe('the local RDS and Data API: real Postgres engines behind the AWS wire 
     const drillArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-drill' }))).DBClusters![0]!.DBClusterArn!;
     expect((await execute('SELECT id FROM orders ORDER BY id', {}, drillArn)).records).toEqual([[{ longValue: 1 }], [{ longValue: 2 }], [{ longValue: 3 }], [{ longValue: 4 }]]);
     expect((await execute('SELECT id FROM orders ORDER BY id')).records).toEqual([[{ longValue: 1 }], [{ longValue: 3 }], [{ longValue: 4 }]]);
+    // A point after the delete ended but before the look that saw it (a whole second rounded down, say) has it too.
+    await rds.send(new RestoreDBClusterToPointInTimeCommand({ DBClusterIdentifier: 'orders-after', SourceDBClusterIdentifier: 'orders', RestoreToTime: new Date(deletedBy + 1) }));
+    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'orders-after-1', DBClusterIdentifier: 'orders-after', Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large' }));
+    await bed.waitForInstance('orders-after-1');
+    await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: 'orders-after', EnableHttpEndpoint: true }));
+    const afterArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-after' }))).DBClusters![0]!.DBClusterArn!;
+    expect((await execute('SELECT id FROM orders ORDER BY id', {}, afterArn)).records).toEqual([[{ longValue: 1 }], [{ longValue: 3 }], [{ longValue: 4 }]]);
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders-after-1' }));
+    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'orders-after', SkipFinalSnapshot: true }));
     // A point before the cluster had any backup, or after the latest restorable time, is refused as AWS refuses it.
     await expect(rds.send(new RestoreDBClusterToPointInTimeCommand({ DBClusterIdentifier: 'too-early', SourceDBClusterIdentifier: 'orders', RestoreToTime: new Date(Date.now() - 86_400_000) }))).rejects.toMatchObject({ name: 'InvalidRestoreFault' });
     expect((await rds.send(new ListTagsForResourceCommand({ ResourceName: drillArn }))).TagList).toEqual([{ Key: 'irdr:drill-run', Value: 'r1' }]);
