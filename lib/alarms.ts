@@ -44,6 +44,8 @@ const PERIOD = Duration.minutes(5);
 const MAX_METRICS_PER_ALARM = 10;
 
 export interface IrdrAlarmsProps {
+  /** The stack the alarms watch: its name prefixes every alarm and names the custom metrics' namespace. */
+  readonly stackName: string;
   /** Who gets the alerts (config `alerts.emails`): one email subscription each. */
   readonly emails: readonly string[];
   /** The runbook state machines, by blueprint logicalId. */
@@ -121,7 +123,7 @@ export class IrdrAlarms extends Construct {
   constructor(scope: Construct, id: string, props: IrdrAlarmsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.namePrefix = stack.stackName;
+    this.namePrefix = props.stackName;
 
     this.topicKey = new Key(this, 'TopicKey', {
       description: 'Encrypts the irdr operational alerts topic (CloudWatch alarm notifications)',
@@ -140,7 +142,7 @@ export class IrdrAlarms extends Construct {
       }),
     );
     this.topic = new Topic(this, 'Topic', {
-      displayName: `${stack.stackName} operational alerts`,
+      displayName: `${props.stackName} operational alerts`,
       masterKey: this.topicKey,
       enforceSSL: true,
     });
@@ -239,7 +241,7 @@ export class IrdrAlarms extends Construct {
     this.deadLetterQueueAlarms = queueAlarms;
 
     const cleanupLogs: ILogGroup = props.functions.get(DRILL_CLEANUP_FUNCTION).logGroup;
-    const namespace = `irdr/${stack.stackName}`;
+    const namespace = `irdr/${props.stackName}`;
     this.drillCleanupMetricFilter = new MetricFilter(this, 'DrillCleanupNotDone', {
       logGroup: cleanupLogs,
       filterPattern: FilterPattern.any(

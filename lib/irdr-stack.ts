@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -222,7 +222,11 @@ export class IrdrStack extends Stack {
       this.grantDeclaredPermissions(spec, props.mailFrom);
     }
 
-    this.alarms = new IrdrAlarms(this, 'Alarms', {
+    // In a nested stack of their own: with ~100 alarms, topic and filters beside the functions, one stack would pass
+    // CloudFormation's 500 resources; the nested stack takes what it watches as parameters (well under 200).
+    const operations = new NestedStack(this, 'Operations', { description: 'irdr operational alarms, their metric filters and their SNS topic' });
+    this.alarms = new IrdrAlarms(operations, 'Alarms', {
+      stackName: this.stackName,
       emails: props.config.alerts?.emails ?? [],
       runbookStateMachines: this.runbooks.byLogicalId,
       drill: { logicalId: props.drillBlueprint.logicalId, stateMachine: this.drill.stateMachine },

@@ -21,9 +21,9 @@ afterAll(() => {
 });
 
 const resourcesOfType = (type: string): [string, TemplateResource][] =>
-  Object.entries(synth.resources).filter(([, resource]) => resource.Type === type);
+  Object.entries(synth.allResources).filter(([, resource]) => resource.Type === type);
 const props = (logicalId: string): Record<string, any> => {
-  const resource = synth.resources[logicalId];
+  const resource = synth.allResources[logicalId];
   if (!resource) throw new Error(`no resource ${logicalId} in the template`);
   return resource.Properties ?? {};
 };

@@ -68,15 +68,15 @@ describe('the synthesized template names only actions and condition keys in AWS\
   });
 
   it('reads every kind of policy the template holds', () => {
-    const kinds = new Set(iamTermsOf(synth.resources).map((term) => term.where.split(' ')[1]));
+    const kinds = new Set(iamTermsOf(synth.allResources).map((term) => term.where.split(' ')[1]));
     expect([...kinds].sort()).toEqual(
       expect.arrayContaining(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::Lambda::Permission', 'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']),
     );
-    const names = new Set(iamTermsOf(synth.resources).map((term) => term.name));
+    const names = new Set(iamTermsOf(synth.allResources).map((term) => term.name));
     expect([...names]).toEqual(expect.arrayContaining(['dynamodb:LeadingKeys', 'aws:ResourceTag/irdr:drill-run', 's3:if-none-match', 'kms:Sign', 'sts:AssumeRole']));
   });
 
   it('every action (wildcards matching some action) and every condition key exists', async () => {
-    expect(await termsUnknownToIam(iamTermsOf(synth.resources))).toEqual([]);
+    expect(await termsUnknownToIam(iamTermsOf(synth.allResources))).toEqual([]);
   });
 });

@@ -1146,6 +1146,18 @@ describe('template', () => {
     // At 520 the synth itself fails (TooManyResourcesInStack); this says so earlier, and how close it is.
     expect(Object.keys(synth.resources).length).toBeLessThan(490);
   });
+
+  it('keeps the alarms in a nested stack under both of its own limits: 500 resources, 200 parameters (what it watches)', () => {
+    const nested = Object.values(synth.resources).filter((resource) => resource.Type === 'AWS::CloudFormation::Stack');
+    expect(nested).toHaveLength(1);
+    const parameters = Object.keys((nested[0]!.Properties?.Parameters ?? {}) as object);
+    expect(parameters.length).toBeGreaterThan(50);
+    expect(parameters.length).toBeLessThan(190);
+    const alarms = Object.values(synth.allResources).filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
+    expect(Object.values(synth.resources).filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(alarms.length).toBeGreaterThan(80);
+    expect(Object.keys(synth.allResources).length - Object.keys(synth.resources).length).toBeLessThan(490);
+  });
 });
 
 describe('cdk-nag (AwsSolutions)', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
+import { NestedStack, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { IrdrConfig } from '../../functions/domain/config-schema.js';
@@ -38,9 +38,15 @@ export interface SynthesizedIrdr {
   readonly outdir: string;
   readonly stack: IrdrStack;
   readonly template: Template;
+  /** The main stack's resources (what counts against its 500). */
   readonly resources: Record<string, TemplateResource>;
+  /**
+   * The main stack's and every nested stack's resources, the nested ones with their parameters replaced by what the
+   * main stack passes (so a nested alarm's dimension reads `{ Ref: <function> }` as if it were in the main template).
+   */
+  readonly allResources: Record<string, TemplateResource>;
   readonly validationReport: ValidationReport;
-  /** The template's logical id of a construct's CloudFormation resource. */
+  /** The logical id of a construct's CloudFormation resource in its own (main or nested) stack's template. */
   logicalIdOf(construct: IConstruct): string;
 }
 
@@ -71,14 +77,33 @@ function synthesizeOnce(options: { bundle?: boolean; config?: IrdrConfig }): Syn
   });
   const assembly = app.synth();
   const json = assembly.getStackByName(STACK_NAME).template as { Resources: Record<string, TemplateResource> };
+  const nested = stack.node.findAll().filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct));
+  const nestedResources = nested.map((nestedStack) => {
+    const template = JSON.parse(readFileSync(join(assembly.directory, nestedStack.templateFile), 'utf8')) as { Resources: Record<string, TemplateResource> };
+    const parameters = (json.Resources[stack.getLogicalId(nestedStack.nestedStackResource as CfnElement)]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    return resolveParameters(template.Resources, parameters);
+  });
   return {
     outdir,
     stack,
     template: Template.fromJSON(json),
     resources: json.Resources,
+    allResources: Object.assign({}, json.Resources, ...nestedResources) as Record<string, TemplateResource>,
     validationReport: JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport,
-    logicalIdOf: (construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement),
+    logicalIdOf: (construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement),
   };
+}
+
+/** A nested template's resources with each `{ Ref: <parameter> }` replaced by the value the parent passes. */
+function resolveParameters(resources: Record<string, TemplateResource>, parameters: Record<string, unknown>): Record<string, TemplateResource> {
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (Object.keys(record).length === 1 && typeof record.Ref === 'string' && record.Ref in parameters) return parameters[record.Ref];
+    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, resolve(inner)]));
+  };
+  return resolve(resources) as Record<string, TemplateResource>;
 }
 
 /** One statement of an IAM policy document, as synthesized. */
