@@ -14,6 +14,7 @@ const incidentCommands = () => import('./incident-commands.js');
 const correctiveActionCommands = () => import('./corrective-action-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
 const statementCommands = () => import('./statement-commands.js');
+const complianceCommands = () => import('./compliance-commands.js');
 const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
@@ -102,6 +103,13 @@ evidence
   )
   .option('--checkpoint <file>', 'verify each trail only from where the last intact run (with digests and their key) left it, and update the file (docs/verify-performance.md)')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
+evidence
+  .command('push-again')
+  .description("once the cause of Vanta's or Drata's 4xx is fixed, make a signed-off record's rejected pushes again (each still once)")
+  .option('--incident <id>', 'the signed-off incident')
+  .option('--drill-run <id>', 'the signed-off drill run')
+  .option('--function <name>', 'the compliance push function (stack output CompliancePushFunctionName)', process.env.IRDR_COMPLIANCE_PUSH_FUNCTION)
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof complianceCommands>>['evidencePushAgainCommand']>) => (await complianceCommands()).evidencePushAgainCommand(...args));
 evidence
   .command('digest')
   .description('have the digest writer write a digest of every trail head now (the stack does it daily; only that function may sign one)')

@@ -246,6 +246,10 @@ export class IrdrStack extends Stack {
       description: 'The digest writer: irdr evidence digest --function <this> writes a digest now (only it may sign one)',
       value: this.functions.get('WriteEvidenceDigest').functionName,
     });
+    new CfnOutput(this, 'CompliancePushFunctionName', {
+      description: "The compliance push: irdr evidence push-again --function <this> makes a record's rejected Vanta/Drata pushes again",
+      value: this.functions.get('PushComplianceEvidence').functionName,
+    });
     new CfnOutput(this, 'EvidenceSigningKeyArn', {
       description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',
       value: this.evidenceSigningKey.key.keyArn,

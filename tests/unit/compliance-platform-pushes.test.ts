@@ -141,4 +141,11 @@ describe('what the push function is invoked with', () => {
       expect(() => parsePushRequest({ subject }), JSON.stringify(subject)).toThrow('a push names its subject');
     }
   });
+
+  it('takes retryRejected only as true beside a subject: the schedule never makes a rejected push again', () => {
+    expect(parsePushRequest({ subject: { kind: 'incident', id: 'inc-1' }, retryRejected: true })).toEqual({ subject: { kind: 'incident', id: 'inc-1' }, retryRejected: true });
+    for (const payload of [{ retryRejected: true }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: 'yes' }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: false }]) {
+      expect(() => parsePushRequest(payload), JSON.stringify(payload)).toThrow('retryRejected is true, beside the subject');
+    }
+  });
 });
