@@ -144,18 +144,19 @@ evidence
   .option('--period <span>', 'the last N months or days: 12m (1-12m) or 90d (1-366d); or give --from and --to')
   .option('--from <time>', 'start of the period (inclusive), with --to', isoTime)
   .option('--to <time>', 'end of the period (exclusive), with --from', isoTime)
-  .option('--out <dir>', `a new or empty directory for continuity-statement.json and .html (default: the JSON to stdout)`)
+  .option('--out <dir>', `a new or empty directory for continuity-statement.json, .html and .pdf (default: the JSON to stdout)`)
   .option('--export-out <dir>', 'a new or empty directory for the full evidence export the statement summarises (for the auditor, under NDA; never publish it)')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .addOption(new Option('--signing-key-file <path>', 'sign with this Ed25519 private key (PEM; irdr evidence keygen)').conflicts('kmsKeyId'))
   .option('--kms-key-id <id>', 'sign with this KMS key (the stack output EvidenceSigningKeyArn; locally alias/irdr-evidence-signing)')
-  .option('--publish [s3-url]', 'also put continuity-statement.json and .html at s3://<bucket>[/<prefix>] (default: config evidence.statement.publishTo) for the Trust Center')
+  .option('--publish [s3-url]', 'also put continuity-statement.json, .html and .pdf at s3://<bucket>[/<prefix>] (default: config evidence.statement.publishTo) for the Trust Center')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceStatementCommand']>) => (await statementCommands()).evidenceStatementCommand(...args));
 evidence
   .command('check-statement <file>')
   .description('verify a continuity statement (JSON or HTML) against the pinned key and, given the export it names, that the export is that one and intact; exit 1 naming why not')
   .requiredOption('--public-key-file <path>', 'the export signing key\'s public half (PEM or DER: aws kms get-public-key --key-id <EvidenceSigningKeyArn>)')
   .option('--export <zip-or-dir>', 'the full evidence export it summarises: the zip GET /evidence answers with, or a directory from irdr evidence export/statement --export-out')
+  .option('--pdf <file>', 'continuity-statement.pdf: check it is the drawing of the signed statement (its figures unedited)')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceCheckStatementCommand']>) => (await statementCommands()).evidenceCheckStatementCommand(...args));
 evidence
   .command('keygen')

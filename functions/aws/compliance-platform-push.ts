@@ -97,7 +97,7 @@ async function workFor(tables: PushTables, subject: PushSubject, now: Date, poli
     const signed = await signedOffRecord(tables.tableName, subject);
     if (!signed) return { work: [] };
     trailPk = subject.kind === 'incident' ? incidentPk(subject.id) : drillRunPk(subject.id);
-    const document = evidenceDocument(signed.record);
+    const document = await evidenceDocument(signed.record);
     for (const push of recordPushes(signed.record, config)) {
       const make =
         push.target === 'vanta-document'
