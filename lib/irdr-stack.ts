@@ -180,7 +180,7 @@ export class IrdrStack extends Stack {
     acknowledgeNist(this.taskLinkKey, 'SecretsManagerRotationEnabled', whyNoRotation);
     // Made with a placeholder token: the operator puts the app's bot token (and signing secret) in it (docs/slack.md).
     this.slackAppSecret = new Secret(this, 'SlackApp', {
-      description: 'irdr: the Slack app bot token (chat:write, users:read.email) and signing secret, JSON {botToken, signingSecret}',
+      description: 'irdr: the Slack app bot token (chat:write, users:read, users:read.email) and signing secret, JSON {botToken, signingSecret}',
       generateSecretString: { secretStringTemplate: JSON.stringify({ botToken: 'xoxb-replace-me' }), generateStringKey: 'signingSecret', excludePunctuation: true },
       encryptionKey: this.taskLinkKeyEncryptionKey,
     });

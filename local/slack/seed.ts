@@ -8,7 +8,7 @@ export const LOCAL_SLACK_BOT_USER_ID = 'U0IRDRBOT';
 /** A Slack Connect member of another organisation who set the address of a person the config maps by address alone. */
 export const LOCAL_SLACK_LOOKALIKE_ID = 'U0LOOKALIKE';
 
-/** A stable Slack-shaped user id for a configured person without one (users.lookupByEmail finds them by address). */
+/** A stable Slack-shaped user id for a configured person without one (irdr finds them by address: users.info). */
 const derivedUserId = (email: string) => `U1${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 8).toUpperCase()}`;
 
 /**
