@@ -10,7 +10,6 @@ import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../functions/domain/evidence/control-summary.js';
 import { checkStatement, type ExportContents } from '../functions/domain/evidence/continuity-statement-check.js';
 import { statementHtml } from '../functions/domain/evidence/continuity-statement-html.js';
-import { statementPdf } from '../functions/domain/evidence/continuity-statement-pdf.js';
 import { StatementPeriodQuery, resolveStatementPeriod, STATEMENT_PERIOD_HELP } from '../functions/domain/evidence/continuity-statement-period.js';
 import { MANIFEST_FILE, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
@@ -99,14 +98,15 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
   );
   progress.finish();
   const json = `${JSON.stringify(statement, null, 2)}\n`;
-  const pdf = await statementPdf(statement);
+  // pdfkit is loaded only when a PDF is written: the JSON to stdout and check-statement without --pdf go without it.
+  const pdf = flags.out !== undefined || publishTo !== undefined ? await (await import('../functions/domain/evidence/continuity-statement-pdf.js')).statementPdf(statement) : undefined;
   if (flags.exportOut !== undefined) await writeExportDirectory(flags.exportOut, evidenceExport.files, evidenceExport.manifest);
   if (flags.out === undefined) {
     process.stdout.write(json);
   } else {
     await writeFile(join(flags.out, STATEMENT_JSON_FILE), json, { flag: 'wx' });
     await writeFile(join(flags.out, STATEMENT_HTML_FILE), statementHtml(statement), { flag: 'wx' });
-    await writeFile(join(flags.out, STATEMENT_PDF_FILE), pdf, { flag: 'wx' });
+    await writeFile(join(flags.out, STATEMENT_PDF_FILE), pdf!, { flag: 'wx' });
     console.log(`statement of ${period.from} .. ${period.to} (${period.label}) written to ${flags.out}: ${STATEMENT_JSON_FILE}, ${STATEMENT_HTML_FILE}, ${STATEMENT_PDF_FILE}, signed by ${statement.signature?.keyFingerprint}`);
     console.log(`drills: ${statement.drills.summary}`);
   }
@@ -114,7 +114,7 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
     const published = await publishStatementFiles(publishTo, [
       { name: STATEMENT_JSON_FILE, content: json, contentType: 'application/json' },
       { name: STATEMENT_HTML_FILE, content: statementHtml(statement), contentType: 'text/html; charset=utf-8' },
-      { name: STATEMENT_PDF_FILE, content: pdf, contentType: 'application/pdf' },
+      { name: STATEMENT_PDF_FILE, content: pdf!, contentType: 'application/pdf' },
     ]).catch((error: unknown) => {
       if ((error as Error).name === 'NoSuchBucket') throw new UsageError(`--publish ${publishTo}: the bucket does not exist`);
       throw error;
@@ -151,7 +151,8 @@ export async function evidenceCheckStatementCommand(file: string, flags: { publi
   }));
   const checked = checkStatement(text, key, exported);
   // The PDF is drawn from the signed JSON, deterministically: re-drawn from the verified statement, it must be these bytes.
-  const redrawn = pdf !== undefined && checked.statement !== undefined ? Buffer.from(await statementPdf(checked.statement)) : undefined;
+  const redrawn =
+    pdf !== undefined && checked.statement !== undefined ? Buffer.from(await (await import('../functions/domain/evidence/continuity-statement-pdf.js')).statementPdf(checked.statement)) : undefined;
   const check = redrawn && !redrawn.equals(pdf!)
     ? { ...checked, problems: [...checked.problems, `${flags.pdf} is not the drawing of this statement: its text or figures differ from the signed ones (or another irdr version drew it)`] }
     : checked;
