@@ -14,6 +14,7 @@ const incidentCommands = () => import('./incident-commands.js');
 const correctiveActionCommands = () => import('./corrective-action-commands.js');
 const evidenceCommands = () => import('./evidence-commands.js');
 const statementCommands = () => import('./statement-commands.js');
+const complianceCommands = () => import('./compliance-commands.js');
 const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
@@ -103,6 +104,13 @@ evidence
   .option('--checkpoint <file>', 'verify each trail only from where the last intact run (with digests and their key) left it, and update the file (docs/verify-performance.md)')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
 evidence
+  .command('push-again')
+  .description("once the cause of Vanta's or Drata's 4xx is fixed, make a signed-off record's rejected pushes again (each still once)")
+  .option('--incident <id>', 'the signed-off incident')
+  .option('--drill-run <id>', 'the signed-off drill run')
+  .option('--function <name>', 'the compliance push function (stack output CompliancePushFunctionName)', process.env.IRDR_COMPLIANCE_PUSH_FUNCTION)
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof complianceCommands>>['evidencePushAgainCommand']>) => (await complianceCommands()).evidencePushAgainCommand(...args));
+evidence
   .command('digest')
   .description('have the digest writer write a digest of every trail head now (the stack does it daily; only that function may sign one)')
   .option('--function <name>', 'the digest writer function (stack output EvidenceDigestFunctionName)', process.env.IRDR_DIGEST_FUNCTION)
@@ -136,18 +144,19 @@ evidence
   .option('--period <span>', 'the last N months or days: 12m (1-12m) or 90d (1-366d); or give --from and --to')
   .option('--from <time>', 'start of the period (inclusive), with --to', isoTime)
   .option('--to <time>', 'end of the period (exclusive), with --from', isoTime)
-  .option('--out <dir>', `a new or empty directory for continuity-statement.json and .html (default: the JSON to stdout)`)
+  .option('--out <dir>', `a new or empty directory for continuity-statement.json, .html and .pdf (default: the JSON to stdout)`)
   .option('--export-out <dir>', 'a new or empty directory for the full evidence export the statement summarises (for the auditor, under NDA; never publish it)')
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .addOption(new Option('--signing-key-file <path>', 'sign with this Ed25519 private key (PEM; irdr evidence keygen)').conflicts('kmsKeyId'))
   .option('--kms-key-id <id>', 'sign with this KMS key (the stack output EvidenceSigningKeyArn; locally alias/irdr-evidence-signing)')
-  .option('--publish [s3-url]', 'also put continuity-statement.json and .html at s3://<bucket>[/<prefix>] (default: config evidence.statement.publishTo) for the Trust Center')
+  .option('--publish [s3-url]', 'also put continuity-statement.json, .html and .pdf at s3://<bucket>[/<prefix>] (default: config evidence.statement.publishTo) for the Trust Center')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceStatementCommand']>) => (await statementCommands()).evidenceStatementCommand(...args));
 evidence
   .command('check-statement <file>')
   .description('verify a continuity statement (JSON or HTML) against the pinned key and, given the export it names, that the export is that one and intact; exit 1 naming why not')
   .requiredOption('--public-key-file <path>', 'the export signing key\'s public half (PEM or DER: aws kms get-public-key --key-id <EvidenceSigningKeyArn>)')
   .option('--export <zip-or-dir>', 'the full evidence export it summarises: the zip GET /evidence answers with, or a directory from irdr evidence export/statement --export-out')
+  .option('--pdf <file>', 'continuity-statement.pdf: check it is the drawing of the signed statement (its figures unedited)')
   .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceCheckStatementCommand']>) => (await statementCommands()).evidenceCheckStatementCommand(...args));
 evidence
   .command('keygen')

@@ -20,6 +20,7 @@ import { UsageError } from './usage-error.js';
 
 export const STATEMENT_JSON_FILE = 'continuity-statement.json';
 export const STATEMENT_HTML_FILE = 'continuity-statement.html';
+export const STATEMENT_PDF_FILE = 'continuity-statement.pdf';
 
 interface StatementFlags {
   period?: string;
@@ -97,19 +98,23 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
   );
   progress.finish();
   const json = `${JSON.stringify(statement, null, 2)}\n`;
+  // pdfkit is loaded only when a PDF is written: the JSON to stdout and check-statement without --pdf go without it.
+  const pdf = flags.out !== undefined || publishTo !== undefined ? await (await import('../functions/domain/evidence/continuity-statement-pdf.js')).statementPdf(statement) : undefined;
   if (flags.exportOut !== undefined) await writeExportDirectory(flags.exportOut, evidenceExport.files, evidenceExport.manifest);
   if (flags.out === undefined) {
     process.stdout.write(json);
   } else {
     await writeFile(join(flags.out, STATEMENT_JSON_FILE), json, { flag: 'wx' });
     await writeFile(join(flags.out, STATEMENT_HTML_FILE), statementHtml(statement), { flag: 'wx' });
-    console.log(`statement of ${period.from} .. ${period.to} (${period.label}) written to ${flags.out}: ${STATEMENT_JSON_FILE}, ${STATEMENT_HTML_FILE}, signed by ${statement.signature?.keyFingerprint}`);
+    await writeFile(join(flags.out, STATEMENT_PDF_FILE), pdf!, { flag: 'wx' });
+    console.log(`statement of ${period.from} .. ${period.to} (${period.label}) written to ${flags.out}: ${STATEMENT_JSON_FILE}, ${STATEMENT_HTML_FILE}, ${STATEMENT_PDF_FILE}, signed by ${statement.signature?.keyFingerprint}`);
     console.log(`drills: ${statement.drills.summary}`);
   }
   if (publishTo !== undefined) {
     const published = await publishStatementFiles(publishTo, [
       { name: STATEMENT_JSON_FILE, content: json, contentType: 'application/json' },
       { name: STATEMENT_HTML_FILE, content: statementHtml(statement), contentType: 'text/html; charset=utf-8' },
+      { name: STATEMENT_PDF_FILE, content: pdf!, contentType: 'application/pdf' },
     ]).catch((error: unknown) => {
       if ((error as Error).name === 'NoSuchBucket') throw new UsageError(`--publish ${publishTo}: the bucket does not exist`);
       throw error;
@@ -137,13 +142,20 @@ async function readExport(path: string): Promise<ExportContents> {
 }
 
 /** `irdr evidence check-statement FILE --public-key-file PEM [--export ZIP|DIR]`: exit 1 naming each reason it fails. */
-export async function evidenceCheckStatementCommand(file: string, flags: { publicKeyFile: string; export?: string }): Promise<void> {
-  const { text, key, exported } = await usage(async () => ({
+export async function evidenceCheckStatementCommand(file: string, flags: { publicKeyFile: string; export?: string; pdf?: string }): Promise<void> {
+  const { text, key, exported, pdf } = await usage(async () => ({
     text: await readFile(file, 'utf8'),
     key: publicKeyFromPem(await readFile(flags.publicKeyFile)),
     exported: flags.export === undefined ? undefined : await readExport(flags.export),
+    pdf: flags.pdf === undefined ? undefined : await readFile(flags.pdf),
   }));
-  const check = checkStatement(text, key, exported);
+  const checked = checkStatement(text, key, exported);
+  // The PDF is drawn from the signed JSON, deterministically: re-drawn from the verified statement, it must be these bytes.
+  const redrawn =
+    pdf !== undefined && checked.statement !== undefined ? Buffer.from(await (await import('../functions/domain/evidence/continuity-statement-pdf.js')).statementPdf(checked.statement)) : undefined;
+  const check = redrawn && !redrawn.equals(pdf!)
+    ? { ...checked, problems: [...checked.problems, `${flags.pdf} is not the drawing of this statement: its text or figures differ from the signed ones (or another irdr version drew it)`] }
+    : checked;
   for (const problem of check.problems) console.log(`FAILED ${problem}`);
   for (const note of check.notes) console.log(`note: ${note}`);
   if (check.problems.length > 0) {
@@ -151,6 +163,7 @@ export async function evidenceCheckStatementCommand(file: string, flags: { publi
     process.exitCode = 1;
     return;
   }
+  const drawn = pdf !== undefined ? `; ${flags.pdf} is its drawing` : '';
   const tie = exported ? `, and the export given is the one it summarises (manifest sha256 ${check.statement?.evidenceExport.manifestSha256}), every file intact` : '';
-  console.log(`${file}: signature valid (pinned key ${check.statement?.signature?.keyFingerprint})${tie}`);
+  console.log(`${file}: signature valid (pinned key ${check.statement?.signature?.keyFingerprint})${tie}${drawn}`);
 }

@@ -36,6 +36,9 @@ export const LAMBDA_CREDENTIALS_ENTRY = 'functions/aws/lambda-credentials.ts';
 /** What the bundles import in place of date-holidays: its parser over the rules IRDR_HOLIDAY_RULES holds. */
 export const BUNDLED_HOLIDAYS_ENTRY = 'functions/aws/bundled-holidays.ts';
 
+/** What the bundles import as pdfkit and its subpaths: its browser build, fonts registered by the caller (relative to the project root). */
+export const BUNDLED_PDFKIT_ENTRY = 'functions/aws/bundled-pdfkit';
+
 /** How esbuild bundles every function, less its `define`s (see bundledDefines); bench/bundle-size.ts builds with these too. */
 export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   format: OutputFormat.ESM,
@@ -51,7 +54,9 @@ export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   bundleAwsSDK: true,
   // Lambda gives credentials in the environment: the SDK's default chain shrinks to that link (functions/aws/lambda-credentials.ts).
   // date-holidays with the configured countries' rules only (functions/aws/bundled-holidays.ts, IRDR_HOLIDAY_RULES below).
-  esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_ENTRY}`, `date-holidays=./${BUNDLED_HOLIDAYS_ENTRY}`] },
+  // pdfkit's browser build (functions/aws/bundled-pdfkit/): its Node build loads fonts through a createRequire esbuild cannot
+  // follow; fontkit (embedded fonts, never drawn) left out.
+  esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_ENTRY}`, `date-holidays=./${BUNDLED_HOLIDAYS_ENTRY}`, `pdfkit=./${BUNDLED_PDFKIT_ENTRY}`, `fontkit=./${BUNDLED_PDFKIT_ENTRY}/fontkit.ts`] },
 };
 
 /** Stack traces in the logs name source lines (the bundle ships its map); the bench loads bundles with it too. */

@@ -180,7 +180,7 @@ export class IrdrStack extends Stack {
     acknowledgeNist(this.taskLinkKey, 'SecretsManagerRotationEnabled', whyNoRotation);
     // Made with a placeholder token: the operator puts the app's bot token (and signing secret) in it (docs/slack.md).
     this.slackAppSecret = new Secret(this, 'SlackApp', {
-      description: 'irdr: the Slack app bot token (chat:write, users:read.email) and signing secret, JSON {botToken, signingSecret}',
+      description: 'irdr: the Slack app bot token (chat:write, users:read, users:read.email) and signing secret, JSON {botToken, signingSecret}',
       generateSecretString: { secretStringTemplate: JSON.stringify({ botToken: 'xoxb-replace-me' }), generateStringKey: 'signingSecret', excludePunctuation: true },
       encryptionKey: this.taskLinkKeyEncryptionKey,
     });
@@ -249,6 +249,10 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'EvidenceDigestFunctionName', {
       description: 'The digest writer: irdr evidence digest --function <this> writes a digest now (only it may sign one)',
       value: this.functions.get('WriteEvidenceDigest').functionName,
+    });
+    new CfnOutput(this, 'CompliancePushFunctionName', {
+      description: "The compliance push: irdr evidence push-again --function <this> makes a record's rejected Vanta/Drata pushes again",
+      value: this.functions.get('PushComplianceEvidence').functionName,
     });
     new CfnOutput(this, 'EvidenceSigningKeyArn', {
       description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',

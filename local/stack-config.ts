@@ -32,6 +32,8 @@ export const localDigestStoreUrl = (dataDir: string): string => pathToFileURL(jo
 export const localDigestPublicKeyPath = (dataDir: string): string => join(dataDir, 'evidence-digest-signing-key.pub.pem');
 /** The digest writer's local function name (`irdr evidence digest` invokes it: only it may sign a digest). */
 export const LOCAL_DIGEST_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}WriteEvidenceDigest`;
+/** The compliance push function's local name (`irdr evidence push-again` invokes it: only it reads the platforms' credentials). */
+export const LOCAL_COMPLIANCE_PUSH_FUNCTION_NAME = `${LOCAL_NAME_PREFIX}PushComplianceEvidence`;
 
 /** The Secrets Manager secret holding the task-link signing key (in AWS, CDK creates it and passes its ARN). */
 export const LOCAL_TASK_LINK_SECRET_NAME = 'irdr/task-link-signing-key';
@@ -80,6 +82,7 @@ export function localEnvironment(endpoints: {
     IRDR_TABLE_NAME: LOCAL_TABLE_NAME,
     IRDR_DRILL_STATE_MACHINE_ARN: LOCAL_DRILL_STATE_MACHINE_ARN,
     IRDR_DIGEST_FUNCTION: LOCAL_DIGEST_FUNCTION_NAME,
+    IRDR_COMPLIANCE_PUSH_FUNCTION: LOCAL_COMPLIANCE_PUSH_FUNCTION_NAME,
     ...(endpoints.api !== undefined && { IRDR_API_URL: endpoints.api }),
     ...(endpoints.secretsManager !== undefined && { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager }),
     ...(endpoints.kms !== undefined && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),

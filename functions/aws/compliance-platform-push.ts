@@ -1,13 +1,13 @@
 import { irdrConfig } from '../config.js';
 import { drillPlanSync, syncHash, type PlanStanding } from '../domain/compliance-platform/drill-plan-resources.js';
 import { drillRunFacts, evidenceDocument, incidentFacts, type SignedOffRecord } from '../domain/compliance-platform/evidence-document.js';
-import { PUSHED_EVENT, PUSH_REJECTED_EVENT, recordPushes, resourcesPush, type PlannedPush, type PushSubject } from '../domain/compliance-platform/push-plan.js';
+import { PUSHED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT, recordPushes, resourcesPush, type PlannedPush, type PushSubject } from '../domain/compliance-platform/push-plan.js';
 import type { VantaCustomResourceSync } from '../domain/compliance-platform/vanta-wire.js';
 import type { DrillRunRecord } from '../domain/drill/run-record.js';
 import { SIGN_OFF_EVENT, type SignOff } from '../domain/evidence/sign-off.js';
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { PlatformRejection, PlatformUnavailable, compliancePlatformCredentials, DEFAULT_RETRY_POLICY, type RetryPolicy } from './compliance-platform-client.js';
-import { leasePush, pushRecordOf, queueSubject, settlePush, unqueueSubject } from './compliance-platform-store.js';
+import { leasePush, pushRecordOf, queueSubject, reopenRejectedPush, settlePush, unqueueSubject } from './compliance-platform-store.js';
 import { addDrataEvidence, submitVantaDocument, syncVantaResources, uploadVantaDocument } from './compliance-platform-vendors.js';
 import { getRun, listRunsOfPlan } from './drill/drill-run-store.js';
 import { bundledDrillPlans } from './drill/plans.js';
@@ -97,7 +97,7 @@ async function workFor(tables: PushTables, subject: PushSubject, now: Date, poli
     const signed = await signedOffRecord(tables.tableName, subject);
     if (!signed) return { work: [] };
     trailPk = subject.kind === 'incident' ? incidentPk(subject.id) : drillRunPk(subject.id);
-    const document = evidenceDocument(signed.record);
+    const document = await evidenceDocument(signed.record);
     for (const push of recordPushes(signed.record, config)) {
       const make =
         push.target === 'vanta-document'
@@ -122,7 +122,7 @@ async function workFor(tables: PushTables, subject: PushSubject, now: Date, poli
  * each push made under its lease unless done before, recorded in its record and the subject's trail. A 4xx is recorded
  * with the vendor's message and never retried; a platform that stays unavailable leaves the push pending.
  */
-export async function pushSubject(tables: PushTables, subject: PushSubject, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<PushOutcome[]> {
+export async function pushSubject(tables: PushTables, subject: PushSubject, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY, options: { retryRejected?: boolean } = {}): Promise<PushOutcome[]> {
   const { work, trailPk } = await workFor(tables, subject, now, policy);
   if (work.length === 0) {
     await unqueueSubject(tables.deduplicationTableName, subject);
@@ -133,7 +133,15 @@ export async function pushSubject(tables: PushTables, subject: PushSubject, now:
   const settled = new Map<string, PushOutcome['result']>();
   for (const { push, make } of work) {
     const base = { target: push.target, where: push.where, evidenceHash: push.evidenceHash };
-    const record = await pushRecordOf(tables.deduplicationTableName, push, subject, now.toISOString());
+    let record = await pushRecordOf(tables.deduplicationTableName, push, subject, now.toISOString());
+    // Asked to, once the cause of a 4xx is fixed: the rejected push is made again, the rejection kept in its record and trail.
+    if (record.status === 'rejected' && record.settledAt !== undefined && options.retryRejected) {
+      const at = new Date().toISOString();
+      if (await reopenRejectedPush(tables.deduplicationTableName, push.key, record, at)) {
+        if (trailPk) await appendEvent(tables.tableName, trailPk, { type: PUSH_REOPENED_EVENT, at, actor: PUSH_ACTOR, detail: { target: push.target, where: push.where, evidenceHash: push.evidenceHash, previousRejection: record.rejection, pushKey: push.key } });
+      }
+      record = await pushRecordOf(tables.deduplicationTableName, push, subject, now.toISOString());
+    }
     if (record.status !== 'pending') {
       const result = record.status === 'pushed' ? 'done-before' : 'rejected-before';
       outcomes.push({ ...base, result, ...(record.vendorId && { vendorId: record.vendorId }), ...(record.rejection && { message: record.rejection.message }) });

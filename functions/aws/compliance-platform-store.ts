@@ -26,6 +26,8 @@ export interface PushRecord extends PlannedPush {
   readonly createdAt: string;
   readonly vendorId?: string;
   readonly rejection?: { readonly status: number; readonly message: string };
+  /** When it was last settled (pushed or rejected). */
+  readonly settledAt?: string;
   readonly lastError?: string;
 }
 
@@ -106,4 +108,27 @@ export async function settlePush(
       ExpressionAttributeValues: values,
     }),
   );
+}
+
+/**
+ * Opens a rejected push again (a person asked, its cause fixed): pending, its rejection moved to previousRejections so
+ * the record keeps every answer. Conditional on the rejection read (its time): of two racing requests one reopens, the other gets false.
+ */
+export async function reopenRejectedPush(tableName: string, key: string, rejected: Pick<PushRecord, 'rejection' | 'settledAt'>, at: string): Promise<boolean> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: PUSH_PK_PREFIX + key, [SK]: PUSH_SK },
+        UpdateExpression: 'SET #status = :pending, #reopenedAt = :at, #previous = list_append(if_not_exists(#previous, :empty), :rejections) REMOVE #rejection, #settledAt',
+        ConditionExpression: '#status = :rejected AND #settledAt = :rejectedAt',
+        ExpressionAttributeNames: { '#status': 'status', '#reopenedAt': 'reopenedAt', '#previous': 'previousRejections', '#rejection': 'rejection', '#settledAt': 'settledAt' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':rejected': 'rejected', ':at': at, ':empty': [], ':rejections': [{ ...rejected.rejection, rejectedAt: rejected.settledAt, reopenedAt: at }], ':rejectedAt': rejected.settledAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

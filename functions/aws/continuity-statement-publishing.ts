@@ -3,7 +3,8 @@ import { s3 } from './s3-client.js';
 
 export interface PublishedFile {
   readonly name: string;
-  readonly content: string;
+  /** Text (UTF-8) or bytes (the PDF). */
+  readonly content: string | Uint8Array;
   readonly contentType: string;
 }
 
@@ -18,7 +19,7 @@ export async function publishStatementFiles(location: string, files: readonly Pu
   for (const file of files) {
     const key = prefix ? `${prefix}/${file.name}` : file.name;
     await s3.send(
-      new PutObjectCommand({ Bucket: url.host, Key: key, Body: Buffer.from(file.content, 'utf8'), ContentType: file.contentType, CacheControl: 'no-cache', ChecksumAlgorithm: 'SHA256' }),
+      new PutObjectCommand({ Bucket: url.host, Key: key, Body: typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content, ContentType: file.contentType, CacheControl: 'no-cache', ChecksumAlgorithm: 'SHA256' }),
     );
     published.push(`s3://${url.host}/${key}`);
   }

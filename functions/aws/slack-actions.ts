@@ -3,37 +3,42 @@ import { irdrConfig } from '../config.js';
 import { rolesOfAddress, type TaskActor } from '../domain/human-task.js';
 import { rolesAllowedTo } from '../domain/roles.js';
 import type { SlackConfig } from '../domain/slack-config.js';
+import { slackPersonFor, trustedSlackEmail, type SlackUserObject } from '../domain/slack-identity.js';
 import { outcomeOfVerb, type SlackCommand } from '../domain/slack-interaction.js';
 import { completeHumanTask } from './human-task-completion.js';
 import { acknowledgeIncident } from './incident-acknowledgement.js';
 import { logger } from './powertools.js';
 
-/** Slack user ids of configured people found by address (users.lookupByEmail), per container: people rarely change ids. */
-const idsByEmail = new Map<string, string | null>();
+/** Each pressing user's trusted address (users.info), per container for five minutes: a deactivation or a changed address counts soon. */
+const emailsByUser = new Map<string, { readonly email: string | undefined; readonly until: number }>();
+const EMAIL_CACHE_MS = 5 * 60_000;
+
+/** The address Slack holds for the user, when it may be taken as theirs (trustedSlackEmail); one users.info call. */
+async function trustedEmailOf(client: WebClient, teamId: string, userId: string): Promise<string | undefined> {
+  const cached = emailsByUser.get(userId);
+  if (cached && cached.until > Date.now()) return cached.email;
+  try {
+    const trust = trustedSlackEmail((await client.users.info({ user: userId })).user as SlackUserObject | undefined, teamId);
+    if ('untrusted' in trust) logger.info('Slack user not mapped by address', { userId, why: trust.untrusted });
+    const email = 'email' in trust ? trust.email : undefined;
+    emailsByUser.set(userId, { email, until: Date.now() + EMAIL_CACHE_MS });
+    return email;
+  } catch (error) {
+    // user_not_found: nobody to map. Anything else: unknown now (refused this once), asked again next time.
+    if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') emailsByUser.set(userId, { email: undefined, until: Date.now() + EMAIL_CACHE_MS });
+    else logger.warn('users.info failed', { error: error as Error });
+    return undefined;
+  }
+}
 
 /**
- * The irdr person a Slack user acts as: the config's entry with their user id, else the entry whose address Slack
- * resolves to their id (users.lookupByEmail, asked only for configured addresses). Their roles are that person's.
+ * The irdr person a Slack user acts as: the config's entry with their user id, else the entry without one whose address
+ * Slack holds for them (users.info: one call per press, not one per configured address). Their roles are that person's.
  * Undefined for anyone the config does not map.
  */
 export async function slackActor(client: WebClient, config: SlackConfig, userId: string): Promise<TaskActor | undefined> {
-  let entry = config.people.find((person) => person.userId === userId);
-  for (const person of config.people) {
-    if (entry) break;
-    if (person.userId !== undefined) continue;
-    const key = person.email.toLowerCase();
-    if (!idsByEmail.has(key)) {
-      try {
-        const found = await client.users.lookupByEmail({ email: person.email });
-        idsByEmail.set(key, found.user?.id ?? null);
-      } catch (error) {
-        // users_not_found: not in this workspace. Anything else: unknown now, asked again next time.
-        if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') idsByEmail.set(key, null);
-        else logger.warn('users.lookupByEmail failed', { error: error as Error });
-      }
-    }
-    if (idsByEmail.get(key) === userId) entry = person;
-  }
+  const byAddress = config.people.some((person) => person.userId === undefined) && !config.people.some((person) => person.userId === userId);
+  const entry = slackPersonFor(config, userId, byAddress ? await trustedEmailOf(client, config.teamId, userId) : undefined);
   if (!entry) return undefined;
   const name = Object.values(irdrConfig.roles)
     .flatMap((role) => role?.people ?? [])

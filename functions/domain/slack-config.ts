@@ -9,7 +9,7 @@ const slackId = (prefixes: string, what: string) =>
 /** A Slack user who may press irdr's buttons, and the irdr person they act as (one of roles.*.people). */
 export const SlackPerson = z
   .strictObject({
-    /** Their Slack user id; without it, irdr finds it by `email` (users.lookupByEmail). */
+    /** Their Slack user id; without it, whoever presses is this person when Slack holds this address for them (users.info). */
     userId: slackId('UW', 'user').optional(),
     /** The irdr person they are: an address of roles.*.people; their roles are that person's. */
     email: z.email(),

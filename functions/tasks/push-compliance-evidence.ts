@@ -24,7 +24,8 @@ export const handler = async (payload: unknown, context?: Context): Promise<{ ou
   const subjects: PushSubject[] = 'subject' in request ? [request.subject] : [...(await queuedSubjects(tables.deduplicationTableName)).filter((subject) => subject.kind !== 'drill-plans'), { kind: 'drill-plans' }];
   const outcomes: Array<PushOutcome & { subject: string }> = [];
   for (const subject of subjects) {
-    for (const outcome of await pushSubject(tables, subject, new Date())) outcomes.push({ ...outcome, subject: subjectRef(subject) });
+    const retryRejected = 'subject' in request && request.retryRejected === true;
+    for (const outcome of await pushSubject(tables, subject, new Date(), undefined, { retryRejected })) outcomes.push({ ...outcome, subject: subjectRef(subject) });
   }
   // A push rejected now or left pending fails the invocation: the function's error alarm tells someone.
   const failed = outcomes.filter((outcome) => outcome.result === 'pending' || outcome.result === 'rejected');

@@ -5,8 +5,10 @@ import { LocalSlackWorkspace, type LocalSlackUser } from './workspace.js';
 /** Someone in the workspace whom no config maps: pressing a button, they are refused. */
 export const LOCAL_SLACK_OUTSIDER: LocalSlackUser = { id: 'U0OUTSIDER', name: 'olga', realName: 'Olga Outsider', email: 'olga@example.net' };
 export const LOCAL_SLACK_BOT_USER_ID = 'U0IRDRBOT';
+/** A Slack Connect member of another organisation who set the address of a person the config maps by address alone. */
+export const LOCAL_SLACK_LOOKALIKE_ID = 'U0LOOKALIKE';
 
-/** A stable Slack-shaped user id for a configured person without one (users.lookupByEmail finds them by address). */
+/** A stable Slack-shaped user id for a configured person without one (irdr finds them by address: users.info). */
 const derivedUserId = (email: string) => `U1${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 8).toUpperCase()}`;
 
 /**
@@ -26,5 +28,7 @@ export function localSlackWorkspace(config: IrdrConfig): LocalSlackWorkspace | u
       people.set(id, { id, name: person.email.split('@')[0]!, realName: person.name, email: person.email });
     }
   }
-  return new LocalSlackWorkspace(slack.teamId, 'irdr-local', LOCAL_SLACK_BOT_USER_ID, channels, [...people.values(), LOCAL_SLACK_OUTSIDER]);
+  const byAddressOnly = slack.people.find((person) => person.userId === undefined);
+  const lookalike: LocalSlackUser[] = byAddressOnly ? [{ id: LOCAL_SLACK_LOOKALIKE_ID, name: 'lookalike', realName: 'Lookalike (another organisation)', email: byAddressOnly.email, teamId: 'T0OTHERORG' }] : [];
+  return new LocalSlackWorkspace(slack.teamId, 'irdr-local', LOCAL_SLACK_BOT_USER_ID, channels, [...people.values(), LOCAL_SLACK_OUTSIDER, ...lookalike]);
 }

@@ -77,7 +77,7 @@ export function blockActionsPayload(workspace: LocalSlackWorkspace, message: Loc
     const channel = workspace.channel(message.channel)!;
     return {
       type: 'block_actions',
-      user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
+      user: { id: user.id, username: user.name, name: user.name, team_id: user.teamId ?? workspace.teamId },
       api_app_id: 'A0IRDRLOCAL',
       token: 'deprecated-verification-token',
       container: { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: false },

@@ -1,4 +1,4 @@
-import type { LocalSlackMessage, LocalSlackWorkspace } from './workspace.js';
+import type { LocalSlackMessage, LocalSlackUser, LocalSlackWorkspace } from './workspace.js';
 
 /*
  * The Web API methods irdr calls, answering as Slack's reference documents them (https://api.slack.com/methods):
@@ -66,8 +66,26 @@ function messageView(message: LocalSlackMessage, workspace: LocalSlackWorkspace)
   };
 }
 
+/** A user object as users.info and users.lookupByEmail answer it (the fields their references show). */
+function userObject(user: LocalSlackUser, workspace: LocalSlackWorkspace): Record<string, unknown> {
+  return {
+    id: user.id,
+    team_id: user.teamId ?? workspace.teamId,
+    name: user.name,
+    real_name: user.realName,
+    deleted: false,
+    is_bot: false,
+    is_app_user: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_email_confirmed: true,
+    profile: { email: user.email, real_name: user.realName, display_name: user.name },
+  };
+}
+
 /** Answers one authenticated call. */
 export function callMethod(method: string, args: SlackArguments, workspace: LocalSlackWorkspace): SlackResult {
+  workspace.calls.push(method);
   switch (method) {
     case 'auth.test':
       return { ok: true, url: `https://${workspace.teamDomain}.slack.com/`, team: workspace.teamDomain, user: 'irdr', team_id: workspace.teamId, user_id: workspace.botUserId, bot_id: `B${workspace.botUserId.slice(1)}` };
@@ -116,10 +134,14 @@ export function callMethod(method: string, args: SlackArguments, workspace: Loca
       if (!email) return fail('invalid_arguments');
       const user = workspace.userByEmail(email);
       if (!user) return fail('users_not_found');
-      return {
-        ok: true,
-        user: { id: user.id, team_id: workspace.teamId, name: user.name, real_name: user.realName, deleted: false, is_bot: false, profile: { email: user.email, real_name: user.realName, display_name: user.name } },
-      };
+      return { ok: true, user: userObject(user, workspace) };
+    }
+    case 'users.info': {
+      const id = string(args['user']);
+      if (!id) return fail('invalid_arguments');
+      const user = workspace.userById(id);
+      if (!user) return fail('user_not_found');
+      return { ok: true, user: userObject(user, workspace) };
     }
     default:
       return fail('unknown_method');

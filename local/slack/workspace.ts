@@ -8,6 +8,8 @@ export interface LocalSlackUser {
   readonly name: string;
   readonly realName: string;
   readonly email: string;
+  /** Their home workspace when it is not this one: a Slack Connect member of a shared channel (its address is theirs to set). */
+  readonly teamId?: string;
 }
 
 export interface LocalSlackMessage {
@@ -31,6 +33,8 @@ export interface LocalSlackChannel {
 
 export class LocalSlackWorkspace {
   readonly messages: LocalSlackMessage[] = [];
+  /** Each Web API method called, in order (tests count what the app asked). */
+  readonly calls: string[] = [];
   private lastTs = 0;
 
   constructor(
@@ -49,8 +53,9 @@ export class LocalSlackWorkspace {
     return this.users.find((user) => user.id === id);
   }
 
+  /** users.lookupByEmail's answer: a member of this workspace with the address (never another organisation's member). */
   userByEmail(email: string): LocalSlackUser | undefined {
-    return this.users.find((user) => user.email.toLowerCase() === email.toLowerCase());
+    return this.users.find((user) => (user.teamId ?? this.teamId) === this.teamId && user.email.toLowerCase() === email.toLowerCase());
   }
 
   /** A new message ts: microseconds since the epoch, strictly increasing even within one microsecond. */

@@ -9,6 +9,8 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { addBusinessDays } from '../../functions/domain/business-days.js';
+import { renderTextPdf } from '../../functions/domain/pdf/text-pdf.js';
+import { readPdf } from '../support/pdf-text.js';
 import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bundle-budget.js';
 import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
@@ -146,6 +148,23 @@ describe('bench/function-bundle.ts', () => {
     const local = Object.values(irdrConfig.businessCalendars).flatMap((calendar) => starts.map((start, index) => addBusinessDays(start, 1 + (index % 10), calendar).toISOString()));
     expect(bundled).toHaveLength(730 * Object.keys(irdrConfig.businessCalendars).length);
     expect(bundled).toEqual(local);
+  });
+
+  it("draws the same PDF in a bundle as the tests' code does, with pdfkit's standard fonts and without fontkit", async () => {
+    const { outfile, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} });
+    const file = join(workdir, 'pdf', outfile);
+    const draw = "renderTextPdf([{ heading: 'Continuity (statement)' }, 'RTO 12 min, target 30 min: met', '', 'ünïcode 日本'], { title: 'T', createdAt: new Date('2026-12-01T10:00:00Z') })";
+    const contents = `import { renderTextPdf } from './functions/domain/pdf/text-pdf.ts'; process.stdout.write(Buffer.from(await ${draw}).toString('base64'));`;
+    const result = await build({ ...options, stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'draw.ts' }, outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
+    const inputs = Object.keys(Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs);
+    // The browser build (fonts registered, no createRequire of font files), and none of fontkit's ~730 KB.
+    expect(inputs.some((input) => input.endsWith('node_modules/pdfkit/js/pdfkit.browser.mjs'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/(fontkit|brotli|unicode-properties|restructure)\//.test(input))).toEqual([]);
+    // Run where no node_modules can be found: the bundle alone, as Lambda runs it.
+    const bundled = Buffer.from(execFileSync(process.execPath, [file], { cwd: workdir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' }), 'base64');
+    const unbundled = await renderTextPdf([{ heading: 'Continuity (statement)' }, 'RTO 12 min, target 30 min: met', '', 'ünïcode 日本'], { title: 'T', createdAt: new Date('2026-12-01T10:00:00Z') });
+    expect(bundled.equals(Buffer.from(unbundled))).toBe(true);
+    expect((await readPdf(bundled)).pages).toEqual([['Continuity (statement)', 'RTO 12 min, target 30 min: met', 'ünïcode ??']]);
   });
 
   it('refuses bundling options it does not map, rather than leave them out of the bundles it measures', () => {

@@ -5,11 +5,12 @@ import { compliancePlatformCredentials, vantaToken } from '../../functions/aws/c
 import { queuedSubjects } from '../../functions/aws/compliance-platform-store.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
 import { verifyChain } from '../../functions/domain/chain-verify.js';
-import { PUSHED_EVENT, PUSH_REJECTED_EVENT } from '../../functions/domain/compliance-platform/push-plan.js';
+import { PUSHED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT } from '../../functions/domain/compliance-platform/push-plan.js';
 import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
 import { LOCAL_DRATA_WORKSPACE_ID, LOCAL_VANTA_DOCUMENT_ID, LOCAL_VANTA_RESOURCE_ID } from '../../local/compliance-platforms/server.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { deployConfigChange } from './support/config-change.js';
+import { runIrdr } from './support/irdr-cli.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -153,6 +154,32 @@ describe('when a platform answers with errors', () => {
     expect(calls.map((call) => [call.path.split('/').at(-1), call.status])).toEqual([['uploads', 400]]);
     expect(uploadsOf(hash)).toHaveLength(0);
     expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(hash))).toHaveLength(1);
+
+    // A person asks again once the cause is fixed: refused again by the vendor, the record keeps both answers.
+    platforms().vanta.faults.answerNext(400, { message: 'Document is archived' });
+    const refusedAgain = await invokePush({ subject: { kind: 'incident', id: incidentId }, retryRejected: true });
+    expect(refusedAgain.failed, JSON.stringify(refusedAgain.body)).toBe(true);
+    const record = async () => (await local.deduplicationItems()).find((item) => item.subject?.S === `incident#${incidentId}` && item.target?.S === 'vanta-document');
+    expect((await record())?.rejection?.M?.message?.S).toBe('Document is archived');
+    expect((await record())?.previousRejections?.L?.map((entry) => entry.M?.message?.S)).toEqual(['File type is not accepted for this document']);
+    // Fixed: the upload and its submit are made once, the trail says it was reopened (with what Vanta had said) and pushed.
+    const retried = await runIrdr(local, ['evidence', 'push-again', '--incident', incidentId]);
+    expect(retried, retried.output).toMatchObject({ code: 0, output: expect.stringMatching(/vanta-document to vanta document .*: pushed[\s\S]*vanta-document-submit .*: pushed[\s\S]*drata-evidence .*: done-before/) });
+    expect(uploadsOf(hash)).toHaveLength(1);
+    expect(platforms().vanta.submits.length).toBeGreaterThan(0);
+    const trail = await pushEvents(incidentPk(incidentId));
+    const reopened = (await trailEvents(incidentPk(incidentId))).filter((event) => event.type === PUSH_REOPENED_EVENT);
+    expect(reopened.map((event) => (event.detail as { previousRejection: { message: string } }).previousRejection.message)).toEqual(['File type is not accepted for this document', 'Document is archived']);
+    expect(trail.filter((event) => event.type === PUSHED_EVENT).map((event) => (event.detail as { target: string }).target).sort()).toEqual(['drata-evidence', 'vanta-document', 'vanta-document-submit']);
+    // Asked again, or the hourly run: nothing is uploaded twice, and Drata's copy is not sent again.
+    expect((await invokePush({ subject: { kind: 'incident', id: incidentId }, retryRejected: true })).failed).toBe(false);
+    expect((await invokePush({})).failed).toBe(false);
+    expect(uploadsOf(hash)).toHaveLength(1);
+    expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(hash))).toHaveLength(1);
+    expect(await runIrdr(local, ['evidence', 'push-again', '--incident', incidentId, '--drill-run', 'x'])).toMatchObject({ code: 2, output: expect.stringContaining('name one record') });
+    // retryRejected names the record it is for: the schedule's run never takes it (a 4xx is not retried on its own).
+    expect((await invokePush({ retryRejected: true })).failed).toBe(true);
+    expect(verifyChain(await listStoredEvents(local.stack.tableName, incidentPk(incidentId))).problems).toEqual([]);
   });
 
   it('keeps a push the platform cannot take now queued, fails the invocation (alarm), and the hourly run pushes it once', async () => {

@@ -8,6 +8,7 @@ import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutO
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatement } from '../../functions/domain/evidence/continuity-statement-signature.js';
 import { ContinuityStatement } from '../../functions/domain/evidence/continuity-statement-schema.js';
+import { statementPdf } from '../../functions/domain/evidence/continuity-statement-pdf.js';
 import { zipSync } from 'fflate';
 import { keySigner } from '../../functions/domain/evidence/export-manifest.js';
 import { exportBaseName } from '../../functions/domain/evidence/export-response.js';
@@ -15,6 +16,7 @@ import { readExportDirectory } from '../../bin/export-directory.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { runIrdr } from './support/irdr-cli.js';
+import { readPdf } from '../support/pdf-text.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /*
@@ -166,17 +168,33 @@ describe('irdr evidence statement and check-statement', () => {
     const out = join(workDir, 'public');
     const exportOut = join(workDir, 'nda-export');
     const made = await runIrdr(local, ['evidence', 'statement', '--period', '12m', '--out', out, '--export-out', exportOut, '--kms-key-id', 'alias/irdr-evidence-signing']);
-    expect(made.output).toContain('continuity-statement.json, continuity-statement.html, signed by sha256:');
+    expect(made.output).toContain('continuity-statement.json, continuity-statement.html, continuity-statement.pdf, signed by sha256:');
     expect(made.code).toBe(0);
     const jsonFile = join(out, 'continuity-statement.json');
     const htmlFile = join(out, 'continuity-statement.html');
+    const pdfFile = join(out, 'continuity-statement.pdf');
     const text = await readFile(jsonFile, 'utf8');
     expect(leaksIn(text)).toEqual([]);
     expect(leaksIn(await readFile(htmlFile, 'utf8'))).toEqual([]);
+    // The PDF, as a reader shows it: one page, the gaps stated, nothing internal.
+    const pdf = await readPdf(await readFile(pdfFile));
+    expect(pdf.pages).toHaveLength(1);
+    const pdfText = pdf.pages.flat().join('\n');
+    expect(leaksIn(pdfText)).toEqual([]);
+    expect(pdfText).toContain(statement0(text).drills.summary);
+    expect(pdfText).toMatch(/gap: no passing drill \d{4}-\d\d-\d\d \d\d:\d\d UTC to/);
+    expect(pdfText).toContain(`SHA-256 ${statement0(text).evidenceExport.manifestSha256}`);
+    // A PDF drawn from an edited statement (gaps shown as met): not the signed statement's drawing.
+    const rosy = join(workDir, 'rosy.pdf');
+    const signed = statement0(text);
+    await writeFile(rosy, await statementPdf({ ...signed, drills: { ...signed.drills, verdict: 'met', summary: 'Every plan met its cadence.' } }));
+    const rosyCheck = await runIrdr(local, ['evidence', 'check-statement', jsonFile, '--public-key-file', publicKeyFile, '--pdf', rosy]);
+    expect(rosyCheck.code).toBe(1);
+    expect(rosyCheck.output).toContain(`FAILED ${rosy} is not the drawing of this statement`);
 
     for (const file of [jsonFile, htmlFile]) {
-      const checked = await runIrdr(local, ['evidence', 'check-statement', file, '--public-key-file', publicKeyFile, '--export', exportOut]);
-      expect(checked.output, file).toContain('and the export given is the one it summarises');
+      const checked = await runIrdr(local, ['evidence', 'check-statement', file, '--public-key-file', publicKeyFile, '--export', exportOut, '--pdf', pdfFile]);
+      expect(checked.output, file).toContain(`and the export given is the one it summarises (manifest sha256 ${statement0(text).evidenceExport.manifestSha256}), every file intact; ${pdfFile} is its drawing`);
       expect(checked.code, file).toBe(0);
     }
 
@@ -224,12 +242,12 @@ describe('irdr evidence statement and check-statement', () => {
     expect(bad.output).toContain('<N>m (1-12 months) or <N>d (1-366 days)');
   });
 
-  it('publishes the two public files to the S3 location given (the local S3 here), as written, and refuses a location that is not one', async () => {
+  it('publishes the three public files to the S3 location given (the local S3 here), as written, and refuses a location that is not one', async () => {
     const s3 = new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_S3, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'trust-center-site' }));
     const out = join(workDir, 'published');
     const made = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--out', out, '--publish', 's3://trust-center-site/continuity', '--kms-key-id', 'alias/irdr-evidence-signing']);
-    expect(made.output).toContain('published s3://trust-center-site/continuity/continuity-statement.json, s3://trust-center-site/continuity/continuity-statement.html');
+    expect(made.output).toContain('published s3://trust-center-site/continuity/continuity-statement.json, s3://trust-center-site/continuity/continuity-statement.html, s3://trust-center-site/continuity/continuity-statement.pdf');
     expect(made.code).toBe(0);
     for (const [name, type] of [['continuity-statement.json', 'application/json'], ['continuity-statement.html', 'text/html; charset=utf-8']] as const) {
       const object = await s3.send(new GetObjectCommand({ Bucket: 'trust-center-site', Key: `continuity/${name}` }));
@@ -238,6 +256,9 @@ describe('irdr evidence statement and check-statement', () => {
       expect(body).toBe(await readFile(join(out, name), 'utf8'));
       expect(leaksIn(body)).toEqual([]);
     }
+    const pdfObject = await s3.send(new GetObjectCommand({ Bucket: 'trust-center-site', Key: 'continuity/continuity-statement.pdf' }));
+    expect(pdfObject.ContentType).toBe('application/pdf');
+    expect(Buffer.from(await pdfObject.Body!.transformToByteArray()).equals(await readFile(join(out, 'continuity-statement.pdf')))).toBe(true);
     s3.destroy();
     const refused = await runIrdr(local, ['evidence', 'statement', '--period', '30d', '--publish', 'https://example.org/x', '--kms-key-id', 'alias/irdr-evidence-signing']);
     expect(refused.code).toBe(2);

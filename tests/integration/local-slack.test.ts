@@ -3,7 +3,7 @@ import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
 import { slackSignature, verifySlackRequest } from '../../functions/domain/slack-signature.js';
-import { LOCAL_SLACK_OUTSIDER, localSlackWorkspace } from '../../local/slack/seed.js';
+import { LOCAL_SLACK_LOOKALIKE_ID, LOCAL_SLACK_OUTSIDER, localSlackWorkspace } from '../../local/slack/seed.js';
 import { startLocalSlack, type RunningLocalSlack } from '../../local/slack/server.js';
 
 /**
@@ -55,6 +55,7 @@ describe('local Slack (Web API and interactions)', () => {
     expect(await platformError(client().chat.postMessage({ channel: 'C0COMPLIANCE', text: '' }))).toBe('no_text');
     expect(await platformError(client().chat.update({ channel: 'C0COMPLIANCE', ts: '1.000001', text: 'x' }))).toBe('message_not_found');
     expect(await platformError(client().users.lookupByEmail({ email: 'nobody@example.com' }))).toBe('users_not_found');
+    expect(await platformError(client().users.info({ user: 'U0NOBODY' }))).toBe('user_not_found');
     expect(await platformError(client().chat.postEphemeral({ channel: 'C0COMPLIANCE', user: 'U0NOBODY', text: 'x' }))).toBe('user_not_found');
     const wrongToken = new WebClient('xoxb-someone-elses-token', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     expect(await platformError(wrongToken.auth.test())).toBe('invalid_auth');
@@ -72,6 +73,9 @@ describe('local Slack (Web API and interactions)', () => {
     expect(await response.json()).toMatchObject({ ok: true, channel: 'C0COMPLIANCE' });
     const found = await client().users.lookupByEmail({ email: 'Carl@Example.com' });
     expect(found.user).toMatchObject({ id: expect.stringMatching(/^U/), profile: { email: 'carl@example.com' } });
+    // users.info: the user object as its reference shows it; the same address held by another organisation's member is not found by lookupByEmail.
+    expect((await client().users.info({ user: found.user!.id! })).user).toMatchObject({ id: found.user!.id, team_id: irdrConfig.slack!.teamId, deleted: false, is_bot: false, is_restricted: false, is_email_confirmed: true, profile: { email: 'carl@example.com' } });
+    expect((await client().users.info({ user: LOCAL_SLACK_LOOKALIKE_ID })).user).toMatchObject({ team_id: 'T0OTHERORG', profile: { email: 'carl@example.com' } });
     expect(await client().auth.test()).toMatchObject({ ok: true, team_id: irdrConfig.slack!.teamId });
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import { slackSignature } from '../../functions/domain/slack-signature.js';
 import type { BusEvent } from '../../local/eventbridge/event-bus.js';
-import { LOCAL_SLACK_OUTSIDER } from '../../local/slack/seed.js';
+import { LOCAL_SLACK_LOOKALIKE_ID, LOCAL_SLACK_OUTSIDER } from '../../local/slack/seed.js';
 import type { LocalSlackMessage } from '../../local/slack/workspace.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_SLACK_SECRET_NAME } from '../../local/stack-config.js';
 import { runbookSession, type TrailEventView } from './support/runbook-session.js';
@@ -146,10 +146,19 @@ describe('Slack notices and buttons', () => {
     expect(ofType(after, 'incident.acknowledged')).toEqual([]);
     expect(after.filter((event) => !before.some((old) => old.seq === event.seq)).map((event) => event.type)).not.toContain('incident.acknowledged');
 
-    // Carl is mapped by email only: users.lookupByEmail finds his Slack id, and as commander he may acknowledge.
+    // Someone of another organisation (Slack Connect) who set Carl's address: an address Slack holds for them is theirs to set, so no one.
+    expect(await slack().press({ channel, ts: top.ts, actionId: 'irdr.acknowledge', userId: LOCAL_SLACK_LOOKALIKE_ID })).toMatchObject({ status: 200, body: expect.stringContaining('not mapped') });
+    expect(ephemeralFor(LOCAL_SLACK_LOOKALIKE_ID).at(-1)?.text).toMatch(/not mapped to anyone in irdr.*Nothing was changed/);
+    expect((await incidentOf(incidentId)).status).toBe('open');
+
+    // Carl is mapped by email only: users.info gives the address Slack holds for whoever pressed (one call, however many
+    // people the config maps by address), and as commander he may acknowledge, recorded as that person.
     const carl = slack().workspace.userByEmail('carl@example.com')!;
+    const callsBefore = slack().workspace.calls.length;
     expect(await slack().press({ channel, ts: top.ts, actionId: 'irdr.acknowledge', userId: carl.id })).toMatchObject({ status: 200, body: expect.stringContaining('done') });
+    expect(slack().workspace.calls.slice(callsBefore).filter((method) => method.startsWith('users.'))).toEqual(['users.info']);
     expect(await incidentOf(incidentId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'email:carl@example.com' });
+    expect(ofType(await session.events(incidentId), 'incident.acknowledged')).toEqual([expect.objectContaining({ actor: 'email:carl@example.com', detail: expect.objectContaining({ via: 'slack' }) })]);
   });
 
   it('the interactivity route refuses unsigned, stale, tampered and foreign-team requests, and changes nothing', async () => {

@@ -15,7 +15,7 @@ const config = CompliancePlatformsConfig.parse({
 });
 /** Fast backoff: the behaviour, not the production delays (DEFAULT_RETRY_POLICY). */
 const fast: RetryPolicy = { retries: 3, minTimeoutMs: 5, maxTimeoutMs: 20, maxRetryAfterMs: 2_000, maxRetryTimeMs: 10_000 };
-const document = evidenceDocument({
+const document = await evidenceDocument({
   kind: 'incident', id: 'inc-1', title: 'Leaked key', facts: ['Severity: SEV2'],
   signOff: { verdict: 'accepted', by: 'arn:aws:iam::000000000000:user/ann', roles: ['auditor'], at: '2026-12-01T10:00:00.000Z' },
   signOffEvent: { seq: 4, hash: 'c'.repeat(64) },

@@ -5,6 +5,7 @@ import { evidenceDocument, type SignedOffRecord } from '../../functions/domain/c
 import { parsePushRequest, pushKey, recordPushes, resourcesPush } from '../../functions/domain/compliance-platform/push-plan.js';
 import { VantaCustomResourceSync } from '../../functions/domain/compliance-platform/vanta-wire.js';
 import type { DrillRunRecord } from '../../functions/domain/drill/run-record.js';
+import { readPdf } from '../support/pdf-text.js';
 
 const config = CompliancePlatformsConfig.parse({
   vanta: { documentId: 'dr-test-results', customResourceId: 'res-123' },
@@ -63,25 +64,23 @@ describe('what a signed-off record pushes', () => {
 });
 
 describe('the signed report document', () => {
-  it('is a PDF naming the record, the sign-off and its trail hash, the same bytes each time it is rendered', () => {
-    const document = evidenceDocument(record);
-    const text = new TextDecoder().decode(document.bytes);
-    expect(text.startsWith('%PDF-1.4')).toBe(true);
+  it('is a PDF a reader opens, naming the record, the sign-off and its trail hash, the same bytes each time it is rendered', async () => {
+    const document = await evidenceDocument(record);
+    const read = await readPdf(document.bytes);
+    const text = read.pages.flat();
+    expect(read.title).toBe('irdr continuity evidence: restore drill run run-1');
     expect(text).toContain('a'.repeat(64));
-    expect(text).toContain('fine \\(really\\)');
+    expect(text).toContain('Comment: fine (really)');
+    expect(text.some((line) => line.startsWith('Signed off: accepted by arn:aws:iam::000000000000:user/ann-auditor'))).toBe(true);
     expect(document.fileName).toBe('irdr-drill-run-run-1-aaaaaaaaaaaa.pdf');
-    expect(evidenceDocument(structuredClone(record)).sha256).toBe(document.sha256);
+    expect((await evidenceDocument(structuredClone(record))).sha256).toBe(document.sha256);
     expect(document.description).toContain('trail hash ' + 'a'.repeat(64));
   });
 
-  it('points its xref at each object (a reader finds every object where the table says)', () => {
-    const text = new TextDecoder().decode(evidenceDocument({ ...record, facts: Array.from({ length: 150 }, (_, index) => `line ${index} ünïcode`) }).bytes);
-    const xrefAt = Number(/startxref\n(\d+)/.exec(text)![1]);
-    expect(text.slice(xrefAt, xrefAt + 4)).toBe('xref');
-    const offsets = [...text.slice(xrefAt).matchAll(/^(\d{10}) 00000 n $/gm)].map((match) => Number(match[1]));
-    offsets.forEach((offset, index) => expect(text.slice(offset).startsWith(`${index + 1} 0 obj`)).toBe(true));
-    expect(text).toContain('/Count 3');
-    expect(text).not.toMatch(/[^\x00-\x7f]/);
+  it('runs onto more pages when long, and draws what its font cannot as ?, never as other letters', async () => {
+    const { pages } = await readPdf((await evidenceDocument({ ...record, facts: Array.from({ length: 150 }, (_, index) => `line ${index} ünïcode 日本`) })).bytes);
+    expect(pages.length).toBe(3);
+    expect(pages.flat()).toContain('line 149 ünïcode ??');
   });
 });
 
@@ -139,6 +138,13 @@ describe('what the push function is invoked with', () => {
     // Keys and partitions are built from the id: nothing that could reach another partition or the queue's own items.
     for (const subject of [{ kind: 'drill-plans' }, { kind: 'incident', id: 'x#META' }, { kind: 'incident', id: '../x' }, { kind: 'incident', id: 'a'.repeat(129) }, { kind: 'incident', id: 7 }, { kind: 'run', id: 'x' }]) {
       expect(() => parsePushRequest({ subject }), JSON.stringify(subject)).toThrow('a push names its subject');
+    }
+  });
+
+  it('takes retryRejected only as true beside a subject: the schedule never makes a rejected push again', () => {
+    expect(parsePushRequest({ subject: { kind: 'incident', id: 'inc-1' }, retryRejected: true })).toEqual({ subject: { kind: 'incident', id: 'inc-1' }, retryRejected: true });
+    for (const payload of [{ retryRejected: true }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: 'yes' }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: false }]) {
+      expect(() => parsePushRequest(payload), JSON.stringify(payload)).toThrow('retryRejected is true, beside the subject');
     }
   });
 });

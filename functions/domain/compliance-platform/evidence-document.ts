@@ -4,7 +4,7 @@ import { rpoOutcome, rtoOutcome } from '../drill/objectives.js';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import type { Incident } from '../incident.js';
 import type { SignOff } from '../evidence/sign-off.js';
-import { renderTextPdf } from './pdf.js';
+import { renderTextPdf } from '../pdf/text-pdf.js';
 
 /** A record signed off, as pushed: the sign-off event's hash covers its whole trail (hash chain), so it is the evidence hash. */
 export interface SignedOffRecord {
@@ -50,9 +50,10 @@ export function incidentFacts(incident: Incident): string[] {
 }
 
 /** The signed report of one record as a PDF: what it says, who signed it off, and the trail hash that pins it. */
-export function evidenceDocument(record: SignedOffRecord): EvidenceDocument {
+export async function evidenceDocument(record: SignedOffRecord): Promise<EvidenceDocument> {
+  const heading = `irdr continuity evidence: ${record.kind === 'drill-run' ? 'restore drill run' : 'incident'} ${record.id}`;
   const lines = [
-    `irdr continuity evidence: ${record.kind === 'drill-run' ? 'restore drill run' : 'incident'} ${record.id}`,
+    { heading },
     record.title,
     '',
     ...record.facts,
@@ -63,7 +64,8 @@ export function evidenceDocument(record: SignedOffRecord): EvidenceDocument {
     record.signOffEvent.hash,
     'Verify: irdr evidence verify re-computes the hash chain of this record; the hash above must be the one it finds.',
   ];
-  const bytes = renderTextPdf(lines);
+  // Dated by the sign-off, not the clock: the same record renders the same bytes.
+  const bytes = await renderTextPdf(lines, { title: heading, createdAt: new Date(record.signOff.at) });
   return {
     fileName: `irdr-${record.kind}-${record.id}-${record.signOffEvent.hash.slice(0, 12)}.pdf`,
     contentType: 'application/pdf',

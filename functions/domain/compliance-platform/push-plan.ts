@@ -18,6 +18,8 @@ export interface PlannedPush {
 /** Trail events recording a push (on the pushed record's trail). */
 export const PUSHED_EVENT = 'compliance.pushed';
 export const PUSH_REJECTED_EVENT = 'compliance.push-rejected';
+/** A rejected push opened again on request, once its cause is fixed: the rejection it replaces is kept in the detail. */
+export const PUSH_REOPENED_EVENT = 'compliance.push-reopened';
 
 /** SHA-256 of target, place and evidence hash: the same evidence to the same place is one push. */
 export function pushKey(target: PushTarget, where: string, evidenceHash: string): string {
@@ -47,14 +49,22 @@ export function resourcesPush(config: CompliancePlatformsConfig | undefined, bod
 export type PushSubject = { readonly kind: 'drill-run' | 'incident'; readonly id: string } | { readonly kind: 'drill-plans' };
 export const subjectRef = (subject: PushSubject): string => (subject.kind === 'drill-plans' ? 'drill-plans' : `${subject.kind}#${subject.id}`);
 
-/** What the push function is invoked with: a record after its sign-off, or nothing (the schedule: retry what is queued, refresh the plans). */
-export type PushRequest = { readonly subject: Extract<PushSubject, { id: string }> } | { readonly scheduled: true };
+/**
+ * What the push function is invoked with: a record after its sign-off (with `retryRejected`, asked by a person once the
+ * cause of a 4xx is fixed: its rejected pushes are made again), or nothing (the schedule: retry what is queued, refresh
+ * the plans; never a rejected push).
+ */
+export type PushRequest = { readonly subject: Extract<PushSubject, { id: string }>; readonly retryRejected?: true } | { readonly scheduled: true };
 
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 export function parsePushRequest(payload: unknown): PushRequest {
-  const subject = (payload as { subject?: { kind?: unknown; id?: unknown } } | null)?.subject;
+  const request = payload as { subject?: { kind?: unknown; id?: unknown }; retryRejected?: unknown } | null;
+  const subject = request?.subject;
+  if (request?.retryRejected !== undefined && (request.retryRejected !== true || subject === undefined)) throw new TypeError('retryRejected is true, beside the subject whose rejected pushes to make again');
   if (subject === undefined) return { scheduled: true };
-  if ((subject.kind === 'incident' || subject.kind === 'drill-run') && typeof subject.id === 'string' && SAFE_ID.test(subject.id)) return { subject: { kind: subject.kind, id: subject.id } };
+  if ((subject.kind === 'incident' || subject.kind === 'drill-run') && typeof subject.id === 'string' && SAFE_ID.test(subject.id)) {
+    return { subject: { kind: subject.kind, id: subject.id }, ...(request?.retryRejected === true && { retryRejected: true as const }) };
+  }
   throw new TypeError('a push names its subject as { kind: "incident" | "drill-run", id }');
 }
 

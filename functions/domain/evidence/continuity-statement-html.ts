@@ -19,9 +19,9 @@ td.n { text-align: right; } footer { margin-top: 2rem; font-size: 0.85rem; color
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
 const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; img-src 'none'; script-src 'none'`;
 
-const day = (time: string): string => time.slice(0, 10);
-const minute = (time: string): string => `${time.slice(0, 10)} ${time.slice(11, 16)} UTC`;
-const minutesText = (minutes: number | undefined): string => (minutes === undefined ? 'n/a' : durationText(minutes * 60));
+export const day = (time: string): string => time.slice(0, 10);
+export const minute = (time: string): string => `${time.slice(0, 10)} ${time.slice(11, 16)} UTC`;
+export const minutesText = (minutes: number | undefined): string => (minutes === undefined ? 'n/a' : durationText(minutes * 60));
 
 /** RFC 8785 JSON (one text for one statement, whatever its key order) that cannot end its script element, whatever the strings inside hold. */
 export const inertJson = (value: unknown): string =>

@@ -1,0 +1,3 @@
+// `pdfkit/standard-fonts/Helvetica` in Lambda bundles (see ../index.ts).
+// @ts-expect-error no declarations (functions/domain/pdf/pdfkit-modules.d.ts declares it)
+export { default } from '../../../../node_modules/pdfkit/js/standard-fonts/Helvetica.mjs';
