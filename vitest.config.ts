@@ -14,6 +14,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // aws-cdk-lib's built-in CloudFormation validation (a WASM engine: ~6 CPU-s to start in each process that synthesizes,
+    // ~0.6 s a synth of the stack) is off in the tests' in-process synths; tests/infra/cli-synth.test.ts runs the real
+    // `cdk synth`, as users do, with it on and holds its report empty.
+    env: { CDK_VALIDATION: 'false' },
     // Integration tests mostly wait (on time-scaled timers and local services), so more files than cores run at once;
     // vitest's default (cores - 1) runs them one at a time on a 2-core machine.
     maxWorkers: Math.max(3, availableParallelism() + 1),
