@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/support/longest-first-sequencer.js';
 
 /** Infra files that run their own process (cdk synth with bundling, esbuild): with the rest, so they start early. */
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
@@ -22,6 +23,8 @@ export default defineConfig({
     // vitest's default (cores - 1) runs them one at a time on a 2-core machine.
     maxWorkers: Math.max(3, availableParallelism() + 1),
     reporters: ['default'],
+    // The longest files start first even in a fresh clone (no results cache): see tests/support/file-durations.json.
+    sequence: { sequencer: LongestFirstSequencer },
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache) for the next run: unit files 24 -> 20 CPU-s.
     experimental: { fsModuleCache: true },
     projects: [
