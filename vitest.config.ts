@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/support/longest-first-sequencer.js';
 
 /** Infra files that run their own process (cdk synth with bundling, esbuild): with the rest, so they start early. */
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
@@ -14,10 +15,16 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // aws-cdk-lib's built-in CloudFormation validation (a WASM engine: ~6 CPU-s to start in each process that synthesizes,
+    // ~0.6 s a synth of the stack) is off in the tests' in-process synths; tests/infra/cli-synth.test.ts runs the real
+    // `cdk synth`, as users do, with it on and holds its report empty.
+    env: { CDK_VALIDATION: 'false' },
     // Integration tests mostly wait (on time-scaled timers and local services), so more files than cores run at once;
     // vitest's default (cores - 1) runs them one at a time on a 2-core machine.
     maxWorkers: Math.max(3, availableParallelism() + 1),
     reporters: ['default'],
+    // The longest files start first even in a fresh clone (no results cache): see tests/support/file-durations.json.
+    sequence: { sequencer: LongestFirstSequencer },
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache) for the next run: unit files 24 -> 20 CPU-s.
     experimental: { fsModuleCache: true },
     projects: [

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
+import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { LOCAL_DELIVER_PATH } from '../../local/eventbridge/server.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -20,6 +22,24 @@ async function aws(local: TestStack, args: string[]): Promise<any> {
     env: { ...process.env, ...local.stack.environment, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
   });
   return JSON.parse(stdout);
+}
+
+/**
+ * The first AWS Backup state change event (as the local stack puts on its bus) of this type that `ended` accepts: jobs
+ * are waited for by their end event, not by polling `describe-*-job` (each AWS CLI run is ~0.5 CPU-s of Python).
+ */
+function jobEvent(detailType: string, ended: (detail: Record<string, unknown>) => boolean): { readonly ended: Promise<Record<string, unknown>> } {
+  let resolve: (detail: Record<string, unknown>) => void;
+  const ended$ = new Promise<Record<string, unknown>>((done) => (resolve = done));
+  const onEvent = (message: unknown) => {
+    const event = message as BusEvent;
+    const detail = event.detail as Record<string, unknown>;
+    if (event['detail-type'] !== detailType || !ended(detail)) return;
+    diagnosticsChannel.unsubscribe(BUS_EVENTS_CHANNEL, onEvent);
+    resolve(detail);
+  };
+  diagnosticsChannel.subscribe(BUS_EVENTS_CHANNEL, onEvent);
+  return { ended: ended$ };
 }
 
 describe('the AWS CLI sees the local stack as it would see AWS', () => {
@@ -134,25 +154,21 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     const role = ['--iam-role-arn', 'arn:aws:iam::000000000000:role/backup'];
     expect((await aws(local, ['backup', 'create-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint])).BackupVaultName).toBe('cli-vault');
     expect((await aws(local, ['backup', 'list-backup-vaults', ...endpoint])).BackupVaultList.map((vault: { BackupVaultName: string }) => vault.BackupVaultName)).toEqual(['cli-vault']);
+    // Listening before the job starts: its end event may come before the CLI has printed the job's id.
+    const backupEnded = jobEvent('Backup Job State Change', (detail) => ['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(detail.state as string));
     const { BackupJobId, RecoveryPointArn } = await aws(local, ['backup', 'start-backup-job', '--backup-vault-name', 'cli-vault', '--resource-arn', tableArn, ...role, ...endpoint]);
-    let state = '';
-    for (let look = 0; look < 200 && state !== 'COMPLETED'; look += 1) {
-      state = (await aws(local, ['backup', 'describe-backup-job', '--backup-job-id', BackupJobId, ...endpoint])).State;
-      if (state !== 'COMPLETED') await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(state).toBe('COMPLETED');
+    expect(await backupEnded.ended).toMatchObject({ backupJobId: BackupJobId });
+    expect((await aws(local, ['backup', 'describe-backup-job', '--backup-job-id', BackupJobId, ...endpoint])).State).toBe('COMPLETED');
     const points = await aws(local, ['backup', 'list-recovery-points-by-resource', '--resource-arn', tableArn, ...endpoint]);
     expect(points.RecoveryPoints).toEqual([expect.objectContaining({ RecoveryPointArn, Status: 'COMPLETED', BackupVaultName: 'cli-vault' })]);
     const inVault = await aws(local, ['backup', 'list-recovery-points-by-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint]);
     expect(inVault.RecoveryPoints.map((point: { RecoveryPointArn: string }) => point.RecoveryPointArn)).toEqual([RecoveryPointArn]);
     const metadata = await aws(local, ['backup', 'get-recovery-point-restore-metadata', '--backup-vault-name', 'cli-vault', '--recovery-point-arn', RecoveryPointArn, ...endpoint]);
     expect(metadata.RestoreMetadata.targetTableName).toBe(local.stack.tableName);
+    const restoreEnded = jobEvent('Restore Job State Change', (detail) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(detail.status as string));
     const { RestoreJobId } = await aws(local, ['backup', 'start-restore-job', '--recovery-point-arn', RecoveryPointArn, '--metadata', 'targetTableName=cli-restored', ...role, ...endpoint]);
-    let job: { Status: string; CreatedResourceArn?: string } = { Status: '' };
-    for (let look = 0; look < 200 && !['COMPLETED', 'FAILED'].includes(job.Status); look += 1) {
-      job = await aws(local, ['backup', 'describe-restore-job', '--restore-job-id', RestoreJobId, ...endpoint]);
-      if (!['COMPLETED', 'FAILED'].includes(job.Status)) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    expect(await restoreEnded.ended).toMatchObject({ restoreJobId: RestoreJobId });
+    const job = await aws(local, ['backup', 'describe-restore-job', '--restore-job-id', RestoreJobId, ...endpoint]);
     expect(job).toMatchObject({ Status: 'COMPLETED', CreatedResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/cli-restored' });
     expect((await aws(local, ['backup', 'get-restore-job-metadata', '--restore-job-id', RestoreJobId, ...endpoint])).Metadata).toEqual({ targetTableName: 'cli-restored' });
     expect((await aws(local, ['backup', 'list-restore-jobs', ...endpoint])).RestoreJobs.map((listed: { RestoreJobId: string }) => listed.RestoreJobId)).toEqual([RestoreJobId]);
