@@ -892,14 +892,15 @@ describe('review reminder state machine', () => {
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('is started by ChangeIncidentStatus (reviews), CorrectiveActions (actions), ClassifyIncident, CompleteHumanTask and StartReportsFromRunbook (report stages) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
+  it('is started by ChangeIncidentStatus (reviews), CorrectiveActions (actions), ClassifyIncident, CompleteHumanTask and StartReportsFromRunbook (report stages), OpenIncidentFromFinding (a review after resolve) alone, which REVIEW_REMINDER_STATE_MACHINE_ARN points at it', () => {
     const starters = registry.filter((spec) =>
       statementsOfRole(roleLogicalIdOfFunction(spec.name)).some(
         (statement) => asList(statement.Action).includes('states:StartExecution') && asList(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify({ Ref: machineId() })),
       ),
     );
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions', 'StartReportsFromRunbook']);
-    for (const name of ['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions', 'StartReportsFromRunbook']) {
+    const expected = ['ChangeIncidentStatus', 'ClassifyIncident', 'CompleteHumanTask', 'CorrectiveActions', 'OpenIncidentFromFinding', 'StartReportsFromRunbook'];
+    expect(starters.map((spec) => spec.name).sort()).toEqual(expected);
+    for (const name of expected) {
       expect(props(functionLogicalId(name)).Environment.Variables.REVIEW_REMINDER_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
     }
   });

@@ -257,6 +257,36 @@ describe('reclassifying an incident', () => {
     expect((await session.events(incidentId)).some((event) => event.type === 'clock.started')).toBe(false);
   });
 
+  // Before: the review was decided at resolve only, so a SEV3 resolved and then raised to SEV1 owed no review at all.
+  it('a raise after resolve opens the review the new severity calls for (due from the raise), once; the incident stays resolved', async () => {
+    const incidentId = await openSev3();
+    const resolved = await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'Service account rotated' } });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect(resolved.body.reviewDueAt).toBeUndefined();
+    const reviewOf = async () => ((await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-commander' })).body.tasks as Array<Record<string, any>>).find((task) => task.taskId === 'review.post-incident');
+    expect(await reviewOf()).toBeUndefined();
+
+    expect((await classify(incidentId, { severity: 'SEV1' })).status).toBe(200);
+    const session = runbookSession(local);
+    const record = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started');
+    const review = await reviewOf();
+    expect(review).toMatchObject({ status: 'open', assignee: 'commander' });
+    expect(record.detail?.review).toEqual({ opened: true, taskId: 'review.post-incident', dueAt: review!.dueAt });
+    // Five business days on the team's calendar, counted from the raise: at least a week away.
+    expect(Date.parse(review!.dueAt) - Date.parse(record.at)).toBeGreaterThanOrEqual(hours(24 * 7));
+    const { incident, events } = await view(incidentId);
+    expect(incident.status).toBe('resolved');
+    expect(events.filter((event) => event.type === 'task.created' && event.detail?.taskId === 'review.post-incident')).toHaveLength(1);
+    await session.waitForEvent(incidentId, (event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review');
+
+    // Lowered and raised again: the review stands, opened once, and the trail says why nothing more opened.
+    expect((await classify(incidentId, { severity: 'SEV2', reason: 'Scope smaller than feared' })).status).toBe(200);
+    expect((await classify(incidentId, { severity: 'SEV1' })).status).toBe(200);
+    const again = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started' && event.seq > record.seq);
+    expect(again.detail?.review).toEqual({ opened: false, why: 'the review opened on resolve is the review' });
+    expect((await view(incidentId)).events.filter((event) => event.type === 'task.created' && event.detail?.taskId === 'review.post-incident')).toHaveLength(1);
+  });
+
   it('each stage has its draft document, pre-filled from the record (classification, timeline, actions), readable by any role; none for a task that is no stage', async () => {
     const incidentId = await openSev3();
     expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
