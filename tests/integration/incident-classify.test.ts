@@ -64,13 +64,22 @@ describe('reclassifying an incident', () => {
     expect(events.filter((event) => event.type === 'task.created' && event.detail.purpose === 'regulatory-report')).toHaveLength(4);
 
     // The approver records the submission, with the authority's reference; a responder cannot.
-    const submit = (token: string) =>
-      local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    const submit = (token: string, reference: unknown = 'DPC-BN-2026-0142', taskId = 'report-gdpr-authority-notification') =>
+      local.api('POST', `/incidents/${incidentId}/tasks/${taskId}/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC web form', reference } });
     expect((await submit('dev-responder')).status).toBe(403);
+    // A reference that would open a heading in the draft, or a formula in the export, or runs on: 400 naming the field, nothing written.
+    const before = await local.tableItems();
+    for (const reference of ['BN-1\n## Reasons for a delay', '=HYPERLINK("http://evil.example")', 'X'.repeat(65), '']) {
+      const refused = await submit('dev-approver', reference);
+      expect(refused.status, JSON.stringify(reference)).toBe(400);
+      expect(refused.body.message).toMatch(/reference/);
+    }
+    expect(await local.tableItems()).toEqual(before);
     const submitted = await submit('dev-approver');
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    expect(submitted.body.task.decision).toMatchObject({ reference: 'DPC-BN-2026-0142', comment: 'Submitted to the DPC web form' });
     const after = (await view(incidentId)).events.find((event) => event.type === 'task.completed' && event.detail.taskId === 'report-gdpr-authority-notification');
-    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC web form', reference: 'DPC-BN-2026-0142' } });
 
     // The same labels again: refused, nothing started twice.
     expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
@@ -303,9 +312,9 @@ describe('reclassifying an incident', () => {
     expect(open.text).toMatch(/## Timeline\n\n- .* — incident\.opened/);
     expect(open.text).toContain('incident.classified');
 
-    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'DPC reference BN-2026-0199' } });
+    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'Filed by the DPO', reference: 'BN-2026-0199' } });
     expect(submitted.status).toBe(200);
-    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: DPC reference BN-2026-0199');
+    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: BN-2026-0199; comment: Filed by the DPO');
     // A runbook's own task, a stage the incident does not have, a malformed id: 404 saying what a draft is for.
     for (const taskId of ['notify-responders', 'report-dora-initial']) {
       const refused = await draft(taskId);

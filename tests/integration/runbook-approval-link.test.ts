@@ -66,6 +66,10 @@ describe('personal-data-breach: signed-in GDPR decisions, and a decision through
     const wrongOutcome = await session.complete(incidentId, 'assess-breach', { outcome: 'approved' }, 'dev-commander');
     expect(wrongOutcome.status).toBe(400);
     expect(wrongOutcome.body.message).toMatch(/takes the outcome done/);
+    // A regulator's reference belongs to a report stage's submission only.
+    const reference = await session.complete(incidentId, 'assess-breach', { outcome: 'done', reference: 'DPC-BN-2026-0142' }, 'dev-commander');
+    expect(reference.status).toBe(400);
+    expect(reference.body.message).toMatch(/report-<regulation>-<stage> task/);
     expect(await local.tableItems()).toEqual(before);
 
     const done = await session.complete(incidentId, 'assess-breach', { outcome: 'done', comment: '1,200 EU customers; names and emails' }, 'dev-commander');
