@@ -208,6 +208,40 @@ describe('reclassifying an incident', () => {
     expect((await view(incidentId)).events).toHaveLength(events.length);
   });
 
+  it("irdr incidents draft prints a stage's draft as the API writes it, for any role; complete --reference records the regulator's reference; refusals are the API's", async () => {
+    const incidentId = await openSev3();
+    expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
+    const stage = 'report-gdpr-authority-notification';
+    const cli = (token: string, ...args: string[]) => runIrdr(local, ['incidents', ...args], { IRDR_TOKEN: token });
+    const api = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/tasks/${stage}/draft`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName('dev-auditor')}` } });
+    // The draft says when it was built: all else is the API's text, line for line.
+    const stamp = (text: string) => text.replace(/built from its record at \S+:/, 'built from its record at <time>:').replace(/\n$/, '');
+    const printed = await cli('dev-auditor', 'draft', incidentId, stage);
+    expect(printed.code, printed.output).toBe(0);
+    expect(printed.output.startsWith('# GDPR personal data breach notification — Notify the supervisory authority\n')).toBe(true);
+    expect(stamp(printed.output)).toBe(stamp(await api.text()));
+
+    const before = await local.tableItems();
+    const badReference = await cli('dev-approver', 'complete', incidentId, stage, '--outcome', 'done', '--reference', 'BN-1; rm -rf /');
+    expect(badReference.code).toBe(1);
+    expect(badReference.output).toMatch(/irdr: 400 Bad Request: .*reference/);
+    expect(await local.tableItems()).toEqual(before);
+    const submitted = await cli('dev-approver', 'complete', incidentId, stage, '--outcome', 'done', '--comment', 'Filed on the DPC portal', '--reference', 'DPC-BN-2026-0321');
+    expect(submitted.code, submitted.output).toBe(0);
+    expect(submitted.output).toContain(`task ${stage} of incident ${incidentId}: done by arn:aws:iam::000000000000:user/ada-approver, reference DPC-BN-2026-0321`);
+    expect((await cli('dev-responder', 'draft', incidentId, stage)).output).toContain('; reference: DPC-BN-2026-0321; comment: Filed on the DPC portal');
+
+    // A task that is no stage, a stage the incident lacks: the API's 404; no token: the API's refusal of an unsigned caller.
+    for (const taskId of ['notify-responders', 'report-dora-initial']) {
+      const refused = await cli('dev-auditor', 'draft', incidentId, taskId);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(/^irdr: 404 Not Found: .*report-<regulation>-<stage>/m);
+    }
+    const unsigned = await cli('', 'draft', incidentId, stage);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.output).toContain('irdr: 403 Forbidden');
+  });
+
   it('a commander raising a SEV3 to SEV1 starts what SEV1 starts: the SLA clock (from the raise, in the run\'s own branch), leadership paged; once, and a lowering stops nothing', async () => {
     const session = runbookSession(local);
     const { incidentId, executionArn } = await session.open({ runbookId: 'security-incident', title: 'Odd admin logins', severity: 'SEV3', summary: 'Three console logins from a new ASN' });
