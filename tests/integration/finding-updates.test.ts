@@ -175,8 +175,11 @@ describe('finding updates: closed findings, severity raised, redeliveries', () =
   it('the finding arriving more severe after its incident was resolved with no review opens the review the new severity calls for', async () => {
     const first = structuredClone(guardDutySample);
     first.id = eventId();
-    first.detail.id = 'd0c1-review-after-resolve';
+    // A finding of its own: GuardDuty findings are told apart by their ARN.
+    first.detail.id = 'd0c1a0ffee00review0after0resolve';
+    first.detail.arn = first.detail.arn.replace(/finding\/\w+$/, `finding/${first.detail.id}`);
     const [opened] = await deliver(first);
+    expect(opened).toMatchObject({ outcome: 'opened' });
     const incidentId = opened!.incidentId!;
     // A commander judged it a SEV3 and resolved it: no review at SEV3.
     expect((await local.api('POST', `/incidents/${incidentId}/classify`, { token: 'dev-commander', body: { severity: 'SEV3', reason: 'A test key, no access' } })).status).toBe(200);
