@@ -224,17 +224,28 @@ export async function incidentsTasksCommand(incidentId: string, flags: OutputFla
 }
 
 /** `irdr incidents complete <id> <taskId> --outcome …`: POST /incidents/{id}/tasks/{taskId}/complete. */
-export async function incidentsCompleteCommand(incidentId: string, taskId: string, flags: OutputFlags & { outcome: string; comment?: string }): Promise<void> {
+export async function incidentsCompleteCommand(incidentId: string, taskId: string, flags: OutputFlags & { outcome: string; comment?: string; reference?: string }): Promise<void> {
   await withApi(flags, async (client) => {
-    const body = { outcome: flags.outcome, ...(flags.comment !== undefined && { comment: flags.comment }) };
+    // The reference is the API's to check (one definition: its 400 says what a reference may hold).
+    const body = { outcome: flags.outcome, ...(flags.comment !== undefined && { comment: flags.comment }), ...(flags.reference !== undefined && { reference: flags.reference }) };
     const answer = await client.json<{ incidentId: string; task: PublicHumanTask; completedTasks?: PublicHumanTask[] }>(
       'POST',
       apiPath('incidents', incidentId, 'tasks', taskId, 'complete'),
       { body },
     );
     if (flags.json) return printJson(answer);
-    console.log(`task ${answer.task.taskId} of incident ${answer.incidentId}: ${answer.task.decision?.outcome ?? answer.task.status} by ${answer.task.decision?.decidedBy ?? '?'}`);
+    const reference = answer.task.decision?.reference;
+    console.log(`task ${answer.task.taskId} of incident ${answer.incidentId}: ${answer.task.decision?.outcome ?? answer.task.status} by ${answer.task.decision?.decidedBy ?? '?'}${reference !== undefined ? `, reference ${reference}` : ''}`);
     for (const task of answer.completedTasks ?? []) console.log(`  also completed: ${task.taskId}`);
+  });
+}
+
+/** `irdr incidents draft <id> <taskId>`: GET /incidents/{id}/tasks/{taskId}/draft, a report stage's draft (Markdown) as it comes. */
+export async function incidentsDraftCommand(incidentId: string, taskId: string, flags: ConnectionFlags): Promise<void> {
+  await withApi(flags, async (client) => {
+    const response = await client.request('GET', apiPath('incidents', incidentId, 'tasks', taskId, 'draft'));
+    // Through console, as every line the CLI prints, so the draft's data is escaped (see terminal-output.ts).
+    console.log(response.text.replace(/\n$/, ''));
   });
 }
 

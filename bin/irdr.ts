@@ -194,7 +194,7 @@ const label = (value: string, labels: Record<string, string> = {}): Record<strin
 
 const incidents = program
   .command('incidents')
-  .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, classify, note, tasks, review')
+  .description('the incident API from a terminal: open, list, show, acknowledge, resolve, close, classify, note, tasks, complete, draft, review')
   .addOption(new Option('--api <url>', 'the irdr API: the stack output ApiUrl, or the local HTTP API').env('IRDR_API_URL'))
   .addOption(new Option('--token <token>', 'a local dev token (sent as Authorization: Bearer), or a dev identity\'s name such as dev-responder for its token of this start (`irdr local env` exports them); without one, requests are SigV4-signed with your AWS credentials').env('IRDR_TOKEN'))
   .option('--region <region>', 'the region to sign for (default: the API host\'s, else AWS_REGION or the profile\'s)');
@@ -277,8 +277,13 @@ incidents
   .description('complete a human task as its assignee (or approve/reject as an approver): POST /incidents/{id}/tasks/{taskId}/complete')
   .addOption(new Option('--outcome <outcome>', 'done for a task; approved or rejected for an approval').choices(['done', 'approved', 'rejected']).makeOptionMandatory())
   .option('--comment <comment>', 'what was done or decided (required to reject)')
+  .option('--reference <reference>', "a report stage's submission (report-<regulation>-<stage>): the regulator's reference for it")
   .addOption(json())
   .action(async (incidentId: string, taskId: string, _flags, command: Command) => (await incidentCommands()).incidentsCompleteCommand(incidentId, taskId, withConnection(command)));
+incidents
+  .command('draft <incidentId> <taskId>')
+  .description("a regulatory report stage's draft (report-<regulation>-<stage>), Markdown built from the record as the API writes it: GET /incidents/{id}/tasks/{taskId}/draft")
+  .action(async (incidentId: string, taskId: string, _flags, command: Command) => (await incidentCommands()).incidentsDraftCommand(incidentId, taskId, withConnection(command)));
 incidents
   .command('review <incidentId>')
   .description('the post-incident review draft, Markdown as the API writes it: GET /incidents/{id}/review')

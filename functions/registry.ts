@@ -232,11 +232,12 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID', 'TASK_LINK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
     // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
     // runbooks:answer: a raise of the severity starts the clocks the run's branches wait on (SendTaskSuccess).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post', 'runbooks:answer'],
+    // links:sign: a raise after resolve opens the review the new severity calls for, emailed with signed links.
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'mail:send', 'reviews:schedule-reminder', 'slack:post', 'runbooks:answer', 'links:sign'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/classify' }],
   },
   {
@@ -409,9 +410,10 @@ export const functionRegistry = [
     description: 'EventBridge target: a GuardDuty or Security Hub finding above the configured severity opens an incident on its mapped runbook, once per finding',
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'SLACK_SECRET_ID', 'API_URL', 'TASK_LINK_SECRET_ID', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
     // runbooks:answer: a finding arriving more severe starts the clocks the run's branches wait on (SendTaskSuccess).
-    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post', 'runbooks:answer'],
+    // links:sign, reviews:schedule-reminder: arriving more severe after resolve opens the review it calls for (emailed links, reminder).
+    permissions: ['table:read', 'incidents:append', 'incidents:update', 'findings:claim', 'runbooks:start', 'mail:send', 'slack:post', 'runbooks:answer', 'links:sign', 'reviews:schedule-reminder'],
     eventRules: ['security-findings'],
   },
   {

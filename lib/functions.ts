@@ -14,7 +14,7 @@ import { irdrConfig } from '../functions/config.js';
 import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
-import { holidayRulesOf } from './holiday-rules.js';
+import { holidayTableValueOf } from './holiday-table-value.js';
 import { bundledCode } from './function-code.js';
 import { esbuildOptionsOf } from './function-esbuild.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
@@ -33,7 +33,7 @@ const ESM_REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from
 
 /** What the bundles import in place of the SDK's default credential chain (relative to the project root, where esbuild runs). */
 export const LAMBDA_CREDENTIALS_ENTRY = 'functions/aws/lambda-credentials.ts';
-/** What the bundles import in place of date-holidays: its parser over the rules IRDR_HOLIDAY_RULES holds. */
+/** What the bundles import in place of date-holidays, which they never construct: they read the holiday table IRDR_HOLIDAY_TABLE holds. */
 export const BUNDLED_HOLIDAYS_ENTRY = 'functions/aws/bundled-holidays.ts';
 
 /** What the bundles import as pdfkit and its subpaths: its browser build, fonts registered by the caller (relative to the project root). */
@@ -53,7 +53,7 @@ export const FUNCTION_BUNDLING: Readonly<BundlingOptions> = {
   // rather than whatever version the Lambda runtime happens to carry.
   bundleAwsSDK: true,
   // Lambda gives credentials in the environment: the SDK's default chain shrinks to that link (functions/aws/lambda-credentials.ts).
-  // date-holidays with the configured countries' rules only (functions/aws/bundled-holidays.ts, IRDR_HOLIDAY_RULES below).
+  // No date-holidays (nor moment-timezone, astronomia): the configured jurisdictions' holidays as a table (IRDR_HOLIDAY_TABLE below).
   // pdfkit's browser build (functions/aws/bundled-pdfkit/): its Node build loads fonts through a createRequire esbuild cannot
   // follow; fontkit (embedded fonts, never drawn) left out.
   esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_ENTRY}`, `date-holidays=./${BUNDLED_HOLIDAYS_ENTRY}`, `pdfkit=./${BUNDLED_PDFKIT_ENTRY}`, `fontkit=./${BUNDLED_PDFKIT_ENTRY}/fontkit.ts`] },
@@ -238,9 +238,9 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
     defines[`process.env.${name}`] = literal;
   }
   // Read only by the functions that count business days; esbuild leaves it out of every other bundle.
-  const holidayRules = JSON.stringify(holidayRulesOf(irdrConfig.businessCalendars));
-  if (Buffer.byteLength(holidayRules) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday rules of the configured calendars are ${Buffer.byteLength(holidayRules)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
-  defines['process.env.IRDR_HOLIDAY_RULES'] = holidayRules;
+  const holidayTable = JSON.stringify(holidayTableValueOf(irdrConfig.businessCalendars));
+  if (Buffer.byteLength(holidayTable) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday table of the configured calendars is ${Buffer.byteLength(holidayTable)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
+  defines['process.env.IRDR_HOLIDAY_TABLE'] = holidayTable;
   // The plans' resource types decide which per-type drill code (and SDKs) the bundle carries.
   if (spec.bundled?.includes('DRILL_PLANS')) Object.assign(defines, drillBundleFlags((JSON.parse(values.DRILL_PLANS) as DrillPlan[]).map((plan) => plan.source)));
   return defines;

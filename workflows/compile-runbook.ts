@@ -165,10 +165,11 @@ class RunbookCompiler {
       });
       return;
     }
-    if (step.handler === 'start-reports') {
+    if (step.handler === 'start-reports' || step.handler === 'close-reports') {
+      const report = step.handler === 'start-reports' ? { ...(step.classifyAs !== undefined && { classifyAs: step.classifyAs }) } : { closesReportOf: step.closesReportOf };
       this.add(scope, step.id, {
         Comment: step.title,
-        ...invokeFunction('StartReportsFromRunbook', { ...this.stepContext(step.id), ...(step.classifyAs !== undefined && { classifyAs: step.classifyAs }), 'input.$': '$' }),
+        ...invokeFunction('StartReportsFromRunbook', { ...this.stepContext(step.id), ...report, 'input.$': '$' }),
         Catch: [catchAll(failure)],
         Next: next,
       });

@@ -1,14 +1,10 @@
-import HolidaysParser from 'date-holidays-parser';
-
 /**
- * date-holidays as the Lambda bundles hold it (lib/functions.ts aliases the package here): the same parser over only
- * the rules of the countries the config's calendars name (lib/holiday-rules.ts, made at synth), where date-holidays
- * holds every country's. Handlers run unbundled locally use date-holidays itself.
+ * What the Lambda bundles import in place of date-holidays (lib/functions.ts aliases the package here): nothing, for
+ * they count business days on the holiday table made at synth (IRDR_HOLIDAY_TABLE, functions/domain/business-days.ts)
+ * and never construct date-holidays. Were one to, it would fail saying so rather than find no holidays.
  */
-const rules: object = JSON.parse(process.env.IRDR_HOLIDAY_RULES ?? '{"holidays":{},"names":{}}');
-
-export default class Holidays extends HolidaysParser {
-  constructor(...args: [country?: string, state?: string, region?: string, opts?: object]) {
-    super(rules, ...args);
+export default class Holidays {
+  constructor() {
+    throw new Error('date-holidays is not bundled: business days are counted on the holiday table made at synth (IRDR_HOLIDAY_TABLE)');
   }
 }

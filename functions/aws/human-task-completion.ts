@@ -17,6 +17,7 @@ import {
   type TaskDecision,
 } from '../domain/human-task.js';
 import { REVIEW_TASK_ID } from '../domain/incident-review.js';
+import { REPORT_TASK_ID_PREFIX } from '../domain/id-patterns.js';
 
 export type CompletionResult =
   | {
@@ -50,6 +51,9 @@ export async function completeHumanTask(
   if (!task.outcomes.includes(request.outcome)) {
     return { kind: 'invalid', message: `this ${task.kind} takes the outcome ${task.outcomes.join(' or ')}, not "${request.outcome}"` };
   }
+  if (request.reference !== undefined && !task.taskId.startsWith(REPORT_TASK_ID_PREFIX)) {
+    return { kind: 'invalid', message: `a reference is a regulator's reference for a report stage's submission (a report-<regulation>-<stage> task); "${task.title}" is none: put it in the comment` };
+  }
   if (!mayComplete(task, actor)) {
     const roles = actor.roles.length > 0 ? `acts as ${actor.roles.join(', ')}` : 'acts in no irdr role';
     return { kind: 'forbidden', message: `only ${whoMayComplete(task)} may complete "${task.title}"; ${actorName(actor)} ${roles}` };
@@ -66,6 +70,7 @@ export async function completeHumanTask(
     decidedBy: actorName(actor),
     ...(actor.kind === 'email' && actor.name !== undefined && { decidedByName: actor.name }),
     comment: request.comment,
+    ...(request.reference !== undefined && { reference: request.reference }),
     decidedAt: new Date().toISOString(),
     via,
   };

@@ -59,7 +59,7 @@ export async function openNextReportStage(tableName: string, key: { readonly inc
     known: {
       ...(classified !== undefined && { classifiedAt: classified.at }),
       ...(typeof reason === 'string' && { classificationReason: reason }),
-      previousSubmission: `${decision.decidedBy} at ${decision.decidedAt}: ${decision.comment}`,
+      previousSubmission: `${decision.decidedBy} at ${decision.decidedAt}${decision.reference !== undefined ? `, reference ${decision.reference}` : ''}: ${decision.comment}`,
     },
     actor,
   });

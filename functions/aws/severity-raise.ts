@@ -5,8 +5,12 @@ import { clockStartedDetail } from '../domain/clock.js';
 import { incidentPk } from '../domain/keys.js';
 import { armOnRaise } from '../domain/severity-raise.js';
 import { becomesUrgent } from '../domain/slack-message.js';
+import { REVIEW_TASK_ID } from '../domain/incident-review.js';
+import { reviewDueAt } from '../domain/review-due.js';
 import { armClock, listClocks } from './clock-store.js';
 import { appendEvent } from './event-trail.js';
+import { getTask } from './human-task-store.js';
+import { schedulePostIncidentReview } from './post-incident-review.js';
 import { roleAddresses, sendAndRecordEmail } from './notifier.js';
 import { answerWaitingRun } from './task-answer.js';
 
@@ -53,18 +57,39 @@ export async function startWhatTheSeverityStarts(raise: SeverityRaise): Promise<
     clocks.push({ clockId: clock.clockId, started: true, deadlineAt: plan.deadlineAt });
   }
 
+  const review = await openReviewAfterResolve(raise);
   const roles = rolesToTellOfSeverity(to);
   const urgent = irdrConfig.slack !== undefined && becomesUrgent(irdrConfig.slack, from, to);
   await appendEvent(tableName, incidentPk(incident.incidentId), {
     type: 'severity.raise-started',
     at,
     actor,
-    detail: { from, to, clocks, paged: roles, ...(urgent && { slackUrgentMention: true }) },
+    detail: { from, to, clocks, paged: roles, ...(review !== undefined && { review }), ...(urgent && { slackUrgentMention: true }) },
   });
-  const started = clocks.filter((clock) => clock.started === true).map((clock) => `the clock ${String(clock.clockId)}, due ${String(clock.deadlineAt)}`);
+  const started = [
+    ...clocks.filter((clock) => clock.started === true).map((clock) => `the clock ${String(clock.clockId)}, due ${String(clock.deadlineAt)}`),
+    ...(review?.opened === true ? [`the post-incident review (${REVIEW_TASK_ID}), due ${review.dueAt}`] : []),
+  ];
   await sendAndRecordEmail(
     { tableName, incidentId: incident.incidentId, actor, detail: { purpose: 'severity-raised', from, to, roles }, ...(urgent && { mentionUrgent: true }) },
     roleAddresses(roles),
     severityRaisedEmail(incident, { from, to, started, ...raise.cause }),
   );
+}
+
+type ReviewOnRaise = { readonly opened: true; readonly taskId: string; readonly dueAt: string } | { readonly opened: false; readonly why: string };
+
+/**
+ * A raise after resolve: the review was decided at resolve by the old severity, so the review the new one calls for
+ * (SEV1/SEV2 by default) opens now, due from the raise, as resolving would have opened it. The incident is not
+ * reopened: its response is over, and what the higher severity still asks of it is the review and its corrective
+ * actions. Undefined when the incident is not resolved (a review then opens on resolve, at the severity it has then).
+ */
+async function openReviewAfterResolve(raise: SeverityRaise): Promise<ReviewOnRaise | undefined> {
+  const { tableName, incident, at, actor } = raise;
+  if (incident.status !== 'resolved') return undefined;
+  if ((await getTask(tableName, incident.incidentId, REVIEW_TASK_ID)) !== undefined) return { opened: false, why: 'the review opened on resolve is the review' };
+  if (reviewDueAt(incident.severity, at, irdrConfig.postIncidentReview, irdrConfig.businessCalendars.team) === undefined) return { opened: false, why: `no review is held at ${incident.severity}` };
+  const dueAt = await schedulePostIncidentReview(tableName, incident, at, actor);
+  return dueAt === undefined ? { opened: false, why: `no review is held at ${incident.severity}` } : { opened: true, taskId: REVIEW_TASK_ID, dueAt };
 }

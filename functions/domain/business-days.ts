@@ -1,13 +1,19 @@
 import Holidays from 'date-holidays';
 import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calendars.js';
+import { holidayTableReader, type HolidayTable } from './holiday-table.js';
 import { fromLocal, isoDate, plusDays, toLocal, weekday, type LocalDateTime } from './zoned-time.js';
 
 /*
  * Business days on a jurisdiction's calendar: Saturdays, Sundays and the jurisdiction's public holidays
  * (date-holidays, type `public`, substitute days included) are skipped, counted on the wall clock of its zone.
- * date-holidays (with moment-timezone, ~1.5 MB) is bundled only into the functions that count business days: the
- * config schema checks a jurisdiction's shape, and the CDK app and the local stack check it exists (below).
+ * Run here (tests, the local stack, synth), date-holidays counts them; in the Lambda bundles, the table of the
+ * configured jurisdictions' holidays it made at synth (IRDR_HOLIDAY_TABLE, functions/domain/holiday-table.ts), and no
+ * bundle carries date-holidays (lib/functions.ts aliases it away). The CDK app and the local stack check that each
+ * configured jurisdiction exists (below).
  */
+
+/** In a Lambda bundle: the holiday table made at synth (an esbuild define). */
+const bundledTable = process.env.IRDR_HOLIDAY_TABLE === undefined ? undefined : holidayTableReader(JSON.parse(process.env.IRDR_HOLIDAY_TABLE) as HolidayTable);
 
 const jurisdictions = new Map<string, Holidays | undefined>();
 
@@ -24,10 +30,14 @@ function holidaysOf(code: string): Holidays | undefined {
 
 const holidayDates = new Map<string, ReadonlySet<string>>();
 
-/** The jurisdiction's public holidays in a year, as `YYYY-MM-DD` local dates. */
-function publicHolidays(code: string, year: number): ReadonlySet<string> {
+/** The jurisdiction's public holidays in a year, as `YYYY-MM-DD` local dates (what the bundles' table is made of). */
+export function publicHolidays(code: string, year: number): ReadonlySet<string> {
   const key = `${code}:${year}`;
   let dates = holidayDates.get(key);
+  if (!dates && bundledTable !== undefined) {
+    dates = bundledTable.publicHolidays(code, year);
+    holidayDates.set(key, dates);
+  }
   if (!dates) {
     const holidays = holidaysOf(code);
     if (!holidays) throw new RangeError(`no holiday calendar for ${code}`);

@@ -103,6 +103,8 @@ export interface TaskDecision {
   /** The name of the person whose link decided it, as configured. */
   readonly decidedByName?: string;
   readonly comment: string;
+  /** A report stage's submission: the regulator's reference for it. */
+  readonly reference?: string;
   readonly decidedAt: string;
   /**
    * `incident-acknowledgement`: completed by acknowledging the incident (a task marked completedBy: acknowledgement).
@@ -217,11 +219,25 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
   };
 }
 
+/**
+ * The reference a regulator gave a submission (ICO, DPC, BSI, EDGAR accession numbers: `DPC-BN-2026-0142`,
+ * `0001193125-26-012345`, `CNIL/2026/0042`): letters and digits with . _ : / # - and single spaces between, at most 64
+ * characters, so it sits on one line of the trail, the draft and a CSV cell and can open no markup or formula.
+ */
+export const SubmissionReference = z
+  .string()
+  .trim()
+  .min(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet')
+  .max(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment')
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -');
+
 /** Body of POST /incidents/{incidentId}/tasks/{taskId}/complete (and of the emailed link's form). */
 export const TaskCompletionRequest = z
   .strictObject({
     outcome: TaskOutcome,
     comment: z.string().trim().max(2000).check(multiLine).default(''),
+    /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
+    reference: SubmissionReference.optional(),
   })
   .refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
     path: ['comment'],
@@ -298,6 +314,7 @@ export function decisionEvent(
       title: task.title,
       outcome: decision.outcome,
       comment: decision.comment,
+      ...(decision.reference !== undefined && { reference: decision.reference }),
       via: decision.via,
       ...(decision.decidedByName !== undefined && { decidedByName: decision.decidedByName }),
       ...(decision.through !== undefined && { through: decision.through }),

@@ -54,7 +54,9 @@ export function reportStageDraftMarkdown(record: DraftRecord, taskId: string, ca
   const classifiedAt = typeof classified?.detail?.['classifiedAt'] === 'string' ? (classified.detail['classifiedAt'] as string) : classified?.at;
   const classificationReason = typeof classified?.detail?.['reason'] === 'string' ? (classified.detail['reason'] as string) : undefined;
   const previous = index > 0 ? record.tasks.find((candidate) => candidate.taskId === reportStageTaskId({ regulation: report.id }, { stageId: report.stages[index - 1]!.id })) : undefined;
-  const previousSubmission = previous?.decision ? `${previous.title}: submitted by ${previous.decision.decidedBy} at ${previous.decision.decidedAt}: ${previous.decision.comment}` : undefined;
+  const previousSubmission = previous?.decision
+    ? `${previous.title}: submitted by ${previous.decision.decidedBy} at ${previous.decision.decidedAt}${previous.decision.reference !== undefined ? `, reference ${previous.decision.reference}` : ''}: ${previous.decision.comment}`
+    : undefined;
 
   const known = {
     ...(classifiedAt !== undefined && { classifiedAt }),
@@ -97,10 +99,10 @@ export function reportStageDraftMarkdown(record: DraftRecord, taskId: string, ca
     `- Obligation: ${stage.obligation}`,
     `- Due: ${due ?? 'no deadline yet'}`,
     submitted
-      ? `- Submitted by ${submitted.decidedBy} at ${submitted.decidedAt}; reference: ${line(submitted.comment)}`
+      ? `- Submitted by ${submitted.decidedBy} at ${submitted.decidedAt}; reference: ${submitted.reference ?? 'none recorded'}${submitted.comment ? `; comment: ${line(submitted.comment)}` : ''}`
       : task.status === 'open'
-        ? `- Not submitted yet: record the submission with POST /incidents/${incident.incidentId}/tasks/${taskId}/complete (the regulator's reference in the comment)`
-        : `- ${task.status}`,
+        ? `- Not submitted yet: record the submission with POST /incidents/${incident.incidentId}/tasks/${taskId}/complete (the regulator's reference in \`reference\`)`
+        : `- ${task.status}${task.cancelReason !== undefined ? `: ${line(task.cancelReason)}` : ''}`,
     ...(late ? [`- **Late**${stage.lateNeedsReasons ? ': the submission must give the reasons for the delay' : ''}`] : []),
     '',
   ];

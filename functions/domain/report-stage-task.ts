@@ -52,7 +52,7 @@ export function stageTask(
       `${stage.obligation}.`,
       `Due ${stage.dueAt}${stage.overdue ? ' (already past when the stage opened: say why it is late)' : ''}.`,
       `The draft is pre-filled with: ${stage.draftFields.join(', ')}.`,
-      `Record the submission here, with the regulator's reference number in the comment${stage.lateNeedsReasons ? ', and the reasons if late' : ''}.`,
+      `Record the submission here, with the regulator's reference number as its reference (irdr incidents complete --reference)${stage.lateNeedsReasons ? ', and the reasons if late in the comment' : ''}.`,
     ].join(' '),
     outcomes: ['done'],
     status: 'open',

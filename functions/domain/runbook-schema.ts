@@ -55,13 +55,19 @@ const ActionStep = z
      * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
      * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
      */
-    handler: z.enum(['record-event', 'start-drill', 'start-reports']).optional(),
+    handler: z.enum(['record-event', 'start-drill', 'start-reports', 'close-reports']).optional(),
     /**
      * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
      * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
-     * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages.
+     * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages; with `classifyAs`
+     * and no approval before it, the runbook itself is the classification (every incident on personal-data-breach is one).
      */
     classifyAs: ClassificationLabel.optional(),
+    /**
+     * `close-reports`, after an approval rejected: the open stages of this label's report are closed as not owed, with
+     * the approver's reasons (GDPR Art. 33(5): a breach unlikely to result in a risk is recorded, not notified).
+     */
+    closesReportOf: ClassificationLabel.optional(),
     /** The drill plan a `start-drill` action runs. */
     drillPlanId: DrillPlanId.optional(),
     /** ...or a Lambda function of your own, invoked with the incident's input. */
@@ -71,13 +77,16 @@ const ActionStep = z
   })
   .superRefine((step, ctx) => {
     if ((step.handler === undefined) === (step.lambda === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports) or a lambda ARN, not both' });
+      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports, close-reports) or a lambda ARN, not both' });
     }
     if (step.handler === 'record-event' && step.event === undefined) {
       ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
     }
     if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
       ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
+    }
+    if ((step.handler === 'close-reports') !== (step.closesReportOf !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['closesReportOf'], message: "close-reports names the classification whose report it closes (closesReportOf, e.g. personal-data), and only close-reports takes one" });
     }
     if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });

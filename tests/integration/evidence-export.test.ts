@@ -103,7 +103,8 @@ describe('irdr evidence export and check-export', () => {
     const incidentsCsv = (await readFile(join(out, 'incidents.csv'), 'utf8')).split('\r\n');
     expect(incidentsCsv).toHaveLength(3);
     expect(incidentsCsv[1]).toMatch(new RegExp(`^${incidentId},"Leaked key, ""prod""",triage-notify,SEV2,live,`));
-    expect(incidentsCsv[1]).toMatch(/,true,SOC2 CC7\.3; ISO27001 A\.5\.26$/);
+    // Then regulatorySubmissions: none for this incident, an empty cell.
+    expect(incidentsCsv[1]).toMatch(/,true,SOC2 CC7\.3; ISO27001 A\.5\.26,$/);
     const runsCsv = (await readFile(join(out, 'drill-runs.csv'), 'utf8')).split('\r\n');
     expect(runsCsv[1]).toMatch(
       new RegExp(`^${runId},export-orders,passed,api,[^,]+,[^,]+,true,\\d+,3600,true,\\d+,900,(canary|recovery-point),,DELETED,,[0-9a-f]{64},[^,]*,${SOURCE},".+",irdr-drill-export-orders-[^,]+,[^,]+,[^,]+,\\d+,[^,]+,[^,]+,\\d+,1/1,[^,]+,[^,]+,,,,\\d+,true,SOC2 A1\\.3$`),

@@ -172,6 +172,35 @@ describe('finding updates: closed findings, severity raised, redeliveries', () =
     ]);
     expect(events.filter((event) => event.type === 'finding.repeated').map((event) => event.detail?.eventId)).toEqual([worse.id]);
   });
+  it('the finding arriving more severe after its incident was resolved with no review opens the review the new severity calls for', async () => {
+    const first = structuredClone(guardDutySample);
+    first.id = eventId();
+    // A finding of its own: GuardDuty findings are told apart by their ARN.
+    first.detail.id = 'd0c1a0ffee00review0after0resolve';
+    first.detail.arn = first.detail.arn.replace(/finding\/\w+$/, `finding/${first.detail.id}`);
+    const [opened] = await deliver(first);
+    expect(opened).toMatchObject({ outcome: 'opened' });
+    const incidentId = opened!.incidentId!;
+    // A commander judged it a SEV3 and resolved it: no review at SEV3.
+    expect((await local.api('POST', `/incidents/${incidentId}/classify`, { token: 'dev-commander', body: { severity: 'SEV3', reason: 'A test key, no access' } })).status).toBe(200);
+    const resolved = await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'Key deleted' } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.reviewDueAt).toBeUndefined();
+
+    const worse = structuredClone(first);
+    worse.id = eventId();
+    Object.assign(worse.detail, { severity: 9, updatedAt: '2026-11-24T10:30:08.311Z' });
+    expect((await deliver(worse))[0]).toEqual({ findingId: first.detail.id, outcome: 'severity-raised', incidentId, severity: 'SEV1' });
+    const { incident, events } = await incidentOf(incidentId);
+    expect(incident).toMatchObject({ severity: 'SEV1', status: 'resolved' });
+    const started = events.find((event) => event.type === 'severity.raise-started');
+    expect(started?.detail?.review).toEqual({ opened: true, taskId: 'review.post-incident', dueAt: expect.any(String) });
+    const tasks = (await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-commander' })).body.tasks as Array<Record<string, any>>;
+    expect(tasks.find((task) => task.taskId === 'review.post-incident')).toMatchObject({ status: 'open', dueAt: started!.detail!.review.dueAt });
+    // Emailed to the commanders with their own links, as on resolve.
+    expect(events.filter((event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review').length).toBeGreaterThan(0);
+  });
+
   it('a GuardDuty credential finding puts what to act on on the incident, in its runbook input and in the revoke task’s email', async () => {
     const hostileName = `ci-deployer\u001b[31m\r\nBcc: attacker@example.com${'n'.repeat(3000)}`;
     const event = structuredClone(guardDutySample) as any;

@@ -64,13 +64,22 @@ describe('reclassifying an incident', () => {
     expect(events.filter((event) => event.type === 'task.created' && event.detail.purpose === 'regulatory-report')).toHaveLength(4);
 
     // The approver records the submission, with the authority's reference; a responder cannot.
-    const submit = (token: string) =>
-      local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    const submit = (token: string, reference: unknown = 'DPC-BN-2026-0142', taskId = 'report-gdpr-authority-notification') =>
+      local.api('POST', `/incidents/${incidentId}/tasks/${taskId}/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC web form', reference } });
     expect((await submit('dev-responder')).status).toBe(403);
+    // A reference that would open a heading in the draft, or a formula in the export, or runs on: 400 naming the field, nothing written.
+    const before = await local.tableItems();
+    for (const reference of ['BN-1\n## Reasons for a delay', '=HYPERLINK("http://evil.example")', 'X'.repeat(65), '']) {
+      const refused = await submit('dev-approver', reference);
+      expect(refused.status, JSON.stringify(reference)).toBe(400);
+      expect(refused.body.message).toMatch(/reference/);
+    }
+    expect(await local.tableItems()).toEqual(before);
     const submitted = await submit('dev-approver');
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    expect(submitted.body.task.decision).toMatchObject({ reference: 'DPC-BN-2026-0142', comment: 'Submitted to the DPC web form' });
     const after = (await view(incidentId)).events.find((event) => event.type === 'task.completed' && event.detail.taskId === 'report-gdpr-authority-notification');
-    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC, reference BN-2026-0142' } });
+    expect(after).toMatchObject({ actor: 'arn:aws:iam::000000000000:user/ada-approver', detail: { comment: 'Submitted to the DPC web form', reference: 'DPC-BN-2026-0142' } });
 
     // The same labels again: refused, nothing started twice.
     expect((await classify(incidentId, { add: ['major-ict'], reason: 'again' })).status).toBe(409);
@@ -199,6 +208,40 @@ describe('reclassifying an incident', () => {
     expect((await view(incidentId)).events).toHaveLength(events.length);
   });
 
+  it("irdr incidents draft prints a stage's draft as the API writes it, for any role; complete --reference records the regulator's reference; refusals are the API's", async () => {
+    const incidentId = await openSev3();
+    expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
+    const stage = 'report-gdpr-authority-notification';
+    const cli = (token: string, ...args: string[]) => runIrdr(local, ['incidents', ...args], { IRDR_TOKEN: token });
+    const api = await fetch(`${local.stack.urls.api}/incidents/${incidentId}/tasks/${stage}/draft`, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName('dev-auditor')}` } });
+    // The draft says when it was built: all else is the API's text, line for line.
+    const stamp = (text: string) => text.replace(/built from its record at \S+:/, 'built from its record at <time>:').replace(/\n$/, '');
+    const printed = await cli('dev-auditor', 'draft', incidentId, stage);
+    expect(printed.code, printed.output).toBe(0);
+    expect(printed.output.startsWith('# GDPR personal data breach notification — Notify the supervisory authority\n')).toBe(true);
+    expect(stamp(printed.output)).toBe(stamp(await api.text()));
+
+    const before = await local.tableItems();
+    const badReference = await cli('dev-approver', 'complete', incidentId, stage, '--outcome', 'done', '--reference', 'BN-1; rm -rf /');
+    expect(badReference.code).toBe(1);
+    expect(badReference.output).toMatch(/irdr: 400 Bad Request: .*reference/);
+    expect(await local.tableItems()).toEqual(before);
+    const submitted = await cli('dev-approver', 'complete', incidentId, stage, '--outcome', 'done', '--comment', 'Filed on the DPC portal', '--reference', 'DPC-BN-2026-0321');
+    expect(submitted.code, submitted.output).toBe(0);
+    expect(submitted.output).toContain(`task ${stage} of incident ${incidentId}: done by arn:aws:iam::000000000000:user/ada-approver, reference DPC-BN-2026-0321`);
+    expect((await cli('dev-responder', 'draft', incidentId, stage)).output).toContain('; reference: DPC-BN-2026-0321; comment: Filed on the DPC portal');
+
+    // A task that is no stage, a stage the incident lacks: the API's 404; no token: the API's refusal of an unsigned caller.
+    for (const taskId of ['notify-responders', 'report-dora-initial']) {
+      const refused = await cli('dev-auditor', 'draft', incidentId, taskId);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(/^irdr: 404 Not Found: .*report-<regulation>-<stage>/m);
+    }
+    const unsigned = await cli('', 'draft', incidentId, stage);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.output).toContain('irdr: 403 Forbidden');
+  });
+
   it('a commander raising a SEV3 to SEV1 starts what SEV1 starts: the SLA clock (from the raise, in the run\'s own branch), leadership paged; once, and a lowering stops nothing', async () => {
     const session = runbookSession(local);
     const { incidentId, executionArn } = await session.open({ runbookId: 'security-incident', title: 'Odd admin logins', severity: 'SEV3', summary: 'Three console logins from a new ASN' });
@@ -257,6 +300,36 @@ describe('reclassifying an incident', () => {
     expect((await session.events(incidentId)).some((event) => event.type === 'clock.started')).toBe(false);
   });
 
+  // Before: the review was decided at resolve only, so a SEV3 resolved and then raised to SEV1 owed no review at all.
+  it('a raise after resolve opens the review the new severity calls for (due from the raise), once; the incident stays resolved', async () => {
+    const incidentId = await openSev3();
+    const resolved = await local.api('POST', `/incidents/${incidentId}/resolve`, { token: 'dev-commander', body: { summary: 'Service account rotated' } });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect(resolved.body.reviewDueAt).toBeUndefined();
+    const reviewOf = async () => ((await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-commander' })).body.tasks as Array<Record<string, any>>).find((task) => task.taskId === 'review.post-incident');
+    expect(await reviewOf()).toBeUndefined();
+
+    expect((await classify(incidentId, { severity: 'SEV1' })).status).toBe(200);
+    const session = runbookSession(local);
+    const record = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started');
+    const review = await reviewOf();
+    expect(review).toMatchObject({ status: 'open', assignee: 'commander' });
+    expect(record.detail?.review).toEqual({ opened: true, taskId: 'review.post-incident', dueAt: review!.dueAt });
+    // Five business days on the team's calendar, counted from the raise: at least a week away.
+    expect(Date.parse(review!.dueAt) - Date.parse(record.at)).toBeGreaterThanOrEqual(hours(24 * 7));
+    const { incident, events } = await view(incidentId);
+    expect(incident.status).toBe('resolved');
+    expect(events.filter((event) => event.type === 'task.created' && event.detail?.taskId === 'review.post-incident')).toHaveLength(1);
+    await session.waitForEvent(incidentId, (event) => event.type === 'notification.sent' && event.detail?.purpose === 'post-incident-review');
+
+    // Lowered and raised again: the review stands, opened once, and the trail says why nothing more opened.
+    expect((await classify(incidentId, { severity: 'SEV2', reason: 'Scope smaller than feared' })).status).toBe(200);
+    expect((await classify(incidentId, { severity: 'SEV1' })).status).toBe(200);
+    const again = await session.waitForEvent(incidentId, (event) => event.type === 'severity.raise-started' && event.seq > record.seq);
+    expect(again.detail?.review).toEqual({ opened: false, why: 'the review opened on resolve is the review' });
+    expect((await view(incidentId)).events.filter((event) => event.type === 'task.created' && event.detail?.taskId === 'review.post-incident')).toHaveLength(1);
+  });
+
   it('each stage has its draft document, pre-filled from the record (classification, timeline, actions), readable by any role; none for a task that is no stage', async () => {
     const incidentId = await openSev3();
     expect((await classify(incidentId, { add: ['personal-data'], reason: 'Customer emails in the leaked file' })).status).toBe(200);
@@ -273,9 +346,9 @@ describe('reclassifying an incident', () => {
     expect(open.text).toMatch(/## Timeline\n\n- .* — incident\.opened/);
     expect(open.text).toContain('incident.classified');
 
-    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'DPC reference BN-2026-0199' } });
+    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/report-gdpr-authority-notification/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'Filed by the DPO', reference: 'BN-2026-0199' } });
     expect(submitted.status).toBe(200);
-    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: DPC reference BN-2026-0199');
+    expect((await draft('report-gdpr-authority-notification', 'dev-responder')).text).toContain('; reference: BN-2026-0199; comment: Filed by the DPO');
     // A runbook's own task, a stage the incident does not have, a malformed id: 404 saying what a draft is for.
     for (const taskId of ['notify-responders', 'report-dora-initial']) {
       const refused = await draft(taskId);

@@ -49,21 +49,24 @@ describe('resolving an incident ends its run', () => {
     expect((await session.complete(incidentId, 'acknowledge', { outcome: 'done' }, 'dev-responder')).status).toBe(409);
   });
 
-  it('leaves a run with a regulatory clock running untouched, and says so on the trail', async () => {
-    const { incidentId, executionArn } = await session.open({
+  // personal-data-breach v2 keeps no GDPR clock of its own: the report stage is the deadline, and resolving never closes it.
+  it('stops a personal-data-breach run on resolve but keeps its GDPR report stage open: the notification is still owed', async () => {
+    const { incidentId } = await session.open({
       runbookId: 'personal-data-breach',
       title: 'Customer list mailed to the wrong partner',
       severity: 'SEV2',
       summary: 'Names and emails of 300 EU customers',
       awareAt: new Date(Date.now() - 60_000).toISOString(),
     });
-    await session.waitForEvent(incidentId, (event) => event.type === 'clock.started' && event.detail?.clockId === 'gdpr-authority-clock');
+    await session.waitForOpenTask(incidentId, 'report-gdpr-authority-notification');
+    await session.waitForTaskNotified(incidentId, 'assess-breach');
     const resolved = await resolve(incidentId);
     expect(resolved.status).toBe(200);
-    expect(resolved.body.run).toEqual({ outcome: 'kept-running', reason: expect.stringContaining('regulatory clock'), regulatoryClocks: expect.arrayContaining(['gdpr-authority-clock']) });
-    expect(await executionStatus(executionArn)).toBe('RUNNING');
+    expect(resolved.body.run).toMatchObject({ outcome: 'cancelled', cancelledTasks: ['assess-breach'] });
+    const stage = (await session.tasks(incidentId)).find((task) => task.taskId === 'report-gdpr-authority-notification');
+    expect(stage).toMatchObject({ status: 'open' });
     const events = await session.events(incidentId);
-    expect(events.filter((event) => event.type === 'runbook.kept-running')).toHaveLength(1);
-    expect(events.filter((event) => event.type === 'task.cancelled' || event.type === 'runbook.cancelled')).toEqual([]);
+    expect(events.filter((event) => event.type === 'task.cancelled').map((event) => event.detail?.taskId)).toEqual(['assess-breach']);
+    expect(events.filter((event) => event.type === 'clock.started')).toEqual([]);
   });
 });

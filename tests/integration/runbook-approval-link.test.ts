@@ -41,10 +41,18 @@ describe('personal-data-breach: signed-in GDPR decisions, and a decision through
     await local?.stop();
   });
 
-  it('starts the GDPR 72-hour clock from awareness', async () => {
-    const started = await session.waitForEvent(incidentId, (event) => event.type === 'clock.started' && event.detail?.clockId === 'gdpr-authority-clock');
-    expect(started.detail).toMatchObject({ anchor: 'awareAt', metBy: ['notify-authority', 'record-authority-notice-not-required'] });
-    expect(Date.parse(started.detail!.deadlineAt) - Date.parse(started.detail!.anchorAt)).toBe(72 * 3_600_000);
+  // v1 ran its own 72-hour clock beside the GDPR stage a classification started: two sources of one deadline.
+  it('classifies the incident personal-data as it opens: the GDPR stage is the 72 hours from awareness, with no clock of the runbook beside it', async () => {
+    const classified = await session.waitForEvent(incidentId, (event) => event.type === 'incident.classified');
+    expect(classified).toMatchObject({ detail: { added: ['personal-data'], decidedInStep: 'classify-personal-data' } });
+    expect(classified.actor).toMatch(/^states:arn:aws:states:/);
+    const stage = await session.waitForOpenTask(incidentId, 'report-gdpr-authority-notification');
+    const incident = (await local.api('GET', `/incidents/${incidentId}`)).body.incident;
+    expect(incident.labels).toMatchObject({ gdpr: 'personal-data' });
+    expect(Date.parse(stage.dueAt!) - Date.parse(incident.awareAt)).toBe(72 * 3_600_000);
+    expect(stage).toMatchObject({ assignee: 'approver', requires: 'authenticated', status: 'open' });
+    const events = await session.events(incidentId);
+    expect(events.filter((event) => event.type === 'clock.started')).toEqual([]);
   });
 
   it('lets only the assigned role complete a task, refusing the others with 403 and writing nothing', async () => {
@@ -58,6 +66,10 @@ describe('personal-data-breach: signed-in GDPR decisions, and a decision through
     const wrongOutcome = await session.complete(incidentId, 'assess-breach', { outcome: 'approved' }, 'dev-commander');
     expect(wrongOutcome.status).toBe(400);
     expect(wrongOutcome.body.message).toMatch(/takes the outcome done/);
+    // A regulator's reference belongs to a report stage's submission only.
+    const reference = await session.complete(incidentId, 'assess-breach', { outcome: 'done', reference: 'DPC-BN-2026-0142' }, 'dev-commander');
+    expect(reference.status).toBe(400);
+    expect(reference.body.message).toMatch(/report-<regulation>-<stage> task/);
     expect(await local.tableItems()).toEqual(before);
 
     const done = await session.complete(incidentId, 'assess-breach', { outcome: 'done', comment: '1,200 EU customers; names and emails' }, 'dev-commander');
@@ -94,7 +106,7 @@ describe('personal-data-breach: signed-in GDPR decisions, and a decision through
     expect((await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'authority-notice-decision')?.status).toBe('open');
   });
 
-  it('is decided through the API by a signed-in approver, who the trail names; the rejected branch runs and meets the GDPR clock', async () => {
+  it('is decided through the API by a signed-in approver, who the trail names; the rejected branch closes the GDPR stage with the reasons', async () => {
     const reason = 'Data was encrypted at rest with a customer-held key; no risk to individuals (Art. 33(1) exception).';
     const responder = await session.complete(incidentId, 'authority-notice-decision', { outcome: 'rejected', comment: 'no' }, 'dev-responder');
     expect(responder.status).toBe(403);
@@ -109,11 +121,15 @@ describe('personal-data-breach: signed-in GDPR decisions, and a decision through
     const branch = await session.waitForEvent(incidentId, (event) => event.type === 'gdpr.authority-notice.not-required');
     expect(branch.stepId).toBe('record-authority-notice-not-required');
     expect(branch.seq).toBeGreaterThan(decided.seq);
-    const met = await session.waitForEvent(incidentId, (event) => event.type === 'clock.met' && event.detail?.clockId === 'gdpr-authority-clock');
-    expect(met.detail).toMatchObject({ metBy: 'record-authority-notice-not-required', onTime: true });
+    // The stage is closed as not owed, naming who decided and why: no reminder or overdue escalation follows.
+    const closed = await session.waitForEvent(incidentId, (event) => event.type === 'task.cancelled' && event.detail?.taskId === 'report-gdpr-authority-notification');
+    expect(closed.detail).toMatchObject({ decidedBy: 'arn:aws:iam::000000000000:user/ada-approver', decidedInStep: 'close-gdpr-report', reason: expect.stringContaining(reason) });
+    const stage = (await session.tasks(incidentId)).find((task) => task.taskId === 'report-gdpr-authority-notification');
+    expect(stage).toMatchObject({ status: 'cancelled', cancelReason: expect.stringMatching(/^not owed: decided by arn:aws:iam::000000000000:user\/ada-approver/) });
+    expect((await session.complete(incidentId, 'report-gdpr-authority-notification', { outcome: 'done', comment: 'late filing' }, 'dev-approver')).status).toBe(409);
     // The run went on to the next decision, and never to the approved branch.
     const events = await session.events(incidentId);
-    expect(events.some((event) => event.detail?.taskId === 'notify-authority')).toBe(false);
+    expect(events.some((event) => event.type === 'gdpr.authority-notice.required')).toBe(false);
   });
 
   it('sends no link for the GDPR data-subject decision either; an allow-listed approver decides it through the API, others get 403', async () => {

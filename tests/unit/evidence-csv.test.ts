@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drillRunCsvRow, drillRunsCsv, incidentCsvRow, incidentsCsv } from '../../functions/domain/evidence/csv-rows.js';
-import { exportedDrillRun, exportedIncident, storedChain } from './support/evidence-fixtures.js';
+import { exportedDrillRun, exportedIncident, storedChain, storedChainOf } from './support/evidence-fixtures.js';
 
 // The definitions' controls today: what older records (nothing stamped) are mapped by.
 const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3', 'ISO27001 A.8.13'] } };
@@ -27,6 +27,7 @@ describe('incident CSV', () => {
       events: 3,
       chainIntact: 'true',
       controls: 'SOC2 CC7.3',
+      regulatorySubmissions: undefined,
     });
     const signOff = { verdict: 'exceptions', by: 'arn:aws:iam::1:user/otto', roles: ['auditor'], at: '2026-03-09T00:00:00.000Z', comment: 'late' };
     expect(incidentCsvRow(exportedIncident({ signOff } as never), mapping)).toMatchObject({ signOffVerdict: 'exceptions', signOffBy: 'arn:aws:iam::1:user/otto', signOffAt: '2026-03-09T00:00:00.000Z' });
@@ -35,14 +36,27 @@ describe('incident CSV', () => {
   it('is RFC 4180: header, CRLF line ends, quoted commas, quotes and line breaks, empty cells for what is not there', () => {
     const csv = incidentsCsv([exportedIncident({ title: 'Key "prod", leaked\nagain', acknowledgedAt: undefined, mttaSeconds: undefined, controls: ['SOC2 CC7.4', 'ISO27001 A.5.26'] })], mapping);
     const [header, row, end] = csv.split('\r\n');
-    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,runbookHash,signOffVerdict,signOffBy,signOffAt,events,chainIntact,controls');
-    expect(row).toBe(`inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,${'a'.repeat(64)},,,,3,true,SOC2 CC7.4; ISO27001 A.5.26`);
+    expect(header).toBe('incidentId,title,runbookId,severity,mode,status,openedAt,acknowledgedAt,resolvedAt,closedAt,mttaSeconds,mttrSeconds,runbookHash,signOffVerdict,signOffBy,signOffAt,events,chainIntact,controls,regulatorySubmissions');
+    expect(row).toBe(`inc-1,"Key ""prod"", leaked\nagain",triage-notify,SEV2,live,resolved,2026-03-01T10:00:00.000Z,,2026-03-01T11:00:00.000Z,,,3600,${'a'.repeat(64)},,,,3,true,SOC2 CC7.4; ISO27001 A.5.26,`);
     expect(end).toBe('');
   });
 
   it('keeps a spreadsheet from running a title as a formula', () => {
     const csv = incidentsCsv([exportedIncident({ title: '=HYPERLINK("http://evil.example","x")' })], mapping);
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example"",""x"")",`);
+  });
+
+  it("lists each report stage's submission with the regulator's reference from the trail, and one recorded without", () => {
+    const ada = 'arn:aws:iam::000000000000:user/ada-approver';
+    const events = storedChainOf([
+      { type: 'incident.opened', at: '2026-03-01T10:00:00.000Z', actor: 'arn:aws:iam::000000000000:user/alice' },
+      { type: 'task.completed', at: '2026-03-01T12:00:00.000Z', actor: ada, detail: { taskId: 'report-nis2-early-warning', outcome: 'done', comment: 'filed', reference: 'BSI-2026-0042' } },
+      { type: 'task.completed', at: '2026-03-01T13:00:00.000Z', actor: ada, detail: { taskId: 'contain', outcome: 'done', comment: '', reference: 'not a stage' } },
+      { type: 'task.completed', at: '2026-03-02T09:00:00.000Z', actor: ada, detail: { taskId: 'report-nis2-notification', outcome: 'done', comment: 'filed by phone' } },
+    ]);
+    expect(incidentCsvRow(exportedIncident({}, events), mapping).regulatorySubmissions).toBe(
+      `report-nis2-early-warning: BSI-2026-0042 (by ${ada}, at 2026-03-01T12:00:00.000Z); report-nis2-notification: no reference recorded (by ${ada}, at 2026-03-02T09:00:00.000Z)`,
+    );
   });
 
   it('says when a chain is broken', () => {

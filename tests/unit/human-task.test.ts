@@ -156,4 +156,42 @@ describe('what a task shows', () => {
     expect(TaskCompletionRequest.parse({ outcome: 'done' })).toEqual({ outcome: 'done', comment: '' });
     expect(TaskCompletionRequest.safeParse({ outcome: 'done', extra: 1 }).success).toBe(false);
   });
+
+  it("takes a regulator's reference as it is written (ICO, DPC, BSI, EDGAR accession numbers), trimmed", () => {
+    for (const reference of ['DPC-BN-2026-0142', '0001193125-26-012345', 'CNIL/2026/0042', 'ICO #IC-123456-A1B2', 'BSI 2026.11.23_001', 'x']) {
+      expect(TaskCompletionRequest.parse({ outcome: 'done', reference }).reference, reference).toBe(reference);
+    }
+    expect(TaskCompletionRequest.parse({ outcome: 'done', reference: '  DPC-1  ' }).reference).toBe('DPC-1');
+  });
+
+  it('refuses a reference that could open markup, a formula, a second line or a long story, saying what a reference holds', () => {
+    const hostile = [
+      '',
+      '   ',
+      'A'.repeat(65),
+      'DPC-1\n## Reasons for a delay',
+      'DPC-1\rX',
+      '=HYPERLINK("http://evil.example")',
+      '-2+3',
+      '@SUM(A1)',
+      'DPC-1 | injected | cell',
+      '<script>alert(1)</script>',
+      '[click](http://evil.example)',
+      'DPC  two spaces',
+      'DPC-1\u2028next',
+      'DPC\u00a0NBSP',
+      'ＤＰＣ-1',
+      '`code`',
+      'DPC-1;DROP',
+      'DPC,1',
+      'DPC"1',
+    ];
+    for (const reference of hostile) {
+      const parsed = TaskCompletionRequest.safeParse({ outcome: 'done', reference });
+      expect(parsed.success, JSON.stringify(reference)).toBe(false);
+      expect(parsed.error!.issues[0]!.path).toEqual(['reference']);
+    }
+    expect(TaskCompletionRequest.safeParse({ outcome: 'done', reference: 'DPC;1' }).error!.issues[0]!.message).toMatch(/letters, digits, single spaces and \. _ : \/ # -/);
+    expect(TaskCompletionRequest.safeParse({ outcome: 'done', reference: 42 }).success).toBe(false);
+  });
 });

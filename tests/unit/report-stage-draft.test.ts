@@ -60,11 +60,18 @@ describe('reportStageDraftMarkdown', () => {
     const submitted = task('report-gdpr-authority-notification', {
       dueAt: '2026-12-10T08:30:00.000Z',
       status: 'completed',
-      decision: { outcome: 'done', decidedBy: 'arn:aws:iam::000000000000:user/ada-approver', decidedAt: '2026-12-09T12:00:00.000Z', comment: 'DPC ref BN-2026-0142', via: 'api' },
+      decision: { outcome: 'done', decidedBy: 'arn:aws:iam::000000000000:user/ada-approver', decidedAt: '2026-12-09T12:00:00.000Z', comment: 'Filed on the portal\n# not a heading', reference: 'BN-2026-0142', via: 'api' },
     });
     const draft = reportStageDraftMarkdown({ incident, events, tasks: [submitted] }, submitted.taskId, catalog, new Date('2026-12-11T00:00:00.000Z'))!;
-    expect(draft).toContain('- Submitted by arn:aws:iam::000000000000:user/ada-approver at 2026-12-09T12:00:00.000Z; reference: DPC ref BN-2026-0142');
+    expect(draft).toContain('- Submitted by arn:aws:iam::000000000000:user/ada-approver at 2026-12-09T12:00:00.000Z; reference: BN-2026-0142; comment: Filed on the portal');
+    expect(draft).not.toMatch(/^# not a heading/m);
     expect(draft).not.toContain('**Late**');
+    // Submitted before the reference was a field (or without one): said so, the comment kept.
+    const older = task('report-gdpr-authority-notification', { status: 'completed', decision: { ...submitted.decision!, reference: undefined, comment: 'DPC ref BN-2026-0142' } });
+    expect(reportStageDraftMarkdown({ incident, events, tasks: [older] }, older.taskId, catalog)).toContain('; reference: none recorded; comment: DPC ref BN-2026-0142');
+    // Closed as not owed (a rejected authority decision): the draft says why.
+    const closed = task('report-gdpr-authority-notification', { status: 'cancelled', cancelReason: 'not owed: decided by ada at 2026-12-09T12:00:00.000Z: encrypted' });
+    expect(reportStageDraftMarkdown({ incident, events, tasks: [closed] }, closed.taskId, catalog)).toContain('- cancelled: not owed: decided by ada at 2026-12-09T12:00:00.000Z: encrypted');
   });
 
   it('a later stage carries the previous submission and the resolution', () => {
@@ -74,6 +81,10 @@ describe('reportStageDraftMarkdown', () => {
       status: 'completed',
       decision: { outcome: 'done', decidedBy: 'arn:aws:iam::000000000000:user/ada-approver', decidedAt: '2026-12-08T09:00:00.000Z', comment: 'BSI ref NIS2-42', via: 'api' },
     });
+    const withReference = { ...notification, decision: { ...notification.decision!, reference: 'NIS2-42', comment: 'by phone first' } };
+    expect(reportStageDraftMarkdown({ incident, events: classified, tasks: [withReference, task('report-nis2-final')] }, 'report-nis2-final', catalog)).toContain(
+      'NIS2 incident notification: submitted by arn:aws:iam::000000000000:user/ada-approver at 2026-12-08T09:00:00.000Z, reference NIS2-42: by phone first',
+    );
     const final = task('report-nis2-final', { dueAt: '2027-01-08T09:00:00.000Z' });
     const draft = reportStageDraftMarkdown({ incident, events: classified, tasks: [notification, final] }, final.taskId, catalog, new Date('2026-12-09T00:00:00.000Z'))!;
     expect(draft).toContain('NIS2 incident notification: submitted by arn:aws:iam::000000000000:user/ada-approver at 2026-12-08T09:00:00.000Z: BSI ref NIS2-42');

@@ -307,6 +307,21 @@ describe('escalation and clocks, as compiled', () => {
     expect(find('sec-materiality.route')).toMatchObject({ Choices: [{ Variable: '$.decision.outcome', StringEquals: 'approved', Next: 'sec-classify-material' }] });
   });
 
+  it('personal-data-breach keeps no GDPR clock of its own: it classifies itself personal-data, and a rejected authority decision closes the stage', () => {
+    const breach = compileRunbook(runbooks.find((runbook) => runbook.id === 'personal-data-breach')!);
+    const states = allStates(breach.States);
+    expect(states.filter(([name]) => name.endsWith('.start')).map(([name]) => name)).toEqual([]);
+    const state = (name: string) => states.find(([candidate]) => candidate === name)?.[1] as { Parameters: { FunctionName: string; Payload: Record<string, unknown> } } | undefined;
+    expect(state('classify-personal-data')!.Parameters).toMatchObject({ FunctionName: '${' + functionArnPlaceholder('StartReportsFromRunbook') + '}', Payload: { classifyAs: 'personal-data', 'input.$': '$' } });
+    expect(state('close-gdpr-report')!.Parameters).toMatchObject({ FunctionName: '${' + functionArnPlaceholder('StartReportsFromRunbook') + '}', Payload: { closesReportOf: 'personal-data', 'input.$': '$' } });
+    expect(state('close-gdpr-report')!.Parameters.Payload).not.toHaveProperty('classifyAs');
+  });
+
+  it('refuses close-reports without the report it closes, and closesReportOf on any other action', () => {
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: close-reports }\n`))).toThrowError(/close-reports names the classification/);
+    expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: start-reports, closesReportOf: personal-data }\n`))).toThrowError(/only close-reports takes one/);
+  });
+
   it('refuses classifyAs on anything but start-reports, and a label the catalog does not know', () => {
     expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: record-event, event: x.y, classifyAs: material }\n`))).toThrowError(/only a start-reports action classifies/);
     expect(() => loadRunbookFile(writeRunbook(`${header}steps:\n  - { id: a, type: action, title: A, handler: start-reports, classifyAs: huge }\n`))).toThrowError(/classifyAs/);

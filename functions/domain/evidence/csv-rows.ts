@@ -5,6 +5,7 @@ import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
 import type { SignOff } from './sign-off.js';
 import type { IrPlanTest } from './ir-plan-tests.js';
+import { REPORT_TASK_ID_PREFIX } from '../id-patterns.js';
 
 type CsvCell = string | number | undefined;
 type CsvRow<Column extends string> = Record<Column, CsvCell>;
@@ -29,6 +30,7 @@ export const INCIDENT_CSV_COLUMNS = [
   'events',
   'chainIntact',
   'controls',
+  'regulatorySubmissions',
 ] as const;
 
 export const DRILL_RUN_CSV_COLUMNS = [
@@ -97,7 +99,19 @@ export function incidentCsvRow({ incident, trail }: ExportedIncident, mapping: C
     events: trail.events.length,
     chainIntact: String(trail.intact),
     controls: controlsOfIncident(incident, mapping).join('; '),
+    regulatorySubmissions: regulatorySubmissions(trail.events).join('; ') || undefined,
   };
+}
+
+/** Each report stage submitted, from the trail: `report-gdpr-authority-notification: DPC-BN-2026-0142 (by …, at …)`. */
+function regulatorySubmissions(events: ExportedIncident['trail']['events']): string[] {
+  return events.flatMap(({ event }) => {
+    const detail = event.detail as Readonly<Record<string, unknown>> | undefined;
+    const taskId = detail?.['taskId'];
+    if (event.type !== 'task.completed' || typeof taskId !== 'string' || !taskId.startsWith(REPORT_TASK_ID_PREFIX)) return [];
+    const reference = typeof detail?.['reference'] === 'string' ? detail['reference'] : 'no reference recorded';
+    return [`${taskId}: ${reference} (by ${event.actor}, at ${event.at})`];
+  });
 }
 
 /** `true` or `false` once the run is judged; empty while it may still achieve it. */

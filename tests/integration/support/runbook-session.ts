@@ -18,8 +18,10 @@ export interface TrailEventView {
 export interface TaskView {
   readonly taskId: string;
   readonly kind: 'task' | 'approval';
-  readonly status: 'open' | 'completed' | 'expired';
+  readonly status: 'open' | 'completed' | 'expired' | 'cancelled';
   readonly assignee?: string;
+  readonly dueAt?: string;
+  readonly cancelReason?: string;
   readonly approvers?: { roles?: string[] };
   readonly outcomes: string[];
   readonly level: number;
