@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './support/browser.js';
+import { startTestStack, type TestStack } from './support/stack-session.js';
+
+/**
+ * The console (console/, served by the local stack at /console/) in a real browser, under its own
+ * Content-Security-Policy: a responder's day, the role checks the API makes shown as they are, an outsider refused,
+ * and axe-core's serious and critical findings on every page. One stack and one browser for the file.
+ */
+describe('console in a browser', () => {
+  let local: TestStack;
+  let browser: Browser;
+  let axeSource: string;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    [local, browser, axeSource] = await Promise.all([
+      startTestStack({ timeScale: 60 }),
+      launchBrowser(),
+      readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await local?.stop();
+  });
+
+  /** Waits for what the page shows (an API call and a render), with room for a loaded machine. */
+  const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+  const consoleUrl = () => local.stack.environment['IRDR_CONSOLE_URL']!;
+
+  let page: Page;
+  /** Acts as the dev identity with this display name, through the picker (Switch identity first if someone is signed in). */
+  async function actAs(displayName: string): Promise<Page> {
+    if (!page) {
+      // One tab for the file (the @sparticuz build runs single-process: closing a tab can take the browser with it).
+      page = await browser.newPage();
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
+      await page.goto(consoleUrl());
+    } else {
+      await page.getByRole('button', { name: 'Switch identity' }).click();
+    }
+    await page.getByRole('button', { name: displayName }).click();
+    await poll(() => page.getByTestId('acting-as').textContent()).toBe(displayName);
+    return page;
+  }
+
+  /** axe-core's serious and critical violations on the page as it stands (run through DevTools, not an inline script the CSP would block). */
+  async function seriousViolations(page: Page): Promise<string[]> {
+    await page.evaluate(axeSource);
+    const results = (await page.evaluate('axe.run(document)')) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+    return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  }
+
+  const refreshUntil = async (page: Page, visible: () => Promise<number>) => {
+    await expect.poll(async () => {
+      if ((await visible()) > 0) return true;
+      await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+      return false;
+    }, { timeout: 30_000, interval: 200 }).toBe(true);
+  };
+
+  it("a responder's day: open, acknowledge, a task the API refuses her, the commander's, contain by keyboard, resolve", async () => {
+    let rita = await actAs('Rita (on-call responder)');
+    expect(await seriousViolations(rita)).toEqual([]);
+
+    await rita.getByText('Open an incident').click();
+    const form = rita.locator('details.open-incident form');
+    await form.getByLabel('Runbook').selectOption('security-incident');
+    await form.getByLabel('Title').fill('Console login from an unknown country');
+    await form.getByLabel('Severity').selectOption('SEV2');
+    await form.getByLabel('Summary').fill('GuardDuty: UnauthorizedAccess:IAMUser/ConsoleLogin');
+    await form.getByRole('button', { name: 'Open incident' }).click();
+    const opened = rita.getByRole('status').filter({ hasText: 'Opened' }).getByRole('link');
+    const incidentId = (await opened.textContent())!;
+    // The board lists it, with its acknowledgement clock counting down once the run started it.
+    const row = rita.getByRole('row', { name: /Console login from an unknown country/ });
+    await refreshUntil(rita, async () => (/Acknowledge within one hour: (overdue by )?\d+ [hm] \d+ [ms]/.test((await row.textContent()) ?? '') ? 1 : 0));
+
+    await opened.click();
+    await poll(() => rita.getByRole('heading', { level: 1 }).textContent()).toBe('Console login from an unknown country');
+    await refreshUntil(rita, () => rita.getByRole('heading', { name: 'Acknowledge the incident' }).count());
+    expect(await seriousViolations(rita)).toEqual([]);
+    await rita.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await poll(() => rita.getByTestId('incident-status').textContent()).toBe('acknowledged');
+
+    // The next task is the commander's: the console offers it, the API refuses Rita, and says why.
+    await refreshUntil(rita, () => rita.getByRole('heading', { name: 'Take command of the incident' }).count());
+    await rita.getByRole('button', { name: 'Complete Take command of the incident' }).click();
+    await poll(() => rita.getByRole('alert').textContent()).toMatch(/commander/);
+    expect((await local.api('GET', `/incidents/${incidentId}/tasks`)).body.tasks.find((task: { stepId: string }) => task.stepId === 'assign-commander').status).toBe('open');
+
+    const carl = await actAs('Carl (incident commander)');
+    await carl.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await carl.getByRole('link', { name: 'Console login from an unknown country' }).click();
+    await carl.getByRole('button', { name: 'Complete Take command of the incident' }).click();
+    await refreshUntil(carl, () => carl.getByText(/Take command of the incident: completed/).count());
+    rita = await actAs('Rita (on-call responder)');
+
+    // Contain, by keyboard alone: Tab to the button, Enter.
+    await refreshUntil(rita, () => rita.getByRole('heading', { name: 'Contain the incident' }).count());
+    const contain = 'Complete Contain the incident';
+    for (let presses = 0; presses < 80; presses += 1) {
+      await rita.keyboard.press('Tab');
+      if ((await rita.evaluate('document.activeElement?.textContent ?? ""')) === contain) break;
+    }
+    expect(await rita.evaluate('document.activeElement?.textContent')).toBe(contain);
+    await rita.keyboard.press('Enter');
+    await refreshUntil(rita, () => rita.getByText(/Contain the incident: completed/).count());
+
+    await rita.getByLabel('Resolution summary').fill('Password reset, MFA enforced');
+    await rita.getByRole('button', { name: 'Resolve' }).click();
+    await poll(() => rita.getByTestId('incident-status').textContent()).toBe('resolved');
+    await poll(() => rita.getByTestId('chain-status').textContent()).toMatch(/^Hash chain intact: \d+ events/);
+
+    const incident = (await local.api('GET', `/incidents/${incidentId}`)).body.incident;
+    expect(incident).toMatchObject({ status: 'resolved', resolutionSummary: 'Password reset, MFA enforced', acknowledgedBy: expect.stringContaining('rita-responder') });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('an outsider is refused by the API, and the picker gives no token without this start’s key', async () => {
+    const oz = await actAs('Oz (an IAM user in no irdr role)');
+    await poll(() => oz.getByRole('alert').textContent()).toMatch(/role|403|Forbidden/i);
+    expect(await oz.locator('table.board').count()).toBe(0);
+
+    const identitiesUrl = `${new URL(consoleUrl()).origin}/console/dev-identities`;
+    expect((await fetch(identitiesUrl)).status).toBe(403);
+    expect((await fetch(identitiesUrl, { headers: { authorization: `Bearer ${local.stack.devTokens.tokenOf('dev-admin')}` } })).status).toBe(403);
+    const key = new URL(consoleUrl()).hash.replace('#key=', '');
+    expect((await fetch(identitiesUrl, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  });
+});
