@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import { duration, shortTime } from '../time.js';
@@ -18,6 +18,7 @@ interface PlanView {
   readonly openFailureIncidentId?: string;
 }
 
+const WATCH_INTERVAL_MS = 2000;
 const seconds = (value: number | undefined): string => (value === undefined ? '—' : duration(value * 1000));
 
 /** Every drill plan: its schedule, targets and last result; "Run now" for those the API lets start one. */
@@ -94,6 +95,13 @@ export function DrillRunPage({ api, runId }: { api: Api; runId: string }) {
   const path = `/drill-runs/${encodeURIComponent(runId)}`;
   const [run, reload] = useLoad(() => api.get<RunView>(path), path);
   const running = run.state === 'ready' && !run.value.run.endedAt;
+  // Watched to its report: read again every few seconds while it runs (or before its first record is written).
+  const waiting = running || (run.state === 'failed' && /no drill run/.test(run.message));
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(reload, WATCH_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [run]);
   return (
     <Loading loaded={run}>
       {({ run: value, events }) => (
@@ -105,7 +113,7 @@ export function DrillRunPage({ api, runId }: { api: Api; runId: string }) {
             <dt>Started</dt><dd>{shortTime(value.startedAt)}</dd>
             <dt>Ended</dt><dd>{shortTime(value.endedAt)}</dd>
             <dt>RTO</dt><dd>{seconds(value.rtoSeconds)}{value.targets ? ` (target ${value.targets.rtoMinutes} min)` : ''}</dd>
-            <dt>Cleanup</dt><dd>{value.cleanup ? `${value.cleanup.status}${value.cleanup.reason ? `: ${value.cleanup.reason}` : ''}` : 'not yet'}</dd>
+            <dt>Cleanup</dt><dd data-testid="run-cleanup">{value.cleanup ? `${value.cleanup.status}${value.cleanup.reason ? `: ${value.cleanup.reason}` : ''}` : 'not yet'}</dd>
           </dl>
           {running && <button type="button" onClick={reload}>Refresh (the run is still going)</button>}
           {value.reasons && value.reasons.length > 0 && <ul class="reasons">{value.reasons.map((reason) => <li>{reason}</li>)}</ul>}
