@@ -164,6 +164,12 @@ describe('console in a browser', () => {
     expect(await rita.getByTestId('run-cleanup').textContent()).toBe('DELETED');
     await poll(() => rita.getByTestId('chain-status').textContent()).toMatch(/^Hash chain intact/);
     expect(await seriousViolations(rita)).toEqual([]);
+
+    // Back on the plans, the plan's trend charts the run's achieved RTO against its target (its figures in the label).
+    await rita.getByRole('link', { name: '← Drills' }).click();
+    const trend = rita.getByRole('row', { name: /console-pitr/ }).getByRole('img');
+    await poll(() => trend.getAttribute('aria-label')).toMatch(/^RTO of the last 1 runs, oldest first: \d+ m \d+ s \(target \d+ (h|m) /);
+    expect(await seriousViolations(rita)).toEqual([]);
   });
 
   it("evidence: the auditor signs off a resolved incident and a drill run (not a SEV2 awaiting its review) and downloads the period's export; a hostile title stays text", async () => {

@@ -4,6 +4,7 @@ import { useAction, useLoad } from '../hooks.js';
 import { duration, shortTime } from '../time.js';
 import { Badge, ErrorLine, Loading } from '../widgets.js';
 import { Timeline } from './incident.js';
+import { ObjectivesTrend } from './objectives-trend.js';
 import type { TrailEventView } from '../views.js';
 
 interface PlanView {
@@ -33,7 +34,7 @@ export function DrillsPage({ api }: { api: Api }) {
           <table>
             <caption class="visually-hidden">Drill plans</caption>
             <thead>
-              <tr><th scope="col">Plan</th><th scope="col">Source</th><th scope="col">Schedule</th><th scope="col">Targets (RTO / RPO)</th><th scope="col">Last run</th><th scope="col">Achieved RTO</th><th scope="col">Action</th></tr>
+              <tr><th scope="col">Plan</th><th scope="col">Source</th><th scope="col">Schedule</th><th scope="col">Targets (RTO / RPO)</th><th scope="col">Last run</th><th scope="col">Achieved RTO</th><th scope="col">RTO / RPO trend</th><th scope="col">Action</th></tr>
             </thead>
             <tbody>{list.map((plan) => <PlanRow key={plan.id} api={api} plan={plan} onStarted={reload} />)}</tbody>
           </table>
@@ -63,6 +64,7 @@ function PlanRow({ api, plan, onStarted }: { api: Api; plan: PlanView; onStarted
         {plan.openFailureIncidentId && <><br /><a href={`#/incidents/${encodeURIComponent(plan.openFailureIncidentId)}`}>open failure incident</a></>}
       </td>
       <td>{seconds(plan.lastRun?.rtoSeconds)}</td>
+      <td><ObjectivesTrend api={api} planId={plan.id} targets={plan.targets} refresh={plan.lastRun?.runId ?? ''} /></td>
       <td>
         <button type="button" disabled={action.busy} onClick={runNow}>Run now<span class="visually-hidden"> {plan.title}</span></button>
         {started && <p role="status">Started: <a href={`#/drill-runs/${encodeURIComponent(started)}`}>watch the run</a></p>}
