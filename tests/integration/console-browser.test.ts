@@ -168,6 +168,10 @@ describe('console in a browser', () => {
     // Back on the plans, the plan's trend charts the run's achieved RTO against its target (its figures in the label).
     await rita.getByRole('link', { name: '← Drills' }).click();
     const trend = rita.getByRole('row', { name: /console-pitr/ }).getByRole('img');
+    // Coverage by type: the drilled table counts as drilled.
+    const dynamodb = rita.getByRole('region', { name: /Coverage by resource type/ }).getByRole('row', { name: /DynamoDB/ });
+    await poll(() => dynamodb.count()).toBe(1);
+    expect(Number((await dynamodb.locator('td').nth(1).textContent()) ?? 0)).toBeGreaterThanOrEqual(1);
     await poll(() => trend.getAttribute('aria-label')).toMatch(/^RTO of the last 1 runs, oldest first: \d+ m \d+ s \(target \d+ (h|m) /);
     expect(await seriousViolations(rita)).toEqual([]);
   });

@@ -26,6 +26,7 @@ const seconds = (value: number | undefined): string => (value === undefined ? 'â
 export function DrillsPage({ api }: { api: Api }) {
   const [plans, reload] = useLoad(() => api.get<{ plans: PlanView[] }>('/drills'), 'drills');
   return (
+    <>
     <section aria-labelledby="drills-title">
       <h1 id="drills-title">Restore drills</h1>
       <button type="button" onClick={reload}>Refresh</button>
@@ -39,6 +40,41 @@ export function DrillsPage({ api }: { api: Api }) {
             <tbody>{list.map((plan) => <PlanRow key={plan.id} api={api} plan={plan} onStarted={reload} />)}</tbody>
           </table>
         )}
+      </Loading>
+    </section>
+    <Coverage api={api} />
+    </>
+  );
+}
+
+interface CoverageByType {
+  readonly type: string;
+  readonly resources: number;
+  readonly drilled: number;
+  readonly attempted: number;
+  readonly notDrilled: number;
+}
+
+const COVERAGE_DAYS = 90;
+
+/** What AWS Backup protects and the tables, per resource type: how many were drilled in the last 90 days (GET /evidence/coverage). */
+function Coverage({ api }: { api: Api }) {
+  const to = new Date(Date.now() + 60_000).toISOString();
+  const from = new Date(Date.now() - COVERAGE_DAYS * 86_400_000).toISOString();
+  const [coverage] = useLoad(() => api.get<{ byType: CoverageByType[] }>(`/evidence/coverage?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&status=not-drilled`), 'coverage');
+  return (
+    <section aria-labelledby="coverage-title" class="panel">
+      <h2 id="coverage-title">Coverage by resource type (last {COVERAGE_DAYS} days)</h2>
+      <Loading loaded={coverage}>
+        {({ byType }) =>
+          byType.length === 0 ? <p>No protected resources or tables found.</p> : (
+            <table>
+              <caption class="visually-hidden">Resources per type, and how many a drill restored and validated</caption>
+              <thead><tr><th scope="col">Type</th><th scope="col">Resources</th><th scope="col">Drilled</th><th scope="col">Attempted only</th><th scope="col">Not drilled</th></tr></thead>
+              <tbody>{byType.map((row) => <tr key={row.type}><th scope="row">{row.type}</th><td>{row.resources}</td><td>{row.drilled}</td><td>{row.attempted}</td><td>{row.notDrilled}</td></tr>)}</tbody>
+            </table>
+          )
+        }
       </Loading>
     </section>
   );
