@@ -210,10 +210,19 @@ describe('console in a browser', () => {
     expect(cspViolations).toEqual([]);
   });
 
-  it('an event edited in the table after the fact shows as a broken chain on the incident page, recomputed in the browser', async () => {
+  it('a commander reclassifies; then an event edited in the table after the fact shows as a broken chain, recomputed in the browser', async () => {
     const opened = await local.openIncident({ runbookId: 'triage-notify', title: 'Quietly rewritten', severity: 'SEV4', summary: 'an insider edits the trail' });
     const incidentId = opened.body.incidentId as string;
     await local.waitForExecution(opened.body.executionArn as string);
+    const carl = await actAs('Carl (incident commander)');
+    await carl.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await carl.getByRole('combobox', { name: 'Show' }).selectOption('all');
+    await carl.getByRole('link', { name: 'Quietly rewritten' }).click();
+    await carl.getByRole('combobox', { name: 'New severity' }).selectOption('SEV3');
+    await carl.getByRole('button', { name: 'Reclassify' }).click();
+    await poll(() => carl.getByTestId('incident-severity').textContent()).toBe('SEV3');
+    await poll(() => carl.getByTestId('chain-status').textContent()).toMatch(/^Hash chain intact/);
+
     await local.dynamodb.send(new UpdateItemCommand({
       TableName: local.stack.tableName,
       Key: { PK: { S: incidentPk(incidentId) }, SK: { S: eventSk(1) } },
@@ -221,8 +230,7 @@ describe('console in a browser', () => {
       ExpressionAttributeValues: { ':actor': { S: 'arn:aws:iam::000000000000:user/someone-else' } },
     }));
     const ana = await actAs('Ana (acts in every role)');
-    await ana.getByRole('link', { name: 'Incidents', exact: true }).click();
-    await ana.getByRole('link', { name: 'Quietly rewritten' }).click();
+    await ana.getByRole('button', { name: 'Refresh', exact: true }).click();
     await poll(() => ana.getByTestId('chain-status').textContent()).toBe('Hash chain BROKEN at event 1 (edited).');
   });
 });

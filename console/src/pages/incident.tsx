@@ -19,6 +19,7 @@ export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string
           <button type="button" onClick={reload}>Refresh</button>
           <Summary incident={value.incident} />
           <Lifecycle api={api} path={path} incident={value.incident} onDone={reload} />
+          <Classification api={api} path={path} incident={value.incident} onDone={reload} />
           <Clocks record={value} />
           <Tasks api={api} path={path} tasks={value.tasks} onDone={reload} />
           <Notes api={api} path={path} onDone={reload} />
@@ -32,7 +33,7 @@ export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string
 function Summary({ incident }: { incident: IncidentView }) {
   return (
     <dl class="facts">
-      <dt>Severity</dt><dd><Badge text={incident.severity} /></dd>
+      <dt>Severity</dt><dd data-testid="incident-severity"><Badge text={incident.severity} /></dd>
       <dt>Status</dt><dd data-testid="incident-status">{incident.status}</dd>
       <dt>Runbook</dt><dd>{incident.runbookId} ({incident.runbookStatus})</dd>
       <dt>Opened</dt><dd>{shortTime(incident.openedAt)} by {incident.openedBy}</dd>
@@ -58,6 +59,33 @@ function Lifecycle({ api, path, incident, onDone }: { api: Api; path: string; in
       )}
       {incident.status === 'resolved' && <button type="button" disabled={action.busy} onClick={() => move('close')}>Close</button>}
       {incident.status === 'closed' && <p>Closed.</p>}
+      <ErrorLine error={action.error} />
+    </section>
+  );
+}
+
+/** Reclassifying: a new severity, and why (the API asks for a reason unless the severity only rises). */
+function Classification({ api, path, incident, onDone }: { api: Api; path: string; incident: IncidentView; onDone: () => void }) {
+  const action = useAction();
+  const [severity, setSeverity] = useState(incident.severity);
+  const [reason, setReason] = useState('');
+  if (incident.status === 'closed') return null;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void action.run(() => api.post(`${path}/classify`, { severity, ...(reason.trim() && { reason: reason.trim() }) })).then((done) => done && onDone());
+  };
+  return (
+    <section aria-labelledby="classification-title" class="panel">
+      <h2 id="classification-title">Classification</h2>
+      <form class="inline" onSubmit={submit}>
+        <label>New severity{' '}
+          <select value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
+            {['SEV1', 'SEV2', 'SEV3', 'SEV4'].map((value) => <option value={value}>{value}</option>)}
+          </select>
+        </label>
+        <label>Reason <input value={reason} onInput={(event) => setReason(event.currentTarget.value)} maxLength={2000} /></label>
+        <button type="submit" disabled={action.busy || severity === incident.severity}>Reclassify</button>
+      </form>
       <ErrorLine error={action.error} />
     </section>
   );
