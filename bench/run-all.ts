@@ -16,7 +16,7 @@ import type { BenchFigure } from './figure.js';
 import { printFigures } from './stats.js';
 
 /** Every bench, in the order they run (`bench/<name>.ts`, each exporting `bench`). */
-export const BENCHES = ['verify-throughput', 'cold-start', 'incident-to-email', 'concurrent-incidents', 'run-cost', 'drill-polling', 'validation-scale', 'export-year', 'orchestration-overhead', 'bundle-size'] as const;
+export const BENCHES = ['verify-throughput', 'cold-start', 'incident-to-email', 'concurrent-incidents', 'run-cost', 'drill-polling', 'validation-scale', 'export-year', 'orchestration-overhead', 'bundle-size', 'console-board'] as const;
 
 const program = new Command('bench')
   .option('--quick', 'smaller samples', false)

@@ -22,6 +22,7 @@ import { EvidenceTable, isEvidenceWrite } from './evidence-table.js';
 import { IrdrEventRules } from './event-rules.js';
 import { bundledValuesOf, IrdrFunctions, sesSenderIdentityArns, type AsyncInvocationFailure } from './functions.js';
 import { IrdrHttpApi } from './http-api.js';
+import { ConsoleStack } from './console-stack.js';
 import { LogEncryptionKey } from './log-encryption-key.js';
 import { acknowledgeNist } from './nag.js';
 import { BlueprintStateMachine, RunbookStateMachines, stateMachineName } from './runbook-state-machines.js';
@@ -79,6 +80,7 @@ export class IrdrStack extends Stack {
   /** The plans' drills:* permissions as least-privilege statements. */
   public readonly drillGrants: DrillGrants;
   public readonly httpApi: IrdrHttpApi;
+  public readonly console: ConsoleStack;
   /** EventBridge rules the registry names (the security-findings rule), each targeting its function. */
   public readonly eventRules: IrdrEventRules;
   /** The key that signs emailed task links (HMAC-SHA256); only `links:sign` functions may read it. */
@@ -195,6 +197,9 @@ export class IrdrStack extends Stack {
       throttle: props.config.api.throttle,
       logEncryptionKey,
     });
+
+    // The web console in a nested stack of its own: the main stack gains one resource, not forty (docs/console.md).
+    this.console = new ConsoleStack(this, 'Console', { api: this.httpApi.api, apiUrl: this.httpApi.url, rolePrincipals: props.rolePrincipals });
 
     this.compliancePlatforms = new CompliancePlatforms(this, 'CompliancePlatforms', { pusher: this.functions.get('PushComplianceEvidence') });
     const environmentValues: Record<FunctionEnvironmentName, string> = {

@@ -50,6 +50,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { startLocalBackup } from './backup/service.js';
 import { startLocalS3 } from './s3/server.js';
 import { reviewPages } from './review/review-pages.js';
+import { consolePages } from './console/console-pages.js';
 import { startLocalScheduler, type LocalSchedule } from './scheduler/scheduler.js';
 import { startLocalCompliancePlatforms, type LocalCompliancePlatforms } from './compliance-platforms/server.js';
 import { CompliancePlatformCredentials } from '../functions/domain/compliance-platform/credentials.js';
@@ -460,6 +461,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Random per start: the literal names (dev-admin, ...) a README or a rebinding page knows open nothing.
     const devTokens = DevTokens.generate();
     const reviewer = devIdentityOnlyIn('auditor');
+    const review = reviewPages({ apiUrl: () => api.url, reviewer, reviewerToken: devTokens.tokenOf(reviewer.name) });
+    const consoleSite = consolePages(devTokens);
     const api = await startLocalHttpApi({
       port: options.ports.http,
       host: LOCAL_HOST,
@@ -469,7 +472,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       isReady: () => ready,
       identityForToken: (token) => devTokens.identityFor(token),
       // Read-only pages for people: the period's review and its evidence report, as the dev auditor.
-      localPages: reviewPages({ apiUrl: () => api.url, reviewer, reviewerToken: devTokens.tokenOf(reviewer.name) }),
+      // ... and the console (docs/console.md), on the API's origin so its calls are same-origin.
+      localPages: async (method, path, query, headers) => (await review(method, path, query)) ?? consoleSite.handle(method, path, query, headers),
     });
     stops.push(() => api.close());
     // Links in emails point at this API, as API_URL points at API Gateway's stage in AWS.
@@ -478,7 +482,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     interactivityUrl = `${api.url}/slack/interactions`;
     if (slack) Object.assign(environment, { IRDR_SLACK_URL: slack.endpoint, SLACK_API_URL: slack.apiUrl });
     // For `irdr incidents` (as `irdr local env` prints it); the handlers never call their own API.
-    Object.assign(environment, { IRDR_API_URL: api.url }, devTokens.environment());
+    Object.assign(environment, { IRDR_API_URL: api.url, IRDR_CONSOLE_URL: `${api.url}/console/#key=${consoleSite.key}` }, devTokens.environment());
     // The local Vanta and Drata, by the base URLs the push client takes (as `irdr local env` prints them).
     Object.assign(environment, { VANTA_API_URL: compliancePlatforms.vantaUrl, DRATA_API_URL: compliancePlatforms.drataUrl });
 

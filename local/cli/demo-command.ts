@@ -106,6 +106,7 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
     for (const [planId, result] of results) console.log(`  ${planId.padEnd(22)} ${result.run?.status ?? result.status}  run ${result.runId}`);
     console.log(`
 Where to look:
+  The console (browser: incidents, drills, evidence) ${stack.environment.IRDR_CONSOLE_URL}
   Mailbox (reports, the failure runbook's emails)  ${stack.urls.ses}
   A run and its hash-chained trail                 curl -s ${stack.urls.api}/drill-runs/${results[0]?.[1].runId} -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'
   Every plan and its last run                      curl -s ${stack.urls.api}/drills -H 'Authorization: Bearer ${stack.devTokens.tokenOf('dev-auditor')}'

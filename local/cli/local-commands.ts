@@ -45,6 +45,7 @@ export async function localStartCommand(flags: StartFlags): Promise<void> {
 irdr local stack is ready (${seconds} s, DynamoDB: ${stack.dynamodbBackend}${flags.timeScale !== 1 ? `, time x${flags.timeScale}` : ''})
 
   HTTP API        ${stack.urls.api}        (GET /health)
+  Console (browser) ${stack.environment.IRDR_CONSOLE_URL}  (incidents, drills, evidence; pick a dev identity; docs/console.md)
   Review (browser) ${stack.urls.api}/review (read-only: the last 90 days verified, what awaits sign-off, the evidence report)
   Step Functions  ${stack.urls.stepFunctions}
   DynamoDB        ${stack.urls.dynamodb}   table ${stack.tableName}

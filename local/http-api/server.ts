@@ -42,7 +42,7 @@ export interface LocalHttpApiOptions {
   /** Maps a bearer token to the caller (the stack's tokens of this start, DevTokens.identityFor); undefined: 403. */
   readonly identityForToken: (token: string) => DevIdentity | undefined;
   /** Pages the local stack serves beside the API (e.g. /review); a handler answers undefined for paths not its own. */
-  readonly localPages?: (method: string, path: string, rawQueryString: string) => Promise<HttpApiResponse | undefined>;
+  readonly localPages?: (method: string, path: string, rawQueryString: string, headers: Readonly<Record<string, string | undefined>>) => Promise<HttpApiResponse | undefined>;
   /** Where a failed invocation or a malformed result is reported (the client only sees a 500). @default console.error */
   readonly onError?: (routeKey: string, error: unknown) => void;
 }
@@ -84,7 +84,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     if (target.path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply(await healthResponse(options.isReady, table.routes.length));
     }
-    const page = await options.localPages?.(request.method ?? 'GET', target.path, target.rawQueryString);
+    const page = await options.localPages?.(request.method ?? 'GET', target.path, target.rawQueryString, { authorization: request.headers.authorization });
     if (page) return reply(page);
 
     const declaredLength = Number(request.headers['content-length'] ?? 0);

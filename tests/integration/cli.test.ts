@@ -92,6 +92,13 @@ describe('irdr local start', () => {
     expect(output()).toContain(exported.IRDR_TOKEN_ADMIN!);
     expect((await asBearer(exported.IRDR_TOKEN!)).status).toBe(200);
     expect(statSync(join(dataDir, 'local-stack.json')).mode & 0o077).toBe(0);
+    // npm start serves the console on the API's origin; the address it prints (with this start's key) is exported too.
+    const consoleUrl = /Console \(browser\)\s+(\S+)/.exec(output())?.[1];
+    expect(consoleUrl).toMatch(new RegExp(`^${apiUrl}/console/#key=[A-Za-z0-9_-]{32}$`));
+    // Quoted for the shell: its # would otherwise start a comment and drop the key.
+    expect(exported.IRDR_CONSOLE_URL).toBe(`'${consoleUrl}'`);
+    const consolePage = await fetch(consoleUrl!.replace(/#.*$/, ''));
+    expect({ status: consolePage.status, csp: consolePage.headers.get('content-security-policy') }).toMatchObject({ status: 200, csp: expect.stringContaining("script-src 'self'") });
 
     // What it exports is what irdr needs: incidents reaches this stack's API with it.
     expect(await runIrdr(['incidents', 'list'], exported)).toMatchObject({ code: 0 });
