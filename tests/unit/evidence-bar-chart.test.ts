@@ -20,6 +20,19 @@ describe('the RTO/RPO bar chart', () => {
     ]);
   });
 
+  it('draws a measured 0 s (or a value too small for a pixel) as a narrow bar, unlike one never measured', () => {
+    const rows = barChart('RPO', [
+      { label: 'zero', valueSeconds: 0, targetSeconds: 900 },
+      { label: 'tiny', valueSeconds: 0.1, targetSeconds: 900 },
+      { label: 'never', targetSeconds: 900 },
+    ]).rows;
+    expect(rows.map((row) => [row.label, row.barWidth, row.verdict])).toEqual([
+      ['zero', 2, 'within-target'],
+      ['tiny', 2, 'within-target'],
+      ['never', 0, 'not-measured'],
+    ]);
+  });
+
   it('keeps a target longer than every value inside the chart', () => {
     const [row] = barChart('RPO', [{ label: 'p', valueSeconds: 60, targetSeconds: 900 }]).rows;
     expect(row).toMatchObject({ barWidth: 22.7, targetX: 180 + 340 });

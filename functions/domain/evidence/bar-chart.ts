@@ -35,6 +35,8 @@ const LAYOUT = { width: 720, labelWidth: 180, captionWidth: 200, rowHeight: 28, 
 const COLOURS = { 'not-achieved': '#7f0000', 'within-target': '#2e7d32', 'over-target': '#c62828', 'no-target': '#607d8b', 'not-measured': '#b0bec5' } as const;
 
 const tenth = (value: number): number => Math.round(value * 10) / 10;
+/** Pixels: the narrowest bar of a measured value, so an achieved 0 s is seen as measured, not as missing. */
+const MIN_MEASURED_BAR = 2;
 
 /** Lays out horizontal bars on one linear scale (0 .. the largest value or target). */
 export function barChart(title: string, entries: readonly BarChartEntry[]): BarChart {
@@ -58,7 +60,8 @@ export function barChart(title: string, entries: readonly BarChartEntry[]): BarC
       ...entry,
       y: LAYOUT.top + index * LAYOUT.rowHeight,
       // Never reached: the bar runs the whole width, past any target, rather than looking short.
-      barWidth: notAchieved ? plotWidth : valueSeconds === undefined ? 0 : x(valueSeconds),
+      // A measured value, even 0 s, is drawn (at least MIN_MEASURED_BAR wide): only "not measured" has no bar.
+      barWidth: notAchieved ? plotWidth : valueSeconds === undefined ? 0 : Math.max(MIN_MEASURED_BAR, x(valueSeconds)),
       ...(targetSeconds !== undefined && { targetX: tenth(plotX + x(targetSeconds)) }),
       verdict,
     };
