@@ -26,6 +26,8 @@ export function createIrdrApp(props: AppProps & { config?: IrdrConfig } = {}): {
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new IrdrStack(app, STACK_NAME, {
     description: 'irdr: incident response runbooks, restore drills and continuity evidence',
+    // Unindented: CloudFormation's 1 MB counts the spaces too (indented, the template is ~840 KB; unrolled runbooks).
+    suppressTemplateIndentation: true,
     env: account || region ? { account, region } : undefined,
     functionSpecs: functionRegistry,
     blueprints: stateMachineBlueprints(),
