@@ -161,7 +161,7 @@ async function met(request: Extract<Request, { action: 'met' }>): Promise<{ cloc
     const changed = await transitionClock(tableName, key, 'running', 'met', { metBy: request.stepId, metAt: at.toISOString(), updatedAt: at.toISOString() });
     if (changed) {
       const onTime = clock.deadlineAt === undefined || at.getTime() <= Date.parse(clock.deadlineAt);
-      await record(request, 'clock.met', { clockId: key.clockId, title: clock.title, metBy: request.stepId, deadlineAt: clock.deadlineAt, onTime }, at.toISOString());
+      await record(request, 'clock.met', { clockId: key.clockId, title: clock.title, kind: clock.kind, metBy: request.stepId, deadlineAt: clock.deadlineAt, onTime }, at.toISOString());
       return { clockId: key.clockId };
     }
   }

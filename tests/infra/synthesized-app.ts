@@ -45,6 +45,8 @@ export interface SynthesizedIrdr {
    * main stack passes (so a nested alarm's dimension reads `{ Ref: <function> }` as if it were in the main template).
    */
   readonly allResources: Record<string, TemplateResource>;
+  /** A nested stack's own template resources, as synthesized (its parameters unresolved); read at synth, as the outdir may go. */
+  nestedResourcesOf(nestedStack: NestedStack): Record<string, TemplateResource>;
   readonly validationReport: ValidationReport;
   /** The logical id of a construct's CloudFormation resource in its own (main or nested) stack's template. */
   logicalIdOf(construct: IConstruct): string;
@@ -78,10 +80,12 @@ function synthesizeOnce(options: { bundle?: boolean; config?: IrdrConfig }): Syn
   const assembly = app.synth();
   const json = assembly.getStackByName(STACK_NAME).template as { Resources: Record<string, TemplateResource> };
   const nested = stack.node.findAll().filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct));
+  const nestedTemplates = new Map(
+    nested.map((nestedStack) => [nestedStack, (JSON.parse(readFileSync(join(assembly.directory, nestedStack.templateFile), 'utf8')) as { Resources: Record<string, TemplateResource> }).Resources]),
+  );
   const nestedResources = nested.map((nestedStack) => {
-    const template = JSON.parse(readFileSync(join(assembly.directory, nestedStack.templateFile), 'utf8')) as { Resources: Record<string, TemplateResource> };
     const parameters = (json.Resources[stack.getLogicalId(nestedStack.nestedStackResource as CfnElement)]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
-    return resolveParameters(template.Resources, parameters);
+    return resolveParameters(nestedTemplates.get(nestedStack)!, parameters);
   });
   return {
     outdir,
@@ -89,6 +93,11 @@ function synthesizeOnce(options: { bundle?: boolean; config?: IrdrConfig }): Syn
     template: Template.fromJSON(json),
     resources: json.Resources,
     allResources: Object.assign({}, json.Resources, ...nestedResources) as Record<string, TemplateResource>,
+    nestedResourcesOf: (nestedStack) => {
+      const resources = nestedTemplates.get(nestedStack);
+      if (!resources) throw new Error(`${nestedStack.node.path} is not a nested stack of this synth`);
+      return resources;
+    },
     validationReport: JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport,
     logicalIdOf: (construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement),
   };

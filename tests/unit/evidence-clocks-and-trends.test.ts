@@ -39,6 +39,19 @@ describe('clock outcomes, from the trail', () => {
     ]);
   });
 
+  it('keeps a clock met while its start was being recorded (clock.met before clock.started in the trail) met, of the started kind', () => {
+    const trail = events(
+      ['clock.met', { clockId: 'ack', title: 'Acknowledge within 1 hour', metBy: 'acknowledge', onTime: true }],
+      ['clock.started', { clockId: 'ack', title: 'Acknowledge within 1 hour', kind: 'sla', deadlineAt: '2026-01-01T01:00:00Z' }],
+      ['clock.stopped', { clockId: 'review' }],
+      ['clock.started', { clockId: 'review', title: 'Review', kind: 'sla' }],
+    );
+    expect(clockOutcomes(trail)).toEqual([
+      { clockId: 'ack', title: 'Acknowledge within 1 hour', kind: 'sla', deadlineAt: '2026-01-01T01:00:00Z', outcome: 'on-time' },
+      { clockId: 'review', title: 'Review', kind: 'sla', deadlineAt: undefined, outcome: 'stopped' },
+    ]);
+  });
+
   it('tallies by clock over incidents, regulatory clocks first', () => {
     const first = clockOutcomes(events(['clock.started', { clockId: 'ack', title: 'Acknowledge', kind: 'sla' }], ['clock.met', { clockId: 'ack', onTime: true }]));
     const second = clockOutcomes(

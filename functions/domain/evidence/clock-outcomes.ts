@@ -15,28 +15,35 @@ export interface IncidentClock {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** Every clock the trail started, with its outcome: the trail is the record, so nothing here reads the clock items. */
+/**
+ * Every clock the trail started, with its outcome: the trail is the record, so nothing here reads the clock items.
+ * Order-free: a clock met (or stopped) while its start was being recorded can precede its `clock.started`.
+ */
 export function clockOutcomes(events: readonly StoredTrailEvent[]): IncidentClock[] {
-  const clocks = new Map<string, { title: string; kind: string; deadlineAt?: string; outcome: ClockOutcome }>();
+  const described = new Map<string, { title: string; kind: string; deadlineAt?: string; fromStart: boolean }>();
+  const outcomes = new Map<string, ClockOutcome>();
   for (const { event } of events) {
     const detail = (event['detail'] ?? {}) as Record<string, unknown>;
     const clockId = text(detail['clockId']);
     if (clockId === undefined) continue;
-    const clock = clocks.get(clockId);
+    const outcome = outcomes.get(clockId);
+    const met = outcome === 'on-time' || outcome === 'late';
     if (event['type'] === 'clock.started') {
-      clocks.set(clockId, { title: text(detail['title']) ?? clockId, kind: text(detail['kind']) ?? 'sla', deadlineAt: text(detail['deadlineAt']), outcome: 'running' });
+      described.set(clockId, { title: text(detail['title']) ?? clockId, kind: text(detail['kind']) ?? 'sla', deadlineAt: text(detail['deadlineAt']), fromStart: true });
+      if (outcome === undefined) outcomes.set(clockId, 'running');
     } else if (event['type'] === 'clock.met') {
-      const outcome = detail['onTime'] === false ? 'late' : 'on-time';
-      // Met before its branch started it (a fast step): TrackClock then stores it as a regulatory clock, met.
-      if (clock) clock.outcome = outcome;
-      else clocks.set(clockId, { title: text(detail['title']) ?? clockId, kind: text(detail['kind']) ?? 'regulatory', deadlineAt: text(detail['deadlineAt']), outcome });
-    } else if (clock && event['type'] === 'clock.missed') {
-      clock.outcome = 'missed';
-    } else if (clock && event['type'] === 'clock.stopped' && clock.outcome === 'running') {
-      clock.outcome = 'stopped';
+      outcomes.set(clockId, detail['onTime'] === false ? 'late' : 'on-time');
+      // Met before its branch started it (a fast step): TrackClock then stores it as of the kind the step names (older runs: regulatory).
+      if (!described.get(clockId)?.fromStart) {
+        described.set(clockId, { title: text(detail['title']) ?? clockId, kind: text(detail['kind']) ?? 'regulatory', deadlineAt: text(detail['deadlineAt']), fromStart: false });
+      }
+    } else if (event['type'] === 'clock.missed' && !met) {
+      outcomes.set(clockId, 'missed');
+    } else if (event['type'] === 'clock.stopped' && (outcome === undefined || outcome === 'running')) {
+      outcomes.set(clockId, 'stopped');
     }
   }
-  return [...clocks.entries()].map(([clockId, clock]) => ({ clockId, ...clock }));
+  return [...described.entries()].map(([clockId, { title, kind, deadlineAt }]) => ({ clockId, title, kind, deadlineAt, outcome: outcomes.get(clockId)! }));
 }
 
 /** One clock (by kind and title) over the period's live incidents: how many of each outcome. */
