@@ -501,10 +501,12 @@ export const functionRegistry = [
   {
     name: 'CountDrillSegment',
     entry: 'functions/tasks/count-drill-segment.ts',
-    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table for as long as it has time',
+    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table, or lists one key range of a bucket, for as long as it has time',
     memoryMb: 256,
     timeoutSeconds: 300,
     environment: [],
+    // For the flags only (drillBundleFlags): the S3 listing is bundled where a plan restores a bucket.
+    bundled: ['DRILL_PLANS'],
     permissions: ['drills:count-data'],
   },
   {

@@ -223,6 +223,8 @@ export const DrillCheck = z.discriminatedUnion('type', [
     prefix: ObjectKeyPrefix.optional(),
     expected: z.strictObject({ objects: z.number().int().min(0), bytes: z.number().int().min(0) }).optional(),
     tolerancePercent: z.number().min(0).max(100).default(0),
+    /** Key ranges each bucket is listed in, one Map iteration each. @default up to 16, cut at the prefix's top-level folders (one below 1000 objects) */
+    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
   /**
    * S3: `count` keys sampled from the source as it stood at the recovery point, each compared by SHA-256 with the
@@ -241,6 +243,8 @@ export const DrillCheck = z.discriminatedUnion('type', [
     type: z.literal('prefix-checksum'),
     prefix: ObjectKeyPrefix,
     expected: z.union([z.literal('source'), Sha256Hex]).default('source'),
+    /** Key ranges, as for object-count; a recorded digest is over the whole prefix, so it is always listed as one. @default up to 16 */
+    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
   /** S3: RPO, measured: a scheduled writer puts the canary object at `key` into the source bucket every intervalMinutes. */
   z.strictObject({

@@ -5,6 +5,7 @@ import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
 import { itemCountVerdict, type CheckVerdict, type ItemCountBasis } from '../../../domain/drill/check-verdicts.js';
 import { itemCountBasisOf, scansSource } from '../../../domain/drill/item-count-baseline.js';
 import { sumSegmentCounts, type CountRequest, type SegmentProgress, type SegmentScan } from '../../../domain/drill/scan-segments.js';
+import type { ObjectProgress, ObjectScan } from '../../../domain/drill/object-segments.js';
 import { dynamodbClient } from '../../dynamodb-client.js';
 import { exactDocuments } from './exact-documents.js';
 
@@ -12,8 +13,8 @@ type ItemCountCheck = Extract<DrillCheck, { type: 'item-count' }>;
 
 /** The Map's counts for this run, when validation fanned out (executions started before it did have none). */
 export interface FannedOutCounts {
-  readonly scans: readonly SegmentScan[];
-  readonly counted: readonly SegmentProgress[];
+  readonly scans: readonly (SegmentScan | ObjectScan)[];
+  readonly counted: readonly (SegmentProgress | ObjectProgress)[];
 }
 
 /** Exact item count by a paginated Scan (Select COUNT) in this one invocation: DescribeTable's ItemCount lags by hours. */
