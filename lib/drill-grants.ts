@@ -101,7 +101,7 @@ export class DrillGrants {
 
   constructor(
     scope: IConstruct,
-    private readonly plans: readonly DrillPlan[],
+    public readonly plans: readonly DrillPlan[],
   ) {
     this.stack = Stack.of(scope);
   }
@@ -323,6 +323,8 @@ export class DrillGrants {
         allow(['backup:DescribeRestoreJob'], anywhere(restoreTestingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
+        // The counts of the source the canary writer takes at known times (baseline: counted): Scan, of those sources only.
+        allow(['dynamodb:Scan'], unique(tableNamesOf(plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count' && check.baseline === 'counted'))).map((name) => this.tableArn(name))));
         for (const plan of plans) {
           // An S3 canary: PutObject of exactly the canary objects' keys in the source bucket.
           const canaryBucket = sourceBucketNameOf(plan.source);
