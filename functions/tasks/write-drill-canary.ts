@@ -4,7 +4,7 @@ import { drillPlan } from '../aws/drill/plans.js';
 import { putCanaryObject } from '../aws/drill/s3-canary-writer.js';
 import { rdsSourceOf, writeSqlCanary } from '../aws/drill/sql-canary-writer.js';
 import { logger } from '../aws/powertools.js';
-import { countSourceTick } from '../aws/drill/source-counter.js';
+import { countSourceTick, type CountTick } from '../aws/drill/source-counter.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { canaryChecksOf, canaryItem, WriteCanaryTask } from '../domain/drill/canary.js';
 import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-schema.js';
@@ -13,7 +13,7 @@ import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-sche
 const COUNT_TIME_MARGIN_MS = 5_000;
 
 /** Scheduled every intervalMinutes per plan with a canary check: rewrites the canary, stamped now, into the source table or bucket. */
-export const handler = async (payload: unknown, context: Context): Promise<{ planId: string; tableName?: string; bucket?: string; writtenAt: string }> => {
+export const handler = async (payload: unknown, context: Context): Promise<{ planId: string; tableName?: string; bucket?: string; writtenAt: string; counts?: CountTick[] }> => {
   logger.addContext(context);
   const { planId } = WriteCanaryTask.parse(payload);
   const plan = drillPlan(planId);
@@ -40,7 +40,10 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
   for (const check of checks) await putCanary(tableName, canaryItem(check, planId, writtenAt));
   logger.info('drill canary written', { planId, tableName, writtenAt, canaries: checks.length });
   // Then this tick's share of counting the source, where an item count is held to counts taken at known times.
-  const counts = await countSourceTick(plan, requireEnvironment('DEDUPLICATION_TABLE_NAME'), Math.max(1_000, context.getRemainingTimeInMillis() - COUNT_TIME_MARGIN_MS));
-  if (counts.length > 0) logger.info('drill source count', { planId, tableName, counts });
+  if (plan.checks.some((check) => check.type === 'item-count' && check.baseline === 'counted')) {
+    const counts = await countSourceTick(plan, requireEnvironment('DEDUPLICATION_TABLE_NAME'), Math.max(1_000, context.getRemainingTimeInMillis() - COUNT_TIME_MARGIN_MS));
+    logger.info('drill source count', { planId, tableName, counts });
+    return { planId, tableName, writtenAt, counts };
+  }
   return { planId, tableName, writtenAt };
 };

@@ -463,6 +463,9 @@ describe('least privilege', () => {
       add(when(drillPlans.some((plan) => plan.sqlAccess?.via !== 'wire' && plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:count-data')) add(when(countsItems, ['dynamodb:DescribeTable', 'dynamodb:Scan']));
+    // Whole-prefix bucket checks listed in key ranges: the restored bucket, and the source's versions they compare with.
+    const listsRanges = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'object-count' || check.type === 'prefix-checksum'));
+    if (permissions.includes('drills:count-data')) add(when(listsRanges, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
       add(when(takesBackups, ['dynamodb:DeleteBackup']));
