@@ -189,8 +189,12 @@ describe('deduplication table (idempotency records, finding claims)', () => {
       'OpenIncidentFromFinding',
       // Compliance pushes (PUSH#): the sign-off queues its record, the push function keeps each push's record.
       'PushComplianceEvidence',
+      // Counts of a drill's source at known times (SOURCECOUNT#, baseline: counted): the checks read them.
+      'RunDrillChecks',
       'SignOffEvidence',
       'StartDrillRun',
+      // ... and the canary writer takes them.
+      'WriteDrillCanary',
     ]);
   });
 });
