@@ -5,6 +5,7 @@ import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
 import {
   addListedObjects,
   finishObjectSegment,
+  listingPrefixOf,
   partitionBoundaries,
   planObjectScans,
   rangesDigest,
@@ -80,6 +81,13 @@ describe('cutting a prefix into key ranges', () => {
     const thinned = planObjectScans([request(Array.from({ length: 99 }, (_, index) => `orders/${String(index).padStart(3, '0')}/`))], 20);
     expect(thinned).toHaveLength(20);
     expect(thinned[0]!.totalSegments).toBe(10);
+  });
+
+  it('lists a range under the common prefix of its bounds, never half a character, never less than the check prefix', () => {
+    expect(listingPrefixOf({ prefix: 'orders/', after: 'orders/2026-02/', through: 'orders/2026-04/' })).toBe('orders/2026-0');
+    expect(listingPrefixOf({ prefix: 'orders/', after: 'orders/a', through: 'orders/b' })).toBe('orders/');
+    expect(listingPrefixOf({ prefix: 'orders/', through: 'orders/b' })).toBe('orders/');
+    expect(listingPrefixOf({ prefix: '', after: 'x\uD83D\uDE00', through: 'x\uD83D\uDE01' })).toBe('x');
   });
 
   it('holds every key exactly once, whatever the cuts: a key equal to a cut, keys between folders, the first and last keys', () => {

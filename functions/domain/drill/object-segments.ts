@@ -97,6 +97,19 @@ export function planObjectScans(requests: readonly ObjectListRequest[], room: nu
   });
 }
 
+/**
+ * The prefix a range is listed under: the keys between two bounds share the bounds' common prefix (strings with a
+ * prefix lie together in S3's order), so a range's listing pages stop overshooting into the rest of the bucket sooner.
+ */
+export function listingPrefixOf(scan: Pick<ObjectScan, 'prefix' | 'after' | 'through'>): string {
+  if (scan.after === undefined || scan.through === undefined) return scan.prefix;
+  let length = 0;
+  while (length < scan.after.length && length < scan.through.length && scan.after[length] === scan.through[length]) length += 1;
+  // Never half a surrogate pair: S3 keys are UTF-8, and a lone surrogate is no character.
+  if (length > 0 && /[\uD800-\uDBFF]/.test(scan.after[length - 1]!)) length -= 1;
+  return length > scan.prefix.length ? scan.after.slice(0, length) : scan.prefix;
+}
+
 /** Whether a listed key lies past the range's upper end (S3 lists in key order: the range is then finished). */
 export const pastRange = (key: string, scan: ObjectScan): boolean => scan.through !== undefined && compareS3Keys(key, scan.through) > 0;
 

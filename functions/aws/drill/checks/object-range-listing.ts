@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { addListedObjects, finishObjectSegment, pastRange, type ObjectProgress } from '../../../domain/drill/object-segments.js';
+import { addListedObjects, finishObjectSegment, listingPrefixOf, pastRange, type ObjectProgress } from '../../../domain/drill/object-segments.js';
 import { objectsAtRecoveryPoint, type ListedVersion } from '../../../domain/drill/s3-recovery-point.js';
 import { s3 } from '../../s3-client.js';
 import { objectSha256 } from './s3-objects.js';
@@ -28,7 +28,7 @@ async function withChecksums(bucket: string, objects: readonly Listed[]): Promis
 
 /** One page of the restored bucket's current objects in the range: keys after `after`, up to the range's end. */
 async function restoredPage(progress: ObjectProgress, pageKeys: number | undefined): Promise<{ objects: Listed[]; lastKey?: string; ended: boolean }> {
-  const page = await s3.send(new ListObjectsV2Command({ Bucket: progress.bucket, Prefix: progress.prefix || undefined, StartAfter: progress.resumeAfter ?? progress.after, MaxKeys: pageKeys }));
+  const page = await s3.send(new ListObjectsV2Command({ Bucket: progress.bucket, Prefix: listingPrefixOf(progress) || undefined, StartAfter: progress.resumeAfter ?? progress.after, MaxKeys: pageKeys }));
   const objects: Listed[] = [];
   for (const object of page.Contents ?? []) {
     if (object.Key === undefined) continue;
@@ -48,7 +48,7 @@ async function sourcePage(progress: ObjectProgress, pageKeys: number | undefined
   let versionIdMarker: string | undefined;
   let pages = 0;
   for (;;) {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: progress.bucket, Prefix: progress.prefix || undefined, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker, MaxKeys: pageKeys }));
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: progress.bucket, Prefix: listingPrefixOf(progress) || undefined, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker, MaxKeys: pageKeys }));
     pages += 1;
     const listed = [
       ...(page.Versions ?? []).map((version) => ({ key: version.Key, versionId: version.VersionId, lastModified: version.LastModified, isDeleteMarker: false, size: version.Size ?? 0 })),
