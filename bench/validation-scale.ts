@@ -9,6 +9,10 @@
  *   npx tsx bench/validation-scale.ts                     # 10k and 100k items, embedded DynamoDB (dynalite)
  *   IRDR_BENCH_SIZES=1000000 npx tsx bench/validation-scale.ts                                  # 1M (4-20 min of seeding)
  *   IRDR_BENCH_SIZES=10000,100000 IRDR_BENCH_DYNAMODB=local npx tsx bench/validation-scale.ts   # DynamoDB Local (Java)
+ *   IRDR_BENCH_SIZES= IRDR_BENCH_OBJECTS=10000,50000 npx tsx bench/validation-scale.ts          # the S3 half only
+ *
+ * Then an object-count of a bucket (IRDR_BENCH_OBJECTS, 10k by default) listed in key ranges against one listing:
+ * bench/validation-scale-s3.ts.
  */
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbBackend } from '../local/dynamodb/servers.js';
@@ -16,13 +20,16 @@ import { startTestStack } from '../tests/integration/support/stack-session.js';
 import { planSegmentScans, SEGMENT_CONCURRENCY, startOf, sumSegmentCounts, type SegmentProgress, type SegmentScan } from '../functions/domain/drill/scan-segments.js';
 import { compared, type Bench, type BenchFigure } from './figure.js';
 import { quick, runIfMain } from './stats.js';
+import { s3ValidationFigures } from './validation-scale-s3.js';
 
 const SEGMENTS = 8;
 /** Each invocation reads this long at most (a Lambda's 300 s less the margin, shrunk so the loop is exercised here). */
 const BUDGET_MS = 2_000;
 // 1M items take 4 (idle) to 20 (loaded) minutes to seed on the embedded DynamoDB here: opt in with IRDR_BENCH_SIZES (figures in docs/drill-validation-scale.md).
-const SIZES = (process.env.IRDR_BENCH_SIZES ?? (quick() ? '10000' : '10000,100000')).split(',').map(Number);
+const SIZES = (process.env.IRDR_BENCH_SIZES ?? (quick() ? '10000' : '10000,100000')).split(',').filter(Boolean).map(Number);
 const BACKEND = (process.env.IRDR_BENCH_DYNAMODB ?? 'embedded') as DynamoDbBackend;
+/** Objects in the bucket of the S3 half (0: skip it). */
+const OBJECTS = (process.env.IRDR_BENCH_OBJECTS ?? (quick() ? '2000' : '10000')).split(',').map(Number).filter((count) => count > 0);
 
 /** An order as the demo seeds them, ~150 bytes. */
 const order = (index: number) => ({
@@ -105,6 +112,7 @@ export const bench: Bench = async () => {
       );
       await local.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
     }
+    for (const objects of OBJECTS) figures.push(...(await s3ValidationFigures(objects)));
   } finally {
     await local.stop();
   }

@@ -81,11 +81,13 @@ export type FunctionPermission =
   // Wire SQL checks (the validator in the drill VPC): the drill databases' endpoints, and the wire plans' database secret.
   | 'drills:read-database-wire'
   // Size (DescribeTable) and count (Scan segments) the drill tables of plans that count items, and their sources: Scan of
-  // a source only where a plan asks for a source scan. Nothing else: no item reads, no custom checks, no S3.
+  // a source only where a plan asks for a source scan; list (and, for a prefix checksum, hash) the key ranges of drill
+  // buckets and of source buckets their checks compare with. No item reads, no custom checks.
   | 'drills:count-data'
   // Delete drill-prefixed tables tagged with a run, and backups taken of the sources.
   | 'drills:cleanup'
-  // Put the canary item into the plans' source tables (that item's key only).
+  // Put the canary item into the plans' source tables (that item's key only); Scan the sources of plans whose item
+  // counts are held to the canary writer's counts (baseline: counted), kept in SOURCECOUNT# items of the deduplication table.
   | 'drills:canary'
   // An aborted run: describe the plans' source tables, and clean up its drill table as drills:cleanup does.
   | 'drills:abort'
@@ -503,10 +505,12 @@ export const functionRegistry = [
   {
     name: 'CountDrillSegment',
     entry: 'functions/tasks/count-drill-segment.ts',
-    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table for as long as it has time',
+    description: 'Drill step (a Map iteration): counts one parallel-scan segment of a restored table, or lists one key range of a bucket, for as long as it has time',
     memoryMb: 256,
     timeoutSeconds: 300,
     environment: [],
+    // For the flags only (drillBundleFlags): the S3 listing is bundled where a plan restores a bucket.
+    bundled: ['DRILL_PLANS'],
     permissions: ['drills:count-data'],
   },
   {
@@ -515,7 +519,7 @@ export const functionRegistry = [
     description: 'Drill step: validates the restored data (counts, canary RPO, samples, checksums, custom checks) and measures RTO',
     memoryMb: 512,
     timeoutSeconds: 300,
-    environment: ['TABLE_NAME'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
     permissions: ['table:read', 'drill-runs:append', 'drill-runs:update', 'drills:read-data'],
   },
@@ -563,10 +567,11 @@ export const functionRegistry = [
   {
     name: 'WriteDrillCanary',
     entry: 'functions/tasks/write-drill-canary.ts',
-    description: 'Scheduled: writes the canary item (key and time) into a plan\'s source table, so drills measure RPO',
+    description: 'Scheduled: writes the canary item (key and time) into a plan\'s source table, so drills measure RPO; counts the source a tick at a time where a plan asks (baseline: counted)',
     memoryMb: 128,
-    timeoutSeconds: 10,
-    environment: [],
+    // A count of the source carries on from tick to tick within this (the canary is written first).
+    timeoutSeconds: 60,
+    environment: ['DEDUPLICATION_TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
     permissions: ['drills:canary'],
   },

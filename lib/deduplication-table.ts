@@ -3,7 +3,7 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX, PUSH_PK_PREFIX, RESTORE_WAIT_PK_PREFIX } from '../functions/domain/keys.js';
+import { FINDING_PK_PREFIX, IDEMPOTENCY_PK_PREFIX, PUSH_PK_PREFIX, RESTORE_WAIT_PK_PREFIX, SOURCE_COUNT_PK_PREFIX } from '../functions/domain/keys.js';
 import { deduplicationTableDesign } from '../functions/domain/table-design.js';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, keptTableProps } from './evidence-table.js';
 import { acknowledgeNist } from './nag.js';
@@ -19,6 +19,9 @@ export const FINDING_CLAIM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'd
 /** DynamoDB actions on a drill's restore wait (RESTOREWAIT#): the waiting step keeps its token, the event handler reads it. */
 export const RESTORE_WAIT_KEEP_ACTIONS = ['dynamodb:PutItem'] as const;
 export const RESTORE_WAIT_READ_ACTIONS = ['dynamodb:GetItem'] as const;
+/** Counts of a drill's source at known times (SOURCECOUNT#): the canary writer keeps its count under way and records finished ones; a drill reads them. */
+export const SOURCE_COUNT_RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
+export const SOURCE_COUNT_READ_ACTIONS = ['dynamodb:Query'] as const;
 /** `compliance:push`: a push's record (conditional put, lease and settle), the pending queue (query, put, delete). */
 export const COMPLIANCE_PUSH_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
 /** `compliance:enqueue`: a sign-off only queues its record. */
@@ -72,6 +75,12 @@ export class DeduplicationTable extends Construct {
   public grantRestoreWaits(grantee: IGrantable, access: 'keep' | 'read'): void {
     if (access === 'keep') this.grantOnPartitions(grantee, RESTORE_WAIT_KEEP_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`);
     else this.grantOnPartitions(grantee, RESTORE_WAIT_READ_ACTIONS, `${RESTORE_WAIT_PK_PREFIX}*`, KEY_READ_ACTIONS);
+  }
+
+  /** Recorded source counts (`SOURCECOUNT#` items): kept and recorded by the canary writer, read by the checks. */
+  public grantSourceCounts(grantee: IGrantable, access: 'record' | 'read'): void {
+    if (access === 'record') this.grantOnPartitions(grantee, SOURCE_COUNT_RECORD_ACTIONS, `${SOURCE_COUNT_PK_PREFIX}*`);
+    else this.grantOnPartitions(grantee, SOURCE_COUNT_READ_ACTIONS, `${SOURCE_COUNT_PK_PREFIX}*`, KEY_READ_ACTIONS);
   }
 
   /** Compliance push records for one principal (`PUSH#` partitions), with the given actions and nothing else. */

@@ -101,7 +101,7 @@ export class DrillGrants {
 
   constructor(
     scope: IConstruct,
-    private readonly plans: readonly DrillPlan[],
+    public readonly plans: readonly DrillPlan[],
   ) {
     this.stack = Stack.of(scope);
   }
@@ -207,6 +207,12 @@ export class DrillGrants {
       plans.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some((check) => OBJECT_CHECKS.has(check.type)) ? [bucket] : []; }),
     );
 
+    const rangeListedPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'object-count' || check.type === 'prefix-checksum'));
+    const rangeHashedPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'prefix-checksum'));
+    const sourceBucketsOf = (chosen: readonly DrillPlan[], compares: (check: DrillPlan['checks'][number]) => boolean) =>
+      unique(chosen.flatMap((plan) => { const bucket = sourceBucketNameOf(plan.source); return bucket !== undefined && plan.checks.some(compares) ? [bucket] : []; }));
+    const rangeListedSources = sourceBucketsOf(rangeListedPlans, (check) => (check.type === 'object-count' && check.expected === undefined) || (check.type === 'prefix-checksum' && check.expected === 'source'));
+    const rangeHashedSources = sourceBucketsOf(rangeHashedPlans, (check) => check.type === 'prefix-checksum' && check.expected === 'source');
     const itemCountPlans = plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count'));
     const countsTables = itemCountPlans.length > 0;
     const sizedSources = unique(tableNamesOf(itemCountPlans).map((name) => this.tableArn(name)));
@@ -282,6 +288,12 @@ export class DrillGrants {
         allow(['dynamodb:Scan'], [...countedSources, ...(countsTables ? drillTables : [])], WHY_DRILL_TABLES);
         // What a restore testing job restored, counted the same way (read only: AWS Backup deletes it).
         allow(['dynamodb:DescribeTable', 'dynamodb:Scan'], itemCountPlans.some(isRestoreTestingPlan) ? restoreTestTables : [], WHY_RESTORE_TEST_RESOURCES);
+        // Whole-prefix S3 checks listed in key ranges: the restored bucket (and its objects' SHA-256 for a prefix
+        // checksum), the source's version listing (and the versions' SHA-256) only where a check compares with it.
+        allow(['s3:ListBucket'], rangeListedPlans.length > 0 ? [...buckets, ...restoreTestBuckets] : [], WHY_DRILL_BUCKETS);
+        allow(['s3:GetObject'], rangeHashedPlans.length > 0 ? [...bucketObjects, ...restoreTestBuckets.map((bucket) => `${bucket}/*`)] : [], WHY_DRILL_BUCKETS);
+        allow(['s3:ListBucket', 's3:ListBucketVersions'], rangeListedSources.map((bucket) => this.bucketArn(bucket)));
+        allow(['s3:GetObject', 's3:GetObjectVersion'], rangeHashedSources.map((bucket) => `${this.bucketArn(bucket)}/*`), WHY_SOURCE_OBJECTS);
         break;
       case 'drills:cleanup':
         allowTableCleanup(allow, drillTables);
@@ -311,6 +323,8 @@ export class DrillGrants {
         allow(['backup:DescribeRestoreJob'], anywhere(restoreTestingPlans.length > 0), WHY_NO_RESOURCE_LEVEL);
         break;
       case 'drills:canary':
+        // The counts of the source the canary writer takes at known times (baseline: counted): Scan, of those sources only.
+        allow(['dynamodb:Scan'], unique(tableNamesOf(plans.filter((plan) => plan.checks.some((check) => check.type === 'item-count' && check.baseline === 'counted'))).map((name) => this.tableArn(name))));
         for (const plan of plans) {
           // An S3 canary: PutObject of exactly the canary objects' keys in the source bucket.
           const canaryBucket = sourceBucketNameOf(plan.source);

@@ -276,6 +276,11 @@ export class IrdrStack extends Stack {
     });
   }
 
+  /** Whether a plan holds an item count to the canary writer's counts of its source (baseline: counted). */
+  private get countsSourcesAtKnownTimes(): boolean {
+    return this.drillGrants.plans.some((plan) => plan.checks.some((check) => check.type === 'item-count' && check.baseline === 'counted'));
+  }
+
   /** The drill state machine's ARN, by its fixed name (no reference to the resource; see BlueprintStateMachine.arnByName). */
   private get drillStateMachineArn(): string {
     if (!this.drill.arnByName) throw new Error('the drill state machine needs a fixed name');
@@ -291,6 +296,9 @@ export class IrdrStack extends Stack {
     if (declared.has('findings:claim')) this.deduplication.grantFindingClaims(fn);
     if (declared.has('drills:keep-restore-wait')) this.deduplication.grantRestoreWaits(fn, 'keep');
     if (declared.has('drills:find-restore-wait')) this.deduplication.grantRestoreWaits(fn, 'read');
+    // Counts of the source at known times: only where a plan holds an item count to one (baseline: counted).
+    if (this.countsSourcesAtKnownTimes && declared.has('drills:canary')) this.deduplication.grantSourceCounts(fn, 'record');
+    if (this.countsSourcesAtKnownTimes && declared.has('drills:read-data')) this.deduplication.grantSourceCounts(fn, 'read');
     if (declared.has('drills:end-restore-wait')) {
       // A restore wait is ended on the drill state machine alone (named ARN: no cycle), by success or failure.
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.drillStateMachineArn] }));

@@ -183,7 +183,11 @@ export const DrillCheck = z.discriminatedUnion('type', [
     expected: z.number().int().min(0).optional(),
     tolerancePercent: z.number().min(0).max(100).default(0),
     /** No default, so plans written before it keep their hash: absent means `recovery-point`. */
-    baseline: z.enum(['recovery-point', 'source-scan']).optional(),
+    baseline: z.enum(['recovery-point', 'source-scan', 'counted']).optional(),
+    /** baseline counted: the canary writer starts a count of the source this often. @default 1440 (daily) */
+    countEveryMinutes: z.number().int().min(60).max(10_080).optional(),
+    /** baseline counted: a count older than this at the recovery point fails the check. @default twice countEveryMinutes */
+    maxBaselineAgeMinutes: z.number().int().min(1).max(20_160).optional(),
     /** Parallel scan segments per table. @default one per 2 GB of the table's size (at least 1) */
     segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
@@ -223,6 +227,8 @@ export const DrillCheck = z.discriminatedUnion('type', [
     prefix: ObjectKeyPrefix.optional(),
     expected: z.strictObject({ objects: z.number().int().min(0), bytes: z.number().int().min(0) }).optional(),
     tolerancePercent: z.number().min(0).max(100).default(0),
+    /** Key ranges each bucket is listed in, one Map iteration each. @default up to 16, cut at the prefix's top-level folders (one below 1000 objects) */
+    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
   /**
    * S3: `count` keys sampled from the source as it stood at the recovery point, each compared by SHA-256 with the
@@ -241,6 +247,8 @@ export const DrillCheck = z.discriminatedUnion('type', [
     type: z.literal('prefix-checksum'),
     prefix: ObjectKeyPrefix,
     expected: z.union([z.literal('source'), Sha256Hex]).default('source'),
+    /** Key ranges, as for object-count; a recorded digest is over the whole prefix, so it is always listed as one. @default up to 16 */
+    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
   }),
   /** S3: RPO, measured: a scheduled writer puts the canary object at `key` into the source bucket every intervalMinutes. */
   z.strictObject({
@@ -386,6 +394,15 @@ function sourceDriverIssues(
   checks.forEach((check, index) => {
     if (check.type === 'item-count' && check.expected !== undefined && check.baseline !== undefined) {
       issues.push({ path: ['checks', index, 'baseline'], message: 'an item-count with expected is held to that number: drop baseline, or drop expected to compare with the recovery point or a scan of the source' });
+    }
+    if (check.type === 'item-count' && check.baseline !== 'counted' && (check.countEveryMinutes !== undefined || check.maxBaselineAgeMinutes !== undefined)) {
+      issues.push({ path: ['checks', index, 'baseline'], message: 'countEveryMinutes and maxBaselineAgeMinutes belong to baseline: counted: set it, or drop them' });
+    }
+    if (check.type === 'item-count' && check.baseline === 'counted' && !checks.some((other) => other.type === 'canary')) {
+      issues.push({ path: ['checks', index, 'baseline'], message: 'baseline: counted is counted by the canary writer on its schedule: add a canary check to the plan' });
+    }
+    if (check.type === 'item-count' && check.baseline === 'counted' && sourceTableNameOf(source) === undefined) {
+      issues.push({ path: ['checks', index, 'baseline'], message: 'baseline: counted needs the source table before any run: name it by tableName or resourceArn, not by tags' });
     }
     if (check.type === 'canary' && sourceTableNameOf(source) === undefined) {
       issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source table before any run: name it by tableName or resourceArn, not by tags' });

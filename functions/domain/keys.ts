@@ -69,3 +69,14 @@ export const actionSk = (actionId: string): string => `${ACTION_SK_PREFIX}${acti
 export const RESTORE_WAIT_PK_PREFIX = 'RESTOREWAIT#';
 export const restoreWaitPk = (awaited: string): string => `${RESTORE_WAIT_PK_PREFIX}${awaited}`;
 export const RESTORE_WAIT_SK = 'TOKEN';
+
+/**
+ * Counts of a drill's source taken by the canary writer at known times (`SOURCECOUNT#<planId>#<checkId>`, in the
+ * deduplication table): `RUNNING` while a count carries on from tick to tick, `AT#<completedAt>` for each finished
+ * one. An item-count with `baseline: counted` is held to the newest finished before the recovery point.
+ */
+export const SOURCE_COUNT_PK_PREFIX = 'SOURCECOUNT#';
+export const sourceCountPk = (planId: string, checkId: string): string => `${SOURCE_COUNT_PK_PREFIX}${planId}#${checkId}`;
+export const SOURCE_COUNT_RUNNING_SK = 'RUNNING';
+export const SOURCE_COUNT_SK_PREFIX = 'AT#';
+export const sourceCountSk = (completedAt: string): string => `${SOURCE_COUNT_SK_PREFIX}${completedAt}`;

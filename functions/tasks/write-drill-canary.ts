@@ -4,11 +4,16 @@ import { drillPlan } from '../aws/drill/plans.js';
 import { putCanaryObject } from '../aws/drill/s3-canary-writer.js';
 import { rdsSourceOf, writeSqlCanary } from '../aws/drill/sql-canary-writer.js';
 import { logger } from '../aws/powertools.js';
+import { countSourceTick, type CountTick } from '../aws/drill/source-counter.js';
+import { requireEnvironment } from '../aws/environment.js';
 import { canaryChecksOf, canaryItem, WriteCanaryTask } from '../domain/drill/canary.js';
 import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-schema.js';
 
+/** Left of the tick's time when counting stops: enough to keep the count's key and total. */
+const COUNT_TIME_MARGIN_MS = 5_000;
+
 /** Scheduled every intervalMinutes per plan with a canary check: rewrites the canary, stamped now, into the source table or bucket. */
-export const handler = async (payload: unknown, context: Context): Promise<{ planId: string; tableName?: string; bucket?: string; writtenAt: string }> => {
+export const handler = async (payload: unknown, context: Context): Promise<{ planId: string; tableName?: string; bucket?: string; writtenAt: string; counts?: CountTick[] }> => {
   logger.addContext(context);
   const { planId } = WriteCanaryTask.parse(payload);
   const plan = drillPlan(planId);
@@ -34,5 +39,11 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
   if (tableName === undefined) throw new Error(`drill plan "${planId}" names no source table to write the canary into`);
   for (const check of checks) await putCanary(tableName, canaryItem(check, planId, writtenAt));
   logger.info('drill canary written', { planId, tableName, writtenAt, canaries: checks.length });
+  // Then this tick's share of counting the source, where an item count is held to counts taken at known times.
+  if (plan.checks.some((check) => check.type === 'item-count' && check.baseline === 'counted')) {
+    const counts = await countSourceTick(plan, requireEnvironment('DEDUPLICATION_TABLE_NAME'), Math.max(1_000, context.getRemainingTimeInMillis() - COUNT_TIME_MARGIN_MS));
+    logger.info('drill source count', { planId, tableName, counts });
+    return { planId, tableName, writtenAt, counts };
+  }
   return { planId, tableName, writtenAt };
 };

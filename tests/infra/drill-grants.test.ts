@@ -158,6 +158,15 @@ describe('drills:* grants from the plans', () => {
     ]);
   });
 
+  it('drills:canary: Scan, besides the canary PutItem, on the source of a plan whose item count is held to counts taken at known times (baseline: counted), and no other', () => {
+    const stack = new Stack(new App(), 'Counted', { env: { account: ACCOUNT, region: REGION } });
+    const counted = DrillPlan.parse({ ...base, id: 'counted', source: { type: 'dynamodb-table', tableName: 'payments' }, driver: { type: 'dynamodb-pitr' }, checks: [{ type: 'canary', key: { pk: 'CANARY#2' } }, { type: 'item-count', baseline: 'counted' }] });
+    const statements = stack.resolve(new DrillGrants(stack, [...plans, counted]).statements('drills:canary').map((statement) => statement.toStatementJson())) as Array<{ Action: string | string[]; Resource: unknown }>;
+    const scans = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:Scan'));
+    expect(JSON.stringify(scans.map((statement) => statement.Resource))).toBe(JSON.stringify([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:dynamodb:${REGION}:${ACCOUNT}:table/payments`]] }]));
+    expect(new DrillGrants(stack, plans).statements('drills:canary').some((statement) => statement.actions.includes('dynamodb:Scan'))).toBe(false);
+  });
+
   it('drills:report-validation: PutRestoreValidationResult (no resource-level permission: `*`) once a plan restores through AWS Backup, and only then', () => {
     expect(statementsOf('drills:report-validation')).toEqual([allow(['backup:PutRestoreValidationResult'], ['*'])]);
     const stack = new Stack(new App(), 'NoAwsBackup', { env: { account: ACCOUNT, region: REGION } });

@@ -203,8 +203,12 @@ describe('deduplication table (idempotency records, finding claims)', () => {
       'OpenIncidentFromFinding',
       // Compliance pushes (PUSH#): the sign-off queues its record, the push function keeps each push's record.
       'PushComplianceEvidence',
+      // Counts of a drill's source at known times (SOURCECOUNT#, baseline: counted): the checks read them.
+      'RunDrillChecks',
       'SignOffEvidence',
       'StartDrillRun',
+      // ... and the canary writer takes them.
+      'WriteDrillCanary',
     ]);
   });
 });
@@ -477,6 +481,9 @@ describe('least privilege', () => {
       add(when(drillPlans.some((plan) => plan.sqlAccess?.via !== 'wire' && plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:count-data')) add(when(countsItems, ['dynamodb:DescribeTable', 'dynamodb:Scan']));
+    // Whole-prefix bucket checks listed in key ranges: the restored bucket, and the source's versions they compare with.
+    const listsRanges = drillPlans.some((plan) => plan.checks.some((check) => check.type === 'object-count' || check.type === 'prefix-checksum'));
+    if (permissions.includes('drills:count-data')) add(when(listsRanges, ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion']));
     if (permissions.includes('drills:cleanup')) {
       add(['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:DeleteTable']);
       add(when(takesBackups, ['dynamodb:DeleteBackup']));

@@ -9,7 +9,7 @@ import { sampleSourceItems } from '../../functions/aws/drill/checks/sample-keys-
 import type { DrillCheckContext } from '../../functions/domain/drill/check-result.js';
 import { itemDigest } from '../../functions/domain/drill/item-digest.js';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api.js';
-import { LOCAL_HOST } from '../../local/stack-config.js';
+import { LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_HOST } from '../../local/stack-config.js';
 import { DrillCheck, DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
@@ -310,5 +310,40 @@ describe('canary writer', () => {
     await expect(handler({ planId: 'nope' }, {} as Context)).rejects.toMatchObject({ name: 'UnknownDrillPlanError' });
     await documents.send(new DeleteCommand({ TableName: SOURCE, Key: CANARY_KEY }));
     await documents.send(new PutCommand({ TableName: SOURCE, Item: canaryAt(0) }));
+  });
+
+  it('counts the source on its schedule where a plan asks (baseline: counted), and a drill is held to the count finished nearest before its point, a stale or missing one failing named', async () => {
+    const plan = DrillPlan.parse({
+      id: 'counted',
+      title: 'Counted plan',
+      owner: 'drill-owner@example.com',
+      schedule: { expression: 'rate(7 days)' },
+      source: { type: 'dynamodb-table', tableName: SOURCE },
+      driver: { type: 'dynamodb-pitr' },
+      targets: { rtoMinutes: 60, rpoMinutes: 15 },
+      checks: [{ type: 'item-count', baseline: 'counted', countEveryMinutes: 60, maxBaselineAgeMinutes: 90 }, { type: 'canary', key: CANARY_KEY }],
+      recipients: { roles: ['commander'] },
+      controls: ['SOC2 A1.3'],
+    });
+    process.env.DRILL_PLANS = JSON.stringify([plan]);
+    process.env.DEDUPLICATION_TABLE_NAME ??= LOCAL_DEDUPLICATION_TABLE_NAME;
+    const { handler } = await import('../../functions/tasks/write-drill-canary.js');
+    const tick = { getRemainingTimeInMillis: () => 60_000 } as Context;
+    const first = await handler({ planId: 'counted' }, tick);
+    expect(first.counts).toEqual([{ checkId: 'item-count', action: 'start', finished: { count: 36, startedAt: expect.any(String), completedAt: expect.any(String) } }]);
+    // The next tick within the hour counts nothing: the last count is not due yet.
+    expect((await handler({ planId: 'counted' }, tick)).counts).toEqual([{ checkId: 'item-count', action: 'none' }]);
+
+    const { completedAt } = first.counts![0]!.finished!;
+    const at = (offsetMinutes: number) => ({ ...contextFor(GOOD), planId: 'counted', recoveryPoint: { at: new Date(Date.parse(completedAt) + offsetMinutes * 60_000).toISOString(), requestedAt: REQUESTED_AT } });
+    const fresh = await runDrillCheck(plan.checks[0]!, 'item-count', at(30));
+    expect(fresh).toMatchObject({ passed: true, actual: '36 items', details: { basis: 'counted', baselineCompletedAt: completedAt, baselineAgeSeconds: 1800, stale: false } });
+    expect(fresh.expected).toMatch(/^36 items \(±1%\), the source's count the canary writer recorded nearest before the recovery point \(counted .* to .*, 30m before the recovery point; writes since are not in it\)$/);
+    // The same count, 3 hours before the point: the restored table matches it, and the check still fails, naming why.
+    const stale = await runDrillCheck(plan.checks[0]!, 'item-count', at(180));
+    expect(stale).toMatchObject({ passed: false, actual: '36 items; the baseline is stale: 3h old at the recovery point, more than the 1h30m the plan allows' });
+    // A point before any count finished: nothing to hold it to, and the check says so rather than passing.
+    expect(await runDrillCheck(plan.checks[0]!, 'item-count', at(-1))).toMatchObject({ passed: false, details: { baselineMissing: true } });
+    expect(await runDrillCheck(plan.checks[0]!, 'item-count', { ...at(30), restoredTableName: BAD })).toMatchObject({ passed: false, actual: '35 items' });
   });
 });

@@ -176,6 +176,9 @@ describe('a drill of an S3 bucket through AWS Backup', () => {
     ]);
     // orders/3.json was deleted before the point; the canary, which changes by design, is left out of the count.
     expect(view.run.checks[0].actual).toBe('3 objects holding 59 bytes');
+    // Both whole-prefix checks were listed by the Map in key ranges (CountDrillSegment), not in Run checks' one invocation.
+    expect(view.run.checks[0].details).toMatchObject({ counting: 'key ranges', segments: 1 });
+    expect(view.run.checks[2].details).toMatchObject({ counting: 'key ranges', segments: 1, restoredObjectCount: 2, sourceObjectCount: 2 });
     expect(view.run.rtoSeconds).toBeGreaterThanOrEqual(0);
     expect(view.run.rpo.method).toBe('canary');
     expect(view.trail.intact).toBe(true);
@@ -234,6 +237,11 @@ describe('a drill of an S3 bucket through AWS Backup', () => {
         'RunDrillChecks s3:ListBucketVersions',
         'RunDrillChecks s3:GetObject',
         'RunDrillChecks s3:GetObjectVersion',
+        'PlanDrillValidation s3:ListBucket',
+        'CountDrillSegment s3:ListBucket',
+        'CountDrillSegment s3:ListBucketVersions',
+        'CountDrillSegment s3:GetObject',
+        'CountDrillSegment s3:GetObjectVersion',
         'CleanUpDrill s3:DeleteObjectVersion',
         'CleanUpDrill s3:DeleteBucket',
         'StartDrillRestore backup:StartRestoreJob',

@@ -16,6 +16,8 @@ import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guar
 import type { S3CheckContext } from '../../functions/domain/drill/s3-checks.js';
 import { prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
 import { objectsAtRecoveryPoint } from '../../functions/domain/drill/s3-recovery-point.js';
+import { planObjectScans, startObjectSegment, type ObjectProgress } from '../../functions/domain/drill/object-segments.js';
+import type { ObjectRangesWanted } from '../../functions/aws/drill/checks/object-ranges-plan.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/server.js';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../local/stack-config.js';
 
@@ -33,6 +35,8 @@ let checks: {
   prefix: typeof import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js');
   canary: typeof import('../../functions/aws/drill/checks/s3-canary-check.js');
   writer: typeof import('../../functions/aws/drill/s3-canary-writer.js');
+  ranges: typeof import('../../functions/aws/drill/checks/object-range-listing.js');
+  rangesPlan: typeof import('../../functions/aws/drill/checks/object-ranges-plan.js');
   cleanup: typeof import('../../functions/aws/drill/restored-resources/s3.js');
   objects: typeof import('../../functions/aws/drill/checks/s3-objects.js');
 };
@@ -53,12 +57,13 @@ async function createBucket(bucket: string, runId?: string): Promise<void> {
 }
 
 /** What a restore to the recovery point does: every key the source held then, with the bytes it held then. */
-async function restoreAsOf(target: string, at: string, options: { skip?: string[]; useLatest?: string[] } = {}): Promise<void> {
+async function restoreAsOf(target: string, at: string, options: { skip?: string[]; useLatest?: string[]; source?: string } = {}): Promise<void> {
+  const source = options.source ?? SOURCE;
   await createBucket(target);
-  for (const object of objectsAtRecoveryPoint(await checks.objects.listVersions(SOURCE, undefined), at)) {
+  for (const object of objectsAtRecoveryPoint(await checks.objects.listVersions(source, undefined), at)) {
     if (options.skip?.includes(object.key)) continue;
     const versionId = options.useLatest?.includes(object.key) ? undefined : object.versionId;
-    const read = await direct.send(new GetObjectCommand({ Bucket: SOURCE, Key: object.key, VersionId: versionId }));
+    const read = await direct.send(new GetObjectCommand({ Bucket: source, Key: object.key, VersionId: versionId }));
     await put(target, object.key, await read.Body!.transformToString());
   }
 }
@@ -70,13 +75,26 @@ const cleanUpBucket = (bucketName: string, runId: string, sourceBucketName: stri
     return decision.allowed ? undefined : decision.reason;
   }, runId);
 
-const contextFor = (restoredBucket: string): S3CheckContext => ({
-  sourceBucket: SOURCE,
+const contextFor = (restoredBucket: string, sourceBucket = SOURCE): S3CheckContext => ({
+  sourceBucket,
   restoredBucket,
   recoveryPoint: { at: recoveryPointAt, requestedAt: recoveryPointAt },
   targets: { rtoMinutes: 60, rpoMinutes: 15 },
   canaryKeys: [CANARY_KEY],
 });
+
+/** A bucket cut into several key ranges once listing pages hold 3 keys: six monthly folders of 6 entries, a readme, the canary. */
+const LEDGER = 'ledger-archive';
+async function seedLedger(): Promise<void> {
+  await createBucket(LEDGER);
+  for (let month = 1; month <= 6; month += 1) {
+    for (let entry = 1; entry <= 6; entry += 1) await put(LEDGER, `ledger/2026-0${month}/entry-${entry}.json`, `{"entry":"2026-0${month}/${entry}","amount":${100 + entry}}`);
+  }
+  // A key with more versions than a listing page holds: its versions run over pages, and only its newest counts.
+  for (let version = 1; version <= 5; version += 1) await put(LEDGER, 'ledger/2026-03/entry-1.json', `{"entry":"2026-03/1","amount":${version}00}`);
+  await put(LEDGER, 'ledger/readme.txt', 'monthly ledgers');
+  await checks.writer.putCanaryObject({ bucket: LEDGER, key: CANARY_KEY, planId: 'ledger-drill', writtenAt: new Date(Date.now() - 120_000).toISOString() });
+}
 
 beforeAll(async () => {
   s3Server = await startLocalS3({ host: LOCAL_HOST, port: 0 });
@@ -88,6 +106,8 @@ beforeAll(async () => {
     prefix: await import('../../functions/aws/drill/checks/s3-prefix-checksum-check.js'),
     canary: await import('../../functions/aws/drill/checks/s3-canary-check.js'),
     writer: await import('../../functions/aws/drill/s3-canary-writer.js'),
+    ranges: await import('../../functions/aws/drill/checks/object-range-listing.js'),
+    rangesPlan: await import('../../functions/aws/drill/checks/object-ranges-plan.js'),
     cleanup: await import('../../functions/aws/drill/restored-resources/s3.js'),
     objects: await import('../../functions/aws/drill/checks/s3-objects.js'),
   };
@@ -101,6 +121,7 @@ beforeAll(async () => {
   // Stored with S3's SHA-256 (read from HeadObject), where the rest are hashed from their bodies: the two must agree.
   await direct.send(new PutObjectCommand({ Bucket: SOURCE, Key: 'invoices/1.pdf', Body: 'PDF-1', ChecksumAlgorithm: 'SHA256' }));
   await checks.writer.putCanaryObject({ bucket: SOURCE, key: CANARY_KEY, planId: 'bucket-drill', writtenAt: new Date(Date.now() - 120_000).toISOString() });
+  await seedLedger();
   await nextSecond();
   recoveryPointAt = new Date().toISOString();
   await nextSecond();
@@ -109,6 +130,12 @@ beforeAll(async () => {
   await direct.send(new DeleteObjectCommand({ Bucket: SOURCE, Key: 'orders/3.json' }));
   await put(SOURCE, 'orders/4.json', '{"order":4,"status":"paid"}');
   await checks.writer.putCanaryObject({ bucket: SOURCE, key: CANARY_KEY, planId: 'bucket-drill' });
+  // The ledger after the point: an entry changes (same size), one is deleted, one is new.
+  await put(LEDGER, 'ledger/2026-02/entry-3.json', '{"entry":"2026-02/3","amount":999}');
+  await direct.send(new DeleteObjectCommand({ Bucket: LEDGER, Key: 'ledger/2026-05/entry-2.json' }));
+  await put(LEDGER, 'ledger/2026-06/entry-9.json', '{"entry":"2026-06/9","amount":100}');
+  await restoreAsOf('irdr-drill-ledger-good', recoveryPointAt, { source: LEDGER });
+  await restoreAsOf('irdr-drill-ledger-late', recoveryPointAt, { source: LEDGER, useLatest: ['ledger/2026-02/entry-3.json'] });
 
   await restoreAsOf('irdr-drill-good', recoveryPointAt);
   // Restored from the source as it is now for one key: the change made after the recovery point.
@@ -184,6 +211,57 @@ describe('S3 drill checks on restores that went wrong', () => {
     const canary = await checks.canary.s3CanaryCheck({ key: CANARY_KEY }, contextFor('irdr-drill-nocanary'));
     expect(canary.passed).toBe(false);
     expect(canary.actual).toMatch(/^no canary in the restored bucket: the source's canary was written .*, after the recovery point/);
+  });
+});
+
+describe('whole-prefix S3 checks in key ranges (the validation fan-out)', () => {
+  /** Plans the check's ranges as PlanDrillValidation does, then lists each as CountDrillSegment's invocations do: one page of `pageKeys` keys per invocation, the progress carried as JSON. */
+  async function fannedOut(wanted: Omit<ObjectRangesWanted, 'checkId'>, context: S3CheckContext, pageKeys = 3) {
+    const checkId = wanted.measure === 'totals' ? 'object-count' : 'prefix-checksum';
+    const scans = planObjectScans([await checks.rangesPlan.objectListRequest({ ...wanted, checkId }, context, pageKeys)], 300);
+    const counted: ObjectProgress[] = [];
+    for (const scan of scans) {
+      let progress = startObjectSegment(scan, undefined);
+      while (!progress.done) progress = JSON.parse(JSON.stringify(await checks.ranges.listObjectRange(startObjectSegment(scan, progress), 0, { pageKeys }))) as ObjectProgress;
+      counted.push(progress);
+    }
+    return { scans, counted, checkId };
+  }
+
+  it('a bucket cut into several ranges, each finished over several invocations, gives the verdicts one listing gives', async () => {
+    const context = contextFor('irdr-drill-ledger-good', LEDGER);
+    const count = await fannedOut({ measure: 'totals', prefix: 'ledger/', withSource: true, whole: false, segments: 4 }, context);
+    const restoredRanges = count.scans.filter((scan) => scan.role === 'restored');
+    expect(restoredRanges.map(({ after, through }) => [after, through])).toEqual([[undefined, 'ledger/2026-02/'], ['ledger/2026-02/', 'ledger/2026-04/'], ['ledger/2026-04/', 'ledger/2026-06/'], ['ledger/2026-06/', undefined]]);
+    // Every range took more than one invocation: the key each stopped after was carried to the next.
+    expect(count.counted.every((progress) => progress.invocations > 1)).toBe(true);
+    const ranged = await checks.count.s3ObjectCountCheck({ prefix: 'ledger/', tolerancePercent: 0 }, context, count);
+    const inOne = await checks.count.s3ObjectCountCheck({ prefix: 'ledger/', tolerancePercent: 0 }, context);
+    expect(ranged).toMatchObject({ passed: true, expected: inOne.expected, actual: inOne.actual, details: { counting: 'key ranges', segments: 4 } });
+    expect(inOne.actual).toBe('37 objects holding 1239 bytes');
+
+    const whole = await fannedOut({ measure: 'totals', withSource: true, whole: false }, context);
+    expect(await checks.count.s3ObjectCountCheck({ tolerancePercent: 0 }, context, whole)).toMatchObject({ passed: true, actual: '37 objects holding 1239 bytes' });
+
+    const digest = await fannedOut({ measure: 'checksums', prefix: 'ledger/', withSource: true, whole: false, segments: 3 }, context);
+    const checksum = await checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: 'source' }, context, digest);
+    expect(checksum).toMatchObject({ passed: true, details: { restoredObjectCount: 37, sourceObjectCount: 37, segments: 3 } });
+    // A digest the plan recorded (from one listing) is checked over one range, carried over many invocations: the same digest.
+    const recorded = (await checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: 'source' }, context)).details!['expectedSha256'] as string;
+    const oneRange = await fannedOut({ measure: 'checksums', prefix: 'ledger/', withSource: false, whole: true }, context);
+    expect(oneRange.scans).toHaveLength(1);
+    expect(await checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: { sha256: recorded } }, context, oneRange)).toMatchObject({ passed: true, details: { restoredSha256: recorded } });
+  });
+
+  it('an entry restored as it was after the recovery point: the ranged prefix checksum fails naming its range; a dropped range is refused', async () => {
+    const context = contextFor('irdr-drill-ledger-late', LEDGER);
+    const digest = await fannedOut({ measure: 'checksums', prefix: 'ledger/', withSource: true, whole: false, segments: 4 }, context);
+    const checksum = await checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: 'source' }, context, digest);
+    expect(checksum.passed).toBe(false);
+    expect(checksum.actual).toMatch(/over 37 objects: keys after "ledger\/2026-02\/" through "ledger\/2026-04\/": 12 objects restored, 12 objects at the point, other bytes or keys$/);
+    // A range whose listing never reached the Map's output: no verdict at all, rather than one over part of the bucket.
+    const dropped = { ...digest, counted: digest.counted.filter((progress) => !(progress.role === 'restored' && progress.segment === 2)) };
+    await expect(checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: 'source' }, context, dropped)).rejects.toThrow(/1 of 4 key ranges of s3:\/\/irdr-drill-ledger-late were not listed \(2\)/);
   });
 });
 

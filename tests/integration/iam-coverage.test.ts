@@ -121,6 +121,11 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   // Validation fanned out: one drills:count-data grant for the step that plans segments and the step that counts them.
   'PlanDrillValidation:dynamodb:Scan': 'drills:count-data: PlanDrillValidation sizes the tables (DescribeTable); CountDrillSegment scans them',
   'CountDrillSegment:dynamodb:DescribeTable': 'drills:count-data: CountDrillSegment only scans; PlanDrillValidation sizes the tables',
+  // Bucket checks in key ranges: PlanDrillValidation lists the restored bucket's top level to cut it; CountDrillSegment lists and hashes the ranges.
+  'PlanDrillValidation:s3:ListBucketVersions': 'drills:count-data: PlanDrillValidation only lists the restored bucket (ListObjectsV2) to cut its key ranges; CountDrillSegment lists the source\'s versions',
+  'PlanDrillValidation:s3:GetObject': 'drills:count-data: PlanDrillValidation only lists to cut key ranges; CountDrillSegment hashes the objects of a prefix checksum',
+  'RunDrillChecks:s3:ListBucket': 'drills:read-data: whole-prefix bucket checks list in CountDrillSegment now; without ListBucket S3 answers a sampled key missing from the restore with 403, not 404 (NoSuchKey), and executions started before the fan-out list here',
+  'PlanDrillValidation:s3:GetObjectVersion': 'drills:count-data: PlanDrillValidation only lists to cut key ranges; CountDrillSegment hashes the source\'s versions',
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 

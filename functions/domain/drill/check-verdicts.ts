@@ -17,17 +17,18 @@ const items = (count: number): string => `${count} ${count === 1 ? 'item' : 'ite
  * Where an item count's expectation came from: the plan's number; a scan of the source now (only when the plan asks);
  * the count DescribeBackup recorded for the backup restored; or the source's DescribeTable ItemCount.
  */
-export type ItemCountBasis = 'plan' | 'source' | 'backup-item-count' | 'source-item-count';
+export type ItemCountBasis = 'plan' | 'source' | 'backup-item-count' | 'source-item-count' | 'counted';
 
 const BASIS_TEXT: Record<ItemCountBasis, string> = {
   plan: 'as the plan states',
   source: "the source table's count now",
   'backup-item-count': "the backup's recorded ItemCount (approximate: DynamoDB refreshes a table's count about every 6 hours)",
   'source-item-count': "the source table's ItemCount (approximate: DynamoDB refreshes it about every 6 hours; the source now, not at the point)",
+  counted: "the source's count the canary writer recorded nearest before the recovery point",
 };
 
 /** The baselines DynamoDB only approximates: a plan's 0% would fail a live table's drills at random. */
-export const APPROXIMATE_BASES: ReadonlySet<ItemCountBasis> = new Set(['backup-item-count', 'source-item-count']);
+export const APPROXIMATE_BASES: ReadonlySet<ItemCountBasis> = new Set(['backup-item-count', 'source-item-count', 'counted']);
 /** The tolerance an approximate baseline gets when the plan gives none. */
 export const APPROXIMATE_BASELINE_TOLERANCE_PERCENT = 1;
 

@@ -15,6 +15,7 @@ const DYNAMODB_BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[
 export function itemCountBasisOf(check: ItemCountCheck, recoveryPoint: ChosenRecoveryPoint): ItemCountBasis {
   if (check.expected !== undefined) return 'plan';
   if (check.baseline === 'source-scan') return 'source';
+  if (check.baseline === 'counted') return 'counted';
   if (recoveryPoint.id !== undefined && DYNAMODB_BACKUP_ARN.test(recoveryPoint.id)) return 'backup-item-count';
   return 'source-item-count';
 }

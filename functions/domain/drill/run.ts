@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { DrillCheckResult } from './check-result.js';
 import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle, SourceResource, TableRestoreHandle } from './restore.js';
+import type { ObjectProgress, ObjectScan } from './object-segments.js';
 import type { SegmentProgress, SegmentScan } from './scan-segments.js';
 
 /** How a run was started. */
@@ -101,7 +102,8 @@ export interface ChecksStep {
 /** Validation planned before the fan-out: when it began, and the segments the Map counts (whole-table checks). */
 export interface ValidationStep {
   readonly startedAt: string;
-  readonly scans: readonly SegmentScan[];
+  /** Segments of tables and key ranges of buckets, one Map item each. */
+  readonly scans: readonly (SegmentScan | ObjectScan)[];
 }
 
 export type CleanupStatus =
@@ -155,7 +157,7 @@ export interface DrillExecutionState {
   /** Absent in executions started before validation fanned out: their checks count in one invocation. */
   readonly validation?: ValidationStep;
   /** The Map's output: each segment's final progress. */
-  readonly segmentCounts?: readonly SegmentProgress[];
+  readonly segmentCounts?: readonly (SegmentProgress | ObjectProgress)[];
   readonly checks?: ChecksStep;
   readonly failure?: CaughtError;
   readonly cleanup?: CleanupStep;

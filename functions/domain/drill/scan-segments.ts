@@ -102,11 +102,11 @@ export interface SummedCount {
  * The count of one table for one check: the sum over its segments, only if every segment 0…N-1 was counted to its
  * end exactly once, all with the same N, the table and check the plan named.
  */
-export function sumSegmentCounts(planned: readonly SegmentScan[], counted: readonly SegmentProgress[], checkId: string, role: ScannedRole): SummedCount {
-  const mine = planned.filter((scan) => scan.checkId === checkId && scan.role === role);
+export function sumSegmentCounts(planned: readonly object[], counted: readonly object[], checkId: string, role: ScannedRole): SummedCount {
+  const mine = planned.filter(isTableScan).filter((scan) => scan.checkId === checkId && scan.role === role);
   if (mine.length === 0) throw new SegmentCountsInvalid(`no segments were planned for ${checkId} (${role})`);
   const { tableName, totalSegments } = mine[0]!;
-  const results = counted.filter((progress) => progress.checkId === checkId && progress.role === role);
+  const results = (counted.filter(isTableScan) as SegmentProgress[]).filter((progress) => progress.checkId === checkId && progress.role === role);
   const seen = new Map<number, SegmentProgress>();
   for (const progress of results) {
     if (progress.tableName !== tableName) throw new SegmentCountsInvalid(`${checkId}: a segment counted ${progress.tableName}, not ${tableName}`);
@@ -127,6 +127,9 @@ export function sumSegmentCounts(planned: readonly SegmentScan[], counted: reado
     maxPagesPerInvocation: Math.max(...all.map((progress) => Math.ceil(progress.pages / Math.max(1, progress.invocations)))),
   };
 }
+
+/** Whether a Map item is a segment of a table (the Map also lists key ranges of buckets: object-segments.ts). */
+export const isTableScan = (scan: object): scan is SegmentScan => 'tableName' in scan;
 
 /** How long a segment invocation may read, given the time its function has left. */
 export const readingBudgetMs = (remainingMs: number): number => Math.max(1_000, remainingMs - SEGMENT_TIME_MARGIN_MS);

@@ -5,6 +5,10 @@ import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
 import { itemCountVerdict, type CheckVerdict, type ItemCountBasis } from '../../../domain/drill/check-verdicts.js';
 import { itemCountBasisOf, scansSource } from '../../../domain/drill/item-count-baseline.js';
 import { sumSegmentCounts, type CountRequest, type SegmentProgress, type SegmentScan } from '../../../domain/drill/scan-segments.js';
+import type { ObjectProgress, ObjectScan } from '../../../domain/drill/object-segments.js';
+import { countedBaselineVerdict, maxBaselineAgeMinutesOf } from '../../../domain/drill/source-counts.js';
+import { requireEnvironment } from '../../environment.js';
+import { countFinishedBy } from '../source-counts-store.js';
 import { dynamodbClient } from '../../dynamodb-client.js';
 import { exactDocuments } from './exact-documents.js';
 
@@ -12,8 +16,8 @@ type ItemCountCheck = Extract<DrillCheck, { type: 'item-count' }>;
 
 /** The Map's counts for this run, when validation fanned out (executions started before it did have none). */
 export interface FannedOutCounts {
-  readonly scans: readonly SegmentScan[];
-  readonly counted: readonly SegmentProgress[];
+  readonly scans: readonly (SegmentScan | ObjectScan)[];
+  readonly counted: readonly (SegmentProgress | ObjectProgress)[];
 }
 
 /** Exact item count by a paginated Scan (Select COUNT) in this one invocation: DescribeTable's ItemCount lags by hours. */
@@ -45,7 +49,7 @@ export async function itemCountRequest(check: ItemCountCheck, checkId: string, c
 }
 
 /** The baseline's count: what DescribeBackup recorded for the backup restored, or the source's DescribeTable ItemCount. */
-async function recordedCount(basis: Exclude<ItemCountBasis, 'plan' | 'source'>, context: DrillCheckContext): Promise<{ count: number; read: Record<string, unknown> }> {
+async function recordedCount(basis: Exclude<ItemCountBasis, 'plan' | 'source' | 'counted'>, context: DrillCheckContext): Promise<{ count: number; read: Record<string, unknown> }> {
   if (basis === 'backup-item-count') {
     const backupArn = context.recoveryPoint.id!;
     const { BackupDescription } = await dynamodbClient.send(new DescribeBackupCommand({ BackupArn: backupArn }));
@@ -70,6 +74,14 @@ export async function itemCountCheck(check: ItemCountCheck, checkId: string, con
     return { count: sum.count, read: { counting: 'parallel scan', segments: sum.totalSegments, pages: sum.pages, invocations: sum.invocations } };
   };
   const basis = itemCountBasisOf(check, context.recoveryPoint);
+  if (basis === 'counted') {
+    // The canary writer's count of the source nearest before the recovery point; its age named, a stale one failing.
+    const [restored, baseline] = await Promise.all([
+      counted('restored', context.restoredTableName),
+      countFinishedBy(requireEnvironment('DEDUPLICATION_TABLE_NAME'), context.planId, checkId, context.recoveryPoint.at),
+    ]);
+    return countedBaselineVerdict({ actual: restored.count, baseline: baseline?.tableName === context.sourceTableName ? baseline : undefined, recoveryPointAt: context.recoveryPoint.at, maxAgeMinutes: maxBaselineAgeMinutesOf(check), tolerancePercent: check.tolerancePercent, read: restored.read });
+  }
   const [restored, baseline] = await Promise.all([
     counted('restored', context.restoredTableName),
     basis === 'plan'

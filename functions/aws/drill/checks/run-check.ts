@@ -1,12 +1,13 @@
 import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import type { DrillCheckContext, DrillCheckResult } from '../../../domain/drill/check-result.js';
 import type { CheckVerdict } from '../../../domain/drill/check-verdicts.js';
-import type { S3CheckContext } from '../../../domain/drill/s3-checks.js';
+import { isObjectScan } from '../../../domain/drill/object-segments.js';
 import type { SqlReach } from '../sql/sql-reach.js';
 import { canaryCheck } from './canary-check.js';
 import { checksumCheck } from './checksum-check.js';
 import { customCheck } from './custom-check.js';
 import { itemCountCheck, type FannedOutCounts } from './item-count-check.js';
+import { s3CheckContextOf } from './s3-check-context.js';
 import { s3CanaryCheck } from './s3-canary-check.js';
 import { s3ObjectCountCheck } from './s3-object-count-check.js';
 import { s3PrefixChecksumCheck } from './s3-prefix-checksum-check.js';
@@ -17,25 +18,19 @@ import { sqlCheckVerdict } from './sql-checks.js';
 type ObjectCheck = Extract<DrillCheck, { type: 'object-count' | 'sample-objects' | 'prefix-checksum' | 'canary-object' }>;
 
 /** The S3 checks: esbuild drops them, and the S3 SDK, from the functions of stacks that restore no bucket (the flag below). */
-async function objectCheckVerdict(check: ObjectCheck, context: DrillCheckContext): Promise<CheckVerdict> {
-  const { source, restored } = context;
-  if (source?.type !== 'S3' || restored?.type !== 'S3') throw new Error(`${check.type} reads S3 objects: this run restored a ${restored?.type ?? 'DynamoDB'} resource`);
-  const s3Context: S3CheckContext = {
-    sourceBucket: source.name,
-    restoredBucket: restored.arn ? restored.arn.slice(restored.arn.lastIndexOf(':') + 1) : restored.name,
-    recoveryPoint: context.recoveryPoint,
-    targets: context.targets,
-    canaryKeys: context.canaryKeys ?? [],
-  };
+async function objectCheckVerdict(check: ObjectCheck, id: string, context: DrillCheckContext, fannedOut: FannedOutCounts | undefined): Promise<CheckVerdict> {
+  const s3Context = s3CheckContextOf(context, check.type);
+  // Listed by the Map in key ranges when validation planned them for this check (executions started before list here).
+  const ranged = fannedOut?.scans.some((scan) => isObjectScan(scan) && scan.checkId === id) ? { ...fannedOut, checkId: id } : undefined;
   // The literal flag, as in ops-by-type.ts: lib/ bundles it, and esbuild drops the S3 checks of stacks that restore no bucket.
   if (process.env.DRILL_RESTORES_S3 !== 'false') {
     switch (check.type) {
       case 'object-count':
-        return s3ObjectCountCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), tolerancePercent: check.tolerancePercent, ...(check.expected && { expected: check.expected }) }, s3Context);
+        return s3ObjectCountCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), tolerancePercent: check.tolerancePercent, ...(check.expected && { expected: check.expected }) }, s3Context, ranged);
       case 'sample-objects':
         return s3SampleCheck({ ...(check.prefix !== undefined && { prefix: check.prefix }), count: check.count, ...(check.pinned && { pinned: check.pinned }) }, s3Context);
       case 'prefix-checksum':
-        return s3PrefixChecksumCheck({ prefix: check.prefix, expected: check.expected === 'source' ? 'source' : { sha256: check.expected } }, s3Context);
+        return s3PrefixChecksumCheck({ prefix: check.prefix, expected: check.expected === 'source' ? 'source' : { sha256: check.expected } }, s3Context, ranged);
       case 'canary-object':
         return s3CanaryCheck({ key: check.key }, s3Context);
     }
@@ -57,7 +52,7 @@ function verdictOf(check: DrillCheck, id: string, context: DrillCheckContext, sq
     case 'sample-objects':
     case 'prefix-checksum':
     case 'canary-object':
-      return objectCheckVerdict(check, context);
+      return objectCheckVerdict(check, id, context, fannedOut);
     case 'custom':
       return customCheck(check, context);
     case 'sql-row-count':
