@@ -87,6 +87,8 @@ export type FunctionPermission =
   | 'drills:cleanup'
   // Put the canary item into the plans' source tables (that item's key only).
   | 'drills:canary'
+  // WriteDrillWireCanary, in the drill VPC: the endpoints of the wire plans' source databases and their canary writers' secrets.
+  | 'drills:canary-wire'
   // An aborted run: describe the plans' source tables, and clean up its drill table as drills:cleanup does.
   | 'drills:abort'
   // Tell AWS Backup the validation verdict on the restore job a drill ran (PutRestoreValidationResult).
@@ -567,6 +569,17 @@ export const functionRegistry = [
     environment: [],
     bundled: ['DRILL_PLANS'],
     permissions: ['drills:canary'],
+  },
+  {
+    name: 'WriteDrillWireCanary',
+    entry: 'functions/tasks/write-drill-wire-canary.ts',
+    description: 'Scheduled, in the drill VPC: writes the SQL canary row over the Postgres wire into a plan\'s source database that only the VPC reaches, so drills measure RPO',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: [],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['drills:canary-wire'],
+    network: 'drill-vpc',
   },
   {
     name: 'StartDrillRun',

@@ -521,7 +521,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           flexibleWindowMinutes: spec.flexibleWindowMinutes,
           enabled: spec.enabled,
           input: spec.target.input,
-          targetArn: spec.target.kind === 'drill-state-machine' ? drillStateMachineArn : lambda.functionArn('WriteDrillCanary'),
+          targetArn: spec.target.kind === 'drill-state-machine' ? drillStateMachineArn : lambda.functionArn(spec.target.functionName),
         });
       }
     }

@@ -6,12 +6,15 @@ import { rdsSourceOf, writeSqlCanary } from '../aws/drill/sql-canary-writer.js';
 import { logger } from '../aws/powertools.js';
 import { canaryChecksOf, canaryItem, WriteCanaryTask } from '../domain/drill/canary.js';
 import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-schema.js';
+import { canaryWriterOf } from '../domain/drill/rds-plan.js';
 
 /** Scheduled every intervalMinutes per plan with a canary check: rewrites the canary, stamped now, into the source table or bucket. */
 export const handler = async (payload: unknown, context: Context): Promise<{ planId: string; tableName?: string; bucket?: string; writtenAt: string }> => {
   logger.addContext(context);
   const { planId } = WriteCanaryTask.parse(payload);
   const plan = drillPlan(planId);
+  // A SQL canary over the wire is written from the drill VPC, where its source is reachable (and its grants are).
+  if (canaryWriterOf(plan) === 'WriteDrillWireCanary') throw new Error(`drill plan "${planId}" writes its SQL canary over the wire: WriteDrillWireCanary, in the drill VPC, writes it`);
   const objectKeys = plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : []));
   const writtenAt = new Date().toISOString();
   const bucket = sourceBucketNameOf(plan.source);

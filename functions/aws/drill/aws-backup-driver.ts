@@ -25,9 +25,11 @@ import {
   type RestoredCleanupResult,
   type SourceFacts,
 } from '../../domain/drill/restore.js';
+import { EnableHttpEndpointCommand } from '@aws-sdk/client-rds';
 import { backupClient } from '../backup-client.js';
+import { rdsClient } from '../rds-client.js';
 import { DrillClaimRefused, type RestoreDriver, type RunClaim } from './restore-driver.js';
-import { addClusterInstance, clusterInstanceArn, clusterOf, instanceOf } from './restored-resources/rds.js';
+import { addClusterInstance, clusterInstanceArn, clusterOf } from './restored-resources/rds.js';
 import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
 import { restoredResourceOps } from './restored-resources/ops-by-type.js';
@@ -45,6 +47,8 @@ export interface AwsBackupDriverConfig {
   readonly recoveryPointTypes?: readonly ('snapshot' | 'continuous')[];
   /** RDS and Aurora: the drill network from config (drills.database); a database restore without it is refused. */
   readonly network?: DrillDatabaseNetwork;
+  /** Aurora: turn on the restored cluster's Data API (the plan's checks reach it that way). */
+  readonly enableDataApi?: boolean;
 }
 
 /**
@@ -140,6 +144,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
             if (added) return added;
           }
           const progress = await restoredResourceProgress(withArn);
+          if (type === 'Aurora' && progress.state === 'COMPLETED' && config.enableDataApi && withArn.restored.arn) await enableDataApi(withArn.restored.arn);
           return progress.state === 'COMPLETED' && job.CompletionDate ? { ...progress, completedAt: job.CompletionDate.toISOString() } : progress;
         }
         default:
@@ -295,18 +300,17 @@ async function withClusterInstance(handle: RestoreHandle, clusterArn: string, ru
   }
   await addClusterInstance(handle.restored.name, {
     engine: cluster.Engine ?? 'aurora-postgresql',
-    ...(await sourceInstanceClassOf(handle.source.name)),
+    // A Serverless v2 cluster takes db.serverless instances; otherwise the default class (reading the source's would need grants on it).
+    ...(cluster.ServerlessV2ScalingConfiguration !== undefined && { dbInstanceClass: 'db.serverless' }),
     tags: { [DRILL_RUN_TAG]: runClaim.runId, [DRILL_PLAN_TAG]: runClaim.planId },
   });
   return { state: 'IN_PROGRESS', handle: { ...handle, awaited: clusterInstanceArn(clusterArn) }, awaiting: 'end-event' };
 }
 
-/** The source cluster's writer's class (the restored copy is sized as the source is), when the source still has one. */
-async function sourceInstanceClassOf(sourceCluster: string): Promise<{ dbInstanceClass?: string }> {
-  const members = (await clusterOf(sourceCluster))?.DBClusterMembers ?? [];
-  const writer = members.find((member) => member.IsClusterWriter) ?? members[0];
-  const instanceClass = writer?.DBInstanceIdentifier ? (await instanceOf(writer.DBInstanceIdentifier))?.DBInstanceClass : undefined;
-  return instanceClass !== undefined ? { dbInstanceClass: instanceClass } : {};
+/** The restored cluster's Data API, on (once; a restore does not carry the source's setting over). */
+async function enableDataApi(clusterArn: string): Promise<void> {
+  if ((await clusterOf(resourceIdOf(clusterArn)))?.HttpEndpointEnabled === true) return;
+  await rdsClient.send(new EnableHttpEndpointCommand({ ResourceArn: clusterArn }));
 }
 
 /** After the job completed: the restored resource as its service describes it. */

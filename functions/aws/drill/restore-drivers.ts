@@ -31,6 +31,7 @@ export function restoreDriverFor(
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
         ...(irdrConfig.drills?.database !== undefined && { network: irdrConfig.drills.database }),
+        ...(plan.sqlAccess?.via === 'data-api' && { enableDataApi: true }),
       };
       if (input?.restoreTestingJob) {
         const full = plan as DrillPlan;

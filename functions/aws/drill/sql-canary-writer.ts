@@ -5,6 +5,7 @@ import type { SourceResource } from '../../domain/drill/restore.js';
 import { canaryTableSql, canaryWriteSql, parseTableName } from '../../domain/drill/sql-generation.js';
 import { clusterOf, instanceOf } from './restored-resources/rds.js';
 import { credentialsOf, endpointOf, isLoopback } from './sql/database-endpoints.js';
+import { RDS_CERTIFICATE_AUTHORITIES } from './sql/rds-certificate-authorities.js';
 
 /*
  * The SQL canary writer, run on a schedule against the source database (never a restore): creates the canary table
@@ -33,7 +34,7 @@ export async function writeSqlCanary(request: {
     return;
   }
   const [{ host, port }, { username, password }] = await Promise.all([endpointOf(source), credentialsOf(writerSecretArn)]);
-  const client = new pg.Client({ host, port, user: username, password, database: access.database ?? 'postgres', ssl: isLoopback(host) ? false : { rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ host, port, user: username, password, database: access.database ?? 'postgres', ssl: isLoopback(host) ? false : { rejectUnauthorized: true, ca: [...RDS_CERTIFICATE_AUTHORITIES] }, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
