@@ -348,6 +348,24 @@ describe('through AWS Backup: recovery points of the Aurora cluster and the RDS 
   }, 120_000);
 });
 
+describe('through AWS Backup: forced failure', () => {
+  it('a restore RDS fails under the AWS Backup job: the job fails the run at the restore, and the database it began is still deleted (found by the run\'s identifier)', async () => {
+    await backUp(auroraArn);
+    local.stack.faults.rds.failRestores(true);
+    try {
+      const { view } = await drills.runDrill(auroraBackupPlan.id);
+      expect(view.run.status).toBe('failed');
+      expect(view.run.reasons.join(' ')).toMatch(/restore job .* is FAILED/);
+      expect(view.run.checks ?? []).toEqual([]);
+      expect(view.run.cleanup.status).toBe('DELETED');
+    } finally {
+      local.stack.faults.rds.failRestores(false);
+    }
+    await waitFor(async () => (await drillDatabases()).length === 0);
+    expect((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-db' }))).DBClusters![0]!.Status).toBe('available');
+  }, 120_000);
+});
+
 /** The drill's functions (the task-link key other functions read is not theirs to judge here). */
 const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'AwaitDrillRestoreEnd', 'EndDrillRestoreWait', 'RunDrillChecks', 'RunDrillWireChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
 

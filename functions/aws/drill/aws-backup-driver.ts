@@ -29,7 +29,7 @@ import { EnableHttpEndpointCommand } from '@aws-sdk/client-rds';
 import { backupClient } from '../backup-client.js';
 import { rdsClient } from '../rds-client.js';
 import { DrillClaimRefused, type RestoreDriver, type RunClaim } from './restore-driver.js';
-import { addClusterInstance, clusterInstanceArn, clusterOf } from './restored-resources/rds.js';
+import { addClusterInstance, clusterInstanceArn, clusterOf, instanceOf } from './restored-resources/rds.js';
 import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
 import { restoredResourceOps } from './restored-resources/ops-by-type.js';
@@ -157,8 +157,11 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
     async cleanUp(handle, { runId, planId }) {
       if (type === 'DynamoDB') return cleanUpTableRestore(handle, runId);
       const found = await restoredArnForCleanup(handle);
-      if (found.status !== 'FOUND') return found.result;
-      const arn = found.arn;
+      // A failed database restore can leave the database it began (RDS: failed, incompatible-restore) while the job names
+      // none: it is found by the identifier the run's restore metadata gave it, which no other run or source carries.
+      const leftBehind = found.status === 'NONE' && found.result.status === 'NOT_FOUND' && (type === 'RDS' || type === 'Aurora') ? await databaseNamed(type, handle.restored.name) : undefined;
+      if (found.status !== 'FOUND' && leftBehind === undefined) return found.result;
+      const arn = found.status === 'FOUND' ? found.arn : leftBehind!;
       const ops = await restoredResourceOps(type);
       // A restore that completed after the drill stopped waiting is claimed now, if provably the job's, then cleaned up.
       if (!handle.restored.arn) {
@@ -305,6 +308,11 @@ async function withClusterInstance(handle: RestoreHandle, clusterArn: string, ru
     tags: { [DRILL_RUN_TAG]: runClaim.runId, [DRILL_PLAN_TAG]: runClaim.planId },
   });
   return { state: 'IN_PROGRESS', handle: { ...handle, awaited: clusterInstanceArn(clusterArn) }, awaiting: 'end-event' };
+}
+
+/** The ARN of the drill database of this name, if RDS has it (an instance for RDS, a cluster for Aurora). */
+async function databaseNamed(type: 'RDS' | 'Aurora', name: string): Promise<string | undefined> {
+  return type === 'Aurora' ? (await clusterOf(name))?.DBClusterArn : (await instanceOf(name))?.DBInstanceArn;
 }
 
 /** The restored cluster's Data API, on (once; a restore does not carry the source's setting over). */
