@@ -33,6 +33,8 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   CountDrillSegment: 340, // now 317
   CleanUpDrill: 990, // now 934
   WriteDrillCanary: 840, // now 792
+  // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
+  WriteDrillWireCanary: 840, // now 798
   PrepareDrillRun: 830, // now 788
   CheckDrillRestore: 830, // now 784
   StartDrillRestore: 830, // now 783

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { drillPlan } from '../aws/drill/plans.js';
-import { rdsSourceOf, writeSqlCanary } from '../aws/drill/sql-canary-writer.js';
+import { rdsSourceOf } from '../aws/drill/sql-canary-writer.js';
+import { writeSqlCanaryOverWire } from '../aws/drill/sql-canary-wire-writer.js';
 import { logger } from '../aws/powertools.js';
 import { WriteCanaryTask } from '../domain/drill/canary.js';
 import { canaryWriterOf } from '../domain/drill/rds-plan.js';
@@ -19,7 +20,7 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
   const writtenAt = new Date().toISOString();
   const source = await rdsSourceOf(plan.source);
   for (const check of plan.checks) {
-    if (check.type === 'sql-canary' && check.writerSecretArn !== undefined) await writeSqlCanary({ source, access: plan.sqlAccess, writerSecretArn: check.writerSecretArn, table: check.table });
+    if (check.type === 'sql-canary' && check.writerSecretArn !== undefined) await writeSqlCanaryOverWire({ source, access: plan.sqlAccess, writerSecretArn: check.writerSecretArn, table: check.table });
   }
   logger.info('drill canary row written over the wire', { planId, database: source.name, writtenAt });
   return { planId, database: source.name, writtenAt };

@@ -293,6 +293,8 @@ async function restoredArnForCleanup(
  */
 async function withClusterInstance(handle: RestoreHandle, clusterArn: string, runClaim: RunClaim | undefined, claim: RestoreDriver['claimRestored']): Promise<RestoreProgress | undefined> {
   const cluster = await clusterOf(resourceIdOf(clusterArn));
+  // Still being made: its own event (DB cluster created) ends the wait, not the instance's, which does not exist yet.
+  if (cluster?.Status === 'creating') return { state: 'IN_PROGRESS', handle: { ...handle, awaited: clusterArn }, awaiting: 'end-event' };
   if (cluster?.Status !== 'available' || (cluster.DBClusterMembers ?? []).length > 0) return undefined;
   if (!runClaim) return { state: 'FAILED', handle, reason: `cluster ${handle.restored.name} needs an instance, and this look names no run to tag it with` };
   try {
