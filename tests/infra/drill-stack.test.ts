@@ -146,7 +146,7 @@ describe('drill schedules', () => {
   it('has one schedule per plan and one per canary check, nothing else', () => {
     expect(schedules()).toHaveLength(plans.length + canaryPlans.length + objectCanaryPlans.length + sqlCanaryPlans.length);
     expect(objectCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-archive-s3']);
-    expect(sqlCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-aurora']);
+    expect(sqlCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-aurora', 'orders-aurora-wire']);
     expect(plans.length).toBeGreaterThan(0);
   });
 
@@ -204,9 +204,12 @@ describe('drill schedules', () => {
       expect(schedule.Target.Arn).toEqual(getAtt(functionLogicalId(writer)));
       expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: intervalMinutes * 60 });
       const roleId = (schedule.Target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      expect(statementsOf(roleId).map(({ Action, Resource }) => ({ Action, Resource }))).toEqual([
-        { Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId(writer)) },
-      ]);
+      // One Scheduler role for the canary schedules: it invokes the canary writers (this one among them), and nothing else.
+      const invoked = statementsOf(roleId).map(({ Action, Resource }) => ({ Action, Resource }));
+      expect(invoked).toContainEqual({ Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId(writer)) });
+      expect(invoked).toEqual(
+        [...new Set([...canaryPlans, ...objectCanaryPlans, ...sqlCanaryPlans].map(({ plan }) => canaryWriterOf(plan)))].map((name) => ({ Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId(name)) })),
+      );
     },
   );
 

@@ -5,6 +5,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
+import { canaryWriterOf } from '../../functions/domain/drill/rds-plan.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
@@ -444,11 +445,14 @@ describe('least privilege', () => {
       add(when(wirePlans.some((plan) => plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:cleanup') || permissions.includes('drills:abort')) add(databaseCleanup);
-    if (permissions.includes('drills:canary')) {
-      add(when(sqlCanaries.length > 0, ['secretsmanager:GetSecretValue']));
-      add(when(sqlCanaries.some(isCluster), ['rds:DescribeDBClusters']));
-      add(when(sqlCanaries.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
-      add(when(sqlCanaries.some((plan) => plan.sqlAccess?.via === 'data-api'), ['rds-data:ExecuteStatement']));
+    for (const [permission, writer] of [['drills:canary', 'WriteDrillCanary'], ['drills:canary-wire', 'WriteDrillWireCanary']] as const) {
+      if (!permissions.includes(permission)) continue;
+      // Each canary writer holds only its own plans' canaries: over the wire (in the drill VPC), or not.
+      const own = sqlCanaries.filter((plan) => canaryWriterOf(plan) === writer);
+      add(when(own.length > 0, ['secretsmanager:GetSecretValue']));
+      add(when(own.some(isCluster), ['rds:DescribeDBClusters']));
+      add(when(own.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
+      add(when(own.some((plan) => plan.sqlAccess?.via === 'data-api'), ['rds-data:ExecuteStatement']));
     }
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
