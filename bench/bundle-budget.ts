@@ -35,6 +35,8 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   CountDrillSegment: 510, // now 483 (was 317 before S3 key ranges)
   CleanUpDrill: 990, // now 934
   WriteDrillCanary: 840, // now 792
+  // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
+  WriteDrillWireCanary: 840, // now 798
   PrepareDrillRun: 830, // now 788
   CheckDrillRestore: 830, // now 784
   StartDrillRestore: 830, // now 783

@@ -89,6 +89,8 @@ export type FunctionPermission =
   // Put the canary item into the plans' source tables (that item's key only); Scan the sources of plans whose item
   // counts are held to the canary writer's counts (baseline: counted), kept in SOURCECOUNT# items of the deduplication table.
   | 'drills:canary'
+  // WriteDrillWireCanary, in the drill VPC: the endpoints of the wire plans' source databases and their canary writers' secrets.
+  | 'drills:canary-wire'
   // An aborted run: describe the plans' source tables, and clean up its drill table as drills:cleanup does.
   | 'drills:abort'
   // Tell AWS Backup the validation verdict on the restore job a drill ran (PutRestoreValidationResult).
@@ -574,6 +576,17 @@ export const functionRegistry = [
     environment: ['DEDUPLICATION_TABLE_NAME'],
     bundled: ['DRILL_PLANS'],
     permissions: ['drills:canary'],
+  },
+  {
+    name: 'WriteDrillWireCanary',
+    entry: 'functions/tasks/write-drill-wire-canary.ts',
+    description: 'Scheduled, in the drill VPC: writes the SQL canary row over the Postgres wire into a plan\'s source database that only the VPC reaches, so drills measure RPO',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: [],
+    bundled: ['DRILL_PLANS'],
+    permissions: ['drills:canary-wire'],
+    network: 'drill-vpc',
   },
   {
     name: 'StartDrillRun',

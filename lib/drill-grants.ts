@@ -22,6 +22,7 @@ export type DrillDataPermission = Extract<
   | 'drills:count-data'
   | 'drills:cleanup'
   | 'drills:canary'
+  | 'drills:canary-wire'
   | 'drills:abort'
   | 'drills:report-validation'
   | 'drills:keep-restore-wait'
@@ -37,6 +38,7 @@ export const DRILL_DATA_PERMISSIONS: readonly DrillDataPermission[] = [
   'drills:count-data',
   'drills:cleanup',
   'drills:canary',
+  'drills:canary-wire',
   'drills:abort',
   'drills:report-validation',
   'drills:keep-restore-wait',

@@ -7,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { sourceBucketNameOf, sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { canaryWriterOf } from '../functions/domain/drill/rds-plan.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
 export interface DrillSchedulesProps {
@@ -16,6 +17,8 @@ export interface DrillSchedulesProps {
   readonly stateMachine: IStateMachine;
   /** The function that writes the canary item (WriteDrillCanary). */
   readonly canaryWriter: IFunction;
+  /** The function in the drill VPC that writes SQL canaries over the wire (WriteDrillWireCanary; canaryWriterOf picks). */
+  readonly wireCanaryWriter: IFunction;
   /**
    * How often Scheduler retries a failed StartExecution before it dead-letters the invocation.
    * @default 3
@@ -108,7 +111,7 @@ export class DrillSchedules extends Construct {
           schedule: ScheduleExpression.expression(canaryRateExpression(canary.intervalMinutes)),
           // Measuring RPO needs the canary whether the drill itself runs on schedule or by hand.
           enabled: true,
-          target: new InvokeExactFunction(props.canaryWriter, {
+          target: new InvokeExactFunction(canaryWriterOf(plan) === 'WriteDrillWireCanary' ? props.wireCanaryWriter : props.canaryWriter, {
             role: this.canaryRole,
             input: ScheduleTargetInput.fromText(canaryWriterInput(plan.id)),
             // A late canary is superseded by the next one: retry within one interval, then drop it.

@@ -30,6 +30,7 @@ import { BlueprintStateMachine, RunbookStateMachines, stateMachineName } from '.
 /** The functions EventBridge Scheduler invokes: the daily digest writer and the drills' canary writer. */
 const DIGEST_WRITER: FunctionName = 'WriteEvidenceDigest';
 const CANARY_WRITER: FunctionName = 'WriteDrillCanary';
+const WIRE_CANARY_WRITER: FunctionName = 'WriteDrillWireCanary';
 
 export interface IrdrStackProps extends StackProps {
   /** Every Lambda function (in the app: functionRegistry). */
@@ -119,6 +120,7 @@ export class IrdrStack extends Stack {
       ...props.functionSpecs.filter((spec) => spec.eventRules?.length).map((spec) => [spec.name as FunctionName, 'dead-letter-queue'] as const),
       [DIGEST_WRITER, 'dead-letter-queue'],
       [CANARY_WRITER, { dropBecause: WHY_CANARY_FAILURES_ARE_DROPPED }],
+      [WIRE_CANARY_WRITER, { dropBecause: WHY_CANARY_FAILURES_ARE_DROPPED }],
       // A signed-off record is queued (PUSH#PENDING) before its push is invoked: the hourly run pushes what a failed invoke left.
       ['PushComplianceEvidence', { dropBecause: 'each signed-off record is queued in the deduplication table before the push is invoked, and the hourly run retries every queued record' }],
     ]);
@@ -153,6 +155,7 @@ export class IrdrStack extends Stack {
       plans: props.drillPlans,
       stateMachine: this.drill.stateMachine,
       canaryWriter: this.functions.get(CANARY_WRITER),
+      wireCanaryWriter: this.functions.get(WIRE_CANARY_WRITER),
     });
     // Plans restored through AWS Backup restore testing: AWS Backup fires them on their cron (no drill schedule above).
     this.restoreTestingPlans = new DrillRestoreTestingPlans(this, 'DrillRestoreTestingPlans', { plans: props.drillPlans });

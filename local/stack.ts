@@ -355,7 +355,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => stepFunctions.close());
     const sfnServer = await stepFunctions.listen(options.ports.stepFunctions, LOCAL_HOST);
-    // AWS Backup over the local DynamoDB's own backups and the local S3's object versions; its job state changes go on the default bus, as in AWS.
+    // AWS Backup over the local DynamoDB's own backups, the local S3's object versions and the local RDS's snapshots; its job state changes go on the default bus, as in AWS.
     const backup = await startLocalBackup({
       host: LOCAL_HOST,
       port: options.backupPort ?? 0,
@@ -363,6 +363,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       dynamodb: { endpoint: dynamodb.endpoint, credentials: LOCAL_CREDENTIALS },
       s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
+      rds: { endpoint: rds.endpoint, credentials: LOCAL_CREDENTIALS },
       emit: (event) => deliverToBus?.(event),
       ...(dataDir && { file: join(dataDir, 'backup-catalog.json') }),
       // Restore testing plans run on their cron in the scheduler's time.
@@ -524,7 +525,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           flexibleWindowMinutes: spec.flexibleWindowMinutes,
           enabled: spec.enabled,
           input: spec.target.input,
-          targetArn: spec.target.kind === 'drill-state-machine' ? drillStateMachineArn : lambda.functionArn('WriteDrillCanary'),
+          targetArn: spec.target.kind === 'drill-state-machine' ? drillStateMachineArn : lambda.functionArn(spec.target.functionName),
         });
       }
     }

@@ -1,5 +1,6 @@
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';
 import { sourceTableNameOf, type DrillPlan } from '../functions/domain/drill-plan-schema.js';
+import { canaryWriterOf } from '../functions/domain/drill/rds-plan.js';
 
 /** One EventBridge Scheduler schedule a plan asks for: lib/ deploys these, local/ runs the same ones. */
 export interface DrillScheduleSpec {
@@ -12,7 +13,7 @@ export interface DrillScheduleSpec {
   readonly enabled: boolean;
   readonly target:
     | { readonly kind: 'drill-state-machine'; readonly input: DrillExecutionInput }
-    | { readonly kind: 'canary-function'; readonly input: { readonly planId: string } };
+    | { readonly kind: 'canary-function'; readonly functionName: 'WriteDrillCanary' | 'WriteDrillWireCanary'; readonly input: { readonly planId: string } };
 }
 
 /** `rate(...)` in Scheduler's grammar: the singular unit for 1. */
@@ -42,7 +43,7 @@ export function drillScheduleSpecs(plans: readonly DrillPlan[]): DrillScheduleSp
       timeZone: 'UTC',
       flexibleWindowMinutes: 0,
       enabled: plan.schedule.enabled,
-      target: { kind: 'canary-function', input: { planId: plan.id } },
+      target: { kind: 'canary-function', functionName: canaryWriterOf(plan), input: { planId: plan.id } },
     };
     return [...drills, canary];
   });

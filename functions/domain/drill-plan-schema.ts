@@ -342,6 +342,12 @@ function restoreTestingIssues(plan: {
   if (plan.source.type === 'aws-backup-resource' && plan.source.resourceArn === undefined) {
     issues.push({ path: ['source', 'resourceArn'], message: 'the restore testing selection irdr keeps names one protected resource: name the source by resourceArn, not by tags' });
   }
+  if (plan.source.type === 'aws-backup-resource' && isDatabaseType(plan.source.resourceType)) {
+    issues.push({
+      path: ['driver', 'restoreTesting'],
+      message: `restore testing restores an ${plan.source.resourceType} database into the network AWS Backup infers, and an Aurora cluster without an instance: drill it with the aws-backup driver without restoreTesting (irdr restores it into the drill network and adds the instance)`,
+    });
+  }
   if (plan.recoveryPoint.type === 'pitr-offset') {
     issues.push({ path: ['recoveryPoint', 'type'], message: 'restore testing chooses the latest point or a random one within a window of days: use latest or random-within' });
   }

@@ -27,7 +27,7 @@ export const handler = drillStepHandler('restore', async (state): Promise<Restor
   const looks = previous.looks + 1;
   const waitedSeconds = previous.waitedSeconds + previous.nextWaitSeconds;
   const driver = restoreDriverFor(plan, state.input);
-  const progress = await driver.describeRestore(readRestoreHandle(previous.handle));
+  const progress = await driver.describeRestore(readRestoreHandle(previous.handle), { runId: state.runId, planId: run.planId });
   const { restoredName } = preparedResourcesOf(run);
   const wokenBy = previous.signal === 'event' ? wokenByOf((state as { restoreWait?: unknown }).restoreWait) : 'poll';
 

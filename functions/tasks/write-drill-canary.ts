@@ -8,6 +8,7 @@ import { countSourceTick, type CountTick } from '../aws/drill/source-counter.js'
 import { requireEnvironment } from '../aws/environment.js';
 import { canaryChecksOf, canaryItem, WriteCanaryTask } from '../domain/drill/canary.js';
 import { sourceBucketNameOf, sourceTableNameOf } from '../domain/drill-plan-schema.js';
+import { canaryWriterOf } from '../domain/drill/rds-plan.js';
 
 /** Left of the tick's time when counting stops: enough to keep the count's key and total. */
 const COUNT_TIME_MARGIN_MS = 5_000;
@@ -17,6 +18,8 @@ export const handler = async (payload: unknown, context: Context): Promise<{ pla
   logger.addContext(context);
   const { planId } = WriteCanaryTask.parse(payload);
   const plan = drillPlan(planId);
+  // A SQL canary over the wire is written from the drill VPC, where its source is reachable (and its grants are).
+  if (canaryWriterOf(plan) === 'WriteDrillWireCanary') throw new Error(`drill plan "${planId}" writes its SQL canary over the wire: WriteDrillWireCanary, in the drill VPC, writes it`);
   const objectKeys = plan.checks.flatMap((check) => (check.type === 'canary-object' ? [check.key] : []));
   const writtenAt = new Date().toISOString();
   const bucket = sourceBucketNameOf(plan.source);

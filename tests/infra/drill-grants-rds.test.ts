@@ -32,8 +32,17 @@ const plans = [
     id: 'ledger',
     source: { type: 'rds-database', engine: 'postgres', identifier: 'ledger-db' },
     driver: { type: 'rds-snapshot' },
-    checks: [{ type: 'sql-schema', tables: ['ledger'] }],
+    checks: [{ type: 'sql-schema', tables: ['ledger'] }, { type: 'sql-canary', writerSecretArn: secret('ledger-writer') }],
     sqlAccess: { via: 'wire', secretArn: secret('ledger-reader') },
+  }),
+  // An Aurora cluster's AWS Backup recovery points: AWS Backup restores (as the plan's role), the drill finishes and deletes.
+  DrillPlan.parse({
+    ...base,
+    id: 'estate',
+    source: { type: 'aws-backup-resource', resourceType: 'Aurora', resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:estate-db` },
+    driver: { type: 'aws-backup', restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/irdr-drill-restore` },
+    checks: [{ type: 'sql-schema', tables: ['estate'] }],
+    sqlAccess: { via: 'data-api', secretArn: secret('drill-reader') },
   }),
 ];
 
@@ -102,6 +111,32 @@ describe('drills:* grants of database plans', () => {
     expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:orders-db'), runTagged)).toBe(false);
     expect(await allows('drills:cleanup', 'rds:DeleteDBInstance', rds('db:ledger-db'), runTagged)).toBe(false);
     expect(await allows('drills:abort', 'rds:DeleteDBInstance', rds('db:irdr-drill-ledger-run-1'), runTagged)).toBe(true);
+  });
+
+  it('a SQL canary over the wire is written only by drills:canary-wire (WriteDrillWireCanary): its source and its writer secret; the Data API canary only by drills:canary', async () => {
+    expect(await allows('drills:canary-wire', 'rds:DescribeDBInstances', rds('db:ledger-db'))).toBe(true);
+    expect(await allows('drills:canary-wire', 'secretsmanager:GetSecretValue', `${secret('ledger-writer')}-AbC123`)).toBe(true);
+    expect(await allows('drills:canary-wire', 'secretsmanager:GetSecretValue', `${secret('canary-writer')}-AbC123`)).toBe(false);
+    expect(await allows('drills:canary-wire', 'secretsmanager:GetSecretValue', `${secret('ledger-reader')}-AbC123`)).toBe(false);
+    expect(await allows('drills:canary-wire', 'rds-data:ExecuteStatement', rds('cluster:orders-db'))).toBe(false);
+    expect(await allows('drills:canary-wire', 'rds:DescribeDBInstances', rds('db:irdr-drill-ledger-run-1'))).toBe(false);
+    // The function outside the VPC holds nothing of the wire plan's canary.
+    expect(await allows('drills:canary', 'secretsmanager:GetSecretValue', `${secret('ledger-writer')}-AbC123`)).toBe(false);
+    expect(await allows('drills:canary', 'rds:DescribeDBInstances', rds('db:ledger-db'))).toBe(false);
+  });
+
+  it('an Aurora cluster restored through AWS Backup: its one instance added only drill-named, run-tagged, not public; the source never described, changed or deleted through RDS', async () => {
+    expect(await allows('drills:inspect-restore', 'rds:CreateDBInstance', rds('db:irdr-drill-estate-run-1-1'), { ...runTags, ...notPublic })).toBe(true);
+    expect(await allows('drills:inspect-restore', 'rds:CreateDBInstance', rds('db:irdr-drill-estate-run-1-1'), { ...runTags, 'rds:PubliclyAccessible': ['true'] })).toBe(false);
+    expect(await allows('drills:inspect-restore', 'rds:AddTagsToResource', rds('cluster:irdr-drill-estate-run-1'), runTags)).toBe(true);
+    expect(await allows('drills:inspect-restore', 'rds:AddTagsToResource', rds('cluster:estate-db'), runTags)).toBe(false);
+    expect(await allows('drills:inspect-restore', 'rds:EnableHttpEndpoint', rds('cluster:irdr-drill-estate-run-1'))).toBe(true);
+    expect(await allows('drills:inspect-restore', 'rds:EnableHttpEndpoint', rds('cluster:estate-db'))).toBe(false);
+    expect(await allows('drills:inspect-source', 'rds:DescribeDBClusters', rds('cluster:estate-db'))).toBe(false);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:estate-db'), runTagged)).toBe(false);
+    expect(await allows('drills:cleanup', 'rds:DeleteDBCluster', rds('cluster:irdr-drill-estate-run-1'), runTagged)).toBe(true);
+    // AWS Backup restores it with the plan's role: the drill's functions are granted no RDS restore for it.
+    expect(await allows('drills:restore', 'rds:RestoreDBClusterFromSnapshot', rds('cluster:irdr-drill-estate-run-1'), runTags)).toBe(false);
   });
 
   it('the Data API only on drill clusters and the source a plan compares with, and each secret only to its reader', async () => {

@@ -6,6 +6,7 @@ import { DRILL_RUN_TAG, DRILL_TABLE_PREFIX } from '../../functions/domain/drill-
 import { functionArnPlaceholder, functionRegistry, type FunctionName, type FunctionSpec } from '../../functions/registry.js';
 import { drillStateMachineBlueprint, substitutePlaceholders } from '../../workflows/catalog.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
+import { canaryWriterOf } from '../../functions/domain/drill/rds-plan.js';
 import {
   dynamodbResourceOf,
   renderCfn,
@@ -145,7 +146,7 @@ describe('drill schedules', () => {
   it('has one schedule per plan and one per canary check, nothing else', () => {
     expect(schedules()).toHaveLength(plans.length + canaryPlans.length + objectCanaryPlans.length + sqlCanaryPlans.length);
     expect(objectCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-archive-s3']);
-    expect(sqlCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-aurora']);
+    expect(sqlCanaryPlans.map(({ plan }) => plan.id)).toEqual(['orders-aurora', 'orders-aurora-wire']);
     expect(plans.length).toBeGreaterThan(0);
   });
 
@@ -191,23 +192,30 @@ describe('drill schedules', () => {
     ]);
   });
 
-  it.each([...canaryPlans, ...objectCanaryPlans, ...sqlCanaryPlans].map(({ plan, canary }) => [plan.id, canary.intervalMinutes] as const))(
-    '%s writes its canary every %i minutes by invoking WriteDrillCanary, and nothing else',
-    (planId, intervalMinutes) => {
+  it.each([...canaryPlans, ...objectCanaryPlans, ...sqlCanaryPlans].map(({ plan, canary }) => [plan.id, canary.intervalMinutes, canaryWriterOf(plan)] as const))(
+    '%s writes its canary every %i minutes by invoking %s, and nothing else',
+    (planId, intervalMinutes, writer) => {
       const input = JSON.stringify({ planId });
       const matching = schedules().filter((schedule) => schedule.Target?.Input === input);
       expect(matching).toHaveLength(1);
       const schedule = matching[0]!;
       expect(schedule.ScheduleExpression).toBe(intervalMinutes === 1 ? 'rate(1 minute)' : `rate(${intervalMinutes} minutes)`);
       expect(schedule.State).toBe('ENABLED');
-      expect(schedule.Target.Arn).toEqual(getAtt(functionLogicalId('WriteDrillCanary')));
+      expect(schedule.Target.Arn).toEqual(getAtt(functionLogicalId(writer)));
       expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: intervalMinutes * 60 });
       const roleId = (schedule.Target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      expect(statementsOf(roleId).map(({ Action, Resource }) => ({ Action, Resource }))).toEqual([
-        { Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId('WriteDrillCanary')) },
-      ]);
+      // One Scheduler role for the canary schedules: it invokes the canary writers (this one among them), and nothing else.
+      const invoked = statementsOf(roleId).map(({ Action, Resource }) => ({ Action, Resource }));
+      expect(invoked).toContainEqual({ Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId(writer)) });
+      expect(invoked).toEqual(
+        [...new Set([...canaryPlans, ...objectCanaryPlans, ...sqlCanaryPlans].map(({ plan }) => canaryWriterOf(plan)))].map((name) => ({ Action: 'lambda:InvokeFunction', Resource: getAtt(functionLogicalId(name)) })),
+      );
     },
   );
+
+  it('a SQL canary written over the wire (orders-aurora-wire) is WriteDrillWireCanary\'s, in the drill VPC; the others stay WriteDrillCanary\'s', () => {
+    expect(sqlCanaryPlans.map(({ plan }) => `${plan.id} ${canaryWriterOf(plan)}`).sort()).toEqual(['orders-aurora WriteDrillCanary', 'orders-aurora-wire WriteDrillWireCanary']);
+  });
 });
 
 describe('drill permissions', () => {

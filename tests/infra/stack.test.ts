@@ -6,6 +6,7 @@ import type { NestedStack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irdrConfig } from '../../functions/config.js';
+import { canaryWriterOf } from '../../functions/domain/drill/rds-plan.js';
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { RunbookCatalog } from '../../functions/domain/incident.js';
 import { RolePrincipals, rolePrincipalsFromConfig } from '../../functions/domain/roles.js';
@@ -298,28 +299,41 @@ describe('the wire-check validator in the drill VPC', () => {
   const validator = () => config.drills!.database!.validator!;
   const config = irdrConfig;
 
-  it('runs RunDrillWireChecks, and no other function, in the drill subnets with the security group from config', () => {
-    expect(props(functionLogicalId('RunDrillWireChecks')).VpcConfig).toEqual({ SubnetIds: validator().subnetIds, SecurityGroupIds: validator().securityGroupIds });
-    for (const spec of registry.filter((candidate) => candidate.name !== 'RunDrillWireChecks')) expect(props(functionLogicalId(spec.name)).VpcConfig, spec.name).toBeUndefined();
-    // Lambda checks the role may create network interfaces when the function is created: its policy must exist first.
-    const roleId = roleLogicalIdOfFunction('RunDrillWireChecks');
-    const policies = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
-    expect(policies).toHaveLength(1);
-    expect((synth.resources[functionLogicalId('RunDrillWireChecks')] as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining([roleId, ...policies]));
+  // The wire-check validator, and the writer of SQL canaries over the wire (a source reachable only inside the VPC).
+  const IN_VPC = ['RunDrillWireChecks', 'WriteDrillWireCanary'];
+
+  it('runs RunDrillWireChecks and WriteDrillWireCanary, and no other function, in the drill subnets with the security group from config', () => {
+    for (const name of IN_VPC) {
+      expect(props(functionLogicalId(name)).VpcConfig, name).toEqual({ SubnetIds: validator().subnetIds, SecurityGroupIds: validator().securityGroupIds });
+      // Lambda checks the role may create network interfaces when the function is created: its policy must exist first.
+      const roleId = roleLogicalIdOfFunction(name);
+      const policies = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
+      expect(policies, name).toHaveLength(1);
+      expect((synth.resources[functionLogicalId(name)] as { DependsOn?: string[] }).DependsOn, name).toEqual(expect.arrayContaining([roleId, ...policies]));
+    }
+    for (const spec of registry.filter((candidate) => !IN_VPC.includes(candidate.name))) expect(props(functionLogicalId(spec.name)).VpcConfig, spec.name).toBeUndefined();
+  });
+
+  it('grants the wire canary writer no table, bucket or Data API: only its sources\' endpoints and writer secrets, and its network interfaces', () => {
+    const actions = [...actionsOf(statementsOfRole(roleLogicalIdOfFunction('WriteDrillWireCanary')))];
+    expect(actions.filter((action) => /^(dynamodb|s3|rds-data|kms|backup):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('rds:') && !action.startsWith('rds:Describe'))).toEqual([]);
   });
 
   it('lets Lambda create its network interfaces only in those subnets with that group, and touch only network interfaces', () => {
-    const statements = statementsOfRole(roleLogicalIdOfFunction('RunDrillWireChecks')).filter((statement) => asList(statement.Action).some((action) => action.startsWith('ec2:')));
-    const resourcesOf = (action: string) => statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map((resource) => renderCfn(resource)));
-    const ec2 = (resource: string) => `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
-    expect(resourcesOf('ec2:CreateNetworkInterface').sort()).toEqual(
-      [ec2('network-interface/*'), ...validator().subnetIds.map((id) => ec2(`subnet/${id}`)), ...validator().securityGroupIds.map((id) => ec2(`security-group/${id}`))].sort(),
-    );
-    for (const action of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']) expect(resourcesOf(action), action).toEqual([ec2('network-interface/*')]);
-    // EC2 supports no resource for these two.
-    for (const action of ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']) expect(resourcesOf(action), action).toEqual(['*']);
-    // Only the validator holds any EC2 permission at all.
-    for (const spec of registry.filter((candidate) => candidate.name !== 'RunDrillWireChecks')) {
+    for (const name of IN_VPC) {
+      const statements = statementsOfRole(roleLogicalIdOfFunction(name)).filter((statement) => asList(statement.Action).some((action) => action.startsWith('ec2:')));
+      const resourcesOf = (action: string) => statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map((resource) => renderCfn(resource)));
+      const ec2 = (resource: string) => `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+      expect(resourcesOf('ec2:CreateNetworkInterface').sort()).toEqual(
+        [ec2('network-interface/*'), ...validator().subnetIds.map((id) => ec2(`subnet/${id}`)), ...validator().securityGroupIds.map((id) => ec2(`security-group/${id}`))].sort(),
+      );
+      for (const action of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']) expect(resourcesOf(action), action).toEqual([ec2('network-interface/*')]);
+      // EC2 supports no resource for these two.
+      for (const action of ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']) expect(resourcesOf(action), action).toEqual(['*']);
+    }
+    // Only the functions in the VPC hold any EC2 permission at all.
+    for (const spec of registry.filter((candidate) => !IN_VPC.includes(candidate.name))) {
       expect([...actionsOf(statementsOfRole(roleLogicalIdOfFunction(spec.name)))].filter((action) => action.startsWith('ec2:Create') || action.includes('NetworkInterface')), spec.name).toEqual([]);
     }
   });
@@ -449,11 +463,14 @@ describe('least privilege', () => {
       add(when(wirePlans.some((plan) => plan.checks.some((check) => check.type === 'custom')), ['lambda:InvokeFunction']));
     }
     if (permissions.includes('drills:cleanup') || permissions.includes('drills:abort')) add(databaseCleanup);
-    if (permissions.includes('drills:canary')) {
-      add(when(sqlCanaries.length > 0, ['secretsmanager:GetSecretValue']));
-      add(when(sqlCanaries.some(isCluster), ['rds:DescribeDBClusters']));
-      add(when(sqlCanaries.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
-      add(when(sqlCanaries.some((plan) => plan.sqlAccess?.via === 'data-api'), ['rds-data:ExecuteStatement']));
+    for (const [permission, writer] of [['drills:canary', 'WriteDrillCanary'], ['drills:canary-wire', 'WriteDrillWireCanary']] as const) {
+      if (!permissions.includes(permission)) continue;
+      // Each canary writer holds only its own plans' canaries: over the wire (in the drill VPC), or not.
+      const own = sqlCanaries.filter((plan) => canaryWriterOf(plan) === writer);
+      add(when(own.length > 0, ['secretsmanager:GetSecretValue']));
+      add(when(own.some(isCluster), ['rds:DescribeDBClusters']));
+      add(when(own.some((plan) => !isCluster(plan)), ['rds:DescribeDBInstances']));
+      add(when(own.some((plan) => plan.sqlAccess?.via === 'data-api'), ['rds-data:ExecuteStatement']));
     }
     if (permissions.includes('drills:inspect-source')) {
       add(['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups']);
@@ -1340,9 +1357,9 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
     expect([...reasonsOf('DynamoDBInBackupPlan')]).toEqual([expect.stringMatching(/Holds no evidence.*Point-in-time recovery/)]);
   });
 
-  it('LambdaInsideVPC: every function but the wire-check validator, which runs in the drill VPC, since they call only AWS APIs', () => {
+  it('LambdaInsideVPC: every function but the wire-check validator and the wire canary writer, which run in the drill VPC, since they call only AWS APIs', () => {
     expect(irdrConfig.drills?.database?.validator).toBeDefined();
-    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name).filter((name) => name !== 'RunDrillWireChecks')));
+    expect(pathsOf('LambdaInsideVPC')).toEqual(functionPaths(registry.map((spec) => spec.name).filter((name) => name !== 'RunDrillWireChecks' && name !== 'WriteDrillWireCanary')));
     expect([...reasonsOf('LambdaInsideVPC')]).toEqual([expect.stringMatching(/only AWS service APIs.*NAT gateways or six interface endpoints/)]);
   });
 
@@ -1355,10 +1372,10 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
   it('LambdaDLQ: the synchronously invoked functions, and the canary writer whose stale events nobody should replay', () => {
     const withoutQueue = registry.map((spec) => spec.name).filter((name) => !synth.stack.functions.deadLetterQueues.has(name as FunctionName));
     expect(pathsOf('LambdaDLQ')).toEqual(functionPaths(withoutQueue));
-    const canaryPath = resourcePath(synth.stack.functions.get('WriteDrillCanary'));
+    const canaryPaths = ['WriteDrillCanary', 'WriteDrillWireCanary'].map((name) => resourcePath(synth.stack.functions.get(name as FunctionName)));
     const pushPath = resourcePath(synth.stack.functions.get('PushComplianceEvidence'));
     for (const { path, reason } of acknowledged().get('LambdaDLQ')!) {
-      expect(reason, path).toMatch(path === canaryPath ? /failed canary write is superseded/ : path === pushPath ? /queued in the deduplication table before the push is invoked/ : /Invoked synchronously only/);
+      expect(reason, path).toMatch(canaryPaths.includes(path) ? /failed canary write is superseded/ : path === pushPath ? /queued in the deduplication table before the push is invoked/ : /Invoked synchronously only/);
     }
   });
 

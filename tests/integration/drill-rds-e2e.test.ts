@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { BackupClient, CreateBackupVaultCommand, DescribeBackupJobCommand, StartBackupJobCommand } from '@aws-sdk/client-backup';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -54,6 +55,28 @@ const rdsPlan = testPlan({
   sqlAccess: { via: 'wire', secretArn: READER, database: 'postgres' },
 });
 
+/** The same sources restored from AWS Backup recovery points (their ARNs are the local RDS's, fixed by identifier). */
+const RESTORE_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/irdr-drill-restore`;
+const VAULT = 'irdr-test-database-drills';
+const sourceArn = (kind: 'cluster' | 'db', id: string) => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${kind}:${id}`;
+const backupChecks = checks.filter((check) => check.type !== 'sql-canary');
+const auroraBackupPlan = testPlan({
+  id: 'orders-aurora-backup',
+  source: { type: 'aws-backup-resource', resourceType: 'Aurora', resourceArn: sourceArn('cluster', 'orders-db') },
+  driver: { type: 'aws-backup', restoreRoleArn: RESTORE_ROLE, backupVaultName: VAULT },
+  targets: { rtoMinutes: 60, rpoMinutes: 1440 },
+  checks: backupChecks,
+  sqlAccess: { via: 'data-api', secretArn: READER },
+});
+const rdsBackupPlan = testPlan({
+  id: 'ledger-rds-backup',
+  source: { type: 'aws-backup-resource', resourceType: 'RDS', resourceArn: sourceArn('db', 'ledger-db'), restoreMetadata: { dbInstanceClass: 'db.t4g.medium' } },
+  driver: { type: 'aws-backup', restoreRoleArn: RESTORE_ROLE, backupVaultName: VAULT },
+  targets: { rtoMinutes: 60, rpoMinutes: 1440 },
+  checks: backupChecks,
+  sqlAccess: { via: 'wire', secretArn: READER, database: 'postgres' },
+});
+
 const recorder = recordAwsCalls({ authorization: {} });
 let local: TestStack;
 let drills: ReturnType<typeof drillSession>;
@@ -61,6 +84,7 @@ let rds: RDSClient;
 let data: RDSDataClient;
 let master: { username: string; password: string };
 let auroraArn: string;
+let backup: BackupClient;
 
 /** Runs SQL on a source: the Aurora cluster through the Data API, the RDS instance over the wire. */
 async function sql(source: 'orders-db' | 'ledger-db', statement: string): Promise<void> {
@@ -88,9 +112,11 @@ async function drillDatabases(): Promise<string[]> {
 /** Writes the canary (the real writer), then waits until a drill starting now would restore every write so far. */
 async function canaryThenRestorable(source: 'orders-db' | 'ledger-db'): Promise<void> {
   const { writeSqlCanary } = await import('../../functions/aws/drill/sql-canary-writer.js');
+  const { writeSqlCanaryOverWire } = await import('../../functions/aws/drill/sql-canary-wire-writer.js');
   const aurora = source === 'orders-db';
   const described = aurora ? (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }))).DBClusters![0]!.DBClusterArn! : (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source }))).DBInstances![0]!.DBInstanceArn!;
-  await writeSqlCanary({ source: { type: aurora ? 'Aurora' : 'RDS', name: source, arn: described }, access: { via: aurora ? 'data-api' : 'wire' }, writerSecretArn: WRITER, table: 'irdr_drill_canary' });
+  const write = aurora ? writeSqlCanary : writeSqlCanaryOverWire;
+  await write({ source: { type: aurora ? 'Aurora' : 'RDS', name: source, arn: described }, access: { via: aurora ? 'data-api' : 'wire' }, writerSecretArn: WRITER, table: 'irdr_drill_canary' });
   const writtenBy = Date.now() + 1000;
   await new Promise((resolve) => setTimeout(resolve, 1100));
   await waitFor(async () => {
@@ -109,7 +135,7 @@ async function seed(source: 'orders-db' | 'ledger-db'): Promise<void> {
 }
 
 beforeAll(async () => {
-  local = await startTestStack({ timeScale: 60, drillPlans: [auroraPlan, rdsPlan] });
+  local = await startTestStack({ timeScale: 60, drillPlans: [auroraPlan, rdsPlan, auroraBackupPlan, rdsBackupPlan] });
   drills = drillSession(local);
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   rds = new RDSClient({ ...clientConfig, endpoint: local.stack.rds.endpoint });
@@ -123,12 +149,26 @@ beforeAll(async () => {
   await waitFor(async () => (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.every((instance) => instance.DBInstanceStatus === 'available'));
   await seed('orders-db');
   await seed('ledger-db');
+  backup = new BackupClient({ ...clientConfig, endpoint: local.stack.environment.AWS_ENDPOINT_URL_BACKUP });
+  await backup.send(new CreateBackupVaultCommand({ BackupVaultName: VAULT }));
 }, 120_000);
+
+/** An AWS Backup recovery point of the source, taken now (the local AWS Backup snapshots the local RDS database). */
+async function backUp(resourceArn: string): Promise<string> {
+  const started = await backup.send(new StartBackupJobCommand({ BackupVaultName: VAULT, ResourceArn: resourceArn, IamRoleArn: RESTORE_ROLE }));
+  await waitFor(async () => {
+    const job = await backup.send(new DescribeBackupJobCommand({ BackupJobId: started.BackupJobId }));
+    if (job.State === 'FAILED') throw new Error(`backup of ${resourceArn} failed: ${job.StatusMessage ?? ''}`);
+    return job.State === 'COMPLETED';
+  });
+  return started.RecoveryPointArn!;
+}
 
 afterAll(async () => {
   recorder.stop();
   rds?.destroy();
   data?.destroy();
+  backup?.destroy();
   await local?.stop();
 });
 
@@ -257,12 +297,86 @@ describe('forced failures: the restored database is deleted on every path', () =
   }, 180_000);
 });
 
+describe('through AWS Backup: recovery points of the Aurora cluster and the RDS instance', () => {
+  it('Aurora: restored into the drill network with the isolated metadata, given its one instance, checked through the Data API; only what the drill restored is deleted', async () => {
+    const recoveryPoint = await backUp(auroraArn);
+    const { view, execution } = await drills.runDrill(auroraBackupPlan.id);
+    expect(execution.status, JSON.stringify({ reasons: view.run?.reasons, checks: view.run?.checks, cleanup: view.run?.cleanup }, null, 1)).toBe('SUCCEEDED');
+    const run = view.run;
+    expect(run.status, JSON.stringify(run.checks, null, 1)).toBe('passed');
+    expect(run.checks.map((check: { id: string; passed: boolean }) => [check.id, check.passed])).toEqual([
+      ['orders', true],
+      ['closed-ledger', true],
+      ['sql-schema', true],
+      ['sql-query', true],
+    ]);
+    expect(run.checks[1]).toMatchObject({ expected: `SHA-256 ${CLOSED_LEDGER_SHA256}, recorded in the plan`, actual: `SHA-256 ${CLOSED_LEDGER_SHA256} over 3 rows` });
+    const started = view.events.find((event) => event.type === 'drill.restore.started')?.detail;
+    const restoredName = (started?.restored as { name: string }).name;
+    expect(started).toMatchObject({ driver: 'aws-backup', restored: { type: 'Aurora' }, recoveryPoint: { id: recoveryPoint }, completionSignal: 'end-event' });
+    // The recovery point's own placement (the source's default subnet group) replaced by the drill network from config.
+    expect(started?.restoreMetadata).toMatchObject({ dbClusterIdentifier: restoredName, dbSubnetGroupName: 'drill-isolated', vpcSecurityGroupIds: '["sg-0d1e2a3b4c5d6e7f8"]', deletionProtection: 'false', engine: 'aurora-postgresql' });
+    // The job, then the instance the drill added (AWS Backup restores an Aurora cluster without one), each ended a wait
+    // (a loaded machine may look once more); never the polling safety net.
+    const history = await executionHistory(local, execution.executionArn!);
+    const entered = (name: string) => history.filter((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name === name);
+    expect(entered('Wait for restore end').length).toBeGreaterThanOrEqual(2);
+    expect(entered('Wait for restore')).toHaveLength(0);
+    expect(run.cleanup.status).toBe('DELETED');
+    expect(run.cleanup.deletedExtras).toEqual([`DB instance ${restoredName}-1`]);
+    expect(await drillDatabases()).toEqual([]);
+    // Nothing else: the source cluster, its instance and the RDS source are all still there.
+    expect((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-db' }))).DBClusters![0]!.DBClusterMembers!.map((member) => member.DBInstanceIdentifier)).toEqual(['orders-db-1']);
+    expect((await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'ledger-db' }))).DBInstances![0]!.DBInstanceStatus).toBe('available');
+    expect(view.trail.intact).toBe(true);
+  }, 120_000);
+
+  it('RDS: fails for a real reason (a closed-ledger line changed before the backup), checked over the wire; the restored instance is still deleted', async () => {
+    await sql('ledger-db', "UPDATE ledger SET amount = 90.00 WHERE period = '2026-11' AND line = 1");
+    try {
+      await backUp(sourceArn('db', 'ledger-db'));
+      const { view } = await drills.runDrill(rdsBackupPlan.id);
+      const run = view.run;
+      expect(run.status).toBe('failed');
+      expect(run.checks.filter((check: { passed: boolean }) => !check.passed).map((check: { id: string }) => check.id)).toEqual(['closed-ledger']);
+      const ledger = run.checks.find((check: { id: string }) => check.id === 'closed-ledger');
+      expect(ledger).toMatchObject({ expected: `SHA-256 ${CLOSED_LEDGER_SHA256}, recorded in the plan` });
+      expect(ledger.actual).toMatch(/^SHA-256 [0-9a-f]{64} over 3 rows$/);
+      const started = view.events.find((event) => event.type === 'drill.restore.started')?.detail;
+      // The plan's instance class kept; isolation over everything the recovery point said.
+      expect(started?.restoreMetadata).toMatchObject({ dbInstanceClass: 'db.t4g.medium', dbSubnetGroupName: 'drill-isolated', publiclyAccessible: 'false', deletionProtection: 'false' });
+      expect(run.cleanup.status).toBe('DELETED');
+      expect(await drillDatabases()).toEqual([]);
+    } finally {
+      await sql('ledger-db', "UPDATE ledger SET amount = 100.00 WHERE period = '2026-11' AND line = 1");
+    }
+  }, 120_000);
+});
+
+describe('through AWS Backup: forced failure', () => {
+  it('a restore RDS fails under the AWS Backup job: the job fails the run at the restore, and the database it began is still deleted (found by the run\'s identifier)', async () => {
+    await backUp(auroraArn);
+    local.stack.faults.rds.failRestores(true);
+    try {
+      const { view } = await drills.runDrill(auroraBackupPlan.id);
+      expect(view.run.status).toBe('failed');
+      expect(view.run.reasons.join(' ')).toMatch(/restore job .* is FAILED/);
+      expect(view.run.checks ?? []).toEqual([]);
+      expect(view.run.cleanup.status).toBe('DELETED');
+    } finally {
+      local.stack.faults.rds.failRestores(false);
+    }
+    await waitFor(async () => (await drillDatabases()).length === 0);
+    expect((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-db' }))).DBClusters![0]!.Status).toBe('available');
+  }, 120_000);
+});
+
 /** The drill's functions (the task-link key other functions read is not theirs to judge here). */
 const DRILL_FUNCTIONS = new Set(['PrepareDrillRun', 'StartDrillRestore', 'CheckDrillRestore', 'AwaitDrillRestoreEnd', 'EndDrillRestoreWait', 'RunDrillChecks', 'RunDrillWireChecks', 'CleanUpDrill', 'RecordDrillOutcome', 'SendDrillReport', 'WriteDrillCanary']);
 
 describe('least privilege', () => {
   it('calls RDS, the Data API and Secrets Manager only as the synthesized grants of each function allow: actions, and the databases and secrets they act on', () => {
-    const { allows } = drillGrantsOf([auroraPlan, rdsPlan]);
+    const { allows } = drillGrantsOf([auroraPlan, rdsPlan, auroraBackupPlan, rdsBackupPlan]);
     const calls = recorder
       .calls()
       .flatMap((call) => (/^(rds|rds-data|secretsmanager):/.test(call.action) && DRILL_FUNCTIONS.has(call.functionName) ? (call.authorization?.resources ?? ['(none)']).map((resource) => ({ functionName: call.functionName, action: call.action, resource })) : []))

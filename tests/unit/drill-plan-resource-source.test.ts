@@ -65,11 +65,28 @@ describe('drill plans of AWS Backup resources', () => {
     expect(refusal(plan({ resourceType: 'FSx', resourceArn: `arn:aws:fsx:eu-west-1:${ACCOUNT}:file-system/fs-0123456789abcdef0` }))).toMatch(
       /resourceType: FSx cannot be drilled: .*existing file system/,
     );
-    expect(refusal(plan({ resourceType: 'Aurora', selection: { tags: { env: 'prod' } } }))).toMatch(/Aurora cannot be drilled: .*a source of type rds-database restored by the rds-pitr or rds-snapshot driver/);
     expect(refusal(plan({ resourceType: 'Neptune', selection: { tags: { env: 'prod' } } }))).toMatch(/Neptune cannot be drilled: .*cleanup/);
     // Names AWS Backup restores but irdr does not list, and case games, are unsupported types.
     expect(refusal(plan({ resourceType: 'Storage Gateway', selection: { tags: { env: 'prod' } } }))).toMatch(/resourceType: a resource type AWS Backup restores: DynamoDB, S3, EFS/);
     expect(refusal(plan({ resourceType: 'efs', resourceArn: EFS_ARN }))).toMatch(/resourceType: a resource type AWS Backup restores/);
+  });
+
+  it('RDS and Aurora recovery points: accepted by ARN or tags; never outside the drill network, never public, never by restore testing', () => {
+    const CLUSTER_ARN = `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:orders-db`;
+    accepted(plan({ resourceType: 'Aurora', resourceArn: CLUSTER_ARN, restoreMetadata: { port: '5433' } }));
+    accepted(plan({ resourceType: 'RDS', selection: { tags: { env: 'prod' } }, restoreMetadata: { dbInstanceClass: 'db.t4g.medium', PubliclyAccessible: 'false' } }));
+    expect(refusal(plan({ resourceType: 'RDS', resourceArn: CLUSTER_ARN }))).toMatch(/is not the ARN of a RDS resource/);
+    const aurora = (restoreMetadata: Record<string, string>) => refusal(plan({ resourceType: 'Aurora', resourceArn: CLUSTER_ARN, restoreMetadata }));
+    expect(aurora({ DBClusterIdentifier: 'orders-db' })).toMatch(/does not start with the drill prefix/);
+    expect(aurora({ vpcSecurityGroupIds: '["sg-0123456789abcdef0"]' })).toMatch(/drill network from config/);
+    expect(aurora({ DBSUBNETGROUPNAME: 'public' })).toMatch(/drill network from config/);
+    expect(aurora({ deletionProtection: 'True' })).toMatch(/could not be cleaned up/);
+    expect(refusal(plan({ resourceType: 'RDS', resourceArn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:ledger-db`, restoreMetadata: { publiclyAccessible: 'yes' } }))).toMatch(/would expose the restore/);
+    const testing = plan(
+      { resourceType: 'Aurora', resourceArn: CLUSTER_ARN },
+      { schedule: { expression: 'cron(0 3 ? * MON *)' }, driver: { type: 'aws-backup', restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/irdr-restore`, restoreTesting: { validationWindowHours: 4 } } },
+    );
+    expect(refusal(testing)).toMatch(/restore testing restores an Aurora database/);
   });
 
   it('refuses an ARN of another type, both ARN and tags, or neither', () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { accepted, refusal } from '../support/drill-plan-parse.js';
 import { irdrConfig } from '../../functions/config.js';
 import { drillPlanHash } from '../../functions/domain/drill/plan-hash.js';
-import { checksRunInOf, drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
+import { canaryWriterOf, checksRunInOf, drillDatabaseNetworkIssues, RDS_IDENTIFIER_PATTERN } from '../../functions/domain/drill/rds-plan.js';
+import { drillScheduleSpecs } from '../../workflows/drill-schedules.js';
 import { DrillsConfig } from '../../functions/domain/config-schema.js';
 import { restoredResourceName } from '../../functions/domain/drill/resource-types.js';
 import { loadDrillPlanFile, loadDrillPlans } from '../../workflows/load-drill-plans.js';
@@ -49,6 +50,18 @@ describe('drill plans of RDS and Aurora databases', () => {
     expect(aurora.checks.map((check) => check.type)).toEqual(['sql-row-count', 'sql-checksum', 'sql-schema', 'sql-canary', 'sql-query']);
     const rds = accepted(auroraPlan({ driver: { type: 'rds-snapshot', snapshotType: 'automated' }, sqlAccess: { via: 'wire', secretArn: SECRET, database: 'orders', compareWithSource: true } }, { engine: 'postgres', restore: { dbInstanceClass: 'db.t4g.medium', publiclyAccessible: false } }));
     expect(rds.source).toMatchObject({ type: 'rds-database', engine: 'postgres' });
+  });
+
+  it('a SQL canary over the wire is written from the drill VPC (WriteDrillWireCanary), and its schedule targets it; every other canary WriteDrillCanary', () => {
+    const overTheWire = accepted(auroraPlan({ sqlAccess: { via: 'wire', secretArn: SECRET, compareWithSource: true } }));
+    const throughDataApi = accepted(auroraPlan());
+    const noCanary = accepted(auroraPlan({ sqlAccess: { via: 'wire', secretArn: SECRET }, checks: [{ type: 'sql-schema', tables: ['orders'] }] }));
+    expect([overTheWire, throughDataApi, noCanary].map(canaryWriterOf)).toEqual(['WriteDrillWireCanary', 'WriteDrillCanary', 'WriteDrillCanary']);
+    const canaryTargets = drillScheduleSpecs([overTheWire, { ...throughDataApi, id: 'orders-data-api' }]).flatMap((spec) => (spec.target.kind === 'canary-function' ? [[spec.name, spec.target.functionName]] : []));
+    expect(canaryTargets).toEqual([
+      ['canary-orders-aurora', 'WriteDrillWireCanary'],
+      ['canary-orders-data-api', 'WriteDrillCanary'],
+    ]);
   });
 
   it('refuses SQL checks on a table or bucket source, and table or object checks on a database', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { restoredResourceName } from '../../functions/domain/drill/resource-types.js';
-import { isolatedRestoreMetadata } from '../../functions/domain/drill/restore-metadata.js';
+import { isolatedRestoreMetadata, isolationViolations } from '../../functions/domain/drill/restore-metadata.js';
 
 /*
  * The metadata a drill starts a restore with: the recovery point's (as GetRecoveryPointRestoreMetadata returns it,
@@ -61,6 +61,55 @@ describe('isolated restore metadata', () => {
       targetTableName: NAME,
       deletionProtection: 'false',
     });
+  });
+
+  const NETWORK = { dbSubnetGroupName: 'drill-isolated', vpcSecurityGroupIds: ['sg-0d1e2a3b4c5d6e7f8'] };
+
+  it('RDS: the drill-named instance in the drill subnet group and security group, not public, deletable, whatever the point or its case says', () => {
+    const metadata = isolatedRestoreMetadata({
+      type: 'RDS',
+      // Keys as restore testing's inferred metadata names them for Amazon RDS, some in another case.
+      recoveryPointMetadata: { DBInstanceIdentifier: 'ledger-db', dbInstanceClass: 'db.t4g.micro', DBSubnetGroupName: 'prod-subnets', vpcsecuritygroupids: '["sg-prod"]', PubliclyAccessible: 'true', deletionProtection: 'true', multiAZ: 'false' },
+      restoredName: NAME,
+      network: NETWORK,
+    });
+    expect(metadata).toEqual({
+      dbInstanceClass: 'db.t4g.micro',
+      multiAZ: 'false',
+      dbInstanceIdentifier: NAME,
+      dbSubnetGroupName: 'drill-isolated',
+      vpcSecurityGroupIds: '["sg-0d1e2a3b4c5d6e7f8"]',
+      deletionProtection: 'false',
+      publiclyAccessible: 'false',
+    });
+  });
+
+  it('Aurora: the drill-named cluster in the drill network, deletable; the engine and key kept', () => {
+    const metadata = isolatedRestoreMetadata({
+      type: 'Aurora',
+      recoveryPointMetadata: { dbClusterIdentifier: 'orders-db', engine: 'aurora-postgresql', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/k', dbSubnetGroupName: 'default', DeletionProtection: 'true' },
+      restoredName: NAME,
+      overrides: { port: '5433' },
+      network: NETWORK,
+    });
+    expect(metadata).toEqual({
+      engine: 'aurora-postgresql',
+      kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+      port: '5433',
+      dbClusterIdentifier: NAME,
+      dbSubnetGroupName: 'drill-isolated',
+      vpcSecurityGroupIds: '["sg-0d1e2a3b4c5d6e7f8"]',
+      deletionProtection: 'false',
+    });
+  });
+
+  it('RDS and Aurora: no restore outside the drill network, and none at all without one in config', () => {
+    expect(isolationViolations('RDS', { PubliclyAccessible: 'false', dbInstanceClass: 'db.t4g.medium' })).toEqual([]);
+    const refused = isolationViolations('Aurora', { dbClusterIdentifier: 'orders-copy', VpcSecurityGroupIds: '["sg-open"]', dbSubnetGroupName: 'public-subnets', deletionProtection: 'true' });
+    expect(refused.map((text) => text.split(':')[0])).toEqual(['dbClusterIdentifier', 'VpcSecurityGroupIds', 'dbSubnetGroupName', 'deletionProtection']);
+    expect(isolationViolations('RDS', { publiclyAccessible: 'TRUE' })).toHaveLength(1);
+    expect(isolationViolations('RDS', { dbClusterIdentifier: 'someone-elses' })).toHaveLength(1);
+    expect(() => isolatedRestoreMetadata({ type: 'RDS', recoveryPointMetadata: { dbInstanceIdentifier: 'ledger-db' }, restoredName: NAME })).toThrow(/no drill network in config/);
   });
 
   it('refuses at run time overrides plan validation would have refused (a plan bundled by an older build)', () => {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../domain/drill-naming.js';
 import type { DrillSource as AnyDrillSource } from '../../domain/drill-plan-schema.js';
+import type { DrillDatabaseNetwork } from '../../domain/drill/rds-plan.js';
 
 /** The sources AWS Backup restores here (an rds-database has native drivers; as aws-backup-resource it comes here). */
 type DrillSource = Exclude<AnyDrillSource, { type: 'rds-database' }>;
@@ -24,8 +25,11 @@ import {
   type RestoredCleanupResult,
   type SourceFacts,
 } from '../../domain/drill/restore.js';
+import { EnableHttpEndpointCommand } from '@aws-sdk/client-rds';
 import { backupClient } from '../backup-client.js';
-import { DrillClaimRefused, type RestoreDriver } from './restore-driver.js';
+import { rdsClient } from '../rds-client.js';
+import { DrillClaimRefused, type RestoreDriver, type RunClaim } from './restore-driver.js';
+import { addClusterInstance, clusterInstanceArn, clusterOf, instanceOf } from './restored-resources/rds.js';
 import { claimRestoredTable, cleanUpTableRestore } from './restored-table.js';
 import { cleanupGuardFor, resourceIdOf } from './restored-resources/restored-resource.js';
 import { restoredResourceOps } from './restored-resources/ops-by-type.js';
@@ -41,6 +45,10 @@ export interface AwsBackupDriverConfig {
   readonly vaults?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
   /** @default both */
   readonly recoveryPointTypes?: readonly ('snapshot' | 'continuous')[];
+  /** RDS and Aurora: the drill network from config (drills.database); a database restore without it is refused. */
+  readonly network?: DrillDatabaseNetwork;
+  /** Aurora: turn on the restored cluster's Data API (the plan's checks reach it that way). */
+  readonly enableDataApi?: boolean;
 }
 
 /**
@@ -60,6 +68,10 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
     const arn = await createdResourceArnOf(handle);
     if (!arn) throw new DrillClaimRefused(`AWS Backup restore job ${handle.restoreJobId ?? '(none)'} names no resource it created`);
     if (arn === handle.source.arn) throw new DrillClaimRefused(`restore job ${handle.restoreJobId ?? ''} names the source ${arn} as what it created`);
+    // A database is named by the restore (dbInstanceIdentifier / dbClusterIdentifier): the job's must be the run's.
+    if ((type === 'RDS' || type === 'Aurora') && resourceIdOf(arn) !== handle.restored.name) {
+      throw new DrillClaimRefused(`restore job ${handle.restoreJobId ?? ''} created ${arn}, not the run's ${handle.restored.name}`);
+    }
     // Types named by id get the drill name as their Name tag: the guard reads it back.
     const profile = RESOURCE_TYPE_PROFILES[type];
     const name: Record<string, string> = profile.drillable && profile.naming === 'name-tag' ? { Name: handle.restored.name } : {};
@@ -86,7 +98,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
       try {
         const vault = recoveryPoint.vault ?? config.backupVaultName ?? (await vaultOf(facts.arn, recoveryPointArn));
         const { RestoreMetadata = {} } = await backupClient.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: vault, RecoveryPointArn: recoveryPointArn }));
-        metadata = isolatedRestoreMetadata({ type, recoveryPointMetadata: RestoreMetadata, restoredName, overrides });
+        metadata = isolatedRestoreMetadata({ type, recoveryPointMetadata: RestoreMetadata, restoredName, overrides, ...(config.network !== undefined && { network: config.network }) });
         const { RestoreJobId } = await backupClient.send(
           new StartRestoreJobCommand({
             RecoveryPointArn: recoveryPointArn,
@@ -117,7 +129,7 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
       return handle;
     },
 
-    async describeRestore(handle) {
+    async describeRestore(handle, runClaim) {
       if (!handle.restoreJobId) return { state: 'FAILED', handle, reason: 'the handle names no AWS Backup restore job' };
       const job = await backupClient.send(new DescribeRestoreJobCommand({ RestoreJobId: handle.restoreJobId }));
       switch (job.Status) {
@@ -127,7 +139,12 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
           return { state: 'IN_PROGRESS', handle: { ...handle, awaited: handle.restoreJobId }, awaiting: 'end-event' };
         case 'COMPLETED': {
           const withArn: RestoreHandle = job.CreatedResourceArn ? { ...handle, restored: { ...handle.restored, arn: job.CreatedResourceArn } } : handle;
+          if (type === 'Aurora' && withArn.restored.arn) {
+            const added = await withClusterInstance(withArn, withArn.restored.arn, runClaim, claim);
+            if (added) return added;
+          }
           const progress = await restoredResourceProgress(withArn);
+          if (type === 'Aurora' && progress.state === 'COMPLETED' && config.enableDataApi && withArn.restored.arn) await enableDataApi(withArn.restored.arn);
           return progress.state === 'COMPLETED' && job.CompletionDate ? { ...progress, completedAt: job.CompletionDate.toISOString() } : progress;
         }
         default:
@@ -140,8 +157,11 @@ export function awsBackupDriver(planSource: AnyDrillSource, config: AwsBackupDri
     async cleanUp(handle, { runId, planId }) {
       if (type === 'DynamoDB') return cleanUpTableRestore(handle, runId);
       const found = await restoredArnForCleanup(handle);
-      if (found.status !== 'FOUND') return found.result;
-      const arn = found.arn;
+      // A failed database restore can leave the database it began (RDS: failed, incompatible-restore) while the job names
+      // none: it is found by the identifier the run's restore metadata gave it, which no other run or source carries.
+      const leftBehind = found.status === 'NONE' && found.result.status === 'NOT_FOUND' && (type === 'RDS' || type === 'Aurora') ? await databaseNamed(type, handle.restored.name) : undefined;
+      if (found.status !== 'FOUND' && leftBehind === undefined) return found.result;
+      const arn = found.status === 'FOUND' ? found.arn : leftBehind!;
       const ops = await restoredResourceOps(type);
       // A restore that completed after the drill stopped waiting is claimed now, if provably the job's, then cleaned up.
       if (!handle.restored.arn) {
@@ -266,6 +286,43 @@ async function restoredArnForCleanup(
   return nothing;
 }
 
+/**
+ * AWS Backup restores an Aurora cluster without an instance (restoring-aur): once the cluster is available, the drill
+ * claims it (the run's tags, which the instance's creation must carry) and adds the one instance, then waits for that
+ * instance's RDS event. Undefined when the cluster has its instance already (or is not available yet).
+ */
+async function withClusterInstance(handle: RestoreHandle, clusterArn: string, runClaim: RunClaim | undefined, claim: RestoreDriver['claimRestored']): Promise<RestoreProgress | undefined> {
+  const cluster = await clusterOf(resourceIdOf(clusterArn));
+  // Still being made: its own event (DB cluster created) ends the wait, not the instance's, which does not exist yet.
+  if (cluster?.Status === 'creating') return { state: 'IN_PROGRESS', handle: { ...handle, awaited: clusterArn }, awaiting: 'end-event' };
+  if (cluster?.Status !== 'available' || (cluster.DBClusterMembers ?? []).length > 0) return undefined;
+  if (!runClaim) return { state: 'FAILED', handle, reason: `cluster ${handle.restored.name} needs an instance, and this look names no run to tag it with` };
+  try {
+    await claim(handle, runClaim);
+  } catch (error) {
+    if (error instanceof DrillClaimRefused) return { state: 'FAILED', handle, reason: error.message };
+    throw error;
+  }
+  await addClusterInstance(handle.restored.name, {
+    engine: cluster.Engine ?? 'aurora-postgresql',
+    // A Serverless v2 cluster takes db.serverless instances; otherwise the default class (reading the source's would need grants on it).
+    ...(cluster.ServerlessV2ScalingConfiguration !== undefined && { dbInstanceClass: 'db.serverless' }),
+    tags: { [DRILL_RUN_TAG]: runClaim.runId, [DRILL_PLAN_TAG]: runClaim.planId },
+  });
+  return { state: 'IN_PROGRESS', handle: { ...handle, awaited: clusterInstanceArn(clusterArn) }, awaiting: 'end-event' };
+}
+
+/** The ARN of the drill database of this name, if RDS has it (an instance for RDS, a cluster for Aurora). */
+async function databaseNamed(type: 'RDS' | 'Aurora', name: string): Promise<string | undefined> {
+  return type === 'Aurora' ? (await clusterOf(name))?.DBClusterArn : (await instanceOf(name))?.DBInstanceArn;
+}
+
+/** The restored cluster's Data API, on (once; a restore does not carry the source's setting over). */
+async function enableDataApi(clusterArn: string): Promise<void> {
+  if ((await clusterOf(resourceIdOf(clusterArn)))?.HttpEndpointEnabled === true) return;
+  await rdsClient.send(new EnableHttpEndpointCommand({ ResourceArn: clusterArn }));
+}
+
 /** After the job completed: the restored resource as its service describes it. */
 async function restoredResourceProgress(handle: RestoreHandle): Promise<RestoreProgress> {
   if (handle.restored.type === 'DynamoDB') return restoredTableProgress(handle);
@@ -275,8 +332,14 @@ async function restoredResourceProgress(handle: RestoreHandle): Promise<RestoreP
   switch (availability.state) {
     case 'available':
       return { state: 'COMPLETED', handle };
-    case 'pending':
+    case 'pending': {
+      // A database being made announces its end on the bus (RDS events): the instance, or a cluster's one instance.
+      if (handle.restored.type === 'RDS' || handle.restored.type === 'Aurora') {
+        const awaited = handle.restored.type === 'Aurora' ? clusterInstanceArn(arn) : arn;
+        return { state: 'IN_PROGRESS', handle: { ...handle, awaited }, awaiting: 'end-event' };
+      }
       return { state: 'IN_PROGRESS', handle };
+    }
     case 'gone':
       return { state: 'FAILED', handle, reason: `${arn}, which the restore created, no longer exists` };
     case 'failed':

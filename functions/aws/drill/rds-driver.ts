@@ -1,5 +1,4 @@
 import {
-  CreateDBInstanceCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
   EnableHttpEndpointCommand,
@@ -15,9 +14,9 @@ import { isAuroraEngine } from '../../domain/drill/rds-plan.js';
 import { DrillPreflightError, DrillRestoreError, type AvailableRecoveryPoints, type RecoveryPointRef, type RestoreHandle, type RestoreProgress, type SourceFacts } from '../../domain/drill/restore.js';
 import { rdsClient } from '../rds-client.js';
 import { DrillClaimRefused, type RestoreDriver, type RunClaim } from './restore-driver.js';
-import { clusterOf, instanceOf, rdsOps } from './restored-resources/rds.js';
+import { addClusterInstance, clusterInstanceArn, clusterOf, instanceOf, rdsOps } from './restored-resources/rds.js';
 import { cleanupGuardFor, tagRecord } from './restored-resources/restored-resource.js';
-import { awsErrorText, isAwsError } from './target-table.js';
+import { awsErrorText } from './target-table.js';
 
 /*
  * RDS and Aurora restored natively: an instance to a point in time (RestoreDBInstanceToPointInTime) or from a
@@ -39,10 +38,6 @@ export interface RdsDriverOptions {
   readonly enableDataApi: boolean;
 }
 
-/** The one instance a drill adds to a restored cluster. */
-export const clusterInstanceName = (clusterName: string): string => `${clusterName}-1`;
-/** Its ARN, from the cluster's (`...:cluster:<name>` -> `...:db:<name>-1`). */
-const clusterInstanceArn = (clusterArn: string): string => clusterArn.replace(/:cluster:([^:]+)$/, (_, name: string) => `:db:${clusterInstanceName(name)}`);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions): RestoreDriver {
@@ -119,7 +114,7 @@ export function rdsDriver(source: RdsDatabaseSource, options: RdsDriverOptions):
       const clusterMade = cluster.Status === 'available';
       const withArn: RestoreHandle = { ...handle, restored: { ...handle.restored, arn }, awaited: clusterMade ? clusterInstanceArn(arn) : arn };
       if (clusterMade && (cluster.DBClusterMembers ?? []).length === 0) {
-        await addClusterInstance(source, name, tagRecord(cluster.TagList));
+        await addClusterInstance(name, { engine: source.engine, ...(source.restore?.dbInstanceClass !== undefined && { dbInstanceClass: source.restore.dbInstanceClass }), tags: tagRecord(cluster.TagList) });
         return { state: 'IN_PROGRESS', handle: withArn, awaiting: 'end-event' };
       }
       const progress = progressOf(withArn, await rdsOps.availability(arn));
@@ -156,26 +151,6 @@ function snapshotIdOf(arn: string | undefined): string {
   if (!arn) throw new DrillRestoreError('a snapshot restore needs the snapshot chosen at preflight');
   const match = /:(?:cluster-)?snapshot:(.+)$/.exec(arn);
   return match ? match[1]! : arn;
-}
-
-/** The instance that makes a restored cluster usable: never publicly accessible, tagged as the cluster is. */
-async function addClusterInstance(source: RdsDatabaseSource, clusterName: string, clusterTags: Record<string, string>): Promise<void> {
-  const tags = [DRILL_RUN_TAG, DRILL_PLAN_TAG].flatMap((key) => (clusterTags[key] !== undefined ? [{ Key: key, Value: clusterTags[key] }] : []));
-  try {
-    await rdsClient.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: clusterInstanceName(clusterName),
-        DBClusterIdentifier: clusterName,
-        Engine: source.engine,
-        DBInstanceClass: source.restore?.dbInstanceClass ?? 'db.r6g.large',
-        PubliclyAccessible: false,
-        Tags: tags,
-      }),
-    );
-  } catch (error) {
-    // A look after a lost answer: the instance is there already.
-    if (!isAwsError(error, 'DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault')) throw new DrillRestoreError(`adding an instance to ${clusterName} failed: ${awsErrorText(error)}`);
-  }
 }
 
 function progressOf(handle: RestoreHandle, availability: Awaited<ReturnType<typeof rdsOps.availability>>): RestoreProgress {

@@ -33,8 +33,12 @@ export interface RestoreDriver {
   preflight(): Promise<{ source: SourceFacts; points: AvailableRecoveryPoints }>;
   /** Starts the restore into a new resource named restoredName; DrillRestoreError if the service refuses. */
   startRestore(request: RestoreRequest): Promise<RestoreHandle>;
-  /** Where the restore is, up to the restored resource being available; the handle returned replaces the one given. */
-  describeRestore(handle: RestoreHandle): Promise<RestoreProgress>;
+  /**
+   * Where the restore is, up to the restored resource being available; the handle returned replaces the one given.
+   * `claim`: the run, for a driver that must tag what the restore made before it finishes it (an Aurora cluster AWS
+   * Backup restored gets its instance only once tagged as the run's).
+   */
+  describeRestore(handle: RestoreHandle, claim?: RunClaim): Promise<RestoreProgress>;
   /** Tags the restored resource as this run's after proving it is the one this restore made (DrillClaimRefused if not). */
   claimRestored(handle: RestoreHandle, claim: RunClaim): Promise<void>;
   /** Deletes what the restore made, in the type's order, each part only if the cleanup guard allows it. */

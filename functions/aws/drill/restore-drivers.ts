@@ -30,6 +30,8 @@ export function restoreDriverFor(
         ...(driver.recoveryPointTypes !== undefined && { recoveryPointTypes: driver.recoveryPointTypes }),
         ...(driver.backupVaultName !== undefined && { backupVaultName: driver.backupVaultName }),
         ...(driver.vaults !== undefined && { vaults: driver.vaults }),
+        ...(irdrConfig.drills?.database !== undefined && { network: irdrConfig.drills.database }),
+        ...(plan.sqlAccess?.via === 'data-api' && { enableDataApi: true }),
       };
       if (input?.restoreTestingJob) {
         const full = plan as DrillPlan;
@@ -65,7 +67,7 @@ function lazyRdsDriver(source: Extract<DrillPlan['source'], { type: 'rds-databas
     completionSignal: 'end-event',
     preflight: async () => (await loaded).preflight(),
     startRestore: async (request) => (await loaded).startRestore(request),
-    describeRestore: async (handle) => (await loaded).describeRestore(handle),
+    describeRestore: async (handle, claim) => (await loaded).describeRestore(handle, claim),
     claimRestored: async (handle, claim) => (await loaded).claimRestored(handle, claim),
     cleanUp: async (handle, claim) => (await loaded).cleanUp(handle, claim),
   };

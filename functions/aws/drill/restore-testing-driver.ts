@@ -54,7 +54,7 @@ export function restoreTestingDriver(plan: RestoreTestingDrillPlan, config: AwsB
       return handle;
     },
 
-    describeRestore: (handle) => inner.describeRestore(handle),
+    describeRestore: (handle, claim) => inner.describeRestore(handle, claim),
 
     // Not tagged: irdr deletes nothing here, so there is no claim for the cleanup guard to read.
     claimRestored: async () => undefined,

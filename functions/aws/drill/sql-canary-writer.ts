@@ -1,10 +1,8 @@
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
-import pg from 'pg';
 import { isAuroraEngine, type RdsDatabaseSource, type SqlAccess } from '../../domain/drill/rds-plan.js';
 import type { SourceResource } from '../../domain/drill/restore.js';
 import { canaryTableSql, canaryWriteSql, parseTableName } from '../../domain/drill/sql-generation.js';
 import { clusterOf, instanceOf } from './restored-resources/rds.js';
-import { credentialsOf, endpointOf, isLoopback } from './sql/database-endpoints.js';
 
 /*
  * The SQL canary writer, run on a schedule against the source database (never a restore): creates the canary table
@@ -12,36 +10,32 @@ import { credentialsOf, endpointOf, isLoopback } from './sql/database-endpoints.
  * read-only one). The restored canary then measures the RPO (the sql-canary check).
  */
 
-export async function writeSqlCanary(request: {
+/** The canary through the RDS Data API (WriteDrillCanary; Aurora with the Data API). A wire plan's is written over the wire, in the VPC. */
+export async function writeSqlCanary(request: CanaryWrite): Promise<void> {
+  const { source, access, writerSecretArn } = request;
+  if (access.via !== 'data-api') throw new Error(`the canary of ${source.name} is written over the wire, from the drill VPC (WriteDrillWireCanary: writeSqlCanaryOverWire)`);
+  const client = new RDSDataClient({});
+  try {
+    for (const sql of canaryStatements(request.table)) {
+      await client.send(new ExecuteStatementCommand({ resourceArn: source.arn, secretArn: writerSecretArn, sql, ...(access.database !== undefined && { database: access.database }) }));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface CanaryWrite {
   readonly source: Pick<SourceResource, 'type' | 'name' | 'arn'>;
   readonly access: Pick<SqlAccess, 'via' | 'database'>;
   readonly writerSecretArn: string;
   readonly table: string;
-}): Promise<void> {
-  const { source, access, writerSecretArn } = request;
-  const table = parseTableName(request.table);
-  const statements = [canaryTableSql('postgres', table), canaryWriteSql('postgres', table)];
-  if (access.via === 'data-api') {
-    const client = new RDSDataClient({});
-    try {
-      for (const sql of statements) {
-        await client.send(new ExecuteStatementCommand({ resourceArn: source.arn, secretArn: writerSecretArn, sql, ...(access.database !== undefined && { database: access.database }) }));
-      }
-    } finally {
-      client.destroy();
-    }
-    return;
-  }
-  const [{ host, port }, { username, password }] = await Promise.all([endpointOf(source), credentialsOf(writerSecretArn)]);
-  const client = new pg.Client({ host, port, user: username, password, database: access.database ?? 'postgres', ssl: isLoopback(host) ? false : { rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    for (const sql of statements) await client.query(sql);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
+
+/** Create the canary table if missing, then upsert its one row stamped with the database's own clock. */
+export const canaryStatements = (table: string): string[] => {
+  const name = parseTableName(table);
+  return [canaryTableSql('postgres', name), canaryWriteSql('postgres', name)];
+};
 
 /** A plan's source database as the writer reaches it (its ARN from RDS: the Data API names a cluster by ARN). */
 export async function rdsSourceOf(source: RdsDatabaseSource): Promise<Pick<SourceResource, 'type' | 'name' | 'arn'>> {

@@ -96,6 +96,13 @@ export interface DrillValidatorNetwork {
 export const checksRunInOf = (plan: { readonly sqlAccess?: { readonly via: string } }): 'drill-vpc' | undefined => (plan.sqlAccess?.via === 'wire' ? 'drill-vpc' : undefined);
 
 /**
+ * The function that writes a plan's scheduled canary: a SQL canary written over the wire reaches a source database only
+ * reachable inside the VPC, so WriteDrillWireCanary (in the drill VPC) writes it; every other canary WriteDrillCanary.
+ */
+export const canaryWriterOf = (plan: { readonly checks: readonly { readonly type: string }[]; readonly sqlAccess?: { readonly via: string } }): 'WriteDrillCanary' | 'WriteDrillWireCanary' =>
+  plan.sqlAccess?.via === 'wire' && plan.checks.some((check) => check.type === 'sql-canary') ? 'WriteDrillWireCanary' : 'WriteDrillCanary';
+
+/**
  * Where a plan's database restore would leave the drill network from config, and why (empty: it stays in). Run by
  * `irdr drills validate` and by the loaders that deploy or run plans, which have the config.
  */

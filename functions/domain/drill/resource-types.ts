@@ -55,8 +55,18 @@ export const RESOURCE_TYPE_PROFILES: Readonly<Record<BackupResourceType, Resourc
     drillable: false,
     reason: 'a Neptune restore makes a cluster without instances and irdr has no cluster cleanup yet (it arrives with the RDS/Aurora driver, issue 17)',
   },
-  RDS: { drillable: false, reason: 'RDS instances are drilled natively for now: a source of type rds-database restored by the rds-pitr or rds-snapshot driver' },
-  Aurora: { drillable: false, reason: 'Aurora clusters are drilled natively for now: a source of type rds-database restored by the rds-pitr or rds-snapshot driver' },
+  RDS: {
+    drillable: true,
+    naming: 'resource-name',
+    cleanup: ['the restored DB instance (no final snapshot, its automated backups deleted)'],
+    arnPattern: /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]{0,62}$/,
+  },
+  Aurora: {
+    drillable: true,
+    naming: 'resource-name',
+    cleanup: ["the restored cluster's instances (the one the drill adds)", 'the restored DB cluster (no final snapshot, its automated backups deleted)'],
+    arnPattern: /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-z][a-z0-9-]{0,62}$/,
+  },
 };
 
 /** S3 bucket names: 3-63 of lower-case letters, digits, dots and hyphens (dots avoided: they break virtual-host TLS). */

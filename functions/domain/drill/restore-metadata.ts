@@ -1,4 +1,5 @@
 import { DRILL_TABLE_PREFIX } from '../drill-naming.js';
+import type { DrillDatabaseNetwork } from './rds-plan.js';
 import type { BackupResourceType } from './restore.js';
 
 /*
@@ -19,11 +20,27 @@ const NAME_KEYS: Partial<Record<BackupResourceType, string>> = {
   S3: 'DestinationBucketName',
   // https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-efs.html#efs-restore-cli (idempotency token of the new file system)
   EFS: 'CreationToken',
+  // restore-testing-inferred-metadata (Amazon RDS: dbInstanceIdentifier; Aurora: dbClusterIdentifier), keys as
+  // RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot name them (restoring-rds, restoring-aur).
+  RDS: 'dbInstanceIdentifier',
+  Aurora: 'dbClusterIdentifier',
 };
 
+/** Where a database restore goes: the drill network from config (drills.database), never the plan's to choose. */
+type DatabaseNetwork = Pick<DrillDatabaseNetwork, 'dbSubnetGroupName' | 'vpcSecurityGroupIds'>;
+
 /** Isolated defaults per type: what a drill always sets, whatever the recovery point or the plan says. */
-function isolatedDefaults(type: BackupResourceType, restoredName: string): Metadata {
+function isolatedDefaults(type: BackupResourceType, restoredName: string, network: DatabaseNetwork | undefined): Metadata {
   switch (type) {
+    case 'RDS':
+    case 'Aurora': {
+      if (!network) throw new Error('no drill network in config (drills.database): a database is restored only into the drill subnet group');
+      // restore-testing-inferred-metadata: deletionProtection false (cleanup deletes), publiclyAccessible false; the drill
+      // subnet group and security groups (vpcSecurityGroupIds a JSON list, as restore testing overrides take it).
+      const placement = { dbSubnetGroupName: network.dbSubnetGroupName, vpcSecurityGroupIds: JSON.stringify(network.vpcSecurityGroupIds), deletionProtection: 'false' };
+      // An Aurora cluster has no public access of its own: the one instance the drill adds is made not publicly accessible.
+      return type === 'RDS' ? { dbInstanceIdentifier: restoredName, ...placement, publiclyAccessible: 'false' } : { dbClusterIdentifier: restoredName, ...placement };
+    }
     case 'DynamoDB':
       // restore-testing-inferred-metadata: deletionProtection false (cleanup must be able to delete); encryptionType kept.
       return { targetTableName: restoredName, deletionProtection: 'false' };
@@ -84,6 +101,12 @@ export function isolationViolations(type: BackupResourceType, overrides: Metadat
       violations.push(`${key}: a restored instance that cannot be terminated could not be cleaned up`);
     } else if (k === 'requireimdsv2' && v !== 'true') {
       violations.push(`${key}: a restored instance requires IMDSv2`);
+    } else if ((type === 'RDS' || type === 'Aurora') && (k === 'vpcsecuritygroupids' || k === 'dbsubnetgroupname')) {
+      violations.push(`${key}: a drill restores a database into the drill network from config (drills.database dbSubnetGroupName, vpcSecurityGroupIds); remove it`);
+    } else if (type === 'RDS' && k === 'dbclusteridentifier') {
+      violations.push(`${key}: an RDS instance restore never joins a cluster; remove it`);
+    } else if (k === 'publiclyaccessible' && v === 'false') {
+      // Not publicly accessible is what a drill sets anyway.
     } else if (k.startsWith('block') && k.includes('public') && v === 'true') {
       // Blocking public access more is always within isolation.
     } else if (k.includes('public') || k.includes('acl') || (DROPPED_KEYS[type] ?? []).some((dropped) => lower(dropped) === k)) {
@@ -102,11 +125,13 @@ export function isolatedRestoreMetadata(request: {
   readonly recoveryPointMetadata: Metadata;
   readonly restoredName: string;
   readonly overrides?: Metadata;
+  /** RDS and Aurora: the drill network from config. */
+  readonly network?: DatabaseNetwork;
 }): Record<string, string> {
-  const { type, recoveryPointMetadata, restoredName, overrides = {} } = request;
+  const { type, recoveryPointMetadata, restoredName, overrides = {}, network } = request;
   const violations = isolationViolations(type, overrides);
   if (violations.length > 0) throw new Error(`the plan's restore metadata would break isolation: ${violations.join('; ')}`);
   const dropped = new Set((DROPPED_KEYS[type] ?? []).map(lower));
   const fromPoint = Object.fromEntries(Object.entries(recoveryPointMetadata).filter(([key]) => !dropped.has(lower(key))));
-  return withKeys(withKeys(fromPoint, overrides), isolatedDefaults(type, restoredName));
+  return withKeys(withKeys(fromPoint, overrides), isolatedDefaults(type, restoredName, network));
 }

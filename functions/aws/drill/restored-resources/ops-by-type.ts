@@ -2,6 +2,7 @@ import type { BackupResourceType } from '../../../domain/drill/restore.js';
 import { ebsOps } from './ebs.js';
 import { ec2Ops } from './ec2.js';
 import { efsOps } from './efs.js';
+import { rdsOps } from './rds.js';
 import type { RestoredResourceOps } from './restored-resource.js';
 import { s3Ops } from './s3.js';
 
@@ -16,6 +17,8 @@ export async function restoredResourceOps(type: BackupResourceType): Promise<Res
   if (type === 'EFS' && process.env.DRILL_RESTORES_EFS !== 'false') return efsOps;
   if (type === 'EBS' && process.env.DRILL_RESTORES_EBS !== 'false') return ebsOps;
   if (type === 'EC2' && process.env.DRILL_RESTORES_EC2 !== 'false') return ec2Ops;
+  // The RDS client is in every drill function already (the native RDS drivers): no flag.
+  if (type === 'RDS' || type === 'Aurora') return rdsOps;
   throw new Error(`no restored-resource operations for ${type} in this function (no plan restores it, or plan validation refuses the type)`);
 }
 
@@ -26,4 +29,6 @@ export const TAGGING_RESOURCE_TYPES: Partial<Record<BackupResourceType, string>>
   EFS: 'elasticfilesystem:file-system',
   EBS: 'ec2:volume',
   EC2: 'ec2:instance',
+  RDS: 'rds:db',
+  Aurora: 'rds:cluster',
 };

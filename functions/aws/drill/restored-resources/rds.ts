@@ -1,5 +1,6 @@
 import {
   AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
@@ -7,9 +8,10 @@ import {
   type DBCluster,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import type { RestoredCleanupResult } from '../../../domain/drill/restore.js';
+import { DRILL_PLAN_TAG, DRILL_RUN_TAG } from '../../../domain/drill-naming.js';
+import { DrillRestoreError, type RestoredCleanupResult } from '../../../domain/drill/restore.js';
 import { rdsClient } from '../../rds-client.js';
-import { isAwsError } from '../target-table.js';
+import { awsErrorText, isAwsError } from '../target-table.js';
 import { refused, resourceIdOf, tagList, tagRecord, waiting, type Availability, type CleanupGuard, type RestoredResourceOps } from './restored-resource.js';
 
 /*
@@ -17,6 +19,33 @@ import { refused, resourceIdOf, tagList, tagRecord, waiting, type Availability, 
  * available, its tags, and cleanup through the one guard: a cluster's instances first, then the cluster, each
  * deleted with no final snapshot and its automated backups deleted with it.
  */
+
+/** The one instance a drill adds to a restored cluster (RDS and AWS Backup restore an Aurora cluster without one). */
+export const clusterInstanceName = (clusterName: string): string => `${clusterName}-1`;
+/** Its ARN, from the cluster's (`...:cluster:<name>` -> `...:db:<name>-1`). */
+export const clusterInstanceArn = (clusterArn: string): string => clusterArn.replace(/:cluster:([^:]+)$/, (_, name: string) => `:db:${clusterInstanceName(name)}`);
+/** The class of the instance a drill adds when neither the plan nor the source says. */
+const DEFAULT_CLUSTER_INSTANCE_CLASS = 'db.r6g.large';
+
+/** The instance that makes a restored cluster usable: never publicly accessible, tagged with the drill tags the cluster carries. */
+export async function addClusterInstance(clusterName: string, options: { readonly engine: string; readonly dbInstanceClass?: string; readonly tags: Readonly<Record<string, string>> }): Promise<void> {
+  const tags = [DRILL_RUN_TAG, DRILL_PLAN_TAG].flatMap((key) => (options.tags[key] !== undefined ? [{ Key: key, Value: options.tags[key] }] : []));
+  try {
+    await rdsClient.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: clusterInstanceName(clusterName),
+        DBClusterIdentifier: clusterName,
+        Engine: options.engine,
+        DBInstanceClass: options.dbInstanceClass ?? DEFAULT_CLUSTER_INSTANCE_CLASS,
+        PubliclyAccessible: false,
+        ...(tags.length > 0 && { Tags: tags }),
+      }),
+    );
+  } catch (error) {
+    // A look after a lost answer: the instance is there already.
+    if (!isAwsError(error, 'DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault')) throw new DrillRestoreError(`adding an instance to ${clusterName} failed: ${awsErrorText(error)}`);
+  }
+}
 
 export const isClusterArn = (arn: string): boolean => /:cluster:[^:]+$/.test(arn);
 
