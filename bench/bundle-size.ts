@@ -35,6 +35,7 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   COMPLIANCE_PUSH_FUNCTION_NAME: 'irdr-bench-push-compliance-evidence',
   EVIDENCE_EXPORT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench-evidence-export',
   EVIDENCE_EXPORT_BUCKET: 'irdr-bench-evidence-exports',
+  EVIDENCE_EXPORT_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000002',
 };
 
 /** What Lambda's environment holds for this function at init: its registry variables, plus what lib/ and Lambda set. */

@@ -38,7 +38,9 @@ export type FunctionEnvironmentName =
   | 'SLACK_SECRET_ID'
   // The asynchronous evidence export state machine (POST /evidence/exports starts it) and the bucket its parts and zips go to.
   | 'EVIDENCE_EXPORT_STATE_MACHINE_ARN'
-  | 'EVIDENCE_EXPORT_BUCKET';
+  | 'EVIDENCE_EXPORT_BUCKET'
+  // The KMS key (ECC_NIST_EDWARDS25519) that signs the asynchronous exports' manifests: a key has one signer, and this one is RunEvidenceExport.
+  | 'EVIDENCE_EXPORT_SIGNING_KEY_ID';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -65,6 +67,8 @@ export type FunctionPermission =
   | 'evidence-exports:start'
   // Put and get the export's month parts and zip in the exports bucket (nothing else there, nowhere else).
   | 'evidence-exports:write-files'
+  // kms:Sign and kms:GetPublicKey on the asynchronous exports' signing key (Ed25519), nothing else.
+  | 'evidence-exports:sign'
   // GetObject on the exports' zips only: the download links this function presigns can do that and no more.
   | 'evidence-exports:link'
   // Finding claims (FINDING# in the deduplication table): claim (conditional put), read and mark run started.
@@ -699,9 +703,9 @@ export const functionRegistry = [
     memoryMb: 1769,
     // A month of a busy year is ~40k events; rendering a year is the long step. Lambda's limit, not a target.
     timeoutSeconds: 900,
-    environment: ['TABLE_NAME', 'EVIDENCE_SIGNING_KEY_ID', 'EVIDENCE_EXPORT_BUCKET'],
+    environment: ['TABLE_NAME', 'EVIDENCE_EXPORT_SIGNING_KEY_ID', 'EVIDENCE_EXPORT_BUCKET'],
     bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
-    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence:sign', 'estate:list', 'evidence-exports:write-files'],
+    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:sign', 'estate:list', 'evidence-exports:write-files'],
     indexes: ['GSI1'],
   },
   {

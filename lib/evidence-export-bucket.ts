@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { flattenCfnReference } from './drill-grants.js';
 import { acknowledgeNist } from './nag.js';
 
 export interface EvidenceExportBucketProps {
@@ -50,11 +51,17 @@ export class EvidenceExportBucket extends Construct {
 
   /** The export steps: put and get the parts and zips under exports/ (no list, no delete). */
   public grantWriteFiles(role: IRole): void {
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [this.bucket.arnForObjects('exports/*')] }));
+    this.grantObjects(role, ['s3:PutObject', 's3:GetObject'], 'exports/*', 'Each export writes its parts and zip under exports/<export id>/, an id made when the export starts: the grant is that prefix of this one bucket, put and get only.');
   }
 
   /** What a presigned download link can do: GetObject on the zips, nothing else. */
   public grantLinks(role: IRole): void {
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('exports/*/*.zip')] }));
+    this.grantObjects(role, ['s3:GetObject'], 'exports/*/*.zip', 'Download links are presigned for an export\'s zip, named by an id made when the export starts: the grant is GetObject of the zips of this one bucket, nothing else.');
+  }
+
+  private grantObjects(role: IRole, actions: string[], pattern: string, reason: string): void {
+    const resource = this.bucket.arnForObjects(pattern);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resource] }));
+    Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(resource))}]`, reason });
   }
 }

@@ -95,6 +95,8 @@ export class IrdrStack extends Stack {
   /** Asynchronous exports of any period: months read in parallel, rendered, signed, zipped into the exports bucket. */
   public readonly evidenceExport: BlueprintStateMachine;
   public readonly evidenceExportBucket: EvidenceExportBucket;
+  /** Signs the asynchronous exports' manifests: its one signer is RunEvidenceExport (GET /evidence's key has its own). */
+  public readonly evidenceExportSigningKey: EvidenceSigningKey;
   /** Signs the manifests of exports served by GET /evidence. */
   public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
@@ -174,6 +176,10 @@ export class IrdrStack extends Stack {
       stateMachineName: stateMachineName(this, props.evidenceExportBlueprint.logicalId),
     });
     this.evidenceExportBucket = new EvidenceExportBucket(this, 'EvidenceExports', { accessLogs: this.evidenceDigests.accessLogs });
+    this.evidenceExportSigningKey = new EvidenceSigningKey(this, 'EvidenceExportSigningKey', {
+      description: 'irdr: signs the manifests of asynchronous evidence exports (Ed25519)',
+      removalPolicy: props.evidenceRemovalPolicy,
+    });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKeyEncryptionKey = new Key(this, 'TaskLinkKeyEncryption', {
@@ -231,6 +237,7 @@ export class IrdrStack extends Stack {
       COMPLIANCE_PUSH_FUNCTION_NAME: this.functions.get('PushComplianceEvidence').functionName,
       EVIDENCE_EXPORT_STATE_MACHINE_ARN: this.evidenceExport.stateMachine.stateMachineArn,
       EVIDENCE_EXPORT_BUCKET: this.evidenceExportBucket.bucket.bucketName,
+      EVIDENCE_EXPORT_SIGNING_KEY_ID: this.evidenceExportSigningKey.key.keyArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -269,6 +276,10 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'EvidenceSigningKeyArn', {
       description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',
       value: this.evidenceSigningKey.key.keyArn,
+    });
+    new CfnOutput(this, 'EvidenceExportSigningKeyArn', {
+      description: 'KMS key that signs the manifests of POST /evidence/exports: give auditors its public key (aws kms get-public-key) to pin',
+      value: this.evidenceExportSigningKey.key.keyArn,
     });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'SNS topic of the operational alarms (subscribe more endpoints here)', value: this.alarms.topic.topicArn });
     for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
@@ -342,6 +353,7 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
     if (declared.has('evidence:sign')) this.evidenceSigningKey.allowOnlySigner(fn.role!);
+    if (declared.has('evidence-exports:sign')) this.evidenceExportSigningKey.allowOnlySigner(fn.role!);
     if (declared.has('evidence-exports:start')) this.evidenceExport.stateMachine.grantStartExecution(fn);
     if (declared.has('evidence-exports:write-files')) this.evidenceExportBucket.grantWriteFiles(fn.role!);
     if (declared.has('evidence-exports:link')) this.evidenceExportBucket.grantLinks(fn.role!);

@@ -73,6 +73,7 @@ import {
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_EXPORT_BUCKET,
+  LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   LOCAL_SLACK_SECRET_NAME,
   LOCAL_DRILL_CANARY_WRITER_SECRET_NAME,
@@ -312,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       keys: [
         { alias: LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence export manifests' },
         { alias: LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence digests' },
+        { alias: LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs the manifests of asynchronous evidence exports' },
       ],
       ...(dataDir && { file: join(dataDir, 'kms-keys.json') }),
     });
@@ -456,6 +458,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       COMPLIANCE_PUSH_FUNCTION_NAME: lambda.functionArn('PushComplianceEvidence'),
       EVIDENCE_EXPORT_STATE_MACHINE_ARN: evidenceExportStateMachineArn,
       EVIDENCE_EXPORT_BUCKET: LOCAL_EVIDENCE_EXPORT_BUCKET,
+      EVIDENCE_EXPORT_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS],
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>

@@ -1,3 +1,4 @@
+import { EVIDENCE_EXPORT_TIMEOUT_SECONDS } from '../functions/domain/evidence/export-job.js';
 import { functionArnPlaceholder, functionSpec } from '../functions/registry.js';
 import { transientRetry, type AslDefinition, type AslState } from './asl-fragments.js';
 
@@ -15,8 +16,6 @@ export const EVIDENCE_EXPORT_STATE_MACHINE_LOGICAL_ID = 'Evidence-export';
 /** How many months are read at once: the table's on-demand capacity is the limit, and each reader is one Lambda. */
 export const MONTH_CONCURRENCY = 6;
 
-/** Lambda's 15 minutes per step, a few retries, and the rendering: an export that runs longer has a fault. */
-const EXECUTION_TIMEOUT_SECONDS = 4 * 60 * 60;
 
 const RUN_EXPORT = '${' + functionArnPlaceholder('RunEvidenceExport') + '}';
 const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record failure' }];
@@ -32,7 +31,7 @@ export function compileEvidenceExportStateMachine(): AslDefinition {
   return {
     Comment: 'irdr evidence export: each month of the period read and verified in parallel, then rendered, signed (KMS) and zipped into the exports bucket',
     StartAt: 'Collect months',
-    TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
+    TimeoutSeconds: EVIDENCE_EXPORT_TIMEOUT_SECONDS,
     States: {
       'Collect months': {
         Type: 'Map',

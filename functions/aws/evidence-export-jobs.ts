@@ -3,11 +3,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
 import type { EstateInventory } from '../domain/evidence/estate-coverage.js';
-import { exportMonths, exportPartKey, exportZipKey, DOWNLOAD_URL_SECONDS, type ExportMonth, type ExportRecord } from '../domain/evidence/export-job.js';
+import { EVIDENCE_EXPORT_TIMEOUT_SECONDS, exportMonths, exportPartKey, exportZipKey, DOWNLOAD_URL_SECONDS, type ExportMonth, type ExportRecord } from '../domain/evidence/export-job.js';
 import type { ManifestSigner } from '../domain/evidence/export-manifest.js';
 import { exportBaseName, exportZip } from '../domain/evidence/export-response.js';
 import type { EvidencePeriod, ExportedDrillRun, ExportedIncident } from '../domain/evidence/exported-trail.js';
@@ -18,6 +16,7 @@ import { appendEvent } from './event-trail.js';
 import { collectDrillRunEvidence, collectIncidentEvidence } from './evidence-collection.js';
 import { renderEvidenceExport } from './evidence-export.js';
 import { s3 } from './s3-client.js';
+import { presignedGetUrl } from './s3-presign.js';
 import { stepFunctions } from './sfn-client.js';
 
 /*
@@ -28,6 +27,8 @@ import { stepFunctions } from './sfn-client.js';
  */
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
+/** The export state machine's own TimeoutSeconds: no execution runs longer. */
+const EXPORT_CLAIM_LIFETIME_MS = EVIDENCE_EXPORT_TIMEOUT_SECONDS * 1000;
 
 export interface ExportStart {
   readonly record: ExportRecord;
@@ -53,9 +54,10 @@ export async function startEvidenceExport(options: {
         TableName: tableName,
         Key: { [PK]: runningExportPk(period), [SK]: RUNNING_EXPORT_SK },
         UpdateExpression: 'SET exportId = :id, running = :true, claimedAt = :now',
-        ConditionExpression: 'attribute_not_exists(#pk) OR running = :false',
+        // A claim older than the state machine's own timeout belongs to an execution that ended without its Catch (aborted by hand).
+        ConditionExpression: 'attribute_not_exists(#pk) OR running = :false OR claimedAt < :stale',
         ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':id': exportId, ':true': true, ':false': false, ':now': options.now },
+        ExpressionAttributeValues: { ':id': exportId, ':true': true, ':false': false, ':now': options.now, ':stale': new Date(Date.parse(options.now) - EXPORT_CLAIM_LIFETIME_MS).toISOString() },
       }),
     );
   } catch (error) {
@@ -207,24 +209,5 @@ export async function issueDownloadUrl(tableName: string, bucket: string, record
   if (record.status !== 'completed' || !record.zipKey) throw new Error(`export ${record.exportId} is ${record.status}: no download`);
   const expiresAt = new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
   await appendEvent(tableName, evidenceExportPk(record.exportId), { type: 'export.download-issued', at: now.toISOString(), actor, detail: { expiresAt, zipSha256: record.zipSha256 } });
-  const region = await s3.config.region();
-  // Locally AWS_ENDPOINT_URL_S3 names the local S3 (path-style); in AWS the bucket's regional virtual-hosted name.
-  const endpoint = process.env.AWS_ENDPOINT_URL_S3;
-  const url = endpoint ? new URL(`${endpoint.replace(/\/$/, '')}/${bucket}/${record.zipKey}`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/${record.zipKey}`);
-  const signer = new SignatureV4({ service: 's3', region, credentials: s3.config.credentials, sha256: Sha256, uriEscapePath: false });
-  const presigned = await signer.presign(
-    {
-      method: 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port !== '' && { port: Number(url.port) }),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-    },
-    // S3 signs a presigned GET's payload as UNSIGNED-PAYLOAD; the header only says so to the signer, it is neither sent nor signed.
-    { expiresIn: DOWNLOAD_URL_SECONDS, signingDate: now, unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) },
-  );
-  const query = new URLSearchParams(Object.entries(presigned.query ?? {}).map(([name, value]): [string, string] => [name, String(value)]));
-  return { url: `${url.origin}${url.pathname}?${query}`, expiresAt };
+  return { url: await presignedGetUrl(bucket, record.zipKey, DOWNLOAD_URL_SECONDS, now), expiresAt };
 }

@@ -10,7 +10,7 @@ import { EXPORT_ID_PATTERN, failureReason } from '../domain/evidence/export-job.
 
 const tableName = requireEnvironment('TABLE_NAME');
 const bucket = requireEnvironment('EVIDENCE_EXPORT_BUCKET');
-const signer = kmsEd25519Signer(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
+const signer = kmsEd25519Signer(requireEnvironment('EVIDENCE_EXPORT_SIGNING_KEY_ID'));
 const controls = bundledControlMapping();
 
 const Period = z.strictObject({ from: z.iso.datetime(), to: z.iso.datetime() });

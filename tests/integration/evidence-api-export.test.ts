@@ -15,6 +15,7 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 let local: TestStack;
 let incidentIds: string[];
 let signingKey: KeyObject;
+let exportSigningKey: KeyObject;
 const now = Date.now();
 const recent = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`;
 
@@ -33,6 +34,9 @@ beforeAll(async () => {
   const kms = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS! });
   const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-signing' }));
   signingKey = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' });
+  // The asynchronous exports' key: a key has one signer, and theirs is RunEvidenceExport.
+  const exportKey = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-export-signing' }));
+  exportSigningKey = createPublicKey({ key: Buffer.from(exportKey.PublicKey!), format: 'der', type: 'spki' });
 });
 afterAll(async () => {
   await local?.stop();
@@ -224,7 +228,10 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     const entries = unzipSync(new Uint8Array(bytes));
     const files = new Map(Object.entries(entries).filter(([name]) => !name.endsWith(`/${MANIFEST_FILE}`)).map(([name, content]) => [name.split('/').pop()!, Buffer.from(content)]));
     const manifest = Object.entries(entries).find(([name]) => name.endsWith(`/${MANIFEST_FILE}`))![1];
-    const check = checkExport(Buffer.from(manifest).toString('utf8'), files, signingKey);
+    // Pinned to the exports' key, and not valid for GET /evidence's key: each key has its one signer.
+    expect(checkExport(Buffer.from(manifest).toString('utf8'), files, signingKey).signature).toBe('wrong-key');
+    const check = checkExport(Buffer.from(manifest).toString('utf8'), files, exportSigningKey);
+    expect(view.zip!.keyFingerprint).toBe(keyFingerprint(exportSigningKey));
     expect(check.problems).toEqual([]);
     expect(check.signature).toBe('valid');
     const exported = JSON.parse(files.get('incidents.json')!.toString('utf8')) as { period: unknown; incidents: Array<{ trail: { intact: boolean } }> };

@@ -48,6 +48,9 @@ export function exportMonths(period: EvidencePeriod): ExportMonth[] {
   return months;
 }
 
+/** How long an export may run at most (the state machine's TimeoutSeconds): a claim on a period older than this is stale. */
+export const EVIDENCE_EXPORT_TIMEOUT_SECONDS = 4 * 60 * 60;
+
 export type ExportStatus = 'running' | 'completed' | 'failed';
 
 /** The export's record (EXPORT#<id>, META): what it is of, where it is, and how it ended. */
