@@ -1,6 +1,9 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, checkExport, keyFingerprint } from '../../functions/domain/evidence/export-manifest.js';
@@ -11,6 +14,7 @@ import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../functions/domain/lambda-limit
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { seedSyntheticIncidents } from './support/synthetic-evidence.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
+import { runIrdr } from './support/irdr-cli.js';
 
 let local: TestStack;
 let incidentIds: string[];
@@ -258,6 +262,29 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     const next = await call('POST', '/evidence/exports', 'dev-auditor', year);
     expect(next.status).toBe(202);
     expect(((await next.json()) as ExportView).exportId).not.toBe(started.exportId);
+  });
+
+  it('irdr evidence export --remote: the export through the API with progress, unpacked into a folder check-export holds to the exports key', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'irdr-remote-export-'));
+    try {
+      const keyFile = join(out, 'export-key.pub.pem');
+      await writeFile(keyFile, exportSigningKey.export({ type: 'spki', format: 'pem' }));
+      const folder = join(out, 'audit');
+      const exported = await runIrdr(local, ['evidence', 'export', '--remote', '--from', year.from, '--to', year.to, '--out', folder, '--token', 'dev-auditor']);
+      expect(exported.output).toMatch(/(started|joined the running) export ex-[0-9a-f]{32}/);
+      expect(exported.output).toContain('[####################] 12/12 months, 144 events');
+      expect(exported.output).toMatch(/exported 24 trails, 0 broken/);
+      expect(exported.code).toBe(0);
+      const checked = await runIrdr(local, ['evidence', 'check-export', folder, '--public-key-file', keyFile]);
+      expect(checked.output).toMatch(/valid/);
+      expect(checked.code).toBe(0);
+      // As the commander the export runs, but no link is given: the CLI says so and exits 1, writing nothing.
+      const commander = await runIrdr(local, ['evidence', 'export', '--remote', '--from', year.from, '--to', year.to, '--out', join(out, 'commander'), '--token', 'dev-commander']);
+      expect(commander.output).toContain('no download link was given: a download link is issued to the auditor role only');
+      expect(commander.code).toBe(1);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('records a failed export with its reason and never issues a link for it', async () => {
