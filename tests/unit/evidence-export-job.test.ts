@@ -3,6 +3,7 @@ import { ExportRequest, exportMonths, exportView, failureReason, newExportId, EX
 import { refusedPathParameter } from '../../functions/domain/path-parameters.js';
 import { presignedRequestExpired } from '../../local/s3/object-routes.js';
 import { progressBar } from '../../bin/remote-export-command.js';
+import { readInOrder } from '../../functions/aws/evidence-collection.js';
 
 describe('an export period and its months', () => {
   it('cuts a year into its twelve calendar months, oldest first, each [from, to)', () => {
@@ -79,5 +80,50 @@ describe('the local S3 and a presigned link', () => {
     // A date rewritten into something else is not a way around the expiry.
     expect(presignedRequestExpired(signed('2099-01-01', '300'), at)).toBe(true);
     expect(presignedRequestExpired(new URLSearchParams(), at)).toBe(false);
+  });
+});
+
+describe('reading trails a few at a time', () => {
+  const later = <T>(value: T, ticks: number): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ticks));
+
+  it('keeps the items order whatever order the reads end in, with at most the limit in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const ends: number[] = [];
+    const results = await readInOrder(
+      [5, 1, 4, 2, 3, 0],
+      3,
+      async (item) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        const value = await later(item * 10, item);
+        inFlight -= 1;
+        return value;
+      },
+      (done) => ends.push(done),
+    );
+    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+    expect(most).toBe(3);
+    expect(ends).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await readInOrder([], 3, async () => 1, () => undefined)).toEqual([]);
+  });
+
+  it('stops starting reads once progress throws (GET /evidence out of time), and rejects with that error', async () => {
+    const started: number[] = [];
+    const outOfTime = new Error('out of time');
+    const reading = readInOrder(
+      Array.from({ length: 20 }, (_, index) => index),
+      2,
+      async (item) => {
+        started.push(item);
+        return later(item, 1);
+      },
+      (done) => {
+        if (done === 1) throw outOfTime;
+      },
+    );
+    await expect(reading).rejects.toBe(outOfTime);
+    await later(undefined, 20);
+    expect(started.length).toBeLessThanOrEqual(3);
   });
 });
