@@ -33,6 +33,9 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   VANTA_API_URL: 'https://vanta.irdr-bench.invalid',
   DRATA_API_URL: 'https://drata.irdr-bench.invalid',
   COMPLIANCE_PUSH_FUNCTION_NAME: 'irdr-bench-push-compliance-evidence',
+  EVIDENCE_EXPORT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:irdr-bench-evidence-export',
+  EVIDENCE_EXPORT_BUCKET: 'irdr-bench-evidence-exports',
+  EVIDENCE_EXPORT_SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000002',
 };
 
 /** What Lambda's environment holds for this function at init: its registry variables, plus what lib/ and Lambda set. */

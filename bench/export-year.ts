@@ -69,6 +69,8 @@ export const bench: Bench = async () => {
     return [
       { bench: 'export-year', name: 'export (collect, verify, render, sign, write)', value: exportSeconds, unit: 's', note: `${note}; ${(bytes / 1_048_576).toFixed(1)} MB written` },
       { bench: 'export-year', name: 'export throughput', value: events / exportSeconds, unit: 'events/s', note: 'every event read, its chain recomputed, written to JSON' },
+      // maxRSS is the process's peak over its whole life (stack, seeding and export): an upper bound on the export's own.
+      { bench: 'export-year', name: 'peak RSS of the process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB', note: 'the stack (embedded DynamoDB), the seeding and the export in one process; the export holds the whole year in memory' },
       { bench: 'export-year', name: 'seeding the year (BatchWriteItem)', value: seedSeconds, unit: 's', note: 'not part of the export: how long writing the synthetic year took' },
     ];
   } finally {

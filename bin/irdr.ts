@@ -15,6 +15,7 @@ const correctiveActionCommands = () => import('./corrective-action-commands.js')
 const evidenceCommands = () => import('./evidence-commands.js');
 const statementCommands = () => import('./statement-commands.js');
 const complianceCommands = () => import('./compliance-commands.js');
+const remoteExportCommand = () => import('./remote-export-command.js');
 const oncallCommands = () => import('./oncall-commands.js');
 
 // Whatever a command prints from data reaches the terminal as text, never as control sequences.
@@ -86,8 +87,9 @@ const yearAgo = new Date(Date.now() - 366 * 24 * 3600 * 1000).toISOString();
 const evidence = program.command('evidence').description('the continuity evidence: verify the trail, export it for an audit');
 // A mistyped table holds no trails ("every chain intact" of nothing is a false all-clear): checked before any of them runs.
 evidence.hook('preAction', async (_group, command) => {
-  const { tableName } = command.opts<{ tableName?: string }>();
-  if (tableName !== undefined) await (await import('./stack-preflight.js')).requireTable(tableName);
+  const { tableName, remote } = command.opts<{ tableName?: string; remote?: boolean }>();
+  // --remote reads no table here: the API's export does.
+  if (tableName !== undefined && !remote) await (await import('./stack-preflight.js')).requireTable(tableName);
 });
 evidence
   .command('verify')
@@ -124,7 +126,13 @@ evidence
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .addOption(new Option('--signing-key-file <path>', 'sign the manifest with this Ed25519 private key (PEM; irdr evidence keygen); without a key the manifest is only hashed').conflicts('kmsKeyId'))
   .option('--kms-key-id <id>', 'sign the manifest with this KMS key (ECC_NIST_EDWARDS25519; the stack output EvidenceSigningKeyArn)')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceExportCommand']>) => (await evidenceCommands()).evidenceExportCommand(...args));
+  .addOption(new Option('--remote', 'export through the API (POST /evidence/exports), any period, with progress; download the signed zip (the auditor\'s link) into --out').conflicts(['signingKeyFile', 'kmsKeyId']))
+  .addOption(new Option('--api <url>', 'with --remote: the irdr API (the stack output ApiUrl, or the local HTTP API)').env('IRDR_API_URL'))
+  .addOption(new Option('--token <token>', 'with --remote: a local dev token, or a dev identity\'s name such as dev-auditor; without one, SigV4 with your AWS credentials').env('IRDR_TOKEN'))
+  .option('--region <region>', 'with --remote: the region to sign for')
+  .action(async (flags: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceExportCommand']>[0] & { remote?: boolean } & ConnectionFlags) =>
+    flags.remote ? (await remoteExportCommand()).evidenceRemoteExportCommand(flags) : (await evidenceCommands()).evidenceExportCommand(flags),
+  );
 evidence
   .command('check-export <dir>')
   .description('recompute the SHA-256 of every file of an export and the manifest\'s signature; exit 1 naming each changed file')

@@ -35,7 +35,12 @@ export type FunctionEnvironmentName =
   // The function that pushes signed-off evidence to the compliance platforms (invoked asynchronously after a sign-off).
   | 'COMPLIANCE_PUSH_FUNCTION_NAME'
   // The Secrets Manager secret (name or ARN) holding the Slack app's bot token and signing secret (docs/slack.md).
-  | 'SLACK_SECRET_ID';
+  | 'SLACK_SECRET_ID'
+  // The asynchronous evidence export state machine (POST /evidence/exports starts it) and the bucket its parts and zips go to.
+  | 'EVIDENCE_EXPORT_STATE_MACHINE_ARN'
+  | 'EVIDENCE_EXPORT_BUCKET'
+  // The KMS key (ECC_NIST_EDWARDS25519) that signs the asynchronous exports' manifests: a key has one signer, and this one is RunEvidenceExport.
+  | 'EVIDENCE_EXPORT_SIGNING_KEY_ID';
 
 /**
  * Values too large for Lambda's 4 KB environment, read like environment variables: lib/ inlines them
@@ -55,6 +60,17 @@ export type FunctionPermission =
   | 'drill-runs:update'
   // PutItem of a drill plan's standing state (DRILL#<planId> STATE): the failure incident its runs left open.
   | 'drill-plans:set-state'
+  // An evidence export's record and trail, and its period's running-export marker (EXPORT# partitions): put and update.
+  | 'evidence-exports:append'
+  | 'evidence-exports:update'
+  // StartExecution on the evidence export state machine, nothing else.
+  | 'evidence-exports:start'
+  // Put and get the export's month parts and zip in the exports bucket (nothing else there, nowhere else).
+  | 'evidence-exports:write-files'
+  // kms:Sign and kms:GetPublicKey on the asynchronous exports' signing key (Ed25519), nothing else.
+  | 'evidence-exports:sign'
+  // GetObject on the exports' zips only: the download links this function presigns can do that and no more.
+  | 'evidence-exports:link'
   // Finding claims (FINDING# in the deduplication table): claim (conditional put), read and mark run started.
   | 'findings:claim'
   | 'runbooks:start'
@@ -686,6 +702,31 @@ export const functionRegistry = [
       { method: 'GET', path: '/evidence' },
       { method: 'GET', path: '/evidence/statement' },
     ],
+  },
+  {
+    name: 'EvidenceExports',
+    entry: 'functions/http/evidence-exports.ts',
+    description: 'POST /evidence/exports: starts the asynchronous export of any period (or answers with the running one); GET /evidence/exports/{exportId}: its progress and, for an auditor, a short-lived link to the signed zip',
+    memoryMb: 256,
+    timeoutSeconds: 20,
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_EXPORT_STATE_MACHINE_ARN', 'EVIDENCE_EXPORT_BUCKET'],
+    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:start', 'evidence-exports:link'],
+    routes: [
+      { method: 'POST', path: '/evidence/exports' },
+      { method: 'GET', path: '/evidence/exports/{exportId}' },
+    ],
+  },
+  {
+    name: 'RunEvidenceExport',
+    entry: 'functions/tasks/run-evidence-export.ts',
+    description: 'The evidence export state machine\'s steps: read and verify one month of trails into a part (a Map iteration), render, sign (KMS) and zip the parts into the exports bucket, or record why the export failed',
+    memoryMb: 1769,
+    // A month of a busy year is ~40k events; rendering a year is the long step. Lambda's limit, not a target.
+    timeoutSeconds: 900,
+    environment: ['TABLE_NAME', 'EVIDENCE_EXPORT_SIGNING_KEY_ID', 'EVIDENCE_EXPORT_BUCKET'],
+    bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
+    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:sign', 'estate:list', 'evidence-exports:write-files'],
+    indexes: ['GSI1'],
   },
   {
     name: 'ReadEstateCoverage',

@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, CfnTable, Table, TableEncryption, type Tabl
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DRILL_PLAN_PK_PREFIX, DRILL_RUN_PK_PREFIX, INCIDENT_PK_PREFIX } from '../functions/domain/keys.js';
+import { DRILL_PLAN_PK_PREFIX, DRILL_RUN_PK_PREFIX, EXPORT_PK_PREFIX, INCIDENT_PK_PREFIX } from '../functions/domain/keys.js';
 import { tableDesign, type GlobalIndexName } from '../functions/domain/table-design.js';
 import type { FunctionPermission } from '../functions/registry.js';
 
@@ -46,6 +46,8 @@ export const EVIDENCE_WRITE_GRANTS = {
   'drill-runs:append': { action: 'dynamodb:PutItem', leadingKeys: [`${DRILL_RUN_PK_PREFIX}*`] },
   'drill-runs:update': { action: 'dynamodb:UpdateItem', leadingKeys: [`${DRILL_RUN_PK_PREFIX}*`] },
   'drill-plans:set-state': { action: 'dynamodb:PutItem', leadingKeys: [`${DRILL_PLAN_PK_PREFIX}*`] },
+  'evidence-exports:append': { action: 'dynamodb:PutItem', leadingKeys: [`${EXPORT_PK_PREFIX}*`] },
+  'evidence-exports:update': { action: 'dynamodb:UpdateItem', leadingKeys: [`${EXPORT_PK_PREFIX}*`] },
 } as const satisfies Partial<Record<FunctionPermission, { readonly action: string; readonly leadingKeys: readonly string[] }>>;
 
 export type EvidenceWrite = keyof typeof EVIDENCE_WRITE_GRANTS;

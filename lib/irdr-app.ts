@@ -6,7 +6,7 @@ import { requireKnownHolidayJurisdictions } from '../functions/domain/business-d
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import { rolePrincipalsFromConfig } from '../functions/domain/roles.js';
 import { functionRegistry } from '../functions/registry.js';
-import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
+import { drillStateMachineBlueprint, evidenceExportStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../workflows/catalog.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { IrdrStack } from './irdr-stack.js';
 
@@ -33,6 +33,7 @@ export function createIrdrApp(props: AppProps & { config?: IrdrConfig } = {}): {
     blueprints: stateMachineBlueprints(),
     drillBlueprint: drillStateMachineBlueprint(),
     reviewReminderBlueprint: reviewReminderStateMachineBlueprint(),
+    evidenceExportBlueprint: evidenceExportStateMachineBlueprint(),
     drillPlans: loadDrillPlans(),
     mailFrom: config.mail.from,
     rolePrincipals: rolePrincipalsFromConfig(config),

@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { IrdrConfig } from '../functions/domain/config-schema.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
 import type { FunctionEnvironmentName, FunctionName, FunctionPermission, FunctionSpec } from '../functions/registry.js';
-import type { DrillStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
+import type { DrillStateMachineBlueprint, EvidenceExportStateMachineBlueprint, ReviewReminderStateMachineBlueprint, StateMachineBlueprint } from '../workflows/catalog.js';
 import type { DrillPlan } from '../functions/domain/drill-plan-schema.js';
 import { VANTA_DEFAULT_API_URL } from '../functions/domain/compliance-platform/config.js';
 import { CompliancePlatforms } from './compliance-platforms.js';
@@ -16,6 +16,7 @@ import { DrillSchedules, WHY_CANARY_FAILURES_ARE_DROPPED } from './drill-schedul
 import { DrillRestoreTestingPlans } from './restore-testing-plans.js';
 import { EvidenceBackups } from './evidence-backups.js';
 import { EvidenceDigests } from './evidence-digests.js';
+import { EvidenceExportBucket } from './evidence-export-bucket.js';
 import { EvidenceSigningKey } from './evidence-signing-key.js';
 import { COMPLIANCE_ENQUEUE_ACTIONS, COMPLIANCE_PUSH_ACTIONS, DeduplicationTable } from './deduplication-table.js';
 import { EvidenceTable, isEvidenceWrite } from './evidence-table.js';
@@ -41,6 +42,8 @@ export interface IrdrStackProps extends StackProps {
   readonly drillBlueprint: DrillStateMachineBlueprint;
   /** The post-incident review reminder state machine (in the app: reviewReminderStateMachineBlueprint()). */
   readonly reviewReminderBlueprint: ReviewReminderStateMachineBlueprint;
+  /** The asynchronous evidence export state machine (in the app: evidenceExportStateMachineBlueprint()). */
+  readonly evidenceExportBlueprint: EvidenceExportStateMachineBlueprint;
   /** Every drill plan (in the app: loadDrillPlans()): bundled into the drill functions, scheduled, and the scope of drills:* grants. */
   readonly drillPlans: readonly DrillPlan[];
   /** SES sender address: `mail:send` may send as this address only. */
@@ -92,6 +95,11 @@ export class IrdrStack extends Stack {
   public readonly slackAppSecret: Secret;
   /** Write-once storage of the trail's chain heads (S3 Object Lock, compliance mode), written daily. */
   public readonly evidenceDigests: EvidenceDigests;
+  /** Asynchronous exports of any period: months read in parallel, rendered, signed, zipped into the exports bucket. */
+  public readonly evidenceExport: BlueprintStateMachine;
+  public readonly evidenceExportBucket: EvidenceExportBucket;
+  /** Signs the asynchronous exports' manifests: its one signer is RunEvidenceExport (GET /evidence's key has its own). */
+  public readonly evidenceExportSigningKey: EvidenceSigningKey;
   /** Signs the manifests of exports served by GET /evidence. */
   public readonly evidenceSigningKey: EvidenceSigningKey;
   /** Operational alarms and the SNS topic they notify (config `alerts.emails`). */
@@ -165,6 +173,18 @@ export class IrdrStack extends Stack {
       removalPolicy: props.evidenceRemovalPolicy,
     });
     this.evidenceSigningKey = new EvidenceSigningKey(this, 'EvidenceSigningKey', { removalPolicy: props.evidenceRemovalPolicy });
+    // Started by EvidenceExports (a reference: nothing it invokes starts it, so no cycle).
+    this.evidenceExport = new BlueprintStateMachine(this, props.evidenceExportBlueprint.logicalId, {
+      blueprint: props.evidenceExportBlueprint,
+      functions: this.functions,
+      logEncryptionKey,
+      stateMachineName: stateMachineName(this, props.evidenceExportBlueprint.logicalId),
+    });
+    this.evidenceExportBucket = new EvidenceExportBucket(this, 'EvidenceExports', { accessLogs: this.evidenceDigests.accessLogs });
+    this.evidenceExportSigningKey = new EvidenceSigningKey(this, 'EvidenceExportSigningKey', {
+      description: 'irdr: signs the manifests of asynchronous evidence exports (Ed25519)',
+      removalPolicy: props.evidenceRemovalPolicy,
+    });
     this.eventRules = new IrdrEventRules(this, 'EventRules', { specs: props.functionSpecs, functions: this.functions, config: props.config });
 
     this.taskLinkKeyEncryptionKey = new Key(this, 'TaskLinkKeyEncryption', {
@@ -223,6 +243,9 @@ export class IrdrStack extends Stack {
       // Never called unless Drata is configured (its regional host has no default: docs/compliance-platforms.md).
       DRATA_API_URL: props.config.compliancePlatforms?.drata?.apiUrl ?? 'https://drata-not-configured.invalid',
       COMPLIANCE_PUSH_FUNCTION_NAME: this.functions.get('PushComplianceEvidence').functionName,
+      EVIDENCE_EXPORT_STATE_MACHINE_ARN: this.evidenceExport.stateMachine.stateMachineArn,
+      EVIDENCE_EXPORT_BUCKET: this.evidenceExportBucket.bucket.bucketName,
+      EVIDENCE_EXPORT_SIGNING_KEY_ID: this.evidenceExportSigningKey.key.keyArn,
     };
     for (const spec of props.functionSpecs) {
       const fn = this.functions.get(spec.name as FunctionName);
@@ -265,6 +288,10 @@ export class IrdrStack extends Stack {
     new CfnOutput(this, 'EvidenceSigningKeyArn', {
       description: 'KMS key that signs GET /evidence manifests: give auditors its public key (aws kms get-public-key) to pin',
       value: this.evidenceSigningKey.key.keyArn,
+    });
+    new CfnOutput(this, 'EvidenceExportSigningKeyArn', {
+      description: 'KMS key that signs the manifests of POST /evidence/exports: give auditors its public key (aws kms get-public-key) to pin',
+      value: this.evidenceExportSigningKey.key.keyArn,
     });
     new CfnOutput(this, 'AlertsTopicArn', { description: 'SNS topic of the operational alarms (subscribe more endpoints here)', value: this.alarms.topic.topicArn });
     for (const [logicalId, stateMachine] of this.runbooks.byLogicalId) {
@@ -346,6 +373,10 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence:write-digests')) this.evidenceDigests.grantWrite(fn.role!);
     else if (declared.has('evidence:read-digests')) this.evidenceDigests.grantRead(fn.role!);
     if (declared.has('evidence:sign')) this.evidenceSigningKey.allowOnlySigner(fn.role!);
+    if (declared.has('evidence-exports:sign')) this.evidenceExportSigningKey.allowOnlySigner(fn.role!);
+    if (declared.has('evidence-exports:start')) this.evidenceExport.stateMachine.grantStartExecution(fn);
+    if (declared.has('evidence-exports:write-files')) this.evidenceExportBucket.grantWriteFiles(fn.role!);
+    if (declared.has('evidence-exports:link')) this.evidenceExportBucket.grantLinks(fn.role!);
     if (declared.has('estate:list')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['backup:ListProtectedResources', 'dynamodb:ListTables'], resources: ['*'] }));
       Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: WHY_ESTATE_LISTING_IS_ON_EVERY_RESOURCE });

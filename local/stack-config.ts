@@ -47,6 +47,10 @@ export const LOCAL_COMPLIANCE_PLATFORMS_SECRET_NAME = 'irdr/compliance-platforms
 export const LOCAL_DRILL_CANARY_WRITER_SECRET_NAME = 'irdr/drill-canary-writer';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence manifests served by GET /evidence. */
 export const LOCAL_EVIDENCE_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-signing';
+/** The local S3 bucket of the asynchronous evidence exports (month parts and signed zips), as the stack's exports bucket in AWS. */
+export const LOCAL_EVIDENCE_EXPORT_BUCKET = 'irdr-local-evidence-exports';
+/** The local KMS key (ECC_NIST_EDWARDS25519) that signs the asynchronous exports' manifests. */
+export const LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-export-signing';
 /** The local KMS key (ECC_NIST_EDWARDS25519) that signs evidence digests. */
 export const LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS = 'alias/irdr-evidence-digest-signing';
 

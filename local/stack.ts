@@ -19,6 +19,7 @@ import {
   catalogEntryOf,
   drillStateMachineBlueprint,
   reviewReminderStateMachineBlueprint,
+  evidenceExportStateMachineBlueprint,
   stateMachineBlueprints,
   substitutePlaceholders,
   type StateMachineBlueprint,
@@ -72,6 +73,8 @@ import {
   LOCAL_DEDUPLICATION_TABLE_NAME,
   LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS,
   LOCAL_EVIDENCE_SIGNING_KEY_ALIAS,
+  LOCAL_EVIDENCE_EXPORT_BUCKET,
+  LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS,
   LOCAL_TASK_LINK_SECRET_NAME,
   LOCAL_SLACK_SECRET_NAME,
   LOCAL_DRILL_CANARY_WRITER_SECRET_NAME,
@@ -81,6 +84,7 @@ import {
   type LocalPorts,
 } from './stack-config.js';
 import { LocalStepFunctions } from './stepfunctions/service.js';
+import { createLocalBucket } from './s3/local-bucket.js';
 
 export interface LocalStackOptions {
   /** Port per service; 0 picks a free one (tests). */
@@ -310,6 +314,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       keys: [
         { alias: LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence export manifests' },
         { alias: LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs evidence digests' },
+        { alias: LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS, description: 'Ed25519 key that signs the manifests of asynchronous evidence exports' },
       ],
       ...(dataDir && { file: join(dataDir, 'kms-keys.json') }),
     });
@@ -317,6 +322,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Buckets (drill sources and restores), kept under the data dir or in memory.
     const s3 = await startLocalS3({ host: LOCAL_HOST, port: options.s3Port ?? 0, ...(dataDir && { dataDir: join(dataDir, 's3') }) });
     stops.push(() => s3.stop());
+    // The exports bucket, as the stack creates it in AWS (kept with the data dir; made on the first start).
+    await createLocalBucket(s3.endpoint, LOCAL_EVIDENCE_EXPORT_BUCKET);
 
     // Digests outlive the stack only with the data: in memory they go to a temporary folder, removed at stop,
     // after the handlers have drained (stops run in reverse), so no digest is written into a folder being removed.
@@ -414,6 +421,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const drillStateMachineArn = deployServiceMachine(drillStateMachineBlueprint());
     // Its Wait until the review is due shrinks with timeScale, like every wait: tests see reminders in seconds.
     const reviewReminderStateMachineArn = deployServiceMachine(reviewReminderStateMachineBlueprint());
+    // The same inline Map over months as in AWS (the local engine runs no Distributed Map; docs/evidence-exports.md).
+    const evidenceExportStateMachineArn = deployServiceMachine(evidenceExportStateMachineBlueprint());
     const drillPlans = options.drillPlans ?? loadDrillPlans();
     const runbookCatalog: RunbookCatalog = Object.fromEntries(
       stateMachines.map(({ blueprint, stateMachineArn }) => [blueprint.runbookId, catalogEntryOf(blueprint, stateMachineArn)]),
@@ -449,6 +458,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       VANTA_API_URL: compliancePlatforms.vantaUrl,
       DRATA_API_URL: compliancePlatforms.drataUrl,
       COMPLIANCE_PUSH_FUNCTION_NAME: lambda.functionArn('PushComplianceEvidence'),
+      EVIDENCE_EXPORT_STATE_MACHINE_ARN: evidenceExportStateMachineArn,
+      EVIDENCE_EXPORT_BUCKET: LOCAL_EVIDENCE_EXPORT_BUCKET,
+      EVIDENCE_EXPORT_SIGNING_KEY_ID: kms.keyArns[LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS],
     });
 
     const routes: HttpRouteBinding[] = functionRegistry.flatMap((spec) =>

@@ -1,6 +1,7 @@
 import { compileRunbook, runbookHash } from './compile-runbook.js';
 import { compileDrillStateMachine, DRILL_STATE_MACHINE_LOGICAL_ID } from './compile-drill.js';
 import { compileReviewReminderStateMachine, REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from './compile-review-reminder.js';
+import { compileEvidenceExportStateMachine, EVIDENCE_EXPORT_STATE_MACHINE_LOGICAL_ID } from './compile-evidence-export.js';
 import { placeholdersOf, type AslDefinition } from './asl-fragments.js';
 import { loadDrillPlans } from './load-drill-plans.js';
 import { loadRunbooks } from './load-runbooks.js';
@@ -75,6 +76,8 @@ export interface ServiceStateMachineBlueprint<Kind extends string> {
 export type DrillStateMachineBlueprint = ServiceStateMachineBlueprint<'drill'>;
 /** The post-incident review's reminder (one execution per review, waiting until it is due). */
 export type ReviewReminderStateMachineBlueprint = ServiceStateMachineBlueprint<'review-reminder'>;
+/** The asynchronous evidence export (one execution per export, fanning out over the period's months). */
+export type EvidenceExportStateMachineBlueprint = ServiceStateMachineBlueprint<'evidence-export'>;
 
 const serviceBlueprint = <Kind extends string>(kind: Kind, logicalId: string, definition: AslDefinition): ServiceStateMachineBlueprint<Kind> => ({
   logicalId,
@@ -89,6 +92,10 @@ export function drillStateMachineBlueprint(): DrillStateMachineBlueprint {
 
 export function reviewReminderStateMachineBlueprint(): ReviewReminderStateMachineBlueprint {
   return serviceBlueprint('review-reminder', REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID, compileReviewReminderStateMachine());
+}
+
+export function evidenceExportStateMachineBlueprint(): EvidenceExportStateMachineBlueprint {
+  return serviceBlueprint('evidence-export', EVIDENCE_EXPORT_STATE_MACHINE_LOGICAL_ID, compileEvidenceExportStateMachine());
 }
 
 /** The RUNBOOK_CATALOG entry of a deployed runbook: lib/ and local/ fill in its state machine's ARN. */

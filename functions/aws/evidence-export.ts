@@ -30,6 +30,22 @@ export async function buildEvidenceExport(
 ): Promise<EvidenceExport> {
   const incidents = await collectIncidentEvidence(tableName, period, onProgress);
   const drillRuns = await collectDrillRunEvidence(tableName, period, onProgress);
+  return renderEvidenceExport({ tableName, period, controls, generatedAt, incidents, drillRuns }, signer, inventory);
+}
+
+/** What the export is made of once the trails are read (by one process, or month by month by the export state machine). */
+export interface CollectedEvidence {
+  readonly tableName: string;
+  readonly period: EvidencePeriod;
+  readonly controls: ControlMapping;
+  readonly generatedAt: string;
+  readonly incidents: readonly ExportedIncident[];
+  readonly drillRuns: readonly ExportedDrillRun[];
+}
+
+/** The one rendering of an export: its files, the manifest listing every file and trail head, signed when given a signer. */
+export async function renderEvidenceExport(collected: CollectedEvidence, signer?: ManifestSigner, inventory?: () => Promise<EstateInventory>): Promise<EvidenceExport> {
+  const { tableName, period, controls, generatedAt, incidents, drillRuns } = collected;
   // The runs and their trails are already read: coverage needs only the estate's inventory beside them.
   const runs = drillRuns.map(({ run, trail }) => ({ ...run, trailConfirmsPass: trailConfirmsPass(trail) }));
   // An estate that cannot be listed (no backup:ListProtectedResources for the caller, say) is said in the report, not a lost export.

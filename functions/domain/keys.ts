@@ -6,6 +6,8 @@ const SEQ_WIDTH = 10;
 export const INCIDENT_PK_PREFIX = 'INC#';
 export const DRILL_RUN_PK_PREFIX = 'DRILLRUN#';
 export const DRILL_PLAN_PK_PREFIX = 'DRILL#';
+/** Asynchronous evidence exports: each export's record and trail (EXPORT#<id>), and the period's running export (EXPORT#PERIOD#…). */
+export const EXPORT_PK_PREFIX = 'EXPORT#';
 
 export const incidentPk = (incidentId: string): string => `${INCIDENT_PK_PREFIX}${incidentId}`;
 export const META_SK = 'META';
@@ -80,3 +82,8 @@ export const sourceCountPk = (planId: string, checkId: string): string => `${SOU
 export const SOURCE_COUNT_RUNNING_SK = 'RUNNING';
 export const SOURCE_COUNT_SK_PREFIX = 'AT#';
 export const sourceCountSk = (completedAt: string): string => `${SOURCE_COUNT_SK_PREFIX}${completedAt}`;
+/** An evidence export's record (`META`) and its trail (requested, completed or failed, each download link issued). */
+export const evidenceExportPk = (exportId: string): string => `${EXPORT_PK_PREFIX}${exportId}`;
+/** The export of a period that is running now, if any (`EXPORT#PERIOD#<from>#<to>`, `RUNNING`): what makes a second request return it. */
+export const runningExportPk = (period: { from: string; to: string }): string => `${EXPORT_PK_PREFIX}PERIOD#${period.from}#${period.to}`;
+export const RUNNING_EXPORT_SK = 'RUNNING';

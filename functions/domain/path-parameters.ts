@@ -2,6 +2,7 @@ import { DRILL_RUN_ID_PATTERN } from './drill-naming.js';
 import { DRILL_PLAN_ID_PATTERN, RUNBOOK_ID_PATTERN, STEP_ID_SOURCE } from './id-patterns.js';
 import { printable } from './plain-text.js';
 import { ACTION_ID_SOURCE } from './corrective-action.js';
+import { EXPORT_ID_PATTERN } from './evidence/export-job.js';
 
 /*
  * What each path parameter of the HTTP API may be, by name (`{incidentId}` means the same in every route). The shell
@@ -35,6 +36,7 @@ export const PATH_PARAMETER_RULES = {
   planId: { noun: 'drill plan', pattern: DRILL_PLAN_ID_PATTERN, allowed: 'a plan id is 2 to 40 lower-case letters, digits and dashes, starting with a letter' },
   runbookId: { noun: 'runbook', pattern: RUNBOOK_ID_PATTERN, allowed: 'a runbook id is 2 to 63 lower-case letters, digits and dashes, starting with a letter' },
   actionId: { noun: 'corrective action', pattern: new RegExp(`^${ACTION_ID_SOURCE}$`), allowed: 'a corrective action id is ca- and 8 hex digits (as POST /incidents/{incidentId}/actions returned it)' },
+  exportId: { noun: 'evidence export', pattern: EXPORT_ID_PATTERN, allowed: 'an export id is ex- and 32 hex digits (as POST /evidence/exports returned it)' },
   linkId: { noun: 'task link', pattern: TASK_LINK_ID_PATTERN, allowed: 'open the link exactly as it arrived in your email' },
 } as const satisfies Record<string, PathParameterRule>;
 

@@ -24,6 +24,8 @@ export const rolesAllowedTo = {
   readEvidence: roleNames,
   // The whole record of a period, signed: for the auditor, and the commander who answers for it.
   exportEvidence: ['commander', 'auditor'],
+  // A link to download a finished export (GET /evidence/exports/{id}): the auditor's, each one recorded in the export's trail.
+  downloadEvidenceExport: ['auditor'],
   // The post-incident review's findings and its corrective actions: the commanders who hold the review.
   recordReview: ['commander'],
   addCorrectiveAction: ['commander'],

@@ -1,32 +1,23 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { bundledDrillPlans } from '../aws/drill/plans.js';
-import { bundledRunbookDefinitions, requireEnvironment } from '../aws/environment.js';
+import { requireEnvironment } from '../aws/environment.js';
+import { bundledControlMapping } from '../aws/evidence-controls.js';
 import { estateInventory } from '../aws/estate-coverage.js';
 import { buildEvidenceExport } from '../aws/evidence-export.js';
 import { kmsEd25519Signer } from '../aws/kms-ed25519-signer.js';
-import { controlMappingOf } from '../domain/evidence/control-summary.js';
-import { ControlReference } from '../domain/evidence/controls.js';
 import { tableArnTemplateFrom } from '../domain/evidence/estate-coverage.js';
 import { ExportDeadlineReached, exportDeadlineGuard, trailNoun } from '../domain/evidence/export-deadline.js';
 import { EXPORT_MEDIA_TYPES, exportResponse, negotiateExportFormat } from '../domain/evidence/export-response.js';
 import { VerificationPeriodQuery } from '../domain/evidence/verification-period.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../domain/lambda-limits.js';
-import { PublishedRunbooks } from '../domain/published-runbook.js';
 import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { configuredPlanAliases, statementHandler } from './evidence-statement.js';
 import { apiHandler, headerValue, parseQueryParameters, type ApiEvent, type ApiResult } from './http-shell.js';
 
-/** A published runbook's `controls`, validated as the runbook schema does rather than trusted. */
-const RunbookControls = z.array(ControlReference).optional();
 const tableName = requireEnvironment('TABLE_NAME');
 const signer = kmsEd25519Signer(requireEnvironment('EVIDENCE_SIGNING_KEY_ID'));
-// The controls the definitions bundled at deploy time name: the same mapping `irdr evidence export` reads from YAML.
-const controls = controlMappingOf(
-  PublishedRunbooks.parse(JSON.parse(bundledRunbookDefinitions())).map(({ id, definition }) => ({ id, controls: RunbookControls.parse(definition['controls']) })),
-  bundledDrillPlans(),
-);
+const controls = bundledControlMapping();
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** What is kept of the invocation's 29 s for building, zipping, signing and answering once the trails are read. */
 const EXPORT_RESERVE_MS = 10_000;

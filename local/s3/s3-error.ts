@@ -25,6 +25,7 @@ export const s3Errors = {
     new S3Error('InvalidArgument', 400, message, { ...(name !== undefined && { ArgumentName: name }), ...(value !== undefined && { ArgumentValue: value }) }),
   malformedXml: () => new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema'),
   invalidTag: (message: string) => new S3Error('InvalidTag', 400, message),
+  requestExpired: () => new S3Error('AccessDenied', 403, 'Request has expired'),
   objectLocked: () => new S3Error('AccessDenied', 403, 'Access Denied because object protected by object lock.'),
   methodNotAllowed: (method: string, resource: string, headers: Record<string, string> = {}) =>
     new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: method, ResourceType: resource }, headers),

@@ -373,8 +373,8 @@ describe('log encryption', () => {
   it('encrypts every log group of the stack with the one rotating log key', () => {
     const keyId = synth.logicalIdOf(synth.stack.logEncryptionKey.key);
     const logGroups = resourcesOfType('AWS::Logs::LogGroup');
-    // Every function's, every state machine's (runbooks, the drill, the review reminder) and the API's access logs.
-    expect(logGroups).toHaveLength(registry.length + blueprints.length + 2 + 1);
+    // Every function's, every state machine's (runbooks, the drill, the review reminder, the evidence export) and the API's access logs.
+    expect(logGroups).toHaveLength(registry.length + blueprints.length + 3 + 1);
     for (const [logicalId, logGroup] of logGroups) expect(logGroup.Properties?.KmsKeyId, logicalId).toEqual(getAtt(keyId));
     expect(props(keyId).EnableKeyRotation).toBe(true);
     expect(synth.resources[keyId]!.DeletionPolicy).toBe('Retain');
@@ -410,7 +410,10 @@ describe('least privilege', () => {
     if (permissions.includes('links:sign') || permissions.includes('slack:post')) add(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     if (permissions.includes('evidence:read-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', ...KEY_READ_ACTIONS, 'kms:GetPublicKey']);
     if (permissions.includes('evidence:write-digests')) add(['s3:ListBucketVersions', 's3:GetObjectVersion', 's3:PutObject', ...KEY_READ_ACTIONS, 'kms:GenerateDataKey', 'kms:GetPublicKey', 'kms:Sign']);
-    if (permissions.includes('evidence:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
+    if (permissions.includes('evidence:sign') || permissions.includes('evidence-exports:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
+    if (permissions.includes('evidence-exports:start')) add(['states:StartExecution']);
+    if (permissions.includes('evidence-exports:write-files')) add(['s3:PutObject', 's3:GetObject']);
+    if (permissions.includes('evidence-exports:link')) add(['s3:GetObject']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
@@ -614,6 +617,7 @@ describe('least privilege', () => {
           synth.stack.evidence.encryptionKey,
           ...(declares('evidence:read-digests') || declares('evidence:write-digests') ? [synth.stack.evidenceDigests.encryptionKey, synth.stack.evidenceDigests.signingKey.key] : []),
           ...(declares('evidence:sign') ? [synth.stack.evidenceSigningKey.key] : []),
+          ...(declares('evidence-exports:sign') ? [synth.stack.evidenceExportSigningKey.key] : []),
           ...(declares('links:sign') || declares('slack:post') ? [synth.stack.taskLinkKeyEncryptionKey] : []),
           ...(declares('compliance:credentials') ? [synth.stack.compliancePlatforms.credentialsKey] : []),
         ];
@@ -628,15 +632,22 @@ describe('least privilege', () => {
           expect(renderCfn(statement.Condition?.StringEquals?.['kms:ViaService'])).toBe('secretsmanager.${AWS::Region}.amazonaws.com');
         }
         // Each signing key alone: the export key for the export signer, the digest key for the digest functions (Sign: the writer only).
-        const signingKey = declares('evidence:sign') ? synth.stack.evidenceSigningKey.key : synth.stack.evidenceDigests.signingKey.key;
+        const signingKey = declares('evidence:sign') ? synth.stack.evidenceSigningKey.key : declares('evidence-exports:sign') ? synth.stack.evidenceExportSigningKey.key : synth.stack.evidenceDigests.signingKey.key;
         if (actions.some((action) => action === 'kms:Sign' || action === 'kms:GetPublicKey')) expect(resources).toEqual([getAtt(synth.logicalIdOf(signingKey))]);
-        if (actions.includes('kms:Sign')) expect(declares('evidence:sign') || declares('evidence:write-digests')).toBe(true);
+        if (actions.includes('kms:Sign')) expect(declares('evidence:sign') || declares('evidence-exports:sign') || declares('evidence:write-digests')).toBe(true);
         for (const resource of resources) expect(keys.map((key) => getAtt(synth.logicalIdOf(key)))).toContainEqual(resource);
       }
       if (actions.some((action) => action.startsWith('s3:'))) {
-        // The digest bucket (listing its digest prefix only) and the digests under it: nothing else in S3.
+        // The digest bucket (listing its digest prefix only) and the digests under it; the exports bucket's exports/ (the
+        // export steps) or its zips alone (the download links): nothing else in S3.
         const bucketId = synth.logicalIdOf(synth.stack.evidenceDigests.bucket);
-        for (const resource of resources) expect([`\${${bucketId}.Arn}`, `\${${bucketId}.Arn}/irdr/digests/*`]).toContain(renderCfn(resource));
+        const exportsId = synth.logicalIdOf(synth.stack.evidenceExportBucket.bucket);
+        const allowed = [
+          ...(spec.permissions.some((permission) => permission.endsWith('-digests')) ? [`\${${bucketId}.Arn}`, `\${${bucketId}.Arn}/irdr/digests/*`] : []),
+          ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:write-files') ? [`\${${exportsId}.Arn}/exports/*`] : []),
+          ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:link') ? [`\${${exportsId}.Arn}/exports/*/*.zip`] : []),
+        ];
+        for (const resource of resources) expect(allowed).toContain(renderCfn(resource));
         if (actions.includes('s3:ListBucket')) expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['irdr/digests/*'] } });
       }
       if (actions.includes('states:StartExecution')) {
@@ -647,6 +658,8 @@ describe('least privilege', () => {
           ...(spec.permissions.includes('drills:start') ? [synth.stack.resolve(synth.stack.drill.arnByName)] : []),
           // reviews:schedule-reminder the review reminder state machine, nothing else.
           ...(spec.permissions.includes('reviews:schedule-reminder') ? [{ Ref: synth.logicalIdOf(synth.stack.reviewReminder.stateMachine) }] : []),
+          // evidence-exports:start the evidence export state machine, nothing else.
+          ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:start') ? [{ Ref: synth.logicalIdOf(synth.stack.evidenceExport.stateMachine) }] : []),
         ];
         for (const resource of resources) expect(machines).toContainEqual(resource);
       }
@@ -722,7 +735,7 @@ describe('least privilege', () => {
         if (actions.some((action) => EVIDENCE_WRITE_ACTIONS.includes(action))) {
           const leadingKeys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
           expect(leadingKeys, `${roleId}: ${actions.join()} without dynamodb:LeadingKeys`).toBeDefined();
-          for (const pattern of leadingKeys!) expect(['INC#*', 'DRILLRUN#*', 'DRILL#*'], roleId).toContain(pattern);
+          for (const pattern of leadingKeys!) expect(['INC#*', 'DRILLRUN#*', 'DRILL#*', 'EXPORT#*'], roleId).toContain(pattern);
         }
       }
     }
@@ -742,6 +755,8 @@ describe('least privilege', () => {
         'StartReportsFromRunbook',
         // The incident's Slack message (SLACK#THREAD): claimed, then its ts set, by whichever notice posts it first.
         'SendNotification', 'SlackInteractions',
+        // An evidence export's record (EXPORT#<id> META: progress, how it ended) and its period's running-export marker.
+        'EvidenceExports', 'RunEvidenceExport',
       ].sort(),
     );
     // Appending to a trail needs PutItem alone.
@@ -770,7 +785,8 @@ describe('least privilege', () => {
     const holders = registry
       .filter((spec) => statementsOfRole(roleLogicalIdOfFunction(spec.name)).some((statement) => asList(statement.Action).some((action) => ['backup:ListProtectedResources', 'dynamodb:ListTables'].includes(action))))
       .map((spec) => spec.name);
-    expect(holders.sort()).toEqual(['ExportEvidence', 'ReadEstateCoverage']);
+    // RunEvidenceExport renders the asynchronous export, which carries the estate's coverage as GET /evidence's does.
+    expect(holders.sort()).toEqual(['ExportEvidence', 'ReadEstateCoverage', 'RunEvidenceExport']);
     for (const name of holders) {
       const statement = statementsOfRole(roleLogicalIdOfFunction(name)).find((candidate) => asList(candidate.Action).includes('backup:ListProtectedResources'))!;
       expect(statement).toMatchObject({ Effect: 'Allow', Action: ['backup:ListProtectedResources', 'dynamodb:ListTables'], Resource: '*' });
@@ -839,8 +855,8 @@ describe('least privilege', () => {
 });
 
 describe('runbook state machines', () => {
-  it('deploys one state machine per blueprint, the drill state machine and the review reminder', () => {
-    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 2);
+  it('deploys one state machine per blueprint, the drill state machine, the review reminder and the evidence export', () => {
+    expect(resourcesOfType('AWS::StepFunctions::StateMachine')).toHaveLength(blueprints.length + 3);
   });
 
   describe.each(blueprints.map((blueprint) => [blueprint.logicalId, blueprint] as const))('%s', (logicalId, blueprint) => {
@@ -1106,8 +1122,8 @@ describe('EventBridge rules', () => {
     const pattern = props(synth.logicalIdOf(synth.stack.eventRules.rules.get('runs-ended-abnormally')!)).EventPattern as { detail: { status: string[] } };
     expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
     const names = resourcesOfType('AWS::StepFunctions::StateMachine').map(([logicalId]) => props(logicalId).StateMachineName as string);
-    // The runbooks, the drill and the review reminder.
-    expect(names.length).toBe(blueprints.length + 2);
+    // The runbooks, the drill, the review reminder and the evidence export (RecordEndedRun answers not-a-run for an export).
+    expect(names.length).toBe(blueprints.length + 3);
     for (const name of names) expect(name.startsWith(`${synth.stack.stackName}-`), name).toBe(true);
   });
 
@@ -1219,6 +1235,8 @@ describe('cdk-nag (AwsSolutions)', () => {
       ['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', backupRolePolicy].sort(),
     );
     const digestObjects = `<${synth.logicalIdOf(synth.stack.evidenceDigests.bucket)}.Arn>/irdr/digests/*`;
+    // The exports bucket: exports/* for the export steps, exports/*/*.zip for the download links.
+    const exportObjects = [`<${synth.logicalIdOf(synth.stack.evidenceExportBucket.bucket)}.Arn>/exports/*`, `<${synth.logicalIdOf(synth.stack.evidenceExportBucket.bucket)}.Arn>/exports/*/*.zip`];
     // Wildcard resources: `*` (services without resource-level permissions), drill-prefixed tables, the sources' backups, and (below) the S3 plans'.
     const drillWildcards = new Set(['table/irdr-drill-*', ...drillPlans.map((plan) => `table/${tableOf(plan)}/backup/*`)]);
     // A runbook's executions (arn:…:execution:<stack>-<runbook state machine>:*): ChangeIncidentStatus stops a resolved incident's run.
@@ -1226,7 +1244,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     for (const ruleName of ruleNames.filter((candidate) => candidate.startsWith('AwsSolutions-IAM5['))) {
       const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(ruleName)?.[1];
       expect(resource, ruleName).toBeDefined();
-      if (resource === digestObjects || runbookExecutions.test(resource!)) continue;
+      if (resource === digestObjects || exportObjects.includes(resource!) || runbookExecutions.test(resource!)) continue;
       // The S3 plans (lib/drill-grants.ts): AWS Backup's recovery points, the drill-prefixed buckets and their objects, the source buckets' objects.
       if (resource === 'arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:recovery-point:*') continue;
       if (/^arn:<AWS::Partition>:s3:::irdr-drill-\*(\/\*)?$/.test(resource!)) continue;
@@ -1267,6 +1285,12 @@ describe('cdk-nag (AwsSolutions)', () => {
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${digestObjects}]`) {
         expect(violation.reason).toMatch(/Digests are named by the time they are written/);
         for (const path of paths) expect(['Irdr/Functions/WriteEvidenceDigest/Role/', 'Irdr/Functions/VerifyEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
+      } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${exportObjects[0]}]`) {
+        expect(violation.reason).toMatch(/an id made when the export starts: the grant is that prefix of this one bucket, put and get only/);
+        expect(paths.every((path) => path.startsWith('Irdr/Functions/RunEvidenceExport/Role/'))).toBe(true);
+      } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${exportObjects[1]}]`) {
+        expect(violation.reason).toMatch(/GetObject of the zips of this one bucket/);
+        expect(paths.every((path) => path.startsWith('Irdr/Functions/EvidenceExports/Role/'))).toBe(true);
       } else if (runbookExecutions.test(/^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(violation.ruleName)?.[1] ?? '')) {
         expect(violation.reason).toMatch(/to stop a resolved incident's run/);
         for (const path of paths) expect(path.startsWith('Irdr/Functions/ChangeIncidentStatus/Role/'), path).toBe(true);
@@ -1287,11 +1311,11 @@ describe('cdk-nag (AwsSolutions)', () => {
         }
       } else {
         for (const path of paths) {
-          if (/^Irdr\/Functions\/(ExportEvidence|ReadEstateCoverage)\/Role\//.test(path)) {
+          if (/^Irdr\/Functions\/(ExportEvidence|ReadEstateCoverage|RunEvidenceExport)\/Role\//.test(path)) {
             // Coverage of the estate: ListProtectedResources and ListTables take only Resource "*".
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/Coverage of the estate/);
-          } else if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder)\/StateMachine\/Role\//.test(path)) {
+          } else if (/^Irdr\/(Runbooks\/.+|Drill-restore|Review-reminder|Evidence-export)\/StateMachine\/Role\//.test(path)) {
             // Step Functions log delivery and X-Ray.
             expect(violation.ruleName).toBe('AwsSolutions-IAM5[Resource::*]');
             expect(violation.reason).toMatch(/resource-level/);
@@ -1388,9 +1412,13 @@ describe('cdk-nag (NIST 800-53 rev 5)', () => {
   it('S3: replication of the Object Lock digest bucket and of its access-log bucket, and SSE-S3 on the access-log bucket', () => {
     const digestBucket = resourcePath(synth.stack.evidenceDigests.bucket);
     const accessLogs = resourcePath(synth.stack.evidenceDigests.accessLogs);
-    expect(pathsOf('S3BucketReplicationEnabled')).toEqual([digestBucket, accessLogs].sort());
-    expect(pathsOf('S3DefaultEncryptionKMS')).toEqual([accessLogs]);
-    expect([...reasonsOf('S3DefaultEncryptionKMS')]).toEqual([expect.stringMatching(/delivers only to SSE-S3 buckets/)]);
+    // And the exports bucket: week-long copies, downloaded through presigned links (SSE-KMS would need kms:Decrypt for them).
+    const exportsBucket = resourcePath(synth.stack.evidenceExportBucket.bucket);
+    expect(pathsOf('S3BucketReplicationEnabled')).toEqual([digestBucket, accessLogs, exportsBucket].sort());
+    expect(pathsOf('S3DefaultEncryptionKMS')).toEqual([accessLogs, exportsBucket].sort());
+    const reasons = [...reasonsOf('S3DefaultEncryptionKMS')];
+    expect(reasons).toHaveLength(2);
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/delivers only to SSE-S3 buckets/), expect.stringMatching(/presigned links/)]));
   });
 
   it('SecretsManagerRotationEnabled: the task-link key, the Slack app secret and the compliance credentials, for the same reasons as AwsSolutions-SMG4', () => {

@@ -1,19 +1,25 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, checkExport, keyFingerprint } from '../../functions/domain/evidence/export-manifest.js';
-import { META_SK, incidentPk } from '../../functions/domain/keys.js';
+import { META_SK, evidenceExportPk, incidentPk } from '../../functions/domain/keys.js';
+import { exportMonths } from '../../functions/domain/evidence/export-job.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../functions/domain/lambda-limits.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { seedSyntheticIncidents } from './support/synthetic-evidence.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
+import { runIrdr } from './support/irdr-cli.js';
 
 let local: TestStack;
 let incidentIds: string[];
 let signingKey: KeyObject;
+let exportSigningKey: KeyObject;
 const now = Date.now();
 const recent = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`;
 
@@ -32,6 +38,9 @@ beforeAll(async () => {
   const kms = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS! });
   const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-signing' }));
   signingKey = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' });
+  // The asynchronous exports' key: a key has one signer, and theirs is RunEvidenceExport.
+  const exportKey = await kms.send(new GetPublicKeyCommand({ KeyId: 'alias/irdr-evidence-export-signing' }));
+  exportSigningKey = createPublicKey({ key: Buffer.from(exportKey.PublicKey!), format: 'der', type: 'spki' });
 });
 afterAll(async () => {
   await local?.stop();
@@ -134,5 +143,164 @@ describe('GET /evidence', () => {
     const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
     const incidentsJson = Object.entries(entries).find(([name]) => name.endsWith('/incidents.json'))![1];
     expect((JSON.parse(Buffer.from(incidentsJson).toString('utf8')) as { incidents: unknown[] }).incidents).toHaveLength(30);
+  });
+});
+
+describe('POST /evidence/exports (asynchronous, any period)', () => {
+  const call = (method: 'GET' | 'POST', path: string, token: string, body?: unknown) =>
+    fetch(`${local.stack.urls.api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName(token)}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  interface ExportView {
+    exportId: string;
+    status: string;
+    started?: boolean;
+    progress: { monthsCollected: number; months: number; eventsCollected: number };
+    failure?: string;
+    trails?: { total: number; broken: number };
+    zip?: { sha256: string; keyFingerprint: string };
+    download?: { available: boolean; url?: string; expiresAt?: string; reason?: string };
+  }
+  /** Polls as the commander (who sees progress, never a link) until the export ends; every progress seen on the way. */
+  const untilEnded = async (exportId: string): Promise<{ view: ExportView; seen: number[] }> => {
+    const seen: number[] = [];
+    for (let attempt = 0; attempt < 1_200; attempt += 1) {
+      const view = (await (await call('GET', `/evidence/exports/${exportId}`, 'dev-commander')).json()) as ExportView;
+      seen.push(view.progress.monthsCollected);
+      if (view.status !== 'running') return { view, seen };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`export ${exportId} still running`);
+  };
+  // A synthetic year, away from the other tests' periods: 24 incidents of 6 events, two a month.
+  const year = { from: '2023-01-01T00:00:00.000Z', to: '2024-01-01T00:00:00.000Z' };
+
+  beforeAll(async () => {
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    const { partitionKey, sortKey } = tableDesign;
+    const template = (await documents.send(new GetCommand({ TableName: local.stack.tableName, Key: { [partitionKey]: incidentPk(incidentIds[0]!), [sortKey]: META_SK } }))).Item!;
+    await seedSyntheticIncidents({ documents, tableName: local.stack.tableName, startMs: Date.parse(year.from), spanMs: 365 * 86_400_000 }, template, { count: 24, events: 6 });
+  });
+
+  it('refuses, starting nothing: an inverted period, an unbounded one, a responder, an id no export has', async () => {
+    const before = await local.tableItems();
+    const inverted = await call('POST', '/evidence/exports', 'dev-auditor', { from: year.to, to: year.from });
+    expect(inverted.status).toBe(400);
+    expect(((await inverted.json()) as { message: string }).message).toContain('to: from must be before to');
+    const unbounded = await call('POST', '/evidence/exports', 'dev-auditor', { from: year.from });
+    expect(unbounded.status).toBe(400);
+    expect(((await unbounded.json()) as { message: string }).message).toMatch(/to: /);
+    const decades = await call('POST', '/evidence/exports', 'dev-auditor', { from: '2000-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' });
+    expect(((await decades.json()) as { message: string }).message).toContain('at most 3660 days');
+    const responder = await call('POST', '/evidence/exports', 'dev-responder', year);
+    expect(responder.status).toBe(403);
+    expect(((await responder.json()) as { message: string }).message).toMatch(/commander or auditor/);
+    const unknown = await call('GET', `/evidence/exports/ex-${'0'.repeat(32)}`, 'dev-auditor');
+    expect(unknown.status).toBe(404);
+    const malformed = await call('GET', '/evidence/exports/..%2Fdigests', 'dev-auditor');
+    expect(malformed.status).toBe(404);
+    // No record, no running-export marker, no trail: so no execution either (the record is written before it starts).
+    expect(await local.tableItems()).toEqual(before);
+  });
+
+  it('exports a year month by month with progress, once per period while it runs, into a signed zip only the auditor gets a link to', async () => {
+    // The first month's reader starts late, as a cold one would: the export is surely still running when it is asked for again.
+    local.stack.faults.functions.set('RunEvidenceExport', { mode: 'delay', delayMs: 500, times: 1 });
+    const first = await call('POST', '/evidence/exports', 'dev-auditor', year);
+    expect(first.status).toBe(202);
+    const started = (await first.json()) as ExportView;
+    expect(started).toMatchObject({ status: 'running', started: true, progress: { monthsCollected: 0, months: 12 } });
+    expect(first.headers.get('location')).toBe(`/evidence/exports/${started.exportId}`);
+    // The same period again while it runs: the running export, not a second one.
+    const again = await call('POST', '/evidence/exports', 'dev-commander', year);
+    const second = (await again.json()) as ExportView;
+    expect([again.status, second.exportId, second.status, second.started]).toEqual([200, started.exportId, 'running', false]);
+
+    const { view, seen } = await untilEnded(started.exportId);
+    expect(view).toMatchObject({ status: 'completed', progress: { monthsCollected: 12, months: 12, eventsCollected: 24 * 6 }, trails: { total: 24, broken: 0 } });
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(view.download).toEqual({ available: false, reason: 'a download link is issued to the auditor role only' });
+
+    const auditorView = (await (await call('GET', `/evidence/exports/${started.exportId}`, 'dev-auditor')).json()) as ExportView;
+    expect(auditorView.download?.available).toBe(true);
+    const zip = await fetch(auditorView.download!.url!);
+    expect(zip.status).toBe(200);
+    const bytes = Buffer.from(await zip.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(view.zip!.sha256);
+    const entries = unzipSync(new Uint8Array(bytes));
+    const files = new Map(Object.entries(entries).filter(([name]) => !name.endsWith(`/${MANIFEST_FILE}`)).map(([name, content]) => [name.split('/').pop()!, Buffer.from(content)]));
+    const manifest = Object.entries(entries).find(([name]) => name.endsWith(`/${MANIFEST_FILE}`))![1];
+    // Pinned to the exports' key, and not valid for GET /evidence's key: each key has its one signer.
+    expect(checkExport(Buffer.from(manifest).toString('utf8'), files, signingKey).signature).toBe('wrong-key');
+    const check = checkExport(Buffer.from(manifest).toString('utf8'), files, exportSigningKey);
+    expect(view.zip!.keyFingerprint).toBe(keyFingerprint(exportSigningKey));
+    expect(check.problems).toEqual([]);
+    expect(check.signature).toBe('valid');
+    const exported = JSON.parse(files.get('incidents.json')!.toString('utf8')) as { period: unknown; incidents: Array<{ trail: { intact: boolean } }> };
+    expect(exported.period).toEqual(year);
+    expect(exported.incidents).toHaveLength(24);
+    expect(exported.incidents.every(({ trail }) => trail.intact)).toBe(true);
+
+    // The link is short-lived: the same link signed an hour earlier is refused.
+    const stale = new URL(auditorView.download!.url!);
+    stale.searchParams.set('X-Amz-Date', new Date(Date.now() - 3_600_000).toISOString().replace(/[-:]|\.\d{3}/g, ''));
+    expect((await fetch(stale)).status).toBe(403);
+
+    // The export's trail: asked for by the auditor, completed, and the link given to the auditor (the commander's look is not a download).
+    const trail =
+      (
+        await DynamoDBDocumentClient.from(local.dynamodb).send(
+          new QueryCommand({ TableName: local.stack.tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :evt)', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey }, ExpressionAttributeValues: { ':pk': evidenceExportPk(started.exportId), ':evt': 'EVT#' } }),
+        )
+      ).Items ?? [];
+    expect(trail.map((event) => event.type)).toEqual(['export.requested', 'export.completed', 'export.download-issued']);
+    expect(String(trail[2]!.actor)).toMatch(/auditor/);
+
+    // Once it has ended, the period may be exported again.
+    const next = await call('POST', '/evidence/exports', 'dev-auditor', year);
+    expect(next.status).toBe(202);
+    expect(((await next.json()) as ExportView).exportId).not.toBe(started.exportId);
+  });
+
+  it('irdr evidence export --remote: the export through the API with progress, unpacked into a folder check-export holds to the exports key', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'irdr-remote-export-'));
+    try {
+      const keyFile = join(out, 'export-key.pub.pem');
+      await writeFile(keyFile, exportSigningKey.export({ type: 'spki', format: 'pem' }));
+      const folder = join(out, 'audit');
+      const exported = await runIrdr(local, ['evidence', 'export', '--remote', '--from', year.from, '--to', year.to, '--out', folder, '--token', 'dev-auditor']);
+      expect(exported.output).toMatch(/(started|joined the running) export ex-[0-9a-f]{32}/);
+      expect(exported.output).toContain('[####################] 12/12 months, 144 events');
+      expect(exported.output).toMatch(/exported 24 trails, 0 broken/);
+      expect(exported.code).toBe(0);
+      const checked = await runIrdr(local, ['evidence', 'check-export', folder, '--public-key-file', keyFile]);
+      expect(checked.output).toMatch(/valid/);
+      expect(checked.code).toBe(0);
+      // As the commander the export runs, but no link is given: the CLI says so and exits 1, writing nothing.
+      const commander = await runIrdr(local, ['evidence', 'export', '--remote', '--from', year.from, '--to', year.to, '--out', join(out, 'commander'), '--token', 'dev-commander']);
+      expect(commander.output).toContain('no download link was given: a download link is issued to the auditor role only');
+      expect(commander.code).toBe(1);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('records a failed export with its reason and never issues a link for it', async () => {
+    const quarter = { from: '2022-01-01T00:00:00.000Z', to: '2022-04-01T00:00:00.000Z' };
+    expect(exportMonths(quarter)).toHaveLength(3);
+    // The first month's reader fails (not a transient error, so no retry): the Map fails, the failure is recorded.
+    local.stack.faults.functions.set('RunEvidenceExport', { mode: 'throw', times: 1 });
+    const response = await call('POST', '/evidence/exports', 'dev-auditor', quarter);
+    expect(response.status).toBe(202);
+    const { exportId } = (await response.json()) as ExportView;
+    const { view } = await untilEnded(exportId);
+    expect(view.status).toBe('failed');
+    expect(view.failure).toMatch(/^InjectedFault: RunEvidenceExport was told to fail/);
+    const auditorView = (await (await call('GET', `/evidence/exports/${exportId}`, 'dev-auditor')).json()) as ExportView;
+    expect(auditorView).toMatchObject({ status: 'failed' });
+    expect(auditorView.download).toBeUndefined();
+    expect(auditorView.zip).toBeUndefined();
   });
 });

@@ -133,6 +133,8 @@ const GRANTED_BUT_UNUSED_JUSTIFIED: Readonly<Record<string, string>> = {
   'PlanDrillValidation:s3:GetObject': 'drills:count-data: PlanDrillValidation only lists to cut key ranges; CountDrillSegment hashes the objects of a prefix checksum',
   'RunDrillChecks:s3:ListBucket': 'drills:read-data: whole-prefix bucket checks list in CountDrillSegment now; without ListBucket S3 answers a sampled key missing from the restore with 403, not 404 (NoSuchKey), and executions started before the fan-out list here',
   'PlanDrillValidation:s3:GetObjectVersion': 'drills:count-data: PlanDrillValidation only lists to cut key ranges; CountDrillSegment hashes the source\'s versions',
+  // The asynchronous export's download link is presigned (no request): S3 checks the grant when the auditor follows it.
+  'EvidenceExports:s3:GetObject': "evidence-exports:link: the download link is presigned with the function's credentials, no call of its own; S3 checks this grant when the link is followed",
   'CleanUpDrill:ses:SendEmail': 'CleanUpDrill emails only when cleanup is refused or gives up (tested in drill-run); the scenario cleans up every table',
 };
 
@@ -266,6 +268,9 @@ async function stopRunsMidway(local: TestStack, session: ReturnType<typeof runbo
 const CONDITIONS_NOT_EVALUATED: Readonly<Record<string, string>> = {
   [`aws:ResourceTag/${DRILL_RUN_TAG}`]:
     'drills:cleanup deletes only tables carrying the run tag: resource tags are not in the request (tested by the cleanup guard in drill-run and drill-cleanup-guard)',
+  // The exports bucket's policy denies requests without TLS 1.2 (enforceSSL, minimumTLSVersion): the local S3 is plain HTTP on loopback.
+  'aws:SecureTransport': 'the exports bucket refuses requests without TLS; the local S3 speaks plain HTTP on loopback, the SDK always HTTPS in AWS (tests/infra holds the bucket policy)',
+  's3:TlsVersion': 'the exports bucket refuses TLS below 1.2; the local S3 speaks plain HTTP on loopback (tests/infra holds the bucket policy)',
 };
 
 /** DynamoDB item writes (DeleteItem and BatchWriteItem too: no function may make them on the evidence table). */
@@ -448,6 +453,18 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       // The continuity statement: the same function, signing with the same key, its calls held to the same grants.
       const statement = await local.api('GET', '/evidence/statement?period=1d', { token: 'dev-auditor' });
       expect(statement.status, JSON.stringify(statement.body).slice(0, 500)).toBe(200);
+      // The asynchronous export: started (EvidenceExports), each month collected, rendered and signed (RunEvidenceExport), the link issued.
+      const started = await local.api('POST', '/evidence/exports', { token: 'dev-auditor', body: { from, to: new Date(Date.now() + 60_000).toISOString() } });
+      expect(started.status, JSON.stringify(started.body).slice(0, 500)).toBe(202);
+      const exportPath = `/evidence/exports/${(started.body as { exportId: string }).exportId}`;
+      let exportView = (await local.api('GET', exportPath, { token: 'dev-commander' })).body as { status: string };
+      for (let attempt = 0; exportView.status === 'running' && attempt < 1_200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        exportView = (await local.api('GET', exportPath, { token: 'dev-commander' })).body as { status: string };
+      }
+      expect(exportView.status, JSON.stringify(exportView).slice(0, 500)).toBe('completed');
+      const linked = (await local.api('GET', exportPath, { token: 'dev-auditor' })).body as { download?: { url?: string } };
+      expect(linked.download?.url).toBeDefined();
     } finally {
       calls = recorder.calls();
       invoked = recorder.invoked();
@@ -459,6 +476,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       taskLinkSecretArn: process.env.TASK_LINK_SECRET_ID!,
       evidenceSigningKeyArn: process.env.EVIDENCE_SIGNING_KEY_ID!,
       digestSigningKeyArn: process.env.EVIDENCE_DIGEST_SIGNING_KEY_ID!,
+      exportSigningKeyArn: process.env.EVIDENCE_EXPORT_SIGNING_KEY_ID!,
       slackSecretArn: process.env.SLACK_SECRET_ID!,
       compliancePlatformsSecretArn: process.env.COMPLIANCE_PLATFORMS_SECRET_ID!,
     });
@@ -509,6 +527,6 @@ describe('IAM coverage: what each function does locally is what its synthesized 
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((check) => (check.conditionValues['dynamodb:LeadingKeys'] ?? []).length === 0)).toEqual([]);
     const families = new Set(writes.flatMap((check) => check.conditionValues['dynamodb:LeadingKeys']!.map((key) => key.replace(/#.*$/, '#'))));
-    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'FINDING#', 'IDEM#', 'INC#', 'PUSH#', 'RESTOREWAIT#']);
+    expect([...families].sort()).toEqual(['DRILL#', 'DRILLRUN#', 'EXPORT#', 'FINDING#', 'IDEM#', 'INC#', 'PUSH#', 'RESTOREWAIT#']);
   });
 });

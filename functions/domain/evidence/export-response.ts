@@ -31,6 +31,16 @@ export function exportBaseName(period: EvidencePeriod): string {
   return `irdr-evidence_${stamp(period.from)}_${stamp(period.to)}`;
 }
 
+/** The export folder (its files and the manifest) as one zip: what `irdr evidence check-export` checks once unpacked. */
+export function exportZip(period: EvidencePeriod, files: readonly ExportFile[], manifest: ExportManifest): Buffer {
+  const folder = exportBaseName(period);
+  const entries = Object.fromEntries([
+    ...files.map(({ name, content }) => [`${folder}/${name}`, new Uint8Array(content)] as const),
+    [`${folder}/${MANIFEST_FILE}`, new Uint8Array(Buffer.from(manifestText(manifest), 'utf8'))] as const,
+  ]);
+  return Buffer.from(zipSync(entries, { level: 6 }));
+}
+
 /**
  * The export as one response body. json: the manifest and each file's text (every file is UTF-8);
  * zip: a folder that `irdr evidence check-export` checks as it stands once unpacked; html: the report alone.
@@ -44,13 +54,9 @@ export function exportResponse(format: ExportFormat, period: EvidencePeriod, fil
   }
   if (format === 'zip') {
     const folder = exportBaseName(period);
-    const entries = Object.fromEntries([
-      ...files.map(({ name, content }) => [`${folder}/${name}`, new Uint8Array(content)] as const),
-      [`${folder}/${MANIFEST_FILE}`, new Uint8Array(Buffer.from(manifestText(manifest), 'utf8'))] as const,
-    ]);
     return {
       contentType: EXPORT_MEDIA_TYPES.zip,
-      body: Buffer.from(zipSync(entries, { level: 6 })).toString('base64'),
+      body: exportZip(period, files, manifest).toString('base64'),
       isBase64Encoded: true,
       headers: { ...integrity, 'content-disposition': `attachment; filename="${folder}.zip"` },
     };

@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { stateMachineName } from '../../../lib/runbook-state-machines.js';
 import { REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-review-reminder.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
+import { EVIDENCE_EXPORT_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-evidence-export.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_EXPORT_BUCKET, LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS, LOCAL_EVIDENCE_SIGNING_KEY_ALIAS, LOCAL_NAME_PREFIX, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../../local/stack-config.js';
 import { DRILL_STATE_MACHINE_LOGICAL_ID } from '../../../workflows/compile-drill.js';
 import { renderCfn, type SynthesizedIrdr } from '../../infra/synthesized-app.js';
 
@@ -15,6 +16,8 @@ export interface LocalResourceArns {
   readonly evidenceSigningKeyArn: string;
   /** EVIDENCE_DIGEST_SIGNING_KEY_ID of the handlers. */
   readonly digestSigningKeyArn: string;
+  /** EVIDENCE_EXPORT_SIGNING_KEY_ID of the handlers. */
+  readonly exportSigningKeyArn?: string;
   /** COMPLIANCE_PLATFORMS_SECRET_ID of the handlers. */
   readonly compliancePlatformsSecretArn?: string;
 }
@@ -40,10 +43,13 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     ...stack.runbooks.byLogicalId,
     [DRILL_STATE_MACHINE_LOGICAL_ID, stack.drill.stateMachine],
     [REVIEW_REMINDER_STATE_MACHINE_LOGICAL_ID, stack.reviewReminder.stateMachine],
+    [EVIDENCE_EXPORT_STATE_MACHINE_LOGICAL_ID, stack.evidenceExport.stateMachine],
   ]);
   const signingKey = stack.evidenceSigningKey.key;
   const signingKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_SIGNING_KEY_ALIAS}`;
   const digestSigningKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_DIGEST_SIGNING_KEY_ALIAS}`;
+  const exportSigningKeyAliasArn = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_EVIDENCE_EXPORT_SIGNING_KEY_ALIAS}`;
+  const exportsBucketArn = `arn:aws:s3:::${LOCAL_EVIDENCE_EXPORT_BUCKET}`;
 
   /** `table/<name>[/index/..|/backup/..]`: the evidence and deduplication tables by their tokens; any other table keeps its name (plans and drills name them). */
   const dynamodb = (resource: string): string[] => {
@@ -78,6 +84,9 @@ export function deployedResourceNames(synthesized: SynthesizedIrdr, local: Local
     if (localArn === local.slackSecretArn) return [ref(stack.slackAppSecret)];
     if (localArn === local.evidenceSigningKeyArn || localArn === signingKeyAliasArn) return [getAtt(signingKey)];
     if (localArn === local.digestSigningKeyArn || localArn === digestSigningKeyAliasArn) return [getAtt(stack.evidenceDigests.signingKey.key)];
+    if ((local.exportSigningKeyArn !== undefined && localArn === local.exportSigningKeyArn) || localArn === exportSigningKeyAliasArn) return [getAtt(stack.evidenceExportSigningKey.key)];
+    // The exports bucket: named by CloudFormation when deployed, by the local stack here.
+    if (localArn === exportsBucketArn || localArn.startsWith(`${exportsBucketArn}/`)) return [`${getAtt(stack.evidenceExportBucket.bucket)}${localArn.slice(exportsBucketArn.length)}`];
     const [, service, arnRegion, arnAccount, resource] = /^arn:aws:([^:]+):([^:]*):([^:]*):(.+)$/.exec(localArn) ?? [];
     if (!service || resource === undefined) return undefined;
     // An ARN of another account or region (a plan may name one) is deployed as is.
