@@ -167,6 +167,8 @@ export interface FunctionSpec {
   readonly environment: readonly FunctionEnvironmentName[];
   /** Compiled into the bundle rather than set in the environment (see BundledValueName). */
   readonly bundled?: readonly BundledValueName[];
+  /** Bundled with the drill plans' resource-type flags only (drillBundleFlags), not the plans: implied by DRILL_PLANS. */
+  readonly drillFlags?: true;
   readonly permissions: readonly FunctionPermission[];
   /** The evidence table's global indexes this function queries: with table:read it may Query these, and no other. */
   readonly indexes?: readonly GlobalIndexName[];
@@ -527,8 +529,8 @@ export const functionRegistry = [
     memoryMb: 256,
     timeoutSeconds: 300,
     environment: [],
-    // For the flags only (drillBundleFlags): the S3 listing is bundled where a plan restores a bucket.
-    bundled: ['DRILL_PLANS'],
+    // The S3 listing is bundled where a plan restores a bucket.
+    drillFlags: true,
     permissions: ['drills:count-data'],
   },
   {

@@ -242,7 +242,7 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
   if (Buffer.byteLength(holidayTable) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday table of the configured calendars is ${Buffer.byteLength(holidayTable)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
   defines['process.env.IRDR_HOLIDAY_TABLE'] = holidayTable;
   // The plans' resource types decide which per-type drill code (and SDKs) the bundle carries.
-  if (spec.bundled?.includes('DRILL_PLANS')) Object.assign(defines, drillBundleFlags((JSON.parse(values.DRILL_PLANS) as DrillPlan[]).map((plan) => plan.source)));
+  if (spec.bundled?.includes('DRILL_PLANS') || spec.drillFlags) Object.assign(defines, drillBundleFlags((JSON.parse(values.DRILL_PLANS) as DrillPlan[]).map((plan) => plan.source)));
   return defines;
 }
 

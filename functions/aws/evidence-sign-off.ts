@@ -8,6 +8,9 @@ import { dynamodb } from './dynamodb-client.js';
 import { appendEvent } from './event-trail.js';
 import { queryMonthIndex } from './month-index.js';
 import type { VerificationPeriod } from './trail-verification.js';
+import type { UnreviewedRecord } from '../domain/evidence/unreviewed-record.js';
+
+export type { UnreviewedRecord };
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 
@@ -57,17 +60,6 @@ export async function recordSignOff(tableName: string, partitionKey: string, sig
   }
 }
 
-export interface UnreviewedRecord {
-  readonly kind: 'incident' | 'drill-run';
-  readonly id: string;
-  readonly title: string;
-  readonly status: string;
-  readonly openedAt: string;
-  readonly severity?: string;
-  readonly planId?: string;
-  /** An incident's mode: an exercise is an IR plan test, signed off like an incident. */
-  readonly mode?: string;
-}
 
 /**
  * Incidents (live and exercises) resolved or closed, and drill runs finished, in the period, that nobody has signed off: a Query per

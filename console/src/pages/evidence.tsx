@@ -2,18 +2,8 @@ import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { useAction, useLoad } from '../hooks.js';
 import { shortTime } from '../time.js';
+import type { UnreviewedRecord } from '../../../functions/domain/evidence/unreviewed-record.js';
 import { ErrorLine, Loading } from '../widgets.js';
-
-interface UnreviewedRecord {
-  readonly kind: string;
-  readonly id: string;
-  readonly title: string;
-  readonly status: string;
-  readonly openedAt: string;
-  readonly severity?: string;
-  readonly planId?: string;
-  readonly mode?: string;
-}
 
 interface Verification {
   readonly intact: boolean;
