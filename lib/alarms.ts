@@ -54,6 +54,8 @@ export interface IrdrAlarmsProps {
   readonly drill: { readonly logicalId: string; readonly stateMachine: IStateMachine };
   /** The post-incident review reminder state machine, with its blueprint logicalId. */
   readonly reviewReminder: { readonly logicalId: string; readonly stateMachine: IStateMachine };
+  /** The asynchronous evidence export state machine, with its blueprint logicalId. */
+  readonly evidenceExport: { readonly logicalId: string; readonly stateMachine: IStateMachine };
   /** Every Lambda function of the stack. */
   readonly functions: IrdrFunctions;
   /** The EventBridge rules (the findings rule) and their dead-letter queues. */
@@ -168,6 +170,7 @@ export class IrdrAlarms extends Construct {
     }
     stateMachineAlarms.set(props.drill.logicalId, this.drillAlarms(props.drill.logicalId, props.drill.stateMachine));
     stateMachineAlarms.set(props.reviewReminder.logicalId, this.reviewReminderAlarms(props.reviewReminder.logicalId, props.reviewReminder.stateMachine));
+    stateMachineAlarms.set(props.evidenceExport.logicalId, this.evidenceExportAlarms(props.evidenceExport.logicalId, props.evidenceExport.stateMachine));
     this.stateMachineAlarms = stateMachineAlarms;
 
     const throttles = this.throttlesAlarms(props.functions);
@@ -391,6 +394,23 @@ export class IrdrAlarms extends Construct {
         ` Open the TIMED_OUT execution of `,
         stateMachine.stateMachineArn,
         ` (named review-<incidentId>) and check GET /incidents/<incidentId>/tasks: remind the commanders by hand if review.post-incident is still open.`,
+      ]),
+    };
+  }
+
+  private evidenceExportAlarms(logicalId: string, stateMachine: IStateMachine): StateMachineAlarms {
+    return {
+      failed: this.alarm(`StateMachine-${logicalId}-Failed`, stateMachine.metricFailed({ period: PERIOD }), [
+        `An evidence export failed (ExecutionsFailed >= 1 in 5 minutes): no zip or link was issued; GET /evidence/exports/<id> gives the recorded reason (none if the execution itself broke: then its period stays claimed until the 4-hour takeover).`,
+        ` Open the FAILED execution of `,
+        stateMachine.stateMachineArn,
+        `, read RunEvidenceExport's logs, and ask the auditor to request the period again once the cause is fixed.`,
+      ]),
+      timedOut: this.alarm(`StateMachine-${logicalId}-TimedOut`, stateMachine.metricTimedOut({ period: PERIOD }), [
+        `An evidence export timed out (ExecutionsTimedOut >= 1 in 5 minutes): no zip or link was issued for it.`,
+        ` Open the TIMED_OUT execution of `,
+        stateMachine.stateMachineArn,
+        `, see which month's read was slow in RunEvidenceExport's logs, and request the period again (or in shorter periods).`,
       ]),
     };
   }

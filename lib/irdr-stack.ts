@@ -262,6 +262,7 @@ export class IrdrStack extends Stack {
       runbookStateMachines: this.runbooks.byLogicalId,
       drill: { logicalId: props.drillBlueprint.logicalId, stateMachine: this.drill.stateMachine },
       reviewReminder: { logicalId: props.reviewReminderBlueprint.logicalId, stateMachine: this.reviewReminder.stateMachine },
+      evidenceExport: { logicalId: props.evidenceExportBlueprint.logicalId, stateMachine: this.evidenceExport.stateMachine },
       functions: this.functions,
       eventRules: this.eventRules,
       drillSchedules: this.drillSchedules,

@@ -6,7 +6,7 @@ import { functionRegistry, type FunctionName } from '../../functions/registry.js
 import { CLOCK_FUNCTION, CLOCK_MISSED_METRIC_NAMES, DIGEST_REFUSED_HEADS_METRIC_NAME, DIGEST_WRITER_FUNCTION, DRILL_CLEANUP_ALERT_STATUSES, DRILL_CLEANUP_FUNCTION, DRILL_CLEANUP_STATUS_FIELD } from '../../lib/alarms.js';
 import { DIGEST_REFUSED_HEADS_FIELD } from '../../functions/domain/evidence/digest.js';
 import { CLOCK_MISSED_KIND_FIELD } from '../../functions/domain/clock.js';
-import { drillStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
+import { drillStateMachineBlueprint, evidenceExportStateMachineBlueprint, reviewReminderStateMachineBlueprint, stateMachineBlueprints } from '../../workflows/catalog.js';
 import { renderCfn, synthesizeIrdr, type SynthesizedIrdr, type TemplateResource } from './synthesized-app.js';
 
 const blueprints = stateMachineBlueprints();
@@ -123,13 +123,14 @@ describe('alarms', () => {
     }
   });
 
-  it('every runbook state machine, the drill and the review reminder state machine: ExecutionsFailed and ExecutionsTimedOut >= 1 in 5 minutes', () => {
+  it('every runbook state machine, the drill, the review reminder and the evidence export state machine: ExecutionsFailed and ExecutionsTimedOut >= 1 in 5 minutes', () => {
     const machines = [
       ...blueprints.map((blueprint) => synth.stack.runbooks.byLogicalId.get(blueprint.logicalId)!),
       synth.stack.drill.stateMachine,
       synth.stack.reviewReminder.stateMachine,
+      synth.stack.evidenceExport.stateMachine,
     ];
-    expect(machines).toHaveLength(blueprints.length + 2);
+    expect(machines).toHaveLength(blueprints.length + 3);
     for (const machine of machines) {
       const arn = { Ref: synth.logicalIdOf(machine) };
       for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
@@ -139,7 +140,7 @@ describe('alarms', () => {
       }
     }
     expect([...synth.stack.alarms.stateMachineAlarms.keys()].sort()).toEqual(
-      [...blueprints.map((blueprint) => blueprint.logicalId), drillBlueprint.logicalId, reviewReminderStateMachineBlueprint().logicalId].sort(),
+      [...blueprints.map((blueprint) => blueprint.logicalId), drillBlueprint.logicalId, reviewReminderStateMachineBlueprint().logicalId, evidenceExportStateMachineBlueprint().logicalId].sort(),
     );
   });
 
@@ -280,7 +281,7 @@ describe('alarms', () => {
   it('are exactly these: two per state machine, Errors per function, Throttles per ten API or other functions, one per dead-letter queue, drill cleanup, missed clocks x2, refused digest heads, backups, SES x2', () => {
     const api = synth.stack.functions.reservedConcurrency.size;
     const throttleGroups = Math.ceil(api / 10) + Math.ceil((functionRegistry.length - api) / 10);
-    const expected = 2 * (blueprints.length + 2) + functionRegistry.length + throttleGroups + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 1 + 2;
+    const expected = 2 * (blueprints.length + 3) + functionRegistry.length + throttleGroups + resourcesOfType('AWS::SQS::Queue').length + 1 + 2 + 1 + 1 + 2;
     expect(alarms()).toHaveLength(expected);
   });
 });
