@@ -457,8 +457,9 @@ function sqlCheckIssues(source: z.infer<typeof DrillSource>, checks: readonly Dr
     if (check.type === 'sql-canary' && check.writerSecretArn !== undefined && check.writerSecretArn === sqlAccess?.secretArn) {
       issues.push({ path: ['checks', index, 'writerSecretArn'], message: "the canary writer's secret is the checks' secret: the checks' user should only read (SELECT), so give the writer its own" });
     }
-    if (check.type === 'sql-canary' && source.type === 'aws-backup-resource' && source.resourceArn === undefined) {
-      issues.push({ path: ['checks', index, 'type'], message: 'the canary writer needs the source database before any run: name it by resourceArn, not by tags' });
+    // The canary writers know an rds-database source's engine and identifier; an AWS Backup resource names neither.
+    if (check.type === 'sql-canary' && source.type === 'aws-backup-resource') {
+      issues.push({ path: ['checks', index, 'type'], message: 'the SQL canary is written into rds-database sources only: to measure RPO by canary, drill this database as an rds-database source (rds-pitr or rds-snapshot); through AWS Backup, remove sql-canary (the RPO is then how far the recovery point lies before the point asked for)' });
     }
   }
   if (!isDatabaseType(sourceType)) {

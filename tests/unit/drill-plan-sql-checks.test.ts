@@ -64,6 +64,16 @@ describe('drill plans of RDS and Aurora databases', () => {
     ]);
   });
 
+  it('refuses a SQL canary on a database drilled through AWS Backup (no writer knows its engine and identifier); the same plan without it is accepted', () => {
+    const throughBackup = auroraPlan({
+      source: { type: 'aws-backup-resource', resourceType: 'Aurora', resourceArn: `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:orders` },
+      driver: { type: 'aws-backup', restoreRoleArn: `arn:aws:iam::${ACCOUNT}:role/irdr-drill-restore`, backupVaultName: 'Default' },
+      targets: { rtoMinutes: 60, rpoMinutes: 1440 },
+    });
+    expect(refusal(throughBackup)).toContain('checks.3.type: the SQL canary is written into rds-database sources only');
+    accepted({ ...throughBackup, checks: (throughBackup.checks as Array<{ type: string }>).filter((check) => check.type !== 'sql-canary') });
+  });
+
   it('refuses SQL checks on a table or bucket source, and table or object checks on a database', () => {
     const tablePlan = { ...auroraPlan(), source: { type: 'dynamodb-table', tableName: 'orders' }, driver: { type: 'dynamodb-pitr' }, sqlAccess: undefined };
     expect(refusal(tablePlan)).toContain('checks.0.type: sql-row-count runs SQL against a restored database; a DynamoDB restore has none');
