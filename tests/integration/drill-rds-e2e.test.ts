@@ -297,6 +297,38 @@ describe('forced failures: the restored database is deleted on every path', () =
   }, 180_000);
 });
 
+/** Each stage of a database drill made to throw (or hang) once it is reached, as tests/reliability/faults.test.ts does for tables. */
+const stageFaults = [
+  { plan: auroraPlan, functionName: 'PrepareDrillRun', fault: { mode: 'throw' }, ends: 'FAILED' },
+  { plan: auroraPlan, functionName: 'StartDrillRestore', fault: { mode: 'throw' }, ends: 'FAILED' },
+  { plan: auroraPlan, functionName: 'AwaitDrillRestoreEnd', fault: { mode: 'throw' }, ends: 'FAILED' },
+  { plan: auroraPlan, functionName: 'RunDrillChecks', fault: { mode: 'throw' }, ends: 'FAILED' },
+  { plan: rdsPlan, functionName: 'RunDrillWireChecks', fault: { mode: 'hang', hangMs: 300 }, ends: 'FAILED' },
+  // Cleanup failing once is retried: the drill still passes, and its database is gone.
+  { plan: rdsPlan, functionName: 'CleanUpDrill', fault: { mode: 'throw', times: 1 }, ends: 'SUCCEEDED' },
+  { plan: auroraPlan, functionName: 'RecordDrillOutcome', fault: { mode: 'throw' }, ends: 'FAILED' },
+  { plan: rdsPlan, functionName: 'SendDrillReport', fault: { mode: 'throw' }, ends: 'FAILED' },
+] as const;
+
+describe('forced failures at each stage: the run ends, and no drill database is left', () => {
+  it.each(stageFaults.map((stage) => [`${stage.plan.id}: ${stage.functionName} ${stage.fault.mode}s${'times' in stage.fault ? ' once' : ''}`, stage] as const))(
+    '%s',
+    async (_name, { plan, functionName, fault, ends }) => {
+      await canaryThenRestorable(plan.source.type === 'rds-database' ? (plan.source.identifier as 'orders-db' | 'ledger-db') : 'orders-db');
+      local.stack.faults.functions.set(functionName, fault);
+      try {
+        const { view, execution } = await drills.runDrill(plan.id);
+        expect(execution.status, JSON.stringify({ reasons: view.run?.reasons, cleanup: view.run?.cleanup })).toBe(ends);
+      } finally {
+        local.stack.faults.functions.clear();
+      }
+      // A restore already under way when its stage failed is deleted once RDS has made it (cleanup waits for it).
+      await waitFor(async () => (await drillDatabases()).length === 0);
+    },
+    120_000,
+  );
+});
+
 describe('through AWS Backup: recovery points of the Aurora cluster and the RDS instance', () => {
   it('Aurora: restored into the drill network with the isolated metadata, given its one instance, checked through the Data API; only what the drill restored is deleted', async () => {
     const recoveryPoint = await backUp(auroraArn);
