@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { EvidencePeriod } from './exported-trail.js';
+import { boundedPeriod } from './verification-period.js';
 
 /*
  * An asynchronous evidence export (POST /evidence/exports): its id, its period cut into months (the state machine's
@@ -9,19 +9,8 @@ import type { EvidencePeriod } from './exported-trail.js';
 /** Ten years and a few days: far past any audit period, and at most 121 months for the Map to fan out over. */
 export const MAX_EXPORT_DAYS = 3_660;
 
-const isoTime = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time, e.g. 2026-01-01T00:00:00Z')
-  .transform((value) => new Date(value).toISOString());
-
 /** The body of POST /evidence/exports: both ends given (no unbounded export), from before to, at most MAX_EXPORT_DAYS. */
-export const ExportRequest = z
-  .strictObject({ from: isoTime, to: isoTime })
-  .refine(({ from, to }) => from < to, { message: 'from must be before to', path: ['to'] })
-  .refine(({ from, to }) => Date.parse(to) - Date.parse(from) <= MAX_EXPORT_DAYS * 86_400_000, {
-    message: `the period may span at most ${MAX_EXPORT_DAYS} days; export a longer one in parts`,
-    path: ['to'],
-  });
+export const ExportRequest = boundedPeriod(MAX_EXPORT_DAYS, `the period may span at most ${MAX_EXPORT_DAYS} days; export a longer one in parts`);
 
 export const EXPORT_ID_SOURCE = 'ex-[0-9a-f]{32}';
 export const EXPORT_ID_PATTERN = new RegExp(`^${EXPORT_ID_SOURCE}$`);
