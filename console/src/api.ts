@@ -5,7 +5,7 @@
 
 /** Where the API is and how this deployment signs in: console/config.json, served beside index.html. */
 export interface ConsoleConfig {
-  /** The API's base URL; '' when the console is served from the API's own origin (the local stack). */
+  /** The API's base URL: '' on the API's own origin (the local stack), '/api' behind CloudFront (same origin too). */
   readonly apiUrl: string;
   /** `dev`: the local stack's dev identities (a picker); `cognito`: Amazon Cognito sign-in and SigV4. */
   readonly auth: { readonly kind: 'dev' } | CognitoAuthConfig;
@@ -19,6 +19,12 @@ export interface CognitoAuthConfig {
   readonly identityPoolId: string;
   /** The user pool's hosted sign-in domain (https://…auth.<region>.amazoncognito.com). */
   readonly signInDomain: string;
+  /** The console's address: the app client's callback and sign-out URL. */
+  readonly redirectUri: string;
+  /** The API's own host, which SigV4 signatures name (the console calls it through its origin's `apiUrl`). */
+  readonly apiHost: string;
+  /** A federated IdP's name in the pool, if sign-in goes straight to it. */
+  readonly identityProvider?: string;
 }
 
 /** A refusal or failure as the API gave it: its status and its message (which says what to change). */

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiClient, describeError, type Api, type ConsoleConfig } from './api.js';
+import { CognitoGate } from './cognito-gate.js';
 import { bearerSigner, chooseIdentity, chosenIdentity, listDevIdentities, takeKeyFromAddress, type DevIdentityChoice } from './dev-session.js';
 import { Board } from './pages/board.js';
 import { DrillRunPage, DrillsPage } from './pages/drills.js';
@@ -50,7 +51,7 @@ function Page({ api, route }: { api: Api; route: Route }) {
   }
 }
 
-function Shell({ api, who, onSwitch }: { api: Api; who: string; onSwitch: () => void }) {
+function Shell({ api, who, onSwitch, switchLabel = 'Switch identity' }: { api: Api; who: string; onSwitch: () => void; switchLabel?: string }) {
   const route = useRoute();
   const current = (page: Route['page'][]) => (page.includes(route.page) ? 'page' : undefined);
   return (
@@ -63,7 +64,7 @@ function Shell({ api, who, onSwitch }: { api: Api; who: string; onSwitch: () => 
           <a href="#/drills" aria-current={current(['drills', 'drill-run'])}>Drills</a>
           <a href="#/evidence" aria-current={current(['evidence'])}>Evidence</a>
         </nav>
-        <p class="who">Acting as <strong data-testid="acting-as">{who}</strong> <button type="button" onClick={onSwitch}>Switch identity</button></p>
+        <p class="who">Acting as <strong data-testid="acting-as">{who}</strong> <button type="button" onClick={onSwitch}>{switchLabel}</button></p>
       </header>
       <main id="main" tabIndex={-1}>
         <Page api={api} route={route} />
@@ -97,8 +98,8 @@ function DevIdentityPicker({ config, onChosen }: { config: ConsoleConfig; onChos
 
 function App({ config }: { config: ConsoleConfig }) {
   const [identity, setIdentity] = useState(chosenIdentity);
-  if (config.auth.kind !== 'dev') {
-    return <main id="main"><h1>irdr console</h1><p role="alert" class="error">This build signs in with the local stack's dev identities only; Cognito sign-in is not in it yet.</p></main>;
+  if (config.auth.kind === 'cognito') {
+    return <CognitoGate config={config} auth={config.auth}>{({ api, who }, signOut) => <Shell api={api} who={who} onSwitch={signOut} switchLabel="Sign out" />}</CognitoGate>;
   }
   if (!identity) return <DevIdentityPicker config={config} onChosen={(chosen) => { chooseIdentity(chosen); setIdentity(chosen); }} />;
   return <Shell api={apiClient(config, bearerSigner(identity))} who={identity.displayName} onSwitch={() => { chooseIdentity(undefined); setIdentity(undefined); }} />;
