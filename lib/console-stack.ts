@@ -1,8 +1,8 @@
-import { CfnOutput, type CfnElement, DockerImage, Duration, Names, NestedStack, RemovalPolicy, Stack, Token, Validations, type NestedStackProps } from 'aws-cdk-lib';
+import { CfnOutput, type CfnElement, DockerImage, Duration, Names, NestedStack, RemovalPolicy, SecretValue, Stack, Token, Validations, type NestedStackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { AllowedMethods, Distribution, HeadersFrameOption, HeadersReferrerPolicy, PriceClass, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { AccountRecovery, CfnIdentityPool, CfnIdentityPoolRoleAttachment, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, StandardThreatProtectionMode, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AllowedMethods, CachePolicy, Distribution, Function as CloudFrontFunction, FunctionCode, FunctionEventType, FunctionRuntime, HeadersFrameOption, HeadersReferrerPolicy, OriginProtocolPolicy, OriginRequestPolicy, PriceClass, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { AccountRecovery, CfnIdentityPool, CfnIdentityPoolRoleAttachment, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, ProviderAttribute, StandardThreatProtectionMode, UserPool, UserPoolClientIdentityProvider, UserPoolIdentityProviderOidc, UserPoolIdentityProviderSaml, UserPoolIdentityProviderSamlMetadata, type UserPoolClient, type IUserPoolIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import { Effect, FederatedPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -11,20 +11,22 @@ import { join } from 'node:path';
 import { writeConsoleFilesSync } from '../console/build.js';
 import { CONSOLE_SECURITY_HEADERS, consoleContentSecurityPolicy } from '../console/security-headers.js';
 import type { RoleName } from '../functions/domain/config-schema.js';
+import type { ConsoleFederation } from '../functions/domain/console-federation.js';
 import type { RolePrincipals } from '../functions/domain/roles.js';
+import { CONSOLE_API_PREFIX, STRIP_API_PREFIX_FUNCTION_CODE } from './console-api-route.js';
 import { acknowledgeNist } from './nag.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 export interface ConsoleStackProps extends NestedStackProps {
-  /** The irdr HTTP API the console calls (SigV4, as every IAM caller). */
+  /** The irdr HTTP API the console calls (SigV4, as every IAM caller), on the console's origin under /api. */
   readonly api: HttpApi;
-  /** The API's invoke URL, written into the console's config.json. */
-  readonly apiUrl: string;
   /**
    * The config's principals per irdr role: each role's `assumed-role/<Name>/*` pattern names the IAM role its Cognito
    * group maps to, so the API sees an assumed-role ARN the config already matches. A role with no such pattern gets no group.
    */
   readonly rolePrincipals: RolePrincipals;
+  /** Sign-in through the company's IdP (SAML or OIDC) beside the pool's own users. @default none: the pool's users only */
+  readonly federation?: ConsoleFederation;
   /** Whether to bundle and upload the app (false in tests that read the template only). @default true */
   readonly uploadApp?: boolean;
 }
@@ -104,7 +106,10 @@ export class ConsoleStack extends NestedStack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const csp = consoleContentSecurityPolicy(["'self'", props.api.apiEndpoint, `https://cognito-idp.${region}.amazonaws.com`, `https://cognito-identity.${region}.amazonaws.com`]);
+    const signIn = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `irdr-console-${Stack.of(this).account}` } });
+    // What the browser calls: its own origin (the app, and the API under /api), the sign-in domain's token endpoint
+    // (the code and refresh exchanges) and the identity pool (GetId, GetCredentialsForIdentity). Nothing else.
+    const csp = consoleContentSecurityPolicy(["'self'", signIn.baseUrl(), `https://cognito-identity.${region}.amazonaws.com`]);
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'irdr console: CSP, HSTS and the headers of console/security-headers.ts',
       securityHeadersBehavior: {
@@ -120,6 +125,14 @@ export class ConsoleStack extends NestedStack {
       throw new Error('console/security-headers.ts and the CloudFront response headers policy disagree');
     }
 
+    // The API on the console's own origin: no CORS to open, connect-src stays 'self'. API Gateway gets its own Host
+    // (the one the browser signed for), every method, every header but Host (Authorization, X-Amz-*), nothing cached.
+    const apiHost = `${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`;
+    const stripApiPrefix = new CloudFrontFunction(this, 'ApiPath', {
+      comment: 'irdr console: /api/<route> to the API as /<route>',
+      code: FunctionCode.fromInline(STRIP_API_PREFIX_FUNCTION_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'irdr console',
       defaultRootObject: 'index.html',
@@ -128,6 +141,17 @@ export class ConsoleStack extends NestedStack {
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         responseHeadersPolicy: headers,
+      },
+      additionalBehaviors: {
+        [`${CONSOLE_API_PREFIX}/*`]: {
+          origin: new HttpOrigin(apiHost, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: headers,
+          functionAssociations: [{ eventType: FunctionEventType.VIEWER_REQUEST, function: stripApiPrefix }],
+        },
       },
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -148,9 +172,10 @@ export class ConsoleStack extends NestedStack {
     });
 
     const consoleUrl = `https://${this.distribution.distributionDomainName}/`;
-    const signIn = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `irdr-console-${Stack.of(this).account}` } });
+    const federated = props.federation ? federatedProvider(this, this.userPool, props.federation) : undefined;
     this.userPoolClient = this.userPool.addClient('Console', {
       generateSecret: false,
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO, ...(federated ? [UserPoolClientIdentityProvider.custom(federated.providerName)] : [])],
       preventUserExistenceErrors: true,
       authFlows: { userSrp: true },
       oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], callbackUrls: [consoleUrl], logoutUrls: [consoleUrl] },
@@ -158,6 +183,7 @@ export class ConsoleStack extends NestedStack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    if (federated) this.userPoolClient.node.addDependency(federated);
 
     this.identityPool = new CfnIdentityPool(this, 'Identities', {
       allowUnauthenticatedIdentities: false,
@@ -213,8 +239,18 @@ export class ConsoleStack extends NestedStack {
         },
       });
       const config = Source.jsonData('config.json', {
-        apiUrl: props.apiUrl.replace(/\/$/, ''),
-        auth: { kind: 'cognito', region, userPoolId: this.userPool.userPoolId, userPoolClientId: this.userPoolClient.userPoolClientId, identityPoolId: this.identityPool.ref, signInDomain: signIn.baseUrl() },
+        apiUrl: CONSOLE_API_PREFIX,
+        auth: {
+          kind: 'cognito',
+          region,
+          userPoolId: this.userPool.userPoolId,
+          userPoolClientId: this.userPoolClient.userPoolClientId,
+          identityPoolId: this.identityPool.ref,
+          signInDomain: signIn.baseUrl(),
+          redirectUri: consoleUrl,
+          apiHost,
+          ...(props.federation && { identityProvider: props.federation.name }),
+        },
       });
       new BucketDeployment(this, 'Upload', { sources: [app, config], destinationBucket: this.bucket, distribution: this.distribution, distributionPaths: ['/*'], prune: true });
       acknowledgeUploadFunction(this, this.bucket);
@@ -222,6 +258,28 @@ export class ConsoleStack extends NestedStack {
 
     new CfnOutput(this, 'ConsoleUrl', { description: 'The irdr console', value: consoleUrl });
   }
+}
+
+/** The company's IdP in the user pool: its users sign in there (its MFA), and need a group here like any user. */
+function federatedProvider(scope: Construct, userPool: UserPool, federation: ConsoleFederation): IUserPoolIdentityProvider {
+  if (federation.kind === 'saml') {
+    return new UserPoolIdentityProviderSaml(scope, 'Federation', {
+      userPool,
+      name: federation.name,
+      metadata: UserPoolIdentityProviderSamlMetadata.url(federation.metadataUrl),
+      attributeMapping: { email: ProviderAttribute.other(federation.emailAttribute ?? 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') },
+    });
+  }
+  return new UserPoolIdentityProviderOidc(scope, 'Federation', {
+    userPool,
+    name: federation.name,
+    issuerUrl: federation.issuerUrl,
+    clientId: federation.clientId,
+    // A dynamic reference ({{resolve:secretsmanager:…}}): CloudFormation reads it at deploy time, the template never holds it.
+    clientSecret: SecretValue.secretsManager(federation.clientSecretName).unsafeUnwrap(),
+    scopes: ['openid', 'email'],
+    attributeMapping: { email: ProviderAttribute.other('email') },
+  });
 }
 
 /** CDK's own upload function (the singleton BucketDeployment adds to this stack): runs at deploy time only, with CDK's grants. */

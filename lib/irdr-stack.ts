@@ -222,7 +222,7 @@ export class IrdrStack extends Stack {
     });
 
     // The web console in a nested stack of its own: the main stack gains one resource, not forty (docs/console.md).
-    this.console = new ConsoleStack(this, 'Console', { api: this.httpApi.api, apiUrl: this.httpApi.url, rolePrincipals: props.rolePrincipals });
+    this.console = new ConsoleStack(this, 'Console', { api: this.httpApi.api, rolePrincipals: props.rolePrincipals, federation: props.config.console?.federation });
 
     this.compliancePlatforms = new CompliancePlatforms(this, 'CompliancePlatforms', { pusher: this.functions.get('PushComplianceEvidence') });
     const environmentValues: Record<FunctionEnvironmentName, string> = {

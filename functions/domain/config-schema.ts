@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConsoleSettings } from './console-federation.js';
 import { DbSubnetGroupName, SecurityGroupId, SubnetId } from './drill/rds-plan.js';
 import { BusinessCalendarsConfig } from './business-calendars.js';
 import { CompliancePlatformsConfig } from './compliance-platform/config.js';
@@ -182,5 +183,7 @@ export const IrdrConfig = z.object({
   slack: SlackConfig.optional(),
   /** Where drills restore databases: the drill subnet group and security groups (no route from outside). */
   drills: DrillsConfig.optional(),
+  /** The console's sign-in in AWS: optional federation to the company's IdP (docs/console-sign-in-6.md). */
+  console: ConsoleSettings.optional(),
 });
 export type IrdrConfig = z.infer<typeof IrdrConfig>;
