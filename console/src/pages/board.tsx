@@ -165,7 +165,7 @@ function OpenIncidentForm({ api, onOpened }: { api: Api; onOpened: () => void })
           </select>
         </label>
         <label>Summary <textarea name="summary" required maxLength={4000} rows={3} /></label>
-        <button type="submit" disabled={action.busy}>Open incident</button>
+        <button type="submit" aria-disabled={action.busy}>Open incident</button>
         <ErrorLine error={action.error} />
         {opened && <p role="status">Opened <a href={`#/incidents/${encodeURIComponent(opened)}`}>{opened}</a>.</p>}
       </form>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
-import { useAction, useLoad } from '../hooks.js';
+import { useAction, useFocusHeading, useLoad } from '../hooks.js';
 import { shortTime } from '../time.js';
 import type { UnreviewedRecord } from '../../../functions/domain/evidence/unreviewed-record.js';
 import { ErrorLine, Loading } from '../widgets.js';
@@ -21,6 +21,9 @@ export function EvidencePage({ api }: { api: Api }) {
   const period = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   const [verification] = useLoad(() => api.get<Verification>(`/evidence/verify?${period}`), `verify ${period}`);
   const [unreviewed, reload] = useLoad(() => api.get<{ unreviewed: UnreviewedRecord[] }>(`/evidence/unreviewed?${period}`), `unreviewed ${period}`);
+  const unreviewedHeading = useFocusHeading();
+  // A signed-off record's row goes: the focus waits on the section's heading.
+  const signed = () => { unreviewedHeading.focus(); reload(); };
   return (
     <section aria-labelledby="evidence-title">
       <h1 id="evidence-title">Evidence</h1>
@@ -41,14 +44,14 @@ export function EvidencePage({ api }: { api: Api }) {
         </Loading>
       </section>
       <section aria-labelledby="unreviewed-title" class="panel">
-        <h2 id="unreviewed-title">Awaiting sign-off</h2>
+        <h2 id="unreviewed-title" ref={unreviewedHeading.ref} tabIndex={-1}>Awaiting sign-off</h2>
         <Loading loaded={unreviewed}>
           {({ unreviewed: records }) =>
             records.length === 0 ? <p>Nothing awaits a sign-off in this period.</p> : (
               <table>
                 <caption class="visually-hidden">Finished records awaiting sign-off</caption>
                 <thead><tr><th scope="col">Record</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Sign-off</th></tr></thead>
-                <tbody>{records.map((record) => <UnreviewedRow key={`${record.kind} ${record.id}`} api={api} record={record} onSigned={reload} />)}</tbody>
+                <tbody>{records.map((record) => <UnreviewedRow key={`${record.kind} ${record.id}`} api={api} record={record} onSigned={signed} />)}</tbody>
               </table>
             )
           }
@@ -75,8 +78,8 @@ function UnreviewedRow({ api, record, onSigned }: { api: Api; record: Unreviewed
       <td>{shortTime(record.openedAt)}</td>
       <td>
         <label for={commentId}>Comment</label> <input id={commentId} value={comment} onInput={(event) => setComment(event.currentTarget.value)} maxLength={4000} />
-        <button type="button" disabled={action.busy} onClick={() => signOff('accepted')}>Accept<span class="visually-hidden"> {record.title}</span></button>
-        <button type="button" disabled={action.busy} onClick={() => signOff('exceptions')}>Accept with exceptions<span class="visually-hidden"> {record.title}</span></button>
+        <button type="button" aria-disabled={action.busy} onClick={() => signOff('accepted')}>Accept<span class="visually-hidden"> {record.title}</span></button>
+        <button type="button" aria-disabled={action.busy} onClick={() => signOff('exceptions')}>Accept with exceptions<span class="visually-hidden"> {record.title}</span></button>
         <ErrorLine error={action.error} />
       </td>
     </tr>
@@ -97,7 +100,7 @@ function Export({ api, period }: { api: Api; period: string }) {
     <section aria-labelledby="export-title" class="panel">
       <h2 id="export-title">Export</h2>
       <p>The period's evidence as a signed zip (check it with <code>npx irdr evidence check-export</code>).</p>
-      <button type="button" disabled={action.busy} onClick={request}>{action.busy ? 'Preparing the export…' : 'Request export'}</button>
+      <button type="button" aria-disabled={action.busy} onClick={request}>{action.busy ? 'Preparing the export…' : 'Request export'}</button>
       {action.busy && <p role="status" aria-busy="true">Reading and signing every trail of the period…</p>}
       {file && <p role="status">Ready: <a href={file.url} download={file.name}>Download {file.name}</a></p>}
       <ErrorLine error={action.error} />
