@@ -170,6 +170,8 @@ describe('console in a browser', () => {
     // The board lists it, with its acknowledgement clock counting down once the run started it.
     const row = rita.getByRole('row', { name: new RegExp(title) });
     await refreshUntil(rita, async () => (/Acknowledge within one hour: (overdue by )?\d+ [hm] \d+ [ms]/.test((await row.textContent()) ?? '') ? 1 : 0));
+    // Who is on call for it: its acknowledgement waits on the responders, and a page to them goes to Rita (GET /on-call).
+    await poll(() => row.getByRole('cell').last().textContent()).toBe('Rita Okafor (responder)');
     // Filters, by keyboard: another severity hides it, its own shows it again.
     const severity = rita.locator('.toolbar').getByRole('combobox', { name: 'Severity' });
     await choose(rita, severity, 'SEV4');
@@ -264,6 +266,10 @@ describe('console in a browser', () => {
     const oz = await actAs('Oz (an IAM user in no irdr role)');
     await poll(() => oz.getByRole('alert').textContent()).toMatch(/role|403|Forbidden/i);
     expect(await oz.locator('table.board').count()).toBe(0);
+
+    // Whom a page goes to names people: the API reads it to anyone in a role, and to nobody else.
+    expect((await local.api('GET', '/on-call', { token: 'dev-outsider' })).status).toBe(403);
+    expect((await local.api('GET', '/on-call', { token: 'dev-auditor' })).body.roles.find((entry: { role: string }) => entry.role === 'responder')).toEqual({ role: 'responder', scheduled: false, paged: [{ name: 'Rita Okafor', email: expect.stringContaining('@') }] });
 
     const identitiesUrl = `${new URL(consoleUrl()).origin}/console/dev-identities`;
     expect((await fetch(identitiesUrl)).status).toBe(403);
