@@ -17,6 +17,8 @@ export interface IncidentView {
   readonly acknowledgedBy?: string;
   readonly resolvedBy?: string;
   readonly resolutionSummary?: string;
+  /** The incident's labels (regulatory classification labels among them), as the API keeps them. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface ClockView {

@@ -348,6 +348,65 @@ describe('console in a browser', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('the review by keyboard: a commander records findings and a corrective action; the API refuses a bad due date, a close by another and a javascript: link, then takes the evidence', async () => {
+    const title = 'Deploy key in a public repo';
+    const opened = await local.openIncident({ runbookId: 'triage-notify', title, severity: 'SEV4', summary: 'a key was pushed', labels: { team: 'platform' } });
+    const incidentId = opened.body.incidentId as string;
+    await local.waitForExecution(opened.body.executionArn as string);
+    expect((await local.api('POST', `/incidents/${incidentId}/resolve`, { body: {} })).status).toBe(200);
+
+    const carl = await actAs('Carl (incident commander)');
+    await press(carl, carl.getByRole('link', { name: 'Incidents', exact: true }));
+    await choose(carl, carl.locator('.toolbar').getByRole('combobox', { name: 'Show' }), 'history');
+    await press(carl, carl.getByRole('link', { name: title }));
+    expect(await carl.getByTestId('incident-labels').textContent()).toBe('team: platform');
+
+    const rootCause = '<img src=x onerror="document.title=\'pwned\'">A deploy key committed';
+    await typeInto(carl, carl.getByRole('textbox', { name: 'Root cause' }), rootCause);
+    await typeInto(carl, carl.getByRole('textbox', { name: 'What went well' }), 'Found in 5 minutes');
+    await press(carl, carl.getByRole('button', { name: 'Record the findings' }));
+    await poll(() => carl.getByRole('status').filter({ hasText: 'Findings recorded' }).count()).toBe(1);
+
+    // An action due on a day that does not exist: the API says what to change, the list stays empty.
+    const add = carl.getByRole('form', { name: 'Add a corrective action' });
+    await typeInto(carl, add.getByRole('textbox', { name: 'Action title' }), 'Rotate every deploy key');
+    await typeInto(carl, add.getByRole('textbox', { name: /Owner's email/ }), 'rita@example.com');
+    await typeInto(carl, add.getByRole('textbox', { name: /^Due/ }), '2026-02-30');
+    await press(carl, add.getByRole('button', { name: 'Add action' }));
+    await poll(() => add.getByRole('alert').textContent()).toMatch(/date|due/i);
+    expect((await local.api('GET', `/incidents/${incidentId}/actions`)).body.actions).toEqual([]);
+    const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await typeInto(carl, add.getByRole('textbox', { name: /^Due/ }), due);
+    await press(carl, add.getByRole('button', { name: 'Add action' }));
+    const item = carl.getByRole('listitem').filter({ has: carl.getByRole('heading', { name: 'Rotate every deploy key' }) });
+    await poll(() => item.getByTestId('action-state').textContent()).toMatch(/^open: owner Rita Okafor <rita@example.com>, due /);
+
+    // Rita owns it but gave no principal: only a commander may close it, and the API says so.
+    const rita = await actAs('Rita (on-call responder)');
+    const ritasItem = rita.getByRole('listitem').filter({ has: rita.getByRole('heading', { name: 'Rotate every deploy key' }) });
+    await typeInto(rita, ritasItem.getByRole('textbox', { name: 'Evidence note' }), 'done');
+    await press(rita, ritasItem.getByRole('button', { name: /^Close action/ }));
+    await poll(() => ritasItem.getByRole('alert').textContent()).toMatch(/commander/);
+
+    const carlAgain = await actAs('Carl (incident commander)');
+    const carlsItem = carlAgain.getByRole('listitem').filter({ has: carlAgain.getByRole('heading', { name: 'Rotate every deploy key' }) });
+    await typeInto(carlAgain, carlsItem.getByRole('textbox', { name: /Evidence link/ }), 'javascript:alert(1)');
+    await press(carlAgain, carlsItem.getByRole('button', { name: /^Close action/ }));
+    await poll(() => carlsItem.getByRole('alert').textContent()).toMatch(/https/);
+    await typeInto(carlAgain, carlsItem.getByRole('textbox', { name: /Evidence link/ }), 'https://git.example.com/infra/pull/42');
+    await press(carlAgain, carlsItem.getByRole('button', { name: /^Close action/ }));
+    await poll(() => carlsItem.getByTestId('action-state').textContent()).toMatch(/^closed: .*closed by .*carl-commander.*\(https:\/\/git\.example\.com\/infra\/pull\/42\)$/);
+    await focusKept(carlAgain);
+
+    // The API's draft lists the findings and the action, shown as the text it is.
+    await press(carlAgain, carlAgain.getByText("The review's draft (Markdown)"));
+    await poll(() => carlAgain.getByTestId('review-draft').textContent()).toContain(rootCause);
+    expect(await carlAgain.getByTestId('review-draft').textContent()).toContain('Rotate every deploy key');
+    expect(await carlAgain.locator('main img').count()).toBe(0);
+    expect(await carlAgain.title()).not.toBe('pwned');
+    expect(await seriousViolations(carlAgain)).toEqual([]);
+  });
+
   it('a commander reclassifies; then an event edited in the table after the fact shows as a broken chain, recomputed in the browser', async () => {
     const opened = await local.openIncident({ runbookId: 'triage-notify', title: 'Quietly rewritten', severity: 'SEV4', summary: 'an insider edits the trail' });
     const incidentId = opened.body.incidentId as string;

@@ -4,12 +4,16 @@ import { verifyTrail, type ChainStatus } from '../chain.js';
 import { useAction, useFocusHeading, useLoad, useNow } from '../hooks.js';
 import { countdown, shortTime } from '../time.js';
 import { Badge, ErrorLine, Loading } from '../widgets.js';
+import { Review } from './incident-review.js';
 import type { IncidentRecordView, IncidentView, TaskView, TrailEventView } from '../views.js';
 
 /** One incident: where it stands, its clocks, its tasks with their actions, notes, and the hash-chained timeline. */
 export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string }) {
   const path = `/incidents/${encodeURIComponent(incidentId)}`;
-  const [record, reload] = useLoad(() => api.get<IncidentRecordView>(path), path);
+  // Each reload is a round: the review and its actions, read by their own routes, are read again with it.
+  const [round, setRound] = useState(0);
+  const [record, reloadRecord] = useLoad(() => api.get<IncidentRecordView>(path), path);
+  const reload = () => { setRound((value) => value + 1); reloadRecord(); };
   return (
     <Loading loaded={record}>
       {(value) => (
@@ -23,6 +27,7 @@ export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string
           <Clocks record={value} />
           <Tasks api={api} path={path} tasks={value.tasks} onDone={reload} />
           <Notes api={api} path={path} onDone={reload} />
+          <Review api={api} path={path} incident={value.incident} round={round} />
           <Timeline events={value.events} />
         </article>
       )}
@@ -38,6 +43,7 @@ function Summary({ incident }: { incident: IncidentView }) {
       <dt>Runbook</dt><dd>{incident.runbookId} ({incident.runbookStatus})</dd>
       <dt>Opened</dt><dd>{shortTime(incident.openedAt)} by {incident.openedBy}</dd>
       <dt>Summary</dt><dd class="prose">{incident.summary}</dd>
+      <dt>Labels</dt><dd data-testid="incident-labels">{incident.labels && Object.keys(incident.labels).length ? Object.entries(incident.labels).map(([key, value]) => `${key}: ${value}`).join(', ') : 'none'}</dd>
       {incident.resolutionSummary && <><dt>Resolution</dt><dd class="prose">{incident.resolutionSummary}</dd></>}
     </dl>
   );
