@@ -345,6 +345,16 @@ describe('console in a browser', () => {
     const zip = await download.createReadStream().then(async (stream) => Buffer.concat(await stream.toArray()));
     expect(zip.subarray(0, 2).toString()).toBe('PK');
     expect(download.suggestedFilename()).toMatch(/^irdr-evidence_.*\.zip$/);
+
+    // Controls with their evidence (the export's controls.csv): the drill plan's control counts the run, the runbooks' the incidents.
+    await press(otto, otto.getByRole('button', { name: 'Count evidence per control' }));
+    const controls = otto.getByRole('region', { name: 'Controls and their evidence' });
+    const cells = async (control: string) => controls.getByRole('row', { name: new RegExp(`^${control.replace('.', '\\.')} `) }).getByRole('cell').allTextContents();
+    await poll(() => controls.getByRole('row').count()).toBeGreaterThan(2);
+    expect((await cells('SOC2 A1.3'))[2]).toBe('1');
+    expect(Number((await cells('SOC2 CC7.3'))[1])).toBeGreaterThanOrEqual(2);
+    await focusKept(otto);
+    expect(await seriousViolations(otto)).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
+import { parseCsv } from '../csv.js';
 import { useAction, useFocusHeading, useLoad } from '../hooks.js';
 import { shortTime } from '../time.js';
 import type { UnreviewedRecord } from '../../../functions/domain/evidence/unreviewed-record.js';
@@ -57,6 +58,7 @@ export function EvidencePage({ api }: { api: Api }) {
           }
         </Loading>
       </section>
+      <Controls api={api} period={period} />
       <Export api={api} period={period} />
     </section>
   );
@@ -83,6 +85,44 @@ function UnreviewedRow({ api, record, onSigned }: { api: Api; record: Unreviewed
         <ErrorLine error={action.error} />
       </td>
     </tr>
+  );
+}
+
+/**
+ * Each control with its evidence in the period: the export's controls.csv, which only GET /evidence builds (it reads
+ * every trail of the period, as the export does: so it is counted when asked, not on every visit).
+ */
+function Controls({ api, period }: { api: Api; period: string }) {
+  const action = useAction();
+  const [rows, setRows] = useState<Array<Record<string, string>> | undefined>(undefined);
+  const count = () =>
+    action.run(async () => {
+      const answer = await api.get<{ files: Array<{ name: string; content: string }> }>(`/evidence?${period}`);
+      const controls = answer.files.find((file) => file.name === 'controls.csv');
+      if (!controls) throw new Error('the export has no controls.csv');
+      setRows(parseCsv(controls.content));
+    });
+  const columns = [['control', 'Control'], ['title', 'Title'], ['incidents', 'Incidents'], ['drillRuns', 'Drill runs'], ['irPlanTests', 'IR plan tests'], ['exceptions', 'Exceptions'], ['unreviewed', 'Unreviewed'], ['lastTestedAt', 'Last tested']] as const;
+  return (
+    <section aria-labelledby="controls-title" class="panel">
+      <h2 id="controls-title">Controls and their evidence</h2>
+      <button type="button" aria-disabled={action.busy} onClick={count}>{action.busy ? 'Counting…' : 'Count evidence per control'}</button>
+      <ErrorLine error={action.error} />
+      {rows && (rows.length === 0 ? <p role="status">No control has evidence in this period.</p> : (
+        <table>
+          <caption class="visually-hidden">Controls with their evidence in the period</caption>
+          <thead><tr>{columns.map(([, heading]) => <th scope="col">{heading}</th>)}</tr></thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row['control']}>
+                <th scope="row">{row['control']} <small>{row['framework']}</small></th>
+                {columns.slice(1).map(([key]) => <td>{key === 'lastTestedAt' ? shortTime(row[key] || undefined) : row[key]}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </section>
   );
 }
 
