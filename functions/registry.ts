@@ -275,7 +275,8 @@ export const functionRegistry = [
   {
     name: 'ReadRunbooks',
     entry: 'functions/http/read-runbooks.ts',
-    description: 'GET /runbooks and /runbooks/{runbookId}: the deployed runbooks, their versions, hashes and definitions',
+    // GET /on-call rides here, not in a function of its own: it reads only the bundled config, and the main stack is near CloudFormation's 500 resources.
+    description: 'GET /runbooks and /runbooks/{runbookId}: the deployed runbooks, their versions, hashes and definitions; GET /on-call: whom their pages go to now',
     memoryMb: 256,
     timeoutSeconds: 10,
     environment: ['ROLE_PRINCIPALS'],
@@ -284,6 +285,7 @@ export const functionRegistry = [
     routes: [
       { method: 'GET', path: '/runbooks' },
       { method: 'GET', path: '/runbooks/{runbookId}' },
+      { method: 'GET', path: '/on-call' },
     ],
   },
   {

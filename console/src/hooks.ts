@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from './api.js';
 
 export type Loaded<T> = { readonly state: 'loading' } | { readonly state: 'failed'; readonly message: string } | { readonly state: 'ready'; readonly value: T };
@@ -30,11 +30,26 @@ export function useNow(): number {
   return now;
 }
 
-/** Runs an action once at a time; its error shown until the next try. */
+/**
+ * A heading (tabIndex -1) to move the keyboard focus to after an action removed or disabled the control that had it:
+ * else the focus drops to the document's start, and a keyboard user's next Tab begins again from the top.
+ */
+export function useFocusHeading() {
+  const ref = useRef<HTMLHeadingElement>(null);
+  return { ref, focus: () => ref.current?.focus() };
+}
+
+/**
+ * Runs an action once at a time; its error shown until the next try. Its buttons say `aria-disabled` while it runs,
+ * not `disabled`: the browser moves the focus off a control that becomes disabled, so a keyboard user would lose it.
+ */
 export function useAction(): { busy: boolean; error: string | undefined; run: (action: () => Promise<unknown>) => Promise<boolean> } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const running = useRef(false);
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
+    if (running.current) return false;
+    running.current = true;
     setBusy(true);
     setError(undefined);
     try {
@@ -44,6 +59,7 @@ export function useAction(): { busy: boolean; error: string | undefined; run: (a
       setError(describeError(failure));
       return false;
     } finally {
+      running.current = false;
       setBusy(false);
     }
   };

@@ -17,6 +17,8 @@ export interface IncidentView {
   readonly acknowledgedBy?: string;
   readonly resolvedBy?: string;
   readonly resolutionSummary?: string;
+  /** The incident's labels (regulatory classification labels among them), as the API keeps them. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface ClockView {
@@ -35,11 +37,19 @@ export interface TaskView {
   readonly title: string;
   readonly instructions?: string;
   readonly assignee?: string;
+  readonly approvers?: { readonly roles?: readonly string[] };
   readonly outcomes: readonly string[];
   readonly status: string;
   readonly level: number;
   readonly levelCount: number;
   readonly decision?: { readonly outcome: string; readonly decidedBy: string; readonly comment: string };
+}
+
+/** GET /on-call, per role: whom a page to it goes to now. */
+export interface RoleOnCallView {
+  readonly role: string;
+  readonly scheduled: boolean;
+  readonly paged: ReadonlyArray<{ readonly name: string; readonly email: string }>;
 }
 
 export interface TrailEventView {

@@ -9,6 +9,8 @@ export type RolePrincipals = z.infer<typeof RolePrincipals>;
 export const rolesAllowedTo = {
   readIncidents: roleNames,
   readRunbooks: roleNames,
+  // Whom a page goes to now (names and work addresses of the roles' people): anyone acting in a role, as the runbooks are.
+  readOnCall: roleNames,
   openIncident: ['responder', 'commander'],
   acknowledgeIncident: ['responder', 'commander'],
   resolveIncident: ['responder', 'commander'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import rawConfig from '../../config/irdr.config.json' with { type: 'json' };
 import { IrdrConfig } from '../../functions/domain/config-schema.js';
 import { recipientsForLevel } from '../../functions/domain/human-task-email.js';
+import { onCallAt } from '../../functions/domain/on-call/on-call-now.js';
 import { noticeAddresses } from '../../functions/domain/on-call/paged-people.js';
 
 // The shipped config with two responders on a daily rotation (09:00 Berlin from 2026-12-01) and Rita covering Christmas Eve.
@@ -77,5 +78,29 @@ describe('a page to a role with an on-call schedule', () => {
       onCall: [expect.objectContaining({ role: 'responder', person: 'rita@example.com', shift: 2 })],
     });
     expect(noticeAddresses(['responder'], config, new Date('2026-11-01T00:00:00Z'))).toEqual({ to: ['security-oncall@example.com'], onCall: [{ role: 'responder', from: 'nobody' }] });
+  });
+});
+
+describe('GET /on-call: whom a page to each role goes to now (onCallAt)', () => {
+  it('names the one on call for a scheduled role, every person for a role without a schedule, and every person in a gap', () => {
+    const now = onCallAt(config, new Date('2026-12-02T09:00:00Z'));
+    expect(now.map((entry) => entry.role)).toEqual(['responder', 'commander', 'approver', 'auditor']);
+    expect(now[0]).toEqual({
+      role: 'responder',
+      scheduled: true,
+      paged: [{ name: 'Sam Lee', email: 'sam@example.com' }],
+      onCall: { role: 'responder', person: 'sam@example.com', name: 'Sam Lee', from: 'layer', layer: 'primary', shift: 1, since: '2026-12-02T08:00:00.000Z', until: '2026-12-03T08:00:00.000Z' },
+    });
+    // The override on Christmas Eve gives Rita the day, though the rotation says Sam.
+    expect(onCallAt(config, new Date('2026-12-24T12:00:00Z'))[0]).toMatchObject({ paged: [{ email: 'rita@example.com' }], onCall: { from: 'override', reason: 'swap with Sam' } });
+    expect(now[2]).toEqual({ role: 'approver', scheduled: false, paged: config.roles.approver!.people.map(({ name, email }) => ({ name, email })) });
+    expect(now[2]!.paged.length).toBeGreaterThan(1);
+    // Before the rotation's first handoff nobody is on call: a page goes to every responder, and the answer says so.
+    expect(onCallAt(config, new Date('2026-12-01T07:59:00Z'))[0]).toEqual({
+      role: 'responder',
+      scheduled: true,
+      paged: [{ name: 'Rita Okafor', email: 'rita@example.com' }, { name: 'Sam Lee', email: 'sam@example.com' }],
+      onCall: { role: 'responder', from: 'nobody' },
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
-import { useAction, useLoad, useNow } from '../hooks.js';
+import { useAction, useLoad, useNow, type Loaded } from '../hooks.js';
 import { countdown, shortTime } from '../time.js';
 import { Badge, ErrorLine, Loading } from '../widgets.js';
-import type { ClockView, IncidentView } from '../views.js';
+import type { ClockView, IncidentView, RoleOnCallView, TaskView } from '../views.js';
 
 const PAGE_SIZE = 25;
 /** A User Timing mark, set when the first page of rows is on screen. */
@@ -69,7 +69,8 @@ export function Board({ api }: { api: Api }) {
 }
 
 function IncidentTable({ api, incidents }: { api: Api; incidents: readonly IncidentView[] }) {
-  const clocks = useNextClocks(api, incidents);
+  const details = useRowDetails(api, incidents);
+  const [onCall] = useLoad(() => api.get<{ roles: RoleOnCallView[] }>('/on-call'), 'on-call');
   const now = useNow();
   // The board's meaningful paint: the first frame with its rows (bench/console-board.ts reads this mark).
   useEffect(() => {
@@ -79,11 +80,12 @@ function IncidentTable({ api, incidents }: { api: Api; incidents: readonly Incid
     <table class="board">
       <caption class="visually-hidden">Incidents, newest first</caption>
       <thead>
-        <tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Runbook</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Next clock</th></tr>
+        <tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Runbook</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Next clock</th><th scope="col">On call</th></tr>
       </thead>
       <tbody>
         {incidents.map((incident) => {
-          const clock = clocks.get(incident.incidentId);
+          const detail = details.get(incident.incidentId);
+          const clock = detail?.clock;
           return (
             <tr key={incident.incidentId}>
               <td><a href={`#/incidents/${encodeURIComponent(incident.incidentId)}`}>{incident.title}</a>{incident.mode === 'exercise' ? ' (exercise)' : ''}</td>
@@ -91,7 +93,8 @@ function IncidentTable({ api, incidents }: { api: Api; incidents: readonly Incid
               <td>{incident.runbookId}</td>
               <td>{incident.status}</td>
               <td><time dateTime={incident.openedAt}>{shortTime(incident.openedAt)}</time></td>
-              <td class="clock">{clock === undefined ? '…' : clock === null ? '—' : `${clock.title}: ${countdown(clock.deadlineAt!, now)}`}</td>
+              <td class="clock">{detail === undefined ? '…' : clock === null ? '—' : `${clock!.title}: ${countdown(clock!.deadlineAt!, now)}`}</td>
+              <td>{detail === undefined ? '…' : whoIsPaged(detail.roles, onCall)}</td>
             </tr>
           );
         })}
@@ -100,19 +103,43 @@ function IncidentTable({ api, incidents }: { api: Api; incidents: readonly Incid
   );
 }
 
-/** Each shown incident's running clock with the nearest deadline (null: none), read a few at a time after the page painted. */
-function useNextClocks(api: Api, incidents: readonly IncidentView[]): ReadonlyMap<string, ClockView | null> {
-  const [clocks, setClocks] = useState<ReadonlyMap<string, ClockView | null>>(new Map());
+/** Who a page for the row's open tasks goes to now: each waiting role's paged people (GET /on-call), or why not known. */
+function whoIsPaged(roles: readonly string[], onCall: Loaded<{ roles: RoleOnCallView[] }>): string {
+  if (roles.length === 0) return '—';
+  if (onCall.state === 'loading') return '…';
+  if (onCall.state === 'failed') return `not known: ${onCall.message}`;
+  return roles
+    .map((role) => {
+      const paged = onCall.value.roles.find((entry) => entry.role === role)?.paged ?? [];
+      return `${paged.length ? paged.map((person) => person.name).join(', ') : 'nobody'} (${role})`;
+    })
+    .join('; ');
+}
+
+interface RowDetail {
+  /** The running clock with the nearest deadline; null: none. */
+  readonly clock: ClockView | null;
+  /** The roles its open tasks wait on (a task's assignee, an approval's approver roles). */
+  readonly roles: readonly string[];
+}
+
+const waitingRoles = (tasks: readonly TaskView[]): string[] => [
+  ...new Set(tasks.filter((task) => task.status === 'open').flatMap((task) => (task.assignee ? [task.assignee] : [...(task.approvers?.roles ?? [])]))),
+];
+
+/** Each shown incident's next clock and the roles its open tasks wait on, read a few at a time after the page painted. */
+function useRowDetails(api: Api, incidents: readonly IncidentView[]): ReadonlyMap<string, RowDetail> {
+  const [details, setDetails] = useState<ReadonlyMap<string, RowDetail>>(new Map());
   useEffect(() => {
     let current = true;
-    const found = new Map<string, ClockView | null>();
+    const found = new Map<string, RowDetail>();
     const queue = [...incidents];
     const worker = async (): Promise<void> => {
       for (let incident = queue.shift(); incident && current; incident = queue.shift()) {
-        const record = await api.get<{ clocks: ClockView[] }>(`/incidents/${encodeURIComponent(incident.incidentId)}`).catch(() => ({ clocks: [] }));
+        const record = await api.get<{ clocks: ClockView[]; tasks: TaskView[] }>(`/incidents/${encodeURIComponent(incident.incidentId)}`).catch(() => ({ clocks: [], tasks: [] }));
         const running = record.clocks.filter((clock) => clock.status === 'running' && clock.deadlineAt).sort((a, b) => Date.parse(a.deadlineAt!) - Date.parse(b.deadlineAt!));
-        found.set(incident.incidentId, running[0] ?? null);
-        if (current) setClocks(new Map(found));
+        found.set(incident.incidentId, { clock: running[0] ?? null, roles: waitingRoles(record.tasks) });
+        if (current) setDetails(new Map(found));
       }
     };
     void Promise.all([worker(), worker(), worker(), worker()]);
@@ -121,7 +148,7 @@ function useNextClocks(api: Api, incidents: readonly IncidentView[]): ReadonlyMa
     };
     // Each load of the page (Refresh included) reads the clocks again: a run starts its clocks after the incident opens.
   }, [incidents]);
-  return clocks;
+  return details;
 }
 
 interface RunbookSummary {
@@ -165,7 +192,7 @@ function OpenIncidentForm({ api, onOpened }: { api: Api; onOpened: () => void })
           </select>
         </label>
         <label>Summary <textarea name="summary" required maxLength={4000} rows={3} /></label>
-        <button type="submit" disabled={action.busy}>Open incident</button>
+        <button type="submit" aria-disabled={action.busy}>Open incident</button>
         <ErrorLine error={action.error} />
         {opened && <p role="status">Opened <a href={`#/incidents/${encodeURIComponent(opened)}`}>{opened}</a>.</p>}
       </form>

@@ -102,7 +102,7 @@ function PlanRow({ api, plan, onStarted }: { api: Api; plan: PlanView; onStarted
       <td>{seconds(plan.lastRun?.rtoSeconds)}</td>
       <td><ObjectivesTrend api={api} planId={plan.id} targets={plan.targets} refresh={plan.lastRun?.runId ?? ''} /></td>
       <td>
-        <button type="button" disabled={action.busy} onClick={runNow}>Run now<span class="visually-hidden"> {plan.title}</span></button>
+        <button type="button" aria-disabled={action.busy} onClick={runNow}>Run now<span class="visually-hidden"> {plan.title}</span></button>
         {started && <p role="status">Started: <a href={`#/drill-runs/${encodeURIComponent(started)}`}>watch the run</a></p>}
         <ErrorLine error={action.error} />
       </td>

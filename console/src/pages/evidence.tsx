@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
-import { useAction, useLoad } from '../hooks.js';
+import { parseCsv } from '../csv.js';
+import { useAction, useFocusHeading, useLoad } from '../hooks.js';
 import { shortTime } from '../time.js';
 import type { UnreviewedRecord } from '../../../functions/domain/evidence/unreviewed-record.js';
 import { ErrorLine, Loading } from '../widgets.js';
@@ -21,6 +22,9 @@ export function EvidencePage({ api }: { api: Api }) {
   const period = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   const [verification] = useLoad(() => api.get<Verification>(`/evidence/verify?${period}`), `verify ${period}`);
   const [unreviewed, reload] = useLoad(() => api.get<{ unreviewed: UnreviewedRecord[] }>(`/evidence/unreviewed?${period}`), `unreviewed ${period}`);
+  const unreviewedHeading = useFocusHeading();
+  // A signed-off record's row goes: the focus waits on the section's heading.
+  const signed = () => { unreviewedHeading.focus(); reload(); };
   return (
     <section aria-labelledby="evidence-title">
       <h1 id="evidence-title">Evidence</h1>
@@ -41,19 +45,20 @@ export function EvidencePage({ api }: { api: Api }) {
         </Loading>
       </section>
       <section aria-labelledby="unreviewed-title" class="panel">
-        <h2 id="unreviewed-title">Awaiting sign-off</h2>
+        <h2 id="unreviewed-title" ref={unreviewedHeading.ref} tabIndex={-1}>Awaiting sign-off</h2>
         <Loading loaded={unreviewed}>
           {({ unreviewed: records }) =>
             records.length === 0 ? <p>Nothing awaits a sign-off in this period.</p> : (
               <table>
                 <caption class="visually-hidden">Finished records awaiting sign-off</caption>
                 <thead><tr><th scope="col">Record</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Sign-off</th></tr></thead>
-                <tbody>{records.map((record) => <UnreviewedRow key={`${record.kind} ${record.id}`} api={api} record={record} onSigned={reload} />)}</tbody>
+                <tbody>{records.map((record) => <UnreviewedRow key={`${record.kind} ${record.id}`} api={api} record={record} onSigned={signed} />)}</tbody>
               </table>
             )
           }
         </Loading>
       </section>
+      <Controls api={api} period={period} />
       <Export api={api} period={period} />
     </section>
   );
@@ -75,11 +80,49 @@ function UnreviewedRow({ api, record, onSigned }: { api: Api; record: Unreviewed
       <td>{shortTime(record.openedAt)}</td>
       <td>
         <label for={commentId}>Comment</label> <input id={commentId} value={comment} onInput={(event) => setComment(event.currentTarget.value)} maxLength={4000} />
-        <button type="button" disabled={action.busy} onClick={() => signOff('accepted')}>Accept<span class="visually-hidden"> {record.title}</span></button>
-        <button type="button" disabled={action.busy} onClick={() => signOff('exceptions')}>Accept with exceptions<span class="visually-hidden"> {record.title}</span></button>
+        <button type="button" aria-disabled={action.busy} onClick={() => signOff('accepted')}>Accept<span class="visually-hidden"> {record.title}</span></button>
+        <button type="button" aria-disabled={action.busy} onClick={() => signOff('exceptions')}>Accept with exceptions<span class="visually-hidden"> {record.title}</span></button>
         <ErrorLine error={action.error} />
       </td>
     </tr>
+  );
+}
+
+/**
+ * Each control with its evidence in the period: the export's controls.csv, which only GET /evidence builds (it reads
+ * every trail of the period, as the export does: so it is counted when asked, not on every visit).
+ */
+function Controls({ api, period }: { api: Api; period: string }) {
+  const action = useAction();
+  const [rows, setRows] = useState<Array<Record<string, string>> | undefined>(undefined);
+  const count = () =>
+    action.run(async () => {
+      const answer = await api.get<{ files: Array<{ name: string; content: string }> }>(`/evidence?${period}`);
+      const controls = answer.files.find((file) => file.name === 'controls.csv');
+      if (!controls) throw new Error('the export has no controls.csv');
+      setRows(parseCsv(controls.content));
+    });
+  const columns = [['control', 'Control'], ['title', 'Title'], ['incidents', 'Incidents'], ['drillRuns', 'Drill runs'], ['irPlanTests', 'IR plan tests'], ['exceptions', 'Exceptions'], ['unreviewed', 'Unreviewed'], ['lastTestedAt', 'Last tested']] as const;
+  return (
+    <section aria-labelledby="controls-title" class="panel">
+      <h2 id="controls-title">Controls and their evidence</h2>
+      <button type="button" aria-disabled={action.busy} onClick={count}>{action.busy ? 'Counting…' : 'Count evidence per control'}</button>
+      <ErrorLine error={action.error} />
+      {rows && (rows.length === 0 ? <p role="status">No control has evidence in this period.</p> : (
+        <table>
+          <caption class="visually-hidden">Controls with their evidence in the period</caption>
+          <thead><tr>{columns.map(([, heading]) => <th scope="col">{heading}</th>)}</tr></thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row['control']}>
+                <th scope="row">{row['control']} <small>{row['framework']}</small></th>
+                {columns.slice(1).map(([key]) => <td>{key === 'lastTestedAt' ? shortTime(row[key] || undefined) : row[key]}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </section>
   );
 }
 
@@ -97,7 +140,7 @@ function Export({ api, period }: { api: Api; period: string }) {
     <section aria-labelledby="export-title" class="panel">
       <h2 id="export-title">Export</h2>
       <p>The period's evidence as a signed zip (check it with <code>npx irdr evidence check-export</code>).</p>
-      <button type="button" disabled={action.busy} onClick={request}>{action.busy ? 'Preparing the export…' : 'Request export'}</button>
+      <button type="button" aria-disabled={action.busy} onClick={request}>{action.busy ? 'Preparing the export…' : 'Request export'}</button>
       {action.busy && <p role="status" aria-busy="true">Reading and signing every trail of the period…</p>}
       {file && <p role="status">Ready: <a href={file.url} download={file.name}>Download {file.name}</a></p>}
       <ErrorLine error={action.error} />

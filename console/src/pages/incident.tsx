@@ -1,15 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { verifyTrail, type ChainStatus } from '../chain.js';
-import { useAction, useLoad, useNow } from '../hooks.js';
+import { useAction, useFocusHeading, useLoad, useNow } from '../hooks.js';
 import { countdown, shortTime } from '../time.js';
 import { Badge, ErrorLine, Loading } from '../widgets.js';
+import { Review } from './incident-review.js';
 import type { IncidentRecordView, IncidentView, TaskView, TrailEventView } from '../views.js';
 
 /** One incident: where it stands, its clocks, its tasks with their actions, notes, and the hash-chained timeline. */
 export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string }) {
   const path = `/incidents/${encodeURIComponent(incidentId)}`;
-  const [record, reload] = useLoad(() => api.get<IncidentRecordView>(path), path);
+  // Each reload is a round: the review and its actions, read by their own routes, are read again with it.
+  const [round, setRound] = useState(0);
+  const [record, reloadRecord] = useLoad(() => api.get<IncidentRecordView>(path), path);
+  const reload = () => { setRound((value) => value + 1); reloadRecord(); };
   return (
     <Loading loaded={record}>
       {(value) => (
@@ -23,6 +27,7 @@ export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string
           <Clocks record={value} />
           <Tasks api={api} path={path} tasks={value.tasks} onDone={reload} />
           <Notes api={api} path={path} onDone={reload} />
+          <Review api={api} path={path} incident={value.incident} round={round} />
           <Timeline events={value.events} />
         </article>
       )}
@@ -38,6 +43,7 @@ function Summary({ incident }: { incident: IncidentView }) {
       <dt>Runbook</dt><dd>{incident.runbookId} ({incident.runbookStatus})</dd>
       <dt>Opened</dt><dd>{shortTime(incident.openedAt)} by {incident.openedBy}</dd>
       <dt>Summary</dt><dd class="prose">{incident.summary}</dd>
+      <dt>Labels</dt><dd data-testid="incident-labels">{incident.labels && Object.keys(incident.labels).length ? Object.entries(incident.labels).map(([key, value]) => `${key}: ${value}`).join(', ') : 'none'}</dd>
       {incident.resolutionSummary && <><dt>Resolution</dt><dd class="prose">{incident.resolutionSummary}</dd></>}
     </dl>
   );
@@ -45,19 +51,21 @@ function Summary({ incident }: { incident: IncidentView }) {
 
 function Lifecycle({ api, path, incident, onDone }: { api: Api; path: string; incident: IncidentView; onDone: () => void }) {
   const action = useAction();
+  const heading = useFocusHeading();
   const [summary, setSummary] = useState('');
-  const move = (verb: 'acknowledge' | 'resolve' | 'close', body?: unknown) => action.run(() => api.post(`${path}/${verb}`, body)).then((done) => done && onDone());
+  // The pressed control goes with the status it moved from: the focus waits on the section's heading.
+  const move = (verb: 'acknowledge' | 'resolve' | 'close', body?: unknown) => action.run(() => api.post(`${path}/${verb}`, body)).then((done) => { if (done) { heading.focus(); onDone(); } });
   return (
     <section aria-labelledby="lifecycle-title" class="panel">
-      <h2 id="lifecycle-title">Lifecycle</h2>
-      {incident.status === 'open' && <button type="button" disabled={action.busy} onClick={() => move('acknowledge')}>Acknowledge</button>}
+      <h2 id="lifecycle-title" ref={heading.ref} tabIndex={-1}>Lifecycle</h2>
+      {incident.status === 'open' && <button type="button" aria-disabled={action.busy} onClick={() => move('acknowledge')}>Acknowledge</button>}
       {(incident.status === 'open' || incident.status === 'acknowledged') && (
         <form class="inline" onSubmit={(event) => { event.preventDefault(); void move('resolve', summary.trim() ? { summary: summary.trim() } : {}); }}>
           <label>Resolution summary <input value={summary} onInput={(event) => setSummary(event.currentTarget.value)} maxLength={4000} /></label>
-          <button type="submit" disabled={action.busy}>Resolve</button>
+          <button type="submit" aria-disabled={action.busy}>Resolve</button>
         </form>
       )}
-      {incident.status === 'resolved' && <button type="button" disabled={action.busy} onClick={() => move('close')}>Close</button>}
+      {incident.status === 'resolved' && <button type="button" aria-disabled={action.busy} onClick={() => move('close')}>Close</button>}
       {incident.status === 'closed' && <p>Closed.</p>}
       <ErrorLine error={action.error} />
     </section>
@@ -67,16 +75,18 @@ function Lifecycle({ api, path, incident, onDone }: { api: Api; path: string; in
 /** Reclassifying: a new severity, and why (the API asks for a reason unless the severity only rises). */
 function Classification({ api, path, incident, onDone }: { api: Api; path: string; incident: IncidentView; onDone: () => void }) {
   const action = useAction();
+  const heading = useFocusHeading();
   const [severity, setSeverity] = useState(incident.severity);
   const [reason, setReason] = useState('');
   if (incident.status === 'closed') return null;
   const submit = (event: Event) => {
     event.preventDefault();
-    void action.run(() => api.post(`${path}/classify`, { severity, ...(reason.trim() && { reason: reason.trim() }) })).then((done) => done && onDone());
+    // Reclassify is disabled once the severity is the incident's: the focus waits on the section's heading.
+    void action.run(() => api.post(`${path}/classify`, { severity, ...(reason.trim() && { reason: reason.trim() }) })).then((done) => { if (done) { heading.focus(); onDone(); } });
   };
   return (
     <section aria-labelledby="classification-title" class="panel">
-      <h2 id="classification-title">Classification</h2>
+      <h2 id="classification-title" ref={heading.ref} tabIndex={-1}>Classification</h2>
       <form class="inline" onSubmit={submit}>
         <label>New severity{' '}
           <select value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
@@ -84,7 +94,7 @@ function Classification({ api, path, incident, onDone }: { api: Api; path: strin
           </select>
         </label>
         <label>Reason <input value={reason} onInput={(event) => setReason(event.currentTarget.value)} maxLength={2000} /></label>
-        <button type="submit" disabled={action.busy || severity === incident.severity}>Reclassify</button>
+        <button type="submit" disabled={severity === incident.severity} aria-disabled={action.busy}>Reclassify</button>
       </form>
       <ErrorLine error={action.error} />
     </section>
@@ -112,11 +122,14 @@ function Clocks({ record }: { record: IncidentRecordView }) {
 function Tasks({ api, path, tasks, onDone }: { api: Api; path: string; tasks: readonly TaskView[]; onDone: () => void }) {
   const open = tasks.filter((task) => task.status === 'open');
   const finished = tasks.filter((task) => task.status !== 'open');
+  const heading = useFocusHeading();
+  // A completed task's card goes: the focus waits on the section's heading.
+  const completed = () => { heading.focus(); onDone(); };
   return (
     <section aria-labelledby="tasks-title" class="panel">
-      <h2 id="tasks-title">Tasks</h2>
+      <h2 id="tasks-title" ref={heading.ref} tabIndex={-1}>Tasks</h2>
       {open.length === 0 && <p>No open tasks.</p>}
-      {open.map((task) => <OpenTask key={task.taskId} api={api} path={path} task={task} onDone={onDone} />)}
+      {open.map((task) => <OpenTask key={task.taskId} api={api} path={path} task={task} onDone={completed} />)}
       {finished.length > 0 && (
         <ul class="finished">
           {finished.map((task) => (
@@ -144,7 +157,7 @@ function OpenTask({ api, path, task, onDone }: { api: Api; path: string; task: T
       <label for={commentId}>Comment{task.outcomes.includes('rejected') ? ' (needed to reject)' : ''}</label>
       <input id={commentId} value={comment} onInput={(event) => setComment(event.currentTarget.value)} maxLength={2000} />
       {task.outcomes.map((outcome) => (
-        <button type="button" disabled={action.busy} onClick={() => complete(outcome)}>
+        <button type="button" aria-disabled={action.busy} onClick={() => complete(outcome)}>
           {OUTCOME_LABELS[outcome] ?? outcome}<span class="visually-hidden"> {task.title}</span>
         </button>
       ))}
@@ -162,7 +175,7 @@ function Notes({ api, path, onDone }: { api: Api; path: string; onDone: () => vo
       <form onSubmit={(event) => { event.preventDefault(); void action.run(() => api.post(`${path}/notes`, { text })).then((done) => { if (done) { setText(''); onDone(); } }); }}>
         <label for="note-text" class="visually-hidden">Note</label>
         <textarea id="note-text" value={text} onInput={(event) => setText(event.currentTarget.value)} rows={2} required />
-        <button type="submit" disabled={action.busy}>Add note</button>
+        <button type="submit" aria-disabled={action.busy}>Add note</button>
         <ErrorLine error={action.error} />
       </form>
     </section>
