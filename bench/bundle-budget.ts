@@ -14,68 +14,68 @@ export const BUNDLE_LIMIT_KB = 300;
 export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // Count business days on the holiday table made at synth (~12 KB for US and BE; date-holidays, moment-timezone and
   // astronomia, ~1.1 MB, left out since 2026-12-07), beside SES, Step Functions, Secrets Manager and Slack.
-  CompleteHumanTask: 630, // now 599 (was 1657)
-  ClassifyIncident: 640, // now 605 (was 1650)
-  ChangeIncidentStatus: 620, // now 588 (was 1646)
-  TrackClock: 600, // now 568 (was 1602)
-  StartReportsFromRunbook: 640, // now 603 (was 1653)
+  CompleteHumanTask: 580, // now 552 (was 599 before literal SDK schema keys; 1657)
+  ClassifyIncident: 590, // now 558 (was 605 before literal SDK schema keys; 1650)
+  ChangeIncidentStatus: 570, // now 540 (was 588 before literal SDK schema keys; 1646)
+  TrackClock: 550, // now 520 (was 568 before literal SDK schema keys; 1602)
+  StartReportsFromRunbook: 590, // now 556 (was 603 before literal SDK schema keys; 1653)
   // A finding's severity raise starts clocks and report stages, and after resolve the review (links, reminder).
-  OpenIncidentFromFinding: 640, // now 604 (was 1648 carrying the holiday calendars; 568 before the raise)
-  // Drill functions: the S3, RDS, Backup and DynamoDB clients with every operation's schema (computed trait keys), pg.
-  RunDrillChecks: 1020, // now 968
+  OpenIncidentFromFinding: 590, // now 557 (was 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
+  // Drill functions: the S3, RDS, Backup and DynamoDB clients (each operation called, its schemas and the errors), pg.
+  RunDrillChecks: 750, // now 713 (was 968 before literal SDK schema keys)
   // The wire validator: pg, mysql2 (iconv-lite's encodings ~490 KB) and the RDS CAs.
-  RunDrillWireChecks: 2200, // now 2093
+  RunDrillWireChecks: 1930, // now 1837 (was 2093 before literal SDK schema keys)
   // Restore waits and restore testing: the RDS and AWS Backup clients.
-  AwaitDrillRestoreEnd: 710, // now 673
-  EndDrillRestoreWait: 490, // now 461
-  StartRestoreTestingDrill: 480, // now 453
+  AwaitDrillRestoreEnd: 490, // now 458 (was 673 before literal SDK schema keys)
+  EndDrillRestoreWait: 380, // now 358 (was 461 before literal SDK schema keys)
+  StartRestoreTestingDrill: 440, // now 410 (was 453 before literal SDK schema keys)
   // Validation fan-out: the DynamoDB client and the drill plans (PlanDrillValidation), the client alone (CountDrillSegment);
   // both carry the S3 client (~155 KB) for the key ranges of bucket checks, dropped from stacks that restore no bucket.
-  PlanDrillValidation: 610, // now 576 (was 421 before S3 key ranges)
-  CountDrillSegment: 510, // now 483 (was 317 before S3 key ranges)
-  CleanUpDrill: 990, // now 934
-  WriteDrillCanary: 840, // now 792
+  PlanDrillValidation: 550, // now 515 (was 576 before literal SDK schema keys; 421 before S3 key ranges)
+  CountDrillSegment: 460, // now 429 (was 483 before literal SDK schema keys; 317 before S3 key ranges)
+  CleanUpDrill: 830, // now 786 (was 934 before literal SDK schema keys)
+  WriteDrillCanary: 660, // now 627 (was 792 before literal SDK schema keys)
   // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
-  WriteDrillWireCanary: 840, // now 798
-  PrepareDrillRun: 830, // now 788
-  CheckDrillRestore: 830, // now 784
-  StartDrillRestore: 830, // now 783
-  // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client with every operation's schema, the Slack client ~60 KB.
-  ExportEvidence: 670, // now 633
+  WriteDrillWireCanary: 830, // now 784 (was 798 before literal SDK schema keys)
+  PrepareDrillRun: 730, // now 686 (was 788 before literal SDK schema keys)
+  CheckDrillRestore: 720, // now 684 (was 784 before literal SDK schema keys)
+  StartDrillRestore: 720, // now 682 (was 783 before literal SDK schema keys)
+  // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client's runtime and errors, the Slack client ~60 KB.
+  ExportEvidence: 630, // now 597 (was 633 before literal SDK schema keys)
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
-  RunEvidenceExport: 800, // now 769
-  SendDrillReport: 620, // now 588
-  CreateHumanTask: 590, // now 559
-  VerifyEvidence: 590, // now 556
-  EscalateHumanTask: 590, // now 556
-  RemindReportStage: 580, // now 544
-  RemindOverdueReview: 560, // now 526
-  WriteEvidenceDigest: 550, // now 523
-  SendNotification: 550, // now 523
-  RemindCorrectiveAction: 550, // now 522
-  RecordDrillOutcome: 550, // now 517
-  AnswerTaskLink: 510, // now 481
-  StartDrillRun: 510, // now 478
+  RunEvidenceExport: 710, // now 667 (was 769 before literal SDK schema keys)
+  SendDrillReport: 580, // now 550 (was 588 before literal SDK schema keys)
+  CreateHumanTask: 540, // now 513 (was 559 before literal SDK schema keys)
+  VerifyEvidence: 530, // now 503 (was 556 before literal SDK schema keys)
+  EscalateHumanTask: 540, // now 509 (was 556 before literal SDK schema keys)
+  RemindReportStage: 530, // now 496 (was 544 before literal SDK schema keys)
+  RemindOverdueReview: 510, // now 483 (was 526 before literal SDK schema keys)
+  WriteEvidenceDigest: 500, // now 469 (was 523 before literal SDK schema keys)
+  SendNotification: 510, // now 479 (was 523 before literal SDK schema keys)
+  RemindCorrectiveAction: 510, // now 478 (was 522 before literal SDK schema keys)
+  RecordDrillOutcome: 510, // now 478 (was 517 before literal SDK schema keys)
+  AnswerTaskLink: 510, // now 480
+  StartDrillRun: 510, // now 483
   SlackInteractions: 510, // now 478
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).
-  PushComplianceEvidence: 680, // now 641 (was 461 with a hand-written PDF writer)
-  SignOffEvidence: 470, // now 446
+  PushComplianceEvidence: 680, // now 643 (was 461 with a hand-written PDF writer)
+  SignOffEvidence: 430, // now 409 (was 446 before literal SDK schema keys)
   // One or two SDK clients (DynamoDB, Step Functions), Powertools idempotency, croner; the floor of zod + one SDK client is ~300 KB.
-  ReadDrills: 450, // now 422
+  ReadDrills: 450, // now 429
   // DynamoDB and Step Functions clients; the download link is signed without an S3 client (functions/aws/s3-presign.ts: 541 -> 390).
-  EvidenceExports: 410, // now 390
-  ReadEstateCoverage: 450, // now 420
-  CreateIncident: 440, // now 419
-  CorrectiveActions: 410, // now 382
-  StartDrillFromRunbook: 390, // now 363
-  ReadIncidentReview: 380, // now 353
-  ListIncidents: 370, // now 349
-  AddIncidentNote: 370, // now 349
-  GetIncident: 370, // now 348
-  ListHumanTasks: 370, // now 347
+  EvidenceExports: 410, // now 386
+  ReadEstateCoverage: 400, // now 379 (was 420 before literal SDK schema keys)
+  CreateIncident: 440, // now 417
+  CorrectiveActions: 400, // now 380
+  StartDrillFromRunbook: 380, // now 360
+  ReadIncidentReview: 380, // now 368
+  ListIncidents: 370, // now 350
+  AddIncidentNote: 370, // now 350
+  GetIncident: 370, // now 349
+  ListHumanTasks: 370, // now 348
   ListUnreviewedEvidence: 370, // now 346
-  RecordEndedRun: 370, // now 345
-  ExpireHumanTask: 370, // now 344
+  RecordEndedRun: 370, // now 363
+  ExpireHumanTask: 370, // now 345
   RecordEvent: 360, // now 342
 };
 

@@ -12,10 +12,11 @@ import { PROJECT_ROOT } from '../lib/project-root.js';
 /** The esbuild options a function is built with (one definition, in lib/): re-exported for the bench and the tests. */
 export { esbuildOptionsOf } from '../lib/function-esbuild.js';
 
-// Naive baseline, a bundle made by hand without care: the SDK's whole credential chain, CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
+// Naive baseline, a bundle made by hand without care: the SDK's whole credential chain, its schemas' computed keys as shipped, CJS-first main fields pull each SDK client's whole dist-cjs (every command), nothing tree-shaken or minified.
 export const naiveOptionsOf = (options: BuildOptions & { outfile: string }): BuildOptions & { outfile: string } => ({
   ...options,
   alias: {},
+  plugins: [],
   mainFields: ['main', 'module'],
   treeShaking: false,
   minify: false,

@@ -1,5 +1,6 @@
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { FUNCTION_PLUGINS } from './function-plugins.js';
 
 /*
  * The esbuild options of a function bundle, from the bundling options in lib/functions.ts (aws-lambda-nodejs's shape,
@@ -48,6 +49,7 @@ export function esbuildOptionsOf(bundling: Readonly<BundlingOptions>): BuildOpti
     mainFields: bundling.mainFields,
     banner: bundling.banner ? { js: bundling.banner } : {},
     alias: aliasesOf(bundling.esbuildArgs),
+    plugins: [...FUNCTION_PLUGINS],
   };
 }
 

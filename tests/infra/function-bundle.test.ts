@@ -15,6 +15,7 @@ import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bund
 import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 import { functionRegistry, functionSpec } from '../../functions/registry.js';
+import { literalSchemaKeys, SDK_SCHEMA_FILE } from '../../lib/sdk-schema-keys.js';
 import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
@@ -115,6 +116,41 @@ describe('bench/function-bundle.ts', () => {
         .map(([input]) => `${name}: ${input.replace(/^.*\/@aws-sdk\//, '')}`),
     );
     expect(aggregated).toEqual([]);
+    // SendNotification calls SES's SendEmail: with the schemas' keys as literals it keeps that operation's schemas and
+    // the errors (3.8 KB), not every operation's (47 KB with computed keys, aws-sdk-js-v3#7607).
+    const sesSchemas = Object.entries(sizes.get('SendNotification')!.moduleBytes).find(([input]) => input.endsWith('@aws-sdk/client-sesv2/dist-es/schemas/schemas_0.js'));
+    expect(sesSchemas?.[1]).toBeGreaterThan(0);
+    expect(sesSchemas?.[1]).toBeLessThan(10 * 1024);
+  });
+
+  it("gives every SDK client's schemas the same values with their keys written as literals", async () => {
+    const clients = readdirSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk')).filter((name) => name.startsWith('client-'));
+    const files = clients.flatMap((client) => {
+      const folder = join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es/schemas');
+      return readdirSync(folder).map((name) => join(folder, name)).filter((file) => SDK_SCHEMA_FILE.test(file));
+    });
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    // Every computed key over a file constant is gone (what esbuild could not drop), and nothing else was touched.
+    for (const file of files) {
+      const source = readFileSync(file, 'utf8');
+      const constants = new Set([...source.matchAll(/^const (\w+) = "/gm)].map(([, name]) => name));
+      const rewritten = literalSchemaKeys(source);
+      expect([...rewritten.matchAll(/\[(\w+)\]\s*:/g)].filter(([, name]) => constants.has(name!)), file).toEqual([]);
+      expect(rewritten.replace(/"[^"\n]*"\s*:/g, 'KEY:'), file).toBe(source.replace(/\[\w+\]\s*:/g, (key) => (constants.has(key.slice(1, key.indexOf(']'))) ? 'KEY:' : key)).replace(/"[^"\n]*"\s*:/g, 'KEY:'));
+    }
+    // Built with and without the rewrite, every schema of every client holds the same values (a lazy reference as its target's name).
+    const print = (built: boolean) => async () => {
+      const { outfile, plugins, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} });
+      const imports = files.map((file, index) => `import * as s${index} from ${JSON.stringify(file)};`).join(' ');
+      // One digest per schema file, so that a failure names the client whose values changed.
+      const dump = `import { createHash } from 'node:crypto'; const all = { ${files.map((file, index) => `${JSON.stringify(file.replace(/^.*@aws-sdk\//, ''))}: s${index}`).join(', ')} }; const names = new Map(Object.values(all).flatMap((schemas) => Object.entries(schemas).map(([name, value]) => [value, name]))); process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(all).map(([file, schemas]) => [file, createHash('sha256').update(JSON.stringify(schemas, (key, value) => (typeof value === 'function' ? names.get(value()) ?? 'lazy' : value))).digest('hex')]))));`;
+      const file = join(workdir, `schemas-${built}`, outfile);
+      await build({ ...options, plugins: built ? plugins : [], minify: false, stdin: { contents: `${imports} ${dump}`, resolveDir: PROJECT_ROOT, sourcefile: 'schemas.js' }, outfile: file, absWorkingDir: PROJECT_ROOT, logLevel: 'warning' });
+      return JSON.parse(execFileSync(process.execPath, [file], { cwd: workdir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as Record<string, string>;
+    };
+    const [shipped, rewritten] = await Promise.all([print(false)(), print(true)()]);
+    expect(Object.keys(rewritten)).toHaveLength(files.length);
+    expect(rewritten).toEqual(shipped);
   });
 
   it('fails a function one byte over the limit, a listed one over its size, and keeps none listed once it is under', () => {

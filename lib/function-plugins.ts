@@ -1,0 +1,14 @@
+import type { Plugin } from 'esbuild';
+import { sdkSchemaKeysPlugin } from './sdk-schema-keys.js';
+
+/** What every function's build runs beyond esbuild's options: the SDK schemas' keys as literals (lib/sdk-schema-keys.ts). */
+export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin];
+
+/** The plugins of FUNCTION_PLUGINS by name: how lib/function-code.ts's worker, which receives no functions, finds them. */
+export function pluginsNamed(names: readonly string[]): Plugin[] {
+  return names.map((name) => {
+    const plugin = FUNCTION_PLUGINS.find((candidate) => candidate.name === name);
+    if (!plugin) throw new Error(`no esbuild plugin named ${name} in lib/function-plugins.ts`);
+    return plugin;
+  });
+}
