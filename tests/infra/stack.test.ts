@@ -413,7 +413,7 @@ describe('least privilege', () => {
     if (permissions.includes('evidence:sign') || permissions.includes('evidence-exports:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
     if (permissions.includes('evidence-exports:start')) add(['states:StartExecution']);
     if (permissions.includes('evidence-exports:write-files')) add(['s3:PutObject', 's3:GetObject']);
-    if (permissions.includes('evidence-exports:link')) add(['s3:GetObject']);
+    if (permissions.includes('evidence-exports:link') || permissions.includes('evidence-exports:read-zips')) add(['s3:GetObject']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
@@ -645,7 +645,7 @@ describe('least privilege', () => {
         const allowed = [
           ...(spec.permissions.some((permission) => permission.endsWith('-digests')) ? [`\${${bucketId}.Arn}`, `\${${bucketId}.Arn}/irdr/digests/*`] : []),
           ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:write-files') ? [`\${${exportsId}.Arn}/exports/*`] : []),
-          ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:link') ? [`\${${exportsId}.Arn}/exports/*/*.zip`] : []),
+          ...((spec.permissions as readonly FunctionPermission[]).some((permission) => permission === 'evidence-exports:link' || permission === 'evidence-exports:read-zips') ? [`\${${exportsId}.Arn}/exports/*/*.zip`] : []),
         ];
         for (const resource of resources) expect(allowed).toContain(renderCfn(resource));
         if (actions.includes('s3:ListBucket')) expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['irdr/digests/*'] } });
