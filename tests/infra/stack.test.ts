@@ -206,6 +206,8 @@ describe('deduplication table (idempotency records, finding claims)', () => {
       'PushComplianceEvidence',
       // Counts of a drill's source at known times (SOURCECOUNT#, baseline: counted): the checks read them.
       'RunDrillChecks',
+      // A finished evidence export queues its push (PUSH#PENDING), as a sign-off does.
+      'RunEvidenceExport',
       'SignOffEvidence',
       'StartDrillRun',
       // ... and the canary writer takes them.
@@ -1290,7 +1292,8 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths.every((path) => path.startsWith('Irdr/Functions/RunEvidenceExport/Role/'))).toBe(true);
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${exportObjects[1]}]`) {
         expect(violation.reason).toMatch(/GetObject of the zips of this one bucket/);
-        expect(paths.every((path) => path.startsWith('Irdr/Functions/EvidenceExports/Role/'))).toBe(true);
+        // The download links' presigner, and the compliance push, which uploads a finished export's zip.
+        for (const path of paths) expect(['Irdr/Functions/EvidenceExports/Role/', 'Irdr/Functions/PushComplianceEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
       } else if (runbookExecutions.test(/^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(violation.ruleName)?.[1] ?? '')) {
         expect(violation.reason).toMatch(/to stop a resolved incident's run/);
         for (const path of paths) expect(path.startsWith('Irdr/Functions/ChangeIncidentStatus/Role/'), path).toBe(true);
