@@ -71,6 +71,8 @@ export type FunctionPermission =
   | 'evidence-exports:sign'
   // GetObject on the exports' zips only: the download links this function presigns can do that and no more.
   | 'evidence-exports:link'
+  // GetObject on the exports' zips only: the compliance push reads a finished export's zip to upload it.
+  | 'evidence-exports:read-zips'
   // Finding claims (FINDING# in the deduplication table): claim (conditional put), read and mark run started.
   | 'findings:claim'
   | 'runbooks:start'
@@ -651,10 +653,11 @@ export const functionRegistry = [
     memoryMb: 256,
     // Each vendor call retries for at most 60 s (functions/aws/compliance-platform-client.ts); a record makes up to three.
     timeoutSeconds: 300,
-    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PLATFORMS_SECRET_ID', 'VANTA_API_URL', 'DRATA_API_URL', 'API_URL'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PLATFORMS_SECRET_ID', 'VANTA_API_URL', 'DRATA_API_URL', 'API_URL', 'EVIDENCE_EXPORT_BUCKET'],
     bundled: ['DRILL_PLANS'],
-    // incidents:append / drill-runs:append: each push is recorded in the pushed record's trail.
-    permissions: ['table:read', 'incidents:append', 'drill-runs:append', 'compliance:push', 'compliance:credentials'],
+    // incidents:append / drill-runs:append / evidence-exports:append: each push is recorded in the pushed record's (or export's) trail;
+    // evidence-exports:read-zips: an exported period's zip is read from the bucket and held to its recorded SHA-256 before upload.
+    permissions: ['table:read', 'incidents:append', 'drill-runs:append', 'evidence-exports:append', 'evidence-exports:read-zips', 'compliance:push', 'compliance:credentials'],
     indexes: ['GSI2'],
   },
   {
@@ -727,9 +730,10 @@ export const functionRegistry = [
     memoryMb: 1769,
     // A month of a busy year is ~40k events; rendering a year is the long step. Lambda's limit, not a target.
     timeoutSeconds: 900,
-    environment: ['TABLE_NAME', 'EVIDENCE_EXPORT_SIGNING_KEY_ID', 'EVIDENCE_EXPORT_BUCKET'],
+    environment: ['TABLE_NAME', 'EVIDENCE_EXPORT_SIGNING_KEY_ID', 'EVIDENCE_EXPORT_BUCKET', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PUSH_FUNCTION_NAME'],
     bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
-    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:sign', 'estate:list', 'evidence-exports:write-files'],
+    // compliance:enqueue: a finished export is queued (by reference: id, zip key, SHA-256) for the compliance platforms, then pushed asynchronously.
+    permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:sign', 'estate:list', 'evidence-exports:write-files', 'compliance:enqueue'],
     indexes: ['GSI1'],
   },
   {

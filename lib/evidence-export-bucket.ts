@@ -59,6 +59,11 @@ export class EvidenceExportBucket extends Construct {
     this.grantObjects(role, ['s3:GetObject'], 'exports/*/*.zip', 'Download links are presigned for an export\'s zip, named by an id made when the export starts: the grant is GetObject of the zips of this one bucket, nothing else.');
   }
 
+  /** The compliance push reads a finished export's zip (SSE-S3: no key grant) to upload it, held to its recorded SHA-256. */
+  public grantReadZips(role: IRole): void {
+    this.grantObjects(role, ['s3:GetObject'], 'exports/*/*.zip', 'The compliance push uploads a finished export\'s zip, named by an id made when the export starts: GetObject of the zips of this one bucket, nothing else.');
+  }
+
   private grantObjects(role: IRole, actions: string[], pattern: string, reason: string): void {
     const resource = this.bucket.arnForObjects(pattern);
     role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resource] }));

@@ -378,6 +378,7 @@ export class IrdrStack extends Stack {
     if (declared.has('evidence-exports:start')) this.evidenceExport.stateMachine.grantStartExecution(fn);
     if (declared.has('evidence-exports:write-files')) this.evidenceExportBucket.grantWriteFiles(fn.role!);
     if (declared.has('evidence-exports:link')) this.evidenceExportBucket.grantLinks(fn.role!);
+    if (declared.has('evidence-exports:read-zips')) this.evidenceExportBucket.grantReadZips(fn.role!);
     if (declared.has('estate:list')) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['backup:ListProtectedResources', 'dynamodb:ListTables'], resources: ['*'] }));
       Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: WHY_ESTATE_LISTING_IS_ON_EVERY_RESOURCE });

@@ -1,11 +1,12 @@
 import { irdrConfig } from '../config.js';
 import { drillPlanSync, syncHash, type PlanStanding } from '../domain/compliance-platform/drill-plan-resources.js';
 import { drillRunFacts, evidenceDocument, incidentFacts, type SignedOffRecord } from '../domain/compliance-platform/evidence-document.js';
-import { PUSHED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT, recordPushes, resourcesPush, type PlannedPush, type PushSubject } from '../domain/compliance-platform/push-plan.js';
+import { PUSHED_EVENT, PUSH_REFUSED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT, evidencePushes, recordPushes, resourcesPush, type PlannedPush, type PushSubject, type RecordSubject } from '../domain/compliance-platform/push-plan.js';
 import type { VantaCustomResourceSync } from '../domain/compliance-platform/vanta-wire.js';
 import type { DrillRunRecord } from '../domain/drill/run-record.js';
 import { SIGN_OFF_EVENT, type SignOff } from '../domain/evidence/sign-off.js';
-import { drillRunPk, incidentPk } from '../domain/keys.js';
+import { drillRunPk, evidenceExportPk, incidentPk } from '../domain/keys.js';
+import { EvidenceRefused, exportDocuments } from './compliance-platform-export.js';
 import { PlatformRejection, PlatformUnavailable, compliancePlatformCredentials, DEFAULT_RETRY_POLICY, type RetryPolicy } from './compliance-platform-client.js';
 import { leasePush, pushRecordOf, queueSubject, reopenRejectedPush, settlePush, unqueueSubject } from './compliance-platform-store.js';
 import { addDrataEvidence, submitVantaDocument, syncVantaResources, uploadVantaDocument } from './compliance-platform-vendors.js';
@@ -25,7 +26,13 @@ export interface PushTables {
   readonly drataUrl: string;
   /** The API's URL, for links back to a drill plan. */
   readonly apiUrl: string;
+  /** The exports bucket (EVIDENCE_EXPORT_BUCKET): an exported period's zip is read from it. */
+  readonly exportBucket?: string;
 }
+
+/** Where a subject's pushes are recorded: its own trail. */
+const trailPkOf = (subject: RecordSubject): string =>
+  subject.kind === 'incident' ? incidentPk(subject.id) : subject.kind === 'drill-run' ? drillRunPk(subject.id) : evidenceExportPk(subject.id);
 
 export interface PushOutcome {
   readonly target: PlannedPush['target'];
@@ -44,8 +51,8 @@ interface PushWork {
 }
 
 /** The record as signed off: its sign-off event (the newest) pins the trail; undefined when it is not signed off. */
-async function signedOffRecord(tableName: string, subject: Extract<PushSubject, { id: string }>): Promise<{ record: SignedOffRecord; run?: DrillRunRecord } | undefined> {
-  const partitionKey = subject.kind === 'incident' ? incidentPk(subject.id) : drillRunPk(subject.id);
+async function signedOffRecord(tableName: string, subject: Extract<PushSubject, { kind: 'incident' | 'drill-run' }>): Promise<{ record: SignedOffRecord; run?: DrillRunRecord } | undefined> {
+  const partitionKey = trailPkOf(subject);
   const signOffEvent = (await listEvents(tableName, partitionKey)).filter((event) => event.type === SIGN_OFF_EVENT).at(-1);
   if (!signOffEvent) return undefined;
   const detail = (signOffEvent.detail ?? {}) as { verdict: SignOff['verdict']; roles: SignOff['roles']; comment?: string };
@@ -93,10 +100,28 @@ async function workFor(tables: PushTables, subject: PushSubject, now: Date, poli
   const credentials = () => compliancePlatformCredentials();
   const work: PushWork[] = [];
   let trailPk: string | undefined;
+  if (subject.kind === 'evidence-export') {
+    // Keyed by the zip's SHA-256 as the export recorded it; the bytes are read and held to it only when a push is made.
+    if (!tables.exportBucket) throw new Error('EVIDENCE_EXPORT_BUCKET is not set: an exported period cannot be read');
+    const documents = exportDocuments(tables.tableName, tables.exportBucket, subject);
+    for (const push of evidencePushes(subject.zipSha256, config)) {
+      const make =
+        push.target === 'vanta-document'
+          ? async () => uploadVantaDocument(tables.vantaUrl, config.vanta!, await credentials(), (await documents()).zip, policy)
+          : push.target === 'vanta-document-submit'
+            ? async () => submitVantaDocument(tables.vantaUrl, config.vanta!, await credentials(), policy)
+            : async () => {
+                const { summary, filedAt } = await documents();
+                return addDrataEvidence(tables.drataUrl, config.drata!, await credentials(), summary, filedAt, policy);
+              };
+      work.push({ push, make });
+    }
+    return { work, trailPk: trailPkOf(subject) };
+  }
   if (subject.kind !== 'drill-plans') {
     const signed = await signedOffRecord(tables.tableName, subject);
     if (!signed) return { work: [] };
-    trailPk = subject.kind === 'incident' ? incidentPk(subject.id) : drillRunPk(subject.id);
+    trailPk = trailPkOf(subject);
     const document = await evidenceDocument(signed.record);
     for (const push of recordPushes(signed.record, config)) {
       const make =
@@ -170,7 +195,13 @@ export async function pushSubject(tables: PushTables, subject: PushSubject, now:
       outcomes.push({ ...base, result: 'pushed', vendorId });
       settled.set(push.target, 'pushed');
     } catch (error) {
-      if (error instanceof PlatformRejection) {
+      if (error instanceof EvidenceRefused) {
+        // Not the evidence that was signed: nothing is sent; recorded like a rejection, made again only when asked (push-again).
+        await settlePush(tables.deduplicationTableName, push.key, { status: 'rejected', rejection: { status: 0, message: error.reason }, at });
+        if (trailPk) await appendEvent(tables.tableName, trailPk, { type: PUSH_REFUSED_EVENT, at, actor: PUSH_ACTOR, detail: { target: push.target, where: push.where, evidenceHash: push.evidenceHash, reason: error.reason, pushKey: push.key } });
+        outcomes.push({ ...base, result: 'rejected', message: error.reason });
+        settled.set(push.target, 'rejected');
+      } else if (error instanceof PlatformRejection) {
         await settlePush(tables.deduplicationTableName, push.key, { status: 'rejected', rejection: { status: error.status, message: error.vendorMessage }, at });
         if (trailPk) await appendEvent(tables.tableName, trailPk, { type: PUSH_REJECTED_EVENT, at, actor: PUSH_ACTOR, detail: { target: push.target, where: push.where, evidenceHash: push.evidenceHash, status: error.status, message: error.vendorMessage, pushKey: push.key } });
         outcomes.push({ ...base, result: 'rejected', message: error.vendorMessage });

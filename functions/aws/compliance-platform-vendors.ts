@@ -69,7 +69,7 @@ export async function addDrataEvidence(baseUrl: string, drata: DrataConfig, cred
   const renewal = new Date(filedAt);
   renewal.setUTCFullYear(renewal.getUTCFullYear() + 1);
   const fields: DrataEvidenceFields = {
-    name: document.fileName.replace(/\.pdf$/, '').slice(0, 191),
+    name: document.fileName.replace(/\.(pdf|zip)$/, '').slice(0, 191),
     description: document.description,
     renewalDate: renewal.toISOString().slice(0, 10),
     renewalScheduleType: 'ONE_YEAR',

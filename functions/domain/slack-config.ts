@@ -23,6 +23,8 @@ export type SlackPerson = z.infer<typeof SlackPerson>;
 export const SlackConfig = z.strictObject({
   /** The workspace the app is installed in: an interaction from any other team is refused (403). */
   teamId: slackId('T', 'workspace'),
+  /** The Enterprise organization the workspace belongs to, if any: an interaction of any other organization, or of none when this is set, is refused (403). */
+  enterpriseId: slackId('E', 'organization').optional(),
   channels: z.strictObject({
     /** Where an incident goes when neither its runbook nor its severity names a channel. */
     default: slackId('CG', 'channel'),

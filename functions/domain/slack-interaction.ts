@@ -9,7 +9,10 @@ import { SLACK_ACTION_PREFIX, SLACK_ACTION_VERBS, type SlackActionVerb } from '.
  */
 export const BlockActionsPayload = z.object({
   type: z.literal('block_actions'),
-  team: z.object({ id: z.string().min(1) }),
+  // Null for an org-wide (Enterprise) install's org-level surfaces; enterprise_id where the workspace is an organization's.
+  team: z.object({ id: z.string().min(1), enterprise_id: z.string().optional(), enterprise_name: z.string().optional() }).nullable(),
+  enterprise: z.object({ id: z.string().min(1), name: z.string().optional() }).nullable().optional(),
+  is_enterprise_install: z.boolean().optional(),
   user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional(), team_id: z.string().optional() }),
   api_app_id: z.string().optional(),
   container: z.object({ type: z.string(), message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
@@ -18,6 +21,22 @@ export const BlockActionsPayload = z.object({
   actions: z.array(z.object({ action_id: z.string(), type: z.string(), value: z.string().optional(), block_id: z.string().optional(), action_ts: z.string().optional() })).min(1),
 });
 export type BlockActionsPayload = z.infer<typeof BlockActionsPayload>;
+
+/**
+ * Why a signed interaction is not from the configured workspace (a 403, nothing read further), or undefined when it is.
+ * Slack signs every workspace's and organization's interactions with the one app's signing secret, so a valid
+ * signature says only "Slack sent it": an app installed in another workspace, or org-wide across an organization's
+ * workspaces, is answered here. The pressing user's own team is the identity mapping's to judge (Slack Connect).
+ */
+export function foreignWorkspace(payload: BlockActionsPayload, configured: { readonly teamId: string; readonly enterpriseId?: string | undefined }): string | undefined {
+  if (!payload.team) return `this app answers its own workspace only (${configured.teamId}); the interaction names no workspace (an organization-wide surface)`;
+  if (payload.team.id !== configured.teamId) return `this app answers its own workspace only (${configured.teamId}), not ${payload.team.id}`;
+  const enterprises = [...new Set([payload.enterprise?.id, payload.team.enterprise_id].filter((id): id is string => id !== undefined))];
+  const expected = configured.enterpriseId;
+  if (enterprises.some((id) => id !== expected)) return `this app answers its own workspace only: the interaction is of organization ${enterprises.join(', ')}, the configured one is ${expected ?? 'none'}`;
+  if (expected !== undefined && enterprises.length === 0) return `this app answers its own workspace only: the interaction names no organization, the configured one is ${expected}`;
+  return undefined;
+}
 
 /** The incident id shape the API accepts in a path: checked before any lookup. */
 const IncidentId = z.string().regex(new RegExp(`^${INCIDENT_ID_SOURCE}$`));

@@ -3,6 +3,8 @@ import { irdrConfig } from '../config.js';
 import { buildSignedStatement, type StatementSources } from '../aws/continuity-statement.js';
 import { estateInventory } from '../aws/estate-coverage.js';
 import { statementHtml } from '../domain/evidence/continuity-statement-html.js';
+import { statementPdf } from '../domain/evidence/continuity-statement-pdf.js';
+import type { ContinuityStatement } from '../domain/evidence/continuity-statement-schema.js';
 import { StatementPeriodQuery, resolveStatementPeriod } from '../domain/evidence/continuity-statement-period.js';
 import { tableArnTemplateFrom } from '../domain/evidence/estate-coverage.js';
 import { ExportDeadlineReached, exportDeadlineGuard, trailNoun } from '../domain/evidence/export-deadline.js';
@@ -11,7 +13,8 @@ import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
 import { apiHandler, headerValue, parseQueryParameters, type ApiResult } from './http-shell.js';
 
-const STATEMENT_MEDIA_TYPES = ['application/json', 'text/html'] as const;
+const STATEMENT_MEDIA_TYPES = ['application/json', 'text/html', 'application/pdf'] as const;
+type StatementMediaType = (typeof STATEMENT_MEDIA_TYPES)[number];
 /** What is kept of the invocation's 29 s for computing, signing and answering once the trails are read. */
 const STATEMENT_RESERVE_MS = 10_000;
 const CLI_STATEMENT = 'run irdr evidence statement --period, which has no limit';
@@ -20,7 +23,7 @@ const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
 /**
  * GET /evidence/statement?period=12m (or ?from=&to=): the public continuity statement of the period, signed with the
  * export's key, naming the full export it summarises by its manifest's SHA-256. Accept: application/json (default) or
- * text/html (the one-page statement). `sources` is the export function's (same table, same signer: a key has one signer).
+ * text/html (the one-page statement) or application/pdf (the same page as a PDF, carrying the signed JSON it is drawn from). `sources` is the export function's (same table, same signer: a key has one signer).
  */
 export function statementHandler(sources: () => Omit<StatementSources, 'inventory'>) {
   return apiHandler(async (event, context) => {
@@ -45,10 +48,7 @@ export function statementHandler(sources: () => Omit<StatementSources, 'inventor
         { phase, trailsRead: collected, trailsInPhase: total },
       );
     });
-    const result: ApiResult =
-      format === 'text/html'
-        ? { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: statementHtml(statement) }
-        : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify(statement, null, 2)}\n` };
+    const result = await statementResult(format as StatementMediaType, statement);
     const bytes = lambdaResponseBytes(result);
     if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
       throw new HttpError(422, `the statement is ${megabytes(bytes)}, over the ${megabytes(LAMBDA_RESPONSE_LIMIT_BYTES)} an API response can carry: ${CLI_STATEMENT}`, {
@@ -58,6 +58,22 @@ export function statementHandler(sources: () => Omit<StatementSources, 'inventor
     }
     return result;
   });
+}
+
+async function statementResult(format: StatementMediaType, statement: ContinuityStatement): Promise<ApiResult> {
+  switch (format) {
+    case 'text/html':
+      return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: statementHtml(statement) };
+    case 'application/pdf':
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/pdf', 'content-disposition': 'inline; filename="continuity-statement.pdf"' },
+        body: Buffer.from(await statementPdf(statement)).toString('base64'),
+        isBase64Encoded: true,
+      };
+    case 'application/json':
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: `${JSON.stringify(statement, null, 2)}\n` };
+  }
 }
 
 /** The configured public aliases of the drill plans (config evidence.statement.planAliases). */

@@ -8,7 +8,7 @@ import { performSlackCommand, slackActor } from '../aws/slack-actions.js';
 import { slackAppSecret, slackClient } from '../aws/slack-client.js';
 import { whoMayComplete } from '../domain/human-task.js';
 import { rolesAllowedTo } from '../domain/roles.js';
-import { BlockActionsPayload, commandOf, type SlackCommand } from '../domain/slack-interaction.js';
+import { BlockActionsPayload, commandOf, foreignWorkspace, type SlackCommand } from '../domain/slack-interaction.js';
 import { verifySlackRequest } from '../domain/slack-signature.js';
 import { slackText } from '../domain/slack-text.js';
 import type { ApiEvent, ApiResult } from './http-shell.js';
@@ -22,7 +22,9 @@ const answer = (statusCode: number, message: string): ApiResult => ({ statusCode
  * credential is Slack's signature, checked over the raw body before anything of it is read (401 when unsigned, stale
  * or wrong). Then: a block_actions payload from the configured workspace (else 403), from a person the config maps
  * (else an ephemeral refusal), pressing one of irdr's buttons, which calls the same operation as the API.
- * Slack wants a 200 within 3 seconds for anything it should not show as failed; a refusal is said ephemerally.
+ * Slack wants a 200 within 3 seconds for anything it should not show as failed: an unmapped person of the configured
+ * workspace, or one without the role, is refused with a 200 and an ephemeral message naming the role (a 4xx would show
+ * them only Slack's generic error), and nothing changes.
  */
 export const handler = middy<ApiEvent, ApiResult>().handler(async (event: ApiEvent, context: Context) => {
   logger.addContext(context);
@@ -44,7 +46,9 @@ export const handler = middy<ApiEvent, ApiResult>().handler(async (event: ApiEve
   const parsed = BlockActionsPayload.safeParse(json);
   if (!parsed.success) return answer(400, 'irdr answers block_actions interactions (a button pressed) only');
   const payload = parsed.data;
-  if (payload.team.id !== config.teamId) return answer(403, 'this app answers its own workspace only');
+  // A workspace or organization not configured: 403, the one refusal Slack may show as an error (no one there is ours to tell).
+  const foreign = foreignWorkspace(payload, config);
+  if (foreign) return answer(403, foreign);
   const command = commandOf(payload.actions[0]!);
   if ('refused' in command) return answer(400, command.refused);
 

@@ -11,6 +11,7 @@ const tables: PushTables = {
   vantaUrl: requireEnvironment('VANTA_API_URL'),
   drataUrl: requireEnvironment('DRATA_API_URL'),
   apiUrl: requireEnvironment('API_URL'),
+  exportBucket: requireEnvironment('EVIDENCE_EXPORT_BUCKET'),
 };
 
 /**

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { requireEnvironment } from '../aws/environment.js';
 import { bundledControlMapping } from '../aws/evidence-controls.js';
+import { queueCompliancePush } from '../aws/compliance-platform-trigger.js';
 import { collectExportMonth, completeEvidenceExport, endEvidenceExport, type CollectedMonth } from '../aws/evidence-export-jobs.js';
 import { estateInventory } from '../aws/estate-coverage.js';
 import { kmsEd25519Signer } from '../aws/kms-ed25519-signer.js';
@@ -43,6 +44,10 @@ export async function handler(event: unknown, context: Context): Promise<Collect
       inventory: () => estateInventory(tableArnTemplateFrom(context.invokedFunctionArn)),
       actor,
     });
+    // Each exported period goes to the compliance platforms too: by reference, as the zip is too big for the queue or an invoke.
+    if (record.zipKey !== undefined && record.zipSha256 !== undefined) {
+      await queueCompliancePush({ kind: 'evidence-export', id: record.exportId, zipKey: record.zipKey, zipSha256: record.zipSha256 }, record.completedAt ?? new Date().toISOString());
+    }
     return { status: record.status };
   }
   await endEvidenceExport(tableName, input.exportId, input.period, { failure: failureReason(input.failure), at: new Date().toISOString(), actor });

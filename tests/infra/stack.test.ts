@@ -206,6 +206,8 @@ describe('deduplication table (idempotency records, finding claims)', () => {
       'PushComplianceEvidence',
       // Counts of a drill's source at known times (SOURCECOUNT#, baseline: counted): the checks read them.
       'RunDrillChecks',
+      // A finished evidence export queues its push (PUSH#PENDING), as a sign-off does.
+      'RunEvidenceExport',
       'SignOffEvidence',
       'StartDrillRun',
       // ... and the canary writer takes them.
@@ -413,7 +415,7 @@ describe('least privilege', () => {
     if (permissions.includes('evidence:sign') || permissions.includes('evidence-exports:sign')) add(['kms:Sign', 'kms:GetPublicKey']);
     if (permissions.includes('evidence-exports:start')) add(['states:StartExecution']);
     if (permissions.includes('evidence-exports:write-files')) add(['s3:PutObject', 's3:GetObject']);
-    if (permissions.includes('evidence-exports:link')) add(['s3:GetObject']);
+    if (permissions.includes('evidence-exports:link') || permissions.includes('evidence-exports:read-zips')) add(['s3:GetObject']);
     // drills:* as the shipped plans need them (lib/drill-grants.ts; every case is asserted in drill-grants.test.ts).
     const drivers = new Set(drillPlans.map((plan) => plan.driver.type));
     const takesBackups = drillPlans.some((plan) => plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create');
@@ -645,7 +647,7 @@ describe('least privilege', () => {
         const allowed = [
           ...(spec.permissions.some((permission) => permission.endsWith('-digests')) ? [`\${${bucketId}.Arn}`, `\${${bucketId}.Arn}/irdr/digests/*`] : []),
           ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:write-files') ? [`\${${exportsId}.Arn}/exports/*`] : []),
-          ...((spec.permissions as readonly FunctionPermission[]).includes('evidence-exports:link') ? [`\${${exportsId}.Arn}/exports/*/*.zip`] : []),
+          ...((spec.permissions as readonly FunctionPermission[]).some((permission) => permission === 'evidence-exports:link' || permission === 'evidence-exports:read-zips') ? [`\${${exportsId}.Arn}/exports/*/*.zip`] : []),
         ];
         for (const resource of resources) expect(allowed).toContain(renderCfn(resource));
         if (actions.includes('s3:ListBucket')) expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['irdr/digests/*'] } });
@@ -1290,7 +1292,8 @@ describe('cdk-nag (AwsSolutions)', () => {
         expect(paths.every((path) => path.startsWith('Irdr/Functions/RunEvidenceExport/Role/'))).toBe(true);
       } else if (violation.ruleName === `AwsSolutions-IAM5[Resource::${exportObjects[1]}]`) {
         expect(violation.reason).toMatch(/GetObject of the zips of this one bucket/);
-        expect(paths.every((path) => path.startsWith('Irdr/Functions/EvidenceExports/Role/'))).toBe(true);
+        // The download links' presigner, and the compliance push, which uploads a finished export's zip.
+        for (const path of paths) expect(['Irdr/Functions/EvidenceExports/Role/', 'Irdr/Functions/PushComplianceEvidence/Role/'].some((prefix) => path.startsWith(prefix)), path).toBe(true);
       } else if (runbookExecutions.test(/^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(violation.ruleName)?.[1] ?? '')) {
         expect(violation.reason).toMatch(/to stop a resolved incident's run/);
         for (const path of paths) expect(path.startsWith('Irdr/Functions/ChangeIncidentStatus/Role/'), path).toBe(true);

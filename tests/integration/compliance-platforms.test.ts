@@ -1,14 +1,15 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compliancePlatformCredentials, vantaToken } from '../../functions/aws/compliance-platform-client.js';
 import { queuedSubjects } from '../../functions/aws/compliance-platform-store.js';
 import { listStoredEvents } from '../../functions/aws/event-trail.js';
 import { verifyChain } from '../../functions/domain/chain-verify.js';
-import { PUSHED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT } from '../../functions/domain/compliance-platform/push-plan.js';
-import { drillRunPk, incidentPk } from '../../functions/domain/keys.js';
+import { PUSHED_EVENT, PUSH_REFUSED_EVENT, PUSH_REJECTED_EVENT, PUSH_REOPENED_EVENT } from '../../functions/domain/compliance-platform/push-plan.js';
+import { drillRunPk, evidenceExportPk, incidentPk } from '../../functions/domain/keys.js';
 import { LOCAL_DRATA_WORKSPACE_ID, LOCAL_VANTA_DOCUMENT_ID, LOCAL_VANTA_RESOURCE_ID } from '../../local/compliance-platforms/server.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { LOCAL_CREDENTIALS, LOCAL_EVIDENCE_EXPORT_BUCKET, LOCAL_REGION } from '../../local/stack-config.js';
 import { deployConfigChange } from './support/config-change.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { drillSession, testPlan } from './support/drill-session.js';
@@ -223,6 +224,100 @@ describe('when the push function itself fails', () => {
     expect(uploadsOf(hash)).toHaveLength(1);
     expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(hash))).toHaveLength(1);
     expect(await queuedSubjects(local.stack.deduplicationTableName)).not.toContainEqual({ kind: 'incident', id: incidentId });
+  });
+});
+
+describe('an exported period', () => {
+  interface ExportView { exportId: string; status: string; zip?: { sha256: string; bytes: number } }
+  const exportPeriod = async (period: { from: string; to: string }): Promise<{ exportId: string; zipSha256: string }> => {
+    const started = await local.api('POST', '/evidence/exports', { token: 'dev-auditor', body: period });
+    expect(started.status).toBe(202);
+    const exportId = (started.body as ExportView).exportId;
+    const view = await waitFor('the export to end', async () => {
+      const read = (await local.api('GET', `/evidence/exports/${exportId}`, { token: 'dev-auditor' })).body as ExportView;
+      return read.status === 'running' ? undefined : read;
+    }, 60_000);
+    expect(view.status).toBe('completed');
+    const completed = (await trailEvents(evidenceExportPk(exportId))).find((event) => event.type === 'export.completed')!;
+    expect(completed.detail).toMatchObject({ zipSha256: view.zip!.sha256 });
+    return { exportId, zipSha256: view.zip!.sha256 };
+  };
+  const exportPushes = async (exportId: string) => (await trailEvents(evidenceExportPk(exportId))).filter((event) => ([PUSHED_EVENT, PUSH_REJECTED_EVENT, PUSH_REFUSED_EVENT] as unknown[]).includes(event.type));
+
+  it('is pushed once: the zip, read from the exports bucket and held to its SHA-256, to the Vanta document (submitted), a page naming it to Drata; retries upload nothing', async () => {
+    const { exportId, zipSha256 } = await exportPeriod({ from: '2021-01-01T00:00:00.000Z', to: '2021-03-01T00:00:00.000Z' });
+    const pushed = await waitFor('three pushes in the export\'s trail', async () => {
+      const events = await exportPushes(exportId);
+      return events.length >= 3 ? events : undefined;
+    });
+    expect(pushed.map((event) => [event.type, (event.detail as { target: string }).target]).sort()).toEqual([
+      [PUSHED_EVENT, 'drata-evidence'],
+      [PUSHED_EVENT, 'vanta-document'],
+      [PUSHED_EVENT, 'vanta-document-submit'],
+    ]);
+    // Vanta holds the very bytes the export signed and recorded (its SHA-256), as a zip.
+    const uploads = uploadsOf(zipSha256);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({ documentId: LOCAL_VANTA_DOCUMENT_ID, contentType: 'application/zip', sha256: zipSha256, fileName: 'irdr-evidence_20210101T000000Z_20210301T000000Z.zip' });
+    const drata = platforms().drata.evidence.filter((evidence) => evidence.description?.includes(zipSha256));
+    expect(drata).toHaveLength(1);
+    expect(drata[0]).toMatchObject({ workspaceId: LOCAL_DRATA_WORKSPACE_ID, fileName: `irdr-evidence-export-${exportId}-${zipSha256.slice(0, 12)}.pdf`, controlIds: [11, 12] });
+    const upload = pushed.find((event) => (event.detail as { target: string }).target === 'vanta-document')!;
+    expect(upload.detail).toMatchObject({ where: `vanta document ${LOCAL_VANTA_DOCUMENT_ID}`, evidenceHash: zipSha256, vendorId: uploads[0]!.id });
+    expect(verifyChain(await listStoredEvents(local.stack.tableName, evidenceExportPk(exportId))).problems).toEqual([]);
+
+    // Retried (twice at once), and the hourly run: nothing is uploaded again.
+    const object = await new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.urls.s3, forcePathStyle: true }).send(new GetObjectCommand({ Bucket: LOCAL_EVIDENCE_EXPORT_BUCKET, Key: `exports/${exportId}/irdr-evidence_20210101T000000Z_20210301T000000Z.zip` }));
+    expect(object.ContentType).toBe('application/zip');
+    const reference = { kind: 'evidence-export', id: exportId, zipKey: `exports/${exportId}/irdr-evidence_20210101T000000Z_20210301T000000Z.zip`, zipSha256 };
+    const retries = await Promise.all([invokePush({ subject: reference }), invokePush({ subject: reference })]);
+    for (const retry of retries) expect(retry.body.outcomes.map((outcome: { result: string }) => outcome.result)).toEqual(['done-before', 'done-before', 'done-before']);
+    expect((await invokePush({})).failed).toBe(false);
+    expect(uploadsOf(zipSha256)).toHaveLength(1);
+    expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(zipSha256))).toHaveLength(1);
+    expect(await exportPushes(exportId)).toHaveLength(3);
+
+    // An invoker naming another hash for the same zip, or another object of the bucket: refused, nothing sent.
+    const forged = await invokePush({ subject: { ...reference, zipSha256: 'f'.repeat(64) } });
+    expect(forged.failed).toBe(true);
+    expect(JSON.stringify(forged.body)).toContain(`the push names ${reference.zipKey} (SHA-256 ${'f'.repeat(64)}), the export's record`);
+    const elsewhere = await invokePush({ subject: { ...reference, zipKey: `exports/${exportId}/parts/2021-01.json` } });
+    expect(elsewhere.failed).toBe(true);
+    expect(uploadsOf('f'.repeat(64))).toHaveLength(0);
+    expect(platforms().vanta.uploads.filter((candidate) => candidate.description?.includes(exportId))).toHaveLength(1);
+  });
+
+  it('refuses a zip changed in the bucket after the export: the mismatch is recorded in its trail and nothing is uploaded', async () => {
+    // The push function fails until the zip is changed, so the push surely meets the changed zip.
+    local.stack.faults.functions.set('PushComplianceEvidence', { mode: 'throw' });
+    let exported: { exportId: string; zipSha256: string };
+    const zipKey = (exportId: string) => `exports/${exportId}/irdr-evidence_20210401T000000Z_20210601T000000Z.zip`;
+    const s3 = new S3Client({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: local.stack.urls.s3, forcePathStyle: true });
+    try {
+      exported = await exportPeriod({ from: '2021-04-01T00:00:00.000Z', to: '2021-06-01T00:00:00.000Z' });
+      const original = await (await s3.send(new GetObjectCommand({ Bucket: LOCAL_EVIDENCE_EXPORT_BUCKET, Key: zipKey(exported.exportId) }))).Body!.transformToByteArray();
+      // One byte changed, as someone with write access to the bucket could: same key, same size.
+      const changed = Buffer.from(original);
+      changed[changed.length - 30] = changed[changed.length - 30]! ^ 0xff;
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_EVIDENCE_EXPORT_BUCKET, Key: zipKey(exported.exportId), Body: changed, ContentType: 'application/zip' }));
+    } finally {
+      local.stack.faults.functions.set('PushComplianceEvidence', undefined);
+    }
+    const { exportId, zipSha256 } = exported;
+    await invokePush({ subject: { kind: 'evidence-export', id: exportId, zipKey: zipKey(exportId), zipSha256 } });
+    const refused = await exportPushes(exportId);
+    expect(refused.map((event) => [event.type, (event.detail as { target: string }).target]).sort()).toEqual([
+      [PUSH_REFUSED_EVENT, 'drata-evidence'],
+      [PUSH_REFUSED_EVENT, 'vanta-document'],
+    ]);
+    expect((refused[0]!.detail as { reason: string }).reason).toMatch(new RegExp(`has SHA-256 [0-9a-f]{64}, not the ${zipSha256} the export signed and recorded: it changed after the export`));
+    expect(platforms().vanta.uploads.filter((upload) => upload.description?.includes(exportId))).toHaveLength(0);
+    expect(platforms().drata.evidence.filter((evidence) => evidence.description?.includes(exportId))).toHaveLength(0);
+    // The hourly run does not try it again on its own, and the export's trail still verifies.
+    expect((await invokePush({})).body.outcomes.filter((outcome: { subject: string }) => outcome.subject === `evidence-export#${exportId}`).map((outcome: { result: string }) => outcome.result)).toEqual([]);
+    expect(platforms().vanta.uploads.filter((upload) => upload.description?.includes(exportId))).toHaveLength(0);
+    expect(verifyChain(await listStoredEvents(local.stack.tableName, evidenceExportPk(exportId))).problems).toEqual([]);
+    s3.destroy();
   });
 });
 

@@ -16,7 +16,7 @@ import { readExportDirectory } from '../../bin/export-directory.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { runIrdr } from './support/irdr-cli.js';
-import { readPdf } from '../support/pdf-text.js';
+import { readPdf, readPdfAttachments } from '../support/pdf-text.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
 /*
@@ -151,6 +151,40 @@ describe('GET /evidence/statement', () => {
     expect(checked.code).toBe(0);
   });
 
+  it('answers the one-page PDF for Accept: application/pdf, carrying the signed statement it is drawn from, which check-statement ties to it', async () => {
+    const response = await fetch(`${local.stack.urls.api}/evidence/statement?period=90d`, {
+      headers: { authorization: `Bearer ${local.stack.devTokens.tokenForName('dev-auditor')}`, accept: 'text/csv;q=1, application/pdf;q=0.9, text/html;q=0.1' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const pdf = await readPdf(bytes);
+    expect(pdf.pages).toHaveLength(1);
+    const pdfText = pdf.pages.flat().join('\n');
+    expect(leaksIn(pdfText)).toEqual([]);
+    const carried = (await readPdfAttachments(bytes))['continuity-statement.json'];
+    expect(carried).toBeDefined();
+    const signedJson = Buffer.from(carried!).toString('utf8');
+    expect(leaksIn(signedJson)).toEqual([]);
+    const statement = statement0(signedJson);
+    expect(pdfText).toContain(statement.drills.summary);
+    expect(pdfText).toContain(`SHA-256 ${statement.evidenceExport.manifestSha256}`);
+    expect(pdfText).toContain(`key ${statement.signature!.keyFingerprint}`);
+    const jsonFile = join(workDir, 'route-carried.json');
+    const pdfFile = join(workDir, 'route.pdf');
+    await writeFile(jsonFile, signedJson);
+    await writeFile(pdfFile, bytes);
+    const checked = await runIrdr(local, ['evidence', 'check-statement', jsonFile, '--public-key-file', publicKeyFile, '--pdf', pdfFile]);
+    expect(checked.output).toContain(`${pdfFile} is its drawing`);
+    expect(checked.code).toBe(0);
+    // The carried statement edited (gaps claimed met): its signature fails, so the PDF drawn from it proves nothing.
+    const rosyFile = join(workDir, 'route-carried-rosy.json');
+    await writeFile(rosyFile, JSON.stringify({ ...statement, drills: { ...statement.drills, verdict: 'met' } }));
+    const rosy = await runIrdr(local, ['evidence', 'check-statement', rosyFile, '--public-key-file', publicKeyFile, '--pdf', pdfFile]);
+    expect(rosy.code).toBe(1);
+    expect(rosy.output).toContain('FAILED the signature does not match the statement');
+  });
+
   it('refuses a bad period with a 400 saying what is allowed, an unknown Accept with a 406, and a caller in no role', async () => {
     for (const query of ['period=2y', 'period=13m', 'period=12m&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', '', 'from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z']) {
       const refused = await local.api('GET', `/evidence/statement?${query}`, { token: 'dev-auditor' });
@@ -158,7 +192,11 @@ describe('GET /evidence/statement', () => {
       expect(refused.body.message, query).toMatch(/invalid query: /);
     }
     expect((await local.api('GET', '/evidence/statement?period=2y', { token: 'dev-auditor' })).body.message).toContain('<N>m (1-12 months) or <N>d (1-366 days)');
-    expect((await local.api('GET', '/evidence/statement?period=12m', { token: 'dev-auditor', headers: { accept: 'image/png' } })).status).toBe(406);
+    for (const accept of ['image/png', 'application/pdf;q=0, application/zip']) {
+      const refused = await local.api('GET', '/evidence/statement?period=12m', { token: 'dev-auditor', headers: { accept } });
+      expect(refused.status, accept).toBe(406);
+      expect(refused.body.message, accept).toContain('application/json or text/html or application/pdf: ask for one of them in Accept');
+    }
     expect((await local.api('GET', '/evidence/statement?period=12m', { token: 'dev-outsider' })).status).toBe(403);
   });
 });

@@ -186,8 +186,22 @@ describe('Slack notices and buttons', () => {
     const at = now();
     expect((await send(body.replace('U0RITA', 'U0ADA0'), { 'x-slack-request-timestamp': at, 'x-slack-signature': slackSignature(signingSecret, at, body) })).status).toBe(401);
     expect((await send(body, { 'x-slack-request-timestamp': at, 'x-slack-signature': slackSignature('not-the-signing-secret-00000000', at, body) })).status).toBe(401);
-    const foreign = bodyOf('T0SOMEONEELSE');
-    expect((await send(foreign, { 'x-slack-request-timestamp': at, 'x-slack-signature': slackSignature(signingSecret, at, foreign) })).status).toBe(403);
+    // Slack signs every workspace's interactions with the app's one secret: another workspace the app is installed in,
+    // another workspace of an organization it is installed across, and an organization-level surface (team null) are
+    // validly signed, and refused by the workspace (403, saying which), not the signature.
+    const documented = { ...payload('T0IRDRLOCAL'), api_app_id: 'A0IRDRAPP1', token: 'Shh_its_a_seekrit', trigger_id: '12345.98765.abcd2358fdea', response_url: 'https://hooks.slack.com/actions/T0/1/x' };
+    const foreignPayloads = {
+      'another workspace': { ...payload('T0SOMEONEELSE'), enterprise: null, is_enterprise_install: false },
+      'another workspace of an organization': { ...documented, team: { id: 'T0SISTER', domain: 'sister', enterprise_id: 'E0ORG', enterprise_name: 'Org' }, user: { id: 'U0RITA', username: 'rita', team_id: 'E0ORG' }, enterprise: { id: 'E0ORG', name: 'Org' }, is_enterprise_install: true },
+      'an organization-level surface': { ...documented, team: null, user: { id: 'U0RITA', username: 'rita', team_id: 'E0ORG' }, enterprise: { id: 'E0ORG', name: 'Org' }, is_enterprise_install: true },
+      'the workspace under an organization the config does not name': { ...documented, team: { id: 'T0IRDRLOCAL', domain: 'x', enterprise_id: 'E0ORG' }, enterprise: { id: 'E0ORG', name: 'Org' } },
+    };
+    for (const [what, foreignPayload] of Object.entries(foreignPayloads)) {
+      const foreign = new URLSearchParams({ payload: JSON.stringify(foreignPayload) }).toString();
+      const refused = await send(foreign, { 'x-slack-request-timestamp': at, 'x-slack-signature': slackSignature(signingSecret, at, foreign) });
+      expect(refused.status, what).toBe(403);
+      expect(((await refused.json()) as { message: string }).message, what).toMatch(/^this app answers its own workspace only/);
+    }
     expect((await incidentOf(incidentId)).status).toBe('open');
     expect(ofType(await session.events(incidentId), 'incident.acknowledged')).toEqual([]);
 

@@ -16,3 +16,18 @@ export async function readPdf(bytes: Uint8Array): Promise<{ pages: string[][]; t
     await task.destroy();
   }
 }
+
+/** The files a PDF carries inside it (its EmbeddedFiles), by name, as PDF.js reads them. */
+export async function readPdfAttachments(bytes: Uint8Array): Promise<Record<string, Uint8Array>> {
+  const task = getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, verbosity: 0 });
+  const document = await task.promise;
+  try {
+    // PDF.js 6 lists them in a Map by id and hands each one's content apart.
+    const listed = ((await document.getAttachments()) ?? new Map()) as Map<string, { filename: string }>;
+    const files: Record<string, Uint8Array> = {};
+    for (const [id, file] of listed) files[file.filename] = (await document.getAttachmentContent(id)) as Uint8Array;
+    return files;
+  } finally {
+    await task.destroy();
+  }
+}

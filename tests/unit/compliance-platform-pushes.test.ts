@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CompliancePlatformsConfig } from '../../functions/domain/compliance-platform/config.js';
 import { NONE, drillPlanResource, drillPlanSync, syncHash, type PlanStanding } from '../../functions/domain/compliance-platform/drill-plan-resources.js';
 import { evidenceDocument, type SignedOffRecord } from '../../functions/domain/compliance-platform/evidence-document.js';
-import { parsePushRequest, pushKey, recordPushes, resourcesPush } from '../../functions/domain/compliance-platform/push-plan.js';
+import { exportSummaryDocument, exportZipMismatch } from '../../functions/domain/compliance-platform/export-document.js';
+import { evidencePushes, parsePushRequest, pushKey, recordPushes, resourcesPush, type ExportReference } from '../../functions/domain/compliance-platform/push-plan.js';
+import type { ExportRecord } from '../../functions/domain/evidence/export-job.js';
 import { VantaCustomResourceSync } from '../../functions/domain/compliance-platform/vanta-wire.js';
 import type { DrillRunRecord } from '../../functions/domain/drill/run-record.js';
 import { readPdf } from '../support/pdf-text.js';
@@ -146,5 +148,56 @@ describe('what the push function is invoked with', () => {
     for (const payload of [{ retryRejected: true }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: 'yes' }, { subject: { kind: 'incident', id: 'inc-1' }, retryRejected: false }]) {
       expect(() => parsePushRequest(payload), JSON.stringify(payload)).toThrow('retryRejected is true, beside the subject');
     }
+  });
+});
+
+describe('what an exported period pushes', () => {
+  const exportId = `ex-${'0123456789abcdef'.repeat(2)}`;
+  const zipKey = `exports/${exportId}/irdr-evidence_20260101T000000Z_20260201T000000Z.zip`;
+  const zipSha256 = 'b'.repeat(64);
+  const reference: ExportReference = { kind: 'evidence-export', id: exportId, zipKey, zipSha256 };
+  const exported: ExportRecord = {
+    exportId, period: { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }, requestedBy: 'arn:aws:iam::000000000000:user/ann-auditor', requestedAt: '2026-12-01T10:00:00.000Z',
+    status: 'completed', months: 1, completedAt: '2026-12-01T10:01:00.000Z', zipKey, zipBytes: 2048, zipSha256, keyFingerprint: `sha256:${'c'.repeat(64)}`, trails: { total: 3, broken: 0 },
+  };
+
+  it('takes the reference (id, its own zip, a SHA-256) and refuses one naming anything else of the bucket', () => {
+    expect(parsePushRequest({ subject: reference })).toEqual({ subject: reference });
+    for (const subject of [
+      { ...reference, zipKey: `exports/${exportId}/parts/2026-01.json` },
+      { ...reference, zipKey: `exports/${exportId}/../ex-${'f'.repeat(32)}/x.zip` },
+      { ...reference, zipKey: `exports/ex-${'f'.repeat(32)}/irdr-evidence.zip` },
+      { ...reference, zipSha256: 'B'.repeat(64) },
+      { ...reference, zipSha256: undefined },
+      { ...reference, id: 'ex-../x' },
+    ]) {
+      expect(() => parsePushRequest({ subject }), JSON.stringify(subject)).toThrow('an export push names');
+    }
+  });
+
+  it('keys each push by the zip\'s SHA-256, as a record\'s by its sign-off hash', () => {
+    expect(evidencePushes(zipSha256, config).map((push) => [push.target, push.key])).toEqual([
+      ['vanta-document', pushKey('vanta-document', 'vanta document dr-test-results', zipSha256)],
+      ['vanta-document-submit', pushKey('vanta-document-submit', 'vanta document dr-test-results', zipSha256)],
+      ['drata-evidence', pushKey('drata-evidence', 'drata workspace 1 evidence library', zipSha256)],
+    ]);
+  });
+
+  it('pushes the zip only when its bytes are the ones the export recorded and the reference names', () => {
+    expect(exportZipMismatch(reference, exported, zipSha256)).toBeUndefined();
+    expect(exportZipMismatch(reference, exported, 'd'.repeat(64))).toBe(`${zipKey} has SHA-256 ${'d'.repeat(64)}, not the ${zipSha256} the export signed and recorded: it changed after the export`);
+    expect(exportZipMismatch(reference, exported, undefined)).toBe(`${zipKey} is not in the exports bucket`);
+    expect(exportZipMismatch({ ...reference, zipSha256: 'd'.repeat(64) }, exported, 'd'.repeat(64))).toContain("the export's record");
+    expect(exportZipMismatch(reference, undefined, zipSha256)).toBe(`export ${exportId} has no record`);
+    expect(exportZipMismatch(reference, { ...exported, status: 'failed' }, zipSha256)).toContain('is failed, with no signed zip');
+  });
+
+  it("draws Drata's page naming the zip by its SHA-256, the same bytes each time", async () => {
+    const page = await exportSummaryDocument(exported);
+    expect(Buffer.from(page.bytes).equals(Buffer.from((await exportSummaryDocument(exported)).bytes))).toBe(true);
+    const text = (await readPdf(page.bytes)).pages.flat().join('\n');
+    expect(text).toContain(zipSha256);
+    expect(text).toContain('Period 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z');
+    expect(page).toMatchObject({ contentType: 'application/pdf', fileName: `irdr-evidence-export-${exportId}-bbbbbbbbbbbb.pdf`, description: expect.stringContaining(zipSha256) });
   });
 });

@@ -19,7 +19,7 @@ export interface SignedOffRecord {
 
 export interface EvidenceDocument {
   readonly fileName: string;
-  readonly contentType: 'application/pdf';
+  readonly contentType: 'application/pdf' | 'application/zip';
   readonly bytes: Uint8Array;
   /** SHA-256 of the bytes: what the platform holds can be checked against it. */
   readonly sha256: string;

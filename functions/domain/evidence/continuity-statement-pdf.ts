@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { renderTextPdf, type PdfLine } from '../pdf/text-pdf.js';
 import { durationText } from './duration-text.js';
 import { day, minute, minutesText } from './continuity-statement-html.js';
@@ -54,5 +55,17 @@ export function statementPdfLines(statement: ContinuityStatement): PdfLine[] {
   ];
 }
 
-export const statementPdf = (statement: ContinuityStatement): Promise<Uint8Array> =>
-  renderTextPdf(statementPdfLines(statement), { title: `Continuity statement ${day(statement.period.from)} to ${day(statement.period.to)}`, createdAt: new Date(statement.generatedAt), fontSize: 8 });
+/** The name of the signed statement the PDF carries inside it: a PDF from GET /evidence/statement is checked by it alone. */
+export const STATEMENT_PDF_ATTACHMENT = 'continuity-statement.json';
+
+/** The one page, carrying the signed statement it was drawn from (RFC 8785 canonical JSON: the same bytes however the JSON was read). */
+export function statementPdf(statement: ContinuityStatement): Promise<Uint8Array> {
+  const signedJson = canonicalize(statement);
+  if (signedJson === undefined) throw new TypeError('statement cannot be canonicalized');
+  return renderTextPdf(statementPdfLines(statement), {
+    title: `Continuity statement ${day(statement.period.from)} to ${day(statement.period.to)}`,
+    createdAt: new Date(statement.generatedAt),
+    fontSize: 8,
+    attachments: [{ name: STATEMENT_PDF_ATTACHMENT, mediaType: 'application/json', description: 'The signed continuity statement this page is drawn from', bytes: new TextEncoder().encode(signedJson) }],
+  });
+}

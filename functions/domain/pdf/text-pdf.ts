@@ -23,6 +23,15 @@ export interface TextPdfOptions {
   readonly createdAt: Date;
   /** Text size in points; the statement's one page takes a smaller one. */
   readonly fontSize?: number;
+  /** Files carried inside the PDF (dated createdAt, like the document): the statement's signed JSON, so the PDF holds what it was drawn from. */
+  readonly attachments?: readonly PdfAttachment[];
+}
+
+export interface PdfAttachment {
+  readonly name: string;
+  readonly mediaType: string;
+  readonly description: string;
+  readonly bytes: Uint8Array;
 }
 
 /** pdfkit's standard fonts draw WinAnsi (about Latin-1): anything else would come out as other letters, so it is `?`. */
@@ -37,6 +46,9 @@ export async function renderTextPdf(lines: readonly PdfLine[], options: TextPdfO
     info: { Title: drawable(options.title), Producer: 'irdr', Creator: 'irdr', CreationDate: options.createdAt },
   });
   const bytes = toBytes(document);
+  for (const file of options.attachments ?? []) {
+    document.file(file.bytes.slice().buffer as ArrayBuffer, { name: file.name, type: file.mediaType, description: file.description, creationDate: options.createdAt, modifiedDate: options.createdAt });
+  }
   for (const line of lines) {
     if (typeof line === 'string') document.font('Helvetica').fontSize(fontSize).text(line.length > 0 ? drawable(line) : ' ');
     else document.font('Helvetica-Bold').fontSize(fontSize + 2).text(drawable(line.heading));
