@@ -30,10 +30,14 @@ function bucketOf(keys: readonly string[]) {
   return { sorted, first, probes: () => probes };
 }
 
-/** Keys per range when a prefix is cut at `boundaries` into (after, through] ranges. */
-const rangeSizes = (keys: readonly string[], boundaries: readonly string[]): number[] => {
+/** Keys per range when a prefix is cut at `boundaries` into (after, through] ranges (keys and boundaries in S3 order). */
+const rangeSizes = (sortedKeys: readonly string[], boundaries: readonly string[]): number[] => {
   const sizes = Array.from({ length: boundaries.length + 1 }, () => 0);
-  for (const key of keys) sizes[boundaries.filter((boundary) => compareS3Keys(key, boundary) > 0).length]! += 1;
+  let range = 0;
+  for (const key of sortedKeys) {
+    while (range < boundaries.length && compareS3Keys(key, boundaries[range]!) > 0) range += 1;
+    sizes[range]! += 1;
+  }
   return sizes;
 };
 
