@@ -10,6 +10,10 @@
  *   IRDR_BENCH_SIZES=1000000 npx tsx bench/validation-scale.ts                                  # 1M (4-20 min of seeding)
  *   IRDR_BENCH_SIZES=10000,100000 IRDR_BENCH_DYNAMODB=local npx tsx bench/validation-scale.ts   # DynamoDB Local (Java)
  *   IRDR_BENCH_SIZES= IRDR_BENCH_OBJECTS=10000,50000 npx tsx bench/validation-scale.ts          # the S3 half only
+ *   IRDR_BENCH_SIZES=10000 IRDR_BENCH_OBJECTS=0 IRDR_BENCH_FLAT_OBJECTS=5000 npx tsx bench/validation-scale.ts
+ *
+ * Each table is also counted as the counted baseline counts it (bench/validation-scale-counted.ts: ticks, one scan
+ * against segments; IRDR_BENCH_COUNTED=0 skips it), and a flat prefix is cut both ways (bench/validation-scale-flat.ts).
  *
  * Then an object-count of a bucket (IRDR_BENCH_OBJECTS, 10k by default) listed in key ranges against one listing:
  * bench/validation-scale-s3.ts.
@@ -21,6 +25,8 @@ import { planSegmentScans, SEGMENT_CONCURRENCY, startOf, sumSegmentCounts, type 
 import { compared, type Bench, type BenchFigure } from './figure.js';
 import { quick, runIfMain } from './stats.js';
 import { s3ValidationFigures } from './validation-scale-s3.js';
+import { countedBaselineFigures } from './validation-scale-counted.js';
+import { flatPrefixFigures } from './validation-scale-flat.js';
 
 const SEGMENTS = 8;
 /** Each invocation reads this long at most (a Lambda's 300 s less the margin, shrunk so the loop is exercised here). */
@@ -30,6 +36,10 @@ const SIZES = (process.env.IRDR_BENCH_SIZES ?? (quick() ? '10000' : '10000,10000
 const BACKEND = (process.env.IRDR_BENCH_DYNAMODB ?? 'embedded') as DynamoDbBackend;
 /** Objects in the bucket of the S3 half (0: skip it). */
 const OBJECTS = (process.env.IRDR_BENCH_OBJECTS ?? (quick() ? '2000' : '10000')).split(',').map(Number).filter((count) => count > 0);
+/** Objects in the flat prefix (no folders) cut before and after key-space probes (0: skip it). */
+const FLAT_OBJECTS = (process.env.IRDR_BENCH_FLAT_OBJECTS ?? (quick() ? '2000' : '5000')).split(',').map(Number).filter((count) => count > 0);
+/** Whether the counted baseline is counted both ways on each table (IRDR_BENCH_COUNTED=0: not). */
+const COUNTED = process.env.IRDR_BENCH_COUNTED !== '0';
 
 /** An order as the demo seeds them, ~150 bytes. */
 const order = (index: number) => ({
@@ -110,9 +120,11 @@ export const bench: Bench = async () => {
         compared({ bench: 'validation-scale', name: `${items} items: validation, fanned out`, value: fan.seconds, unit: 's', baseline, note }),
         compared({ bench: 'validation-scale', name: `${items} items: longest invocation`, value: fan.longestSeconds, unit: 's', baseline, note }),
       );
+      if (COUNTED) figures.push(...(await countedBaselineFigures(tableName, items, BACKEND)));
       await local.dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
     }
     for (const objects of OBJECTS) figures.push(...(await s3ValidationFigures(objects)));
+    for (const objects of FLAT_OBJECTS) figures.push(...(await flatPrefixFigures(objects)));
   } finally {
     await local.stop();
   }

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_HOST } from '../../local/stack-co
 import { DrillCheck, DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
+import { SOURCE_COUNT_RUNNING_SK, sourceCountPk } from '../../functions/domain/keys.js';
 
 /*
  * Every drill check against real tables on the local DynamoDB: a source, a faithful copy ("good") and a copy with
@@ -173,6 +174,77 @@ describe('item-count', () => {
     const scans = planSegmentScans([{ checkId: 'item-count', tables: [{ role: 'restored', tableName: wide }], segments: 4 }]);
     const counted = await Promise.all(scans.map((segment) => countSegment(startOf(segment, undefined), 60_000)));
     expect(sumSegmentCounts(scans, counted, 'item-count', 'restored').count).toBe(320);
+  });
+
+  it('counts the source in parallel Scan segments over several ticks while its items change: exactly what the segments read, each item once, the layout it started with kept, a broken count under way started again', async () => {
+    const table = 'irdr-test-counted-segments';
+    await createTable(table);
+    const itemOf = (prefix: string, index: number) => ({ pk: `${prefix}#${String(index).padStart(3, '0')}`, sk: 'v1', total: index });
+    await putAll(table, Array.from({ length: 120 }, (_, index) => itemOf('ORDER', index)));
+    const planWith = (segments: number) => DrillPlan.parse({
+      id: 'counted-segments', title: 'Counted in segments', owner: 'drill-owner@example.com', schedule: { expression: 'rate(7 days)' },
+      source: { type: 'dynamodb-table', tableName: table }, driver: { type: 'dynamodb-pitr' }, targets: { rtoMinutes: 60, rpoMinutes: 15 },
+      checks: [{ type: 'item-count', baseline: 'counted', segments, countEveryMinutes: 60 }, { type: 'canary', key: CANARY_KEY }], recipients: { roles: ['commander'] }, controls: ['SOC2 A1.3'],
+    });
+    const countsTable = LOCAL_DEDUPLICATION_TABLE_NAME;
+    const { countSourceTick } = await import('../../functions/aws/drill/source-counter.js');
+    let clock = Date.parse('2026-12-07T01:00:00.000Z');
+    // Budget 0 and pages of 10 items: each tick reads one page of every unfinished segment, as a large table's tick reads 55 s of them.
+    const tick = (segments = 4) => countSourceTick(planWith(segments), countsTable, 0, { now: () => new Date(clock), pageItems: 10 });
+    const running = async () => (await documents.send(new GetCommand({ TableName: countsTable, Key: { PK: sourceCountPk('counted-segments', 'item-count'), SK: SOURCE_COUNT_RUNNING_SK } }))).Item;
+
+    // What the count must find, read beside it: the keys of the same page of the same segment, at the same moment.
+    const seen = Array.from({ length: 4 }, () => new Set<string>());
+    const oracleKeys: Array<Record<string, unknown> | undefined | null> = [null, null, null, null];
+    const oraclePage = async () => {
+      for (const segment of [0, 1, 2, 3]) {
+        if (oracleKeys[segment] === undefined) continue;
+        const page = await documents.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: 4, Limit: 10, ProjectionExpression: 'pk', ...(oracleKeys[segment] && { ExclusiveStartKey: oracleKeys[segment]! }) }));
+        for (const item of page.Items ?? []) seen[segment]!.add(String(item['pk']));
+        oracleKeys[segment] = page.LastEvaluatedKey;
+      }
+    };
+    const startedAt = new Date(clock).toISOString();
+    expect(await tick()).toEqual([{ checkId: 'item-count', action: 'start' }]);
+    await oraclePage();
+    expect(await running()).toMatchObject({ totalSegments: 4, invocations: 1, segments: [{ segment: 0 }, { segment: 1 }, { segment: 2 }, { segment: 3 }] });
+    // Between ticks: 15 orders deleted, 10 rewritten, 25 new ones; and the plan now asks for 8 segments.
+    for (let index = 0; index < 15; index += 1) await documents.send(new DeleteCommand({ TableName: table, Key: { pk: itemOf('ORDER', index).pk, sk: 'v1' } }));
+    await putAll(table, [...Array.from({ length: 10 }, (_, index) => ({ ...itemOf('ORDER', 100 + index), total: -1 })), ...Array.from({ length: 25 }, (_, index) => itemOf('NEW', index))]);
+    let finished;
+    for (let ticks = 2; finished === undefined; ticks += 1) {
+      expect(ticks).toBeLessThan(12);
+      clock += 60_000;
+      const [result] = await tick(8);
+      await oraclePage();
+      if (ticks === 2) {
+        expect(result).toEqual({ checkId: 'item-count', action: 'continue' });
+        expect(await running()).toMatchObject({ totalSegments: 4 });
+        for (let index = 0; index < 5; index += 1) await documents.send(new DeleteCommand({ TableName: table, Key: { pk: itemOf('NEW', index).pk, sk: 'v1' } }));
+        await putAll(table, Array.from({ length: 5 }, (_, index) => itemOf('NEW', 100 + index)));
+      }
+      finished = result!.finished;
+    }
+    const everSeen = seen.reduce((sum, keys) => sum + keys.size, 0);
+    // The segments split the table: no key read by two of them, so none counted twice.
+    expect(new Set(seen.flatMap((keys) => [...keys])).size).toBe(everSeen);
+    expect(finished).toEqual({ count: everSeen, startedAt, completedAt: new Date(clock).toISOString() });
+    // Between the 105 orders there all along and the 150 keys ever written: the window says the rest were changing.
+    expect(finished.count).toBeGreaterThanOrEqual(105);
+    expect(finished.count).toBeLessThanOrEqual(150);
+    expect(await running()).toBeUndefined();
+    const { Items } = await documents.send(new QueryCommand({ TableName: countsTable, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :at)', ExpressionAttributeValues: { ':pk': sourceCountPk('counted-segments', 'item-count'), ':at': 'AT#' } }));
+    expect(Items).toEqual([expect.objectContaining({ count: everSeen, segments: 4, startedAt })]);
+
+    // A count under way that does not hold its segments once each is never summed: it starts again, saying why.
+    clock += 2 * 3_600_000;
+    await tick();
+    const broken = (await running())!;
+    await documents.send(new PutCommand({ TableName: countsTable, Item: { ...broken, segments: [...broken['segments'], broken['segments'][2]] } }));
+    clock += 60_000;
+    const [restarted] = await tick();
+    expect(restarted).toMatchObject({ action: 'start', restarted: expect.stringMatching(/holds segment 2 twice/) });
+    expect(await running()).toMatchObject({ startedAt: new Date(clock).toISOString(), invocations: 1 });
   });
 });
 

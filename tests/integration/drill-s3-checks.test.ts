@@ -15,8 +15,8 @@ import { DRILL_RUN_TAG } from '../../functions/domain/drill-naming.js';
 import { decideRestoredCleanup } from '../../functions/domain/drill/cleanup-guard.js';
 import type { S3CheckContext } from '../../functions/domain/drill/s3-checks.js';
 import { prefixDigest } from '../../functions/domain/drill/s3-check-verdicts.js';
-import { objectsAtRecoveryPoint } from '../../functions/domain/drill/s3-recovery-point.js';
-import { planObjectScans, startObjectSegment, type ObjectProgress } from '../../functions/domain/drill/object-segments.js';
+import { compareS3Keys, objectsAtRecoveryPoint } from '../../functions/domain/drill/s3-recovery-point.js';
+import { planObjectScans, startObjectSegment, sumObjectSegments, type ObjectProgress, type ObjectScan } from '../../functions/domain/drill/object-segments.js';
 import type { ObjectRangesWanted } from '../../functions/aws/drill/checks/object-ranges-plan.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/server.js';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../local/stack-config.js';
@@ -262,6 +262,56 @@ describe('whole-prefix S3 checks in key ranges (the validation fan-out)', () => 
     // A range whose listing never reached the Map's output: no verdict at all, rather than one over part of the bucket.
     const dropped = { ...digest, counted: digest.counted.filter((progress) => !(progress.role === 'restored' && progress.segment === 2)) };
     await expect(checks.prefix.s3PrefixChecksumCheck({ prefix: 'ledger/', expected: 'source' }, context, dropped)).rejects.toThrow(/1 of 4 key ranges of s3:\/\/irdr-drill-ledger-late were not listed \(2\)/);
+  });
+});
+
+describe('a flat prefix larger than the planning pages, in key ranges', () => {
+  const FLAT = 'irdr-drill-flat';
+  const keyOf = (index: number) => `flat/${String(index * 10).padStart(5, '0')}.json`;
+  const within = (key: string, range: { after?: string; through?: string }) => (range.after === undefined || compareS3Keys(key, range.after) > 0) && (range.through === undefined || compareS3Keys(key, range.through) <= 0);
+
+  it('is cut across its whole key space, not its first pages; a key added between pages is counted once or not at all; a range listed twice is refused', async () => {
+    await createBucket(FLAT);
+    await Promise.all(Array.from({ length: 300 }, (_, index) => put(FLAT, keyOf(index), `${index}`)));
+    const context = contextFor(FLAT, FLAT);
+    // Pages of 10 keys: the five planning pages see 50 of the 300 keys, as five pages see 5000 of millions.
+    const scans = planObjectScans([await checks.rangesPlan.objectListRequest({ checkId: 'object-count', measure: 'totals', prefix: 'flat/', withSource: false, whole: false, segments: 8 }, context, 10)], 300);
+    expect(scans).toHaveLength(8);
+    const held = scans.map((scan) => Array.from({ length: 300 }, (_, index) => keyOf(index)).filter((key) => within(key, scan)).length);
+    // Cut among the first 50 keys, the last range held 250 of them; now none holds more than twice its share.
+    expect(Math.max(...held)).toBeLessThanOrEqual(2 * (300 / 8));
+
+    // Ranges 0-2 listed whole; range 3 one page (10 keys) in; then keys are added where a writer could put them.
+    const list = async (scan: ObjectScan, progress?: ObjectProgress, once = false) => {
+      let current = progress ?? startObjectSegment(scan, undefined);
+      do current = JSON.parse(JSON.stringify(await checks.ranges.listObjectRange(startObjectSegment(scan, current.invocations === 0 ? undefined : current), 0, { pageKeys: 10 }))) as ObjectProgress;
+      while (!current.done && !once);
+      return current;
+    };
+    const listed: ObjectProgress[] = [];
+    for (const scan of scans.slice(0, 3)) listed.push(await list(scan));
+    const partial = await list(scans[3]!, undefined, true);
+    expect(partial).toMatchObject({ done: false, objects: 10 });
+    const added = {
+      atFinishedCut: scans[2]!.through!, // equal to range 2's upper bound: range 2's key, and range 2 is finished
+      behindResume: `${partial.resumeAfter!.slice(0, -5)}!.json`, // in range 3, before the key it resumes after
+      aheadInRange: `${scans[3]!.through!}`.replace(/.$/, (last) => String.fromCharCode(last.charCodeAt(0) - 1)) + '~', // in range 3, not yet listed
+      laterRange: `${keyOf(299)}~`, // in the last range, not started
+    };
+    expect(within(added.behindResume, scans[3]!) && compareS3Keys(added.behindResume, partial.resumeAfter!) < 0).toBe(true);
+    expect(within(added.aheadInRange, scans[3]!) && compareS3Keys(added.aheadInRange, partial.resumeAfter!) > 0).toBe(true);
+    for (const key of Object.values(added)) await put(FLAT, key, 'added while the ranges were listed');
+    listed.push(await list(scans[3]!, partial));
+    for (const scan of scans.slice(4)) listed.push(await list(scan));
+    const summed = sumObjectSegments(scans, listed, 'object-count', 'restored');
+    // Each added key lies in one range: counted once where that range had not passed it yet, never twice.
+    expect(summed.objects).toBe(302);
+
+    const refused = (counted: readonly ObjectProgress[], message: RegExp) => expect(() => sumObjectSegments(scans, counted, 'object-count', 'restored')).toThrow(message);
+    refused([...listed, listed[4]!], /range 4 of s3:\/\/irdr-drill-flat was listed twice/);
+    // Listed again over its neighbour's keys too, in place of the neighbour: not the range that was planned.
+    refused([...listed.slice(0, 4), { ...listed[4]!, through: scans[5]!.through! }, ...listed.slice(6)], /which was not planned/);
+    expect(() => startObjectSegment(scans[4]!, listed[4]!)).toThrow(/already listed/);
   });
 });
 

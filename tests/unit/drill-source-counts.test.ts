@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import { itemCountBasisOf } from '../../functions/domain/drill/item-count-baseline.js';
+import { SegmentCountsInvalid } from '../../functions/domain/drill/scan-segments.js';
+import { DEFAULT_SOURCE_COUNT_SEGMENTS, finishedCountOf, newRunningCount, runningAfterTick, segmentsOfRunning, sourceCountSegmentsOf } from '../../functions/domain/drill/source-count-segments.js';
 import { countBefore, countedBaselineVerdict, countTickAction, DEFAULT_COUNT_EVERY_MINUTES, maxBaselineAgeMinutesOf, type RecordedCount } from '../../functions/domain/drill/source-counts.js';
 
 const count = (startedAt: string, completedAt: string, items: number, tableName = 'orders'): RecordedCount => ({ tableName, startedAt, completedAt, count: items, pages: 3, invocations: 2 });
@@ -79,5 +81,43 @@ describe('a plan asking for baseline: counted', () => {
     expect(plan([{ type: 'item-count', baseline: 'counted' }]).error?.issues[0]).toMatchObject({ path: ['checks', 0, 'baseline'], message: expect.stringMatching(/add a canary check/) });
     expect(plan([{ type: 'item-count', countEveryMinutes: 60 }, canary]).error?.issues[0]).toMatchObject({ message: expect.stringMatching(/belong to baseline: counted/) });
     expect(plan([{ type: 'item-count', baseline: 'counted', countEveryMinutes: 5 }, canary]).success).toBe(false);
+  });
+});
+
+describe('a count of the source in parallel Scan segments', () => {
+  const started = newRunningCount('orders', '2026-12-07T01:00:00.000Z', 4);
+  const read = (segment: number, count: number, done: boolean) => ({ segment, count, pages: 1, done, ...(!done && { nextKey: { pk: `ORDER#${segment}` } }) });
+
+  it("is recorded once every segment read to its end, the sum of theirs, over the ticks it took; not before", () => {
+    const partway = runningAfterTick(started, { totalSegments: 4, segments: [read(0, 10, true), read(1, 7, false), read(2, 9, true), read(3, 8, true)] });
+    expect(partway).toMatchObject({ count: 34, pages: 4, invocations: 1 });
+    expect(finishedCountOf(partway, '2026-12-07T01:01:00.000Z')).toBeUndefined();
+    const layout = segmentsOfRunning(JSON.parse(JSON.stringify(partway)));
+    const done = runningAfterTick(partway, { ...layout, segments: layout.segments.map((entry) => (entry.segment === 1 ? { segment: 1, count: 12, pages: 2, done: true } : entry)) });
+    expect(finishedCountOf(done, '2026-12-07T01:02:00.000Z')).toEqual({ tableName: 'orders', startedAt: '2026-12-07T01:00:00.000Z', completedAt: '2026-12-07T01:02:00.000Z', count: 39, pages: 5, invocations: 2, segments: 4 });
+  });
+
+  it('a count kept before segments (one sequential scan) goes on as its one segment', () => {
+    expect(segmentsOfRunning({ tableName: 'orders', startedAt: POINT, count: 10, pages: 1, invocations: 1, nextKey: { pk: 'x' } })).toEqual({ totalSegments: 1, segments: [{ segment: 0, count: 10, pages: 1, done: false, nextKey: { pk: 'x' } }] });
+  });
+
+  it('refuses a count under way whose segments would count an item twice or not at all: twice, missing, out of layout, no count, lost or stale position', () => {
+    const broken = (change: Record<string, unknown>, message: RegExp) => expect(() => segmentsOfRunning({ ...started, ...change })).toThrow(message);
+    const segments = started.segments!;
+    broken({ segments: [...segments, segments[2]] }, /holds segment 2 twice/);
+    broken({ segments: segments.slice(1) }, /holds 3 of its 4 segments/);
+    // Another layout (the plan's segments changed): segment 5 of 8 holds other items than any of 4.
+    broken({ segments: [...segments.slice(0, 3), { ...segments[3]!, segment: 5 }] }, /segment 5, not one of 0…3/);
+    broken({ totalSegments: 0 }, /no segment layout/);
+    broken({ segments: [{ ...segments[0]!, count: -3 }, ...segments.slice(1)] }, /segment 0 .* has no count/);
+    broken({ segments: [{ ...segments[0]!, pages: 2 }, ...segments.slice(1)] }, /segment 0 .* does not say where it stands/);
+    broken({ segments: [{ ...segments[0]!, done: true, nextKey: { pk: 'x' } }, ...segments.slice(1)] }, /does not say where it stands/);
+    expect(() => segmentsOfRunning({ ...started, segments: 'nope' } as never)).toThrow(SegmentCountsInvalid);
+  });
+
+  it("reads the plan's segments, else 8; one is the sequential scan", () => {
+    expect(sourceCountSegmentsOf({})).toBe(DEFAULT_SOURCE_COUNT_SEGMENTS);
+    expect(sourceCountSegmentsOf({ segments: 1 })).toBe(1);
+    expect(newRunningCount('orders', POINT, 3).segments).toHaveLength(3);
   });
 });

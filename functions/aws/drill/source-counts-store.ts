@@ -8,8 +8,8 @@ import { dynamodb } from '../dynamodb-client.js';
 const { partitionKey: PK, sortKey: SK } = deduplicationTableDesign;
 
 const recordedOf = (item: Record<string, unknown>): RecordedCount => {
-  const { tableName, startedAt, completedAt, count, pages, invocations } = item as unknown as RecordedCount;
-  return { tableName, startedAt, completedAt, count, pages, invocations };
+  const { tableName, startedAt, completedAt, count, pages, invocations, segments } = item as unknown as RecordedCount;
+  return { tableName, startedAt, completedAt, count, pages, invocations, ...(segments !== undefined && { segments }) };
 };
 
 /** The count under way for a plan's check, if any. */

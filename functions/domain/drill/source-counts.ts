@@ -6,18 +6,24 @@
  */
 import { formatDuration } from '../duration.js';
 import { itemCountVerdict, type CheckVerdict } from './check-verdicts.js';
+import type { CountedSegment } from './source-count-segments.js';
 
 /** A new count starts this long after the last one started, unless the plan says otherwise: daily. */
 export const DEFAULT_COUNT_EVERY_MINUTES = 1440;
 
-/** A count under way: where it stands, carried from one canary tick to the next. */
+/** A count under way: where it stands, carried from one canary tick to the next (`invocations`: ticks so far). */
 export interface RunningCount {
   readonly tableName: string;
   readonly startedAt: string;
+  /** Every segment's count so far, summed. */
   readonly count: number;
   readonly pages: number;
   readonly invocations: number;
+  /** A count kept before segments (one sequential scan): where it goes on. */
   readonly nextKey?: Record<string, unknown>;
+  /** Parallel Scan segments (source-count-segments.ts), fixed when the count started. */
+  readonly totalSegments?: number;
+  readonly segments?: readonly CountedSegment[];
 }
 
 /** A finished count: every item the scan met between `startedAt` and `completedAt`. */
@@ -28,6 +34,8 @@ export interface RecordedCount {
   readonly count: number;
   readonly pages: number;
   readonly invocations: number;
+  /** The parallel Scan segments it was read in (absent: one sequential scan). */
+  readonly segments?: number;
 }
 
 /** What a canary tick does about the count: carry on with the one under way, start one (the last is due), or nothing. */

@@ -1,9 +1,10 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { keySpaceNodes, NODES_PER_RANGE } from '../../../domain/drill/key-space-cuts.js';
 import { DEFAULT_OBJECT_SEGMENTS, LISTING_PAGE_KEYS, partitionBoundaries, type ObjectListRequest } from '../../../domain/drill/object-segments.js';
 import type { S3CheckContext } from '../../../domain/drill/s3-checks.js';
 import { s3 } from '../../s3-client.js';
 
-/** Pages of the top-level listing read to find where to cut: a flat prefix past them leaves its tail to the last range. */
+/** Pages of the top-level listing read to find where to cut: past them (a flat prefix), the key space is probed instead. */
 const PLANNING_PAGES = 5;
 
 /** What a whole-bucket S3 check lists: the restored bucket always, the source only when the check compares with it. */
@@ -17,9 +18,15 @@ export interface ObjectRangesWanted {
   readonly segments?: number;
 }
 
+/** The first key under `prefix` after `after`: one ListObjectsV2 of one key, a probe into the key space. */
+const firstKeyAfter = (bucket: string) => async (prefix: string, after: string | undefined): Promise<string | undefined> =>
+  (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, StartAfter: after, MaxKeys: 1 }))).Contents?.[0]?.Key;
+
 /**
- * Where to cut the check's prefix: nowhere when it holds less than one listing page (or must stay whole), else evenly
- * among its top-level entries (common prefixes at `/`, and keys), read from the restored bucket.
+ * Where to cut the check's prefix: nowhere when it holds less than one listing page (or must stay whole); evenly among
+ * its top-level entries (common prefixes at `/`, and keys) when they end within a few pages and are enough for the
+ * ranges wanted; else (a flat prefix of millions of keys, or a few huge folders) among nodes of its whole key space
+ * found by probes (key-space-cuts.ts), so that no range is the prefix's unlisted tail. Read from the restored bucket.
  */
 async function boundariesOf(bucket: string, prefix: string, segments: number, pageKeys: number): Promise<string[]> {
   const first = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: pageKeys }));
@@ -32,7 +39,11 @@ async function boundariesOf(bucket: string, prefix: string, segments: number, pa
     token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
     if (!token) break;
   }
-  return partitionBoundaries(units, segments);
+  if (!token && units.length >= segments) return partitionBoundaries(units, segments);
+  const nodes = await keySpaceNodes(firstKeyAfter(bucket), prefix, segments * NODES_PER_RANGE);
+  // Nodes cut the whole key space; the head's entries only its first pages, or (all listed) are fewer.
+  const wholeSpace = token ? nodes.length > 1 : nodes.length > units.length;
+  return partitionBoundaries(wholeSpace ? nodes : units, segments);
 }
 
 /** The check's key ranges to list, for the Map. */
