@@ -311,6 +311,10 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
       expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
       const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
+      // The drills share nothing with the incidents but the stack and the recorder: they run beside them (waits overlap).
+      const drillScenario = runDrillScenario(local, incidentId);
+      // Awaited below; a failure of the incidents' part first must not leave it an unhandled rejection.
+      drillScenario.catch(() => undefined);
       // A runbook that cannot start: the incident's META records it (CreateIncident's UpdateItem on INC#).
       local.stack.faults.stepFunctions.refuseStarts(true);
       const refused = await local.openIncident({ ...body, title: 'Coverage run, start refused' }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
@@ -424,7 +428,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       }
       reminderLambda.destroy();
 
-      await runDrillScenario(local, second.incidentId);
+      await drillScenario;
       // The signed-off incident and drill run reach the platforms (asynchronously), then the hourly run finds nothing left.
       for (let attempt = 0; local.stack.compliancePlatforms.drata.evidence.length < 2; attempt += 1) {
         if (attempt > 600) throw new Error('the signed-off records were not pushed to the local platforms');
@@ -463,6 +467,11 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         exportView = (await local.api('GET', exportPath, { token: 'dev-commander' })).body as { status: string };
       }
       expect(exportView.status, JSON.stringify(exportView).slice(0, 500)).toBe('completed');
+      // The completed export is pushed to the platforms (asynchronously, as the signed-off records were): Drata's third evidence.
+      for (let attempt = 0; local.stack.compliancePlatforms.drata.evidence.length < 3; attempt += 1) {
+        if (attempt > 600) throw new Error('the exported period was not pushed to the local platforms');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const linked = (await local.api('GET', exportPath, { token: 'dev-auditor' })).body as { download?: { url?: string } };
       expect(linked.download?.url).toBeDefined();
     } finally {
