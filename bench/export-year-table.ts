@@ -8,6 +8,7 @@ import { META_SK, drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
 import { startTestStack } from '../tests/integration/support/stack-session.js';
+import { exportYear } from './export-year-run.js';
 import { seedSyntheticDrillRuns, seedSyntheticIncidents } from '../tests/integration/support/synthetic-evidence.js';
 
 /** What the parent asks for (one message) and what it is told once the year is in the table. */
@@ -23,6 +24,11 @@ export interface YearReady {
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
   readonly seedSeconds: number;
+}
+
+/** The table process's CPU time so far (process.cpuUsage), its answer to 'cpu'. */
+export interface TableCpu {
+  readonly cpu: NodeJS.CpuUsage;
 }
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
@@ -54,9 +60,14 @@ async function serveYear(request: YearRequest): Promise<void> {
     await seedSyntheticDrillRuns(target, runTemplate, { count: request.drillRuns, events: request.eventsPerDrillRun, planId: 'year-pitr', offsetMs: 3_600_000 });
     const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
     process.send!(ready);
-    // Served until the parent says it is done (or goes away).
-    await new Promise<void>((resolve) => {
-      process.once('message', () => resolve());
+    // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far; asked
+    // 'export', it exports the year itself, the table in its own process: the arrangement before (the baseline).
+    await new Promise<void>((resolve, reject) => {
+      process.on('message', (message) => {
+        if (message === 'cpu') process.send!({ cpu: process.cpuUsage() } satisfies TableCpu);
+        else if (message === 'export') exportYear(tableName).then((exported) => process.send!(exported), reject);
+        else resolve();
+      });
       process.once('disconnect', () => resolve());
     });
   } finally {
