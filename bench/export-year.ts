@@ -31,8 +31,8 @@ const load = (): string => loadavg()[0]!.toFixed(1);
 export const bench: Bench = async () => {
   const request: YearRequest = { incidents: sampleSize(10_000, 500), eventsPerIncident: EVENTS_PER_INCIDENT, drillRuns: sampleSize(365, 18), eventsPerDrillRun: EVENTS_PER_DRILL_RUN, startMs: YEAR_START, spanMs: YEAR_MS };
   const { incidents, drillRuns } = request;
-  // The child's output goes to our stderr: run-all reads this process's last stdout line as its figures.
-  const table = fork(join(import.meta.dirname, 'export-year-table.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] });
+  // tsx by its resolved URL, so the bench runs from any directory; the child's output goes to our stderr: run-all reads this process's last stdout line as its figures.
+  const table = fork(join(import.meta.dirname, 'export-year-table.ts'), [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 2, 2, 'ipc'] });
   const exited = once(table, 'exit');
   try {
     table.send(request);
