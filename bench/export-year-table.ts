@@ -1,0 +1,88 @@
+/**
+ * The export-year bench's table, served from a child process (forked by bench/export-year.ts): the local stack, a real
+ * incident and drill run as templates, the synthetic year seeded beside them. The export then runs in the parent, as
+ * `irdr evidence export` runs against `npm start`: the table and the export each on a core of their own.
+ */
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { META_SK, drillRunPk, incidentPk } from '../functions/domain/keys.js';
+import { tableDesign } from '../functions/domain/table-design.js';
+import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
+import { startTestStack } from '../tests/integration/support/stack-session.js';
+import { exportYear } from './export-year-run.js';
+import { seedSyntheticDrillRuns, seedSyntheticIncidents } from '../tests/integration/support/synthetic-evidence.js';
+
+/** What the parent asks for (one message) and what it is told once the year is in the table. */
+export interface YearRequest {
+  readonly incidents: number;
+  readonly eventsPerIncident: number;
+  readonly drillRuns: number;
+  readonly eventsPerDrillRun: number;
+  readonly startMs: number;
+  readonly spanMs: number;
+}
+export interface YearReady {
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly seedSeconds: number;
+}
+
+/** The table process's CPU time so far (process.cpuUsage), its answer to 'cpu'. */
+export interface TableCpu {
+  readonly cpu: NodeJS.CpuUsage;
+}
+
+const { partitionKey: PK, sortKey: SK } = tableDesign;
+
+async function serveYear(request: YearRequest): Promise<void> {
+  const SOURCE = 'irdr-bench-year';
+  const local = await startTestStack({
+    timeScale: 60,
+    drillPlans: [testPlan({ id: 'year-pitr', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'item-count' }] })],
+    dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 },
+  });
+  try {
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    // One real incident and one real drill run: their records are the templates.
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Template', severity: 'SEV2', summary: 'template for the synthetic year' });
+    await local.waitForExecution(created.body.executionArn as string);
+    const drills = drillSession(local);
+    await drills.restorableSource(SOURCE, 5);
+    const drill = await drills.runDrill('year-pitr');
+    // The year's runs are clones of this one: a failed template would make a year of failed drills.
+    if (drill.execution.status !== 'SUCCEEDED') throw new Error(`template drill ended ${drill.execution.status}: ${JSON.stringify(drill.view.run?.reasons)}`);
+    const tableName = local.stack.tableName;
+    const incidentTemplate = (await documents.send(new GetCommand({ TableName: tableName, Key: { [PK]: incidentPk(created.body.incidentId as string), [SK]: META_SK } }))).Item!;
+    const runTemplate = (await documents.send(new GetCommand({ TableName: tableName, Key: { [PK]: drillRunPk(drill.runId), [SK]: META_SK } }))).Item!;
+
+    const seedStart = performance.now();
+    const target = { documents, tableName, startMs: request.startMs, spanMs: request.spanMs };
+    await seedSyntheticIncidents(target, incidentTemplate, { count: request.incidents, events: request.eventsPerIncident });
+    await seedSyntheticDrillRuns(target, runTemplate, { count: request.drillRuns, events: request.eventsPerDrillRun, planId: 'year-pitr', offsetMs: 3_600_000 });
+    const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
+    process.send!(ready);
+    // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far; asked
+    // 'export', it exports the year itself, the table in its own process: the arrangement before (the baseline).
+    await new Promise<void>((resolve, reject) => {
+      process.on('message', (message) => {
+        if (message === 'cpu') process.send!({ cpu: process.cpuUsage() } satisfies TableCpu);
+        else if (message === 'export') exportYear(tableName).then((exported) => process.send!(exported), reject);
+        else resolve();
+      });
+      process.once('disconnect', () => resolve());
+    });
+  } finally {
+    await local.stop();
+  }
+}
+
+if (process.send) {
+  process.once('message', (request: YearRequest) => {
+    serveYear(request).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

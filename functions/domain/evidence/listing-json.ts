@@ -1,0 +1,34 @@
+/**
+ * An export's JSON file, `{...header, [key]: items}` indented by 2 and ending in a newline, byte for byte what
+ * `JSON.stringify(value, null, 2)` gives, built item by item: a year's incidents.json (~300 MB) as one string is near
+ * V8's string limit (2^29 - 24 characters: two busy years threw "Invalid string length") and held the text twice.
+ */
+
+/** The header's JSON split where the list goes: at a placeholder string that no header value contains. */
+function headerAround(header: Record<string, unknown>, key: string): [string, string] {
+  const headerText = JSON.stringify(header);
+  let placeholder = `irdr-listing-${key}`;
+  while (headerText.includes(placeholder)) placeholder += '_';
+  const text = JSON.stringify({ ...header, [key]: placeholder }, null, 2);
+  const at = text.indexOf(`"${placeholder}"`);
+  return [text.slice(0, at), text.slice(at + placeholder.length + 2)];
+}
+
+/** JSON.stringify of an item inside a list in an object writes it at the list's depth: the item's text is what is between. */
+const ITEM_START = '{\n  "l": [\n'.length;
+const ITEM_END = '\n  ]\n}'.length;
+const itemText = (item: unknown): string => {
+  const text = JSON.stringify({ l: [item] }, null, 2);
+  return text.slice(ITEM_START, text.length - ITEM_END);
+};
+
+/** `{...header, [key]: items}` as a 2-indented JSON file, encoded a bounded piece at a time. */
+export function listingJson(header: Record<string, unknown>, key: string, items: readonly unknown[]): Buffer {
+  const [before, after] = headerAround(header, key);
+  if (items.length === 0) return Buffer.from(`${before}[]${after}\n`, 'utf8');
+  const chunks: Buffer[] = [Buffer.from(`${before}[\n`, 'utf8')];
+  // By index, not forEach: a hole is written as null, as JSON.stringify does.
+  for (let index = 0; index < items.length; index += 1) chunks.push(Buffer.from(`${itemText(items[index])}${index < items.length - 1 ? ',' : ''}\n`, 'utf8'));
+  chunks.push(Buffer.from(`  ]${after}\n`, 'utf8'));
+  return Buffer.concat(chunks);
+}
