@@ -15,19 +15,26 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
  * Two passes. The fast pass copies the value into plain objects whose keys were added in canonical order and hands the
  * copy to V8's JSON.stringify (about twice as fast as writing the text here, docs/verify-performance-6.md). It gives
  * up on anything JSON.stringify would write otherwise than the library (a number that is not finite, a toJSON, a
- * function, a hole, a cycle, a key V8 would not keep in insertion order); and a text with any backslash in it (an
+ * function, a hole, a cycle or a nesting deeper than 64, a key V8 would not keep in insertion order); and a text with any backslash in it (an
  * escaped quote, control character or lone surrogate) is not taken either. Then the exact pass writes it here, so the
  * output and the refusal are always the exact pass's.
  */
 class NotPlain extends Error {}
 // Thrown often on odd inputs and never shown: one instance, no stack captured per throw.
 const NOT_PLAIN = new NotPlain('not plain JSON');
+// Deeper than any record nests: what goes deeper (or round a cycle) is written by the exact pass.
+const PLAIN_DEPTH_MAX = 64;
 
 /** The canonical JSON of a value, or undefined where the library gives undefined (undefined, a function, a symbol). */
 export function canonicalJson(value: unknown): string | undefined {
   if (typeof value === 'object' && value !== null) {
-    const text = fastText(() => plainCopy(value, []));
-    if (text !== undefined) return text;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(plainCopy(value, 0));
+    } catch {
+      // A refusal, a cycle or a deep nesting: the exact pass gives the library's answer.
+    }
+    if (text !== undefined && plainText(text)) return text;
   }
   return write(value, []);
 }
@@ -43,31 +50,27 @@ export function canonicalJsonOfMembers(object: Record<string, unknown>, replaced
     if (omitted !== undefined && !Object.hasOwn(replaced, omitted)) delete merged[omitted];
     return canonicalJson(merged)!;
   }
-  return fastText(() => plainMembers(object, replaced, omitted)) ?? members(object, replaced, omitted);
-}
-
-/** JSON.stringify of the canonically ordered copy, or undefined when the exact pass must write it. */
-function fastText(copy: () => unknown): string | undefined {
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(copy());
-    // Outside its strings canonical JSON has no backslash, and JSON.stringify writes one into a string only to escape.
-    return text.includes('\\') ? undefined : text;
+    text = JSON.stringify(plainMembers(object, replaced, omitted));
   } catch {
     // A refusal, a cycle or a deep nesting: the exact pass gives the library's answer.
-    return undefined;
   }
+  return text !== undefined && plainText(text) ? text : members(object, replaced, omitted);
 }
+
+/** Outside its strings canonical JSON has no backslash, and JSON.stringify writes one into a string only to escape. */
+const plainText = (text: string): boolean => !text.includes('\\');
 
 function plainMembers(object: Record<string, unknown>, replaced: Readonly<Record<string, unknown>>, omitted: string | undefined): Record<string, unknown> {
   const replacing = Object.keys(replaced).length > 0;
   // Verification's case (nothing replaced, the hash left out) looks its order up by the object's own keys: no copy of them.
   const order = replacing ? plainOrder(unsortedKeptKeys(object, replaced, omitted), undefined) : plainOrder(Object.keys(object), omitted);
-  const seen: object[] = [];
   const copy: Record<string, unknown> = {};
   for (const key of order) {
     const member = replacing && Object.hasOwn(replaced, key) ? replaced[key] : object[key];
     if (member === undefined || typeof member === 'symbol') continue;
-    copy[key] = plainCopy(member, seen);
+    copy[key] = plainCopy(member, 1);
   }
   return copy;
 }
@@ -111,7 +114,7 @@ function plainKey(key: string): void {
 }
 
 /** The value as plain data with every object's keys added in canonical order; NOT_PLAIN for what JSON.stringify would write otherwise. */
-function plainCopy(value: unknown, seen: object[]): unknown {
+function plainCopy(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -121,11 +124,9 @@ function plainCopy(value: unknown, seen: object[]): unknown {
       return value;
     case 'object': {
       if (value === null) return null;
-      if (seen.includes(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
-      seen.push(value);
-      const copy = Array.isArray(value) ? plainArray(value, seen) : plainObject(value as Record<string, unknown>, seen);
-      seen.pop();
-      return copy;
+      // A cycle runs into the depth limit: the exact pass then names it (no list of the objects on the path to search).
+      if (depth >= PLAIN_DEPTH_MAX || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
+      return Array.isArray(value) ? plainArray(value, depth + 1) : plainObject(value as Record<string, unknown>, depth + 1);
     }
     default:
       // undefined, a function, a symbol or a bigint here is written differently by JSON.stringify, or refused.
@@ -133,23 +134,23 @@ function plainCopy(value: unknown, seen: object[]): unknown {
   }
 }
 
-function plainObject(record: Record<string, unknown>, seen: object[]): Record<string, unknown> {
+function plainObject(record: Record<string, unknown>, depth: number): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const key of plainOrder(Object.keys(record), undefined)) {
     const member = record[key];
     if (member === undefined || typeof member === 'symbol') continue;
-    copy[key] = plainCopy(member, seen);
+    copy[key] = plainCopy(member, depth);
   }
   return copy;
 }
 
-function plainArray(array: readonly unknown[], seen: object[]): unknown[] {
+function plainArray(array: readonly unknown[], depth: number): unknown[] {
   const copy: unknown[] = [];
   for (let index = 0; index < array.length; index += 1) {
     // A hole is written as nothing by the library, as null by JSON.stringify.
     if (!(index in array)) throw NOT_PLAIN;
     const element = array[index];
-    copy.push(element === undefined || typeof element === 'symbol' ? null : plainCopy(element, seen));
+    copy.push(element === undefined || typeof element === 'symbol' ? null : plainCopy(element, depth));
   }
   return copy;
 }

@@ -101,6 +101,8 @@ describe('canonical JSON (RFC 8785) against the canonicalize package', () => {
       { a: [1, , 3] },
       { a: [() => 1] },
       { a: { b: 1n } },
+      // Deeper than the fast pass goes (64): the exact pass writes it.
+      Array.from({ length: 100 }).reduce<unknown>((inner, _, level) => ({ [`k${level}`]: inner, z: [level] }), 'leaf'),
     ];
     for (const input of cases) expect(outcome(() => canonicalJson(input))).toEqual(outcome(() => canonicalize(input)));
     const stored = { ...ownProto, '10': 'ten', '9': 'nine', seq: 2, prevHash: 'p', hash: 'h' };
