@@ -59,9 +59,10 @@ export interface FunctionFaultRule {
   /**
    * `throw`: the handler fails with an error; `hang`: it never answers, and Lambda's timeout error arrives;
    * `out-of-time`: the invocation starts with only `remainingMs` of its timeout left (its context says so, and the
-   * timeout strikes then), as one slow to start would; `delay`: the handler starts `delayMs` late.
+   * timeout strikes then), as one slow to start would; `delay`: the handler starts `delayMs` late; `lost-answer`: the
+   * handler runs to its end, then the caller gets `Lambda.ServiceException` (which Step Functions retries) instead of its answer.
    */
-  readonly mode: 'throw' | 'hang' | 'out-of-time' | 'delay';
+  readonly mode: 'throw' | 'hang' | 'out-of-time' | 'delay' | 'lost-answer';
   /** How many invocations it hits, the next ones first; every one while set when absent. */
   readonly times?: number;
   /** For `hang`: when the timeout error arrives; the function's own timeout when absent. */

@@ -90,6 +90,8 @@ export class LocalLambdaRuntime {
         await new Promise((_, reject) => setTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`, [])), fault.hangMs ?? spec.timeoutSeconds * 1000).unref());
       }
       const result = await Promise.race([runAsFunction(spec.name, () => handler(event, context)), timedOut]);
+      // What it wrote stays written: a retried step must not count it twice.
+      if (fault?.mode === 'lost-answer') throw new LambdaFunctionError('Lambda.ServiceException', `${spec.name} ran, but its answer was lost (local fault knob)`, []);
       // Lambda refuses a synchronous response over 6 MB, so a handler that would outgrow it fails here too.
       if (lambdaResponseBytes(result) > LAMBDA_RESPONSE_LIMIT_BYTES) {
         throw new LambdaFunctionError('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT_BYTES} bytes).`, []);

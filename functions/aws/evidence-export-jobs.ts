@@ -67,7 +67,7 @@ export async function startEvidenceExport(options: {
     if (record) return { record, started: false };
     throw new Error(`the period ${period.from} .. ${period.to} is claimed by export ${String(running.Item?.exportId)}, whose record is missing`);
   }
-  const record: ExportRecord = { exportId, period, requestedBy: options.requestedBy, requestedAt: options.now, status: 'running', months: months.length, monthsCollected: 0, eventsCollected: 0 };
+  const record: ExportRecord = { exportId, period, requestedBy: options.requestedBy, requestedAt: options.now, status: 'running', months: months.length, monthsDone: {} };
   try {
     await dynamodb.send(new PutCommand({ TableName: tableName, Item: { [PK]: evidenceExportPk(exportId), [SK]: META_SK, ...record }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }));
     await appendEvent(tableName, evidenceExportPk(exportId), { type: 'export.requested', at: options.now, actor: options.requestedBy, detail: { period, months: months.length } });
@@ -113,10 +113,11 @@ export async function collectExportMonth(tableName: string, bucket: string, expo
     new UpdateCommand({
       TableName: tableName,
       Key: { [PK]: evidenceExportPk(exportId), [SK]: META_SK },
-      UpdateExpression: 'ADD monthsCollected :one, eventsCollected :events',
+      // SET of the month's entry, not ADD: Step Functions retries a step whose part and count were already written.
+      UpdateExpression: 'SET monthsDone.#month = :events',
       ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': PK },
-      ExpressionAttributeValues: { ':one': 1, ':events': events },
+      ExpressionAttributeNames: { '#pk': PK, '#month': month.month },
+      ExpressionAttributeValues: { ':events': events },
     }),
   );
   return { month: month.month, key, incidents: incidents.length, drillRuns: drillRuns.length, events };

@@ -59,7 +59,7 @@ function verifyChainAfter(events: readonly StoredTrailEvent[], afterSeq: number,
     if (prevHash !== expectedPrev) problems.push({ kind: 'broken-link', sortKey, expected: expectedPrev, found: prevHash });
     const recomputed = storedEventHash(event);
     if (recomputed !== hash) problems.push({ kind: 'edited', sortKey, expected: recomputed, found: hash });
-    if (trustedSeqs.has(seq)) hashAtSeq.set(seq, hash);
+    if (trustedSeqs.size > 0 && trustedSeqs.has(seq)) hashAtSeq.set(seq, hash);
     expectedSeq = seq + 1;
     expectedPrev = hash;
   }

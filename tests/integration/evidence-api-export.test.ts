@@ -287,6 +287,18 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     }
   });
 
+  it("counts a month once when its step is retried after it wrote its part and progress (Lambda's answer lost)", async () => {
+    // The seeded year's first quarter: 6 incidents of 6 events.
+    const quarter = { from: year.from, to: '2023-04-01T00:00:00.000Z' };
+    local.stack.faults.functions.set('RunEvidenceExport', { mode: 'lost-answer', times: 1 });
+    const response = await call('POST', '/evidence/exports', 'dev-auditor', quarter);
+    expect(response.status).toBe(202);
+    const { view, seen } = await untilEnded(((await response.json()) as ExportView).exportId);
+    // Counted with ADD, the retried month made it 4/3 months, its events counted twice (54).
+    expect(view).toMatchObject({ status: 'completed', progress: { monthsCollected: 3, months: 3, eventsCollected: 6 * 6 }, trails: { total: 6, broken: 0 } });
+    expect(Math.max(...seen)).toBe(3);
+  });
+
   it('records a failed export with its reason and never issues a link for it', async () => {
     const quarter = { from: '2022-01-01T00:00:00.000Z', to: '2022-04-01T00:00:00.000Z' };
     expect(exportMonths(quarter)).toHaveLength(3);

@@ -90,6 +90,40 @@ describe('canonical JSON (RFC 8785) against the canonicalize package', () => {
     for (const input of cases) expect(outcome(() => canonicalJson(input))).toEqual(outcome(() => canonicalize(input)));
   });
 
+  it("agrees where a plain object would not keep canonical order (the fast pass's JSON.stringify of a copy)", () => {
+    // V8 puts array-index keys first in numeric order, and assigning `__proto__` sets the prototype: both must take the exact pass.
+    const ownProto = JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as Record<string, unknown>;
+    const cases: unknown[] = [
+      { '10': 1, '9': 2, a: 3, '01': 4, '4294967295': 5, '-1': 6, '1e3': 7 },
+      [{ b: { '2': 'x', '10': 'y' } }],
+      ownProto,
+      { nested: ownProto },
+      { a: [1, , 3] },
+      { a: [() => 1] },
+      { a: { b: 1n } },
+      // Deeper than the fast pass goes (64): the exact pass writes it.
+      Array.from({ length: 100 }).reduce<unknown>((inner, _, level) => ({ [`k${level}`]: inner, z: [level] }), 'leaf'),
+    ];
+    for (const input of cases) expect(outcome(() => canonicalJson(input))).toEqual(outcome(() => canonicalize(input)));
+    const stored = { ...ownProto, '10': 'ten', '9': 'nine', seq: 2, prevHash: 'p', hash: 'h' };
+    const { hash: _left, ...rest } = stored;
+    expect(canonicalJsonOfMembers(stored, {}, 'hash')).toBe(canonicalize(rest));
+    expect(canonicalJsonOfMembers(ownProto, { '3': 1, '20': 2 })).toBe(canonicalize({ ...ownProto, '3': 1, '20': 2 }));
+  });
+
+  it('orders keys it has met before (the shape cache) by their own list, with or without the member left out', () => {
+    const event = { type: 't', hash: 'h', at: 'a', detail: { z: 1, a: 2 } };
+    const { hash: _left, ...rest } = event;
+    for (let round = 0; round < 2; round += 1) {
+      expect(canonicalJsonOfMembers(event, {}, 'hash')).toBe(canonicalize(rest));
+      expect(canonicalJson(event)).toBe(canonicalize(event));
+      expect(canonicalJsonOfMembers(event, {}, 'type')).toBe(canonicalize({ ...rest, hash: 'h', type: undefined }));
+      // The same keys in another order, and one key more.
+      expect(canonicalJson({ at: 'a', hash: 'h', type: 't', detail: { a: 2, z: 1 } })).toBe(canonicalize(event));
+      expect(canonicalJson({ ...event, b: 0 })).toBe(canonicalize({ ...event, b: 0 }));
+    }
+  });
+
   it('refuses what the library refuses, with its message', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = { back: circular };

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { extendsHead, verifyChain, verifyChainFrom, type StoredTrailEvent, type VerifiedCheckpoint } from '../../functions/domain/chain-verify.js';
-import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
+import { GENESIS_HASH, nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
 import { eventSk } from '../../functions/domain/keys.js';
 
 function buildTrail(count: number): StoredTrailEvent[] {
@@ -85,6 +87,54 @@ describe('verifyChain', () => {
     const head = { seq: 3, hash: 'f'.repeat(64) };
     const problems = verifyChain(trail, [1, 2, 3].map((day) => ({ ...head, digest: `d${day}` }))).problems;
     expect(problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', expected: expect.stringContaining('(recorded by digest d1)') })]);
+  });
+});
+
+describe('an insider editing stored events where the fast canonical pass hands over to the exact one', () => {
+  // Awkward but honest content: array-index keys and an own __proto__ (no escapes, so only they turn the fast pass away);
+  // quotes, controls, a non-BMP character; odd numbers; deep nesting.
+  const ownProto = JSON.parse('{"__proto__": {"x": 1}, "n": [-0, 1e21, 5e-324]}') as Record<string, unknown>;
+  const indexKeys = { '10': 'ten', '9': 'nine' };
+  const escapes = { note: 'say "no"\u0001 😀' };
+  // Hashed with the canonicalize package, as the trails stored before the hand-written canonicalizer were.
+  const honest = (): StoredTrailEvent[] => {
+    const trail: StoredTrailEvent[] = [];
+    let prevHash = GENESIS_HASH;
+    for (const [index, detail] of [{ a: 1 }, ownProto, indexKeys, escapes, { deep: [[[{ k: 'v' }]]] }].entries()) {
+      const event = { type: 'step.completed', at: '2026-11-24T10:00:00.000Z', actor: 'arn:aws:iam::000000000000:user/rita', detail, seq: index + 1, prevHash };
+      const hash = createHash('sha256').update(canonicalize(event)!, 'utf8').digest('hex');
+      trail.push({ sortKey: eventSk(index + 1), event: { ...event, hash } });
+      prevHash = hash;
+    }
+    return trail;
+  };
+  const edited = (change: (event: Record<string, unknown>) => Record<string, unknown>, index = 1) => {
+    const trail = honest();
+    trail[index] = { ...trail[index]!, event: change(trail[index]!.event) };
+    return verifyChain(trail).problems.map(({ kind, sortKey }) => [kind, sortKey]);
+  };
+  const detailOf = (event: Record<string, unknown>) => event.detail as Record<string, unknown>;
+
+  it('verifies the honest trail, its items read back with their attributes in any order', () => {
+    expect(verifyChain(honest()).problems).toEqual([]);
+    const shuffled = honest().map(({ sortKey, event }) => ({ sortKey, event: Object.fromEntries(Object.entries(event).reverse()) }));
+    expect(verifyChain(shuffled).problems).toEqual([]);
+  });
+
+  it('catches each edit as edited at that item, the hash left as it was', () => {
+    const at = [['edited', eventSk(2)]];
+    // Index keys' values swapped, or one renamed to a key that is no index.
+    expect(edited((event) => ({ ...event, detail: { '10': 'nine', '9': 'ten' } }), 2)).toEqual([['edited', eventSk(3)]]);
+    expect(edited((event) => ({ ...event, detail: { '10': 'ten', '09': 'nine' } }), 2)).toEqual([['edited', eventSk(3)]]);
+    // The own __proto__ changed, or dropped the way an assignment would drop it.
+    expect(edited((event) => ({ ...event, detail: JSON.parse(JSON.stringify(detailOf(event)).replace('{"x":1}', '{"x":2}')) as unknown }))).toEqual(at);
+    expect(edited((event) => ({ ...event, detail: Object.fromEntries(Object.entries(detailOf(event)).filter(([key]) => key !== '__proto__')) }))).toEqual(at);
+    // An escape changed; a number given as the text JSON would show it; -0 made 0 is no edit (both are written 0).
+    expect(edited((event) => ({ ...event, detail: { note: 'say "no"\u0002 😀' } }), 3)).toEqual([['edited', eventSk(4)]]);
+    expect(edited((event) => ({ ...event, detail: { ...detailOf(event), n: ['0', 1e21, 5e-324] } }))).toEqual(at);
+    expect(edited((event) => ({ ...event, detail: { ...detailOf(event), n: [0, 1e21, 5e-324] } }))).toEqual([]);
+    // A canonical text of the original stored beside edited fields: verification hashes the fields, never a stored text.
+    expect(edited((event) => ({ ...event, actor: 'arn:aws:iam::000000000000:user/mallory', canonical: JSON.stringify(event) }))).toEqual(at);
   });
 });
 

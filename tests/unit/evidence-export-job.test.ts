@@ -59,7 +59,7 @@ describe('how an export ended, as its record says', () => {
   });
 
   it('shows a zip and a link-worthy state only for a completed export', () => {
-    const running = { exportId: newExportId('0f8fad5b-d9cb-469f-a165-70867728950e'), period: { from: 'a', to: 'b' }, requestedBy: 'arn', requestedAt: 't', status: 'running' as const, months: 12, monthsCollected: 3, eventsCollected: 120 };
+    const running = { exportId: newExportId('0f8fad5b-d9cb-469f-a165-70867728950e'), period: { from: 'a', to: 'b' }, requestedBy: 'arn', requestedAt: 't', status: 'running' as const, months: 12, monthsDone: { '2026-01': 40, '2026-02': 0, '2026-03': 80 } };
     expect(exportView(running)).toEqual({ exportId: running.exportId, period: running.period, status: 'running', requestedBy: 'arn', requestedAt: 't', progress: { monthsCollected: 3, months: 12, eventsCollected: 120 } });
     expect(exportView({ ...running, status: 'failed', failure: 'KMS: AccessDenied' })).toMatchObject({ status: 'failed', failure: 'KMS: AccessDenied' });
     expect(exportView({ ...running, status: 'failed', failure: 'x' })).not.toHaveProperty('zip');

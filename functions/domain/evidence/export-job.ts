@@ -50,8 +50,8 @@ export interface ExportRecord {
   readonly requestedAt: string;
   readonly status: ExportStatus;
   readonly months: number;
-  readonly monthsCollected?: number;
-  readonly eventsCollected?: number;
+  /** Events collected in each month done, by YYYY-MM: set, never added to, so a month's step retried counts once. */
+  readonly monthsDone?: Readonly<Record<string, number>>;
   readonly completedAt?: string;
   /** The signed zip's object key in the exports bucket: set only once the manifest is signed and the zip written. */
   readonly zipKey?: string;
@@ -84,6 +84,12 @@ export function failureReason(failure: { Error?: unknown; Cause?: unknown } | un
   return `${error}: ${message}`.slice(0, 1_000);
 }
 
+/** Months done of months, and the events they held: counted from the set of months done. */
+export function exportProgress(record: Pick<ExportRecord, 'months' | 'monthsDone'>): { monthsCollected: number; months: number; eventsCollected: number } {
+  const done = Object.values(record.monthsDone ?? {});
+  return { monthsCollected: done.length, months: record.months, eventsCollected: done.reduce((sum, events) => sum + events, 0) };
+}
+
 /** What GET /evidence/exports/{id} answers (the download link added by the caller when it may have one). */
 export function exportView(record: ExportRecord) {
   return {
@@ -92,7 +98,7 @@ export function exportView(record: ExportRecord) {
     status: record.status,
     requestedBy: record.requestedBy,
     requestedAt: record.requestedAt,
-    progress: { monthsCollected: record.monthsCollected ?? 0, months: record.months, eventsCollected: record.eventsCollected ?? 0 },
+    progress: exportProgress(record),
     ...(record.completedAt !== undefined && { completedAt: record.completedAt }),
     ...(record.trails && { trails: record.trails }),
     ...(record.zipSha256 !== undefined && { zip: { bytes: record.zipBytes, sha256: record.zipSha256, keyFingerprint: record.keyFingerprint } }),
