@@ -87,13 +87,16 @@ describe('console in a browser', () => {
   const MAX_PRESSES = 150;
   async function focusByKeyboard(page: Page, target: Locator): Promise<void> {
     await target.waitFor();
+    // Found once (a role locator computes every element's accessible name each time it resolves); Tab changes no markup.
+    const element = await target.elementHandle();
     let where = { place: '', ring: false };
     for (let presses = 0; presses <= MAX_PRESSES; presses += 1) {
-      where = (await target.evaluate(FOCUS_PLACE)) as typeof where;
+      where = (await element!.evaluate(FOCUS_PLACE)) as typeof where;
       if (where.place === 'here') break;
       await page.keyboard.press(where.place === 'before' ? 'Shift+Tab' : 'Tab');
     }
     expect(where, `keyboard focus on ${target}, with a visible ring`).toEqual({ place: 'here', ring: true });
+    await element!.dispose();
   }
   /** Tabs to a button or link and presses it (Enter, or Space for a button). */
   async function press(page: Page, target: Locator, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
