@@ -310,7 +310,7 @@ describe('functions', () => {
     const reached = new Set<string>();
     const pending = [consoleStackId!];
     while (pending.length > 0) {
-      const resource = synth.resources[pending.pop()!];
+      const resource = synth.resources[pending.pop()!] as { Properties?: unknown; DependsOn?: string | string[] } | undefined;
       if (!resource) continue;
       const dependsOn = resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn as string | string[]);
       for (const id of [...references(resource.Properties), ...dependsOn]) if (!reached.has(id)) { reached.add(id); pending.push(id); }

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { actorLabel } from '../../console/src/actor.js';
 import { callerPrincipal, NO_IDENTITY_POOL } from '../../functions/domain/console-caller.js';
 import { closeRefusal, type CorrectiveActionRecord } from '../../functions/domain/corrective-action.js';
 import { actingIdentity, incidentParticipants, selfSignOffRefusal } from '../../functions/domain/evidence/separation-of-duties.js';
@@ -164,5 +165,14 @@ describe('separation of duties between console users', () => {
     expect(closeRefusal(action, { arn: `${SESSION}/${RAJ}`, roles: ['responder'] }, same)).toMatchObject({ status: 403 });
     // Nor for the shared session every console user carried before (no person).
     expect(closeRefusal(action, { arn: SESSION, roles: ['responder'] }, same)).toMatchObject({ status: 403 });
+  });
+});
+
+describe('the console names who acted', () => {
+  it('shows a console user as their sub and group role, and every other actor as recorded', () => {
+    expect(actorLabel(`${SESSION}/${RITA}`)).toBe(`console user ${RITA} (SecurityResponder)`);
+    for (const actor of ['arn:aws:iam::000000000000:user/rita-responder', SESSION, `arn:aws:sts::123456789012:assumed-role/SecurityResponder/${RITA}`, 'email:rita@example.com']) {
+      expect(actorLabel(actor)).toBe(actor);
+    }
   });
 });
