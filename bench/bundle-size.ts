@@ -21,6 +21,7 @@ const IMPORT_TIME_ENVIRONMENT: Record<FunctionEnvironmentName, string> = {
   DEDUPLICATION_TABLE_NAME: 'irdr-bench-deduplication',
   RUNBOOK_CATALOG: '{}',
   ROLE_PRINCIPALS: '{}',
+  CONSOLE_IDENTITY_POOL_ID: 'us-east-1:00000000-0000-0000-0000-000000000000',
   TASK_LINK_SECRET_ID: 'irdr-bench-task-link-key',
   SLACK_SECRET_ID: 'irdr-bench-slack-app',
   API_URL: 'https://irdr-bench.invalid',

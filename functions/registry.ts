@@ -13,6 +13,8 @@ export type FunctionEnvironmentName =
   | 'DEDUPLICATION_TABLE_NAME'
   | 'RUNBOOK_CATALOG'
   | 'ROLE_PRINCIPALS'
+  // The console's Cognito identity pool id (`none` locally): its signed-in users are named by their person (docs/console-callers-6.md).
+  | 'CONSOLE_IDENTITY_POOL_ID'
   // The Secrets Manager secret (name or ARN) holding the key that signs emailed task links.
   | 'TASK_LINK_SECRET_ID'
   // The HTTP API's base URL, for links in emails.
@@ -189,7 +191,7 @@ export const functionRegistry = [
     description: 'POST /incidents: validates, records the incident and starts its runbook',
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'DEDUPLICATION_TABLE_NAME', 'RUNBOOK_CATALOG', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:start', 'idempotency'],
     routes: [{ method: 'POST', path: '/incidents' }],
   },
@@ -199,7 +201,7 @@ export const functionRegistry = [
     description: 'GET /incidents/{incidentId}: the incident and its timeline',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read'],
     routes: [{ method: 'GET', path: '/incidents/{incidentId}' }],
   },
@@ -227,7 +229,7 @@ export const functionRegistry = [
     description: 'GET /incidents: incidents opened in a period, filtered and paginated (a Query per month, never a Scan)',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/incidents' }],
@@ -238,7 +240,7 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/acknowledge|resolve|close: moves the lifecycle on, records milestone, MTTA and MTTR; acknowledging completes the acknowledgement task, resolving opens the review task',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'TASK_LINK_SECRET_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // runbooks:answer: acknowledging hands the run its acknowledgement task's decision (SendTaskSuccess);
     // mail:send and links:sign: resolving emails the commanders their post-incident review task, each with a signed link;
     // reviews:schedule-reminder: and starts the reminder that waits until the review is due;
@@ -256,7 +258,7 @@ export const functionRegistry = [
     description: "POST /incidents/{incidentId}/classify: a commander's reclassification (severity, regulatory labels, reason); opens each started report stage's task",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID', 'TASK_LINK_SECRET_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID', 'TASK_LINK_SECRET_ID'],
     // mail:send: each stage's task is emailed to the approvers (no links: a submission is made signed in);
     // reviews:schedule-reminder: and its reminder starts (before the deadline, escalation when overdue).
     // runbooks:answer: a raise of the severity starts the clocks the run's branches wait on (SendTaskSuccess).
@@ -270,7 +272,7 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/notes: appends a note to the incident trail',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read', 'incidents:append'],
     routes: [{ method: 'POST', path: '/incidents/{incidentId}/notes' }],
   },
@@ -281,7 +283,7 @@ export const functionRegistry = [
     description: 'GET /runbooks and /runbooks/{runbookId}: the deployed runbooks, their versions, hashes and definitions; GET /on-call: whom their pages go to now',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['ROLE_PRINCIPALS'],
+    environment: ['ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     bundled: ['RUNBOOK_DEFINITIONS'],
     permissions: [],
     routes: [
@@ -372,7 +374,7 @@ export const functionRegistry = [
     description: "The post-incident review's findings and corrective actions: record the review, list, add and close actions with evidence",
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'REVIEW_REMINDER_STATE_MACHINE_ARN'],
     // incidents:append: new ACTION# items and trail events; incidents:update: closing an action;
     // reviews:schedule-reminder: each action's reminder execution (the review reminder state machine's action branch).
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'reviews:schedule-reminder'],
@@ -389,7 +391,7 @@ export const functionRegistry = [
     description: 'GET /incidents/{incidentId}/tasks: the incident\'s human tasks (never their tokens)',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read'],
     routes: [{ method: 'GET', path: '/incidents/{incidentId}/tasks' }],
   },
@@ -399,7 +401,7 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/tasks/{taskId}/complete: records the decision and answers the waiting run',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'API_URL', 'REVIEW_REMINDER_STATE_MACHINE_ARN', 'SLACK_SECRET_ID'],
     // mail:send: submitting a report stage opens the next one counted from it, emailed to the approvers;
     // reviews:schedule-reminder: and starts that stage's reminder.
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'runbooks:answer', 'mail:send', 'reviews:schedule-reminder', 'slack:post'],
@@ -448,7 +450,7 @@ export const functionRegistry = [
     description: 'GET /incidents/{incidentId}/review and /tasks/{taskId}/draft: Markdown drafts of the post-incident review and of a regulatory report stage, built from the record',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read'],
     routes: [
       { method: 'GET', path: '/incidents/{incidentId}/review' },
@@ -616,7 +618,7 @@ export const functionRegistry = [
     description: 'POST /drills/{planId}/runs: runs a drill now (Idempotency-Key)',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['DEDUPLICATION_TABLE_NAME', 'ROLE_PRINCIPALS', 'DRILL_STATE_MACHINE_ARN'],
+    environment: ['DEDUPLICATION_TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'DRILL_STATE_MACHINE_ARN'],
     bundled: ['DRILL_PLANS'],
     permissions: ['idempotency', 'drills:start'],
     routes: [{ method: 'POST', path: '/drills/{planId}/runs' }],
@@ -627,7 +629,7 @@ export const functionRegistry = [
     description: 'GET /drills, /drills/{planId}/runs and /drill-runs/{runId}: plans, their runs, and one run with its trail',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     bundled: ['DRILL_PLANS'],
     permissions: ['table:read'],
     indexes: ['GSI2'],
@@ -677,7 +679,7 @@ export const functionRegistry = [
     memoryMb: 1024,
     // API Gateway HTTP APIs wait at most 30 seconds for an integration.
     timeoutSeconds: 29,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_DIGEST_STORE', 'EVIDENCE_DIGEST_SIGNING_KEY_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'EVIDENCE_DIGEST_STORE', 'EVIDENCE_DIGEST_SIGNING_KEY_ID'],
     permissions: ['table:read', 'evidence:read-digests'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/verify' }],
@@ -700,7 +702,7 @@ export const functionRegistry = [
     memoryMb: 1769,
     // API Gateway HTTP APIs wait at most 30 seconds for an integration.
     timeoutSeconds: 29,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_SIGNING_KEY_ID'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'EVIDENCE_SIGNING_KEY_ID'],
     bundled: ['RUNBOOK_DEFINITIONS', 'DRILL_PLANS'],
     // estate:list: the export carries the estate's coverage by the period's runs.
     permissions: ['table:read', 'evidence:sign', 'estate:list'],
@@ -716,7 +718,7 @@ export const functionRegistry = [
     description: 'POST /evidence/exports: starts the asynchronous export of any period (or answers with the running one); GET /evidence/exports/{exportId}: its progress and, for an auditor, a short-lived link to the signed zip',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'EVIDENCE_EXPORT_STATE_MACHINE_ARN', 'EVIDENCE_EXPORT_BUCKET'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'EVIDENCE_EXPORT_STATE_MACHINE_ARN', 'EVIDENCE_EXPORT_BUCKET'],
     permissions: ['table:read', 'evidence-exports:append', 'evidence-exports:update', 'evidence-exports:start', 'evidence-exports:link'],
     routes: [
       { method: 'POST', path: '/evidence/exports' },
@@ -743,7 +745,7 @@ export const functionRegistry = [
     memoryMb: 512,
     // API Gateway HTTP APIs wait at most 30 seconds for an integration.
     timeoutSeconds: 29,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read', 'estate:list'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/coverage' }],
@@ -754,7 +756,7 @@ export const functionRegistry = [
     description: 'POST /incidents/{incidentId}/sign-off and /drill-runs/{runId}/sign-off: a reviewer accepts the record or notes exceptions, in its trail',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PUSH_FUNCTION_NAME'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID', 'DEDUPLICATION_TABLE_NAME', 'COMPLIANCE_PUSH_FUNCTION_NAME'],
     // compliance:enqueue: a signed-off record is queued for the compliance platforms before the answer, then pushed asynchronously.
     permissions: ['table:read', 'incidents:append', 'incidents:update', 'drill-runs:append', 'drill-runs:update', 'compliance:enqueue'],
     routes: [
@@ -768,7 +770,7 @@ export const functionRegistry = [
     description: 'GET /evidence/unreviewed: finished live incidents and drill runs of a period that nobody has signed off',
     memoryMb: 256,
     timeoutSeconds: 20,
-    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS'],
+    environment: ['TABLE_NAME', 'ROLE_PRINCIPALS', 'CONSOLE_IDENTITY_POOL_ID'],
     permissions: ['table:read'],
     indexes: ['GSI1'],
     routes: [{ method: 'GET', path: '/evidence/unreviewed' }],

@@ -230,6 +230,8 @@ export class IrdrStack extends Stack {
       DEDUPLICATION_TABLE_NAME: this.deduplication.table.tableName,
       RUNBOOK_CATALOG: this.toJsonString(this.runbooks.catalog),
       ROLE_PRINCIPALS: JSON.stringify(props.rolePrincipals),
+      // The console nested stack's output (no new resource here): only its signed-in users are named by their person.
+      CONSOLE_IDENTITY_POOL_ID: this.console.identityPool.ref,
       TASK_LINK_SECRET_ID: this.taskLinkKey.secretArn,
       SLACK_SECRET_ID: this.slackAppSecret.secretArn,
       API_URL: this.httpApi.url,

@@ -13,6 +13,7 @@ import {
 import { irdrConfig } from '../functions/config.js';
 import { requireKnownHolidayJurisdictions } from '../functions/domain/business-days.js';
 import { rolePrincipalsFromConfig, withRolePrincipals } from '../functions/domain/roles.js';
+import { NO_IDENTITY_POOL } from '../functions/domain/console-caller.js';
 import { functionArnPlaceholder, functionRegistry } from '../functions/registry.js';
 import type { RunbookCatalog } from '../functions/domain/incident.js';
 import {
@@ -440,6 +441,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           devIdentities.flatMap((identity) => identity.roles.map((role) => ({ role, principal: identity.userArn }))),
         ),
       ),
+      // No identity pool runs here (docs/console-sign-in-6.md): a request carrying a Cognito identity is refused.
+      CONSOLE_IDENTITY_POOL_ID: NO_IDENTITY_POOL,
       // Bundled into the function in AWS (BundledValueName); here the handlers share this process's environment.
       RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(stateMachines.map(({ blueprint }) => blueprint))),
       POWERTOOLS_SERVICE_NAME: 'irdr',

@@ -6,6 +6,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../aws/powertools.js';
+import { callerPrincipal, type IamAuthorizerContext } from '../domain/console-caller.js';
 import { refusedPathParameter } from '../domain/path-parameters.js';
 import { printable } from '../domain/plain-text.js';
 import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
@@ -20,11 +21,12 @@ export function jsonResponse(statusCode: number, body: unknown): ApiResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-/** The caller as API Gateway's IAM authorizer names them. */
-export function callerArn(event: ApiEvent): string {
-  const arn = event.requestContext.authorizer?.iam?.userArn;
-  if (!arn) throw new HttpError(403, 'the request carries no IAM identity');
-  return arn;
+/** The caller as API Gateway's IAM authorizer names them; a console user by their person, not the group's role (domain/console-caller.ts). */
+export function callerArn(event: ApiEvent, identityPoolId: string): string {
+  // aws-lambda types cognitoIdentity as null; API Gateway fills it for identity pool credentials.
+  const principal = callerPrincipal(event.requestContext.authorizer?.iam as IamAuthorizerContext | undefined, identityPoolId);
+  if (!principal.ok) throw new HttpError(403, principal.reason);
+  return principal.arn;
 }
 
 /** Parses the JSON body against a zod schema; any problem is a 400 that says what to change. */

@@ -285,6 +285,40 @@ describe('functions', () => {
     }
   });
 
+  it('gives every function that authorizes callers the console nested stack\'s identity pool id, and no other function', () => {
+    const consoleStackId = Object.entries(synth.resources).find(([id, resource]) => resource.Type === 'AWS::CloudFormation::Stack' && id.startsWith('Console'))?.[0];
+    expect(consoleStackId).toBeDefined();
+    for (const spec of registry) {
+      const value = (props(functionLogicalId(spec.name)).Environment?.Variables as Record<string, unknown> | undefined)?.CONSOLE_IDENTITY_POOL_ID;
+      if (!(spec.environment as readonly string[]).includes('ROLE_PRINCIPALS')) {
+        expect(value, spec.name).toBeUndefined();
+        continue;
+      }
+      const [resource, output] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+      expect(resource, spec.name).toBe(consoleStackId);
+      expect(output, spec.name).toMatch(/^Outputs\.\S*Identities\S*Ref$/);
+    }
+    // The functions now wait for the console stack: it must not wait for any of them (CloudFormation refuses a cycle).
+    const references = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(references);
+      if (value === null || typeof value !== 'object') return [];
+      const record = value as Record<string, unknown>;
+      if (typeof record.Ref === 'string') return [record.Ref];
+      if (Array.isArray(record['Fn::GetAtt'])) return [record['Fn::GetAtt'][0] as string];
+      return Object.values(record).flatMap(references);
+    };
+    const reached = new Set<string>();
+    const pending = [consoleStackId!];
+    while (pending.length > 0) {
+      const resource = synth.resources[pending.pop()!] as { Properties?: unknown; DependsOn?: string | string[] } | undefined;
+      if (!resource) continue;
+      const dependsOn = resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn as string | string[]);
+      for (const id of [...references(resource.Properties), ...dependsOn]) if (!reached.has(id)) { reached.add(id); pending.push(id); }
+    }
+    expect(reached.has(synth.logicalIdOf(synth.stack.httpApi.api))).toBe(true);
+    expect(registry.map((spec) => functionLogicalId(spec.name)).filter((id) => reached.has(id))).toEqual([]);
+  });
+
   it.each(registry.map((spec) => [spec.name] as const))('%s logs to its own log group, with a retention', (name) => {
     const logGroupId = (props(functionLogicalId(name)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(synth.resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');

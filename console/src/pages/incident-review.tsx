@@ -4,6 +4,7 @@ import { useAction, useFocusHeading, useLoad } from '../hooks.js';
 import { shortTime } from '../time.js';
 import { ErrorLine, Loading } from '../widgets.js';
 import type { IncidentView } from '../views.js';
+import { actorLabel } from '../actor.js';
 
 /** GET /incidents/{id}/actions, per action: what the console shows of it. */
 interface CorrectiveActionView {
@@ -79,7 +80,7 @@ function ActionItem({ api, path, action: item, onDone }: { api: Api; path: strin
     <li>
       <h4 id={id} ref={heading.ref} tabIndex={-1}>{item.title}</h4>
       <p data-testid="action-state">{item.state}: owner {item.owner.name ? `${item.owner.name} <${item.owner.email}>` : item.owner.email}, due {shortTime(item.dueAt)}
-        {item.state === 'closed' ? ` — closed by ${item.closedBy ?? '?'}${item.evidence?.note ? `: ${item.evidence.note}` : ''}` : ''}
+        {item.state === 'closed' ? ` — closed by ${item.closedBy !== undefined ? actorLabel(item.closedBy) : '?'}${item.evidence?.note ? `: ${item.evidence.note}` : ''}` : ''}
         {/* The API takes https:// links only; the console links nothing else all the same. */}
         {item.evidence?.link ? <> ({item.evidence.link.startsWith('https://') ? <a href={item.evidence.link} rel="noopener noreferrer">{item.evidence.link}</a> : item.evidence.link})</> : null}
       </p>

@@ -6,6 +6,7 @@ import { countdown, shortTime } from '../time.js';
 import { Badge, ErrorLine, Loading } from '../widgets.js';
 import { Review } from './incident-review.js';
 import type { IncidentRecordView, IncidentView, TaskView, TrailEventView } from '../views.js';
+import { actorLabel } from '../actor.js';
 
 /** One incident: where it stands, its clocks, its tasks with their actions, notes, and the hash-chained timeline. */
 export function IncidentPage({ api, incidentId }: { api: Api; incidentId: string }) {
@@ -41,7 +42,7 @@ function Summary({ incident }: { incident: IncidentView }) {
       <dt>Severity</dt><dd data-testid="incident-severity"><Badge text={incident.severity} /></dd>
       <dt>Status</dt><dd data-testid="incident-status">{incident.status}</dd>
       <dt>Runbook</dt><dd>{incident.runbookId} ({incident.runbookStatus})</dd>
-      <dt>Opened</dt><dd>{shortTime(incident.openedAt)} by {incident.openedBy}</dd>
+      <dt>Opened</dt><dd>{shortTime(incident.openedAt)} by <span title={incident.openedBy}>{actorLabel(incident.openedBy)}</span></dd>
       <dt>Summary</dt><dd class="prose">{incident.summary}</dd>
       <dt>Labels</dt><dd data-testid="incident-labels">{incident.labels && Object.keys(incident.labels).length ? Object.entries(incident.labels).map(([key, value]) => `${key}: ${value}`).join(', ') : 'none'}</dd>
       {incident.resolutionSummary && <><dt>Resolution</dt><dd class="prose">{incident.resolutionSummary}</dd></>}
@@ -133,7 +134,7 @@ function Tasks({ api, path, tasks, onDone }: { api: Api; path: string; tasks: re
       {finished.length > 0 && (
         <ul class="finished">
           {finished.map((task) => (
-            <li key={task.taskId}>{task.title}: {task.status}{task.decision ? ` (${task.decision.outcome} by ${task.decision.decidedBy}${task.decision.comment ? `: ${task.decision.comment}` : ''})` : ''}</li>
+            <li key={task.taskId}>{task.title}: {task.status}{task.decision ? ` (${task.decision.outcome} by ${actorLabel(task.decision.decidedBy)}${task.decision.comment ? `: ${task.decision.comment}` : ''})` : ''}</li>
           ))}
         </ul>
       )}
@@ -200,7 +201,7 @@ export function Timeline({ events }: { events: readonly TrailEventView[] }) {
       <ol class="timeline">
         {events.map((event) => (
           <li key={event.seq}>
-            <time dateTime={event.at}>{shortTime(event.at)}</time> <code>{event.type}</code> by {event.actor}
+            <time dateTime={event.at}>{shortTime(event.at)}</time> <code>{event.type}</code> by <span title={event.actor}>{actorLabel(event.actor)}</span>
             {typeof event.detail?.['text'] === 'string' ? <q>{event.detail['text']}</q> : null}
           </li>
         ))}

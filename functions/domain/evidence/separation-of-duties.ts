@@ -1,4 +1,5 @@
 import { roleNames, type IrdrConfig } from '../config-schema.js';
+import { consolePrincipalParts } from '../console-caller.js';
 import { REVIEW_TASK_ID } from '../incident-review.js';
 import { principalMatches, rolePrincipalsFromConfig, type RolePrincipals } from '../roles.js';
 
@@ -76,8 +77,9 @@ export function sameActor(signer: string, actor: string, principalsOf: Principal
  * Who an IAM ARN stands for, for telling whether two callers are the same. IAM names are unique regardless of case and
  * a trailing slash adds nothing, so both are dropped. A role session is its role: the session name is chosen by
  * whoever calls AssumeRole, so a second session named otherwise is the same caller; an IAM role ARN (with or without
- * a path) is that role too. Anything not an IAM or STS ARN (an emailed link's `email:`, a run's `states:`) is compared
- * as written, case aside.
+ * a path) is that role too. A console user (`…/CognitoIdentityCredentials/<sub>`, console-caller.ts) is their person,
+ * whichever group they act in. Anything not an IAM or STS ARN (an emailed link's `email:`, a run's `states:`) is
+ * compared as written, case aside.
  */
 export function actingIdentity(actor: string): string {
   const normalized = actor.trim().toLowerCase().replace(/\/+$/, '');
@@ -86,6 +88,9 @@ export function actingIdentity(actor: string): string {
   const [, partition, service, account, resource] = arn as unknown as [string, string, string, string, string];
   const segments = resource.split('/').filter((segment) => segment.length > 0);
   const [kind] = segments;
+  // A console user's session is named by API Gateway after their user pool sub, not by them: that person, in any group.
+  const person = consolePrincipalParts(normalized);
+  if (person) return `cognito:${person.partition}:${person.account}:${person.sub}`;
   if (service === 'sts' && kind === 'assumed-role' && segments[1] !== undefined) return `role:${partition}:${account}:${segments[1]}`;
   if (service === 'iam' && kind === 'role' && segments.length > 1) return `role:${partition}:${account}:${segments.at(-1)}`;
   if (service === 'iam' && kind === 'user' && segments.length > 1) return `user:${partition}:${account}:${segments.at(-1)}`;
