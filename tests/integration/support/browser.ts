@@ -9,6 +9,8 @@ const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 // launch a new, empty profile.
 const OFFLINE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+const WEAKENING_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+
 /** Which browser the tests drive, and how it is named in test output. */
 export async function browserExecutable(): Promise<{ path: string; args: string[]; name: string }> {
   try {
@@ -16,7 +18,10 @@ export async function browserExecutable(): Promise<{ path: string; args: string[
     return { path: SYSTEM_CHROMIUM, args: OFFLINE_ARGS, name: 'Debian chromium' };
   } catch {
     // Unpacked once into the temp dir from the npm package: no download, no system package.
-    return { path: await sparticuzChromium.executablePath(), args: [...new Set([...sparticuzChromium.args, ...OFFLINE_ARGS])], name: '@sparticuz/chromium' };
+    // Its Lambda defaults, less the two that switch off the browser's own security (the same-origin policy, mixed
+    // content): pages are tested as users' browsers hold them.
+    const args = sparticuzChromium.args.filter((arg) => !WEAKENING_ARGS.has(arg));
+    return { path: await sparticuzChromium.executablePath(), args: [...new Set([...args, ...OFFLINE_ARGS])], name: '@sparticuz/chromium' };
   }
 }
 
