@@ -109,17 +109,35 @@ export async function collectExportMonth(tableName: string, bucket: string, expo
   const key = exportPartKey(exportId, month.month);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify({ incidents, drillRuns } satisfies ExportPart), ContentType: 'application/json' }));
   const events = [...incidents, ...drillRuns].reduce((sum, { trail }) => sum + trail.events.length, 0);
-  await dynamodb.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: { [PK]: evidenceExportPk(exportId), [SK]: META_SK },
-      // SET of the month's entry, not ADD: Step Functions retries a step whose part and count were already written.
-      UpdateExpression: 'SET monthsDone.#month = :events',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': PK, '#month': month.month },
-      ExpressionAttributeValues: { ':events': events },
-    }),
-  );
+  const markDone = () =>
+    dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: evidenceExportPk(exportId), [SK]: META_SK },
+        // SET of the month's entry, not ADD: Step Functions retries a step whose part and count were already written.
+        UpdateExpression: 'SET monthsDone.#month = :events',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK, '#month': month.month },
+        ExpressionAttributeValues: { ':events': events },
+      }),
+    );
+  try {
+    await markDone();
+  } catch (error) {
+    // An export started before monthsDone existed (counted with ADD) has no map to set an entry in: made, then set.
+    if ((error as Error).name !== 'ValidationException') throw error;
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [PK]: evidenceExportPk(exportId), [SK]: META_SK },
+        UpdateExpression: 'SET monthsDone = if_not_exists(monthsDone, :none)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':none': {} },
+      }),
+    );
+    await markDone();
+  }
   return { month: month.month, key, incidents: incidents.length, drillRuns: drillRuns.length, events };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { META_SK, evidenceExportPk, incidentPk } from '../../functions/domain/ke
 import { exportMonths } from '../../functions/domain/evidence/export-job.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../functions/domain/lambda-limits.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
+import { LOCAL_CREDENTIALS, LOCAL_EVIDENCE_EXPORT_BUCKET, LOCAL_REGION } from '../../local/stack-config.js';
 import { seedSyntheticIncidents } from './support/synthetic-evidence.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { runIrdr } from './support/irdr-cli.js';
@@ -297,6 +297,19 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     // Counted with ADD, the retried month made it 4/3 months, its events counted twice (54).
     expect(view).toMatchObject({ status: 'completed', progress: { monthsCollected: 3, months: 3, eventsCollected: 6 * 6 }, trails: { total: 6, broken: 0 } });
     expect(Math.max(...seen)).toBe(3);
+  });
+
+  it('carries on an export started before the month set existed (its record counted with ADD): the month is set, not refused', async () => {
+    const { collectExportMonth } = await import('../../functions/aws/evidence-export-jobs.js');
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    const exportId = '00000000-0000-4000-8000-00000000e0e0';
+    const key = { [tableDesign.partitionKey]: evidenceExportPk(exportId), [tableDesign.sortKey]: META_SK };
+    // As the fifth session's code wrote it: counters, no monthsDone.
+    await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { ...key, exportId, period: year, requestedBy: 'arn:aws:iam::000000000000:user/dev-auditor', requestedAt: new Date().toISOString(), status: 'running', months: 12, monthsCollected: 1, eventsCollected: 6 } }));
+    const [january] = exportMonths(year);
+    const collected = await collectExportMonth(local.stack.tableName, LOCAL_EVIDENCE_EXPORT_BUCKET, exportId, january!);
+    const record = (await documents.send(new GetCommand({ TableName: local.stack.tableName, Key: key, ConsistentRead: true }))).Item!;
+    expect(record.monthsDone).toEqual({ [january!.month]: collected.events });
   });
 
   it('records a failed export with its reason and never issues a link for it', async () => {
