@@ -19,6 +19,10 @@ export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
   caller: '$context.identity.userArn',
+  // A console user's role session is the group's, the same for all of them: the person is the user pool sub in the
+  // provider ("...:CognitoSignIn:<sub>"), from the pool named (docs/console-callers-6.md).
+  cognitoIdentityPoolId: '$context.identity.cognitoIdentityPoolId',
+  cognitoAuthenticationProvider: '$context.identity.cognitoAuthenticationProvider',
   sourceIp: '$context.identity.sourceIp',
   userAgent: '$context.identity.userAgent',
   method: '$context.httpMethod',

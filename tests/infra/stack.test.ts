@@ -1075,6 +1075,9 @@ describe('HTTP API', () => {
     expect(format).toMatchObject({
       requestId: '$context.requestId',
       caller: '$context.identity.userArn',
+      // Who a console user is: every member of a group shares the role session (CognitoIdentityCredentials).
+      cognitoIdentityPoolId: '$context.identity.cognitoIdentityPoolId',
+      cognitoAuthenticationProvider: '$context.identity.cognitoAuthenticationProvider',
       routeKey: '$context.routeKey',
       status: '$context.status',
     });
