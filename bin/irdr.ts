@@ -107,9 +107,11 @@ evidence
   .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
 evidence
   .command('push-again')
-  .description("once the cause of Vanta's or Drata's 4xx is fixed, make a signed-off record's rejected pushes again (each still once)")
+  .description("once the cause of Vanta's or Drata's 4xx is fixed, make a signed-off record's or an exported period's rejected pushes again (each still once)")
   .option('--incident <id>', 'the signed-off incident')
   .option('--drill-run <id>', 'the signed-off drill run')
+  .option('--export <id>', 'an exported period (POST /evidence/exports) whose signed zip a platform refused')
+  .option('--table-name <name>', 'the evidence table, where the export names its zip', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--function <name>', 'the compliance push function (stack output CompliancePushFunctionName)', process.env.IRDR_COMPLIANCE_PUSH_FUNCTION)
   .action(async (...args: Parameters<Awaited<ReturnType<typeof complianceCommands>>['evidencePushAgainCommand']>) => (await complianceCommands()).evidencePushAgainCommand(...args));
 evidence

@@ -287,6 +287,24 @@ describe('an exported period', () => {
     expect(platforms().vanta.uploads.filter((candidate) => candidate.description?.includes(exportId))).toHaveLength(1);
   });
 
+  it('a zip Vanta refused is pushed again by irdr evidence push-again --export, once the cause is fixed; the CLI names what it needs', async () => {
+    platforms().vanta.faults.answerNext(400, { message: 'File size exceeds the limit for this document' });
+    const { exportId, zipSha256 } = await exportPeriod({ from: '2021-07-01T00:00:00.000Z', to: '2021-08-01T00:00:00.000Z' });
+    await waitFor('the rejection and the Drata push', async () => {
+      const events = await exportPushes(exportId);
+      return events.some((event) => event.type === PUSH_REJECTED_EVENT) && events.some((event) => (event.detail as { target: string }).target === 'drata-evidence') ? events : undefined;
+    });
+    expect(uploadsOf(zipSha256)).toHaveLength(0);
+    const again = await runIrdr(local, ['evidence', 'push-again', '--export', exportId]);
+    expect(again, again.output).toMatchObject({ code: 0, output: expect.stringMatching(/vanta-document to vanta document .*: pushed[\s\S]*drata-evidence .*: done-before/) });
+    expect(uploadsOf(zipSha256)).toHaveLength(1);
+    expect((await runIrdr(local, ['evidence', 'push-again', '--export', exportId])).output).not.toContain(': pushed');
+    expect(uploadsOf(zipSha256)).toHaveLength(1);
+    // An id no export has, and an export named with a record as well: said, nothing invoked.
+    expect(await runIrdr(local, ['evidence', 'push-again', '--export', '00000000-0000-4000-8000-000000000000'])).toMatchObject({ code: 2, output: expect.stringContaining('no export 00000000-0000-4000-8000-000000000000') });
+    expect(await runIrdr(local, ['evidence', 'push-again', '--export', exportId, '--incident', 'x'])).toMatchObject({ code: 2, output: expect.stringContaining('name one record') });
+  });
+
   it('refuses a zip changed in the bucket after the export: the mismatch is recorded in its trail and nothing is uploaded', async () => {
     // The push function fails until the zip is changed, so the push surely meets the changed zip.
     local.stack.faults.functions.set('PushComplianceEvidence', { mode: 'throw' });
