@@ -123,9 +123,11 @@ export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
       // canOwn false: MEMFS copies the bytes, so the engine's writes never reach the snapshot.
       fs.writeFile(path, entry.bytes, { canOwn: false });
       fs.chmod(path, entry.mode);
+      fs.utime(path, entry.mtime, entry.mtime);
     }
-    fs.utime(path, entry.mtime, entry.mtime);
   }
+  // A directory's time moves when an entry is made in it: set them once their contents are in place.
+  for (const entry of snapshot.entries) if (entry.kind === 'directory') fs.utime(`${PGDATA}${entry.path}`, entry.mtime, entry.mtime);
 }
 
 /**
