@@ -3,12 +3,15 @@ import type { PGlite } from '@electric-sql/pglite';
 /*
  * A database's data directory at one moment, copied straight out of its engine's in-memory filesystem (emscripten's
  * MEMFS, where a file's bytes are a Uint8Array the engine mutates in place) instead of through a tar and gzip. A
- * snapshot's bytes are never written after it is taken: a file whose bytes did not change since the previous
- * snapshot shares that snapshot's copy, so consecutive snapshots of a lightly written database cost the pages that
- * changed, not the whole directory (see docs/local-rds-snapshots-6.md).
+ * snapshot's bytes are never written after it is taken: a file is kept as 8 KB pages (Postgres's block size, data
+ * and WAL), and a page whose bytes did not change since the previous snapshot shares that snapshot's copy, so
+ * consecutive snapshots of a lightly written database cost the pages that changed, not the whole directory (see
+ * docs/local-rds-snapshots-6.md).
  */
 
 export const PGDATA = '/pglite/data';
+/** Postgres's block size (BLCKSZ and XLOG_BLCKSZ): a write changes whole pages of this size. */
+const PAGE_BYTES = 8192;
 
 interface DirectoryEntry {
   readonly kind: 'directory';
@@ -23,27 +26,34 @@ interface FileEntry {
   readonly path: string;
   readonly mode: number;
   readonly mtime: number;
-  /** Shared with other snapshots: read it, never write it. */
-  readonly bytes: Uint8Array;
+  readonly size: number;
+  /** The file's bytes, PAGE_BYTES each (the last may be shorter), shared with other snapshots: read them, never write them. */
+  readonly pages: readonly Uint8Array[];
 }
 
 type SnapshotEntry = DirectoryEntry | FileEntry;
 
 export class DataDirSnapshot {
-  private filesByPath: Map<string, Uint8Array> | undefined;
+  private filesByPath: Map<string, FileEntry> | undefined;
 
   /** Parents before children, as written back. */
   constructor(readonly entries: readonly SnapshotEntry[]) {}
 
-  /** The bytes of the file at `path`, or undefined. */
+  /** The pages of the file at `path`, or undefined. */
+  filePages(path: string): readonly Uint8Array[] | undefined {
+    this.filesByPath ??= new Map(this.entries.flatMap((entry) => (entry.kind === 'file' ? [[entry.path, entry] as const] : [])));
+    return this.filesByPath.get(path)?.pages;
+  }
+
+  /** The bytes of the file at `path` in one (new) array, or undefined. */
   fileBytes(path: string): Uint8Array | undefined {
-    this.filesByPath ??= new Map(this.entries.flatMap((entry) => (entry.kind === 'file' ? [[entry.path, entry.bytes] as const] : [])));
-    return this.filesByPath.get(path);
+    const pages = this.filePages(path);
+    return pages === undefined ? undefined : joined(pages);
   }
 
   /** The directory's size: every file's bytes, shared or not. */
   get byteLength(): number {
-    return this.entries.reduce((total, entry) => total + (entry.kind === 'file' ? entry.bytes.byteLength : 0), 0);
+    return this.entries.reduce((total, entry) => total + (entry.kind === 'file' ? entry.size : 0), 0);
   }
 }
 
@@ -82,10 +92,31 @@ function liveBytes(node: MemNode): Uint8Array {
   return Uint8Array.from((node.contents as number[]).slice(0, size));
 }
 
+function joined(pages: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(pages.reduce((total, page) => total + page.byteLength, 0));
+  let offset = 0;
+  for (const page of pages) {
+    bytes.set(page, offset);
+    offset += page.byteLength;
+  }
+  return bytes;
+}
+
+/** `bytes` as pages, each the earlier snapshot's page at that place when equal, else a copy. */
+function pagesOf(bytes: Uint8Array, earlier: readonly Uint8Array[] | undefined): Uint8Array[] {
+  const pages: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += PAGE_BYTES) {
+    const page = bytes.subarray(offset, Math.min(offset + PAGE_BYTES, bytes.byteLength));
+    const before = earlier?.[pages.length];
+    pages.push(before !== undefined && sameBytes(before, page) ? before : page.slice());
+  }
+  return pages;
+}
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
 /**
- * The engine's data directory now, sharing `previous`'s copy of every file whose bytes are the same. Synchronous, so
+ * The engine's data directory now, sharing `previous`'s copy of every page whose bytes are the same. Synchronous, so
  * no statement can run while it is taken; callers hold the engine's query lock so none is half done either.
  */
 export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDirSnapshot {
@@ -98,9 +129,7 @@ export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDir
       for (const name of Object.keys(children).sort()) visit(children[name]!, `${path}/${name}`);
     } else if (fs.isFile(node.mode)) {
       const live = liveBytes(node);
-      const earlier = previous?.fileBytes(path);
-      const bytes = earlier !== undefined && sameBytes(earlier, live) ? earlier : live.slice();
-      entries.push({ kind: 'file', path, mode: node.mode, mtime: mtimeOf(node), bytes });
+      entries.push({ kind: 'file', path, mode: node.mode, mtime: mtimeOf(node), size: live.byteLength, pages: pagesOf(live, previous?.filePages(path)) });
     } else {
       // Postgres keeps only directories and files here (a tablespace would be a symlink: local RDS makes none).
       throw new Error(`local RDS: ${PGDATA}${path} is neither a file nor a directory; it cannot be snapshotted`);
@@ -120,8 +149,8 @@ export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
       else if (entry.path === '') fs.mkdirTree(path, entry.mode);
       else fs.mkdir(path, entry.mode);
     } else {
-      // canOwn false: MEMFS copies the bytes, so the engine's writes never reach the snapshot.
-      fs.writeFile(path, entry.bytes, { canOwn: false });
+      // A new array the engine owns (MEMFS mutates it in place): its writes never reach the snapshot's pages.
+      fs.writeFile(path, joined(entry.pages), { canOwn: true });
       fs.chmod(path, entry.mode);
       fs.utime(path, entry.mtime, entry.mtime);
     }
@@ -167,7 +196,7 @@ export function snapshotFromTar(tar: Uint8Array): DataDirSnapshot {
     const type = String.fromCharCode(header[156]!);
     offset += TAR_BLOCK;
     if (type === '5') entries.push({ kind: 'directory', path, mode: 0o40000 | (mode & 0o7777), mtime });
-    else if (type === '0' || type === '\0') entries.push({ kind: 'file', path, mode: 0o100000 | (mode & 0o7777), mtime, bytes: tar.slice(offset, offset + size) });
+    else if (type === '0' || type === '\0') entries.push({ kind: 'file', path, mode: 0o100000 | (mode & 0o7777), mtime, size, pages: pagesOf(tar.subarray(offset, offset + size), undefined) });
     else throw new Error(`local RDS: the template data directory holds ${path} of tar type '${type}'; only directories and files are expected`);
     offset += Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
   }

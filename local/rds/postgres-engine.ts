@@ -111,6 +111,8 @@ export class PostgresEngine {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private backupRunning: Promise<void> | undefined;
+  /** The engine's newest snapshot (a dump or a manual snapshot, or what it started from): the next one shares its unchanged pages. */
+  private lastSnapshot: DataDirSnapshot | undefined;
 
   private constructor(
     /** The database, watched (see `watched`): use this, not PGlite itself, so its backups see every statement. */
@@ -137,6 +139,7 @@ export class PostgresEngine {
     await server.start();
     const engine = new PostgresEngine(db, raw, activity, server, options.host, port, options);
     // The first backup is what the engine started from: nothing has run on it yet, so no dump is needed.
+    engine.lastSnapshot = startFrom;
     await engine.backUp(startFrom);
     engine.scheduleBackups();
     return engine;
@@ -160,7 +163,8 @@ export class PostgresEngine {
     // Under PGlite's query lock, as its own dumpDataDir: no statement is half done.
     return this.raw._runExclusiveQuery(async () => {
       await this.raw._checkReady(); // a concurrent stop may have closed it first
-      return snapshotDataDir(this.raw, this.dumps.at(-1)?.data);
+      this.lastSnapshot = snapshotDataDir(this.raw, this.lastSnapshot);
+      return this.lastSnapshot;
     });
   }
 
