@@ -93,7 +93,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           retentionMs: database.backupRetentionDays * DAY_MS,
           log: options.log,
         });
-        await delay(options.createDelayMs);
+        await delay(options.createDelayMs + (restoreFrom !== undefined ? options.faults.restoreHoldMs : 0));
         const failedOnPurpose = restoreFrom !== undefined && options.faults.restoreFails;
         if (database.status !== 'creating' || failedOnPurpose) {
           await started.stop();
