@@ -29,7 +29,7 @@ export interface PostgresEngineOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Dumps kept per engine (each costs the files that changed since the one before): past this, older points in time coarsen. */
+/** Dumps kept per engine (each costs the 8 KB pages written since the engine's last snapshot): past this, older points in time coarsen. */
 export const MAX_DUMPS_PER_ENGINE = 60;
 
 /**
