@@ -1,4 +1,5 @@
 import type { PostgresEngine } from './postgres-engine.js';
+import type { DataDirSnapshot } from './data-dir-snapshot.js';
 
 /* What the local RDS holds: clusters, instances and snapshots, as its operations and the Data API read them. */
 
@@ -76,7 +77,7 @@ export interface LocalDbSnapshot {
   createdAt: Date | undefined;
   status: 'creating' | 'available' | 'failed';
   tags: Tag[];
-  data?: Blob;
+  data?: DataDirSnapshot;
 }
 
 /** A manual cluster snapshot (CreateDBClusterSnapshot): the cluster engine's data directory when it was taken. */
@@ -94,7 +95,7 @@ export interface LocalDbClusterSnapshot {
   createdAt: Date | undefined;
   status: 'creating' | 'available' | 'failed';
   tags: Tag[];
-  data?: Blob;
+  data?: DataDirSnapshot;
 }
 
 export class LocalRdsCatalog {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LocalRdsCatalog, type LocalDbCluster, type LocalDbClusterSnapshot, type LocalDbInstance, type LocalDbSnapshot, type NetworkPlacement, type Tag } from './catalog.js';
 import { PostgresEngine } from './postgres-engine.js';
+import type { DataDirSnapshot } from './data-dir-snapshot.js';
 import { RdsError, type QueryOperation, type QueryValue } from './query-protocol.js';
 import { filtersOf, flag, identifier, integer, list, mergeTags, required, tagsOf, text, time } from './query-input.js';
 import { rdsBusEvent, type RdsBusEvent, type RdsEventKind } from './rds-events.js';
@@ -78,7 +79,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
   const bring = (
     database: { arn: string; identifier: string; tags: Tag[]; status: string; postgres?: PostgresEngine; failure?: string; backupRetentionDays: number },
     event: RdsEventKind,
-    restoreFrom?: Blob,
+    restoreFrom?: DataDirSnapshot,
     subject?: string,
   ): Promise<void> =>
     (async () => {
@@ -92,7 +93,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
           retentionMs: database.backupRetentionDays * DAY_MS,
           log: options.log,
         });
-        await delay(options.createDelayMs);
+        await delay(options.createDelayMs + (restoreFrom !== undefined ? options.faults.restoreHoldMs : 0));
         const failedOnPurpose = restoreFrom !== undefined && options.faults.restoreFails;
         if (database.status !== 'creating' || failedOnPurpose) {
           await started.stop();
@@ -172,7 +173,7 @@ export function rdsOperations(catalog: LocalRdsCatalog, options: RdsOperationsOp
   });
 
   /** The dump for a point-in-time restore of `engine`, or the error AWS gives for a time outside the window. */
-  const pointInTime = (engine: PostgresEngine | undefined, source: string, restoreTime: string | undefined, useLatest: boolean): Blob => {
+  const pointInTime = (engine: PostgresEngine | undefined, source: string, restoreTime: string | undefined, useLatest: boolean): DataDirSnapshot => {
     if (!engine || engine.latestRestorableAt === undefined || engine.earliestRestorableAt === undefined) {
       throw new RdsError('InvalidRestoreFault', `Source ${source} has no restorable time yet`);
     }

@@ -1,13 +1,12 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import { freePort } from '../free-port.js';
+import { type DataDirSnapshot, filesystemFrom, snapshotDataDir, snapshotFromTar } from './data-dir-snapshot.js';
 import { templateDataDir } from './template-data-dir.js';
 
 /*
  * One local database: a real Postgres (PGlite, Postgres compiled to WASM, in this process) reachable over the
- * Postgres wire on a loopback port, with continuous backups: the engine's own dump (its data directory, gzipped)
+ * Postgres wire on a loopback port, with continuous backups: a snapshot of its data directory (data-dir-snapshot.ts)
  * taken whenever its WAL position has moved since the last look. The state at time T is the newest dump taken
  * at or before T, so point-in-time restore is as fine as the look interval (1 s by default).
  */
@@ -16,13 +15,13 @@ import { templateDataDir } from './template-data-dir.js';
 export interface EngineDump {
   /** Epoch ms from which the dump holds the state: the end of the last statement before the look, or the look when one was under way. */
   readonly at: number;
-  readonly data: Blob;
+  readonly data: DataDirSnapshot;
 }
 
 export interface PostgresEngineOptions {
   readonly host: string;
   /** Start from this data directory (a snapshot or a point-in-time dump); empty otherwise. */
-  readonly restoreFrom?: Blob;
+  readonly restoreFrom?: DataDirSnapshot;
   /** How often the WAL position is read (a dump follows when it moved). 0: no continuous backups. */
   readonly backupIntervalMs: number;
   /** How long dumps are kept (the backup retention period); older ones go, except the base of the window. */
@@ -30,7 +29,7 @@ export interface PostgresEngineOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Dumps kept per engine (~4.5 MB each for a small database): past this, older points in time coarsen. */
+/** Dumps kept per engine (each costs the 8 KB pages written since the engine's last snapshot): past this, older points in time coarsen. */
 export const MAX_DUMPS_PER_ENGINE = 60;
 
 /**
@@ -47,35 +46,17 @@ export function thinDumps<T extends { readonly at: number }>(dumps: T[], max: nu
   }
 }
 
-/** The empty data directory (see template-data-dir.ts), plain and compressed, once per process. */
-let freshDataDirs: Promise<{ readonly plain: Blob; readonly compressed: Blob }> | undefined;
+/** The empty data directory (see template-data-dir.ts) as a snapshot, once per process. */
+let freshDataDirs: Promise<DataDirSnapshot> | undefined;
 
-function freshDataDir(pglite: typeof PGlite): Promise<{ readonly plain: Blob; readonly compressed: Blob }> {
+function freshDataDir(pglite: typeof PGlite): Promise<DataDirSnapshot> {
   freshDataDirs ??= templateDataDir(pglite)
-    .then(async ({ plain }) => ({ plain, compressed: await compressed(plain) }))
+    .then(async ({ plain }) => snapshotFromTar(new Uint8Array(await plain.arrayBuffer())))
     .catch((error: unknown) => {
       freshDataDirs = undefined;
       throw error;
     });
   return freshDataDirs;
-}
-
-const gzipFast = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
-/**
- * A data directory (a tar, ~40 MB for a small database) gzipped at level 1 on libuv's thread pool: ~0.17 CPU-s and
- * ~5.3 MB, where PGlite's own 'gzip' (CompressionStream, level 6, on the main thread) takes ~0.35 for ~4.6 MB. PGlite
- * reads it back by its type.
- */
-async function compressed(tar: Blob): Promise<Blob> {
-  return new Blob([await gzipFast(new Uint8Array(await tar.arrayBuffer()), { level: 1 })], { type: 'application/x-gzip' });
-}
-
-/** A dump as PGlite loads it fastest: unzipped here on the thread pool (~0.05 CPU-s), not by its DecompressionStream (~0.2). */
-async function plainTar(dump: Blob): Promise<Blob> {
-  if (dump.type !== 'application/x-gzip') return dump;
-  return new Blob([await gunzipAsync(new Uint8Array(await dump.arrayBuffer()))], { type: 'application/x-tar' });
 }
 
 /** What the engine's callers did since the last look at the WAL. */
@@ -130,6 +111,8 @@ export class PostgresEngine {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private backupRunning: Promise<void> | undefined;
+  /** The engine's newest snapshot (a dump or a manual snapshot, or what it started from): the next one shares its unchanged pages. */
+  private lastSnapshot: DataDirSnapshot | undefined;
 
   private constructor(
     /** The database, watched (see `watched`): use this, not PGlite itself, so its backups see every statement. */
@@ -145,8 +128,9 @@ export class PostgresEngine {
   /** Starts PGlite (a few seconds: the WASM compiles) and its wire server; loaded only when a database is made. */
   static async start(options: PostgresEngineOptions): Promise<PostgresEngine> {
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
-    const fresh = options.restoreFrom === undefined ? await freshDataDir(PGlite) : undefined;
-    const raw = await PGlite.create({ loadDataDir: options.restoreFrom === undefined ? fresh!.plain : await plainTar(options.restoreFrom) });
+    const startFrom = options.restoreFrom ?? (await freshDataDir(PGlite));
+    // The data directory is in place before PGlite looks for one: no initdb, no tar.
+    const raw = await PGlite.create({ fs: await filesystemFrom(startFrom) });
     const activity: EngineActivity = { ran: false, inFlight: 0, lastSettledAt: 0 };
     const db = watched(raw, activity);
     const port = await freePort(options.host);
@@ -155,7 +139,8 @@ export class PostgresEngine {
     await server.start();
     const engine = new PostgresEngine(db, raw, activity, server, options.host, port, options);
     // The first backup is what the engine started from: nothing has run on it yet, so no dump is needed.
-    await engine.backUp(options.restoreFrom ?? fresh!.compressed);
+    engine.lastSnapshot = startFrom;
+    await engine.backUp(startFrom);
     engine.scheduleBackups();
     return engine;
   }
@@ -173,9 +158,14 @@ export class PostgresEngine {
     return this.dumps.length === 0 ? undefined : this.confirmedAt;
   }
 
-  /** The data directory now (a snapshot). */
-  async dumpNow(): Promise<Blob> {
-    return compressed(await this.raw.dumpDataDir('none'));
+  /** The data directory now (a snapshot), sharing the last dump's copy of every unchanged file. */
+  async dumpNow(): Promise<DataDirSnapshot> {
+    // Under PGlite's query lock, as its own dumpDataDir: no statement is half done.
+    return this.raw._runExclusiveQuery(async () => {
+      await this.raw._checkReady(); // a concurrent stop may have closed it first
+      this.lastSnapshot = snapshotDataDir(this.raw, this.lastSnapshot);
+      return this.lastSnapshot;
+    });
   }
 
   async stop(): Promise<void> {
@@ -197,7 +187,7 @@ export class PostgresEngine {
   }
 
   /** Dumps when the WAL moved since the last look (the first look takes `initial`, the data the engine started from). */
-  private async backUp(initial?: Blob): Promise<void> {
+  private async backUp(initial?: DataDirSnapshot): Promise<void> {
     if (this.stopped) return;
     const at = Date.now();
     // Nothing ran since the last look, and nothing is running: the WAL cannot have moved.
@@ -212,7 +202,6 @@ export class PostgresEngine {
     const quietSince = this.activity.inFlight === 0 ? Math.max(this.activity.lastSettledAt, this.dumps.at(-1)?.at ?? 0) : at;
     const lsn = (await this.raw.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
     if (lsn !== this.lastLsn || this.dumps.length === 0) {
-      // The tar is taken now (the state at `at`); compressing it can wait on the thread pool.
       const data = initial ?? (await this.dumpNow());
       this.dumps.push({ at: initial === undefined ? Math.min(quietSince, at) : at, data });
       this.lastLsn = lsn;

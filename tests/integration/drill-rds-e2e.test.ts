@@ -301,7 +301,8 @@ describe('forced failures: the restored database is deleted on every path', () =
 const stageFaults = [
   { plan: auroraPlan, functionName: 'PrepareDrillRun', fault: { mode: 'throw' }, ends: 'FAILED' },
   { plan: auroraPlan, functionName: 'StartDrillRestore', fault: { mode: 'throw' }, ends: 'FAILED' },
-  { plan: auroraPlan, functionName: 'AwaitDrillRestoreEnd', fault: { mode: 'throw' }, ends: 'FAILED' },
+  // The wait's failure goes to a look at the restore: the run fails once the looks time out, so the restore is held past them.
+  { plan: auroraPlan, functionName: 'AwaitDrillRestoreEnd', fault: { mode: 'throw' }, ends: 'FAILED', holdRestoreMs: 3000 },
   { plan: auroraPlan, functionName: 'RunDrillChecks', fault: { mode: 'throw' }, ends: 'FAILED' },
   { plan: rdsPlan, functionName: 'RunDrillWireChecks', fault: { mode: 'hang', hangMs: 300 }, ends: 'FAILED' },
   // Cleanup failing once is retried: the drill still passes, and its database is gone.
@@ -313,14 +314,17 @@ const stageFaults = [
 describe('forced failures at each stage: the run ends, and no drill database is left', () => {
   it.each(stageFaults.map((stage) => [`${stage.plan.id}: ${stage.functionName} ${stage.fault.mode}s${'times' in stage.fault ? ' once' : ''}`, stage] as const))(
     '%s',
-    async (_name, { plan, functionName, fault, ends }) => {
+    async (_name, stage) => {
+      const { plan, functionName, fault, ends } = stage;
       await canaryThenRestorable(plan.source.type === 'rds-database' ? (plan.source.identifier as 'orders-db' | 'ledger-db') : 'orders-db');
       local.stack.faults.functions.set(functionName, fault);
+      local.stack.faults.rds.holdRestores('holdRestoreMs' in stage ? stage.holdRestoreMs : 0);
       try {
         const { view, execution } = await drills.runDrill(plan.id);
         expect(execution.status, JSON.stringify({ reasons: view.run?.reasons, cleanup: view.run?.cleanup })).toBe(ends);
       } finally {
         local.stack.faults.functions.clear();
+        local.stack.faults.rds.holdRestores(0);
       }
       // A restore already under way when its stage failed is deleted once RDS has made it (cleanup waits for it).
       await waitFor(async () => (await drillDatabases()).length === 0);

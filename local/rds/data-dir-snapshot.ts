@@ -1,0 +1,204 @@
+import type { PGlite } from '@electric-sql/pglite';
+
+/*
+ * A database's data directory at one moment, copied straight out of its engine's in-memory filesystem (emscripten's
+ * MEMFS, where a file's bytes are a Uint8Array the engine mutates in place) instead of through a tar and gzip. A
+ * snapshot's bytes are never written after it is taken: a file is kept as 8 KB pages (Postgres's block size, data
+ * and WAL), and a page whose bytes did not change since the previous snapshot shares that snapshot's copy, so
+ * consecutive snapshots of a lightly written database cost the pages that changed, not the whole directory (see
+ * docs/local-rds-snapshots-6.md).
+ */
+
+export const PGDATA = '/pglite/data';
+/** Postgres's block size (BLCKSZ and XLOG_BLCKSZ): a write changes whole pages of this size. */
+const PAGE_BYTES = 8192;
+
+interface DirectoryEntry {
+  readonly kind: 'directory';
+  /** Relative to PGDATA, '' for PGDATA itself. */
+  readonly path: string;
+  readonly mode: number;
+  readonly mtime: number;
+}
+
+interface FileEntry {
+  readonly kind: 'file';
+  readonly path: string;
+  readonly mode: number;
+  readonly mtime: number;
+  readonly size: number;
+  /** The file's bytes, PAGE_BYTES each (the last may be shorter), shared with other snapshots: read them, never write them. */
+  readonly pages: readonly Uint8Array[];
+}
+
+type SnapshotEntry = DirectoryEntry | FileEntry;
+
+export class DataDirSnapshot {
+  private filesByPath: Map<string, FileEntry> | undefined;
+
+  /** Parents before children, as written back. */
+  constructor(readonly entries: readonly SnapshotEntry[]) {}
+
+  /** The pages of the file at `path`, or undefined. */
+  filePages(path: string): readonly Uint8Array[] | undefined {
+    this.filesByPath ??= new Map(this.entries.flatMap((entry) => (entry.kind === 'file' ? [[entry.path, entry] as const] : [])));
+    return this.filesByPath.get(path)?.pages;
+  }
+
+  /** The bytes of the file at `path` in one (new) array, or undefined. */
+  fileBytes(path: string): Uint8Array | undefined {
+    const pages = this.filePages(path);
+    return pages === undefined ? undefined : joined(pages);
+  }
+
+  /** The directory's size: every file's bytes, shared or not. */
+  get byteLength(): number {
+    return this.entries.reduce((total, entry) => total + (entry.kind === 'file' ? entry.size : 0), 0);
+  }
+}
+
+/** The parts of emscripten's FS and its MEMFS nodes used here (PGlite's typings do not describe the nodes). */
+interface MemNode {
+  readonly name: string;
+  readonly mode: number;
+  readonly mtime?: number;
+  readonly timestamp?: number;
+  /** A directory's children by name; a file's bytes (null when never written), valid up to usedBytes. */
+  readonly contents: Record<string, MemNode> | Uint8Array | number[] | null;
+  readonly usedBytes?: number;
+}
+
+interface MemFs {
+  lookupPath(path: string): { node: MemNode };
+  analyzePath(path: string): { exists: boolean };
+  isDir(mode: number): boolean;
+  isFile(mode: number): boolean;
+  mkdirTree(path: string, mode?: number): void;
+  mkdir(path: string, mode?: number): void;
+  chmod(path: string, mode: number): void;
+  writeFile(path: string, data: Uint8Array, options?: { mode?: number; canOwn?: boolean }): void;
+  utime(path: string, atime: number, mtime: number): void;
+}
+
+const memFsOf = (db: PGlite): MemFs => db.Module.FS as unknown as MemFs;
+const mtimeOf = (node: MemNode): number => node.mtime ?? node.timestamp ?? 0;
+const EMPTY = new Uint8Array(0);
+
+/** The file's current bytes as a view (no copy). */
+function liveBytes(node: MemNode): Uint8Array {
+  const size = node.usedBytes ?? 0;
+  if (node.contents === null || size === 0) return EMPTY;
+  if (node.contents instanceof Uint8Array) return node.contents.subarray(0, size);
+  return Uint8Array.from((node.contents as number[]).slice(0, size));
+}
+
+function joined(pages: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(pages.reduce((total, page) => total + page.byteLength, 0));
+  let offset = 0;
+  for (const page of pages) {
+    bytes.set(page, offset);
+    offset += page.byteLength;
+  }
+  return bytes;
+}
+
+/** `bytes` as pages, each the earlier snapshot's page at that place when equal, else a copy. */
+function pagesOf(bytes: Uint8Array, earlier: readonly Uint8Array[] | undefined): Uint8Array[] {
+  const pages: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += PAGE_BYTES) {
+    const page = bytes.subarray(offset, Math.min(offset + PAGE_BYTES, bytes.byteLength));
+    const before = earlier?.[pages.length];
+    pages.push(before !== undefined && sameBytes(before, page) ? before : page.slice());
+  }
+  return pages;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+
+/**
+ * The engine's data directory now, sharing `previous`'s copy of every page whose bytes are the same. Synchronous, so
+ * no statement can run while it is taken; callers hold the engine's query lock so none is half done either.
+ */
+export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDirSnapshot {
+  const fs = memFsOf(db);
+  const entries: SnapshotEntry[] = [];
+  const visit = (node: MemNode, path: string): void => {
+    if (fs.isDir(node.mode)) {
+      entries.push({ kind: 'directory', path, mode: node.mode, mtime: mtimeOf(node) });
+      const children = node.contents as Record<string, MemNode>;
+      for (const name of Object.keys(children).sort()) visit(children[name]!, `${path}/${name}`);
+    } else if (fs.isFile(node.mode)) {
+      const live = liveBytes(node);
+      entries.push({ kind: 'file', path, mode: node.mode, mtime: mtimeOf(node), size: live.byteLength, pages: pagesOf(live, previous?.filePages(path)) });
+    } else {
+      // Postgres keeps only directories and files here (a tablespace would be a symlink: local RDS makes none).
+      throw new Error(`local RDS: ${PGDATA}${path} is neither a file nor a directory; it cannot be snapshotted`);
+    }
+  };
+  visit(fs.lookupPath(PGDATA).node, '');
+  return new DataDirSnapshot(entries);
+}
+
+/** Writes the snapshot into an engine's empty filesystem: each file gets a private copy (MEMFS mutates in place). */
+export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
+  const fs = memFsOf(db);
+  for (const entry of snapshot.entries) {
+    const path = `${PGDATA}${entry.path}`;
+    if (entry.kind === 'directory') {
+      if (fs.analyzePath(path).exists) fs.chmod(path, entry.mode);
+      else if (entry.path === '') fs.mkdirTree(path, entry.mode);
+      else fs.mkdir(path, entry.mode);
+    } else {
+      // A new array the engine owns (MEMFS mutates it in place): its writes never reach the snapshot's pages.
+      fs.writeFile(path, joined(entry.pages), { canOwn: true });
+      fs.chmod(path, entry.mode);
+      fs.utime(path, entry.mtime, entry.mtime);
+    }
+  }
+  // A directory's time moves when an entry is made in it: set them once their contents are in place.
+  for (const entry of snapshot.entries) if (entry.kind === 'directory') fs.utime(`${PGDATA}${entry.path}`, entry.mtime, entry.mtime);
+}
+
+/**
+ * A filesystem for `PGlite.create({ fs })` that holds `snapshot` before Postgres looks for a database (PGlite runs
+ * initdb only when PGDATA has no PG_VERSION; it checks after `initialSyncFs`), so the engine starts from it.
+ */
+export async function filesystemFrom(snapshot: DataDirSnapshot): Promise<InstanceType<typeof import('@electric-sql/pglite').MemoryFS>> {
+  const { MemoryFS } = await import('@electric-sql/pglite');
+  class SnapshotFS extends MemoryFS {
+    override async initialSyncFs(): Promise<void> {
+      await super.initialSyncFs();
+      writeDataDir(this.pg!, snapshot);
+    }
+  }
+  return new SnapshotFS();
+}
+
+const TAR_BLOCK = 512;
+const octal = (header: Uint8Array, offset: number, length: number): number => Number.parseInt(new TextDecoder().decode(header.subarray(offset, offset + length)).replace(/\0.*$/s, '').trim() || '0', 8);
+const text = (header: Uint8Array, offset: number, length: number): string => new TextDecoder().decode(header.subarray(offset, offset + length)).replace(/\0.*$/s, '');
+
+/**
+ * A snapshot of a data directory PGlite dumped as a tar (`dumpDataDir('none')`: ustar, names relative to PGDATA
+ * starting with '/', directories and regular files only), as the template is kept on disk.
+ */
+export function snapshotFromTar(tar: Uint8Array): DataDirSnapshot {
+  const entries: SnapshotEntry[] = [{ kind: 'directory', path: '', mode: 0o40700, mtime: 0 }];
+  for (let offset = 0; offset + TAR_BLOCK <= tar.byteLength; ) {
+    const header = tar.subarray(offset, offset + TAR_BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const prefix = text(header, 345, 155);
+    const name = (prefix === '' ? '' : `${prefix}/`) + text(header, 0, 100);
+    const path = `/${name.replace(/^\/+|\/+$/g, '')}`;
+    const mode = octal(header, 100, 8);
+    const size = octal(header, 124, 12);
+    const mtime = octal(header, 136, 12) * 1000;
+    const type = String.fromCharCode(header[156]!);
+    offset += TAR_BLOCK;
+    if (type === '5') entries.push({ kind: 'directory', path, mode: 0o40000 | (mode & 0o7777), mtime });
+    else if (type === '0' || type === '\0') entries.push({ kind: 'file', path, mode: 0o100000 | (mode & 0o7777), mtime, size, pages: pagesOf(tar.subarray(offset, offset + size), undefined) });
+    else throw new Error(`local RDS: the template data directory holds ${path} of tar type '${type}'; only directories and files are expected`);
+    offset += Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+  }
+  return new DataDirSnapshot(entries);
+}
