@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { freePort } from '../free-port.js';
 import { type DataDirSnapshot, filesystemFrom, snapshotDataDir, snapshotFromTar } from './data-dir-snapshot.js';
-import { templateDataDir } from './template-data-dir.js';
+import { templateDataDirTar } from './template-data-dir.js';
 
 /*
  * One local database: a real Postgres (PGlite, Postgres compiled to WASM, in this process) reachable over the
@@ -50,8 +50,8 @@ export function thinDumps<T extends { readonly at: number }>(dumps: T[], max: nu
 let freshDataDirs: Promise<DataDirSnapshot> | undefined;
 
 function freshDataDir(pglite: typeof PGlite): Promise<DataDirSnapshot> {
-  freshDataDirs ??= templateDataDir(pglite)
-    .then(async ({ plain }) => snapshotFromTar(new Uint8Array(await plain.arrayBuffer())))
+  freshDataDirs ??= templateDataDirTar(pglite)
+    .then(snapshotFromTar)
     .catch((error: unknown) => {
       freshDataDirs = undefined;
       throw error;

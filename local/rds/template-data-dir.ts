@@ -6,8 +6,8 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /*
  * The empty data directory every new local database starts from, as initdb makes it: initdb in WASM costs ~6 CPU-s,
- * so it is made once per machine (per PGlite version and these options) and kept beside the installed packages,
- * then once per process in memory.
+ * so it is made once per machine (per PGlite version and these options) and kept beside the installed packages;
+ * postgres-engine.ts keeps it once per process, as a snapshot.
  */
 
 /** WAL segments of 1 MB, not Postgres's 16: every data directory carries its current segment whole. */
@@ -21,33 +21,19 @@ const WAL_SETTINGS = { wal_recycle: 'off', min_wal_size: '2MB' } as const;
 
 const PGDATA = '/pglite/data';
 
-export interface TemplateDataDir {
-  readonly plain: Blob;
-}
-
-let inProcess: Promise<TemplateDataDir> | undefined;
-
-/** The template, made (or read from the machine's cache) once per process. */
-export function templateDataDir(pglite: typeof PGlite): Promise<TemplateDataDir> {
-  inProcess ??= load(pglite).catch((error: unknown) => {
-    inProcess = undefined;
-    throw error;
-  });
-  return inProcess;
-}
-
-async function load(pglite: typeof PGlite): Promise<TemplateDataDir> {
+/** The template's tar, read from the machine's cache or made (and cached); the caller keeps what it needs of it. */
+export async function templateDataDirTar(pglite: typeof PGlite): Promise<Uint8Array> {
   const file = await cacheFile();
   const cached = await readFile(file).catch(() => undefined);
-  if (cached !== undefined && cached.byteLength > 0) return { plain: new Blob([cached], { type: 'application/x-tar' }) };
-  const plain = await initialized(pglite);
-  // Written whole then renamed, so a process reading it never sees half a file; a machine that cannot write keeps it in memory.
+  if (cached !== undefined && cached.byteLength > 0) return cached;
+  const tar = new Uint8Array(await (await initialized(pglite)).arrayBuffer());
+  // Written whole then renamed, so a process reading it never sees half a file; a machine that cannot write makes it again next time.
   const temporary = `${file}.${process.pid}.tmp`;
   await mkdir(dirname(file), { recursive: true })
-    .then(async () => writeFile(temporary, new Uint8Array(await plain.arrayBuffer())))
+    .then(() => writeFile(temporary, tar))
     .then(() => rename(temporary, file))
     .catch(() => rm(temporary, { force: true }));
-  return { plain };
+  return tar;
 }
 
 async function initialized(pglite: typeof PGlite): Promise<Blob> {
