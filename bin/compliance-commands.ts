@@ -5,6 +5,7 @@ import type { PushOutcome } from '../functions/aws/compliance-platform-push.js';
 import type { PushRequest, RecordSubject } from '../functions/domain/compliance-platform/push-plan.js';
 import type { ExportRecord } from '../functions/domain/evidence/export-job.js';
 import { evidenceExportPk, META_SK } from '../functions/domain/keys.js';
+import { refusedPathParameter } from '../functions/domain/path-parameters.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,6 +31,9 @@ export async function evidencePushAgainCommand(flags: PushAgainFlags): Promise<v
   if (!flags.function) throw new UsageError(`name the push function: --function <${FUNCTION_HINT}>`);
   const named = [flags.incident, flags.drillRun, flags.export].filter((id) => id !== undefined).length;
   if (named !== 1) throw new UsageError('name one record: --incident <id>, --drill-run <id> or --export <id>');
+  // An id no record can have (a typo, 3,000 characters) is said as the API says it, before anything is read or invoked.
+  const refused = refusedPathParameter(flags.incident !== undefined ? { incidentId: flags.incident } : flags.drillRun !== undefined ? { runId: flags.drillRun } : { exportId: flags.export });
+  if (refused) throw new UsageError(refused.message);
   const subject: RecordSubject =
     flags.incident !== undefined ? { kind: 'incident', id: flags.incident } : flags.drillRun !== undefined ? { kind: 'drill-run', id: flags.drillRun } : await exportSubject(flags.export!, flags.tableName);
   const request: PushRequest = { subject, retryRejected: true };

@@ -300,8 +300,10 @@ describe('an exported period', () => {
     expect(uploadsOf(zipSha256)).toHaveLength(1);
     expect((await runIrdr(local, ['evidence', 'push-again', '--export', exportId])).output).not.toContain(': pushed');
     expect(uploadsOf(zipSha256)).toHaveLength(1);
-    // An id no export has, and an export named with a record as well: said, nothing invoked.
-    expect(await runIrdr(local, ['evidence', 'push-again', '--export', '00000000-0000-4000-8000-000000000000'])).toMatchObject({ code: 2, output: expect.stringContaining('no export 00000000-0000-4000-8000-000000000000') });
+    // An id no export has, one no export can have (over-long), and an export named with a record as well: said, nothing invoked.
+    const unknown = `ex-${'0'.repeat(32)}`;
+    expect(await runIrdr(local, ['evidence', 'push-again', '--export', unknown])).toMatchObject({ code: 2, output: expect.stringContaining(`no export ${unknown}`) });
+    expect(await runIrdr(local, ['evidence', 'push-again', '--export', 'x'.repeat(3000)])).toMatchObject({ code: 2, output: expect.stringContaining('an export id is ex- and 32 hex digits') });
     expect(await runIrdr(local, ['evidence', 'push-again', '--export', exportId, '--incident', 'x'])).toMatchObject({ code: 2, output: expect.stringContaining('name one record') });
   });
 

@@ -302,7 +302,7 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
   it('carries on an export started before the month set existed (its record counted with ADD): the month is set, not refused', async () => {
     const { collectExportMonth } = await import('../../functions/aws/evidence-export-jobs.js');
     const documents = DynamoDBDocumentClient.from(local.dynamodb);
-    const exportId = '00000000-0000-4000-8000-00000000e0e0';
+    const exportId = `ex-${'e0'.repeat(16)}`;
     const key = { [tableDesign.partitionKey]: evidenceExportPk(exportId), [tableDesign.sortKey]: META_SK };
     // As the fifth session's code wrote it: counters, no monthsDone.
     await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { ...key, exportId, period: year, requestedBy: 'arn:aws:iam::000000000000:user/dev-auditor', requestedAt: new Date().toISOString(), status: 'running', months: 12, monthsCollected: 1, eventsCollected: 6 } }));
