@@ -311,10 +311,6 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       const created = await local.openIncident(body, { idempotencyKey: 'coverage-run' });
       expect((await local.openIncident(body, { idempotencyKey: 'coverage-run' })).headers.get('idempotent-replayed')).toBe('true');
       const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
-      // The drills share nothing with the incidents but the stack and the recorder: they run beside them (waits overlap).
-      const drillScenario = runDrillScenario(local, incidentId);
-      // Awaited below; a failure of the incidents' part first must not leave it an unhandled rejection.
-      drillScenario.catch(() => undefined);
       // A runbook that cannot start: the incident's META records it (CreateIncident's UpdateItem on INC#).
       local.stack.faults.stepFunctions.refuseStarts(true);
       const refused = await local.openIncident({ ...body, title: 'Coverage run, start refused' }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
@@ -428,7 +424,7 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       }
       reminderLambda.destroy();
 
-      await drillScenario;
+      await runDrillScenario(local, second.incidentId);
       // The signed-off incident and drill run reach the platforms (asynchronously), then the hourly run finds nothing left.
       for (let attempt = 0; local.stack.compliancePlatforms.drata.evidence.length < 2; attempt += 1) {
         if (attempt > 600) throw new Error('the signed-off records were not pushed to the local platforms');
