@@ -7,7 +7,10 @@ const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/f
 /** Integration files that read the synthesized template: they run with the infra files, whose workers synthesize it once. */
 const SYNTH_READING_INTEGRATION_FILES = ['tests/integration/iam-coverage.test.ts'];
 /** IRDR_TEST_CPU_PROFILE=FILE records each file's CPU seconds (tests/support/cpu-profile.ts). */
-const profile = process.env['IRDR_TEST_CPU_PROFILE'] ? ['tests/support/cpu-profile.ts'] : [];
+const profile = [
+  ...(process.env['IRDR_TEST_CPU_PROFILE'] ? ['tests/support/cpu-profile.ts'] : []),
+  ...(process.env['IRDR_TEST_V8_PROFILE'] ? ['tests/support/v8-profile.ts'] : []),
+];
 
 export default defineConfig({
   test: {

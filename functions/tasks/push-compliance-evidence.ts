@@ -30,7 +30,11 @@ export const handler = async (payload: unknown, context?: Context): Promise<{ ou
   }
   // A push rejected now or left pending fails the invocation: the function's error alarm tells someone.
   const failed = outcomes.filter((outcome) => outcome.result === 'pending' || outcome.result === 'rejected');
-  for (const outcome of outcomes) (failed.includes(outcome) ? logger.error.bind(logger) : logger.info.bind(logger))('compliance push', { ...outcome });
+  for (const outcome of outcomes) {
+    // The platform's answer is logged as `reason`: Powertools drops an attribute named `message`.
+    const { message: reason, ...logged } = outcome;
+    (failed.includes(outcome) ? logger.error.bind(logger) : logger.info.bind(logger))('compliance push', { ...logged, reason });
+  }
   if (failed.length > 0) {
     throw new Error(`compliance pushes failed (pending ones are retried hourly, rejected ones need a change): ${failed.map((outcome) => `${outcome.target} for ${outcome.subject} ${outcome.result}: ${outcome.message ?? ''}`).join('; ')}`);
   }
