@@ -14,8 +14,9 @@ const out = process.env['IRDR_TEST_CPU_PROFILE'];
 // From when the file's setup runs, so its imports count too.
 const started = ticks();
 const startedAt = performance.now();
+const startedAtEpoch = Date.now();
 afterAll(() => {
   if (out === undefined) return;
   const file = expect.getState().testPath ?? 'unknown';
-  appendFileSync(out, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), cpu: (ticks() - started) / 100, wall: (performance.now() - startedAt) / 1000 })}\n`);
+  appendFileSync(out, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), cpu: (ticks() - started) / 100, wall: (performance.now() - startedAt) / 1000, start: startedAtEpoch, pid: process.pid })}\n`);
 });
