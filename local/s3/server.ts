@@ -4,6 +4,7 @@ import { refuseForeignHosts } from '../loopback-host.js';
 import { handleBucketRequest } from './bucket-routes.js';
 import { LocalBuckets } from './buckets.js';
 import { handleObjectRequest } from './object-routes.js';
+import { verifyHeaderSignedRequest } from './header-signed-request.js';
 import { isPresigned, verifyPresignedRequest, type SigningAuthority } from './presigned-request.js';
 import { newRequestId, sendError, sendXml } from './responses.js';
 import { s3Errors } from './s3-error.js';
@@ -68,20 +69,21 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 }
 
 /**
- * Who is asking, as S3 decides it before anything else: a presigned request must hold to its signature and window, a
- * request with neither a signature nor an Authorization header is anonymous (AccessDenied: no bucket here is public).
- * Header signatures (the SDK's and the CLI's) are not recomputed: the credentials are the local ones.
+ * Who is asking, as S3 decides it before anything else: a presigned request must hold to its parameters, window and
+ * signature, a header-signed one (the SDK's, the CLI's) to its signature; a request with neither is anonymous, and
+ * AccessDenied (no bucket here is public).
  */
 async function authenticate(request: IncomingMessage, path: string, query: string, context: S3Context): Promise<void> {
-  const hasAuthorization = request.headers.authorization !== undefined;
-  if (!isPresigned(query)) {
-    if (!hasAuthorization) throw s3Errors.accessDenied();
-    return;
+  const { authorization } = request.headers;
+  const received = { method: request.method ?? 'GET', path, query, headers: request.headers };
+  if (isPresigned(query)) {
+    if (authorization !== undefined) {
+      throw s3Errors.invalidArgument('Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', 'Authorization', authorization);
+    }
+    return verifyPresignedRequest(received, context.signing, context.now());
   }
-  if (hasAuthorization) {
-    throw s3Errors.invalidArgument('Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', 'Authorization', String(request.headers.authorization));
-  }
-  await verifyPresignedRequest({ method: request.method ?? 'GET', path, query, headers: request.headers }, context.signing, context.now());
+  if (authorization === undefined) throw s3Errors.accessDenied();
+  return verifyHeaderSignedRequest(received, authorization, context.signing);
 }
 
 async function respond(request: IncomingMessage, response: ServerResponse, context: S3Context): Promise<void> {
