@@ -161,3 +161,49 @@ describe("the export link's presigner (functions/aws/s3-presign.ts), as the loca
     }
   });
 });
+
+describe("a header-signed request (the SDK's, the CLI's), and AWS's published GET Object example", () => {
+  // S3 API reference, "Signature Calculations for the Authorization Header: Transferring Payload in a Single Chunk",
+  // Example: GET Object (the first 10 bytes of examplebucket/test.txt), with the same example key.
+  const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+  const authorization = (signature = 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41', credential = 'AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request') =>
+    `AWS4-HMAC-SHA256 Credential=${credential},SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=${signature}`;
+  const getObject = (change: Partial<ReceivedRequest> = {}): ReceivedRequest => ({
+    method: 'GET',
+    path: '/test.txt',
+    query: '',
+    headers: { host: 'examplebucket.s3.amazonaws.com', range: 'bytes=0-9', 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': '20130524T000000Z' },
+    ...change,
+  });
+  const headerOutcome = async (request: ReceivedRequest, header = authorization(), authority = awsAuthority) => {
+    const { verifyHeaderSignedRequest } = await import('../../local/s3/header-signed-request.js');
+    try {
+      await verifyHeaderSignedRequest(request, header, authority);
+      return 'served';
+    } catch (error) {
+      if (!(error instanceof S3Error)) throw error;
+      return { code: error.code, status: error.statusCode, message: error.message, fields: error.fields };
+    }
+  };
+
+  it('serves the example as signed, and refuses it re-aimed, with another range, or another method', async () => {
+    expect(await headerOutcome(getObject())).toBe('served');
+    for (const tampered of [getObject({ path: '/other.txt' }), getObject({ headers: { ...getObject().headers, range: 'bytes=0-99' } }), getObject({ method: 'DELETE' }), getObject({ query: 'versionId=1' })]) {
+      expect(await headerOutcome(tampered)).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+    }
+  });
+
+  it("refuses a malformed header with S3's AuthorizationHeaderMalformed, before any signature is computed", async () => {
+    expect(await headerOutcome(getObject(), authorization(undefined, 'AKIAIOSFODNN7EXAMPLE/20130524/eu-west-1/s3/aws4_request'))).toEqual({
+      code: 'AuthorizationHeaderMalformed',
+      status: 400,
+      message: "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+      fields: { Region: 'us-east-1' },
+    });
+    expect(await headerOutcome(getObject(), 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request')).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
+    expect(await headerOutcome(getObject({ headers: { ...getObject().headers, 'x-amz-date': '20130525T000000Z' } }))).toMatchObject({ code: 'AuthorizationHeaderMalformed', message: expect.stringContaining('Invalid credential date') });
+    expect(await headerOutcome(getObject({ headers: { host: 'examplebucket.s3.amazonaws.com', range: 'bytes=0-9', 'x-amz-date': '20130524T000000Z' } }))).toMatchObject({ code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' });
+    expect(await headerOutcome(getObject(), 'AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=')).toMatchObject({ code: 'InvalidRequest', status: 400 });
+    expect(await headerOutcome(getObject(), undefined, { region: 'us-east-1', secretOf: () => undefined })).toMatchObject({ code: 'InvalidAccessKeyId', status: 403 });
+  });
+});
