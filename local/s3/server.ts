@@ -8,14 +8,15 @@ import { verifyHeaderSignedRequest } from './header-signed-request.js';
 import { isPresigned, verifyPresignedRequest, type SigningAuthority } from './presigned-request.js';
 import { newRequestId, sendError, sendXml } from './responses.js';
 import { s3Errors } from './s3-error.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
 import { folderStorage, memoryStorage } from './storage.js';
 import type { XmlNode } from './xml.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../stack-config.js';
 
 /*
  * S3 on this machine, at the wire (REST-XML, path-style `/<bucket>/<key>`), for what irdr's drills and evidence use:
  * buckets, objects, versions and delete markers, conditional writes, checksums, tags, Block Public Access and Object
- * Lock. The AWS SDK (an IP endpoint is addressed path-style) and the AWS CLI reach it through AWS_ENDPOINT_URL_S3.
+ * Lock. The AWS SDK (an IP endpoint is addressed path-style) and the AWS CLI reach it through AWS_ENDPOINT_URL_S3;
+ * every request's SigV4 signature (header or presigned) is checked as S3 checks it (docs/presigned-links-7.md).
  */
 
 export interface LocalS3Options {
@@ -24,7 +25,7 @@ export interface LocalS3Options {
   readonly port: number;
   /** Where buckets and bodies persist; in memory when undefined. */
   readonly dataDir?: string;
-  /** Who may sign presigned requests. @default the local region and LOCAL_CREDENTIALS */
+  /** Who may sign requests (presigned or in the Authorization header). @default the local region and LOCAL_CREDENTIALS */
   readonly signing?: SigningAuthority;
 }
 
