@@ -182,6 +182,8 @@ export interface RunningLocalStack {
     readonly rds: RdsFaults;
     /** `refuseCalls(true)`: every Slack Web API call answers 503 until switched off (a Slack outage). */
     readonly slack: { refuseCalls(refuse: boolean): void };
+    /** `setClockAhead(ms)`: the local S3's clock runs ms ahead (a presigned link expires without waiting for it); 0 puts it back. */
+    readonly s3: { setClockAhead(ms: number): void };
   };
   /**
    * The default event bus (there is no local EventBridge service): `deliver` hands an event to the targets
@@ -620,6 +622,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         stepFunctions: { refuseStarts: (refuse) => stepFunctions.refuseStarts(refuse) },
         rds: rds.faults,
         slack: { refuseCalls: (refuse) => slack?.refuseCalls(refuse) },
+        s3: { setClockAhead: (ms) => s3.setClockAhead(ms) },
       },
       events: {
         deliver: (event) => eventBus.deliver(event),

@@ -2,6 +2,9 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 
+/** S3's UriEncode, which S3 signs the key with: encodeURIComponent leaves ! ' ( ) * bare, and such a key's link would fail its signature. */
+const s3UriEncode = (segment: string): string => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+
 // The SDK's default chain (in a Lambda bundle, its environment link alone: lib/functions.ts aliases it), read once.
 const credentials = defaultProvider();
 
@@ -15,7 +18,7 @@ export async function presignedGetUrl(bucket: string, key: string, expiresInSeco
   const region = process.env.AWS_REGION;
   if (!region) throw new Error('AWS_REGION is not set');
   const endpoint = process.env.AWS_ENDPOINT_URL_S3;
-  const path = key.split('/').map(encodeURIComponent).join('/');
+  const path = key.split('/').map(s3UriEncode).join('/');
   const url = endpoint ? new URL(`${endpoint.replace(/\/$/, '')}/${bucket}/${path}`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/${path}`);
   const signer = new SignatureV4({ service: 's3', region, credentials, sha256: Sha256, uriEscapePath: false });
   const presigned = await signer.presign(

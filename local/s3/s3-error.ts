@@ -25,7 +25,16 @@ export const s3Errors = {
     new S3Error('InvalidArgument', 400, message, { ...(name !== undefined && { ArgumentName: name }), ...(value !== undefined && { ArgumentValue: value }) }),
   malformedXml: () => new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema'),
   invalidTag: (message: string) => new S3Error('InvalidTag', 400, message),
-  requestExpired: () => new S3Error('AccessDenied', 403, 'Request has expired'),
+  // The authentication errors of a signed (SigV4) request, as S3 words them.
+  requestExpired: (expires: string, expiredAt: string, serverTime: string) =>
+    new S3Error('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: expiredAt, ServerTime: serverTime }),
+  requestNotYetValid: (requestTime: string, serverTime: string) => new S3Error('AccessDenied', 403, 'Request is not yet valid', { 'X-Amz-Date': requestTime, ServerTime: serverTime }),
+  accessDenied: (message = 'Access Denied') => new S3Error('AccessDenied', 403, message),
+  authorizationQueryParameters: (message: string, fields: Record<string, string> = {}) => new S3Error('AuthorizationQueryParametersError', 400, message, fields),
+  authorizationHeaderMalformed: (message: string, fields: Record<string, string> = {}) => new S3Error('AuthorizationHeaderMalformed', 400, message, fields),
+  invalidAccessKeyId: (accessKeyId: string) => new S3Error('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: accessKeyId }),
+  signatureDoesNotMatch: (fields: Record<string, string>) =>
+    new S3Error('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', fields),
   objectLocked: () => new S3Error('AccessDenied', 403, 'Access Denied because object protected by object lock.'),
   methodNotAllowed: (method: string, resource: string, headers: Record<string, string> = {}) =>
     new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: method, ResourceType: resource }, headers),

@@ -176,6 +176,15 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
   };
   // A synthetic year, away from the other tests' periods: 24 incidents of 6 events, two a month.
   const year = { from: '2023-01-01T00:00:00.000Z', to: '2024-01-01T00:00:00.000Z' };
+  // The year's completed export, and the second export of the same year started once it ended (the link tests use both).
+  let yearExport: { exportId: string; sha256: string };
+  let nextExportId: string;
+  /** What S3 refused a request with, read from its XML error document; the status alone when it served it. */
+  const s3Refusal = async (response: Response) => {
+    const body = await response.text();
+    const element = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
+    return response.ok ? { status: response.status } : { status: response.status, code: element('Code'), message: element('Message') };
+  };
 
   beforeAll(async () => {
     const documents = DynamoDBDocumentClient.from(local.dynamodb);
@@ -243,10 +252,11 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     expect(exported.incidents).toHaveLength(24);
     expect(exported.incidents.every(({ trail }) => trail.intact)).toBe(true);
 
-    // The link is short-lived: the same link signed an hour earlier is refused.
+    // The link is short-lived: the same link dated an hour earlier has expired (S3 looks at the window before the signature).
     const stale = new URL(auditorView.download!.url!);
     stale.searchParams.set('X-Amz-Date', new Date(Date.now() - 3_600_000).toISOString().replace(/[-:]|\.\d{3}/g, ''));
-    expect((await fetch(stale)).status).toBe(403);
+    expect(await s3Refusal(await fetch(stale))).toEqual({ status: 403, code: 'AccessDenied', message: 'Request has expired' });
+    yearExport = { exportId: started.exportId, sha256: view.zip!.sha256 };
 
     // The export's trail: asked for by the auditor, completed, and the link given to the auditor (the commander's look is not a download).
     const trail =
@@ -261,7 +271,8 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     // Once it has ended, the period may be exported again.
     const next = await call('POST', '/evidence/exports', 'dev-auditor', year);
     expect(next.status).toBe(202);
-    expect(((await next.json()) as ExportView).exportId).not.toBe(started.exportId);
+    nextExportId = ((await next.json()) as ExportView).exportId;
+    expect(nextExportId).not.toBe(started.exportId);
   });
 
   it('irdr evidence export --remote: the export through the API with progress, unpacked into a folder check-export holds to the exports key', async () => {
@@ -284,6 +295,50 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
       expect(commander.code).toBe(1);
     } finally {
       await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('holds the download link to its signature, as S3 does: a forwarded link cannot be re-aimed, lengthened, stripped, reused late or used to write', async () => {
+    const { view: other } = await untilEnded(nextExportId);
+    expect(other.status).toBe('completed');
+    const linkOf = async (exportId: string) => new URL(((await (await call('GET', `/evidence/exports/${exportId}`, 'dev-auditor')).json()) as ExportView).download!.url!);
+    const link = await linkOf(yearExport.exportId);
+    const otherLink = await linkOf(nextExportId);
+    const refusal = async (url: URL, init?: RequestInit) => s3Refusal(await fetch(url, init));
+    const mismatch = { status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
+
+    // Another export's zip, through this link's signature.
+    const reaimed = new URL(link);
+    reaimed.pathname = otherLink.pathname;
+    expect(await refusal(reaimed)).toEqual(mismatch);
+    // A week instead of five minutes.
+    const lengthened = new URL(link);
+    lengthened.searchParams.set('X-Amz-Expires', '604800');
+    expect(await refusal(lengthened)).toEqual(mismatch);
+    // The signature altered, taken out, or every signing parameter taken out (an anonymous request: the bucket is not public).
+    const altered = new URL(link);
+    const signature = altered.searchParams.get('X-Amz-Signature')!;
+    altered.searchParams.set('X-Amz-Signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+    expect(await refusal(altered)).toEqual(mismatch);
+    const unsigned = new URL(link);
+    unsigned.searchParams.delete('X-Amz-Signature');
+    expect(await refusal(unsigned)).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+    const bare = new URL(link.origin + link.pathname);
+    expect(await refusal(bare)).toEqual({ status: 403, code: 'AccessDenied', message: 'Access Denied' });
+    // A GET link used to overwrite or delete the zip.
+    expect(await refusal(link, { method: 'PUT', body: 'not the export' })).toEqual(mismatch);
+    expect(await refusal(link, { method: 'DELETE' })).toEqual(mismatch);
+
+    // The honest link still downloads the exact zip the export recorded: nothing above was served or changed.
+    const honest = await fetch(link);
+    expect(honest.status).toBe(200);
+    expect(createHash('sha256').update(Buffer.from(await honest.arrayBuffer())).digest('hex')).toBe(yearExport.sha256);
+    // Five minutes and a millisecond later by the S3's clock, the same link has expired.
+    local.stack.faults.s3.setClockAhead(300_001);
+    try {
+      expect(await refusal(link)).toEqual({ status: 403, code: 'AccessDenied', message: 'Request has expired' });
+    } finally {
+      local.stack.faults.s3.setClockAhead(0);
     }
   });
 

@@ -25,6 +25,8 @@ import {
   S3Client,
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../local/s3/server.js';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../local/stack-config.js';
@@ -49,11 +51,22 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; statu
   throw new Error('the call succeeded');
 }
 
-/** A raw request with exactly these headers (no SDK adding checksums): status, headers and body. */
-function raw(endpoint: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer) {
+const signer = new SignatureV4({ service: 's3', region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, sha256: Sha256, uriEscapePath: false });
+
+/** These headers plus what SigV4 adds (host, x-amz-date, x-amz-content-sha256, Authorization), signed with the local credentials. */
+async function signedHeaders(endpoint: string, method: string, path: string, headers: Record<string, string>): Promise<Record<string, string>> {
   const target = new URL(endpoint);
+  const [pathname = '/', query = ''] = path.split('?');
+  const request = { method, protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: pathname, query: Object.fromEntries(new URLSearchParams(query)) };
+  return (await signer.sign({ ...request, headers: { host: target.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers } })).headers;
+}
+
+/** A raw request with exactly these headers (no SDK adding checksums), signed unless told not to: status, headers and body. */
+async function raw(endpoint: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer, sign = true) {
+  const target = new URL(endpoint);
+  const sent = sign ? await signedHeaders(endpoint, method, path, headers) : headers;
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const outgoing = request({ host: target.hostname, port: target.port, path, method, headers }, (response) => {
+    const outgoing = request({ host: target.hostname, port: target.port, path, method, headers: sent }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -111,6 +124,30 @@ describe('buckets', () => {
     const answer = await raw(s3Server.endpoint, 'PUT', '/irdr-rebound', { host: 'evil.example' });
     expect(answer.status).toBe(421);
     expect(await failure(s3.send(new HeadBucketCommand({ Bucket: 'irdr-rebound' })))).toMatchObject({ status: 404 });
+  });
+});
+
+describe('who is asking', () => {
+  it('serves only requests signed with the local key: unsigned, forged, re-aimed or doubly-authenticated ones are refused and change nothing', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'irdr-callers' }));
+    const path = '/irdr-callers/note.txt';
+    const code = (answer: { body: string }) => /<Code>(\w+)<\/Code>/.exec(answer.body)?.[1];
+    // No signature at all: anonymous, and no bucket here is public.
+    const anonymous = await raw(s3Server.endpoint, 'PUT', path, { 'content-length': '1' }, 'x', false);
+    expect([anonymous.status, code(anonymous)]).toEqual([403, 'AccessDenied']);
+    // A made-up Authorization header, and a real one signed for another key (a signature is for one request only).
+    const forged = await raw(s3Server.endpoint, 'PUT', path, { 'content-length': '1', authorization: `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/20261207/${LOCAL_REGION}/s3/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`, 'x-amz-date': '20261207T000000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, 'x', false);
+    expect([forged.status, code(forged)]).toEqual([403, 'SignatureDoesNotMatch']);
+    const elsewhere = await signedHeaders(s3Server.endpoint, 'PUT', '/irdr-callers/other.txt', { 'content-length': '1' });
+    const reaimed = await raw(s3Server.endpoint, 'PUT', path, elsewhere, 'x', false);
+    expect([reaimed.status, code(reaimed)]).toEqual([403, 'SignatureDoesNotMatch']);
+    const otherKey = await raw(s3Server.endpoint, 'PUT', path, { ...(await signedHeaders(s3Server.endpoint, 'PUT', path, { 'content-length': '1' })), authorization: elsewhere.authorization!.replace(LOCAL_CREDENTIALS.accessKeyId, 'AKIAIOSFODNN7EXAMPLE') }, 'x', false);
+    expect([otherKey.status, code(otherKey)]).toEqual([403, 'InvalidAccessKeyId']);
+    const both = await raw(s3Server.endpoint, 'PUT', `${path}?X-Amz-Algorithm=AWS4-HMAC-SHA256`, { 'content-length': '1' }, 'x');
+    expect([both.status, code(both)]).toEqual([400, 'InvalidArgument']);
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'irdr-callers' }))).KeyCount).toBe(0);
+    // The same request, signed: written.
+    expect((await raw(s3Server.endpoint, 'PUT', path, { 'content-length': '1' }, 'x')).status).toBe(200);
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExportRequest, exportMonths, exportView, failureReason, newExportId, EXPORT_ID_PATTERN } from '../../functions/domain/evidence/export-job.js';
 import { refusedPathParameter } from '../../functions/domain/path-parameters.js';
-import { presignedRequestExpired } from '../../local/s3/object-routes.js';
 import { progressBar } from '../../bin/remote-export-command.js';
 import { readInOrder } from '../../functions/aws/evidence-collection.js';
 
@@ -68,18 +67,6 @@ describe('how an export ended, as its record says', () => {
   it('draws progress as a bar of months', () => {
     expect(progressBar({ monthsCollected: 6, months: 12, eventsCollected: 41_250 }, 10)).toBe('[#####-----] 6/12 months, 41,250 events');
     expect(progressBar({ monthsCollected: 0, months: 0, eventsCollected: 0 }, 4)).toBe('[####] 0/0 months, 0 events');
-  });
-});
-
-describe('the local S3 and a presigned link', () => {
-  const signed = (date: string, expires: string) => new URLSearchParams({ 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Date': date, 'X-Amz-Expires': expires, 'X-Amz-Signature': '00' });
-  it('takes it until X-Amz-Date + X-Amz-Expires and refuses it after, as S3 does ("Request has expired")', () => {
-    const at = Date.UTC(2026, 11, 7, 12, 0, 0);
-    expect(presignedRequestExpired(signed('20261207T120000Z', '300'), at + 300_000)).toBe(false);
-    expect(presignedRequestExpired(signed('20261207T120000Z', '300'), at + 300_001)).toBe(true);
-    // A date rewritten into something else is not a way around the expiry.
-    expect(presignedRequestExpired(signed('2099-01-01', '300'), at)).toBe(true);
-    expect(presignedRequestExpired(new URLSearchParams(), at)).toBe(false);
   });
 });
 
