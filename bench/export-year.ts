@@ -29,7 +29,9 @@ async function ask<Answer>(table: ChildProcess, message: string): Promise<Answer
 const cpuSeconds = ({ cpu }: TableCpu): number => (cpu.user + cpu.system) / 1e6;
 const load = (): string => loadavg()[0]!.toFixed(1);
 // tsx by its resolved URL, so the bench runs from any directory; children's output goes to our stderr: run-all reads this process's last stdout line as its figures.
-const forkTs = (file: string): ChildProcess => fork(join(import.meta.dirname, file), [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 2, 2, 'ipc'] });
+// IRDR_EXPORT_YEAR_PROFILE=<dir>: each child writes a V8 CPU profile there (where the time goes, per process).
+const profiling = process.env.IRDR_EXPORT_YEAR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IRDR_EXPORT_YEAR_PROFILE}`] : [];
+const forkTs = (file: string): ChildProcess => fork(join(import.meta.dirname, file), [], { execArgv: ['--import', import.meta.resolve('tsx'), ...profiling], stdio: ['ignore', 2, 2, 'ipc'] });
 
 /** One export in a fresh exporter process through `dynamodbEndpoint`, with the table process's CPU meanwhile. */
 interface Measured extends ExporterAnswer {
