@@ -4,13 +4,14 @@
  * `irdr evidence export` runs against `npm start`: the table and the export each on a core of their own. A second front
  * on the same table forwards to dynalite over HTTP, as fronts did before dynalite's handler was called in-process.
  */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { META_SK, drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
 import { startTestStack } from '../tests/integration/support/stack-session.js';
 import { startDynamoDbFront } from '../local/dynamodb/front.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local/stack-config.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/stack-config.js';
 import { seedSyntheticDrillRuns, seedSyntheticIncidents } from '../tests/integration/support/synthetic-evidence.js';
 
 /** What the parent asks for (one message) and what it is told once the year is in the table. */
@@ -36,6 +37,16 @@ export interface TableCpu {
 }
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
+
+/** 800 Queries of one trail through `endpoint`, 16 at a time. */
+async function warm(endpoint: string, tableName: string, partitionKey: string): Promise<void> {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint }));
+  const query = new QueryCommand({ TableName: tableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': partitionKey } });
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    for (let round = 0; round < 50; round += 1) await client.send(query);
+  }));
+  client.destroy();
+}
 
 async function serveYear(request: YearRequest): Promise<void> {
   const SOURCE = 'irdr-bench-year';
@@ -64,6 +75,8 @@ async function serveYear(request: YearRequest): Promise<void> {
     await seedSyntheticDrillRuns(target, runTemplate, { count: request.drillRuns, events: request.eventsPerDrillRun, planId: 'year-pitr', offsetMs: 3_600_000 });
     // The baseline: a second front on the same dynalite, reaching it over its port (no PITR table is read through it).
     const httpHop = await startDynamoDbFront({ backendEndpoint: local.stack.dynamodbBackendEndpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, log: () => undefined });
+    // Both fronts warmed alike (the hop's HTTP path in dynalite has not run yet: its JIT would be the baseline's cost).
+    for (const endpoint of [local.stack.urls.dynamodb, httpHop.endpoint]) await warm(endpoint, tableName, incidentPk(created.body.incidentId as string));
     const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, httpHopEndpoint: httpHop.endpoint, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
     process.send!(ready);
     // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far.
