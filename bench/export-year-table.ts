@@ -1,14 +1,17 @@
 /**
  * The export-year bench's table, served from a child process (forked by bench/export-year.ts): the local stack, a real
  * incident and drill run as templates, the synthetic year seeded beside them. The export then runs in the parent, as
- * `irdr evidence export` runs against `npm start`: the table and the export each on a core of their own.
+ * `irdr evidence export` runs against `npm start`: the table and the export each on a core of their own. A second front
+ * on the same table forwards to dynalite over HTTP, as fronts did before dynalite's handler was called in-process.
  */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { META_SK, drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { tableDesign } from '../functions/domain/table-design.js';
 import { drillSession, testPlan } from '../tests/integration/support/drill-session.js';
 import { startTestStack } from '../tests/integration/support/stack-session.js';
-import { exportYear } from './export-year-run.js';
+import { startDynamoDbFront } from '../local/dynamodb/front.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/stack-config.js';
 import { seedSyntheticDrillRuns, seedSyntheticIncidents } from '../tests/integration/support/synthetic-evidence.js';
 
 /** What the parent asks for (one message) and what it is told once the year is in the table. */
@@ -22,6 +25,8 @@ export interface YearRequest {
 }
 export interface YearReady {
   readonly dynamodbEndpoint: string;
+  /** The same table through a front that forwards to dynalite over HTTP, as every front did before session 7. */
+  readonly httpHopEndpoint: string;
   readonly tableName: string;
   readonly seedSeconds: number;
 }
@@ -32,6 +37,16 @@ export interface TableCpu {
 }
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
+
+/** 800 Queries of one trail through `endpoint`, 16 at a time. */
+async function warm(endpoint: string, tableName: string, partitionKey: string): Promise<void> {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint }));
+  const query = new QueryCommand({ TableName: tableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': partitionKey } });
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    for (let round = 0; round < 50; round += 1) await client.send(query);
+  }));
+  client.destroy();
+}
 
 async function serveYear(request: YearRequest): Promise<void> {
   const SOURCE = 'irdr-bench-year';
@@ -58,18 +73,21 @@ async function serveYear(request: YearRequest): Promise<void> {
     const target = { documents, tableName, startMs: request.startMs, spanMs: request.spanMs };
     await seedSyntheticIncidents(target, incidentTemplate, { count: request.incidents, events: request.eventsPerIncident });
     await seedSyntheticDrillRuns(target, runTemplate, { count: request.drillRuns, events: request.eventsPerDrillRun, planId: 'year-pitr', offsetMs: 3_600_000 });
-    const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
+    // The baseline: a second front on the same dynalite, reaching it over its port (no PITR table is read through it).
+    const httpHop = await startDynamoDbFront({ backendEndpoint: local.stack.dynamodbBackendEndpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, log: () => undefined });
+    // Both fronts warmed alike (the hop's HTTP path in dynalite has not run yet: its JIT would be the baseline's cost).
+    for (const endpoint of [local.stack.urls.dynamodb, httpHop.endpoint]) await warm(endpoint, tableName, incidentPk(created.body.incidentId as string));
+    const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, httpHopEndpoint: httpHop.endpoint, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
     process.send!(ready);
-    // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far; asked
-    // 'export', it exports the year itself, the table in its own process: the arrangement before (the baseline).
-    await new Promise<void>((resolve, reject) => {
+    // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far.
+    await new Promise<void>((resolve) => {
       process.on('message', (message) => {
         if (message === 'cpu') process.send!({ cpu: process.cpuUsage() } satisfies TableCpu);
-        else if (message === 'export') exportYear(tableName).then((exported) => process.send!(exported), reject);
         else resolve();
       });
       process.once('disconnect', () => resolve());
     });
+    await httpHop.stop();
   } finally {
     await local.stop();
   }

@@ -2,16 +2,17 @@
  * Evidence export of a synthetic year: 10,000 incidents of 50 events each and 365 drill runs (1/20 of it with
  * --quick), written straight into the local table as the stack writes them (records cloned from a real incident
  * and a real drill run, trails chained by the same code), then exported as `irdr evidence export` does it: the stack
- * in a child process (bench/export-year-table.ts), as `npm start` runs beside the CLI, the export in this one. The
- * baseline, in the same run and on the same table: the child exports the year itself, table and export in one process
- * (what this bench measured before). Ours runs first, so a table warmed by it favours the baseline.
+ * in a child process (bench/export-year-table.ts), as `npm start` runs beside the CLI, each export in a fresh process of
+ * its own (bench/export-year-exporter.ts). The baseline, in the same run and on the same table: the export through a
+ * front that forwards to dynalite over HTTP (every front before session 7). Ours runs first, so a table warmed by it
+ * favours the baseline.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { localEnvironment } from '../local/stack-config.js';
-import { exportYear, YEAR_MS, YEAR_START, type YearExport } from './export-year-run.js';
+import { YEAR_MS, YEAR_START } from './export-year-run.js';
+import type { ExportRequest, ExporterAnswer } from './export-year-exporter.js';
 import type { TableCpu, YearReady, YearRequest } from './export-year-table.js';
 import { compared, type Bench } from './figure.js';
 import { runIfMain, sampleSize } from './stats.js';
@@ -27,41 +28,55 @@ async function ask<Answer>(table: ChildProcess, message: string): Promise<Answer
 }
 const cpuSeconds = ({ cpu }: TableCpu): number => (cpu.user + cpu.system) / 1e6;
 const load = (): string => loadavg()[0]!.toFixed(1);
+// tsx by its resolved URL, so the bench runs from any directory; children's output goes to our stderr: run-all reads this process's last stdout line as its figures.
+// IRDR_EXPORT_YEAR_PROFILE=<dir>: each child writes a V8 CPU profile there (where the time goes, per process).
+const profiling = process.env.IRDR_EXPORT_YEAR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IRDR_EXPORT_YEAR_PROFILE}`] : [];
+const forkTs = (file: string): ChildProcess => fork(join(import.meta.dirname, file), [], { execArgv: ['--import', import.meta.resolve('tsx'), ...profiling], stdio: ['ignore', 2, 2, 'ipc'] });
+
+/** One export in a fresh exporter process through `dynamodbEndpoint`, with the table process's CPU meanwhile. */
+interface Measured extends ExporterAnswer {
+  readonly tableCpuSeconds: number;
+  readonly load: string;
+}
+async function exportThrough(table: ChildProcess, dynamodbEndpoint: string, tableName: string): Promise<Measured> {
+  const exporter = forkTs('export-year-exporter.ts');
+  const exited = once(exporter, 'exit');
+  const answered = once(exporter, 'message') as Promise<[ExporterAnswer]>;
+  const tableCpuBefore = cpuSeconds(await ask<TableCpu>(table, 'cpu'));
+  exporter.send({ dynamodbEndpoint, tableName } satisfies ExportRequest);
+  const [answer] = await Promise.race([answered, exited.then(([code]) => Promise.reject(new Error(`an exporter exited ${code}`)))]);
+  const tableCpuSeconds = cpuSeconds(await ask<TableCpu>(table, 'cpu')) - tableCpuBefore;
+  await exited;
+  return { ...answer, tableCpuSeconds, load: load() };
+}
 
 export const bench: Bench = async () => {
   const request: YearRequest = { incidents: sampleSize(10_000, 500), eventsPerIncident: EVENTS_PER_INCIDENT, drillRuns: sampleSize(365, 18), eventsPerDrillRun: EVENTS_PER_DRILL_RUN, startMs: YEAR_START, spanMs: YEAR_MS };
   const { incidents, drillRuns } = request;
   // tsx by its resolved URL, so the bench runs from any directory; the child's output goes to our stderr: run-all reads this process's last stdout line as its figures.
-  const table = fork(join(import.meta.dirname, 'export-year-table.ts'), [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 2, 2, 'ipc'] });
+  const table = forkTs('export-year-table.ts');
   const exited = once(table, 'exit');
   try {
     table.send(request);
     const [ready] = (await Promise.race([once(table, 'message'), exited.then(([code]) => Promise.reject(new Error(`the year's table process exited ${code}`)))])) as [YearReady];
-    // This process is the CLI: the stack's local variables point its SDK at the child's DynamoDB.
-    Object.assign(process.env, localEnvironment({ dynamodb: ready.dynamodbEndpoint, stepFunctions: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }));
-
     const loadBefore = load();
-    const tableCpuBefore = cpuSeconds(await ask<TableCpu>(table, 'cpu'));
-    const ours = await exportYear(ready.tableName);
-    const tableCpu = cpuSeconds(await ask<TableCpu>(table, 'cpu')) - tableCpuBefore;
-    const loadBetween = load();
-    const baseline = await ask<YearExport>(table, 'export');
-    const loadAfter = load();
+    const ours = await exportThrough(table, ready.dynamodbEndpoint, ready.tableName);
+    const baseline = await exportThrough(table, ready.httpHopEndpoint, ready.tableName);
     for (const exported of [ours, baseline]) {
       if (exported.incidents !== incidents || exported.drillRuns !== drillRuns || exported.broken !== 0) {
         throw new Error(`exported ${exported.incidents}/${incidents} incidents, ${exported.drillRuns}/${drillRuns} runs, ${exported.broken} broken`);
       }
     }
     const events = incidents * EVENTS_PER_INCIDENT + drillRuns * EVENTS_PER_DRILL_RUN;
-    const note = `${incidents} incidents x ${EVENTS_PER_INCIDENT} events + ${drillRuns} drill runs (${events} events), ${(ours.bytes / 1_048_576).toFixed(1)} MB written; load average ${loadBefore}, ${loadBetween}, ${loadAfter} (before, between, after) on ${navigator.hardwareConcurrency} cores`;
-    const inOneProcess = 'table and export in one process';
+    const note = `${incidents} incidents x ${EVENTS_PER_INCIDENT} events + ${drillRuns} drill runs (${events} events), ${(ours.bytes / 1_048_576).toFixed(1)} MB written; load average ${loadBefore}, ${ours.load}, ${baseline.load} (before, between, after) on ${navigator.hardwareConcurrency} cores`;
+    const hop = 'the front forwarding to dynalite over HTTP';
+    const criticalPath = (measured: Measured): number => Math.max(measured.cpuSeconds, measured.tableCpuSeconds);
     return [
-      compared({ bench: 'export-year', name: 'export (collect, verify, render, sign, write)', value: ours.seconds, unit: 's', baseline: { name: inOneProcess, value: baseline.seconds }, note: `the table in a child process, as npm start beside the CLI; ${note}` }),
-      compared({ bench: 'export-year', name: 'export throughput', value: events / ours.seconds, unit: 'events/s', baseline: { name: inOneProcess, value: events / baseline.seconds }, note: 'every event read, its chain recomputed, written to JSON' }),
-      compared({ bench: 'export-year', name: 'CPU on the critical path', value: Math.max(ours.cpuSeconds, tableCpu), unit: 's', baseline: { name: inOneProcess, value: baseline.cpuSeconds }, note: `the busier of the two processes (export ${ours.cpuSeconds.toFixed(1)} s, table ${tableCpu.toFixed(1)} s): what the wall time would be on 2 idle cores` }),
-      { bench: 'export-year', name: 'CPU, both processes', value: ours.cpuSeconds + tableCpu, unit: 's', note: 'user + system of the export and the table during the export' },
-      // The stack lives in the child: this process's peak is the export's own (plus the bench's imports).
-      { bench: 'export-year', name: 'peak RSS of the export process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB', note: 'the exporting process alone: it holds the whole year (the table is in the child)' },
+      compared({ bench: 'export-year', name: 'export (collect, verify, render, sign, write)', value: ours.seconds, unit: 's', baseline: { name: hop, value: baseline.seconds }, note: `the table in a child process (dynalite called in-process by the front), as npm start beside the CLI; ${note}` }),
+      compared({ bench: 'export-year', name: 'export throughput', value: events / ours.seconds, unit: 'events/s', baseline: { name: hop, value: events / baseline.seconds }, note: 'every event read, its chain recomputed, written to JSON' }),
+      compared({ bench: 'export-year', name: 'CPU on the critical path', value: criticalPath(ours), unit: 's', baseline: { name: hop, value: criticalPath(baseline) }, note: `the busier of the two processes (export ${ours.cpuSeconds.toFixed(1)} s, table ${ours.tableCpuSeconds.toFixed(1)} s; baseline ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.tableCpuSeconds.toFixed(1)} s): the wall time on 2 idle cores` }),
+      compared({ bench: 'export-year', name: 'CPU, both processes', value: ours.cpuSeconds + ours.tableCpuSeconds, unit: 's', baseline: { name: hop, value: baseline.cpuSeconds + baseline.tableCpuSeconds }, note: 'user + system of the export and the table during the export' }),
+      compared({ bench: 'export-year', name: 'peak RSS of the export process', value: ours.peakRssMb, unit: 'MB', baseline: { name: hop, value: baseline.peakRssMb }, note: 'each exporter alone (the table is in its own process)' }),
       { bench: 'export-year', name: 'seeding the year (BatchWriteItem)', value: ready.seedSeconds, unit: 's', note: 'not part of the export: how long writing the synthetic year took (in the child)' },
     ];
   } finally {

@@ -162,6 +162,8 @@ export interface RunningLocalStack {
   /** AWS CLI / SDK variables that point at this stack. */
   readonly environment: Readonly<Record<string, string>>;
   readonly dynamodbBackend: DynamoDbBackend;
+  /** Benchmarks: the backend's own port behind the front (calls there bypass the front's backups and PITR). */
+  readonly dynamodbBackendEndpoint: string;
   /** How many item-write requests the local DynamoDB applied since the stack started (what a refused request must not add to). */
   itemWritesApplied(): number;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
@@ -612,6 +614,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       reviewReminderStateMachineArn,
       environment,
       dynamodbBackend: backend,
+      dynamodbBackendEndpoint: dynamodb.backendEndpoint,
       itemWritesApplied: dynamodb.itemWritesApplied,
       secretsManagerEndpoint: secretsManager.endpoint,
       rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },

@@ -57,21 +57,8 @@ export class Backend implements BackendCalls {
   }
 
   /** Calls a DynamoDB operation as `scope`; a DynamoDB error becomes a thrown DynamoDbError with the backend's code. */
-  async call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T> {
-    const payload = Buffer.from(JSON.stringify(input), 'utf8');
-    const date = amzDate(new Date());
-    const reply = await this.send('POST', '/', {
-      'content-type': 'application/x-amz-json-1.0',
-      'content-length': String(payload.length),
-      'x-amz-target': TARGET_PREFIX + operation,
-      'x-amz-date': date,
-      authorization:
-        `AWS4-HMAC-SHA256 Credential=${scope.accessKeyId}/${date.slice(0, 8)}/${scope.region}/dynamodb/aws4_request, ` +
-        `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
-    }, payload);
-    const parsed: unknown = reply.body.length ? JSON.parse(reply.body.toString('utf8')) : {};
-    if (reply.statusCode !== 200) throw new DynamoDbError(errorCodeOf(parsed), errorMessageOf(parsed), reply.statusCode);
-    return parsed as T;
+  call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T> {
+    return callThrough<T>((headers, payload) => this.send('POST', '/', headers, payload), operation, input, scope);
   }
 
   close(): void {
@@ -97,13 +84,36 @@ export class Backend implements BackendCalls {
   }
 }
 
+/**
+ * One operation sent by `send` as `scope` and its answer parsed; a DynamoDB error becomes a thrown DynamoDbError with the
+ * backend's code. Neither backend checks signatures: the credential scope is what picks DynamoDB Local's database.
+ */
+export async function callThrough<T>(
+  send: (headers: Record<string, string>, payload: Buffer) => Promise<BufferedResponse>, operation: string, input: WireObject, scope: CallerScope,
+): Promise<T> {
+  const payload = Buffer.from(JSON.stringify(input), 'utf8');
+  const date = amzDate(new Date());
+  const reply = await send({
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': String(payload.length),
+    'x-amz-target': TARGET_PREFIX + operation,
+    'x-amz-date': date,
+    authorization:
+      `AWS4-HMAC-SHA256 Credential=${scope.accessKeyId}/${date.slice(0, 8)}/${scope.region}/dynamodb/aws4_request, ` +
+      `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+  }, payload);
+  const parsed: unknown = reply.body.length ? JSON.parse(reply.body.toString('utf8')) : {};
+  if (reply.statusCode !== 200) throw new DynamoDbError(errorCodeOf(parsed), errorMessageOf(parsed), reply.statusCode);
+  return parsed as T;
+}
+
 /** The scope of the caller's SigV4 credential, if it sent one. */
 export function callerScopeOf(headers: IncomingHttpHeaders, fallback: CallerScope): CallerScope {
   const credential = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(headers.authorization ?? '');
   return credential?.[1] && credential[2] ? { accessKeyId: credential[1], region: credential[2] } : fallback;
 }
 
-function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
+export function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;

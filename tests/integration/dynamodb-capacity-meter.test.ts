@@ -35,6 +35,8 @@ async function meteredDynamoDb(backend: DynamoDbBackend) {
   const server: RunningDynamoDb = await startDynamoDb({ backend, host: '127.0.0.1', port: backend === 'local' ? await freePort('127.0.0.1') : 0 });
   const front: RunningDynamoDbFront = await startDynamoDbFront({
     backendEndpoint: server.endpoint,
+    // dynalite called in-process, as the stack runs it (DynamoDB Local over HTTP).
+    ...(server.handler && { backendHandler: server.handler }),
     region: REGION,
     accountId: '000000000000',
     reportConsumedCapacity: true,

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { crc32 } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,9 +46,11 @@ let client: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
 let tableCount = 0;
 
+/** A front as the stack starts it (dynalite's handler called in-process); given another endpoint, over HTTP to it. */
 async function startFront(options: Partial<DynamoDbFrontOptions> = {}): Promise<RunningDynamoDbFront> {
   return startDynamoDbFront({
     backendEndpoint: backend.endpoint,
+    ...(options.backendEndpoint === undefined && { backendHandler: backend.handler }),
     region: REGION,
     accountId: ACCOUNT,
     restoreDuration: { baseMs: 150, perItemMs: 5 },
@@ -119,9 +122,9 @@ async function waitForStatus(name: string, status: string, seen: string[] = [], 
   }
 }
 
-async function waitForBackup(backupArn: string): Promise<void> {
+async function waitForBackup(backupArn: string, through = client): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while ((await client.send(new DescribeBackupCommand({ BackupArn: backupArn }))).BackupDescription?.BackupDetails?.BackupStatus !== 'AVAILABLE') {
+  while ((await through.send(new DescribeBackupCommand({ BackupArn: backupArn }))).BackupDescription?.BackupDetails?.BackupStatus !== 'AVAILABLE') {
     if (Date.now() > deadline) throw new Error(`backup ${backupArn} never became AVAILABLE`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -214,6 +217,52 @@ describe('DynamoDB front: forwarding to the backend', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: expect.stringContaining('UnknownOperationException') });
+  });
+});
+
+describe('DynamoDB front: dynalite in this process', () => {
+  it('hands every kind of request to dynalite\'s handler with no HTTP hop (its endpoint is dead here), the wire to clients as before', async () => {
+    // Port 9 (discard) has no listener: anything still sent over HTTP would come back a 500 from the front.
+    const inProcess = await startFront({ backendHandler: backend.handler, backendEndpoint: 'http://127.0.0.1:9' });
+    const direct = clientOf(inProcess.endpoint);
+    const directDocuments = DynamoDBDocumentClient.from(direct);
+    try {
+      const table = await createTable('in-process');
+      await enablePitr(table);
+      // A journaled write (exchanged), a streamed read (the client's own request handed over), a DescribeTable (inspected).
+      await directDocuments.send(new PutCommand({ TableName: table, Item: item('a', '1', { text: 'é ✓ \u0000' }) }));
+      const query = await directDocuments.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'a' } }));
+      expect(query.Items).toEqual([item('a', '1', { text: 'é ✓ \u0000' })]);
+      expect((await tableDescription(table, direct)).ItemCount).toBe(1);
+      // The front's own calls (a backup scans the table through call()).
+      const backupArn = (await direct.send(new CreateBackupCommand({ TableName: table, BackupName: 'in-process' }))).BackupDetails!.BackupArn!;
+      await waitForBackup(backupArn, direct);
+      expect(inProcess.itemWritesApplied()).toBe(1);
+
+      // On the wire: dynalite's headers, a CRC32 of the very bytes sent, its errors for a malformed body and an empty one.
+      const raw = (target: string, body: string) =>
+        fetch(inProcess.endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${target}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-date': '20260101T000000Z' },
+          body,
+        });
+      const read = await raw('GetItem', JSON.stringify({ TableName: table, Key: { PK: { S: 'a' }, SK: { S: '1' } } }));
+      const bytes = Buffer.from(await read.arrayBuffer());
+      expect(read.status).toBe(200);
+      expect(read.headers.get('x-amz-crc32')).toBe(String(crc32(bytes)));
+      expect(read.headers.get('x-amzn-requestid')).toMatch(/^[A-Z0-9]{52}$/);
+      expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ Item: { text: { S: 'é ✓ \u0000' } } });
+      const malformed = await raw('PutItem', `{"TableName": "${table}", "Item": `);
+      expect([malformed.status, await malformed.json()]).toEqual([400, { __type: 'com.amazon.coral.service#SerializationException' }]);
+      const empty = await raw('Query', '');
+      expect([empty.status, await empty.json()]).toEqual([400, { __type: 'com.amazon.coral.service#SerializationException' }]);
+      const refused = await raw('Query', JSON.stringify({ TableName: table, KeyConditionExpression: 'PK = :pk' }));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ __type: 'com.amazon.coral.validate#ValidationException', message: expect.stringContaining(':pk') });
+    } finally {
+      direct.destroy();
+      await inProcess.stop();
+    }
   });
 });
 
