@@ -57,12 +57,14 @@ export async function runDrillWithProgress(
   planId: string,
   flags: RunFlags,
   who: Pick<DrillExecutionInput, 'trigger' | 'requestedBy'>,
+  // The demo runs drills side by side and prints each one's lines together (local/cli/demo-lanes.ts).
+  print: (line: string) => void = (line) => console.log(line),
 ): Promise<FinishedDrill> {
   const sfn = new SFNClient({});
   const runId = randomUUID();
   const input: DrillExecutionInput = { planId, ...who };
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: flags.stateMachineArn, name: runId, input: JSON.stringify(input) }));
-  console.log(`drill ${planId}: run ${runId} started`);
+  print(`drill ${planId}: run ${runId} started`);
   let seen = 0;
   let status = 'RUNNING';
   let error: string | undefined;
@@ -70,7 +72,7 @@ export async function runDrillWithProgress(
     await new Promise((resolve) => setTimeout(resolve, flags.interval * 1000));
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     const lines = progressLines(history.events ?? []);
-    for (const line of lines.slice(seen)) console.log(`  → ${line}`);
+    for (const line of lines.slice(seen)) print(`  → ${line}`);
     seen = lines.length;
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     status = execution.status ?? 'UNKNOWN';
@@ -78,18 +80,18 @@ export async function runDrillWithProgress(
   }
   sfn.destroy();
   const run = await getRun(flags.tableName, runId);
-  printOutcome(run, status, error);
+  printOutcome(run, status, error, print);
   return { runId, status, ...(error !== undefined && { error }), ...(run !== undefined && { run }) };
 }
 
-function printOutcome(run: DrillRunRecord | undefined, status: string, error: string | undefined): void {
-  console.log(`execution ${status}${error ? ` (${error})` : ''}`);
+function printOutcome(run: DrillRunRecord | undefined, status: string, error: string | undefined, print: (line: string) => void): void {
+  print(`execution ${status}${error ? ` (${error})` : ''}`);
   if (!run) return;
-  console.log(`drill ${run.status.toUpperCase()}`);
-  console.log(`  ${objectiveLine('RTO', rtoOutcome(run))} (target ${run.targets?.rtoMinutes ?? '?'} min)`);
-  console.log(`  ${objectiveLine('RPO', rpoOutcome(run))} (target ${run.targets?.rpoMinutes ?? '?'} min)`);
-  for (const check of run.checks ?? []) console.log(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
-  console.log(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
-  for (const reason of run.reasons ?? []) console.log(`  - ${reason}`);
-  if (run.failureIncidentId) console.log(`  failure incident: ${run.failureIncidentId}`);
+  print(`drill ${run.status.toUpperCase()}`);
+  print(`  ${objectiveLine('RTO', rtoOutcome(run))} (target ${run.targets?.rtoMinutes ?? '?'} min)`);
+  print(`  ${objectiveLine('RPO', rpoOutcome(run))} (target ${run.targets?.rpoMinutes ?? '?'} min)`);
+  for (const check of run.checks ?? []) print(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.id}: expected ${check.expected}; found ${check.actual}`);
+  print(`  cleanup: ${run.cleanup?.status ?? 'not run'}${run.cleanup?.tableName ? ` ${run.cleanup.tableName}` : ''}`);
+  for (const reason of run.reasons ?? []) print(`  - ${reason}`);
+  if (run.failureIncidentId) print(`  failure incident: ${run.failureIncidentId}`);
 }

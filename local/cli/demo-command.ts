@@ -11,6 +11,7 @@ import { alterClosedLedger, backUpArchiveBucket, DEMO_BUCKET, seedArchiveBucket 
 import { alterClosedLedgerLine, DEMO_CLUSTER, seedOrdersCluster, waitUntilClusterRestorable } from './demo-database.js';
 import { describeDevTokens, publishLocalStack } from './local-stack-file.js';
 import type { PortFlags } from './port-flags.js';
+import { runLanesInOrder, type Lane } from './demo-lanes.js';
 import { localEnvLine, startOrSayWhy } from './local-commands.js';
 
 interface DemoFlags extends PortFlags {
@@ -73,34 +74,55 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
 
     const flagsOfRun = { stateMachineArn: stack.drillStateMachineArn, tableName: stack.tableName, interval: 0.5 };
     const who = { trigger: 'demo' as const, requestedBy: 'irdr demo' };
-    const results: Array<[string, FinishedDrill]> = [];
-    for (const planId of ['orders-pitr', 'orders-backup']) {
-      console.log(`\n== drill ${planId} ==`);
-      results.push([planId, await runDrillWithProgress(planId, flagsOfRun, who)]);
-    }
-    console.log('\n== drill ledger-archive-pitr, after someone alters a closed ledger entry in the live table ==');
-    await DynamoDBDocumentClient.from(client(stack.urls.dynamodb)).send(
-      new PutCommand({ TableName: DEMO_TABLE, Item: { pk: 'LEDGER#2025', sk: 'ENTRY#0007', amount: 1, currency: 'EUR', note: 'altered after closing' } }),
-    );
-    results.push(['ledger-archive-pitr', await runDrillWithProgress('ledger-archive-pitr', flagsOfRun, who)]);
-
-    console.log(`\n== drill orders-archive-s3, of the AWS Backup recovery point just taken of s3://${DEMO_BUCKET} ==`);
-    await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
-    results.push(['orders-archive-s3', await runDrillWithProgress('orders-archive-s3', flagsOfRun, who)]);
-    console.log('\n== drill orders-archive-s3 again, after someone rewrites the closed ledger in the bucket and it is backed up ==');
-    await alterClosedLedger(stack.urls.s3);
-    await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
-    results.push(['orders-archive-s3', await runDrillWithProgress('orders-archive-s3', flagsOfRun, who)]);
-
+    const drill = (planId: string, lane: Lane): Promise<[string, FinishedDrill]> =>
+      runDrillWithProgress(planId, flagsOfRun, who, lane.print).then((finished) => [planId, finished]);
     const database = { rds: stack.environment.AWS_ENDPOINT_URL_RDS!, rdsData: stack.environment.AWS_ENDPOINT_URL_RDS_DATA!, secretsManager: stack.secretsManagerEndpoint };
-    console.log(`\n== drill orders-aurora: the cluster ${DEMO_CLUSTER} restored to its newest second, checked in SQL through the Data API ==`);
-    await waitUntilClusterRestorable(database);
-    results.push(['orders-aurora', await runDrillWithProgress('orders-aurora', flagsOfRun, who)]);
-    console.log('\n== drill orders-aurora again, after someone changes a closed 2025 ledger line in the live cluster ==');
-    await alterClosedLedgerLine(database);
-    await canary.handler({ planId: 'orders-aurora' }, {} as Context);
-    await waitUntilClusterRestorable(database);
-    results.push(['orders-aurora', await runDrillWithProgress('orders-aurora', flagsOfRun, who)]);
+    const bucketLane = async (lane: Lane): Promise<Array<[string, FinishedDrill]>> => {
+      lane.print(`\n== drill orders-archive-s3, of the AWS Backup recovery point just taken of s3://${DEMO_BUCKET} ==`);
+      await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
+      const passing = await drill('orders-archive-s3', lane);
+      lane.print('\n== drill orders-archive-s3 again, after someone rewrites the closed ledger in the bucket and it is backed up ==');
+      await alterClosedLedger(stack.urls.s3);
+      await backUpArchiveBucket(stack.environment.AWS_ENDPOINT_URL_BACKUP!);
+      return [passing, await drill('orders-archive-s3', lane)];
+    };
+    const clusterLane = async (lane: Lane): Promise<Array<[string, FinishedDrill]>> => {
+      lane.print(`\n== drill orders-aurora: the cluster ${DEMO_CLUSTER} restored to its newest second, checked in SQL through the Data API ==`);
+      await waitUntilClusterRestorable(database);
+      const passing = await drill('orders-aurora', lane);
+      lane.print('\n== drill orders-aurora again, after someone changes a closed 2025 ledger line in the live cluster ==');
+      await alterClosedLedgerLine(database);
+      await canary.handler({ planId: 'orders-aurora' }, {} as Context);
+      await waitUntilClusterRestorable(database);
+      return [passing, await drill('orders-aurora', lane)];
+    };
+    // The ledger's alteration must still be newer than PITR's latest restorable point (5 simulated minutes back: 1 s at
+    // x300) when its drill's restore starts: that drill runs once the other lanes have ended, with nothing beside it.
+    let othersLeft = 2;
+    let othersEnded!: () => void;
+    const quiet = new Promise<void>((resolve) => (othersEnded = resolve));
+    const endOfOther = (): void => void (--othersLeft === 0 && othersEnded());
+    // Three lanes, one per demo resource (the orders table, the archive bucket, the Aurora cluster), side by side: each
+    // lane's drills stay in their order (a later one alters what an earlier one restored); each lane prints whole, in turn.
+    const lanes = await runLanesInOrder<Array<[string, FinishedDrill]>>([
+      async (lane) => {
+        const ran: Array<[string, FinishedDrill]> = [];
+        for (const planId of ['orders-pitr', 'orders-backup']) {
+          lane.print(`\n== drill ${planId} ==`);
+          ran.push(await drill(planId, lane));
+        }
+        await quiet;
+        lane.print('\n== drill ledger-archive-pitr, after someone alters a closed ledger entry in the live table ==');
+        await DynamoDBDocumentClient.from(client(stack.urls.dynamodb)).send(
+          new PutCommand({ TableName: DEMO_TABLE, Item: { pk: 'LEDGER#2025', sk: 'ENTRY#0007', amount: 1, currency: 'EUR', note: 'altered after closing' } }),
+        );
+        ran.push(await drill('ledger-archive-pitr', lane));
+        return ran;
+      },
+      (lane) => bucketLane(lane).finally(endOfOther),
+      (lane) => clusterLane(lane).finally(endOfOther),
+    ]);
+    const results = lanes.flat();
 
     console.log(`\nResults (RTO and RPO are measured in real time; at x${flags.timeScale} a simulated 4-minute restore takes ${secondsOf(4).toFixed(0)} s):`);
     for (const [planId, result] of results) console.log(`  ${planId.padEnd(22)} ${result.run?.status ?? result.status}  run ${result.runId}`);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 import { BUS_EVENTS_CHANNEL, type BusEvent } from '../../local/eventbridge/event-bus.js';
 import { LOCAL_DELIVER_PATH } from '../../local/eventbridge/server.js';
+import { startAwsCliSession, type AwsCliSession } from './support/aws-cli-session.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -16,11 +17,23 @@ const run = promisify(execFile);
 const fixture = join(import.meta.dirname, '../fixtures/guardduty-finding-event.json');
 const scratch = mkdtempSync(join(tmpdir(), 'irdr-aws-cli-'));
 
-/** Runs the real AWS CLI against the local stack; endpoints are passed as flags (Debian's awscli 2.9 ignores AWS_ENDPOINT_URL_*). */
-async function aws(local: TestStack, args: string[]): Promise<any> {
-  const { stdout } = await run('aws', [...args, '--output', 'json'], {
-    env: { ...process.env, ...local.stack.environment, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-  });
+/** The environment each AWS CLI command runs with: the stack's endpoints and credentials, no user config or pager. */
+const awsEnvironment = (local: TestStack): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...local.stack.environment,
+  AWS_PAGER: '',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+});
+
+let awsCli: AwsCliSession;
+/**
+ * Runs the real AWS CLI against the local stack (tests/integration/support/aws-cli-session.ts: its own driver, every
+ * command in one Python process); endpoints are passed as flags (Debian's awscli 2.9 ignores AWS_ENDPOINT_URL_*).
+ */
+async function aws(args: string[]): Promise<any> {
+  const { code, stdout, stderr } = await awsCli.run([...args, '--output', 'json']);
+  if (code !== 0) throw new Error(`aws ${args.join(' ')} exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
 }
 
@@ -58,27 +71,45 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     expect(created.status).toBe(202);
     ({ incidentId, executionArn } = created.body as { incidentId: string; executionArn: string });
     expect((await local.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+    awsCli = await startAwsCliSession(awsEnvironment(local));
   });
   afterAll(async () => {
+    await awsCli?.close();
     await local?.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  it('the session is the AWS CLI that `aws` on PATH runs: the same output and exit code, and a failed command ends only itself', async () => {
+    const asUserRuns = async (args: string[]) => {
+      try {
+        const { stdout, stderr } = await run('aws', args, { env: awsEnvironment(local) });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const failure = error as { code: number; stdout: string; stderr: string };
+        return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+      }
+    };
+    for (const args of [['--version'], ['stepfunctions', 'list-executions', '--no-such-flag']]) {
+      expect({ args, ...(await awsCli.run(args)) }).toEqual({ args, ...(await asUserRuns(args)) });
+    }
+    expect((await aws(['stepfunctions', 'list-state-machines', '--endpoint-url', local.stack.urls.stepFunctions])).stateMachines.length).toBeGreaterThan(0);
+  });
+
   it('aws stepfunctions list-state-machines and list-executions', async () => {
     const endpoint = ['--endpoint-url', local.stack.urls.stepFunctions];
-    const machines = await aws(local, ['stepfunctions', 'list-state-machines', ...endpoint]);
+    const machines = await aws(['stepfunctions', 'list-state-machines', ...endpoint]);
     // The runbook the incident started (there are several state machines now).
     const stateMachineArn = local.stack.stateMachines.find((machine) => machine.blueprint.runbookId === 'triage-notify')!.stateMachineArn;
     expect(machines.stateMachines.map((machine: { stateMachineArn: string }) => machine.stateMachineArn)).toContain(stateMachineArn);
 
-    const executions = await aws(local, ['stepfunctions', 'list-executions', '--state-machine-arn', stateMachineArn, ...endpoint]);
+    const executions = await aws(['stepfunctions', 'list-executions', '--state-machine-arn', stateMachineArn, ...endpoint]);
     expect(executions.executions).toEqual([
       expect.objectContaining({ executionArn, name: incidentId, status: 'SUCCEEDED', stateMachineArn }),
     ]);
   });
 
   it('aws stepfunctions get-execution-history', async () => {
-    const history = await aws(local, [
+    const history = await aws([
       'stepfunctions', 'get-execution-history', '--execution-arn', executionArn, '--endpoint-url', local.stack.urls.stepFunctions,
     ]);
     const events = history.events as Array<{ id: number; type: string; stateEnteredEventDetails?: { name: string } }>;
@@ -90,7 +121,7 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
   });
 
   it('aws dynamodb query returns the incident and its trail', async () => {
-    const result = await aws(local, [
+    const result = await aws([
       'dynamodb', 'query', '--endpoint-url', local.stack.urls.dynamodb, '--table-name', local.stack.tableName,
       '--key-condition-expression', 'PK = :pk', '--expression-attribute-values', JSON.stringify({ ':pk': { S: `INC#${incidentId}` } }),
     ]);
@@ -101,9 +132,9 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
 
   it('aws events put-events: custom events go on the default bus; aws.* sources are refused, as in AWS', async () => {
     const endpoint = ['--endpoint-url', local.stack.urls.eventBridge];
-    const custom = await aws(local, ['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'acme.app', DetailType: 'Order placed', Detail: '{"orderId":"1"}' }])]);
+    const custom = await aws(['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'acme.app', DetailType: 'Order placed', Detail: '{"orderId":"1"}' }])]);
     expect(custom).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
-    const service = await aws(local, ['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'aws.guardduty', DetailType: 'GuardDuty Finding', Detail: '{}' }])]);
+    const service = await aws(['events', 'put-events', ...endpoint, '--entries', JSON.stringify([{ Source: 'aws.guardduty', DetailType: 'GuardDuty Finding', Detail: '{}' }])]);
     expect(service).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'NotAuthorizedForSourceException' }] });
   });
 
@@ -152,27 +183,27 @@ describe('the AWS CLI sees the local stack as it would see AWS', () => {
     const endpoint = ['--endpoint-url', local.stack.environment.AWS_ENDPOINT_URL_BACKUP!];
     const tableArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${local.stack.tableName}`;
     const role = ['--iam-role-arn', 'arn:aws:iam::000000000000:role/backup'];
-    expect((await aws(local, ['backup', 'create-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint])).BackupVaultName).toBe('cli-vault');
-    expect((await aws(local, ['backup', 'list-backup-vaults', ...endpoint])).BackupVaultList.map((vault: { BackupVaultName: string }) => vault.BackupVaultName)).toEqual(['cli-vault']);
+    expect((await aws(['backup', 'create-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint])).BackupVaultName).toBe('cli-vault');
+    expect((await aws(['backup', 'list-backup-vaults', ...endpoint])).BackupVaultList.map((vault: { BackupVaultName: string }) => vault.BackupVaultName)).toEqual(['cli-vault']);
     // Listening before the job starts: its end event may come before the CLI has printed the job's id.
     const backupEnded = jobEvent('Backup Job State Change', (detail) => ['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(detail.state as string));
-    const { BackupJobId, RecoveryPointArn } = await aws(local, ['backup', 'start-backup-job', '--backup-vault-name', 'cli-vault', '--resource-arn', tableArn, ...role, ...endpoint]);
+    const { BackupJobId, RecoveryPointArn } = await aws(['backup', 'start-backup-job', '--backup-vault-name', 'cli-vault', '--resource-arn', tableArn, ...role, ...endpoint]);
     expect(await backupEnded.ended).toMatchObject({ backupJobId: BackupJobId });
-    expect((await aws(local, ['backup', 'describe-backup-job', '--backup-job-id', BackupJobId, ...endpoint])).State).toBe('COMPLETED');
-    const points = await aws(local, ['backup', 'list-recovery-points-by-resource', '--resource-arn', tableArn, ...endpoint]);
+    expect((await aws(['backup', 'describe-backup-job', '--backup-job-id', BackupJobId, ...endpoint])).State).toBe('COMPLETED');
+    const points = await aws(['backup', 'list-recovery-points-by-resource', '--resource-arn', tableArn, ...endpoint]);
     expect(points.RecoveryPoints).toEqual([expect.objectContaining({ RecoveryPointArn, Status: 'COMPLETED', BackupVaultName: 'cli-vault' })]);
-    const inVault = await aws(local, ['backup', 'list-recovery-points-by-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint]);
+    const inVault = await aws(['backup', 'list-recovery-points-by-backup-vault', '--backup-vault-name', 'cli-vault', ...endpoint]);
     expect(inVault.RecoveryPoints.map((point: { RecoveryPointArn: string }) => point.RecoveryPointArn)).toEqual([RecoveryPointArn]);
-    const metadata = await aws(local, ['backup', 'get-recovery-point-restore-metadata', '--backup-vault-name', 'cli-vault', '--recovery-point-arn', RecoveryPointArn, ...endpoint]);
+    const metadata = await aws(['backup', 'get-recovery-point-restore-metadata', '--backup-vault-name', 'cli-vault', '--recovery-point-arn', RecoveryPointArn, ...endpoint]);
     expect(metadata.RestoreMetadata.targetTableName).toBe(local.stack.tableName);
     const restoreEnded = jobEvent('Restore Job State Change', (detail) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(detail.status as string));
-    const { RestoreJobId } = await aws(local, ['backup', 'start-restore-job', '--recovery-point-arn', RecoveryPointArn, '--metadata', 'targetTableName=cli-restored', ...role, ...endpoint]);
+    const { RestoreJobId } = await aws(['backup', 'start-restore-job', '--recovery-point-arn', RecoveryPointArn, '--metadata', 'targetTableName=cli-restored', ...role, ...endpoint]);
     expect(await restoreEnded.ended).toMatchObject({ restoreJobId: RestoreJobId });
-    const job = await aws(local, ['backup', 'describe-restore-job', '--restore-job-id', RestoreJobId, ...endpoint]);
+    const job = await aws(['backup', 'describe-restore-job', '--restore-job-id', RestoreJobId, ...endpoint]);
     expect(job).toMatchObject({ Status: 'COMPLETED', CreatedResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/cli-restored' });
-    expect((await aws(local, ['backup', 'get-restore-job-metadata', '--restore-job-id', RestoreJobId, ...endpoint])).Metadata).toEqual({ targetTableName: 'cli-restored' });
-    expect((await aws(local, ['backup', 'list-restore-jobs', ...endpoint])).RestoreJobs.map((listed: { RestoreJobId: string }) => listed.RestoreJobId)).toEqual([RestoreJobId]);
-    expect((await aws(local, ['backup', 'list-protected-resources', ...endpoint])).Results).toEqual([expect.objectContaining({ ResourceArn: tableArn, ResourceType: 'DynamoDB' })]);
-    await expect(aws(local, ['backup', 'put-restore-validation-result', '--restore-job-id', RestoreJobId, '--validation-status', 'SUCCESSFUL', ...endpoint])).rejects.toThrow(/InvalidRequestException.*restore testing/);
+    expect((await aws(['backup', 'get-restore-job-metadata', '--restore-job-id', RestoreJobId, ...endpoint])).Metadata).toEqual({ targetTableName: 'cli-restored' });
+    expect((await aws(['backup', 'list-restore-jobs', ...endpoint])).RestoreJobs.map((listed: { RestoreJobId: string }) => listed.RestoreJobId)).toEqual([RestoreJobId]);
+    expect((await aws(['backup', 'list-protected-resources', ...endpoint])).Results).toEqual([expect.objectContaining({ ResourceArn: tableArn, ResourceType: 'DynamoDB' })]);
+    await expect(aws(['backup', 'put-restore-validation-result', '--restore-job-id', RestoreJobId, '--validation-status', 'SUCCESSFUL', ...endpoint])).rejects.toThrow(/InvalidRequestException.*restore testing/);
   });
 });

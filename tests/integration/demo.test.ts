@@ -18,6 +18,17 @@ describe('irdr demo', () => {
       // Seven drills (the Aurora pair adds ~40 s on a loaded machine: its engines start and restore in this process).
       { timeout: 230_000 },
     );
+    // The drills of the three resources run side by side; each resource's drills print together, in the designed order.
+    const sections = [...stdout.matchAll(/^== drill (\S+)/gm)].map((match) => match[1]!.replace(/[,:]$/, ''));
+    expect(sections).toEqual(['orders-pitr', 'orders-backup', 'ledger-archive-pitr', 'orders-archive-s3', 'orders-archive-s3', 'orders-aurora', 'orders-aurora']);
+    const lines = stdout.split('\n');
+    const headers = lines.flatMap((line, at) => (line.startsWith('== drill ') ? [at] : []));
+    const results = lines.findIndex((line) => line.startsWith('Results '));
+    for (const [index, start] of headers.entries()) {
+      // Every line of a section is its own drill's: one run started, of its plan, and no other plan's lines between.
+      const started = lines.slice(start, headers[index + 1] ?? results).filter((line) => /^drill \S+: run /.test(line));
+      expect({ section: sections[index], started }).toEqual({ section: sections[index], started: [expect.stringMatching(new RegExp(`^drill ${sections[index]}: run `))] });
+    }
     expect(stdout).toMatch(/orders-pitr\s+passed/);
     expect(stdout).toMatch(/orders-backup\s+passed/);
     expect(stdout).toMatch(/ledger-archive-pitr\s+failed/);
