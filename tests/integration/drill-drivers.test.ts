@@ -23,7 +23,8 @@ import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/server
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 
 /*
- * Every test makes its own source table and run ids, so all of them run side by side.
+ * Every test makes its own source table and run ids, so they run side by side (it.concurrent: vitest runs adjacent ones
+ * together), except the two that must catch a restore or a backup in the act, within its 0.3 s: those run alone.
  *
  * The drivers against the local DynamoDB front (backups and PITR on the wire). startLocalStack has no knob for the
  * front's restore duration or LatestRestorableDateTime lag (5 min by default), so this starts the front alone, with
@@ -46,8 +47,7 @@ beforeAll(async () => {
     backendEndpoint: backend.endpoint,
     region: REGION,
     accountId: ACCOUNT,
-    // Long enough that a test's calls while the restore is CREATING (a claim, a cleanup) still find it so with the others beside it.
-    restoreDuration: { baseMs: 1000, perItemMs: 2 },
+    restoreDuration: { baseMs: 300, perItemMs: 2 },
     backupDuration: { baseMs: 300, perItemMs: 0 },
     latestRestorableLagMs: 0,
     log: () => undefined,
@@ -137,10 +137,10 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
-describe.concurrent('dynamodb-pitr driver against the local front', () => {
+describe('dynamodb-pitr driver against the local front', () => {
   const driver = tableDriver({ type: 'dynamodb-pitr' });
 
-  it('refuses a missing source and a source without PITR at preflight', async ({ expect }) => {
+  it.concurrent('refuses a missing source and a source without PITR at preflight', async ({ expect }) => {
     const missing = await errorOf(driver.preflight('no-such-table'));
     expect(missing).toBeInstanceOf(DrillPreflightError);
     expect(missing.message).toBe('source table no-such-table does not exist');
@@ -151,7 +151,8 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
     expect(off.message).toMatch(/enable point-in-time recovery/);
   });
 
-  it('restores the latest second into the drill table, claims it, and cleans it up', async ({ expect }) => {
+  // Catches the restore while it is CREATING: alone.
+  it('restores the latest second into the drill table, claims it, and cleans it up', async () => {
     const source = await createSource({ pitr: true, count: 7 });
     const startedAt = new Date();
     const { source: facts, points } = await driver.preflight(source);
@@ -196,7 +197,7 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
     expect(await tableExists(source)).toBe(true);
   });
 
-  it('restores to an earlier point: the table holds the items as they were then', async ({ expect }) => {
+  it.concurrent('restores to an earlier point: the table holds the items as they were then', async ({ expect }) => {
     const source = await createSource({ pitr: true, count: 3 });
     const { source: facts, points } = await driver.preflight(source);
     if (points.kind !== 'continuous') throw new Error('expected a window');
@@ -210,7 +211,7 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
     expect((await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source })).status).toBe('DELETED');
   });
 
-  it('fails to start into a table that already exists (DrillRestoreError with the AWS error)', async ({ expect }) => {
+  it.concurrent('fails to start into a table that already exists (DrillRestoreError with the AWS error)', async ({ expect }) => {
     const source = await createSource({ pitr: true });
     const { source: facts, points } = await driver.preflight(source);
     const existing = drillTableName(PLAN_ID, nextRunId());
@@ -220,7 +221,7 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
     expect(failure.message).toMatch(/TableAlreadyExistsException/);
   });
 
-  it('fails to start at a time outside the window (DrillRestoreError)', async ({ expect }) => {
+  it.concurrent('fails to start at a time outside the window (DrillRestoreError)', async ({ expect }) => {
     const source = await createSource({ pitr: true });
     const { source: facts } = await driver.preflight(source);
     const failure = await errorOf(
@@ -230,7 +231,7 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
     expect(failure.message).toMatch(/InvalidRestoreTimeException/);
   });
 
-  it('a target still missing is in progress only within the grace period', async ({ expect }) => {
+  it.concurrent('a target still missing is in progress only within the grace period', async ({ expect }) => {
     // The shape executions started before resource types still hold: read as today's handle.
     const handle: RestoreHandle = readRestoreHandle({
       driver: 'dynamodb-pitr',
@@ -247,7 +248,7 @@ describe.concurrent('dynamodb-pitr driver against the local front', () => {
   });
 });
 
-describe.concurrent('dynamodb-backup driver against the local front', () => {
+describe('dynamodb-backup driver against the local front', () => {
   it('latest: refuses a source without an AVAILABLE backup, then restores the newest', async ({ expect }) => {
     const driver = tableDriver({ type: 'dynamodb-backup', backup: 'latest' });
     const source = await createSource({ count: 4 });
@@ -281,7 +282,8 @@ describe.concurrent('dynamodb-backup driver against the local front', () => {
     expect((await client.send(new DescribeBackupCommand({ BackupArn: newer }))).BackupDescription?.BackupDetails?.BackupStatus).toBe('AVAILABLE');
   });
 
-  it('create: takes a backup, restores it once AVAILABLE, and deletes that backup at cleanup', async ({ expect }) => {
+  // Catches the backup while it is being made: alone.
+  it('create: takes a backup, restores it once AVAILABLE, and deletes that backup at cleanup', async () => {
     const driver = tableDriver({ type: 'dynamodb-backup', backup: 'create' });
     const source = await createSource({ count: 6 });
     const startedAt = new Date();

@@ -89,13 +89,14 @@ afterAll(async () => {
 
 /*
  * Drills on their own plans (the ledger test on its own source table) run side by side, where none can see another's
- * run. Vitest runs adjacent concurrent describes together and a plain describe between them alone, so: first the two
- * that race the clock (the ledger's edit must postdate the point its drill picks, up to 3 s later; the slow restore must
- * outlast its 1 s timeout, by 6 s), beside each other only; then Slack down, alone; then the rest together; then SES refusing,
- * alone; the trail check last.
+ * run. Vitest runs adjacent concurrent describes together and a plain describe alone, so: first the ledger test, alone
+ * (its drill must pick its point within 3 s of the edit it must not hold: beside another drill on a loaded machine it
+ * once did not); then Slack down, alone; then the rest together, the slow restore first (it outlasts its 1 s timeout by
+ * 6 s); then SES refusing, alone; the trail check last.
  */
-describe.concurrent('a failing drill', () => {
-  it('fails on a real difference, still cleans up, opens the failure runbook; the next passing run resolves it', async ({ expect }) => {
+// The ledger test alone: nothing beside it to slow its drill's choice of point.
+describe('a failing drill', () => {
+  it('fails on a real difference, still cleans up, opens the failure runbook; the next passing run resolves it', async () => {
     // The closed ledger changes in the live table after the point the restore will hold.
     await drills.put(LEDGER_SOURCE, { pk: 'LEDGER#2025', sk: 'ENTRY#2', amount: 999, currency: 'EUR' });
     const failed = await drills.runDrill('ledger');
@@ -118,16 +119,6 @@ describe.concurrent('a failing drill', () => {
   });
 });
 
-describe.concurrent('a forced failure at each stage leaves no drill table behind', () => {
-  it('restore timeout: the drill gives up, waits for the table to exist, and deletes it', async ({ expect }) => {
-    const { runId, execution, view } = await drills.runDrill('slow-restore');
-    expect(execution.status).toBe('FAILED');
-    expect(view.run.reasons.join(' ')).toMatch(/DrillRestoreTimedOut/);
-    expect(view.run.cleanup.status).toBe('DELETED');
-    expect(await drills.tableExists(drillTableName('slow-restore', runId))).toBe(false);
-  });
-});
-
 // Slack is down for every drill while this runs: alone.
 describe('a PITR drill', () => {
   it('still passes and emails its report when Slack is down: the trail records that Slack was not told', async () => {
@@ -141,6 +132,16 @@ describe('a PITR drill', () => {
     } finally {
       local.stack.faults.slack.refuseCalls(false);
     }
+  });
+});
+
+describe.concurrent('a forced failure at each stage leaves no drill table behind', () => {
+  it('restore timeout: the drill gives up, waits for the table to exist, and deletes it', async ({ expect }) => {
+    const { runId, execution, view } = await drills.runDrill('slow-restore');
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.reasons.join(' ')).toMatch(/DrillRestoreTimedOut/);
+    expect(view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('slow-restore', runId))).toBe(false);
   });
 });
 
