@@ -64,6 +64,8 @@ const rtFails = restoreTestingPlan('orders-rt-strict', [{ type: 'item-count', ex
 let local: TestStack;
 let drills: ReturnType<typeof drillSession>;
 let backup: BackupClient;
+/** The source's recovery point every drill before the restore testing ones restores (the newest until then). */
+let firstRecoveryPointArn: string;
 const events: BusEvent[] = [];
 const onEvent = (event: unknown): void => {
   events.push(event as BusEvent);
@@ -97,6 +99,7 @@ beforeAll(async () => {
   await drills.createSourceTable(SOURCE, { pitr: false });
   await drills.seed(SOURCE);
   await backup.send(new CreateBackupVaultCommand({ BackupVaultName: VAULT }));
+  firstRecoveryPointArn = await backUpSource();
 });
 
 afterAll(async () => {
@@ -107,8 +110,8 @@ afterAll(async () => {
 });
 
 describe('aws-backup drill on the local AWS Backup', () => {
-  it('passes: restores the newest recovery point through a restore job, validates it, cleans up, and reports SUCCESSFUL (refused: not a restore testing job, recorded)', async () => {
-    const recoveryPointArn = await backUpSource();
+  it.concurrent('passes: restores the newest recovery point through a restore job, validates it, cleans up, and reports SUCCESSFUL (refused: not a restore testing job, recorded)', async ({ expect }) => {
+    const recoveryPointArn = firstRecoveryPointArn;
     const { runId, execution, view } = await drills.runDrill(plan.id);
     expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
     expect(view.run.status).toBe('passed');
@@ -137,20 +140,8 @@ describe('aws-backup drill on the local AWS Backup', () => {
     expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
   });
 
-  it('fails for a real reason: rows written after the recovery point are missing from the restore; reports FAILED naming the check', async () => {
-    for (let index = 0; index < 5; index += 1) await drills.put(SOURCE, { pk: `ORDER#LATE${index}`, sk: 'META', total: index });
-    const { runId, execution, view } = await drills.runDrill(plan.id);
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('DrillFailed');
-    expect(view.run.status).toBe('failed');
-    expect(view.run.reasons[0]).toMatch(/^check item-count failed: expected 35 items.*found 30 items/);
-    const reported = reportedOf(view)!;
-    expect(reported).toMatchObject({ validationStatus: 'FAILED', accepted: false, error: 'InvalidRequestException' });
-    expect(reported.validationStatusMessage).toMatch(new RegExp(`^irdr drill ${plan.id} run ${runId}: 1 of 2 checks failed; item-count: expected 35 items.*found 30 items$`));
-    expect(await drills.tableExists(drillTableName(plan.id, runId))).toBe(false);
-  });
-
-  it('fails for a real reason: the restore job FAILS (its table name is taken); the table someone else made is left alone, the verdict reported FAILED', async () => {
+  // Beside the passing run: its restore job fails on its own table name, and it makes no recovery point.
+  it.concurrent('fails for a real reason: the restore job FAILS (its table name is taken); the table someone else made is left alone, the verdict reported FAILED', async ({ expect }) => {
     const runId = 'taken-table-run';
     const taken = drillTableName(plan.id, runId);
     await createPkSkTable(local.dynamodb, taken);
@@ -169,6 +160,20 @@ describe('aws-backup drill on the local AWS Backup', () => {
       reason: expect.stringContaining(`was not restored from arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/${SOURCE}`),
     });
     expect((await local.dynamodb.send(new ScanCommand({ TableName: taken }))).Items).toEqual([{ pk: { S: 'NOT#YOURS' }, sk: { S: 'META' } }]);
+  });
+
+  // After both: the rows it writes would fail the passing run's count.
+  it('fails for a real reason: rows written after the recovery point are missing from the restore; reports FAILED naming the check', async () => {
+    for (let index = 0; index < 5; index += 1) await drills.put(SOURCE, { pk: `ORDER#LATE${index}`, sk: 'META', total: index });
+    const { runId, execution, view } = await drills.runDrill(plan.id);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('DrillFailed');
+    expect(view.run.status).toBe('failed');
+    expect(view.run.reasons[0]).toMatch(/^check item-count failed: expected 35 items.*found 30 items/);
+    const reported = reportedOf(view)!;
+    expect(reported).toMatchObject({ validationStatus: 'FAILED', accepted: false, error: 'InvalidRequestException' });
+    expect(reported.validationStatusMessage).toMatch(new RegExp(`^irdr drill ${plan.id} run ${runId}: 1 of 2 checks failed; item-count: expected 35 items.*found 30 items$`));
+    expect(await drills.tableExists(drillTableName(plan.id, runId))).toBe(false);
   });
 
   it('calls AWS Backup only as the synthesized grants of each function allow: actions, and the recovery points they act on', () => {
@@ -218,7 +223,7 @@ describe('aws-backup drill on the local AWS Backup', () => {
       return { runId, execution, view };
     }
 
-    it('irdr keeps the restore testing plan and selection in step with the drill plan; on its cron AWS Backup restores, irdr validates and reports the verdict AWS Backup then shows (SUCCESSFUL, and FAILED for the strict plan)', async () => {
+    it.concurrent('irdr keeps the restore testing plan and selection in step with the drill plan; on its cron AWS Backup restores, irdr validates and reports the verdict AWS Backup then shows (SUCCESSFUL, and FAILED for the strict plan)', async ({ expect }) => {
       const callsBefore = recorder.calls().length;
       const recoveryPointArn = await backUpSource();
       const name = restoreTestingPlanNameOf(rtPasses.id);
@@ -300,46 +305,8 @@ describe('aws-backup drill on the local AWS Backup', () => {
       }
     });
 
-    it('a run whose input names a restore testing job that is not the plan\'s (another plan\'s, or of another source) stops at preflight, restoring and reporting nothing', async () => {
-      const [job] = (await jobsOf((await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: restoreTestingPlanNameOf(rtFails.id) }))).RestoreTestingPlan!.RestoreTestingPlanArn!));
-      expect(job).toBeDefined();
-      const forged = {
-        restoreJobId: job!.RestoreJobId!,
-        restoreTestingPlanArn: job!.CreatedBy!.RestoreTestingPlanArn!,
-        recoveryPointArn: job!.RecoveryPointArn!,
-        recoveryPointCreatedAt: job!.RecoveryPointCreationDate!.toISOString(),
-        sourceResourceArn: job!.SourceResourceArn!,
-        createdAt: job!.CreationDate!.toISOString(),
-      };
-      const planArnOfPasses = forged.restoreTestingPlanArn.replace(restoreTestingPlanNameOf(rtFails.id), restoreTestingPlanNameOf(rtPasses.id));
-      const attempts: Array<[string, Record<string, string>, RegExp]> = [
-        ['another plans job', forged, /was started by restore testing plan .*irdr_orders_rt_strict.*, not by plan orders-rt's/],
-        ['another source', { ...forged, restoreTestingPlanArn: planArnOfPasses, sourceResourceArn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/someone-elses` }, /restored arn:aws:dynamodb:.*table\/someone-elses, not the plan's source/],
-      ];
-      for (const [label, restoreTestingJob, reason] of attempts) {
-        const runId = `forged-${label.replace(/\W+/g, '-')}`;
-        const started = await local.sfn.send(
-          new StartExecutionCommand({ stateMachineArn: local.stack.drillStateMachineArn, name: runId, input: JSON.stringify({ planId: rtPasses.id, trigger: 'restore-testing', restoreTestingJob }) }),
-        );
-        expect((await local.waitForExecution(started.executionArn!, 2400)).status, label).toBe('FAILED');
-        const view = (await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' })).body as unknown as Parameters<typeof reportedOf>[0] & { run: Record<string, any> };
-        expect(view.run.reasons.join('\n'), label).toMatch(reason);
-        expect(reportedOf(view), label).toBeUndefined();
-      }
-      // The strict plan's job keeps the verdict its own drill reported.
-      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job!.RestoreJobId! }))).ValidationStatus).toBe('FAILED');
-    });
-
-    it('run now on such a plan runs the ordinary driver: a StartRestoreJob restore into the drill\'s own table, cleaned up by irdr, its verdict refused (not a restore testing job) and recorded', async () => {
-      const { runId, execution, view } = await drills.runDrill(rtPasses.id);
-      expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
-      expect(view.run.cleanup).toMatchObject({ status: 'DELETED', tableName: drillTableName(rtPasses.id, runId) });
-      const reported = reportedOf(view)!;
-      expect(reported).toMatchObject({ validationStatus: 'SUCCESSFUL', accepted: false, error: 'InvalidRequestException' });
-      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: reported.restoreJobId }))).CreatedBy).toBeUndefined();
-    });
-
-    it('a restore testing plan that is not irdr\'s starts no drill; AWS Backup deletes what its job made when the validation window ends', async () => {
+    // Beside the restore testing run: its plan and its job are its own, and its job's end starts no drill.
+    it.concurrent('a restore testing plan that is not irdr\'s starts no drill; AWS Backup deletes what its job made when the validation window ends', async ({ expect }) => {
       const { RestoreTestingPlanArn } = await backup.send(
         new CreateRestoreTestingPlanCommand({
           RestoreTestingPlan: {
@@ -360,6 +327,48 @@ describe('aws-backup drill on the local AWS Backup', () => {
       expect(await drills.tableExists(job!.CreatedResourceArn!.split('/').pop()!)).toBe(false);
       const runId = restoreTestingRunIdOf(job!.RestoreJobId!);
       expect(await local.sfn.send(new DescribeExecutionCommand({ executionArn: `${local.stack.drillStateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}` })).catch((error: Error) => error.name)).toBe('ExecutionDoesNotExist');
+    });
+
+    // After them: it needs the strict plan's restore testing job.
+    it('a run whose input names a restore testing job that is not the plan\'s (another plan\'s, or of another source) stops at preflight, restoring and reporting nothing', async () => {
+      const [job] = (await jobsOf((await backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: restoreTestingPlanNameOf(rtFails.id) }))).RestoreTestingPlan!.RestoreTestingPlanArn!));
+      expect(job).toBeDefined();
+      const forged = {
+        restoreJobId: job!.RestoreJobId!,
+        restoreTestingPlanArn: job!.CreatedBy!.RestoreTestingPlanArn!,
+        recoveryPointArn: job!.RecoveryPointArn!,
+        recoveryPointCreatedAt: job!.RecoveryPointCreationDate!.toISOString(),
+        sourceResourceArn: job!.SourceResourceArn!,
+        createdAt: job!.CreationDate!.toISOString(),
+      };
+      const planArnOfPasses = forged.restoreTestingPlanArn.replace(restoreTestingPlanNameOf(rtFails.id), restoreTestingPlanNameOf(rtPasses.id));
+      const attempts: Array<[string, Record<string, string>, RegExp]> = [
+        ['another plans job', forged, /was started by restore testing plan .*irdr_orders_rt_strict.*, not by plan orders-rt's/],
+        ['another source', { ...forged, restoreTestingPlanArn: planArnOfPasses, sourceResourceArn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:table/someone-elses` }, /restored arn:aws:dynamodb:.*table\/someone-elses, not the plan's source/],
+      ];
+      // Two runs of their own, side by side.
+      await Promise.all(attempts.map(async ([label, restoreTestingJob, reason]) => {
+        const runId = `forged-${label.replace(/\W+/g, '-')}`;
+        const started = await local.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: local.stack.drillStateMachineArn, name: runId, input: JSON.stringify({ planId: rtPasses.id, trigger: 'restore-testing', restoreTestingJob }) }),
+        );
+        expect((await local.waitForExecution(started.executionArn!, 2400)).status, label).toBe('FAILED');
+        const view = (await local.api('GET', `/drill-runs/${runId}`, { token: 'dev-auditor' })).body as unknown as Parameters<typeof reportedOf>[0] & { run: Record<string, any> };
+        expect(view.run.reasons.join('\n'), label).toMatch(reason);
+        expect(reportedOf(view), label).toBeUndefined();
+      }));
+      // The strict plan's job keeps the verdict its own drill reported.
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job!.RestoreJobId! }))).ValidationStatus).toBe('FAILED');
+    });
+
+    // After the restore testing run's backup (of the source as it is now, 35 items), which it restores: its count passes.
+    it('run now on such a plan runs the ordinary driver: a StartRestoreJob restore into the drill\'s own table, cleaned up by irdr, its verdict refused (not a restore testing job) and recorded', async () => {
+      const { runId, execution, view } = await drills.runDrill(rtPasses.id);
+      expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
+      expect(view.run.cleanup).toMatchObject({ status: 'DELETED', tableName: drillTableName(rtPasses.id, runId) });
+      const reported = reportedOf(view)!;
+      expect(reported).toMatchObject({ validationStatus: 'SUCCESSFUL', accepted: false, error: 'InvalidRequestException' });
+      expect((await backup.send(new DescribeRestoreJobCommand({ RestoreJobId: reported.restoreJobId }))).CreatedBy).toBeUndefined();
     });
   });
 });

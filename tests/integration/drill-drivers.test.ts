@@ -23,6 +23,9 @@ import { startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/server
 import { createPkSkTable } from '../../local/dynamodb/pk-sk-table.js';
 
 /*
+ * Every test makes its own source table and run ids, so they run side by side (it.concurrent: vitest runs adjacent ones
+ * together), except the two that must catch a restore or a backup in the act, within its 0.3 s: those run alone.
+ *
  * The drivers against the local DynamoDB front (backups and PITR on the wire). startLocalStack has no knob for the
  * front's restore duration or LatestRestorableDateTime lag (5 min by default), so this starts the front alone, with
  * quick restores and no lag, and points the shared SDK clients at it through AWS_ENDPOINT_URL_DYNAMODB.
@@ -137,7 +140,7 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
 describe('dynamodb-pitr driver against the local front', () => {
   const driver = tableDriver({ type: 'dynamodb-pitr' });
 
-  it('refuses a missing source and a source without PITR at preflight', async () => {
+  it.concurrent('refuses a missing source and a source without PITR at preflight', async ({ expect }) => {
     const missing = await errorOf(driver.preflight('no-such-table'));
     expect(missing).toBeInstanceOf(DrillPreflightError);
     expect(missing.message).toBe('source table no-such-table does not exist');
@@ -148,6 +151,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect(off.message).toMatch(/enable point-in-time recovery/);
   });
 
+  // Catches the restore while it is CREATING: alone.
   it('restores the latest second into the drill table, claims it, and cleans it up', async () => {
     const source = await createSource({ pitr: true, count: 7 });
     const startedAt = new Date();
@@ -193,7 +197,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect(await tableExists(source)).toBe(true);
   });
 
-  it('restores to an earlier point: the table holds the items as they were then', async () => {
+  it.concurrent('restores to an earlier point: the table holds the items as they were then', async ({ expect }) => {
     const source = await createSource({ pitr: true, count: 3 });
     const { source: facts, points } = await driver.preflight(source);
     if (points.kind !== 'continuous') throw new Error('expected a window');
@@ -207,7 +211,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect((await cleanUpRestoredTable({ tableName: handle.restored.name, runId, sourceTableName: source })).status).toBe('DELETED');
   });
 
-  it('fails to start into a table that already exists (DrillRestoreError with the AWS error)', async () => {
+  it.concurrent('fails to start into a table that already exists (DrillRestoreError with the AWS error)', async ({ expect }) => {
     const source = await createSource({ pitr: true });
     const { source: facts, points } = await driver.preflight(source);
     const existing = drillTableName(PLAN_ID, nextRunId());
@@ -217,7 +221,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect(failure.message).toMatch(/TableAlreadyExistsException/);
   });
 
-  it('fails to start at a time outside the window (DrillRestoreError)', async () => {
+  it.concurrent('fails to start at a time outside the window (DrillRestoreError)', async ({ expect }) => {
     const source = await createSource({ pitr: true });
     const { source: facts } = await driver.preflight(source);
     const failure = await errorOf(
@@ -227,7 +231,7 @@ describe('dynamodb-pitr driver against the local front', () => {
     expect(failure.message).toMatch(/InvalidRestoreTimeException/);
   });
 
-  it('a target still missing is in progress only within the grace period', async () => {
+  it.concurrent('a target still missing is in progress only within the grace period', async ({ expect }) => {
     // The shape executions started before resource types still hold: read as today's handle.
     const handle: RestoreHandle = readRestoreHandle({
       driver: 'dynamodb-pitr',
@@ -245,7 +249,7 @@ describe('dynamodb-pitr driver against the local front', () => {
 });
 
 describe('dynamodb-backup driver against the local front', () => {
-  it('latest: refuses a source without an AVAILABLE backup, then restores the newest', async () => {
+  it('latest: refuses a source without an AVAILABLE backup, then restores the newest', async ({ expect }) => {
     const driver = tableDriver({ type: 'dynamodb-backup', backup: 'latest' });
     const source = await createSource({ count: 4 });
     expect(await errorOf(driver.preflight(source))).toBeInstanceOf(DrillPreflightError);
@@ -278,6 +282,7 @@ describe('dynamodb-backup driver against the local front', () => {
     expect((await client.send(new DescribeBackupCommand({ BackupArn: newer }))).BackupDescription?.BackupDetails?.BackupStatus).toBe('AVAILABLE');
   });
 
+  // Catches the backup while it is being made: alone.
   it('create: takes a backup, restores it once AVAILABLE, and deletes that backup at cleanup', async () => {
     const driver = tableDriver({ type: 'dynamodb-backup', backup: 'create' });
     const source = await createSource({ count: 6 });
@@ -317,7 +322,7 @@ describe('dynamodb-backup driver against the local front', () => {
   });
 });
 
-describe('restored table cleanup guard against the local front', () => {
+describe.concurrent('restored table cleanup guard against the local front', () => {
   // Written in the table-only shape of executions started before resource types, read as today's handle.
   const pitrHandle = (source: string, target: string, startedAt = new Date()): RestoreHandle =>
     readRestoreHandle({
@@ -330,7 +335,7 @@ describe('restored table cleanup guard against the local front', () => {
     recoveryPoint: { at: startedAt.toISOString(), requestedAt: startedAt.toISOString() },
     });
 
-  it('never deletes the source, even tagged with the run and named as the target', async () => {
+  it('never deletes the source, even tagged with the run and named as the target', async ({ expect }) => {
     const source = await createSource();
     const runId = nextRunId();
     const { Table } = await client.send(new DescribeTableCommand({ TableName: source }));
@@ -344,7 +349,7 @@ describe('restored table cleanup guard against the local front', () => {
     expect(await itemCount(source)).toBe(5);
   });
 
-  it('never deletes a prefixed table this run did not restore', async () => {
+  it('never deletes a prefixed table this run did not restore', async ({ expect }) => {
     const source = await createSource();
     const runId = nextRunId();
     const target = drillTableName(PLAN_ID, runId);
@@ -373,7 +378,7 @@ describe('restored table cleanup guard against the local front', () => {
     expect(await tableExists(target)).toBe(true);
   });
 
-  it('claims at cleanup a restore that completed after the drill stopped waiting', async () => {
+  it('claims at cleanup a restore that completed after the drill stopped waiting', async ({ expect }) => {
     const driver = tableDriver({ type: 'dynamodb-pitr' });
     const source = await createSource({ pitr: true });
     const { source: facts, points } = await driver.preflight(source);

@@ -100,8 +100,9 @@ afterAll(async () => {
   await local?.stop();
 });
 
-describe('a drill waits for its AWS Backup restore job by event', () => {
-  it("the job's end event ends the wait: one look, well before the safety net, the completion the job's own CompletionDate; a duplicate of the event changes nothing", async () => {
+// Runs on their own restore jobs, side by side: each reads only its own run, job and wait item.
+describe.concurrent('a drill waits for its AWS Backup restore job by event', () => {
+  it("the job's end event ends the wait: one look, well before the safety net, the completion the job's own CompletionDate; a duplicate of the event changes nothing", async ({ expect }) => {
     const run = await startDrill();
     const { execution, view, history, completed, restoreJobId, job } = await finished(run);
     expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
@@ -124,7 +125,7 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     expect(after.trail).toMatchObject({ intact: true, length: trailLength });
   });
 
-  it("another run cannot put its token on a job a run waits on: the conditional put refuses it, and the wait's token stays the run's", async () => {
+  it("another run cannot put its token on a job a run waits on: the conditional put refuses it, and the wait's token stays the run's", async ({ expect }) => {
     const run = await startDrill();
     const { execution, view, restoreJobId } = await finished(run);
     expect(execution.status).toBe('SUCCEEDED');
@@ -149,25 +150,7 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     expect((await local.dynamodb.send(new GetItemCommand({ TableName: LOCAL_DEDUPLICATION_TABLE_NAME, Key: key }))).Item).toEqual(kept);
   });
 
-  it('the event before the token is kept: it finds no wait, and the waiting step, looking once after keeping its token, ends the wait itself', async () => {
-    // The waiting step starts 4 s late: the 3 s restore job has ended, and its event been delivered, by then.
-    local.stack.faults.functions.set('AwaitDrillRestoreEnd', { mode: 'delay', delayMs: 4000, times: 1 });
-    const callsBefore = recorder.calls().length;
-    const run = await startDrill();
-    const { execution, view, history, completed, job } = await finished(run);
-    expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
-    expect(completed).toMatchObject({ wokenBy: 'look', completedAtFrom: 'service', completedAt: job.CompletionDate!.toISOString() });
-    // Not the safety net: one wait, ended by the look.
-    expect(entered(history, 'Wait for restore end')).toHaveLength(1);
-    const calls = recorder.calls().slice(callsBefore);
-    // The event was delivered and read the wait item, found none, and answered nothing; the waiting step answered.
-    expect(calls.filter((call) => call.functionName === 'EndDrillRestoreWait').map((call) => call.action)).toEqual(['dynamodb:GetItem']);
-    expect(calls.filter((call) => call.functionName === 'AwaitDrillRestoreEnd').map((call) => call.action)).toEqual(
-      expect.arrayContaining(['dynamodb:PutItem', 'backup:DescribeRestoreJob', 'states:SendTaskSuccess']),
-    );
-  });
-
-  it('an event for a job that is not the drill\'s ends no wait; one forged from a non-aws source reaches no target, and an aws.backup source is refused on PutEvents', async () => {
+  it('an event for a job that is not the drill\'s ends no wait; one forged from a non-aws source reaches no target, and an aws.backup source is refused on PutEvents', async ({ expect }) => {
     const run = await startDrill();
     const restoreJobId = await waitingOn(run);
 
@@ -194,6 +177,27 @@ describe('a drill waits for its AWS Backup restore job by event', () => {
     expect(entered(history, 'Check restore')).toHaveLength(1);
     expect(entered(history, 'Check restore')[0]!.timestamp!.getTime()).toBeGreaterThanOrEqual(job.CompletionDate!.getTime());
     expect(completed).toMatchObject({ wokenBy: 'event' });
+  });
+});
+
+// Each sets a fault on a function every run calls (a late waiting step, an event that never arrives): one at a time, alone.
+describe('a drill waits for its AWS Backup restore job by event', () => {
+  it('the event before the token is kept: it finds no wait, and the waiting step, looking once after keeping its token, ends the wait itself', async () => {
+    // The waiting step starts 4 s late: the 3 s restore job has ended, and its event been delivered, by then.
+    local.stack.faults.functions.set('AwaitDrillRestoreEnd', { mode: 'delay', delayMs: 4000, times: 1 });
+    const callsBefore = recorder.calls().length;
+    const run = await startDrill();
+    const { execution, view, history, completed, job } = await finished(run);
+    expect(execution.status, JSON.stringify(view.run.reasons)).toBe('SUCCEEDED');
+    expect(completed).toMatchObject({ wokenBy: 'look', completedAtFrom: 'service', completedAt: job.CompletionDate!.toISOString() });
+    // Not the safety net: one wait, ended by the look.
+    expect(entered(history, 'Wait for restore end')).toHaveLength(1);
+    const calls = recorder.calls().slice(callsBefore);
+    // The event was delivered and read the wait item, found none, and answered nothing; the waiting step answered.
+    expect(calls.filter((call) => call.functionName === 'EndDrillRestoreWait').map((call) => call.action)).toEqual(['dynamodb:GetItem']);
+    expect(calls.filter((call) => call.functionName === 'AwaitDrillRestoreEnd').map((call) => call.action)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'backup:DescribeRestoreJob', 'states:SendTaskSuccess']),
+    );
   });
 
   it('no event at all (its delivery fails and is dead-lettered): the safety-net wait times out, the look finds the job completed, and the drill passes', async () => {

@@ -14,9 +14,11 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
  */
 const SOURCE = 'irdr-test-orders';
 const NO_PITR = 'irdr-test-no-pitr';
-/** Big enough that its restore takes over 3 simulated minutes (restores take longer per item). */
+/** Big enough that its restore takes 7 simulated minutes (restores take longer per item). */
 const BIG = 'irdr-test-big';
 const CANARY_KEY = { pk: 'irdr#canary', sk: 'irdr#canary' };
+/** The ledger test's own source: it edits a closed entry, which would fail the other plans' ledger checksums beside it. */
+const LEDGER_SOURCE = 'irdr-test-ledger-orders';
 
 const plans = [
   testPlan({
@@ -36,9 +38,9 @@ const plans = [
     checks: [{ type: 'item-count' }, { type: 'checksum', partitionKeyValue: 'LEDGER#2025' }],
   }),
   // Closed books must not change: the live ledger is compared with the restored one.
-  testPlan({ id: 'ledger', source: { type: 'dynamodb-table', tableName: SOURCE }, checks: [{ type: 'checksum', partitionKeyValue: 'LEDGER#2025' }] }),
+  testPlan({ id: 'ledger', source: { type: 'dynamodb-table', tableName: LEDGER_SOURCE }, checks: [{ type: 'checksum', partitionKeyValue: 'LEDGER#2025' }] }),
   testPlan({ id: 'no-pitr', source: { type: 'dynamodb-table', tableName: NO_PITR }, checks: [{ type: 'item-count' }] }),
-  // The restore takes over 3 simulated minutes; the plan gives it 1.
+  // The restore takes 7 simulated minutes (7 s here); the plan gives it 1: 6 s to spare for a look after the timeout, on a busy machine.
   testPlan({
     id: 'slow-restore',
     source: { type: 'dynamodb-table', tableName: BIG },
@@ -63,28 +65,88 @@ beforeAll(async () => {
   local = await startTestStack({
     timeScale: 60,
     drillPlans: plans,
-    // Simulated: a restore takes a minute plus 0.1 s per item; PITR trails the clock by a minute.
-    dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 100 }, latestRestorableLagMs: 60_000 },
+    // Simulated: a restore takes a minute plus 0.24 s per item; PITR trails the clock by 3 minutes (3 s here), the time the
+    // ledger test's drill has to pick its point after the edit it must not hold, with other drills beside it on a busy machine.
+    dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 240 }, latestRestorableLagMs: 180_000 },
   });
   drills = drillSession(local);
   await drills.createSourceTable(SOURCE);
   await drills.createSourceTable(NO_PITR, { pitr: false });
   await drills.seed(SOURCE);
+  await drills.createSourceTable(LEDGER_SOURCE);
+  await drills.seed(LEDGER_SOURCE);
   await drills.createSourceTable(BIG);
   await drills.seed(BIG, 1500);
   const canary = await import('../../functions/tasks/write-drill-canary.js');
   await canary.handler({ planId: 'orders-pitr' }, {} as Context);
   // Until the latest restore point (the scaled PITR lag, rounded down to the second) holds the seeded data.
-  await drills.waitUntilRestorable(SOURCE);
-  await drills.waitUntilRestorable(BIG);
+  await Promise.all([SOURCE, LEDGER_SOURCE, BIG].map((table) => drills.waitUntilRestorable(table)));
 });
 
 afterAll(async () => {
   await local?.stop();
 });
 
+/*
+ * Drills on their own plans (the ledger test on its own source table) run side by side, where none can see another's
+ * run. Vitest runs adjacent concurrent describes together and a plain describe alone, so: first the ledger test, alone
+ * (its drill must pick its point within 3 s of the edit it must not hold: beside another drill on a loaded machine it
+ * once did not); then Slack down, alone; then the rest together, the slow restore first (it outlasts its 1 s timeout by
+ * 6 s); then SES refusing, alone; the trail check last.
+ */
+// The ledger test alone: nothing beside it to slow its drill's choice of point.
+describe('a failing drill', () => {
+  it('fails on a real difference, still cleans up, opens the failure runbook; the next passing run resolves it', async () => {
+    // The closed ledger changes in the live table after the point the restore will hold.
+    await drills.put(LEDGER_SOURCE, { pk: 'LEDGER#2025', sk: 'ENTRY#2', amount: 999, currency: 'EUR' });
+    const failed = await drills.runDrill('ledger');
+    expect(failed.execution.status).toBe('FAILED');
+    expect(failed.execution.error).toBe('DrillFailed');
+    expect(failed.view.run.status).toBe('failed');
+    expect(failed.view.run.reasons.join(' ')).toMatch(/check checksum failed/);
+    expect(failed.view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('ledger', failed.runId))).toBe(false);
+    const incidentId = failed.view.run.failureIncidentId as string;
+    const incident = await local.api('GET', `/incidents/${incidentId}`);
+    expect(incident.body.incident).toMatchObject({ runbookId: 'dr-drill-failure', status: 'open', labels: { drillPlanId: 'ledger', drillRunId: failed.runId } });
+
+    // Once the change is older than the recovery point, live and restored agree again.
+    await drills.waitUntilRestorable(LEDGER_SOURCE);
+    const passed = await drills.runDrill('ledger');
+    expect(passed.execution.status, JSON.stringify(passed.view.run?.reasons)).toBe('SUCCEEDED');
+    expect(passed.view.run.resolvedIncidentId).toBe(incidentId);
+    expect((await local.api('GET', `/incidents/${incidentId}`)).body.incident.status).toBe('resolved');
+  });
+});
+
+// Slack is down for every drill while this runs: alone.
 describe('a PITR drill', () => {
-  it('passes, with measured RTO and canary RPO, every check recorded, the restored table deleted and a report sent', async () => {
+  it('still passes and emails its report when Slack is down: the trail records that Slack was not told', async () => {
+    local.stack.faults.slack.refuseCalls(true);
+    try {
+      const { runId, execution, view } = await drills.runDrill('orders-pitr');
+      expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
+      expect(view.events.map((event) => event.type).slice(-3)).toEqual(['drill.passed', 'drill.report.sent', 'drill.report.slack.failed']);
+      expect(view.events.at(-1)!.detail).toMatchObject({ channel: 'C0DRILLS', error: expect.any(String) });
+      expect((await local.mailbox()).some((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId))).toBe(true);
+    } finally {
+      local.stack.faults.slack.refuseCalls(false);
+    }
+  });
+});
+
+describe.concurrent('a forced failure at each stage leaves no drill table behind', () => {
+  it('restore timeout: the drill gives up, waits for the table to exist, and deletes it', async ({ expect }) => {
+    const { runId, execution, view } = await drills.runDrill('slow-restore');
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.reasons.join(' ')).toMatch(/DrillRestoreTimedOut/);
+    expect(view.run.cleanup.status).toBe('DELETED');
+    expect(await drills.tableExists(drillTableName('slow-restore', runId))).toBe(false);
+  });
+});
+
+describe.concurrent('a PITR drill', () => {
+  it('passes, with measured RTO and canary RPO, every check recorded, the restored table deleted and a report sent', async ({ expect }) => {
     const { runId, execution, view } = await drills.runDrill('orders-pitr');
     expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
     const { run, events, trail } = view;
@@ -128,20 +190,7 @@ describe('a PITR drill', () => {
     expect(JSON.stringify(message?.blocks)).toContain('checks 4 of 4 passed');
   });
 
-  it('still passes and emails its report when Slack is down: the trail records that Slack was not told', async () => {
-    local.stack.faults.slack.refuseCalls(true);
-    try {
-      const { runId, execution, view } = await drills.runDrill('orders-pitr');
-      expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
-      expect(view.events.map((event) => event.type).slice(-3)).toEqual(['drill.passed', 'drill.report.sent', 'drill.report.slack.failed']);
-      expect(view.events.at(-1)!.detail).toMatchObject({ channel: 'C0DRILLS', error: expect.any(String) });
-      expect((await local.mailbox()).some((email) => email.subject.includes('Restore drill PASSED') && email.body.text?.includes(runId))).toBe(true);
-    } finally {
-      local.stack.faults.slack.refuseCalls(false);
-    }
-  });
-
-  it('from a backup the drill takes: passes and deletes both the restored table and that backup', async () => {
+  it('from a backup the drill takes: passes and deletes both the restored table and that backup', async ({ expect }) => {
     const { runId, execution, view } = await drills.runDrill('orders-backup');
     expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
     expect(view.run.cleanup.status).toBe('DELETED');
@@ -150,8 +199,8 @@ describe('a PITR drill', () => {
   });
 });
 
-describe('validation that scales with the data', () => {
-  it('counts the restored table in parallel segments across a Map, sums them into one check, and records validation beside the restore', async () => {
+describe.concurrent('validation that scales with the data', () => {
+  it('counts the restored table in parallel segments across a Map, sums them into one check, and records validation beside the restore', async ({ expect }) => {
     const { runId, execution, view } = await drills.runDrill('fanned-out');
     expect(execution.status, JSON.stringify(view.run?.reasons)).toBe('SUCCEEDED');
     const [byRecord, bySourceScan] = view.run.checks as Array<{ id: string; passed: boolean; expected: string; actual: string; details: Record<string, any> }>;
@@ -177,48 +226,18 @@ describe('validation that scales with the data', () => {
   });
 });
 
-describe('a failing drill', () => {
-  it('fails on a real difference, still cleans up, opens the failure runbook; the next passing run resolves it', async () => {
-    // The closed ledger changes in the live table after the point the restore will hold.
-    await drills.put(SOURCE, { pk: 'LEDGER#2025', sk: 'ENTRY#2', amount: 999, currency: 'EUR' });
-    const failed = await drills.runDrill('ledger');
-    expect(failed.execution.status).toBe('FAILED');
-    expect(failed.execution.error).toBe('DrillFailed');
-    expect(failed.view.run.status).toBe('failed');
-    expect(failed.view.run.reasons.join(' ')).toMatch(/check checksum failed/);
-    expect(failed.view.run.cleanup.status).toBe('DELETED');
-    expect(await drills.tableExists(drillTableName('ledger', failed.runId))).toBe(false);
-    const incidentId = failed.view.run.failureIncidentId as string;
-    const incident = await local.api('GET', `/incidents/${incidentId}`);
-    expect(incident.body.incident).toMatchObject({ runbookId: 'dr-drill-failure', status: 'open', labels: { drillPlanId: 'ledger', drillRunId: failed.runId } });
-
-    // Once the change is older than the recovery point, live and restored agree again.
-    await drills.waitUntilRestorable(SOURCE);
-    const passed = await drills.runDrill('ledger');
-    expect(passed.execution.status, JSON.stringify(passed.view.run?.reasons)).toBe('SUCCEEDED');
-    expect(passed.view.run.resolvedIncidentId).toBe(incidentId);
-    expect((await local.api('GET', `/incidents/${incidentId}`)).body.incident.status).toBe('resolved');
-  });
-});
-
-describe('a forced failure at each stage leaves no drill table behind', () => {
-  it('preflight: a source without PITR fails before anything is made', async () => {
+describe.concurrent('a forced failure at each stage leaves no drill table behind', () => {
+  it('preflight: a source without PITR fails before anything is made', async ({ expect }) => {
     const { execution, view } = await drills.runDrill('no-pitr');
     expect(execution.status).toBe('FAILED');
     expect(view.run.reasons.join(' ')).toMatch(/point-in-time recovery/i);
     expect(view.run.cleanup.status).toBe('NOTHING_CREATED');
-    expect(await drills.drillTables()).toEqual([]);
+    // Its own plan's tables only (other drills run beside it): none was made, and its trail never started a restore.
+    expect((await drills.drillTables()).filter((name) => name.startsWith(drillTableName('no-pitr', '')))).toEqual([]);
+    expect(view.events.map((event) => event.type)).not.toContain('drill.restore.started');
   });
 
-  it('restore timeout: the drill gives up, waits for the table to exist, and deletes it', async () => {
-    const { runId, execution, view } = await drills.runDrill('slow-restore');
-    expect(execution.status).toBe('FAILED');
-    expect(view.run.reasons.join(' ')).toMatch(/DrillRestoreTimedOut/);
-    expect(view.run.cleanup.status).toBe('DELETED');
-    expect(await drills.tableExists(drillTableName('slow-restore', runId))).toBe(false);
-  });
-
-  it('check error: a check that cannot run fails the drill; the restored table is still deleted', async () => {
+  it('check error: a check that cannot run fails the drill; the restored table is still deleted', async ({ expect }) => {
     const { runId, execution, view } = await drills.runDrill('check-error');
     expect(execution.status).toBe('FAILED');
     expect(view.events.find((event) => event.type === 'drill.checks.failed')?.detail).toMatchObject({ error: 'ResourceNotFoundException' });
@@ -226,6 +245,22 @@ describe('a forced failure at each stage leaves no drill table behind', () => {
     expect(await drills.tableExists(drillTableName('check-error', runId))).toBe(false);
   });
 
+  it('cleanup guard: a table already under the run\'s name is not the drill\'s, so it is refused, alerted and kept', async ({ expect }) => {
+    const runId = 'collision-run';
+    const squatter = drillTableName('reported', runId);
+    await drills.createSourceTable(squatter, { pitr: false });
+    await drills.put(squatter, { pk: 'precious', sk: 'data' });
+    const { execution, view } = await drills.runDrill('reported', runId);
+    expect(execution.status).toBe('FAILED');
+    expect(view.run.cleanup.status).toBe('CLEANUP_REFUSED');
+    expect(view.events.map((event) => event.type)).toContain('drill.cleanup.refused');
+    expect(await drills.tableExists(squatter)).toBe(true);
+    expect((await local.mailbox()).some((email) => email.subject.includes('drill cleanup CLEANUP_REFUSED'))).toBe(true);
+  });
+});
+
+// SES refuses every send while this runs: alone.
+describe('a forced failure at each stage leaves no drill table behind', () => {
   it('email error: SES refusing leaves the outcome recorded, the table deleted and the execution failed', async () => {
     local.stack.faults.mailbox.refuseSends(true);
     try {
@@ -238,19 +273,6 @@ describe('a forced failure at each stage leaves no drill table behind', () => {
     } finally {
       local.stack.faults.mailbox.refuseSends(false);
     }
-  });
-
-  it('cleanup guard: a table already under the run\'s name is not the drill\'s, so it is refused, alerted and kept', async () => {
-    const runId = 'collision-run';
-    const squatter = drillTableName('reported', runId);
-    await drills.createSourceTable(squatter, { pitr: false });
-    await drills.put(squatter, { pk: 'precious', sk: 'data' });
-    const { execution, view } = await drills.runDrill('reported', runId);
-    expect(execution.status).toBe('FAILED');
-    expect(view.run.cleanup.status).toBe('CLEANUP_REFUSED');
-    expect(view.events.map((event) => event.type)).toContain('drill.cleanup.refused');
-    expect(await drills.tableExists(squatter)).toBe(true);
-    expect((await local.mailbox()).some((email) => email.subject.includes('drill cleanup CLEANUP_REFUSED'))).toBe(true);
   });
 });
 

@@ -35,8 +35,9 @@ async function until<T>(what: string, read: () => Promise<T | undefined>): Promi
   throw new Error(`gave up waiting for ${what}`);
 }
 
-describe('runs whose execution ended outside their own error handling', () => {
-  it('an incident whose runbook was stopped mid-run is marked aborted, with who stopped it and why, in its trail', async () => {
+// Each stops its own run: side by side.
+describe.concurrent('runs whose execution ended outside their own error handling', () => {
+  it('an incident whose runbook was stopped mid-run is marked aborted, with who stopped it and why, in its trail', async ({ expect }) => {
     const created = await local.openIncident({ runbookId: 'security-incident', title: 'Stopped from the console', severity: 'SEV2', summary: 'stopped mid-run' });
     const { incidentId, executionArn } = created.body as { incidentId: string; executionArn: string };
     await runbookSession(local).waitForTaskNotified(incidentId, 'acknowledge');
@@ -57,7 +58,7 @@ describe('runs whose execution ended outside their own error handling', () => {
     ]);
   });
 
-  it('a drill stopped while its restore runs is marked failed (aborted), and the table it was restoring is deleted', async () => {
+  it('a drill stopped while its restore runs is marked failed (aborted), and the table it was restoring is deleted', async ({ expect }) => {
     const drills = drillSession(local);
     const runId = randomUUID();
     const { executionArn } = await local.sfn.send(
@@ -79,7 +80,10 @@ describe('runs whose execution ended outside their own error handling', () => {
     const types = (await listStoredEvents(local.stack.tableName, drillRunPk(runId))).map(({ event }) => event.type);
     expect(types.at(-1)).toBe('drill.aborted');
   });
+});
 
+// Every drill's checks throw while this runs: alone.
+describe('runs whose execution ended outside their own error handling', () => {
   it('a run that records its own failure is left as it recorded it', async () => {
     local.stack.faults.functions.set('RunDrillChecks', { mode: 'throw' });
     try {

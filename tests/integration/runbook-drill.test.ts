@@ -25,8 +25,9 @@ afterAll(async () => {
   await local?.stop();
 });
 
-describe('a runbook step that starts a restore drill', () => {
-  it('ransomware, recovery from backups approved: the drill runs for the incident and the trail links its run', async () => {
+// Each on its own incident (its own title, so its own emails): side by side.
+describe.concurrent('a runbook step that starts a restore drill', () => {
+  it('ransomware, recovery from backups approved: the drill runs for the incident and the trail links its run', async ({ expect }) => {
     const session = runbookSession(local);
     const { incidentId, executionArn } = await session.open({ runbookId: 'ransomware', title: 'Files encrypted on the file servers', severity: 'SEV1', summary: 'Ransom note found' });
     expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
@@ -49,7 +50,7 @@ describe('a runbook step that starts a restore drill', () => {
     expect(run.body.run).toMatchObject({ status: 'passed', cleanup: { status: 'DELETED' }, rpo: { method: 'canary' } });
   });
 
-  it('in an exercise, records the drill it would have started and starts none', async () => {
+  it('in an exercise, records the drill it would have started and starts none', async ({ expect }) => {
     const session = runbookSession(local);
     const { incidentId, executionArn } = await session.open({ runbookId: 'ransomware', title: 'Tabletop: ransomware', severity: 'SEV1', summary: 'Exercise', mode: 'exercise' });
     expect((await session.completeEverything(incidentId, executionArn)).status).toBe('SUCCEEDED');
