@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 import { executionHistory, runbookSession, taskLinkIn, type TrailEventView } from './support/runbook-session.js';
 
 /**
  * Acknowledging an incident through its lifecycle (POST /incidents/{id}/acknowledge) completes the run's
  * acknowledgement task (completedBy: acknowledgement), so the run moves on and the one-hour SLA clock is
- * met. Workflow time runs 600 times faster (an hour in six seconds).
+ * met. Workflow time runs 600 times faster (an hour in six seconds). Each test opens its own incidents, so they run
+ * side by side (the first waits out the task's whole escalation): each asserts with its own `expect`.
  */
-describe('security-incident: acknowledging the incident completes its acknowledge task', () => {
+describe.concurrent('security-incident: acknowledging the incident completes its acknowledge task', () => {
   let local: TestStack;
   let session: ReturnType<typeof runbookSession>;
 
@@ -28,7 +29,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     await local?.stop();
   });
 
-  it('completes the open task as the one who acknowledged; the clock is met and nothing escalates afterwards', async () => {
+  it('completes the open task as the one who acknowledged; the clock is met and nothing escalates afterwards', async ({ expect }) => {
     const { incidentId } = await open('Console login from an unknown country');
     await session.waitForTaskNotified(incidentId, 'acknowledge');
 
@@ -66,7 +67,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     expect(again.status).toBe(409);
   });
 
-  it('a commander acknowledging completes it too: whoever may acknowledge the incident may', async () => {
+  it('a commander acknowledging completes it too: whoever may acknowledge the incident may', async ({ expect }) => {
     const { incidentId } = await open('Root credentials used from a new IP');
     await session.waitForTaskNotified(incidentId, 'acknowledge');
     const acknowledged = await acknowledge(incidentId, 'dev-commander');
@@ -85,7 +86,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     milestone: typeof incident.milestones?.acknowledgedAt,
   });
 
-  it('acknowledging through the emailed link acknowledges the incident exactly as the API does: status, who, when, MTTA, one trail event', async () => {
+  it('acknowledging through the emailed link acknowledges the incident exactly as the API does: status, who, when, MTTA, one trail event', async ({ expect }) => {
     const byApi = await open('Access key used from a TOR exit node');
     await session.waitForTaskNotified(byApi.incidentId, 'acknowledge');
     expect((await acknowledge(byApi.incidentId)).status).toBe(200);
@@ -121,7 +122,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     expect((await acknowledge(byLink.incidentId)).status).toBe(409);
   });
 
-  it('completing the acknowledge task through the tasks API (or the CLI) acknowledges the incident as well', async () => {
+  it('completing the acknowledge task through the tasks API (or the CLI) acknowledges the incident as well', async ({ expect }) => {
     const { incidentId } = await open('MFA device removed from the root user');
     await session.waitForTaskNotified(incidentId, 'acknowledge');
     const completed = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: 'mine' }, 'dev-responder');
@@ -131,7 +132,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     expect(events.filter((event: TrailEventView) => event.type === 'incident.acknowledged')).toHaveLength(1);
   });
 
-  it('acknowledging after the task was completed through the tasks API: already acknowledged by it, a 409 naming that', async () => {
+  it('acknowledging after the task was completed through the tasks API: already acknowledged by it, a 409 naming that', async ({ expect }) => {
     const { incidentId } = await open('Suspicious OAuth grant');
     await session.waitForTaskNotified(incidentId, 'acknowledge');
     const completed = await session.complete(incidentId, 'acknowledge', { outcome: 'done', comment: 'on it' }, 'dev-responder');
@@ -144,7 +145,7 @@ describe('security-incident: acknowledging the incident completes its acknowledg
     expect(task?.decision).toMatchObject({ comment: 'on it', via: 'api' });
   });
 
-  it('acknowledged before the run reaches the task: the task is born completed and the run goes straight on', async () => {
+  it('acknowledged before the run reaches the task: the task is born completed and the run goes straight on', async ({ expect }) => {
     const { incidentId, executionArn } = await open('Malware beaconing from a build agent');
     // At once: usually before CreateHumanTask has run; either way the outcome is the same.
     const acknowledged = await acknowledge(incidentId);
