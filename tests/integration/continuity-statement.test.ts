@@ -66,27 +66,32 @@ beforeAll(async () => {
   local = await startTestStack({ timeScale: 60, drillPlans: plans, dynamodbRecovery: { restoreDuration: { baseMs: 60_000, perItemMs: 0 }, latestRestorableLagMs: 60_000 } });
   workDir = await mkdtemp(join(tmpdir(), 'irdr-statement-'));
   const drills = drillSession(local);
-  await protectedBucket();
-  await drills.restorableSource(PASSING_TABLE, 25);
-  await drills.restorableSource(FAILING_TABLE, 25);
-  const passed = await drills.runDrill(`${MARK}-pass`);
-  const failed = await drills.runDrill(`${MARK}-fail`);
+  /** A drill of `planId` on its own source table, from creating the table to the run's end. */
+  const drilled = async (tableName: string, planId: string) => {
+    await drills.restorableSource(tableName, 25);
+    return drills.runDrill(planId);
+  };
+  /** security-incident runs the one-hour acknowledge clock (kind sla) for SEV1/SEV2: acknowledging meets it. */
+  const acknowledgedInTime = async () => {
+    const opened = await local.openIncident({ runbookId: 'security-incident', title: HOSTILE_TITLE, severity: 'SEV2', summary: `reported by ${MARK}-person@example.com` });
+    expect(opened.status).toBe(202);
+    for (let look = 0; (await local.api('POST', `/incidents/${opened.body.incidentId as string}/acknowledge`)).status !== 200; look += 1) {
+      if (look > 400) throw new Error('the incident could not be acknowledged');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    for (let look = 0; ; look += 1) {
+      const events = (await local.api('GET', `/incidents/${opened.body.incidentId as string}`, { token: 'dev-auditor' })).body.events as Array<{ type: string }>;
+      if (events.some((event) => event.type === 'clock.met')) break;
+      if (look > 800) throw new Error(`the acknowledge clock was never met: ${events.map((event) => event.type).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return opened;
+  };
+  // Each waits (a backup job, PITR's scaled lag, a drill's restore, a run's clock) on records of its own: side by side.
+  const [, passed, failed, opened] = await Promise.all([protectedBucket(), drilled(PASSING_TABLE, `${MARK}-pass`), drilled(FAILING_TABLE, `${MARK}-fail`), acknowledgedInTime()]);
   expect([passed.view.run.status, failed.view.run.status]).toEqual(['passed', 'failed']);
   internal.push(passed.runId, failed.runId);
 
-  // security-incident runs the one-hour acknowledge clock (kind sla) for SEV1/SEV2: acknowledging meets it.
-  const opened = await local.openIncident({ runbookId: 'security-incident', title: HOSTILE_TITLE, severity: 'SEV2', summary: `reported by ${MARK}-person@example.com` });
-  expect(opened.status).toBe(202);
-  for (let look = 0; (await local.api('POST', `/incidents/${opened.body.incidentId as string}/acknowledge`)).status !== 200; look += 1) {
-    if (look > 400) throw new Error('the incident could not be acknowledged');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  for (let look = 0; ; look += 1) {
-    const events = (await local.api('GET', `/incidents/${opened.body.incidentId as string}`, { token: 'dev-auditor' })).body.events as Array<{ type: string }>;
-    if (events.some((event) => event.type === 'clock.met')) break;
-    if (look > 800) throw new Error(`the acknowledge clock was never met: ${events.map((event) => event.type).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
   const urgent = await local.openIncident({ runbookId: 'triage-notify', title: `${MARK} SEV1 open`, severity: 'SEV1', summary: 'left open' });
   internal.push(urgent.body.incidentId as string);
   // The runbook writes the record as it starts: wait until both are there to be counted.

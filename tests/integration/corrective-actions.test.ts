@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { actionReminderExecutionName } from '../../functions/domain/corrective-action-reminder.js';
+import { stageReminderExecutionName } from '../../functions/domain/report-stage-reminder.js';
 import { CORRECTIVE_ACTION_RULE } from '../../functions/domain/corrective-action.js';
 import { REVIEW_TASK_ID } from '../../functions/domain/incident-review.js';
 import { parseRfc4180 } from '../unit/support/spreadsheet-lines.js';
@@ -13,9 +14,20 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
  * bad requests write nothing; the owner is reminded before due and, the action still open when due, it is recorded
  * overdue and escalated to the commanders; its owner closes it with evidence, once; the export lists every action and
  * its state. Time runs 50,000 times faster, so two days until due pass in about four seconds.
+ *
+ * The report stages' reminders (below) wait on the same stack beside them, each describe on incidents of its own: the
+ * describes run side by side, the corrective actions' tests in order (each builds on the last), every test asserting
+ * with its own expect.
  */
-describe('corrective actions tracked to closure', () => {
-  let local: TestStack;
+let local: TestStack;
+beforeAll(async () => {
+  local = await startTestStack({ timeScale: 50_000 });
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe.concurrent('corrective actions tracked to closure', () => {
   const RITA = 'arn:aws:iam::000000000000:user/rita-responder';
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
   const events = async (incidentId: string) => ((await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' })).body.events as Array<{ type: string; actor: string; at: string; detail?: Record<string, unknown> }>);
@@ -37,14 +49,10 @@ describe('corrective actions tracked to closure', () => {
   let closedInTime: string;
 
   beforeAll(async () => {
-    local = await startTestStack({ timeScale: 50_000 });
     [live, exercise] = await Promise.all([resolvedIncident('Leaked deploy key', 'live'), resolvedIncident('Tabletop: leaked key', 'exercise')]);
   });
-  afterAll(async () => {
-    await local?.stop();
-  });
 
-  it('refuses to complete a SEV2 review with no corrective action nor reason, naming the rule, and writes nothing', async () => {
+  it.sequential('refuses to complete a SEV2 review with no corrective action nor reason, naming the rule, and writes nothing', async ({ expect }) => {
     const before = await events(live);
     const refused = await local.api('POST', `/incidents/${live}/tasks/${REVIEW_TASK_ID}/complete`, { token: 'dev-commander', body: { outcome: 'done', comment: 'held' } });
     expect(refused.status).toBe(409);
@@ -53,7 +61,7 @@ describe('corrective actions tracked to closure', () => {
     expect(await events(live)).toEqual(before);
   });
 
-  it('refuses bad requests with a 4xx saying what to change, and writes nothing', async () => {
+  it.sequential('refuses bad requests with a 4xx saying what to change, and writes nothing', async ({ expect }) => {
     const before = await events(live);
     const body = { title: 'Rotate every deploy key', owner: 'rita@example.com', dueAt: inDays(2) };
     const cases: Array<[string, string, string, unknown, number, RegExp]> = [
@@ -77,7 +85,7 @@ describe('corrective actions tracked to closure', () => {
     expect((await local.api('GET', `/incidents/${live}/actions`, { token: 'dev-auditor' })).body.actions).toEqual([]);
   });
 
-  it('records actions, each with owner, due date and its incident, on the trail; then the review completes', async () => {
+  it.sequential('records actions, each with owner, due date and its incident, on the trail; then the review completes', async ({ expect }) => {
     const added = await local.api('POST', `/incidents/${live}/actions`, {
       token: 'dev-commander',
       body: { title: 'Rotate every deploy key', owner: 'rita@example.com', ownerPrincipal: RITA, dueAt: inDays(2) },
@@ -102,7 +110,7 @@ describe('corrective actions tracked to closure', () => {
     expect(draft).toContain(`| ${overdueAction} | Rotate every deploy key | rita@example.com |`);
   });
 
-  it('lets only the owner or a commander close an action, with evidence, once (403 naming the role, then 409)', async () => {
+  it.sequential('lets only the owner or a commander close an action, with evidence, once (403 naming the role, then 409)', async ({ expect }) => {
     const path = `/incidents/${exercise}/actions/${closedInTime}/close`;
     const byApprover = await local.api('POST', path, { token: 'dev-approver', body: { note: 'done' } });
     expect(byApprover.status).toBe(403);
@@ -120,7 +128,7 @@ describe('corrective actions tracked to closure', () => {
     expect((await events(exercise)).filter((event) => event.type === 'action.closed')).toHaveLength(1);
   });
 
-  it('reminds the owner before due, then records the open action overdue and escalates it to the commanders, once each', async () => {
+  it.sequential('reminds the owner before due, then records the open action overdue and escalates it to the commanders, once each', async ({ expect }) => {
     const execution = await local.waitForExecution(reminderOf(live, overdueAction), 2400);
     expect(execution.status).toBe('SUCCEEDED');
     const trail = await events(live);
@@ -150,14 +158,14 @@ describe('corrective actions tracked to closure', () => {
     expect(listed.body.actions).toEqual([expect.objectContaining({ actionId: overdueAction, state: 'overdue', remindedAt: reminded[0]!.at, overdueAt: overdue[0]!.at })]);
   });
 
-  it('reminds nobody of an action closed in time (an exercise\'s, handled like a live one)', async () => {
+  it.sequential('reminds nobody of an action closed in time (an exercise\'s, handled like a live one)', async ({ expect }) => {
     const execution = await local.waitForExecution(reminderOf(exercise, closedInTime), 2400);
     expect(execution.status).toBe('SUCCEEDED');
     const trail = await events(exercise);
     expect(trail.filter((event) => event.type === 'action.reminded' || event.type === 'action.overdue')).toEqual([]);
   });
 
-  it('lets the owner close the overdue action, recorded as late; the export lists every action and its state', async () => {
+  it.sequential('lets the owner close the overdue action, recorded as late; the export lists every action and its state', async ({ expect }) => {
     const closed = await local.api('POST', `/incidents/${live}/actions/${overdueAction}/close`, { token: 'dev-responder', body: { link: 'https://git.example.com/infra/pull/42' } });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect((await events(live)).filter((event) => event.type === 'action.closed')).toEqual([
@@ -179,7 +187,7 @@ describe('corrective actions tracked to closure', () => {
     expect(files.get('report.html')).toContain('2 corrective actions: 2 closed, 0 open, 0 overdue');
   });
 
-  it('works from the terminal: irdr incidents actions add, list and close, review-record; a refusal exits 1 with the API\'s message', async () => {
+  it.sequential('works from the terminal: irdr incidents actions add, list and close, review-record; a refusal exits 1 with the API\'s message', async ({ expect }) => {
     const as = (token: string, ...args: string[]) => runIrdr(local, ['incidents', ...args], { IRDR_TOKEN: local.stack.devTokens.tokenOf(token) });
     const due = inDays(20).slice(0, 10);
     const added = await as('dev-commander', 'actions', 'add', live, '--title', 'Alert on new deploy keys', '--owner', 'rita@example.com', '--due', due);
@@ -197,5 +205,59 @@ describe('corrective actions tracked to closure', () => {
     const closed = await as('dev-commander', 'actions', 'close', live, actionId!, '--note', 'Alert added');
     expect(closed.code, closed.output).toBe(0);
     expect((await as('dev-commander', 'actions', 'close', live, actionId!, '--note', 'again')).output).toMatch(/409 Conflict: corrective action .* was closed already/);
+  });
+});
+
+/**
+ * Regulatory report stages are reminded before their deadline and escalated when overdue: a SEV3 classified as a NIS2
+ * significant incident opens the early warning (24 h) and the notification (72 h); the notification is submitted at
+ * once, the early warning left open. Time runs 50,000 times faster, so 24 hours pass in under two seconds.
+ */
+describe.concurrent('report stage reminders and escalation', () => {
+  let incidentId: string;
+  const EARLY = 'report-nis2-early-warning';
+  const NOTIFICATION = 'report-nis2-notification';
+  const events = async () => ((await local.api('GET', `/incidents/${incidentId}`, { token: 'dev-auditor' })).body.events as Array<{ type: string; actor: string; at: string; detail?: Record<string, unknown> }>);
+  const reminderOf = (taskId: string) => `${local.stack.reviewReminderStateMachineArn.replace(':stateMachine:', ':execution:')}:${stageReminderExecutionName(incidentId, taskId)}`;
+
+  beforeAll(async () => {
+    const created = await local.openIncident({ runbookId: 'triage-notify', title: 'Outage of the payment API', severity: 'SEV3', summary: 'essential service impaired', awareAt: new Date().toISOString() });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    incidentId = created.body.incidentId as string;
+    await local.waitForExecution(created.body.executionArn as string);
+    const classified = await local.api('POST', `/incidents/${incidentId}/classify`, { token: 'dev-commander', body: { add: ['significant'], reason: 'NIS2: essential service impaired' } });
+    expect(classified.status, JSON.stringify(classified.body)).toBe(200);
+    expect(classified.body.taskIds).toEqual(expect.arrayContaining([EARLY, NOTIFICATION]));
+    const submitted = await local.api('POST', `/incidents/${incidentId}/tasks/${NOTIFICATION}/complete`, { token: 'dev-approver', body: { outcome: 'done', comment: 'submitted, reference CSIRT-7' } });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+  });
+
+  it('reminds the approvers of an unsubmitted stage before its deadline, then records it overdue and escalates to the commanders, once each', async ({ expect }) => {
+    const execution = await local.waitForExecution(reminderOf(EARLY), 2400);
+    expect(execution.status).toBe('SUCCEEDED');
+    const trail = (await events()).filter((event) => event.detail?.taskId === EARLY);
+    const reminded = trail.filter((event) => event.type === 'task.reminded');
+    const overdue = trail.filter((event) => event.type === 'task.overdue');
+    expect(reminded).toEqual([expect.objectContaining({ actor: `states:${reminderOf(EARLY)}`, detail: expect.objectContaining({ purpose: 'regulatory-report', assignee: 'approver' }) })]);
+    expect(overdue).toEqual([expect.objectContaining({ detail: expect.objectContaining({ escalatedTo: ['carl@example.com', 'incident-commanders@example.com'] }) })]);
+    expect(reminded[0]!.at < overdue[0]!.at).toBe(true);
+    const sent = trail.filter((event) => event.type === 'notification.sent' && String(event.detail?.purpose).startsWith('regulatory-report-'));
+    expect(sent.map((event) => event.detail?.purpose)).toEqual(['regulatory-report-reminder', 'regulatory-report-overdue']);
+    expect(sent[1]!.detail?.to).toEqual(expect.arrayContaining(['ada@example.com', 'grace@example.com', 'carl@example.com', 'incident-commanders@example.com']));
+    const mail = await local.mailbox();
+    const escalation = mail.filter((email) => email.subject.startsWith('[SEV3] Regulatory report OVERDUE') && email.subject.includes('NIS2'));
+    expect(escalation.length).toBeGreaterThan(0);
+    // No link: a stage is submitted signed in, never through an emailed link.
+    expect(escalation.every((email) => !(email.body.text ?? '').includes('/task-links/'))).toBe(true);
+    // The stage stays open: reminding submits nothing.
+    const tasks = (await local.api('GET', `/incidents/${incidentId}/tasks`, { token: 'dev-auditor' })).body.tasks as Array<{ taskId: string; status: string }>;
+    expect(tasks.find((task) => task.taskId === EARLY)?.status).toBe('open');
+  });
+
+  it('reminds nobody of a stage submitted in time', async ({ expect }) => {
+    const execution = await local.waitForExecution(reminderOf(NOTIFICATION), 2400);
+    expect(execution.status).toBe('SUCCEEDED');
+    const trail = (await events()).filter((event) => event.detail?.taskId === NOTIFICATION);
+    expect(trail.filter((event) => event.type === 'task.reminded' || event.type === 'task.overdue')).toEqual([]);
   });
 });

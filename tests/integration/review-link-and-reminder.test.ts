@@ -9,7 +9,9 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
  * The post-incident review opened on resolve: each commander's email carries their own signed link, which
  * completes the review once (as email:<address>, on the trail as the tasks API would record it); and a review
  * still open when due is reminded, once, by the reminder execution started on resolve. Time runs 50,000 times
- * faster, so the five business days until it is due pass in about ten seconds.
+ * faster, so the five business days until it is due pass in about ten seconds. The link's tests run in order (each
+ * builds on the last); the three after them run side by side with their own expect: two wait for the reminder
+ * executions (which only invoke functions), the third refuses Step Functions starts meanwhile, for its own incident.
  */
 describe('post-incident review: the emailed link, and the reminder when it is overdue', () => {
   let local: TestStack;
@@ -105,7 +107,7 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     expect(await session.events(heldInTime.incidentId)).toEqual(before);
   });
 
-  it('reminds the commanders of a review still open when due, once, and records it', async () => {
+  it.concurrent('reminds the commanders of a review still open when due, once, and records it', async ({ expect }) => {
     const reminder = await local.waitForExecution(reminderOf(leftOpen.incidentId), 2400);
     expect(reminder.status).toBe('SUCCEEDED');
     expect(JSON.parse(reminder.output ?? '{}')).toEqual({ reminded: true });
@@ -134,7 +136,7 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     expect(about(await session.events(leftOpen.incidentId), 'task.overdue')).toHaveLength(1);
   });
 
-  it('reminds nobody of a review completed in time', async () => {
+  it.concurrent('reminds nobody of a review completed in time', async ({ expect }) => {
     const reminder = await local.waitForExecution(reminderOf(heldInTime.incidentId), 2400);
     expect(reminder.status).toBe('SUCCEEDED');
     expect(JSON.parse(reminder.output ?? '{}')).toEqual({ reminded: false });
@@ -142,7 +144,7 @@ describe('post-incident review: the emailed link, and the reminder when it is ov
     expect(reviewEmails(await session.emails(), 'Held in time', 'overdue')).toEqual([]);
   });
 
-  it('says in the trail when the reminder could not be started, and the review stands', async () => {
+  it.concurrent('says in the trail when the reminder could not be started, and the review stands', async ({ expect }) => {
     const { incidentId, executionArn } = await session.open({ runbookId: 'triage-notify', title: 'No reminder', severity: 'SEV2', summary: 'Step Functions refuses' });
     await local.waitForExecution(executionArn);
     local.stack.faults.stepFunctions.refuseStarts(true);
