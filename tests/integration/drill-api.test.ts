@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -69,6 +71,50 @@ describe('POST /drills/{planId}/runs', () => {
     expect(listing.body.plans).toEqual([
       expect.objectContaining({ id: 'api-pitr', driver: 'dynamodb-pitr', lastRun: expect.objectContaining({ runId: second.body.runId, status: 'passed' }) }),
     ]);
+  });
+
+  it('answers a start Step Functions throttles with a 503 saying no run started, writing nothing; the same key then starts it', async () => {
+    const before = await local.tableItems();
+    const key = randomUUID();
+    local.stack.faults.stepFunctions.refuseStarts(true);
+    const throttled = await startRun('api-pitr', { key }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
+    expect(throttled.status, JSON.stringify(throttled.body)).toBe(503);
+    expect(throttled.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(throttled.body.message).toMatch(/no run was started.*Idempotency-Key/);
+    expect(await local.tableItems()).toEqual(before);
+    const started = await startRun('api-pitr', { key });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect((await local.waitForExecution(started.body.executionArn as string, 2400)).status).toBe('SUCCEEDED');
+  });
+
+  it('answers concurrent starts of one plan, and a runbook step racing its own retry, never with a 5xx', async () => {
+    // One key sent four times at once (a client's retries racing): one run; each answer is that run or a 409 to retry.
+    const key = randomUUID();
+    const sameKey = await Promise.all([1, 2, 3, 4].map(() => startRun('api-pitr', { key })));
+    expect(sameKey.map((answer) => answer.status).sort()).toEqual(expect.arrayContaining([202]));
+    for (const answer of sameKey) expect([202, 409], JSON.stringify(answer.body)).toContain(answer.status);
+    for (const refused of sameKey.filter((answer) => answer.status === 409)) expect(refused.body.message).toMatch(/still being processed; retry/);
+    const runIds = new Set(sameKey.filter((answer) => answer.status === 202).map((answer) => answer.body.runId as string));
+    expect(runIds.size).toBe(1);
+    // Two keys at once beside it (two people pressing "run now"): two runs, each its own restore, both passing.
+    const otherKeys = await Promise.all([1, 2].map(() => startRun('api-pitr')));
+    expect(otherKeys.map((answer) => answer.status)).toEqual([202, 202]);
+    // A runbook's start-drill step whose retry overlaps its first attempt (same payload): one run, named by the step.
+    const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const step = { incidentId: randomUUID(), stepId: 'prove-backup-restores', executionArn: `arn:aws:states:us-east-1:000000000000:execution:ransomware:${randomUUID()}`, drillPlanId: 'api-pitr', event: 'recovery.drill-started', mode: 'live' };
+    const fromRunbook = await Promise.all([1, 2].map(() => lambda.send(new InvokeCommand({ FunctionName: 'irdr-StartDrillFromRunbook', Payload: JSON.stringify(step) }))));
+    lambda.destroy();
+    const results = fromRunbook.map((invoked) => {
+      const payload = Buffer.from(invoked.Payload ?? []).toString();
+      expect(invoked.FunctionError, payload).toBeUndefined();
+      return JSON.parse(payload) as { runId: string };
+    });
+    expect(results[1]!.runId).toBe(results[0]!.runId);
+    const runbookArn = `${local.stack.drillStateMachineArn.replace(':stateMachine:', ':execution:')}:${results[0]!.runId}`;
+    const arns = [...sameKey.filter((answer) => answer.status === 202).slice(0, 1), ...otherKeys].map((answer) => answer.body.executionArn as string);
+    for (const executionArn of [...arns, runbookArn]) expect((await local.waitForExecution(executionArn, 2400)).status, executionArn).toBe('SUCCEEDED');
+    const runbookRun = await local.api('GET', `/drill-runs/${results[0]!.runId}`, { token: 'dev-auditor' });
+    expect(runbookRun.body.run).toMatchObject({ status: 'passed', trigger: 'runbook', requestedBy: `incident:${step.incidentId}` });
   });
 
   it('answers 404 for a run or plan that does not exist, and 400 for a bad page position', async () => {
