@@ -181,8 +181,19 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   };
   expect((await runDrill('orders-pitr')).execution.status).toBe('SUCCEEDED');
   expect((await runDrill('orders-backup')).execution.status).toBe('SUCCEEDED');
+  // The closed entry altered once the run has chosen its point (its restore held back 2 s): the restore holds the entry as
+  // closed, the live table the altered one. Altered before the start, the run passed whenever its Prepare took longer than
+  // the 1 s (at 600x) the latest restorable point trails the clock.
+  local.stack.faults.functions.set('StartDrillRestore', { mode: 'delay', delayMs: 2_000, times: 1 });
+  const ledgerStart = await local.api('POST', '/drills/ledger-archive-pitr/runs', { headers: { 'idempotency-key': 'coverage-ledger-archive-pitr-1' } });
+  expect(ledgerStart.status, JSON.stringify(ledgerStart.body)).toBe(202);
+  const ledgerRunId = ledgerStart.body.runId as string;
+  for (let look = 0; !(await local.api('GET', `/drill-runs/${ledgerRunId}`, { token: 'dev-auditor' })).body.run?.recoveryPoint; look += 1) {
+    if (look > 600) throw new Error(`drill run ${ledgerRunId} never chose its recovery point`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await drills.put('irdr-demo-orders', { pk: 'LEDGER#2025', sk: 'ENTRY#0', amount: 1, currency: 'EUR' });
-  const failed = await runDrill('ledger-archive-pitr');
+  const failed = { runId: ledgerRunId, execution: await local.waitForExecution(ledgerStart.body.executionArn as string, 2400) };
   expect(failed.execution.error).toBe('DrillFailed');
   // The entry put right, the next run passes and resolves the failure incident the failed one opened (RecordDrillOutcome
   // updates an INC# item): not left to whether the runbook's drill above happened to fail.
