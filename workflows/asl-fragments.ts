@@ -1,3 +1,4 @@
+import { THROTTLING_ERRORS } from '../functions/domain/aws-throttling.js';
 import { functionArnPlaceholder, type FunctionName } from '../functions/registry.js';
 
 /** ASL is plain JSON; this is the slice of it our compilers emit. */
@@ -18,10 +19,7 @@ export const TRANSIENT_ERRORS = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
+  ...THROTTLING_ERRORS,
   'ServiceUnavailable',
   'InternalServerError',
 ] as const;

@@ -62,10 +62,7 @@ export async function startEvidenceExport(options: {
     );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const running = await dynamodb.send(new GetCommand({ TableName: tableName, Key: { [PK]: runningExportPk(period), [SK]: RUNNING_EXPORT_SK }, ConsistentRead: true }));
-    const record = await readExportRecord(tableName, String(running.Item?.exportId));
-    if (record) return { record, started: false };
-    throw new Error(`the period ${period.from} .. ${period.to} is claimed by export ${String(running.Item?.exportId)}, whose record is missing`);
+    return { record: await recordOfClaim(tableName, period), started: false };
   }
   const record: ExportRecord = { exportId, period, requestedBy: options.requestedBy, requestedAt: options.now, status: 'running', months: months.length, monthsDone: {} };
   try {
@@ -78,6 +75,37 @@ export async function startEvidenceExport(options: {
     throw error;
   }
   return { record, started: true };
+}
+
+/** How long a second start waits for the record of an export that has just claimed the period (written right after its claim). */
+const CLAIMED_RECORD_WAIT_MS = 2_000;
+
+/** The period is claimed by an export whose record did not appear (its start is under way, or died between claim and record). */
+export class ExportPeriodClaimedError extends Error {
+  override name = 'ExportPeriodClaimed';
+  constructor(
+    readonly exportId: string,
+    readonly claimedAt: string,
+    readonly freeAfter: string,
+  ) {
+    super(`export ${exportId} claimed this period at ${claimedAt} and has no record yet`);
+  }
+}
+
+/** The record of the export holding the period's claim: a racing start wrote its claim first, its record a moment later. */
+async function recordOfClaim(tableName: string, period: EvidencePeriod): Promise<ExportRecord> {
+  const deadline = Date.now() + CLAIMED_RECORD_WAIT_MS;
+  for (;;) {
+    const claim = await dynamodb.send(new GetCommand({ TableName: tableName, Key: { [PK]: runningExportPk(period), [SK]: RUNNING_EXPORT_SK }, ConsistentRead: true }));
+    const exportId = String(claim.Item?.exportId);
+    const record = await readExportRecord(tableName, exportId);
+    if (record) return record;
+    if (Date.now() >= deadline) {
+      const claimedAt = String(claim.Item?.claimedAt);
+      throw new ExportPeriodClaimedError(exportId, claimedAt, new Date(Date.parse(claimedAt) + EXPORT_CLAIM_LIFETIME_MS).toISOString());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function readExportRecord(tableName: string, exportId: string): Promise<ExportRecord | undefined> {

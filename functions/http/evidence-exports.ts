@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requireEnvironment } from '../aws/environment.js';
-import { issueDownloadUrl, readExportRecord, startEvidenceExport } from '../aws/evidence-export-jobs.js';
+import { ExportPeriodClaimedError, issueDownloadUrl, readExportRecord, startEvidenceExport } from '../aws/evidence-export-jobs.js';
 import { ExportRequest, exportView, newExportId } from '../domain/evidence/export-job.js';
 import { authorize, rolesOf } from '../domain/roles.js';
 import { requireRole, rolePrincipals } from './authorization.js';
@@ -20,7 +20,10 @@ export const handler = apiHandler(async (event) => {
   const caller = requireRole(event, 'exportEvidence');
   if (event.routeKey === 'POST /evidence/exports') {
     const period = parseJsonBody(event, ExportRequest);
-    const { record, started } = await startEvidenceExport({ tableName, stateMachineArn, period, requestedBy: caller.arn, exportId: newExportId(randomUUID()), now: new Date().toISOString() });
+    const { record, started } = await startEvidenceExport({ tableName, stateMachineArn, period, requestedBy: caller.arn, exportId: newExportId(randomUUID()), now: new Date().toISOString() }).catch((error: unknown) => {
+      if (!(error instanceof ExportPeriodClaimedError)) throw error;
+      throw new HttpError(409, `an export of this period is being started (${error.message}): GET /evidence/exports/${error.exportId} or POST again in a moment; if it never appears, the period is free again from ${error.freeAfter}`, { exportId: error.exportId });
+    });
     return { ...jsonResponse(started ? 202 : 200, { ...exportView(record), started }), headers: { 'content-type': 'application/json', location: `/evidence/exports/${record.exportId}` } };
   }
   const exportId = event.pathParameters?.exportId ?? '';

@@ -12,6 +12,7 @@ import { printable } from '../domain/plain-text.js';
 import { refusedRequestContent, type BodyMediaType } from '../domain/request-content.js';
 import { HttpError } from './http-errors.js';
 import { TrailBusyError } from '../domain/trail-busy.js';
+import { ThrottledRequestError, throttlingErrorIn } from '../domain/aws-throttling.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -90,6 +91,14 @@ export function apiHandler(handler: ApiHandler, options: ApiHandlerOptions = {})
         // Contention, not a fault: nothing was written, and the same request succeeds once the writers thin out.
         const busy = jsonResponse(503, { message: `the record is being written by many at once: ${error.message}` });
         return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
+      }
+      const throttled = throttlingErrorIn(error);
+      if (error instanceof ThrottledRequestError || throttled) {
+        // AWS refusing for rate (the SDK's retries spent): a moment's wait, not a fault; the caller is told so, not sent a 500.
+        logger.warn('request throttled by AWS', { error: error as Error, routeKey: event.routeKey });
+        const message = error instanceof ThrottledRequestError ? error.message : `AWS is throttling irdr's requests (${throttled!.name}); try again in a moment`;
+        const busy = jsonResponse(503, { message });
+        return { ...busy, headers: { ...busy.headers, 'retry-after': '2' } };
       }
       logger.error('request failed', { error: error as Error, routeKey: event.routeKey });
       return jsonResponse(500, { message: 'internal error; the request id is ' + context.awsRequestId });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ThrottledRequestError, throttlingErrorIn } from '../domain/aws-throttling.js';
 import type { DrillExecutionInput } from '../domain/drill/run.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { idempotentOperation } from '../aws/idempotency.js';
@@ -7,7 +8,7 @@ import { bundledDrillPlans } from '../aws/drill/plans.js';
 import { stepFunctions } from '../aws/sfn-client.js';
 import { requireRole } from './authorization.js';
 import { HttpError } from './http-errors.js';
-import { idempotencyConflict, idempotencyKeyOf } from './idempotency-key.js';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyConflict, idempotencyKeyOf } from './idempotency-key.js';
 import { apiHandler, jsonResponse, type ApiResult } from './http-shell.js';
 
 const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
@@ -19,7 +20,13 @@ const startRunOnce = idempotentOperation<{ planId: string }, ApiResult>(
   async ({ idempotencyKey: { caller }, request: { planId } }) => {
     const runId = randomUUID();
     const input: DrillExecutionInput = { planId, trigger: 'api', requestedBy: caller };
-    const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: drillStateMachineArn, name: runId, input: JSON.stringify(input) }));
+    const started = await stepFunctions
+      .send(new StartExecutionCommand({ stateMachineArn: drillStateMachineArn, name: runId, input: JSON.stringify(input) }))
+      .catch((error: unknown) => {
+        // Thrown, the key's record is deleted: the same Idempotency-Key may start the run once Step Functions takes starts again.
+        if (!throttlingErrorIn(error)) throw error;
+        throw new ThrottledRequestError(`Step Functions refused to start the drill run for now (${(error as Error).name}): no run was started; try again in a moment with the same ${IDEMPOTENCY_KEY_HEADER}`, { cause: error });
+      });
     return jsonResponse(202, { runId, planId, executionArn: started.executionArn, status: 'running', links: { run: `/drill-runs/${runId}` } });
   },
 );

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/stack-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillSession, testPlan } from './support/drill-session.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
@@ -69,6 +71,47 @@ describe('POST /drills/{planId}/runs', () => {
     expect(listing.body.plans).toEqual([
       expect.objectContaining({ id: 'api-pitr', driver: 'dynamodb-pitr', lastRun: expect.objectContaining({ runId: second.body.runId, status: 'passed' }) }),
     ]);
+  });
+
+  it('answers a start Step Functions throttles with a 503 saying no run started, writing nothing; then concurrent starts of one plan, never a 5xx', async () => {
+    const before = await local.tableItems();
+    const key = randomUUID();
+    local.stack.faults.stepFunctions.refuseStarts(true);
+    const throttled = await startRun('api-pitr', { key }).finally(() => local.stack.faults.stepFunctions.refuseStarts(false));
+    expect(throttled.status, JSON.stringify(throttled.body)).toBe(503);
+    expect(throttled.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(throttled.body.message).toMatch(/no run was started.*Idempotency-Key/);
+    expect(await local.tableItems()).toEqual(before);
+
+    // The same key then sent four times at once (a client's retries racing): one run; each answer is that run or a 409 to retry.
+    const sameKey = await Promise.all([1, 2, 3, 4].map(() => startRun('api-pitr', { key })));
+    for (const answer of sameKey) expect([202, 409], JSON.stringify(answer.body)).toContain(answer.status);
+    for (const refused of sameKey.filter((answer) => answer.status === 409)) expect(refused.body.message).toMatch(/still being processed; retry/);
+    const accepted = sameKey.filter((answer) => answer.status === 202);
+    expect(new Set(accepted.map((answer) => answer.body.runId as string)).size).toBe(1);
+    // Another key at the same moment (another person pressing "run now"): a run of its own, beside the first.
+    const otherKey = startRun('api-pitr');
+    // A runbook's start-drill step whose retry overlaps its first attempt (same payload): one run, named by the step.
+    const lambda = new LambdaClient({ endpoint: local.stack.environment.AWS_ENDPOINT_URL_LAMBDA, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const step = { incidentId: randomUUID(), stepId: 'prove-backup-restores', executionArn: `arn:aws:states:us-east-1:000000000000:execution:ransomware:${randomUUID()}`, drillPlanId: 'api-pitr', event: 'recovery.drill-started', mode: 'live' };
+    const fromRunbook = await Promise.all([1, 2].map(() => lambda.send(new InvokeCommand({ FunctionName: 'irdr-StartDrillFromRunbook', Payload: JSON.stringify(step) }))));
+    lambda.destroy();
+    const results = fromRunbook.map((invoked) => {
+      const payload = Buffer.from(invoked.Payload ?? []).toString();
+      expect(invoked.FunctionError, payload).toBeUndefined();
+      return JSON.parse(payload) as { runId: string };
+    });
+    expect(results[1]!.runId).toBe(results[0]!.runId);
+    const other = await otherKey;
+    expect(other.status, JSON.stringify(other.body)).toBe(202);
+    expect(other.body.runId).not.toBe(accepted[0]!.body.runId);
+    // Three runs of one plan at once, each its own restore: all pass.
+    const runbookArn = `${local.stack.drillStateMachineArn.replace(':stateMachine:', ':execution:')}:${results[0]!.runId}`;
+    for (const executionArn of [accepted[0]!.body.executionArn as string, other.body.executionArn as string, runbookArn]) {
+      expect((await local.waitForExecution(executionArn, 2400)).status, executionArn).toBe('SUCCEEDED');
+    }
+    const runbookRun = await local.api('GET', `/drill-runs/${results[0]!.runId}`, { token: 'dev-auditor' });
+    expect(runbookRun.body.run).toMatchObject({ status: 'passed', trigger: 'runbook', requestedBy: `incident:${step.incidentId}` });
   });
 
   it('answers 404 for a run or plan that does not exist, and 400 for a bad page position', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, checkExport, keyFingerprint } from '../../functions/domain/evidence/export-manifest.js';
-import { META_SK, evidenceExportPk, incidentPk } from '../../functions/domain/keys.js';
+import { META_SK, RUNNING_EXPORT_SK, evidenceExportPk, incidentPk, runningExportPk } from '../../functions/domain/keys.js';
 import { exportMonths } from '../../functions/domain/evidence/export-job.js';
 import { tableDesign } from '../../functions/domain/table-design.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../functions/domain/lambda-limits.js';
@@ -352,6 +352,36 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     // Counted with ADD, the retried month made it 4/3 months, its events counted twice (54).
     expect(view).toMatchObject({ status: 'completed', progress: { monthsCollected: 3, months: 3, eventsCollected: 6 * 6 }, trails: { total: 6, broken: 0 } });
     expect(Math.max(...seen)).toBe(3);
+  });
+
+  it('answers a start racing another of the same period (claimed, its record not yet written) with that export or a 409, never a 5xx', async () => {
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    const { partitionKey, sortKey } = tableDesign;
+    const claimOf = (period: { from: string; to: string }, exportId: string) =>
+      documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { [partitionKey]: runningExportPk(period), [sortKey]: RUNNING_EXPORT_SK, exportId, running: true, claimedAt: new Date().toISOString() } }));
+    // The racing start claimed the period and writes its record a moment later: the second start answers with it.
+    const slow = { from: '2019-01-01T00:00:00.000Z', to: '2019-02-01T00:00:00.000Z' };
+    const slowId = `ex-${'5a'.repeat(16)}`;
+    await claimOf(slow, slowId);
+    // The function warm first, so the start surely reads before the record is written.
+    expect((await call('GET', `/evidence/exports/${slowId}`, 'dev-auditor')).status).toBe(404);
+    const asked = call('POST', '/evidence/exports', 'dev-auditor', slow);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const record = { exportId: slowId, period: slow, requestedBy: 'arn:aws:iam::000000000000:user/dev-auditor', requestedAt: new Date().toISOString(), status: 'running', months: 1, monthsDone: {} };
+    await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { [partitionKey]: evidenceExportPk(slowId), [sortKey]: META_SK, ...record } }));
+    const joined = await asked;
+    const joinedView = (await joined.json()) as ExportView;
+    expect([joined.status, joinedView.exportId, joinedView.started]).toEqual([200, slowId, false]);
+    // The racing start died between its claim and its record: a 409 naming it and when the period frees, nothing written.
+    const dead = { from: '2019-03-01T00:00:00.000Z', to: '2019-04-01T00:00:00.000Z' };
+    const deadId = `ex-${'de'.repeat(16)}`;
+    await claimOf(dead, deadId);
+    const before = await local.tableItems();
+    const refused = await call('POST', '/evidence/exports', 'dev-auditor', dead);
+    const body = (await refused.json()) as { message: string; exportId: string };
+    expect(refused.status, body.message).toBe(409);
+    expect(body).toMatchObject({ exportId: deadId, message: expect.stringMatching(new RegExp(`${deadId}.*free again from \\d{4}-`)) });
+    expect(await local.tableItems()).toEqual(before);
   });
 
   it('carries on an export started before the month set existed (its record counted with ADD): the month is set, not refused', async () => {
