@@ -1,12 +1,11 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { isTimeZone } from './zoned-time.js';
 
 /** `09:00`: when a handoff happens, on the wall clock of the layer's zone. */
-const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM on a 24-hour clock, e.g. 09:00');
+const TimeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM on a 24-hour clock, e.g. 09:00'));
 
 const TimeZoneName = z
-  .string()
-  .refine(isTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Berlin or America/New_York` });
+  .string().check(z.refine(isTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Berlin or America/New_York` }));
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,9 +15,9 @@ const Instant = z.iso.datetime({ offset: true, error: 'an ISO date and time with
 export const OnCallLayer = z
   .strictObject({
     /** Named in the trail and by `irdr oncall who` (`primary`, `follow-the-sun-emea`). */
-    name: z.string().trim().min(1, 'a layer has a name').max(64, 'at most 64 characters'),
+    name: z.string().check(z.trim()).check(z.minLength(1, 'a layer has a name')).check(z.maxLength(64, 'at most 64 characters')),
     /** The email addresses of the role's people, in turn; someone may appear more than once. */
-    rotation: z.array(z.email('each rotation entry is the email of one of the role\'s people')).min(1, 'a rotation needs at least one person: add the email of one of the role\'s people'),
+    rotation: z.array(z.email('each rotation entry is the email of one of the role\'s people')).check(z.minLength(1, 'a rotation needs at least one person: add the email of one of the role\'s people')),
     handoff: z.strictObject({
       every: z.enum(['day', 'week'], { error: 'handoff.every is "day" or "week"' }),
       at: TimeOfDay,
@@ -27,13 +26,11 @@ export const OnCallLayer = z
     /** The first handoff's date (at handoff.at in handoff.timeZone): the first person's shift starts then; nobody before. */
     start: z.iso.date('a date as YYYY-MM-DD'),
     /** The date (at handoff.at) the layer stops, if it does. */
-    end: z.iso.date('a date as YYYY-MM-DD').optional(),
-  })
-  // Only between two well-formed dates: a malformed one has its own message.
-  .refine((layer) => layer.end === undefined || !isoDate.test(layer.start) || !isoDate.test(layer.end) || layer.end > layer.start, {
+    end: z.optional(z.iso.date('a date as YYYY-MM-DD')),
+  }).check(z.refine((layer) => layer.end === undefined || !isoDate.test(layer.start) || !isoDate.test(layer.end) || layer.end > layer.start, {
     path: ['end'],
     message: 'the layer ends before it starts: make end later than start',
-  });
+  }));
 export type OnCallLayer = z.infer<typeof OnCallLayer>;
 
 /** Someone covering from one instant to another, whoever the layers name. */
@@ -42,12 +39,11 @@ export const OnCallOverride = z
     person: z.email('the email of one of the role\'s people'),
     from: Instant,
     to: Instant,
-    reason: z.string().trim().max(200, 'at most 200 characters').optional(),
-  })
-  .refine((override) => Number.isNaN(Date.parse(override.from)) || Number.isNaN(Date.parse(override.to)) || Date.parse(override.to) > Date.parse(override.from), {
+    reason: z.optional(z.string().check(z.trim()).check(z.maxLength(200, 'at most 200 characters'))),
+  }).check(z.refine((override) => Number.isNaN(Date.parse(override.from)) || Number.isNaN(Date.parse(override.to)) || Date.parse(override.to) > Date.parse(override.from), {
     path: ['to'],
     message: 'the override ends before it starts: make to later than from',
-  });
+  }));
 export type OnCallOverride = z.infer<typeof OnCallOverride>;
 
 /**
@@ -56,10 +52,9 @@ export type OnCallOverride = z.infer<typeof OnCallOverride>;
  */
 export const OnCallSchedule = z
   .strictObject({
-    layers: z.array(OnCallLayer).min(1, 'a schedule needs at least one layer'),
-    overrides: z.array(OnCallOverride).default([]),
-  })
-  .superRefine((schedule, context) => {
+    layers: z.array(OnCallLayer).check(z.minLength(1, 'a schedule needs at least one layer')),
+    overrides: z._default(z.array(OnCallOverride), []),
+  }).check(z.superRefine((schedule, context) => {
     const names = new Set<string>();
     for (const [index, layer] of schedule.layers.entries()) {
       if (names.has(layer.name)) context.addIssue({ code: 'custom', path: ['layers', index, 'name'], message: `two layers are named "${layer.name}": give each its own name` });
@@ -77,7 +72,7 @@ export const OnCallSchedule = z
         }
       }
     }
-  });
+  }));
 export type OnCallSchedule = z.infer<typeof OnCallSchedule>;
 
 /** The people a schedule names who are not among the role's people (each path and address), for the config check. */
