@@ -24,7 +24,7 @@ import type { TrailEventBody } from './trail-event.js';
  */
 
 const uniqueLabels = z._default(z
-  .array(ClassificationLabel).check(z.maxLength(ClassificationLabel.options.length)).check(z.refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })), []);
+  .array(ClassificationLabel).check(z.maxLength(ClassificationLabel.options.length), z.refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })), []);
 
 /** Body of POST /incidents/{id}/classify. */
 export const ClassifyRequest = z.strictObject({
@@ -32,7 +32,7 @@ export const ClassifyRequest = z.strictObject({
   add: uniqueLabels,
   remove: uniqueLabels,
   /** Why: required unless the change only raises the severity. */
-  reason: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(2000)).check(multiLine)),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000), multiLine)),
   /** SEC: when the incident was determined material, if before this request (Form 8-K counts from it). */
   determinedAt: z.optional(z.iso.datetime({ offset: true })),
 });

@@ -37,11 +37,11 @@ export const ClockDefinition = z.object({
   title: z.string().check(z.minLength(1)),
   obligation: z.optional(z.string()),
   from: ClockAnchor,
-  durationSeconds: z.optional(z.number().check(z.int()).check(z.positive())),
-  businessDays: z.optional(z.number().check(z.int()).check(z.positive())),
+  durationSeconds: z.optional(z.number().check(z.int(), z.positive())),
+  businessDays: z.optional(z.number().check(z.int(), z.positive())),
   /** Whose business days (config businessCalendars); the team's when absent. */
   calendar: z.optional(CalendarName),
-  reminders: z.array(z.object({ at: z.number().check(z.gt(0)).check(z.lt(1)), notify: z.array(RoleName).check(z.minLength(1)) })),
+  reminders: z.array(z.object({ at: z.number().check(z.gt(0), z.lt(1)), notify: z.array(RoleName).check(z.minLength(1)) })),
   notify: z.array(RoleName).check(z.minLength(1)),
   metBy: z.array(z.string()),
   appliesTo: z.optional(z.array(Severity)),
@@ -75,7 +75,7 @@ export const ClockPlan = z.object({
   anchorAt: z.iso.datetime({ offset: true }),
   deadlineAt: z.iso.datetime({ offset: true }),
   stages: z.array(ClockStage),
-  nextWaitSeconds: z.number().check(z.int()).check(z.gte(0)),
+  nextWaitSeconds: z.number().check(z.int(), z.gte(0)),
 });
 export type ClockPlan = z.infer<typeof ClockPlan>;
 
@@ -98,7 +98,7 @@ const RunbookInput = z.record(z.string(), z.unknown());
 
 export const TrackClockPayload = z.discriminatedUnion('action', [
   z.extend(StepContext, { action: z.literal('start'), clock: ClockDefinition, input: RunbookInput }),
-  z.extend(StepContext, { action: z.literal('remind'), reminder: z.number().check(z.int()).check(z.positive()), plan: ClockPlan, input: RunbookInput }),
+  z.extend(StepContext, { action: z.literal('remind'), reminder: z.number().check(z.int(), z.positive()), plan: ClockPlan, input: RunbookInput }),
   z.extend(StepContext, { action: z.literal('deadline'), plan: ClockPlan, input: RunbookInput }),
   /** stepId is the step that met it. */
   /** kind and title: absent in executions started before they were passed (such a clock met early was stored as regulatory). */

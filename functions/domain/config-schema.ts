@@ -20,7 +20,7 @@ export const PrincipalPattern = z
 
 /** Someone who acts in a role, by name and their own address: task emails with a decision link go to people, never lists. */
 export const RolePerson = z.strictObject({
-  name: z.string().check(z.trim()).check(z.minLength(1, 'a person has a name')).check(z.maxLength(100, 'at most 100 characters')),
+  name: z.string().check(z.trim(), z.minLength(1, 'a person has a name'), z.maxLength(100, 'at most 100 characters')),
   email: z.email(),
   /**
    * The IAM principals this person signs in as: what they did through an emailed link (`email:<address>`) counts as
@@ -46,7 +46,7 @@ const RoleContacts = z
   }).check(z.refine((contacts) => contacts.emails.length + contacts.people.length > 0, {
     path: ['emails'],
     message: 'each role needs at least one email address (a list in emails, or people with their own)',
-  })).check(z.superRefine((contacts, context) => {
+  }), z.superRefine((contacts, context) => {
     // A scheduled person must be one of the role's people: their link then lets them act in the role.
     for (const { path, email } of contacts.onCall ? unknownScheduledPeople(contacts.onCall, contacts.people) : []) {
       context.addIssue({ code: 'custom', path: ['onCall', ...path], message: `${email} is not one of this role's people: add them to people, or name someone who is` });
@@ -62,12 +62,12 @@ export const LinksConfig = z.strictObject({
    * A task link lives for the level (deadline or escalation step) it was sent at, and never longer than this: an
    * escalation sends fresh links to the next level's people. 24 h covers a working day and its night on call.
    */
-  taskLinkMaxHours: z._default(z.number().check(z.int()).check(z.gte(1, 'at least 1 hour')).check(z.lte(72, 'at most 72 hours: a longer wait is decided through the API or CLI')), 24),
+  taskLinkMaxHours: z._default(z.number().check(z.int(), z.gte(1, 'at least 1 hour'), z.lte(72, 'at most 72 hours: a longer wait is decided through the API or CLI')), 24),
   /**
    * A post-incident review link lives this long after it is sent (on resolve; the overdue reminder sends a fresh
    * one). 72 h: three days to read the request and record the review by link; past it, the API or CLI.
    */
-  reviewLinkHours: z._default(z.number().check(z.int()).check(z.gte(1, 'at least 1 hour')).check(z.lte(168, 'at most 168 hours (7 days)')), 72),
+  reviewLinkHours: z._default(z.number().check(z.int(), z.gte(1, 'at least 1 hour'), z.lte(168, 'at most 168 hours (7 days)')), 72),
 });
 export type LinksConfig = z.infer<typeof LinksConfig>;
 
@@ -85,7 +85,7 @@ export const EvidenceConfig = z.strictObject({
    * Cover the audit period and the time to the auditor's report: 400 days spans a SOC 2 Type II year and its fieldwork.
    * The evidence table's monthly AWS Backup recovery points are kept as long (lib/evidence-backups.ts).
    */
-  digestRetentionDays: z._default(z.number().check(z.int()).check(z.gte(1, 'at least 1 day')).check(z.lte(36_500, 'at most 100 years')), 400),
+  digestRetentionDays: z._default(z.number().check(z.int(), z.gte(1, 'at least 1 day'), z.lte(36_500, 'at most 100 years')), 400),
   /**
    * Whoever acknowledged, resolved or closed an incident, or started a drill run by hand, cannot sign off its
    * evidence (SOC 2 CC1.3, ISO/IEC 27001 A.5.3): a reviewer is someone else. Off only for a team of one.
@@ -111,9 +111,9 @@ export const ApiConfig = z.strictObject({
   throttle: z.prefault(z
     .strictObject({
       /** Steady-state requests per second; API Gateway's account limit (10,000) caps it anyway. */
-      rateLimit: z._default(z.number().check(z.positive('above 0')).check(z.lte(10_000, "at most 10,000, API Gateway's account limit")), 50),
+      rateLimit: z._default(z.number().check(z.positive('above 0'), z.lte(10_000, "at most 10,000, API Gateway's account limit")), 50),
       /** Requests allowed at once above the rate (the token bucket's size). */
-      burstLimit: z._default(z.number().check(z.int()).check(z.gte(1, 'at least 1')).check(z.lte(5_000, "at most 5,000, API Gateway's account limit")), 100),
+      burstLimit: z._default(z.number().check(z.int(), z.gte(1, 'at least 1'), z.lte(5_000, "at most 5,000, API Gateway's account limit")), 100),
     }), {}),
   /**
    * Lambda concurrency reserved for each API function: the most it runs at once (a flood of requests cannot take the
@@ -122,7 +122,7 @@ export const ApiConfig = z.strictObject({
    * nothing, for an account whose quota is too low (new accounts can start at 10): the stage throttle still applies.
    */
   reservedConcurrencyPerFunction: z._default(z
-    .union([z.number().check(z.int('a whole number of executions')).check(z.gte(1, 'at least 1 (0 would stop the function), or "none" to reserve nothing')).check(z.lte(1_000, 'at most 1,000')), z.literal('none')], {
+    .union([z.number().check(z.int('a whole number of executions'), z.gte(1, 'at least 1 (0 would stop the function), or "none" to reserve nothing'), z.lte(1_000, 'at most 1,000')), z.literal('none')], {
       error: 'a whole number of executions from 1 to 1,000 (0 would stop the function), or "none" to reserve nothing',
     }), 10),
 });
@@ -132,7 +132,7 @@ export const DrillsConfig = z.strictObject({
   database: z.optional(z
     .strictObject({
       dbSubnetGroupName: DbSubnetGroupName,
-      vpcSecurityGroupIds: z.array(SecurityGroupId).check(z.minLength(1)).check(z.maxLength(5)),
+      vpcSecurityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5)),
       /**
        * Where the wire-check validator (RunDrillWireChecks) runs: subnets of the drill VPC (those of the subnet group, or
        * beside them) and its own security group, which the databases' groups admit on the engine's port. Without it,
@@ -140,8 +140,8 @@ export const DrillsConfig = z.strictObject({
        */
       validator: z.optional(z
         .strictObject({
-          subnetIds: z.array(SubnetId).check(z.minLength(1, 'at least one subnet (two, in two AZs, for a validator that survives an AZ)')).check(z.maxLength(16, "at most 16, Lambda's limit")),
-          securityGroupIds: z.array(SecurityGroupId).check(z.minLength(1)).check(z.maxLength(5, "at most 5, Lambda's limit")),
+          subnetIds: z.array(SubnetId).check(z.minLength(1, 'at least one subnet (two, in two AZs, for a validator that survives an AZ)'), z.maxLength(16, "at most 16, Lambda's limit")),
+          securityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5, "at most 5, Lambda's limit")),
         })),
     })),
 });

@@ -45,7 +45,7 @@ export const DrillSchedule = z.strictObject({
   /** IANA time zone the cron's wall clock is read in. */
   timeZone: z._default(TimeZone, 'UTC'),
   /** Flexible time window: the drill starts at a random moment up to this many minutes after the scheduled time. */
-  startWindowMinutes: z._default(z.number().check(z.int()).check(z.gte(0)).check(z.lte(1440)), 0),
+  startWindowMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(1440)), 0),
   /** A disabled plan can still be run by hand. */
   enabled: z._default(z.boolean(), true),
 });
@@ -54,7 +54,7 @@ export const DrillSchedule = z.strictObject({
 const DynamoDbTableSource = z.strictObject({
   type: z.literal('dynamodb-table'),
   tableName: z
-    .string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)')).check(z.refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
+    .string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)'), z.refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
       message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
     })),
 });
@@ -74,7 +74,7 @@ const AwsBackupResourceSource = z
     resourceArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN'))),
     selection: z.optional(z.strictObject({ tags: z.record(TagKey, TagValue).check(z.refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' })) })),
     /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
-    restoreMetadata: z._default(z.record(z.string().check(z.minLength(1)).check(z.maxLength(128)), z.string().check(z.maxLength(4096))), {}),
+    restoreMetadata: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(4096))), {}),
   }).check(z.superRefine((source, context) => {
     const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
     if (!profile.drillable) {
@@ -125,9 +125,9 @@ export const DrillDriver = z.discriminatedUnion('type', [
     restoreTesting: z.optional(z
       .strictObject({
         /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
-        validationWindowHours: z.number().check(z.int()).check(z.gte(1, 'a validation window of 1 to 168 hours')).check(z.lte(168, 'a validation window of 1 to 168 hours')),
+        validationWindowHours: z.number().check(z.int(), z.gte(1, 'a validation window of 1 to 168 hours'), z.lte(168, 'a validation window of 1 to 168 hours')),
         /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
-        startWindowHours: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(168))),
+        startWindowHours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(168))),
       })),
   }),
   ...RdsDrivers,
@@ -137,19 +137,19 @@ export const RecoveryPointChoice = z.discriminatedUnion('type', [
   /** The newest restorable point (PITR: LatestRestorableDateTime; backups: the newest). */
   z.strictObject({ type: z.literal('latest') }),
   /** This many minutes before the drill starts (backups: the newest taken at or before then). */
-  z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().check(z.int()).check(z.gte(1)).check(z.lte(35 * 24 * 60)) }),
+  z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().check(z.int(), z.gte(1), z.lte(35 * 24 * 60)) }),
   /** A random point in the last `days` days, so drills do not always test the newest data (as restore testing's window). */
   z.strictObject({
     type: z.literal('random-within'),
-    days: z.number({ error: 'days is a whole number from 1 to 365' }).check(z.int('days is a whole number from 1 to 365')).check(z.gte(1, 'a window of 1 to 365 days')).check(z.lte(365, 'a window of 1 to 365 days')),
+    days: z.number({ error: 'days is a whole number from 1 to 365' }).check(z.int('days is a whole number from 1 to 365'), z.gte(1, 'a window of 1 to 365 days'), z.lte(365, 'a window of 1 to 365 days')),
   }),
 ]);
 
 export const RecoveryTargets = z.strictObject({
   /** Recovery time objective: drill start to restored data validated. */
-  rtoMinutes: z.number().check(z.int()).check(z.gte(1)).check(z.lte(7 * 24 * 60)),
+  rtoMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
   /** Recovery point objective: how much recent data a restore may lack. */
-  rpoMinutes: z.number().check(z.int()).check(z.gte(0)).check(z.lte(35 * 24 * 60)),
+  rpoMinutes: z.number().check(z.int(), z.gte(0), z.lte(35 * 24 * 60)),
 });
 
 /** A key value of the source table: strings and numbers (what key attributes can hold, binary aside). */
@@ -157,8 +157,8 @@ const KeyValue = z.union([z.string().check(z.minLength(1)), z.number()]);
 const AttributeName = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,255}$/, 'an attribute name'));
 
 /** An S3 object key (1-1024 bytes of UTF-8). */
-const ObjectKey = z.string().check(z.minLength(1)).check(z.maxLength(1024)).check(z.refine((key) => Buffer.byteLength(key, 'utf8') <= 1024, { message: 'an S3 key is at most 1024 bytes' }));
-const ObjectKeyPrefix = z.string().check(z.minLength(1)).check(z.maxLength(1024));
+const ObjectKey = z.string().check(z.minLength(1), z.maxLength(1024), z.refine((key) => Buffer.byteLength(key, 'utf8') <= 1024, { message: 'an S3 key is at most 1024 bytes' }));
+const ObjectKeyPrefix = z.string().check(z.minLength(1), z.maxLength(1024));
 const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 
 const CheckBase = {
@@ -174,16 +174,16 @@ export const DrillCheck = z.discriminatedUnion('type', [
   z.strictObject({
     ...CheckBase,
     type: z.literal('item-count'),
-    expected: z.optional(z.number().check(z.int()).check(z.gte(0))),
-    tolerancePercent: z._default(z.number().check(z.gte(0)).check(z.lte(100)), 0),
+    expected: z.optional(z.number().check(z.int(), z.gte(0))),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
     /** No default, so plans written before it keep their hash: absent means `recovery-point`. */
     baseline: z.optional(z.enum(['recovery-point', 'source-scan', 'counted'])),
     /** baseline counted: the canary writer starts a count of the source this often. @default 1440 (daily) */
-    countEveryMinutes: z.optional(z.number().check(z.int()).check(z.gte(60)).check(z.lte(10_080))),
+    countEveryMinutes: z.optional(z.number().check(z.int(), z.gte(60), z.lte(10_080))),
     /** baseline counted: a count older than this at the recovery point fails the check. @default twice countEveryMinutes */
-    maxBaselineAgeMinutes: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(20_160))),
+    maxBaselineAgeMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(20_160))),
     /** Parallel scan segments per table. @default one per 2 GB of the table's size (at least 1) */
-    segments: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(MAX_SEGMENTS))),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /**
    * RPO, measured: a scheduled writer puts one canary item (at `key`) into the source every intervalMinutes, with
@@ -195,13 +195,13 @@ export const DrillCheck = z.discriminatedUnion('type', [
     key: z.record(AttributeName, KeyValue).check(z.refine((key) => Object.keys(key).length >= 1 && Object.keys(key).length <= 2, {
       message: 'the canary key names the partition key (and sort key, if the table has one)',
     })),
-    intervalMinutes: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(60)), 5),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
   }),
   /** `count` items sampled from the source must be in the restored table, equal. */
   z.strictObject({
     ...CheckBase,
     type: z.literal('sample-keys'),
-    count: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(100)), 20),
+    count: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 20),
     /** An attribute holding when an item last changed (ISO 8601): items changed after the recovery point are skipped, not failed. */
     modifiedAtAttribute: z.optional(AttributeName),
   }),
@@ -219,10 +219,10 @@ export const DrillCheck = z.discriminatedUnion('type', [
     ...CheckBase,
     type: z.literal('object-count'),
     prefix: z.optional(ObjectKeyPrefix),
-    expected: z.optional(z.strictObject({ objects: z.number().check(z.int()).check(z.gte(0)), bytes: z.number().check(z.int()).check(z.gte(0)) })),
-    tolerancePercent: z._default(z.number().check(z.gte(0)).check(z.lte(100)), 0),
+    expected: z.optional(z.strictObject({ objects: z.number().check(z.int(), z.gte(0)), bytes: z.number().check(z.int(), z.gte(0)) })),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
     /** Key ranges each bucket is listed in, one Map iteration each. @default up to 16, cut at the prefix's top-level folders (one below 1000 objects) */
-    segments: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(MAX_SEGMENTS))),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /**
    * S3: `count` keys sampled from the source as it stood at the recovery point, each compared by SHA-256 with the
@@ -232,7 +232,7 @@ export const DrillCheck = z.discriminatedUnion('type', [
     ...CheckBase,
     type: z.literal('sample-objects'),
     prefix: z.optional(ObjectKeyPrefix),
-    count: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(100)), 20),
+    count: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 20),
     pinned: z.optional(z.record(ObjectKey, Sha256Hex)),
   }),
   /** S3: one SHA-256 over a prefix's keys and objects, restored vs the source at the recovery point (or a recorded digest). */
@@ -242,14 +242,14 @@ export const DrillCheck = z.discriminatedUnion('type', [
     prefix: ObjectKeyPrefix,
     expected: z._default(z.union([z.literal('source'), Sha256Hex]), 'source'),
     /** Key ranges, as for object-count; a recorded digest is over the whole prefix, so it is always listed as one. @default up to 16 */
-    segments: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(MAX_SEGMENTS))),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /** S3: RPO, measured: a scheduled writer puts the canary object at `key` into the source bucket every intervalMinutes. */
   z.strictObject({
     ...CheckBase,
     type: z.literal('canary-object'),
     key: ObjectKey,
-    intervalMinutes: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(60)), 5),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
   }),
   /** A Lambda function you own: it receives the restored table and returns `{ passed, details }`. */
   z.strictObject({
@@ -266,7 +266,7 @@ export const DrillPolling = z.discriminatedUnion('strategy', [
   /** Waits that start short and double up to a cap set by the RTO target: few state transitions, bounded error. */
   z.strictObject({ strategy: z.literal('adaptive') }),
   /** A fixed interval (what a hand-written poll loop does). */
-  z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().check(z.int()).check(z.gte(1)).check(z.lte(3600)) }),
+  z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().check(z.int(), z.gte(1), z.lte(3600)) }),
 ]);
 
 export const DrillRecipients = z
@@ -275,7 +275,7 @@ export const DrillRecipients = z
 export const DrillPlan = z
   .strictObject({
     id: DrillPlanId,
-    title: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+    title: z.string().check(z.minLength(1), z.maxLength(200)),
     description: z.optional(z.string().check(z.maxLength(2000))),
     /** Who answers for this drill (its report goes to them too). */
     owner: z.email(),
@@ -284,14 +284,14 @@ export const DrillPlan = z
     driver: DrillDriver,
     recoveryPoint: z._default(RecoveryPointChoice, { type: 'latest' }),
     targets: RecoveryTargets,
-    checks: z.array(DrillCheck).check(z.minLength(1, 'a drill proves the data is right: name at least one check')).check(z.maxLength(20)),
+    checks: z.array(DrillCheck).check(z.minLength(1, 'a drill proves the data is right: name at least one check'), z.maxLength(20)),
     /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
     sqlAccess: z.optional(SqlAccess),
     /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
-    holdMinutes: z._default(z.number().check(z.int()).check(z.gte(0)).check(z.lte(10080)), 0),
+    holdMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(10080)), 0),
     polling: z._default(DrillPolling, { strategy: 'adaptive' }),
     /** Give up waiting for the restore after this long. @default twice the RTO target */
-    restoreTimeoutMinutes: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(14 * 24 * 60))),
+    restoreTimeoutMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 60))),
     recipients: DrillRecipients,
     /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
     controls: z.array(ControlReference).check(z.minLength(1)),

@@ -7,18 +7,18 @@ export const SecurityHubSeverityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM'
 export type SecurityHubSeverityLabel = z.infer<typeof SecurityHubSeverityLabel>;
 
 /** A finding type glob: `*` matches any run of characters, e.g. `UnauthorizedAccess:IAMUser/*`. */
-const TypePattern = z.string().check(z.minLength(1)).check(z.maxLength(256));
+const TypePattern = z.string().check(z.minLength(1), z.maxLength(256));
 /** A Security Hub product ARN (ASFF `ProductArn`, OCSF `metadata.product.uid`); `*` matches any run of characters, e.g. the region. */
 const ProductPattern = z
-  .string().check(z.maxLength(512)).check(z.regex(/^arn:[^:]*:securityhub:[^:]*:[^:]*:product/, 'a Security Hub product ARN, e.g. arn:aws:securityhub:*::product/crowdstrike/crowdstrike-falcon'));
+  .string().check(z.maxLength(512), z.regex(/^arn:[^:]*:securityhub:[^:]*:[^:]*:product/, 'a Security Hub product ARN, e.g. arn:aws:securityhub:*::product/crowdstrike/crowdstrike-falcon'));
 
 export const FindingsConfig = z
   .object({
     guardDuty: z.object({
       /** GuardDuty severity (0.1–10; High is 7.0–8.9, Critical 9.0–10) from which a finding opens an incident. */
-      minimumSeverity: z.number().check(z.gte(0)).check(z.lte(10)),
+      minimumSeverity: z.number().check(z.gte(0), z.lte(10)),
       /** The lowest GuardDuty severity of each incident severity; below SEV3's, SEV4. */
-      severityFrom: z.object({ SEV1: z.number().check(z.gte(0)).check(z.lte(10)), SEV2: z.number().check(z.gte(0)).check(z.lte(10)), SEV3: z.number().check(z.gte(0)).check(z.lte(10)) }),
+      severityFrom: z.object({ SEV1: z.number().check(z.gte(0), z.lte(10)), SEV2: z.number().check(z.gte(0), z.lte(10)), SEV3: z.number().check(z.gte(0), z.lte(10)) }),
     }),
     securityHub: z.object({
       /** Security Hub severities that open an incident: ASFF `Severity.Label`, or the OCSF `severity_id` of that name (Fatal as CRITICAL). */

@@ -55,8 +55,8 @@ export const HumanTaskDefinition = z.object({
   assignee: z.optional(RoleName),
   approvers: z.optional(Approvers),
   /** Seconds the first recipients have before level 1. */
-  deadlineSeconds: z.number().check(z.int()).check(z.positive()),
-  levels: z.array(z.object({ level: z.number().check(z.int()).check(z.positive()), notify: z.array(RoleName).check(z.minLength(1)), afterSeconds: z.number().check(z.int()).check(z.positive()) })),
+  deadlineSeconds: z.number().check(z.int(), z.positive()),
+  levels: z.array(z.object({ level: z.number().check(z.int(), z.positive()), notify: z.array(RoleName).check(z.minLength(1)), afterSeconds: z.number().check(z.int(), z.positive()) })),
   onExhausted: OnExhausted,
   completedBy: z.optional(TaskCompletedBy),
   requires: z.optional(TaskRequirement),
@@ -74,7 +74,7 @@ export type CreateHumanTaskPayload = z.infer<typeof CreateHumanTaskPayload>;
 
 export const EscalateHumanTaskPayload = z.extend(StepContext, {
   taskToken: z.string().check(z.minLength(1)),
-  level: z.number().check(z.int()).check(z.positive()),
+  level: z.number().check(z.int(), z.positive()),
   input: RunbookInput,
 });
 export type EscalateHumanTaskPayload = z.infer<typeof EscalateHumanTaskPayload>;
@@ -225,13 +225,13 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
  * characters, so it sits on one line of the trail, the draft and a CSV cell and can open no markup or formula.
  */
 export const SubmissionReference = z
-  .string().check(z.trim()).check(z.minLength(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet')).check(z.maxLength(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment')).check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -'));
+  .string().check(z.trim(), z.minLength(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet'), z.maxLength(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment'), z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -'));
 
 /** Body of POST /incidents/{incidentId}/tasks/{taskId}/complete (and of the emailed link's form). */
 export const TaskCompletionRequest = z
   .strictObject({
     outcome: TaskOutcome,
-    comment: z._default(z.string().check(z.trim()).check(z.maxLength(2000)).check(multiLine), ''),
+    comment: z._default(z.string().check(z.trim(), z.maxLength(2000), multiLine), ''),
     /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
     reference: z.optional(SubmissionReference),
   }).check(z.refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {

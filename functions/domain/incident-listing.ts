@@ -27,8 +27,8 @@ export const ListIncidentsParameters = z.strictObject({
   from: z.optional(instant),
   /** Opened before (exclusive). */
   to: z.optional(instant),
-  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
-  nextToken: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(4096))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
 });
 export type ListIncidentsParameters = z.infer<typeof ListIncidentsParameters>;
 

@@ -14,7 +14,7 @@ import type { TrailEventBody } from './trail-event.js';
 
 /** How many business days (on the team's calendar, config businessCalendars.team) after resolution the review is due, per severity; a severity left out gets none. */
 export const PostIncidentReviewConfig = z.strictObject({
-  dueInBusinessDays: z.partialRecord(Severity, z.number().check(z.int()).check(z.gte(1)).check(z.lte(60))),
+  dueInBusinessDays: z.partialRecord(Severity, z.number().check(z.int(), z.gte(1), z.lte(60))),
 });
 export type PostIncidentReviewConfig = z.infer<typeof PostIncidentReviewConfig>;
 export const defaultPostIncidentReviewConfig: PostIncidentReviewConfig = { dueInBusinessDays: { SEV1: 5, SEV2: 5 } };

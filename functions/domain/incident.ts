@@ -67,16 +67,16 @@ export function futureTimesOf(times: { readonly detectedAt?: string | undefined;
 
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
-  runbookId: z.string().check(z.minLength(1)).check(z.maxLength(64)).check(singleLine),
-  title: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)).check(singleLine),
+  runbookId: z.string().check(z.minLength(1), z.maxLength(64), singleLine),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), singleLine),
   severity: Severity,
-  summary: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(4000)).check(multiLine),
-  source: z.optional(z.string().check(z.maxLength(200)).check(singleLine)),
+  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000), multiLine),
+  source: z.optional(z.string().check(z.maxLength(200), singleLine)),
   detectedAt: z.optional(isoTimestamp),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
   awareAt: z.optional(isoTimestamp),
   labels: z.optional(z
-    .record(z.string().check(z.maxLength(64)).check(singleLine), z.string().check(z.maxLength(256)).check(singleLine)).check(z.refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` }))),
+    .record(z.string().check(z.maxLength(64), singleLine), z.string().check(z.maxLength(256), singleLine)).check(z.refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` }))),
   mode: z._default(IncidentMode, 'live'),
 }).check(z.superRefine((request, context) => {
   for (const problem of incidentTimeProblems(request, new Date())) context.addIssue({ code: 'custom', ...problem });

@@ -40,7 +40,7 @@ const closedStatusOfOcsf = (statusId: number | undefined): ClosedFindingStatus |
 export const ACTIVE_ACTIVITY_IDS = [1, 2] as const;
 
 /** An OCSF timestamp: epoch milliseconds (its `_dt` sibling is the same instant as an ISO string). */
-const EpochMillis = z.number().check(z.int()).check(z.nonnegative()).check(z.lte(8.64e15));
+const EpochMillis = z.number().check(z.int(), z.nonnegative(), z.lte(8.64e15));
 
 /** One OCSF finding: the fields the mapping reads (the rest is kept, unchecked). */
 export const OcsfFinding = z.looseObject({

@@ -22,9 +22,9 @@ export type StageAnchor = z.infer<typeof StageAnchor>;
 export const DeadlineTerm = z
   .strictObject({
     from: StageAnchor,
-    hours: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(8_760))),
-    months: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(12))),
-    businessDays: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(60))),
+    hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8_760))),
+    months: z.optional(z.number().check(z.int(), z.gte(1), z.lte(12))),
+    businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
   }).check(z.refine((term) => [term.hours, term.months, term.businessDays].filter((amount) => amount !== undefined).length === 1, {
     message: 'a deadline term has exactly one of hours, months or businessDays',
   }));
@@ -52,11 +52,11 @@ const StageId = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a stage id i
 
 export const ReportStage = z.strictObject({
   id: StageId,
-  title: z.string().check(z.minLength(1)).check(z.maxLength(120)),
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
   /** The provision that sets this stage, for the task, the trail and the emails. */
-  obligation: z.string().check(z.minLength(1)).check(z.maxLength(300)),
+  obligation: z.string().check(z.minLength(1), z.maxLength(300)),
   /** Due at the earliest of these ("within 4 hours of classification and 24 hours of awareness"). */
-  deadline: z.array(DeadlineTerm).check(z.minLength(1)).check(z.maxLength(3)),
+  deadline: z.array(DeadlineTerm).check(z.minLength(1), z.maxLength(3)),
   draftFields: z.array(DraftField).check(z.minLength(1)),
   /** A submission after the deadline must carry the reasons for the delay (GDPR Art. 33(1), DORA RTS Art. 5). */
   lateNeedsReasons: z._default(z.boolean(), false),
@@ -66,12 +66,12 @@ export type ReportStage = z.infer<typeof ReportStage>;
 export const RegulatoryReport = z
   .strictObject({
     id: Regulation,
-    title: z.string().check(z.minLength(1)).check(z.maxLength(120)),
+    title: z.string().check(z.minLength(1), z.maxLength(120)),
     /** The classification label that starts it. */
     label: ClassificationLabel,
     /** The incident label the classification sets, which runbook choices read (e.g. labels.dora = major). */
-    incidentLabel: z.strictObject({ key: z.string().check(z.minLength(1)).check(z.maxLength(64)), value: z.string().check(z.minLength(1)).check(z.maxLength(64)) }),
-    stages: z.array(ReportStage).check(z.minLength(1)).check(z.maxLength(5)),
+    incidentLabel: z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(64)), value: z.string().check(z.minLength(1), z.maxLength(64)) }),
+    stages: z.array(ReportStage).check(z.minLength(1), z.maxLength(5)),
   }).check(z.superRefine((report, ctx) => {
     const ids = report.stages.map((stage) => stage.id);
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage ids repeat within a report' });

@@ -17,7 +17,7 @@ import { ClassificationLabel } from './classification-label.js';
 
 /** Short enough that every state derived from it stays within Step Functions' 80-character names. */
 export const StepId = z
-  .string().check(z.regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters')).check(z.refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
+  .string().check(z.regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters'), z.refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
     message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
   }));
 
@@ -37,7 +37,7 @@ const ApproverPrincipal = z
 
 const StepBase = {
   id: StepId,
-  title: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
   description: z.optional(z.string()),
 };
 
@@ -93,7 +93,7 @@ const NotifyStep = z
     to: z
       .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
     /** `{{field}}` templates over the incident's runbook input (title, severity, summary, incidentId, ...). */
-    subject: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+    subject: z.string().check(z.minLength(1), z.maxLength(200)),
     body: z.string().check(z.minLength(1)),
     /** HTML body; by default the text body, escaped. */
     html: z.optional(z.string().check(z.minLength(1))),
@@ -145,8 +145,8 @@ const TaskStep = z.strictObject({
 });
 
 const ReminderSpec = z.union([
-  z.number().check(z.gt(0)).check(z.lt(1)),
-  z.strictObject({ at: z.number().check(z.gt(0)).check(z.lt(1)), notify: z.optional(Roles) }),
+  z.number().check(z.gt(0), z.lt(1)),
+  z.strictObject({ at: z.number().check(z.gt(0), z.lt(1)), notify: z.optional(Roles) }),
 ]);
 
 const ClockAnchor = z.enum(['awareAt', 'detectedAt', 'openedAt', 'reached']);
@@ -156,7 +156,7 @@ const ClockStep = z
     ...StepBase,
     type: z.literal('clock'),
     /** The obligation the clock keeps, for the trail and the emails, e.g. GDPR Art. 33(1). */
-    obligation: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
+    obligation: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
     /**
      * What the deadline counts from: the incident's awareAt / detectedAt / openedAt (each falling back
      * to the next when absent), or `reached`: the moment the runbook reaches this step (a decision's time).
@@ -165,7 +165,7 @@ const ClockStep = z
     /** Either a duration... */
     duration: z.optional(Duration),
     /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
-    businessDays: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(60))),
+    businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
     /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
     calendar: z.optional(CalendarName),
     /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
@@ -276,8 +276,8 @@ export const Runbook = z
   .strictObject({
     $schema: z.optional(z.string()),
     id: z.string().check(z.regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes')),
-    title: z.string().check(z.minLength(1)).check(z.maxLength(120)),
-    version: z.number().check(z.int()).check(z.positive()),
+    title: z.string().check(z.minLength(1), z.maxLength(120)),
+    version: z.number().check(z.int(), z.positive()),
     defaultSeverity: Severity,
     description: z.optional(z.string()),
     /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */

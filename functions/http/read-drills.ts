@@ -15,7 +15,7 @@ import { apiHandler, jsonResponse, parseQueryParameters, type ApiEvent } from '.
 const tableName = requireEnvironment('TABLE_NAME');
 
 const RunsQuery = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(100)), 20),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
   /** The `next` of the previous page. */
   // A run's GSI2 sort key (<time>#<runId>), no longer: DynamoDB refuses a key condition over its 1,024-byte sort-key limit.
   after: z.optional(z.string().check(z.regex(/^[0-9T:.Z+-]{10,35}#[A-Za-z0-9_-]{1,80}$/, 'the `next` value of a previous page'))),

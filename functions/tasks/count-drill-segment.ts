@@ -9,31 +9,31 @@ import { logger } from '../aws/powertools.js';
 const TableScan = z.strictObject({
   checkId: z.string().check(z.minLength(1)),
   role: z.enum(['restored', 'source']),
-  tableName: z.string().check(z.minLength(3)).check(z.maxLength(255)),
-  segment: z.number().check(z.int()).check(z.gte(0)),
-  totalSegments: z.number().check(z.int()).check(z.gte(1)),
+  tableName: z.string().check(z.minLength(3), z.maxLength(255)),
+  segment: z.number().check(z.int(), z.gte(0)),
+  totalSegments: z.number().check(z.int(), z.gte(1)),
 }).check(z.refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' }));
 
 /** A key range of a bucket (object-segments.ts): (after, through] under the prefix. */
 const ObjectRange = z.strictObject({
   checkId: z.string().check(z.minLength(1)),
   role: z.enum(['restored', 'source']),
-  bucket: z.string().check(z.minLength(3)).check(z.maxLength(63)),
+  bucket: z.string().check(z.minLength(3), z.maxLength(63)),
   prefix: z.string().check(z.maxLength(1024)),
   after: z.optional(z.string().check(z.maxLength(1024))),
   through: z.optional(z.string().check(z.maxLength(1024))),
-  segment: z.number().check(z.int()).check(z.gte(0)),
-  totalSegments: z.number().check(z.int()).check(z.gte(1)),
+  segment: z.number().check(z.int(), z.gte(0)),
+  totalSegments: z.number().check(z.int(), z.gte(1)),
   measure: z.enum(['totals', 'checksums']),
   atPoint: z.optional(z.iso.datetime({ offset: true })),
   exclude: z.array(z.string()).check(z.maxLength(100)),
-}).check(z.refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' })).check(z.refine((scan) => (scan.role === 'source') === (scan.atPoint !== undefined), { message: 'the source, and only it, is read at the recovery point' }));
+}).check(z.refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' }), z.refine((scan) => (scan.role === 'source') === (scan.atPoint !== undefined), { message: 'the source, and only it, is read at the recovery point' }));
 
 /** One Map iteration's state: its segment or key range, and the progress of the invocation before (absent the first time). */
 const SegmentEvent = z.object({
   runId: z.string().check(z.minLength(1)),
   scan: z.union([TableScan, ObjectRange]),
-  progress: z.nullish(z.catchall(z.object({ pages: z.number().check(z.int()).check(z.gte(0)), invocations: z.number().check(z.int()).check(z.gte(0)), done: z.boolean() }), z.unknown())),
+  progress: z.nullish(z.catchall(z.object({ pages: z.number().check(z.int(), z.gte(0)), invocations: z.number().check(z.int(), z.gte(0)), done: z.boolean() }), z.unknown())),
 });
 
 /**

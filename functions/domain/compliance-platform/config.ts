@@ -22,11 +22,11 @@ export type VantaConfig = z.infer<typeof VantaConfig>;
 export const DrataConfig = z.strictObject({
   /** The API's base URL for the account's region (US, EU or APAC host): taken from Drata's API settings, no default guessed. */
   apiUrl: z.url({ protocol: /^https?$/, error: 'the base URL of Drata\'s public API for your region, e.g. https://public-api.drata.com/public' }),
-  workspaceId: z.number().check(z.int()).check(z.positive('the Drata workspace id, a positive whole number')),
+  workspaceId: z.number().check(z.int(), z.positive('the Drata workspace id, a positive whole number')),
   /** The Drata user who owns the evidence items (ownerId is required by the API). */
-  ownerId: z.number().check(z.int()).check(z.positive('the Drata user id that owns the evidence, a positive whole number')),
+  ownerId: z.number().check(z.int(), z.positive('the Drata user id that owns the evidence, a positive whole number')),
   /** Controls the evidence is linked to (Drata control ids). */
-  controlIds: z._default(z.array(z.number().check(z.int()).check(z.positive())), []),
+  controlIds: z._default(z.array(z.number().check(z.int(), z.positive())), []),
 });
 export type DrataConfig = z.infer<typeof DrataConfig>;
 

@@ -12,7 +12,7 @@ export const DRATA_FILE_EXTENSIONS = ['.pdf', '.docx', '.odt', '.xlsx', '.ods', 
 
 /** The form's text fields (the file travels as `file`); numbers and arrays arrive as strings, as in any multipart form. */
 export const DrataEvidenceFields = z.object({
-  name: z.string().check(z.minLength(1, 'name is required')).check(z.maxLength(191, 'name is at most 191 characters')),
+  name: z.string().check(z.minLength(1, 'name is required'), z.maxLength(191, 'name is at most 191 characters')),
   description: z.optional(z.string().check(z.maxLength(30_000, 'description is at most 30000 characters'))),
   renewalDate: z.string().check(z.minLength(1, 'renewalDate is required')),
   renewalScheduleType: z.enum(DRATA_RENEWAL_SCHEDULES, { error: `renewalScheduleType is one of ${DRATA_RENEWAL_SCHEDULES.join(', ')}` }),

@@ -15,7 +15,7 @@ export type RdsEngine = (typeof RDS_ENGINES)[number];
 export const RDS_IDENTIFIER_PATTERN = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
 const RdsIdentifier = z.string().check(z.regex(RDS_IDENTIFIER_PATTERN, 'an RDS identifier: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-"'));
 /** DB subnet group names: up to 255 letters, digits, periods, underscores, spaces or hyphens; never `default`. */
-export const DbSubnetGroupName = z.string().check(z.regex(/^[A-Za-z0-9._ -]{1,255}$/, 'a DB subnet group name')).check(z.refine((name) => name.toLowerCase() !== 'default', {
+export const DbSubnetGroupName = z.string().check(z.regex(/^[A-Za-z0-9._ -]{1,255}$/, 'a DB subnet group name'), z.refine((name) => name.toLowerCase() !== 'default', {
   message: 'the default subnet group is the default VPC: a drill restores into the drill subnet group',
 }));
 export const SecurityGroupId = z.string().check(z.regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)'));
@@ -71,7 +71,7 @@ export const SqlAccess = z.strictObject({
   /** The database the checks read. @default postgres (Postgres), the engine's default schema (MySQL) */
   database: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a database name'))),
   /** Each statement's timeout. */
-  statementTimeoutSeconds: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(900))),
+  statementTimeoutSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(900))),
   /** Reads the source too, for checks with `expected: source` and to explain a missing canary. */
   compareWithSource: z.optional(z.boolean()),
 });

@@ -67,7 +67,7 @@ export const RdsRestoreEndedEvent = z
       Message: z.optional(z.string()),
       Date: z.optional(z.string()),
     }),
-  }).check(z.refine((event) => idsOf(event['detail-type']).includes(event.detail.EventID), { message: 'the event id does not end a restore of this source type' })).check(z.refine((event) => (event['detail-type'] === RDS_INSTANCE_EVENT) === event.detail.SourceArn.includes(':db:'), { message: 'the source ARN is not of the event\'s source type' }));
+  }).check(z.refine((event) => idsOf(event['detail-type']).includes(event.detail.EventID), { message: 'the event id does not end a restore of this source type' }), z.refine((event) => (event['detail-type'] === RDS_INSTANCE_EVENT) === event.detail.SourceArn.includes(':db:'), { message: 'the source ARN is not of the event\'s source type' }));
 export type RdsRestoreEndedEvent = z.infer<typeof RdsRestoreEndedEvent>;
 
 /** COMPLETED or FAILED, as the event's id says. */

@@ -20,7 +20,7 @@ export const RestoreJobEndedEvent = z.object({
   source: z.literal('aws.backup'),
   'detail-type': z.literal(RESTORE_JOB_STATE_CHANGE),
   detail: z.object({
-    restoreJobId: z.string().check(z.minLength(1)).check(z.maxLength(1024)),
+    restoreJobId: z.string().check(z.minLength(1), z.maxLength(1024)),
     status: z.enum(RESTORE_JOB_END_STATUSES),
     createdResourceArn: z.optional(z.string()),
     completionDate: z.optional(z.string()),

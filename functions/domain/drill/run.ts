@@ -11,21 +11,21 @@ export type DrillTrigger = z.infer<typeof DrillTrigger>;
 
 /** The AWS Backup restore testing job a run validates (trigger `restore-testing`), as DescribeRestoreJob described it. */
 export const RestoreTestingJob = z.object({
-  restoreJobId: z.string().check(z.minLength(1)).check(z.maxLength(1024)),
-  restoreTestingPlanArn: z.string().check(z.minLength(1)).check(z.maxLength(2048)),
-  recoveryPointArn: z.string().check(z.minLength(1)).check(z.maxLength(2048)),
+  restoreJobId: z.string().check(z.minLength(1), z.maxLength(1024)),
+  restoreTestingPlanArn: z.string().check(z.minLength(1), z.maxLength(2048)),
+  recoveryPointArn: z.string().check(z.minLength(1), z.maxLength(2048)),
   /** ISO 8601: the recovery point's creation (RecoveryPointCreationDate). */
   recoveryPointCreatedAt: z.string().check(z.minLength(1)),
-  sourceResourceArn: z.string().check(z.minLength(1)).check(z.maxLength(2048)),
+  sourceResourceArn: z.string().check(z.minLength(1), z.maxLength(2048)),
   /** ISO 8601: when AWS Backup started the restore (the job's CreationDate): the recovery's start, for RTO. */
   createdAt: z.string().check(z.minLength(1)),
-  createdResourceArn: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
+  createdResourceArn: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 export type RestoreTestingJob = z.infer<typeof RestoreTestingJob>;
 
 /** The drill state machine's input: which plan, and who asked. */
 export const DrillExecutionInput = z.object({
-  planId: z.string().check(z.minLength(1)).check(z.maxLength(40)),
+  planId: z.string().check(z.minLength(1), z.maxLength(40)),
   trigger: DrillTrigger,
   requestedBy: z.optional(z.string().check(z.maxLength(2048))),
   /** Set by StartRestoreTestingDrill only: the run validates this job instead of starting a restore. */

@@ -15,9 +15,9 @@ const TableName = z.string().check(z.refine((text) => {
       return false;
     }
   }, { message: 'write table or schema.table, each part 1-63 characters, no dots inside' }));
-const ColumnName = z.string().check(z.minLength(1)).check(z.maxLength(63));
+const ColumnName = z.string().check(z.minLength(1), z.maxLength(63));
 const ReadOnlyQuery = z
-  .string().check(z.maxLength(20_000)).check(z.superRefine((sql, context) => {
+  .string().check(z.maxLength(20_000), z.superRefine((sql, context) => {
     const verdict = readOnlyQuery(sql);
     if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
   }));
@@ -29,8 +29,8 @@ export const SqlCheck = z.discriminatedUnion('type', [
     ...SqlCheckBase,
     type: z.literal('sql-row-count'),
     table: TableName,
-    expected: z.union([z.number().check(z.int()).check(z.gte(0)), z.literal('source')]),
-    tolerancePercent: z._default(z.number().check(z.gte(0)).check(z.lte(100)), 0),
+    expected: z.union([z.number().check(z.int(), z.gte(0)), z.literal('source')]),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
   }),
   /** SHA-256 of a query's rows in key order vs a hash recorded when the period closed, or vs the source's. */
   z.strictObject({
@@ -58,7 +58,7 @@ export const SqlCheck = z.discriminatedUnion('type', [
     ...SqlCheckBase,
     type: z.literal('sql-canary'),
     table: z._default(TableName, DEFAULT_CANARY_TABLE),
-    intervalMinutes: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(60)), 5),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
     /** The canary writer's credentials on the source (it writes; the checks' own user only reads). Required in a drill plan. */
     writerSecretArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN'))),
   }),

@@ -18,7 +18,7 @@ export const ChainHead = z.object({
   partitionKey: z.string().check(z.minLength(1)),
   /** When the record was opened or started: which period the trail belongs to. */
   openedAt: z.string(),
-  seq: z.number().check(z.int()).check(z.positive()),
+  seq: z.number().check(z.int(), z.positive()),
   hash: Sha256Hex,
 });
 export type ChainHead = z.infer<typeof ChainHead>;
@@ -31,7 +31,7 @@ export type ChainHead = z.infer<typeof ChainHead>;
 export const RefusedHead = z.object({
   partitionKey: z.string().check(z.minLength(1)),
   /** The head the previous digest recorded, carried into this one. */
-  recorded: z.object({ seq: z.number().check(z.int()).check(z.positive()), hash: Sha256Hex, digest: z.string() }),
+  recorded: z.object({ seq: z.number().check(z.int(), z.positive()), hash: Sha256Hex, digest: z.string() }),
   /** What the table holds instead, for the people who investigate. */
   found: z.string(),
 });

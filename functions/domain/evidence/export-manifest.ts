@@ -7,13 +7,13 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'irdr-evidence-export/2';
 
 // File names are plain names in the export directory: a manifest cannot point the checker elsewhere.
-const FileName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)).check(z.refine((name) => name !== MANIFEST_FILE));
+const FileName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.refine((name) => name !== MANIFEST_FILE));
 
-const ManifestFile = z.object({ name: FileName, sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int()).check(z.nonnegative()) });
+const ManifestFile = z.object({ name: FileName, sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int(), z.nonnegative()) });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
 /** The head of one exported trail: compare it with the write-once digests, or with a later export. */
-const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().check(z.int()).check(z.nonnegative()), hash: z.string() });
+const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().check(z.int(), z.nonnegative()), hash: z.string() });
 
 const ManifestSignature = z.object({
   algorithm: z.literal('Ed25519'),

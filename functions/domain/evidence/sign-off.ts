@@ -9,7 +9,7 @@ export const SIGN_OFF_EVENT = 'evidence.signed-off';
 export const SignOffRequest = z
   .strictObject({
     verdict: z.enum(['accepted', 'exceptions'], { error: 'verdict is "accepted" or "exceptions"' }),
-    comment: z.optional(z.string().check(z.trim()).check(z.minLength(1, 'a comment, if given, needs some text')).check(z.maxLength(4000, 'at most 4000 characters')).check(multiLine)),
+    comment: z.optional(z.string().check(z.trim(), z.minLength(1, 'a comment, if given, needs some text'), z.maxLength(4000, 'at most 4000 characters'), multiLine)),
   }).check(z.refine(({ verdict, comment }) => verdict !== 'exceptions' || comment !== undefined, {
     message: 'a sign-off with exceptions needs a comment saying what they are',
     path: ['comment'],

@@ -9,7 +9,7 @@ const isoTime = z.pipe(z
 /** `{ from, to }`: both ISO 8601 times (normalized), from before to, at most `maxDays` apart (else `tooLong`, on to). */
 export function boundedPeriod(maxDays: number, tooLong: string) {
   return z
-    .strictObject({ from: isoTime, to: isoTime }).check(z.refine(({ from, to }) => from < to, { message: 'from must be before to', path: ['to'] })).check(z.refine(({ from, to }) => Date.parse(to) - Date.parse(from) <= maxDays * 86_400_000, { message: tooLong, path: ['to'] }));
+    .strictObject({ from: isoTime, to: isoTime }).check(z.refine(({ from, to }) => from < to, { message: 'from must be before to', path: ['to'] }), z.refine(({ from, to }) => Date.parse(to) - Date.parse(from) <= maxDays * 86_400_000, { message: tooLong, path: ['to'] }));
 }
 
 /** `?from=&to=` of GET /evidence/verify: from inclusive, to exclusive, in order, at most MAX_VERIFICATION_DAYS apart. */

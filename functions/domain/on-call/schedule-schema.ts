@@ -15,7 +15,7 @@ const Instant = z.iso.datetime({ offset: true, error: 'an ISO date and time with
 export const OnCallLayer = z
   .strictObject({
     /** Named in the trail and by `irdr oncall who` (`primary`, `follow-the-sun-emea`). */
-    name: z.string().check(z.trim()).check(z.minLength(1, 'a layer has a name')).check(z.maxLength(64, 'at most 64 characters')),
+    name: z.string().check(z.trim(), z.minLength(1, 'a layer has a name'), z.maxLength(64, 'at most 64 characters')),
     /** The email addresses of the role's people, in turn; someone may appear more than once. */
     rotation: z.array(z.email('each rotation entry is the email of one of the role\'s people')).check(z.minLength(1, 'a rotation needs at least one person: add the email of one of the role\'s people')),
     handoff: z.strictObject({
@@ -39,7 +39,7 @@ export const OnCallOverride = z
     person: z.email('the email of one of the role\'s people'),
     from: Instant,
     to: Instant,
-    reason: z.optional(z.string().check(z.trim()).check(z.maxLength(200, 'at most 200 characters'))),
+    reason: z.optional(z.string().check(z.trim(), z.maxLength(200, 'at most 200 characters'))),
   }).check(z.refine((override) => Number.isNaN(Date.parse(override.from)) || Number.isNaN(Date.parse(override.to)) || Date.parse(override.to) > Date.parse(override.from), {
     path: ['to'],
     message: 'the override ends before it starts: make to later than from',

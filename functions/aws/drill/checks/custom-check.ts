@@ -9,7 +9,7 @@ import { lambda } from '../../lambda-client.js';
 type CustomCheck = Extract<DrillCheck, { type: 'custom' }>;
 
 /** One comparison a custom check made, expected vs actual (how the report shows it). */
-const ReportedCheck = z.object({ name: z.string().check(z.minLength(1)).check(z.maxLength(200)), passed: z.boolean(), expected: z.unknown(), actual: z.unknown() });
+const ReportedCheck = z.object({ name: z.string().check(z.minLength(1), z.maxLength(200)), passed: z.boolean(), expected: z.unknown(), actual: z.unknown() });
 
 /** What a custom check function must answer: passed, and optionally what it compared (`checks`) and anything else (`details`). */
 const CustomCheckAnswer = z.object({ passed: z.boolean(), checks: z.optional(z.array(ReportedCheck).check(z.maxLength(100))), details: z.optional(z.record(z.string(), z.unknown())) });
