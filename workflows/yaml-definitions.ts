@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { safeParse, type z } from 'zod';
+import * as z from 'zod';
 
 export class DefinitionFileError extends Error {
   override name = 'DefinitionFileError';
@@ -15,7 +15,7 @@ export function loadYamlDefinition<Schema extends z.core.$ZodType>(file: string,
   } catch (error) {
     throw new DefinitionFileError(`${file}: not valid YAML: ${(error as Error).message}`);
   }
-  const parsed = safeParse(schema, document);
+  const parsed = z.safeParse(schema, document);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new DefinitionFileError(`${file}: invalid ${kind}\n${problems.join('\n')}`);
