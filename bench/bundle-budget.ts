@@ -14,64 +14,64 @@ export const BUNDLE_LIMIT_KB = 300;
 export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // Count business days on the holiday table made at synth (~12 KB for US and BE; date-holidays, moment-timezone and
   // astronomia, ~1.1 MB, left out since 2026-12-07), beside SES, Step Functions, Secrets Manager and Slack.
-  CompleteHumanTask: 530, // now 499 with zod/mini (was 552; 599 before literal SDK schema keys; 1657)
-  ClassifyIncident: 540, // now 505 with zod/mini (was 558; 605 before literal SDK schema keys; 1650)
-  ChangeIncidentStatus: 520, // now 489 with zod/mini (was 540; 588 before literal SDK schema keys; 1646)
-  TrackClock: 490, // now 464 with zod/mini (was 520; 568 before literal SDK schema keys; 1602)
+  CompleteHumanTask: 530, // now 498 with zod/mini (was 552; 599 before literal SDK schema keys; 1657)
+  ClassifyIncident: 530, // now 504 with zod/mini (was 558; 605 before literal SDK schema keys; 1650)
+  ChangeIncidentStatus: 520, // now 488 with zod/mini (was 540; 588 before literal SDK schema keys; 1646)
+  TrackClock: 490, // now 463 with zod/mini (was 520; 568 before literal SDK schema keys; 1602)
   StartReportsFromRunbook: 530, // now 501 with zod/mini (was 556; 603 before literal SDK schema keys; 1653)
   // A finding's severity raise starts clocks and report stages, and after resolve the review (links, reminder).
-  OpenIncidentFromFinding: 530, // now 502 with zod/mini (was 557; 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
+  OpenIncidentFromFinding: 530, // now 501 with zod/mini (was 557; 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
   // Drill functions: the S3, RDS, Backup and DynamoDB clients (each operation called, its schemas and the errors), pg.
-  RunDrillChecks: 690, // now 656 with zod/mini (was 713; 968 before literal SDK schema keys)
+  RunDrillChecks: 690, // now 654 with zod/mini (was 713; 968 before literal SDK schema keys)
   // The wire validator: pg, mysql2 (iconv-lite's encodings ~490 KB) and the RDS CAs.
-  RunDrillWireChecks: 1870, // now 1780 with zod/mini (was 1837; 2093 before literal SDK schema keys)
+  RunDrillWireChecks: 1870, // now 1779 with zod/mini (was 1837; 2093 before literal SDK schema keys)
   // Restore waits and restore testing: the RDS and AWS Backup clients.
   AwaitDrillRestoreEnd: 420, // now 395 with zod/mini (was 458; 673 before literal SDK schema keys)
-  StartRestoreTestingDrill: 370, // now 352 with zod/mini (was 410; 453 before literal SDK schema keys)
+  StartRestoreTestingDrill: 370, // now 351 with zod/mini (was 410; 453 before literal SDK schema keys)
   // Validation fan-out: the DynamoDB client and the drill plans (PlanDrillValidation), the client alone (CountDrillSegment);
   // both carry the S3 client (~155 KB) for the key ranges of bucket checks, dropped from stacks that restore no bucket.
-  PlanDrillValidation: 490, // now 460 with zod/mini (was 515; 576 before literal SDK schema keys; 421 before S3 key ranges)
+  PlanDrillValidation: 490, // now 459 with zod/mini (was 515; 576 before literal SDK schema keys; 421 before S3 key ranges)
   CountDrillSegment: 390, // now 369 with zod/mini (was 429; 483 before literal SDK schema keys; 317 before S3 key ranges)
-  CleanUpDrill: 770, // now 729 with zod/mini (was 786; 934 before literal SDK schema keys)
-  WriteDrillCanary: 600, // now 571 with zod/mini (was 627; 792 before literal SDK schema keys)
+  CleanUpDrill: 770, // now 728 with zod/mini (was 786; 934 before literal SDK schema keys)
+  WriteDrillCanary: 600, // now 570 with zod/mini (was 627; 792 before literal SDK schema keys)
   // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
-  WriteDrillWireCanary: 770, // now 726 with zod/mini (was 784; 798 before literal SDK schema keys)
-  PrepareDrillRun: 670, // now 629 with zod/mini (was 686; 788 before literal SDK schema keys)
-  CheckDrillRestore: 660, // now 626 with zod/mini (was 684; 784 before literal SDK schema keys)
-  StartDrillRestore: 660, // now 624 with zod/mini (was 682; 783 before literal SDK schema keys)
+  WriteDrillWireCanary: 770, // now 725 with zod/mini (was 784; 798 before literal SDK schema keys)
+  PrepareDrillRun: 660, // now 628 with zod/mini (was 686; 788 before literal SDK schema keys)
+  CheckDrillRestore: 660, // now 625 with zod/mini (was 684; 784 before literal SDK schema keys)
+  StartDrillRestore: 660, // now 623 with zod/mini (was 682; 783 before literal SDK schema keys)
   // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client's runtime and errors, the Slack client ~60 KB.
   // ExportEvidence also draws the statement's one-page PDF (GET /evidence/statement, Accept: application/pdf): pdfkit +180 KB.
-  ExportEvidence: 760, // now 717 with zod/mini; 813 before literal SDK schema keys (633 before the PDF)
+  ExportEvidence: 760, // now 716 with zod/mini; 813 before literal SDK schema keys (633 before the PDF)
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
   // ...and, done, queues the export for the compliance platforms (the Lambda client and the config: +100 KB).
-  RunEvidenceExport: 710, // now 671 with zod/mini; 869 before literal SDK schema keys (769 before the push)
-  SendDrillReport: 520, // now 493 with zod/mini (was 550; 588 before literal SDK schema keys)
-  CreateHumanTask: 490, // now 460 with zod/mini (was 513; 559 before literal SDK schema keys)
+  RunEvidenceExport: 710, // now 670 with zod/mini; 869 before literal SDK schema keys (769 before the push)
+  SendDrillReport: 520, // now 492 with zod/mini (was 550; 588 before literal SDK schema keys)
+  CreateHumanTask: 490, // now 459 with zod/mini (was 513; 559 before literal SDK schema keys)
   VerifyEvidence: 480, // now 448 with zod/mini (was 503; 556 before literal SDK schema keys)
   EscalateHumanTask: 480, // now 456 with zod/mini (was 509; 556 before literal SDK schema keys)
   RemindReportStage: 470, // now 442 with zod/mini (was 496; 544 before literal SDK schema keys)
   RemindOverdueReview: 460, // now 430 with zod/mini (was 483; 526 before literal SDK schema keys)
   WriteEvidenceDigest: 430, // now 406 with zod/mini (was 469; 523 before literal SDK schema keys)
-  SendNotification: 450, // now 425 with zod/mini (was 479; 523 before literal SDK schema keys)
-  RemindCorrectiveAction: 450, // now 424 with zod/mini (was 478; 522 before literal SDK schema keys)
-  RecordDrillOutcome: 450, // now 422 with zod/mini (was 478; 517 before literal SDK schema keys)
-  AnswerTaskLink: 450, // now 427 with zod/mini (was 480)
-  StartDrillRun: 450, // now 427 with zod/mini (was 483)
-  SlackInteractions: 450, // now 426 with zod/mini (was 478)
+  SendNotification: 450, // now 424 with zod/mini (was 479; 523 before literal SDK schema keys)
+  RemindCorrectiveAction: 450, // now 423 with zod/mini (was 478; 522 before literal SDK schema keys)
+  RecordDrillOutcome: 450, // now 420 with zod/mini (was 478; 517 before literal SDK schema keys)
+  AnswerTaskLink: 450, // now 426 with zod/mini (was 480)
+  StartDrillRun: 450, // now 426 with zod/mini (was 483)
+  SlackInteractions: 450, // now 425 with zod/mini (was 478)
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).
   // It reads an exported period's zip from the exports bucket (the S3 client: +172 KB).
-  PushComplianceEvidence: 740, // now 697 with zod/mini; 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
-  SignOffEvidence: 380, // now 357 with zod/mini (was 409; 446 before literal SDK schema keys)
+  PushComplianceEvidence: 740, // now 696 with zod/mini; 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
+  SignOffEvidence: 380, // now 356 with zod/mini (was 409; 446 before literal SDK schema keys)
   // One or two SDK clients (DynamoDB, Step Functions), Powertools idempotency, croner; the floor of zod/mini (~40 KB) + one SDK client is ~250 KB.
-  ReadDrills: 400, // now 373 with zod/mini (was 429)
+  ReadDrills: 400, // now 372 with zod/mini (was 429)
   // DynamoDB and Step Functions clients; the download link is signed without an S3 client (functions/aws/s3-presign.ts: 541 -> 390).
   EvidenceExports: 360, // now 334 with zod/mini (was 386)
-  ReadEstateCoverage: 350, // now 326 with zod/mini (was 379; 420 before literal SDK schema keys)
-  CreateIncident: 390, // now 364 with zod/mini (was 417)
+  ReadEstateCoverage: 350, // now 325 with zod/mini (was 379; 420 before literal SDK schema keys)
+  CreateIncident: 390, // now 363 with zod/mini (was 417)
   CorrectiveActions: 350, // now 327 with zod/mini (was 380)
-  StartDrillFromRunbook: 330, // now 306 with zod/mini (was 360)
-  ReadIncidentReview: 340, // now 315 with zod/mini (was 368)
-  RecordEndedRun: 330, // now 308 with zod/mini (was 363)
+  StartDrillFromRunbook: 330, // now 305 with zod/mini (was 360)
+  ReadIncidentReview: 340, // now 314 with zod/mini (was 368)
+  RecordEndedRun: 330, // now 307 with zod/mini (was 363)
 };
 
 /** What a function's code may weigh, in bytes. */
