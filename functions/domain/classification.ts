@@ -23,8 +23,7 @@ import type { TrailEventBody } from './trail-event.js';
  * awareness as the regulation says; lowering or removing stops nothing already started or due.
  */
 
-const uniqueLabels = z._default(z
-  .array(ClassificationLabel).check(z.maxLength(ClassificationLabel.options.length), z.refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })), []);
+const uniqueLabels = z._default(z.array(ClassificationLabel).check(z.maxLength(ClassificationLabel.options.length), z.refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })), []);
 
 /** Body of POST /incidents/{id}/classify. */
 export const ClassifyRequest = z.strictObject({

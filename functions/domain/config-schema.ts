@@ -15,8 +15,7 @@ export const RoleName = z.enum(roleNames);
 export type RoleName = z.infer<typeof RoleName>;
 
 /** An IAM principal ARN, `*` matching any run of characters (e.g. every session of an assumed role). */
-export const PrincipalPattern = z
-  .string().check(z.regex(/^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+$/, 'a principal is an IAM or STS ARN, `*` allowed, e.g. arn:aws:sts::123456789012:assumed-role/SecurityResponder/*'));
+export const PrincipalPattern = z.string().check(z.regex(/^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+$/, 'a principal is an IAM or STS ARN, `*` allowed, e.g. arn:aws:sts::123456789012:assumed-role/SecurityResponder/*'));
 
 /** Someone who acts in a role, by name and their own address: task emails with a decision link go to people, never lists. */
 export const RolePerson = z.strictObject({
@@ -30,28 +29,27 @@ export const RolePerson = z.strictObject({
 });
 export type RolePerson = z.infer<typeof RolePerson>;
 
-const RoleContacts = z
-  .object({
-    /** The role's list addresses: plain notices (notify steps, clocks, reports); never a decision link. */
-    emails: z._default(z.array(z.email()), []),
-    /**
-     * The role's people, each emailed their own task email with their own decision link, recorded as themselves.
-     * A role without people gets its human tasks as notices at its list addresses (decided through the API or CLI).
-     */
-    people: z._default(z.array(RolePerson), []),
-    /** Who acts in this role: callers whose IAM ARN matches one of these. */
-    principals: z._default(z.array(PrincipalPattern), []),
-    /** Who of the people is paged, by rotation and override (docs/on-call.md); without it, all of them are. */
-    onCall: z.optional(OnCallSchedule),
-  }).check(z.refine((contacts) => contacts.emails.length + contacts.people.length > 0, {
-    path: ['emails'],
-    message: 'each role needs at least one email address (a list in emails, or people with their own)',
-  }), z.superRefine((contacts, context) => {
-    // A scheduled person must be one of the role's people: their link then lets them act in the role.
-    for (const { path, email } of contacts.onCall ? unknownScheduledPeople(contacts.onCall, contacts.people) : []) {
-      context.addIssue({ code: 'custom', path: ['onCall', ...path], message: `${email} is not one of this role's people: add them to people, or name someone who is` });
-    }
-  }));
+const RoleContacts = z.object({
+  /** The role's list addresses: plain notices (notify steps, clocks, reports); never a decision link. */
+  emails: z._default(z.array(z.email()), []),
+  /**
+   * The role's people, each emailed their own task email with their own decision link, recorded as themselves.
+   * A role without people gets its human tasks as notices at its list addresses (decided through the API or CLI).
+   */
+  people: z._default(z.array(RolePerson), []),
+  /** Who acts in this role: callers whose IAM ARN matches one of these. */
+  principals: z._default(z.array(PrincipalPattern), []),
+  /** Who of the people is paged, by rotation and override (docs/on-call.md); without it, all of them are. */
+  onCall: z.optional(OnCallSchedule),
+}).check(z.refine((contacts) => contacts.emails.length + contacts.people.length > 0, {
+  path: ['emails'],
+  message: 'each role needs at least one email address (a list in emails, or people with their own)',
+}), z.superRefine((contacts, context) => {
+  // A scheduled person must be one of the role's people: their link then lets them act in the role.
+  for (const { path, email } of contacts.onCall ? unknownScheduledPeople(contacts.onCall, contacts.people) : []) {
+    context.addIssue({ code: 'custom', path: ['onCall', ...path], message: `${email} is not one of this role's people: add them to people, or name someone who is` });
+  }
+}));
 
 /**
  * How long emailed task links live (functions/domain/link-lifetime.ts). A link is a bearer credential: whoever holds
@@ -92,13 +90,12 @@ export const EvidenceConfig = z.strictObject({
    */
   separationOfDuties: z._default(z.boolean(), true),
   /** The continuity statement given to customers (docs/continuity-statement.md). */
-  statement: z.prefault(z
-    .strictObject({
-      /** Drill plan id → the name a customer reads; a plan without one is `Plan A`, `Plan B`, ..., never its id. */
-      planAliases: z._default(z.record(z.string().check(z.minLength(1)), PublicAlias), {}),
-      /** Where `irdr evidence statement --publish` puts continuity-statement.json and .html (the Trust Center links there). */
-      publishTo: z.optional(StatementPublishLocation),
-    }), {}),
+  statement: z.prefault(z.strictObject({
+    /** Drill plan id → the name a customer reads; a plan without one is `Plan A`, `Plan B`, ..., never its id. */
+    planAliases: z._default(z.record(z.string().check(z.minLength(1)), PublicAlias), {}),
+    /** Where `irdr evidence statement --publish` puts continuity-statement.json and .html (the Trust Center links there). */
+    publishTo: z.optional(StatementPublishLocation),
+  }), {}),
 });
 export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
 
@@ -108,42 +105,39 @@ export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
  */
 export const ApiConfig = z.strictObject({
   /** Every route's throttle on the `$default` stage (API Gateway answers 429 past it); each route has its own bucket. */
-  throttle: z.prefault(z
-    .strictObject({
-      /** Steady-state requests per second; API Gateway's account limit (10,000) caps it anyway. */
-      rateLimit: z._default(z.number().check(z.positive('above 0'), z.lte(10_000, "at most 10,000, API Gateway's account limit")), 50),
-      /** Requests allowed at once above the rate (the token bucket's size). */
-      burstLimit: z._default(z.number().check(z.int(), z.gte(1, 'at least 1'), z.lte(5_000, "at most 5,000, API Gateway's account limit")), 100),
-    }), {}),
+  throttle: z.prefault(z.strictObject({
+    /** Steady-state requests per second; API Gateway's account limit (10,000) caps it anyway. */
+    rateLimit: z._default(z.number().check(z.positive('above 0'), z.lte(10_000, "at most 10,000, API Gateway's account limit")), 50),
+    /** Requests allowed at once above the rate (the token bucket's size). */
+    burstLimit: z._default(z.number().check(z.int(), z.gte(1, 'at least 1'), z.lte(5_000, "at most 5,000, API Gateway's account limit")), 100),
+  }), {}),
   /**
    * Lambda concurrency reserved for each API function: the most it runs at once (a flood of requests cannot take the
    * account's concurrency from the runbooks), and what it keeps when the rest of the account is busy. The account's
    * concurrency quota must leave 100 unreserved beyond this times the number of API functions. `"none"` reserves
    * nothing, for an account whose quota is too low (new accounts can start at 10): the stage throttle still applies.
    */
-  reservedConcurrencyPerFunction: z._default(z
-    .union([z.number().check(z.int('a whole number of executions'), z.gte(1, 'at least 1 (0 would stop the function), or "none" to reserve nothing'), z.lte(1_000, 'at most 1,000')), z.literal('none')], {
-      error: 'a whole number of executions from 1 to 1,000 (0 would stop the function), or "none" to reserve nothing',
-    }), 10),
+  reservedConcurrencyPerFunction: z._default(z.union([z.number().check(z.int('a whole number of executions'), z.gte(1, 'at least 1 (0 would stop the function), or "none" to reserve nothing'), z.lte(1_000, 'at most 1,000')), z.literal('none')], {
+    error: 'a whole number of executions from 1 to 1,000 (0 would stop the function), or "none" to reserve nothing',
+  }), 10),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export const DrillsConfig = z.strictObject({
-  database: z.optional(z
-    .strictObject({
-      dbSubnetGroupName: DbSubnetGroupName,
-      vpcSecurityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5)),
-      /**
-       * Where the wire-check validator (RunDrillWireChecks) runs: subnets of the drill VPC (those of the subnet group, or
-       * beside them) and its own security group, which the databases' groups admit on the engine's port. Without it,
-       * plans with `sqlAccess.via: wire` are refused.
-       */
-      validator: z.optional(z
-        .strictObject({
-          subnetIds: z.array(SubnetId).check(z.minLength(1, 'at least one subnet (two, in two AZs, for a validator that survives an AZ)'), z.maxLength(16, "at most 16, Lambda's limit")),
-          securityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5, "at most 5, Lambda's limit")),
-        })),
-    })),
+  database: z.optional(z.strictObject({
+    dbSubnetGroupName: DbSubnetGroupName,
+    vpcSecurityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5)),
+    /**
+     * Where the wire-check validator (RunDrillWireChecks) runs: subnets of the drill VPC (those of the subnet group, or
+     * beside them) and its own security group, which the databases' groups admit on the engine's port. Without it,
+     * plans with `sqlAccess.via: wire` are refused.
+     */
+    validator: z.optional(z
+      .strictObject({
+        subnetIds: z.array(SubnetId).check(z.minLength(1, 'at least one subnet (two, in two AZs, for a validator that survives an AZ)'), z.maxLength(16, "at most 16, Lambda's limit")),
+        securityGroupIds: z.array(SecurityGroupId).check(z.minLength(1), z.maxLength(5, "at most 5, Lambda's limit")),
+      })),
+  })),
 });
 
 export const IrdrConfig = z.object({

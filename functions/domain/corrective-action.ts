@@ -25,10 +25,9 @@ const DAY_MS = 86_400_000;
  * A due date as written: a date (due at the end of that day, UTC) or a time with its offset. Checked as a real
  * calendar date, so 2026-02-30 is refused rather than rolled into March.
  */
-const DueDate = z
-  .string().check(z.trim(), z.refine((text) => dueInstant(text) !== undefined, {
-    message: 'dueAt is a date (YYYY-MM-DD, due at the end of that day UTC) or a time with its offset (2026-12-31T17:00:00Z), and a real one',
-  }));
+const DueDate = z.string().check(z.trim(), z.refine((text) => dueInstant(text) !== undefined, {
+  message: 'dueAt is a date (YYYY-MM-DD, due at the end of that day UTC) or a time with its offset (2026-12-31T17:00:00Z), and a real one',
+}));
 
 /** The instant a due date stands for, or undefined when it is not a real date or time. */
 export function dueInstant(text: string): Date | undefined {
@@ -57,26 +56,24 @@ export const CorrectiveActionRequest = z.strictObject({
 export type CorrectiveActionRequest = z.infer<typeof CorrectiveActionRequest>;
 
 /** POST /incidents/{incidentId}/actions/{actionId}/close: the evidence it was done, a note or a link or both. */
-export const CloseActionRequest = z
-  .strictObject({
-    note: z.optional(z.string().check(z.trim(), z.minLength(1, 'a note, if given, needs some text'), z.maxLength(4000, 'a note is at most 4000 characters'), multiLine)),
-    link: z.optional(z
-      .url({ protocol: /^https$/, error: 'link is an https:// URL (the change, ticket or document that shows it done)' }).check(z.maxLength(2000, 'a link is at most 2000 characters'))),
-  }).check(z.refine((request) => request.note !== undefined || request.link !== undefined, {
-    message: 'closing needs evidence it was done: a note, a link (https://…), or both',
-    path: ['note'],
-  }));
+export const CloseActionRequest = z.strictObject({
+  note: z.optional(z.string().check(z.trim(), z.minLength(1, 'a note, if given, needs some text'), z.maxLength(4000, 'a note is at most 4000 characters'), multiLine)),
+  link: z.optional(z
+    .url({ protocol: /^https$/, error: 'link is an https:// URL (the change, ticket or document that shows it done)' }).check(z.maxLength(2000, 'a link is at most 2000 characters'))),
+}).check(z.refine((request) => request.note !== undefined || request.link !== undefined, {
+  message: 'closing needs evidence it was done: a note, a link (https://…), or both',
+  path: ['note'],
+}));
 export type CloseActionRequest = z.infer<typeof CloseActionRequest>;
 
 /** POST /incidents/{incidentId}/review: what the review found (one record; a later one replaces it in the draft). */
-export const ReviewFindingsRequest = z
-  .strictObject({
-    rootCause: z.string().check(z.trim(), z.minLength(1, 'say what the root cause was'), z.maxLength(4000), multiLine),
-    wentWell: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
-    wentBadly: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
-    /** Why the review decided on no corrective action: the only way a SEV1/SEV2 review completes without one. */
-    noCorrectiveActionReason: z.optional(z.string().check(z.trim(), z.minLength(1, 'a reason, if given, needs some text'), z.maxLength(2000), multiLine)),
-  });
+export const ReviewFindingsRequest = z.strictObject({
+  rootCause: z.string().check(z.trim(), z.minLength(1, 'say what the root cause was'), z.maxLength(4000), multiLine),
+  wentWell: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
+  wentBadly: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
+  /** Why the review decided on no corrective action: the only way a SEV1/SEV2 review completes without one. */
+  noCorrectiveActionReason: z.optional(z.string().check(z.trim(), z.minLength(1, 'a reason, if given, needs some text'), z.maxLength(2000), multiLine)),
+});
 export type ReviewFindingsRequest = z.infer<typeof ReviewFindingsRequest>;
 
 export const REVIEW_RECORDED_EVENT = 'review.recorded';

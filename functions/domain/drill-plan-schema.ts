@@ -19,8 +19,7 @@ import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expr
  */
 
 /** Short: it goes into the restored table's name (`irdr-drill-<planId>-<runId>`), tags and schedule names. */
-export const DrillPlanId = z
-  .string().check(z.regex(DRILL_PLAN_ID_PATTERN, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter'));
+export const DrillPlanId = z.string().check(z.regex(DRILL_PLAN_ID_PATTERN, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter'));
 
 const ScheduleExpressionText = z.string().check(z.superRefine((text, context) => {
   try {
@@ -53,10 +52,9 @@ export const DrillSchedule = z.strictObject({
 /** A DynamoDB table, by name (restored by any driver). */
 const DynamoDbTableSource = z.strictObject({
   type: z.literal('dynamodb-table'),
-  tableName: z
-    .string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)'), z.refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
-      message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
-    })),
+  tableName: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)'), z.refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
+    message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
+  })),
 });
 
 const TagKey = z.string().check(z.regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key (1-128 characters)'));
@@ -66,31 +64,30 @@ const TagValue = z.string().check(z.regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u
  * Any resource AWS Backup protects, restored through AWS Backup: named by ARN, or chosen at each run among the
  * type's protected resources carrying every tag of `selection` (as a restore testing selection chooses).
  */
-const AwsBackupResourceSource = z
-  .strictObject({
-    type: z.literal('aws-backup-resource'),
-    /** As AWS Backup names it (StartRestoreJob's ResourceType). */
-    resourceType: z.enum(BACKUP_RESOURCE_TYPES, { error: `a resource type AWS Backup restores: ${BACKUP_RESOURCE_TYPES.join(', ')}` }),
-    resourceArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN'))),
-    selection: z.optional(z.strictObject({ tags: z.record(TagKey, TagValue).check(z.refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' })) })),
-    /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
-    restoreMetadata: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(4096))), {}),
-  }).check(z.superRefine((source, context) => {
-    const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
-    if (!profile.drillable) {
-      context.addIssue({ code: 'custom', path: ['resourceType'], message: `${source.resourceType} cannot be drilled: ${profile.reason}` });
-      return;
-    }
-    if ((source.resourceArn === undefined) === (source.selection === undefined)) {
-      context.addIssue({ code: 'custom', path: ['resourceArn'], message: 'name the source by resourceArn or by selection (tags), exactly one of them' });
-    }
-    if (source.resourceArn !== undefined && !profile.arnPattern.test(source.resourceArn)) {
-      context.addIssue({ code: 'custom', path: ['resourceArn'], message: `${source.resourceArn} is not the ARN of a ${source.resourceType} resource AWS Backup protects` });
-    }
-    for (const violation of isolationViolations(source.resourceType, source.restoreMetadata)) {
-      context.addIssue({ code: 'custom', path: ['restoreMetadata'], message: violation });
-    }
-  }));
+const AwsBackupResourceSource = z.strictObject({
+  type: z.literal('aws-backup-resource'),
+  /** As AWS Backup names it (StartRestoreJob's ResourceType). */
+  resourceType: z.enum(BACKUP_RESOURCE_TYPES, { error: `a resource type AWS Backup restores: ${BACKUP_RESOURCE_TYPES.join(', ')}` }),
+  resourceArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN'))),
+  selection: z.optional(z.strictObject({ tags: z.record(TagKey, TagValue).check(z.refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' })) })),
+  /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
+  restoreMetadata: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(4096))), {}),
+}).check(z.superRefine((source, context) => {
+  const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
+  if (!profile.drillable) {
+    context.addIssue({ code: 'custom', path: ['resourceType'], message: `${source.resourceType} cannot be drilled: ${profile.reason}` });
+    return;
+  }
+  if ((source.resourceArn === undefined) === (source.selection === undefined)) {
+    context.addIssue({ code: 'custom', path: ['resourceArn'], message: 'name the source by resourceArn or by selection (tags), exactly one of them' });
+  }
+  if (source.resourceArn !== undefined && !profile.arnPattern.test(source.resourceArn)) {
+    context.addIssue({ code: 'custom', path: ['resourceArn'], message: `${source.resourceArn} is not the ARN of a ${source.resourceType} resource AWS Backup protects` });
+  }
+  for (const violation of isolationViolations(source.resourceType, source.restoreMetadata)) {
+    context.addIssue({ code: 'custom', path: ['restoreMetadata'], message: violation });
+  }
+}));
 
 /** What a drill restores. */
 export const DrillSource = z.discriminatedUnion('type', [DynamoDbTableSource, AwsBackupResourceSource, RdsDatabaseSource]);
@@ -110,8 +107,7 @@ export const DrillDriver = z.discriminatedUnion('type', [
     /** Only recovery points in this vault (kept for plans written before `vaults`). */
     backupVaultName: z.optional(BackupVaultName),
     /** Recovery points only from these vaults (a logically air-gapped vault included), and never from these. */
-    vaults: z.optional(z
-      .strictObject({ include: z.optional(z.array(BackupVaultName).check(z.minLength(1))), exclude: z.optional(z.array(BackupVaultName).check(z.minLength(1))) })),
+    vaults: z.optional(z.strictObject({ include: z.optional(z.array(BackupVaultName).check(z.minLength(1))), exclude: z.optional(z.array(BackupVaultName).check(z.minLength(1))) })),
     /**
      * Snapshot recovery points, continuous ones, or either (as restore testing's RecoveryPointTypes). @default both.
      * No schema default: a plan written before keeps the exact parsed form, and so the plan hash its runs recorded.
@@ -122,13 +118,12 @@ export const DrillDriver = z.discriminatedUnion('type', [
      * AWS Backup starts the restore on the plan's cron, irdr validates on its completion event and reports the verdict.
      * Optional, with no default: plans written before keep their exact parsed form and plan hash.
      */
-    restoreTesting: z.optional(z
-      .strictObject({
-        /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
-        validationWindowHours: z.number().check(z.int(), z.gte(1, 'a validation window of 1 to 168 hours'), z.lte(168, 'a validation window of 1 to 168 hours')),
-        /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
-        startWindowHours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(168))),
-      })),
+    restoreTesting: z.optional(z.strictObject({
+      /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
+      validationWindowHours: z.number().check(z.int(), z.gte(1, 'a validation window of 1 to 168 hours'), z.lte(168, 'a validation window of 1 to 168 hours')),
+      /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
+      startWindowHours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(168))),
+    })),
   }),
   ...RdsDrivers,
 ]);
@@ -269,51 +264,49 @@ export const DrillPolling = z.discriminatedUnion('strategy', [
   z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().check(z.int(), z.gte(1), z.lte(3600)) }),
 ]);
 
-export const DrillRecipients = z
-  .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses, or both' }));
+export const DrillRecipients = z.strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses, or both' }));
 
-export const DrillPlan = z
-  .strictObject({
-    id: DrillPlanId,
-    title: z.string().check(z.minLength(1), z.maxLength(200)),
-    description: z.optional(z.string().check(z.maxLength(2000))),
-    /** Who answers for this drill (its report goes to them too). */
-    owner: z.email(),
-    schedule: DrillSchedule,
-    source: DrillSource,
-    driver: DrillDriver,
-    recoveryPoint: z._default(RecoveryPointChoice, { type: 'latest' }),
-    targets: RecoveryTargets,
-    checks: z.array(DrillCheck).check(z.minLength(1, 'a drill proves the data is right: name at least one check'), z.maxLength(20)),
-    /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
-    sqlAccess: z.optional(SqlAccess),
-    /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
-    holdMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(10080)), 0),
-    polling: z._default(DrillPolling, { strategy: 'adaptive' }),
-    /** Give up waiting for the restore after this long. @default twice the RTO target */
-    restoreTimeoutMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 60))),
-    recipients: DrillRecipients,
-    /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
-    controls: z.array(ControlReference).check(z.minLength(1)),
-    /** The runbook a failed drill starts. */
-    failureRunbookId: z._default(z.string(), 'dr-drill-failure'),
-  }).check(z.superRefine((plan, context) => {
-    const ids = new Set<string>();
-    plan.checks.forEach((check, index) => {
-      const id = checkIdOf(plan.checks, index);
-      if (ids.has(id)) context.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `check id "${id}" is used twice` });
-      ids.add(id);
-    });
-    if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
-      context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
-    }
-    for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
-    for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
-    for (const issue of restoreTestingIssues(plan)) context.addIssue({ code: 'custom', ...issue });
-    if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
-      context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
-    }
-  }));
+export const DrillPlan = z.strictObject({
+  id: DrillPlanId,
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(2000))),
+  /** Who answers for this drill (its report goes to them too). */
+  owner: z.email(),
+  schedule: DrillSchedule,
+  source: DrillSource,
+  driver: DrillDriver,
+  recoveryPoint: z._default(RecoveryPointChoice, { type: 'latest' }),
+  targets: RecoveryTargets,
+  checks: z.array(DrillCheck).check(z.minLength(1, 'a drill proves the data is right: name at least one check'), z.maxLength(20)),
+  /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
+  sqlAccess: z.optional(SqlAccess),
+  /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
+  holdMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(10080)), 0),
+  polling: z._default(DrillPolling, { strategy: 'adaptive' }),
+  /** Give up waiting for the restore after this long. @default twice the RTO target */
+  restoreTimeoutMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 60))),
+  recipients: DrillRecipients,
+  /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
+  controls: z.array(ControlReference).check(z.minLength(1)),
+  /** The runbook a failed drill starts. */
+  failureRunbookId: z._default(z.string(), 'dr-drill-failure'),
+}).check(z.superRefine((plan, context) => {
+  const ids = new Set<string>();
+  plan.checks.forEach((check, index) => {
+    const id = checkIdOf(plan.checks, index);
+    if (ids.has(id)) context.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `check id "${id}" is used twice` });
+    ids.add(id);
+  });
+  if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
+    context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
+  }
+  for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
+  for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
+  for (const issue of restoreTestingIssues(plan)) context.addIssue({ code: 'custom', ...issue });
+  if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
+    context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
+  }
+}));
 
 /** What a plan restored through an AWS Backup restore testing plan must say, and why (restore-testing-plan.ts maps it). */
 function restoreTestingIssues(plan: {

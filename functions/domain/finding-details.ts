@@ -17,30 +17,28 @@ const Text = z.string().check(z.maxLength(MAX_DETAIL_LENGTH));
 
 export const FindingDetails = z.object({
   accessKey: z.optional(z.object({ accessKeyId: z.optional(Text), principalId: z.optional(Text), userName: z.optional(Text), userType: z.optional(Text) })),
-  remoteIp: z.optional(z
-    .object({
-      ipAddress: z.optional(Text),
-      countryCode: z.optional(Text),
-      countryName: z.optional(Text),
-      cityName: z.optional(Text),
-      asn: z.optional(Text),
-      asnOrg: z.optional(Text),
-      isp: z.optional(Text),
-      org: z.optional(Text),
-    })),
+  remoteIp: z.optional(z.object({
+    ipAddress: z.optional(Text),
+    countryCode: z.optional(Text),
+    countryName: z.optional(Text),
+    cityName: z.optional(Text),
+    asn: z.optional(Text),
+    asnOrg: z.optional(Text),
+    isp: z.optional(Text),
+    org: z.optional(Text),
+  })),
   api: z.optional(z.object({ name: z.optional(Text), serviceName: z.optional(Text), callerType: z.optional(Text), errorCode: z.optional(Text), userAgent: z.optional(Text) })),
-  resources: z.optional(z
-    .array(
-      z.object({
-        type: z.optional(Text),
-        id: z.optional(Text),
-        region: z.optional(Text),
-        accessKeyId: z.optional(Text),
-        principalId: z.optional(Text),
-        principalName: z.optional(Text),
-        principalType: z.optional(Text),
-      }),
-    ).check(z.maxLength(MAX_FINDING_RESOURCES))),
+  resources: z.optional(z.array(
+    z.object({
+      type: z.optional(Text),
+      id: z.optional(Text),
+      region: z.optional(Text),
+      accessKeyId: z.optional(Text),
+      principalId: z.optional(Text),
+      principalName: z.optional(Text),
+      principalType: z.optional(Text),
+    }),
+  ).check(z.maxLength(MAX_FINDING_RESOURCES))),
 });
 export type FindingDetails = z.infer<typeof FindingDetails>;
 

@@ -27,13 +27,12 @@ export const GuardDutyFindingEvent = z.object({
     createdAt: z.string(),
     updatedAt: z.string(),
     resource: z.optional(z.looseObject({ resourceType: z.optional(z.string()) })),
-    service: z.optional(z
-      .looseObject({
-        eventFirstSeen: z.optional(z.string()),
-        count: z.optional(z.number()),
-        // CreateSampleFindings marks its findings `additionalInfo: { sample: true }`.
-        additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.unknown()) })),
-      })),
+    service: z.optional(z.looseObject({
+      eventFirstSeen: z.optional(z.string()),
+      count: z.optional(z.number()),
+      // CreateSampleFindings marks its findings `additionalInfo: { sample: true }`.
+      additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.unknown()) })),
+    })),
   }),
 });
 export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEvent>;

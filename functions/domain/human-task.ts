@@ -224,20 +224,18 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
  * `0001193125-26-012345`, `CNIL/2026/0042`): letters and digits with . _ : / # - and single spaces between, at most 64
  * characters, so it sits on one line of the trail, the draft and a CSV cell and can open no markup or formula.
  */
-export const SubmissionReference = z
-  .string().check(z.trim(), z.minLength(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet'), z.maxLength(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment'), z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -'));
+export const SubmissionReference = z.string().check(z.trim(), z.minLength(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet'), z.maxLength(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment'), z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -'));
 
 /** Body of POST /incidents/{incidentId}/tasks/{taskId}/complete (and of the emailed link's form). */
-export const TaskCompletionRequest = z
-  .strictObject({
-    outcome: TaskOutcome,
-    comment: z._default(z.string().check(z.trim(), z.maxLength(2000), multiLine), ''),
-    /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
-    reference: z.optional(SubmissionReference),
-  }).check(z.refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
-    path: ['comment'],
-    message: 'say why in a comment when rejecting',
-  }));
+export const TaskCompletionRequest = z.strictObject({
+  outcome: TaskOutcome,
+  comment: z._default(z.string().check(z.trim(), z.maxLength(2000), multiLine), ''),
+  /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
+  reference: z.optional(SubmissionReference),
+}).check(z.refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
+  path: ['comment'],
+  message: 'say why in a comment when rejecting',
+}));
 export type TaskCompletionRequest = z.infer<typeof TaskCompletionRequest>;
 
 /** Who is trying to complete a task: an IAM caller with their roles, or the recipient of an emailed link. */

@@ -11,12 +11,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `open,acknowledged` → ['open', 'acknowledged'] (API Gateway also joins repeated parameters with commas). */
 const commaList = <Item extends z.ZodMiniType<unknown, string>>(item: Item) =>
-  z.pipe(z.pipe(z
-    .string(), z.transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))), z.array(item).check(z.minLength(1, 'give at least one value')));
+  z.pipe(z.pipe(z.string(), z.transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))), z.array(item).check(z.minLength(1, 'give at least one value')));
 
 /** An ISO 8601 time with offset, or a date (midnight UTC), normalised to the form incidents store. */
-const instant = z.pipe(z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'use an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as 2026-11-01' }), z.transform((value) => new Date(value).toISOString()));
+const instant = z.pipe(z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'use an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as 2026-11-01' }), z.transform((value) => new Date(value).toISOString()));
 
 /** Query string of GET /incidents. */
 export const ListIncidentsParameters = z.strictObject({
@@ -44,18 +42,17 @@ export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
 
 /** Where the next page starts: a month partition, and DynamoDB's position inside it (none = its newest item). */
 const MONTH_PARTITION = /^INCIDENT#\d{4}-\d{2}$/;
-export const IncidentListPosition = z
-  .strictObject({
-    month: z.string().check(z.regex(MONTH_PARTITION)),
-    // The last key a GSI1 query read, exactly: DynamoDB answers any other shape (or a key over its size limits) with an error.
-    startKey: z.optional(z
-      .strictObject({
-        PK: z.string().check(z.regex(new RegExp(`^INC#${INCIDENT_ID_SOURCE}$`))),
-        SK: z.literal(META_SK),
-        GSI1PK: z.string().check(z.regex(MONTH_PARTITION)),
-        GSI1SK: z.string().check(z.regex(new RegExp(`^[0-9T:.Z+-]{10,35}#${INCIDENT_ID_SOURCE}$`))),
-      })),
-  }).check(z.refine((position) => position.startKey === undefined || position.startKey.GSI1PK === position.month));
+export const IncidentListPosition = z.strictObject({
+  month: z.string().check(z.regex(MONTH_PARTITION)),
+  // The last key a GSI1 query read, exactly: DynamoDB answers any other shape (or a key over its size limits) with an error.
+  startKey: z.optional(z
+    .strictObject({
+      PK: z.string().check(z.regex(new RegExp(`^INC#${INCIDENT_ID_SOURCE}$`))),
+      SK: z.literal(META_SK),
+      GSI1PK: z.string().check(z.regex(MONTH_PARTITION)),
+      GSI1SK: z.string().check(z.regex(new RegExp(`^[0-9T:.Z+-]{10,35}#${INCIDENT_ID_SOURCE}$`))),
+    })),
+}).check(z.refine((position) => position.startKey === undefined || position.startKey.GSI1PK === position.month));
 export type IncidentListPosition = z.infer<typeof IncidentListPosition>;
 
 const PageToken = z.strictObject({ query: IncidentListQuery, position: IncidentListPosition });

@@ -6,10 +6,9 @@ import * as z from './zod.js';
  * summaries count both from classification. The default is the stricter (earlier) reading: classification.
  */
 export const RegulatoryConfig = z.strictObject({
-  dora: z.prefault(z
-    .strictObject({
-      intermediateFrom: z._default(z.enum(['classification', 'initial-submitted']), 'classification'),
-      finalFrom: z._default(z.enum(['classification', 'intermediate-submitted']), 'classification'),
-    }), {}),
+  dora: z.prefault(z.strictObject({
+    intermediateFrom: z._default(z.enum(['classification', 'initial-submitted']), 'classification'),
+    finalFrom: z._default(z.enum(['classification', 'intermediate-submitted']), 'classification'),
+  }), {}),
 });
 export type RegulatoryConfig = z.infer<typeof RegulatoryConfig>;

@@ -19,15 +19,14 @@ export const StageAnchor = z.enum(['classification', 'awareness', 'previous-subm
 export type StageAnchor = z.infer<typeof StageAnchor>;
 
 /** One "within X of Y": exactly one of hours, calendar months (in the regulator's zone) or business days (its holidays). */
-export const DeadlineTerm = z
-  .strictObject({
-    from: StageAnchor,
-    hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8_760))),
-    months: z.optional(z.number().check(z.int(), z.gte(1), z.lte(12))),
-    businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
-  }).check(z.refine((term) => [term.hours, term.months, term.businessDays].filter((amount) => amount !== undefined).length === 1, {
-    message: 'a deadline term has exactly one of hours, months or businessDays',
-  }));
+export const DeadlineTerm = z.strictObject({
+  from: StageAnchor,
+  hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8_760))),
+  months: z.optional(z.number().check(z.int(), z.gte(1), z.lte(12))),
+  businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
+}).check(z.refine((term) => [term.hours, term.months, term.businessDays].filter((amount) => amount !== undefined).length === 1, {
+  message: 'a deadline term has exactly one of hours, months or businessDays',
+}));
 export type DeadlineTerm = z.infer<typeof DeadlineTerm>;
 
 /** What a stage's draft is pre-filled with, from the incident, its classification, trail and findings. */
@@ -63,22 +62,21 @@ export const ReportStage = z.strictObject({
 });
 export type ReportStage = z.infer<typeof ReportStage>;
 
-export const RegulatoryReport = z
-  .strictObject({
-    id: Regulation,
-    title: z.string().check(z.minLength(1), z.maxLength(120)),
-    /** The classification label that starts it. */
-    label: ClassificationLabel,
-    /** The incident label the classification sets, which runbook choices read (e.g. labels.dora = major). */
-    incidentLabel: z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(64)), value: z.string().check(z.minLength(1), z.maxLength(64)) }),
-    stages: z.array(ReportStage).check(z.minLength(1), z.maxLength(5)),
-  }).check(z.superRefine((report, ctx) => {
-    const ids = report.stages.map((stage) => stage.id);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage ids repeat within a report' });
-    if (report.stages[0]?.deadline.some((term) => term.from === 'previous-submitted')) {
-      ctx.addIssue({ code: 'custom', path: ['stages', 0, 'deadline'], message: 'the first stage has no previous stage to count from' });
-    }
-  }));
+export const RegulatoryReport = z.strictObject({
+  id: Regulation,
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
+  /** The classification label that starts it. */
+  label: ClassificationLabel,
+  /** The incident label the classification sets, which runbook choices read (e.g. labels.dora = major). */
+  incidentLabel: z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(64)), value: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  stages: z.array(ReportStage).check(z.minLength(1), z.maxLength(5)),
+}).check(z.superRefine((report, ctx) => {
+  const ids = report.stages.map((stage) => stage.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage ids repeat within a report' });
+  if (report.stages[0]?.deadline.some((term) => term.from === 'previous-submitted')) {
+    ctx.addIssue({ code: 'custom', path: ['stages', 0, 'deadline'], message: 'the first stage has no previous stage to count from' });
+  }
+}));
 export type RegulatoryReport = z.infer<typeof RegulatoryReport>;
 
 export const RegulatoryCatalog = z.array(RegulatoryReport).check(z.superRefine((reports, ctx) => {

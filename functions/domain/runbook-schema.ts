@@ -16,24 +16,19 @@ import { ClassificationLabel } from './classification-label.js';
  */
 
 /** Short enough that every state derived from it stays within Step Functions' 80-character names. */
-export const StepId = z
-  .string().check(z.regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters'), z.refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
-    message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
-  }));
+export const StepId = z.string().check(z.regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters'), z.refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
+  message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
+}));
 
-export const Duration = z
-  .string().check(z.refine((text) => parseDurationSeconds(text) !== undefined, { message: `expected ${DURATION_HINT}` }));
+export const Duration = z.string().check(z.refine((text) => parseDurationSeconds(text) !== undefined, { message: `expected ${DURATION_HINT}` }));
 
 const EventType = z.string().check(z.regex(/^[a-z][a-z0-9.-]*$/, 'an event type is dotted lower-case words, e.g. triage.started'));
-const LambdaArn = z
-  .string().check(z.regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, 'a Lambda function ARN'));
+const LambdaArn = z.string().check(z.regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, 'a Lambda function ARN'));
 /** A field of the incident's runbook input, as a dotted path: `severity`, `source`, `labels.nis2`. */
-const InputField = z
-  .string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'a dotted field of the runbook input, e.g. source or labels.nis2'));
+const InputField = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'a dotted field of the runbook input, e.g. source or labels.nis2'));
 const Roles = z.array(RoleName).check(z.minLength(1));
 /** An allow-listed approver: an IAM principal ARN (`*` allowed) or `email:<address>` for emailed links. */
-const ApproverPrincipal = z
-  .string().check(z.regex(/^(arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+|email:\S+@\S+)$/, 'an IAM/STS ARN (`*` allowed) or email:<address>'));
+const ApproverPrincipal = z.string().check(z.regex(/^(arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+|email:\S+@\S+)$/, 'an IAM/STS ARN (`*` allowed) or email:<address>'));
 
 const StepBase = {
   id: StepId,
@@ -41,63 +36,61 @@ const StepBase = {
   description: z.optional(z.string()),
 };
 
-const ActionStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('action'),
-    /**
-     * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
-     * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
-     */
-    handler: z.optional(z.enum(['record-event', 'start-drill', 'start-reports', 'close-reports'])),
-    /**
-     * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
-     * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
-     * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages; with `classifyAs`
-     * and no approval before it, the runbook itself is the classification (every incident on personal-data-breach is one).
-     */
-    classifyAs: z.optional(ClassificationLabel),
-    /**
-     * `close-reports`, after an approval rejected: the open stages of this label's report are closed as not owed, with
-     * the approver's reasons (GDPR Art. 33(5): a breach unlikely to result in a risk is recorded, not notified).
-     */
-    closesReportOf: z.optional(ClassificationLabel),
-    /** The drill plan a `start-drill` action runs. */
-    drillPlanId: z.optional(DrillPlanId),
-    /** ...or a Lambda function of your own, invoked with the incident's input. */
-    lambda: z.optional(LambdaArn),
-    /** The event appended to the trail (for a Lambda: after it succeeds, with its result). */
-    event: z.optional(EventType),
-  }).check(z.superRefine((step, ctx) => {
-    if ((step.handler === undefined) === (step.lambda === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports, close-reports) or a lambda ARN, not both' });
-    }
-    if (step.handler === 'record-event' && step.event === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
-    }
-    if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
-      ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
-    }
-    if ((step.handler === 'close-reports') !== (step.closesReportOf !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['closesReportOf'], message: "close-reports names the classification whose report it closes (closesReportOf, e.g. personal-data), and only close-reports takes one" });
-    }
-    if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });
-    }
-  }));
+const ActionStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('action'),
+  /**
+   * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
+   * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
+   */
+  handler: z.optional(z.enum(['record-event', 'start-drill', 'start-reports', 'close-reports'])),
+  /**
+   * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
+   * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
+   * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages; with `classifyAs`
+   * and no approval before it, the runbook itself is the classification (every incident on personal-data-breach is one).
+   */
+  classifyAs: z.optional(ClassificationLabel),
+  /**
+   * `close-reports`, after an approval rejected: the open stages of this label's report are closed as not owed, with
+   * the approver's reasons (GDPR Art. 33(5): a breach unlikely to result in a risk is recorded, not notified).
+   */
+  closesReportOf: z.optional(ClassificationLabel),
+  /** The drill plan a `start-drill` action runs. */
+  drillPlanId: z.optional(DrillPlanId),
+  /** ...or a Lambda function of your own, invoked with the incident's input. */
+  lambda: z.optional(LambdaArn),
+  /** The event appended to the trail (for a Lambda: after it succeeds, with its result). */
+  event: z.optional(EventType),
+}).check(z.superRefine((step, ctx) => {
+  if ((step.handler === undefined) === (step.lambda === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports, close-reports) or a lambda ARN, not both' });
+  }
+  if (step.handler === 'record-event' && step.event === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
+  }
+  if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
+    ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
+  }
+  if ((step.handler === 'close-reports') !== (step.closesReportOf !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['closesReportOf'], message: "close-reports names the classification whose report it closes (closesReportOf, e.g. personal-data), and only close-reports takes one" });
+  }
+  if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });
+  }
+}));
 
-const NotifyStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('notify'),
-    to: z
-      .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
-    /** `{{field}}` templates over the incident's runbook input (title, severity, summary, incidentId, ...). */
-    subject: z.string().check(z.minLength(1), z.maxLength(200)),
-    body: z.string().check(z.minLength(1)),
-    /** HTML body; by default the text body, escaped. */
-    html: z.optional(z.string().check(z.minLength(1))),
-  });
+const NotifyStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('notify'),
+  to: z
+    .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
+  /** `{{field}}` templates over the incident's runbook input (title, severity, summary, incidentId, ...). */
+  subject: z.string().check(z.minLength(1), z.maxLength(200)),
+  body: z.string().check(z.minLength(1)),
+  /** HTML body; by default the text body, escaped. */
+  html: z.optional(z.string().check(z.minLength(1))),
+});
 
 export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
 
@@ -151,60 +144,58 @@ const ReminderSpec = z.union([
 
 const ClockAnchor = z.enum(['awareAt', 'detectedAt', 'openedAt', 'reached']);
 
-const ClockStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('clock'),
-    /** The obligation the clock keeps, for the trail and the emails, e.g. GDPR Art. 33(1). */
-    obligation: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-    /**
-     * What the deadline counts from: the incident's awareAt / detectedAt / openedAt (each falling back
-     * to the next when absent), or `reached`: the moment the runbook reaches this step (a decision's time).
-     */
-    from: ClockAnchor,
-    /** Either a duration... */
-    duration: z.optional(Duration),
-    /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
-    businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
-    /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
-    calendar: z.optional(CalendarName),
-    /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
-    reminders: z._default(z.array(ReminderSpec).check(z.maxLength(6)), []),
-    /** Who is told of reminders and of a missed deadline. */
-    notify: Roles,
-    /** The step(s) whose completion meets the clock; any one of them will do. Must follow the clock. */
-    met: z.optional(z.union([StepId, z.array(StepId).check(z.minLength(1))])),
-    /** Armed only for these severities (e.g. the one-hour acknowledgement promise for SEV1/SEV2). */
-    appliesTo: z.optional(z.array(Severity).check(z.minLength(1))),
-    /** An `sla` clock also records `sla.breached` when missed. */
-    kind: z._default(z.enum(['regulatory', 'sla']), 'regulatory'),
-  }).check(z.superRefine((clock, ctx) => {
-    if ((clock.duration === undefined) === (clock.businessDays === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a clock has either a duration (e.g. 72h) or businessDays, not both' });
-    }
-    const fractions = clock.reminders.map((reminder) => (typeof reminder === 'number' ? reminder : reminder.at));
-    if (fractions.some((fraction, index) => index > 0 && fraction <= fractions[index - 1]!)) {
-      ctx.addIssue({ code: 'custom', path: ['reminders'], message: 'reminders are fractions of the time in increasing order, e.g. [0.5, 0.75, 0.9]' });
-    }
-  }));
+const ClockStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('clock'),
+  /** The obligation the clock keeps, for the trail and the emails, e.g. GDPR Art. 33(1). */
+  obligation: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /**
+   * What the deadline counts from: the incident's awareAt / detectedAt / openedAt (each falling back
+   * to the next when absent), or `reached`: the moment the runbook reaches this step (a decision's time).
+   */
+  from: ClockAnchor,
+  /** Either a duration... */
+  duration: z.optional(Duration),
+  /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
+  businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
+  /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
+  calendar: z.optional(CalendarName),
+  /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
+  reminders: z._default(z.array(ReminderSpec).check(z.maxLength(6)), []),
+  /** Who is told of reminders and of a missed deadline. */
+  notify: Roles,
+  /** The step(s) whose completion meets the clock; any one of them will do. Must follow the clock. */
+  met: z.optional(z.union([StepId, z.array(StepId).check(z.minLength(1))])),
+  /** Armed only for these severities (e.g. the one-hour acknowledgement promise for SEV1/SEV2). */
+  appliesTo: z.optional(z.array(Severity).check(z.minLength(1))),
+  /** An `sla` clock also records `sla.breached` when missed. */
+  kind: z._default(z.enum(['regulatory', 'sla']), 'regulatory'),
+}).check(z.superRefine((clock, ctx) => {
+  if ((clock.duration === undefined) === (clock.businessDays === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a clock has either a duration (e.g. 72h) or businessDays, not both' });
+  }
+  const fractions = clock.reminders.map((reminder) => (typeof reminder === 'number' ? reminder : reminder.at));
+  if (fractions.some((fraction, index) => index > 0 && fraction <= fractions[index - 1]!)) {
+    ctx.addIssue({ code: 'custom', path: ['reminders'], message: 'reminders are fractions of the time in increasing order, e.g. [0.5, 0.75, 0.9]' });
+  }
+}));
 
-const ChoiceCondition = z
-  .strictObject({
-    /** True when the incident's severity is one of these. */
-    severity: z.optional(z.array(Severity).check(z.minLength(1))),
-    /** A field of the runbook input, compared with equals / oneOf, or tested with present. */
-    field: z.optional(InputField),
-    equals: z.optional(z.string()),
-    oneOf: z.optional(z.array(z.string()).check(z.minLength(1))),
-    present: z.optional(z.boolean()),
-  }).check(z.superRefine((when, ctx) => {
-    const tests = [when.equals, when.oneOf, when.present].filter((test) => test !== undefined).length;
-    if (when.severity !== undefined) {
-      if (when.field !== undefined || tests > 0) ctx.addIssue({ code: 'custom', message: 'test either severity or a field, not both' });
-    } else if (when.field === undefined || tests !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'name severity: [...], or a field with exactly one of equals, oneOf, present' });
-    }
-  }));
+const ChoiceCondition = z.strictObject({
+  /** True when the incident's severity is one of these. */
+  severity: z.optional(z.array(Severity).check(z.minLength(1))),
+  /** A field of the runbook input, compared with equals / oneOf, or tested with present. */
+  field: z.optional(InputField),
+  equals: z.optional(z.string()),
+  oneOf: z.optional(z.array(z.string()).check(z.minLength(1))),
+  present: z.optional(z.boolean()),
+}).check(z.superRefine((when, ctx) => {
+  const tests = [when.equals, when.oneOf, when.present].filter((test) => test !== undefined).length;
+  if (when.severity !== undefined) {
+    if (when.field !== undefined || tests > 0) ctx.addIssue({ code: 'custom', message: 'test either severity or a field, not both' });
+  } else if (when.field === undefined || tests !== 1) {
+    ctx.addIssue({ code: 'custom', message: 'name severity: [...], or a field with exactly one of equals, oneOf, present' });
+  }
+}));
 
 /**
  * Branch step lists, typed `unknown[]` here so that inference does not chase its own tail; the
@@ -218,8 +209,7 @@ const ApprovalStep = z.strictObject({
   ...HumanStepBase,
   type: z.literal('approval'),
   /** Who may decide: members of these roles, and these principals. */
-  approvers: z
-    .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), principals: z.optional(z.array(ApproverPrincipal).check(z.minLength(1))) }).check(z.refine((approvers) => approvers.roles !== undefined || approvers.principals !== undefined, { message: 'name approver roles, principals or both' })),
+  approvers: z.strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), principals: z.optional(z.array(ApproverPrincipal).check(z.minLength(1))) }).check(z.refine((approvers) => approvers.roles !== undefined || approvers.principals !== undefined, { message: 'name approver roles, principals or both' })),
   approved: z._default(Branch, []),
   rejected: z._default(Branch, []),
 });
@@ -234,8 +224,7 @@ const ChoiceStep = z.strictObject({
 const ParallelStep = z.strictObject({
   ...StepBase,
   type: z.literal('parallel'),
-  branches: z
-    .array(z.strictObject({ title: z.optional(z.string().check(z.minLength(1))), steps: NestedSteps.check(z.minLength(1, 'a branch needs at least one step')) })).check(z.minLength(2, 'a parallel step has at least two branches')),
+  branches: z.array(z.strictObject({ title: z.optional(z.string().check(z.minLength(1))), steps: NestedSteps.check(z.minLength(1, 'a branch needs at least one step')) })).check(z.minLength(2, 'a parallel step has at least two branches')),
 });
 
 export type ActionStep = z.infer<typeof ActionStep>;
@@ -272,20 +261,19 @@ export const RunbookStep: z.ZodMiniType<RunbookStep, unknown> = z.discriminatedU
 ]).clone().register(z.globalRegistry, { id: 'RunbookStep' }) as unknown as z.ZodMiniType<RunbookStep, unknown>;
 const StepList: z.ZodMiniType<RunbookStep[], unknown> = z.array(RunbookStep);
 
-export const Runbook = z
-  .strictObject({
-    $schema: z.optional(z.string()),
-    id: z.string().check(z.regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes')),
-    title: z.string().check(z.minLength(1), z.maxLength(120)),
-    version: z.number().check(z.int(), z.positive()),
-    defaultSeverity: Severity,
-    description: z.optional(z.string()),
-    /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */
-    controls: z._default(z.array(ControlReference), []),
-    /** The roles this runbook involves and what each does in it; when given, steps may name only these. */
-    roles: z.optional(z.partialRecord(RoleName, z.string().check(z.minLength(1)))),
-    steps: StepList.check(z.minLength(1, 'a runbook needs at least one step')),
-  }).check(z.superRefine((runbook, ctx) => validateStructure(runbook as Runbook, ctx)));
+export const Runbook = z.strictObject({
+  $schema: z.optional(z.string()),
+  id: z.string().check(z.regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes')),
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
+  version: z.number().check(z.int(), z.positive()),
+  defaultSeverity: Severity,
+  description: z.optional(z.string()),
+  /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */
+  controls: z._default(z.array(ControlReference), []),
+  /** The roles this runbook involves and what each does in it; when given, steps may name only these. */
+  roles: z.optional(z.partialRecord(RoleName, z.string().check(z.minLength(1)))),
+  steps: StepList.check(z.minLength(1, 'a runbook needs at least one step')),
+}).check(z.superRefine((runbook, ctx) => validateStructure(runbook as Runbook, ctx)));
 export type Runbook = Omit<z.infer<typeof Runbook>, 'steps'> & { steps: RunbookStep[] };
 
 type Path = Array<string | number>;

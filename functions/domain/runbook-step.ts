@@ -18,8 +18,7 @@ export const RecordEventTask = z.extend(StepContext, {
 export type RecordEventTask = z.infer<typeof RecordEventTask>;
 
 export const SendNotificationTask = z.extend(StepContext, {
-  to: z
-    .object({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
+  to: z.object({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
   subject: z.string().check(z.minLength(1)),
   /** Plain-text body template. */
   body: z.string().check(z.minLength(1)),

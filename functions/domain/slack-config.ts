@@ -7,13 +7,12 @@ const slackId = (prefixes: string, what: string) =>
   z.string().check(z.regex(new RegExp(`^[${prefixes}][A-Z0-9]{2,20}$`), `a Slack ${what} id (${prefixes.split('').join('…, ')}…), e.g. from the ${what}'s "Copy ID"`));
 
 /** A Slack user who may press irdr's buttons, and the irdr person they act as (one of roles.*.people). */
-export const SlackPerson = z
-  .strictObject({
-    /** Their Slack user id; without it, whoever presses is this person when Slack holds this address for them (users.info). */
-    userId: z.optional(slackId('UW', 'user')),
-    /** The irdr person they are: an address of roles.*.people; their roles are that person's. */
-    email: z.email(),
-  });
+export const SlackPerson = z.strictObject({
+  /** Their Slack user id; without it, whoever presses is this person when Slack holds this address for them (users.info). */
+  userId: z.optional(slackId('UW', 'user')),
+  /** The irdr person they are: an address of roles.*.people; their roles are that person's. */
+  email: z.email(),
+});
 export type SlackPerson = z.infer<typeof SlackPerson>;
 
 /**

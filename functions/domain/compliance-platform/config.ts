@@ -10,11 +10,10 @@ export const VantaConfig = z.strictObject({
   /** The custom resource type's resourceId (the private integration's Resources tab) the drill plans are synced as. */
   customResourceId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, "the custom resource type's resourceId from the integration's Resources tab")),
   /** Scopes asked of the token endpoint, per application (as the references name them). */
-  scopes: z.prefault(z
-    .strictObject({
-      documents: z._default(z.string().check(z.minLength(1)), 'vanta-api.all:read vanta-api.all:write vanta-api.documents:upload'),
-      resources: z._default(z.string().check(z.minLength(1)), 'connectors.self:read-resource connectors.self:write-resource'),
-    }), {}),
+  scopes: z.prefault(z.strictObject({
+    documents: z._default(z.string().check(z.minLength(1)), 'vanta-api.all:read vanta-api.all:write vanta-api.documents:upload'),
+    resources: z._default(z.string().check(z.minLength(1)), 'connectors.self:read-resource connectors.self:write-resource'),
+  }), {}),
 });
 export type VantaConfig = z.infer<typeof VantaConfig>;
 

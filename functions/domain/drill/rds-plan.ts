@@ -23,29 +23,28 @@ export const SubnetId = z.string().check(z.regex(/^subnet-[0-9a-f]{8,17}$/, 'a s
 const SecretArn = z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN'));
 
 /** An Aurora cluster (aurora-*) or an RDS DB instance, by identifier, restored by rds-pitr or rds-snapshot. */
-export const RdsDatabaseSource = z
-  .strictObject({
-    type: z.literal('rds-database'),
-    engine: z.enum(RDS_ENGINES, { error: `an engine: ${RDS_ENGINES.join(', ')}` }),
-    /** The source DB instance (RDS) or DB cluster (Aurora). */
-    identifier: RdsIdentifier.check(z.refine((name) => !name.toLowerCase().startsWith(DRILL_TABLE_PREFIX), {
-      message: `a source database cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete databases with that prefix`,
+export const RdsDatabaseSource = z.strictObject({
+  type: z.literal('rds-database'),
+  engine: z.enum(RDS_ENGINES, { error: `an engine: ${RDS_ENGINES.join(', ')}` }),
+  /** The source DB instance (RDS) or DB cluster (Aurora). */
+  identifier: RdsIdentifier.check(z.refine((name) => !name.toLowerCase().startsWith(DRILL_TABLE_PREFIX), {
+    message: `a source database cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete databases with that prefix`,
+  })),
+  /** What the restored copy may differ in; isolation (no public access, the drill subnet group) is not negotiable. */
+  restore: z.optional(z
+    .strictObject({
+      /** The restored instance's class (Aurora: the one instance added to the restored cluster). @default the source's */
+      dbInstanceClass: z.optional(z.string().check(z.regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'a DB instance class, e.g. db.r6g.large'))),
+      /** Only false: a drill's copy is never reachable from outside. */
+      publiclyAccessible: z.optional(z.boolean()),
+      /** Only the drill subnet group from config (drills.database.dbSubnetGroupName). */
+      dbSubnetGroupName: z.optional(DbSubnetGroupName),
     })),
-    /** What the restored copy may differ in; isolation (no public access, the drill subnet group) is not negotiable. */
-    restore: z.optional(z
-      .strictObject({
-        /** The restored instance's class (Aurora: the one instance added to the restored cluster). @default the source's */
-        dbInstanceClass: z.optional(z.string().check(z.regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'a DB instance class, e.g. db.r6g.large'))),
-        /** Only false: a drill's copy is never reachable from outside. */
-        publiclyAccessible: z.optional(z.boolean()),
-        /** Only the drill subnet group from config (drills.database.dbSubnetGroupName). */
-        dbSubnetGroupName: z.optional(DbSubnetGroupName),
-      })),
-  }).check(z.superRefine((source, context) => {
-    if (source.restore?.publiclyAccessible === true) {
-      context.addIssue({ code: 'custom', path: ['restore', 'publiclyAccessible'], message: 'a drill restores a database that is not publicly accessible: remove publiclyAccessible or set it to false' });
-    }
-  }));
+}).check(z.superRefine((source, context) => {
+  if (source.restore?.publiclyAccessible === true) {
+    context.addIssue({ code: 'custom', path: ['restore', 'publiclyAccessible'], message: 'a drill restores a database that is not publicly accessible: remove publiclyAccessible or set it to false' });
+  }
+}));
 export type RdsDatabaseSource = z.infer<typeof RdsDatabaseSource>;
 
 /** An Aurora engine restores a cluster (plus one instance); the others an instance. */

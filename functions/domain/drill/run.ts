@@ -169,15 +169,14 @@ const CaughtErrorShape = z.object({ Error: z.string(), Cause: z.optional(z.strin
 
 /** The state every drill function is handed; the parts its own steps wrote are trusted, the frame is checked. */
 export const DrillTaskEvent = z.object({
-  state: z.catchall(z
-    .object({
-      input: DrillExecutionInput,
-      runId: z.string().check(z.minLength(1)),
-      executionArn: z.string().check(z.minLength(1)),
-      startedAt: z.string().check(z.minLength(1)),
-      failure: z.optional(CaughtErrorShape),
-      cleanupFailure: z.optional(CaughtErrorShape),
-    }), z.unknown()),
+  state: z.catchall(z.object({
+    input: DrillExecutionInput,
+    runId: z.string().check(z.minLength(1)),
+    executionArn: z.string().check(z.minLength(1)),
+    startedAt: z.string().check(z.minLength(1)),
+    failure: z.optional(CaughtErrorShape),
+    cleanupFailure: z.optional(CaughtErrorShape),
+  }), z.unknown()),
 });
 
 export function drillStateOf(event: unknown): DrillExecutionState {

@@ -16,11 +16,10 @@ const TableName = z.string().check(z.refine((text) => {
     }
   }, { message: 'write table or schema.table, each part 1-63 characters, no dots inside' }));
 const ColumnName = z.string().check(z.minLength(1), z.maxLength(63));
-const ReadOnlyQuery = z
-  .string().check(z.maxLength(20_000), z.superRefine((sql, context) => {
-    const verdict = readOnlyQuery(sql);
-    if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
-  }));
+const ReadOnlyQuery = z.string().check(z.maxLength(20_000), z.superRefine((sql, context) => {
+  const verdict = readOnlyQuery(sql);
+  if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
+}));
 const SqlCheckBase = { id: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/))) };
 
 export const SqlCheck = z.discriminatedUnion('type', [

@@ -8,12 +8,10 @@ import * as z from '../zod.js';
 export const STATEMENT_FORMAT = 'irdr-continuity-statement/1';
 
 /** A plan's public name: plain words a customer may read (config `evidence.statement.planAliases`, or `Plan A`, `Plan B`, ...). */
-export const PublicAlias = z
-  .string().check(z.trim(), z.minLength(1, 'an alias has at least one character'), z.maxLength(60, 'at most 60 characters'), z.regex(/^[\p{L}\p{N}][\p{L}\p{N} ()&.,+/'-]*$/u, 'letters, digits, spaces and ( ) & . , + / \' - only, starting with a letter or digit'));
+export const PublicAlias = z.string().check(z.trim(), z.minLength(1, 'an alias has at least one character'), z.maxLength(60, 'at most 60 characters'), z.regex(/^[\p{L}\p{N}][\p{L}\p{N} ()&.,+/'-]*$/u, 'letters, digits, spaces and ( ) & . , + / \' - only, starting with a letter or digit'));
 
 /** Where a statement is published for the Trust Center to link to: `s3://<bucket>[/<prefix>]`. */
-export const StatementPublishLocation = z
-  .string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity'), z.refine((location) => !location.split('/').slice(3).some((segment) => /^\.+$/.test(segment)), 's3://<bucket>[/<prefix>] with no . or .. segment in the prefix'));
+export const StatementPublishLocation = z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity'), z.refine((location) => !location.split('/').slice(3).some((segment) => /^\.+$/.test(segment)), 's3://<bucket>[/<prefix>] with no . or .. segment in the prefix'));
 
 const IsoTime = z.iso.datetime();
 const Seconds = z.number().check(z.nonnegative());
