@@ -14,72 +14,64 @@ export const BUNDLE_LIMIT_KB = 300;
 export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // Count business days on the holiday table made at synth (~12 KB for US and BE; date-holidays, moment-timezone and
   // astronomia, ~1.1 MB, left out since 2026-12-07), beside SES, Step Functions, Secrets Manager and Slack.
-  CompleteHumanTask: 580, // now 552 (was 599 before literal SDK schema keys; 1657)
-  ClassifyIncident: 590, // now 558 (was 605 before literal SDK schema keys; 1650)
-  ChangeIncidentStatus: 570, // now 540 (was 588 before literal SDK schema keys; 1646)
-  TrackClock: 550, // now 520 (was 568 before literal SDK schema keys; 1602)
-  StartReportsFromRunbook: 590, // now 556 (was 603 before literal SDK schema keys; 1653)
+  CompleteHumanTask: 530, // now 498 with zod/mini (was 552; 599 before literal SDK schema keys; 1657)
+  ClassifyIncident: 530, // now 504 with zod/mini (was 558; 605 before literal SDK schema keys; 1650)
+  ChangeIncidentStatus: 520, // now 488 with zod/mini (was 540; 588 before literal SDK schema keys; 1646)
+  TrackClock: 490, // now 463 with zod/mini (was 520; 568 before literal SDK schema keys; 1602)
+  StartReportsFromRunbook: 530, // now 501 with zod/mini (was 556; 603 before literal SDK schema keys; 1653)
   // A finding's severity raise starts clocks and report stages, and after resolve the review (links, reminder).
-  OpenIncidentFromFinding: 590, // now 557 (was 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
+  OpenIncidentFromFinding: 530, // now 501 with zod/mini (was 557; 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
   // Drill functions: the S3, RDS, Backup and DynamoDB clients (each operation called, its schemas and the errors), pg.
-  RunDrillChecks: 750, // now 713 (was 968 before literal SDK schema keys)
+  RunDrillChecks: 690, // now 654 with zod/mini (was 713; 968 before literal SDK schema keys)
   // The wire validator: pg, mysql2 (iconv-lite's encodings ~490 KB) and the RDS CAs.
-  RunDrillWireChecks: 1930, // now 1837 (was 2093 before literal SDK schema keys)
+  RunDrillWireChecks: 1870, // now 1779 with zod/mini (was 1837; 2093 before literal SDK schema keys)
   // Restore waits and restore testing: the RDS and AWS Backup clients.
-  AwaitDrillRestoreEnd: 490, // now 458 (was 673 before literal SDK schema keys)
-  EndDrillRestoreWait: 380, // now 358 (was 461 before literal SDK schema keys)
-  StartRestoreTestingDrill: 440, // now 410 (was 453 before literal SDK schema keys)
+  AwaitDrillRestoreEnd: 420, // now 395 with zod/mini (was 458; 673 before literal SDK schema keys)
+  StartRestoreTestingDrill: 370, // now 351 with zod/mini (was 410; 453 before literal SDK schema keys)
   // Validation fan-out: the DynamoDB client and the drill plans (PlanDrillValidation), the client alone (CountDrillSegment);
   // both carry the S3 client (~155 KB) for the key ranges of bucket checks, dropped from stacks that restore no bucket.
-  PlanDrillValidation: 550, // now 515 (was 576 before literal SDK schema keys; 421 before S3 key ranges)
-  CountDrillSegment: 460, // now 429 (was 483 before literal SDK schema keys; 317 before S3 key ranges)
-  CleanUpDrill: 830, // now 786 (was 934 before literal SDK schema keys)
-  WriteDrillCanary: 660, // now 627 (was 792 before literal SDK schema keys)
+  PlanDrillValidation: 490, // now 459 with zod/mini (was 515; 576 before literal SDK schema keys; 421 before S3 key ranges)
+  CountDrillSegment: 390, // now 369 with zod/mini (was 429; 483 before literal SDK schema keys; 317 before S3 key ranges)
+  CleanUpDrill: 770, // now 728 with zod/mini (was 786; 934 before literal SDK schema keys)
+  WriteDrillCanary: 600, // now 570 with zod/mini (was 627; 792 before literal SDK schema keys)
   // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
-  WriteDrillWireCanary: 830, // now 784 (was 798 before literal SDK schema keys)
-  PrepareDrillRun: 730, // now 686 (was 788 before literal SDK schema keys)
-  CheckDrillRestore: 720, // now 684 (was 784 before literal SDK schema keys)
-  StartDrillRestore: 720, // now 682 (was 783 before literal SDK schema keys)
+  WriteDrillWireCanary: 770, // now 725 with zod/mini (was 784; 798 before literal SDK schema keys)
+  PrepareDrillRun: 660, // now 628 with zod/mini (was 686; 788 before literal SDK schema keys)
+  CheckDrillRestore: 660, // now 625 with zod/mini (was 684; 784 before literal SDK schema keys)
+  StartDrillRestore: 660, // now 623 with zod/mini (was 682; 783 before literal SDK schema keys)
   // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client's runtime and errors, the Slack client ~60 KB.
   // ExportEvidence also draws the statement's one-page PDF (GET /evidence/statement, Accept: application/pdf): pdfkit +180 KB.
-  ExportEvidence: 850, // 813 before literal SDK schema keys (633 before the PDF)
+  ExportEvidence: 760, // now 716 with zod/mini; 813 before literal SDK schema keys (633 before the PDF)
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
   // ...and, done, queues the export for the compliance platforms (the Lambda client and the config: +100 KB).
-  RunEvidenceExport: 900, // 869 before literal SDK schema keys (769 before the push)
-  SendDrillReport: 580, // now 550 (was 588 before literal SDK schema keys)
-  CreateHumanTask: 540, // now 513 (was 559 before literal SDK schema keys)
-  VerifyEvidence: 530, // now 503 (was 556 before literal SDK schema keys)
-  EscalateHumanTask: 540, // now 509 (was 556 before literal SDK schema keys)
-  RemindReportStage: 530, // now 496 (was 544 before literal SDK schema keys)
-  RemindOverdueReview: 510, // now 483 (was 526 before literal SDK schema keys)
-  WriteEvidenceDigest: 500, // now 469 (was 523 before literal SDK schema keys)
-  SendNotification: 510, // now 479 (was 523 before literal SDK schema keys)
-  RemindCorrectiveAction: 510, // now 478 (was 522 before literal SDK schema keys)
-  RecordDrillOutcome: 510, // now 478 (was 517 before literal SDK schema keys)
-  AnswerTaskLink: 510, // now 480
-  StartDrillRun: 510, // now 483
-  SlackInteractions: 510, // now 478
+  RunEvidenceExport: 710, // now 670 with zod/mini; 869 before literal SDK schema keys (769 before the push)
+  SendDrillReport: 520, // now 492 with zod/mini (was 550; 588 before literal SDK schema keys)
+  CreateHumanTask: 490, // now 459 with zod/mini (was 513; 559 before literal SDK schema keys)
+  VerifyEvidence: 480, // now 448 with zod/mini (was 503; 556 before literal SDK schema keys)
+  EscalateHumanTask: 480, // now 456 with zod/mini (was 509; 556 before literal SDK schema keys)
+  RemindReportStage: 470, // now 442 with zod/mini (was 496; 544 before literal SDK schema keys)
+  RemindOverdueReview: 460, // now 430 with zod/mini (was 483; 526 before literal SDK schema keys)
+  WriteEvidenceDigest: 430, // now 406 with zod/mini (was 469; 523 before literal SDK schema keys)
+  SendNotification: 450, // now 424 with zod/mini (was 479; 523 before literal SDK schema keys)
+  RemindCorrectiveAction: 450, // now 423 with zod/mini (was 478; 522 before literal SDK schema keys)
+  RecordDrillOutcome: 450, // now 420 with zod/mini (was 478; 517 before literal SDK schema keys)
+  AnswerTaskLink: 450, // now 426 with zod/mini (was 480)
+  StartDrillRun: 450, // now 426 with zod/mini (was 483)
+  SlackInteractions: 450, // now 425 with zod/mini (was 478)
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).
   // It reads an exported period's zip from the exports bucket (the S3 client: +172 KB).
-  PushComplianceEvidence: 850, // 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
-  SignOffEvidence: 430, // now 409 (was 446 before literal SDK schema keys)
-  // One or two SDK clients (DynamoDB, Step Functions), Powertools idempotency, croner; the floor of zod + one SDK client is ~300 KB.
-  ReadDrills: 450, // now 429
+  PushComplianceEvidence: 740, // now 696 with zod/mini; 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
+  SignOffEvidence: 380, // now 356 with zod/mini (was 409; 446 before literal SDK schema keys)
+  // One or two SDK clients (DynamoDB, Step Functions), Powertools idempotency, croner; the floor of zod/mini (~40 KB) + one SDK client is ~250 KB.
+  ReadDrills: 400, // now 372 with zod/mini (was 429)
   // DynamoDB and Step Functions clients; the download link is signed without an S3 client (functions/aws/s3-presign.ts: 541 -> 390).
-  EvidenceExports: 410, // now 386
-  ReadEstateCoverage: 400, // now 379 (was 420 before literal SDK schema keys)
-  CreateIncident: 440, // now 417
-  CorrectiveActions: 400, // now 380
-  StartDrillFromRunbook: 380, // now 360
-  ReadIncidentReview: 380, // now 368
-  ListIncidents: 370, // now 350
-  AddIncidentNote: 370, // now 350
-  GetIncident: 370, // now 349
-  ListHumanTasks: 370, // now 348
-  ListUnreviewedEvidence: 370, // now 346
-  RecordEndedRun: 370, // now 363
-  ExpireHumanTask: 370, // now 345
-  RecordEvent: 360, // now 342
+  EvidenceExports: 360, // now 334 with zod/mini (was 386)
+  ReadEstateCoverage: 350, // now 325 with zod/mini (was 379; 420 before literal SDK schema keys)
+  CreateIncident: 390, // now 363 with zod/mini (was 417)
+  CorrectiveActions: 350, // now 327 with zod/mini (was 380)
+  StartDrillFromRunbook: 330, // now 305 with zod/mini (was 360)
+  ReadIncidentReview: 340, // now 314 with zod/mini (was 368)
+  RecordEndedRun: 330, // now 307 with zod/mini (was 363)
 };
 
 /** What a function's code may weigh, in bytes. */

@@ -10,9 +10,9 @@ export const DRILL_PLANS_DIR = fileURLToPath(new URL('./drills/', import.meta.ur
 export const DRILL_PLAN_SCHEMA_FILE = fileURLToPath(new URL('./drill-plan.schema.json', import.meta.url));
 
 /** A plan as deployed here: the schema, and a database restore that stays in the drill network from config. */
-export const DeployableDrillPlan = DrillPlan.superRefine((plan, context) => {
+export const DeployableDrillPlan = DrillPlan.check(z.superRefine((plan, context) => {
   for (const issue of drillDatabaseNetworkIssues(plan, irdrConfig.drills?.database)) context.addIssue({ code: 'custom', ...issue });
-});
+}));
 
 /** Parses and validates one drill plan file; errors name the file and the path inside it. */
 export const loadDrillPlanFile = (file: string): DrillPlan => loadYamlDefinition(file, DeployableDrillPlan, 'drill plan');

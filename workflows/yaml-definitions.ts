@@ -1,21 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import * as z from 'zod';
 
 export class DefinitionFileError extends Error {
   override name = 'DefinitionFileError';
 }
 
 /** Parses and validates one YAML definition file; errors name the file and each path inside it. */
-export function loadYamlDefinition<Schema extends z.ZodType>(file: string, schema: Schema, kind: string): z.output<Schema> {
+export function loadYamlDefinition<Schema extends z.core.$ZodType>(file: string, schema: Schema, kind: string): z.output<Schema> {
   let document: unknown;
   try {
     document = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new DefinitionFileError(`${file}: not valid YAML: ${(error as Error).message}`);
   }
-  const parsed = schema.safeParse(document);
+  const parsed = z.safeParse(schema, document);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new DefinitionFileError(`${file}: invalid ${kind}\n${problems.join('\n')}`);
@@ -24,7 +24,7 @@ export function loadYamlDefinition<Schema extends z.ZodType>(file: string, schem
 }
 
 /** Every `*.yaml`/`*.yml` definition in a folder, sorted by id; an id used twice is an error. */
-export function loadYamlDefinitions<Schema extends z.ZodType<{ id: string }>>(dir: string, schema: Schema, kind: string): Array<z.output<Schema>> {
+export function loadYamlDefinitions<Schema extends z.core.$ZodType<{ id: string }>>(dir: string, schema: Schema, kind: string): Array<z.output<Schema>> {
   const files = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
   const definitions = files.map((name) => loadYamlDefinition(join(dir, name), schema, kind));
   const counts = new Map<string, number>();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { runbookForTypes, SecurityHubSeverityLabel, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
 import { asffFindingDetails } from './finding-details.js';
@@ -12,29 +12,29 @@ export const SECURITY_HUB_DETAIL_TYPE = 'Security Hub Findings - Imported';
 /** One ASFF finding: the fields the mapping reads. */
 export const AsffFinding = z.looseObject({
   SchemaVersion: z.string(),
-  Id: z.string().min(1),
+  Id: z.string().check(z.minLength(1)),
   ProductArn: z.string(),
-  ProductName: z.string().optional(),
+  ProductName: z.optional(z.string()),
   AwsAccountId: z.string(),
-  Region: z.string().optional(),
-  Types: z.array(z.string()).default([]),
-  FirstObservedAt: z.string().optional(),
+  Region: z.optional(z.string()),
+  Types: z._default(z.array(z.string()), []),
+  FirstObservedAt: z.optional(z.string()),
   CreatedAt: z.string(),
   UpdatedAt: z.string(),
-  Severity: z.looseObject({ Label: SecurityHubSeverityLabel.optional(), Normalized: z.number().optional() }),
+  Severity: z.looseObject({ Label: z.optional(SecurityHubSeverityLabel), Normalized: z.optional(z.number()) }),
   Title: z.string(),
   Description: z.string(),
-  RecordState: z.string().optional(),
-  Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
+  RecordState: z.optional(z.string()),
+  Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
   /**
    * Deprecated (replaced by Workflow.Status), still sent by some products: NEW, ASSIGNED, IN_PROGRESS, DEFERRED, RESOLVED.
    * Read, never required: a product's odd value here must not make the whole batch unreadable.
    */
-  WorkflowState: z.unknown().optional(),
-  Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string() })).optional(),
+  WorkflowState: z.optional(z.unknown()),
+  Resources: z.optional(z.array(z.looseObject({ Type: z.string(), Id: z.string() }))),
   /** Whether the finding is a sample finding. */
-  Sample: z.boolean().optional(),
-  ProductFields: z.record(z.string(), z.unknown()).optional(),
+  Sample: z.optional(z.boolean()),
+  ProductFields: z.optional(z.record(z.string(), z.unknown())),
 });
 export type AsffFinding = z.infer<typeof AsffFinding>;
 
@@ -42,7 +42,7 @@ export const SecurityHubFindingsEvent = z.object({
   ...eventEnvelope,
   source: z.literal(SECURITY_HUB_SOURCE),
   'detail-type': z.literal(SECURITY_HUB_DETAIL_TYPE),
-  detail: z.object({ findings: z.array(AsffFinding).min(1) }),
+  detail: z.object({ findings: z.array(AsffFinding).check(z.minLength(1)) }),
 });
 export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEvent>;
 

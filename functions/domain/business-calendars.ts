@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { isTimeZone } from './zoned-time.js';
 
 /*
@@ -8,9 +8,9 @@ import { isTimeZone } from './zoned-time.js';
  */
 
 /** A date-holidays country code, optionally with its state or region: `US`, `DE`, `DE-BY` (that it exists is checked at synth and local start). */
-export const HolidayJurisdiction = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'a country code, optionally with a region, e.g. US, IE, DE-BY');
+export const HolidayJurisdiction = z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'a country code, optionally with a region, e.g. US, IE, DE-BY'));
 
-export const TimeZone = z.string().refine(isTimeZone, { message: 'an IANA time zone, e.g. America/New_York or Europe/Dublin' });
+export const TimeZone = z.string().check(z.refine(isTimeZone, { message: 'an IANA time zone, e.g. America/New_York or Europe/Dublin' }));
 
 /** Where a business-day deadline is counted: whose holidays, on whose clock. */
 export const BusinessCalendar = z.strictObject({
@@ -31,14 +31,14 @@ export const euDefaultCalendar: BusinessCalendar = { holidays: 'BE', timeZone: '
 
 export const BusinessCalendarsConfig = z.strictObject({
   /** The team's: the post-incident review's due date and the business-day clocks of runbooks that name no calendar. */
-  team: BusinessCalendar.default(usFederalCalendar),
+  team: z._default(BusinessCalendar, usFederalCalendar),
   /** Form 8-K's four business days: US federal holidays, Eastern time. */
-  sec: BusinessCalendar.default(usFederalCalendar),
+  sec: z._default(BusinessCalendar, usFederalCalendar),
   /** The DORA competent authority's member state (months are counted on its clock). */
-  dora: BusinessCalendar.default(euDefaultCalendar),
+  dora: z._default(BusinessCalendar, euDefaultCalendar),
   /** The NIS2 CSIRT or competent authority's member state. */
-  nis2: BusinessCalendar.default(euDefaultCalendar),
+  nis2: z._default(BusinessCalendar, euDefaultCalendar),
   /** The lead supervisory authority's member state (GDPR Art. 56). */
-  gdpr: BusinessCalendar.default(euDefaultCalendar),
+  gdpr: z._default(BusinessCalendar, euDefaultCalendar),
 });
 export type BusinessCalendarsConfig = z.infer<typeof BusinessCalendarsConfig>;

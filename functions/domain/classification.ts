@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { BusinessCalendarsConfig } from './business-calendars.js';
 import { clockAnchor } from './clock.js';
 import type { RoleName } from './config-schema.js';
@@ -23,21 +23,17 @@ import type { TrailEventBody } from './trail-event.js';
  * awareness as the regulation says; lowering or removing stops nothing already started or due.
  */
 
-const uniqueLabels = z
-  .array(ClassificationLabel)
-  .max(ClassificationLabel.options.length)
-  .refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })
-  .default([]);
+const uniqueLabels = z._default(z.array(ClassificationLabel).check(z.maxLength(ClassificationLabel.options.length), z.refine((labels) => new Set(labels).size === labels.length, { message: 'a label is listed twice: list each once' })), []);
 
 /** Body of POST /incidents/{id}/classify. */
 export const ClassifyRequest = z.strictObject({
-  severity: Severity.optional(),
+  severity: z.optional(Severity),
   add: uniqueLabels,
   remove: uniqueLabels,
   /** Why: required unless the change only raises the severity. */
-  reason: z.string().trim().min(1).max(2000).check(multiLine).optional(),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000), multiLine)),
   /** SEC: when the incident was determined material, if before this request (Form 8-K counts from it). */
-  determinedAt: z.iso.datetime({ offset: true }).optional(),
+  determinedAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type ClassifyRequest = z.infer<typeof ClassifyRequest>;
 

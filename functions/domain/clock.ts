@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { RoleName } from './config-schema.js';
 import { CalendarName, type BusinessCalendar } from './business-calendars.js';
 import { addBusinessDays } from './business-days.js';
@@ -34,17 +34,17 @@ export type ClockStatus = z.infer<typeof ClockStatus>;
 
 /** A clock step as the compiler hands it to TrackClock. */
 export const ClockDefinition = z.object({
-  title: z.string().min(1),
-  obligation: z.string().optional(),
+  title: z.string().check(z.minLength(1)),
+  obligation: z.optional(z.string()),
   from: ClockAnchor,
-  durationSeconds: z.number().int().positive().optional(),
-  businessDays: z.number().int().positive().optional(),
+  durationSeconds: z.optional(z.number().check(z.int(), z.positive())),
+  businessDays: z.optional(z.number().check(z.int(), z.positive())),
   /** Whose business days (config businessCalendars); the team's when absent. */
-  calendar: CalendarName.optional(),
-  reminders: z.array(z.object({ at: z.number().gt(0).lt(1), notify: z.array(RoleName).min(1) })),
-  notify: z.array(RoleName).min(1),
+  calendar: z.optional(CalendarName),
+  reminders: z.array(z.object({ at: z.number().check(z.gt(0), z.lt(1)), notify: z.array(RoleName).check(z.minLength(1)) })),
+  notify: z.array(RoleName).check(z.minLength(1)),
   metBy: z.array(z.string()),
-  appliesTo: z.array(Severity).optional(),
+  appliesTo: z.optional(z.array(Severity)),
   kind: ClockKind,
 });
 export type ClockDefinition = z.infer<typeof ClockDefinition>;
@@ -54,7 +54,7 @@ const ClockStage = z.object({
   /** When it is due. */
   at: z.iso.datetime({ offset: true }),
   /** Reminders: the fraction of the time elapsed at this stage. */
-  fraction: z.number().optional(),
+  fraction: z.optional(z.number()),
   /** A reminder already due when the clock started (its anchor lies in the past): not sent. */
   skip: z.boolean(),
   notify: z.array(RoleName),
@@ -75,7 +75,7 @@ export const ClockPlan = z.object({
   anchorAt: z.iso.datetime({ offset: true }),
   deadlineAt: z.iso.datetime({ offset: true }),
   stages: z.array(ClockStage),
-  nextWaitSeconds: z.number().int().min(0),
+  nextWaitSeconds: z.number().check(z.int(), z.gte(0)),
 });
 export type ClockPlan = z.infer<typeof ClockPlan>;
 
@@ -97,16 +97,16 @@ export function clockStartedDetail(clock: Pick<ClockDefinition, 'title' | 'oblig
 const RunbookInput = z.record(z.string(), z.unknown());
 
 export const TrackClockPayload = z.discriminatedUnion('action', [
-  StepContext.extend({ action: z.literal('start'), clock: ClockDefinition, input: RunbookInput }),
-  StepContext.extend({ action: z.literal('remind'), reminder: z.number().int().positive(), plan: ClockPlan, input: RunbookInput }),
-  StepContext.extend({ action: z.literal('deadline'), plan: ClockPlan, input: RunbookInput }),
+  z.extend(StepContext, { action: z.literal('start'), clock: ClockDefinition, input: RunbookInput }),
+  z.extend(StepContext, { action: z.literal('remind'), reminder: z.number().check(z.int(), z.positive()), plan: ClockPlan, input: RunbookInput }),
+  z.extend(StepContext, { action: z.literal('deadline'), plan: ClockPlan, input: RunbookInput }),
   /** stepId is the step that met it. */
   /** kind and title: absent in executions started before they were passed (such a clock met early was stored as regulatory). */
-  StepContext.extend({ action: z.literal('met'), clockId: z.string().min(1), kind: ClockKind.optional(), title: z.string().min(1).optional() }),
+  z.extend(StepContext, { action: z.literal('met'), clockId: z.string().check(z.minLength(1)), kind: z.optional(ClockKind), title: z.optional(z.string().check(z.minLength(1))) }),
   /** A clock not applicable at the start waits (on this token) for a raise of the severity to one it applies to. */
-  StepContext.extend({ action: z.literal('await-raise'), clockId: z.string().min(1), taskToken: z.string().min(1) }),
+  z.extend(StepContext, { action: z.literal('await-raise'), clockId: z.string().check(z.minLength(1)), taskToken: z.string().check(z.minLength(1)) }),
   /** The steps beside the clock finished (or failed) first: it stops without a verdict. */
-  StepContext.extend({ action: z.literal('stop'), clockId: z.string().min(1), reason: z.enum(['steps-finished', 'runbook-failed']) }),
+  z.extend(StepContext, { action: z.literal('stop'), clockId: z.string().check(z.minLength(1)), reason: z.enum(['steps-finished', 'runbook-failed']) }),
 ]);
 export type TrackClockPayload = z.infer<typeof TrackClockPayload>;
 

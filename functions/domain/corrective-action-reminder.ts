@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { CorrectiveActionRecord, ReminderPhase } from './corrective-action.js';
 import { escapeHtml, htmlDocument, subjectFor, textToHtml, type RenderedEmail } from './email-content.js';
 import type { Incident } from './incident.js';
@@ -10,8 +10,8 @@ import type { Incident } from './incident.js';
  */
 
 export const ActionReminderInput = z.strictObject({
-  incidentId: z.string().min(1),
-  actionId: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
+  actionId: z.string().check(z.minLength(1)),
   remindAt: z.iso.datetime({ offset: true }),
   dueAt: z.iso.datetime({ offset: true }),
 });
@@ -19,10 +19,10 @@ export type ActionReminderInput = z.infer<typeof ActionReminderInput>;
 
 /** What the state machine hands RemindCorrectiveAction at each wait's end. */
 export const RemindCorrectiveActionPayload = z.strictObject({
-  incidentId: z.string().min(1),
-  actionId: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
+  actionId: z.string().check(z.minLength(1)),
   phase: z.enum(['due-soon', 'overdue']),
-  executionArn: z.string().min(1),
+  executionArn: z.string().check(z.minLength(1)),
 });
 export type RemindCorrectiveActionPayload = z.infer<typeof RemindCorrectiveActionPayload>;
 

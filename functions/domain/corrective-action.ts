@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { IrdrConfig } from './config-schema.js';
 import type { Incident } from './incident.js';
 import { multiLine, singleLine } from './plain-text.js';
@@ -25,12 +25,9 @@ const DAY_MS = 86_400_000;
  * A due date as written: a date (due at the end of that day, UTC) or a time with its offset. Checked as a real
  * calendar date, so 2026-02-30 is refused rather than rolled into March.
  */
-const DueDate = z
-  .string()
-  .trim()
-  .refine((text) => dueInstant(text) !== undefined, {
-    message: 'dueAt is a date (YYYY-MM-DD, due at the end of that day UTC) or a time with its offset (2026-12-31T17:00:00Z), and a real one',
-  });
+const DueDate = z.string().check(z.trim(), z.refine((text) => dueInstant(text) !== undefined, {
+  message: 'dueAt is a date (YYYY-MM-DD, due at the end of that day UTC) or a time with its offset (2026-12-31T17:00:00Z), and a real one',
+}));
 
 /** The instant a due date stands for, or undefined when it is not a real date or time. */
 export function dueInstant(text: string): Date | undefined {
@@ -48,40 +45,35 @@ export function dueInstant(text: string): Date | undefined {
 
 /** POST /incidents/{incidentId}/actions. */
 export const CorrectiveActionRequest = z.strictObject({
-  title: z.string().trim().min(1, 'say what is to change, in a title').max(200, 'a title is at most 200 characters').check(singleLine),
-  detail: z.string().trim().max(4000, 'the detail is at most 4000 characters').check(multiLine).optional(),
+  title: z.string().check(z.trim(), z.minLength(1, 'say what is to change, in a title'), z.maxLength(200, 'a title is at most 200 characters'), singleLine),
+  detail: z.optional(z.string().check(z.trim(), z.maxLength(4000, 'the detail is at most 4000 characters'), multiLine)),
   /** The owner's address: one of the configured people of a role, who is reminded and may close it. */
-  owner: z.email({ error: 'owner is the email address of one of the people in config roles.<role>.people' }).max(254),
+  owner: z.email({ error: 'owner is the email address of one of the people in config roles.<role>.people' }).check(z.maxLength(254)),
   /** The IAM principal the owner signs in as, if they are to close it themselves (else a commander closes it). */
-  ownerPrincipal: z.string().trim().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/, 'ownerPrincipal is an IAM or STS ARN (arn:aws:iam::123456789012:user/rita)').optional(),
+  ownerPrincipal: z.optional(z.string().check(z.trim(), z.regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/, 'ownerPrincipal is an IAM or STS ARN (arn:aws:iam::123456789012:user/rita)'))),
   dueAt: DueDate,
 });
 export type CorrectiveActionRequest = z.infer<typeof CorrectiveActionRequest>;
 
 /** POST /incidents/{incidentId}/actions/{actionId}/close: the evidence it was done, a note or a link or both. */
-export const CloseActionRequest = z
-  .strictObject({
-    note: z.string().trim().min(1, 'a note, if given, needs some text').max(4000, 'a note is at most 4000 characters').check(multiLine).optional(),
-    link: z
-      .url({ protocol: /^https$/, error: 'link is an https:// URL (the change, ticket or document that shows it done)' })
-      .max(2000, 'a link is at most 2000 characters')
-      .optional(),
-  })
-  .refine((request) => request.note !== undefined || request.link !== undefined, {
-    message: 'closing needs evidence it was done: a note, a link (https://…), or both',
-    path: ['note'],
-  });
+export const CloseActionRequest = z.strictObject({
+  note: z.optional(z.string().check(z.trim(), z.minLength(1, 'a note, if given, needs some text'), z.maxLength(4000, 'a note is at most 4000 characters'), multiLine)),
+  link: z.optional(z
+    .url({ protocol: /^https$/, error: 'link is an https:// URL (the change, ticket or document that shows it done)' }).check(z.maxLength(2000, 'a link is at most 2000 characters'))),
+}).check(z.refine((request) => request.note !== undefined || request.link !== undefined, {
+  message: 'closing needs evidence it was done: a note, a link (https://…), or both',
+  path: ['note'],
+}));
 export type CloseActionRequest = z.infer<typeof CloseActionRequest>;
 
 /** POST /incidents/{incidentId}/review: what the review found (one record; a later one replaces it in the draft). */
-export const ReviewFindingsRequest = z
-  .strictObject({
-    rootCause: z.string().trim().min(1, 'say what the root cause was').max(4000).check(multiLine),
-    wentWell: z.string().trim().max(4000).check(multiLine).default(''),
-    wentBadly: z.string().trim().max(4000).check(multiLine).default(''),
-    /** Why the review decided on no corrective action: the only way a SEV1/SEV2 review completes without one. */
-    noCorrectiveActionReason: z.string().trim().min(1, 'a reason, if given, needs some text').max(2000).check(multiLine).optional(),
-  });
+export const ReviewFindingsRequest = z.strictObject({
+  rootCause: z.string().check(z.trim(), z.minLength(1, 'say what the root cause was'), z.maxLength(4000), multiLine),
+  wentWell: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
+  wentBadly: z._default(z.string().check(z.trim(), z.maxLength(4000), multiLine), ''),
+  /** Why the review decided on no corrective action: the only way a SEV1/SEV2 review completes without one. */
+  noCorrectiveActionReason: z.optional(z.string().check(z.trim(), z.minLength(1, 'a reason, if given, needs some text'), z.maxLength(2000), multiLine)),
+});
 export type ReviewFindingsRequest = z.infer<typeof ReviewFindingsRequest>;
 
 export const REVIEW_RECORDED_EVENT = 'review.recorded';

@@ -1,5 +1,5 @@
 import { ControlReference } from './evidence/controls.js';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { RoleName } from './config-schema.js';
 import { DRILL_TABLE_PREFIX } from './drill-naming.js';
 import { BACKUP_RESOURCE_TYPES } from './drill/restore.js';
@@ -19,122 +19,111 @@ import { assertScheduleTimezone, parseScheduleExpression } from './schedule/expr
  */
 
 /** Short: it goes into the restored table's name (`irdr-drill-<planId>-<runId>`), tags and schedule names. */
-export const DrillPlanId = z
-  .string()
-  .regex(DRILL_PLAN_ID_PATTERN, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter');
+export const DrillPlanId = z.string().check(z.regex(DRILL_PLAN_ID_PATTERN, 'a plan id is 2-40 lower-case letters, digits and dashes, starting with a letter'));
 
-const ScheduleExpressionText = z.string().superRefine((text, context) => {
+const ScheduleExpressionText = z.string().check(z.superRefine((text, context) => {
   try {
     const parsed = parseScheduleExpression(text);
     if (parsed.kind === 'at') context.addIssue({ code: 'custom', message: 'a drill repeats: use cron(...) or rate(...), not at(...)' });
   } catch (error) {
     context.addIssue({ code: 'custom', message: (error as Error).message });
   }
-});
+}));
 
-const TimeZone = z.string().superRefine((zone, context) => {
+const TimeZone = z.string().check(z.superRefine((zone, context) => {
   try {
     assertScheduleTimezone(zone);
   } catch (error) {
     context.addIssue({ code: 'custom', message: (error as Error).message });
   }
-});
+}));
 
 export const DrillSchedule = z.strictObject({
   /** EventBridge Scheduler expression: `cron(0 3 ? * MON *)` or `rate(7 days)`. */
   expression: ScheduleExpressionText,
   /** IANA time zone the cron's wall clock is read in. */
-  timeZone: TimeZone.default('UTC'),
+  timeZone: z._default(TimeZone, 'UTC'),
   /** Flexible time window: the drill starts at a random moment up to this many minutes after the scheduled time. */
-  startWindowMinutes: z.number().int().min(0).max(1440).default(0),
+  startWindowMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(1440)), 0),
   /** A disabled plan can still be run by hand. */
-  enabled: z.boolean().default(true),
+  enabled: z._default(z.boolean(), true),
 });
 
 /** A DynamoDB table, by name (restored by any driver). */
 const DynamoDbTableSource = z.strictObject({
   type: z.literal('dynamodb-table'),
-  tableName: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)')
-    .refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
-      message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
-    }),
+  tableName: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 letters, digits, _ . -)'), z.refine((name) => !name.startsWith(DRILL_TABLE_PREFIX), {
+    message: `a source table cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete tables with that prefix`,
+  })),
 });
 
-const TagKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key (1-128 characters)');
-const TagValue = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value (0-256 characters)');
+const TagKey = z.string().check(z.regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key (1-128 characters)'));
+const TagValue = z.string().check(z.regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value (0-256 characters)'));
 
 /**
  * Any resource AWS Backup protects, restored through AWS Backup: named by ARN, or chosen at each run among the
  * type's protected resources carrying every tag of `selection` (as a restore testing selection chooses).
  */
-const AwsBackupResourceSource = z
-  .strictObject({
-    type: z.literal('aws-backup-resource'),
-    /** As AWS Backup names it (StartRestoreJob's ResourceType). */
-    resourceType: z.enum(BACKUP_RESOURCE_TYPES, { error: `a resource type AWS Backup restores: ${BACKUP_RESOURCE_TYPES.join(', ')}` }),
-    resourceArn: z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN').optional(),
-    selection: z.strictObject({ tags: z.record(TagKey, TagValue).refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' }) }).optional(),
-    /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
-    restoreMetadata: z.record(z.string().min(1).max(128), z.string().max(4096)).default({}),
-  })
-  .superRefine((source, context) => {
-    const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
-    if (!profile.drillable) {
-      context.addIssue({ code: 'custom', path: ['resourceType'], message: `${source.resourceType} cannot be drilled: ${profile.reason}` });
-      return;
-    }
-    if ((source.resourceArn === undefined) === (source.selection === undefined)) {
-      context.addIssue({ code: 'custom', path: ['resourceArn'], message: 'name the source by resourceArn or by selection (tags), exactly one of them' });
-    }
-    if (source.resourceArn !== undefined && !profile.arnPattern.test(source.resourceArn)) {
-      context.addIssue({ code: 'custom', path: ['resourceArn'], message: `${source.resourceArn} is not the ARN of a ${source.resourceType} resource AWS Backup protects` });
-    }
-    for (const violation of isolationViolations(source.resourceType, source.restoreMetadata)) {
-      context.addIssue({ code: 'custom', path: ['restoreMetadata'], message: violation });
-    }
-  });
+const AwsBackupResourceSource = z.strictObject({
+  type: z.literal('aws-backup-resource'),
+  /** As AWS Backup names it (StartRestoreJob's ResourceType). */
+  resourceType: z.enum(BACKUP_RESOURCE_TYPES, { error: `a resource type AWS Backup restores: ${BACKUP_RESOURCE_TYPES.join(', ')}` }),
+  resourceArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/, 'an ARN'))),
+  selection: z.optional(z.strictObject({ tags: z.record(TagKey, TagValue).check(z.refine((tags) => Object.keys(tags).length >= 1, { message: 'select by at least one tag' })) })),
+  /** Restore metadata the plan sets over the recovery point's, within what isolation allows (see restore-metadata.ts). */
+  restoreMetadata: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(4096))), {}),
+}).check(z.superRefine((source, context) => {
+  const profile = RESOURCE_TYPE_PROFILES[source.resourceType];
+  if (!profile.drillable) {
+    context.addIssue({ code: 'custom', path: ['resourceType'], message: `${source.resourceType} cannot be drilled: ${profile.reason}` });
+    return;
+  }
+  if ((source.resourceArn === undefined) === (source.selection === undefined)) {
+    context.addIssue({ code: 'custom', path: ['resourceArn'], message: 'name the source by resourceArn or by selection (tags), exactly one of them' });
+  }
+  if (source.resourceArn !== undefined && !profile.arnPattern.test(source.resourceArn)) {
+    context.addIssue({ code: 'custom', path: ['resourceArn'], message: `${source.resourceArn} is not the ARN of a ${source.resourceType} resource AWS Backup protects` });
+  }
+  for (const violation of isolationViolations(source.resourceType, source.restoreMetadata)) {
+    context.addIssue({ code: 'custom', path: ['restoreMetadata'], message: violation });
+  }
+}));
 
 /** What a drill restores. */
 export const DrillSource = z.discriminatedUnion('type', [DynamoDbTableSource, AwsBackupResourceSource, RdsDatabaseSource]);
 
-const IamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
-const BackupVaultName = z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a backup vault name (2-50 letters, digits, _ . -)');
+const IamRoleArn = z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN'));
+const BackupVaultName = z.string().check(z.regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a backup vault name (2-50 letters, digits, _ . -)'));
 
 export const DrillDriver = z.discriminatedUnion('type', [
   /** RestoreTableToPointInTime: the source must have point-in-time recovery on. */
   z.strictObject({ type: z.literal('dynamodb-pitr') }),
   /** RestoreTableFromBackup: `latest` restores the newest on-demand backup; `create` takes one first (and deletes it after). */
-  z.strictObject({ type: z.literal('dynamodb-backup'), backup: z.enum(['latest', 'create']).default('latest') }),
+  z.strictObject({ type: z.literal('dynamodb-backup'), backup: z._default(z.enum(['latest', 'create']), 'latest') }),
   /** AWS Backup: ListRecoveryPointsByResource, StartRestoreJob (as restoreRoleArn), DescribeRestoreJob. */
   z.strictObject({
     type: z.literal('aws-backup'),
     restoreRoleArn: IamRoleArn,
     /** Only recovery points in this vault (kept for plans written before `vaults`). */
-    backupVaultName: BackupVaultName.optional(),
+    backupVaultName: z.optional(BackupVaultName),
     /** Recovery points only from these vaults (a logically air-gapped vault included), and never from these. */
-    vaults: z
-      .strictObject({ include: z.array(BackupVaultName).min(1).optional(), exclude: z.array(BackupVaultName).min(1).optional() })
-      .optional(),
+    vaults: z.optional(z.strictObject({ include: z.optional(z.array(BackupVaultName).check(z.minLength(1))), exclude: z.optional(z.array(BackupVaultName).check(z.minLength(1))) })),
     /**
      * Snapshot recovery points, continuous ones, or either (as restore testing's RecoveryPointTypes). @default both.
      * No schema default: a plan written before keeps the exact parsed form, and so the plan hash its runs recorded.
      */
-    recoveryPointTypes: z.array(z.enum(['snapshot', 'continuous'])).min(1).optional(),
+    recoveryPointTypes: z.optional(z.array(z.enum(['snapshot', 'continuous'])).check(z.minLength(1))),
     /**
      * Restore through an AWS Backup restore testing plan irdr keeps in step with this plan (restore-testing-plan.ts):
      * AWS Backup starts the restore on the plan's cron, irdr validates on its completion event and reports the verdict.
      * Optional, with no default: plans written before keep their exact parsed form and plan hash.
      */
-    restoreTesting: z
-      .strictObject({
-        /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
-        validationWindowHours: z.number().int().min(1, 'a validation window of 1 to 168 hours').max(168, 'a validation window of 1 to 168 hours'),
-        /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
-        startWindowHours: z.number().int().min(1).max(168).optional(),
-      })
-      .optional(),
+    restoreTesting: z.optional(z.strictObject({
+      /** ValidationWindowHours: how long AWS Backup keeps the restored resource for irdr's checks and hold, then deletes it. */
+      validationWindowHours: z.number().check(z.int(), z.gte(1, 'a validation window of 1 to 168 hours'), z.lte(168, 'a validation window of 1 to 168 hours')),
+      /** StartWindowHours: how long after the scheduled time the restore may start before AWS Backup cancels it. @default 24 (AWS Backup's) */
+      startWindowHours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(168))),
+    })),
   }),
   ...RdsDrivers,
 ]);
@@ -143,33 +132,33 @@ export const RecoveryPointChoice = z.discriminatedUnion('type', [
   /** The newest restorable point (PITR: LatestRestorableDateTime; backups: the newest). */
   z.strictObject({ type: z.literal('latest') }),
   /** This many minutes before the drill starts (backups: the newest taken at or before then). */
-  z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().int().min(1).max(35 * 24 * 60) }),
+  z.strictObject({ type: z.literal('pitr-offset'), minutes: z.number().check(z.int(), z.gte(1), z.lte(35 * 24 * 60)) }),
   /** A random point in the last `days` days, so drills do not always test the newest data (as restore testing's window). */
   z.strictObject({
     type: z.literal('random-within'),
-    days: z.number({ error: 'days is a whole number from 1 to 365' }).int('days is a whole number from 1 to 365').min(1, 'a window of 1 to 365 days').max(365, 'a window of 1 to 365 days'),
+    days: z.number({ error: 'days is a whole number from 1 to 365' }).check(z.int('days is a whole number from 1 to 365'), z.gte(1, 'a window of 1 to 365 days'), z.lte(365, 'a window of 1 to 365 days')),
   }),
 ]);
 
 export const RecoveryTargets = z.strictObject({
   /** Recovery time objective: drill start to restored data validated. */
-  rtoMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  rtoMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
   /** Recovery point objective: how much recent data a restore may lack. */
-  rpoMinutes: z.number().int().min(0).max(35 * 24 * 60),
+  rpoMinutes: z.number().check(z.int(), z.gte(0), z.lte(35 * 24 * 60)),
 });
 
 /** A key value of the source table: strings and numbers (what key attributes can hold, binary aside). */
-const KeyValue = z.union([z.string().min(1), z.number()]);
-const AttributeName = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'an attribute name');
+const KeyValue = z.union([z.string().check(z.minLength(1)), z.number()]);
+const AttributeName = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,255}$/, 'an attribute name'));
 
 /** An S3 object key (1-1024 bytes of UTF-8). */
-const ObjectKey = z.string().min(1).max(1024).refine((key) => Buffer.byteLength(key, 'utf8') <= 1024, { message: 'an S3 key is at most 1024 bytes' });
-const ObjectKeyPrefix = z.string().min(1).max(1024);
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
+const ObjectKey = z.string().check(z.minLength(1), z.maxLength(1024), z.refine((key) => Buffer.byteLength(key, 'utf8') <= 1024, { message: 'an S3 key is at most 1024 bytes' }));
+const ObjectKeyPrefix = z.string().check(z.minLength(1), z.maxLength(1024));
+const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 
 const CheckBase = {
   /** Names the check in results and the report. @default `<type>` (then `<type>-2`, ... when repeated) */
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
+  id: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/))),
 };
 
 export const DrillCheck = z.discriminatedUnion('type', [
@@ -180,16 +169,16 @@ export const DrillCheck = z.discriminatedUnion('type', [
   z.strictObject({
     ...CheckBase,
     type: z.literal('item-count'),
-    expected: z.number().int().min(0).optional(),
-    tolerancePercent: z.number().min(0).max(100).default(0),
+    expected: z.optional(z.number().check(z.int(), z.gte(0))),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
     /** No default, so plans written before it keep their hash: absent means `recovery-point`. */
-    baseline: z.enum(['recovery-point', 'source-scan', 'counted']).optional(),
+    baseline: z.optional(z.enum(['recovery-point', 'source-scan', 'counted'])),
     /** baseline counted: the canary writer starts a count of the source this often. @default 1440 (daily) */
-    countEveryMinutes: z.number().int().min(60).max(10_080).optional(),
+    countEveryMinutes: z.optional(z.number().check(z.int(), z.gte(60), z.lte(10_080))),
     /** baseline counted: a count older than this at the recovery point fails the check. @default twice countEveryMinutes */
-    maxBaselineAgeMinutes: z.number().int().min(1).max(20_160).optional(),
+    maxBaselineAgeMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(20_160))),
     /** Parallel scan segments per table. @default one per 2 GB of the table's size (at least 1) */
-    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /**
    * RPO, measured: a scheduled writer puts one canary item (at `key`) into the source every intervalMinutes, with
@@ -198,37 +187,37 @@ export const DrillCheck = z.discriminatedUnion('type', [
   z.strictObject({
     ...CheckBase,
     type: z.literal('canary'),
-    key: z.record(AttributeName, KeyValue).refine((key) => Object.keys(key).length >= 1 && Object.keys(key).length <= 2, {
+    key: z.record(AttributeName, KeyValue).check(z.refine((key) => Object.keys(key).length >= 1 && Object.keys(key).length <= 2, {
       message: 'the canary key names the partition key (and sort key, if the table has one)',
-    }),
-    intervalMinutes: z.number().int().min(1).max(60).default(5),
+    })),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
   }),
   /** `count` items sampled from the source must be in the restored table, equal. */
   z.strictObject({
     ...CheckBase,
     type: z.literal('sample-keys'),
-    count: z.number().int().min(1).max(100).default(20),
+    count: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 20),
     /** An attribute holding when an item last changed (ISO 8601): items changed after the recovery point are skipped, not failed. */
-    modifiedAtAttribute: AttributeName.optional(),
+    modifiedAtAttribute: z.optional(AttributeName),
   }),
   /** SHA-256 over one partition's items (sort key range optional), restored vs source (or vs a recorded hash). */
   z.strictObject({
     ...CheckBase,
     type: z.literal('checksum'),
     partitionKeyValue: KeyValue,
-    sortKeyRange: z.strictObject({ from: KeyValue, to: KeyValue }).optional(),
+    sortKeyRange: z.optional(z.strictObject({ from: KeyValue, to: KeyValue })),
     /** `source`: the same range in the source now (for data that must not change); or a hex SHA-256 recorded earlier. */
-    expected: z.union([z.literal('source'), z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')]).default('source'),
+    expected: z._default(z.union([z.literal('source'), z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'))]), 'source'),
   }),
   /** S3: objects and total bytes (under `prefix`) vs `expected`, or vs the source at the recovery point (its version listing). */
   z.strictObject({
     ...CheckBase,
     type: z.literal('object-count'),
-    prefix: ObjectKeyPrefix.optional(),
-    expected: z.strictObject({ objects: z.number().int().min(0), bytes: z.number().int().min(0) }).optional(),
-    tolerancePercent: z.number().min(0).max(100).default(0),
+    prefix: z.optional(ObjectKeyPrefix),
+    expected: z.optional(z.strictObject({ objects: z.number().check(z.int(), z.gte(0)), bytes: z.number().check(z.int(), z.gte(0)) })),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
     /** Key ranges each bucket is listed in, one Map iteration each. @default up to 16, cut at the prefix's top-level folders (one below 1000 objects) */
-    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /**
    * S3: `count` keys sampled from the source as it stood at the recovery point, each compared by SHA-256 with the
@@ -237,91 +226,87 @@ export const DrillCheck = z.discriminatedUnion('type', [
   z.strictObject({
     ...CheckBase,
     type: z.literal('sample-objects'),
-    prefix: ObjectKeyPrefix.optional(),
-    count: z.number().int().min(1).max(100).default(20),
-    pinned: z.record(ObjectKey, Sha256Hex).optional(),
+    prefix: z.optional(ObjectKeyPrefix),
+    count: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    pinned: z.optional(z.record(ObjectKey, Sha256Hex)),
   }),
   /** S3: one SHA-256 over a prefix's keys and objects, restored vs the source at the recovery point (or a recorded digest). */
   z.strictObject({
     ...CheckBase,
     type: z.literal('prefix-checksum'),
     prefix: ObjectKeyPrefix,
-    expected: z.union([z.literal('source'), Sha256Hex]).default('source'),
+    expected: z._default(z.union([z.literal('source'), Sha256Hex]), 'source'),
     /** Key ranges, as for object-count; a recorded digest is over the whole prefix, so it is always listed as one. @default up to 16 */
-    segments: z.number().int().min(1).max(MAX_SEGMENTS).optional(),
+    segments: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS))),
   }),
   /** S3: RPO, measured: a scheduled writer puts the canary object at `key` into the source bucket every intervalMinutes. */
   z.strictObject({
     ...CheckBase,
     type: z.literal('canary-object'),
     key: ObjectKey,
-    intervalMinutes: z.number().int().min(1).max(60).default(5),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
   }),
   /** A Lambda function you own: it receives the restored table and returns `{ passed, details }`. */
   z.strictObject({
     ...CheckBase,
     type: z.literal('custom'),
-    functionName: z.string().regex(/^[A-Za-z0-9_:.-]{1,140}$/, 'a Lambda function name or ARN'),
-    description: z.string().max(200).optional(),
+    functionName: z.string().check(z.regex(/^[A-Za-z0-9_:.-]{1,140}$/, 'a Lambda function name or ARN')),
+    description: z.optional(z.string().check(z.maxLength(200))),
   }),
   /** SQL against the restored database (RDS/Aurora): row counts, checksums, schema, the canary row, a query's verdict. */
-  ...SqlCheck.options,
+  ...SqlCheck.def.options,
 ]);
 
 export const DrillPolling = z.discriminatedUnion('strategy', [
   /** Waits that start short and double up to a cap set by the RTO target: few state transitions, bounded error. */
   z.strictObject({ strategy: z.literal('adaptive') }),
   /** A fixed interval (what a hand-written poll loop does). */
-  z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().int().min(1).max(3600) }),
+  z.strictObject({ strategy: z.literal('fixed'), intervalSeconds: z.number().check(z.int(), z.gte(1), z.lte(3600)) }),
 ]);
 
-export const DrillRecipients = z
-  .strictObject({ roles: z.array(RoleName).min(1).optional(), addresses: z.array(z.email()).min(1).optional() })
-  .refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses, or both' });
+export const DrillRecipients = z.strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses, or both' }));
 
-export const DrillPlan = z
-  .strictObject({
-    id: DrillPlanId,
-    title: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
-    /** Who answers for this drill (its report goes to them too). */
-    owner: z.email(),
-    schedule: DrillSchedule,
-    source: DrillSource,
-    driver: DrillDriver,
-    recoveryPoint: RecoveryPointChoice.default({ type: 'latest' }),
-    targets: RecoveryTargets,
-    checks: z.array(DrillCheck).min(1, 'a drill proves the data is right: name at least one check').max(20),
-    /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
-    sqlAccess: SqlAccess.optional(),
-    /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
-    holdMinutes: z.number().int().min(0).max(10080).default(0),
-    polling: DrillPolling.default({ strategy: 'adaptive' }),
-    /** Give up waiting for the restore after this long. @default twice the RTO target */
-    restoreTimeoutMinutes: z.number().int().min(1).max(14 * 24 * 60).optional(),
-    recipients: DrillRecipients,
-    /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
-    controls: z.array(ControlReference).min(1),
-    /** The runbook a failed drill starts. */
-    failureRunbookId: z.string().default('dr-drill-failure'),
-  })
-  .superRefine((plan, context) => {
-    const ids = new Set<string>();
-    plan.checks.forEach((check, index) => {
-      const id = checkIdOf(plan.checks, index);
-      if (ids.has(id)) context.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `check id "${id}" is used twice` });
-      ids.add(id);
-    });
-    if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
-      context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
-    }
-    for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
-    for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
-    for (const issue of restoreTestingIssues(plan)) context.addIssue({ code: 'custom', ...issue });
-    if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
-      context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
-    }
+export const DrillPlan = z.strictObject({
+  id: DrillPlanId,
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(2000))),
+  /** Who answers for this drill (its report goes to them too). */
+  owner: z.email(),
+  schedule: DrillSchedule,
+  source: DrillSource,
+  driver: DrillDriver,
+  recoveryPoint: z._default(RecoveryPointChoice, { type: 'latest' }),
+  targets: RecoveryTargets,
+  checks: z.array(DrillCheck).check(z.minLength(1, 'a drill proves the data is right: name at least one check'), z.maxLength(20)),
+  /** RDS/Aurora: how the SQL checks reach the restored database (and the source). */
+  sqlAccess: z.optional(SqlAccess),
+  /** Keep the restored table this long after the checks (for a person to look) before cleanup. */
+  holdMinutes: z._default(z.number().check(z.int(), z.gte(0), z.lte(10080)), 0),
+  polling: z._default(DrillPolling, { strategy: 'adaptive' }),
+  /** Give up waiting for the restore after this long. @default twice the RTO target */
+  restoreTimeoutMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 60))),
+  recipients: DrillRecipients,
+  /** Controls this drill evidences, e.g. `SOC2 A1.3`, `ISO27001 A.8.13`. */
+  controls: z.array(ControlReference).check(z.minLength(1)),
+  /** The runbook a failed drill starts. */
+  failureRunbookId: z._default(z.string(), 'dr-drill-failure'),
+}).check(z.superRefine((plan, context) => {
+  const ids = new Set<string>();
+  plan.checks.forEach((check, index) => {
+    const id = checkIdOf(plan.checks, index);
+    if (ids.has(id)) context.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `check id "${id}" is used twice` });
+    ids.add(id);
   });
+  if (plan.driver.type === 'dynamodb-backup' && plan.driver.backup === 'create' && plan.recoveryPoint.type !== 'latest') {
+    context.addIssue({ code: 'custom', path: ['recoveryPoint'], message: 'a backup the drill creates is the latest point: use recoveryPoint { type: latest }' });
+  }
+  for (const issue of sourceDriverIssues(plan.source, plan.driver, plan.recoveryPoint, plan.checks)) context.addIssue({ code: 'custom', ...issue });
+  for (const issue of sqlCheckIssues(plan.source, plan.checks, plan.sqlAccess)) context.addIssue({ code: 'custom', ...issue });
+  for (const issue of restoreTestingIssues(plan)) context.addIssue({ code: 'custom', ...issue });
+  if (plan.restoreTimeoutMinutes !== undefined && plan.restoreTimeoutMinutes < plan.targets.rtoMinutes) {
+    context.addIssue({ code: 'custom', path: ['restoreTimeoutMinutes'], message: 'wait at least the RTO target, or a slow restore could never be measured' });
+  }
+}));
 
 /** What a plan restored through an AWS Backup restore testing plan must say, and why (restore-testing-plan.ts maps it). */
 function restoreTestingIssues(plan: {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /*
  * Step Functions emits "Step Functions Execution Status Change" to the default event bus for every execution. A run
@@ -24,12 +24,12 @@ export const ExecutionStatusChangeEvent = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal(EXECUTION_STATUS_CHANGE),
   detail: z.object({
-    executionArn: z.string().startsWith('arn:'),
-    stateMachineArn: z.string().startsWith('arn:'),
-    name: z.string().min(1),
+    executionArn: z.string().check(z.startsWith('arn:')),
+    stateMachineArn: z.string().check(z.startsWith('arn:')),
+    name: z.string().check(z.minLength(1)),
     status: z.string(),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
+    error: z.nullish(z.string()),
+    cause: z.nullish(z.string()),
   }),
 });
 export type ExecutionStatusChangeEvent = z.infer<typeof ExecutionStatusChangeEvent>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { FindingDetails } from './finding-details.js';
 import type { CreateIncidentRequest } from './incident.js';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { printable } from './plain-text.js';
 
 /**
@@ -13,37 +13,32 @@ export const MAX_DETAIL_LENGTH = 256;
 /** How many of a Security Hub finding's resources are kept. */
 export const MAX_FINDING_RESOURCES = 10;
 
-const Text = z.string().max(MAX_DETAIL_LENGTH);
+const Text = z.string().check(z.maxLength(MAX_DETAIL_LENGTH));
 
 export const FindingDetails = z.object({
-  accessKey: z.object({ accessKeyId: Text.optional(), principalId: Text.optional(), userName: Text.optional(), userType: Text.optional() }).optional(),
-  remoteIp: z
-    .object({
-      ipAddress: Text.optional(),
-      countryCode: Text.optional(),
-      countryName: Text.optional(),
-      cityName: Text.optional(),
-      asn: Text.optional(),
-      asnOrg: Text.optional(),
-      isp: Text.optional(),
-      org: Text.optional(),
-    })
-    .optional(),
-  api: z.object({ name: Text.optional(), serviceName: Text.optional(), callerType: Text.optional(), errorCode: Text.optional(), userAgent: Text.optional() }).optional(),
-  resources: z
-    .array(
-      z.object({
-        type: Text.optional(),
-        id: Text.optional(),
-        region: Text.optional(),
-        accessKeyId: Text.optional(),
-        principalId: Text.optional(),
-        principalName: Text.optional(),
-        principalType: Text.optional(),
-      }),
-    )
-    .max(MAX_FINDING_RESOURCES)
-    .optional(),
+  accessKey: z.optional(z.object({ accessKeyId: z.optional(Text), principalId: z.optional(Text), userName: z.optional(Text), userType: z.optional(Text) })),
+  remoteIp: z.optional(z.object({
+    ipAddress: z.optional(Text),
+    countryCode: z.optional(Text),
+    countryName: z.optional(Text),
+    cityName: z.optional(Text),
+    asn: z.optional(Text),
+    asnOrg: z.optional(Text),
+    isp: z.optional(Text),
+    org: z.optional(Text),
+  })),
+  api: z.optional(z.object({ name: z.optional(Text), serviceName: z.optional(Text), callerType: z.optional(Text), errorCode: z.optional(Text), userAgent: z.optional(Text) })),
+  resources: z.optional(z.array(
+    z.object({
+      type: z.optional(Text),
+      id: z.optional(Text),
+      region: z.optional(Text),
+      accessKeyId: z.optional(Text),
+      principalId: z.optional(Text),
+      principalName: z.optional(Text),
+      principalType: z.optional(Text),
+    }),
+  ).check(z.maxLength(MAX_FINDING_RESOURCES))),
 });
 export type FindingDetails = z.infer<typeof FindingDetails>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { asffDetailPattern, decideAsff, SECURITY_HUB_DETAIL_TYPE, SECURITY_HUB_SOURCE, SecurityHubFindingsEvent } from './asff-finding.js';
 import type { FindingsConfig } from './finding-config.js';
 import type { FindingDecision } from './finding-decision.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { Severity } from './incident.js';
 import { runbookForTypes, type FindingsConfig } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type FindingDecision } from './finding-decision.js';
@@ -18,23 +18,21 @@ export const GuardDutyFindingEvent = z.object({
   detail: z.looseObject({
     accountId: z.string(),
     region: z.string(),
-    id: z.string().min(1),
-    arn: z.string().optional(),
+    id: z.string().check(z.minLength(1)),
+    arn: z.optional(z.string()),
     type: z.string(),
     severity: z.number(),
     title: z.string(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
-    resource: z.looseObject({ resourceType: z.string().optional() }).optional(),
-    service: z
-      .looseObject({
-        eventFirstSeen: z.string().optional(),
-        count: z.number().optional(),
-        // CreateSampleFindings marks its findings `additionalInfo: { sample: true }`.
-        additionalInfo: z.looseObject({ sample: z.unknown().optional() }).optional(),
-      })
-      .optional(),
+    resource: z.optional(z.looseObject({ resourceType: z.optional(z.string()) })),
+    service: z.optional(z.looseObject({
+      eventFirstSeen: z.optional(z.string()),
+      count: z.optional(z.number()),
+      // CreateSampleFindings marks its findings `additionalInfo: { sample: true }`.
+      additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.unknown()) })),
+    })),
   }),
 });
 export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEvent>;

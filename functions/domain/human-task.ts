@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { OnCallRecord } from './on-call/paged-people.js';
 import { multiLine } from './plain-text.js';
 import { RoleName, type IrdrConfig } from './config-schema.js';
@@ -44,42 +44,42 @@ export function outcomesFor(kind: TaskKind): TaskOutcome[] {
   return kind === 'task' ? ['done'] : ['approved', 'rejected'];
 }
 
-const Approvers = z.object({ roles: z.array(RoleName).optional(), principals: z.array(z.string()).optional() });
+const Approvers = z.object({ roles: z.optional(z.array(RoleName)), principals: z.optional(z.array(z.string())) });
 export type Approvers = z.infer<typeof Approvers>;
 
 /** The step's definition as the compiler hands it to CreateHumanTask. */
 export const HumanTaskDefinition = z.object({
   kind: TaskKind,
-  title: z.string().min(1),
-  instructions: z.string().optional(),
-  assignee: RoleName.optional(),
-  approvers: Approvers.optional(),
+  title: z.string().check(z.minLength(1)),
+  instructions: z.optional(z.string()),
+  assignee: z.optional(RoleName),
+  approvers: z.optional(Approvers),
   /** Seconds the first recipients have before level 1. */
-  deadlineSeconds: z.number().int().positive(),
-  levels: z.array(z.object({ level: z.number().int().positive(), notify: z.array(RoleName).min(1), afterSeconds: z.number().int().positive() })),
+  deadlineSeconds: z.number().check(z.int(), z.positive()),
+  levels: z.array(z.object({ level: z.number().check(z.int(), z.positive()), notify: z.array(RoleName).check(z.minLength(1)), afterSeconds: z.number().check(z.int(), z.positive()) })),
   onExhausted: OnExhausted,
-  completedBy: TaskCompletedBy.optional(),
-  requires: TaskRequirement.optional(),
+  completedBy: z.optional(TaskCompletedBy),
+  requires: z.optional(TaskRequirement),
 });
 export type HumanTaskDefinition = z.infer<typeof HumanTaskDefinition>;
 
 const RunbookInput = z.record(z.string(), z.unknown());
 
-export const CreateHumanTaskPayload = StepContext.extend({
-  taskToken: z.string().min(1),
+export const CreateHumanTaskPayload = z.extend(StepContext, {
+  taskToken: z.string().check(z.minLength(1)),
   task: HumanTaskDefinition,
   input: RunbookInput,
 });
 export type CreateHumanTaskPayload = z.infer<typeof CreateHumanTaskPayload>;
 
-export const EscalateHumanTaskPayload = StepContext.extend({
-  taskToken: z.string().min(1),
-  level: z.number().int().positive(),
+export const EscalateHumanTaskPayload = z.extend(StepContext, {
+  taskToken: z.string().check(z.minLength(1)),
+  level: z.number().check(z.int(), z.positive()),
   input: RunbookInput,
 });
 export type EscalateHumanTaskPayload = z.infer<typeof EscalateHumanTaskPayload>;
 
-export const ExpireHumanTaskPayload = StepContext.extend({ onExhausted: OnExhausted });
+export const ExpireHumanTaskPayload = z.extend(StepContext, { onExhausted: OnExhausted });
 export type ExpireHumanTaskPayload = z.infer<typeof ExpireHumanTaskPayload>;
 
 /** Someone an email about the task went to. Links name recipients by their index in this list. */
@@ -224,25 +224,18 @@ export function publicTaskView(task: HumanTaskRecord): PublicHumanTask {
  * `0001193125-26-012345`, `CNIL/2026/0042`): letters and digits with . _ : / # - and single spaces between, at most 64
  * characters, so it sits on one line of the trail, the draft and a CSV cell and can open no markup or formula.
  */
-export const SubmissionReference = z
-  .string()
-  .trim()
-  .min(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet')
-  .max(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment')
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -');
+export const SubmissionReference = z.string().check(z.trim(), z.minLength(1, 'a reference is the regulator\'s reference for the submission: leave it out when there is none yet'), z.maxLength(64, 'a reference is at most 64 characters: send the regulator\'s reference, and anything more in the comment'), z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/#-]| (?! ))*$/, 'a reference starts with a letter or digit and holds only letters, digits, single spaces and . _ : / # -'));
 
 /** Body of POST /incidents/{incidentId}/tasks/{taskId}/complete (and of the emailed link's form). */
-export const TaskCompletionRequest = z
-  .strictObject({
-    outcome: TaskOutcome,
-    comment: z.string().trim().max(2000).check(multiLine).default(''),
-    /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
-    reference: SubmissionReference.optional(),
-  })
-  .refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
-    path: ['comment'],
-    message: 'say why in a comment when rejecting',
-  });
+export const TaskCompletionRequest = z.strictObject({
+  outcome: TaskOutcome,
+  comment: z._default(z.string().check(z.trim(), z.maxLength(2000), multiLine), ''),
+  /** A report stage's submission: the regulator's reference (only report-<regulation>-<stage> tasks take one). */
+  reference: z.optional(SubmissionReference),
+}).check(z.refine((request) => request.outcome !== 'rejected' || request.comment.length > 0, {
+  path: ['comment'],
+  message: 'say why in a comment when rejecting',
+}));
 export type TaskCompletionRequest = z.infer<typeof TaskCompletionRequest>;
 
 /** Who is trying to complete a task: an IAM caller with their roles, or the recipient of an emailed link. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { multiLine } from './plain-text.js';
 import type { Incident, IncidentStatus } from './incident.js';
 
@@ -28,13 +28,13 @@ export function actionsAllowedFrom(status: IncidentStatus): LifecycleAction[] {
 
 /** Body of POST /incidents/{id}/resolve (optional: an empty body resolves without a summary). */
 export const ResolveIncidentRequest = z.strictObject({
-  summary: z.string().trim().min(1).max(4000).check(multiLine).optional(),
+  summary: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(4000), multiLine)),
 });
 export type ResolveIncidentRequest = z.infer<typeof ResolveIncidentRequest>;
 
 /** Body of POST /incidents/{id}/notes. */
 export const AddNoteRequest = z.strictObject({
-  text: z.string().trim().min(1, 'a note needs some text').max(4000).check(multiLine),
+  text: z.string().check(z.trim(), z.minLength(1, 'a note needs some text'), z.maxLength(4000), multiLine),
 });
 export type AddNoteRequest = z.infer<typeof AddNoteRequest>;
 

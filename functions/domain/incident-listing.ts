@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { IncidentMode, IncidentStatus, Severity } from './incident.js';
 import { META_SK } from './keys.js';
 import { INCIDENT_ID_SOURCE } from './path-parameters.js';
@@ -10,36 +10,31 @@ export const MAX_PAGE_SIZE = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `open,acknowledged` → ['open', 'acknowledged'] (API Gateway also joins repeated parameters with commas). */
-const commaList = <Item extends z.ZodType<unknown, string>>(item: Item) =>
-  z
-    .string()
-    .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))
-    .pipe(z.array(item).min(1, 'give at least one value'));
+const commaList = <Item extends z.ZodMiniType<unknown, string>>(item: Item) =>
+  z.pipe(z.pipe(z.string(), z.transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))), z.array(item).check(z.minLength(1, 'give at least one value')));
 
 /** An ISO 8601 time with offset, or a date (midnight UTC), normalised to the form incidents store. */
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'use an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as 2026-11-01' })
-  .transform((value) => new Date(value).toISOString());
+const instant = z.pipe(z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'use an ISO 8601 time such as 2026-11-01T00:00:00Z or a date such as 2026-11-01' }), z.transform((value) => new Date(value).toISOString()));
 
 /** Query string of GET /incidents. */
 export const ListIncidentsParameters = z.strictObject({
-  status: commaList(IncidentStatus).optional(),
-  severity: commaList(Severity).optional(),
-  mode: IncidentMode.optional(),
+  status: z.optional(commaList(IncidentStatus)),
+  severity: z.optional(commaList(Severity)),
+  mode: z.optional(IncidentMode),
   /** Opened at or after (inclusive). */
-  from: instant.optional(),
+  from: z.optional(instant),
   /** Opened before (exclusive). */
-  to: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  nextToken: z.string().min(1).max(4096).optional(),
+  to: z.optional(instant),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
 });
 export type ListIncidentsParameters = z.infer<typeof ListIncidentsParameters>;
 
 /** A listing with its period settled: what a page token carries so the next page answers the same question. */
 export const IncidentListQuery = z.strictObject({
-  status: z.array(IncidentStatus).optional(),
-  severity: z.array(Severity).optional(),
-  mode: IncidentMode.optional(),
+  status: z.optional(z.array(IncidentStatus)),
+  severity: z.optional(z.array(Severity)),
+  mode: z.optional(IncidentMode),
   from: z.string(),
   to: z.string(),
 });
@@ -47,20 +42,17 @@ export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
 
 /** Where the next page starts: a month partition, and DynamoDB's position inside it (none = its newest item). */
 const MONTH_PARTITION = /^INCIDENT#\d{4}-\d{2}$/;
-export const IncidentListPosition = z
-  .strictObject({
-    month: z.string().regex(MONTH_PARTITION),
-    // The last key a GSI1 query read, exactly: DynamoDB answers any other shape (or a key over its size limits) with an error.
-    startKey: z
-      .strictObject({
-        PK: z.string().regex(new RegExp(`^INC#${INCIDENT_ID_SOURCE}$`)),
-        SK: z.literal(META_SK),
-        GSI1PK: z.string().regex(MONTH_PARTITION),
-        GSI1SK: z.string().regex(new RegExp(`^[0-9T:.Z+-]{10,35}#${INCIDENT_ID_SOURCE}$`)),
-      })
-      .optional(),
-  })
-  .refine((position) => position.startKey === undefined || position.startKey.GSI1PK === position.month);
+export const IncidentListPosition = z.strictObject({
+  month: z.string().check(z.regex(MONTH_PARTITION)),
+  // The last key a GSI1 query read, exactly: DynamoDB answers any other shape (or a key over its size limits) with an error.
+  startKey: z.optional(z
+    .strictObject({
+      PK: z.string().check(z.regex(new RegExp(`^INC#${INCIDENT_ID_SOURCE}$`))),
+      SK: z.literal(META_SK),
+      GSI1PK: z.string().check(z.regex(MONTH_PARTITION)),
+      GSI1SK: z.string().check(z.regex(new RegExp(`^[0-9T:.Z+-]{10,35}#${INCIDENT_ID_SOURCE}$`))),
+    })),
+}).check(z.refine((position) => position.startKey === undefined || position.startKey.GSI1PK === position.month));
 export type IncidentListPosition = z.infer<typeof IncidentListPosition>;
 
 const PageToken = z.strictObject({ query: IncidentListQuery, position: IncidentListPosition });

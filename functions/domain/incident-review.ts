@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { ClockRecord } from './clock.js';
 import { formatDuration } from './duration.js';
 import type { PublicHumanTask } from './human-task.js';
@@ -14,7 +14,7 @@ import type { TrailEventBody } from './trail-event.js';
 
 /** How many business days (on the team's calendar, config businessCalendars.team) after resolution the review is due, per severity; a severity left out gets none. */
 export const PostIncidentReviewConfig = z.strictObject({
-  dueInBusinessDays: z.partialRecord(Severity, z.number().int().min(1).max(60)),
+  dueInBusinessDays: z.partialRecord(Severity, z.number().check(z.int(), z.gte(1), z.lte(60))),
 });
 export type PostIncidentReviewConfig = z.infer<typeof PostIncidentReviewConfig>;
 export const defaultPostIncidentReviewConfig: PostIncidentReviewConfig = { dueInBusinessDays: { SEV1: 5, SEV2: 5 } };

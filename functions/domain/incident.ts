@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { FindingDetails } from './finding-details.js';
 import { multiLine, singleLine } from './plain-text.js';
 
@@ -67,20 +67,16 @@ export function futureTimesOf(times: { readonly detectedAt?: string | undefined;
 
 /** Body of POST /incidents. */
 export const CreateIncidentRequest = z.strictObject({
-  runbookId: z.string().min(1).max(64).check(singleLine),
-  title: z.string().trim().min(1).max(200).check(singleLine),
+  runbookId: z.string().check(z.minLength(1), z.maxLength(64), singleLine),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), singleLine),
   severity: Severity,
-  summary: z.string().trim().min(1).max(4000).check(multiLine),
-  source: z.string().max(200).check(singleLine).optional(),
-  detectedAt: isoTimestamp.optional(),
+  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000), multiLine),
+  source: z.optional(z.string().check(z.maxLength(200), singleLine)),
+  detectedAt: z.optional(isoTimestamp),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
-  awareAt: isoTimestamp.optional(),
-  labels: z
-    .record(z.string().max(64).check(singleLine), z.string().max(256).check(singleLine))
-    // The labels ride in the incident item (400 KB at most) and its execution input (256 KB): bounded well inside both.
-    .refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` })
-    .optional(),
-  mode: IncidentMode.default('live'),
+  awareAt: z.optional(isoTimestamp),
+  labels: z.optional(z.record(z.string().check(z.maxLength(64), singleLine), z.string().check(z.maxLength(256), singleLine)).check(z.refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` }))),
+  mode: z._default(IncidentMode, 'live'),
 }).check(z.superRefine((request, context) => {
   for (const problem of incidentTimeProblems(request, new Date())) context.addIssue({ code: 'custom', ...problem });
 }));
@@ -88,12 +84,12 @@ export type CreateIncidentRequest = z.infer<typeof CreateIncidentRequest>;
 
 /** A runbook as the API sees it: enough to start it and stamp its identity on the incident. */
 export const RunbookCatalogEntry = z.object({
-  stateMachineArn: z.string().min(1),
+  stateMachineArn: z.string().check(z.minLength(1)),
   title: z.string(),
-  version: z.number().int(),
-  hash: z.string().length(64),
+  version: z.number().check(z.int()),
+  hash: z.string().check(z.length(64)),
   /** The controls this version of the runbook evidences: stamped on each incident it opens. */
-  controls: z.array(z.string()).default([]),
+  controls: z._default(z.array(z.string()), []),
 });
 export type RunbookCatalogEntry = z.infer<typeof RunbookCatalogEntry>;
 export const RunbookCatalog = z.record(z.string(), RunbookCatalogEntry);
@@ -108,7 +104,7 @@ export const RunbookExecutionInput = z.object({
   incidentId: z.string(),
   runbookId: z.string(),
   runbookTitle: z.string(),
-  runbookVersion: z.number().int(),
+  runbookVersion: z.number().check(z.int()),
   runbookHash: z.string(),
   title: z.string(),
   severity: Severity,
@@ -116,12 +112,12 @@ export const RunbookExecutionInput = z.object({
   mode: IncidentMode,
   // Runbook `choice` steps test these (e.g. labels.nis2) and templates show them; clocks read their anchors
   // (awareAt, detectedAt, openedAt) from the incident item itself.
-  source: z.string().optional(),
-  detectedAt: z.string().optional(),
-  awareAt: z.string().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
+  source: z.optional(z.string()),
+  detectedAt: z.optional(z.string()),
+  awareAt: z.optional(z.string()),
+  labels: z.optional(z.record(z.string(), z.string())),
   /** What the finding that opened it names to act on (access key, principal, remote IP, API, resources). */
-  finding: FindingDetails.optional(),
+  finding: z.optional(FindingDetails),
 });
 export type RunbookExecutionInput = z.infer<typeof RunbookExecutionInput>;
 

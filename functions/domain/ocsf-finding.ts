@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { SECURITY_HUB_SOURCE } from './asff-finding.js';
 import { runbookForTypes, type FindingsConfig, type SecurityHubSeverityLabel } from './finding-config.js';
 import { clip, eventEnvelope, isoTime, labelValue, type ClosedFindingStatus, type FindingDecision, type MappedFinding } from './finding-decision.js';
@@ -40,34 +40,34 @@ const closedStatusOfOcsf = (statusId: number | undefined): ClosedFindingStatus |
 export const ACTIVE_ACTIVITY_IDS = [1, 2] as const;
 
 /** An OCSF timestamp: epoch milliseconds (its `_dt` sibling is the same instant as an ISO string). */
-const EpochMillis = z.number().int().nonnegative().max(8.64e15);
+const EpochMillis = z.number().check(z.int(), z.nonnegative(), z.lte(8.64e15));
 
 /** One OCSF finding: the fields the mapping reads (the rest is kept, unchecked). */
 export const OcsfFinding = z.looseObject({
-  activity_id: z.number().int(),
-  activity_name: z.string().optional(),
-  class_name: z.string().optional(),
+  activity_id: z.number().check(z.int()),
+  activity_name: z.optional(z.string()),
+  class_name: z.optional(z.string()),
   severity_id: z.literal(severityIds, { error: `severity_id must be one of OCSF's ${severityIds.join(', ')}` }),
-  severity: z.string().optional(),
-  status_id: z.number().int().optional(),
-  status: z.string().optional(),
-  time: EpochMillis.optional(),
-  time_dt: z.string().optional(),
+  severity: z.optional(z.string()),
+  status_id: z.optional(z.number().check(z.int())),
+  status: z.optional(z.string()),
+  time: z.optional(EpochMillis),
+  time_dt: z.optional(z.string()),
   finding_info: z.looseObject({
-    uid: z.string().min(1),
-    title: z.string().optional(),
-    desc: z.string().optional(),
-    types: z.array(z.string()).default([]),
-    created_time: EpochMillis.optional(),
-    created_time_dt: z.string().optional(),
-    first_seen_time: EpochMillis.optional(),
-    first_seen_time_dt: z.string().optional(),
-    modified_time: EpochMillis.optional(),
-    modified_time_dt: z.string().optional(),
+    uid: z.string().check(z.minLength(1)),
+    title: z.optional(z.string()),
+    desc: z.optional(z.string()),
+    types: z._default(z.array(z.string()), []),
+    created_time: z.optional(EpochMillis),
+    created_time_dt: z.optional(z.string()),
+    first_seen_time: z.optional(EpochMillis),
+    first_seen_time_dt: z.optional(z.string()),
+    modified_time: z.optional(EpochMillis),
+    modified_time_dt: z.optional(z.string()),
   }),
-  cloud: z.looseObject({ account: z.looseObject({ uid: z.string().min(1) }), region: z.string().optional() }),
-  metadata: z.looseObject({ product: z.looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() }) }),
-  resources: z.array(z.looseObject({ uid: z.string().optional(), type: z.string().optional() })).optional(),
+  cloud: z.looseObject({ account: z.looseObject({ uid: z.string().check(z.minLength(1)) }), region: z.optional(z.string()) }),
+  metadata: z.looseObject({ product: z.looseObject({ name: z.optional(z.string()), uid: z.optional(z.string()), vendor_name: z.optional(z.string()) }) }),
+  resources: z.optional(z.array(z.looseObject({ uid: z.optional(z.string()), type: z.optional(z.string()) }))),
 });
 export type OcsfFinding = z.infer<typeof OcsfFinding>;
 
@@ -75,7 +75,7 @@ export const SecurityHubFindingsV2Event = z.object({
   ...eventEnvelope,
   source: z.literal(SECURITY_HUB_SOURCE),
   'detail-type': z.literal(SECURITY_HUB_V2_DETAIL_TYPE),
-  detail: z.object({ findings: z.array(OcsfFinding).min(1) }),
+  detail: z.object({ findings: z.array(OcsfFinding).check(z.minLength(1)) }),
 });
 export type SecurityHubFindingsV2Event = z.infer<typeof SecurityHubFindingsV2Event>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /*
  * Text people send is plain text: no control characters (NUL, ESC and its ANSI sequences, C1 controls, DEL) and no

@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /** A runbook as GET /runbooks shows it: its identity, and its definition as loaded from workflows/runbooks. */
 export const PublishedRunbook = z.object({
   id: z.string(),
   title: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   /** Content hash, the one stamped on every incident and run of this version. */
-  hash: z.string().length(64),
-  description: z.string().optional(),
+  hash: z.string().check(z.length(64)),
+  description: z.optional(z.string()),
   /** The validated YAML document (defaults applied), as the compiler read it. */
   definition: z.record(z.string(), z.unknown()),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /**
  * Where the sources disagree on when a stage's clock starts (docs/regulatory-stages.md): DORA's RTS counts the
@@ -6,11 +6,9 @@ import * as z from 'zod';
  * summaries count both from classification. The default is the stricter (earlier) reading: classification.
  */
 export const RegulatoryConfig = z.strictObject({
-  dora: z
-    .strictObject({
-      intermediateFrom: z.enum(['classification', 'initial-submitted']).default('classification'),
-      finalFrom: z.enum(['classification', 'intermediate-submitted']).default('classification'),
-    })
-    .prefault({}),
+  dora: z.prefault(z.strictObject({
+    intermediateFrom: z._default(z.enum(['classification', 'initial-submitted']), 'classification'),
+    finalFrom: z._default(z.enum(['classification', 'intermediate-submitted']), 'classification'),
+  }), {}),
 });
 export type RegulatoryConfig = z.infer<typeof RegulatoryConfig>;

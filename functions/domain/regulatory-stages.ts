@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { BusinessCalendar, BusinessCalendarsConfig } from './business-calendars.js';
 import type { RegulatoryConfig } from './regulatory-config.js';
 import { ClassificationLabel } from './classification-label.js';
@@ -19,16 +19,14 @@ export const StageAnchor = z.enum(['classification', 'awareness', 'previous-subm
 export type StageAnchor = z.infer<typeof StageAnchor>;
 
 /** One "within X of Y": exactly one of hours, calendar months (in the regulator's zone) or business days (its holidays). */
-export const DeadlineTerm = z
-  .strictObject({
-    from: StageAnchor,
-    hours: z.number().int().min(1).max(8_760).optional(),
-    months: z.number().int().min(1).max(12).optional(),
-    businessDays: z.number().int().min(1).max(60).optional(),
-  })
-  .refine((term) => [term.hours, term.months, term.businessDays].filter((amount) => amount !== undefined).length === 1, {
-    message: 'a deadline term has exactly one of hours, months or businessDays',
-  });
+export const DeadlineTerm = z.strictObject({
+  from: StageAnchor,
+  hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8_760))),
+  months: z.optional(z.number().check(z.int(), z.gte(1), z.lte(12))),
+  businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
+}).check(z.refine((term) => [term.hours, term.months, term.businessDays].filter((amount) => amount !== undefined).length === 1, {
+  message: 'a deadline term has exactly one of hours, months or businessDays',
+}));
 export type DeadlineTerm = z.infer<typeof DeadlineTerm>;
 
 /** What a stage's draft is pre-filled with, from the incident, its classification, trail and findings. */
@@ -49,46 +47,44 @@ export const DraftField = z.enum([
 ]);
 export type DraftField = z.infer<typeof DraftField>;
 
-const StageId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a stage id is lowercase letters, digits and dashes, e.g. initial');
+const StageId = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a stage id is lowercase letters, digits and dashes, e.g. initial'));
 
 export const ReportStage = z.strictObject({
   id: StageId,
-  title: z.string().min(1).max(120),
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
   /** The provision that sets this stage, for the task, the trail and the emails. */
-  obligation: z.string().min(1).max(300),
+  obligation: z.string().check(z.minLength(1), z.maxLength(300)),
   /** Due at the earliest of these ("within 4 hours of classification and 24 hours of awareness"). */
-  deadline: z.array(DeadlineTerm).min(1).max(3),
-  draftFields: z.array(DraftField).min(1),
+  deadline: z.array(DeadlineTerm).check(z.minLength(1), z.maxLength(3)),
+  draftFields: z.array(DraftField).check(z.minLength(1)),
   /** A submission after the deadline must carry the reasons for the delay (GDPR Art. 33(1), DORA RTS Art. 5). */
-  lateNeedsReasons: z.boolean().default(false),
+  lateNeedsReasons: z._default(z.boolean(), false),
 });
 export type ReportStage = z.infer<typeof ReportStage>;
 
-export const RegulatoryReport = z
-  .strictObject({
-    id: Regulation,
-    title: z.string().min(1).max(120),
-    /** The classification label that starts it. */
-    label: ClassificationLabel,
-    /** The incident label the classification sets, which runbook choices read (e.g. labels.dora = major). */
-    incidentLabel: z.strictObject({ key: z.string().min(1).max(64), value: z.string().min(1).max(64) }),
-    stages: z.array(ReportStage).min(1).max(5),
-  })
-  .superRefine((report, ctx) => {
-    const ids = report.stages.map((stage) => stage.id);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage ids repeat within a report' });
-    if (report.stages[0]?.deadline.some((term) => term.from === 'previous-submitted')) {
-      ctx.addIssue({ code: 'custom', path: ['stages', 0, 'deadline'], message: 'the first stage has no previous stage to count from' });
-    }
-  });
+export const RegulatoryReport = z.strictObject({
+  id: Regulation,
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
+  /** The classification label that starts it. */
+  label: ClassificationLabel,
+  /** The incident label the classification sets, which runbook choices read (e.g. labels.dora = major). */
+  incidentLabel: z.strictObject({ key: z.string().check(z.minLength(1), z.maxLength(64)), value: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  stages: z.array(ReportStage).check(z.minLength(1), z.maxLength(5)),
+}).check(z.superRefine((report, ctx) => {
+  const ids = report.stages.map((stage) => stage.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage ids repeat within a report' });
+  if (report.stages[0]?.deadline.some((term) => term.from === 'previous-submitted')) {
+    ctx.addIssue({ code: 'custom', path: ['stages', 0, 'deadline'], message: 'the first stage has no previous stage to count from' });
+  }
+}));
 export type RegulatoryReport = z.infer<typeof RegulatoryReport>;
 
-export const RegulatoryCatalog = z.array(RegulatoryReport).superRefine((reports, ctx) => {
+export const RegulatoryCatalog = z.array(RegulatoryReport).check(z.superRefine((reports, ctx) => {
   for (const field of ['id', 'label'] as const) {
     const values = reports.map((report) => report[field]);
     if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', message: `two reports share a ${field}` });
   }
-});
+}));
 export type RegulatoryCatalog = z.infer<typeof RegulatoryCatalog>;
 
 /** The reports, with the configured starts; parsed, so a change that breaks the schema fails at load. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { escapeHtml, htmlDocument, subjectFor, textToHtml, type RenderedEmail } from './email-content.js';
 import type { HumanTaskRecord } from './human-task.js';
 import type { Incident } from './incident.js';
@@ -11,18 +11,18 @@ import type { TrailEventBody } from './trail-event.js';
  */
 
 export const StageReminderInput = z.strictObject({
-  incidentId: z.string().min(1),
-  taskId: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
+  taskId: z.string().check(z.minLength(1)),
   remindAt: z.iso.datetime({ offset: true }),
   dueAt: z.iso.datetime({ offset: true }),
 });
 export type StageReminderInput = z.infer<typeof StageReminderInput>;
 
 export const RemindReportStagePayload = z.strictObject({
-  incidentId: z.string().min(1),
-  taskId: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
+  taskId: z.string().check(z.minLength(1)),
   phase: z.enum(['due-soon', 'overdue']),
-  executionArn: z.string().min(1),
+  executionArn: z.string().check(z.minLength(1)),
 });
 export type RemindReportStagePayload = z.infer<typeof RemindReportStagePayload>;
 export type StagePhase = RemindReportStagePayload['phase'];

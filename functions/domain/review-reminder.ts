@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import type { HumanTaskRecord } from './human-task.js';
 import type { TrailEventBody } from './trail-event.js';
 
@@ -9,13 +9,13 @@ import type { TrailEventBody } from './trail-event.js';
 
 /** What the reminder state machine starts with. */
 export const ReviewReminderInput = z.strictObject({
-  incidentId: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
   dueAt: z.iso.datetime({ offset: true }),
 });
 export type ReviewReminderInput = z.infer<typeof ReviewReminderInput>;
 
 /** What it hands RemindOverdueReview at the due time: the input and its own execution (the reminder's actor). */
-export const RemindOverdueReviewPayload = ReviewReminderInput.extend({ executionArn: z.string().min(1) });
+export const RemindOverdueReviewPayload = z.extend(ReviewReminderInput, { executionArn: z.string().check(z.minLength(1)) });
 export type RemindOverdueReviewPayload = z.infer<typeof RemindOverdueReviewPayload>;
 
 /** The reminder's execution name: one per incident, so a repeated start is the same execution, not a second reminder. */

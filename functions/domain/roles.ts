@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { PrincipalPattern, RoleName, roleNames, type IrdrConfig } from './config-schema.js';
 
 /** The ROLE_PRINCIPALS environment value: for each role, the IAM ARN patterns of the people acting in it. */

@@ -1,5 +1,5 @@
 import { ControlReference } from './evidence/controls.js';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { CalendarName } from './business-calendars.js';
 import { RoleName } from './config-schema.js';
 import { DURATION_HINT, parseDurationSeconds } from './duration.js';
@@ -16,96 +16,81 @@ import { ClassificationLabel } from './classification-label.js';
  */
 
 /** Short enough that every state derived from it stays within Step Functions' 80-character names. */
-export const StepId = z
-  .string()
-  .regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters')
-  .refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
-    message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
-  });
+export const StepId = z.string().check(z.regex(STEP_ID_PATTERN, 'a step id is lower-case letters, digits and dashes, starting with a letter, at most 48 characters'), z.refine((id) => !id.startsWith(REPORT_TASK_ID_PREFIX), {
+  message: `a step id may not start with "${REPORT_TASK_ID_PREFIX}": those are the regulatory report stages' tasks; name it e.g. dora-initial-report`,
+}));
 
-export const Duration = z
-  .string()
-  .refine((text) => parseDurationSeconds(text) !== undefined, { message: `expected ${DURATION_HINT}` });
+export const Duration = z.string().check(z.refine((text) => parseDurationSeconds(text) !== undefined, { message: `expected ${DURATION_HINT}` }));
 
-const EventType = z.string().regex(/^[a-z][a-z0-9.-]*$/, 'an event type is dotted lower-case words, e.g. triage.started');
-const LambdaArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, 'a Lambda function ARN');
+const EventType = z.string().check(z.regex(/^[a-z][a-z0-9.-]*$/, 'an event type is dotted lower-case words, e.g. triage.started'));
+const LambdaArn = z.string().check(z.regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, 'a Lambda function ARN'));
 /** A field of the incident's runbook input, as a dotted path: `severity`, `source`, `labels.nis2`. */
-const InputField = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'a dotted field of the runbook input, e.g. source or labels.nis2');
-const Roles = z.array(RoleName).min(1);
+const InputField = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'a dotted field of the runbook input, e.g. source or labels.nis2'));
+const Roles = z.array(RoleName).check(z.minLength(1));
 /** An allow-listed approver: an IAM principal ARN (`*` allowed) or `email:<address>` for emailed links. */
-const ApproverPrincipal = z
-  .string()
-  .regex(/^(arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+|email:\S+@\S+)$/, 'an IAM/STS ARN (`*` allowed) or email:<address>');
+const ApproverPrincipal = z.string().check(z.regex(/^(arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):\S+|email:\S+@\S+)$/, 'an IAM/STS ARN (`*` allowed) or email:<address>'));
 
 const StepBase = {
   id: StepId,
-  title: z.string().min(1).max(200),
-  description: z.string().optional(),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string()),
 };
 
-const ActionStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('action'),
-    /**
-     * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
-     * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
-     */
-    handler: z.enum(['record-event', 'start-drill', 'start-reports', 'close-reports']).optional(),
-    /**
-     * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
-     * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
-     * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages; with `classifyAs`
-     * and no approval before it, the runbook itself is the classification (every incident on personal-data-breach is one).
-     */
-    classifyAs: ClassificationLabel.optional(),
-    /**
-     * `close-reports`, after an approval rejected: the open stages of this label's report are closed as not owed, with
-     * the approver's reasons (GDPR Art. 33(5): a breach unlikely to result in a risk is recorded, not notified).
-     */
-    closesReportOf: ClassificationLabel.optional(),
-    /** The drill plan a `start-drill` action runs. */
-    drillPlanId: DrillPlanId.optional(),
-    /** ...or a Lambda function of your own, invoked with the incident's input. */
-    lambda: LambdaArn.optional(),
-    /** The event appended to the trail (for a Lambda: after it succeeds, with its result). */
-    event: EventType.optional(),
-  })
-  .superRefine((step, ctx) => {
-    if ((step.handler === undefined) === (step.lambda === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports, close-reports) or a lambda ARN, not both' });
-    }
-    if (step.handler === 'record-event' && step.event === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
-    }
-    if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
-      ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
-    }
-    if ((step.handler === 'close-reports') !== (step.closesReportOf !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['closesReportOf'], message: "close-reports names the classification whose report it closes (closesReportOf, e.g. personal-data), and only close-reports takes one" });
-    }
-    if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });
-    }
-  });
+const ActionStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('action'),
+  /**
+   * A built-in handler: `record-event` appends `event` to the trail; `start-drill` starts the restore drill
+   * `drillPlanId` (workflows/drills) and records its run id in the trail (`event`, default recovery.drill-started)...
+   */
+  handler: z.optional(z.enum(['record-event', 'start-drill', 'start-reports', 'close-reports'])),
+  /**
+   * `start-reports` starts the regulatory report stages (docs/regulatory-stages.md) of the classification labels the
+   * incident was opened with; with `classifyAs`, after an approval, it classifies the incident so as that approval
+   * decided (e.g. `material`: the SEC materiality determination) and starts that report's stages; with `classifyAs`
+   * and no approval before it, the runbook itself is the classification (every incident on personal-data-breach is one).
+   */
+  classifyAs: z.optional(ClassificationLabel),
+  /**
+   * `close-reports`, after an approval rejected: the open stages of this label's report are closed as not owed, with
+   * the approver's reasons (GDPR Art. 33(5): a breach unlikely to result in a risk is recorded, not notified).
+   */
+  closesReportOf: z.optional(ClassificationLabel),
+  /** The drill plan a `start-drill` action runs. */
+  drillPlanId: z.optional(DrillPlanId),
+  /** ...or a Lambda function of your own, invoked with the incident's input. */
+  lambda: z.optional(LambdaArn),
+  /** The event appended to the trail (for a Lambda: after it succeeds, with its result). */
+  event: z.optional(EventType),
+}).check(z.superRefine((step, ctx) => {
+  if ((step.handler === undefined) === (step.lambda === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['handler'], message: 'an action names either a built-in handler (record-event, start-drill, start-reports, close-reports) or a lambda ARN, not both' });
+  }
+  if (step.handler === 'record-event' && step.event === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['event'], message: 'record-event needs the event type to record, e.g. event: containment.started' });
+  }
+  if (step.classifyAs !== undefined && step.handler !== 'start-reports') {
+    ctx.addIssue({ code: 'custom', path: ['classifyAs'], message: 'only a start-reports action classifies (classifyAs)' });
+  }
+  if ((step.handler === 'close-reports') !== (step.closesReportOf !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['closesReportOf'], message: "close-reports names the classification whose report it closes (closesReportOf, e.g. personal-data), and only close-reports takes one" });
+  }
+  if ((step.handler === 'start-drill') !== (step.drillPlanId !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['drillPlanId'], message: 'start-drill names the drill plan to run (drillPlanId), and only start-drill takes one' });
+  }
+}));
 
-const NotifyStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('notify'),
-    to: z
-      .strictObject({ roles: z.array(RoleName).min(1).optional(), addresses: z.array(z.email()).min(1).optional() })
-      .refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' }),
-    /** `{{field}}` templates over the incident's runbook input (title, severity, summary, incidentId, ...). */
-    subject: z.string().min(1).max(200),
-    body: z.string().min(1),
-    /** HTML body; by default the text body, escaped. */
-    html: z.string().min(1).optional(),
-  });
+const NotifyStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('notify'),
+  to: z
+    .strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), addresses: z.optional(z.array(z.email()).check(z.minLength(1))) }).check(z.refine((to) => to.roles !== undefined || to.addresses !== undefined, { message: 'name roles, addresses or both' })),
+  /** `{{field}}` templates over the incident's runbook input (title, severity, summary, incidentId, ...). */
+  subject: z.string().check(z.minLength(1), z.maxLength(200)),
+  body: z.string().check(z.minLength(1)),
+  /** HTML body; by default the text body, escaped. */
+  html: z.optional(z.string().check(z.minLength(1))),
+});
 
 export const OnExhausted = z.enum(['fail', 'continue', 'auto-reject']);
 
@@ -118,24 +103,24 @@ const EscalationLevel = z.strictObject({
 
 const Escalation = z.strictObject({
   /** At most 10 levels: each is a state of its own (never a loop), keeping executions far from the 25,000-event limit. */
-  levels: z.array(EscalationLevel).max(10).default([]),
+  levels: z._default(z.array(EscalationLevel).check(z.maxLength(10)), []),
   /** What happens when the last level has waited in vain. auto-reject is for approvals only. */
-  onExhausted: OnExhausted.default('fail'),
+  onExhausted: z._default(OnExhausted, 'fail'),
 });
 
 const HumanStepBase = {
   ...StepBase,
   /** What the person must do; a `{{field}}` template. */
-  instructions: z.string().min(1).optional(),
+  instructions: z.optional(z.string().check(z.minLength(1))),
   /** How long the first recipients have before escalation starts. */
   deadline: Duration,
-  escalation: Escalation.default({ levels: [], onExhausted: 'fail' }),
+  escalation: z._default(Escalation, { levels: [], onExhausted: 'fail' }),
   /**
    * `authenticated`: decided only by an authenticated identity (the API with SigV4, the CLI), never by an emailed
    * link: its emails carry no link, only what to run, and the link handler refuses any link to it. For decisions
    * whose record must name a signed-in person, e.g. notifying a regulator or recovering from ransomware.
    */
-  requires: TaskRequirement.optional(),
+  requires: z.optional(TaskRequirement),
 };
 
 const TaskStep = z.strictObject({
@@ -149,78 +134,74 @@ const TaskStep = z.strictObject({
    * `post-incident-review` — this task is the same review as the one opened on resolve
    * (review.post-incident): completing either completes the other, as the same person.
    */
-  completedBy: TaskCompletedBy.optional(),
+  completedBy: z.optional(TaskCompletedBy),
 });
 
 const ReminderSpec = z.union([
-  z.number().gt(0).lt(1),
-  z.strictObject({ at: z.number().gt(0).lt(1), notify: Roles.optional() }),
+  z.number().check(z.gt(0), z.lt(1)),
+  z.strictObject({ at: z.number().check(z.gt(0), z.lt(1)), notify: z.optional(Roles) }),
 ]);
 
 const ClockAnchor = z.enum(['awareAt', 'detectedAt', 'openedAt', 'reached']);
 
-const ClockStep = z
-  .strictObject({
-    ...StepBase,
-    type: z.literal('clock'),
-    /** The obligation the clock keeps, for the trail and the emails, e.g. GDPR Art. 33(1). */
-    obligation: z.string().min(1).max(200).optional(),
-    /**
-     * What the deadline counts from: the incident's awareAt / detectedAt / openedAt (each falling back
-     * to the next when absent), or `reached`: the moment the runbook reaches this step (a decision's time).
-     */
-    from: ClockAnchor,
-    /** Either a duration... */
-    duration: Duration.optional(),
-    /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
-    businessDays: z.number().int().min(1).max(60).optional(),
-    /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
-    calendar: CalendarName.optional(),
-    /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
-    reminders: z.array(ReminderSpec).max(6).default([]),
-    /** Who is told of reminders and of a missed deadline. */
-    notify: Roles,
-    /** The step(s) whose completion meets the clock; any one of them will do. Must follow the clock. */
-    met: z.union([StepId, z.array(StepId).min(1)]).optional(),
-    /** Armed only for these severities (e.g. the one-hour acknowledgement promise for SEV1/SEV2). */
-    appliesTo: z.array(Severity).min(1).optional(),
-    /** An `sla` clock also records `sla.breached` when missed. */
-    kind: z.enum(['regulatory', 'sla']).default('regulatory'),
-  })
-  .superRefine((clock, ctx) => {
-    if ((clock.duration === undefined) === (clock.businessDays === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a clock has either a duration (e.g. 72h) or businessDays, not both' });
-    }
-    const fractions = clock.reminders.map((reminder) => (typeof reminder === 'number' ? reminder : reminder.at));
-    if (fractions.some((fraction, index) => index > 0 && fraction <= fractions[index - 1]!)) {
-      ctx.addIssue({ code: 'custom', path: ['reminders'], message: 'reminders are fractions of the time in increasing order, e.g. [0.5, 0.75, 0.9]' });
-    }
-  });
+const ClockStep = z.strictObject({
+  ...StepBase,
+  type: z.literal('clock'),
+  /** The obligation the clock keeps, for the trail and the emails, e.g. GDPR Art. 33(1). */
+  obligation: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /**
+   * What the deadline counts from: the incident's awareAt / detectedAt / openedAt (each falling back
+   * to the next when absent), or `reached`: the moment the runbook reaches this step (a decision's time).
+   */
+  from: ClockAnchor,
+  /** Either a duration... */
+  duration: z.optional(Duration),
+  /** ...or business days: weekends and the public holidays of the calendar's jurisdiction skipped, on its clock. */
+  businessDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
+  /** Whose business days (config businessCalendars, e.g. `sec`); the team's when left out. */
+  calendar: z.optional(CalendarName),
+  /** Fractions of the time at which to remind (and, with notify, escalate to more roles). */
+  reminders: z._default(z.array(ReminderSpec).check(z.maxLength(6)), []),
+  /** Who is told of reminders and of a missed deadline. */
+  notify: Roles,
+  /** The step(s) whose completion meets the clock; any one of them will do. Must follow the clock. */
+  met: z.optional(z.union([StepId, z.array(StepId).check(z.minLength(1))])),
+  /** Armed only for these severities (e.g. the one-hour acknowledgement promise for SEV1/SEV2). */
+  appliesTo: z.optional(z.array(Severity).check(z.minLength(1))),
+  /** An `sla` clock also records `sla.breached` when missed. */
+  kind: z._default(z.enum(['regulatory', 'sla']), 'regulatory'),
+}).check(z.superRefine((clock, ctx) => {
+  if ((clock.duration === undefined) === (clock.businessDays === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a clock has either a duration (e.g. 72h) or businessDays, not both' });
+  }
+  const fractions = clock.reminders.map((reminder) => (typeof reminder === 'number' ? reminder : reminder.at));
+  if (fractions.some((fraction, index) => index > 0 && fraction <= fractions[index - 1]!)) {
+    ctx.addIssue({ code: 'custom', path: ['reminders'], message: 'reminders are fractions of the time in increasing order, e.g. [0.5, 0.75, 0.9]' });
+  }
+}));
 
-const ChoiceCondition = z
-  .strictObject({
-    /** True when the incident's severity is one of these. */
-    severity: z.array(Severity).min(1).optional(),
-    /** A field of the runbook input, compared with equals / oneOf, or tested with present. */
-    field: InputField.optional(),
-    equals: z.string().optional(),
-    oneOf: z.array(z.string()).min(1).optional(),
-    present: z.boolean().optional(),
-  })
-  .superRefine((when, ctx) => {
-    const tests = [when.equals, when.oneOf, when.present].filter((test) => test !== undefined).length;
-    if (when.severity !== undefined) {
-      if (when.field !== undefined || tests > 0) ctx.addIssue({ code: 'custom', message: 'test either severity or a field, not both' });
-    } else if (when.field === undefined || tests !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'name severity: [...], or a field with exactly one of equals, oneOf, present' });
-    }
-  });
+const ChoiceCondition = z.strictObject({
+  /** True when the incident's severity is one of these. */
+  severity: z.optional(z.array(Severity).check(z.minLength(1))),
+  /** A field of the runbook input, compared with equals / oneOf, or tested with present. */
+  field: z.optional(InputField),
+  equals: z.optional(z.string()),
+  oneOf: z.optional(z.array(z.string()).check(z.minLength(1))),
+  present: z.optional(z.boolean()),
+}).check(z.superRefine((when, ctx) => {
+  const tests = [when.equals, when.oneOf, when.present].filter((test) => test !== undefined).length;
+  if (when.severity !== undefined) {
+    if (when.field !== undefined || tests > 0) ctx.addIssue({ code: 'custom', message: 'test either severity or a field, not both' });
+  } else if (when.field === undefined || tests !== 1) {
+    ctx.addIssue({ code: 'custom', message: 'name severity: [...], or a field with exactly one of equals, oneOf, present' });
+  }
+}));
 
 /**
  * Branch step lists, typed `unknown[]` here so that inference does not chase its own tail; the
  * RunbookStep type below states what they hold.
  */
-const NestedSteps = z.lazy((): z.ZodType<unknown[], unknown> => StepList);
+const NestedSteps = z.lazy((): z.ZodMiniType<unknown[], unknown> => StepList);
 /** A branch: steps to run (then carry on after the branching step), or the id of a later step to jump to. */
 const Branch = z.union([NestedSteps, StepId]);
 
@@ -228,26 +209,22 @@ const ApprovalStep = z.strictObject({
   ...HumanStepBase,
   type: z.literal('approval'),
   /** Who may decide: members of these roles, and these principals. */
-  approvers: z
-    .strictObject({ roles: z.array(RoleName).min(1).optional(), principals: z.array(ApproverPrincipal).min(1).optional() })
-    .refine((approvers) => approvers.roles !== undefined || approvers.principals !== undefined, { message: 'name approver roles, principals or both' }),
-  approved: Branch.default([]),
-  rejected: Branch.default([]),
+  approvers: z.strictObject({ roles: z.optional(z.array(RoleName).check(z.minLength(1))), principals: z.optional(z.array(ApproverPrincipal).check(z.minLength(1))) }).check(z.refine((approvers) => approvers.roles !== undefined || approvers.principals !== undefined, { message: 'name approver roles, principals or both' })),
+  approved: z._default(Branch, []),
+  rejected: z._default(Branch, []),
 });
 
 const ChoiceStep = z.strictObject({
   ...StepBase,
   type: z.literal('choice'),
-  choices: z.array(z.strictObject({ when: ChoiceCondition, steps: NestedSteps })).min(1),
-  otherwise: NestedSteps.default([]),
+  choices: z.array(z.strictObject({ when: ChoiceCondition, steps: NestedSteps })).check(z.minLength(1)),
+  otherwise: z._default(NestedSteps, []),
 });
 
 const ParallelStep = z.strictObject({
   ...StepBase,
   type: z.literal('parallel'),
-  branches: z
-    .array(z.strictObject({ title: z.string().min(1).optional(), steps: NestedSteps.check(z.minLength(1, 'a branch needs at least one step')) }))
-    .min(2, 'a parallel step has at least two branches'),
+  branches: z.array(z.strictObject({ title: z.optional(z.string().check(z.minLength(1))), steps: NestedSteps.check(z.minLength(1, 'a branch needs at least one step')) })).check(z.minLength(2, 'a parallel step has at least two branches')),
 });
 
 export type ActionStep = z.infer<typeof ActionStep>;
@@ -273,7 +250,7 @@ export type ParallelStep = Omit<z.infer<typeof ParallelStep>, 'branches'> & {
 export type RunbookStep = ActionStep | NotifyStep | TaskStep | ApprovalStep | ClockStep | ChoiceStep | ParallelStep;
 export type HumanStep = TaskStep | ApprovalStep;
 
-export const RunbookStep: z.ZodType<RunbookStep, unknown> = z.discriminatedUnion('type', [
+export const RunbookStep: z.ZodMiniType<RunbookStep, unknown> = z.discriminatedUnion('type', [
   ActionStep,
   NotifyStep,
   TaskStep,
@@ -281,24 +258,22 @@ export const RunbookStep: z.ZodType<RunbookStep, unknown> = z.discriminatedUnion
   ClockStep,
   ChoiceStep,
   ParallelStep,
-]).meta({ id: 'RunbookStep' }) as unknown as z.ZodType<RunbookStep, unknown>;
-const StepList: z.ZodType<RunbookStep[], unknown> = z.array(RunbookStep);
+]).clone().register(z.globalRegistry, { id: 'RunbookStep' }) as unknown as z.ZodMiniType<RunbookStep, unknown>;
+const StepList: z.ZodMiniType<RunbookStep[], unknown> = z.array(RunbookStep);
 
-export const Runbook = z
-  .strictObject({
-    $schema: z.string().optional(),
-    id: z.string().regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes'),
-    title: z.string().min(1).max(120),
-    version: z.number().int().positive(),
-    defaultSeverity: Severity,
-    description: z.string().optional(),
-    /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */
-    controls: z.array(ControlReference).default([]),
-    /** The roles this runbook involves and what each does in it; when given, steps may name only these. */
-    roles: z.partialRecord(RoleName, z.string().min(1)).optional(),
-    steps: StepList.check(z.minLength(1, 'a runbook needs at least one step')),
-  })
-  .superRefine((runbook, ctx) => validateStructure(runbook as Runbook, ctx));
+export const Runbook = z.strictObject({
+  $schema: z.optional(z.string()),
+  id: z.string().check(z.regex(RUNBOOK_ID_PATTERN, 'a runbook id is lower-case letters, digits and dashes')),
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
+  version: z.number().check(z.int(), z.positive()),
+  defaultSeverity: Severity,
+  description: z.optional(z.string()),
+  /** The controls whose operation a run evidences, e.g. SOC 2 CC7.4, ISO/IEC 27001 A.5.26. */
+  controls: z._default(z.array(ControlReference), []),
+  /** The roles this runbook involves and what each does in it; when given, steps may name only these. */
+  roles: z.optional(z.partialRecord(RoleName, z.string().check(z.minLength(1)))),
+  steps: StepList.check(z.minLength(1, 'a runbook needs at least one step')),
+}).check(z.superRefine((runbook, ctx) => validateStructure(runbook as Runbook, ctx)));
 export type Runbook = Omit<z.infer<typeof Runbook>, 'steps'> & { steps: RunbookStep[] };
 
 type Path = Array<string | number>;
@@ -352,7 +327,7 @@ function rolesNamed(step: RunbookStep): Array<{ role: RoleName; path: Path }> {
 }
 
 /** Rules across steps: unique ids, declared roles, forward-only jumps, clocks met by steps they run beside. */
-function validateStructure(runbook: Runbook, ctx: z.RefinementCtx): void {
+function validateStructure(runbook: Runbook, ctx: z.core.$RefinementCtx): void {
   const seen = new Map<string, Path>();
   for (const { step, path, list, index } of walkSteps(runbook.steps)) {
     if (seen.has(step.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `step id "${step.id}" is used twice` });

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from './zod.js';
 
 /** At most this many issues are named: a hostile payload can have thousands, a reason stays one short line. */
 const NAMED_ISSUES = 3;
@@ -9,15 +9,15 @@ export class MalformedPayloadError extends Error {
 }
 
 /** `detail.findings.0.Id: Invalid input: expected string, received undefined; …`: each field and what is wrong with it. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   const named = error.issues.slice(0, NAMED_ISSUES).map((issue) => `${fieldPath(issue.path) || '(the payload)'}: ${visible(issue.message)}`);
   const more = error.issues.length - named.length;
   return `${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 /** The payload as the schema reads it, or a MalformedPayloadError whose message says what it is not and why. */
-export function parsePayload<Schema extends z.ZodType>(schema: Schema, payload: unknown, what: string): z.infer<Schema> {
-  const parsed = schema.safeParse(payload);
+export function parsePayload<Schema extends z.core.$ZodType>(schema: Schema, payload: unknown, what: string): z.infer<Schema> {
+  const parsed = z.safeParse(schema, payload);
   if (!parsed.success) throw new MalformedPayloadError(`not ${what}: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { STEP_ID_PATTERN } from './id-patterns.js';
 import { INCIDENT_ID_SOURCE } from './path-parameters.js';
 import { SLACK_ACTION_PREFIX, SLACK_ACTION_VERBS, type SlackActionVerb } from './slack-message.js';
@@ -10,15 +10,15 @@ import { SLACK_ACTION_PREFIX, SLACK_ACTION_VERBS, type SlackActionVerb } from '.
 export const BlockActionsPayload = z.object({
   type: z.literal('block_actions'),
   // Null for an org-wide (Enterprise) install's org-level surfaces; enterprise_id where the workspace is an organization's.
-  team: z.object({ id: z.string().min(1), enterprise_id: z.string().optional(), enterprise_name: z.string().optional() }).nullable(),
-  enterprise: z.object({ id: z.string().min(1), name: z.string().optional() }).nullable().optional(),
-  is_enterprise_install: z.boolean().optional(),
-  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional(), team_id: z.string().optional() }),
-  api_app_id: z.string().optional(),
-  container: z.object({ type: z.string(), message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
-  channel: z.object({ id: z.string().min(1) }).optional(),
-  message: z.object({ ts: z.string() }).optional(),
-  actions: z.array(z.object({ action_id: z.string(), type: z.string(), value: z.string().optional(), block_id: z.string().optional(), action_ts: z.string().optional() })).min(1),
+  team: z.nullable(z.object({ id: z.string().check(z.minLength(1)), enterprise_id: z.optional(z.string()), enterprise_name: z.optional(z.string()) })),
+  enterprise: z.optional(z.nullable(z.object({ id: z.string().check(z.minLength(1)), name: z.optional(z.string()) }))),
+  is_enterprise_install: z.optional(z.boolean()),
+  user: z.object({ id: z.string().check(z.minLength(1)), username: z.optional(z.string()), name: z.optional(z.string()), team_id: z.optional(z.string()) }),
+  api_app_id: z.optional(z.string()),
+  container: z.optional(z.object({ type: z.string(), message_ts: z.optional(z.string()), channel_id: z.optional(z.string()) })),
+  channel: z.optional(z.object({ id: z.string().check(z.minLength(1)) })),
+  message: z.optional(z.object({ ts: z.string() })),
+  actions: z.array(z.object({ action_id: z.string(), type: z.string(), value: z.optional(z.string()), block_id: z.optional(z.string()), action_ts: z.optional(z.string()) })).check(z.minLength(1)),
 });
 export type BlockActionsPayload = z.infer<typeof BlockActionsPayload>;
 
@@ -39,8 +39,8 @@ export function foreignWorkspace(payload: BlockActionsPayload, configured: { rea
 }
 
 /** The incident id shape the API accepts in a path: checked before any lookup. */
-const IncidentId = z.string().regex(new RegExp(`^${INCIDENT_ID_SOURCE}$`));
-const ButtonValue = z.strictObject({ incidentId: IncidentId, taskId: z.string().regex(STEP_ID_PATTERN).optional() });
+const IncidentId = z.string().check(z.regex(new RegExp(`^${INCIDENT_ID_SOURCE}$`)));
+const ButtonValue = z.strictObject({ incidentId: IncidentId, taskId: z.optional(z.string().check(z.regex(STEP_ID_PATTERN))) });
 
 export type SlackCommand =
   | { readonly verb: 'acknowledge'; readonly incidentId: string }

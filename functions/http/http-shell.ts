@@ -4,7 +4,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from '../domain/zod.js';
 import { logger } from '../aws/powertools.js';
 import { callerPrincipal, type IamAuthorizerContext } from '../domain/console-caller.js';
 import { refusedPathParameter } from '../domain/path-parameters.js';
@@ -31,7 +31,7 @@ export function callerArn(event: ApiEvent, identityPoolId: string): string {
 }
 
 /** Parses the JSON body against a zod schema; any problem is a 400 that says what to change. */
-export function parseJsonBody<Schema extends z.ZodType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
+export function parseJsonBody<Schema extends z.ZodMiniType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
   if (!event.body) throw new HttpError(400, 'the request needs a JSON body');
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   let json: unknown;
@@ -107,7 +107,7 @@ export function apiHandler(handler: ApiHandler, options: ApiHandlerOptions = {})
 }
 
 /** Parses the query string against a zod schema; any problem is a 400 that says what to change. */
-export function parseQueryParameters<Schema extends z.ZodType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
+export function parseQueryParameters<Schema extends z.ZodMiniType>(event: ApiEvent, schema: Schema): z.infer<Schema> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { checkIdOf } from '../domain/drill-plan-schema.js';
 import { verifyChain } from '../domain/chain-verify.js';
 import { drillPlanHash } from '../domain/drill/plan-hash.js';
@@ -15,10 +15,10 @@ import { apiHandler, jsonResponse, parseQueryParameters, type ApiEvent } from '.
 const tableName = requireEnvironment('TABLE_NAME');
 
 const RunsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
   /** The `next` of the previous page. */
   // A run's GSI2 sort key (<time>#<runId>), no longer: DynamoDB refuses a key condition over its 1,024-byte sort-key limit.
-  after: z.string().regex(/^[0-9T:.Z+-]{10,35}#[A-Za-z0-9_-]{1,80}$/, 'the `next` value of a previous page').optional(),
+  after: z.optional(z.string().check(z.regex(/^[0-9T:.Z+-]{10,35}#[A-Za-z0-9_-]{1,80}$/, 'the `next` value of a previous page'))),
 });
 
 /** GET /drills: every plan, what it checks and targets, its last run and any failure incident it has open. */

@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { awaitedOf } from '../domain/drill/restore.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { drillStepHandler } from '../aws/drill/drill-step.js';
 import { endRestoreWait, restoreEndStatus, storeRestoreWait } from '../aws/drill/restore-waits.js';
 
 const deduplicationTableName = requireEnvironment('DEDUPLICATION_TABLE_NAME');
-const TaskTokenOf = z.object({ taskToken: z.string().min(1) });
+const TaskTokenOf = z.object({ taskToken: z.string().check(z.minLength(1)) });
 
 /**
  * Drill step 3, waiting by event (`.waitForTaskToken`): keeps this wait's token under what the restore's end event

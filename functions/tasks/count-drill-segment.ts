@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { startObjectSegment, type ObjectProgress, type ObjectScan } from '../domain/drill/object-segments.js';
 import { readingBudgetMs, startOf, type SegmentProgress } from '../domain/drill/scan-segments.js';
 import { listObjectRange } from '../aws/drill/checks/object-range-listing.js';
@@ -7,34 +7,33 @@ import { countSegment } from '../aws/drill/checks/segment-count.js';
 import { logger } from '../aws/powertools.js';
 
 const TableScan = z.strictObject({
-  checkId: z.string().min(1),
+  checkId: z.string().check(z.minLength(1)),
   role: z.enum(['restored', 'source']),
-  tableName: z.string().min(3).max(255),
-  segment: z.number().int().min(0),
-  totalSegments: z.number().int().min(1),
-}).refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' });
+  tableName: z.string().check(z.minLength(3), z.maxLength(255)),
+  segment: z.number().check(z.int(), z.gte(0)),
+  totalSegments: z.number().check(z.int(), z.gte(1)),
+}).check(z.refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' }));
 
 /** A key range of a bucket (object-segments.ts): (after, through] under the prefix. */
 const ObjectRange = z.strictObject({
-  checkId: z.string().min(1),
+  checkId: z.string().check(z.minLength(1)),
   role: z.enum(['restored', 'source']),
-  bucket: z.string().min(3).max(63),
-  prefix: z.string().max(1024),
-  after: z.string().max(1024).optional(),
-  through: z.string().max(1024).optional(),
-  segment: z.number().int().min(0),
-  totalSegments: z.number().int().min(1),
+  bucket: z.string().check(z.minLength(3), z.maxLength(63)),
+  prefix: z.string().check(z.maxLength(1024)),
+  after: z.optional(z.string().check(z.maxLength(1024))),
+  through: z.optional(z.string().check(z.maxLength(1024))),
+  segment: z.number().check(z.int(), z.gte(0)),
+  totalSegments: z.number().check(z.int(), z.gte(1)),
   measure: z.enum(['totals', 'checksums']),
-  atPoint: z.iso.datetime({ offset: true }).optional(),
-  exclude: z.array(z.string()).max(100),
-}).refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' })
-  .refine((scan) => (scan.role === 'source') === (scan.atPoint !== undefined), { message: 'the source, and only it, is read at the recovery point' });
+  atPoint: z.optional(z.iso.datetime({ offset: true })),
+  exclude: z.array(z.string()).check(z.maxLength(100)),
+}).check(z.refine((scan) => scan.segment < scan.totalSegments, { message: 'segment must be below totalSegments' }), z.refine((scan) => (scan.role === 'source') === (scan.atPoint !== undefined), { message: 'the source, and only it, is read at the recovery point' }));
 
 /** One Map iteration's state: its segment or key range, and the progress of the invocation before (absent the first time). */
 const SegmentEvent = z.object({
-  runId: z.string().min(1),
+  runId: z.string().check(z.minLength(1)),
   scan: z.union([TableScan, ObjectRange]),
-  progress: z.object({ pages: z.number().int().min(0), invocations: z.number().int().min(0), done: z.boolean() }).passthrough().nullish(),
+  progress: z.nullish(z.catchall(z.object({ pages: z.number().check(z.int(), z.gte(0)), invocations: z.number().check(z.int(), z.gte(0)), done: z.boolean() }), z.unknown())),
 });
 
 /**

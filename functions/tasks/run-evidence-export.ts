@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { bundledControlMapping } from '../aws/evidence-controls.js';
 import { queueCompliancePush } from '../aws/compliance-platform-trigger.js';
@@ -16,14 +16,14 @@ const controls = bundledControlMapping();
 
 const Period = z.strictObject({ from: z.iso.datetime(), to: z.iso.datetime() });
 const Step = z.discriminatedUnion('step', [
-  z.strictObject({ step: z.literal('collect-month'), exportId: z.string().regex(EXPORT_ID_PATTERN), month: Period.extend({ month: z.string().regex(/^\d{4}-\d{2}$/) }) }),
+  z.strictObject({ step: z.literal('collect-month'), exportId: z.string().check(z.regex(EXPORT_ID_PATTERN)), month: z.extend(Period, { month: z.string().check(z.regex(/^\d{4}-\d{2}$/)) }) }),
   z.strictObject({
     step: z.literal('complete'),
-    exportId: z.string().regex(EXPORT_ID_PATTERN),
+    exportId: z.string().check(z.regex(EXPORT_ID_PATTERN)),
     period: Period,
     parts: z.array(z.strictObject({ month: z.string(), key: z.string(), incidents: z.number(), drillRuns: z.number(), events: z.number() })),
   }),
-  z.strictObject({ step: z.literal('fail'), exportId: z.string().regex(EXPORT_ID_PATTERN), period: Period, failure: z.object({ Error: z.unknown(), Cause: z.unknown() }).partial() }),
+  z.strictObject({ step: z.literal('fail'), exportId: z.string().check(z.regex(EXPORT_ID_PATTERN)), period: Period, failure: z.partial(z.object({ Error: z.unknown(), Cause: z.unknown() })) }),
 ]);
 
 /** The export state machine's steps: collect one month (a Map iteration), render-sign-zip the parts, or record the failure. */

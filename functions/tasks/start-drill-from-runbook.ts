@@ -1,6 +1,6 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { derivedUuid } from '../domain/derived-id.js';
 import type { DrillExecutionInput } from '../domain/drill/run.js';
 import { IncidentMode } from '../domain/incident.js';
@@ -14,7 +14,7 @@ import { stepFunctions } from '../aws/sfn-client.js';
 const tableName = requireEnvironment('TABLE_NAME');
 const drillStateMachineArn = requireEnvironment('DRILL_STATE_MACHINE_ARN');
 
-const StartDrillTask = StepContext.extend({ drillPlanId: z.string().min(1), event: z.string().min(1), mode: IncidentMode });
+const StartDrillTask = z.extend(StepContext, { drillPlanId: z.string().check(z.minLength(1)), event: z.string().check(z.minLength(1)), mode: IncidentMode });
 
 /**
  * Runbook step `start-drill` (e.g. ransomware recovery): starts the plan's restore drill for this incident, under a

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod.js';
 import { requireEnvironment } from '../aws/environment.js';
 import { classifyIncident, startReportsAtOpening } from '../aws/incident-classification.js';
 import { logger } from '../aws/powertools.js';
@@ -9,14 +9,14 @@ import { StepContext, stepActor } from '../domain/runbook-step.js';
 
 const tableName = requireEnvironment('TABLE_NAME');
 
-export const StartReportsPayload = StepContext.extend({
+export const StartReportsPayload = z.extend(StepContext, {
   /** Classify the incident so, as the approval just decided (e.g. `material`: the SEC materiality determination). */
-  classifyAs: ClassificationLabel.optional(),
+  classifyAs: z.optional(ClassificationLabel),
   /** Close this label's report as not owed, as the approval before it decided (rejected, with the reasons). */
-  closesReportOf: ClassificationLabel.optional(),
+  closesReportOf: z.optional(ClassificationLabel),
   input: z.looseObject({
-    labels: z.record(z.string(), z.string()).optional(),
-    decision: z.looseObject({ outcome: z.string(), decidedBy: z.string().min(1), decidedAt: z.iso.datetime({ offset: true }), comment: z.string().optional() }).optional(),
+    labels: z.optional(z.record(z.string(), z.string())),
+    decision: z.optional(z.looseObject({ outcome: z.string(), decidedBy: z.string().check(z.minLength(1)), decidedAt: z.iso.datetime({ offset: true }), comment: z.optional(z.string()) })),
   }),
 });
 

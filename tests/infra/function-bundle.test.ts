@@ -116,6 +116,9 @@ describe('bench/function-bundle.ts', () => {
         .map(([input]) => `${name}: ${input.replace(/^.*\/@aws-sdk\//, '')}`),
     );
     expect(aggregated).toEqual([]);
+    // Every schema a function parses with is zod/mini's (functions/domain/zod.ts): one classic import anywhere in its graph brings ~55 KB back.
+    const classicZod = [...sizes].filter(([, { moduleBytes }]) => Object.entries(moduleBytes).some(([input, bytes]) => bytes > 0 && input.includes('node_modules/zod/v4/classic/')));
+    expect(classicZod.map(([name]) => name)).toEqual([]);
     // SendNotification calls SES's SendEmail: with the schemas' keys as literals it keeps that operation's schemas and
     // the errors (3.8 KB), not every operation's (47 KB with computed keys, aws-sdk-js-v3#7607).
     const sesSchemas = Object.entries(sizes.get('SendNotification')!.moduleBytes).find(([input]) => input.endsWith('@aws-sdk/client-sesv2/dist-es/schemas/schemas_0.js'));

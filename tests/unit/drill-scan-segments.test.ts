@@ -133,7 +133,7 @@ describe('summing segment counts into one check', () => {
 });
 
 describe('what an item count is held to', () => {
-  const check = (fields: Record<string, unknown> = {}) => DrillPlan.shape.checks.element.parse({ type: 'item-count', ...fields }) as Extract<DrillPlan['checks'][number], { type: 'item-count' }>;
+  const check = (fields: Record<string, unknown> = {}) => DrillPlan.shape.checks.def.element.parse({ type: 'item-count', ...fields }) as Extract<DrillPlan['checks'][number], { type: 'item-count' }>;
   const pitrPoint = { at: '2026-03-01T11:59:00.000Z', requestedAt: '2026-03-01T12:00:00.000Z' };
   const backupPoint = { ...pitrPoint, id: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders/backup/01489173575360-b308cd7d' };
   const awsBackupPoint = { ...pitrPoint, id: 'arn:aws:backup:eu-west-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45' };

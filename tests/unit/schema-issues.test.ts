@@ -4,7 +4,7 @@ import { MalformedPayloadError, parsePayload } from '../../functions/domain/sche
 import { SecurityFindingEvent } from '../../functions/domain/finding-mapping.js';
 import guardDutySample from '../fixtures/guardduty-finding-event.json' with { type: 'json' };
 
-const reasonOf = (schema: z.ZodType, payload: unknown): string => {
+const reasonOf = (schema: z.core.$ZodType, payload: unknown): string => {
   try {
     parsePayload(schema, payload, 'a test payload');
   } catch (error) {

@@ -1,4 +1,5 @@
 import { DrillPlan } from '../../domain/drill-plan-schema.js';
+import * as z from '../../domain/zod.js';
 
 /** The drill plans bundled into this function (DRILL_PLANS; see BundledValueName), validated once per text. */
 let parsed: { readonly text: string; readonly plans: readonly DrillPlan[] } | undefined;
@@ -7,7 +8,7 @@ export function bundledDrillPlans(): readonly DrillPlan[] {
   // Written out as `process.env.NAME` on purpose: in Lambda esbuild's `define` has replaced it with the JSON text.
   const text = process.env.DRILL_PLANS;
   if (!text) throw new Error('DRILL_PLANS is not bundled into this function (see functions/registry.ts)');
-  if (parsed?.text !== text) parsed = { text, plans: DrillPlan.array().parse(JSON.parse(text)) };
+  if (parsed?.text !== text) parsed = { text, plans: z.array(DrillPlan).parse(JSON.parse(text)) };
   return parsed.plans;
 }
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /*
  * Drata's public API as its reference documents "Add evidence" (POST /workspaces/{workspaceId}/evidence-library,
@@ -12,13 +12,13 @@ export const DRATA_FILE_EXTENSIONS = ['.pdf', '.docx', '.odt', '.xlsx', '.ods', 
 
 /** The form's text fields (the file travels as `file`); numbers and arrays arrive as strings, as in any multipart form. */
 export const DrataEvidenceFields = z.object({
-  name: z.string().min(1, 'name is required').max(191, 'name is at most 191 characters'),
-  description: z.string().max(30_000, 'description is at most 30000 characters').optional(),
-  renewalDate: z.string().min(1, 'renewalDate is required'),
+  name: z.string().check(z.minLength(1, 'name is required'), z.maxLength(191, 'name is at most 191 characters')),
+  description: z.optional(z.string().check(z.maxLength(30_000, 'description is at most 30000 characters'))),
+  renewalDate: z.string().check(z.minLength(1, 'renewalDate is required')),
   renewalScheduleType: z.enum(DRATA_RENEWAL_SCHEDULES, { error: `renewalScheduleType is one of ${DRATA_RENEWAL_SCHEDULES.join(', ')}` }),
   source: z.enum(DRATA_SOURCES, { error: `source is one of ${DRATA_SOURCES.join(', ')}` }),
-  filedAt: z.string().min(1, 'filedAt is required'),
-  ownerId: z.string().regex(/^\d+$/, 'ownerId is a number'),
+  filedAt: z.string().check(z.minLength(1, 'filedAt is required')),
+  ownerId: z.string().check(z.regex(/^\d+$/, 'ownerId is a number')),
 });
 export type DrataEvidenceFields = z.infer<typeof DrataEvidenceFields>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { DrillPlanId, type DrillCheck, type DrillPlan } from '../drill-plan-schema.js';
 
 /*

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { DRILL_TABLE_PREFIX } from '../drill-naming.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -13,41 +13,38 @@ export type RdsEngine = (typeof RDS_ENGINES)[number];
 
 /** RDS identifiers: 1-63 letters, digits and hyphens, a letter first, no `--`, no trailing `-` (CreateDBInstance). */
 export const RDS_IDENTIFIER_PATTERN = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
-const RdsIdentifier = z.string().regex(RDS_IDENTIFIER_PATTERN, 'an RDS identifier: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-"');
+const RdsIdentifier = z.string().check(z.regex(RDS_IDENTIFIER_PATTERN, 'an RDS identifier: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-"'));
 /** DB subnet group names: up to 255 letters, digits, periods, underscores, spaces or hyphens; never `default`. */
-export const DbSubnetGroupName = z.string().regex(/^[A-Za-z0-9._ -]{1,255}$/, 'a DB subnet group name').refine((name) => name.toLowerCase() !== 'default', {
+export const DbSubnetGroupName = z.string().check(z.regex(/^[A-Za-z0-9._ -]{1,255}$/, 'a DB subnet group name'), z.refine((name) => name.toLowerCase() !== 'default', {
   message: 'the default subnet group is the default VPC: a drill restores into the drill subnet group',
-});
-export const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)');
-export const SubnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-...)');
-const SecretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN');
+}));
+export const SecurityGroupId = z.string().check(z.regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)'));
+export const SubnetId = z.string().check(z.regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-...)'));
+const SecretArn = z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN'));
 
 /** An Aurora cluster (aurora-*) or an RDS DB instance, by identifier, restored by rds-pitr or rds-snapshot. */
-export const RdsDatabaseSource = z
-  .strictObject({
-    type: z.literal('rds-database'),
-    engine: z.enum(RDS_ENGINES, { error: `an engine: ${RDS_ENGINES.join(', ')}` }),
-    /** The source DB instance (RDS) or DB cluster (Aurora). */
-    identifier: RdsIdentifier.refine((name) => !name.toLowerCase().startsWith(DRILL_TABLE_PREFIX), {
-      message: `a source database cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete databases with that prefix`,
-    }),
-    /** What the restored copy may differ in; isolation (no public access, the drill subnet group) is not negotiable. */
-    restore: z
-      .strictObject({
-        /** The restored instance's class (Aurora: the one instance added to the restored cluster). @default the source's */
-        dbInstanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'a DB instance class, e.g. db.r6g.large').optional(),
-        /** Only false: a drill's copy is never reachable from outside. */
-        publiclyAccessible: z.boolean().optional(),
-        /** Only the drill subnet group from config (drills.database.dbSubnetGroupName). */
-        dbSubnetGroupName: DbSubnetGroupName.optional(),
-      })
-      .optional(),
-  })
-  .superRefine((source, context) => {
-    if (source.restore?.publiclyAccessible === true) {
-      context.addIssue({ code: 'custom', path: ['restore', 'publiclyAccessible'], message: 'a drill restores a database that is not publicly accessible: remove publiclyAccessible or set it to false' });
-    }
-  });
+export const RdsDatabaseSource = z.strictObject({
+  type: z.literal('rds-database'),
+  engine: z.enum(RDS_ENGINES, { error: `an engine: ${RDS_ENGINES.join(', ')}` }),
+  /** The source DB instance (RDS) or DB cluster (Aurora). */
+  identifier: RdsIdentifier.check(z.refine((name) => !name.toLowerCase().startsWith(DRILL_TABLE_PREFIX), {
+    message: `a source database cannot carry the drill prefix "${DRILL_TABLE_PREFIX}": drills delete databases with that prefix`,
+  })),
+  /** What the restored copy may differ in; isolation (no public access, the drill subnet group) is not negotiable. */
+  restore: z.optional(z
+    .strictObject({
+      /** The restored instance's class (Aurora: the one instance added to the restored cluster). @default the source's */
+      dbInstanceClass: z.optional(z.string().check(z.regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'a DB instance class, e.g. db.r6g.large'))),
+      /** Only false: a drill's copy is never reachable from outside. */
+      publiclyAccessible: z.optional(z.boolean()),
+      /** Only the drill subnet group from config (drills.database.dbSubnetGroupName). */
+      dbSubnetGroupName: z.optional(DbSubnetGroupName),
+    })),
+}).check(z.superRefine((source, context) => {
+  if (source.restore?.publiclyAccessible === true) {
+    context.addIssue({ code: 'custom', path: ['restore', 'publiclyAccessible'], message: 'a drill restores a database that is not publicly accessible: remove publiclyAccessible or set it to false' });
+  }
+}));
 export type RdsDatabaseSource = z.infer<typeof RdsDatabaseSource>;
 
 /** An Aurora engine restores a cluster (plus one instance); the others an instance. */
@@ -61,7 +58,7 @@ export const RdsDrivers = [
    * RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot (+ CreateDBInstance): the newest snapshot of the
    * kind asked for (`manual`, `automated`, or either) taken at or before the recovery point.
    */
-  z.strictObject({ type: z.literal('rds-snapshot'), snapshotType: z.enum(['manual', 'automated']).optional() }),
+  z.strictObject({ type: z.literal('rds-snapshot'), snapshotType: z.optional(z.enum(['manual', 'automated'])) }),
 ] as const;
 
 /** How the SQL checks reach the restored database (docs/sql-checks.md). */
@@ -71,11 +68,11 @@ export const SqlAccess = z.strictObject({
   /** Credentials ({ username, password }) of the database user the checks run as; the restored copy keeps the source's users. */
   secretArn: SecretArn,
   /** The database the checks read. @default postgres (Postgres), the engine's default schema (MySQL) */
-  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a database name').optional(),
+  database: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a database name'))),
   /** Each statement's timeout. */
-  statementTimeoutSeconds: z.number().int().min(1).max(900).optional(),
+  statementTimeoutSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(900))),
   /** Reads the source too, for checks with `expected: source` and to explain a missing canary. */
-  compareWithSource: z.boolean().optional(),
+  compareWithSource: z.optional(z.boolean()),
 });
 export type SqlAccess = z.infer<typeof SqlAccess>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { DRILL_TABLE_PREFIX } from '../drill-naming.js';
 
 /*
@@ -56,20 +56,17 @@ export function rdsRestoreEndedPattern(): Record<string, unknown> {
 }
 
 /** What the handler reads of the event (AWS sends more: categories, message, tags). */
-export const RdsRestoreEndedEvent = z
-  .object({
-    source: z.literal('aws.rds'),
-    'detail-type': z.enum(DETAIL_TYPES as [DetailType, ...DetailType[]]),
-    detail: z.object({
-      SourceArn: z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-z][a-z0-9-]{0,62}$/),
-      SourceIdentifier: z.string().optional(),
-      EventID: z.string(),
-      Message: z.string().optional(),
-      Date: z.string().optional(),
-    }),
-  })
-  .refine((event) => idsOf(event['detail-type']).includes(event.detail.EventID), { message: 'the event id does not end a restore of this source type' })
-  .refine((event) => (event['detail-type'] === RDS_INSTANCE_EVENT) === event.detail.SourceArn.includes(':db:'), { message: 'the source ARN is not of the event\'s source type' });
+export const RdsRestoreEndedEvent = z.object({
+  source: z.literal('aws.rds'),
+  'detail-type': z.enum(DETAIL_TYPES as [DetailType, ...DetailType[]]),
+  detail: z.object({
+    SourceArn: z.string().check(z.regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-z][a-z0-9-]{0,62}$/)),
+    SourceIdentifier: z.optional(z.string()),
+    EventID: z.string(),
+    Message: z.optional(z.string()),
+    Date: z.optional(z.string()),
+  }),
+}).check(z.refine((event) => idsOf(event['detail-type']).includes(event.detail.EventID), { message: 'the event id does not end a restore of this source type' }), z.refine((event) => (event['detail-type'] === RDS_INSTANCE_EVENT) === event.detail.SourceArn.includes(':db:'), { message: 'the source ARN is not of the event\'s source type' }));
 export type RdsRestoreEndedEvent = z.infer<typeof RdsRestoreEndedEvent>;
 
 /** COMPLETED or FAILED, as the event's id says. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /*
  * AWS Backup puts "Restore Job State Change" on the default bus (source aws.backup) as a restore job moves; a drill
@@ -20,11 +20,11 @@ export const RestoreJobEndedEvent = z.object({
   source: z.literal('aws.backup'),
   'detail-type': z.literal(RESTORE_JOB_STATE_CHANGE),
   detail: z.object({
-    restoreJobId: z.string().min(1).max(1024),
+    restoreJobId: z.string().check(z.minLength(1), z.maxLength(1024)),
     status: z.enum(RESTORE_JOB_END_STATUSES),
-    createdResourceArn: z.string().optional(),
-    completionDate: z.string().optional(),
-    statusMessage: z.string().optional(),
+    createdResourceArn: z.optional(z.string()),
+    completionDate: z.optional(z.string()),
+    statusMessage: z.optional(z.string()),
   }),
 });
 export type RestoreJobEndedEvent = z.infer<typeof RestoreJobEndedEvent>;

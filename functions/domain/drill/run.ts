@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { DrillCheckResult } from './check-result.js';
 import type { RestorableWindow } from './recovery-point-note.js';
 import type { ChosenRecoveryPoint, RestoreHandle, SourceResource, TableRestoreHandle } from './restore.js';
@@ -11,25 +11,25 @@ export type DrillTrigger = z.infer<typeof DrillTrigger>;
 
 /** The AWS Backup restore testing job a run validates (trigger `restore-testing`), as DescribeRestoreJob described it. */
 export const RestoreTestingJob = z.object({
-  restoreJobId: z.string().min(1).max(1024),
-  restoreTestingPlanArn: z.string().min(1).max(2048),
-  recoveryPointArn: z.string().min(1).max(2048),
+  restoreJobId: z.string().check(z.minLength(1), z.maxLength(1024)),
+  restoreTestingPlanArn: z.string().check(z.minLength(1), z.maxLength(2048)),
+  recoveryPointArn: z.string().check(z.minLength(1), z.maxLength(2048)),
   /** ISO 8601: the recovery point's creation (RecoveryPointCreationDate). */
-  recoveryPointCreatedAt: z.string().min(1),
-  sourceResourceArn: z.string().min(1).max(2048),
+  recoveryPointCreatedAt: z.string().check(z.minLength(1)),
+  sourceResourceArn: z.string().check(z.minLength(1), z.maxLength(2048)),
   /** ISO 8601: when AWS Backup started the restore (the job's CreationDate): the recovery's start, for RTO. */
-  createdAt: z.string().min(1),
-  createdResourceArn: z.string().min(1).max(2048).optional(),
+  createdAt: z.string().check(z.minLength(1)),
+  createdResourceArn: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 export type RestoreTestingJob = z.infer<typeof RestoreTestingJob>;
 
 /** The drill state machine's input: which plan, and who asked. */
 export const DrillExecutionInput = z.object({
-  planId: z.string().min(1).max(40),
+  planId: z.string().check(z.minLength(1), z.maxLength(40)),
   trigger: DrillTrigger,
-  requestedBy: z.string().max(2048).optional(),
+  requestedBy: z.optional(z.string().check(z.maxLength(2048))),
   /** Set by StartRestoreTestingDrill only: the run validates this job instead of starting a restore. */
-  restoreTestingJob: RestoreTestingJob.optional(),
+  restoreTestingJob: z.optional(RestoreTestingJob),
 });
 export type DrillExecutionInput = z.infer<typeof DrillExecutionInput>;
 
@@ -165,20 +165,18 @@ export interface DrillExecutionState {
   readonly outcome?: OutcomeStep;
 }
 
-const CaughtErrorShape = z.object({ Error: z.string(), Cause: z.string().optional() });
+const CaughtErrorShape = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 /** The state every drill function is handed; the parts its own steps wrote are trusted, the frame is checked. */
 export const DrillTaskEvent = z.object({
-  state: z
-    .object({
-      input: DrillExecutionInput,
-      runId: z.string().min(1),
-      executionArn: z.string().min(1),
-      startedAt: z.string().min(1),
-      failure: CaughtErrorShape.optional(),
-      cleanupFailure: CaughtErrorShape.optional(),
-    })
-    .passthrough(),
+  state: z.catchall(z.object({
+    input: DrillExecutionInput,
+    runId: z.string().check(z.minLength(1)),
+    executionArn: z.string().check(z.minLength(1)),
+    startedAt: z.string().check(z.minLength(1)),
+    failure: z.optional(CaughtErrorShape),
+    cleanupFailure: z.optional(CaughtErrorShape),
+  }), z.unknown()),
 });
 
 export function drillStateOf(event: unknown): DrillExecutionState {

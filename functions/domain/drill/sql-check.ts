@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { readOnlyQuery } from './sql-read-only.js';
 import { DEFAULT_CANARY_TABLE, parseTableName } from './sql-generation.js';
 
@@ -7,26 +7,20 @@ import { DEFAULT_CANARY_TABLE, parseTableName } from './sql-generation.js';
  * unless readOnlyQuery() accepts it; the runner checks again before it sends anything (a plan may come from elsewhere).
  */
 
-const TableName = z.string().refine(
-  (text) => {
+const TableName = z.string().check(z.refine((text) => {
     try {
       parseTableName(text);
       return true;
     } catch {
       return false;
     }
-  },
-  { message: 'write table or schema.table, each part 1-63 characters, no dots inside' },
-);
-const ColumnName = z.string().min(1).max(63);
-const ReadOnlyQuery = z
-  .string()
-  .max(20_000)
-  .superRefine((sql, context) => {
-    const verdict = readOnlyQuery(sql);
-    if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
-  });
-const SqlCheckBase = { id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional() };
+  }, { message: 'write table or schema.table, each part 1-63 characters, no dots inside' }));
+const ColumnName = z.string().check(z.minLength(1), z.maxLength(63));
+const ReadOnlyQuery = z.string().check(z.maxLength(20_000), z.superRefine((sql, context) => {
+  const verdict = readOnlyQuery(sql);
+  if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
+}));
+const SqlCheckBase = { id: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/))) };
 
 export const SqlCheck = z.discriminatedUnion('type', [
   /** A table's rows vs `expected` (± tolerancePercent), or vs the same count on the source when expected is `source`. */
@@ -34,26 +28,26 @@ export const SqlCheck = z.discriminatedUnion('type', [
     ...SqlCheckBase,
     type: z.literal('sql-row-count'),
     table: TableName,
-    expected: z.union([z.number().int().min(0), z.literal('source')]),
-    tolerancePercent: z.number().min(0).max(100).default(0),
+    expected: z.union([z.number().check(z.int(), z.gte(0)), z.literal('source')]),
+    tolerancePercent: z._default(z.number().check(z.gte(0), z.lte(100)), 0),
   }),
   /** SHA-256 of a query's rows in key order vs a hash recorded when the period closed, or vs the source's. */
   z.strictObject({
     ...SqlCheckBase,
     type: z.literal('sql-checksum'),
     query: ReadOnlyQuery,
-    orderBy: z.array(ColumnName).min(1),
+    orderBy: z.array(ColumnName).check(z.minLength(1)),
     /** MySQL only: the result columns hashed. */
-    columns: z.array(ColumnName).min(1).optional(),
-    expected: z.union([z.literal('source'), z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')]),
+    columns: z.optional(z.array(ColumnName).check(z.minLength(1))),
+    expected: z.union([z.literal('source'), z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'))]),
   }),
   /** Tables, columns (`table.column`) and indexes (`table:index`) that must exist in the restored database. */
   z.strictObject({
     ...SqlCheckBase,
     type: z.literal('sql-schema'),
-    tables: z.array(TableName).default([]),
-    columns: z.array(z.strictObject({ table: TableName, column: ColumnName })).default([]),
-    indexes: z.array(z.strictObject({ table: TableName, index: ColumnName })).default([]),
+    tables: z._default(z.array(TableName), []),
+    columns: z._default(z.array(z.strictObject({ table: TableName, column: ColumnName })), []),
+    indexes: z._default(z.array(z.strictObject({ table: TableName, index: ColumnName })), []),
   }),
   /**
    * RPO, measured: a scheduled writer upserts one canary row (canaryWriteSql) into the source every intervalMinutes;
@@ -62,17 +56,17 @@ export const SqlCheck = z.discriminatedUnion('type', [
   z.strictObject({
     ...SqlCheckBase,
     type: z.literal('sql-canary'),
-    table: TableName.default(DEFAULT_CANARY_TABLE),
-    intervalMinutes: z.number().int().min(1).max(60).default(5),
+    table: z._default(TableName, DEFAULT_CANARY_TABLE),
+    intervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
     /** The canary writer's credentials on the source (it writes; the checks' own user only reads). Required in a drill plan. */
-    writerSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN').optional(),
+    writerSecretArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN'))),
   }),
   /** A query whose first row's first column says pass (true, 1, 't', 'pass') or fail; anything else fails. */
   z.strictObject({
     ...SqlCheckBase,
     type: z.literal('sql-query'),
     query: ReadOnlyQuery,
-    description: z.string().max(200).optional(),
+    description: z.optional(z.string().check(z.maxLength(200))),
   }),
 ]);
 export type SqlCheck = z.infer<typeof SqlCheck>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * The controls irdr's records evidence, one catalog for the runbook and drill plan schemas and the evidence report:

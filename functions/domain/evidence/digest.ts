@@ -1,6 +1,6 @@
 import { createHash, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { keyFingerprint, type ManifestSigner } from './export-manifest.js';
 
 export const DIGEST_FORMAT = 'irdr-evidence-digest/2';
@@ -11,14 +11,14 @@ const LEGACY_DIGEST_FORMAT = 'irdr-evidence-digest/1';
 /** Trails opened this long ago are still listed: a SOC 2 Type II period (12 months) plus a quarter of slack. */
 export const DIGEST_LOOKBACK_DAYS = 460;
 
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 export const ChainHead = z.object({
   /** The trail's partition key, e.g. INC#<id> or DRILLRUN#<runId>. */
-  partitionKey: z.string().min(1),
+  partitionKey: z.string().check(z.minLength(1)),
   /** When the record was opened or started: which period the trail belongs to. */
   openedAt: z.string(),
-  seq: z.number().int().positive(),
+  seq: z.number().check(z.int(), z.positive()),
   hash: Sha256Hex,
 });
 export type ChainHead = z.infer<typeof ChainHead>;
@@ -29,9 +29,9 @@ export type ChainHead = z.infer<typeof ChainHead>;
  * alarmed the morning after, never absorbed into the next digest.
  */
 export const RefusedHead = z.object({
-  partitionKey: z.string().min(1),
+  partitionKey: z.string().check(z.minLength(1)),
   /** The head the previous digest recorded, carried into this one. */
-  recorded: z.object({ seq: z.number().int().positive(), hash: Sha256Hex, digest: z.string() }),
+  recorded: z.object({ seq: z.number().check(z.int(), z.positive()), hash: Sha256Hex, digest: z.string() }),
   /** What the table holds instead, for the people who investigate. */
   found: z.string(),
 });
@@ -44,7 +44,7 @@ const DigestFields = {
   listsOpenedFrom: z.string(),
   heads: z.array(ChainHead),
   /** The digest written before this one, so digests chain too: a removed or replaced one shows. */
-  previous: z.object({ name: z.string(), sha256: Sha256Hex }).nullable(),
+  previous: z.nullable(z.object({ name: z.string(), sha256: Sha256Hex })),
 };
 
 /**
@@ -54,8 +54,8 @@ const DigestFields = {
 const DigestSignature = z.object({
   algorithm: z.literal('Ed25519'),
   /** SHA-256 of the signer's public key (SPKI DER): which key to check with; the verifier pins its own. */
-  keyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  value: z.string().min(1),
+  keyFingerprint: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
+  value: z.string().check(z.minLength(1)),
 });
 
 export const EvidenceDigest = z.object({ format: z.literal(DIGEST_FORMAT), ...DigestFields, refused: z.array(RefusedHead), signature: DigestSignature });

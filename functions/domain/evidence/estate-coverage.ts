@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { DrillRunRecord } from '../drill/run-record.js';
 import { VerificationPeriodQuery } from './verification-period.js';
 import type { EvidencePeriod, ExportedTrail } from './exported-trail.js';
@@ -169,10 +169,10 @@ function summariseByType(rows: readonly EstateCoverageRow[]): EstateTypeSummary[
 }
 
 /** `?from=&to=` of GET /evidence/coverage, and which rows to answer with (the per-type summary is always whole). */
-export const EstateCoverageQuery = VerificationPeriodQuery.safeExtend({
+export const EstateCoverageQuery = z.safeExtend(VerificationPeriodQuery, {
   /** AWS Backup's resource type, e.g. S3 or DynamoDB. */
-  type: z.string().regex(/^[A-Za-z0-9 ._-]{1,64}$/, 'a resource type as AWS Backup names it, e.g. S3 or DynamoDB').optional(),
-  status: z.enum(['not-drilled', 'attempted', 'drilled']).optional(),
+  type: z.optional(z.string().check(z.regex(/^[A-Za-z0-9 ._-]{1,64}$/, 'a resource type as AWS Backup names it, e.g. S3 or DynamoDB'))),
+  status: z.optional(z.enum(['not-drilled', 'attempted', 'drilled'])),
 });
 export type EstateCoverageQuery = z.infer<typeof EstateCoverageQuery>;
 

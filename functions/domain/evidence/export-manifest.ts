@@ -1,28 +1,28 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { EvidencePeriod } from './exported-trail.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'irdr-evidence-export/2';
 
 // File names are plain names in the export directory: a manifest cannot point the checker elsewhere.
-const FileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).refine((name) => name !== MANIFEST_FILE);
+const FileName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.refine((name) => name !== MANIFEST_FILE));
 
-const ManifestFile = z.object({ name: FileName, sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
+const ManifestFile = z.object({ name: FileName, sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int(), z.nonnegative()) });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
 /** The head of one exported trail: compare it with the write-once digests, or with a later export. */
-const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().int().nonnegative(), hash: z.string() });
+const ChainHeadEntry = z.object({ partitionKey: z.string(), seq: z.number().check(z.int(), z.nonnegative()), hash: z.string() });
 
 const ManifestSignature = z.object({
   algorithm: z.literal('Ed25519'),
   /** What is signed: `irdr-evidence-manifest sha256:<hex>` of the RFC 8785 canonical JSON of the manifest without its `signature` (see signedMessage). */
   canonicalization: z.literal('RFC 8785'),
   /** The signer's public key (SPKI, PEM): anyone can verify; pin it by its fingerprint to know who signed. */
-  publicKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
-  keyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+  publicKey: z.string().check(z.startsWith('-----BEGIN PUBLIC KEY-----')),
+  keyFingerprint: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
+  value: z.string().check(z.regex(/^[A-Za-z0-9+/]{86}==$/)),
 });
 
 export const ExportManifest = z.object({
@@ -33,7 +33,7 @@ export const ExportManifest = z.object({
   trails: z.object({ incidents: z.number(), drillRuns: z.number(), total: z.number(), broken: z.number() }),
   heads: z.array(ChainHeadEntry),
   files: z.array(ManifestFile),
-  signature: ManifestSignature.optional(),
+  signature: z.optional(ManifestSignature),
 });
 export type ExportManifest = z.infer<typeof ExportManifest>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { multiLine } from '../plain-text.js';
 import type { RoleName } from '../config-schema.js';
 
@@ -6,15 +6,13 @@ import type { RoleName } from '../config-schema.js';
 export const SIGN_OFF_EVENT = 'evidence.signed-off';
 
 /** POST /incidents/{incidentId}/sign-off and /drill-runs/{runId}/sign-off. */
-export const SignOffRequest = z
-  .strictObject({
-    verdict: z.enum(['accepted', 'exceptions'], { error: 'verdict is "accepted" or "exceptions"' }),
-    comment: z.string().trim().min(1, 'a comment, if given, needs some text').max(4000, 'at most 4000 characters').check(multiLine).optional(),
-  })
-  .refine(({ verdict, comment }) => verdict !== 'exceptions' || comment !== undefined, {
-    message: 'a sign-off with exceptions needs a comment saying what they are',
-    path: ['comment'],
-  });
+export const SignOffRequest = z.strictObject({
+  verdict: z.enum(['accepted', 'exceptions'], { error: 'verdict is "accepted" or "exceptions"' }),
+  comment: z.optional(z.string().check(z.trim(), z.minLength(1, 'a comment, if given, needs some text'), z.maxLength(4000, 'at most 4000 characters'), multiLine)),
+}).check(z.refine(({ verdict, comment }) => verdict !== 'exceptions' || comment !== undefined, {
+  message: 'a sign-off with exceptions needs a comment saying what they are',
+  path: ['comment'],
+}));
 export type SignOffRequest = z.infer<typeof SignOffRequest>;
 
 /** Kept on the record's META item (what listings read); the trail event is the evidence. */

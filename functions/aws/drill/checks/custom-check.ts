@@ -1,5 +1,5 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from '../../../domain/zod.js';
 import type { DrillCheck } from '../../../domain/drill-plan-schema.js';
 import { DrillCheckError } from '../../../domain/drill/check-error.js';
 import type { DrillCheckContext } from '../../../domain/drill/check-result.js';
@@ -9,13 +9,13 @@ import { lambda } from '../../lambda-client.js';
 type CustomCheck = Extract<DrillCheck, { type: 'custom' }>;
 
 /** One comparison a custom check made, expected vs actual (how the report shows it). */
-const ReportedCheck = z.object({ name: z.string().min(1).max(200), passed: z.boolean(), expected: z.unknown(), actual: z.unknown() });
+const ReportedCheck = z.object({ name: z.string().check(z.minLength(1), z.maxLength(200)), passed: z.boolean(), expected: z.unknown(), actual: z.unknown() });
 
 /** What a custom check function must answer: passed, and optionally what it compared (`checks`) and anything else (`details`). */
-const CustomCheckAnswer = z.object({ passed: z.boolean(), checks: z.array(ReportedCheck).max(100).optional(), details: z.record(z.string(), z.unknown()).optional() });
+const CustomCheckAnswer = z.object({ passed: z.boolean(), checks: z.optional(z.array(ReportedCheck).check(z.maxLength(100))), details: z.optional(z.record(z.string(), z.unknown())) });
 
 /** Lambda's body for a function error. */
-const FunctionErrorBody = z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() });
+const FunctionErrorBody = z.object({ errorType: z.optional(z.string()), errorMessage: z.optional(z.string()) });
 
 function parsedPayload(functionName: string, payload: Uint8Array | undefined): unknown {
   const text = payload ? Buffer.from(payload).toString('utf8') : '';
