@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataDirSnapshot, filesystemFrom, PGDATA, snapshotDataDir, snapshotFromTar } from '../../local/rds/data-dir-snapshot.js';
-import { PostgresEngine } from '../../local/rds/postgres-engine.js';
+import { ENGINE_SETTINGS, PostgresEngine } from '../../local/rds/postgres-engine.js';
 
 /*
  * The local RDS's snapshots (data-dir-snapshot.ts) against real engines: a restore holds exactly the source at the
@@ -109,6 +109,15 @@ describe('local RDS snapshots of an engine’s data directory', () => {
     const third = await PostgresEngine.start({ ...ENGINE, restoreFrom: snapshot });
     restored.push(third);
     expect(await contentsOf(third)).toEqual(untouched);
+  });
+
+  it('starts every engine, new or restored, with its settings: 16 MB of shared buffers, not the 128 MB Postgres zeroes at each start', async () => {
+    expect(restored.length).toBeGreaterThan(0);
+    for (const engine of [source, ...restored]) {
+      const shown = (await engine.db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
+      expect(shown).toBe(ENGINE_SETTINGS.shared_buffers);
+      expect(shown).toBe('16MB');
+    }
   });
 
   it('writes back every directory and file with its mode, time and bytes, empty files included', async () => {
