@@ -64,8 +64,13 @@ interface MemNode {
   readonly mtime?: number;
   readonly timestamp?: number;
   /** A directory's children by name; a file's bytes (null when never written), valid up to usedBytes. */
-  readonly contents: Record<string, MemNode> | Uint8Array | number[] | null;
-  readonly usedBytes?: number;
+  contents: Record<string, MemNode> | Uint8Array | number[] | null;
+  usedBytes?: number;
+  /** MEMFS's operations on the node: mknod makes a child (of a directory) and hashes it in, as FS.mknod does after its checks. */
+  readonly node_ops: {
+    mknod(parent: MemNode, name: string, mode: number, dev: number): MemNode;
+    setattr(node: MemNode, attributes: { mode?: number; atime?: number; mtime?: number }): void;
+  };
 }
 
 interface MemFs {
@@ -74,10 +79,6 @@ interface MemFs {
   isDir(mode: number): boolean;
   isFile(mode: number): boolean;
   mkdirTree(path: string, mode?: number): void;
-  mkdir(path: string, mode?: number): void;
-  chmod(path: string, mode: number): void;
-  writeFile(path: string, data: Uint8Array, options?: { mode?: number; canOwn?: boolean }): void;
-  utime(path: string, atime: number, mtime: number): void;
 }
 
 const memFsOf = (db: PGlite): MemFs => db.Module.FS as unknown as MemFs;
@@ -139,24 +140,46 @@ export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDir
   return new DataDirSnapshot(entries);
 }
 
-/** Writes the snapshot into an engine's empty filesystem: each file gets a private copy (MEMFS mutates in place). */
+/**
+ * Writes the snapshot into an engine's empty filesystem: each file gets a private copy (MEMFS mutates in place). Nodes
+ * are made under their parent's node (MEMFS's own mknod and setattr), not by path: a path is parsed and looked up
+ * anew on each call, three calls a file, which cost more than the copy.
+ */
 export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
   const fs = memFsOf(db);
+  const directories = new Map<string, MemNode>();
   for (const entry of snapshot.entries) {
-    const path = `${PGDATA}${entry.path}`;
+    if (entry.path === '') {
+      if (!fs.analyzePath(PGDATA).exists) fs.mkdirTree(PGDATA, entry.mode);
+      const root = fs.lookupPath(PGDATA).node;
+      root.node_ops.setattr(root, { mode: entry.mode });
+      directories.set('', root);
+      continue;
+    }
+    const slash = entry.path.lastIndexOf('/');
+    const parent = directories.get(entry.path.slice(0, slash));
+    if (parent === undefined) throw new Error(`local RDS: the snapshot holds ${entry.path} before its directory`);
+    const name = entry.path.slice(slash + 1);
+    const children = parent.contents as Record<string, MemNode>;
+    if (children[name] !== undefined) throw new Error(`local RDS: ${PGDATA}${entry.path} is already there; a snapshot is written into an empty data directory`);
+    const node = parent.node_ops.mknod(parent, name, entry.mode, 0);
     if (entry.kind === 'directory') {
-      if (fs.analyzePath(path).exists) fs.chmod(path, entry.mode);
-      else if (entry.path === '') fs.mkdirTree(path, entry.mode);
-      else fs.mkdir(path, entry.mode);
+      directories.set(entry.path, node);
     } else {
       // A new array the engine owns (MEMFS mutates it in place): its writes never reach the snapshot's pages.
-      fs.writeFile(path, joined(entry.pages), { canOwn: true });
-      fs.chmod(path, entry.mode);
-      fs.utime(path, entry.mtime, entry.mtime);
+      const bytes = joined(entry.pages);
+      node.contents = bytes;
+      node.usedBytes = bytes.byteLength;
+      node.node_ops.setattr(node, { atime: entry.mtime, mtime: entry.mtime });
     }
   }
   // A directory's time moves when an entry is made in it: set them once their contents are in place.
-  for (const entry of snapshot.entries) if (entry.kind === 'directory') fs.utime(`${PGDATA}${entry.path}`, entry.mtime, entry.mtime);
+  for (const entry of snapshot.entries) {
+    if (entry.kind === 'directory') {
+      const node = directories.get(entry.path)!;
+      node.node_ops.setattr(node, { atime: entry.mtime, mtime: entry.mtime });
+    }
+  }
 }
 
 /**
