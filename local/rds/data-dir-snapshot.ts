@@ -12,6 +12,7 @@ import type { PGlite } from '@electric-sql/pglite';
 export const PGDATA = '/pglite/data';
 /** Postgres's block size (BLCKSZ and XLOG_BLCKSZ): a write changes whole pages of this size. */
 const PAGE_BYTES = 8192;
+const EMPTY = new Uint8Array(0);
 
 interface DirectoryEntry {
   readonly kind: 'directory';
@@ -35,6 +36,7 @@ type SnapshotEntry = DirectoryEntry | FileEntry;
 
 export class DataDirSnapshot {
   private filesByPath: Map<string, FileEntry> | undefined;
+  private readonly sharedByPath = new Map<string, Uint8Array>();
 
   /** Parents before children, as written back. */
   constructor(readonly entries: readonly SnapshotEntry[]) {}
@@ -43,6 +45,20 @@ export class DataDirSnapshot {
   filePages(path: string): readonly Uint8Array[] | undefined {
     this.filesByPath ??= new Map(this.entries.flatMap((entry) => (entry.kind === 'file' ? [[entry.path, entry] as const] : [])));
     return this.filesByPath.get(path)?.pages;
+  }
+
+  /**
+   * The bytes of the file at `path` in one array shared by every restore of this snapshot (made once; a one-page file's
+   * page itself): never written, so restores copy it before their first write (see writeDataDir).
+   */
+  sharedBytes(path: string): Uint8Array | undefined {
+    const known = this.sharedByPath.get(path);
+    if (known !== undefined) return known;
+    const pages = this.filePages(path);
+    if (pages === undefined) return undefined;
+    const bytes = pages.length === 1 ? pages[0]! : pages.length === 0 ? EMPTY : joined(pages);
+    this.sharedByPath.set(path, bytes);
+    return bytes;
   }
 
   /** The bytes of the file at `path` in one (new) array, or undefined. */
@@ -66,11 +82,42 @@ interface MemNode {
   /** A directory's children by name; a file's bytes (null when never written), valid up to usedBytes. */
   contents: Record<string, MemNode> | Uint8Array | number[] | null;
   usedBytes?: number;
+  /** What an open stream of the node calls (FS.open copies it into the stream): MEMFS's write and msync change `contents` in place. */
+  stream_ops: StreamOps;
   /** MEMFS's operations on the node: mknod makes a child (of a directory) and hashes it in, as FS.mknod does after its checks. */
   readonly node_ops: {
     mknod(parent: MemNode, name: string, mode: number, dev: number): MemNode;
     setattr(node: MemNode, attributes: { mode?: number; atime?: number; mtime?: number }): void;
   };
+}
+
+interface StreamOps {
+  write(stream: { node: MemNode }, ...rest: unknown[]): number;
+  msync(stream: { node: MemNode }, ...rest: unknown[]): number;
+}
+
+/** Files whose `contents` is a snapshot's shared array: copied before their first write. */
+const sharedContents = new WeakSet<MemNode>();
+
+function ownContents(node: MemNode): void {
+  // A copy whatever the array's class (a Buffer's slice is a view of the same bytes).
+  if (sharedContents.delete(node)) node.contents = Uint8Array.prototype.slice.call(node.contents as Uint8Array, 0, node.usedBytes ?? 0);
+}
+
+const copyOnWriteOps = new WeakMap<StreamOps, StreamOps>();
+
+/** MEMFS's file stream operations, each that writes (write, and msync, which calls MEMFS's write itself) first copying a shared `contents`. */
+function copyOnWrite(ops: StreamOps): StreamOps {
+  let wrapped = copyOnWriteOps.get(ops);
+  if (wrapped === undefined) {
+    wrapped = {
+      ...ops,
+      write: (stream, ...rest) => (ownContents(stream.node), ops.write(stream, ...rest)),
+      msync: (stream, ...rest) => (ownContents(stream.node), ops.msync(stream, ...rest)),
+    };
+    copyOnWriteOps.set(ops, wrapped);
+  }
+  return wrapped;
 }
 
 interface MemFs {
@@ -83,7 +130,6 @@ interface MemFs {
 
 const memFsOf = (db: PGlite): MemFs => db.Module.FS as unknown as MemFs;
 const mtimeOf = (node: MemNode): number => node.mtime ?? node.timestamp ?? 0;
-const EMPTY = new Uint8Array(0);
 
 /** The file's current bytes as a view (no copy). */
 function liveBytes(node: MemNode): Uint8Array {
@@ -109,7 +155,8 @@ function pagesOf(bytes: Uint8Array, earlier: readonly Uint8Array[] | undefined):
   for (let offset = 0; offset < bytes.byteLength; offset += PAGE_BYTES) {
     const page = bytes.subarray(offset, Math.min(offset + PAGE_BYTES, bytes.byteLength));
     const before = earlier?.[pages.length];
-    pages.push(before !== undefined && sameBytes(before, page) ? before : page.slice());
+    // Uint8Array's slice, a copy, even of a Buffer (whose own slice is a view: the tar read from disk is one).
+    pages.push(before !== undefined && sameBytes(before, page) ? before : Uint8Array.prototype.slice.call(page));
   }
   return pages;
 }
@@ -141,7 +188,8 @@ export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDir
 }
 
 /**
- * Writes the snapshot into an engine's empty filesystem: each file gets a private copy (MEMFS mutates in place). Nodes
+ * Writes the snapshot into an engine's empty filesystem: each file gets a private copy at its first write (MEMFS
+ * mutates in place). Nodes
  * are made under their parent's node (MEMFS's own mknod and setattr), not by path: a path is parsed and looked up
  * anew on each call, three calls a file, which cost more than the copy.
  */
@@ -166,10 +214,13 @@ export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
     if (entry.kind === 'directory') {
       directories.set(entry.path, node);
     } else {
-      // A new array the engine owns (MEMFS mutates it in place): its writes never reach the snapshot's pages.
-      const bytes = joined(entry.pages);
+      // The snapshot's array, shared until the engine first writes the file (MEMFS writes in place): most files of a
+      // restore are only read, so a restore need not copy the whole directory (~25 MB), nor GC the copies.
+      const bytes = snapshot.sharedBytes(entry.path)!;
       node.contents = bytes;
       node.usedBytes = bytes.byteLength;
+      node.stream_ops = copyOnWrite(node.stream_ops);
+      sharedContents.add(node);
       node.node_ops.setattr(node, { atime: entry.mtime, mtime: entry.mtime });
     }
   }

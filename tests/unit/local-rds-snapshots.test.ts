@@ -130,12 +130,29 @@ describe('local RDS snapshots of an engine’s data directory', () => {
     expect(described(written)).toEqual(described(snapshot));
     expect(snapshot.entries.filter((entry) => entry.kind === 'file' && entry.size === 0).length).toBeGreaterThan(10);
     expect(snapshot.entries.filter((entry) => entry.kind === 'directory').length).toBeGreaterThan(10);
-    // Copies, not the snapshot's own arrays: flip every byte of every file in place, as the engine writes a page.
+    // Not the snapshot's own arrays: write every file through the filesystem as the engine writes a page (pwrite),
+    // flipping every byte, and one more through msync (MEMFS's msync writes without the stream's write), then truncate one.
     const digest = digestOf(snapshot);
-    const fs = unstarted.Module.FS as unknown as { lookupPath(path: string): { node: { contents: Uint8Array | null; usedBytes: number } } };
-    for (const entry of written.entries) {
-      const { node } = fs.lookupPath(`${PGDATA}${entry.path}`);
-      if (entry.kind === 'file' && node.contents !== null) node.contents.subarray(0, node.usedBytes).forEach((byte, index, bytes) => (bytes[index] = byte ^ 0xff));
+    const fs = unstarted.Module.FS as unknown as {
+      open(path: string, flags: string): { stream_ops: { msync(stream: unknown, buffer: Uint8Array, offset: number, length: number, flags: number): number } };
+      write(stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number;
+      close(stream: unknown): void;
+      readFile(path: string): Uint8Array;
+      truncate(path: string, length: number): void;
+    };
+    const pathOf = (entry: { path: string }) => `${PGDATA}${entry.path}`;
+    const [synced, truncated] = written.entries.filter((entry) => entry.kind === 'file' && entry.size >= 16_384).map(pathOf);
+    const stream = fs.open(synced!, 'r+');
+    stream.stream_ops.msync(stream, new Uint8Array(8192).fill(7), 0, 8192, 0);
+    fs.close(stream);
+    expect(fs.readFile(synced!).subarray(0, 8192).every((byte) => byte === 7)).toBe(true);
+    fs.truncate(truncated!, 1);
+    for (const path of written.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).map(pathOf)) {
+      if (path === synced || path === truncated) continue;
+      const flipped = fs.readFile(path).map((byte) => byte ^ 0xff);
+      const opened = fs.open(path, 'r+');
+      expect(fs.write(opened, flipped, 0, flipped.byteLength, 0)).toBe(flipped.byteLength);
+      fs.close(opened);
     }
     expect(digestOf(snapshotDataDir(unstarted))).not.toBe(digest);
     expect(digestOf(snapshot)).toBe(digest);
@@ -168,6 +185,13 @@ describe('the template data directory read from its tar', () => {
     ]);
     expect([...snapshot.fileBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
     expect(snapshot.fileBytes('/global/1214')!.byteLength).toBe(0);
+
+    // Read from disk, the tar is a Buffer (whose slice is a view): the snapshot's pages are copies all the same.
+    const onDisk = Buffer.from(tar);
+    const fromDisk = snapshotFromTar(onDisk);
+    onDisk.fill(0xee);
+    expect([...fromDisk.fileBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
+    expect([...fromDisk.sharedBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
 
     const symlink = new Uint8Array([...header('/pg_tblspc/16384', '2', 0, 0o777), ...new Uint8Array(1024)]);
     expect(() => snapshotFromTar(symlink)).toThrow(/tar type '2'/);
