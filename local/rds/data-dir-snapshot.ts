@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { growFilesGeometrically } from './memfs-growth.js';
 
 /*
  * A database's data directory at one moment, copied straight out of its engine's in-memory filesystem (emscripten's
@@ -242,6 +243,7 @@ export async function filesystemFrom(snapshot: DataDirSnapshot): Promise<Instanc
   class SnapshotFS extends MemoryFS {
     override async initialSyncFs(): Promise<void> {
       await super.initialSyncFs();
+      growFilesGeometrically(this.pg!);
       writeDataDir(this.pg!, snapshot);
     }
   }

@@ -120,6 +120,31 @@ describe('local RDS snapshots of an engine’s data directory', () => {
     }
   });
 
+  it('grows a file being appended to by at least 1.5x (MEMFS copies the whole file at each growth; its own 1.125x copied a spilled 20 MB ~9 times over)', () => {
+    const fs = source.db.Module.FS as unknown as {
+      open(path: string, flags: string): unknown;
+      write(stream: unknown, buffer: Uint8Array, offset: number, length: number): number;
+      close(stream: unknown): void;
+      lookupPath(path: string): { node: { contents: Uint8Array; usedBytes: number } };
+      readFile(path: string): Uint8Array;
+      unlink(path: string): void;
+    };
+    const path = `${PGDATA}/base/pgsql_tmp_growth_test`;
+    const stream = fs.open(path, 'w');
+    const capacities = new Set<number>();
+    for (let page = 0; page < 2560; page += 1) {
+      fs.write(stream, new Uint8Array(8192).fill(page % 251), 0, 8192);
+      capacities.add(fs.lookupPath(path).node.contents.length);
+    }
+    fs.close(stream);
+    // 8 KB to 1 MB doubling (8 growths), then 1 MB to 20 MB by 1.5x (8 more): emscripten's 1.125x needed 26 past 1 MB.
+    expect(capacities.size).toBeLessThanOrEqual(17);
+    const bytes = fs.readFile(path);
+    expect(bytes.byteLength).toBe(2560 * 8192);
+    expect([bytes[0], bytes[8192 * 300], bytes[bytes.byteLength - 1]]).toEqual([0, 300 % 251, 2559 % 251]);
+    fs.unlink(path);
+  });
+
   it('writes back every directory and file with its mode, time and bytes, empty files included', async () => {
     const snapshot = await source.dumpNow();
     // noInitDb: PGlite fills its filesystem and stops there, before Postgres boots (which would replay WAL into the files).
