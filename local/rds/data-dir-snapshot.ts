@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { growFilesGeometrically } from './memfs-growth.js';
 
 /*
  * A database's data directory at one moment, copied straight out of its engine's in-memory filesystem (emscripten's
@@ -12,6 +13,7 @@ import type { PGlite } from '@electric-sql/pglite';
 export const PGDATA = '/pglite/data';
 /** Postgres's block size (BLCKSZ and XLOG_BLCKSZ): a write changes whole pages of this size. */
 const PAGE_BYTES = 8192;
+const EMPTY = new Uint8Array(0);
 
 interface DirectoryEntry {
   readonly kind: 'directory';
@@ -35,6 +37,7 @@ type SnapshotEntry = DirectoryEntry | FileEntry;
 
 export class DataDirSnapshot {
   private filesByPath: Map<string, FileEntry> | undefined;
+  private readonly sharedByPath = new Map<string, Uint8Array>();
 
   /** Parents before children, as written back. */
   constructor(readonly entries: readonly SnapshotEntry[]) {}
@@ -43,6 +46,20 @@ export class DataDirSnapshot {
   filePages(path: string): readonly Uint8Array[] | undefined {
     this.filesByPath ??= new Map(this.entries.flatMap((entry) => (entry.kind === 'file' ? [[entry.path, entry] as const] : [])));
     return this.filesByPath.get(path)?.pages;
+  }
+
+  /**
+   * The bytes of the file at `path` in one array shared by every restore of this snapshot (made once; a one-page file's
+   * page itself): never written, so restores copy it before their first write (see writeDataDir).
+   */
+  sharedBytes(path: string): Uint8Array | undefined {
+    const known = this.sharedByPath.get(path);
+    if (known !== undefined) return known;
+    const pages = this.filePages(path);
+    if (pages === undefined) return undefined;
+    const bytes = pages.length === 1 ? pages[0]! : pages.length === 0 ? EMPTY : joined(pages);
+    this.sharedByPath.set(path, bytes);
+    return bytes;
   }
 
   /** The bytes of the file at `path` in one (new) array, or undefined. */
@@ -64,8 +81,44 @@ interface MemNode {
   readonly mtime?: number;
   readonly timestamp?: number;
   /** A directory's children by name; a file's bytes (null when never written), valid up to usedBytes. */
-  readonly contents: Record<string, MemNode> | Uint8Array | number[] | null;
-  readonly usedBytes?: number;
+  contents: Record<string, MemNode> | Uint8Array | number[] | null;
+  usedBytes?: number;
+  /** What an open stream of the node calls (FS.open copies it into the stream): MEMFS's write and msync change `contents` in place. */
+  stream_ops: StreamOps;
+  /** MEMFS's operations on the node: mknod makes a child (of a directory) and hashes it in, as FS.mknod does after its checks. */
+  readonly node_ops: {
+    mknod(parent: MemNode, name: string, mode: number, dev: number): MemNode;
+    setattr(node: MemNode, attributes: { mode?: number; atime?: number; mtime?: number }): void;
+  };
+}
+
+interface StreamOps {
+  write(stream: { node: MemNode }, ...rest: unknown[]): number;
+  msync(stream: { node: MemNode }, ...rest: unknown[]): number;
+}
+
+/** Files whose `contents` is a snapshot's shared array: copied before their first write. */
+const sharedContents = new WeakSet<MemNode>();
+
+function ownContents(node: MemNode): void {
+  // A copy whatever the array's class (a Buffer's slice is a view of the same bytes).
+  if (sharedContents.delete(node)) node.contents = Uint8Array.prototype.slice.call(node.contents as Uint8Array, 0, node.usedBytes ?? 0);
+}
+
+const copyOnWriteOps = new WeakMap<StreamOps, StreamOps>();
+
+/** MEMFS's file stream operations, each that writes (write, and msync, which calls MEMFS's write itself) first copying a shared `contents`. */
+function copyOnWrite(ops: StreamOps): StreamOps {
+  let wrapped = copyOnWriteOps.get(ops);
+  if (wrapped === undefined) {
+    wrapped = {
+      ...ops,
+      write: (stream, ...rest) => (ownContents(stream.node), ops.write(stream, ...rest)),
+      msync: (stream, ...rest) => (ownContents(stream.node), ops.msync(stream, ...rest)),
+    };
+    copyOnWriteOps.set(ops, wrapped);
+  }
+  return wrapped;
 }
 
 interface MemFs {
@@ -74,15 +127,10 @@ interface MemFs {
   isDir(mode: number): boolean;
   isFile(mode: number): boolean;
   mkdirTree(path: string, mode?: number): void;
-  mkdir(path: string, mode?: number): void;
-  chmod(path: string, mode: number): void;
-  writeFile(path: string, data: Uint8Array, options?: { mode?: number; canOwn?: boolean }): void;
-  utime(path: string, atime: number, mtime: number): void;
 }
 
 const memFsOf = (db: PGlite): MemFs => db.Module.FS as unknown as MemFs;
 const mtimeOf = (node: MemNode): number => node.mtime ?? node.timestamp ?? 0;
-const EMPTY = new Uint8Array(0);
 
 /** The file's current bytes as a view (no copy). */
 function liveBytes(node: MemNode): Uint8Array {
@@ -108,7 +156,8 @@ function pagesOf(bytes: Uint8Array, earlier: readonly Uint8Array[] | undefined):
   for (let offset = 0; offset < bytes.byteLength; offset += PAGE_BYTES) {
     const page = bytes.subarray(offset, Math.min(offset + PAGE_BYTES, bytes.byteLength));
     const before = earlier?.[pages.length];
-    pages.push(before !== undefined && sameBytes(before, page) ? before : page.slice());
+    // Uint8Array's slice, a copy, even of a Buffer (whose own slice is a view: the tar read from disk is one).
+    pages.push(before !== undefined && sameBytes(before, page) ? before : Uint8Array.prototype.slice.call(page));
   }
   return pages;
 }
@@ -139,24 +188,50 @@ export function snapshotDataDir(db: PGlite, previous?: DataDirSnapshot): DataDir
   return new DataDirSnapshot(entries);
 }
 
-/** Writes the snapshot into an engine's empty filesystem: each file gets a private copy (MEMFS mutates in place). */
+/**
+ * Writes the snapshot into an engine's empty filesystem: each file gets a private copy at its first write (MEMFS
+ * mutates in place). Nodes
+ * are made under their parent's node (MEMFS's own mknod and setattr), not by path: a path is parsed and looked up
+ * anew on each call, three calls a file, which cost more than the copy.
+ */
 export function writeDataDir(db: PGlite, snapshot: DataDirSnapshot): void {
   const fs = memFsOf(db);
+  const directories = new Map<string, MemNode>();
   for (const entry of snapshot.entries) {
-    const path = `${PGDATA}${entry.path}`;
+    if (entry.path === '') {
+      if (!fs.analyzePath(PGDATA).exists) fs.mkdirTree(PGDATA, entry.mode);
+      const root = fs.lookupPath(PGDATA).node;
+      root.node_ops.setattr(root, { mode: entry.mode });
+      directories.set('', root);
+      continue;
+    }
+    const slash = entry.path.lastIndexOf('/');
+    const parent = directories.get(entry.path.slice(0, slash));
+    if (parent === undefined) throw new Error(`local RDS: the snapshot holds ${entry.path} before its directory`);
+    const name = entry.path.slice(slash + 1);
+    const children = parent.contents as Record<string, MemNode>;
+    if (children[name] !== undefined) throw new Error(`local RDS: ${PGDATA}${entry.path} is already there; a snapshot is written into an empty data directory`);
+    const node = parent.node_ops.mknod(parent, name, entry.mode, 0);
     if (entry.kind === 'directory') {
-      if (fs.analyzePath(path).exists) fs.chmod(path, entry.mode);
-      else if (entry.path === '') fs.mkdirTree(path, entry.mode);
-      else fs.mkdir(path, entry.mode);
+      directories.set(entry.path, node);
     } else {
-      // A new array the engine owns (MEMFS mutates it in place): its writes never reach the snapshot's pages.
-      fs.writeFile(path, joined(entry.pages), { canOwn: true });
-      fs.chmod(path, entry.mode);
-      fs.utime(path, entry.mtime, entry.mtime);
+      // The snapshot's array, shared until the engine first writes the file (MEMFS writes in place): most files of a
+      // restore are only read, so a restore need not copy the whole directory (~25 MB), nor GC the copies.
+      const bytes = snapshot.sharedBytes(entry.path)!;
+      node.contents = bytes;
+      node.usedBytes = bytes.byteLength;
+      node.stream_ops = copyOnWrite(node.stream_ops);
+      sharedContents.add(node);
+      node.node_ops.setattr(node, { atime: entry.mtime, mtime: entry.mtime });
     }
   }
   // A directory's time moves when an entry is made in it: set them once their contents are in place.
-  for (const entry of snapshot.entries) if (entry.kind === 'directory') fs.utime(`${PGDATA}${entry.path}`, entry.mtime, entry.mtime);
+  for (const entry of snapshot.entries) {
+    if (entry.kind === 'directory') {
+      const node = directories.get(entry.path)!;
+      node.node_ops.setattr(node, { atime: entry.mtime, mtime: entry.mtime });
+    }
+  }
 }
 
 /**
@@ -168,6 +243,7 @@ export async function filesystemFrom(snapshot: DataDirSnapshot): Promise<Instanc
   class SnapshotFS extends MemoryFS {
     override async initialSyncFs(): Promise<void> {
       await super.initialSyncFs();
+      growFilesGeometrically(this.pg!);
       writeDataDir(this.pg!, snapshot);
     }
   }

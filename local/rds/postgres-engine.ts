@@ -29,6 +29,13 @@ export interface PostgresEngineOptions {
   readonly log?: (line: string) => void;
 }
 
+/**
+ * Postgres settings every engine starts with, beside PGlite's own: Postgres's shared memory is zeroed at each start
+ * (emscripten's mmap), so 128 MB of shared_buffers cost ~0.1-0.2 CPU-s and 60 MB per engine; a local database's pages
+ * are in MEMFS anyway.
+ */
+export const ENGINE_SETTINGS = { shared_buffers: '16MB' } as const;
+
 /** Dumps kept per engine (each costs the 8 KB pages written since the engine's last snapshot): past this, older points in time coarsen. */
 export const MAX_DUMPS_PER_ENGINE = 60;
 
@@ -130,7 +137,8 @@ export class PostgresEngine {
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     const startFrom = options.restoreFrom ?? (await freshDataDir(PGlite));
     // The data directory is in place before PGlite looks for one: no initdb, no tar.
-    const raw = await PGlite.create({ fs: await filesystemFrom(startFrom) });
+    const settings = Object.entries(ENGINE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+    const raw = await PGlite.create({ fs: await filesystemFrom(startFrom), startParams: [...PGlite.defaultStartParams, ...settings] });
     const activity: EngineActivity = { ran: false, inFlight: 0, lastSettledAt: 0 };
     const db = watched(raw, activity);
     const port = await freePort(options.host);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataDirSnapshot, filesystemFrom, PGDATA, snapshotDataDir, snapshotFromTar } from '../../local/rds/data-dir-snapshot.js';
-import { PostgresEngine } from '../../local/rds/postgres-engine.js';
+import { ENGINE_SETTINGS, PostgresEngine } from '../../local/rds/postgres-engine.js';
 
 /*
  * The local RDS's snapshots (data-dir-snapshot.ts) against real engines: a restore holds exactly the source at the
@@ -111,6 +111,40 @@ describe('local RDS snapshots of an engine’s data directory', () => {
     expect(await contentsOf(third)).toEqual(untouched);
   });
 
+  it('starts every engine, new or restored, with its settings: 16 MB of shared buffers, not the 128 MB Postgres zeroes at each start', async () => {
+    expect(restored.length).toBeGreaterThan(0);
+    for (const engine of [source, ...restored]) {
+      const shown = (await engine.db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
+      expect(shown).toBe(ENGINE_SETTINGS.shared_buffers);
+      expect(shown).toBe('16MB');
+    }
+  });
+
+  it('grows a file being appended to by at least 1.5x (MEMFS copies the whole file at each growth; its own 1.125x copied a spilled 20 MB ~9 times over)', () => {
+    const fs = source.db.Module.FS as unknown as {
+      open(path: string, flags: string): unknown;
+      write(stream: unknown, buffer: Uint8Array, offset: number, length: number): number;
+      close(stream: unknown): void;
+      lookupPath(path: string): { node: { contents: Uint8Array; usedBytes: number } };
+      readFile(path: string): Uint8Array;
+      unlink(path: string): void;
+    };
+    const path = `${PGDATA}/base/pgsql_tmp_growth_test`;
+    const stream = fs.open(path, 'w');
+    const capacities = new Set<number>();
+    for (let page = 0; page < 2560; page += 1) {
+      fs.write(stream, new Uint8Array(8192).fill(page % 251), 0, 8192);
+      capacities.add(fs.lookupPath(path).node.contents.length);
+    }
+    fs.close(stream);
+    // 8 KB to 1 MB doubling (8 growths), then 1 MB to 20 MB by 1.5x (8 more): emscripten's 1.125x needed 26 past 1 MB.
+    expect(capacities.size).toBeLessThanOrEqual(17);
+    const bytes = fs.readFile(path);
+    expect(bytes.byteLength).toBe(2560 * 8192);
+    expect([bytes[0], bytes[8192 * 300], bytes[bytes.byteLength - 1]]).toEqual([0, 300 % 251, 2559 % 251]);
+    fs.unlink(path);
+  });
+
   it('writes back every directory and file with its mode, time and bytes, empty files included', async () => {
     const snapshot = await source.dumpNow();
     // noInitDb: PGlite fills its filesystem and stops there, before Postgres boots (which would replay WAL into the files).
@@ -121,12 +155,29 @@ describe('local RDS snapshots of an engine’s data directory', () => {
     expect(described(written)).toEqual(described(snapshot));
     expect(snapshot.entries.filter((entry) => entry.kind === 'file' && entry.size === 0).length).toBeGreaterThan(10);
     expect(snapshot.entries.filter((entry) => entry.kind === 'directory').length).toBeGreaterThan(10);
-    // Copies, not the snapshot's own arrays: flip every byte of every file in place, as the engine writes a page.
+    // Not the snapshot's own arrays: write every file through the filesystem as the engine writes a page (pwrite),
+    // flipping every byte, and one more through msync (MEMFS's msync writes without the stream's write), then truncate one.
     const digest = digestOf(snapshot);
-    const fs = unstarted.Module.FS as unknown as { lookupPath(path: string): { node: { contents: Uint8Array | null; usedBytes: number } } };
-    for (const entry of written.entries) {
-      const { node } = fs.lookupPath(`${PGDATA}${entry.path}`);
-      if (entry.kind === 'file' && node.contents !== null) node.contents.subarray(0, node.usedBytes).forEach((byte, index, bytes) => (bytes[index] = byte ^ 0xff));
+    const fs = unstarted.Module.FS as unknown as {
+      open(path: string, flags: string): { stream_ops: { msync(stream: unknown, buffer: Uint8Array, offset: number, length: number, flags: number): number } };
+      write(stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number;
+      close(stream: unknown): void;
+      readFile(path: string): Uint8Array;
+      truncate(path: string, length: number): void;
+    };
+    const pathOf = (entry: { path: string }) => `${PGDATA}${entry.path}`;
+    const [synced, truncated] = written.entries.filter((entry) => entry.kind === 'file' && entry.size >= 16_384).map(pathOf);
+    const stream = fs.open(synced!, 'r+');
+    stream.stream_ops.msync(stream, new Uint8Array(8192).fill(7), 0, 8192, 0);
+    fs.close(stream);
+    expect(fs.readFile(synced!).subarray(0, 8192).every((byte) => byte === 7)).toBe(true);
+    fs.truncate(truncated!, 1);
+    for (const path of written.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).map(pathOf)) {
+      if (path === synced || path === truncated) continue;
+      const flipped = fs.readFile(path).map((byte) => byte ^ 0xff);
+      const opened = fs.open(path, 'r+');
+      expect(fs.write(opened, flipped, 0, flipped.byteLength, 0)).toBe(flipped.byteLength);
+      fs.close(opened);
     }
     expect(digestOf(snapshotDataDir(unstarted))).not.toBe(digest);
     expect(digestOf(snapshot)).toBe(digest);
@@ -159,6 +210,13 @@ describe('the template data directory read from its tar', () => {
     ]);
     expect([...snapshot.fileBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
     expect(snapshot.fileBytes('/global/1214')!.byteLength).toBe(0);
+
+    // Read from disk, the tar is a Buffer (whose slice is a view): the snapshot's pages are copies all the same.
+    const onDisk = Buffer.from(tar);
+    const fromDisk = snapshotFromTar(onDisk);
+    onDisk.fill(0xee);
+    expect([...fromDisk.fileBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
+    expect([...fromDisk.sharedBytes('/PG_VERSION')!]).toEqual([1, 2, 3]);
 
     const symlink = new Uint8Array([...header('/pg_tblspc/16384', '2', 0, 0o777), ...new Uint8Array(1024)]);
     expect(() => snapshotFromTar(symlink)).toThrow(/tar type '2'/);
