@@ -53,6 +53,8 @@ export async function evidenceRemoteExportCommand(flags: RemoteExportFlags): Pro
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       view = await api.json<ExportView>('GET', apiPath('evidence', 'exports', started.exportId));
     }
+    // The POST's answer never carries a link: an export that ended before the first look (joined as it finished) is read again.
+    if (view === started && view.status === 'completed') view = await api.json<ExportView>('GET', apiPath('evidence', 'exports', started.exportId));
     stream.write(`${stream.isTTY ? '\r\x1b[2K' : ''}${progressBar(view.progress)}\n`);
     if (view.status === 'failed') {
       console.error(`irdr: export ${view.exportId} failed: ${view.failure ?? 'no reason recorded'}`);

@@ -298,6 +298,24 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     }
   });
 
+  it('irdr evidence export --remote that joins an export ending as it joins reads its link, not a refusal (the POST answer carries none)', async () => {
+    const documents = DynamoDBDocumentClient.from(local.dynamodb);
+    const claim = { [tableDesign.partitionKey]: runningExportPk(year), [tableDesign.sortKey]: RUNNING_EXPORT_SK };
+    const claimed = (await documents.send(new GetCommand({ TableName: local.stack.tableName, Key: claim, ConsistentRead: true }))).Item;
+    // The period's claim still names the completed year export: the CLI's POST joins it and gets a completed view back.
+    await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { ...claim, exportId: yearExport.exportId, running: true, claimedAt: new Date().toISOString() } }));
+    const out = await mkdtemp(join(tmpdir(), 'irdr-remote-joined-'));
+    try {
+      const exported = await runIrdr(local, ['evidence', 'export', '--remote', '--from', year.from, '--to', year.to, '--out', join(out, 'audit'), '--token', 'dev-auditor']);
+      expect(exported.output).toContain(`joined the running export ${yearExport.exportId}`);
+      expect(exported.output).toMatch(/exported 24 trails, 0 broken/);
+      expect(exported.code).toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+      if (claimed) await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: claimed }));
+    }
+  });
+
   it('holds the download link to its signature, as S3 does: a forwarded link cannot be re-aimed, lengthened, stripped, reused late or used to write', async () => {
     const { view: other } = await untilEnded(nextExportId);
     expect(other.status).toBe('completed');
