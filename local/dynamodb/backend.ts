@@ -28,12 +28,32 @@ export interface BackendCalls {
   call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T>;
 }
 
-/** The DynamoDB behind the front: requests are forwarded to it, and the front calls it for its own work. */
-export class Backend implements BackendCalls {
+/** `exchange` and `call` over a backend's own way of sending one request whose body is in hand. */
+export abstract class BufferingBackend implements BackendCalls {
+  abstract forward(request: IncomingMessage, response: ServerResponse, body?: Buffer): void | Promise<void>;
+  abstract close(): void;
+  protected abstract send(method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<BufferedResponse>;
+
+  /** Sends a request to the backend and reads the whole response (for responses the front must inspect). */
+  exchange(request: IncomingMessage, body: Buffer): Promise<BufferedResponse> {
+    const headers = forwardable(request.headers);
+    headers['content-length'] = String(body.length);
+    return this.send(request.method ?? 'POST', request.url ?? '/', headers, body);
+  }
+
+  /** Calls a DynamoDB operation as `scope`; a DynamoDB error becomes a thrown DynamoDbError with the backend's code. */
+  call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T> {
+    return callThrough<T>((headers, payload) => this.send('POST', '/', headers, payload), operation, input, scope);
+  }
+}
+
+/** The DynamoDB behind the front, over HTTP: requests are forwarded to it, and the front calls it for its own work. */
+export class Backend extends BufferingBackend {
   private readonly url: URL;
   private readonly agent = new Agent({ keepAlive: true });
 
   constructor(endpoint: string) {
+    super();
     this.url = new URL(endpoint);
   }
 
@@ -49,23 +69,11 @@ export class Backend implements BackendCalls {
     else request.pipe(upstream);
   }
 
-  /** Sends a request to the backend and reads the whole response (for responses the front must inspect). */
-  exchange(request: IncomingMessage, body: Buffer): Promise<BufferedResponse> {
-    const headers = forwardable(request.headers);
-    headers['content-length'] = String(body.length);
-    return this.send(request.method ?? 'POST', request.url ?? '/', headers, body);
-  }
-
-  /** Calls a DynamoDB operation as `scope`; a DynamoDB error becomes a thrown DynamoDbError with the backend's code. */
-  call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T> {
-    return callThrough<T>((headers, payload) => this.send('POST', '/', headers, payload), operation, input, scope);
-  }
-
   close(): void {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<BufferedResponse> {
+  protected send(method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<BufferedResponse> {
     return new Promise((resolve, reject) => {
       const upstream = this.open(method, path, headers);
       upstream.on('response', (reply) => {

@@ -4,30 +4,21 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { callThrough, forwardable, type BackendCalls, type BufferedResponse, type CallerScope } from './backend.js';
-import type { WireObject } from './wire.js';
+import { BufferingBackend, type BufferedResponse } from './backend.js';
 
-export class InProcessBackend implements BackendCalls {
-  constructor(private readonly handler: RequestListener) {}
+export class InProcessBackend extends BufferingBackend {
+  constructor(private readonly handler: RequestListener) {
+    super();
+  }
 
   /** The client's request and response go to the handler as they are; a body the front already read is handed over again. */
   forward(request: IncomingMessage, response: ServerResponse, body?: Buffer): void {
     this.handler(body ? requestOf(request.method, request.url, request.headers, body) : request, response);
   }
 
-  exchange(request: IncomingMessage, body: Buffer): Promise<BufferedResponse> {
-    const headers = forwardable(request.headers);
-    headers['content-length'] = String(body.length);
-    return this.send(request.method ?? 'POST', request.url ?? '/', headers, body);
-  }
-
-  call<T = WireObject>(operation: string, input: WireObject, scope: CallerScope): Promise<T> {
-    return callThrough<T>((headers, payload) => this.send('POST', '/', headers, payload), operation, input, scope);
-  }
-
   close(): void {}
 
-  private send(method: string | undefined, url: string | undefined, headers: IncomingHttpHeaders, body: Buffer): Promise<BufferedResponse> {
+  protected send(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<BufferedResponse> {
     return new Promise((resolve, reject) => {
       const reply = new BufferedReply(resolve);
       try {
