@@ -25,6 +25,8 @@ function useRoute(): Route {
   useEffect(() => {
     const changed = () => setRoute(routeOf(location.hash));
     addEventListener('hashchange', changed);
+    // The effect runs a frame after the first draw: an address changed in between (a quick press) is read now.
+    changed();
     return () => removeEventListener('hashchange', changed);
   }, []);
   return route;

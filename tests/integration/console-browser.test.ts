@@ -449,4 +449,21 @@ describe('console in a browser', () => {
     await press(ana, ana.getByRole('button', { name: 'Refresh', exact: true }));
     await poll(() => ana.getByTestId('chain-status').textContent()).toBe('Hash chain BROKEN at event 1 (edited).');
   });
+
+  it('a section asked for while the console draws itself after a switch of identity is the section shown (the router listens from its first draw)', async () => {
+    const ana = await actAs('Ana (acts in every role)');
+    await press(ana, ana.getByRole('link', { name: 'Incidents', exact: true }));
+    await press(ana, ana.getByRole('button', { name: 'Switch identity' }));
+    await focusByKeyboard(ana, ana.getByRole('button', { name: 'Carl (incident commander)' }));
+    // Effects run after a frame (at most 100 ms in Preact): held back, the address changes between the draw and the effect.
+    await ana.evaluate('window.heldAnimationFrame = window.requestAnimationFrame; window.requestAnimationFrame = () => 0');
+    try {
+      await ana.keyboard.press('Enter');
+      await ana.evaluate("location.hash = '#/evidence'");
+      await poll(() => ana.getByTestId('acting-as').textContent()).toBe('Carl (incident commander)');
+      await poll(() => ana.evaluate('document.title')).toBe('Evidence · irdr console');
+    } finally {
+      await ana.evaluate('window.requestAnimationFrame = window.heldAnimationFrame');
+    }
+  });
 });
