@@ -105,6 +105,7 @@ export type EvidenceConfig = z.infer<typeof EvidenceConfig>;
  */
 export const ApiConfig = z.strictObject({
   /** Every route's throttle on the `$default` stage (API Gateway answers 429 past it); each route has its own bucket. */
+  // prefault: the inner defaults, stated once.
   throttle: z.prefault(z.strictObject({
     /** Steady-state requests per second; API Gateway's account limit (10,000) caps it anyway. */
     rateLimit: z._default(z.number().check(z.positive('above 0'), z.lte(10_000, "at most 10,000, API Gateway's account limit")), 50),

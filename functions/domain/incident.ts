@@ -75,6 +75,7 @@ export const CreateIncidentRequest = z.strictObject({
   detectedAt: z.optional(isoTimestamp),
   /** When the organisation became aware of it (GDPR's 72 hours run from here). */
   awareAt: z.optional(isoTimestamp),
+  // The labels ride in the incident item (400 KB at most) and its execution input (256 KB): bounded well inside both.
   labels: z.optional(z.record(z.string().check(z.maxLength(64), singleLine), z.string().check(z.maxLength(256), singleLine)).check(z.refine((labels) => Object.keys(labels).length <= MAX_LABELS, { message: `at most ${MAX_LABELS} labels` }))),
   mode: z._default(IncidentMode, 'live'),
 }).check(z.superRefine((request, context) => {

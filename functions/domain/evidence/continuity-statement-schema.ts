@@ -11,6 +11,7 @@ export const STATEMENT_FORMAT = 'irdr-continuity-statement/1';
 export const PublicAlias = z.string().check(z.trim(), z.minLength(1, 'an alias has at least one character'), z.maxLength(60, 'at most 60 characters'), z.regex(/^[\p{L}\p{N}][\p{L}\p{N} ()&.,+/'-]*$/u, 'letters, digits, spaces and ( ) & . , + / \' - only, starting with a letter or digit'));
 
 /** Where a statement is published for the Trust Center to link to: `s3://<bucket>[/<prefix>]`. */
+// A `.` or `..` segment is a valid key, but not where a page's relative links would resolve (the refine).
 export const StatementPublishLocation = z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()-]+)*\/?$/, 's3://<bucket>[/<prefix>], e.g. s3://example-trust-center/continuity'), z.refine((location) => !location.split('/').slice(3).some((segment) => /^\.+$/.test(segment)), 's3://<bucket>[/<prefix>] with no . or .. segment in the prefix'));
 
 const IsoTime = z.iso.datetime();

@@ -25,6 +25,7 @@ export const OnCallLayer = z.strictObject({
   start: z.iso.date('a date as YYYY-MM-DD'),
   /** The date (at handoff.at) the layer stops, if it does. */
   end: z.optional(z.iso.date('a date as YYYY-MM-DD')),
+  // The refine below: only between two well-formed dates, as a malformed one has its own message.
 }).check(z.refine((layer) => layer.end === undefined || !isoDate.test(layer.start) || !isoDate.test(layer.end) || layer.end > layer.start, {
   path: ['end'],
   message: 'the layer ends before it starts: make end later than start',
