@@ -57,6 +57,7 @@ describe('console in a browser', () => {
     }
     await press(page, page.getByRole('button', { name: displayName }));
     await poll(() => page.getByTestId('acting-as').textContent()).toBe(displayName);
+    await focusOnMain(page);
     return page;
   }
 
@@ -102,8 +103,16 @@ describe('console in a browser', () => {
   /** Tabs to a button or link and presses it (Enter, or Space for a button). */
   async function press(page: Page, target: Locator, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
     await focusByKeyboard(page, target);
+    const navigates = (await target.evaluate(inPage(`const href = element.tagName === 'A' ? element.getAttribute('href') : null;
+      return href !== null && href.startsWith('#/') && href !== location.hash;`))) as boolean;
     await page.keyboard.press(key);
+    if (navigates) await focusOnMain(page);
   }
+  /**
+   * A section drawn moves the focus to its main region a frame later (where a keyboard user's next Tab starts): the next
+   * key waits for it, or the focus moving under it would take that key (a press that did nothing, seen under load).
+   */
+  const focusOnMain = (page: Page) => poll(() => page.evaluate("document.activeElement?.id ?? ''")).toBe('main');
   /** Tabs to a text field, clears it and types. */
   async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
     await focusByKeyboard(page, field);
