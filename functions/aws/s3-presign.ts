@@ -1,9 +1,7 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-/** S3's UriEncode, which S3 signs the key with: encodeURIComponent leaves ! ' ( ) * bare, and such a key's link would fail its signature. */
-const s3UriEncode = (segment: string): string => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+import { s3UriEncode } from '../domain/s3-uri-encode.js';
 
 // The SDK's default chain (in a Lambda bundle, its environment link alone: lib/functions.ts aliases it), read once.
 const credentials = defaultProvider();

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@smithy/core/checksum';
 import { ALGORITHM_IDENTIFIER, SignatureV4, getCanonicalHeaders } from '@smithy/signature-v4';
+import { s3UriEncode } from '../../functions/domain/s3-uri-encode.js';
 import { s3Errors } from './s3-error.js';
 
 /*
@@ -54,8 +55,6 @@ export function parseQuery(query: string): QueryParameters {
   return parameters;
 }
 
-/** S3's UriEncode: every byte but A-Z a-z 0-9 - _ . ~ (encodeURIComponent leaves ! ' ( ) * as they are). */
-export const s3UriEncode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** S3 signs the path it decoded, each segment encoded once more: not double-encoded, and `.`/`..` are key text, not steps. */
 const canonicalUri = (path: string): string => path.split('/').map((segment) => s3UriEncode(decodeURIComponent(segment))).join('/');
