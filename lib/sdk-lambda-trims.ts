@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
+import { PROJECT_ROOT } from './project-root.js';
+
+/*
+ * What the SDK's shared code carries into every function bundle that no function can run in Lambda, cut at load
+ * (docs/lean-functions-8.md). Each cut names the one file it edits and fails the build if that file no longer holds
+ * what it replaces, so an SDK upgrade that moves the code is a build error, not a silent no-op. Handlers run unbundled
+ * (the local stack, the tests) keep the SDK as shipped.
+ */
+
+/** A file's source and the edits it needs: each `from` must occur exactly once. */
+interface SourceCut {
+  readonly file: RegExp;
+  readonly why: string;
+  readonly edits: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+}
+
+export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
+  {
+    // Event streams (~15 KB: codec, marshallers, CRC32): loaded only by operations with an event-stream member
+    // (Lambda's InvokeWithResponseStream, S3's SelectObjectContent), which no function calls (tests/infra/function-bundle.test.ts).
+    file: /[\\/]node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/,
+    why: 'event streams',
+    edits: [
+      {
+        from: 'await import("@smithy/core/event-streams")',
+        to: 'await Promise.reject(new Error("event-stream operations are left out of the Lambda bundles (lib/sdk-lambda-trims.ts)"))',
+      },
+    ],
+  },
+  {
+    // The pure-JavaScript SHA-256 (~3.4 KB) is the fallback for a Node without node:crypto's sha256, which Node 24 always has.
+    file: /[\\/]node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/,
+    why: 'SHA-256 in JavaScript',
+    edits: [
+      { from: 'import { Sha256Js } from "./Sha256Js";', to: '' },
+      { from: 'hasNativeCrypto ? buildNativeClass() : Sha256Js;', to: 'hasNativeCrypto ? buildNativeClass() : (() => { throw new Error("node:crypto has no sha256"); })();' },
+    ],
+  },
+];
+
+/** The file's source with the cut's edits applied, or an error naming the edit that no longer fits. */
+export function cutSource(cut: SourceCut, source: string, file: string): string {
+  return cut.edits.reduce((text, { from, to }) => {
+    const count = text.split(from).length - 1;
+    if (count !== 1) throw new Error(`${file}: expected "${from}" once (the ${cut.why} cut of lib/sdk-lambda-trims.ts), found it ${count} times: update the cut for this SDK version`);
+    return text.replace(from, () => to);
+  }, source);
+}
+
+/** An SDK client's package.json as its code reads it (runtimeConfig's user agent reads `version`): ~2 KB per client. */
+export const SDK_CLIENT_PACKAGE = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+export function clientPackageInfo(source: string): string {
+  const { name, version } = JSON.parse(source) as { name: string; version: string };
+  return JSON.stringify({ name, version });
+}
+
+/** What the SDK's endpoint cache imports as its LRU cache (mnemonist's, ~7 KB with its helpers), relative to the project root. */
+export const ENDPOINT_LRU_CACHE_ENTRY = 'functions/aws/endpoint-lru-cache.ts';
+
+export const sdkLambdaTrimsPlugin: Plugin = {
+  name: 'irdr-sdk-lambda-trims',
+  setup(build) {
+    build.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: join(PROJECT_ROOT, ENDPOINT_LRU_CACHE_ENTRY) }));
+    build.onLoad({ filter: SDK_CLIENT_PACKAGE }, async ({ path }) => ({ contents: clientPackageInfo(await readFile(path, 'utf8')), loader: 'json' }));
+    for (const cut of SDK_SOURCE_CUTS) {
+      build.onLoad({ filter: cut.file }, async ({ path }) => ({ contents: cutSource(cut, await readFile(path, 'utf8'), path), loader: 'js' }));
+    }
+  },
+};
