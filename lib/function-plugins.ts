@@ -1,10 +1,10 @@
 import type { Plugin } from 'esbuild';
 import { pureSchemasPlugin } from './pure-schemas.js';
-import { sdkLambdaTrimsPlugin } from './sdk-lambda-trims.js';
+import { lambdaBundleTrimsPlugin } from './lambda-bundle-trims.js';
 import { sdkSchemaKeysPlugin } from './sdk-schema-keys.js';
 
 /** What every function's build runs beyond esbuild's options: the SDK schemas' keys as literals (lib/sdk-schema-keys.ts). */
-export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin, pureSchemasPlugin, sdkLambdaTrimsPlugin];
+export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin, pureSchemasPlugin, lambdaBundleTrimsPlugin];
 
 /** The plugins of FUNCTION_PLUGINS by name: how lib/function-code.ts's worker, which receives no functions, finds them. */
 export function pluginsNamed(names: readonly string[]): Plugin[] {

@@ -1,5 +1,5 @@
 /**
- * Stands in for mnemonist's LRUCache in the Lambda bundles only (lib/sdk-lambda-trims.ts): the SDK's endpoint cache
+ * Stands in for mnemonist's LRUCache in the Lambda bundles only (lib/lambda-bundle-trims.ts): the SDK's endpoint cache
  * (@aws-sdk/endpoint-cache, in every DynamoDB client) calls new, has, get, peek, set and clear of it, and mnemonist's
  * typed-array implementation with its iterator helpers is ~7 KB. A Map keeps insertion order: the least recently used
  * key is its first.

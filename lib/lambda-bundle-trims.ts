@@ -4,7 +4,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from './project-root.js';
 
 /*
- * What the SDK's shared code carries into every function bundle that no function can run in Lambda, cut at load
+ * What the SDK's shared code and Powertools carry into the function bundles that no function runs in Lambda, cut at load
  * (docs/lean-functions-8.md). Each cut names the one file it edits and fails the build if that file no longer holds
  * what it replaces, so an SDK upgrade that moves the code is a build error, not a silent no-op. Handlers run unbundled
  * (the local stack, the tests) keep the SDK as shipped.
@@ -26,7 +26,7 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
     edits: [
       {
         from: 'await import("@smithy/core/event-streams")',
-        to: 'await Promise.reject(new Error("event-stream operations are left out of the Lambda bundles (lib/sdk-lambda-trims.ts)"))',
+        to: 'await Promise.reject(new Error("event-stream operations are left out of the Lambda bundles (lib/lambda-bundle-trims.ts)"))',
       },
     ],
   },
@@ -45,7 +45,7 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
 export function cutSource(cut: SourceCut, source: string, file: string): string {
   return cut.edits.reduce((text, { from, to }) => {
     const count = text.split(from).length - 1;
-    if (count !== 1) throw new Error(`${file}: expected "${from}" once (the ${cut.why} cut of lib/sdk-lambda-trims.ts), found it ${count} times: update the cut for this SDK version`);
+    if (count !== 1) throw new Error(`${file}: expected "${from}" once (the ${cut.why} cut of lib/lambda-bundle-trims.ts), found it ${count} times: update the cut for this SDK version`);
     return text.replace(from, () => to);
   }, source);
 }
@@ -57,13 +57,19 @@ export function clientPackageInfo(source: string): string {
   return JSON.stringify({ name, version });
 }
 
-/** What the SDK's endpoint cache imports as its LRU cache (mnemonist's, ~7 KB with its helpers), relative to the project root. */
-export const ENDPOINT_LRU_CACHE_ENTRY = 'functions/aws/endpoint-lru-cache.ts';
+/** Modules the bundles take from our own files instead (relative to the project root), each saying why in its comment. */
+export const STAND_INS: Readonly<Record<string, string>> = {
+  // The SDK's endpoint cache's LRU (mnemonist's, ~7 KB with its helpers).
+  'mnemonist/lru-cache': 'functions/aws/endpoint-lru-cache.ts',
+  // Powertools idempotency's JMESPath (~20 KB) for our field-name key paths.
+  '@aws-lambda-powertools/jmespath': 'functions/aws/field-jmespath/index.ts',
+  '@aws-lambda-powertools/jmespath/functions': 'functions/aws/field-jmespath/functions.ts',
+};
 
-export const sdkLambdaTrimsPlugin: Plugin = {
-  name: 'irdr-sdk-lambda-trims',
+export const lambdaBundleTrimsPlugin: Plugin = {
+  name: 'irdr-lambda-bundle-trims',
   setup(build) {
-    build.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: join(PROJECT_ROOT, ENDPOINT_LRU_CACHE_ENTRY) }));
+    build.onResolve({ filter: /^(mnemonist\/lru-cache|@aws-lambda-powertools\/jmespath(\/functions)?)$/ }, ({ path }) => ({ path: join(PROJECT_ROOT, STAND_INS[path]!) }));
     build.onLoad({ filter: SDK_CLIENT_PACKAGE }, async ({ path }) => ({ contents: clientPackageInfo(await readFile(path, 'utf8')), loader: 'json' }));
     for (const cut of SDK_SOURCE_CUTS) {
       build.onLoad({ filter: cut.file }, async ({ path }) => ({ contents: cutSource(cut, await readFile(path, 'utf8'), path), loader: 'js' }));

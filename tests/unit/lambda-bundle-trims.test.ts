@@ -1,0 +1,170 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import EndpointLruCache from '../../functions/aws/endpoint-lru-cache.js';
+import { search as fieldSearch } from '../../functions/aws/field-jmespath/index.js';
+import { clientPackageInfo, cutSource, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
+import { pureSchemasPlugin, pureZodCalls } from '../../lib/pure-schemas.js';
+import { PROJECT_ROOT } from '../../local/project-root.js';
+
+const requireFromRoot = createRequire(join(PROJECT_ROOT, 'package.json'));
+const sourceFiles = (folder: string): string[] =>
+  readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).map((name) => join(PROJECT_ROOT, folder, name));
+
+describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', () => {
+  it("EndpointLruCache answers as mnemonist's LRUCache does, through a long run of mixed calls at capacity", async () => {
+    const { default: LRUCache } = (await import(pathToFileURL(requireFromRoot.resolve('mnemonist/lru-cache')).href)) as { default: new (capacity: number) => EndpointLruCache<string, number> };
+    const ours = new EndpointLruCache<string, number>(3);
+    const theirs = new LRUCache(3);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const answers: Array<[unknown, unknown]> = [];
+    for (let step = 0; step < 2000; step += 1) {
+      const key = `endpoint-${next() % 6}`;
+      const call = next() % 5;
+      if (call === 0) (ours.set(key, step), theirs.set(key, step));
+      else if (call === 1) answers.push([ours.get(key), theirs.get(key)]);
+      else if (call === 2) answers.push([ours.peek(key), theirs.peek(key)]);
+      else if (call === 3) answers.push([ours.has(key), theirs.has(key)]);
+      else if (step % 97 === 0) (ours.clear(), theirs.clear());
+      answers.push([ours.size, theirs.size]);
+    }
+    expect(answers.filter(([a, b]) => a !== b)).toEqual([]);
+    expect(answers.filter(([a]) => typeof a === 'number' && a > 10).length).toBeGreaterThan(100);
+  });
+
+  it('field-jmespath finds what Powertools JMESPath finds for field paths, on the shapes a caller can send', async () => {
+    const jmespath = join(PROJECT_ROOT, 'node_modules/@aws-lambda-powertools/idempotency/node_modules/@aws-lambda-powertools/jmespath/lib/esm/index.js');
+    const { search } = (await import(pathToFileURL(jmespath).href)) as { search: (expression: string, data: unknown) => unknown };
+    const payloads: unknown[] = [
+      { idempotencyKey: 'k-1', request: { runbookId: 'r', severity: 'SEV1' } },
+      { idempotencyKey: '', request: null },
+      { idempotencyKey: 0, request: [1, 2] },
+      { idempotencyKey: false },
+      { idempotencyKey: null, request: { a: { b: 'deep' } } },
+      { request: 'string' },
+      {},
+      [],
+      [{ idempotencyKey: 'in-an-array' }],
+      'idempotencyKey',
+      42,
+      null,
+      JSON.parse('{"__proto__": {"idempotencyKey": "polluted"}, "constructor": 1}'),
+      { toString: 'x', hasOwnProperty: 'y', request: { valueOf: 3 } },
+    ];
+    // Expressions named like Object.prototype's members are left out: Powertools' parser caches parses in a plain object
+    // and throws on them ('constructor' finds Object); ours are field names of our own (functions/aws/idempotency.ts).
+    for (const expression of ['idempotencyKey', 'request', 'request.a.b', 'request.runbookId', 'request.a']) {
+      for (const payload of payloads) expect(fieldSearch(expression, payload), `${expression} of ${JSON.stringify(payload)}`).toEqual(search(expression, payload));
+    }
+  });
+
+  it('field-jmespath refuses any expression beyond a field path rather than misread it', () => {
+    for (const expression of ['request[0]', 'powertools_json(body).id', 'a || b', '"quoted"', 'a.*', '', ' a', 'a.', '@']) {
+      expect(() => fieldSearch(expression, { a: 1 }), expression).toThrow(/field paths only/);
+    }
+  });
+
+  it('stands in only for modules the bundles resolve, each our own file', async () => {
+    for (const [module, file] of Object.entries(STAND_INS)) {
+      const importer = module === 'mnemonist/lru-cache' ? '@aws-sdk/endpoint-cache' : '@aws-lambda-powertools/idempotency';
+      // The import resolves where its importer sits (the SDK's or Powertools' own node_modules): the stand-in replaces a real module.
+      const resolved = await build({ stdin: { contents: `import * as m from '${module}'; console.log(m);`, resolveDir: dirname(requireFromRoot.resolve(importer)) }, bundle: true, write: false, platform: 'node', format: 'esm', metafile: true, logLevel: 'silent' });
+      expect(Object.keys(resolved.metafile.inputs).some((input) => input.includes('node_modules')), module).toBe(true);
+      expect(readFileSync(join(PROJECT_ROOT, file), 'utf8')).toMatch(/Lambda bundles/);
+    }
+  });
+});
+
+describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
+  const sdkFile = (cut: (typeof SDK_SOURCE_CUTS)[number]) => {
+    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js')];
+    return files.find((file) => cut.file.test(file))!;
+  };
+
+  it('fit the installed SDK: each edit finds its text once, and what it cuts is gone', () => {
+    for (const cut of SDK_SOURCE_CUTS) {
+      const file = sdkFile(cut);
+      const edited = cutSource(cut, readFileSync(file, 'utf8'), file);
+      for (const { from } of cut.edits) expect(edited).not.toContain(from);
+    }
+  });
+
+  it('fail the build, naming the file, where an SDK upgrade moved the code they edit (never a silent no-op)', () => {
+    const cut = SDK_SOURCE_CUTS[0]!;
+    expect(() => cutSource(cut, 'export class HttpProtocol {}', 'HttpProtocol.js')).toThrow(/HttpProtocol\.js: expected .* once .* found it 0 times/);
+    const twice = `${cut.edits[0]!.from}; ${cut.edits[0]!.from}`;
+    expect(() => cutSource(cut, twice, 'HttpProtocol.js')).toThrow(/found it 2 times/);
+  });
+
+  it("keep of a client's package.json the name and the version its user agent reads", () => {
+    const file = join(PROJECT_ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json');
+    const { name, version } = JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+    expect(JSON.parse(clientPackageInfo(readFileSync(file, 'utf8')))).toEqual({ name, version });
+    const readers = readdirSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk'))
+      .filter((client) => client.startsWith('client-'))
+      .flatMap((client) => [...readFileSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es/runtimeConfig.js'), 'utf8').matchAll(/packageInfo\.(\w+)/g)].map((match) => match[1]));
+    expect(readers.length).toBeGreaterThan(5);
+    expect(new Set(readers)).toEqual(new Set(['version']));
+  });
+
+  // The event-stream cut holds only while no function sends an operation with an event stream: find every such
+  // operation in the installed clients' schemas and look for its command in our code.
+  it('leave out event streams, which no function uses: no source under functions/ sends an event-stream operation', () => {
+    const operations: string[] = [];
+    for (const client of readdirSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk')).filter((name) => name.startsWith('client-'))) {
+      const schemas = join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es/schemas');
+      const source = readdirSync(schemas).map((file) => readFileSync(join(schemas, file), 'utf8')).join('\n');
+      const streams = [...source.matchAll(/export var (\w+)\$ = \[4, n0, \w+,\s*\{ \[_st\]: 1 \}/g)].map((match) => match[1]!);
+      const holders = [...source.matchAll(/export var (\w+)\$ = \[3, [^;]*?\(\) => (\w+)\$/g)].filter((match) => streams.includes(match[2]!)).map((match) => match[1]!);
+      for (const match of source.matchAll(/export var (\w+)\$ = \[9, n0, \w+,[^;]*?\(\) => (\w+)\$, \(\) => (\w+)\$/g)) {
+        if (holders.includes(match[2]!) || holders.includes(match[3]!)) operations.push(`${match[1]}Command`);
+      }
+    }
+    expect(operations).toEqual(expect.arrayContaining(['InvokeWithResponseStreamCommand', 'SelectObjectContentCommand']));
+    const senders = sourceFiles('functions').flatMap((file) => operations.filter((command) => readFileSync(file, 'utf8').includes(command)).map((command) => `${file}: ${command}`));
+    expect(senders).toEqual([]);
+  });
+});
+
+describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
+  it('marks the constructors and checks, not parsing nor what it does not know', async () => {
+    const marked = await pureZodCalls("import * as z from './zod.js';\nexport const A = z.optional(z.string().check(z.minLength(1)));\nexport const ok = z.safeParse(A, 'x');\nz.config({});\n", 'a.ts');
+    expect(marked).toContain('/* @__PURE__ */ z.optional(/* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1)))');
+    expect(marked).toMatch(/ok = z\.safeParse\(/);
+    expect(marked).toMatch(/^z\.config\(/m);
+  });
+
+  it('refuses a source where a mark would fall inside a string, template or regular expression', async () => {
+    for (const trap of ["export const s = ' z.string(';", 'export const t = `${1} z.object(`;', 'export const r = /( z.enum())/;']) {
+      await expect(pureZodCalls(`import * as z from './zod.js';\n${trap}\n`, 'trap.ts'), trap).rejects.toThrow(/trap\.ts: marking its zod calls pure would change its code/);
+    }
+  });
+
+  it("drops what a module imports but never uses of a schema file: RoleName without the config it sits beside, same values", async () => {
+    const entry = "import { RoleName } from './functions/domain/config-schema.js'; console.log(JSON.stringify(RoleName.options));";
+    const bundled = async (plugins: typeof pureSchemasPlugin[]) => {
+      const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, absWorkingDir: PROJECT_ROOT, plugins, logLevel: 'error' });
+      return result.outputFiles[0]!.text;
+    };
+    const [plain, pure] = await Promise.all([bundled([]), bundled([pureSchemasPlugin])]);
+    expect(plain.includes('separationOfDuties')).toBe(true);
+    expect(pure.includes('separationOfDuties')).toBe(false);
+    expect(pure.length).toBeLessThan(plain.length * 0.8);
+    const run = async (code: string) => {
+      const lines: string[] = [];
+      const log = console.log;
+      console.log = (line: string) => lines.push(line);
+      try {
+        await import(`data:text/javascript,${encodeURIComponent(code)}`);
+      } finally {
+        console.log = log;
+      }
+      return lines;
+    };
+    expect(await run(pure)).toEqual(await run(plain));
+  });
+});
