@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,9 @@ describe('SDK clients in the Lambda bundles', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIALAMBDAROLEEXAMPLE\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, /);
     expect(requests[0]!['x-amz-security-token']).toBe('lambda-session-token');
+    // The bundles keep of the client's package.json only what its user agent reads (lib/lambda-bundle-trims.ts): the version.
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json'), 'utf8')) as { version: string };
+    expect(`${requests[0]!['user-agent']} ${String(requests[0]!['x-amz-user-agent'])}`).toContain(`api/dynamodb#${version}`);
   });
 
   it('never sign with a shared credentials file or profile planted beside them, and call nothing without the environment', async () => {
