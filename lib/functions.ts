@@ -237,6 +237,8 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
     }
     defines[`process.env.${name}`] = literal;
   }
+  // The bundled plans are loadDrillPlans' output (validated, defaults filled): functions/aws/drill/plans.ts need not parse them again.
+  if (spec.bundled?.includes('DRILL_PLANS')) defines['process.env.IRDR_DRILL_PLANS_VALIDATED'] = JSON.stringify('at-synth');
   // Read only by the functions that count business days; esbuild leaves it out of every other bundle.
   const holidayTable = JSON.stringify(holidayTableValueOf(irdrConfig.businessCalendars));
   if (Buffer.byteLength(holidayTable) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday table of the configured calendars is ${Buffer.byteLength(holidayTable)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);

@@ -9,6 +9,11 @@ import { search as fieldSearch } from '../../functions/aws/field-jmespath/index.
 import { clientPackageInfo, cutSource, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
 import { pureSchemasPlugin, pureZodCalls } from '../../lib/pure-schemas.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
+import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
+import * as z from '../../functions/domain/zod.js';
+import { bundledDefines, bundledValuesOf } from '../../lib/functions.js';
+import { functionSpec } from '../../functions/registry.js';
+import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
 const requireFromRoot = createRequire(join(PROJECT_ROOT, 'package.json'));
 const sourceFiles = (folder: string): string[] =>
@@ -166,5 +171,26 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
       return lines;
     };
     expect(await run(pure)).toEqual(await run(plain));
+  });
+});
+
+// functions/aws/drill/plans.ts skips parsing DRILL_PLANS in a bundle (~55 KB of plan schema and croner): sound only
+// while the bundled text is already what the parse gives back, and only where the text is the bundled one.
+describe('drill plans bundled as parsed at synth', () => {
+  it('parse back to themselves: skipping the parse in a bundle gives the handlers the same plans', () => {
+    const { DRILL_PLANS } = bundledValuesOf([], loadDrillPlans());
+    const bundled = JSON.parse(DRILL_PLANS) as unknown[];
+    expect(bundled.length).toBeGreaterThan(3);
+    expect(z.array(DrillPlan).parse(bundled)).toEqual(bundled);
+  });
+
+  it('are marked parsed only in a function whose bundle holds the plans themselves', () => {
+    const values = bundledValuesOf([], loadDrillPlans());
+    const withPlans = bundledDefines(functionSpec('StartDrillRun'), values);
+    expect(withPlans['process.env.DRILL_PLANS']).toBeDefined();
+    expect(withPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBe('"at-synth"');
+    const withoutPlans = bundledDefines(functionSpec('RecordEvent'), values);
+    expect(withoutPlans['process.env.DRILL_PLANS']).toBeUndefined();
+    expect(withoutPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBeUndefined();
   });
 });

@@ -8,7 +8,9 @@ export function bundledDrillPlans(): readonly DrillPlan[] {
   // Written out as `process.env.NAME` on purpose: in Lambda esbuild's `define` has replaced it with the JSON text.
   const text = process.env.DRILL_PLANS;
   if (!text) throw new Error('DRILL_PLANS is not bundled into this function (see functions/registry.ts)');
-  if (parsed?.text !== text) parsed = { text, plans: z.array(DrillPlan).parse(JSON.parse(text)) };
+  // A bundle's text is what synth made of the plans it loaded and validated (lib/functions.ts bundledDefines says so):
+  // parsed again it comes back unchanged, so bundles skip the parse, and with it the plan schema and croner (~55 KB).
+  if (parsed?.text !== text) parsed = { text, plans: process.env.IRDR_DRILL_PLANS_VALIDATED === 'at-synth' ? (JSON.parse(text) as DrillPlan[]) : z.array(DrillPlan).parse(JSON.parse(text)) };
   return parsed.plans;
 }
 
