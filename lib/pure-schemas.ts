@@ -44,10 +44,19 @@ export async function pureZodCalls(source: string, file: string): Promise<string
   return marked;
 }
 
+/** Each module's marked code by its path and source: the bench and the tests build many functions in one process. */
+const markedModules = new Map<string, Promise<string>>();
+
 /** The esbuild plugin that applies pureZodCalls to our modules as esbuild loads them. */
 export const pureSchemasPlugin: Plugin = {
   name: 'irdr-pure-schemas',
   setup(build) {
-    build.onLoad({ filter: SCHEMA_SOURCE }, async ({ path }) => (ZOD_SETUP.test(path) ? undefined : { contents: await pureZodCalls(await readFile(path, 'utf8'), path), loader: 'js' }));
+    build.onLoad({ filter: SCHEMA_SOURCE }, async ({ path }) => {
+      if (ZOD_SETUP.test(path)) return undefined;
+      const source = await readFile(path, 'utf8');
+      const key = `${path}\0${source}`;
+      if (!markedModules.has(key)) markedModules.set(key, pureZodCalls(source, path));
+      return { contents: await markedModules.get(key)!, loader: 'js' };
+    });
   },
 };
