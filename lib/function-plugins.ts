@@ -1,8 +1,12 @@
 import type { Plugin } from 'esbuild';
+import { compressedDataModulesPlugin } from './compressed-data-modules.js';
 import { sdkSchemaKeysPlugin } from './sdk-schema-keys.js';
 
-/** What every function's build runs beyond esbuild's options: the SDK schemas' keys as literals (lib/sdk-schema-keys.ts). */
-export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin];
+/**
+ * What every function's build runs beyond esbuild's options: the SDK schemas' keys as literals (lib/sdk-schema-keys.ts),
+ * the wire clients' data tables compressed (lib/compressed-data-modules.ts).
+ */
+export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin, compressedDataModulesPlugin];
 
 /** The plugins of FUNCTION_PLUGINS by name: how lib/function-code.ts's worker, which receives no functions, finds them. */
 export function pluginsNamed(names: readonly string[]): Plugin[] {
