@@ -1,14 +1,14 @@
 import type { Plugin } from 'esbuild';
 import { compressedDataModulesPlugin } from './compressed-data-modules.js';
-import { pdfkitWithoutEncryptionPlugin } from './pdfkit-without-encryption.js';
+import { pdfkitTextOnlyPlugin } from './pdfkit-text-only.js';
 import { sdkSchemaKeysPlugin } from './sdk-schema-keys.js';
 
 /**
  * What every function's build runs beyond esbuild's options: the SDK schemas' keys as literals (lib/sdk-schema-keys.ts),
- * the wire clients' data tables compressed (lib/compressed-data-modules.ts), pdfkit without its encryption
- * (lib/pdfkit-without-encryption.ts).
+ * the wire clients' data tables compressed (lib/compressed-data-modules.ts), pdfkit without what irdr never
+ * draws (lib/pdfkit-text-only.ts).
  */
-export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin, compressedDataModulesPlugin, pdfkitWithoutEncryptionPlugin];
+export const FUNCTION_PLUGINS: readonly Plugin[] = [sdkSchemaKeysPlugin, compressedDataModulesPlugin, pdfkitTextOnlyPlugin];
 
 /** The plugins of FUNCTION_PLUGINS by name: how lib/function-code.ts's worker, which receives no functions, finds them. */
 export function pluginsNamed(names: readonly string[]): Plugin[] {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { renderTextPdf } from '../../functions/domain/pdf/text-pdf.js';
 import { FUNCTION_BUNDLING } from '../../lib/functions.js';
-import { NO_ENCRYPTION_MESSAGE, pdfkitWithoutEncryption } from '../../lib/pdfkit-without-encryption.js';
+import { leftOutMessage, pdfkitTextOnly } from '../../lib/pdfkit-text-only.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 
 const workdir = mkdtempSync(join(tmpdir(), 'irdr-pdfkit-'));
@@ -18,24 +18,28 @@ const browserBuild = readFileSync(join(PROJECT_ROOT, 'node_modules/pdfkit/js/pdf
 const LINES = [{ heading: 'Continuity (statement)' }, 'RTO 12 min, target 30 min: met', '', 'Grüße'] as const;
 const OPTIONS = { title: 'Statement', createdAt: new Date('2026-12-01T10:00:00Z'), attachments: [{ name: 'statement.json', mediaType: 'application/json', description: 'signed', bytes: new TextEncoder().encode('{"signed":true}') }] };
 
-describe('lib/pdfkit-without-encryption.ts', () => {
-  it('bundles pdfkit without its encryption: the same PDF bytes as the full library, and a password refused, not ignored', async () => {
+describe('lib/pdfkit-text-only.ts', () => {
+  it('bundles pdfkit without encryption, images and tables: the same PDF bytes as the full library, and each refused, not ignored', async () => {
     const { outfile, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} });
     const file = join(workdir, outfile);
     const contents = `import PDFDocument from 'pdfkit';
       import { renderTextPdf } from './functions/domain/pdf/text-pdf.ts';
-      let refused = '';
-      try { new PDFDocument({ ownerPassword: 'owner', userPassword: 'user' }); } catch (error) { refused = error.message; }
+      const refused = [];
+      const refusal = (draw) => { try { draw(); refused.push('drawn'); } catch (error) { refused.push(error.message); } };
+      refusal(() => new PDFDocument({ ownerPassword: 'owner', userPassword: 'user' }));
+      // A 1x1 PNG, as bytes, and a table of one cell.
+      refusal(() => new PDFDocument().image(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'), 0, 0));
+      refusal(() => new PDFDocument().table({ data: [['cell']] }));
       const pdf = await renderTextPdf(${JSON.stringify(LINES)}, { title: 'Statement', createdAt: new Date('2026-12-01T10:00:00Z'), attachments: [{ name: 'statement.json', mediaType: 'application/json', description: 'signed', bytes: new TextEncoder().encode('{"signed":true}') }] });
       process.stdout.write(JSON.stringify({ refused, pdf: Buffer.from(pdf).toString('base64') }));`;
     const result = await build({ ...options, sourcemap: false, stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'draw.ts' }, outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
     const inputs = Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs;
-    // Before: AES (@noble/ciphers, 6.5 KB) and pdfkit's 131 KB, its hashes and key derivations included.
-    expect(Object.keys(inputs).filter((input) => input.includes('node_modules/@noble/ciphers/'))).toEqual([]);
-    expect(inputs[Object.keys(inputs).find((input) => input.endsWith('pdfkit/js/pdfkit.browser.mjs'))!]!.bytesInOutput / 1024).toBeLessThan(120);
+    // Before: AES (@noble/ciphers, 6.5 KB), png-js (4 KB) and pdfkit's 131 KB, its hashes, key derivations, image readers and tables included.
+    expect(Object.keys(inputs).filter((input) => /node_modules\/(@noble\/ciphers|png-js)\//.test(input) && inputs[input]!.bytesInOutput > 0)).toEqual([]);
+    expect(inputs[Object.keys(inputs).find((input) => input.endsWith('pdfkit/js/pdfkit.browser.mjs'))!]!.bytesInOutput / 1024).toBeLessThan(115);
 
-    const bundled = JSON.parse(execFileSync(process.execPath, [file], { cwd: workdir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as { refused: string; pdf: string };
-    expect(bundled.refused).toBe(NO_ENCRYPTION_MESSAGE);
+    const bundled = JSON.parse(execFileSync(process.execPath, [file], { cwd: workdir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as { refused: string[]; pdf: string };
+    expect(bundled.refused).toEqual([leftOutMessage('encryption'), leftOutMessage('images'), leftOutMessage('tables')]);
     // The tests' code runs pdfkit's Node build, encryption and all: the file id (an MD5 of the info) and every byte agree.
     const unbundled = Buffer.from(await renderTextPdf(LINES, OPTIONS));
     expect(unbundled.toString('latin1')).toMatch(/\/ID \[<[0-9a-f]{32}> <[0-9a-f]{32}>\]/);
@@ -43,12 +47,12 @@ describe('lib/pdfkit-without-encryption.ts', () => {
   });
 
   it('keeps generateFileID as pdfkit wrote it and leaves no key derivation reachable', () => {
-    const cut = pdfkitWithoutEncryption(browserBuild);
+    const cut = pdfkitTextOnly(browserBuild);
     const fileId = (source: string) => /\n {2}static generateFileID\(info = \{\}\) \{\n[\s\S]*?\n {2}\}\n/.exec(source)?.[0];
     expect(fileId(cut)).toBe(fileId(browserBuild));
     const securityClass = cut.slice(cut.indexOf('\nclass PDFSecurity {'), cut.indexOf('\n}\n', cut.indexOf('\nclass PDFSecurity {')));
     expect(securityClass).not.toMatch(/_setupEncryption|getEncryptFn|getEncryptionKey|randomBytes/);
-    expect(securityClass).toContain(JSON.stringify(NO_ENCRYPTION_MESSAGE));
+    expect(securityClass).toContain(JSON.stringify(leftOutMessage('encryption')));
   });
 
   it('fails the build, rather than ship an unchecked cut, when pdfkit no longer has the shape it cuts', () => {
@@ -57,10 +61,12 @@ describe('lib/pdfkit-without-encryption.ts', () => {
       'no generateFileID': browserBuild.replace('static generateFileID(info = {}) {', 'static fileIdOf(info = {}) {'),
       'the constructor no longer creates it': browserBuild.replace('this._security = PDFSecurity.create(this, options);', 'this._security = createSecurity(this, options);'),
       'no class at all': browserBuild.replace('\nclass PDFSecurity {\n', '\nclass Security {\n'),
+      'images opened another way': browserBuild.replace('image = PDFImage.open(src, `I${++this._imageCount}`);', 'image = PDFImage.open(src, this._nextImageLabel());'),
+      'tables made another way': browserBuild.replace('return new PDFTable(this, opts);', 'return PDFTable.create(this, opts);'),
     };
     for (const [what, source] of Object.entries(changed)) {
       expect(source, what).not.toBe(browserBuild);
-      expect(() => pdfkitWithoutEncryption(source), what).toThrow(/no longer has the PDFSecurity class/);
+      expect(() => pdfkitTextOnly(source), what).toThrow(/pdfkit.browser.mjs no longer has .* lib\/pdfkit-text-only.ts/);
     }
   });
 });
