@@ -8,7 +8,8 @@ import type { Plugin } from 'esbuild';
  *   holds every revision's key derivation, and through it SHA-1/256/384/512, RIPEMD-160 and AES (@noble/ciphers),
  *   about 22 KB. The class keeps what an unencrypted document runs, the file id (an MD5 of the info, as is), and
  *   refuses a password instead of encrypting with it;
- * - no images and no tables: openImage and table refuse, so the JPEG and PNG readers (png-js) and PDFTable go.
+ * - no images, tables or SVG paths: openImage, table and path refuse, so the JPEG and PNG readers (png-js), PDFTable
+ *   and the SVG path parser go.
  */
 
 /** The pdfkit build that is cut down. */
@@ -27,7 +28,8 @@ function replacedOnce(source: string, from: string, to: string): string {
 export function pdfkitTextOnly(source: string): string {
   const withoutImages = replacedOnce(source, 'image = PDFImage.open(src, `I${++this._imageCount}`);', `throw new Error(${JSON.stringify(leftOutMessage('images'))});`);
   const withoutTables = replacedOnce(withoutImages, 'return new PDFTable(this, opts);', `throw new Error(${JSON.stringify(leftOutMessage('tables'))});`);
-  return pdfkitWithoutEncryption(withoutTables);
+  const withoutPaths = replacedOnce(withoutTables, 'SVGPath.apply(this, path);', `throw new Error(${JSON.stringify(leftOutMessage('SVG paths'))});`);
+  return pdfkitWithoutEncryption(withoutPaths);
 }
 
 /**

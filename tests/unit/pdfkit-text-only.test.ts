@@ -19,7 +19,7 @@ const LINES = [{ heading: 'Continuity (statement)' }, 'RTO 12 min, target 30 min
 const OPTIONS = { title: 'Statement', createdAt: new Date('2026-12-01T10:00:00Z'), attachments: [{ name: 'statement.json', mediaType: 'application/json', description: 'signed', bytes: new TextEncoder().encode('{"signed":true}') }] };
 
 describe('lib/pdfkit-text-only.ts', () => {
-  it('bundles pdfkit without encryption, images and tables: the same PDF bytes as the full library, and each refused, not ignored', async () => {
+  it('bundles pdfkit without encryption, images, tables and SVG paths: the same PDF bytes as the full library, and each refused, not ignored', async () => {
     const { outfile, ...options } = esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} });
     const file = join(workdir, outfile);
     const contents = `import PDFDocument from 'pdfkit';
@@ -27,19 +27,20 @@ describe('lib/pdfkit-text-only.ts', () => {
       const refused = [];
       const refusal = (draw) => { try { draw(); refused.push('drawn'); } catch (error) { refused.push(error.message); } };
       refusal(() => new PDFDocument({ ownerPassword: 'owner', userPassword: 'user' }));
-      // A 1x1 PNG, as bytes, and a table of one cell.
+      // A 1x1 PNG, as bytes, a table of one cell, an SVG path.
       refusal(() => new PDFDocument().image(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'), 0, 0));
       refusal(() => new PDFDocument().table({ data: [['cell']] }));
+      refusal(() => new PDFDocument().path('M 0,0 L 10,10 Z'));
       const pdf = await renderTextPdf(${JSON.stringify(LINES)}, { title: 'Statement', createdAt: new Date('2026-12-01T10:00:00Z'), attachments: [{ name: 'statement.json', mediaType: 'application/json', description: 'signed', bytes: new TextEncoder().encode('{"signed":true}') }] });
       process.stdout.write(JSON.stringify({ refused, pdf: Buffer.from(pdf).toString('base64') }));`;
     const result = await build({ ...options, sourcemap: false, stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'draw.ts' }, outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
     const inputs = Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs;
-    // Before: AES (@noble/ciphers, 6.5 KB), png-js (4 KB) and pdfkit's 131 KB, its hashes, key derivations, image readers and tables included.
+    // Before: AES (@noble/ciphers, 6.5 KB), png-js (4 KB) and pdfkit's 131 KB, its hashes, key derivations, image readers, tables and path parser included.
     expect(Object.keys(inputs).filter((input) => /node_modules\/(@noble\/ciphers|png-js)\//.test(input) && inputs[input]!.bytesInOutput > 0)).toEqual([]);
-    expect(inputs[Object.keys(inputs).find((input) => input.endsWith('pdfkit/js/pdfkit.browser.mjs'))!]!.bytesInOutput / 1024).toBeLessThan(115);
+    expect(inputs[Object.keys(inputs).find((input) => input.endsWith('pdfkit/js/pdfkit.browser.mjs'))!]!.bytesInOutput / 1024).toBeLessThan(110);
 
     const bundled = JSON.parse(execFileSync(process.execPath, [file], { cwd: workdir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' })) as { refused: string[]; pdf: string };
-    expect(bundled.refused).toEqual([leftOutMessage('encryption'), leftOutMessage('images'), leftOutMessage('tables')]);
+    expect(bundled.refused).toEqual([leftOutMessage('encryption'), leftOutMessage('images'), leftOutMessage('tables'), leftOutMessage('SVG paths')]);
     // The tests' code runs pdfkit's Node build, encryption and all: the file id (an MD5 of the info) and every byte agree.
     const unbundled = Buffer.from(await renderTextPdf(LINES, OPTIONS));
     expect(unbundled.toString('latin1')).toMatch(/\/ID \[<[0-9a-f]{32}> <[0-9a-f]{32}>\]/);
@@ -63,6 +64,7 @@ describe('lib/pdfkit-text-only.ts', () => {
       'no class at all': browserBuild.replace('\nclass PDFSecurity {\n', '\nclass Security {\n'),
       'images opened another way': browserBuild.replace('image = PDFImage.open(src, `I${++this._imageCount}`);', 'image = PDFImage.open(src, this._nextImageLabel());'),
       'tables made another way': browserBuild.replace('return new PDFTable(this, opts);', 'return PDFTable.create(this, opts);'),
+      'paths drawn another way': browserBuild.replace('SVGPath.apply(this, path);', 'new SVGPath(path).draw(this);'),
     };
     for (const [what, source] of Object.entries(changed)) {
       expect(source, what).not.toBe(browserBuild);
