@@ -24,7 +24,7 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // Drill functions: the S3, RDS, Backup and DynamoDB clients (each operation called, its schemas and the errors), pg.
   RunDrillChecks: 580, // now 551 without unused schemas and SDK code; 654 with zod/mini (was 713; 968 before literal SDK schema keys)
   // The wire validator: pg, mysql2 (iconv-lite's encodings ~490 KB) and the RDS CAs.
-  RunDrillWireChecks: 1760, // now 1675 without unused schemas and SDK code; 1779 with zod/mini (was 1837; 2093 before literal SDK schema keys)
+  RunDrillWireChecks: 1230, // now 1164 with its data tables compressed; 1675 without unused schemas and SDK code; 1779 with zod/mini (was 1837; 2093 before literal SDK schema keys)
   // Restore waits: the RDS and AWS Backup clients.
   AwaitDrillRestoreEnd: 380, // now 355 without unused schemas and SDK code; 395 with zod/mini (was 458; 673 before literal SDK schema keys)
   // Validation fan-out: the DynamoDB client and the drill plans (PlanDrillValidation), the client alone (CountDrillSegment);
@@ -34,13 +34,13 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   CleanUpDrill: 670, // now 638 without unused schemas and SDK code; 728 with zod/mini (was 786; 934 before literal SDK schema keys)
   WriteDrillCanary: 500, // now 469 without unused schemas and SDK code; 570 with zod/mini (was 627; 792 before literal SDK schema keys)
   // The wire canary writer in the drill VPC: pg, the RDS and Secrets Manager clients, the RDS CAs.
-  WriteDrillWireCanary: 650, // now 617 without unused schemas and SDK code; 725 with zod/mini (was 784; 798 before literal SDK schema keys)
+  WriteDrillWireCanary: 580, // now 547 with its data tables compressed; 617 without unused schemas and SDK code; 725 with zod/mini (was 784; 798 before literal SDK schema keys)
   PrepareDrillRun: 570, // now 542 without unused schemas and SDK code; 628 with zod/mini (was 686; 788 before literal SDK schema keys)
   CheckDrillRestore: 570, // now 539 without unused schemas and SDK code; 625 with zod/mini (was 684; 784 before literal SDK schema keys)
   StartDrillRestore: 570, // now 537 without unused schemas and SDK code; 623 with zod/mini (was 682; 783 before literal SDK schema keys)
   // SES, S3, KMS, Backup, Lambda or Slack beside DynamoDB: each SDK client's runtime and errors, the Slack client ~60 KB.
   // ExportEvidence also draws the statement's one-page PDF (GET /evidence/statement, Accept: application/pdf): pdfkit +180 KB.
-  ExportEvidence: 690, // now 657 without unused schemas and SDK code; 716 with zod/mini; 813 before literal SDK schema keys (633 before the PDF)
+  ExportEvidence: 650, // now 610 with pdfkit text-only; 657 without unused schemas and SDK code; 716 with zod/mini; 813 before literal SDK schema keys (633 before the PDF)
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
   // ...and, done, queues the export for the compliance platforms (the Lambda client and the config: +100 KB).
   RunEvidenceExport: 610, // now 577 without unused schemas and SDK code; 670 with zod/mini; 869 before literal SDK schema keys (769 before the push)
@@ -58,7 +58,7 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   SlackInteractions: 400, // now 380 without unused schemas and SDK code; 425 with zod/mini (was 478)
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).
   // It reads an exported period's zip from the exports bucket (the S3 client: +172 KB).
-  PushComplianceEvidence: 680, // now 646 without unused schemas and SDK code; 696 with zod/mini; 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
+  PushComplianceEvidence: 630, // now 599 with pdfkit text-only; 646 without unused schemas and SDK code; 696 with zod/mini; 814 before literal SDK schema keys (641 before the exported periods; 461 with a hand-written PDF writer)
   SignOffEvidence: 350, // now 325 without unused schemas and SDK code; 356 with zod/mini (was 409; 446 before literal SDK schema keys)
 };
 
