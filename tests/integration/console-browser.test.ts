@@ -76,35 +76,62 @@ describe('console in a browser', () => {
    * Keyboard only: no mouse, no element.click(). The focus moves with Tab (or Shift+Tab when the target lies before
    * it), as a person would move it, and must arrive with a visible focus ring; Enter or Space then acts.
    */
-  /** Where the element lies from the focus ('here', 'before', 'after'), and whether it shows a visible focus ring (in-page, as a string: no DOM types here). */
+  /**
+   * Where the element lies from the focus ('here', 'before', 'after'), whether it shows a visible focus ring, and how
+   * many Tab presses away it looks (in-page, as a string: no DOM types here). The count is a guess from the focusable
+   * elements in document order: the presses are made and then the focus is looked at again, so a wrong guess costs
+   * presses, never a pass.
+   */
   const FOCUS_PLACE = inPage(`
     const active = document.activeElement;
     if (active === element) {
       const style = getComputedStyle(element);
-      return { place: 'here', ring: element.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+      const href = element.tagName === 'A' ? element.getAttribute('href') : null;
+      return { place: 'here', ring: element.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        navigates: href !== null && href.startsWith('#/') && href !== location.hash };
     }
-    if (!active || active === document.body) return { place: 'after', ring: false };
-    return { place: active.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING ? 'before' : 'after', ring: false };
+    const focusable = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+      .filter((candidate) => candidate.tabIndex >= 0 && !candidate.disabled && candidate.checkVisibility());
+    const follows = (node, from) => !!(from.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const precedes = (node, from) => !!(from.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
+    if (!active || active === document.body) return { place: 'after', ring: false, presses: focusable.filter((node) => node === element || precedes(node, element)).length };
+    const before = precedes(element, active);
+    // The stops from the focus (not counted) to the element (counted), in the direction the presses go.
+    const presses = focusable.filter((node) => before
+      ? precedes(node, active) && (node === element || follows(node, element))
+      : follows(node, active) && (node === element || precedes(node, element))).length;
+    return { place: before ? 'before' : 'after', ring: false, presses };
   `);
   const MAX_PRESSES = 150;
-  async function focusByKeyboard(page: Page, target: Locator): Promise<void> {
+  /** Tabs (or Shift+Tabs) to the element and holds that it arrives with a visible ring; tells whether it is an in-app link elsewhere. */
+  async function focusByKeyboard(page: Page, target: Locator): Promise<{ navigates: boolean }> {
     await target.waitFor();
     // Found once (a role locator computes every element's accessible name each time it resolves); Tab changes no markup.
     const element = await target.elementHandle();
-    let where = { place: '', ring: false };
-    for (let presses = 0; presses <= MAX_PRESSES; presses += 1) {
+    let where: { place: string; ring: boolean; presses?: number; navigates?: boolean } = { place: '', ring: false };
+    // The guessed presses go without a look in between (a look is a round trip to the browser); the focus is looked at after each run.
+    // Once a run has gone past the element (the guess counted a stop the browser skips), one press at a time.
+    let direction = '';
+    let guessing = true;
+    for (let presses = 0; presses <= MAX_PRESSES; ) {
       where = (await element!.evaluate(FOCUS_PLACE)) as typeof where;
       if (where.place === 'here') break;
-      await page.keyboard.press(where.place === 'before' ? 'Shift+Tab' : 'Tab');
+      if (direction !== '' && where.place !== direction) guessing = false;
+      direction = where.place;
+      const run = guessing ? Math.max(1, Math.min(where.presses ?? 1, MAX_PRESSES + 1 - presses)) : 1;
+      // Shift held through a run of Shift+Tabs, as a person holds it.
+      if (where.place === 'before') await page.keyboard.down('Shift');
+      for (let press = 0; press < run; press += 1) await page.keyboard.press('Tab');
+      if (where.place === 'before') await page.keyboard.up('Shift');
+      presses += run;
     }
-    expect(where, `keyboard focus on ${target}, with a visible ring`).toEqual({ place: 'here', ring: true });
+    expect({ place: where.place, ring: where.ring }, `keyboard focus on ${target}, with a visible ring`).toEqual({ place: 'here', ring: true });
     await element!.dispose();
+    return { navigates: where.navigates === true };
   }
   /** Tabs to a button or link and presses it (Enter, or Space for a button). */
   async function press(page: Page, target: Locator, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
-    await focusByKeyboard(page, target);
-    const navigates = (await target.evaluate(inPage(`const href = element.tagName === 'A' ? element.getAttribute('href') : null;
-      return href !== null && href.startsWith('#/') && href !== location.hash;`))) as boolean;
+    const { navigates } = await focusByKeyboard(page, target);
     await page.keyboard.press(key);
     if (navigates) await focusOnMain(page);
   }

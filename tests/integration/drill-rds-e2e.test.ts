@@ -117,8 +117,9 @@ async function canaryThenRestorable(source: 'orders-db' | 'ledger-db'): Promise<
   const described = aurora ? (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }))).DBClusters![0]!.DBClusterArn! : (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source }))).DBInstances![0]!.DBInstanceArn!;
   const write = aurora ? writeSqlCanary : writeSqlCanaryOverWire;
   await write({ source: { type: aurora ? 'Aurora' : 'RDS', name: source, arn: described }, access: { via: aurora ? 'data-api' : 'wire' }, writerSecretArn: WRITER, table: 'irdr_drill_canary' });
-  const writtenBy = Date.now() + 1000;
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  // The drill restores the latest restorable time rounded down to the second: the next whole second holds the write.
+  const writtenBy = Math.ceil(Date.now() / 1000) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, writtenBy - Date.now()));
   await waitFor(async () => {
     const latest = aurora
       ? (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: source }))).DBClusters![0]!.LatestRestorableTime
