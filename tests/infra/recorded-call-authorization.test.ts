@@ -1,6 +1,8 @@
+// In the infra project: the listings' module reads lib/drill-grants (aws-cdk-lib), which the infra workers have loaded already.
+
 import { describe, expect, it } from 'vitest';
-import { actionsName, DEPLOYED, KEY_POLICY_DELEGATING_TO_IAM, simulateRequest } from '../infra/iam-simulation.js';
-import type { SynthesizedPolicyStatement } from '../infra/synthesized-app.js';
+import { actionsName, DEPLOYED, KEY_POLICY_DELEGATING_TO_IAM, simulateRequest } from './iam-simulation.js';
+import type { SynthesizedPolicyStatement } from './synthesized-app.js';
 import { actionsGrantedButUnused, partitionsGrantedButUnwritten, resourcesGrantedButUnused, type AuthorizationCheck } from '../integration/support/recorded-call-authorization.js';
 
 const { account, region } = DEPLOYED;
