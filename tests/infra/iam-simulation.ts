@@ -217,3 +217,28 @@ export async function simulateRequest(statements: readonly SynthesizedPolicyStat
     ignoredKeys: [...new Set(results.flatMap((result) => result.ignoredContextKeys ?? []))].sort(),
   };
 }
+
+/** actionsName's answers, by `[actions, action]` as JSON: a few hundred pairs, asked thousands of times. */
+const namedActions = new Map<string, boolean>();
+
+/**
+ * Whether a statement's Action element names the action, as iam-simulate's authorization matches it: `Allow <actions>`
+ * on `*`, the request on `*` by a role of the account, none of runSimulation's request validation (a resource-type
+ * match per call, its cost). A statement whose actions do not name the action allows it on no resource under no
+ * condition, so a `false` settles simulateRequest for any statement with these actions.
+ */
+export function actionsName(actions: string | readonly string[], action: string): boolean {
+  const key = JSON.stringify([actions, action]);
+  const known = namedActions.get(key);
+  if (known !== undefined) return known;
+  const principal = `arn:${DEPLOYED.partition}:iam::${DEPLOYED.account}:role/simulated-function-role`;
+  const simulation: Simulation = {
+    request: { action, principal, resource: { resource: '*', accountId: DEPLOYED.account }, contextVariables: {} },
+    identityPolicies: [{ name: 'function-role', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] } }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+  const named = runUnsafeSimulation(simulation, { simulationMode: 'Strict' }) === 'Allowed';
+  namedActions.set(key, named);
+  return named;
+}

@@ -189,8 +189,8 @@ async function runDrillScenario(local: TestStack, incidentId: string): Promise<v
   expect(ledgerStart.status, JSON.stringify(ledgerStart.body)).toBe(202);
   const ledgerRunId = ledgerStart.body.runId as string;
   for (let look = 0; !(await local.api('GET', `/drill-runs/${ledgerRunId}`, { token: 'dev-auditor' })).body.run?.recoveryPoint; look += 1) {
-    if (look > 600) throw new Error(`drill run ${ledgerRunId} never chose its recovery point`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (look > 150) throw new Error(`drill run ${ledgerRunId} never chose its recovery point`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await drills.put('irdr-demo-orders', { pk: 'LEDGER#2025', sk: 'ENTRY#0', amount: 1, currency: 'EUR' });
   const failed = { runId: ledgerRunId, execution: await local.waitForExecution(ledgerStart.body.executionArn as string, 2400) };
@@ -263,11 +263,11 @@ async function stopRunsMidway(local: TestStack, session: ReturnType<typeof runbo
   const drills = drillSession(local);
   for (let look = 0; look < 200 && !(await drills.drillTables()).some((name) => name.includes(runId)); look += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   await local.sfn.send(new StopExecutionCommand({ executionArn: drill.executionArn }));
-  for (let look = 0; look < 400; look += 1) {
+  for (let look = 0; look < 80; look += 1) {
     const incident = (await local.api('GET', `/incidents/${opened.incidentId}`)).body.incident as { runbookStatus?: string } | undefined;
     const run = (await local.api('GET', `/drill-runs/${runId}`)).body.run as { status?: string } | undefined;
     if (incident?.runbookStatus === 'aborted' && run?.status === 'failed') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error('the stopped runs were not marked aborted');
 }
@@ -314,7 +314,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
         drata: { apiUrl: 'https://drata.example/public', workspaceId: LOCAL_DRATA_WORKSPACE_ID, ownerId: 5 },
       },
     }));
-    const session = runbookSession(local);
+    // Its waits look every 250 ms, not 50: each look is a GET through the API (~10-25 ms of CPU), and they wait for seconds.
+    const session = runbookSession(local, { pollMs: 250 });
     try {
       // Opened major under DORA and an SEC registrant: the run starts DORA's stages, and its materiality approval classifies
       // the incident material (StartReportsFromRunbook: META updated, stage tasks emailed, their reminders started).
@@ -470,8 +471,8 @@ describe('IAM coverage: what each function does locally is what its synthesized 
       expect(started.status, JSON.stringify(started.body).slice(0, 500)).toBe(202);
       const exportPath = `/evidence/exports/${(started.body as { exportId: string }).exportId}`;
       let exportView = (await local.api('GET', exportPath, { token: 'dev-commander' })).body as { status: string };
-      for (let attempt = 0; exportView.status === 'running' && attempt < 1_200; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let attempt = 0; exportView.status === 'running' && attempt < 240; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
         exportView = (await local.api('GET', exportPath, { token: 'dev-commander' })).body as { status: string };
       }
       expect(exportView.status, JSON.stringify(exportView).slice(0, 500)).toBe('completed');

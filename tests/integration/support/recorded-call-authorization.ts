@@ -1,6 +1,6 @@
 import { RESTORE_TARGET_ACTIONS } from '../../../lib/drill-grants.js';
 import type { RecordedAwsCall } from '../../../local/aws-call-recorder.js';
-import { KEY_POLICY_DELEGATING_TO_IAM, simulateRequest, type DeployedTemplate, type ResourcePolicy } from '../../infra/iam-simulation.js';
+import { actionsName, KEY_POLICY_DELEGATING_TO_IAM, simulateRequest, type DeployedTemplate, type ResourcePolicy } from '../../infra/iam-simulation.js';
 import type { SynthesizedPolicyStatement } from '../../infra/synthesized-app.js';
 import type { DeployedSpellings } from './deployed-resource-names.js';
 
@@ -27,9 +27,13 @@ export type DeployedArnOf = (localArn: string) => string | undefined;
 
 /** Every spelling the template has for a local resource, deployed: they must all be one ARN. */
 export function deployedArnOf(spellingsOf: DeployedSpellings, deployed: DeployedTemplate): DeployedArnOf {
+  // Asked once per check and probe: the same few hundred ARNs, each worked out once.
+  const known = new Map<string, string | undefined>();
   return (localArn) => {
+    if (known.has(localArn)) return known.get(localArn);
     const arns = [...new Set(spellingsOf(localArn)?.map((spelling) => deployed.text(spelling)) ?? [])];
     if (arns.length > 1) throw new Error(`${localArn} deploys as ${arns.join(' and ')}: one resource, two ARNs`);
+    known.set(localArn, arns[0]);
     return arns[0];
   };
 }
@@ -44,16 +48,28 @@ const serviceOf = (action: string): string => action.split(':')[0]!.toLowerCase(
 const asList = (value: unknown): string[] => [value].flat() as string[];
 
 /**
- * Whether a one-statement identity policy allows some check (of the probe's service, with a deployed resource) as
- * iam-simulate evaluates it; a KMS key is taken to leave the decision to IAM, so only the probe decides.
+ * What iam-simulate answered for a probe and a check (`[probe, action, deployed ARN, condition values]` as JSON): the
+ * unused-grant listings ask each function's grants about the same calls again and again, and an answer depends on nothing else.
+ */
+const probeAnswers = new Map<string, boolean>();
+
+/**
+ * Whether a one-statement identity policy allows some check (with a deployed resource) as iam-simulate evaluates it; a
+ * KMS key is taken to leave the decision to IAM, so only the probe decides. Only checks of an action the probe names are
+ * simulated whole: no other can be allowed (actionsName).
  */
 async function allowsSome(probe: SynthesizedPolicyStatement, checks: readonly AuthorizationCheck[], arnOf: DeployedArnOf): Promise<boolean> {
-  const services = new Set(asList(probe.Action).map(serviceOf));
   for (const check of checks) {
     const arn = check.resource === undefined ? undefined : arnOf(check.resource);
-    if (arn === undefined || !(services.has(serviceOf(check.action)) || services.has('*'))) continue;
-    const resourcePolicy = serviceOf(check.action) === 'kms' ? KEY_POLICY_DELEGATING_TO_IAM : undefined;
-    if ((await simulateRequest([probe], { action: check.action, resource: arn, conditionValues: check.conditionValues }, { ...(resourcePolicy && { resourcePolicy }) })).allowed) return true;
+    if (arn === undefined || !actionsName(probe.Action, check.action)) continue;
+    const key = JSON.stringify([probe, check.action, arn, check.conditionValues]);
+    let allowed = probeAnswers.get(key);
+    if (allowed === undefined) {
+      const resourcePolicy = serviceOf(check.action) === 'kms' ? KEY_POLICY_DELEGATING_TO_IAM : undefined;
+      allowed = (await simulateRequest([probe], { action: check.action, resource: arn, conditionValues: check.conditionValues }, { ...(resourcePolicy && { resourcePolicy }) })).allowed;
+      probeAnswers.set(key, allowed);
+    }
+    if (allowed) return true;
   }
   return false;
 }

@@ -48,7 +48,8 @@ export const TOKEN_OF_ROLE: Record<string, string> = {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function runbookSession(local: TestStack) {
+/** `pollMs`: how long the waits pause between looks (each look is a request through the API: ~10-25 ms of CPU). */
+export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: number } = {}) {
   /** Every response body the session saw, to check later that none carries a task token. */
   const seen: string[] = [];
   const record = <T>(body: T): T => {
@@ -84,7 +85,7 @@ export function runbookSession(local: TestStack) {
       for (let attempt = 0; attempt < attempts; attempt += 1) {
         const found = (await session.events(incidentId)).find(predicate);
         if (found) return found;
-        await pause(50);
+        await pause(pollMs);
       }
       throw new Error(`no matching event on incident ${incidentId}`);
     },
@@ -92,7 +93,7 @@ export function runbookSession(local: TestStack) {
       for (let attempt = 0; attempt < attempts; attempt += 1) {
         const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId && candidate.status === 'open');
         if (task) return task;
-        await pause(50);
+        await pause(pollMs);
       }
       throw new Error(`task ${taskId} of incident ${incidentId} never opened`);
     },
@@ -110,7 +111,7 @@ export function runbookSession(local: TestStack) {
           ).length;
           if (recorded >= expected) return task;
         }
-        await pause(50);
+        await pause(pollMs);
       }
       throw new Error(`task ${taskId} of incident ${incidentId} was never open with its emails sent`);
     },
@@ -122,7 +123,7 @@ export function runbookSession(local: TestStack) {
       for (let attempt = 0; attempt < attempts; attempt += 1) {
         const found = (await session.emails()).find(predicate);
         if (found) return found;
-        await pause(50);
+        await pause(pollMs);
       }
       throw new Error('no matching email in the local mailbox');
     },
@@ -147,7 +148,7 @@ export function runbookSession(local: TestStack) {
         }
         const execution = await local.sfn.send(new DescribeExecutionCommand({ executionArn }));
         if (execution.status !== 'RUNNING') return execution;
-        await pause(50);
+        await pause(pollMs);
       }
       throw new Error(`execution ${executionArn} still RUNNING`);
     },
