@@ -1,0 +1,208 @@
+/**
+ * The `irdr` launcher's program: bin/irdr.ts and every handler of functions/registry.ts built by esbuild into one
+ * bundle (shared chunks: one copy of each module), kept under node_modules/.cache/irdr/launcher until one of its
+ * inputs changes. A start loads ~130 prebuilt files instead of transforming ~220 of our TypeScript files through tsx
+ * and resolving ~1,000 of node_modules one by one (`irdr local start` to ready: ~1.8 -> ~0.8 CPU-s; docs/stack-start-cpu-8.md).
+ *
+ * Plain JavaScript: it runs before anything could load TypeScript.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { registerHooks } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const LAUNCHER_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'irdr', 'launcher');
+const MANIFEST = join(LAUNCHER_CACHE, 'manifest.json');
+/** Bumped when what a manifest holds changes meaning; this file and esbuild's version are inputs of every bundle too. */
+const MANIFEST_FORMAT = 2;
+/** Files no bundle of the last week names are removed on a rebuild: a stack started from an older bundle may still load its handlers' files. */
+const UNUSED_FILE_AGE_MS = 7 * 24 * 3_600_000;
+
+// ---- the bundle's options, shared with the tests' CLI bundle (tests/support/cli-bundle.ts) ----
+
+/**
+ * Each module keeps its own location (import.meta.url/dirname/filename, __dirname, __filename: PROJECT_ROOT, the
+ * workflows' folders, the files packages read beside their code): in a bundle they would all be the bundle's. Read
+ * through the `define`s below, so the same words inside string literals stay as they are.
+ */
+const LOCATION_WORDS = ['import.meta.url', 'import.meta.dirname', 'import.meta.filename', '__dirname', '__filename'];
+/** Comments and blank space, then the "use strict" directive. */
+const STRICT_PROLOGUE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\1;?/;
+/** @type {import('esbuild').Plugin} */
+const keepModuleLocations = {
+  name: 'keep-module-locations',
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|js|mjs|cjs)$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!LOCATION_WORDS.some((word) => source.includes(word))) return undefined;
+      const location =
+        `var __irdrModuleUrl = ${JSON.stringify(pathToFileURL(args.path).href)}, ` +
+        `__irdrDirname = ${JSON.stringify(dirname(args.path))}, __irdrFilename = ${JSON.stringify(args.path)};`;
+      // A `#!` line is commented out; the declarations go after a "use strict" prologue, which must stay first to count.
+      const code = source.startsWith('#!') ? `//${source}` : source;
+      const prologue = STRICT_PROLOGUE.exec(code)?.[0] ?? '';
+      return { contents: `${prologue}${location}${code.slice(prologue.length)}`, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+    });
+  },
+};
+
+/** Bundled CommonJS packages call `require` for Node's built-ins: an ESM bundle has none of its own. */
+const REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
+
+/** esbuild's options for a bundle of irdr's TypeScript run by node from a folder inside the project. */
+export const bundleOptions = () => ({
+  bundle: true,
+  // Each command's module stays a chunk of its own, loaded when that command runs (as bin/irdr.ts intends).
+  splitting: true,
+  format: /** @type {const} */ ('esm'),
+  platform: /** @type {const} */ ('node'),
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // Class and function names as written (error names, logs), as tsx's transform keeps them.
+  keepNames: true,
+  // dynalite requires its actions by computed name: it loads from node_modules, as installed.
+  external: ['dynalite'],
+  banner: { js: REQUIRE_BANNER },
+  define: {
+    'import.meta.url': '__irdrModuleUrl',
+    'import.meta.dirname': '__irdrDirname',
+    'import.meta.filename': '__irdrFilename',
+    __dirname: '__irdrDirname',
+    __filename: '__irdrFilename',
+  },
+  plugins: [keepModuleLocations],
+  absWorkingDir: PROJECT_ROOT,
+  logLevel: /** @type {const} */ ('error'),
+});
+
+// ---- is the bundle on disk the sources' bundle? ----
+
+/** A file's size and modification time ('missing' if it is gone): what every start compares, ~5,000 stats in ~15 ms. */
+function statStampOf(file) {
+  const stat = statSync(join(PROJECT_ROOT, file), { throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeMs}` : 'missing';
+}
+
+function contentHashOf(file) {
+  try {
+    return createHash('sha256').update(readFileSync(join(PROJECT_ROOT, file))).digest('base64url');
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * How a start tells whether an input changed: by size and modification time; our own files (not installed packages,
+ * which npm rewrites whole) also by content, so a checkout that touched a file without changing it keeps the bundle.
+ */
+function stampsOf(file) {
+  return file.split('/').includes('node_modules') ? [statStampOf(file)] : [statStampOf(file), contentHashOf(file)];
+}
+
+/** The manifest of the bundle built from the sources as they are now, or undefined when there is none or one input changed. */
+export function currentManifest() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (manifest?.format !== MANIFEST_FORMAT || typeof manifest.inputs !== 'object') return undefined;
+  for (const [file, [stat, hash]] of Object.entries(manifest.inputs)) {
+    if (statStampOf(file) !== stat && (hash === undefined || contentHashOf(file) !== hash)) return undefined;
+  }
+  return manifest;
+}
+
+// ---- building it ----
+
+/** Written beside, then renamed: a process reading the file sees the old one or the new one, never half of one. */
+function writeAtomically(file, contents) {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+/** The registry's entry files (functions/registry.ts holds only data and types: built alone, it imports nothing). */
+async function handlerEntries(esbuild) {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['functions/registry.ts'], bundle: true, write: false, format: 'esm', platform: 'node', absWorkingDir: PROJECT_ROOT, logLevel: 'error' });
+  const registry = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
+  return [...new Set(registry.functionRegistry.map((spec) => spec.entry))];
+}
+
+/**
+ * Builds the bundle into the cache and writes its manifest. Output files are named by their content, so a file once
+ * written never changes: a process still running an older bundle keeps loading its own files.
+ */
+export async function buildLauncherBundle() {
+  const esbuild = await import('esbuild');
+  const handlers = await handlerEntries(esbuild);
+  const result = await esbuild.build({
+    ...bundleOptions(),
+    entryPoints: ['bin/irdr.ts', ...handlers],
+    outbase: PROJECT_ROOT,
+    outdir: LAUNCHER_CACHE,
+    entryNames: '[dir]/[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
+    // Written to disk for whoever asks for them (NODE_OPTIONS=--enable-source-maps): positions in our .ts files.
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+  });
+  for (const output of result.outputFiles) {
+    try {
+      statSync(output.path);
+    } catch {
+      writeAtomically(output.path, output.contents);
+    }
+  }
+  // The chunks are ESM: say so to node, whatever a package.json above says.
+  writeAtomically(join(LAUNCHER_CACHE, 'package.json'), '{ "type": "module" }\n');
+  const entryOf = new Map(Object.entries(result.metafile.outputs).flatMap(([output, { entryPoint }]) => (entryPoint ? [[entryPoint, relative(LAUNCHER_CACHE, resolve(PROJECT_ROOT, output))]] : [])));
+  const inputs = [...Object.keys(result.metafile.inputs), relative(PROJECT_ROOT, fileURLToPath(import.meta.url)), 'node_modules/esbuild/package.json'];
+  const manifest = {
+    format: MANIFEST_FORMAT,
+    cli: entryOf.get('bin/irdr.ts'),
+    handlers: Object.fromEntries(handlers.map((entry) => [entry, entryOf.get(entry)])),
+    inputs: Object.fromEntries(inputs.map((file) => file.split(sep).join('/')).map((file) => [file, stampsOf(file)])),
+  };
+  writeAtomically(MANIFEST, `${JSON.stringify(manifest)}\n`);
+  removeUnusedFiles(new Set(result.outputFiles.map((output) => output.path)));
+  return manifest;
+}
+
+function removeUnusedFiles(current) {
+  const old = Date.now() - UNUSED_FILE_AGE_MS;
+  for (const entry of readdirSync(LAUNCHER_CACHE, { recursive: true, withFileTypes: true })) {
+    const file = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || current.has(file) || file === MANIFEST || entry.name === 'package.json') continue;
+    if (statSync(file).mtimeMs < old) rmSync(file, { force: true });
+  }
+}
+
+// ---- running it ----
+
+/**
+ * local/lambda-runtime.ts imports a handler by its registry path (`functions/http/x.ts`), as in the project: answer
+ * with the bundle's build of that handler, which shares the bundle's modules (one copy of each, as under tsx).
+ */
+function redirectHandlers(manifest) {
+  const bundled = new Map(Object.entries(manifest.handlers).map(([entry, output]) => [pathToFileURL(join(PROJECT_ROOT, entry)).href, pathToFileURL(join(LAUNCHER_CACHE, output)).href]));
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const url = bundled.get(specifier);
+      return url ? { url, shortCircuit: true } : nextResolve(specifier, context);
+    },
+  });
+}
+
+/** Runs the CLI from its bundle, building it first when a source changed since the last build. */
+export async function runLauncherBundle() {
+  const manifest = currentManifest() ?? (await buildLauncherBundle());
+  redirectHandlers(manifest);
+  await import(pathToFileURL(join(LAUNCHER_CACHE, manifest.cli)).href);
+}
