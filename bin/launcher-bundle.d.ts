@@ -7,12 +7,13 @@ export interface LauncherManifest {
   readonly cli: string;
   /** Each registry entry (`functions/http/x.ts`) and its bundled file, relative to LAUNCHER_CACHE. */
   readonly handlers: Readonly<Record<string, string>>;
-  /** Each input (project-relative) and its stamps: size and modification time, and for our own files their SHA-256. */
-  readonly inputs: Readonly<Record<string, readonly [string, string?]>>;
+  /** Each input (project-relative) and its stamp: our own files' SHA-256, installed packages' size and modification time. */
+  readonly inputs: Readonly<Record<string, string>>;
 }
 
-export declare const LAUNCHER_CACHE: string;
-export declare function bundleOptions(): BuildOptions & Required<Pick<BuildOptions, 'banner' | 'define' | 'plugins' | 'external'>>;
-export declare function currentManifest(): LauncherManifest | undefined;
-export declare function buildLauncherBundle(): Promise<LauncherManifest>;
-export declare function runLauncherBundle(): Promise<void>;
+/** Each function takes the project's root folder; the default is this project's. */
+export declare function launcherCacheOf(root?: string): string;
+export declare function bundleOptions(root?: string): BuildOptions & Required<Pick<BuildOptions, 'banner' | 'define' | 'plugins' | 'external'>>;
+export declare function currentManifest(root?: string): LauncherManifest | undefined;
+export declare function buildLauncherBundle(root?: string): Promise<LauncherManifest>;
+export declare function runLauncherBundle(root?: string): Promise<void>;

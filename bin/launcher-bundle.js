@@ -14,10 +14,13 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const LAUNCHER_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'irdr', 'launcher');
-const MANIFEST = join(LAUNCHER_CACHE, 'manifest.json');
+/** Where a project's launcher bundle lives (the tests build small projects of their own). */
+export const launcherCacheOf = (root = PROJECT_ROOT) => join(root, 'node_modules', '.cache', 'irdr', 'launcher');
+const manifestOf = (root) => join(launcherCacheOf(root), 'manifest.json');
+/** Names each handler's entry file: each is an entry of the bundle. */
+const REGISTRY = 'functions/registry.ts';
 /** Bumped when what a manifest holds changes meaning; this file and esbuild's version are inputs of every bundle too. */
-const MANIFEST_FORMAT = 2;
+const MANIFEST_FORMAT = 3;
 /** Files no bundle of the last week names are removed on a rebuild: a stack started from an older bundle may still load its handlers' files. */
 const UNUSED_FILE_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -53,7 +56,7 @@ const keepModuleLocations = {
 const REQUIRE_BANNER = "import { createRequire as __irdrCreateRequire } from 'node:module'; const require = __irdrCreateRequire(import.meta.url);";
 
 /** esbuild's options for a bundle of irdr's TypeScript run by node from a folder inside the project. */
-export const bundleOptions = () => ({
+export const bundleOptions = (root = PROJECT_ROOT) => ({
   bundle: true,
   // Each command's module stays a chunk of its own, loaded when that command runs (as bin/irdr.ts intends).
   splitting: true,
@@ -74,46 +77,43 @@ export const bundleOptions = () => ({
     __filename: '__irdrFilename',
   },
   plugins: [keepModuleLocations],
-  absWorkingDir: PROJECT_ROOT,
+  absWorkingDir: root,
   logLevel: /** @type {const} */ ('error'),
 });
 
 // ---- is the bundle on disk the sources' bundle? ----
 
-/** A file's size and modification time ('missing' if it is gone): what every start compares, ~5,000 stats in ~15 ms. */
-function statStampOf(file) {
-  const stat = statSync(join(PROJECT_ROOT, file), { throwIfNoEntry: false });
+/** A file's size and modification time ('missing' if it is gone). */
+function statStampOf(root, file) {
+  const stat = statSync(join(root, file), { throwIfNoEntry: false });
   return stat ? `${stat.size}:${stat.mtimeMs}` : 'missing';
 }
 
-function contentHashOf(file) {
+function contentHashOf(root, file) {
   try {
-    return createHash('sha256').update(readFileSync(join(PROJECT_ROOT, file))).digest('base64url');
+    return createHash('sha256').update(readFileSync(join(root, file))).digest('base64url');
   } catch {
     return 'missing';
   }
 }
 
 /**
- * How a start tells whether an input changed: by size and modification time; our own files (not installed packages,
- * which npm rewrites whole) also by content, so a checkout that touched a file without changing it keeps the bundle.
+ * How a start tells whether an input changed: our own files by their content, as tsx's cache does (an edit that
+ * keeps a file's size and time still counts; ~550 files, ~40 ms); installed packages, which npm rewrites whole, by
+ * size and modification time (hashing ~4,300 more files would cost more than the start saves).
  */
-function stampsOf(file) {
-  return file.split('/').includes('node_modules') ? [statStampOf(file)] : [statStampOf(file), contentHashOf(file)];
-}
+const stampOf = (root, file) => (file.split('/').includes('node_modules') ? statStampOf(root, file) : contentHashOf(root, file));
 
 /** The manifest of the bundle built from the sources as they are now, or undefined when there is none or one input changed. */
-export function currentManifest() {
+export function currentManifest(root = PROJECT_ROOT) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    manifest = JSON.parse(readFileSync(manifestOf(root), 'utf8'));
   } catch {
     return undefined;
   }
   if (manifest?.format !== MANIFEST_FORMAT || typeof manifest.inputs !== 'object') return undefined;
-  for (const [file, [stat, hash]] of Object.entries(manifest.inputs)) {
-    if (statStampOf(file) !== stat && (hash === undefined || contentHashOf(file) !== hash)) return undefined;
-  }
+  for (const [file, stamp] of Object.entries(manifest.inputs)) if (stampOf(root, file) !== stamp) return undefined;
   return manifest;
 }
 
@@ -128,8 +128,8 @@ function writeAtomically(file, contents) {
 }
 
 /** The registry's entry files (functions/registry.ts holds only data and types: built alone, it imports nothing). */
-async function handlerEntries(esbuild) {
-  const { outputFiles } = await esbuild.build({ entryPoints: ['functions/registry.ts'], bundle: true, write: false, format: 'esm', platform: 'node', absWorkingDir: PROJECT_ROOT, logLevel: 'error' });
+async function handlerEntries(esbuild, root) {
+  const { outputFiles } = await esbuild.build({ entryPoints: [REGISTRY], bundle: true, write: false, format: 'esm', platform: 'node', absWorkingDir: root, logLevel: 'error' });
   const registry = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
   return [...new Set(registry.functionRegistry.map((spec) => spec.entry))];
 }
@@ -138,14 +138,15 @@ async function handlerEntries(esbuild) {
  * Builds the bundle into the cache and writes its manifest. Output files are named by their content, so a file once
  * written never changes: a process still running an older bundle keeps loading its own files.
  */
-export async function buildLauncherBundle() {
+export async function buildLauncherBundle(root = PROJECT_ROOT) {
   const esbuild = await import('esbuild');
-  const handlers = await handlerEntries(esbuild);
+  const cache = launcherCacheOf(root);
+  const handlers = await handlerEntries(esbuild, root);
   const result = await esbuild.build({
-    ...bundleOptions(),
+    ...bundleOptions(root),
     entryPoints: ['bin/irdr.ts', ...handlers],
-    outbase: PROJECT_ROOT,
-    outdir: LAUNCHER_CACHE,
+    outbase: root,
+    outdir: cache,
     entryNames: '[dir]/[name]-[hash]',
     chunkNames: 'chunks/[name]-[hash]',
     // Written to disk for whoever asks for them (NODE_OPTIONS=--enable-source-maps): positions in our .ts files.
@@ -161,25 +162,27 @@ export async function buildLauncherBundle() {
     }
   }
   // The chunks are ESM: say so to node, whatever a package.json above says.
-  writeAtomically(join(LAUNCHER_CACHE, 'package.json'), '{ "type": "module" }\n');
-  const entryOf = new Map(Object.entries(result.metafile.outputs).flatMap(([output, { entryPoint }]) => (entryPoint ? [[entryPoint, relative(LAUNCHER_CACHE, resolve(PROJECT_ROOT, output))]] : [])));
-  const inputs = [...Object.keys(result.metafile.inputs), relative(PROJECT_ROOT, fileURLToPath(import.meta.url)), 'node_modules/esbuild/package.json'];
+  writeAtomically(join(cache, 'package.json'), '{ "type": "module" }\n');
+  const entryOf = new Map(Object.entries(result.metafile.outputs).flatMap(([output, { entryPoint }]) => (entryPoint ? [[entryPoint, relative(cache, resolve(root, output))]] : [])));
+  // How it is built counts too: the registry (which handlers are entries), this file, and esbuild's version, wherever they are.
+  const builtBy = [REGISTRY, relative(root, fileURLToPath(import.meta.url)), relative(root, fileURLToPath(import.meta.resolve('esbuild/package.json')))];
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...builtBy])];
   const manifest = {
     format: MANIFEST_FORMAT,
     cli: entryOf.get('bin/irdr.ts'),
     handlers: Object.fromEntries(handlers.map((entry) => [entry, entryOf.get(entry)])),
-    inputs: Object.fromEntries(inputs.map((file) => file.split(sep).join('/')).map((file) => [file, stampsOf(file)])),
+    inputs: Object.fromEntries(inputs.map((file) => file.split(sep).join('/')).map((file) => [file, stampOf(root, file)])),
   };
-  writeAtomically(MANIFEST, `${JSON.stringify(manifest)}\n`);
-  removeUnusedFiles(new Set(result.outputFiles.map((output) => output.path)));
+  writeAtomically(manifestOf(root), `${JSON.stringify(manifest)}\n`);
+  removeUnusedFiles(cache, new Set(result.outputFiles.map((output) => output.path)));
   return manifest;
 }
 
-function removeUnusedFiles(current) {
+function removeUnusedFiles(cache, current) {
   const old = Date.now() - UNUSED_FILE_AGE_MS;
-  for (const entry of readdirSync(LAUNCHER_CACHE, { recursive: true, withFileTypes: true })) {
+  for (const entry of readdirSync(cache, { recursive: true, withFileTypes: true })) {
     const file = join(entry.parentPath, entry.name);
-    if (!entry.isFile() || current.has(file) || file === MANIFEST || entry.name === 'package.json') continue;
+    if (!entry.isFile() || current.has(file) || entry.name === 'manifest.json' || entry.name === 'package.json') continue;
     if (statSync(file).mtimeMs < old) rmSync(file, { force: true });
   }
 }
@@ -190,8 +193,8 @@ function removeUnusedFiles(current) {
  * local/lambda-runtime.ts imports a handler by its registry path (`functions/http/x.ts`), as in the project: answer
  * with the bundle's build of that handler, which shares the bundle's modules (one copy of each, as under tsx).
  */
-function redirectHandlers(manifest) {
-  const bundled = new Map(Object.entries(manifest.handlers).map(([entry, output]) => [pathToFileURL(join(PROJECT_ROOT, entry)).href, pathToFileURL(join(LAUNCHER_CACHE, output)).href]));
+function redirectHandlers(root, manifest) {
+  const bundled = new Map(Object.entries(manifest.handlers).map(([entry, output]) => [pathToFileURL(join(root, entry)).href, pathToFileURL(join(launcherCacheOf(root), output)).href]));
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const url = bundled.get(specifier);
@@ -201,8 +204,8 @@ function redirectHandlers(manifest) {
 }
 
 /** Runs the CLI from its bundle, building it first when a source changed since the last build. */
-export async function runLauncherBundle() {
-  const manifest = currentManifest() ?? (await buildLauncherBundle());
-  redirectHandlers(manifest);
-  await import(pathToFileURL(join(LAUNCHER_CACHE, manifest.cli)).href);
+export async function runLauncherBundle(root = PROJECT_ROOT) {
+  const manifest = currentManifest(root) ?? (await buildLauncherBundle(root));
+  redirectHandlers(root, manifest);
+  await import(pathToFileURL(join(launcherCacheOf(root), manifest.cli)).href);
 }
