@@ -16,11 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where a project's launcher bundle lives (the tests build small projects of their own). */
 export const launcherCacheOf = (root = PROJECT_ROOT) => join(root, 'node_modules', '.cache', 'irdr', 'launcher');
-const manifestOf = (root) => join(launcherCacheOf(root), 'manifest.json');
+/** The CLI's bundle is the launcher's; another program (a test's stack process) has a manifest of its own beside it. */
+const CLI = 'bin/irdr.ts';
+const manifestOf = (root, entry) => join(launcherCacheOf(root), entry === CLI ? 'manifest.json' : `manifest-${entry.replace(/[^\w.-]+/g, '_')}.json`);
 /** Names each handler's entry file: each is an entry of the bundle. */
 const REGISTRY = 'functions/registry.ts';
 /** Bumped when what a manifest holds changes meaning; this file and esbuild's version are inputs of every bundle too. */
-const MANIFEST_FORMAT = 3;
+const MANIFEST_FORMAT = 4;
 /** Files no bundle of the last week names are removed on a rebuild: a stack started from an older bundle may still load its handlers' files. */
 const UNUSED_FILE_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -105,10 +107,10 @@ function contentHashOf(root, file) {
 const stampOf = (root, file) => (file.split('/').includes('node_modules') ? statStampOf(root, file) : contentHashOf(root, file));
 
 /** The manifest of the bundle built from the sources as they are now, or undefined when there is none or one input changed. */
-export function currentManifest(root = PROJECT_ROOT) {
+export function currentManifest(root = PROJECT_ROOT, entry = CLI) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(manifestOf(root), 'utf8'));
+    manifest = JSON.parse(readFileSync(manifestOf(root, entry), 'utf8'));
   } catch {
     return undefined;
   }
@@ -138,13 +140,13 @@ async function handlerEntries(esbuild, root) {
  * Builds the bundle into the cache and writes its manifest. Output files are named by their content, so a file once
  * written never changes: a process still running an older bundle keeps loading its own files.
  */
-export async function buildLauncherBundle(root = PROJECT_ROOT) {
+export async function buildLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
   const esbuild = await import('esbuild');
   const cache = launcherCacheOf(root);
   const handlers = await handlerEntries(esbuild, root);
   const result = await esbuild.build({
     ...bundleOptions(root),
-    entryPoints: ['bin/irdr.ts', ...handlers],
+    entryPoints: [entry, ...handlers],
     outbase: root,
     outdir: cache,
     entryNames: '[dir]/[name]-[hash]',
@@ -169,21 +171,31 @@ export async function buildLauncherBundle(root = PROJECT_ROOT) {
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...builtBy])];
   const manifest = {
     format: MANIFEST_FORMAT,
-    cli: entryOf.get('bin/irdr.ts'),
-    handlers: Object.fromEntries(handlers.map((entry) => [entry, entryOf.get(entry)])),
+    entry: entryOf.get(entry),
+    handlers: Object.fromEntries(handlers.map((handler) => [handler, entryOf.get(handler)])),
+    // Every file of this bundle, so that a rebuild of another program's bundle keeps them.
+    outputs: result.outputFiles.map((output) => relative(cache, output.path).split(sep).join('/')),
     inputs: Object.fromEntries(inputs.map((file) => file.split(sep).join('/')).map((file) => [file, stampOf(root, file)])),
   };
-  writeAtomically(manifestOf(root), `${JSON.stringify(manifest)}\n`);
-  removeUnusedFiles(cache, new Set(result.outputFiles.map((output) => output.path)));
+  writeAtomically(manifestOf(root, entry), `${JSON.stringify(manifest)}\n`);
+  removeUnusedFiles(cache);
   return manifest;
 }
 
-function removeUnusedFiles(cache, current) {
+function removeUnusedFiles(cache) {
+  const named = new Set(['package.json']);
+  for (const name of readdirSync(cache).filter((file) => /^manifest.*\.json$/.test(file))) {
+    named.add(name);
+    try {
+      for (const output of JSON.parse(readFileSync(join(cache, name), 'utf8')).outputs ?? []) named.add(output);
+    } catch {
+      // Torn or old: its program rebuilds on its next start.
+    }
+  }
   const old = Date.now() - UNUSED_FILE_AGE_MS;
   for (const entry of readdirSync(cache, { recursive: true, withFileTypes: true })) {
     const file = join(entry.parentPath, entry.name);
-    if (!entry.isFile() || current.has(file) || entry.name === 'manifest.json' || entry.name === 'package.json') continue;
-    if (statSync(file).mtimeMs < old) rmSync(file, { force: true });
+    if (entry.isFile() && !named.has(relative(cache, file).split(sep).join('/')) && statSync(file).mtimeMs < old) rmSync(file, { force: true });
   }
 }
 
@@ -203,9 +215,9 @@ function redirectHandlers(root, manifest) {
   });
 }
 
-/** Runs the CLI from its bundle, building it first when a source changed since the last build. */
-export async function runLauncherBundle(root = PROJECT_ROOT) {
-  const manifest = currentManifest(root) ?? (await buildLauncherBundle(root));
+/** Runs the CLI (or another program of ours: a test's stack process) from its bundle, building it first when a source changed since the last build. */
+export async function runLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
+  const manifest = currentManifest(root, entry) ?? (await buildLauncherBundle(root, entry));
   redirectHandlers(root, manifest);
-  await import(pathToFileURL(join(launcherCacheOf(root), manifest.cli)).href);
+  await import(pathToFileURL(join(launcherCacheOf(root), manifest.entry)).href);
 }

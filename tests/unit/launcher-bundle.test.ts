@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +88,22 @@ describe('the launcher bundle', () => {
     expect(currentManifest(root)).toBeUndefined();
     await runCli();
     expect(Object.keys(currentManifest(root)?.handlers ?? {})).toEqual(['functions/greet.ts', 'functions/farewell.ts']);
+  });
+
+  it("a rebuild removes only week-old files no program's bundle names: another program's bundle and a recent file stay", async () => {
+    const cache = launcherCacheOf(root);
+    write('bin/other.ts', "import { greeting } from '../functions/greeting.js';\nconsole.log(greeting.text);\n");
+    const other = await buildLauncherBundle(root, 'bin/other.ts');
+    const weekOld = new Date(Date.now() - 8 * 24 * 3_600_000);
+    for (const file of other.outputs) utimesSync(join(cache, file), weekOld, weekOld);
+    write('node_modules/.cache/irdr/launcher/chunks/gone.js', '');
+    write('node_modules/.cache/irdr/launcher/chunks/recent.js', '');
+    utimesSync(join(cache, 'chunks/gone.js'), weekOld, weekOld);
+    write('functions/greeting.ts', "export const greeting = { text: 'rebuilt' };\n");
+    await buildLauncherBundle(root);
+    expect(existsSync(join(cache, 'chunks/gone.js'))).toBe(false);
+    expect(existsSync(join(cache, 'chunks/recent.js'))).toBe(true);
+    for (const file of other.outputs) expect(existsSync(join(cache, file))).toBe(true);
   });
 
   it('a manifest that is missing, torn or of another format is rebuilt, never trusted', async () => {
