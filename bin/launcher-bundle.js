@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where a project's launcher bundle lives (the tests build small projects of their own). */
@@ -131,8 +132,9 @@ function writeAtomically(file, contents) {
 
 /** The registry's entry files (functions/registry.ts holds only data and types: built alone, it imports nothing). */
 async function handlerEntries(esbuild, root) {
-  const { outputFiles } = await esbuild.build({ entryPoints: [REGISTRY], bundle: true, write: false, format: 'esm', platform: 'node', absWorkingDir: root, logLevel: 'error' });
-  const registry = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
+  const { outputFiles } = await esbuild.build({ entryPoints: [REGISTRY], bundle: true, write: false, format: 'iife', globalName: 'registry', platform: 'node', absWorkingDir: root, logLevel: 'error' });
+  // Evaluated on its own, not imported: whatever loads this file (node, or a test runner's module loader) stays out of it.
+  const registry = runInNewContext(`${outputFiles[0].text}; registry`);
   return [...new Set(registry.functionRegistry.map((spec) => spec.entry))];
 }
 
