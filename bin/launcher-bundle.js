@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { registerHooks } from 'node:module';
+import { createRequire, registerHooks } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
@@ -168,7 +168,7 @@ export async function buildLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
   writeAtomically(join(cache, 'package.json'), '{ "type": "module" }\n');
   const entryOf = new Map(Object.entries(result.metafile.outputs).flatMap(([output, { entryPoint }]) => (entryPoint ? [[entryPoint, relative(cache, resolve(root, output))]] : [])));
   // How it is built counts too: the registry (which handlers are entries), this file, and esbuild's version, wherever they are.
-  const builtBy = [REGISTRY, relative(root, fileURLToPath(import.meta.url)), relative(root, fileURLToPath(import.meta.resolve('esbuild/package.json')))];
+  const builtBy = [REGISTRY, relative(root, fileURLToPath(import.meta.url)), relative(root, createRequire(import.meta.url).resolve('esbuild/package.json'))];
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...builtBy])];
   const manifest = {
     format: MANIFEST_FORMAT,
