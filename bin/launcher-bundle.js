@@ -17,13 +17,23 @@ import { runInNewContext } from 'node:vm';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where a project's launcher bundle lives (the tests build small projects of their own). */
 export const launcherCacheOf = (root = PROJECT_ROOT) => join(root, 'node_modules', '.cache', 'irdr', 'launcher');
-/** The CLI's bundle is the launcher's; another program (a test's stack process) has a manifest of its own beside it. */
+/**
+ * The CLI is the launcher's program; other programs of ours (a test's stack process) are entries of the same build
+ * beside it, sharing its chunks: one build, one manifest, whichever program asked for it first.
+ */
 const CLI = 'bin/irdr.ts';
-const manifestOf = (root, entry) => join(launcherCacheOf(root), entry === CLI ? 'manifest.json' : `manifest-${entry.replace(/[^\w.-]+/g, '_')}.json`);
+const manifestOf = (root) => join(launcherCacheOf(root), 'manifest.json');
+const readManifest = (root) => {
+  try {
+    return JSON.parse(readFileSync(manifestOf(root), 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
 /** Names each handler's entry file: each is an entry of the bundle. */
 const REGISTRY = 'functions/registry.ts';
 /** Bumped when what a manifest holds changes meaning; this file and esbuild's version are inputs of every bundle too. */
-const MANIFEST_FORMAT = 4;
+const MANIFEST_FORMAT = 5;
 /** Files no bundle of the last week names are removed on a rebuild: a stack started from an older bundle may still load its handlers' files. */
 const UNUSED_FILE_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -108,14 +118,10 @@ function contentHashOf(root, file) {
 const stampOf = (root, file) => (file.split('/').includes('node_modules') ? statStampOf(root, file) : contentHashOf(root, file));
 
 /** The manifest of the bundle built from the sources as they are now, or undefined when there is none or one input changed. */
-export function currentManifest(root = PROJECT_ROOT, entry = CLI) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestOf(root, entry), 'utf8'));
-  } catch {
-    return undefined;
-  }
+export function currentManifest(root = PROJECT_ROOT, programs = [CLI]) {
+  const manifest = readManifest(root);
   if (manifest?.format !== MANIFEST_FORMAT || typeof manifest.inputs !== 'object') return undefined;
+  if (!programs.every((program) => typeof manifest.programs?.[program] === 'string')) return undefined;
   for (const [file, stamp] of Object.entries(manifest.inputs)) if (stampOf(root, file) !== stamp) return undefined;
   return manifest;
 }
@@ -142,13 +148,16 @@ async function handlerEntries(esbuild, root) {
  * Builds the bundle into the cache and writes its manifest. Output files are named by their content, so a file once
  * written never changes: a process still running an older bundle keeps loading its own files.
  */
-export async function buildLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
+export async function buildLauncherBundle(root = PROJECT_ROOT, programs = [CLI]) {
   const esbuild = await import('esbuild');
+  // The programs the last build held stay in this one (while their files are there): a rebuild for one keeps the others.
+  const previous = Object.keys(readManifest(root)?.programs ?? {}).filter((program) => statSync(join(root, program), { throwIfNoEntry: false }));
+  const entries = [...new Set([...programs, ...previous])];
   const cache = launcherCacheOf(root);
   const handlers = await handlerEntries(esbuild, root);
   const result = await esbuild.build({
     ...bundleOptions(root),
-    entryPoints: [entry, ...handlers],
+    entryPoints: [...entries, ...handlers],
     outbase: root,
     outdir: cache,
     entryNames: '[dir]/[name]-[hash]',
@@ -172,13 +181,13 @@ export async function buildLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...builtBy])];
   const manifest = {
     format: MANIFEST_FORMAT,
-    entry: entryOf.get(entry),
+    programs: Object.fromEntries(entries.map((program) => [program, entryOf.get(program)])),
     handlers: Object.fromEntries(handlers.map((handler) => [handler, entryOf.get(handler)])),
     // Every file of this bundle, so that a rebuild of another program's bundle keeps them.
     outputs: result.outputFiles.map((output) => relative(cache, output.path).split(sep).join('/')),
     inputs: Object.fromEntries(inputs.map((file) => file.split(sep).join('/')).map((file) => [file, stampOf(root, file)])),
   };
-  writeAtomically(manifestOf(root, entry), `${JSON.stringify(manifest)}\n`);
+  writeAtomically(manifestOf(root), `${JSON.stringify(manifest)}\n`);
   removeUnusedFiles(cache);
   return manifest;
 }
@@ -216,9 +225,13 @@ function redirectHandlers(root, manifest) {
   });
 }
 
-/** Runs the CLI (or another program of ours: a test's stack process) from its bundle, building it first when a source changed since the last build. */
-export async function runLauncherBundle(root = PROJECT_ROOT, entry = CLI) {
-  const manifest = currentManifest(root, entry) ?? (await buildLauncherBundle(root, entry));
+/** Runs a program of the manifest (as built, unchecked: for a caller that has just checked it). */
+export async function runBundledProgram(manifest, root = PROJECT_ROOT, program = CLI) {
   redirectHandlers(root, manifest);
-  await import(pathToFileURL(join(launcherCacheOf(root), manifest.entry)).href);
+  await import(pathToFileURL(join(launcherCacheOf(root), manifest.programs[program])).href);
+}
+
+/** Runs the CLI (or another program of ours: a test's stack process) from its bundle, building it first when a source changed since the last build. */
+export async function runLauncherBundle(root = PROJECT_ROOT, program = CLI) {
+  await runBundledProgram(currentManifest(root, [program]) ?? (await buildLauncherBundle(root, [program])), root, program);
 }

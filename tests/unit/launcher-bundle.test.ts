@@ -90,20 +90,25 @@ describe('the launcher bundle', () => {
     expect(Object.keys(currentManifest(root)?.handlers ?? {})).toEqual(['functions/greet.ts', 'functions/farewell.ts']);
   });
 
-  it("a rebuild removes only week-old files no program's bundle names: another program's bundle and a recent file stay", async () => {
+  it('a rebuild for one program keeps the others the last build held, and removes only week-old files the manifest does not name', async () => {
     const cache = launcherCacheOf(root);
     write('bin/other.ts', "import { greeting } from '../functions/greeting.js';\nconsole.log(greeting.text);\n");
-    const other = await buildLauncherBundle(root, 'bin/other.ts');
+    const both = await buildLauncherBundle(root, ['bin/other.ts']);
+    expect(Object.keys(both.programs).sort()).toEqual(['bin/irdr.ts', 'bin/other.ts']);
     const weekOld = new Date(Date.now() - 8 * 24 * 3_600_000);
-    for (const file of other.outputs) utimesSync(join(cache, file), weekOld, weekOld);
     write('node_modules/.cache/irdr/launcher/chunks/gone.js', '');
     write('node_modules/.cache/irdr/launcher/chunks/recent.js', '');
     utimesSync(join(cache, 'chunks/gone.js'), weekOld, weekOld);
-    write('functions/greeting.ts', "export const greeting = { text: 'rebuilt' };\n");
-    await buildLauncherBundle(root);
+    // Week-old but named by the manifest the rebuild writes (an unchanged file keeps its name): kept.
+    const unchanged = both.programs['bin/irdr.ts']!;
+    utimesSync(join(cache, unchanged), weekOld, weekOld);
+    write('bin/other.ts', "import { greeting } from '../functions/greeting.js';\nconsole.log(greeting.text, 'changed');\n");
+    const rebuilt = await buildLauncherBundle(root);
+    expect(Object.keys(rebuilt.programs).sort()).toEqual(['bin/irdr.ts', 'bin/other.ts']);
+    expect(rebuilt.programs['bin/irdr.ts']).toBe(unchanged);
+    expect(existsSync(join(cache, unchanged))).toBe(true);
     expect(existsSync(join(cache, 'chunks/gone.js'))).toBe(false);
     expect(existsSync(join(cache, 'chunks/recent.js'))).toBe(true);
-    for (const file of other.outputs) expect(existsSync(join(cache, file))).toBe(true);
   });
 
   it('a manifest that is missing, torn or of another format is rebuilt, never trusted', async () => {
