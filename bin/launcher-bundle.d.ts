@@ -18,5 +18,5 @@ export declare function launcherCacheOf(root?: string): string;
 export declare function bundleOptions(root?: string): BuildOptions & Required<Pick<BuildOptions, 'banner' | 'define' | 'plugins' | 'external'>>;
 export declare function currentManifest(root?: string, programs?: readonly string[]): LauncherManifest | undefined;
 export declare function buildLauncherBundle(root?: string, programs?: readonly string[]): Promise<LauncherManifest>;
-export declare function runBundledProgram(manifest: LauncherManifest, root?: string, program?: string): Promise<void>;
+export declare function runBundledProgram(manifest: Pick<LauncherManifest, 'programs' | 'handlers'>, root?: string, program?: string): Promise<void>;
 export declare function runLauncherBundle(root?: string, program?: string): Promise<void>;

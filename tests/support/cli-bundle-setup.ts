@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 import { buildLauncherBundle, currentManifest } from '../../bin/launcher-bundle.js';
-import { buildIrdrCli } from './cli-bundle.js';
+import { writeIrdrCliEntry } from './cli-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const outdir = await mkdtemp(join(CACHE, 'cli-'));
   const manifest = currentManifest(PROJECT_ROOT, LAUNCHED_PROGRAMS) ?? (await buildLauncherBundle(PROJECT_ROOT, LAUNCHED_PROGRAMS));
   // V8's code for the bundle's files, in the launcher's compile cache (bin/irdr.js): the files keep their names until they change.
-  const irdrCli = await buildIrdrCli(outdir, join(CACHE, 'compile-cache'), manifest);
+  const irdrCli = await writeIrdrCliEntry(outdir, join(CACHE, 'compile-cache'), manifest);
   project.provide('irdrCli', irdrCli);
   return () => rm(outdir, { recursive: true, force: true });
 }

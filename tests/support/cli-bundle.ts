@@ -19,12 +19,12 @@ const [command, subcommand] = process.argv.slice(2);
 if (command === 'demo' || (command === 'local' && subcommand === 'start')) await import(${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'bin', 'irdr.js')).href)});
 else {
   const { runBundledProgram } = await import(${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'bin', 'launcher-bundle.js')).href)});
-  await runBundledProgram(${JSON.stringify(manifest)});
+  await runBundledProgram(${JSON.stringify({ programs: manifest.programs, handlers: manifest.handlers })});
 }
 `;
 
 /** Writes the CLI's entry for this run into outdir, over the launcher's bundle the manifest names, and returns the file to run with `node`. */
-export async function buildIrdrCli(outdir: string, compileCacheDir: string, manifest: LauncherManifest): Promise<string> {
+export async function writeIrdrCliEntry(outdir: string, compileCacheDir: string, manifest: LauncherManifest): Promise<string> {
   const file = join(outdir, 'irdr.mjs');
   await writeFile(file, entry(compileCacheDir, manifest));
   return file;
