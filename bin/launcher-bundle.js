@@ -2,7 +2,7 @@
  * The `irdr` launcher's program: bin/irdr.ts and every handler of functions/registry.ts built by esbuild into one
  * bundle (shared chunks: one copy of each module), kept under node_modules/.cache/irdr/launcher until one of its
  * inputs changes. A start loads ~130 prebuilt files instead of transforming ~220 of our TypeScript files through tsx
- * and resolving ~1,000 of node_modules one by one (`irdr local start` to ready: ~1.8 -> ~0.8 CPU-s; docs/stack-start-cpu-8.md).
+ * and resolving ~1,000 of node_modules one by one (`irdr local start` to ready: ~1.8 -> ~0.9 CPU-s; docs/stack-start-cpu-8.md).
  *
  * Plain JavaScript: it runs before anything could load TypeScript.
  */
