@@ -63,7 +63,7 @@ export default defineConfig({
           exclude: SYNTH_READING_INTEGRATION_FILES,
           isolate: false,
           setupFiles: ['tests/support/file-isolation.ts', ...profile],
-          // The CLI these files spawn, built once for the run (tests/support/cli-bundle.ts) rather than run through tsx each time.
+          // The CLI these files spawn: the launcher's bundle, brought up to date once for the run (tests/support/cli-bundle-setup.ts).
           globalSetup: ['tests/support/cli-bundle-setup.ts'],
         },
       },

@@ -7,11 +7,22 @@ export class DefinitionFileError extends Error {
   override name = 'DefinitionFileError';
 }
 
+/**
+ * Definitions this process has parsed and validated, by schema, then file, with the text they came from: a local
+ * stack starts many times in one test worker (~40 ms of YAML and zod a start), and the files rarely change between.
+ */
+const validated = new WeakMap<z.core.$ZodType, Map<string, { readonly text: string; readonly data: unknown }>>();
+
 /** Parses and validates one YAML definition file; errors name the file and each path inside it. */
 export function loadYamlDefinition<Schema extends z.core.$ZodType>(file: string, schema: Schema, kind: string): z.output<Schema> {
+  let text: string;
   let document: unknown;
   try {
-    document = parseYaml(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    const known = validated.get(schema)?.get(file);
+    // The same text, checked by the same schema: the same definition. A copy, for a caller may change what it gets.
+    if (known?.text === text) return structuredClone(known.data) as z.output<Schema>;
+    document = parseYaml(text);
   } catch (error) {
     throw new DefinitionFileError(`${file}: not valid YAML: ${(error as Error).message}`);
   }
@@ -20,6 +31,8 @@ export function loadYamlDefinition<Schema extends z.core.$ZodType>(file: string,
     const problems = parsed.error.issues.map((issue) => `  at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new DefinitionFileError(`${file}: invalid ${kind}\n${problems.join('\n')}`);
   }
+  const byFile = validated.get(schema) ?? new Map<string, { text: string; data: unknown }>();
+  validated.set(schema, byFile.set(file, { text, data: structuredClone(parsed.data) }));
   return parsed.data;
 }
 

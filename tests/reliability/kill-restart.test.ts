@@ -33,8 +33,8 @@ interface Started {
 }
 
 async function startStackProcess(): Promise<Started> {
-  // One process (tsx as a loader, not its CLI, which would run the stack in a child the kill would miss).
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/reliability/support/stack-process.ts'), JSON.stringify({ dataDir, sourceTable: SOURCE, restoreMinutes: 10 })], {
+  // One process (not tsx's CLI, which would run the stack in a child the kill would miss), from its bundle as `irdr` runs.
+  const child = spawn(process.execPath, [join(ROOT, 'tests/support/run-bundled.mjs'), 'tests/reliability/support/stack-process.ts', JSON.stringify({ dataDir, sourceTable: SOURCE, restoreMinutes: 10 })], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // V8's code for the stack's modules kept between the two starts (and runs): each start compiles less (keyed by source).
     env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },

@@ -5,8 +5,8 @@ import { inject } from 'vitest';
 import type { TestStack } from './stack-session.js';
 
 /**
- * The CLI file a test runs with `node`: the bundle tests/support/cli-bundle-setup.ts built for this run, else the
- * product's launcher (bin/irdr.js, through tsx), which is what users run and what tests/integration/demo.test.ts runs.
+ * The CLI file a test runs with `node`: the entry tests/support/cli-bundle-setup.ts wrote for this run, else the
+ * product's launcher (bin/irdr.js, running its cached bundle: bin/launcher-bundle.js), which is what users run and what tests/integration/demo.test.ts runs.
  */
 export const irdrCli: string = inject('irdrCli') ?? join(import.meta.dirname, '../../../bin/irdr.js');
 

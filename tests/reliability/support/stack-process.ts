@@ -2,7 +2,8 @@
  * A local stack in a process of its own, for tests that kill it: started on free ports with the data dir and drill
  * plan the test names, it prints one JSON line when ready and runs until killed.
  *
- *   tsx tests/reliability/support/stack-process.ts '{"dataDir":"/tmp/x","sourceTable":"orders","restoreMinutes":10}'
+ *   node tests/support/run-bundled.mjs tests/reliability/support/stack-process.ts '{"dataDir":"/tmp/x","sourceTable":"orders","restoreMinutes":10}'
+ *   (or tsx tests/reliability/support/stack-process.ts '{…}')
  */
 import { startLocalStack } from '../../../local/stack.js';
 import { testPlan } from '../../integration/support/drill-session.js';
