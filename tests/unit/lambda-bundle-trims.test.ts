@@ -143,6 +143,13 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
     expect(marked).toMatch(/^z\.config\(/m);
   });
 
+  it('marks the ISO formats (z.iso.datetime, z.iso.date) as the other constructors, and nothing else under z.iso', async () => {
+    const marked = await pureZodCalls("import * as z from './zod.js';\nexport const A = z.iso.datetime({ offset: true });\nexport const B = z.iso.date();\nexport const C = z.iso.unheardOf();\n", 'iso.ts');
+    expect(marked).toContain('A = /* @__PURE__ */ z.iso.datetime({ offset: true })');
+    expect(marked).toContain('B = /* @__PURE__ */ z.iso.date()');
+    expect(marked).toMatch(/C = z\.iso\.unheardOf\(\)/);
+  });
+
   it('refuses a source where a mark would fall inside a string, template or regular expression', async () => {
     for (const trap of ["export const s = ' z.string(';", 'export const t = `${1} z.object(`;', 'export const r = /( z.enum())/;']) {
       await expect(pureZodCalls(`import * as z from './zod.js';\n${trap}\n`, 'trap.ts'), trap).rejects.toThrow(/trap\.ts: marking its zod calls pure would change its code/);
@@ -171,6 +178,66 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
       return lines;
     };
     expect(await run(pure)).toEqual(await run(plain));
+  });
+});
+
+// docs/lean-functions-8c.md: what esbuild kept though nothing used it, each for a reason of its own (a spread, a
+// template at load, an unmarked helper call, a `new RegExp`), and so what a drill function carried of the schemas.
+describe('schema modules a bundle imports for one name (docs/lean-functions-8c.md)', () => {
+  // As the functions are built (marked, minified, tree-shaken), or as plain as esbuild runs the sources (none of that).
+  const bundle = async (contents: string, as: 'function' | 'plain' = 'function') =>
+    (await build({ stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, absWorkingDir: PROJECT_ROOT, logLevel: 'error', ...(as === 'function' ? { minify: true, plugins: [pureSchemasPlugin] } : { treeShaking: false }) })).outputFiles[0]!.text;
+  const printed = async (code: string) => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    return lines;
+  };
+
+  it('keep nothing of what sits beside that name: check schemas, controls, Slack ids, finding defaults, plain-text patterns, ISO formats', async () => {
+    const code = await bundle("import { DrillPlanId } from './functions/domain/drill-plan-schema.js'; console.log(String(DrillPlanId.safeParse('orders').success));");
+    expect(await printed(code)).toEqual(['true']);
+    const left = {
+      'DrillCheck (spread ...CheckBase)': "'item-count'",
+      'the SQL checks (spread ...SqlCheck.def.options)': 'sql-row-count',
+      'the RDS drivers (spread ...RdsDrivers)': 'rds-snapshot',
+      'the controls catalog (a template at load)': 'Tests recovery plan procedures',
+      'the Slack config (an unmarked helper)': 'Copy ID',
+      'the findings default (spread ...RANSOMWARE_FINDING_TYPES)': 'Effects/Data Destruction',
+      'the plain-text patterns (new RegExp, an unmarked helper)': 'a bidi control',
+      'the on-call schedule times (z.iso.datetime)': 'an ISO date and time with its offset',
+    };
+    const kept = Object.entries(left).filter(([, text]) => code.includes(text.replaceAll("'", '"')) || code.includes(text)).map(([what]) => what);
+    expect(kept).toEqual([]);
+  });
+
+  it('refuse as unbundled, with the messages now made when an issue is raised', async () => {
+    const probe = [
+      "import { DrillSource } from './functions/domain/drill-plan-schema.js';",
+      "import { ControlReference } from './functions/domain/evidence/controls.js';",
+      "import { SlackConfig } from './functions/domain/slack-config.js';",
+      "import { plainTextProblem, printable, headerLine } from './functions/domain/plain-text.js';",
+      "import { defaultFindingsConfig } from './functions/domain/finding-config.js';",
+      "import { DrillCheck } from './functions/domain/drill-plan-schema.js';",
+      'const issues = (result) => (result.success ? result.data : result.error.issues.map((issue) => issue.path.join(".") + ": " + issue.message));',
+      "console.log(JSON.stringify(issues(DrillSource.safeParse({ type: 'dynamodb-table', tableName: 'irdr-drill-orders' }))));",
+      "console.log(JSON.stringify(issues(ControlReference.safeParse('SOC2 CC0.0'))));",
+      "console.log(JSON.stringify(issues(SlackConfig.safeParse({ teamId: 'X1', channels: { default: 'D12', bySeverity: { SEV1: 'c1' } }, urgentUserGroup: 'U123', people: [{ userId: 'A1', email: 'a@example.com' }] }))));",
+      "console.log(JSON.stringify([plainTextProblem('a\\u202eb', 'single-line'), plainTextProblem('a\\rb', 'multi-line'), printable('\\u001b[31m\\tx', { multiLine: true }), headerLine('Re:\\r\\nBcc: x')]));",
+      'console.log(JSON.stringify(defaultFindingsConfig));',
+      "console.log(JSON.stringify(['sql-row-count', 'sql-checksum', 'sql-schema', 'sql-canary', 'sql-query', 'item-count'].map((type) => issues(DrillCheck.safeParse({ id: 'Bad', type, table: 'a.b.c', query: 'DELETE FROM t' })))));",
+      "console.log(JSON.stringify(issues(DrillCheck.safeParse({ id: 'rows', type: 'sql-row-count', table: 'public.orders', expected: 'source' }))));",
+    ].join('\n');
+    const unbundled = await printed(await bundle(probe, 'plain'));
+    expect(unbundled).toHaveLength(7);
+    expect(unbundled[0]).toContain('a source table cannot carry the drill prefix \\"irdr-drill-\\"');
+    expect(unbundled[2]).toContain('a Slack workspace id (T…), e.g. from the workspace\'s \\"Copy ID\\"');
+    expect(await printed(await bundle(probe))).toEqual(unbundled);
   });
 });
 
