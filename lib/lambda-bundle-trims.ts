@@ -50,8 +50,11 @@ export function cutSource(cut: SourceCut, source: string, file: string): string 
   }, source);
 }
 
-/** An SDK client's package.json as its code reads it (runtimeConfig's user agent reads `version`): ~2 KB per client. */
-export const SDK_CLIENT_PACKAGE = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+/**
+ * A package.json as its package's code reads it: an SDK client's (runtimeConfig's user agent reads `version`) and
+ * @slack/web-api's (instrument.js's user agent reads `name` and `version`), ~2 KB each.
+ */
+export const SDK_CLIENT_PACKAGE = /[\\/]node_modules[\\/](@aws-sdk[\\/]client-[^\\/]+|@slack[\\/]web-api)[\\/]package\.json$/;
 export function clientPackageInfo(source: string): string {
   const { name, version } = JSON.parse(source) as { name: string; version: string };
   return JSON.stringify({ name, version });

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import EndpointLruCache from '../../functions/aws/endpoint-lru-cache.js';
 import { search as fieldSearch } from '../../functions/aws/field-jmespath/index.js';
-import { clientPackageInfo, cutSource, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
+import { clientPackageInfo, cutSource, lambdaBundleTrimsPlugin, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
 import { pureSchemasPlugin, pureZodCalls } from '../../lib/pure-schemas.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
@@ -114,6 +114,26 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
       .flatMap((client) => [...readFileSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es/runtimeConfig.js'), 'utf8').matchAll(/packageInfo\.(\w+)/g)].map((match) => match[1]));
     expect(readers.length).toBeGreaterThan(5);
     expect(new Set(readers)).toEqual(new Set(['version']));
+  });
+
+  it("keep of @slack/web-api's package.json the name and version its user agent reads, and in a bundle the agent is the same", async () => {
+    const file = join(PROJECT_ROOT, 'node_modules/@slack/web-api/package.json');
+    const { name, version, description } = JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string; description: string };
+    const readers = [...readFileSync(join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist/instrument.js'), 'utf8').matchAll(/packageJson\.(\w+)/g)].map((match) => match[1]);
+    expect(new Set(readers)).toEqual(new Set(['name', 'version']));
+    const entry = "import { getUserAgent } from '@slack/web-api/dist/instrument.js'; console.log(getUserAgent());";
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});` } });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toContain(description);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines[0]).toMatch(new RegExp(`^${name.replace('/', ':')}/${version.replaceAll('.', '\\.')} `));
   });
 
   // The event-stream cut holds only while no function sends an operation with an event stream: find every such
