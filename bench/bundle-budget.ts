@@ -16,11 +16,11 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // astronomia, ~1.1 MB, left out since 2026-12-07), beside SES, Step Functions, Secrets Manager and Slack.
   CompleteHumanTask: 470, // now 447 after lean-functions-8c; 450 without unused schemas and SDK code; 498 with zod/mini (was 552; 599 before literal SDK schema keys; 1657)
   ClassifyIncident: 480, // now 456 without unused schemas and SDK code; 504 with zod/mini (was 558; 605 before literal SDK schema keys; 1650)
-  ChangeIncidentStatus: 470, // now 441 without unused schemas and SDK code; 488 with zod/mini (was 540; 588 before literal SDK schema keys; 1646)
+  ChangeIncidentStatus: 460, // now 433 after lean-functions-8c; 441 without unused schemas and SDK code; 488 with zod/mini (was 540; 588 before literal SDK schema keys; 1646)
   TrackClock: 440, // now 419 without unused schemas and SDK code; 463 with zod/mini (was 520; 568 before literal SDK schema keys; 1602)
-  StartReportsFromRunbook: 480, // now 453 without unused schemas and SDK code; 501 with zod/mini (was 556; 603 before literal SDK schema keys; 1653)
+  StartReportsFromRunbook: 470, // now 445 after lean-functions-8c; 453 without unused schemas and SDK code; 501 with zod/mini (was 556; 603 before literal SDK schema keys; 1653)
   // A finding's severity raise starts clocks and report stages, and after resolve the review (links, reminder).
-  OpenIncidentFromFinding: 480, // now 453 without unused schemas and SDK code; 501 with zod/mini (was 557; 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
+  OpenIncidentFromFinding: 470, // now 445 after lean-functions-8c; 453 without unused schemas and SDK code; 501 with zod/mini (was 557; 604 before literal SDK schema keys; 1648 carrying the holiday calendars; 568 before the raise)
   // Drill functions: the S3, RDS, Backup and DynamoDB clients (each operation called, its schemas and the errors), pg.
   RunDrillChecks: 570, // now 537 after lean-functions-8c; 551 without unused schemas and SDK code; 654 with zod/mini (was 713; 968 before literal SDK schema keys)
   // The wire validator: pg, mysql2 (iconv-lite's encodings ~490 KB) and the RDS CAs.
@@ -44,15 +44,15 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
   // ...and, done, queues the export for the compliance platforms (the Lambda client and the config: +100 KB).
   RunEvidenceExport: 600, // now 567 after lean-functions-8c; 577 without unused schemas and SDK code; 670 with zod/mini; 869 before literal SDK schema keys (769 before the push)
-  SendDrillReport: 410, // now 386 after lean-functions-8c; 396 without unused schemas and SDK code; 492 with zod/mini (was 550; 588 before literal SDK schema keys)
-  CreateHumanTask: 440, // now 414 without unused schemas and SDK code; 459 with zod/mini (was 513; 559 before literal SDK schema keys)
+  SendDrillReport: 400, // now 379 after lean-functions-8c; 396 without unused schemas and SDK code; 492 with zod/mini (was 550; 588 before literal SDK schema keys)
+  CreateHumanTask: 430, // now 406 after lean-functions-8c; 414 without unused schemas and SDK code; 459 with zod/mini (was 513; 559 before literal SDK schema keys)
   VerifyEvidence: 420, // now 394 after lean-functions-8c; 401 without unused schemas and SDK code; 448 with zod/mini (was 503; 556 before literal SDK schema keys)
   EscalateHumanTask: 430, // now 409 after lean-functions-8c; 410 without unused schemas and SDK code; 456 with zod/mini (was 509; 556 before literal SDK schema keys)
-  RemindReportStage: 420, // now 395 without unused schemas and SDK code; 442 with zod/mini (was 496; 544 before literal SDK schema keys)
-  RemindOverdueReview: 410, // now 385 without unused schemas and SDK code; 430 with zod/mini (was 483; 526 before literal SDK schema keys)
+  RemindReportStage: 410, // now 387 after lean-functions-8c; 395 without unused schemas and SDK code; 442 with zod/mini (was 496; 544 before literal SDK schema keys)
+  RemindOverdueReview: 400, // now 377 after lean-functions-8c; 385 without unused schemas and SDK code; 430 with zod/mini (was 483; 526 before literal SDK schema keys)
   WriteEvidenceDigest: 400, // now 376 without unused schemas and SDK code; 406 with zod/mini (was 469; 523 before literal SDK schema keys)
   SendNotification: 400, // now 381 without unused schemas and SDK code; 424 with zod/mini (was 479; 523 before literal SDK schema keys)
-  RemindCorrectiveAction: 400, // now 379 without unused schemas and SDK code; 423 with zod/mini (was 478; 522 before literal SDK schema keys)
+  RemindCorrectiveAction: 390, // now 371 after lean-functions-8c; 379 without unused schemas and SDK code; 423 with zod/mini (was 478; 522 before literal SDK schema keys)
   AnswerTaskLink: 400, // now 379 after lean-functions-8c; 382 without unused schemas and SDK code; 426 with zod/mini (was 480)
   SlackInteractions: 400, // now 380 without unused schemas and SDK code; 425 with zod/mini (was 478)
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).

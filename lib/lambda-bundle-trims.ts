@@ -39,6 +39,13 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
       { from: 'hasNativeCrypto ? buildNativeClass() : Sha256Js;', to: 'hasNativeCrypto ? buildNativeClass() : (() => { throw new Error("node:crypto has no sha256"); })();' },
     ],
   },
+  {
+    // @slack/web-api re-exports @slack/types (~4.9 KB: ~40 type-only CommonJS modules, two enums) that neither its code
+    // nor ours reads at run time (tests/unit/lambda-bundle-trims.test.ts looks): the types stay for the compiler.
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]methods\.js$/,
+    why: '@slack/types re-export',
+    edits: [{ from: '__exportStar(require("@slack/types"), exports);', to: '' }],
+  },
 ];
 
 /** The file's source with the cut's edits applied, or an error naming the edit that no longer fits. */

@@ -86,7 +86,7 @@ describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', (
 
 describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
   const sdkFile = (cut: (typeof SDK_SOURCE_CUTS)[number]) => {
-    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js')];
+    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist/methods.js')];
     return files.find((file) => cut.file.test(file))!;
   };
 
@@ -103,6 +103,33 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
     expect(() => cutSource(cut, 'export class HttpProtocol {}', 'HttpProtocol.js')).toThrow(/HttpProtocol\.js: expected .* once .* found it 0 times/);
     const twice = `${cut.edits[0]!.from}; ${cut.edits[0]!.from}`;
     expect(() => cutSource(cut, twice, 'HttpProtocol.js')).toThrow(/found it 2 times/);
+  });
+
+  // The @slack/types cut holds only while nothing reads its run-time values (EntityType, CustomFieldType) through web-api.
+  it("leave out @slack/types' run-time values, which neither @slack/web-api's code nor ours reads", () => {
+    const values = Object.keys(requireFromRoot('@slack/types') as object);
+    expect(values.length).toBeGreaterThan(0);
+    const webApi = readdirSync(join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js')).map((name) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', name));
+    const readers = [...webApi, ...sourceFiles('functions'), ...sourceFiles('workflows')].filter((file) => values.some((value) => new RegExp(`\\b${value}\\b`).test(readFileSync(file, 'utf8'))));
+    expect(readers).toEqual([]);
+    expect(webApi.filter((file) => readFileSync(file, 'utf8').includes("require(\"@slack/types\")")).map((file) => file.replace(/^.*\/dist\//, ''))).toEqual(['methods.js']);
+  });
+
+  it('bundle @slack/web-api without @slack/types, its client still whole', async () => {
+    const entry = "import { WebClient } from '@slack/web-api'; console.log(typeof WebClient, typeof new WebClient('xoxb-1').chat.postMessage);";
+    const banner = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});`;
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: banner } });
+    const slackTypes = Object.entries(result.metafile.outputs).flatMap(([, output]) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => input.includes('@slack/types/') && bytesInOutput > 0);
+    expect(slackTypes).toEqual([]);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual(['function function']);
   });
 
   it("keep of a client's package.json the name and the version its user agent reads", () => {
