@@ -17,6 +17,11 @@ interface SourceCut {
   readonly edits: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 }
 
+/** What a left-out @slack/web-api helper does when called: throws, naming what was left out and where. */
+const slackLeftOut = (what: string) => `(() => { throw new Error("left out: @slack/web-api's ${what} (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)"); })`;
+const SLACK_CHAT_STREAM_LEFT_OUT = `{ ChatStreamer: class ChatStreamer { constructor() { ${slackLeftOut('chat streams')}(); } } }`;
+const SLACK_FILE_UPLOAD_LEFT_OUT = `{ getAllFileUploadsToComplete: ${slackLeftOut('file uploads')}, getFileUploadJob: ${slackLeftOut('file uploads')}, getMultipleFileUploadJobs: ${slackLeftOut('file uploads')} }`;
+
 export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
   {
     // Event streams (~15 KB: codec, marshallers, CRC32): loaded only by operations with an event-stream member
@@ -45,6 +50,21 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
     file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]methods\.js$/,
     why: '@slack/types re-export',
     edits: [{ from: '__exportStar(require("@slack/types"), exports);', to: '' }],
+  },
+  {
+    // WebClient's file uploads (filesUploadV2) and streamed messages (chatStream), ~7.9 KB: irdr's functions post,
+    // update and look up users only (chat.postMessage, chat.update, chat.postEphemeral, users.info); each throws if called.
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]WebClient\.js$/,
+    why: 'Slack file uploads and chat streams',
+    edits: [
+      { from: 'const chat_stream_1 = require("./chat-stream");', to: `const chat_stream_1 = ${SLACK_CHAT_STREAM_LEFT_OUT};` },
+      { from: 'const file_upload_1 = require("./file-upload");', to: `const file_upload_1 = ${SLACK_FILE_UPLOAD_LEFT_OUT};` },
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]index\.js$/,
+    why: 'Slack chat streams',
+    edits: [{ from: 'var chat_stream_1 = require("./chat-stream");', to: `var chat_stream_1 = ${SLACK_CHAT_STREAM_LEFT_OUT};` }],
   },
 ];
 

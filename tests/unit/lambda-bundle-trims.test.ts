@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,7 +88,7 @@ describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', (
 
 describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
   const sdkFile = (cut: (typeof SDK_SOURCE_CUTS)[number]) => {
-    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist/methods.js')];
+    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), ...['methods.js', 'WebClient.js', 'index.js'].map((file) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', file))];
     return files.find((file) => cut.file.test(file))!;
   };
 
@@ -115,12 +117,32 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
     expect(webApi.filter((file) => readFileSync(file, 'utf8').includes("require(\"@slack/types\")")).map((file) => file.replace(/^.*\/dist\//, ''))).toEqual(['methods.js']);
   });
 
-  it('bundle @slack/web-api without @slack/types, its client still whole', async () => {
-    const entry = "import { WebClient } from '@slack/web-api'; console.log(typeof WebClient, typeof new WebClient('xoxb-1').chat.postMessage);";
+  it('bundle @slack/web-api without @slack/types, file uploads or chat streams, post as before, and refuse these by name if called', async () => {
+    // Slack's Web API as a local server: chat.postMessage answers as Slack documents it.
+    const posted: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        posted.push(`${request.url} ${request.headers.authorization} ${new URLSearchParams(body).get('text')}`);
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ ok: true, channel: 'C0123ABCD', ts: '1503435956.000247', message: { text: 'SEV1 opened', type: 'message' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const entry = [
+      "import { WebClient } from '@slack/web-api';",
+      `const client = new WebClient('xoxb-1', { slackApiUrl: 'http://127.0.0.1:${port}/api/' });`,
+      "console.log((await client.chat.postMessage({ channel: 'C0123ABCD', text: 'SEV1 opened' })).ts);",
+      'console.log(typeof WebClient, typeof client.chat.postMessage, typeof client.chat.update, typeof client.chat.postEphemeral, typeof client.users.info);',
+      "await client.filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'a.txt' }).catch((error) => console.log(error.message));",
+      "try { client.chatStream({ channel: 'C1', thread_ts: '1.2' }); } catch (error) { console.log(error.message); }",
+    ].join('\n');
     const banner = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});`;
     const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: banner } });
-    const slackTypes = Object.entries(result.metafile.outputs).flatMap(([, output]) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => input.includes('@slack/types/') && bytesInOutput > 0);
-    expect(slackTypes).toEqual([]);
+    const leftOut = Object.entries(result.metafile.outputs).flatMap(([, output]) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /@slack\/types\/|web-api\/dist\/(file-upload|chat-stream)\.js/.test(input) && bytesInOutput > 0);
+    expect(leftOut.map(([input]) => input)).toEqual([]);
     const lines: string[] = [];
     const log = console.log;
     console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
@@ -128,8 +150,15 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
       await import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
     } finally {
       console.log = log;
+      server.close();
     }
-    expect(lines).toEqual(['function function']);
+    expect(posted).toEqual(['/api/chat.postMessage Bearer xoxb-1 SEV1 opened']);
+    expect(lines).toEqual([
+      '1503435956.000247',
+      'function function function function function',
+      "left out: @slack/web-api's file uploads (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
+      "left out: @slack/web-api's chat streams (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
+    ]);
   });
 
   it("keep of a client's package.json the name and the version its user agent reads", () => {
