@@ -8,7 +8,7 @@ export const BUNDLE_LIMIT_KB = 300;
 
 /**
  * Functions still over the limit, each held to about the size it has now (KB, rounded up) so that none grows while
- * what it carries is cut; docs/lean-functions.md (and -6, -7, -8) says what that is. A function leaves this list when it is under
+ * what it carries is cut; docs/lean-functions.md (and -6, -7, -8, -8b, -8c) says what that is. A function leaves this list when it is under
  * the limit, and then the limit holds it.
  */
 export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
@@ -44,7 +44,7 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   // The asynchronous export's steps: S3 (parts and zips), KMS, Backup (estate coverage) and DynamoDB clients, the rendering.
   // ...and, done, queues the export for the compliance platforms (the Lambda client and the config: +100 KB).
   RunEvidenceExport: 600, // now 567 after lean-functions-8c; 577 without unused schemas and SDK code; 670 with zod/mini; 869 before literal SDK schema keys (769 before the push)
-  SendDrillReport: 400, // now 379 after lean-functions-8c; 396 without unused schemas and SDK code; 492 with zod/mini (was 550; 588 before literal SDK schema keys)
+  SendDrillReport: 400, // now 372 after lean-functions-8c; 396 without unused schemas and SDK code; 492 with zod/mini (was 550; 588 before literal SDK schema keys)
   CreateHumanTask: 420, // now 399 after lean-functions-8c; 414 without unused schemas and SDK code; 459 with zod/mini (was 513; 559 before literal SDK schema keys)
   VerifyEvidence: 420, // now 394 after lean-functions-8c; 401 without unused schemas and SDK code; 448 with zod/mini (was 503; 556 before literal SDK schema keys)
   EscalateHumanTask: 420, // now 395 after lean-functions-8c; 410 without unused schemas and SDK code; 456 with zod/mini (was 509; 556 before literal SDK schema keys)
@@ -52,7 +52,7 @@ export const OVER_LIMIT_KB: Readonly<Partial<Record<FunctionName, number>>> = {
   RemindOverdueReview: 390, // now 370 after lean-functions-8c; 385 without unused schemas and SDK code; 430 with zod/mini (was 483; 526 before literal SDK schema keys)
   WriteEvidenceDigest: 400, // now 376 without unused schemas and SDK code; 406 with zod/mini (was 469; 523 before literal SDK schema keys)
   SendNotification: 390, // now 367 after lean-functions-8c; 381 without unused schemas and SDK code; 424 with zod/mini (was 479; 523 before literal SDK schema keys)
-  RemindCorrectiveAction: 390, // now 371 after lean-functions-8c; 379 without unused schemas and SDK code; 423 with zod/mini (was 478; 522 before literal SDK schema keys)
+  RemindCorrectiveAction: 390, // now 364 after lean-functions-8c; 379 without unused schemas and SDK code; 423 with zod/mini (was 478; 522 before literal SDK schema keys)
   AnswerTaskLink: 390, // now 368 after lean-functions-8c; 382 without unused schemas and SDK code; 426 with zod/mini (was 480)
   SlackInteractions: 390, // now 365 after lean-functions-8c; 380 without unused schemas and SDK code; 425 with zod/mini (was 478)
   // The compliance push draws its PDF with pdfkit (browser build, standard fonts, no fontkit: +174 KB).
