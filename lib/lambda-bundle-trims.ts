@@ -36,6 +36,18 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
     ],
   },
   {
+    // The same event streams' marshaller (~8.6 KB), which the Lambda and S3 clients (the two with event-stream
+    // operations) build at construction: a stand-in that throws if an operation ever serializes or reads a stream.
+    file: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-(lambda|s3)[\\/]dist-es[\\/]runtimeConfig\.js$/,
+    why: 'event-stream marshaller',
+    edits: [
+      {
+        from: 'import { eventStreamSerdeProvider } from "@smithy/core/event-streams";',
+        to: 'const eventStreamLeftOut = () => { throw new Error("event-stream operations are left out of the Lambda bundles (lib/lambda-bundle-trims.ts)"); };\nconst eventStreamSerdeProvider = () => ({ serialize: eventStreamLeftOut, deserialize: eventStreamLeftOut });',
+      },
+    ],
+  },
+  {
     // The pure-JavaScript SHA-256 (~3.4 KB) is the fallback for a Node without node:crypto's sha256, which Node 24 always has.
     file: /[\\/]node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/,
     why: 'SHA-256 in JavaScript',

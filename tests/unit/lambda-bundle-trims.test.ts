@@ -88,15 +88,17 @@ describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', (
 
 describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
   const sdkFile = (cut: (typeof SDK_SOURCE_CUTS)[number]) => {
-    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), ...['methods.js', 'WebClient.js', 'index.js'].map((file) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', file))];
-    return files.find((file) => cut.file.test(file))!;
+    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), ...['methods.js', 'WebClient.js', 'index.js'].map((file) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', file)), ...['lambda', 's3'].map((client) => join(PROJECT_ROOT, `node_modules/@aws-sdk/client-${client}/dist-es/runtimeConfig.js`))];
+    return files.filter((file) => cut.file.test(file));
   };
 
   it('fit the installed SDK: each edit finds its text once, and what it cuts is gone', () => {
     for (const cut of SDK_SOURCE_CUTS) {
-      const file = sdkFile(cut);
-      const edited = cutSource(cut, readFileSync(file, 'utf8'), file);
-      for (const { from } of cut.edits) expect(edited).not.toContain(from);
+      expect(sdkFile(cut).length, cut.why).toBeGreaterThan(0);
+      for (const file of sdkFile(cut)) {
+        const edited = cutSource(cut, readFileSync(file, 'utf8'), file);
+        for (const { from } of cut.edits) expect(edited).not.toContain(from);
+      }
     }
   });
 
@@ -159,6 +161,29 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
       "left out: @slack/web-api's file uploads (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
       "left out: @slack/web-api's chat streams (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
     ]);
+  });
+
+  it('build the Lambda and S3 clients without the event-stream marshaller, which throws if a stream is ever sent or read', async () => {
+    const entry = [
+      "import { LambdaClient } from '@aws-sdk/client-lambda';",
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "for (const client of [new LambdaClient({ region: 'us-east-1' }), new S3Client({ region: 'us-east-1' })]) {",
+      '  try { client.config.eventStreamMarshaller.serialize({}, () => undefined); } catch (error) { console.log(error.message); }',
+      '}',
+    ].join('\n');
+    const banner = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});`;
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', mainFields: ['module', 'main'], write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: banner } });
+    const codec = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /event-streams\/(eventstream-codec|eventstream-serde)\//.test(input) && bytesInOutput > 0);
+    expect(codec.map(([input]) => input.replace(/^.*event-streams\//, ''))).toEqual([]);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual(Array(2).fill('event-stream operations are left out of the Lambda bundles (lib/lambda-bundle-trims.ts)'));
   });
 
   it("keep of a client's package.json the name and the version its user agent reads", () => {
