@@ -13,7 +13,8 @@ import { pureSchemasPlugin, pureZodCalls } from '../../lib/pure-schemas.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import * as z from '../../functions/domain/zod.js';
-import { bundledDefines, bundledValuesOf } from '../../lib/functions.js';
+import { bundledConfigText, bundledDefines, bundledValuesOf } from '../../lib/functions.js';
+import { irdrConfig, loadConfig } from '../../functions/config.js';
 import { functionSpec } from '../../functions/registry.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
@@ -360,5 +361,34 @@ describe('drill plans bundled as parsed at synth', () => {
     const withoutPlans = bundledDefines(functionSpec('RecordEvent'), values);
     expect(withoutPlans['process.env.DRILL_PLANS']).toBeUndefined();
     expect(withoutPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBeUndefined();
+  });
+});
+
+// functions/config.ts takes the config as synth parsed it in a bundle (15-29 KB of config schemas in 27 functions):
+// sound only while that text is what parsing gives back, and only in a bundle (no environment variable can set it).
+describe('the config bundled as parsed at synth', () => {
+  it('parses back to itself, key for key: a bundle sees the config the unbundled handlers see', () => {
+    const text = bundledConfigText();
+    expect(JSON.stringify(loadConfig(JSON.parse(text)))).toBe(text);
+    expect(JSON.parse(text)).toEqual(irdrConfig);
+    expect(bundledDefines(functionSpec('RecordEvent'), bundledValuesOf([], loadDrillPlans())).IRDR_BUNDLED_CONFIG).toBe(JSON.stringify(text));
+  });
+
+  it('reaches a bundle without the config schemas, and the bundle reads the same config', async () => {
+    const entry = "import { irdrConfig } from './functions/config.js'; console.log(JSON.stringify(irdrConfig));";
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [pureSchemasPlugin], define: { IRDR_BUNDLED_CONFIG: JSON.stringify(bundledConfigText()) }, logLevel: 'error' });
+    const code = result.outputFiles[0]!.text;
+    const schemas = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /functions\/domain\/(config-schema|slack-config|finding-config|on-call\/schedule-schema)\.ts$/.test(input) && bytesInOutput > 0);
+    expect(schemas.map(([input]) => input)).toEqual([]);
+    expect(code).not.toContain('each role needs at least one email address');
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual([JSON.stringify(irdrConfig)]);
   });
 });
