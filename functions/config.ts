@@ -9,5 +9,12 @@ export function loadConfig(raw: unknown): IrdrConfig {
   return parsed.data;
 }
 
-/** The deployment configuration, bundled into each function and read by CDK and the local stack alike. */
-export const irdrConfig: IrdrConfig = loadConfig(rawConfig);
+/** The config as synth parsed it, as JSON text: defined in function bundles only (lib/functions.ts bundledDefines), never read from the environment. */
+declare const IRDR_BUNDLED_CONFIG: string | undefined;
+
+/**
+ * The deployment configuration, bundled into each function and read by CDK and the local stack alike. A bundle takes
+ * it as synth parsed it (validated, defaults filled): parsing it again would give the same value, and keep every
+ * config schema in every bundle. Unbundled (synth, the local stack, the tests) it is parsed here.
+ */
+export const irdrConfig: IrdrConfig = typeof IRDR_BUNDLED_CONFIG === 'string' ? (JSON.parse(IRDR_BUNDLED_CONFIG) as IrdrConfig) : loadConfig(rawConfig);

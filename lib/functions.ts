@@ -228,6 +228,13 @@ export function bundledValuesOf(blueprints: readonly StateMachineBlueprint[], dr
 }
 
 /** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */
+/** The config as functions/config.ts parsed it, as JSON text: the same value parsed again (tests/unit/lambda-bundle-trims.test.ts). */
+export function bundledConfigText(): string {
+  const text = JSON.stringify(irdrConfig);
+  if (Buffer.byteLength(text) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`the parsed config is ${Buffer.byteLength(text)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
+  return text;
+}
+
 export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): Record<string, string> {
   const defines: Record<string, string> = {};
   for (const name of spec.bundled ?? []) {
@@ -239,6 +246,8 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
   }
   // The bundled plans are loadDrillPlans' output (validated, defaults filled): functions/aws/drill/plans.ts need not parse them again.
   if (spec.bundled?.includes('DRILL_PLANS')) defines['process.env.IRDR_DRILL_PLANS_VALIDATED'] = JSON.stringify('at-synth');
+  // The config as parsed here (validated, defaults filled): functions/config.ts takes it as it is, without its schemas.
+  defines.IRDR_BUNDLED_CONFIG = JSON.stringify(bundledConfigText());
   // Read only by the functions that count business days; esbuild leaves it out of every other bundle.
   const holidayTable = JSON.stringify(holidayTableValueOf(irdrConfig.businessCalendars));
   if (Buffer.byteLength(holidayTable) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`${spec.name}: the holiday table of the configured calendars is ${Buffer.byteLength(holidayTable)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);

@@ -17,6 +17,11 @@ interface SourceCut {
   readonly edits: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 }
 
+/** What a left-out @slack/web-api helper does when called: throws, naming what was left out and where. */
+const slackLeftOut = (what: string) => `(() => { throw new Error("left out: @slack/web-api's ${what} (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)"); })`;
+const SLACK_CHAT_STREAM_LEFT_OUT = `{ ChatStreamer: class ChatStreamer { constructor() { ${slackLeftOut('chat streams')}(); } } }`;
+const SLACK_FILE_UPLOAD_LEFT_OUT = `{ getAllFileUploadsToComplete: ${slackLeftOut('file uploads')}, getFileUploadJob: ${slackLeftOut('file uploads')}, getMultipleFileUploadJobs: ${slackLeftOut('file uploads')} }`;
+
 export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
   {
     // Event streams (~15 KB: codec, marshallers, CRC32): loaded only by operations with an event-stream member
@@ -31,6 +36,18 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
     ],
   },
   {
+    // The same event streams' marshaller (~8.6 KB), which the Lambda and S3 clients (the two with event-stream
+    // operations) build at construction: a stand-in that throws if an operation ever serializes or reads a stream.
+    file: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-(lambda|s3)[\\/]dist-es[\\/]runtimeConfig\.js$/,
+    why: 'event-stream marshaller',
+    edits: [
+      {
+        from: 'import { eventStreamSerdeProvider } from "@smithy/core/event-streams";',
+        to: 'const eventStreamLeftOut = () => { throw new Error("event-stream operations are left out of the Lambda bundles (lib/lambda-bundle-trims.ts)"); };\nconst eventStreamSerdeProvider = () => ({ serialize: eventStreamLeftOut, deserialize: eventStreamLeftOut });',
+      },
+    ],
+  },
+  {
     // The pure-JavaScript SHA-256 (~3.4 KB) is the fallback for a Node without node:crypto's sha256, which Node 24 always has.
     file: /[\\/]node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/,
     why: 'SHA-256 in JavaScript',
@@ -38,6 +55,28 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
       { from: 'import { Sha256Js } from "./Sha256Js";', to: '' },
       { from: 'hasNativeCrypto ? buildNativeClass() : Sha256Js;', to: 'hasNativeCrypto ? buildNativeClass() : (() => { throw new Error("node:crypto has no sha256"); })();' },
     ],
+  },
+  {
+    // @slack/web-api re-exports @slack/types (~4.9 KB: ~40 type-only CommonJS modules, two enums) that neither its code
+    // nor ours reads at run time (tests/unit/lambda-bundle-trims.test.ts looks): the types stay for the compiler.
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]methods\.js$/,
+    why: '@slack/types re-export',
+    edits: [{ from: '__exportStar(require("@slack/types"), exports);', to: '' }],
+  },
+  {
+    // WebClient's file uploads (filesUploadV2) and streamed messages (chatStream), ~7.9 KB: irdr's functions post,
+    // update and look up users only (chat.postMessage, chat.update, chat.postEphemeral, users.info); each throws if called.
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]WebClient\.js$/,
+    why: 'Slack file uploads and chat streams',
+    edits: [
+      { from: 'const chat_stream_1 = require("./chat-stream");', to: `const chat_stream_1 = ${SLACK_CHAT_STREAM_LEFT_OUT};` },
+      { from: 'const file_upload_1 = require("./file-upload");', to: `const file_upload_1 = ${SLACK_FILE_UPLOAD_LEFT_OUT};` },
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]@slack[\\/]web-api[\\/]dist[\\/]index\.js$/,
+    why: 'Slack chat streams',
+    edits: [{ from: 'var chat_stream_1 = require("./chat-stream");', to: `var chat_stream_1 = ${SLACK_CHAT_STREAM_LEFT_OUT};` }],
   },
 ];
 
@@ -50,8 +89,11 @@ export function cutSource(cut: SourceCut, source: string, file: string): string 
   }, source);
 }
 
-/** An SDK client's package.json as its code reads it (runtimeConfig's user agent reads `version`): ~2 KB per client. */
-export const SDK_CLIENT_PACKAGE = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+/**
+ * A package.json as its package's code reads it: an SDK client's (runtimeConfig's user agent reads `version`) and
+ * @slack/web-api's (instrument.js's user agent reads `name` and `version`), ~2 KB each.
+ */
+export const SDK_CLIENT_PACKAGE = /[\\/]node_modules[\\/](@aws-sdk[\\/]client-[^\\/]+|@slack[\\/]web-api)[\\/]package\.json$/;
 export function clientPackageInfo(source: string): string {
   const { name, version } = JSON.parse(source) as { name: string; version: string };
   return JSON.stringify({ name, version });

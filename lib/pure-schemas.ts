@@ -25,6 +25,9 @@ export const PURE_ZOD_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const ZOD_CALL = /(?<![\w$.])z\.([A-Za-z_$][\w$]*)\(/g;
+/** `z.iso.datetime(`, `z.iso.date(`…: the ISO string formats, constructors as the others (`z.iso` is a namespace). */
+export const PURE_ZOD_ISO_FUNCTIONS: ReadonlySet<string> = new Set(['datetime', 'date', 'time', 'duration']);
+const ZOD_ISO_CALL = /(?<![\w$.])z\.iso\.([A-Za-z_$][\w$]*)\(/g;
 const PURE = '/* @__PURE__ */ ';
 
 /**
@@ -35,7 +38,9 @@ const PURE = '/* @__PURE__ */ ';
 export async function pureZodCalls(source: string, file: string): Promise<string> {
   const options = { loader: 'ts', format: 'esm', target: 'es2024', tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } } as const;
   const { code } = await transform(source, { ...options, sourcefile: file, sourcemap: 'inline' });
-  const marked = code.replace(ZOD_CALL, (call, name: string) => (PURE_ZOD_FUNCTIONS.has(name) ? `${PURE}${call}` : call));
+  const marked = code
+    .replace(ZOD_CALL, (call, name: string) => (PURE_ZOD_FUNCTIONS.has(name) ? `${PURE}${call}` : call))
+    .replace(ZOD_ISO_CALL, (call, name: string) => (PURE_ZOD_ISO_FUNCTIONS.has(name) ? `${PURE}${call}` : call));
   // Printed ignoring annotations, the marks drop out, while a mark inside a string, template or pattern stays text (or breaks it).
   const printed = async (js: string) => (await transform(js, { loader: 'js', format: 'esm', target: 'es2024', ignoreAnnotations: true })).code;
   const unmarked = await printed(code);

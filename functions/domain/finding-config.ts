@@ -54,7 +54,8 @@ export const defaultFindingsConfig: FindingsConfig = {
     { types: ['UnauthorizedAccess:IAMUser/*', 'CredentialAccess:IAMUser/*'], runbookId: 'credential-compromise' },
     // By GuardDuty's documented types: of its Impact:* findings only anomalous S3 deletes and writes (destroying or
     // encrypting data) look like ransomware; Impact:S3/MaliciousIPCaller, port sweeps and crypto-mining do not.
-    { types: [...RANSOMWARE_FINDING_TYPES], runbookId: 'ransomware' },
+    // A marked copy, not a spread: esbuild keeps a spread at load, and with it this default in every bundle.
+    { types: /* @__PURE__ */ Array.from(RANSOMWARE_FINDING_TYPES), runbookId: 'ransomware' },
   ],
   defaultRunbookId: 'security-incident',
   trustedProducts: [],

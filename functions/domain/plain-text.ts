@@ -11,9 +11,9 @@ import * as z from './zod.js';
 /** U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates): they reorder what follows them. */
 const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
 /** C0 controls, DEL, C1 controls, line and paragraph separators, bidi controls. */
-const SINGLE_LINE_REFUSED = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'u');
+const SINGLE_LINE_REFUSED = /* @__PURE__ */ new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'u');
 /** As single-line, less tab, line feed and a carriage return that ends a line (CRLF). */
-const MULTI_LINE_REFUSED = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]|\\r(?!\\n)`, 'u');
+const MULTI_LINE_REFUSED = /* @__PURE__ */ new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]|\\r(?!\\n)`, 'u');
 
 const codePoint = (character: string): string => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -26,7 +26,8 @@ export function plainTextProblem(text: string, kind: 'single-line' | 'multi-line
   return `remove ${what} (${codePoint(match[0])}) at character ${match.index + 1}: this field takes ${allowed}`;
 }
 
-const refinedAs = (kind: 'single-line' | 'multi-line') => (text: string, context: z.core.$RefinementCtx<string>) => {
+// Marked (as the patterns above) so a bundle that never checks plain text drops them: esbuild keeps any unmarked call.
+const refinedAs = /* @__NO_SIDE_EFFECTS__ */ (kind: 'single-line' | 'multi-line') => (text: string, context: z.core.$RefinementCtx<string>) => {
   const problem = plainTextProblem(text, kind);
   if (problem) context.addIssue({ code: 'custom', message: problem });
 };
@@ -37,7 +38,7 @@ export const singleLine = z.superRefine(refinedAs('single-line'));
 export const multiLine = z.superRefine(refinedAs('multi-line'));
 
 /** Every character a terminal would act on rather than show, except those `keep` names. */
-const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029${BIDI_CONTROLS}\\ufeff]`, 'gu');
+const UNPRINTABLE = /* @__PURE__ */ new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029${BIDI_CONTROLS}\\ufeff]`, 'gu');
 
 /**
  * Text from data, safe to print on a terminal: each control, bidi control and separator shown as `\u001b` instead
@@ -50,7 +51,7 @@ export function printable(text: string, options: { multiLine?: boolean } = {}): 
 }
 
 /** Line breaks (CR, LF, NEL, U+2028/9) and every other control or bidi control, as a header's one line must not hold them. */
-const NOT_IN_A_HEADER = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]+`, 'gu');
+const NOT_IN_A_HEADER = /* @__PURE__ */ new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]+`, 'gu');
 
 /** One line for an email header (a subject): whatever breaks or controls the text holds become one space, so no text can start a header of its own. */
 export function headerLine(text: string): string {

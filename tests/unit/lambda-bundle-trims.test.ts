@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,12 +8,13 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import EndpointLruCache from '../../functions/aws/endpoint-lru-cache.js';
 import { search as fieldSearch } from '../../functions/aws/field-jmespath/index.js';
-import { clientPackageInfo, cutSource, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
+import { clientPackageInfo, cutSource, lambdaBundleTrimsPlugin, SDK_SOURCE_CUTS, STAND_INS } from '../../lib/lambda-bundle-trims.js';
 import { pureSchemasPlugin, pureZodCalls } from '../../lib/pure-schemas.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
 import { DrillPlan } from '../../functions/domain/drill-plan-schema.js';
 import * as z from '../../functions/domain/zod.js';
-import { bundledDefines, bundledValuesOf } from '../../lib/functions.js';
+import { bundledConfigText, bundledDefines, bundledValuesOf } from '../../lib/functions.js';
+import { irdrConfig, loadConfig } from '../../functions/config.js';
 import { functionSpec } from '../../functions/registry.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 
@@ -86,15 +89,17 @@ describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', (
 
 describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
   const sdkFile = (cut: (typeof SDK_SOURCE_CUTS)[number]) => {
-    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js')];
-    return files.find((file) => cut.file.test(file))!;
+    const files = [join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'), join(PROJECT_ROOT, 'node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'), ...['methods.js', 'WebClient.js', 'index.js'].map((file) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', file)), ...['lambda', 's3'].map((client) => join(PROJECT_ROOT, `node_modules/@aws-sdk/client-${client}/dist-es/runtimeConfig.js`))];
+    return files.filter((file) => cut.file.test(file));
   };
 
   it('fit the installed SDK: each edit finds its text once, and what it cuts is gone', () => {
     for (const cut of SDK_SOURCE_CUTS) {
-      const file = sdkFile(cut);
-      const edited = cutSource(cut, readFileSync(file, 'utf8'), file);
-      for (const { from } of cut.edits) expect(edited).not.toContain(from);
+      expect(sdkFile(cut).length, cut.why).toBeGreaterThan(0);
+      for (const file of sdkFile(cut)) {
+        const edited = cutSource(cut, readFileSync(file, 'utf8'), file);
+        for (const { from } of cut.edits) expect(edited).not.toContain(from);
+      }
     }
   });
 
@@ -103,6 +108,83 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
     expect(() => cutSource(cut, 'export class HttpProtocol {}', 'HttpProtocol.js')).toThrow(/HttpProtocol\.js: expected .* once .* found it 0 times/);
     const twice = `${cut.edits[0]!.from}; ${cut.edits[0]!.from}`;
     expect(() => cutSource(cut, twice, 'HttpProtocol.js')).toThrow(/found it 2 times/);
+  });
+
+  // The @slack/types cut holds only while nothing reads its run-time values (EntityType, CustomFieldType) through web-api.
+  it("leave out @slack/types' run-time values, which neither @slack/web-api's code nor ours reads", () => {
+    const values = Object.keys(requireFromRoot('@slack/types') as object);
+    expect(values.length).toBeGreaterThan(0);
+    const webApi = readdirSync(join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js')).map((name) => join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist', name));
+    const readers = [...webApi, ...sourceFiles('functions'), ...sourceFiles('workflows')].filter((file) => values.some((value) => new RegExp(`\\b${value}\\b`).test(readFileSync(file, 'utf8'))));
+    expect(readers).toEqual([]);
+    expect(webApi.filter((file) => readFileSync(file, 'utf8').includes("require(\"@slack/types\")")).map((file) => file.replace(/^.*\/dist\//, ''))).toEqual(['methods.js']);
+  });
+
+  it('bundle @slack/web-api without @slack/types, file uploads or chat streams, post as before, and refuse these by name if called', async () => {
+    // Slack's Web API as a local server: chat.postMessage answers as Slack documents it.
+    const posted: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        posted.push(`${request.url} ${request.headers.authorization} ${new URLSearchParams(body).get('text')}`);
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ ok: true, channel: 'C0123ABCD', ts: '1503435956.000247', message: { text: 'SEV1 opened', type: 'message' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const entry = [
+      "import { WebClient } from '@slack/web-api';",
+      `const client = new WebClient('xoxb-1', { slackApiUrl: 'http://127.0.0.1:${port}/api/' });`,
+      "console.log((await client.chat.postMessage({ channel: 'C0123ABCD', text: 'SEV1 opened' })).ts);",
+      'console.log(typeof WebClient, typeof client.chat.postMessage, typeof client.chat.update, typeof client.chat.postEphemeral, typeof client.users.info);',
+      "await client.filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'a.txt' }).catch((error) => console.log(error.message));",
+      "try { client.chatStream({ channel: 'C1', thread_ts: '1.2' }); } catch (error) { console.log(error.message); }",
+    ].join('\n');
+    const banner = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});`;
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: banner } });
+    const leftOut = Object.entries(result.metafile.outputs).flatMap(([, output]) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /@slack\/types\/|web-api\/dist\/(file-upload|chat-stream)\.js/.test(input) && bytesInOutput > 0);
+    expect(leftOut.map(([input]) => input)).toEqual([]);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
+    } finally {
+      console.log = log;
+      server.close();
+    }
+    expect(posted).toEqual(['/api/chat.postMessage Bearer xoxb-1 SEV1 opened']);
+    expect(lines).toEqual([
+      '1503435956.000247',
+      'function function function function function',
+      "left out: @slack/web-api's file uploads (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
+      "left out: @slack/web-api's chat streams (irdr's function bundles post, update and look up users only, lib/lambda-bundle-trims.ts)",
+    ]);
+  });
+
+  it('build the Lambda and S3 clients without the event-stream marshaller, which throws if a stream is ever sent or read', async () => {
+    const entry = [
+      "import { LambdaClient } from '@aws-sdk/client-lambda';",
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "for (const client of [new LambdaClient({ region: 'us-east-1' }), new S3Client({ region: 'us-east-1' })]) {",
+      '  try { client.config.eventStreamMarshaller.serialize({}, () => undefined); } catch (error) { console.log(error.message); }',
+      '}',
+    ].join('\n');
+    const banner = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});`;
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', mainFields: ['module', 'main'], write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: banner } });
+    const codec = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /event-streams\/(eventstream-codec|eventstream-serde)\//.test(input) && bytesInOutput > 0);
+    expect(codec.map(([input]) => input.replace(/^.*event-streams\//, ''))).toEqual([]);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual(Array(2).fill('event-stream operations are left out of the Lambda bundles (lib/lambda-bundle-trims.ts)'));
   });
 
   it("keep of a client's package.json the name and the version its user agent reads", () => {
@@ -114,6 +196,26 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
       .flatMap((client) => [...readFileSync(join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es/runtimeConfig.js'), 'utf8').matchAll(/packageInfo\.(\w+)/g)].map((match) => match[1]));
     expect(readers.length).toBeGreaterThan(5);
     expect(new Set(readers)).toEqual(new Set(['version']));
+  });
+
+  it("keep of @slack/web-api's package.json the name and version its user agent reads, and in a bundle the agent is the same", async () => {
+    const file = join(PROJECT_ROOT, 'node_modules/@slack/web-api/package.json');
+    const { name, version, description } = JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string; description: string };
+    const readers = [...readFileSync(join(PROJECT_ROOT, 'node_modules/@slack/web-api/dist/instrument.js'), 'utf8').matchAll(/packageJson\.(\w+)/g)].map((match) => match[1]);
+    expect(new Set(readers)).toEqual(new Set(['name', 'version']));
+    const entry = "import { getUserAgent } from '@slack/web-api/dist/instrument.js'; console.log(getUserAgent());";
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});` } });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toContain(description);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines[0]).toMatch(new RegExp(`^${name.replace('/', ':')}/${version.replaceAll('.', '\\.')} `));
   });
 
   // The event-stream cut holds only while no function sends an operation with an event stream: find every such
@@ -141,6 +243,13 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
     expect(marked).toContain('/* @__PURE__ */ z.optional(/* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1)))');
     expect(marked).toMatch(/ok = z\.safeParse\(/);
     expect(marked).toMatch(/^z\.config\(/m);
+  });
+
+  it('marks the ISO formats (z.iso.datetime, z.iso.date) as the other constructors, and nothing else under z.iso', async () => {
+    const marked = await pureZodCalls("import * as z from './zod.js';\nexport const A = z.iso.datetime({ offset: true });\nexport const B = z.iso.date();\nexport const C = z.iso.unheardOf();\n", 'iso.ts');
+    expect(marked).toContain('A = /* @__PURE__ */ z.iso.datetime({ offset: true })');
+    expect(marked).toContain('B = /* @__PURE__ */ z.iso.date()');
+    expect(marked).toMatch(/C = z\.iso\.unheardOf\(\)/);
   });
 
   it('refuses a source where a mark would fall inside a string, template or regular expression', async () => {
@@ -174,6 +283,66 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
   });
 });
 
+// docs/lean-functions-8c.md: what esbuild kept though nothing used it, each for a reason of its own (a spread, a
+// template at load, an unmarked helper call, a `new RegExp`), and so what a drill function carried of the schemas.
+describe('schema modules a bundle imports for one name (docs/lean-functions-8c.md)', () => {
+  // As the functions are built (marked, minified, tree-shaken), or as plain as esbuild runs the sources (none of that).
+  const bundle = async (contents: string, as: 'function' | 'plain' = 'function') =>
+    (await build({ stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, absWorkingDir: PROJECT_ROOT, logLevel: 'error', ...(as === 'function' ? { minify: true, plugins: [pureSchemasPlugin] } : { treeShaking: false }) })).outputFiles[0]!.text;
+  const printed = async (code: string) => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    return lines;
+  };
+
+  it('keep nothing of what sits beside that name: check schemas, controls, Slack ids, finding defaults, plain-text patterns, ISO formats', async () => {
+    const code = await bundle("import { DrillPlanId } from './functions/domain/drill-plan-schema.js'; console.log(String(DrillPlanId.safeParse('orders').success));");
+    expect(await printed(code)).toEqual(['true']);
+    const left = {
+      'DrillCheck (spread ...CheckBase)': "'item-count'",
+      'the SQL checks (spread ...SqlCheck.def.options)': 'sql-row-count',
+      'the RDS drivers (spread ...RdsDrivers)': 'rds-snapshot',
+      'the controls catalog (a template at load)': 'Tests recovery plan procedures',
+      'the Slack config (an unmarked helper)': 'Copy ID',
+      'the findings default (spread ...RANSOMWARE_FINDING_TYPES)': 'Effects/Data Destruction',
+      'the plain-text patterns (new RegExp, an unmarked helper)': 'a bidi control',
+      'the on-call schedule times (z.iso.datetime)': 'an ISO date and time with its offset',
+    };
+    const kept = Object.entries(left).filter(([, text]) => code.includes(text.replaceAll("'", '"')) || code.includes(text)).map(([what]) => what);
+    expect(kept).toEqual([]);
+  });
+
+  it('refuse as unbundled, with the messages now made when an issue is raised', async () => {
+    const probe = [
+      "import { DrillSource } from './functions/domain/drill-plan-schema.js';",
+      "import { ControlReference } from './functions/domain/evidence/controls.js';",
+      "import { SlackConfig } from './functions/domain/slack-config.js';",
+      "import { plainTextProblem, printable, headerLine } from './functions/domain/plain-text.js';",
+      "import { defaultFindingsConfig } from './functions/domain/finding-config.js';",
+      "import { DrillCheck } from './functions/domain/drill-plan-schema.js';",
+      'const issues = (result) => (result.success ? result.data : result.error.issues.map((issue) => issue.path.join(".") + ": " + issue.message));',
+      "console.log(JSON.stringify(issues(DrillSource.safeParse({ type: 'dynamodb-table', tableName: 'irdr-drill-orders' }))));",
+      "console.log(JSON.stringify(issues(ControlReference.safeParse('SOC2 CC0.0'))));",
+      "console.log(JSON.stringify(issues(SlackConfig.safeParse({ teamId: 'X1', channels: { default: 'D12', bySeverity: { SEV1: 'c1' } }, urgentUserGroup: 'U123', people: [{ userId: 'A1', email: 'a@example.com' }] }))));",
+      "console.log(JSON.stringify([plainTextProblem('a\\u202eb', 'single-line'), plainTextProblem('a\\rb', 'multi-line'), printable('\\u001b[31m\\tx', { multiLine: true }), headerLine('Re:\\r\\nBcc: x')]));",
+      'console.log(JSON.stringify(defaultFindingsConfig));',
+      "console.log(JSON.stringify(['sql-row-count', 'sql-checksum', 'sql-schema', 'sql-canary', 'sql-query', 'item-count'].map((type) => issues(DrillCheck.safeParse({ id: 'Bad', type, table: 'a.b.c', query: 'DELETE FROM t' })))));",
+      "console.log(JSON.stringify(issues(DrillCheck.safeParse({ id: 'rows', type: 'sql-row-count', table: 'public.orders', expected: 'source' }))));",
+    ].join('\n');
+    const unbundled = await printed(await bundle(probe, 'plain'));
+    expect(unbundled).toHaveLength(7);
+    expect(unbundled[0]).toContain('a source table cannot carry the drill prefix \\"irdr-drill-\\"');
+    expect(unbundled[2]).toContain('a Slack workspace id (T…), e.g. from the workspace\'s \\"Copy ID\\"');
+    expect(await printed(await bundle(probe))).toEqual(unbundled);
+  });
+});
+
 // functions/aws/drill/plans.ts skips parsing DRILL_PLANS in a bundle (~55 KB of plan schema and croner): sound only
 // while the bundled text is already what the parse gives back, and only where the text is the bundled one.
 describe('drill plans bundled as parsed at synth', () => {
@@ -192,5 +361,34 @@ describe('drill plans bundled as parsed at synth', () => {
     const withoutPlans = bundledDefines(functionSpec('RecordEvent'), values);
     expect(withoutPlans['process.env.DRILL_PLANS']).toBeUndefined();
     expect(withoutPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBeUndefined();
+  });
+});
+
+// functions/config.ts takes the config as synth parsed it in a bundle (15-29 KB of config schemas in 27 functions):
+// sound only while that text is what parsing gives back, and only in a bundle (no environment variable can set it).
+describe('the config bundled as parsed at synth', () => {
+  it('parses back to itself, key for key: a bundle sees the config the unbundled handlers see', () => {
+    const text = bundledConfigText();
+    expect(JSON.stringify(loadConfig(JSON.parse(text)))).toBe(text);
+    expect(JSON.parse(text)).toEqual(irdrConfig);
+    expect(bundledDefines(functionSpec('RecordEvent'), bundledValuesOf([], loadDrillPlans())).IRDR_BUNDLED_CONFIG).toBe(JSON.stringify(text));
+  });
+
+  it('reaches a bundle without the config schemas, and the bundle reads the same config', async () => {
+    const entry = "import { irdrConfig } from './functions/config.js'; console.log(JSON.stringify(irdrConfig));";
+    const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, metafile: true, absWorkingDir: PROJECT_ROOT, plugins: [pureSchemasPlugin], define: { IRDR_BUNDLED_CONFIG: JSON.stringify(bundledConfigText()) }, logLevel: 'error' });
+    const code = result.outputFiles[0]!.text;
+    const schemas = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs)).filter(([input, { bytesInOutput }]) => /functions\/domain\/(config-schema|slack-config|finding-config|on-call\/schedule-schema)\.ts$/.test(input) && bytesInOutput > 0);
+    expect(schemas.map(([input]) => input)).toEqual([]);
+    expect(code).not.toContain('each role needs at least one email address');
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual([JSON.stringify(irdrConfig)]);
   });
 });

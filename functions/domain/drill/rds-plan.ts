@@ -51,15 +51,13 @@ export type RdsDatabaseSource = z.infer<typeof RdsDatabaseSource>;
 export const isAuroraEngine = (engine: RdsEngine): boolean => engine.startsWith('aurora-');
 export const dialectOfEngine = (engine: RdsEngine): SqlDialect => (engine.endsWith('postgresql') || engine === 'postgres' ? 'postgres' : 'mysql');
 
-export const RdsDrivers = [
-  /** RestoreDBInstanceToPointInTime, or RestoreDBClusterToPointInTime + CreateDBInstance (automated backups on). */
-  z.strictObject({ type: z.literal('rds-pitr') }),
-  /**
-   * RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot (+ CreateDBInstance): the newest snapshot of the
-   * kind asked for (`manual`, `automated`, or either) taken at or before the recovery point.
-   */
-  z.strictObject({ type: z.literal('rds-snapshot'), snapshotType: z.optional(z.enum(['manual', 'automated'])) }),
-] as const;
+/** RestoreDBInstanceToPointInTime, or RestoreDBClusterToPointInTime + CreateDBInstance (automated backups on). */
+export const RdsPitrDriver = z.strictObject({ type: z.literal('rds-pitr') });
+/**
+ * RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot (+ CreateDBInstance): the newest snapshot of the
+ * kind asked for (`manual`, `automated`, or either) taken at or before the recovery point.
+ */
+export const RdsSnapshotDriver = z.strictObject({ type: z.literal('rds-snapshot'), snapshotType: z.optional(z.enum(['manual', 'automated'])) });
 
 /** How the SQL checks reach the restored database (docs/sql-checks.md). */
 export const SqlAccess = z.strictObject({
