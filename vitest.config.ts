@@ -40,8 +40,8 @@ export default defineConfig({
           exclude: OWN_PROCESS_INFRA_FILES,
           setupFiles: ['tests/support/environment-restore.ts', ...profile],
           // One worker, before the rest (a group of its own): it imports aws-cdk-lib and synthesizes the template the
-          // files read once (tests/infra/synthesized-app.ts) rather than once in each of five workers; tsc and the
-          // CLI bundle's build take the other core meanwhile.
+          // files read once (tests/infra/synthesized-app.ts) rather than once in each of five workers; the type check
+          // (tests/typecheck-and-run.mjs) takes the other core meanwhile.
           isolate: false,
           maxWorkers: 1,
           sequence: { groupOrder: 0 },
