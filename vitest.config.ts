@@ -2,10 +2,8 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { LongestFirstSequencer } from './tests/support/longest-first-sequencer.js';
 
-/** Infra files that run their own process (cdk synth with bundling, esbuild): with the rest, so they start early. */
+/** Infra files that run their own process (cdk synth with bundling, esbuild): with the integration files, so they start early. */
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
-/** Integration files that read the synthesized template: they run with the infra files, whose workers synthesize it once. */
-const SYNTH_READING_INTEGRATION_FILES = ['tests/integration/iam-coverage.test.ts'];
 /** IRDR_TEST_CPU_PROFILE=FILE records each file's CPU seconds (tests/support/cpu-profile.ts). */
 const profile = [
   ...(process.env['IRDR_TEST_CPU_PROFILE'] ? ['tests/support/cpu-profile.ts'] : []),
@@ -31,40 +29,36 @@ export default defineConfig({
     sequence: { sequencer: LongestFirstSequencer },
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache) for the next run: unit files 24 -> 20 CPU-s.
     experimental: { fsModuleCache: true },
+    // Two projects, not one per folder: vitest gives each worker process to one project, so each project pays its own
+    // workers' imports (the SDK, zod, aws-cdk-lib) and every infra worker its own synth of the stack (docs/test-workers-cpu-8.md).
     projects: [
       {
         extends: true,
         test: {
           name: 'infra',
-          include: ['tests/infra/**/*.test.ts', ...SYNTH_READING_INTEGRATION_FILES],
+          include: ['tests/infra/**/*.test.ts'],
           exclude: OWN_PROCESS_INFRA_FILES,
-          // The one local stack such a worker starts exports its endpoints to process.env: put back after each file.
           setupFiles: ['tests/support/environment-restore.ts', ...profile],
-          // Workers that keep modules between files: each synthesizes the template its files read once
-          // (tests/infra/synthesized-app.ts) instead of once per file; they run beside the waiting integration files.
+          // One worker, before the rest (a group of its own): it imports aws-cdk-lib and synthesizes the template the
+          // files read once (tests/infra/synthesized-app.ts) rather than once in each of five workers; the type check
+          // (tests/typecheck-and-run.mjs) takes the other core meanwhile.
           isolate: false,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['tests/unit/**/*.test.ts'],
-          setupFiles: profile,
-          // Pure modules and SDK mocks reset per test: a worker keeps what it imported between files.
-          isolate: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'run',
-          include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
-          exclude: SYNTH_READING_INTEGRATION_FILES,
+          // Unit files run in the integration files' workers (the same imports), after them: they are short and fill
+          // the cores the waiting integration files leave idle at the end.
+          include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts', 'tests/unit/**/*.test.ts', ...OWN_PROCESS_INFRA_FILES],
           isolate: false,
           setupFiles: ['tests/support/file-isolation.ts', ...profile],
           // The CLI these files spawn: the launcher's bundle, brought up to date once for the run (tests/support/cli-bundle-setup.ts).
           globalSetup: ['tests/support/cli-bundle-setup.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionRegistry, type HttpRoute } from '../../functions/registry.js';
 import { startTestStack, type TestStack } from '../integration/support/stack-session.js';
+import { binaryUnit } from '../support/binary-unit.js';
 
 /**
  * Every route of the HTTP API, fuzzed through the real local stack: path parameters, query strings, headers, bodies and
@@ -22,7 +23,7 @@ const plausible = fc.oneof(
   fc.constantFrom('security-incident', 'triage-notify', 'SEV1', 'SEV5', 'live', 'exercise', 'done', 'approved', 'rejected', 'accepted', 'exceptions', '2026-11-24T10:00:00Z', '2999-01-01T00:00:00Z', 'not-a-date', ''),
   fc.tuple(fc.string({ maxLength: 10 }), hostileCharacter, fc.string({ maxLength: 10 })).map(([before, character, after]) => `${before}${character}${after}`),
   fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({ unit: binaryUnit, maxLength: 20 }),
   fc.integer(),
   fc.double(),
   fc.boolean(),

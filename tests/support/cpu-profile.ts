@@ -18,5 +18,6 @@ const startedAtEpoch = Date.now();
 afterAll(() => {
   if (out === undefined) return;
   const file = expect.getState().testPath ?? 'unknown';
-  appendFileSync(out, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), cpu: (ticks() - started) / 100, wall: (performance.now() - startedAt) / 1000, start: startedAtEpoch, pid: process.pid })}\n`);
+  // workerCpu: what this worker process had spent before this file's setup (its boot and earlier files).
+  appendFileSync(out, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), cpu: (ticks() - started) / 100, workerCpu: started / 100, wall: (performance.now() - startedAt) / 1000, start: startedAtEpoch, pid: process.pid })}\n`);
 });

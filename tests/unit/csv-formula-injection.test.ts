@@ -6,6 +6,7 @@ import { exportFiles } from '../../functions/domain/evidence/export-files.js';
 import type { ControlRow } from '../../functions/domain/evidence/control-summary.js';
 import { exportedDrillRun, exportedIncident, storedChainOf } from './support/evidence-fixtures.js';
 import { FORMULA_LEADS, LINE_BREAKS, formulaLinesOutsideQuotes, parseRfc4180 } from './support/spreadsheet-lines.js';
+import { binaryUnit } from '../support/binary-unit.js';
 
 const mapping = { runbooks: { 'triage-notify': ['SOC2 CC7.3'] }, plans: { 'orders-pitr': ['SOC2 A1.3'] } };
 const signOff = (by: string) => ({ verdict: 'exceptions', by, roles: ['auditor'], at: '2026-03-09T00:00:00.000Z', comment: 'late' });
@@ -90,7 +91,7 @@ describe('CSV exports cannot start a row with a formula', () => {
   it('property: no text in any cell of any CSV export lets a physical line start with a formula, and every cell reads back', () => {
     const piece = fc.oneof(
       fc.constantFrom(...LINE_BREAKS, ...FORMULA_LEADS, '"', ',', "'", ' '),
-      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.string({ unit: binaryUnit, maxLength: 8 }),
     );
     const text = fc.array(piece, { minLength: 1, maxLength: 12 }).map((pieces) => pieces.join(''));
     fc.assert(
@@ -111,7 +112,7 @@ describe('the HTML report of the same export (the other file a person opens)', (
   it('property: no text in a title, name or ARN reaches report.html as markup', () => {
     const markup = fc.constantFrom('<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)>', "'><a href=javascript:alert(1)>");
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), markup, fc.string({ maxLength: 20 }), (before, attack, after) => {
+      fc.property(fc.string({ unit: binaryUnit, maxLength: 20 }), markup, fc.string({ maxLength: 20 }), (before, attack, after) => {
         const page = exportWith(`${before}${attack}${after}`).files.find((file) => file.name === 'report.html')!.content.toString('utf8');
         expect(page).not.toContain(attack);
         expect(page).not.toMatch(/<img src=x|<script>alert|<svg onload|<a href=javascript/);

@@ -7,6 +7,7 @@ import { AddNoteRequest, ResolveIncidentRequest } from '../../functions/domain/i
 import { headerLine, plainTextProblem, printable } from '../../functions/domain/plain-text.js';
 import { incidentDetail, incidentTable } from '../../bin/incident-format.js';
 import { escapeConsoleOutput } from '../../bin/terminal-output.js';
+import { binaryUnit } from '../support/binary-unit.js';
 
 /** Everything a terminal or a header acts on. */
 const ACTED_ON = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -76,7 +77,7 @@ describe('plain text fields', () => {
 describe('printing data on a terminal', () => {
   it('shows every character a terminal acts on as \\u escapes, and nothing else changes', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+      fc.property(fc.string({ unit: binaryUnit, maxLength: 60 }), (text) => {
         const shown = printable(text);
         expect(shown).not.toMatch(ACTED_ON);
         expect(shown).not.toMatch(/[\n\t]/);
@@ -120,7 +121,7 @@ describe('email headers', () => {
   it('folds every line break and control of a subject into one space', () => {
     expect(headerLine('Alert\r\nBcc: x@example.com')).toBe('Alert Bcc: x@example.com');
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+      fc.property(fc.string({ unit: binaryUnit, maxLength: 60 }), (text) => {
         expect(headerLine(text)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
       }),
     );

@@ -6,6 +6,7 @@ import { refusedRequestContent } from '../../functions/domain/request-content.js
 import { parseTaskLinkId, taskLinkId } from '../../functions/domain/task-link.js';
 import { loadRunbooks } from '../../workflows/load-runbooks.js';
 import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
+import { binaryUnit } from '../support/binary-unit.js';
 
 const routes: readonly HttpRoute[] = functionRegistry.flatMap((spec) => ('routes' in spec ? (spec.routes as readonly HttpRoute[]) : []));
 
@@ -44,7 +45,7 @@ describe('path parameters', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...(Object.keys(PATH_PARAMETER_RULES) as Array<keyof typeof PATH_PARAMETER_RULES>)),
-        fc.oneof(fc.string({ minLength: 181, maxLength: 4000 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }).filter((text) => /[^A-Za-z0-9._-]/.test(text))),
+        fc.oneof(fc.string({ minLength: 181, maxLength: 4000 }), fc.string({ unit: binaryUnit, minLength: 1, maxLength: 60 }).filter((text) => /[^A-Za-z0-9._-]/.test(text))),
         (name, value) => {
           const refusal = refusedPathParameter({ [name]: value });
           expect(refusal?.parameter).toBe(name);
