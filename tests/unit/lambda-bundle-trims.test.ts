@@ -22,6 +22,19 @@ const requireFromRoot = createRequire(join(PROJECT_ROOT, 'package.json'));
 const sourceFiles = (folder: string): string[] =>
   readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).map((name) => join(PROJECT_ROOT, folder, name));
 
+
+/** What a bundle prints (console.log) when run as a module of its own. */
+async function printed(code: string): Promise<string[]> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  try {
+    await import(`data:text/javascript,${encodeURIComponent(code)}`);
+  } finally {
+    console.log = log;
+  }
+  return lines;
+}
 describe('the stand-ins the Lambda bundles take (lib/lambda-bundle-trims.ts)', () => {
   it("EndpointLruCache answers as mnemonist's LRUCache does, through a long run of mixed calls at capacity", async () => {
     const { default: LRUCache } = (await import(pathToFileURL(requireFromRoot.resolve('mnemonist/lru-cache')).href)) as { default: new (capacity: number) => EndpointLruCache<string, number> };
@@ -268,18 +281,7 @@ describe('zod calls marked pure (lib/pure-schemas.ts)', () => {
     expect(plain.includes('separationOfDuties')).toBe(true);
     expect(pure.includes('separationOfDuties')).toBe(false);
     expect(pure.length).toBeLessThan(plain.length * 0.8);
-    const run = async (code: string) => {
-      const lines: string[] = [];
-      const log = console.log;
-      console.log = (line: string) => lines.push(line);
-      try {
-        await import(`data:text/javascript,${encodeURIComponent(code)}`);
-      } finally {
-        console.log = log;
-      }
-      return lines;
-    };
-    expect(await run(pure)).toEqual(await run(plain));
+    expect(await printed(pure)).toEqual(await printed(plain));
   });
 });
 
@@ -289,17 +291,6 @@ describe('schema modules a bundle imports for one name (docs/lean-functions-8c.m
   // As the functions are built (marked, minified, tree-shaken), or as plain as esbuild runs the sources (none of that).
   const bundle = async (contents: string, as: 'function' | 'plain' = 'function') =>
     (await build({ stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, absWorkingDir: PROJECT_ROOT, logLevel: 'error', ...(as === 'function' ? { minify: true, plugins: [pureSchemasPlugin] } : { treeShaking: false }) })).outputFiles[0]!.text;
-  const printed = async (code: string) => {
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      await import(`data:text/javascript,${encodeURIComponent(code)}`);
-    } finally {
-      console.log = log;
-    }
-    return lines;
-  };
 
   it('keep nothing of what sits beside that name: check schemas, controls, Slack ids, finding defaults, plain-text patterns, ISO formats', async () => {
     const code = await bundle("import { DrillPlanId } from './functions/domain/drill-plan-schema.js'; console.log(String(DrillPlanId.safeParse('orders').success));");
