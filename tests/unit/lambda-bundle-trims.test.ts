@@ -220,14 +220,7 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
     const result = await build({ stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js' }, bundle: true, format: 'esm', platform: 'node', write: false, minify: true, absWorkingDir: PROJECT_ROOT, plugins: [lambdaBundleTrimsPlugin], logLevel: 'error', banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(PROJECT_ROOT, 'package.json'))});` } });
     const code = result.outputFiles[0]!.text;
     expect(code).not.toContain(description);
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      await import(`data:text/javascript,${encodeURIComponent(code)}`);
-    } finally {
-      console.log = log;
-    }
+    const lines = await printed(code);
     expect(lines[0]).toMatch(new RegExp(`^${name.replace('/', ':')}/${version.replaceAll('.', '\\.')} `));
   });
 
