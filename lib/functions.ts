@@ -227,7 +227,6 @@ export function bundledValuesOf(blueprints: readonly StateMachineBlueprint[], dr
   return { RUNBOOK_DEFINITIONS: JSON.stringify(publishedRunbooks(blueprints)), DRILL_PLANS: JSON.stringify(drillPlans) };
 }
 
-/** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */
 /** The config as functions/config.ts parsed it, as JSON text: the same value parsed again (tests/unit/lambda-bundle-trims.test.ts). */
 export function bundledConfigText(): string {
   const text = JSON.stringify(irdrConfig);
@@ -235,6 +234,7 @@ export function bundledConfigText(): string {
   return text;
 }
 
+/** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */
 export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): Record<string, string> {
   const defines: Record<string, string> = {};
   for (const name of spec.bundled ?? []) {
@@ -245,7 +245,8 @@ export function bundledDefines(spec: FunctionSpec, values: Readonly<Record<Bundl
     defines[`process.env.${name}`] = literal;
   }
   // The bundled plans are loadDrillPlans' output (validated, defaults filled): functions/aws/drill/plans.ts need not parse them again.
-  if (spec.bundled?.includes('DRILL_PLANS')) defines['process.env.IRDR_DRILL_PLANS_VALIDATED'] = JSON.stringify('at-synth');
+  // A bare identifier, as the config's below: what skips the parse can come from the build only, never from the environment.
+  if (spec.bundled?.includes('DRILL_PLANS')) defines.IRDR_DRILL_PLANS_VALIDATED_AT_SYNTH = 'true';
   // The config as parsed here (validated, defaults filled): functions/config.ts takes it as it is, without its schemas.
   defines.IRDR_BUNDLED_CONFIG = JSON.stringify(bundledConfigText());
   // Read only by the functions that count business days; esbuild leaves it out of every other bundle.

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from './project-root.js';
+import { replaceOnce } from './source-cuts.js';
 
 /*
  * What the SDK's shared code and Powertools carry into the function bundles that no function runs in Lambda, cut at load
@@ -82,11 +83,7 @@ export const SDK_SOURCE_CUTS: readonly SourceCut[] = [
 
 /** The file's source with the cut's edits applied, or an error naming the edit that no longer fits. */
 export function cutSource(cut: SourceCut, source: string, file: string): string {
-  return cut.edits.reduce((text, { from, to }) => {
-    const count = text.split(from).length - 1;
-    if (count !== 1) throw new Error(`${file}: expected "${from}" once (the ${cut.why} cut of lib/lambda-bundle-trims.ts), found it ${count} times: update the cut for this SDK version`);
-    return text.replace(from, () => to);
-  }, source);
+  return cut.edits.reduce((text, { from, to }) => replaceOnce(text, from, to, { file, why: cut.why, owner: 'lib/lambda-bundle-trims.ts' }), source);
 }
 
 /**

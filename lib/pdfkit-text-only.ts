@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
+import { replaceOnce } from './source-cuts.js';
 
 /*
  * pdfkit's browser build (what the bundles draw PDFs with, lib/functions.ts) is one module whose document class
@@ -19,16 +20,13 @@ export const PDFKIT_BROWSER_BUILD = /[\\/]node_modules[\\/]pdfkit[\\/]js[\\/]pdf
 export const leftOutMessage = (what: string): string => `left out: pdfkit's ${what} (irdr's function bundles draw text and attached files only, lib/pdfkit-text-only.ts)`;
 
 /** source with `from` (found exactly once) written as `to`; throws, naming it, if pdfkit no longer has it. */
-function replacedOnce(source: string, from: string, to: string): string {
-  if (source.split(from).length !== 2) throw new Error(`pdfkit.browser.mjs no longer has ${JSON.stringify(from)} (once) for lib/pdfkit-text-only.ts to cut: check the new pdfkit and adapt it`);
-  return source.replace(from, () => to);
-}
+const replacedOnce = (source: string, from: string, to: string, why: string): string => replaceOnce(source, from, to, { file: 'pdfkit.browser.mjs', why, owner: 'lib/pdfkit-text-only.ts' });
 
 /** The build's source cut to what irdr draws (see above): fails if pdfkit no longer has the shape each cut relies on. */
 export function pdfkitTextOnly(source: string): string {
-  const withoutImages = replacedOnce(source, 'image = PDFImage.open(src, `I${++this._imageCount}`);', `throw new Error(${JSON.stringify(leftOutMessage('images'))});`);
-  const withoutTables = replacedOnce(withoutImages, 'return new PDFTable(this, opts);', `throw new Error(${JSON.stringify(leftOutMessage('tables'))});`);
-  const withoutPaths = replacedOnce(withoutTables, 'SVGPath.apply(this, path);', `throw new Error(${JSON.stringify(leftOutMessage('SVG paths'))});`);
+  const withoutImages = replacedOnce(source, 'image = PDFImage.open(src, `I${++this._imageCount}`);', `throw new Error(${JSON.stringify(leftOutMessage('images'))});`, 'images');
+  const withoutTables = replacedOnce(withoutImages, 'return new PDFTable(this, opts);', `throw new Error(${JSON.stringify(leftOutMessage('tables'))});`, 'tables');
+  const withoutPaths = replacedOnce(withoutTables, 'SVGPath.apply(this, path);', `throw new Error(${JSON.stringify(leftOutMessage('SVG paths'))});`, 'SVG paths');
   return pdfkitWithoutEncryption(withoutPaths);
 }
 

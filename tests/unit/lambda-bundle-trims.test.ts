@@ -118,7 +118,7 @@ describe('the SDK cuts (lib/lambda-bundle-trims.ts)', () => {
 
   it('fail the build, naming the file, where an SDK upgrade moved the code they edit (never a silent no-op)', () => {
     const cut = SDK_SOURCE_CUTS[0]!;
-    expect(() => cutSource(cut, 'export class HttpProtocol {}', 'HttpProtocol.js')).toThrow(/HttpProtocol\.js: expected .* once .* found it 0 times/);
+    expect(() => cutSource(cut, 'export class HttpProtocol {}', 'HttpProtocol.js')).toThrow(/HttpProtocol\.js no longer has .* once \(found it 0 times\) for the event streams cut of lib\/lambda-bundle-trims\.ts/);
     const twice = `${cut.edits[0]!.from}; ${cut.edits[0]!.from}`;
     expect(() => cutSource(cut, twice, 'HttpProtocol.js')).toThrow(/found it 2 times/);
   });
@@ -341,10 +341,10 @@ describe('drill plans bundled as parsed at synth', () => {
     const values = bundledValuesOf([], loadDrillPlans());
     const withPlans = bundledDefines(functionSpec('StartDrillRun'), values);
     expect(withPlans['process.env.DRILL_PLANS']).toBeDefined();
-    expect(withPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBe('"at-synth"');
+    expect(withPlans['IRDR_DRILL_PLANS_VALIDATED_AT_SYNTH']).toBe('true');
     const withoutPlans = bundledDefines(functionSpec('RecordEvent'), values);
     expect(withoutPlans['process.env.DRILL_PLANS']).toBeUndefined();
-    expect(withoutPlans['process.env.IRDR_DRILL_PLANS_VALIDATED']).toBeUndefined();
+    expect(withoutPlans['IRDR_DRILL_PLANS_VALIDATED_AT_SYNTH']).toBeUndefined();
   });
 });
 
