@@ -6,8 +6,14 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 /**
  * Resolving an incident ends its run: the execution is stopped, its open tasks cancelled and its SLA clocks stopped,
  * all on the trail, and nobody is escalated to afterwards. A run with a regulatory clock still running goes on
- * (a notification may still be owed). Workflow time runs 600 times faster (the acknowledge task escalates in 1.5 s).
+ * (a notification may still be owed). Workflow time runs 120 times faster: the acknowledge task escalates 7.5 s after it
+ * opens, well after the resolve even under load (at 600x, 1.5 s, a loaded run resolved as the escalation was under way,
+ * whose event then landed after the resolution: a race of two writes the trail cannot order without a transaction).
  */
+const TIME_SCALE = 120;
+/** The acknowledge task's first escalation (security-incident: after 15 workflow minutes). */
+const FIRST_ESCALATION_MS = (15 * 60_000) / TIME_SCALE;
+
 describe('resolving an incident ends its run', () => {
   let local: TestStack;
   let session: ReturnType<typeof runbookSession>;
@@ -16,7 +22,7 @@ describe('resolving an incident ends its run', () => {
   const executionStatus = async (executionArn: string) => (await local.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
 
   beforeAll(async () => {
-    local = await startTestStack({ timeScale: 600 });
+    local = await startTestStack({ timeScale: TIME_SCALE });
     session = runbookSession(local);
   });
   afterAll(async () => {
@@ -37,8 +43,8 @@ describe('resolving an incident ends its run', () => {
 
     const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === 'acknowledge');
     expect(task).toMatchObject({ status: 'cancelled', cancelReason: 'the incident was resolved' });
-    // Past the task's first escalation (15 workflow minutes), and the run-ended rule has had its turn.
-    await pause(4_000);
+    // Past the task's first escalation (15 workflow minutes from when it opened), and the run-ended rule has had its turn.
+    await pause(Math.max(0, Date.parse(task!.createdAt) + FIRST_ESCALATION_MS - Date.now()) + 1_500);
     const events = await session.events(incidentId);
     const resolvedAt = events.find((event) => event.type === 'incident.resolved')!.seq;
     const after = events.filter((event) => event.seq > resolvedAt).map((event) => [event.type, event.detail?.taskId ?? event.detail?.clockId]);

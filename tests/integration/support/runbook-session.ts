@@ -21,6 +21,7 @@ export interface TaskView {
   readonly status: 'open' | 'completed' | 'expired' | 'cancelled';
   readonly assignee?: string;
   readonly dueAt?: string;
+  readonly createdAt: string;
   readonly cancelReason?: string;
   readonly approvers?: { roles?: string[] };
   readonly outcomes: string[];
