@@ -1,20 +1,22 @@
 /*
  * The worker lib/function-code.ts bundles in: esbuild's plugins run only in its asynchronous build, and CDK stages an
- * asset synchronously, so the stack's thread waits on this one. Each request is one function's build; the reply is
- * posted before the waiting thread is woken.
+ * asset synchronously, so the stack's thread waits on this one. Each request is a set of builds, run side by side; the
+ * reply is posted before the waiting thread is woken.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import type { BuildOptions } from 'esbuild';
 
 export interface BundleRequest {
-  readonly options: Omit<BuildOptions, 'plugins'>;
-  /** The plugins of lib/function-plugins.ts the build runs, by name (functions cannot cross threads). */
-  readonly pluginNames: readonly string[];
+  readonly builds: ReadonlyArray<{
+    readonly options: Omit<BuildOptions, 'plugins'>;
+    /** The plugins of lib/function-plugins.ts the build runs, by name (functions cannot cross threads). */
+    readonly pluginNames: readonly string[];
+  }>;
 }
 export type BundleReply = { readonly ok: true } | { readonly error: string };
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
-port.on('message', ({ options, pluginNames }: BundleRequest) => {
+port.on('message', ({ builds }: BundleRequest) => {
   const answer = (reply: BundleReply) => {
     port.postMessage(reply);
     Atomics.store(signal, 0, 1);
@@ -22,7 +24,7 @@ port.on('message', ({ options, pluginNames }: BundleRequest) => {
   };
   // Imported here, not above: a module that fails to load is then a reply, not a worker the waiting thread never hears from.
   Promise.all([import('esbuild'), import('./function-plugins.js')])
-    .then(([{ build }, { pluginsNamed }]) => build({ ...options, plugins: pluginsNamed(pluginNames) }))
+    .then(([{ build }, { pluginsNamed }]) => Promise.all(builds.map(({ options, pluginNames }) => build({ ...options, plugins: pluginsNamed(pluginNames) }))))
     .then(
       () => answer({ ok: true }),
       (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),

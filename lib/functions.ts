@@ -15,7 +15,7 @@ import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
 import { holidayTableValueOf } from './holiday-table-value.js';
-import { bundledCode } from './function-code.js';
+import { FunctionBundles } from './function-code.js';
 import { esbuildOptionsOf } from './function-esbuild.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
@@ -137,9 +137,10 @@ export class IrdrFunctions extends Construct {
     const byName = new Map<FunctionName, LambdaFunction>();
     const deadLetterQueues = new Map<FunctionName, Queue>();
     const reservedConcurrency = new Map<FunctionName, number>();
+    const bundles = new FunctionBundles(props.specs.map((spec) => ({ entry: spec.entry, options: functionBuildOptions(spec, props.bundledValues) })));
     for (const spec of props.specs) {
       const name = spec.name as FunctionName;
-      const { fn, deadLetterQueue } = this.createFunction(spec, props);
+      const { fn, deadLetterQueue } = this.createFunction(spec, props, bundles);
       byName.set(name, fn);
       if (deadLetterQueue) deadLetterQueues.set(name, deadLetterQueue);
       if (servesApi(spec) && props.apiReservedConcurrency !== 'none') reservedConcurrency.set(name, props.apiReservedConcurrency);
@@ -157,7 +158,7 @@ export class IrdrFunctions extends Construct {
     return fn;
   }
 
-  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps): { fn: LambdaFunction; deadLetterQueue?: Queue } {
+  private createFunction(spec: FunctionSpec, props: IrdrFunctionsProps, bundles: FunctionBundles): { fn: LambdaFunction; deadLetterQueue?: Queue } {
     const scope = new Construct(this, spec.name);
     const asyncFailure = props.asyncInvocations.get(spec.name as FunctionName);
     const deadLetterQueue = asyncFailure === 'dead-letter-queue' ? functionDeadLetterQueue(scope) : undefined;
@@ -178,7 +179,7 @@ export class IrdrFunctions extends Construct {
 
     const fn = new LambdaFunction(scope, 'Function', {
       // Bundled in this process with FUNCTION_BUNDLING's esbuild options (lib/function-code.ts), as NodejsFunction would through npx.
-      code: bundledCode(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, props.bundledValues) })),
+      code: bundles.code(spec.entry, functionBuildOptions(spec, props.bundledValues)),
       handler: 'index.handler',
       description: spec.description,
       runtime: Runtime.NODEJS_24_X,
@@ -232,6 +233,11 @@ export function bundledConfigText(): string {
   const text = JSON.stringify(irdrConfig);
   if (Buffer.byteLength(text) > MAX_BUNDLED_VALUE_BYTES) throw new Error(`the parsed config is ${Buffer.byteLength(text)} bytes, over the ${MAX_BUNDLED_VALUE_BYTES} esbuild can take`);
   return text;
+}
+
+/** The esbuild options a function is bundled with: FUNCTION_BUNDLING's, and its bundled values. */
+function functionBuildOptions(spec: FunctionSpec, values: Readonly<Record<BundledValueName, string>>): ReturnType<typeof esbuildOptionsOf> {
+  return esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, values) });
 }
 
 /** esbuild `define`s that replace `process.env.<NAME>` with each bundled value the spec declares. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -23,27 +23,44 @@ import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 const workdir = mkdtempSync(join(tmpdir(), 'irdr-function-bundle-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** Every function as synth bundles it, built once for the tests that read what a bundle holds. */
+let everyFunction: ReturnType<typeof bundleSizes> | undefined;
+const bundledFunctions = () => {
+  const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
+  everyFunction ??= bundleSizes(functionRegistry.map((spec) => ({ name: spec.name, entry: spec.entry, options: esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }) })));
+  return everyFunction;
+};
+const bundled = async (name: Parameters<typeof functionSpec>[0]) => (await bundledFunctions()).get(name)!;
 
 // bench/bundle-size.ts measures its own esbuild builds: they must be the bundles `cdk synth` ships, not look-alikes.
 describe('bench/function-bundle.ts', () => {
-  // StartDrillRun holds bundled values (the drill plans) and SDK clients, so the credential alias is held to synth's build too.
-  it('builds a function byte for byte as its NodejsFunction does, bundled values and aliases included', async () => {
-    const spec = functionSpec('StartDrillRun');
+  // StartDrillRun holds bundled values (the drill plans) and SDK clients, so the credential alias is held to synth's build too;
+  // RecordEvent and CreateIncident share their options, so synth builds them in one esbuild build (lib/function-code.ts).
+  it('builds each function byte for byte as its own build does, bundled values and aliases included, several at once as synth does', async () => {
+    const specs = [functionSpec('StartDrillRun'), functionSpec('RecordEvent'), functionSpec('CreateIncident')];
     const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
     const app = new App({ outdir: join(workdir, 'cdk.out') });
     const stack = new Stack(app, 'Bundles');
     const logEncryptionKey = new Key(stack, 'LogEncryptionKey');
-    new IrdrFunctions(stack, 'Functions', { specs: [spec], serviceName: 'irdr', bundledValues, logEncryptionKey, apiReservedConcurrency: 1, asyncInvocations: new Map() });
+    new IrdrFunctions(stack, 'Functions', { specs, serviceName: 'irdr', bundledValues, logEncryptionKey, apiReservedConcurrency: 1, asyncInvocations: new Map() });
     const assembly = app.synth();
-    const [asset] = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-    const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, 'bench'));
-    expect(readdirSync(join(assembly.directory, asset!))).toContain('index.mjs');
-    expect(sha256(bundle.file)).toBe(sha256(join(assembly.directory, asset!, 'index.mjs')));
+    const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+    // Nothing of the shared build is left beside the assets.
+    expect(readdirSync(assembly.directory).filter((name) => name.startsWith('irdr-bundle-'))).toEqual([]);
+    for (const asset of assets) expect(readdirSync(join(assembly.directory, asset)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const own = await Promise.all(
+      specs.map(async (spec) => sha256((await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, `bench-${spec.name}`))).file)),
+    );
+    expect(assets.map((asset) => sha256(join(assembly.directory, asset, 'index.mjs'))).sort()).toEqual(own.sort());
+    // The source maps name the sources from where the asset lies, as a build into it does.
+    for (const asset of assets) {
+      const { sources } = JSON.parse(readFileSync(join(assembly.directory, asset, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(sources.filter((source) => !existsSync(join(assembly.directory, asset, source))), asset).toEqual([]);
+    }
   });
 
   it('leaves out what a function does not use of zod: its locales but the English one (zod imported as a namespace)', async () => {
-    const spec = functionSpec('CreateIncident');
-    const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'zod'));
+    const bundle = await bundled('CreateIncident');
     const locales = Object.entries(bundle.moduleBytes).filter(([input, bytes]) => input.includes('node_modules/zod/') && input.includes('/locales/') && bytes > 0);
     // `import { z } from 'zod'` keeps all ~50 locales (260 KB); a namespace import lets esbuild drop the unused ones.
     expect(locales.map(([input]) => input.replace(/^.*\/locales\//, ''))).toEqual(['en.js']);
@@ -63,8 +80,7 @@ describe('bench/function-bundle.ts', () => {
   // Before: the functions that count business days carried date-holidays, its parser, moment-timezone and astronomia (~1.1 MB each).
   it('carries no holiday calendar code (date-holidays, moment-timezone, astronomia) into any function, those that count business days included', async () => {
     const holidayBytes = async (name: Parameters<typeof functionSpec>[0]) => {
-      const spec = functionSpec(name);
-      const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValuesOf(stateMachineBlueprints(), loadDrillPlans())) }), join(workdir, `holidays-${name}`));
+      const bundle = await bundled(name);
       return Object.entries(bundle.moduleBytes).filter(([input]) => /node_modules\/(date-holidays|moment|moment-timezone|astronomia|caldate)\//.test(input)).reduce((sum, [, bytes]) => sum + bytes, 0);
     };
     for (const name of ['ClassifyIncident', 'StartReportsFromRunbook', 'CompleteHumanTask', 'ChangeIncidentStatus', 'TrackClock', 'OpenIncidentFromFinding'] as const) {
@@ -73,10 +89,8 @@ describe('bench/function-bundle.ts', () => {
   });
 
   it('carries each database client only where it runs: the wire clients and RDS CAs in the validator, the Data API in RunDrillChecks', async () => {
-    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
     const packagesOf = async (name: Parameters<typeof functionSpec>[0]) => {
-      const spec = functionSpec(name);
-      const bundle = await bundleFunction(spec.entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }), join(workdir, `clients-${name}`));
+      const bundle = await bundled(name);
       const bytes = new Map<string, number>();
       for (const [input, size] of Object.entries(bundle.moduleBytes)) {
         const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
@@ -95,16 +109,13 @@ describe('bench/function-bundle.ts', () => {
   });
 
   it("carries only the SDK credential chain's environment link, the one Lambda gives credentials through", async () => {
-    const bundle = await bundleFunction(functionSpec('RecordEvent').entry, esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: {} }), join(workdir, 'credentials'));
+    const bundle = await bundled('RecordEvent');
     const providers = Object.keys(bundle.moduleBytes).flatMap((input) => /node_modules\/@aws-sdk\/(credential-provider-[^/]+|nested-clients)\//.exec(input)?.[1] ?? []);
     expect(new Set(providers)).toEqual(new Set(['credential-provider-env']));
   });
 
   it(`holds every function's code to ${BUNDLE_LIMIT_KB} KB, or one listed over it to its size today`, async () => {
-    const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
-    const sizes = await bundleSizes(
-      functionRegistry.map((spec) => ({ name: spec.name, entry: spec.entry, options: esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }) })),
-    );
+    const sizes = await bundledFunctions();
     expect([...sizes.keys()].sort()).toEqual(functionRegistry.map((spec) => spec.name).sort());
     expect(budgetProblems(new Map([...sizes].map(([name, { bytes }]) => [name, bytes])))).toEqual([]);
     // No function carries an SDK client whole: its aggregated class (`new RDS()`) brings every command and its schema.
