@@ -4,7 +4,7 @@
  * reply is posted before the waiting thread is woken.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 export interface BundleRequest {
   readonly builds: ReadonlyArray<{
@@ -13,7 +13,8 @@ export interface BundleRequest {
     readonly pluginNames: readonly string[];
   }>;
 }
-export type BundleReply = { readonly ok: true } | { readonly error: string };
+/** Each build's metafile, when it asked for one. */
+export type BundleReply = { readonly metafiles: Array<Metafile | undefined> } | { readonly error: string };
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 port.on('message', ({ builds }: BundleRequest) => {
@@ -26,7 +27,7 @@ port.on('message', ({ builds }: BundleRequest) => {
   Promise.all([import('esbuild'), import('./function-plugins.js')])
     .then(([{ build }, { pluginsNamed }]) => Promise.all(builds.map(({ options, pluginNames }) => build({ ...options, plugins: pluginsNamed(pluginNames) }))))
     .then(
-      () => answer({ ok: true }),
+      (results) => answer({ metafiles: results.map((result) => result.metafile) }),
       (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
     );
 });

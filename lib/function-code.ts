@@ -1,15 +1,31 @@
 import { createRequire } from 'node:module';
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 import type { BundleReply, BundleRequest } from './function-code-worker.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 type FunctionBuildOptions = BuildOptions & { outfile: string };
+
+/** A function to bundle: its name, its entry (relative to the project root), its esbuild options. */
+export interface BundledFunction {
+  readonly name: string;
+  readonly entry: string;
+  readonly options: FunctionBuildOptions;
+}
+
+/** The context key that names a folder where synth writes, per function, what its bundle holds (`<name>.json`). */
+export const BUNDLE_CONTENTS_CONTEXT = 'irdr:bundle-contents';
+
+/** What a function's bundle holds, from esbuild's metafile: its size, and the bytes each input file adds to it. */
+export interface FunctionBundleContents {
+  readonly bytes: number;
+  readonly moduleBytes: Readonly<Record<string, number>>;
+}
 
 /**
  * The functions of one stack, their code bundled by esbuild's API in this process when CDK stages their assets, with
@@ -22,20 +38,24 @@ type FunctionBuildOptions = BuildOptions & { outfile: string };
  * stack, the infra tests) is not bundled.
  */
 export class FunctionBundles {
-  private readonly pending = new Map<string, { readonly entry: string; readonly options: FunctionBuildOptions }>();
-  /** Each function's built files, by its key, until CDK stages them: the folder they wait in. */
+  private readonly functions = new Map<string, BundledFunction>();
+  /** Each function's built files, by its name, until CDK stages them: the folder they wait in. */
   private readonly built = new Map<string, string>();
   private builtAll = false;
 
-  /** Every function of the stack, named before any is created: CDK stages an asset as its function is constructed. */
-  constructor(functions: ReadonlyArray<{ readonly entry: string; readonly options: FunctionBuildOptions }>) {
-    for (const { entry, options } of functions) this.pending.set(bundleKey(entry, options), { entry, options });
+  /**
+   * Every function of the stack, named before any is created: CDK stages an asset as its function is constructed.
+   * With `contentsDir`, what each bundle holds is written there as `<name>.json` (FunctionBundleContents).
+   */
+  constructor(functions: readonly BundledFunction[], private readonly contentsDir?: string) {
+    for (const bundled of functions) this.functions.set(bundled.name, bundled);
   }
 
-  /** A function's code: its entry bundled with these options, built with its stack's others when CDK first asks. */
-  code(entry: string, options: FunctionBuildOptions): Code {
-    const key = bundleKey(entry, options);
-    if (!this.pending.has(key)) throw new Error(`${entry} was not among the functions these bundles were made for`);
+  /** A function's code: its entry bundled with its options, built with its stack's others when CDK first asks. */
+  code(name: string): Code {
+    const bundled = this.functions.get(name);
+    if (!bundled) throw new Error(`${name} was not among the functions these bundles were made for`);
+    const { entry } = bundled;
     const entryPath = join(PROJECT_ROOT, entry);
     return Code.fromAsset(dirname(entryPath), {
       assetHashType: AssetHashType.OUTPUT,
@@ -46,7 +66,7 @@ export class FunctionBundles {
         environment: { IRDR_FUNCTION_ENTRY: entry },
         local: {
           tryBundle: (outputDir) => {
-            this.stage(key, outputDir);
+            this.stage(name, outputDir);
             return true;
           },
         },
@@ -54,10 +74,10 @@ export class FunctionBundles {
     });
   }
 
-  private stage(key: string, outputDir: string): void {
+  private stage(name: string, outputDir: string): void {
     if (!this.builtAll) this.buildAll(dirname(outputDir));
-    const folder = this.built.get(key);
-    this.built.delete(key);
+    const folder = this.built.get(name);
+    this.built.delete(name);
     // Built beside CDK's bundling folder, at its depth, so the source map's relative paths are the ones a build into it writes.
     if (folder !== undefined && dirname(folder) === dirname(outputDir)) {
       for (const name of readdirSync(folder)) renameSync(join(folder, name), join(outputDir, name));
@@ -66,16 +86,20 @@ export class FunctionBundles {
     }
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
     // Staged again (another assembly folder) or asked for after the batch: built alone, as before.
-    const { entry, options } = this.pending.get(key)!;
-    runBuilds([{ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: join(outputDir, options.outfile), absWorkingDir: PROJECT_ROOT, logLevel: 'warning' }]);
+    const { entry, options } = this.functions.get(name)!;
+    const outfile = join(outputDir, options.outfile);
+    const [metafile] = runBuilds([{ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile, absWorkingDir: PROJECT_ROOT, logLevel: 'warning', metafile: this.contentsDir !== undefined }]);
+    if (metafile) this.writeContents(new Map([[name, outfile]]), [metafile]);
   }
 
   private buildAll(besideDir: string): void {
     this.builtAll = true;
     const groups = new Map<string, { options: FunctionBuildOptions; entryPoints: Record<string, string> }>();
-    for (const [key, { entry, options }] of this.pending) {
+    const outfiles = new Map<string, string>();
+    for (const { name, entry, options } of this.functions.values()) {
       const folder = join(besideDir, `irdr-bundle-${process.pid}-${this.built.size}`);
-      this.built.set(key, folder);
+      this.built.set(name, folder);
+      outfiles.set(name, join(folder, options.outfile));
       const group = groups.get(optionsKey(options)) ?? { options, entryPoints: {} };
       group.entryPoints[`${basename(folder)}/${basename(options.outfile, extname(options.outfile))}`] = join(PROJECT_ROOT, entry);
       groups.set(optionsKey(options), group);
@@ -84,7 +108,7 @@ export class FunctionBundles {
     process.once('exit', () => {
       for (const folder of this.built.values()) rmSync(folder, { recursive: true, force: true });
     });
-    runBuilds(
+    const metafiles = runBuilds(
       [...groups.values()].map(({ options: { outfile, ...options }, entryPoints }) => ({
         ...options,
         entryPoints,
@@ -92,12 +116,29 @@ export class FunctionBundles {
         outExtension: { '.js': extname(outfile) },
         absWorkingDir: PROJECT_ROOT,
         logLevel: 'warning',
+        metafile: this.contentsDir !== undefined,
       })),
     );
+    this.writeContents(outfiles, metafiles.filter((metafile) => metafile !== undefined));
+  }
+
+  /** Each function's FunctionBundleContents, from the metafiles of the builds that wrote its output file. */
+  private writeContents(outfiles: ReadonlyMap<string, string>, metafiles: readonly Metafile[]): void {
+    if (this.contentsDir === undefined) return;
+    mkdirSync(this.contentsDir, { recursive: true });
+    // esbuild names outputs relative to the working directory.
+    const outputs = new Map(metafiles.flatMap((metafile) => Object.entries(metafile.outputs)).map(([file, output]) => [join(PROJECT_ROOT, file), output]));
+    for (const [name, outfile] of outfiles) {
+      const output = outputs.get(outfile);
+      if (!output) throw new Error(`esbuild's metafile has no output ${outfile} for ${name}`);
+      const contents: FunctionBundleContents = {
+        bytes: output.bytes,
+        moduleBytes: Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput])),
+      };
+      writeFileSync(join(this.contentsDir, `${name}.json`), JSON.stringify(contents));
+    }
   }
 }
-
-const bundleKey = (entry: string, options: FunctionBuildOptions): string => `${entry}\n${optionsKey(options)}`;
 
 /** Build options as a key: functions with equal keys build in one esbuild build (plugins by name). */
 function optionsKey({ outfile: _outfile, plugins = [], ...options }: FunctionBuildOptions): string {
@@ -109,8 +150,8 @@ const BUILD_TIMEOUT_MS = 300_000;
 
 let bundler: { readonly port: MessagePort; readonly signal: Int32Array } | undefined;
 
-/** esbuild's builds (plugins included, which buildSync refuses) run to their end in one worker shared by the whole synth. */
-function runBuilds(builds: readonly BuildOptions[]): void {
+/** esbuild's builds (plugins included, which buildSync refuses) run to their end in one worker shared by the whole synth: their metafiles. */
+function runBuilds(builds: readonly BuildOptions[]): Array<Metafile | undefined> {
   bundler ??= startBundler();
   Atomics.store(bundler.signal, 0, 0);
   bundler.port.postMessage({
@@ -120,6 +161,7 @@ function runBuilds(builds: readonly BuildOptions[]): void {
   if (Atomics.wait(bundler.signal, 0, 0, BUILD_TIMEOUT_MS) === 'timed-out') throw new Error(`bundling ${what} took over ${BUILD_TIMEOUT_MS / 1000} s`);
   const reply = receiveMessageOnPort(bundler.port)?.message as BundleReply | undefined;
   if (!reply || 'error' in reply) throw new Error(reply?.error ?? `bundling ${what} ended without a reply`);
+  return reply.metafiles;
 }
 
 function startBundler(): { port: MessagePort; signal: Int32Array } {

@@ -15,7 +15,7 @@ import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
 import { holidayTableValueOf } from './holiday-table-value.js';
-import { FunctionBundles } from './function-code.js';
+import { BUNDLE_CONTENTS_CONTEXT, FunctionBundles } from './function-code.js';
 import { esbuildOptionsOf } from './function-esbuild.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 
@@ -137,7 +137,12 @@ export class IrdrFunctions extends Construct {
     const byName = new Map<FunctionName, LambdaFunction>();
     const deadLetterQueues = new Map<FunctionName, Queue>();
     const reservedConcurrency = new Map<FunctionName, number>();
-    const bundles = new FunctionBundles(props.specs.map((spec) => ({ entry: spec.entry, options: functionBuildOptions(spec, props.bundledValues) })));
+    // `cdk synth -c irdr:bundle-contents=DIR` writes what each function's bundle holds (tests/infra/cli-synth.test.ts reads it).
+    const contentsDir = this.node.tryGetContext(BUNDLE_CONTENTS_CONTEXT) as string | undefined;
+    const bundles = new FunctionBundles(
+      props.specs.map((spec) => ({ name: spec.name, entry: spec.entry, options: functionBuildOptions(spec, props.bundledValues) })),
+      contentsDir,
+    );
     for (const spec of props.specs) {
       const name = spec.name as FunctionName;
       const { fn, deadLetterQueue } = this.createFunction(spec, props, bundles);
@@ -179,7 +184,7 @@ export class IrdrFunctions extends Construct {
 
     const fn = new LambdaFunction(scope, 'Function', {
       // Bundled in this process with FUNCTION_BUNDLING's esbuild options (lib/function-code.ts), as NodejsFunction would through npx.
-      code: bundles.code(spec.entry, functionBuildOptions(spec, props.bundledValues)),
+      code: bundles.code(spec.name),
       handler: 'index.handler',
       description: spec.description,
       runtime: Runtime.NODEJS_24_X,

