@@ -166,6 +166,8 @@ export interface RunningLocalStack {
   readonly dynamodbBackendEndpoint: string;
   /** How many item-write requests the local DynamoDB applied since the stack started (what a refused request must not add to). */
   itemWritesApplied(): number;
+  /** Resolves when a Step Functions execution of this stack leaves RUNNING (at once if it has, or is not this start's). */
+  executionEnded(executionArn: string): Promise<void>;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
   readonly secretsManagerEndpoint: string;
   /** The local RDS and Data API; `drillDatabaseSecretArn` holds the master credentials local drill databases are made with. */
@@ -616,6 +618,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       dynamodbBackend: backend,
       dynamodbBackendEndpoint: dynamodb.backendEndpoint,
       itemWritesApplied: dynamodb.itemWritesApplied,
+      executionEnded: (executionArn) => stepFunctions.executionEnded(executionArn),
       secretsManagerEndpoint: secretsManager.endpoint,
       rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },
       faults: {

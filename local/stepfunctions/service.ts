@@ -98,6 +98,20 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Resolves when the execution leaves RUNNING (at once when it has, or when this engine does not know it): what a
+   * caller in this process (a test) waits on instead of polling DescribeExecution.
+   */
+  async executionEnded(executionArn: string): Promise<void> {
+    let execution;
+    try {
+      execution = this.executions.get(executionArn);
+    } catch {
+      return;
+    }
+    await execution.ended;
+  }
+
   /** Serves the Step Functions API on `host:port` (port 0: any free port). */
   async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
     if (this.server) throw new Error('The local Step Functions service is already listening');

@@ -51,14 +51,24 @@ export async function startTestStack(
         headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
       });
     },
-    /** Polls until the execution leaves RUNNING (bounded: the test's own timeout still applies). */
+    /**
+     * Waits until the execution leaves RUNNING, as DescribeExecution then tells it: woken by the local engine when it
+     * ends rather than asking every 50 ms (bounded by `attempts` × 50 ms, and by the test's own timeout).
+     */
     async waitForExecution(executionArn: string, attempts = 600): Promise<DescribeExecutionCommandOutput> {
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
-        const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-        if (execution.status !== 'RUNNING') return execution;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'out of time'>((resolve) => (timer = setTimeout(() => resolve('out of time'), attempts * 50)));
+      try {
+        for (;;) {
+          const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          if (execution.status !== 'RUNNING') return execution;
+          // Ended for the engine yet RUNNING by the API (or unknown to this start's engine): look again 50 ms on.
+          const woken = await Promise.race([stack.executionEnded(executionArn).then(() => new Promise((resolve) => setTimeout(resolve, 50))), outOfTime]);
+          if (woken === 'out of time') throw new Error(`execution ${executionArn} still RUNNING`);
+        }
+      } finally {
+        clearTimeout(timer);
       }
-      throw new Error(`execution ${executionArn} still RUNNING`);
     },
     /** Waits until the local DynamoDB has applied no write for `quietMs` (what a request set going has settled), however many runs wait for people. */
     async waitForWritesToSettle(quietMs = 400, attempts = 100): Promise<void> {
@@ -69,21 +79,30 @@ export async function startTestStack(
       }
       throw new Error(`the local DynamoDB was still being written after ${attempts} looks ${quietMs} ms apart`);
     },
-    /** Polls until no execution of any state machine is RUNNING, so the table holds still (e.g. before comparing it). */
+    /**
+     * Waits until no execution of any state machine is RUNNING by ListExecutions, so the table holds still (e.g. before
+     * comparing it): woken by the local engine as those it listed end (bounded by `attempts` × 50 ms).
+     */
     async waitForQuiet(attempts = 600): Promise<void> {
-      let running: string[] = [];
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
-        const perMachine = await Promise.all(
-          stack.stateMachines.map(async ({ blueprint, stateMachineArn }) =>
-            ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).map(({ name }) => `${blueprint.runbookId}/${name}`),
-          ),
-        );
-        running = perMachine.flat();
-        if (running.length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'out of time'>((resolve) => (timer = setTimeout(() => resolve('out of time'), attempts * 50)));
+      try {
+        for (;;) {
+          const perMachine = await Promise.all(
+            stack.stateMachines.map(async ({ blueprint, stateMachineArn }) =>
+              ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).map(({ name, executionArn }) => ({ label: `${blueprint.runbookId}/${name}`, executionArn: executionArn! })),
+            ),
+          );
+          const running = perMachine.flat();
+          if (running.length === 0) return;
+          const ended = Promise.all(running.map(({ executionArn }) => stack.executionEnded(executionArn)));
+          const woken = await Promise.race([ended.then(() => new Promise((resolve) => setTimeout(resolve, 50))), outOfTime]);
+          // Named, as one may be legitimately waiting for people (e.g. the incident a failed drill opened).
+          if (woken === 'out of time') throw new Error(`executions still RUNNING: ${running.map(({ label }) => label).join(', ')}`);
+        }
+      } finally {
+        clearTimeout(timer);
       }
-      // Named, as one may be legitimately waiting for people (e.g. the incident a failed drill opened).
-      throw new Error(`executions still RUNNING: ${running.join(', ')}`);
     },
     /**
      * Every item irdr wrote, in the evidence table and in the deduplication table (idempotency records, finding
