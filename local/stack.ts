@@ -166,6 +166,8 @@ export interface RunningLocalStack {
   readonly dynamodbBackendEndpoint: string;
   /** How many item-write requests the local DynamoDB applied since the stack started (what a refused request must not add to). */
   itemWritesApplied(): number;
+  /** Resolves when the local DynamoDB next applies an item write (what a test waiting on the table wakes on). */
+  nextItemWrite(): Promise<void>;
   /** Resolves when a Step Functions execution of this stack leaves RUNNING (at once if it has, or is not this start's). */
   executionEnded(executionArn: string): Promise<void>;
   /** The local Secrets Manager's endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER of the handlers). */
@@ -618,6 +620,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       dynamodbBackend: backend,
       dynamodbBackendEndpoint: dynamodb.backendEndpoint,
       itemWritesApplied: dynamodb.itemWritesApplied,
+      nextItemWrite: dynamodb.nextItemWrite,
       executionEnded: (executionArn) => stepFunctions.executionEnded(executionArn),
       secretsManagerEndpoint: secretsManager.endpoint,
       rds: { endpoint: rds.endpoint, dataApiEndpoint: rds.dataApiEndpoint, drillDatabaseSecretArn: secretsManager.arns[LOCAL_DRILL_DATABASE_SECRET_NAME]! },

@@ -31,10 +31,32 @@ export interface FrontContext {
   readonly backupDuration: SimulatedDuration;
   readonly latestRestorableLagMs: number;
   /** Item writes (PutItem, UpdateItem, DeleteItem, batches, transactions, PartiQL writes) the backend applied, counted as they pass. */
-  readonly itemWrites: { applied: number };
+  readonly itemWrites: ItemWriteCount;
   /** Epoch ms, from the injected clock. */
   now(): number;
   log(line: string): void;
+}
+
+/** Item writes applied so far, and a promise of the next one (what an in-process waiter wakes on instead of polling). */
+export class ItemWriteCount {
+  private count = 0;
+  private nextWrite: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  get applied(): number {
+    return this.count;
+  }
+
+  add(): void {
+    this.count += 1;
+    this.nextWrite?.resolve();
+    this.nextWrite = undefined;
+  }
+
+  /** Resolves when the next item write is applied. */
+  next(): Promise<void> {
+    this.nextWrite ??= Promise.withResolvers<void>();
+    return this.nextWrite.promise;
+  }
 }
 
 /** The backend's DescribeTable `Table`, or TableNotFoundException. */

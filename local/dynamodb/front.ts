@@ -19,7 +19,7 @@ import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
 import { BackupCatalog } from './backup-catalog.js';
 import { InProcessBackend } from './in-process-backend.js';
 import { askingForCapacity, capacityReportingBackend, METERED_OPERATIONS } from './capacity-reports.js';
-import { snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
+import { ItemWriteCount, snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
 import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
 import { KeyLocks, TableLocks } from './locks.js';
 import { PitrJournal } from './pitr-journal.js';
@@ -69,6 +69,8 @@ export interface RunningDynamoDbFront {
   readonly endpoint: string;
   /** How many item-write requests the backend applied through this front since it started. */
   itemWritesApplied(): number;
+  /** Resolves when the next item write is applied. */
+  nextItemWrite(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +96,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
     restoreDuration: options.restoreDuration ?? DEFAULT_RECOVERY_TIMING.restoreDuration,
     backupDuration: options.backupDuration ?? DEFAULT_RECOVERY_TIMING.backupDuration,
     latestRestorableLagMs: options.latestRestorableLagMs ?? DEFAULT_RECOVERY_TIMING.latestRestorableLagMs,
-    itemWrites: { applied: 0 },
+    itemWrites: new ItemWriteCount(),
     now: () => clock().getTime(),
     log,
   };
@@ -128,6 +130,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   return {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     itemWritesApplied: () => context.itemWrites.applied,
+    nextItemWrite: () => context.itemWrites.next(),
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -144,7 +147,7 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
 
 export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'backendHandler' | 'host' | 'port' | 'dataDir'>;
 
-export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied'> {
+export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied' | 'nextItemWrite'> {
   /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
   readonly backendEndpoint: string;
 }
@@ -163,6 +166,7 @@ export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOpt
       endpoint: front.endpoint,
       backendEndpoint: backend.endpoint,
       itemWritesApplied: front.itemWritesApplied,
+      nextItemWrite: front.nextItemWrite,
       stop: async () => {
         await front.stop();
         await backend.stop();

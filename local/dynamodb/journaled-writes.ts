@@ -81,7 +81,7 @@ export async function forwardPartiQl(
 
 /** A write the backend answered 200 to was applied (a batch's unprocessed items aside): counted. */
 function countApplied(context: FrontContext, reply: BufferedResponse): BufferedResponse {
-  if (reply.statusCode === 200) context.itemWrites.applied += 1;
+  if (reply.statusCode === 200) context.itemWrites.add();
   return reply;
 }
 

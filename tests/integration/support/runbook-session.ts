@@ -49,8 +49,28 @@ export const TOKEN_OF_ROLE: Record<string, string> = {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `pollMs`: how long the waits pause between looks (each look is a request through the API: ~10-25 ms of CPU). */
+/**
+ * `pollMs`: how long the waits pause between looks (each look is a request through the API: ~10-25 ms of CPU). A wait
+ * looks again only once the local DynamoDB has applied a write since (tasks, events and notifications are all written),
+ * or after 20 × pollMs without one; within `attempts` × pollMs in all.
+ */
 export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: number } = {}) {
+  /**
+   * Resolves when the next look is due (true), or false once the wait that began at `startedAt` has run out of time;
+   * `writesSeen`: the writes applied before the last look began (one since then is not waited for).
+   */
+  const nextLook = async (startedAt: number, attempts: number, writesSeen: number): Promise<boolean> => {
+    const remainingMs = startedAt + attempts * pollMs - Date.now();
+    if (remainingMs <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    if (local.stack.itemWritesApplied() === writesSeen) {
+      await Promise.race([local.stack.nextItemWrite(), new Promise((resolve) => (timer = setTimeout(resolve, Math.min(20 * pollMs, remainingMs))))]);
+      clearTimeout(timer);
+    }
+    // The writes of one step come in a burst: one look after it.
+    await pause(pollMs);
+    return true;
+  };
   /** Every response body the session saw, to check later that none carries a task token. */
   const seen: string[] = [];
   const record = <T>(body: T): T => {
@@ -83,18 +103,20 @@ export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: num
     },
     /** Polls the trail until `predicate` holds for some event; bounded by `attempts` (the test timeout applies too). */
     async waitForEvent(incidentId: string, predicate: (event: TrailEventView) => boolean, attempts = 1200): Promise<TrailEventView> {
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
+      for (const startedAt = Date.now(); ; ) {
+        const writesSeen = local.stack.itemWritesApplied();
         const found = (await session.events(incidentId)).find(predicate);
         if (found) return found;
-        await pause(pollMs);
+        if (!(await nextLook(startedAt, attempts, writesSeen))) break;
       }
       throw new Error(`no matching event on incident ${incidentId}`);
     },
     async waitForOpenTask(incidentId: string, taskId: string, attempts = 1200): Promise<TaskView> {
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
+      for (const startedAt = Date.now(); ; ) {
+        const writesSeen = local.stack.itemWritesApplied();
         const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId && candidate.status === 'open');
         if (task) return task;
-        await pause(pollMs);
+        if (!(await nextLook(startedAt, attempts, writesSeen))) break;
       }
       throw new Error(`task ${taskId} of incident ${incidentId} never opened`);
     },
@@ -103,7 +125,8 @@ export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: num
      * from then on the run is idle, waiting on the task, and the table holds still.
      */
     async waitForTaskNotified(incidentId: string, taskId: string, attempts = 1200): Promise<TaskView> {
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
+      for (const startedAt = Date.now(); ; ) {
+        const writesSeen = local.stack.itemWritesApplied();
         const task = (await session.tasks(incidentId)).find((candidate) => candidate.taskId === taskId && candidate.status === 'open');
         if (task) {
           const expected = task.notified.filter((recipient) => recipient.level === task.level).length;
@@ -112,7 +135,7 @@ export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: num
           ).length;
           if (recorded >= expected) return task;
         }
-        await pause(pollMs);
+        if (!(await nextLook(startedAt, attempts, writesSeen))) break;
       }
       throw new Error(`task ${taskId} of incident ${incidentId} was never open with its emails sent`);
     },
@@ -121,10 +144,12 @@ export function runbookSession(local: TestStack, { pollMs = 50 }: { pollMs?: num
     },
     /** Polls the local mailbox until an email matches (emails go out just after a task opens). */
     async waitForEmail(predicate: (email: Email) => boolean, attempts = 1200): Promise<Email> {
-      for (let attempt = 0; attempt < attempts; attempt += 1) {
+      for (const startedAt = Date.now(); ; ) {
+        const writesSeen = local.stack.itemWritesApplied();
         const found = (await session.emails()).find(predicate);
         if (found) return found;
-        await pause(pollMs);
+        // An email is sent just before its notification.sent is written.
+        if (!(await nextLook(startedAt, attempts, writesSeen))) break;
       }
       throw new Error('no matching email in the local mailbox');
     },
