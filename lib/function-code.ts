@@ -80,7 +80,7 @@ export class FunctionBundles {
     this.built.delete(name);
     // Built beside CDK's bundling folder, at its depth, so the source map's relative paths are the ones a build into it writes.
     if (folder !== undefined && dirname(folder) === dirname(outputDir)) {
-      for (const name of readdirSync(folder)) renameSync(join(folder, name), join(outputDir, name));
+      for (const file of readdirSync(folder)) renameSync(join(folder, file), join(outputDir, file));
       rmSync(folder, { recursive: true, force: true });
       return;
     }

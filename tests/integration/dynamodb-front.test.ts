@@ -192,7 +192,15 @@ describe('DynamoDB front: forwarding to the backend', () => {
     await enablePitr(journaled);
     const applied = front.itemWritesApplied();
     const counted = () => front.itemWritesApplied() - applied;
+    // What a waiter on the table wakes on: the next applied write, not a read before it.
+    let woken = false;
+    const nextWrite = front.nextItemWrite().then(() => (woken = true));
+    await documents.send(new GetCommand({ TableName: plain, Key: { PK: 'a', SK: '1' } }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(woken).toBe(false);
     await documents.send(new PutCommand({ TableName: plain, Item: item('a', '1') }));
+    await nextWrite;
+    expect(counted()).toBe(1);
     await documents.send(new PutCommand({ TableName: journaled, Item: item('a', '1') }));
     // Rewriting an item as it was is a write all the same.
     await documents.send(new PutCommand({ TableName: journaled, Item: item('a', '1') }));

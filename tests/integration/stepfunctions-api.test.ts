@@ -461,6 +461,11 @@ describe('local Step Functions time scale', () => {
         definition: JSON.stringify({ StartAt: 'Hour', TimeoutSeconds: 7200, States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } } }),
       });
       const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input: '{"ok":true}' }));
+      // What an in-process waiter awaits: it settles once the execution has ended, as DescribeExecution then says.
+      await service.executionEnded(executionArn!);
+      expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+      // One this engine does not know (another start's) does not hold its waiter.
+      await service.executionEnded(`${executionArn!}-of-another-start`);
       const execution = await eventually(
         () => client.send(new DescribeExecutionCommand({ executionArn })),
         (described) => described.status !== 'RUNNING',
