@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
+import { bundleContentsOf } from '../lib/bundle-contents.js';
 import { PROJECT_ROOT } from '../lib/project-root.js';
 
 /** The esbuild options a function is built with (one definition, in lib/): re-exported for the bench and the tests. */
@@ -40,7 +41,7 @@ export async function bundleFunction(entry: string, options: BuildOptions & { ou
   const result = await build({ ...options, entryPoints: [join(PROJECT_ROOT, entry)], outfile: file, absWorkingDir: PROJECT_ROOT, metafile: true, logLevel: 'warning' });
   const code = await readFile(file);
   const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined)!;
-  const moduleBytes = Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
+  const { moduleBytes } = bundleContentsOf(output);
   // What the code holds, not what esbuild read: a module imported but tree-shaken away adds 0 bytes.
   const sdkClients = new Set(Object.entries(moduleBytes).flatMap(([input, bytes]) => (bytes > 0 ? (/node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1] ?? []) : [])));
   return { file, bytes: code.byteLength, gzipBytes: (await promisify(gzip)(code)).byteLength, sdkClients: [...sdkClients].sort(), moduleBytes };
@@ -94,7 +95,7 @@ export async function bundleSizes(entries: readonly BundledEntry[]): Promise<Map
     for (const [file, output] of Object.entries(result.metafile.outputs)) {
       const name = file.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
       if (output.entryPoint === undefined || !group.some((entry) => entry.name === name)) continue;
-      sizes.set(name, { bytes: output.bytes, moduleBytes: Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput])) });
+      sizes.set(name, bundleContentsOf(output));
     }
   }
   return sizes;

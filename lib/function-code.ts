@@ -6,6 +6,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { bundleContentsOf } from './bundle-contents.js';
 import type { BundleReply, BundleRequest } from './function-code-worker.js';
 import { PROJECT_ROOT } from './project-root.js';
 
@@ -16,15 +17,6 @@ export interface BundledFunction {
   readonly name: string;
   readonly entry: string;
   readonly options: FunctionBuildOptions;
-}
-
-/** The context key that names a folder where synth writes, per function, what its bundle holds (`<name>.json`). */
-export const BUNDLE_CONTENTS_CONTEXT = 'irdr:bundle-contents';
-
-/** What a function's bundle holds, from esbuild's metafile: its size, and the bytes each input file adds to it. */
-export interface FunctionBundleContents {
-  readonly bytes: number;
-  readonly moduleBytes: Readonly<Record<string, number>>;
 }
 
 /**
@@ -131,11 +123,7 @@ export class FunctionBundles {
     for (const [name, outfile] of outfiles) {
       const output = outputs.get(outfile);
       if (!output) throw new Error(`esbuild's metafile has no output ${outfile} for ${name}`);
-      const contents: FunctionBundleContents = {
-        bytes: output.bytes,
-        moduleBytes: Object.fromEntries(Object.entries(output.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput])),
-      };
-      writeFileSync(join(this.contentsDir, `${name}.json`), JSON.stringify(contents));
+      writeFileSync(join(this.contentsDir, `${name}.json`), JSON.stringify(bundleContentsOf(output)));
     }
   }
 }

@@ -15,7 +15,8 @@ import { publishedRunbooks } from '../workflows/published-runbooks.js';
 import type { DrillValidatorNetwork } from '../functions/domain/drill/rds-plan.js';
 import { attachToDrillVpc } from './drill-validator-network.js';
 import { holidayTableValueOf } from './holiday-table-value.js';
-import { BUNDLE_CONTENTS_CONTEXT, FunctionBundles } from './function-code.js';
+import { BUNDLE_CONTENTS_CONTEXT } from './bundle-contents.js';
+import { FunctionBundles } from './function-code.js';
 import { esbuildOptionsOf } from './function-esbuild.js';
 import { acknowledgeNist, whyInlinePolicy } from './nag.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_LIMIT_KB, budgetProblems } from '../../bench/bundle-budget.js';
-import { BUNDLE_CONTENTS_CONTEXT, type FunctionBundleContents } from '../../lib/function-code.js';
+import { packageOf } from '../../bench/function-bundle.js';
+import { BUNDLE_CONTENTS_CONTEXT, type FunctionBundleContents } from '../../lib/bundle-contents.js';
 import { PublishedRunbooks } from '../../functions/domain/published-runbook.js';
 import { functionRegistry, type FunctionName, type FunctionSpec } from '../../functions/registry.js';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
@@ -120,10 +121,7 @@ describe('cdk synth (the real CLI, as a fresh clone runs it)', () => {
   it('carries each database client only where it runs: the wire clients and RDS CAs in the validator, the Data API in RunDrillChecks', () => {
     const packagesOf = (name: FunctionName) => {
       const bytes = new Map<string, number>();
-      for (const [input, size] of Object.entries(bundled(name).moduleBytes)) {
-        const packageName = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
-        if (packageName) bytes.set(packageName, (bytes.get(packageName) ?? 0) + size);
-      }
+      for (const [input, size] of Object.entries(bundled(name).moduleBytes)) bytes.set(packageOf(input), (bytes.get(packageOf(input)) ?? 0) + size);
       return bytes;
     };
     const checks = packagesOf('RunDrillChecks');

@@ -5,6 +5,26 @@ import { startLocalStack, type LocalStackOptions, type RunningLocalStack } from 
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
 import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
 
+/**
+ * Looks until `look` finds what it waits for, looking again 50 ms after what it names to wake on (the local engine's
+ * word, not a poll); after `withinMs`, throws what it last said is still awaited.
+ */
+async function lookUntil<T>(withinMs: number, look: () => Promise<{ found: T } | { wake: Promise<unknown>; stillWaiting: string }>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<'out of time'>((resolve) => (timer = setTimeout(() => resolve('out of time'), withinMs)));
+  try {
+    for (;;) {
+      const seen = await look();
+      if ('found' in seen) return seen.found;
+      // Ended for the engine yet still running by the API (or unknown to this start's engine): 50 ms on, as a poll would.
+      const woken = await Promise.race([seen.wake.then(() => new Promise((resolve) => setTimeout(resolve, 50))), outOfTime]);
+      if (woken === 'out of time') throw new Error(seen.stillWaiting);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A local stack on free ports, in memory, with SDK clients pointed at it. */
 export async function startTestStack(
   options: { dynamodb?: DynamoDbBackend } & Pick<LocalStackOptions, 'timeScale' | 'schedules' | 'drillPlans' | 'drillSchedules' | 'dynamodbRecovery' | 'rdsRecovery' | 'reportDynamoDbCapacity'> = {},
@@ -56,19 +76,11 @@ export async function startTestStack(
      * ends rather than asking every 50 ms (bounded by `attempts` × 50 ms, and by the test's own timeout).
      */
     async waitForExecution(executionArn: string, attempts = 600): Promise<DescribeExecutionCommandOutput> {
-      let timer: NodeJS.Timeout | undefined;
-      const outOfTime = new Promise<'out of time'>((resolve) => (timer = setTimeout(() => resolve('out of time'), attempts * 50)));
-      try {
-        for (;;) {
-          const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-          if (execution.status !== 'RUNNING') return execution;
-          // Ended for the engine yet RUNNING by the API (or unknown to this start's engine): look again 50 ms on.
-          const woken = await Promise.race([stack.executionEnded(executionArn).then(() => new Promise((resolve) => setTimeout(resolve, 50))), outOfTime]);
-          if (woken === 'out of time') throw new Error(`execution ${executionArn} still RUNNING`);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
+      return lookUntil<DescribeExecutionCommandOutput>(attempts * 50, async () => {
+        const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (execution.status !== 'RUNNING') return { found: execution };
+        return { wake: stack.executionEnded(executionArn), stillWaiting: `execution ${executionArn} still RUNNING` };
+      });
     },
     /** Waits until the local DynamoDB has applied no write for `quietMs` (what a request set going has settled), however many runs wait for people. */
     async waitForWritesToSettle(quietMs = 400, attempts = 100): Promise<void> {
@@ -84,25 +96,20 @@ export async function startTestStack(
      * comparing it): woken by the local engine as those it listed end (bounded by `attempts` × 50 ms).
      */
     async waitForQuiet(attempts = 600): Promise<void> {
-      let timer: NodeJS.Timeout | undefined;
-      const outOfTime = new Promise<'out of time'>((resolve) => (timer = setTimeout(() => resolve('out of time'), attempts * 50)));
-      try {
-        for (;;) {
-          const perMachine = await Promise.all(
-            stack.stateMachines.map(async ({ blueprint, stateMachineArn }) =>
-              ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).map(({ name, executionArn }) => ({ label: `${blueprint.runbookId}/${name}`, executionArn: executionArn! })),
-            ),
-          );
-          const running = perMachine.flat();
-          if (running.length === 0) return;
-          const ended = Promise.all(running.map(({ executionArn }) => stack.executionEnded(executionArn)));
-          const woken = await Promise.race([ended.then(() => new Promise((resolve) => setTimeout(resolve, 50))), outOfTime]);
+      await lookUntil<undefined>(attempts * 50, async () => {
+        const perMachine = await Promise.all(
+          stack.stateMachines.map(async ({ blueprint, stateMachineArn }) =>
+            ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).map(({ name, executionArn }) => ({ label: `${blueprint.runbookId}/${name}`, executionArn: executionArn! })),
+          ),
+        );
+        const running = perMachine.flat();
+        if (running.length === 0) return { found: undefined };
+        return {
+          wake: Promise.all(running.map(({ executionArn }) => stack.executionEnded(executionArn))),
           // Named, as one may be legitimately waiting for people (e.g. the incident a failed drill opened).
-          if (woken === 'out of time') throw new Error(`executions still RUNNING: ${running.map(({ label }) => label).join(', ')}`);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
+          stillWaiting: `executions still RUNNING: ${running.map(({ label }) => label).join(', ')}`,
+        };
+      });
     },
     /**
      * Every item irdr wrote, in the evidence table and in the deduplication table (idempotency records, finding
