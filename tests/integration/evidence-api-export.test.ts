@@ -253,8 +253,11 @@ describe('POST /evidence/exports (asynchronous, any period)', () => {
     expect(exported.incidents.every(({ trail }) => trail.intact)).toBe(true);
 
     // The link is short-lived: the same link dated an hour earlier has expired (S3 looks at the window before the signature).
+    // The credential's scope date moves with it, as S3 refuses a scope date not X-Amz-Date's (400) first: an hour before 01:00 UTC is yesterday.
     const stale = new URL(auditorView.download!.url!);
-    stale.searchParams.set('X-Amz-Date', new Date(Date.now() - 3_600_000).toISOString().replace(/[-:]|\.\d{3}/g, ''));
+    const staleDate = new Date(Date.now() - 3_600_000).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    stale.searchParams.set('X-Amz-Date', staleDate);
+    stale.searchParams.set('X-Amz-Credential', stale.searchParams.get('X-Amz-Credential')!.replace(/\/\d{8}\//, `/${staleDate.slice(0, 8)}/`));
     expect(await s3Refusal(await fetch(stale))).toEqual({ status: 403, code: 'AccessDenied', message: 'Request has expired' });
     yearExport = { exportId: started.exportId, sha256: view.zip!.sha256 };
 
