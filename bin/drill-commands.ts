@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { requireDrillPlan, requireStateMachine, requireTable } from './stack-preflight.js';
+import { requireDrillPlan, requireStateMachine } from './stack-preflight.js';
+import { requireTable } from './table-preflight.js';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getRun } from '../functions/aws/drill/drill-run-store.js';
 import type { DrillExecutionInput } from '../functions/domain/drill/run.js';

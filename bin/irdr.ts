@@ -12,8 +12,14 @@ const drillCommands = () => import('./drill-commands.js');
 const drillValidate = () => import('./drill-validate.js');
 const incidentCommands = () => import('./incident-commands.js');
 const correctiveActionCommands = () => import('./corrective-action-commands.js');
-const evidenceCommands = () => import('./evidence-commands.js');
+// Each evidence command loads what it needs: verify no Lambda client or YAML, check-export no SDK at all.
+const evidenceVerifyCommand = () => import('./evidence-verify-command.js');
+const evidenceDigestCommand = () => import('./evidence-digest-command.js');
+const evidenceExportCommand = () => import('./evidence-export-command.js');
+const evidenceCoverageCommand = () => import('./evidence-coverage-command.js');
+const evidenceKeyCommands = () => import('./evidence-key-commands.js');
 const statementCommands = () => import('./statement-commands.js');
+const checkStatementCommand = () => import('./check-statement-command.js');
 const complianceCommands = () => import('./compliance-commands.js');
 const remoteExportCommand = () => import('./remote-export-command.js');
 const oncallCommands = () => import('./oncall-commands.js');
@@ -89,7 +95,7 @@ const evidence = program.command('evidence').description('the continuity evidenc
 evidence.hook('preAction', async (_group, command) => {
   const { tableName, remote } = command.opts<{ tableName?: string; remote?: boolean }>();
   // --remote reads no table here: the API's export does.
-  if (tableName !== undefined && !remote) await (await import('./stack-preflight.js')).requireTable(tableName);
+  if (tableName !== undefined && !remote) await (await import('./table-preflight.js')).requireTable(tableName);
 });
 evidence
   .command('verify')
@@ -104,7 +110,7 @@ evidence
     process.env.IRDR_EVIDENCE_DIGEST_PUBLIC_KEY,
   )
   .option('--checkpoint <file>', 'verify each trail only from where the last intact run (with digests and their key) left it, and update the file (docs/verify-performance.md)')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceVerifyCommand']>) => (await evidenceCommands()).evidenceVerifyCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceVerifyCommand>>['evidenceVerifyCommand']>) => (await evidenceVerifyCommand()).evidenceVerifyCommand(...args));
 evidence
   .command('push-again')
   .description("once the cause of Vanta's or Drata's 4xx is fixed, make a signed-off record's or an exported period's rejected pushes again (each still once)")
@@ -118,7 +124,7 @@ evidence
   .command('digest')
   .description('have the digest writer write a digest of every trail head now (the stack does it daily; only that function may sign one)')
   .option('--function <name>', 'the digest writer function (stack output EvidenceDigestFunctionName)', process.env.IRDR_DIGEST_FUNCTION)
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceDigestCommand']>) => (await evidenceCommands()).evidenceDigestCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceDigestCommand>>['evidenceDigestCommand']>) => (await evidenceDigestCommand()).evidenceDigestCommand(...args));
 evidence
   .command('export')
   .description('write every incident and drill run of the period, with its whole trail and chain verdict, as JSON, CSV and an HTML report, with a manifest; exit 1 if any trail is broken')
@@ -132,14 +138,14 @@ evidence
   .addOption(new Option('--api <url>', 'with --remote: the irdr API (the stack output ApiUrl, or the local HTTP API)').env('IRDR_API_URL'))
   .addOption(new Option('--token <token>', 'with --remote: a local dev token, or a dev identity\'s name such as dev-auditor; without one, SigV4 with your AWS credentials').env('IRDR_TOKEN'))
   .option('--region <region>', 'with --remote: the region to sign for')
-  .action(async (flags: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceExportCommand']>[0] & { remote?: boolean } & ConnectionFlags) =>
-    flags.remote ? (await remoteExportCommand()).evidenceRemoteExportCommand(flags) : (await evidenceCommands()).evidenceExportCommand(flags),
+  .action(async (flags: Parameters<Awaited<ReturnType<typeof evidenceExportCommand>>['evidenceExportCommand']>[0] & { remote?: boolean } & ConnectionFlags) =>
+    flags.remote ? (await remoteExportCommand()).evidenceRemoteExportCommand(flags) : (await evidenceExportCommand()).evidenceExportCommand(flags),
   );
 evidence
   .command('check-export <dir>')
   .description('recompute the SHA-256 of every file of an export and the manifest\'s signature; exit 1 naming each changed file')
   .option('--public-key-file <path>', 'the signer\'s public key (PEM): the signature must be by this key')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCheckExportCommand']>) => (await evidenceCommands()).evidenceCheckExportCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceKeyCommands>>['evidenceCheckExportCommand']>) => (await evidenceKeyCommands()).evidenceCheckExportCommand(...args));
 evidence
   .command('coverage')
   .description('every resource AWS Backup protects and every DynamoDB table, per type, against the drill runs of the period; then each table against the plans that restore it; exit 1 if any was not drilled, or is uncovered or stale')
@@ -147,7 +153,7 @@ evidence
   .option('--to <time>', 'end of the period (exclusive)', isoTime, new Date().toISOString())
   .option('--table-name <name>', 'the evidence table', process.env.IRDR_TABLE_NAME ?? 'irdr-local')
   .option('--count', "count each table's items with a Scan (reads every table in full) instead of DynamoDB's estimate, refreshed about every 6 hours")
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceCoverageCommand']>) => (await evidenceCommands()).evidenceCoverageCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCoverageCommand>>['evidenceCoverageCommand']>) => (await evidenceCoverageCommand()).evidenceCoverageCommand(...args));
 evidence
   .command('statement')
   .description('the public continuity statement of a period (drill cadence met and gaps, RTO/RPO, restore coverage, incident response figures; no internal names), signed with the export\'s key, naming the full export it summarises by hash')
@@ -167,12 +173,12 @@ evidence
   .requiredOption('--public-key-file <path>', 'the export signing key\'s public half (PEM or DER: aws kms get-public-key --key-id <EvidenceSigningKeyArn>)')
   .option('--export <zip-or-dir>', 'the full evidence export it summarises: the zip GET /evidence answers with, or a directory from irdr evidence export/statement --export-out')
   .option('--pdf <file>', 'continuity-statement.pdf: check it is the drawing of the signed statement (its figures unedited)')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof statementCommands>>['evidenceCheckStatementCommand']>) => (await statementCommands()).evidenceCheckStatementCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof checkStatementCommand>>['evidenceCheckStatementCommand']>) => (await checkStatementCommand()).evidenceCheckStatementCommand(...args));
 evidence
   .command('keygen')
   .description('make an Ed25519 key pair to sign evidence exports with')
   .requiredOption('--out <dir>', 'where to write evidence-signing-key.pem (mode 0600) and evidence-signing-key.pub.pem')
-  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceCommands>>['evidenceKeygenCommand']>) => (await evidenceCommands()).evidenceKeygenCommand(...args));
+  .action(async (...args: Parameters<Awaited<ReturnType<typeof evidenceKeyCommands>>['evidenceKeygenCommand']>) => (await evidenceKeyCommands()).evidenceKeygenCommand(...args));
 
 const drills = program.command('drills').description('restore drills: validate plans, run one now');
 drills

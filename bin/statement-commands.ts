@@ -1,6 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { unzipSync } from 'fflate';
 import { irdrConfig } from '../functions/config.js';
 import { buildSignedStatement } from '../functions/aws/continuity-statement.js';
 import { publishStatementFiles } from '../functions/aws/continuity-statement-publishing.js';
@@ -8,15 +7,14 @@ import { StatementPublishLocation } from '../functions/domain/evidence/continuit
 import { estateInventory, tableArnsBeside } from '../functions/aws/estate-coverage.js';
 import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../functions/domain/evidence/control-summary.js';
-import { checkStatement, type ExportContents } from '../functions/domain/evidence/continuity-statement-check.js';
 import { statementHtml } from '../functions/domain/evidence/continuity-statement-html.js';
 import { StatementPeriodQuery, resolveStatementPeriod, STATEMENT_PERIOD_HELP } from '../functions/domain/evidence/continuity-statement-period.js';
-import { MANIFEST_FILE, keySigner, publicKeyFromPem, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
+import { keySigner, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
-import { prepareExportDirectory, readExportDirectory, writeExportDirectory } from './export-directory.js';
+import { prepareExportDirectory, writeExportDirectory } from './export-directory.js';
 import { progressReporter } from './export-progress-reporter.js';
-import { UsageError } from './usage-error.js';
+import { asUsageError, UsageError } from './usage-error.js';
 
 export const STATEMENT_JSON_FILE = 'continuity-statement.json';
 export const STATEMENT_HTML_FILE = 'continuity-statement.html';
@@ -57,15 +55,6 @@ async function statementSigner(flags: StatementFlags): Promise<ManifestSigner> {
   );
 }
 
-async function usage<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError((error as Error).message);
-  }
-}
-
 /**
  * `irdr evidence statement --period 12m [--out DIR] [--export-out DIR]`: the public continuity statement of the period,
  * signed, as JSON and one HTML page; the full export it summarises (named in it by its manifest's SHA-256) goes to
@@ -79,9 +68,9 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
   });
   if (!query.success) throw new UsageError(`${query.error.issues[0]?.message ?? STATEMENT_PERIOD_HELP}`);
   const publishTo = publishLocation(flags);
-  const signer = await usage(() => statementSigner(flags));
-  if (flags.out !== undefined) await usage(() => prepareExportDirectory(flags.out!));
-  if (flags.exportOut !== undefined) await usage(() => prepareExportDirectory(flags.exportOut!));
+  const signer = await asUsageError(() => statementSigner(flags));
+  if (flags.out !== undefined) await asUsageError(() => prepareExportDirectory(flags.out!));
+  if (flags.exportOut !== undefined) await asUsageError(() => prepareExportDirectory(flags.exportOut!));
   const period = resolveStatementPeriod(query.data, new Date());
   const progress = progressReporter();
   const { statement, evidenceExport } = await buildSignedStatement(
@@ -123,47 +112,4 @@ export async function evidenceStatementCommand(flags: StatementFlags): Promise<v
   }
   const kept = flags.exportOut !== undefined ? `kept in ${flags.exportOut}` : 'not kept (give --export-out DIR to keep it for the auditor)';
   console.error(`the full evidence export it summarises: manifest sha256 ${statement.evidenceExport.manifestSha256}, ${kept}`);
-}
-
-/** An export as given: a directory as `irdr evidence export` wrote it, or the zip GET /evidence answers with (one folder inside). */
-async function readExport(path: string): Promise<ExportContents> {
-  if ((await stat(path)).isDirectory()) return readExportDirectory(path);
-  const entries = unzipSync(new Uint8Array(await readFile(path)));
-  const files = new Map<string, Buffer>();
-  let manifest: string | undefined;
-  for (const [entryName, content] of Object.entries(entries)) {
-    const name = entryName.split('/').at(-1)!;
-    if (name === '' || entryName.split('/').length > 2) continue;
-    if (name === MANIFEST_FILE) manifest = Buffer.from(content).toString('utf8');
-    else files.set(name, Buffer.from(content));
-  }
-  if (manifest === undefined) throw new Error(`${path} holds no ${MANIFEST_FILE}: not an irdr evidence export`);
-  return { manifestText: manifest, files };
-}
-
-/** `irdr evidence check-statement FILE --public-key-file PEM [--export ZIP|DIR]`: exit 1 naming each reason it fails. */
-export async function evidenceCheckStatementCommand(file: string, flags: { publicKeyFile: string; export?: string; pdf?: string }): Promise<void> {
-  const { text, key, exported, pdf } = await usage(async () => ({
-    text: await readFile(file, 'utf8'),
-    key: publicKeyFromPem(await readFile(flags.publicKeyFile)),
-    exported: flags.export === undefined ? undefined : await readExport(flags.export),
-    pdf: flags.pdf === undefined ? undefined : await readFile(flags.pdf),
-  }));
-  const checked = checkStatement(text, key, exported);
-  // The PDF is drawn from the signed JSON, deterministically: re-drawn from the verified statement, it must be these bytes.
-  const redrawn =
-    pdf !== undefined && checked.statement !== undefined ? Buffer.from(await (await import('../functions/domain/evidence/continuity-statement-pdf.js')).statementPdf(checked.statement)) : undefined;
-  const check = redrawn && !redrawn.equals(pdf!)
-    ? { ...checked, problems: [...checked.problems, `${flags.pdf} is not the drawing of this statement: its text or figures differ from the signed ones (or another irdr version drew it)`] }
-    : checked;
-  for (const problem of check.problems) console.log(`FAILED ${problem}`);
-  for (const note of check.notes) console.log(`note: ${note}`);
-  if (check.problems.length > 0) {
-    console.log(`${file}: ${check.problems.length} problems: not a statement to rely on`);
-    process.exitCode = 1;
-    return;
-  }
-  const drawn = pdf !== undefined ? `; ${flags.pdf} is its drawing` : '';
-  const tie = exported ? `, and the export given is the one it summarises (manifest sha256 ${check.statement?.evidenceExport.manifestSha256}), every file intact` : '';
-  console.log(`${file}: signature valid (pinned key ${check.statement?.signature?.keyFingerprint})${tie}${drawn}`);
 }

@@ -4,7 +4,7 @@ import { LOCAL_DELIVER_PATH } from '../eventbridge/server.js';
 import { describeDevTokens, NoLocalStackError, publishLocalStack, readLocalStack } from './local-stack-file.js';
 import { busyPortMessage, type PortFlags } from './port-flags.js';
 import { resolveDataDir } from '../stack-config.js';
-import { startLocalStack, type RunningLocalStack } from '../stack.js';
+import type { RunningLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 
 interface StartFlags {
@@ -25,6 +25,8 @@ interface StartFlags {
 /** `irdr local start`: runs the stack until Ctrl-C or SIGTERM, then stops every service cleanly. */
 export async function localStartCommand(flags: StartFlags): Promise<void> {
   const startedAt = performance.now();
+  // Only `local start` loads the stack (every service, every handler): `local env` and `deliver-event` read its file.
+  const { startLocalStack } = await import('../stack.js');
   const stack = await startOrSayWhy(flags, () => startLocalStack({
     ports: { http: flags.port, stepFunctions: flags.sfnPort, dynamodb: flags.dynamodbPort, ses: flags.sesPort },
     dynamodb: flags.dynamodb,
