@@ -26,7 +26,9 @@ export async function createPkSkTable(client: DynamoDBClient, tableName: string,
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  // The SDK waiter's default first pause is 20 s, sized for AWS: a local table still CREATING at the first look is ACTIVE
+  // within milliseconds, and that pause was a test's 20 s (or the demo's) whenever the look came first.
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 0.05, maxDelay: 1 }, { TableName: tableName });
   if (options.pitr) {
     await client.send(new UpdateContinuousBackupsCommand({ TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
   }
