@@ -4,8 +4,9 @@ import { sdkTarget } from './table-preflight.js';
 import { UsageError } from './usage-error.js';
 
 /*
- * What a command names (a plan, a state machine; the table: bin/table-preflight.ts) is checked before it starts or writes anything: a typo is a
- * UsageError (bin/irdr.ts says it on stderr, exit 2) that says what exists, never a run, a record or an email.
+ * What a command names (a plan, a state machine; the table: bin/table-preflight.ts) is checked before it starts or
+ * writes anything: a typo is a UsageError (bin/irdr.ts says it on stderr, exit 2) that says what exists, never a run,
+ * a record or an email.
  */
 
 export { UsageError };
