@@ -5,7 +5,7 @@ import { runDrillWithProgress, type FinishedDrill } from '../../bin/drill-comman
 import { DEFAULT_RECOVERY_TIMING } from '../dynamodb/recovery-timing.js';
 import { createPkSkTable } from '../dynamodb/pk-sk-table.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, resolveDataDir } from '../stack-config.js';
-import { startLocalStack, type RunningLocalStack } from '../stack.js';
+import { startLocalStack } from '../stack.js';
 import type { DynamoDbBackend } from '../dynamodb/servers.js';
 import { alterClosedLedger, backUpArchiveBucket, DEMO_BUCKET, seedArchiveBucket } from './demo-bucket.js';
 import { alterClosedLedgerLine, DEMO_CLUSTER, seedOrdersCluster, waitUntilClusterRestorable } from './demo-database.js';
