@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WrittenDigest } from '../functions/aws/evidence-digests.js';
+import { sdkTarget } from './sdk-target.js';
 import { UsageError } from './usage-error.js';
 
 interface DigestFlags {
@@ -23,8 +24,7 @@ export async function evidenceDigestCommand(flags: DigestFlags): Promise<void> {
     invoked = await lambda.send(new InvokeCommand({ FunctionName: flags.function, Payload: Buffer.from('{}') }));
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    const where = process.env.AWS_ENDPOINT_URL_LAMBDA ? `at ${process.env.AWS_ENDPOINT_URL_LAMBDA}` : `in ${await lambda.config.region().catch(() => 'the default region')}`;
-    throw new UsageError(`no function ${flags.function} ${where}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
+    throw new UsageError(`no function ${flags.function} ${await sdkTarget(lambda, process.env.AWS_ENDPOINT_URL_LAMBDA)}: --function names the digest writer (stack output EvidenceDigestFunctionName; irdr local env sets IRDR_DIGEST_FUNCTION)`);
   } finally {
     lambda.destroy();
   }

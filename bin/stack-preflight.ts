@@ -1,6 +1,6 @@
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
-import { sdkTarget } from './table-preflight.js';
+import { sdkTarget } from './sdk-target.js';
 import { UsageError } from './usage-error.js';
 
 /*

@@ -1,4 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { sdkTarget } from './sdk-target.js';
 import { UsageError } from './usage-error.js';
 
 /*
@@ -18,7 +19,3 @@ export async function requireTable(tableName: string, flag = '--table-name'): Pr
     dynamodb.destroy();
   }
 }
-
-/** Where a client's calls go, for a message: the endpoint it was pointed at, or its region. */
-export const sdkTarget = async (client: { config: { region: () => Promise<string> } }, endpoint: string | undefined): Promise<string> =>
-  endpoint ? `at ${endpoint}` : `in ${await client.config.region().catch(() => 'the default region')}`;
