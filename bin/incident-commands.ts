@@ -6,7 +6,7 @@ import type { Incident } from '../functions/domain/incident.js';
 import { devIdentityNamed, devTokenVariable } from '../local/dev-identities.js';
 import { incidentDetail, incidentTable, openedLine, taskTable, transitionLines, type IncidentView } from './incident-format.js';
 import { noLocalStackMessage } from './no-local-stack.js';
-import { ApiError, ApiUnreachableError, apiPath, bearerToken, defaultChainSigner, irdrApiClient, type IrdrApiClient } from './irdr-api-client.js';
+import { ApiError, ApiUnreachableError, apiPath, bearerToken, irdrApiClient, type IrdrApiClient } from './irdr-api-client.js';
 
 /**
  * `irdr incidents …`: the incident API from a terminal. Each command is one or a few HTTP calls; what the API
@@ -58,7 +58,7 @@ export async function withApi(flags: ConnectionFlags, work: (client: IrdrApiClie
     return;
   }
   const signed = !token;
-  const authorize = token ? bearerToken(token) : defaultChainSigner(apiUrl, flags.region);
+  const authorize = token ? bearerToken(token) : (await import('./api-sigv4-signer.js')).defaultChainSigner(apiUrl, flags.region);
   try {
     await work(irdrApiClient({ apiUrl: apiUrl.href, authorize }));
   } catch (error) {

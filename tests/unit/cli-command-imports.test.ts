@@ -65,6 +65,16 @@ describe('what each irdr command loads', () => {
     expect(sdkClientsOf(loadedWith('bin/check-statement-command.ts'))).toEqual([]);
   });
 
+  it('the incident commands load the SigV4 signer and the SDK\'s credential chain only when no dev token is given (AWS, not the local stack)', () => {
+    const loaded = packagesOf(loadedWith('bin/incident-commands.ts'));
+    expect(loaded).not.toContain('@aws-sdk/credential-provider-node');
+    expect(loaded).not.toContain('@smithy/signature-v4');
+    expect(sdkClientsOf(loadedWith('bin/incident-commands.ts'))).toEqual([]);
+    const signer = (graph['bin/incident-commands.ts']?.imports ?? []).find(({ path }) => path === 'bin/api-sigv4-signer.ts');
+    expect(signer?.kind).toBe('dynamic-import');
+    expect(packagesOf(loadedWith('bin/api-sigv4-signer.ts'))).toEqual(expect.arrayContaining(['@aws-sdk/credential-provider-node', '@smithy/signature-v4']));
+  });
+
   it('each command module the command line names is in the graph (a renamed one would make the checks above vacuous)', () => {
     const named = (graph['bin/irdr.ts']?.imports ?? []).filter(({ kind }) => kind === 'dynamic-import').map(({ path }) => path);
     expect(named).toEqual(expect.arrayContaining(['local/cli/local-commands.ts', 'bin/evidence-verify-command.ts', 'bin/evidence-digest-command.ts', 'bin/evidence-key-commands.ts', 'bin/check-statement-command.ts', 'bin/table-preflight.ts']));

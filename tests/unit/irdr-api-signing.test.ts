@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, irdrApiClient, regionOfApiHost, sigV4Signer, type AwsCredentials } from '../../bin/irdr-api-client.js';
+import { regionOfApiHost, sigV4Signer } from '../../bin/api-sigv4-signer.js';
+import { bearerToken, irdrApiClient, type AwsCredentials } from '../../bin/irdr-api-client.js';
 
 /*
  * How `irdr incidents` signs its requests when no dev token is given. In AWS the HTTP API's IAM authorizer checks
