@@ -2,7 +2,8 @@ import { escapeUri } from '@smithy/core/protocols';
 
 /**
  * The irdr HTTP API as a client sees it: a base URL and how to prove who is calling. Locally a dev token
- * (`Authorization: Bearer dev-…`); in AWS the HTTP API's IAM authorizer wants SigV4 (service execute-api).
+ * (`Authorization: Bearer dev-…`); in AWS the HTTP API's IAM authorizer wants SigV4 (service execute-api:
+ * bin/api-sigv4-signer.ts, loaded only then).
  */
 
 export interface AwsCredentials {
