@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { buildEvidenceExport } from '../functions/aws/evidence-export.js';
 import { estateInventory, tableArnsBeside } from '../functions/aws/estate-coverage.js';
-import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { controlMappingOf, type ControlMapping } from '../functions/domain/evidence/control-summary.js';
 import { shownName } from '../functions/domain/evidence/estate-coverage-views.js';
-import { MANIFEST_FILE, keySigner, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE } from '../functions/domain/evidence/export-manifest.js';
 import { describeProblems } from '../functions/domain/evidence/exported-trail.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { prepareExportDirectory, writeExportDirectory } from './export-directory.js';
+import { manifestSignerOf } from './manifest-signer.js';
 import { progressReporter } from './export-progress-reporter.js';
 import { orUsageError } from './usage-error.js';
 
@@ -21,15 +20,6 @@ interface ExportFlags {
   kmsKeyId?: string;
 }
 
-/** The key file's signer, the KMS key's, or none (commander refuses both at once). */
-async function manifestSigner(flags: ExportFlags): Promise<ManifestSigner | undefined> {
-  if (flags.kmsKeyId !== undefined) {
-    const signer = kmsEd25519Signer(flags.kmsKeyId);
-    await signer.publicKey(); // a wrong key id or spec is a usage error now, not after the whole export
-    return signer;
-  }
-  return flags.signingKeyFile === undefined ? undefined : keySigner(signingKeyFromPem(await readFile(flags.signingKeyFile)));
-}
 /**
  * `irdr evidence export`: every incident and drill run of the period with its whole trail and chain verdict, as JSON,
  * CSV and one self-contained HTML report, plus manifest.json (SHA-256 of each file, every trail's head; Ed25519-signed with a key).
@@ -37,7 +27,7 @@ async function manifestSigner(flags: ExportFlags): Promise<ManifestSigner | unde
  */
 export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
   const prepared = await orUsageError(async () => {
-    const signer = await manifestSigner(flags);
+    const signer = await manifestSignerOf(flags);
     await prepareExportDirectory(flags.out);
     return { signer };
   });

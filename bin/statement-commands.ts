@@ -1,19 +1,19 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { irdrConfig } from '../functions/config.js';
 import { buildSignedStatement } from '../functions/aws/continuity-statement.js';
 import { publishStatementFiles } from '../functions/aws/continuity-statement-publishing.js';
 import { StatementPublishLocation } from '../functions/domain/evidence/continuity-statement-schema.js';
 import { estateInventory, tableArnsBeside } from '../functions/aws/estate-coverage.js';
-import { kmsEd25519Signer } from '../functions/aws/kms-ed25519-signer.js';
 import { controlMappingOf } from '../functions/domain/evidence/control-summary.js';
 import { statementHtml } from '../functions/domain/evidence/continuity-statement-html.js';
 import { StatementPeriodQuery, resolveStatementPeriod, STATEMENT_PERIOD_HELP } from '../functions/domain/evidence/continuity-statement-period.js';
-import { keySigner, signingKeyFromPem, type ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
+import type { ManifestSigner } from '../functions/domain/evidence/export-manifest.js';
 import { loadDrillPlans } from '../workflows/load-drill-plans.js';
 import { loadRunbooks } from '../workflows/load-runbooks.js';
 import { prepareExportDirectory, writeExportDirectory } from './export-directory.js';
 import { progressReporter } from './export-progress-reporter.js';
+import { manifestSignerOf } from './manifest-signer.js';
 import { asUsageError, UsageError } from './usage-error.js';
 
 export const STATEMENT_JSON_FILE = 'continuity-statement.json';
@@ -43,13 +43,10 @@ function publishLocation(flags: StatementFlags): string | undefined {
   return parsed.data;
 }
 
+/** A statement is always signed: with the export's signer (bin/manifest-signer.ts), which must be given. */
 async function statementSigner(flags: StatementFlags): Promise<ManifestSigner> {
-  if (flags.kmsKeyId !== undefined) {
-    const signer = kmsEd25519Signer(flags.kmsKeyId);
-    await signer.publicKey(); // a wrong key id or spec is a usage error now, not after the whole export
-    return signer;
-  }
-  if (flags.signingKeyFile !== undefined) return keySigner(signingKeyFromPem(await readFile(flags.signingKeyFile)));
+  const signer = await manifestSignerOf(flags);
+  if (signer) return signer;
   throw new UsageError(
     'a continuity statement is signed with the evidence export\'s key: give --kms-key-id (stack output EvidenceSigningKeyArn; on the local stack alias/irdr-evidence-signing) or --signing-key-file',
   );
