@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { LongestFirstSequencer } from './tests/support/longest-first-sequencer.js';
+import { FileCostSequencer } from './tests/support/file-cost-sequencer.js';
 
 /** Infra files that run their own process (cdk synth with bundling, esbuild): with the integration files, so they start early. */
 const OWN_PROCESS_INFRA_FILES = ['tests/infra/cli-synth.test.ts', 'tests/infra/function-bundle.test.ts'];
@@ -25,8 +25,8 @@ export default defineConfig({
     // 261 s, 5 workers 250 s. The projects take this value: `vitest --maxWorkers=N` does not reach them.
     maxWorkers: Math.max(5, availableParallelism() + 3),
     reporters: ['default'],
-    // The longest files start first even in a fresh clone (no results cache): see tests/support/file-durations.json.
-    sequence: { sequencer: LongestFirstSequencer },
+    // Long files first, the rest interleaved by CPU share, in a fresh clone too (no results cache): tests/support/file-cost-sequencer.ts.
+    sequence: { sequencer: FileCostSequencer },
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache) for the next run: unit files 24 -> 20 CPU-s.
     experimental: { fsModuleCache: true },
     // Two projects, not one per folder: vitest gives each worker process to one project, so each project pays its own
