@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nextLink, type ChainLink } from '../domain/hash-chain.js';
-import { EVENT_SK_PREFIX, eventSk, LAST_EVENT_SK } from '../domain/keys.js';
+import { EVENT_SK_PREFIX, eventSk, LAST_EVENT_SK, trailEventsPartition } from '../domain/keys.js';
+import { storedTrailEventOf, trailEventItem } from '../domain/trail-event-item.js';
 import type { StoredTrailEvent } from '../domain/chain-verify.js';
 import type { TrailEvent, TrailEventBody } from '../domain/trail-event.js';
 import { TrailBusyError } from '../domain/trail-busy.js';
@@ -31,11 +32,18 @@ function trailQuery(tableName: string, pk: string): QueryCommandInput {
 
 /** The newest event of a trail, or undefined for an empty one. */
 export async function latestEvent(tableName: string, pk: string): Promise<ChainLink | undefined> {
+  return (await latestStoredEvent(tableName, pk))?.link;
+}
+
+/** The newest event's link and the events partition it was indexed in (the next event goes there too). */
+async function latestStoredEvent(tableName: string, pk: string): Promise<{ link: ChainLink; eventsPartition?: string } | undefined> {
   const result = await dynamodb.send(
     new QueryCommand({ ...trailQuery(tableName, pk), ScanIndexForward: false, Limit: 1, ConsistentRead: true }),
   );
   const item = result.Items?.[0];
-  return item ? { seq: item.seq as number, prevHash: item.prevHash as string, hash: item.hash as string } : undefined;
+  if (!item) return undefined;
+  const { event, eventsPartition } = storedTrailEventOf(item);
+  return { link: { seq: event.seq as number, prevHash: event.prevHash as string, hash: event.hash as string }, ...(eventsPartition && { eventsPartition }) };
 }
 
 /**
@@ -46,13 +54,16 @@ export async function latestEvent(tableName: string, pk: string): Promise<ChainL
 export async function appendEvent(tableName: string, pk: string, body: TrailEventBody, budgetMs = APPEND_BUDGET_MS): Promise<TrailEvent> {
   const startedAt = Date.now();
   for (let attempt = 1; ; attempt += 1) {
-    const link = nextLink(body, await latestEvent(tableName, pk));
+    const latest = await latestStoredEvent(tableName, pk);
+    const link = nextLink(body, latest?.link);
     const event: TrailEvent = { ...body, ...link };
+    // A trail's events share its first event's partition; a trail begun before events were indexed stays unindexed.
+    const eventsPartition = latest ? latest.eventsPartition : trailEventsPartition(pk, body.at);
     try {
       await dynamodb.send(
         new PutCommand({
           TableName: tableName,
-          Item: { [PK]: pk, [SK]: eventSk(link.seq), ...event },
+          Item: trailEventItem(pk, event, eventsPartition),
           ConditionExpression: 'attribute_not_exists(#sk)',
           ExpressionAttributeNames: { '#sk': SK },
         }),
@@ -88,8 +99,8 @@ async function readStoredEvents(query: QueryCommandInput): Promise<StoredTrailEv
   do {
     const page = await dynamodb.send(new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey }));
     for (const item of page.Items ?? []) {
-      const { [PK]: _pk, [SK]: sortKey, ...event } = item;
-      events.push({ sortKey: String(sortKey), event });
+      const { sortKey, event } = storedTrailEventOf(item);
+      events.push({ sortKey, event });
     }
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey);

@@ -20,6 +20,19 @@ export const LAST_EVENT_SK = `${EVENT_SK_PREFIX}${'9'.repeat(SEQ_WIDTH)}`;
 export const monthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => `${kind}#${at.slice(0, 7)}`;
 export const timeOrderedSk = (at: string, id: string): string => `${at}#${id}`;
 
+/**
+ * GSI1 partition of an incident's or drill run's events: all of a trail's events in the month its first was recorded
+ * (`EVENTS#INCIDENT#2026-11`), so a period's evidence is read a page of events at a time rather than a Query per trail.
+ * Other trails (an export's) are not indexed.
+ */
+export function trailEventsPartition(pk: string, firstEventAt: string): string | undefined {
+  const kind = pk.startsWith(INCIDENT_PK_PREFIX) ? 'INCIDENT' : pk.startsWith(DRILL_RUN_PK_PREFIX) ? 'DRILLRUN' : undefined;
+  return kind && trailEventsMonthPartition(kind, firstEventAt);
+}
+export const trailEventsMonthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => `EVENTS#${kind}#${at.slice(0, 7)}`;
+/** An event's GSI1 sort key: its trail, then its place in it, so each trail's events are together and in order. */
+export const trailEventIndexSk = (pk: string, sk: string): string => `${pk}#${sk}`;
+
 /** Every GSI1 month partition from `fromIso`'s month to `toIso`'s, newest first (a period's listing walks these). */
 export function monthPartitionsNewestFirst(kind: 'INCIDENT' | 'DRILLRUN', fromIso: string, toIso: string): string[] {
   const partitions: string[] = [];

@@ -1,3 +1,5 @@
+import { storedTrailEventOf, trailEventItem } from '../../functions/domain/trail-event-item.js';
+import type { TrailEventBody } from '../../functions/domain/trail-event.js';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { buildDigest, signDigest } from '../../functions/domain/evidence/digest.js';
 import { keySigner } from '../../functions/domain/evidence/export-manifest.js';
 import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
-import { eventSk, incidentPk } from '../../functions/domain/keys.js';
+import { incidentPk } from '../../functions/domain/keys.js';
 import { runIrdr } from './support/irdr-cli.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';
 
@@ -62,10 +64,12 @@ describe('an insider rewrites a trail between two digests', () => {
       await DynamoDBDocumentClient.from(local.dynamodb).send(new DeleteCommand({ TableName: local.stack.tableName, Key: { PK: pk, SK: item.SK } }));
     }
     let previous = items[decision - 1] as unknown as ChainLink;
-    const { PK: _pk, SK: _sk, seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = items[decision]!;
-    const forged = JSON.parse(JSON.stringify(body).replace('Decision: rejected', 'Decision: approved')) as Record<string, unknown>;
+    // As an insider who knows the schema: the event without its index keys is what is hashed; the item keeps them.
+    const { event, eventsPartition } = storedTrailEventOf(items[decision]!);
+    const { seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = event;
+    const forged = JSON.parse(JSON.stringify(body).replace('Decision: rejected', 'Decision: approved')) as TrailEventBody;
     previous = nextLink(forged, previous);
-    await DynamoDBDocumentClient.from(local.dynamodb).send(new PutCommand({ TableName: local.stack.tableName, Item: { PK: pk, SK: eventSk(previous.seq), ...forged, ...previous } }));
+    await DynamoDBDocumentClient.from(local.dynamodb).send(new PutCommand({ TableName: local.stack.tableName, Item: trailEventItem(pk, { ...forged, ...previous }, eventsPartition) }));
 
     const chainOnly = await runIrdr(local, ['evidence', 'verify'], { IRDR_EVIDENCE_DIGEST_STORE: '' });
     expect(chainOnly.code).toBe(0);

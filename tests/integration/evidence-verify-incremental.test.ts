@@ -1,3 +1,5 @@
+import { storedTrailEventOf, trailEventItem } from '../../functions/domain/trail-event-item.js';
+import type { TrailEventBody } from '../../functions/domain/trail-event.js';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,10 +55,12 @@ describe('irdr evidence verify --checkpoint (incremental)', () => {
     // Edit event 2 and re-hash every event from there, so the chain verifies on its own.
     let previous = Items[0] as unknown as ChainLink;
     for (const item of Items.slice(1)) {
-      const { PK: _pk, SK: _sk, seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = item;
+      // As an insider who knows the schema: the event without its index keys is what is hashed; the item keeps them.
+      const { event, eventsPartition } = storedTrailEventOf(item);
+      const { seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = event;
       const edited = item.seq === 2 ? { ...body, actor: 'arn:aws:iam::000000000000:user/mallory' } : body;
       previous = nextLink(edited, previous);
-      await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { PK: pk, SK: eventSk(previous.seq), ...edited, ...previous } }));
+      await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: trailEventItem(pk, { ...(edited as TrailEventBody), ...previous }, eventsPartition) }));
     }
     expect((await runIrdr(local, ['evidence', 'verify'], { IRDR_EVIDENCE_DIGEST_STORE: '' })).code).toBe(0);
     const { trails } = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { trails: Array<{ seq: number; digest: string }> };

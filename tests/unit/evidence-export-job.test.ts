@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExportRequest, exportMonths, exportView, failureReason, newExportId, EXPORT_ID_PATTERN } from '../../functions/domain/evidence/export-job.js';
 import { refusedPathParameter } from '../../functions/domain/path-parameters.js';
 import { progressBar } from '../../bin/remote-export-command.js';
-import { readInOrder } from '../../functions/aws/evidence-collection.js';
+import { readInOrder } from '../../functions/domain/read-in-order.js';
 
 describe('an export period and its months', () => {
   it('cuts a year into its twelve calendar months, oldest first, each [from, to)', () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nextLink, type ChainLink } from '../../../functions/domain/hash-chain.js';
-import { META_SK, drillPlanPk, drillRunPk, eventSk, incidentPk, monthPartition, timeOrderedSk } from '../../../functions/domain/keys.js';
+import { META_SK, drillPlanPk, drillRunPk, incidentPk, monthPartition, timeOrderedSk, trailEventsPartition } from '../../../functions/domain/keys.js';
+import { trailEventItem } from '../../../functions/domain/trail-event-item.js';
 import { tableDesign } from '../../../functions/domain/table-design.js';
 
 /*
@@ -13,15 +14,20 @@ import { tableDesign } from '../../../functions/domain/table-design.js';
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const [byMonth, byDrill] = tableDesign.globalIndexes;
 
-/** `count` chained events, a minute apart from startMs; `noteBytes` pads each event's detail (bulk for size limits). */
-function trailItems(partitionKey: string, count: number, startMs: number, noteBytes: number): Record<string, unknown>[] {
+/**
+ * `count` chained events, a minute apart from startMs; `noteBytes` pads each event's detail (bulk for size limits).
+ * Indexed in GSI1 as the appender indexes them, unless `unindexed` (a trail begun before events were indexed).
+ */
+function trailItems(partitionKey: string, count: number, startMs: number, noteBytes: number, unindexed = false): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   let previous: ChainLink | undefined;
   const note = noteBytes > 0 ? 'synthetic '.repeat(Math.ceil(noteBytes / 10)).slice(0, noteBytes) : 'synthetic';
+  let eventsPartition: string | undefined;
   for (let seq = 1; seq <= count; seq += 1) {
     const body = { type: seq === 1 ? 'incident.opened' : 'step.completed', at: new Date(startMs + seq * 60_000).toISOString(), actor: 'states:arn:aws:states:us-east-1:000000000000:execution:synthetic', stepId: `step-${seq}`, detail: { note } };
+    if (seq === 1 && !unindexed) eventsPartition = trailEventsPartition(partitionKey, body.at);
     previous = nextLink(body, previous);
-    items.push({ [PK]: partitionKey, [SK]: eventSk(seq), ...body, ...previous });
+    items.push(trailEventItem(partitionKey, { ...body, ...previous }, eventsPartition));
   }
   return items;
 }
@@ -59,7 +65,7 @@ function batchWriter(documents: DynamoDBDocumentClient, tableName: string) {
 export async function seedSyntheticIncidents(
   target: SyntheticEvidence,
   template: Record<string, unknown>,
-  options: { count: number; events: number; noteBytes?: number },
+  options: { count: number; events: number; noteBytes?: number; unindexed?: boolean },
 ): Promise<void> {
   const writer = batchWriter(target.documents, target.tableName);
   for (let index = 0; index < options.count; index += 1) {
@@ -68,7 +74,7 @@ export async function seedSyntheticIncidents(
     const partitionKey = incidentPk(incidentId);
     await writer.add([
       { ...template, [PK]: partitionKey, [SK]: META_SK, [byMonth.partitionKey]: monthPartition('INCIDENT', openedAt), [byMonth.sortKey]: timeOrderedSk(openedAt, incidentId), incidentId, openedAt, title: `Synthetic incident ${index}` },
-      ...trailItems(partitionKey, options.events, Date.parse(openedAt), options.noteBytes ?? 0),
+      ...trailItems(partitionKey, options.events, Date.parse(openedAt), options.noteBytes ?? 0, options.unindexed),
     ]);
   }
   await writer.finish();
@@ -78,7 +84,7 @@ export async function seedSyntheticIncidents(
 export async function seedSyntheticDrillRuns(
   target: SyntheticEvidence,
   template: Record<string, unknown>,
-  options: { count: number; events: number; planId: string; offsetMs?: number },
+  options: { count: number; events: number; planId: string; offsetMs?: number; unindexed?: boolean },
 ): Promise<void> {
   const writer = batchWriter(target.documents, target.tableName);
   for (let index = 0; index < options.count; index += 1) {
@@ -97,7 +103,7 @@ export async function seedSyntheticDrillRuns(
         runId,
         startedAt,
       },
-      ...trailItems(partitionKey, options.events, Date.parse(startedAt), 0),
+      ...trailItems(partitionKey, options.events, Date.parse(startedAt), 0, options.unindexed),
     ]);
   }
   await writer.finish();
