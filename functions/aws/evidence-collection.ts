@@ -3,15 +3,10 @@ import type { ExportProgressListener } from '../domain/evidence/export-progress.
 import { exportTrail, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../domain/evidence/exported-trail.js';
 import type { Incident } from '../domain/incident.js';
 import { getRun, listRunIdsStartedIn } from './drill/drill-run-store.js';
-import { readPeriodTrails } from './indexed-trail-reader.js';
+import { readPeriodTrails, TRAIL_READ_CONCURRENCY } from './indexed-trail-reader.js';
 import { listIncidents } from './incident-store.js';
 
 const INCIDENT_PAGE_SIZE = 100;
-/**
- * Trails read at once: each is a Query (or a few pages) that mostly waits on DynamoDB, so one at a time left the reader
- * idle (in AWS ~10 ms a Query: a month of 833 incidents took 8 s alone); 16 keeps well inside on-demand's limits.
- */
-export const TRAIL_READ_CONCURRENCY = 16;
 
 /**
  * Every incident opened in the period with its whole trail and verdict: the month index (never a Scan), then the

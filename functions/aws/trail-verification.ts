@@ -3,6 +3,8 @@ import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { listStoredEvents, listStoredEventsFrom } from './event-trail.js';
 import { listIncidents } from './incident-store.js';
+import { readInOrder } from '../domain/read-in-order.js';
+import { readPeriodTrails, TRAIL_READ_CONCURRENCY } from './indexed-trail-reader.js';
 
 export interface TrailVerification extends ChainVerdict {
   /** The trail's partition key, e.g. INC#<id>: with each problem's sort key it names the item. */
@@ -39,9 +41,42 @@ async function verifyTrail(tableName: string, partitionKey: string, trustedHeads
 }
 
 /**
- * Recomputes the hash chain of every incident opened in the period: incidents come from the
- * month index (a Query per month, never a Scan), each trail from its own partition.
+ * Each trail's verdict, in the order given: with checkpoints, each from its checkpoint on (a Query of the new events
+ * alone); without, the period's trails from GSI1's events partitions (indexed-trail-reader.ts), each trail the index
+ * holds shorter than a digest recorded it read again by its own Query, so index lag or an index key removed never
+ * stands for the table. `onTrail` as each verdict is made.
  */
+async function verifyTrails(
+  tableName: string,
+  kind: 'INCIDENT' | 'DRILLRUN',
+  period: VerificationPeriod,
+  partitionKeys: readonly string[],
+  onTrail: (verification: TrailVerification) => void,
+  trustedHeads: TrustedHeads | undefined,
+  checkpoints: Checkpoints | undefined,
+): Promise<TrailVerification[]> {
+  const verified = (verification: TrailVerification): TrailVerification => {
+    onTrail(verification);
+    return verification;
+  };
+  if (checkpoints) return readInOrder(partitionKeys, TRAIL_READ_CONCURRENCY, async (partitionKey) => verified(await verifyTrail(tableName, partitionKey, trustedHeads, checkpoints)), () => undefined);
+  const recordedLength = (partitionKey: string) => Math.max(0, ...(trustedHeads?.get(partitionKey) ?? []).map((head) => head.seq));
+  return readPeriodTrails(
+    tableName,
+    kind,
+    period,
+    partitionKeys,
+    TRAIL_READ_CONCURRENCY,
+    (partitionKey, events) => {
+      const verdict = verifyChain(events, trustedHeads?.get(partitionKey) ?? []);
+      return verified({ partitionKey, ...verdict, verifiedFresh: verdict.length });
+    },
+    () => undefined,
+    (partitionKey, events) => events.length >= recordedLength(partitionKey),
+  );
+}
+
+/** Recomputes the hash chain of every incident opened in the period: incidents from the month index (a Query per month, never a Scan). */
 export async function verifyIncidentTrails(
   tableName: string,
   period: VerificationPeriod,
@@ -49,21 +84,17 @@ export async function verifyIncidentTrails(
   trustedHeads?: TrustedHeads,
   checkpoints?: Checkpoints,
 ): Promise<TrailVerification[]> {
-  const verifications: TrailVerification[] = [];
+  const partitionKeys: string[] = [];
   let position: Parameters<typeof listIncidents>[2];
   do {
     const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, 100);
-    for (const incident of page.incidents) {
-      const verification = await verifyTrail(tableName, incidentPk(incident.incidentId), trustedHeads, checkpoints);
-      verifications.push(verification);
-      onTrail(verification);
-    }
+    partitionKeys.push(...page.incidents.map((incident) => incidentPk(incident.incidentId)));
     position = page.next;
   } while (position);
-  return verifications;
+  return verifyTrails(tableName, 'INCIDENT', period, partitionKeys, onTrail, trustedHeads, checkpoints);
 }
 
-/** Recomputes the hash chain of every drill run started in the period (month index, then each run's partition). */
+/** Recomputes the hash chain of every drill run started in the period (month index, then the runs' trails). */
 export async function verifyDrillRunTrails(
   tableName: string,
   period: VerificationPeriod,
@@ -71,11 +102,6 @@ export async function verifyDrillRunTrails(
   trustedHeads?: TrustedHeads,
   checkpoints?: Checkpoints,
 ): Promise<TrailVerification[]> {
-  const verifications: TrailVerification[] = [];
-  for (const runId of await listRunIdsStartedIn(tableName, period)) {
-    const verification = await verifyTrail(tableName, drillRunPk(runId), trustedHeads, checkpoints);
-    verifications.push(verification);
-    onTrail(verification);
-  }
-  return verifications;
+  const partitionKeys = (await listRunIdsStartedIn(tableName, period)).map((runId) => drillRunPk(runId));
+  return verifyTrails(tableName, 'DRILLRUN', period, partitionKeys, onTrail, trustedHeads, checkpoints);
 }

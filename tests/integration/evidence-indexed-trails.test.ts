@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredTrailEvent } from '../../functions/domain/chain-verify.js';
 import { META_SK, eventSk, incidentPk } from '../../functions/domain/keys.js';
@@ -21,6 +21,7 @@ describe('evidence over a period, read from the events index', () => {
   let template: Record<string, unknown>;
   let collect: typeof import('../../functions/aws/evidence-collection.js').collectIncidentEvidence;
   let listStoredEvents: typeof import('../../functions/aws/event-trail.js').listStoredEvents;
+  let verifyIncidentTrails: typeof import('../../functions/aws/trail-verification.js').verifyIncidentTrails;
   /** The Queries the exporter's client sent since the last reset: the partition each asked for, and on which index. */
   let queries: Array<{ index?: string; partition: string }> = [];
 
@@ -34,6 +35,7 @@ describe('evidence over a period, read from the events index', () => {
     const { Items } = await documents.send(
       new QueryCommand({ TableName: local.stack.tableName, IndexName: byMonth.indexName, KeyConditionExpression: '#month = :month', ExpressionAttributeNames: { '#month': byMonth.partitionKey }, ExpressionAttributeValues: { ':month': 'INCIDENT#2024-05' } }),
     );
+    // Oldest first: the indexed trails of May's first ten days.
     return (Items ?? []).map((item) => item['incidentId'] as string);
   };
 
@@ -46,13 +48,15 @@ describe('evidence over a period, read from the events index', () => {
     expect((await local.waitForExecution(created.body.executionArn as string)).status).toBe('SUCCEEDED');
     expect((await local.api('POST', `/incidents/${liveIncidentId}/notes`, { token: 'dev-commander', body: { text: 'Noted' } })).status).toBeLessThan(300);
     template = (await documents.send(new GetCommand({ TableName: local.stack.tableName, Key: { [PK]: incidentPk(liveIncidentId), [SK]: META_SK } }))).Item!;
-    const may = { documents, tableName: local.stack.tableName, startMs: Date.parse(MAY.from), spanMs: 30 * 86_400_000 };
+    // The indexed trails in May's first ten days, before the others: mayIncidents() lists them first.
+    const may = { documents, tableName: local.stack.tableName, startMs: Date.parse(MAY.from), spanMs: 10 * 86_400_000 };
     await seedSyntheticIncidents(may, template, { count: 40, events: 6 });
     // Three trails begun before events were indexed, and one opened as May ended whose first event fell in June.
-    await seedSyntheticIncidents(may, template, { count: 3, events: 6, unindexed: true });
+    await seedSyntheticIncidents({ ...may, startMs: Date.parse('2024-05-20T00:00:00.000Z') }, template, { count: 3, events: 6, unindexed: true });
     await seedSyntheticIncidents({ ...may, startMs: Date.parse('2024-05-31T23:59:30.000Z'), spanMs: 1 }, template, { count: 1, events: 6 });
     ({ collectIncidentEvidence: collect } = await import('../../functions/aws/evidence-collection.js'));
     ({ listStoredEvents } = await import('../../functions/aws/event-trail.js'));
+    ({ verifyIncidentTrails } = await import('../../functions/aws/trail-verification.js'));
     const { dynamodbClient } = await import('../../functions/aws/dynamodb-client.js');
     dynamodbClient.middlewareStack.add(
       (next, context) => async (args) => {
@@ -126,5 +130,26 @@ describe('evidence over a period, read from the events index', () => {
     expect(trailOf(edited!).problems.map((problem) => problem.kind)).toContain('edited');
     expect(exported.some(({ trail }) => trail.partitionKey === 'INC#outside')).toBe(false);
     expect(trailOf(gapped!).events.map((stored: StoredTrailEvent) => stored.sortKey)).toEqual([1, 2, 3, 4, 5, 6].map(eventSk));
+  });
+
+  it('verifies a period from the index too, reading again by its own Query each trail the index holds shorter than a digest recorded it', async () => {
+    const [tailless, truncated] = (await mayIncidents()).slice(3, 5).map((id) => incidentPk(id!));
+    const headOf = async (pk: string) => {
+      const events = await listStoredEvents(local.stack.tableName, pk);
+      return { seq: events.length, hash: String(events.at(-1)!.event['hash']), digest: 'digests/2024-06-01.json' };
+    };
+    const trustedHeads = new Map([[tailless!, [await headOf(tailless!)]], [truncated!, [await headOf(truncated!)]]]);
+    // The index without the last event of one trail (lag, or its keys removed); the other trail's last event deleted.
+    await documents.send(new UpdateCommand({ TableName: local.stack.tableName, Key: { [PK]: tailless!, [SK]: eventSk(6) }, UpdateExpression: 'REMOVE #p, #s', ExpressionAttributeNames: { '#p': byMonth.partitionKey, '#s': byMonth.sortKey } }));
+    await documents.send(new DeleteCommand({ TableName: local.stack.tableName, Key: { [PK]: truncated!, [SK]: eventSk(6) } }));
+    queries = [];
+    const verified = await verifyIncidentTrails(local.stack.tableName, MAY, undefined, trustedHeads);
+    expect(verified).toHaveLength(44);
+    const verdictOf = (pk: string) => verified.find((verification) => verification.partitionKey === pk)!;
+    expect([verdictOf(tailless!).problems, verdictOf(tailless!).length]).toEqual([[], 6]);
+    expect(verdictOf(truncated!).problems).toEqual([expect.objectContaining({ kind: 'head-mismatch', expected: expect.stringContaining('digests/2024-06-01.json') })]);
+    // Own Queries: the 4 not indexed whole in May, the 2 whose index keys were removed above, and these two.
+    expect(queries.filter((query) => query.partition.startsWith('INC#'))).toHaveLength(8);
+    expect(queries.filter((query) => query.partition === tailless || query.partition === truncated)).toHaveLength(2);
   });
 });
