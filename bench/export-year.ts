@@ -3,15 +3,16 @@
  * --quick), written straight into the local table as the stack writes them (records cloned from a real incident
  * and a real drill run, trails chained by the same code), then exported as `irdr evidence export` does it: the stack
  * in a child process (bench/export-year-table.ts), as `npm start` runs beside the CLI, each export in a fresh process of
- * its own (bench/export-year-exporter.ts). The baseline, in the same run and on the same table: the export through a
- * front that forwards to dynalite over HTTP (every front before session 7). Ours runs first, so a table warmed by it
- * favours the baseline.
+ * its own (bench/export-year-exporter.ts). Two baselines, in the same run and on the same table: the export through a
+ * front that forwards to dynalite over HTTP (every front before session 7), and the export reading each trail by a
+ * Query of its own rather than from the events index (every export before session 11). Ours runs first, so a table
+ * warmed by it favours the baselines.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { YEAR_MS, YEAR_START } from './export-year-run.js';
+import { YEAR_MS, YEAR_START, type TrailRead } from './export-year-run.js';
 import type { ExportRequest, ExporterAnswer } from './export-year-exporter.js';
 import type { TableCpu, YearReady, YearRequest } from './export-year-table.js';
 import { compared, type Bench } from './figure.js';
@@ -38,12 +39,12 @@ interface Measured extends ExporterAnswer {
   readonly tableCpuSeconds: number;
   readonly load: string;
 }
-async function exportThrough(table: ChildProcess, dynamodbEndpoint: string, tableName: string): Promise<Measured> {
+async function exportThrough(table: ChildProcess, dynamodbEndpoint: string, tableName: string, read: TrailRead = 'events-index'): Promise<Measured> {
   const exporter = forkTs('export-year-exporter.ts');
   const exited = once(exporter, 'exit');
   const answered = once(exporter, 'message') as Promise<[ExporterAnswer]>;
   const tableCpuBefore = cpuSeconds(await ask<TableCpu>(table, 'cpu'));
-  exporter.send({ dynamodbEndpoint, tableName } satisfies ExportRequest);
+  exporter.send({ dynamodbEndpoint, tableName, read } satisfies ExportRequest);
   const [answer] = await Promise.race([answered, exited.then(([code]) => Promise.reject(new Error(`an exporter exited ${code}`)))]);
   const tableCpuSeconds = cpuSeconds(await ask<TableCpu>(table, 'cpu')) - tableCpuBefore;
   await exited;
@@ -62,7 +63,8 @@ export const bench: Bench = async () => {
     const loadBefore = load();
     const ours = await exportThrough(table, ready.dynamodbEndpoint, ready.tableName);
     const baseline = await exportThrough(table, ready.httpHopEndpoint, ready.tableName);
-    for (const exported of [ours, baseline]) {
+    const queryPerTrail = await exportThrough(table, ready.dynamodbEndpoint, ready.tableName, 'query-per-trail');
+    for (const exported of [ours, baseline, queryPerTrail]) {
       if (exported.incidents !== incidents || exported.drillRuns !== drillRuns || exported.broken !== 0) {
         throw new Error(`exported ${exported.incidents}/${incidents} incidents, ${exported.drillRuns}/${drillRuns} runs, ${exported.broken} broken`);
       }
@@ -73,6 +75,7 @@ export const bench: Bench = async () => {
     const criticalPath = (measured: Measured): number => Math.max(measured.cpuSeconds, measured.tableCpuSeconds);
     return [
       compared({ bench: 'export-year', name: 'export (collect, verify, render, sign, write)', value: ours.seconds, unit: 's', baseline: { name: hop, value: baseline.seconds }, note: `the table in a child process (dynalite called in-process by the front), as npm start beside the CLI; ${note}` }),
+      compared({ bench: 'export-year', name: 'export, trails read from the events index', value: ours.seconds, unit: 's', baseline: { name: 'each trail read by a Query of its own (16 at a time)', value: queryPerTrail.seconds }, note: `CPU of the export and the table: ${(ours.cpuSeconds + ours.tableCpuSeconds).toFixed(1)} s against ${(queryPerTrail.cpuSeconds + queryPerTrail.tableCpuSeconds).toFixed(1)} s; peak RSS ${ours.peakRssMb.toFixed(0)} MB against ${queryPerTrail.peakRssMb.toFixed(0)} MB` }),
       compared({ bench: 'export-year', name: 'export throughput', value: events / ours.seconds, unit: 'events/s', baseline: { name: hop, value: events / baseline.seconds }, note: 'every event read, its chain recomputed, written to JSON' }),
       compared({ bench: 'export-year', name: 'CPU on the critical path', value: criticalPath(ours), unit: 's', baseline: { name: hop, value: criticalPath(baseline) }, note: `the busier of the two processes (export ${ours.cpuSeconds.toFixed(1)} s, table ${ours.tableCpuSeconds.toFixed(1)} s; baseline ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.tableCpuSeconds.toFixed(1)} s): the wall time on 2 idle cores` }),
       compared({ bench: 'export-year', name: 'CPU, both processes', value: ours.cpuSeconds + ours.tableCpuSeconds, unit: 's', baseline: { name: hop, value: baseline.cpuSeconds + baseline.tableCpuSeconds }, note: 'user + system of the export and the table during the export' }),
