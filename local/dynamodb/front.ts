@@ -19,7 +19,7 @@ import { Backend, callerScopeOf, relay, type CallerScope } from './backend.js';
 import { BackupCatalog } from './backup-catalog.js';
 import { InProcessBackend } from './in-process-backend.js';
 import { askingForCapacity, capacityReportingBackend, METERED_OPERATIONS } from './capacity-reports.js';
-import { ItemWriteCount, snapshotTable, type FrontContext, type SimulatedDuration } from './front-context.js';
+import { ItemWriteCount, snapshotTable, type FrontContext } from './front-context.js';
 import { forwardItemWrite, forwardPartiQl, ITEM_WRITES, PARTIQL } from './journaled-writes.js';
 import { KeyLocks, TableLocks } from './locks.js';
 import { PitrJournal } from './pitr-journal.js';
@@ -28,7 +28,7 @@ import { tableStatistics, tablesChanged } from './table-statistics.js';
 import { describeRestoredTable, keepDeletedTableBackup, recoveryOperations, type FrontOperation } from './recovery-operations.js';
 import { DATA_PLANE, TABLE_CHANGES, tableNameIn, tablesNamedBy } from './request-tables.js';
 import { RestoreRegistry } from './restore-registry.js';
-import { startDynamoDbOnFreePort, type DynamoDbBackend, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
+import { startDynamoDbOnFreePort, type DynamoDbServerOptions, type RunningDynamoDb } from './servers.js';
 import { DynamoDbError, isObject, parseJsonBody, readBody, resourceNotFound, sendError, sendJson, TARGET_PREFIX, type WireObject } from './wire.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 

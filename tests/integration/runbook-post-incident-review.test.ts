@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewReminderExecutionName } from '../../functions/domain/review-reminder.js';
 import { startTestStack, type TestStack } from './support/stack-session.js';

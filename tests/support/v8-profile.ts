@@ -1,6 +1,6 @@
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 const session = new Session();
 session.connect();

@@ -8,7 +8,7 @@ import {
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { CreateTagsCommand, DeleteVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient, TagResourceCommand } from '@aws-sdk/client-efs';
+import { DeleteFileSystemCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient, TagResourceCommand } from '@aws-sdk/client-efs';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

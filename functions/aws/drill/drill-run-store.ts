@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DrillRunRecord } from '../../domain/drill/run-record.js';
 import type { CoverageRun } from '../../domain/evidence/estate-coverage.js';
-import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, monthPartitionsNewestFirst, timeOrderedSk } from '../../domain/keys.js';
+import { DRILL_PLAN_STATE_SK, META_SK, drillPlanPk, drillRunPk, monthPartition, timeOrderedSk } from '../../domain/keys.js';
 import { tableDesign } from '../../domain/table-design.js';
 import { dynamodb } from '../dynamodb-client.js';
 import { queryMonthIndex } from '../month-index.js';
