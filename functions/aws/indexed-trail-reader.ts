@@ -40,7 +40,9 @@ async function readEventsPartition(tableName: string, partition: string): Promis
 /**
  * The trails of a period's records, by partition key: read from GSI1's events partitions of the period's months (a
  * page holds the events of dozens of trails), and by a Query of its own for each trail not found whole there.
- * `readTrail` is called for each partition key (with its index in `partitionKeys`) once its events are known.
+ * `readTrail` is called for each partition key (with its index in `partitionKeys`) once its events are known: a
+ * month's trails as soon as that month is read, while the next months are read (a trail's events are all in its first
+ * event's month), then the rest. Results in the order of `partitionKeys`; `onEach` as each one ends.
  */
 export async function readPeriodTrails<Result>(
   tableName: string,
@@ -54,16 +56,29 @@ export async function readPeriodTrails<Result>(
   acceptIndexed: (partitionKey: string, events: readonly StoredTrailEvent[]) => boolean = () => true,
 ): Promise<Result[]> {
   if (partitionKeys.length === 0) return [];
-  const partitions = await readInOrder(trailEventsPartitions(kind, period), MONTHS_READ_AT_ONCE, (partition) => readEventsPartition(tableName, partition), () => undefined);
-  const indexed = wholeIndexedTrails(partitions.flat(), new Set(partitionKeys));
-  const eventsOf = async (partitionKey: string): Promise<StoredTrailEvent[]> => {
-    const fromIndex = indexed.get(partitionKey);
-    return fromIndex && acceptIndexed(partitionKey, fromIndex) ? fromIndex : listStoredEvents(tableName, partitionKey);
+  const wanted = new Set(partitionKeys);
+  const indexOf = new Map(partitionKeys.map((partitionKey, index) => [partitionKey, index]));
+  const results = new Array<Result>(partitionKeys.length);
+  const read = new Array<boolean>(partitionKeys.length).fill(false);
+  let done = 0;
+  const finish = async ({ partitionKey, index, events }: { partitionKey: string; index: number; events: StoredTrailEvent[] }): Promise<void> => {
+    read[index] = true;
+    results[index] = await readTrail(partitionKey, events, index);
+    done += 1;
+    onEach(done);
   };
-  return readInOrder(
-    partitionKeys.map((partitionKey, index) => ({ partitionKey, index })),
-    concurrency,
-    async ({ partitionKey, index }) => readTrail(partitionKey, await eventsOf(partitionKey), index),
-    onEach,
+  await readInOrder(
+    trailEventsPartitions(kind, period),
+    MONTHS_READ_AT_ONCE,
+    async (partition) => {
+      const whole = [...wholeIndexedTrails(await readEventsPartition(tableName, partition), wanted)]
+        .map(([partitionKey, events]) => ({ partitionKey, index: indexOf.get(partitionKey)!, events }))
+        .filter(({ partitionKey, index, events }) => !read[index] && acceptIndexed(partitionKey, events));
+      await readInOrder(whole, concurrency, finish, () => undefined);
+    },
+    () => undefined,
   );
+  const rest = partitionKeys.flatMap((partitionKey, index) => (read[index] ? [] : [{ partitionKey, index }]));
+  await readInOrder(rest, concurrency, async ({ partitionKey, index }) => finish({ partitionKey, index, events: await listStoredEvents(tableName, partitionKey) }), () => undefined);
+  return results;
 }
