@@ -152,4 +152,16 @@ describe('evidence over a period, read from the events index', () => {
     expect(queries.filter((query) => query.partition.startsWith('INC#'))).toHaveLength(8);
     expect(queries.filter((query) => query.partition === tailless || query.partition === truncated)).toHaveLength(2);
   });
+
+  it("counts each month's trails in the progress as soon as that month is read, before the last months are read", async () => {
+    const half = { from: '2023-01-01T00:00:00.000Z', to: '2023-07-01T00:00:00.000Z' };
+    await seedSyntheticIncidents({ documents, tableName: local.stack.tableName, startMs: Date.parse(half.from), spanMs: 180 * 86_400_000 }, template, { count: 12, events: 3 });
+    queries = [];
+    const seen: string[] = [];
+    const exported = await collect(local.stack.tableName, half, ({ collected }) => seen.push(`progress ${collected} after ${queries.filter((query) => query.partition.startsWith('EVENTS#')).length} events Queries`));
+    expect(exported).toHaveLength(12);
+    // Four months are read at once: a month's trails are counted before the fifth and sixth months are asked for.
+    expect(seen[0]).toMatch(/^progress 1 after [1-4] events Queries$/);
+    expect(queries.filter((query) => query.partition.startsWith('EVENTS#')).map((query) => query.partition)).toEqual(['01', '02', '03', '04', '05', '06'].map((month) => `EVENTS#INCIDENT#2023-${month}`));
+  });
 });
