@@ -57,7 +57,8 @@ export default defineConfig({
           isolate: false,
           setupFiles: ['tests/support/file-isolation.ts', ...profile],
           // The CLI these files spawn: the launcher's bundle, brought up to date once for the run (tests/support/cli-bundle-setup.ts).
-          globalSetup: ['tests/support/cli-bundle-setup.ts'],
+          // And one DynamoDB Local the files that need one in memory share (tests/support/shared-dynamodb-local-setup.ts).
+          globalSetup: ['tests/support/cli-bundle-setup.ts', 'tests/support/shared-dynamodb-local-setup.ts'],
           sequence: { groupOrder: 1 },
         },
       },

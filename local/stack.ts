@@ -91,6 +91,8 @@ export interface LocalStackOptions {
   /** Port per service; 0 picks a free one (tests). */
   readonly ports: LocalPorts;
   readonly dynamodb?: DynamoDbBackend;
+  /** Tests: with `dynamodb: 'local'`, a DynamoDB Local already running that other stacks share (a database of this one's own in it). */
+  readonly sharedDynamoDbLocal?: { readonly endpoint: string; readonly database: string };
   /** Keep nothing on disk (tests); otherwise DynamoDB data persists under dataDir. */
   readonly inMemory?: boolean;
   readonly dataDir?: string;
@@ -243,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       faults: dynamodbFaults,
       reportConsumedCapacity: options.reportDynamoDbCapacity ?? false,
       ...scaledRecoveryTiming(options.dynamodbRecovery, timeScale),
+      ...(options.sharedDynamoDbLocal && { sharedBackend: options.sharedDynamoDbLocal }),
     });
     stops.push(() => dynamodb.stop());
     log(`DynamoDB (${backend}) at ${dynamodb.endpoint}${dataDir ? `, data in ${dataDir}` : ', in memory'}`);

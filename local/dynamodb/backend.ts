@@ -52,7 +52,11 @@ export class Backend extends BufferingBackend {
   private readonly url: URL;
   private readonly agent = new Agent({ keepAlive: true });
 
-  constructor(endpoint: string) {
+  /**
+   * `database`: a name of this front's own in a DynamoDB Local that other fronts share. DynamoDB Local keeps a database
+   * per access key (in memory too), so each request's access key is sent prefixed with it.
+   */
+  constructor(endpoint: string, private readonly database?: string) {
     super();
     this.url = new URL(endpoint);
   }
@@ -88,6 +92,7 @@ export class Backend extends BufferingBackend {
   }
 
   private open(method: string, path: string, headers: Record<string, string>) {
+    if (this.database && headers.authorization) headers.authorization = headers.authorization.replace(/Credential=([^/,\s]+)\//, `Credential=${this.database}$1/`);
     return httpRequest({ protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, method, path, headers, agent: this.agent });
   }
 }

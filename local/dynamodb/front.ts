@@ -39,6 +39,8 @@ export interface DynamoDbFrontOptions {
   readonly backendEndpoint: string;
   /** The backend's request handler when it runs in this process (dynalite): requests are handed to it, not sent over HTTP. */
   readonly backendHandler?: RequestListener;
+  /** This front's database in a DynamoDB Local shared with other fronts (see Backend): its tables are its own. */
+  readonly backendDatabase?: string;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
@@ -82,7 +84,7 @@ export interface RunningDynamoDbFront {
 export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise<RunningDynamoDbFront> {
   const clock = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const backend = options.backendHandler ? new InProcessBackend(options.backendHandler) : new Backend(options.backendEndpoint);
+  const backend = options.backendHandler ? new InProcessBackend(options.backendHandler) : new Backend(options.backendEndpoint, options.backendDatabase);
   const context: FrontContext = {
     backend,
     journal: await PitrJournal.open(options.dataDir && join(options.dataDir, 'pitr')),
@@ -145,7 +147,11 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
   };
 }
 
-export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions & Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'backendHandler' | 'host' | 'port' | 'dataDir'>;
+export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions &
+  Omit<DynamoDbFrontOptions, 'backendEndpoint' | 'backendHandler' | 'backendDatabase' | 'host' | 'port' | 'dataDir'> & {
+    /** A DynamoDB Local already running, shared with other stacks (tests): a database of this front's own in it, none started. */
+    readonly sharedBackend?: { readonly endpoint: string; readonly database: string };
+  };
 
 export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied' | 'nextItemWrite'> {
   /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
@@ -157,10 +163,21 @@ export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<Runni
  * on `port` (its endpoint is the one to use). Backups, journals and restore records go to `<dataDir>-recovery`.
  */
 export async function startDynamoDbWithRecovery(options: DynamoDbWithRecoveryOptions): Promise<RunningDynamoDbWithRecovery> {
-  const { backend: backendKind, host, port, dataDir, ...frontOptions } = options;
-  const backend = await startDynamoDbOnFreePort({ backend: backendKind, host, ...(dataDir ? { dataDir } : {}) });
+  const { backend: backendKind, host, port, dataDir, sharedBackend, ...frontOptions } = options;
+  if (sharedBackend && (backendKind !== 'local' || dataDir)) throw new Error('a shared backend is a DynamoDB Local kept in memory');
+  const backend: RunningDynamoDb = sharedBackend
+    ? { backend: 'local', endpoint: sharedBackend.endpoint, stop: async () => undefined }
+    : await startDynamoDbOnFreePort({ backend: backendKind, host, ...(dataDir ? { dataDir } : {}) });
   try {
-    const front = await startDynamoDbFront({ ...frontOptions, backendEndpoint: backend.endpoint, ...(backend.handler && { backendHandler: backend.handler }), host, port, ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}) });
+    const front = await startDynamoDbFront({
+      ...frontOptions,
+      backendEndpoint: backend.endpoint,
+      ...(backend.handler && { backendHandler: backend.handler }),
+      ...(sharedBackend && { backendDatabase: sharedBackend.database }),
+      host,
+      port,
+      ...(dataDir ? { dataDir: `${dataDir}-recovery` } : {}),
+    });
     return {
       backend: backendKind,
       endpoint: front.endpoint,

@@ -14,6 +14,7 @@ import { meterDynamoDbCapacity, sumOfUnits, type MeteredDynamoDbCall } from '../
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
 import { createTableInput } from '../../local/dynamodb/table-definition.js';
 import { startDynamoDbOnFreePort, type DynamoDbBackend, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { sharedDynamoDbLocal } from './support/shared-dynamodb-local.js';
 
 const REGION = 'us-east-1';
 const KB = 1024;
@@ -31,10 +32,12 @@ function itemOf(bytes: number, pk: string, sk: string, inIndex = false): Record<
 
 /** A DynamoDB front over `backend`, reporting consumed capacity, with a client that calls it as one function. */
 async function meteredDynamoDb(backend: DynamoDbBackend) {
-  const server: RunningDynamoDb = await startDynamoDbOnFreePort({ backend, host: '127.0.0.1' });
+  // DynamoDB Local: the run's one, in a database of this front's own; dynalite: one of its own, called in-process as the stack does.
+  const shared = backend === 'local' ? await sharedDynamoDbLocal() : undefined;
+  const server: RunningDynamoDb = shared ? { backend, endpoint: shared.endpoint, stop: async () => undefined } : await startDynamoDbOnFreePort({ backend, host: '127.0.0.1' });
   const front: RunningDynamoDbFront = await startDynamoDbFront({
     backendEndpoint: server.endpoint,
-    // dynalite called in-process, as the stack runs it (DynamoDB Local over HTTP).
+    ...(shared && { backendDatabase: shared.database }),
     ...(server.handler && { backendHandler: server.handler }),
     region: REGION,
     accountId: '000000000000',

@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ExecuteStatementCommand,
+  ListTablesCommand,
   PutItemCommand,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
@@ -14,7 +15,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbFront, type RunningDynamoDbFront } from '../../local/dynamodb/front.js';
-import { PortTakenError, startDynamoDb, startDynamoDbOnFreePort, type RunningDynamoDb } from '../../local/dynamodb/servers.js';
+import { PortTakenError, startDynamoDb } from '../../local/dynamodb/servers.js';
+import { sharedDynamoDbLocal } from './support/shared-dynamodb-local.js';
 import { createServer } from 'node:http';
 import { freePort } from '../../local/free-port.js';
 
@@ -23,7 +25,6 @@ const MINUTE = 60_000;
 let skewMs = 0;
 const clock = (): Date => new Date(Date.now() + skewMs);
 
-let backend: RunningDynamoDb;
 let front: RunningDynamoDbFront;
 let client: DynamoDBClient;
 
@@ -41,9 +42,11 @@ async function idsOf(name: string): Promise<string[]> {
 // AWS's DynamoDB Local has transactions and PartiQL (dynalite has neither): the front journals those writes too.
 describe('DynamoDB front over DynamoDB Local', () => {
   beforeAll(async () => {
-    backend = await startDynamoDbOnFreePort({ backend: 'local', host: '127.0.0.1' });
+    // The run's one DynamoDB Local, in a database of this front's own.
+    const shared = await sharedDynamoDbLocal();
     front = await startDynamoDbFront({
-      backendEndpoint: backend.endpoint,
+      backendEndpoint: shared.endpoint,
+      backendDatabase: shared.database,
       region: REGION,
       accountId: '000000000000',
       restoreDuration: { baseMs: 50, perItemMs: 0 },
@@ -65,7 +68,6 @@ describe('DynamoDB front over DynamoDB Local', () => {
   afterAll(async () => {
     client?.destroy();
     await front?.stop();
-    await backend?.stop();
   });
 
   it('restores to T the effects of TransactWriteItems and PartiQL statements made before T, and none after; counts each applied write', async () => {
@@ -119,6 +121,33 @@ describe('DynamoDB front over DynamoDB Local', () => {
     await client.send(new RestoreTableFromBackupCommand({ BackupArn: BackupDetails!.BackupArn, TargetTableName: 'ledger-now' }));
     await waitUntilActive('ledger-now');
     expect(await idsOf('ledger-now')).toEqual(['a:2', 'c:5', 'e:1']);
+  });
+});
+
+describe('fronts sharing one DynamoDB Local', () => {
+  it("each sees only its own tables: its database is its requests' access key, prefixed", async () => {
+    const started = await Promise.all([1, 2].map(async () => {
+      const shared = await sharedDynamoDbLocal();
+      const sharing = await startDynamoDbFront({ backendEndpoint: shared.endpoint, backendDatabase: shared.database, region: REGION, accountId: '000000000000', log: () => undefined });
+      return { front: sharing, client: new DynamoDBClient({ endpoint: sharing.endpoint, region: REGION, credentials: { accessKeyId: 'localtest', secretAccessKey: 'localtest' } }) };
+    }));
+    const table = (name: string) => new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }] });
+    try {
+      const [first, second] = started;
+      // The same table name and the same caller's key in both: no ResourceInUse, and neither lists the other's.
+      await first!.client.send(table('ledger'));
+      await second!.client.send(table('ledger'));
+      await second!.client.send(table('only-second'));
+      await first!.client.send(new PutItemCommand({ TableName: 'ledger', Item: { k: { S: 'first' } } }));
+      expect((await first!.client.send(new ListTablesCommand({}))).TableNames).toEqual(['ledger']);
+      expect((await second!.client.send(new ListTablesCommand({}))).TableNames).toEqual(['ledger', 'only-second']);
+      expect((await second!.client.send(new ScanCommand({ TableName: 'ledger' }))).Items).toEqual([]);
+    } finally {
+      for (const { front: sharing, client: sharingClient } of started) {
+        sharingClient.destroy();
+        await sharing.stop();
+      }
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStackOptions, type RunningLocalStack } from '../../../local/stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack-config.js';
 import type { DynamoDbBackend } from '../../../local/dynamodb/servers.js';
+import { sharedDynamoDbLocal } from './shared-dynamodb-local.js';
 
 /**
  * Looks until `look` finds what it waits for, looking again 50 ms after what it names to wake on (the local engine's
@@ -31,6 +32,8 @@ export async function startTestStack(
 ) {
   const stack: RunningLocalStack = await startLocalStack({
     ...options,
+    // DynamoDB Local in memory: the run's one, a database of this stack's own in it (one JVM less a file).
+    ...(options.dynamodb === 'local' && { sharedDynamoDbLocal: await sharedDynamoDbLocal() }),
     ports: { http: 0, stepFunctions: 0, dynamodb: 0, ses: 0 },
     inMemory: true,
     dynamodb: options.dynamodb ?? 'embedded',
