@@ -21,6 +21,8 @@ export interface DynamoDbServerOptions {
   readonly port: number;
   /** Folder for persistent data; undefined keeps everything in memory. */
   readonly dataDir?: string;
+  /** Aborted while DynamoDB Local starts: the jar is killed and the start rejects (a test run that ends before it needed it). */
+  readonly signal?: AbortSignal;
 }
 
 /** Starts the chosen DynamoDB: dynalite in-process (default) or AWS's DynamoDB Local on Java. */
@@ -39,7 +41,7 @@ export async function startDynamoDbOnFreePort(options: Omit<DynamoDbServerOption
       const port = options.backend === 'local' ? await freePort(options.host) : 0;
       return await startDynamoDb({ ...options, port });
     } catch (error) {
-      if (!(error instanceof PortTakenError) || attempt >= 3) throw error;
+      if (!(error instanceof PortTakenError) || attempt >= 3 || options.signal?.aborted) throw error;
     }
   }
 }
@@ -81,6 +83,11 @@ async function startDynamoDbLocal(options: DynamoDbServerOptions): Promise<Runni
   // The port was free when picked, but another server of this process may have bound it since: only DynamoDB's own
   // answer to ListTables (from the child still running) means the jar has it.
   while (!(await answersAsDynamoDb(options.host, options.port)) || child.exitCode !== null) {
+    if (options.signal?.aborted && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error('DynamoDB Local was no longer needed before it answered');
+    }
     if (child.exitCode !== null) {
       const taken = /Address already in use|BindException/.test(output);
       throw taken ? new PortTakenError(`port ${options.port} was taken before DynamoDB Local could bind it`) : new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);

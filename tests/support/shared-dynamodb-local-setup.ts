@@ -14,12 +14,14 @@ declare module 'vitest' {
 /**
  * Global setup: one DynamoDB Local (a JVM, ~2.2 CPU-s to start) for the files that run stacks and fronts over it in
  * memory, each in a database of its own (Backend's access-key prefix), rather than one JVM a file. Started without
- * holding up the run; its endpoint is written to a file when it answers, and the files that use it wait for that.
+ * holding up the run; its endpoint is written to a file when it answers, and the files that use it wait for that. A
+ * run that ends before it answered kills it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const folder = await mkdtemp(join(tmpdir(), 'irdr-shared-dynamodb-local-'));
   const file = join(folder, 'endpoint');
-  const started: Promise<RunningDynamoDb | Error> = startDynamoDbOnFreePort({ backend: 'local', host: '127.0.0.1' }).then(
+  const unneeded = new AbortController();
+  const started: Promise<RunningDynamoDb | Error> = startDynamoDbOnFreePort({ backend: 'local', host: '127.0.0.1', signal: unneeded.signal }).then(
     async (running) => {
       await writeFile(file, running.endpoint);
       return running;
@@ -32,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide('sharedDynamoDbLocalFile', file);
   return async () => {
+    // A run over before the jar answered (a few unit files) does not wait for it to start only to stop it.
+    unneeded.abort();
     const running = await started;
     if (!(running instanceof Error)) await running.stop();
     await rm(folder, { recursive: true, force: true });
