@@ -154,7 +154,10 @@ export type DynamoDbWithRecoveryOptions = DynamoDbServerOptions &
   };
 
 export interface RunningDynamoDbWithRecovery extends RunningDynamoDb, Pick<RunningDynamoDbFront, 'itemWritesApplied' | 'nextItemWrite'> {
-  /** The backend itself, behind the front (calls made there bypass backups' and PITR's view of the tables). */
+  /**
+   * The backend itself, behind the front: calls made there bypass backups' and PITR's view of the tables (in a shared
+   * backend they reach another database unless their access key carries this front's prefix).
+   */
   readonly backendEndpoint: string;
 }
 
