@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredTrailEvent } from '../domain/chain-verify.js';
 import type { EvidencePeriod } from '../domain/evidence/exported-trail.js';
-import { trailEventsPartitions, wholeIndexedTrails } from '../domain/evidence/indexed-trails.js';
+import { trailEventsPartitions, trailRuns, wholeIndexedTrails } from '../domain/evidence/indexed-trails.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
 import { readInOrder } from '../domain/read-in-order.js';
@@ -16,9 +16,8 @@ export const TRAIL_READ_CONCURRENCY = 16;
 /** Month partitions read at once: each is a few 1 MB pages, one after another. */
 const MONTHS_READ_AT_ONCE = 4;
 
-/** Every item of one events partition, page by page (1 MB each): a Query on GSI1, never a Scan. */
-async function readEventsPartition(tableName: string, partition: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+/** The items of one events partition, a page (1 MB) at a time: a Query on GSI1, never a Scan. */
+async function* eventsPartitionPages(tableName: string, partition: string): AsyncGenerator<Record<string, unknown>[]> {
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamodb.send(
@@ -31,18 +30,17 @@ async function readEventsPartition(tableName: string, partition: string): Promis
         ExclusiveStartKey: exclusiveStartKey,
       }),
     );
-    items.push(...(page.Items ?? []));
+    yield page.Items ?? [];
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey);
-  return items;
 }
 
 /**
  * The trails of a period's records, by partition key: read from GSI1's events partitions of the period's months (a
  * page holds the events of dozens of trails), and by a Query of its own for each trail not found whole there.
- * `readTrail` is called for each partition key (with its index in `partitionKeys`) once its events are known: a
- * month's trails as soon as that month is read, while the next months are read (a trail's events are all in its first
- * event's month), then the rest. Results in the order of `partitionKeys`; `onEach` as each one ends.
+ * `readTrail` is called for each partition key (with its index in `partitionKeys`) once its events are known: each
+ * trail as soon as the page after it is read, while other months are read (a trail's events are all in its first
+ * event's month, together), then the rest. Results in the order of `partitionKeys`; `onEach` as each one ends.
  */
 export async function readPeriodTrails<Result>(
   tableName: string,
@@ -71,10 +69,12 @@ export async function readPeriodTrails<Result>(
     trailEventsPartitions(kind, period),
     MONTHS_READ_AT_ONCE,
     async (partition) => {
-      const whole = [...wholeIndexedTrails(await readEventsPartition(tableName, partition), wanted)]
-        .map(([partitionKey, events]) => ({ partitionKey, index: indexOf.get(partitionKey)!, events }))
-        .filter(({ partitionKey, index, events }) => !read[index] && acceptIndexed(partitionKey, events));
-      await readInOrder(whole, concurrency, finish, () => undefined);
+      for await (const run of trailRuns(eventsPartitionPages(tableName, partition))) {
+        const whole = [...wholeIndexedTrails(run, wanted)]
+          .map(([partitionKey, events]) => ({ partitionKey, index: indexOf.get(partitionKey)!, events }))
+          .filter(({ partitionKey, index, events }) => !read[index] && acceptIndexed(partitionKey, events));
+        await readInOrder(whole, concurrency, finish, () => undefined);
+      }
     },
     () => undefined,
   );

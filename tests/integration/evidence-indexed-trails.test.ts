@@ -164,4 +164,19 @@ describe('evidence over a period, read from the events index', () => {
     expect(seen[0]).toMatch(/^progress 1 after [1-4] events Queries$/);
     expect(queries.filter((query) => query.partition.startsWith('EVENTS#')).map((query) => query.partition)).toEqual(['01', '02', '03', '04', '05', '06'].map((month) => `EVENTS#INCIDENT#2023-${month}`));
   });
+
+  it("reads a month a page at a time: a page's trails are counted before the month's last page is asked for", async () => {
+    // 20 trails of 10 events with 12 KB notes: ~2.4 MB, three 1 MB pages of one month.
+    const march = { from: '2022-03-01T00:00:00.000Z', to: '2022-04-01T00:00:00.000Z' };
+    await seedSyntheticIncidents({ documents, tableName: local.stack.tableName, startMs: Date.parse(march.from), spanMs: 20 * 86_400_000 }, template, { count: 20, events: 10, noteBytes: 12_000 });
+    queries = [];
+    const pagesAskedWhenFirstCounted: number[] = [];
+    const exported = await collect(local.stack.tableName, march, () => {
+      if (pagesAskedWhenFirstCounted.length === 0) pagesAskedWhenFirstCounted.push(queries.filter((query) => query.partition === 'EVENTS#INCIDENT#2022-03').length);
+    });
+    expect(exported.every(({ trail }) => trail.intact && trail.length === 10)).toBe(true);
+    const pages = queries.filter((query) => query.partition === 'EVENTS#INCIDENT#2022-03').length;
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(pagesAskedWhenFirstCounted).toEqual([1]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trailEventsPartitions, wholeIndexedTrails } from '../../functions/domain/evidence/indexed-trails.js';
+import { trailEventsPartitions, trailRuns, wholeIndexedTrails } from '../../functions/domain/evidence/indexed-trails.js';
 import { eventSk, trailEventsPartition } from '../../functions/domain/keys.js';
 import { trailEventItem } from '../../functions/domain/trail-event-item.js';
 
@@ -40,5 +40,29 @@ describe('trails found whole in the events partitions', () => {
     const trails = wholeIndexedTrails(items, new Set(['INC#gap', 'INC#late', 'INC#whole']));
     expect([...trails.keys()]).toEqual(['INC#whole']);
     expect(trails.get('INC#whole')).toHaveLength(1);
+  });
+});
+
+describe("an events partition's pages, in runs that end with a trail", () => {
+  const pages = async function* (...sizes: Array<Array<[string, number]>>) {
+    for (const page of sizes) yield page.map(([pk, seq]) => item(pk, seq));
+  };
+  const runsOf = async (source: AsyncIterable<Record<string, unknown>[]>) => {
+    const runs: string[][] = [];
+    for await (const run of trailRuns(source)) runs.push(run.map((one) => `${String(one['PK'])} ${Number(one['seq'])}`));
+    return runs;
+  };
+
+  it('hands the last trail of a page on with the next page, so no trail is cut in two', async () => {
+    expect(await runsOf(pages([['INC#a', 1], ['INC#a', 2], ['INC#b', 1]], [['INC#b', 2], ['INC#c', 1]]))).toEqual([
+      ['INC#a 1', 'INC#a 2'],
+      ['INC#b 1', 'INC#b 2'],
+      ['INC#c 1'],
+    ]);
+  });
+
+  it('carries a trail longer than a page across every page it fills, and yields nothing for empty pages', async () => {
+    expect(await runsOf(pages([['INC#a', 1]], [['INC#a', 2]], [], [['INC#a', 3], ['INC#b', 1]]))).toEqual([['INC#a 1', 'INC#a 2', 'INC#a 3'], ['INC#b 1']]);
+    expect(await runsOf(pages([], []))).toEqual([]);
   });
 });

@@ -46,3 +46,20 @@ export function wholeIndexedTrails(items: Iterable<Record<string, unknown>>, wan
   }
   return whole;
 }
+
+/**
+ * An events partition's items in runs that end with a trail: a trail's events sort together (`<PK>#<SK>`), so all of a
+ * page but its last trail is whole, and that one is handed on with the next page.
+ */
+export async function* trailRuns(pages: AsyncIterable<Record<string, unknown>[]>): AsyncGenerator<Record<string, unknown>[]> {
+  let carried: Record<string, unknown>[] = [];
+  for await (const page of pages) {
+    const items = carried.length > 0 ? [...carried, ...page] : page;
+    const lastTrail = items.at(-1)?.[PK];
+    let cut = items.length;
+    while (cut > 0 && items[cut - 1]![PK] === lastTrail) cut -= 1;
+    carried = items.slice(cut);
+    if (cut > 0) yield items.slice(0, cut);
+  }
+  if (carried.length > 0) yield carried;
+}
