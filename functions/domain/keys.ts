@@ -29,7 +29,9 @@ export function trailEventsPartition(pk: string, firstEventAt: string): string |
   const kind = pk.startsWith(INCIDENT_PK_PREFIX) ? 'INCIDENT' : pk.startsWith(DRILL_RUN_PK_PREFIX) ? 'DRILLRUN' : undefined;
   return kind && trailEventsMonthPartition(kind, firstEventAt);
 }
-export const trailEventsMonthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => `EVENTS#${kind}#${at.slice(0, 7)}`;
+/** The events partition beside a month's records: `EVENTS#` before the records' own month partition (`INCIDENT#2026-11`). */
+export const eventsPartitionOf = (recordsMonthPartition: string): string => `EVENTS#${recordsMonthPartition}`;
+export const trailEventsMonthPartition = (kind: 'INCIDENT' | 'DRILLRUN', at: string): string => eventsPartitionOf(monthPartition(kind, at));
 /** An event's GSI1 sort key: its trail, then its place in it, so each trail's events are together and in order. */
 export const trailEventIndexSk = (pk: string, sk: string): string => `${pk}#${sk}`;
 

@@ -1,5 +1,5 @@
 import type { StoredTrailEvent } from '../chain-verify.js';
-import { EVENT_SK_PREFIX, eventSk, trailEventsMonthPartition } from '../keys.js';
+import { EVENT_SK_PREFIX, eventSk, eventsPartitionOf, monthPartitionsNewestFirst } from '../keys.js';
 import { tableDesign } from '../table-design.js';
 import { storedTrailEventOf } from '../trail-event-item.js';
 import type { EvidencePeriod } from './exported-trail.js';
@@ -12,14 +12,9 @@ const { partitionKey: PK, sortKey: SK } = tableDesign;
  * read by its own Query.
  */
 export function trailEventsPartitions(kind: 'INCIDENT' | 'DRILLRUN', period: EvidencePeriod): string[] {
-  const partitions: string[] = [];
-  const last = new Date(Date.parse(period.to) - 1).toISOString().slice(0, 7);
-  const cursor = new Date(`${period.from.slice(0, 7)}-01T00:00:00.000Z`);
-  while (cursor.toISOString().slice(0, 7) <= last) {
-    partitions.push(trailEventsMonthPartition(kind, cursor.toISOString()));
-    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
-  }
-  return partitions;
+  // The months of the records' own index, oldest first, to the last instant before `to`.
+  const lastInstant = new Date(Date.parse(period.to) - 1).toISOString();
+  return monthPartitionsNewestFirst(kind, period.from, lastInstant).reverse().map(eventsPartitionOf);
 }
 
 /**
