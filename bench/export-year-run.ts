@@ -9,7 +9,7 @@ import { buildEvidenceExport, renderEvidenceExport } from '../functions/aws/evid
 import { TRAIL_READ_CONCURRENCY } from '../functions/aws/indexed-trail-reader.js';
 import { listIncidents } from '../functions/aws/incident-store.js';
 import { keySigner } from '../functions/domain/evidence/export-manifest.js';
-import { exportTrail, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../functions/domain/evidence/exported-trail.js';
+import { exportDrillRun, exportIncident, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../functions/domain/evidence/exported-trail.js';
 import type { Incident } from '../functions/domain/incident.js';
 import { drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { readInOrder } from '../functions/domain/read-in-order.js';
@@ -41,8 +41,8 @@ async function collectByQueryPerTrail(tableName: string, period: EvidencePeriod)
     listed.push(...page.incidents);
     position = page.next;
   } while (position);
-  const incidents = await readInOrder(listed, TRAIL_READ_CONCURRENCY, async (incident) => ({ incident, trail: exportTrail(incidentPk(incident.incidentId), await listStoredEvents(tableName, incidentPk(incident.incidentId))) }), () => undefined);
-  const drillRuns = await readInOrder(await listRunIdsStartedIn(tableName, period), TRAIL_READ_CONCURRENCY, async (runId) => ({ run: (await getRun(tableName, runId))!, trail: exportTrail(drillRunPk(runId), await listStoredEvents(tableName, drillRunPk(runId))) }), () => undefined);
+  const incidents = await readInOrder(listed, TRAIL_READ_CONCURRENCY, async (incident) => exportIncident(incident, incidentPk(incident.incidentId), await listStoredEvents(tableName, incidentPk(incident.incidentId))), () => undefined);
+  const drillRuns = await readInOrder(await listRunIdsStartedIn(tableName, period), TRAIL_READ_CONCURRENCY, async (runId) => exportDrillRun((await getRun(tableName, runId))!, drillRunPk(runId), await listStoredEvents(tableName, drillRunPk(runId))), () => undefined);
   return { incidents, drillRuns };
 }
 

@@ -50,7 +50,7 @@ export async function evidenceExportCommand(flags: ExportFlags): Promise<void> {
 
   const allTrails = [...incidents, ...drillRuns].map(({ trail }) => trail);
   for (const line of describeProblems(allTrails)) console.log(line);
-  const events = allTrails.reduce((sum, trail) => sum + trail.events.length, 0);
+  const events = allTrails.reduce((sum, trail) => sum + trail.facts.events, 0);
   const integrity = manifest.signature ? `signed (Ed25519, key ${manifest.signature.keyFingerprint})` : 'hashed, not signed (no --signing-key-file or --kms-key-id)';
   console.log(
     `exported ${incidents.length} incident trails and ${drillRuns.length} drill-run trails (${events} events, ${flags.from} .. ${flags.to}) ` +

@@ -1,5 +1,4 @@
 import type { ControlMapping } from '../domain/evidence/control-summary.js';
-import { clockOutcomes } from '../domain/evidence/clock-outcomes.js';
 import { buildContinuityStatement, type StatementPlanDefinition } from '../domain/evidence/continuity-statement.js';
 import type { StatementPeriod } from '../domain/evidence/continuity-statement-period.js';
 import type { ContinuityStatement } from '../domain/evidence/continuity-statement-schema.js';
@@ -46,7 +45,7 @@ export async function buildSignedStatement(sources: StatementSources, period: St
     plans: sources.plans,
     aliases: sources.aliases,
     runs,
-    incidents: exported.incidents.map(({ incident, trail }) => ({ incident, clocks: clockOutcomes(trail.events) })),
+    incidents: exported.incidents.map(({ incident, trail }) => ({ incident, clocks: trail.facts.clocks })),
     coverageByType: coverage?.byType,
     evidenceExport: {
       format: exported.manifest.format,

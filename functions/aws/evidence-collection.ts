@@ -1,6 +1,6 @@
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
-import { exportTrail, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../domain/evidence/exported-trail.js';
+import { exportDrillRun, exportIncident, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../domain/evidence/exported-trail.js';
 import type { Incident } from '../domain/incident.js';
 import { getRun, listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { readPeriodTrails, TRAIL_READ_CONCURRENCY } from './indexed-trail-reader.js';
@@ -9,7 +9,7 @@ import { listIncidents } from './incident-store.js';
 const INCIDENT_PAGE_SIZE = 100;
 
 /**
- * Every incident opened in the period with its whole trail and verdict: the month index (never a Scan), then the
+ * Every incident opened in the period with its trail's verdict and listing (the events rendered, not kept): the month index (never a Scan), then the
  * trails from GSI1's events partitions (a Query of its own for any not found whole there). The index is read whole
  * first so progress can say how many trails are left.
  */
@@ -30,9 +30,8 @@ export async function collectIncidentEvidence(tableName: string, period: Evidenc
     partitionKeys,
     TRAIL_READ_CONCURRENCY,
     (partitionKey, stored, index): ExportedIncident => {
-      const trail = exportTrail(partitionKey, stored);
-      events += trail.events.length;
-      return { incident: incidents[index]!, trail };
+      events += stored.length;
+      return exportIncident(incidents[index]!, partitionKey, stored);
     },
     (collected) => onProgress?.({ phase: 'incidents', collected, total: incidents.length, events }),
   );
@@ -53,9 +52,8 @@ export async function collectDrillRunEvidence(tableName: string, period: Evidenc
       const run = await getRun(tableName, runId);
       // The index lists runs by their record: one missing here was deleted between the two reads.
       if (!run) throw new Error(`drill run ${runId} is in the month index but its record (${partitionKey} META) is gone`);
-      const trail = exportTrail(partitionKey, stored);
-      events += trail.events.length;
-      return { run, trail };
+      events += stored.length;
+      return exportDrillRun(run, partitionKey, stored);
     },
     (collected) => onProgress?.({ phase: 'drill runs', collected, total: runIds.length, events }),
   );

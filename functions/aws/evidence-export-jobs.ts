@@ -8,7 +8,10 @@ import type { EstateInventory } from '../domain/evidence/estate-coverage.js';
 import { EVIDENCE_EXPORT_TIMEOUT_SECONDS, exportMonths, exportPartKey, exportZipKey, DOWNLOAD_URL_SECONDS, type ExportMonth, type ExportRecord } from '../domain/evidence/export-job.js';
 import type { ManifestSigner } from '../domain/evidence/export-manifest.js';
 import { exportBaseName, exportZip } from '../domain/evidence/export-response.js';
-import type { EvidencePeriod, ExportedDrillRun, ExportedIncident } from '../domain/evidence/exported-trail.js';
+import { exportedDrillRunOf, exportedIncidentOf, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident, type ListedTrail } from '../domain/evidence/exported-trail.js';
+import { listedArray } from '../domain/evidence/listing-json.js';
+import type { DrillRunRecord } from '../domain/drill/run-record.js';
+import type { Incident } from '../domain/incident.js';
 import { evidenceExportPk, META_SK, RUNNING_EXPORT_SK, runningExportPk } from '../domain/keys.js';
 import { tableDesign } from '../domain/table-design.js';
 import { dynamodb } from './dynamodb-client.js';
@@ -115,11 +118,15 @@ export async function readExportRecord(tableName: string, exportId: string): Pro
   return record as ExportRecord;
 }
 
-/** What one month's part holds: the month's incidents and drill runs with their trails and verdicts. */
+/** What one month's part holds: the month's incidents and drill runs, each with its trail's verdict and every event, as listed. */
 interface ExportPart {
-  readonly incidents: readonly ExportedIncident[];
-  readonly drillRuns: readonly ExportedDrillRun[];
+  readonly incidents: readonly { incident: Incident; trail: ListedTrail }[];
+  readonly drillRuns: readonly { run: DrillRunRecord; trail: ListedTrail }[];
 }
+
+/** A part's JSON, `{"incidents": [...], "drillRuns": [...]}`, made of the items as rendered for the listings. */
+const partBody = (incidents: readonly ExportedIncident[], drillRuns: readonly ExportedDrillRun[]): Buffer =>
+  Buffer.concat([Buffer.from('{"incidents":', 'utf8'), listedArray(incidents.map(({ listed }) => listed)), Buffer.from(',"drillRuns":', 'utf8'), listedArray(drillRuns.map(({ listed }) => listed)), Buffer.from('}', 'utf8')]);
 
 /** What a collected month hands on to the rendering step (small: the Map's output stays far under 256 KB). */
 export interface CollectedMonth {
@@ -135,8 +142,8 @@ export async function collectExportMonth(tableName: string, bucket: string, expo
   const incidents = await collectIncidentEvidence(tableName, month);
   const drillRuns = await collectDrillRunEvidence(tableName, month);
   const key = exportPartKey(exportId, month.month);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify({ incidents, drillRuns } satisfies ExportPart), ContentType: 'application/json' }));
-  const events = [...incidents, ...drillRuns].reduce((sum, { trail }) => sum + trail.events.length, 0);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: partBody(incidents, drillRuns), ContentType: 'application/json' }));
+  const events = [...incidents, ...drillRuns].reduce((sum, { trail }) => sum + trail.facts.events, 0);
   const markDone = () =>
     dynamodb.send(
       new UpdateCommand({
@@ -187,8 +194,8 @@ export async function completeEvidenceExport(options: {
   for (const part of [...options.parts].sort((a, b) => a.month.localeCompare(b.month))) {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: part.key }));
     const read = JSON.parse(await object.Body!.transformToString('utf8')) as ExportPart;
-    incidents.push(...read.incidents);
-    drillRuns.push(...read.drillRuns);
+    for (const { incident, trail } of read.incidents) incidents.push(exportedIncidentOf(incident, trail));
+    for (const { run, trail } of read.drillRuns) drillRuns.push(exportedDrillRunOf(run, trail));
   }
   const generatedAt = new Date().toISOString();
   const built = await renderEvidenceExport({ tableName, period, controls: options.controls, generatedAt, incidents, drillRuns }, options.signer, options.inventory);

@@ -2,7 +2,6 @@ import { actionsFromTrail, type TrackedAction } from './corrective-action-trail.
 import { toCsv } from './evidence/csv-rows.js';
 import type { ExportedIncident } from './evidence/exported-trail.js';
 import { html, type SafeHtml } from './evidence/html.js';
-import type { TrailEventBody } from './trail-event.js';
 
 /*
  * The export's corrective actions (corrective-actions.json and .csv, and the report's section): every action of the
@@ -17,11 +16,7 @@ export const CORRECTIVE_ACTION_CONTROLS = ['SOC2 CC7.4', 'SOC2 CC7.5', 'ISO27001
 export function exportedActions(incidents: readonly ExportedIncident[], generatedAt: string): TrackedAction[] {
   const now = new Date(generatedAt);
   return incidents.flatMap(({ incident, trail }) =>
-    actionsFromTrail(
-      incident,
-      trail.events.map(({ event }) => event as unknown as TrailEventBody),
-      now,
-    ),
+    actionsFromTrail(incident, trail.facts.actionEvents, now),
   );
 }
 

@@ -9,6 +9,8 @@ import { startTestStack, type TestStack } from './support/stack-session.js';
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 const [byMonth] = tableDesign.globalIndexes;
 const MAY = { from: '2024-05-01T00:00:00.000Z', to: '2024-06-01T00:00:00.000Z' };
+/** The events an exported incident's listing item holds (incidents.json's entry for it). */
+const listedEvents = ({ listed }: { listed: Buffer }): StoredTrailEvent[] => (JSON.parse(listed.toString('utf8')) as { trail: { events: StoredTrailEvent[] } }).trail.events;
 
 /**
  * A period's trails are read from GSI1's events partitions (a page holds the events of dozens of trails), not a Query
@@ -102,7 +104,7 @@ describe('evidence over a period, read from the events index', () => {
     // The three unindexed trails and the one indexed under June: 4 Queries, not 44.
     expect(own).toHaveLength(4);
     // What was read from the index is what the trail's own Query reads.
-    for (const { incident, trail } of exported) expect(trail.events, incident.incidentId).toEqual(await listStoredEvents(local.stack.tableName, incidentPk(incident.incidentId)));
+    for (const item of exported) expect(listedEvents(item), item.incident.incidentId).toEqual(await listStoredEvents(local.stack.tableName, incidentPk(item.incident.incidentId)));
   });
 
   it("an insider's edits to the index keys hide nothing: the trail is read by its own Query, and an edited event still shows", async () => {
@@ -119,17 +121,18 @@ describe('evidence over a period, read from the events index', () => {
     await documents.send(new PutCommand({ TableName: local.stack.tableName, Item: { [PK]: 'INC#outside', [SK]: eventSk(1), ...forged, [byMonth.sortKey]: `INC#outside#${eventSk(1)}`, type: 'incident.opened' } }));
     queries = [];
     const exported = await collect(local.stack.tableName, MAY);
-    const trailOf = (pk: string) => exported.find(({ trail }) => trail.partitionKey === pk)!.trail;
+    const itemOf = (pk: string) => exported.find(({ trail }) => trail.partitionKey === pk)!;
+    const trailOf = (pk: string) => itemOf(pk).trail;
     expect(exported).toHaveLength(44);
     expect(queries.filter((query) => query.partition === gapped || query.partition === headless)).toHaveLength(2);
     for (const pk of [gapped!, headless!]) {
-      expect(trailOf(pk).events, pk).toEqual(await listStoredEvents(local.stack.tableName, pk));
+      expect(listedEvents(itemOf(pk)), pk).toEqual(await listStoredEvents(local.stack.tableName, pk));
       expect([trailOf(pk).intact, trailOf(pk).length], pk).toEqual([true, 6]);
     }
     expect(trailOf(edited!).intact).toBe(false);
     expect(trailOf(edited!).problems.map((problem) => problem.kind)).toContain('edited');
     expect(exported.some(({ trail }) => trail.partitionKey === 'INC#outside')).toBe(false);
-    expect(trailOf(gapped!).events.map((stored: StoredTrailEvent) => stored.sortKey)).toEqual([1, 2, 3, 4, 5, 6].map(eventSk));
+    expect(listedEvents(itemOf(gapped!)).map((stored: StoredTrailEvent) => stored.sortKey)).toEqual([1, 2, 3, 4, 5, 6].map(eventSk));
   });
 
   it('verifies a period from the index too, reading again by its own Query each trail the index holds shorter than a digest recorded it', async () => {

@@ -22,6 +22,7 @@ import { correctiveActionsCsv, exportedActions } from '../../functions/domain/co
 import { actingIdentity } from '../../functions/domain/evidence/separation-of-duties.js';
 import { refusedPathParameter } from '../../functions/domain/path-parameters.js';
 import { reviewDraftMarkdown } from '../../functions/domain/incident-review.js';
+import { exportIncident } from '../../functions/domain/evidence/exported-trail.js';
 import type { Incident } from '../../functions/domain/incident.js';
 import type { TrailEventBody } from '../../functions/domain/trail-event.js';
 
@@ -217,7 +218,7 @@ describe('corrective actions in the trail, the review draft and the export', () 
   });
 
   it('lists every action in corrective-actions.csv, with formulas defused', () => {
-    const exported = exportedActions([{ incident: incident as unknown as Incident, trail: { partitionKey: 'INC#inc-1', intact: true, length: 5, headHash: '', problems: [], events: trail.map((event, index) => ({ sortKey: `EVT#${index}`, event })) } }], '2026-12-24T00:00:00.000Z');
+    const exported = exportedActions([exportIncident(incident as unknown as Incident, 'INC#inc-1', trail.map((event, index) => ({ sortKey: `EVT#${index}`, event: event as unknown as Record<string, unknown> })))], '2026-12-24T00:00:00.000Z');
     const csv = correctiveActionsCsv(exported);
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('incidentId,incidentTitle,severity,mode,actionId,title,owner,dueAt,state,createdAt,createdBy,remindedAt,overdueAt,closedAt,closedBy,closedLate,evidenceNote,evidenceLink,controls');

@@ -3,7 +3,8 @@ import type { DrillCheckResult } from '../../functions/domain/drill/check-result
 import { EstateCoverageQuery, estateCoverage, filterEstateRows, tableArnTemplateFrom, trailConfirmsPass, type CoverageRun, type EstateInventory } from '../../functions/domain/evidence/estate-coverage.js';
 import { estateCoverageCsv, estateCoverageSection, shownName } from '../../functions/domain/evidence/estate-coverage-views.js';
 import { exportFiles } from '../../functions/domain/evidence/export-files.js';
-import { exportTrail } from '../../functions/domain/evidence/exported-trail.js';
+import { listedTrail, type ListedTrail } from '../../functions/domain/evidence/exported-trail.js';
+import { trailFacts } from '../../functions/domain/evidence/trail-facts.js';
 import { nextLink, type ChainLink } from '../../functions/domain/hash-chain.js';
 import { eventSk } from '../../functions/domain/keys.js';
 import { collectProtectedResources, type ProtectedResourcesPage } from '../../functions/domain/evidence/protected-resources.js';
@@ -148,12 +149,12 @@ function runTrail(types: readonly string[]) {
     previous = nextLink(body, previous);
     return { sortKey: eventSk(previous.seq), event: { ...body, ...previous } };
   });
-  return exportTrail('DRILLRUN#run', events);
+  return listedTrail('DRILLRUN#run', events);
 }
 
 describe('in the export, each run is held to its trail as well as its record', () => {
-  const ordersRun = (trail: ReturnType<typeof runTrail>) => ({ ...run('orders-run', { sourceTableName: 'orders' }), trailConfirmsPass: trailConfirmsPass(trail) });
-  const statusWith = async (trail: ReturnType<typeof runTrail>) =>
+  const ordersRun = (trail: ListedTrail) => ({ ...run('orders-run', { sourceTableName: 'orders' }), trailConfirmsPass: trailConfirmsPass({ intact: trail.intact, facts: trailFacts(trail.events) }) });
+  const statusWith = async (trail: ListedTrail) =>
     estateCoverage(await inventory(), [ordersRun(trail)], period).rows.find((row) => row.name === 'orders')!.status;
 
   it('a record that says passed, its intact trail ending in drill.passed: drilled', async () => {
@@ -168,7 +169,7 @@ describe('in the export, each run is held to its trail as well as its record', (
   it('a trail whose drill.failed was rewritten to drill.passed breaks its chain: attempted', async () => {
     const trail = runTrail(['drill.started', 'drill.validated', 'drill.failed']);
     const last = trail.events.at(-1)!;
-    const rewritten = exportTrail(trail.partitionKey, [...trail.events.slice(0, -1), { ...last, event: { ...last.event, type: 'drill.passed' } }]);
+    const rewritten = listedTrail(trail.partitionKey, [...trail.events.slice(0, -1), { ...last, event: { ...last.event, type: 'drill.passed' } }]);
     expect(rewritten.intact).toBe(false);
     expect(await statusWith(rewritten)).toBe('attempted');
   });

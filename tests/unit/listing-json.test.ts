@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HASH_RULE } from '../../functions/domain/evidence/exported-trail.js';
-import { listingJson } from '../../functions/domain/evidence/listing-json.js';
+import { listedArray, listedItem, listingJson } from '../../functions/domain/evidence/listing-json.js';
+
+// Each item rendered on its own, as an export renders it when read; holes read as undefined, as JSON.stringify writes them.
+const rendered = (items: readonly unknown[]): Buffer[] => Array.from(items, listedItem);
 
 // What export-files wrote before: the whole file as one JSON.stringify.
 const whole = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
@@ -21,21 +24,27 @@ describe('listingJson: an export JSON file built item by item', () => {
       0,
     ];
     for (const key of ['incidents', 'drillRuns']) {
-      expect(listingJson(header, key, items).equals(whole({ ...header, [key]: items }))).toBe(true);
+      expect(listingJson(header, key, rendered(items)).equals(whole({ ...header, [key]: items }))).toBe(true);
     }
   });
 
   it('writes holes and undefined items as null and an empty list as [], as JSON.stringify does', () => {
     const sparse = [1, , undefined, () => 1, 2] as unknown[];
-    expect(listingJson(header, 'incidents', sparse).toString('utf8')).toBe(whole({ ...header, incidents: sparse }).toString('utf8'));
+    expect(listingJson(header, 'incidents', rendered(sparse)).toString('utf8')).toBe(whole({ ...header, incidents: sparse }).toString('utf8'));
     expect(listingJson(header, 'incidents', []).toString('utf8')).toBe(whole({ ...header, incidents: [] }).toString('utf8'));
   });
 
   it('keeps a header key of the same name in its place; header values that look like the split point stay data', () => {
     const tricky = { incidents: 'first', tableName: 'irdr-listing-incidents', hashRule: '"irdr-listing-incidents_"', generatedAt: ']\n}' };
-    expect(listingJson(tricky, 'incidents', [{ a: 1 }]).toString('utf8')).toBe(whole({ ...tricky, incidents: [{ a: 1 }] }).toString('utf8'));
+    expect(listingJson(tricky, 'incidents', rendered([{ a: 1 }])).toString('utf8')).toBe(whole({ ...tricky, incidents: [{ a: 1 }] }).toString('utf8'));
     // A table named like the split point, before the list: the list still goes after it.
     const named = { ...header, tableName: 'irdr-listing-drillRuns' };
-    expect(listingJson(named, 'drillRuns', [{ a: 1 }]).toString('utf8')).toBe(whole({ ...named, drillRuns: [{ a: 1 }] }).toString('utf8'));
+    expect(listingJson(named, 'drillRuns', rendered([{ a: 1 }])).toString('utf8')).toBe(whole({ ...named, drillRuns: [{ a: 1 }] }).toString('utf8'));
+  });
+
+  it('joins rendered items into a JSON array that reads back as the items (an asynchronous export\'s month part)', () => {
+    const items = [{ incident: { incidentId: 'a', title: 'x\ny' }, trail: { events: [{ sortKey: 'EVT#1', event: { n: 1 } }] } }, { run: { runId: 'b' } }];
+    expect(JSON.parse(listedArray(rendered(items)).toString('utf8'))).toEqual(items);
+    expect(JSON.parse(listedArray([]).toString('utf8'))).toEqual([]);
   });
 });

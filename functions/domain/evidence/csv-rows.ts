@@ -5,7 +5,6 @@ import type { ExportedDrillRun, ExportedIncident } from './exported-trail.js';
 import { controlsOfIncident, controlsOfRun, type ControlMapping, type ControlRow } from './control-summary.js';
 import type { SignOff } from './sign-off.js';
 import type { IrPlanTest } from './ir-plan-tests.js';
-import { REPORT_TASK_ID_PREFIX } from '../id-patterns.js';
 
 type CsvCell = string | number | undefined;
 type CsvRow<Column extends string> = Record<Column, CsvCell>;
@@ -96,22 +95,11 @@ export function incidentCsvRow({ incident, trail }: ExportedIncident, mapping: C
     mttrSeconds: incident.mttrSeconds,
     runbookHash: incident.runbookHash,
     ...signOffCells(incident),
-    events: trail.events.length,
+    events: trail.facts.events,
     chainIntact: String(trail.intact),
     controls: controlsOfIncident(incident, mapping).join('; '),
-    regulatorySubmissions: regulatorySubmissions(trail.events).join('; ') || undefined,
+    regulatorySubmissions: trail.facts.regulatorySubmissions.join('; ') || undefined,
   };
-}
-
-/** Each report stage submitted, from the trail: `report-gdpr-authority-notification: DPC-BN-2026-0142 (by …, at …)`. */
-function regulatorySubmissions(events: ExportedIncident['trail']['events']): string[] {
-  return events.flatMap(({ event }) => {
-    const detail = event.detail as Readonly<Record<string, unknown>> | undefined;
-    const taskId = detail?.['taskId'];
-    if (event.type !== 'task.completed' || typeof taskId !== 'string' || !taskId.startsWith(REPORT_TASK_ID_PREFIX)) return [];
-    const reference = typeof detail?.['reference'] === 'string' ? detail['reference'] : 'no reference recorded';
-    return [`${taskId}: ${reference} (by ${event.actor}, at ${event.at})`];
-  });
 }
 
 /** `true` or `false` once the run is judged; empty while it may still achieve it. */
@@ -153,7 +141,7 @@ export function drillRunCsvRow({ run, trail }: ExportedDrillRun, mapping: Contro
     reportSentTo: run.report?.sentTo.join(' '),
     reportSentAt: run.report?.sentAt,
     ...signOffCells(run),
-    events: trail.events.length,
+    events: trail.facts.events,
     chainIntact: String(trail.intact),
     controls: controlsOfRun(run, mapping).join('; '),
   };

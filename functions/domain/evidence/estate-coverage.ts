@@ -75,9 +75,8 @@ export function runProvesRecovery(run: CoverageRun): boolean {
  * Whether a run's trail confirms the pass its record claims: the chain intact, its last outcome event drill.passed. A
  * record edited to `passed` (its META is updated in place, the trail is not) is then held to what the chain says.
  */
-export function trailConfirmsPass(trail: Pick<ExportedTrail, 'intact' | 'events'>): boolean {
-  const outcomes = trail.events.map(({ event }) => event['type']).filter((type) => type === 'drill.passed' || type === 'drill.failed');
-  return trail.intact && outcomes.at(-1) === 'drill.passed';
+export function trailConfirmsPass(trail: Pick<ExportedTrail, 'intact' | 'facts'>): boolean {
+  return trail.intact && trail.facts.lastDrillOutcome === 'drill.passed';
 }
 
 const DYNAMODB = 'DynamoDB';

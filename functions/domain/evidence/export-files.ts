@@ -38,8 +38,8 @@ export function exportFiles(evidence: EvidenceExport): { files: ExportFile[]; su
     summary,
     files: [
       // The two files that grow with the period: written trail by trail (the same bytes as json()).
-      { name: 'incidents.json', content: listingJson(header, 'incidents', incidents) },
-      { name: 'drill-runs.json', content: listingJson(header, 'drillRuns', drillRuns) },
+      { name: 'incidents.json', content: listingJson(header, 'incidents', incidents.map(({ listed }) => listed)) },
+      { name: 'drill-runs.json', content: listingJson(header, 'drillRuns', drillRuns.map(({ listed }) => listed)) },
       { name: 'incidents.csv', content: Buffer.from(incidentsCsv(incidents, evidence.controls), 'utf8') },
       { name: 'drill-runs.csv', content: Buffer.from(drillRunsCsv(drillRuns, evidence.controls), 'utf8') },
       { name: 'ir-plan-tests.json', content: json({ ...header, irPlanTests: planTests }) },

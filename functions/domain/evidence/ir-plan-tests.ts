@@ -1,7 +1,6 @@
 import type { ControlId } from './controls.js';
 import type { ExportedIncident } from './exported-trail.js';
 import type { SignOff } from './sign-off.js';
-import { REVIEW_TASK_ID } from '../incident-review.js';
 
 /**
  * What an exercise evidences, whatever its runbook maps: the IR plan was tested (SOC 2 CC7.4/CC7.5 responding to and
@@ -26,13 +25,6 @@ export interface IrPlanTest {
 
 export const isExercise = ({ incident }: ExportedIncident): boolean => incident.mode === 'exercise';
 
-/** The lessons of the review: the comment of the last completion of the review task in the trail. */
-function reviewLessons({ trail }: ExportedIncident): string | undefined {
-  const completions = trail.events.filter(({ event }) => event.type === 'task.completed' && (event.detail as { taskId?: unknown } | undefined)?.taskId === REVIEW_TASK_ID);
-  const comment = (completions.at(-1)?.event.detail as { comment?: unknown } | undefined)?.comment;
-  return typeof comment === 'string' && comment.trim() !== '' ? comment : undefined;
-}
-
 /** Every exercise of the period, oldest first: the population of IR plan tests (live incidents never among them). */
 export function irPlanTests(incidents: readonly ExportedIncident[]): IrPlanTest[] {
   return incidents
@@ -40,7 +32,7 @@ export function irPlanTests(incidents: readonly ExportedIncident[]): IrPlanTest[
     .map((exported) => {
       const { incident, trail } = exported;
       const signOff = (incident as { signOff?: SignOff }).signOff;
-      const lessons = reviewLessons(exported);
+      const lessons = trail.facts.reviewLessons;
       return {
         incidentId: incident.incidentId,
         title: incident.title,

@@ -17,18 +17,30 @@ function headerAround(header: Record<string, unknown>, key: string): [string, st
 /** JSON.stringify of an item inside a list in an object writes it at the list's depth: the item's text is what is between. */
 const ITEM_START = '{\n  "l": [\n'.length;
 const ITEM_END = '\n  ]\n}'.length;
-const itemText = (item: unknown): string => {
-  const text = JSON.stringify({ l: [item] }, null, 2);
-  return text.slice(ITEM_START, text.length - ITEM_END);
-};
 
-/** `{...header, [key]: items}` as a 2-indented JSON file, encoded a bounded piece at a time. */
-export function listingJson(header: Record<string, unknown>, key: string, items: readonly unknown[]): Buffer {
+/** One item as a listing writes it (at the list's depth, no separator): rendered as soon as it is read, so its source can go. */
+export function listedItem(item: unknown): Buffer {
+  const text = JSON.stringify({ l: [item] }, null, 2);
+  return Buffer.from(text.slice(ITEM_START, text.length - ITEM_END), 'utf8');
+}
+
+const COMMA_NEWLINE = Buffer.from(',\n', 'utf8');
+const NEWLINE = Buffer.from('\n', 'utf8');
+
+/** `{...header, [key]: items}` as a 2-indented JSON file, from its items each rendered by `listedItem`. */
+export function listingJson(header: Record<string, unknown>, key: string, items: readonly Buffer[]): Buffer {
   const [before, after] = headerAround(header, key);
   if (items.length === 0) return Buffer.from(`${before}[]${after}\n`, 'utf8');
   const chunks: Buffer[] = [Buffer.from(`${before}[\n`, 'utf8')];
-  // By index, not forEach: a hole is written as null, as JSON.stringify does.
-  for (let index = 0; index < items.length; index += 1) chunks.push(Buffer.from(`${itemText(items[index])}${index < items.length - 1 ? ',' : ''}\n`, 'utf8'));
+  for (let index = 0; index < items.length; index += 1) chunks.push(items[index]!, index < items.length - 1 ? COMMA_NEWLINE : NEWLINE);
   chunks.push(Buffer.from(`  ]${after}\n`, 'utf8'));
+  return Buffer.concat(chunks);
+}
+
+/** A JSON array of items each rendered by `listedItem` (indented as in a listing: still JSON). */
+export function listedArray(items: readonly Buffer[]): Buffer {
+  const chunks: Buffer[] = [Buffer.from('[\n', 'utf8')];
+  items.forEach((item, index) => chunks.push(item, index < items.length - 1 ? COMMA_NEWLINE : NEWLINE));
+  chunks.push(Buffer.from(']', 'utf8'));
   return Buffer.concat(chunks);
 }

@@ -6,7 +6,7 @@ import { SafeHtml, html } from './html.js';
 import { BASE_PAGE_STYLE } from './page-style.js';
 import type { MeanMeasure, PeriodSummary, RecoveryMeasure } from './period-summary.js';
 import type { ControlRow } from './control-summary.js';
-import { CLOCK_OUTCOMES, clockOutcomes, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
+import { CLOCK_OUTCOMES, tallyClocks, type ClockOutcome } from './clock-outcomes.js';
 import { recoveryByPlanAndMonth, responseTimesByMonth } from './monthly-trends.js';
 import type { EstateCoverage } from './estate-coverage.js';
 import { estateCoverageSection } from './estate-coverage-views.js';
@@ -78,10 +78,10 @@ function recoverySection(summary: PeriodSummary): SafeHtml {
 
 function chainTable(input: ReportPageInput): SafeHtml {
   const incidentRows = input.incidents.map(
-    ({ incident, trail }) => html`<tr><td>incident</td><td><code>${incident.incidentId}</code><br>${incident.title}</td><td>${incident.mode}, ${incident.status}</td><td>${incident.openedAt}</td><td class="num">${trail.events.length}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
+    ({ incident, trail }) => html`<tr><td>incident</td><td><code>${incident.incidentId}</code><br>${incident.title}</td><td>${incident.mode}, ${incident.status}</td><td>${incident.openedAt}</td><td class="num">${trail.facts.events}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
   );
   const runRows = input.drillRuns.map(
-    ({ run, trail }) => html`<tr><td>drill run</td><td><code>${run.runId}</code><br>${run.planId}</td><td>${run.status}</td><td>${run.startedAt}</td><td class="num">${trail.events.length}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
+    ({ run, trail }) => html`<tr><td>drill run</td><td><code>${run.runId}</code><br>${run.planId}</td><td>${run.status}</td><td>${run.startedAt}</td><td class="num">${trail.facts.events}</td><td><code>${trail.headHash.slice(0, 16)}</code></td><td>${chainVerdict(trail)}</td></tr>`,
   );
   if (incidentRows.length + runRows.length === 0) return html`<p>No trails in the period.</p>`;
   return html`<table><thead><tr><th>Kind</th><th>Record</th><th>Status</th><th>Started</th><th>Events</th><th>Head hash</th><th>Chain</th></tr></thead>
@@ -135,7 +135,7 @@ const CLOCK_LABELS: Readonly<Record<ClockOutcome, string>> = { 'on-time': 'on ti
 
 /** Every SLA and regulatory clock of the period's live incidents: met on time, late, or missed. */
 function clocksSection(input: ReportPageInput): SafeHtml {
-  const tallies = tallyClocks(input.incidents.filter(({ incident }) => incident.mode !== 'exercise').map(({ trail }) => clockOutcomes(trail.events)));
+  const tallies = tallyClocks(input.incidents.filter(({ incident }) => incident.mode !== 'exercise').map(({ trail }) => trail.facts.clocks));
   if (tallies.length === 0) return html`<p>No clocks ran on live incidents in the period.</p>`;
   const rows = tallies.map((tally) => ({ label: `${tally.title} (${tally.kind})`, counts: CLOCK_OUTCOMES.map((outcome) => tally.counts[outcome]) }));
   const table = tallies.map(

@@ -3,7 +3,7 @@ import { eventSk } from '../../../functions/domain/keys.js';
 import type { StoredTrailEvent } from '../../../functions/domain/chain-verify.js';
 import type { DrillRunRecord } from '../../../functions/domain/drill/run-record.js';
 import type { Incident } from '../../../functions/domain/incident.js';
-import { exportTrail, type ExportedDrillRun, type ExportedIncident } from '../../../functions/domain/evidence/exported-trail.js';
+import { exportDrillRun, exportIncident, type ExportedDrillRun, type ExportedIncident } from '../../../functions/domain/evidence/exported-trail.js';
 
 /** A well-formed chain of `count` events, as the table stores them. */
 export function storedChain(count: number): StoredTrailEvent[] {
@@ -42,7 +42,7 @@ export function exportedIncident(changes: Partial<Incident> = {}, events = store
     mttrSeconds: 3600,
     ...changes,
   };
-  return { incident, trail: exportTrail(`INC#${incident.incidentId}`, events) };
+  return exportIncident(incident, `INC#${incident.incidentId}`, events);
 }
 
 export function exportedDrillRun(changes: Partial<DrillRunRecord> = {}, events = storedChain(2)): ExportedDrillRun {
@@ -62,5 +62,5 @@ export function exportedDrillRun(changes: Partial<DrillRunRecord> = {}, events =
     updatedAt: '2026-03-02T02:20:00.000Z',
     ...changes,
   };
-  return { run, trail: exportTrail(`DRILLRUN#${run.runId}`, events) };
+  return exportDrillRun(run, `DRILLRUN#${run.runId}`, events);
 }
