@@ -29,12 +29,26 @@ export interface YearReady {
   readonly httpHopEndpoint: string;
   readonly tableName: string;
   readonly seedSeconds: number;
+  /** The stack's HTTP API, the auditor's and commander's bearer tokens, and the local KMS (its export signing key). */
+  readonly apiUrl: string;
+  readonly tokens: { readonly auditor: string; readonly commander: string };
+  readonly kmsEndpoint: string;
 }
 
 /** The table process's CPU time so far (process.cpuUsage), its answer to 'cpu'. */
 export interface TableCpu {
   readonly cpu: NodeJS.CpuUsage;
 }
+
+/**
+ * The table process's memory while an asynchronous export runs in it (its handlers run in this process, as the local
+ * stack runs them): 'memory-start' takes the resident set then and samples it; 'memory-stop' answers with both.
+ */
+export interface TableMemory {
+  readonly beforeMb: number;
+  readonly peakMb: number;
+}
+const MEMORY_SAMPLE_MS = 50;
 
 const { partitionKey: PK, sortKey: SK } = tableDesign;
 
@@ -77,13 +91,30 @@ async function serveYear(request: YearRequest): Promise<void> {
     const httpHop = await startDynamoDbFront({ backendEndpoint: local.stack.dynamodbBackendEndpoint, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, log: () => undefined });
     // Both fronts warmed alike (the hop's HTTP path in dynalite has not run yet: its JIT would be the baseline's cost).
     for (const endpoint of [local.stack.urls.dynamodb, httpHop.endpoint]) await warm(endpoint, tableName, incidentPk(created.body.incidentId as string));
-    const ready: YearReady = { dynamodbEndpoint: local.stack.urls.dynamodb, httpHopEndpoint: httpHop.endpoint, tableName, seedSeconds: (performance.now() - seedStart) / 1000 };
+    const ready: YearReady = {
+      dynamodbEndpoint: local.stack.urls.dynamodb,
+      httpHopEndpoint: httpHop.endpoint,
+      tableName,
+      seedSeconds: (performance.now() - seedStart) / 1000,
+      apiUrl: local.stack.urls.api,
+      tokens: { auditor: local.stack.devTokens.tokenForName('dev-auditor'), commander: local.stack.devTokens.tokenForName('dev-commander') },
+      kmsEndpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS!,
+    };
     process.send!(ready);
     // Served until the parent says it is done (or goes away). Asked 'cpu', it tells its CPU time so far.
+    let memory: { beforeMb: number; peakMb: number; sampler: NodeJS.Timeout } | undefined;
+    const rssMb = () => process.memoryUsage.rss() / 1_048_576;
     await new Promise<void>((resolve) => {
       process.on('message', (message) => {
         if (message === 'cpu') process.send!({ cpu: process.cpuUsage() } satisfies TableCpu);
-        else resolve();
+        else if (message === 'memory-start') {
+          const before = rssMb();
+          memory = { beforeMb: before, peakMb: before, sampler: setInterval(() => (memory!.peakMb = Math.max(memory!.peakMb, rssMb())), MEMORY_SAMPLE_MS) };
+          process.send!('memory-started');
+        } else if (message === 'memory-stop' && memory) {
+          clearInterval(memory.sampler);
+          process.send!({ beforeMb: memory.beforeMb, peakMb: Math.max(memory.peakMb, rssMb()) } satisfies TableMemory);
+        } else resolve();
       });
       process.once('disconnect', () => resolve());
     });

@@ -6,7 +6,8 @@
  * its own (bench/export-year-exporter.ts). Two baselines, in the same run and on the same table: the export through a
  * front that forwards to dynalite over HTTP (every front before session 7), and the export reading each trail by a
  * Query of its own rather than from the events index (every export before session 11). Ours runs first, so a table
- * warmed by it favours the baselines.
+ * warmed by it favours the baselines. Last, the same year exported asynchronously (POST /evidence/exports), as an
+ * auditor in AWS does: the state machine and its functions in the table's process, the zip checked once downloaded.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,7 +15,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { YEAR_MS, YEAR_START, type TrailRead } from './export-year-run.js';
 import type { ExportRequest, ExporterAnswer } from './export-year-exporter.js';
-import type { TableCpu, YearReady, YearRequest } from './export-year-table.js';
+import { exportAsynchronously } from './export-year-async.js';
+import type { TableCpu, TableMemory, YearReady, YearRequest } from './export-year-table.js';
 import { compared, type Bench } from './figure.js';
 import { runIfMain, sampleSize } from './stats.js';
 
@@ -64,7 +66,13 @@ export const bench: Bench = async () => {
     const ours = await exportThrough(table, ready.dynamodbEndpoint, ready.tableName);
     const baseline = await exportThrough(table, ready.httpHopEndpoint, ready.tableName);
     const queryPerTrail = await exportThrough(table, ready.dynamodbEndpoint, ready.tableName, 'query-per-trail');
-    for (const exported of [ours, baseline, queryPerTrail]) {
+    const period = { from: new Date(request.startMs).toISOString(), to: new Date(request.startMs + request.spanMs).toISOString() };
+    await ask<'memory-started'>(table, 'memory-start');
+    const tableCpuBefore = cpuSeconds(await ask<TableCpu>(table, 'cpu'));
+    const asynchronous = await exportAsynchronously(ready, period);
+    const asyncTableCpuSeconds = cpuSeconds(await ask<TableCpu>(table, 'cpu')) - tableCpuBefore;
+    const memory = await ask<TableMemory>(table, 'memory-stop');
+    for (const exported of [ours, baseline, queryPerTrail, asynchronous]) {
       if (exported.incidents !== incidents || exported.drillRuns !== drillRuns || exported.broken !== 0) {
         throw new Error(`exported ${exported.incidents}/${incidents} incidents, ${exported.drillRuns}/${drillRuns} runs, ${exported.broken} broken`);
       }
@@ -80,6 +88,14 @@ export const bench: Bench = async () => {
       compared({ bench: 'export-year', name: 'CPU on the critical path', value: criticalPath(ours), unit: 's', baseline: { name: hop, value: criticalPath(baseline) }, note: `the busier of the two processes (export ${ours.cpuSeconds.toFixed(1)} s, table ${ours.tableCpuSeconds.toFixed(1)} s; baseline ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.tableCpuSeconds.toFixed(1)} s): the wall time on 2 idle cores` }),
       compared({ bench: 'export-year', name: 'CPU, both processes', value: ours.cpuSeconds + ours.tableCpuSeconds, unit: 's', baseline: { name: hop, value: baseline.cpuSeconds + baseline.tableCpuSeconds }, note: 'user + system of the export and the table during the export' }),
       compared({ bench: 'export-year', name: 'peak RSS of the export process', value: ours.peakRssMb, unit: 'MB', baseline: { name: hop, value: baseline.peakRssMb }, note: 'each exporter alone (the table is in its own process)' }),
+      compared({
+        bench: 'export-year',
+        name: 'asynchronous export (POST /evidence/exports to the signed zip downloaded)',
+        value: asynchronous.seconds,
+        unit: 's',
+        baseline: { name: 'the CLI export above', value: ours.seconds },
+        note: `the state machine, its ${asynchronous.months} months and functions in the stack's one process (${asyncTableCpuSeconds.toFixed(1)} CPU-s); months collected as polled: ${asynchronous.progressSeen.join(', ')}; zip ${(asynchronous.zipBytes / 1_048_576).toFixed(1)} MB, checked against the exports key; the process's resident set ${memory.beforeMb.toFixed(0)} MB before, ${memory.peakMb.toFixed(0)} MB at most`,
+      }),
       { bench: 'export-year', name: 'seeding the year (BatchWriteItem)', value: ready.seedSeconds, unit: 's', note: 'not part of the export: how long writing the synthetic year took (in the child)' },
     ];
   } finally {
