@@ -8,7 +8,7 @@ import { listStoredEvents } from '../functions/aws/event-trail.js';
 import { buildEvidenceExport, renderEvidenceExport } from '../functions/aws/evidence-export.js';
 import { TRAIL_READ_CONCURRENCY } from '../functions/aws/indexed-trail-reader.js';
 import { listIncidents } from '../functions/aws/incident-store.js';
-import { keySigner } from '../functions/domain/evidence/export-manifest.js';
+import { contentBytes, keySigner } from '../functions/domain/evidence/export-manifest.js';
 import { exportDrillRun, exportIncident, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../functions/domain/evidence/exported-trail.js';
 import type { Incident } from '../functions/domain/incident.js';
 import { drillRunPk, incidentPk } from '../functions/domain/keys.js';
@@ -64,7 +64,7 @@ export async function exportYear(tableName: string, read: TrailRead = 'events-in
     return {
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      bytes: built.files.reduce((sum, file) => sum + file.content.length, 0),
+      bytes: built.files.reduce((sum, file) => sum + contentBytes(file.content), 0),
       incidents: built.incidents.length,
       drillRuns: built.drillRuns.length,
       broken: built.manifest.trails.broken,

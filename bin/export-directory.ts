@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, manifestText, type ExportFile, type ExportManifest } from '../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE, contentChunks, manifestText, type ExportFile, type ExportManifest } from '../functions/domain/evidence/export-manifest.js';
 
 /** Makes sure the export can go into `directory`: new or empty, so evidence from two runs never mixes. */
 export async function prepareExportDirectory(directory: string): Promise<void> {
@@ -13,7 +13,8 @@ export async function prepareExportDirectory(directory: string): Promise<void> {
 
 /** Writes the files, then the manifest that lists them; never overwrites a file. */
 export async function writeExportDirectory(directory: string, files: readonly ExportFile[], manifest: ExportManifest): Promise<void> {
-  for (const { name, content } of files) await writeFile(join(directory, name), content, { flag: 'wx' });
+  // A listing is written a piece at a time, as it was made: never joined into one buffer.
+  for (const { name, content } of files) await writeFile(join(directory, name), contentChunks(content), { flag: 'wx' });
   await writeFile(join(directory, MANIFEST_FILE), manifestText(manifest), { flag: 'wx' });
 }
 

@@ -24,22 +24,22 @@ describe('listingJson: an export JSON file built item by item', () => {
       0,
     ];
     for (const key of ['incidents', 'drillRuns']) {
-      expect(listingJson(header, key, rendered(items)).equals(whole({ ...header, [key]: items }))).toBe(true);
+      expect(Buffer.concat(listingJson(header, key, rendered(items))).equals(whole({ ...header, [key]: items }))).toBe(true);
     }
   });
 
   it('writes holes and undefined items as null and an empty list as [], as JSON.stringify does', () => {
     const sparse = [1, , undefined, () => 1, 2] as unknown[];
-    expect(listingJson(header, 'incidents', rendered(sparse)).toString('utf8')).toBe(whole({ ...header, incidents: sparse }).toString('utf8'));
-    expect(listingJson(header, 'incidents', []).toString('utf8')).toBe(whole({ ...header, incidents: [] }).toString('utf8'));
+    expect(Buffer.concat(listingJson(header, 'incidents', rendered(sparse))).toString('utf8')).toBe(whole({ ...header, incidents: sparse }).toString('utf8'));
+    expect(Buffer.concat(listingJson(header, 'incidents', [])).toString('utf8')).toBe(whole({ ...header, incidents: [] }).toString('utf8'));
   });
 
   it('keeps a header key of the same name in its place; header values that look like the split point stay data', () => {
     const tricky = { incidents: 'first', tableName: 'irdr-listing-incidents', hashRule: '"irdr-listing-incidents_"', generatedAt: ']\n}' };
-    expect(listingJson(tricky, 'incidents', rendered([{ a: 1 }])).toString('utf8')).toBe(whole({ ...tricky, incidents: [{ a: 1 }] }).toString('utf8'));
+    expect(Buffer.concat(listingJson(tricky, 'incidents', rendered([{ a: 1 }]))).toString('utf8')).toBe(whole({ ...tricky, incidents: [{ a: 1 }] }).toString('utf8'));
     // A table named like the split point, before the list: the list still goes after it.
     const named = { ...header, tableName: 'irdr-listing-drillRuns' };
-    expect(listingJson(named, 'drillRuns', rendered([{ a: 1 }])).toString('utf8')).toBe(whole({ ...named, drillRuns: [{ a: 1 }] }).toString('utf8'));
+    expect(Buffer.concat(listingJson(named, 'drillRuns', rendered([{ a: 1 }]))).toString('utf8')).toBe(whole({ ...named, drillRuns: [{ a: 1 }] }).toString('utf8'));
   });
 
   it('joins rendered items into a JSON array that reads back as the items (an asynchronous export\'s month part)', () => {

@@ -37,15 +37,27 @@ export const ExportManifest = z.object({
 });
 export type ExportManifest = z.infer<typeof ExportManifest>;
 
+/** A file's bytes: one Buffer, or a listing's pieces in order, never joined (a year's incidents.json is ~300 MB). */
+export type FileContent = Buffer | readonly Buffer[];
+
 export interface ExportFile {
   readonly name: string;
-  readonly content: Buffer;
+  readonly content: FileContent;
 }
+
+export const contentChunks = (content: FileContent): readonly Buffer[] => (Buffer.isBuffer(content) ? [content] : content);
+export const contentBytes = (content: FileContent): number => contentChunks(content).reduce((bytes, chunk) => bytes + chunk.length, 0);
+/** A file's text (every export file is UTF-8): joined here, for the small files and small periods that need one string. */
+export const contentText = (content: FileContent): string => (Buffer.isBuffer(content) ? content : Buffer.concat(content)).toString('utf8');
 
 /** The manifest as written beside the files (and into a zip): what check-export reads. */
 export const manifestText = (manifest: ExportManifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
 
-export const sha256Hex = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+export function sha256Hex(content: FileContent): string {
+  const hash = createHash('sha256');
+  for (const chunk of contentChunks(content)) hash.update(chunk);
+  return hash.digest('hex');
+}
 
 const ED25519_HINT = 'an Ed25519 key in PEM (irdr evidence keygen --out <dir> makes a pair)';
 
@@ -113,7 +125,7 @@ export function buildManifest(fields: ManifestFields, files: readonly ExportFile
     generatedAt: fields.generatedAt,
     trails: fields.trails,
     heads: fields.heads.map(({ partitionKey, seq, hash }) => ({ partitionKey, seq, hash })),
-    files: files.map(({ name, content }) => ({ name: FileName.parse(name), sha256: sha256Hex(content), bytes: content.length })),
+    files: files.map(({ name, content }) => ({ name: FileName.parse(name), sha256: sha256Hex(content), bytes: contentBytes(content) })),
   };
 }
 

@@ -27,14 +27,17 @@ export function listedItem(item: unknown): Buffer {
 const COMMA_NEWLINE = Buffer.from(',\n', 'utf8');
 const NEWLINE = Buffer.from('\n', 'utf8');
 
-/** `{...header, [key]: items}` as a 2-indented JSON file, from its items each rendered by `listedItem`. */
-export function listingJson(header: Record<string, unknown>, key: string, items: readonly Buffer[]): Buffer {
+/**
+ * `{...header, [key]: items}` as a 2-indented JSON file, from its items each rendered by `listedItem`: the file's
+ * pieces in order, not joined (a year's listing would be held twice, items and file, until written).
+ */
+export function listingJson(header: Record<string, unknown>, key: string, items: readonly Buffer[]): Buffer[] {
   const [before, after] = headerAround(header, key);
-  if (items.length === 0) return Buffer.from(`${before}[]${after}\n`, 'utf8');
+  if (items.length === 0) return [Buffer.from(`${before}[]${after}\n`, 'utf8')];
   const chunks: Buffer[] = [Buffer.from(`${before}[\n`, 'utf8')];
   for (let index = 0; index < items.length; index += 1) chunks.push(items[index]!, index < items.length - 1 ? COMMA_NEWLINE : NEWLINE);
   chunks.push(Buffer.from(`  ]${after}\n`, 'utf8'));
-  return Buffer.concat(chunks);
+  return chunks;
 }
 
 /** A JSON array of items each rendered by `listedItem` (indented as in a listing: still JSON). */
