@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, contentChunks, manifestText, type ExportFile, type ExportManifest } from '../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE, contentBlocks, manifestText, type ExportFile, type ExportManifest } from '../functions/domain/evidence/export-manifest.js';
 
 /** Makes sure the export can go into `directory`: new or empty, so evidence from two runs never mixes. */
 export async function prepareExportDirectory(directory: string): Promise<void> {
@@ -11,10 +11,12 @@ export async function prepareExportDirectory(directory: string): Promise<void> {
   }
 }
 
+const WRITE_BLOCK_BYTES = 4 * 1_048_576;
+
 /** Writes the files, then the manifest that lists them; never overwrites a file. */
 export async function writeExportDirectory(directory: string, files: readonly ExportFile[], manifest: ExportManifest): Promise<void> {
-  // A listing is written a piece at a time, as it was made: never joined into one buffer.
-  for (const { name, content } of files) await writeFile(join(directory, name), contentChunks(content), { flag: 'wx' });
+  // A listing is written a few megabytes at a time, never joined whole.
+  for (const { name, content } of files) await writeFile(join(directory, name), contentBlocks(content, WRITE_BLOCK_BYTES), { flag: 'wx' });
   await writeFile(join(directory, MANIFEST_FILE), manifestText(manifest), { flag: 'wx' });
 }
 

@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_FILE, contentChunks, type ExportFile, type ExportManifest } from '../../functions/domain/evidence/export-manifest.js';
+import { MANIFEST_FILE, contentBlocks, contentChunks, type ExportFile, type ExportManifest } from '../../functions/domain/evidence/export-manifest.js';
 import { exportBaseName, exportZip } from '../../functions/domain/evidence/export-response.js';
 
 const period = { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' };
@@ -21,5 +21,15 @@ describe('the export zip', () => {
     expect(Object.keys(entries).sort()).toEqual([...files.map(({ name }) => `${folder}/${name}`), `${folder}/${MANIFEST_FILE}`].sort());
     for (const { name, content } of files) expect(Buffer.from(entries[`${folder}/${name}`]!).equals(Buffer.concat(contentChunks(content))), name).toBe(true);
     expect(JSON.parse(Buffer.from(entries[`${folder}/${MANIFEST_FILE}`]!).toString('utf8'))).toEqual(manifest);
+  });
+
+  it('writes and deflates a file in blocks of at least the size asked (the last shorter), its bytes unchanged', () => {
+    const pieces = Array.from({ length: 10 }, (_, index) => Buffer.alloc(300 + index, 97 + index));
+    const blocks = [...contentBlocks(pieces, 1_000)];
+    expect(Buffer.concat(blocks).equals(Buffer.concat(pieces))).toBe(true);
+    expect(blocks.slice(0, -1).every((block) => block.length >= 1_000)).toBe(true);
+    expect(blocks.map((block) => block.length)).toEqual([1206, 1222, 617]);
+    expect([...contentBlocks([], 1_000)]).toEqual([]);
+    expect([...contentBlocks(Buffer.from('one'), 1_000)].map(String)).toEqual(['one']);
   });
 });

@@ -46,6 +46,23 @@ export interface ExportFile {
 }
 
 export const contentChunks = (content: FileContent): readonly Buffer[] => (Buffer.isBuffer(content) ? [content] : content);
+/**
+ * The content in blocks of at least `bytes` (the last may be shorter): a listing's ~25 KB items are written and
+ * deflated a block at a time, as fast as the joined file (one write, or one deflate input, an item was ~2x the cost).
+ */
+export function* contentBlocks(content: FileContent, bytes: number): Generator<Buffer> {
+  let block: Buffer[] = [];
+  let blockBytes = 0;
+  for (const chunk of contentChunks(content)) {
+    block.push(chunk);
+    blockBytes += chunk.length;
+    if (blockBytes < bytes) continue;
+    yield Buffer.concat(block, blockBytes);
+    block = [];
+    blockBytes = 0;
+  }
+  if (blockBytes > 0) yield Buffer.concat(block, blockBytes);
+}
 export const contentBytes = (content: FileContent): number => contentChunks(content).reduce((bytes, chunk) => bytes + chunk.length, 0);
 /** A file's text (every export file is UTF-8): joined here, for the small files and small periods that need one string. */
 export const contentText = (content: FileContent): string => (Buffer.isBuffer(content) ? content : Buffer.concat(content)).toString('utf8');

@@ -1,6 +1,6 @@
 import { Zip, ZipDeflate } from 'fflate';
 import Negotiator from 'negotiator';
-import { MANIFEST_FILE, contentChunks, contentText, manifestText, type ExportFile, type ExportManifest } from './export-manifest.js';
+import { MANIFEST_FILE, contentBlocks, contentText, manifestText, type ExportFile, type ExportManifest, type FileContent } from './export-manifest.js';
 import type { EvidencePeriod } from './exported-trail.js';
 
 /** What GET /evidence can answer with, by the media type asked for in Accept (JSON when the caller does not say). */
@@ -31,7 +31,7 @@ export function exportBaseName(period: EvidencePeriod): string {
   return `irdr-evidence_${stamp(period.from)}_${stamp(period.to)}`;
 }
 
-const ZIP_PIECE_BYTES = 1_048_576;
+const ZIP_BLOCK_BYTES = 1_048_576;
 
 /** The export folder (its files and the manifest) as one zip: what `irdr evidence check-export` checks once unpacked. */
 export function exportZip(period: EvidencePeriod, files: readonly ExportFile[], manifest: ExportManifest): Buffer {
@@ -43,24 +43,15 @@ export function exportZip(period: EvidencePeriod, files: readonly ExportFile[], 
     if (error) failure = error;
     else zipped.push(chunk);
   });
-  const add = (name: string, chunks: readonly Buffer[]) => {
+  const add = (name: string, content: FileContent) => {
     const entry = new ZipDeflate(`${folder}/${name}`, { level: 6 });
     zip.add(entry);
-    // A listing's items (~25 KB each) taken a megabyte at a time: fflate's deflate is ~1.4x slower fed piece by piece.
-    let piece: Buffer[] = [];
-    let pieceBytes = 0;
-    for (const chunk of chunks) {
-      piece.push(chunk);
-      pieceBytes += chunk.length;
-      if (pieceBytes < ZIP_PIECE_BYTES) continue;
-      entry.push(Buffer.concat(piece, pieceBytes));
-      piece = [];
-      pieceBytes = 0;
-    }
-    entry.push(Buffer.concat(piece, pieceBytes), true);
+    // A listing's items (~25 KB each) a megabyte at a time: fflate's deflate is ~1.4x slower fed item by item.
+    for (const block of contentBlocks(content, ZIP_BLOCK_BYTES)) entry.push(block);
+    entry.push(new Uint8Array(0), true);
   };
-  for (const { name, content } of files) add(name, contentChunks(content));
-  add(MANIFEST_FILE, [Buffer.from(manifestText(manifest), 'utf8')]);
+  for (const { name, content } of files) add(name, content);
+  add(MANIFEST_FILE, Buffer.from(manifestText(manifest), 'utf8'));
   zip.end();
   if (failure) throw failure;
   return Buffer.concat(zipped);
