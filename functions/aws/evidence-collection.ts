@@ -9,9 +9,9 @@ import { listIncidents } from './incident-store.js';
 const INCIDENT_PAGE_SIZE = 100;
 
 /**
- * Every incident opened in the period with its trail's verdict and listing (the events rendered, not kept): the month index (never a Scan), then the
- * trails from GSI1's events partitions (a Query of its own for any not found whole there). The index is read whole
- * first so progress can say how many trails are left.
+ * Every incident opened in the period with its trail's verdict, facts and listing item (its events rendered, not
+ * kept): the month index (never a Scan), then the trails from GSI1's events partitions (a Query of its own for any not
+ * found whole there). The index is read whole first so progress can say how many trails are left.
  */
 export async function collectIncidentEvidence(tableName: string, period: EvidencePeriod, onProgress?: ExportProgressListener): Promise<ExportedIncident[]> {
   const incidents: Incident[] = [];

@@ -38,7 +38,7 @@ export function exportZip(period: EvidencePeriod, files: readonly ExportFile[], 
   const folder = exportBaseName(period);
   const zipped: Uint8Array[] = [];
   let failure: Error | undefined;
-  // Streamed: each file is deflated a piece at a time as it was made (a listing's items), never joined or copied first.
+  // Streamed: each file is deflated a block at a time from the pieces it was made of (a listing's items), never joined whole.
   const zip = new Zip((error, chunk) => {
     if (error) failure = error;
     else zipped.push(chunk);
