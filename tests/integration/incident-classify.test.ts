@@ -68,6 +68,14 @@ describe('reclassifying an incident', () => {
       local.api('POST', `/incidents/${incidentId}/tasks/${taskId}/complete`, { token, body: { outcome: 'done', comment: 'Submitted to the DPC web form', reference } });
     expect((await submit('dev-responder')).status).toBe(403);
     // A reference that would open a heading in the draft, or a formula in the export, or runs on: 400 naming the field, nothing written.
+    // DORA's initial notification fell due at awareness + 24 h, already past: its overdue notice goes out on its own, so
+    // it is awaited before the table is taken as it stands (else it lands between the two reads).
+    const overdueNoticeSent = async () =>
+      (await view(incidentId)).events.some((event) => event.type === 'notification.sent' && event.detail?.purpose === 'regulatory-report-overdue' && event.detail?.taskId === 'report-dora-initial');
+    for (const deadline = Date.now() + 30_000; !(await overdueNoticeSent()); ) {
+      if (Date.now() > deadline) throw new Error('no overdue notice for report-dora-initial within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const before = await local.tableItems();
     for (const reference of ['BN-1\n## Reasons for a delay', '=HYPERLINK("http://evil.example")', 'X'.repeat(65), '']) {
       const refused = await submit('dev-approver', reference);
