@@ -58,7 +58,7 @@ export async function exportAsynchronously(ready: YearReady, period: EvidencePer
       `${ready.apiUrl}${path}`,
       {
         method,
-        headers: { authorization: `Bearer ${ready.tokens.auditor}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${ready.auditorToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       },
       `${method} ${path}`,

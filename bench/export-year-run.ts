@@ -7,10 +7,9 @@ import { getRun, listRunIdsStartedIn } from '../functions/aws/drill/drill-run-st
 import { listStoredEvents } from '../functions/aws/event-trail.js';
 import { buildEvidenceExport, renderEvidenceExport } from '../functions/aws/evidence-export.js';
 import { TRAIL_READ_CONCURRENCY } from '../functions/aws/indexed-trail-reader.js';
-import { listIncidents } from '../functions/aws/incident-store.js';
+import { listIncidentsOpenedIn } from '../functions/aws/incident-store.js';
 import { contentBytes, keySigner } from '../functions/domain/evidence/export-manifest.js';
 import { exportDrillRun, exportIncident, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../functions/domain/evidence/exported-trail.js';
-import type { Incident } from '../functions/domain/incident.js';
 import { drillRunPk, incidentPk } from '../functions/domain/keys.js';
 import { readInOrder } from '../functions/domain/read-in-order.js';
 import { writeExportDirectory } from '../bin/export-directory.js';
@@ -34,13 +33,7 @@ export interface YearExport {
 
 /** The period's trails each read by a Query of its own, 16 at a time: the export's read before the events index. */
 async function collectByQueryPerTrail(tableName: string, period: EvidencePeriod): Promise<{ incidents: ExportedIncident[]; drillRuns: ExportedDrillRun[] }> {
-  const listed: Incident[] = [];
-  let position: Parameters<typeof listIncidents>[2];
-  do {
-    const page = await listIncidents(tableName, period, position, 100);
-    listed.push(...page.incidents);
-    position = page.next;
-  } while (position);
+  const listed = await listIncidentsOpenedIn(tableName, period);
   const incidents = await readInOrder(listed, TRAIL_READ_CONCURRENCY, async (incident) => exportIncident(incident, incidentPk(incident.incidentId), await listStoredEvents(tableName, incidentPk(incident.incidentId))), () => undefined);
   const drillRuns = await readInOrder(await listRunIdsStartedIn(tableName, period), TRAIL_READ_CONCURRENCY, async (runId) => exportDrillRun((await getRun(tableName, runId))!, drillRunPk(runId), await listStoredEvents(tableName, drillRunPk(runId))), () => undefined);
   return { incidents, drillRuns };

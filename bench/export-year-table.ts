@@ -29,9 +29,9 @@ export interface YearReady {
   readonly httpHopEndpoint: string;
   readonly tableName: string;
   readonly seedSeconds: number;
-  /** The stack's HTTP API, the auditor's and commander's bearer tokens, and the local KMS (its export signing key). */
+  /** The stack's HTTP API, the auditor's bearer token, and the local KMS (its export signing key). */
   readonly apiUrl: string;
-  readonly tokens: { readonly auditor: string; readonly commander: string };
+  readonly auditorToken: string;
   readonly kmsEndpoint: string;
 }
 
@@ -97,7 +97,7 @@ async function serveYear(request: YearRequest): Promise<void> {
       tableName,
       seedSeconds: (performance.now() - seedStart) / 1000,
       apiUrl: local.stack.urls.api,
-      tokens: { auditor: local.stack.devTokens.tokenForName('dev-auditor'), commander: local.stack.devTokens.tokenForName('dev-commander') },
+      auditorToken: local.stack.devTokens.tokenForName('dev-auditor'),
       kmsEndpoint: local.stack.environment.AWS_ENDPOINT_URL_KMS!,
     };
     process.send!(ready);

@@ -1,12 +1,9 @@
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { ExportProgressListener } from '../domain/evidence/export-progress.js';
 import { exportDrillRun, exportIncident, type EvidencePeriod, type ExportedDrillRun, type ExportedIncident } from '../domain/evidence/exported-trail.js';
-import type { Incident } from '../domain/incident.js';
 import { getRun, listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { readPeriodTrails, TRAIL_READ_CONCURRENCY } from './indexed-trail-reader.js';
-import { listIncidents } from './incident-store.js';
-
-const INCIDENT_PAGE_SIZE = 100;
+import { listIncidentsOpenedIn } from './incident-store.js';
 
 /**
  * Every incident opened in the period with its trail's verdict, facts and listing item (its events rendered, not
@@ -14,13 +11,7 @@ const INCIDENT_PAGE_SIZE = 100;
  * found whole there). The index is read whole first so progress can say how many trails are left.
  */
 export async function collectIncidentEvidence(tableName: string, period: EvidencePeriod, onProgress?: ExportProgressListener): Promise<ExportedIncident[]> {
-  const incidents: Incident[] = [];
-  let position: Parameters<typeof listIncidents>[2];
-  do {
-    const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, INCIDENT_PAGE_SIZE);
-    incidents.push(...page.incidents);
-    position = page.next;
-  } while (position);
+  const incidents = await listIncidentsOpenedIn(tableName, period);
   let events = 0;
   const partitionKeys = incidents.map((incident) => incidentPk(incident.incidentId));
   return readPeriodTrails(

@@ -6,7 +6,7 @@ import { drillRunPk, incidentPk } from '../domain/keys.js';
 import type { DigestStore } from './digest-store.js';
 import { listRunsStartedIn } from './drill/drill-run-store.js';
 import { latestEvent, listStoredEventsFrom } from './event-trail.js';
-import { listIncidents } from './incident-store.js';
+import { listIncidentsOpenedIn } from './incident-store.js';
 import type { VerificationPeriod } from './trail-verification.js';
 
 const DAY_MS = 86_400_000;
@@ -14,12 +14,7 @@ const DAY_MS = 86_400_000;
 /** Every incident and drill-run trail opened in the period (month indexes, never a Scan). */
 async function listTrailsOpened(tableName: string, period: VerificationPeriod): Promise<Array<{ partitionKey: string; openedAt: string }>> {
   const opened: Array<{ partitionKey: string; openedAt: string }> = [];
-  let position: Parameters<typeof listIncidents>[2];
-  do {
-    const page = await listIncidents(tableName, period, position, 100);
-    for (const incident of page.incidents) opened.push({ partitionKey: incidentPk(incident.incidentId), openedAt: incident.openedAt });
-    position = page.next;
-  } while (position);
+  for (const incident of await listIncidentsOpenedIn(tableName, period)) opened.push({ partitionKey: incidentPk(incident.incidentId), openedAt: incident.openedAt });
   for (const run of await listRunsStartedIn(tableName, period)) opened.push({ partitionKey: drillRunPk(run.runId), openedAt: run.startedAt });
   return opened;
 }

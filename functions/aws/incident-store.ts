@@ -129,6 +129,20 @@ export async function listIncidents(
   return { incidents };
 }
 
+const PERIOD_PAGE_SIZE = 100;
+
+/** Every incident opened in the period (`to` exclusive), newest first: listIncidents page after page. */
+export async function listIncidentsOpenedIn(tableName: string, period: { readonly from: string; readonly to: string }): Promise<Incident[]> {
+  const incidents: Incident[] = [];
+  let position: IncidentListPosition | undefined;
+  do {
+    const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, PERIOD_PAGE_SIZE);
+    incidents.push(...page.incidents);
+    position = page.next;
+  } while (position);
+  return incidents;
+}
+
 export type TransitionOutcome =
   | { readonly outcome: 'changed'; readonly incident: Incident }
   | { readonly outcome: 'not-found' }

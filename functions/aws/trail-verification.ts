@@ -2,7 +2,7 @@ import { verifyChain, verifyChainFrom, type ChainVerdict, type TrustedHead, type
 import { drillRunPk, incidentPk } from '../domain/keys.js';
 import { listRunIdsStartedIn } from './drill/drill-run-store.js';
 import { listStoredEvents, listStoredEventsFrom } from './event-trail.js';
-import { listIncidents } from './incident-store.js';
+import { listIncidentsOpenedIn } from './incident-store.js';
 import { readInOrder } from '../domain/read-in-order.js';
 import { readPeriodTrails, TRAIL_READ_CONCURRENCY } from './indexed-trail-reader.js';
 
@@ -84,13 +84,7 @@ export async function verifyIncidentTrails(
   trustedHeads?: TrustedHeads,
   checkpoints?: Checkpoints,
 ): Promise<TrailVerification[]> {
-  const partitionKeys: string[] = [];
-  let position: Parameters<typeof listIncidents>[2];
-  do {
-    const page = await listIncidents(tableName, { from: period.from, to: period.to }, position, 100);
-    partitionKeys.push(...page.incidents.map((incident) => incidentPk(incident.incidentId)));
-    position = page.next;
-  } while (position);
+  const partitionKeys = (await listIncidentsOpenedIn(tableName, period)).map((incident) => incidentPk(incident.incidentId));
   return verifyTrails(tableName, 'INCIDENT', period, partitionKeys, onTrail, trustedHeads, checkpoints);
 }
 
